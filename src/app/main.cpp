@@ -1,0 +1,33 @@
+// Hearth's desktop executable: sets up Qt and loads the QML module's Main.qml.
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickStyle>
+#include <QtQml/QQmlExtensionPlugin>
+#include <cstdio>
+#include <cstring>
+
+#include "core/version.h"
+
+Q_IMPORT_QML_PLUGIN(HearthPlugin)
+
+int main(int argc, char *argv[]) {
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--version")) {
+            std::printf("hearth %s\n", Hearth::kVersion);
+            return 0;
+        }
+    }
+    QGuiApplication app(argc, argv);
+    QGuiApplication::setApplicationName(QStringLiteral("Hearth"));
+    QGuiApplication::setOrganizationName(QStringLiteral("Hearth"));
+    QGuiApplication::setApplicationVersion(QString::fromLatin1(Hearth::kVersion));
+    QGuiApplication::setDesktopFileName(QStringLiteral("hearth"));
+    QQuickStyle::setStyle(QStringLiteral("Basic"));
+
+    QQmlApplicationEngine engine;
+    QObject::connect(
+        &engine, &QQmlApplicationEngine::objectCreationFailed, &app, [] { QCoreApplication::exit(1); },
+        Qt::QueuedConnection);
+    engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Hearth/Main.qml")));
+    return app.exec();
+}
