@@ -1,0 +1,30 @@
+// y = W x for quantized weights, the CPU backend's one hot loop.
+//
+// W is a GGUF tensor [n_in, n_out] in its block format (row r at
+// data + r * row_bytes). x is [n_tokens, n_in] float, y is [n_tokens, n_out]
+// float, both row-major. Activations are quantized once into `scratch` (see
+// matmul_scratch_bytes), then output rows are split across the pool. With
+// n_tokens > 1 (prefill) each weight row is read once for all tokens.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "hearth/tensor_type.h"
+
+namespace hearth {
+
+class ThreadPool;
+
+struct WeightView {
+    TensorType type = TensorType_F32;
+    const void * data = nullptr;
+    int64_t n_in = 0;   // ne[0], elements per row
+    int64_t n_out = 0;  // ne[1], rows
+};
+
+size_t matmul_scratch_bytes(TensorType weight_type, int64_t n_in, int64_t n_tokens);
+
+void matmul(const WeightView & w, const float * x, int64_t n_tokens, float * y, void * scratch, ThreadPool & pool);
+
+}  // namespace hearth
