@@ -44,6 +44,6 @@ configure_and_build
 case "$mode" in
   app) exec "$BUILD_DIR/src/app/hearth" ;;
   build) ;;
-  test) cd "$BUILD_DIR" && ctest --output-on-failure --parallel "$(nproc)" --label-exclude gpu-only ;;
+  test) cd "$BUILD_DIR" && ctest --output-on-failure --parallel "$(nproc)" ;;
   *) echo "usage: ./run.sh [app|test|build]" >&2; exit 2 ;;
 esac

@@ -1,0 +1,32 @@
+// What GPUs the engine can use, and if none, why not.
+//
+// probe_gpus() never throws: a missing driver or device is a normal outcome
+// that the app reports to the user before it falls back to the CPU.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace hearth {
+
+struct GpuDevice {
+    int index = 0;
+    std::string name;
+    size_t vram_total = 0;  // bytes
+    size_t vram_free = 0;   // bytes, at probe time
+    int compute_major = 0;
+    int compute_minor = 0;
+};
+
+struct GpuProbe {
+    bool built_with_cuda = false;
+    std::vector<GpuDevice> devices;
+    std::string reason;  // when devices is empty: a sentence a person understands
+
+    bool available() const { return !devices.empty(); }
+};
+
+GpuProbe probe_gpus();
+
+}  // namespace hearth
