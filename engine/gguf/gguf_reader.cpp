@@ -18,6 +18,14 @@ namespace {
 constexpr uint32_t kMagic = 0x46554747;  // "GGUF" read as little-endian u32
 constexpr int kMaxArrayDepth = 8;
 constexpr uint32_t kMaxDims = 4;
+// Every array item becomes a GgufValue (~48 bytes) however small its encoding,
+// so a hostile u8 array could make the parser allocate ~48x the file size.
+// Real vocabularies hold well under a million items per array (Gemma's 262k
+// tokens x 3 arrays + merges); refuse files whose arrays hold more in total.
+constexpr uint64_t kMaxArrayItemsTotal = uint64_t(1) << 23;
+// Counts in the header are only bounded by the file size; reserve no more than
+// this up front and let real items grow the vectors.
+constexpr uint64_t kMaxReserve = 4096;
 
 std::string hex(size_t v) {
     char buf[32];
@@ -63,6 +71,8 @@ private:
     size_t m_pos = 0;
     uint64_t m_n_tensors = 0;
     uint64_t m_n_kv = 0;
+    uint64_t m_array_items = 0;
+    size_t m_alignment_at = 0;  // where general.alignment's value is, for errors
 
     [[noreturn]] void fail(const std::string & what, size_t at) const {
         throw Error(ErrorCode_format, "GGUF '" + m_f.m_label + "': " + what + " (at offset " + hex(at) + ")");
@@ -148,16 +158,21 @@ private:
         size_t min_size = min_encoded_size(static_cast<GgufType>(elem));
         if (count > remaining() / min_size)
             fail("array '" + key + "' claims " + std::to_string(count) + " items, more than the file can hold", at);
+        m_array_items += count;
+        if (m_array_items > kMaxArrayItemsTotal)
+            fail("metadata arrays hold more than " + std::to_string(kMaxArrayItemsTotal) +
+                     " items in total (array '" + key + "' adds " + std::to_string(count) + ")",
+                 at);
         GgufArray arr;
         arr.elem_type = static_cast<GgufType>(elem);
-        arr.items.reserve(static_cast<size_t>(count));
+        arr.items.reserve(static_cast<size_t>(count));  // bounded by the file size and the total cap
         for (uint64_t i = 0; i < count; ++i) arr.items.push_back(read_value(arr.elem_type, depth + 1, key));
         return GgufValue::make_array(std::move(arr));
     }
 
     void read_metadata() {
         std::unordered_set<std::string_view> seen;
-        m_f.m_kv.reserve(static_cast<size_t>(m_n_kv));
+        m_f.m_kv.reserve(static_cast<size_t>(std::min(m_n_kv, kMaxReserve)));
         for (uint64_t i = 0; i < m_n_kv; ++i) {
             size_t at = m_pos;
             std::string_view key = read_string("metadata key");
@@ -167,6 +182,7 @@ private:
             uint32_t type = read<uint32_t>("metadata value type");
             if (type >= GgufType_COUNT)
                 fail("unknown value type " + std::to_string(type) + " for '" + std::string(key) + "'", type_at);
+            if (key == "general.alignment") m_alignment_at = type_at;
             GgufValue v = read_value(static_cast<GgufType>(type), 0, std::string(key));
             m_f.m_kv.push_back({key, std::move(v)});
         }
@@ -175,16 +191,17 @@ private:
     void read_alignment() {
         const GgufValue * a = m_f.find("general.alignment");
         if (a == nullptr) return;
-        if (a->type() != GgufType_uint32) fail("general.alignment must be a u32", 0);
+        if (a->type() != GgufType_uint32)
+            fail(std::string("general.alignment must be a u32, not ") + gguf_type_name(a->type()), m_alignment_at);
         uint64_t align = a->as_uint();
         if (align == 0 || (align & (align - 1)) != 0)
-            fail("general.alignment " + std::to_string(align) + " is not a power of two", 0);
+            fail("general.alignment " + std::to_string(align) + " is not a power of two", m_alignment_at);
         m_f.m_alignment = static_cast<size_t>(align);
     }
 
     void read_tensor_infos() {
         std::unordered_set<std::string_view> seen;
-        m_f.m_tensors.reserve(static_cast<size_t>(m_n_tensors));
+        m_f.m_tensors.reserve(static_cast<size_t>(std::min(m_n_tensors, kMaxReserve)));
         for (uint64_t i = 0; i < m_n_tensors; ++i) {
             size_t at = m_pos;
             GgufTensor t;
