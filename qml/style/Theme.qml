@@ -3,7 +3,11 @@ import QtQuick
 
 // Colours and sizes for the whole UI. Follows the system's light/dark preference.
 QtObject {
-    readonly property bool dark: Qt.styleHints.colorScheme === Qt.Dark
+    // Qt 6.4 has no styleHints.colorScheme: read the platform palette instead.
+    // `forced` ("dark" or "light") lets the settings override the system.
+    property string forced: ""
+    readonly property SystemPalette system: SystemPalette { colorGroup: SystemPalette.Active }
+    readonly property bool dark: forced === "dark" || (forced !== "light" && system.window.hslLightness < 0.5)
 
     readonly property color background: dark ? "#17181c" : "#f7f7f8"
     readonly property color surface: dark ? "#202127" : "#ffffff"
