@@ -1,0 +1,88 @@
+#include "hearth/model.h"
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include "hearth/error.h"
+#include "hearth/evaluator.h"
+#include "model/architecture.h"
+#include "model/weights.h"
+
+namespace hearth {
+
+namespace {
+
+constexpr int32_t kDefaultMaxCtx = 4096;
+
+std::string mib(uint64_t bytes) { return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MiB"; }
+
+int32_t choose_ctx(const GgufFile & file, const ModelHparams & hp, int32_t requested) {
+    if (requested < 0)
+        throw Error(ErrorCode_invalid_argument, "context size " + std::to_string(requested) + " is negative");
+    if (requested == 0) return std::min(hp.n_ctx_train, kDefaultMaxCtx);
+    if (requested > hp.n_ctx_train)
+        throw Error(ErrorCode_invalid_argument, file.path() + ": context " + std::to_string(requested) +
+                                                    " exceeds the model's trained context of " +
+                                                    std::to_string(hp.n_ctx_train));
+    return requested;
+}
+
+}  // namespace
+
+Model::Model(GgufFile file, const LoadOptions & options) : m_file(std::move(file)), m_options(options) {
+    std::string arch(m_file.architecture());
+    if (arch.empty())
+        throw Error(ErrorCode_model, m_file.path() + ": missing metadata key 'general.architecture'");
+    const Architecture * a = find_architecture(arch);
+    if (!a) throw Error(ErrorCode_unsupported, m_file.path() + ": Unsupported architecture '" + arch + "'");
+    m_hparams.arch = arch;
+    a->read_hparams(m_file, m_hparams);
+    validate_hparams(m_file, m_hparams);
+    if (m_options.n_batch <= 0) m_options.n_batch = 512;
+    m_n_ctx = choose_ctx(m_file, m_hparams, options.n_ctx);
+    if (m_options.kv_type == KvType_q8_0 && (m_hparams.head_dim % 32 != 0 || m_hparams.head_dim_v % 32 != 0))
+        throw Error(ErrorCode_invalid_argument, m_file.path() + ": a q8_0 KV cache needs a head size that is a "
+                                                                "multiple of 32 (this model has " +
+                                                    std::to_string(m_hparams.head_dim) + ")");
+
+    m_weights = std::make_unique<ModelWeights>();
+    bind_weights(m_file, m_hparams, *m_weights, m_options.progress);
+
+    // Weights stay in the mmap; what gets allocated is the KV cache and scratch.
+    // n_vocab is known only now, so the check runs after binding (which allocates nothing sizeable).
+    const uint64_t need = evaluator_memory_bytes(m_hparams, m_options, m_n_ctx, m_options.n_threads);
+    const uint64_t avail = available_ram_bytes();
+    if (avail != 0 && need > avail)
+        throw Error(ErrorCode_resources, m_file.path() + ": not enough memory: a context of " +
+                                             std::to_string(m_n_ctx) + " tokens needs " + mib(need) +
+                                             " (KV cache and scratch) but only " + mib(avail) +
+                                             " is available; use a smaller context");
+}
+
+Model::~Model() = default;
+
+std::shared_ptr<Model> Model::load(const std::string & path, const LoadOptions & options) {
+    return from_gguf(GgufFile::open(path), options);
+}
+
+std::shared_ptr<Model> Model::from_gguf(GgufFile file, const LoadOptions & options) {
+    return std::shared_ptr<Model>(new Model(std::move(file), options));
+}
+
+std::string Model::description() const {
+    // The most common matrix type names the quantization, as llama.cpp's file types do.
+    std::map<std::string, int> counts;
+    for (const LayerWeights & l : m_weights->layers)
+        for (const WeightView * v : {&l.wq, &l.wk, &l.wv, &l.wo, &l.ffn_gate, &l.ffn_up, &l.ffn_down})
+            ++counts[tensor_type_info(v->type).name];
+    std::string quant = "?";
+    int best = 0;
+    for (const auto & [name, n] : counts)
+        if (n > best) best = n, quant = name;
+    std::ostringstream os;
+    os << m_hparams.arch << " " << m_hparams.n_layer << "L " << m_hparams.n_embd << "d " << quant;
+    return os.str();
+}
+
+}  // namespace hearth

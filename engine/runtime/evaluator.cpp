@@ -1,0 +1,149 @@
+#include "hearth/evaluator.h"
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cpu/matmul.h"
+#include "cpu/ops.h"
+#include "cpu/thread_pool.h"
+#include "hearth/error.h"
+#include "model/weights.h"
+#include "quant/quant.h"
+#include "runtime/cpu_backend.h"
+#include "runtime/kv_cache.h"
+
+namespace hearth {
+
+namespace {
+
+int32_t resolve_threads(int32_t n) {
+    if (n > 0) return n;
+    unsigned hw = std::thread::hardware_concurrency();
+    return hw ? int32_t(hw) : 1;
+}
+
+}  // namespace
+
+struct Evaluator::Impl {
+    std::shared_ptr<const Model> model;
+    const ModelHparams & hp;
+    const ModelWeights & w;
+    int32_t n_batch;
+    ThreadPool pool;
+    KvCache kv;
+    PlacementPlan plan;
+    CpuBackend cpu;
+    std::vector<float> hidden;     // [n_batch, n_embd]
+    std::vector<float> normed;     // [n_batch, n_embd]
+    std::vector<float> logits;     // [n_batch, n_vocab]
+    std::vector<float> last;       // [n_vocab]
+    std::vector<uint8_t> mm_scratch;
+    int32_t n_past = 0;
+
+    Impl(std::shared_ptr<const Model> m, int32_t n_threads)
+        : model(std::move(m)), hp(model->hparams()), w(model->weights()),
+          n_batch(std::max(1, model->options().n_batch)), pool(n_threads),
+          kv(hp, model->n_ctx(), model->options().kv_type),
+          plan(PlacementPlan::make(hp, model->options().n_gpu_layers, false)), cpu(hp, w, kv, pool, n_batch) {
+        hidden.resize(size_t(n_batch) * size_t(hp.n_embd));
+        normed.resize(size_t(n_batch) * size_t(hp.n_embd));
+        logits.resize(size_t(n_batch) * size_t(hp.n_vocab));
+        last.resize(size_t(hp.n_vocab));
+        mm_scratch.resize(matmul_scratch_bytes(w.output.type, w.output.n_in, n_batch));
+    }
+
+    void embed(const int32_t * ids, int32_t n) {
+        const size_t row_bytes = tensor_row_bytes(w.token_embd.type, hp.n_embd);
+        const uint8_t * base = static_cast<const uint8_t *>(w.token_embd.data);
+        for (int32_t t = 0; t < n; ++t)
+            dequantize_row(w.token_embd.type, base + size_t(ids[t]) * row_bytes, hidden.data() + size_t(t) * hp.n_embd,
+                           hp.n_embd);
+    }
+
+    // One batch of at most n_batch tokens. `rows_out`: where all logits go, or nullptr.
+    void run_batch(const int32_t * ids, int32_t n, float * rows_out) {
+        embed(ids, n);
+        // The seam: CPU layers first, then (one day) the GPU's contiguous range.
+        cpu.run_layers(0, plan.first_gpu_layer(), hidden.data(), n, n_past);
+        // Only the rows whose logits are wanted go through the output matrix.
+        const int32_t first = rows_out ? 0 : n - 1;
+        const int32_t rows = n - first;
+        rmsnorm_rows(hidden.data() + size_t(first) * hp.n_embd, w.output_norm, normed.data(), rows, hp.n_embd,
+                     hp.rms_eps);
+        matmul(w.output, normed.data(), rows, logits.data(), mm_scratch.data(), pool);
+        if (rows_out) std::memcpy(rows_out, logits.data(), sizeof(float) * size_t(rows) * size_t(hp.n_vocab));
+        std::memcpy(last.data(), logits.data() + size_t(rows - 1) * hp.n_vocab, sizeof(float) * size_t(hp.n_vocab));
+        n_past += n;
+    }
+};
+
+Evaluator::Evaluator(std::shared_ptr<const Model> model, int32_t n_threads) {
+    const int32_t nt = resolve_threads(n_threads > 0 ? n_threads : model->options().n_threads);
+    m_impl = std::make_unique<Impl>(std::move(model), nt);
+}
+
+Evaluator::~Evaluator() = default;
+
+const Model & Evaluator::model() const { return *m_impl->model; }
+int32_t Evaluator::n_ctx() const { return m_impl->kv.n_ctx(); }
+int32_t Evaluator::n_past() const { return m_impl->n_past; }
+int32_t Evaluator::n_vocab() const { return m_impl->hp.n_vocab; }
+int32_t Evaluator::n_threads() const { return m_impl->pool.size(); }
+const char * Evaluator::backend_name() const { return m_impl->cpu.name(); }
+const float * Evaluator::last_logits() const { return m_impl->last.data(); }
+
+void Evaluator::truncate(int32_t n) {
+    HEARTH_ASSERT(n >= 0 && n <= m_impl->n_past);
+    m_impl->n_past = n;
+}
+
+bool Evaluator::eval(const int32_t * ids, int32_t n, float * all_logits, const std::atomic<bool> * cancel) {
+    Impl & d = *m_impl;
+    if (n <= 0) throw Error(ErrorCode_invalid_argument, "nothing to evaluate: the token list is empty");
+    for (int32_t i = 0; i < n; ++i)
+        if (ids[i] < 0 || ids[i] >= d.hp.n_vocab)
+            throw Error(ErrorCode_invalid_argument, "token id " + std::to_string(ids[i]) + " at index " +
+                                                        std::to_string(i) + " is out of range (vocabulary of " +
+                                                        std::to_string(d.hp.n_vocab) + ")");
+    if (int64_t(d.n_past) + n > d.kv.n_ctx())
+        throw Error(ErrorCode_context, "context full: " + std::to_string(d.n_past) + " tokens in the cache + " +
+                                           std::to_string(n) + " new exceed the context of " +
+                                           std::to_string(d.kv.n_ctx()));
+    for (int32_t done = 0; done < n; done += d.n_batch) {
+        if (cancel && cancel->load(std::memory_order_relaxed)) return false;
+        const int32_t chunk = std::min(d.n_batch, n - done);
+        d.run_batch(ids + done, chunk, all_logits ? all_logits + size_t(done) * size_t(d.hp.n_vocab) : nullptr);
+    }
+    return true;
+}
+
+size_t evaluator_memory_bytes(const ModelHparams & hp, const LoadOptions & options, int32_t n_ctx, int32_t n_threads) {
+    const int32_t n_batch = std::max(1, options.n_batch);
+    const int32_t nt = resolve_threads(n_threads);
+    size_t floats = CpuBackend::scratch_floats(hp, n_batch, n_ctx, nt);
+    floats += size_t(n_batch) * (2 * size_t(hp.n_embd) + size_t(hp.n_vocab)) + size_t(hp.n_vocab);
+    // Quantized activations for the largest matmul: at most ~1.2 bytes per float plus block headers.
+    const size_t mm = size_t(n_batch) * size_t(std::max(hp.n_ff, std::max(hp.n_embd, hp.n_embd_q()))) * 2;
+    return KvCache::bytes_needed(hp, n_ctx, options.kv_type) + floats * sizeof(float) + mm;
+}
+
+uint64_t available_ram_bytes() {
+    std::ifstream in("/proc/meminfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("MemAvailable:", 0) == 0) {
+            std::istringstream ss(line.substr(13));
+            uint64_t kb = 0;
+            ss >> kb;
+            return kb * 1024;
+        }
+    }
+    return 0;
+}
+
+}  // namespace hearth
