@@ -1,0 +1,117 @@
+// ConversationStore: Hearth's conversations and their message trees, in one
+// SQLite file (WAL, foreign keys, FTS5 search), through QtSql.
+//
+// Messages form a tree through parentId. Editing a user message or
+// regenerating a reply adds a sibling (same parent), so nothing is ever lost;
+// the conversation remembers its active leaf, and the active path is the chain
+// root -> leaf. Switching to a sibling makes the newest leaf under it active.
+//
+// Streaming replies: beginReply() creates an assistant message in state
+// `streaming`; StreamSaver saves its text as it grows; finishReply() records
+// the stats. Opening the store turns any message left `streaming` (the app
+// died) into `interrupted`.
+//
+// Threads: a QSqlDatabase connection belongs to the thread that opened it, so
+// a store must be used only on the thread that constructed it. Every query the
+// GUI needs is small and indexed (the list of 10,000 conversations takes a few
+// milliseconds, see bench_store; a path or a branch is one conversation; search
+// has a LIMIT), so the app keeps one store on the GUI thread. Bulk work
+// (export all, import) opens its own store on a worker thread or in
+// hearth-cli: WAL lets readers run beside the one writer, and busy_timeout
+// makes a writer wait for the other rather than fail.
+//
+// Errors (SQL failures, unknown ids, a database newer than this build) throw
+// hearth::Error; callers in Qt slots catch them.
+#pragma once
+
+#include <QSqlDatabase>
+#include <QString>
+#include <optional>
+
+#include "core/conversation_types.h"
+
+namespace Hearth {
+
+class ConversationStore {
+public:
+    // Opens (creating if needed) and migrates the database at `path`.
+    explicit ConversationStore(const QString &path);
+    ConversationStore();  // Hearth::databasePath()
+    ~ConversationStore();
+    ConversationStore(const ConversationStore &) = delete;
+    ConversationStore &operator=(const ConversationStore &) = delete;
+
+    QString path() const { return m_path; }
+    QSqlDatabase database() const { return m_db; }
+    // Messages found `streaming` at open and marked `interrupted`.
+    int interruptedOnOpen() const { return m_interruptedOnOpen; }
+
+    // --- conversations ---------------------------------------------------
+    // Uses title, model, systemPrompt, sampling, pinned and, when valid, the
+    // times (import); returns the new id.
+    qint64 createConversation(const Conversation &info);
+    std::optional<Conversation> conversation(qint64 id) const;
+    // Not deleted; pinned first, then most recently updated first.
+    QList<Conversation> listConversations() const;
+    QList<Conversation> deletedConversations() const;
+    int conversationCount() const;  // not deleted
+    void renameConversation(qint64 id, const QString &title);
+    void setPinned(qint64 id, bool pinned);
+    void setConversationSettings(qint64 id, const QString &model, const QString &systemPrompt,
+                                 const QJsonObject &sampling);
+    // Soft delete: hidden from the list and search until restored or purged.
+    void softDeleteConversation(qint64 id);
+    void restoreConversation(qint64 id);
+    // Removes soft-deleted conversations deleted before `cutoff`; returns how many.
+    int purgeDeleted(const QDateTime &cutoff);
+    void deleteConversation(qint64 id);  // now, with every message (cascade)
+
+    // --- the message tree ------------------------------------------------
+    // Adds `m` under parentId (0: a root) and makes it the active leaf.
+    qint64 appendMessage(qint64 conversationId, qint64 parentId, const Message &m);
+    std::optional<Message> message(qint64 id) const;
+    QList<Message> messages(qint64 conversationId) const;  // every branch, creation order
+    QList<Message> activePath(qint64 conversationId) const;  // root -> active leaf
+    QList<Message> siblings(qint64 messageId) const;  // same parent, itself included, creation order
+    QList<Message> children(qint64 messageId) const;
+    ConversationTree tree(qint64 conversationId) const;
+    // A new sibling of `messageId` holding `content` (a copy of its role and
+    // tool data); it becomes the active leaf. Returns its id.
+    qint64 editMessage(qint64 messageId, const QString &content);
+    // Makes the newest leaf under `messageId` active; returns that leaf.
+    qint64 switchBranch(qint64 messageId);
+    // Imports a whole tree (ids are reassigned); returns the conversation id.
+    qint64 insertTree(const ConversationTree &tree);
+
+    // --- streaming replies -----------------------------------------------
+    qint64 beginReply(qint64 conversationId, qint64 parentId, const GenerationInfo &info);
+    // A new streaming sibling of the reply `messageId` (regenerate).
+    qint64 regenerate(qint64 messageId, const GenerationInfo &info);
+    void saveStreamingText(qint64 messageId, const QString &content, const QString &reasoning);
+    void finishReply(qint64 messageId, const QString &content, const QString &reasoning, const QJsonArray &toolCalls,
+                     const ReplyStats &stats);
+    // Continue an interrupted reply: back to `streaming`, text kept.
+    void resumeReply(qint64 messageId);
+
+    // --- search ----------------------------------------------------------
+    // Words of `text` must all appear (the last one as a prefix); FTS syntax
+    // in `text` is taken literally. Best matches first.
+    QList<SearchHit> search(const QString &text, int limit = 50) const;
+
+private:
+    void open();
+    int recoverInterrupted();
+    void touchConversation(qint64 conversationId, qint64 timeMs);
+    void setActiveLeaf(qint64 conversationId, qint64 leafId);
+    qint64 insertMessage(const Message &m);
+    Message requireMessage(qint64 id) const;
+    void requireConversation(qint64 id) const;
+    QList<Message> selectMessages(const QString &where, std::initializer_list<QVariant> values) const;
+
+    QString m_path;
+    QString m_connectionName;
+    QSqlDatabase m_db;
+    int m_interruptedOnOpen = 0;
+};
+
+}  // namespace Hearth

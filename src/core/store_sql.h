@@ -1,0 +1,37 @@
+// Small QtSql helpers for the conversation store: statements that throw
+// hearth::Error (ErrorCode_io) naming the failed SQL, and an RAII transaction.
+#pragma once
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QString>
+#include <QVariant>
+#include <initializer_list>
+
+namespace Hearth::StoreSql {
+
+// Runs one statement (no bound values); throws with the driver's message.
+void exec(QSqlDatabase &db, const QString &sql);
+
+// Prepares `sql`, binds `values` positionally and runs it; throws on failure.
+QSqlQuery run(const QSqlDatabase &db, const QString &sql, std::initializer_list<QVariant> values = {});
+
+// The first column of the first row, or `fallback` when there is no row.
+QVariant scalar(const QSqlDatabase &db, const QString &sql, std::initializer_list<QVariant> values = {},
+                const QVariant &fallback = {});
+
+// Commits on commit(); rolls back when destroyed without it (an exception).
+class Transaction {
+public:
+    explicit Transaction(QSqlDatabase &db);
+    ~Transaction();
+    void commit();
+    Transaction(const Transaction &) = delete;
+    Transaction &operator=(const Transaction &) = delete;
+
+private:
+    QSqlDatabase &m_db;
+    bool m_done = false;
+};
+
+}  // namespace Hearth::StoreSql

@@ -1,0 +1,74 @@
+#include "core/stream_saver.h"
+
+#include <exception>
+
+#include "core/conversation_store.h"
+
+namespace Hearth {
+
+StreamSaver::StreamSaver(ConversationStore *store, qint64 messageId, int intervalMs, QObject *parent)
+    : QObject(parent), m_store(store), m_messageId(messageId), m_intervalMs(qMax(1, intervalMs)) {
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &StreamSaver::flush);
+    m_sinceWrite.start();
+}
+
+StreamSaver::~StreamSaver() {
+    if (!m_finished) flush();
+}
+
+void StreamSaver::setInitialText(const QString &content, const QString &reasoning) {
+    m_content = content;
+    m_reasoning = reasoning;
+}
+
+void StreamSaver::appendContent(const QString &piece) {
+    m_content += piece;
+    pieceAdded();
+}
+
+void StreamSaver::appendReasoning(const QString &piece) {
+    m_reasoning += piece;
+    pieceAdded();
+}
+
+void StreamSaver::pieceAdded() {
+    if (m_finished) return;
+    m_dirty = true;
+    qint64 elapsed = m_sinceWrite.elapsed();
+    if (elapsed >= m_intervalMs)
+        flush();
+    else if (!m_timer.isActive())
+        m_timer.start(int(m_intervalMs - elapsed));
+}
+
+void StreamSaver::flush() {
+    m_timer.stop();
+    if (!m_dirty || m_finished) return;
+    try {
+        m_store->saveStreamingText(m_messageId, m_content, m_reasoning);
+        m_dirty = false;
+        ++m_writes;
+    } catch (const std::exception &e) {
+        emit saveFailed(QString::fromUtf8(e.what()));
+    }
+    // Restart the interval after a failure too, so a locked database is not
+    // hammered on every token.
+    m_sinceWrite.restart();
+}
+
+bool StreamSaver::finish(const ReplyStats &stats, const QJsonArray &toolCalls) {
+    m_timer.stop();
+    try {
+        m_store->finishReply(m_messageId, m_content, m_reasoning, toolCalls, stats);
+    } catch (const std::exception &e) {
+        emit saveFailed(QString::fromUtf8(e.what()));
+        return false;
+    }
+    m_finished = true;
+    m_dirty = false;
+    ++m_writes;
+    return true;
+}
+
+}  // namespace Hearth
