@@ -1,0 +1,31 @@
+// Drives hearth::OutputParser over every way of splitting a text and checks
+// that the deltas add up to the one-shot result.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hearth/output_parser.h"
+
+namespace output_parser_test {
+
+std::string describe(const hearth::ParsedOutput & out);
+bool same(const hearth::ParsedOutput & a, const hearth::ParsedOutput & b);
+
+// Feeds `pieces` one by one, then finish(). Concatenates the deltas into the
+// returned value (flags from the parser). Sets `problem` when a delta splits a
+// UTF-8 sequence or when result() disagrees with the deltas.
+hearth::ParsedOutput feed_pieces(const std::vector<std::string> & pieces, const hearth::OutputParserConfig & config,
+                                 std::string & problem);
+
+// Checks parse_output() and every split of `text` (all two-piece splits, byte
+// by byte, and seeded random chunk sizes) against `expected`. Empty on
+// success, else a description of the first failure.
+std::string check_all_splits(const std::string & text, const hearth::OutputParserConfig & config,
+                             const hearth::ParsedOutput & expected);
+
+// True when `s` is well-formed UTF-8 (complete sequences only).
+bool utf8_valid(const std::string & s);
+
+}  // namespace output_parser_test
