@@ -64,7 +64,7 @@ std::size_t utf8_complete_length(std::string_view text) {
         ++back;
     }
     if (back == n) {
-        return n;   // only continuation bytes: nothing to wait for
+        return n;  // only continuation bytes: nothing to wait for
     }
     unsigned char lead = static_cast<unsigned char>(text[n - 1 - back]);
     std::size_t need = 1;

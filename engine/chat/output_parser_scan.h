@@ -31,7 +31,9 @@ struct LiteralHit {
 };
 LiteralHit find_first_literal(std::string_view text, std::span<const std::string_view> literals);
 
-inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+inline bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 std::size_t skip_spaces(std::string_view text, std::size_t from = 0);
 // Length of `text` without its trailing whitespace.
 std::size_t rstrip_length(std::string_view text);

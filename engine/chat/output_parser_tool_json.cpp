@@ -6,7 +6,7 @@ namespace hearth::output_parser_detail {
 
 namespace {
 
-using json = nlohmann::ordered_json;   // keeps the model's key order in arguments
+using json = nlohmann::ordered_json;  // keeps the model's key order in arguments
 
 json parse_json(std::string_view text) {
     // The non-throwing overload: a syntax error gives a discarded value.
@@ -41,7 +41,7 @@ CallParse call_from_object(const json & obj, bool require_arguments, ToolCall & 
     const json * fn = &obj;
     auto nested = obj.find("function");
     if (nested != obj.end() && nested->is_object()) {
-        fn = &*nested;   // OpenAI form
+        fn = &*nested;  // OpenAI form
     }
     auto name = fn->find("name");
     if (name == fn->end() || !name->is_string() || name->get_ref<const std::string &>().empty()) {

@@ -13,7 +13,7 @@ namespace hearth::output_parser_detail {
 
 enum CallParse {
     CallParse_ok,
-    CallParse_not_a_call,     // valid JSON of another shape (e.g. a JSON answer)
+    CallParse_not_a_call,  // valid JSON of another shape (e.g. a JSON answer)
     CallParse_invalid_json,
 };
 

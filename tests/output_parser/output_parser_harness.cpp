@@ -144,7 +144,7 @@ std::string check_all_splits(const std::string & text, const hearth::OutputParse
         std::uniform_int_distribution<std::size_t> size(0, 7);
         std::vector<std::string> pieces;
         for (std::size_t pos = 0; pos < text.size();) {
-            std::size_t n = size(rng);   // 0: an empty piece, which must be harmless
+            std::size_t n = size(rng);  // 0: an empty piece, which must be harmless
             pieces.push_back(text.substr(pos, n));
             pos += n;
         }

@@ -2,7 +2,6 @@
 // Every case is checked one-shot, split at every byte boundary, byte by byte
 // and in random chunk sizes (output_parser_harness).
 #include <QTest>
-
 #include <random>
 
 #include "hearth/output_parser.h"
@@ -43,10 +42,10 @@ const ToolCall k_weather_call = {"call_0", "get_weather", "{\"city\":\"Paris\",\
 
 }  // namespace
 
-#define CHECK_SPLITS(text, cfg, expected) \
-    do { \
+#define CHECK_SPLITS(text, cfg, expected)                                                   \
+    do {                                                                                    \
         std::string err_ = output_parser_test::check_all_splits((text), (cfg), (expected)); \
-        QVERIFY2(err_.empty(), err_.c_str()); \
+        QVERIFY2(err_.empty(), err_.c_str());                                               \
     } while (0)
 
 class TestOutputParser : public QObject {
@@ -66,6 +65,11 @@ private slots:
                      expect("Okay, the user asks 2+2.\nThat is 4.", "4"));
         // Some models repeat the opening tag anyway.
         CHECK_SPLITS("<think>\nhmm\n</think>ok", config(hearth::ToolCallFormat_auto, true), expect("hmm", "ok"));
+        // Tool-call markup inside the open block is reasoning.
+        CHECK_SPLITS(
+            "{\"name\": \"f\", \"parameters\": {}} " + k_weather_hermes + "</think>[TOOL_CALLS]f[ARGS]{}",
+            config(hearth::ToolCallFormat_auto, true),
+            expect("{\"name\": \"f\", \"parameters\": {}} " + k_weather_hermes, "", {call("call_0", "f", "{}")}));
         // An empty block.
         CHECK_SPLITS("</think>\n\nDirect answer.", config(hearth::ToolCallFormat_hermes, true),
                      expect("", "Direct answer."));
@@ -114,9 +118,10 @@ private slots:
     }
 
     void hermes_multiple_with_content_around() {
-        std::string text = "Let me check both.\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": "
-                           "\"Paris\"}}\n</tool_call>\n<tool_call>\n{\"name\": \"get_time\", \"arguments\": {\"tz\": "
-                           "\"Europe/Paris\"}}\n</tool_call>\nDone.";
+        std::string text =
+            "Let me check both.\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": "
+            "\"Paris\"}}\n</tool_call>\n<tool_call>\n{\"name\": \"get_time\", \"arguments\": {\"tz\": "
+            "\"Europe/Paris\"}}\n</tool_call>\nDone.";
         CHECK_SPLITS(text, config(hearth::ToolCallFormat_hermes),
                      expect("", "Let me check both.\nDone.",
                             {call("call_0", "get_weather", "{\"city\":\"Paris\"}"),
@@ -125,8 +130,7 @@ private slots:
 
     void tool_call_after_reasoning() {
         CHECK_SPLITS("<think>\nThe user wants the weather.\n</think>\n\n" + k_weather_hermes + "\n",
-                     config(hearth::ToolCallFormat_auto),
-                     expect("The user wants the weather.", "", {k_weather_call}));
+                     config(hearth::ToolCallFormat_auto), expect("The user wants the weather.", "", {k_weather_call}));
         CHECK_SPLITS("Need weather.</think>\n" + k_weather_hermes, config(hearth::ToolCallFormat_hermes, true),
                      expect("Need weather.", "", {k_weather_call}));
     }
@@ -186,8 +190,9 @@ private slots:
     }
 
     void mistral_array() {
-        std::string text = "[TOOL_CALLS][{\"name\": \"a\", \"arguments\": {\"x\": 1}, \"id\": \"abc123XYZ\"}, "
-                           "{\"name\": \"b\", \"arguments\": {}}]";
+        std::string text =
+            "[TOOL_CALLS][{\"name\": \"a\", \"arguments\": {\"x\": 1}, \"id\": \"abc123XYZ\"}, "
+            "{\"name\": \"b\", \"arguments\": {}}]";
         ParsedOutput want = expect("", "", {call("abc123XYZ", "a", "{\"x\":1}"), call("call_1", "b", "{}")});
         CHECK_SPLITS(text, config(hearth::ToolCallFormat_mistral), want);
         CHECK_SPLITS(text, config(hearth::ToolCallFormat_auto), want);
@@ -217,9 +222,9 @@ private slots:
 
     void angle_brackets_pass_through() {
         std::string text = "if a < b and b > c: <thinking>x</thinking> <tool> <tool_calls> <|python|> [TOOL] [x]";
-        for (ToolCallFormat f : {hearth::ToolCallFormat_none, hearth::ToolCallFormat_auto,
-                                 hearth::ToolCallFormat_hermes, hearth::ToolCallFormat_llama3,
-                                 hearth::ToolCallFormat_mistral}) {
+        for (ToolCallFormat f :
+             {hearth::ToolCallFormat_none, hearth::ToolCallFormat_auto, hearth::ToolCallFormat_hermes,
+              hearth::ToolCallFormat_llama3, hearth::ToolCallFormat_mistral}) {
             CHECK_SPLITS(text, config(f), expect("", text));
             CHECK_SPLITS("<thinking> is not a tag", config(f), expect("", "<thinking> is not a tag"));
             CHECK_SPLITS("<", config(f), expect("", "<"));
@@ -243,12 +248,12 @@ private slots:
         QCOMPARE(p.feed("<thi").reasoning, std::string());
         QCOMPARE(p.feed("nk>Step one").reasoning, std::string("Step one"));
         QVERIFY(p.in_reasoning());
-        QCOMPARE(p.feed(" and </thi").reasoning, std::string(" and"));   // trailing space waits
+        QCOMPARE(p.feed(" and </thi").reasoning, std::string(" and"));  // trailing space waits
         hearth::OutputDelta d = p.feed("nk>\n\nHello <");
         QCOMPARE(d.reasoning, std::string());
         QCOMPARE(d.content, std::string("Hello "));
         QCOMPARE(p.feed("b> and a < b").content, std::string("<b> and a < b"));
-        QCOMPARE(p.feed("\xF0\x9F").content, std::string());   // half an emoji waits
+        QCOMPARE(p.feed("\xF0\x9F").content, std::string());  // half an emoji waits
         QCOMPARE(p.feed("\x91\x8B<tool_").content, std::string("\xF0\x9F\x91\x8B"));
         d = p.feed("call>{\"name\": \"f\", \"arguments\": {}}</tool_call>");
         QCOMPARE(d.content, std::string());
@@ -280,9 +285,36 @@ private slots:
     // must agree with the one-shot parse, and nothing may crash.
     void random_fragments_split_invariant() {
         static const char * fragments[] = {
-            "<think>", "</think>", "<tool_call>", "</tool_call>", "[TOOL_CALLS]", "[ARGS]", "[CALL_ID]",
-            "<|python_tag|>", "{", "}", "[", "]", "\"name\"", "\"arguments\"", "\"parameters\"", ":", ",", "\"f\"",
-            " ", "\n", "<", "</", "<tool", "think", "x", "é", "\\", "\"", "{}", "\xE2\x82\xAC",
+            "<think>",
+            "</think>",
+            "<tool_call>",
+            "</tool_call>",
+            "[TOOL_CALLS]",
+            "[ARGS]",
+            "[CALL_ID]",
+            "<|python_tag|>",
+            "{",
+            "}",
+            "[",
+            "]",
+            "\"name\"",
+            "\"arguments\"",
+            "\"parameters\"",
+            ":",
+            ",",
+            "\"f\"",
+            " ",
+            "\n",
+            "<",
+            "</",
+            "<tool",
+            "think",
+            "x",
+            "é",
+            "\\",
+            "\"",
+            "{}",
+            "\xE2\x82\xAC",
         };
         std::mt19937 rng(1234);
         std::uniform_int_distribution<std::size_t> pick(0, std::size(fragments) - 1);

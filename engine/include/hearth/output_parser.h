@@ -45,11 +45,11 @@
 namespace hearth {
 
 enum ToolCallFormat {
-    ToolCallFormat_none,      // no tool-call detection: everything after reasoning is content
-    ToolCallFormat_auto,      // hermes, llama3 and mistral forms together
-    ToolCallFormat_hermes,    // Hermes 2 Pro, Qwen 2.5/3: <tool_call>...</tool_call>
-    ToolCallFormat_llama3,    // Llama 3.1+: bare JSON object, optional <|python_tag|>
-    ToolCallFormat_mistral,   // Mistral: [TOOL_CALLS]
+    ToolCallFormat_none,     // no tool-call detection: everything after reasoning is content
+    ToolCallFormat_auto,     // hermes, llama3 and mistral forms together
+    ToolCallFormat_hermes,   // Hermes 2 Pro, Qwen 2.5/3: <tool_call>...</tool_call>
+    ToolCallFormat_llama3,   // Llama 3.1+: bare JSON object, optional <|python_tag|>
+    ToolCallFormat_mistral,  // Mistral: [TOOL_CALLS]
 };
 
 const char * tool_call_format_name(ToolCallFormat format);
@@ -58,7 +58,7 @@ namespace output_parser_detail {
 // Incremental scan for the end of a JSON object or array (brackets outside
 // strings), so a long tool call is not rescanned on every piece.
 struct JsonExtent {
-    std::size_t pos = 0;   // next byte to look at
+    std::size_t pos = 0;  // next byte to look at
     int depth = 0;
     bool in_string = false;
     bool escape = false;
@@ -66,15 +66,15 @@ struct JsonExtent {
 }  // namespace output_parser_detail
 
 struct ToolCall {
-    std::string id;          // from the model when it gives one (Mistral), else id_prefix + index
+    std::string id;  // from the model when it gives one (Mistral), else id_prefix + index
     std::string name;
-    std::string arguments;   // a JSON object, compact: `{"city":"Paris"}`
+    std::string arguments;  // a JSON object, compact: `{"city":"Paris"}`
 };
 
 struct OutputParserConfig {
     ToolCallFormat tool_call_format = ToolCallFormat_auto;
-    bool reasoning_enabled = true;   // false: `<think>` is ordinary content
-    bool reasoning_open = false;     // the prompt ended inside <think> (see prompt_opens_reasoning)
+    bool reasoning_enabled = true;  // false: `<think>` is ordinary content
+    bool reasoning_open = false;    // the prompt ended inside <think> (see prompt_opens_reasoning)
     std::string tool_call_id_prefix = "call_";
 };
 
@@ -92,8 +92,8 @@ struct ParsedOutput {
     std::string reasoning;
     std::string content;
     std::vector<ToolCall> tool_calls;
-    bool reasoning_unterminated = false;   // a <think> block was still open at the end
-    bool tool_call_parse_error = false;    // a candidate tool call stayed in content
+    bool reasoning_unterminated = false;  // a <think> block was still open at the end
+    bool tool_call_parse_error = false;   // a candidate tool call stayed in content
 };
 
 class OutputParser {
@@ -112,17 +112,17 @@ public:
 
 private:
     enum State {
-        State_start,          // leading whitespace held; deciding what the segment is
-        State_reasoning,      // inside <think>
-        State_content,        // plain content, scanning for tool-call markers
-        State_hermes_call,    // after <tool_call>, collecting until </tool_call>
-        State_json_call,      // a JSON value of a tool call, collected until it closes
-        State_mistral_header, // after [TOOL_CALLS]: an array, or name[ARGS]
+        State_start,           // leading whitespace held; deciding what the segment is
+        State_reasoning,       // inside <think>
+        State_content,         // plain content, scanning for tool-call markers
+        State_hermes_call,     // after <tool_call>, collecting until </tool_call>
+        State_json_call,       // a JSON value of a tool call, collected until it closes
+        State_mistral_header,  // after [TOOL_CALLS]: an array, or name[ARGS]
     };
     enum JsonCall {
-        JsonCall_llama3,        // {"name":..., "parameters":...}
-        JsonCall_mistral_array, // [{"name":..., "arguments":...}, ...]
-        JsonCall_mistral_args,  // the {...} after [ARGS]
+        JsonCall_llama3,         // {"name":..., "parameters":...}
+        JsonCall_mistral_array,  // [{"name":..., "arguments":...}, ...]
+        JsonCall_mistral_args,   // the {...} after [ARGS]
     };
 
     void run(OutputDelta & delta);
@@ -148,27 +148,27 @@ private:
 
     OutputParserConfig m_config;
     ParsedOutput m_result;
-    std::string m_buf;           // received, not yet decided
+    std::string m_buf;  // received, not yet decided
     State m_state = State_start;
-    bool m_finishing = false;    // inside finish(): no more text will come
+    bool m_finishing = false;  // inside finish(): no more text will come
     bool m_finished = false;
 
     // State_start
-    bool m_start_think = false;  // a <think> may open here
-    bool m_start_forced = false; // reasoning_open: the segment is reasoning anyway
-    bool m_start_keep_ws = false;// leading whitespace before plain content is content
-    bool m_start_json = false;   // a llama3 JSON call may start here
+    bool m_start_think = false;    // a <think> may open here
+    bool m_start_forced = false;   // reasoning_open: the segment is reasoning anyway
+    bool m_start_keep_ws = false;  // leading whitespace before plain content is content
+    bool m_start_json = false;     // a llama3 JSON call may start here
 
     // State_reasoning
-    bool m_block_started = false; // this block has released non-whitespace text
-    int m_reasoning_blocks = 0;   // blocks that released text (for the separator)
+    bool m_block_started = false;  // this block has released non-whitespace text
+    int m_reasoning_blocks = 0;    // blocks that released text (for the separator)
 
     // State_hermes_call, State_json_call, State_mistral_header
     JsonCall m_json_kind = JsonCall_llama3;
-    std::string m_call_prefix;    // consumed text of the candidate call (tag, whitespace), for rejection
+    std::string m_call_prefix;  // consumed text of the candidate call (tag, whitespace), for rejection
     std::string m_mistral_name;
     std::string m_mistral_id;
-    output_parser_detail::JsonExtent m_extent;   // over m_buf; in hermes calls, pos = bytes searched
+    output_parser_detail::JsonExtent m_extent;  // over m_buf; in hermes calls, pos = bytes searched
 };
 
 // parse the whole output at once; identical to feeding it in any pieces.
