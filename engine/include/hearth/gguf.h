@@ -45,6 +45,11 @@ enum GgufType : uint32_t {
 
 const char * gguf_type_name(GgufType type);
 
+// llama.cpp's name for a `general.file_type` id (llama_ftype), e.g. 15 ->
+// "MOSTLY_Q4_K_M"; ids with the GUESSED bit (1024) keep it as a " (guessed)"
+// suffix. nullptr for ids llama.cpp never assigned.
+const char * gguf_file_type_name(uint32_t file_type);
+
 class GgufValue;
 
 struct GgufArray {
