@@ -23,8 +23,14 @@ struct WeightView {
     int64_t n_out = 0;  // ne[1], rows
 };
 
+// Bytes `scratch` must hold for matmul with these shapes (0 for F32/F16/BF16
+// weights, which read x directly; scratch may then be nullptr). Reuse one
+// buffer sized for the largest call: matmul itself never allocates.
 size_t matmul_scratch_bytes(TensorType weight_type, int64_t n_in, int64_t n_tokens);
 
+// W must be a computable type (tensor_type_info(type).can_compute) with n_in a
+// whole number of its blocks. y must not alias x or scratch. Uses the ISA from
+// cpu_isa_active().
 void matmul(const WeightView & w, const float * x, int64_t n_tokens, float * y, void * scratch, ThreadPool & pool);
 
 }  // namespace hearth

@@ -1,0 +1,85 @@
+// y = W x on the CPU (see matmul.h for shapes).
+//
+// 1. Activations are quantized once into vec_dot_type(W) rows in `scratch`
+//    (float weight types read x directly).
+// 2. Output rows are split across the pool in tiles of kRowTile rows. For
+//    prefill, each tile's weight rows (a few KB) stay in L1 while they are
+//    dotted against a block of up to kTokenBlock tokens, whose quantized rows
+//    stay in L2: W is streamed from memory once per token block, not once per
+//    token.
+#include "cpu/matmul.h"
+
+#include <algorithm>
+
+#include "cpu/thread_pool.h"
+#include "cpu/vec_dot.h"
+#include "quant/quant.h"
+
+namespace hearth {
+
+namespace {
+
+constexpr int64_t kRowTile = 4;
+constexpr int64_t kTokenBlock = 64;
+constexpr size_t kAlign = 64;
+
+size_t align_up(size_t v) { return (v + kAlign - 1) / kAlign * kAlign; }
+
+bool is_float_type(TensorType t) { return vec_dot_type(t) == TensorType_F32; }
+
+}  // namespace
+
+size_t matmul_scratch_bytes(TensorType weight_type, int64_t n_in, int64_t n_tokens) {
+    if (is_float_type(weight_type)) return 0;
+    return align_up(tensor_row_bytes(vec_dot_type(weight_type), n_in)) * static_cast<size_t>(n_tokens) + kAlign;
+}
+
+void matmul(const WeightView & w, const float * x, int64_t n_tokens, float * y, void * scratch, ThreadPool & pool) {
+    if (n_tokens <= 0 || w.n_out <= 0) return;
+    const VecDotKernels & k = vec_dot_kernels_active();
+    const VecDotFn dot = k.dot[w.type];
+    const TensorType act_type = vec_dot_type(w.type);
+    const size_t w_row_bytes = tensor_row_bytes(w.type, w.n_in);
+    const auto * w_data = static_cast<const uint8_t *>(w.data);
+
+    const uint8_t * act = nullptr;
+    size_t act_stride = 0;
+    if (is_float_type(w.type)) {
+        act = reinterpret_cast<const uint8_t *>(x);
+        act_stride = static_cast<size_t>(w.n_in) * sizeof(float);
+    } else {
+        auto * base = reinterpret_cast<uint8_t *>(align_up(reinterpret_cast<uintptr_t>(scratch)));
+        act_stride = align_up(tensor_row_bytes(act_type, w.n_in));
+        const QuantizeRowFn quantize = act_type == TensorType_Q8_0 ? k.quantize_q8_0 : k.quantize_q8_K;
+        const int64_t n_in = w.n_in;
+        const auto quantize_rows = [&](int64_t t0, int64_t t1, int) {
+            for (int64_t t = t0; t < t1; ++t) quantize(x + t * n_in, base + t * act_stride, n_in);
+        };
+        if (n_tokens == 1) quantize_rows(0, 1, 0);
+        else pool.parallel_for(n_tokens, quantize_rows);
+        act = base;
+    }
+
+    const int64_t n_in = w.n_in, n_out = w.n_out;
+    const int64_t n_tiles = (n_out + kRowTile - 1) / kRowTile;
+    pool.parallel_for(n_tiles, [&](int64_t tile0, int64_t tile1, int) {
+        const int64_t r_begin = tile0 * kRowTile, r_end = std::min(n_out, tile1 * kRowTile);
+        if (n_tokens == 1) {
+            for (int64_t r = r_begin; r < r_end; ++r) y[r] = dot(n_in, w_data + r * w_row_bytes, act);
+            return;
+        }
+        for (int64_t t0 = 0; t0 < n_tokens; t0 += kTokenBlock) {
+            const int64_t t1 = std::min(n_tokens, t0 + kTokenBlock);
+            for (int64_t r0 = r_begin; r0 < r_end; r0 += kRowTile) {
+                const int64_t r1 = std::min(r_end, r0 + kRowTile);
+                for (int64_t t = t0; t < t1; ++t) {
+                    const uint8_t * a = act + t * act_stride;
+                    float * yt = y + t * n_out;
+                    for (int64_t r = r0; r < r1; ++r) yt[r] = dot(n_in, w_data + r * w_row_bytes, a);
+                }
+            }
+        }
+    });
+}
+
+}  // namespace hearth

@@ -1,0 +1,40 @@
+// Per-ISA tables of row dot-product kernels, the inner loop of matmul.
+//
+// dot(n, w, act) = sum over n elements of dequant(w) * dequant(act), where w is
+// one weight row in its GGUF block format and act one activation row in
+// vec_dot_type(weight type) (Q8_0, Q8_K, or F32). n is a whole number of the
+// weight type's blocks. Entries a given ISA does not specialise point to the
+// scalar kernel, so every table is complete for the computable types.
+#pragma once
+
+#include <cstdint>
+
+#include "cpu/cpu_features.h"
+#include "hearth/tensor_type.h"
+
+namespace hearth {
+
+using VecDotFn = float (*)(int64_t n, const void * w, const void * act);
+// Quantizes one activation row of n floats (n a whole number of blocks).
+using QuantizeRowFn = void (*)(const float * x, void * dst, int64_t n);
+
+struct VecDotKernels {
+    VecDotFn dot[TensorType_COUNT] = {};
+    QuantizeRowFn quantize_q8_0 = nullptr;
+    QuantizeRowFn quantize_q8_K = nullptr;
+};
+
+// The table for `isa`; an ISA the machine lacks gives the best one it has.
+const VecDotKernels & vec_dot_kernels(CpuIsa isa);
+inline const VecDotKernels & vec_dot_kernels_active() { return vec_dot_kernels(cpu_isa_active()); }
+
+// Fillers, one per ISA translation unit: each overrides what it implements.
+void fill_vec_dot_scalar(VecDotKernels & k);
+void fill_vec_dot_avx2(VecDotKernels & k);    // no-op when not built for x86-64
+void fill_vec_dot_avx512(VecDotKernels & k);  // no-op when not built for x86-64
+
+// Scalar activation quantizers (also the reference for the SIMD ones).
+void quantize_row_q8_0_scalar(const float * x, void * dst, int64_t n);
+void quantize_row_q8_K_scalar(const float * x, void * dst, int64_t n);
+
+}  // namespace hearth

@@ -1,0 +1,184 @@
+// Row dot kernels of every weight type on every ISA this machine has, against
+// float64 references on random blocks (random bytes, so every quant value and
+// scale bit pattern occurs):
+//  - exactly: dot(dequant(w), dequant(quantized x)) up to float rounding, which
+//    isolates the kernel from the activation quantization;
+//  - loosely: dot(dequant(w), x), within the worst-case 8-bit activation error.
+// Also the activation quantizers (Q8_0, Q8_K) of each ISA against the scalar one.
+#include <QtTest>
+
+#include <cmath>
+#include <random>
+
+#include "cpu/cpu_features.h"
+#include "cpu/vec_dot.h"
+#include "quant/fp16.h"
+#include "quant/quant.h"
+#include "quant_reference.h"
+
+using namespace hearth;
+
+namespace {
+
+std::vector<CpuIsa> available_isas() {
+    std::vector<CpuIsa> out;
+    for (int i = CpuIsa_scalar; i <= cpu_isa_detected(); ++i) out.push_back(static_cast<CpuIsa>(i));
+    return out;
+}
+
+std::vector<float> random_floats(int64_t n, std::mt19937 & rng) {
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    std::vector<float> x(static_cast<size_t>(n));
+    for (auto & v : x) v = normal(rng);
+    // A few outliers, as real activations have, so block scales vary.
+    for (int64_t i = 0; i < n; i += 97) x[i] *= 8.0f;
+    return x;
+}
+
+std::vector<uint8_t> quantize(const VecDotKernels & k, TensorType act_type, const std::vector<float> & x) {
+    const int64_t n = static_cast<int64_t>(x.size());
+    std::vector<uint8_t> a(act_type == TensorType_F32 ? x.size() * 4 : tensor_row_bytes(act_type, n));
+    if (act_type == TensorType_Q8_0) k.quantize_q8_0(x.data(), a.data(), n);
+    else if (act_type == TensorType_Q8_K) k.quantize_q8_K(x.data(), a.data(), n);
+    else std::memcpy(a.data(), x.data(), a.size());
+    return a;
+}
+
+}  // namespace
+
+class TestQuantVecDot : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { qInfo("detected ISA: %s", cpu_isa_name(cpu_isa_detected())); }
+
+    void dot_data() {
+        QTest::addColumn<int>("type");
+        QTest::addColumn<int>("isa");
+        for (TensorType t : quant_ref::weight_types())
+            for (CpuIsa isa : available_isas())
+                QTest::newRow(qPrintable(QString("%1/%2").arg(tensor_type_info(t).name).arg(cpu_isa_name(isa))))
+                    << int(t) << int(isa);
+    }
+
+    void dot() {
+        QFETCH(int, type);
+        QFETCH(int, isa);
+        const auto t = static_cast<TensorType>(type);
+        const VecDotKernels & k = vec_dot_kernels(static_cast<CpuIsa>(isa));
+        QVERIFY(k.dot[t] != nullptr);
+        const TensorType act_type = vec_dot_type(t);
+        const int64_t qk = std::max<int64_t>(tensor_type_info(t).block_elems, act_type == TensorType_Q8_K ? 256 : 32);
+        std::mt19937 rng(1234 + type * 7 + isa);
+        for (int64_t n_blocks : {1, 2, 3, 7, 16}) {
+            for (int rep = 0; rep < 20; ++rep) {
+                const int64_t n = n_blocks * qk;
+                const std::vector<uint8_t> w = quant_ref::random_row(t, n, rng);
+                const std::vector<float> x = random_floats(n, rng);
+                const std::vector<uint8_t> a = quantize(k, act_type, x);
+                const std::vector<double> wd = quant_ref::dequantize(t, w.data(), n);
+                const std::vector<double> ad = act_type == TensorType_F32
+                                                   ? std::vector<double>(x.begin(), x.end())
+                                                   : quant_ref::dequantize(act_type, a.data(), n);
+                double exact = 0, exact_abs = 0, vs_x = 0, quant_bound = 0;
+                for (int64_t i = 0; i < n; ++i) {
+                    exact += wd[i] * ad[i];
+                    exact_abs += std::fabs(wd[i] * ad[i]);
+                    vs_x += wd[i] * x[i];
+                    quant_bound += std::fabs(wd[i]) * std::fabs(ad[i] - x[i]);
+                }
+                const double got = k.dot[t](n, w.data(), a.data());
+                const double tol = 2e-6 * exact_abs + 1e-7 * std::sqrt(double(n)) + 1e-30;
+                if (std::fabs(got - exact) > tol)
+                    QFAIL(qPrintable(QString("n=%1 rep=%2: got %3, exact %4 (tol %5)").arg(n).arg(rep).arg(got, 0, 'g', 9)
+                                         .arg(exact, 0, 'g', 9).arg(tol)));
+                // The quantized activations themselves must be within half a step of x.
+                QVERIFY2(std::fabs(got - vs_x) <= quant_bound + tol,
+                         qPrintable(QString("n=%1: got %2, float dot %3, bound %4").arg(n).arg(got).arg(vs_x).arg(quant_bound)));
+            }
+        }
+    }
+
+    void quantizers_data() {
+        QTest::addColumn<int>("isa");
+        for (CpuIsa isa : available_isas()) QTest::newRow(cpu_isa_name(isa)) << int(isa);
+    }
+
+    void quantizers() {
+        QFETCH(int, isa);
+        const VecDotKernels & k = vec_dot_kernels(static_cast<CpuIsa>(isa));
+        std::mt19937 rng(99);
+        for (const int64_t n : {256, 512, 4096}) {
+            std::vector<float> x = random_floats(n, rng);
+            std::fill(x.begin() + 32, x.begin() + 64, 0.0f);  // an all-zero Q8_0 block
+            for (const TensorType act : {TensorType_Q8_0, TensorType_Q8_K}) {
+                const std::vector<uint8_t> got = quantize(k, act, x);
+                std::vector<uint8_t> want(got.size());
+                if (act == TensorType_Q8_0) quantize_row_q8_0_scalar(x.data(), want.data(), n);
+                else quantize_row_q8_K_scalar(x.data(), want.data(), n);
+                const std::vector<double> g = quant_ref::dequantize(act, got.data(), n);
+                const std::vector<double> w = quant_ref::dequantize(act, want.data(), n);
+                const int qk = act == TensorType_Q8_0 ? 32 : 256;
+                for (int64_t i = 0; i < n; ++i) {
+                    double amax = 0;
+                    for (int64_t j = i / qk * qk; j < (i / qk + 1) * qk; ++j) amax = std::max(amax, double(std::fabs(x[j])));
+                    // Within half a quantization step (plus the f16 rounding of the Q8_0 scale).
+                    QVERIFY2(std::fabs(g[i] - x[i]) <= amax / 127.0 * 0.5 + std::fabs(x[i]) * 1e-3 + 1e-12,
+                             qPrintable(QString("%1 i=%2: %3 vs %4").arg(tensor_type_info(act).name).arg(i).arg(g[i]).arg(x[i])));
+                    QVERIFY(std::fabs(g[i] - w[i]) <= amax / 127.0 * 1.01 + 1e-12);  // SIMD rounding may differ by one step
+                }
+                if (act == TensorType_Q8_K) {
+                    // bsums must be the exact sums of the codes.
+                    for (int64_t b = 0; b < n / 256; ++b) {
+                        const uint8_t * blk = got.data() + b * 292;
+                        for (int g16 = 0; g16 < 16; ++g16) {
+                            int s = 0;
+                            for (int j = 0; j < 16; ++j) s += static_cast<int8_t>(blk[4 + 16 * g16 + j]);
+                            int16_t bs;
+                            std::memcpy(&bs, blk + 260 + 2 * g16, 2);
+                            QCOMPARE(int(bs), s);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    void publicEntryPoints() {
+        // quant.h's vec_dot / quantize_activations agree with the active table.
+        std::mt19937 rng(5);
+        const int64_t n = 512;
+        for (TensorType t : quant_ref::weight_types()) {
+            const std::vector<uint8_t> w = quant_ref::random_row(t, n, rng);
+            const std::vector<float> x = random_floats(n, rng);
+            const TensorType act_type = vec_dot_type(t);
+            std::vector<uint8_t> a(act_type == TensorType_F32 ? n * 4 : tensor_row_bytes(act_type, n));
+            quantize_activations(act_type, x.data(), a.data(), n);
+            const float via_api = vec_dot(t, n, w.data(), a.data());
+            const float via_table = vec_dot_kernels_active().dot[t](n, w.data(), a.data());
+            QCOMPARE(via_api, via_table);
+            std::vector<float> deq(n);
+            dequantize_row(t, w.data(), deq.data(), n);
+            const std::vector<double> ref = quant_ref::dequantize(t, w.data(), n);
+            for (int64_t i = 0; i < n; ++i) QCOMPARE(double(deq[i]), double(float(ref[i])));
+        }
+    }
+
+    void fp16Conversions() {
+        // Round trip of every finite half, and ties-to-even on the way down.
+        for (uint32_t h = 0; h < 0x10000; ++h) {
+            if (((h >> 10) & 31) == 31) continue;
+            const float f = fp16_to_f32(static_cast<uint16_t>(h));
+            QCOMPARE(f, float(quant_ref::half_to_double(reinterpret_cast<const uint8_t *>(&h))));
+            QCOMPARE(uint32_t(f32_to_fp16(f)), h);
+        }
+        QCOMPARE(uint32_t(f32_to_fp16(1.0f + 1.0f / 2048.0f)), 0x3c00u);      // tie, rounds to even
+        QCOMPARE(uint32_t(f32_to_fp16(1.0f + 3.0f / 2048.0f)), 0x3c02u);      // tie, rounds up to even
+        QCOMPARE(uint32_t(f32_to_fp16(70000.0f)), 0x7c00u);                   // overflow to inf
+        QCOMPARE(uint32_t(f32_to_bf16(1.0f + 1.0f / 256.0f)), 0x3f80u);       // tie to even
+        QCOMPARE(bf16_to_f32(0x3f81), 1.0f + 1.0f / 128.0f);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestQuantVecDot)
+#include "test_quant_vec_dot.moc"
