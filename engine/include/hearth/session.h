@@ -1,0 +1,97 @@
+// hearth::Session: one conversation's state on a model: the evaluator (KV
+// cache) plus the tokens it holds, so that a request sharing a prefix with the
+// previous one evaluates only the new tokens.
+//
+// generate() runs on the calling thread and reports through events; it never
+// throws. A callback returning false, or `cancel` becoming true, stops it
+// within one token.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hearth/error.h"
+#include "hearth/evaluator.h"
+#include "hearth/model.h"
+#include "hearth/sampler.h"
+#include "hearth/tokenizer.h"
+
+namespace hearth {
+
+struct GenerateRequest {
+    std::string prompt;               // tokenized with BOS and special tokens parsed...
+    std::vector<int32_t> prompt_ids;  // ...unless ids are given
+    int32_t n_predict = -1;           // -1: until end of generation or a full context
+    SamplerParams sampling;
+    std::vector<std::string> stop;    // stop strings; never part of the output
+};
+
+enum StopReason {
+    StopReason_eog,          // the model produced an end-of-generation token
+    StopReason_stop_string,
+    StopReason_length,       // n_predict tokens
+    StopReason_cancelled,
+};
+
+const char * stop_reason_name(StopReason reason);
+
+struct GenerationStats {
+    int32_t n_prompt = 0;       // prompt tokens
+    int32_t n_reused = 0;       // of those, found in the cache
+    int32_t n_evaluated = 0;    // prompt tokens actually evaluated
+    double prompt_tok_s = 0.0;  // n_evaluated / prompt time
+    int32_t n_generated = 0;
+    double gen_tok_s = 0.0;
+    double ttft_ms = 0.0;       // request start to first sampled token
+};
+
+enum EventType {
+    EventType_piece,  // text
+    EventType_stats,  // stats, sent once just before done
+    EventType_done,   // stop_reason
+    EventType_error,  // error_code, error; nothing follows
+};
+
+struct GenerateEvent {
+    EventType type = EventType_piece;
+    std::string text;
+    int32_t token = -1;  // the token that completed this piece
+    StopReason stop_reason = StopReason_eog;
+    GenerationStats stats;
+    ErrorCode error_code = ErrorCode_invalid_argument;
+    std::string error;
+};
+
+using EventCallback = std::function<bool(const GenerateEvent &)>;
+
+class Session {
+public:
+    // The tokenizer defaults to the model's own vocabulary.
+    explicit Session(std::shared_ptr<const Model> model, int32_t n_threads = 0,
+                     std::shared_ptr<const Tokenizer> tokenizer = nullptr);
+    ~Session();
+
+    void generate(const GenerateRequest & request, const EventCallback & on_event,
+                  const std::atomic<bool> * cancel = nullptr);
+
+    const Tokenizer & tokenizer() const { return *m_tokenizer; }
+    Evaluator & evaluator() { return *m_eval; }
+    const std::vector<int32_t> & cached_tokens() const { return m_tokens; }
+    void clear();  // forget the cache contents
+
+private:
+    struct Run;
+    bool prepare_prompt(Run & run, const std::vector<int32_t> & prompt);
+    void run_generation(Run & run);
+
+    std::shared_ptr<const Model> m_model;
+    std::shared_ptr<const Tokenizer> m_tokenizer;
+    std::unique_ptr<Evaluator> m_eval;
+    std::vector<int32_t> m_tokens;  // what the KV cache holds, position by position
+};
+
+}  // namespace hearth

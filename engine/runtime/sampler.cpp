@@ -1,0 +1,120 @@
+#include "hearth/sampler.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace hearth {
+
+Sampler::Sampler(const SamplerParams & params, int32_t n_vocab)
+    : m_params(params), m_n_vocab(n_vocab), m_rng(params.seed) {
+    m_cand.reserve(size_t(n_vocab));
+    m_probs.reserve(size_t(n_vocab));
+    m_counts.assign(size_t(n_vocab), 0);
+}
+
+void Sampler::accept(int32_t token) {
+    if (token >= 0 && token < m_n_vocab) m_history.push_back(token);
+}
+
+void Sampler::reset() {
+    m_history.clear();
+    m_rng.seed(m_params.seed);
+}
+
+void Sampler::apply_penalties() {
+    const SamplerParams & p = m_params;
+    if (p.penalty_last_n == 0 || m_history.empty()) return;
+    if (p.repeat_penalty == 1.0f && p.presence_penalty == 0.0f && p.frequency_penalty == 0.0f) return;
+    const size_t window = p.penalty_last_n < 0 ? m_history.size()
+                                               : std::min(m_history.size(), size_t(p.penalty_last_n));
+    const size_t start = m_history.size() - window;
+    for (size_t i = start; i < m_history.size(); ++i) ++m_counts[size_t(m_history[i])];
+    for (Candidate & c : m_cand) {
+        const int32_t n = m_counts[size_t(c.id)];
+        if (n == 0) continue;
+        // Dividing a negative logit would raise it, so negatives are multiplied instead.
+        c.logit = c.logit <= 0.0f ? c.logit * p.repeat_penalty : c.logit / p.repeat_penalty;
+        c.logit -= float(n) * p.frequency_penalty + p.presence_penalty;
+    }
+    for (size_t i = start; i < m_history.size(); ++i) m_counts[size_t(m_history[i])] = 0;
+}
+
+void Sampler::top_k(int32_t k) {
+    if (k <= 0 || size_t(k) >= m_cand.size()) return;
+    std::partial_sort(m_cand.begin(), m_cand.begin() + k, m_cand.end(),
+                      [](const Candidate & a, const Candidate & b) { return a.logit > b.logit; });
+    m_cand.resize(size_t(k));
+}
+
+void Sampler::top_p(float p) {
+    if (p >= 1.0f || m_cand.size() <= 1) return;
+    std::sort(m_cand.begin(), m_cand.end(), [](const Candidate & a, const Candidate & b) { return a.logit > b.logit; });
+    const float mx = m_cand.front().logit;
+    double sum = 0.0;
+    for (const Candidate & c : m_cand) sum += std::exp(double(c.logit - mx));
+    double cum = 0.0;
+    size_t keep = m_cand.size();
+    for (size_t i = 0; i < m_cand.size(); ++i) {
+        cum += std::exp(double(m_cand[i].logit - mx)) / sum;
+        if (cum >= double(p)) {
+            keep = i + 1;
+            break;
+        }
+    }
+    m_cand.resize(keep);
+}
+
+void Sampler::min_p(float p) {
+    if (p <= 0.0f || m_cand.size() <= 1) return;
+    float mx = -INFINITY;
+    for (const Candidate & c : m_cand) mx = std::max(mx, c.logit);
+    // p_i >= p * p_max  <=>  logit_i >= logit_max + log(p)
+    const float threshold = mx + std::log(p);
+    m_cand.erase(std::remove_if(m_cand.begin(), m_cand.end(), [&](const Candidate & c) { return c.logit < threshold; }),
+                 m_cand.end());
+}
+
+int32_t Sampler::draw() {
+    float mx = -INFINITY;
+    for (const Candidate & c : m_cand) mx = std::max(mx, c.logit);
+    m_probs.clear();
+    double sum = 0.0;
+    for (const Candidate & c : m_cand) {
+        const double e = std::exp(double(c.logit - mx));
+        m_probs.push_back(float(e));
+        sum += e;
+    }
+    // A uniform draw in [0, sum) walked over the weights: the same on every platform,
+    // unlike std::discrete_distribution.
+    const double u = double(m_rng() >> 11) * (1.0 / 9007199254740992.0) * sum;
+    double cum = 0.0;
+    for (size_t i = 0; i < m_cand.size(); ++i) {
+        cum += m_probs[i];
+        if (u < cum) return m_cand[i].id;
+    }
+    return m_cand.back().id;
+}
+
+int32_t Sampler::sample(const float * logits) {
+    m_cand.clear();
+    for (int32_t i = 0; i < m_n_vocab; ++i) m_cand.push_back({i, logits[i]});
+    for (const auto & [id, bias] : m_params.logit_bias)
+        if (id >= 0 && id < m_n_vocab) m_cand[size_t(id)].logit += bias;
+    apply_penalties();
+    // Banned tokens (-inf) never survive, whatever the later stages do.
+    m_cand.erase(std::remove_if(m_cand.begin(), m_cand.end(), [](const Candidate & c) { return std::isinf(c.logit) && c.logit < 0; }),
+                 m_cand.end());
+    if (m_cand.empty()) return 0;
+    if (m_params.temperature <= 0.0f) {
+        const auto best = std::max_element(m_cand.begin(), m_cand.end(),
+                                           [](const Candidate & a, const Candidate & b) { return a.logit < b.logit; });
+        return best->id;
+    }
+    top_k(m_params.top_k);
+    top_p(m_params.top_p);
+    min_p(m_params.min_p);
+    for (Candidate & c : m_cand) c.logit /= m_params.temperature;
+    return draw();
+}
+
+}  // namespace hearth

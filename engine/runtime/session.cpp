@@ -1,0 +1,163 @@
+#include "hearth/session.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "runtime/stop_filter.h"
+
+namespace hearth {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+}  // namespace
+
+const char * stop_reason_name(StopReason reason) {
+    switch (reason) {
+    case StopReason_eog: return "eog";
+    case StopReason_stop_string: return "stop";
+    case StopReason_length: return "length";
+    case StopReason_cancelled: return "cancelled";
+    }
+    return "?";
+}
+
+struct Session::Run {
+    const GenerateRequest & req;
+    const EventCallback & on_event;
+    const std::atomic<bool> * cancel;
+    Sampler sampler;
+    StopFilter stops;
+    Utf8StreamDecoder utf8;
+    GenerationStats stats;
+    Clock::time_point start = Clock::now();
+
+    bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
+
+    bool emit_text(std::string text, int32_t token) {
+        if (text.empty()) return true;
+        GenerateEvent e;
+        e.type = EventType_piece;
+        e.text = std::move(text);
+        e.token = token;
+        return on_event(e);
+    }
+
+    void finish(StopReason reason) {
+        GenerateEvent s;
+        s.type = EventType_stats;
+        s.stats = stats;
+        on_event(s);
+        GenerateEvent d;
+        d.type = EventType_done;
+        d.stop_reason = reason;
+        d.stats = stats;
+        on_event(d);
+    }
+
+    void fail(ErrorCode code, const std::string & message) {
+        GenerateEvent e;
+        e.type = EventType_error;
+        e.error_code = code;
+        e.error = message;
+        e.stats = stats;
+        on_event(e);
+    }
+};
+
+Session::Session(std::shared_ptr<const Model> model, int32_t n_threads, std::shared_ptr<const Tokenizer> tokenizer)
+    : m_model(std::move(model)), m_tokenizer(std::move(tokenizer)) {
+    if (!m_tokenizer) m_tokenizer = std::make_shared<const Tokenizer>(Tokenizer::from_gguf(m_model->gguf()));
+    m_eval = std::make_unique<Evaluator>(m_model, n_threads);
+}
+
+Session::~Session() = default;
+
+void Session::clear() {
+    m_tokens.clear();
+    m_eval->truncate(0);
+}
+
+// Evaluates the part of `prompt` the cache does not already hold. At least the
+// last prompt token is always evaluated, since its logits start generation.
+bool Session::prepare_prompt(Run & run, const std::vector<int32_t> & prompt) {
+    size_t common = 0;
+    while (common < m_tokens.size() && common < prompt.size() && m_tokens[common] == prompt[common]) ++common;
+    common = std::min(common, prompt.size() - 1);
+    m_tokens.resize(common);
+    m_eval->truncate(int32_t(common));
+    run.stats.n_prompt = int32_t(prompt.size());
+    run.stats.n_reused = int32_t(common);
+    run.stats.n_evaluated = int32_t(prompt.size() - common);
+
+    const auto t0 = Clock::now();
+    const bool done = m_eval->eval(prompt.data() + common, int32_t(prompt.size() - common), nullptr, run.cancel);
+    m_tokens.assign(prompt.begin(), prompt.begin() + m_eval->n_past());
+    const double dt = seconds_since(t0);
+    run.stats.prompt_tok_s = dt > 0 ? run.stats.n_evaluated / dt : 0.0;
+    return done;
+}
+
+void Session::run_generation(Run & run) {
+    const auto t0 = Clock::now();
+    const int32_t n_predict = run.req.n_predict;
+    for (;;) {
+        if (n_predict >= 0 && run.stats.n_generated >= n_predict) {
+            run.emit_text(run.stops.flush() + run.utf8.flush(), -1);
+            return run.finish(StopReason_length);
+        }
+        if (run.cancelled()) return run.finish(StopReason_cancelled);
+        const int32_t tok = run.sampler.sample(m_eval->last_logits());
+        if (run.stats.n_generated == 0) run.stats.ttft_ms = seconds_since(run.start) * 1000.0;
+        run.sampler.accept(tok);
+        ++run.stats.n_generated;
+        const double dt = seconds_since(t0);
+        run.stats.gen_tok_s = dt > 0 ? run.stats.n_generated / dt : 0.0;
+        if (m_tokenizer->vocab().is_eog(tok)) {
+            run.emit_text(run.stops.flush() + run.utf8.flush(), tok);
+            return run.finish(StopReason_eog);
+        }
+        bool stopped = false;
+        std::string text = run.stops.push(run.utf8.push(m_tokenizer->token_to_piece(tok)), stopped);
+        if (!run.emit_text(std::move(text), tok)) return run.finish(StopReason_cancelled);
+        if (stopped) return run.finish(StopReason_stop_string);
+        if (n_predict >= 0 && run.stats.n_generated >= n_predict) continue;  // no need to evaluate it
+        if (m_eval->n_past() >= m_eval->n_ctx()) {
+            run.emit_text(run.stops.flush() + run.utf8.flush(), -1);
+            return run.fail(ErrorCode_context, "context full: the context of " + std::to_string(m_eval->n_ctx()) +
+                                                   " tokens is used up after " +
+                                                   std::to_string(run.stats.n_generated) + " generated tokens");
+        }
+        m_eval->eval(&tok, 1);
+        m_tokens.push_back(tok);
+    }
+}
+
+void Session::generate(const GenerateRequest & request, const EventCallback & on_event,
+                       const std::atomic<bool> * cancel) {
+    Run run{request, on_event, cancel, Sampler(request.sampling, m_eval->n_vocab()), StopFilter(request.stop), {}, {}};
+    try {
+        std::vector<int32_t> prompt = request.prompt_ids;
+        if (prompt.empty()) prompt = m_tokenizer->tokenize(request.prompt, true, true);
+        if (prompt.empty()) return run.fail(ErrorCode_invalid_argument, "the prompt is empty");
+        if (int64_t(prompt.size()) > m_eval->n_ctx())
+            return run.fail(ErrorCode_context, "the prompt of " + std::to_string(prompt.size()) +
+                                                   " tokens does not fit the context of " +
+                                                   std::to_string(m_eval->n_ctx()) + " tokens");
+        for (int32_t id : prompt)
+            if (id < 0 || id >= m_eval->n_vocab())
+                return run.fail(ErrorCode_invalid_argument, "token id " + std::to_string(id) +
+                                                                " is out of range (vocabulary of " +
+                                                                std::to_string(m_eval->n_vocab()) + ")");
+        if (!prepare_prompt(run, prompt)) return run.finish(StopReason_cancelled);
+        for (int32_t id : prompt) run.sampler.accept(id);
+        run_generation(run);
+    } catch (const Error & e) {
+        run.fail(e.code(), e.what());
+    } catch (const std::exception & e) {
+        run.fail(ErrorCode_invalid_argument, e.what());
+    }
+}
+
+}  // namespace hearth
