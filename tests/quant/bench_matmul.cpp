@@ -1,0 +1,94 @@
+// bench_matmul: GEMV (1 token) and GEMM (64 tokens) throughput of the CPU
+// matmul per weight type and ISA, on a random 4096 x 4096 matrix.
+//
+//   bench_matmul [-t threads] [-n n_in] [-m n_out] [-p tokens] [types...]
+//
+// Prints ms per call, weight-read bandwidth (GB/s) and GFLOP/s (2 n_in n_out
+// tokens / time). Not a test: figures depend on the machine and its load.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "cpu/cpu_features.h"
+#include "cpu/matmul.h"
+#include "cpu/thread_pool.h"
+#include "quant_reference.h"
+
+using namespace hearth;
+
+namespace {
+
+double time_calls(const WeightView & w, const std::vector<float> & x, int64_t n_tokens, std::vector<float> & y,
+                  std::vector<uint8_t> & scratch, ThreadPool & pool) {
+    using clock = std::chrono::steady_clock;
+    matmul(w, x.data(), n_tokens, y.data(), scratch.data(), pool);  // warm up
+    int calls = 0;
+    const auto t0 = clock::now();
+    double elapsed = 0;
+    do {
+        matmul(w, x.data(), n_tokens, y.data(), scratch.data(), pool);
+        ++calls;
+        elapsed = std::chrono::duration<double>(clock::now() - t0).count();
+    } while (elapsed < 0.5 || calls < 3);
+    return elapsed / calls;
+}
+
+TensorType type_by_name(const std::string & s) {
+    for (uint32_t t = 0; t < TensorType_COUNT; ++t) {
+        const auto & info = tensor_type_info(t);
+        if (info.name && s == info.name && info.can_compute) return static_cast<TensorType>(t);
+    }
+    std::fprintf(stderr, "bench_matmul: unknown or unsupported type '%s'\n", s.c_str());
+    std::exit(2);
+}
+
+}  // namespace
+
+int main(int argc, char ** argv) {
+    int threads = 0;
+    int64_t n_in = 4096, n_out = 4096, n_prefill = 64;
+    std::vector<TensorType> types;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "-t" && i + 1 < argc) threads = std::atoi(argv[++i]);
+        else if (a == "-n" && i + 1 < argc) n_in = std::atoll(argv[++i]);
+        else if (a == "-m" && i + 1 < argc) n_out = std::atoll(argv[++i]);
+        else if (a == "-p" && i + 1 < argc) n_prefill = std::atoll(argv[++i]);
+        else types.push_back(type_by_name(a));
+    }
+    if (types.empty()) types = {TensorType_Q4_0, TensorType_Q4_K, TensorType_IQ4_XS, TensorType_Q8_0, TensorType_Q6_K, TensorType_F16};
+
+    ThreadPool pool(threads);
+    std::printf("bench_matmul: %lld x %lld, %d threads, detected ISA %s\n", static_cast<long long>(n_out),
+                static_cast<long long>(n_in), pool.size(), cpu_isa_name(cpu_isa_detected()));
+    std::printf("%-7s %-7s %10s %9s %9s | %10s %9s\n", "type", "isa", "gemv ms", "GB/s", "GFLOP/s", "gemm ms", "GFLOP/s");
+    std::mt19937 rng(42);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    std::vector<float> x(static_cast<size_t>(n_in * n_prefill));
+    for (auto & v : x) v = normal(rng);
+    std::vector<float> y(static_cast<size_t>(n_out * n_prefill));
+    for (TensorType t : types) {
+        std::vector<uint8_t> w;
+        for (int64_t r = 0; r < n_out; ++r) {
+            const std::vector<uint8_t> row = quant_ref::random_row(t, n_in, rng);
+            w.insert(w.end(), row.begin(), row.end());
+        }
+        const WeightView view{t, w.data(), n_in, n_out};
+        std::vector<uint8_t> scratch(matmul_scratch_bytes(t, n_in, n_prefill) + 1);
+        for (int isa = CpuIsa_scalar; isa <= cpu_isa_detected(); ++isa) {
+            set_cpu_isa(static_cast<CpuIsa>(isa));
+            const double flop = 2.0 * double(n_in) * double(n_out);
+            const double s1 = time_calls(view, x, 1, y, scratch, pool);
+            const double sp = time_calls(view, x, n_prefill, y, scratch, pool);
+            std::printf("%-7s %-7s %10.3f %9.2f %9.2f | %10.3f %9.2f\n", tensor_type_info(t).name,
+                        cpu_isa_name(static_cast<CpuIsa>(isa)), s1 * 1e3, double(w.size()) / s1 / 1e9, flop / s1 / 1e9,
+                        sp * 1e3, flop * double(n_prefill) / sp / 1e9);
+            std::fflush(stdout);
+        }
+    }
+    return 0;
+}
