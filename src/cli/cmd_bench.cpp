@@ -1,0 +1,106 @@
+// hearth-cli bench: prompt-processing and generation speed, like llama-bench.
+//
+// pp: N random token ids evaluated as batches from an empty cache.
+// tg: N tokens decoded one at a time from an empty cache.
+// Each figure is the median of REPS runs after one warm-up run of each.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "args.h"
+#include "command.h"
+#include "hearth/evaluator.h"
+#include "hearth/model.h"
+
+namespace Hearth::Cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+double timePrompt(hearth::Evaluator &ev, const std::vector<int32_t> &ids) {
+    ev.truncate(0);
+    const auto t0 = Clock::now();
+    ev.eval(ids.data(), int32_t(ids.size()));
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+double timeGeneration(hearth::Evaluator &ev, const std::vector<int32_t> &ids) {
+    ev.truncate(0);
+    const auto t0 = Clock::now();
+    for (int32_t id : ids) ev.eval(&id, 1);
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+int runBench(int argc, char **argv) {
+    Args args(argc, argv, {{"-m", "--model"}, {"-p"}, {"-n"}, {"-t", "--threads"}, {"-r", "--reps"}}, {{"--json"}});
+    const int32_t n_pp = int32_t(args.integer("-p", 512));
+    const int32_t n_tg = int32_t(args.integer("-n", 128));
+    const int reps = int(std::max<long long>(1, args.integer("-r", 5)));
+    if (n_pp < 0 || n_tg < 0 || n_pp + n_tg == 0) throw UsageError("-p and -n must be >= 0, not both 0");
+    const std::string path = args.required("-m");
+
+    hearth::LoadOptions opts;
+    opts.n_threads = int32_t(args.integer("-t", 0));
+    auto probe = hearth::Model::load(path, opts);
+    opts.n_ctx = std::min(probe->hparams().n_ctx_train, std::max(n_pp, n_tg));
+    probe.reset();
+    auto model = hearth::Model::load(path, opts);
+    hearth::Evaluator ev(model);
+
+    std::mt19937 rng(42);
+    std::uniform_int_distribution<int32_t> pick(0, ev.n_vocab() - 1);
+    std::vector<int32_t> pp(size_t(std::min(n_pp, ev.n_ctx()))), tg(size_t(std::min(n_tg, ev.n_ctx())));
+    for (int32_t &id : pp) id = pick(rng);
+    for (int32_t &id : tg) id = pick(rng);
+
+    std::vector<double> pp_s, tg_s;
+    if (!pp.empty()) timePrompt(ev, pp);
+    if (!tg.empty()) timeGeneration(ev, tg);
+    for (int r = 0; r < reps; ++r) {
+        if (!pp.empty()) pp_s.push_back(pp.size() / timePrompt(ev, pp));
+        if (!tg.empty()) tg_s.push_back(tg.size() / timeGeneration(ev, tg));
+    }
+    const double pp_tok_s = pp_s.empty() ? 0.0 : median(pp_s);
+    const double tg_tok_s = tg_s.empty() ? 0.0 : median(tg_s);
+    const std::string name = std::filesystem::path(path).filename().string();
+
+    if (args.flag("--json")) {
+        nlohmann::ordered_json j;
+        j["model"] = name;
+        j["backend"] = ev.backend_name();
+        j["threads"] = ev.n_threads();
+        j["pp"] = {{"n", pp.size()}, {"tok_s", pp_tok_s}};
+        j["tg"] = {{"n", tg.size()}, {"tok_s", tg_tok_s}};
+        std::printf("%s\n", j.dump().c_str());
+        return 0;
+    }
+    std::printf("| %-28s | %-22s | %-7s | %7s | %-6s | %12s |\n", "model", "type", "backend", "threads", "test", "t/s");
+    const std::string desc = model->description();
+    if (!pp.empty())
+        std::printf("| %-28s | %-22s | %-7s | %7d | pp%-4zu | %12.2f |\n", name.c_str(), desc.c_str(),
+                    ev.backend_name(), ev.n_threads(), pp.size(), pp_tok_s);
+    if (!tg.empty())
+        std::printf("| %-28s | %-22s | %-7s | %7d | tg%-4zu | %12.2f |\n", name.c_str(), desc.c_str(),
+                    ev.backend_name(), ev.n_threads(), tg.size(), tg_tok_s);
+    return 0;
+}
+
+const CommandRegistration reg({"bench", "bench -m MODEL [-p 512] [-n 128] [-t THREADS] [-r REPS] [--json]",
+                               &runBench});
+
+}  // namespace
+
+}  // namespace Hearth::Cli
