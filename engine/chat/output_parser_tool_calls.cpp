@@ -7,6 +7,7 @@
 #include "chat/output_parser_markers.h"
 #include "chat/output_parser_scan.h"
 #include "chat/output_parser_tool_json.h"
+#include "chat/output_parser_tool_xml.h"
 #include "hearth/output_parser.h"
 
 namespace hearth {
@@ -42,7 +43,7 @@ bool OutputParser::step_hermes_call(OutputDelta & delta) {
     std::size_t consumed = close == std::string_view::npos ? view.size() : close + k_tool_close.size();
     std::string_view body = view.substr(0, close == std::string_view::npos ? view.size() : close);
     ToolCall call;
-    if (parse_named_call(body, call) == CallParse_ok) {
+    if (parse_named_call(body, call) == CallParse_ok || parse_xml_call(body, call) == CallParse_ok) {
         add_tool_call(delta, std::move(call));
         consume(consumed);
         enter_start(false, false);

@@ -117,6 +117,28 @@ private slots:
                      config(hearth::ToolCallFormat_hermes), expect("", "", {call("call_0", "g", "{}")}));
     }
 
+    void hermes_xml_bodies() {
+        // Qwen3-Coder / Qwen3.5: values are typed when they parse as JSON.
+        std::string qwen =
+            "<tool_call>\n<function=search>\n<parameter=query>\nbest GPU for 32B models\n</parameter>\n"
+            "<parameter=limit>\n5\n</parameter>\n<parameter=filters>\n{\"vram\": [24, 48]}\n</parameter>\n"
+            "</function>\n</tool_call>";
+        CHECK_SPLITS(
+            "<think>\n\n</think>\n\n" + qwen, config(hearth::ToolCallFormat_hermes),
+            expect("", "",
+                   {call("call_0", "search",
+                         "{\"query\":\"best GPU for 32B models\",\"limit\":5,\"filters\":{\"vram\":[24,48]}}")}));
+        // GLM 4.5+.
+        CHECK_SPLITS("<tool_call>get_weather\n<arg_key>city</arg_key>\n<arg_value>Zürich</arg_value>\n</tool_call>",
+                     config(hearth::ToolCallFormat_auto),
+                     expect("", "", {call("call_0", "get_weather", "{\"city\":\"Zürich\"}")}));
+        // Malformed XML stays content.
+        std::string bad = "<tool_call>\n<function=f>\n<parameter=x>\n1\n</function>\n</tool_call>";
+        CHECK_SPLITS(bad, config(hearth::ToolCallFormat_hermes), expect("", bad, {}, false, true));
+        std::string prose = "<tool_call>not a call</tool_call>";
+        CHECK_SPLITS(prose, config(hearth::ToolCallFormat_hermes), expect("", prose, {}, false, true));
+    }
+
     void hermes_multiple_with_content_around() {
         std::string text =
             "Let me check both.\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": "

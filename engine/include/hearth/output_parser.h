@@ -25,7 +25,9 @@
 //
 // Tool calls (arguments are re-serialised compact JSON text):
 //  - hermes:  `<tool_call>{"name": ..., "arguments": {...}}</tool_call>`, anywhere
-//             in the content, any number;
+//             in the content, any number; the block may instead hold the XML
+//             forms of Qwen3-Coder / Qwen3.5 (`<function=f><parameter=k>v</parameter>
+//             </function>`) or GLM 4.5+ (`f<arg_key>k</arg_key><arg_value>v</arg_value>`);
 //  - llama3:  the content is a JSON object `{"name": ..., "parameters": {...}}`,
 //             optionally preceded by `<|python_tag|>`; only at the start of the
 //             content (or right after a previous such call);
@@ -47,7 +49,7 @@ namespace hearth {
 enum ToolCallFormat {
     ToolCallFormat_none,     // no tool-call detection: everything after reasoning is content
     ToolCallFormat_auto,     // hermes, llama3 and mistral forms together
-    ToolCallFormat_hermes,   // Hermes 2 Pro, Qwen 2.5/3: <tool_call>...</tool_call>
+    ToolCallFormat_hermes,   // Hermes 2 Pro, Qwen 2.5/3/3.5, GLM: <tool_call>...</tool_call>
     ToolCallFormat_llama3,   // Llama 3.1+: bare JSON object, optional <|python_tag|>
     ToolCallFormat_mistral,  // Mistral: [TOOL_CALLS]
 };
