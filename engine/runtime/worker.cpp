@@ -48,6 +48,8 @@ void GenerationWorker::load() {
         s.error_code = ErrorCode_resources;
         s.error = e.what();
     }
+    // The status goes out before waiters wake, so wait_loaded() sees it delivered.
+    if (m_on_status) m_on_status(s);
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_load_done = true;
@@ -55,7 +57,6 @@ void GenerationWorker::load() {
         m_load_error = s.error;
     }
     m_cv.notify_all();
-    if (m_on_status) m_on_status(s);
 }
 
 void GenerationWorker::thread_main() {
