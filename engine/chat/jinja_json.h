@@ -1,0 +1,27 @@
+// JSON in and out of template values: the render context arrives as JSON,
+// and `tojson` is Python's json.dumps(ensure_ascii=False, ...) as
+// transformers registers it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "chat/jinja_value.h"
+
+namespace hearth::jinja {
+
+// Throws hearth::Error(ErrorCode_format) on malformed JSON.
+Value parse_json(std::string_view text);
+
+struct JsonStyle {
+    std::optional<std::string> indent;  // json.dumps(indent=...): None, or the string per level
+    std::string item_separator = ", ";
+    std::string key_separator = ": ";
+    bool sort_keys = false;
+};
+
+// Fails with TypeError for values JSON cannot hold (Undefined, functions).
+std::string to_json(const Value & v, const JsonStyle & style);
+
+}  // namespace hearth::jinja
