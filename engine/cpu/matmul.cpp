@@ -6,7 +6,8 @@
 //    prefill, each tile's weight rows (a few KB) stay in L1 while they are
 //    dotted against a block of up to kTokenBlock tokens, whose quantized rows
 //    stay in L2: W is streamed from memory once per token block, not once per
-//    token.
+//    token. Groups of four tokens go through the ISA's dot4 kernel where it
+//    has one, which unpacks each weight block once for the four.
 #include "cpu/matmul.h"
 
 #include <algorithm>
@@ -38,6 +39,7 @@ void matmul(const WeightView & w, const float * x, int64_t n_tokens, float * y, 
     if (n_tokens <= 0 || w.n_out <= 0) return;
     const VecDotKernels & k = vec_dot_kernels_active();
     const VecDotFn dot = k.dot[w.type];
+    const VecDot4Fn dot4 = k.dot4[w.type];
     const TensorType act_type = vec_dot_type(w.type);
     const size_t w_row_bytes = tensor_row_bytes(w.type, w.n_in);
     const auto * w_data = static_cast<const uint8_t *>(w.data);
@@ -72,7 +74,13 @@ void matmul(const WeightView & w, const float * x, int64_t n_tokens, float * y, 
             const int64_t t1 = std::min(n_tokens, t0 + kTokenBlock);
             for (int64_t r0 = r_begin; r0 < r_end; r0 += kRowTile) {
                 const int64_t r1 = std::min(r_end, r0 + kRowTile);
-                for (int64_t t = t0; t < t1; ++t) {
+                int64_t t = t0;
+                if (dot4 != nullptr)
+                    for (; t + 4 <= t1; t += 4)
+                        for (int64_t r = r0; r < r1; ++r)
+                            dot4(n_in, w_data + r * w_row_bytes, act + t * act_stride, act_stride, y + t * n_out + r,
+                                 static_cast<size_t>(n_out));
+                for (; t < t1; ++t) {
                     const uint8_t * a = act + t * act_stride;
                     float * yt = y + t * n_out;
                     for (int64_t r = r0; r < r1; ++r) yt[r] = dot(n_in, w_data + r * w_row_bytes, a);

@@ -7,6 +7,7 @@
 // scalar kernel, so every table is complete for the computable types.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "cpu/cpu_features.h"
@@ -15,11 +16,16 @@
 namespace hearth {
 
 using VecDotFn = float (*)(int64_t n, const void * w, const void * act);
+// One weight row against four activation rows (prefill), unpacking each weight
+// block once: out[t * out_stride] = dot(n, w, act + t * act_stride), t = 0..3.
+using VecDot4Fn = void (*)(int64_t n, const void * w, const void * act, size_t act_stride, float * out,
+                           size_t out_stride);
 // Quantizes one activation row of n floats (n a whole number of blocks).
 using QuantizeRowFn = void (*)(const float * x, void * dst, int64_t n);
 
 struct VecDotKernels {
     VecDotFn dot[TensorType_COUNT] = {};
+    VecDot4Fn dot4[TensorType_COUNT] = {};  // nullptr: callers use dot once per token
     QuantizeRowFn quantize_q8_0 = nullptr;
     QuantizeRowFn quantize_q8_K = nullptr;
 };

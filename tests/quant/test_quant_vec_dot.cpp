@@ -99,6 +99,51 @@ private slots:
         }
     }
 
+    void dot4_data() {
+        QTest::addColumn<int>("type");
+        QTest::addColumn<int>("isa");
+        int n_rows = 0;
+        for (TensorType t : quant_ref::weight_types())
+            for (CpuIsa isa : available_isas())
+                if (vec_dot_kernels(isa).dot4[t] != nullptr && ++n_rows)
+                    QTest::newRow(qPrintable(QString("%1/%2").arg(tensor_type_info(t).name).arg(cpu_isa_name(isa))))
+                        << int(t) << int(isa);
+        if (n_rows == 0) QTest::newRow("none") << -1 << 0;  // scalar-only machine
+    }
+
+    // The 4-token kernels (prefill) against the exact reference, per token.
+    void dot4() {
+        QFETCH(int, type);
+        QFETCH(int, isa);
+        if (type < 0) QSKIP("no 4-token kernels on this CPU; matmul uses dot per token");
+        const auto t = static_cast<TensorType>(type);
+        const VecDotKernels & k = vec_dot_kernels(static_cast<CpuIsa>(isa));
+        const TensorType act_type = vec_dot_type(t);
+        std::mt19937 rng(4321 + type);
+        for (int64_t n : {256, 768, 4096}) {
+            const std::vector<uint8_t> w = quant_ref::random_row(t, n, rng);
+            const std::vector<double> wd = quant_ref::dequantize(t, w.data(), n);
+            const size_t row = act_type == TensorType_F32 ? n * 4 : tensor_row_bytes(act_type, n);
+            const size_t stride = row + 64;  // rows need not be contiguous
+            std::vector<uint8_t> acts(4 * stride);
+            for (int tok = 0; tok < 4; ++tok) {
+                const std::vector<uint8_t> a = quantize(k, act_type, random_floats(n, rng));
+                std::memcpy(acts.data() + tok * stride, a.data(), a.size());
+            }
+            float out[4 * 3];
+            std::fill(std::begin(out), std::end(out), NAN);
+            k.dot4[t](n, w.data(), acts.data(), stride, out, 3);
+            for (int tok = 0; tok < 4; ++tok) {
+                const std::vector<double> ad = quant_ref::dequantize(act_type, acts.data() + tok * stride, n);
+                double exact = 0, exact_abs = 0;
+                for (int64_t i = 0; i < n; ++i) exact += wd[i] * ad[i], exact_abs += std::fabs(wd[i] * ad[i]);
+                QVERIFY2(std::fabs(out[3 * tok] - exact) <= 2e-6 * exact_abs + 1e-7,
+                         qPrintable(QString("n=%1 token %2: got %3, exact %4").arg(n).arg(tok).arg(out[3 * tok]).arg(exact)));
+                QCOMPARE(out[3 * tok], k.dot[t](n, w.data(), acts.data() + tok * stride));
+            }
+        }
+    }
+
     void quantizers_data() {
         QTest::addColumn<int>("isa");
         for (CpuIsa isa : available_isas()) QTest::newRow(cpu_isa_name(isa)) << int(isa);

@@ -1,0 +1,84 @@
+// Inline AVX2 helpers shared by the *_avx2.cpp kernel files. Include only
+// from translation units compiled with -mavx2 -mfma -mf16c.
+#pragma once
+
+#include <immintrin.h>
+
+#include "cpu/vec_dot.h"
+#include "quant/blocks_k.h"
+
+namespace hearth::avx2 {
+
+inline float fp16(uint16_t h) { return _cvtsh_ss(h); }
+
+inline float hsum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+inline int hsum_i32(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
+    return _mm_cvtsi128_si32(s);
+}
+
+// 16 packed bytes of nibbles -> 32 bytes: low nibbles (elements 0-15), then high (16-31).
+inline __m256i nibbles_32(const uint8_t * p) {
+    const __m128i t = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+    const __m256i v = _mm256_set_m128i(_mm_srli_epi16(t, 4), t);
+    return _mm256_and_si256(v, _mm256_set1_epi8(0x0f));
+}
+
+// 32 bits -> 32 bytes, 0xff where the bit is set.
+inline __m256i bits_to_bytes(uint32_t x) {
+    const __m256i shuf = _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0);
+    __m256i b = _mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int>(x)), shuf);
+    b = _mm256_or_si256(b, _mm256_set1_epi64x(0x7fbfdfeff7fbfdfe));
+    return _mm256_cmpeq_epi8(b, _mm256_set1_epi64x(-1));
+}
+
+inline __m256i loadu(const void * p) { return _mm256_loadu_si256(static_cast<const __m256i *>(p)); }
+
+// sum over pairs of u8 x s8 -> 8 x i32
+inline __m256i dot_us8(__m256i u, __m256i s) {
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1));
+}
+// s8 x s8 (x != -128 in a, any in w) -> 8 x i32
+inline __m256i dot_ss8(__m256i w, __m256i a) {
+    return dot_us8(_mm256_sign_epi8(w, w), _mm256_sign_epi8(a, w));
+}
+
+// The 16 lanes of an i16 product of 32 elements: lanes 0-7 cover elements 0-15
+// (scale s0), lanes 8-15 elements 16-31 (scale s1).
+inline __m256i scales_pair(int s0, int s1) {
+    return _mm256_set_m128i(_mm_set1_epi16(static_cast<int16_t>(s1)), _mm_set1_epi16(static_cast<int16_t>(s0)));
+}
+
+inline __m256i iq4nl_table() {
+    const __m128i t = _mm_loadu_si128(reinterpret_cast<const __m128i *>(kvalues_iq4nl));
+    return _mm256_set_m128i(t, t);
+}
+
+// sum_i bsums[i] * s[i] over the 16 groups of 16, s as 16 x i16.
+inline int bsums_dot(const block_q8_K & a, __m256i s16) {
+    return hsum_i32(_mm256_madd_epi16(loadu(a.bsums), s16));
+}
+
+// Q4_K/Q5_K: 8 sub-blocks of 32 with a 6-bit scale and min each.
+inline int q45k_mins(const block_q8_K & a, const uint8_t * scales, int sc[8]) {
+    alignas(32) int16_t m16[16];
+    for (int j = 0; j < 8; ++j) {
+        int m;
+        q4k_scale_min(j, scales, sc[j], m);
+        m16[2 * j] = m16[2 * j + 1] = static_cast<int16_t>(m);
+    }
+    return bsums_dot(a, _mm256_load_si256(reinterpret_cast<const __m256i *>(m16)));
+}
+
+// Defined in vec_dot_tiles_avx2.cpp.
+void fill_vec_dot_tiles_avx2(VecDotKernels & k);
+
+}  // namespace hearth::avx2

@@ -1,0 +1,196 @@
+// AVX2 kernels of the most used weight types, templated on the number of
+// activation rows NT they dot one weight row against. NT = 1 is the decode
+// GEMV kernel; NT = 4 serves prefill: each weight block is loaded and its
+// nibbles, high bits and scales unpacked once, then reused for four tokens,
+// which roughly halves the work per multiply-add compared with four NT = 1 calls.
+//
+// Activation row t is at act + t * act_stride bytes (vec_dot_type blocks).
+#include "cpu/vec_dot.h"
+
+#if defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
+
+#include <type_traits>
+
+#include "cpu/simd_avx2.h"
+
+namespace hearth::avx2 {
+
+namespace {
+
+template <typename B>
+inline const B & act_block(const void * act, size_t stride, int t, int64_t i) {
+    return reinterpret_cast<const B *>(static_cast<const uint8_t *>(act) + t * stride)[i];
+}
+
+template <int NT>
+void q4_0_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride) {
+    const auto * w = static_cast<const block_q4_0 *>(vw);
+    __m256 acc[NT];
+    for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / QK32; ++i) {
+        const __m256i q = _mm256_sub_epi8(nibbles_32(w[i].qs), _mm256_set1_epi8(8));
+        const __m256i aq = _mm256_sign_epi8(q, q);
+        const float dw = fp16(w[i].d);
+        for (int t = 0; t < NT; ++t) {
+            const block_q8_0 & a = act_block<block_q8_0>(act, stride, t, i);
+            const __m256i p = dot_us8(aq, _mm256_sign_epi8(loadu(a.qs), q));
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dw * fp16(a.d)), _mm256_cvtepi32_ps(p), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(acc[t]);
+}
+
+template <int NT>
+void q8_0_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride) {
+    const auto * w = static_cast<const block_q8_0 *>(vw);
+    __m256 acc[NT];
+    for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / QK32; ++i) {
+        const __m256i q = loadu(w[i].qs);
+        const __m256i aq = _mm256_sign_epi8(q, q);
+        const float dw = fp16(w[i].d);
+        for (int t = 0; t < NT; ++t) {
+            const block_q8_0 & a = act_block<block_q8_0>(act, stride, t, i);
+            const __m256i p = dot_us8(aq, _mm256_sign_epi8(loadu(a.qs), q));
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dw * fp16(a.d)), _mm256_cvtepi32_ps(p), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(acc[t]);
+}
+
+// Q4_K and Q5_K share everything but the 5th bit.
+template <int NT, bool Five>
+void q45_K_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride) {
+    using Block = std::conditional_t<Five, block_q5_K, block_q4_K>;
+    const auto * w = static_cast<const Block *>(vw);
+    const __m256i m4 = _mm256_set1_epi8(0x0f), m1 = _mm256_set1_epi8(1);
+    __m256 acc[NT];
+    float acc_m[NT];
+    for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps(), acc_m[t] = 0.0f;
+    for (int64_t i = 0; i < n / QK_K; ++i) {
+        alignas(32) int16_t m16[16];
+        int sc[8];
+        for (int j = 0; j < 8; ++j) {
+            int m;
+            q4k_scale_min(j, w[i].scales, sc[j], m);
+            m16[2 * j] = m16[2 * j + 1] = static_cast<int16_t>(m);
+        }
+        const __m256i mins = _mm256_load_si256(reinterpret_cast<const __m256i *>(m16));
+        __m256i q[8];  // sub-block j's 32 quants, unsigned
+        for (int g = 0; g < 4; ++g) {
+            const __m256i b = loadu(w[i].qs + 32 * g);
+            q[2 * g] = _mm256_and_si256(b, m4);
+            q[2 * g + 1] = _mm256_and_si256(_mm256_srli_epi16(b, 4), m4);
+        }
+        if constexpr (Five) {
+            const __m256i qh = loadu(w[i].qh);
+            for (int j = 0; j < 8; ++j)
+                q[j] = _mm256_or_si256(q[j], _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, j), m1), 4));
+        }
+        const float dw = fp16(w[i].d), dmin = fp16(w[i].dmin);
+        for (int t = 0; t < NT; ++t) {
+            const block_q8_K & a = act_block<block_q8_K>(act, stride, t, i);
+            __m256i sumi = _mm256_setzero_si256();
+            for (int j = 0; j < 8; ++j) {
+                const __m256i p = _mm256_maddubs_epi16(q[j], loadu(a.qs + 32 * j));
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, _mm256_set1_epi16(static_cast<int16_t>(sc[j]))));
+            }
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dw), _mm256_cvtepi32_ps(sumi), acc[t]);
+            acc_m[t] += a.d * dmin * static_cast<float>(bsums_dot(a, mins));
+        }
+    }
+    for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(acc[t]) - acc_m[t];
+}
+
+template <int NT>
+void q6_K_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride) {
+    const auto * w = static_cast<const block_q6_K *>(vw);
+    const __m256i m4 = _mm256_set1_epi8(0x0f), m3 = _mm256_set1_epi8(3);
+    __m256 acc[NT];
+    for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / QK_K; ++i) {
+        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i *>(w[i].scales)));
+        __m256i q[8];  // quarter s of half h at q[4 h + s]: elements 128 h + 32 s .. + 31, unsigned (value + 32)
+        __m256i scv[8];
+        for (int h = 0; h < 2; ++h) {
+            const __m256i ql0 = loadu(w[i].ql + 64 * h), ql1 = loadu(w[i].ql + 64 * h + 32);
+            const __m256i qh = loadu(w[i].qh + 32 * h);
+            const auto hi = [&](int shift) {
+                return _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, shift), m3), 4);
+            };
+            q[4 * h + 0] = _mm256_or_si256(_mm256_and_si256(ql0, m4), hi(0));
+            q[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(ql1, m4), hi(2));
+            q[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4), hi(4));
+            q[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4), hi(6));
+        }
+        for (int j = 0; j < 8; ++j) scv[j] = scales_pair(w[i].scales[2 * j], w[i].scales[2 * j + 1]);
+        const float dw = fp16(w[i].d);
+        for (int t = 0; t < NT; ++t) {
+            const block_q8_K & a = act_block<block_q8_K>(act, stride, t, i);
+            __m256i sumi = _mm256_setzero_si256();
+            for (int j = 0; j < 8; ++j)
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(_mm256_maddubs_epi16(q[j], loadu(a.qs + 32 * j)), scv[j]));
+            // The +32 bias of the stored quants comes out through the bsums, in lane 0.
+            const int offset = 32 * bsums_dot(a, sc16);
+            sumi = _mm256_sub_epi32(sumi, _mm256_setr_epi32(offset, 0, 0, 0, 0, 0, 0, 0));
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dw), _mm256_cvtepi32_ps(sumi), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(acc[t]);
+}
+
+template <int NT>
+void iq4_xs_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride) {
+    const auto * w = static_cast<const block_iq4_xs *>(vw);
+    const __m256i table = iq4nl_table();
+    __m256 acc[NT];
+    for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / QK_K; ++i) {
+        __m256i q[8], aq[8];
+        for (int j = 0; j < 8; ++j) {
+            q[j] = _mm256_shuffle_epi8(table, nibbles_32(w[i].qs + 16 * j));
+            aq[j] = _mm256_sign_epi8(q[j], q[j]);
+        }
+        alignas(32) int16_t sc[8];
+        for (int j = 0; j < 8; ++j) sc[j] = static_cast<int16_t>(iq4xs_scale(j, w[i]));
+        const float dw = fp16(w[i].d);
+        for (int t = 0; t < NT; ++t) {
+            const block_q8_K & a = act_block<block_q8_K>(act, stride, t, i);
+            __m256i sumi = _mm256_setzero_si256();
+            for (int j = 0; j < 8; ++j) {
+                const __m256i p = _mm256_maddubs_epi16(aq[j], _mm256_sign_epi8(loadu(a.qs + 32 * j), q[j]));
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, _mm256_set1_epi16(sc[j])));
+            }
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dw), _mm256_cvtepi32_ps(sumi), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(acc[t]);
+}
+
+template <void (*Rows)(int64_t, const void *, const void *, size_t, float *, size_t)>
+float as_dot(int64_t n, const void * w, const void * act) {
+    float out;
+    Rows(n, w, act, 0, &out, 0);
+    return out;
+}
+
+}  // namespace
+
+void fill_vec_dot_tiles_avx2(VecDotKernels & k) {
+    k.dot[TensorType_Q4_0] = as_dot<q4_0_rows<1>>;
+    k.dot4[TensorType_Q4_0] = q4_0_rows<4>;
+    k.dot[TensorType_Q8_0] = as_dot<q8_0_rows<1>>;
+    k.dot4[TensorType_Q8_0] = q8_0_rows<4>;
+    k.dot[TensorType_Q4_K] = as_dot<q45_K_rows<1, false>>;
+    k.dot4[TensorType_Q4_K] = q45_K_rows<4, false>;
+    k.dot[TensorType_Q5_K] = as_dot<q45_K_rows<1, true>>;
+    k.dot4[TensorType_Q5_K] = q45_K_rows<4, true>;
+    k.dot[TensorType_Q6_K] = as_dot<q6_K_rows<1>>;
+    k.dot4[TensorType_Q6_K] = q6_K_rows<4>;
+    k.dot[TensorType_IQ4_XS] = as_dot<iq4_xs_rows<1>>;
+    k.dot4[TensorType_IQ4_XS] = iq4_xs_rows<4>;
+}
+
+}  // namespace hearth::avx2
+
+#endif
