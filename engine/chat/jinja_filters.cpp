@@ -54,7 +54,9 @@ void sort_values(std::vector<Value> & items, const std::vector<Value> & keys, bo
 Value f_trim(Interp &, const Value & v, CallArgs & a) {
     const Value * chars = arg(a, 0, "chars");
     std::string c = chars && chars->is_string() ? chars->text : std::string();
-    return Value::from(py_strip(to_str(v), chars && chars->is_string() ? &c : nullptr, true, true));
+    Value out = Value::from(py_strip(to_str(v), chars && chars->is_string() ? &c : nullptr, true, true));
+    out.safe = v.safe;
+    return out;
 }
 
 // transformers' tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False).
@@ -104,6 +106,7 @@ Value f_join(Interp & in, const Value & v, CallArgs & a) {
 
 Value f_map(Interp & in, const Value & v, CallArgs & a) {
     std::vector<Value> out;
+    if (!truthy(v)) return Value::from(std::move(out));  // jinja2 guards with `if value:`
     if (a.positional.empty()) {
         const Value * attribute = a.keyword("attribute");
         if (!attribute) return Value::from(std::move(out));
@@ -138,6 +141,7 @@ Value select_impl(Interp & in, const Value & v, CallArgs & a, bool by_attr, bool
     test_args.positional.assign(a.positional.begin() + static_cast<std::ptrdiff_t>(std::min(next, a.positional.size())), a.positional.end());
     test_args.keywords = a.keywords;
     std::vector<Value> out;
+    if (!truthy(v)) return Value::from(std::move(out));  // jinja2 guards with `if value:`
     for (const Value & item : sequence_of(v)) {
         Value subject = by_attr ? attr_path(in, item, attribute) : item;
         bool ok;
@@ -191,6 +195,7 @@ Value f_replace(Interp & in, const Value & v, CallArgs & a) {
                                   in.limits_output()));
 }
 
+// soft_str keeps a Markup string safe.
 Value f_string(Interp &, const Value & v, CallArgs &) { return v.is_string() ? v : Value::from(to_str(v)); }
 
 bool parse_int(const std::string & text, int base, int64_t & out) {
@@ -311,22 +316,11 @@ Value f_indent(Interp & in, const Value & v, CallArgs & a) {
     return Value::from(std::move(out));
 }
 
-Value f_safe(Interp &, const Value & v, CallArgs &) { return v.is_string() ? v : Value::from(to_str(v)); }
+Value f_safe(Interp &, const Value & v, CallArgs &) { return markup(to_str(v)); }
 
-Value f_escape(Interp &, const Value & v, CallArgs &) {
-    std::string out;
-    for (char c : to_str(v)) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&#34;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return Value::from(std::move(out));
-}
+Value f_escape(Interp &, const Value & v, CallArgs &) { return v.safe ? v : markup(html_escape(to_str(v))); }
+
+Value f_forceescape(Interp &, const Value & v, CallArgs &) { return markup(html_escape(to_str(v))); }
 
 }  // namespace
 
@@ -342,7 +336,7 @@ FilterFn find_filter(const std::string & name) {
             {"title", f_title}, {"capitalize", f_capitalize}, {"replace", f_replace}, {"string", f_string},
             {"int", f_int}, {"float", f_float}, {"list", f_list}, {"items", f_items},
             {"dictsort", f_dictsort}, {"sort", f_sort}, {"unique", f_unique}, {"indent", f_indent},
-            {"safe", f_safe}, {"escape", f_escape}, {"e", f_escape}, {"forceescape", f_escape},
+            {"safe", f_safe}, {"escape", f_escape}, {"e", f_escape}, {"forceescape", f_forceescape},
         };
         register_filters_more(m);
         return m;

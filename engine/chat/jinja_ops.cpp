@@ -120,6 +120,8 @@ Value binary_op(Interp & in, const std::string & op, const Value & a, const Valu
         if (nums) return Value::from(a.as_double() + b.as_double());
         if (a.is_string() && b.is_string()) {
             in.check_size(a.text.size() + b.text.size());
+            if (a.safe || b.safe)  // Markup.__add__ / __radd__ escape the plain side
+                return markup((a.safe ? a.text : html_escape(a.text)) + (b.safe ? b.text : html_escape(b.text)));
             return Value::from(a.text + b.text);
         }
         if (a.is_list() && b.is_list() && a.list->tuple == b.list->tuple) {

@@ -269,6 +269,28 @@ std::string repr_string(std::string_view s) {
     return out;
 }
 
+std::string html_escape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&#34;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+Value markup(std::string s) {
+    Value v = Value::from(std::move(s));
+    v.safe = true;
+    return v;
+}
+
 std::string repr(const Value & v) {
     switch (v.kind) {
         case Kind_string: return repr_string(v.text);

@@ -51,6 +51,7 @@ struct Value {
     int64_t integer = 0;
     double number = 0;
     std::string text;  // the string, or for Undefined the message an access would raise
+    bool safe = false;  // a markupsafe.Markup string: `+` HTML-escapes a plain str joined to it
     ListPtr list;
     DictPtr dict;
     FunctionPtr function;
@@ -119,6 +120,8 @@ std::string object_type_repr(const Value & v);  // jinja2's "dict object", "None
 std::string to_str(const Value & v);            // Python str()
 std::string repr(const Value & v);              // Python repr()
 std::string repr_string(std::string_view s);
+std::string html_escape(std::string_view s);  // markupsafe.escape: & < > " '
+Value markup(std::string s);                   // a safe string
 std::string format_float(double d);             // Python float repr: 0.5, 1e+16, 1.0
 
 // Python strings index code points; ours are UTF-8.
