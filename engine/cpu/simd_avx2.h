@@ -1,13 +1,22 @@
-// Inline AVX2 helpers shared by the *_avx2.cpp kernel files. Include only
-// from translation units compiled with -mavx2 -mfma -mf16c.
+// Inline AVX2 helpers shared by the SIMD kernel files. Include only from
+// translation units compiled with -mavx2 -mfma -mf16c (or the AVX-512 set).
+//
+// The includer defines HEARTH_SIMD_NS, a namespace private to its ISA, so
+// that the same inline helpers compiled with different flags never merge at
+// link time (an AVX-512 instruction must not leak into the AVX2 path). With
+// HEARTH_SIMD_VNNI, u8 x s8 dots use one VPDPBUSD instead of maddubs + madd.
 #pragma once
+
+#if !defined(HEARTH_SIMD_NS)
+#error "define HEARTH_SIMD_NS (the ISA's private namespace) before including simd_avx2.h"
+#endif
 
 #include <immintrin.h>
 
 #include "cpu/vec_dot.h"
 #include "quant/blocks_k.h"
 
-namespace hearth::avx2 {
+namespace hearth::HEARTH_SIMD_NS {
 
 inline float fp16(uint16_t h) { return _cvtsh_ss(h); }
 
@@ -44,7 +53,11 @@ inline __m256i loadu(const void * p) { return _mm256_loadu_si256(static_cast<con
 
 // sum over pairs of u8 x s8 -> 8 x i32
 inline __m256i dot_us8(__m256i u, __m256i s) {
+#if defined(HEARTH_SIMD_VNNI)
+    return _mm256_dpbusd_epi32(_mm256_setzero_si256(), u, s);
+#else
     return _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1));
+#endif
 }
 // s8 x s8 (x != -128 in a, any in w) -> 8 x i32
 inline __m256i dot_ss8(__m256i w, __m256i a) {
@@ -78,7 +91,4 @@ inline int q45k_mins(const block_q8_K & a, const uint8_t * scales, int sc[8]) {
     return bsums_dot(a, _mm256_load_si256(reinterpret_cast<const __m256i *>(m16)));
 }
 
-// Defined in vec_dot_tiles_avx2.cpp.
-void fill_vec_dot_tiles_avx2(VecDotKernels & k);
-
-}  // namespace hearth::avx2
+}  // namespace hearth::HEARTH_SIMD_NS

@@ -14,7 +14,9 @@
 
 #include <immintrin.h>
 
+#define HEARTH_SIMD_NS avx2
 #include "cpu/simd_avx2.h"
+#include "cpu/vec_dot_tiles.h"
 
 namespace hearth {
 
@@ -176,7 +178,7 @@ void fill_vec_dot_avx2(VecDotKernels & k) {
     k.dot[TensorType_IQ4_NL] = dot_iq4_nl;
     k.dot[TensorType_Q2_K] = dot_q2_K;
     k.dot[TensorType_Q3_K] = dot_q3_K;
-    avx2::fill_vec_dot_tiles_avx2(k);  // Q4_0, Q8_0, Q4_K, Q5_K, Q6_K, IQ4_XS, with 4-token variants
+    avx2::fill_vec_dot_tiles(k);  // Q4_0, Q8_0, Q4_K, Q5_K, Q6_K, IQ4_XS, with 4-token variants
 }
 
 }  // namespace hearth

@@ -5,15 +5,15 @@
 // which roughly halves the work per multiply-add compared with four NT = 1 calls.
 //
 // Activation row t is at act + t * act_stride bytes (vec_dot_type blocks).
-#include "cpu/vec_dot.h"
-
-#if defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
+// Included by vec_dot_avx2.cpp and vec_dot_avx512.cpp, each with its own
+// HEARTH_SIMD_NS (see simd_avx2.h).
+#pragma once
 
 #include <type_traits>
 
 #include "cpu/simd_avx2.h"
 
-namespace hearth::avx2 {
+namespace hearth::HEARTH_SIMD_NS {
 
 namespace {
 
@@ -176,7 +176,7 @@ float as_dot(int64_t n, const void * w, const void * act) {
 
 }  // namespace
 
-void fill_vec_dot_tiles_avx2(VecDotKernels & k) {
+inline void fill_vec_dot_tiles(VecDotKernels & k) {
     k.dot[TensorType_Q4_0] = as_dot<q4_0_rows<1>>;
     k.dot4[TensorType_Q4_0] = q4_0_rows<4>;
     k.dot[TensorType_Q8_0] = as_dot<q8_0_rows<1>>;
@@ -191,6 +191,4 @@ void fill_vec_dot_tiles_avx2(VecDotKernels & k) {
     k.dot4[TensorType_IQ4_XS] = iq4_xs_rows<4>;
 }
 
-}  // namespace hearth::avx2
-
-#endif
+}  // namespace hearth::HEARTH_SIMD_NS
