@@ -38,15 +38,21 @@ size_t min_encoded_size(GgufType type) {
     switch (type) {
         case GgufType_uint8:
         case GgufType_int8:
-        case GgufType_bool: return 1;
+        case GgufType_bool:
+            return 1;
         case GgufType_uint16:
-        case GgufType_int16: return 2;
+        case GgufType_int16:
+            return 2;
         case GgufType_uint32:
         case GgufType_int32:
-        case GgufType_float32: return 4;
-        case GgufType_string: return 8;
-        case GgufType_array: return 12;
-        default: return 8;
+        case GgufType_float32:
+            return 4;
+        case GgufType_string:
+            return 8;
+        case GgufType_array:
+            return 12;
+        default:
+            return 8;
     }
 }
 
@@ -113,39 +119,57 @@ private:
         if (magic != kMagic) fail("not a GGUF file (bad magic)", 0);
         uint32_t version = read<uint32_t>("version");
         if (version == 1) fail("GGUF version 1 is obsolete and not supported; re-convert the model", 4);
-        if ((version & 0xFFFF) == 0 && version != 0)
-            fail("big-endian GGUF files are not supported", 4);
+        if ((version & 0xFFFF) == 0 && version != 0) fail("big-endian GGUF files are not supported", 4);
         if (version != 2 && version != 3) fail("unsupported GGUF version " + std::to_string(version), 4);
         m_f.m_version = version;
         m_n_tensors = read<uint64_t>("tensor count");
         m_n_kv = read<uint64_t>("metadata count");
-        // Minimum encodings: a kv is key(8) + type(4) + 1 byte; a tensor info is name(8) + n_dims(4) + type(4) + offset(8).
-        if (m_n_kv > remaining() / 13) fail("metadata count " + std::to_string(m_n_kv) + " exceeds the file size", 16);
+        // Minimum encodings: a kv is key(8) + type(4) + 1 byte; a tensor info is name(8) + n_dims(4) + type(4) +
+        // offset(8).
+        if (m_n_kv > remaining() / 13)
+            fail(
+                "metadata count " + std::to_string(m_n_kv) + " exceeds the file size; the file is truncated or corrupt",
+                16);
         if (m_n_tensors > remaining() / 24)
-            fail("tensor count " + std::to_string(m_n_tensors) + " exceeds the file size", 8);
+            fail("tensor count " + std::to_string(m_n_tensors) +
+                     " exceeds the file size; the file is truncated or corrupt",
+                 8);
     }
 
     GgufValue read_value(GgufType type, int depth, const std::string & key) {
         size_t at = m_pos;
         switch (type) {
-            case GgufType_uint8: return GgufValue::make_uint(type, read<uint8_t>("u8 value"));
-            case GgufType_int8: return GgufValue::make_int(type, read<int8_t>("i8 value"));
-            case GgufType_uint16: return GgufValue::make_uint(type, read<uint16_t>("u16 value"));
-            case GgufType_int16: return GgufValue::make_int(type, read<int16_t>("i16 value"));
-            case GgufType_uint32: return GgufValue::make_uint(type, read<uint32_t>("u32 value"));
-            case GgufType_int32: return GgufValue::make_int(type, read<int32_t>("i32 value"));
-            case GgufType_uint64: return GgufValue::make_uint(type, read<uint64_t>("u64 value"));
-            case GgufType_int64: return GgufValue::make_int(type, read<int64_t>("i64 value"));
-            case GgufType_float32: return GgufValue::make_float(type, read<float>("f32 value"));
-            case GgufType_float64: return GgufValue::make_float(type, read<double>("f64 value"));
+            case GgufType_uint8:
+                return GgufValue::make_uint(type, read<uint8_t>("u8 value"));
+            case GgufType_int8:
+                return GgufValue::make_int(type, read<int8_t>("i8 value"));
+            case GgufType_uint16:
+                return GgufValue::make_uint(type, read<uint16_t>("u16 value"));
+            case GgufType_int16:
+                return GgufValue::make_int(type, read<int16_t>("i16 value"));
+            case GgufType_uint32:
+                return GgufValue::make_uint(type, read<uint32_t>("u32 value"));
+            case GgufType_int32:
+                return GgufValue::make_int(type, read<int32_t>("i32 value"));
+            case GgufType_uint64:
+                return GgufValue::make_uint(type, read<uint64_t>("u64 value"));
+            case GgufType_int64:
+                return GgufValue::make_int(type, read<int64_t>("i64 value"));
+            case GgufType_float32:
+                return GgufValue::make_float(type, read<float>("f32 value"));
+            case GgufType_float64:
+                return GgufValue::make_float(type, read<double>("f64 value"));
             case GgufType_bool: {
                 uint8_t b = read<uint8_t>("bool value");
                 if (b > 1) fail("bool value of '" + key + "' is " + std::to_string(b) + ", not 0 or 1", at);
                 return GgufValue::make_bool(b != 0);
             }
-            case GgufType_string: return GgufValue::make_string(read_string("string value"));
-            case GgufType_array: return read_array(depth, key);
-            default: fail("unknown value type " + std::to_string(type) + " for '" + key + "'", at);
+            case GgufType_string:
+                return GgufValue::make_string(read_string("string value"));
+            case GgufType_array:
+                return read_array(depth, key);
+            default:
+                fail("unknown value type " + std::to_string(type) + " for '" + key + "'", at);
         }
     }
 
@@ -153,15 +177,16 @@ private:
         size_t at = m_pos;
         if (depth >= kMaxArrayDepth) fail("arrays nested deeper than " + std::to_string(kMaxArrayDepth), at);
         uint32_t elem = read<uint32_t>("array element type");
-        if (elem >= GgufType_COUNT) fail("unknown array element type " + std::to_string(elem) + " for '" + key + "'", at);
+        if (elem >= GgufType_COUNT)
+            fail("unknown array element type " + std::to_string(elem) + " for '" + key + "'", at);
         uint64_t count = read<uint64_t>("array length");
         size_t min_size = min_encoded_size(static_cast<GgufType>(elem));
         if (count > remaining() / min_size)
             fail("array '" + key + "' claims " + std::to_string(count) + " items, more than the file can hold", at);
         m_array_items += count;
         if (m_array_items > kMaxArrayItemsTotal)
-            fail("metadata arrays hold more than " + std::to_string(kMaxArrayItemsTotal) +
-                     " items in total (array '" + key + "' adds " + std::to_string(count) + ")",
+            fail("metadata arrays hold more than " + std::to_string(kMaxArrayItemsTotal) + " items in total (array '" +
+                     key + "' adds " + std::to_string(count) + ")",
                  at);
         GgufArray arr;
         arr.elem_type = static_cast<GgufType>(elem);
@@ -260,7 +285,7 @@ private:
                          " bytes); the file is truncated or corrupt",
                      data_offset + static_cast<size_t>(std::min<uint64_t>(t.offset, data_size)));
             t.data = m_data + data_offset + t.offset;
-            by_offset.push_back(&t);
+            if (t.n_bytes > 0) by_offset.push_back(&t);  // an empty tensor overlaps nothing
         }
         std::sort(by_offset.begin(), by_offset.end(),
                   [](const GgufTensor * a, const GgufTensor * b) { return a->offset < b->offset; });
@@ -274,7 +299,9 @@ private:
     }
 };
 
-GgufFile GgufFile::open(const std::string & path) { return parse(map_file(path), path); }
+GgufFile GgufFile::open(const std::string & path) {
+    return parse(map_file(path), path);
+}
 
 GgufFile GgufFile::parse(std::shared_ptr<ByteSource> bytes, std::string label) {
     GgufFile f;

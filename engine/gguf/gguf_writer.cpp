@@ -2,6 +2,7 @@
 #include "hearth/gguf_writer.h"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -15,7 +16,9 @@ namespace {
 constexpr uint32_t kMagic = 0x46554747;  // "GGUF" as a little-endian u32
 constexpr int kMaxArrayDepth = 8;        // what the reader accepts
 
-[[noreturn]] void bad(const std::string & what) { throw Error(ErrorCode_invalid_argument, "GgufWriter: " + what); }
+[[noreturn]] void bad(const std::string & what) {
+    throw Error(ErrorCode_invalid_argument, "GgufWriter: " + what);
+}
 
 template <typename T>
 void put(std::vector<uint8_t> & out, T v) {
@@ -31,7 +34,8 @@ void put_string(std::vector<uint8_t> & out, std::string_view s) {
 
 template <typename T>
 void put_uint(std::vector<uint8_t> & out, uint64_t v, std::string_view key) {
-    if (v > std::numeric_limits<T>::max()) bad("value " + std::to_string(v) + " of '" + std::string(key) + "' overflows its type");
+    if (v > std::numeric_limits<T>::max())
+        bad("value " + std::to_string(v) + " of '" + std::string(key) + "' overflows its type");
     put<T>(out, static_cast<T>(v));
 }
 
@@ -45,18 +49,42 @@ void put_int(std::vector<uint8_t> & out, int64_t v, std::string_view key) {
 // The value's bytes without its type tag (arrays carry their element type inside).
 void put_value(std::vector<uint8_t> & out, const GgufValue & v, std::string_view key, int depth) {
     switch (v.type()) {
-        case GgufType_uint8: put_uint<uint8_t>(out, v.as_uint(key), key); break;
-        case GgufType_uint16: put_uint<uint16_t>(out, v.as_uint(key), key); break;
-        case GgufType_uint32: put_uint<uint32_t>(out, v.as_uint(key), key); break;
-        case GgufType_uint64: put_uint<uint64_t>(out, v.as_uint(key), key); break;
-        case GgufType_int8: put_int<int8_t>(out, v.as_int(key), key); break;
-        case GgufType_int16: put_int<int16_t>(out, v.as_int(key), key); break;
-        case GgufType_int32: put_int<int32_t>(out, v.as_int(key), key); break;
-        case GgufType_int64: put_int<int64_t>(out, v.as_int(key), key); break;
-        case GgufType_float32: put<float>(out, static_cast<float>(v.as_float(key))); break;
-        case GgufType_float64: put<double>(out, v.as_float(key)); break;
-        case GgufType_bool: put<uint8_t>(out, v.as_bool(key) ? 1 : 0); break;
-        case GgufType_string: put_string(out, v.as_string(key)); break;
+        case GgufType_uint8:
+            put_uint<uint8_t>(out, v.as_uint(key), key);
+            break;
+        case GgufType_uint16:
+            put_uint<uint16_t>(out, v.as_uint(key), key);
+            break;
+        case GgufType_uint32:
+            put_uint<uint32_t>(out, v.as_uint(key), key);
+            break;
+        case GgufType_uint64:
+            put_uint<uint64_t>(out, v.as_uint(key), key);
+            break;
+        case GgufType_int8:
+            put_int<int8_t>(out, v.as_int(key), key);
+            break;
+        case GgufType_int16:
+            put_int<int16_t>(out, v.as_int(key), key);
+            break;
+        case GgufType_int32:
+            put_int<int32_t>(out, v.as_int(key), key);
+            break;
+        case GgufType_int64:
+            put_int<int64_t>(out, v.as_int(key), key);
+            break;
+        case GgufType_float32:
+            put<float>(out, static_cast<float>(v.as_float(key)));
+            break;
+        case GgufType_float64:
+            put<double>(out, v.as_float(key));
+            break;
+        case GgufType_bool:
+            put<uint8_t>(out, v.as_bool(key) ? 1 : 0);
+            break;
+        case GgufType_string:
+            put_string(out, v.as_string(key));
+            break;
         case GgufType_array: {
             if (depth >= kMaxArrayDepth)
                 bad("arrays in '" + std::string(key) + "' are nested deeper than " + std::to_string(kMaxArrayDepth));
@@ -72,15 +100,20 @@ void put_value(std::vector<uint8_t> & out, const GgufValue & v, std::string_view
             }
             break;
         }
-        default: bad("value of '" + std::string(key) + "' has an unknown type");
+        default:
+            bad("value of '" + std::string(key) + "' has an unknown type");
     }
 }
 
-size_t align_up(size_t n, size_t a) { return (n + a - 1) / a * a; }
+size_t align_up(size_t n, size_t a) {
+    return (n + a - 1) / a * a;
+}
 
 }  // namespace
 
-GgufWriter::GgufWriter(uint32_t version) { set_version(version); }
+GgufWriter::GgufWriter(uint32_t version) {
+    set_version(version);
+}
 
 void GgufWriter::set_version(uint32_t version) {
     if (version != 2 && version != 3) bad("GGUF version " + std::to_string(version) + " cannot be written (2 or 3)");
@@ -148,22 +181,26 @@ void GgufWriter::remove(std::string_view key) {
     }
 }
 
-void GgufWriter::add_tensor(std::string_view name, TensorType type, const std::vector<int64_t> & ne,
-                            const void * data, size_t n_bytes) {
+void GgufWriter::add_tensor(std::string_view name, TensorType type, const std::vector<int64_t> & ne, const void * data,
+                            size_t n_bytes) {
     std::string n(name);
     for (const Tensor & t : m_tensors)
         if (t.name == n) bad("duplicate tensor '" + n + "'");
     if (!tensor_type_known(type)) bad("tensor '" + n + "' has unknown type " + std::to_string(type));
-    if (ne.empty() || ne.size() > 4) bad("tensor '" + n + "' must have 1 to 4 dimensions");
+    if (ne.size() > 4) bad("tensor '" + n + "' has " + std::to_string(ne.size()) + " dimensions (at most 4)");
     uint64_t rows = 1;
     for (size_t d = 1; d < ne.size(); ++d) {
         if (ne[d] < 0) bad("tensor '" + n + "' has a negative dimension");
+        if (ne[d] != 0 && rows > UINT64_MAX / static_cast<uint64_t>(ne[d])) bad("tensor '" + n + "' is too large");
         rows *= static_cast<uint64_t>(ne[d]);
     }
-    size_t row = tensor_row_bytes(type, ne[0]);
-    if (row == 0 && ne[0] != 0)
-        bad("tensor '" + n + "' row of " + std::to_string(ne[0]) + " is not a whole number of " +
+    // No dimensions is a scalar: the reader sees ne = {1, 1, 1, 1}.
+    const int64_t ne0 = ne.empty() ? 1 : ne[0];
+    size_t row = tensor_row_bytes(type, ne0);
+    if (row == 0 && ne0 != 0)
+        bad("tensor '" + n + "' row of " + std::to_string(ne0) + " is not a whole number of " +
             tensor_type_info(type).name + " blocks");
+    if (row != 0 && rows > SIZE_MAX / row) bad("tensor '" + n + "' is too large");
     if (row * rows != n_bytes)
         bad("tensor '" + n + "' needs " + std::to_string(row * rows) + " bytes, got " + std::to_string(n_bytes));
     const uint8_t * p = static_cast<const uint8_t *>(data);

@@ -57,7 +57,7 @@ public:
     bool has(std::string_view key) const;
     void remove(std::string_view key);  // no-op when absent
 
-    // A tensor of ne[0..n) elements (ne[0] contiguous, at most 4 dims) whose
+    // A tensor of ne[0..n) elements (ne[0] contiguous, at most 4 dims; none is a scalar) whose
     // bytes are exactly tensor_row_bytes(type, ne[0]) * rows.
     void add_tensor(std::string_view name, TensorType type, const std::vector<int64_t> & ne, const void * data,
                     size_t n_bytes);
