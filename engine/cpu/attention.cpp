@@ -1,56 +1,109 @@
 #include "cpu/attention.h"
 
+#include <algorithm>
 #include <cmath>
 
-#include "cpu/ops.h"
 #include "cpu/thread_pool.h"
 #include "runtime/kv_cache.h"
 
 namespace hearth {
 
-size_t attention_scratch_floats(const AttentionShape & s, int32_t n_ctx) {
-    return size_t(n_ctx) + size_t(s.head_dim) + size_t(s.head_dim_v);
+namespace {
+
+int32_t group_size(const AttentionShape & s) { return s.n_head / s.n_head_kv; }
+
+}  // namespace
+
+size_t attention_scratch_floats(const AttentionShape & s) {
+    const size_t rows = size_t(kAttentionMaxChunk) * size_t(group_size(s));
+    // K tile, V tile, scores, then per (token, head) running max, sum and accumulator.
+    return size_t(kAttentionTile) * size_t(s.head_dim + s.head_dim_v + 1) + rows * (2 + size_t(s.head_dim_v));
 }
 
 namespace {
 
-void attend_one(const KvCache & kv, int il, const AttentionShape & s, const float * q, int32_t pos, int32_t head,
-                float * out, float * scratch) {
-    float * scores = scratch;
-    float * krow = scratch + kv.n_ctx();
-    float * vrow = krow + s.head_dim;
-    const int32_t kv_head = head / (s.n_head / s.n_head_kv);
-    const float scale = 1.0f / std::sqrt(float(s.head_dim));
-    const int32_t n_keys = pos + 1;
-    for (int32_t j = 0; j < n_keys; ++j) {
-        kv.read_k(il, j, kv_head, krow);
-        float d = 0.0f;
-        for (int32_t i = 0; i < s.head_dim; ++i) d += q[i] * krow[i];
-        scores[j] = d * scale;
+struct Item {
+    int32_t kv_head;
+    int32_t t0, t1;  // tokens [t0, t1)
+};
+
+void attend_item(const KvCache & kv, int il, const AttentionShape & s, const float * q, int32_t pos0, const Item & it,
+                 float * out, float * scratch) {
+    const int32_t G = group_size(s), D = s.head_dim, DV = s.head_dim_v;
+    float * ktile = scratch;
+    float * vtile = ktile + size_t(kAttentionTile) * D;
+    float * scores = vtile + size_t(kAttentionTile) * DV;
+    float * run_max = scores + kAttentionTile;
+    const int32_t rows = (it.t1 - it.t0) * G;
+    float * run_sum = run_max + rows;
+    float * acc = run_sum + rows;
+    std::fill(run_max, run_max + rows, -INFINITY);
+    std::fill(run_sum, run_sum + rows, 0.0f);
+    std::fill(acc, acc + size_t(rows) * DV, 0.0f);
+    const float scale = 1.0f / std::sqrt(float(D));
+
+    const int32_t n_keys = pos0 + it.t1;
+    for (int32_t ks = 0; ks < n_keys; ks += kAttentionTile) {
+        const int32_t ke = std::min(n_keys, ks + kAttentionTile);
+        kv.read_k(il, it.kv_head, ks, ke, ktile);
+        kv.read_v(il, it.kv_head, ks, ke, vtile);
+        for (int32_t t = it.t0; t < it.t1; ++t) {
+            const int32_t kend = std::min(ke, pos0 + t + 1);  // causal mask
+            if (kend <= ks) continue;
+            for (int32_t g = 0; g < G; ++g) {
+                const int32_t h = it.kv_head * G + g;
+                const float * qh = q + (size_t(t) * s.n_head + h) * D;
+                const int32_t r = (t - it.t0) * G + g;
+                float mx = run_max[r];
+                for (int32_t j = ks; j < kend; ++j) {
+                    const float * kr = ktile + size_t(j - ks) * D;
+                    float d = 0.0f;
+                    for (int32_t i = 0; i < D; ++i) d += qh[i] * kr[i];
+                    scores[j - ks] = d * scale;
+                    mx = std::max(mx, scores[j - ks]);
+                }
+                const float rescale = std::exp(run_max[r] - mx);  // 0 on the first tile
+                float * a = acc + size_t(r) * DV;
+                float sum = run_sum[r] * rescale;
+                for (int32_t i = 0; i < DV; ++i) a[i] *= rescale;
+                for (int32_t j = ks; j < kend; ++j) {
+                    const float p = std::exp(scores[j - ks] - mx);
+                    sum += p;
+                    const float * vr = vtile + size_t(j - ks) * DV;
+                    for (int32_t i = 0; i < DV; ++i) a[i] += p * vr[i];
+                }
+                run_max[r] = mx;
+                run_sum[r] = sum;
+            }
+        }
     }
-    softmax_in_place(scores, n_keys);
-    for (int32_t i = 0; i < s.head_dim_v; ++i) out[i] = 0.0f;
-    for (int32_t j = 0; j < n_keys; ++j) {
-        kv.read_v(il, j, kv_head, vrow);
-        const float p = scores[j];
-        for (int32_t i = 0; i < s.head_dim_v; ++i) out[i] += p * vrow[i];
-    }
+    for (int32_t t = it.t0; t < it.t1; ++t)
+        for (int32_t g = 0; g < G; ++g) {
+            const int32_t r = (t - it.t0) * G + g;
+            const float inv = 1.0f / run_sum[r];
+            float * o = out + (size_t(t) * s.n_head + it.kv_head * G + g) * DV;
+            const float * a = acc + size_t(r) * DV;
+            for (int32_t i = 0; i < DV; ++i) o[i] = a[i] * inv;
+        }
 }
 
 }  // namespace
 
 void attention(const KvCache & kv, int il, const AttentionShape & s, const float * q, int32_t n_tokens,
                int32_t pos0, float * out, float * scratch, ThreadPool & pool) {
-    const size_t stride = attention_scratch_floats(s, kv.n_ctx());
-    const int64_t n_items = int64_t(n_tokens) * s.n_head;
-    pool.parallel_for(n_items, [&](int64_t begin, int64_t end, int thread) {
+    // Enough items to keep every thread busy, few enough to share each K/V tile widely.
+    const int64_t want = int64_t(pool.size()) * 4;
+    int32_t chunk = int32_t((int64_t(n_tokens) * s.n_head_kv + want - 1) / want);
+    chunk = std::clamp(chunk, 1, kAttentionMaxChunk);
+    const int32_t n_chunks = (n_tokens + chunk - 1) / chunk;
+    const size_t stride = attention_scratch_floats(s);
+    pool.parallel_for(int64_t(n_chunks) * s.n_head_kv, [&](int64_t begin, int64_t end, int thread) {
         float * mine = scratch + size_t(thread) * stride;
-        for (int64_t item = begin; item < end; ++item) {
-            const int32_t t = int32_t(item / s.n_head);
-            const int32_t h = int32_t(item % s.n_head);
-            const float * qh = q + (size_t(t) * s.n_head + h) * size_t(s.head_dim);
-            float * oh = out + (size_t(t) * s.n_head + h) * size_t(s.head_dim_v);
-            attend_one(kv, il, s, qh, pos0 + t, h, oh, mine);
+        for (int64_t i = begin; i < end; ++i) {
+            // Later chunks attend to more keys: hand them out first.
+            const int32_t c = n_chunks - 1 - int32_t(i / s.n_head_kv);
+            const Item it{int32_t(i % s.n_head_kv), c * chunk, std::min(n_tokens, (c + 1) * chunk)};
+            attend_item(kv, il, s, q, pos0, it, out, mine);
         }
     });
 }

@@ -3,8 +3,14 @@
 // q: [n_tokens, n_head * head_dim] (RoPE applied); token t sits at position
 // pos0 + t and attends to cache positions [0, pos0 + t]. Query head h reads
 // KV head h / (n_head / n_head_kv). out: [n_tokens, n_head * head_dim_v].
-// Scores are scaled by 1/sqrt(head_dim). Work is split over (token, head)
-// pairs; each thread uses its own slice of `scratch`.
+// Scores are scaled by 1/sqrt(head_dim).
+//
+// Work items are (KV head, chunk of tokens): the keys and values of one KV head
+// are dequantized a tile of kAttentionTile positions at a time and shared by
+// every query head of the group and every token of the chunk, with an online
+// (running max) softmax, so scratch stays small at any context length. The
+// arithmetic for one (token, head) does not depend on the chunking, so decode
+// and batched prefill give identical results.
 #pragma once
 
 #include <cstddef>
@@ -15,6 +21,9 @@ namespace hearth {
 class KvCache;
 class ThreadPool;
 
+inline constexpr int32_t kAttentionTile = 256;
+inline constexpr int32_t kAttentionMaxChunk = 32;
+
 struct AttentionShape {
     int32_t n_head = 0;
     int32_t n_head_kv = 0;
@@ -22,8 +31,8 @@ struct AttentionShape {
     int32_t head_dim_v = 0;
 };
 
-// Floats of scratch one thread needs for a context of n_ctx.
-size_t attention_scratch_floats(const AttentionShape & s, int32_t n_ctx);
+// Floats of scratch one thread needs.
+size_t attention_scratch_floats(const AttentionShape & s);
 
 void attention(const KvCache & kv, int il, const AttentionShape & s, const float * q, int32_t n_tokens,
                int32_t pos0, float * out, float * scratch, ThreadPool & pool);

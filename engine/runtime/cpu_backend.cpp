@@ -17,13 +17,13 @@ PlacementPlan PlacementPlan::make(const ModelHparams & hp, int32_t requested, bo
     return p;
 }
 
-size_t CpuBackend::scratch_floats(const ModelHparams & hp, int32_t n_batch, int32_t n_ctx, int n_threads) {
+size_t CpuBackend::scratch_floats(const ModelHparams & hp, int32_t n_batch, int n_threads) {
     const size_t T = size_t(n_batch);
     const size_t per_token = size_t(hp.n_embd) * 2 + size_t(hp.n_embd_q()) + size_t(hp.n_embd_k()) +
                              size_t(hp.n_embd_v()) + size_t(hp.n_head) * size_t(hp.head_dim_v) +
                              size_t(hp.n_ff) * 2;
     AttentionShape s{hp.n_head, hp.n_head_kv, hp.head_dim, hp.head_dim_v};
-    return T * per_token + size_t(n_threads) * attention_scratch_floats(s, n_ctx);
+    return T * per_token + size_t(n_threads) * attention_scratch_floats(s);
 }
 
 CpuBackend::CpuBackend(const ModelHparams & hp, const ModelWeights & w, KvCache & kv, ThreadPool & pool,
@@ -39,7 +39,7 @@ CpuBackend::CpuBackend(const ModelHparams & hp, const ModelWeights & w, KvCache 
     m_gate.resize(T * size_t(hp.n_ff));
     m_up.resize(T * size_t(hp.n_ff));
     m_tmp.resize(T * size_t(hp.n_embd));
-    m_att_scratch.resize(size_t(pool.size()) * attention_scratch_floats(m_shape, kv.n_ctx()));
+    m_att_scratch.resize(size_t(pool.size()) * attention_scratch_floats(m_shape));
     m_mm_scratch.resize(w.max_matmul_scratch(n_batch));
 }
 

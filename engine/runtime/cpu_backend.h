@@ -27,7 +27,7 @@ public:
     CpuBackend(const ModelHparams & hp, const ModelWeights & w, KvCache & kv, ThreadPool & pool, int32_t n_batch);
 
     // Floats of scratch the backend allocates (for the memory check).
-    static size_t scratch_floats(const ModelHparams & hp, int32_t n_batch, int32_t n_ctx, int n_threads);
+    static size_t scratch_floats(const ModelHparams & hp, int32_t n_batch, int n_threads);
 
     const char * name() const override { return "cpu"; }
     void run_layers(int first, int last, float * hidden, int32_t n_tokens, int32_t pos0) override;

@@ -125,7 +125,7 @@ bool Evaluator::eval(const int32_t * ids, int32_t n, float * all_logits, const s
 size_t evaluator_memory_bytes(const ModelHparams & hp, const LoadOptions & options, int32_t n_ctx, int32_t n_threads) {
     const int32_t n_batch = std::max(1, options.n_batch);
     const int32_t nt = resolve_threads(n_threads);
-    size_t floats = CpuBackend::scratch_floats(hp, n_batch, n_ctx, nt);
+    size_t floats = CpuBackend::scratch_floats(hp, n_batch, nt);
     floats += size_t(n_batch) * (2 * size_t(hp.n_embd) + size_t(hp.n_vocab)) + size_t(hp.n_vocab);
     // Quantized activations for the largest matmul: at most ~1.2 bytes per float plus block headers.
     const size_t mm = size_t(n_batch) * size_t(std::max(hp.n_ff, std::max(hp.n_embd, hp.n_embd_q()))) * 2;

@@ -94,12 +94,12 @@ void KvCache::read_head(const uint8_t * row, int32_t head, int32_t head_dim, flo
     }
 }
 
-void KvCache::read_k(int il, int32_t pos, int32_t head, float * dst) const {
-    read_head(k_row(il, pos), head, m_head_dim, dst);
+void KvCache::read_k(int il, int32_t head, int32_t pos0, int32_t pos1, float * dst) const {
+    for (int32_t p = pos0; p < pos1; ++p, dst += m_head_dim) read_head(k_row(il, p), head, m_head_dim, dst);
 }
 
-void KvCache::read_v(int il, int32_t pos, int32_t head, float * dst) const {
-    read_head(v_row(il, pos), head, m_head_dim_v, dst);
+void KvCache::read_v(int il, int32_t head, int32_t pos0, int32_t pos1, float * dst) const {
+    for (int32_t p = pos0; p < pos1; ++p, dst += m_head_dim_v) read_head(v_row(il, p), head, m_head_dim_v, dst);
 }
 
 }  // namespace hearth

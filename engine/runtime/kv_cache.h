@@ -27,9 +27,10 @@ public:
     // Stores n_tokens rows at positions [pos0, pos0 + n_tokens) of layer il.
     void store(int il, int32_t pos0, int32_t n_tokens, const float * k, const float * v);
 
-    // Dequantizes n values of head `head` of the row at pos into dst.
-    void read_k(int il, int32_t pos, int32_t head, float * dst) const;
-    void read_v(int il, int32_t pos, int32_t head, float * dst) const;
+    // Dequantizes head `head` of the rows at positions [pos0, pos1) into dst,
+    // [pos1 - pos0][head_dim] (or head_dim_v for V).
+    void read_k(int il, int32_t head, int32_t pos0, int32_t pos1, float * dst) const;
+    void read_v(int il, int32_t head, int32_t pos0, int32_t pos1, float * dst) const;
 
 private:
     const uint8_t * k_row(int il, int32_t pos) const;
