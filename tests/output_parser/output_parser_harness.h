@@ -14,10 +14,11 @@ std::string describe(const hearth::ParsedOutput & out);
 bool same(const hearth::ParsedOutput & a, const hearth::ParsedOutput & b);
 
 // Feeds `pieces` one by one, then finish(). Concatenates the deltas into the
-// returned value (flags from the parser). Sets `problem` when a delta splits a
-// UTF-8 sequence or when result() disagrees with the deltas.
+// returned value (flags from the parser). Sets `problem` when result()
+// disagrees with the deltas, or, with check_utf8 (for well-formed input), when
+// a delta splits a UTF-8 sequence.
 hearth::ParsedOutput feed_pieces(const std::vector<std::string> & pieces, const hearth::OutputParserConfig & config,
-                                 std::string & problem);
+                                 bool check_utf8, std::string & problem);
 
 // Checks parse_output() and every split of `text` (all two-piece splits, byte
 // by byte, and seeded random chunk sizes) against `expected`. Empty on

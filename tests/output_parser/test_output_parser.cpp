@@ -265,6 +265,19 @@ private slots:
         CHECK_SPLITS("abc\xE4\xB8", config(hearth::ToolCallFormat_auto), expect("", "abc\xEF\xBF\xBD"));
     }
 
+    void reasoning_state_is_reported() {
+        hearth::OutputParser open(config(hearth::ToolCallFormat_auto, true));
+        QVERIFY(open.in_reasoning());  // before any text: the prompt opened the block
+        QCOMPARE(open.feed("a</think>").reasoning, std::string("a"));
+        QVERIFY(!open.in_reasoning());
+        hearth::OutputParser closed(config(hearth::ToolCallFormat_auto));
+        QVERIFY(!closed.in_reasoning());
+        closed.feed("<think>");
+        QVERIFY(closed.in_reasoning());
+        closed.finish();
+        QVERIFY(closed.result().reasoning_unterminated);
+    }
+
     void streams_with_minimal_delay() {
         hearth::OutputParser p(config(hearth::ToolCallFormat_auto));
         QCOMPARE(p.feed("<thi").reasoning, std::string());
@@ -307,6 +320,13 @@ private slots:
     // must agree with the one-shot parse, and nothing may crash.
     void random_fragments_split_invariant() {
         static const char * fragments[] = {
+            "<function=f>",
+            "<parameter=k>",
+            "</parameter>",
+            "</function>",
+            "<arg_key>",
+            "</arg_value>",
+            "1",
             "<think>",
             "</think>",
             "<tool_call>",

@@ -109,7 +109,8 @@ public:
 
     // Everything released so far, and the flags.
     const ParsedOutput & result() const { return m_result; }
-    bool in_reasoning() const { return m_state == State_reasoning; }
+    // Inside a reasoning block (from the start when reasoning_open is set).
+    bool in_reasoning() const { return m_state == State_reasoning || (m_state == State_start && m_start_forced); }
     bool finished() const { return m_finished; }
 
 private:
