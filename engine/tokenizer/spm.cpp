@@ -101,8 +101,39 @@ private:
 
 }  // namespace
 
-void spm_tokenize(const Vocab & vocab, std::string_view text, std::vector<int32_t> & out) {
-    SpmSession(vocab, text).run(out);
+const char * const kEscapedSpace = "\xE2\x96\x81";
+
+void spm_tokenize(const Vocab & vocab, std::string_view text, std::vector<int32_t> & out, bool split_words) {
+    if (!split_words) {
+        SpmSession(vocab, text).run(out);
+        return;
+    }
+    // Cut at symbol boundaries only (the session splits by lead byte), before
+    // a U+2581 whose previous symbol is not U+2581. No merged symbol can span
+    // such a cut, so the merges on either side never interact.
+    size_t word_start = 0;
+    bool prev_is_space = false;
+    for (size_t pos = 0; pos < text.size();) {
+        const size_t len = std::min(utf8::seq_len(static_cast<uint8_t>(text[pos])), text.size() - pos);
+        const bool is_space = text.compare(pos, len, kEscapedSpace) == 0;
+        if (is_space && pos > 0 && !prev_is_space) {
+            SpmSession(vocab, text.substr(word_start, pos - word_start)).run(out);
+            word_start = pos;
+        }
+        prev_is_space = is_space;
+        pos += len;
+    }
+    if (word_start < text.size()) SpmSession(vocab, text.substr(word_start)).run(out);
+}
+
+bool spm_words_are_independent(const Vocab & vocab) {
+    const std::string_view space = kEscapedSpace;
+    for (int32_t id = 0; id < vocab.n_tokens(); ++id) {
+        const std::string_view t = vocab.text(id);
+        for (size_t i = t.find(space, 1); i != std::string_view::npos; i = t.find(space, i + 1))
+            if (i < 3 || t.substr(i - 3, 3) != space) return false;
+    }
+    return true;
 }
 
 }  // namespace hearth

@@ -1,6 +1,7 @@
 #include "hearth/tokenizer.h"
 
 #include <optional>
+#include <unordered_map>
 
 #include "hearth/error.h"
 #include "hearth/gguf.h"
@@ -98,6 +99,7 @@ struct Tokenizer::Impl {
     Vocab vocab;
     std::optional<RegexSplitter> splitter;  // BPE only
     std::vector<std::string> pieces;        // token_to_piece(id, special = true)
+    bool spm_split_words = false;
 
     explicit Impl(Vocab v) : vocab(std::move(v)) {}
 
@@ -120,7 +122,7 @@ struct Tokenizer::Impl {
             }
             const std::string escaped =
                 escape_spaces(text.substr(f.offset, f.size), vocab.add_space_prefix() && prev_special);
-            spm_tokenize(vocab, escaped, out);
+            spm_tokenize(vocab, escaped, out, spm_split_words);
             prev_special = false;
         }
     }
@@ -134,17 +136,39 @@ struct Tokenizer::Impl {
         std::vector<TextPiece> words;
         splitter->split(subject, words);
         const auto & alphabet = utf8::byte_to_unicode();
+        // Words repeat (Zipf), and a word's tokens depend on the word alone, so
+        // each call memoizes short words: ids[begin, begin + count) in `out`.
+        struct Span {
+            size_t begin;
+            size_t count;
+        };
+        std::unordered_map<std::string_view, Span> memo;
         std::string word;
         for (const TextPiece & w : words) {
+            const std::string_view raw_word = text.substr(w.begin, w.size);
+            const bool cacheable = w.size <= kMemoWordBytes && memo.size() < kMemoEntries;
+            if (cacheable) {
+                if (auto it = memo.find(raw_word); it != memo.end()) {
+                    const Span sp = it->second;
+                    for (size_t i = 0; i < sp.count; ++i) out.push_back(out[sp.begin + i]);
+                    continue;
+                }
+            }
             word.clear();
-            for (size_t i = w.begin; i < w.begin + w.size; ++i) word += alphabet[static_cast<uint8_t>(text[i])];
+            for (char c : raw_word) word += alphabet[static_cast<uint8_t>(c)];
+            const size_t before = out.size();
             bpe_tokenize_word(vocab, word, out);
+            if (cacheable) memo.emplace(raw_word, Span{before, out.size() - before});
         }
     }
+
+    static constexpr size_t kMemoWordBytes = 64;
+    static constexpr size_t kMemoEntries = 1 << 16;
 };
 
 Tokenizer::Tokenizer(Vocab vocab) : m(std::make_unique<Impl>(std::move(vocab))) {
     if (m->vocab.type() == VocabType_bpe) m->splitter.emplace(pre_tokenizer_regexes(m->vocab.pre()));
+    else m->spm_split_words = spm_words_are_independent(m->vocab);
     m->pieces.resize(m->vocab.n_tokens());
     for (int32_t id = 0; id < m->vocab.n_tokens(); ++id) m->pieces[id] = m->make_piece(id);
 }

@@ -84,6 +84,15 @@ private slots:
         }
     }
 
+    // A token with U+2581 inside ("a▁b") can join words, so the word-by-word
+    // shortcut must not apply: the merges run over the whole text.
+    void spmTokenAcrossWords() {
+        const hearth::GgufFile f = parse(spm_writer({kSp, "a", "b", "a" + sp(""), "a" + sp("b")}, {-5, -5, -5, -2, -1}));
+        const hearth::Tokenizer tok = hearth::Tokenizer::from_gguf(f);
+        QCOMPARE(tok.tokenize("a b", false), (std::vector<int32_t>{3, 7}));
+        QCOMPARE(tok.detokenize(tok.tokenize("a b", false)), std::string("a b"));
+    }
+
     void spmNoByteTokensFallsBackToUnk() {
         const hearth::GgufFile f = parse(spm_writer({kSp, "a"}, {-1, -1}));
         const hearth::Tokenizer tok = hearth::Tokenizer::from_gguf(f);
