@@ -10,7 +10,8 @@
 //
 // Every count, length and offset is checked against the file before use, so a
 // corrupt or hostile file throws hearth::Error (naming the problem and the
-// offset) instead of crashing or allocating what the header claims.
+// offset) instead of crashing or allocating what the header claims. Metadata
+// arrays may hold at most 2^23 items in all (each becomes a ~48-byte GgufValue).
 #pragma once
 
 #include <cstddef>

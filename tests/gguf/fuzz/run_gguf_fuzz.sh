@@ -13,7 +13,7 @@ seconds=$5
 [ -x "$fuzzer" ] || { echo "run_gguf_fuzz: $fuzzer is not built (ninja gguf_fuzzer)"; exit 1; }
 [ -f "$fixtures/README.md" ] || { echo "run_gguf_fuzz: fixtures not found at $fixtures"; exit 1; }
 
-rm -rf "$work/seeds" "$work/artifacts"
+rm -rf "$work/seeds" "$work/corpus" "$work/artifacts"
 mkdir -p "$work/seeds" "$work/corpus" "$work/artifacts"
 for f in models/stories260K.gguf models/synthetic/qwen3-Q4_K_M.gguf models/synthetic/qwen2-Q8_0.gguf \
          models/synthetic/llama-IQ4_XS.gguf vocab/ggml-vocab-gpt-2.gguf vocab/ggml-vocab-llama-spm.gguf; do
