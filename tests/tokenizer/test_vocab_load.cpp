@@ -126,6 +126,27 @@ private slots:
         }
     }
 
+    // Every pre-tokenizer family compiles and splits words at spaces.
+    void everyPreTokenizerCompiles_data() {
+        QTest::addColumn<QString>("pre");
+        for (const char * p : {"default", "gpt-2", "llama-bpe", "llama3", "qwen2", "deepseek-r1-qwen", "deepseek-llm",
+                               "deepseek-coder", "deepseek-v3", "starcoder", "falcon", "chatglm-bpe", "gpt-4o",
+                               "tekken", "seed-coder", "qwen35", "dbrx", "stablelm2", "command-r", "mpt"})
+            QTest::newRow(p) << QString(p);
+    }
+
+    void everyPreTokenizerCompiles() {
+        QFETCH(QString, pre);
+        hearth::GgufWriter w = bpe_writer({"a b"}, pre.toStdString());
+        w.add_u32("tokenizer.ggml.bos_token_id", 6);
+        const hearth::GgufFile f = parse(w);
+        const hearth::Tokenizer tok = hearth::Tokenizer::from_gguf(f);
+        QCOMPARE(tok.vocab().pre_name(), pre.toStdString());
+        // "Ġ" (the space) is no token here and is dropped, as llama.cpp drops it.
+        QCOMPARE(tok.tokenize("ab ab", false), (std::vector<int32_t>{3, 3}));
+        QVERIFY(!tok.tokenize(std::string(5000, 'a') + " \xE4\xBD\xA0 12345 \n\n  x", false).empty());
+    }
+
     void unknownPreIsAnError() { expect_error(bpe_writer({"a b"}, "no-such-pre"), "'no-such-pre'"); }
 
     void missingPreMeansDefault() {
