@@ -166,59 +166,84 @@ HEARTH_HD inline void dequant_block_iq4_xs(const block_iq4_xs & b, float * y) {
 }
 
 // ---- dot one super-block against one Q8_K block -----------------------------
+// Loops follow the storage order (fixed plane / shift per inner loop) so that
+// compilers vectorise them; element k of the block is noted in each loop.
 
 HEARTH_HD inline float dot_block_q2_K_q8_K(const block_q2_K & b, const block_q8_K & a) {
     int sum_q = 0, sum_m = 0;
-    for (int i = 0; i < 16; ++i) {
-        int s = 0;
-        for (int l = 0; l < 16; ++l) s += q2k_q(b, 16 * i + l) * a.qs[16 * i + l];
-        sum_q += (b.scales[i] & 0x0f) * s;
-        sum_m += (b.scales[i] >> 4) * a.bsums[i];
-    }
+    for (int h = 0; h < 2; ++h)
+        for (int p = 0; p < 4; ++p)
+            for (int g = 0; g < 2; ++g) {
+                const int i = 8 * h + 2 * p + g;  // 16-element group: k = 128 h + 32 p + 16 g + l
+                int s = 0;
+                for (int l = 16 * g; l < 16 * g + 16; ++l) s += ((b.qs[32 * h + l] >> (2 * p)) & 3) * a.qs[128 * h + 32 * p + l];
+                sum_q += (b.scales[i] & 0x0f) * s;
+                sum_m += (b.scales[i] >> 4) * a.bsums[i];
+            }
     return a.d * (fp16_to_f32(b.d) * static_cast<float>(sum_q) - fp16_to_f32(b.dmin) * static_cast<float>(sum_m));
 }
 
 HEARTH_HD inline float dot_block_q3_K_q8_K(const block_q3_K & b, const block_q8_K & a) {
     int sum = 0;
-    for (int i = 0; i < 16; ++i) {
-        int s = 0;
-        for (int l = 0; l < 16; ++l) s += q3k_q(b, 16 * i + l) * a.qs[16 * i + l];
-        sum += q3k_scale(i, b.scales) * s;
-    }
+    for (int h = 0; h < 2; ++h)
+        for (int p = 0; p < 4; ++p)
+            for (int g = 0; g < 2; ++g) {
+                int s = 0;  // k = 128 h + 32 p + l; the high bit of k is bit k / 32 = 4 h + p of hmask[l]
+                for (int l = 16 * g; l < 16 * g + 16; ++l) {
+                    const int q = ((b.qs[32 * h + l] >> (2 * p)) & 3) - (((b.hmask[l] >> (4 * h + p)) & 1) ? 0 : 4);
+                    s += q * a.qs[128 * h + 32 * p + l];
+                }
+                sum += q3k_scale(8 * h + 2 * p + g, b.scales) * s;
+            }
     return a.d * fp16_to_f32(b.d) * static_cast<float>(sum);
 }
 
 HEARTH_HD inline float dot_block_q4_K_q8_K(const block_q4_K & b, const block_q8_K & a) {
     int sum_q = 0, sum_m = 0;
-    for (int j = 0; j < 8; ++j) {
-        int sc, m, s = 0;
-        q4k_scale_min(j, b.scales, sc, m);
-        for (int l = 0; l < 32; ++l) s += q4k_q(b.qs, 32 * j + l) * a.qs[32 * j + l];
-        sum_q += sc * s;
-        sum_m += m * (a.bsums[2 * j] + a.bsums[2 * j + 1]);
+    for (int g = 0; g < 4; ++g) {
+        int sc0, m0, sc1, m1, s0 = 0, s1 = 0;
+        q4k_scale_min(2 * g, b.scales, sc0, m0);
+        q4k_scale_min(2 * g + 1, b.scales, sc1, m1);
+        for (int l = 0; l < 32; ++l) {  // k = 64 g + l (low nibble) and 64 g + 32 + l (high)
+            s0 += (b.qs[32 * g + l] & 0x0f) * a.qs[64 * g + l];
+            s1 += (b.qs[32 * g + l] >> 4) * a.qs[64 * g + 32 + l];
+        }
+        sum_q += sc0 * s0 + sc1 * s1;
+        sum_m += m0 * (a.bsums[4 * g] + a.bsums[4 * g + 1]) + m1 * (a.bsums[4 * g + 2] + a.bsums[4 * g + 3]);
     }
     return a.d * (fp16_to_f32(b.d) * static_cast<float>(sum_q) - fp16_to_f32(b.dmin) * static_cast<float>(sum_m));
 }
 
 HEARTH_HD inline float dot_block_q5_K_q8_K(const block_q5_K & b, const block_q8_K & a) {
     int sum_q = 0, sum_m = 0;
-    for (int j = 0; j < 8; ++j) {
-        int sc, m, s = 0;
-        q4k_scale_min(j, b.scales, sc, m);
-        for (int l = 0; l < 32; ++l) s += q5k_q(b, 32 * j + l) * a.qs[32 * j + l];
-        sum_q += sc * s;
-        sum_m += m * (a.bsums[2 * j] + a.bsums[2 * j + 1]);
+    for (int g = 0; g < 4; ++g) {
+        int sc0, m0, sc1, m1, s0 = 0, s1 = 0;
+        q4k_scale_min(2 * g, b.scales, sc0, m0);
+        q4k_scale_min(2 * g + 1, b.scales, sc1, m1);
+        for (int l = 0; l < 32; ++l) {  // as Q4_K; the 5th bit of k is bit k / 32 of qh[l]
+            s0 += ((b.qs[32 * g + l] & 0x0f) | (((b.qh[l] >> (2 * g)) & 1) << 4)) * a.qs[64 * g + l];
+            s1 += ((b.qs[32 * g + l] >> 4) | (((b.qh[l] >> (2 * g + 1)) & 1) << 4)) * a.qs[64 * g + 32 + l];
+        }
+        sum_q += sc0 * s0 + sc1 * s1;
+        sum_m += m0 * (a.bsums[4 * g] + a.bsums[4 * g + 1]) + m1 * (a.bsums[4 * g + 2] + a.bsums[4 * g + 3]);
     }
     return a.d * (fp16_to_f32(b.d) * static_cast<float>(sum_q) - fp16_to_f32(b.dmin) * static_cast<float>(sum_m));
 }
 
 HEARTH_HD inline float dot_block_q6_K_q8_K(const block_q6_K & b, const block_q8_K & a) {
     int sum = 0;
-    for (int i = 0; i < 16; ++i) {
-        int s = 0;
-        for (int l = 0; l < 16; ++l) s += q6k_q(b, 16 * i + l) * a.qs[16 * i + l];
-        sum += b.scales[i] * s;
-    }
+    for (int h = 0; h < 2; ++h)
+        for (int s = 0; s < 4; ++s)
+            for (int g = 0; g < 2; ++g) {
+                int acc = 0;  // k = 128 h + 32 s + l, laid out as in q6k_q
+                for (int l = 16 * g; l < 16 * g + 16; ++l) {
+                    const uint8_t lb = b.ql[64 * h + l + 32 * (s & 1)];
+                    const int lo = s < 2 ? (lb & 0x0f) : (lb >> 4);
+                    const int q = (lo | (((b.qh[32 * h + l] >> (2 * s)) & 3) << 4)) - 32;
+                    acc += q * a.qs[128 * h + 32 * s + l];
+                }
+                sum += b.scales[8 * h + 2 * s + g] * acc;
+            }
     return a.d * fp16_to_f32(b.d) * static_cast<float>(sum);
 }
 
@@ -226,7 +251,10 @@ HEARTH_HD inline float dot_block_iq4_xs_q8_K(const block_iq4_xs & b, const block
     int sum = 0;
     for (int ib = 0; ib < 8; ++ib) {
         int s = 0;
-        for (int l = 0; l < 32; ++l) s += iq4xs_q(b, 32 * ib + l) * a.qs[32 * ib + l];
+        for (int l = 0; l < 16; ++l) {  // k = 32 ib + l (low nibble) and 32 ib + 16 + l (high)
+            s += kvalues_iq4nl[b.qs[16 * ib + l] & 0x0f] * a.qs[32 * ib + l];
+            s += kvalues_iq4nl[b.qs[16 * ib + l] >> 4] * a.qs[32 * ib + 16 + l];
+        }
         sum += iq4xs_scale(ib, b) * s;
     }
     return a.d * fp16_to_f32(b.d) * static_cast<float>(sum);

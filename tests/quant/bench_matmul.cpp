@@ -2,10 +2,14 @@
 // matmul per weight type and ISA, on a random 4096 x 4096 matrix.
 //
 //   bench_matmul [-t threads] [-n n_in] [-m n_out] [-p tokens] [types...]
+//   (HEARTH_CPU_ISA=scalar|avx2|avx512 limits the run to that ISA)
 //
 // Prints ms per call, weight-read bandwidth (GB/s) and GFLOP/s (2 n_in n_out
-// tokens / time). Not a test: figures depend on the machine and its load.
+// tokens / time), by wall clock and by process CPU time ("cpu" columns: on a
+// loaded machine with -t 1 they still show what one core does). Not a test:
+// figures depend on the machine and its load.
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -22,11 +26,22 @@ using namespace hearth;
 
 namespace {
 
-double time_calls(const WeightView & w, const std::vector<float> & x, int64_t n_tokens, std::vector<float> & y,
+double cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+struct Timing {
+    double wall = 0, cpu = 0;  // seconds per call
+};
+
+Timing time_calls(const WeightView & w, const std::vector<float> & x, int64_t n_tokens, std::vector<float> & y,
                   std::vector<uint8_t> & scratch, ThreadPool & pool) {
     using clock = std::chrono::steady_clock;
     matmul(w, x.data(), n_tokens, y.data(), scratch.data(), pool);  // warm up
     int calls = 0;
+    const double c0 = cpu_seconds();
     const auto t0 = clock::now();
     double elapsed = 0;
     do {
@@ -34,7 +49,7 @@ double time_calls(const WeightView & w, const std::vector<float> & x, int64_t n_
         ++calls;
         elapsed = std::chrono::duration<double>(clock::now() - t0).count();
     } while (elapsed < 0.5 || calls < 3);
-    return elapsed / calls;
+    return {elapsed / calls, (cpu_seconds() - c0) / calls};
 }
 
 TensorType type_by_name(const std::string & s) {
@@ -65,7 +80,8 @@ int main(int argc, char ** argv) {
     ThreadPool pool(threads);
     std::printf("bench_matmul: %lld x %lld, %d threads, detected ISA %s\n", static_cast<long long>(n_out),
                 static_cast<long long>(n_in), pool.size(), cpu_isa_name(cpu_isa_detected()));
-    std::printf("%-7s %-7s %10s %9s %9s | %10s %9s\n", "type", "isa", "gemv ms", "GB/s", "GFLOP/s", "gemm ms", "GFLOP/s");
+    std::printf("%-7s %-7s | %8s %7s %8s %8s | %9s %8s %8s\n", "type", "isa", "gemv ms", "GB/s", "GFLOP/s",
+                "cpu GF/s", "gemm ms", "GFLOP/s", "cpu GF/s");
     std::mt19937 rng(42);
     std::normal_distribution<float> normal(0.0f, 1.0f);
     std::vector<float> x(static_cast<size_t>(n_in * n_prefill));
@@ -79,14 +95,19 @@ int main(int argc, char ** argv) {
         }
         const WeightView view{t, w.data(), n_in, n_out};
         std::vector<uint8_t> scratch(matmul_scratch_bytes(t, n_in, n_prefill) + 1);
-        for (int isa = CpuIsa_scalar; isa <= cpu_isa_detected(); ++isa) {
+        // Every ISA the machine has, or only the one HEARTH_CPU_ISA names.
+        const bool one_isa = std::getenv("HEARTH_CPU_ISA") != nullptr;
+        const int isa_first = one_isa ? cpu_isa_active() : CpuIsa_scalar;
+        const int isa_last = one_isa ? cpu_isa_active() : cpu_isa_detected();
+        for (int isa = isa_first; isa <= isa_last; ++isa) {
             set_cpu_isa(static_cast<CpuIsa>(isa));
             const double flop = 2.0 * double(n_in) * double(n_out);
-            const double s1 = time_calls(view, x, 1, y, scratch, pool);
-            const double sp = time_calls(view, x, n_prefill, y, scratch, pool);
-            std::printf("%-7s %-7s %10.3f %9.2f %9.2f | %10.3f %9.2f\n", tensor_type_info(t).name,
-                        cpu_isa_name(static_cast<CpuIsa>(isa)), s1 * 1e3, double(w.size()) / s1 / 1e9, flop / s1 / 1e9,
-                        sp * 1e3, flop * double(n_prefill) / sp / 1e9);
+            const Timing s1 = time_calls(view, x, 1, y, scratch, pool);
+            const Timing sp = time_calls(view, x, n_prefill, y, scratch, pool);
+            const double fp = flop * double(n_prefill);
+            std::printf("%-7s %-7s | %8.3f %7.2f %8.2f %8.2f | %9.3f %8.2f %8.2f\n", tensor_type_info(t).name,
+                        cpu_isa_name(static_cast<CpuIsa>(isa)), s1.wall * 1e3, double(w.size()) / s1.wall / 1e9,
+                        flop / s1.wall / 1e9, flop / s1.cpu / 1e9, sp.wall * 1e3, fp / sp.wall / 1e9, fp / sp.cpu / 1e9);
             std::fflush(stdout);
         }
     }
