@@ -42,6 +42,7 @@ struct Expr {
     std::vector<ExprPtr> args;
     std::vector<std::pair<std::string, ExprPtr>> kwargs;
     std::vector<std::string> ops;
+    int depth = 1;  // of the subtree; bounded by the parser so evaluation cannot exhaust the stack
 };
 
 enum StmtKind {

@@ -16,8 +16,26 @@ std::string missing_attribute(const Value & obj, const std::string & name) {
 
 }  // namespace
 
+namespace {
+
+constexpr int kMaxEvalDepth = 3000;
+
+struct EvalDepth {
+    explicit EvalDepth(int & d) : depth(d) {
+        if (++depth > kMaxEvalDepth) {
+            --depth;
+            fail("LimitError", "expressions and macro calls nested too deeply");
+        }
+    }
+    ~EvalDepth() { --depth; }
+    int & depth;
+};
+
+}  // namespace
+
 Value Interp::eval(const Expr & e) {
     step();
+    EvalDepth guard(m_eval_depth);
     size_t saved_offset = m_offset;
     m_offset = e.offset;
     Value result;

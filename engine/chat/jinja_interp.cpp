@@ -154,17 +154,17 @@ Value Interp::make_loop(const std::vector<Value> & items, size_t i, const Value 
 void Interp::exec_for(const Stmt & s) {
     Value iterable = eval(*s.expr);
     std::vector<Value> all = iterate(iterable);
-    auto scope = std::make_shared<Scope>();
-    scope->parent = m_scope;
     ScopePtr saved = m_scope;
-    m_scope = scope;
     std::vector<Value> items;
     if (s.cond) {
+        m_scope = std::make_shared<Scope>();
+        m_scope->parent = saved;
         for (auto & v : all) {
             step();
             assign(*s.target, v);
             if (truthy(eval(*s.cond))) items.push_back(std::move(v));
         }
+        m_scope = saved;
     } else {
         items = std::move(all);
     }
@@ -177,17 +177,21 @@ void Interp::exec_for(const Stmt & s) {
     };
     Value cycle_value = Value::from(cycle);
     for (size_t i = 0; i < items.size(); ++i) {
+        // jinja2 gives every iteration fresh locals: `set` in one iteration is
+        // not seen by the next (hence namespace()).
+        m_scope = std::make_shared<Scope>();
+        m_scope->parent = saved;
         *index = i;
-        scope->vars["loop"] = make_loop(items, i, cycle_value);
+        m_scope->vars["loop"] = make_loop(items, i, cycle_value);
         assign(*s.target, items[i]);
         exec(s.body);
+        m_scope = saved;
         if (m_control == Control_break) {
             m_control = Control_none;
             break;
         }
         m_control = Control_none;
     }
-    m_scope = saved;
     if (items.empty()) exec(s.orelse);
 }
 
@@ -245,7 +249,7 @@ Value Interp::make_macro(const Stmt & s, ScopePtr scope, bool is_caller) {
             else if (stmt->defaults[i]) local->vars[params[i]] = in.eval(*stmt->defaults[i]);
             else local->vars[params[i]] = Value::undefined("parameter '" + params[i] + "' was not provided");
         }
-        local->vars["varargs"] = Value::from(std::move(varargs));
+        local->vars["varargs"] = Value::from(std::move(varargs), true);
         local->vars["kwargs"] = kwargs;
         std::string buffer;
         std::string * saved_out = in.m_out;

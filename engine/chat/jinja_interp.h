@@ -75,7 +75,8 @@ private:
     ScopePtr m_scope;
     std::string * m_out = nullptr;
     uint64_t m_steps = 0;
-    int m_depth = 0;
+    int m_depth = 0;       // macro calls
+    int m_eval_depth = 0;  // nested eval() frames, across macro calls: bounds the C++ stack
     size_t m_offset = 0;  // of the node being evaluated, for error positions
     enum Control { Control_none, Control_break, Control_continue } m_control = Control_none;
 };

@@ -122,8 +122,7 @@ private:
         size_t open_end = m_src.find("%}", tag) + 2;
         char open_sign = m_src[open_end - 3];
         size_t body = open_end;
-        if (open_sign == '-') body = skip_space(body);
-        else if (open_sign != '+' && m_opt.trim_blocks && body < m_src.size() && m_src[body] == '\n') ++body;
+        if (open_sign == '-') body = skip_space(body);  // jinja2 does not trim_blocks after `raw %}`
         for (size_t i = m_src.find("{%", body); i != std::string_view::npos; i = m_src.find("{%", i + 2)) {
             size_t j = i + 2;
             char sign = j < m_src.size() ? m_src[j] : '\0';

@@ -1,5 +1,6 @@
 #include "chat/jinja_parser.h"
 
+#include <algorithm>
 #include <initializer_list>
 
 #include "chat/jinja_error.h"
@@ -75,6 +76,18 @@ private:
         ~Depth() { --p.m_depth; }
         Parser & p;
     };
+
+    // Left-deep chains (`a+a+a...`, `x|f|f|f...`) are built by loops, not
+    // recursion, so their depth is checked here instead of by Depth.
+    ExprPtr sealed(ExprPtr e) {
+        int d = e->a ? e->a->depth : 0;
+        for (const auto & x : e->args)
+            if (x) d = std::max(d, x->depth);
+        for (const auto & kw : e->kwargs) d = std::max(d, kw.second->depth);
+        e->depth = d + 1;
+        if (e->depth > kMaxNesting) syntax_error("expression nested too deeply", e->offset);
+        return e;
+    }
 
     ExprPtr make(ExprKind kind, size_t offset) {
         auto e = std::make_unique<Expr>();
@@ -320,7 +333,7 @@ private:
         }
         auto t = make(ExprKind_tuple, offset);
         t->args = std::move(items);
-        return t;
+        return sealed(std::move(t));
     }
 
     ExprPtr parse_expression(bool with_condexpr) {
@@ -334,7 +347,7 @@ private:
             c->a = parse_or();
             c->args.push_back(std::move(e));
             c->args.push_back(skip_name("else") ? parse_expression(true) : nullptr);
-            e = std::move(c);
+            e = sealed(std::move(c));
         }
         return e;
     }
@@ -344,7 +357,7 @@ private:
         b->name = op;
         b->a = std::move(left);
         b->args.push_back(std::move(right));
-        return b;
+        return sealed(std::move(b));
     }
 
     ExprPtr parse_or() {
@@ -405,6 +418,7 @@ private:
             }
             cmp->ops.push_back(op);
             cmp->args.push_back(parse_math1());
+            cmp = sealed(std::move(cmp));
         }
         return cmp ? std::move(cmp) : std::move(first);
     }
@@ -459,6 +473,7 @@ private:
             e->name = cur().text;
             next();
             e->a = parse_unary(false);
+            e = sealed(std::move(e));
         } else {
             e = parse_primary();
         }
@@ -507,7 +522,7 @@ private:
                 e->args.push_back(parse_expression(true));
             }
             next();
-            return e;
+            return sealed(std::move(e));
         }
         if (skip_op("{")) {
             e->kind = ExprKind_dict;
@@ -519,7 +534,7 @@ private:
                 e->args.push_back(parse_expression(true));
             }
             next();
-            return e;
+            return sealed(std::move(e));
         }
         unexpected("expression");
     }
@@ -536,20 +551,20 @@ private:
                     next();
                     g->a = std::move(e);
                     g->args.push_back(std::move(idx));
-                    e = std::move(g);
+                    e = sealed(std::move(g));
                     continue;
                 }
                 auto g = make(ExprKind_getattr, offset);
                 g->name = expect_name();
                 g->a = std::move(e);
-                e = std::move(g);
+                e = sealed(std::move(g));
             } else if (is_op("[")) {
                 e = parse_subscript(std::move(e));
             } else if (is_op("(")) {
-                auto c = make(ExprKind_call, cur().offset);
+                auto c = make(ExprKind_call, e->offset);
                 c->a = std::move(e);
                 parse_call_args(*c);
-                e = std::move(c);
+                e = sealed(std::move(c));
             } else {
                 return e;
             }
@@ -567,7 +582,7 @@ private:
         expect_op("]");
         if (parts.size() == 1 && parts[0]->kind == ExprKind_slice) {
             parts[0]->a = std::move(e);
-            return std::move(parts[0]);
+            return sealed(std::move(parts[0]));
         }
         auto g = make(ExprKind_getitem, offset);
         g->a = std::move(e);
@@ -576,9 +591,9 @@ private:
         } else {
             auto t = make(ExprKind_tuple, offset);
             t->args = std::move(parts);
-            g->args.push_back(std::move(t));
+            g->args.push_back(sealed(std::move(t)));
         }
-        return g;
+        return sealed(std::move(g));
     }
 
     ExprPtr parse_subscribed() {
@@ -627,7 +642,7 @@ private:
             while (skip_op(".")) f->name += "." + expect_name();
             if (is_op("(")) parse_call_args(*f);
             f->a = std::move(e);
-            e = std::move(f);
+            e = sealed(std::move(f));
         }
         return e;
     }
@@ -652,12 +667,12 @@ private:
                     t->args.push_back(parse_postfix(parse_primary()));
                 }
                 t->a = std::move(e);
-                e = std::move(t);
+                e = sealed(std::move(t));
             } else if (is_op("(")) {
-                auto c = make(ExprKind_call, cur().offset);
+                auto c = make(ExprKind_call, e->offset);
                 c->a = std::move(e);
                 parse_call_args(*c);
-                e = std::move(c);
+                e = sealed(std::move(c));
             } else {
                 return e;
             }

@@ -1,0 +1,146 @@
+// Errors name the line and column; hostile templates hit a bound, not the
+// machine's limits.
+#include <QTest>
+#include <chrono>
+
+#include "hearth/jinja.h"
+
+namespace {
+
+hearth::JinjaError renderError(const std::string & source, const std::string & context = "{}",
+                               const hearth::JinjaRenderOptions & options = {}) {
+    try {
+        hearth::JinjaTemplate t(source, "t.jinja");
+        std::string out = t.render(context, options);
+        QTest::qFail(("rendered instead of failing: " + out.substr(0, 200)).c_str(), __FILE__, __LINE__);
+    } catch (const hearth::JinjaError & e) {
+        return e;
+    }
+    return hearth::JinjaError("none", "none", "t.jinja", 0, 0);
+}
+
+}  // namespace
+
+class JinjaErrorsTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void syntaxErrorHasLineAndColumn() {
+        auto e = renderError("line one\n{% if true %}\n  {{ 1 + }}\n{% endif %}");
+        QCOMPARE(QString::fromStdString(e.kind()), QStringLiteral("TemplateSyntaxError"));
+        QCOMPARE(e.line(), 3);
+        QCOMPARE(e.column(), 10);  // the `}}` where an operand was expected
+        QCOMPARE(e.code(), hearth::ErrorCode_template);
+        QVERIFY(QString(e.what()).startsWith("t.jinja:3:10: TemplateSyntaxError: "));
+    }
+
+    void unclosedBlockIsASyntaxError() {
+        auto e = renderError("{% for m in messages %}\nno end");
+        QCOMPARE(QString::fromStdString(e.kind()), QStringLiteral("TemplateSyntaxError"));
+        QVERIFY(QString::fromStdString(e.reason()).contains("endfor"));
+        auto u = renderError("{% frobnicate %}");
+        QVERIFY(QString::fromStdString(u.reason()).contains("frobnicate"));
+        auto s = renderError("{{ 'unterminated }}");
+        QCOMPARE(QString::fromStdString(s.kind()), QStringLiteral("TemplateSyntaxError"));
+    }
+
+    void unknownFilterFailsAtParseTimeEvenInDeadCode() {
+        auto e = renderError("ok\n{% if false %}{{ x | no_such_filter }}{% endif %}");
+        QCOMPARE(QString::fromStdString(e.kind()), QStringLiteral("TemplateAssertionError"));
+        QCOMPARE(QString::fromStdString(e.reason()), QStringLiteral("No filter named 'no_such_filter'."));
+        QCOMPARE(e.line(), 2);
+        auto t = renderError("{{ x is no_such_test }}");
+        QCOMPARE(QString::fromStdString(t.reason()), QStringLiteral("No test named 'no_such_test'."));
+    }
+
+    void raiseExceptionCarriesMessageAndPosition() {
+        auto e = renderError("a\n  {{ raise_exception('Only user and assistant roles are supported!') }}");
+        QCOMPARE(QString::fromStdString(e.kind()), QStringLiteral("TemplateError"));
+        QCOMPARE(QString::fromStdString(e.reason()), QStringLiteral("Only user and assistant roles are supported!"));
+        QCOMPARE(e.line(), 2);
+        QCOMPARE(e.column(), 6);
+    }
+
+    void undefinedErrorsMatchJinja2() {
+        QCOMPARE(QString::fromStdString(renderError("{{ foo.bar }}").reason()), QStringLiteral("'foo' is undefined"));
+        QCOMPARE(QString::fromStdString(renderError("{{ d.x.y }}", R"({"d": {}})").reason()),
+                 QStringLiteral("'dict object' has no attribute 'x'"));
+        QCOMPARE(QString::fromStdString(renderError("{{ l[3].y }}", R"({"l": [1]})").reason()),
+                 QStringLiteral("list object has no element 3"));
+        QCOMPARE(QString::fromStdString(renderError("{{ 'a' + functions }}").reason()), QStringLiteral("'functions' is undefined"));
+        // Printing, iterating and testing an undefined value is fine, as in jinja2.
+        hearth::JinjaTemplate ok("[{{ nope }}{% for x in nope %}x{% endfor %}{{ nope is defined }}{{ nope | length }}]");
+        QCOMPARE(QString::fromStdString(ok.render("{}")), QStringLiteral("[False0]"));
+    }
+
+    void typeErrors() {
+        QCOMPARE(QString::fromStdString(renderError("{{ 1 + 'a' }}").kind()), QStringLiteral("TypeError"));
+        QCOMPARE(QString::fromStdString(renderError("{{ 1 // 0 }}").kind()), QStringLiteral("ZeroDivisionError"));
+        QCOMPARE(QString::fromStdString(renderError("{{ [1].append(2) }}").kind()), QStringLiteral("SecurityError"));
+        QCOMPARE(QString::fromStdString(renderError("{% set x = 1 %}{% set x.y = 2 %}").kind()),
+                 QStringLiteral("TemplateRuntimeError"));
+    }
+
+    void infiniteRecursionHitsTheCallDepth() {
+        auto e = renderError("{% macro r(n) %}{{ r(n + 1) }}{% endmacro %}{{ r(0) }}");
+        QCOMPARE(QString::fromStdString(e.kind()), QStringLiteral("LimitError"));
+        QVERIFY(e.line() == 1);
+    }
+
+    void hugeRepetitionHitsTheOutputCap() {
+        auto start = std::chrono::steady_clock::now();
+        QCOMPARE(QString::fromStdString(renderError("{{ 'a' * 10**9 }}").kind()), QStringLiteral("LimitError"));
+        QCOMPARE(QString::fromStdString(renderError("{{ ['a'] * 10**12 }}").kind()), QStringLiteral("LimitError"));
+        QCOMPARE(QString::fromStdString(
+                     renderError("{% set ns = namespace(s='ab') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}")
+                         .kind()),
+                 QStringLiteral("LimitError"));
+        QCOMPARE(QString::fromStdString(renderError("{{ range(10**15) | length }}").kind()), QStringLiteral("LimitError"));
+        QCOMPARE(QString::fromStdString(renderError("{{ 2 ** 10000 }}").kind()), QStringLiteral("OverflowError"));
+        // Bounded, not merely eventually failing: well under a second each.
+        QVERIFY(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+    }
+
+    void outputCapAndStepBudgetAreConfigurable() {
+        hearth::JinjaRenderOptions small;
+        small.limits.max_output_bytes = 1000;
+        auto e = renderError("{% for i in range(1000) %}xx{% endfor %}", "{}", small);
+        QCOMPARE(QString::fromStdString(e.kind()), QStringLiteral("LimitError"));
+
+        hearth::JinjaRenderOptions few;
+        few.limits.max_steps = 10000;
+        auto s = renderError("{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}", "{}", few);
+        QCOMPARE(QString::fromStdString(s.kind()), QStringLiteral("LimitError"));
+        QVERIFY(QString::fromStdString(s.reason()).contains("10000"));
+
+        // The same template within budget renders.
+        hearth::JinjaTemplate ok("{% for i in range(30) %}{% for j in range(30) %}{% endfor %}{% endfor %}done");
+        QCOMPARE(QString::fromStdString(ok.render("{}")), QStringLiteral("done"));
+    }
+
+    void deepNestingIsASyntaxErrorNotACrash() {
+        std::string deep = "{{ " + std::string(100000, '(') + "1" + std::string(100000, ')') + " }}";
+        QCOMPARE(QString::fromStdString(renderError(deep).kind()), QStringLiteral("TemplateSyntaxError"));
+        std::string blocks;
+        for (int i = 0; i < 5000; ++i) blocks += "{% if true %}";
+        QCOMPARE(QString::fromStdString(renderError(blocks).kind()), QStringLiteral("TemplateSyntaxError"));
+        std::string nots = "{{ " + [] { std::string s; for (int i = 0; i < 100000; ++i) s += "not "; return s; }() + "1 }}";
+        QCOMPARE(QString::fromStdString(renderError(nots).kind()), QStringLiteral("TemplateSyntaxError"));
+    }
+
+    void malformedContextIsAFormatError() {
+        hearth::JinjaTemplate t("x");
+        try {
+            t.render("{not json");
+            QFAIL("accepted malformed JSON");
+        } catch (const hearth::JinjaError &) {
+            QFAIL("a context problem is not a template error");
+        } catch (const hearth::Error & e) {
+            QCOMPARE(e.code(), hearth::ErrorCode_format);
+        }
+        QVERIFY_THROWS_EXCEPTION(hearth::Error, t.render("[1, 2]"));
+    }
+};
+
+QTEST_APPLESS_MAIN(JinjaErrorsTest)
+#include "jinja_errors_test.moc"
