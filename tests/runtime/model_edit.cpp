@@ -19,6 +19,10 @@ std::vector<uint8_t> edit_model(const std::string & path, const ModelEdit & edit
             }
             if (key.rfind(old_arch + ".", 0) == 0) key = edit.architecture + key.substr(old_arch.size());
         }
+        if (edit.context_length && key == old_arch + ".context_length") {
+            w.add_u32(key, edit.context_length);
+            continue;
+        }
         w.add(key, kv.value);
     }
     for (const hearth::GgufTensor & t : f.tensors()) {

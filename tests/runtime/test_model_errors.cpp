@@ -96,6 +96,17 @@ private slots:
         QCOMPARE(hearth::Model::load(HEARTH_FIXTURE("models/stories260K.gguf"), opts)->n_ctx(), 2048);
     }
 
+    void notEnoughMemory() {
+        // A context of 2^28 tokens needs ~160 GiB of KV cache: refused before allocating.
+        ModelEdit e;
+        e.context_length = 1u << 28;
+        hearth::LoadOptions opts;
+        opts.n_ctx = 1 << 28;
+        const hearth::Error err = load_error("models/stories260K.gguf", e, opts);
+        QCOMPARE(err.code(), hearth::ErrorCode_resources);
+        QVERIFY2(QString(err.what()).contains("needs 1638") && QString(err.what()).contains("MiB"), err.what());
+    }
+
     void loadCancelled() {
         hearth::LoadOptions opts;
         opts.progress = [](float f) { return f < 0.5f; };
