@@ -162,7 +162,6 @@ private slots:
                 if (act == TensorType_Q8_0) quantize_row_q8_0_scalar(x.data(), want.data(), n);
                 else quantize_row_q8_K_scalar(x.data(), want.data(), n);
                 const std::vector<double> g = quant_ref::dequantize(act, got.data(), n);
-                const std::vector<double> w = quant_ref::dequantize(act, want.data(), n);
                 const int qk = act == TensorType_Q8_0 ? 32 : 256;
                 for (int64_t i = 0; i < n; ++i) {
                     double amax = 0;
