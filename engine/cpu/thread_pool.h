@@ -18,7 +18,10 @@ public:
     ThreadPool & operator=(const ThreadPool &) = delete;
 
     int size() const;
-    // fn(begin, end, thread_index) over a partition of [0, n).
+    // fn(begin, end, thread_index) over a partition of [0, n), in chunks
+    // claimed dynamically; thread_index is in [0, size()), 0 being the caller,
+    // and stable within a call (index per-thread scratch with it). One caller
+    // at a time, and never from inside fn: the pool runs a single job.
     void parallel_for(int64_t n, const std::function<void(int64_t, int64_t, int)> & fn);
 
 private:

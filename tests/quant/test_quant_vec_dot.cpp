@@ -68,9 +68,11 @@ private slots:
         const VecDotKernels & k = vec_dot_kernels(static_cast<CpuIsa>(isa));
         QVERIFY(k.dot[t] != nullptr);
         const TensorType act_type = vec_dot_type(t);
-        const int64_t qk = std::max<int64_t>(tensor_type_info(t).block_elems, act_type == TensorType_Q8_K ? 256 : 32);
+        const int64_t qk = act_type == TensorType_F32 ? 1 : std::max<int64_t>(tensor_type_info(t).block_elems, act_type == TensorType_Q8_K ? 256 : 32);
+        // Float rows of any length (vector tails); quantized rows of 1 to 16 blocks.
+        const std::vector<int64_t> counts = qk == 1 ? std::vector<int64_t>{1, 5, 37, 100, 515} : std::vector<int64_t>{1, 2, 3, 7, 16};
         std::mt19937 rng(1234 + type * 7 + isa);
-        for (int64_t n_blocks : {1, 2, 3, 7, 16}) {
+        for (int64_t n_blocks : counts) {
             for (int rep = 0; rep < 20; ++rep) {
                 const int64_t n = n_blocks * qk;
                 const std::vector<uint8_t> w = quant_ref::random_row(t, n, rng);
@@ -207,6 +209,13 @@ private slots:
             const std::vector<double> ref = quant_ref::dequantize(t, w.data(), n);
             for (int64_t i = 0; i < n; ++i) QCOMPARE(double(deq[i]), double(float(ref[i])));
         }
+        // Types the engine does not compute never reach a kernel (the loader
+        // rejects them); if one did, the entry points stay defined: zeros, no crash.
+        std::vector<uint8_t> junk(tensor_row_bytes(TensorType_IQ2_XXS, n), 0xab);
+        std::vector<float> deq(n, 1.0f);
+        dequantize_row(TensorType_IQ2_XXS, junk.data(), deq.data(), n);
+        for (float v : deq) QCOMPARE(v, 0.0f);
+        QCOMPARE(vec_dot(TensorType_IQ2_XXS, n, junk.data(), junk.data()), 0.0f);
     }
 
     void fp16Conversions() {
