@@ -1,18 +1,18 @@
 // hearth-cli run: generate text from a prompt, streamed to stdout, with a
 // stats line on stderr. Without --raw the prompt is wrapped in the model's
 // chat template (tokenizer.chat_template) as one user message; a model without
-// a template gets the prompt as it is. Ctrl-C stops generation within a token.
+// a template (a base model such as stories260K) gets the prompt as it is,
+// rather than a ChatML wrapping it was never trained on. Ctrl-C stops
+// generation within a token.
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "args.h"
 #include "command.h"
 #include "hearth/error.h"
-#include "hearth/jinja.h"
+#include "hearth/chat_template.h"
 #include "hearth/model.h"
 #include "hearth/session.h"
 
@@ -30,14 +30,13 @@ std::string tokenText(const hearth::Tokenizer &tok, int32_t id) {
 
 // The prompt as one user turn of the model's chat template, or "" when it has none.
 std::string applyChatTemplate(const hearth::Model &model, const hearth::Tokenizer &tok, const std::string &prompt) {
-    const std::string_view source = model.gguf().get_string("tokenizer.chat_template");
-    if (source.empty()) return {};
-    nlohmann::json ctx;
-    ctx["messages"] = nlohmann::json::array({{{"role", "user"}, {"content", prompt}}});
-    ctx["add_generation_prompt"] = true;
-    ctx["bos_token"] = tokenText(tok, tok.vocab().token_bos());
-    ctx["eos_token"] = tokenText(tok, tok.vocab().token_eos());
-    return hearth::JinjaTemplate(source, "tokenizer.chat_template").render(ctx.dump());
+    const hearth::ChatTemplate tmpl = hearth::ChatTemplate::from_gguf(model.gguf());
+    if (tmpl.is_fallback()) return {};
+    hearth::ChatRequest req;
+    req.messages.push_back({"user", prompt, {}, {}, {}, {}});
+    const hearth::ChatSpecialTokens special{tokenText(tok, tok.vocab().token_bos()),
+                                            tokenText(tok, tok.vocab().token_eos())};
+    return tmpl.apply(req, special);
 }
 
 int runRun(int argc, char **argv) {

@@ -1,0 +1,89 @@
+// hearth-cli logits / run / bench through a real process, on stories260K.
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <cstring>
+
+#include "common/fixtures.h"
+#include "golden.h"
+
+using namespace runtime_test;
+
+namespace {
+
+struct Run {
+    int code;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run cli(const QStringList & args) {
+    QProcess p;
+    p.start(QStringLiteral(HEARTH_CLI_PATH), args);
+    if (!p.waitForFinished(120000)) return {-1, {}, "timeout"};
+    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+}
+
+QString ids_text(const std::vector<int32_t> & ids) {
+    QStringList parts;
+    for (int32_t id : ids) parts << QString::number(id);
+    return parts.join(' ');
+}
+
+}  // namespace
+
+class TestRuntimeCli : public QObject {
+    Q_OBJECT
+
+private slots:
+    void logitsMatchGolden() {
+        const Golden g = load_golden("models/stories260K.gguf");
+        QTemporaryDir dir;
+        const QString out = dir.filePath("logits.f32");
+        const Run r = cli({"logits", "-m", QString::fromStdString(g.model_path), "--ids", ids_text(g.prompt_ids), "-o", out});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const std::vector<uint8_t> bytes = hearth_test::read_bytes(out.toStdString());
+        QCOMPARE(bytes.size(), g.logits.size() * 4);
+        std::vector<float> ours(g.logits.size());
+        std::memcpy(ours.data(), bytes.data(), bytes.size());
+        const Agreement a = compare_logits(g.logits, ours, g.n_vocab);
+        QVERIFY(a.max_nrmse <= g.max_nrmse);
+        QCOMPARE(a.top1, 1.0);
+    }
+
+    void logitsRejectsBadIds() {
+        const Run r = cli({"logits", "-m", QString::fromStdString(HEARTH_FIXTURE("models/stories260K.gguf")), "--ids",
+                           "1 600", "-o", "/dev/null"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("out of range"), r.err.constData());
+    }
+
+    void runGreedyPrintsGoldenText() {
+        const Run r = cli({"run", "-m", QString::fromStdString(HEARTH_FIXTURE("models/stories260K.gguf")), "-p",
+                           "Once upon a time, there was a little girl named Lily.", "-n", "48", "--temp", "0"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QCOMPARE(r.out, QByteArray(" She loved to play outside in the park. One day, she saw a big, red ball. She "
+                                   "wanted to play with it, but it was too high.\nL"));
+        QVERIFY2(r.err.contains("generated: 48 tokens"), r.err.constData());
+    }
+
+    void benchJson() {
+        const Run r = cli({"bench", "-m", QString::fromStdString(HEARTH_FIXTURE("models/stories260K.gguf")), "-p", "32",
+                           "-n", "8", "-r", "1", "-t", "1", "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o["model"].toString(), QString("stories260K.gguf"));
+        QCOMPARE(o["backend"].toString(), QString("cpu"));
+        QCOMPARE(o["threads"].toInt(), 1);
+        QCOMPARE(o["pp"].toObject()["n"].toInt(), 32);
+        QCOMPARE(o["tg"].toObject()["n"].toInt(), 8);
+        QVERIFY(o["pp"].toObject()["tok_s"].toDouble() > 0);
+        QVERIFY(o["tg"].toObject()["tok_s"].toDouble() > 0);
+        QCOMPARE(r.out.count('\n'), 1);  // exactly one object
+    }
+};
+
+QTEST_APPLESS_MAIN(TestRuntimeCli)
+#include "test_runtime_cli.moc"
