@@ -64,9 +64,9 @@ void q45_K_rows(int64_t n, const void * vw, const void * act, size_t stride, flo
     using Block = std::conditional_t<Five, block_q5_K, block_q4_K>;
     const auto * w = static_cast<const Block *>(vw);
     const __m256i m4 = _mm256_set1_epi8(0x0f), m1 = _mm256_set1_epi8(1);
-    __m256 acc[NT];
-    float acc_m[NT];
-    for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps(), acc_m[t] = 0.0f;
+    // Mins are accumulated as vectors too: one horizontal sum per row, not per block.
+    __m256 acc[NT], acc_m[NT];
+    for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps(), acc_m[t] = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / QK_K; ++i) {
         alignas(32) int16_t m16[16];
         int sc[8];
@@ -96,10 +96,11 @@ void q45_K_rows(int64_t n, const void * vw, const void * act, size_t stride, flo
                 sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, _mm256_set1_epi16(static_cast<int16_t>(sc[j]))));
             }
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dw), _mm256_cvtepi32_ps(sumi), acc[t]);
-            acc_m[t] += a.d * dmin * static_cast<float>(bsums_dot(a, mins));
+            const __m256i m = _mm256_madd_epi16(loadu(a.bsums), mins);
+            acc_m[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dmin), _mm256_cvtepi32_ps(m), acc_m[t]);
         }
     }
-    for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(acc[t]) - acc_m[t];
+    for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(_mm256_sub_ps(acc[t], acc_m[t]));
 }
 
 template <int NT>
@@ -130,9 +131,8 @@ void q6_K_rows(int64_t n, const void * vw, const void * act, size_t stride, floa
             __m256i sumi = _mm256_setzero_si256();
             for (int j = 0; j < 8; ++j)
                 sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(_mm256_maddubs_epi16(q[j], loadu(a.qs + 32 * j)), scv[j]));
-            // The +32 bias of the stored quants comes out through the bsums, in lane 0.
-            const int offset = 32 * bsums_dot(a, sc16);
-            sumi = _mm256_sub_epi32(sumi, _mm256_setr_epi32(offset, 0, 0, 0, 0, 0, 0, 0));
+            // The +32 bias of the stored quants comes out through the bsums, lane-wise (exact in i32).
+            sumi = _mm256_sub_epi32(sumi, _mm256_slli_epi32(_mm256_madd_epi16(loadu(a.bsums), sc16), 5));
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dw), _mm256_cvtepi32_ps(sumi), acc[t]);
         }
     }
