@@ -134,6 +134,8 @@ MockHub::MockHub() : m(std::make_unique<Impl>()) {
 
     d->hub.Get(R"(/([^/]+)/([^/]+)/resolve/([^/]+)/(.+))", [d](const httplib::Request &req, httplib::Response &res) {
         d->record("hub", req);
+        // A resumed download sends its Range here too; it applies to the CDN's bytes, not to this redirect.
+        const_cast<httplib::Request &>(req).ranges.clear();
         std::lock_guard lock(d->mutex);
         const Repo *r = d->findRepo(std::string(req.matches[1]) + "/" + std::string(req.matches[2]));
         if (!r) return notFound(res, "RepoNotFound", "Repository not found");

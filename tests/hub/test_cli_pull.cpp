@@ -1,0 +1,160 @@
+// hearth-cli pull/search/models as a user runs them, against the mock Hub.
+// The main case kills a real `hearth-cli pull` with SIGKILL mid-file and
+// checks that the next run resumes at the right byte and ends verified.
+#include "mock_hub.h"
+
+#include <QtTest>
+
+namespace {
+const std::string kRepo = "org/Tiny-GGUF";
+const std::string kSha = "2222222222222222222222222222222222222222";
+
+QString sha256OfFile(const QString &path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(&f);
+    return QString::fromLatin1(h.result().toHex());
+}
+}  // namespace
+
+class TestCliPull : public QObject {
+    Q_OBJECT
+private:
+    std::unique_ptr<mockhub::MockHub> m_hub;
+    std::unique_ptr<QTemporaryDir> m_dir;
+
+    void setup(QProcess &p) {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HF_ENDPOINT"), QString::fromStdString(m_hub->hubUrl()));
+        env.insert(QStringLiteral("HF_TOKEN"), QStringLiteral("hf_cli_token"));
+        env.insert(QStringLiteral("HEARTH_DATA_DIR"), m_dir->filePath(QStringLiteral("data")));
+        env.remove(QStringLiteral("http_proxy"));
+        env.remove(QStringLiteral("HTTP_PROXY"));
+        p.setProcessEnvironment(env);
+        p.setProgram(QStringLiteral(HEARTH_CLI));
+    }
+    int run(const QStringList &args, QByteArray *out, QByteArray *err = nullptr, int timeoutMs = 60000) {
+        QProcess p;
+        setup(p);
+        p.setArguments(args);
+        p.start();
+        if (!p.waitForFinished(timeoutMs)) {
+            p.kill();
+            p.waitForFinished();
+            return -1;
+        }
+        if (out) *out = p.readAllStandardOutput();
+        const QByteArray e = p.readAllStandardError();
+        if (err) *err = e;
+        return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    }
+    QString dir() const { return m_dir->filePath(QStringLiteral("models")); }
+
+private slots:
+    void init() {
+        m_hub = std::make_unique<mockhub::MockHub>();
+        m_hub->addRepo(kRepo, kSha, 42, true);
+        m_hub->setToken("hf_cli_token");
+        m_dir = std::make_unique<QTemporaryDir>();
+    }
+    void cleanup() {
+        m_hub.reset();
+        m_dir.reset();
+    }
+
+    void killedPullResumes() {
+        const mockhub::File f = m_hub->addFile(kRepo, "Tiny-Q4_K_M.gguf", 4 * 1024 * 1024);
+        m_hub->addFile(kRepo, "Tiny-Q8_0.gguf", 1000);
+        m_hub->setBytesPerSecond(1024 * 1024);  // slow enough to be mid-file when killed
+        const QString part = dir() + QStringLiteral("/Tiny-Q4_K_M.gguf.part");
+
+        QProcess first;
+        setup(first);
+        first.setArguments({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("q4_k_m"),
+                            QStringLiteral("--dir"), dir()});
+        first.start();
+        QVERIFY(first.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(part).size() > 1024 * 1024, 20000);
+        first.kill();  // SIGKILL: no chance to clean up
+        QVERIFY(first.waitForFinished());
+        QCOMPARE(first.exitStatus(), QProcess::CrashExit);
+        const qint64 offset = QFileInfo(part).size();
+        QVERIFY(offset > 0 && offset < qint64(f.content.size()));
+        QVERIFY(QFileInfo::exists(part + QStringLiteral(".json")));
+        QVERIFY(!QFileInfo::exists(dir() + QStringLiteral("/Tiny-Q4_K_M.gguf")));
+
+        m_hub->setBytesPerSecond(0);
+        m_hub->clearRequests();
+        QByteArray out, err;
+        QCOMPARE(run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("Q4_K_M"), QStringLiteral("--dir"), dir()},
+                     &out, &err),
+                 0);
+        const QString path = QString::fromUtf8(out).trimmed();
+        QCOMPARE(path, dir() + QStringLiteral("/Tiny-Q4_K_M.gguf"));
+        QCOMPARE(sha256OfFile(path).toStdString(), f.sha256);
+        QVERIFY(!QFileInfo::exists(part));
+        QVERIFY(!QFileInfo::exists(part + QStringLiteral(".json")));
+        QVERIFY2(err.contains("sha256 OK"), err.constData());
+        std::vector<mockhub::RequestRecord> cdn;
+        for (const auto &r : m_hub->requests()) {
+            if (r.server == "cdn") cdn.push_back(r);
+            else QCOMPARE(r.authorization, std::string("Bearer hf_cli_token"));
+        }
+        QCOMPARE(int(cdn.size()), 1);
+        QCOMPARE(cdn[0].range, "bytes=" + std::to_string(offset) + "-");
+        QVERIFY(cdn[0].authorization.empty());
+    }
+
+    void choosesAndExplains() {
+        m_hub->addFile(kRepo, "Tiny-Q4_0.gguf", 1000);
+        m_hub->addFile(kRepo, "Tiny-Q8_0.gguf", 2000);
+        QByteArray out, err;
+        // Two variants, none named: the user is told which exist.
+        QCOMPARE(run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("--dir"), dir()}, &out, &err), 1);
+        QVERIFY2(err.contains("Tiny-Q4_0.gguf") && err.contains("Tiny-Q8_0.gguf"), err.constData());
+        QCOMPARE(run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("IQ2_XXS"), QStringLiteral("--dir"), dir()},
+                     &out, &err),
+                 1);
+        QVERIFY(err.contains("no GGUF file matches"));
+        QCOMPARE(run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("Tiny-Q8_0.gguf"), QStringLiteral("--dir"), dir()},
+                     &out, &err),
+                 0);
+        QCOMPARE(QFileInfo(QString::fromUtf8(out).trimmed()).size(), 2000);
+        QCOMPARE(run({QStringLiteral("pull"), QStringLiteral("org/missing"), QStringLiteral("--dir"), dir()}, &out, &err), 1);
+        QVERIFY(err.contains("Not found"));
+    }
+
+    void corruptDownloadExitsNonZero() {
+        m_hub->addFile(kRepo, "Tiny-Q4_K_M.gguf", 50000);
+        m_hub->addFault("Tiny-Q4_K_M.gguf", {mockhub::Fault::FlipByte, 100, 1});
+        QByteArray out, err;
+        QCOMPARE(run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("--dir"), dir()}, &out, &err), 1);
+        QVERIFY2(err.contains("corrupt"), err.constData());
+        QVERIFY(out.isEmpty());
+        QVERIFY(!QFileInfo::exists(dir() + QStringLiteral("/Tiny-Q4_K_M.gguf")));
+    }
+
+    void shardedPull() {
+        std::vector<mockhub::File> shards;
+        for (int i = 1; i <= 2; ++i) shards.push_back(m_hub->addFile(kRepo, "Big-Q6_K-0000" + std::to_string(i) + "-of-00002.gguf", 70000));
+        QByteArray out, err;
+        QCOMPARE(run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("Q6_K"), QStringLiteral("--dir"), dir()}, &out, &err), 0);
+        QCOMPARE(QString::fromUtf8(out).trimmed(), dir() + QStringLiteral("/Big-Q6_K-00001-of-00002.gguf"));
+        for (const auto &s : shards)
+            QCOMPARE(sha256OfFile(dir() + QLatin1Char('/') + QString::fromStdString(s.path)).toStdString(), s.sha256);
+    }
+
+    void searchJson() {
+        QByteArray out;
+        QCOMPARE(run({QStringLiteral("search"), QStringLiteral("Tiny"), QStringLiteral("--json")}, &out), 0);
+        const QJsonArray a = QJsonDocument::fromJson(out).array();
+        QCOMPARE(a.size(), 1);
+        QCOMPARE(a[0].toObject()[QStringLiteral("id")].toString(), QString::fromStdString(kRepo));
+        QCOMPARE(a[0].toObject()[QStringLiteral("downloads")].toInt(), 42);
+        QCOMPARE(a[0].toObject()[QStringLiteral("gated")].toString(), QStringLiteral("manual"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliPull)
+#include "test_cli_pull.moc"
