@@ -1,5 +1,7 @@
 #include "chat/jinja_interp.h"
 
+#include <algorithm>
+
 #include "chat/jinja_error.h"
 #include "chat/jinja_lexer.h"
 
@@ -20,6 +22,31 @@ Interp::Interp(const JinjaRenderOptions & options, std::string_view source, std:
     } else {
         std::time_t t = std::time(nullptr);
         localtime_r(&t, &m_now);
+    }
+}
+
+Interp::~Interp() {
+    for (auto & weak : m_closure_scopes)
+        if (auto scope = weak.lock()) scope->vars.clear();
+    for (auto & weak : m_namespaces)
+        if (auto ns = weak.lock()) ns->entries.clear();
+}
+
+namespace {
+
+template <typename T>
+void drop_expired(std::vector<std::weak_ptr<T>> & v) {
+    v.erase(std::remove_if(v.begin(), v.end(), [](const std::weak_ptr<T> & w) { return w.expired(); }), v.end());
+}
+
+}  // namespace
+
+void Interp::track(const DictPtr & ns) {
+    if (ns) m_namespaces.push_back(ns);
+    if (m_namespaces.size() + m_closure_scopes.size() >= m_compact_at) {
+        drop_expired(m_namespaces);
+        drop_expired(m_closure_scopes);
+        m_compact_at = std::max<size_t>(64, 2 * (m_namespaces.size() + m_closure_scopes.size()));
     }
 }
 
@@ -221,6 +248,10 @@ void Interp::exec_macro(const Stmt & s) {
 }
 
 Value Interp::make_macro(const Stmt & s, ScopePtr scope, bool is_caller) {
+    if (m_closure_scopes.empty() || m_closure_scopes.back().lock() != scope) {
+        m_closure_scopes.push_back(scope);
+        track(nullptr);
+    }
     auto f = std::make_shared<Function>();
     f->name = is_caller ? "caller" : s.name;
     const Stmt * stmt = &s;

@@ -28,6 +28,14 @@ using ScopePtr = std::shared_ptr<Scope>;
 class Interp {
 public:
     Interp(const JinjaRenderOptions & options, std::string_view source, std::string template_name);
+    ~Interp();
+    Interp(const Interp &) = delete;
+    Interp & operator=(const Interp &) = delete;
+
+    // Macros capture their scope and namespaces can hold themselves: both
+    // make shared_ptr cycles, broken when the render ends.
+    // Also compacts the tracking lists; `ns` may be null.
+    void track(const DictPtr & ns);
 
     // Throws hearth::JinjaError.
     std::string render(const Body & body, const Value & context);
@@ -68,6 +76,9 @@ private:
     Value make_loop(const std::vector<Value> & items, size_t index, const Value & cycle);
     void install_globals(Scope & globals);
 
+    std::vector<std::weak_ptr<Scope>> m_closure_scopes;
+    std::vector<std::weak_ptr<DictData>> m_namespaces;
+    size_t m_compact_at = 64;  // drop expired entries when the lists reach this size
     JinjaRenderOptions m_options;
     std::string_view m_source;
     std::string m_name;

@@ -153,7 +153,11 @@ Value g_strftime_now(Interp & in, CallArgs & a) {
 void Interp::install_globals(Scope & globals) {
     globals.vars["range"] = Value::from(make_function("range", g_range));
     globals.vars["dict"] = Value::from(make_function("dict", [](Interp &, CallArgs & a) { return g_dict_like(a, DictTag_plain); }));
-    globals.vars["namespace"] = Value::from(make_function("namespace", [](Interp &, CallArgs & a) { return g_dict_like(a, DictTag_namespace); }));
+    globals.vars["namespace"] = Value::from(make_function("namespace", [](Interp & in, CallArgs & a) {
+        Value ns = g_dict_like(a, DictTag_namespace);
+        in.track(ns.dict);
+        return ns;
+    }));
     globals.vars["raise_exception"] = Value::from(make_function("raise_exception", [](Interp &, CallArgs & a) -> Value {
         fail("TemplateError", a.positional.empty() ? std::string() : to_str(a.positional[0]));
     }));
