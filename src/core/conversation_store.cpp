@@ -118,7 +118,8 @@ qint64 ConversationStore::createConversation(const Conversation &info) {
         m_db,
         QStringLiteral("INSERT INTO conversations (title, created_at, updated_at, model, system_prompt, sampling,"
                        " pinned, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-        {info.title, created, updated, info.model, info.systemPrompt, compact(info.sampling), info.pinned ? 1 : 0,
+        {StoreSql::text(info.title), created, updated, StoreSql::text(info.model), StoreSql::text(info.systemPrompt),
+         compact(info.sampling), info.pinned ? 1 : 0,
          info.deletedAt.isValid() ? QVariant(info.deletedAt.toMSecsSinceEpoch()) : QVariant()});
     return q.lastInsertId().toLongLong();
 }
@@ -154,7 +155,7 @@ int ConversationStore::conversationCount() const {
 
 void ConversationStore::renameConversation(qint64 id, const QString &title) {
     requireConversation(id);
-    StoreSql::run(m_db, QStringLiteral("UPDATE conversations SET title = ? WHERE id = ?"), {title, id});
+    StoreSql::run(m_db, QStringLiteral("UPDATE conversations SET title = ? WHERE id = ?"), {StoreSql::text(title), id});
 }
 
 void ConversationStore::setPinned(qint64 id, bool pinned) {
@@ -167,7 +168,7 @@ void ConversationStore::setConversationSettings(qint64 id, const QString &model,
     requireConversation(id);
     StoreSql::run(m_db,
                   QStringLiteral("UPDATE conversations SET model = ?, system_prompt = ?, sampling = ? WHERE id = ?"),
-                  {model, systemPrompt, compact(sampling), id});
+                  {StoreSql::text(model), StoreSql::text(systemPrompt), compact(sampling), id});
 }
 
 void ConversationStore::softDeleteConversation(qint64 id) {

@@ -86,11 +86,12 @@ qint64 ConversationStore::insertMessage(const Message &m) {
                        " tool_results, created_at, state, model_file, model_sha256, sampling, seed, prompt_tokens,"
                        " generated_tokens, prompt_tps, generation_tps, ttft_ms, stop_reason)"
                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        {m.conversationId, m.parentId ? QVariant(m.parentId) : QVariant(), roleName(m.role), m.content, m.reasoning,
-         compact(m.toolCalls), compact(m.toolResults), toStoredTime(m.createdAt), stateName(m.state),
-         m.generation.modelFile, m.generation.modelSha256, compact(m.generation.sampling), m.generation.seed,
-         m.stats.promptTokens, m.stats.generatedTokens, m.stats.promptTokensPerSecond,
-         m.stats.generationTokensPerSecond, m.stats.timeToFirstTokenMs, m.stats.stopReason});
+        {m.conversationId, m.parentId ? QVariant(m.parentId) : QVariant(), roleName(m.role), StoreSql::text(m.content),
+         StoreSql::text(m.reasoning), compact(m.toolCalls), compact(m.toolResults), toStoredTime(m.createdAt),
+         stateName(m.state), StoreSql::text(m.generation.modelFile), StoreSql::text(m.generation.modelSha256),
+         compact(m.generation.sampling), m.generation.seed, m.stats.promptTokens, m.stats.generatedTokens,
+         m.stats.promptTokensPerSecond, m.stats.generationTokensPerSecond, m.stats.timeToFirstTokenMs,
+         StoreSql::text(m.stats.stopReason)});
     return q.lastInsertId().toLongLong();
 }
 
@@ -223,7 +224,7 @@ qint64 ConversationStore::regenerate(qint64 messageId, const GenerationInfo &inf
 void ConversationStore::saveStreamingText(qint64 messageId, const QString &content, const QString &reasoning) {
     QSqlQuery q = StoreSql::run(
         m_db, QStringLiteral("UPDATE messages SET content = ?, reasoning = ? WHERE id = ? AND state = 'streaming'"),
-        {content, reasoning, messageId});
+        {StoreSql::text(content), StoreSql::text(reasoning), messageId});
     if (q.numRowsAffected() != 1)
         throw hearth::Error(hearth::ErrorCode_invalid_argument,
                             QStringLiteral("database %1: message %2 is not streaming").arg(m_path).arg(messageId).toStdString());
@@ -238,9 +239,9 @@ void ConversationStore::finishReply(qint64 messageId, const QString &content, co
                   QStringLiteral("UPDATE messages SET content = ?, reasoning = ?, tool_calls = ?, state = 'complete',"
                                  " prompt_tokens = ?, generated_tokens = ?, prompt_tps = ?, generation_tps = ?,"
                                  " ttft_ms = ?, stop_reason = ? WHERE id = ?"),
-                  {content, reasoning, compact(toolCalls), stats.promptTokens, stats.generatedTokens,
-                   stats.promptTokensPerSecond, stats.generationTokensPerSecond, stats.timeToFirstTokenMs,
-                   stats.stopReason, messageId});
+                  {StoreSql::text(content), StoreSql::text(reasoning), compact(toolCalls), stats.promptTokens,
+                   stats.generatedTokens, stats.promptTokensPerSecond, stats.generationTokensPerSecond,
+                   stats.timeToFirstTokenMs, StoreSql::text(stats.stopReason), messageId});
     touchConversation(m.conversationId, now);
     tx.commit();
 }

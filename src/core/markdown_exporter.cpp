@@ -150,7 +150,9 @@ QList<Message> activePathOf(const ConversationTree &tree) {
 
 QString MarkdownExporter::render(const ConversationTree &tree, const Options &options) {
     const Conversation &c = tree.conversation;
-    QString title = c.title.isEmpty() ? QStringLiteral("Untitled conversation") : c.title;
+    // A heading is one line; the exact title is in the front matter.
+    QString title = c.title.simplified();
+    if (title.isEmpty()) title = QStringLiteral("Untitled conversation");
     QString out = frontMatter(c) + QStringLiteral("\n# %1\n").arg(title);
     out += options.allBranches ? renderAllBranches(tree) : renderActive(tree);
     return out;

@@ -10,6 +10,9 @@
 
 namespace Hearth::StoreSql {
 
+// A string bound as '' rather than NULL when it is null (the TEXT columns are NOT NULL).
+inline QVariant text(const QString &s) { return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s); }
+
 // Runs one statement (no bound values); throws with the driver's message.
 void exec(QSqlDatabase &db, const QString &sql);
 
