@@ -39,7 +39,9 @@ private:
     std::vector<uint8_t> m_bytes;
 };
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+    return std::strerror(errno);
+}
 
 }  // namespace
 

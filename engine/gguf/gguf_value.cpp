@@ -7,7 +7,7 @@
 namespace hearth {
 
 const char * gguf_type_name(GgufType type) {
-    static const char * const kNames[GgufType_COUNT] = {"u8",  "i8",     "u16",   "i16", "u32", "i32", "f32",
+    static const char * const kNames[GgufType_COUNT] = {"u8",   "i8",     "u16",   "i16", "u32", "i32", "f32",
                                                         "bool", "string", "array", "u64", "i64", "f64"};
     return type < GgufType_COUNT ? kNames[type] : "unknown";
 }
@@ -60,8 +60,7 @@ bool GgufValue::is_integer() const {
 
 namespace {
 [[noreturn]] void wrong_type(std::string_view what, const char * wanted, GgufType got) {
-    throw Error(ErrorCode_format,
-                std::string(what) + " should be " + wanted + " but is " + gguf_type_name(got));
+    throw Error(ErrorCode_format, std::string(what) + " should be " + wanted + " but is " + gguf_type_name(got));
 }
 }  // namespace
 
@@ -108,15 +107,21 @@ const GgufArray & GgufValue::as_array(std::string_view what) const {
 std::string GgufValue::to_string(size_t max_items) const {
     char buf[64];
     switch (m_type) {
-        case GgufType_bool: return std::get<bool>(m_value) ? "true" : "false";
+        case GgufType_bool:
+            return std::get<bool>(m_value) ? "true" : "false";
         case GgufType_float32:
-        case GgufType_float64: std::snprintf(buf, sizeof buf, "%.9g", std::get<double>(m_value)); return buf;
+        case GgufType_float64:
+            std::snprintf(buf, sizeof buf, "%.9g", std::get<double>(m_value));
+            return buf;
         case GgufType_string: {
             std::string out = "\"";
             for (char c : std::get<std::string_view>(m_value)) {
-                if (c == '\n') out += "\\n";
-                else if (c == '"') out += "\\\"";
-                else out += c;
+                if (c == '\n')
+                    out += "\\n";
+                else if (c == '"')
+                    out += "\\\"";
+                else
+                    out += c;
             }
             return out + "\"";
         }
