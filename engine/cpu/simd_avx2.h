@@ -75,20 +75,4 @@ inline __m256i iq4nl_table() {
     return _mm256_set_m128i(t, t);
 }
 
-// sum_i bsums[i] * s[i] over the 16 groups of 16, s as 16 x i16.
-inline int bsums_dot(const block_q8_K & a, __m256i s16) {
-    return hsum_i32(_mm256_madd_epi16(loadu(a.bsums), s16));
-}
-
-// Q4_K/Q5_K: 8 sub-blocks of 32 with a 6-bit scale and min each.
-inline int q45k_mins(const block_q8_K & a, const uint8_t * scales, int sc[8]) {
-    alignas(32) int16_t m16[16];
-    for (int j = 0; j < 8; ++j) {
-        int m;
-        q4k_scale_min(j, scales, sc[j], m);
-        m16[2 * j] = m16[2 * j + 1] = static_cast<int16_t>(m);
-    }
-    return bsums_dot(a, _mm256_load_si256(reinterpret_cast<const __m256i *>(m16)));
-}
-
 }  // namespace hearth::HEARTH_SIMD_NS

@@ -71,73 +71,6 @@ float dot_q5_1(int64_t n, const void * vw, const void * va) {
     return hsum(acc) + acc_m;
 }
 
-float dot_iq4_nl(int64_t n, const void * vw, const void * va) {
-    const auto * w = static_cast<const block_iq4_nl *>(vw);
-    const auto * a = static_cast<const block_q8_0 *>(va);
-    const __m256i table = iq4nl_table();
-    __m256 acc = _mm256_setzero_ps();
-    for (int64_t i = 0; i < n / QK32; ++i) {
-        const __m256i q = _mm256_shuffle_epi8(table, nibbles_32(w[i].qs));
-        const __m256 p = _mm256_cvtepi32_ps(dot_ss8(q, loadu(a[i].qs)));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(fp16(w[i].d) * fp16(a[i].d)), p, acc);
-    }
-    return hsum(acc);
-}
-
-// ---- 256-element formats vs Q8_K -----------------------------------------------
-
-float dot_q2_K(int64_t n, const void * vw, const void * va) {
-    const auto * w = static_cast<const block_q2_K *>(vw);
-    const auto * a = static_cast<const block_q8_K *>(va);
-    const __m256i m3 = _mm256_set1_epi8(3);
-    float sum = 0.0f;
-    for (int64_t i = 0; i < n / QK_K; ++i) {
-        const __m128i sc8 = _mm_loadu_si128(reinterpret_cast<const __m128i *>(w[i].scales));
-        const __m256i mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(sc8, 4), _mm_set1_epi8(0x0f)));
-        const int sum_m = bsums_dot(a[i], mins);
-        __m256i sumi = _mm256_setzero_si256();
-        for (int h = 0; h < 2; ++h) {
-            const __m256i q2 = loadu(w[i].qs + 32 * h);
-            for (int p = 0; p < 4; ++p) {
-                const __m256i q = _mm256_and_si256(_mm256_srli_epi16(q2, 2 * p), m3);
-                const int s = 8 * h + 2 * p;
-                const __m256i prod = _mm256_maddubs_epi16(q, loadu(a[i].qs + 128 * h + 32 * p));
-                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(prod, scales_pair(w[i].scales[s] & 0x0f, w[i].scales[s + 1] & 0x0f)));
-            }
-        }
-        sum += a[i].d * (fp16(w[i].d) * static_cast<float>(hsum_i32(sumi)) - fp16(w[i].dmin) * static_cast<float>(sum_m));
-    }
-    return sum;
-}
-
-float dot_q3_K(int64_t n, const void * vw, const void * va) {
-    const auto * w = static_cast<const block_q3_K *>(vw);
-    const auto * a = static_cast<const block_q8_K *>(va);
-    const __m256i m3 = _mm256_set1_epi8(3), m1 = _mm256_set1_epi8(1);
-    float sum = 0.0f;
-    for (int64_t i = 0; i < n / QK_K; ++i) {
-        alignas(32) int16_t sc[16];
-        for (int j = 0; j < 16; ++j) sc[j] = static_cast<int16_t>(q3k_scale(j, w[i].scales));
-        const __m256i sc16 = _mm256_load_si256(reinterpret_cast<const __m256i *>(sc));
-        // value = (q2 | hbit << 2) - 4: the -4 comes out through the bsums.
-        const int offset = 4 * bsums_dot(a[i], sc16);
-        const __m256i hm = loadu(w[i].hmask);
-        __m256i sumi = _mm256_setzero_si256();
-        for (int h = 0; h < 2; ++h) {
-            const __m256i q2 = loadu(w[i].qs + 32 * h);
-            for (int p = 0; p < 4; ++p) {
-                const __m256i lo = _mm256_and_si256(_mm256_srli_epi16(q2, 2 * p), m3);
-                const __m256i hb = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hm, 4 * h + p), m1), 2);
-                const int s = 8 * h + 2 * p;
-                const __m256i prod = _mm256_maddubs_epi16(_mm256_or_si256(lo, hb), loadu(a[i].qs + 128 * h + 32 * p));
-                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(prod, scales_pair(sc[s], sc[s + 1])));
-            }
-        }
-        sum += a[i].d * fp16(w[i].d) * static_cast<float>(hsum_i32(sumi) - offset);
-    }
-    return sum;
-}
-
 // ---- float weights vs F32 activations ------------------------------------------
 
 inline __m256 load8_f32(const void * w, int64_t i) { return _mm256_loadu_ps(static_cast<const float *>(w) + i); }
@@ -260,12 +193,9 @@ void fill_vec_dot_avx2(VecDotKernels & k) {
     k.dot[TensorType_Q4_1] = dot_q4_1;
     k.dot[TensorType_Q5_0] = dot_q5_0;
     k.dot[TensorType_Q5_1] = dot_q5_1;
-    k.dot[TensorType_IQ4_NL] = dot_iq4_nl;
-    k.dot[TensorType_Q2_K] = dot_q2_K;
-    k.dot[TensorType_Q3_K] = dot_q3_K;
     k.quantize_q8_0 = quantize_q8_0;
     k.quantize_q8_K = quantize_q8_K;
-    avx2::fill_vec_dot_tiles(k);  // Q4_0, Q8_0, Q4_K, Q5_K, Q6_K, IQ4_XS, with 4-token variants
+    avx2::fill_vec_dot_tiles(k);  // Q4_0, Q8_0, IQ4_NL, K-quants, IQ4_XS, with 4-token variants
 }
 
 }  // namespace hearth

@@ -1,4 +1,4 @@
-// AVX2 kernels of the most used weight types, templated on the number of
+// AVX2 kernels of the quantized weight types (all but Q4_1/Q5_0/Q5_1), templated on the number of
 // activation rows NT they dot one weight row against. NT = 1 is the decode
 // GEMV kernel; NT = 4 serves prefill: each weight block is loaded and its
 // nibbles, high bits and scales unpacked once, then reused for four tokens,
@@ -167,6 +167,73 @@ void iq4_xs_rows(int64_t n, const void * vw, const void * act, size_t stride, fl
     for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(acc[t]);
 }
 
+template <int NT>
+void iq4_nl_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride) {
+    const auto * w = static_cast<const block_iq4_nl *>(vw);
+    const __m256i table = iq4nl_table();
+    __m256 acc[NT];
+    for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / QK32; ++i) {
+        const __m256i q = _mm256_shuffle_epi8(table, nibbles_32(w[i].qs));
+        const __m256i aq = _mm256_sign_epi8(q, q);
+        const float dw = fp16(w[i].d);
+        for (int t = 0; t < NT; ++t) {
+            const block_q8_0 & a = act_block<block_q8_0>(act, stride, t, i);
+            const __m256i p = dot_us8(aq, _mm256_sign_epi8(loadu(a.qs), q));
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dw * fp16(a.d)), _mm256_cvtepi32_ps(p), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(acc[t]);
+}
+
+// Q2_K and Q3_K: 2-bit planes, 16 scales per block. Q3_K adds a high bit and
+// a -4 offset; Q2_K a per-16 min. Offsets and mins come out through the bsums.
+template <int NT, bool Three>
+void q23_K_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride) {
+    using Block = std::conditional_t<Three, block_q3_K, block_q2_K>;
+    const auto * w = static_cast<const Block *>(vw);
+    const __m256i m3 = _mm256_set1_epi8(3), m1 = _mm256_set1_epi8(1);
+    __m256 acc[NT], acc_m[NT];
+    for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps(), acc_m[t] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / QK_K; ++i) {
+        alignas(32) int16_t sc[16];
+        __m256i mins;  // Q2_K: per-16 mins; Q3_K: 4 * scales (the offset)
+        if constexpr (Three) {
+            for (int j = 0; j < 16; ++j) sc[j] = static_cast<int16_t>(q3k_scale(j, w[i].scales));
+            mins = _mm256_slli_epi16(_mm256_load_si256(reinterpret_cast<const __m256i *>(sc)), 2);
+        } else {
+            const __m128i s8 = _mm_loadu_si128(reinterpret_cast<const __m128i *>(w[i].scales));
+            _mm256_store_si256(reinterpret_cast<__m256i *>(sc), _mm256_cvtepu8_epi16(_mm_and_si128(s8, _mm_set1_epi8(0x0f))));
+            mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(s8, 4), _mm_set1_epi8(0x0f)));
+        }
+        __m256i q[8], scv[8];  // plane p of half h at [4 h + p]: elements 128 h + 32 p .. + 31
+        for (int h = 0; h < 2; ++h) {
+            const __m256i q2 = loadu(w[i].qs + 32 * h);
+            for (int p = 0; p < 4; ++p) {
+                q[4 * h + p] = _mm256_and_si256(_mm256_srli_epi16(q2, 2 * p), m3);
+                if constexpr (Three) {
+                    const __m256i hb = _mm256_and_si256(_mm256_srli_epi16(loadu(w[i].hmask), 4 * h + p), m1);
+                    q[4 * h + p] = _mm256_or_si256(q[4 * h + p], _mm256_slli_epi16(hb, 2));
+                }
+                scv[4 * h + p] = scales_pair(sc[8 * h + 2 * p], sc[8 * h + 2 * p + 1]);
+            }
+        }
+        float dw, dm;
+        if constexpr (Three) dw = dm = fp16(w[i].d);
+        else dw = fp16(w[i].d), dm = fp16(w[i].dmin);
+        for (int t = 0; t < NT; ++t) {
+            const block_q8_K & a = act_block<block_q8_K>(act, stride, t, i);
+            __m256i sumi = _mm256_setzero_si256();
+            for (int j = 0; j < 8; ++j)
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(_mm256_maddubs_epi16(q[j], loadu(a.qs + 32 * j)), scv[j]));
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dw), _mm256_cvtepi32_ps(sumi), acc[t]);
+            const __m256i m = _mm256_madd_epi16(loadu(a.bsums), mins);
+            acc_m[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dm), _mm256_cvtepi32_ps(m), acc_m[t]);
+        }
+    }
+    for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(_mm256_sub_ps(acc[t], acc_m[t]));
+}
+
 template <void (*Rows)(int64_t, const void *, const void *, size_t, float *, size_t)>
 float as_dot(int64_t n, const void * w, const void * act) {
     float out;
@@ -189,6 +256,12 @@ inline void fill_vec_dot_tiles(VecDotKernels & k) {
     k.dot4[TensorType_Q6_K] = q6_K_rows<4>;
     k.dot[TensorType_IQ4_XS] = as_dot<iq4_xs_rows<1>>;
     k.dot4[TensorType_IQ4_XS] = iq4_xs_rows<4>;
+    k.dot[TensorType_IQ4_NL] = as_dot<iq4_nl_rows<1>>;
+    k.dot4[TensorType_IQ4_NL] = iq4_nl_rows<4>;
+    k.dot[TensorType_Q2_K] = as_dot<q23_K_rows<1, false>>;
+    k.dot4[TensorType_Q2_K] = q23_K_rows<4, false>;
+    k.dot[TensorType_Q3_K] = as_dot<q23_K_rows<1, true>>;
+    k.dot4[TensorType_Q3_K] = q23_K_rows<4, true>;
 }
 
 }  // namespace hearth::HEARTH_SIMD_NS
