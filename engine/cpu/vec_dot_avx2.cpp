@@ -24,53 +24,6 @@ namespace {
 
 using namespace avx2;
 
-// ---- 32-element formats vs Q8_0 ----------------------------------------------
-
-float dot_q4_1(int64_t n, const void * vw, const void * va) {
-    const auto * w = static_cast<const block_q4_1 *>(vw);
-    const auto * a = static_cast<const block_q8_0 *>(va);
-    __m256 acc = _mm256_setzero_ps();
-    float acc_m = 0.0f;
-    for (int64_t i = 0; i < n / QK32; ++i) {
-        const __m256i y = loadu(a[i].qs);
-        const float da = fp16(a[i].d);
-        const __m256i p = dot_us8(nibbles_32(w[i].qs), y);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(fp16(w[i].d) * da), _mm256_cvtepi32_ps(p), acc);
-        acc_m += fp16(w[i].m) * da * static_cast<float>(hsum_i32(dot_us8(_mm256_set1_epi8(1), y)));
-    }
-    return hsum(acc) + acc_m;
-}
-
-float dot_q5_0(int64_t n, const void * vw, const void * va) {
-    const auto * w = static_cast<const block_q5_0 *>(vw);
-    const auto * a = static_cast<const block_q8_0 *>(va);
-    __m256 acc = _mm256_setzero_ps();
-    for (int64_t i = 0; i < n / QK32; ++i) {
-        // (nibble | bit << 4) - 16 == nibble | 0xf0 (as int8) where the bit is clear.
-        const __m256i hi = _mm256_andnot_si256(bits_to_bytes(load_u32_le(w[i].qh)), _mm256_set1_epi8(static_cast<char>(0xf0)));
-        const __m256i q = _mm256_or_si256(nibbles_32(w[i].qs), hi);
-        const __m256 p = _mm256_cvtepi32_ps(dot_ss8(q, loadu(a[i].qs)));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(fp16(w[i].d) * fp16(a[i].d)), p, acc);
-    }
-    return hsum(acc);
-}
-
-float dot_q5_1(int64_t n, const void * vw, const void * va) {
-    const auto * w = static_cast<const block_q5_1 *>(vw);
-    const auto * a = static_cast<const block_q8_0 *>(va);
-    __m256 acc = _mm256_setzero_ps();
-    float acc_m = 0.0f;
-    for (int64_t i = 0; i < n / QK32; ++i) {
-        const __m256i y = loadu(a[i].qs);
-        const float da = fp16(a[i].d);
-        const __m256i hi = _mm256_and_si256(bits_to_bytes(load_u32_le(w[i].qh)), _mm256_set1_epi8(0x10));
-        const __m256i p = dot_us8(_mm256_or_si256(nibbles_32(w[i].qs), hi), y);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(fp16(w[i].d) * da), _mm256_cvtepi32_ps(p), acc);
-        acc_m += fp16(w[i].m) * da * static_cast<float>(hsum_i32(dot_us8(_mm256_set1_epi8(1), y)));
-    }
-    return hsum(acc) + acc_m;
-}
-
 // ---- float weights vs F32 activations ------------------------------------------
 
 inline __m256 load8_f32(const void * w, int64_t i) { return _mm256_loadu_ps(static_cast<const float *>(w) + i); }
@@ -190,12 +143,9 @@ void fill_vec_dot_avx2(VecDotKernels & k) {
     k.dot4[TensorType_F32] = dot_float4<load8_f32, load1_f32>;
     k.dot4[TensorType_F16] = dot_float4<load8_f16, load1_f16>;
     k.dot4[TensorType_BF16] = dot_float4<load8_bf16, load1_bf16>;
-    k.dot[TensorType_Q4_1] = dot_q4_1;
-    k.dot[TensorType_Q5_0] = dot_q5_0;
-    k.dot[TensorType_Q5_1] = dot_q5_1;
     k.quantize_q8_0 = quantize_q8_0;
     k.quantize_q8_K = quantize_q8_K;
-    avx2::fill_vec_dot_tiles(k);  // Q4_0, Q8_0, IQ4_NL, K-quants, IQ4_XS, with 4-token variants
+    avx2::fill_vec_dot_tiles(k);  // every quantized type, with 4-token variants
 }
 
 }  // namespace hearth

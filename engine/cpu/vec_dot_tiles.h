@@ -1,4 +1,4 @@
-// AVX2 kernels of the quantized weight types (all but Q4_1/Q5_0/Q5_1), templated on the number of
+// AVX2 kernels of every quantized weight type, templated on the number of
 // activation rows NT they dot one weight row against. NT = 1 is the decode
 // GEMV kernel; NT = 4 serves prefill: each weight block is loaded and its
 // nibbles, high bits and scales unpacked once, then reused for four tokens,
@@ -186,6 +186,40 @@ void iq4_nl_rows(int64_t n, const void * vw, const void * act, size_t stride, fl
     for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(acc[t]);
 }
 
+// Q4_1, Q5_0, Q5_1: 32-element blocks with a min (Q4_1/Q5_1) or a 5th bit.
+// sum((d q + m) da qa) = d da sum(q qa) + m da sum(qa), the sums as vectors.
+template <int NT, typename Block>
+void q451_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride) {
+    constexpr bool kMin = std::is_same_v<Block, block_q4_1> || std::is_same_v<Block, block_q5_1>;
+    constexpr bool kFive = !std::is_same_v<Block, block_q4_1>;
+    const auto * w = static_cast<const Block *>(vw);
+    __m256 acc[NT], acc_m[NT];
+    for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps(), acc_m[t] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / QK32; ++i) {
+        __m256i q = nibbles_32(w[i].qs);
+        if constexpr (kFive) {
+            const __m256i bits = bits_to_bytes(load_u32_le(w[i].qh));
+            if constexpr (kMin) q = _mm256_or_si256(q, _mm256_and_si256(bits, _mm256_set1_epi8(0x10)));
+            // (nibble | bit << 4) - 16 == nibble | 0xf0 (as int8) where the bit is clear.
+            else q = _mm256_or_si256(q, _mm256_andnot_si256(bits, _mm256_set1_epi8(static_cast<char>(0xf0))));
+        }
+        const __m256i aq = kMin ? q : _mm256_sign_epi8(q, q);
+        const float dw = fp16(w[i].d);
+        float mw = 0.0f;
+        if constexpr (kMin) mw = fp16(w[i].m);
+        for (int t = 0; t < NT; ++t) {
+            const block_q8_0 & a = act_block<block_q8_0>(act, stride, t, i);
+            const __m256i y = loadu(a.qs);
+            const float da = fp16(a.d);
+            const __m256i p = dot_us8(aq, kMin ? y : _mm256_sign_epi8(y, q));
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dw * da), _mm256_cvtepi32_ps(p), acc[t]);
+            if constexpr (kMin)
+                acc_m[t] = _mm256_fmadd_ps(_mm256_set1_ps(mw * da), _mm256_cvtepi32_ps(dot_us8(_mm256_set1_epi8(1), y)), acc_m[t]);
+        }
+    }
+    for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(_mm256_add_ps(acc[t], acc_m[t]));
+}
+
 // Q2_K and Q3_K: 2-bit planes, 16 scales per block. Q3_K adds a high bit and
 // a -4 offset; Q2_K a per-16 min. Offsets and mins come out through the bsums.
 template <int NT, bool Three>
@@ -256,6 +290,12 @@ inline void fill_vec_dot_tiles(VecDotKernels & k) {
     k.dot4[TensorType_Q6_K] = q6_K_rows<4>;
     k.dot[TensorType_IQ4_XS] = as_dot<iq4_xs_rows<1>>;
     k.dot4[TensorType_IQ4_XS] = iq4_xs_rows<4>;
+    k.dot[TensorType_Q4_1] = as_dot<q451_rows<1, block_q4_1>>;
+    k.dot4[TensorType_Q4_1] = q451_rows<4, block_q4_1>;
+    k.dot[TensorType_Q5_0] = as_dot<q451_rows<1, block_q5_0>>;
+    k.dot4[TensorType_Q5_0] = q451_rows<4, block_q5_0>;
+    k.dot[TensorType_Q5_1] = as_dot<q451_rows<1, block_q5_1>>;
+    k.dot4[TensorType_Q5_1] = q451_rows<4, block_q5_1>;
     k.dot[TensorType_IQ4_NL] = as_dot<iq4_nl_rows<1>>;
     k.dot4[TensorType_IQ4_NL] = iq4_nl_rows<4>;
     k.dot[TensorType_Q2_K] = as_dot<q23_K_rows<1, false>>;
