@@ -21,7 +21,9 @@ namespace hearth {
 
 namespace {
 
-int32_t resolve_threads(int32_t n) {
+// An upper bound for the memory estimate; the pool itself picks one thread per
+// physical core when asked for 0.
+int32_t max_threads(int32_t n) {
     if (n > 0) return n;
     unsigned hw = std::thread::hardware_concurrency();
     return hw ? int32_t(hw) : 1;
@@ -83,7 +85,7 @@ struct Evaluator::Impl {
 };
 
 Evaluator::Evaluator(std::shared_ptr<const Model> model, int32_t n_threads) {
-    const int32_t nt = resolve_threads(n_threads > 0 ? n_threads : model->options().n_threads);
+    const int32_t nt = n_threads > 0 ? n_threads : model->options().n_threads;
     m_impl = std::make_unique<Impl>(std::move(model), nt);
 }
 
@@ -124,7 +126,7 @@ bool Evaluator::eval(const int32_t * ids, int32_t n, float * all_logits, const s
 
 size_t evaluator_memory_bytes(const ModelHparams & hp, const LoadOptions & options, int32_t n_ctx, int32_t n_threads) {
     const int32_t n_batch = std::max(1, options.n_batch);
-    const int32_t nt = resolve_threads(n_threads);
+    const int32_t nt = max_threads(n_threads);
     size_t floats = CpuBackend::scratch_floats(hp, n_batch, nt);
     floats += size_t(n_batch) * (2 * size_t(hp.n_embd) + size_t(hp.n_vocab)) + size_t(hp.n_vocab);
     // Quantized activations for the largest matmul: at most ~1.2 bytes per float plus block headers.

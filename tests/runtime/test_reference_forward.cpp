@@ -73,7 +73,9 @@ private slots:
         }
         const Agreement a = compare_logits(batch, step, int32_t(V));
         qDebug("%-40s decode vs prefill: max_nrmse %.2e", qPrintable(rel), a.max_nrmse);
-        QVERIFY2(a.max_nrmse < 1e-5, qPrintable(QString::number(a.max_nrmse)));
+        // Attention and the quantized dot products are order-independent of the
+        // batch; a float-weight GEMM may sum in another order than its GEMV.
+        QVERIFY2(a.max_nrmse < 2e-4, qPrintable(QString::number(a.max_nrmse)));
         QCOMPARE(a.top1, 1.0);
     }
 

@@ -68,8 +68,8 @@ struct ModelHparams {
 struct LoadOptions {
     int32_t n_ctx = 0;         // 0: min(trained context, 4096); at most the trained context
     int32_t n_batch = 512;     // tokens per prefill batch (scratch is sized for it)
-    int32_t n_threads = 0;     // 0: one per core
-    int32_t n_gpu_layers = 0;  // layers placed on a GPU backend (none exists yet: must be 0 or -1)
+    int32_t n_threads = 0;     // 0: one per physical core
+    int32_t n_gpu_layers = 0;  // layers for a GPU backend, -1 for all; without one every layer runs on the CPU
     KvType kv_type = KvType_f16;
     // Called with the fraction done; returning false cancels (ErrorCode_cancelled).
     std::function<bool(float)> progress;
