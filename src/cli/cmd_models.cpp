@@ -1,16 +1,13 @@
 // hearth-cli models: the local model library, with a memory estimate and fit badge.
+#include <QCoreApplication>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
 #include "args.h"
 #include "command.h"
-
 #include "core/app_paths.h"
 #include "core/download_task.h"
 #include "core/model_library.h"
-
-#include <QCoreApplication>
-
-#include <nlohmann/json.hpp>
-
-#include <cstdio>
 
 namespace Hearth::Cli {
 
@@ -23,7 +20,7 @@ QString formatParams(qint64 n) {
     return QString::number(n);
 }
 
-int runModels(int argc, char **argv) {
+int runModels(int argc, char ** argv) {
     Args args(argc, argv, {{"--dir", "-d"}, {"--ctx", "-c"}, {"--kv-type"}, {"--vram-mib"}}, {{"--json"}});
     if (!args.positional().empty()) throw UsageError("unexpected argument " + args.positional().front());
     const int ctx = int(args.integer("--ctx", 4096));
@@ -42,10 +39,10 @@ int runModels(int argc, char **argv) {
 
     if (args.flag("--json")) {
         nlohmann::json out = nlohmann::json::array();
-        for (const LocalModel &m : models) {
+        for (const LocalModel & m : models) {
             const MemoryEstimate e = estimateMemory(m.shape, ctx, kvType);
             nlohmann::json files = nlohmann::json::array();
-            for (const QString &f : m.files) files.push_back(f.toStdString());
+            for (const QString & f : m.files) files.push_back(f.toStdString());
             out.push_back({{"name", m.name.toStdString()},
                            {"path", m.path.toStdString()},
                            {"files", files},
@@ -69,7 +66,7 @@ int runModels(int argc, char **argv) {
     }
     std::printf("%-40s %-8s %7s %-8s %7s %9s %-4s %9s  %s\n", "MODEL", "ARCH", "PARAMS", "QUANT", "CTX", "SIZE", "TMPL",
                 "MEMORY", "FIT");
-    for (const LocalModel &m : models) {
+    for (const LocalModel & m : models) {
         if (!m.error.isEmpty()) {
             std::printf("%-40s unreadable: %s\n", qPrintable(m.name), qPrintable(m.error));
             continue;
@@ -77,8 +74,8 @@ int runModels(int argc, char **argv) {
         const MemoryEstimate e = estimateMemory(m.shape, ctx, kvType);
         std::printf("%-40s %-8s %7s %-8s %7d %9s %-4s %9s  %s\n", qPrintable(m.name), qPrintable(m.architecture),
                     qPrintable(formatParams(m.parameterCount)), qPrintable(m.quant), m.contextLength,
-                    qPrintable(formatBytes(m.sizeBytes)), m.hasChatTemplate ? "yes" : "no", qPrintable(formatBytes(e.total())),
-                    qPrintable(fitBadgeName(fitBadge(e, ram, vram))));
+                    qPrintable(formatBytes(m.sizeBytes)), m.hasChatTemplate ? "yes" : "no",
+                    qPrintable(formatBytes(e.total())), qPrintable(fitBadgeName(fitBadge(e, ram, vram))));
     }
     return 0;
 }

@@ -1,20 +1,17 @@
 // hearth-cli search: GGUF models on the Hugging Face Hub (HF_ENDPOINT, HF_TOKEN).
-#include "args.h"
-#include "command.h"
-
-#include "core/hub_client.h"
-
 #include <QCoreApplication>
-
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
+#include "args.h"
+#include "command.h"
+#include "core/hub_client.h"
 
 namespace Hearth::Cli {
 
 namespace {
 
-HubSort parseSort(const std::string &s) {
+HubSort parseSort(const std::string & s) {
     if (s == "downloads") return HubSort::Downloads;
     if (s == "likes") return HubSort::Likes;
     if (s == "modified" || s == "lastModified") return HubSort::LastModified;
@@ -22,7 +19,7 @@ HubSort parseSort(const std::string &s) {
     throw UsageError("--sort must be downloads, likes, modified or trending");
 }
 
-int runSearch(int argc, char **argv) {
+int runSearch(int argc, char ** argv) {
     Args args(argc, argv, {{"--limit", "-n"}, {"--sort"}}, {{"--json"}});
     if (args.positional().size() != 1) throw UsageError("give one QUERY");
     HubSearchQuery query;
@@ -40,16 +37,17 @@ int runSearch(int argc, char **argv) {
     }
     if (args.flag("--json")) {
         nlohmann::json out = nlohmann::json::array();
-        for (const HubModelSummary &m : result.value) {
+        for (const HubModelSummary & m : result.value) {
             nlohmann::json tags = nlohmann::json::array();
-            for (const QString &t : m.tags) tags.push_back(t.toStdString());
-            out.push_back({{"id", m.id.toStdString()},
-                           {"downloads", m.downloads},
-                           {"likes", m.likes},
-                           {"last_modified", m.lastModified.isValid() ? m.lastModified.toString(Qt::ISODate).toStdString() : ""},
-                           {"gated", m.gated.toStdString()},
-                           {"private", m.isPrivate},
-                           {"tags", tags}});
+            for (const QString & t : m.tags) tags.push_back(t.toStdString());
+            out.push_back(
+                {{"id", m.id.toStdString()},
+                 {"downloads", m.downloads},
+                 {"likes", m.likes},
+                 {"last_modified", m.lastModified.isValid() ? m.lastModified.toString(Qt::ISODate).toStdString() : ""},
+                 {"gated", m.gated.toStdString()},
+                 {"private", m.isPrivate},
+                 {"tags", tags}});
         }
         std::printf("%s\n", out.dump(2).c_str());
         return 0;
@@ -59,17 +57,21 @@ int runSearch(int argc, char **argv) {
         return 0;
     }
     std::printf("%-56s %12s %8s  %-10s %s\n", "MODEL", "DOWNLOADS", "LIKES", "MODIFIED", "ACCESS");
-    for (const HubModelSummary &m : result.value) {
-        const QString date = m.lastModified.isValid() ? m.lastModified.date().toString(Qt::ISODate) : QStringLiteral("-");
-        const QString access = m.isPrivate ? QStringLiteral("private") : m.gated.isEmpty() ? QStringLiteral("open") : QStringLiteral("gated");
+    for (const HubModelSummary & m : result.value) {
+        const QString date =
+            m.lastModified.isValid() ? m.lastModified.date().toString(Qt::ISODate) : QStringLiteral("-");
+        const QString access = m.isPrivate         ? QStringLiteral("private")
+                               : m.gated.isEmpty() ? QStringLiteral("open")
+                                                   : QStringLiteral("gated");
         std::printf("%-56s %12lld %8lld  %-10s %s\n", qPrintable(m.id), static_cast<long long>(m.downloads),
                     static_cast<long long>(m.likes), qPrintable(date), qPrintable(access));
     }
     return 0;
 }
 
-const CommandRegistration kRegistration(
-    {"search", "search QUERY [--limit N] [--sort downloads|likes|modified|trending] [--json]", runSearch});
+const CommandRegistration kRegistration({"search",
+                                         "search QUERY [--limit N] [--sort downloads|likes|modified|trending] [--json]",
+                                         runSearch});
 
 }  // namespace
 

@@ -2,29 +2,28 @@
 
 #include <QFile>
 #include <QSaveFile>
-
 #include <nlohmann/json.hpp>
 
 namespace Hearth {
 
 using json = nlohmann::json;
 
-bool DownloadSidecar::sameFileAs(const DownloadSidecar &o) const {
+bool DownloadSidecar::sameFileAs(const DownloadSidecar & o) const {
     return url == o.url && revision == o.revision && size == o.size &&
            sha256.compare(o.sha256, Qt::CaseInsensitive) == 0;
 }
 
-std::optional<DownloadSidecar> DownloadSidecar::read(const QString &sidecarPath) {
+std::optional<DownloadSidecar> DownloadSidecar::read(const QString & sidecarPath) {
     QFile f(sidecarPath);
     if (!f.open(QIODevice::ReadOnly)) return std::nullopt;
     const QByteArray bytes = f.read(1 << 20);
     const json j = json::parse(bytes.constBegin(), bytes.constEnd(), nullptr, false);
     if (j.is_discarded() || !j.is_object()) return std::nullopt;
-    auto str = [&](const char *k) {
+    auto str = [&](const char * k) {
         auto it = j.find(k);
         return it != j.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
     };
-    auto num = [&](const char *k, qint64 fallback) {
+    auto num = [&](const char * k, qint64 fallback) {
         auto it = j.find(k);
         return it != j.end() && it->is_number_integer() ? it->get<qint64>() : fallback;
     };
@@ -40,10 +39,13 @@ std::optional<DownloadSidecar> DownloadSidecar::read(const QString &sidecarPath)
     return s;
 }
 
-bool DownloadSidecar::write(const QString &sidecarPath) const {
-    json j = {{"url", url.toStdString()},         {"repo", repo.toStdString()},
-              {"revision", revision.toStdString()}, {"path", path.toStdString()},
-              {"size", size},                       {"sha256", sha256.toStdString()},
+bool DownloadSidecar::write(const QString & sidecarPath) const {
+    json j = {{"url", url.toStdString()},
+              {"repo", repo.toStdString()},
+              {"revision", revision.toStdString()},
+              {"path", path.toStdString()},
+              {"size", size},
+              {"sha256", sha256.toStdString()},
               {"bytes_done", bytesDone}};
     QSaveFile f(sidecarPath);
     if (!f.open(QIODevice::WriteOnly)) return false;

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <QString>
-
 #include <optional>
 
 namespace Hearth {
@@ -24,11 +23,11 @@ struct DownloadSidecar {
     qint64 bytesDone = 0;  // advisory; the .part's real length is what resumes
 
     // Same url, revision, expected size and sha256.
-    bool sameFileAs(const DownloadSidecar &other) const;
+    bool sameFileAs(const DownloadSidecar & other) const;
 
     // nullopt when the file is missing or not a sidecar.
-    static std::optional<DownloadSidecar> read(const QString &sidecarPath);
-    bool write(const QString &sidecarPath) const;  // atomic (QSaveFile)
+    static std::optional<DownloadSidecar> read(const QString & sidecarPath);
+    bool write(const QString & sidecarPath) const;  // atomic (QSaveFile)
 };
 
 }  // namespace Hearth

@@ -1,17 +1,16 @@
 #include "core/download_task.h"
 
-#include "core/download_sidecar.h"
-#include "core/hub_client.h"
+#include <curl/curl.h>
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QStorageInfo>
 #include <QThread>
-
-#include <curl/curl.h>
-
 #include <cstdio>
+
+#include "core/download_sidecar.h"
+#include "core/hub_client.h"
 
 namespace Hearth {
 
@@ -20,7 +19,7 @@ constexpr qint64 kDiskMargin = 64ll << 20;  // keep some room so the system neve
 constexpr qint64 kHashChunk = 4 << 20;
 
 // "bytes 100-199/1000" -> start 100, total 1000 (-1 when "*").
-bool parseContentRange(const QByteArray &value, qint64 *start, qint64 *total) {
+bool parseContentRange(const QByteArray & value, qint64 * start, qint64 * total) {
     QByteArray v = value.trimmed();
     if (!v.startsWith("bytes ")) return false;
     v = v.mid(6);
@@ -37,14 +36,15 @@ bool parseContentRange(const QByteArray &value, qint64 *start, qint64 *total) {
 }  // namespace
 
 QString formatBytes(qint64 bytes) {
-    const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    const char * units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
     double v = double(bytes);
     int u = 0;
     while (v >= 1024.0 && u < 4) {
         v /= 1024.0;
         ++u;
     }
-    return u == 0 ? QStringLiteral("%1 B").arg(bytes) : QStringLiteral("%1 %2").arg(v, 0, 'f', 1).arg(QLatin1String(units[u]));
+    return u == 0 ? QStringLiteral("%1 B").arg(bytes)
+                  : QStringLiteral("%1 %2").arg(v, 0, 'f', 1).arg(QLatin1String(units[u]));
 }
 
 DownloadTask::DownloadTask(DownloadFileSpec spec, HttpOptions http, DownloadPolicy policy)
@@ -78,7 +78,7 @@ DownloadResult DownloadTask::stopped() {
     return {DownloadOutcome::Paused, QString(), QString()};
 }
 
-DownloadResult DownloadTask::fail(const QString &message, bool deletePart) {
+DownloadResult DownloadTask::fail(const QString & message, bool deletePart) {
     if (deletePart) {
         QFile::remove(partPath());
         QFile::remove(sidecarPath());
@@ -88,7 +88,7 @@ DownloadResult DownloadTask::fail(const QString &message, bool deletePart) {
     return {DownloadOutcome::Failed, message, QString()};
 }
 
-bool DownloadTask::restartFromZero(QString *error) {
+bool DownloadTask::restartFromZero(QString * error) {
     QFile part(partPath());
     if (!part.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
         *error = QStringLiteral("Cannot write %1: %2").arg(partPath(), part.errorString());
@@ -100,7 +100,7 @@ bool DownloadTask::restartFromZero(QString *error) {
 }
 
 // Keeps the .part only when the sidecar says it holds this very file.
-bool DownloadTask::preparePart(QString *error) {
+bool DownloadTask::preparePart(QString * error) {
     const QString dir = QFileInfo(m_spec.destination).absolutePath();
     if (!QDir().mkpath(dir)) {
         *error = QStringLiteral("Cannot create the folder %1.").arg(dir);
@@ -126,7 +126,7 @@ bool DownloadTask::preparePart(QString *error) {
     return true;
 }
 
-bool DownloadTask::rehashPart(QString *error) {
+bool DownloadTask::rehashPart(QString * error) {
     m_hash.reset();
     QFile part(partPath());
     if (!part.open(QIODevice::ReadOnly)) {
@@ -193,8 +193,9 @@ DownloadResult DownloadTask::finish() {
                     true);
     // rename(2) replaces atomically within one file system; the .part sits beside the destination.
     if (std::rename(QFile::encodeName(partPath()).constData(), QFile::encodeName(m_spec.destination).constData()) != 0)
-        return fail(QStringLiteral("Cannot move %1 into place: %2").arg(partPath(), QString::fromLocal8Bit(strerror(errno))),
-                    false);
+        return fail(
+            QStringLiteral("Cannot move %1 into place: %2").arg(partPath(), QString::fromLocal8Bit(strerror(errno))),
+            false);
     QFile::remove(sidecarPath());
     reportProgress(true);
     return {DownloadOutcome::Completed, QString(), m_spec.destination};
@@ -219,12 +220,13 @@ DownloadResult DownloadTask::verifyExisting() {
         return {DownloadOutcome::Completed, QString(), m_spec.destination};
     }
     return {DownloadOutcome::Failed,
-            QStringLiteral("%1 already exists and is not the file the Hub lists for %2; delete it or choose another folder.")
+            QStringLiteral(
+                "%1 already exists and is not the file the Hub lists for %2; delete it or choose another folder.")
                 .arg(m_spec.destination, describe()),
             QString()};
 }
 
-DownloadTask::AttemptEnd DownloadTask::attempt(QString *error, bool *progressed) {
+DownloadTask::AttemptEnd DownloadTask::attempt(QString * error, bool * progressed) {
     QFile part(partPath());
     if (!part.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered)) {
         *error = QStringLiteral("Cannot write %1: %2").arg(partPath(), part.errorString());
@@ -238,7 +240,7 @@ DownloadTask::AttemptEnd DownloadTask::attempt(QString *error, bool *progressed)
     QString sinkError;
     bool sinkFatal = false;
     const qint64 startBytes = m_bytesDone;
-    auto sink = [&](const HttpResponse &reply, const char *data, size_t size) -> bool {
+    auto sink = [&](const HttpResponse & reply, const char * data, size_t size) -> bool {
         if (first) {
             first = false;
             qint64 start = 0, total = -1;
@@ -250,7 +252,9 @@ DownloadTask::AttemptEnd DownloadTask::attempt(QString *error, bool *progressed)
             } else {
                 if (offset > 0) {
                     // 200 to a Range request: the server ignored it and sends the whole file.
-                    if (m_onLog) m_onLog(QStringLiteral("The server ignored the resume request; restarting %1 from zero.").arg(describe()));
+                    if (m_onLog)
+                        m_onLog(QStringLiteral("The server ignored the resume request; restarting %1 from zero.")
+                                    .arg(describe()));
                     if (!part.resize(0)) {
                         sinkError = QStringLiteral("cannot truncate %1").arg(partPath());
                         sinkFatal = true;
@@ -264,7 +268,9 @@ DownloadTask::AttemptEnd DownloadTask::attempt(QString *error, bool *progressed)
                 if (!ok) total = -1;
             }
             if (total >= 0 && m_spec.expectedSize >= 0 && total != m_spec.expectedSize) {
-                sinkError = QStringLiteral("the server's file is %1 bytes but the Hub lists %2").arg(total).arg(m_spec.expectedSize);
+                sinkError = QStringLiteral("the server's file is %1 bytes but the Hub lists %2")
+                                .arg(total)
+                                .arg(m_spec.expectedSize);
                 sinkFatal = true;
                 return false;
             }
@@ -275,8 +281,9 @@ DownloadTask::AttemptEnd DownloadTask::attempt(QString *error, bool *progressed)
             return false;
         }
         if (part.write(data, qint64(size)) != qint64(size)) {
-            sinkError = QStringLiteral("Writing %1 failed: %2. Free some disk space; the download resumes where it stopped.")
-                            .arg(partPath(), part.errorString());
+            sinkError =
+                QStringLiteral("Writing %1 failed: %2. Free some disk space; the download resumes where it stopped.")
+                    .arg(partPath(), part.errorString());
             sinkFatal = true;
             return false;
         }
@@ -309,7 +316,8 @@ DownloadTask::AttemptEnd DownloadTask::attempt(QString *error, bool *progressed)
         return AttemptEnd::Retry;
     }
     if (reply.status < 200 || reply.status >= 300) {
-        *error = HubClient::errorMessage(reply.status, describe(), !m_http.bearerToken.isEmpty(), reply.header("x-error-code"));
+        *error = HubClient::errorMessage(reply.status, describe(), !m_http.bearerToken.isEmpty(),
+                                         reply.header("x-error-code"));
         return AttemptEnd::Fatal;
     }
     if (m_spec.expectedSize >= 0 && m_bytesDone < m_spec.expectedSize) {
@@ -357,7 +365,11 @@ DownloadResult DownloadTask::run() {
                             .arg(error),
                         false);
         }
-        if (m_onLog) m_onLog(QStringLiteral("%1: %2; retrying (%3/%4)").arg(describe(), error).arg(failures).arg(m_policy.maxAttempts));
+        if (m_onLog)
+            m_onLog(QStringLiteral("%1: %2; retrying (%3/%4)")
+                        .arg(describe(), error)
+                        .arg(failures)
+                        .arg(m_policy.maxAttempts));
         if (end == AttemptEnd::Retry) {
             if (!sleepInterruptible(backoff)) return stopped();
             backoff = qMin(backoff * 2, m_policy.backoffMaxMs);

@@ -14,33 +14,32 @@
 //    bounded number of attempts without progress; a pause keeps the .part.
 #pragma once
 
-#include "core/hub_http.h"
-
 #include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QString>
-
 #include <atomic>
 #include <functional>
+
+#include "core/hub_http.h"
 
 namespace Hearth {
 
 struct DownloadFileSpec {
-    QString url;          // pinned to a commit: /{repo}/resolve/{sha}/{path}
+    QString url;  // pinned to a commit: /{repo}/resolve/{sha}/{path}
     QString repo;
-    QString revision;     // the commit sha
-    QString path;         // in the repository
+    QString revision;          // the commit sha
+    QString path;              // in the repository
     qint64 expectedSize = -1;  // -1 when unknown
-    QString sha256;       // lower-case hex; empty: only the size is checked
-    QString destination;  // the final file
+    QString sha256;            // lower-case hex; empty: only the size is checked
+    QString destination;       // the final file
 };
 
 struct DownloadPolicy {
-    int maxAttempts = 6;          // consecutive attempts that brought no new bytes
-    int backoffInitialMs = 1000;  // doubled after each failure ...
-    int backoffMaxMs = 30000;     // ... up to this
-    int stallSeconds = 30;        // no bytes for this long counts as a failed attempt
-    int progressIntervalMs = 200; // progress callbacks at most this often
+    int maxAttempts = 6;           // consecutive attempts that brought no new bytes
+    int backoffInitialMs = 1000;   // doubled after each failure ...
+    int backoffMaxMs = 30000;      // ... up to this
+    int stallSeconds = 30;         // no bytes for this long counts as a failed attempt
+    int progressIntervalMs = 200;  // progress callbacks at most this often
 };
 
 struct DownloadProgress {
@@ -77,16 +76,16 @@ public:
 private:
     enum Control { ControlRun, ControlPause, ControlCancel };
     enum class AttemptEnd { Done, Retry, RetryNow, Fatal, Stopped };
-    AttemptEnd attempt(QString *error, bool *progressed);
+    AttemptEnd attempt(QString * error, bool * progressed);
 
     bool keepGoing() const { return m_control.load() == ControlRun; }
     DownloadResult stopped();
-    DownloadResult fail(const QString &message, bool deletePart);
+    DownloadResult fail(const QString & message, bool deletePart);
     DownloadResult finish();
     DownloadResult verifyExisting();
-    bool preparePart(QString *error);
-    bool rehashPart(QString *error);
-    bool restartFromZero(QString *error);
+    bool preparePart(QString * error);
+    bool rehashPart(QString * error);
+    bool restartFromZero(QString * error);
     void writeSidecar();
     bool sleepInterruptible(int ms);
     void reportProgress(bool force);

@@ -12,34 +12,40 @@ struct Downloader::Job {
     DownloadState state = DownloadState::Queued;  // touched on the Downloader's thread only
     QString error;
     QMutex mutex;  // guards task and control between the GUI thread and the worker
-    DownloadTask *task = nullptr;
+    DownloadTask * task = nullptr;
     int control = 0;  // 0 run, 1 pause, 2 cancel: set before the worker picks the job up
     qint64 total() const {
         qint64 n = 0;
-        for (const DownloadFileSpec &f : spec.files) n += qMax<qint64>(0, f.expectedSize);
+        for (const DownloadFileSpec & f : spec.files) n += qMax<qint64>(0, f.expectedSize);
         return n;
     }
 };
 
 QString downloadStateName(DownloadState state) {
     switch (state) {
-    case DownloadState::Queued: return QStringLiteral("queued");
-    case DownloadState::Running: return QStringLiteral("downloading");
-    case DownloadState::Paused: return QStringLiteral("paused");
-    case DownloadState::Completed: return QStringLiteral("completed");
-    case DownloadState::Failed: return QStringLiteral("failed");
-    case DownloadState::Cancelled: return QStringLiteral("cancelled");
+        case DownloadState::Queued:
+            return QStringLiteral("queued");
+        case DownloadState::Running:
+            return QStringLiteral("downloading");
+        case DownloadState::Paused:
+            return QStringLiteral("paused");
+        case DownloadState::Completed:
+            return QStringLiteral("completed");
+        case DownloadState::Failed:
+            return QStringLiteral("failed");
+        case DownloadState::Cancelled:
+            return QStringLiteral("cancelled");
     }
     return QString();
 }
 
-Downloader::Downloader(QObject *parent) : QObject(parent) {
+Downloader::Downloader(QObject * parent) : QObject(parent) {
     qRegisterMetaType<Hearth::DownloadState>();
     m_pool.setMaxThreadCount(3);
 }
 
 Downloader::~Downloader() {
-    for (const auto &job : std::as_const(m_jobs)) {
+    for (const auto & job : std::as_const(m_jobs)) {
         QMutexLocker lock(&job->mutex);
         job->control = 1;  // keep the .part files: the next run resumes them
         if (job->task) job->task->requestPause();
@@ -47,9 +53,11 @@ Downloader::~Downloader() {
     m_pool.waitForDone();
 }
 
-void Downloader::setMaxConcurrent(int n) { m_pool.setMaxThreadCount(qMax(1, n)); }
+void Downloader::setMaxConcurrent(int n) {
+    m_pool.setMaxThreadCount(qMax(1, n));
+}
 
-int Downloader::start(const DownloadJob &spec) {
+int Downloader::start(const DownloadJob & spec) {
     auto job = std::make_shared<Job>();
     job->id = m_nextId++;
     job->spec = spec;
@@ -58,7 +66,7 @@ int Downloader::start(const DownloadJob &spec) {
     return job->id;
 }
 
-void Downloader::launch(const std::shared_ptr<Job> &job) {
+void Downloader::launch(const std::shared_ptr<Job> & job) {
     {
         QMutexLocker lock(&job->mutex);
         job->control = 0;
@@ -67,22 +75,22 @@ void Downloader::launch(const std::shared_ptr<Job> &job) {
     m_pool.start([this, job] { runJob(job); });
 }
 
-void Downloader::setState(const std::shared_ptr<Job> &job, DownloadState state) {
+void Downloader::setState(const std::shared_ptr<Job> & job, DownloadState state) {
     if (job->state == state) return;
     job->state = state;
     emit stateChanged(job->id, state);
 }
 
-void Downloader::runJob(const std::shared_ptr<Job> &job) {
+void Downloader::runJob(const std::shared_ptr<Job> & job) {
     const int id = job->id;
     auto post = [this](auto fn) { QMetaObject::invokeMethod(this, fn, Qt::QueuedConnection); };
     post([this, job] { setState(job, DownloadState::Running); });
     const qint64 total = job->total();
     qint64 before = 0;  // bytes of the shards already finished
     QStringList paths;
-    for (const DownloadFileSpec &file : std::as_const(job->spec.files)) {
+    for (const DownloadFileSpec & file : std::as_const(job->spec.files)) {
         DownloadTask task(file, job->spec.http, m_policy);
-        task.setProgressCallback([=, this](const DownloadProgress &p) {
+        task.setProgressCallback([=, this](const DownloadProgress & p) {
             const qint64 done = before + p.bytesDone;
             const qint64 eta = p.bytesPerSecond > 1 ? qint64(double(total - done) / p.bytesPerSecond + 0.5) : -1;
             const double speed = p.bytesPerSecond;
@@ -106,7 +114,7 @@ void Downloader::runJob(const std::shared_ptr<Job> &job) {
         }
         if (r.outcome == DownloadOutcome::Cancelled) {
             // The shards already finished belong to an unfinished model: remove them too.
-            for (const QString &p : std::as_const(paths)) QFile::remove(p);
+            for (const QString & p : std::as_const(paths)) QFile::remove(p);
         }
         post([this, job, r] {
             if (r.outcome == DownloadOutcome::Failed) {
@@ -148,7 +156,7 @@ void Downloader::cancel(int id) {
     if (job->task) {
         job->task->requestCancel();
     } else if (job->state == DownloadState::Paused || job->state == DownloadState::Failed) {
-        for (const DownloadFileSpec &f : std::as_const(job->spec.files)) {
+        for (const DownloadFileSpec & f : std::as_const(job->spec.files)) {
             QFile::remove(f.destination + QStringLiteral(".part"));
             QFile::remove(f.destination + QStringLiteral(".part.json"));
         }
@@ -177,6 +185,8 @@ qint64 Downloader::totalBytes(int id) const {
     return job ? job->total() : 0;
 }
 
-void Downloader::waitForIdle() { m_pool.waitForDone(); }
+void Downloader::waitForIdle() {
+    m_pool.waitForDone();
+}
 
 }  // namespace Hearth

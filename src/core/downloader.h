@@ -8,14 +8,13 @@
 // .part files; resuming, even after an app restart, continues from them.
 #pragma once
 
-#include "core/download_task.h"
-
 #include <QHash>
 #include <QObject>
 #include <QStringList>
 #include <QThreadPool>
-
 #include <memory>
+
+#include "core/download_task.h"
 
 namespace Hearth {
 
@@ -30,13 +29,13 @@ enum class DownloadState { Queued, Running, Paused, Completed, Failed, Cancelled
 class Downloader : public QObject {
     Q_OBJECT
 public:
-    explicit Downloader(QObject *parent = nullptr);
+    explicit Downloader(QObject * parent = nullptr);
     ~Downloader() override;
 
-    void setPolicy(const DownloadPolicy &policy) { m_policy = policy; }
+    void setPolicy(const DownloadPolicy & policy) { m_policy = policy; }
     void setMaxConcurrent(int n);
 
-    int start(const DownloadJob &job);  // returns the job id
+    int start(const DownloadJob & job);  // returns the job id
     void pause(int id);
     void resume(int id);
     void cancel(int id);
@@ -53,14 +52,14 @@ public:
 signals:
     void progress(int id, qint64 bytesDone, qint64 bytesTotal, double bytesPerSecond, qint64 etaSeconds);
     void stateChanged(int id, Hearth::DownloadState state);
-    void finished(int id, const QStringList &paths);
-    void failed(int id, const QString &message);
+    void finished(int id, const QStringList & paths);
+    void failed(int id, const QString & message);
 
 private:
     struct Job;
-    void launch(const std::shared_ptr<Job> &job);
-    void runJob(const std::shared_ptr<Job> &job);  // on a worker thread
-    void setState(const std::shared_ptr<Job> &job, DownloadState state);
+    void launch(const std::shared_ptr<Job> & job);
+    void runJob(const std::shared_ptr<Job> & job);  // on a worker thread
+    void setState(const std::shared_ptr<Job> & job, DownloadState state);
 
     QHash<int, std::shared_ptr<Job>> m_jobs;
     QThreadPool m_pool;

@@ -1,14 +1,13 @@
 #include "core/hub_http.h"
 
-#include "core/version.h"
+#include <curl/curl.h>
 
 #include <QRegularExpression>
 #include <QUrl>
-
-#include <curl/curl.h>
-
 #include <memory>
 #include <mutex>
+
+#include "core/version.h"
 
 namespace Hearth {
 
@@ -22,15 +21,15 @@ void ensureCurlInit() {
 }
 
 struct Transfer {
-    CURL *curl = nullptr;
-    HttpResponse *reply = nullptr;
-    const HttpBodySink *sink = nullptr;
-    const HttpContinueCheck *keepGoing = nullptr;
+    CURL * curl = nullptr;
+    HttpResponse * reply = nullptr;
+    const HttpBodySink * sink = nullptr;
+    const HttpContinueCheck * keepGoing = nullptr;
     bool statusKnown = false;
 };
 
-size_t onHeader(char *data, size_t size, size_t n, void *user) {
-    auto *t = static_cast<Transfer *>(user);
+size_t onHeader(char * data, size_t size, size_t n, void * user) {
+    auto * t = static_cast<Transfer *>(user);
     const size_t len = size * n;
     QByteArray line(data, qsizetype(len));
     if (line.startsWith("HTTP/")) {
@@ -44,8 +43,8 @@ size_t onHeader(char *data, size_t size, size_t n, void *user) {
     return len;
 }
 
-size_t onBody(char *data, size_t size, size_t n, void *user) {
-    auto *t = static_cast<Transfer *>(user);
+size_t onBody(char * data, size_t size, size_t n, void * user) {
+    auto * t = static_cast<Transfer *>(user);
     const size_t len = size * n;
     if (!t->statusKnown) {
         long code = 0;
@@ -62,13 +61,12 @@ size_t onBody(char *data, size_t size, size_t n, void *user) {
         }
         return len;
     }
-    if (t->reply->body.size() < kMaxErrorBody || status < 300)
-        t->reply->body.append(data, qsizetype(len));
+    if (t->reply->body.size() < kMaxErrorBody || status < 300) t->reply->body.append(data, qsizetype(len));
     return len;
 }
 
-int onProgress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-    auto *t = static_cast<Transfer *>(user);
+int onProgress(void * user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    auto * t = static_cast<Transfer *>(user);
     if (t->keepGoing && *t->keepGoing && !(*t->keepGoing)()) {
         t->reply->aborted = true;
         return 1;
@@ -77,15 +75,15 @@ int onProgress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 }
 
 struct CurlDeleter {
-    void operator()(CURL *c) const { curl_easy_cleanup(c); }
+    void operator()(CURL * c) const { curl_easy_cleanup(c); }
 };
 struct SlistDeleter {
-    void operator()(curl_slist *l) const { curl_slist_free_all(l); }
+    void operator()(curl_slist * l) const { curl_slist_free_all(l); }
 };
 
 // One request, no redirect following. Fills `reply`.
-void performOnce(const QString &url, const HttpOptions &options, const HttpBodySink &sink,
-                 const HttpContinueCheck &keepGoing, HttpResponse &reply) {
+void performOnce(const QString & url, const HttpOptions & options, const HttpBodySink & sink,
+                 const HttpContinueCheck & keepGoing, HttpResponse & reply) {
     std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
     if (!curl) {
         reply.curlCode = CURLE_FAILED_INIT;
@@ -97,15 +95,15 @@ void performOnce(const QString &url, const HttpOptions &options, const HttpBodyS
     const QByteArray urlBytes = url.toUtf8();
     const QByteArray userAgent = QByteArrayLiteral("Hearth/") + HEARTH_VERSION;
 
-    curl_slist *raw = nullptr;
-    for (const QByteArray &h : options.extraHeaders) raw = curl_slist_append(raw, h.constData());
+    curl_slist * raw = nullptr;
+    for (const QByteArray & h : options.extraHeaders) raw = curl_slist_append(raw, h.constData());
     if (!options.bearerToken.isEmpty() && urlOrigin(url) == options.tokenOrigin) {
         const QByteArray auth = QByteArrayLiteral("Authorization: Bearer ") + options.bearerToken;
         raw = curl_slist_append(raw, auth.constData());
     }
     std::unique_ptr<curl_slist, SlistDeleter> headers(raw);
 
-    CURL *c = curl.get();
+    CURL * c = curl.get();
     curl_easy_setopt(c, CURLOPT_URL, urlBytes.constData());
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
@@ -136,7 +134,7 @@ void performOnce(const QString &url, const HttpOptions &options, const HttpBodyS
         reply.curlError = QString::fromUtf8(errorBuffer[0] ? errorBuffer : curl_easy_strerror(rc));
     }
     if (reply.status >= 300 && reply.status < 400) {
-        char *location = nullptr;
+        char * location = nullptr;
         curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location);
         reply.headers.insert("x-hearth-redirect", location ? QByteArray(location) : QByteArray());
     }
@@ -144,21 +142,21 @@ void performOnce(const QString &url, const HttpOptions &options, const HttpBodyS
 
 }  // namespace
 
-QString urlOrigin(const QString &url) {
+QString urlOrigin(const QString & url) {
     const QUrl u(url);
     const QString scheme = u.scheme().toLower();
     const int port = u.port(scheme == QLatin1String("https") ? 443 : scheme == QLatin1String("http") ? 80 : -1);
     return scheme + QStringLiteral("://") + u.host().toLower() + QLatin1Char(':') + QString::number(port);
 }
 
-QString nextLinkFromHeader(const QByteArray &linkHeader) {
+QString nextLinkFromHeader(const QByteArray & linkHeader) {
     static const QRegularExpression re(QStringLiteral("<([^>]*)>\\s*;[^,]*rel\\s*=\\s*\"?next\"?"));
     const auto m = re.match(QString::fromUtf8(linkHeader));
     return m.hasMatch() ? m.captured(1) : QString();
 }
 
-HttpResponse httpGet(const QString &url, const HttpOptions &options, const HttpBodySink &sink,
-                     const HttpContinueCheck &keepGoing) {
+HttpResponse httpGet(const QString & url, const HttpOptions & options, const HttpBodySink & sink,
+                     const HttpContinueCheck & keepGoing) {
     ensureCurlInit();
     QString current = url;
     for (int hop = 0;; ++hop) {

@@ -28,7 +28,7 @@ struct HubModelSummary {
     qint64 likes = 0;
     QDateTime lastModified;  // invalid when the reply had none
     QStringList tags;
-    QString gated;           // "" / "auto" / "manual" (the API sends false or a string)
+    QString gated;  // "" / "auto" / "manual" (the API sends false or a string)
     bool isPrivate = false;
     QString pipelineTag;
 };
@@ -50,15 +50,15 @@ struct HubFile {
 
 // A GGUF model in a repository: one file, or all shards of a split file.
 struct HubModelFile {
-    QString name;       // display name: the path without shard suffix and ".gguf"
-    QString quant;      // "Q4_K_M", or "" when the name does not say
+    QString name;          // display name: the path without shard suffix and ".gguf"
+    QString quant;         // "Q4_K_M", or "" when the name does not say
     QList<HubFile> files;  // shards in order
     int shardCount = 1;
     bool complete = true;  // every shard of the split is present
     bool isProjector = false;
     qint64 totalSize() const {
         qint64 n = 0;
-        for (const HubFile &f : files) n += f.size;
+        for (const HubFile & f : files) n += f.size;
         return n;
     }
 };

@@ -13,13 +13,15 @@ constexpr qint64 kScratchSlack = 64ll << 20;
 
 double kvBytesPerElement(KvCacheType type) {
     switch (type) {
-    case KvCacheType::F16: return 2.0;
-    case KvCacheType::Q8_0: return 34.0 / 32.0;
+        case KvCacheType::F16:
+            return 2.0;
+        case KvCacheType::Q8_0:
+            return 34.0 / 32.0;
     }
     return 2.0;
 }
 
-MemoryEstimate estimateMemory(const ModelShape &shape, int contextLength, KvCacheType kvType) {
+MemoryEstimate estimateMemory(const ModelShape & shape, int contextLength, KvCacheType kvType) {
     MemoryEstimate e;
     e.weights = qMax<qint64>(0, shape.weightBytes);
     const double elems = double(qMax(0, shape.nLayer)) * qMax(0, contextLength) * qMax(0, shape.nHeadKv) *
@@ -30,7 +32,7 @@ MemoryEstimate estimateMemory(const ModelShape &shape, int contextLength, KvCach
     return e;
 }
 
-FitBadge fitBadge(const MemoryEstimate &estimate, qint64 freeRamBytes, qint64 freeVramBytes) {
+FitBadge fitBadge(const MemoryEstimate & estimate, qint64 freeRamBytes, qint64 freeVramBytes) {
     const qint64 need = estimate.total();
     const qint64 ram = qMax<qint64>(0, freeRamBytes);
     const qint64 vram = qMax<qint64>(0, freeVramBytes);
@@ -42,16 +44,20 @@ FitBadge fitBadge(const MemoryEstimate &estimate, qint64 freeRamBytes, qint64 fr
 
 QString fitBadgeName(FitBadge badge) {
     switch (badge) {
-    case FitBadge::FitsGpu: return QStringLiteral("fits GPU");
-    case FitBadge::PartialOffload: return QStringLiteral("partial offload");
-    case FitBadge::CpuOnly: return QStringLiteral("CPU only");
-    case FitBadge::TooBig: return QStringLiteral("too big");
+        case FitBadge::FitsGpu:
+            return QStringLiteral("fits GPU");
+        case FitBadge::PartialOffload:
+            return QStringLiteral("partial offload");
+        case FitBadge::CpuOnly:
+            return QStringLiteral("CPU only");
+        case FitBadge::TooBig:
+            return QStringLiteral("too big");
     }
     return QString();
 }
 
-qint64 parseMemAvailable(const QByteArray &procMeminfo) {
-    for (const QByteArray &line : procMeminfo.split('\n')) {
+qint64 parseMemAvailable(const QByteArray & procMeminfo) {
+    for (const QByteArray & line : procMeminfo.split('\n')) {
         if (!line.startsWith("MemAvailable:")) continue;
         const QList<QByteArray> parts = line.mid(13).simplified().split(' ');
         bool ok = false;

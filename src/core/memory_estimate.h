@@ -39,16 +39,16 @@ double kvBytesPerElement(KvCacheType type);
 // Scratch covers the compute buffers of one 512-token prefill batch: activations
 // (a handful of n_embd-wide f32 rows per token) and the f32 logits, plus a fixed
 // 64 MiB for allocator slack and small tensors.
-MemoryEstimate estimateMemory(const ModelShape &shape, int contextLength, KvCacheType kvType);
+MemoryEstimate estimateMemory(const ModelShape & shape, int contextLength, KvCacheType kvType);
 
 // Fits the GPU when the whole estimate fits the free VRAM; partial offload when
 // VRAM and RAM together hold it; CPU only when there is no GPU and RAM holds it.
-FitBadge fitBadge(const MemoryEstimate &estimate, qint64 freeRamBytes, qint64 freeVramBytes);
+FitBadge fitBadge(const MemoryEstimate & estimate, qint64 freeRamBytes, qint64 freeVramBytes);
 
 QString fitBadgeName(FitBadge badge);  // "fits GPU", "partial offload", "CPU only", "too big"
 
 // MemAvailable from the text of /proc/meminfo, in bytes; -1 when absent.
-qint64 parseMemAvailable(const QByteArray &procMeminfo);
+qint64 parseMemAvailable(const QByteArray & procMeminfo);
 // MemAvailable of this machine, or -1 when it cannot be read.
 qint64 availableRamBytes();
 

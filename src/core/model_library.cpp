@@ -1,31 +1,29 @@
 #include "core/model_library.h"
 
-#include "core/app_paths.h"
-#include "core/quant_name.h"
-
-#include "hearth/error.h"
-#include "hearth/gguf.h"
-
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QMap>
-
 #include <algorithm>
 #include <map>
+
+#include "core/app_paths.h"
+#include "core/quant_name.h"
+#include "hearth/error.h"
+#include "hearth/gguf.h"
 
 namespace Hearth {
 
 namespace {
 
-int metaInt(const hearth::GgufFile &f, const std::string &key, int fallback) {
-    const hearth::GgufValue *v = f.find(key);
+int metaInt(const hearth::GgufFile & f, const std::string & key, int fallback) {
+    const hearth::GgufValue * v = f.find(key);
     if (!v) return fallback;
     if (v->is_array()) {
         // Per-layer values (e.g. head_count_kv on hybrid models): the largest bounds the memory.
         int best = 0;
-        for (const hearth::GgufValue &item : v->as_array(key).items)
+        for (const hearth::GgufValue & item : v->as_array(key).items)
             if (item.is_integer()) best = std::max(best, int(item.as_int(key)));
         return best > 0 ? best : fallback;
     }
@@ -33,23 +31,23 @@ int metaInt(const hearth::GgufFile &f, const std::string &key, int fallback) {
 }
 
 // The tensor type holding most of the weight bytes, for files without general.file_type.
-QString dominantTensorType(const std::map<uint32_t, qint64> &bytesByType) {
+QString dominantTensorType(const std::map<uint32_t, qint64> & bytesByType) {
     uint32_t best = 0;
     qint64 most = -1;
-    for (const auto &[type, bytes] : bytesByType)
+    for (const auto & [type, bytes] : bytesByType)
         if (bytes > most) {
             most = bytes;
             best = type;
         }
-    const char *name = most >= 0 ? hearth::tensor_type_info(best).name : nullptr;
+    const char * name = most >= 0 ? hearth::tensor_type_info(best).name : nullptr;
     return name ? QString::fromLatin1(name) : QString();
 }
 
-void readMetadata(LocalModel &m) {
+void readMetadata(LocalModel & m) {
     std::map<uint32_t, qint64> bytesByType;
     for (int i = 0; i < m.files.size(); ++i) {
         const hearth::GgufFile f = hearth::GgufFile::open(QFile::encodeName(m.files[i]).toStdString());
-        for (const hearth::GgufTensor &t : f.tensors()) {
+        for (const hearth::GgufTensor & t : f.tensors()) {
             m.parameterCount += t.n_elements();
             m.shape.weightBytes += qint64(t.n_bytes);
             if (t.n_dims >= 2) bytesByType[t.type] += qint64(t.n_bytes);
@@ -65,7 +63,7 @@ void readMetadata(LocalModel &m) {
         m.shape.nHeadKv = metaInt(f, arch + ".attention.head_count_kv", nHead);
         m.shape.headDimK = metaInt(f, arch + ".attention.key_length", nHead > 0 ? m.shape.nEmbd / nHead : 0);
         m.shape.headDimV = metaInt(f, arch + ".attention.value_length", m.shape.headDimK);
-        const hearth::GgufArray *tokens = f.get_array("tokenizer.ggml.tokens");
+        const hearth::GgufArray * tokens = f.get_array("tokenizer.ggml.tokens");
         m.shape.nVocab = tokens ? int(tokens->items.size()) : metaInt(f, arch + ".vocab_size", 0);
         const int fileType = metaInt(f, "general.file_type", -1);
         m.quant = fileType >= 0 ? quantFromFileType(fileType) : QString();
@@ -76,15 +74,17 @@ void readMetadata(LocalModel &m) {
 
 }  // namespace
 
-ModelLibrary::ModelLibrary(QStringList dirs) { setDirs(dirs); }
+ModelLibrary::ModelLibrary(QStringList dirs) {
+    setDirs(dirs);
+}
 
-void ModelLibrary::setDirs(const QStringList &dirs) {
+void ModelLibrary::setDirs(const QStringList & dirs) {
     m_dirs = dirs;
     m_dirs.removeAll(QString());
     if (m_dirs.isEmpty()) m_dirs << defaultModelsDir();
 }
 
-LocalModel ModelLibrary::inspect(const QStringList &files) {
+LocalModel ModelLibrary::inspect(const QStringList & files) {
     LocalModel m;
     m.files = files;
     m.path = files.value(0);
@@ -92,7 +92,7 @@ LocalModel ModelLibrary::inspect(const QStringList &files) {
     m.name = shard.base;
     m.complete = files.size() == shard.count;
     m.isProjector = isProjectorFile(m.path);
-    for (const QString &f : files) m.sizeBytes += QFileInfo(f).size();
+    for (const QString & f : files) m.sizeBytes += QFileInfo(f).size();
     if (!m.complete) {
         m.error = QStringLiteral("%1 of %2 shards present").arg(files.size()).arg(shard.count);
         m.quant = quantFromFileName(m.path);
@@ -100,10 +100,10 @@ LocalModel ModelLibrary::inspect(const QStringList &files) {
     }
     try {
         readMetadata(m);
-    } catch (const hearth::Error &e) {
+    } catch (const hearth::Error & e) {
         m.error = QString::fromStdString(e.what());
         if (m.quant.isEmpty()) m.quant = quantFromFileName(m.path);
-    } catch (const std::exception &e) {
+    } catch (const std::exception & e) {
         m.error = QString::fromStdString(e.what());
     }
     return m;
@@ -112,7 +112,7 @@ LocalModel ModelLibrary::inspect(const QStringList &files) {
 QList<LocalModel> ModelLibrary::scan() const {
     // Shards group by folder + base name + shard count.
     QMap<QString, QMap<int, QString>> groups;
-    for (const QString &dir : m_dirs) {
+    for (const QString & dir : m_dirs) {
         QDirIterator it(dir, {QStringLiteral("*.gguf"), QStringLiteral("*.GGUF")}, QDir::Files,
                         QDirIterator::Subdirectories | QDirIterator::FollowSymlinks);
         while (it.hasNext()) {
@@ -123,15 +123,15 @@ QList<LocalModel> ModelLibrary::scan() const {
         }
     }
     QList<LocalModel> out;
-    for (const auto &g : std::as_const(groups)) out << inspect(g.values());
-    std::sort(out.begin(), out.end(), [](const LocalModel &a, const LocalModel &b) {
+    for (const auto & g : std::as_const(groups)) out << inspect(g.values());
+    std::sort(out.begin(), out.end(), [](const LocalModel & a, const LocalModel & b) {
         const int c = a.name.compare(b.name, Qt::CaseInsensitive);
         return c != 0 ? c < 0 : a.path < b.path;
     });
     return out;
 }
 
-bool ModelLibrary::importModel(const QString &source, ImportMode mode, QString *error, QString *importedPath) const {
+bool ModelLibrary::importModel(const QString & source, ImportMode mode, QString * error, QString * importedPath) const {
     const QFileInfo info(source);
     const ShardName s = parseShardName(info.absoluteFilePath());
     QStringList files;
@@ -140,7 +140,7 @@ bool ModelLibrary::importModel(const QString &source, ImportMode mode, QString *
     } else {
         files << info.absoluteFilePath();
     }
-    for (const QString &f : files)
+    for (const QString & f : files)
         if (!QFileInfo::exists(f)) {
             *error = QStringLiteral("%1 is missing; a split model needs all its shards.").arg(f);
             return false;
@@ -153,17 +153,18 @@ bool ModelLibrary::importModel(const QString &source, ImportMode mode, QString *
     const QString dir = m_dirs.first();
     QDir().mkpath(dir);
     QStringList made;
-    for (const QString &f : files) {
+    for (const QString & f : files) {
         const QString dest = QDir(dir).filePath(QFileInfo(f).fileName());
         if (QFileInfo::exists(dest) || QFileInfo(dest).isSymLink()) {
             *error = QStringLiteral("%1 already exists in the library.").arg(dest);
-            for (const QString &m : std::as_const(made)) QFile::remove(m);
+            for (const QString & m : std::as_const(made)) QFile::remove(m);
             return false;
         }
         const bool ok = mode == ImportMode::Link ? QFile::link(f, dest) : QFile::copy(f, dest);
         if (!ok) {
-            *error = QStringLiteral("Could not %1 %2 to %3.").arg(mode == ImportMode::Link ? QStringLiteral("link") : QStringLiteral("copy"), f, dest);
-            for (const QString &m : std::as_const(made)) QFile::remove(m);
+            *error = QStringLiteral("Could not %1 %2 to %3.")
+                         .arg(mode == ImportMode::Link ? QStringLiteral("link") : QStringLiteral("copy"), f, dest);
+            for (const QString & m : std::as_const(made)) QFile::remove(m);
             return false;
         }
         made << dest;
@@ -172,8 +173,8 @@ bool ModelLibrary::importModel(const QString &source, ImportMode mode, QString *
     return true;
 }
 
-bool ModelLibrary::removeModel(const LocalModel &model, QString *error) {
-    for (const QString &f : model.files) {
+bool ModelLibrary::removeModel(const LocalModel & model, QString * error) {
+    for (const QString & f : model.files) {
         // QFile::remove on a symlink removes the link, never its target.
         if ((QFileInfo::exists(f) || QFileInfo(f).isSymLink()) && !QFile::remove(f)) {
             *error = QStringLiteral("Could not delete %1.").arg(f);

@@ -7,27 +7,27 @@
 // listed with its error rather than hidden, so the user can delete it.
 #pragma once
 
-#include "core/memory_estimate.h"
-
 #include <QString>
 #include <QStringList>
+
+#include "core/memory_estimate.h"
 
 namespace Hearth {
 
 struct LocalModel {
-    QString name;        // file name without ".gguf" and the shard suffix
-    QString path;        // the file to load: the first shard
-    QStringList files;   // every shard, in order
+    QString name;       // file name without ".gguf" and the shard suffix
+    QString path;       // the file to load: the first shard
+    QStringList files;  // every shard, in order
     qint64 sizeBytes = 0;
     QString architecture;
     qint64 parameterCount = 0;
-    QString quant;       // "Q4_K_M"
+    QString quant;          // "Q4_K_M"
     int contextLength = 0;  // the training context
     bool hasChatTemplate = false;
     bool isProjector = false;
-    bool complete = true;   // every shard is present
+    bool complete = true;  // every shard is present
     ModelShape shape;
-    QString error;       // why the metadata could not be read; empty when fine
+    QString error;  // why the metadata could not be read; empty when fine
 };
 
 enum class ImportMode { Link, Copy };
@@ -37,20 +37,20 @@ public:
     explicit ModelLibrary(QStringList dirs = {});  // empty: Hearth::defaultModelsDir()
 
     QStringList dirs() const { return m_dirs; }
-    void setDirs(const QStringList &dirs);
+    void setDirs(const QStringList & dirs);
 
     // Every model under the folders (recursively), sorted by name. Never throws.
     QList<LocalModel> scan() const;
 
     // Metadata of one model given its files (shards in order). Never throws.
-    static LocalModel inspect(const QStringList &files);
+    static LocalModel inspect(const QStringList & files);
 
     // Puts a .gguf (all its shards) into the first folder, as a symlink or a
     // copy. The source must be a readable GGUF. Returns the new model's path.
-    bool importModel(const QString &source, ImportMode mode, QString *error, QString *importedPath = nullptr) const;
+    bool importModel(const QString & source, ImportMode mode, QString * error, QString * importedPath = nullptr) const;
 
     // Deletes the model's files (a symlink is removed, not its target).
-    static bool removeModel(const LocalModel &model, QString *error);
+    static bool removeModel(const LocalModel & model, QString * error);
 
 private:
     QStringList m_dirs;

@@ -74,21 +74,21 @@ public:
     std::string hubUrl() const;
     std::string cdnUrl() const;
 
-    void setToken(const std::string &token);  // the token gated repos accept
+    void setToken(const std::string & token);  // the token gated repos accept
     void setTreePageSize(int n);
     void setBytesPerSecond(int64_t n);  // CDN throttle, 0 = unlimited
 
-    Repo &addRepo(const std::string &id, const std::string &sha, int64_t downloads = 0, bool gated = false);
+    Repo & addRepo(const std::string & id, const std::string & sha, int64_t downloads = 0, bool gated = false);
     // Deterministic pseudo-random content of `size` bytes, derived from `path`.
-    File addFile(const std::string &repo, const std::string &path, int64_t size, bool lfs = true);
-    void addFault(const std::string &path, Fault fault);
+    File addFile(const std::string & repo, const std::string & path, int64_t size, bool lfs = true);
+    void addFault(const std::string & path, Fault fault);
 
     std::vector<RequestRecord> requests() const;
     void clearRequests();
     int64_t cdnBytesSent() const { return m_cdnBytes.load(); }
 
-    static std::string generate(const std::string &seed, int64_t size);
-    static std::string sha256Hex(const std::string &bytes);
+    static std::string generate(const std::string & seed, int64_t size);
+    static std::string sha256Hex(const std::string & bytes);
 
 private:
     struct Impl;

@@ -1,15 +1,15 @@
 // hearth-cli pull/search/models as a user runs them, against the mock Hub.
 // The main case kills a real `hearth-cli pull` with SIGKILL mid-file and
 // checks that the next run resumes at the right byte and ends verified.
-#include "mock_hub.h"
-
 #include <QtTest>
+
+#include "mock_hub.h"
 
 namespace {
 const std::string kRepo = "org/Tiny-GGUF";
 const std::string kSha = "2222222222222222222222222222222222222222";
 
-QString sha256OfFile(const QString &path) {
+QString sha256OfFile(const QString & path) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) return {};
     QCryptographicHash h(QCryptographicHash::Sha256);
@@ -24,7 +24,7 @@ private:
     std::unique_ptr<mockhub::MockHub> m_hub;
     std::unique_ptr<QTemporaryDir> m_dir;
 
-    void setup(QProcess &p) {
+    void setup(QProcess & p) {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("HF_ENDPOINT"), QString::fromStdString(m_hub->hubUrl()));
         env.insert(QStringLiteral("HF_TOKEN"), QStringLiteral("hf_cli_token"));
@@ -34,7 +34,7 @@ private:
         p.setProcessEnvironment(env);
         p.setProgram(QStringLiteral(HEARTH_CLI));
     }
-    int run(const QStringList &args, QByteArray *out, QByteArray *err = nullptr, int timeoutMs = 60000) {
+    int run(const QStringList & args, QByteArray * out, QByteArray * err = nullptr, int timeoutMs = 60000) {
         QProcess p;
         setup(p);
         p.setArguments(args);
@@ -87,7 +87,8 @@ private slots:
         m_hub->setBytesPerSecond(0);
         m_hub->clearRequests();
         QByteArray out, err;
-        QCOMPARE(run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("Q4_K_M"), QStringLiteral("--dir"), dir()},
+        QCOMPARE(run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("Q4_K_M"),
+                      QStringLiteral("--dir"), dir()},
                      &out, &err),
                  0);
         const QString path = QString::fromUtf8(out).trimmed();
@@ -97,9 +98,11 @@ private slots:
         QVERIFY(!QFileInfo::exists(part + QStringLiteral(".json")));
         QVERIFY2(err.contains("sha256 OK"), err.constData());
         std::vector<mockhub::RequestRecord> cdn;
-        for (const auto &r : m_hub->requests()) {
-            if (r.server == "cdn") cdn.push_back(r);
-            else QCOMPARE(r.authorization, std::string("Bearer hf_cli_token"));
+        for (const auto & r : m_hub->requests()) {
+            if (r.server == "cdn")
+                cdn.push_back(r);
+            else
+                QCOMPARE(r.authorization, std::string("Bearer hf_cli_token"));
         }
         QCOMPARE(int(cdn.size()), 1);
         QCOMPARE(cdn[0].range, "bytes=" + std::to_string(offset) + "-");
@@ -111,17 +114,23 @@ private slots:
         m_hub->addFile(kRepo, "Tiny-Q8_0.gguf", 2000);
         QByteArray out, err;
         // Two variants, none named: the user is told which exist.
-        QCOMPARE(run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("--dir"), dir()}, &out, &err), 1);
+        QCOMPARE(
+            run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("--dir"), dir()}, &out, &err),
+            1);
         QVERIFY2(err.contains("Tiny-Q4_0.gguf") && err.contains("Tiny-Q8_0.gguf"), err.constData());
-        QCOMPARE(run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("IQ2_XXS"), QStringLiteral("--dir"), dir()},
+        QCOMPARE(run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("IQ2_XXS"),
+                      QStringLiteral("--dir"), dir()},
                      &out, &err),
                  1);
         QVERIFY(err.contains("no GGUF file matches"));
-        QCOMPARE(run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("Tiny-Q8_0.gguf"), QStringLiteral("--dir"), dir()},
+        QCOMPARE(run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("Tiny-Q8_0.gguf"),
+                      QStringLiteral("--dir"), dir()},
                      &out, &err),
                  0);
         QCOMPARE(QFileInfo(QString::fromUtf8(out).trimmed()).size(), 2000);
-        QCOMPARE(run({QStringLiteral("pull"), QStringLiteral("org/missing"), QStringLiteral("--dir"), dir()}, &out, &err), 1);
+        QCOMPARE(
+            run({QStringLiteral("pull"), QStringLiteral("org/missing"), QStringLiteral("--dir"), dir()}, &out, &err),
+            1);
         QVERIFY(err.contains("Not found"));
     }
 
@@ -129,7 +138,9 @@ private slots:
         m_hub->addFile(kRepo, "Tiny-Q4_K_M.gguf", 50000);
         m_hub->addFault("Tiny-Q4_K_M.gguf", {mockhub::Fault::FlipByte, 100, 1});
         QByteArray out, err;
-        QCOMPARE(run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("--dir"), dir()}, &out, &err), 1);
+        QCOMPARE(
+            run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("--dir"), dir()}, &out, &err),
+            1);
         QVERIFY2(err.contains("corrupt"), err.constData());
         QVERIFY(out.isEmpty());
         QVERIFY(!QFileInfo::exists(dir() + QStringLiteral("/Tiny-Q4_K_M.gguf")));
@@ -137,11 +148,15 @@ private slots:
 
     void shardedPull() {
         std::vector<mockhub::File> shards;
-        for (int i = 1; i <= 2; ++i) shards.push_back(m_hub->addFile(kRepo, "Big-Q6_K-0000" + std::to_string(i) + "-of-00002.gguf", 70000));
+        for (int i = 1; i <= 2; ++i)
+            shards.push_back(m_hub->addFile(kRepo, "Big-Q6_K-0000" + std::to_string(i) + "-of-00002.gguf", 70000));
         QByteArray out, err;
-        QCOMPARE(run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("Q6_K"), QStringLiteral("--dir"), dir()}, &out, &err), 0);
+        QCOMPARE(run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("Q6_K"),
+                      QStringLiteral("--dir"), dir()},
+                     &out, &err),
+                 0);
         QCOMPARE(QString::fromUtf8(out).trimmed(), dir() + QStringLiteral("/Big-Q6_K-00001-of-00002.gguf"));
-        for (const auto &s : shards)
+        for (const auto & s : shards)
             QCOMPARE(sha256OfFile(dir() + QLatin1Char('/') + QString::fromStdString(s.path)).toStdString(), s.sha256);
     }
 

@@ -1,13 +1,12 @@
 // DownloadTask against the mock Hub and CDN: every fault ends in a verified
 // file or a clear error, and a corrupt file never lands at the destination.
+#include <QtTest>
+#include <thread>
+
 #include "core/download_sidecar.h"
 #include "core/download_task.h"
 #include "core/hub_client.h"
 #include "mock_hub.h"
-
-#include <QtTest>
-
-#include <thread>
 
 using namespace Hearth;
 using mockhub::Fault;
@@ -18,7 +17,7 @@ const std::string kSha = "feedfacefeedfacefeedfacefeedfacefeedface";
 const std::string kFile = "model-Q4_K_M.gguf";
 constexpr qint64 kSize = 2 * 1024 * 1024 + 12345;
 
-QString sha256OfFile(const QString &path) {
+QString sha256OfFile(const QString & path) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) return {};
     QCryptographicHash h(QCryptographicHash::Sha256);
@@ -41,7 +40,7 @@ private:
         c.setToken(m_token);
         return c;
     }
-    DownloadFileSpec spec(const std::string &path = kFile) const {
+    DownloadFileSpec spec(const std::string & path = kFile) const {
         DownloadFileSpec s;
         s.repo = QString::fromStdString(kRepo);
         s.revision = QString::fromStdString(kSha);
@@ -61,17 +60,17 @@ private:
         p.progressIntervalMs = 10;
         return p;
     }
-    DownloadResult download(const DownloadFileSpec &s) {
+    DownloadResult download(const DownloadFileSpec & s) {
         DownloadTask task(s, client().httpOptions(), fastPolicy());
         return task.run();
     }
     std::vector<mockhub::RequestRecord> cdnRequests() const {
         std::vector<mockhub::RequestRecord> out;
-        for (const auto &r : m_hub->requests())
+        for (const auto & r : m_hub->requests())
             if (r.server == "cdn") out.push_back(r);
         return out;
     }
-    void verifyLanded(const DownloadResult &r) {
+    void verifyLanded(const DownloadResult & r) {
         QVERIFY2(r.outcome == DownloadOutcome::Completed, qPrintable(r.error));
         QCOMPARE(r.path, spec().destination);
         QCOMPARE(QFileInfo(r.path).size(), kSize);
@@ -79,7 +78,7 @@ private:
         QVERIFY(!QFileInfo::exists(r.path + QStringLiteral(".part")));
         QVERIFY(!QFileInfo::exists(r.path + QStringLiteral(".part.json")));
     }
-    void verifyNothingLanded(const DownloadResult &r) {
+    void verifyNothingLanded(const DownloadResult & r) {
         QVERIFY(r.outcome == DownloadOutcome::Failed);
         QVERIFY(!r.error.isEmpty());
         QVERIFY(!QFileInfo::exists(spec().destination));
@@ -101,7 +100,7 @@ private slots:
     void clean() {
         QList<DownloadProgress> seen;
         DownloadTask task(spec(), client().httpOptions(), fastPolicy());
-        task.setProgressCallback([&](const DownloadProgress &p) { seen << p; });
+        task.setProgressCallback([&](const DownloadProgress & p) { seen << p; });
         verifyLanded(task.run());
         QVERIFY(seen.size() >= 2);
         QCOMPARE(seen.last().bytesDone, kSize);
@@ -112,7 +111,7 @@ private slots:
         QVERIFY(cdn[0].range.empty());
         // The download is pinned to the commit.
         bool pinned = false;
-        for (const auto &r : m_hub->requests())
+        for (const auto & r : m_hub->requests())
             if (r.server == "hub" && r.path == "/" + kRepo + "/resolve/" + kSha + "/" + kFile) pinned = true;
         QVERIFY(pinned);
     }
@@ -209,7 +208,7 @@ private slots:
         const DownloadResult r = download(s);
         QVERIFY2(r.outcome == DownloadOutcome::Completed, qPrintable(r.error));
         int hubResolves = 0;
-        for (const auto &rec : m_hub->requests()) {
+        for (const auto & rec : m_hub->requests()) {
             if (rec.server == "hub") {
                 QCOMPARE(rec.authorization, std::string("Bearer hf_secret"));
                 ++hubResolves;
@@ -311,7 +310,7 @@ private slots:
         const DownloadFileSpec s = spec();
         DownloadTask task(s, client().httpOptions(), fastPolicy());
         std::atomic<qint64> done{0};
-        task.setProgressCallback([&](const DownloadProgress &p) { done = p.bytesDone; });
+        task.setProgressCallback([&](const DownloadProgress & p) { done = p.bytesDone; });
         DownloadResult r;
         std::thread worker([&] { r = task.run(); });
         QTRY_VERIFY_WITH_TIMEOUT(done.load() > 200000, 10000);
@@ -334,7 +333,7 @@ private slots:
         const DownloadFileSpec s = spec();
         DownloadTask task(s, client().httpOptions(), fastPolicy());
         std::atomic<qint64> done{0};
-        task.setProgressCallback([&](const DownloadProgress &p) { done = p.bytesDone; });
+        task.setProgressCallback([&](const DownloadProgress & p) { done = p.bytesDone; });
         DownloadResult r;
         std::thread worker([&] { r = task.run(); });
         QTRY_VERIFY_WITH_TIMEOUT(done.load() > 100000, 10000);

@@ -1,10 +1,10 @@
 // The Downloader: concurrent jobs on worker threads, pause/resume/cancel,
 // sharded models as one job, throttled queued progress signals.
+#include <QtTest>
+
 #include "core/downloader.h"
 #include "core/hub_client.h"
 #include "mock_hub.h"
-
-#include <QtTest>
 
 using namespace Hearth;
 
@@ -12,7 +12,7 @@ namespace {
 const std::string kRepo = "org/Big-GGUF";
 const std::string kSha = "1111111111111111111111111111111111111111";
 
-QString sha256OfFile(const QString &path) {
+QString sha256OfFile(const QString & path) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) return {};
     QCryptographicHash h(QCryptographicHash::Sha256);
@@ -28,11 +28,11 @@ private:
     std::unique_ptr<QTemporaryDir> m_dir;
     HubClient m_client;
 
-    DownloadJob job(const QList<mockhub::File> &files) {
+    DownloadJob job(const QList<mockhub::File> & files) {
         DownloadJob j;
         j.name = QStringLiteral("test");
         j.http = m_client.httpOptions();
-        for (const mockhub::File &f : files) {
+        for (const mockhub::File & f : files) {
             DownloadFileSpec s;
             s.repo = QString::fromStdString(kRepo);
             s.revision = QString::fromStdString(kSha);
@@ -83,7 +83,7 @@ private slots:
         QVERIFY(!progress.isEmpty());
         const qint64 total = 300001 + 300002 + 300003;
         qint64 last = -1;
-        for (const QList<QVariant> &p : progress) {
+        for (const QList<QVariant> & p : progress) {
             QCOMPARE(p[2].toLongLong(), total);
             QVERIFY(p[1].toLongLong() >= last);
             last = p[1].toLongLong();

@@ -1,9 +1,9 @@
 // The hub client against the mock Hub: search, paged file lists, revision
 // pinning, error messages, and where the token goes.
+#include <QtTest>
+
 #include "core/hub_client.h"
 #include "mock_hub.h"
-
-#include <QtTest>
 
 using namespace Hearth;
 
@@ -16,7 +16,7 @@ class TestHubClient : public QObject {
 private:
     std::unique_ptr<mockhub::MockHub> m_hub;
 
-    HubClient client(const QString &token = QString()) {
+    HubClient client(const QString & token = QString()) {
         HubClient c;
         c.setEndpoint(QString::fromStdString(m_hub->hubUrl()));
         c.setToken(token);
@@ -101,7 +101,7 @@ private slots:
         QVERIFY2(r.ok(), qPrintable(r.error.message));
         QCOMPARE(r.value.size(), 6);  // the directory entry is skipped
         int pages = 0;
-        for (const auto &rec : m_hub->requests())
+        for (const auto & rec : m_hub->requests())
             if (rec.path.find("/tree/") != std::string::npos) ++pages;
         QCOMPARE(pages, 4);  // 7 entries, 2 a page
         QCOMPARE(r.value[0].path, QStringLiteral("f0.gguf"));
@@ -121,8 +121,9 @@ private slots:
         QVERIFY(!bad.ok());
         QCOMPARE(bad.error.httpStatus, 404);
         QVERIFY2(bad.error.message.contains(QStringLiteral("Not found")), qPrintable(bad.error.message));
-        QCOMPARE(client().resolveUrl(QStringLiteral("org/r"), QString::fromStdString(kSha), QStringLiteral("sub/a b.gguf")),
-                 QString::fromStdString(m_hub->hubUrl() + "/org/r/resolve/" + kSha + "/sub/a%20b.gguf"));
+        QCOMPARE(
+            client().resolveUrl(QStringLiteral("org/r"), QString::fromStdString(kSha), QStringLiteral("sub/a b.gguf")),
+            QString::fromStdString(m_hub->hubUrl() + "/org/r/resolve/" + kSha + "/sub/a%20b.gguf"));
     }
 
     void missingRepo() {
@@ -155,17 +156,18 @@ private slots:
         m_hub->addFile("org/Gated-GGUF", "g.gguf", 4096);
         const HubClient c = client(QStringLiteral("hf_secret"));
         QByteArray body;
-        const HttpResponse reply = httpGet(c.resolveUrl(QStringLiteral("org/Gated-GGUF"), QStringLiteral("main"), QStringLiteral("g.gguf")),
-                                           c.httpOptions(), [&](const HttpResponse &, const char *d, size_t n) {
-                                               body.append(d, qsizetype(n));
-                                               return true;
-                                           });
+        const HttpResponse reply =
+            httpGet(c.resolveUrl(QStringLiteral("org/Gated-GGUF"), QStringLiteral("main"), QStringLiteral("g.gguf")),
+                    c.httpOptions(), [&](const HttpResponse &, const char * d, size_t n) {
+                        body.append(d, qsizetype(n));
+                        return true;
+                    });
         QVERIFY2(reply.transportOk(), qPrintable(reply.curlError));
         QCOMPARE(reply.status, 200);
         QCOMPARE(body.size(), 4096);
         QVERIFY(reply.finalUrl.startsWith(QString::fromStdString(m_hub->cdnUrl())));
         bool hubSawToken = false, cdnSawAuth = false;
-        for (const auto &rec : m_hub->requests()) {
+        for (const auto & rec : m_hub->requests()) {
             if (rec.server == "hub" && rec.authorization == "Bearer hf_secret") hubSawToken = true;
             if (rec.server == "cdn" && !rec.authorization.empty()) cdnSawAuth = true;
         }
@@ -174,15 +176,16 @@ private slots:
 
         // Without the token the gated file is refused with a 401.
         const HubClient anon = client();
-        const HttpResponse refused = httpGet(anon.resolveUrl(QStringLiteral("org/Gated-GGUF"), QStringLiteral("main"), QStringLiteral("g.gguf")),
-                                             anon.httpOptions());
+        const HttpResponse refused =
+            httpGet(anon.resolveUrl(QStringLiteral("org/Gated-GGUF"), QStringLiteral("main"), QStringLiteral("g.gguf")),
+                    anon.httpOptions());
         QCOMPARE(refused.status, 401);
         QCOMPARE(refused.header("x-error-code"), QByteArray("GatedRepo"));
     }
 
     void grouping() {
         QList<HubFile> files;
-        auto add = [&](const char *p, qint64 size) {
+        auto add = [&](const char * p, qint64 size) {
             HubFile f;
             f.path = QString::fromLatin1(p);
             f.size = size;
@@ -213,8 +216,10 @@ private slots:
     }
 
     void linkHeader() {
-        QCOMPARE(nextLinkFromHeader(R"(<https://h/api/x?cursor=abc>; rel="next")"), QStringLiteral("https://h/api/x?cursor=abc"));
-        QCOMPARE(nextLinkFromHeader(R"(<https://h/p>; rel="prev", <https://h/n>; rel="next")"), QStringLiteral("https://h/n"));
+        QCOMPARE(nextLinkFromHeader(R"(<https://h/api/x?cursor=abc>; rel="next")"),
+                 QStringLiteral("https://h/api/x?cursor=abc"));
+        QCOMPARE(nextLinkFromHeader(R"(<https://h/p>; rel="prev", <https://h/n>; rel="next")"),
+                 QStringLiteral("https://h/n"));
         QCOMPARE(nextLinkFromHeader(R"(<https://h/p>; rel="prev")"), QString());
         QCOMPARE(urlOrigin(QStringLiteral("HTTPS://HuggingFace.co/a/b")), QStringLiteral("https://huggingface.co:443"));
         QCOMPARE(urlOrigin(QStringLiteral("http://127.0.0.1:8080/x")), QStringLiteral("http://127.0.0.1:8080"));

@@ -1,7 +1,7 @@
 // The memory estimate and fit badge, checked against hand-computed figures.
-#include "core/memory_estimate.h"
-
 #include <QtTest>
+
+#include "core/memory_estimate.h"
 
 using namespace Hearth;
 
@@ -56,7 +56,7 @@ private slots:
         e.kvCache = 3'000;
         e.scratch = 1'000;  // total 10'000
         QCOMPARE(fitBadge(e, 100'000, 12'000), FitBadge::FitsGpu);
-        QCOMPARE(fitBadge(e, 100'000, 10'000), FitBadge::FitsGpu);   // exactly fits
+        QCOMPARE(fitBadge(e, 100'000, 10'000), FitBadge::FitsGpu);  // exactly fits
         QCOMPARE(fitBadge(e, 100'000, 4'000), FitBadge::PartialOffload);
         QCOMPARE(fitBadge(e, 6'000, 4'000), FitBadge::PartialOffload);  // 4k + 6k = 10k
         QCOMPARE(fitBadge(e, 5'999, 4'000), FitBadge::TooBig);
@@ -67,8 +67,9 @@ private slots:
     }
 
     void memAvailable() {
-        const QByteArray meminfo = "MemTotal:       32763204 kB\nMemFree:         1234567 kB\n"
-                                   "MemAvailable:   20000000 kB\nBuffers:          123 kB\n";
+        const QByteArray meminfo =
+            "MemTotal:       32763204 kB\nMemFree:         1234567 kB\n"
+            "MemAvailable:   20000000 kB\nBuffers:          123 kB\n";
         QCOMPARE(parseMemAvailable(meminfo), qint64(20000000) * 1024);
         QCOMPARE(parseMemAvailable("MemTotal: 1 kB\n"), qint64(-1));
         QCOMPARE(parseMemAvailable("MemAvailable: lots kB\n"), qint64(-1));

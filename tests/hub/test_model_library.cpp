@@ -1,15 +1,15 @@
 // The local library over the real fixture models: metadata, shard grouping,
 // unreadable files, import and delete.
-#include "core/model_library.h"
-#include "common/fixtures.h"
-
 #include <QtTest>
+
+#include "common/fixtures.h"
+#include "core/model_library.h"
 
 using namespace Hearth;
 
 namespace {
-const LocalModel *findModel(const QList<LocalModel> &models, const QString &name) {
-    for (const LocalModel &m : models)
+const LocalModel * findModel(const QList<LocalModel> & models, const QString & name) {
+    for (const LocalModel & m : models)
         if (m.name == name) return &m;
     return nullptr;
 }
@@ -27,7 +27,7 @@ private slots:
         const QList<LocalModel> models = ModelLibrary({m_models}).scan();
         QVERIFY(models.size() >= 10);
 
-        const LocalModel *stories = findModel(models, QStringLiteral("stories260K"));
+        const LocalModel * stories = findModel(models, QStringLiteral("stories260K"));
         QVERIFY(stories);
         QVERIFY2(stories->error.isEmpty(), qPrintable(stories->error));
         QCOMPARE(stories->architecture, QStringLiteral("llama"));
@@ -41,7 +41,7 @@ private slots:
         QCOMPARE(stories->sizeBytes, QFileInfo(m_models + QStringLiteral("/stories260K.gguf")).size());
         QVERIFY(stories->shape.weightBytes > 0 && stories->shape.weightBytes < stories->sizeBytes);
 
-        const LocalModel *q4ks = findModel(models, QStringLiteral("llama-Q4_K_S"));
+        const LocalModel * q4ks = findModel(models, QStringLiteral("llama-Q4_K_S"));
         QVERIFY(q4ks);
         QCOMPARE(q4ks->quant, QStringLiteral("Q4_K_S"));
         QCOMPARE(q4ks->shape.nLayer, 2);
@@ -49,18 +49,18 @@ private slots:
         QCOMPARE(q4ks->shape.nHeadKv, 2);
         QCOMPARE(q4ks->shape.headDimK, 64);
 
-        const LocalModel *q8 = findModel(models, QStringLiteral("llama-Q8_0"));
+        const LocalModel * q8 = findModel(models, QStringLiteral("llama-Q8_0"));
         QVERIFY(q8);
         QCOMPARE(q8->quant, QStringLiteral("Q8_0"));
         // Same architecture and shape, so the same parameter count as the F16 file.
-        const LocalModel *f16 = findModel(models, QStringLiteral("llama-F16"));
+        const LocalModel * f16 = findModel(models, QStringLiteral("llama-F16"));
         QVERIFY(f16);
         QCOMPARE(f16->quant, QStringLiteral("F16"));
         QCOMPARE(q8->parameterCount, f16->parameterCount);
         QVERIFY(q8->sizeBytes < f16->sizeBytes);
 
         // qwen3's head_dim (128) is not n_embd / n_head (64).
-        for (const LocalModel &m : models)
+        for (const LocalModel & m : models)
             if (m.architecture == QLatin1String("qwen3")) QCOMPARE(m.shape.headDimK, 128);
     }
 
@@ -80,7 +80,7 @@ private slots:
 
         const QList<LocalModel> models = ModelLibrary({dir.path()}).scan();
         QCOMPARE(models.size(), 3);
-        const LocalModel *split = findModel(models, QStringLiteral("Split-Q8_0"));
+        const LocalModel * split = findModel(models, QStringLiteral("Split-Q8_0"));
         QVERIFY(split);
         QVERIFY2(split->error.isEmpty(), qPrintable(split->error));
         QCOMPARE(split->files.size(), 2);
@@ -89,12 +89,12 @@ private slots:
         QCOMPARE(split->parameterCount, 2 * single.parameterCount);  // tensors of both shards count
         QCOMPARE(split->sizeBytes, 2 * single.sizeBytes);
 
-        const LocalModel *partial = findModel(models, QStringLiteral("Partial"));
+        const LocalModel * partial = findModel(models, QStringLiteral("Partial"));
         QVERIFY(partial);
         QVERIFY(!partial->complete);
         QVERIFY(partial->error.contains(QStringLiteral("1 of 3")));
 
-        const LocalModel *broken = findModel(models, QStringLiteral("junk"));
+        const LocalModel * broken = findModel(models, QStringLiteral("junk"));
         QVERIFY(broken);
         QVERIFY(!broken->error.isEmpty());
     }

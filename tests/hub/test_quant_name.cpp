@@ -1,7 +1,7 @@
 // Quant names and shard suffixes in real-world GGUF file names.
-#include "core/quant_name.h"
-
 #include <QtTest>
+
+#include "core/quant_name.h"
 
 using namespace Hearth;
 
@@ -11,22 +11,38 @@ private slots:
     void quantFromName_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("quant");
-        QTest::newRow("k_m") << "Qwen3-8B-Q4_K_M.gguf" << "Q4_K_M";
-        QTest::newRow("lower") << "llama-2-7b.q4_k_m.gguf" << "Q4_K_M";
-        QTest::newRow("iq4_xs") << "Meta-Llama-3.1-8B-Instruct-IQ4_XS.gguf" << "IQ4_XS";
-        QTest::newRow("iq2_xxs") << "model-IQ2_XXS.gguf" << "IQ2_XXS";
-        QTest::newRow("q8_0") << "phi-3-mini.Q8_0.gguf" << "Q8_0";
-        QTest::newRow("f16") << "gemma-2b-it-f16.gguf" << "F16";
-        QTest::newRow("bf16") << "Mistral-7B-BF16.gguf" << "BF16";
-        QTest::newRow("fp16") << "model-fp16.gguf" << "F16";
-        QTest::newRow("q5_k_s") << "dir/model-Q5_K_S.gguf" << "Q5_K_S";
-        QTest::newRow("unsloth xl") << "Qwen3-30B-A3B-UD-Q4_K_XL.gguf" << "Q4_K_XL";
-        QTest::newRow("sharded") << "Qwen3-235B-Q4_K_M-00001-of-00003.gguf" << "Q4_K_M";
-        QTest::newRow("q3_k_l") << "x_q3_k_l.gguf" << "Q3_K_L";
-        QTest::newRow("last wins") << "Q8_0-distill-Q4_K_M.gguf" << "Q4_K_M";
-        QTest::newRow("none") << "mmproj-model.gguf" << "";
-        QTest::newRow("not inside words") << "SQ4_0X.gguf" << "";
-        QTest::newRow("iq not q") << "a-IQ3_M.gguf" << "IQ3_M";
+        QTest::newRow("k_m") << "Qwen3-8B-Q4_K_M.gguf"
+                             << "Q4_K_M";
+        QTest::newRow("lower") << "llama-2-7b.q4_k_m.gguf"
+                               << "Q4_K_M";
+        QTest::newRow("iq4_xs") << "Meta-Llama-3.1-8B-Instruct-IQ4_XS.gguf"
+                                << "IQ4_XS";
+        QTest::newRow("iq2_xxs") << "model-IQ2_XXS.gguf"
+                                 << "IQ2_XXS";
+        QTest::newRow("q8_0") << "phi-3-mini.Q8_0.gguf"
+                              << "Q8_0";
+        QTest::newRow("f16") << "gemma-2b-it-f16.gguf"
+                             << "F16";
+        QTest::newRow("bf16") << "Mistral-7B-BF16.gguf"
+                              << "BF16";
+        QTest::newRow("fp16") << "model-fp16.gguf"
+                              << "F16";
+        QTest::newRow("q5_k_s") << "dir/model-Q5_K_S.gguf"
+                                << "Q5_K_S";
+        QTest::newRow("unsloth xl") << "Qwen3-30B-A3B-UD-Q4_K_XL.gguf"
+                                    << "Q4_K_XL";
+        QTest::newRow("sharded") << "Qwen3-235B-Q4_K_M-00001-of-00003.gguf"
+                                 << "Q4_K_M";
+        QTest::newRow("q3_k_l") << "x_q3_k_l.gguf"
+                                << "Q3_K_L";
+        QTest::newRow("last wins") << "Q8_0-distill-Q4_K_M.gguf"
+                                   << "Q4_K_M";
+        QTest::newRow("none") << "mmproj-model.gguf"
+                              << "";
+        QTest::newRow("not inside words") << "SQ4_0X.gguf"
+                                          << "";
+        QTest::newRow("iq not q") << "a-IQ3_M.gguf"
+                                  << "IQ3_M";
     }
     void quantFromName() {
         QFETCH(QString, name);
