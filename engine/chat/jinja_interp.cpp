@@ -204,6 +204,7 @@ void Interp::exec_for(const Stmt & s) {
     };
     Value cycle_value = Value::from(cycle);
     for (size_t i = 0; i < items.size(); ++i) {
+        step();  // an empty body still costs an iteration
         // jinja2 gives every iteration fresh locals: `set` in one iteration is
         // not seen by the next (hence namespace()).
         m_scope = std::make_shared<Scope>();

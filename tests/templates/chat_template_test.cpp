@@ -99,9 +99,10 @@ private slots:
         auto chat = hearth::ChatTemplate::from_source(
             "{% for m in messages %}{{ m.role }}{% for c in m.tool_calls | default([]) %} {{ c.function.arguments.city }}{% endfor %}"
             "{% if m.content is none %} none{% endif %};{% endfor %}{{ tools | length }}");
-        const char * messages = R"([{"role":"user","content":"Weather?"},
-            {"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function",
-              "function":{"name":"get_weather","arguments":"{\"city\":\"Oslo\"}"}}]}])";
+        const char * messages =
+            "[{\"role\":\"user\",\"content\":\"Weather?\"},"
+            "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\","
+            "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\"}}]}]";
         QCOMPARE(QString::fromStdString(chat.apply_json(messages, R"([{"type":"function","function":{"name":"x"}}])", true, {})),
                  QStringLiteral("user;assistant Oslo none;1"));
         QVERIFY_THROWS_EXCEPTION(hearth::Error, chat.apply_json("{}", "", true, {}));
