@@ -10,7 +10,9 @@ namespace hearth {
 
 namespace {
 
-int32_t group_size(const AttentionShape & s) { return s.n_head / s.n_head_kv; }
+int32_t group_size(const AttentionShape & s) {
+    return s.n_head / s.n_head_kv;
+}
 
 // Eight independent partial sums: the compiler turns them into vector lanes
 // (a single running sum is a serial dependency it may not reorder).
@@ -98,8 +100,8 @@ void attend_item(const KvCache & kv, int il, const AttentionShape & s, const flo
 
 }  // namespace
 
-void attention(const KvCache & kv, int il, const AttentionShape & s, const float * q, int32_t n_tokens,
-               int32_t pos0, float * out, float * scratch, ThreadPool & pool) {
+void attention(const KvCache & kv, int il, const AttentionShape & s, const float * q, int32_t n_tokens, int32_t pos0,
+               float * out, float * scratch, ThreadPool & pool) {
     // Enough items to keep every thread busy, few enough to share each K/V tile widely.
     const int64_t want = int64_t(pool.size()) * 4;
     int32_t chunk = int32_t((int64_t(n_tokens) * s.n_head_kv + want - 1) / want);

@@ -34,7 +34,7 @@ struct AttentionShape {
 // Floats of scratch one thread needs.
 size_t attention_scratch_floats(const AttentionShape & s);
 
-void attention(const KvCache & kv, int il, const AttentionShape & s, const float * q, int32_t n_tokens,
-               int32_t pos0, float * out, float * scratch, ThreadPool & pool);
+void attention(const KvCache & kv, int il, const AttentionShape & s, const float * q, int32_t n_tokens, int32_t pos0,
+               float * out, float * scratch, ThreadPool & pool);
 
 }  // namespace hearth

@@ -92,8 +92,7 @@ void rope_angle(const RopeParams & rp, int64_t pos, int64_t pair, float & c, flo
 
 }  // namespace
 
-void rope_rows(const RopeParams & rp, float * x, int64_t n_tokens, int64_t n_heads, int64_t head_dim,
-               int64_t pos0) {
+void rope_rows(const RopeParams & rp, float * x, int64_t n_tokens, int64_t n_heads, int64_t head_dim, int64_t pos0) {
     const int64_t half = rp.n_rot / 2;
     float cs[256][2];
     for (int64_t t = 0; t < n_tokens; ++t) {

@@ -31,7 +31,7 @@ struct RopeParams {
     float freq_scale = 1.0f;
     float ext_factor = 0.0f;
     float attn_factor = 1.0f;
-    float corr_low = 0.0f;   // YaRN ramp, in rotated-pair indices
+    float corr_low = 0.0f;  // YaRN ramp, in rotated-pair indices
     float corr_high = 0.0f;
 
     static RopeParams from_hparams(const ModelHparams & hp);
@@ -39,7 +39,6 @@ struct RopeParams {
 
 // Rotates each head of x ([n_tokens, n_heads * head_dim]) for token t at
 // position pos0 + t. Only the first n_rot dims of a head are rotated.
-void rope_rows(const RopeParams & rp, float * x, int64_t n_tokens, int64_t n_heads, int64_t head_dim,
-               int64_t pos0);
+void rope_rows(const RopeParams & rp, float * x, int64_t n_tokens, int64_t n_heads, int64_t head_dim, int64_t pos0);
 
 }  // namespace hearth

@@ -9,7 +9,9 @@ namespace hearth {
 
 namespace {
 
-std::string key(const ModelHparams & hp, const char * suffix) { return hp.arch + "." + suffix; }
+std::string key(const ModelHparams & hp, const char * suffix) {
+    return hp.arch + "." + suffix;
+}
 
 int32_t required_int(const GgufFile & file, const std::string & k) {
     const GgufValue * v = file.find(k);

@@ -15,7 +15,9 @@ namespace {
 
 constexpr int32_t kDefaultMaxCtx = 4096;
 
-std::string mib(uint64_t bytes) { return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MiB"; }
+std::string mib(uint64_t bytes) {
+    return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MiB";
+}
 
 int32_t choose_ctx(const GgufFile & file, const ModelHparams & hp, int32_t requested) {
     if (requested < 0)
@@ -32,8 +34,7 @@ int32_t choose_ctx(const GgufFile & file, const ModelHparams & hp, int32_t reque
 
 Model::Model(GgufFile file, const LoadOptions & options) : m_file(std::move(file)), m_options(options) {
     std::string arch(m_file.architecture());
-    if (arch.empty())
-        throw Error(ErrorCode_model, m_file.path() + ": missing metadata key 'general.architecture'");
+    if (arch.empty()) throw Error(ErrorCode_model, m_file.path() + ": missing metadata key 'general.architecture'");
     const Architecture * a = find_architecture(arch);
     if (!a) throw Error(ErrorCode_unsupported, m_file.path() + ": Unsupported architecture '" + arch + "'");
     m_hparams.arch = arch;
@@ -42,8 +43,9 @@ Model::Model(GgufFile file, const LoadOptions & options) : m_file(std::move(file
     if (m_options.n_batch <= 0) m_options.n_batch = 512;
     m_n_ctx = choose_ctx(m_file, m_hparams, options.n_ctx);
     if (m_options.kv_type == KvType_q8_0 && (m_hparams.head_dim % 32 != 0 || m_hparams.head_dim_v % 32 != 0))
-        throw Error(ErrorCode_invalid_argument, m_file.path() + ": a q8_0 KV cache needs a head size that is a "
-                                                                "multiple of 32 (this model has " +
+        throw Error(ErrorCode_invalid_argument, m_file.path() +
+                                                    ": a q8_0 KV cache needs a head size that is a "
+                                                    "multiple of 32 (this model has " +
                                                     std::to_string(m_hparams.head_dim) + ")");
 
     m_weights = std::make_unique<ModelWeights>();

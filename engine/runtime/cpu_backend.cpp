@@ -20,15 +20,19 @@ PlacementPlan PlacementPlan::make(const ModelHparams & hp, int32_t requested, bo
 size_t CpuBackend::scratch_floats(const ModelHparams & hp, int32_t n_batch, int n_threads) {
     const size_t T = size_t(n_batch);
     const size_t per_token = size_t(hp.n_embd) * 2 + size_t(hp.n_embd_q()) + size_t(hp.n_embd_k()) +
-                             size_t(hp.n_embd_v()) + size_t(hp.n_head) * size_t(hp.head_dim_v) +
-                             size_t(hp.n_ff) * 2;
+                             size_t(hp.n_embd_v()) + size_t(hp.n_head) * size_t(hp.head_dim_v) + size_t(hp.n_ff) * 2;
     AttentionShape s{hp.n_head, hp.n_head_kv, hp.head_dim, hp.head_dim_v};
     return T * per_token + size_t(n_threads) * attention_scratch_floats(s);
 }
 
 CpuBackend::CpuBackend(const ModelHparams & hp, const ModelWeights & w, KvCache & kv, ThreadPool & pool,
                        int32_t n_batch)
-    : m_hp(hp), m_w(w), m_kv(kv), m_pool(pool), m_n_batch(n_batch), m_rope(RopeParams::from_hparams(hp)),
+    : m_hp(hp),
+      m_w(w),
+      m_kv(kv),
+      m_pool(pool),
+      m_n_batch(n_batch),
+      m_rope(RopeParams::from_hparams(hp)),
       m_shape{hp.n_head, hp.n_head_kv, hp.head_dim, hp.head_dim_v} {
     const size_t T = size_t(n_batch);
     m_xn.resize(T * size_t(hp.n_embd));

@@ -40,18 +40,22 @@ struct Evaluator::Impl {
     KvCache kv;
     PlacementPlan plan;
     CpuBackend cpu;
-    std::vector<float> hidden;     // [n_batch, n_embd]
-    std::vector<float> normed;     // [n_batch, n_embd]
-    std::vector<float> logits;     // [n_batch, n_vocab]
-    std::vector<float> last;       // [n_vocab]
+    std::vector<float> hidden;  // [n_batch, n_embd]
+    std::vector<float> normed;  // [n_batch, n_embd]
+    std::vector<float> logits;  // [n_batch, n_vocab]
+    std::vector<float> last;    // [n_vocab]
     std::vector<uint8_t> mm_scratch;
     int32_t n_past = 0;
 
     Impl(std::shared_ptr<const Model> m, int32_t n_threads)
-        : model(std::move(m)), hp(model->hparams()), w(model->weights()),
-          n_batch(std::max(1, model->options().n_batch)), pool(n_threads),
+        : model(std::move(m)),
+          hp(model->hparams()),
+          w(model->weights()),
+          n_batch(std::max(1, model->options().n_batch)),
+          pool(n_threads),
           kv(hp, model->n_ctx(), model->options().kv_type),
-          plan(PlacementPlan::make(hp, model->options().n_gpu_layers, false)), cpu(hp, w, kv, pool, n_batch) {
+          plan(PlacementPlan::make(hp, model->options().n_gpu_layers, false)),
+          cpu(hp, w, kv, pool, n_batch) {
         hidden.resize(size_t(n_batch) * size_t(hp.n_embd));
         normed.resize(size_t(n_batch) * size_t(hp.n_embd));
         logits.resize(size_t(n_batch) * size_t(hp.n_vocab));
@@ -91,13 +95,27 @@ Evaluator::Evaluator(std::shared_ptr<const Model> model, int32_t n_threads) {
 
 Evaluator::~Evaluator() = default;
 
-const Model & Evaluator::model() const { return *m_impl->model; }
-int32_t Evaluator::n_ctx() const { return m_impl->kv.n_ctx(); }
-int32_t Evaluator::n_past() const { return m_impl->n_past; }
-int32_t Evaluator::n_vocab() const { return m_impl->hp.n_vocab; }
-int32_t Evaluator::n_threads() const { return m_impl->pool.size(); }
-const char * Evaluator::backend_name() const { return m_impl->cpu.name(); }
-const float * Evaluator::last_logits() const { return m_impl->last.data(); }
+const Model & Evaluator::model() const {
+    return *m_impl->model;
+}
+int32_t Evaluator::n_ctx() const {
+    return m_impl->kv.n_ctx();
+}
+int32_t Evaluator::n_past() const {
+    return m_impl->n_past;
+}
+int32_t Evaluator::n_vocab() const {
+    return m_impl->hp.n_vocab;
+}
+int32_t Evaluator::n_threads() const {
+    return m_impl->pool.size();
+}
+const char * Evaluator::backend_name() const {
+    return m_impl->cpu.name();
+}
+const float * Evaluator::last_logits() const {
+    return m_impl->last.data();
+}
 
 void Evaluator::truncate(int32_t n) {
     HEARTH_ASSERT(n >= 0 && n <= m_impl->n_past);

@@ -10,7 +10,9 @@ namespace hearth {
 
 const float * half_table();  // 65536 floats, built once
 
-inline float half_to_float(uint16_t h) { return half_table()[h]; }
+inline float half_to_float(uint16_t h) {
+    return half_table()[h];
+}
 
 // Round to nearest even, like F16C's _cvtss_sh.
 inline uint16_t float_to_half(float f) {

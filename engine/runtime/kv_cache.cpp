@@ -36,7 +36,9 @@ const float * half_table() {
 
 namespace {
 
-size_t row_bytes(KvType type, int64_t n) { return type == KvType_f16 ? size_t(n) * 2 : size_t(n / 32) * 34; }
+size_t row_bytes(KvType type, int64_t n) {
+    return type == KvType_f16 ? size_t(n) * 2 : size_t(n / 32) * 34;
+}
 
 }  // namespace
 
@@ -45,11 +47,16 @@ size_t KvCache::bytes_needed(const ModelHparams & hp, int32_t n_ctx, KvType type
 }
 
 KvCache::KvCache(const ModelHparams & hp, int32_t n_ctx, KvType type)
-    : m_type(type), m_n_ctx(n_ctx), m_head_dim(hp.head_dim), m_head_dim_v(hp.head_dim_v),
-      m_n_embd_k(hp.n_embd_k()), m_n_embd_v(hp.n_embd_v()) {
+    : m_type(type),
+      m_n_ctx(n_ctx),
+      m_head_dim(hp.head_dim),
+      m_head_dim_v(hp.head_dim_v),
+      m_n_embd_k(hp.n_embd_k()),
+      m_n_embd_v(hp.n_embd_v()) {
     if (type == KvType_q8_0 && (hp.head_dim % 32 != 0 || hp.head_dim_v % 32 != 0))
-        throw Error(ErrorCode_invalid_argument, "a q8_0 KV cache needs a head size that is a multiple of 32 (this model has " +
-                                                    std::to_string(hp.head_dim) + "); use f16");
+        throw Error(ErrorCode_invalid_argument,
+                    "a q8_0 KV cache needs a head size that is a multiple of 32 (this model has " +
+                        std::to_string(hp.head_dim) + "); use f16");
     m_k_row_bytes = row_bytes(type, m_n_embd_k);
     m_v_row_bytes = row_bytes(type, m_n_embd_v);
     m_layer_bytes = size_t(n_ctx) * (m_k_row_bytes + m_v_row_bytes);

@@ -25,8 +25,8 @@ void Sampler::apply_penalties() {
     const SamplerParams & p = m_params;
     if (p.penalty_last_n == 0 || m_history.empty()) return;
     if (p.repeat_penalty == 1.0f && p.presence_penalty == 0.0f && p.frequency_penalty == 0.0f) return;
-    const size_t window = p.penalty_last_n < 0 ? m_history.size()
-                                               : std::min(m_history.size(), size_t(p.penalty_last_n));
+    const size_t window =
+        p.penalty_last_n < 0 ? m_history.size() : std::min(m_history.size(), size_t(p.penalty_last_n));
     const size_t start = m_history.size() - window;
     for (size_t i = start; i < m_history.size(); ++i) ++m_counts[size_t(m_history[i])];
     for (Candidate & c : m_cand) {
@@ -102,7 +102,8 @@ int32_t Sampler::sample(const float * logits) {
         if (id >= 0 && id < m_n_vocab) m_cand[size_t(id)].logit += bias;
     apply_penalties();
     // Banned tokens (-inf) never survive, whatever the later stages do.
-    m_cand.erase(std::remove_if(m_cand.begin(), m_cand.end(), [](const Candidate & c) { return std::isinf(c.logit) && c.logit < 0; }),
+    m_cand.erase(std::remove_if(m_cand.begin(), m_cand.end(),
+                                [](const Candidate & c) { return std::isinf(c.logit) && c.logit < 0; }),
                  m_cand.end());
     if (m_cand.empty()) return 0;
     if (m_params.temperature <= 0.0f) {

@@ -10,15 +10,21 @@ namespace hearth {
 namespace {
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 }  // namespace
 
 const char * stop_reason_name(StopReason reason) {
     switch (reason) {
-    case StopReason_eog: return "eog";
-    case StopReason_stop_string: return "stop";
-    case StopReason_length: return "length";
-    case StopReason_cancelled: return "cancelled";
+        case StopReason_eog:
+            return "eog";
+        case StopReason_stop_string:
+            return "stop";
+        case StopReason_length:
+            return "length";
+        case StopReason_cancelled:
+            return "cancelled";
     }
     return "?";
 }
@@ -126,8 +132,8 @@ void Session::run_generation(Run & run) {
         if (m_eval->n_past() >= m_eval->n_ctx()) {
             run.emit_text(run.stops.flush() + run.utf8.flush(), -1);
             return run.fail(ErrorCode_context, "context full: the context of " + std::to_string(m_eval->n_ctx()) +
-                                                   " tokens is used up after " +
-                                                   std::to_string(run.stats.n_generated) + " generated tokens");
+                                                   " tokens is used up after " + std::to_string(run.stats.n_generated) +
+                                                   " generated tokens");
         }
         m_eval->eval(&tok, 1);
         m_tokens.push_back(tok);

@@ -7,11 +7,10 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "args.h"
 #include "command.h"
@@ -30,21 +29,21 @@ double median(std::vector<double> v) {
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-double timePrompt(hearth::Evaluator &ev, const std::vector<int32_t> &ids) {
+double timePrompt(hearth::Evaluator & ev, const std::vector<int32_t> & ids) {
     ev.truncate(0);
     const auto t0 = Clock::now();
     ev.eval(ids.data(), int32_t(ids.size()));
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-double timeGeneration(hearth::Evaluator &ev, const std::vector<int32_t> &ids) {
+double timeGeneration(hearth::Evaluator & ev, const std::vector<int32_t> & ids) {
     ev.truncate(0);
     const auto t0 = Clock::now();
     for (int32_t id : ids) ev.eval(&id, 1);
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-int runBench(int argc, char **argv) {
+int runBench(int argc, char ** argv) {
     Args args(argc, argv, {{"-m", "--model"}, {"-p"}, {"-n"}, {"-t", "--threads"}, {"-r", "--reps"}}, {{"--json"}});
     const int32_t n_pp = int32_t(args.integer("-p", 512));
     const int32_t n_tg = int32_t(args.integer("-n", 128));
@@ -63,8 +62,8 @@ int runBench(int argc, char **argv) {
     std::mt19937 rng(42);
     std::uniform_int_distribution<int32_t> pick(0, ev.n_vocab() - 1);
     std::vector<int32_t> pp(size_t(std::min(n_pp, ev.n_ctx()))), tg(size_t(std::min(n_tg, ev.n_ctx())));
-    for (int32_t &id : pp) id = pick(rng);
-    for (int32_t &id : tg) id = pick(rng);
+    for (int32_t & id : pp) id = pick(rng);
+    for (int32_t & id : tg) id = pick(rng);
 
     std::vector<double> pp_s, tg_s;
     if (!pp.empty()) timePrompt(ev, pp);
@@ -98,8 +97,7 @@ int runBench(int argc, char **argv) {
     return 0;
 }
 
-const CommandRegistration reg({"bench", "bench -m MODEL [-p 512] [-n 128] [-t THREADS] [-r REPS] [--json]",
-                               &runBench});
+const CommandRegistration reg({"bench", "bench -m MODEL [-p 512] [-n 128] [-t THREADS] [-r REPS] [--json]", &runBench});
 
 }  // namespace
 

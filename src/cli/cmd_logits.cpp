@@ -16,10 +16,10 @@ namespace Hearth::Cli {
 
 namespace {
 
-std::vector<int32_t> parseIds(const std::string &text) {
+std::vector<int32_t> parseIds(const std::string & text) {
     std::vector<int32_t> ids;
     std::string cleaned = text;
-    for (char &c : cleaned)
+    for (char & c : cleaned)
         if (c == ',' || c == '[' || c == ']') c = ' ';
     std::istringstream in(cleaned);
     std::string word;
@@ -39,7 +39,7 @@ std::vector<int32_t> parseIds(const std::string &text) {
     return ids;
 }
 
-int runLogits(int argc, char **argv) {
+int runLogits(int argc, char ** argv) {
     Args args(argc, argv, {{"-m", "--model"}, {"--ids"}, {"-o", "--output"}, {"-t", "--threads"}, {"--ctx"}}, {});
     const std::vector<int32_t> ids = parseIds(args.required("--ids"));
     const std::string out = args.required("-o");
@@ -52,7 +52,7 @@ int runLogits(int argc, char **argv) {
     std::vector<float> logits(ids.size() * size_t(ev.n_vocab()));
     ev.eval(ids.data(), int32_t(ids.size()), logits.data());
 
-    FILE *f = std::fopen(out.c_str(), "wb");
+    FILE * f = std::fopen(out.c_str(), "wb");
     if (!f) throw hearth::Error(hearth::ErrorCode_io, "cannot write '" + out + "'");
     // x86-64 and aarch64 are little-endian, so the floats are written as they are.
     const size_t written = std::fwrite(logits.data(), sizeof(float), logits.size(), f);

@@ -11,8 +11,8 @@
 
 #include "args.h"
 #include "command.h"
-#include "hearth/error.h"
 #include "hearth/chat_template.h"
+#include "hearth/error.h"
 #include "hearth/model.h"
 #include "hearth/session.h"
 
@@ -22,14 +22,16 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-void onSigint(int) { g_interrupted.store(true); }
+void onSigint(int) {
+    g_interrupted.store(true);
+}
 
-std::string tokenText(const hearth::Tokenizer &tok, int32_t id) {
+std::string tokenText(const hearth::Tokenizer & tok, int32_t id) {
     return id >= 0 && id < tok.vocab().n_tokens() ? tok.vocab().text(id) : std::string();
 }
 
 // The prompt as one user turn of the model's chat template, or "" when it has none.
-std::string applyChatTemplate(const hearth::Model &model, const hearth::Tokenizer &tok, const std::string &prompt) {
+std::string applyChatTemplate(const hearth::Model & model, const hearth::Tokenizer & tok, const std::string & prompt) {
     const hearth::ChatTemplate tmpl = hearth::ChatTemplate::from_gguf(model.gguf());
     if (tmpl.is_fallback()) return {};
     hearth::ChatRequest req;
@@ -39,10 +41,20 @@ std::string applyChatTemplate(const hearth::Model &model, const hearth::Tokenize
     return tmpl.apply(req, special);
 }
 
-int runRun(int argc, char **argv) {
+int runRun(int argc, char ** argv) {
     Args args(argc, argv,
-              {{"-m", "--model"}, {"-p", "--prompt"}, {"-n", "--n-predict"}, {"--temp"}, {"--top-k"}, {"--top-p"},
-               {"--min-p"}, {"--repeat-penalty"}, {"--seed"}, {"--ctx", "-c"}, {"--threads", "-t"}, {"--stop"}},
+              {{"-m", "--model"},
+               {"-p", "--prompt"},
+               {"-n", "--n-predict"},
+               {"--temp"},
+               {"--top-k"},
+               {"--top-p"},
+               {"--min-p"},
+               {"--repeat-penalty"},
+               {"--seed"},
+               {"--ctx", "-c"},
+               {"--threads", "-t"},
+               {"--stop"}},
               {{"--raw"}});
     hearth::LoadOptions opts;
     opts.n_ctx = int32_t(args.integer("--ctx", 0));
@@ -67,26 +79,26 @@ int runRun(int argc, char **argv) {
     int rc = 0;
     session.generate(
         req,
-        [&](const hearth::GenerateEvent &e) {
+        [&](const hearth::GenerateEvent & e) {
             switch (e.type) {
-            case hearth::EventType_piece:
-                std::fwrite(e.text.data(), 1, e.text.size(), stdout);
-                std::fflush(stdout);
-                break;
-            case hearth::EventType_stats:
-                std::fprintf(stderr,
-                             "\n[prompt: %d tokens (%d reused), %.1f tok/s | generated: %d tokens, %.1f tok/s | "
-                             "first token: %.0f ms]\n",
-                             e.stats.n_prompt, e.stats.n_reused, e.stats.prompt_tok_s, e.stats.n_generated,
-                             e.stats.gen_tok_s, e.stats.ttft_ms);
-                break;
-            case hearth::EventType_done:
-                std::fprintf(stderr, "[stop: %s]\n", hearth::stop_reason_name(e.stop_reason));
-                break;
-            case hearth::EventType_error:
-                std::fprintf(stderr, "\nhearth-cli run: error: %s\n", e.error.c_str());
-                rc = 1;
-                break;
+                case hearth::EventType_piece:
+                    std::fwrite(e.text.data(), 1, e.text.size(), stdout);
+                    std::fflush(stdout);
+                    break;
+                case hearth::EventType_stats:
+                    std::fprintf(stderr,
+                                 "\n[prompt: %d tokens (%d reused), %.1f tok/s | generated: %d tokens, %.1f tok/s | "
+                                 "first token: %.0f ms]\n",
+                                 e.stats.n_prompt, e.stats.n_reused, e.stats.prompt_tok_s, e.stats.n_generated,
+                                 e.stats.gen_tok_s, e.stats.ttft_ms);
+                    break;
+                case hearth::EventType_done:
+                    std::fprintf(stderr, "[stop: %s]\n", hearth::stop_reason_name(e.stop_reason));
+                    break;
+                case hearth::EventType_error:
+                    std::fprintf(stderr, "\nhearth-cli run: error: %s\n", e.error.c_str());
+                    rc = 1;
+                    break;
             }
             return true;
         },

@@ -36,7 +36,9 @@ Mat load(const hearth::GgufFile & f, const std::string & name) {
     return m;
 }
 
-bool has(const hearth::GgufFile & f, const std::string & name) { return f.find_tensor(name) != nullptr; }
+bool has(const hearth::GgufFile & f, const std::string & name) {
+    return f.find_tensor(name) != nullptr;
+}
 
 // y = W x for W stored as [n_in = cols][n_out = rows].
 Vec matvec(const Mat & w, const Vec & x) {

@@ -31,9 +31,10 @@ private slots:
         QFETCH(QString, rel);
         const Golden g = load_golden(rel.toStdString());
         const Agreement a = measure(g);
-        qDebug("%-40s max_nrmse %.6f (tolerance %.5f)  top1 %.4f (min %.4f)", qPrintable(rel), a.max_nrmse,
-               g.max_nrmse, a.top1, g.min_top1);
-        QVERIFY2(a.max_nrmse <= g.max_nrmse, qPrintable(QString("max nrmse %1 > %2").arg(a.max_nrmse).arg(g.max_nrmse)));
+        qDebug("%-40s max_nrmse %.6f (tolerance %.5f)  top1 %.4f (min %.4f)", qPrintable(rel), a.max_nrmse, g.max_nrmse,
+               a.top1, g.min_top1);
+        QVERIFY2(a.max_nrmse <= g.max_nrmse,
+                 qPrintable(QString("max nrmse %1 > %2").arg(a.max_nrmse).arg(g.max_nrmse)));
         QVERIFY2(a.top1 >= g.min_top1, qPrintable(QString("top1 %1 < %2").arg(a.top1).arg(g.min_top1)));
     }
 

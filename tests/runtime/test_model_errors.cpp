@@ -53,7 +53,8 @@ private slots:
         e.reshape_tensor = "blk.1.attn_k.weight";
         const hearth::Error err = load_error("models/stories260K.gguf", e);
         QCOMPARE(err.code(), hearth::ErrorCode_model);
-        QVERIFY2(QString(err.what()).contains("'blk.1.attn_k.weight' has shape [32, 64], expected [64, 32]"), err.what());
+        QVERIFY2(QString(err.what()).contains("'blk.1.attn_k.weight' has shape [32, 64], expected [64, 32]"),
+                 err.what());
     }
 
     void unsupportedType() {

@@ -1,6 +1,5 @@
 // RoPE layouts and scaling against direct float64 formulas.
 #include <QtTest>
-
 #include <cmath>
 
 #include "cpu/ops.h"

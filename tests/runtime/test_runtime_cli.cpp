@@ -42,7 +42,8 @@ private slots:
         const Golden g = load_golden("models/stories260K.gguf");
         QTemporaryDir dir;
         const QString out = dir.filePath("logits.f32");
-        const Run r = cli({"logits", "-m", QString::fromStdString(g.model_path), "--ids", ids_text(g.prompt_ids), "-o", out});
+        const Run r =
+            cli({"logits", "-m", QString::fromStdString(g.model_path), "--ids", ids_text(g.prompt_ids), "-o", out});
         QVERIFY2(r.code == 0, r.err.constData());
         const std::vector<uint8_t> bytes = hearth_test::read_bytes(out.toStdString());
         QCOMPARE(bytes.size(), g.logits.size() * 4);

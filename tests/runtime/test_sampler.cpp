@@ -1,7 +1,6 @@
 // The sampler chain: greedy, seeded reproducibility, each filter's effect,
 // penalties with their window, and logit bias.
 #include <QtTest>
-
 #include <cmath>
 #include <map>
 

@@ -2,7 +2,6 @@
 // prompt-prefix reuse, stop strings without leaks, cancellation within one
 // token, context errors, and the worker thread's load/queue/cancel paths.
 #include <QtTest>
-
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -30,14 +29,25 @@ struct Collected {
 
     bool on(const hearth::GenerateEvent & e) {
         switch (e.type) {
-        case hearth::EventType_piece:
-            pieces.push_back(e.text);
-            tokens.push_back(e.token);
-            text += e.text;
-            break;
-        case hearth::EventType_stats: ++stats_events; stats = e.stats; break;
-        case hearth::EventType_done: done = true; reason = e.stop_reason; stats = e.stats; break;
-        case hearth::EventType_error: error = true; error_code = e.error_code; error_text = e.error; break;
+            case hearth::EventType_piece:
+                pieces.push_back(e.text);
+                tokens.push_back(e.token);
+                text += e.text;
+                break;
+            case hearth::EventType_stats:
+                ++stats_events;
+                stats = e.stats;
+                break;
+            case hearth::EventType_done:
+                done = true;
+                reason = e.stop_reason;
+                stats = e.stats;
+                break;
+            case hearth::EventType_error:
+                error = true;
+                error_code = e.error_code;
+                error_text = e.error;
+                break;
         }
         return true;
     }
@@ -53,7 +63,8 @@ hearth::GenerateRequest greedy(const std::vector<int32_t> & ids, int32_t n) {
 
 Collected run(hearth::Session & s, const hearth::GenerateRequest & r, const std::atomic<bool> * cancel = nullptr) {
     Collected c;
-    s.generate(r, [&](const hearth::GenerateEvent & e) { return c.on(e); }, cancel);
+    s.generate(
+        r, [&](const hearth::GenerateEvent & e) { return c.on(e); }, cancel);
     return c;
 }
 
@@ -254,7 +265,8 @@ private slots:
 
     void workerLoadFailureAndCancel() {
         hearth::WorkerStatus last;
-        hearth::GenerationWorker bad("/nonexistent/model.gguf", {}, [&](const hearth::WorkerStatus & st) { last = st; });
+        hearth::GenerationWorker bad("/nonexistent/model.gguf", {},
+                                     [&](const hearth::WorkerStatus & st) { last = st; });
         QVERIFY(!bad.wait_loaded());
         Collected c;
         bad.submit(greedy({1}, 1), [&](const hearth::GenerateEvent & e) { return c.on(e); });
@@ -265,7 +277,8 @@ private slots:
 
         hearth::LoadOptions opts;
         opts.progress = [](float) { return false; };
-        hearth::GenerationWorker cancelled(m_golden.model_path, opts, [&](const hearth::WorkerStatus & st) { last = st; });
+        hearth::GenerationWorker cancelled(m_golden.model_path, opts,
+                                           [&](const hearth::WorkerStatus & st) { last = st; });
         QVERIFY(!cancelled.wait_loaded());
         cancelled.wait_idle();
         QCOMPARE(last.error_code, hearth::ErrorCode_cancelled);

@@ -35,8 +35,7 @@ public:
     // an id out of range throws Error(ErrorCode_invalid_argument), overflowing
     // the context throws Error(ErrorCode_context). Returns false when `cancel`
     // was set between batches (n_past then counts the batches done).
-    bool eval(const int32_t * ids, int32_t n, float * all_logits = nullptr,
-              const std::atomic<bool> * cancel = nullptr);
+    bool eval(const int32_t * ids, int32_t n, float * all_logits = nullptr, const std::atomic<bool> * cancel = nullptr);
 
     const float * last_logits() const;  // [n_vocab]
 

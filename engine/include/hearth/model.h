@@ -89,7 +89,7 @@ public:
     const GgufFile & gguf() const { return m_file; }
     const ModelWeights & weights() const { return *m_weights; }
     int32_t n_ctx() const { return m_n_ctx; }  // the context a session gets
-    std::string description() const;          // "llama 5L 64d Q8_0"
+    std::string description() const;           // "llama 5L 64d Q8_0"
 
 private:
     Model(GgufFile file, const LoadOptions & options);

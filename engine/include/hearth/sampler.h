@@ -16,9 +16,9 @@ namespace hearth {
 struct SamplerParams {
     uint64_t seed = 0;
     float temperature = 0.8f;
-    int32_t top_k = 40;        // <= 0: off
-    float top_p = 0.95f;       // >= 1: off
-    float min_p = 0.05f;       // <= 0: off
+    int32_t top_k = 40;              // <= 0: off
+    float top_p = 0.95f;             // >= 1: off
+    float min_p = 0.05f;             // <= 0: off
     float repeat_penalty = 1.0f;     // 1: off; > 1 discourages repeats (llama.cpp's divide/multiply rule)
     float presence_penalty = 0.0f;   // subtracted once from any token seen in the window
     float frequency_penalty = 0.0f;  // subtracted per occurrence in the window

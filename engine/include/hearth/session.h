@@ -27,13 +27,13 @@ struct GenerateRequest {
     std::vector<int32_t> prompt_ids;  // ...unless ids are given
     int32_t n_predict = -1;           // -1: until end of generation or a full context
     SamplerParams sampling;
-    std::vector<std::string> stop;    // stop strings; never part of the output
+    std::vector<std::string> stop;  // stop strings; never part of the output
 };
 
 enum StopReason {
-    StopReason_eog,          // the model produced an end-of-generation token
+    StopReason_eog,  // the model produced an end-of-generation token
     StopReason_stop_string,
-    StopReason_length,       // n_predict tokens
+    StopReason_length,  // n_predict tokens
     StopReason_cancelled,
 };
 
@@ -46,7 +46,7 @@ struct GenerationStats {
     double prompt_tok_s = 0.0;  // n_evaluated / prompt time
     int32_t n_generated = 0;
     double gen_tok_s = 0.0;
-    double ttft_ms = 0.0;       // request start to first sampled token
+    double ttft_ms = 0.0;  // request start to first sampled token
 };
 
 enum EventType {

@@ -25,7 +25,7 @@ struct WorkerStatus {
     float progress = 0.0f;    // Kind_progress: fraction done
     std::string description;  // Kind_loaded: Model::description()
     ErrorCode error_code = ErrorCode_io;
-    std::string error;        // Kind_failed
+    std::string error;  // Kind_failed
 };
 
 struct RequestHandle {
