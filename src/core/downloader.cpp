@@ -72,7 +72,8 @@ void Downloader::launch(const std::shared_ptr<Job> & job) {
         job->control = 0;
     }
     setState(job, DownloadState::Queued);
-    m_pool.start([this, job] { runJob(job); });
+    // The policy is copied here, so setPolicy() on this thread never races a running worker.
+    m_pool.start([this, job, policy = m_policy] { runJob(job, policy); });
 }
 
 void Downloader::setState(const std::shared_ptr<Job> & job, DownloadState state) {
@@ -81,7 +82,7 @@ void Downloader::setState(const std::shared_ptr<Job> & job, DownloadState state)
     emit stateChanged(job->id, state);
 }
 
-void Downloader::runJob(const std::shared_ptr<Job> & job) {
+void Downloader::runJob(const std::shared_ptr<Job> & job, const DownloadPolicy & policy) {
     const int id = job->id;
     auto post = [this](auto fn) { QMetaObject::invokeMethod(this, fn, Qt::QueuedConnection); };
     post([this, job] { setState(job, DownloadState::Running); });
@@ -89,7 +90,7 @@ void Downloader::runJob(const std::shared_ptr<Job> & job) {
     qint64 before = 0;  // bytes of the shards already finished
     QStringList paths;
     for (const DownloadFileSpec & file : std::as_const(job->spec.files)) {
-        DownloadTask task(file, job->spec.http, m_policy);
+        DownloadTask task(file, job->spec.http, policy);
         task.setProgressCallback([=, this](const DownloadProgress & p) {
             const qint64 done = before + p.bytesDone;
             const qint64 eta = p.bytesPerSecond > 1 ? qint64(double(total - done) / p.bytesPerSecond + 0.5) : -1;

@@ -58,7 +58,7 @@ signals:
 private:
     struct Job;
     void launch(const std::shared_ptr<Job> & job);
-    void runJob(const std::shared_ptr<Job> & job);  // on a worker thread
+    void runJob(const std::shared_ptr<Job> & job, const DownloadPolicy & policy);  // on a worker thread
     void setState(const std::shared_ptr<Job> & job, DownloadState state);
 
     QHash<int, std::shared_ptr<Job>> m_jobs;
