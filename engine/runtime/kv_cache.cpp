@@ -12,23 +12,7 @@ namespace hearth {
 const float * half_table() {
     static const float * table = [] {
         static float t[65536];
-        for (uint32_t h = 0; h < 65536; ++h) {
-            const uint32_t sign = (h & 0x8000u) << 16;
-            const uint32_t exp = (h >> 10) & 0x1fu;
-            const uint32_t man = h & 0x3ffu;
-            float v;
-            if (exp == 0) {
-                v = std::ldexp(float(man), -24);
-            } else if (exp == 31) {
-                v = man ? NAN : INFINITY;
-            } else {
-                v = std::ldexp(float(man | 0x400u), int(exp) - 25);
-            }
-            uint32_t bits;
-            std::memcpy(&bits, &v, 4);
-            bits |= sign;
-            std::memcpy(&t[h], &bits, 4);
-        }
+        for (uint32_t h = 0; h < 65536; ++h) t[h] = fp16_to_f32(static_cast<uint16_t>(h));
         return t;
     }();
     return table;
@@ -82,8 +66,8 @@ void KvCache::store(int il, int32_t pos0, int32_t n_tokens, const float * k, con
         if (m_type == KvType_f16) {
             uint16_t * kh = reinterpret_cast<uint16_t *>(kd);
             uint16_t * vh = reinterpret_cast<uint16_t *>(vd);
-            for (int32_t i = 0; i < m_n_embd_k; ++i) kh[i] = float_to_half(ks[i]);
-            for (int32_t i = 0; i < m_n_embd_v; ++i) vh[i] = float_to_half(vs[i]);
+            for (int32_t i = 0; i < m_n_embd_k; ++i) kh[i] = f32_to_fp16(ks[i]);
+            for (int32_t i = 0; i < m_n_embd_v; ++i) vh[i] = f32_to_fp16(vs[i]);
         } else {
             quantize_activations(TensorType_Q8_0, ks, kd, m_n_embd_k);
             quantize_activations(TensorType_Q8_0, vs, vd, m_n_embd_v);
