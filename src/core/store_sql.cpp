@@ -1,5 +1,6 @@
 #include "core/store_sql.h"
 
+#include <QAtomicInteger>
 #include <QSqlError>
 
 #include "hearth/error.h"
@@ -34,16 +35,24 @@ QVariant scalar(const QSqlDatabase &db, const QString &sql, std::initializer_lis
     return q.next() ? q.value(0) : fallback;
 }
 
-Transaction::Transaction(QSqlDatabase &db) : m_db(db) {
-    if (!m_db.transaction()) fail(m_db, QStringLiteral("BEGIN"), m_db.lastError());
+namespace {
+QAtomicInteger<quint64> s_savepoints;
+}
+
+Transaction::Transaction(QSqlDatabase &db)
+    : m_db(db), m_name(QStringLiteral("hearth_tx_%1").arg(s_savepoints.fetchAndAddRelaxed(1))) {
+    exec(m_db, QStringLiteral("SAVEPOINT ") + m_name);
 }
 
 Transaction::~Transaction() {
-    if (!m_done) m_db.rollback();
+    if (m_done) return;
+    QSqlQuery q(m_db);
+    q.exec(QStringLiteral("ROLLBACK TO ") + m_name);
+    q.exec(QStringLiteral("RELEASE ") + m_name);
 }
 
 void Transaction::commit() {
-    if (!m_db.commit()) fail(m_db, QStringLiteral("COMMIT"), m_db.lastError());
+    exec(m_db, QStringLiteral("RELEASE ") + m_name);
     m_done = true;
 }
 

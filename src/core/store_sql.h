@@ -24,6 +24,8 @@ QVariant scalar(const QSqlDatabase &db, const QString &sql, std::initializer_lis
                 const QVariant &fallback = {});
 
 // Commits on commit(); rolls back when destroyed without it (an exception).
+// Built on SAVEPOINT, so transactions nest: an operation that needs one can
+// run alone or inside a caller's bulk transaction (import, benchmark).
 class Transaction {
 public:
     explicit Transaction(QSqlDatabase &db);
@@ -34,6 +36,7 @@ public:
 
 private:
     QSqlDatabase &m_db;
+    QString m_name;
     bool m_done = false;
 };
 

@@ -61,7 +61,7 @@ void checkMigratedData(ConversationStore &store) {
     QList<Conversation> list = store.listConversations();
     QCOMPARE(list.size(), 2);
     QCOMPARE(list[0].title, QString("Old chat"));  // pinned first
-    QCOMPARE(list[0].sampling.value("temperature").toDouble(), 0.5);
+    QCOMPARE(store.conversation(1)->sampling.value("temperature").toDouble(), 0.5);
     QVERIFY(!list[0].deletedAt.isValid());
     QCOMPARE(list[1].title, QString("Second"));
     QList<Message> path = store.activePath(1);
