@@ -1,31 +1,194 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import QtQuick.Dialogs
+import Hearth
 
+// Hearth's main window: sidebar | top bar, conversation (or empty state), composer.
 ApplicationWindow {
     id: window
-    width: 1100
-    height: 720
+    width: 1200
+    height: 780
+    minimumWidth: 760
+    minimumHeight: 520
     visible: true
-    title: qsTr("Hearth")
+    title: chat.currentConversationId > 0 ? chat.currentTitle + " — Hearth" : "Hearth"
     color: Theme.background
+    font.family: Theme.fontFamily
 
-    ColumnLayout {
-        anchors.centerIn: parent
-        spacing: Theme.spacing
+    // "", "light" or "dark": overrides the system preference (tests force "dark").
+    property string themeMode: ""
+    property alias chat: chat
 
-        Label {
-            Layout.alignment: Qt.AlignHCenter
-            text: qsTr("Hearth")
-            color: Theme.text
-            font.pixelSize: Theme.titleFontSize * 2
-            font.bold: true
-        }
-        Label {
-            Layout.alignment: Qt.AlignHCenter
-            text: qsTr("Chat with language models on your own machine")
-            color: Theme.mutedText
-            font.pixelSize: Theme.fontSize
+    Binding { target: Theme; property: "forced"; value: window.themeMode }
+
+    // The Basic style's controls (menus, spin boxes, tooltips) draw from the palette.
+    palette.window: Theme.surface
+    palette.base: Theme.surface
+    palette.alternateBase: Theme.surfaceAlt
+    palette.text: Theme.text
+    palette.windowText: Theme.text
+    palette.buttonText: Theme.text
+    palette.button: Theme.surfaceAlt
+    palette.mid: Theme.border
+    palette.dark: Theme.mutedText
+    palette.light: Theme.surface
+    palette.midlight: Theme.surfaceAlt
+    palette.highlight: Theme.accent
+    palette.highlightedText: Theme.accentText
+    palette.toolTipBase: Theme.surfaceAlt
+    palette.toolTipText: Theme.text
+    palette.placeholderText: Theme.faintText
+
+    ChatController {
+        id: chat
+        onPendingDeleteChanged: if (pendingDeleteTitle !== "") undoToast.show("Deleted “" + pendingDeleteTitle + "”")
+        onErrorMessageChanged: if (errorMessage !== "") errorToast.show(errorMessage)
+    }
+
+    Shortcut { sequence: "Ctrl+N"; onActivated: { chat.newChat(); composer.focusInput() } }
+    Shortcut { sequence: "Ctrl+F"; onActivated: sidebar.focusSearch() }
+    Shortcut { sequence: "Escape"; enabled: chat.generating; onActivated: chat.stop() }
+    Shortcut { sequence: "Ctrl+,"; onActivated: settingsDrawer.open() }
+    Shortcut { sequence: "Ctrl+O"; onActivated: modelDialog.open() }
+
+    FileDialog {
+        id: modelDialog
+        title: "Open a GGUF model"
+        nameFilters: ["GGUF models (*.gguf)", "All files (*)"]
+        onAccepted: chat.loadModel(selectedFile)
+    }
+    FileDialog {
+        id: exportDialog
+        property var conversationId: 0
+        title: "Export conversation as Markdown"
+        fileMode: FileDialog.SaveFile
+        defaultSuffix: "md"
+        nameFilters: ["Markdown (*.md)"]
+        onAccepted: {
+            const path = chat.exportMarkdown(conversationId, selectedFile)
+            if (path !== "") undoToast.show("Exported to " + path)
         }
     }
+    function exportConversation(id, title) {
+        exportDialog.conversationId = id
+        exportDialog.open()
+    }
+
+    Popup {
+        id: browsePopup
+        anchors.centerIn: Overlay.overlay
+        width: 440
+        modal: true
+        padding: 24
+        background: Rectangle { radius: Theme.radius; color: Theme.surface; border.color: Theme.border }
+        contentItem: ColumnLayout {
+            spacing: 12
+            Text {
+                text: "Download a model"
+                color: Theme.text
+                font.pixelSize: 18
+                font.weight: Font.DemiBold
+            }
+            Text {
+                Layout.fillWidth: true
+                wrapMode: Text.Wrap
+                color: Theme.mutedText
+                font.pixelSize: Theme.fontSize
+                lineHeight: 1.25
+                text: "Hearth runs GGUF models from the Hugging Face Hub. Search and download one with "
+                      + "<tt>hearth-cli search</tt> and <tt>hearth-cli pull</tt>, then open it here. "
+                      + "Small models such as Qwen3 0.6B or Llama 3.2 1B in Q4_K_M run well on most computers."
+                textFormat: Text.StyledText
+            }
+            RowLayout {
+                Layout.alignment: Qt.AlignRight
+                FlatButton { text: "Close"; onClicked: browsePopup.close() }
+                FlatButton { accent: true; text: "Open a GGUF file…"; onClicked: { browsePopup.close(); modelDialog.open() } }
+            }
+        }
+    }
+
+    RowLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        Sidebar {
+            id: sidebar
+            Layout.fillHeight: true
+            Layout.preferredWidth: 272
+            chat: chat
+            onExportRequested: (id, title) => window.exportConversation(id, title)
+        }
+        Rectangle { Layout.fillHeight: true; width: 1; color: Theme.border }
+
+        ColumnLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            spacing: 0
+
+            TopBar {
+                Layout.fillWidth: true
+                chat: chat
+                onOpenModel: modelDialog.open()
+                onBrowseModels: browsePopup.open()
+                onOpenSettings: settingsDrawer.open()
+                onExportCurrent: window.exportConversation(chat.currentConversationId, chat.currentTitle)
+            }
+
+            Item {
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                EmptyState {
+                    objectName: "emptyState"
+                    anchors.fill: parent
+                    visible: chat.messages.count === 0
+                    chat: chat
+                    onOpenModel: modelDialog.open()
+                    onBrowseModels: browsePopup.open()
+                    onSuggestion: (text) => composer.setText(text)
+                }
+                MessageView {
+                    anchors.fill: parent
+                    visible: chat.messages.count > 0
+                    chat: chat
+                }
+            }
+
+            Composer {
+                id: composer
+                Layout.fillWidth: true
+                chat: chat
+            }
+        }
+    }
+
+    SettingsDrawer {
+        id: settingsDrawer
+        objectName: "settingsDrawer"
+        chat: chat
+        height: window.height
+    }
+
+    Toast {
+        id: undoToast
+        objectName: "undoToast"
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 96
+        actionText: chat.pendingDeleteTitle !== "" ? "Undo" : ""
+        onActionTriggered: chat.undoDelete()
+        onExpired: chat.commitDelete()
+    }
+    Toast {
+        id: errorToast
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.top: parent.top
+        anchors.topMargin: 70
+        error: true
+        timeout: 8000
+        onExpired: chat.clearError()
+    }
+
+    Component.onCompleted: composer.focusInput()
 }

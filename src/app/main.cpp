@@ -1,4 +1,8 @@
 // Hearth's desktop executable: sets up Qt and loads the QML module's Main.qml.
+//
+//   hearth [--model PATH | PATH.gguf] [--theme light|dark] [--version]
+// The model may also come from $HEARTH_MODEL, the data directory from
+// $HEARTH_DATA_DIR (see core/app_paths.h).
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
@@ -11,11 +15,17 @@
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
 
 int main(int argc, char *argv[]) {
+    const char *theme = nullptr;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--version")) {
             std::printf("hearth %s\n", Hearth::kVersion);
             return 0;
         }
+        if (!std::strcmp(argv[i], "--help")) {
+            std::printf("usage: hearth [--model PATH | PATH.gguf] [--theme light|dark] [--version]\n");
+            return 0;
+        }
+        if (!std::strcmp(argv[i], "--theme") && i + 1 < argc) theme = argv[i + 1];
     }
     QGuiApplication app(argc, argv);
     QGuiApplication::setApplicationName(QStringLiteral("Hearth"));
@@ -29,5 +39,7 @@ int main(int argc, char *argv[]) {
         &engine, &QQmlApplicationEngine::objectCreationFailed, &app, [] { QCoreApplication::exit(1); },
         Qt::QueuedConnection);
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Hearth/Main.qml")));
+    if (theme && !engine.rootObjects().isEmpty())
+        engine.rootObjects().first()->setProperty("themeMode", QString::fromUtf8(theme));
     return app.exec();
 }

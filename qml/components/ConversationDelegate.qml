@@ -1,0 +1,104 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Hearth
+
+// One conversation in the sidebar: title and age; a menu to rename, pin, export, delete.
+Rectangle {
+    id: item
+    property var chat
+    required property var conversationId
+    required property string title
+    required property bool pinned
+    required property var updatedAt
+    signal exportRequested(var conversationId, string title)
+
+    readonly property bool selected: chat.currentConversationId === conversationId
+    property bool renaming: false
+
+    function age(t) {
+        const secs = (Date.now() - t.getTime()) / 1000
+        if (secs < 60) return "now"
+        if (secs < 3600) return Math.floor(secs / 60) + " min"
+        if (secs < 86400) return Math.floor(secs / 3600) + " h"
+        if (secs < 7 * 86400) return Math.floor(secs / 86400) + " d"
+        return Qt.formatDate(t, "d MMM")
+    }
+
+    height: 40
+    radius: Theme.radiusSmall
+    color: selected ? Theme.sidebarSelected : mouse.containsMouse ? Theme.sidebarHover : "transparent"
+
+    MouseArea {
+        id: mouse
+        anchors.fill: parent
+        hoverEnabled: true
+        acceptedButtons: Qt.LeftButton | Qt.RightButton
+        onClicked: (e) => {
+            if (e.button === Qt.RightButton) menu.popup()
+            else item.chat.currentConversationId = item.conversationId
+        }
+        onDoubleClicked: item.renaming = true
+    }
+
+    RowLayout {
+        anchors.fill: parent
+        anchors.leftMargin: 10
+        anchors.rightMargin: 4
+        spacing: 6
+
+        Rectangle {
+            visible: item.pinned
+            width: 6; height: 6; radius: 3
+            color: Theme.accent
+        }
+        Text {
+            visible: !item.renaming
+            Layout.fillWidth: true
+            text: item.title
+            color: item.selected ? Theme.text : (Theme.dark ? "#cfd0d6" : "#3a3631")
+            elide: Text.ElideRight
+            font.pixelSize: Theme.fontSize - 1
+            font.weight: item.selected ? Font.Medium : Font.Normal
+            font.family: Theme.fontFamily
+        }
+        TextField {
+            id: renameField
+            visible: item.renaming
+            Layout.fillWidth: true
+            text: item.title
+            color: Theme.text
+            font.pixelSize: Theme.fontSize - 1
+            background: Rectangle { radius: 6; color: Theme.surface; border.color: Theme.accent }
+            onVisibleChanged: if (visible) { forceActiveFocus(); selectAll() }
+            onAccepted: { item.chat.rename(item.conversationId, text); item.renaming = false }
+            onActiveFocusChanged: if (!activeFocus) item.renaming = false
+            Keys.onEscapePressed: item.renaming = false
+        }
+        Text {
+            visible: !item.renaming && !mouse.containsMouse && !menuButton.hovered
+            text: item.age(item.updatedAt)
+            color: Theme.faintText
+            font.pixelSize: 11
+            font.family: Theme.fontFamily
+        }
+        FlatButton {
+            id: menuButton
+            visible: !item.renaming && (mouse.containsMouse || hovered || menu.visible)
+            implicitWidth: 28
+            implicitHeight: 26
+            text: "•••"
+            fontSize: 10
+            onClicked: menu.popup()
+        }
+    }
+
+    Menu {
+        id: menu
+        MenuItem { text: "Rename"; onTriggered: item.renaming = true }
+        MenuItem { text: item.pinned ? "Unpin" : "Pin to top"; onTriggered: item.chat.togglePinned(item.conversationId) }
+        MenuItem { text: "Export as Markdown…"; onTriggered: item.exportRequested(item.conversationId, item.title) }
+        MenuSeparator {}
+        MenuItem { text: "Delete"; onTriggered: item.chat.deleteConversation(item.conversationId) }
+    }
+}

@@ -1,0 +1,353 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Hearth
+
+// One message. User turns are bubbles on the right; replies are full-width
+// Markdown with their thinking block, tool-call cards, stats and actions.
+Item {
+    id: root
+    required property var model
+    required property int index
+    property var chat
+
+    readonly property bool isUser: model.role === "user"
+    readonly property bool isTool: model.role === "tool"
+    readonly property bool streaming: model.state === "streaming"
+    readonly property bool interrupted: model.state === "interrupted"
+    readonly property var toolCalls: model.toolCalls ? JSON.parse(model.toolCalls) : []
+    readonly property var toolResults: model.toolResults ? JSON.parse(model.toolResults) : []
+    property bool editing: false
+    property bool reasoningOpen: streaming && model.content === ""
+
+    implicitHeight: column.implicitHeight + 14
+
+    HoverHandler { id: hover }
+
+    ColumnLayout {
+        id: column
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.top: parent.top
+        width: Math.min(root.width - 48, Theme.contentWidth)
+        spacing: 8
+
+        // ---- user message -------------------------------------------------
+        Rectangle {
+            visible: root.isUser && !root.editing
+            Layout.alignment: Qt.AlignRight
+            Layout.maximumWidth: column.width * 0.8
+            implicitWidth: Math.min(userText.implicitWidth + 32, column.width * 0.8)
+            implicitHeight: userText.implicitHeight + 22
+            radius: 18
+            color: Theme.userBubble
+            TextEdit {
+                id: userText
+                anchors.fill: parent
+                anchors.leftMargin: 16
+                anchors.rightMargin: 16
+                anchors.topMargin: 11
+                anchors.bottomMargin: 11
+                text: root.model.content
+                readOnly: true
+                selectByMouse: true
+                wrapMode: TextEdit.Wrap
+                color: Theme.text
+                selectionColor: Theme.accent
+                font.pixelSize: Theme.fontSize + 1
+                font.family: Theme.fontFamily
+            }
+        }
+
+        // Editing a user message: the new text becomes a new branch.
+        Rectangle {
+            visible: root.editing
+            Layout.fillWidth: true
+            implicitHeight: editArea.implicitHeight + 60
+            radius: Theme.radius
+            color: Theme.surface
+            border.color: Theme.accent
+            TextArea {
+                id: editArea
+                anchors.left: parent.left
+                anchors.right: parent.right
+                anchors.top: parent.top
+                anchors.margins: 10
+                wrapMode: TextArea.Wrap
+                color: Theme.text
+                font.pixelSize: Theme.fontSize + 1
+                font.family: Theme.fontFamily
+                background: null
+            }
+            Row {
+                anchors.right: parent.right
+                anchors.bottom: parent.bottom
+                anchors.margins: 8
+                spacing: 6
+                FlatButton { text: "Cancel"; onClicked: root.editing = false }
+                FlatButton {
+                    accent: true
+                    text: "Save & send"
+                    enabled: root.chat.modelState === "ready" && !root.chat.generating
+                    onClicked: { root.editing = false; root.chat.editMessage(root.model.messageId, editArea.text) }
+                }
+            }
+        }
+
+        // ---- assistant / tool message -------------------------------------
+        RowLayout {
+            visible: !root.isUser
+            Layout.fillWidth: true
+            spacing: 10
+            Rectangle {
+                Layout.alignment: Qt.AlignTop
+                width: 28; height: 28; radius: 14
+                color: root.isTool ? Theme.surfaceAlt : Theme.accentSoft
+                Text {
+                    anchors.centerIn: parent
+                    text: root.isTool ? "⚙" : "H"
+                    color: Theme.accent
+                    font.pixelSize: 13
+                    font.bold: true
+                    font.family: Theme.fontFamily
+                }
+            }
+            Text {
+                Layout.fillWidth: true
+                text: root.isTool ? "Tool result" : (root.model.modelFile !== "" ? root.model.modelFile.replace(/\.gguf$/i, "") : "Assistant")
+                color: Theme.mutedText
+                font.pixelSize: Theme.smallFontSize
+                font.weight: Font.Medium
+                font.family: Theme.fontFamily
+                elide: Text.ElideRight
+            }
+        }
+
+        // Thinking block (collapsible).
+        Rectangle {
+            visible: !root.isUser && root.model.reasoning !== ""
+            Layout.fillWidth: true
+            Layout.leftMargin: 38
+            implicitHeight: thinkColumn.implicitHeight + 16
+            radius: Theme.radiusSmall
+            color: Theme.surfaceAlt
+            Column {
+                id: thinkColumn
+                anchors.left: parent.left
+                anchors.right: parent.right
+                anchors.top: parent.top
+                anchors.margins: 8
+                anchors.leftMargin: 12
+                spacing: 6
+                Text {
+                    readonly property double secs: root.chat.thinkingSeconds(root.model.messageId)
+                    text: (root.reasoningOpen ? "▾ " : "▸ ")
+                          + (root.streaming && root.model.content === "" ? "Thinking…"
+                             : secs >= 0 ? "Thought for " + secs.toFixed(1) + " s" : "Thoughts")
+                    color: Theme.mutedText
+                    font.pixelSize: Theme.smallFontSize
+                    font.weight: Font.Medium
+                    font.family: Theme.fontFamily
+                    MouseArea {
+                        anchors.fill: parent
+                        cursorShape: Qt.PointingHandCursor
+                        onClicked: root.reasoningOpen = !root.reasoningOpen
+                    }
+                }
+                Text {
+                    visible: root.reasoningOpen
+                    width: parent.width
+                    text: root.model.reasoning
+                    color: Theme.mutedText
+                    wrapMode: Text.Wrap
+                    font.pixelSize: Theme.fontSize - 1
+                    font.italic: true
+                    lineHeight: 1.2
+                    font.family: Theme.fontFamily
+                }
+            }
+        }
+
+        // The reply: prose as Markdown, code blocks as cards with a Copy button.
+        Repeater {
+            model: root.isUser ? [] : MarkdownBlocks.split(root.model.content)
+            delegate: Loader {
+                required property var modelData
+                Layout.fillWidth: true
+                Layout.leftMargin: 38
+                sourceComponent: modelData.kind === "code" ? codeComponent : proseComponent
+                Component {
+                    id: proseComponent
+                    TextEdit {
+                        text: modelData.text
+                        textFormat: TextEdit.MarkdownText
+                        readOnly: true
+                        selectByMouse: true
+                        wrapMode: TextEdit.Wrap
+                        color: Theme.text
+                        selectionColor: Theme.accent
+                        font.pixelSize: Theme.fontSize + 1
+                        font.family: Theme.fontFamily
+                        onLinkActivated: (link) => Qt.openUrlExternally(link)
+                    }
+                }
+                Component {
+                    id: codeComponent
+                    CodeBlock { code: modelData.text; language: modelData.language; chat: root.chat }
+                }
+            }
+        }
+
+        // Streaming with nothing yet: a pulsing dot.
+        Rectangle {
+            visible: root.streaming && root.model.content === "" && root.model.reasoning === ""
+            Layout.leftMargin: 40
+            width: 10; height: 10; radius: 5
+            color: Theme.accent
+            SequentialAnimation on opacity {
+                running: root.streaming
+                loops: Animation.Infinite
+                NumberAnimation { from: 1; to: 0.25; duration: 500 }
+                NumberAnimation { from: 0.25; to: 1; duration: 500 }
+            }
+        }
+
+        // Tool calls and results as cards.
+        Repeater {
+            model: root.toolCalls.concat(root.toolResults)
+            delegate: Rectangle {
+                required property var modelData
+                Layout.fillWidth: true
+                Layout.leftMargin: 38
+                implicitHeight: toolColumn.implicitHeight + 20
+                radius: Theme.radiusSmall
+                color: Theme.surface
+                border.color: Theme.border
+                Column {
+                    id: toolColumn
+                    anchors.left: parent.left
+                    anchors.right: parent.right
+                    anchors.top: parent.top
+                    anchors.margins: 10
+                    spacing: 6
+                    Text {
+                        text: (modelData.result !== undefined ? "Result of " : "Calls ") + modelData.name
+                        color: Theme.accent
+                        font.pixelSize: Theme.smallFontSize
+                        font.weight: Font.DemiBold
+                        font.family: Theme.monoFamily
+                    }
+                    Text {
+                        width: parent.width
+                        text: modelData.result !== undefined
+                              ? (typeof modelData.result === "string" ? modelData.result : JSON.stringify(modelData.result, null, 2))
+                              : JSON.stringify(modelData.arguments, null, 2)
+                        color: Theme.text
+                        wrapMode: Text.WrapAnywhere
+                        font.pixelSize: 12
+                        font.family: Theme.monoFamily
+                    }
+                }
+            }
+        }
+
+        // An interrupted reply can be continued or regenerated.
+        Rectangle {
+            visible: root.interrupted
+            Layout.fillWidth: true
+            Layout.leftMargin: 38
+            implicitHeight: 44
+            radius: Theme.radiusSmall
+            color: Theme.accentSoft
+            RowLayout {
+                anchors.fill: parent
+                anchors.leftMargin: 12
+                anchors.rightMargin: 6
+                Text {
+                    Layout.fillWidth: true
+                    text: "This reply was interrupted."
+                    color: Theme.text
+                    font.pixelSize: Theme.smallFontSize + 1
+                    font.family: Theme.fontFamily
+                }
+                FlatButton {
+                    objectName: "continueButton"
+                    text: "Continue"
+                    textColor: Theme.accent
+                    enabled: root.chat.modelState === "ready" && !root.chat.generating
+                    onClicked: root.chat.continueReply(root.model.messageId)
+                }
+                FlatButton {
+                    text: "Regenerate"
+                    enabled: root.chat.modelState === "ready" && !root.chat.generating
+                    onClicked: root.chat.regenerate(root.model.messageId)
+                }
+            }
+        }
+
+        // Actions, branch switcher and the reply's figures.
+        RowLayout {
+            visible: !root.editing && !root.streaming
+            Layout.fillWidth: true
+            Layout.leftMargin: root.isUser ? 0 : 32
+            layoutDirection: root.isUser ? Qt.RightToLeft : Qt.LeftToRight
+            spacing: 2
+            opacity: hover.hovered || root.index === root.chat.messages.count - 1 ? 1 : 0
+            Behavior on opacity { NumberAnimation { duration: 120 } }
+
+            FlatButton {
+                text: "Copy"
+                onClicked: root.chat.copyText(root.model.content)
+            }
+            FlatButton {
+                visible: root.isUser
+                text: "Edit"
+                onClicked: { editArea.text = root.model.content; root.editing = true; editArea.forceActiveFocus() }
+            }
+            FlatButton {
+                objectName: "regenerateButton"
+                visible: root.model.role === "assistant" && !root.interrupted
+                enabled: root.chat.modelState === "ready" && !root.chat.generating
+                text: "Regenerate"
+                onClicked: root.chat.regenerate(root.model.messageId)
+            }
+            Row {
+                visible: root.model.siblingCount > 1
+                spacing: 0
+                FlatButton {
+                    implicitWidth: 26
+                    text: "‹"
+                    fontSize: 15
+                    enabled: root.model.siblingIndex > 0 && !root.chat.generating
+                    onClicked: root.chat.selectSibling(root.index, -1)
+                }
+                Text {
+                    anchors.verticalCenter: parent.verticalCenter
+                    text: (root.model.siblingIndex + 1) + " / " + root.model.siblingCount
+                    color: Theme.mutedText
+                    font.pixelSize: Theme.smallFontSize
+                    font.family: Theme.fontFamily
+                }
+                FlatButton {
+                    implicitWidth: 26
+                    text: "›"
+                    fontSize: 15
+                    enabled: root.model.siblingIndex < root.model.siblingCount - 1 && !root.chat.generating
+                    onClicked: root.chat.selectSibling(root.index, 1)
+                }
+            }
+            Item { Layout.fillWidth: true }
+            Text {
+                objectName: "replyStats"
+                visible: root.model.role === "assistant" && root.model.generatedTokens > 0
+                text: root.model.tokensPerSecond.toFixed(1) + " tok/s  ·  "
+                      + Math.round(root.model.timeToFirstTokenMs) + " ms to first token  ·  "
+                      + root.model.generatedTokens + " tokens"
+                      + (root.model.stopReason === "length" ? "  ·  length limit"
+                         : root.model.stopReason === "user" ? "  ·  stopped" : "")
+                color: Theme.faintText
+                font.pixelSize: 11
+                font.family: Theme.fontFamily
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Hearth
+
+// Per-conversation settings: system prompt and sampling.
+Drawer {
+    id: drawer
+    property var chat
+    readonly property var s: chat.settings
+
+    edge: Qt.RightEdge
+    width: 360
+    background: Rectangle {
+        color: Theme.surface
+        Rectangle { width: 1; height: parent.height; color: Theme.border }
+    }
+
+    ScrollView {
+        anchors.fill: parent
+        contentWidth: availableWidth
+        ColumnLayout {
+            width: drawer.width
+            spacing: 18
+
+            ColumnLayout {
+                Layout.fillWidth: true
+                Layout.margins: 22
+                spacing: 18
+
+                RowLayout {
+                    Layout.fillWidth: true
+                    Text {
+                        Layout.fillWidth: true
+                        text: "Chat settings"
+                        color: Theme.text
+                        font.pixelSize: 18
+                        font.weight: Font.DemiBold
+                        font.family: Theme.fontFamily
+                    }
+                    FlatButton { text: "Close"; onClicked: drawer.close() }
+                }
+
+                ColumnLayout {
+                    Layout.fillWidth: true
+                    spacing: 6
+                    Text {
+                        text: "System prompt"
+                        color: Theme.text
+                        font.pixelSize: Theme.fontSize - 1
+                        font.family: Theme.fontFamily
+                    }
+                    TextArea {
+                        id: systemPrompt
+                        Layout.fillWidth: true
+                        Layout.preferredHeight: Math.max(90, implicitHeight)
+                        text: drawer.s.systemPrompt
+                        placeholderText: "You are a helpful assistant."
+                        placeholderTextColor: Theme.faintText
+                        wrapMode: TextArea.Wrap
+                        color: Theme.text
+                        font.pixelSize: Theme.fontSize - 1
+                        font.family: Theme.fontFamily
+                        background: Rectangle {
+                            radius: Theme.radiusSmall
+                            color: Theme.background
+                            border.color: systemPrompt.activeFocus ? Theme.accent : Theme.border
+                        }
+                        onActiveFocusChanged: if (!activeFocus) drawer.chat.setSetting("systemPrompt", text)
+                    }
+                }
+
+                SettingField {
+                    Layout.fillWidth: true
+                    label: "Temperature"
+                    hint: "Higher is more varied, lower more focused. 0 always picks the likeliest word."
+                    from: 0; to: 2; decimals: 2
+                    value: drawer.s.temperature
+                    onEdited: (v) => drawer.chat.setSetting("temperature", v)
+                }
+                SettingField {
+                    Layout.fillWidth: true
+                    label: "Top-p"
+                    from: 0; to: 1; decimals: 2
+                    value: drawer.s.topP
+                    onEdited: (v) => drawer.chat.setSetting("topP", v)
+                }
+                SettingField {
+                    Layout.fillWidth: true
+                    label: "Min-p"
+                    from: 0; to: 1; decimals: 2
+                    value: drawer.s.minP
+                    onEdited: (v) => drawer.chat.setSetting("minP", v)
+                }
+                SettingField {
+                    Layout.fillWidth: true
+                    label: "Top-k"
+                    hint: "0 turns it off."
+                    from: 0; to: 500; decimals: 0
+                    value: drawer.s.topK
+                    onEdited: (v) => drawer.chat.setSetting("topK", v)
+                }
+                SettingField {
+                    Layout.fillWidth: true
+                    label: "Max tokens per reply"
+                    hint: "0: until the model stops."
+                    from: 0; to: 32768; decimals: 0
+                    value: drawer.s.maxTokens
+                    onEdited: (v) => drawer.chat.setSetting("maxTokens", v)
+                }
+                SettingField {
+                    Layout.fillWidth: true
+                    label: "Context size"
+                    hint: "0: the model's default (at most 4096). Changing it reloads the model."
+                    from: 0; to: 131072; decimals: 0
+                    value: drawer.s.contextSize
+                    onEdited: (v) => drawer.chat.setSetting("contextSize", v)
+                }
+                SettingField {
+                    Layout.fillWidth: true
+                    label: "Seed"
+                    hint: "-1: a new random seed for every reply (each reply records the one it used)."
+                    from: -1; to: 2147483647; decimals: 0
+                    value: drawer.s.seed
+                    onEdited: (v) => drawer.chat.setSetting("seed", v)
+                }
+                FlatButton {
+                    outlined: true
+                    text: "Reset to defaults"
+                    onClicked: drawer.chat.resetSettings()
+                }
+            }
+        }
+    }
+}

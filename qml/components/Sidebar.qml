@@ -1,0 +1,198 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Hearth
+
+// The left column: brand, new chat, search, and the conversation list (or search hits).
+Rectangle {
+    id: sidebar
+    property var chat
+    signal exportRequested(var conversationId, string title)
+
+    function focusSearch() { searchField.forceActiveFocus(); searchField.selectAll() }
+
+    color: Theme.sidebar
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: 14
+        spacing: 10
+
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.topMargin: 4
+            Layout.bottomMargin: 6
+            spacing: 10
+            Rectangle {
+                width: 30; height: 30; radius: 9
+                gradient: Gradient {
+                    GradientStop { position: 0; color: "#f0935f" }
+                    GradientStop { position: 1; color: Theme.accent }
+                }
+                Text {
+                    anchors.centerIn: parent
+                    text: "H"
+                    color: "white"
+                    font.pixelSize: 16
+                    font.bold: true
+                    font.family: Theme.fontFamily
+                }
+            }
+            Text {
+                text: "Hearth"
+                color: Theme.text
+                font.pixelSize: 18
+                font.weight: Font.DemiBold
+                font.family: Theme.fontFamily
+                Layout.fillWidth: true
+            }
+        }
+
+        FlatButton {
+            id: newChatButton
+            objectName: "newChatButton"
+            Layout.fillWidth: true
+            implicitHeight: 38
+            outlined: true
+            text: "+  New chat"
+            textColor: Theme.text
+            fontSize: Theme.fontSize
+            onClicked: sidebar.chat.newChat()
+            background: Rectangle {
+                radius: Theme.radiusSmall
+                color: newChatButton.hovered ? Theme.surface : Theme.surfaceAlt
+                border.color: Theme.border
+            }
+            Text {
+                anchors.right: parent.right
+                anchors.rightMargin: 10
+                anchors.verticalCenter: parent.verticalCenter
+                text: "Ctrl+N"
+                color: Theme.faintText
+                font.pixelSize: 11
+                font.family: Theme.fontFamily
+            }
+        }
+
+        TextField {
+            id: searchField
+            objectName: "searchField"
+            Layout.fillWidth: true
+            implicitHeight: 36
+            placeholderText: "Search chats  (Ctrl+F)"
+            placeholderTextColor: Theme.faintText
+            color: Theme.text
+            font.pixelSize: Theme.fontSize - 1
+            font.family: Theme.fontFamily
+            leftPadding: 12
+            background: Rectangle {
+                radius: Theme.radiusSmall
+                color: Theme.dark ? "#1a1b20" : "#ffffff"
+                border.color: searchField.activeFocus ? Theme.accent : Theme.border
+            }
+            onTextChanged: sidebar.chat.search(text)
+            Keys.onEscapePressed: { text = ""; focus = false }
+        }
+
+        Text {
+            Layout.topMargin: 6
+            text: searchField.text !== "" ? "Results" : "Chats"
+            color: Theme.faintText
+            font.pixelSize: 11
+            font.weight: Font.DemiBold
+            font.letterSpacing: 0.6
+            font.capitalization: Font.AllUppercase
+            font.family: Theme.fontFamily
+        }
+
+        ListView {
+            id: conversationList
+            objectName: "conversationList"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            spacing: 2
+            visible: searchField.text === ""
+            model: sidebar.chat.conversations
+            boundsBehavior: Flickable.StopAtBounds
+            ScrollBar.vertical: ScrollBar { policy: ScrollBar.AsNeeded }
+            delegate: ConversationDelegate {
+                width: conversationList.width
+                chat: sidebar.chat
+                onExportRequested: (id, title) => sidebar.exportRequested(id, title)
+            }
+            Text {
+                anchors.centerIn: parent
+                width: parent.width - 20
+                visible: conversationList.count === 0
+                text: "Your conversations will appear here."
+                color: Theme.faintText
+                wrapMode: Text.Wrap
+                horizontalAlignment: Text.AlignHCenter
+                font.pixelSize: Theme.smallFontSize
+                font.family: Theme.fontFamily
+            }
+        }
+
+        ListView {
+            id: resultList
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            spacing: 4
+            visible: searchField.text !== ""
+            model: sidebar.chat.searchResults
+            delegate: Rectangle {
+                required property var modelData
+                width: resultList.width
+                height: resultColumn.implicitHeight + 16
+                radius: Theme.radiusSmall
+                color: resultMouse.containsMouse ? Theme.sidebarHover : "transparent"
+                Column {
+                    id: resultColumn
+                    anchors.left: parent.left
+                    anchors.right: parent.right
+                    anchors.verticalCenter: parent.verticalCenter
+                    anchors.margins: 10
+                    spacing: 3
+                    Text {
+                        width: parent.width
+                        text: modelData.title
+                        color: Theme.text
+                        elide: Text.ElideRight
+                        font.pixelSize: Theme.fontSize - 1
+                        font.family: Theme.fontFamily
+                    }
+                    Text {
+                        width: parent.width
+                        // The store marks matches with [ and ]; show them in the accent colour.
+                        text: modelData.snippet.replace(/&/g, "&amp;").replace(/</g, "&lt;")
+                              .replace(/\[/g, "<b><font color='" + Theme.accent + "'>").replace(/\]/g, "</font></b>")
+                        textFormat: Text.StyledText
+                        color: Theme.mutedText
+                        wrapMode: Text.Wrap
+                        maximumLineCount: 2
+                        elide: Text.ElideRight
+                        font.pixelSize: Theme.smallFontSize
+                        font.family: Theme.fontFamily
+                    }
+                }
+                MouseArea {
+                    id: resultMouse
+                    anchors.fill: parent
+                    hoverEnabled: true
+                    cursorShape: Qt.PointingHandCursor
+                    onClicked: sidebar.chat.openSearchResult(modelData.conversationId, modelData.messageId)
+                }
+            }
+            Text {
+                anchors.centerIn: parent
+                visible: resultList.count === 0
+                text: "No messages match."
+                color: Theme.faintText
+                font.pixelSize: Theme.smallFontSize
+                font.family: Theme.fontFamily
+            }
+        }
+    }
+}

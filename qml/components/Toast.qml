@@ -1,0 +1,51 @@
+import QtQuick
+import QtQuick.Controls
+import Hearth
+
+// A message at the bottom of the window with an optional action ("Undo").
+Rectangle {
+    id: toast
+    property string message: ""
+    property string actionText: ""
+    property bool error: false
+    property int timeout: 6000
+    signal actionTriggered()
+    signal expired()
+
+    function show(text) { message = text; visible = true; timer.restart() }
+    function hide() { visible = false; timer.stop() }
+
+    visible: false
+    implicitWidth: Math.min(row.implicitWidth + 32, 560)
+    implicitHeight: 46
+    radius: Theme.radius
+    color: error ? Theme.dangerSoft : (Theme.dark ? "#2c2d35" : "#2b2926")
+    border.color: error ? Theme.danger : "transparent"
+
+    Timer { id: timer; interval: toast.timeout; onTriggered: { toast.visible = false; toast.expired() } }
+
+    Row {
+        id: row
+        anchors.centerIn: parent
+        spacing: 16
+        Text {
+            anchors.verticalCenter: parent.verticalCenter
+            width: Math.min(implicitWidth, 440)
+            text: toast.message
+            color: toast.error ? Theme.danger : "#f4f2ef"
+            font.pixelSize: Theme.fontSize - 1
+            font.family: Theme.fontFamily
+            wrapMode: Text.Wrap
+            maximumLineCount: 2
+            elide: Text.ElideRight
+        }
+        FlatButton {
+            visible: toast.actionText !== ""
+            anchors.verticalCenter: parent.verticalCenter
+            text: toast.actionText
+            textColor: Theme.accent
+            fontSize: Theme.fontSize - 1
+            onClicked: { toast.visible = false; timer.stop(); toast.actionTriggered() }
+        }
+    }
+}

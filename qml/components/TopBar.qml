@@ -1,0 +1,143 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Hearth
+
+// Title, the model picker with its load progress, and the settings button.
+Rectangle {
+    id: bar
+    property var chat
+    signal openModel()
+    signal openSettings()
+    signal browseModels()
+    signal exportCurrent()
+
+    implicitHeight: 58
+    color: Theme.background
+
+    RowLayout {
+        anchors.fill: parent
+        anchors.leftMargin: 22
+        anchors.rightMargin: 14
+        spacing: 8
+
+        Text {
+            Layout.fillWidth: true
+            text: bar.chat.currentTitle
+            color: Theme.text
+            elide: Text.ElideRight
+            font.pixelSize: 16
+            font.weight: Font.DemiBold
+            font.family: Theme.fontFamily
+        }
+
+        AbstractButton {
+            id: picker
+            objectName: "modelPicker"
+            implicitHeight: 36
+            implicitWidth: Math.min(pickerRow.implicitWidth + 26, 380)
+            hoverEnabled: true
+            onClicked: modelMenu.popup(0, height + 4)
+            background: Rectangle {
+                radius: 18
+                color: picker.hovered ? Theme.surfaceAlt : Theme.surface
+                border.color: Theme.border
+            }
+            contentItem: Row {
+                id: pickerRow
+                spacing: 8
+                leftPadding: 4
+                Rectangle {
+                    anchors.verticalCenter: parent.verticalCenter
+                    width: 8; height: 8; radius: 4
+                    color: bar.chat.modelState === "ready" ? Theme.success
+                         : bar.chat.modelState === "loading" ? Theme.accent
+                         : bar.chat.modelState === "error" ? Theme.danger : Theme.faintText
+                }
+                Text {
+                    anchors.verticalCenter: parent.verticalCenter
+                    width: Math.min(implicitWidth, 280)
+                    elide: Text.ElideMiddle
+                    text: bar.chat.modelState === "none" ? "Choose a model"
+                        : bar.chat.modelState === "loading" ? "Loading " + bar.chat.modelName + "…  "
+                              + Math.round(bar.chat.loadProgress * 100) + "%"
+                        : bar.chat.modelState === "error" ? "Could not load " + bar.chat.modelName
+                        : bar.chat.modelName
+                    color: Theme.text
+                    font.pixelSize: Theme.fontSize - 1
+                    font.family: Theme.fontFamily
+                }
+                Text {
+                    anchors.verticalCenter: parent.verticalCenter
+                    visible: bar.chat.modelState === "ready" && bar.chat.modelDescription !== ""
+                    text: bar.chat.modelDescription.split(" ").slice(-1)[0]
+                    color: Theme.mutedText
+                    font.pixelSize: 11
+                    font.family: Theme.monoFamily
+                }
+                Text {
+                    anchors.verticalCenter: parent.verticalCenter
+                    text: "▾"
+                    color: Theme.mutedText
+                    font.pixelSize: 12
+                }
+            }
+            ToolTip.visible: hovered && bar.chat.gpuNotice !== ""
+            ToolTip.text: bar.chat.modelDescription + (bar.chat.gpuNotice ? "\n" + bar.chat.gpuNotice : "")
+            ToolTip.delay: 600
+        }
+
+        FlatButton {
+            text: "Export"
+            visible: bar.chat.currentConversationId > 0
+            fontSize: Theme.fontSize - 1
+            onClicked: bar.exportCurrent()
+        }
+        FlatButton {
+            objectName: "settingsButton"
+            text: "Settings"
+            fontSize: Theme.fontSize - 1
+            onClicked: bar.openSettings()
+        }
+    }
+
+    Menu {
+        id: modelMenu
+        MenuItem { text: "Open a GGUF file…"; onTriggered: bar.openModel() }
+        MenuItem { text: "Download a model…"; onTriggered: bar.browseModels() }
+        MenuSeparator { visible: bar.chat.gpuNotice !== "" }
+        MenuItem {
+            visible: bar.chat.gpuNotice !== ""
+            height: visible ? implicitHeight : 0
+            enabled: false
+            text: bar.chat.gpuNotice
+        }
+    }
+
+    // Load progress: a thin accent line along the bottom edge.
+    Rectangle {
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        height: 1
+        color: Theme.border
+    }
+    ProgressBar {
+        objectName: "loadProgress"
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        height: 3
+        visible: bar.chat.modelState === "loading"
+        value: bar.chat.loadProgress
+        background: Rectangle { color: "transparent" }
+        contentItem: Item {
+            Rectangle {
+                width: parent.width * bar.chat.loadProgress
+                height: parent.height
+                color: Theme.accent
+                Behavior on width { NumberAnimation { duration: 120 } }
+            }
+        }
+    }
+}

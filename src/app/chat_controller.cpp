@@ -1,0 +1,438 @@
+#include "chat_controller.h"
+
+#include <QClipboard>
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QGuiApplication>
+#include <QRandomGenerator>
+#include <QUrl>
+#include <exception>
+
+#include "core/conversation_store.h"
+#include "core/engine_bridge.h"
+#include "core/markdown_exporter.h"
+#include "core/stream_saver.h"
+
+namespace Hearth {
+
+namespace {
+
+constexpr int kTitleLength = 48;
+
+QString titleFrom(const QString &text) {
+    QString t = text.simplified();
+    if (t.size() > kTitleLength) t = t.left(kTitleLength - 1).trimmed() + QChar(0x2026);
+    return t.isEmpty() ? QStringLiteral("New chat") : t;
+}
+
+// --model PATH, --model=PATH, or a trailing *.gguf; else $HEARTH_MODEL.
+QString startupModel() {
+    const QStringList args = QCoreApplication::arguments();
+    for (int i = 1; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--model") && i + 1 < args.size()) return args[i + 1];
+        if (args[i].startsWith(QLatin1String("--model="))) return args[i].mid(8);
+        if (args[i].endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive)) return args[i];
+    }
+    return qEnvironmentVariable("HEARTH_MODEL");
+}
+
+// The raw model output an interrupted reply stood for, so the parser and the
+// prompt pick up where it stopped.
+QString rawOutput(const Message &m) {
+    if (m.reasoning.isEmpty()) return m.content;
+    QString raw = QStringLiteral("<think>\n") + m.reasoning;
+    if (!m.content.isEmpty()) raw += QStringLiteral("\n</think>\n\n") + m.content;
+    return raw;
+}
+
+}  // namespace
+
+ChatController::ChatController(QObject *parent) : ChatController(QString(), parent) {}
+
+ChatController::ChatController(const QString &databasePath, QObject *parent) : QObject(parent) {
+    init(databasePath);
+}
+
+ChatController::~ChatController() {
+    if (m_saver) m_saver->flush();  // the reply stays `streaming`, shown as interrupted next time
+    delete m_saver;
+    delete m_bridge;  // stops the engine thread before the store goes
+}
+
+template <typename Fn>
+bool ChatController::guarded(Fn &&fn) {
+    try {
+        fn();
+        return true;
+    } catch (const std::exception &e) {
+        setError(QString::fromUtf8(e.what()));
+        return false;
+    }
+}
+
+void ChatController::init(const QString &databasePath) {
+    guarded([&] {
+        m_store = databasePath.isEmpty() ? std::make_unique<ConversationStore>()
+                                         : std::make_unique<ConversationStore>(databasePath);
+    });
+    if (m_store) {
+        m_conversations.setStore(m_store.get());
+        m_conversations.purgeDeleted();  // a delete whose undo window passed when the app quit
+        m_messages.setStore(m_store.get());
+    }
+    connect(&m_conversations, &ConversationListModel::errorOccurred, this, &ChatController::setError);
+    connect(&m_messages, &MessageListModel::errorOccurred, this, &ChatController::setError);
+    m_bridge = new EngineBridge;
+    connectBridge();
+    const QString model = startupModel();
+    if (!model.isEmpty()) loadModel(model);
+}
+
+void ChatController::connectBridge() {
+    connect(m_bridge, &EngineBridge::loadStarted, this, [this](const QString &path) {
+        m_modelPath = path;
+        m_modelState = QStringLiteral("loading");
+        m_loadError.clear();
+        m_loadProgress = 0;
+        emit loadProgressChanged();
+        emit modelChanged();
+    });
+    connect(m_bridge, &EngineBridge::loadProgress, this, [this](double f) {
+        m_loadProgress = f;
+        emit loadProgressChanged();
+    });
+    connect(m_bridge, &EngineBridge::modelLoaded, this, [this](const QString &path, const QString &desc, int ctx) {
+        m_modelPath = path;
+        m_modelDescription = desc;
+        m_modelContext = ctx;
+        m_modelState = QStringLiteral("ready");
+        m_loadProgress = 1;
+        emit loadProgressChanged();
+        emit modelChanged();
+    });
+    connect(m_bridge, &EngineBridge::loadFailed, this, [this](const QString &, const QString &message) {
+        m_modelState = QStringLiteral("error");
+        m_loadError = message;
+        emit modelChanged();
+    });
+    connect(m_bridge, &EngineBridge::gpuNotice, this, [this](const QString &message) {
+        m_gpuNotice = message;
+        emit modelChanged();
+    });
+    connect(m_bridge, &EngineBridge::textReceived, this, &ChatController::onText);
+    connect(m_bridge, &EngineBridge::generationFinished, this, &ChatController::onFinished);
+}
+
+void ChatController::setError(const QString &message) {
+    m_errorMessage = message;
+    emit errorMessageChanged();
+}
+
+void ChatController::clearError() { setError(QString()); }
+
+QString ChatController::modelName() const { return QFileInfo(m_modelPath).completeBaseName(); }
+
+QString ChatController::currentTitle() const {
+    if (!m_store || m_currentId == 0) return QStringLiteral("New chat");
+    std::optional<Conversation> c;
+    try {
+        c = m_store->conversation(m_currentId);
+    } catch (const std::exception &) {
+    }
+    return c ? c->title : QStringLiteral("New chat");
+}
+
+void ChatController::setCurrentConversationId(qint64 id) {
+    if (id == m_currentId) return;
+    m_currentId = id;
+    m_messages.setConversationId(id);
+    if (id != 0 && m_store) {
+        guarded([&] {
+            if (auto c = m_store->conversation(id)) m_settings = GenerationSettings::fromJson(c->sampling, c->systemPrompt);
+        });
+        emit settingsChanged();
+    }
+    emit currentConversationChanged();
+}
+
+void ChatController::newChat() {
+    setCurrentConversationId(0);
+    m_messages.setConversationId(0);
+}
+
+bool ChatController::canGenerate() const { return m_store && m_modelState == QLatin1String("ready") && !generating(); }
+
+qint64 ChatController::ensureConversation(const QString &firstMessage) {
+    if (m_currentId != 0) return m_currentId;
+    Conversation c;
+    c.title = titleFrom(firstMessage);
+    c.model = QFileInfo(m_modelPath).fileName();
+    c.systemPrompt = m_settings.systemPrompt;
+    c.sampling = m_settings.samplingJson();
+    const qint64 id = m_store->createConversation(c);
+    m_currentId = id;
+    m_messages.setConversationId(id);
+    emit currentConversationChanged();
+    return id;
+}
+
+GenerationInfo ChatController::generationInfo(GenerationSettings &settings) const {
+    // The seed is fixed here so the stored reply can be reproduced.
+    if (settings.seed < 0) settings.seed = qint64(QRandomGenerator::global()->bounded(1u << 30));
+    GenerationInfo info;
+    info.modelFile = QFileInfo(m_modelPath).fileName();
+    info.sampling = settings.samplingJson();
+    info.sampling.remove(QStringLiteral("seed"));
+    info.seed = settings.seed;
+    return info;
+}
+
+bool ChatController::send(const QString &text) {
+    if (text.trimmed().isEmpty() || !canGenerate()) return false;
+    qint64 replyId = 0;
+    GenerationSettings settings = m_settings;
+    const bool ok = guarded([&] {
+        const qint64 conv = ensureConversation(text);
+        const qint64 parent = m_store->conversation(conv)->activeLeafId;
+        Message user;
+        user.role = MessageRole::User;
+        user.content = text.trimmed();
+        const qint64 userId = m_store->appendMessage(conv, parent, user);
+        replyId = m_store->beginReply(conv, userId, generationInfo(settings));
+    });
+    if (!ok) return false;
+    m_conversations.reload();
+    return startReply(replyId);
+}
+
+bool ChatController::startReply(qint64 replyId, const QString &partialRaw, const QString &content,
+                                const QString &reasoning) {
+    QList<Message> history;
+    GenerationSettings settings = m_settings;
+    if (!guarded([&] {
+            history = m_store->activePath(m_currentId);
+            if (!history.isEmpty() && history.last().id == replyId) history.removeLast();
+            const std::optional<Message> reply = m_store->message(replyId);
+            if (reply && reply->generation.seed >= 0) settings.seed = reply->generation.seed;
+        }))
+        return false;
+    m_messages.reload();
+    m_saver = new StreamSaver(m_store.get(), replyId, StreamSaver::kDefaultIntervalMs, this);
+    if (!content.isEmpty() || !reasoning.isEmpty()) m_saver->setInitialText(content, reasoning);
+    connect(m_saver, &StreamSaver::saveFailed, this, &ChatController::setError);
+    m_streamingId = replyId;
+    emit generatingChanged();
+    m_bridge->continueReply(replyId, history, partialRaw, settings);
+    return true;
+}
+
+void ChatController::onText(qint64 requestId, const QString &content, const QString &reasoning) {
+    if (requestId != m_streamingId || !m_saver) return;
+    if (!reasoning.isEmpty()) m_saver->appendReasoning(reasoning);
+    if (!content.isEmpty()) m_saver->appendContent(content);
+    m_messages.setStreamingText(requestId, m_saver->content(), m_saver->reasoning());
+}
+
+void ChatController::onFinished(qint64 requestId, const GenerationResult &result) {
+    if (requestId != m_streamingId || !m_saver) return;
+    if (result.thinkingMs > 0) m_thinkingSeconds.insert(requestId, result.thinkingMs / 1000.0);
+    m_saver->finish(result.stats, result.toolCalls);
+    m_saver->deleteLater();
+    m_saver = nullptr;
+    m_streamingId = 0;
+    if (!result.error.isEmpty()) setError(result.error);
+    m_messages.reload();
+    m_conversations.reload();
+    ++m_completedReplies;
+    emit completedRepliesChanged();
+    emit generatingChanged();
+    emit replyFinished(requestId);
+}
+
+void ChatController::stop() {
+    if (m_streamingId) m_bridge->cancel(m_streamingId);
+}
+
+bool ChatController::regenerate(qint64 messageId) {
+    if (!canGenerate()) return false;
+    qint64 replyId = 0;
+    GenerationSettings settings = m_settings;
+    if (!guarded([&] { replyId = m_store->regenerate(messageId, generationInfo(settings)); })) return false;
+    return startReply(replyId);
+}
+
+bool ChatController::continueReply(qint64 messageId) {
+    if (!canGenerate()) return false;
+    std::optional<Message> m;
+    if (!guarded([&] {
+            m = m_store->message(messageId);
+            if (m) m_store->resumeReply(messageId);
+        }) ||
+        !m)
+        return false;
+    return startReply(messageId, rawOutput(*m), m->content, m->reasoning);
+}
+
+bool ChatController::editMessage(qint64 messageId, const QString &text) {
+    if (text.trimmed().isEmpty() || !canGenerate()) return false;
+    qint64 replyId = 0;
+    GenerationSettings settings = m_settings;
+    if (!guarded([&] {
+            const qint64 edited = m_store->editMessage(messageId, text.trimmed());
+            replyId = m_store->beginReply(m_currentId, edited, generationInfo(settings));
+        }))
+        return false;
+    m_conversations.reload();
+    return startReply(replyId);
+}
+
+void ChatController::selectSibling(int row, int delta) {
+    if (!generating()) m_messages.selectSibling(row, delta);
+}
+
+void ChatController::copyText(const QString &text) {
+    if (QClipboard *c = QGuiApplication::clipboard()) c->setText(text);
+}
+
+void ChatController::rename(qint64 conversationId, const QString &title) {
+    if (!title.trimmed().isEmpty() && m_conversations.rename(conversationId, title.trimmed()) &&
+        conversationId == m_currentId)
+        emit currentConversationChanged();
+}
+
+void ChatController::togglePinned(qint64 conversationId) {
+    const int row = m_conversations.rowOf(conversationId);
+    if (row < 0) return;
+    const bool pinned = m_conversations.data(m_conversations.index(row), ConversationListModel::PinnedRole).toBool();
+    m_conversations.setPinned(conversationId, !pinned);
+}
+
+void ChatController::deleteConversation(qint64 conversationId) {
+    if (generating() && conversationId == m_currentId) return;
+    commitDelete();
+    const int row = m_conversations.rowOf(conversationId);
+    const QString title =
+        row >= 0 ? m_conversations.data(m_conversations.index(row), ConversationListModel::TitleRole).toString() : QString();
+    if (!m_conversations.remove(conversationId)) return;
+    m_pendingDeleteId = conversationId;
+    m_pendingDeleteTitle = title;
+    if (conversationId == m_currentId) newChat();
+    emit pendingDeleteChanged();
+}
+
+void ChatController::undoDelete() {
+    if (!m_pendingDeleteId) return;
+    m_conversations.restore(m_pendingDeleteId);
+    m_pendingDeleteId = 0;
+    m_pendingDeleteTitle.clear();
+    emit pendingDeleteChanged();
+}
+
+void ChatController::commitDelete() {
+    if (!m_pendingDeleteId) return;
+    guarded([&] { m_store->deleteConversation(m_pendingDeleteId); });
+    m_pendingDeleteId = 0;
+    m_pendingDeleteTitle.clear();
+    emit pendingDeleteChanged();
+}
+
+void ChatController::search(const QString &text) {
+    m_searchResults.clear();
+    if (m_store && !text.trimmed().isEmpty()) {
+        guarded([&] {
+            for (const SearchHit &hit : m_store->search(text, 30))
+                m_searchResults.append(QVariantMap{{"conversationId", hit.conversationId},
+                                                   {"messageId", hit.messageId},
+                                                   {"title", hit.conversationTitle},
+                                                   {"role", roleName(hit.role)},
+                                                   {"snippet", hit.snippet}});
+        });
+    }
+    emit searchResultsChanged();
+}
+
+void ChatController::openSearchResult(qint64 conversationId, qint64 messageId) {
+    if (generating()) return;
+    setCurrentConversationId(conversationId);
+    // A hit on another branch: make that branch active so the message shows.
+    if (m_messages.rowOf(messageId) < 0 && guarded([&] { m_store->switchBranch(messageId); })) m_messages.reload();
+    const int row = m_messages.rowOf(messageId);
+    if (row >= 0) emit scrollToMessage(row);
+}
+
+void ChatController::loadModel(const QString &pathOrUrl) {
+    if (generating() || pathOrUrl.isEmpty()) return;
+    const QUrl url(pathOrUrl);
+    const QString path = url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
+    m_modelPath = path;
+    m_modelState = QStringLiteral("loading");
+    m_loadProgress = 0;
+    m_loadError.clear();
+    emit modelChanged();
+    m_bridge->loadModel(path, m_settings.contextSize);
+}
+
+QVariantMap ChatController::settings() const {
+    return {{"systemPrompt", m_settings.systemPrompt}, {"temperature", m_settings.temperature},
+            {"topP", m_settings.topP},                 {"topK", m_settings.topK},
+            {"minP", m_settings.minP},                 {"maxTokens", m_settings.maxTokens},
+            {"contextSize", m_settings.contextSize},   {"seed", m_settings.seed}};
+}
+
+void ChatController::setSetting(const QString &key, const QVariant &value) {
+    GenerationSettings s = m_settings;
+    if (key == QLatin1String("systemPrompt")) s.systemPrompt = value.toString();
+    else if (key == QLatin1String("temperature")) s.temperature = qBound(0.0, value.toDouble(), 2.0);
+    else if (key == QLatin1String("topP")) s.topP = qBound(0.0, value.toDouble(), 1.0);
+    else if (key == QLatin1String("topK")) s.topK = qMax(0, value.toInt());
+    else if (key == QLatin1String("minP")) s.minP = qBound(0.0, value.toDouble(), 1.0);
+    else if (key == QLatin1String("maxTokens")) s.maxTokens = value.toInt();
+    else if (key == QLatin1String("contextSize")) s.contextSize = qMax(0, value.toInt());
+    else if (key == QLatin1String("seed")) s.seed = value.toLongLong();
+    else return;
+    if (s == m_settings) return;
+    const bool contextChanged = s.contextSize != m_settings.contextSize;
+    m_settings = s;
+    saveSettings();
+    emit settingsChanged();
+    // The context is fixed when a model loads: reload it with the new size.
+    if (contextChanged && m_modelState == QLatin1String("ready") && !generating() &&
+        m_settings.contextSize != m_modelContext)
+        loadModel(m_modelPath);
+}
+
+void ChatController::resetSettings() {
+    const QString prompt = m_settings.systemPrompt;
+    m_settings = GenerationSettings{};
+    m_settings.systemPrompt = prompt;
+    saveSettings();
+    emit settingsChanged();
+}
+
+void ChatController::saveSettings() {
+    if (!m_store || m_currentId == 0) return;
+    guarded([&] {
+        const std::optional<Conversation> c = m_store->conversation(m_currentId);
+        m_store->setConversationSettings(m_currentId, c ? c->model : QString(), m_settings.systemPrompt,
+                                         m_settings.samplingJson());
+    });
+}
+
+QString ChatController::exportMarkdown(qint64 conversationId, const QString &fileUrl) {
+    const QUrl url(fileUrl);
+    const QString path = url.isLocalFile() ? url.toLocalFile() : fileUrl;
+    bool written = false;
+    guarded([&] {
+        const QString md = MarkdownExporter::render(m_store->tree(conversationId));
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+            setError(QStringLiteral("Could not write %1: %2").arg(path, f.errorString()));
+            return;
+        }
+        written = f.write(md.toUtf8()) >= 0;
+    });
+    return written ? path : QString();
+}
+
+}  // namespace Hearth

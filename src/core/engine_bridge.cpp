@@ -1,0 +1,61 @@
+#include "core/engine_bridge.h"
+
+#include "core/engine_bridge_core.h"
+
+namespace Hearth {
+
+EngineBridge::EngineBridge(QObject *parent) : QObject(parent) {
+    qRegisterMetaType<Hearth::GenerationResult>();
+    qRegisterMetaType<Hearth::GenerationSettings>();
+    qRegisterMetaType<QList<Hearth::Message>>();
+
+    m_core = new EngineBridgeCore;
+    m_core->moveToThread(&m_thread);
+    // The core (and with it the worker) is destroyed on its own thread.
+    connect(&m_thread, &QThread::finished, m_core, &QObject::deleteLater);
+    connect(m_core, &EngineBridgeCore::loadStarted, this, &EngineBridge::loadStarted);
+    connect(m_core, &EngineBridgeCore::loadProgress, this, &EngineBridge::loadProgress);
+    connect(m_core, &EngineBridgeCore::modelLoaded, this, &EngineBridge::modelLoaded);
+    connect(m_core, &EngineBridgeCore::loadFailed, this, &EngineBridge::loadFailed);
+    connect(m_core, &EngineBridgeCore::gpuNotice, this, &EngineBridge::gpuNotice);
+    connect(m_core, &EngineBridgeCore::textReceived, this, &EngineBridge::textReceived);
+    connect(m_core, &EngineBridgeCore::generationFinished, this, &EngineBridge::generationFinished);
+    m_thread.setObjectName(QStringLiteral("hearth-bridge"));
+    m_thread.start();
+}
+
+EngineBridge::~EngineBridge() {
+    // Shutdown only: the worker cancels the running request within one token.
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void EngineBridge::loadModel(const QString &path, int contextSize) {
+    EngineBridgeCore *core = m_core;
+    QMetaObject::invokeMethod(core, [core, path, contextSize] { core->loadModel(path, contextSize); },
+                              Qt::QueuedConnection);
+}
+
+void EngineBridge::unloadModel() {
+    EngineBridgeCore *core = m_core;
+    QMetaObject::invokeMethod(core, [core] { core->unloadModel(); }, Qt::QueuedConnection);
+}
+
+void EngineBridge::generate(qint64 requestId, const QList<Message> &history, const GenerationSettings &settings) {
+    continueReply(requestId, history, QString(), settings);
+}
+
+void EngineBridge::continueReply(qint64 requestId, const QList<Message> &history, const QString &partial,
+                                 const GenerationSettings &settings) {
+    EngineBridgeCore *core = m_core;
+    QMetaObject::invokeMethod(
+        core, [core, requestId, history, partial, settings] { core->generate(requestId, history, partial, settings); },
+        Qt::QueuedConnection);
+}
+
+void EngineBridge::cancel(qint64 requestId) {
+    EngineBridgeCore *core = m_core;
+    QMetaObject::invokeMethod(core, [core, requestId] { core->cancel(requestId); }, Qt::QueuedConnection);
+}
+
+}  // namespace Hearth

@@ -1,0 +1,283 @@
+#include "core/engine_bridge_core.h"
+
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QtGlobal>
+#include <algorithm>
+
+#include "core/load_error_text.h"
+#include "core/token_batcher.h"
+#include "hearth/gguf.h"
+#include "hearth/gpu.h"
+#include "hearth/vocab.h"
+
+namespace Hearth {
+
+namespace {
+
+constexpr int kDefaultMaxCtx = 4096;  // the engine's default cap (LoadOptions::n_ctx = 0)
+
+QString stopReasonWord(hearth::StopReason reason) {
+    switch (reason) {
+    case hearth::StopReason_eog: return QStringLiteral("eos");
+    case hearth::StopReason_stop_string: return QStringLiteral("stop");
+    case hearth::StopReason_length: return QStringLiteral("length");
+    case hearth::StopReason_cancelled: return QStringLiteral("user");
+    }
+    return QStringLiteral("eos");
+}
+
+hearth::ChatMessage toChatMessage(const Message &m) {
+    hearth::ChatMessage c;
+    c.role = roleName(m.role).toStdString();
+    c.content = m.content.toStdString();
+    // Earlier replies' reasoning is left out of the context, as chat templates do.
+    for (const QJsonValue &v : m.toolCalls) {
+        const QJsonObject o = v.toObject();
+        hearth::ChatToolCall call;
+        call.id = o.value("id").toString().toStdString();
+        call.name = o.value("name").toString().toStdString();
+        const QJsonValue args = o.value("arguments");
+        call.arguments_json = args.isObject() ? QJsonDocument(args.toObject()).toJson(QJsonDocument::Compact).toStdString()
+                                              : std::string("{}");
+        c.tool_calls.push_back(std::move(call));
+    }
+    if (m.role == MessageRole::Tool && !m.toolResults.isEmpty()) {
+        const QJsonObject r = m.toolResults.first().toObject();
+        c.tool_call_id = r.value("call_id").toString().toStdString();
+        c.name = r.value("name").toString().toStdString();
+    }
+    return c;
+}
+
+QJsonObject toolCallJson(const hearth::ToolCall &call) {
+    QJsonObject args = QJsonDocument::fromJson(QByteArray::fromStdString(call.arguments)).object();
+    return QJsonObject{{"id", QString::fromStdString(call.id)},
+                       {"name", QString::fromStdString(call.name)},
+                       {"arguments", args}};
+}
+
+}  // namespace
+
+struct EngineBridgeCore::Request {
+    hearth::RequestHandle handle;
+    hearth::OutputParser parser;
+    TokenBatcher *batcher = nullptr;
+    QJsonArray toolCalls;
+    hearth::GenerationStats stats;
+    qint64 seed = -1;
+    QElapsedTimer clock;
+    qint64 firstReasoningMs = -1;
+    qint64 firstContentMs = -1;
+    QString stopReason = QStringLiteral("user");  // until the engine says otherwise
+};
+
+EngineBridgeCore::EngineBridgeCore(QObject *parent) : QObject(parent) {}
+
+EngineBridgeCore::~EngineBridgeCore() {
+    m_worker.reset();  // cancels and joins before the requests' batchers go
+}
+
+void EngineBridgeCore::unloadModel() {
+    const QList<qint64> ids = m_requests.keys();
+    for (qint64 id : ids) m_requests.value(id)->handle.cancel->store(true);
+    m_worker.reset();
+    ++m_loadSerial;
+    for (qint64 id : ids) finishRequest(id, QString());
+    m_template.reset();
+    m_path.clear();
+}
+
+void EngineBridgeCore::loadModel(const QString &path, int contextSize) {
+    unloadModel();
+    m_path = path;
+    m_lastPercent = -1;
+    emit loadStarted(path);
+
+    const hearth::GpuProbe probe = hearth::probe_gpus();
+    if (!probe.available())
+        emit gpuNotice(QStringLiteral("Running on the CPU: ") + QString::fromStdString(probe.reason));
+
+    int nCtx = contextSize;
+    try {
+        hearth::GgufFile file = hearth::GgufFile::open(path.toStdString());
+        try {
+            m_template = hearth::ChatTemplate::from_gguf(file);
+        } catch (const hearth::Error &e) {
+            qWarning("Hearth: the model's chat template does not parse (%s); using ChatML", e.what());
+            m_template = hearth::ChatTemplate::chatml();
+        }
+        m_toolFormat = hearth::tool_call_format_for_template(m_template->source());
+        try {
+            const hearth::Vocab vocab = hearth::Vocab::from_gguf(file);
+            auto text = [&](int32_t id) { return vocab.is_valid(id) ? vocab.text(id) : std::string(); };
+            m_special = {text(vocab.token_bos()), text(vocab.token_eos())};
+            m_stripBos = vocab.add_bos() && !m_special.bos.empty();
+        } catch (const hearth::Error &) {
+            // The worker's load reports this file's problem, in the order the engine checks.
+            m_special = {};
+            m_stripBos = false;
+        }
+        const std::string arch(file.architecture());
+        const int trained = int(file.get_int(arch + ".context_length", 2048));
+        if (nCtx <= 0) nCtx = std::min(trained, kDefaultMaxCtx);
+    } catch (const hearth::Error &e) {
+        emit loadFailed(path, loadErrorText(e.code(), QString::fromUtf8(e.what()), path));
+        return;
+    } catch (const std::exception &e) {
+        emit loadFailed(path, QString::fromUtf8(e.what()));
+        return;
+    }
+
+    hearth::LoadOptions options;
+    options.n_ctx = contextSize;
+    const quint64 serial = ++m_loadSerial;
+    m_worker = std::make_unique<hearth::GenerationWorker>(
+        path.toStdString(), options, [this, serial, nCtx](const hearth::WorkerStatus &status) {
+            QMetaObject::invokeMethod(
+                this,
+                [this, serial, status, nCtx] {
+                    if (serial != m_loadSerial) return;
+                    if (status.kind == hearth::WorkerStatus::Kind_loaded)
+                        emit modelLoaded(m_path, QString::fromStdString(status.description), nCtx);
+                    else
+                        onStatus(serial, status);
+                },
+                Qt::QueuedConnection);
+        });
+}
+
+void EngineBridgeCore::onStatus(quint64 serial, const hearth::WorkerStatus &status) {
+    if (serial != m_loadSerial) return;
+    if (status.kind == hearth::WorkerStatus::Kind_progress) {
+        const int percent = int(status.progress * 100.0f);
+        if (percent == m_lastPercent) return;  // ~100 updates per load at most
+        m_lastPercent = percent;
+        emit loadProgress(double(status.progress));
+    } else if (status.kind == hearth::WorkerStatus::Kind_failed) {
+        const QString path = m_path;
+        emit loadFailed(path, loadErrorText(status.error_code, QString::fromStdString(status.error), path));
+    }
+}
+
+std::string EngineBridgeCore::renderPrompt(const QList<Message> &history, const GenerationSettings &settings) const {
+    hearth::ChatRequest request;
+    if (!settings.systemPrompt.trimmed().isEmpty())
+        request.messages.push_back({"system", settings.systemPrompt.toStdString(), {}, {}, {}, {}});
+    for (const Message &m : history) {
+        if (m.role == MessageRole::System && !settings.systemPrompt.trimmed().isEmpty()) continue;
+        request.messages.push_back(toChatMessage(m));
+    }
+    std::string prompt = m_template->apply(request, m_special);
+    if (m_stripBos && prompt.rfind(m_special.bos, 0) == 0) prompt.erase(0, m_special.bos.size());
+    return prompt;
+}
+
+void EngineBridgeCore::generate(qint64 requestId, const QList<Message> &history, const QString &partial,
+                                const GenerationSettings &settings) {
+    auto r = std::make_shared<Request>();
+    r->batcher = new TokenBatcher(this);
+    connect(r->batcher, &TokenBatcher::flushed, this,
+            [this, requestId](const QString &content, const QString &reasoning) {
+                emit textReceived(requestId, content, reasoning);
+            });
+    r->clock.start();
+    m_requests.insert(requestId, r);
+    if (!m_worker || !m_template) {
+        finishRequest(requestId, QStringLiteral("No model is loaded. Open a GGUF file or download a model first."));
+        return;
+    }
+
+    std::string prompt;
+    try {
+        prompt = renderPrompt(history, settings);
+    } catch (const hearth::Error &e) {
+        finishRequest(requestId, generationErrorText(hearth::ErrorCode_template, QString::fromUtf8(e.what())));
+        return;
+    }
+    hearth::OutputParserConfig config;
+    config.tool_call_format = m_toolFormat;
+    config.reasoning_open = hearth::prompt_opens_reasoning(prompt);
+    r->parser = hearth::OutputParser(config);
+    if (!partial.isEmpty()) {
+        // Continuing: the parser must see the text already shown, which the UI keeps.
+        const std::string raw = partial.toStdString();
+        r->parser.feed(raw);
+        prompt += raw;
+    }
+
+    hearth::GenerateRequest request;
+    request.prompt = std::move(prompt);
+    request.n_predict = settings.maxTokens > 0 ? settings.maxTokens : -1;
+    r->seed = settings.seed >= 0 ? settings.seed : qint64(QRandomGenerator::global()->bounded(1u << 30));
+    request.sampling.seed = uint64_t(r->seed);
+    request.sampling.temperature = float(settings.temperature);
+    request.sampling.top_p = float(settings.topP);
+    request.sampling.top_k = settings.topK;
+    request.sampling.min_p = float(settings.minP);
+    r->handle = m_worker->submit(std::move(request), [this, requestId](const hearth::GenerateEvent &event) {
+        QMetaObject::invokeMethod(this, [this, requestId, event] { onEvent(requestId, event); }, Qt::QueuedConnection);
+        return true;
+    });
+}
+
+void EngineBridgeCore::cancel(qint64 requestId) {
+    auto it = m_requests.find(requestId);
+    if (it != m_requests.end() && (*it)->handle.cancel) (*it)->handle.cancel->store(true);
+}
+
+void EngineBridgeCore::applyDelta(Request &r, const hearth::OutputDelta &delta) {
+    if (!delta.reasoning.empty() && r.firstReasoningMs < 0) r.firstReasoningMs = r.clock.elapsed();
+    if (!delta.content.empty() && r.firstContentMs < 0) r.firstContentMs = r.clock.elapsed();
+    for (const hearth::ToolCall &call : delta.tool_calls) r.toolCalls.append(toolCallJson(call));
+    r.batcher->append(QString::fromStdString(delta.content), QString::fromStdString(delta.reasoning));
+}
+
+void EngineBridgeCore::onEvent(qint64 requestId, const hearth::GenerateEvent &event) {
+    auto it = m_requests.find(requestId);
+    if (it == m_requests.end()) return;  // finished already (model replaced)
+    Request &r = **it;
+    switch (event.type) {
+    case hearth::EventType_piece: applyDelta(r, r.parser.feed(event.text)); break;
+    case hearth::EventType_stats: r.stats = event.stats; break;
+    case hearth::EventType_done: {
+        applyDelta(r, r.parser.finish());
+        r.stopReason = stopReasonWord(event.stop_reason);
+        finishRequest(requestId, QString());
+        break;
+    }
+    case hearth::EventType_error:
+        finishRequest(requestId,
+                      generationErrorText(event.error_code, QString::fromStdString(event.error)));
+        break;
+    }
+}
+
+void EngineBridgeCore::finishRequest(qint64 requestId, const QString &error) {
+    std::shared_ptr<Request> r = m_requests.take(requestId);
+    if (!r) return;
+    r->batcher->flush();
+    if (!r->parser.finished()) r->parser.finish();
+    const hearth::ParsedOutput &out = r->parser.result();
+    GenerationResult result;
+    result.content = QString::fromStdString(out.content);
+    result.reasoning = QString::fromStdString(out.reasoning);
+    result.toolCalls = r->toolCalls;
+    result.seed = r->seed;
+    result.error = error;
+    result.stats.promptTokens = r->stats.n_prompt;
+    result.stats.generatedTokens = r->stats.n_generated;
+    result.stats.promptTokensPerSecond = r->stats.prompt_tok_s;
+    result.stats.generationTokensPerSecond = r->stats.gen_tok_s;
+    result.stats.timeToFirstTokenMs = r->stats.ttft_ms;
+    result.stats.stopReason = error.isEmpty() ? r->stopReason : QStringLiteral("error");
+    if (r->firstReasoningMs >= 0)
+        result.thinkingMs = double((r->firstContentMs >= 0 ? r->firstContentMs : r->clock.elapsed()) -
+                                   r->firstReasoningMs);
+    r->batcher->deleteLater();
+    emit generationFinished(requestId, result);
+}
+
+}  // namespace Hearth

@@ -1,0 +1,65 @@
+// EngineBridgeCore: the half of the engine bridge that lives on the bridge
+// thread (see engine_bridge.h). It owns the GenerationWorker, the model's
+// chat template and, per request, an output parser and a token batcher.
+// Callbacks from the worker's thread are re-posted to this object's thread,
+// so all of its state is touched by one thread only.
+#pragma once
+
+#include <QHash>
+#include <QObject>
+#include <atomic>
+#include <memory>
+#include <optional>
+
+#include "core/generation_types.h"
+#include "hearth/chat_template.h"
+#include "hearth/output_parser.h"
+#include "hearth/worker.h"
+
+namespace Hearth {
+
+class TokenBatcher;
+
+class EngineBridgeCore : public QObject {
+    Q_OBJECT
+public:
+    explicit EngineBridgeCore(QObject *parent = nullptr);
+    ~EngineBridgeCore() override;
+
+public slots:
+    void loadModel(const QString &path, int contextSize);
+    void unloadModel();
+    void generate(qint64 requestId, const QList<Hearth::Message> &history, const QString &partial,
+                  const Hearth::GenerationSettings &settings);
+    void cancel(qint64 requestId);
+
+signals:
+    void loadStarted(const QString &path);
+    void loadProgress(double fraction);
+    void modelLoaded(const QString &path, const QString &description, int contextSize);
+    void loadFailed(const QString &path, const QString &message);
+    void gpuNotice(const QString &message);
+    void textReceived(qint64 requestId, const QString &content, const QString &reasoning);
+    void generationFinished(qint64 requestId, const Hearth::GenerationResult &result);
+
+private:
+    struct Request;
+
+    void onStatus(quint64 loadSerial, const hearth::WorkerStatus &status);
+    void onEvent(qint64 requestId, const hearth::GenerateEvent &event);
+    void applyDelta(Request &r, const hearth::OutputDelta &delta);
+    void finishRequest(qint64 requestId, const QString &error);
+    std::string renderPrompt(const QList<Message> &history, const GenerationSettings &settings) const;
+
+    std::unique_ptr<hearth::GenerationWorker> m_worker;
+    quint64 m_loadSerial = 0;  // drops statuses of a worker that was replaced
+    QString m_path;
+    int m_lastPercent = -1;
+    std::optional<hearth::ChatTemplate> m_template;
+    hearth::ChatSpecialTokens m_special;
+    bool m_stripBos = false;  // the session adds BOS itself; drop the template's copy
+    hearth::ToolCallFormat m_toolFormat = hearth::ToolCallFormat_auto;
+    QHash<qint64, std::shared_ptr<Request>> m_requests;
+};
+
+}  // namespace Hearth

@@ -1,0 +1,47 @@
+// Value types that cross the engine bridge's thread boundary: the settings a
+// conversation generates with, and what a finished reply produced.
+#pragma once
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QMetaType>
+#include <QString>
+
+#include "core/conversation_types.h"
+
+namespace Hearth {
+
+// Per-conversation settings, stored as the conversation's `sampling` JSON
+// (systemPrompt lives in its own column).
+struct GenerationSettings {
+    QString systemPrompt;
+    double temperature = 0.8;
+    double topP = 0.95;
+    int topK = 40;
+    double minP = 0.05;
+    int maxTokens = 1024;  // <= 0: until the model stops or the context is full
+    int contextSize = 0;   // 0: the model's default (min(trained, 4096)); applies when the model loads
+    qint64 seed = -1;      // -1: a fresh random seed per reply (the one used is recorded)
+
+    // {"temperature":..,"top_p":..,"top_k":..,"min_p":..,"max_tokens":..,"context_size":..,"seed":..}
+    QJsonObject samplingJson() const;
+    // Missing keys keep their defaults.
+    static GenerationSettings fromJson(const QJsonObject &sampling, const QString &systemPrompt);
+    bool operator==(const GenerationSettings &) const = default;
+};
+
+struct GenerationResult {
+    QString content;
+    QString reasoning;
+    QJsonArray toolCalls;  // [{"id":..,"name":..,"arguments":{..}}]
+    ReplyStats stats;      // stopReason: "eos", "stop", "length", "user", "error"
+    qint64 seed = -1;      // the seed actually used
+    QString error;         // non-empty when the request failed, as a sentence
+    double thinkingMs = 0; // time from the first reasoning text to the first content (0: none)
+};
+
+}  // namespace Hearth
+
+Q_DECLARE_METATYPE(Hearth::GenerationSettings)
+Q_DECLARE_METATYPE(Hearth::GenerationResult)
+Q_DECLARE_METATYPE(QList<Hearth::Message>)

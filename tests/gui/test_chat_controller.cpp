@@ -1,0 +1,273 @@
+// The chat controller's actions against the real engine (stories260K) and a
+// temporary store: send, stream, stats, regenerate and edit branches, stop,
+// delete with undo, search, per-conversation settings, and continuing a
+// reply left interrupted. Both list models run under QAbstractItemModelTester
+// the whole time.
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "chat_controller.h"
+#include "common/fixtures.h"
+#include "core/conversation_store.h"
+
+using namespace Hearth;
+
+namespace {
+
+constexpr int kTimeoutMs = 60000;
+
+}  // namespace
+
+class TestChatController : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_model;
+    int m_dbSerial = 0;
+
+    QString freshDb() { return m_dir.filePath(QStringLiteral("chat%1.sqlite").arg(++m_dbSerial)); }
+
+    struct Fixture {
+        std::unique_ptr<ChatController> chat;
+        std::unique_ptr<QAbstractItemModelTester> convTester;
+        std::unique_ptr<QAbstractItemModelTester> msgTester;
+    };
+
+    Fixture open(const QString &db, bool loadModel = true) {
+        Fixture f;
+        f.chat = std::make_unique<ChatController>(db, nullptr);
+        f.convTester = std::make_unique<QAbstractItemModelTester>(
+            f.chat->conversations(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        f.msgTester = std::make_unique<QAbstractItemModelTester>(
+            f.chat->messages(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        if (loadModel) {
+            f.chat->loadModel(m_model);
+            [&] { QTRY_COMPARE_WITH_TIMEOUT(f.chat->modelState(), QStringLiteral("ready"), kTimeoutMs); }();
+            f.chat->setSetting(QStringLiteral("maxTokens"), 24);
+            f.chat->setSetting(QStringLiteral("seed"), 3);
+        }
+        return f;
+    }
+
+    QVariant msg(ChatController &chat, int row, MessageListModel::Role role) {
+        return chat.messages()->data(chat.messages()->index(row), role);
+    }
+
+    bool waitReplies(ChatController &chat, int n) {
+        [&] { QTRY_COMPARE_WITH_TIMEOUT(chat.completedReplies(), n, kTimeoutMs); }();
+        return chat.completedReplies() == n && !chat.generating();
+    }
+
+private slots:
+    void initTestCase() {
+        qunsetenv("HEARTH_MODEL");
+        QVERIFY(m_dir.isValid());
+        m_model = QString::fromStdString(HEARTH_FIXTURE("models/stories260K.gguf"));
+    }
+
+    void sendStreamsAndSavesTheReply() {
+        const QString db = freshDb();
+        Fixture f = open(db);
+        ChatController &chat = *f.chat;
+        QVERIFY(!chat.send(QStringLiteral("   ")));  // blank: nothing happens
+        QCOMPARE(chat.conversations()->count(), 0);
+
+        QSignalSpy changed(chat.messages(), &QAbstractItemModel::dataChanged);
+        QVERIFY(chat.send(QStringLiteral("Once upon a time there was a cat")));
+        QVERIFY(chat.generating());  // returned at once; the reply streams
+        QCOMPARE(chat.messages()->count(), 2);
+        QCOMPARE(msg(chat, 1, MessageListModel::StateRole).toString(), QStringLiteral("streaming"));
+        QVERIFY(!chat.send(QStringLiteral("again")));  // one reply at a time
+        QVERIFY(waitReplies(chat, 1));
+        QVERIFY(changed.count() >= 1);  // streamed text updated the row
+
+        QCOMPARE(chat.conversations()->count(), 1);
+        QCOMPARE(chat.currentTitle(), QStringLiteral("Once upon a time there was a cat"));
+        QCOMPARE(msg(chat, 0, MessageListModel::RoleRole).toString(), QStringLiteral("user"));
+        QCOMPARE(msg(chat, 1, MessageListModel::RoleRole).toString(), QStringLiteral("assistant"));
+        QCOMPARE(msg(chat, 1, MessageListModel::StateRole).toString(), QStringLiteral("complete"));
+        QVERIFY(!msg(chat, 1, MessageListModel::ContentRole).toString().isEmpty());
+        QVERIFY(msg(chat, 1, MessageListModel::GeneratedTokensRole).toInt() > 0);
+        QVERIFY(msg(chat, 1, MessageListModel::TokensPerSecondRole).toDouble() > 0);
+        QVERIFY(msg(chat, 1, MessageListModel::TimeToFirstTokenRole).toDouble() > 0);
+
+        // What the store holds for the reply.
+        ConversationStore store(db);
+        const qint64 replyId = msg(chat, 1, MessageListModel::IdRole).toLongLong();
+        const Message reply = *store.message(replyId);
+        QCOMPARE(reply.generation.modelFile, QStringLiteral("stories260K.gguf"));
+        QCOMPARE(reply.generation.seed, 3);
+        QCOMPARE(reply.generation.sampling.value("max_tokens").toInt(), 24);
+        QCOMPARE(reply.content, msg(chat, 1, MessageListModel::ContentRole).toString());
+        QVERIFY(reply.stats.stopReason == QLatin1String("eos") || reply.stats.stopReason == QLatin1String("length"));
+        QVERIFY(reply.stats.promptTokens > 0);
+    }
+
+    void regenerateAndEditMakeBranches() {
+        Fixture f = open(freshDb());
+        ChatController &chat = *f.chat;
+        chat.setSetting(QStringLiteral("seed"), -1);  // a fresh seed per reply
+        chat.setSetting(QStringLiteral("temperature"), 1.0);
+        QVERIFY(chat.send(QStringLiteral("Lily went to the park")));
+        QVERIFY(waitReplies(chat, 1));
+        const QString first = msg(chat, 1, MessageListModel::ContentRole).toString();
+        const qint64 firstId = msg(chat, 1, MessageListModel::IdRole).toLongLong();
+
+        QVERIFY(chat.regenerate(firstId));
+        QVERIFY(waitReplies(chat, 2));
+        QCOMPARE(chat.messages()->count(), 2);
+        QCOMPARE(msg(chat, 1, MessageListModel::SiblingCountRole).toInt(), 2);
+        QCOMPARE(msg(chat, 1, MessageListModel::SiblingIndexRole).toInt(), 1);
+        QVERIFY(msg(chat, 1, MessageListModel::IdRole).toLongLong() != firstId);
+
+        chat.selectSibling(1, -1);
+        QCOMPARE(msg(chat, 1, MessageListModel::IdRole).toLongLong(), firstId);
+        QCOMPARE(msg(chat, 1, MessageListModel::ContentRole).toString(), first);
+
+        const qint64 userId = msg(chat, 0, MessageListModel::IdRole).toLongLong();
+        QVERIFY(chat.editMessage(userId, QStringLiteral("Tom had a red ball")));
+        QVERIFY(waitReplies(chat, 3));
+        QCOMPARE(msg(chat, 0, MessageListModel::ContentRole).toString(), QStringLiteral("Tom had a red ball"));
+        QCOMPARE(msg(chat, 0, MessageListModel::SiblingCountRole).toInt(), 2);
+        QCOMPARE(msg(chat, 1, MessageListModel::SiblingCountRole).toInt(), 1);  // the edit's own reply
+        chat.selectSibling(0, -1);
+        QCOMPARE(msg(chat, 0, MessageListModel::ContentRole).toString(), QStringLiteral("Lily went to the park"));
+    }
+
+    void stopCancelsTheReply() {
+        Fixture f = open(freshDb());
+        ChatController &chat = *f.chat;
+        chat.setSetting(QStringLiteral("maxTokens"), 0);  // until stopped
+        chat.setSetting(QStringLiteral("temperature"), 1.0);
+        QVERIFY(chat.send(QStringLiteral("Once upon a time")));
+        chat.stop();
+        QVERIFY(waitReplies(chat, 1));
+        QCOMPARE(msg(chat, 1, MessageListModel::StopReasonRole).toString(), QStringLiteral("user"));
+        QCOMPARE(msg(chat, 1, MessageListModel::StateRole).toString(), QStringLiteral("complete"));
+    }
+
+    void withoutModelNothingIsSent() {
+        Fixture f = open(freshDb(), false);
+        QCOMPARE(f.chat->modelState(), QStringLiteral("none"));
+        QVERIFY(!f.chat->send(QStringLiteral("hello")));
+        QCOMPARE(f.chat->conversations()->count(), 0);
+    }
+
+    void loadErrorIsASentence() {
+        const QString bad = m_dir.filePath(QStringLiteral("bad.gguf"));
+        QFile file(bad);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("not a model at all");
+        file.close();
+        Fixture f = open(freshDb(), false);
+        f.chat->loadModel(QUrl::fromLocalFile(bad).toString());  // the file dialog gives URLs
+        QTRY_COMPARE_WITH_TIMEOUT(f.chat->modelState(), QStringLiteral("error"), kTimeoutMs);
+        QVERIFY2(f.chat->loadError().startsWith(QStringLiteral("This file is not a usable GGUF model")),
+                 qPrintable(f.chat->loadError()));
+        QCOMPARE(f.chat->modelName(), QStringLiteral("bad"));
+    }
+
+    void deleteWithUndoSearchAndPin() {
+        const QString db = freshDb();
+        Fixture f = open(db);
+        ChatController &chat = *f.chat;
+        QVERIFY(chat.send(QStringLiteral("The dragon slept")));
+        QVERIFY(waitReplies(chat, 1));
+        const qint64 first = chat.currentConversationId();
+        chat.newChat();
+        QCOMPARE(chat.currentConversationId(), 0);
+        QCOMPARE(chat.messages()->count(), 0);
+        QVERIFY(chat.send(QStringLiteral("A zebra ran fast")));
+        QVERIFY(waitReplies(chat, 2));
+        QCOMPARE(chat.conversations()->count(), 2);
+
+        const qint64 zebra = chat.currentConversationId();
+        chat.search(QStringLiteral("zebr"));
+        QVERIFY(!chat.searchResults().isEmpty());
+        const QVariantMap hit = chat.searchResults().first().toMap();
+        QCOMPARE(hit.value("conversationId").toLongLong(), zebra);  // the user's words rank first
+        chat.setCurrentConversationId(first);
+        QSignalSpy scrolled(&chat, &ChatController::scrollToMessage);
+        chat.openSearchResult(zebra, hit.value("messageId").toLongLong());
+        QCOMPARE(chat.currentConversationId(), zebra);
+        QCOMPARE(scrolled.count(), 1);
+        QCOMPARE(chat.messages()->rowOf(hit.value("messageId").toLongLong()), scrolled.at(0).at(0).toInt());
+
+        chat.togglePinned(first);
+        QCOMPARE(chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::IdRole).toLongLong(),
+                 first);
+
+        chat.deleteConversation(first);
+        QCOMPARE(chat.conversations()->count(), 1);
+        QCOMPARE(chat.pendingDeleteTitle(), QStringLiteral("The dragon slept"));
+        chat.undoDelete();
+        QCOMPARE(chat.conversations()->count(), 2);
+        chat.deleteConversation(first);
+        chat.commitDelete();
+        QCOMPARE(chat.conversations()->count(), 1);
+        QCOMPARE(ConversationStore(db).conversationCount(), 1);
+        chat.rename(chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::IdRole).toLongLong(),
+                    QStringLiteral("Zebras"));
+        QCOMPARE(chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::TitleRole).toString(),
+                 QStringLiteral("Zebras"));
+    }
+
+    void settingsArePerConversation() {
+        const QString db = freshDb();
+        qint64 id = 0;
+        {
+            Fixture f = open(db);
+            f.chat->setSetting(QStringLiteral("systemPrompt"), QStringLiteral("Speak like a pirate."));
+            f.chat->setSetting(QStringLiteral("temperature"), 0.3);
+            f.chat->setSetting(QStringLiteral("topK"), 12);
+            QVERIFY(f.chat->send(QStringLiteral("Ahoy")));
+            QVERIFY(waitReplies(*f.chat, 1));
+            id = f.chat->currentConversationId();
+            f.chat->setSetting(QStringLiteral("minP"), 0.2);  // saved into the existing conversation
+        }
+        Fixture g = open(db, false);
+        QCOMPARE(g.chat->settings().value("temperature").toDouble(), 0.8);  // a new chat has defaults
+        g.chat->setCurrentConversationId(id);
+        const GenerationSettings s = g.chat->generationSettings();
+        QCOMPARE(s.systemPrompt, QStringLiteral("Speak like a pirate."));
+        QCOMPARE(s.temperature, 0.3);
+        QCOMPARE(s.topK, 12);
+        QCOMPARE(s.minP, 0.2);
+    }
+
+    void interruptedReplyCanBeContinued() {
+        const QString db = freshDb();
+        qint64 conv = 0, reply = 0;
+        {
+            ConversationStore store(db);
+            Conversation c;
+            c.title = QStringLiteral("Story");
+            conv = store.createConversation(c);
+            Message user;
+            user.role = MessageRole::User;
+            user.content = QStringLiteral("Tell me a story");
+            const qint64 u = store.appendMessage(conv, 0, user);
+            GenerationInfo info;
+            info.modelFile = QStringLiteral("stories260K.gguf");
+            info.seed = 5;
+            reply = store.beginReply(conv, u, info);
+            store.saveStreamingText(reply, QStringLiteral("Once upon a time"), QString());
+            // The app "dies" here: the reply stays `streaming`.
+        }
+        Fixture f = open(db);
+        ChatController &chat = *f.chat;
+        chat.setCurrentConversationId(conv);
+        QCOMPARE(msg(chat, 1, MessageListModel::StateRole).toString(), QStringLiteral("interrupted"));
+        QVERIFY(chat.continueReply(reply));
+        QVERIFY(waitReplies(chat, 1));
+        QCOMPARE(msg(chat, 1, MessageListModel::IdRole).toLongLong(), reply);
+        QCOMPARE(msg(chat, 1, MessageListModel::StateRole).toString(), QStringLiteral("complete"));
+        const QString text = msg(chat, 1, MessageListModel::ContentRole).toString();
+        QVERIFY2(text.startsWith(QStringLiteral("Once upon a time")) && text.size() > 16, qPrintable(text));
+    }
+};
+
+QTEST_MAIN(TestChatController)
+#include "test_chat_controller.moc"

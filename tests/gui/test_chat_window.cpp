@@ -1,0 +1,294 @@
+// The real app's QML (loaded as main.cpp loads it) under Xvfb, with a
+// temporary data directory and the stories260K fixture model: types a
+// message, sends it with Enter, waits for the streamed reply, and saves
+// screenshots of the key moments to test-output/:
+//   01_welcome_no_model   first run, no model: the empty state
+//   02_ready_empty        model loaded, new chat with suggestions
+//   03_streaming          the reply streaming, Stop button shown
+//   04_reply              the finished reply with its stats line
+//   05_sidebar            several conversations, one pinned
+//   06_rich_reply         Markdown, a code block, thinking and a tool call
+//   07_dark_reply         the same in the dark theme
+//   08_dark_settings      the settings drawer (dark)
+//   09_undo_toast         a deleted conversation with its Undo toast
+//   10_interrupted        a reply interrupted by a crash, Continue/Regenerate
+//   11_load_error         a corrupt model file's error
+#include <QDir>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QTemporaryDir>
+#include <QtQml/QQmlExtensionPlugin>
+#include <QtTest>
+
+#include "chat_controller.h"
+#include "common/fixtures.h"
+#include "core/conversation_store.h"
+
+Q_IMPORT_QML_PLUGIN(HearthPlugin)
+
+using namespace Hearth;
+
+namespace {
+
+constexpr int kTimeoutMs = 60000;
+
+// Average lightness of a sample of pixels, 0..255.
+int meanLightness(const QImage &img) {
+    qint64 sum = 0, n = 0;
+    for (int y = 0; y < img.height(); y += 9)
+        for (int x = 0; x < img.width(); x += 9, ++n) sum += QColor(img.pixel(x, y)).lightness();
+    return n ? int(sum / n) : 0;
+}
+
+// Pixels close to the accent colour #e8743b.
+int accentPixels(const QImage &img) {
+    int n = 0;
+    for (int y = 0; y < img.height(); y += 2)
+        for (int x = 0; x < img.width(); x += 2) {
+            const QColor c(img.pixel(x, y));
+            if (qAbs(c.red() - 0xe8) < 24 && qAbs(c.green() - 0x74) < 24 && qAbs(c.blue() - 0x3b) < 24) ++n;
+        }
+    return n;
+}
+
+// QTest::keyClicks takes only widgets: one key click per character.
+void typeText(QWindow *window, const QString &text) {
+    for (QChar c : text) QTest::keyClick(window, c.toLatin1());
+}
+
+qint64 seedRichConversation(ConversationStore &store) {
+    Conversation c;
+    c.title = QStringLiteral("Reverse a list in Python");
+    const qint64 id = store.createConversation(c);
+    Message user;
+    user.role = MessageRole::User;
+    user.content = QStringLiteral("How do I reverse a list in Python? And what's the weather in Paris?");
+    const qint64 u = store.appendMessage(id, 0, user);
+    GenerationInfo info;
+    info.modelFile = QStringLiteral("qwen3-0.6b-q8_0.gguf");
+    info.seed = 42;
+    const qint64 r = store.beginReply(id, u, info);
+    ReplyStats stats;
+    stats.promptTokens = 31;
+    stats.generatedTokens = 96;
+    stats.generationTokensPerSecond = 41.7;
+    stats.timeToFirstTokenMs = 184;
+    stats.stopReason = QStringLiteral("eos");
+    const QJsonArray calls{QJsonObject{{"id", "call_0"},
+                                       {"name", "get_weather"},
+                                       {"arguments", QJsonObject{{"city", "Paris"}, {"unit", "celsius"}}}}};
+    store.finishReply(r,
+                      QStringLiteral("There are **two** common ways:\n\n"
+                                     "1. `reversed()` returns an iterator and leaves the list alone.\n"
+                                     "2. Slicing with a step of -1 makes a reversed copy:\n\n"
+                                     "```python\nnumbers = [1, 2, 3, 4]\nbackwards = numbers[::-1]\n"
+                                     "numbers.reverse()  # in place\n```\n\n"
+                                     "For the weather, I'll ask the weather tool."),
+                      QStringLiteral("The user wants two things. Reversing: list.reverse(), reversed(), slicing. "
+                                     "Weather needs the tool."),
+                      calls, stats);
+    return id;
+}
+
+qint64 seedInterrupted(ConversationStore &store) {
+    Conversation c;
+    c.title = QStringLiteral("A story about a fox");
+    const qint64 id = store.createConversation(c);
+    Message user;
+    user.role = MessageRole::User;
+    user.content = QStringLiteral("Tell me a story about a fox.");
+    const qint64 u = store.appendMessage(id, 0, user);
+    GenerationInfo info;
+    info.modelFile = QStringLiteral("stories260K.gguf");
+    info.seed = 9;
+    const qint64 r = store.beginReply(id, u, info);
+    store.saveStreamingText(r, QStringLiteral("Once upon a time, there was a little fox named Sam. Sam"), QString());
+    return id;  // left `streaming`: the next open marks it interrupted
+}
+
+}  // namespace
+
+class TestChatWindow : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_data;
+    QString m_model;
+    qint64 m_richId = 0;
+    qint64 m_interruptedId = 0;
+    std::unique_ptr<QQmlApplicationEngine> m_engine;
+    QQuickWindow *m_window = nullptr;
+    ChatController *m_chat = nullptr;
+
+    QImage shoot(const QString &name) {
+        QTest::qWait(150);  // let animations and layout settle
+        QImage shot = m_window->grabWindow();
+        const QString path = QString::fromStdString(hearth_test::output_dir()) + QLatin1Char('/') + name +
+                             QStringLiteral(".png");
+        if (!shot.save(path)) qWarning("could not save %s", qPrintable(path));
+        qInfo("screenshot: %s", qPrintable(path));
+        return shot;
+    }
+
+    QQuickItem *item(const char *name) { return m_window->contentItem()->findChild<QQuickItem *>(name); }
+
+    void typeAndSend(const QString &text) {
+        QQuickItem *input = item("composerInput");
+        QVERIFY(input);
+        input->forceActiveFocus();
+        typeText(m_window, text);
+        QTest::keyClick(m_window, Qt::Key_Return);
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_data.isValid());
+        m_model = QString::fromStdString(HEARTH_FIXTURE("models/stories260K.gguf"));
+        qputenv("HEARTH_DATA_DIR", m_data.path().toUtf8());
+        qunsetenv("HEARTH_MODEL");
+        {
+            ConversationStore store;  // the app's own database, in the temp data dir
+            QCOMPARE(QFileInfo(store.path()).absolutePath(), QDir(m_data.path()).absolutePath());
+            m_richId = seedRichConversation(store);
+            m_interruptedId = seedInterrupted(store);
+        }
+        QQuickStyle::setStyle(QStringLiteral("Basic"));
+        m_engine = std::make_unique<QQmlApplicationEngine>();
+        m_engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Hearth/Main.qml")));
+        QCOMPARE(m_engine->rootObjects().size(), 1);
+        m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
+        QVERIFY(m_window);
+        m_window->resize(1280, 840);
+        QVERIFY(QTest::qWaitForWindowExposed(m_window));
+        m_chat = m_window->property("chat").value<ChatController *>();
+        QVERIFY(m_chat);
+        m_window->requestActivate();
+    }
+
+    void welcomeWithoutModel() {
+        QCOMPARE(m_chat->modelState(), QStringLiteral("none"));
+        QCOMPARE(m_chat->conversations()->count(), 2);  // the seeded ones
+        QVERIFY(item("emptyState")->isVisible());
+        QVERIFY(item("downloadModelButton")->isVisible());
+        QVERIFY(item("openModelButton")->isVisible());
+        const QImage shot = shoot(QStringLiteral("01_welcome_no_model"));
+        QCOMPARE(shot.size(), m_window->size() * m_window->devicePixelRatio());
+        QVERIFY2(accentPixels(shot) > 500, "the accent-coloured button and logo are drawn");
+        QVERIFY(meanLightness(shot) > 180);  // the light theme (Xvfb has a light palette)
+    }
+
+    void loadModelShowsReadyState() {
+        m_chat->loadModel(m_model);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), QStringLiteral("ready"), kTimeoutMs);
+        QCOMPARE(m_chat->modelName(), QStringLiteral("stories260K"));
+        QVERIFY(!item("downloadModelButton")->isVisible());
+        shoot(QStringLiteral("02_ready_empty"));
+    }
+
+    void typeSendAndStream() {
+        m_chat->setSetting(QStringLiteral("maxTokens"), 200);
+        m_chat->setSetting(QStringLiteral("seed"), 11);
+        QQuickItem *input = item("composerInput");
+        QVERIFY(input);
+        input->forceActiveFocus();
+        typeText(m_window, QStringLiteral("Tell me a story"));
+        QTest::keyClick(m_window, Qt::Key_Return, Qt::ShiftModifier);  // a new line, not a send
+        QCOMPARE(m_chat->completedReplies(), 0);
+        QVERIFY(!m_chat->generating());
+        QCOMPARE(input->property("text").toString(), QStringLiteral("Tell me a story\n"));
+        typeText(m_window, QStringLiteral("about a brave little cat."));
+        QTest::keyClick(m_window, Qt::Key_Return);
+        QVERIFY(m_chat->generating());
+        QCOMPARE(input->property("text").toString(), QString());  // sent and cleared
+        QVERIFY(item("stopButton"));
+        shoot(QStringLiteral("03_streaming"));
+
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), 1, kTimeoutMs);
+        QCOMPARE(m_chat->messages()->count(), 2);
+        const QModelIndex reply = m_chat->messages()->index(1);
+        QVERIFY(!reply.data(MessageListModel::ContentRole).toString().isEmpty());
+        QCOMPARE(m_chat->messages()->index(0).data(MessageListModel::ContentRole).toString(),
+                 QStringLiteral("Tell me a story\nabout a brave little cat."));
+        QTRY_VERIFY(item("replyStats") && item("replyStats")->isVisible());
+        QVERIFY(item("replyStats")->property("text").toString().contains(QStringLiteral("tok/s")));
+        shoot(QStringLiteral("04_reply"));
+    }
+
+    void sidebarWithConversations() {
+        QTest::keyClick(m_window, Qt::Key_N, Qt::ControlModifier);
+        QCOMPARE(m_chat->currentConversationId(), 0);
+        typeAndSend(QStringLiteral("Once upon a time there was a dragon"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), 2, kTimeoutMs);
+        QCOMPARE(m_chat->conversations()->count(), 4);
+        m_chat->togglePinned(m_richId);
+        QCOMPARE(m_chat->conversations()->index(0).data(ConversationListModel::IdRole).toLongLong(), m_richId);
+        shoot(QStringLiteral("05_sidebar"));
+    }
+
+    void richReplyRendering() {
+        m_chat->setCurrentConversationId(m_richId);
+        QCOMPARE(m_chat->messages()->count(), 2);
+        QTRY_VERIFY(item("copyCodeButton") && item("copyCodeButton")->isVisible());
+        shoot(QStringLiteral("06_rich_reply"));
+    }
+
+    void darkTheme() {
+        const int light = meanLightness(m_window->grabWindow());
+        m_window->setProperty("themeMode", QStringLiteral("dark"));
+        const QImage dark = shoot(QStringLiteral("07_dark_reply"));
+        QVERIFY2(meanLightness(dark) < light - 100, "the dark theme is dark");
+        QObject *drawer = m_window->findChild<QObject *>(QStringLiteral("settingsDrawer"));
+        QVERIFY(drawer);
+        QMetaObject::invokeMethod(drawer, "open");
+        QTRY_COMPARE(drawer->property("position").toDouble(), 1.0);
+        shoot(QStringLiteral("08_dark_settings"));
+        QMetaObject::invokeMethod(drawer, "close");
+        QTRY_COMPARE(drawer->property("position").toDouble(), 0.0);
+        m_window->setProperty("themeMode", QStringLiteral("light"));
+    }
+
+    void deleteShowsUndo() {
+        const int before = m_chat->conversations()->count();
+        m_chat->deleteConversation(m_chat->conversations()->index(1).data(ConversationListModel::IdRole).toLongLong());
+        QCOMPARE(m_chat->conversations()->count(), before - 1);
+        QTRY_VERIFY(item("undoToast")->isVisible());
+        shoot(QStringLiteral("09_undo_toast"));
+        m_chat->undoDelete();
+        QCOMPARE(m_chat->conversations()->count(), before);
+    }
+
+    void interruptedReply() {
+        m_chat->setCurrentConversationId(m_interruptedId);
+        QCOMPARE(m_chat->messages()->index(1).data(MessageListModel::StateRole).toString(),
+                 QStringLiteral("interrupted"));
+        QTRY_VERIFY(item("continueButton") && item("continueButton")->isVisible());
+        shoot(QStringLiteral("10_interrupted"));
+        const int done = m_chat->completedReplies();
+        QVERIFY(m_chat->continueReply(m_chat->messages()->index(1).data(MessageListModel::IdRole).toLongLong()));
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), done + 1, kTimeoutMs);
+        QVERIFY(m_chat->messages()->index(1).data(MessageListModel::ContentRole).toString().startsWith(
+            QStringLiteral("Once upon a time, there was a little fox named Sam. Sam")));
+    }
+
+    void loadErrorShown() {
+        const QString bad = m_data.filePath(QStringLiteral("broken-model.gguf"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray("GGUF\x03\0\0\0", 8) + QByteArray(64, '\x7f'));
+        f.close();
+        m_chat->newChat();
+        m_chat->loadModel(bad);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), QStringLiteral("error"), kTimeoutMs);
+        QTRY_VERIFY(item("loadErrorCard")->isVisible());
+        shoot(QStringLiteral("11_load_error"));
+    }
+
+    void cleanupTestCase() {
+        m_engine.reset();  // the controller stops the engine thread
+    }
+};
+
+QTEST_MAIN(TestChatWindow)
+#include "test_chat_window.moc"
