@@ -132,7 +132,7 @@ private:
         return shot;
     }
 
-    QQuickItem *item(const char *name) { return m_window->contentItem()->findChild<QQuickItem *>(name); }
+    QQuickItem *item(const char *name) { return m_window->findChild<QQuickItem *>(QLatin1String(name)); }
 
     void typeAndSend(const QString &text) {
         QQuickItem *input = item("composerInput");
