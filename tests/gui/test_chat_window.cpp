@@ -132,7 +132,24 @@ private:
         return shot;
     }
 
-    QQuickItem *item(const char *name) { return m_window->findChild<QQuickItem *>(QLatin1String(name)); }
+    // Searches the visual tree (QML objects' QObject parents do not always
+    // follow it); a visible item wins over hidden ones of the same name
+    // (every message delegate has its own buttons).
+    static QQuickItem *findItem(QQuickItem *root, const QString &name, bool visibleOnly) {
+        if (root->objectName() == name && (!visibleOnly || root->isVisible())) return root;
+        for (QQuickItem *child : root->childItems())
+            if (QQuickItem *found = findItem(child, name, visibleOnly)) return found;
+        return nullptr;
+    }
+    QQuickItem *item(const char *name) {
+        QQuickItem *i = findItem(m_window->contentItem(), QLatin1String(name), true);
+        return i ? i : findItem(m_window->contentItem(), QLatin1String(name), false);
+    }
+    bool shown(const char *name) {
+        QQuickItem *i = item(name);
+        if (!i) qWarning("no item named %s", name);
+        return i && i->isVisible();
+    }
 
     void typeAndSend(const QString &text) {
         QQuickItem *input = item("composerInput");
@@ -170,9 +187,9 @@ private slots:
     void welcomeWithoutModel() {
         QCOMPARE(m_chat->modelState(), QStringLiteral("none"));
         QCOMPARE(m_chat->conversations()->count(), 2);  // the seeded ones
-        QVERIFY(item("emptyState")->isVisible());
-        QVERIFY(item("downloadModelButton")->isVisible());
-        QVERIFY(item("openModelButton")->isVisible());
+        QVERIFY(shown("emptyState"));
+        QVERIFY(shown("downloadModelButton"));
+        QVERIFY(shown("openModelButton"));
         const QImage shot = shoot(QStringLiteral("01_welcome_no_model"));
         QCOMPARE(shot.size(), m_window->size() * m_window->devicePixelRatio());
         QVERIFY2(accentPixels(shot) > 500, "the accent-coloured button and logo are drawn");
@@ -183,7 +200,7 @@ private slots:
         m_chat->loadModel(m_model);
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), QStringLiteral("ready"), kTimeoutMs);
         QCOMPARE(m_chat->modelName(), QStringLiteral("stories260K"));
-        QVERIFY(!item("downloadModelButton")->isVisible());
+        QVERIFY(!shown("downloadModelButton"));
         shoot(QStringLiteral("02_ready_empty"));
     }
 
@@ -211,7 +228,7 @@ private slots:
         QVERIFY(!reply.data(MessageListModel::ContentRole).toString().isEmpty());
         QCOMPARE(m_chat->messages()->index(0).data(MessageListModel::ContentRole).toString(),
                  QStringLiteral("Tell me a story\nabout a brave little cat."));
-        QTRY_VERIFY(item("replyStats") && item("replyStats")->isVisible());
+        QTRY_VERIFY(shown("replyStats"));
         QVERIFY(item("replyStats")->property("text").toString().contains(QStringLiteral("tok/s")));
         shoot(QStringLiteral("04_reply"));
     }
@@ -230,7 +247,7 @@ private slots:
     void richReplyRendering() {
         m_chat->setCurrentConversationId(m_richId);
         QCOMPARE(m_chat->messages()->count(), 2);
-        QTRY_VERIFY(item("copyCodeButton") && item("copyCodeButton")->isVisible());
+        QTRY_VERIFY(shown("copyCodeButton"));
         shoot(QStringLiteral("06_rich_reply"));
     }
 
@@ -253,7 +270,7 @@ private slots:
         const int before = m_chat->conversations()->count();
         m_chat->deleteConversation(m_chat->conversations()->index(1).data(ConversationListModel::IdRole).toLongLong());
         QCOMPARE(m_chat->conversations()->count(), before - 1);
-        QTRY_VERIFY(item("undoToast")->isVisible());
+        QTRY_VERIFY(shown("undoToast"));
         shoot(QStringLiteral("09_undo_toast"));
         m_chat->undoDelete();
         QCOMPARE(m_chat->conversations()->count(), before);
@@ -263,7 +280,7 @@ private slots:
         m_chat->setCurrentConversationId(m_interruptedId);
         QCOMPARE(m_chat->messages()->index(1).data(MessageListModel::StateRole).toString(),
                  QStringLiteral("interrupted"));
-        QTRY_VERIFY(item("continueButton") && item("continueButton")->isVisible());
+        QTRY_VERIFY(shown("continueButton"));
         shoot(QStringLiteral("10_interrupted"));
         const int done = m_chat->completedReplies();
         QVERIFY(m_chat->continueReply(m_chat->messages()->index(1).data(MessageListModel::IdRole).toLongLong()));
@@ -281,7 +298,7 @@ private slots:
         m_chat->newChat();
         m_chat->loadModel(bad);
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), QStringLiteral("error"), kTimeoutMs);
-        QTRY_VERIFY(item("loadErrorCard")->isVisible());
+        QTRY_VERIFY(shown("loadErrorCard"));
         shoot(QStringLiteral("11_load_error"));
     }
 
