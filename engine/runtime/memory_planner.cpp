@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cmath>
 #include <string_view>
 
 #include "hearth/error.h"
@@ -92,14 +92,17 @@ ModelFootprint footprint_from_gguf(const GgufFile & file) {
         if (il >= fp.hp.n_layer || il == -2)
             throw Error(ErrorCode_model, file.path() + ": tensor '" + std::string(t.name) +
                                              "' names a layer outside [0, " + std::to_string(fp.hp.n_layer) + ")");
-        if (il >= 0)
+        if (il >= 0) {
             fp.layer_bytes[size_t(il)] += t.n_bytes;
-        else if (t.name == "token_embd.weight")
+        } else if (t.name == "token_embd.weight") {
             fp.embd_bytes += t.n_bytes;
-        else
+            fp.hp.n_vocab = int32_t(t.ne[1]);  // as the weight binding does: the rows are the vocabulary
+        } else {
             fp.output_bytes += t.n_bytes;
+        }
         has_output = has_output || t.name == "output.weight";
     }
+    if (fp.embd_bytes == 0) throw Error(ErrorCode_model, file.path() + ": missing tensor 'token_embd.weight'");
     fp.output_tied = !has_output;
     if (fp.output_tied) fp.output_bytes += fp.embd_bytes;
     return fp;
@@ -147,8 +150,8 @@ MemoryPlan plan_memory(const ModelFootprint & fp, const PlanRequest & req_in) {
     const bool automatic = req.n_gpu_layers < 0;
     int32_t want = automatic ? n_max : req.n_gpu_layers;
     if (want > n_max) {
-        note += "n_gpu_layers " + std::to_string(want) + " is more than this model's " + std::to_string(n_max) +
-                " (" + std::to_string(n_layer) + " layers + output), so all are offloaded. ";
+        note += "n_gpu_layers " + std::to_string(want) + " is more than this model's " + std::to_string(n_max) + " (" +
+                std::to_string(n_layer) + " layers + output), so all are offloaded. ";
         want = n_max;
     }
     plan.requested = automatic ? -1 : want;
@@ -164,8 +167,8 @@ MemoryPlan plan_memory(const ModelFootprint & fp, const PlanRequest & req_in) {
     if (n < want && req.vram_budget > 0) {
         const uint64_t need = vram_for(fp, want, kv_layer, scratch).total();
         note += (automatic ? std::string("the whole model") : std::to_string(want) + " layers") + " would need " +
-                gib(need) + " of VRAM but " + gib(req.vram_budget) + " is usable, so " + std::to_string(n) +
-                " of " + std::to_string(n_max) + " layers are offloaded. ";
+                gib(need) + " of VRAM but " + gib(req.vram_budget) + " is usable, so " + std::to_string(n) + " of " +
+                std::to_string(n_max) + " layers are offloaded. ";
     }
 
     plan.n_gpu_layers = n;
@@ -193,9 +196,20 @@ bool parse_byte_size(const std::string & text, uint64_t & bytes) {
         const char * unit;
         double scale;
     } kUnits[] = {
-        {"", 1},          {"b", 1},          {"k", 1024.0},     {"kib", 1024.0}, {"kb", 1e3},
-        {"m", 1048576.0}, {"mib", 1048576.0}, {"mb", 1e6},        {"g", 1073741824.0},
-        {"gib", 1073741824.0}, {"gb", 1e9}, {"t", 1099511627776.0}, {"tib", 1099511627776.0}, {"tb", 1e12},
+        {"", 1},
+        {"b", 1},
+        {"k", 1024.0},
+        {"kib", 1024.0},
+        {"kb", 1e3},
+        {"m", 1048576.0},
+        {"mib", 1048576.0},
+        {"mb", 1e6},
+        {"g", 1073741824.0},
+        {"gib", 1073741824.0},
+        {"gb", 1e9},
+        {"t", 1099511627776.0},
+        {"tib", 1099511627776.0},
+        {"tb", 1e12},
     };
     for (const auto & u : kUnits)
         if (unit == u.unit) scale = u.scale;

@@ -37,12 +37,12 @@ ModelFootprint qwq_32b_iq4_xs() {
     hp.n_vocab = 152064;
     const uint64_t e = 5120, kv = 8 * 128, ff = 27648;
     uint64_t layer = 0;
-    layer += tensor_bytes(TensorType_F32, e) * 2;                  // attn_norm, ffn_norm
-    layer += tensor_bytes(TensorType_IQ4_XS, e * e) * 2;           // attn_q, attn_output
-    layer += tensor_bytes(TensorType_IQ4_XS, e * kv);              // attn_k
-    layer += tensor_bytes(TensorType_Q5_K, e * kv);                // attn_v
-    layer += tensor_bytes(TensorType_F32, e + 2 * kv);             // q, k, v biases
-    layer += tensor_bytes(TensorType_IQ4_XS, e * ff) * 3;          // ffn_gate, ffn_up, ffn_down
+    layer += tensor_bytes(TensorType_F32, e) * 2;          // attn_norm, ffn_norm
+    layer += tensor_bytes(TensorType_IQ4_XS, e * e) * 2;   // attn_q, attn_output
+    layer += tensor_bytes(TensorType_IQ4_XS, e * kv);      // attn_k
+    layer += tensor_bytes(TensorType_Q5_K, e * kv);        // attn_v
+    layer += tensor_bytes(TensorType_F32, e + 2 * kv);     // q, k, v biases
+    layer += tensor_bytes(TensorType_IQ4_XS, e * ff) * 3;  // ffn_gate, ffn_up, ffn_down
     fp.layer_bytes.assign(64, layer);
     fp.embd_bytes = tensor_bytes(TensorType_IQ4_XS, e * 152064);
     fp.output_bytes = tensor_bytes(TensorType_Q6_K, e * 152064) + tensor_bytes(TensorType_F32, e);
@@ -176,8 +176,8 @@ private slots:
     void fixtureModels_data() {
         QTest::addColumn<QString>("path");
         QTest::newRow("stories260K") << "models/stories260K.gguf";
-        for (const char * name : {"llama-Q4_0", "llama-IQ4_XS", "llama-Q6_K", "qwen2-Q4_K_M", "qwen2-IQ4_XS",
-                                  "qwen3-Q8_0", "qwen3-BF16"})
+        for (const char * name :
+             {"llama-Q4_0", "llama-IQ4_XS", "llama-Q6_K", "qwen2-Q4_K_M", "qwen2-IQ4_XS", "qwen3-Q8_0", "qwen3-BF16"})
             QTest::newRow(name) << QString("models/synthetic/%1.gguf").arg(name);
     }
 
@@ -195,6 +195,7 @@ private slots:
             layers += b;
         }
         QVERIFY(fp.embd_bytes > 0);
+        QCOMPARE(int64_t(fp.hp.n_vocab), file.find_tensor("token_embd.weight")->ne[1]);
         // qwen2's fixtures tie the output to token_embd (README).
         QCOMPARE(fp.output_tied, path.contains("qwen2"));
 

@@ -22,7 +22,7 @@ namespace hearth {
 
 // What the planner needs to know about a model: shapes and tensor sizes.
 struct ModelFootprint {
-    ModelHparams hp;                   // n_layer, n_embd, n_head(_kv), head_dim(_v), n_ff, n_vocab
+    ModelHparams hp;                    // n_layer, n_embd, n_head(_kv), head_dim(_v), n_ff, n_vocab
     std::vector<uint64_t> layer_bytes;  // [n_layer]: the bytes of the tensors `blk.<i>.*`
     uint64_t embd_bytes = 0;            // token_embd.weight (always in RAM)
     // output_norm + output.weight + any other non-layer tensor. When the output
@@ -46,9 +46,9 @@ constexpr uint64_t kVramReservedBytes = 512ull << 20;
 struct PlanRequest {
     int32_t n_ctx = 4096;
     KvType kv_type = KvType_f16;
-    int32_t n_batch = 512;    // prefill tokens per step: sizes the scratch buffers
-    int32_t n_outputs = 1;    // rows of logits computed per step (the last token)
-    uint64_t vram_budget = 0;  // usable VRAM in bytes (0: no GPU)
+    int32_t n_batch = 512;      // prefill tokens per step: sizes the scratch buffers
+    int32_t n_outputs = 1;      // rows of logits computed per step (the last token)
+    uint64_t vram_budget = 0;   // usable VRAM in bytes (0: no GPU)
     int32_t n_gpu_layers = -1;  // -1: auto (the most that fit), else llama.cpp's -ngl N
 };
 
@@ -61,13 +61,13 @@ struct MemoryBytes {
 
 struct MemoryPlan {
     int32_t n_layer = 0;
-    int32_t n_gpu_layers = 0;      // llama.cpp's -ngl: [0, n_layer + 1]
-    int32_t gpu_layers = 0;        // repeating layers on the GPU: min(n_gpu_layers, n_layer)
-    bool output_on_gpu = false;    // n_gpu_layers == n_layer + 1
-    bool full_offload = false;     // every layer and the output on the GPU
-    int32_t requested = -1;        // what was asked for (-1: auto), after clamping
+    int32_t n_gpu_layers = 0;    // llama.cpp's -ngl: [0, n_layer + 1]
+    int32_t gpu_layers = 0;      // repeating layers on the GPU: min(n_gpu_layers, n_layer)
+    bool output_on_gpu = false;  // n_gpu_layers == n_layer + 1
+    bool full_offload = false;   // every layer and the output on the GPU
+    int32_t requested = -1;      // what was asked for (-1: auto), after clamping
     MemoryBytes vram;
-    MemoryBytes ram;               // what stays on the CPU (its scratch is not counted)
+    MemoryBytes ram;  // what stays on the CPU (its scratch is not counted)
     uint64_t vram_budget = 0;
     // Empty, or a sentence saying why the plan differs from the request
     // (clamped, too little VRAM, no GPU).

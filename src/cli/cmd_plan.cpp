@@ -1,0 +1,162 @@
+// hearth-cli plan: "will this model fit my card?" — the GPU placement and the
+// memory breakdown, from the GGUF header and tensor infos alone (no weights
+// are read, so it is instant even for a 20 GB file).
+#include <cinttypes>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "args.h"
+#include "command.h"
+#include "hearth/error.h"
+#include "hearth/gguf.h"
+#include "hearth/gpu.h"
+#include "hearth/memory_planner.h"
+
+namespace Hearth::Cli {
+
+namespace {
+
+// Probed free VRAM also loses a little to fragmentation and the CUDA graph.
+constexpr uint64_t kProbedHeadroom = 128ull << 20;
+
+std::string gib(uint64_t bytes) {
+    char buf[32];
+    if (bytes >= (1ull << 30))
+        std::snprintf(buf, sizeof buf, "%.2f GiB", double(bytes) / double(1ull << 30));
+    else if (bytes >= (1ull << 20))
+        std::snprintf(buf, sizeof buf, "%.2f MiB", double(bytes) / double(1ull << 20));
+    else
+        std::snprintf(buf, sizeof buf, "%.1f KiB", double(bytes) / 1024.0);
+    return buf;
+}
+
+std::string oneLine(std::string s) {
+    for (char & c : s)
+        if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    return s;
+}
+
+struct Budget {
+    uint64_t usable = 0;
+    std::string source;  // a sentence for the text output
+};
+
+Budget vramBudget(const Args & args) {
+    Budget b;
+    if (const auto v = args.value("--vram")) {
+        uint64_t card = 0;
+        if (!hearth::parse_byte_size(*v, card))
+            throw UsageError("--vram expects a size such as 24GiB, 24GB, 24000MiB or a byte count, not '" + *v + "'");
+        b.usable = card > hearth::kVramReservedBytes ? card - hearth::kVramReservedBytes : 0;
+        b.source = gib(card) + " card less " + gib(hearth::kVramReservedBytes) + " for the driver and desktop";
+        return b;
+    }
+    const hearth::GpuProbe probe = hearth::probe_gpus();
+    if (!probe.available()) {
+        b.source = "no GPU: " + probe.reason;
+        return b;
+    }
+    const hearth::GpuDevice & d = probe.devices.front();
+    b.usable = d.vram_free > kProbedHeadroom ? d.vram_free - kProbedHeadroom : 0;
+    b.source = "free on GPU " + std::to_string(d.index) + " (" + d.name + ") less " + gib(kProbedHeadroom);
+    return b;
+}
+
+hearth::PlanRequest parseRequest(const Args & args, const hearth::ModelFootprint & fp) {
+    hearth::PlanRequest req;
+    const long long ctx = args.integer("--ctx", 0);
+    if (ctx < 0 || ctx > (1 << 24)) throw UsageError("--ctx must be between 1 and 16777216");
+    // 0: what `run` picks by default, min(trained context, 4096).
+    req.n_ctx = ctx > 0 ? int32_t(ctx) : (fp.hp.n_ctx_train > 0 ? std::min(fp.hp.n_ctx_train, 4096) : 4096);
+    const std::string kv = args.value("--kv-type", "f16");
+    if (kv != "f16" && kv != "q8_0") throw UsageError("--kv-type must be f16 or q8_0");
+    req.kv_type = kv == "q8_0" ? hearth::KvType_q8_0 : hearth::KvType_f16;
+    const long long batch = args.integer("--n-batch", 512);
+    if (batch < 1 || batch > 65536) throw UsageError("--n-batch must be between 1 and 65536");
+    req.n_batch = int32_t(batch);
+    const std::string ngl = args.value("--n-gpu-layers", "auto");
+    if (ngl == "auto") {
+        req.n_gpu_layers = -1;
+    } else {
+        const long long n = args.integer("--n-gpu-layers", -1);
+        if (n < 0 || n > 1000000) throw UsageError("--n-gpu-layers must be auto or a count >= 0");
+        req.n_gpu_layers = int32_t(n);
+    }
+    return req;
+}
+
+void printJson(const hearth::MemoryPlan & p, const hearth::PlanRequest & req) {
+    nlohmann::ordered_json j = {
+        {"n_layer", p.n_layer},
+        {"n_gpu_layers", p.n_gpu_layers},
+        {"output_on_gpu", p.output_on_gpu},
+        {"vram_bytes",
+         {{"weights", p.vram.weights}, {"kv", p.vram.kv}, {"scratch", p.vram.scratch}, {"total", p.vram.total()}}},
+        {"ram_bytes", p.ram.total()},
+        {"vram_budget", p.vram_budget},
+        {"n_ctx", req.n_ctx},
+        {"kv_type", req.kv_type == hearth::KvType_q8_0 ? "q8_0" : "f16"},
+        {"note", p.note},
+    };
+    std::printf("%s\n", j.dump().c_str());
+}
+
+void printText(const hearth::ModelFootprint & fp, const hearth::MemoryPlan & p, const hearth::PlanRequest & req,
+               const Budget & budget) {
+    const hearth::ModelHparams & hp = fp.hp;
+    std::printf("model:     %s, %d layers, n_embd %d, %d/%d heads, head_dim %d, n_ff %d, vocab %d\n", hp.arch.c_str(),
+                hp.n_layer, hp.n_embd, hp.n_head, hp.n_head_kv, hp.head_dim, hp.n_ff, hp.n_vocab);
+    std::printf("context:   %d tokens, KV cache %s\n", req.n_ctx, req.kv_type == hearth::KvType_q8_0 ? "q8_0" : "f16");
+    std::printf("VRAM:      %s usable (%s)\n", gib(p.vram_budget).c_str(), budget.source.c_str());
+    if (p.n_gpu_layers == 0)
+        std::printf("placement: CPU only\n");
+    else
+        std::printf("placement: --n-gpu-layers %d of %d: layers %d-%d%s on the GPU%s\n", p.n_gpu_layers, p.n_layer + 1,
+                    p.first_gpu_layer(), p.n_layer - 1, p.output_on_gpu ? " + output" : "",
+                    p.full_offload ? " (full offload)" : "");
+    std::printf("GPU:       weights %s + KV %s + scratch %s = %s\n", gib(p.vram.weights).c_str(),
+                gib(p.vram.kv).c_str(), gib(p.vram.scratch).c_str(), gib(p.vram.total()).c_str());
+    std::printf("CPU RAM:   weights %s + KV %s = %s\n", gib(p.ram.weights).c_str(), gib(p.ram.kv).c_str(),
+                gib(p.ram.total()).c_str());
+    if (!p.note.empty()) std::printf("note:      %s\n", p.note.c_str());
+}
+
+int runPlan(int argc, char ** argv) {
+    Args args(argc, argv,
+              {{"-m", "--model"},
+               {"--vram"},
+               {"--ctx", "-c"},
+               {"--kv-type"},
+               {"--n-gpu-layers", "-ngl"},
+               {"--n-batch", "-b"}},
+              {{"--json"}});
+    if (!args.positional().empty()) throw UsageError("unexpected argument " + args.positional().front());
+    const std::string path = args.required("-m");
+    const Budget budget = vramBudget(args);
+    try {
+        const hearth::GgufFile file = hearth::GgufFile::open(path);
+        const hearth::ModelFootprint fp = hearth::footprint_from_gguf(file);
+        hearth::PlanRequest req = parseRequest(args, fp);
+        req.vram_budget = budget.usable;
+        hearth::MemoryPlan plan = hearth::plan_memory(fp, req);
+        if (budget.usable == 0 && !args.value("--vram")) plan.note = budget.source;
+        if (args.flag("--json"))
+            printJson(plan, req);
+        else
+            printText(fp, plan, req, budget);
+    } catch (const hearth::Error & e) {
+        std::fprintf(stderr, "hearth-cli plan: error: %s\n", oneLine(e.what()).c_str());
+        return 1;
+    }
+    return 0;
+}
+
+const CommandRegistration kRegistration({"plan",
+                                         "plan -m MODEL.gguf [--vram 24GiB] [--ctx N] [--kv-type f16|q8_0] "
+                                         "[--n-gpu-layers N|auto] [--n-batch N] [--json]",
+                                         runPlan});
+
+}  // namespace
+
+}  // namespace Hearth::Cli
