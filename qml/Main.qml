@@ -42,7 +42,8 @@ ApplicationWindow {
 
     ChatController {
         id: chat
-        onPendingDeleteChanged: if (pendingDeleteTitle !== "") undoToast.show("Deleted “" + pendingDeleteTitle + "”")
+        onPendingDeleteChanged: pendingDeleteTitle !== "" ? undoToast.show("Deleted “" + pendingDeleteTitle + "”")
+                                                         : undoToast.hide()
         onErrorMessageChanged: if (errorMessage !== "") errorToast.show(errorMessage)
     }
 
@@ -174,6 +175,7 @@ ApplicationWindow {
         id: undoToast
         objectName: "undoToast"
         anchors.horizontalCenter: parent.horizontalCenter
+        anchors.horizontalCenterOffset: sidebar.width / 2
         anchors.bottom: parent.bottom
         anchors.bottomMargin: 96
         actionText: chat.pendingDeleteTitle !== "" ? "Undo" : ""
@@ -183,6 +185,7 @@ ApplicationWindow {
     Toast {
         id: errorToast
         anchors.horizontalCenter: parent.horizontalCenter
+        anchors.horizontalCenterOffset: sidebar.width / 2
         anchors.top: parent.top
         anchors.topMargin: 70
         error: true
