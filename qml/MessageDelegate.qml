@@ -20,7 +20,7 @@ Item {
     property bool editing: false
     property bool reasoningOpen: streaming && model.content === ""
 
-    implicitHeight: column.implicitHeight + 14
+    implicitHeight: column.implicitHeight + (isUser ? 4 : 14)
 
     HoverHandler { id: hover }
 
@@ -289,6 +289,8 @@ Item {
             visible: !root.editing && !root.streaming
             Layout.fillWidth: true
             Layout.leftMargin: root.isUser ? 0 : 32
+            Layout.topMargin: root.isUser ? -6 : 0
+            Layout.preferredHeight: root.isUser ? 26 : 30
             layoutDirection: root.isUser ? Qt.RightToLeft : Qt.LeftToRight
             spacing: 2
             opacity: hover.hovered || root.index === root.chat.messages.count - 1 ? 1 : 0
