@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "common/fixtures.h"
+#include "common/process_runner.h"
 #include "hearth/gguf.h"
 #include "hearth/gguf_writer.h"
 
@@ -17,29 +18,15 @@ using namespace hearth;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = hearth_test::ProcessRun;
 
 Run inspect(const QStringList & args) {
-    QProcess p;
-    p.start(QStringLiteral(HEARTH_CLI_PATH), QStringList{"inspect"} + args);
-    Run r;
-    if (!p.waitForFinished(60000) || p.exitStatus() != QProcess::NormalExit) {
-        r.err = "hearth-cli did not finish normally: " + p.readAllStandardError();
-        return r;
-    }
-    r.exitCode = p.exitCode();
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    return hearth_test::run_process(QStringLiteral(HEARTH_CLI_PATH), QStringList{"inspect"} + args);
 }
 
 QJsonObject inspectJson(const std::string & path) {
     Run r = inspect({"--json", "--tensors", QString::fromStdString(path)});
-    if (r.exitCode != 0) throw std::runtime_error("inspect failed: " + r.err.toStdString());
+    if (r.code != 0) throw std::runtime_error("inspect failed: " + r.err.toStdString());
     QJsonParseError e;
     QJsonDocument doc = QJsonDocument::fromJson(r.out, &e);
     if (e.error != QJsonParseError::NoError) throw std::runtime_error("bad JSON: " + e.errorString().toStdString());
@@ -161,7 +148,7 @@ void InspectCliTest::jsonAgreesWithTheReader() {
 
 void InspectCliTest::textSummary() {
     Run r = inspect({QString::fromStdString(HEARTH_FIXTURE("models/synthetic/qwen2-Q4_K_M.gguf")), "--tensors"});
-    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.code, 0);
     const QString out = QString::fromUtf8(r.out);
     QVERIFY2(out.contains("architecture:    qwen2\n"), qPrintable(out));
     QVERIFY(out.contains("parameters:      1.71M (1706240)\n"));
@@ -176,7 +163,7 @@ void InspectCliTest::textSummary() {
 
     // The chat template is shown, as one (escaped) string.
     Run v = inspect({QString::fromStdString(HEARTH_FIXTURE("vocab/ggml-vocab-qwen2.gguf"))});
-    QCOMPARE(v.exitCode, 0);
+    QCOMPARE(v.code, 0);
     QVERIFY(QString::fromUtf8(v.out).contains("tokenizer.chat_template: string = \"{%- if tools %}\\n"));
 }
 
@@ -187,7 +174,7 @@ void InspectCliTest::corruptFilesGiveOneLine() {
 
     auto expectOneLineError = [&](const QString & path, const char * mention) {
         Run r = inspect({"--json", path});
-        QVERIFY2(r.exitCode != 0 && r.exitCode != -1, r.err.constData());
+        QVERIFY2(r.code != 0 && r.code != -1, r.err.constData());
         QVERIFY(r.out.isEmpty());
         QVERIFY2(r.err.endsWith('\n') && r.err.count('\n') == 1, r.err.constData());
         QVERIFY2(r.err.contains(mention), r.err.constData());
@@ -217,7 +204,7 @@ void InspectCliTest::corruptFilesGiveOneLine() {
     expectOneLineError(dir.filePath("missing.gguf"), "cannot open");
 
     Run usage = inspect({});
-    QCOMPARE(usage.exitCode, 2);
+    QCOMPARE(usage.code, 2);
 }
 
 QTEST_APPLESS_MAIN(InspectCliTest)

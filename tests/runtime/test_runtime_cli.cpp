@@ -7,24 +7,16 @@
 #include <cstring>
 
 #include "common/fixtures.h"
+#include "common/process_runner.h"
 #include "golden.h"
 
 using namespace runtime_test;
 
 namespace {
 
-struct Run {
-    int code;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = hearth_test::ProcessRun;
 
-Run cli(const QStringList & args) {
-    QProcess p;
-    p.start(QStringLiteral(HEARTH_CLI_PATH), args);
-    if (!p.waitForFinished(120000)) return {-1, {}, "timeout"};
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
+Run cli(const QStringList & args) { return hearth_test::run_process(QStringLiteral(HEARTH_CLI_PATH), args); }
 
 QString ids_text(const std::vector<int32_t> & ids) {
     QStringList parts;

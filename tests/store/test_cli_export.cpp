@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "common/process_runner.h"
+
 #include "core/conversation_store.h"
 #include "store_test_util.h"
 
@@ -19,11 +21,8 @@ struct Result {
 };
 
 Result cli(const QStringList &args) {
-    QProcess p;
-    p.start(QStringLiteral(HEARTH_CLI), args);
-    if (!p.waitForFinished(60000)) return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    hearth_test::ProcessRun r = hearth_test::run_process(QStringLiteral(HEARTH_CLI), args);
+    return {r.code, QString::fromUtf8(r.out), QString::fromUtf8(r.err)};
 }
 
 QByteArray readFile(const QString &path) {

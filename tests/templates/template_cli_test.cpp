@@ -4,21 +4,13 @@
 #include <QTest>
 
 #include "common/fixtures.h"
+#include "common/process_runner.h"
 
 namespace {
 
-struct Run {
-    int code;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = hearth_test::ProcessRun;
 
-Run cli(const QStringList & args) {
-    QProcess p;
-    p.start(QStringLiteral(HEARTH_CLI_PATH), args);
-    if (!p.waitForFinished(60000)) return {-1, {}, "timeout"};
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
+Run cli(const QStringList & args) { return hearth_test::run_process(QStringLiteral(HEARTH_CLI_PATH), args); }
 
 void writeFile(const QString & path, const QByteArray & bytes) {
     QFile f(path);

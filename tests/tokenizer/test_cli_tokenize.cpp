@@ -2,6 +2,7 @@
 // llama.cpp's, the default adds the model's BOS, and bad input is an error.
 #include <QProcess>
 #include <QtTest>
+#include "common/process_runner.h"
 
 #include "common/fixtures.h"
 #include "tokenizer_fixtures.h"
@@ -10,24 +11,10 @@ using namespace hearth_test;
 
 namespace {
 
-struct Result {
-    int exit_code = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Result = hearth_test::ProcessRun;
 
 Result run_cli(const QStringList & args, const QByteArray & stdin_bytes) {
-    QProcess p;
-    p.start(QStringLiteral(HEARTH_CLI_PATH), args);
-    if (!p.waitForStarted(10000)) return {};
-    p.write(stdin_bytes);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        return {};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
+    return hearth_test::run_process(QStringLiteral(HEARTH_CLI_PATH), args, stdin_bytes);
 }
 
 QByteArray expected_line(const std::vector<int32_t> & ids) {
@@ -58,7 +45,7 @@ private slots:
         const Result r = run_cli({"tokenize", "-m", QString::fromStdString(vocab_path(vocab.toStdString())),
                                   "--no-add-special"},
                                  QByteArray::fromStdString(c.input));
-        QCOMPARE(r.exit_code, 0);
+        QCOMPARE(r.code, 0);
         QCOMPARE(r.out, expected_line(c.expected));
     }
 
@@ -70,7 +57,7 @@ private slots:
         f.write("Hello world");
         f.close();
         const Result r = run_cli({"tokenize", "-m", QString::fromStdString(path), file}, {});
-        QCOMPARE(r.exit_code, 0);
+        QCOMPARE(r.code, 0);
         QCOMPARE(r.out, QByteArray("1 15043 3186\n"));
         const Result special = run_cli({"tokenize", "-m", QString::fromStdString(path), "--parse-special"},
                                        "Hello</s>");
@@ -79,10 +66,10 @@ private slots:
 
     void errors() {
         const Result missing = run_cli({"tokenize", "-m", "/nonexistent/model.gguf"}, "x");
-        QCOMPARE(missing.exit_code, 1);
+        QCOMPARE(missing.code, 1);
         QVERIFY(missing.err.contains("/nonexistent/model.gguf"));
         const Result usage = run_cli({"tokenize"}, "x");
-        QCOMPARE(usage.exit_code, 2);
+        QCOMPARE(usage.code, 2);
     }
 };
 
