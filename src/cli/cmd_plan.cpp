@@ -49,7 +49,9 @@ class SparseFile : public hearth::ByteSource {
 public:
     SparseFile(const QByteArray & head, size_t total) : m_size(std::max<size_t>(total, 1)) {
         void * p = mmap(nullptr, m_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (p == MAP_FAILED) throw hearth::Error(hearth::ErrorCode_resources, "cannot reserve address space");
+        if (p == MAP_FAILED)
+            throw hearth::Error(hearth::ErrorCode_resources,
+                                "cannot reserve " + std::to_string(m_size) + " bytes of address space for the header");
         m_data = static_cast<uint8_t *>(p);
         std::memcpy(m_data, head.constData(), std::min(size_t(head.size()), m_size));
     }
