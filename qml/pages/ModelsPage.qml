@@ -1,0 +1,137 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Hearth
+
+// The Models page: Library (local models, fit badges, delete) and Browse
+// (Hub search, a repo's GGUF files, downloads panel). Self-contained: it owns
+// its ModelsController; the chat UI may read `controller.library` for its
+// model picker and listen to `controller.libraryChanged`.
+Rectangle {
+    id: page
+    objectName: "modelsPage"
+    property alias controller: models
+    property int currentTab: 0  // 0 library, 1 browse
+    color: Theme.background
+
+    ModelsController {
+        id: models
+        objectName: "modelsController"
+        onErrorOccurred: function (message) { errorBanner.text = message }
+    }
+    Component.onCompleted: models.rescan()
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: 24
+        spacing: 16
+
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 16
+            Text {
+                text: qsTr("Models")
+                color: Theme.text
+                font.pixelSize: Theme.titleFontSize + 4
+                font.bold: true
+                font.family: Theme.fontFamily
+            }
+            Rectangle {  // segmented tab switch
+                implicitWidth: tabs.implicitWidth + 8
+                implicitHeight: 36
+                radius: Theme.radiusSmall + 2
+                color: Theme.surfaceAlt
+                Row {
+                    id: tabs
+                    anchors.centerIn: parent
+                    spacing: 4
+                    Repeater {
+                        model: [qsTr("Library"), qsTr("Browse")]
+                        delegate: Rectangle {
+                            required property int index
+                            required property string modelData
+                            width: tabLabel.implicitWidth + 28
+                            height: 28
+                            radius: Theme.radiusSmall
+                            color: page.currentTab === index ? Theme.surface : "transparent"
+                            border.color: page.currentTab === index ? Theme.border : "transparent"
+                            Text {
+                                id: tabLabel
+                                anchors.centerIn: parent
+                                text: modelData + (index === 0 && models.library.count > 0 ? "  " + models.library.count : "")
+                                color: page.currentTab === index ? Theme.text : Theme.mutedText
+                                font.pixelSize: Theme.fontSize
+                                font.bold: page.currentTab === index
+                                font.family: Theme.fontFamily
+                            }
+                            MouseArea {
+                                anchors.fill: parent
+                                cursorShape: Qt.PointingHandCursor
+                                onClicked: page.currentTab = index
+                            }
+                        }
+                    }
+                }
+            }
+            Item { Layout.fillWidth: true }
+            Text {
+                text: models.memorySummary
+                color: Theme.faintText
+                font.pixelSize: Theme.smallFontSize
+                font.family: Theme.fontFamily
+            }
+        }
+
+        Rectangle {  // the last error, dismissable
+            id: errorBanner
+            property string text: ""
+            Layout.fillWidth: true
+            visible: text !== ""
+            implicitHeight: 38
+            radius: Theme.radiusSmall
+            color: Theme.dangerSoft
+            RowLayout {
+                anchors.fill: parent
+                anchors.leftMargin: 12
+                anchors.rightMargin: 6
+                Text {
+                    Layout.fillWidth: true
+                    text: errorBanner.text
+                    elide: Text.ElideRight
+                    color: Theme.danger
+                    font.pixelSize: Theme.smallFontSize + 1
+                    font.family: Theme.fontFamily
+                }
+                ModelsButton { text: qsTr("Dismiss"); onClicked: errorBanner.text = "" }
+            }
+        }
+
+        StackLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            currentIndex: page.currentTab
+
+            LibraryTab { controller: models; onDeleteRequested: function (row, name) { confirmDelete.ask(row, name) } }
+            BrowseTab { controller: models }
+        }
+    }
+
+    Dialog {
+        id: confirmDelete
+        objectName: "confirmDelete"
+        property int row: -1
+        property string modelName: ""
+        function ask(r, name) { row = r; modelName = name; open() }
+        anchors.centerIn: parent
+        modal: true
+        width: 420
+        title: qsTr("Delete model?")
+        standardButtons: Dialog.Cancel | Dialog.Ok
+        Label {
+            width: parent.width
+            wrapMode: Text.Wrap
+            text: qsTr("“%1” will be removed from disk. This cannot be undone.").arg(confirmDelete.modelName)
+        }
+        onAccepted: models.deleteModel(row)
+    }
+}

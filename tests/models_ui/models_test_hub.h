@@ -1,0 +1,48 @@
+// The mock Hub the Models UI tests run against: two GGUF repos, one holding
+// the real stories260K model (so a download lands as a readable model), and a
+// fixed memory budget so the fit badges do not depend on this machine.
+#pragma once
+
+#include <QFile>
+
+#include "common/fixtures.h"
+#include "mock_hub.h"
+#include "model_library_model.h"
+
+namespace models_test {
+
+inline const std::string kStoriesRepo = "hearth-test/stories-260K-GGUF";
+inline const std::string kStoriesFile = "stories260K-Q8_0.gguf";
+inline const std::string kPartialFile = "stories260K-F32.gguf";  // 12 MB: more than the VRAM below
+
+inline std::string readFixture(const std::string & rel) {
+    QFile f(QString::fromStdString(hearth_test::fixture(rel)));
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return f.readAll().toStdString();
+}
+
+inline void populate(mockhub::MockHub & hub) {
+    mockhub::Repo & stories = hub.addRepo(kStoriesRepo, std::string(40, 'a'), 125400);
+    stories.likes = 42;
+    const std::string gguf = readFixture("models/stories260K.gguf");
+    stories.files.push_back({kStoriesFile, gguf, mockhub::MockHub::sha256Hex(gguf), true});
+    hub.addFile(kStoriesRepo, kPartialFile, 12 * 1024 * 1024);
+    hub.addFile(kStoriesRepo, "README.md", 300, false);
+    mockhub::Repo & big = hub.addRepo("hearth-test/big-70B-GGUF", std::string(40, 'b'), 9800, true);
+    big.likes = 7;
+    hub.addFile(big.id, "big-70B-IQ4_XS-00001-of-00002.gguf", 4000);
+    hub.addFile(big.id, "big-70B-IQ4_XS-00002-of-00002.gguf", 4000);
+    hub.addRepo("someone-else/unrelated", std::string(40, 'c'), 5);
+}
+
+// 70 MiB of VRAM, 100 MiB of RAM: the small file fits the GPU, the 12 MB one
+// needs a partial offload (each needs 64 MiB of scratch besides its weights).
+inline Hearth::MemoryBudget budget() {
+    Hearth::MemoryBudget b;
+    b.freeVramBytes = 70ll << 20;
+    b.freeRamBytes = 100ll << 20;
+    b.contextLength = 512;
+    return b;
+}
+
+}  // namespace models_test
