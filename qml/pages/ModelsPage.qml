@@ -124,13 +124,32 @@ Rectangle {
         function ask(r, name) { row = r; modelName = name; open() }
         anchors.centerIn: parent
         modal: true
-        width: 420
-        title: qsTr("Delete model?")
-        standardButtons: Dialog.Cancel | Dialog.Ok
-        Label {
-            width: parent.width
+        width: 440
+        padding: 20
+        background: Rectangle { color: Theme.surface; radius: Theme.radius; border.color: Theme.border }
+        header: Text {
+            leftPadding: 20
+            topPadding: 18
+            text: qsTr("Delete model?")
+            color: Theme.text
+            font.pixelSize: Theme.titleFontSize - 2
+            font.bold: true
+            font.family: Theme.fontFamily
+        }
+        contentItem: Text {
             wrapMode: Text.Wrap
             text: qsTr("“%1” will be removed from disk. This cannot be undone.").arg(confirmDelete.modelName)
+            color: Theme.mutedText
+            font.pixelSize: Theme.fontSize
+            font.family: Theme.fontFamily
+        }
+        footer: Row {
+            layoutDirection: Qt.RightToLeft
+            rightPadding: 20
+            bottomPadding: 18
+            spacing: 8
+            ModelsButton { text: qsTr("Delete"); primary: true; onClicked: confirmDelete.accept() }
+            ModelsButton { text: qsTr("Cancel"); onClicked: confirmDelete.reject() }
         }
         onAccepted: models.deleteModel(row)
     }

@@ -133,7 +133,10 @@ private slots:
     void browseTab() {
         m_page->setProperty("currentTab", 1);
         m_hub->setBytesPerSecond(150000);
-        m_c->search(QStringLiteral("hearth-test"));
+        QObject * field = m_page->findChild<QObject *>(QStringLiteral("hubSearchField"));
+        QVERIFY(field);
+        field->setProperty("text", QStringLiteral("hearth-test"));
+        QVERIFY(QMetaObject::invokeMethod(field, "accepted"));  // what Enter does
         QTRY_VERIFY_WITH_TIMEOUT(!m_c->searching() && m_c->searchResults()->rowCount() == 2, kTimeoutMs);
         m_c->openRepo(QString::fromStdString(models_test::kStoriesRepo));
         QTRY_VERIFY_WITH_TIMEOUT(!m_c->loadingFiles() && m_c->repoFiles()->rowCount() == 2, kTimeoutMs);

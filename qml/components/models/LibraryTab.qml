@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import QtQuick.Dialogs
 import Hearth
 
 // The Library tab: local models as cards, or an empty state.
@@ -22,6 +23,7 @@ Item {
                 font.pixelSize: Theme.smallFontSize
                 font.family: Theme.fontFamily
             }
+            ModelsButton { text: qsTr("Import…"); onClicked: importDialog.open() }
             ModelsButton { text: tab.controller.scanning ? qsTr("Scanning…") : qsTr("Rescan"); onClicked: tab.controller.rescan() }
         }
         ListView {
@@ -38,6 +40,12 @@ Item {
                 onDeleteRequested: tab.deleteRequested(index, name)
             }
         }
+    }
+    FileDialog {
+        id: importDialog
+        title: qsTr("Import a GGUF model (linked, not copied)")
+        nameFilters: [qsTr("GGUF models (*.gguf)")]
+        onAccepted: tab.controller.importModel(selectedFile, false)
     }
     Column {
         anchors.centerIn: parent
