@@ -13,58 +13,83 @@ namespace {
 
 QString stateKey(DownloadState s) {
     switch (s) {
-    case DownloadState::Queued: return QStringLiteral("queued");
-    case DownloadState::Running: return QStringLiteral("running");
-    case DownloadState::Paused: return QStringLiteral("paused");
-    case DownloadState::Completed: return QStringLiteral("completed");
-    case DownloadState::Failed: return QStringLiteral("failed");
-    case DownloadState::Cancelled: return QStringLiteral("cancelled");
+        case DownloadState::Queued:
+            return QStringLiteral("queued");
+        case DownloadState::Running:
+            return QStringLiteral("running");
+        case DownloadState::Paused:
+            return QStringLiteral("paused");
+        case DownloadState::Completed:
+            return QStringLiteral("completed");
+        case DownloadState::Failed:
+            return QStringLiteral("failed");
+        case DownloadState::Cancelled:
+            return QStringLiteral("cancelled");
     }
     return {};
 }
 
-bool isActive(DownloadState s) { return s == DownloadState::Queued || s == DownloadState::Running; }
+bool isActive(DownloadState s) {
+    return s == DownloadState::Queued || s == DownloadState::Running;
+}
 
 }  // namespace
 
 DownloadListModel::DownloadListModel(QObject * parent) : QAbstractListModel(parent) {}
 
-int DownloadListModel::rowCount(const QModelIndex & parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+int DownloadListModel::rowCount(const QModelIndex & parent) const {
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
 
 QVariant DownloadListModel::data(const QModelIndex & index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
     const Row & r = m_rows[index.row()];
     const bool running = r.state == DownloadState::Running;
     switch (role) {
-    case JobIdRole: return r.id;
-    case Qt::DisplayRole:
-    case NameRole: return r.name;
-    case BytesDoneRole: return r.done;
-    case BytesTotalRole: return r.total;
-    case BytesTextRole:
-        return r.total > 0 ? formatBytes(r.done) + QStringLiteral(" / ") + formatBytes(r.total) : formatBytes(r.done);
-    case ProgressRole:
-        if (r.state == DownloadState::Completed) return 1.0;
-        return r.total > 0 ? qBound(0.0, double(r.done) / double(r.total), 1.0) : 0.0;
-    case SpeedRole: return running ? r.speed : 0.0;
-    case SpeedTextRole: return running && r.speed > 0 ? formatBytes(qint64(r.speed)) + QStringLiteral("/s") : QString();
-    case EtaRole: return running ? r.eta : qint64(-1);
-    case EtaTextRole: return running ? formatDuration(r.eta) : QString();
-    case StateRole: return stateKey(r.state);
-    case ErrorRole: return r.error;
-    case CanPauseRole: return isActive(r.state);
-    case CanResumeRole: return r.state == DownloadState::Paused || r.state == DownloadState::Failed;
-    case CanCancelRole: return r.state != DownloadState::Completed && r.state != DownloadState::Cancelled;
-    default: return {};
+        case JobIdRole:
+            return r.id;
+        case Qt::DisplayRole:
+        case NameRole:
+            return r.name;
+        case BytesDoneRole:
+            return r.done;
+        case BytesTotalRole:
+            return r.total;
+        case BytesTextRole:
+            return r.total > 0 ? formatBytes(r.done) + QStringLiteral(" / ") + formatBytes(r.total)
+                               : formatBytes(r.done);
+        case ProgressRole:
+            if (r.state == DownloadState::Completed) return 1.0;
+            return r.total > 0 ? qBound(0.0, double(r.done) / double(r.total), 1.0) : 0.0;
+        case SpeedRole:
+            return running ? r.speed : 0.0;
+        case SpeedTextRole:
+            return running && r.speed > 0 ? formatBytes(qint64(r.speed)) + QStringLiteral("/s") : QString();
+        case EtaRole:
+            return running ? r.eta : qint64(-1);
+        case EtaTextRole:
+            return running ? formatDuration(r.eta) : QString();
+        case StateRole:
+            return stateKey(r.state);
+        case ErrorRole:
+            return r.error;
+        case CanPauseRole:
+            return isActive(r.state);
+        case CanResumeRole:
+            return r.state == DownloadState::Paused || r.state == DownloadState::Failed;
+        case CanCancelRole:
+            return r.state != DownloadState::Completed && r.state != DownloadState::Cancelled;
+        default:
+            return {};
     }
 }
 
 QHash<int, QByteArray> DownloadListModel::roleNames() const {
-    return {{JobIdRole, "jobId"},     {NameRole, "name"},         {BytesDoneRole, "bytesDone"},
-            {BytesTotalRole, "bytesTotal"}, {BytesTextRole, "bytesText"}, {ProgressRole, "progress"}, {SpeedRole, "speed"},
-            {SpeedTextRole, "speedText"}, {EtaRole, "eta"},         {EtaTextRole, "etaText"},
-            {StateRole, "status"},     {ErrorRole, "error"},       {CanPauseRole, "canPause"},
-            {CanResumeRole, "canResume"}, {CanCancelRole, "canCancel"}};
+    return {{JobIdRole, "jobId"},           {NameRole, "name"},           {BytesDoneRole, "bytesDone"},
+            {BytesTotalRole, "bytesTotal"}, {BytesTextRole, "bytesText"}, {ProgressRole, "progress"},
+            {SpeedRole, "speed"},           {SpeedTextRole, "speedText"}, {EtaRole, "eta"},
+            {EtaTextRole, "etaText"},       {StateRole, "status"},        {ErrorRole, "error"},
+            {CanPauseRole, "canPause"},     {CanResumeRole, "canResume"}, {CanCancelRole, "canCancel"}};
 }
 
 void DownloadListModel::setDownloader(Downloader * downloader) {
@@ -154,6 +179,8 @@ void DownloadListModel::onFailed(int id, const QString & message) {
     changed(row);
 }
 
-void DownloadListModel::changed(int row) { emit dataChanged(index(row), index(row)); }
+void DownloadListModel::changed(int row) {
+    emit dataChanged(index(row), index(row));
+}
 
 }  // namespace Hearth

@@ -20,9 +20,10 @@
 //   canCancel    bool     not yet completed or cancelled
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
+
 #include <QAbstractListModel>
 #include <QPointer>
-#include <QtQml/qqmlregistration.h>
 
 #include "core/downloader.h"
 

@@ -8,7 +8,9 @@ namespace Hearth {
 
 HubFileModel::HubFileModel(QObject * parent) : QAbstractListModel(parent) {}
 
-int HubFileModel::rowCount(const QModelIndex & parent) const { return parent.isValid() ? 0 : int(m_files.size()); }
+int HubFileModel::rowCount(const QModelIndex & parent) const {
+    return parent.isValid() ? 0 : int(m_files.size());
+}
 
 QVariant HubFileModel::data(const QModelIndex & index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
@@ -20,31 +22,49 @@ QVariant HubFileModel::data(const QModelIndex & index, int role) const {
                         m_budget.freeVramBytes);
     };
     switch (role) {
-    case Qt::DisplayRole:
-    case NameRole: return f.name;
-    case QuantRole: return f.quant;
-    case SizeBytesRole: return f.totalSize();
-    case SizeTextRole: return formatBytes(f.totalSize());
-    case ShardCountRole: return f.shardCount;
-    case FilesRole: {
-        QStringList paths;
-        for (const HubFile & h : f.files) paths << h.path;
-        return paths;
-    }
-    case CompleteRole: return f.complete;
-    case IsProjectorRole: return f.isProjector;
-    case FitRole: return fitKey(badge());
-    case FitTextRole: return fitText(badge());
-    case DownloadedRole: return isDownloaded(f);
-    default: return {};
+        case Qt::DisplayRole:
+        case NameRole:
+            return f.name;
+        case QuantRole:
+            return f.quant;
+        case SizeBytesRole:
+            return f.totalSize();
+        case SizeTextRole:
+            return formatBytes(f.totalSize());
+        case ShardCountRole:
+            return f.shardCount;
+        case FilesRole: {
+            QStringList paths;
+            for (const HubFile & h : f.files) paths << h.path;
+            return paths;
+        }
+        case CompleteRole:
+            return f.complete;
+        case IsProjectorRole:
+            return f.isProjector;
+        case FitRole:
+            return fitKey(badge());
+        case FitTextRole:
+            return fitText(badge());
+        case DownloadedRole:
+            return isDownloaded(f);
+        default:
+            return {};
     }
 }
 
 QHash<int, QByteArray> HubFileModel::roleNames() const {
-    return {{NameRole, "name"},       {QuantRole, "quant"},           {SizeBytesRole, "sizeBytes"},
-            {SizeTextRole, "sizeText"}, {ShardCountRole, "shardCount"}, {FilesRole, "files"},
-            {CompleteRole, "complete"}, {IsProjectorRole, "isProjector"}, {FitRole, "fit"},
-            {FitTextRole, "fitText"},   {DownloadedRole, "downloaded"}};
+    return {{NameRole, "name"},
+            {QuantRole, "quant"},
+            {SizeBytesRole, "sizeBytes"},
+            {SizeTextRole, "sizeText"},
+            {ShardCountRole, "shardCount"},
+            {FilesRole, "files"},
+            {CompleteRole, "complete"},
+            {IsProjectorRole, "isProjector"},
+            {FitRole, "fit"},
+            {FitTextRole, "fitText"},
+            {DownloadedRole, "downloaded"}};
 }
 
 void HubFileModel::setFiles(const QList<HubModelFile> & files) {

@@ -18,9 +18,10 @@
 //   downloaded    bool         the first file is already in a library folder
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
+
 #include <QAbstractListModel>
 #include <QSet>
-#include <QtQml/qqmlregistration.h>
 
 #include "core/hub_types.h"
 #include "model_library_model.h"

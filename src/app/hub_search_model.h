@@ -13,8 +13,9 @@
 //   isPrivate      bool
 #pragma once
 
-#include <QAbstractListModel>
 #include <QtQml/qqmlregistration.h>
+
+#include <QAbstractListModel>
 
 #include "core/hub_types.h"
 

@@ -6,20 +6,28 @@ namespace Hearth {
 
 QString fitKey(FitBadge badge) {
     switch (badge) {
-    case FitBadge::FitsGpu: return QStringLiteral("gpu");
-    case FitBadge::PartialOffload: return QStringLiteral("partial");
-    case FitBadge::CpuOnly: return QStringLiteral("cpu");
-    case FitBadge::TooBig: return QStringLiteral("toobig");
+        case FitBadge::FitsGpu:
+            return QStringLiteral("gpu");
+        case FitBadge::PartialOffload:
+            return QStringLiteral("partial");
+        case FitBadge::CpuOnly:
+            return QStringLiteral("cpu");
+        case FitBadge::TooBig:
+            return QStringLiteral("toobig");
     }
     return {};
 }
 
 QString fitText(FitBadge badge) {
     switch (badge) {
-    case FitBadge::FitsGpu: return QStringLiteral("Fits GPU");
-    case FitBadge::PartialOffload: return QStringLiteral("Partial offload");
-    case FitBadge::CpuOnly: return QStringLiteral("CPU only");
-    case FitBadge::TooBig: return QStringLiteral("Too big");
+        case FitBadge::FitsGpu:
+            return QStringLiteral("Fits GPU");
+        case FitBadge::PartialOffload:
+            return QStringLiteral("Partial offload");
+        case FitBadge::CpuOnly:
+            return QStringLiteral("CPU only");
+        case FitBadge::TooBig:
+            return QStringLiteral("Too big");
     }
     return {};
 }
@@ -40,7 +48,9 @@ QString formatParameterCount(qint64 n) {
 
 ModelLibraryModel::ModelLibraryModel(QObject * parent) : QAbstractListModel(parent) {}
 
-int ModelLibraryModel::rowCount(const QModelIndex & parent) const { return parent.isValid() ? 0 : int(m_models.size()); }
+int ModelLibraryModel::rowCount(const QModelIndex & parent) const {
+    return parent.isValid() ? 0 : int(m_models.size());
+}
 
 QVariant ModelLibraryModel::data(const QModelIndex & index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
@@ -49,25 +59,43 @@ QVariant ModelLibraryModel::data(const QModelIndex & index, int role) const {
     const auto estimate = [&] { return estimateMemory(m.shape, m_budget.contextLength, m_budget.kvType); };
     const auto badge = [&] { return fitBadge(estimate(), m_budget.freeRamBytes, m_budget.freeVramBytes); };
     switch (role) {
-    case Qt::DisplayRole:
-    case NameRole: return m.name;
-    case PathRole: return m.path;
-    case FileCountRole: return int(m.files.size());
-    case ArchitectureRole: return m.architecture;
-    case ParametersRole: return m.parameterCount;
-    case ParametersTextRole: return formatParameterCount(m.parameterCount);
-    case QuantRole: return m.quant;
-    case ContextLengthRole: return m.contextLength;
-    case SizeBytesRole: return m.sizeBytes;
-    case SizeTextRole: return formatBytes(m.sizeBytes);
-    case HasTemplateRole: return m.hasChatTemplate;
-    case MemoryTextRole: return readable ? formatBytes(estimate().total()) : QString();
-    case FitRole: return readable ? fitKey(badge()) : QString();
-    case FitTextRole: return readable ? fitText(badge()) : QString();
-    case ErrorRole: return m.error;
-    case CompleteRole: return m.complete;
-    case IsProjectorRole: return m.isProjector;
-    default: return {};
+        case Qt::DisplayRole:
+        case NameRole:
+            return m.name;
+        case PathRole:
+            return m.path;
+        case FileCountRole:
+            return int(m.files.size());
+        case ArchitectureRole:
+            return m.architecture;
+        case ParametersRole:
+            return m.parameterCount;
+        case ParametersTextRole:
+            return formatParameterCount(m.parameterCount);
+        case QuantRole:
+            return m.quant;
+        case ContextLengthRole:
+            return m.contextLength;
+        case SizeBytesRole:
+            return m.sizeBytes;
+        case SizeTextRole:
+            return formatBytes(m.sizeBytes);
+        case HasTemplateRole:
+            return m.hasChatTemplate;
+        case MemoryTextRole:
+            return readable ? formatBytes(estimate().total()) : QString();
+        case FitRole:
+            return readable ? fitKey(badge()) : QString();
+        case FitTextRole:
+            return readable ? fitText(badge()) : QString();
+        case ErrorRole:
+            return m.error;
+        case CompleteRole:
+            return m.complete;
+        case IsProjectorRole:
+            return m.isProjector;
+        default:
+            return {};
     }
 }
 
@@ -101,7 +129,8 @@ void ModelLibraryModel::setModels(const QList<LocalModel> & models) {
 
 void ModelLibraryModel::setBudget(const MemoryBudget & budget) {
     m_budget = budget;
-    if (!m_models.isEmpty()) emit dataChanged(index(0), index(int(m_models.size()) - 1), {MemoryTextRole, FitRole, FitTextRole});
+    if (!m_models.isEmpty())
+        emit dataChanged(index(0), index(int(m_models.size()) - 1), {MemoryTextRole, FitRole, FitTextRole});
 }
 
 int ModelLibraryModel::rowOfPath(const QString & path) const {

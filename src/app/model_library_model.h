@@ -22,8 +22,9 @@
 //   isProjector     bool      a multimodal projector, not a chat model
 #pragma once
 
-#include <QAbstractListModel>
 #include <QtQml/qqmlregistration.h>
+
+#include <QAbstractListModel>
 
 #include "core/memory_estimate.h"
 #include "core/model_library.h"

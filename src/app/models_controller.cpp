@@ -26,8 +26,9 @@ ModelsController::ModelsController(QObject * parent) : QObject(parent) {
     m_pool.setMaxThreadCount(2);
     m_downloads.setDownloader(&m_downloader);
     connect(&m_downloader, &Downloader::finished, this, &ModelsController::onDownloadFinished);
-    connect(&m_downloader, &Downloader::failed, this,
-            [this](int id, const QString & msg) { emit errorOccurred(m_downloader.jobName(id) + QStringLiteral(": ") + msg); });
+    connect(&m_downloader, &Downloader::failed, this, [this](int id, const QString & msg) {
+        emit errorOccurred(m_downloader.jobName(id) + QStringLiteral(": ") + msg);
+    });
 }
 
 ModelsController::~ModelsController() {
@@ -75,8 +76,9 @@ void ModelsController::rescan() {
     m_pool.start([this, library, probe] {
         const QList<LocalModel> models = library.scan();
         const MemoryBudget budget = probe ? probeBudget() : MemoryBudget{};
-        QMetaObject::invokeMethod(this, [this, models, budget, probe] { applyScan(models, probe ? budget : m_budget); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, models, budget, probe] { applyScan(models, probe ? budget : m_budget); },
+            Qt::QueuedConnection);
     });
 }
 
@@ -159,7 +161,8 @@ void ModelsController::openRepo(const QString & repo) {
                 m_loadingFiles = false;
                 m_currentRevision = revision;
                 m_repoError = error;
-                if (error.isEmpty() && groups.isEmpty()) m_repoError = QStringLiteral("This repository has no GGUF files.");
+                if (error.isEmpty() && groups.isEmpty())
+                    m_repoError = QStringLiteral("This repository has no GGUF files.");
                 m_files.setFiles(groups);
                 emit loadingFilesChanged();
             },

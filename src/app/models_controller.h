@@ -12,9 +12,10 @@
 // set up (ModelsPage does so in Component.onCompleted).
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
+
 #include <QObject>
 #include <QThreadPool>
-#include <QtQml/qqmlregistration.h>
 
 #include "core/downloader.h"
 #include "core/hub_client.h"

@@ -51,8 +51,8 @@ private slots:
         m_c->downloader()->setPolicy(DownloadPolicy{2, 50, 200, 5, 50});
         m_c->setBudget(models_test::budget());
         const auto mode = QAbstractItemModelTester::FailureReportingMode::QtTest;
-        for (QAbstractItemModel * m : std::initializer_list<QAbstractItemModel *>{
-                 m_c->library(), m_c->searchResults(), m_c->repoFiles(), m_c->downloads()})
+        for (QAbstractItemModel * m : std::initializer_list<QAbstractItemModel *>{m_c->library(), m_c->searchResults(),
+                                                                                  m_c->repoFiles(), m_c->downloads()})
             m_testers.push_back(std::make_unique<QAbstractItemModelTester>(m, mode));
         QSignalSpy scanned(m_c.get(), &ModelsController::libraryChanged);
         m_c->setModelDirs({m_dir->path()});
@@ -109,8 +109,8 @@ private slots:
         const int q8 = rowWhere(f, "quant", QStringLiteral("Q8_0"));
         const int f32 = rowWhere(f, "quant", QStringLiteral("F32"));
         QVERIFY(q8 >= 0 && f32 >= 0);
-        QCOMPARE(roleAt(f, q8, "sizeBytes").toLongLong(), QFileInfo(QString::fromStdString(
-                                                              hearth_test::fixture("models/stories260K.gguf"))).size());
+        QCOMPARE(roleAt(f, q8, "sizeBytes").toLongLong(),
+                 QFileInfo(QString::fromStdString(hearth_test::fixture("models/stories260K.gguf"))).size());
         QCOMPARE(roleAt(f, q8, "fit").toString(), QStringLiteral("gpu"));
         QCOMPARE(roleAt(f, q8, "fitText").toString(), QStringLiteral("Fits GPU"));
         QCOMPARE(roleAt(f, f32, "fit").toString(), QStringLiteral("partial"));
@@ -146,7 +146,8 @@ private slots:
         const DownloadListModel & d = *m_c->downloads();
         QCOMPARE(d.rowCount(), 1);
         QCOMPARE(roleAt(d, 0, "jobId").toInt(), id);
-        QCOMPARE(roleAt(d, 0, "name").toString(), QString::fromStdString(models_test::kStoriesRepo) + QStringLiteral(" · Q8_0"));
+        QCOMPARE(roleAt(d, 0, "name").toString(),
+                 QString::fromStdString(models_test::kStoriesRepo) + QStringLiteral(" · Q8_0"));
         QTRY_VERIFY_WITH_TIMEOUT(roleAt(d, 0, "progress").toDouble() > 0.05, kTimeoutMs);
         QCOMPARE(roleAt(d, 0, "status").toString(), QStringLiteral("running"));
         QVERIFY(roleAt(d, 0, "progress").toDouble() < 1.0);
@@ -163,7 +164,8 @@ private slots:
         const ModelLibraryModel & lib = *m_c->library();
         QCOMPARE(lib.rowCount(), 1);
         QCOMPARE(roleAt(lib, 0, "name").toString(), QStringLiteral("stories260K-Q8_0"));
-        QCOMPARE(roleAt(lib, 0, "path").toString(), QDir(m_dir->path()).filePath(QString::fromStdString(models_test::kStoriesFile)));
+        QCOMPARE(roleAt(lib, 0, "path").toString(),
+                 QDir(m_dir->path()).filePath(QString::fromStdString(models_test::kStoriesFile)));
         QCOMPARE(roleAt(lib, 0, "error").toString(), QString());
         QCOMPARE(roleAt(lib, 0, "architecture").toString(), QStringLiteral("llama"));
         QVERIFY(roleAt(lib, 0, "parameters").toLongLong() > 200000);

@@ -70,7 +70,8 @@ class TestModelsPage : public QObject {
     QImage shot(const QString & name) {
         QTest::qWait(300);  // let animations and the scene graph settle
         const QImage img = m_window->grabWindow();
-        const QString path = QDir(QString::fromStdString(hearth_test::output_dir())).filePath(name + QStringLiteral(".png"));
+        const QString path =
+            QDir(QString::fromStdString(hearth_test::output_dir())).filePath(name + QStringLiteral(".png"));
         if (!img.save(path)) qWarning("could not save %s", qPrintable(path));
         return img;
     }
@@ -104,8 +105,8 @@ private slots:
         // sees only the C++ types, not the QML files in the module's subfolders.
         m_engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
         {  // a broken page shows its real errors here, not just "not a type"
-            for (const char * file : {"components/models/BrowseTab.qml", "components/models/LibraryTab.qml",
-                                      "pages/ModelsPage.qml"}) {
+            for (const char * file :
+                 {"components/models/BrowseTab.qml", "components/models/LibraryTab.qml", "pages/ModelsPage.qml"}) {
                 QQmlComponent c(m_engine.get(), QUrl(QStringLiteral("qrc:/qt/qml/Hearth/") + QLatin1String(file)));
                 QVERIFY2(!c.isError(), qPrintable(c.errorString()));
             }
