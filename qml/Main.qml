@@ -76,36 +76,32 @@ ApplicationWindow {
         exportDialog.open()
     }
 
+    // The model manager (library, Hugging Face browser, downloads) over the chat.
     Popup {
         id: browsePopup
-        anchors.centerIn: Overlay.overlay
-        width: 440
+        objectName: "modelsPopup"
+        parent: Overlay.overlay
+        x: 24
+        y: 24
+        width: window.width - 48
+        height: window.height - 48
         modal: true
-        padding: 24
-        background: Rectangle { radius: Theme.radius; color: Theme.surface; border.color: Theme.border }
-        contentItem: ColumnLayout {
-            spacing: 12
-            Text {
-                text: "Download a model"
-                color: Theme.text
-                font.pixelSize: 18
-                font.weight: Font.DemiBold
+        padding: 0
+        background: Rectangle { radius: Theme.radius; color: Theme.background; border.color: Theme.border }
+        contentItem: Item {
+            ModelsPage {
+                id: modelsPage
+                anchors.fill: parent
+                anchors.margins: 1
+                radius: Theme.radius
+                onModelChosen: (path) => { browsePopup.close(); chat.loadModel(path) }
             }
-            Text {
-                Layout.fillWidth: true
-                wrapMode: Text.Wrap
-                color: Theme.mutedText
-                font.pixelSize: Theme.fontSize
-                lineHeight: 1.25
-                text: "Hearth runs GGUF models from the Hugging Face Hub. Search and download one with "
-                      + "<tt>hearth-cli search</tt> and <tt>hearth-cli pull</tt>, then open it here. "
-                      + "Small models such as Qwen3 0.6B or Llama 3.2 1B in Q4_K_M run well on most computers."
-                textFormat: Text.StyledText
-            }
-            RowLayout {
-                Layout.alignment: Qt.AlignRight
-                FlatButton { text: "Close"; onClicked: browsePopup.close() }
-                FlatButton { accent: true; text: "Open a GGUF file…"; onClicked: { browsePopup.close(); modelDialog.open() } }
+            FlatButton {
+                anchors.bottom: parent.bottom
+                anchors.right: parent.right
+                anchors.margins: 20
+                text: "Close"
+                onClicked: browsePopup.close()
             }
         }
     }

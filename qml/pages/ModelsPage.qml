@@ -12,6 +12,8 @@ Rectangle {
     objectName: "modelsPage"
     property alias controller: models
     property int currentTab: 0  // 0 library, 1 browse
+    // The user picked a local model to chat with.
+    signal modelChosen(string path)
     color: Theme.background
 
     ModelsController {
@@ -111,7 +113,11 @@ Rectangle {
             Layout.fillHeight: true
             currentIndex: page.currentTab
 
-            LibraryTab { controller: models; onDeleteRequested: function (row, name) { confirmDelete.ask(row, name) } }
+            LibraryTab {
+                controller: models
+                onDeleteRequested: function (row, name) { confirmDelete.ask(row, name) }
+                onUseRequested: function (path) { page.modelChosen(path) }
+            }
             BrowseTab { controller: models }
         }
     }

@@ -38,6 +38,9 @@ int main(int argc, char *argv[]) {
     QObject::connect(
         &engine, &QQmlApplicationEngine::objectCreationFailed, &app, [] { QCoreApplication::exit(1); },
         Qt::QueuedConnection);
+    // Qt 6.4 does not search the module resource root by default; without it
+    // `import Hearth` finds only the C++ types, not the module's QML files.
+    engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Hearth/Main.qml")));
     if (theme && !engine.rootObjects().isEmpty())
         engine.rootObjects().first()->setProperty("themeMode", QString::fromUtf8(theme));

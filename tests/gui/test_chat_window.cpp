@@ -173,6 +173,7 @@ private slots:
         }
         QQuickStyle::setStyle(QStringLiteral("Basic"));
         m_engine = std::make_unique<QQmlApplicationEngine>();
+        m_engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
         m_engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Hearth/Main.qml")));
         QCOMPARE(m_engine->rootObjects().size(), 1);
         m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
@@ -288,6 +289,22 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), done + 1, kTimeoutMs);
         QVERIFY(m_chat->messages()->index(1).data(MessageListModel::ContentRole).toString().startsWith(
             QStringLiteral("Once upon a time, there was a little fox named Sam. Sam")));
+    }
+
+    void modelsPageOpensFromTheApp() {
+        QObject *popup = m_window->findChild<QObject *>(QStringLiteral("modelsPopup"));
+        QVERIFY(popup);
+        QMetaObject::invokeMethod(popup, "open");
+        QTRY_VERIFY(popup->property("opened").toBool());
+        auto *content = popup->property("contentItem").value<QQuickItem *>();
+        QVERIFY(content);
+        // The page's QML components (and the Theme singleton) resolve in the real app's engine.
+        QQuickItem *page = findItem(content, QStringLiteral("modelsPage"), true);
+        QVERIFY(page);
+        QVERIFY(page->width() > 600 && page->height() > 400);
+        shoot(QStringLiteral("12_models_page"));
+        QMetaObject::invokeMethod(popup, "close");
+        QTRY_VERIFY(!popup->property("visible").toBool());
     }
 
     void loadErrorShown() {

@@ -2,10 +2,11 @@ import QtQuick
 import QtQuick.Layouts
 import Hearth
 
-// One local model: name, details, fit badge, memory need and Delete.
+// One local model: name, details, fit badge, memory need, Chat and Delete.
 Rectangle {
     id: card
     signal deleteRequested()
+    signal useRequested()
     // Row data (from ModelLibraryModel roles).
     required property string name
     required property string path
@@ -45,6 +46,13 @@ Rectangle {
                 font.family: Theme.fontFamily
             }
             FitBadge { fit: card.fit; label: card.fitText }
+            ModelsButton {
+                objectName: "useModelButton"
+                text: qsTr("Chat")
+                primary: true
+                visible: card.error === ""
+                onClicked: card.useRequested()
+            }
             ModelsButton { text: qsTr("Delete"); danger: true; onClicked: card.deleteRequested() }
         }
         Flow {

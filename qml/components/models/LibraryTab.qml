@@ -9,6 +9,7 @@ Item {
     id: tab
     property ModelsController controller
     signal deleteRequested(int row, string name)
+    signal useRequested(string path)
 
     ColumnLayout {
         anchors.fill: parent
@@ -38,6 +39,7 @@ Item {
                 required property int index
                 width: ListView.view.width
                 onDeleteRequested: tab.deleteRequested(index, name)
+                onUseRequested: tab.useRequested(path)
             }
         }
     }
