@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QCryptographicHash>
+#include <QFile>
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -343,6 +344,14 @@ std::string MockHub::sha256Hex(const std::string & bytes) {
     return QCryptographicHash::hash(QByteArrayView(bytes.data(), qsizetype(bytes.size())), QCryptographicHash::Sha256)
         .toHex()
         .toStdString();
+}
+
+QString sha256OfFile(const QString & path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(&f);
+    return QString::fromLatin1(h.result().toHex());
 }
 
 }  // namespace mockhub

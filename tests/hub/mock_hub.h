@@ -13,6 +13,7 @@
 // so tests check what the client really sent.
 #pragma once
 
+#include <QString>
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -95,5 +96,8 @@ private:
     std::unique_ptr<Impl> m;
     std::atomic<int64_t> m_cdnBytes{0};
 };
+
+// SHA-256 (hex) of a file on disk, as the tests check downloads; "" if unreadable.
+QString sha256OfFile(const QString & path);
 
 }  // namespace mockhub

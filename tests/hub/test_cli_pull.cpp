@@ -9,13 +9,7 @@ namespace {
 const std::string kRepo = "org/Tiny-GGUF";
 const std::string kSha = "2222222222222222222222222222222222222222";
 
-QString sha256OfFile(const QString & path) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) return {};
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(&f);
-    return QString::fromLatin1(h.result().toHex());
-}
+using mockhub::sha256OfFile;
 }  // namespace
 
 class TestCliPull : public QObject {

@@ -17,13 +17,7 @@ const std::string kSha = "feedfacefeedfacefeedfacefeedfacefeedface";
 const std::string kFile = "model-Q4_K_M.gguf";
 constexpr qint64 kSize = 2 * 1024 * 1024 + 12345;
 
-QString sha256OfFile(const QString & path) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) return {};
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(&f);
-    return QString::fromLatin1(h.result().toHex());
-}
+using mockhub::sha256OfFile;
 }  // namespace
 
 class TestDownloadTask : public QObject {

@@ -12,13 +12,7 @@ namespace {
 const std::string kRepo = "org/Big-GGUF";
 const std::string kSha = "1111111111111111111111111111111111111111";
 
-QString sha256OfFile(const QString & path) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) return {};
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(&f);
-    return QString::fromLatin1(h.result().toHex());
-}
+using mockhub::sha256OfFile;
 }  // namespace
 
 class TestDownloader : public QObject {
