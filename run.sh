@@ -14,7 +14,7 @@ deps=(build-essential cmake ninja-build pkg-config ccache git
       qt6-base-dev qt6-declarative-dev qt6-tools-dev libgl-dev
       qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
       qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
-      qml6-module-qtquick-dialogs qml6-module-qtcore libqt6sql6-sqlite
+      qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel qml6-module-qtcore libqt6sql6-sqlite
       libcurl4-openssl-dev nlohmann-json3-dev libpcre2-dev libsqlite3-dev libcpp-httplib-dev
       librsvg2-bin)
 test_deps=(xvfb xauth clang libclang-rt-14-dev desktop-file-utils appstream dpkg-dev)
