@@ -18,18 +18,12 @@ QString fitKey(FitBadge badge) {
     return {};
 }
 
+// The badge's wording lives in fitBadgeName (shared with hearth-cli models);
+// the UI shows it as a label, capitalised.
 QString fitText(FitBadge badge) {
-    switch (badge) {
-        case FitBadge::FitsGpu:
-            return QStringLiteral("Fits GPU");
-        case FitBadge::PartialOffload:
-            return QStringLiteral("Partial offload");
-        case FitBadge::CpuOnly:
-            return QStringLiteral("CPU only");
-        case FitBadge::TooBig:
-            return QStringLiteral("Too big");
-    }
-    return {};
+    QString text = fitBadgeName(badge);
+    if (!text.isEmpty()) text[0] = text[0].toUpper();
+    return text;
 }
 
 QString formatParameterCount(qint64 n) {
