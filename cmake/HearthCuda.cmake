@@ -16,6 +16,9 @@ if(NOT HEARTH_CUDA STREQUAL "OFF")
       # Release set: Turing, Ampere (A100, RTX 30), Ada (RTX 40), Hopper.
       set(CMAKE_CUDA_ARCHITECTURES "75;80;86;89;90")
     endif()
+    # CMake 3.25 cannot ask nvcc for C++20; headers the .cu files include stay C++17.
+    set(CMAKE_CUDA_STANDARD 17)
+    set(CMAKE_CUDA_STANDARD_REQUIRED ON)
     enable_language(CUDA)
     find_package(CUDAToolkit REQUIRED)
     set(HEARTH_HAVE_CUDA ON)

@@ -1,0 +1,40 @@
+// The one header every engine/cuda source includes first. It lets the same
+// kernel and launcher code compile two ways:
+//   - under nvcc (__CUDACC__): the real CUDA runtime, cuBLAS and `<<<>>>`;
+//   - as host C++ with HEARTH_CUDA_SIM defined (tests/cuda_sim only): the SIMT
+//     emulator (simt.h) plus a host shim of the runtime and cuBLAS calls the
+//     backend uses (cuda_sim_runtime.h), so every kernel runs and is checked on
+//     a machine without a GPU.
+// Kernels use HEARTH_HD helpers from engine/quant for block math and keep f16
+// data as raw uint16_t bits (quant/fp16.h), so nothing depends on cuda_fp16.h.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#if defined(__CUDACC__)
+#include <cublas_v2.h>
+#include <cuda_runtime.h>
+#define HEARTH_LAUNCH(kernel, grid, block, shmem, stream, ...) kernel<<<(grid), (block), (shmem), (stream)>>>(__VA_ARGS__)
+#define HEARTH_DYNAMIC_SHARED(type, name) extern __shared__ unsigned char hearth_dyn_smem_[]; \
+    type * name = reinterpret_cast<type *>(hearth_dyn_smem_)
+#elif defined(HEARTH_CUDA_SIM)
+#include "cuda_sim_runtime.h"  // tests/cuda_sim: simt.h + runtime and cuBLAS shims
+#define HEARTH_LAUNCH(kernel, grid, block, shmem, stream, ...) \
+    ((void)(stream), ::simt::launch((grid), (block), (shmem), kernel, __VA_ARGS__))
+#define HEARTH_DYNAMIC_SHARED(type, name) SIMT_EXTERN_SHARED(type, name)
+#else
+#error "engine/cuda sources compile under nvcc, or as host C++ for the SIMT emulator with HEARTH_CUDA_SIM"
+#endif
+
+#include "quant/fp16.h"  // HEARTH_HD, after the CUDA headers
+
+namespace hearth::cuda {
+
+inline constexpr int kWarp = 32;
+
+inline unsigned blocks_for(int64_t n, int per_block) {
+    return unsigned((n + per_block - 1) / per_block);
+}
+
+}  // namespace hearth::cuda

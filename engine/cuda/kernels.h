@@ -1,0 +1,112 @@
+// The launchers of the CUDA backend: the contract between the backend
+// (cuda_backend.cpp, which owns memory, streams and the layer loop) and the
+// kernels (one op per .cu file: the kernels, then the launchers declared here).
+//
+// Rules for every launcher:
+//   - every pointer is device memory; shapes are row-major as in the CPU backend
+//     (activations [n_tokens][n]);
+//   - it enqueues work on `stream` and returns: no synchronisation, no
+//     allocation, no exceptions (the decode step is captured in a CUDA Graph);
+//   - its result matches the CPU backend's op on the same input (see
+//     engine/cpu/ops.h, cpu/attention.h, cpu/matmul.h); tests/cuda_sim checks
+//     each one in the SIMT emulator.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "cpu/attention.h"  // AttentionShape
+#include "cpu/ops.h"        // RopeParams
+#include "cuda/cuda_compat.h"
+#include "hearth/model.h"        // KvType
+#include "hearth/tensor_type.h"  // TensorType
+
+namespace hearth::cuda {
+
+// ---- matmul (gemv_*.cu, quantize_act.cu, gemm.cu) -------------------------
+//
+// A weight matrix as the CPU sees it (cpu/matmul.h WeightView): n_out rows of
+// n_in elements, each row `row_bytes` of GGUF blocks of `type`.
+struct DeviceMatrix {
+    TensorType type = TensorType_F32;
+    const void * data = nullptr;  // device
+    int64_t n_in = 0;
+    int64_t n_out = 0;
+    size_t row_bytes = 0;
+};
+
+// Bytes of quantized activations for n_tokens rows of n_in, in the format the
+// GEMV of `wtype` reads (the CPU's vec_dot_type: Q8_0 for 32-element formats,
+// Q8_K for the K-quants and IQ4_XS; F32/F16/BF16 weights read f32 activations
+// and need none). Host function.
+size_t act_quant_bytes(TensorType wtype, int64_t n_in, int64_t n_tokens);
+
+// xq = quantize(x), x [n_tokens][n_in] f32, block by block, rounding exactly as
+// the CPU's quantize_activations does.
+void quantize_activations(TensorType wtype, const float * x, void * xq, int64_t n_in, int64_t n_tokens,
+                          cudaStream_t stream);
+
+// y[t][r] = W[r] . x[t] for small n_tokens (decode, and short batches):
+// fused dequantize-GEMV, integer dot products (__dp4a) against xq for the
+// integer quants, f32 math against x for F32/F16/BF16. y: [n_tokens][n_out].
+void gemv(const DeviceMatrix & w, const float * x, const void * xq, float * y, int64_t n_tokens, cudaStream_t stream);
+
+// Prefill: W dequantized to f16 in `w_f16` ([n_out][n_in], caller-sized
+// scratch), x converted to f16 in `x_f16` ([n_tokens][n_in]), then
+// cublasGemmEx with f32 accumulation into y [n_tokens][n_out].
+void gemm_prefill(cublasHandle_t blas, const DeviceMatrix & w, const float * x, int64_t n_tokens, float * y,
+                  uint16_t * w_f16, uint16_t * x_f16, cudaStream_t stream);
+
+// dst[i] = f16 bits of the dequantized W, row by row: [n_out][n_in].
+void dequantize_to_f16(const DeviceMatrix & w, uint16_t * dst, cudaStream_t stream);
+
+// ---- element-wise and per-row ops (rmsnorm.cu, rope.cu, swiglu.cu, add.cu) --
+
+// y[r] = x[r] / sqrt(mean(x[r]^2) + eps) * w, for n_rows rows of n; y may alias
+// x. Also serves as qwen3's per-head q/k norm (rows = tokens * heads).
+void rmsnorm(const float * x, const float * w, float * y, int64_t n_rows, int64_t n, float eps, cudaStream_t stream);
+
+// y[t][i] += b[i]
+void add_bias(float * y, const float * b, int64_t n_rows, int64_t n, cudaStream_t stream);
+
+// y[i] += x[i]
+void add(float * y, const float * x, int64_t n, cudaStream_t stream);
+
+// gate[i] = silu(gate[i]) * up[i]
+void swiglu(float * gate, const float * up, int64_t n, cudaStream_t stream);
+
+// RoPE (normal or NeoX layout, with YaRN) on x [n_tokens][n_heads * head_dim],
+// token t at position pos0 + t, as cpu/ops.h rope_rows.
+void rope(const RopeParams & rp, float * x, int64_t n_tokens, int64_t n_heads, int64_t head_dim, int64_t pos0,
+          cudaStream_t stream);
+
+// ---- KV cache and attention (kv_store.cu, attention.cu) --------------------
+//
+// One layer of the device KV cache, laid out exactly as runtime/kv_cache.h:
+// K [n_ctx][n_head_kv * head_dim], V [n_ctx][n_head_kv * head_dim_v], each row
+// f16 bits or Q8_0 blocks.
+struct DeviceKvLayer {
+    KvType type = KvType_f16;
+    void * k = nullptr;
+    void * v = nullptr;
+    size_t k_row_bytes = 0;
+    size_t v_row_bytes = 0;
+    int32_t n_ctx = 0;
+};
+
+// Rows [pos0, pos0 + n_tokens) of the layer's K and V from k [n_tokens][n_embd_k]
+// and v [n_tokens][n_embd_v], converted as KvCache::store does.
+void kv_store(const DeviceKvLayer & kv, const AttentionShape & s, int32_t pos0, int32_t n_tokens, const float * k,
+              const float * v, cudaStream_t stream);
+
+// Bytes of scratch attention() needs for n_tokens queries over up to n_ctx
+// positions (split-KV partial results). Host function.
+size_t attention_scratch_bytes(const AttentionShape & s, int32_t n_tokens, int32_t n_ctx);
+
+// Causal GQA attention as cpu/attention.h: q [n_tokens][n_head * head_dim],
+// token t attends to positions [0, pos0 + t]; out [n_tokens][n_head * head_dim_v].
+// Flash-attention style: online softmax over KV tiles, split over the KV length.
+void attention(const DeviceKvLayer & kv, const AttentionShape & s, const float * q, int32_t n_tokens, int32_t pos0,
+               float * out, void * scratch, cudaStream_t stream);
+
+}  // namespace hearth::cuda
