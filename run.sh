@@ -24,7 +24,11 @@ install_deps() {
   local want=("${deps[@]}")
   [ "$mode" = test ] && want+=("${test_deps[@]}")
   local missing=()
-  for p in "${want[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  for p in "${want[@]}"; do
+    # node and npm may come from elsewhere (nodesource bundles npm in nodejs).
+    case "$p" in nodejs) command -v node >/dev/null && continue ;; npm) command -v npm >/dev/null && continue ;; esac
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
   [ ${#missing[@]} -eq 0 ] && return
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo=sudo
