@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "cpu/rope_math.h"
+
 namespace hearth {
 
 void rmsnorm_rows(const float * x, const float * w, float * y, int64_t n_rows, int64_t n, float eps) {
@@ -72,26 +74,6 @@ RopeParams RopeParams::from_hparams(const ModelHparams & hp) {
     return rp;
 }
 
-namespace {
-
-// cos/sin of pair i's angle at `pos`, with linear or YaRN scaling applied.
-void rope_angle(const RopeParams & rp, int64_t pos, int64_t pair, float & c, float & s) {
-    const float theta_extrap = float(pos) * std::pow(rp.freq_base, -2.0f * float(pair) / float(rp.n_rot));
-    const float theta_interp = rp.freq_scale * theta_extrap;
-    float theta = theta_interp;
-    float mscale = rp.attn_factor;
-    if (rp.ext_factor != 0.0f) {
-        const float y = (float(pair) - rp.corr_low) / std::max(0.001f, rp.corr_high - rp.corr_low);
-        const float ramp = (1.0f - std::min(1.0f, std::max(0.0f, y))) * rp.ext_factor;
-        theta = theta_interp * (1.0f - ramp) + theta_extrap * ramp;
-        mscale *= 1.0f + 0.1f * std::log(1.0f / rp.freq_scale);
-    }
-    c = std::cos(theta) * mscale;
-    s = std::sin(theta) * mscale;
-}
-
-}  // namespace
-
 void rope_rows(const RopeParams & rp, float * x, int64_t n_tokens, int64_t n_heads, int64_t head_dim, int64_t pos0) {
     const int64_t half = rp.n_rot / 2;
     float cs[256][2];
@@ -99,15 +81,13 @@ void rope_rows(const RopeParams & rp, float * x, int64_t n_tokens, int64_t n_hea
         // Angles depend only on (pos, pair): compute them once per token.
         for (int64_t i = 0; i < half; i += 256) {
             const int64_t n = std::min<int64_t>(256, half - i);
-            for (int64_t k = 0; k < n; ++k) rope_angle(rp, pos0 + t, i + k, cs[k][0], cs[k][1]);
+            for (int64_t k = 0; k < n; ++k) rope_cos_sin(rp, pos0 + t, i + k, cs[k][0], cs[k][1]);
             for (int64_t h = 0; h < n_heads; ++h) {
                 float * v = x + (t * n_heads + h) * head_dim;
                 for (int64_t k = 0; k < n; ++k) {
-                    const int64_t a = rp.type == RopeType_neox ? i + k : 2 * (i + k);
-                    const int64_t b = rp.type == RopeType_neox ? i + k + half : a + 1;
-                    const float x0 = v[a], x1 = v[b];
-                    v[a] = x0 * cs[k][0] - x1 * cs[k][1];
-                    v[b] = x0 * cs[k][1] + x1 * cs[k][0];
+                    int64_t a, b;
+                    rope_pair_index(rp, i + k, a, b);
+                    rope_rotate(v[a], v[b], cs[k][0], cs[k][1]);
                 }
             }
         }

@@ -1,0 +1,339 @@
+// Causal GQA attention over one layer of the device KV cache, flash-attention
+// style: each block streams the K/V rows of one KV head through shared memory
+// a tile at a time, with an online (running max) softmax per query row, so
+// nothing grows with the context but the loop.
+//
+// Work split (grid x: KV head and sub-group of its query heads; y: chunk of
+// query tokens; z: split of the KV length):
+//   - a block's rows are (token, query head) pairs sharing one KV head, so each
+//     K/V tile is read once for the whole GQA group and the token chunk;
+//   - decode and short batches (n_tokens <= kSplitMaxTokens) also split the
+//     KV length, so a long context keeps every SM busy: each split writes its
+//     partial (max, sum, unnormalised accumulator) to scratch, and a combine
+//     kernel merges them per row. Longer prefills have parallelism enough in
+//     their token chunks and write the output directly.
+// Per tile (4 barriers): load K [tile][D] and V [tile][DV] (dequantized from
+// f16 or Q8_0) into shared memory; scores = q.k * 1/sqrt(D), causal positions
+// masked to -inf; one warp per row updates its max and sum and turns scores
+// into probabilities; each thread rescales and accumulates its output
+// elements, kept in registers (kAccPerThread per thread).
+#include <math.h>
+
+#include "cuda/kernels.h"
+#include "quant/blocks.h"
+
+namespace hearth::cuda {
+
+namespace {
+
+// Full unrolling keeps the accumulator array in registers (nvcc only).
+#if defined(__CUDACC__)
+#define HEARTH_ATTN_UNROLL _Pragma("unroll")
+#else
+#define HEARTH_ATTN_UNROLL
+#endif
+
+constexpr int kThreads = 128;
+constexpr int kAccPerThread = 16;
+constexpr int kMaxRowDims = kThreads * kAccPerThread;  // rows * head_dim_v per block
+constexpr int kMaxRows = 16;
+constexpr size_t kSharedLimit = 48 * 1024;  // the default dynamic shared memory cap
+constexpr int kSplitMaxTokens = 8;
+constexpr int kMinSplitKeys = 128;
+constexpr int kMaxSplits = 32;
+
+// Everything a block needs; a kernel argument (passed by value).
+struct AttnParams {
+    const uint8_t * k;  // layer's K rows
+    const uint8_t * v;
+    size_t k_row_bytes, v_row_bytes;
+    int kv_type;  // KvType
+    const float * q;   // [n_tokens][n_head * D]
+    float * out;       // [n_tokens][n_head * DV]
+    float * part_acc;  // [n_splits][n_tokens * n_head][DV], when n_splits > 1
+    float * part_ml;   // [n_splits][n_tokens * n_head][2]: running max, sum
+    int n_head, group, d, dv;
+    int n_tokens, pos0;
+    float scale;
+    int tile;      // KV positions per tile
+    int gc, n_gsub;  // query heads per block, sub-groups per KV head
+    int tc;        // tokens per block
+    int split_len, n_splits;
+};
+
+// Shared floats: q [rows][D], K [tile][D + 1] (padded: the score loop reads
+// down a column), V [tile][DV], probabilities [rows][tile], max, sum, rescale.
+size_t shared_floats(int rows, int tile, int d, int dv) {
+    return size_t(rows) * size_t(d) + size_t(tile) * size_t(d + 1) + size_t(tile) * size_t(dv) +
+           size_t(rows) * size_t(tile) + 3 * size_t(rows);
+}
+
+struct Plan {
+    int tile = 16, gc = 1, n_gsub = 1, tc = 1, n_tchunks = 1, split_len = 0, n_splits = 1;
+    size_t shared_bytes = 0;
+};
+
+Plan make_plan(const AttentionShape & s, int32_t n_tokens, int32_t pos0, bool can_split) {
+    Plan p;
+    const int group = s.n_head / s.n_head_kv;
+    int rows_cap = kMaxRowDims / (s.head_dim_v > 0 ? s.head_dim_v : 1);
+    rows_cap = rows_cap < kMaxRows ? rows_cap : kMaxRows;
+    const int64_t want64 = int64_t(n_tokens) * group;
+    int rows = int(want64 < rows_cap ? want64 : rows_cap);
+    if (rows < 1) rows = 1;
+    // Largest tile that holds the wanted rows; else the smallest, with fewer rows.
+    p.tile = 16;
+    for (int tile : {64, 32}) {
+        if (shared_floats(rows, tile, s.head_dim, s.head_dim_v) * sizeof(float) <= kSharedLimit) {
+            p.tile = tile;
+            break;
+        }
+    }
+    while (rows > 1 && shared_floats(rows, p.tile, s.head_dim, s.head_dim_v) * sizeof(float) > kSharedLimit) --rows;
+    p.gc = group < rows ? group : rows;
+    p.n_gsub = (group + p.gc - 1) / p.gc;
+    p.tc = rows / p.gc;
+    if (p.tc > n_tokens) p.tc = n_tokens;
+    p.n_tchunks = (n_tokens + p.tc - 1) / p.tc;
+    p.shared_bytes = shared_floats(p.tc * p.gc, p.tile, s.head_dim, s.head_dim_v) * sizeof(float);
+
+    const int64_t n_keys = int64_t(pos0) + n_tokens;
+    int64_t n_splits = 1;
+    if (can_split && n_tokens <= kSplitMaxTokens) {
+        n_splits = (n_keys + kMinSplitKeys - 1) / kMinSplitKeys;
+        n_splits = n_splits < kMaxSplits ? n_splits : kMaxSplits;
+    }
+    int64_t len = (n_keys + n_splits - 1) / n_splits;
+    len = (len + p.tile - 1) / p.tile * p.tile;
+    p.split_len = int(len);
+    p.n_splits = int((n_keys + len - 1) / len);
+    return p;
+}
+
+__device__ __forceinline__ float warp_sum(float v) {
+    for (int m = kWarp / 2; m > 0; m >>= 1) v += __shfl_xor_sync(0xffffffffu, v, m);
+    return v;
+}
+
+__device__ __forceinline__ float warp_max(float v) {
+    for (int m = kWarp / 2; m > 0; m >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, m));
+    return v;
+}
+
+// Element `i` of head `head` (of `dim` elements) in a cache row, as the CPU's
+// KvCache::read_head dequantizes it. Q8_0 heads start on block boundaries.
+__device__ __forceinline__ float kv_element(const uint8_t * row, int type, int head, int dim, int i) {
+    const int e = head * dim + i;
+    if (type == KvType_f16) return fp16_to_f32(reinterpret_cast<const uint16_t *>(row)[e]);
+    const block_q8_0 & b = reinterpret_cast<const block_q8_0 *>(row)[e / QK32];
+    return fp16_to_f32(b.d) * static_cast<float>(b.qs[e % QK32]);
+}
+
+// Copies positions [ks, ks + n) of one KV head into a shared tile with row
+// stride `stride`; consecutive threads take consecutive elements of a row.
+__device__ void load_tile(const uint8_t * base, size_t row_bytes, int type, int head, int dim, int ks, int n,
+                          float * dst, int stride) {
+    for (int idx = int(threadIdx.x); idx < n * dim; idx += int(blockDim.x)) {
+        const int j = idx / dim, i = idx % dim;
+        dst[j * stride + i] = kv_element(base + size_t(ks + j) * row_bytes, type, head, dim, i);
+    }
+}
+
+// Block rows: r = token_in_chunk * gc + head_in_subgroup.
+struct BlockRows {
+    int kv_head, g0, gc, t0, tc;
+    __device__ int token(int r) const { return t0 + r / gc; }
+    __device__ int head(int r, int group) const { return kv_head * group + g0 + r % gc; }
+};
+
+__global__ void __launch_bounds__(kThreads) attention_kernel(AttnParams p) {
+    HEARTH_DYNAMIC_SHARED(float, smem);
+    const int D = p.d, DV = p.dv, tile = p.tile;
+    BlockRows br;
+    br.kv_head = int(blockIdx.x) / p.n_gsub;
+    br.g0 = int(blockIdx.x) % p.n_gsub * p.gc;
+    br.gc = p.gc < p.group - br.g0 ? p.gc : p.group - br.g0;
+    br.t0 = int(blockIdx.y) * p.tc;
+    br.tc = p.tc < p.n_tokens - br.t0 ? p.tc : p.n_tokens - br.t0;
+    const int R = br.tc * br.gc, max_rows = p.tc * p.gc;
+    float * q_s = smem;
+    float * k_s = q_s + max_rows * D;
+    float * v_s = k_s + tile * (D + 1);
+    float * p_s = v_s + tile * DV;
+    float * m_s = p_s + max_rows * tile;
+    float * l_s = m_s + max_rows;
+    float * a_s = l_s + max_rows;
+    const int tid = int(threadIdx.x), lane = tid % kWarp, warp = tid / kWarp, n_warps = int(blockDim.x) / kWarp;
+
+    for (int idx = tid; idx < R * D; idx += kThreads) {
+        const int r = idx / D, i = idx % D;
+        q_s[idx] = p.q[(size_t(br.token(r)) * p.n_head + br.head(r, p.group)) * D + i];
+    }
+    for (int r = tid; r < R; r += kThreads) {
+        m_s[r] = -INFINITY;
+        l_s[r] = 0.0f;
+    }
+    float acc[kAccPerThread];
+HEARTH_ATTN_UNROLL
+    for (int a = 0; a < kAccPerThread; ++a) acc[a] = 0.0f;
+    __syncthreads();
+
+    // Keys this block's split holds that its last token can see.
+    const int ks0 = int(blockIdx.z) * p.split_len;
+    const int chunk_keys = p.pos0 + br.t0 + br.tc;
+    const int ke0 = ks0 + p.split_len < chunk_keys ? ks0 + p.split_len : chunk_keys;
+    for (int ks = ks0; ks < ke0; ks += tile) {
+        const int n = tile < ke0 - ks ? tile : ke0 - ks;
+        load_tile(p.k, p.k_row_bytes, p.kv_type, br.kv_head, D, ks, n, k_s, D + 1);
+        load_tile(p.v, p.v_row_bytes, p.kv_type, br.kv_head, DV, ks, n, v_s, DV);
+        __syncthreads();
+
+        for (int idx = tid; idx < R * tile; idx += kThreads) {
+            const int r = idx / tile, j = idx % tile;
+            float sc = -INFINITY;
+            if (j < n && ks + j <= p.pos0 + br.token(r)) {  // causal mask
+                const float * qr = q_s + r * D;
+                const float * kr = k_s + j * (D + 1);
+                float dot = 0.0f;
+                for (int i = 0; i < D; ++i) dot += qr[i] * kr[i];
+                sc = dot * p.scale;
+            }
+            p_s[idx] = sc;
+        }
+        __syncthreads();
+
+        // One warp per row; every warp runs the same number of iterations so
+        // all threads meet the same shuffles.
+        for (int rb = 0; rb < R; rb += n_warps) {
+            const int r = rb + warp;
+            const bool live = r < R;
+            const float m_old = live ? m_s[r] : -INFINITY;
+            float mx = -INFINITY;
+            if (live)
+                for (int j = lane; j < tile; j += kWarp) mx = fmaxf(mx, p_s[r * tile + j]);
+            const float m_new = fmaxf(m_old, warp_max(mx));
+            float sum = 0.0f;
+            if (live)
+                for (int j = lane; j < tile; j += kWarp) {
+                    const float e = m_new == -INFINITY ? 0.0f : expf(p_s[r * tile + j] - m_new);
+                    p_s[r * tile + j] = e;
+                    sum += e;
+                }
+            sum = warp_sum(sum);
+            if (live && lane == 0) {
+                const float alpha = m_new == -INFINITY ? 1.0f : expf(m_old - m_new);
+                a_s[r] = alpha;
+                l_s[r] = l_s[r] * alpha + sum;
+                m_s[r] = m_new;
+            }
+        }
+        __syncthreads();
+
+HEARTH_ATTN_UNROLL
+        for (int a = 0; a < kAccPerThread; ++a) {
+            const int e = tid + a * kThreads;
+            if (e < R * DV) {
+                const int r = e / DV, i = e % DV;
+                const float * pr = p_s + r * tile;
+                float sum = acc[a] * a_s[r];
+                for (int j = 0; j < n; ++j) sum += pr[j] * v_s[j * DV + i];
+                acc[a] = sum;
+            }
+        }
+        __syncthreads();  // the next tile overwrites K, V and the probabilities
+    }
+
+    const size_t n_rows_all = size_t(p.n_tokens) * p.n_head;
+HEARTH_ATTN_UNROLL
+    for (int a = 0; a < kAccPerThread; ++a) {
+        const int e = tid + a * kThreads;
+        if (e < R * DV) {
+            const int r = e / DV, i = e % DV;
+            const size_t row = size_t(br.token(r)) * p.n_head + br.head(r, p.group);
+            if (p.n_splits == 1)
+                p.out[row * DV + i] = acc[a] / l_s[r];
+            else
+                p.part_acc[(size_t(blockIdx.z) * n_rows_all + row) * DV + i] = acc[a];
+        }
+    }
+    if (p.n_splits > 1)
+        for (int r = tid; r < R; r += kThreads) {
+            const size_t row = size_t(br.token(r)) * p.n_head + br.head(r, p.group);
+            float * ml = p.part_ml + (size_t(blockIdx.z) * n_rows_all + row) * 2;
+            ml[0] = m_s[r];
+            ml[1] = l_s[r];
+        }
+}
+
+// Merges the splits of one (token, head) row: each split's sum and
+// accumulator are rescaled to the global max. A split that saw no key (max
+// -inf) contributes nothing; split 0 always sees position 0.
+__global__ void attention_combine_kernel(const float * part_acc, const float * part_ml, float * out, int n_rows_all,
+                                         int dv, int n_splits) {
+    const size_t row = blockIdx.x;
+    float mx = -INFINITY;
+    for (int s = 0; s < n_splits; ++s) mx = fmaxf(mx, part_ml[(size_t(s) * n_rows_all + row) * 2]);
+    float sum = 0.0f;
+    for (int s = 0; s < n_splits; ++s) {
+        const float * ml = part_ml + (size_t(s) * n_rows_all + row) * 2;
+        if (ml[0] != -INFINITY) sum += expf(ml[0] - mx) * ml[1];
+    }
+    const float inv = 1.0f / sum;
+    for (int i = int(threadIdx.x); i < dv; i += int(blockDim.x)) {
+        float o = 0.0f;
+        for (int s = 0; s < n_splits; ++s) {
+            const float m = part_ml[(size_t(s) * n_rows_all + row) * 2];
+            if (m != -INFINITY) o += expf(m - mx) * part_acc[(size_t(s) * n_rows_all + row) * dv + i];
+        }
+        out[row * dv + i] = o * inv;
+    }
+}
+
+}  // namespace
+
+size_t attention_scratch_bytes(const AttentionShape & s, int32_t n_tokens, int32_t n_ctx) {
+    const int64_t nt = n_tokens < kSplitMaxTokens ? n_tokens : kSplitMaxTokens;
+    int64_t splits = (int64_t(n_ctx) + kMinSplitKeys - 1) / kMinSplitKeys;
+    splits = splits < kMaxSplits ? splits : kMaxSplits;
+    if (nt <= 0 || splits <= 1) return 0;
+    return size_t(nt) * size_t(s.n_head) * size_t(splits) * (size_t(s.head_dim_v) + 2) * sizeof(float);
+}
+
+void attention(const DeviceKvLayer & kv, const AttentionShape & s, const float * q, int32_t n_tokens, int32_t pos0,
+               float * out, void * scratch, cudaStream_t stream) {
+    if (n_tokens <= 0 || s.n_head <= 0 || s.n_head_kv <= 0) return;
+    const Plan plan = make_plan(s, n_tokens, pos0, scratch != nullptr);
+    AttnParams p{};
+    p.k = static_cast<const uint8_t *>(kv.k);
+    p.v = static_cast<const uint8_t *>(kv.v);
+    p.k_row_bytes = kv.k_row_bytes;
+    p.v_row_bytes = kv.v_row_bytes;
+    p.kv_type = int(kv.type);
+    p.q = q;
+    p.out = out;
+    const size_t n_rows_all = size_t(n_tokens) * size_t(s.n_head);
+    p.part_acc = static_cast<float *>(scratch);
+    p.part_ml = p.part_acc != nullptr ? p.part_acc + size_t(plan.n_splits) * n_rows_all * size_t(s.head_dim_v) : nullptr;
+    p.n_head = s.n_head;
+    p.group = s.n_head / s.n_head_kv;
+    p.d = s.head_dim;
+    p.dv = s.head_dim_v;
+    p.n_tokens = n_tokens;
+    p.pos0 = pos0;
+    p.scale = 1.0f / sqrtf(float(s.head_dim));
+    p.tile = plan.tile;
+    p.gc = plan.gc;
+    p.n_gsub = plan.n_gsub;
+    p.tc = plan.tc;
+    p.split_len = plan.split_len;
+    p.n_splits = plan.n_splits;
+    const dim3 grid(unsigned(s.n_head_kv * plan.n_gsub), unsigned(plan.n_tchunks), unsigned(plan.n_splits));
+    HEARTH_LAUNCH(attention_kernel, grid, dim3(kThreads), plan.shared_bytes, stream, p);
+    if (plan.n_splits > 1) {
+        const int threads = s.head_dim_v >= kThreads ? kThreads : (s.head_dim_v + kWarp - 1) / kWarp * kWarp;
+        HEARTH_LAUNCH(attention_combine_kernel, dim3(unsigned(n_rows_all)), dim3(unsigned(threads)), 0, stream,
+                      p.part_acc, p.part_ml, out, int(n_rows_all), s.head_dim_v, plan.n_splits);
+    }
+}
+
+}  // namespace hearth::cuda

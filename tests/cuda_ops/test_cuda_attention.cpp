@@ -1,0 +1,172 @@
+// The CUDA attention launcher on the SIMT emulator, against the CPU backend's
+// attention (cpu/attention.h over a KvCache) and a naive float64 softmax
+// attention over the same dequantized keys and values: decode and prefill
+// with pos0 > 0, GQA, f16 and q8_0 caches, head_dim_v != head_dim, and KV
+// lengths off the kernel's tile and split sizes.
+#include <QTest>
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "cpu/attention.h"
+#include "cpu/thread_pool.h"
+#include "cuda/kernels.h"
+#include "runtime/kv_cache.h"
+
+using namespace hearth;
+
+namespace {
+
+std::vector<float> random_vector(size_t n, uint32_t seed, float scale) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> dist(0.0f, scale);
+    std::vector<float> v(n);
+    for (float & x : v) x = dist(rng);
+    return v;
+}
+
+size_t kv_row_bytes(KvType type, int64_t n) {
+    return type == KvType_f16 ? size_t(n) * 2 : size_t(n / 32) * 34;
+}
+
+struct Case {
+    AttentionShape s;
+    KvType type;
+    int32_t n_tokens, pos0;
+};
+
+// Softmax(q.k / sqrt(D)) . v in float64, per (token, head), from the cache's
+// dequantized rows; causal: token t sees positions [0, pos0 + t].
+std::vector<double> naive_attention(const KvCache & kv, const Case & c, const std::vector<float> & q) {
+    const AttentionShape & s = c.s;
+    const int G = s.n_head / s.n_head_kv, n_keys = c.pos0 + c.n_tokens;
+    std::vector<double> out(size_t(c.n_tokens) * s.n_head * s.head_dim_v);
+    std::vector<float> k(size_t(n_keys) * s.head_dim), v(size_t(n_keys) * s.head_dim_v);
+    for (int h = 0; h < s.n_head; ++h) {
+        kv.read_k(0, h / G, 0, n_keys, k.data());
+        kv.read_v(0, h / G, 0, n_keys, v.data());
+        for (int t = 0; t < c.n_tokens; ++t) {
+            const float * qh = q.data() + (size_t(t) * s.n_head + h) * s.head_dim;
+            const int n = c.pos0 + t + 1;
+            std::vector<double> w(static_cast<size_t>(n));
+            double mx = -INFINITY, sum = 0.0;
+            for (int j = 0; j < n; ++j) {
+                double d = 0.0;
+                for (int i = 0; i < s.head_dim; ++i) d += double(qh[i]) * k[size_t(j) * s.head_dim + i];
+                w[size_t(j)] = d / std::sqrt(double(s.head_dim));
+                mx = std::max(mx, w[size_t(j)]);
+            }
+            for (double & x : w) sum += (x = std::exp(x - mx));
+            double * o = out.data() + (size_t(t) * s.n_head + h) * s.head_dim_v;
+            for (int j = 0; j < n; ++j)
+                for (int i = 0; i < s.head_dim_v; ++i) o[i] += w[size_t(j)] / sum * v[size_t(j) * s.head_dim_v + i];
+        }
+    }
+    return out;
+}
+
+void check_case(const Case & c, bool with_scratch) {
+    const AttentionShape & s = c.s;
+    const int32_t n_keys = c.pos0 + c.n_tokens, n_ctx = n_keys + 5;
+    ModelHparams hp;
+    hp.n_layer = 1;
+    hp.n_head = s.n_head;
+    hp.n_head_kv = s.n_head_kv;
+    hp.head_dim = s.head_dim;
+    hp.head_dim_v = s.head_dim_v;
+    const int64_t n_embd_k = hp.n_embd_k(), n_embd_v = hp.n_embd_v();
+    // Spread-out scores (q.k of order 2 after scaling) so the softmax is not flat.
+    const std::vector<float> k = random_vector(size_t(n_keys) * n_embd_k, 1, 1.0f);
+    const std::vector<float> v = random_vector(size_t(n_keys) * n_embd_v, 2, 1.0f);
+    const std::vector<float> q = random_vector(size_t(c.n_tokens) * s.n_head * s.head_dim, 3, 1.5f);
+
+    // The same rows in the CPU cache and, through kv_store, in the "device" one.
+    KvCache cpu_kv(hp, n_ctx, c.type);
+    cpu_kv.store(0, 0, n_keys, k.data(), v.data());
+    const size_t krb = kv_row_bytes(c.type, n_embd_k), vrb = kv_row_bytes(c.type, n_embd_v);
+    std::vector<uint8_t> dk(krb * n_ctx), dv(vrb * n_ctx);
+    const cuda::DeviceKvLayer layer{c.type, dk.data(), dv.data(), krb, vrb, n_ctx};
+    cuda::kv_store(layer, s, 0, n_keys, k.data(), v.data(), nullptr);
+
+    ThreadPool pool(2);
+    std::vector<float> cpu_out(size_t(c.n_tokens) * s.n_head * s.head_dim_v);
+    std::vector<float> cpu_scratch(attention_scratch_floats(s) * size_t(pool.size()));
+    attention(cpu_kv, 0, s, q.data(), c.n_tokens, c.pos0, cpu_out.data(), cpu_scratch.data(), pool);
+
+    std::vector<float> gpu_out(cpu_out.size(), NAN);
+    std::vector<float> scratch(cuda::attention_scratch_bytes(s, c.n_tokens, n_ctx) / sizeof(float) + 1, NAN);
+    cuda::attention(layer, s, q.data(), c.n_tokens, c.pos0, gpu_out.data(), with_scratch ? scratch.data() : nullptr,
+                    nullptr);
+
+    const std::vector<double> naive = naive_attention(cpu_kv, c, q);
+    double worst_cpu = 0.0, worst_naive = 0.0;
+    for (size_t i = 0; i < gpu_out.size(); ++i) {
+        QVERIFY2(std::isfinite(gpu_out[i]), qPrintable(QString("output %1 is not finite").arg(i)));
+        worst_cpu = std::max(worst_cpu, std::fabs(double(gpu_out[i]) - cpu_out[i]));
+        worst_naive = std::max(worst_naive, std::fabs(double(gpu_out[i]) - naive[i]));
+    }
+    // Outputs are O(1) averages of unit-variance values; float accumulation
+    // over a few hundred keys stays near 1e-6.
+    QVERIFY2(worst_cpu < 2e-5, qPrintable(QString("vs CPU: %1").arg(worst_cpu)));
+    QVERIFY2(worst_naive < 2e-5, qPrintable(QString("vs naive: %1").arg(worst_naive)));
+}
+
+}  // namespace
+
+class TestCudaAttention : public QObject {
+    Q_OBJECT
+
+private slots:
+    void matchesCpuAndNaive_data() {
+        QTest::addColumn<int>("n_head");
+        QTest::addColumn<int>("n_head_kv");
+        QTest::addColumn<int>("head_dim");
+        QTest::addColumn<int>("head_dim_v");
+        QTest::addColumn<int>("type");
+        QTest::addColumn<int>("n_tokens");
+        QTest::addColumn<int>("pos0");
+        const int f16 = KvType_f16, q8 = KvType_q8_0;
+        // Decode: one query, KV lengths 1, 17 and 257 (tiles of 64/32, splits of 128).
+        QTest::newRow("decode, length 1, GQA 4/2, f16") << 4 << 2 << 64 << 64 << f16 << 1 << 0;
+        QTest::newRow("decode, length 17, GQA 4/1, q8_0") << 4 << 1 << 64 << 64 << q8 << 1 << 16;
+        QTest::newRow("decode, length 257, GQA 4/2, f16, splits") << 4 << 2 << 64 << 64 << f16 << 1 << 256;
+        QTest::newRow("decode, length 257, 128 dims, q8_0, splits") << 4 << 2 << 128 << 128 << q8 << 1 << 256;
+        QTest::newRow("decode, head_dim_v 32 != 64, q8_0") << 4 << 2 << 64 << 32 << q8 << 1 << 40;
+        QTest::newRow("decode, 8-dim heads (stories), f16") << 8 << 4 << 8 << 8 << f16 << 1 << 30;
+        QTest::newRow("decode, 40-dim heads, MHA, f16") << 3 << 3 << 40 << 24 << f16 << 1 << 70;
+        QTest::newRow("decode, 256 dims, q8_0") << 2 << 1 << 256 << 256 << q8 << 1 << 150;
+        // Short batches split the KV length too; prefill chunks its tokens.
+        QTest::newRow("batch of 5 at pos0 200, splits, q8_0") << 4 << 2 << 64 << 64 << q8 << 5 << 200;
+        QTest::newRow("prefill 17 from 0, GQA 4/1, f16") << 4 << 1 << 64 << 64 << f16 << 17 << 0;
+        QTest::newRow("prefill 20 at pos0 37, 128 dims, q8_0") << 4 << 2 << 128 << 128 << q8 << 20 << 37;
+        QTest::newRow("prefill 40 at pos0 217, f16") << 4 << 2 << 64 << 64 << f16 << 40 << 217;
+        QTest::newRow("prefill 12, group 24 > rows per block") << 24 << 1 << 32 << 32 << f16 << 12 << 3;
+    }
+
+    void matchesCpuAndNaive() {
+        QFETCH(int, n_head);
+        QFETCH(int, n_head_kv);
+        QFETCH(int, head_dim);
+        QFETCH(int, head_dim_v);
+        QFETCH(int, type);
+        QFETCH(int, n_tokens);
+        QFETCH(int, pos0);
+        const Case c{AttentionShape{n_head, n_head_kv, head_dim, head_dim_v}, KvType(type), n_tokens, pos0};
+        check_case(c, true);
+        if (QTest::currentTestFailed()) return;
+        if (n_tokens <= 8 && pos0 + n_tokens > 128) check_case(c, false);  // no scratch: one split
+    }
+
+    void scratchCoversShortBatchesOnly() {
+        const AttentionShape s{40, 8, 128, 128};
+        // QwQ-32B decode at 32k: 40 heads x 32 splits x (128 + 2) floats.
+        QCOMPARE(cuda::attention_scratch_bytes(s, 1, 32768), size_t(40) * 32 * 130 * 4);
+        // Long prefills write the output directly; the bound is the split limit's batch.
+        QCOMPARE(cuda::attention_scratch_bytes(s, 512, 32768), cuda::attention_scratch_bytes(s, 8, 32768));
+        QCOMPARE(cuda::attention_scratch_bytes(s, 1, 128), size_t(0));  // one split at most
+    }
+};
+
+QTEST_APPLESS_MAIN(TestCudaAttention)
+#include "test_cuda_attention.moc"
