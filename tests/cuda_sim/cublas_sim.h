@@ -1,8 +1,125 @@
 // cuBLAS for the SIMT emulator build: the handle and the calls the backend
-// makes, routed to a reference GEMM on the host.
+// makes, routed to a reference GEMM on the host. Semantics follow cuBLAS:
+// column-major matrices, op(A) is m x k, op(B) is k x n, C is m x n with
+// leading dimensions lda/ldb/ldc; C = alpha op(A) op(B) + beta C, and C is
+// not read when beta == 0. Bad arguments give cuBLAS's status codes.
 #pragma once
 
-struct cublasContext {};
+#include <cstdint>
+#include <cstring>
+
+#include "simt.h"  // __half2float, __float2half, bfloat16
+
+struct cublasContext {
+    cudaStream_t stream = nullptr;
+    int math_mode = 0;
+};
 using cublasHandle_t = cublasContext *;
+
 using cublasStatus_t = int;
 constexpr cublasStatus_t CUBLAS_STATUS_SUCCESS = 0;
+constexpr cublasStatus_t CUBLAS_STATUS_NOT_INITIALIZED = 1;
+constexpr cublasStatus_t CUBLAS_STATUS_ALLOC_FAILED = 3;
+constexpr cublasStatus_t CUBLAS_STATUS_INVALID_VALUE = 7;
+constexpr cublasStatus_t CUBLAS_STATUS_ARCH_MISMATCH = 8;
+constexpr cublasStatus_t CUBLAS_STATUS_EXECUTION_FAILED = 13;
+constexpr cublasStatus_t CUBLAS_STATUS_INTERNAL_ERROR = 14;
+constexpr cublasStatus_t CUBLAS_STATUS_NOT_SUPPORTED = 15;
+
+enum cublasOperation_t { CUBLAS_OP_N = 0, CUBLAS_OP_T = 1, CUBLAS_OP_C = 2 };
+enum cudaDataType_t { CUDA_R_32F = 0, CUDA_R_16F = 2, CUDA_R_16BF = 14 };
+enum cublasComputeType_t { CUBLAS_COMPUTE_16F = 64, CUBLAS_COMPUTE_32F = 68, CUBLAS_COMPUTE_32F_FAST_16F = 74 };
+enum cublasGemmAlgo_t { CUBLAS_GEMM_DEFAULT = -1, CUBLAS_GEMM_DEFAULT_TENSOR_OP = 99 };
+enum cublasMath_t { CUBLAS_DEFAULT_MATH = 0, CUBLAS_TENSOR_OP_MATH = 1 };
+
+inline const char * cublasGetStatusString(cublasStatus_t s) {
+    switch (s) {
+    case CUBLAS_STATUS_SUCCESS: return "CUBLAS_STATUS_SUCCESS";
+    case CUBLAS_STATUS_NOT_INITIALIZED: return "CUBLAS_STATUS_NOT_INITIALIZED";
+    case CUBLAS_STATUS_ALLOC_FAILED: return "CUBLAS_STATUS_ALLOC_FAILED";
+    case CUBLAS_STATUS_INVALID_VALUE: return "CUBLAS_STATUS_INVALID_VALUE";
+    case CUBLAS_STATUS_ARCH_MISMATCH: return "CUBLAS_STATUS_ARCH_MISMATCH";
+    case CUBLAS_STATUS_EXECUTION_FAILED: return "CUBLAS_STATUS_EXECUTION_FAILED";
+    case CUBLAS_STATUS_INTERNAL_ERROR: return "CUBLAS_STATUS_INTERNAL_ERROR";
+    case CUBLAS_STATUS_NOT_SUPPORTED: return "CUBLAS_STATUS_NOT_SUPPORTED";
+    default: return "CUBLAS_STATUS_UNKNOWN";
+    }
+}
+
+inline cublasStatus_t cublasCreate(cublasHandle_t * handle) {
+    if (handle == nullptr) return CUBLAS_STATUS_INVALID_VALUE;
+    *handle = new cublasContext;
+    return CUBLAS_STATUS_SUCCESS;
+}
+inline cublasStatus_t cublasDestroy(cublasHandle_t handle) {
+    if (handle == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
+    delete handle;
+    return CUBLAS_STATUS_SUCCESS;
+}
+inline cublasStatus_t cublasSetStream(cublasHandle_t handle, cudaStream_t stream) {
+    if (handle == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
+    handle->stream = stream;
+    return CUBLAS_STATUS_SUCCESS;
+}
+inline cublasStatus_t cublasSetMathMode(cublasHandle_t handle, cublasMath_t mode) {
+    if (handle == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
+    handle->math_mode = int(mode);
+    return CUBLAS_STATUS_SUCCESS;
+}
+
+namespace cublas_sim {
+
+inline bool known_type(cudaDataType_t t) {
+    return t == CUDA_R_32F || t == CUDA_R_16F || t == CUDA_R_16BF;
+}
+
+inline double load(const void * p, cudaDataType_t t, int64_t i) {
+    if (t == CUDA_R_32F) return double(static_cast<const float *>(p)[i]);
+    const uint16_t bits = static_cast<const uint16_t *>(p)[i];
+    return t == CUDA_R_16F ? double(__half2float(__half{bits})) : double(__bfloat162float(__nv_bfloat16{bits}));
+}
+
+inline void store(void * p, cudaDataType_t t, int64_t i, double v) {
+    if (t == CUDA_R_32F) static_cast<float *>(p)[i] = float(v);
+    else if (t == CUDA_R_16F) static_cast<uint16_t *>(p)[i] = __float2half(float(v)).x;
+    else static_cast<uint16_t *>(p)[i] = __float2bfloat16(float(v)).x;
+}
+
+// alpha/beta are f32 for the 32-bit compute types and f16 for CUBLAS_COMPUTE_16F.
+inline double scalar(const void * p, cublasComputeType_t c) {
+    return c == CUBLAS_COMPUTE_16F ? load(p, CUDA_R_16F, 0) : load(p, CUDA_R_32F, 0);
+}
+
+}  // namespace cublas_sim
+
+// Reference: every C element is a double-precision dot product, rounded once
+// to Ctype.
+inline cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb, int m,
+                                   int n, int k, const void * alpha, const void * A, cudaDataType_t Atype, int lda,
+                                   const void * B, cudaDataType_t Btype, int ldb, const void * beta, void * C,
+                                   cudaDataType_t Ctype, int ldc, cublasComputeType_t computeType,
+                                   cublasGemmAlgo_t algo) {
+    using namespace cublas_sim;
+    (void)algo;
+    if (handle == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
+    const bool ta = transa != CUBLAS_OP_N, tb = transb != CUBLAS_OP_N;
+    const int a_rows = ta ? k : m, b_rows = tb ? n : k;
+    if (m < 0 || n < 0 || k < 0 || lda < (a_rows > 1 ? a_rows : 1) || ldb < (b_rows > 1 ? b_rows : 1) ||
+        ldc < (m > 1 ? m : 1) || alpha == nullptr || beta == nullptr)
+        return CUBLAS_STATUS_INVALID_VALUE;
+    if (!known_type(Atype) || !known_type(Btype) || !known_type(Ctype)) return CUBLAS_STATUS_NOT_SUPPORTED;
+    if (m == 0 || n == 0) return CUBLAS_STATUS_SUCCESS;
+    const double a = scalar(alpha, computeType), b = scalar(beta, computeType);
+    for (int j = 0; j < n; ++j)
+        for (int i = 0; i < m; ++i) {
+            double s = 0.0;
+            for (int l = 0; l < k; ++l) {
+                const int64_t ai = ta ? int64_t(l) + int64_t(i) * lda : int64_t(i) + int64_t(l) * lda;
+                const int64_t bi = tb ? int64_t(j) + int64_t(l) * ldb : int64_t(l) + int64_t(j) * ldb;
+                s += load(A, Atype, ai) * load(B, Btype, bi);
+            }
+            const int64_t ci = int64_t(i) + int64_t(j) * ldc;
+            store(C, Ctype, ci, b == 0.0 ? a * s : a * s + b * load(C, Ctype, ci));
+        }
+    return CUBLAS_STATUS_SUCCESS;
+}

@@ -1,0 +1,164 @@
+// GEMV units of the 32-element formats (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, IQ4_NL)
+// against Q8_0 activations: one unit = one block. Layouts: quant/blocks.h.
+// Nibble formats hold element j in the low nibble of qs[j] and j + 16 in the
+// high one, so word i of qs gives v[i] (elements 4i..4i+3) and v[4 + i]
+// (elements 16 + 4i..). Offset formats (Q4_0, Q5_0) are re-centred to signed
+// bytes; formats with a min (Q4_1, Q5_1) add m * sum(activations).
+#include "cuda/gemv_internal.h"
+#include "cuda/gemv_kernel.h"
+
+namespace hearth::cuda {
+
+namespace {
+
+struct UnitD {
+    int v[8];
+    float d;
+};
+struct UnitDM {
+    int v[8];
+    float d, m;
+};
+
+__device__ __forceinline__ float scaled(const UnitD & u, const block_q8_0 & a) {
+    return u.d * fp16_to_f32(a.d) * float(dot_words<false>(u.v, a.qs, 0, 8));
+}
+
+// sum((d q + m) da qa) = d da sum(q qa) + m da sum(qa)
+__device__ __forceinline__ float scaled(const UnitDM & u, const block_q8_0 & a) {
+    int s = 0, sa = 0;
+    for (int i = 0; i < 8; ++i) {
+        const int av = load_i32_a2(a.qs + 4 * i);
+        s = __dp4a(u.v[i], av, s);
+        sa = __dp4a(0x01010101, av, sa);
+    }
+    const float da = fp16_to_f32(a.d);
+    return u.d * da * float(s) + u.m * da * float(sa);
+}
+
+struct Q4_0 {
+    using WBlock = block_q4_0;
+    using ABlock = block_q8_0;
+    using Unit = UnitD;
+    static constexpr int kQK = QK32, kParts = 1;
+    __device__ static Unit load(const WBlock & b, int) {
+        Unit u;
+        for (int i = 0; i < 4; ++i) {
+            const uint32_t q = uint32_t(load_i32_a2(b.qs + 4 * i));
+            u.v[i] = sub_bytes(q & 0x0f0f0f0fu, 8);
+            u.v[4 + i] = sub_bytes((q >> 4) & 0x0f0f0f0fu, 8);
+        }
+        u.d = fp16_to_f32(b.d);
+        return u;
+    }
+    __device__ static float dot(const Unit & u, const ABlock & a, int) { return scaled(u, a); }
+};
+
+struct Q4_1 {
+    using WBlock = block_q4_1;
+    using ABlock = block_q8_0;
+    using Unit = UnitDM;
+    static constexpr int kQK = QK32, kParts = 1;
+    __device__ static Unit load(const WBlock & b, int) {
+        Unit u;
+        for (int i = 0; i < 4; ++i) {
+            const uint32_t q = uint32_t(load_i32_a4(b.qs + 4 * i));
+            u.v[i] = int(q & 0x0f0f0f0fu);
+            u.v[4 + i] = int((q >> 4) & 0x0f0f0f0fu);
+        }
+        u.d = fp16_to_f32(b.d);
+        u.m = fp16_to_f32(b.m);
+        return u;
+    }
+    __device__ static float dot(const Unit & u, const ABlock & a, int) { return scaled(u, a); }
+};
+
+// The 5-bit codes of a Q5 block, unsigned (0..31): bit j of qh is the 5th
+// bit of element j.
+template <class B>
+__device__ __forceinline__ void q5_words(const B & b, int * v, bool a4) {
+    const uint32_t qh = uint32_t(a4 ? load_i32_a4(b.qh) : load_i32_a2(b.qh));
+    for (int i = 0; i < 4; ++i) {
+        const uint32_t q = uint32_t(a4 ? load_i32_a4(b.qs + 4 * i) : load_i32_a2(b.qs + 4 * i));
+        v[i] = int((q & 0x0f0f0f0fu) | spread_bit4((qh >> (4 * i)) & 0xfu));
+        v[4 + i] = int(((q >> 4) & 0x0f0f0f0fu) | spread_bit4((qh >> (16 + 4 * i)) & 0xfu));
+    }
+}
+
+struct Q5_0 {
+    using WBlock = block_q5_0;
+    using ABlock = block_q8_0;
+    using Unit = UnitD;
+    static constexpr int kQK = QK32, kParts = 1;
+    __device__ static Unit load(const WBlock & b, int) {
+        Unit u;
+        q5_words(b, u.v, false);
+        for (int i = 0; i < 8; ++i) u.v[i] = sub_bytes(uint32_t(u.v[i]), 16);
+        u.d = fp16_to_f32(b.d);
+        return u;
+    }
+    __device__ static float dot(const Unit & u, const ABlock & a, int) { return scaled(u, a); }
+};
+
+struct Q5_1 {
+    using WBlock = block_q5_1;
+    using ABlock = block_q8_0;
+    using Unit = UnitDM;
+    static constexpr int kQK = QK32, kParts = 1;
+    __device__ static Unit load(const WBlock & b, int) {
+        Unit u;
+        q5_words(b, u.v, true);
+        u.d = fp16_to_f32(b.d);
+        u.m = fp16_to_f32(b.m);
+        return u;
+    }
+    __device__ static float dot(const Unit & u, const ABlock & a, int) { return scaled(u, a); }
+};
+
+struct Q8_0 {
+    using WBlock = block_q8_0;
+    using ABlock = block_q8_0;
+    using Unit = UnitD;
+    static constexpr int kQK = QK32, kParts = 1;
+    __device__ static Unit load(const WBlock & b, int) {
+        Unit u;
+        for (int i = 0; i < 8; ++i) u.v[i] = load_i32_a2(b.qs + 4 * i);
+        u.d = fp16_to_f32(b.d);
+        return u;
+    }
+    __device__ static float dot(const Unit & u, const ABlock & a, int) { return scaled(u, a); }
+};
+
+struct IQ4_NL {
+    using WBlock = block_iq4_nl;
+    using ABlock = block_q8_0;
+    using Unit = UnitD;
+    static constexpr int kQK = QK32, kParts = 1;
+    __device__ static Unit load(const WBlock & b, int) {
+        Unit u;
+        for (int i = 0; i < 4; ++i) {
+            const uint32_t q = uint32_t(load_i32_a2(b.qs + 4 * i));
+            u.v[i] = iq4_lookup4(q & 0x0f0f0f0fu);
+            u.v[4 + i] = iq4_lookup4((q >> 4) & 0x0f0f0f0fu);
+        }
+        u.d = fp16_to_f32(b.d);
+        return u;
+    }
+    __device__ static float dot(const Unit & u, const ABlock & a, int) { return scaled(u, a); }
+};
+
+}  // namespace
+
+bool gemv_legacy(const DeviceMatrix & w, const void * xq, float * y, int64_t n_tokens, cudaStream_t stream) {
+    switch (w.type) {
+    case TensorType_Q4_0: launch_gemv_q<Q4_0>(w, xq, y, n_tokens, stream); return true;
+    case TensorType_Q4_1: launch_gemv_q<Q4_1>(w, xq, y, n_tokens, stream); return true;
+    case TensorType_Q5_0: launch_gemv_q<Q5_0>(w, xq, y, n_tokens, stream); return true;
+    case TensorType_Q5_1: launch_gemv_q<Q5_1>(w, xq, y, n_tokens, stream); return true;
+    case TensorType_Q8_0: launch_gemv_q<Q8_0>(w, xq, y, n_tokens, stream); return true;
+    case TensorType_IQ4_NL: launch_gemv_q<IQ4_NL>(w, xq, y, n_tokens, stream); return true;
+    default: return false;
+    }
+}
+
+}  // namespace hearth::cuda
