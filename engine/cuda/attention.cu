@@ -40,7 +40,7 @@ constexpr int kMaxRows = 16;
 constexpr size_t kSharedLimit = 48 * 1024;  // the default dynamic shared memory cap
 constexpr int kSplitMaxTokens = 8;
 constexpr int kMinSplitKeys = 128;
-constexpr int kMaxSplits = 32;
+constexpr int kMaxSplits = 64;
 
 // Everything a block needs; a kernel argument (passed by value).
 struct AttnParams {
@@ -55,7 +55,6 @@ struct AttnParams {
     int n_head, group, d, dv;
     int n_tokens, pos0;
     float scale;
-    int tile;      // KV positions per tile
     int gc, n_gsub;  // query heads per block, sub-groups per KV head
     int tc;        // tokens per block
     int split_len, n_splits;
@@ -130,12 +129,13 @@ __device__ __forceinline__ float kv_element(const uint8_t * row, int type, int h
 }
 
 // Copies positions [ks, ks + n) of one KV head into a shared tile with row
-// stride `stride`; consecutive threads take consecutive elements of a row.
+// stride `stride`: a warp per row, lanes over its elements (coalesced).
 __device__ void load_tile(const uint8_t * base, size_t row_bytes, int type, int head, int dim, int ks, int n,
                           float * dst, int stride) {
-    for (int idx = int(threadIdx.x); idx < n * dim; idx += int(blockDim.x)) {
-        const int j = idx / dim, i = idx % dim;
-        dst[j * stride + i] = kv_element(base + size_t(ks + j) * row_bytes, type, head, dim, i);
+    const int lane = int(threadIdx.x) % kWarp, warp = int(threadIdx.x) / kWarp;
+    for (int j = warp; j < n; j += kThreads / kWarp) {
+        const uint8_t * row = base + size_t(ks + j) * row_bytes;
+        for (int i = lane; i < dim; i += kWarp) dst[j * stride + i] = kv_element(row, type, head, dim, i);
     }
 }
 
@@ -146,9 +146,13 @@ struct BlockRows {
     __device__ int head(int r, int group) const { return kv_head * group + g0 + r % gc; }
 };
 
+// TILE (KV positions per tile) is a template argument so the index
+// arithmetic over it is shifts.
+template <int TILE>
 __global__ void __launch_bounds__(kThreads) attention_kernel(AttnParams p) {
     HEARTH_DYNAMIC_SHARED(float, smem);
-    const int D = p.d, DV = p.dv, tile = p.tile;
+    const int D = p.d, DV = p.dv;
+    constexpr int tile = TILE;
     BlockRows br;
     br.kv_head = int(blockIdx.x) / p.n_gsub;
     br.g0 = int(blockIdx.x) % p.n_gsub * p.gc;
@@ -173,9 +177,16 @@ __global__ void __launch_bounds__(kThreads) attention_kernel(AttnParams p) {
         m_s[r] = -INFINITY;
         l_s[r] = 0.0f;
     }
+    // This thread's output elements: entry tid + a * kThreads is (row, dim),
+    // decoded once and packed as row << 16 | dim (-1: unused).
     float acc[kAccPerThread];
+    int acc_ri[kAccPerThread];
 HEARTH_ATTN_UNROLL
-    for (int a = 0; a < kAccPerThread; ++a) acc[a] = 0.0f;
+    for (int a = 0; a < kAccPerThread; ++a) {
+        const int e = tid + a * kThreads;
+        acc[a] = 0.0f;
+        acc_ri[a] = e < R * DV ? (e / DV) << 16 | (e % DV) : -1;
+    }
     __syncthreads();
 
     // Keys this block's split holds that its last token can see.
@@ -231,12 +242,12 @@ HEARTH_ATTN_UNROLL
 
 HEARTH_ATTN_UNROLL
         for (int a = 0; a < kAccPerThread; ++a) {
-            const int e = tid + a * kThreads;
-            if (e < R * DV) {
-                const int r = e / DV, i = e % DV;
+            if (acc_ri[a] >= 0) {
+                const int r = acc_ri[a] >> 16;
                 const float * pr = p_s + r * tile;
+                const float * vc = v_s + (acc_ri[a] & 0xffff);
                 float sum = acc[a] * a_s[r];
-                for (int j = 0; j < n; ++j) sum += pr[j] * v_s[j * DV + i];
+                for (int j = 0; j < n; ++j) sum += pr[j] * vc[j * DV];
                 acc[a] = sum;
             }
         }
@@ -246,9 +257,8 @@ HEARTH_ATTN_UNROLL
     const size_t n_rows_all = size_t(p.n_tokens) * p.n_head;
 HEARTH_ATTN_UNROLL
     for (int a = 0; a < kAccPerThread; ++a) {
-        const int e = tid + a * kThreads;
-        if (e < R * DV) {
-            const int r = e / DV, i = e % DV;
+        if (acc_ri[a] >= 0) {
+            const int r = acc_ri[a] >> 16, i = acc_ri[a] & 0xffff;
             const size_t row = size_t(br.token(r)) * p.n_head + br.head(r, p.group);
             if (p.n_splits == 1)
                 p.out[row * DV + i] = acc[a] / l_s[r];
@@ -321,14 +331,18 @@ void attention(const DeviceKvLayer & kv, const AttentionShape & s, const float *
     p.n_tokens = n_tokens;
     p.pos0 = pos0;
     p.scale = 1.0f / sqrtf(float(s.head_dim));
-    p.tile = plan.tile;
     p.gc = plan.gc;
     p.n_gsub = plan.n_gsub;
     p.tc = plan.tc;
     p.split_len = plan.split_len;
     p.n_splits = plan.n_splits;
     const dim3 grid(unsigned(s.n_head_kv * plan.n_gsub), unsigned(plan.n_tchunks), unsigned(plan.n_splits));
-    HEARTH_LAUNCH(attention_kernel, grid, dim3(kThreads), plan.shared_bytes, stream, p);
+    if (plan.tile == 64)
+        HEARTH_LAUNCH(attention_kernel<64>, grid, dim3(kThreads), plan.shared_bytes, stream, p);
+    else if (plan.tile == 32)
+        HEARTH_LAUNCH(attention_kernel<32>, grid, dim3(kThreads), plan.shared_bytes, stream, p);
+    else
+        HEARTH_LAUNCH(attention_kernel<16>, grid, dim3(kThreads), plan.shared_bytes, stream, p);
     if (plan.n_splits > 1) {
         const int threads = s.head_dim_v >= kThreads ? kThreads : (s.head_dim_v + kWarp - 1) / kWarp * kWarp;
         HEARTH_LAUNCH(attention_combine_kernel, dim3(unsigned(n_rows_all)), dim3(unsigned(threads)), 0, stream,

@@ -160,8 +160,8 @@ private slots:
 
     void scratchCoversShortBatchesOnly() {
         const AttentionShape s{40, 8, 128, 128};
-        // QwQ-32B decode at 32k: 40 heads x 32 splits x (128 + 2) floats.
-        QCOMPARE(cuda::attention_scratch_bytes(s, 1, 32768), size_t(40) * 32 * 130 * 4);
+        // QwQ-32B decode at 32k: 40 heads x 64 splits x (128 + 2) floats.
+        QCOMPARE(cuda::attention_scratch_bytes(s, 1, 32768), size_t(40) * 64 * 130 * 4);
         // Long prefills write the output directly; the bound is the split limit's batch.
         QCOMPARE(cuda::attention_scratch_bytes(s, 512, 32768), cuda::attention_scratch_bytes(s, 8, 32768));
         QCOMPARE(cuda::attention_scratch_bytes(s, 1, 128), size_t(0));  // one split at most
