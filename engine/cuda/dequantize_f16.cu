@@ -1,0 +1,197 @@
+// dequantize_to_f16: W [n_out][n_in] in its GGUF blocks to f16 bits, one
+// thread per element (consecutive threads write consecutive halves and read
+// the same block). Each value is computed with the same float operations, in
+// the same order, as the CPU's dequant_block_* (quant/blocks*.h), then rounded
+// to f16, so the result is bit-identical to f32_to_fp16(dequantize_row(...)).
+// Products go through mul_rn so nvcc cannot fuse a multiply and a following
+// add into an FMA, which would round differently from the CPU.
+#include "cuda/gemv_kernel.h"  // iq4_lookup4
+#include "cuda/kernels.h"
+#include "quant/blocks_k.h"
+
+namespace hearth::cuda {
+
+namespace {
+
+constexpr int kThreads = 256;
+
+__device__ __forceinline__ float mul_rn(float a, float b) {
+#if defined(__CUDA_ARCH__)
+    return __fmul_rn(a, b);
+#else
+    return a * b;
+#endif
+}
+
+__device__ __forceinline__ int nibble(const uint8_t * qs, int k) {
+    return k < 16 ? (qs[k] & 0x0f) : (qs[k - 16] >> 4);
+}
+
+__device__ __forceinline__ int iq4_value(int idx) {
+    return int(int8_t(uint32_t(iq4_lookup4(uint32_t(idx))) & 0xffu));
+}
+
+// Element k of a block, per type.
+struct DeqF32 {
+    static constexpr int kQK = 1;
+    __device__ static float at(const uint8_t * blk, int) { return *reinterpret_cast<const float *>(blk); }
+};
+struct DeqBF16 {
+    static constexpr int kQK = 1;
+    __device__ static float at(const uint8_t * blk, int) { return bf16_to_f32(*reinterpret_cast<const uint16_t *>(blk)); }
+};
+struct DeqQ4_0 {
+    static constexpr int kQK = QK32;
+    __device__ static float at(const uint8_t * blk, int k) {
+        const auto & b = *reinterpret_cast<const block_q4_0 *>(blk);
+        return mul_rn(fp16_to_f32(b.d), float(nibble(b.qs, k) - 8));
+    }
+};
+struct DeqQ4_1 {
+    static constexpr int kQK = QK32;
+    __device__ static float at(const uint8_t * blk, int k) {
+        const auto & b = *reinterpret_cast<const block_q4_1 *>(blk);
+        return mul_rn(fp16_to_f32(b.d), float(nibble(b.qs, k))) + fp16_to_f32(b.m);
+    }
+};
+struct DeqQ5_0 {
+    static constexpr int kQK = QK32;
+    __device__ static float at(const uint8_t * blk, int k) {
+        const auto & b = *reinterpret_cast<const block_q5_0 *>(blk);
+        return mul_rn(fp16_to_f32(b.d), float(q5_value(b.qs, load_u32_le(b.qh), k) - 16));
+    }
+};
+struct DeqQ5_1 {
+    static constexpr int kQK = QK32;
+    __device__ static float at(const uint8_t * blk, int k) {
+        const auto & b = *reinterpret_cast<const block_q5_1 *>(blk);
+        return mul_rn(fp16_to_f32(b.d), float(q5_value(b.qs, load_u32_le(b.qh), k))) + fp16_to_f32(b.m);
+    }
+};
+struct DeqQ8_0 {
+    static constexpr int kQK = QK32;
+    __device__ static float at(const uint8_t * blk, int k) {
+        const auto & b = *reinterpret_cast<const block_q8_0 *>(blk);
+        return mul_rn(fp16_to_f32(b.d), float(b.qs[k]));
+    }
+};
+struct DeqIQ4_NL {
+    static constexpr int kQK = QK32;
+    __device__ static float at(const uint8_t * blk, int k) {
+        const auto & b = *reinterpret_cast<const block_iq4_nl *>(blk);
+        return mul_rn(fp16_to_f32(b.d), float(iq4_value(nibble(b.qs, k))));
+    }
+};
+struct DeqQ2_K {
+    static constexpr int kQK = QK_K;
+    __device__ static float at(const uint8_t * blk, int k) {
+        const auto & b = *reinterpret_cast<const block_q2_K *>(blk);
+        const uint8_t sc = b.scales[k / 16];
+        return mul_rn(mul_rn(fp16_to_f32(b.d), float(sc & 0x0f)), float(q2k_q(b, k))) -
+               mul_rn(fp16_to_f32(b.dmin), float(sc >> 4));
+    }
+};
+struct DeqQ3_K {
+    static constexpr int kQK = QK_K;
+    __device__ static float at(const uint8_t * blk, int k) {
+        const auto & b = *reinterpret_cast<const block_q3_K *>(blk);
+        return mul_rn(fp16_to_f32(b.d), float(q3k_scale(k / 16, b.scales) * q3k_q(b, k)));
+    }
+};
+struct DeqQ4_K {
+    static constexpr int kQK = QK_K;
+    __device__ static float at(const uint8_t * blk, int k) {
+        const auto & b = *reinterpret_cast<const block_q4_K *>(blk);
+        int sc, m;
+        q4k_scale_min(k / 32, b.scales, sc, m);
+        const float ds = mul_rn(fp16_to_f32(b.d), float(sc)), dm = mul_rn(fp16_to_f32(b.dmin), float(m));
+        return mul_rn(ds, float(q4k_q(b.qs, k))) - dm;
+    }
+};
+struct DeqQ5_K {
+    static constexpr int kQK = QK_K;
+    __device__ static float at(const uint8_t * blk, int k) {
+        const auto & b = *reinterpret_cast<const block_q5_K *>(blk);
+        int sc, m;
+        q4k_scale_min(k / 32, b.scales, sc, m);
+        const float ds = mul_rn(fp16_to_f32(b.d), float(sc)), dm = mul_rn(fp16_to_f32(b.dmin), float(m));
+        return mul_rn(ds, float(q5k_q(b, k))) - dm;
+    }
+};
+struct DeqQ6_K {
+    static constexpr int kQK = QK_K;
+    __device__ static float at(const uint8_t * blk, int k) {
+        const auto & b = *reinterpret_cast<const block_q6_K *>(blk);
+        return mul_rn(fp16_to_f32(b.d), float(b.scales[k / 16] * q6k_q(b, k)));
+    }
+};
+struct DeqIQ4_XS {
+    static constexpr int kQK = QK_K;
+    __device__ static float at(const uint8_t * blk, int k) {
+        const auto & b = *reinterpret_cast<const block_iq4_xs *>(blk);
+        const uint8_t v = b.qs[16 * (k / 32) + k % 16];
+        const int q = iq4_value((k % 32) < 16 ? (v & 0x0f) : (v >> 4));
+        return mul_rn(fp16_to_f32(b.d), float(iq4xs_scale(k / 32, b) * q));
+    }
+};
+
+template <class D>
+__global__ void dequantize_f16_kernel(const uint8_t * w, size_t row_bytes, size_t block_bytes, int64_t n_in,
+                                      int64_t n_out, uint16_t * dst) {
+    const int64_t n = n_in * n_out;
+    for (int64_t e = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < n; e += int64_t(gridDim.x) * blockDim.x) {
+        const int64_t r = e / n_in, i = e % n_in;
+        const uint8_t * blk = w + size_t(r) * row_bytes + size_t(i / D::kQK) * block_bytes;
+        dst[e] = f32_to_fp16(D::at(blk, int(i % D::kQK)));
+    }
+}
+
+// F16 weights are copied as they are.
+__global__ void copy_f16_kernel(const uint8_t * w, size_t row_bytes, int64_t n_in, int64_t n_out, uint16_t * dst) {
+    const int64_t n = n_in * n_out;
+    for (int64_t e = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < n; e += int64_t(gridDim.x) * blockDim.x)
+        dst[e] = reinterpret_cast<const uint16_t *>(w + size_t(e / n_in) * row_bytes)[e % n_in];
+}
+
+unsigned grid_for(int64_t n) {
+    const int64_t blocks = (n + kThreads - 1) / kThreads;
+    return unsigned(blocks < 65535 * 16 ? blocks : 65535 * 16);  // the kernels loop past the grid
+}
+
+template <class D>
+void launch_deq(const DeviceMatrix & w, size_t block_bytes, uint16_t * dst, cudaStream_t stream) {
+    HEARTH_LAUNCH(dequantize_f16_kernel<D>, dim3(grid_for(w.n_in * w.n_out)), dim3(kThreads), 0, stream,
+                  static_cast<const uint8_t *>(w.data), w.row_bytes, block_bytes, w.n_in, w.n_out, dst);
+}
+
+}  // namespace
+
+void dequantize_to_f16(const DeviceMatrix & w, uint16_t * dst, cudaStream_t stream) {
+    if (w.n_in <= 0 || w.n_out <= 0) return;
+    switch (w.type) {
+    case TensorType_F32: return launch_deq<DeqF32>(w, 4, dst, stream);
+    case TensorType_F16:
+        HEARTH_LAUNCH(copy_f16_kernel, dim3(grid_for(w.n_in * w.n_out)), dim3(kThreads), 0, stream,
+                      static_cast<const uint8_t *>(w.data), w.row_bytes, w.n_in, w.n_out, dst);
+        return;
+    case TensorType_BF16: return launch_deq<DeqBF16>(w, 2, dst, stream);
+    case TensorType_Q4_0: return launch_deq<DeqQ4_0>(w, sizeof(block_q4_0), dst, stream);
+    case TensorType_Q4_1: return launch_deq<DeqQ4_1>(w, sizeof(block_q4_1), dst, stream);
+    case TensorType_Q5_0: return launch_deq<DeqQ5_0>(w, sizeof(block_q5_0), dst, stream);
+    case TensorType_Q5_1: return launch_deq<DeqQ5_1>(w, sizeof(block_q5_1), dst, stream);
+    case TensorType_Q8_0: return launch_deq<DeqQ8_0>(w, sizeof(block_q8_0), dst, stream);
+    case TensorType_IQ4_NL: return launch_deq<DeqIQ4_NL>(w, sizeof(block_iq4_nl), dst, stream);
+    case TensorType_Q2_K: return launch_deq<DeqQ2_K>(w, sizeof(block_q2_K), dst, stream);
+    case TensorType_Q3_K: return launch_deq<DeqQ3_K>(w, sizeof(block_q3_K), dst, stream);
+    case TensorType_Q4_K: return launch_deq<DeqQ4_K>(w, sizeof(block_q4_K), dst, stream);
+    case TensorType_Q5_K: return launch_deq<DeqQ5_K>(w, sizeof(block_q5_K), dst, stream);
+    case TensorType_Q6_K: return launch_deq<DeqQ6_K>(w, sizeof(block_q6_K), dst, stream);
+    case TensorType_IQ4_XS: return launch_deq<DeqIQ4_XS>(w, sizeof(block_iq4_xs), dst, stream);
+    default:
+        // Not computable (the loader keeps such tensors off the GPU): zeros, as the CPU's dequantize_row.
+        cudaMemsetAsync(dst, 0, size_t(w.n_in) * size_t(w.n_out) * sizeof(uint16_t), stream);
+        return;
+    }
+}
+
+}  // namespace hearth::cuda
