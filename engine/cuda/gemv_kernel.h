@@ -21,7 +21,7 @@
 namespace hearth::cuda {
 
 constexpr int kGemvWarps = 4;   // rows per CUDA block
-constexpr int kGemvTokens = 4;  // tokens per grid.y slice when n_tokens > 1
+constexpr int kGemvTokens = 8;  // tokens per grid.y slice when n_tokens > 1 (the backend sends up to 8)
 
 // ---- loads and byte tricks ---------------------------------------------------
 

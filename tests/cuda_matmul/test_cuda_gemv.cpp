@@ -62,7 +62,7 @@ private slots:
                         QTest::newRow(name.constData()) << int(t) << n_out << nb << n_tokens;
                     }
             // Two grid.y slices of tokens, the second partial.
-            QTest::newRow((QByteArray(tensor_type_info(t).name) + " tokens=6").constData()) << int(t) << 5 << 3 << 6;
+            QTest::newRow((QByteArray(tensor_type_info(t).name) + " tokens=11").constData()) << int(t) << 5 << 3 << 11;
         }
     }
 
