@@ -13,10 +13,13 @@
 //     kernel merges them per row. Longer prefills have parallelism enough in
 //     their token chunks and write the output directly.
 // Per tile (4 barriers): load K [tile][D] and V [tile][DV] (dequantized from
-// f16 or Q8_0) into shared memory; scores = q.k * 1/sqrt(D), causal positions
-// masked to -inf; one warp per row updates its max and sum and turns scores
-// into probabilities; each thread rescales and accumulates its output
-// elements, kept in registers (kAccPerThread per thread).
+// f16 or Q8_0) into shared memory; scores = q.k * 1/sqrt(D) for all rows at
+// once per key, causal positions masked to -inf; one warp per row updates its
+// max and sum and turns scores into probabilities; each thread rescales and
+// accumulates its output elements, kept in registers (kAccPerThread each).
+// The tile (64, 32, 16 or 8 keys) and the rows per block are the largest that
+// fit the default 48 KiB of shared memory: head_dim and head_dim_v up to 640
+// (the CPU backend has no limit; the caller checks).
 #include <math.h>
 
 #include "cuda/kernels.h"
@@ -60,15 +63,28 @@ struct AttnParams {
     int split_len, n_splits;
 };
 
-// Shared floats: q [rows][D], K [tile][D + 1] (padded: the score loop reads
-// down a column), V [tile][DV], probabilities [rows][tile], max, sum, rescale.
+// Threads that share one key's dot products in the score step (each takes
+// every key_split-th dimension, for all rows at once); tile * key_split is a
+// multiple of kThreads.
+constexpr int key_split(int tile) {
+    return tile >= 32 ? 4 : kThreads / tile;
+}
+
+// Row stride of the shared K tile: D + key_split puts the key_split threads
+// of each of a warp's keys on distinct banks (when D % 32 == 0).
+constexpr int k_stride(int tile, int d) {
+    return d + key_split(tile);
+}
+
+// Shared floats: q [rows][D], K [tile][k_stride], V [tile][DV], probabilities
+// [rows][tile], then per row the running max, sum and this tile's rescale.
 size_t shared_floats(int rows, int tile, int d, int dv) {
-    return size_t(rows) * size_t(d) + size_t(tile) * size_t(d + 1) + size_t(tile) * size_t(dv) +
+    return size_t(rows) * size_t(d) + size_t(tile) * size_t(k_stride(tile, d)) + size_t(tile) * size_t(dv) +
            size_t(rows) * size_t(tile) + 3 * size_t(rows);
 }
 
 struct Plan {
-    int tile = 16, gc = 1, n_gsub = 1, tc = 1, n_tchunks = 1, split_len = 0, n_splits = 1;
+    int tile = 8, gc = 1, n_gsub = 1, tc = 1, n_tchunks = 1, split_len = 0, n_splits = 1;
     size_t shared_bytes = 0;
 };
 
@@ -81,8 +97,8 @@ Plan make_plan(const AttentionShape & s, int32_t n_tokens, int32_t pos0, bool ca
     int rows = int(want64 < rows_cap ? want64 : rows_cap);
     if (rows < 1) rows = 1;
     // Largest tile that holds the wanted rows; else the smallest, with fewer rows.
-    p.tile = 16;
-    for (int tile : {64, 32}) {
+    p.tile = 8;
+    for (int tile : {64, 32, 16}) {
         if (shared_floats(rows, tile, s.head_dim, s.head_dim_v) * sizeof(float) <= kSharedLimit) {
             p.tile = tile;
             break;
@@ -146,6 +162,71 @@ struct BlockRows {
     __device__ int head(int r, int group) const { return kv_head * group + g0 + r % gc; }
 };
 
+// scores[r][j] = q_r . k_j * scale for the tile's keys j < n, -inf where
+// masked (past the tile, or after the row's token: causal). key_split threads
+// per key each take every S-th dimension for all rows, reading each K value
+// once, then fold their partial dots with shuffles. Trip counts and shuffle
+// counts are uniform over the block (R is), as the emulator requires.
+template <int TILE>
+__device__ void tile_scores(const float * q_s, const float * k_s, int ks_stride, float * p_s, int R, int D, int n,
+                            int ks, int pos0, const BlockRows & br, float scale) {
+    constexpr int S = key_split(TILE);
+    for (int idx = int(threadIdx.x); idx < TILE * S; idx += kThreads) {
+        const int j = idx / S, sub = idx % S;
+        float dot[kMaxRows];
+HEARTH_ATTN_UNROLL
+        for (int r = 0; r < kMaxRows; ++r) dot[r] = 0.0f;
+        if (j < n) {
+            const float * kr = k_s + j * ks_stride;
+            for (int d = sub; d < D; d += S) {
+                const float kd = kr[d];
+HEARTH_ATTN_UNROLL
+                for (int r = 0; r < kMaxRows; ++r)
+                    if (r < R) dot[r] += q_s[r * D + d] * kd;
+            }
+        }
+HEARTH_ATTN_UNROLL
+        for (int r = 0; r < kMaxRows; ++r) {
+            if (r >= R) break;
+            for (int m = S / 2; m > 0; m >>= 1) dot[r] += __shfl_xor_sync(0xffffffffu, dot[r], m);
+            if (r % S == sub) {
+                const bool visible = j < n && ks + j <= pos0 + br.token(r);
+                p_s[r * TILE + j] = visible ? dot[r] * scale : -INFINITY;
+            }
+        }
+    }
+}
+
+// acc = acc * rescale[row] + sum_j p[row][j] * v[j][dim] for this thread's
+// entries. When kThreads % DV == 0 all of them share the column tid % DV, so
+// each V value is read once per key.
+template <int TILE>
+__device__ void accumulate_pv(float (&acc)[kAccPerThread], const int (&acc_ri)[kAccPerThread], const float * p_s,
+                              const float * v_s, const float * a_s, int DV, int n) {
+HEARTH_ATTN_UNROLL
+    for (int a = 0; a < kAccPerThread; ++a)
+        if (acc_ri[a] >= 0) acc[a] *= a_s[acc_ri[a] >> 16];
+    if (kThreads % DV == 0) {
+        const float * vc = v_s + int(threadIdx.x) % DV;
+        for (int j = 0; j < n; ++j) {
+            const float v = vc[j * DV];
+HEARTH_ATTN_UNROLL
+            for (int a = 0; a < kAccPerThread; ++a)
+                if (acc_ri[a] >= 0) acc[a] += p_s[(acc_ri[a] >> 16) * TILE + j] * v;
+        }
+        return;
+    }
+HEARTH_ATTN_UNROLL
+    for (int a = 0; a < kAccPerThread; ++a) {
+        if (acc_ri[a] < 0) continue;
+        const float * pr = p_s + (acc_ri[a] >> 16) * TILE;
+        const float * vc = v_s + (acc_ri[a] & 0xffff);
+        float sum = acc[a];
+        for (int j = 0; j < n; ++j) sum += pr[j] * vc[j * DV];
+        acc[a] = sum;
+    }
+}
+
 // TILE (KV positions per tile) is a template argument so the index
 // arithmetic over it is shifts.
 template <int TILE>
@@ -153,6 +234,7 @@ __global__ void __launch_bounds__(kThreads) attention_kernel(AttnParams p) {
     HEARTH_DYNAMIC_SHARED(float, smem);
     const int D = p.d, DV = p.dv;
     constexpr int tile = TILE;
+    const int KS = k_stride(TILE, D);
     BlockRows br;
     br.kv_head = int(blockIdx.x) / p.n_gsub;
     br.g0 = int(blockIdx.x) % p.n_gsub * p.gc;
@@ -162,7 +244,7 @@ __global__ void __launch_bounds__(kThreads) attention_kernel(AttnParams p) {
     const int R = br.tc * br.gc, max_rows = p.tc * p.gc;
     float * q_s = smem;
     float * k_s = q_s + max_rows * D;
-    float * v_s = k_s + tile * (D + 1);
+    float * v_s = k_s + tile * KS;
     float * p_s = v_s + tile * DV;
     float * m_s = p_s + max_rows * tile;
     float * l_s = m_s + max_rows;
@@ -195,22 +277,11 @@ HEARTH_ATTN_UNROLL
     const int ke0 = ks0 + p.split_len < chunk_keys ? ks0 + p.split_len : chunk_keys;
     for (int ks = ks0; ks < ke0; ks += tile) {
         const int n = tile < ke0 - ks ? tile : ke0 - ks;
-        load_tile(p.k, p.k_row_bytes, p.kv_type, br.kv_head, D, ks, n, k_s, D + 1);
+        load_tile(p.k, p.k_row_bytes, p.kv_type, br.kv_head, D, ks, n, k_s, KS);
         load_tile(p.v, p.v_row_bytes, p.kv_type, br.kv_head, DV, ks, n, v_s, DV);
         __syncthreads();
 
-        for (int idx = tid; idx < R * tile; idx += kThreads) {
-            const int r = idx / tile, j = idx % tile;
-            float sc = -INFINITY;
-            if (j < n && ks + j <= p.pos0 + br.token(r)) {  // causal mask
-                const float * qr = q_s + r * D;
-                const float * kr = k_s + j * (D + 1);
-                float dot = 0.0f;
-                for (int i = 0; i < D; ++i) dot += qr[i] * kr[i];
-                sc = dot * p.scale;
-            }
-            p_s[idx] = sc;
-        }
+        tile_scores<TILE>(q_s, k_s, KS, p_s, R, D, n, ks, p.pos0, br, p.scale);
         __syncthreads();
 
         // One warp per row; every warp runs the same number of iterations so
@@ -240,17 +311,7 @@ HEARTH_ATTN_UNROLL
         }
         __syncthreads();
 
-HEARTH_ATTN_UNROLL
-        for (int a = 0; a < kAccPerThread; ++a) {
-            if (acc_ri[a] >= 0) {
-                const int r = acc_ri[a] >> 16;
-                const float * pr = p_s + r * tile;
-                const float * vc = v_s + (acc_ri[a] & 0xffff);
-                float sum = acc[a] * a_s[r];
-                for (int j = 0; j < n; ++j) sum += pr[j] * vc[j * DV];
-                acc[a] = sum;
-            }
-        }
+        accumulate_pv<TILE>(acc, acc_ri, p_s, v_s, a_s, DV, n);
         __syncthreads();  // the next tile overwrites K, V and the probabilities
     }
 
@@ -341,8 +402,10 @@ void attention(const DeviceKvLayer & kv, const AttentionShape & s, const float *
         HEARTH_LAUNCH(attention_kernel<64>, grid, dim3(kThreads), plan.shared_bytes, stream, p);
     else if (plan.tile == 32)
         HEARTH_LAUNCH(attention_kernel<32>, grid, dim3(kThreads), plan.shared_bytes, stream, p);
-    else
+    else if (plan.tile == 16)
         HEARTH_LAUNCH(attention_kernel<16>, grid, dim3(kThreads), plan.shared_bytes, stream, p);
+    else
+        HEARTH_LAUNCH(attention_kernel<8>, grid, dim3(kThreads), plan.shared_bytes, stream, p);
     if (plan.n_splits > 1) {
         const int threads = s.head_dim_v >= kThreads ? kThreads : (s.head_dim_v + kWarp - 1) / kWarp * kWarp;
         HEARTH_LAUNCH(attention_combine_kernel, dim3(unsigned(n_rows_all)), dim3(unsigned(threads)), 0, stream,

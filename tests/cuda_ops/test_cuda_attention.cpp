@@ -136,6 +136,7 @@ private slots:
         QTest::newRow("decode, 8-dim heads (stories), f16") << 8 << 4 << 8 << 8 << f16 << 1 << 30;
         QTest::newRow("decode, 40-dim heads, MHA, f16") << 3 << 3 << 40 << 24 << f16 << 1 << 70;
         QTest::newRow("decode, 256 dims, q8_0") << 2 << 1 << 256 << 256 << q8 << 1 << 150;
+        QTest::newRow("decode, 512 dims (tile 8), f16") << 2 << 1 << 512 << 512 << f16 << 1 << 20;
         // Short batches split the KV length too; prefill chunks its tokens.
         QTest::newRow("batch of 5 at pos0 200, splits, q8_0") << 4 << 2 << 64 << 64 << q8 << 5 << 200;
         QTest::newRow("prefill 17 from 0, GQA 4/1, f16") << 4 << 1 << 64 << 64 << f16 << 17 << 0;
