@@ -143,6 +143,10 @@ private slots:
         QTest::newRow("prefill 20 at pos0 37, 128 dims, q8_0") << 4 << 2 << 128 << 128 << q8 << 20 << 37;
         QTest::newRow("prefill 40 at pos0 217, f16") << 4 << 2 << 64 << 64 << f16 << 40 << 217;
         QTest::newRow("prefill 12, group 24 > rows per block") << 24 << 1 << 32 << 32 << f16 << 12 << 3;
+        // QwQ-32B's geometry (group of 5): 15-row blocks, a partial last chunk.
+        QTest::newRow("decode, GQA 40/8, q8_0, length 300") << 40 << 8 << 128 << 128 << q8 << 1 << 299;
+        QTest::newRow("prefill 7 at pos0 100, GQA 10/2, q8_0") << 10 << 2 << 128 << 128 << q8 << 7 << 100;
+        QTest::newRow("prefill 10 at pos0 60, GQA 10/2, f16") << 10 << 2 << 128 << 128 << f16 << 10 << 60;
     }
 
     void matchesCpuAndNaive() {
