@@ -21,6 +21,7 @@
 // fit the default 48 KiB of shared memory: head_dim and head_dim_v up to 640
 // (the CPU backend has no limit; the caller checks).
 #include <math.h>
+#include <string.h>
 
 #include "cuda/kernels.h"
 #include "quant/blocks.h"
@@ -144,14 +145,50 @@ __device__ __forceinline__ float kv_element(const uint8_t * row, int type, int h
     return fp16_to_f32(b.d) * static_cast<float>(b.qs[e % QK32]);
 }
 
+template <class T>
+__device__ __forceinline__ T load_aligned(const void * p) {
+#if defined(__CUDA_ARCH__)
+    return *static_cast<const T *>(p);
+#else
+    T v;  // host (emulator): no type punning through the pointer
+    memcpy(&v, p, sizeof v);
+    return v;
+#endif
+}
+
+// Elements 2 * i2 and 2 * i2 + 1 of a head with an even size, from one 32-bit
+// load (two f16) or one 16-bit load (two Q8_0 codes of the same block). Rows
+// of an even number of f16 values, and 34-byte blocks, keep them aligned.
+__device__ __forceinline__ void kv_pair(const uint8_t * row, int type, int head, int dim, int i2, float & x0,
+                                        float & x1) {
+    const int e = head * dim + 2 * i2;
+    if (type == KvType_f16) {
+        const uint32_t w = load_aligned<uint32_t>(row + size_t(e) * 2);
+        x0 = fp16_to_f32(static_cast<uint16_t>(w & 0xffffu));
+        x1 = fp16_to_f32(static_cast<uint16_t>(w >> 16));
+        return;
+    }
+    const block_q8_0 & b = reinterpret_cast<const block_q8_0 *>(row)[e / QK32];
+    const uint16_t w = load_aligned<uint16_t>(b.qs + e % QK32);
+    const float d = fp16_to_f32(b.d);
+    x0 = d * static_cast<float>(static_cast<int8_t>(w & 0xffu));
+    x1 = d * static_cast<float>(static_cast<int8_t>(w >> 8));
+}
+
 // Copies positions [ks, ks + n) of one KV head into a shared tile with row
-// stride `stride`: a warp per row, lanes over its elements (coalesced).
+// stride `stride`: a warp per row, lanes over its elements (coalesced), two
+// at a time when the head size is even.
 __device__ void load_tile(const uint8_t * base, size_t row_bytes, int type, int head, int dim, int ks, int n,
                           float * dst, int stride) {
     const int lane = int(threadIdx.x) % kWarp, warp = int(threadIdx.x) / kWarp;
     for (int j = warp; j < n; j += kThreads / kWarp) {
         const uint8_t * row = base + size_t(ks + j) * row_bytes;
-        for (int i = lane; i < dim; i += kWarp) dst[j * stride + i] = kv_element(row, type, head, dim, i);
+        float * out = dst + j * stride;
+        if (dim % 2 == 0) {
+            for (int i2 = lane; i2 < dim / 2; i2 += kWarp) kv_pair(row, type, head, dim, i2, out[2 * i2], out[2 * i2 + 1]);
+        } else {
+            for (int i = lane; i < dim; i += kWarp) out[i] = kv_element(row, type, head, dim, i);
+        }
     }
 }
 

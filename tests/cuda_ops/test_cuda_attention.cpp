@@ -135,6 +135,7 @@ private slots:
         QTest::newRow("decode, head_dim_v 32 != 64, q8_0") << 4 << 2 << 64 << 32 << q8 << 1 << 40;
         QTest::newRow("decode, 8-dim heads (stories), f16") << 8 << 4 << 8 << 8 << f16 << 1 << 30;
         QTest::newRow("decode, 40-dim heads, MHA, f16") << 3 << 3 << 40 << 24 << f16 << 1 << 70;
+        QTest::newRow("prefill 9 at pos0 4, odd 7/5-dim heads, f16") << 2 << 1 << 7 << 5 << f16 << 9 << 4;
         QTest::newRow("decode, 256 dims, q8_0") << 2 << 1 << 256 << 256 << q8 << 1 << 150;
         QTest::newRow("decode, 512 dims (tile 8), f16") << 2 << 1 << 512 << 512 << f16 << 1 << 20;
         // Short batches split the KV length too; prefill chunks its tokens.
