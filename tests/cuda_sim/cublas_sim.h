@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "simt.h"  // __half2float, __float2half, bfloat16
 
@@ -92,8 +93,8 @@ inline double scalar(const void * p, cublasComputeType_t c) {
 
 }  // namespace cublas_sim
 
-// Reference: every C element is a double-precision dot product, rounded once
-// to Ctype.
+// Reference: every C element is a double-precision dot product of the inputs
+// (f32, or f16/bf16 widened exactly), rounded once to Ctype.
 inline cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb, int m,
                                    int n, int k, const void * alpha, const void * A, cudaDataType_t Atype, int lda,
                                    const void * B, cudaDataType_t Btype, int ldb, const void * beta, void * C,
@@ -110,16 +111,31 @@ inline cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t tran
     if (!known_type(Atype) || !known_type(Btype) || !known_type(Ctype)) return CUBLAS_STATUS_NOT_SUPPORTED;
     if (m == 0 || n == 0) return CUBLAS_STATUS_SUCCESS;
     const double a = scalar(alpha, computeType), b = scalar(beta, computeType);
+    // op(B) column by column and op(A) a panel of rows at a time, as floats
+    // (exact for f16/bf16), so the inner loop is contiguous: the backend's
+    // emulated forward passes send vocabulary-sized GEMMs through here.
+    std::vector<float> bt(size_t(n) * size_t(k));
     for (int j = 0; j < n; ++j)
-        for (int i = 0; i < m; ++i) {
-            double s = 0.0;
-            for (int l = 0; l < k; ++l) {
-                const int64_t ai = ta ? int64_t(l) + int64_t(i) * lda : int64_t(i) + int64_t(l) * lda;
-                const int64_t bi = tb ? int64_t(j) + int64_t(l) * ldb : int64_t(l) + int64_t(j) * ldb;
-                s += load(A, Atype, ai) * load(B, Btype, bi);
+        for (int l = 0; l < k; ++l)
+            bt[size_t(j) * size_t(k) + size_t(l)] =
+                float(load(B, Btype, tb ? int64_t(j) + int64_t(l) * ldb : int64_t(l) + int64_t(j) * ldb));
+    constexpr int kPanel = 64;
+    std::vector<float> at(size_t(kPanel) * size_t(k));
+    for (int i0 = 0; i0 < m; i0 += kPanel) {
+        const int rows = m - i0 < kPanel ? m - i0 : kPanel;
+        for (int r = 0; r < rows; ++r)
+            for (int l = 0; l < k; ++l)
+                at[size_t(r) * size_t(k) + size_t(l)] = float(
+                    load(A, Atype, ta ? int64_t(l) + int64_t(i0 + r) * lda : int64_t(i0 + r) + int64_t(l) * lda));
+        for (int j = 0; j < n; ++j)
+            for (int r = 0; r < rows; ++r) {
+                const float * ar = at.data() + size_t(r) * size_t(k);
+                const float * bc = bt.data() + size_t(j) * size_t(k);
+                double s = 0.0;
+                for (int l = 0; l < k; ++l) s += double(ar[l]) * double(bc[l]);
+                const int64_t ci = int64_t(i0 + r) + int64_t(j) * ldc;
+                store(C, Ctype, ci, b == 0.0 ? a * s : a * s + b * load(C, Ctype, ci));
             }
-            const int64_t ci = int64_t(i) + int64_t(j) * ldc;
-            store(C, Ctype, ci, b == 0.0 ? a * s : a * s + b * load(C, Ctype, ci));
-        }
+    }
     return CUBLAS_STATUS_SUCCESS;
 }
