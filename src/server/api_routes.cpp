@@ -1,0 +1,251 @@
+#include "server/api_routes.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "server/api_error.h"
+#include "server/completion_reply.h"
+#include "server/completion_request.h"
+#include "server/generation_run.h"
+
+namespace Hearth::Server {
+
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kPoll = 250ms;         // how often a waiting writer checks the run and the server
+constexpr auto kHeartbeat = 1000ms;   // silence after which a liveness probe is written
+constexpr auto kWholeReplyWait = 1s;  // a non-streaming reply done by then gets a plain response
+
+void sendError(httplib::Response & res, const ApiError & e) {
+    sendJson(res, e.status(), e.toJson());
+}
+
+// A content provider runs on an HTTP thread outside any handler's try block:
+// an exception there would end the process, so it ends the response instead.
+template <typename Fn>
+httplib::ContentProviderWithoutLength guarded(Fn fn) {
+    return [fn = std::move(fn)](size_t, httplib::DataSink & sink) mutable {
+        try {
+            return fn(sink);
+        } catch (const std::exception & e) {
+            std::fprintf(stderr, "hearth server: response aborted: %s\n", e.what());
+            return false;
+        }
+    };
+}
+
+bool constantTimeEquals(const std::string & a, const std::string & b) {
+    // Compares every byte whatever the first mismatch, so the time taken does
+    // not tell an attacker how much of a guessed key was right.
+    if (a.size() != b.size() || b.empty()) return false;
+    unsigned char diff = 0;
+    for (size_t i = 0; i < a.size(); ++i) diff |= (unsigned char)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+}  // namespace
+
+void sendJson(httplib::Response & res, int status, const nlohmann::json & body) {
+    res.status = status;
+    res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
+}
+
+// One admitted completion: its run, its reply, and its place in the count of
+// pending requests (released when the response object lets go of it).
+struct ApiRoutes::Pending {
+    Pending(std::shared_ptr<std::atomic<int>> counter, const CompletionRequest & request, const std::string & model)
+        : counter(std::move(counter)), reply(request, model) {}
+    ~Pending() {
+        if (run && !reply.finished()) run->cancel();  // the client left, or the server stops
+        counter->fetch_sub(1);
+    }
+    std::shared_ptr<std::atomic<int>> counter;
+    std::shared_ptr<GenerationRun> run;
+    CompletionReply reply;
+    Clock::time_point lastWrite = Clock::now();
+    bool started = false;
+};
+
+ApiRoutes::ApiRoutes(EngineAdapter & engine, const ServerConfig & config, const std::atomic<bool> & stopping)
+    : m_engine(engine), m_config(config), m_stopping(stopping), m_pending(std::make_shared<std::atomic<int>>(0)) {}
+
+void ApiRoutes::install(httplib::Server & server) {
+    server.set_error_handler(
+        httplib::Server::HandlerWithResponse([](const httplib::Request & req, httplib::Response & res) {
+            if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // a route's own error object
+            if (res.status == 413)
+                sendError(res, ApiError(413, "The request body is larger than this server accepts.",
+                                        "invalid_request_error", {}, "request_too_large"));
+            else if (res.status == 404)
+                sendError(res, ApiError(404, "Unknown endpoint: " + req.method + " " + req.path + ".",
+                                        "invalid_request_error", {}, "unknown_url"));
+            else
+                sendError(res, ApiError(res.status,
+                                        "The request could not be handled (HTTP " + std::to_string(res.status) + ").",
+                                        "invalid_request_error"));
+            return httplib::Server::HandlerResponse::Handled;
+        }));
+    auto get = [this](auto method) {
+        return [this, method](const httplib::Request & req, httplib::Response & res) { (this->*method)(req, res); };
+    };
+    for (const char * prefix : {"", "/v1"}) {
+        const std::string p = prefix;
+        server.Get(p + "/models", get(&ApiRoutes::models));
+        server.Get(p + "/health", get(&ApiRoutes::health));
+        server.Post(p + "/chat/completions",
+                    [this](const httplib::Request & req, httplib::Response & res) { completion(req, res, true); });
+        server.Post(p + "/completions",
+                    [this](const httplib::Request & req, httplib::Response & res) { completion(req, res, false); });
+    }
+    server.Get("/props", get(&ApiRoutes::props));
+}
+
+httplib::Server::HandlerResponse ApiRoutes::preRoute(const httplib::Request & req, httplib::Response & res) const {
+    const std::string origin = req.get_header_value("Origin");
+    const auto & allowed = m_config.corsOrigins;
+    const bool any = std::find(allowed.begin(), allowed.end(), "*") != allowed.end();
+    if (!origin.empty() && (any || std::find(allowed.begin(), allowed.end(), origin) != allowed.end())) {
+        res.set_header("Access-Control-Allow-Origin", any ? "*" : origin);
+        if (!any) res.set_header("Vary", "Origin");
+        res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+        res.set_header("Access-Control-Max-Age", "86400");
+    }
+    if (req.method == "OPTIONS") {  // preflight: browsers send no credentials with it
+        res.status = 204;
+        return httplib::Server::HandlerResponse::Handled;
+    }
+    if (m_config.apiKey.empty() || req.path == "/health" || req.path == "/v1/health")
+        return httplib::Server::HandlerResponse::Unhandled;
+    const std::string auth = req.get_header_value("Authorization");
+    const std::string bearer = "Bearer ";
+    if (auth.rfind(bearer, 0) != 0 || !constantTimeEquals(auth.substr(bearer.size()), m_config.apiKey)) {
+        sendError(res, ApiError(401,
+                                auth.empty() ? "Missing API key: send it as 'Authorization: Bearer <key>'."
+                                             : "Incorrect API key provided.",
+                                "invalid_request_error", {}, "invalid_api_key"));
+        return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+}
+
+void ApiRoutes::models(const httplib::Request &, httplib::Response & res) const {
+    const ServedModel & m = m_engine.model();
+    nlohmann::json model = {{"id", m.id},
+                            {"object", "model"},
+                            {"created", m.created},
+                            {"owned_by", "hearth"},
+                            {"meta", {{"n_ctx", m.nCtx}, {"description", m.description}, {"path", m.path}}}};
+    sendJson(res, 200, {{"object", "list"}, {"data", nlohmann::json::array({model})}});
+}
+
+void ApiRoutes::health(const httplib::Request &, httplib::Response & res) const {
+    sendJson(res, 200, {{"status", "ok"}});
+}
+
+void ApiRoutes::props(const httplib::Request &, httplib::Response & res) const {
+    const ServedModel & m = m_engine.model();
+    const hearth::SamplerParams defaults;
+    sendJson(res, 200,
+             {{"model", m.id},
+              {"model_path", m.path},
+              {"description", m.description},
+              {"n_ctx", m.nCtx},
+              {"total_slots", 1},
+              {"chat_template", m.chatTemplate->source()},
+              {"chat_template_source",
+               m.templateFromModel ? "model" : (m.chatTemplate->is_fallback() ? "chatml-fallback" : "file")},
+              {"tool_call_format", hearth::tool_call_format_name(m.toolFormat)},
+              {"bos_token", m.special.bos},
+              {"eos_token", m.special.eos},
+              {"default_generation_settings",
+               {{"n_ctx", m.nCtx},
+                {"temperature", defaults.temperature},
+                {"top_k", defaults.top_k},
+                {"top_p", defaults.top_p},
+                {"min_p", defaults.min_p}}}});
+}
+
+void ApiRoutes::completion(const httplib::Request & req, httplib::Response & res, bool chat) {
+    std::shared_ptr<Pending> p;
+    try {
+        const nlohmann::json body = parseJsonBody(req.body);
+        const ServedModel & model = m_engine.model();
+        const CompletionRequest request = chat ? parseChatCompletion(body, model) : parseTextCompletion(body, model);
+        if (m_pending->fetch_add(1) >= m_config.maxPending) {
+            m_pending->fetch_sub(1);
+            throw ApiError(503,
+                           "The server is busy: " + std::to_string(m_config.maxPending) +
+                               " requests are already waiting. Retry shortly.",
+                           "server_error", {}, "server_busy");
+        }
+        p = std::make_shared<Pending>(m_pending, request, model.id);
+        p->run = GenerationRun::start(m_engine, request.generate);
+        if (request.stream)
+            respondStream(res, p);
+        else
+            respondWhole(res, p);
+    } catch (const ApiError & e) {
+        sendError(res, e);
+    } catch (const std::exception & e) {
+        sendError(res, ApiError(500, std::string("Internal error: ") + e.what(), "server_error"));
+    }
+}
+
+void ApiRoutes::respondWhole(httplib::Response & res, const std::shared_ptr<Pending> & p) {
+    const auto deadline = Clock::now() + kWholeReplyWait;
+    while (!p->reply.finished() && Clock::now() < deadline && !m_stopping.load())
+        if (auto event = p->run->next(kPoll)) p->reply.consume(*event);
+    auto finalBody = [](const Pending & q) { return q.reply.error() ? q.reply.error()->toJson() : q.reply.body(); };
+    if (p->reply.finished()) {
+        sendJson(res, p->reply.error() ? p->reply.error()->status() : 200, finalBody(*p));
+        return;
+    }
+    res.set_chunked_content_provider(
+        "application/json", guarded([this, p, finalBody](httplib::DataSink & sink) {
+            if (m_stopping.load()) return false;
+            if (auto event = p->run->next(kPoll)) {
+                p->reply.consume(*event);
+                if (p->reply.finished()) {
+                    const std::string text =
+                        finalBody(*p).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                    if (!sink.write(text.data(), text.size())) return false;
+                    sink.done();
+                    return true;
+                }
+            }
+            // Probed whether or not tokens flow, since none of them is written.
+            if (Clock::now() - p->lastWrite < kHeartbeat) return true;
+            p->lastWrite = Clock::now();
+            return sink.write("\n", 1);  // false: the client is gone; Pending cancels the run
+        }));
+}
+
+void ApiRoutes::respondStream(httplib::Response & res, const std::shared_ptr<Pending> & p) {
+    res.set_header("Cache-Control", "no-cache");
+    res.set_header("X-Accel-Buffering", "no");
+    res.set_chunked_content_provider("text/event-stream", guarded([this, p](httplib::DataSink & sink) {
+                                         if (m_stopping.load()) return false;
+                                         auto write = [&](const std::string & text) {
+                                             p->lastWrite = Clock::now();
+                                             return text.empty() || sink.write(text.data(), text.size());
+                                         };
+                                         if (!p->started) {
+                                             p->started = true;
+                                             if (!write(p->reply.streamStart())) return false;
+                                         }
+                                         auto event = p->run->next(kPoll);
+                                         if (!event)
+                                             return Clock::now() - p->lastWrite < kHeartbeat ||
+                                                    write(": keep-alive\n\n");
+                                         if (!write(p->reply.consume(*event))) return false;
+                                         if (p->reply.finished()) sink.done();
+                                         return true;
+                                     }));
+}
+
+}  // namespace Hearth::Server

@@ -1,0 +1,183 @@
+#include "server/completion_reply.h"
+
+#include <chrono>
+#include <random>
+
+namespace Hearth::Server {
+
+namespace {
+
+std::string randomId(const char * prefix) {
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    std::string id = prefix;
+    for (int i = 0; i < 24; ++i) id += digits[rng() % 36];
+    return id;
+}
+
+std::string sse(const nlohmann::json & data) {
+    // error_handler_t::replace: a piece cut inside a UTF-8 sequence never
+    // makes dump() throw (the engine releases whole characters anyway).
+    return "data: " + data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
+}
+
+nlohmann::json toolCallJson(const hearth::ToolCall & call) {
+    return {{"id", call.id}, {"type", "function"}, {"function", {{"name", call.name}, {"arguments", call.arguments}}}};
+}
+
+ApiError engineError(const hearth::GenerateEvent & event) {
+    if (event.error_code == hearth::ErrorCode_context)
+        return ApiError(400, event.error, "invalid_request_error", "messages", "context_length_exceeded");
+    return ApiError(500, event.error, "server_error");
+}
+
+}  // namespace
+
+CompletionReply::CompletionReply(const CompletionRequest & request, std::string modelId)
+    : m_kind(request.kind),
+      m_stream(request.stream),
+      m_includeUsage(request.includeUsage),
+      m_jsonMode(request.jsonMode),
+      m_id(randomId(request.kind == CompletionKind_chat ? "chatcmpl-" : "cmpl-")),
+      m_model(std::move(modelId)),
+      m_created(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+                    .count()),
+      m_parser(request.parser) {}
+
+nlohmann::json CompletionReply::chunk(nlohmann::json choiceFields) const {
+    const bool chat = m_kind == CompletionKind_chat;
+    nlohmann::json choice = {{"index", 0}};
+    if (!chat) choice["logprobs"] = nullptr;
+    if (choiceFields.is_object()) {
+        if (!choiceFields.contains("finish_reason")) choice["finish_reason"] = nullptr;
+        choice.update(choiceFields);
+    }
+    nlohmann::json c = {{"id", m_id},
+                        {"object", chat ? "chat.completion.chunk" : "text_completion"},
+                        {"created", m_created},
+                        {"model", m_model},
+                        {"system_fingerprint", "hearth"},
+                        {"choices", nlohmann::json::array({choice})}};
+    if (m_includeUsage) c["usage"] = nullptr;
+    return c;
+}
+
+std::string CompletionReply::streamStart() const {
+    if (m_kind != CompletionKind_chat) return {};
+    return sse(chunk({{"delta", {{"role", "assistant"}, {"content", ""}}}}));
+}
+
+std::string CompletionReply::deltaEvents(const hearth::OutputDelta & delta) {
+    if (!m_stream) return {};
+    std::string out;
+    if (m_kind == CompletionKind_text) {
+        if (!delta.content.empty()) out += sse(chunk({{"text", delta.content}}));
+        return out;
+    }
+    if (!delta.reasoning.empty()) out += sse(chunk({{"delta", {{"reasoning_content", delta.reasoning}}}}));
+    if (!delta.content.empty()) out += sse(chunk({{"delta", {{"content", delta.content}}}}));
+    for (const hearth::ToolCall & call : delta.tool_calls) {
+        nlohmann::json c = toolCallJson(call);
+        c["index"] = m_toolCallsSent++;
+        out += sse(chunk({{"delta", {{"tool_calls", nlohmann::json::array({c})}}}}));
+    }
+    return out;
+}
+
+std::string CompletionReply::consume(const hearth::GenerateEvent & event) {
+    if (m_finished) return {};
+    switch (event.type) {
+        case hearth::EventType_piece:
+            if (m_kind == CompletionKind_text) {
+                m_text += event.text;
+                hearth::OutputDelta d;
+                d.content = event.text;
+                return deltaEvents(d);
+            }
+            return deltaEvents(m_parser.feed(event.text));
+        case hearth::EventType_stats:
+            m_stats = event.stats;
+            return {};
+        case hearth::EventType_done: {
+            m_stopReason = event.stop_reason;
+            std::string out = m_kind == CompletionKind_chat ? deltaEvents(m_parser.finish()) : std::string();
+            m_finished = true;
+            return out + finishEvents();
+        }
+        case hearth::EventType_error:
+            m_finished = true;
+            m_error = engineError(event);
+            return m_stream ? sse(m_error->toJson()) : std::string();
+    }
+    return {};
+}
+
+std::string CompletionReply::finishEvents() {
+    if (!m_stream) return {};
+    std::string out;
+    nlohmann::json last = m_kind == CompletionKind_chat
+                              ? nlohmann::json{{"delta", nlohmann::json::object()}, {"finish_reason", finishReason()}}
+                              : nlohmann::json{{"text", ""}, {"finish_reason", finishReason()}};
+    nlohmann::json c = chunk(std::move(last));
+    c["timings"] = timings();
+    out += sse(c);
+    if (m_includeUsage) {
+        nlohmann::json u = chunk(nlohmann::json::object());
+        u["choices"] = nlohmann::json::array();
+        u["usage"] = usage();
+        out += sse(u);
+    }
+    return out + "data: [DONE]\n\n";
+}
+
+std::string CompletionReply::finishReason() const {
+    if (m_kind == CompletionKind_chat && !m_parser.result().tool_calls.empty()) return "tool_calls";
+    return m_stopReason == hearth::StopReason_length ? "length" : "stop";
+}
+
+nlohmann::json CompletionReply::usage() const {
+    return {{"prompt_tokens", m_stats.n_prompt},
+            {"completion_tokens", m_stats.n_generated},
+            {"total_tokens", m_stats.n_prompt + m_stats.n_generated},
+            {"prompt_tokens_details", {{"cached_tokens", m_stats.n_reused}}}};
+}
+
+nlohmann::json CompletionReply::timings() const {
+    return {{"prompt_n", m_stats.n_evaluated},           {"cache_n", m_stats.n_reused},
+            {"prompt_per_second", m_stats.prompt_tok_s}, {"predicted_n", m_stats.n_generated},
+            {"predicted_per_second", m_stats.gen_tok_s}, {"ttft_ms", m_stats.ttft_ms}};
+}
+
+nlohmann::json CompletionReply::body() const {
+    const bool chat = m_kind == CompletionKind_chat;
+    nlohmann::json choice = {{"index", 0}, {"finish_reason", finishReason()}};
+    if (chat) {
+        const hearth::ParsedOutput & out = m_parser.result();
+        std::string content = out.content;
+        if (m_jsonMode) {
+            const std::string json = extractJson(content);
+            if (!json.empty()) content = json;
+        }
+        nlohmann::json message = {{"role", "assistant"}};
+        message["content"] = content.empty() && !out.tool_calls.empty() ? nlohmann::json() : nlohmann::json(content);
+        if (!out.reasoning.empty()) message["reasoning_content"] = out.reasoning;
+        if (!out.tool_calls.empty()) {
+            message["tool_calls"] = nlohmann::json::array();
+            for (const hearth::ToolCall & call : out.tool_calls) message["tool_calls"].push_back(toolCallJson(call));
+        }
+        choice["message"] = std::move(message);
+    } else {
+        choice["text"] = m_text;
+        choice["logprobs"] = nullptr;
+    }
+    return {{"id", m_id},
+            {"object", chat ? "chat.completion" : "text_completion"},
+            {"created", m_created},
+            {"model", m_model},
+            {"system_fingerprint", "hearth"},
+            {"choices", nlohmann::json::array({std::move(choice)})},
+            {"usage", usage()},
+            {"timings", timings()}};
+}
+
+}  // namespace Hearth::Server

@@ -1,0 +1,40 @@
+// ServedModel: what the protocol layer knows about the model it serves: the
+// name clients address it by, the context size, the chat template, the
+// special tokens the template sees, the tool-call format, and a tokenizer to
+// count prompt tokens before a request is queued (so that a prompt too long
+// for the context is refused with a 400 instead of failing mid-stream).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "hearth/chat_template.h"
+#include "hearth/output_parser.h"
+#include "hearth/tokenizer.h"
+
+namespace Hearth::Server {
+
+struct ServedModel {
+    std::string id;    // "stories260K": the file name without .gguf
+    std::string path;  // the GGUF file
+    std::string description;
+    int32_t nCtx = 0;     // the context a request gets
+    int64_t created = 0;  // the file's modification time, Unix seconds
+    std::shared_ptr<const hearth::ChatTemplate> chatTemplate;
+    bool templateFromModel = false;  // false: a --chat-template-file, or ChatML because the model has none
+    hearth::ChatSpecialTokens special;
+    bool stripBos = false;  // the engine adds BOS itself; drop the template's copy
+    hearth::ToolCallFormat toolFormat = hearth::ToolCallFormat_auto;
+    std::shared_ptr<const hearth::Tokenizer> tokenizer;  // null: prompts are not counted ahead (test engines)
+
+    // True when a request's "model" names this one: its id, or its file name.
+    bool matches(const std::string & name) const;
+};
+
+// Reads everything but the weights from the GGUF header. `requestedCtx` as in
+// LoadOptions::n_ctx (0: min(trained, 4096)); `templateFile` overrides the
+// model's template when not empty. Throws hearth::Error (file, template).
+ServedModel readServedModel(const std::string & path, int32_t requestedCtx, const std::string & templateFile);
+
+}  // namespace Hearth::Server
