@@ -1,33 +1,66 @@
 // The backend seam: a backend runs a contiguous range of layers in place on
-// the hidden state. The CPU backend is the only one today; a CUDA backend
-// takes the last n_gpu_layers layers once it exists, and the evaluator hands
-// the hidden state across the boundary.
+// the hidden state. The CPU backend runs layers [0, first_gpu_layer); a GPU
+// backend (engine/cuda) runs [first_gpu_layer, n_layer) and, when the plan
+// puts it there, the output norm and matrix. The hidden state crosses the
+// boundary once per step: up before the GPU's first layer, and back down as
+// the hidden state (output on the CPU) or as logits (output on the GPU).
+// Included by .cu files: C++17.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
 
+#include "hearth/evaluator.h"
 #include "hearth/model.h"
 
 namespace hearth {
+
+struct ModelWeights;
+
+// Rows of logits a GPU backend computes per output launch (the size of its
+// logits buffer); the evaluator tells the memory planner.
+inline constexpr int32_t kGpuLogitRows = 8;
 
 class Backend {
 public:
     virtual ~Backend() = default;
     virtual const char * name() const = 0;
     // Layers [first, last) for n_tokens tokens at positions [pos0, pos0 + n_tokens).
-    // hidden: [n_tokens, n_embd], updated in place. Never throws.
+    // hidden: [n_tokens, n_embd] in host memory, updated in place. Never throws.
     virtual void run_layers(int first, int last, float * hidden, int32_t n_tokens, int32_t pos0) = 0;
 };
 
-// Which layers run where. Layers [0, first_gpu_layer) on the CPU, the rest on the GPU.
-struct PlacementPlan {
-    int32_t n_layer = 0;
-    int32_t n_gpu_layers = 0;
-    int32_t first_gpu_layer() const { return n_layer - n_gpu_layers; }
+// What a GPU backend is built for: the layers [first_layer, n_layer) of the
+// model (the last ones, as llama.cpp's -ngl), optionally the output, a KV cache
+// of n_ctx positions for those layers, and scratch for n_batch tokens.
+struct GpuBackendConfig {
+    const ModelHparams * hp = nullptr;
+    const ModelWeights * weights = nullptr;
+    int32_t first_layer = 0;
+    bool output_on_gpu = false;
+    int32_t n_ctx = 0;
+    KvType kv_type = KvType_f16;
+    int32_t n_batch = 1;
+    int32_t device = 0;
+    bool use_graphs = true;  // capture the decode step in a CUDA Graph
+};
 
-    // `requested`: -1 for as many as fit, else a count. `gpu_available`: a GPU
-    // backend exists. Without one every layer stays on the CPU.
-    static PlacementPlan make(const ModelHparams & hp, int32_t requested, bool gpu_available);
+class GpuBackend : public Backend {
+public:
+    // Runs the backend's layers on hidden ([n_tokens, n_embd], host) at
+    // positions [pos0, pos0 + n_tokens), then returns rows [first_out, n_tokens):
+    // their logits into `logits` ([n_tokens - first_out][n_vocab], host) when the
+    // output is on the GPU and logits is non-null, else the hidden rows into
+    // `hidden`. Never throws; a failure is kept in error() and later steps do
+    // nothing.
+    virtual void forward(float * hidden, int32_t n_tokens, int32_t pos0, int32_t first_out, float * logits) = 0;
+    virtual bool output_on_gpu() const = 0;
+    virtual int32_t first_layer() const = 0;
+    // The first failed CUDA/cuBLAS call of a step, naming it, or "" when all is well.
+    virtual const std::string & error() const = 0;
+    // Device memory held: weights, KV cache, scratch.
+    virtual size_t vram_bytes() const = 0;
 };
 
 }  // namespace hearth

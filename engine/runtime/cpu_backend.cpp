@@ -10,13 +10,6 @@
 
 namespace hearth {
 
-PlacementPlan PlacementPlan::make(const ModelHparams & hp, int32_t requested, bool gpu_available) {
-    PlacementPlan p;
-    p.n_layer = hp.n_layer;
-    if (gpu_available) p.n_gpu_layers = requested < 0 ? hp.n_layer : std::min(requested, hp.n_layer);
-    return p;
-}
-
 size_t CpuBackend::scratch_floats(const ModelHparams & hp, int32_t n_batch, int n_threads) {
     const size_t T = size_t(n_batch);
     const size_t per_token = size_t(hp.n_embd) * 2 + size_t(hp.n_embd_q()) + size_t(hp.n_embd_k()) +

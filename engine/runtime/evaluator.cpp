@@ -12,9 +12,11 @@
 #include "cpu/ops.h"
 #include "cpu/thread_pool.h"
 #include "hearth/error.h"
+#include "hearth/gpu.h"
 #include "model/weights.h"
 #include "quant/quant.h"
 #include "runtime/cpu_backend.h"
+#include "runtime/gpu_backend_factory.h"
 #include "runtime/kv_cache.h"
 
 namespace hearth {
@@ -29,6 +31,76 @@ int32_t max_threads(int32_t n) {
     return hw ? int32_t(hw) : 1;
 }
 
+Placement cpu_placement(const ModelHparams & hp, std::string note) {
+    Placement p;
+    p.plan.n_layer = hp.n_layer;
+    p.backend = "cpu";
+    p.note = std::move(note);
+    return p;
+}
+
+std::string gpu_backend_label(const MemoryPlan & plan) {
+    return "cuda (" + std::to_string(plan.gpu_layers) + "/" + std::to_string(plan.n_layer) + " layers" +
+           (plan.output_on_gpu ? " + output)" : ")");
+}
+
+// Plans the split and starts the GPU backend for it, or explains why every
+// layer stays on the CPU. Never throws for a missing or too small GPU.
+Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOptions & o,
+                       std::unique_ptr<GpuBackend> & gpu) {
+    const ModelHparams & hp = model.hparams();
+    const int32_t requested = model.options().n_gpu_layers;
+    if (requested == 0) return cpu_placement(hp, "");
+    const char * const cpu_tail = "; every layer runs on the CPU";
+    GpuBackendFactory factory = o.gpu_factory;
+    uint64_t vram_free = o.gpu_vram_free;
+    if (!factory) {
+        const GpuProbe probe = probe_gpus();
+        factory = default_gpu_backend_factory();
+        if (!factory || !probe.available()) {
+            std::string why = probe.reason.empty() ? "this build has no GPU backend; Hearth will use the CPU"
+                                                   : probe.reason;
+            return cpu_placement(hp, why);
+        }
+        vram_free = probe.devices.front().vram_free;
+    }
+    PlanRequest req;
+    req.n_ctx = model.n_ctx();
+    req.kv_type = model.options().kv_type;
+    req.n_batch = n_batch;
+    req.n_outputs = kGpuLogitRows;
+    req.vram_budget = vram_free;
+    req.n_gpu_layers = requested;
+    Placement p;
+    try {
+        p.plan = plan_memory(footprint_from_gguf(model.gguf()), req);
+    } catch (const Error & e) {
+        return cpu_placement(hp, std::string("the GPU placement could not be planned (") + e.what() + ")" + cpu_tail);
+    }
+    p.note = p.plan.note;
+    if (p.plan.n_gpu_layers == 0) {
+        p.backend = "cpu";
+        return p;
+    }
+    GpuBackendConfig config;
+    config.hp = &hp;
+    config.weights = &model.weights();
+    config.first_layer = p.plan.first_gpu_layer();
+    config.output_on_gpu = p.plan.output_on_gpu;
+    config.n_ctx = model.n_ctx();
+    config.kv_type = req.kv_type;
+    config.n_batch = n_batch;
+    try {
+        gpu = factory(config);
+    } catch (const Error & e) {
+        gpu.reset();
+        return cpu_placement(hp, std::string("the GPU could not take ") + std::to_string(p.plan.n_gpu_layers) +
+                                     " layers (" + e.what() + ")" + cpu_tail);
+    }
+    p.backend = gpu_backend_label(p.plan);
+    return p;
+}
+
 }  // namespace
 
 struct Evaluator::Impl {
@@ -37,8 +109,10 @@ struct Evaluator::Impl {
     const ModelWeights & w;
     int32_t n_batch;
     ThreadPool pool;
-    KvCache kv;
-    PlacementPlan plan;
+    std::unique_ptr<GpuBackend> gpu;  // layers [first_gpu, n_layer), or none
+    Placement placement;
+    int32_t first_gpu;
+    KvCache kv;  // the CPU's layers [0, first_gpu) only
     CpuBackend cpu;
     std::vector<float> hidden;  // [n_batch, n_embd]
     std::vector<float> normed;  // [n_batch, n_embd]
@@ -47,20 +121,22 @@ struct Evaluator::Impl {
     std::vector<uint8_t> mm_scratch;
     int32_t n_past = 0;
 
-    Impl(std::shared_ptr<const Model> m, int32_t n_threads)
+    Impl(std::shared_ptr<const Model> m, int32_t n_threads, const EvaluatorOptions & o)
         : model(std::move(m)),
           hp(model->hparams()),
           w(model->weights()),
           n_batch(std::max(1, model->options().n_batch)),
           pool(n_threads),
-          kv(hp, model->n_ctx(), model->options().kv_type),
-          plan(PlacementPlan::make(hp, model->options().n_gpu_layers, false)),
+          placement(place_layers(*model, n_batch, o, gpu)),
+          first_gpu(gpu ? gpu->first_layer() : hp.n_layer),
+          kv(hp, model->n_ctx(), model->options().kv_type, first_gpu),
           cpu(hp, w, kv, pool, n_batch) {
         hidden.resize(size_t(n_batch) * size_t(hp.n_embd));
         normed.resize(size_t(n_batch) * size_t(hp.n_embd));
         logits.resize(size_t(n_batch) * size_t(hp.n_vocab));
         last.resize(size_t(hp.n_vocab));
-        mm_scratch.resize(matmul_scratch_bytes(w.output.type, w.output.n_in, n_batch));
+        if (!gpu || !gpu->output_on_gpu())
+            mm_scratch.resize(matmul_scratch_bytes(w.output.type, w.output.n_in, n_batch));
     }
 
     void embed(const int32_t * ids, int32_t n) {
@@ -71,26 +147,47 @@ struct Evaluator::Impl {
                            hp.n_embd);
     }
 
+    void check_gpu() const {
+        if (gpu && !gpu->error().empty())
+            throw Error(ErrorCode_device, "the GPU failed during evaluation: " + gpu->error());
+    }
+
     // One batch of at most n_batch tokens. `rows_out`: where all logits go, or nullptr.
     void run_batch(const int32_t * ids, int32_t n, float * rows_out) {
+        check_gpu();
         embed(ids, n);
-        // The seam: CPU layers first, then (one day) the GPU's contiguous range.
-        cpu.run_layers(0, plan.first_gpu_layer(), hidden.data(), n, n_past);
+        cpu.run_layers(0, first_gpu, hidden.data(), n, n_past);
         // Only the rows whose logits are wanted go through the output matrix.
         const int32_t first = rows_out ? 0 : n - 1;
         const int32_t rows = n - first;
+        float * out = rows_out ? rows_out : logits.data();
+        if (gpu) {
+            const bool gpu_logits = gpu->output_on_gpu();
+            gpu->forward(hidden.data(), n, n_past, first, gpu_logits ? out : nullptr);
+            check_gpu();
+            if (!gpu_logits) cpu_output(first, rows, out);
+        } else {
+            cpu_output(first, rows, out);
+        }
+        std::memcpy(last.data(), out + size_t(rows - 1) * hp.n_vocab, sizeof(float) * size_t(hp.n_vocab));
+        n_past += n;
+    }
+
+    void cpu_output(int32_t first, int32_t rows, float * out) {
         rmsnorm_rows(hidden.data() + size_t(first) * hp.n_embd, w.output_norm, normed.data(), rows, hp.n_embd,
                      hp.rms_eps);
-        matmul(w.output, normed.data(), rows, logits.data(), mm_scratch.data(), pool);
-        if (rows_out) std::memcpy(rows_out, logits.data(), sizeof(float) * size_t(rows) * size_t(hp.n_vocab));
-        std::memcpy(last.data(), logits.data() + size_t(rows - 1) * hp.n_vocab, sizeof(float) * size_t(hp.n_vocab));
-        n_past += n;
+        matmul(w.output, normed.data(), rows, out, mm_scratch.data(), pool);
     }
 };
 
 Evaluator::Evaluator(std::shared_ptr<const Model> model, int32_t n_threads) {
     const int32_t nt = n_threads > 0 ? n_threads : model->options().n_threads;
-    m_impl = std::make_unique<Impl>(std::move(model), nt);
+    m_impl = std::make_unique<Impl>(std::move(model), nt, EvaluatorOptions{});
+}
+
+Evaluator::Evaluator(std::shared_ptr<const Model> model, const EvaluatorOptions & options) {
+    const int32_t nt = options.n_threads > 0 ? options.n_threads : model->options().n_threads;
+    m_impl = std::make_unique<Impl>(std::move(model), nt, options);
 }
 
 Evaluator::~Evaluator() = default;
@@ -111,7 +208,10 @@ int32_t Evaluator::n_threads() const {
     return m_impl->pool.size();
 }
 const char * Evaluator::backend_name() const {
-    return m_impl->cpu.name();
+    return m_impl->placement.backend.c_str();
+}
+const Placement & Evaluator::placement() const {
+    return m_impl->placement;
 }
 const float * Evaluator::last_logits() const {
     return m_impl->last.data();

@@ -1,5 +1,6 @@
 #include "runtime/kv_cache.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -18,19 +19,15 @@ const float * half_table() {
     return table;
 }
 
-namespace {
-
-size_t row_bytes(KvType type, int64_t n) {
+size_t KvCache::row_bytes(KvType type, int64_t n) {
     return type == KvType_f16 ? size_t(n) * 2 : size_t(n / 32) * 34;
 }
-
-}  // namespace
 
 size_t KvCache::bytes_needed(const ModelHparams & hp, int32_t n_ctx, KvType type) {
     return size_t(hp.n_layer) * size_t(n_ctx) * (row_bytes(type, hp.n_embd_k()) + row_bytes(type, hp.n_embd_v()));
 }
 
-KvCache::KvCache(const ModelHparams & hp, int32_t n_ctx, KvType type)
+KvCache::KvCache(const ModelHparams & hp, int32_t n_ctx, KvType type, int32_t n_layers)
     : m_type(type),
       m_n_ctx(n_ctx),
       m_head_dim(hp.head_dim),
@@ -44,7 +41,7 @@ KvCache::KvCache(const ModelHparams & hp, int32_t n_ctx, KvType type)
     m_k_row_bytes = row_bytes(type, m_n_embd_k);
     m_v_row_bytes = row_bytes(type, m_n_embd_v);
     m_layer_bytes = size_t(n_ctx) * (m_k_row_bytes + m_v_row_bytes);
-    m_bytes = m_layer_bytes * size_t(hp.n_layer);
+    m_bytes = m_layer_bytes * size_t(n_layers < 0 ? hp.n_layer : std::min(n_layers, hp.n_layer));
     m_data.reset(new uint8_t[m_bytes]);
 }
 

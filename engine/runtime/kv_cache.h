@@ -15,10 +15,14 @@ namespace hearth {
 
 class KvCache {
 public:
-    KvCache(const ModelHparams & hp, int32_t n_ctx, KvType type);
+    // Holds layers [0, n_layers) (n_layers < 0: all of them); a GPU backend
+    // keeps the cache of the layers after those in device memory.
+    KvCache(const ModelHparams & hp, int32_t n_ctx, KvType type, int32_t n_layers = -1);
 
     // Bytes the cache will take, without allocating (for the memory check).
     static size_t bytes_needed(const ModelHparams & hp, int32_t n_ctx, KvType type);
+    // Bytes of one K row and one V row (f16: 2 per value; q8_0: 34 per 32).
+    static size_t row_bytes(KvType type, int64_t n);
 
     int32_t n_ctx() const { return m_n_ctx; }
     KvType type() const { return m_type; }

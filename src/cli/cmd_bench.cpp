@@ -14,6 +14,7 @@
 
 #include "args.h"
 #include "command.h"
+#include "gpu_options.h"
 #include "hearth/evaluator.h"
 #include "hearth/model.h"
 
@@ -44,7 +45,10 @@ double timeGeneration(hearth::Evaluator & ev, const std::vector<int32_t> & ids) 
 }
 
 int runBench(int argc, char ** argv) {
-    Args args(argc, argv, {{"-m", "--model"}, {"-p"}, {"-n"}, {"-t", "--threads"}, {"-r", "--reps"}}, {{"--json"}});
+    Args args(argc, argv,
+              {{"-m", "--model"}, {"-p"}, {"-n"}, {"-t", "--threads"}, {"-r", "--reps"}, kGpuLayersOption,
+               kKvTypeOption},
+              {{"--json"}});
     const int32_t n_pp = int32_t(args.integer("-p", 512));
     const int32_t n_tg = int32_t(args.integer("-n", 128));
     const int reps = int(std::max<long long>(1, args.integer("-r", 5)));
@@ -53,11 +57,13 @@ int runBench(int argc, char ** argv) {
 
     hearth::LoadOptions opts;
     opts.n_threads = int32_t(args.integer("-t", 0));
+    applyGpuOptions(args, opts);
     auto probe = hearth::Model::load(path, opts);
     opts.n_ctx = std::min(probe->hparams().n_ctx_train, std::max(n_pp, n_tg));
     probe.reset();
     auto model = hearth::Model::load(path, opts);
     hearth::Evaluator ev(model);
+    reportPlacement("bench", args, ev);
 
     std::mt19937 rng(42);
     std::uniform_int_distribution<int32_t> pick(0, ev.n_vocab() - 1);
@@ -83,21 +89,29 @@ int runBench(int argc, char ** argv) {
         j["threads"] = ev.n_threads();
         j["pp"] = {{"n", pp.size()}, {"tok_s", pp_tok_s}};
         j["tg"] = {{"n", tg.size()}, {"tok_s", tg_tok_s}};
+        j["placement"] = placementJson(ev);
         std::printf("%s\n", j.dump().c_str());
         return 0;
     }
-    std::printf("| %-28s | %-22s | %-7s | %7s | %-6s | %12s |\n", "model", "type", "backend", "threads", "test", "t/s");
+    const int bw = std::max(7, int(std::string(ev.backend_name()).size()));
+    std::printf("| %-28s | %-22s | %-*s | %7s | %-6s | %12s |\n", "model", "type", bw, "backend", "threads", "test",
+                "t/s");
     const std::string desc = model->description();
     if (!pp.empty())
-        std::printf("| %-28s | %-22s | %-7s | %7d | pp%-4zu | %12.2f |\n", name.c_str(), desc.c_str(),
+        std::printf("| %-28s | %-22s | %-*s | %7d | pp%-4zu | %12.2f |\n", name.c_str(), desc.c_str(), bw,
                     ev.backend_name(), ev.n_threads(), pp.size(), pp_tok_s);
     if (!tg.empty())
-        std::printf("| %-28s | %-22s | %-7s | %7d | tg%-4zu | %12.2f |\n", name.c_str(), desc.c_str(),
+        std::printf("| %-28s | %-22s | %-*s | %7d | tg%-4zu | %12.2f |\n", name.c_str(), desc.c_str(), bw,
                     ev.backend_name(), ev.n_threads(), tg.size(), tg_tok_s);
+    const hearth::Placement &pl = ev.placement();
+    std::printf("placement: %d of %d layers on the GPU%s, KV cache %s%s%s\n", pl.plan.n_gpu_layers,
+                pl.plan.n_layer + 1, pl.plan.output_on_gpu ? " (output included)" : "",
+                opts.kv_type == hearth::KvType_q8_0 ? "q8_0" : "f16", pl.note.empty() ? "" : "; ", pl.note.c_str());
     return 0;
 }
 
-const CommandRegistration reg({"bench", "bench -m MODEL [-p 512] [-n 128] [-t THREADS] [-r REPS] [--json]", &runBench});
+const CommandRegistration reg({"bench", "bench -m MODEL [-p 512] [-n 128] [-t THREADS] [-r REPS] [--n-gpu-layers N|auto] "
+                               "[--kv-type f16|q8_0] [--json]", &runBench});
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 
 #include "args.h"
 #include "command.h"
+#include "gpu_options.h"
 #include "hearth/chat_template.h"
 #include "hearth/error.h"
 #include "hearth/model.h"
@@ -54,13 +55,17 @@ int runRun(int argc, char ** argv) {
                {"--seed"},
                {"--ctx", "-c"},
                {"--threads", "-t"},
-               {"--stop"}},
+               {"--stop"},
+               kGpuLayersOption,
+               kKvTypeOption},
               {{"--raw"}});
     hearth::LoadOptions opts;
     opts.n_ctx = int32_t(args.integer("--ctx", 0));
     opts.n_threads = int32_t(args.integer("--threads", 0));
+    applyGpuOptions(args, opts);
     auto model = hearth::Model::load(args.required("-m"), opts);
     hearth::Session session(model);
+    reportPlacement("run", args, session.evaluator());
 
     hearth::GenerateRequest req;
     const std::string prompt = args.required("-p");
@@ -109,7 +114,8 @@ int runRun(int argc, char ** argv) {
 
 const CommandRegistration reg({"run",
                                "run -m MODEL -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P] "
-                               "[--repeat-penalty R] [--seed S] [--ctx N] [--threads N] [--stop STR] [--raw]",
+                               "[--repeat-penalty R] [--seed S] [--ctx N] [--threads N] [--stop STR] [--raw] "
+                               "[--n-gpu-layers N|auto] [--kv-type f16|q8_0]",
                                &runRun});
 
 }  // namespace

@@ -9,15 +9,44 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <string>
 
+#include "hearth/memory_planner.h"
 #include "hearth/model.h"
 
 namespace hearth {
+
+class GpuBackend;        // engine/runtime/backend.h
+struct GpuBackendConfig;  // engine/runtime/backend.h
+using GpuBackendFactory = std::unique_ptr<GpuBackend> (*)(const GpuBackendConfig &);
+
+struct EvaluatorOptions {
+    int32_t n_threads = 0;  // <= 0: the model's LoadOptions value
+    // For tests: the GPU backend to build instead of this build's own (the CUDA
+    // backend, or none in a CPU-only build), and the free VRAM its plan
+    // assumes instead of the probed figure. The cuda-sim tests pass the CUDA
+    // backend compiled for the SIMT emulator here.
+    GpuBackendFactory gpu_factory = nullptr;
+    uint64_t gpu_vram_free = 0;
+};
+
+// Where the layers run. With LoadOptions.n_gpu_layers != 0 (-1: auto) the
+// evaluator plans with plan_memory() against the free VRAM of GPU 0 and runs
+// layers [0, first_gpu_layer) on the CPU, the rest (and the output when
+// n_gpu_layers == n_layer + 1) on the GPU. When it cannot (no CUDA in this
+// build, no driver or device, too little VRAM, the GPU failed to start) it
+// uses the CPU for those layers and `note` says why.
+struct Placement {
+    MemoryPlan plan;
+    std::string backend;  // "cpu", or "cuda (20/24 layers + output)"
+    std::string note;     // empty, or a sentence for the user
+};
 
 class Evaluator {
 public:
     // n_threads <= 0 takes the model's LoadOptions value.
     explicit Evaluator(std::shared_ptr<const Model> model, int32_t n_threads = 0);
+    Evaluator(std::shared_ptr<const Model> model, const EvaluatorOptions & options);
     ~Evaluator();
     Evaluator(const Evaluator &) = delete;
     Evaluator & operator=(const Evaluator &) = delete;
@@ -27,14 +56,18 @@ public:
     int32_t n_past() const;
     int32_t n_vocab() const;
     int32_t n_threads() const;
-    const char * backend_name() const;
+    const char * backend_name() const;  // Placement::backend
+    const Placement & placement() const;
+    const std::string & placement_note() const { return placement().note; }
 
     // Evaluates n ids and advances n_past. With `all_logits` non-null, writes
     // the logits after every position there ([n][n_vocab]); the last row is
     // always available from last_logits(). Validation happens before any work:
     // an id out of range throws Error(ErrorCode_invalid_argument), overflowing
     // the context throws Error(ErrorCode_context). Returns false when `cancel`
-    // was set between batches (n_past then counts the batches done).
+    // was set between batches (n_past then counts the batches done). A GPU
+    // failure during the step throws Error(ErrorCode_device) naming the failed
+    // CUDA call; the evaluator is unusable afterwards.
     bool eval(const int32_t * ids, int32_t n, float * all_logits = nullptr, const std::atomic<bool> * cancel = nullptr);
 
     const float * last_logits() const;  // [n_vocab]

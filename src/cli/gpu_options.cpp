@@ -1,0 +1,52 @@
+#include "gpu_options.h"
+
+#include <cstdio>
+
+namespace Hearth::Cli {
+
+void applyGpuOptions(const Args &args, hearth::LoadOptions &opts) {
+    const std::string ngl = args.value("--n-gpu-layers", "auto");
+    if (ngl == "auto" || ngl == "all") {
+        opts.n_gpu_layers = -1;
+    } else {
+        size_t used = 0;
+        long long n = -1;
+        try {
+            n = std::stoll(ngl, &used);
+        } catch (const std::exception &) {
+            used = 0;
+        }
+        if (used != ngl.size() || n < 0 || n > 100000)
+            throw UsageError("--n-gpu-layers takes a layer count or 'auto', not '" + ngl + "'");
+        opts.n_gpu_layers = int32_t(n);
+    }
+    const std::string kv = args.value("--kv-type", "f16");
+    if (kv == "f16")
+        opts.kv_type = hearth::KvType_f16;
+    else if (kv == "q8_0")
+        opts.kv_type = hearth::KvType_q8_0;
+    else
+        throw UsageError("--kv-type takes f16 or q8_0, not '" + kv + "'");
+}
+
+void reportPlacement(const char *command, const Args &args, const hearth::Evaluator &ev) {
+    const hearth::Placement &p = ev.placement();
+    if (p.plan.n_gpu_layers > 0) std::fprintf(stderr, "hearth-cli %s: backend %s\n", command, p.backend.c_str());
+    const bool asked = args.value("--n-gpu-layers").has_value();
+    if (!p.note.empty() && (asked || p.plan.n_gpu_layers > 0))
+        std::fprintf(stderr, "hearth-cli %s: %s\n", command, p.note.c_str());
+}
+
+nlohmann::ordered_json placementJson(const hearth::Evaluator &ev) {
+    const hearth::Placement &p = ev.placement();
+    nlohmann::ordered_json j;
+    j["n_layer"] = p.plan.n_layer;
+    j["n_gpu_layers"] = p.plan.n_gpu_layers;
+    j["output_on_gpu"] = p.plan.output_on_gpu;
+    j["kv_type"] = ev.model().options().kv_type == hearth::KvType_q8_0 ? "q8_0" : "f16";
+    j["vram_bytes"] = p.plan.vram.total();
+    j["note"] = p.note;
+    return j;
+}
+
+}  // namespace Hearth::Cli

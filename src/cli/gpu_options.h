@@ -1,0 +1,28 @@
+// The GPU options `run` and `bench` share: --n-gpu-layers N|auto and
+// --kv-type f16|q8_0, and the sentence saying where the layers ended up.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "args.h"
+#include "hearth/evaluator.h"
+#include "hearth/model.h"
+
+namespace Hearth::Cli {
+
+// Option spellings to add to a command's Args.
+inline const std::vector<std::string> kGpuLayersOption = {"--n-gpu-layers", "-ngl"};
+inline const std::vector<std::string> kKvTypeOption = {"--kv-type"};
+
+// Sets opts.n_gpu_layers (default auto: -1) and opts.kv_type from the args;
+// a malformed value is a UsageError.
+void applyGpuOptions(const Args &args, hearth::LoadOptions &opts);
+
+// On stderr: the backend when a GPU runs layers, and the placement note when
+// there is one and the user asked for GPU layers (or the plan differs).
+void reportPlacement(const char *command, const Args &args, const hearth::Evaluator &ev);
+
+// {"n_layer", "n_gpu_layers", "output_on_gpu", "kv_type", "vram_bytes", "note"}
+nlohmann::ordered_json placementJson(const hearth::Evaluator &ev);
+
+}  // namespace Hearth::Cli
