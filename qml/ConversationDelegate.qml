@@ -11,7 +11,7 @@ Rectangle {
     required property string title
     required property bool pinned
     required property var updatedAt
-    signal exportRequested(var conversationId, string title)
+    signal exportRequested(var conversationId, string title, string format, bool allBranches)
 
     readonly property bool selected: chat.currentConversationId === conversationId
     property bool renaming: false
@@ -93,12 +93,20 @@ Rectangle {
         }
     }
 
-    Menu {
+    AppMenu {
         id: menu
-        MenuItem { text: "Rename"; onTriggered: item.renaming = true }
-        MenuItem { text: item.pinned ? "Unpin" : "Pin to top"; onTriggered: item.chat.togglePinned(item.conversationId) }
-        MenuItem { text: "Export as Markdown…"; onTriggered: item.exportRequested(item.conversationId, item.title) }
-        MenuSeparator {}
-        MenuItem { text: "Delete"; onTriggered: item.chat.deleteConversation(item.conversationId) }
+        objectName: "conversationMenu"
+        width: 280
+        AppMenuItem { text: "Rename"; onTriggered: item.renaming = true }
+        AppMenuItem { text: item.pinned ? "Unpin" : "Pin to top"; onTriggered: item.chat.togglePinned(item.conversationId) }
+        AppMenuSeparator {}
+        AppMenuItem { text: "Export as Markdown…"; onTriggered: item.exportRequested(item.conversationId, item.title, "md", false) }
+        AppMenuItem {
+            text: "Export as Markdown, all branches…"
+            onTriggered: item.exportRequested(item.conversationId, item.title, "md", true)
+        }
+        AppMenuItem { text: "Export as JSON…"; onTriggered: item.exportRequested(item.conversationId, item.title, "json", false) }
+        AppMenuSeparator {}
+        AppMenuItem { text: "Delete"; danger: true; onTriggered: item.chat.deleteConversation(item.conversationId) }
     }
 }

@@ -59,21 +59,12 @@ ApplicationWindow {
         nameFilters: ["GGUF models (*.gguf)", "All files (*)"]
         onAccepted: chat.loadModel(selectedFile)
     }
-    FileDialog {
-        id: exportDialog
-        property var conversationId: 0
-        title: "Export conversation as Markdown"
-        fileMode: FileDialog.SaveFile
-        defaultSuffix: "md"
-        nameFilters: ["Markdown (*.md)"]
-        onAccepted: {
-            const path = chat.exportMarkdown(conversationId, selectedFile)
-            if (path !== "") undoToast.show("Exported to " + path)
-        }
-    }
-    function exportConversation(id, title) {
-        exportDialog.conversationId = id
-        exportDialog.open()
+    // Export/import: dialogs, and the file work on a worker thread.
+    ExportDialogs {
+        id: exportDialogs
+        objectName: "exportDialogs"
+        chat: chat
+        onFinished: (ok, message, location) => ok ? infoToast.showResult(message, location) : errorToast.show(message)
     }
 
     // The model manager (library, Hugging Face browser, downloads) over the chat.
@@ -115,7 +106,8 @@ ApplicationWindow {
             Layout.fillHeight: true
             Layout.preferredWidth: 272
             chat: chat
-            onExportRequested: (id, title) => window.exportConversation(id, title)
+            onExportRequested: (id, title, format, allBranches) =>
+                exportDialogs.exportConversation(id, title, format, allBranches)
         }
         Rectangle { Layout.fillHeight: true; width: 1; color: Theme.border }
 
@@ -130,7 +122,10 @@ ApplicationWindow {
                 onOpenModel: modelDialog.open()
                 onBrowseModels: browsePopup.open()
                 onOpenSettings: settingsDrawer.open()
-                onExportCurrent: window.exportConversation(chat.currentConversationId, chat.currentTitle)
+                onExportCurrent: (format, allBranches) =>
+                    exportDialogs.exportConversation(chat.currentConversationId, chat.currentTitle, format, allBranches)
+                onExportAll: (format) => exportDialogs.exportAll(format)
+                onImportConversations: exportDialogs.importJson()
             }
 
             Item {
@@ -177,6 +172,30 @@ ApplicationWindow {
         actionText: chat.pendingDeleteTitle !== "" ? "Undo" : ""
         onActionTriggered: chat.undoDelete()
         onExpired: chat.commitDelete()
+    }
+    // Export/import results, with a way to see the file.
+    Toast {
+        id: infoToast
+        objectName: "infoToast"
+        property string location: ""
+        function showResult(text, where) { location = where; show(text) }
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.horizontalCenterOffset: sidebar.width / 2
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 96
+        actionText: location !== "" && !exportDialogs.exporter.busy ? "Show" : ""
+        onActionTriggered: Qt.openUrlExternally(exportDialogs.exporter.revealUrl(location))
+    }
+    // While an export or import runs.
+    Toast {
+        objectName: "busyToast"
+        visible: exportDialogs.exporter.busy
+        message: exportDialogs.exporter.busyText
+        progress: exportDialogs.exporter.progress
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.horizontalCenterOffset: sidebar.width / 2
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 96
     }
     Toast {
         id: errorToast

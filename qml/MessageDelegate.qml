@@ -119,6 +119,12 @@ Item {
                 font.weight: Font.Medium
                 font.family: Theme.fontFamily
                 elide: Text.ElideRight
+                // Which file exactly wrote this reply.
+                HoverHandler { id: modelHover; enabled: root.model.modelFile !== "" }
+                ToolTip.visible: modelHover.hovered
+                ToolTip.delay: 600
+                ToolTip.text: root.model.modelFile + "\nSHA-256: "
+                              + (root.model.modelSha256 !== "" ? root.model.modelSha256 : "not known")
             }
         }
 
@@ -139,10 +145,10 @@ Item {
                 anchors.leftMargin: 12
                 spacing: 6
                 Text {
-                    readonly property double secs: root.chat.thinkingSeconds(root.model.messageId)
+                    objectName: "thinkingHeader"
                     text: (root.reasoningOpen ? "▾ " : "▸ ")
                           + (root.streaming && root.model.content === "" ? "Thinking…"
-                             : secs >= 0 ? "Thought for " + secs.toFixed(1) + " s" : "Thoughts")
+                             : root.model.thinkingText !== "" ? "Thought for " + root.model.thinkingText : "Thoughts")
                     color: Theme.mutedText
                     font.pixelSize: Theme.smallFontSize
                     font.weight: Font.Medium

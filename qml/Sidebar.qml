@@ -7,7 +7,7 @@ import Hearth
 Rectangle {
     id: sidebar
     property var chat
-    signal exportRequested(var conversationId, string title)
+    signal exportRequested(var conversationId, string title, string format, bool allBranches)
 
     function focusSearch() { searchField.forceActiveFocus(); searchField.selectAll() }
 
@@ -94,8 +94,10 @@ Rectangle {
             Keys.onEscapePressed: { text = ""; focus = false }
         }
 
+        // Search results get one heading; the list heads its own sections (Pinned, Chats).
         Text {
             Layout.topMargin: 6
+            visible: searchField.text !== "" || conversationList.count === 0
             text: searchField.text !== "" ? "Results" : "Chats"
             color: Theme.faintText
             font.pixelSize: 11
@@ -116,10 +118,24 @@ Rectangle {
             model: sidebar.chat.conversations
             boundsBehavior: Flickable.StopAtBounds
             ScrollBar.vertical: ScrollBar { policy: ScrollBar.AsNeeded }
+            section.property: "pinned"
+            section.delegate: Text {
+                required property string section
+                width: conversationList.width
+                height: 30
+                topPadding: 10
+                text: section === "true" ? "Pinned" : "Chats"
+                color: Theme.faintText
+                font.pixelSize: 11
+                font.weight: Font.DemiBold
+                font.letterSpacing: 0.6
+                font.capitalization: Font.AllUppercase
+                font.family: Theme.fontFamily
+            }
             delegate: ConversationDelegate {
                 width: conversationList.width
                 chat: sidebar.chat
-                onExportRequested: (id, title) => sidebar.exportRequested(id, title)
+                onExportRequested: (id, title, format, allBranches) => sidebar.exportRequested(id, title, format, allBranches)
             }
             Text {
                 anchors.centerIn: parent

@@ -9,6 +9,8 @@ Rectangle {
     property string actionText: ""
     property bool error: false
     property int timeout: 6000
+    // 0..1 draws a thin progress line along the bottom; < 0 draws none.
+    property real progress: -1
     signal actionTriggered()
     signal expired()
 
@@ -21,6 +23,20 @@ Rectangle {
     radius: Theme.radius
     color: error ? Theme.dangerSoft : (Theme.dark ? "#2c2d35" : "#2b2926")
     border.color: error ? Theme.danger : "transparent"
+
+    // Inset by the corner radius so the line stays inside the rounded shape.
+    Rectangle {
+        visible: toast.progress >= 0
+        anchors.left: parent.left
+        anchors.leftMargin: toast.radius
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 4
+        height: 3
+        radius: 1.5
+        width: (parent.width - 2 * toast.radius) * Math.max(0, Math.min(1, toast.progress))
+        color: Theme.accent
+        Behavior on width { NumberAnimation { duration: 150 } }
+    }
 
     Timer { id: timer; interval: toast.timeout; onTriggered: { toast.visible = false; toast.expired() } }
 

@@ -10,7 +10,10 @@ Rectangle {
     signal openModel()
     signal openSettings()
     signal browseModels()
-    signal exportCurrent()
+    // format "md" or "json"; allBranches for Markdown
+    signal exportCurrent(string format, bool allBranches)
+    signal exportAll(string format)
+    signal importConversations()
 
     implicitHeight: 58
     color: Theme.background
@@ -88,10 +91,11 @@ Rectangle {
         }
 
         FlatButton {
-            text: "Export"
-            visible: bar.chat.currentConversationId > 0
+            id: moreButton
+            objectName: "chatMenuButton"
+            text: "Export ▾"
             fontSize: Theme.fontSize - 1
-            onClicked: bar.exportCurrent()
+            onClicked: chatMenu.popup(moreButton, moreButton.width - chatMenu.width, moreButton.height + 4)
         }
         FlatButton {
             objectName: "settingsButton"
@@ -101,12 +105,41 @@ Rectangle {
         }
     }
 
-    Menu {
+    // Export and import: this conversation, or all of them.
+    AppMenu {
+        id: chatMenu
+        objectName: "chatMenu"
+        width: 290
+        readonly property bool hasChat: bar.chat.currentConversationId > 0
+        AppMenuItem {
+            text: "Export as Markdown…"
+            enabled: chatMenu.hasChat
+            onTriggered: bar.exportCurrent("md", false)
+        }
+        AppMenuItem {
+            text: "Export as Markdown, all branches…"
+            enabled: chatMenu.hasChat
+            onTriggered: bar.exportCurrent("md", true)
+        }
+        AppMenuItem {
+            text: "Export as JSON…"
+            enabled: chatMenu.hasChat
+            onTriggered: bar.exportCurrent("json", false)
+        }
+        AppMenuSeparator {}
+        AppMenuItem { text: "Export all chats as JSON…"; onTriggered: bar.exportAll("json") }
+        AppMenuItem { text: "Export all chats as Markdown…"; onTriggered: bar.exportAll("md") }
+        AppMenuSeparator {}
+        AppMenuItem { text: "Import chats from JSON…"; onTriggered: bar.importConversations() }
+    }
+
+    AppMenu {
         id: modelMenu
-        MenuItem { text: "Open a GGUF file…"; onTriggered: bar.openModel() }
-        MenuItem { text: "Download a model…"; onTriggered: bar.browseModels() }
-        MenuSeparator { visible: bar.chat.gpuNotice !== "" }
-        MenuItem {
+        width: 300
+        AppMenuItem { text: "Open a GGUF file…"; onTriggered: bar.openModel() }
+        AppMenuItem { text: "Download a model…"; onTriggered: bar.browseModels() }
+        AppMenuSeparator { visible: bar.chat.gpuNotice !== "" }
+        AppMenuItem {
             visible: bar.chat.gpuNotice !== ""
             height: visible ? implicitHeight : 0
             enabled: false

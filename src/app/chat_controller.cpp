@@ -11,7 +11,7 @@
 
 #include "core/conversation_store.h"
 #include "core/engine_bridge.h"
-#include "core/markdown_exporter.h"
+#include "core/model_hasher.h"
 #include "core/stream_saver.h"
 
 namespace Hearth {
@@ -57,6 +57,7 @@ ChatController::ChatController(const QString &databasePath, QObject *parent) : Q
 ChatController::~ChatController() {
     if (m_saver) m_saver->flush();  // the reply stays `streaming`, shown as interrupted next time
     delete m_saver;
+    delete m_hasher;  // stops a running hash within one read
     delete m_bridge;  // stops the engine thread before the store goes
 }
 
@@ -83,6 +84,13 @@ void ChatController::init(const QString &databasePath) {
     }
     connect(&m_conversations, &ConversationListModel::errorOccurred, this, &ChatController::setError);
     connect(&m_messages, &MessageListModel::errorOccurred, this, &ChatController::setError);
+    // The hash cache sits beside the database: the app's data directory, or a test's.
+    const QString dir = m_store ? QFileInfo(m_store->path()).absolutePath() : QString();
+    m_hasher = new ModelHasher(dir.isEmpty() ? QString() : dir + QStringLiteral("/model-hashes.json"));
+    connect(m_hasher, &ModelHasher::hashed, this, &ChatController::onModelHashed);
+    connect(m_hasher, &ModelHasher::failed, this, [](const QString &, const QString &reason) {
+        qWarning("model sha256 unknown: %s", qPrintable(reason));  // replies keep an empty hash
+    });
     m_bridge = new EngineBridge;
     connectBridge();
     const QString model = startupModel();
@@ -91,7 +99,7 @@ void ChatController::init(const QString &databasePath) {
 
 void ChatController::connectBridge() {
     connect(m_bridge, &EngineBridge::loadStarted, this, [this](const QString &path) {
-        m_modelPath = path;
+        setModelPath(path);
         m_modelState = QStringLiteral("loading");
         m_loadError.clear();
         m_loadProgress = 0;
@@ -103,7 +111,10 @@ void ChatController::connectBridge() {
         emit loadProgressChanged();
     });
     connect(m_bridge, &EngineBridge::modelLoaded, this, [this](const QString &path, const QString &desc, int ctx) {
-        m_modelPath = path;
+        setModelPath(path);
+        // Looked up again at every load: the cache notices a file replaced in place.
+        m_modelSha256.clear();
+        m_hasher->request(path);
         m_modelDescription = desc;
         m_modelContext = ctx;
         m_modelState = QStringLiteral("ready");
@@ -132,6 +143,44 @@ void ChatController::setError(const QString &message) {
 void ChatController::clearError() { setError(QString()); }
 
 QString ChatController::modelName() const { return QFileInfo(m_modelPath).completeBaseName(); }
+
+void ChatController::setModelPath(const QString &path) {
+    if (path == m_modelPath) return;
+    // The previous model's hash is still wanted only for replies waiting on it.
+    if (!m_awaitingHash.contains(m_modelPath)) m_hasher->cancel(m_modelPath);
+    m_modelPath = path;
+    m_modelSha256.clear();
+}
+
+QString ChatController::databasePath() const { return m_store ? m_store->path() : QString(); }
+
+void ChatController::reloadConversations() { m_conversations.reload(); }
+
+void ChatController::onModelHashed(const QString &path, const QString &sha256) {
+    if (path == m_modelPath && sha256 != m_modelSha256) {
+        m_modelSha256 = sha256;
+        emit modelChanged();
+    }
+    const QList<qint64> waiting = m_awaitingHash.take(path);
+    if (waiting.isEmpty() || !m_store) return;
+    guarded([&] { m_store->setModelSha256(waiting, sha256); });
+    // A streaming reply is reloaded when it finishes; reloading now would reset the view mid-stream.
+    if (!generating()) m_messages.reload();
+}
+
+void ChatController::recordModelHash(qint64 replyId, const Message &reply) {
+    // A reply written by the loaded model: its hash now, or when it becomes known.
+    if (!reply.generation.modelSha256.isEmpty() || m_modelPath.isEmpty() ||
+        reply.generation.modelFile != QFileInfo(m_modelPath).fileName())
+        return;
+    if (!m_modelSha256.isEmpty()) {
+        guarded([&] { m_store->setModelSha256({replyId}, m_modelSha256); });
+        return;
+    }
+    QList<qint64> &waiting = m_awaitingHash[m_modelPath];
+    if (!waiting.contains(replyId)) waiting.append(replyId);
+    m_hasher->request(m_modelPath);
+}
 
 QString ChatController::currentTitle() const {
     if (!m_store || m_currentId == 0) return QStringLiteral("New chat");
@@ -182,6 +231,7 @@ GenerationInfo ChatController::generationInfo(GenerationSettings &settings) cons
     if (settings.seed < 0) settings.seed = qint64(QRandomGenerator::global()->bounded(1u << 30));
     GenerationInfo info;
     info.modelFile = QFileInfo(m_modelPath).fileName();
+    info.modelSha256 = m_modelSha256;
     info.sampling = settings.samplingJson();
     info.sampling.remove(QStringLiteral("seed"));
     info.seed = settings.seed;
@@ -215,6 +265,7 @@ bool ChatController::startReply(qint64 replyId, const QString &partialRaw, const
             if (!history.isEmpty() && history.last().id == replyId) history.removeLast();
             const std::optional<Message> reply = m_store->message(replyId);
             if (reply && reply->generation.seed >= 0) settings.seed = reply->generation.seed;
+            if (reply) recordModelHash(replyId, *reply);
         }))
         return false;
     m_messages.reload();
@@ -236,7 +287,6 @@ void ChatController::onText(qint64 requestId, const QString &content, const QStr
 
 void ChatController::onFinished(qint64 requestId, const GenerationResult &result) {
     if (requestId != m_streamingId || !m_saver) return;
-    if (result.thinkingMs > 0) m_thinkingSeconds.insert(requestId, result.thinkingMs / 1000.0);
     m_saver->finish(result.stats, result.toolCalls);
     m_saver->deleteLater();
     m_saver = nullptr;
@@ -365,7 +415,7 @@ void ChatController::loadModel(const QString &pathOrUrl) {
     if (generating() || pathOrUrl.isEmpty()) return;
     const QUrl url(pathOrUrl);
     const QString path = url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
-    m_modelPath = path;
+    setModelPath(path);
     m_modelState = QStringLiteral("loading");
     m_loadProgress = 0;
     m_loadError.clear();
@@ -417,22 +467,6 @@ void ChatController::saveSettings() {
         m_store->setConversationSettings(m_currentId, c ? c->model : QString(), m_settings.systemPrompt,
                                          m_settings.samplingJson());
     });
-}
-
-QString ChatController::exportMarkdown(qint64 conversationId, const QString &fileUrl) {
-    const QUrl url(fileUrl);
-    const QString path = url.isLocalFile() ? url.toLocalFile() : fileUrl;
-    bool written = false;
-    guarded([&] {
-        const QString md = MarkdownExporter::render(m_store->tree(conversationId));
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-            setError(QStringLiteral("Could not write %1: %2").arg(path, f.errorString()));
-            return;
-        }
-        written = f.write(md.toUtf8()) >= 0;
-    });
-    return written ? path : QString();
 }
 
 }  // namespace Hearth

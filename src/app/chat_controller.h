@@ -12,6 +12,12 @@
 // settings live in the conversation row (system prompt + sampling JSON); the
 // draft's settings are copied into it when it is created.
 //
+// Each reply records the model's file name and sha256. The hash is computed
+// once per file in the background (ModelHasher, cached beside the database);
+// a reply started before it is known gets it filled in when it arrives. A
+// reply whose hash never became known (the app quit first, the file could
+// not be read) keeps an empty model_sha256, which means "unknown".
+//
 // The model to load at start comes from `--model PATH` / a trailing `*.gguf`
 // argument, or the HEARTH_MODEL environment variable. Store errors never
 // escape: they become errorMessage.
@@ -33,6 +39,7 @@ namespace Hearth {
 
 class ConversationStore;
 class EngineBridge;
+class ModelHasher;
 class StreamSaver;
 
 class ChatController : public QObject {
@@ -47,6 +54,10 @@ class ChatController : public QObject {
     Q_PROPERTY(QString modelState READ modelState NOTIFY modelChanged)
     Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
     Q_PROPERTY(QString modelDescription READ modelDescription NOTIFY modelChanged)
+    // Lower-case hex; "" until the background hash of the loaded file is known.
+    Q_PROPERTY(QString modelSha256 READ modelSha256 NOTIFY modelChanged)
+    // The database file, for work done on other threads (export, import).
+    Q_PROPERTY(QString databasePath READ databasePath CONSTANT)
     Q_PROPERTY(double loadProgress READ loadProgress NOTIFY loadProgressChanged)
     Q_PROPERTY(QString loadError READ loadError NOTIFY modelChanged)
     Q_PROPERTY(QString gpuNotice READ gpuNotice NOTIFY modelChanged)
@@ -74,6 +85,8 @@ public:
     QString modelState() const { return m_modelState; }
     QString modelName() const;
     QString modelDescription() const { return m_modelDescription; }
+    QString modelSha256() const { return m_modelSha256; }
+    QString databasePath() const;
     double loadProgress() const { return m_loadProgress; }
     QString loadError() const { return m_loadError; }
     QString gpuNotice() const { return m_gpuNotice; }
@@ -108,9 +121,8 @@ public:
     Q_INVOKABLE void setSetting(const QString &key, const QVariant &value);
     Q_INVOKABLE void resetSettings();
     Q_INVOKABLE void clearError();
-    // Seconds the model spent in its reasoning block, when measured this session (-1: unknown).
-    Q_INVOKABLE double thinkingSeconds(qint64 messageId) const { return m_thinkingSeconds.value(messageId, -1.0); }
-    Q_INVOKABLE QString exportMarkdown(qint64 conversationId, const QString &fileUrl);
+    // After conversations were added behind the controller's back (an import).
+    Q_INVOKABLE void reloadConversations();
 
 signals:
     void currentConversationChanged();
@@ -135,6 +147,9 @@ private:
     GenerationInfo generationInfo(GenerationSettings &settings) const;
     void onText(qint64 requestId, const QString &content, const QString &reasoning);
     void onFinished(qint64 requestId, const Hearth::GenerationResult &result);
+    void setModelPath(const QString &path);
+    void onModelHashed(const QString &path, const QString &sha256);
+    void recordModelHash(qint64 replyId, const Message &reply);
     void setError(const QString &message);
     void saveSettings();
     template <typename Fn>
@@ -145,11 +160,14 @@ private:
     MessageListModel m_messages;
     EngineBridge *m_bridge = nullptr;
     StreamSaver *m_saver = nullptr;
+    ModelHasher *m_hasher = nullptr;
     qint64 m_currentId = 0;
     qint64 m_streamingId = 0;
     QString m_modelPath;
     QString m_modelState = QStringLiteral("none");
     QString m_modelDescription;
+    QString m_modelSha256;
+    QHash<QString, QList<qint64>> m_awaitingHash;  // model path -> replies started before its hash was known
     int m_modelContext = 0;
     double m_loadProgress = 0;
     QString m_loadError;
@@ -160,7 +178,6 @@ private:
     qint64 m_pendingDeleteId = 0;
     QString m_pendingDeleteTitle;
     int m_completedReplies = 0;
-    QHash<qint64, double> m_thinkingSeconds;
 };
 
 }  // namespace Hearth

@@ -52,6 +52,9 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const {
     case StopReasonRole: return m.stats.stopReason;
     case SiblingIndexRole: return row.siblingIndex;
     case SiblingCountRole: return row.siblingCount;
+    case ModelSha256Role: return m.generation.modelSha256;
+    case ThinkingMsRole: return m.stats.thinkingMs;
+    case ThinkingTextRole: return durationText(m.stats.thinkingMs);
     default: return {};
     }
 }
@@ -71,7 +74,10 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
             {TimeToFirstTokenRole, "timeToFirstTokenMs"},
             {StopReasonRole, "stopReason"},
             {SiblingIndexRole, "siblingIndex"},
-            {SiblingCountRole, "siblingCount"}};
+            {SiblingCountRole, "siblingCount"},
+            {ModelSha256Role, "modelSha256"},
+            {ThinkingMsRole, "thinkingMs"},
+            {ThinkingTextRole, "thinkingText"}};
 }
 
 void MessageListModel::reload() {

@@ -11,10 +11,13 @@
 //   state                QString   "complete", "streaming", "interrupted"
 //   createdAt            QDateTime UTC
 //   modelFile            QString   assistant replies: the model's file name
+//   modelSha256          QString   its sha256 (lower-case hex; "" = not known)
 //   generatedTokens      int
 //   tokensPerSecond      double    generation speed
 //   timeToFirstTokenMs   double
 //   stopReason           QString
+//   thinkingMs           double    time spent in the reasoning block (0: unknown / none)
+//   thinkingText         QString   the same as people read it, "12 s" ("" when unknown)
 //   siblingIndex         int       0-based position among its siblings ("2/3" shows index+1)
 //   siblingCount         int       1 when there is no other branch here
 //
@@ -56,6 +59,9 @@ public:
         StopReasonRole,
         SiblingIndexRole,
         SiblingCountRole,
+        ModelSha256Role,
+        ThinkingMsRole,
+        ThinkingTextRole,
     };
     Q_ENUM(Role)
 

@@ -91,6 +91,10 @@ public:
     void saveStreamingText(qint64 messageId, const QString &content, const QString &reasoning);
     void finishReply(qint64 messageId, const QString &content, const QString &reasoning, const QJsonArray &toolCalls,
                      const ReplyStats &stats);
+    // Fills in the model's sha256 on replies that were generated before the
+    // hash was known (it is computed in the background); a reply that already
+    // has one keeps it. Returns how many rows changed.
+    int setModelSha256(const QList<qint64> &messageIds, const QString &sha256);
     // Continue an interrupted reply: back to `streaming`, text kept.
     void resumeReply(qint64 messageId);
 

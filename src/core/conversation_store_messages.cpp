@@ -15,7 +15,7 @@ namespace {
 const QString kMessageColumns = QStringLiteral(
     "m.id, m.conversation_id, m.parent_id, m.role, m.content, m.reasoning, m.tool_calls, m.tool_results,"
     " m.created_at, m.state, m.model_file, m.model_sha256, m.sampling, m.seed, m.prompt_tokens,"
-    " m.generated_tokens, m.prompt_tps, m.generation_tps, m.ttft_ms, m.stop_reason");
+    " m.generated_tokens, m.prompt_tps, m.generation_tps, m.ttft_ms, m.stop_reason, m.thinking_ms");
 
 QString compact(const QJsonObject &o) { return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)); }
 QString compact(const QJsonArray &a) { return QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact)); }
@@ -42,6 +42,7 @@ Message messageFromRow(const QSqlQuery &q) {
     m.stats.generationTokensPerSecond = q.value(17).toDouble();
     m.stats.timeToFirstTokenMs = q.value(18).toDouble();
     m.stats.stopReason = q.value(19).toString();
+    m.stats.thinkingMs = q.value(20).toDouble();
     return m;
 }
 
@@ -84,14 +85,14 @@ qint64 ConversationStore::insertMessage(const Message &m) {
         m_db,
         QStringLiteral("INSERT INTO messages (conversation_id, parent_id, role, content, reasoning, tool_calls,"
                        " tool_results, created_at, state, model_file, model_sha256, sampling, seed, prompt_tokens,"
-                       " generated_tokens, prompt_tps, generation_tps, ttft_ms, stop_reason)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                       " generated_tokens, prompt_tps, generation_tps, ttft_ms, stop_reason, thinking_ms)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {m.conversationId, m.parentId ? QVariant(m.parentId) : QVariant(), roleName(m.role), StoreSql::text(m.content),
          StoreSql::text(m.reasoning), compact(m.toolCalls), compact(m.toolResults), toStoredTime(m.createdAt),
          stateName(m.state), StoreSql::text(m.generation.modelFile), StoreSql::text(m.generation.modelSha256),
          compact(m.generation.sampling), m.generation.seed, m.stats.promptTokens, m.stats.generatedTokens,
          m.stats.promptTokensPerSecond, m.stats.generationTokensPerSecond, m.stats.timeToFirstTokenMs,
-         StoreSql::text(m.stats.stopReason)});
+         StoreSql::text(m.stats.stopReason), m.stats.thinkingMs});
     return q.lastInsertId().toLongLong();
 }
 
@@ -238,12 +239,26 @@ void ConversationStore::finishReply(qint64 messageId, const QString &content, co
     StoreSql::run(m_db,
                   QStringLiteral("UPDATE messages SET content = ?, reasoning = ?, tool_calls = ?, state = 'complete',"
                                  " prompt_tokens = ?, generated_tokens = ?, prompt_tps = ?, generation_tps = ?,"
-                                 " ttft_ms = ?, stop_reason = ? WHERE id = ?"),
+                                 " ttft_ms = ?, stop_reason = ?, thinking_ms = ? WHERE id = ?"),
                   {StoreSql::text(content), StoreSql::text(reasoning), compact(toolCalls), stats.promptTokens,
                    stats.generatedTokens, stats.promptTokensPerSecond, stats.generationTokensPerSecond,
-                   stats.timeToFirstTokenMs, StoreSql::text(stats.stopReason), messageId});
+                   stats.timeToFirstTokenMs, StoreSql::text(stats.stopReason), stats.thinkingMs, messageId});
     touchConversation(m.conversationId, now);
     tx.commit();
+}
+
+int ConversationStore::setModelSha256(const QList<qint64> &messageIds, const QString &sha256) {
+    if (messageIds.isEmpty() || sha256.isEmpty()) return 0;
+    int changed = 0;
+    StoreSql::Transaction tx(m_db);
+    for (qint64 id : messageIds) {
+        QSqlQuery q = StoreSql::run(
+            m_db, QStringLiteral("UPDATE messages SET model_sha256 = ? WHERE id = ? AND model_sha256 = ''"),
+            {sha256.toLower(), id});
+        changed += q.numRowsAffected();
+    }
+    tx.commit();
+    return changed;
 }
 
 void ConversationStore::resumeReply(qint64 messageId) {

@@ -33,6 +33,17 @@ std::optional<MessageState> stateFromName(const QString &name) {
     return std::nullopt;
 }
 
+QString durationText(double ms) {
+    if (!(ms > 0)) return {};
+    const double secs = ms / 1000.0;
+    // Tenths only where they matter; whole seconds round half up.
+    if (secs < 9.95) return QStringLiteral("%1 s").arg(secs, 0, 'f', 1);
+    const qint64 whole = qint64(secs + 0.5);
+    if (whole < 60) return QStringLiteral("%1 s").arg(whole);
+    if (whole % 60 == 0) return QStringLiteral("%1 min").arg(whole / 60);
+    return QStringLiteral("%1 min %2 s").arg(whole / 60).arg(whole % 60);
+}
+
 qint64 toStoredTime(const QDateTime &t) {
     return t.isValid() ? t.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
 }

@@ -43,6 +43,9 @@ struct ReplyStats {
     double generationTokensPerSecond = 0;
     double timeToFirstTokenMs = 0;
     QString stopReason;  // "eos", "length", "stop", "user", "error", ...
+    // From the first reasoning text to the first answer text (or the end);
+    // 0: the reply had no reasoning block, or it was not measured.
+    double thinkingMs = 0;
 
     bool operator==(const ReplyStats &) const = default;
 };
@@ -89,6 +92,9 @@ struct SearchHit {
     MessageRole role = MessageRole::User;
     QString snippet;  // matched terms wrapped in [ and ]
 };
+
+// A thinking time as people read it: "0.4 s", "12 s", "2 min 5 s"; "" for <= 0.
+QString durationText(double ms);
 
 // Milliseconds since the epoch <-> UTC date-times, the on-disk form.
 qint64 toStoredTime(const QDateTime &t);

@@ -274,7 +274,7 @@ void EngineBridgeCore::finishRequest(qint64 requestId, const QString &error) {
     result.stats.timeToFirstTokenMs = r->stats.ttft_ms;
     result.stats.stopReason = error.isEmpty() ? r->stopReason : QStringLiteral("error");
     if (r->firstReasoningMs >= 0)
-        result.thinkingMs = double((r->firstContentMs >= 0 ? r->firstContentMs : r->clock.elapsed()) -
+        result.stats.thinkingMs = double((r->firstContentMs >= 0 ? r->firstContentMs : r->clock.elapsed()) -
                                    r->firstReasoningMs);
     r->batcher->deleteLater();
     emit generationFinished(requestId, result);

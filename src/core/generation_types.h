@@ -34,10 +34,9 @@ struct GenerationResult {
     QString content;
     QString reasoning;
     QJsonArray toolCalls;  // [{"id":..,"name":..,"arguments":{..}}]
-    ReplyStats stats;      // stopReason: "eos", "stop", "length", "user", "error"
+    ReplyStats stats;      // stopReason: "eos", "stop", "length", "user", "error"; thinkingMs measured here
     qint64 seed = -1;      // the seed actually used
     QString error;         // non-empty when the request failed, as a sentence
-    double thinkingMs = 0; // time from the first reasoning text to the first content (0: none)
 };
 
 }  // namespace Hearth

@@ -45,7 +45,8 @@ QJsonObject messageToJson(const Message &m, const QHash<qint64, int> &localId) {
                              {QStringLiteral("prompt_tokens_per_second"), m.stats.promptTokensPerSecond},
                              {QStringLiteral("generation_tokens_per_second"), m.stats.generationTokensPerSecond},
                              {QStringLiteral("time_to_first_token_ms"), m.stats.timeToFirstTokenMs},
-                             {QStringLiteral("stop_reason"), m.stats.stopReason}});
+                             {QStringLiteral("stop_reason"), m.stats.stopReason},
+                             {QStringLiteral("thinking_ms"), m.stats.thinkingMs}});
     }
     return o;
 }

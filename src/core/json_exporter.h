@@ -13,7 +13,8 @@
 //       "created_at", "state",
 //       "generation": {"model_file", "model_sha256", "settings", "seed"},
 //       "stats": {"prompt_tokens", "generated_tokens", "prompt_tokens_per_second",
-//                 "generation_tokens_per_second", "time_to_first_token_ms", "stop_reason"}
+//                 "generation_tokens_per_second", "time_to_first_token_ms", "stop_reason",
+//                 "thinking_ms"}                  // 0: no reasoning or not measured
 //     }]
 //   }]
 // }
@@ -23,6 +24,8 @@
 // export -> import -> export is byte-identical). "generation" and "stats" are
 // written for assistant messages and whenever they hold anything. A seed
 // beyond 2^53 is written as a decimal string, which JSON numbers cannot hold.
+// Fields added later within version 1 (stats.thinking_ms) are optional on
+// import, so files from earlier builds still read.
 #pragma once
 
 #include <QByteArray>

@@ -8,6 +8,7 @@
 
 #include "core/conversation_store.h"
 #include "core/json_exporter.h"
+#include "core/store_sql.h"
 #include "hearth/error.h"
 
 namespace Hearth {
@@ -144,6 +145,8 @@ Message readMessage(const ObjectReader &r, const QSet<qint64> &earlierIds) {
         m.stats.generationTokensPerSecond = s.number(QStringLiteral("generation_tokens_per_second"));
         m.stats.timeToFirstTokenMs = s.number(QStringLiteral("time_to_first_token_ms"));
         m.stats.stopReason = s.string(QStringLiteral("stop_reason"), false);
+        m.stats.thinkingMs = s.number(QStringLiteral("thinking_ms"));
+        if (m.stats.thinkingMs < 0) s.fail(QStringLiteral("thinking_ms"), QStringLiteral("must not be negative"));
     }
     return m;
 }
@@ -205,8 +208,12 @@ QList<ConversationTree> JsonImporter::parse(const QByteArray &json, const QStrin
 }
 
 QList<qint64> JsonImporter::importInto(ConversationStore &store, const QList<ConversationTree> &trees) {
+    // All or nothing: a failure half-way leaves no partial import behind.
+    QSqlDatabase db = store.database();
+    StoreSql::Transaction tx(db);
     QList<qint64> ids;
     for (const ConversationTree &t : trees) ids.append(store.insertTree(t));
+    tx.commit();
     return ids;
 }
 

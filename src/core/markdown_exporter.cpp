@@ -81,9 +81,12 @@ QString replyFooter(const Message &m) {
 // blank line.
 QString messageBody(const Message &m) {
     QStringList blocks;
-    if (!m.reasoning.isEmpty())
-        blocks << QStringLiteral("<details><summary>Thinking</summary>\n\n") + m.reasoning.trimmed() +
+    if (!m.reasoning.isEmpty()) {
+        const QString took = durationText(m.stats.thinkingMs);
+        const QString summary = took.isEmpty() ? QStringLiteral("Thinking") : QStringLiteral("Thought for ") + took;
+        blocks << QStringLiteral("<details><summary>%1</summary>\n\n").arg(summary) + m.reasoning.trimmed() +
                       QStringLiteral("\n\n</details>\n");
+    }
     if (!m.content.isEmpty()) blocks << m.content.trimmed() + QLatin1Char('\n');
     for (const QJsonValue &call : m.toolCalls) blocks << fencedJson(call);
     if (!m.toolResults.isEmpty()) blocks << fencedJson(m.toolResults);

@@ -3,7 +3,8 @@
 // Layout: YAML front matter (title, model, dates, pinned, system prompt,
 // sampling settings), a `# title` heading, then one `## Role` heading per
 // message. Reasoning goes in a collapsed
-// `<details><summary>Thinking</summary>` block before the answer, tool calls
+// `<details><summary>Thinking</summary>` block before the answer (its summary
+// reads "Thought for 12 s" when the thinking time was measured), tool calls
 // and tool results as fenced JSON, and a reply's model and speed in an
 // italic line under it.
 //

@@ -92,8 +92,17 @@ void toVersion3(QSqlDatabase &db) {
     });
 }
 
+// How long the model spent in its reasoning block, so the UI can say "Thought
+// for 12 s" after a restart and exports carry it. 0: no reasoning, or a reply
+// written before v4 (unknown).
+void toVersion4(QSqlDatabase &db) {
+    runAll(db, {
+        QStringLiteral("ALTER TABLE messages ADD COLUMN thinking_ms REAL NOT NULL DEFAULT 0"),
+    });
+}
+
 using Step = void (*)(QSqlDatabase &);
-constexpr Step kSteps[kLatestVersion] = {toVersion1, toVersion2, toVersion3};
+constexpr Step kSteps[kLatestVersion] = {toVersion1, toVersion2, toVersion3, toVersion4};
 
 }  // namespace
 

@@ -8,13 +8,14 @@
 //   v1  conversations, messages (a tree through parent_id), list indexes
 //   v2  messages_fts: FTS5 over content and reasoning, kept in sync by triggers
 //   v3  conversations.deleted_at: soft delete, so the UI can undo a delete
+//   v4  messages.thinking_ms: how long the model spent in its reasoning block
 #pragma once
 
 #include <QSqlDatabase>
 
 namespace Hearth::StoreSchema {
 
-inline constexpr int kLatestVersion = 3;
+inline constexpr int kLatestVersion = 4;
 
 int version(QSqlDatabase &db);
 

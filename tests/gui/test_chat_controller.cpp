@@ -11,12 +11,15 @@
 #include "chat_controller.h"
 #include "common/fixtures.h"
 #include "core/conversation_store.h"
+#include "core/model_hash_cache.h"
 
 using namespace Hearth;
 
 namespace {
 
 constexpr int kTimeoutMs = 60000;
+// sha256sum of the fixture model (also in the fixtures README).
+const QString kStoriesSha = QStringLiteral("270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d");
 
 }  // namespace
 
@@ -103,6 +106,44 @@ private slots:
         QCOMPARE(reply.content, msg(chat, 1, MessageListModel::ContentRole).toString());
         QVERIFY(reply.stats.stopReason == QLatin1String("eos") || reply.stats.stopReason == QLatin1String("length"));
         QVERIFY(reply.stats.promptTokens > 0);
+        // The model's sha256: hashed in the background, recorded on the reply.
+        QTRY_COMPARE(chat.modelSha256(), kStoriesSha);
+        QTRY_COMPARE(store.message(replyId)->generation.modelSha256, kStoriesSha);
+        QTRY_COMPARE(msg(chat, 1, MessageListModel::ModelSha256Role).toString(), kStoriesSha);
+        QVERIFY(QFile::exists(QFileInfo(db).dir().filePath(QStringLiteral("model-hashes.json"))));
+    }
+
+    // A model big enough that its hash is still being computed when the
+    // reply starts: the reply is saved without it and filled in when it comes.
+    void hashArrivingLateIsFilledIn() {
+        const QString big = m_dir.filePath(QStringLiteral("stories-padded.gguf"));
+        QVERIFY(QFile::copy(m_model, big));
+        {
+            QFile f(big);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QVERIFY(f.resize(f.size() + (qint64(1) << 30)));  // 1 GiB of sparse zeros after the tensors
+        }
+        const QString db = freshDb();
+        Fixture f = open(db, false);
+        ChatController &chat = *f.chat;
+        chat.loadModel(big);
+        QTRY_COMPARE_WITH_TIMEOUT(chat.modelState(), QStringLiteral("ready"), kTimeoutMs);
+        chat.setSetting(QStringLiteral("maxTokens"), 8);
+        QVERIFY(chat.modelSha256().isEmpty());  // still hashing 1 GiB
+        QVERIFY(chat.send(QStringLiteral("Once upon a time")));
+        const qint64 replyId = msg(chat, 1, MessageListModel::IdRole).toLongLong();
+        ConversationStore store(db);
+        QCOMPARE(store.message(replyId)->generation.modelSha256, QString());
+        QVERIFY(waitReplies(chat, 1));
+        QTRY_VERIFY_WITH_TIMEOUT(!chat.modelSha256().isEmpty(), kTimeoutMs);
+        QVERIFY(chat.modelSha256() != kStoriesSha);
+        QCOMPARE(chat.modelSha256(), ModelHashCache::hashFile(big));
+        QTRY_COMPARE(store.message(replyId)->generation.modelSha256, chat.modelSha256());
+        // A later load of the same file takes the hash from the cache at once.
+        Fixture again = open(freshDb(), false);
+        again.chat->loadModel(big);
+        QTRY_COMPARE_WITH_TIMEOUT(again.chat->modelSha256(), chat.modelSha256(), 5000);
+        QFile::remove(big);
     }
 
     void regenerateAndEditMakeBranches() {

@@ -13,12 +13,19 @@
 //   09_undo_toast         a deleted conversation with its Undo toast
 //   10_interrupted        a reply interrupted by a crash, Continue/Regenerate
 //   11_load_error         a corrupt model file's error
+//   12_models_page        the model manager over the chat
+//   13_export_menu        the top bar's Export menu on the rich conversation
+//   14_export_dialog      the save dialog for "Export as Markdown…"
+//   15_export_done        the toast after the export, with "Show"
+//   16_conversation_menu  a sidebar conversation's menu (rename, pin, exports, delete)
+//   17_imported           a JSON export imported back: the copy open, its toast
 #include <QDir>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtQml/QQmlExtensionPlugin>
 #include <QtTest>
@@ -77,6 +84,7 @@ qint64 seedRichConversation(ConversationStore &store) {
     stats.generationTokensPerSecond = 41.7;
     stats.timeToFirstTokenMs = 184;
     stats.stopReason = QStringLiteral("eos");
+    stats.thinkingMs = 12400;  // persisted: the block says "Thought for 12 s" in a fresh app
     const QJsonArray calls{QJsonObject{{"id", "call_0"},
                                        {"name", "get_weather"},
                                        {"arguments", QJsonObject{{"city", "Paris"}, {"unit", "celsius"}}}}};
@@ -249,6 +257,8 @@ private slots:
         m_chat->setCurrentConversationId(m_richId);
         QCOMPARE(m_chat->messages()->count(), 2);
         QTRY_VERIFY(shown("copyCodeButton"));
+        QTRY_VERIFY(shown("thinkingHeader"));
+        QCOMPARE(item("thinkingHeader")->property("text").toString(), QStringLiteral("▸ Thought for 12 s"));
         shoot(QStringLiteral("06_rich_reply"));
     }
 
@@ -276,6 +286,99 @@ private slots:
         m_chat->undoDelete();
         QCOMPARE(m_chat->conversations()->count(), before);
         QVERIFY(!shown("undoToast"));
+    }
+
+    void exportFromTheMenu() {
+        m_chat->setCurrentConversationId(m_richId);
+        QTRY_VERIFY(shown("chatMenuButton"));
+        QQuickItem *button = item("chatMenuButton");
+        QTest::mouseClick(m_window, Qt::LeftButton, {}, button->mapToScene(button->boundingRect().center()).toPoint());
+        QObject *menu = m_window->findChild<QObject *>(QStringLiteral("chatMenu"));
+        QVERIFY(menu);
+        QTRY_VERIFY(menu->property("opened").toBool());
+        shoot(QStringLiteral("13_export_menu"));
+        QMetaObject::invokeMethod(menu, "close");
+        QTRY_VERIFY(!menu->property("visible").toBool());
+
+        // "Export as Markdown…" opens the save dialog with a proposed name.
+        QObject *dialogs = m_window->findChild<QObject *>(QStringLiteral("exportDialogs"));
+        QVERIFY(dialogs);
+        // The dialogs open where the last export went; start in the temp dir, not the home folder.
+        dialogs->setProperty("lastFolder", QUrl::fromLocalFile(m_data.path()).toString());
+        QMetaObject::invokeMethod(dialogs, "exportConversation", Q_ARG(QVariant, m_richId),
+                                  Q_ARG(QVariant, QStringLiteral("Reverse a list in Python")), Q_ARG(QVariant, "md"),
+                                  Q_ARG(QVariant, false));
+        QObject *dialog = m_window->findChild<QObject *>(QStringLiteral("exportSaveDialog"));
+        QVERIFY(dialog);
+        QTRY_VERIFY(dialog->property("visible").toBool());
+        QVERIFY(dialog->property("currentFile").toUrl().toString().endsWith(
+            QStringLiteral("%1-reverse-a-list-in-python.md").arg(m_richId)));
+        QTest::qWait(300);  // the dialog's folder listing fills in
+        shoot(QStringLiteral("14_export_dialog"));
+
+        // Accepting the proposed name writes the file on the worker thread, then a toast says so.
+        const QString out = m_data.filePath(QStringLiteral("%1-reverse-a-list-in-python.md").arg(m_richId));
+        QVERIFY(!QFile::exists(out));
+        QMetaObject::invokeMethod(dialog, "accept");
+        QTRY_VERIFY(!dialog->property("visible").toBool());
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(out), 10000);
+        QTRY_VERIFY(shown("infoToast"));
+        QVERIFY(item("infoToast")->property("message").toString().contains(QStringLiteral("-reverse-a-list-in-python.md")));
+        QFile md(out);
+        QVERIFY(md.open(QIODevice::ReadOnly));
+        const QByteArray text = md.readAll();
+        QVERIFY(text.contains("<details><summary>Thought for 12 s</summary>"));
+        QVERIFY(text.contains("title: \"Reverse a list in Python\""));
+        shoot(QStringLiteral("15_export_done"));
+        QMetaObject::invokeMethod(item("infoToast"), "hide");
+    }
+
+    void conversationMenuAndImport() {
+        // Right-click a conversation in the sidebar.
+        QQuickItem *list = item("conversationList");
+        QVERIFY(list);
+        QQuickItem *row = nullptr;
+        QMetaObject::invokeMethod(list, "itemAtIndex", Q_RETURN_ARG(QQuickItem *, row), Q_ARG(int, 0));
+        QVERIFY(row);
+        QTest::mouseClick(m_window, Qt::RightButton, {}, row->mapToScene(QPointF(60, row->height() / 2)).toPoint());
+        QObject *menu = row->findChild<QObject *>(QStringLiteral("conversationMenu"));  // each row has its own
+        QVERIFY(menu);
+        QTRY_VERIFY(menu->property("opened").toBool());
+        shoot(QStringLiteral("16_conversation_menu"));
+        QMetaObject::invokeMethod(menu, "close");
+        QTRY_VERIFY(!menu->property("visible").toBool());
+
+        // Export the rich conversation as JSON, then import that file.
+        QObject *dialogs = m_window->findChild<QObject *>(QStringLiteral("exportDialogs"));
+        auto *exporter = dialogs->property("exporter").value<QObject *>();
+        QVERIFY(exporter);
+        const QString json = m_data.filePath(QStringLiteral("rich.json"));
+        QSignalSpy finished(exporter, SIGNAL(finished(bool, QString, QString)));
+        bool started = false;
+        QMetaObject::invokeMethod(exporter, "exportConversation", Q_RETURN_ARG(bool, started), Q_ARG(qint64, m_richId),
+                                  Q_ARG(QString, QStringLiteral("Reverse a list in Python")), Q_ARG(QString, json),
+                                  Q_ARG(QString, QStringLiteral("json")), Q_ARG(bool, false));
+        QVERIFY(started);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
+        QVERIFY(finished[0][0].toBool());
+
+        const int before = m_chat->conversations()->count();
+        QVariant ok;
+        QMetaObject::invokeMethod(dialogs, "importFrom", Q_RETURN_ARG(QVariant, ok),
+                                  Q_ARG(QVariant, QUrl::fromLocalFile(json).toString()));
+        QVERIFY(ok.toBool());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 10000);
+        QVERIFY2(finished[1][0].toBool(), qPrintable(finished[1][1].toString()));
+        QCOMPARE(m_chat->conversations()->count(), before + 1);
+        QVERIFY(m_chat->currentConversationId() != m_richId);  // the imported copy is open
+        QCOMPARE(m_chat->currentTitle(), QStringLiteral("Reverse a list in Python"));
+        QTRY_VERIFY(shown("thinkingHeader"));
+        QCOMPARE(item("thinkingHeader")->property("text").toString(), QStringLiteral("▸ Thought for 12 s"));
+        QTRY_VERIFY(shown("infoToast"));
+        QCOMPARE(item("infoToast")->property("message").toString(),
+                 QStringLiteral("Imported 1 conversation from rich.json"));
+        shoot(QStringLiteral("17_imported"));
+        QMetaObject::invokeMethod(item("infoToast"), "hide");
     }
 
     void interruptedReply() {

@@ -63,6 +63,7 @@ inline Sample buildSample(Hearth::ConversationStore &store) {
                                   message(MessageRole::User, QStringLiteral("What's the weather like in Lisbon today?"), 1));
     Hearth::Message call = reply(QStringLiteral("Let me check."), 5, 22, QStringLiteral("tool_call"));
     call.reasoning = QStringLiteral("The user asks about the current weather.\nI should call the weather tool.");
+    call.stats.thinkingMs = 12400;  // measured: "Thought for 12 s"; porto's reasoning below is unmeasured
     call.toolCalls = QJsonArray{QJsonObject{{QStringLiteral("id"), QStringLiteral("call_1")},
                                             {QStringLiteral("name"), QStringLiteral("get_weather")},
                                             {QStringLiteral("arguments"), QJsonObject{{QStringLiteral("city"), QStringLiteral("Lisbon")}}}}};

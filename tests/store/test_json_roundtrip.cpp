@@ -102,6 +102,13 @@ private slots:
         for (qsizetype i = 0; i < original.size(); ++i) compareTrees(original[i], imported[i]);
         // The big seed went through as a string, exactly.
         QVERIFY(first.contains("\"seed\": \"9007199254740993\""));
+        // The thinking time travels in the stats and comes back exactly.
+        QVERIFY(first.contains("\"thinking_ms\": 12400"));
+        bool sawThinking = false;
+        for (const ConversationTree &t : imported)
+            for (const Message &m : t.messages)
+                if (m.stats.thinkingMs == 12400) sawThinking = true;
+        QVERIFY(sawThinking);
         // Branch operations work on the imported tree.
         qint64 conversation = 0;
         for (qint64 id : ids)
@@ -145,6 +152,12 @@ private slots:
         expectError(withMessages(R"("messages":[{"id":1,"role":"assistant","content":"x","created_at":"2026-01-01T00:00:00Z",)"
                                  R"("generation":{"seed":"abc"}}])"),
                     "messages[0].generation.seed: 'abc' is not an integer");
+        expectError(withMessages(R"("messages":[{"id":1,"role":"assistant","content":"x","created_at":"2026-01-01T00:00:00Z",)"
+                                 R"("stats":{"thinking_ms":-5}}])"),
+                    "messages[0].stats.thinking_ms: must not be negative");
+        expectError(withMessages(R"("messages":[{"id":1,"role":"assistant","content":"x","created_at":"2026-01-01T00:00:00Z",)"
+                                 R"("stats":{"thinking_ms":"long"}}])"),
+                    "messages[0].stats.thinking_ms: expected a number");
     }
 
     void minimalHandWrittenFileImports() {
@@ -158,6 +171,7 @@ private slots:
         QCOMPARE(path.size(), 2);
         QCOMPARE(path[1].content, QString("hello"));
         QCOMPARE(path[1].generation.seed, -1);
+        QCOMPARE(path[1].stats.thinkingMs, 0.0);  // files from before thinking_ms existed still import
         QCOMPARE(store.conversation(ids.first())->updatedAt, QDateTime::fromString("2026-01-01T00:00:05Z", Qt::ISODate));
     }
 };

@@ -1,4 +1,4 @@
-// Schema migrations: a database written at each earlier version (v1, v2) is
+// Schema migrations: a database written at each earlier version (v1..v3) is
 // brought to the latest, with its data intact and searchable; a fresh one
 // uses WAL and foreign keys; newer or corrupt files are refused clearly.
 #include <QFile>
@@ -68,6 +68,7 @@ void checkMigratedData(ConversationStore &store) {
     QCOMPARE(path.size(), 3);
     QCOMPARE(path[1].content, QString("Marmalade is a citrus preserve."));
     QCOMPARE(path[1].stats.generationTokensPerSecond, 12.5);
+    QCOMPARE(path[1].stats.thinkingMs, 0.0);  // v4's column: unknown for old replies
     // Left streaming by the old app: recovered as interrupted.
     QCOMPARE(store.interruptedOnOpen(), 1);
     QCOMPARE(path[2].state, MessageState::Interrupted);
@@ -82,6 +83,16 @@ void checkMigratedData(ConversationStore &store) {
     QCOMPARE(store.listConversations().size(), 1);
     qint64 id = store.appendMessage(2, 0, Message{});
     QVERIFY(id > 3);
+    // v4: a finished reply keeps its thinking time, and the sha256 fills in later.
+    GenerationInfo info;
+    info.modelFile = QStringLiteral("new.gguf");
+    qint64 reply = store.beginReply(2, id, info);
+    ReplyStats stats;
+    stats.thinkingMs = 4250;
+    store.finishReply(reply, QStringLiteral("answer"), QStringLiteral("pondering"), {}, stats);
+    QCOMPARE(store.message(reply)->stats.thinkingMs, 4250.0);
+    QCOMPARE(store.setModelSha256({reply, 2}, QStringLiteral("ABCDEF")), 2);
+    QCOMPARE(store.message(reply)->generation.modelSha256, QString("abcdef"));
 }
 
 }  // namespace
@@ -118,6 +129,12 @@ private slots:
 
     void migratesFromVersion1() { migrateFrom(1); }
     void migratesFromVersion2() { migrateFrom(2); }
+    void migratesFromVersion3() { migrateFrom(3); }
+
+    void everyEarlierVersionIsTested() {
+        // A new schema step needs its own migratesFromVersionN above.
+        QCOMPARE(StoreSchema::kLatestVersion, 4);
+    }
 
     void eachStepSetsItsVersion() {
         RawDb raw(m_dir.filePath("steps.sqlite"));
