@@ -1,6 +1,6 @@
-// dequantize_to_f16: W [n_out][n_in] in its GGUF blocks to f16 bits, one
-// thread per element (consecutive threads write consecutive halves and read
-// the same block). Each value is computed with the same float operations, in
+// dequantize_to_f16: W [n_out][n_in] in its GGUF blocks to f16 bits, eight
+// consecutive elements per thread (one 16-byte store; neighbouring threads
+// read the same block), or one per thread when rows are not multiples of 8. Each value is computed with the same float operations, in
 // the same order, as the CPU's dequant_block_* (quant/blocks*.h), then rounded
 // to f16, so the result is bit-identical to f32_to_fp16(dequantize_row(...)).
 // Products go through mul_rn so nvcc cannot fuse a multiply and a following
@@ -146,6 +146,28 @@ __global__ void dequantize_f16_kernel(const uint8_t * w, size_t row_bytes, size_
     }
 }
 
+// The common case (n_in a multiple of 8, dst 16-byte aligned): thread g
+// writes dst[8g .. 8g + 7], one 16-byte store, all in one row and, for the
+// block formats, in one block.
+constexpr int kVec = 8;
+struct alignas(16) Half8 {
+    uint16_t h[kVec];
+};
+
+template <class D>
+__global__ void dequantize_f16_vec_kernel(const uint8_t * w, size_t row_bytes, size_t block_bytes, int64_t n_in,
+                                          int64_t n_out, Half8 * dst) {
+    const int64_t n = n_in * n_out / kVec;
+    for (int64_t g = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; g < n; g += int64_t(gridDim.x) * blockDim.x) {
+        const int64_t e = g * kVec, i = e % n_in;
+        const uint8_t * row = w + size_t(e / n_in) * row_bytes;
+        Half8 v;
+        for (int j = 0; j < kVec; ++j)
+            v.h[j] = f32_to_fp16(D::at(row + size_t((i + j) / D::kQK) * block_bytes, int((i + j) % D::kQK)));
+        dst[g] = v;
+    }
+}
+
 // F16 weights are copied as they are.
 __global__ void copy_f16_kernel(const uint8_t * w, size_t row_bytes, int64_t n_in, int64_t n_out, uint16_t * dst) {
     const int64_t n = n_in * n_out;
@@ -160,6 +182,12 @@ unsigned grid_for(int64_t n) {
 
 template <class D>
 void launch_deq(const DeviceMatrix & w, size_t block_bytes, uint16_t * dst, cudaStream_t stream) {
+    if (w.n_in % kVec == 0 && reinterpret_cast<uintptr_t>(dst) % sizeof(Half8) == 0) {
+        HEARTH_LAUNCH(dequantize_f16_vec_kernel<D>, dim3(grid_for(w.n_in * w.n_out / kVec)), dim3(kThreads), 0, stream,
+                      static_cast<const uint8_t *>(w.data), w.row_bytes, block_bytes, w.n_in, w.n_out,
+                      reinterpret_cast<Half8 *>(dst));
+        return;
+    }
     HEARTH_LAUNCH(dequantize_f16_kernel<D>, dim3(grid_for(w.n_in * w.n_out)), dim3(kThreads), 0, stream,
                   static_cast<const uint8_t *>(w.data), w.row_bytes, block_bytes, w.n_in, w.n_out, dst);
 }

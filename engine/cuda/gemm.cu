@@ -21,9 +21,15 @@ namespace {
 
 constexpr int kThreads = 256;
 
+// x to f16, kVec elements per thread (tail elements one by one by the first threads).
+constexpr int kVec = 8;
+
 __global__ void f32_to_f16_kernel(const float * x, uint16_t * dst, int64_t n) {
-    for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x)
-        dst[i] = f32_to_fp16(x[i]);
+    const int64_t stride = int64_t(gridDim.x) * blockDim.x, first = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+    const int64_t n_vec = n / kVec;
+    for (int64_t g = first; g < n_vec; g += stride)
+        for (int j = 0; j < kVec; ++j) dst[g * kVec + j] = f32_to_fp16(x[g * kVec + j]);
+    for (int64_t i = n_vec * kVec + first; i < n; i += stride) dst[i] = f32_to_fp16(x[i]);
 }
 
 std::mutex g_error_mutex;
@@ -79,7 +85,7 @@ void gemm_prefill(cublasHandle_t blas, const DeviceMatrix & w, const float * x, 
     if (w.type == TensorType_F16 && w.row_bytes == size_t(w.n_in) * 2) a = w.data;
     else dequantize_to_f16(w, w_f16, stream);
     const int64_t n_x = n_tokens * w.n_in;
-    const int64_t blocks = (n_x + kThreads - 1) / kThreads;
+    const int64_t blocks = (n_x / kVec + kThreads) / kThreads;
     HEARTH_LAUNCH(f32_to_f16_kernel, dim3(unsigned(blocks < 65535 * 16 ? blocks : 65535 * 16)), dim3(kThreads), 0,
                   stream, x, x_f16, n_x);
 

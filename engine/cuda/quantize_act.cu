@@ -5,7 +5,7 @@
 // Output layout: token t's row of blocks at xq + t * act_row_bytes, rows
 // unpadded, so the whole buffer is one array of blocks (block i covers
 // x[i * QK .. i * QK + QK), n_in being a multiple of QK).
-//   Q8_0: one warp per 32-element block, one element per lane.
+//   Q8_0: 8 lanes per 32-element block, 4 consecutive elements per lane.
 //   Q8_K: one warp per 256-element block, 8 consecutive elements per lane;
 //         lanes 2g and 2g + 1 hold bsums group g.
 #include "cuda/kernels.h"
@@ -23,18 +23,25 @@ __device__ __forceinline__ float warp_max(float v) {
     return v;
 }
 
-// n_blocks blocks of 32 in all tokens; thread i of the grid quantizes x[i].
+// n_blocks blocks of 32 in all tokens; thread i of the grid quantizes
+// x[4i .. 4i + 3], and the 8 lanes 8k .. 8k + 7 of a warp share one block.
 __global__ void quantize_q8_0_kernel(const float * x, block_q8_0 * xq, int64_t n_blocks) {
     const int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-    const int lane = int(threadIdx.x % kWarp);
-    const bool live = i / QK32 < n_blocks;
-    const float v = live ? x[i] : 0.0f;
+    const bool live = i / 8 < n_blocks;
+    float v[4];
+    float amax = 0.0f;
+    for (int j = 0; j < 4; ++j) {
+        v[j] = live ? x[4 * i + j] : 0.0f;
+        amax = fmaxf(amax, fabsf(v[j]));
+    }
+    for (int m = 1; m < 8; m <<= 1) amax = fmaxf(amax, __shfl_xor_sync(0xffffffffu, amax, m));
     float inv;
-    const float d = q8_0_scale(warp_max(fabsf(v)), inv);
+    const float d = q8_0_scale(amax, inv);
     if (!live) return;
-    block_q8_0 & b = xq[i / QK32];
-    b.qs[lane] = static_cast<int8_t>(round_half_even(v * inv));
-    if (lane == 0) b.d = f32_to_fp16(d);
+    block_q8_0 & b = xq[i / 8];
+    const int sub = int(i % 8);
+    for (int j = 0; j < 4; ++j) b.qs[4 * sub + j] = static_cast<int8_t>(round_half_even(v[j] * inv));
+    if (sub == 0) b.d = f32_to_fp16(d);
 }
 
 __global__ void quantize_q8_K_kernel(const float * x, block_q8_K * xq, int64_t n_blocks) {
@@ -100,8 +107,8 @@ void quantize_activations(TensorType wtype, const float * x, void * xq, int64_t 
     case TensorType_Q8_0: {
         const int64_t n_blocks = n_tokens * (n_in / QK32);
         if (n_blocks == 0) return;
-        HEARTH_LAUNCH(quantize_q8_0_kernel, dim3(blocks_for(n_blocks, kWarpsPerBlock)), dim3(kWarp * kWarpsPerBlock),
-                      0, stream, x, static_cast<block_q8_0 *>(xq), n_blocks);
+        HEARTH_LAUNCH(quantize_q8_0_kernel, dim3(blocks_for(n_blocks * 8, kWarp * kWarpsPerBlock)),
+                      dim3(kWarp * kWarpsPerBlock), 0, stream, x, static_cast<block_q8_0 *>(xq), n_blocks);
         return;
     }
     case TensorType_Q8_K: {
