@@ -35,7 +35,7 @@ Rectangle {
         hoverEnabled: true
         acceptedButtons: Qt.LeftButton | Qt.RightButton
         onClicked: (e) => {
-            if (e.button === Qt.RightButton) menu.popup()
+            if (e.button === Qt.RightButton) menu.popup(item, e.x, e.y)
             else item.chat.currentConversationId = item.conversationId
         }
         onDoubleClicked: item.renaming = true
@@ -76,7 +76,7 @@ Rectangle {
             Keys.onEscapePressed: item.renaming = false
         }
         Text {
-            visible: !item.renaming && !mouse.containsMouse && !menuButton.hovered
+            visible: !item.renaming && !mouse.containsMouse && !menuButton.hovered && !menu.visible
             text: item.age(item.updatedAt)
             color: Theme.faintText
             font.pixelSize: 11
@@ -89,7 +89,7 @@ Rectangle {
             implicitHeight: 26
             text: "•••"
             fontSize: 10
-            onClicked: menu.popup()
+            onClicked: menu.popup(menuButton, 0, menuButton.height + 2)
         }
     }
 

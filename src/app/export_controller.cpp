@@ -119,7 +119,7 @@ bool ExportController::importJson(const QString &fileUrl) {
         return Outcome{true,
                        QStringLiteral("Imported %1 from %2").arg(plural(int(ids.size()), "conversation", "conversations"),
                                                                  QFileInfo(path).fileName()),
-                       path,
+                       QString(),  // nothing new on disk to show
                        ids};
     });
 }

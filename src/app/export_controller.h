@@ -60,8 +60,8 @@ signals:
     void databasePathChanged();
     void busyChanged();
     void progressChanged();
-    // ok: `message` says what was written and `location` is the file or
-    // folder; else `message` says what went wrong.
+    // ok: `message` says what was done and `location` is the file or folder
+    // written ("" after an import); else `message` says what went wrong.
     void finished(bool ok, const QString &message, const QString &location);
     // After a successful import, the new conversations' ids (file order).
     void imported(const QList<qint64> &conversationIds);

@@ -344,6 +344,9 @@ private slots:
         QObject *menu = row->findChild<QObject *>(QStringLiteral("conversationMenu"));  // each row has its own
         QVERIFY(menu);
         QTRY_VERIFY(menu->property("opened").toBool());
+        // It opens where the row was clicked, not wherever the pointer last was.
+        QVERIFY2(qAbs(menu->property("y").toReal() - row->height() / 2) < 2,
+                 qPrintable(QString::number(menu->property("y").toReal())));
         shoot(QStringLiteral("16_conversation_menu"));
         QMetaObject::invokeMethod(menu, "close");
         QTRY_VERIFY(!menu->property("visible").toBool());
@@ -377,6 +380,7 @@ private slots:
         QTRY_VERIFY(shown("infoToast"));
         QCOMPARE(item("infoToast")->property("message").toString(),
                  QStringLiteral("Imported 1 conversation from rich.json"));
+        QCOMPARE(item("infoToast")->property("actionText").toString(), QString());  // no "Show" for an import
         shoot(QStringLiteral("17_imported"));
         QMetaObject::invokeMethod(item("infoToast"), "hide");
     }

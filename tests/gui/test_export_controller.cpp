@@ -96,6 +96,7 @@ private slots:
         args = waitFinished(finished);
         QVERIFY2(args.value(0).toBool(), qPrintable(args.value(1).toString()));
         QCOMPARE(args.value(1).toString(), QStringLiteral("Imported %1 conversations from all.json").arg(before));
+        QCOMPARE(args.value(2).toString(), QString());  // nothing new on disk to show
         QCOMPARE(imported.size(), 1);
         const QList<qint64> ids = imported[0][0].value<QList<qint64>>();
         QCOMPARE(ids.size(), before);
