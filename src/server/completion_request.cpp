@@ -183,12 +183,16 @@ CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedM
 
 std::string extractJson(const std::string & content) {
     if (nlohmann::json::accept(content)) return content;
+    // Each try parses up to the whole reply: bound the tries, so a long reply
+    // full of brackets costs milliseconds, not minutes.
+    int tries = 0;
     for (size_t start = content.find_first_of("{["); start != std::string::npos;
          start = content.find_first_of("{[", start + 1)) {
         const char open = content[start];
         const char close = open == '{' ? '}' : ']';
         for (size_t end = content.rfind(close); end != std::string::npos && end > start;
              end = end == 0 ? std::string::npos : content.rfind(close, end - 1)) {
+            if (++tries > 64) return {};
             const std::string candidate = content.substr(start, end - start + 1);
             if (nlohmann::json::accept(candidate)) return candidate;
         }
