@@ -97,6 +97,51 @@ ApplicationWindow {
         }
     }
 
+    // The Local server panel (the OpenAI-compatible API for other programs).
+    Shortcut { sequence: "Ctrl+Shift+S"; onActivated: serverPopup.open() }
+    Popup {
+        id: serverPopup
+        objectName: "serverPopup"
+        parent: Overlay.overlay
+        x: 24
+        y: 24
+        width: window.width - 48
+        height: window.height - 48
+        modal: true
+        padding: 0
+        background: Rectangle { radius: Theme.radius; color: Theme.background; border.color: Theme.border }
+        contentItem: Item {
+            ServerPage {
+                id: serverPage
+                anchors.fill: parent
+                anchors.margins: 1
+                radius: Theme.radius
+                library: modelsPage.controller.library
+                loadedModelName: chat.modelName
+                onCopyRequested: (text) => chat.copyText(text)
+            }
+            FlatButton {
+                anchors.bottom: parent.bottom
+                anchors.right: parent.right
+                anchors.margins: 20
+                text: "Close"
+                onClicked: serverPopup.close()
+            }
+        }
+    }
+    // While the local server runs: its URL, and the way back to its panel.
+    FlatButton {
+        objectName: "serverChip"
+        z: 2
+        visible: serverPage.controller.running
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        anchors.margins: 8
+        outlined: true
+        text: "Server: " + serverPage.controller.url
+        onClicked: serverPopup.open()
+    }
+
     RowLayout {
         anchors.fill: parent
         spacing: 0
