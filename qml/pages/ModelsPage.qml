@@ -3,8 +3,10 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Hearth
 
-// The Models page: Library (local models, fit badges, delete) and Browse
-// (Hub search, a repo's GGUF files, downloads panel). Self-contained: it owns
+// The Models page: Library (local models, fit badges, load settings with the
+// placement plan, delete) and Browse (Hub search with sort options, a repo's
+// GGUF files with planner fit badges, downloads panel); Settings holds the
+// Hugging Face token and the model folders. Self-contained: it owns
 // its ModelsController; the chat UI may read `controller.library` for its
 // model picker and listen to `controller.libraryChanged`.
 Rectangle {
@@ -21,7 +23,7 @@ Rectangle {
         objectName: "modelsController"
         onErrorOccurred: function (message) { errorBanner.text = message }
     }
-    Component.onCompleted: models.rescan()
+    Component.onCompleted: models.loadSettings()
 
     ColumnLayout {
         anchors.fill: parent
@@ -82,6 +84,11 @@ Rectangle {
                 font.pixelSize: Theme.smallFontSize
                 font.family: Theme.fontFamily
             }
+            ModelsButton {
+                objectName: "modelsSettingsButton"
+                text: qsTr("Settings")
+                onClicked: settingsDialog.open()
+            }
         }
 
         Rectangle {  // the last error, dismissable
@@ -120,6 +127,13 @@ Rectangle {
             }
             BrowseTab { controller: models }
         }
+    }
+
+    ModelsSettingsDialog {
+        id: settingsDialog
+        objectName: "modelsSettingsDialog"
+        controller: models
+        anchors.centerIn: parent
     }
 
     Dialog {

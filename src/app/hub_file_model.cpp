@@ -3,6 +3,7 @@
 #include <QFileInfo>
 
 #include "core/download_task.h"
+#include "core/plan_summary.h"
 
 namespace Hearth {
 
@@ -15,11 +16,10 @@ int HubFileModel::rowCount(const QModelIndex & parent) const {
 QVariant HubFileModel::data(const QModelIndex & index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
     const HubModelFile & f = m_files[index.row()];
+    const PlanState * state = planFor(f);
+    const bool planned = state && state->ready;
     const auto badge = [&] {
-        ModelShape shape;
-        shape.weightBytes = f.totalSize();
-        return fitBadge(estimateMemory(shape, m_budget.contextLength, m_budget.kvType), m_budget.freeRamBytes,
-                        m_budget.freeVramBytes);
+        return planned ? fitBadgeFromPlan(plan(*state), m_budget.freeRamBytes) : estimateBadge(f);
     };
     switch (role) {
         case Qt::DisplayRole:
@@ -48,6 +48,16 @@ QVariant HubFileModel::data(const QModelIndex & index, int role) const {
             return fitText(badge());
         case DownloadedRole:
             return isDownloaded(f);
+        case PlannedRole:
+            return planned;
+        case PlanPendingRole:
+            return state && state->pending;
+        case FitDetailRole:
+            if (planned) return planSummary(plan(*state));
+            if (state && state->pending) return QStringLiteral("Reading the file's header to plan the placement…");
+            if (state && !state->error.isEmpty())
+                return QStringLiteral("Estimated from the file size (%1)").arg(state->error);
+            return QStringLiteral("Estimated from the file size");
         default:
             return {};
     }
@@ -64,7 +74,10 @@ QHash<int, QByteArray> HubFileModel::roleNames() const {
             {IsProjectorRole, "isProjector"},
             {FitRole, "fit"},
             {FitTextRole, "fitText"},
-            {DownloadedRole, "downloaded"}};
+            {DownloadedRole, "downloaded"},
+            {PlannedRole, "planned"},
+            {PlanPendingRole, "planPending"},
+            {FitDetailRole, "fitDetail"}};
 }
 
 void HubFileModel::setFiles(const QList<HubModelFile> & files) {
@@ -77,7 +90,58 @@ void HubFileModel::setFiles(const QList<HubModelFile> & files) {
 
 void HubFileModel::setBudget(const MemoryBudget & budget) {
     m_budget = budget;
-    refreshRoles({FitRole, FitTextRole});
+    refreshRoles({FitRole, FitTextRole, FitDetailRole});
+}
+
+FitBadge HubFileModel::estimateBadge(const HubModelFile & f) const {
+    ModelShape shape;
+    shape.weightBytes = f.totalSize();
+    return fitBadge(estimateMemory(shape, m_budget.contextLength, m_budget.kvType), m_budget.freeRamBytes,
+                    m_budget.freeVramBytes);
+}
+
+const HubFileModel::PlanState * HubFileModel::planFor(const HubModelFile & f) const {
+    if (f.files.isEmpty()) return nullptr;
+    const auto it = m_plans.constFind(f.files.first().path);
+    return it == m_plans.constEnd() ? nullptr : &*it;
+}
+
+hearth::MemoryPlan HubFileModel::plan(const PlanState & state) const {
+    return hearth::plan_memory(state.footprint,
+                               makePlanRequest(m_budget.contextLength, m_budget.kvType, -1, m_budget.freeVramBytes));
+}
+
+void HubFileModel::setPlanPending(const QString & firstPath) {
+    PlanState & s = m_plans[firstPath];
+    s.pending = true;
+    planChanged(firstPath);
+}
+
+void HubFileModel::setFootprint(const QString & firstPath, const hearth::ModelFootprint & footprint) {
+    PlanState & s = m_plans[firstPath];
+    s = PlanState{};
+    s.ready = true;
+    s.footprint = footprint;
+    planChanged(firstPath);
+}
+
+void HubFileModel::setPlanError(const QString & firstPath, const QString & error) {
+    PlanState & s = m_plans[firstPath];
+    s = PlanState{};
+    s.error = error;
+    planChanged(firstPath);
+}
+
+void HubFileModel::clearPlans() {
+    m_plans.clear();
+    refreshRoles({FitRole, FitTextRole, PlannedRole, PlanPendingRole, FitDetailRole});
+}
+
+void HubFileModel::planChanged(const QString & firstPath) {
+    for (int row = 0; row < m_files.size(); ++row) {
+        if (m_files[row].files.isEmpty() || m_files[row].files.first().path != firstPath) continue;
+        emit dataChanged(index(row), index(row), {FitRole, FitTextRole, PlannedRole, PlanPendingRole, FitDetailRole});
+    }
 }
 
 void HubFileModel::setLocalFileNames(const QSet<QString> & names) {

@@ -1,8 +1,9 @@
 // HubFileModel: one repository's GGUF models (HubClient::groupGgufFiles): a
 // single file or all shards of a split one per row, with its quant, size and a
-// fit badge. A remote file's metadata is unknown before download, so the badge
-// estimates from the file size (weights plus scratch; the KV cache is not
-// counted, which the Library tab's badge then refines).
+// fit badge. The badge comes from the memory planner (plan_memory) on the
+// remote file's header, which the controller fetches with Range requests
+// (setFootprint); until that lands, or when the header cannot be read, it
+// estimates from the file size (weights plus scratch, no KV cache).
 //
 // Roles (QML names):
 //   name          QString      display name (path without shard suffix / ".gguf")
@@ -16,6 +17,10 @@
 //   fit           QString      "gpu", "partial", "cpu", "toobig"
 //   fitText       QString      "Fits GPU", "Partial offload", "CPU only", "Too big"
 //   downloaded    bool         the first file is already in a library folder
+//   planned       bool         the badge comes from the planner on the remote header
+//   planPending   bool         that header is being fetched
+//   fitDetail     QString      the placement ("All 6 layers + output on the GPU · 1.3 MiB VRAM"),
+//                              or why the badge is only an estimate
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -24,6 +29,7 @@
 #include <QSet>
 
 #include "core/hub_types.h"
+#include "hearth/memory_planner.h"
 #include "model_library_model.h"
 
 namespace Hearth {
@@ -46,6 +52,9 @@ public:
         FitRole,
         FitTextRole,
         DownloadedRole,
+        PlannedRole,
+        PlanPendingRole,
+        FitDetailRole,
     };
 
     explicit HubFileModel(QObject * parent = nullptr);
@@ -60,16 +69,34 @@ public:
     void setLocalFileNames(const QSet<QString> & names);
     HubModelFile fileAt(int row) const { return row >= 0 && row < m_files.size() ? m_files[row] : HubModelFile{}; }
 
+    // The planner's input for the model whose first file is `firstPath`, or
+    // why it could not be read; kept across setFiles() for the same paths.
+    void setPlanPending(const QString & firstPath);
+    void setFootprint(const QString & firstPath, const hearth::ModelFootprint & footprint);
+    void setPlanError(const QString & firstPath, const QString & error);
+    void clearPlans();
+
 signals:
     void countChanged();
 
 private:
+    struct PlanState {
+        bool pending = false;
+        bool ready = false;
+        hearth::ModelFootprint footprint;
+        QString error;
+    };
     bool isDownloaded(const HubModelFile & f) const;
+    FitBadge estimateBadge(const HubModelFile & f) const;
+    const PlanState * planFor(const HubModelFile & f) const;
+    hearth::MemoryPlan plan(const PlanState & state) const;
+    void planChanged(const QString & firstPath);
     void refreshRoles(const QList<int> & roles);
 
     QList<HubModelFile> m_files;
     MemoryBudget m_budget;
     QSet<QString> m_localNames;
+    QHash<QString, PlanState> m_plans;  // by the model's first repository path
 };
 
 }  // namespace Hearth

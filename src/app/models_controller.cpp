@@ -5,25 +5,37 @@
 #include <QUrl>
 
 #include "core/app_paths.h"
+#include "core/model_footprint.h"
+#include "core/plan_summary.h"
 #include "hearth/gpu.h"
 
 namespace Hearth {
 
 namespace {
 
-// Free memory now: RAM from /proc/meminfo, VRAM of the roomiest GPU.
-MemoryBudget probeBudget() {
+// Free memory now: RAM from /proc/meminfo, the VRAM the evaluator will plan
+// against (usableVram), and why there is no GPU if none.
+MemoryBudget probeBudget(QString * gpuReason) {
     MemoryBudget b;
     b.freeRamBytes = qMax<qint64>(0, availableRamBytes());
     const hearth::GpuProbe gpus = hearth::probe_gpus();
-    for (const hearth::GpuDevice & d : gpus.devices) b.freeVramBytes = qMax(b.freeVramBytes, qint64(d.vram_free));
+    b.freeVramBytes = usableVram(gpus);
+    *gpuReason = gpus.available() ? QString() : QString::fromStdString(gpus.reason);
     return b;
+}
+
+// An engine error names the whole URL; the file name is enough in a tooltip.
+QString shortPlanError(QString message, const QStringList & urls) {
+    for (const QString & u : urls) message.replace(u, QUrl(u).fileName());
+    return message;
 }
 
 }  // namespace
 
 ModelsController::ModelsController(QObject * parent) : QObject(parent) {
     m_pool.setMaxThreadCount(2);
+    m_planPool.setMaxThreadCount(1);
+    m_tokenFromEnvironment = !qEnvironmentVariable("HF_TOKEN").trimmed().isEmpty();
     m_downloads.setDownloader(&m_downloader);
     connect(&m_downloader, &Downloader::finished, this, &ModelsController::onDownloadFinished);
     connect(&m_downloader, &Downloader::failed, this, [this](int id, const QString & msg) {
@@ -33,7 +45,73 @@ ModelsController::ModelsController(QObject * parent) : QObject(parent) {
 
 ModelsController::~ModelsController() {
     m_downloader.disconnect(this);
+    m_planSerial = -1;  // aborts the header fetch in flight
+    m_planPool.waitForDone();
     m_pool.waitForDone();
+}
+
+void ModelsController::loadSettings() {
+    if (!m_tokenFromEnvironment) {
+        m_hub.setToken(m_settings.hfToken());
+        emit tokenChanged();
+    }
+    const QStringList dirs = m_settings.modelDirs();
+    if (dirs != m_libraryDirs.dirs()) {
+        m_libraryDirs.setDirs(dirs);
+        emit modelDirsChanged();
+    }
+    bumpPlans();
+    rescan();
+}
+
+QString ModelsController::maskedToken() const {
+    if (m_tokenFromEnvironment) return maskToken(qEnvironmentVariable("HF_TOKEN"));
+    return maskToken(m_settings.hfToken());
+}
+
+void ModelsController::setHfToken(const QString & token) {
+    m_settings.setHfToken(token);
+    if (!m_tokenFromEnvironment) m_hub.setToken(token);
+    emit tokenChanged();
+}
+
+bool ModelsController::addModelDir(const QString & pathOrUrl) {
+    const QUrl url(pathOrUrl);
+    const QString dir = QDir::cleanPath(url.isLocalFile() ? url.toLocalFile() : pathOrUrl.trimmed());
+    if (dir.isEmpty() || !QFileInfo(dir).isDir()) {
+        emit errorOccurred(QStringLiteral("%1 is not a folder.").arg(dir.isEmpty() ? pathOrUrl : dir));
+        return false;
+    }
+    QStringList dirs = m_libraryDirs.dirs();
+    if (dirs.contains(dir)) return false;
+    dirs << dir;
+    m_settings.setModelDirs(dirs);
+    setModelDirs(dirs);
+    return true;
+}
+
+bool ModelsController::removeModelDir(const QString & dir) {
+    QStringList dirs = m_libraryDirs.dirs();
+    if (!dirs.removeOne(dir)) return false;
+    // The library always scans somewhere: removing the last folder brings back the default.
+    if (dirs.isEmpty()) dirs << defaultModelsDir();
+    m_settings.setModelDirs(dirs);
+    setModelDirs(dirs);
+    return true;
+}
+
+void ModelsController::setSearchSort(const QString & key) {
+    bool ok = false;
+    const HubSort sort = HubClient::sortFromName(key, &ok);
+    if (!ok || sort == m_sort) return;
+    m_sort = sort;
+    emit searchSortChanged();
+    if (!m_lastQuery.isEmpty() || m_search.rowCount() > 0) search(m_lastQuery);
+}
+
+void ModelsController::bumpPlans() {
+    ++m_planRevision;
+    emit planRevisionChanged();
 }
 
 void ModelsController::setModelDirs(const QStringList & dirs) {
@@ -55,6 +133,13 @@ void ModelsController::setBudget(const MemoryBudget & budget) {
     m_library.setBudget(budget);
     m_files.setBudget(budget);
     emit budgetChanged();
+    bumpPlans();
+}
+
+QString ModelsController::gpuStatus() const {
+    if (m_budget.freeVramBytes > 0) return QStringLiteral("GPU: %1 VRAM free").arg(formatBytes(m_budget.freeVramBytes));
+    return QStringLiteral("CPU only: %1")
+        .arg(m_gpuReason.isEmpty() ? QStringLiteral("no usable GPU was found.") : m_gpuReason);
 }
 
 QString ModelsController::memorySummary() const {
@@ -74,29 +159,42 @@ void ModelsController::rescan() {
     const ModelLibrary library = m_libraryDirs;
     const bool probe = !m_fixedBudget;
     m_pool.start([this, library, probe] {
-        const QList<LocalModel> models = library.scan();
-        const MemoryBudget budget = probe ? probeBudget() : MemoryBudget{};
+        ScanResult scan;
+        scan.models = library.scan();
+        if (probe) scan.budget = probeBudget(&scan.gpuReason);
+        // Headers only (mmapped): milliseconds per model, so the plan is ready when asked for.
+        for (const LocalModel & m : scan.models) {
+            if (!m.error.isEmpty() || m.isProjector || !m.complete) continue;
+            try {
+                scan.footprints.insert(m.path, localFootprint(m.files));
+            } catch (const std::exception & e) {
+                scan.footprintErrors.insert(m.path, QString::fromUtf8(e.what()));
+            }
+        }
         QMetaObject::invokeMethod(
-            this, [this, models, budget, probe] { applyScan(models, probe ? budget : m_budget); },
-            Qt::QueuedConnection);
+            this, [this, scan, probe] { applyScan(scan, probe); }, Qt::QueuedConnection);
     });
 }
 
-void ModelsController::applyScan(const QList<LocalModel> & models, const MemoryBudget & probed) {
-    if (!m_fixedBudget) {
-        MemoryBudget b = probed;
+void ModelsController::applyScan(const ScanResult & scan, bool probed) {
+    if (probed && !m_fixedBudget) {
+        MemoryBudget b = scan.budget;
         b.contextLength = m_budget.contextLength;
         b.kvType = m_budget.kvType;
         m_budget = b;
+        m_gpuReason = scan.gpuReason;
         m_files.setBudget(b);
         emit budgetChanged();
     }
+    m_localFootprints = scan.footprints;
+    m_localFootprintErrors = scan.footprintErrors;
     m_library.setBudget(m_budget);
-    m_library.setModels(models);
+    m_library.setModels(scan.models);
     refreshLocalNames();
     m_scanning = false;
     emit scanningChanged();
     emit libraryChanged();
+    bumpPlans();
     if (m_rescanPending) {
         m_rescanPending = false;
         rescan();
@@ -118,6 +216,7 @@ void ModelsController::search(const QString & text) {
     emit searchingChanged();
     HubSearchQuery query;
     query.text = m_lastQuery;
+    query.sort = m_sort;
     query.limit = 30;
     const HubClient hub = m_hub;
     m_pool.start([this, hub, query, serial] {
@@ -137,6 +236,8 @@ void ModelsController::search(const QString & text) {
 
 void ModelsController::openRepo(const QString & repo) {
     const int serial = ++m_repoSerial;
+    m_planSerial = serial;
+    m_files.clearPlans();
     m_currentRepo = repo;
     m_currentRevision.clear();
     m_repoError.clear();
@@ -165,13 +266,14 @@ void ModelsController::openRepo(const QString & repo) {
                     m_repoError = QStringLiteral("This repository has no GGUF files.");
                 m_files.setFiles(groups);
                 emit loadingFilesChanged();
+                startRemotePlans(groups);
             },
             Qt::QueuedConnection);
     });
 }
 
 void ModelsController::closeRepo() {
-    ++m_repoSerial;
+    m_planSerial = ++m_repoSerial;
     m_currentRepo.clear();
     m_currentRevision.clear();
     m_repoError.clear();
@@ -181,6 +283,45 @@ void ModelsController::closeRepo() {
         emit loadingFilesChanged();
     }
     emit currentRepoChanged();
+}
+
+// Each model's header, one at a time, newest repo only; cached per revision.
+void ModelsController::startRemotePlans(const QList<HubModelFile> & groups) {
+    const int serial = m_repoSerial;
+    for (const HubModelFile & g : groups) {
+        if (g.isProjector || !g.complete || g.files.isEmpty()) continue;
+        const QString key = g.files.first().path;
+        const QString cacheKey = m_currentRepo + QLatin1Char('@') + m_currentRevision + QLatin1Char('/') + key;
+        if (const auto it = m_remoteFootprints.constFind(cacheKey); it != m_remoteFootprints.constEnd()) {
+            m_files.setFootprint(key, *it);
+            continue;
+        }
+        QStringList urls;
+        for (const HubFile & f : g.files) urls << m_hub.resolveUrl(m_currentRepo, m_currentRevision, f.path);
+        m_files.setPlanPending(key);
+        const HttpOptions http = m_hub.httpOptions();
+        const size_t fetchBytes = m_planFetchBytes;
+        m_planPool.start([this, urls, http, fetchBytes, serial, key, cacheKey] {
+            const auto keepGoing = [this, serial] { return m_planSerial.load() == serial; };
+            if (!keepGoing()) return;
+            hearth::ModelFootprint fp;
+            QString error;
+            try {
+                fp = remoteFootprint(urls, http, fetchBytes, keepGoing);
+            } catch (const std::exception & e) {
+                error = shortPlanError(QString::fromUtf8(e.what()), urls);
+            }
+            QMetaObject::invokeMethod(
+                this,
+                [this, serial, key, cacheKey, fp, error] {
+                    if (serial != m_repoSerial) return;
+                    if (!error.isEmpty()) return m_files.setPlanError(key, error);
+                    m_remoteFootprints.insert(cacheKey, fp);
+                    m_files.setFootprint(key, fp);
+                },
+                Qt::QueuedConnection);
+        });
+    }
 }
 
 int ModelsController::download(int row) {

@@ -8,15 +8,31 @@
 // A finished download rescans the library, which emits libraryChanged so the
 // chat UI's model picker shows the new model.
 //
-// QML creates one per page (`ModelsController { }`); call rescan() once it is
-// set up (ModelsPage does so in Component.onCompleted).
+// A repository's GGUF files get their fit badge from the memory planner run
+// on each file's header, fetched with Range requests on a one-thread pool
+// (model_footprint.h); local models get theirs during the scan, which also
+// feeds modelPlan(), the placement shown in a model's load settings.
+//
+// Settings (AppSettings): the Hugging Face token, the library folders and each
+// model's load settings persist in the app's settings file. The token from
+// the settings is used only when HF_TOKEN is unset, and QML only ever sees it
+// masked.
+//
+// QML creates one per page (`ModelsController { }`); call loadSettings() once
+// it is set up (ModelsPage does so in Component.onCompleted): it applies the
+// saved folders and token and scans the library.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
 
+#include <QHash>
 #include <QObject>
 #include <QThreadPool>
+#include <QVariantMap>
+#include <atomic>
+#include <functional>
 
+#include "core/app_settings.h"
 #include "core/downloader.h"
 #include "core/hub_client.h"
 #include "core/model_library.h"
@@ -45,6 +61,18 @@ class ModelsController : public QObject {
     Q_PROPERTY(QString currentRevision READ currentRevision NOTIFY loadingFilesChanged)
     Q_PROPERTY(QString repoError READ repoError NOTIFY loadingFilesChanged)
     Q_PROPERTY(QString memorySummary READ memorySummary NOTIFY budgetChanged)
+    // "CPU only: <why>" or "GPU: 7.5 GiB VRAM free"
+    Q_PROPERTY(QString gpuStatus READ gpuStatus NOTIFY budgetChanged)
+    // "downloads", "likes", "lastModified", "trendingScore": the Hub's sort keys
+    Q_PROPERTY(QString searchSort READ searchSort WRITE setSearchSort NOTIFY searchSortChanged)
+    Q_PROPERTY(bool hasToken READ hasToken NOTIFY tokenChanged)
+    Q_PROPERTY(QString maskedToken READ maskedToken NOTIFY tokenChanged)
+    // HF_TOKEN is set: it wins over the token in the settings.
+    Q_PROPERTY(bool tokenFromEnvironment READ tokenFromEnvironment CONSTANT)
+    Q_PROPERTY(QString settingsPath READ settingsPath CONSTANT)
+    // Bumped whenever a model's load settings or the plans' inputs change;
+    // QML bindings on modelPlan() read it so they re-evaluate.
+    Q_PROPERTY(int planRevision READ planRevision NOTIFY planRevisionChanged)
 public:
     explicit ModelsController(QObject * parent = nullptr);
     ~ModelsController() override;
@@ -71,8 +99,39 @@ public:
     QString currentRevision() const { return m_currentRevision; }
     QString repoError() const { return m_repoError; }
     QString memorySummary() const;
+    QString gpuStatus() const;
+    QString searchSort() const { return HubClient::sortName(m_sort); }
+    void setSearchSort(const QString & key);
+    bool hasToken() const { return m_hub.hasToken(); }
+    QString maskedToken() const;
+    bool tokenFromEnvironment() const { return m_tokenFromEnvironment; }
+    QString settingsPath() const { return m_settings.filePath(); }
+    int planRevision() const { return m_planRevision; }
+    // Tests: the first Range request's size when reading remote headers.
+    void setRemotePlanFetchBytes(qint64 bytes) { m_planFetchBytes = size_t(qMax<qint64>(64, bytes)); }
 
+    // Applies the saved folders and token, then scans the library.
+    Q_INVOKABLE void loadSettings();
     Q_INVOKABLE void rescan();
+    // The Hugging Face token, saved in the settings; empty clears it.
+    Q_INVOKABLE void setHfToken(const QString & token);
+    Q_INVOKABLE void clearHfToken() { setHfToken(QString()); }
+    // A folder (path or file:// URL) the library scans, saved in the settings.
+    Q_INVOKABLE bool addModelDir(const QString & pathOrUrl);
+    Q_INVOKABLE bool removeModelDir(const QString & dir);
+
+    // The placement plan for the local model at `path` with its load settings:
+    // ok, error, nLayer, nGpuLayers, gpuLayers, maxGpuLayers, outputOnGpu,
+    // fullOffload, context, contextSetting, trainedContext, kvType,
+    // gpuLayersSetting ("auto" or a count), vramText, vramWeightsText,
+    // vramKvText, vramScratchText, ramText, summary, note, cpuOnly, cpuReason,
+    // fit, fitText.
+    Q_INVOKABLE QVariantMap modelPlan(const QString & path) const;
+    Q_INVOKABLE void setModelContext(const QString & path, int contextLength);
+    Q_INVOKABLE void setModelKvType(const QString & path, const QString & kvType);
+    // "auto" or a count (llama.cpp's -ngl).
+    Q_INVOKABLE void setModelGpuLayers(const QString & path, const QString & layers);
+    ModelLoadSettings modelLoadSettings(const QString & path) const { return m_settings.modelSettings(path); }
     Q_INVOKABLE void search(const QString & text);
     Q_INVOKABLE void openRepo(const QString & repo);
     Q_INVOKABLE void closeRepo();
@@ -93,10 +152,23 @@ signals:
     void currentRepoChanged();
     void budgetChanged();
     void errorOccurred(const QString & message);
+    void searchSortChanged();
+    void tokenChanged();
+    void planRevisionChanged();
     void downloadFinished(const QString & name, const QString & path);
 
 private:
-    void applyScan(const QList<LocalModel> & models, const MemoryBudget & probed);
+    struct ScanResult {
+        QList<LocalModel> models;
+        MemoryBudget budget;
+        QString gpuReason;
+        QHash<QString, hearth::ModelFootprint> footprints;  // by path
+        QHash<QString, QString> footprintErrors;
+    };
+    void applyScan(const ScanResult & scan, bool probed);
+    void startRemotePlans(const QList<HubModelFile> & groups);
+    void updateModelSettings(const QString & path, const std::function<void(ModelLoadSettings &)> & change);
+    void bumpPlans();
     void onDownloadFinished(int id, const QStringList & paths);
     void refreshLocalNames();
 
@@ -109,6 +181,16 @@ private:
     DownloadListModel m_downloads;
     MemoryBudget m_budget;
     bool m_fixedBudget = false;
+    AppSettings m_settings;
+    bool m_tokenFromEnvironment = false;
+    HubSort m_sort = HubSort::Downloads;
+    QString m_gpuReason;
+    QHash<QString, hearth::ModelFootprint> m_localFootprints;
+    QHash<QString, QString> m_localFootprintErrors;
+    QHash<QString, hearth::ModelFootprint> m_remoteFootprints;  // by "revision/path"
+    size_t m_planFetchBytes = 4u << 20;
+    std::atomic<int> m_planSerial{0};
+    int m_planRevision = 0;
 
     bool m_scanning = false;
     bool m_rescanPending = false;
@@ -121,7 +203,8 @@ private:
     QString m_currentRepo;
     QString m_currentRevision;
     QString m_repoError;
-    QThreadPool m_pool;  // last member: destroyed (and waited for) first
+    QThreadPool m_planPool;  // one remote header at a time
+    QThreadPool m_pool;      // last member: destroyed (and waited for) first
 };
 
 }  // namespace Hearth

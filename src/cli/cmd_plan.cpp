@@ -1,8 +1,6 @@
 // hearth-cli plan: "will this model fit my card?" — the GPU placement and the
 // memory breakdown, from the GGUF header and tensor infos alone (no weights
 // are read, so it is instant even for a 20 GB file).
-#include <sys/mman.h>
-
 #include <QString>
 #include <cinttypes>
 #include <cstdio>
@@ -12,7 +10,8 @@
 
 #include "args.h"
 #include "command.h"
-#include "core/hub_http.h"
+#include "core/hub_client.h"
+#include "core/model_footprint.h"
 #include "hearth/error.h"
 #include "hearth/gguf.h"
 #include "hearth/gpu.h"
@@ -40,77 +39,6 @@ std::string oneLine(std::string s) {
     for (char & c : s)
         if (static_cast<unsigned char>(c) < 0x20) c = ' ';
     return s;
-}
-
-// A file of `total` bytes of which only the first `have` are known: a sparse
-// anonymous mapping (untouched pages cost nothing), so GgufFile checks tensor
-// offsets against the real size without the data being present.
-class SparseFile : public hearth::ByteSource {
-public:
-    SparseFile(const QByteArray & head, size_t total) : m_size(std::max<size_t>(total, 1)) {
-        void * p = mmap(nullptr, m_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (p == MAP_FAILED)
-            throw hearth::Error(hearth::ErrorCode_resources,
-                                "cannot reserve " + std::to_string(m_size) + " bytes of address space for the header");
-        m_data = static_cast<uint8_t *>(p);
-        std::memcpy(m_data, head.constData(), std::min(size_t(head.size()), m_size));
-    }
-    ~SparseFile() override { munmap(m_data, m_size); }
-    const uint8_t * data() const override { return m_data; }
-    size_t size() const override { return m_size; }
-
-private:
-    uint8_t * m_data = nullptr;
-    size_t m_size;
-};
-
-// Bytes [0, n) of `url` and the file's total size, through one Range request.
-QByteArray fetchHead(const std::string & url, size_t n, size_t & total) {
-    Hearth::HttpOptions opts;
-    opts.extraHeaders << QByteArray("Range: bytes=0-") + QByteArray::number(qulonglong(n - 1));
-    opts.stallSeconds = 30;
-    QByteArray body;
-    const Hearth::HttpResponse r = Hearth::httpGet(
-        QString::fromStdString(url), opts, [&](const Hearth::HttpResponse &, const char * data, size_t size) {
-            body.append(data, qsizetype(std::min(size, n - size_t(body.size()))));
-            return size_t(body.size()) < n;  // a server that ignores Range is cut off here
-        });
-    if (!r.transportOk() && !r.aborted)
-        throw hearth::Error(hearth::ErrorCode_io, url + ": " + r.curlError.toStdString());
-    if (r.status == 206) {
-        const QByteArray range = r.header("content-range");  // "bytes 0-N/TOTAL"
-        const qsizetype slash = range.lastIndexOf('/');
-        bool ok = false;
-        total = slash < 0 ? 0 : size_t(range.mid(slash + 1).toULongLong(&ok));
-        if (!ok) throw hearth::Error(hearth::ErrorCode_io, url + ": bad Content-Range '" + range.toStdString() + "'");
-    } else if (r.status == 200) {
-        bool ok = false;
-        total = size_t(r.header("content-length").toULongLong(&ok));
-        if (!ok) total = size_t(body.size());
-    } else {
-        throw hearth::Error(hearth::ErrorCode_io, url + ": HTTP " + std::to_string(r.status));
-    }
-    return body;
-}
-
-// Parses the header of a remote GGUF, fetching 4 MiB first and more while the
-// header runs past what was fetched (a 150k-token vocabulary takes ~10 MiB).
-hearth::GgufFile openRemote(const std::string & url, size_t first_bytes) {
-    constexpr size_t kMaxHeader = 512ull << 20;
-    size_t want = std::max<size_t>(first_bytes, 64);
-    for (;;) {
-        size_t total = 0;
-        const QByteArray head = fetchHead(url, want, total);
-        const bool complete = size_t(head.size()) >= total;
-        try {
-            hearth::GgufFile f = hearth::GgufFile::parse(std::make_shared<SparseFile>(head, total), url);
-            if (f.data_offset() <= size_t(head.size()) || complete) return f;
-            want = f.data_offset();  // it read zeros past the fetched bytes: fetch the whole header
-        } catch (const hearth::Error &) {
-            if (complete || want >= kMaxHeader) throw;
-            want *= 2;
-        }
-    }
 }
 
 struct Budget {
@@ -218,7 +146,10 @@ int runPlan(int argc, char ** argv) {
     if (fetchBytes < 64 || fetchBytes > (512ll << 20)) throw UsageError("--fetch-bytes must be in [64, 512 MiB]");
     const Budget budget = vramBudget(args);
     try {
-        const hearth::GgufFile file = path ? hearth::GgufFile::open(*path) : openRemote(*url, size_t(fetchBytes));
+        // The token (HF_TOKEN) goes along for a gated repo, to the Hub's host only.
+        const hearth::GgufFile file =
+            path ? hearth::GgufFile::open(*path)
+                 : openRemoteGguf(QString::fromStdString(*url), HubClient().httpOptions(), size_t(fetchBytes));
         const hearth::ModelFootprint fp = hearth::footprint_from_gguf(file);
         hearth::PlanRequest req = parseRequest(args, fp);
         req.vram_budget = budget.usable;

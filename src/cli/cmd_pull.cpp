@@ -12,6 +12,7 @@
 #include "args.h"
 #include "command.h"
 #include "core/app_paths.h"
+#include "core/app_settings.h"
 #include "core/download_task.h"
 #include "core/hub_client.h"
 
@@ -105,7 +106,9 @@ int runPull(int argc, char ** argv) {
     QCoreApplication::setApplicationName(QStringLiteral("Hearth"));
     const QString dir =
         QDir(QString::fromStdString(args.value("--dir", Hearth::defaultModelsDir().toStdString()))).absolutePath();
-    const HubClient hub;
+    HubClient hub;
+    // The app's saved token serves when HF_TOKEN is unset, as in the app.
+    if (!hub.hasToken()) hub.setToken(AppSettings().hfToken());
 
     const auto sha = hub.resolveRevision(repo, QString::fromStdString(args.value("--revision", "main")));
     if (!sha.ok()) return fail(sha.error.message);

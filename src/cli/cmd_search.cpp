@@ -12,11 +12,10 @@ namespace Hearth::Cli {
 namespace {
 
 HubSort parseSort(const std::string & s) {
-    if (s == "downloads") return HubSort::Downloads;
-    if (s == "likes") return HubSort::Likes;
-    if (s == "modified" || s == "lastModified") return HubSort::LastModified;
-    if (s == "trending") return HubSort::Trending;
-    throw UsageError("--sort must be downloads, likes, modified or trending");
+    bool ok = false;
+    const HubSort sort = HubClient::sortFromName(QString::fromStdString(s), &ok);
+    if (!ok) throw UsageError("--sort must be downloads, likes, modified (or recent) or trending");
+    return sort;
 }
 
 int runSearch(int argc, char ** argv) {

@@ -1,13 +1,16 @@
 #include "core/download_task.h"
 
 #include <curl/curl.h>
+#include <unistd.h>
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QStorageInfo>
 #include <QThread>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "core/download_sidecar.h"
 #include "core/hub_client.h"
@@ -226,6 +229,23 @@ DownloadResult DownloadTask::verifyExisting() {
             QString()};
 }
 
+QString DownloadTask::writeErrorMessage(int err) const {
+    const QString folder = QFileInfo(m_spec.destination).absolutePath();
+    if (err == ENOSPC || err == EFBIG || err == EDQUOT) {
+        const qint64 need = m_spec.expectedSize >= 0 ? m_spec.expectedSize - m_bytesDone : -1;
+        const QString needText = need >= 0 ? QStringLiteral("%1 more (%2 bytes)").arg(formatBytes(need)).arg(need)
+                                           : QStringLiteral("more room");
+        return QStringLiteral(
+                   "not enough disk space in %1: the download needs %2. %3 of %4 bytes are kept in %5; "
+                   "free some space and download again to resume.")
+            .arg(folder, needText)
+            .arg(m_bytesDone)
+            .arg(m_spec.expectedSize)
+            .arg(QFileInfo(partPath()).fileName());
+    }
+    return QStringLiteral("writing %1 failed: %2").arg(partPath(), QString::fromLocal8Bit(strerror(err)));
+}
+
 DownloadTask::AttemptEnd DownloadTask::attempt(QString * error, bool * progressed) {
     QFile part(partPath());
     if (!part.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered)) {
@@ -280,12 +300,21 @@ DownloadTask::AttemptEnd DownloadTask::attempt(QString * error, bool * progresse
             sinkFatal = true;
             return false;
         }
-        if (part.write(data, qint64(size)) != qint64(size)) {
-            sinkError =
-                QStringLiteral("Writing %1 failed: %2. Free some disk space; the download resumes where it stopped.")
-                    .arg(partPath(), part.errorString());
-            sinkFatal = true;
-            return false;
+        // write(2) directly: a short write still counts and is hashed, so the
+        // .part always holds exactly m_bytesDone bytes, and errno is ours.
+        size_t written = 0;
+        while (written < size) {
+            const ssize_t n = ::write(part.handle(), data + written, size - written);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                const int err = n < 0 ? errno : ENOSPC;
+                m_hash.addData(QByteArrayView(data, qsizetype(written)));
+                m_bytesDone += qint64(written);
+                sinkError = writeErrorMessage(err);
+                sinkFatal = true;
+                return false;
+            }
+            written += size_t(n);
         }
         m_hash.addData(QByteArrayView(data, qsizetype(size)));
         m_bytesDone += qint64(size);
@@ -335,8 +364,12 @@ DownloadResult DownloadTask::run() {
     const qint64 need = m_spec.expectedSize >= 0 ? m_spec.expectedSize - m_bytesDone : 0;
     const QStorageInfo disk(QFileInfo(m_spec.destination).absolutePath());
     if (disk.isValid() && need > 0 && disk.bytesAvailable() < need + kDiskMargin)
-        return fail(QStringLiteral("Not enough disk space for %1: it needs %2 more, and %3 has %4 free.")
-                        .arg(describe(), formatBytes(need), disk.rootPath(), formatBytes(disk.bytesAvailable())),
+        return fail(QStringLiteral("Not enough disk space in %1 for %2: it needs %3 (%4 bytes) plus %5 to spare, "
+                                   "but only %6 (%7 bytes) is free there.")
+                        .arg(QFileInfo(m_spec.destination).absolutePath(), describe(), formatBytes(need))
+                        .arg(need)
+                        .arg(formatBytes(kDiskMargin), formatBytes(disk.bytesAvailable()))
+                        .arg(disk.bytesAvailable()),
                     false);
     if (!rehashPart(&error)) return fail(error, false);
     if (!keepGoing()) return stopped();

@@ -90,6 +90,8 @@ private:
     bool sleepInterruptible(int ms);
     void reportProgress(bool force);
     QString describe() const;
+    // ENOSPC, EFBIG (RLIMIT_FSIZE) and EDQUOT say the disk is full: name the folder and the bytes still needed.
+    QString writeErrorMessage(int err) const;
 
     DownloadFileSpec m_spec;
     HttpOptions m_http;

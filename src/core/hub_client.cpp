@@ -45,6 +45,21 @@ QString encodePath(const QString & path) {
 
 }  // namespace
 
+HubSort HubClient::sortFromName(const QString & name, bool * ok) {
+    const QString n = name.trimmed().toLower();
+    if (ok) *ok = true;
+    if (n == QLatin1String("likes")) return HubSort::Likes;
+    if (n == QLatin1String("lastmodified") || n == QLatin1String("recent") || n == QLatin1String("modified"))
+        return HubSort::LastModified;
+    if (n == QLatin1String("trendingscore") || n == QLatin1String("trending")) return HubSort::Trending;
+    if (n != QLatin1String("downloads") && ok) *ok = false;
+    return HubSort::Downloads;
+}
+
+QString HubClient::sortName(HubSort sort) {
+    return sortKey(sort);
+}
+
 QString encodeRepoPath(const QString & repo) {
     return encodePath(repo);
 }

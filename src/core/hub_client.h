@@ -34,6 +34,11 @@ public:
     // Options carrying the token, bound to the endpoint's origin.
     HttpOptions httpOptions() const;
 
+    // "downloads", "likes", "lastModified"/"recent"/"modified", "trendingScore"/"trending";
+    // anything else gives Downloads and *ok = false.
+    static HubSort sortFromName(const QString & name, bool * ok = nullptr);
+    static QString sortName(HubSort sort);  // the API's key
+
     // GGUF files grouped into models: shards of one split together, in order.
     static QList<HubModelFile> groupGgufFiles(const QList<HubFile> & files);
     // The message for an HTTP error from the Hub about `what` (a repo or file).

@@ -81,7 +81,22 @@ MockHub::MockHub() : m(std::make_unique<Impl>()) {
         std::lock_guard lock(d->mutex);
         for (const auto & [id, r] : d->repos)
             if (id.find(q) != std::string::npos) hits.push_back(&r);
-        std::sort(hits.begin(), hits.end(), [](const Repo * a, const Repo * b) { return a->downloads > b->downloads; });
+        // The Hub sorts by one key; direction -1 (the default here) is descending.
+        const std::string sort = req.has_param("sort") ? req.get_param_value("sort") : "downloads";
+        const bool ascending = req.get_param_value("direction") == "1";
+        auto key = [&sort](const Repo * r) -> std::pair<int64_t, std::string> {
+            if (sort == "likes") return {r->likes, {}};
+            if (sort == "lastModified") return {0, r->lastModified};
+            if (sort == "trendingScore") return {r->trendingScore, {}};
+            return {r->downloads, {}};
+        };
+        if (sort != "downloads" && sort != "likes" && sort != "lastModified" && sort != "trendingScore") {
+            res.status = 400;
+            res.set_content(json{{"error", "Invalid sort parameter"}}.dump(), "application/json");
+            return;
+        }
+        std::stable_sort(hits.begin(), hits.end(),
+                         [&](const Repo * a, const Repo * b) { return ascending ? key(a) < key(b) : key(b) < key(a); });
         json out = json::array();
         for (size_t i = 0; i < hits.size() && i < limit; ++i) {
             const Repo & r = *hits[i];
@@ -96,7 +111,8 @@ MockHub::MockHub() : m(std::make_unique<Impl>()) {
                            {"tags", {"gguf", "text-generation"}},
                            {"pipeline_tag", "text-generation"},
                            {"library_name", "gguf"},
-                           {"lastModified", "2026-05-01T12:34:56.000Z"},
+                           {"lastModified", r.lastModified},
+                           {"trendingScore", r.trendingScore},
                            {"createdAt", "2026-01-01T00:00:00.000Z"}});
         }
         res.set_content(out.dump(), "application/json");
@@ -205,17 +221,21 @@ MockHub::MockHub() : m(std::make_unique<Impl>()) {
         }
         const int64_t size = int64_t(content.size());
         int64_t start = 0;
+        int64_t end = size;  // one past the last byte served
         const std::string range = req.get_header_value("Range");
-        // Only "bytes=N-" is needed: it is what resuming downloaders send.
+        // "bytes=N-" (resuming downloaders) and "bytes=N-M" (header readers).
         if (!range.empty() && range.rfind("bytes=", 0) == 0 && !has(Fault::IgnoreRange)) {
             start = std::stoll(range.substr(6));
-            if (has(Fault::Always416) || start >= size) {
+            const size_t dash = range.find('-', 6);
+            if (dash != std::string::npos && dash + 1 < range.size())
+                end = std::min<int64_t>(size, std::stoll(range.substr(dash + 1)) + 1);
+            if (has(Fault::Always416) || start >= size || end <= start) {
                 res.status = 416;
                 res.set_header("Content-Range", "bytes */" + std::to_string(size));
                 return;
             }
             res.status = 206;
-            res.set_header("Content-Range", "bytes " + std::to_string(start) + "-" + std::to_string(size - 1) + "/" +
+            res.set_header("Content-Range", "bytes " + std::to_string(start) + "-" + std::to_string(end - 1) + "/" +
                                                 std::to_string(size));
         } else {
             res.status = 200;
@@ -227,9 +247,10 @@ MockHub::MockHub() : m(std::make_unique<Impl>()) {
         const int64_t dropAt = drop ? drop->at : -1;
         const int64_t stallAt = stall ? stall->at : -1;
         auto body = std::make_shared<std::string>(std::move(content));
+        body->resize(size_t(end));  // bytes past the range's end are never sent
         res.set_header("Accept-Ranges", "bytes");
         res.set_content_provider(
-            size_t(size - start), "application/octet-stream",
+            size_t(end - start), "application/octet-stream",
             [this, d, body, start, dropAt, stallAt, throttle](size_t offset, size_t, httplib::DataSink & sink) {
                 const int64_t pos = start + int64_t(offset);
                 int64_t n = std::min<int64_t>(16 * 1024, int64_t(body->size()) - pos);

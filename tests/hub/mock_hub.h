@@ -1,7 +1,8 @@
 // A local stand-in for the Hugging Face Hub and its CDN, for tests.
 //
 // Two cpp-httplib servers on 127.0.0.1 (free ports), each on its own thread:
-//  - the "hub" answers the real API's JSON shapes: /api/models (search),
+//  - the "hub" answers the real API's JSON shapes: /api/models (search, with
+//    sort=downloads|likes|lastModified|trendingScore and direction=-1|1),
 //    /api/models/{repo}/revision/{rev}, /api/models/{repo}/tree/{rev} (paged
 //    through a Link: rel="next" header), and /{repo}/resolve/{rev}/{path},
 //    which 302-redirects to the CDN (and answers 401 for a gated repository
@@ -63,7 +64,9 @@ struct Repo {
     std::string sha;  // the commit "main" points at
     int64_t downloads = 0;
     int64_t likes = 0;
-    bool gated = false;  // files need the token
+    bool gated = false;                                     // files need the token
+    std::string lastModified = "2026-05-01T12:34:56.000Z";  // ISO 8601, sorts as text
+    int64_t trendingScore = 0;
     std::vector<File> files;
 };
 

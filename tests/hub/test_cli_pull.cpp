@@ -1,6 +1,9 @@
 // hearth-cli pull/search/models as a user runs them, against the mock Hub.
 // The main case kills a real `hearth-cli pull` with SIGKILL mid-file and
 // checks that the next run resumes at the right byte and ends verified.
+#include <signal.h>
+#include <sys/resource.h>
+
 #include <QtTest>
 
 #include "mock_hub.h"
@@ -101,6 +104,51 @@ private slots:
         QCOMPARE(int(cdn.size()), 1);
         QCOMPARE(cdn[0].range, "bytes=" + std::to_string(offset) + "-");
         QVERIFY(cdn[0].authorization.empty());
+    }
+
+    // The disk "fills" at 1 MiB: the child runs with RLIMIT_FSIZE and SIGXFSZ
+    // ignored, so write(2) fails with EFBIG as a full disk fails with ENOSPC.
+    void diskFullKeepsPartAndResumes() {
+        constexpr qint64 kLimit = 1024 * 1024;
+        const mockhub::File f = m_hub->addFile(kRepo, "Tiny-Q4_K_M.gguf", 3 * 1024 * 1024);
+        const QString part = dir() + QStringLiteral("/Tiny-Q4_K_M.gguf.part");
+        QProcess full;
+        setup(full);
+        full.setArguments({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("--dir"), dir()});
+        full.setChildProcessModifier([] {
+            const rlimit limit{rlim_t(kLimit), rlim_t(kLimit)};
+            setrlimit(RLIMIT_FSIZE, &limit);
+            signal(SIGXFSZ, SIG_IGN);  // ignored dispositions survive exec
+        });
+        full.start();
+        QVERIFY(full.waitForFinished(60000));
+        const QByteArray err = full.readAllStandardError();
+        QCOMPARE(full.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(full.exitCode(), 1);
+        QVERIFY(full.readAllStandardOutput().isEmpty());
+        QVERIFY2(err.contains("not enough disk space in " + dir().toUtf8()), err.constData());
+        const qint64 need = qint64(f.content.size()) - kLimit;
+        QVERIFY2(err.contains("(" + QByteArray::number(need) + " bytes)"), err.constData());
+        QCOMPARE(QFileInfo(part).size(), kLimit);
+        QVERIFY(QFileInfo::exists(part + QStringLiteral(".json")));
+        QVERIFY(!QFileInfo::exists(dir() + QStringLiteral("/Tiny-Q4_K_M.gguf")));
+        // One request only: a full disk is not retried.
+        int cdnRequests = 0;
+        for (const auto & r : m_hub->requests()) cdnRequests += r.server == "cdn";
+        QCOMPARE(cdnRequests, 1);
+
+        m_hub->clearRequests();
+        QByteArray out, err2;
+        QCOMPARE(
+            run({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("--dir"), dir()}, &out, &err2),
+            0);
+        QCOMPARE(sha256OfFile(QString::fromUtf8(out).trimmed()).toStdString(), f.sha256);
+        QVERIFY(!QFileInfo::exists(part));
+        std::vector<mockhub::RequestRecord> cdn;
+        for (const auto & r : m_hub->requests())
+            if (r.server == "cdn") cdn.push_back(r);
+        QCOMPARE(int(cdn.size()), 1);
+        QCOMPARE(cdn[0].range, "bytes=" + std::to_string(kLimit) + "-");
     }
 
     void choosesAndExplains() {

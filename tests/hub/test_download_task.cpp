@@ -295,7 +295,12 @@ private slots:
         s.expectedSize = qint64(1) << 60;
         const DownloadResult r = download(s);
         verifyNothingLanded(r);
-        QVERIFY2(r.error.contains(QStringLiteral("disk space")), qPrintable(r.error));
+        QVERIFY2(
+            r.error.contains(QStringLiteral("Not enough disk space in ") + QFileInfo(s.destination).absolutePath()),
+            qPrintable(r.error));
+        // Needed and free, both as bytes a person can compare.
+        QVERIFY2(r.error.contains(QString::number(qint64(1) << 60) + QStringLiteral(" bytes")), qPrintable(r.error));
+        QVERIFY2(r.error.contains(QStringLiteral("is free there")), qPrintable(r.error));
         QVERIFY(cdnRequests().empty());
     }
 

@@ -76,6 +76,48 @@ private slots:
         QCOMPARE(client().search(q).value.size(), 2);
     }
 
+    // Each sort option reaches the Hub as its API key, and the order follows it.
+    void searchSortOptions() {
+        auto setRepo = [&](const char * id, int64_t likes, const char * modified, int64_t trending) {
+            mockhub::Repo & r = m_hub->addRepo(id, "dddd", 0);
+            r.likes = likes;
+            r.lastModified = modified;
+            r.trendingScore = trending;
+        };
+        setRepo("sort/A-GGUF", 1, "2026-03-01T00:00:00.000Z", 30);
+        setRepo("sort/B-GGUF", 50, "2026-01-01T00:00:00.000Z", 10);
+        setRepo("sort/C-GGUF", 20, "2026-06-01T00:00:00.000Z", 5);
+        const struct {
+            HubSort sort;
+            const char * key;
+            QStringList order;
+        } cases[] = {
+            {HubSort::Likes, "likes", {"sort/B-GGUF", "sort/C-GGUF", "sort/A-GGUF"}},
+            {HubSort::LastModified, "lastModified", {"sort/C-GGUF", "sort/A-GGUF", "sort/B-GGUF"}},
+            {HubSort::Trending, "trendingScore", {"sort/A-GGUF", "sort/B-GGUF", "sort/C-GGUF"}},
+        };
+        for (const auto & c : cases) {
+            m_hub->clearRequests();
+            HubSearchQuery q;
+            q.text = QStringLiteral("sort/");
+            q.sort = c.sort;
+            const auto r = client().search(q);
+            QVERIFY2(r.ok(), qPrintable(r.error.message));
+            QStringList got;
+            for (const HubModelSummary & m : r.value) got << m.id;
+            QCOMPARE(got, c.order);
+            const QString path = QString::fromStdString(m_hub->requests().at(0).path);
+            QVERIFY2(path.contains(QStringLiteral("sort=") + QLatin1String(c.key)), qPrintable(path));
+            QVERIFY(HubClient::sortFromName(QLatin1String(c.key)) == c.sort);
+            QCOMPARE(HubClient::sortName(c.sort), QLatin1String(c.key));
+        }
+        QVERIFY(HubClient::sortFromName(QStringLiteral("recent")) == HubSort::LastModified);
+        QVERIFY(HubClient::sortFromName(QStringLiteral("trending")) == HubSort::Trending);
+        bool ok = true;
+        QVERIFY(HubClient::sortFromName(QStringLiteral("stars"), &ok) == HubSort::Downloads);
+        QVERIFY(!ok);
+    }
+
     void gatedFlagParsed() {
         HubSearchQuery q;
         q.text = QStringLiteral("Gated");

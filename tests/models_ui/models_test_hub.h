@@ -30,6 +30,10 @@ inline void populate(mockhub::MockHub & hub) {
     hub.addFile(kStoriesRepo, "README.md", 300, false);
     mockhub::Repo & big = hub.addRepo("hearth-test/big-70B-GGUF", std::string(40, 'b'), 9800, true);
     big.likes = 7;
+    // Newer and trending: the sort options put it first.
+    big.lastModified = "2026-07-01T08:00:00.000Z";
+    big.trendingScore = 90;
+    stories.trendingScore = 12;
     hub.addFile(big.id, "big-70B-IQ4_XS-00001-of-00002.gguf", 4000);
     hub.addFile(big.id, "big-70B-IQ4_XS-00002-of-00002.gguf", 4000);
     hub.addRepo("someone-else/unrelated", std::string(40, 'c'), 5);

@@ -9,6 +9,10 @@
 #include <QtTest>
 #include <memory>
 
+#include "core/app_paths.h"
+#include "core/app_settings.h"
+#include "core/model_footprint.h"
+#include "core/plan_summary.h"
 #include "models_controller.h"
 #include "models_test_hub.h"
 
@@ -46,6 +50,8 @@ private slots:
         QVERIFY(m_dir->isValid());
         qputenv("HF_ENDPOINT", QByteArray::fromStdString(m_hub->hubUrl()));
         qunsetenv("HF_TOKEN");
+        // Settings (token, folders, load settings) go to this test's own folder.
+        qputenv("HEARTH_DATA_DIR", m_dir->filePath(QStringLiteral("data")).toUtf8());
         m_c = std::make_unique<ModelsController>();
         QCOMPARE(m_c->endpoint(), QString::fromStdString(m_hub->hubUrl()));
         m_c->downloader()->setPolicy(DownloadPolicy{2, 50, 200, 5, 50});
@@ -204,6 +210,229 @@ private slots:
         d.cancel(0);
         QTRY_COMPARE_WITH_TIMEOUT(roleAt(d, 0, "status").toString(), QStringLiteral("cancelled"), kTimeoutMs);
         QCOMPARE(m_c->library()->rowCount(), 0);
+    }
+
+    // The repo view's badge comes from plan_memory on the header read over
+    // HTTP (Range requests, growing from 4 KiB), and matches the plan of the
+    // same file read from disk; a file that is not GGUF keeps the estimate.
+    void remoteFitBadgeFromPlanner() {
+        m_c->setRemotePlanFetchBytes(4096);
+        m_c->openRepo(QString::fromStdString(models_test::kStoriesRepo));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_c->loadingFiles(), kTimeoutMs);
+        const HubFileModel & f = *m_c->repoFiles();
+        const int q8 = rowWhere(f, "quant", QStringLiteral("Q8_0"));
+        const int f32 = rowWhere(f, "quant", QStringLiteral("F32"));
+        QTRY_VERIFY_WITH_TIMEOUT(roleAt(f, q8, "planned").toBool(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!roleAt(f, f32, "planPending").toBool(), kTimeoutMs);
+
+        const QString fixture = QString::fromStdString(hearth_test::fixture("models/stories260K.gguf"));
+        const hearth::ModelFootprint local = localFootprint({fixture});
+        const MemoryBudget b = models_test::budget();
+        const hearth::MemoryPlan plan =
+            hearth::plan_memory(local, makePlanRequest(b.contextLength, b.kvType, -1, b.freeVramBytes));
+        QVERIFY(plan.full_offload);
+        QCOMPARE(roleAt(f, q8, "fitDetail").toString(), planSummary(plan));
+        QVERIFY(roleAt(f, q8, "fitDetail").toString().startsWith(QStringLiteral("All %1 layers").arg(plan.n_layer)));
+        QCOMPARE(roleAt(f, q8, "fit").toString(), fitKey(fitBadgeFromPlan(plan, b.freeRamBytes)));
+
+        // The random-bytes file: no plan, the size estimate, and why.
+        QVERIFY(!roleAt(f, f32, "planned").toBool());
+        QCOMPARE(roleAt(f, f32, "fit").toString(), QStringLiteral("partial"));
+        QVERIFY2(roleAt(f, f32, "fitDetail").toString().contains(QStringLiteral("not a GGUF file")),
+                 qPrintable(roleAt(f, f32, "fitDetail").toString()));
+
+        // Only headers travelled: Range requests from byte 0, far less than the files.
+        qint64 fixtureSize = QFileInfo(fixture).size();
+        QVERIFY(m_hub->cdnBytesSent() < fixtureSize);
+        int ranged = 0;
+        for (const auto & r : m_hub->requests())
+            if (r.server == "cdn") {
+                QVERIFY2(r.range.rfind("bytes=0-", 0) == 0, r.range.c_str());
+                ++ranged;
+            }
+        QVERIFY(ranged >= 3);  // the stories header grew past 4 KiB at least once
+
+        // Less VRAM: the same footprint now plans a partial offload.
+        MemoryBudget small = b;
+        small.freeVramBytes = qint64(plan.vram.total()) - 1;
+        m_c->setBudget(small);
+        const hearth::MemoryPlan partial =
+            hearth::plan_memory(local, makePlanRequest(b.contextLength, b.kvType, -1, small.freeVramBytes));
+        QVERIFY(!partial.full_offload);
+        QCOMPARE(roleAt(f, q8, "fitDetail").toString(), planSummary(partial));
+        QCOMPARE(roleAt(f, q8, "fit").toString(), fitKey(fitBadgeFromPlan(partial, b.freeRamBytes)));
+
+        // Reopening uses the cached footprint: no new request for the stories file.
+        m_hub->clearRequests();
+        m_c->openRepo(QString::fromStdString(models_test::kStoriesRepo));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_c->loadingFiles(), kTimeoutMs);
+        QVERIFY(roleAt(f, rowWhere(f, "quant", QStringLiteral("Q8_0")), "planned").toBool());
+    }
+
+    // The sort option reaches the Hub and orders the results.
+    void searchSortOptions() {
+        QCOMPARE(m_c->searchSort(), QStringLiteral("downloads"));
+        m_c->search(QStringLiteral("hearth-test"));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_c->searching(), kTimeoutMs);
+        const HubSearchModel & r = *m_c->searchResults();
+        QCOMPARE(roleAt(r, 0, "repoId").toString(), QString::fromStdString(models_test::kStoriesRepo));
+        QSignalSpy sortChanged(m_c.get(), &ModelsController::searchSortChanged);
+        for (const QString & key : {QStringLiteral("lastModified"), QStringLiteral("trendingScore")}) {
+            m_hub->clearRequests();
+            m_c->setSearchSort(key);  // searches again at once
+            QCOMPARE(m_c->searchSort(), key);
+            QVERIFY(m_c->searching());
+            QTRY_VERIFY_WITH_TIMEOUT(!m_c->searching(), kTimeoutMs);
+            QCOMPARE(roleAt(r, 0, "repoId").toString(), QStringLiteral("hearth-test/big-70B-GGUF"));
+            const std::string path = m_hub->requests().at(0).path;
+            QVERIFY2(path.find("sort=" + key.toStdString()) != std::string::npos, path.c_str());
+            QVERIFY2(path.find("direction=-1") != std::string::npos, path.c_str());
+        }
+        m_c->setSearchSort(QStringLiteral("likes"));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_c->searching(), kTimeoutMs);
+        QCOMPARE(roleAt(r, 0, "repoId").toString(), QString::fromStdString(models_test::kStoriesRepo));
+        QCOMPARE(sortChanged.count(), 3);
+        m_c->setSearchSort(QStringLiteral("stars"));  // not a Hub sort: ignored
+        QCOMPARE(m_c->searchSort(), QStringLiteral("likes"));
+        QCOMPARE(sortChanged.count(), 3);
+    }
+
+    // The token and the folders persist in the settings file; a new
+    // controller picks them up, and the token reaches the Hub (and only it).
+    void tokenAndFoldersPersist() {
+        const QString secret = QStringLiteral("hf_settingsSecret1234");
+        m_hub->setToken(secret.toStdString());
+        QVERIFY(!m_c->hasToken());
+        QSignalSpy tokenChanged(m_c.get(), &ModelsController::tokenChanged);
+        m_c->setHfToken(secret);
+        QCOMPARE(tokenChanged.count(), 1);
+        QVERIFY(m_c->hasToken());
+        QCOMPARE(m_c->maskedToken(), QStringLiteral("hf_s") + QString(6, QChar(0x2022)) + QStringLiteral("1234"));
+        QVERIFY(!m_c->maskedToken().contains(QStringLiteral("Secret")));
+        const QString ini = m_c->settingsPath();
+        QCOMPARE(ini, m_dir->filePath(QStringLiteral("data/settings.ini")));
+        QCOMPARE(QFile::permissions(ini) & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
+
+        // A second folder with the real model in it.
+        QTemporaryDir other;
+        QVERIFY(QFile::copy(QString::fromStdString(hearth_test::fixture("models/stories260K.gguf")),
+                            other.filePath(QStringLiteral("stories260K.gguf"))));
+        QSignalSpy scanned(m_c.get(), &ModelsController::libraryChanged);
+        QVERIFY(m_c->addModelDir(QUrl::fromLocalFile(other.path()).toString()));
+        QCOMPARE(m_c->modelDirs(), QStringList({m_dir->path(), other.path()}));
+        QTRY_VERIFY_WITH_TIMEOUT(m_c->library()->rowCount() == 1 && !m_c->scanning(), kTimeoutMs);
+        QVERIFY(!m_c->addModelDir(other.path()));  // already there
+        QSignalSpy errors(m_c.get(), &ModelsController::errorOccurred);
+        QVERIFY(!m_c->addModelDir(m_dir->filePath(QStringLiteral("no-such-folder"))));
+        QCOMPARE(errors.count(), 1);
+
+        // A fresh controller (the app's next start) loads both.
+        auto next = std::make_unique<ModelsController>();
+        next->setBudget(models_test::budget());
+        QVERIFY(!next->hasToken());
+        next->loadSettings();
+        QVERIFY(next->hasToken());
+        QCOMPARE(next->modelDirs(), QStringList({m_dir->path(), other.path()}));
+        QTRY_VERIFY_WITH_TIMEOUT(next->library()->rowCount() == 1 && !next->scanning(), kTimeoutMs);
+        m_hub->clearRequests();
+        next->openRepo(
+            QStringLiteral("hearth-test/big-70B-GGUF"));  // gated: the planner's header fetch needs the token
+        QTRY_VERIFY_WITH_TIMEOUT(!next->loadingFiles() && !roleAt(*next->repoFiles(), 0, "planPending").toBool(),
+                                 kTimeoutMs);
+        bool sawResolve = false;
+        for (const auto & r : m_hub->requests()) {
+            if (r.server == "hub") QCOMPARE(r.authorization, "Bearer " + secret.toStdString());
+            if (r.server == "cdn") QVERIFY(r.authorization.empty());
+            sawResolve = sawResolve || r.path.find("/resolve/") != std::string::npos;
+        }
+        QVERIFY(sawResolve);
+        // The gated files were served (they are random bytes, so not GGUF), not refused.
+        QVERIFY2(roleAt(*next->repoFiles(), 0, "fitDetail").toString().contains(QStringLiteral("not a GGUF")),
+                 qPrintable(roleAt(*next->repoFiles(), 0, "fitDetail").toString()));
+
+        QVERIFY(next->removeModelDir(other.path()));
+        QCOMPARE(next->modelDirs(), QStringList({m_dir->path()}));
+        next->clearHfToken();
+        QVERIFY(!next->hasToken());
+        QCOMPARE(AppSettings(ini).hfToken(), QString());
+        QCOMPARE(AppSettings(ini).modelDirs(), QStringList({m_dir->path()}));
+        QFile file(ini);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(!file.readAll().contains(secret.toUtf8()));
+        // The last folder cannot go: the default takes its place.
+        QVERIFY(next->removeModelDir(m_dir->path()));
+        QCOMPARE(next->modelDirs(), QStringList({defaultModelsDir()}));
+    }
+
+    // The load settings' plan for a local model, and what the engine bridge gets.
+    void modelPlanFollowsLoadSettings() {
+        const QString path = m_dir->filePath(QStringLiteral("stories260K.gguf"));
+        QVERIFY(QFile::copy(QString::fromStdString(hearth_test::fixture("models/stories260K.gguf")), path));
+        m_c->rescan();
+        QTRY_VERIFY_WITH_TIMEOUT(m_c->library()->rowCount() == 1 && !m_c->scanning(), kTimeoutMs);
+        const hearth::ModelFootprint fp = localFootprint({path});
+        QVariantMap p = m_c->modelPlan(path);
+        QVERIFY2(p.value(QStringLiteral("ok")).toBool(), qPrintable(p.value(QStringLiteral("error")).toString()));
+        QCOMPARE(p.value(QStringLiteral("nLayer")).toInt(), fp.hp.n_layer);
+        QCOMPARE(p.value(QStringLiteral("maxGpuLayers")).toInt(), fp.hp.n_layer + 1);
+        QCOMPARE(p.value(QStringLiteral("kvType")).toString(), QStringLiteral("f16"));
+        QCOMPARE(p.value(QStringLiteral("gpuLayersSetting")).toString(), QStringLiteral("auto"));
+        QCOMPARE(p.value(QStringLiteral("context")).toInt(), qMin(fp.hp.n_ctx_train, 4096));
+        QVERIFY(p.value(QStringLiteral("fullOffload")).toBool());  // 70 MiB of VRAM holds it
+        QCOMPARE(p.value(QStringLiteral("nGpuLayers")).toInt(), fp.hp.n_layer + 1);
+        QVERIFY(!p.value(QStringLiteral("cpuOnly")).toBool());
+        const hearth::MemoryPlan autoPlan =
+            hearth::plan_memory(fp, makePlanRequest(qMin(fp.hp.n_ctx_train, 4096), KvCacheType::F16, -1, 70ll << 20));
+        QCOMPARE(p.value(QStringLiteral("vramText")).toString(), formatBytes(qint64(autoPlan.vram.total())));
+
+        QSignalSpy revision(m_c.get(), &ModelsController::planRevisionChanged);
+        m_c->setModelGpuLayers(path, QStringLiteral("2"));
+        m_c->setModelContext(path, 128);
+        m_c->setModelKvType(path, QStringLiteral("q8_0"));
+        m_c->setModelKvType(path, QStringLiteral("q4_0"));  // not a KV type: ignored
+        QCOMPARE(revision.count(), 3);
+        p = m_c->modelPlan(path);
+        QCOMPARE(p.value(QStringLiteral("gpuLayersSetting")).toString(), QStringLiteral("2"));
+        QCOMPARE(p.value(QStringLiteral("nGpuLayers")).toInt(), 2);
+        QCOMPARE(p.value(QStringLiteral("gpuLayers")).toInt(), 2);
+        QVERIFY(!p.value(QStringLiteral("outputOnGpu")).toBool());
+        QCOMPARE(p.value(QStringLiteral("context")).toInt(), 128);
+        QCOMPARE(p.value(QStringLiteral("kvType")).toString(), QStringLiteral("q8_0"));
+        QCOMPARE(p.value(QStringLiteral("fit")).toString(), QStringLiteral("partial"));
+        // stories260K's heads are too small for q8_0 blocks: the plan says so.
+        if (fp.hp.head_dim % 32 != 0)
+            QVERIFY2(p.value(QStringLiteral("note")).toString().contains(QStringLiteral("q8_0")),
+                     qPrintable(p.value(QStringLiteral("note")).toString()));
+
+        // Saved: LoadOptions get them (the engine bridge's hook).
+        hearth::LoadOptions options;
+        applyModelLoadSettings(path, options);
+        QCOMPARE(options.n_gpu_layers, 2);
+        QCOMPARE(options.n_ctx, 128);
+        QVERIFY(options.kv_type == hearth::KvType_q8_0);
+        hearth::LoadOptions chosen;
+        chosen.n_ctx = 64;  // the chat's own context wins
+        applyModelLoadSettings(path, chosen);
+        QCOMPARE(chosen.n_ctx, 64);
+
+        // Without a GPU: CPU only, and why.
+        MemoryBudget noGpu = models_test::budget();
+        noGpu.freeVramBytes = 0;
+        m_c->setBudget(noGpu);
+        m_c->setModelGpuLayers(path, QStringLiteral("auto"));
+        p = m_c->modelPlan(path);
+        QVERIFY(p.value(QStringLiteral("cpuOnly")).toBool());
+        QCOMPARE(p.value(QStringLiteral("nGpuLayers")).toInt(), 0);
+        QVERIFY(p.value(QStringLiteral("cpuReason")).toString().startsWith(QStringLiteral("CPU only: ")));
+        QCOMPARE(p.value(QStringLiteral("fit")).toString(), QStringLiteral("cpu"));
+        hearth::LoadOptions autoLayers;
+        applyModelLoadSettings(path, autoLayers);
+        QCOMPARE(autoLayers.n_gpu_layers, -1);  // the evaluator plans "auto" for the card it finds
+
+        // An unreadable file has no plan, and says why.
+        p = m_c->modelPlan(m_dir->filePath(QStringLiteral("missing.gguf")));
+        QVERIFY(!p.value(QStringLiteral("ok")).toBool());
+        QVERIFY(!p.value(QStringLiteral("error")).toString().isEmpty());
     }
 
     void formatting() {

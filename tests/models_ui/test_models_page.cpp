@@ -4,7 +4,9 @@
 //   models_01_library          local models with details and fit badges
 //   models_02_browse           search results, a repo's files, a download in progress
 //   models_03_delete_confirm   the confirmation before a delete
-//   models_04_library_dark     the library in the dark theme
+//   models_04_library_dark     the library in the dark theme (a plan panel open)
+//   models_05_settings         the settings dialog: masked token, two folders
+//   models_06_plan             a model's load settings and its placement plan
 #include <QDir>
 #include <QFile>
 #include <QGuiApplication>
@@ -56,6 +58,15 @@ int pixelsNear(const QImage & img, const QColor & c) {
     return n;
 }
 
+// ListView delegates are visual children only, so findChild() misses them.
+QQuickItem * findItem(QQuickItem * root, const QString & name) {
+    if (!root) return nullptr;
+    if (root->objectName() == name) return root;
+    for (QQuickItem * child : root->childItems())
+        if (QQuickItem * hit = findItem(child, name)) return hit;
+    return nullptr;
+}
+
 }  // namespace
 
 class TestModelsPage : public QObject {
@@ -105,8 +116,9 @@ private slots:
         // sees only the C++ types, not the QML files in the module's subfolders.
         m_engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
         {  // a broken page shows its real errors here, not just "not a type"
-            for (const char * file :
-                 {"components/models/BrowseTab.qml", "components/models/LibraryTab.qml", "pages/ModelsPage.qml"}) {
+            for (const char * file : {"components/models/BrowseTab.qml", "components/models/LibraryTab.qml",
+                                      "components/models/ModelsSettingsDialog.qml",
+                                      "components/models/ModelPlanPanel.qml", "pages/ModelsPage.qml"}) {
                 QQmlComponent c(m_engine.get(), QUrl(QStringLiteral("qrc:/qt/qml/Hearth/") + QLatin1String(file)));
                 QVERIFY2(!c.isError(), qPrintable(c.errorString()));
             }
@@ -121,6 +133,7 @@ private slots:
         m_c = m_page->property("controller").value<ModelsController *>();
         QVERIFY(m_c);
         m_c->setBudget(models_test::budget());
+        m_c->setRemotePlanFetchBytes(16 * 1024);  // the CDN is throttled below: read headers in small steps
         QTRY_VERIFY_WITH_TIMEOUT(m_c->library()->rowCount() == 4 && !m_c->scanning(), kTimeoutMs);
     }
 
@@ -148,9 +161,24 @@ private slots:
         DownloadListModel & d = *m_c->downloads();
         const int progressRole = d.roleNames().key("progress");
         QTRY_VERIFY_WITH_TIMEOUT(d.data(d.index(0), progressRole).toDouble() > 0.02, kTimeoutMs);
+        // The repo view's badges come from the planner once the headers are read.
+        const int plannedRole = m_c->repoFiles()->roleNames().key("planned");
+        QTRY_VERIFY_WITH_TIMEOUT(m_c->repoFiles()->data(m_c->repoFiles()->index(1 - f32), plannedRole).toBool(),
+                                 kTimeoutMs);
+        QObject * sortBox = m_page->findChild<QObject *>(QStringLiteral("hubSortBox"));
+        QVERIFY(sortBox);
+        QCOMPARE(sortBox->property("currentValue").toString(), QStringLiteral("downloads"));
         const QImage img = shot(QStringLiteral("models_02_browse"));
         QVERIFY(pixelsNear(img, QColor("#e8743b")) > 100);  // Download buttons and the progress bar
         d.cancel(0);
+        m_c->setSearchSort(QStringLiteral("trendingScore"));
+        QCOMPARE(sortBox->property("currentValue").toString(), QStringLiteral("trendingScore"));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_c->searching(), kTimeoutMs);
+        const int repoRole = m_c->searchResults()->roleNames().key("repoId");
+        QCOMPARE(m_c->searchResults()->data(m_c->searchResults()->index(0), repoRole).toString(),
+                 QStringLiteral("hearth-test/big-70B-GGUF"));
+        m_c->setSearchSort(QStringLiteral("downloads"));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_c->searching(), kTimeoutMs);
     }
 
     void deleteAsksFirst() {
@@ -160,6 +188,60 @@ private slots:
         shot(QStringLiteral("models_03_delete_confirm"));
         QCOMPARE(m_c->library()->rowCount(), 4);  // nothing deleted before the user confirms
         QMetaObject::invokeMethod(m_page->findChild<QObject *>(QStringLiteral("confirmDelete")), "reject");
+    }
+
+    void settingsDialog() {
+        const QString secret = QStringLiteral("hf_pageSecret9876");
+        m_c->setHfToken(secret);
+        QTemporaryDir extra;
+        QVERIFY(m_c->addModelDir(extra.path()));
+        QObject * dialog = m_page->findChild<QObject *>(QStringLiteral("modelsSettingsDialog"));
+        QVERIFY(dialog);
+        QVERIFY(QMetaObject::invokeMethod(dialog, "open"));
+        QTRY_VERIFY(dialog->property("opened").toBool());
+        QObject * state = m_window->findChild<QObject *>(QStringLiteral("tokenState"));
+        QVERIFY(state);
+        const QString shown = state->property("text").toString();
+        QVERIFY2(shown == m_c->maskedToken() && !shown.contains(secret), qPrintable(shown));
+        QVERIFY(shown.startsWith(QStringLiteral("hf_p")));
+        QObject * field = m_window->findChild<QObject *>(QStringLiteral("tokenField"));
+        QVERIFY(field);
+        QCOMPARE(field->property("echoMode").toInt(), 2);  // TextInput.Password
+        const QImage img = shot(QStringLiteral("models_05_settings"));
+        QVERIFY(pixelsNear(img, QColor("#e8743b")) > 50);  // Save token / Done
+        QVERIFY(QMetaObject::invokeMethod(dialog, "close"));
+        QVERIFY(m_c->removeModelDir(extra.path()));
+        m_c->clearHfToken();
+        QTRY_VERIFY_WITH_TIMEOUT(m_c->library()->rowCount() == 4 && !m_c->scanning(), kTimeoutMs);
+    }
+
+    void loadSettingsPlan() {
+        m_page->setProperty("currentTab", 0);
+        QQuickItem * card = nullptr;
+        QTRY_VERIFY((card = findItem(m_page, QStringLiteral("libraryCard_stories260K"))));
+        card->setProperty("expanded", true);
+        QQuickItem * panel = nullptr;
+        QTRY_VERIFY((panel = findItem(card, QStringLiteral("modelPlanPanel"))));
+        QVariantMap plan = panel->property("plan").toMap();
+        QVERIFY2(plan.value(QStringLiteral("ok")).toBool(), qPrintable(plan.value(QStringLiteral("error")).toString()));
+        QVERIFY(plan.value(QStringLiteral("fullOffload")).toBool());
+        QObject * summary = findItem(panel, QStringLiteral("planSummary"));
+        QVERIFY(summary);
+        QCOMPARE(summary->property("text").toString(), plan.value(QStringLiteral("summary")).toString());
+        // A setting changes what the panel shows, through the controller.
+        const QString path = card->property("path").toString();
+        m_c->setModelGpuLayers(path, QStringLiteral("3"));
+        m_c->setModelKvType(path, QStringLiteral("q8_0"));
+        plan = panel->property("plan").toMap();
+        QCOMPARE(plan.value(QStringLiteral("nGpuLayers")).toInt(), 3);
+        QCOMPARE(plan.value(QStringLiteral("kvType")).toString(), QStringLiteral("q8_0"));
+        QVERIFY(summary->property("text").toString().startsWith(QStringLiteral("3 of ")));
+        QCOMPARE(findItem(panel, QStringLiteral("planGpuLayersBox"))->property("currentText").toString(),
+                 QStringLiteral("3"));
+        const QImage img = shot(QStringLiteral("models_06_plan"));
+        QVERIFY(pixelsNear(img, QColor("#e8743b")) > 50);  // Chat buttons, GPU layer cells, the q8_0 chip
+        m_c->setModelGpuLayers(path, QStringLiteral("auto"));
+        m_c->setModelKvType(path, QStringLiteral("f16"));
     }
 
     void darkTheme() {

@@ -43,6 +43,24 @@ Item {
                     }
                 }
             }
+            ModelsComboBox {
+                id: sortBox
+                objectName: "hubSortBox"
+                implicitHeight: 38
+                implicitWidth: 170
+                model: [
+                    { text: qsTr("Most downloads"), value: "downloads" },
+                    { text: qsTr("Most likes"), value: "likes" },
+                    { text: qsTr("Trending"), value: "trendingScore" },
+                    { text: qsTr("Recently updated"), value: "lastModified" }
+                ]
+                Component.onCompleted: currentIndex = indexOfValue(tab.controller.searchSort)
+                onActivated: tab.controller.searchSort = currentValue
+                Connections {
+                    target: tab.controller
+                    function onSearchSortChanged() { sortBox.currentIndex = sortBox.indexOfValue(tab.controller.searchSort) }
+                }
+            }
             ModelsButton {
                 text: tab.controller.searching ? qsTr("Searching…") : qsTr("Search")
                 primary: true

@@ -1,4 +1,5 @@
 import QtQuick
+import QtQuick.Controls
 import QtQuick.Layouts
 import Hearth
 
@@ -13,6 +14,9 @@ Rectangle {
     required property string fitText
     required property bool downloaded
     required property bool isProjector
+    required property bool planned
+    required property bool planPending
+    required property string fitDetail
     signal downloadClicked()
 
     implicitHeight: 56
@@ -51,14 +55,28 @@ Rectangle {
                 font.family: Theme.fontFamily
             }
             Text {
+                Layout.fillWidth: true
                 text: row.sizeText + (row.shardCount > 1 ? qsTr(" · %1 shards").arg(row.shardCount) : "")
-                      + (row.isProjector ? qsTr(" · vision projector") : "")
+                      + (row.isProjector ? qsTr(" · vision projector")
+                         : row.planned ? " · " + row.fitDetail
+                         : row.planPending ? qsTr(" · reading the header…")
+                         : qsTr(" · estimated from the file size"))
+                elide: Text.ElideRight
                 color: Theme.mutedText
                 font.pixelSize: Theme.smallFontSize
                 font.family: Theme.fontFamily
             }
         }
-        FitBadge { fit: row.fit; label: row.fitText }
+        FitBadge {
+            objectName: "hubFitBadge"
+            fit: row.fit
+            // "~" marks a guess from the file size, before or without the header.
+            label: (row.planned || row.isProjector ? "" : "~ ") + row.fitText
+            opacity: row.planPending ? 0.55 : 1
+            ToolTip.visible: badgeHover.hovered
+            ToolTip.text: row.fitDetail
+            HoverHandler { id: badgeHover }
+        }
         ModelsButton {
             text: row.downloaded ? qsTr("Downloaded") : qsTr("Download")
             primary: !row.downloaded

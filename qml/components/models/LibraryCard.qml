@@ -2,9 +2,13 @@ import QtQuick
 import QtQuick.Layouts
 import Hearth
 
-// One local model: name, details, fit badge, memory need, Chat and Delete.
+// One local model: name, details, fit badge, memory need, Chat and Delete;
+// "Load settings" opens its context/KV/GPU-layer settings and their plan.
 Rectangle {
     id: card
+    property ModelsController controller
+    property bool expanded: false
+    objectName: "libraryCard_" + name
     signal deleteRequested()
     signal useRequested()
     // Row data (from ModelLibraryModel roles).
@@ -53,6 +57,12 @@ Rectangle {
                 visible: card.error === ""
                 onClicked: card.useRequested()
             }
+            ModelsButton {
+                objectName: "loadSettingsButton"
+                text: card.expanded ? qsTr("Hide settings") : qsTr("Load settings")
+                visible: card.error === "" && card.controller !== null
+                onClicked: card.expanded = !card.expanded
+            }
             ModelsButton { text: qsTr("Delete"); danger: true; onClicked: card.deleteRequested() }
         }
         Flow {
@@ -75,6 +85,16 @@ Rectangle {
             elide: Text.ElideMiddle
             font.pixelSize: Theme.smallFontSize
             font.family: Theme.fontFamily
+        }
+        Loader {
+            Layout.fillWidth: true
+            active: card.expanded
+            visible: active
+            sourceComponent: ModelPlanPanel {
+                objectName: "modelPlanPanel"
+                controller: card.controller
+                path: card.path
+            }
         }
     }
 }

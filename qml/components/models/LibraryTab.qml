@@ -38,6 +38,7 @@ Item {
             delegate: LibraryCard {
                 required property int index
                 width: ListView.view.width
+                controller: tab.controller
                 onDeleteRequested: tab.deleteRequested(index, name)
                 onUseRequested: tab.useRequested(path)
             }

@@ -1,0 +1,111 @@
+#include "core/app_settings.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSettings>
+#include <QStandardPaths>
+
+#include "core/app_paths.h"
+#include "core/plan_summary.h"
+#include "hearth/gpu.h"
+
+namespace Hearth {
+
+namespace {
+
+// Settings keys: a model's group is its file name (QSettings escapes the rest).
+QString modelKey(const QString & modelPath, const char * field) {
+    return QStringLiteral("model/%1/%2").arg(QFileInfo(modelPath).fileName(), QLatin1String(field));
+}
+
+}  // namespace
+
+AppSettings::AppSettings() : m_path(defaultPath()) {}
+
+AppSettings::AppSettings(const QString & iniPath) : m_path(iniPath) {}
+
+QString AppSettings::defaultPath() {
+    if (!qEnvironmentVariableIsEmpty("HEARTH_DATA_DIR"))
+        return QDir(dataDir()).filePath(QStringLiteral("settings.ini"));
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation);
+    if (dir.isEmpty()) dir = QDir::homePath() + QStringLiteral("/.config");
+    return QDir(dir).filePath(QStringLiteral("Hearth/Hearth.ini"));
+}
+
+void AppSettings::write(const QString & key, const QVariant & value) {
+    QDir().mkpath(QFileInfo(m_path).absolutePath());
+    {
+        QSettings s(m_path, QSettings::IniFormat);
+        if (value.isValid())
+            s.setValue(key, value);
+        else
+            s.remove(key);
+        s.sync();
+    }
+    QFile::setPermissions(m_path, QFile::ReadOwner | QFile::WriteOwner);
+}
+
+QString AppSettings::hfToken() const {
+    return QSettings(m_path, QSettings::IniFormat).value(QStringLiteral("hub/token")).toString().trimmed();
+}
+
+void AppSettings::setHfToken(const QString & token) {
+    const QString t = token.trimmed();
+    write(QStringLiteral("hub/token"), t.isEmpty() ? QVariant() : QVariant(t));
+}
+
+QStringList AppSettings::modelDirs() const {
+    QStringList dirs = QSettings(m_path, QSettings::IniFormat).value(QStringLiteral("library/folders")).toStringList();
+    dirs.removeAll(QString());
+    return dirs.isEmpty() ? QStringList{defaultModelsDir()} : dirs;
+}
+
+void AppSettings::setModelDirs(const QStringList & dirs) {
+    QStringList clean;
+    for (const QString & d : dirs) {
+        const QString c = QDir::cleanPath(d.trimmed());
+        if (!c.isEmpty() && !clean.contains(c)) clean << c;
+    }
+    write(QStringLiteral("library/folders"), clean.isEmpty() ? QVariant() : QVariant(clean));
+}
+
+ModelLoadSettings AppSettings::modelSettings(const QString & modelPath) const {
+    const QSettings s(m_path, QSettings::IniFormat);
+    ModelLoadSettings m;
+    m.contextLength = qMax(0, s.value(modelKey(modelPath, "context"), 0).toInt());
+    m.kvType = kvTypeFromName(s.value(modelKey(modelPath, "kvType"), QStringLiteral("f16")).toString());
+    const QString ngl = s.value(modelKey(modelPath, "gpuLayers"), QStringLiteral("auto")).toString();
+    bool ok = false;
+    const int n = ngl.toInt(&ok);
+    m.nGpuLayers = ok && n >= 0 ? n : -1;
+    return m;
+}
+
+void AppSettings::setModelSettings(const QString & modelPath, const ModelLoadSettings & m) {
+    write(modelKey(modelPath, "context"), m.contextLength > 0 ? QVariant(m.contextLength) : QVariant());
+    write(modelKey(modelPath, "kvType"), m.kvType == KvCacheType::F16 ? QVariant() : QVariant(kvTypeName(m.kvType)));
+    write(modelKey(modelPath, "gpuLayers"), m.nGpuLayers < 0 ? QVariant() : QVariant(m.nGpuLayers));
+}
+
+QString maskToken(const QString & token) {
+    const QString t = token.trimmed();
+    if (t.isEmpty()) return {};
+    if (t.size() <= 8) return QString(t.size(), QChar(0x2022));
+    return t.left(4) + QString(6, QChar(0x2022)) + t.right(4);
+}
+
+void applyModelLoadSettings(const QString & modelPath, hearth::LoadOptions & options) {
+    const ModelLoadSettings m = AppSettings().modelSettings(modelPath);
+    if (options.n_ctx <= 0 && m.contextLength > 0) options.n_ctx = m.contextLength;
+    options.kv_type = m.kvType == KvCacheType::Q8_0 ? hearth::KvType_q8_0 : hearth::KvType_f16;
+    // -1 is "auto": the evaluator plans the split for the probed card itself
+    // (plan_memory), falling back to fewer layers or the CPU and saying why.
+    options.n_gpu_layers = m.nGpuLayers;
+}
+
+qint64 usableVram(const hearth::GpuProbe & probe) {
+    return probe.available() ? qint64(probe.devices.front().vram_free) : 0;
+}
+
+}  // namespace Hearth

@@ -1,0 +1,64 @@
+// The app's persistent settings: the Hugging Face token, the model folders,
+// and each model's load settings (context, KV type, GPU layers).
+//
+// A QSettings INI file in the app's config location
+// (~/.config/Hearth/Hearth.ini), or <HEARTH_DATA_DIR>/settings.ini when that
+// variable is set (tests). The file is made owner-only (0600) because it may
+// hold the token; the token is never logged nor returned unmasked to the UI.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include "core/memory_estimate.h"
+#include "hearth/gpu.h"
+#include "hearth/model.h"
+
+namespace Hearth {
+
+// How a model is loaded. Stored per model file name, so a model moved to
+// another folder keeps its settings.
+struct ModelLoadSettings {
+    int contextLength = 0;  // 0: min(trained context, 4096), as the engine picks
+    KvCacheType kvType = KvCacheType::F16;
+    int nGpuLayers = -1;  // -1: auto (the most that fit), else llama.cpp's -ngl N
+    bool operator==(const ModelLoadSettings &) const = default;
+};
+
+class AppSettings {
+public:
+    AppSettings();  // defaultPath()
+    explicit AppSettings(const QString & iniPath);
+
+    static QString defaultPath();
+    QString filePath() const { return m_path; }
+
+    QString hfToken() const;
+    void setHfToken(const QString & token);  // empty clears it
+
+    // The library folders; defaultModelsDir() alone when none were set.
+    QStringList modelDirs() const;
+    void setModelDirs(const QStringList & dirs);
+
+    ModelLoadSettings modelSettings(const QString & modelPath) const;
+    void setModelSettings(const QString & modelPath, const ModelLoadSettings & settings);
+
+private:
+    void write(const QString & key, const QVariant & value);
+
+    QString m_path;
+};
+
+// "hf_a…wxyz": enough to recognise a token, never enough to use it.
+QString maskToken(const QString & token);
+
+// The model's stored settings applied to LoadOptions (kv_type, n_gpu_layers,
+// and n_ctx when the caller left it at 0): the engine bridge's hook. "auto"
+// GPU layers stay -1, which the evaluator plans for the card it finds.
+void applyModelLoadSettings(const QString & modelPath, hearth::LoadOptions & options);
+
+// The VRAM the evaluator plans against when it loads a model: the first
+// device's free memory at probe time; 0 without a GPU.
+qint64 usableVram(const hearth::GpuProbe & probe);
+
+}  // namespace Hearth

@@ -1,0 +1,44 @@
+#include "core/plan_summary.h"
+
+#include "core/download_task.h"
+
+namespace Hearth {
+
+hearth::PlanRequest makePlanRequest(int contextLength, KvCacheType kvType, int nGpuLayers, qint64 vramBytes) {
+    hearth::PlanRequest req;
+    req.n_ctx = qMax(1, contextLength);
+    req.kv_type = kvType == KvCacheType::Q8_0 ? hearth::KvType_q8_0 : hearth::KvType_f16;
+    req.n_gpu_layers = nGpuLayers < 0 ? -1 : nGpuLayers;
+    req.vram_budget = uint64_t(qMax<qint64>(0, vramBytes));
+    return req;
+}
+
+FitBadge fitBadgeFromPlan(const hearth::MemoryPlan & plan, qint64 freeRamBytes) {
+    if (plan.full_offload) return FitBadge::FitsGpu;
+    if (plan.ram.total() > uint64_t(qMax<qint64>(0, freeRamBytes))) return FitBadge::TooBig;
+    return plan.n_gpu_layers > 0 ? FitBadge::PartialOffload : FitBadge::CpuOnly;
+}
+
+QString planSummary(const hearth::MemoryPlan & plan) {
+    const QString vram = formatBytes(qint64(plan.vram.total()));
+    const QString ram = formatBytes(qint64(plan.ram.total()));
+    if (plan.full_offload)
+        return QStringLiteral("All %1 layers + output on the GPU · %2 VRAM").arg(plan.n_layer).arg(vram);
+    if (plan.n_gpu_layers == 0) return QStringLiteral("CPU only · %1 RAM").arg(ram);
+    return QStringLiteral("%1 of %2 layers on the GPU · %3 VRAM, %4 RAM")
+        .arg(plan.gpu_layers)
+        .arg(plan.n_layer)
+        .arg(vram, ram);
+}
+
+QString kvTypeName(KvCacheType type) {
+    return type == KvCacheType::Q8_0 ? QStringLiteral("q8_0") : QStringLiteral("f16");
+}
+
+KvCacheType kvTypeFromName(const QString & name, bool * ok) {
+    const QString n = name.trimmed().toLower();
+    if (ok) *ok = n == QLatin1String("f16") || n == QLatin1String("q8_0");
+    return n == QLatin1String("q8_0") ? KvCacheType::Q8_0 : KvCacheType::F16;
+}
+
+}  // namespace Hearth
