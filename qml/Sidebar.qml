@@ -182,7 +182,9 @@ Rectangle {
                     Text {
                         width: parent.width
                         // The store marks matches with [ and ]; show them in the accent colour.
-                        text: modelData.snippet.replace(/&/g, "&amp;").replace(/</g, "&lt;")
+                        // Markdown fences and bold marks read as noise in a one-line excerpt.
+                        text: modelData.snippet.replace(/```\w*/g, " ").replace(/\*\*/g, "")
+                              .replace(/&/g, "&amp;").replace(/</g, "&lt;")
                               .replace(/\[/g, "<b><font color='" + Theme.accent + "'>").replace(/\]/g, "</font></b>")
                         textFormat: Text.StyledText
                         color: Theme.mutedText

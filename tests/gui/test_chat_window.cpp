@@ -19,6 +19,7 @@
 //   15_export_done        the toast after the export, with "Show"
 //   16_conversation_menu  a sidebar conversation's menu (rename, pin, exports, delete)
 //   17_imported           a JSON export imported back: the copy open, its toast
+//   18_search             Ctrl+F and a query: hits with the matched words marked
 #include <QDir>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
@@ -383,6 +384,23 @@ private slots:
         QCOMPARE(item("infoToast")->property("actionText").toString(), QString());  // no "Show" for an import
         shoot(QStringLiteral("17_imported"));
         QMetaObject::invokeMethod(item("infoToast"), "hide");
+    }
+
+    void searchFromTheKeyboard() {
+        m_chat->newChat();
+        QTest::keyClick(m_window, Qt::Key_F, Qt::ControlModifier);
+        QQuickItem *field = item("searchField");
+        QVERIFY(field);
+        QTRY_VERIFY(field->hasActiveFocus());
+        typeText(m_window, QStringLiteral("weather"));
+        QTRY_VERIFY(m_chat->searchResults().size() >= 2);  // the rich chat and its imported copy
+        shoot(QStringLiteral("18_search"));
+        const QVariantMap hit = m_chat->searchResults().first().toMap();
+        m_chat->openSearchResult(hit.value("conversationId").toLongLong(), hit.value("messageId").toLongLong());
+        QCOMPARE(m_chat->currentConversationId(), hit.value("conversationId").toLongLong());
+        QVERIFY(m_chat->messages()->rowOf(hit.value("messageId").toLongLong()) >= 0);
+        QTest::keyClick(m_window, Qt::Key_Escape);  // clears the search
+        QTRY_COMPARE(field->property("text").toString(), QString());
     }
 
     void interruptedReply() {
