@@ -5,6 +5,7 @@
 
 #include "args.h"
 #include "command.h"
+#include "core/app_settings.h"
 #include "core/hub_client.h"
 
 namespace Hearth::Cli {
@@ -28,7 +29,8 @@ int runSearch(int argc, char ** argv) {
     query.sort = parseSort(args.value("--sort", "downloads"));
 
     QCoreApplication app(argc, argv);
-    const HubClient hub;
+    HubClient hub;
+    if (!hub.hasToken()) hub.setToken(AppSettings().hfToken());  // the app's saved token, as pull does
     const auto result = hub.search(query);
     if (!result.ok()) {
         std::fprintf(stderr, "hearth-cli search: error: %s\n", qPrintable(result.error.message));

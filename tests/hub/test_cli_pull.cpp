@@ -151,6 +151,39 @@ private slots:
         QCOMPARE(cdn[0].range, "bytes=" + std::to_string(kLimit) + "-");
     }
 
+    // With HF_TOKEN unset, pull uses the token saved in the app's settings.
+    void tokenFromAppSettings() {
+        const mockhub::File f = m_hub->addFile(kRepo, "Tiny-Q8_0.gguf", 3000);
+        const auto pull = [&](QByteArray * out, QByteArray * err) {
+            QProcess p;
+            setup(p);
+            QProcessEnvironment env = p.processEnvironment();
+            env.remove(QStringLiteral("HF_TOKEN"));
+            p.setProcessEnvironment(env);
+            p.setArguments({QStringLiteral("pull"), QString::fromStdString(kRepo), QStringLiteral("--dir"), dir()});
+            p.start();
+            if (!p.waitForFinished(60000)) return -1;
+            *out = p.readAllStandardOutput();
+            *err = p.readAllStandardError();
+            return p.exitCode();
+        };
+        QByteArray out, err;
+        QCOMPARE(pull(&out, &err), 1);  // gated, and no token anywhere
+        QVERIFY2(err.contains("HTTP 401"), err.constData());
+        const QString dataDir = m_dir->filePath(QStringLiteral("data"));
+        QVERIFY(QDir().mkpath(dataDir));
+        {
+            QSettings ini(dataDir + QStringLiteral("/settings.ini"), QSettings::IniFormat);
+            ini.setValue(QStringLiteral("hub/token"), QStringLiteral("hf_cli_token"));
+        }
+        m_hub->clearRequests();
+        QCOMPARE(pull(&out, &err), 0);
+        QCOMPARE(sha256OfFile(QString::fromUtf8(out).trimmed()).toStdString(), f.sha256);
+        QVERIFY(!err.contains("hf_cli_token"));  // never printed
+        for (const auto & r : m_hub->requests())
+            QCOMPARE(r.authorization, r.server == "hub" ? std::string("Bearer hf_cli_token") : std::string());
+    }
+
     void choosesAndExplains() {
         m_hub->addFile(kRepo, "Tiny-Q4_0.gguf", 1000);
         m_hub->addFile(kRepo, "Tiny-Q8_0.gguf", 2000);

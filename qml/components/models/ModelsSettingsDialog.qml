@@ -19,7 +19,7 @@ Dialog {
     header: Text {
         leftPadding: 22
         topPadding: 20
-        bottomPadding: 4
+        bottomPadding: 12
         text: qsTr("Model settings")
         color: Theme.text
         font.pixelSize: Theme.titleFontSize - 2
@@ -172,12 +172,9 @@ Dialog {
                             font.pixelSize: Theme.smallFontSize + 1
                             font.family: Theme.monoFamily
                         }
-                        Text {
+                        InfoPill {
                             visible: index === 0
-                            text: qsTr("downloads")
-                            color: Theme.faintText
-                            font.pixelSize: Theme.smallFontSize
-                            font.family: Theme.fontFamily
+                            text: qsTr("downloads go here")
                         }
                         ModelsButton {
                             text: qsTr("Remove")
