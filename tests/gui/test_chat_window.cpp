@@ -20,6 +20,7 @@
 //   16_conversation_menu  a sidebar conversation's menu (rename, pin, exports, delete)
 //   17_imported           a JSON export imported back: the copy open, its toast
 //   18_search             Ctrl+F and a query: hits with the matched words marked
+//   19_thinking_open      the rich reply's reasoning block expanded ("Thought for 12 s")
 #include <QDir>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
@@ -261,6 +262,14 @@ private slots:
         QTRY_VERIFY(shown("thinkingHeader"));
         QCOMPARE(item("thinkingHeader")->property("text").toString(), QStringLiteral("▸ Thought for 12 s"));
         shoot(QStringLiteral("06_rich_reply"));
+        // A click opens the block; another closes it again.
+        QQuickItem *header = item("thinkingHeader");
+        const QPoint at = header->mapToScene(header->boundingRect().center()).toPoint();
+        QTest::mouseClick(m_window, Qt::LeftButton, {}, at);
+        QTRY_COMPARE(header->property("text").toString(), QStringLiteral("▾ Thought for 12 s"));
+        shoot(QStringLiteral("19_thinking_open"));
+        QTest::mouseClick(m_window, Qt::LeftButton, {}, at);
+        QTRY_COMPARE(header->property("text").toString(), QStringLiteral("▸ Thought for 12 s"));
     }
 
     void darkTheme() {
