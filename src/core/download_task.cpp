@@ -235,13 +235,13 @@ QString DownloadTask::writeErrorMessage(int err) const {
         const qint64 need = m_spec.expectedSize >= 0 ? m_spec.expectedSize - m_bytesDone : -1;
         const QString needText = need >= 0 ? QStringLiteral("%1 more (%2 bytes)").arg(formatBytes(need)).arg(need)
                                            : QStringLiteral("more room");
+        const QString kept = m_spec.expectedSize >= 0
+                                 ? QStringLiteral("%1 of %2 bytes").arg(m_bytesDone).arg(m_spec.expectedSize)
+                                 : QStringLiteral("%1 bytes").arg(m_bytesDone);
         return QStringLiteral(
-                   "not enough disk space in %1: the download needs %2. %3 of %4 bytes are kept in %5; "
+                   "not enough disk space in %1: the download needs %2. %3 are kept in %4; "
                    "free some space and download again to resume.")
-            .arg(folder, needText)
-            .arg(m_bytesDone)
-            .arg(m_spec.expectedSize)
-            .arg(QFileInfo(partPath()).fileName());
+            .arg(folder, needText, kept, QFileInfo(partPath()).fileName());
     }
     return QStringLiteral("writing %1 failed: %2").arg(partPath(), QString::fromLocal8Bit(strerror(err)));
 }

@@ -129,6 +129,9 @@ private slots:
         QVERIFY2(err.contains("not enough disk space in " + dir().toUtf8()), err.constData());
         const qint64 need = qint64(f.content.size()) - kLimit;
         QVERIFY2(err.contains("(" + QByteArray::number(need) + " bytes)"), err.constData());
+        QVERIFY2(err.contains(QByteArray::number(kLimit) + " of " + QByteArray::number(qint64(f.content.size())) +
+                              " bytes are kept in Tiny-Q4_K_M.gguf.part"),
+                 err.constData());
         QCOMPARE(QFileInfo(part).size(), kLimit);
         QVERIFY(QFileInfo::exists(part + QStringLiteral(".json")));
         QVERIFY(!QFileInfo::exists(dir() + QStringLiteral("/Tiny-Q4_K_M.gguf")));
