@@ -8,6 +8,9 @@
 //    stay in L2: W is streamed from memory once per token block, not once per
 //    token. Groups of four tokens go through the ISA's dot4 kernel where it
 //    has one, which unpacks each weight block once for the four.
+// 3. Where the ISA has a gemm8 kernel for the type (AVX-512 VNNI: Q4_K,
+//    IQ4_XS), prefill instead goes 8 rows at a time through it: each weight
+//    super-block is unpacked once per 64 tokens into a row-interleaved tile.
 #include "cpu/matmul.h"
 
 #include <algorithm>
@@ -23,6 +26,8 @@ namespace {
 constexpr int64_t kRowTile = 4;
 constexpr int64_t kTokenBlock = 64;
 constexpr size_t kAlign = 64;
+// Below this many tokens, unpacking a gemm8 tile costs more than it saves.
+constexpr int64_t kGemmMinTokens = 4;
 
 size_t align_up(size_t v) { return (v + kAlign - 1) / kAlign * kAlign; }
 
@@ -63,9 +68,8 @@ void matmul(const WeightView & w, const float * x, int64_t n_tokens, float * y, 
     }
 
     const int64_t n_in = w.n_in, n_out = w.n_out;
-    const int64_t n_tiles = (n_out + kRowTile - 1) / kRowTile;
-    pool.parallel_for(n_tiles, [&](int64_t tile0, int64_t tile1, int) {
-        const int64_t r_begin = tile0 * kRowTile, r_end = std::min(n_out, tile1 * kRowTile);
+    // Rows [r_begin, r_end) with the dot / dot4 kernels.
+    const auto rows = [&](int64_t r_begin, int64_t r_end) {
         if (n_tokens == 1) {
             for (int64_t r = r_begin; r < r_end; ++r) y[r] = dot(n_in, w_data + r * w_row_bytes, act);
             return;
@@ -87,6 +91,25 @@ void matmul(const WeightView & w, const float * x, int64_t n_tokens, float * y, 
                 }
             }
         }
+    };
+
+    const Gemm8Fn gemm8 = n_tokens >= kGemmMinTokens ? k.gemm8[w.type] : nullptr;
+    if (gemm8 != nullptr) {
+        // Item i < n8 is the 8-row tile at 8 i; item n8 (if any) the leftover rows.
+        const int64_t n8 = n_out / 8;
+        pool.parallel_for(n8 + (n_out % 8 != 0 ? 1 : 0), [&](int64_t i0, int64_t i1, int) {
+            for (int64_t i = i0; i < i1; ++i) {
+                if (i == n8) rows(8 * n8, n_out);
+                else
+                    gemm8(n_in, w_data + size_t(8 * i) * w_row_bytes, w_row_bytes, act, act_stride, n_tokens, y + 8 * i,
+                          static_cast<size_t>(n_out));
+            }
+        });
+        return;
+    }
+    const int64_t n_tiles = (n_out + kRowTile - 1) / kRowTile;
+    pool.parallel_for(n_tiles, [&](int64_t tile0, int64_t tile1, int) {
+        rows(tile0 * kRowTile, std::min(n_out, tile1 * kRowTile));
     });
 }
 

@@ -11,9 +11,112 @@
 #include "cpu/simd_avx2.h"
 #include "cpu/vec_dot_tiles.h"
 
+#include <cstring>
+
 namespace hearth {
 
-void fill_vec_dot_avx512(VecDotKernels & k) { avx512vnni::fill_vec_dot_tiles(k); }
+namespace avx512vnni {
+
+namespace {
+
+// Lane j = the signed 6-bit scale of IQ4_XS sub-block j: low 4 bits at bit 4 j
+// of the little-endian scales_l word, high 2 bits at bit 2 j of scales_h.
+inline __m256i iq4xs_scales8(const block_iq4_xs & b) {
+    uint32_t sl;
+    std::memcpy(&sl, b.scales_l, sizeof sl);
+    const __m256i lo = _mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32(static_cast<int>(sl)),
+                                                          _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28)),
+                                        _mm256_set1_epi32(15));
+    const __m256i hi = _mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32(b.scales_h),
+                                                          _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14)),
+                                        _mm256_set1_epi32(3));
+    return _mm256_sub_epi32(_mm256_or_si256(lo, _mm256_slli_epi32(hi, 4)), _mm256_set1_epi32(32));
+}
+
+// Lane j of the result = the sum of the 8 lanes of s[j].
+inline __m256i lane_sums8(const __m256i * s) {
+    const __m256i h01 = _mm256_hadd_epi32(s[0], s[1]), h23 = _mm256_hadd_epi32(s[2], s[3]);
+    const __m256i h45 = _mm256_hadd_epi32(s[4], s[5]), h67 = _mm256_hadd_epi32(s[6], s[7]);
+    const __m256i a = _mm256_hadd_epi32(h01, h23), b = _mm256_hadd_epi32(h45, h67);  // per 128-bit half
+    return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20), _mm256_permute2x128_si256(a, b, 0x31));
+}
+
+// GEMV kernels for the types that have a gemm8 prefill kernel
+// (matmul_gemm_avx512.cpp), with the same float arithmetic per row, so decode
+// and batched prefill give bit-identical results (otherwise a last-bit
+// difference can flip an 8-bit activation code in the next layer). Per
+// super-block: the integers I = sum_j sc_j S_j and M = sum_j m_j A_j are exact
+// in any order; then v = d I - (dmin M) (one fmsub), acc = a.d v + acc (one fma).
+inline __m128 superblock_step(__m128 acc, float d, float dmin, float ad, int32_t itot, int32_t imin) {
+    const __m128 v = _mm_fmsub_ss(_mm_set_ss(d), _mm_set_ss(static_cast<float>(itot)),
+                                  _mm_mul_ss(_mm_set_ss(dmin), _mm_set_ss(static_cast<float>(imin))));
+    return _mm_fmadd_ss(_mm_set_ss(ad), v, acc);
+}
+
+// Q4_K: sub-block sums S_j of nibble * activation by VPDPBUSD.
+float dot_q4_K(int64_t n, const void * vw, const void * va) {
+    const auto * w = static_cast<const block_q4_K *>(vw);
+    const auto * a = static_cast<const block_q8_K *>(va);
+    const __m256i m4 = _mm256_set1_epi8(0x0f);
+    __m128 acc = _mm_setzero_ps();
+    for (int64_t i = 0; i < n / QK_K; ++i) {
+        alignas(32) int32_t sc[8], mn[8];
+        for (int j = 0; j < 8; ++j) q4k_scale_min(j, w[i].scales, sc[j], mn[j]);
+        __m256i s[8];
+        for (int g = 0; g < 4; ++g) {
+            const __m256i b = loadu(w[i].qs + 32 * g);
+            s[2 * g] = _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_and_si256(b, m4), loadu(a[i].qs + 64 * g));
+            s[2 * g + 1] = _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_and_si256(_mm256_srli_epi16(b, 4), m4),
+                                               loadu(a[i].qs + 64 * g + 32));
+        }
+        const __m256i sums = _mm256_madd_epi16(loadu(a[i].bsums), _mm256_set1_epi16(1));  // lane j: A_j
+        const int32_t itot = hsum_i32(_mm256_mullo_epi32(lane_sums8(s), _mm256_load_si256(reinterpret_cast<const __m256i *>(sc))));
+        const int32_t imin = hsum_i32(_mm256_mullo_epi32(sums, _mm256_load_si256(reinterpret_cast<const __m256i *>(mn))));
+        acc = superblock_step(acc, fp16(w[i].d), fp16(w[i].dmin), a[i].d, itot, imin);
+    }
+    return _mm_cvtss_f32(acc);
+}
+
+// IQ4_XS: the code book is biased by +128 to unsigned bytes so one VPDPBUSD
+// does each sub-block; the bias comes out as M = sum_j 128 ls_j A_j, dmin = d.
+float dot_iq4_xs(int64_t n, const void * vw, const void * va) {
+    const auto * w = static_cast<const block_iq4_xs *>(vw);
+    const auto * a = static_cast<const block_q8_K *>(va);
+    alignas(16) uint8_t biased[16];
+    for (int k = 0; k < 16; ++k) biased[k] = static_cast<uint8_t>(kvalues_iq4nl[k] + 128);
+    const __m128i tbl = _mm_load_si128(reinterpret_cast<const __m128i *>(biased));
+    const __m256i table = _mm256_set_m128i(tbl, tbl);
+    __m128 acc = _mm_setzero_ps();
+    for (int64_t i = 0; i < n / QK_K; ++i) {
+        __m256i s[8];
+        for (int j = 0; j < 8; ++j) {
+            const __m256i q = _mm256_shuffle_epi8(table, nibbles_32(w[i].qs + 16 * j));
+            s[j] = _mm256_dpbusd_epi32(_mm256_setzero_si256(), q, loadu(a[i].qs + 32 * j));
+        }
+        const __m256i ls = iq4xs_scales8(w[i]);
+        const __m256i sums = _mm256_madd_epi16(loadu(a[i].bsums), _mm256_set1_epi16(1));  // lane j: A_j
+        const int32_t itot = hsum_i32(_mm256_mullo_epi32(lane_sums8(s), ls));
+        const int32_t imin = hsum_i32(_mm256_mullo_epi32(sums, _mm256_slli_epi32(ls, 7)));
+        const float d = fp16(w[i].d);
+        acc = superblock_step(acc, d, d, a[i].d, itot, imin);
+    }
+    return _mm_cvtss_f32(acc);
+}
+
+}  // namespace
+
+}  // namespace avx512vnni
+
+void fill_vec_dot_avx512(VecDotKernels & k) {
+    avx512vnni::fill_vec_dot_tiles(k);
+    // Q4_K and IQ4_XS: GEMV and gemm8 share their arithmetic (see above); the
+    // dot4 kernels would not, so matmul sends small batches to the GEMV.
+    k.dot[TensorType_Q4_K] = avx512vnni::dot_q4_K;
+    k.dot[TensorType_IQ4_XS] = avx512vnni::dot_iq4_xs;
+    k.dot4[TensorType_Q4_K] = nullptr;
+    k.dot4[TensorType_IQ4_XS] = nullptr;
+    fill_gemm_avx512(k);
+}
 
 }  // namespace hearth
 

@@ -1,0 +1,224 @@
+// Prefill GEMM for K-style weights (Q4_K, IQ4_XS) with AVX-512 VNNI: eight
+// weight rows against a block of tokens at a time.
+//
+// The dot4 kernels of vec_dot_tiles.h unpack a weight block once per four
+// tokens and then still spend ~3 vector ops per 32 multiply-adds per token on
+// maddubs + madd + add. Here one super-block (256 elements) of 8 rows is
+// unpacked once per block of up to kTokBlock tokens into an interleaved tile:
+//   q[j][g] lane r = the 4 unsigned quants 32 j + 4 g .. + 3 of row r,
+// so one VPDPBUSD against 4 activation bytes broadcast to every lane does 32
+// multiply-adds for 8 rows at once, and the per-sub-block scale is one
+// VPMULLD per 256. Both formats are brought to the same form:
+//   dot(row r) = d_r sum_j sc_rj S_j - dmin_r sum_j m_rj A_j
+// with S_j = sum over sub-block j of q * a (q unsigned) and A_j = sum of a,
+// which Q8_K's bsums give (A_j = bsums[2 j] + bsums[2 j + 1]):
+//   Q4_K:   q = nibble, sc/m the 6-bit scale/min, d/dmin the f16 ones;
+//   IQ4_XS: q = kvalues_iq4nl[nibble] + 128 (so unsigned), sc = ls, and the
+//           +128 bias comes out as m = 128 ls with dmin = d.
+// Integer ranges: |S_j| < 241 * 127 * 32, |sc| <= 63, so sum_j sc S_j < 2^31;
+// m fits i16 (|128 ls| <= 4096), as VPDPWSSD needs.
+#include "cpu/vec_dot.h"
+
+#if defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "quant/blocks_k.h"
+
+namespace hearth {
+
+namespace {
+
+constexpr int kRows = 8;
+
+// The per-token accumulators must live in registers: fully unrolled loops
+// over the (compile-time) token, group and sub-block indices.
+#define HEARTH_UNROLL _Pragma("GCC unroll 16")
+constexpr int64_t kTokBlock = 64;
+
+inline float fp16(uint16_t h) { return _cvtsh_ss(h); }
+inline __m256i loadu(const void * p) { return _mm256_loadu_si256(static_cast<const __m256i *>(p)); }
+inline int32_t load_i32(const void * p) {
+    int32_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+// One super-block of kRows rows, unpacked (see the file comment).
+struct alignas(32) Tile {
+    __m256i q[8][8];  // [sub-block j][group g], lane r
+    __m256i sc[8];    // [j] lane r: i32 scale
+    __m256i mn[8];    // [j] lane r: the i16 offset m_rj twice (pairs with bsums 2j, 2j + 1)
+    __m256 d, dmin;   // lane r
+};
+
+// rows[r] = 32 bytes of row r (one sub-block) -> out[g] lane r = dword g of rows[r].
+inline void transpose8x8(const __m256i * rows, __m256i * out) {
+    const __m256i t0 = _mm256_unpacklo_epi32(rows[0], rows[1]), t1 = _mm256_unpackhi_epi32(rows[0], rows[1]);
+    const __m256i t2 = _mm256_unpacklo_epi32(rows[2], rows[3]), t3 = _mm256_unpackhi_epi32(rows[2], rows[3]);
+    const __m256i t4 = _mm256_unpacklo_epi32(rows[4], rows[5]), t5 = _mm256_unpackhi_epi32(rows[4], rows[5]);
+    const __m256i t6 = _mm256_unpacklo_epi32(rows[6], rows[7]), t7 = _mm256_unpackhi_epi32(rows[6], rows[7]);
+    const __m256i u0 = _mm256_unpacklo_epi64(t0, t2), u1 = _mm256_unpackhi_epi64(t0, t2);
+    const __m256i u2 = _mm256_unpacklo_epi64(t1, t3), u3 = _mm256_unpackhi_epi64(t1, t3);
+    const __m256i u4 = _mm256_unpacklo_epi64(t4, t6), u5 = _mm256_unpackhi_epi64(t4, t6);
+    const __m256i u6 = _mm256_unpacklo_epi64(t5, t7), u7 = _mm256_unpackhi_epi64(t5, t7);
+    out[0] = _mm256_permute2x128_si256(u0, u4, 0x20);
+    out[1] = _mm256_permute2x128_si256(u1, u5, 0x20);
+    out[2] = _mm256_permute2x128_si256(u2, u6, 0x20);
+    out[3] = _mm256_permute2x128_si256(u3, u7, 0x20);
+    out[4] = _mm256_permute2x128_si256(u0, u4, 0x31);
+    out[5] = _mm256_permute2x128_si256(u1, u5, 0x31);
+    out[6] = _mm256_permute2x128_si256(u2, u6, 0x31);
+    out[7] = _mm256_permute2x128_si256(u3, u7, 0x31);
+}
+
+inline int32_t pair_i16(int m) {
+    const auto u = static_cast<uint32_t>(static_cast<uint16_t>(static_cast<int16_t>(m)));
+    return static_cast<int32_t>(u | (u << 16));
+}
+
+// Finishes a tile from per-row unpacked sub-blocks q[j][r] and scalar scales.
+inline void finish_tile(__m256i (&q)[8][kRows], const int32_t (&sc)[8][kRows], const int32_t (&mn)[8][kRows],
+                        const float (&d)[kRows], const float (&dmin)[kRows], Tile & t) {
+    for (int j = 0; j < 8; ++j) {
+        transpose8x8(q[j], t.q[j]);
+        t.sc[j] = loadu(sc[j]);
+        t.mn[j] = loadu(mn[j]);
+    }
+    t.d = _mm256_loadu_ps(d);
+    t.dmin = _mm256_loadu_ps(dmin);
+}
+
+void unpack_q4_K(const uint8_t * w, size_t row_bytes, int64_t i, Tile & t) {
+    const __m256i m4 = _mm256_set1_epi8(0x0f);
+    alignas(32) __m256i q[8][kRows];
+    alignas(32) int32_t sc[8][kRows], mn[8][kRows];
+    alignas(32) float d[kRows], dmin[kRows];
+    for (int r = 0; r < kRows; ++r) {
+        const block_q4_K & b = reinterpret_cast<const block_q4_K *>(w + size_t(r) * row_bytes)[i];
+        d[r] = fp16(b.d);
+        dmin[r] = fp16(b.dmin);
+        for (int j = 0; j < 8; ++j) {
+            int s, m;
+            q4k_scale_min(j, b.scales, s, m);
+            sc[j][r] = s;
+            mn[j][r] = pair_i16(m);
+        }
+        for (int g = 0; g < 4; ++g) {  // elements 64 g .. + 31: low nibbles; 64 g + 32 .. + 63: high
+            const __m256i bytes = loadu(b.qs + 32 * g);
+            q[2 * g][r] = _mm256_and_si256(bytes, m4);
+            q[2 * g + 1][r] = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), m4);
+        }
+    }
+    finish_tile(q, sc, mn, d, dmin, t);
+}
+
+void unpack_iq4_xs(const uint8_t * w, size_t row_bytes, int64_t i, Tile & t) {
+    alignas(16) uint8_t biased[16];
+    for (int k = 0; k < 16; ++k) biased[k] = static_cast<uint8_t>(kvalues_iq4nl[k] + 128);
+    const __m128i tbl = _mm_load_si128(reinterpret_cast<const __m128i *>(biased));
+    const __m256i table = _mm256_set_m128i(tbl, tbl), m4 = _mm256_set1_epi8(0x0f);
+    alignas(32) __m256i q[8][kRows];
+    alignas(32) int32_t sc[8][kRows], mn[8][kRows];
+    alignas(32) float d[kRows], dmin[kRows];
+    for (int r = 0; r < kRows; ++r) {
+        const block_iq4_xs & b = reinterpret_cast<const block_iq4_xs *>(w + size_t(r) * row_bytes)[i];
+        d[r] = dmin[r] = fp16(b.d);
+        for (int j = 0; j < 8; ++j) {
+            const int ls = iq4xs_scale(j, b);
+            sc[j][r] = ls;
+            mn[j][r] = pair_i16(128 * ls);
+            // 16 bytes of nibbles: low nibbles are elements 0-15, high ones 16-31.
+            const __m128i n = _mm_loadu_si128(reinterpret_cast<const __m128i *>(b.qs + 16 * j));
+            const __m256i idx = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(n, 4), n), m4);
+            q[j][r] = _mm256_shuffle_epi8(table, idx);
+        }
+    }
+    finish_tile(q, sc, mn, d, dmin, t);
+}
+
+// NT tokens (act rows at act + tt * stride, super-block i) against one tile;
+// acc[tt * 8 + r] += dot of row r with token tt over this super-block.
+template <int NT>
+inline void tile_tokens(const Tile & t, const uint8_t * act, size_t stride, int64_t i, float * acc) {
+    const block_q8_K * a[NT];
+    HEARTH_UNROLL
+    for (int tt = 0; tt < NT; ++tt) a[tt] = reinterpret_cast<const block_q8_K *>(act + size_t(tt) * stride) + i;
+    __m256i itot[NT], imin[NT];
+    HEARTH_UNROLL
+    for (int tt = 0; tt < NT; ++tt) itot[tt] = imin[tt] = _mm256_setzero_si256();
+    HEARTH_UNROLL
+    for (int j = 0; j < 8; ++j) {
+        // Two partial sums per token: independent VPDPBUSD chains hide its latency.
+        __m256i s0[NT], s1[NT];
+        HEARTH_UNROLL
+        for (int tt = 0; tt < NT; ++tt) s0[tt] = s1[tt] = _mm256_setzero_si256();
+        HEARTH_UNROLL
+        for (int g = 0; g < 8; g += 2) {
+            const __m256i b0 = t.q[j][g], b1 = t.q[j][g + 1];
+            HEARTH_UNROLL
+            for (int tt = 0; tt < NT; ++tt) {
+                const int8_t * qs = a[tt]->qs + 32 * j + 4 * g;
+                s0[tt] = _mm256_dpbusd_epi32(s0[tt], b0, _mm256_set1_epi32(load_i32(qs)));
+                s1[tt] = _mm256_dpbusd_epi32(s1[tt], b1, _mm256_set1_epi32(load_i32(qs + 4)));
+            }
+        }
+        HEARTH_UNROLL
+        for (int tt = 0; tt < NT; ++tt) {
+            itot[tt] = _mm256_add_epi32(itot[tt], _mm256_mullo_epi32(_mm256_add_epi32(s0[tt], s1[tt]), t.sc[j]));
+            imin[tt] = _mm256_dpwssd_epi32(imin[tt], t.mn[j], _mm256_set1_epi32(load_i32(a[tt]->bsums + 2 * j)));
+        }
+    }
+    HEARTH_UNROLL
+    for (int tt = 0; tt < NT; ++tt) {
+        const __m256 v = _mm256_fmsub_ps(t.d, _mm256_cvtepi32_ps(itot[tt]), _mm256_mul_ps(t.dmin, _mm256_cvtepi32_ps(imin[tt])));
+        float * out = acc + 8 * tt;
+        _mm256_store_ps(out, _mm256_fmadd_ps(_mm256_set1_ps(a[tt]->d), v, _mm256_load_ps(out)));
+    }
+}
+
+template <void (*Unpack)(const uint8_t *, size_t, int64_t, Tile &)>
+void gemm8(int64_t n_in, const void * w, size_t w_row_bytes, const void * act, size_t act_stride, int64_t n_tokens,
+           float * y, size_t y_stride) {
+    const auto * wb = static_cast<const uint8_t *>(w);
+    const auto * ab = static_cast<const uint8_t *>(act);
+    alignas(32) float acc[kTokBlock * kRows];
+    Tile tile;
+    for (int64_t t0 = 0; t0 < n_tokens; t0 += kTokBlock) {
+        const int64_t nt = std::min<int64_t>(kTokBlock, n_tokens - t0);
+        std::memset(acc, 0, sizeof(float) * size_t(nt) * kRows);
+        const uint8_t * at = ab + size_t(t0) * act_stride;
+        for (int64_t i = 0; i < n_in / QK_K; ++i) {
+            Unpack(wb, w_row_bytes, i, tile);
+            int64_t tt = 0;
+            for (; tt + 4 <= nt; tt += 4) tile_tokens<4>(tile, at + size_t(tt) * act_stride, act_stride, i, acc + 8 * tt);
+            switch (nt - tt) {
+            case 3: tile_tokens<3>(tile, at + size_t(tt) * act_stride, act_stride, i, acc + 8 * tt); break;
+            case 2: tile_tokens<2>(tile, at + size_t(tt) * act_stride, act_stride, i, acc + 8 * tt); break;
+            case 1: tile_tokens<1>(tile, at + size_t(tt) * act_stride, act_stride, i, acc + 8 * tt); break;
+            default: break;
+            }
+        }
+        for (int64_t tt = 0; tt < nt; ++tt) _mm256_storeu_ps(y + size_t(t0 + tt) * y_stride, _mm256_load_ps(acc + 8 * tt));
+    }
+}
+
+}  // namespace
+
+void fill_gemm_avx512(VecDotKernels & k) {
+    k.gemm8[TensorType_Q4_K] = gemm8<unpack_q4_K>;
+    k.gemm8[TensorType_IQ4_XS] = gemm8<unpack_iq4_xs>;
+}
+
+}  // namespace hearth
+
+#else
+
+namespace hearth {
+void fill_gemm_avx512(VecDotKernels &) {}
+}  // namespace hearth
+
+#endif
