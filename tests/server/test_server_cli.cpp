@@ -66,9 +66,9 @@ private slots:
         const std::string qwen = HEARTH_FIXTURE("models/synthetic/qwen3-Q8_0.gguf");
         const std::string tmpl = HEARTH_FIXTURE("templates/source/Qwen-Qwen3-0.6B.jinja");
         m_qwen = std::make_unique<ServerProcess>(
-            HEARTH_CLI,
-            QStringList{"-m", QString::fromStdString(qwen), "--chat-template-file", QString::fromStdString(tmpl),
-                        "--ctx", "1024", "--api-key", "k-123", "--kv-type", "q8_0", "--n-gpu-layers", "auto"});
+            HEARTH_CLI, QStringList{"-m", QString::fromStdString(qwen), "--chat-template-file",
+                                    QString::fromStdString(tmpl), "--ctx", "1024", "--api-key", "k-123", "--kv-type",
+                                    "q8_0", "--n-gpu-layers", "auto", "--threads", "1"});
         QVERIFY2(m_qwen->waitReady(), qPrintable(m_qwen->error()));
     }
 

@@ -37,8 +37,8 @@ private slots:
         }
 
         const std::string model = HEARTH_FIXTURE("models/stories260K.gguf");
-        server_test::ServerProcess server(HEARTH_CLI,
-                                          {"-m", QString::fromStdString(model), "--api-key", "sk-local-test"});
+        server_test::ServerProcess server(
+            HEARTH_CLI, {"-m", QString::fromStdString(model), "--api-key", "sk-local-test", "--threads", "1"});
         QVERIFY2(server.waitReady(), qPrintable(server.error()));
 
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
