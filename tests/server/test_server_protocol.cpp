@@ -37,13 +37,14 @@ struct Harness {
     std::unique_ptr<Hearth::Server::ApiServer> server;
     std::unique_ptr<httplib::Client> client;
 
-    explicit Harness(Hearth::Server::ServerConfig config = {}) {
+    explicit Harness(Hearth::Server::ServerConfig config = {},
+                     const std::string & templateFile = "templates/source/Qwen-Qwen3-0.6B.jinja") {
         Hearth::Server::ServedModel m;
         m.id = "scripted";
         m.path = "/models/scripted.gguf";
         m.nCtx = 4096;
         m.chatTemplate = std::make_shared<const hearth::ChatTemplate>(
-            hearth::ChatTemplate::from_file(hearth_test::fixture("templates/source/Qwen-Qwen3-0.6B.jinja")));
+            hearth::ChatTemplate::from_file(hearth_test::fixture(templateFile)));
         m.toolFormat = hearth::tool_call_format_for_template(m.chatTemplate->source());
         m.special = {"", "<|im_end|>"};
         engine = std::make_unique<ScriptedEngine>(m);
@@ -312,6 +313,22 @@ private slots:
         if (!param.isEmpty()) QCOMPARE(QString::fromStdString(e["param"].get<std::string>()), param);
         if (status == 404 && param == "model") QCOMPARE(e["code"], "model_not_found");
         QVERIFY(h.engine->requests().empty());  // refused before reaching the engine
+    }
+
+    void templateRefusalIs400() {
+        // Mistral's template raises unless user and assistant turns alternate.
+        Harness h({}, "templates/source/mistralai-Mistral-Nemo-Instruct-2407.jinja");
+        h.engine->setScript({"x"});
+        json body = chatBody("one");
+        body["messages"].push_back({{"role", "user"}, {"content", "two"}});
+        auto r = h.post("/v1/chat/completions", body);
+        QVERIFY(r);
+        QCOMPARE(r->status, 400);
+        QVERIFY2(errorOf(r)["message"].get<std::string>().find("alternate") != std::string::npos, r->body.c_str());
+        QVERIFY(h.engine->requests().empty());
+        // A well-formed conversation renders with the same template.
+        QCOMPARE(h.post("/v1/chat/completions", chatBody("one"))->status, 200);
+        QVERIFY(h.engine->requests().back().prompt.find("[INST]one[/INST]") != std::string::npos);
     }
 
     void engineErrorIsServerError() {
