@@ -1,5 +1,5 @@
-// Prefill GEMM for K-style weights (Q4_K, IQ4_XS) with AVX-512 VNNI: eight
-// weight rows against a block of tokens at a time.
+// Prefill GEMM for Q4_K, IQ4_XS and Q8_0 with AVX-512 VNNI: eight weight rows
+// against a block of tokens at a time (Q8_0 at the end of the file).
 //
 // The dot4 kernels of vec_dot_tiles.h unpack a weight block once per four
 // tokens and then still spend ~3 vector ops per 32 multiply-adds per token on
@@ -206,11 +206,106 @@ void gemm8(int64_t n_in, const void * w, size_t w_row_bytes, const void * act, s
     }
 }
 
+// ---- Q8_0 ---------------------------------------------------------------------
+// Groups of up to 8 blocks (32 elements, one f16 scale each) per tile. The
+// weights are signed, so the roles flip: VPDPBUSD takes the activations biased
+// to unsigned (a + 128, a XOR 0x80) against the signed weights, and the bias
+// comes out through the row's block sums: sum a w = S - 128 sum w. Per block:
+// acc = (float)(S - 128 W) * (dw * da) + acc, which dot_q8_0 in
+// vec_dot_avx512.cpp repeats exactly for decode.
+struct alignas(32) Tile0 {
+    __m256i q[8][8];  // [block j][group g], lane r: 4 signed quants
+    __m256i w128[8];  // [j] lane r: 128 * sum of row r's quants in block j
+    __m256 dw[8];     // [j] lane r: the block's scale
+};
+
+void unpack_q8_0(const uint8_t * w, size_t row_bytes, int64_t b0, int nb, Tile0 & t) {
+    alignas(32) __m256i q[8][kRows];
+    alignas(32) float dw[8][kRows];
+    for (int r = 0; r < kRows; ++r) {
+        const block_q8_0 * b = reinterpret_cast<const block_q8_0 *>(w + size_t(r) * row_bytes) + b0;
+        for (int j = 0; j < nb; ++j) {
+            q[j][r] = loadu(b[j].qs);
+            dw[j][r] = fp16(b[j].d);
+        }
+    }
+    const __m256i ones = _mm256_set1_epi8(1);
+    for (int j = 0; j < nb; ++j) {
+        transpose8x8(q[j], t.q[j]);
+        __m256i sum = _mm256_setzero_si256();
+        for (int g = 0; g < 8; ++g) sum = _mm256_dpbusd_epi32(sum, ones, t.q[j][g]);
+        t.w128[j] = _mm256_slli_epi32(sum, 7);
+        t.dw[j] = _mm256_load_ps(dw[j]);
+    }
+}
+
+template <int NT>
+inline void tile0_tokens(const Tile0 & t, int nb, const uint8_t * act, size_t stride, int64_t b0, float * acc) {
+    const block_q8_0 * a[NT];
+    __m256 sum[NT];
+    HEARTH_UNROLL
+    for (int tt = 0; tt < NT; ++tt) {
+        a[tt] = reinterpret_cast<const block_q8_0 *>(act + size_t(tt) * stride) + b0;
+        sum[tt] = _mm256_load_ps(acc + 8 * tt);
+    }
+    const __m256i bias = _mm256_set1_epi8(static_cast<char>(0x80));
+    for (int j = 0; j < nb; ++j) {
+        __m256i s0[NT], s1[NT];
+        HEARTH_UNROLL
+        for (int tt = 0; tt < NT; ++tt) s0[tt] = s1[tt] = _mm256_setzero_si256();
+        HEARTH_UNROLL
+        for (int g = 0; g < 8; g += 2) {
+            const __m256i q0 = t.q[j][g], q1 = t.q[j][g + 1];
+            HEARTH_UNROLL
+            for (int tt = 0; tt < NT; ++tt) {
+                const int8_t * qs = a[tt][j].qs + 4 * g;
+                s0[tt] = _mm256_dpbusd_epi32(s0[tt], _mm256_xor_si256(_mm256_set1_epi32(load_i32(qs)), bias), q0);
+                s1[tt] = _mm256_dpbusd_epi32(s1[tt], _mm256_xor_si256(_mm256_set1_epi32(load_i32(qs + 4)), bias), q1);
+            }
+        }
+        HEARTH_UNROLL
+        for (int tt = 0; tt < NT; ++tt) {
+            const __m256 v = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_add_epi32(s0[tt], s1[tt]), t.w128[j]));
+            sum[tt] = _mm256_fmadd_ps(v, _mm256_mul_ps(t.dw[j], _mm256_set1_ps(fp16(a[tt][j].d))), sum[tt]);
+        }
+    }
+    HEARTH_UNROLL
+    for (int tt = 0; tt < NT; ++tt) _mm256_store_ps(acc + 8 * tt, sum[tt]);
+}
+
+void gemm8_q8_0(int64_t n_in, const void * w, size_t w_row_bytes, const void * act, size_t act_stride, int64_t n_tokens,
+                float * y, size_t y_stride) {
+    const auto * wb = static_cast<const uint8_t *>(w);
+    const auto * ab = static_cast<const uint8_t *>(act);
+    const int64_t n_blocks = n_in / QK32;
+    alignas(32) float acc[kTokBlock * kRows];
+    Tile0 tile;
+    for (int64_t t0 = 0; t0 < n_tokens; t0 += kTokBlock) {
+        const int64_t nt = std::min<int64_t>(kTokBlock, n_tokens - t0);
+        std::memset(acc, 0, sizeof(float) * size_t(nt) * kRows);
+        const uint8_t * at = ab + size_t(t0) * act_stride;
+        for (int64_t b0 = 0; b0 < n_blocks; b0 += 8) {
+            const int nb = int(std::min<int64_t>(8, n_blocks - b0));
+            unpack_q8_0(wb, w_row_bytes, b0, nb, tile);
+            int64_t tt = 0;
+            for (; tt + 4 <= nt; tt += 4) tile0_tokens<4>(tile, nb, at + size_t(tt) * act_stride, act_stride, b0, acc + 8 * tt);
+            switch (nt - tt) {
+            case 3: tile0_tokens<3>(tile, nb, at + size_t(tt) * act_stride, act_stride, b0, acc + 8 * tt); break;
+            case 2: tile0_tokens<2>(tile, nb, at + size_t(tt) * act_stride, act_stride, b0, acc + 8 * tt); break;
+            case 1: tile0_tokens<1>(tile, nb, at + size_t(tt) * act_stride, act_stride, b0, acc + 8 * tt); break;
+            default: break;
+            }
+        }
+        for (int64_t tt = 0; tt < nt; ++tt) _mm256_storeu_ps(y + size_t(t0 + tt) * y_stride, _mm256_load_ps(acc + 8 * tt));
+    }
+}
+
 }  // namespace
 
 void fill_gemm_avx512(VecDotKernels & k) {
     k.gemm8[TensorType_Q4_K] = gemm8<unpack_q4_K>;
     k.gemm8[TensorType_IQ4_XS] = gemm8<unpack_iq4_xs>;
+    k.gemm8[TensorType_Q8_0] = gemm8_q8_0;
 }
 
 }  // namespace hearth
