@@ -4,6 +4,7 @@
 #include <QMetaObject>
 #include <QUrl>
 
+#include "core/app_settings.h"
 #include "hearth/error.h"
 #include "server/api_server.h"
 #include "server/worker_engine.h"
@@ -105,15 +106,18 @@ void ServerController::start() {
         config.corsOrigins.push_back(o.trimmed().toStdString());
     hearth::LoadOptions options;
     options.n_ctx = m_contextSize;
-    options.n_gpu_layers = -1;  // as many as fit; every layer on the CPU without a GPU
     const std::string path = m_modelPath.toStdString();
     auto cancel = m_cancel = std::make_shared<std::atomic<bool>>(false);
 
     m_task = std::thread([this, config, options, path, cancel] {
         auto instance = std::make_shared<Instance>();
         try {
+            // The model's saved load settings (context, KV type, GPU layers), as
+            // the chat loads it; here, since "auto" layers probe the GPU.
+            hearth::LoadOptions loadOptions = options;
+            applyModelLoadSettings(QString::fromStdString(path), loadOptions);
             int lastPercent = -1;
-            instance->engine = Server::WorkerEngine::load(path, options, {}, [this, cancel, &lastPercent](float f) {
+            instance->engine = Server::WorkerEngine::load(path, loadOptions, {}, [this, cancel, &lastPercent](float f) {
                 const int percent = int(f * 100.0f);
                 if (percent != lastPercent) {
                     lastPercent = percent;

@@ -3,10 +3,12 @@
 // model from the library to other programs on this machine (Cherry Studio,
 // Open WebUI, scripts using the openai package...).
 //
-// The server loads its own copy of the chosen model through a WorkerEngine,
-// rather than sharing the chat's: the weights are memory-mapped, so the
-// second copy costs only its KV cache, and the chat and the server never
-// queue behind each other's requests.
+// The server loads its own copy of the chosen model through a WorkerEngine
+// (with the model's saved load settings), rather than sharing the chat's
+// worker, so the chat and the server never queue behind each other. On the
+// CPU the weights are one shared memory map and the copy costs only its KV
+// cache; layers offloaded to a GPU are uploaded once per copy, so with the
+// same model loaded in the chat the server gets the VRAM that is left.
 //
 // The GUI thread never waits: loading, binding and stopping run on a
 // background thread, whose outcome comes back as queued calls that move
