@@ -13,6 +13,7 @@
 
 #include "args.h"
 #include "command.h"
+#include "gpu_options.h"
 #include "hearth/model.h"
 #include "server/api_server.h"
 #include "server/worker_engine.h"
@@ -25,21 +26,6 @@ std::atomic<bool> g_stop{false};
 
 void onSignal(int) {
     g_stop.store(true);
-}
-
-int32_t parseGpuLayers(const std::string & v) {
-    if (v == "auto" || v == "all" || v == "-1") return -1;
-    char * end = nullptr;
-    const long n = std::strtol(v.c_str(), &end, 10);
-    if (v.empty() || *end || n < 0 || n > 100000)
-        throw UsageError("--n-gpu-layers takes a count or 'auto', not '" + v + "'");
-    return int32_t(n);
-}
-
-hearth::KvType parseKvType(const std::string & v) {
-    if (v == "f16") return hearth::KvType_f16;
-    if (v == "q8_0") return hearth::KvType_q8_0;
-    throw UsageError("--kv-type takes f16 or q8_0, not '" + v + "'");
 }
 
 std::vector<std::string> splitList(const std::string & v) {
@@ -86,8 +72,7 @@ int runServe(int argc, char ** argv) {
     hearth::LoadOptions options;
     options.n_ctx = int32_t(args.integer("--ctx", 0));
     options.n_threads = int32_t(args.integer("--threads", 0));
-    options.n_gpu_layers = parseGpuLayers(args.value("--n-gpu-layers", "auto"));
-    options.kv_type = parseKvType(args.value("--kv-type", "f16"));
+    applyGpuOptions(args, options);  // --n-gpu-layers (default auto) and --kv-type, as run and bench
 
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
