@@ -1,13 +1,13 @@
 // CudaBackend (cuda_backend.h): load-time upload and allocation, the layer
 // loop as kernel launches on one stream, and the CUDA Graph of the decode step.
-#include "cuda/cuda_backend.h"
-
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
 
+#include "cuda/cuda_backend.h"
+#include "cuda/gemm.h"
 #include "model/weights.h"
 #include "quant/quant.h"
 #include "runtime/gpu_backend_factory.h"
@@ -50,10 +50,12 @@ CudaBackend::CudaBackend(const GpuBackendConfig & c)
       m_shape{c.hp->n_head, c.hp->n_head_kv, c.hp->head_dim, c.hp->head_dim_v} {
     HEARTH_ASSERT(m_first >= 0 && m_first <= m_hp.n_layer && m_n_ctx > 0);
     try {
+        // Every allocation before any copy: too little VRAM fails fast.
         start();
-        upload_weights();
+        const std::vector<PendingUpload> uploads = allocate_weights();
         allocate_kv();
         allocate_scratch();
+        upload(uploads);
     } catch (...) {
         release();
         throw;
@@ -91,9 +93,9 @@ void CudaBackend::release() noexcept {
     m_stream = nullptr;
 }
 
-// Two passes over the tensors: reserve every one in the arena, allocate once,
-// then copy through the pinned staging buffers.
-void CudaBackend::upload_weights() {
+// Two passes over the tensors: reserve every one in the arena, then allocate
+// once and bind the device pointers; upload() copies them later.
+std::vector<CudaBackend::PendingUpload> CudaBackend::allocate_weights() {
     struct Pending {
         size_t offset;
         const void * src;
@@ -114,8 +116,8 @@ void CudaBackend::upload_weights() {
         if (!src) return;
         const float ** slot = &dst;
         const size_t bytes = size_t(n) * sizeof(float);
-        pending.push_back({m_weights.reserve(bytes), src, bytes,
-                           [slot](void * d) { *slot = static_cast<const float *>(d); }});
+        pending.push_back(
+            {m_weights.reserve(bytes), src, bytes, [slot](void * d) { *slot = static_cast<const float *>(d); }});
     };
     const ModelHparams & hp = m_hp;
     m_layers.assign(size_t(hp.n_layer - m_first), DeviceLayer{});
@@ -144,9 +146,17 @@ void CudaBackend::upload_weights() {
     std::string what = "weights of layers " + std::to_string(m_first) + "-" + std::to_string(hp.n_layer - 1);
     if (m_output_on_gpu) what += " and the output";
     m_weights.allocate(what.c_str());
-    for (const Pending & p : pending) p.bind(m_weights.at(p.offset));
+    std::vector<PendingUpload> uploads;
+    for (const Pending & p : pending) {
+        p.bind(m_weights.at(p.offset));
+        uploads.push_back({m_weights.at(p.offset), p.src, p.bytes});
+    }
+    return uploads;
+}
+
+void CudaBackend::upload(const std::vector<PendingUpload> & uploads) {
     StagingUploader up(m_stream);
-    for (const Pending & p : pending) up.upload(m_weights.at(p.offset), p.src, p.bytes);
+    for (const PendingUpload & p : uploads) up.upload(p.dst, p.src, p.bytes);
     up.finish();
 }
 
@@ -158,9 +168,8 @@ void CudaBackend::allocate_kv() {
         offsets.push_back(m_kv.reserve(size_t(m_n_ctx) * k_row));
         offsets.push_back(m_kv.reserve(size_t(m_n_ctx) * v_row));
     }
-    const std::string what = "KV cache (" + std::to_string(m_layers.size()) + " layers of " +
-                             std::to_string(m_n_ctx) + " positions, " +
-                             (m_kv_type == KvType_q8_0 ? "q8_0" : "f16") + ")";
+    const std::string what = "KV cache (" + std::to_string(m_layers.size()) + " layers of " + std::to_string(m_n_ctx) +
+                             " positions, " + (m_kv_type == KvType_q8_0 ? "q8_0" : "f16") + ")";
     m_kv.allocate(what.c_str());
     for (size_t i = 0; i < m_layers.size(); ++i) {
         DeviceKvLayer & kv = m_layers[i].kv;
@@ -262,10 +271,14 @@ void CudaBackend::enqueue_step(int32_t n_tokens, int32_t pos0, int32_t first_out
     } else {
         const size_t off = size_t(first_out) * n_embd;
         CUDA_TRY(m_err, cudaMemcpyAsync(m_pinned_hidden + off, m_s.x + off,
-                                        size_t(n_tokens - first_out) * n_embd * sizeof(float),
-                                        cudaMemcpyDeviceToHost, m_stream));
+                                        size_t(n_tokens - first_out) * n_embd * sizeof(float), cudaMemcpyDeviceToHost,
+                                        m_stream));
     }
     CUDA_TRY(m_err, cudaGetLastError());  // a failed kernel launch
+    if (n_tokens > kGemvMaxTokens) {
+        std::string blas = gemm_take_error();  // gemm_prefill records, never throws
+        if (!blas.empty()) m_err.record("cuBLAS: " + blas);
+    }
 }
 
 // f32 weights stay on the f32 GEMV at any batch: the f16 GEMM would round

@@ -67,9 +67,17 @@ private:
 
     void start();
     void release() noexcept;
-    void upload_weights();
+    // A tensor bound to its place in the weights arena, still to be copied.
+    struct PendingUpload {
+        void * dst;
+        const void * src;
+        size_t bytes;
+    };
+
+    std::vector<PendingUpload> allocate_weights();
     void allocate_kv();
     void allocate_scratch();
+    void upload(const std::vector<PendingUpload> & uploads);
 
     void enqueue_step(int32_t n_tokens, int32_t pos0, int32_t first_out, bool logits, float * host_logits);
     void enqueue_layer(const DeviceLayer & l, int32_t n_tokens, int32_t pos0);
@@ -92,12 +100,12 @@ private:
     cudaStream_t m_stream = nullptr;
     cublasHandle_t m_blas = nullptr;
     cudaGraphExec_t m_graph_exec = nullptr;
-    bool m_graph_logits = false;  // the instantiated graph ends with the output
+    bool m_graph_logits = false;        // the instantiated graph ends with the output
     float * m_pinned_hidden = nullptr;  // [n_batch][n_embd]
     float * m_pinned_logits = nullptr;  // [kGpuLogitRows][n_vocab] when the output is here
 
     DeviceArena m_weights, m_kv, m_scratch;
-    std::vector<DeviceLayer> m_layers;  // [n_layer - first_layer]
+    std::vector<DeviceLayer> m_layers;   // [n_layer - first_layer]
     const float * m_out_norm = nullptr;  // [n_embd]
     DeviceMatrix m_out;                  // [n_embd, n_vocab]
     Scratch m_s{};

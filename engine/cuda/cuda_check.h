@@ -38,29 +38,29 @@ private:
 
 }  // namespace hearth::cuda
 
-#define CUDA_CHECK(call) \
-    do { \
-        const cudaError_t hearth_err_ = (call); \
+#define CUDA_CHECK(call)                                                                                            \
+    do {                                                                                                            \
+        const cudaError_t hearth_err_ = (call);                                                                     \
         if (hearth_err_ != cudaSuccess) ::hearth::cuda::throw_cuda_failure(#call, __FILE__, __LINE__, hearth_err_); \
     } while (0)
 
-#define CUBLAS_CHECK(call) \
-    do { \
-        const cublasStatus_t hearth_st_ = (call); \
-        if (hearth_st_ != CUBLAS_STATUS_SUCCESS) \
+#define CUBLAS_CHECK(call)                                                               \
+    do {                                                                                 \
+        const cublasStatus_t hearth_st_ = (call);                                        \
+        if (hearth_st_ != CUBLAS_STATUS_SUCCESS)                                         \
             ::hearth::cuda::throw_cublas_failure(#call, __FILE__, __LINE__, hearth_st_); \
     } while (0)
 
-#define CUDA_TRY(log, call) \
-    do { \
-        const cudaError_t hearth_err_ = (call); \
-        if (hearth_err_ != cudaSuccess) \
+#define CUDA_TRY(log, call)                                                                          \
+    do {                                                                                             \
+        const cudaError_t hearth_err_ = (call);                                                      \
+        if (hearth_err_ != cudaSuccess)                                                              \
             (log).record(::hearth::cuda::cuda_failure_text(#call, __FILE__, __LINE__, hearth_err_)); \
     } while (0)
 
-#define CUBLAS_TRY(log, call) \
-    do { \
-        const cublasStatus_t hearth_st_ = (call); \
-        if (hearth_st_ != CUBLAS_STATUS_SUCCESS) \
+#define CUBLAS_TRY(log, call)                                                                         \
+    do {                                                                                              \
+        const cublasStatus_t hearth_st_ = (call);                                                     \
+        if (hearth_st_ != CUBLAS_STATUS_SUCCESS)                                                      \
             (log).record(::hearth::cuda::cublas_failure_text(#call, __FILE__, __LINE__, hearth_st_)); \
     } while (0)

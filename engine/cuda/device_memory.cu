@@ -1,9 +1,9 @@
 // Device arenas, the pinned staging uploader, and the text of failed CUDA and
 // cuBLAS calls (cuda_check.h).
-#include "cuda/device_memory.h"
-
 #include <cstdio>
 #include <cstring>
+
+#include "cuda/device_memory.h"
 
 namespace hearth::cuda {
 

@@ -39,6 +39,9 @@ Placement cpu_placement(const ModelHparams & hp, std::string note) {
     return p;
 }
 
+// Attempts with one layer fewer after the GPU runs out of memory at load.
+constexpr int kMaxGpuRetries = 4;
+
 std::string gpu_backend_label(const MemoryPlan & plan) {
     return "cuda (" + std::to_string(plan.gpu_layers) + "/" + std::to_string(plan.n_layer) + " layers" +
            (plan.output_on_gpu ? " + output)" : ")");
@@ -58,8 +61,8 @@ Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOpti
         const GpuProbe probe = probe_gpus();
         factory = default_gpu_backend_factory();
         if (!factory || !probe.available()) {
-            std::string why = probe.reason.empty() ? "this build has no GPU backend; Hearth will use the CPU"
-                                                   : probe.reason;
+            std::string why =
+                probe.reason.empty() ? "this build has no GPU backend; Hearth will use the CPU" : probe.reason;
             return cpu_placement(hp, why);
         }
         vram_free = probe.devices.front().vram_free;
@@ -72,33 +75,46 @@ Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOpti
     req.vram_budget = vram_free;
     req.n_gpu_layers = requested;
     Placement p;
+    ModelFootprint fp;
     try {
-        p.plan = plan_memory(footprint_from_gguf(model.gguf()), req);
+        fp = footprint_from_gguf(model.gguf());
     } catch (const Error & e) {
         return cpu_placement(hp, std::string("the GPU placement could not be planned (") + e.what() + ")" + cpu_tail);
     }
+    p.plan = plan_memory(fp, req);
     p.note = p.plan.note;
-    if (p.plan.n_gpu_layers == 0) {
-        p.backend = "cpu";
-        return p;
+    // The plan counts what Hearth allocates; the driver and cuBLAS take a
+    // little more, so an allocation can still fail: then fewer layers.
+    for (int attempt = 0;; ++attempt) {
+        if (p.plan.n_gpu_layers == 0) {
+            p.backend = "cpu";
+            return p;
+        }
+        GpuBackendConfig config;
+        config.hp = &hp;
+        config.weights = &model.weights();
+        config.first_layer = p.plan.first_gpu_layer();
+        config.output_on_gpu = p.plan.output_on_gpu;
+        config.n_ctx = model.n_ctx();
+        config.kv_type = req.kv_type;
+        config.n_batch = n_batch;
+        try {
+            gpu = factory(config);
+            p.backend = gpu_backend_label(p.plan);
+            return p;
+        } catch (const Error & e) {
+            gpu.reset();
+            const int32_t tried = p.plan.n_gpu_layers;
+            if (e.code() != ErrorCode_resources || attempt >= kMaxGpuRetries)
+                return cpu_placement(hp, "the GPU could not take " + std::to_string(tried) + " layers (" + e.what() +
+                                             ")" + cpu_tail);
+            req.n_gpu_layers = tried - 1;
+            p.plan = plan_memory(fp, req);
+            p.note = "the GPU ran out of memory with " + std::to_string(tried) + " layers (" + e.what() + "), so " +
+                     (p.plan.n_gpu_layers > 0 ? std::to_string(p.plan.n_gpu_layers) + " are offloaded"
+                                              : std::string("every layer runs on the CPU"));
+        }
     }
-    GpuBackendConfig config;
-    config.hp = &hp;
-    config.weights = &model.weights();
-    config.first_layer = p.plan.first_gpu_layer();
-    config.output_on_gpu = p.plan.output_on_gpu;
-    config.n_ctx = model.n_ctx();
-    config.kv_type = req.kv_type;
-    config.n_batch = n_batch;
-    try {
-        gpu = factory(config);
-    } catch (const Error & e) {
-        gpu.reset();
-        return cpu_placement(hp, std::string("the GPU could not take ") + std::to_string(p.plan.n_gpu_layers) +
-                                     " layers (" + e.what() + ")" + cpu_tail);
-    }
-    p.backend = gpu_backend_label(p.plan);
-    return p;
 }
 
 }  // namespace

@@ -45,10 +45,10 @@ double timeGeneration(hearth::Evaluator & ev, const std::vector<int32_t> & ids) 
 }
 
 int runBench(int argc, char ** argv) {
-    Args args(argc, argv,
-              {{"-m", "--model"}, {"-p"}, {"-n"}, {"-t", "--threads"}, {"-r", "--reps"}, kGpuLayersOption,
-               kKvTypeOption},
-              {{"--json"}});
+    Args args(
+        argc, argv,
+        {{"-m", "--model"}, {"-p"}, {"-n"}, {"-t", "--threads"}, {"-r", "--reps"}, kGpuLayersOption, kKvTypeOption},
+        {{"--json"}});
     const int32_t n_pp = int32_t(args.integer("-p", 512));
     const int32_t n_tg = int32_t(args.integer("-n", 128));
     const int reps = int(std::max<long long>(1, args.integer("-r", 5)));
@@ -103,15 +103,17 @@ int runBench(int argc, char ** argv) {
     if (!tg.empty())
         std::printf("| %-28s | %-22s | %-*s | %7d | tg%-4zu | %12.2f |\n", name.c_str(), desc.c_str(), bw,
                     ev.backend_name(), ev.n_threads(), tg.size(), tg_tok_s);
-    const hearth::Placement &pl = ev.placement();
-    std::printf("placement: %d of %d layers on the GPU%s, KV cache %s%s%s\n", pl.plan.n_gpu_layers,
-                pl.plan.n_layer + 1, pl.plan.output_on_gpu ? " (output included)" : "",
-                opts.kv_type == hearth::KvType_q8_0 ? "q8_0" : "f16", pl.note.empty() ? "" : "; ", pl.note.c_str());
+    const hearth::Placement & pl = ev.placement();
+    std::printf("placement: %d of %d layers on the GPU%s, KV cache %s%s%s\n", pl.plan.n_gpu_layers, pl.plan.n_layer + 1,
+                pl.plan.output_on_gpu ? " (output included)" : "", opts.kv_type == hearth::KvType_q8_0 ? "q8_0" : "f16",
+                pl.note.empty() ? "" : "; ", pl.note.c_str());
     return 0;
 }
 
-const CommandRegistration reg({"bench", "bench -m MODEL [-p 512] [-n 128] [-t THREADS] [-r REPS] [--n-gpu-layers N|auto] "
-                               "[--kv-type f16|q8_0] [--json]", &runBench});
+const CommandRegistration reg({"bench",
+                               "bench -m MODEL [-p 512] [-n 128] [-t THREADS] [-r REPS] [--n-gpu-layers N|auto] "
+                               "[--kv-type f16|q8_0] [--json]",
+                               &runBench});
 
 }  // namespace
 

@@ -4,7 +4,7 @@
 
 namespace Hearth::Cli {
 
-void applyGpuOptions(const Args &args, hearth::LoadOptions &opts) {
+void applyGpuOptions(const Args & args, hearth::LoadOptions & opts) {
     const std::string ngl = args.value("--n-gpu-layers", "auto");
     if (ngl == "auto" || ngl == "all") {
         opts.n_gpu_layers = -1;
@@ -29,16 +29,16 @@ void applyGpuOptions(const Args &args, hearth::LoadOptions &opts) {
         throw UsageError("--kv-type takes f16 or q8_0, not '" + kv + "'");
 }
 
-void reportPlacement(const char *command, const Args &args, const hearth::Evaluator &ev) {
-    const hearth::Placement &p = ev.placement();
+void reportPlacement(const char * command, const Args & args, const hearth::Evaluator & ev) {
+    const hearth::Placement & p = ev.placement();
     if (p.plan.n_gpu_layers > 0) std::fprintf(stderr, "hearth-cli %s: backend %s\n", command, p.backend.c_str());
     const bool asked = args.value("--n-gpu-layers").has_value();
     if (!p.note.empty() && (asked || p.plan.n_gpu_layers > 0))
         std::fprintf(stderr, "hearth-cli %s: %s\n", command, p.note.c_str());
 }
 
-nlohmann::ordered_json placementJson(const hearth::Evaluator &ev) {
-    const hearth::Placement &p = ev.placement();
+nlohmann::ordered_json placementJson(const hearth::Evaluator & ev) {
+    const hearth::Placement & p = ev.placement();
     nlohmann::ordered_json j;
     j["n_layer"] = p.plan.n_layer;
     j["n_gpu_layers"] = p.plan.n_gpu_layers;

@@ -16,13 +16,13 @@ inline const std::vector<std::string> kKvTypeOption = {"--kv-type"};
 
 // Sets opts.n_gpu_layers (default auto: -1) and opts.kv_type from the args;
 // a malformed value is a UsageError.
-void applyGpuOptions(const Args &args, hearth::LoadOptions &opts);
+void applyGpuOptions(const Args & args, hearth::LoadOptions & opts);
 
 // On stderr: the backend when a GPU runs layers, and the placement note when
 // there is one and the user asked for GPU layers (or the plan differs).
-void reportPlacement(const char *command, const Args &args, const hearth::Evaluator &ev);
+void reportPlacement(const char * command, const Args & args, const hearth::Evaluator & ev);
 
 // {"n_layer", "n_gpu_layers", "output_on_gpu", "kv_type", "vram_bytes", "note"}
-nlohmann::ordered_json placementJson(const hearth::Evaluator &ev);
+nlohmann::ordered_json placementJson(const hearth::Evaluator & ev);
 
 }  // namespace Hearth::Cli

@@ -34,7 +34,8 @@ private slots:
     void runFallsBackToCpuAndSaysWhy() {
         const hearth::GpuProbe probe = hearth::probe_gpus();
         if (probe.available()) QSKIP("a GPU is present: tests/gpu covers the offloaded run");
-        const Run cpu = cli(greedyRun(stories()) << "--n-gpu-layers" << "0");
+        const Run cpu = cli(greedyRun(stories()) << "--n-gpu-layers"
+                                                 << "0");
         QVERIFY2(cpu.code == 0, cpu.err.constData());
         QVERIFY2(!cpu.err.contains("GPU") && !cpu.err.contains("CUDA"), cpu.err.constData());
         for (const QString & ngl : {QStringLiteral("auto"), QStringLiteral("6")}) {
@@ -47,17 +48,22 @@ private slots:
 
     void runWithQ8KvCache() {
         const QString model = QString::fromStdString(hearth_test::fixture("models/synthetic/llama-Q8_0.gguf"));
-        const Run r = cli(greedyRun(model) << "--kv-type" << "q8_0" << "-ngl" << "0");
+        const Run r = cli(greedyRun(model) << "--kv-type"
+                                           << "q8_0"
+                                           << "-ngl"
+                                           << "0");
         QVERIFY2(r.code == 0, r.err.constData());
         QVERIFY2(r.err.contains("generated: 12 tokens"), r.err.constData());
         // stories260K's heads of 8 cannot use q8_0 blocks of 32: a clear load error.
-        const Run bad = cli(greedyRun(stories()) << "--kv-type" << "q8_0");
+        const Run bad = cli(greedyRun(stories()) << "--kv-type"
+                                                 << "q8_0");
         QCOMPARE(bad.code, 1);
         QVERIFY2(bad.err.contains("q8_0 KV cache needs a head size"), bad.err.constData());
     }
 
     void badValuesAreUsageErrors() {
-        const Run ngl = cli(greedyRun(stories()) << "--n-gpu-layers" << "lots");
+        const Run ngl = cli(greedyRun(stories()) << "--n-gpu-layers"
+                                                 << "lots");
         QCOMPARE(ngl.code, 2);
         QVERIFY2(ngl.err.contains("--n-gpu-layers"), ngl.err.constData());
         const Run kv = cli({"bench", "-m", stories(), "--kv-type", "q4_0"});

@@ -22,6 +22,7 @@
 #include "hearth/model.h"
 #include "runtime/gpu_backend_factory.h"
 // After the Qt headers: the emulator's runtime shims (graph counters).
+#include "cuda/cuda_check.h"
 #include "cuda_sim_runtime.h"
 
 using namespace hearth;
@@ -91,6 +92,7 @@ private slots:
         QTest::newRow("llama-IQ4_XS f16") << "models/synthetic/llama-IQ4_XS.gguf" << int(KvType_f16);
         QTest::newRow("qwen2-Q4_K_M q8_0") << "models/synthetic/qwen2-Q4_K_M.gguf" << int(KvType_q8_0);
         QTest::newRow("qwen3-Q8_0 q8_0") << "models/synthetic/qwen3-Q8_0.gguf" << int(KvType_q8_0);
+        QTest::newRow("llama-F16 f16") << "models/synthetic/llama-F16.gguf" << int(KvType_f16);
         QTest::newRow("stories260K f16") << "models/stories260K.gguf" << int(KvType_f16);
     }
 
@@ -113,7 +115,8 @@ private slots:
             const int graph_launches = cuda_sim::graph_counters().launches;
             const Run gpu = run_model(g, ngl, kv_type, true);
             const QString what = QStringLiteral("-ngl %1: ").arg(ngl);
-            QVERIFY2(gpu.backend == expected_label(ngl, n_layer), qPrintable(what + QString::fromStdString(gpu.backend)));
+            QVERIFY2(gpu.backend == expected_label(ngl, n_layer),
+                     qPrintable(what + QString::fromStdString(gpu.backend)));
             QVERIFY2(gpu.note.empty(), qPrintable(what + QString::fromStdString(gpu.note)));
             QCOMPARE(cuda_sim::graph_counters().launches, graph_launches + kDecode);
 
@@ -129,6 +132,29 @@ private slots:
             QVERIFY2(vs_golden.top1 >= g.min_top1,
                      qPrintable(what + "top-1 vs golden " + QString::number(vs_golden.top1)));
         }
+    }
+
+    // A failed call names itself, its file and line: thrown at load, recorded
+    // (first failure only) on the decode path.
+    void checkedCallsNameTheCall() {
+        auto out_of_memory = [] { return cudaErrorMemoryAllocation; };
+        try {
+            CUDA_CHECK(out_of_memory());
+            QFAIL("CUDA_CHECK must throw");
+        } catch (const Error & e) {
+            QCOMPARE(e.code(), ErrorCode_resources);
+            const QString what = e.what();
+            QVERIFY2(what.contains("out_of_memory() failed at test_cuda_backend_sim.cpp:") &&
+                         what.contains("cudaErrorMemoryAllocation"),
+                     e.what());
+        }
+        cuda::CudaErrorLog log;
+        CUDA_TRY(log, cudaSuccess);
+        QVERIFY(log.ok());
+        CUDA_TRY(log, out_of_memory());
+        CUDA_TRY(log, cudaErrorMemoryAllocation);
+        QVERIFY(!log.ok());
+        QVERIFY2(QString::fromStdString(log.first()).startsWith("out_of_memory() failed"), log.first().c_str());
     }
 
     // Auto placement against a VRAM figure that holds exactly one layer.

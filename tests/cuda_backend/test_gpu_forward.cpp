@@ -58,7 +58,7 @@ private slots:
         QTest::addColumn<QString>("model");
         QTest::addColumn<int>("kv");
         QTest::newRow("llama-Q4_K_S f16") << "models/synthetic/llama-Q4_K_S.gguf" << int(KvType_f16);
-        QTest::newRow("llama-F16 q8_0") << "models/synthetic/llama-F16.gguf" << int(KvType_q8_0);
+        QTest::newRow("llama-F16 f16") << "models/synthetic/llama-F16.gguf" << int(KvType_f16);
         QTest::newRow("qwen2-Q4_K_M q8_0") << "models/synthetic/qwen2-Q4_K_M.gguf" << int(KvType_q8_0);
         QTest::newRow("qwen3-IQ4_XS f16") << "models/synthetic/qwen3-IQ4_XS.gguf" << int(KvType_f16);
         QTest::newRow("stories260K f16") << "models/stories260K.gguf" << int(KvType_f16);

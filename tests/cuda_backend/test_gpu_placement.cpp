@@ -24,7 +24,7 @@ int g_factory_calls = 0;
 
 std::unique_ptr<GpuBackend> throwing_factory(const GpuBackendConfig &) {
     ++g_factory_calls;
-    throw Error(ErrorCode_resources, "CUDA: not enough free VRAM for the KV cache (12.0 MiB)");
+    throw Error(ErrorCode_device, "CUDA: cublasCreate(&m_blas) failed at cuda_backend.cu:70: CUBLAS_STATUS_NOT_INITIALIZED");
 }
 
 // Takes its layers and "fails" its first step the way CudaBackend records a
@@ -35,7 +35,9 @@ public:
     const char * name() const override { return "failing"; }
     void run_layers(int, int, float *, int32_t, int32_t) override {}
     void forward(float *, int32_t, int32_t, int32_t, float *) override {
-        m_error = "cudaMemcpyAsync(m_s.x, ...) failed at cuda_backend.cu:1: cudaErrorLaunchFailure (unspecified launch failure)";
+        m_error =
+            "cudaMemcpyAsync(m_s.x, ...) failed at cuda_backend.cu:1: cudaErrorLaunchFailure (unspecified launch "
+            "failure)";
     }
     bool output_on_gpu() const override { return m_output; }
     int32_t first_layer() const override { return m_first; }
@@ -53,6 +55,14 @@ GpuBackendConfig g_last_config;
 std::unique_ptr<GpuBackend> failing_factory(const GpuBackendConfig & c) {
     ++g_factory_calls;
     g_last_config = c;
+    return std::make_unique<FailingBackend>(c);
+}
+
+// A card whose driver takes more than the plan assumed: only one layer fits.
+std::unique_ptr<GpuBackend> one_layer_factory(const GpuBackendConfig & c) {
+    ++g_factory_calls;
+    if (c.first_layer < c.hp->n_layer - 1 || c.output_on_gpu)
+        throw Error(ErrorCode_resources, "CUDA: not enough free VRAM for the KV cache (12.0 MiB)");
     return std::make_unique<FailingBackend>(c);
 }
 
@@ -116,10 +126,23 @@ private slots:
         QCOMPARE(g_factory_calls, 1);
         QCOMPARE(std::string(ev.backend_name()), std::string("cpu"));
         const QString note = QString::fromStdString(ev.placement_note());
-        QVERIFY2(note.contains("not enough free VRAM for the KV cache") && note.contains("CPU"), qPrintable(note));
+        QVERIFY2(note.contains("CUBLAS_STATUS_NOT_INITIALIZED") && note.contains("CPU"), qPrintable(note));
         Evaluator cpu(load(0));
         const std::vector<int32_t> ids = {3, 5, 8};
         QCOMPARE(last_logits(ev, ids), last_logits(cpu, ids));
+    }
+
+    void outOfMemoryAtLoadTriesFewerLayers() {
+        g_factory_calls = 0;
+        EvaluatorOptions eo;
+        eo.gpu_factory = &one_layer_factory;
+        eo.gpu_vram_free = 1ull << 30;
+        Evaluator ev(load(-1), eo);
+        QCOMPARE(g_factory_calls, 3);  // 2 layers + output, 2 layers, 1 layer
+        QCOMPARE(std::string(ev.backend_name()), std::string("cuda (1/2 layers)"));
+        const QString note = QString::fromStdString(ev.placement_note());
+        QVERIFY2(note.contains("ran out of memory with 2 layers") && note.contains("so 1 are offloaded"),
+                 qPrintable(note));
     }
 
     // What the backend is asked for, in llama.cpp's -ngl numbering.

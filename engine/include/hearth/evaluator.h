@@ -16,7 +16,7 @@
 
 namespace hearth {
 
-class GpuBackend;        // engine/runtime/backend.h
+class GpuBackend;         // engine/runtime/backend.h
 struct GpuBackendConfig;  // engine/runtime/backend.h
 using GpuBackendFactory = std::unique_ptr<GpuBackend> (*)(const GpuBackendConfig &);
 
