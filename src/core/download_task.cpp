@@ -14,6 +14,7 @@
 
 #include "core/download_sidecar.h"
 #include "core/hub_client.h"
+#include "core/model_hash_cache.h"
 
 namespace Hearth {
 
@@ -200,6 +201,8 @@ DownloadResult DownloadTask::finish() {
             QStringLiteral("Cannot move %1 into place: %2").arg(partPath(), QString::fromLocal8Bit(strerror(errno))),
             false);
     QFile::remove(sidecarPath());
+    // The verified hash is the file's identity in every reply it writes: the app never re-reads 17 GB for it.
+    ModelHashCache().remember(m_spec.destination, got);
     reportProgress(true);
     return {DownloadOutcome::Completed, QString(), m_spec.destination};
 }
@@ -214,7 +217,9 @@ DownloadResult DownloadTask::verifyExisting() {
             if (!keepGoing()) return stopped();
             hash.addData(f.read(kHashChunk));
         }
-        if (QString::fromLatin1(hash.result().toHex()).compare(m_spec.sha256, Qt::CaseInsensitive) == 0) {
+        const QString got = QString::fromLatin1(hash.result().toHex());
+        if (got.compare(m_spec.sha256, Qt::CaseInsensitive) == 0) {
+            ModelHashCache().remember(m_spec.destination, got.toLower());
             m_bytesDone = f.size();
             reportProgress(true);
             return {DownloadOutcome::Completed, QString(), m_spec.destination};

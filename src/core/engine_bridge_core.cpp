@@ -7,6 +7,7 @@
 #include <QtGlobal>
 #include <algorithm>
 
+#include "core/app_settings.h"
 #include "core/load_error_text.h"
 #include "core/token_batcher.h"
 #include "hearth/gguf.h"
@@ -100,7 +101,12 @@ void EngineBridgeCore::loadModel(const QString &path, int contextSize) {
     if (!probe.available())
         emit gpuNotice(QStringLiteral("Running on the CPU: ") + QString::fromStdString(probe.reason));
 
-    int nCtx = contextSize;
+    hearth::LoadOptions options;
+    options.n_ctx = contextSize;
+    // The model's saved load settings (KV type, GPU layers, its context when
+    // the chat has none) from the Models page.
+    applyModelLoadSettings(path, options);
+    int nCtx = options.n_ctx;
     try {
         hearth::GgufFile file = hearth::GgufFile::open(path.toStdString());
         try {
@@ -122,7 +128,7 @@ void EngineBridgeCore::loadModel(const QString &path, int contextSize) {
         }
         const std::string arch(file.architecture());
         const int trained = int(file.get_int(arch + ".context_length", 2048));
-        if (nCtx <= 0) nCtx = std::min(trained, kDefaultMaxCtx);
+        nCtx = nCtx <= 0 ? std::min(trained, kDefaultMaxCtx) : std::min(nCtx, trained);
     } catch (const hearth::Error &e) {
         emit loadFailed(path, loadErrorText(e.code(), QString::fromUtf8(e.what()), path));
         return;
@@ -131,8 +137,6 @@ void EngineBridgeCore::loadModel(const QString &path, int contextSize) {
         return;
     }
 
-    hearth::LoadOptions options;
-    options.n_ctx = contextSize;
     const quint64 serial = ++m_loadSerial;
     m_worker = std::make_unique<hearth::GenerationWorker>(
         path.toStdString(), options, [this, serial, nCtx](const hearth::WorkerStatus &status) {

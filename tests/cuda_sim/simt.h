@@ -56,7 +56,7 @@ constexpr size_t kFiberStack = 256 * 1024;
 struct Block {
     int n_threads = 0;
     std::vector<ucontext_t> contexts;
-    std::vector<std::unique_ptr<char[]>> stacks;
+    char ** stacks = nullptr;  // borrowed from the thread's stack pool
     std::vector<bool> done;
     std::vector<uint32_t> n_exchanges;  // per thread
     std::vector<uint64_t> xchg[2];      // [parity][thread]
@@ -67,6 +67,25 @@ struct Block {
 };
 
 inline thread_local Block * g_block = nullptr;
+
+// Fiber stacks are reused across launches: allocating (and faulting in) 256 KiB
+// per thread on every launch made emulated forward passes spend most of their
+// time in the kernel. A launch borrows [g_stacks_used, +n) and gives them back
+// on return, so a launch from inside a kernel (host code under test) still
+// gets stacks of its own.
+inline thread_local std::vector<std::unique_ptr<char[]>> g_stack_pool;
+inline thread_local std::vector<char *> g_stack_ptrs;
+inline thread_local size_t g_stacks_used = 0;
+
+inline char ** borrow_stacks(size_t n) {
+    while (g_stack_pool.size() < g_stacks_used + n) {
+        g_stack_pool.emplace_back(new char[kFiberStack]);
+        g_stack_ptrs.push_back(g_stack_pool.back().get());
+    }
+    char ** out = g_stack_ptrs.data() + g_stacks_used;
+    g_stacks_used += n;
+    return out;
+}
 
 inline void * dynamic_shared() {
     return g_block->dynamic_shared.data();
@@ -103,7 +122,7 @@ inline void run_block(Block & b) {
     for (int t = 0; t < n; ++t) {
         ucontext_t & c = b.contexts[size_t(t)];
         getcontext(&c);
-        c.uc_stack.ss_sp = b.stacks[size_t(t)].get();
+        c.uc_stack.ss_sp = b.stacks[t];
         c.uc_stack.ss_size = kFiberStack;
         c.uc_link = &b.scheduler;
         makecontext(&c, fiber_entry, 0);
@@ -135,7 +154,11 @@ void launch(dim3 grid, dim3 block, size_t shared_bytes, Kernel kernel, Args... a
     b.n_exchanges.resize(n);
     b.xchg[0].resize(n);
     b.xchg[1].resize(n);
-    for (uint64_t t = 0; t < n; ++t) b.stacks.emplace_back(new char[kFiberStack]);
+    b.stacks = borrow_stacks(n);
+    struct GiveBack {
+        size_t n;
+        ~GiveBack() { g_stacks_used -= n; }
+    } give_back{n};
     b.dynamic_shared.resize(shared_bytes);
     const std::function<void()> body = [&] { kernel(args...); };
     b.body = &body;
