@@ -166,6 +166,7 @@ ApplicationWindow {
                 chat: chat
                 onOpenModel: modelDialog.open()
                 onBrowseModels: browsePopup.open()
+                onOpenServer: serverPopup.open()
                 onOpenSettings: settingsDrawer.open()
                 onExportCurrent: (format, allBranches) =>
                     exportDialogs.exportConversation(chat.currentConversationId, chat.currentTitle, format, allBranches)

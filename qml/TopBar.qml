@@ -10,6 +10,7 @@ Rectangle {
     signal openModel()
     signal openSettings()
     signal browseModels()
+    signal openServer()
     // format "md" or "json"; allBranches for Markdown
     signal exportCurrent(string format, bool allBranches)
     signal exportAll(string format)
@@ -138,6 +139,7 @@ Rectangle {
         width: 300
         AppMenuItem { text: "Open a GGUF file…"; onTriggered: bar.openModel() }
         AppMenuItem { text: "Download a model…"; onTriggered: bar.browseModels() }
+        AppMenuItem { text: "Local server…  (Ctrl+Shift+S)"; onTriggered: bar.openServer() }
         AppMenuSeparator { visible: bar.chat.gpuNotice !== "" }
         AppMenuItem {
             visible: bar.chat.gpuNotice !== ""
