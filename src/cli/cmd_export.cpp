@@ -7,31 +7,30 @@
 // writes one file per conversation into the directory OUT. OUT "-" is stdout
 // (one conversation, or JSON).
 #include <QCoreApplication>
-#include <QDir>
-#include <QSaveFile>
 #include <cstdio>
 
 #include "args.h"
 #include "command.h"
 #include "core/app_paths.h"
+#include "core/conversation_files.h"
 #include "core/conversation_store.h"
 #include "core/json_exporter.h"
 #include "core/markdown_exporter.h"
-#include "hearth/error.h"
 
 namespace Hearth::Cli {
 
 namespace {
 
-void writeOut(const QString &path, const QByteArray &bytes) {
-    if (path == QLatin1String("-")) {
-        std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
-        return;
-    }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        throw hearth::Error(hearth::ErrorCode_io,
-                            QStringLiteral("cannot write %1: %2").arg(path, file.errorString()).toStdString());
+// "-": the one conversation (or the JSON of them all) on stdout, for pipes.
+void printToStdout(ConversationStore &store, const QList<qint64> &ids, bool json, bool branches) {
+    QList<ConversationTree> trees;
+    if (ids.isEmpty())
+        for (const Conversation &c : store.listConversations()) trees.append(store.tree(c.id));
+    else
+        trees.append(store.tree(ids.first()));
+    const QByteArray bytes = json ? JsonExporter::serialize(trees)
+                                  : MarkdownExporter::render(trees.first(), MarkdownExporter::Options{branches}).toUtf8();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
 }
 
 int runExport(int argc, char **argv) {
@@ -48,30 +47,19 @@ int runExport(int argc, char **argv) {
 
     QCoreApplication app(argc, argv);
     ConversationStore store(db);
-    QList<ConversationTree> trees;
-    if (all) {
-        for (const Conversation &c : store.listConversations()) trees.append(store.tree(c.id));
-    } else {
-        trees.append(store.tree(args.integer("--conversation", 0)));
+    const QList<qint64> ids = all ? QList<qint64>{} : QList<qint64>{args.integer("--conversation", 0)};
+    if (out == QLatin1String("-")) {
+        if (all && format == "md") throw UsageError("--all --format md writes a directory; -o - is not possible");
+        printToStdout(store, ids, format == "json", args.flag("--branches"));
+        return 0;
     }
-
-    if (format == "json") {
-        writeOut(out, JsonExporter::serialize(trees));
-    } else if (!all) {
-        MarkdownExporter::Options options{args.flag("--branches")};
-        writeOut(out, MarkdownExporter::render(trees.first(), options).toUtf8());
-    } else {
-        if (out == QLatin1String("-")) throw UsageError("--all --format md writes a directory; -o - is not possible");
-        if (!QDir().mkpath(out))
-            throw hearth::Error(hearth::ErrorCode_io, QStringLiteral("cannot create %1").arg(out).toStdString());
-        MarkdownExporter::Options options{args.flag("--branches")};
-        for (const ConversationTree &t : trees)
-            writeOut(QDir(out).filePath(MarkdownExporter::fileName(t.conversation)),
-                     MarkdownExporter::render(t, options).toUtf8());
-    }
-    if (out != QLatin1String("-"))
-        std::fprintf(stderr, "exported %lld conversation(s) to %s\n", static_cast<long long>(trees.size()),
-                     qPrintable(out));
+    ConversationFiles::ExportRequest request;
+    request.conversationIds = ids;
+    request.format = format == "json" ? ConversationFiles::Format::Json : ConversationFiles::Format::Markdown;
+    request.allBranches = args.flag("--branches");
+    request.output = out;
+    const int n = ConversationFiles::exportConversations(store, request);
+    std::fprintf(stderr, "exported %d conversation(s) to %s\n", n, qPrintable(out));
     return 0;
 }
 
