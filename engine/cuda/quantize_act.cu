@@ -10,6 +10,7 @@
 //         lanes 2g and 2g + 1 hold bsums group g.
 #include "cuda/kernels.h"
 #include "quant/blocks_k.h"
+#include "quant/quant.h"  // vec_dot_type: the activation format, as on the CPU
 #include "quant/quantize_q8_0.h"
 
 namespace hearth::cuda {
@@ -71,29 +72,11 @@ __global__ void quantize_q8_K_kernel(const float * x, block_q8_K * xq, int64_t n
     if (lane == 0) b.d = d;
 }
 
-TensorType act_type(TensorType wtype) {
-    switch (wtype) {
-    case TensorType_Q4_0:
-    case TensorType_Q4_1:
-    case TensorType_Q5_0:
-    case TensorType_Q5_1:
-    case TensorType_Q8_0:
-    case TensorType_IQ4_NL: return TensorType_Q8_0;
-    case TensorType_Q2_K:
-    case TensorType_Q3_K:
-    case TensorType_Q4_K:
-    case TensorType_Q5_K:
-    case TensorType_Q6_K:
-    case TensorType_IQ4_XS: return TensorType_Q8_K;
-    default: return TensorType_F32;
-    }
-}
-
 }  // namespace
 
 size_t act_quant_bytes(TensorType wtype, int64_t n_in, int64_t n_tokens) {
     const size_t rows = size_t(n_tokens > 0 ? n_tokens : 0);
-    switch (act_type(wtype)) {
+    switch (vec_dot_type(wtype)) {
     case TensorType_Q8_0: return rows * size_t(n_in / QK32) * sizeof(block_q8_0);
     case TensorType_Q8_K: return rows * size_t(n_in / QK_K) * sizeof(block_q8_K);
     default: return 0;
@@ -103,7 +86,7 @@ size_t act_quant_bytes(TensorType wtype, int64_t n_in, int64_t n_tokens) {
 void quantize_activations(TensorType wtype, const float * x, void * xq, int64_t n_in, int64_t n_tokens,
                           cudaStream_t stream) {
     if (n_tokens <= 0 || n_in <= 0) return;
-    switch (act_type(wtype)) {
+    switch (vec_dot_type(wtype)) {
     case TensorType_Q8_0: {
         const int64_t n_blocks = n_tokens * (n_in / QK32);
         if (n_blocks == 0) return;
