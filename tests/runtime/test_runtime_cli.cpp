@@ -64,7 +64,7 @@ private slots:
 
     void benchJson() {
         const Run r = cli({"bench", "-m", QString::fromStdString(HEARTH_FIXTURE("models/stories260K.gguf")), "-p", "32",
-                           "-n", "8", "-r", "1", "-t", "1", "--json"});
+                           "-n", "8", "-r", "1", "-t", "1", "-ngl", "0", "--json"});
         QVERIFY2(r.code == 0, r.err.constData());
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(o["model"].toString(), QString("stories260K.gguf"));
