@@ -11,8 +11,14 @@
 #include <string>
 #include <thread>
 
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFileInfo>
+
 #include "args.h"
 #include "command.h"
+#include "core/app_settings.h"
+#include "core/model_library.h"
 #include "gpu_options.h"
 #include "hearth/model.h"
 #include "server/api_server.h"
@@ -36,6 +42,22 @@ std::vector<std::string> splitList(const std::string & v) {
     return out;
 }
 
+// The user's library for /v1/models, but the served file: --models-dir
+// (several joined by ':'), else the app's model folders.
+std::vector<Server::LibraryModel> libraryModels(const std::string & dirsArg, const std::string & served) {
+    QStringList dirs = QString::fromStdString(dirsArg).split(QLatin1Char(':'), Qt::SkipEmptyParts);
+    if (dirs.isEmpty()) dirs = AppSettings().modelDirs();
+    std::vector<Server::LibraryModel> out;
+    for (const LocalModel & m : ModelLibrary(dirs).scan()) {
+        if (!m.error.isEmpty() || m.isProjector || !m.complete) continue;
+        const QString path = QFileInfo(m.path).canonicalFilePath();
+        if (path == QFileInfo(QString::fromStdString(served)).canonicalFilePath()) continue;  // listed as loaded
+        out.push_back({m.name.toStdString(), path.toStdString(),
+                       QFileInfo(m.path).lastModified().toSecsSinceEpoch(), m.sizeBytes});
+    }
+    return out;
+}
+
 int runServe(int argc, char ** argv) {
     Args args(argc, argv,
               {{"-m", "--model"},
@@ -49,7 +71,8 @@ int runServe(int argc, char ** argv) {
                {"--cors"},
                {"--threads", "-t"},
                {"--max-body"},
-               {"--max-pending"}},
+               {"--max-pending"},
+               {"--models-dir"}},
               {});
     const std::string path = args.required("-m");
     Server::ServerConfig config;
@@ -68,6 +91,10 @@ int runServe(int argc, char ** argv) {
     if (maxPending < 1 || maxPending > 4096) throw UsageError("--max-pending must be from 1 to 4096");
     config.maxPending = int(maxPending);
     config.threads = config.maxPending + 8;
+
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("Hearth"));
+    config.library = libraryModels(args.value("--models-dir", ""), path);
 
     hearth::LoadOptions options;
     options.n_ctx = int32_t(args.integer("--ctx", 0));
@@ -108,7 +135,7 @@ const CommandRegistration reg({"serve",
                                "serve -m MODEL [--host 127.0.0.1] [--port 8000 (0: any free)] [--ctx N] "
                                "[--n-gpu-layers N|auto] [--kv-type f16|q8_0] [--api-key K] "
                                "[--chat-template-file F] [--cors ORIGIN[,ORIGIN...]|*] [--threads N] "
-                               "[--max-body BYTES] [--max-pending N]",
+                               "[--max-body BYTES] [--max-pending N] [--models-dir DIR[:DIR...]]",
                                &runServe});
 
 }  // namespace

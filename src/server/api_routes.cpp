@@ -135,12 +135,22 @@ httplib::Server::HandlerResponse ApiRoutes::preRoute(const httplib::Request & re
 
 void ApiRoutes::models(const httplib::Request &, httplib::Response & res) const {
     const ServedModel & m = m_engine.model();
-    nlohmann::json model = {{"id", m.id},
-                            {"object", "model"},
-                            {"created", m.created},
-                            {"owned_by", "hearth"},
-                            {"meta", {{"n_ctx", m.nCtx}, {"description", m.description}, {"path", m.path}}}};
-    sendJson(res, 200, {{"object", "list"}, {"data", nlohmann::json::array({model})}});
+    nlohmann::json data = nlohmann::json::array();
+    data.push_back({{"id", m.id},
+                    {"object", "model"},
+                    {"created", m.created},
+                    {"owned_by", "hearth"},
+                    {"meta", {{"loaded", true}, {"n_ctx", m.nCtx}, {"description", m.description}, {"path", m.path}}}});
+    // The rest of the library: requests must still name the loaded model.
+    for (const LibraryModel & l : m_config.library) {
+        if (l.path == m.path) continue;
+        data.push_back({{"id", l.id},
+                        {"object", "model"},
+                        {"created", l.created},
+                        {"owned_by", "hearth"},
+                        {"meta", {{"loaded", false}, {"path", l.path}, {"size", l.sizeBytes}}}});
+    }
+    sendJson(res, 200, {{"object", "list"}, {"data", data}});
 }
 
 void ApiRoutes::health(const httplib::Request &, httplib::Response & res) const {

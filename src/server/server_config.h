@@ -3,10 +3,20 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace Hearth::Server {
+
+// A model in Hearth's library that this server does not have loaded: /v1/models
+// lists it beside the served one, so clients see what the user has.
+struct LibraryModel {
+    std::string id;  // the file name without .gguf
+    std::string path;
+    int64_t created = 0;  // Unix seconds
+    int64_t sizeBytes = 0;
+};
 
 struct ServerConfig {
     std::string host = "127.0.0.1";        // loopback unless the user names another address
@@ -16,6 +26,7 @@ struct ServerConfig {
     size_t maxBodyBytes = 16u << 20;       // larger bodies get 413
     int maxPending = 64;                   // completions queued or running at once; more get 503
     int threads = 72;                      // HTTP threads: each open stream holds one, so more than maxPending
+    std::vector<LibraryModel> library;     // the other models the user has (listed, not loaded)
 };
 
 struct RequestLogEntry {

@@ -6,6 +6,9 @@
 namespace server_test {
 
 ServerProcess::ServerProcess(const QString & cli, const QStringList & args) {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HEARTH_DATA_DIR"), m_dataDir.path());
+    m_process.setProcessEnvironment(env);
     m_process.setProgram(cli);
     m_process.setArguments(QStringList{"serve", "--host", "127.0.0.1", "--port", "0"} + args);
     m_process.start();

@@ -1,11 +1,13 @@
 // ServerProcess: `hearth-cli serve --port 0 ...` as a child process. It waits
 // for the "listening on http://HOST:PORT" line and parses the port, and stops
-// the server with SIGTERM (then SIGKILL) when it goes out of scope.
+// the server with SIGTERM (then SIGKILL) when it goes out of scope. Its data
+// directory (settings, default model folder) is a fresh temporary one.
 #pragma once
 
 #include <QProcess>
 #include <QString>
 #include <QStringList>
+#include <QTemporaryDir>
 #include <memory>
 #include <string>
 
@@ -29,6 +31,7 @@ public:
     int stop(int timeoutMs = 10000);
 
 private:
+    QTemporaryDir m_dataDir;
     QProcess m_process;
     QByteArray m_out;
     QByteArray m_err;

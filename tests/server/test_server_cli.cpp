@@ -61,7 +61,8 @@ private slots:
         m_golden = json::parse(hearth_test::read_text(HEARTH_FIXTURE("models/stories260K.golden.json")));
         m_stories = std::make_unique<ServerProcess>(
             HEARTH_CLI, QStringList{"-m", QString::fromStdString(stories), "--max-body", "65536", "--cors",
-                                    "http://app.example,http://other.example"});
+                                    "http://app.example,http://other.example", "--models-dir",
+                                    QString::fromStdString(HEARTH_FIXTURE("models/synthetic"))});
         QVERIFY2(m_stories->waitReady(), qPrintable(m_stories->error()));
         const std::string qwen = HEARTH_FIXTURE("models/synthetic/qwen3-Q8_0.gguf");
         const std::string tmpl = HEARTH_FIXTURE("templates/source/Qwen-Qwen3-0.6B.jinja");
@@ -81,9 +82,22 @@ private slots:
         r = c.Get("/v1/models");
         QCOMPARE(r->status, 200);
         const json models = json::parse(r->body);
-        QCOMPARE(models["data"].size(), size_t(1));
+        // The served model first, then the rest of the library (--models-dir), not loaded.
+        QVERIFY(models["data"].size() > size_t(10));
         QCOMPARE(models["data"][0]["id"], "stories260K");
         QCOMPARE(models["data"][0]["owned_by"], "hearth");
+        QCOMPARE(models["data"][0]["meta"]["loaded"], true);
+        bool sawQwen3 = false;
+        for (size_t i = 1; i < models["data"].size(); ++i) {
+            const json & m = models["data"][i];
+            QCOMPARE(m["meta"]["loaded"], false);
+            QVERIFY(m["id"] != "stories260K");
+            sawQwen3 = sawQwen3 || m["id"] == "qwen3-Q8_0";
+        }
+        QVERIFY(sawQwen3);
+        // The qwen server has no --models-dir: its (empty, temporary) default folder adds nothing.
+        const json qm = json::parse(client(*m_qwen, "k-123").Get("/v1/models")->body);
+        QCOMPARE(qm["data"].size(), size_t(1));
         r = c.Get("/props");
         const json props = json::parse(r->body);
         QCOMPARE(props["n_ctx"], 2048);
