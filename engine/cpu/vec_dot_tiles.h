@@ -40,13 +40,17 @@ void q4_0_rows(int64_t n, const void * vw, const void * act, size_t stride, floa
     for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(acc[t]);
 }
 
-template <int NT>
-void q8_0_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride) {
-    const auto * w = static_cast<const block_q8_0 *>(vw);
+// Q8_0 and IQ4_NL: 32 signed 8-bit weights per block (IQ4_NL's after its
+// table lookup) and one f16 scale, against Q8_0 activations. `Codes` gives a
+// block's 32 weights as int8.
+template <int NT, typename Block, typename Codes>
+void signed32_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride,
+                   Codes codes) {
+    const auto * w = static_cast<const Block *>(vw);
     __m256 acc[NT];
     for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / QK32; ++i) {
-        const __m256i q = loadu(w[i].qs);
+        const __m256i q = codes(w[i]);
         const __m256i aq = _mm256_sign_epi8(q, q);
         const float dw = fp16(w[i].d);
         for (int t = 0; t < NT; ++t) {
@@ -56,6 +60,12 @@ void q8_0_rows(int64_t n, const void * vw, const void * act, size_t stride, floa
         }
     }
     for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(acc[t]);
+}
+
+template <int NT>
+void q8_0_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride) {
+    signed32_rows<NT, block_q8_0>(n, vw, act, stride, out, out_stride,
+                                  [](const block_q8_0 & b) { return loadu(b.qs); });
 }
 
 // Q4_K and Q5_K share everything but the 5th bit.
@@ -169,21 +179,10 @@ void iq4_xs_rows(int64_t n, const void * vw, const void * act, size_t stride, fl
 
 template <int NT>
 void iq4_nl_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride) {
-    const auto * w = static_cast<const block_iq4_nl *>(vw);
     const __m256i table = iq4nl_table();
-    __m256 acc[NT];
-    for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
-    for (int64_t i = 0; i < n / QK32; ++i) {
-        const __m256i q = _mm256_shuffle_epi8(table, nibbles_32(w[i].qs));
-        const __m256i aq = _mm256_sign_epi8(q, q);
-        const float dw = fp16(w[i].d);
-        for (int t = 0; t < NT; ++t) {
-            const block_q8_0 & a = act_block<block_q8_0>(act, stride, t, i);
-            const __m256i p = dot_us8(aq, _mm256_sign_epi8(loadu(a.qs), q));
-            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dw * fp16(a.d)), _mm256_cvtepi32_ps(p), acc[t]);
-        }
-    }
-    for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(acc[t]);
+    signed32_rows<NT, block_iq4_nl>(n, vw, act, stride, out, out_stride, [table](const block_iq4_nl & b) {
+        return _mm256_shuffle_epi8(table, nibbles_32(b.qs));
+    });
 }
 
 // Q4_1, Q5_0, Q5_1: 32-element blocks with a min (Q4_1/Q5_1) or a 5th bit.
