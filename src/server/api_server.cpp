@@ -39,9 +39,11 @@ int ApiServer::start() {
     m_http->new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
     // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let
     // a second server bind the same port and silently take half the clients.
-    m_http->set_socket_options([](socket_t sock) {
+    auto listening = std::make_shared<socket_t>(INVALID_SOCKET);
+    m_http->set_socket_options([listening](socket_t sock) {
         int yes = 1;
         setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        *listening = sock;
     });
     m_http->set_payload_max_length(m_config.maxBodyBytes);
     m_http->set_keep_alive_timeout(5);
@@ -73,6 +75,10 @@ int ApiServer::start() {
                                  " (the address is in use, or not one of this machine's)");
     }
     m_port = port;
+    // Debian's httplib listens with a backlog of 5: a burst of clients (or a
+    // busy accept thread) overflows it and connections are lost. Listening
+    // again on the bound socket raises the backlog in place.
+    if (*listening != INVALID_SOCKET) ::listen(*listening, SOMAXCONN);
     m_thread = std::thread([http = m_http.get()] { http->listen_after_bind(); });
     return m_port;
 }
