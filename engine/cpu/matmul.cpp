@@ -9,8 +9,10 @@
 //    token. Groups of four tokens go through the ISA's dot4 kernel where it
 //    has one, which unpacks each weight block once for the four.
 // 3. Where the ISA has a gemm8 kernel for the type (AVX-512 VNNI: Q4_K,
-//    IQ4_XS), prefill instead goes 8 rows at a time through it: each weight
-//    super-block is unpacked once per 64 tokens into a row-interleaved tile.
+//    IQ4_XS, Q8_0), prefill instead goes 8 rows at a time through it: each
+//    weight super-block is unpacked once per 64 tokens into a row-interleaved
+//    tile. Smaller batches (decode) take the ISA's gemv8 kernel where it has
+//    one (Q4_K): 8 rows at a time as well, with the same arithmetic.
 #include "cpu/matmul.h"
 
 #include <algorithm>
@@ -93,7 +95,7 @@ void matmul(const WeightView & w, const float * x, int64_t n_tokens, float * y, 
         }
     };
 
-    const Gemm8Fn gemm8 = n_tokens >= kGemmMinTokens ? k.gemm8[w.type] : nullptr;
+    const Gemm8Fn gemm8 = n_tokens >= kGemmMinTokens ? k.gemm8[w.type] : k.gemv8[w.type];
     if (gemm8 != nullptr) {
         // Item i < n8 is the 8-row tile at 8 i; item n8 (if any) the leftover rows.
         const int64_t n8 = n_out / 8;

@@ -70,6 +70,14 @@ inline __m256i scales_pair(int s0, int s1) {
     return _mm256_set_m128i(_mm_set1_epi16(static_cast<int16_t>(s1)), _mm_set1_epi16(static_cast<int16_t>(s0)));
 }
 
+// Lane j of the result = the sum of the 8 lanes of s[j].
+inline __m256i lane_sums8(const __m256i * s) {
+    const __m256i h01 = _mm256_hadd_epi32(s[0], s[1]), h23 = _mm256_hadd_epi32(s[2], s[3]);
+    const __m256i h45 = _mm256_hadd_epi32(s[4], s[5]), h67 = _mm256_hadd_epi32(s[6], s[7]);
+    const __m256i a = _mm256_hadd_epi32(h01, h23), b = _mm256_hadd_epi32(h45, h67);  // per 128-bit half
+    return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20), _mm256_permute2x128_si256(a, b, 0x31));
+}
+
 inline __m256i iq4nl_table() {
     const __m128i t = _mm_loadu_si128(reinterpret_cast<const __m128i *>(kvalues_iq4nl));
     return _mm256_set_m128i(t, t);

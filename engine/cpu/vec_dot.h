@@ -32,6 +32,9 @@ struct VecDotKernels {
     VecDotFn dot[TensorType_COUNT] = {};
     VecDot4Fn dot4[TensorType_COUNT] = {};  // nullptr: callers use dot once per token
     Gemm8Fn gemm8[TensorType_COUNT] = {};   // nullptr: callers use dot4 / dot
+    // Same contract as gemm8, for batches too small to amortize gemm8's tile
+    // (decode): 8 rows per call without unpacking, bit-identical to gemm8.
+    Gemm8Fn gemv8[TensorType_COUNT] = {};   // nullptr: callers use dot
     QuantizeRowFn quantize_q8_0 = nullptr;
     QuantizeRowFn quantize_q8_K = nullptr;
 };
@@ -45,6 +48,7 @@ void fill_vec_dot_scalar(VecDotKernels & k);
 void fill_vec_dot_avx2(VecDotKernels & k);    // no-op when not built for x86-64
 void fill_vec_dot_avx512(VecDotKernels & k);  // no-op when not built for x86-64
 void fill_gemm_avx512(VecDotKernels & k);     // matmul_gemm_avx512.cpp; called by fill_vec_dot_avx512
+void fill_gemv_avx512(VecDotKernels & k);     // matmul_gemv_avx512.cpp; called by fill_vec_dot_avx512
 
 // Scalar activation quantizers (also the reference for the SIMD ones).
 void quantize_row_q8_0_scalar(const float * x, void * dst, int64_t n);

@@ -33,14 +33,6 @@ inline __m256i iq4xs_scales8(const block_iq4_xs & b) {
     return _mm256_sub_epi32(_mm256_or_si256(lo, _mm256_slli_epi32(hi, 4)), _mm256_set1_epi32(32));
 }
 
-// Lane j of the result = the sum of the 8 lanes of s[j].
-inline __m256i lane_sums8(const __m256i * s) {
-    const __m256i h01 = _mm256_hadd_epi32(s[0], s[1]), h23 = _mm256_hadd_epi32(s[2], s[3]);
-    const __m256i h45 = _mm256_hadd_epi32(s[4], s[5]), h67 = _mm256_hadd_epi32(s[6], s[7]);
-    const __m256i a = _mm256_hadd_epi32(h01, h23), b = _mm256_hadd_epi32(h45, h67);  // per 128-bit half
-    return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20), _mm256_permute2x128_si256(a, b, 0x31));
-}
-
 // GEMV kernels for the types that have a gemm8 prefill kernel
 // (matmul_gemm_avx512.cpp), with the same float arithmetic per row, so decode
 // and batched prefill give bit-identical results (otherwise a last-bit
@@ -143,6 +135,7 @@ void fill_vec_dot_avx512(VecDotKernels & k) {
     k.dot[TensorType_Q8_0] = avx512vnni::dot_q8_0;
     k.dot4[TensorType_Q8_0] = nullptr;
     fill_gemm_avx512(k);
+    fill_gemv_avx512(k);
 }
 
 }  // namespace hearth

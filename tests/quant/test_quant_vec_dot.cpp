@@ -146,6 +146,67 @@ private slots:
         }
     }
 
+    void tileKernels_data() {
+        QTest::addColumn<int>("type");
+        QTest::addColumn<int>("isa");
+        int n_rows = 0;
+        for (TensorType t : quant_ref::weight_types())
+            for (CpuIsa isa : available_isas()) {
+                const VecDotKernels & k = vec_dot_kernels(isa);
+                if ((k.gemm8[t] != nullptr || k.gemv8[t] != nullptr) && ++n_rows)
+                    QTest::newRow(qPrintable(QString("%1/%2").arg(tensor_type_info(t).name).arg(cpu_isa_name(isa))))
+                        << int(t) << int(isa);
+            }
+        if (n_rows == 0) QTest::newRow("none") << -1 << 0;
+    }
+
+    // The 8-row kernels (gemm8 for prefill, gemv8 for decode) give, for every
+    // row and token, the very bits of the one-row dot kernel: a decode step
+    // must reproduce batched prefill exactly (a last-bit difference can flip an
+    // 8-bit activation code in the next layer).
+    void tileKernels() {
+        QFETCH(int, type);
+        QFETCH(int, isa);
+        if (type < 0) QSKIP("no 8-row kernels on this CPU; matmul uses dot4 / dot");
+        const auto t = static_cast<TensorType>(type);
+        const VecDotKernels & k = vec_dot_kernels(static_cast<CpuIsa>(isa));
+        const TensorType act_type = vec_dot_type(t);
+        std::mt19937 rng(99 + type);
+        constexpr int kRows = 8, kTokens = 70;  // more than one 64-token block of gemm8
+        for (int64_t n : {256, 1280}) {
+            std::vector<uint8_t> w;
+            for (int r = 0; r < kRows; ++r) {
+                const std::vector<uint8_t> row = quant_ref::random_row(t, n, rng);
+                w.insert(w.end(), row.begin(), row.end());
+            }
+            const size_t row_bytes = w.size() / kRows;
+            const size_t stride = tensor_row_bytes(act_type, n) + 32;
+            std::vector<uint8_t> acts(kTokens * stride);
+            for (int tok = 0; tok < kTokens; ++tok) {
+                const std::vector<uint8_t> a = quantize(k, act_type, random_floats(n, rng));
+                std::memcpy(acts.data() + tok * stride, a.data(), a.size());
+            }
+            const size_t y_stride = kRows + 3;
+            const auto check = [&](Gemm8Fn fn, int n_tokens, const char * name) {
+                std::vector<float> y(size_t(n_tokens) * y_stride, NAN);
+                fn(n, w.data(), row_bytes, acts.data(), stride, n_tokens, y.data(), y_stride);
+                for (int tok = 0; tok < n_tokens; ++tok)
+                    for (int r = 0; r < kRows; ++r) {
+                        const float want = k.dot[t](n, w.data() + r * row_bytes, acts.data() + tok * stride);
+                        const float got = y[tok * y_stride + r];
+                        QVERIFY2(std::memcmp(&got, &want, sizeof got) == 0,
+                                 qPrintable(QString("%1 n=%2 tokens=%3 token %4 row %5: %6 vs dot %7")
+                                                .arg(name).arg(n).arg(n_tokens).arg(tok).arg(r).arg(got, 0, 'g', 9)
+                                                .arg(want, 0, 'g', 9)));
+                    }
+            };
+            if (k.gemm8[t] != nullptr)
+                for (int n_tokens : {4, 7, kTokens}) check(k.gemm8[t], n_tokens, "gemm8");
+            if (k.gemv8[t] != nullptr)
+                for (int n_tokens : {1, 2, 3, 5}) check(k.gemv8[t], n_tokens, "gemv8");
+        }
+    }
+
     void quantizers_data() {
         QTest::addColumn<int>("isa");
         for (CpuIsa isa : available_isas()) QTest::newRow(cpu_isa_name(isa)) << int(isa);
