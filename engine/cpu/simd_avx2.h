@@ -13,6 +13,8 @@
 
 #include <immintrin.h>
 
+#include <cstring>
+
 #include "cpu/vec_dot.h"
 #include "quant/blocks_k.h"
 
@@ -76,6 +78,20 @@ inline __m256i lane_sums8(const __m256i * s) {
     const __m256i h45 = _mm256_hadd_epi32(s[4], s[5]), h67 = _mm256_hadd_epi32(s[6], s[7]);
     const __m256i a = _mm256_hadd_epi32(h01, h23), b = _mm256_hadd_epi32(h45, h67);  // per 128-bit half
     return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20), _mm256_permute2x128_si256(a, b, 0x31));
+}
+
+// Lane j = the signed 6-bit scale of IQ4_XS sub-block j: low 4 bits at bit 4 j
+// of the little-endian scales_l word, high 2 bits at bit 2 j of scales_h.
+inline __m256i iq4xs_scales8(const block_iq4_xs & b) {
+    uint32_t sl;
+    std::memcpy(&sl, b.scales_l, sizeof sl);
+    const __m256i lo = _mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32(static_cast<int>(sl)),
+                                                          _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28)),
+                                        _mm256_set1_epi32(15));
+    const __m256i hi = _mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32(b.scales_h),
+                                                          _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14)),
+                                        _mm256_set1_epi32(3));
+    return _mm256_sub_epi32(_mm256_or_si256(lo, _mm256_slli_epi32(hi, 4)), _mm256_set1_epi32(32));
 }
 
 inline __m256i iq4nl_table() {
