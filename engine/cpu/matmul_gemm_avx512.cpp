@@ -28,9 +28,14 @@
 
 #include "quant/blocks_k.h"
 
+#define HEARTH_SIMD_NS avx512vnni
+#include "cpu/simd_avx2.h"
+
 namespace hearth {
 
 namespace {
+
+using avx512vnni::transpose8x8;
 
 constexpr int kRows = 8;
 
@@ -54,26 +59,6 @@ struct alignas(32) Tile {
     __m256i mn[8];    // [j] lane r: the i16 offset m_rj twice (pairs with bsums 2j, 2j + 1)
     __m256 d, dmin;   // lane r
 };
-
-// rows[r] = 32 bytes of row r (one sub-block) -> out[g] lane r = dword g of rows[r].
-inline void transpose8x8(const __m256i * rows, __m256i * out) {
-    const __m256i t0 = _mm256_unpacklo_epi32(rows[0], rows[1]), t1 = _mm256_unpackhi_epi32(rows[0], rows[1]);
-    const __m256i t2 = _mm256_unpacklo_epi32(rows[2], rows[3]), t3 = _mm256_unpackhi_epi32(rows[2], rows[3]);
-    const __m256i t4 = _mm256_unpacklo_epi32(rows[4], rows[5]), t5 = _mm256_unpackhi_epi32(rows[4], rows[5]);
-    const __m256i t6 = _mm256_unpacklo_epi32(rows[6], rows[7]), t7 = _mm256_unpackhi_epi32(rows[6], rows[7]);
-    const __m256i u0 = _mm256_unpacklo_epi64(t0, t2), u1 = _mm256_unpackhi_epi64(t0, t2);
-    const __m256i u2 = _mm256_unpacklo_epi64(t1, t3), u3 = _mm256_unpackhi_epi64(t1, t3);
-    const __m256i u4 = _mm256_unpacklo_epi64(t4, t6), u5 = _mm256_unpackhi_epi64(t4, t6);
-    const __m256i u6 = _mm256_unpacklo_epi64(t5, t7), u7 = _mm256_unpackhi_epi64(t5, t7);
-    out[0] = _mm256_permute2x128_si256(u0, u4, 0x20);
-    out[1] = _mm256_permute2x128_si256(u1, u5, 0x20);
-    out[2] = _mm256_permute2x128_si256(u2, u6, 0x20);
-    out[3] = _mm256_permute2x128_si256(u3, u7, 0x20);
-    out[4] = _mm256_permute2x128_si256(u0, u4, 0x31);
-    out[5] = _mm256_permute2x128_si256(u1, u5, 0x31);
-    out[6] = _mm256_permute2x128_si256(u2, u6, 0x31);
-    out[7] = _mm256_permute2x128_si256(u3, u7, 0x31);
-}
 
 inline int32_t pair_i16(int m) {
     const auto u = static_cast<uint32_t>(static_cast<uint16_t>(static_cast<int16_t>(m)));
