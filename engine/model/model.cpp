@@ -15,10 +15,6 @@ namespace {
 
 constexpr int32_t kDefaultMaxCtx = 4096;
 
-std::string mib(uint64_t bytes) {
-    return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MiB";
-}
-
 int32_t choose_ctx(const GgufFile & file, const ModelHparams & hp, int32_t requested) {
     if (requested < 0)
         throw Error(ErrorCode_invalid_argument, "context size " + std::to_string(requested) + " is negative");
@@ -53,13 +49,8 @@ Model::Model(GgufFile file, const LoadOptions & options) : m_file(std::move(file
 
     // Weights stay in the mmap; what gets allocated is the KV cache and scratch.
     // n_vocab is known only now, so the check runs after binding (which allocates nothing sizeable).
-    const uint64_t need = evaluator_memory_bytes(m_hparams, m_options, m_n_ctx, m_options.n_threads);
-    const uint64_t avail = available_ram_bytes();
-    if (avail != 0 && need > avail)
-        throw Error(ErrorCode_resources, m_file.path() + ": not enough memory: a context of " +
-                                             std::to_string(m_n_ctx) + " tokens needs " + mib(need) +
-                                             " (KV cache and scratch) but only " + mib(avail) +
-                                             " is available; use a smaller context");
+    // With GPU layers asked for, the KV cache is checked once the split is known (Evaluator).
+    require_ram(m_file.path(), m_hparams, m_options, m_n_ctx, m_options.n_threads, m_options.n_gpu_layers == 0 ? -1 : 0);
 }
 
 Model::~Model() = default;

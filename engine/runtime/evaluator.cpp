@@ -39,6 +39,10 @@ Placement cpu_placement(const ModelHparams & hp, std::string note) {
     return p;
 }
 
+std::string mib(uint64_t bytes) {
+    return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MiB";
+}
+
 // Attempts with one layer fewer after the GPU runs out of memory at load.
 constexpr int kMaxGpuRetries = 4;
 
@@ -117,6 +121,16 @@ Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOpti
     }
 }
 
+// Layers [0, n) that run on the CPU. When a GPU may take layers, Model::load
+// checked only the scratch against free RAM; the KV cache of the CPU layers is
+// checked here, once the split is known (the GPU layers' cache is in VRAM).
+int32_t checked_cpu_layers(const Model & model, const GpuBackend * gpu, int32_t n_threads) {
+    const int32_t n = gpu ? gpu->first_layer() : model.hparams().n_layer;
+    if (model.options().n_gpu_layers != 0)
+        require_ram(model.gguf().path(), model.hparams(), model.options(), model.n_ctx(), n_threads, n);
+    return n;
+}
+
 }  // namespace
 
 struct Evaluator::Impl {
@@ -144,7 +158,7 @@ struct Evaluator::Impl {
           n_batch(std::max(1, model->options().n_batch)),
           pool(n_threads),
           placement(place_layers(*model, n_batch, o, gpu)),
-          first_gpu(gpu ? gpu->first_layer() : hp.n_layer),
+          first_gpu(checked_cpu_layers(*model, gpu.get(), n_threads)),
           kv(hp, model->n_ctx(), model->options().kv_type, first_gpu),
           cpu(hp, w, kv, pool, n_batch) {
         hidden.resize(size_t(n_batch) * size_t(hp.n_embd));
@@ -258,14 +272,28 @@ bool Evaluator::eval(const int32_t * ids, int32_t n, float * all_logits, const s
     return true;
 }
 
-size_t evaluator_memory_bytes(const ModelHparams & hp, const LoadOptions & options, int32_t n_ctx, int32_t n_threads) {
+size_t evaluator_memory_bytes(const ModelHparams & hp, const LoadOptions & options, int32_t n_ctx, int32_t n_threads,
+                              int32_t n_cpu_layers) {
     const int32_t n_batch = std::max(1, options.n_batch);
     const int32_t nt = max_threads(n_threads);
     size_t floats = CpuBackend::scratch_floats(hp, n_batch, nt);
     floats += size_t(n_batch) * (2 * size_t(hp.n_embd) + size_t(hp.n_vocab)) + size_t(hp.n_vocab);
     // Quantized activations for the largest matmul: at most ~1.2 bytes per float plus block headers.
     const size_t mm = size_t(n_batch) * size_t(std::max(hp.n_ff, std::max(hp.n_embd, hp.n_embd_q()))) * 2;
-    return KvCache::bytes_needed(hp, n_ctx, options.kv_type) + floats * sizeof(float) + mm;
+    const int32_t kv_layers = n_cpu_layers < 0 ? hp.n_layer : std::min(n_cpu_layers, hp.n_layer);
+    const size_t kv = hp.n_layer > 0 ? KvCache::bytes_needed(hp, n_ctx, options.kv_type) / size_t(hp.n_layer) : 0;
+    return kv * size_t(kv_layers) + floats * sizeof(float) + mm;
+}
+
+void require_ram(const std::string & path, const ModelHparams & hp, const LoadOptions & options, int32_t n_ctx,
+                 int32_t n_threads, int32_t n_cpu_layers) {
+    const uint64_t need = evaluator_memory_bytes(hp, options, n_ctx, n_threads, n_cpu_layers);
+    const uint64_t avail = available_ram_bytes();
+    if (avail != 0 && need > avail)
+        throw Error(ErrorCode_resources, path + ": not enough memory: a context of " + std::to_string(n_ctx) +
+                                             " tokens needs " + mib(need) +
+                                             " (KV cache and scratch) but only " + mib(avail) +
+                                             " is available; use a smaller context");
 }
 
 uint64_t available_ram_bytes() {

@@ -108,6 +108,36 @@ private slots:
         QVERIFY2(QString(err.what()).contains("needs 1638") && QString(err.what()).contains("MiB"), err.what());
     }
 
+    void memoryCheckWaitsForTheGpuSplit() {
+        // With GPU layers asked for, Model::load counts only the scratch (the
+        // GPU may hold the KV cache); the Evaluator checks the CPU layers'
+        // cache once the split is known. Here no GPU takes any layer, so the
+        // whole 160 GiB cache lands on the CPU and is refused there.
+        ModelEdit e;
+        e.context_length = 1u << 28;
+        hearth::LoadOptions opts;
+        opts.n_ctx = 1 << 28;
+        opts.n_gpu_layers = -1;
+        const std::vector<uint8_t> bytes = edit_model(hearth_test::fixture("models/stories260K.gguf"), e);
+        auto model = hearth::Model::from_gguf(hearth::GgufFile::parse(hearth::own_bytes(bytes), "edited.gguf"), opts);
+        try {
+            // No GPU here (or none with 160 GiB free): every layer stays on the CPU.
+            hearth::Evaluator ev(model, 1);
+            QFAIL("a 160 GiB KV cache was allocated on the CPU");
+        } catch (const hearth::Error & err) {
+            QCOMPARE(err.code(), hearth::ErrorCode_resources);
+            QVERIFY2(QString(err.what()).contains("needs 1638") && QString(err.what()).contains("not enough memory"),
+                     err.what());
+        }
+        const hearth::ModelHparams & hp = model->hparams();
+        const size_t all = hearth::evaluator_memory_bytes(hp, opts, opts.n_ctx, 1);
+        const size_t none = hearth::evaluator_memory_bytes(hp, opts, opts.n_ctx, 1, 0);
+        const size_t two = hearth::evaluator_memory_bytes(hp, opts, opts.n_ctx, 1, 2);
+        // f16 K and V rows of every layer at every position.
+        QCOMPARE(all - none, size_t(hp.n_layer) * size_t(opts.n_ctx) * size_t(hp.n_embd_k() + hp.n_embd_v()) * 2);
+        QCOMPARE((two - none) * size_t(hp.n_layer), (all - none) * 2);
+    }
+
     void loadCancelled() {
         hearth::LoadOptions opts;
         opts.progress = [](float f) { return f < 0.5f; };

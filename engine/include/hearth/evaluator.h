@@ -80,9 +80,17 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// Bytes a context of n_ctx tokens needs beyond the mmapped weights: KV cache
-// plus scratch. Model::load checks it against available RAM.
-size_t evaluator_memory_bytes(const ModelHparams & hp, const LoadOptions & options, int32_t n_ctx, int32_t n_threads);
+// Bytes a context of n_ctx tokens needs beyond the mmapped weights: the KV
+// cache of the first n_cpu_layers layers (-1: all) plus scratch.
+size_t evaluator_memory_bytes(const ModelHparams & hp, const LoadOptions & options, int32_t n_ctx, int32_t n_threads,
+                              int32_t n_cpu_layers = -1);
+
+// Throws ErrorCode_resources ("<path>: not enough memory: ...") when that
+// exceeds the available RAM. Model::load checks every layer's cache when no
+// GPU layers are asked for, else only the scratch; the Evaluator then checks
+// the CPU layers' cache once the split is known.
+void require_ram(const std::string & path, const ModelHparams & hp, const LoadOptions & options, int32_t n_ctx,
+                 int32_t n_threads, int32_t n_cpu_layers);
 
 // MemAvailable from /proc/meminfo, or 0 when unknown.
 uint64_t available_ram_bytes();
