@@ -51,7 +51,11 @@ QVariant ModelLibraryModel::data(const QModelIndex & index, int role) const {
     const LocalModel & m = m_models[index.row()];
     const bool readable = m.error.isEmpty();
     const auto estimate = [&] { return estimateMemory(m.shape, m_budget.contextLength, m_budget.kvType); };
-    const auto badge = [&] { return fitBadge(estimate(), m_budget.freeRamBytes, m_budget.freeVramBytes); };
+    const auto badge = [&] {
+        const auto planned = m_planBadges.constFind(m.path);
+        return planned != m_planBadges.constEnd() ? *planned
+                                                   : fitBadge(estimate(), m_budget.freeRamBytes, m_budget.freeVramBytes);
+    };
     switch (role) {
         case Qt::DisplayRole:
         case NameRole:
@@ -125,6 +129,12 @@ void ModelLibraryModel::setBudget(const MemoryBudget & budget) {
     m_budget = budget;
     if (!m_models.isEmpty())
         emit dataChanged(index(0), index(int(m_models.size()) - 1), {MemoryTextRole, FitRole, FitTextRole});
+}
+
+void ModelLibraryModel::setPlanBadges(const QHash<QString, FitBadge> & badges) {
+    if (badges == m_planBadges) return;
+    m_planBadges = badges;
+    if (!m_models.isEmpty()) emit dataChanged(index(0), index(int(m_models.size()) - 1), {FitRole, FitTextRole});
 }
 
 int ModelLibraryModel::rowOfPath(const QString & path) const {

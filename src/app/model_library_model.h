@@ -15,7 +15,7 @@
 //   sizeText        QString   "4.1 GiB"
 //   hasTemplate     bool      a chat template is embedded
 //   memoryText      QString   estimated need at the budget's context ("5.2 GiB")
-//   fit             QString   "gpu", "partial", "cpu", "toobig"; "" when unreadable
+//   fit             QString   "gpu", "partial", "cpu", "toobig" (the plan's when set); "" when unreadable
 //   fitText         QString   "Fits GPU", "Partial offload", "CPU only", "Too big"
 //   error           QString   why the metadata could not be read; "" when fine
 //   complete        bool      every shard is present
@@ -78,6 +78,10 @@ public:
 
     void setModels(const QList<LocalModel> & models);
     void setBudget(const MemoryBudget & budget);
+    // Badges from each model's placement plan under its load settings (by
+    // path), as its plan panel shows them; models without one keep the
+    // size estimate's badge.
+    void setPlanBadges(const QHash<QString, FitBadge> & badges);
     const QList<LocalModel> & models() const { return m_models; }
     LocalModel modelAt(int row) const { return row >= 0 && row < m_models.size() ? m_models[row] : LocalModel{}; }
 
@@ -91,6 +95,7 @@ signals:
 private:
     QList<LocalModel> m_models;
     MemoryBudget m_budget;
+    QHash<QString, FitBadge> m_planBadges;
 };
 
 }  // namespace Hearth

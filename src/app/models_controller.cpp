@@ -110,6 +110,14 @@ void ModelsController::setSearchSort(const QString & key) {
 }
 
 void ModelsController::bumpPlans() {
+    // Every trigger of a new plan (scan, budget, load settings) also moves the library cards' badges.
+    QHash<QString, FitBadge> badges;
+    for (auto it = m_localFootprints.constBegin(); it != m_localFootprints.constEnd(); ++it) {
+        hearth::MemoryPlan plan;
+        int context = 0;
+        if (localPlan(it.key(), plan, context)) badges.insert(it.key(), fitBadgeFromPlan(plan, m_budget.freeRamBytes));
+    }
+    m_library.setPlanBadges(badges);
     ++m_planRevision;
     emit planRevisionChanged();
 }

@@ -169,6 +169,9 @@ private:
     void startRemotePlans(const QList<HubModelFile> & groups);
     void updateModelSettings(const QString & path, const std::function<void(ModelLoadSettings &)> & change);
     void bumpPlans();
+    // The plan of a scanned local model under its load settings; false when
+    // its footprint could not be read. `context` gets the context planned for.
+    bool localPlan(const QString & path, hearth::MemoryPlan & plan, int & context) const;
     void onDownloadFinished(int id, const QStringList & paths);
     void refreshLocalNames();
 

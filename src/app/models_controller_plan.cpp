@@ -35,9 +35,9 @@ QVariantMap ModelsController::modelPlan(const QString & path) const {
             path, m_scanning ? QStringLiteral("Reading the model…") : QStringLiteral("No plan for this file."));
         return out;
     }
-    const int ctx = ls.contextLength > 0 ? ls.contextLength : defaultContext(*fp);
-    const hearth::MemoryPlan plan =
-        hearth::plan_memory(*fp, makePlanRequest(ctx, ls.kvType, ls.nGpuLayers, m_budget.freeVramBytes));
+    hearth::MemoryPlan plan;
+    int ctx = 0;
+    localPlan(path, plan, ctx);
     const bool cpuOnly = m_budget.freeVramBytes <= 0;
     const FitBadge badge = fitBadgeFromPlan(plan, m_budget.freeRamBytes);
     out[QStringLiteral("ok")] = true;
@@ -66,6 +66,15 @@ QVariantMap ModelsController::modelPlan(const QString & path) const {
     out[QStringLiteral("fit")] = fitKey(badge);
     out[QStringLiteral("fitText")] = fitText(badge);
     return out;
+}
+
+bool ModelsController::localPlan(const QString & path, hearth::MemoryPlan & plan, int & context) const {
+    const auto fp = m_localFootprints.constFind(path);
+    if (fp == m_localFootprints.constEnd()) return false;
+    const ModelLoadSettings ls = m_settings.modelSettings(path);
+    context = ls.contextLength > 0 ? ls.contextLength : defaultContext(*fp);
+    plan = hearth::plan_memory(*fp, makePlanRequest(context, ls.kvType, ls.nGpuLayers, m_budget.freeVramBytes));
+    return true;
 }
 
 void ModelsController::updateModelSettings(const QString & path,

@@ -399,6 +399,11 @@ private slots:
         QCOMPARE(p.value(QStringLiteral("context")).toInt(), 128);
         QCOMPARE(p.value(QStringLiteral("kvType")).toString(), QStringLiteral("q8_0"));
         QCOMPARE(p.value(QStringLiteral("fit")).toString(), QStringLiteral("partial"));
+        // The library card's badge is the plan's too (the size estimate alone says it fits the GPU).
+        const QModelIndex card = m_c->library()->index(0);
+        QCOMPARE(m_c->library()->data(card, ModelLibraryModel::FitRole).toString(), QStringLiteral("partial"));
+        QCOMPARE(m_c->library()->data(card, ModelLibraryModel::FitTextRole).toString(),
+                 p.value(QStringLiteral("fitText")).toString());
         // stories260K's heads are too small for q8_0 blocks: the plan says so.
         if (fp.hp.head_dim % 32 != 0)
             QVERIFY2(p.value(QStringLiteral("note")).toString().contains(QStringLiteral("q8_0")),
@@ -425,6 +430,7 @@ private slots:
         QCOMPARE(p.value(QStringLiteral("nGpuLayers")).toInt(), 0);
         QVERIFY(p.value(QStringLiteral("cpuReason")).toString().startsWith(QStringLiteral("CPU only: ")));
         QCOMPARE(p.value(QStringLiteral("fit")).toString(), QStringLiteral("cpu"));
+        QCOMPARE(m_c->library()->data(card, ModelLibraryModel::FitRole).toString(), QStringLiteral("cpu"));
         hearth::LoadOptions autoLayers;
         applyModelLoadSettings(path, autoLayers);
         QCOMPARE(autoLayers.n_gpu_layers, -1);  // the evaluator plans "auto" for the card it finds
