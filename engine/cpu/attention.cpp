@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "cpu/attention_tile.h"
 #include "cpu/thread_pool.h"
 #include "runtime/kv_cache.h"
 
@@ -28,6 +29,31 @@ inline float dot(const float * a, const float * b, int32_t n) {
 
 }  // namespace
 
+void attend_tile_scalar(const float * q, const float * k, const float * v, int32_t n, int32_t D, int32_t DV,
+                        float scale, float * scores, float & run_max, float & run_sum, float * acc) {
+    float mx = run_max;
+    for (int32_t j = 0; j < n; ++j) {
+        scores[j] = dot(q, k + size_t(j) * D, D) * scale;
+        mx = std::max(mx, scores[j]);
+    }
+    const float rescale = std::exp(run_max - mx);  // 0 on the first tile
+    float sum = run_sum * rescale;
+    for (int32_t i = 0; i < DV; ++i) acc[i] *= rescale;
+    for (int32_t j = 0; j < n; ++j) {
+        const float p = std::exp(scores[j] - mx);
+        sum += p;
+        const float * vr = v + size_t(j) * DV;
+        for (int32_t i = 0; i < DV; ++i) acc[i] += p * vr[i];
+    }
+    run_max = mx;
+    run_sum = sum;
+}
+
+AttendTileFn attend_tile_kernel(CpuIsa isa) {
+    static const AttendTileFn avx2 = attend_tile_avx2_kernel();
+    return isa >= CpuIsa_avx2 && avx2 != nullptr && cpu_isa_detected() >= CpuIsa_avx2 ? avx2 : attend_tile_scalar;
+}
+
 size_t attention_scratch_floats(const AttentionShape & s) {
     const size_t rows = size_t(kAttentionMaxChunk) * size_t(group_size(s));
     // K tile, V tile, scores, then per (token, head) running max, sum and accumulator.
@@ -42,7 +68,7 @@ struct Item {
 };
 
 void attend_item(const KvCache & kv, int il, const AttentionShape & s, const float * q, int32_t pos0, const Item & it,
-                 float * out, float * scratch) {
+                 AttendTileFn tile_fn, float * out, float * scratch) {
     const int32_t G = group_size(s), D = s.head_dim, DV = s.head_dim_v;
     float * ktile = scratch;
     float * vtile = ktile + size_t(kAttentionTile) * D;
@@ -66,25 +92,9 @@ void attend_item(const KvCache & kv, int il, const AttentionShape & s, const flo
             if (kend <= ks) continue;
             for (int32_t g = 0; g < G; ++g) {
                 const int32_t h = it.kv_head * G + g;
-                const float * qh = q + (size_t(t) * s.n_head + h) * D;
                 const int32_t r = (t - it.t0) * G + g;
-                float mx = run_max[r];
-                for (int32_t j = ks; j < kend; ++j) {
-                    scores[j - ks] = dot(qh, ktile + size_t(j - ks) * D, D) * scale;
-                    mx = std::max(mx, scores[j - ks]);
-                }
-                const float rescale = std::exp(run_max[r] - mx);  // 0 on the first tile
-                float * a = acc + size_t(r) * DV;
-                float sum = run_sum[r] * rescale;
-                for (int32_t i = 0; i < DV; ++i) a[i] *= rescale;
-                for (int32_t j = ks; j < kend; ++j) {
-                    const float p = std::exp(scores[j - ks] - mx);
-                    sum += p;
-                    const float * vr = vtile + size_t(j - ks) * DV;
-                    for (int32_t i = 0; i < DV; ++i) a[i] += p * vr[i];
-                }
-                run_max[r] = mx;
-                run_sum[r] = sum;
+                tile_fn(q + (size_t(t) * s.n_head + h) * D, ktile, vtile, kend - ks, D, DV, scale, scores, run_max[r],
+                        run_sum[r], acc + size_t(r) * DV);
             }
         }
     }
@@ -108,13 +118,14 @@ void attention(const KvCache & kv, int il, const AttentionShape & s, const float
     chunk = std::clamp(chunk, 1, kAttentionMaxChunk);
     const int32_t n_chunks = (n_tokens + chunk - 1) / chunk;
     const size_t stride = attention_scratch_floats(s);
+    const AttendTileFn tile_fn = attend_tile_kernel(cpu_isa_active());
     pool.parallel_for(int64_t(n_chunks) * s.n_head_kv, [&](int64_t begin, int64_t end, int thread) {
         float * mine = scratch + size_t(thread) * stride;
         for (int64_t i = begin; i < end; ++i) {
             // Later chunks attend to more keys: hand them out first.
             const int32_t c = n_chunks - 1 - int32_t(i / s.n_head_kv);
             const Item it{int32_t(i % s.n_head_kv), c * chunk, std::min(n_tokens, (c + 1) * chunk)};
-            attend_item(kv, il, s, q, pos0, it, out, mine);
+            attend_item(kv, il, s, q, pos0, it, tile_fn, out, mine);
         }
     });
 }

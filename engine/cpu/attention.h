@@ -8,8 +8,10 @@
 // Work items are (KV head, chunk of tokens): the keys and values of one KV head
 // are dequantized a tile of kAttentionTile positions at a time and shared by
 // every query head of the group and every token of the chunk, with an online
-// (running max) softmax, so scratch stays small at any context length. The
-// arithmetic for one (token, head) does not depend on the chunking, so decode
+// (running max) softmax, so scratch stays small at any context length. Each
+// (token, head) row meets a tile through the ISA's tile kernel
+// (attention_tile.h: scalar, or AVX2 with eight keys per step and a vector
+// e^x). The arithmetic for one row does not depend on the chunking, so decode
 // and batched prefill give identical results.
 #pragma once
 
