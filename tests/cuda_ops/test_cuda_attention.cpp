@@ -9,6 +9,7 @@
 #include <random>
 #include <vector>
 
+#include "common/attention_reference.h"
 #include "cpu/attention.h"
 #include "cpu/thread_pool.h"
 #include "cuda/kernels.h"
@@ -35,36 +36,6 @@ struct Case {
     KvType type;
     int32_t n_tokens, pos0;
 };
-
-// Softmax(q.k / sqrt(D)) . v in float64, per (token, head), from the cache's
-// dequantized rows; causal: token t sees positions [0, pos0 + t].
-std::vector<double> naive_attention(const KvCache & kv, const Case & c, const std::vector<float> & q) {
-    const AttentionShape & s = c.s;
-    const int G = s.n_head / s.n_head_kv, n_keys = c.pos0 + c.n_tokens;
-    std::vector<double> out(size_t(c.n_tokens) * s.n_head * s.head_dim_v);
-    std::vector<float> k(size_t(n_keys) * s.head_dim), v(size_t(n_keys) * s.head_dim_v);
-    for (int h = 0; h < s.n_head; ++h) {
-        kv.read_k(0, h / G, 0, n_keys, k.data());
-        kv.read_v(0, h / G, 0, n_keys, v.data());
-        for (int t = 0; t < c.n_tokens; ++t) {
-            const float * qh = q.data() + (size_t(t) * s.n_head + h) * s.head_dim;
-            const int n = c.pos0 + t + 1;
-            std::vector<double> w(static_cast<size_t>(n));
-            double mx = -INFINITY, sum = 0.0;
-            for (int j = 0; j < n; ++j) {
-                double d = 0.0;
-                for (int i = 0; i < s.head_dim; ++i) d += double(qh[i]) * k[size_t(j) * s.head_dim + i];
-                w[size_t(j)] = d / std::sqrt(double(s.head_dim));
-                mx = std::max(mx, w[size_t(j)]);
-            }
-            for (double & x : w) sum += (x = std::exp(x - mx));
-            double * o = out.data() + (size_t(t) * s.n_head + h) * s.head_dim_v;
-            for (int j = 0; j < n; ++j)
-                for (int i = 0; i < s.head_dim_v; ++i) o[i] += w[size_t(j)] / sum * v[size_t(j) * s.head_dim_v + i];
-        }
-    }
-    return out;
-}
 
 void check_case(const Case & c, bool with_scratch) {
     const AttentionShape & s = c.s;
@@ -99,7 +70,7 @@ void check_case(const Case & c, bool with_scratch) {
     cuda::attention(layer, s, q.data(), c.n_tokens, c.pos0, gpu_out.data(), with_scratch ? scratch.data() : nullptr,
                     nullptr);
 
-    const std::vector<double> naive = naive_attention(cpu_kv, c, q);
+    const std::vector<double> naive = hearth_test::attention_reference(cpu_kv, c.s, c.n_tokens, c.pos0, q);
     double worst_cpu = 0.0, worst_naive = 0.0;
     for (size_t i = 0; i < gpu_out.size(); ++i) {
         QVERIFY2(std::isfinite(gpu_out[i]), qPrintable(QString("output %1 is not finite").arg(i)));

@@ -10,6 +10,7 @@
 #include <random>
 #include <vector>
 
+#include "common/attention_reference.h"
 #include "cpu/attention.h"
 #include "cpu/cpu_features.h"
 #include "cpu/thread_pool.h"
@@ -25,34 +26,6 @@ struct Case {
     int32_t n_tokens, pos0;
     KvType kv;
 };
-
-// out[t][h][:] for tokens [0, n_tokens) at positions pos0 + t, by float64 softmax.
-std::vector<double> reference(const KvCache & kv, const Case & c, const std::vector<float> & q) {
-    const int32_t G = c.n_head / c.n_head_kv, n_keys = c.pos0 + c.n_tokens;
-    std::vector<double> out(size_t(c.n_tokens) * c.n_head * c.head_dim_v, 0.0);
-    std::vector<float> k(size_t(n_keys) * c.head_dim), v(size_t(n_keys) * c.head_dim_v);
-    for (int32_t h = 0; h < c.n_head; ++h) {
-        kv.read_k(0, h / G, 0, n_keys, k.data());
-        kv.read_v(0, h / G, 0, n_keys, v.data());
-        for (int32_t t = 0; t < c.n_tokens; ++t) {
-            const float * qh = q.data() + (size_t(t) * c.n_head + h) * c.head_dim;
-            const int32_t n = c.pos0 + t + 1;
-            std::vector<double> s(static_cast<size_t>(n));
-            double mx = -INFINITY, sum = 0;
-            for (int32_t j = 0; j < n; ++j) {
-                double d = 0;
-                for (int32_t i = 0; i < c.head_dim; ++i) d += double(qh[i]) * k[size_t(j) * c.head_dim + i];
-                s[j] = d / std::sqrt(double(c.head_dim));
-                mx = std::max(mx, s[j]);
-            }
-            for (double & x : s) sum += (x = std::exp(x - mx));
-            double * o = out.data() + (size_t(t) * c.n_head + h) * c.head_dim_v;
-            for (int32_t j = 0; j < n; ++j)
-                for (int32_t i = 0; i < c.head_dim_v; ++i) o[i] += s[j] / sum * v[size_t(j) * c.head_dim_v + i];
-        }
-    }
-    return out;
-}
 
 }  // namespace
 
@@ -110,7 +83,7 @@ private slots:
         std::vector<float> batch(out_floats, NAN);
         attention(kv, 0, s, q.data(), c.n_tokens, c.pos0, batch.data(), scratch.data(), pool);
 
-        const std::vector<double> ref = reference(kv, c, q);
+        const std::vector<double> ref = hearth_test::attention_reference(kv, s, c.n_tokens, c.pos0, q);
         double max_err = 0;
         for (size_t i = 0; i < out_floats; ++i) {
             const double err = std::fabs(batch[i] - ref[i]);
