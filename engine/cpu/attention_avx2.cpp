@@ -9,13 +9,16 @@
 
 #if defined(__AVX2__) && defined(__FMA__)
 
-#include <immintrin.h>
-
 #include <cmath>
+
+#define HEARTH_SIMD_NS avx2
+#include "cpu/simd_avx2.h"
 
 namespace hearth {
 
 namespace {
+
+using avx2::hsum;
 
 // e^x for x <= 0: x = n ln2 + r with |r| <= ln2 / 2 (ln2 split in two for
 // precision), e^r by Cephes expf's degree-6 polynomial, 2^n through the
@@ -56,13 +59,6 @@ inline float hmax(__m256 v) {
     m = _mm_max_ps(m, _mm_movehl_ps(m, m));
     m = _mm_max_ss(m, _mm_movehdup_ps(m));
     return _mm_cvtss_f32(m);
-}
-
-inline float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
 }
 
 // s[j] = (q . k_j) * scale for j < n; lanes from n up to the next multiple of 8 get -inf.
