@@ -31,22 +31,6 @@ constexpr int kRows = 8;
 
 #define HEARTH_UNROLL _Pragma("GCC unroll 8")
 
-// The 12 scale bytes of a Q4_K block -> bytes 0-7: the 6-bit scales of
-// sub-blocks 0-7, bytes 8-15: their mins (the packing q4k_scale_min reads).
-inline __m128i q4k_scales_mins(const uint8_t * s) {
-    uint32_t u[3];
-    std::memcpy(u, s, sizeof u);
-    constexpr uint32_t k6 = 0x3f3f3f3f, k4 = 0x0f0f0f0f, k2 = 0x03030303;
-    const uint32_t sc_lo = u[0] & k6, m_lo = u[1] & k6;
-    const uint32_t sc_hi = (u[2] & k4) | (((u[0] >> 6) & k2) << 4);
-    const uint32_t m_hi = ((u[2] >> 4) & k4) | (((u[1] >> 6) & k2) << 4);
-    return _mm_setr_epi32(static_cast<int>(sc_lo), static_cast<int>(sc_hi), static_cast<int>(m_lo),
-                          static_cast<int>(m_hi));
-}
-
-// Shuffle control that copies i16 lane j of each 128-bit half to all its lanes.
-inline __m256i pick_i16(int j) { return _mm256_set1_epi16(static_cast<int16_t>(((2 * j + 1) << 8) | (2 * j))); }
-
 // A format supplies, per super-block: Act, what one token's Q8_K block is
 // turned into once for all 8 rows; row_sums, a row's integer sums as 8 i32
 // lanes that add up to I (itot) and M (imin); and d/dmin from the u32 at the

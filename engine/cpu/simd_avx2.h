@@ -114,6 +114,35 @@ inline void transpose8x8(const __m256i * rows, __m256i * out) {
     out[7] = _mm256_permute2x128_si256(u3, u7, 0x31);
 }
 
+// The 12 scale bytes of a Q4_K block -> bytes 0-7: the 6-bit scales of
+// sub-blocks 0-7, bytes 8-15: their mins (the packing q4k_scale_min reads).
+inline __m128i q4k_scales_mins(const uint8_t * s) {
+    uint32_t u[3];
+    std::memcpy(u, s, sizeof u);
+    constexpr uint32_t k6 = 0x3f3f3f3f, k4 = 0x0f0f0f0f, k2 = 0x03030303;
+    const uint32_t sc_lo = u[0] & k6, m_lo = u[1] & k6;
+    const uint32_t sc_hi = (u[2] & k4) | (((u[0] >> 6) & k2) << 4);
+    const uint32_t m_hi = ((u[2] >> 4) & k4) | (((u[1] >> 6) & k2) << 4);
+    return _mm_setr_epi32(static_cast<int>(sc_lo), static_cast<int>(sc_hi), static_cast<int>(m_lo),
+                          static_cast<int>(m_hi));
+}
+
+// The 12 scale bytes of a Q3_K block -> its 16 signed 6-bit scales as i16
+// (q3k_scale's packing: low 4 bits in bytes 0-7, high 2 bits in bytes 8-11).
+inline __m256i q3k_scales16(const uint8_t * s) {
+    uint32_t a[3];
+    std::memcpy(a, s, sizeof a);
+    constexpr uint32_t k4 = 0x0f0f0f0f, k2 = 0x03030303;
+    const __m128i v = _mm_setr_epi32(static_cast<int>((a[0] & k4) | ((a[2] & k2) << 4)),
+                                     static_cast<int>((a[1] & k4) | (((a[2] >> 2) & k2) << 4)),
+                                     static_cast<int>(((a[0] >> 4) & k4) | (((a[2] >> 4) & k2) << 4)),
+                                     static_cast<int>(((a[1] >> 4) & k4) | (((a[2] >> 6) & k2) << 4)));
+    return _mm256_sub_epi16(_mm256_cvtepu8_epi16(v), _mm256_set1_epi16(32));
+}
+
+// Shuffle control that copies i16 lane j of each 128-bit half to all its lanes.
+inline __m256i pick_i16(int j) { return _mm256_set1_epi16(static_cast<int16_t>(((2 * j + 1) << 8) | (2 * j))); }
+
 inline __m256i iq4nl_table() {
     const __m128i t = _mm_loadu_si128(reinterpret_cast<const __m128i *>(kvalues_iq4nl));
     return _mm256_set_m128i(t, t);
