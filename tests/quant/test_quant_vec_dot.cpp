@@ -173,7 +173,10 @@ private slots:
         const TensorType act_type = vec_dot_type(t);
         std::mt19937 rng(99 + type);
         constexpr int kRows = 8, kTokens = 70;  // more than one 64-token block of gemm8
-        for (int64_t n : {256, 1280}) {
+        // 416 = 13 blocks of 32: Q8_0's kernels take blocks 8 at a time, so a tail.
+        std::vector<int64_t> widths = {256, 1280};
+        if (tensor_type_info(t).block_elems == 32) widths.push_back(416);
+        for (int64_t n : widths) {
             std::vector<uint8_t> w;
             for (int r = 0; r < kRows; ++r) {
                 const std::vector<uint8_t> row = quant_ref::random_row(t, n, rng);
