@@ -2,6 +2,9 @@
 //
 // pp: N random token ids evaluated as batches from an empty cache.
 // tg: N tokens decoded one at a time from an empty cache.
+// With -d D (llama-bench's depth) the cache first holds D random tokens,
+// evaluated once and kept, so both tests run at a context of D: attention's
+// share of the time at long contexts.
 // Each figure is the median of REPS runs after one warm-up run of each.
 #include <algorithm>
 #include <chrono>
@@ -30,15 +33,15 @@ double median(std::vector<double> v) {
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-double timePrompt(hearth::Evaluator & ev, const std::vector<int32_t> & ids) {
-    ev.truncate(0);
+double timePrompt(hearth::Evaluator & ev, const std::vector<int32_t> & ids, int32_t depth) {
+    ev.truncate(depth);
     const auto t0 = Clock::now();
     ev.eval(ids.data(), int32_t(ids.size()));
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-double timeGeneration(hearth::Evaluator & ev, const std::vector<int32_t> & ids) {
-    ev.truncate(0);
+double timeGeneration(hearth::Evaluator & ev, const std::vector<int32_t> & ids, int32_t depth) {
+    ev.truncate(depth);
     const auto t0 = Clock::now();
     for (int32_t id : ids) ev.eval(&id, 1);
     return std::chrono::duration<double>(Clock::now() - t0).count();
@@ -47,19 +50,25 @@ double timeGeneration(hearth::Evaluator & ev, const std::vector<int32_t> & ids) 
 int runBench(int argc, char ** argv) {
     Args args(
         argc, argv,
-        {{"-m", "--model"}, {"-p"}, {"-n"}, {"-t", "--threads"}, {"-r", "--reps"}, kGpuLayersOption, kKvTypeOption},
+        {{"-m", "--model"}, {"-p"}, {"-n"}, {"-d", "--depth"}, {"-t", "--threads"}, {"-r", "--reps"}, kGpuLayersOption,
+         kKvTypeOption},
         {{"--json"}});
     const int32_t n_pp = int32_t(args.integer("-p", 512));
     const int32_t n_tg = int32_t(args.integer("-n", 128));
+    const int32_t depth = int32_t(args.integer("-d", 0));
     const int reps = int(std::max<long long>(1, args.integer("-r", 5)));
     if (n_pp < 0 || n_tg < 0 || n_pp + n_tg == 0) throw UsageError("-p and -n must be >= 0, not both 0");
+    if (depth < 0) throw UsageError("-d must be >= 0");
     const std::string path = args.required("-m");
 
     hearth::LoadOptions opts;
     opts.n_threads = int32_t(args.integer("-t", 0));
     applyGpuOptions(args, opts);
     auto probe = hearth::Model::load(path, opts);
-    opts.n_ctx = std::min(probe->hparams().n_ctx_train, std::max(n_pp, n_tg));
+    if (int64_t(depth) + std::max(n_pp, n_tg) > probe->hparams().n_ctx_train)
+        throw UsageError("-d " + std::to_string(depth) + " plus the longest test exceeds the model's context of " +
+                         std::to_string(probe->hparams().n_ctx_train) + " tokens");
+    opts.n_ctx = std::min(probe->hparams().n_ctx_train, depth + std::max(n_pp, n_tg));
     probe.reset();
     auto model = hearth::Model::load(path, opts);
     hearth::Evaluator ev(model);
@@ -68,15 +77,18 @@ int runBench(int argc, char ** argv) {
     std::mt19937 rng(42);
     std::uniform_int_distribution<int32_t> pick(0, ev.n_vocab() - 1);
     std::vector<int32_t> pp(size_t(std::min(n_pp, ev.n_ctx()))), tg(size_t(std::min(n_tg, ev.n_ctx())));
+    std::vector<int32_t> prefix(static_cast<size_t>(depth));
     for (int32_t & id : pp) id = pick(rng);
     for (int32_t & id : tg) id = pick(rng);
+    for (int32_t & id : prefix) id = pick(rng);
+    if (depth > 0) ev.eval(prefix.data(), depth);
 
     std::vector<double> pp_s, tg_s;
-    if (!pp.empty()) timePrompt(ev, pp);
-    if (!tg.empty()) timeGeneration(ev, tg);
+    if (!pp.empty()) timePrompt(ev, pp, depth);
+    if (!tg.empty()) timeGeneration(ev, tg, depth);
     for (int r = 0; r < reps; ++r) {
-        if (!pp.empty()) pp_s.push_back(pp.size() / timePrompt(ev, pp));
-        if (!tg.empty()) tg_s.push_back(tg.size() / timeGeneration(ev, tg));
+        if (!pp.empty()) pp_s.push_back(pp.size() / timePrompt(ev, pp, depth));
+        if (!tg.empty()) tg_s.push_back(tg.size() / timeGeneration(ev, tg, depth));
     }
     const double pp_tok_s = pp_s.empty() ? 0.0 : median(pp_s);
     const double tg_tok_s = tg_s.empty() ? 0.0 : median(tg_s);
@@ -89,20 +101,24 @@ int runBench(int argc, char ** argv) {
         j["threads"] = ev.n_threads();
         j["pp"] = {{"n", pp.size()}, {"tok_s", pp_tok_s}};
         j["tg"] = {{"n", tg.size()}, {"tok_s", tg_tok_s}};
+        if (depth > 0) j["depth"] = depth;
         j["placement"] = placementJson(ev);
         std::printf("%s\n", j.dump().c_str());
         return 0;
     }
     const int bw = std::max(7, int(std::string(ev.backend_name()).size()));
-    std::printf("| %-28s | %-22s | %-*s | %7s | %-6s | %12s |\n", "model", "type", bw, "backend", "threads", "test",
+    const std::string at = depth > 0 ? " @ d" + std::to_string(depth) : "";
+    const int tw = int(std::max<size_t>(6, 6 + at.size()));
+    std::printf("| %-28s | %-22s | %-*s | %7s | %-*s | %12s |\n", "model", "type", bw, "backend", "threads", tw, "test",
                 "t/s");
     const std::string desc = model->description();
-    if (!pp.empty())
-        std::printf("| %-28s | %-22s | %-*s | %7d | pp%-4zu | %12.2f |\n", name.c_str(), desc.c_str(), bw,
-                    ev.backend_name(), ev.n_threads(), pp.size(), pp_tok_s);
-    if (!tg.empty())
-        std::printf("| %-28s | %-22s | %-*s | %7d | tg%-4zu | %12.2f |\n", name.c_str(), desc.c_str(), bw,
-                    ev.backend_name(), ev.n_threads(), tg.size(), tg_tok_s);
+    const auto row = [&](const char * test, size_t n, double tok_s) {
+        const std::string label = test + std::to_string(n) + at;
+        std::printf("| %-28s | %-22s | %-*s | %7d | %-*s | %12.2f |\n", name.c_str(), desc.c_str(), bw,
+                    ev.backend_name(), ev.n_threads(), tw, label.c_str(), tok_s);
+    };
+    if (!pp.empty()) row("pp", pp.size(), pp_tok_s);
+    if (!tg.empty()) row("tg", tg.size(), tg_tok_s);
     const hearth::Placement & pl = ev.placement();
     std::printf("placement: %d of %d layers on the GPU%s, KV cache %s%s%s\n", pl.plan.n_gpu_layers, pl.plan.n_layer + 1,
                 pl.plan.output_on_gpu ? " (output included)" : "", opts.kv_type == hearth::KvType_q8_0 ? "q8_0" : "f16",
@@ -111,7 +127,7 @@ int runBench(int argc, char ** argv) {
 }
 
 const CommandRegistration reg({"bench",
-                               "bench -m MODEL [-p 512] [-n 128] [-t THREADS] [-r REPS] [--n-gpu-layers N|auto] "
+                               "bench -m MODEL [-p 512] [-n 128] [-d DEPTH] [-t THREADS] [-r REPS] [--n-gpu-layers N|auto] "
                                "[--kv-type f16|q8_0] [--json]",
                                &runBench});
 

@@ -75,6 +75,24 @@ private slots:
         QVERIFY(o["pp"].toObject()["tok_s"].toDouble() > 0);
         QVERIFY(o["tg"].toObject()["tok_s"].toDouble() > 0);
         QCOMPARE(r.out.count('\n'), 1);  // exactly one object
+        QVERIFY(!o.contains("depth"));
+    }
+
+    void benchAtDepth() {
+        // llama-bench's -d: the tests run after D cached tokens, reported as "@ dD".
+        const QString model = QString::fromStdString(HEARTH_FIXTURE("models/stories260K.gguf"));
+        const Run j = cli({"bench", "-m", model, "-p", "16", "-n", "4", "-d", "100", "-r", "1", "-t", "1", "--json"});
+        QVERIFY2(j.code == 0, j.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(j.out).object();
+        QCOMPARE(o["depth"].toInt(), 100);
+        QCOMPARE(o["pp"].toObject()["n"].toInt(), 16);
+        QVERIFY(o["tg"].toObject()["tok_s"].toDouble() > 0);
+        const Run text = cli({"bench", "-m", model, "-p", "16", "-n", "4", "-d", "100", "-r", "1", "-t", "1"});
+        QVERIFY2(text.out.contains("pp16 @ d100") && text.out.contains("tg4 @ d100"), text.out.constData());
+        // stories260K was trained at 2048 tokens: a depth past it is a usage error, not a crash.
+        const Run over = cli({"bench", "-m", model, "-d", "2000", "-r", "1"});
+        QVERIFY(over.code != 0);
+        QVERIFY2(over.err.contains("exceeds the model's context"), over.err.constData());
     }
 };
 
