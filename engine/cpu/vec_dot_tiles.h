@@ -150,24 +150,31 @@ void q6_K_rows(int64_t n, const void * vw, const void * act, size_t stride, floa
 template <int NT>
 void iq4_xs_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride) {
     const auto * w = static_cast<const block_iq4_xs *>(vw);
-    const __m256i table = iq4nl_table();
+    const __m256i table = iq4nl_table(), m4 = _mm256_set1_epi8(0x0f);
     __m256 acc[NT];
     for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / QK_K; ++i) {
+        // Sub-blocks 2 p and 2 p + 1 from one 32-byte load: the low nibbles
+        // hold both blocks' elements 0-15, the high nibbles their 16-31.
         __m256i q[8], aq[8];
-        for (int j = 0; j < 8; ++j) {
-            q[j] = _mm256_shuffle_epi8(table, nibbles_32(w[i].qs + 16 * j));
-            aq[j] = _mm256_sign_epi8(q[j], q[j]);
+        for (int p = 0; p < 4; ++p) {
+            const __m256i bytes = loadu(w[i].qs + 32 * p);
+            const __m256i lo = _mm256_and_si256(bytes, m4), hi = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), m4);
+            q[2 * p] = _mm256_shuffle_epi8(table, _mm256_permute2x128_si256(lo, hi, 0x20));
+            q[2 * p + 1] = _mm256_shuffle_epi8(table, _mm256_permute2x128_si256(lo, hi, 0x31));
         }
-        alignas(32) int16_t sc[8];
-        for (int j = 0; j < 8; ++j) sc[j] = static_cast<int16_t>(iq4xs_scale(j, w[i]));
+        for (int j = 0; j < 8; ++j) aq[j] = _mm256_sign_epi8(q[j], q[j]);
+        // i16 lane j of each half: sub-block j's scale, picked out per j by a shuffle.
+        const __m256i ls = iq4xs_scales8(w[i]);
+        const __m256i sc = _mm256_broadcastsi128_si256(
+            _mm_packs_epi32(_mm256_castsi256_si128(ls), _mm256_extracti128_si256(ls, 1)));
         const float dw = fp16(w[i].d);
         for (int t = 0; t < NT; ++t) {
             const block_q8_K & a = act_block<block_q8_K>(act, stride, t, i);
             __m256i sumi = _mm256_setzero_si256();
             for (int j = 0; j < 8; ++j) {
                 const __m256i p = _mm256_maddubs_epi16(aq[j], _mm256_sign_epi8(loadu(a.qs + 32 * j), q[j]));
-                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, _mm256_set1_epi16(sc[j])));
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, _mm256_shuffle_epi8(sc, pick_i16(j))));
             }
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dw), _mm256_cvtepi32_ps(sumi), acc[t]);
         }
