@@ -35,6 +35,9 @@ namespace hearth {
 
 namespace {
 
+using avx512vnni::fp16;
+using avx512vnni::iq4nl_table_u8;
+using avx512vnni::loadu;
 using avx512vnni::transpose8x8;
 
 constexpr int kRows = 8;
@@ -44,8 +47,6 @@ constexpr int kRows = 8;
 #define HEARTH_UNROLL _Pragma("GCC unroll 16")
 constexpr int64_t kTokBlock = 64;
 
-inline float fp16(uint16_t h) { return _cvtsh_ss(h); }
-inline __m256i loadu(const void * p) { return _mm256_loadu_si256(static_cast<const __m256i *>(p)); }
 inline int32_t load_i32(const void * p) {
     int32_t v;
     std::memcpy(&v, p, sizeof v);
@@ -102,10 +103,7 @@ void unpack_q4_K(const uint8_t * w, size_t row_bytes, int64_t i, Tile & t) {
 }
 
 void unpack_iq4_xs(const uint8_t * w, size_t row_bytes, int64_t i, Tile & t) {
-    alignas(16) uint8_t biased[16];
-    for (int k = 0; k < 16; ++k) biased[k] = static_cast<uint8_t>(kvalues_iq4nl[k] + 128);
-    const __m128i tbl = _mm_load_si128(reinterpret_cast<const __m128i *>(biased));
-    const __m256i table = _mm256_set_m128i(tbl, tbl), m4 = _mm256_set1_epi8(0x0f);
+    const __m256i table = iq4nl_table_u8(), m4 = _mm256_set1_epi8(0x0f);
     alignas(32) __m256i q[8][kRows];
     alignas(32) int32_t sc[8][kRows], mn[8][kRows];
     alignas(32) float d[kRows], dmin[kRows];

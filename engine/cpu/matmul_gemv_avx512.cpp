@@ -107,7 +107,7 @@ struct IQ4XS {
     static __m256i kOrder() { return _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7); }
     template <int NT>
     static void row_sums(const Block & b, const Act * const * a, __m256i * itot, __m256i * imin) {
-        const __m256i table = _mm256_xor_si256(iq4nl_table(), _mm256_set1_epi8(static_cast<char>(0x80)));  // + 128
+        const __m256i table = iq4nl_table_u8();
         const __m256i m4 = _mm256_set1_epi8(0x0f);
         const __m256i ls = _mm256_permutevar8x32_epi32(iq4xs_scales8(b), kOrder());
         __m256i s[NT][4];

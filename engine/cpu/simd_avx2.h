@@ -148,4 +148,10 @@ inline __m256i iq4nl_table() {
     return _mm256_set_m128i(t, t);
 }
 
+// The code book + 128 (XOR 0x80 is +128 mod 256): unsigned bytes, the u8
+// operand VPDPBUSD needs; the bias comes out through the activations' sums.
+inline __m256i iq4nl_table_u8() {
+    return _mm256_xor_si256(iq4nl_table(), _mm256_set1_epi8(static_cast<char>(0x80)));
+}
+
 }  // namespace hearth::HEARTH_SIMD_NS

@@ -60,10 +60,7 @@ float dot_q4_K(int64_t n, const void * vw, const void * va) {
 float dot_iq4_xs(int64_t n, const void * vw, const void * va) {
     const auto * w = static_cast<const block_iq4_xs *>(vw);
     const auto * a = static_cast<const block_q8_K *>(va);
-    alignas(16) uint8_t biased[16];
-    for (int k = 0; k < 16; ++k) biased[k] = static_cast<uint8_t>(kvalues_iq4nl[k] + 128);
-    const __m128i tbl = _mm_load_si128(reinterpret_cast<const __m128i *>(biased));
-    const __m256i table = _mm256_set_m128i(tbl, tbl);
+    const __m256i table = iq4nl_table_u8();
     __m128 acc = _mm_setzero_ps();
     for (int64_t i = 0; i < n / QK_K; ++i) {
         __m256i s[8];
