@@ -7,6 +7,7 @@
 
 #include "hearth/error.h"
 #include "hearth/gguf.h"
+#include "hearth/json_depth.h"
 
 namespace hearth {
 
@@ -25,6 +26,9 @@ constexpr std::string_view kChatml =
     "{%- if add_generation_prompt -%}{{- '<|im_start|>assistant\\n' -}}{%- endif -%}\n";
 
 Json parse_json(std::string_view text, const char * what) {
+    if (!json_depth_within(text))
+        throw Error(ErrorCode_format, std::string("chat template: JSON in ") + what + " is nested deeper than " +
+                                          std::to_string(k_json_max_depth) + " levels");
     try {
         return Json::parse(text.begin(), text.end());
     } catch (const nlohmann::json::exception & e) {
@@ -36,6 +40,7 @@ Json parse_json(std::string_view text, const char * what) {
 Json decode_arguments(const Json & arguments) {
     if (!arguments.is_string()) return arguments;
     const std::string & s = arguments.get_ref<const std::string &>();
+    if (!json_depth_within(s)) return arguments;  // too deep to decode safely: the template sees the string
     try {
         Json parsed = Json::parse(s);
         if (parsed.is_object()) return parsed;

@@ -8,6 +8,7 @@
 
 #include "chat/jinja_error.h"
 #include "hearth/error.h"
+#include "hearth/json_depth.h"
 
 namespace hearth::jinja {
 
@@ -156,6 +157,10 @@ private:
 }  // namespace
 
 Value parse_json(std::string_view text) {
+    // from_json and the value's own copies recurse per level.
+    if (!json_depth_within(text))
+        throw Error(ErrorCode_format, "template context: JSON nested deeper than " + std::to_string(k_json_max_depth) +
+                                          " levels");
     nlohmann::ordered_json j;
     try {
         j = nlohmann::ordered_json::parse(text.begin(), text.end());

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/output_parser_scan.h"
+#include "hearth/json_depth.h"
 
 namespace hearth::output_parser_detail {
 
@@ -32,6 +33,8 @@ bool starts_with(std::string_view s, std::size_t pos, std::string_view prefix) {
 json typed_value(std::string_view raw) {
     if (!raw.empty() && raw.front() == '\n') raw.remove_prefix(1);
     if (!raw.empty() && raw.back() == '\n') raw.remove_suffix(1);
+    // Too deep to hold as a value safely: kept as the text it is.
+    if (!json_depth_within(raw)) return json(std::string(raw));
     json v = json::parse(raw.begin(), raw.end(), nullptr, false);
     return v.is_discarded() ? json(std::string(raw)) : v;
 }
