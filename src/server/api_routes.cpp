@@ -7,7 +7,9 @@
 #include "server/api_error.h"
 #include "server/completion_reply.h"
 #include "server/completion_request.h"
+#include "server/gated_http_server.h"
 #include "server/generation_run.h"
+#include "server/request_checks.h"
 
 namespace Hearth::Server {
 
@@ -36,6 +38,19 @@ httplib::ContentProviderWithoutLength guarded(Fn fn) {
             return false;
         }
     };
+}
+
+// A body whose length is unknown up front: chunked for HTTP/1.1 clients;
+// HTTP/1.0 has no chunked encoding, so there the body runs until the close.
+void setUnlengthedContent(const httplib::Request & req, httplib::Response & res, const char * type,
+                          httplib::ContentProviderWithoutLength provider) {
+    if (req.version != "HTTP/1.0") {
+        res.set_chunked_content_provider(type, std::move(provider));
+        return;
+    }
+    res.set_content_provider(type, std::move(provider));
+    res.set_header("Connection", "close");
+    currentRequest().closeAfter = true;
 }
 
 bool constantTimeEquals(const std::string & a, const std::string & b) {
@@ -71,7 +86,11 @@ struct ApiRoutes::Pending {
 };
 
 ApiRoutes::ApiRoutes(EngineAdapter & engine, const ServerConfig & config, const std::atomic<bool> & stopping)
-    : m_engine(engine), m_config(config), m_stopping(stopping), m_pending(std::make_shared<std::atomic<int>>(0)) {}
+    : m_engine(engine),
+      m_config(config),
+      m_stopping(stopping),
+      m_pending(std::make_shared<std::atomic<int>>(0)),
+      m_loopbackOnly(isLoopbackAddress(config.host)) {}
 
 void ApiRoutes::install(httplib::Server & server) {
     server.set_error_handler(
@@ -115,15 +134,35 @@ httplib::Server::HandlerResponse ApiRoutes::preRoute(const httplib::Request & re
         res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
         res.set_header("Access-Control-Max-Age", "86400");
     }
+    if (m_loopbackOnly && !hostIsLoopback(req.get_header_value("Host"))) {
+        // DNS rebinding: a web page whose name now resolves to 127.0.0.1
+        // still sends its own name as Host.
+        sendError(res, ApiError(403,
+                                "The Host header '" + req.get_header_value("Host") +
+                                    "' is not allowed: this server listens on loopback and answers only requests "
+                                    "addressed to 127.0.0.1, localhost or [::1]. Start it with --host to serve "
+                                    "other names.",
+                                "invalid_request_error", {}, "host_not_allowed"));
+        return httplib::Server::HandlerResponse::Handled;
+    }
     if (req.method == "OPTIONS") {  // preflight: browsers send no credentials with it
         res.status = 204;
         return httplib::Server::HandlerResponse::Handled;
     }
+    if (req.method == "POST") {
+        // Here, before httplib reads the body (it would parse a multipart one).
+        try {
+            requireJsonContentType(req.get_header_value("Content-Type"));
+        } catch (const ApiError & e) {
+            sendError(res, e);
+            return httplib::Server::HandlerResponse::Handled;
+        }
+    }
     if (m_config.apiKey.empty() || req.path == "/health" || req.path == "/v1/health")
         return httplib::Server::HandlerResponse::Unhandled;
     const std::string auth = req.get_header_value("Authorization");
-    const std::string bearer = "Bearer ";
-    if (auth.rfind(bearer, 0) != 0 || !constantTimeEquals(auth.substr(bearer.size()), m_config.apiKey)) {
+    const std::optional<std::string> token = bearerToken(auth);
+    if (!token || !constantTimeEquals(*token, m_config.apiKey)) {
         sendError(res, ApiError(401,
                                 auth.empty() ? "Missing API key: send it as 'Authorization: Bearer <key>'."
                                              : "Incorrect API key provided.",
@@ -140,7 +179,7 @@ void ApiRoutes::models(const httplib::Request &, httplib::Response & res) const 
                     {"object", "model"},
                     {"created", m.created},
                     {"owned_by", "hearth"},
-                    {"meta", {{"loaded", true}, {"n_ctx", m.nCtx}, {"description", m.description}, {"path", m.path}}}});
+                    {"meta", {{"loaded", true}, {"n_ctx", m.nCtx}, {"description", m.description}}}});
     // The rest of the library: requests must still name the loaded model.
     for (const LibraryModel & l : m_config.library) {
         if (l.path == m.path) continue;
@@ -148,7 +187,7 @@ void ApiRoutes::models(const httplib::Request &, httplib::Response & res) const 
                         {"object", "model"},
                         {"created", l.created},
                         {"owned_by", "hearth"},
-                        {"meta", {{"loaded", false}, {"path", l.path}, {"size", l.sizeBytes}}}});
+                        {"meta", {{"loaded", false}, {"size", l.sizeBytes}}}});
     }
     sendJson(res, 200, {{"object", "list"}, {"data", data}});
 }
@@ -162,7 +201,7 @@ void ApiRoutes::props(const httplib::Request &, httplib::Response & res) const {
     const hearth::SamplerParams defaults;
     sendJson(res, 200,
              {{"model", m.id},
-              {"model_path", m.path},
+              {"model_path", fileName(m.path)},  // the name only: a page must not learn the user's folders
               {"description", m.description},
               {"n_ctx", m.nCtx},
               {"total_slots", 1},
@@ -196,17 +235,18 @@ void ApiRoutes::completion(const httplib::Request & req, httplib::Response & res
         p = std::make_shared<Pending>(m_pending, request, model.id);
         p->run = GenerationRun::start(m_engine, request.generate);
         if (request.stream)
-            respondStream(res, p);
+            respondStream(req, res, p);
         else
-            respondWhole(res, p);
+            respondWhole(req, res, p);
     } catch (const ApiError & e) {
+        if (e.status() == 503) res.set_header("Retry-After", "2");
         sendError(res, e);
     } catch (const std::exception & e) {
         sendError(res, ApiError(500, std::string("Internal error: ") + e.what(), "server_error"));
     }
 }
 
-void ApiRoutes::respondWhole(httplib::Response & res, const std::shared_ptr<Pending> & p) {
+void ApiRoutes::respondWhole(const httplib::Request & req, httplib::Response & res, const std::shared_ptr<Pending> & p) {
     const auto deadline = Clock::now() + kWholeReplyWait;
     while (!p->reply.finished() && Clock::now() < deadline && !m_stopping.load())
         if (auto event = p->run->next(kPoll)) p->reply.consume(*event);
@@ -215,8 +255,8 @@ void ApiRoutes::respondWhole(httplib::Response & res, const std::shared_ptr<Pend
         sendJson(res, p->reply.error() ? p->reply.error()->status() : 200, finalBody(*p));
         return;
     }
-    res.set_chunked_content_provider(
-        "application/json", guarded([this, p, finalBody](httplib::DataSink & sink) {
+    setUnlengthedContent(
+        req, res, "application/json", guarded([this, p, finalBody](httplib::DataSink & sink) {
             if (m_stopping.load()) return false;
             if (auto event = p->run->next(kPoll)) {
                 p->reply.consume(*event);
@@ -235,10 +275,11 @@ void ApiRoutes::respondWhole(httplib::Response & res, const std::shared_ptr<Pend
         }));
 }
 
-void ApiRoutes::respondStream(httplib::Response & res, const std::shared_ptr<Pending> & p) {
+void ApiRoutes::respondStream(const httplib::Request & req, httplib::Response & res,
+                              const std::shared_ptr<Pending> & p) {
     res.set_header("Cache-Control", "no-cache");
     res.set_header("X-Accel-Buffering", "no");
-    res.set_chunked_content_provider("text/event-stream", guarded([this, p](httplib::DataSink & sink) {
+    setUnlengthedContent(req, res, "text/event-stream", guarded([this, p](httplib::DataSink & sink) {
                                          if (m_stopping.load()) return false;
                                          auto write = [&](const std::string & text) {
                                              p->lastWrite = Clock::now();

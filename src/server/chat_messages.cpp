@@ -1,6 +1,8 @@
 #include "server/chat_messages.h"
 
+#include "hearth/json_depth.h"
 #include "server/api_error.h"
+#include "server/completion_request.h"
 #include "server/json_fields.h"
 
 namespace Hearth::Server {
@@ -43,9 +45,17 @@ void checkToolCalls(const nlohmann::json & calls, const std::string & where) {
         if (f.contains("arguments") && !f["arguments"].is_string() && !f["arguments"].is_object())
             throw ApiError::invalid(at + ".function.arguments",
                                     "'" + at + ".function.arguments' must be a JSON string or an object.");
-        if (f.contains("arguments") && f["arguments"].is_string() &&
-            !nlohmann::json::accept(f["arguments"].get<std::string>()))
-            throw ApiError::invalid(at + ".function.arguments", "'" + at + ".function.arguments' is not valid JSON.");
+        if (f.contains("arguments") && f["arguments"].is_string()) {
+            // JSON inside a string: the template decodes it, so it is bounded like the body.
+            const std::string & args = f["arguments"].get_ref<const std::string &>();
+            if (!hearth::json_depth_within(args, kMaxRequestDepth))
+                throw ApiError::invalid(at + ".function.arguments", "'" + at +
+                                                                        ".function.arguments' nests deeper than " +
+                                                                        std::to_string(kMaxRequestDepth) + " levels.");
+            if (!nlohmann::json::accept(args))
+                throw ApiError::invalid(at + ".function.arguments",
+                                        "'" + at + ".function.arguments' is not valid JSON.");
+        }
     }
 }
 
@@ -141,8 +151,10 @@ ChatInput readChatInput(const nlohmann::json & body) {
         throw ApiError::invalid("tools", "'tools' must be an array, not " + jsonTypeName(tools) + ".");
     if (!tools.is_null() && !tools.empty()) {
         in.tools = applyToolChoice(readTools(tools), choice, in.toolCalls);
-    } else if (!choice.is_null() && !choice.is_string()) {
-        throw ApiError::invalid("tool_choice", "'tool_choice' names a function, but there are no 'tools'.");
+    } else if (!choice.is_null() && choice != "none") {
+        // "auto" with nothing to call is harmless, but "required" or a named
+        // function cannot be honoured: OpenAI refuses all but "none".
+        throw ApiError::invalid("tool_choice", "'tool_choice' is only allowed when 'tools' are given.");
     }
     return in;
 }

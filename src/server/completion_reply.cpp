@@ -25,6 +25,13 @@ nlohmann::json toolCallJson(const hearth::ToolCall & call) {
     return {{"id", call.id}, {"type", "function"}, {"function", {{"name", call.name}, {"arguments", call.arguments}}}};
 }
 
+// Tool-call ids unique across requests, as clients key tool results by them:
+// "call_<random>_0", "call_<random>_1"... (a model's own ids are kept).
+hearth::OutputParserConfig withCallIds(hearth::OutputParserConfig config) {
+    config.tool_call_id_prefix = randomId("call_") + "_";
+    return config;
+}
+
 ApiError engineError(const hearth::GenerateEvent & event) {
     if (event.error_code == hearth::ErrorCode_context)
         return ApiError(400, event.error, "invalid_request_error", "messages", "context_length_exceeded");
@@ -42,7 +49,7 @@ CompletionReply::CompletionReply(const CompletionRequest & request, std::string 
       m_model(std::move(modelId)),
       m_created(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
                     .count()),
-      m_parser(request.parser) {}
+      m_parser(withCallIds(request.parser)) {}
 
 nlohmann::json CompletionReply::chunk(nlohmann::json choiceFields) const {
     const bool chat = m_kind == CompletionKind_chat;

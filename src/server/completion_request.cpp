@@ -4,6 +4,7 @@
 #include <random>
 
 #include "hearth/error.h"
+#include "hearth/json_depth.h"
 #include "server/api_error.h"
 #include "server/chat_messages.h"
 #include "server/json_fields.h"
@@ -17,12 +18,25 @@ constexpr size_t kMaxStops = 16;  // OpenAI allows 4; llama.cpp clients send mor
 void checkModel(const nlohmann::json & body, const ServedModel & model) {
     // A request without "model" gets the one model served, as llama-server does.
     const std::optional<std::string> name = optString(body, "model");
+    if (name && name->find('\0') != std::string::npos)
+        throw ApiError::invalid("model", "'model' holds a NUL character.");
     if (name && !name->empty() && !model.matches(*name))
         throw ApiError(404, "The model '" + *name + "' does not exist; this server serves '" + model.id + "'.",
                        "invalid_request_error", "model", "model_not_found");
 }
 
-void readCommon(const nlohmann::json & body, CompletionRequest & req) {
+// A token id written as a JSON key: decimal digits only; -1 otherwise (or too long to be one).
+long long tokenIdKey(const std::string & key) {
+    if (key.empty() || key.size() > 10 || !std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return -1;
+    return std::stoll(key);
+}
+
+int32_t vocabSize(const ServedModel & model) {
+    return model.tokenizer ? model.tokenizer->vocab().n_tokens() : INT32_MAX;
+}
+
+void readCommon(const nlohmann::json & body, CompletionRequest & req, int32_t nVocab) {
     if (const auto n = optInteger(body, "n", 1, 128); n && *n != 1)
         throw ApiError::invalid("n", "'n' must be 1: this server generates one choice per request.");
     if (const auto b = optInteger(body, "best_of", 1, 128); b && *b != 1)
@@ -54,10 +68,12 @@ void readCommon(const nlohmann::json & body, CompletionRequest & req) {
     if (auto it = body.find("logit_bias"); it != body.end() && !it->is_null()) {
         if (!it->is_object()) throw ApiError::invalid("logit_bias", "'logit_bias' must be an object.");
         for (const auto & [key, value] : it->items()) {
-            char * end = nullptr;
-            const long id = std::strtol(key.c_str(), &end, 10);
-            if (key.empty() || *end || id < 0 || !value.is_number() || value.get<double>() < -100 ||
-                value.get<double>() > 100)
+            const long long id = tokenIdKey(key);
+            if (id < 0 || id >= nVocab)
+                throw ApiError::invalid("logit_bias", "'logit_bias' names the token \"" + key +
+                                                          "\", which is not in the vocabulary of " +
+                                                          std::to_string(nVocab) + " tokens.");
+            if (!value.is_number() || !(value.get<double>() >= -100) || !(value.get<double>() <= 100))
                 throw ApiError::invalid("logit_bias", "'logit_bias' maps token ids to numbers from -100 to 100.");
             s.logit_bias.emplace_back(int32_t(id), float(value.get<double>()));
         }
@@ -91,6 +107,17 @@ nlohmann::json readResponseFormat(const nlohmann::json & body, bool & jsonMode) 
 // Counts the prompt and fits the token budget into what the context has left.
 void fitContext(CompletionRequest & req, const ServedModel & model, const char * param) {
     if (!model.tokenizer) return;
+    if (req.generate.prompt_ids.empty() && model.maxTokenBytes > 0) {
+        // Tokenizing megabytes costs seconds; a cheap lower bound refuses them first.
+        const size_t atLeast = req.prompt.size() / model.maxTokenBytes;
+        if (atLeast >= size_t(model.nCtx))
+            throw ApiError(400,
+                           "This model's maximum context length is " + std::to_string(model.nCtx) +
+                               " tokens. However, your prompt of " + std::to_string(req.prompt.size()) +
+                               " bytes is at least " + std::to_string(atLeast) +
+                               " tokens. Shorten the prompt, or restart the server with a larger --ctx.",
+                           "invalid_request_error", param, "context_length_exceeded");
+    }
     if (req.generate.prompt_ids.empty()) req.generate.prompt_ids = model.tokenizer->tokenize(req.prompt, true, true);
     const auto n = int32_t(req.generate.prompt_ids.size());
     req.promptTokens = n;
@@ -108,6 +135,12 @@ void fitContext(CompletionRequest & req, const ServedModel & model, const char *
 }  // namespace
 
 nlohmann::json parseJsonBody(const std::string & body) {
+    if (body.find('\0') != std::string::npos)
+        throw ApiError(400, "The request body holds a NUL byte.", "invalid_request_error", {}, "invalid_json");
+    // Before parsing: every later copy, dump or walk of the value recurses per level.
+    if (!hearth::json_depth_within(body, kMaxRequestDepth))
+        throw ApiError(400, "The request body nests JSON deeper than " + std::to_string(kMaxRequestDepth) + " levels.",
+                       "invalid_request_error", {}, "invalid_json");
     nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
     if (j.is_discarded())
         throw ApiError(400, "The request body is not valid JSON.", "invalid_request_error", {}, "invalid_json");
@@ -121,7 +154,7 @@ CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedM
     CompletionRequest req;
     req.kind = CompletionKind_chat;
     checkModel(body, model);
-    readCommon(body, req);
+    readCommon(body, req, vocabSize(model));
     ChatInput input = readChatInput(body);
     const nlohmann::json schema = readResponseFormat(body, req.jsonMode);
     if (req.jsonMode) addJsonInstruction(input.messages, schema);
@@ -136,6 +169,8 @@ CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedM
     if (model.stripBos && req.prompt.rfind(model.special.bos, 0) == 0) req.prompt.erase(0, model.special.bos.size());
 
     req.parser.tool_call_format = input.toolCalls ? model.toolFormat : hearth::ToolCallFormat_none;
+    if (input.toolCalls)  // calls to anything else stay text
+        for (const nlohmann::json & t : input.tools) req.parser.tool_names.push_back(t["function"]["name"]);
     req.parser.reasoning_open = hearth::prompt_opens_reasoning(req.prompt);
     req.generate.prompt = req.prompt;
     fitContext(req, model, "messages");
@@ -146,7 +181,7 @@ CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedM
     CompletionRequest req;
     req.kind = CompletionKind_text;
     checkModel(body, model);
-    readCommon(body, req);
+    readCommon(body, req, vocabSize(model));
     if (optBool(body, "echo").value_or(false)) throw ApiError::invalid("echo", "'echo' is not supported.");
     if (optString(body, "suffix")) throw ApiError::invalid("suffix", "'suffix' is not supported.");
 
@@ -159,7 +194,7 @@ CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedM
     } else if (prompt.is_array() && !prompt.empty() &&
                std::all_of(prompt.begin(), prompt.end(),
                            [](const nlohmann::json & t) { return t.is_number_integer(); })) {
-        const int32_t nVocab = model.tokenizer ? model.tokenizer->vocab().n_tokens() : INT32_MAX;
+        const int32_t nVocab = vocabSize(model);
         for (const nlohmann::json & t : prompt) {
             const long long id = t.get<long long>();
             if (id < 0 || id >= nVocab)

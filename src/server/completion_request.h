@@ -35,7 +35,12 @@ struct CompletionRequest {
     int32_t promptTokens = -1;          // counted here when the model has a tokenizer
 };
 
-// Throws ApiError(400) when `body` is not a JSON object.
+// How deep a request's JSON may nest (the schema of a tool's parameters or
+// of response_format is the deepest real part, a handful of levels).
+inline constexpr int kMaxRequestDepth = 64;
+
+// Throws ApiError(400) when `body` is not a JSON object, holds a NUL byte,
+// or nests deeper than kMaxRequestDepth.
 nlohmann::json parseJsonBody(const std::string & body);
 
 CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedModel & model);

@@ -52,6 +52,7 @@ ServedModel readServedModel(const std::string & path, int32_t requestedCtx, cons
     auto text = [&](int32_t id) { return vocab.is_valid(id) ? vocab.text(id) : std::string(); };
     m.special = {text(vocab.token_bos()), text(vocab.token_eos())};
     m.stripBos = vocab.add_bos() && !m.special.bos.empty();
+    for (int32_t id = 0; id < vocab.n_tokens(); ++id) m.maxTokenBytes = std::max(m.maxTokenBytes, vocab.text(id).size());
     m.tokenizer = std::move(tokenizer);
 
     const std::string arch(file.architecture());

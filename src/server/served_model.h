@@ -27,6 +27,11 @@ struct ServedModel {
     bool stripBos = false;  // the engine adds BOS itself; drop the template's copy
     hearth::ToolCallFormat toolFormat = hearth::ToolCallFormat_auto;
     std::shared_ptr<const hearth::Tokenizer> tokenizer;  // null: prompts are not counted ahead (test engines)
+    // The longest token's text in bytes (0: unknown). A prompt of B bytes is
+    // at least B / maxTokenBytes tokens (byte-level and SentencePiece texts
+    // are never shorter than the bytes they stand for), so a prompt far too
+    // long for the context is refused before it is tokenized.
+    size_t maxTokenBytes = 0;
 
     // True when a request's "model" names this one: its id, or its file name.
     bool matches(const std::string & name) const;
