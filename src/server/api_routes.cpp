@@ -204,7 +204,7 @@ void ApiRoutes::props(const httplib::Request &, httplib::Response & res) const {
               {"model_path", fileName(m.path)},  // the name only: a page must not learn the user's folders
               {"description", m.description},
               {"n_ctx", m.nCtx},
-              {"total_slots", 1},
+              {"total_slots", m.parallel},
               {"chat_template", m.chatTemplate->source()},
               {"chat_template_source",
                m.templateFromModel ? "model" : (m.chatTemplate->is_fallback() ? "chatml-fallback" : "file")},
@@ -213,6 +213,7 @@ void ApiRoutes::props(const httplib::Request &, httplib::Response & res) const {
               {"eos_token", m.special.eos},
               {"default_generation_settings",
                {{"n_ctx", m.nCtx},
+                {"n_predict", m_config.nPredict},
                 {"temperature", defaults.temperature},
                 {"top_k", defaults.top_k},
                 {"top_p", defaults.top_p},
@@ -224,7 +225,11 @@ void ApiRoutes::completion(const httplib::Request & req, httplib::Response & res
     try {
         const nlohmann::json body = parseJsonBody(req.body);
         const ServedModel & model = m_engine.model();
-        const CompletionRequest request = chat ? parseChatCompletion(body, model) : parseTextCompletion(body, model);
+        CompletionRequest request = chat ? parseChatCompletion(body, model) : parseTextCompletion(body, model);
+        if (m_config.nPredict > 0)  // the server's cap (--n-predict), under the request's own
+            request.generate.n_predict = request.generate.n_predict > 0
+                                             ? std::min(request.generate.n_predict, m_config.nPredict)
+                                             : m_config.nPredict;
         if (m_pending->fetch_add(1) >= m_config.maxPending) {
             m_pending->fetch_sub(1);
             throw ApiError(503,

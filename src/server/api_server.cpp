@@ -20,6 +20,8 @@ ApiServer::~ApiServer() {
 
 int ApiServer::start() {
     if (running()) return m_port;
+    // getaddrinfo() would pick some address for "" and the URL would name another.
+    if (m_config.host.empty()) throw std::runtime_error("no address to listen on: give one, such as 127.0.0.1");
     // Writes use MSG_NOSIGNAL; this is for anything else in the process that
     // writes to a socket the peer closed.
     std::signal(SIGPIPE, SIG_IGN);

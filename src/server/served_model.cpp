@@ -29,7 +29,8 @@ int64_t modificationTime(const std::string & path) {
 }  // namespace
 
 bool ServedModel::matches(const std::string & name) const {
-    return name == id || name == id + ".gguf" || name == std::filesystem::path(path).filename().string();
+    const std::string file = std::filesystem::path(path).filename().string();
+    return name == id || name == id + ".gguf" || name == file || (file.size() > 5 && name == file.substr(0, file.size() - 5));
 }
 
 ServedModel readServedModel(const std::string & path, int32_t requestedCtx, const std::string & templateFile) {
@@ -57,7 +58,8 @@ ServedModel readServedModel(const std::string & path, int32_t requestedCtx, cons
 
     const std::string arch(file.architecture());
     const int32_t trained = int32_t(file.get_int(arch + ".context_length", 2048));
-    m.nCtx = requestedCtx > 0 ? std::min(requestedCtx, trained) : std::min(trained, kDefaultMaxCtx);
+    m.nCtxTrain = trained;
+    m.nCtx = requestedCtx > 0 ? requestedCtx : std::min(trained, kDefaultMaxCtx);
     return m;
 }
 

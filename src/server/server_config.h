@@ -25,6 +25,7 @@ struct ServerConfig {
     std::vector<std::string> corsOrigins;  // origins browsers may call from; "*" for any; empty: no CORS headers
     size_t maxBodyBytes = 16u << 20;       // larger bodies get 413
     int maxPending = 64;                   // completions queued or running at once; more get 503
+    int32_t nPredict = -1;                 // most tokens per reply (--n-predict); -1: until the context is full
     int threads = 72;                      // HTTP threads: each open stream holds one, so more than maxPending
 
     // Connections (see ConnectionGate). Slow or idle clients hold no HTTP

@@ -302,7 +302,7 @@ private slots:
         addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         QCOMPARE(::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0);
         const std::string request =
-            "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: "
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
             "application/json\r\nContent-Length: " +
             std::to_string(body.size()) + "\r\n\r\n" + body;
         QCOMPARE(::send(fd, request.data(), request.size(), 0), ssize_t(request.size()));
