@@ -105,19 +105,23 @@ nlohmann::json readResponseFormat(const nlohmann::json & body, bool & jsonMode) 
 }
 
 // Counts the prompt and fits the token budget into what the context has left.
+// Tokenizing megabytes costs seconds: a prompt of B bytes is at least
+// B / maxTokenBytes tokens, so one far too long is refused without it.
+void checkPromptBytes(size_t bytes, const ServedModel & model, const char * param) {
+    if (!model.tokenizer || model.maxTokenBytes == 0) return;
+    const size_t atLeast = bytes / model.maxTokenBytes;
+    if (atLeast < size_t(model.nCtx)) return;
+    throw ApiError(400,
+                   "This model's maximum context length is " + std::to_string(model.nCtx) +
+                       " tokens. However, your prompt of " + std::to_string(bytes) + " bytes is at least " +
+                       std::to_string(atLeast) + " tokens. Shorten the prompt, or restart the server with a larger --ctx.",
+                   "invalid_request_error", param, "context_length_exceeded");
+}
+
+// Counts the prompt and fits the token budget into what the context has left.
 void fitContext(CompletionRequest & req, const ServedModel & model, const char * param) {
     if (!model.tokenizer) return;
-    if (req.generate.prompt_ids.empty() && model.maxTokenBytes > 0) {
-        // Tokenizing megabytes costs seconds; a cheap lower bound refuses them first.
-        const size_t atLeast = req.prompt.size() / model.maxTokenBytes;
-        if (atLeast >= size_t(model.nCtx))
-            throw ApiError(400,
-                           "This model's maximum context length is " + std::to_string(model.nCtx) +
-                               " tokens. However, your prompt of " + std::to_string(req.prompt.size()) +
-                               " bytes is at least " + std::to_string(atLeast) +
-                               " tokens. Shorten the prompt, or restart the server with a larger --ctx.",
-                           "invalid_request_error", param, "context_length_exceeded");
-    }
+    if (req.generate.prompt_ids.empty()) checkPromptBytes(req.prompt.size(), model, param);
     if (req.generate.prompt_ids.empty()) req.generate.prompt_ids = model.tokenizer->tokenize(req.prompt, true, true);
     const auto n = int32_t(req.generate.prompt_ids.size());
     req.promptTokens = n;
@@ -156,6 +160,13 @@ CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedM
     checkModel(body, model);
     readCommon(body, req, vocabSize(model));
     ChatInput input = readChatInput(body);
+    // Before rendering too (copies of a huge prompt cost seconds): what the
+    // user, system and tool messages say reaches the prompt whole in every
+    // template (assistant turns may be trimmed, so they are not counted).
+    size_t contentBytes = 0;
+    for (const nlohmann::json & m : input.messages)
+        if (m["role"] != "assistant") contentBytes += m["content"].get_ref<const std::string &>().size();
+    checkPromptBytes(contentBytes, model, "messages");
     const nlohmann::json schema = readResponseFormat(body, req.jsonMode);
     if (req.jsonMode) addJsonInstruction(input.messages, schema);
 
@@ -187,8 +198,10 @@ CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedM
 
     auto it = body.find("prompt");
     if (it == body.end() || it->is_null()) throw ApiError::invalid("prompt", "'prompt' is required.");
-    nlohmann::json prompt = *it;
-    if (prompt.is_array() && prompt.size() == 1 && (prompt[0].is_string() || prompt[0].is_array())) prompt = prompt[0];
+    const nlohmann::json * promptField = &*it;  // not a copy: it may be megabytes
+    if (promptField->is_array() && promptField->size() == 1 && ((*promptField)[0].is_string() || (*promptField)[0].is_array()))
+        promptField = &(*promptField)[0];
+    const nlohmann::json & prompt = *promptField;
     if (prompt.is_string()) {
         req.prompt = prompt.get<std::string>();
     } else if (prompt.is_array() && !prompt.empty() &&

@@ -231,6 +231,35 @@ private slots:
         QCOMPARE(c.Get("/health")->status, 200);
     }
 
+    // 15 MB of prompt: refused by a bytes-per-token bound in milliseconds,
+    // before tokenizing it (which took seconds and 180 MB).
+    void oversizedPromptIsRefusedBeforeTokenizing() {
+        std::string big;
+        big.reserve(15u << 20);
+        while (big.size() < (15u << 20)) big += "once upon a time there was a little dog. ";
+        for (const char * path : {"/v1/completions", "/v1/chat/completions"}) {
+            const json body = std::string(path) == "/v1/completions" ? json{{"prompt", big}, {"max_tokens", 1}}
+                                                                      : chat(big, 1);
+            QElapsedTimer clock;
+            clock.start();
+            auto r = post(*m_qwen, path, body, "k-123");
+            QVERIFY(r);
+            QCOMPARE(r->status, 400);
+            const json e = errorOf(r);
+            QCOMPARE(e["code"], "context_length_exceeded");
+            QVERIFY2(e["message"].get<std::string>().find("is at least") != std::string::npos,
+                     e["message"].get<std::string>().c_str());
+            // For the record only: what is left is parsing 15 MB of JSON, and this machine may be busy.
+            qInfo("%s: refused in %lld ms", path, clock.elapsed());
+        }
+        // logit_bias against the real vocabulary (512 tokens).
+        json body = chat("hi", 2);
+        body["logit_bias"] = {{"512", 1}};
+        QCOMPARE(post(*m_qwen, "/v1/chat/completions", body, "k-123")->status, 400);
+        body["logit_bias"] = {{"511", 1}};
+        QCOMPARE(post(*m_qwen, "/v1/chat/completions", body, "k-123")->status, 200);
+    }
+
     void maxTokensFitTheContext() {
         // No max_tokens: the reply may fill the context but never overflows it.
         json body = chat("Hello", 4);
