@@ -84,6 +84,13 @@ Json base_context(Json messages, std::string_view tools_json, bool add_generatio
     return ctx;
 }
 
+void merge_extra_context(Json & ctx, std::string_view extra_json) {
+    if (extra_json.empty()) return;
+    Json extra = parse_json(extra_json, "extra context");
+    if (!extra.is_object()) throw Error(ErrorCode_format, "chat template: extra context must be a JSON object");
+    for (auto it = extra.begin(); it != extra.end(); ++it) ctx[it.key()] = it.value();
+}
+
 }  // namespace
 
 ChatTemplate::ChatTemplate(std::string source, std::string name, bool fallback)
@@ -117,16 +124,13 @@ std::string ChatTemplate::apply(const ChatRequest & request, const ChatSpecialTo
     Json messages = Json::array();
     for (const ChatMessage & m : request.messages) messages.push_back(message_json(m));
     Json ctx = base_context(std::move(messages), request.tools_json, request.add_generation_prompt, tokens);
-    if (!request.extra_context_json.empty()) {
-        Json extra = parse_json(request.extra_context_json, "extra context");
-        if (!extra.is_object()) throw Error(ErrorCode_format, "chat template: extra context must be a JSON object");
-        for (auto it = extra.begin(); it != extra.end(); ++it) ctx[it.key()] = it.value();
-    }
+    merge_extra_context(ctx, request.extra_context_json);
     return m_template.render(ctx.dump(-1, ' ', false, Json::error_handler_t::replace), options);
 }
 
 std::string ChatTemplate::apply_json(std::string_view messages_json, std::string_view tools_json, bool add_generation_prompt,
-                                     const ChatSpecialTokens & tokens, const JinjaRenderOptions & options) const {
+                                     const ChatSpecialTokens & tokens, const JinjaRenderOptions & options,
+                                     std::string_view extra_context_json) const {
     Json messages = parse_json(messages_json, "messages");
     if (!messages.is_array()) throw Error(ErrorCode_format, "chat template: messages must be a JSON array");
     for (Json & m : messages) {
@@ -142,6 +146,7 @@ std::string ChatTemplate::apply_json(std::string_view messages_json, std::string
         }
     }
     Json ctx = base_context(std::move(messages), tools_json, add_generation_prompt, tokens);
+    merge_extra_context(ctx, extra_context_json);
     return m_template.render(ctx.dump(-1, ' ', false, Json::error_handler_t::replace), options);
 }
 

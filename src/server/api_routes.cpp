@@ -114,6 +114,7 @@ void ApiRoutes::install(httplib::Server & server) {
     for (const char * prefix : {"", "/v1"}) {
         const std::string p = prefix;
         server.Get(p + "/models", get(&ApiRoutes::models));
+        server.Get(p + "/models/(.+)", get(&ApiRoutes::model));
         server.Get(p + "/health", get(&ApiRoutes::health));
         server.Post(p + "/chat/completions",
                     [this](const httplib::Request & req, httplib::Response & res) { completion(req, res, true); });
@@ -172,24 +173,38 @@ httplib::Server::HandlerResponse ApiRoutes::preRoute(const httplib::Request & re
     return httplib::Server::HandlerResponse::Unhandled;
 }
 
+nlohmann::json ApiRoutes::servedModelJson() const {
+    const ServedModel & m = m_engine.model();
+    return {{"id", m.id},
+            {"object", "model"},
+            {"created", m.created},
+            {"owned_by", "hearth"},
+            {"meta", {{"loaded", true}, {"n_ctx", m.nCtx}, {"n_ctx_train", m.nCtxTrain}, {"description", m.description}}}};
+}
+
+// Only the loaded model is selectable: it is the one model requests may name
+// (a model is not loaded on request). The rest of the user's library is
+// listed apart, under "library", for clients that want to show it.
 void ApiRoutes::models(const httplib::Request &, httplib::Response & res) const {
     const ServedModel & m = m_engine.model();
-    nlohmann::json data = nlohmann::json::array();
-    data.push_back({{"id", m.id},
-                    {"object", "model"},
-                    {"created", m.created},
-                    {"owned_by", "hearth"},
-                    {"meta", {{"loaded", true}, {"n_ctx", m.nCtx}, {"description", m.description}}}});
-    // The rest of the library: requests must still name the loaded model.
+    nlohmann::json library = nlohmann::json::array();
     for (const LibraryModel & l : m_config.library) {
         if (l.path == m.path) continue;
-        data.push_back({{"id", l.id},
-                        {"object", "model"},
-                        {"created", l.created},
-                        {"owned_by", "hearth"},
-                        {"meta", {{"loaded", false}, {"size", l.sizeBytes}}}});
+        library.push_back({{"id", l.id}, {"created", l.created}, {"size", l.sizeBytes}, {"loaded", false}});
     }
-    sendJson(res, 200, {{"object", "list"}, {"data", data}});
+    sendJson(res, 200,
+             {{"object", "list"}, {"data", nlohmann::json::array({servedModelJson()})}, {"library", std::move(library)}});
+}
+
+void ApiRoutes::model(const httplib::Request & req, httplib::Response & res) const {
+    const std::string id = req.matches.size() > 1 ? std::string(req.matches[1]) : std::string();
+    if (!m_engine.model().matches(id)) {
+        sendError(res, ApiError(404, "The model '" + id + "' does not exist; this server serves '" +
+                                         m_engine.model().id + "'.",
+                                "invalid_request_error", "model", "model_not_found"));
+        return;
+    }
+    sendJson(res, 200, servedModelJson());
 }
 
 void ApiRoutes::health(const httplib::Request &, httplib::Response & res) const {

@@ -1,6 +1,6 @@
 // ApiRoutes: the OpenAI-compatible endpoints on an httplib::Server.
 //
-//   GET  /v1/models, /health, /props
+//   GET  /v1/models, /v1/models/{id}, /health, /props
 //   POST /v1/chat/completions, /v1/completions  (also without the /v1 prefix)
 //
 // Before any route: CORS headers for allowed origins (preflight OPTIONS
@@ -41,7 +41,9 @@ public:
 private:
     struct Pending;
 
+    nlohmann::json servedModelJson() const;
     void models(const httplib::Request & req, httplib::Response & res) const;
+    void model(const httplib::Request & req, httplib::Response & res) const;
     void health(const httplib::Request & req, httplib::Response & res) const;
     void props(const httplib::Request & req, httplib::Response & res) const;
     void completion(const httplib::Request & req, httplib::Response & res, bool chat);

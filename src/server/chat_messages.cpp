@@ -110,11 +110,14 @@ nlohmann::json readTools(const nlohmann::json & tools) {
 }
 
 // "none", "auto", "required", or {"type": "function", "function": {"name": ...}}.
-nlohmann::json applyToolChoice(const nlohmann::json & tools, const nlohmann::json & choice, bool & toolCalls) {
+nlohmann::json applyToolChoice(const nlohmann::json & tools, const nlohmann::json & choice, bool & toolCalls,
+                               bool & required) {
     toolCalls = true;
+    required = false;
     if (choice.is_null()) return tools;
     if (choice.is_string()) {
         const std::string c = choice.get<std::string>();
+        required = c == "required";
         if (c == "auto" || c == "required") return tools;
         if (c == "none") {
             toolCalls = false;
@@ -131,9 +134,27 @@ nlohmann::json applyToolChoice(const nlohmann::json & tools, const nlohmann::jso
                                 "'tool_choice' must name a function: "
                                 "{\"type\": \"function\", \"function\": {\"name\": ...}}.");
     const std::string name = choice["function"]["name"].get<std::string>();
+    required = true;
     for (const nlohmann::json & t : tools)
         if (t["function"]["name"] == name) return nlohmann::json::array({t});
     throw ApiError::invalid("tool_choice", "'tool_choice' names \"" + name + "\", which is not in 'tools'.");
+}
+
+nlohmann::json readTemplateKwargs(const nlohmann::json & body) {
+    nlohmann::json kwargs = nlohmann::json::object();
+    if (auto it = body.find("chat_template_kwargs"); it != body.end() && !it->is_null()) {
+        if (!it->is_object())
+            throw ApiError::invalid("chat_template_kwargs", "'chat_template_kwargs' must be an object, not " +
+                                                                jsonTypeName(*it) + ".");
+        for (const char * reserved : {"messages", "tools"})
+            if (it->contains(reserved))
+                throw ApiError::invalid("chat_template_kwargs", std::string("'chat_template_kwargs' may not set '") +
+                                                                    reserved + "'; send it as the request's own field.");
+        kwargs = *it;
+    }
+    if (const std::optional<bool> thinking = optBool(body, "enable_thinking"); thinking && !kwargs.contains("enable_thinking"))
+        kwargs["enable_thinking"] = *thinking;
+    return kwargs.empty() ? nlohmann::json() : kwargs;
 }
 
 }  // namespace
@@ -150,12 +171,13 @@ ChatInput readChatInput(const nlohmann::json & body) {
     if (!tools.is_null() && !tools.is_array())
         throw ApiError::invalid("tools", "'tools' must be an array, not " + jsonTypeName(tools) + ".");
     if (!tools.is_null() && !tools.empty()) {
-        in.tools = applyToolChoice(readTools(tools), choice, in.toolCalls);
+        in.tools = applyToolChoice(readTools(tools), choice, in.toolCalls, in.toolRequired);
     } else if (!choice.is_null() && choice != "none") {
         // "auto" with nothing to call is harmless, but "required" or a named
         // function cannot be honoured: OpenAI refuses all but "none".
         throw ApiError::invalid("tool_choice", "'tool_choice' is only allowed when 'tools' are given.");
     }
+    in.templateKwargs = readTemplateKwargs(body);
     return in;
 }
 

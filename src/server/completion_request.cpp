@@ -13,7 +13,8 @@ namespace Hearth::Server {
 
 namespace {
 
-constexpr size_t kMaxStops = 16;  // OpenAI allows 4; llama.cpp clients send more
+constexpr size_t kMaxStops = 16;         // OpenAI allows 4; llama.cpp clients send more
+constexpr long long kMaxTopLogprobs = 20;  // OpenAI's bound for top_logprobs
 
 void checkModel(const nlohmann::json & body, const ServedModel & model) {
     // A request without "model" gets the one model served, as llama-server does.
@@ -159,6 +160,10 @@ CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedM
     req.kind = CompletionKind_chat;
     checkModel(body, model);
     readCommon(body, req, vocabSize(model));
+    const bool logprobs = optBool(body, "logprobs").value_or(false);
+    const std::optional<long long> top = optInteger(body, "top_logprobs", 0, kMaxTopLogprobs);
+    if (top && !logprobs) throw ApiError::invalid("top_logprobs", "'top_logprobs' needs 'logprobs': true.");
+    req.generate.sampling.n_probs = logprobs ? int32_t(top.value_or(0)) : -1;
     ChatInput input = readChatInput(body);
     // Before rendering too (copies of a huge prompt cost seconds): what the
     // user, system and tool messages say reaches the prompt whole in every
@@ -168,11 +173,17 @@ CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedM
         if (m["role"] != "assistant") contentBytes += m["content"].get_ref<const std::string &>().size();
     checkPromptBytes(contentBytes, model, "messages");
     const nlohmann::json schema = readResponseFormat(body, req.jsonMode);
-    if (req.jsonMode) addJsonInstruction(input.messages, schema);
+    if (req.jsonMode) {
+        addJsonInstruction(input.messages, schema);
+        req.constraint = {OutputConstraint::Kind_json, schema, nullptr};
+    } else if (input.toolRequired) {
+        req.constraint = {OutputConstraint::Kind_toolCall, nullptr, input.tools};
+    }
 
     try {
-        req.prompt = model.chatTemplate->apply_json(
-            input.messages.dump(), input.tools.is_null() ? "" : input.tools.dump(), true, model.special);
+        req.prompt = model.chatTemplate->apply_json(input.messages.dump(), input.tools.is_null() ? "" : input.tools.dump(),
+                                                    true, model.special, {},
+                                                    input.templateKwargs.is_null() ? "" : input.templateKwargs.dump());
     } catch (const hearth::Error & e) {
         throw ApiError(400, std::string("The chat template cannot format these messages: ") + e.what(),
                        "invalid_request_error", "messages");
@@ -195,6 +206,8 @@ CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedM
     readCommon(body, req, vocabSize(model));
     if (optBool(body, "echo").value_or(false)) throw ApiError::invalid("echo", "'echo' is not supported.");
     if (optString(body, "suffix")) throw ApiError::invalid("suffix", "'suffix' is not supported.");
+    // The legacy form: how many alternatives to list (0: the chosen token's alone).
+    if (const auto n = optInteger(body, "logprobs", 0, kMaxTopLogprobs)) req.generate.sampling.n_probs = int32_t(*n);
 
     auto it = body.find("prompt");
     if (it == body.end() || it->is_null()) throw ApiError::invalid("prompt", "'prompt' is required.");
@@ -221,7 +234,8 @@ CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedM
     if (req.prompt.empty() && req.generate.prompt_ids.empty())
         throw ApiError::invalid("prompt", "'prompt' must not be empty.");
     bool jsonMode = false;
-    readResponseFormat(body, jsonMode);
+    const nlohmann::json schema = readResponseFormat(body, jsonMode);
+    if (jsonMode) req.constraint = {OutputConstraint::Kind_json, schema, nullptr};
     req.parser.tool_call_format = hearth::ToolCallFormat_none;
     req.parser.reasoning_enabled = false;
     req.generate.prompt = req.prompt;

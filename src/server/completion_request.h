@@ -24,6 +24,22 @@ enum CompletionKind {
     CompletionKind_text,  // /v1/completions
 };
 
+// What the reply must be, when the request says so: the hook for
+// constrained sampling (a grammar compiled from it masks the tokens that
+// cannot continue a valid reply; built in the engine separately). Until
+// the engine takes it, json mode asks the model in words (chat_messages.h)
+// and extractJson() recovers the value.
+struct OutputConstraint {
+    enum Kind {
+        Kind_none,
+        Kind_json,      // response_format json_object (schema null) or json_schema
+        Kind_toolCall,  // tool_choice "required", or a named function: a call to one of `tools`
+    };
+    Kind kind = Kind_none;
+    nlohmann::json schema;  // Kind_json: the JSON schema; null for any JSON object
+    nlohmann::json tools;   // Kind_toolCall: the tools offered (only the named one for a named choice)
+};
+
 struct CompletionRequest {
     CompletionKind kind = CompletionKind_chat;
     bool stream = false;
@@ -32,6 +48,7 @@ struct CompletionRequest {
     hearth::GenerateRequest generate;
     hearth::OutputParserConfig parser;  // chat: reasoning and tool-call parsing
     bool jsonMode = false;              // response_format json_object / json_schema
+    OutputConstraint constraint;
     int32_t promptTokens = -1;          // counted here when the model has a tokenizer
 };
 
