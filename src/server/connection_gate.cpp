@@ -19,7 +19,11 @@ namespace {
 
 constexpr size_t kReadChunk = 64 * 1024;
 constexpr int kReadsPerWake = 16;
-constexpr auto kLinger = std::chrono::milliseconds(2000);  // draining a refused request before closing
+// After a refusal the rest of the request is read and dropped, so that the
+// close does not reset the connection (which can discard the answer before
+// the client reads it): until the client is quiet this long, or at most kLingerMax.
+constexpr auto kLingerQuiet = std::chrono::milliseconds(2000);
+constexpr auto kLingerMax = std::chrono::milliseconds(10000);
 constexpr auto kMaxPollWait = std::chrono::milliseconds(1000);
 
 const char * reason(int status) {
@@ -251,7 +255,10 @@ void ConnectionGate::onReadable(HttpConnection & conn) {
             if (errno == EAGAIN || errno == EWOULDBLOCK) return;
             return close(fd);
         }
-        if (conn.phase == HttpConnection::Phase_closing) continue;  // drained and dropped
+        if (conn.phase == HttpConnection::Phase_closing) {  // drained and dropped
+            conn.deadline = std::min(conn.phaseEnd, Clock::now() + kLingerQuiet);
+            continue;
+        }
         conn.in.append(buf, size_t(n));
         std::unique_ptr<HttpConnection> & owned = m_waiting[fd];
         examine(owned);
@@ -299,7 +306,8 @@ void ConnectionGate::refuse(HttpConnection & conn, int status, const std::string
     log(conn, status);
     conn.phase = HttpConnection::Phase_closing;
     conn.since = Clock::now();
-    conn.deadline = conn.since + kLinger;
+    conn.phaseEnd = conn.since + kLingerMax;
+    conn.deadline = conn.since + kLingerQuiet;
     conn.in.clear();
     conn.in.shrink_to_fit();
     conn.out = refusalResponse(status, message, code);

@@ -45,7 +45,7 @@ struct HttpConnection {
     Phase phase = Phase_idle;
     Clock::time_point since = Clock::now();         // when this phase began
     Clock::time_point requestStart = Clock::now();  // the first byte of the current request
-    Clock::time_point phaseEnd;  // Phase_reading: the end of the head's or the body's allowance
+    Clock::time_point phaseEnd;  // the end of the head's or the body's allowance, or of the lingering close
     Clock::time_point deadline;  // when the gate acts: the phase's end, or a stall
     std::string out;  // Phase_closing: what is still to be sent
     bool inputEnded = false;  // the client shut down its side (it may still read)

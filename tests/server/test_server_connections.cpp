@@ -189,9 +189,12 @@ private slots:
             QTest::qWait(200);
         }
         // Their heads never end: each is answered 408 at the header deadline
-        // (the oldest were evicted to make room: 80 is over the cap of 64).
-        std::string r = server_test::readResponse(fds.back(), 3000);
-        QCOMPARE(server_test::statusOf(r), 408);
+        // (1.5 s), but for the ~21 closed to make room (80 sockets and the
+        // probes are over the cap of 64 per address).
+        QTest::qWait(1000);
+        int timedOut = 0;
+        for (int fd : fds) timedOut += server_test::statusOf(server_test::readResponse(fd, 100)) == 408;
+        QVERIFY2(timedOut >= 40, std::to_string(timedOut).c_str());
     }
 
     void idleFloodLeavesHealthAnswering() {
