@@ -92,7 +92,7 @@ void GenerationWorker::thread_main() {
 }
 
 RequestHandle GenerationWorker::submit(GenerateRequest request, EventCallback on_event,
-                                      std::shared_ptr<std::atomic<bool>> cancel) {
+                                       std::shared_ptr<std::atomic<bool>> cancel) {
     RequestHandle h;
     h.cancel = cancel ? std::move(cancel) : std::make_shared<std::atomic<bool>>(false);
     {

@@ -4,8 +4,8 @@
 #include <sys/resource.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 
 namespace hearth {

@@ -3,16 +3,15 @@
 // maps one to one. The URL is printed once the model is loaded and the port
 // bound ("--port 0" picks a free port, which tests parse from that line).
 // Ctrl-C or SIGTERM stops it; each request is logged on stderr.
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFileInfo>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <string>
 #include <thread>
-
-#include <QCoreApplication>
-#include <QDateTime>
-#include <QFileInfo>
 
 #include "command.h"
 #include "core/app_settings.h"
@@ -42,8 +41,8 @@ std::vector<Server::LibraryModel> libraryModels(const std::string & dirsArg, con
         if (!m.error.isEmpty() || m.isProjector || !m.complete) continue;
         const QString path = QFileInfo(m.path).canonicalFilePath();
         if (path == QFileInfo(QString::fromStdString(served)).canonicalFilePath()) continue;  // listed as loaded
-        out.push_back({m.name.toStdString(), path.toStdString(),
-                       QFileInfo(m.path).lastModified().toSecsSinceEpoch(), m.sizeBytes});
+        out.push_back({m.name.toStdString(), path.toStdString(), QFileInfo(m.path).lastModified().toSecsSinceEpoch(),
+                       m.sizeBytes});
     }
     return out;
 }
@@ -74,11 +73,10 @@ int runServe(int argc, char ** argv) {
         warn("the context of " + std::to_string(model.nCtx) + " tokens is larger than the " +
              std::to_string(model.nCtxTrain) + " the model was trained with; replies past " +
              std::to_string(model.nCtxTrain) + " tokens may lose coherence");
-    std::fprintf(stderr, "hearth-cli serve: %s (%s), context %d tokens, %d sequence%s, chat template: %s\n",
-                 model.id.c_str(), model.description.c_str(), model.nCtx, model.parallel,
-                 model.parallel == 1 ? "" : "s",
-                 model.templateFromModel ? "the model's"
-                                         : (model.chatTemplate->is_fallback() ? "ChatML" : "from file"));
+    std::fprintf(
+        stderr, "hearth-cli serve: %s (%s), context %d tokens, %d sequence%s, chat template: %s\n", model.id.c_str(),
+        model.description.c_str(), model.nCtx, model.parallel, model.parallel == 1 ? "" : "s",
+        model.templateFromModel ? "the model's" : (model.chatTemplate->is_fallback() ? "ChatML" : "from file"));
 
     Server::ApiServer server(*engine, o.config);
     server.setRequestLogger([](const Server::RequestLogEntry & e) {

@@ -175,11 +175,12 @@ httplib::Server::HandlerResponse ApiRoutes::preRoute(const httplib::Request & re
 
 nlohmann::json ApiRoutes::servedModelJson() const {
     const ServedModel & m = m_engine.model();
-    return {{"id", m.id},
-            {"object", "model"},
-            {"created", m.created},
-            {"owned_by", "hearth"},
-            {"meta", {{"loaded", true}, {"n_ctx", m.nCtx}, {"n_ctx_train", m.nCtxTrain}, {"description", m.description}}}};
+    return {
+        {"id", m.id},
+        {"object", "model"},
+        {"created", m.created},
+        {"owned_by", "hearth"},
+        {"meta", {{"loaded", true}, {"n_ctx", m.nCtx}, {"n_ctx_train", m.nCtxTrain}, {"description", m.description}}}};
 }
 
 // Only the loaded model is selectable: it is the one model requests may name
@@ -192,16 +193,18 @@ void ApiRoutes::models(const httplib::Request &, httplib::Response & res) const 
         if (l.path == m.path) continue;
         library.push_back({{"id", l.id}, {"created", l.created}, {"size", l.sizeBytes}, {"loaded", false}});
     }
-    sendJson(res, 200,
-             {{"object", "list"}, {"data", nlohmann::json::array({servedModelJson()})}, {"library", std::move(library)}});
+    sendJson(
+        res, 200,
+        {{"object", "list"}, {"data", nlohmann::json::array({servedModelJson()})}, {"library", std::move(library)}});
 }
 
 void ApiRoutes::model(const httplib::Request & req, httplib::Response & res) const {
     const std::string id = req.matches.size() > 1 ? std::string(req.matches[1]) : std::string();
     if (!m_engine.model().matches(id)) {
-        sendError(res, ApiError(404, "The model '" + id + "' does not exist; this server serves '" +
-                                         m_engine.model().id + "'.",
-                                "invalid_request_error", "model", "model_not_found"));
+        sendError(
+            res,
+            ApiError(404, "The model '" + id + "' does not exist; this server serves '" + m_engine.model().id + "'.",
+                     "invalid_request_error", "model", "model_not_found"));
         return;
     }
     sendJson(res, 200, servedModelJson());
@@ -266,7 +269,8 @@ void ApiRoutes::completion(const httplib::Request & req, httplib::Response & res
     }
 }
 
-void ApiRoutes::respondWhole(const httplib::Request & req, httplib::Response & res, const std::shared_ptr<Pending> & p) {
+void ApiRoutes::respondWhole(const httplib::Request & req, httplib::Response & res,
+                             const std::shared_ptr<Pending> & p) {
     const auto deadline = Clock::now() + kWholeReplyWait;
     while (!p->reply.finished() && Clock::now() < deadline && !m_stopping.load())
         if (auto event = p->run->next(kPoll)) p->reply.consume(*event);
@@ -275,24 +279,23 @@ void ApiRoutes::respondWhole(const httplib::Request & req, httplib::Response & r
         sendJson(res, p->reply.error() ? p->reply.error()->status() : 200, finalBody(*p));
         return;
     }
-    setUnlengthedContent(
-        req, res, "application/json", guarded([this, p, finalBody](httplib::DataSink & sink) {
-            if (m_stopping.load()) return false;
-            if (auto event = p->run->next(kPoll)) {
-                p->reply.consume(*event);
-                if (p->reply.finished()) {
-                    const std::string text =
-                        finalBody(*p).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-                    if (!sink.write(text.data(), text.size())) return false;
-                    sink.done();
-                    return true;
-                }
-            }
-            // Probed whether or not tokens flow, since none of them is written.
-            if (Clock::now() - p->lastWrite < kHeartbeat) return true;
-            p->lastWrite = Clock::now();
-            return sink.write("\n", 1);  // false: the client is gone; Pending cancels the run
-        }));
+    setUnlengthedContent(req, res, "application/json", guarded([this, p, finalBody](httplib::DataSink & sink) {
+                             if (m_stopping.load()) return false;
+                             if (auto event = p->run->next(kPoll)) {
+                                 p->reply.consume(*event);
+                                 if (p->reply.finished()) {
+                                     const std::string text =
+                                         finalBody(*p).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                                     if (!sink.write(text.data(), text.size())) return false;
+                                     sink.done();
+                                     return true;
+                                 }
+                             }
+                             // Probed whether or not tokens flow, since none of them is written.
+                             if (Clock::now() - p->lastWrite < kHeartbeat) return true;
+                             p->lastWrite = Clock::now();
+                             return sink.write("\n", 1);  // false: the client is gone; Pending cancels the run
+                         }));
 }
 
 void ApiRoutes::respondStream(const httplib::Request & req, httplib::Response & res,
@@ -300,23 +303,21 @@ void ApiRoutes::respondStream(const httplib::Request & req, httplib::Response & 
     res.set_header("Cache-Control", "no-cache");
     res.set_header("X-Accel-Buffering", "no");
     setUnlengthedContent(req, res, "text/event-stream", guarded([this, p](httplib::DataSink & sink) {
-                                         if (m_stopping.load()) return false;
-                                         auto write = [&](const std::string & text) {
-                                             p->lastWrite = Clock::now();
-                                             return text.empty() || sink.write(text.data(), text.size());
-                                         };
-                                         if (!p->started) {
-                                             p->started = true;
-                                             if (!write(p->reply.streamStart())) return false;
-                                         }
-                                         auto event = p->run->next(kPoll);
-                                         if (!event)
-                                             return Clock::now() - p->lastWrite < kHeartbeat ||
-                                                    write(": keep-alive\n\n");
-                                         if (!write(p->reply.consume(*event))) return false;
-                                         if (p->reply.finished()) sink.done();
-                                         return true;
-                                     }));
+                             if (m_stopping.load()) return false;
+                             auto write = [&](const std::string & text) {
+                                 p->lastWrite = Clock::now();
+                                 return text.empty() || sink.write(text.data(), text.size());
+                             };
+                             if (!p->started) {
+                                 p->started = true;
+                                 if (!write(p->reply.streamStart())) return false;
+                             }
+                             auto event = p->run->next(kPoll);
+                             if (!event) return Clock::now() - p->lastWrite < kHeartbeat || write(": keep-alive\n\n");
+                             if (!write(p->reply.consume(*event))) return false;
+                             if (p->reply.finished()) sink.done();
+                             return true;
+                         }));
 }
 
 }  // namespace Hearth::Server

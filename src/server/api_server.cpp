@@ -64,8 +64,7 @@ int ApiServer::start() {
         e.path = req.path.empty() ? "-" : req.path;
         e.remote = conn ? conn->remote() : req.remote_addr;
         e.status = res.status;
-        if (conn)
-            e.durationMs = std::chrono::duration<double, std::milli>(Clock::now() - conn->requestStart).count();
+        if (conn) e.durationMs = std::chrono::duration<double, std::milli>(Clock::now() - conn->requestStart).count();
         m_logger(e);
     });
     m_http->set_pre_routing_handler([routes = m_routes.get()](const httplib::Request & req, httplib::Response & res) {

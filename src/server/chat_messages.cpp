@@ -144,15 +144,17 @@ nlohmann::json readTemplateKwargs(const nlohmann::json & body) {
     nlohmann::json kwargs = nlohmann::json::object();
     if (auto it = body.find("chat_template_kwargs"); it != body.end() && !it->is_null()) {
         if (!it->is_object())
-            throw ApiError::invalid("chat_template_kwargs", "'chat_template_kwargs' must be an object, not " +
-                                                                jsonTypeName(*it) + ".");
+            throw ApiError::invalid("chat_template_kwargs",
+                                    "'chat_template_kwargs' must be an object, not " + jsonTypeName(*it) + ".");
         for (const char * reserved : {"messages", "tools"})
             if (it->contains(reserved))
                 throw ApiError::invalid("chat_template_kwargs", std::string("'chat_template_kwargs' may not set '") +
-                                                                    reserved + "'; send it as the request's own field.");
+                                                                    reserved +
+                                                                    "'; send it as the request's own field.");
         kwargs = *it;
     }
-    if (const std::optional<bool> thinking = optBool(body, "enable_thinking"); thinking && !kwargs.contains("enable_thinking"))
+    if (const std::optional<bool> thinking = optBool(body, "enable_thinking");
+        thinking && !kwargs.contains("enable_thinking"))
         kwargs["enable_thinking"] = *thinking;
     return kwargs.empty() ? nlohmann::json() : kwargs;
 }

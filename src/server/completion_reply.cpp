@@ -78,9 +78,8 @@ std::string CompletionReply::streamStart() const {
 
 nlohmann::json CompletionReply::takePendingLogprobs() {
     if (!m_logprobs || m_pendingLogprobs.empty()) return nullptr;
-    nlohmann::json j = m_kind == CompletionKind_chat
-                           ? nlohmann::json{{"content", chatLogprobs(m_pendingLogprobs)}}
-                           : completionLogprobs(m_pendingLogprobs, m_streamTextOffset);
+    nlohmann::json j = m_kind == CompletionKind_chat ? nlohmann::json{{"content", chatLogprobs(m_pendingLogprobs)}}
+                                                     : completionLogprobs(m_pendingLogprobs, m_streamTextOffset);
     m_pendingLogprobs.clear();
     return j;
 }

@@ -13,7 +13,7 @@ namespace Hearth::Server {
 
 namespace {
 
-constexpr size_t kMaxStops = 16;         // OpenAI allows 4; llama.cpp clients send more
+constexpr size_t kMaxStops = 16;           // OpenAI allows 4; llama.cpp clients send more
 constexpr long long kMaxTopLogprobs = 20;  // OpenAI's bound for top_logprobs
 
 void checkModel(const nlohmann::json & body, const ServedModel & model) {
@@ -28,7 +28,8 @@ void checkModel(const nlohmann::json & body, const ServedModel & model) {
 
 // A token id written as a JSON key: decimal digits only; -1 otherwise (or too long to be one).
 long long tokenIdKey(const std::string & key) {
-    if (key.empty() || key.size() > 10 || !std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (key.empty() || key.size() > 10 ||
+        !std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; }))
         return -1;
     return std::stoll(key);
 }
@@ -115,7 +116,8 @@ void checkPromptBytes(size_t bytes, const ServedModel & model, const char * para
     throw ApiError(400,
                    "This model's maximum context length is " + std::to_string(model.nCtx) +
                        " tokens. However, your prompt of " + std::to_string(bytes) + " bytes is at least " +
-                       std::to_string(atLeast) + " tokens. Shorten the prompt, or restart the server with a larger --ctx.",
+                       std::to_string(atLeast) +
+                       " tokens. Shorten the prompt, or restart the server with a larger --ctx.",
                    "invalid_request_error", param, "context_length_exceeded");
 }
 
@@ -181,9 +183,9 @@ CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedM
     }
 
     try {
-        req.prompt = model.chatTemplate->apply_json(input.messages.dump(), input.tools.is_null() ? "" : input.tools.dump(),
-                                                    true, model.special, {},
-                                                    input.templateKwargs.is_null() ? "" : input.templateKwargs.dump());
+        req.prompt = model.chatTemplate->apply_json(
+            input.messages.dump(), input.tools.is_null() ? "" : input.tools.dump(), true, model.special, {},
+            input.templateKwargs.is_null() ? "" : input.templateKwargs.dump());
     } catch (const hearth::Error & e) {
         throw ApiError(400, std::string("The chat template cannot format these messages: ") + e.what(),
                        "invalid_request_error", "messages");
@@ -212,7 +214,8 @@ CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedM
     auto it = body.find("prompt");
     if (it == body.end() || it->is_null()) throw ApiError::invalid("prompt", "'prompt' is required.");
     const nlohmann::json * promptField = &*it;  // not a copy: it may be megabytes
-    if (promptField->is_array() && promptField->size() == 1 && ((*promptField)[0].is_string() || (*promptField)[0].is_array()))
+    if (promptField->is_array() && promptField->size() == 1 &&
+        ((*promptField)[0].is_string() || (*promptField)[0].is_array()))
         promptField = &(*promptField)[0];
     const nlohmann::json & prompt = *promptField;
     if (prompt.is_string()) {

@@ -1,5 +1,6 @@
 #include "server/connection_gate.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -9,7 +10,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <fcntl.h>
 
 #include "server/api_error.h"
 
@@ -28,16 +28,26 @@ constexpr auto kMaxPollWait = std::chrono::milliseconds(1000);
 
 const char * reason(int status) {
     switch (status) {
-        case 400: return "Bad Request";
-        case 408: return "Request Timeout";
-        case 411: return "Length Required";
-        case 413: return "Payload Too Large";
-        case 414: return "URI Too Long";
-        case 431: return "Request Header Fields Too Large";
-        case 501: return "Not Implemented";
-        case 503: return "Service Unavailable";
-        case 505: return "HTTP Version Not Supported";
-        default: return "Error";
+        case 400:
+            return "Bad Request";
+        case 408:
+            return "Request Timeout";
+        case 411:
+            return "Length Required";
+        case 413:
+            return "Payload Too Large";
+        case 414:
+            return "URI Too Long";
+        case 431:
+            return "Request Header Fields Too Large";
+        case 501:
+            return "Not Implemented";
+        case 503:
+            return "Service Unavailable";
+        case 505:
+            return "HTTP Version Not Supported";
+        default:
+            return "Error";
     }
 }
 
@@ -231,7 +241,7 @@ void ConnectionGate::onWritable(HttpConnection & conn) {
         return;
     }
     if (!conn.out.empty()) return;
-    ::shutdown(conn.fd, SHUT_WR);  // the answer is out: the client sees its end
+    ::shutdown(conn.fd, SHUT_WR);                       // the answer is out: the client sees its end
     if (conn.inputEnded) conn.deadline = Clock::now();  // nothing left to drain
 }
 

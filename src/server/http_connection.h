@@ -47,9 +47,9 @@ struct HttpConnection {
     Clock::time_point requestStart = Clock::now();  // the first byte of the current request
     Clock::time_point phaseEnd;  // the end of the head's or the body's allowance, or of the lingering close
     Clock::time_point deadline;  // when the gate acts: the phase's end, or a stall
-    std::string out;  // Phase_closing: what is still to be sent
-    bool inputEnded = false;  // the client shut down its side (it may still read)
-    int served = 0;   // requests answered on this connection
+    std::string out;             // Phase_closing: what is still to be sent
+    bool inputEnded = false;     // the client shut down its side (it may still read)
+    int served = 0;              // requests answered on this connection
 };
 
 // The peer's address and port of a connected socket; false when it has none.

@@ -18,8 +18,10 @@ nlohmann::json chatLogprobs(const std::vector<hearth::TokenLogprob> & tokens) {
         nlohmann::json top = nlohmann::json::array();
         for (const hearth::TokenLogprob::Alternative & a : t.top)
             top.push_back({{"token", a.piece}, {"logprob", a.logprob}, {"bytes", bytesOf(a.piece)}});
-        content.push_back(
-            {{"token", t.piece}, {"logprob", t.logprob}, {"bytes", bytesOf(t.piece)}, {"top_logprobs", std::move(top)}});
+        content.push_back({{"token", t.piece},
+                           {"logprob", t.logprob},
+                           {"bytes", bytesOf(t.piece)},
+                           {"top_logprobs", std::move(top)}});
     }
     return content;
 }

@@ -62,15 +62,14 @@ RequestFramer::State RequestFramer::scanHead(std::string_view buffer) {
         const size_t nl = buffer.find('\n', m_pos);
         if (nl == std::string_view::npos) {
             if (buffer.size() - m_pos > kMaxLineBytes)
-                return fail(m_pos == 0 ? 414 : 431, m_pos == 0 ? "The request line is too long."
-                                                                : "A request header is too long.",
+                return fail(m_pos == 0 ? 414 : 431,
+                            m_pos == 0 ? "The request line is too long." : "A request header is too long.",
                             m_pos == 0 ? "uri_too_long" : "header_too_large");
             if (buffer.size() > kMaxHeadBytes)
                 return fail(431, "The request headers are too large.", "header_too_large");
             return m_state;
         }
-        if (nl == m_pos || buffer[nl - 1] != '\r')
-            return fail(400, "Request lines must end with CRLF.", "bad_request");
+        if (nl == m_pos || buffer[nl - 1] != '\r') return fail(400, "Request lines must end with CRLF.", "bad_request");
         const std::string_view line = buffer.substr(m_pos, nl - 1 - m_pos);
         const size_t lineStart = m_pos;
         m_pos = nl + 1;
@@ -179,9 +178,8 @@ RequestFramer::State RequestFramer::startBody() {
 bool RequestFramer::chunkSizeLine(std::string_view line) {
     const size_t ext = line.find(';');
     const std::string_view hex = trim(line.substr(0, ext));
-    if (hex.empty() || hex.size() > 15 || !std::all_of(hex.begin(), hex.end(), [](char c) {
-            return std::isxdigit((unsigned char)c) != 0;
-        })) {
+    if (hex.empty() || hex.size() > 15 ||
+        !std::all_of(hex.begin(), hex.end(), [](char c) { return std::isxdigit((unsigned char)c) != 0; })) {
         fail(400, "A chunk size is malformed.", "bad_request");
         return false;
     }

@@ -42,7 +42,7 @@ public:
     State scan(std::string_view buffer);
     State state() const { return m_state; }
 
-    size_t requestSize() const { return m_end; }  // State_done: head and body
+    size_t requestSize() const { return m_end; }      // State_done: head and body
     size_t bodyBytes() const { return m_bodyBytes; }  // the body as the handler will see it (decoded)
     int errorStatus() const { return m_errorStatus; }
     const std::string & errorMessage() const { return m_errorMessage; }

@@ -30,7 +30,8 @@ int64_t modificationTime(const std::string & path) {
 
 bool ServedModel::matches(const std::string & name) const {
     const std::string file = std::filesystem::path(path).filename().string();
-    return name == id || name == id + ".gguf" || name == file || (file.size() > 5 && name == file.substr(0, file.size() - 5));
+    return name == id || name == id + ".gguf" || name == file ||
+           (file.size() > 5 && name == file.substr(0, file.size() - 5));
 }
 
 ServedModel readServedModel(const std::string & path, int32_t requestedCtx, const std::string & templateFile) {
@@ -53,7 +54,8 @@ ServedModel readServedModel(const std::string & path, int32_t requestedCtx, cons
     auto text = [&](int32_t id) { return vocab.is_valid(id) ? vocab.text(id) : std::string(); };
     m.special = {text(vocab.token_bos()), text(vocab.token_eos())};
     m.stripBos = vocab.add_bos() && !m.special.bos.empty();
-    for (int32_t id = 0; id < vocab.n_tokens(); ++id) m.maxTokenBytes = std::max(m.maxTokenBytes, vocab.text(id).size());
+    for (int32_t id = 0; id < vocab.n_tokens(); ++id)
+        m.maxTokenBytes = std::max(m.maxTokenBytes, vocab.text(id).size());
     m.tokenizer = std::move(tokenizer);
 
     const std::string arch(file.architecture());

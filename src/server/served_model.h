@@ -22,7 +22,7 @@ struct ServedModel {
     int32_t nCtx = 0;       // the context a request gets
     int32_t nCtxTrain = 0;  // the context the model was trained at (nCtx may exceed it)
     int parallel = 1;       // sequences served at once (--parallel)
-    int64_t created = 0;  // the file's modification time, Unix seconds
+    int64_t created = 0;    // the file's modification time, Unix seconds
     std::shared_ptr<const hearth::ChatTemplate> chatTemplate;
     bool templateFromModel = false;  // false: a --chat-template-file, or ChatML because the model has none
     hearth::ChatSpecialTokens special;

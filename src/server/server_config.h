@@ -30,15 +30,15 @@ struct ServerConfig {
 
     // Connections (see ConnectionGate). Slow or idle clients hold no HTTP
     // thread while they wait; these bound how long and how many.
-    int idleTimeoutMs = 5000;              // between requests on a keep-alive connection, and before the first
-    int headerTimeoutMs = 5000;            // from a request's first byte to the end of its head
-    int bodyTimeoutMs = 30000;             // from the end of the head to the end of the body
-    int readStallMs = 3000;                // silence allowed inside a request (a false Content-Length)
-    int writeTimeoutMs = 15000;            // a response write blocked by a client that does not read
-    int maxConnectionsPerAddress = 64;     // open at once from one client address
-    int maxConnections = 512;              // open at once in all
-    int maxRequestsPerConnection = 1000;   // then the connection is closed (clients reconnect)
-    std::vector<LibraryModel> library;     // the other models the user has (listed, not loaded)
+    int idleTimeoutMs = 5000;             // between requests on a keep-alive connection, and before the first
+    int headerTimeoutMs = 5000;           // from a request's first byte to the end of its head
+    int bodyTimeoutMs = 30000;            // from the end of the head to the end of the body
+    int readStallMs = 3000;               // silence allowed inside a request (a false Content-Length)
+    int writeTimeoutMs = 15000;           // a response write blocked by a client that does not read
+    int maxConnectionsPerAddress = 64;    // open at once from one client address
+    int maxConnections = 512;             // open at once in all
+    int maxRequestsPerConnection = 1000;  // then the connection is closed (clients reconnect)
+    std::vector<LibraryModel> library;    // the other models the user has (listed, not loaded)
 };
 
 struct RequestLogEntry {

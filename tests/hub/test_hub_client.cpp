@@ -132,7 +132,9 @@ private slots:
         QVERIFY(!HubClient::parseSearch(deep).ok());
         QVERIFY(!HubClient::parseTree(deep).ok());
         QVERIFY(!HubClient::parseSearch("[{\"id\":\"a/b\",\"tags\":" + deep + "}]").ok());
-        QVERIFY(HubClient::parseSearch("[{\"id\":\"a/b\",\"tags\":" + QByteArray(100, '[') + QByteArray(100, ']') + "}]").ok());
+        QVERIFY(
+            HubClient::parseSearch("[{\"id\":\"a/b\",\"tags\":" + QByteArray(100, '[') + QByteArray(100, ']') + "}]")
+                .ok());
         QVERIFY(!HubClient::parseSearch("{\"error\":1}").ok());
         QVERIFY(!HubClient::parseSearch("not json").ok());
         const auto r = HubClient::parseSearch(R"([{"id":"a/b","downloads":"many"},{"nope":1},3])");

@@ -77,7 +77,8 @@ private slots:
     }
 
     void deepToolCallsFromTheModelStayText() {
-        const std::string call = "<tool_call>{\"name\": \"f\", \"arguments\": " + nestedObjects(kBomb) + "}</tool_call>";
+        const std::string call =
+            "<tool_call>{\"name\": \"f\", \"arguments\": " + nestedObjects(kBomb) + "}</tool_call>";
         hearth::OutputParserConfig config;
         config.tool_call_format = hearth::ToolCallFormat_hermes;
         const hearth::ParsedOutput out = hearth::parse_output(call, config);
@@ -90,7 +91,8 @@ private slots:
         const std::string bare = "{\"name\": \"f\", \"parameters\": " + nested(kBomb) + "}";
         QVERIFY(hearth::parse_output(bare, config).tool_calls.empty());
         config.tool_call_format = hearth::ToolCallFormat_hermes;
-        const std::string glm = "<tool_call>f<arg_key>k</arg_key><arg_value>" + nested(kBomb) + "</arg_value></tool_call>";
+        const std::string glm =
+            "<tool_call>f<arg_key>k</arg_key><arg_value>" + nested(kBomb) + "</arg_value></tool_call>";
         const hearth::ParsedOutput g = hearth::parse_output(glm, config);
         QCOMPARE(g.tool_calls.size(), size_t(1));  // the value is kept as a string, not parsed
         QVERIFY(g.tool_calls[0].arguments.find("\"k\":\"[[[") != std::string::npos);
@@ -102,7 +104,8 @@ private:
         for (int i = 0; i < kBomb; ++i) args += "{\\\"a\\\":";
         args += "1" + std::string(size_t(kBomb), '}');
         const std::string messages =
-            "[{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"assistant\", \"content\": \"\", \"tool_calls\": [{\"type\": \"function\", \"function\": {\"name\": \"f\", \"arguments\": \"" +
+            "[{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"assistant\", \"content\": \"\", \"tool_calls\": "
+            "[{\"type\": \"function\", \"function\": {\"name\": \"f\", \"arguments\": \"" +
             args + "\"}}]}]";
         // ChatML ignores tool calls; what matters is that decoding them did not recurse 20,000 deep.
         QVERIFY(t.apply_json(messages, "", true, tokens).find("<|im_start|>assistant") != std::string::npos);

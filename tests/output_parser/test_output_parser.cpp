@@ -254,7 +254,8 @@ private slots:
         CHECK_SPLITS("{\"name\": \"rm\", \"parameters\": {}}", c,
                      expect("", "{\"name\": \"rm\", \"parameters\": {}}", {}, false, true));
         // One unoffered call in a Mistral array keeps the whole array text.
-        const std::string array = "[TOOL_CALLS][{\"name\": \"b\", \"arguments\": {}}, {\"name\": \"rm\", \"arguments\": {}}]";
+        const std::string array =
+            "[TOOL_CALLS][{\"name\": \"b\", \"arguments\": {}}, {\"name\": \"rm\", \"arguments\": {}}]";
         CHECK_SPLITS(array, c, expect("", array, {}, false, true));
         CHECK_SPLITS("[TOOL_CALLS]rm[ARGS]{}", c, expect("", "[TOOL_CALLS]rm[ARGS]{}", {}, false, true));
         CHECK_SPLITS("[TOOL_CALLS]b[ARGS]{}", c, expect("", "", {call("call_0", "b", "{}")}));

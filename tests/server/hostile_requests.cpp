@@ -54,8 +54,7 @@ std::vector<HostileRequest> depthBombs(int depth) {
         {"parameters", chat,
          chatWith(R"("tools": [{"type": "function", "function": {"name": "f", "parameters": )" + o + "}}]"), ""},
         {"response_format schema", chat,
-         chatWith(R"("response_format": {"type": "json_schema", "json_schema": {"name": "s", "schema": )" + o +
-                  "}}"),
+         chatWith(R"("response_format": {"type": "json_schema", "json_schema": {"name": "s", "schema": )" + o + "}}"),
          ""},
         {"tool_calls arguments object", chat, assistantCall(o), ""},
         {"tool_calls arguments string", chat, assistantCall("\"" + objects(depth, "\\\"") + "\""),
@@ -107,8 +106,8 @@ std::string readResponse(int fd, int timeoutMs) {
             const std::string head = out.substr(0, headEnd);
             const size_t cl = head.find("Content-Length: ");
             if (cl != std::string::npos && out.size() >= headEnd + 4 + std::stoul(head.substr(cl + 16))) return out;
-            if (head.find("Transfer-Encoding: chunked") != std::string::npos &&
-                out.size() >= 5 && out.compare(out.size() - 5, 5, "0\r\n\r\n") == 0)
+            if (head.find("Transfer-Encoding: chunked") != std::string::npos && out.size() >= 5 &&
+                out.compare(out.size() - 5, 5, "0\r\n\r\n") == 0)
                 return out;
         }
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();

@@ -16,7 +16,8 @@ ServerProcess::ServerProcess(const QString & cli, const QStringList & args, cons
     } else {
         // sh -c 'PREFIX; exec "$0" "$@"' CLI ARGS...: the arguments pass unquoted and unchanged.
         m_process.setProgram(QStringLiteral("/bin/sh"));
-        m_process.setArguments(QStringList{"-c", shellPrefix + QStringLiteral("; exec \"$0\" \"$@\""), cli} + serveArgs);
+        m_process.setArguments(QStringList{"-c", shellPrefix + QStringLiteral("; exec \"$0\" \"$@\""), cli} +
+                               serveArgs);
     }
     m_process.start();
 }

@@ -248,8 +248,8 @@ private slots:
         big.reserve(15u << 20);
         while (big.size() < (15u << 20)) big += "once upon a time there was a little dog. ";
         for (const char * path : {"/v1/completions", "/v1/chat/completions"}) {
-            const json body = std::string(path) == "/v1/completions" ? json{{"prompt", big}, {"max_tokens", 1}}
-                                                                      : chat(big, 1);
+            const json body =
+                std::string(path) == "/v1/completions" ? json{{"prompt", big}, {"max_tokens", 1}} : chat(big, 1);
             QElapsedTimer clock;
             clock.start();
             auto r = post(*m_qwen, path, body, "k-123");
@@ -295,7 +295,8 @@ private slots:
         c["seed"] = 5;
         c["logprobs"] = true;
         c["top_logprobs"] = 5;
-        const json content = json::parse(post(*m_stories, "/v1/chat/completions", c)->body)["choices"][0]["logprobs"]["content"];
+        const json content =
+            json::parse(post(*m_stories, "/v1/chat/completions", c)->body)["choices"][0]["logprobs"]["content"];
         QVERIFY(content.size() >= 1 && content.size() <= 6);
         for (const json & t : content) {
             double sum = 0;

@@ -100,7 +100,8 @@ private slots:
         // Answered while the body still came: what was sent by then is the limit
         // plus what the sockets buffer, far from the 64 MB on offer.
         QVERIFY2(sent < (32u << 20), std::to_string(sent).c_str());
-        QVERIFY2(server_test::peakRssKb() - rssBefore < 48 * 1024, std::to_string(server_test::peakRssKb() - rssBefore).c_str());
+        QVERIFY2(server_test::peakRssKb() - rssBefore < 48 * 1024,
+                 std::to_string(server_test::peakRssKb() - rssBefore).c_str());
         QVERIFY(s.engine->requests().empty());
 
         // Under the limit, chunked works.
@@ -263,7 +264,7 @@ private slots:
         };
         QCOMPARE(exchange("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", false), 200);
         QCOMPARE(exchange("FOO /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", false), 400);  // refused by httplib
-        QCOMPARE(exchange("GARBAGE\r\n\r\n", false), 400);                                     // refused by the gate
+        QCOMPARE(exchange("GARBAGE\r\n\r\n", false), 400);                                  // refused by the gate
         QCOMPARE(exchange("GET /health HTTP/1.1\r\nHost: 127", true), 408);
         QTRY_COMPARE_WITH_TIMEOUT(int(s.logEntries().size()), 4, 2000);
         for (const Hearth::Server::RequestLogEntry & e : s.logEntries()) {
@@ -290,8 +291,9 @@ private slots:
         s.engine->setScript({"Hello", " there"});
         const std::string body = chatBody("hi", true).dump();
         const int fd = server_test::connectLoopback(s.port());
-        server_test::sendAll(fd, "POST /v1/chat/completions HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: " +
-                                     std::to_string(body.size()) + "\r\n\r\n" + body);
+        server_test::sendAll(
+            fd, "POST /v1/chat/completions HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n" + body);
         const std::string r = server_test::readResponse(fd, 5000);  // read until the server closes
         ::close(fd);
         QCOMPARE(server_test::statusOf(r), 200);
@@ -308,7 +310,8 @@ private slots:
         s.engine->setScript({"ok"});
         const std::string body = chatBody("hi").dump();
         const int fd = server_test::connectLoopback(s.port());
-        server_test::sendAll(fd, postHead("Expect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) + "\r\n"));
+        server_test::sendAll(
+            fd, postHead("Expect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) + "\r\n"));
         char buf[256] = {};
         pollfd p{fd, POLLIN, 0};
         QVERIFY(::poll(&p, 1, 2000) == 1);
@@ -346,7 +349,8 @@ private slots:
             if (count == 3 && all.size() >= 3 && all.compare(all.size() - 1, 1, "}") == 0) break;
         }
         size_t count = 0;
-        for (size_t at = all.find("HTTP/1.1 200"); at != std::string::npos; at = all.find("HTTP/1.1 200", at + 1)) ++count;
+        for (size_t at = all.find("HTTP/1.1 200"); at != std::string::npos; at = all.find("HTTP/1.1 200", at + 1))
+            ++count;
         QCOMPARE(count, size_t(3));
         ::close(fd);
     }

@@ -4,15 +4,13 @@
 // stops without blocking, and reports a missing model or a taken port as an
 // error state with a readable message.
 #include <httplib.h>
-
-#include <QAbstractItemModelTester>
-#include <QtTest>
-#include <nlohmann/json.hpp>
-
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <QAbstractItemModelTester>
+#include <QtTest>
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "common/fixtures.h"
@@ -131,8 +129,9 @@ private slots:
 
         // 32 MB chunked, past the 16 MB limit: refused while it arrives.
         const int fd = server_test::connectLoopback(port);
-        server_test::sendAll(fd, "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                 "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+        server_test::sendAll(fd,
+                             "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
         const std::string chunk = "100000\r\n" + std::string(1u << 20, '[') + "\r\n";
         for (int i = 0; i < 32 && server_test::sendAll(fd, chunk); ++i) {
         }

@@ -107,7 +107,6 @@ private slots:
         QCOMPARE(h.post("/v1/chat/completions", body)->status, 400);
     }
 
-
     // The hook for constrained sampling: what the reply must be is recorded
     // with the request (response_format, tool_choice required or named).
     void outputConstraintIsRecorded() {

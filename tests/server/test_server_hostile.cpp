@@ -12,8 +12,8 @@
 
 #include "hostile_requests.h"
 #include "in_process_server.h"
-#include "sse.h"
 #include "server/request_checks.h"
+#include "sse.h"
 
 using nlohmann::json;
 using server_test::chatBody;
@@ -26,8 +26,7 @@ json weatherTools() {
     return json::array({{{"type", "function"},
                          {"function",
                           {{"name", "get_weather"},
-                           {"parameters",
-                            {{"type", "object"}, {"properties", {{"city", {{"type", "string"}}}}}}}}}}});
+                           {"parameters", {{"type", "object"}, {"properties", {{"city", {{"type", "string"}}}}}}}}}}});
 }
 
 // A raw request: the status and body the server answers.
@@ -84,7 +83,8 @@ private slots:
         s.engine->setScript({"ok"});
         const std::string body = chatBody("hi").dump();
         // A page's cross-origin text/plain POST needs no preflight: it must not reach the parser.
-        for (const std::string & type : std::vector<std::string>{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}) {
+        for (const std::string & type :
+             std::vector<std::string>{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}) {
             const std::string r = rawPost(s.port(), "Content-Type: " + type + "\r\n", body);
             QCOMPARE(server_test::statusOf(r), 415);
             QCOMPARE(json::parse(server_test::bodyOf(r))["error"]["code"], "unsupported_media_type");
@@ -117,7 +117,8 @@ private slots:
     void logitBiasKeysMustBeTokens() {
         InProcessServer s;
         s.engine->setScript({"ok"});
-        for (const std::string & key : std::vector<std::string>{"4294967296", "2147483648", "-1", "abc", "1e3", " 5", ""}) {
+        for (const std::string & key :
+             std::vector<std::string>{"4294967296", "2147483648", "-1", "abc", "1e3", " 5", ""}) {
             json body = chatBody("hi");
             body["logit_bias"] = {{key, 5}};
             auto r = s.post("/v1/chat/completions", body);
@@ -136,8 +137,8 @@ private slots:
     void toolChoiceNeedsTools() {
         InProcessServer s;
         s.engine->setScript({"ok"});
-        for (const json & choice : {json("required"), json("auto"),
-                                    json{{"type", "function"}, {"function", {{"name", "get_weather"}}}}}) {
+        for (const json & choice :
+             {json("required"), json("auto"), json{{"type", "function"}, {"function", {{"name", "get_weather"}}}}}) {
             json body = chatBody("hi");
             body["tool_choice"] = choice;
             auto r = s.post("/v1/chat/completions", body);
@@ -156,9 +157,9 @@ private slots:
         InProcessServer s;
         s.engine->setScript({"ok"});
         const std::string port = std::to_string(s.port());
-        for (const std::string & host : std::vector<std::string>{"evil.example.com", "evil.example.com:" + port, "127.0.0.1.evil.example",
-                                       "localhost.evil.example:" + port, "192.168.1.20:" + port, "[::2]:" + port,
-                                       "127.0.0.1:80x", "[::1"}) {
+        for (const std::string & host : std::vector<std::string>{
+                 "evil.example.com", "evil.example.com:" + port, "127.0.0.1.evil.example",
+                 "localhost.evil.example:" + port, "192.168.1.20:" + port, "[::2]:" + port, "127.0.0.1:80x", "[::1"}) {
             auto r = s.client->Get("/v1/models", {{"Host", host}});
             QVERIFY2(r && r->status == 403, host.c_str());
             QCOMPARE(errorOf(r)["code"], "host_not_allowed");
@@ -166,8 +167,9 @@ private slots:
             QCOMPARE(r->status, 403);
         }
         QVERIFY(s.engine->requests().empty());
-        for (const std::string & host : std::vector<std::string>{"127.0.0.1:" + port, "127.0.0.1", "localhost:" + port, "LocalHost",
-                                       "[::1]:" + port, "[::1]", "127.8.9.10:" + port, "app.localhost:" + port}) {
+        for (const std::string & host :
+             std::vector<std::string>{"127.0.0.1:" + port, "127.0.0.1", "localhost:" + port, "LocalHost",
+                                      "[::1]:" + port, "[::1]", "127.8.9.10:" + port, "app.localhost:" + port}) {
             auto r = s.client->Get("/v1/models", {{"Host", host}});
             QVERIFY2(r && r->status == 200, host.c_str());
         }
@@ -183,7 +185,8 @@ private slots:
 
     void loopbackChecks() {
         using namespace Hearth::Server;
-        for (const char * h : {"127.0.0.1", "127.1.2.3", "localhost", "::1", "LOCALHOST"}) QVERIFY2(isLoopbackAddress(h), h);
+        for (const char * h : {"127.0.0.1", "127.1.2.3", "localhost", "::1", "LOCALHOST"})
+            QVERIFY2(isLoopbackAddress(h), h);
         for (const char * h : {"", "0.0.0.0", "::", "192.168.1.2", "example.com", "128.0.0.1"})
             QVERIFY2(!isLoopbackAddress(h), h);
         QCOMPARE(bearerToken("Bearer abc"), std::optional<std::string>("abc"));
@@ -265,13 +268,15 @@ private slots:
         QVERIFY(calls.empty());
         QCOMPARE(content, "<tool_call>Paris</tool_call>");
         // A well-formed call to a function the request did not offer.
-        const std::string undeclared = "<tool_call>{\"name\": \"delete_files\", \"arguments\": {\"path\": \"/\"}}</tool_call>";
+        const std::string undeclared =
+            "<tool_call>{\"name\": \"delete_files\", \"arguments\": {\"path\": \"/\"}}</tool_call>";
         s.engine->setScript({undeclared});
         content = contentOf(s.post("/v1/chat/completions", body), calls);
         QVERIFY(calls.empty());
         QCOMPARE(content, undeclared);
         // The offered one is a call.
-        s.engine->setScript({"<tool_call>{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}</tool_call>"});
+        s.engine->setScript(
+            {"<tool_call>{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}</tool_call>"});
         contentOf(s.post("/v1/chat/completions", body), calls);
         QCOMPARE(calls.size(), size_t(1));
         QCOMPARE(calls[0]["function"]["name"], "get_weather");
@@ -285,7 +290,8 @@ private slots:
         s.engine->setScript({call, call});
         std::set<std::string> ids;
         for (int i = 0; i < 3; ++i) {
-            const json calls = json::parse(s.post("/v1/chat/completions", body)->body)["choices"][0]["message"]["tool_calls"];
+            const json calls =
+                json::parse(s.post("/v1/chat/completions", body)->body)["choices"][0]["message"]["tool_calls"];
             QCOMPARE(calls.size(), size_t(2));
             for (const json & c : calls) {
                 const std::string id = c["id"];

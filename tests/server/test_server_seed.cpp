@@ -13,7 +13,6 @@
 // few MB, so the context is used as written. Also: serve --help, the flags'
 // errors, --mlock under a low RLIMIT_MEMLOCK, --n-predict, --parallel.
 #include <httplib.h>
-
 #include <unistd.h>
 
 #include <QFile>
@@ -120,8 +119,7 @@ private slots:
         QCOMPARE(reply["usage"]["completion_tokens"], 12);
         // The seed template opens <think> in the prompt: the reply starts as reasoning.
         const json & message = reply["choices"][0]["message"];
-        QVERIFY2(message.contains("reasoning_content") &&
-                     !message["reasoning_content"].get<std::string>().empty(),
+        QVERIFY2(message.contains("reasoning_content") && !message["reasoning_content"].get<std::string>().empty(),
                  r->body.c_str());
         // The prompt went through the seed's template: more tokens than the text alone.
         QVERIFY(reply["usage"]["prompt_tokens"].get<int>() > 10);
@@ -141,8 +139,9 @@ private slots:
 
     void mlockWarnsWhenTheLimitIsTooLow() {
         // As root (CAP_IPC_LOCK) the limit does not apply: drop the capability too.
-        const QString prefix = ::geteuid() == 0 ? QStringLiteral("ulimit -l 0; exec setpriv --bounding-set=-ipc_lock \"$0\" \"$@\"")
-                                                : QStringLiteral("ulimit -l 0");
+        const QString prefix = ::geteuid() == 0
+                                   ? QStringLiteral("ulimit -l 0; exec setpriv --bounding-set=-ipc_lock \"$0\" \"$@\"")
+                                   : QStringLiteral("ulimit -l 0");
         ServerProcess s(HEARTH_CLI, seedLine(m_model, m_template), prefix);
         QVERIFY2(s.waitReady(), qPrintable(s.error()));
         const QString log = QString::fromUtf8(s.stderrText());

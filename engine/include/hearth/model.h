@@ -66,11 +66,11 @@ struct ModelHparams {
 };
 
 struct LoadOptions {
-    int32_t n_ctx = 0;         // 0: min(trained context, 4096); larger than the trained context is allowed
-                               // (as llama.cpp does; quality may fall past it: callers warn)
-    int32_t n_batch = 512;     // tokens per prefill batch (scratch is sized for it)
-    int32_t n_threads = 0;     // 0: one per physical core
-    int32_t n_gpu_layers = 0;  // layers for a GPU backend, -1 for all; without one every layer runs on the CPU
+    int32_t n_ctx = 0;            // 0: min(trained context, 4096); larger than the trained context is allowed
+                                  // (as llama.cpp does; quality may fall past it: callers warn)
+    int32_t n_batch = 512;        // tokens per prefill batch (scratch is sized for it)
+    int32_t n_threads = 0;        // 0: one per physical core
+    int32_t n_gpu_layers = 0;     // layers for a GPU backend, -1 for all; without one every layer runs on the CPU
     KvType kv_type = KvType_f16;  // K and V both: the cache and its kernels hold one type
     bool mlock = false;           // lock the mapped weights in RAM (never paged out); see Model::lock_note
     // Called with the fraction done; returning false cancels (ErrorCode_cancelled).
@@ -94,7 +94,7 @@ public:
     // With LoadOptions::mlock: "" when the weights are locked, else why not
     // (the RLIMIT_MEMLOCK figures); the model works either way.
     const std::string & lock_note() const { return m_lock_note; }
-    std::string description() const;           // "llama 5L 64d Q8_0"
+    std::string description() const;  // "llama 5L 64d Q8_0"
 
 private:
     Model(GgufFile file, const LoadOptions & options);
