@@ -91,8 +91,9 @@ bool Session::prepare_prompt(Run & run, const std::vector<int32_t> & prompt) {
     size_t common = 0;
     while (common < m_tokens.size() && common < prompt.size() && m_tokens[common] == prompt[common]) ++common;
     common = std::min(common, prompt.size() - 1);
+    // A model whose state cannot roll back to `common` keeps less (see Evaluator::truncate).
+    common = size_t(m_eval->truncate(int32_t(common)));
     m_tokens.resize(common);
-    m_eval->truncate(int32_t(common));
     run.stats.n_prompt = int32_t(prompt.size());
     run.stats.n_reused = int32_t(common);
     run.stats.n_evaluated = int32_t(prompt.size() - common);
@@ -100,6 +101,7 @@ bool Session::prepare_prompt(Run & run, const std::vector<int32_t> & prompt) {
     const auto t0 = Clock::now();
     const bool done = m_eval->eval(prompt.data() + common, int32_t(prompt.size() - common), nullptr, run.cancel);
     m_tokens.assign(prompt.begin(), prompt.begin() + m_eval->n_past());
+    if (done) m_eval->checkpoint();
     const double dt = seconds_since(t0);
     run.stats.prompt_tok_s = dt > 0 ? run.stats.n_evaluated / dt : 0.0;
     return done;
