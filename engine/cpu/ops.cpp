@@ -79,9 +79,8 @@ void swiglu_oai_in_place(float * gate, const float * up, int64_t n, float alpha,
     }
 }
 
-void scale_rows(float * y, const float * s, int64_t n_rows, int64_t n) {
-    for (int64_t r = 0; r < n_rows; ++r)
-        for (int64_t i = 0; i < n; ++i) y[r * n + i] *= s[r];
+void scale_in_place(float * x, int64_t n, float s) {
+    for (int64_t i = 0; i < n; ++i) x[i] *= s;
 }
 
 void softcap_in_place(float * x, int64_t n, float c) {

@@ -32,8 +32,9 @@ void geglu_in_place(float * gate, const float * up, int64_t n);
 // gate[i] = g * sigmoid(alpha * g) * (u + 1).
 void swiglu_oai_in_place(float * gate, const float * up, int64_t n, float alpha, float limit);
 
-// y[r] *= s[r] for each row of n (per-row weights, e.g. a MoE expert's weight).
-void scale_rows(float * y, const float * s, int64_t n_rows, int64_t n);
+// x[i] *= s
+void scale_in_place(float * x, int64_t n, float s);
+
 
 // x = c * tanh(x / c) (logit softcapping).
 void softcap_in_place(float * x, int64_t n, float c);
@@ -49,6 +50,9 @@ struct RopeParams {
     float corr_low = 0.0f;  // YaRN ramp, in rotated-pair indices
     float corr_high = 0.0f;
     int32_t sections[4] = {0, 0, 0, 0};  // RopeType_imrope: rotary pairs per section
+    // [n_rot / 2] divisors of each pair's frequency (Llama 3.1+, phi3), or
+    // nullptr; host memory on the CPU, device memory on the GPU.
+    const float * freq_factors = nullptr;
 
     // `swa`: for a sliding-window layer, which may have its own base and scale.
     static RopeParams from_hparams(const ModelHparams & hp, bool swa = false);

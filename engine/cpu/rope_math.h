@@ -19,7 +19,8 @@ namespace hearth {
 // blends the interpolated and extrapolated angles by a ramp over the pair
 // index between corr_low and corr_high.
 HEARTH_HD inline void rope_cos_sin(const RopeParams & rp, int64_t pos, int64_t pair, float & c, float & s) {
-    const float theta_extrap = float(pos) * powf(rp.freq_base, -2.0f * float(pair) / float(rp.n_rot));
+    const float ff = rp.freq_factors ? rp.freq_factors[pair] : 1.0f;
+    const float theta_extrap = float(pos) * powf(rp.freq_base, -2.0f * float(pair) / float(rp.n_rot)) / ff;
     const float theta_interp = rp.freq_scale * theta_extrap;
     float theta = theta_interp;
     float mscale = rp.attn_factor;

@@ -20,11 +20,10 @@ void read_gpt_oss(const GgufFile & file, ModelHparams & hp) {
     hp.has_attn_sinks = true;
     hp.expert_gating = ExpertGating_softmax_selected;
     hp.expert_norm_topk = false;
-    // YaRN applies on both kinds of layer; llama.cpp ignores the beta keys.
+    // YaRN applies on both kinds of layer (with llama.cpp's betas 32 and 1:
+    // the file's beta keys are ignored, as for every architecture but mistral3).
     hp.rope_freq_scale_swa = hp.rope_freq_scale;
     hp.rope_freq_base_swa = hparam_float(file, hp, "rope.freq_base_swa", hp.rope_freq_base);
-    hp.yarn_beta_fast = 32.0f;
-    hp.yarn_beta_slow = 1.0f;
 }
 
 void bind_gpt_oss_layer(WeightBinder & b, const ModelHparams & hp, int il, LayerWeights & l) {

@@ -61,12 +61,23 @@ void read_rope_scaling(const GgufFile & file, ModelHparams & hp) {
     }
     if (hp.rope_scaling != RopeScaling_none && factor > 0.0f) hp.rope_freq_scale = 1.0f / factor;
     hp.n_ctx_orig = optional_int(file, key(hp, "rope.scaling.original_context_length"), hp.n_ctx_train);
+    // The magnitude RoPE multiplies cos and sin by, as llama.cpp's context
+    // derives it: with YaRN, get_mscale(factor) (over get_mscale(factor,
+    // log_mul) when a log multiplier is given) divided by the 1 + 0.1 ln(factor)
+    // that the rotation itself applies; then always `rope.scaling.attn_factor`.
+    // The beta keys are read by the architectures that honour them (mistral3).
+    const float attn_factor = (float)file.get_float(key(hp, "rope.scaling.attn_factor"), 1.0);
+    hp.yarn_attn_factor = 1.0f;
     if (hp.rope_scaling == RopeScaling_yarn) {
         hp.yarn_ext_factor = 1.0f;
-        hp.yarn_attn_factor = (float)file.get_float(key(hp, "rope.scaling.attn_factor"), 1.0);
-        hp.yarn_beta_fast = (float)file.get_float(key(hp, "rope.scaling.yarn_beta_fast"), 32.0);
-        hp.yarn_beta_slow = (float)file.get_float(key(hp, "rope.scaling.yarn_beta_slow"), 1.0);
+        const float log_mul = (float)file.get_float(key(hp, "rope.scaling.yarn_log_multiplier"), 0.0);
+        const float f = 1.0f / hp.rope_freq_scale;
+        auto mscale = [](float s, float m) { return s <= 1.0f ? 1.0f : 0.1f * m * logf(s) + 1.0f; };
+        float attn = log_mul != 0.0f ? mscale(f, 1.0f) / mscale(f, log_mul) : mscale(f, 1.0f);
+        attn *= 1.0f / (1.0f + 0.1f * logf(f));
+        hp.yarn_attn_factor = attn;
     }
+    hp.yarn_attn_factor *= attn_factor;
 }
 
 }  // namespace
@@ -133,9 +144,11 @@ void validate_hparams(const GgufFile & file, const ModelHparams & hp) {
 
 namespace {
 const Architecture * const kArchitectures[] = {
-    &architecture_llama(),    &architecture_qwen2(),  &architecture_qwen3(),
-    &architecture_qwen3moe(), &architecture_gpt_oss(), &architecture_gemma3(),
-    &architecture_qwen35(),   &architecture_qwen35moe(),
+    &architecture_llama(),     &architecture_qwen2(),    &architecture_qwen3(),         &architecture_qwen3moe(),
+    &architecture_gpt_oss(),   &architecture_gemma3(),   &architecture_qwen35(),        &architecture_qwen35moe(),
+    &architecture_mistral3(),  &architecture_granite(),  &architecture_smollm3(),       &architecture_phi3(),
+    &architecture_exaone(),    &architecture_ernie4_5(), &architecture_internlm2(),     &architecture_seed_oss(),
+    &architecture_hunyuan_dense(),
 };
 }  // namespace
 

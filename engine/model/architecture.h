@@ -34,6 +34,16 @@ const Architecture & architecture_gpt_oss();
 const Architecture & architecture_gemma3();
 const Architecture & architecture_qwen35();
 const Architecture & architecture_qwen35moe();
+// Llama-shaped variants: the llama family with flags.
+const Architecture & architecture_mistral3();
+const Architecture & architecture_granite();
+const Architecture & architecture_smollm3();
+const Architecture & architecture_exaone();
+const Architecture & architecture_ernie4_5();
+const Architecture & architecture_internlm2();
+const Architecture & architecture_seed_oss();
+const Architecture & architecture_hunyuan_dense();
+const Architecture & architecture_phi3();
 
 // nullptr when the architecture is not supported.
 const Architecture * find_architecture(std::string_view name);

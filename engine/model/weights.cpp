@@ -83,16 +83,23 @@ const float * WeightBinder::vector(const std::string & name, int64_t n, bool req
 }
 
 void bind_attention(WeightBinder & b, const ModelHparams & hp, const std::string & p, AttentionWeights & a) {
-    // qwen35's attention layers project q and a sigmoid gate together.
-    const int64_t q_rows = int64_t(hp.n_embd_q()) * (hp.family == ModelFamily_qwen35 ? 2 : 1);
-    a.wq = b.matrix(p + "attn_q.weight", hp.n_embd, q_rows);
-    a.wk = b.matrix(p + "attn_k.weight", hp.n_embd, hp.n_embd_k());
-    a.wv = b.matrix(p + "attn_v.weight", hp.n_embd, hp.n_embd_v());
+    // As llama.cpp's create_tensor_qkv: a fused attn_qkv when present, else q, k, v.
+    if (b.find(p + "attn_qkv.weight", false) && hp.family != ModelFamily_qwen35) {
+        const int64_t rows = int64_t(hp.n_embd_q()) + hp.n_embd_k() + hp.n_embd_v();
+        a.wqkv = b.matrix(p + "attn_qkv.weight", hp.n_embd, rows);
+        a.bqkv = b.vector(p + "attn_qkv.bias", rows, false);
+    } else {
+        // qwen35's attention layers project q and a sigmoid gate together.
+        const int64_t q_rows = int64_t(hp.n_embd_q()) * (hp.family == ModelFamily_qwen35 ? 2 : 1);
+        a.wq = b.matrix(p + "attn_q.weight", hp.n_embd, q_rows);
+        a.wk = b.matrix(p + "attn_k.weight", hp.n_embd, hp.n_embd_k());
+        a.wv = b.matrix(p + "attn_v.weight", hp.n_embd, hp.n_embd_v());
+        // Biases are required where the architecture has them and accepted when present elsewhere.
+        a.bq = b.vector(p + "attn_q.bias", hp.n_embd_q(), hp.has_qkv_bias);
+        a.bk = b.vector(p + "attn_k.bias", hp.n_embd_k(), hp.has_qkv_bias);
+        a.bv = b.vector(p + "attn_v.bias", hp.n_embd_v(), hp.has_qkv_bias);
+    }
     a.wo = b.matrix(p + "attn_output.weight", int64_t(hp.n_head) * hp.head_dim_v, hp.n_embd);
-    // Biases are required where the architecture has them and accepted when present elsewhere.
-    a.bq = b.vector(p + "attn_q.bias", hp.n_embd_q(), hp.has_qkv_bias);
-    a.bk = b.vector(p + "attn_k.bias", hp.n_embd_k(), hp.has_qkv_bias);
-    a.bv = b.vector(p + "attn_v.bias", hp.n_embd_v(), hp.has_qkv_bias);
     a.bo = b.vector(p + "attn_output.bias", hp.n_embd, hp.has_attn_out_bias);
     if (hp.has_qk_norm) {
         a.q_norm = b.vector(p + "attn_q_norm.weight", hp.head_dim, true);
@@ -102,8 +109,14 @@ void bind_attention(WeightBinder & b, const ModelHparams & hp, const std::string
 }
 
 void bind_dense_ffn(WeightBinder & b, const ModelHparams & hp, const std::string & p, DenseFfnWeights & f) {
-    f.gate = b.matrix(p + "ffn_gate.weight", hp.n_embd, hp.n_ff);
-    f.up = b.matrix(p + "ffn_up.weight", hp.n_embd, hp.n_ff);
+    // phi3 (and glm4) keep gate and up in one ffn_up of 2 * n_ff rows.
+    if (!b.find(p + "ffn_gate.weight", false) && b.find(p + "ffn_up.weight", false) &&
+        b.find(p + "ffn_up.weight", false)->ne[1] == 2 * int64_t(hp.n_ff)) {
+        f.up = b.matrix(p + "ffn_up.weight", hp.n_embd, 2 * int64_t(hp.n_ff));
+    } else {
+        f.gate = b.matrix(p + "ffn_gate.weight", hp.n_embd, hp.n_ff);
+        f.up = b.matrix(p + "ffn_up.weight", hp.n_embd, hp.n_ff);
+    }
     f.down = b.matrix(p + "ffn_down.weight", hp.n_ff, hp.n_embd);
 }
 
@@ -148,7 +161,7 @@ void bind_delta_net(WeightBinder & b, const ModelHparams & hp, const std::string
 
 std::vector<const WeightView *> LayerWeights::matrices() const {
     std::vector<const WeightView *> out;
-    for (const WeightView * v : {&attn.wq, &attn.wk, &attn.wv, &attn.wo, &ffn.gate, &ffn.up, &ffn.down, &moe.router,
+    for (const WeightView * v : {&attn.wqkv, &attn.wq, &attn.wk, &attn.wv, &attn.wo, &ffn.gate, &ffn.up, &ffn.down, &moe.router,
                                  &moe.shared.gate, &moe.shared.up, &moe.shared.down, &moe.shared_router, &ssm.qkv,
                                  &ssm.gate, &ssm.beta, &ssm.alpha, &ssm.out})
         if (v->data) out.push_back(v);
@@ -165,6 +178,12 @@ size_t ModelWeights::max_matmul_scratch(int64_t n_tokens) const {
     return m;
 }
 
+const float * ModelWeights::rope_factors(const ModelHparams & hp, int32_t n_ctx) const {
+    if (rope_freqs) return rope_freqs;
+    const int64_t padded = (int64_t(n_ctx) + 255) / 256 * 256;
+    return padded > hp.n_ctx_orig ? rope_factors_long : rope_factors_short;
+}
+
 void bind_weights(const GgufFile & file, ModelHparams & hp, ModelWeights & w,
                   const std::function<bool(float)> & progress) {
     const Architecture * arch = find_architecture(hp.arch);
@@ -177,7 +196,13 @@ void bind_weights(const GgufFile & file, ModelHparams & hp, ModelWeights & w,
     hp.n_vocab = (int32_t)embd->ne[1];
     w.token_embd = b.matrix("token_embd.weight", hp.n_embd, hp.n_vocab);
     w.output_norm = b.vector("output_norm.weight", hp.n_embd, true);
-    w.output = b.find("output.weight", false) ? b.matrix("output.weight", hp.n_embd, hp.n_vocab) : w.token_embd;
+    if (hp.output_required || b.find("output.weight", false))
+        w.output = b.matrix("output.weight", hp.n_embd, hp.n_vocab);
+    else
+        w.output = w.token_embd;
+    w.rope_freqs = b.vector("rope_freqs.weight", hp.n_rot / 2, false);
+    w.rope_factors_long = b.vector("rope_factors_long.weight", hp.n_rot / 2, false);
+    w.rope_factors_short = b.vector("rope_factors_short.weight", hp.n_rot / 2, false);
     w.layers.resize(size_t(hp.n_layer));
     for (int il = 0; il < hp.n_layer; ++il) {
         arch->bind_layer(b, hp, il, w.layers[size_t(il)]);

@@ -37,6 +37,9 @@ struct ExpertWeights {
 };
 
 struct AttentionWeights {
+    // Either one fused projection (rows q | k | v) or three.
+    WeightView wqkv;                 // [n_embd, n_embd_q + n_embd_k + n_embd_v] (phi3, some converters)
+    const float * bqkv = nullptr;    // [n_embd_q + n_embd_k + n_embd_v]
     WeightView wq;                   // [n_embd, n_head * head_dim] (x2 with a gate: qwen35)
     WeightView wk;                   // [n_embd, n_head_kv * head_dim]
     WeightView wv;                   // [n_embd, n_head_kv * head_dim_v]
@@ -51,9 +54,10 @@ struct AttentionWeights {
 };
 
 struct DenseFfnWeights {
-    WeightView gate;  // [n_embd, n_ff]
-    WeightView up;    // [n_embd, n_ff]
+    WeightView gate;  // [n_embd, n_ff]; absent when `up` holds both (phi3)
+    WeightView up;    // [n_embd, n_ff], or fused [n_embd, 2 * n_ff] with rows gate | up
     WeightView down;  // [n_ff, n_embd]
+    bool fused() const { return gate.data == nullptr && up.data != nullptr; }
 };
 
 struct MoeWeights {
@@ -99,10 +103,19 @@ struct ModelWeights {
     WeightView token_embd;                // [n_embd, n_vocab]; rows are dequantized on lookup
     const float * output_norm = nullptr;  // [n_embd]
     WeightView output;                    // [n_embd, n_vocab]; token_embd when tied
+    // RoPE frequency divisors [n_rot / 2] (Llama 3.1+'s rope_freqs; phi3's
+    // long and short tables, chosen by the context size), or nullptr.
+    const float * rope_freqs = nullptr;
+    const float * rope_factors_long = nullptr;
+    const float * rope_factors_short = nullptr;
     std::vector<LayerWeights> layers;
     std::deque<std::vector<float>> owned;  // converted 1-D tensors (stable addresses)
 
     size_t max_matmul_scratch(int64_t n_tokens) const;
+    // The frequency divisors for a context of n_ctx, or nullptr (as llama.cpp's
+    // get_rope_factors: rope_freqs, else the long table when the context padded
+    // to 256 exceeds the original context, else the short one).
+    const float * rope_factors(const ModelHparams & hp, int32_t n_ctx) const;
 };
 
 // Looks tensors up and checks their shapes and types; the architectures'

@@ -2,6 +2,7 @@
 
 #include "cpu/thread_pool.h"
 #include "hearth/error.h"
+#include "runtime/kv_cache.h"
 
 namespace hearth {
 
@@ -44,6 +45,7 @@ CpuBackend::CpuBackend(const ModelHparams & hp, const ModelWeights & w, KvCache 
       m_layer(layer_fn(hp.family)) {
     HEARTH_ASSERT(m_layer != nullptr);
     m_scratch.allocate(hp, w, n_batch, pool.size());
+    m_ctx.rope.freq_factors = m_ctx.rope_swa.freq_factors = w.rope_factors(hp, kv.n_ctx());
 }
 
 void CpuBackend::run_layers(int first, int last, float * hidden, int32_t n_tokens, int32_t pos0) {

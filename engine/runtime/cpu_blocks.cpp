@@ -63,6 +63,8 @@ size_t CpuScratch::floats(const ModelHparams & hp, int32_t n_batch, int n_thread
     size_t per_token = 2 * E + size_t(q_rows(hp)) + size_t(hp.n_embd_k()) + size_t(hp.n_embd_v()) +
                        size_t(hp.n_head) * size_t(hp.head_dim_v) + 2 * size_t(ffn_width(hp));
     if (hp.family == ModelFamily_qwen35) per_token += size_t(hp.n_embd_q());  // the gate (in `up` when wide enough)
+    // A fused q | k | v projection, and a fused gate | up one (counted whether or not the file has them).
+    per_token += size_t(hp.n_embd_q()) + size_t(hp.n_embd_k()) + size_t(hp.n_embd_v()) + size_t(ffn_width(hp));
     if (hp.is_moe()) per_token += 2 * E + size_t(hp.n_expert) + 2 * size_t(hp.n_expert_used) + 1;
     if (hp.has_recurrent())
         per_token += 2 * size_t(hp.ssm_conv_channels()) + 2 * size_t(hp.ssm_d_inner) + 2 * size_t(hp.ssm_n_v_heads);
@@ -79,7 +81,13 @@ void CpuScratch::allocate(const ModelHparams & hp, const ModelWeights & w, int32
     k.resize(T * size_t(hp.n_embd_k()));
     v.resize(T * size_t(hp.n_embd_v()));
     attn.resize(T * size_t(hp.n_head) * size_t(hp.head_dim_v));
-    gate.resize(T * size_t(ffn_width(hp)));
+    bool fused_qkv = false, fused_ffn = false;
+    for (const LayerWeights & l : w.layers) {
+        fused_qkv = fused_qkv || l.attn.wqkv.data != nullptr;
+        fused_ffn = fused_ffn || l.ffn.fused();
+    }
+    if (fused_qkv) qkv.resize(T * size_t(hp.n_embd_q() + hp.n_embd_k() + hp.n_embd_v()));
+    gate.resize(T * size_t(ffn_width(hp)) * (fused_ffn ? 2 : 1));
     up.resize(T * size_t(std::max<int64_t>(ffn_width(hp), hp.family == ModelFamily_qwen35 ? hp.n_embd_q() : 0)));
     if (hp.is_moe()) {
         acc.resize(T * E);
@@ -103,31 +111,82 @@ void CpuScratch::allocate(const ModelHparams & hp, const ModelWeights & w, int32
     mm.resize(w.max_matmul_scratch(n_batch));
 }
 
+namespace {
+
+// q, k, v of s.xn into s.q, s.k, s.v, from three projections or one fused
+// [q | k | v] projection (whose rows are split per token through s.attn).
+void project_qkv(CpuLayerContext & c, const AttentionWeights & a, int32_t T) {
+    const ModelHparams & hp = c.hp;
+    CpuScratch & s = c.s;
+    void * mm = s.mm.data();
+    if (!a.wqkv.data) {
+        matmul(a.wq, s.xn.data(), T, s.q.data(), mm, c.pool);
+        matmul(a.wk, s.xn.data(), T, s.k.data(), mm, c.pool);
+        matmul(a.wv, s.xn.data(), T, s.v.data(), mm, c.pool);
+        return;
+    }
+    const size_t nq = size_t(hp.n_embd_q()), nk = size_t(hp.n_embd_k()), nv = size_t(hp.n_embd_v());
+    float * fused = s.qkv.data();
+    matmul(a.wqkv, s.xn.data(), T, fused, mm, c.pool);
+    if (a.bqkv) add_bias_rows(fused, a.bqkv, T, int64_t(nq + nk + nv));
+    for (int32_t t = 0; t < T; ++t) {
+        const float * row = fused + size_t(t) * (nq + nk + nv);
+        std::memcpy(s.q.data() + size_t(t) * nq, row, sizeof(float) * nq);
+        std::memcpy(s.k.data() + size_t(t) * nk, row + nq, sizeof(float) * nk);
+        std::memcpy(s.v.data() + size_t(t) * nv, row + nq + nk, sizeof(float) * nv);
+    }
+}
+
+// mistral3's attention temperature: token t's q times
+// 1 + beta ln(1 + floor(pos / L)), computed in double as llama.cpp does.
+void attention_temperature(const ModelHparams & hp, float * q, int32_t T, int32_t pos0) {
+    const int64_t n = hp.n_embd_q();
+    for (int32_t t = 0; t < T; ++t) {
+        const float pos = float(pos0 + t);
+        const float f = float(std::log(std::floor(pos / float(hp.attn_temp_floor)) + 1.0) * hp.attn_temp_scale + 1.0);
+        for (int64_t i = 0; i < n; ++i) q[size_t(t) * size_t(n) + size_t(i)] *= f;
+    }
+}
+
+}  // namespace
+
 void cpu_attention_block(CpuLayerContext & c, int il, const AttentionWeights & a, int32_t T, int32_t pos0,
                          float * out) {
     const ModelHparams & hp = c.hp;
     CpuScratch & s = c.s;
     void * mm = s.mm.data();
     const bool gated = a.wq.n_out == 2 * int64_t(hp.n_embd_q());
-    matmul(a.wq, s.xn.data(), T, s.q.data(), mm, c.pool);
-    matmul(a.wk, s.xn.data(), T, s.k.data(), mm, c.pool);
-    matmul(a.wv, s.xn.data(), T, s.v.data(), mm, c.pool);
+    project_qkv(c, a, T);
     if (gated) split_q_gate(s.q.data(), s.up.data(), int64_t(T) * hp.n_head, hp.head_dim);
     if (a.bq) add_bias_rows(s.q.data(), a.bq, T, hp.n_embd_q());
     if (a.bk) add_bias_rows(s.k.data(), a.bk, T, hp.n_embd_k());
     if (a.bv) add_bias_rows(s.v.data(), a.bv, T, hp.n_embd_v());
-    if (a.q_norm) rmsnorm_rows(s.q.data(), a.q_norm, s.q.data(), int64_t(T) * hp.n_head, hp.head_dim, hp.rms_eps);
-    if (a.k_norm) rmsnorm_rows(s.k.data(), a.k_norm, s.k.data(), int64_t(T) * hp.n_head_kv, hp.head_dim, hp.rms_eps);
+    auto qk_norm = [&] {
+        if (a.q_norm) rmsnorm_rows(s.q.data(), a.q_norm, s.q.data(), int64_t(T) * hp.n_head, hp.head_dim, hp.rms_eps);
+        if (a.k_norm)
+            rmsnorm_rows(s.k.data(), a.k_norm, s.k.data(), int64_t(T) * hp.n_head_kv, hp.head_dim, hp.rms_eps);
+    };
+    if (!hp.qk_norm_after_rope) qk_norm();
     const bool swa = hp.is_swa(il);
-    const RopeParams & rope = swa ? c.rope_swa : c.rope;
-    rope_rows(rope, s.q.data(), T, hp.n_head, hp.head_dim, pos0);
-    rope_rows(rope, s.k.data(), T, hp.n_head_kv, hp.head_dim, pos0);
+    if (hp.use_rope(il)) {
+        const RopeParams & rope = swa ? c.rope_swa : c.rope;
+        rope_rows(rope, s.q.data(), T, hp.n_head, hp.head_dim, pos0);
+        rope_rows(rope, s.k.data(), T, hp.n_head_kv, hp.head_dim, pos0);
+    }
+    if (hp.qk_norm_after_rope) qk_norm();
+    if (hp.attn_temp_scale != 0.0f) attention_temperature(hp, s.q.data(), T, pos0);
     c.kv.store(il, pos0, T, s.k.data(), s.v.data());
 
     AttentionParams ap;
     ap.window = swa ? hp.n_swa : 0;
     ap.scale = hp.attn_q_scale;
     ap.sinks = a.sinks;
+    if (hp.attn_q_prescale) {
+        // phi3 scales q itself (in f32) and the softmax not at all: other roundings.
+        const float scale = hp.attn_q_scale != 0.0f ? hp.attn_q_scale : 1.0f / std::sqrt(float(hp.head_dim));
+        for (size_t i = 0; i < size_t(T) * size_t(hp.n_embd_q()); ++i) s.q[i] *= scale;
+        ap.scale = 1.0f;
+    }
     attention(c.kv, il, c.shape, s.q.data(), T, pos0, s.attn.data(), s.att.data(), c.pool, ap);
     if (gated) {
         const int64_t n = int64_t(T) * hp.n_embd_q();
@@ -140,9 +199,21 @@ void cpu_attention_block(CpuLayerContext & c, int il, const AttentionWeights & a
 void cpu_dense_ffn_block(CpuLayerContext & c, const DenseFfnWeights & f, int32_t T, FfnActivation act, float * out) {
     CpuScratch & s = c.s;
     void * mm = s.mm.data();
-    matmul(f.gate, s.xn.data(), T, s.gate.data(), mm, c.pool);
-    matmul(f.up, s.xn.data(), T, s.up.data(), mm, c.pool);
-    activate(act, s.gate.data(), s.up.data(), int64_t(T) * f.gate.n_out);
+    const int64_t F = f.down.n_in;
+    if (f.fused()) {
+        // [T, 2F] rows gate | up, split into gate and up [T, F] (gate compacted in place).
+        matmul(f.up, s.xn.data(), T, s.gate.data(), mm, c.pool);
+        for (int32_t t = 0; t < T; ++t) {
+            std::memcpy(s.up.data() + size_t(t) * size_t(F), s.gate.data() + size_t(t) * size_t(2 * F) + size_t(F),
+                        sizeof(float) * size_t(F));
+            std::memmove(s.gate.data() + size_t(t) * size_t(F), s.gate.data() + size_t(t) * size_t(2 * F),
+                         sizeof(float) * size_t(F));
+        }
+    } else {
+        matmul(f.gate, s.xn.data(), T, s.gate.data(), mm, c.pool);
+        matmul(f.up, s.xn.data(), T, s.up.data(), mm, c.pool);
+    }
+    activate(act, s.gate.data(), s.up.data(), int64_t(T) * F);
     matmul(f.down, s.gate.data(), T, out, mm, c.pool);
 }
 

@@ -23,7 +23,8 @@ class ThreadPool;
 struct CpuScratch {
     std::vector<float> xn, tmp, acc;   // [T, n_embd]
     std::vector<float> q, k, v, attn;  // [T, n_embd_q (x2 when gated)], [T, n_embd_k], [T, n_embd_v], [T, n_head * hdv]
-    std::vector<float> gate, up;       // [T, max FFN width]
+    std::vector<float> qkv;            // [T, n_embd_q + n_embd_k + n_embd_v] for a fused projection
+    std::vector<float> gate, up;       // [T, max FFN width] (gate: twice that for a fused gate | up)
     std::vector<float> gathered;       // [T, n_embd]: the tokens routed to one expert
     std::vector<float> router;         // [T, n_expert]
     std::vector<int32_t> expert_ids;   // [T, n_expert_used]

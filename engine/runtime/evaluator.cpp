@@ -52,6 +52,22 @@ std::string gpu_backend_label(const MemoryPlan & plan) {
            (plan.output_on_gpu ? " + output)" : ")");
 }
 
+// What the CUDA backend cannot run yet, as the placement note's reason, or ""
+// when it can run the model.
+std::string gpu_unsupported(const ModelHparams & hp, const ModelWeights & w) {
+    const std::string tail = " is not supported yet";
+    if (hp.family != ModelFamily_llama) return "GPU offload of " + hp.arch + " models" + tail;
+    if (w.rope_freqs || w.rope_factors_long || w.rope_factors_short)
+        return "GPU offload of models with RoPE frequency factors (" + hp.arch + ")" + tail;
+    if (hp.qk_norm_after_rope || !hp.rope_enabled || hp.n_no_rope_layer_step > 0 || hp.attn_q_prescale ||
+        hp.residual_scale != 0.0f || hp.logit_multiplier != 0.0f || hp.attn_temp_scale != 0.0f ||
+        hp.embd_scale != 0.0f || hp.attn_q_scale != 0.0f || hp.final_logit_softcap != 0.0f)
+        return "GPU offload of " + hp.arch + "'s attention and scaling variations" + tail;
+    for (const LayerWeights & l : w.layers)
+        if (l.attn.wqkv.data || l.ffn.fused()) return "GPU offload of fused q/k/v or gate/up projections" + tail;
+    return "";
+}
+
 // Plans the split and starts the GPU backend for it, or explains why every
 // layer stays on the CPU. Never throws for a missing or too small GPU.
 Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOptions & o,
@@ -60,8 +76,8 @@ Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOpti
     const int32_t requested = model.options().n_gpu_layers;
     if (requested == 0) return cpu_placement(hp, "");
     const char * const cpu_tail = "; every layer runs on the CPU";
-    if (hp.family != ModelFamily_llama)
-        return cpu_placement(hp, "GPU offload of " + hp.arch + " models is not supported yet" + cpu_tail);
+    if (const std::string why = gpu_unsupported(hp, model.weights()); !why.empty())
+        return cpu_placement(hp, why + cpu_tail);
     GpuBackendFactory factory = o.gpu_factory;
     uint64_t vram_free = o.gpu_vram_free;
     if (!factory) {
@@ -206,6 +222,7 @@ struct Evaluator::Impl {
         } else {
             cpu_output(first, rows, out);
         }
+        if (hp.logit_multiplier != 0.0f) scale_in_place(out, int64_t(rows) * hp.n_vocab, hp.logit_multiplier);
         if (hp.final_logit_softcap != 0.0f)
             softcap_in_place(out, int64_t(rows) * hp.n_vocab, hp.final_logit_softcap);
         std::memcpy(last.data(), out + size_t(rows - 1) * hp.n_vocab, sizeof(float) * size_t(hp.n_vocab));

@@ -82,6 +82,17 @@ struct ModelHparams {
     bool has_qkv_bias = false;  // qwen2
     bool has_qk_norm = false;   // qwen3: per-head RMSNorm on q and k before RoPE
 
+    // Variations of the llama family (see engine/model/arch_*.cpp).
+    bool qk_norm_after_rope = false;  // hunyuan-dense: the q/k norms follow RoPE
+    bool rope_enabled = true;         // granite: `rope.scaling.finetuned` false turns RoPE off
+    int32_t n_no_rope_layer_step = 0;  // smollm3: layers with (il + 1) % step == 0 skip RoPE
+    bool attn_q_prescale = false;     // phi3: q *= scale in f32 before attention, which then scales by 1
+    float residual_scale = 0.0f;      // granite: each block's output times this (0: none)
+    float logit_multiplier = 0.0f;    // granite: logits times this (1 / logit_scale; 0: none)
+    float attn_temp_scale = 0.0f;     // mistral3: q *= 1 + scale ln(1 + floor(pos / attn_temp_floor))
+    int32_t attn_temp_floor = 0;
+    bool output_required = false;     // internlm2: no tied fallback
+
     ModelFamily family = ModelFamily_llama;
 
     // Mixture of experts (n_expert == 0: a dense FFN).
@@ -120,6 +131,9 @@ struct ModelHparams {
     int32_t n_embd_k() const { return n_head_kv * head_dim; }
     int32_t n_embd_v() const { return n_head_kv * head_dim_v; }
     bool is_moe() const { return n_expert > 0; }
+    bool use_rope(int il) const {
+        return rope_enabled && !(n_no_rope_layer_step > 0 && (il + 1) % n_no_rope_layer_step == 0);
+    }
     bool is_swa(int il) const { return n_swa > 0 && size_t(il) < swa_layers.size() && swa_layers[size_t(il)] != 0; }
     bool is_recurrent(int il) const {
         return size_t(il) < recurrent_layers.size() && recurrent_layers[size_t(il)] != 0;
