@@ -10,6 +10,7 @@
 #define HEARTH_SIMD_VNNI 1
 #include "cpu/simd_avx2.h"
 #include "cpu/vec_dot_tiles.h"
+#include "cpu/vec_dot_tiles_iq.h"
 
 #include <cstring>
 
@@ -109,6 +110,7 @@ float dot_q8_0(int64_t n, const void * vw, const void * va) {
 
 void fill_vec_dot_avx512(VecDotKernels & k) {
     avx512vnni::fill_vec_dot_tiles(k);
+    avx512vnni::fill_vec_dot_tiles_iq(k);
     // Q4_K, IQ4_XS and Q8_0: GEMV and gemm8 share their arithmetic (see above); the
     // dot4 kernels would not, so matmul sends small batches to the GEMV.
     k.dot[TensorType_Q4_K] = avx512vnni::dot_q4_K;
