@@ -92,7 +92,7 @@ HEARTH_HD inline float e8m0_half(uint8_t e) {
 
 // Four bytes of 7 sign bits each, completed with the parity bit 7 that makes
 // each byte's count of set bits even.
-HEARTH_HD inline uint32_t iq_add_parity(uint32_t b) {
+HEARTH_HD constexpr uint32_t iq_add_parity(uint32_t b) {
     uint32_t p = b ^ (b >> 4);  // bit 0 of each byte ends as the parity of its 8 bits
     p ^= p >> 2;
     p ^= p >> 1;
@@ -100,7 +100,7 @@ HEARTH_HD inline uint32_t iq_add_parity(uint32_t b) {
 }
 
 // Four 7-bit sign fields (bits 7 l .. 7 l + 6 of s28) to four even-parity sign bytes.
-HEARTH_HD inline uint32_t iq_even_signs4(uint32_t s28) {
+HEARTH_HD constexpr uint32_t iq_even_signs4(uint32_t s28) {
     return iq_add_parity((s28 & 0x7fu) | ((s28 << 1) & 0x7f00u) | ((s28 << 2) & 0x7f0000u) | ((s28 << 3) & 0x7f000000u));
 }
 
