@@ -104,15 +104,12 @@ HEARTH_HD constexpr uint32_t iq_even_signs4(uint32_t s28) {
     return iq_add_parity((s28 & 0x7fu) | ((s28 << 1) & 0x7f00u) | ((s28 << 2) & 0x7f0000u) | ((s28 << 3) & 0x7f000000u));
 }
 
-// ---- sub-blocks in integer form ----------------------------------------------
+// ---- 8-element groups in integer form --------------------------------------
+// iq_group(b, g, w) writes the signed weights of group g (elements 8 g .. 8 g + 7,
+// g = 0..31; sub-block g / 4) to w[0..8) and returns the group's scale ls.
 
-struct IqSub {
-    int8_t w[32];  // signed weights, never 0
-    int ls[2];     // scales of elements 0-15 and 16-31
-};
-
-// Eight grid bytes of `entry` (a u64 or u32 read as bytes from byte 8 g) with
-// sign bit j of `signs` applied to byte j, into w[0..n).
+// Eight grid bytes of `entry` (value j in byte j; a u32 entry gives 4) with
+// sign bit j of `signs` applied to value j, into w[0..n).
 template <typename Word>
 HEARTH_HD inline void iq_put_signed(Word entry, uint32_t signs, int n, int8_t * w) {
     for (int j = 0; j < n; ++j) {
@@ -121,61 +118,54 @@ HEARTH_HD inline void iq_put_signed(Word entry, uint32_t signs, int n, int8_t * 
     }
 }
 
-HEARTH_HD inline void iq_sub(const block_iq2_xxs & b, int ib, IqSub & s) {
-    const uint32_t idx = uint32_t(b.qs[4 * ib]) | (uint32_t(b.qs[4 * ib + 1]) << 16);
+// IQ2_XXS, sub-block ib = g / 4: u32 words qs[4 ib], qs[4 ib + 2] (as u16 pairs).
+HEARTH_HD inline int iq_group(const block_iq2_xxs & b, int g, int8_t * w) {
+    const int ib = g / 4, l = g % 4;
     const uint32_t aux = uint32_t(b.qs[4 * ib + 2]) | (uint32_t(b.qs[4 * ib + 3]) << 16);
-    const uint32_t signs = iq_even_signs4(aux);
-    for (int l = 0; l < 4; ++l)
-        iq_put_signed(iq_grids().iq2xxs[(idx >> (8 * l)) & 0xff], signs >> (8 * l), 8, s.w + 8 * l);
-    s.ls[0] = s.ls[1] = int(2 * (aux >> 28) + 1);
+    const int idx = (b.qs[4 * ib + l / 2] >> (8 * (l % 2))) & 0xff;
+    iq_put_signed(iq_grids().iq2xxs[idx], iq_add_parity((aux >> (7 * l)) & 0x7fu), 8, w);
+    return int(2 * (aux >> 28) + 1);
 }
 
-HEARTH_HD inline void iq_sub(const block_iq2_xs & b, int ib, IqSub & s) {
-    for (int l = 0; l < 4; ++l) {
-        const uint32_t q = b.qs[4 * ib + l];
-        iq_put_signed(iq_grids().iq2xs[q & 511], iq_even_signs4(q >> 9), 8, s.w + 8 * l);
-    }
-    s.ls[0] = 2 * (b.scales[ib] & 0x0f) + 1;
-    s.ls[1] = 2 * (b.scales[ib] >> 4) + 1;
+HEARTH_HD inline int iq_group(const block_iq2_xs & b, int g, int8_t * w) {
+    const uint32_t q = b.qs[g];
+    iq_put_signed(iq_grids().iq2xs[q & 511], iq_add_parity(q >> 9), 8, w);
+    return 2 * ((b.scales[g / 4] >> (4 * ((g % 4) / 2))) & 0x0f) + 1;
 }
 
-HEARTH_HD inline void iq_sub(const block_iq2_s & b, int ib, IqSub & s) {
-    for (int l = 0; l < 4; ++l) {
-        const int idx = b.qs[4 * ib + l] | (((b.qh[ib] >> (2 * l)) & 3) << 8);
-        iq_put_signed(iq_grids().iq2s[idx], b.signs[4 * ib + l], 8, s.w + 8 * l);
-    }
-    s.ls[0] = 2 * (b.scales[ib] & 0x0f) + 1;
-    s.ls[1] = 2 * (b.scales[ib] >> 4) + 1;
+HEARTH_HD inline int iq_group(const block_iq2_s & b, int g, int8_t * w) {
+    const int idx = b.qs[g] | (((b.qh[g / 4] >> (2 * (g % 4))) & 3) << 8);
+    iq_put_signed(iq_grids().iq2s[idx], b.signs[g], 8, w);
+    return 2 * ((b.scales[g / 4] >> (4 * ((g % 4) / 2))) & 0x0f) + 1;
 }
 
-HEARTH_HD inline void iq_sub(const block_iq3_xxs & b, int ib, IqSub & s) {
-    const uint32_t aux = load_u32_le(b.scales_signs + 4 * ib);
-    const uint32_t signs = iq_even_signs4(aux);
-    for (int k = 0; k < 8; ++k)  // group k of 4 elements: sign bits 4k .. 4k + 3
-        iq_put_signed(iq_grids().iq3xxs[b.qs[8 * ib + k]], signs >> (4 * k), 4, s.w + 4 * k);
-    s.ls[0] = s.ls[1] = int(2 * (aux >> 28) + 1);
+// IQ3_XXS: sign byte l of the sub-block's u32 covers both 4-value entries of group l.
+HEARTH_HD inline int iq_group(const block_iq3_xxs & b, int g, int8_t * w) {
+    const uint32_t aux = load_u32_le(b.scales_signs + 4 * (g / 4));
+    const uint32_t signs = iq_add_parity((aux >> (7 * (g % 4))) & 0x7fu);
+    iq_put_signed(iq_grids().iq3xxs[b.qs[2 * g]], signs, 4, w);
+    iq_put_signed(iq_grids().iq3xxs[b.qs[2 * g + 1]], signs >> 4, 4, w + 4);
+    return int(2 * (aux >> 28) + 1);
 }
 
-HEARTH_HD inline void iq_sub(const block_iq3_s & b, int ib, IqSub & s) {
-    const uint32_t signs = load_u32_le(b.signs + 4 * ib);
-    for (int k = 0; k < 8; ++k) {
-        const int idx = b.qs[8 * ib + k] | (((b.qh[ib] >> k) & 1) << 8);
-        iq_put_signed(iq_grids().iq3s[idx], signs >> (4 * k), 4, s.w + 4 * k);
-    }
-    s.ls[0] = s.ls[1] = 2 * ((b.scales[ib / 2] >> (4 * (ib % 2))) & 0x0f) + 1;
+// IQ3_S: index bit 8 of the 4-value entry k of sub-block ib is bit k of qh[ib].
+HEARTH_HD inline int iq_group(const block_iq3_s & b, int g, int8_t * w) {
+    const int ib = g / 4, k = 2 * (g % 4);
+    const int qh = b.qh[ib];
+    iq_put_signed(iq_grids().iq3s[b.qs[2 * g] | (((qh >> k) & 1) << 8)], b.signs[g], 4, w);
+    iq_put_signed(iq_grids().iq3s[b.qs[2 * g + 1] | (((qh >> (k + 1)) & 1) << 8)], uint32_t(b.signs[g]) >> 4, 4, w + 4);
+    return 2 * ((b.scales[ib / 2] >> (4 * (ib % 2))) & 0x0f) + 1;
 }
 
-// IQ1: w = 8 g + delta for the int8 grid values g of 8-element group l.
+// IQ1: w = 8 g + delta for the int8 grid values g.
 HEARTH_HD inline void iq1_put(uint64_t entry, int delta, int8_t * w) {
     for (int j = 0; j < 8; ++j) w[j] = int8_t(8 * int8_t((entry >> (8 * j)) & 0xff) + delta);
 }
 
-HEARTH_HD inline void iq_sub(const block_iq1_s & b, int ib, IqSub & s) {
-    const uint32_t qh = b.qh[ib];
-    const int delta = qh & 0x8000u ? -1 : 1;
-    for (int l = 0; l < 4; ++l)
-        iq1_put(iq_grids().iq1s[b.qs[4 * ib + l] | (((qh >> (3 * l)) & 7) << 8)], delta, s.w + 8 * l);
-    s.ls[0] = s.ls[1] = int(2 * ((qh >> 12) & 7) + 1);
+HEARTH_HD inline int iq_group(const block_iq1_s & b, int g, int8_t * w) {
+    const uint32_t qh = b.qh[g / 4];
+    iq1_put(iq_grids().iq1s[b.qs[g] | (((qh >> (3 * (g % 4))) & 7) << 8)], qh & 0x8000u ? -1 : 1, w);
+    return int(2 * ((qh >> 12) & 7) + 1);
 }
 
 HEARTH_HD inline uint32_t iq1m_scale_word(const block_iq1_m & b, int k) {
@@ -188,14 +178,27 @@ HEARTH_HD inline uint16_t iq1m_d(const block_iq1_m & b) {
                     ((iq1m_scale_word(b, 2) >> 4) & 0x0f00u) | (iq1m_scale_word(b, 3) & 0xf000u));
 }
 
-HEARTH_HD inline void iq_sub(const block_iq1_m & b, int ib, IqSub & s) {
-    for (int l = 0; l < 4; ++l) {
-        const int h = (b.qh[2 * ib + l / 2] >> (4 * (l % 2))) & 0x0f;  // this group's nibble
-        iq1_put(iq_grids().iq1s[b.qs[4 * ib + l] | ((h & 7) << 8)], h & 8 ? -1 : 1, s.w + 8 * l);
-    }
-    const uint32_t sc = iq1m_scale_word(b, ib / 2) >> (6 * (ib % 2));
-    s.ls[0] = int(2 * (sc & 7) + 1);
-    s.ls[1] = int(2 * ((sc >> 3) & 7) + 1);
+// IQ1_M: group g's nibble (bits 0-2: index bits 8-10, bit 3: delta = -1) is
+// nibble g % 2 of qh[g / 2]; its 3-bit scale is field g % 4 / 2 of the
+// sub-block's 6 bits at 6 (ib % 2) in scale word ib / 2.
+HEARTH_HD inline int iq_group(const block_iq1_m & b, int g, int8_t * w) {
+    const int ib = g / 4;
+    const int h = (b.qh[g / 2] >> (4 * (g % 2))) & 0x0f;
+    iq1_put(iq_grids().iq1s[b.qs[g] | ((h & 7) << 8)], h & 8 ? -1 : 1, w);
+    const uint32_t sc = iq1m_scale_word(b, ib / 2) >> (6 * (ib % 2) + 3 * ((g % 4) / 2));
+    return int(2 * (sc & 7) + 1);
+}
+
+// One 32-element sub-block: the weights of its four groups and the scales of
+// its two halves (groups 0-1 share one, 2-3 the other).
+struct IqSub {
+    int8_t w[32];  // signed weights, never 0
+    int ls[2];     // scales of elements 0-15 and 16-31
+};
+
+template <typename B>
+HEARTH_HD inline void iq_sub(const B & b, int ib, IqSub & s) {
+    for (int l = 0; l < 4; ++l) s.ls[l / 2] = iq_group(b, 4 * ib + l, s.w + 8 * l);
 }
 
 // The f16 bits of d, and the unit (see the top of this file).
