@@ -241,21 +241,20 @@ void mxfp4_rows(int64_t n, const void * vw, const void * act, size_t stride, flo
 
 }  // namespace
 
+template <typename B>
+inline void fill_iq(VecDotKernels & k, TensorType t) {
+    k.dot[t] = as_dot<iq_rows<1, B>>;
+    k.dot4[t] = iq_rows<4, B>;
+}
+
 inline void fill_vec_dot_tiles_iq(VecDotKernels & k) {
-    k.dot[TensorType_IQ2_XXS] = as_dot<iq_rows<1, block_iq2_xxs>>;
-    k.dot4[TensorType_IQ2_XXS] = iq_rows<4, block_iq2_xxs>;
-    k.dot[TensorType_IQ2_XS] = as_dot<iq_rows<1, block_iq2_xs>>;
-    k.dot4[TensorType_IQ2_XS] = iq_rows<4, block_iq2_xs>;
-    k.dot[TensorType_IQ2_S] = as_dot<iq_rows<1, block_iq2_s>>;
-    k.dot4[TensorType_IQ2_S] = iq_rows<4, block_iq2_s>;
-    k.dot[TensorType_IQ3_XXS] = as_dot<iq_rows<1, block_iq3_xxs>>;
-    k.dot4[TensorType_IQ3_XXS] = iq_rows<4, block_iq3_xxs>;
-    k.dot[TensorType_IQ3_S] = as_dot<iq_rows<1, block_iq3_s>>;
-    k.dot4[TensorType_IQ3_S] = iq_rows<4, block_iq3_s>;
-    k.dot[TensorType_IQ1_S] = as_dot<iq_rows<1, block_iq1_s>>;
-    k.dot4[TensorType_IQ1_S] = iq_rows<4, block_iq1_s>;
-    k.dot[TensorType_IQ1_M] = as_dot<iq_rows<1, block_iq1_m>>;
-    k.dot4[TensorType_IQ1_M] = iq_rows<4, block_iq1_m>;
+    fill_iq<block_iq2_xxs>(k, TensorType_IQ2_XXS);
+    fill_iq<block_iq2_xs>(k, TensorType_IQ2_XS);
+    fill_iq<block_iq2_s>(k, TensorType_IQ2_S);
+    fill_iq<block_iq3_xxs>(k, TensorType_IQ3_XXS);
+    fill_iq<block_iq3_s>(k, TensorType_IQ3_S);
+    fill_iq<block_iq1_s>(k, TensorType_IQ1_S);
+    fill_iq<block_iq1_m>(k, TensorType_IQ1_M);
     k.dot[TensorType_MXFP4] = as_dot<mxfp4_rows<1>>;
     k.dot4[TensorType_MXFP4] = mxfp4_rows<4>;
 }

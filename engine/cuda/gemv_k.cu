@@ -150,11 +150,7 @@ struct IQ4_XS {
     // Unit p: 16 bytes of qs laid out as an IQ4_NL block.
     __device__ static Unit load(const WBlock & b, int p) {
         Unit u;
-        for (int i = 0; i < 4; ++i) {
-            const uint32_t q = uint32_t(load_i32_a4(b.qs + 16 * p + 4 * i));
-            u.v[i] = iq4_lookup4(q & 0x0f0f0f0fu);
-            u.v[4 + i] = iq4_lookup4((q >> 4) & 0x0f0f0f0fu);
-        }
+        for (int i = 0; i < 4; ++i) nibble_code_words<false>(uint32_t(load_i32_a4(b.qs + 16 * p + 4 * i)), i, u.v);
         u.dsc = fp16_to_f32(b.d) * float(iq4xs_scale(p, b));
         u.dm = 0.0f;
         return u;

@@ -100,6 +100,16 @@ __device__ __forceinline__ int mxfp4_lookup4(uint32_t idx) {
     return lookup16x4(t0, t1, t2, t3, idx);
 }
 
+// Words i and 4 + i of a 16-byte nibble block (element j in the low nibble of
+// byte j, j + 16 in the high one; `quad` = bytes 4 i .. 4 i + 3) through a
+// 16-entry code book: IQ4's, or MXFP4's.
+template <bool Mxfp4>
+__device__ __forceinline__ void nibble_code_words(uint32_t quad, int i, int * v) {
+    const uint32_t lo = quad & 0x0f0f0f0fu, hi = (quad >> 4) & 0x0f0f0f0fu;
+    v[i] = Mxfp4 ? mxfp4_lookup4(lo) : iq4_lookup4(lo);
+    v[4 + i] = Mxfp4 ? mxfp4_lookup4(hi) : iq4_lookup4(hi);
+}
+
 // Four unsigned bytes g (1 <= g <= 127) with byte j negated where bit j of the
 // nibble s is set: (g ^ 0xff) + 1 never carries out of a byte for g >= 1.
 __device__ __forceinline__ int signed_word(uint32_t g, uint32_t s) {

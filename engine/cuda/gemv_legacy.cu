@@ -136,11 +136,7 @@ struct IQ4_NL {
     static constexpr int kQK = QK32, kParts = 1;
     __device__ static Unit load(const WBlock & b, int) {
         Unit u;
-        for (int i = 0; i < 4; ++i) {
-            const uint32_t q = uint32_t(load_i32_a2(b.qs + 4 * i));
-            u.v[i] = iq4_lookup4(q & 0x0f0f0f0fu);
-            u.v[4 + i] = iq4_lookup4((q >> 4) & 0x0f0f0f0fu);
-        }
+        for (int i = 0; i < 4; ++i) nibble_code_words<false>(uint32_t(load_i32_a2(b.qs + 4 * i)), i, u.v);
         u.d = fp16_to_f32(b.d);
         return u;
     }
@@ -156,11 +152,7 @@ struct MXFP4 {
     static constexpr int kQK = QK32, kParts = 1;
     __device__ static Unit load(const WBlock & b, int) {
         Unit u;
-        for (int i = 0; i < 4; ++i) {
-            const uint32_t q = load_u32_le(b.qs + 4 * i);
-            u.v[i] = mxfp4_lookup4(q & 0x0f0f0f0fu);
-            u.v[4 + i] = mxfp4_lookup4((q >> 4) & 0x0f0f0f0fu);
-        }
+        for (int i = 0; i < 4; ++i) nibble_code_words<true>(load_u32_le(b.qs + 4 * i), i, u.v);
         u.d = e8m0_half(b.e);
         return u;
     }
