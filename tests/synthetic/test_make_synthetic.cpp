@@ -34,6 +34,7 @@ private slots:
         QTest::newRow("Q8_0") << "Q8_0";
         QTest::newRow("Q4_K") << "Q4_K";
         QTest::newRow("IQ4_XS") << "IQ4_XS";
+        QTest::newRow("MXFP4") << "MXFP4";
     }
 
     void modelMatchesReference() {
