@@ -55,17 +55,17 @@ private slots:
         QCOMPARE(got, g.greedy_ids);
     }
 
-    // The synthetic llama model in every weight type, through the decode path:
-    // the prompt as one batch, then llama.cpp's greedy tokens one at a time.
-    // Random weights leave near-ties among the top logits, where a free-running
-    // continuation forks for good at the first flip, so each step is checked
-    // on its own: llama.cpp's token must be our argmax, or short of our top
-    // logit by no more than the fixture's max_nrmse times the logits' RMS (an
-    // error the golden tolerance allows at every position).
+    // Every synthetic model (each architecture, each weight type) through the
+    // decode path: the prompt as one batch, then llama.cpp's greedy tokens one
+    // at a time. Random weights leave near-ties among the top logits, where a
+    // free-running continuation forks for good at the first flip, so each step
+    // is checked on its own: llama.cpp's token must be our argmax, or short of
+    // our top logit by no more than twice the fixture's max_nrmse times the
+    // logits' RMS. A gap is the difference of two logits' errors, each of the
+    // size the golden tolerance allows (max_nrmse x RMS over the vocabulary).
     void syntheticGreedy_data() {
         QTest::addColumn<QString>("rel");
-        for (const std::string & m : synthetic_models())
-            if (m.find("/llama-") != std::string::npos) QTest::newRow(m.c_str()) << QString::fromStdString(m);
+        for (const std::string & m : synthetic_models()) QTest::newRow(m.c_str()) << QString::fromStdString(m);
     }
 
     void syntheticGreedy() {
@@ -81,7 +81,7 @@ private slots:
             double ss = 0;
             for (int32_t k = 0; k < ev.n_vocab(); ++k) ss += double(l[k]) * l[k];
             const double gap = double(l[best]) - l[g.greedy_ids[i]];
-            const double allowed = g.max_nrmse * std::sqrt(ss / ev.n_vocab());
+            const double allowed = 2.0 * g.max_nrmse * std::sqrt(ss / ev.n_vocab());
             QVERIFY2(gap <= allowed, qPrintable(QString("step %1: token %2 is %3 below our top token %4 (allowed %5)")
                                                     .arg(i).arg(g.greedy_ids[i]).arg(gap).arg(best).arg(allowed)));
             int32_t next = g.greedy_ids[i];
