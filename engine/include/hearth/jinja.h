@@ -47,7 +47,10 @@ private:
 struct JinjaLimits {
     uint64_t max_steps = 50'000'000;         // expression and statement evaluations
     size_t max_output_bytes = 64u << 20;     // the output, and any single string or list built
-    int max_call_depth = 200;                // nested macro calls
+    int max_call_depth = 200;                // nested macro calls and recursive loop() calls
+    // Stack the render's recursion may use; the thread rendering must have
+    // more than this (plus what its caller uses) left.
+    size_t max_stack_bytes = 512u << 10;
 };
 
 struct JinjaRenderOptions {
