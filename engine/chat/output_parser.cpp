@@ -12,6 +12,7 @@
 
 #include "chat/output_parser_markers.h"
 #include "chat/output_parser_scan.h"
+#include "chat/output_parser_tool_schema.h"
 
 namespace hearth {
 
@@ -35,6 +36,7 @@ std::span<const std::string_view> content_markers(ToolCallFormat format) {
             return std::span<const std::string_view>(k_markers + 1, 1);
         case ToolCallFormat_none:
         case ToolCallFormat_llama3:
+        case ToolCallFormat_harmony:
             break;
     }
     return {};
@@ -58,11 +60,18 @@ const char * tool_call_format_name(ToolCallFormat format) {
             return "llama3";
         case ToolCallFormat_mistral:
             return "mistral";
+        case ToolCallFormat_harmony:
+            return "harmony";
     }
     return "unknown";
 }
 
 OutputParser::OutputParser(OutputParserConfig config) : m_config(std::move(config)) {
+    m_param_types = param_types_from_tools(m_config.tools_json);
+    if (m_config.harmony || m_config.tool_call_format == ToolCallFormat_harmony) {
+        m_state = State_harmony_next;  // the prompt ended with <|start|>assistant
+        return;
+    }
     const bool forced = m_config.reasoning_enabled && m_config.reasoning_open;
     enter_start(m_config.reasoning_enabled, !forced);
     m_start_forced = forced;
@@ -125,6 +134,12 @@ bool OutputParser::step(OutputDelta & delta) {
             return step_json_call(delta);
         case State_mistral_header:
             return step_mistral_header(delta);
+        case State_harmony_next:
+            return step_harmony_next(delta);
+        case State_harmony_header:
+            return step_harmony_header(delta);
+        case State_harmony_body:
+            return step_harmony_body(delta);
     }
     return false;
 }
@@ -314,6 +329,10 @@ bool prompt_opens_reasoning(std::string_view prompt) {
 }
 
 ToolCallFormat tool_call_format_for_template(std::string_view template_source) {
+    // As llama.cpp recognises gpt-oss (common/chat.cpp).
+    if (template_source.find(k_harmony_channel) != std::string_view::npos) {
+        return ToolCallFormat_harmony;
+    }
     if (template_source.find(k_tool_open) != std::string_view::npos) {
         return ToolCallFormat_hermes;
     }

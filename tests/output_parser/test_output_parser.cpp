@@ -42,12 +42,6 @@ const ToolCall k_weather_call = {"call_0", "get_weather", "{\"city\":\"Paris\",\
 
 }  // namespace
 
-#define CHECK_SPLITS(text, cfg, expected)                                                   \
-    do {                                                                                    \
-        std::string err_ = output_parser_test::check_all_splits((text), (cfg), (expected)); \
-        QVERIFY2(err_.empty(), err_.c_str());                                               \
-    } while (0)
-
 class TestOutputParser : public QObject {
     Q_OBJECT
 
