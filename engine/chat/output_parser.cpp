@@ -24,7 +24,14 @@ constexpr std::string_view k_reasoning_separator = "\n\n";
 constexpr std::string_view k_replacement_char = "\xEF\xBF\xBD";  // U+FFFD
 
 constexpr std::string_view k_markers[] = {k_tool_open, k_mistral_calls};
-constexpr std::string_view k_think_close_list[] = {k_think_close};
+constexpr std::string_view k_think_close_list[] = {k_think_close, k_tool_open};
+
+// What ends a reasoning block: </think>, and with Hermes-style calls also a
+// <tool_call> (Qwen3.5 and Qwen3-Coder may call straight from the reasoning
+// their prompt opened; llama.cpp's thinking_end_tags for them).
+std::span<const std::string_view> reasoning_ends(ToolCallFormat format) {
+    return std::span<const std::string_view>(k_think_close_list, format == ToolCallFormat_hermes ? 2 : 1);
+}
 
 std::span<const std::string_view> content_markers(ToolCallFormat format) {
     switch (format) {
@@ -231,7 +238,9 @@ bool OutputParser::step_start(OutputDelta & delta) {
 // follows it.
 bool OutputParser::step_reasoning(OutputDelta & delta) {
     std::string_view view = m_buf;
-    std::size_t close = view.find(k_think_close);
+    std::span<const std::string_view> ends = reasoning_ends(m_config.tool_call_format);
+    LiteralHit hit = find_first_literal(view, ends);
+    std::size_t close = hit.pos;
     if (close != std::string_view::npos || m_finishing) {
         std::string_view text = close != std::string_view::npos ? view.substr(0, close) : view;
         std::size_t lead = m_block_started ? 0 : skip_spaces(text);
@@ -245,11 +254,18 @@ bool OutputParser::step_reasoning(OutputDelta & delta) {
             m_state = State_content;
             return false;
         }
+        if (ends[hit.which] == k_tool_open) {
+            consume(close + k_tool_open.size());
+            m_call_prefix = std::string(k_tool_open);
+            m_extent = JsonExtent{};
+            m_state = State_hermes_call;
+            return true;
+        }
         consume(close + k_think_close.size());
         enter_start(true, true);
         return true;
     }
-    std::size_t end = partial_tag_start(view, k_think_close_list);
+    std::size_t end = partial_tag_start(view, ends);
     std::string_view text = view.substr(0, utf8_complete_length(view.substr(0, end)));
     std::size_t lead = m_block_started ? 0 : skip_spaces(text);
     std::size_t stop = rstrip_length(text);

@@ -18,7 +18,10 @@
 //    newlines models put after the block;
 //  - `reasoning_open` (QwQ, DeepSeek-R1: the prompt ends with `<think>`) starts
 //    the output inside the block, so only `</think>` appears in it;
-//  - a block that never closes stays reasoning; reasoning_unterminated is set.
+//  - a block that never closes stays reasoning; reasoning_unterminated is set;
+//  - with ToolCallFormat_hermes a `<tool_call>` also ends the block and starts
+//    a call (Qwen3.5 and Qwen3-Coder call straight from the reasoning their
+//    prompt opened, as llama.cpp's parser for them allows).
 // Differences from llama.cpp, by choice: whitespace before an opening `<think>`
 // is dropped instead of becoming content, and consecutive blocks are joined
 // with a blank line.
