@@ -4,6 +4,7 @@
 // off by the end of generation; every case also split at every byte, byte by
 // byte and in random chunks (output_parser_harness).
 #include <QTest>
+#include <random>
 
 #include "hearth/output_parser.h"
 #include "output_parser_harness.h"
@@ -150,6 +151,29 @@ private slots:
         hearth::OutputDelta end = t.finish();
         QCOMPARE(end.tool_calls.size(), size_t(1));
         QCOMPARE(end.tool_calls[0].arguments, std::string("{\"a\":1}"));
+    }
+
+    // Random harmony-ish text: whatever it holds, every split parses as the whole does.
+    void random_fragments_split_invariant() {
+        static const char * fragments[] = {
+            "<|start|>", "<|channel|>", "<|message|>", "<|end|>", "<|call|>", "<|return|>", "<|constrain|>",
+            "assistant", " to=", "functions.f", "analysis", "final", "commentary", " json", "{", "}", "\"a\"", ":",
+            "1", " ", "\n", "<|", "<|ch", "|>", "x", "é", "\xE2\x82\xAC", "<think>", "<tool_call>",
+        };
+        std::mt19937 rng(4321);
+        std::uniform_int_distribution<std::size_t> pick(0, std::size(fragments) - 1);
+        std::uniform_int_distribution<int> length(1, 30);
+        for (int iter = 0; iter < 300; ++iter) {
+            std::string text;
+            for (int n = length(rng); n > 0; --n) text += fragments[pick(rng)];
+            OutputParserConfig cfg = harmony(iter % 3 == 0 ? hearth::ToolCallFormat_none : hearth::ToolCallFormat_harmony);
+            cfg.reasoning_enabled = iter % 4 != 0;
+            ParsedOutput whole = hearth::parse_output(text, cfg);
+            QVERIFY2(output_parser_test::utf8_valid(whole.content) && output_parser_test::utf8_valid(whole.reasoning),
+                     text.c_str());
+            std::string err = output_parser_test::check_all_splits(text, cfg, whole);
+            QVERIFY2(err.empty(), (text + ": " + err).c_str());
+        }
     }
 
     void format_name() {
