@@ -62,7 +62,10 @@ thread_local Interp * t_rendering = nullptr;  // the render whose budget value w
 }  // namespace
 
 void walk_step() {
-    if (t_rendering) t_rendering->step();
+    if (t_rendering) {
+        t_rendering->step();
+        t_rendering->check_stack();  // the walks recurse: their frames count too
+    }
 }
 
 void walk_size(size_t bytes) {
@@ -86,19 +89,21 @@ Interp::CallDepth::CallDepth(Interp & in) : in(in) {
 }
 
 void Interp::enter_eval() {
+    check_stack();  // first: a failure leaves no count to undo
     if (++m_eval_depth > kMaxEvalDepth) {
         --m_eval_depth;
         fail("LimitError", "expressions and macro calls nested too deeply");
     }
-    // Frames differ in size between builds (sanitizers, debug), so the stack
-    // itself is measured as well: from the address of a local in render().
+}
+
+// Frames differ in size between builds (sanitizers, debug), so the stack
+// itself is measured as well as the nesting: from the frame of render().
+void Interp::check_stack() const {
     const uintptr_t at = stack_position();
-    size_t used = at < m_stack_base ? m_stack_base - at : at - m_stack_base;
-    if (used > m_options.limits.max_stack_bytes) {
-        --m_eval_depth;
+    const size_t used = at < m_stack_base ? m_stack_base - at : at - m_stack_base;
+    if (used > m_options.limits.max_stack_bytes)
         fail("LimitError", "the template recursed through more than " + std::to_string(m_options.limits.max_stack_bytes) +
                                " bytes of stack");
-    }
 }
 
 void Interp::step() {

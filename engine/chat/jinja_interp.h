@@ -55,6 +55,8 @@ public:
     // Every eval() frame: bounds the nesting of expressions across macro
     // calls and recursive loops, by count and by bytes of stack.
     void enter_eval();
+    // Fails with LimitError once the render uses more than limits.max_stack_bytes.
+    void check_stack() const;
     void leave_eval() { --m_eval_depth; }
     struct EvalDepth {
         explicit EvalDepth(Interp & in) : in(in) { in.enter_eval(); }

@@ -27,6 +27,10 @@ inline constexpr std::string_view k_harmony_recipient = " to=";  // in a header
 // A harmony header longer than this is not one.
 inline constexpr std::size_t k_max_harmony_header = 512;
 
+// Tool-call JSON a model writes nests far less than this; deeper is refused
+// before parsing (converting and dumping recurse).
+inline constexpr int k_max_output_json_depth = 128;
+
 // A Mistral function name or call id longer than this is not one.
 inline constexpr std::size_t k_max_mistral_word = 256;
 

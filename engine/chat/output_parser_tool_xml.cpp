@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/json_depth.h"
+#include "chat/output_parser_markers.h"
 #include "chat/output_parser_scan.h"
 
 namespace hearth::output_parser_detail {
@@ -33,7 +34,7 @@ bool starts_with(std::string_view s, std::size_t pos, std::string_view prefix) {
 json typed_value(std::string_view raw, ParamTypes::Kind kind) {
     if (!raw.empty() && raw.front() == '\n') raw.remove_prefix(1);
     if (!raw.empty() && raw.back() == '\n') raw.remove_suffix(1);
-    if (kind == ParamTypes::string || !json_depth_within(raw)) {
+    if (kind == ParamTypes::string || !json_depth_within(raw, k_max_output_json_depth)) {
         return json(std::string(raw));
     }
     // Qwen3.5's and Qwen3-Coder's templates print booleans and null with

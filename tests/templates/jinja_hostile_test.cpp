@@ -87,9 +87,10 @@ private slots:
                                    << "LimitError" << "nested deeper";
         QTest::newRow("deep dict") << "{% set ns = namespace(x={}) %}{% for i in range(5000) %}{% set ns.x = {'a': ns.x} %}{% endfor %}"
                                    << "LimitError" << "nested deeper";
+        // RecursionError at 1000 levels, unless the stack budget runs out first (sanitizer builds).
         QTest::newRow("namespace chain repr")
             << "{% set c = namespace(v=none) %}{% for i in range(5000) %}{% set n = namespace(p=c.v) %}{% set c.v = n %}{% endfor %}{{ c.v }}"
-            << "RecursionError" << "";
+            << "RecursionError|LimitError" << "";
         QTest::newRow("exponential repr") << "{% set ns = namespace(x=[1]) %}{% for i in range(60) %}{% set ns.x = [ns.x, ns.x] %}{% endfor %}{{ ns.x }}"
                                           << "LimitError" << "";
         QTest::newRow("exponential tojson")
@@ -113,7 +114,7 @@ private slots:
         const auto start = std::chrono::steady_clock::now();
         Outcome o = renderOnSmallStack(source.toStdString());
         QVERIFY2(!o.rendered, o.text.substr(0, 200).c_str());
-        QCOMPARE(QString::fromStdString(o.kind), kind);
+        QVERIFY2(kind.split('|').contains(QString::fromStdString(o.kind)), o.text.c_str());
         QVERIFY2(QString::fromStdString(o.text).contains(reason), o.text.c_str());
         QVERIFY(std::chrono::steady_clock::now() - start < std::chrono::seconds(60));
     }
