@@ -2,26 +2,14 @@
 // file, the struct API and the OpenAI-style JSON API.
 #include <QTemporaryDir>
 #include <QTest>
-#include <ctime>
 #include <fstream>
 
 #include "common/fixtures.h"
+#include "fixed_clock.h"
 #include "hearth/chat_template.h"
 #include "hearth/gguf.h"
 
 namespace {
-
-hearth::JinjaRenderOptions fixedClock() {
-    hearth::JinjaRenderOptions o;
-    std::tm tm{};
-    tm.tm_year = 2026 - 1900;
-    tm.tm_mon = 0;
-    tm.tm_mday = 15;
-    tm.tm_hour = 9;
-    tm.tm_min = 30;
-    o.now = tm;
-    return o;
-}
 
 // jinja2's renders of tests/templates/data.
 std::string dataRender(const std::string & tmpl, const std::string & name) {
@@ -153,7 +141,7 @@ private slots:
         r.messages.push_back({"user", "What's the weather in Paris?", "", {}, "", ""});
         r.messages.push_back({"assistant", "Let me check.", "I should look it up.", {{"call_1", "get_weather", R"({"city": "Paris"})"}}, "", ""});
         r.messages.push_back({"tool", "{\"temperature\": 18}", "", {}, "call_1", "get_weather"});
-        const std::string out = chat.apply(r, {"<|bos|>", "<|eos|>"}, fixedClock());
+        const std::string out = chat.apply(r, {"<|bos|>", "<|eos|>"}, hearth_test::fixed_clock());
         QCOMPARE(QString::fromStdString(out), QString::fromStdString(dataRender("openai-gpt-oss-120b", "thinking_tool_round_trip")));
         QVERIFY(out.find("<|start|>assistant<|channel|>analysis<|message|>I should look it up.<|end|>") != std::string::npos);
         QVERIFY(out.ends_with("<|start|>assistant"));

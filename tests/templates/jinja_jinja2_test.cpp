@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/fixtures.h"
+#include "fixed_clock.h"
 #include "hearth/jinja.h"
 
 using Json = nlohmann::ordered_json;
@@ -24,20 +25,6 @@ namespace {
 const std::string k_data = HEARTH_TEMPLATES_TEST_DATA;
 
 bool exists(const std::string & path) { return std::ifstream(path).good(); }
-
-hearth::JinjaRenderOptions fixedClock() {
-    hearth::JinjaRenderOptions o;
-    std::tm tm{};
-    tm.tm_year = 2026 - 1900;
-    tm.tm_mon = 0;
-    tm.tm_mday = 15;
-    tm.tm_hour = 9;
-    tm.tm_min = 30;
-    tm.tm_wday = 4;
-    tm.tm_yday = 14;
-    o.now = tm;
-    return o;
-}
 
 // The fixture conversations and the extra ones, by name.
 Json allCases() {
@@ -70,7 +57,7 @@ void expectRender(const std::string & source, const std::string & name, const Js
     std::string got;
     try {
         hearth::JinjaTemplate t(source, name);
-        got = t.render(context.dump(), fixedClock());
+        got = t.render(context.dump(), hearth_test::fixed_clock());
     } catch (const hearth::JinjaError & e) {
         if (!expected.contains("error_kind")) QFAIL(e.what());
         QCOMPARE(QString::fromStdString(e.kind()), QString::fromStdString(expected["error_kind"].get<std::string>()));
@@ -156,7 +143,7 @@ private slots:
             Json c;
             for (const Json & x : allCases())
                 if (x["name"] == "tool_round_trip") c = x;
-            QCOMPARE(QString::fromStdString(t.render(caseContext(c).dump(), fixedClock())),
+            QCOMPARE(QString::fromStdString(t.render(caseContext(c).dump(), hearth_test::fixed_clock())),
                      QString::fromStdString(hearth_test::read_text(k_data + "/expected/" + name + "/tool_round_trip.txt")));
         }
     }
