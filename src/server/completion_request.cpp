@@ -136,6 +136,9 @@ CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedM
     if (model.stripBos && req.prompt.rfind(model.special.bos, 0) == 0) req.prompt.erase(0, model.special.bos.size());
 
     req.parser.tool_call_format = input.toolCalls ? model.toolFormat : hearth::ToolCallFormat_none;
+    // gpt-oss writes harmony channels whether or not tools are offered.
+    req.parser.harmony = model.toolFormat == hearth::ToolCallFormat_harmony;
+    if (input.toolCalls && !input.tools.is_null()) req.parser.tools_json = input.tools.dump();  // types XML arguments
     req.parser.reasoning_open = hearth::prompt_opens_reasoning(req.prompt);
     req.generate.prompt = req.prompt;
     fitContext(req, model, "messages");
