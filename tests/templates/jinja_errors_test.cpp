@@ -1,7 +1,7 @@
 // Errors name the line and column; hostile templates hit a bound, not the
 // machine's limits.
 #include <QTest>
-#include <chrono>
+#include <ctime>
 
 #include "hearth/jinja.h"
 
@@ -109,7 +109,7 @@ private slots:
     }
 
     void hugeRepetitionHitsTheOutputCap() {
-        auto start = std::chrono::steady_clock::now();
+        const std::clock_t start = std::clock();  // CPU time: a loaded machine does not make it fail
         QCOMPARE(QString::fromStdString(renderError("{{ 'a' * 10**9 }}").kind()), QStringLiteral("LimitError"));
         QCOMPARE(QString::fromStdString(renderError("{{ ['a'] * 10**12 }}").kind()), QStringLiteral("LimitError"));
         QCOMPARE(QString::fromStdString(
@@ -119,7 +119,7 @@ private slots:
         QCOMPARE(QString::fromStdString(renderError("{{ range(10**15) | length }}").kind()), QStringLiteral("LimitError"));
         QCOMPARE(QString::fromStdString(renderError("{{ 2 ** 10000 }}").kind()), QStringLiteral("OverflowError"));
         // Bounded, not merely eventually failing: well under a second each.
-        QVERIFY(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+        QVERIFY(double(std::clock() - start) / CLOCKS_PER_SEC < 20.0);
     }
 
     void outputCapAndStepBudgetAreConfigurable() {

@@ -6,7 +6,7 @@
 #include <pthread.h>
 
 #include <QTest>
-#include <chrono>
+#include <ctime>
 #include <functional>
 #include <random>
 
@@ -111,12 +111,12 @@ private slots:
         QFETCH(QString, source);
         QFETCH(QString, kind);
         QFETCH(QString, reason);
-        const auto start = std::chrono::steady_clock::now();
+        const std::clock_t start = std::clock();  // CPU time: a loaded machine does not make it fail
         Outcome o = renderOnSmallStack(source.toStdString());
         QVERIFY2(!o.rendered, o.text.substr(0, 200).c_str());
         QVERIFY2(kind.split('|').contains(QString::fromStdString(o.kind)), o.text.c_str());
         QVERIFY2(QString::fromStdString(o.text).contains(reason), o.text.c_str());
-        QVERIFY(std::chrono::steady_clock::now() - start < std::chrono::seconds(60));
+        QVERIFY(double(std::clock() - start) / CLOCKS_PER_SEC < 60.0);
     }
 
     // Values that nest or refer to themselves, but print as jinja2 prints them.
@@ -190,7 +190,7 @@ private slots:
         small.limits.max_steps = 200000;
         small.limits.max_output_bytes = 1 << 20;
         int rendered = 0;
-        const auto start = std::chrono::steady_clock::now();
+        const std::clock_t start = std::clock();  // CPU time: a loaded machine does not make it fail
         for (int i = 0; i < 1500; ++i) {
             std::string source = "{% set ns = namespace(v=1) %}{% macro m(x) %}{{ m(x) if x is number else x }}{% endmacro %}" + stmt(4);
             Outcome o = renderOnSmallStack(source, "{\"x\": 3, \"s\": \"{\\\"a\\\": [1]}\"}", small);
@@ -198,7 +198,7 @@ private slots:
         }
         qInfo("random templates: %d of 1500 rendered, the rest failed cleanly", rendered);
         QVERIFY(rendered > 50);  // the generator is not only producing broken templates
-        QVERIFY(std::chrono::steady_clock::now() - start < std::chrono::seconds(120));
+        QVERIFY(double(std::clock() - start) / CLOCKS_PER_SEC < 120.0);
     }
 
     // The fixture templates with random bytes cut, repeated or swapped:
