@@ -94,6 +94,8 @@ private:
     uint32_t rule_id(const std::string & name) {
         auto it = m_g.index.find(name);
         if (it != m_g.index.end()) return it->second;
+        if (m_g.rules.size() >= k_max_rules)
+            fail("the grammar has more than " + std::to_string(k_max_rules) + " rules");
         const auto id = uint32_t(m_g.rules.size());
         m_g.rules.push_back({name, {}, false});
         m_g.index.emplace(name, id);

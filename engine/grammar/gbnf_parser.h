@@ -46,7 +46,8 @@ inline constexpr uint32_t k_max_code_point = 0x10FFFF;
 inline constexpr size_t k_max_gbnf_bytes = size_t(8) << 20;
 inline constexpr int k_max_group_depth = 128;
 inline constexpr uint32_t k_max_repeat = 10000;
-inline constexpr size_t k_max_symbols = size_t(4) << 20;
+inline constexpr size_t k_max_symbols = size_t(1) << 20;
+inline constexpr size_t k_max_rules = size_t(1) << 17;
 
 CpGrammar parse_gbnf(std::string_view src);
 

@@ -198,7 +198,12 @@ std::string SchemaCompiler::object(const ojson & s, const std::string & hint, co
         const std::string value =
             extra.is_object() ? visit(extra, hint + "-extra", path + "/additionalProperties", depth)
                               : m_rules.primitive("json-value");
-        extra_kv = m_rules.primitive("json-string") + " " + ws + " \":\" " + ws + " " + value + " " + ws;
+        std::vector<std::string> declared;
+        for (auto it = props.begin(); it != props.end(); ++it) declared.push_back(it.key());
+        for (const ojson & r : required) declared.push_back(r.get<std::string>());
+        const std::string key = declared.empty() ? m_rules.primitive("json-string")
+                                                 : key_not_in(declared, hint + "-extra", m_rules);
+        extra_kv = key + " " + ws + " \":\" " + ws + " " + value + " " + ws;
     } else if (!extra.is_boolean()) {
         fail(path + "/additionalProperties", "must be a boolean or a schema");
     }

@@ -90,6 +90,10 @@ std::string format_gbnf(const std::string & format, RuleSet & rules);
 // regular expression, or nullopt with the reason in `why`.
 std::optional<std::string> pattern_gbnf(std::string_view pattern, RuleSet & rules, std::string & why);
 
+// A JSON string (quotes included) spelled without escapes and equal to none of
+// `keys`: the keys of additional properties.
+std::string key_not_in(const std::vector<std::string> & keys, const std::string & hint, RuleSet & rules);
+
 // A GBNF class "[...]" for code point ranges (sorted, disjoint, non-empty).
 std::string gbnf_class(const std::vector<std::pair<uint32_t, uint32_t>> & ranges);
 
