@@ -22,7 +22,7 @@ namespace hearth {
 namespace grammar_detail {
 
 struct MatcherCache {
-    static constexpr int32_t k_unknown = -2;
+    static constexpr int32_t k_unknown = GrammarMatcher::k_unknown;
     static constexpr int32_t k_empty = 0;  // the frame of the empty stack: the document is complete
 
     struct Frame {
@@ -35,7 +35,6 @@ struct MatcherCache {
     };
     struct StateRec {
         uint32_t off, len;
-        int32_t dist;
     };
 
     const GrammarData & g;
@@ -48,6 +47,7 @@ struct MatcherCache {
     std::vector<StateRec> states;
     std::vector<int32_t> state_frames;
     std::vector<int32_t> trans;  // 256 per state
+    std::vector<int32_t> dist;   // per state: the fewest bytes to finish
     std::unordered_map<std::string, int32_t> state_index;
     std::vector<int32_t> work, scratch, next;
 
@@ -61,6 +61,7 @@ struct MatcherCache {
         states.clear();
         state_frames.clear();
         trans.clear();
+        dist.clear();
         state_index.clear();
         frames.push_back({UINT32_MAX, -1, 0, 0});
         mark.push_back(0);
@@ -135,10 +136,11 @@ struct MatcherCache {
         std::string key(reinterpret_cast<const char *>(next.data()), next.size() * sizeof(int32_t));
         if (auto it = state_index.find(key); it != state_index.end()) return it->second;
         if (int32_t(states.size()) >= limits.max_states * 2) return GrammarMatcher::state_dead;
-        int32_t dist = k_len_inf;
-        for (int32_t f : next) dist = std::min(dist, frames[size_t(f)].dist);
+        int32_t d = k_len_inf;
+        for (int32_t f : next) d = std::min(d, frames[size_t(f)].dist);
         const auto id = int32_t(states.size());
-        states.push_back({uint32_t(state_frames.size()), uint32_t(next.size()), dist});
+        states.push_back({uint32_t(state_frames.size()), uint32_t(next.size())});
+        dist.push_back(d);
         state_frames.insert(state_frames.end(), next.begin(), next.end());
         trans.resize(trans.size() + 256, k_unknown);
         state_index.emplace(std::move(key), id);
@@ -202,20 +204,24 @@ struct MatcherCache {
 
 using grammar_detail::MatcherCache;
 
+static_assert(grammar_detail::k_len_inf == GrammarMatcher::distance_never);
+
 GrammarMatcher::GrammarMatcher(std::shared_ptr<const Grammar> grammar, GrammarLimits limits)
     : m_grammar(std::move(grammar)), m_cache(std::make_unique<MatcherCache>(m_grammar->data(), limits)) {
+    m_trans = &m_cache->trans;
+    m_dist = &m_cache->dist;
     m_state = m_cache->start_state();
 }
 
 GrammarMatcher::~GrammarMatcher() = default;
 
-GrammarMatcher::State GrammarMatcher::step(State from, uint8_t byte) {
+GrammarMatcher::State GrammarMatcher::step_slow(State from, uint8_t byte) {
     return m_cache->step(from, byte);
 }
 
 GrammarMatcher::State GrammarMatcher::walk(State from, std::string_view bytes) {
     for (char c : bytes) {
-        from = m_cache->step(from, uint8_t(c));
+        from = step(from, uint8_t(c));
         if (from < 0) return state_dead;
     }
     return from;
@@ -231,10 +237,6 @@ bool GrammarMatcher::terminal(State s) const {
     return accepting(s) && m_cache->states[size_t(s)].len == 1;
 }
 
-int32_t GrammarMatcher::distance(State s) const {
-    return s < 0 ? grammar_detail::k_len_inf : m_cache->states[size_t(s)].dist;
-}
-
 bool GrammarMatcher::accept(std::string_view bytes) {
     const State s = walk(m_state, bytes);
     if (s < 0) return false;
@@ -247,12 +249,13 @@ void GrammarMatcher::reset() {
     m_state = m_cache->start_state();
 }
 
-void GrammarMatcher::compact() {
+bool GrammarMatcher::compact() {
     const MatcherCache & c = *m_cache;
-    if (m_state < 0) return;
+    if (m_state < 0) return false;
     if (int32_t(c.frames.size()) * 4 < c.limits.max_nodes * 3 && int32_t(c.states.size()) < c.limits.max_states)
-        return;
+        return false;
     m_state = m_cache->rebuild(m_state);
+    return true;
 }
 
 size_t GrammarMatcher::n_cached_states() const {

@@ -73,6 +73,7 @@ class GrammarMatcher {
 public:
     using State = int32_t;  // valid until the next compact() or reset()
     static constexpr State state_dead = -1;
+    static constexpr int32_t distance_never = INT32_MAX / 4;
 
     explicit GrammarMatcher(std::shared_ptr<const Grammar> grammar, GrammarLimits limits = {});
     ~GrammarMatcher();
@@ -81,14 +82,21 @@ public:
 
     // The state after everything accepted so far.
     State state() const { return m_state; }
-    // The state after one more byte, or state_dead.
-    State step(State from, uint8_t byte);
+    // The state after one more byte, or state_dead. Inline: a table lookup
+    // once the transition is cached, which is what a vocabulary scan runs on.
+    State step(State from, uint8_t byte) {
+        if (from >= 0) {
+            const int32_t t = (*m_trans)[size_t(from) * 256 + byte];
+            if (t != k_unknown) return t;
+        }
+        return step_slow(from, byte);
+    }
     State walk(State from, std::string_view bytes);
 
     bool accepting(State s) const;  // the bytes so far form a complete document
     bool terminal(State s) const;   // complete, and nothing may follow
     // The fewest bytes that complete the document from `s`.
-    int32_t distance(State s) const;
+    int32_t distance(State s) const { return s < 0 ? distance_never : (*m_dist)[size_t(s)]; }
 
     // Advances the current state; false (and no change) when `bytes` cannot continue it.
     bool accept(std::string_view bytes);
@@ -96,15 +104,22 @@ public:
     bool terminal() const { return terminal(m_state); }
     void reset();
     // Rebuilds the caches from the current state when they have grown past
-    // the limits. Invalidates every State but state(). Call between tokens.
-    void compact();
+    // the limits, and then returns true: every State but state() is then
+    // invalid. Call between tokens.
+    bool compact();
 
     const Grammar & grammar() const { return *m_grammar; }
     size_t n_cached_states() const;
 
+    static constexpr int32_t k_unknown = -2;  // a transition not computed yet
+
 private:
+    State step_slow(State from, uint8_t byte);
+
     std::shared_ptr<const Grammar> m_grammar;
     std::unique_ptr<grammar_detail::MatcherCache> m_cache;
+    const std::vector<int32_t> * m_trans = nullptr;  // the cache's transitions: 256 per state
+    const std::vector<int32_t> * m_dist = nullptr;   // the cache's distances: one per state
     State m_state = state_dead;
 };
 

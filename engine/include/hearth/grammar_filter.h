@@ -10,7 +10,9 @@
 //
 // allows() checks one token (a walk over its bytes through cached
 // transitions: nanoseconds); fill_mask() checks the whole vocabulary in one
-// pass over the TokenTrie, skipping every subtree under a dead prefix.
+// pass over the TokenTrie, skipping every subtree under a dead prefix. Masks
+// are kept for the last few states: inside a JSON string every token leaves
+// the grammar in the same state, so the mask there is computed once.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +36,8 @@ public:
 
     // Advances past `token`; false, and no change, when the grammar refuses it.
     bool accept(int32_t token);
+    // Back to the start of the document.
+    void reset();
     bool accepting() const { return m_matcher.accepting(); }
     // Complete, and nothing may follow: generation can stop here.
     bool terminal() const { return m_matcher.terminal(); }
@@ -42,11 +46,23 @@ public:
     const TokenTrie & trie() const { return *m_trie; }
 
 private:
+    struct CachedMask {
+        GrammarMatcher::State state;
+        int32_t max_distance;  // over the allowed tokens: the mask holds for any budget above it
+        size_t count;
+        uint64_t last_use;
+        std::vector<uint8_t> allowed;
+    };
+    static constexpr size_t k_cached_masks = 4;
+
     bool fits(GrammarMatcher::State s, int32_t budget) const;
+    void compact();
 
     std::shared_ptr<const TokenTrie> m_trie;
     GrammarMatcher m_matcher;
     std::vector<GrammarMatcher::State> m_path;  // state per trie depth during fill_mask
+    std::vector<CachedMask> m_masks;
+    uint64_t m_uses = 0;
 };
 
 }  // namespace hearth
