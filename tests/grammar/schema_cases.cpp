@@ -119,7 +119,7 @@ const std::vector<SchemaCase> & schema_cases() {
          {R"({"a":1})", R"({"b":"x"})"}},
         {"empty schema", "{}",
          {"1", R"("s")", "null", R"({"a":[true,false]})", "-1.5e-7"},
-         {"01", "1.", ".5", "+1", "NaN", "tru", "'s'"}},
+         {"01", "1.", ".5", "+1", "NaN", "tru", "'s'", "-0"}},
         {"nullable via anyOf",
          R"({"type":"object","properties":{"n":{"anyOf":[{"type":"string"},{"type":"null"}]}},"required":["n"],
              "additionalProperties":false})",
