@@ -49,8 +49,8 @@ public:
 
     CpGrammar run() {
         if (m_src.size() > k_max_gbnf_bytes)
-            throw Error(ErrorCode_format, "grammar: the text is larger than " +
-                                              std::to_string(k_max_gbnf_bytes >> 20) + " MiB");
+            throw Error(ErrorCode_format,
+                        "grammar: the text is larger than " + std::to_string(k_max_gbnf_bytes >> 20) + " MiB");
         skip_space(true);
         while (!eof()) {
             parse_rule();
@@ -306,15 +306,36 @@ private:
             const char e = peek();
             ++m_pos;
             switch (e) {
-                case 'n': return '\n';
-                case 'r': return '\r';
-                case 't': return '\t';
-                case '0': return 0;
-                case 'x': return check_cp(parse_hex(2));
-                case 'u': return check_cp(parse_hex(4));
-                case 'U': return check_cp(parse_hex(8));
-                case '\\': case '"': case '[': case ']': case '-': case '^': case '/': case '.': case '(':
-                case ')': case '|': case '*': case '+': case '?': case '{': case '}':
+                case 'n':
+                    return '\n';
+                case 'r':
+                    return '\r';
+                case 't':
+                    return '\t';
+                case '0':
+                    return 0;
+                case 'x':
+                    return check_cp(parse_hex(2));
+                case 'u':
+                    return check_cp(parse_hex(4));
+                case 'U':
+                    return check_cp(parse_hex(8));
+                case '\\':
+                case '"':
+                case '[':
+                case ']':
+                case '-':
+                case '^':
+                case '/':
+                case '.':
+                case '(':
+                case ')':
+                case '|':
+                case '*':
+                case '+':
+                case '?':
+                case '{':
+                case '}':
                     return uint8_t(e);
                 default:
                     --m_pos;

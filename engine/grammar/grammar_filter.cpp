@@ -61,8 +61,8 @@ size_t GrammarTokenFilter::fill_mask(std::vector<uint8_t> & allowed, int32_t bud
             continue;
         }
         m_path[depth] = s;
-        const int32_t* begin = t.node_tokens_begin(i);
-        const int32_t* end = t.node_tokens_end(i);
+        const int32_t * begin = t.node_tokens_begin(i);
+        const int32_t * end = t.node_tokens_end(i);
         if (begin != end) {
             if (fits(s, budget)) {
                 for (const int32_t * id = begin; id != end; ++id) allowed[size_t(*id)] = 1;
@@ -80,8 +80,9 @@ size_t GrammarTokenFilter::fill_mask(std::vector<uint8_t> & allowed, int32_t bud
             m_masks.push_back({});
             victim = m_masks.end() - 1;
         } else {
-            victim = std::min_element(m_masks.begin(), m_masks.end(),
-                                      [](const CachedMask & a, const CachedMask & b) { return a.last_use < b.last_use; });
+            victim = std::min_element(m_masks.begin(), m_masks.end(), [](const CachedMask & a, const CachedMask & b) {
+                return a.last_use < b.last_use;
+            });
         }
         victim->state = root;
         victim->max_distance = max_distance;

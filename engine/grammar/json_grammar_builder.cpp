@@ -29,7 +29,8 @@ const std::vector<Primitive> & primitives() {
         {"json-frac", R"("." [0-9]{1,16})", {}},
         {"json-exp", R"([eE] [-+]? [0-9]{1,2})", {}},
         // "-0" only with a fraction: a bare -0 is a spelling nobody wants.
-        {"json-number", R"(( "0" | "-"? [1-9] [0-9]{0,15} ) json-frac? json-exp? | "-0" json-frac json-exp?)",
+        {"json-number",
+         R"(( "0" | "-"? [1-9] [0-9]{0,15} ) json-frac? json-exp? | "-0" json-frac json-exp?)",
          {"json-frac", "json-exp"}},
         {"json-integer", R"("0" | "-"? [1-9] [0-9]{0,15})", {}},
         {"json-boolean", R"("true" | "false")", {}},
@@ -37,7 +38,8 @@ const std::vector<Primitive> & primitives() {
         {"json-member", R"(json-string ws ":" ws json-value ws)", {"json-string", "ws", "json-value"}},
         {"json-object", R"("{" ws ( json-member ( "," ws json-member )* )? "}")", {"ws", "json-member"}},
         {"json-array", R"("[" ws ( json-value ws ( "," ws json-value ws )* )? "]")", {"ws", "json-value"}},
-        {"json-value", R"(json-object | json-array | json-string | json-number | json-boolean | json-null)",
+        {"json-value",
+         R"(json-object | json-array | json-string | json-number | json-boolean | json-null)",
          {"json-object", "json-array", "json-string", "json-number", "json-boolean", "json-null"}},
     };
     return p;

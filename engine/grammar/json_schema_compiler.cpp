@@ -7,9 +7,10 @@
 //   F_i ::= kv_i A_{i+1}        (required)   A_i ::= "," kv_i A_{i+1}
 //   F_i ::= kv_i A_{i+1} | F_{i+1} (optional) A_i ::= "," kv_i A_{i+1} | A_{i+1}
 // and the end, F_{n+1} / A_{n+1}, allows the additional properties if any.
+#include "grammar/json_schema_compiler.h"
+
 #include <cmath>
 
-#include "grammar/json_schema_compiler.h"
 #include "hearth/error.h"
 
 namespace hearth::grammar_detail {
@@ -69,8 +70,8 @@ std::string SchemaCompiler::visit(const ojson & s, const std::string & hint, con
         if (!it->is_array() || it->empty()) fail(path + "/" + key, "must be a non-empty array");
         std::vector<std::string> alts;
         for (size_t i = 0; i < it->size(); ++i)
-            alts.push_back(visit((*it)[i], hint + "-" + std::to_string(i), path + "/" + key + "/" + std::to_string(i),
-                                 depth));
+            alts.push_back(
+                visit((*it)[i], hint + "-" + std::to_string(i), path + "/" + key + "/" + std::to_string(i), depth));
         if (std::string(key) == "oneOf") m_rules.notes.push_back(path + "/oneOf: treated as anyOf");
         return m_rules.add(hint, join_alternatives(alts));
     }
@@ -124,7 +125,8 @@ std::string SchemaCompiler::ref(const ojson & s, const std::string & path, int d
         fail(path + "/$ref", "\"" + target + "\" does not resolve in this schema");
     }
     const size_t slash = target.rfind('/');
-    const std::string name = m_rules.reserve(m_prefix + "-" + (slash == std::string::npos ? "root" : target.substr(slash + 1)));
+    const std::string name =
+        m_rules.reserve(m_prefix + "-" + (slash == std::string::npos ? "root" : target.substr(slash + 1)));
     m_refs.emplace(target, name);  // before the visit, so a recursive schema refers back to it
     m_rules.define(name, visit(*node, name, target.substr(1), depth));
     return name;
@@ -180,14 +182,13 @@ std::string SchemaCompiler::object(const ojson & s, const std::string & hint, co
     std::vector<Item> items;
     for (const auto & [key, sub] : props.items()) {
         const std::string value = visit(sub, hint + "-" + key, path + "/properties/" + pointer_escape(key), depth);
-        items.push_back({literal_json(ojson(key)) + " " + ws + " \":\" " + ws + " " + value + " " + ws,
-                         is_required(key)});
+        items.push_back(
+            {literal_json(ojson(key)) + " " + ws + " \":\" " + ws + " " + value + " " + ws, is_required(key)});
     }
     for (const ojson & r : required)
         if (!props.contains(r.get<std::string>()))
-            items.push_back({literal_json(r) + " " + ws + " \":\" " + ws + " " + m_rules.primitive("json-value") + " " +
-                                 ws,
-                             true});
+            items.push_back(
+                {literal_json(r) + " " + ws + " \":\" " + ws + " " + m_rules.primitive("json-value") + " " + ws, true});
 
     // Without properties, an object schema allows any members unless
     // additionalProperties says otherwise; with them, only those listed
@@ -195,14 +196,14 @@ std::string SchemaCompiler::object(const ojson & s, const std::string & hint, co
     const ojson extra = s.value("additionalProperties", ojson(props.empty() && required.empty()));
     std::string extra_kv;
     if (extra.is_object() || (extra.is_boolean() && extra.get<bool>())) {
-        const std::string value =
-            extra.is_object() ? visit(extra, hint + "-extra", path + "/additionalProperties", depth)
-                              : m_rules.primitive("json-value");
+        const std::string value = extra.is_object()
+                                      ? visit(extra, hint + "-extra", path + "/additionalProperties", depth)
+                                      : m_rules.primitive("json-value");
         std::vector<std::string> declared;
         for (auto it = props.begin(); it != props.end(); ++it) declared.push_back(it.key());
         for (const ojson & r : required) declared.push_back(r.get<std::string>());
-        const std::string key = declared.empty() ? m_rules.primitive("json-string")
-                                                 : key_not_in(declared, hint + "-extra", m_rules);
+        const std::string key =
+            declared.empty() ? m_rules.primitive("json-string") : key_not_in(declared, hint + "-extra", m_rules);
         extra_kv = key + " " + ws + " \":\" " + ws + " " + value + " " + ws;
     } else if (!extra.is_boolean()) {
         fail(path + "/additionalProperties", "must be a boolean or a schema");
@@ -254,8 +255,10 @@ std::string SchemaCompiler::array(const ojson & s, const std::string & hint, con
         std::string body = "\"[\" " + ws;
         for (size_t i = 0; i < prefix->size(); ++i) {
             if (i) body += " \",\" " + ws;
-            body += " " + visit((*prefix)[i], hint + "-" + std::to_string(i), path + "/prefixItems/" + std::to_string(i),
-                                depth) + " " + ws;
+            body +=
+                " " +
+                visit((*prefix)[i], hint + "-" + std::to_string(i), path + "/prefixItems/" + std::to_string(i), depth) +
+                " " + ws;
         }
         return m_rules.add(hint, body + " \"]\"");
     }

@@ -26,14 +26,22 @@ constexpr size_t k_max_pattern_gbnf = 64 * 1024;
 // The JSON text of one character inside a string.
 std::string json_char(uint32_t cp) {
     switch (cp) {
-        case '"': return "\\\"";
-        case '\\': return "\\\\";
-        case '\n': return "\\n";
-        case '\r': return "\\r";
-        case '\t': return "\\t";
-        case '\b': return "\\b";
-        case '\f': return "\\f";
-        default: break;
+        case '"':
+            return "\\\"";
+        case '\\':
+            return "\\\\";
+        case '\n':
+            return "\\n";
+        case '\r':
+            return "\\r";
+        case '\t':
+            return "\\t";
+        case '\b':
+            return "\\b";
+        case '\f':
+            return "\\f";
+        default:
+            break;
     }
     std::string out;
     if (cp < 0x20) {
@@ -59,10 +67,14 @@ std::string json_char(uint32_t cp) {
     return out;
 }
 
-std::vector<CpRange> digit_ranges() { return {{'0', '9'}}; }
-std::vector<CpRange> word_ranges() { return {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}}; }
+std::vector<CpRange> digit_ranges() {
+    return {{'0', '9'}};
+}
+std::vector<CpRange> word_ranges() {
+    return {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}};
+}
 std::vector<CpRange> space_ranges() {  // ECMAScript WhiteSpace and LineTerminator
-    return {{0x09, 0x0D}, {0x20, 0x20},     {0xA0, 0xA0},     {0x1680, 0x1680}, {0x2000, 0x200A},
+    return {{0x09, 0x0D},     {0x20, 0x20},     {0xA0, 0xA0},     {0x1680, 0x1680}, {0x2000, 0x200A},
             {0x2028, 0x2029}, {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000}, {0xFEFF, 0xFEFF}};
 }
 
@@ -167,7 +179,7 @@ private:
         uint32_t v = 0;
         for (int i = 0; i < digits; ++i) {
             const uint32_t c = peek();
-            const int h = c >= '0' && c <= '9' ? int(c - '0')
+            const int h = c >= '0' && c <= '9'   ? int(c - '0')
                           : c >= 'a' && c <= 'f' ? int(c - 'a' + 10)
                           : c >= 'A' && c <= 'F' ? int(c - 'A' + 10)
                                                  : -1;
@@ -189,19 +201,32 @@ private:
         };
         auto one = [&](uint32_t cp) { ranges.push_back({cp, cp}); };
         switch (c) {
-            case 'd': return add(digit_ranges(), false);
-            case 'D': return add(digit_ranges(), true);
-            case 'w': return add(word_ranges(), false);
-            case 'W': return add(word_ranges(), true);
-            case 's': return add(space_ranges(), false);
-            case 'S': return add(space_ranges(), true);
-            case 't': return one('\t');
-            case 'n': return one('\n');
-            case 'r': return one('\r');
-            case 'f': return one('\f');
-            case 'v': return one('\v');
-            case '0': return one(0);
-            case 'x': return one(hex(2));
+            case 'd':
+                return add(digit_ranges(), false);
+            case 'D':
+                return add(digit_ranges(), true);
+            case 'w':
+                return add(word_ranges(), false);
+            case 'W':
+                return add(word_ranges(), true);
+            case 's':
+                return add(space_ranges(), false);
+            case 'S':
+                return add(space_ranges(), true);
+            case 't':
+                return one('\t');
+            case 'n':
+                return one('\n');
+            case 'r':
+                return one('\r');
+            case 'f':
+                return one('\f');
+            case 'v':
+                return one('\v');
+            case '0':
+                return one(0);
+            case 'x':
+                return one(hex(2));
             case 'u': {
                 const uint32_t cp = hex(4);
                 if (cp >= 0xD800 && cp <= 0xDFFF) throw Unsupported{"surrogate escapes"};
@@ -210,7 +235,8 @@ private:
             case 'b':
                 if (in_class) return one('\b');
                 throw Unsupported{"\\b (word boundaries)"};
-            default: break;
+            default:
+                break;
         }
         const bool letter_or_digit = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
         if (letter_or_digit) throw Unsupported{"the escape \\" + std::string(1, char(c))};

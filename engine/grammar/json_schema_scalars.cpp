@@ -44,9 +44,11 @@ std::string same_length(const std::string & x, const std::string & y) {
         const bool y_nine = std::all_of(ys.begin() + 1, ys.end(), [](char c) { return c == '9'; });
         const char lo = char(xs[0] + (x_zero ? 0 : 1)), hi = char(ys[0] - (y_nine ? 0 : 1));
         std::vector<std::string> alts;
-        if (!x_zero) alts.push_back(gbnf_literal(xs.substr(0, 1)) + " " + same_length(xs.substr(1), std::string(rest, '9')));
+        if (!x_zero)
+            alts.push_back(gbnf_literal(xs.substr(0, 1)) + " " + same_length(xs.substr(1), std::string(rest, '9')));
         if (lo <= hi) alts.push_back(digit_class(lo, hi) + " [0-9]{" + std::to_string(rest) + "}");
-        if (!y_nine) alts.push_back(gbnf_literal(ys.substr(0, 1)) + " " + same_length(std::string(rest, '0'), ys.substr(1)));
+        if (!y_nine)
+            alts.push_back(gbnf_literal(ys.substr(0, 1)) + " " + same_length(std::string(rest, '0'), ys.substr(1)));
         body = join(alts);
     }
     return prefix.empty() ? body : gbnf_literal(prefix) + " " + body;
@@ -150,7 +152,8 @@ std::string format_gbnf(const std::string & format, RuleSet & rules) {
          R"([a-z0-9]+ ( [._-] [a-z0-9]+ )* "@" [a-z0-9]+ ( "-" [a-z0-9]+ )* ( "." [a-z0-9]+ ( "-" [a-z0-9]+ )* )* "." [a-z]{2,6})"},
     };
     if (format == "date-time")
-        return rules.add("format-date-time", format_gbnf("date", rules) + " \"T\" " + format_gbnf("time", rules) + " \"Z\"");
+        return rules.add("format-date-time",
+                         format_gbnf("date", rules) + " \"T\" " + format_gbnf("time", rules) + " \"Z\"");
     if (format == "ipv4") {
         const std::string o =
             rules.add("format-octet", R"("25" [0-5] | "2" [0-4] [0-9] | "1" [0-9] [0-9] | [1-9] [0-9] | [0-9])");

@@ -172,7 +172,8 @@ void Session::generate(const GenerateRequest & request, const EventCallback & on
                                                                 std::to_string(m_eval->n_vocab()) + ")");
         if (!prepare_prompt(run, prompt)) return run.finish(StopReason_cancelled);
         for (int32_t id : prompt) run.sampler.accept(id);
-        if (request.grammar) run.sampler.set_grammar(std::make_unique<GrammarTokenFilter>(request.grammar, token_trie()));
+        if (request.grammar)
+            run.sampler.set_grammar(std::make_unique<GrammarTokenFilter>(request.grammar, token_trie()));
         run_generation(run);
     } catch (const Error & e) {
         run.fail(e.code(), e.what());

@@ -139,7 +139,8 @@ CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedM
 
     req.parser.tool_call_format = input.toolCalls ? model.toolFormat : hearth::ToolCallFormat_none;
     req.parser.reasoning_open = hearth::prompt_opens_reasoning(req.prompt);
-    req.generate.grammar = structuredOutputGrammar(body, input.tools, model.toolFormat, req.parser.reasoning_open, rawBody);
+    req.generate.grammar =
+        structuredOutputGrammar(body, input.tools, model.toolFormat, req.parser.reasoning_open, rawBody);
     req.generate.prompt = req.prompt;
     fitContext(req, model, "messages");
     return req;

@@ -133,8 +133,8 @@ bool forcesToolCall(const nlohmann::json & body, const nlohmann::json & tools) {
     return (choice->is_string() && choice->get<std::string>() == "required") || choice->is_object();
 }
 
-std::shared_ptr<const hearth::Grammar> build(const hearth::JsonGrammarBuilder & b, std::string body,
-                                             bool reasoningOpen, const std::string & param) {
+std::shared_ptr<const hearth::Grammar> build(const hearth::JsonGrammarBuilder & b, std::string body, bool reasoningOpen,
+                                             const std::string & param) {
     // A prompt that opens <think> (QwQ, DeepSeek-R1) expects the reply to close it first.
     if (reasoningOpen) body = "\"</think>\" \"\\n\"{0,2} " + body;
     try {

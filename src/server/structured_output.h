@@ -17,8 +17,8 @@
 #pragma once
 
 #include <memory>
-#include <string_view>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "hearth/grammar.h"
 #include "hearth/output_parser.h"

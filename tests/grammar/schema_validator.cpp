@@ -36,7 +36,8 @@ bool has_type(const json & v, const std::string & t) {
     if (t == "boolean") return v.is_boolean();
     if (t == "null") return v.is_null();
     if (t == "number") return v.is_number();
-    if (t == "integer") return v.is_number_integer() || (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>());
+    if (t == "integer")
+        return v.is_number_integer() || (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>());
     return false;
 }
 

@@ -61,7 +61,9 @@ private slots:
         QVERIFY(!matches(gr, "a1!"));
         QVERIFY(!matches(gr, "a\"!"));
         // Invalid UTF-8 never passes, even where the class allows "anything".
-        QVERIFY(!viable(gr, "a\xC3"  "a"));
+        QVERIFY(!viable(gr,
+                        "a\xC3"
+                        "a"));
         QVERIFY(!viable(gr, "a\xC0\x80"));          // overlong NUL
         QVERIFY(!viable(gr, "a\xED\xA0\x80"));      // a surrogate
         QVERIFY(!viable(gr, "a\xF4\x90\x80\x80"));  // above U+10FFFF
@@ -70,9 +72,18 @@ private slots:
 
     void nonAsciiRangesAndEscapes() {
         const auto gr = g("root ::= [\\u00e0-\\u00ff] \"\\x41\" [\\U0001F600-\\U0001F64F] \"\\n\" \"\\\"\"");
-        QVERIFY(matches(gr, "\xC3\xA9" "A" "\xF0\x9F\x98\x80\n\""));
-        QVERIFY(!matches(gr, "\xC3\x9F" "A" "\xF0\x9F\x98\x80\n\""));  // ß is below the range
-        QVERIFY(!matches(gr, "\xC3\xA9" "A" "\xF0\x9F\x99\x90\n\""));  // U+1F650 is above it
+        QVERIFY(matches(gr,
+                        "\xC3\xA9"
+                        "A"
+                        "\xF0\x9F\x98\x80\n\""));
+        QVERIFY(!matches(gr,
+                         "\xC3\x9F"
+                         "A"
+                         "\xF0\x9F\x98\x80\n\""));  // ß is below the range
+        QVERIFY(!matches(gr,
+                         "\xC3\xA9"
+                         "A"
+                         "\xF0\x9F\x99\x90\n\""));  // U+1F650 is above it
     }
 
     void repetitions() {
@@ -177,9 +188,10 @@ private slots:
     }
 
     void compactionKeepsTheState() {
-        const auto gr = g("root ::= \"[\" ( item ( \",\" item )* )? \"]\"\n"
-          "item ::= [a-z]+ | root\n"
-          "");
+        const auto gr =
+            g("root ::= \"[\" ( item ( \",\" item )* )? \"]\"\n"
+              "item ::= [a-z]+ | root\n"
+              "");
         hearth::GrammarLimits limits;
         limits.max_nodes = 200;
         limits.max_states = 20;

@@ -104,8 +104,8 @@ private slots:
         const auto grammar = hearth::json_schema_grammar(schema_case("strict object").schema);
         hearth::GrammarTokenFilter filter(grammar, m_trie);
         std::vector<uint8_t> mask;
-        const std::vector<std::string> steps = {"", "{", "\"name", "\":", " \"Jo", "\\u00e9 \xE4\xB8\xAD", "\",\"age\":",
-                                                "12", "}"};
+        const std::vector<std::string> steps = {
+            "", "{", "\"name", "\":", " \"Jo", "\\u00e9 \xE4\xB8\xAD", "\",\"age\":", "12", "}"};
         for (const std::string & step : steps) {
             QVERIFY(filter.matcher().accept(step));
             for (int32_t budget : {0, 40}) {
@@ -186,8 +186,9 @@ private slots:
         QTest::addColumn<QString>("model");
         QTest::addColumn<QString>("schema");
         for (const char * model : {"models/stories260K.gguf", "models/synthetic/qwen2-Q4_K_M.gguf"})
-            for (const char * schema : {"strict object", "optional properties", "array bounds", "enum", "recursive tree",
-                                        "formats", "positive number", "pattern", "anyOf", "additional properties"})
+            for (const char * schema :
+                 {"strict object", "optional properties", "array bounds", "enum", "recursive tree", "formats",
+                  "positive number", "pattern", "anyOf", "additional properties"})
                 QTest::newRow(qPrintable(QString("%1 %2").arg(QFileInfo(model).baseName(), schema)))
                     << QString(model) << QString(schema);
     }

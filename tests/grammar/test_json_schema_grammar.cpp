@@ -53,7 +53,8 @@ private slots:
         const auto grammar = hearth::json_schema_grammar(c.schema);
         const json schema = json::parse(c.schema);
         for (const std::string & doc : c.accept) {
-            QVERIFY2(matches(grammar, doc), qPrintable(QString::fromStdString("should accept: " + doc + "\n" + grammar->gbnf())));
+            QVERIFY2(matches(grammar, doc),
+                     qPrintable(QString::fromStdString("should accept: " + doc + "\n" + grammar->gbnf())));
             // The case tables themselves must be right: accepted documents are valid.
             QVERIFY2(grammar_test::validate(json::parse(doc), schema).empty(), doc.c_str());
         }
@@ -70,7 +71,8 @@ private slots:
         const json schema = json::parse(c.schema);
         for (uint64_t seed = 1; seed <= 40; ++seed) {
             const int32_t budget = 40 + int32_t(seed % 5) * 60;
-            const std::string doc = grammar_test::random_document(grammar, seed, std::max(budget, grammar->min_length()));
+            const std::string doc =
+                grammar_test::random_document(grammar, seed, std::max(budget, grammar->min_length()));
             QVERIFY2(!doc.empty(), qPrintable(QString("walk %1 got stuck").arg(seed)));
             const json value = json::parse(doc, nullptr, false);
             QVERIFY2(!value.is_discarded(), qPrintable(QString::fromStdString("not JSON: " + doc)));
@@ -132,9 +134,11 @@ private slots:
                 // writes as "0" and "2"; it need not accept them.
                 const bool canonical = n != "-0" && !(n.size() > 2 && n.substr(n.size() - 2) == ".0");
                 if (above && below && canonical)
-                    QVERIFY2(matches(grammar, n), qPrintable(QString(r.bounds) + ": accept " + QString::fromStdString(n)));
+                    QVERIFY2(matches(grammar, n),
+                             qPrintable(QString(r.bounds) + ": accept " + QString::fromStdString(n)));
                 if (!(above && below))
-                    QVERIFY2(!matches(grammar, n), qPrintable(QString(r.bounds) + ": reject " + QString::fromStdString(n)));
+                    QVERIFY2(!matches(grammar, n),
+                             qPrintable(QString(r.bounds) + ": reject " + QString::fromStdString(n)));
             }
         }
     }
@@ -155,8 +159,10 @@ private slots:
 
     void severalSchemasShareOneGrammar() {
         hearth::JsonGrammarBuilder b;
-        const std::string a = b.add_schema("{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"integer\"}},\"required\":[\"x\"]}", "tool-a");
-        const std::string c = b.add_schema("{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"string\"}},\"required\":[\"x\"]}", "tool-b");
+        const std::string a = b.add_schema(
+            "{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"integer\"}},\"required\":[\"x\"]}", "tool-a");
+        const std::string c = b.add_schema(
+            "{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"string\"}},\"required\":[\"x\"]}", "tool-b");
         const auto grammar = b.build("\"A\" " + a + " | \"B\" " + c);
         QVERIFY(matches(grammar, "A{\"x\":1}"));
         QVERIFY(matches(grammar, "B{\"x\":\"s\"}"));
@@ -180,8 +186,10 @@ private slots:
         QVERIFY(compile_error("[1]").contains("object or a boolean"));
         QVERIFY(compile_error("{\"anyOf\":[{\"type\":\"integer\"},{\"type\":\"bogus\"}]}").contains("/anyOf/1/type"));
         // A $ref cycle that never reaches a value is refused, not looped on.
-        QVERIFY(!compile_error("{\"$defs\":{\"a\":{\"$ref\":\"#/$defs/b\"},\"b\":{\"$ref\":\"#/$defs/a\"}},\"$ref\":\"#/$defs/a\"}")
-                     .isEmpty());
+        QVERIFY(
+            !compile_error(
+                 "{\"$defs\":{\"a\":{\"$ref\":\"#/$defs/b\"},\"b\":{\"$ref\":\"#/$defs/a\"}},\"$ref\":\"#/$defs/a\"}")
+                 .isEmpty());
     }
 
     void hostileSchemasAreBounded() {
@@ -200,10 +208,12 @@ private slots:
 
     void unenforcedKeywordsLeaveNotes() {
         hearth::JsonGrammarBuilder b;
-        b.add_schema("{\"type\":\"object\",\"properties\":{\"p\":{\"type\":\"string\",\"pattern\":\"^(?=a)b$\"},\n"
-                        "                        \"m\":{\"type\":\"number\",\"multipleOf\":3},\"f\":{\"type\":\"string\",\"format\":\"hostname\"}},\n"
-                        "                        \"required\":[\"p\",\"m\",\"f\"]}",
-                     "s");
+        b.add_schema(
+            "{\"type\":\"object\",\"properties\":{\"p\":{\"type\":\"string\",\"pattern\":\"^(?=a)b$\"},\n"
+            "                        "
+            "\"m\":{\"type\":\"number\",\"multipleOf\":3},\"f\":{\"type\":\"string\",\"format\":\"hostname\"}},\n"
+            "                        \"required\":[\"p\",\"m\",\"f\"]}",
+            "s");
         std::string all;
         for (const std::string & n : b.notes()) all += n + "\n";
         QVERIFY2(all.find("/properties/p/pattern") != std::string::npos, all.c_str());
@@ -212,7 +222,8 @@ private slots:
     }
 
     void literalsQuoteEverything() {
-        const auto grammar = hearth::Grammar::parse("root ::= " + hearth::gbnf_literal("a\"b\\c\n\t\x01 \xC3\xA9") + "\n");
+        const auto grammar =
+            hearth::Grammar::parse("root ::= " + hearth::gbnf_literal("a\"b\\c\n\t\x01 \xC3\xA9") + "\n");
         QVERIFY(matches(grammar, "a\"b\\c\n\t\x01 \xC3\xA9"));
     }
 };

@@ -20,32 +20,41 @@ using server_test::ServerProcess;
 namespace {
 
 json weatherTools() {
-    const json weather = {
-        {"type", "object"},
-        {"properties",
-         {{"city", {{"type", "string"}, {"maxLength", 24}}}, {"unit", {{"enum", json::array({"celsius", "fahrenheit"})}}}}},
-        {"required", json::array({"city", "unit"})},
-        {"additionalProperties", false}};
+    const json weather = {{"type", "object"},
+                          {"properties",
+                           {{"city", {{"type", "string"}, {"maxLength", 24}}},
+                            {"unit", {{"enum", json::array({"celsius", "fahrenheit"})}}}}},
+                          {"required", json::array({"city", "unit"})},
+                          {"additionalProperties", false}};
     const json time = {{"type", "object"},
                        {"properties", {{"offset", {{"type", "integer"}, {"minimum", -12}, {"maximum", 14}}}}},
                        {"required", json::array({"offset"})}};
-    return json::array({{{"type", "function"},
-                         {"function", {{"name", "get_weather"}, {"description", "Weather"}, {"parameters", weather}}}},
-                        {{"type", "function"},
-                         {"function", {{"name", "get_time"}, {"description", "Time"}, {"parameters", time}}}}});
+    return json::array(
+        {{{"type", "function"},
+          {"function", {{"name", "get_weather"}, {"description", "Weather"}, {"parameters", weather}}}},
+         {{"type", "function"}, {"function", {{"name", "get_time"}, {"description", "Time"}, {"parameters", time}}}}});
 }
 
 std::vector<json> schemas() {
     return {
-        json::parse("{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"maxLength\":20},\"age\":{\"type\":\"integer\","
-            "            \"minimum\":0,\"maximum\":120},\"email\":{\"type\":\"string\",\"format\":\"email\"}},\"required\":[\"name\",\"age\",\"email\"],"
-            "            \"additionalProperties\":false}"),
+        json::parse("{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"maxLength\":20},\"age\":{"
+                    "\"type\":\"integer\","
+                    "            "
+                    "\"minimum\":0,\"maximum\":120},\"email\":{\"type\":\"string\",\"format\":\"email\"}},\"required\":"
+                    "[\"name\",\"age\",\"email\"],"
+                    "            \"additionalProperties\":false}"),
         json::parse("{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":3,"
-            "            \"items\":{\"$ref\":\"#/$defs/item\"}}},\"required\":[\"items\"],\"additionalProperties\":false,"
-            "            \"$defs\":{\"item\":{\"type\":\"object\",\"properties\":{\"kind\":{\"enum\":[\"a\",\"b\"]},\"score\":{\"type\":\"number\","
-            "            \"exclusiveMinimum\":0,\"maximum\":1},\"when\":{\"type\":\"string\",\"format\":\"date\"}},\"required\":[\"kind\",\"score\"],"
-            "            \"additionalProperties\":false}}}"),
-        json::parse("{\"anyOf\":[{\"type\":\"null\"},{\"type\":\"array\",\"items\":{\"type\":\"boolean\"},\"maxItems\":4}]}"),
+                    "            "
+                    "\"items\":{\"$ref\":\"#/$defs/item\"}}},\"required\":[\"items\"],\"additionalProperties\":false,"
+                    "            "
+                    "\"$defs\":{\"item\":{\"type\":\"object\",\"properties\":{\"kind\":{\"enum\":[\"a\",\"b\"]},"
+                    "\"score\":{\"type\":\"number\","
+                    "            "
+                    "\"exclusiveMinimum\":0,\"maximum\":1},\"when\":{\"type\":\"string\",\"format\":\"date\"}},"
+                    "\"required\":[\"kind\",\"score\"],"
+                    "            \"additionalProperties\":false}}}"),
+        json::parse(
+            "{\"anyOf\":[{\"type\":\"null\"},{\"type\":\"array\",\"items\":{\"type\":\"boolean\"},\"maxItems\":4}]}"),
     };
 }
 
@@ -86,15 +95,14 @@ class TestServerStructured : public QObject {
 private slots:
     void initTestCase() {
         m_stories = std::make_unique<ServerProcess>(
-            HEARTH_CLI, QStringList{"-m", QString::fromStdString(HEARTH_FIXTURE("models/stories260K.gguf")),
-                                    "--threads", "1"});
+            HEARTH_CLI,
+            QStringList{"-m", QString::fromStdString(HEARTH_FIXTURE("models/stories260K.gguf")), "--threads", "1"});
         QVERIFY2(m_stories->waitReady(), qPrintable(m_stories->error()));
         m_qwen = std::make_unique<ServerProcess>(
-            HEARTH_CLI,
-            QStringList{"-m", QString::fromStdString(HEARTH_FIXTURE("models/synthetic/qwen3-Q8_0.gguf")),
-                        "--chat-template-file",
-                        QString::fromStdString(HEARTH_FIXTURE("templates/source/Qwen-Qwen3-0.6B.jinja")), "--ctx",
-                        "1024", "--threads", "1"});
+            HEARTH_CLI, QStringList{"-m", QString::fromStdString(HEARTH_FIXTURE("models/synthetic/qwen3-Q8_0.gguf")),
+                                    "--chat-template-file",
+                                    QString::fromStdString(HEARTH_FIXTURE("templates/source/Qwen-Qwen3-0.6B.jinja")),
+                                    "--ctx", "1024", "--threads", "1"});
         QVERIFY2(m_qwen->waitReady(), qPrintable(m_qwen->error()));
     }
 
@@ -183,8 +191,9 @@ private slots:
         int most = 0;
         for (uint64_t seed = 1; seed <= 6; ++seed) {
             const json choice = message(
-                *m_qwen, chatWith({{"tools", weatherTools()}, {"tool_choice", "required"}, {"parallel_tool_calls", true}},
-                                  seed));
+                *m_qwen,
+                chatWith({{"tools", weatherTools()}, {"tool_choice", "required"}, {"parallel_tool_calls", true}},
+                         seed));
             QVERIFY(choice.is_object());
             const json & calls = choice["message"]["tool_calls"];
             QVERIFY(calls.is_array() && !calls.empty() && calls.size() <= 8);
@@ -220,7 +229,8 @@ private slots:
             QVERIFY2(e["message"].get<std::string>().find(words) != std::string::npos, r->body.c_str());
         };
         const auto rf = [](const json & schema) {
-            return json{{"response_format", {{"type", "json_schema"}, {"json_schema", {{"name", "x"}, {"schema", schema}}}}}};
+            return json{
+                {"response_format", {{"type", "json_schema"}, {"json_schema", {{"name", "x"}, {"schema", schema}}}}}};
         };
         expect400(rf({{"type", "strin"}}), "response_format.json_schema.schema", "unknown type \"strin\"");
         expect400(rf({{"type", "object"}, {"properties", {{"a", {{"$ref", "#/$defs/none"}}}}}}),
@@ -230,7 +240,8 @@ private slots:
         expect400(rf(deep), "response_format.json_schema.schema", "deeper than");
         json tools = weatherTools();
         tools[1]["function"]["parameters"]["properties"]["offset"]["type"] = "int";
-        expect400({{"tools", tools}, {"tool_choice", "required"}}, "tools[1].function.parameters", "unknown type \"int\"");
+        expect400({{"tools", tools}, {"tool_choice", "required"}}, "tools[1].function.parameters",
+                  "unknown type \"int\"");
         expect400({{"grammar", "root ::= missing\n"}}, "grammar", "not defined");
         // The server is still serving.
         QVERIFY(message(*m_stories, chatWith({{"max_tokens", 4}}, 1)).is_object());

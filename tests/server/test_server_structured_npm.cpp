@@ -20,8 +20,8 @@ using nlohmann::json;
 
 namespace {
 
-const QStringList kPackages = {"openai@7", "zod@4", "ai@6", "@ai-sdk/openai-compatible@2", "@langchain/openai@1",
-                               "@langchain/core@1"};
+const QStringList kPackages = {
+    "openai@7", "zod@4", "ai@6", "@ai-sdk/openai-compatible@2", "@langchain/openai@1", "@langchain/core@1"};
 
 bool installed(const QString & dir) {
     for (const QString & p : kPackages) {
@@ -62,11 +62,10 @@ private slots:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("NODE_PATH", dir + "/node_modules");
         for (const char * proxy : {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"}) env.remove(proxy);
-        const auto res = hearth_test::run_process(
-            node,
-            {QStringLiteral(HEARTH_SERVER_TEST_DIR "/structured_clients.cjs"), QString::fromStdString(server.baseUrl()),
-             "qwen3-Q8_0"},
-            {}, 400000, env);
+        const auto res = hearth_test::run_process(node,
+                                                  {QStringLiteral(HEARTH_SERVER_TEST_DIR "/structured_clients.cjs"),
+                                                   QString::fromStdString(server.baseUrl()), "qwen3-Q8_0"},
+                                                  {}, 400000, env);
         QVERIFY2(res.code == 0, qPrintable(QString::fromUtf8(res.err).right(3000)));
         const json out = json::parse(res.out.trimmed().toStdString(), nullptr, false);
         QVERIFY2(out.is_object(), res.out.constData());

@@ -52,15 +52,15 @@ private:
     TokenTrie() = default;
     void build_trie();
 
-    std::string m_pieces;                // every piece, concatenated
-    std::vector<uint32_t> m_piece_off;   // [n_vocab + 1]
-    std::vector<uint8_t> m_eog;          // [n_vocab]
+    std::string m_pieces;               // every piece, concatenated
+    std::vector<uint32_t> m_piece_off;  // [n_vocab + 1]
+    std::vector<uint8_t> m_eog;         // [n_vocab]
     std::vector<int32_t> m_eog_ids;
-    std::vector<uint8_t> m_byte;         // [n_nodes]
-    std::vector<uint32_t> m_depth;       // [n_nodes]
-    std::vector<uint32_t> m_next;        // [n_nodes]
-    std::vector<uint32_t> m_tok_begin;   // [n_nodes + 1]
-    std::vector<int32_t> m_tokens;       // trie tokens sorted by bytes
+    std::vector<uint8_t> m_byte;        // [n_nodes]
+    std::vector<uint32_t> m_depth;      // [n_nodes]
+    std::vector<uint32_t> m_next;       // [n_nodes]
+    std::vector<uint32_t> m_tok_begin;  // [n_nodes + 1]
+    std::vector<int32_t> m_tokens;      // trie tokens sorted by bytes
     uint32_t m_max_depth = 0;
 };
 
