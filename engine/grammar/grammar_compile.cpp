@@ -11,6 +11,7 @@
 #include "grammar/grammar_data.h"
 #include "hearth/error.h"
 #include "hearth/grammar.h"
+#include "tokenizer/utf8.h"
 
 namespace hearth {
 
@@ -19,28 +20,6 @@ using namespace grammar_detail;
 namespace {
 
 using ByteSeq = std::vector<std::pair<uint8_t, uint8_t>>;  // one byte range per position
-
-void encode_utf8(uint32_t cp, uint8_t out[4], int & n) {
-    if (cp < 0x80) {
-        out[0] = uint8_t(cp);
-        n = 1;
-    } else if (cp < 0x800) {
-        out[0] = uint8_t(0xC0 | (cp >> 6));
-        out[1] = uint8_t(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        out[0] = uint8_t(0xE0 | (cp >> 12));
-        out[1] = uint8_t(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = uint8_t(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        out[0] = uint8_t(0xF0 | (cp >> 18));
-        out[1] = uint8_t(0x80 | ((cp >> 12) & 0x3F));
-        out[2] = uint8_t(0x80 | ((cp >> 6) & 0x3F));
-        out[3] = uint8_t(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-}
 
 // Splits [lo, hi] into ranges whose UTF-8 forms differ only position by
 // position (Russ Cox's utf8-ranges construction), dropping surrogates.
@@ -84,12 +63,11 @@ void utf8_sequences(uint32_t lo, uint32_t hi, std::vector<ByteSeq> & out) {
             }
             if (split) continue;
         }
-        uint8_t a[4], b[4];
-        int n = 0, nb = 0;
-        encode_utf8(t.lo, a, n);
-        encode_utf8(t.hi, b, nb);
+        std::string a, b;  // of equal length after the splits above
+        utf8::append(a, t.lo);
+        utf8::append(b, t.hi);
         ByteSeq seq;
-        for (int i = 0; i < n; ++i) seq.push_back({a[i], b[i]});
+        for (size_t i = 0; i < a.size(); ++i) seq.push_back({uint8_t(a[i]), uint8_t(b[i])});
         out.push_back(std::move(seq));
     }
 }

@@ -12,6 +12,7 @@
 
 #include "grammar/gbnf_parser.h"
 #include "grammar/json_schema_compiler.h"
+#include "tokenizer/utf8.h"
 
 namespace hearth::grammar_detail {
 
@@ -20,12 +21,8 @@ namespace {
 std::vector<uint32_t> decode(const std::string & s) {
     std::vector<uint32_t> out;
     for (size_t i = 0; i < s.size();) {
-        const auto c = uint8_t(s[i]);
-        const int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
-        uint32_t cp = n == 1 ? c : c & (0x7Fu >> n);
-        for (int k = 1; k < n && i + size_t(k) < s.size(); ++k) cp = (cp << 6) | (uint8_t(s[i + size_t(k)]) & 0x3Fu);
-        out.push_back(cp);
-        i += size_t(n);
+        uint32_t cp = 0;
+        if (utf8::decode(s, i, cp)) out.push_back(cp);
     }
     return out;
 }
@@ -35,23 +32,9 @@ struct Node {
     bool is_key = false;
 };
 
-std::string utf8(uint32_t cp) {
+std::string encode(uint32_t cp) {
     std::string out;
-    if (cp < 0x80) {
-        out += char(cp);
-    } else if (cp < 0x800) {
-        out += char(0xC0 | (cp >> 6));
-        out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += char(0xE0 | (cp >> 12));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    } else {
-        out += char(0xF0 | (cp >> 18));
-        out += char(0x80 | ((cp >> 12) & 0x3F));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    }
+    utf8::append(out, cp);
     return out;
 }
 
@@ -92,7 +75,7 @@ std::string key_not_in(const std::vector<std::string> & keys, const std::string 
         for (const CpRange & r : plain) other.push_back(r);
         std::string body;
         for (const auto & [cp, child] : n.children) {
-            body += (body.empty() ? "" : " | ") + gbnf_literal(utf8(cp)) + " " + names[child];
+            body += (body.empty() ? "" : " | ") + gbnf_literal(encode(cp)) + " " + names[child];
             std::vector<CpRange> cut;
             for (const CpRange & r : other) {
                 if (cp < r.lo || cp > r.hi) {

@@ -10,6 +10,7 @@
 
 #include "grammar/gbnf_parser.h"
 #include "grammar/json_schema_compiler.h"
+#include "tokenizer/utf8.h"
 
 namespace hearth::grammar_detail {
 
@@ -43,27 +44,13 @@ std::string json_char(uint32_t cp) {
         default:
             break;
     }
-    std::string out;
     if (cp < 0x20) {
         char buf[8];
         std::snprintf(buf, sizeof buf, "\\u%04X", unsigned(cp));
         return buf;
     }
-    if (cp < 0x80) {
-        out += char(cp);
-    } else if (cp < 0x800) {
-        out += char(0xC0 | (cp >> 6));
-        out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += char(0xE0 | (cp >> 12));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    } else {
-        out += char(0xF0 | (cp >> 18));
-        out += char(0x80 | ((cp >> 12) & 0x3F));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    }
+    std::string out;
+    utf8::append(out, cp);
     return out;
 }
 
@@ -82,13 +69,9 @@ class PatternParser {
 public:
     PatternParser(std::string_view pattern, RuleSet & rules) : m_rules(rules) {
         for (size_t i = 0; i < pattern.size();) {
-            const auto c = uint8_t(pattern[i]);
-            const int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-            if (n == 0 || i + size_t(n) > pattern.size()) throw Unsupported{"the pattern is not valid UTF-8"};
-            uint32_t cp = n == 1 ? c : c & (0x7Fu >> n);
-            for (int k = 1; k < n; ++k) cp = (cp << 6) | (uint8_t(pattern[i + size_t(k)]) & 0x3Fu);
+            uint32_t cp = 0;
+            if (!utf8::decode(pattern, i, cp)) throw Unsupported{"the pattern is not valid UTF-8"};
             m_cps.push_back(cp);
-            i += size_t(n);
         }
     }
 
