@@ -4,18 +4,19 @@
 // Supported (the subset of OpenAI's strict mode and llama.cpp's converter):
 //   type (object, array, string, number, integer, boolean, null, and arrays of
 //   types), properties in their schema order, required (optional properties may
-//   be left out), additionalProperties (absent or false: none; true or a schema:
-//   any other keys), enum, const, items, prefixItems, minItems/maxItems,
+//   be left out), additionalProperties (false, or absent beside properties:
+//   none; true or a schema: other keys, spelled without escapes and never a
+//   declared one), enum, const, items, prefixItems, minItems/maxItems,
 //   anyOf/oneOf (oneOf as anyOf), allOf of object schemas (merged), $ref to
 //   "#", "#/$defs/...", "#/definitions/..." or any local JSON pointer,
 //   recursive too; minLength/maxLength; format date, time, date-time, uuid,
-//   email, ipv4; pattern (a regular-expression subset, see below); integer
-//   minimum/maximum/exclusiveMinimum/exclusiveMaximum exactly; number bounds as
-//   far as the sign (minimum >= 0 forbids a minus sign).
+//   email, ipv4; pattern (a regular-expression subset, see below);
+//   minimum/maximum/exclusiveMinimum/exclusiveMaximum: exactly for integers;
+//   for numbers with the bounds rounded inward to integers, and then written
+//   without an exponent.
 // Not enforced, with a note (notes()): multipleOf, uniqueItems, min/maxProperties,
-//   number bounds beyond the sign, unknown formats, patterns outside the subset,
-//   patternProperties, and counts (maxLength, maxItems) above 10000, which
-//   become unbounded.
+//   unknown formats, patterns outside the subset, patternProperties, and
+//   counts (maxLength, maxItems) above 10000, which become unbounded.
 // Patterns: literals, escapes (\d \w \s and negations, \n \t \xHH \uHHHH),
 //   classes with ranges and negation, ., groups (capturing, (?:...), named),
 //   alternation, ? * + {m} {m,} {m,n} (lazy forms too), ^ and $ at the ends. An
