@@ -247,6 +247,58 @@ private slots:
         QVERIFY(message(*m_stories, chatWith({{"max_tokens", 4}}, 1)).is_object());
     }
 
+    void templatesAndToolCallFormats_data() {
+        QTest::addColumn<QString>("templateFile");
+        QTest::addColumn<QString>("format");
+        QTest::newRow("QwQ, reasoning open") << "Qwen-QwQ-32B.jinja"
+                                             << "hermes";
+        QTest::newRow("Llama 3.1") << "meta-llama-Llama-3.1-8B-Instruct.jinja"
+                                   << "llama3";
+        QTest::newRow("Mistral Nemo") << "mistralai-Mistral-Nemo-Instruct-2407.jinja"
+                                      << "mistral";
+    }
+
+    // Each template's own syntax: the forced call comes back as tool_calls
+    // through that format's parser, and a JSON reply comes back as the
+    // content, after the reasoning block the prompt opened, if any.
+    void templatesAndToolCallFormats() {
+        QFETCH(QString, templateFile);
+        QFETCH(QString, format);
+        ServerProcess s(
+            HEARTH_CLI,
+            {"-m", QString::fromStdString(HEARTH_FIXTURE("models/synthetic/qwen3-Q8_0.gguf")), "--chat-template-file",
+             QString::fromStdString(HEARTH_FIXTURE("templates/source/" + templateFile.toStdString())), "--ctx", "4096",
+             "--threads", "1"});
+        QVERIFY2(s.waitReady(), qPrintable(s.error()));
+        httplib::Client c("127.0.0.1", s.port());
+        auto props = c.Get("/props");
+        QVERIFY(props && props->status == 200);
+        QCOMPARE(json::parse(props->body)["tool_call_format"].get<std::string>(), format.toStdString());
+
+        const json tools = weatherTools();
+        for (uint64_t seed = 1; seed <= 2; ++seed) {
+            const json choice = message(s, chatWith({{"tools", tools}, {"tool_choice", "required"}}, seed));
+            QVERIFY(choice.is_object());
+            QCOMPARE(choice["finish_reason"], "tool_calls");
+            const json & calls = choice["message"]["tool_calls"];
+            QVERIFY2(calls.is_array() && calls.size() == 1, choice.dump().c_str());
+            const std::string name = calls[0]["function"]["name"];
+            const json & fn = name == "get_weather" ? tools[0] : tools[1];
+            QCOMPARE(fn["function"]["name"].get<std::string>(), name);
+            const json args = json::parse(calls[0]["function"]["arguments"].get<std::string>(), nullptr, false);
+            QVERIFY2(grammar_test::validate(args, fn["function"]["parameters"]).empty(), args.dump().c_str());
+
+            const json schema = schemas()[0];
+            const json rf = {{"type", "json_schema"}, {"json_schema", {{"name", "p"}, {"schema", schema}}}};
+            const json reply = message(s, chatWith({{"response_format", rf}}, seed));
+            QVERIFY(reply.is_object());
+            const std::string content = reply["message"]["content"];
+            const json value = json::parse(content, nullptr, false);
+            QVERIFY2(!value.is_discarded() && grammar_test::validate(value, schema).empty(), content.c_str());
+        }
+        QCOMPARE(s.stop(), 0);
+    }
+
     void cleanupTestCase() {
         QCOMPARE(m_stories->stop(), 0);
         QCOMPARE(m_qwen->stop(), 0);
