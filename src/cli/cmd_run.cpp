@@ -8,12 +8,11 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "args.h"
 #include "command.h"
+#include "file_text.h"
 #include "gpu_options.h"
 #include "hearth/chat_template.h"
 #include "hearth/error.h"
@@ -36,19 +35,11 @@ std::string tokenText(const hearth::Tokenizer & tok, int32_t id) {
     return id >= 0 && id < tok.vocab().n_tokens() ? tok.vocab().text(id) : std::string();
 }
 
-std::string readFile(const std::string & path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw hearth::Error(hearth::ErrorCode_io, "cannot read " + path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 // --json-schema (inline, or @FILE) or --grammar-file; null without either.
 std::shared_ptr<const hearth::Grammar> outputGrammar(const Args & args) {
     if (auto schema = args.value("--json-schema"))
-        return hearth::json_schema_grammar(schema->rfind('@', 0) == 0 ? readFile(schema->substr(1)) : *schema);
-    if (auto file = args.value("--grammar-file")) return hearth::Grammar::parse(readFile(*file));
+        return hearth::json_schema_grammar(schema->rfind('@', 0) == 0 ? readTextFile(schema->substr(1)) : *schema);
+    if (auto file = args.value("--grammar-file")) return hearth::Grammar::parse(readTextFile(*file));
     return nullptr;
 }
 
