@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "hearth/grammar_filter.h"
 #include "runtime/stop_filter.h"
 
 namespace hearth {
@@ -80,6 +81,11 @@ Session::Session(std::shared_ptr<const Model> model, int32_t n_threads, std::sha
 
 Session::~Session() = default;
 
+const std::shared_ptr<const TokenTrie> & Session::token_trie() {
+    if (!m_token_trie) m_token_trie = TokenTrie::build(*m_tokenizer);
+    return m_token_trie;
+}
+
 void Session::clear() {
     m_tokens.clear();
     m_eval->truncate(0);
@@ -116,6 +122,10 @@ void Session::run_generation(Run & run) {
             return run.finish(StopReason_length);
         }
         if (run.cancelled()) return run.finish(StopReason_cancelled);
+        // Tokens this reply may still take: the budget a grammar closes its document in.
+        int32_t budget = m_eval->n_ctx() - m_eval->n_past() + 1;
+        if (n_predict >= 0) budget = std::min(budget, n_predict - run.stats.n_generated);
+        run.sampler.set_budget(budget);
         const int32_t tok = run.sampler.sample(m_eval->last_logits());
         if (run.stats.n_generated == 0) run.stats.ttft_ms = seconds_since(run.start) * 1000.0;
         run.sampler.accept(tok);
@@ -130,6 +140,10 @@ void Session::run_generation(Run & run) {
         std::string text = run.stops.push(run.utf8.push(m_tokenizer->token_to_piece(tok)), stopped);
         if (!run.emit_text(std::move(text), tok)) return run.finish(StopReason_cancelled);
         if (stopped) return run.finish(StopReason_stop_string);
+        if (run.sampler.grammar_done()) {  // the document is complete: nothing may follow
+            run.emit_text(run.stops.flush() + run.utf8.flush(), -1);
+            return run.finish(StopReason_eog);
+        }
         if (n_predict >= 0 && run.stats.n_generated >= n_predict) continue;  // no need to evaluate it
         if (m_eval->n_past() >= m_eval->n_ctx()) {
             run.emit_text(run.stops.flush() + run.utf8.flush(), -1);
@@ -160,6 +174,8 @@ void Session::generate(const GenerateRequest & request, const EventCallback & on
                                                                 std::to_string(m_eval->n_vocab()) + ")");
         if (!prepare_prompt(run, prompt)) return run.finish(StopReason_cancelled);
         for (int32_t id : prompt) run.sampler.accept(id);
+        if (request.grammar)
+            run.sampler.set_grammar(std::make_unique<GrammarTokenFilter>(request.grammar, token_trie()));
         run_generation(run);
     } catch (const Error & e) {
         run.fail(e.code(), e.what());

@@ -3,7 +3,8 @@
 // chat template (tokenizer.chat_template) as one user message; a model without
 // a template (a base model such as stories260K) gets the prompt as it is,
 // rather than a ChatML wrapping it was never trained on. Ctrl-C stops
-// generation within a token.
+// generation within a token. --json-schema SCHEMA (or @FILE) and
+// --grammar-file FILE (GBNF) constrain the output, as llama-cli's do.
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -11,9 +12,12 @@
 
 #include "args.h"
 #include "command.h"
+#include "file_text.h"
 #include "gpu_options.h"
 #include "hearth/chat_template.h"
 #include "hearth/error.h"
+#include "hearth/grammar.h"
+#include "hearth/json_schema_grammar.h"
 #include "hearth/model.h"
 #include "hearth/session.h"
 
@@ -29,6 +33,14 @@ void onSigint(int) {
 
 std::string tokenText(const hearth::Tokenizer & tok, int32_t id) {
     return id >= 0 && id < tok.vocab().n_tokens() ? tok.vocab().text(id) : std::string();
+}
+
+// --json-schema (inline, or @FILE) or --grammar-file; null without either.
+std::shared_ptr<const hearth::Grammar> outputGrammar(const Args & args) {
+    if (auto schema = args.value("--json-schema"))
+        return hearth::json_schema_grammar(schema->rfind('@', 0) == 0 ? readTextFile(schema->substr(1)) : *schema);
+    if (auto file = args.value("--grammar-file")) return hearth::Grammar::parse(readTextFile(*file));
+    return nullptr;
 }
 
 // The prompt as one user turn of the model's chat template, or "" when it has none.
@@ -56,6 +68,8 @@ int runRun(int argc, char ** argv) {
                {"--ctx", "-c"},
                {"--threads", "-t"},
                {"--stop"},
+               {"--json-schema"},
+               {"--grammar-file"},
                kGpuLayersOption,
                kKvTypeOption},
               {{"--raw"}});
@@ -79,6 +93,7 @@ int runRun(int argc, char ** argv) {
     req.sampling.repeat_penalty = float(args.number("--repeat-penalty", 1.0));
     req.sampling.seed = uint64_t(args.integer("--seed", 0));
     if (auto stop = args.value("--stop")) req.stop.push_back(*stop);
+    req.grammar = outputGrammar(args);
 
     std::signal(SIGINT, onSigint);
     int rc = 0;
@@ -115,7 +130,8 @@ int runRun(int argc, char ** argv) {
 const CommandRegistration reg({"run",
                                "run -m MODEL -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P] "
                                "[--repeat-penalty R] [--seed S] [--ctx N] [--threads N] [--stop STR] [--raw] "
-                               "[--n-gpu-layers N|auto] [--kv-type f16|q8_0]",
+                               "[--json-schema SCHEMA|@FILE] [--grammar-file FILE] [--n-gpu-layers N|auto] "
+                               "[--kv-type f16|q8_0]",
                                &runRun});
 
 }  // namespace
