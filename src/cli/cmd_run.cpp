@@ -14,6 +14,7 @@
 #include "command.h"
 #include "file_text.h"
 #include "gpu_options.h"
+#include "hearth/chat_setup.h"
 #include "hearth/chat_template.h"
 #include "hearth/error.h"
 #include "hearth/grammar.h"
@@ -31,10 +32,6 @@ void onSigint(int) {
     g_interrupted.store(true);
 }
 
-std::string tokenText(const hearth::Tokenizer & tok, int32_t id) {
-    return id >= 0 && id < tok.vocab().n_tokens() ? tok.vocab().text(id) : std::string();
-}
-
 // --json-schema (inline, or @FILE) or --grammar-file; null without either.
 std::shared_ptr<const hearth::Grammar> outputGrammar(const Args & args) {
     if (auto schema = args.value("--json-schema"))
@@ -43,15 +40,14 @@ std::shared_ptr<const hearth::Grammar> outputGrammar(const Args & args) {
     return nullptr;
 }
 
-// The prompt as one user turn of the model's chat template, or "" when it has none.
-std::string applyChatTemplate(const hearth::Model & model, const hearth::Tokenizer & tok, const std::string & prompt) {
-    const hearth::ChatTemplate tmpl = hearth::ChatTemplate::from_gguf(model.gguf());
-    if (tmpl.is_fallback()) return {};
+// The prompt as one user turn of the model's chat template (BOS left to the
+// session), or "" when the model has none.
+std::string applyChatTemplate(const hearth::Model & model, const std::string & prompt) {
+    const hearth::ChatSetup setup = hearth::read_chat_setup(model.gguf(), model.n_ctx());
+    if (!setup.template_from_model) return {};
     hearth::ChatRequest req;
     req.messages.push_back({"user", prompt, {}, {}, {}, {}});
-    const hearth::ChatSpecialTokens special{tokenText(tok, tok.vocab().token_bos()),
-                                            tokenText(tok, tok.vocab().token_eos())};
-    return tmpl.apply(req, special);
+    return setup.render(req);
 }
 
 int runRun(int argc, char ** argv) {
@@ -83,7 +79,7 @@ int runRun(int argc, char ** argv) {
 
     hearth::GenerateRequest req;
     const std::string prompt = args.required("-p");
-    req.prompt = args.flag("--raw") ? prompt : applyChatTemplate(*model, session.tokenizer(), prompt);
+    req.prompt = args.flag("--raw") ? prompt : applyChatTemplate(*model, prompt);
     if (req.prompt.empty()) req.prompt = prompt;
     req.n_predict = int32_t(args.integer("-n", -1));
     req.sampling.temperature = float(args.number("--temp", 0.8));
