@@ -310,8 +310,9 @@ void McpClient::onTransportClosed(const std::string & why) {
         m_open = false;
         m_closedWhy = why;
     }
-    failAll(McpError(McpErrorKind::Closed, why));
+    // The owner hears of it before the open requests fail, so whoever wakes from one sees the new state.
     if (m_onClosed) m_onClosed(why);
+    failAll(McpError(McpErrorKind::Closed, why));
 }
 
 void McpClient::finish(long long id, std::optional<json> result, std::optional<McpError> error) {
