@@ -159,7 +159,7 @@ FakeHttpServer::FakeHttpServer() : m_server(std::make_unique<httplib::Server>())
 
     m_port = s.bind_to_any_port("127.0.0.1");
     m_thread = std::thread([this] { m_server->listen_after_bind(); });
-    m_server->wait_until_ready();
+    while (!m_server->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 FakeHttpServer::~FakeHttpServer() {
