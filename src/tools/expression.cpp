@@ -167,6 +167,8 @@ private:
         if (name == "e") return std::numbers::e;
         if (name == "tau") return 2 * std::numbers::pi;
         if (!accept("(")) throw EvalError("unknown name '" + name.substr(0, 32) + "' at position " + std::to_string(start + 1));
+        if (!isFunction(name))
+            throw EvalError("unknown function '" + name.substr(0, 32) + "' at position " + std::to_string(start + 1));
         std::vector<double> args;
         if (!accept(")")) {
             do {
@@ -179,6 +181,7 @@ private:
         return call(name, args, start);
     }
 
+    static bool isFunction(const std::string & name);
     static double call(const std::string & name, const std::vector<double> & a, size_t at);
 
     std::string_view m_text;
@@ -187,12 +190,12 @@ private:
     int m_depth = 0;
 };
 
-double Parser::call(const std::string & name, const std::vector<double> & a, size_t at) {
-    using Fn1 = double (*)(double);
-    static const struct {
-        const char * name;
-        Fn1 fn;
-    } kUnary[] = {{"sqrt", [](double x) { return std::sqrt(x); }},   {"cbrt", [](double x) { return std::cbrt(x); }},
+using Fn1 = double (*)(double);
+struct UnaryFunction {
+    const char * name;
+    Fn1 fn;
+};
+const UnaryFunction kUnary[] = {{"sqrt", [](double x) { return std::sqrt(x); }},   {"cbrt", [](double x) { return std::cbrt(x); }},
                   {"abs", [](double x) { return std::fabs(x); }},    {"round", [](double x) { return std::round(x); }},
                   {"floor", [](double x) { return std::floor(x); }}, {"ceil", [](double x) { return std::ceil(x); }},
                   {"trunc", [](double x) { return std::trunc(x); }}, {"exp", [](double x) { return std::exp(x); }},
@@ -203,6 +206,17 @@ double Parser::call(const std::string & name, const std::vector<double> & a, siz
                   {"atan", [](double x) { return std::atan(x); }},   {"sinh", [](double x) { return std::sinh(x); }},
                   {"cosh", [](double x) { return std::cosh(x); }},   {"tanh", [](double x) { return std::tanh(x); }},
                   {"sign", [](double x) { return double((x > 0) - (x < 0)); }}};
+const char * const kOtherFunctions[] = {"log", "pow", "atan2", "hypot", "min", "max"};
+
+bool Parser::isFunction(const std::string & name) {
+    for (const auto & f : kUnary)
+        if (name == f.name) return true;
+    for (const char * f : kOtherFunctions)
+        if (name == f) return true;
+    return false;
+}
+
+double Parser::call(const std::string & name, const std::vector<double> & a, size_t at) {
     const auto arity = [&](size_t lo, size_t hi) {
         if (a.size() < lo || a.size() > hi)
             throw EvalError(name + "() takes " +

@@ -87,12 +87,17 @@ std::string htmlToText(std::string_view html) {
         if (!skipUntil.empty()) {
             const size_t end = html.find('<', i);
             if (end == std::string_view::npos || end + 2 > html.size()) break;
-            if (html.substr(end, 2) == "</" && lowerName(html.substr(end + 2, skipUntil.size())) == skipUntil)
-                skipUntil.clear();
             i = end + 1;
+            if (html.substr(end, 2) == "</" && lowerName(html.substr(end + 2)) == skipUntil) {
+                skipUntil.clear();
+                const size_t close = html.find('>', end);
+                i = close == std::string_view::npos ? html.size() : close + 1;
+            }
             continue;
         }
-        if (c == '<') {
+        // Only "<" followed by a name, "/", "!" or "?" opens a tag; "a < b" is text.
+        const unsigned char next = i + 1 < html.size() ? static_cast<unsigned char>(html[i + 1]) : 0;
+        if (c == '<' && (std::isalpha(next) || next == '/' || next == '!' || next == '?')) {
             if (html.substr(i, 4) == "<!--") {
                 const size_t end = html.find("-->", i + 4);
                 i = end == std::string_view::npos ? html.size() : end + 3;

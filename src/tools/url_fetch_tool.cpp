@@ -137,8 +137,8 @@ json UrlFetchTool::call(const json & arguments, const ToolCallContext & context)
 
     if (!type.empty() && !textualType(type))
         return errorResult(*url + " is not text (its content type is " + type + ")");
-    // No content type: text only if it reads as text (a cut at the cap may split a character).
-    if (type.empty() && f.body.find('\0') != std::string::npos)
+    // Whatever the type says, NUL bytes mean binary (a cut at the cap may split a character, so no stricter check).
+    if (f.body.find('\0') != std::string::npos)
         return errorResult(*url + " is not text (it contains NUL bytes)");
     std::string text = sanitizeUtf8(f.body);
     if (m_options.convertHtml && (type == "text/html" || type == "application/xhtml+xml")) text = htmlToText(text);
