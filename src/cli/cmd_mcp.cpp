@@ -112,7 +112,8 @@ int runCall(const Args & args) {
     auto client = connectServer(server, connectOptions(args));
     // Asking first turns a misspelt tool into a clear error rather than whatever the server makes of it.
     const std::vector<Mcp::ToolInfo> tools = client->listTools();
-    const bool known = std::any_of(tools.begin(), tools.end(), [&](const Mcp::ToolInfo & t) { return t.name == pos[2]; });
+    const bool known =
+        std::any_of(tools.begin(), tools.end(), [&](const Mcp::ToolInfo & t) { return t.name == pos[2]; });
     if (!known) {
         std::string names;
         for (const auto & t : tools) names += (names.empty() ? "" : ", ") + t.name;

@@ -48,8 +48,10 @@ std::unique_ptr<Mcp::McpClient> connectServer(const Mcp::ServerConfig & server, 
     try {
         c->connect();
     } catch (const Mcp::McpError & e) {
-        throw Mcp::McpError(e.kind(), "cannot connect to the server '" + server.name + "' (" +
-                                          c->transport().describe() + "): " + e.what(), e.code());
+        throw Mcp::McpError(
+            e.kind(),
+            "cannot connect to the server '" + server.name + "' (" + c->transport().describe() + "): " + e.what(),
+            e.code());
     }
     return c;
 }
@@ -84,8 +86,7 @@ std::string renderToolResult(const json & result) {
         }
     }
     const auto structured = result.find("structuredContent");
-    if (structured != result.end() && (content == result.end() || content->empty()))
-        text += structured->dump(2);
+    if (structured != result.end() && (content == result.end() || content->empty())) text += structured->dump(2);
     if (!text.empty() && text.back() != '\n') text += '\n';
     return text;
 }

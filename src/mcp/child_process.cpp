@@ -25,7 +25,9 @@ bool isExecutableFile(const std::string & path) {
     return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
 }
 
-void setNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
+void setNonBlocking(int fd) {
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
 
 struct Pipe {
     int read = -1;
@@ -36,7 +38,8 @@ struct Pipe {
     }
     void open() {
         int fds[2];
-        if (::pipe2(fds, O_CLOEXEC) != 0) throw McpError(McpErrorKind::Start, std::string("pipe: ") + std::strerror(errno));
+        if (::pipe2(fds, O_CLOEXEC) != 0)
+            throw McpError(McpErrorKind::Start, std::string("pipe: ") + std::strerror(errno));
         read = fds[0];
         write = fds[1];
     }
@@ -65,10 +68,9 @@ struct SpawnSetup {
 
 std::map<std::string, std::string> inheritedServerEnvironment() {
     static const char * const kNames[] = {
-        "HOME",        "LOGNAME",     "PATH",        "SHELL",           "TERM",           "USER",
-        "LANG",        "LC_ALL",      "LC_CTYPE",    "TMPDIR",          "http_proxy",     "https_proxy",
-        "no_proxy",    "HTTP_PROXY",  "HTTPS_PROXY", "NO_PROXY",        "XDG_CACHE_HOME", "XDG_CONFIG_HOME",
-        "XDG_DATA_HOME", "XDG_RUNTIME_DIR"};
+        "HOME",        "LOGNAME",  "PATH",           "SHELL",           "TERM",          "USER",           "LANG",
+        "LC_ALL",      "LC_CTYPE", "TMPDIR",         "http_proxy",      "https_proxy",   "no_proxy",       "HTTP_PROXY",
+        "HTTPS_PROXY", "NO_PROXY", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR"};
     std::map<std::string, std::string> env;
     for (const char * name : kNames) {
         const char * value = std::getenv(name);
@@ -99,8 +101,9 @@ std::unique_ptr<ChildProcess> ChildProcess::spawn(const SpawnSpec & spec) {
     const std::string path = pathVar != spec.env.end() ? pathVar->second : "/usr/local/bin:/usr/bin:/bin";
     const std::string program = findExecutable(spec.command, path);
     if (program.empty())
-        throw McpError(McpErrorKind::Start, "cannot find the command '" + spec.command + "'" +
-                                                (spec.command.find('/') == std::string::npos ? " on PATH " + path : ""));
+        throw McpError(McpErrorKind::Start,
+                       "cannot find the command '" + spec.command + "'" +
+                           (spec.command.find('/') == std::string::npos ? " on PATH " + path : ""));
     if (!spec.cwd.empty()) {
         struct stat st {};
         if (::stat(spec.cwd.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))

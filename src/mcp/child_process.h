@@ -20,10 +20,10 @@
 namespace Hearth::Mcp {
 
 struct SpawnSpec {
-    std::string command;                      // a name looked up on PATH, or a path
-    std::vector<std::string> args;            // argv[1..]
-    std::map<std::string, std::string> env;   // the complete environment of the child
-    std::string cwd;                          // empty: the caller's working directory
+    std::string command;                     // a name looked up on PATH, or a path
+    std::vector<std::string> args;           // argv[1..]
+    std::map<std::string, std::string> env;  // the complete environment of the child
+    std::string cwd;                         // empty: the caller's working directory
 };
 
 // The environment an MCP server gets from Hearth before its config's `env`

@@ -63,22 +63,22 @@ HttpTransfer::HttpTransfer(TransferSetup setup, const JsonLimits & limits, Deliv
 
     std::map<std::string, std::string> headers = m_setup.headers;
     switch (m_setup.kind) {
-    case TransferKind::Request:
-    case TransferKind::Message:
-        headers["Content-Type"] = "application/json";
-        headers["Accept"] = "application/json, text/event-stream";
-        curl_easy_setopt(c, CURLOPT_POST, 1L);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(m_setup.body.size()));
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, m_setup.body.data());
-        break;
-    case TransferKind::Listen:
-        headers["Accept"] = "text/event-stream";
-        if (!m_setup.lastEventId.empty()) headers["Last-Event-ID"] = m_setup.lastEventId;
-        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-        break;
-    case TransferKind::Terminate:
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
-        break;
+        case TransferKind::Request:
+        case TransferKind::Message:
+            headers["Content-Type"] = "application/json";
+            headers["Accept"] = "application/json, text/event-stream";
+            curl_easy_setopt(c, CURLOPT_POST, 1L);
+            curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(m_setup.body.size()));
+            curl_easy_setopt(c, CURLOPT_POSTFIELDS, m_setup.body.data());
+            break;
+        case TransferKind::Listen:
+            headers["Accept"] = "text/event-stream";
+            if (!m_setup.lastEventId.empty()) headers["Last-Event-ID"] = m_setup.lastEventId;
+            curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+            break;
+        case TransferKind::Terminate:
+            curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
+            break;
     }
     // libcurl adds "Expect: 100-continue" to larger POSTs, which costs a round trip; an empty value removes it.
     headers["Expect"] = "";

@@ -33,12 +33,12 @@ enum class TransferKind {
 struct TransferSetup {
     TransferKind kind = TransferKind::Message;
     std::string url;
-    std::string body;                           // for POST
-    nlohmann::json requestId;                   // for Request
-    std::string method;                         // the message's method, when it has one
+    std::string body;                            // for POST
+    nlohmann::json requestId;                    // for Request
+    std::string method;                          // the message's method, when it has one
     std::map<std::string, std::string> headers;  // all of them: config, session, protocol version
-    std::string lastEventId;                    // for Listen, when resuming
-    bool direct = false;  // a loopback URL: never through a proxy from the environment
+    std::string lastEventId;                     // for Listen, when resuming
+    bool direct = false;                         // a loopback URL: never through a proxy from the environment
     long connectTimeoutMs = 10000;
     long totalTimeoutMs = 0;  // 0: none (the client times requests out itself)
 };

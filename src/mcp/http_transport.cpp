@@ -15,7 +15,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-CURLM * multiOf(void * p) { return static_cast<CURLM *>(p); }
+CURLM * multiOf(void * p) {
+    return static_cast<CURLM *>(p);
+}
 
 struct UrlParts {
     std::string scheme, host, port;
@@ -53,7 +55,9 @@ bool isLoopback(const std::string & host) {
     return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
 
-bool sameId(const json & a, const json & b) { return a == b; }
+bool sameId(const json & a, const json & b) {
+    return a == b;
+}
 
 }  // namespace
 
@@ -276,27 +280,29 @@ void HttpTransport::finished(HttpTransfer & t) {
     // A 404 to a request that carried a session id: the server has forgotten the session.
     const bool sessionGone = t.transportOk() && t.status() == 404 && t.setup().headers.count("Mcp-Session-Id");
     switch (t.setup().kind) {
-    case TransferKind::Request:
-        if (t.answered()) return;
-        if (sessionGone) return connectionLost("the server ended the session (HTTP 404)");
-        if (m_handlers.onRequestFailed) {
-            std::string why = !t.transportOk() ? "cannot reach " + m_options.url + ": " + t.failure()
-                              : ok ? "the server's reply (" + t.failure() + ", " + t.contentType() +
-                                         ") ended without an answer"
-                                   : t.failure();
-            m_handlers.onRequestFailed(t.setup().requestId, why);
-        }
-        return;
-    case TransferKind::Message:
-        if (sessionGone) return connectionLost("the server ended the session (HTTP 404)");
-        if (!ok && m_handlers.onError) m_handlers.onError("the server refused a message: " + t.failure());
-        if (ok && t.setup().method == "notifications/initialized" && m_options.listen && !m_options.legacySse) {
-            m_listenWanted = true;
-            m_listenAt = Clock::now();
-        }
-        return;
-    case TransferKind::Listen: return finishedListen(t);
-    case TransferKind::Terminate: return;
+        case TransferKind::Request:
+            if (t.answered()) return;
+            if (sessionGone) return connectionLost("the server ended the session (HTTP 404)");
+            if (m_handlers.onRequestFailed) {
+                std::string why =
+                    !t.transportOk() ? "cannot reach " + m_options.url + ": " + t.failure()
+                    : ok ? "the server's reply (" + t.failure() + ", " + t.contentType() + ") ended without an answer"
+                         : t.failure();
+                m_handlers.onRequestFailed(t.setup().requestId, why);
+            }
+            return;
+        case TransferKind::Message:
+            if (sessionGone) return connectionLost("the server ended the session (HTTP 404)");
+            if (!ok && m_handlers.onError) m_handlers.onError("the server refused a message: " + t.failure());
+            if (ok && t.setup().method == "notifications/initialized" && m_options.listen && !m_options.legacySse) {
+                m_listenWanted = true;
+                m_listenAt = Clock::now();
+            }
+            return;
+        case TransferKind::Listen:
+            return finishedListen(t);
+        case TransferKind::Terminate:
+            return;
     }
 }
 

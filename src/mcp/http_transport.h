@@ -92,11 +92,11 @@ private:
     std::vector<Outgoing> m_queue;
     std::vector<nlohmann::json> m_abandoned;
     std::string m_protocolVersion;
-    std::string m_session;       // copy of the session id, for sessionId()
+    std::string m_session;  // copy of the session id, for sessionId()
     bool m_connected = false;
     std::string m_closedWhy;
-    std::string m_postUrl;       // legacy SSE: from the endpoint event
-    std::string m_startError;    // legacy SSE: why the stream could not open
+    std::string m_postUrl;     // legacy SSE: from the endpoint event
+    std::string m_startError;  // legacy SSE: why the stream could not open
     std::atomic<bool> m_stopping{false};
 
     // The loop's own state.

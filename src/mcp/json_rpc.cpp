@@ -5,7 +5,9 @@ namespace Hearth::Mcp::JsonRpc {
 using nlohmann::json;
 
 namespace {
-bool validId(const json & id) { return id.is_string() || id.is_number_integer() || id.is_number_unsigned(); }
+bool validId(const json & id) {
+    return id.is_string() || id.is_number_integer() || id.is_number_unsigned();
+}
 }  // namespace
 
 MessageKind classify(const json & m) {
@@ -42,7 +44,9 @@ json makeNotification(const std::string & method, const json & params) {
     return m;
 }
 
-json makeResult(const json & id, const json & result) { return {{"jsonrpc", "2.0"}, {"id", id}, {"result", result}}; }
+json makeResult(const json & id, const json & result) {
+    return {{"jsonrpc", "2.0"}, {"id", id}, {"result", result}};
+}
 
 json makeError(const json & id, int code, const std::string & message) {
     return {{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}};

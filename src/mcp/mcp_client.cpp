@@ -44,7 +44,9 @@ const std::vector<std::string> & supportedProtocolVersions() {
 McpClient::McpClient(std::unique_ptr<Transport> transport, ClientOptions options)
     : m_transport(std::move(transport)), m_options(std::move(options)) {}
 
-McpClient::~McpClient() { close(); }
+McpClient::~McpClient() {
+    close();
+}
 
 bool McpClient::connected() const {
     std::lock_guard lock(m_mutex);
@@ -122,9 +124,8 @@ json McpClient::request(const std::string & method, json params, const RequestOp
         m_pending[id] = pending;
     }
     if (options.onProgress && params.is_object()) params["_meta"]["progressToken"] = id;
-    CancelSubscription subscription(options.cancel, [this, id] {
-        finish(id, std::nullopt, McpError(McpErrorKind::Cancelled, "cancelled"));
-    });
+    CancelSubscription subscription(
+        options.cancel, [this, id] { finish(id, std::nullopt, McpError(McpErrorKind::Cancelled, "cancelled")); });
     try {
         m_transport->send(JsonRpc::makeRequest(id, method, params));
     } catch (const McpError &) {
@@ -141,8 +142,7 @@ json McpClient::request(const std::string & method, json params, const RequestOp
     while (!pending->done) {
         if (pending->cv.wait_until(lock, deadline) != std::cv_status::timeout || pending->done) continue;
         // Progress since the deadline was set moves it, up to the hard limit.
-        if (options.resetTimeoutOnProgress && pending->lastProgress + timeout > deadline &&
-            deadline < hardDeadline) {
+        if (options.resetTimeoutOnProgress && pending->lastProgress + timeout > deadline && deadline < hardDeadline) {
             deadline = std::min(pending->lastProgress + timeout, hardDeadline);
             continue;
         }
@@ -156,7 +156,8 @@ json McpClient::request(const std::string & method, json params, const RequestOp
     if ((timedOut || cancelled) && method != "initialize") {  // initialize must never be cancelled
         sendQuietly(JsonRpc::makeNotification(
             "notifications/cancelled",
-            {{"requestId", id}, {"reason", timedOut ? "timed out after " + seconds(timeout) : "cancelled by the user"}}));
+            {{"requestId", id},
+             {"reason", timedOut ? "timed out after " + seconds(timeout) : "cancelled by the user"}}));
         m_transport->abandon(id);
     }
     if (timedOut) throw McpError(McpErrorKind::Timeout, "no answer to " + method + " within " + seconds(timeout));
@@ -168,7 +169,9 @@ void McpClient::notify(const std::string & method, json params) {
     m_transport->send(JsonRpc::makeNotification(method, params));
 }
 
-void McpClient::ping(const RequestOptions & options) { request("ping", json::object(), options); }
+void McpClient::ping(const RequestOptions & options) {
+    request("ping", json::object(), options);
+}
 
 std::vector<ToolInfo> McpClient::listTools(const RequestOptions & options) {
     std::vector<ToolInfo> tools;
@@ -177,8 +180,8 @@ std::vector<ToolInfo> McpClient::listTools(const RequestOptions & options) {
     std::optional<std::string> cursor;
     for (int page = 0;; ++page) {
         if (page >= m_options.maxToolPages)
-            throw McpError(McpErrorKind::Protocol, "tools/list has more than " +
-                                                       std::to_string(m_options.maxToolPages) + " pages");
+            throw McpError(McpErrorKind::Protocol,
+                           "tools/list has more than " + std::to_string(m_options.maxToolPages) + " pages");
         json params = json::object();
         if (cursor) params["cursor"] = *cursor;
         const json result = request("tools/list", params, options);
@@ -225,10 +228,15 @@ json McpClient::callTool(const std::string & name, const json & arguments, const
 
 void McpClient::onMessage(json message) {
     switch (JsonRpc::classify(message)) {
-    case JsonRpc::MessageKind::Response: return onResponse(message);
-    case JsonRpc::MessageKind::Request: return onServerRequest(message);
-    case JsonRpc::MessageKind::Notification: return onNotification(message);
-    case JsonRpc::MessageKind::Invalid: ++m_dropped; return;
+        case JsonRpc::MessageKind::Response:
+            return onResponse(message);
+        case JsonRpc::MessageKind::Request:
+            return onServerRequest(message);
+        case JsonRpc::MessageKind::Notification:
+            return onNotification(message);
+        case JsonRpc::MessageKind::Invalid:
+            ++m_dropped;
+            return;
     }
 }
 
@@ -246,9 +254,9 @@ void McpClient::onResponse(const json & message) {
     }
     const auto code = error->find("code");
     finish(key, std::nullopt,
-           McpError(McpErrorKind::Remote, "the server answered " + method + " with error " + JsonRpc::describeError(*error),
-                    code != error->end() && code->is_number_integer() ? code->get<int>() : 0,
-                    error->value("data", json())));
+           McpError(
+               McpErrorKind::Remote, "the server answered " + method + " with error " + JsonRpc::describeError(*error),
+               code != error->end() && code->is_number_integer() ? code->get<int>() : 0, error->value("data", json())));
 }
 
 void McpClient::onServerRequest(const json & message) {
@@ -264,8 +272,7 @@ void McpClient::onNotification(const json & message) {
     if (method == "notifications/progress") {
         const auto token = params.find("progressToken");
         const auto progress = params.find("progress");
-        if (token == params.end() || !token->is_number_integer() || progress == params.end() ||
-            !progress->is_number())
+        if (token == params.end() || !token->is_number_integer() || progress == params.end() || !progress->is_number())
             return;
         std::function<void(const Progress &)> fn;
         {

@@ -55,7 +55,7 @@ struct RequestOptions {
     bool resetTimeoutOnProgress = false;
     std::chrono::milliseconds maxTotalTimeout{std::chrono::hours(1)};
     std::function<void(const Progress &)> onProgress;  // asks the server for progress when set
-    CancelToken * cancel = nullptr;                     // must outlive the call
+    CancelToken * cancel = nullptr;                    // must outlive the call
 };
 
 struct ToolInfo {
@@ -69,7 +69,7 @@ struct ToolInfo {
 
 struct ServerInfo {
     std::string protocolVersion;
-    nlohmann::json serverInfo;    // {"name", "version", ...}
+    nlohmann::json serverInfo;  // {"name", "version", ...}
     nlohmann::json capabilities;
     std::string instructions;
 };

@@ -4,14 +4,22 @@ namespace Hearth::Mcp {
 
 const char * mcpErrorKindName(McpErrorKind kind) {
     switch (kind) {
-    case McpErrorKind::Config: return "config";
-    case McpErrorKind::Start: return "start";
-    case McpErrorKind::Closed: return "closed";
-    case McpErrorKind::Timeout: return "timeout";
-    case McpErrorKind::Cancelled: return "cancelled";
-    case McpErrorKind::Protocol: return "protocol";
-    case McpErrorKind::Remote: return "remote";
-    case McpErrorKind::Usage: return "usage";
+        case McpErrorKind::Config:
+            return "config";
+        case McpErrorKind::Start:
+            return "start";
+        case McpErrorKind::Closed:
+            return "closed";
+        case McpErrorKind::Timeout:
+            return "timeout";
+        case McpErrorKind::Cancelled:
+            return "cancelled";
+        case McpErrorKind::Protocol:
+            return "protocol";
+        case McpErrorKind::Remote:
+            return "remote";
+        case McpErrorKind::Usage:
+            return "usage";
     }
     return "unknown";
 }

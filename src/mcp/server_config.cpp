@@ -19,14 +19,22 @@ constexpr size_t kMaxConfigBytes = 4u << 20;
 
 std::string typeName(const json & v) {
     switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::object: return "an object";
-    case json::value_t::array: return "an array";
-    case json::value_t::string: return "a string";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::binary: return "binary data";
-    case json::value_t::discarded: return "nothing";
-    default: return "a number";
+        case json::value_t::null:
+            return "null";
+        case json::value_t::object:
+            return "an object";
+        case json::value_t::array:
+            return "an array";
+        case json::value_t::string:
+            return "a string";
+        case json::value_t::boolean:
+            return "a boolean";
+        case json::value_t::binary:
+            return "binary data";
+        case json::value_t::discarded:
+            return "nothing";
+        default:
+            return "a number";
     }
 }
 
@@ -36,9 +44,8 @@ bool hasControl(const std::string & s) {
 
 bool isHeaderToken(const std::string & s) {
     static const char * const extra = "!#$%&'*+-.^_`|~";
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-        return std::isalnum(c) || (c && std::strchr(extra, c));
-    });
+    return !s.empty() && std::all_of(s.begin(), s.end(),
+                                     [](unsigned char c) { return std::isalnum(c) || (c && std::strchr(extra, c)); });
 }
 
 // Reads one server's entry; appends errors prefixed with `where`.
@@ -147,7 +154,8 @@ std::optional<ServerConfig> readServer(const std::string & topKey, const std::st
     if (command && url) r.fail("", "has both `command` (stdio) and `url` (HTTP); keep one");
     if (!command && !url && errors.size() == before)
         r.fail("", "needs `command` (a program to run over stdio) or `url` (an HTTP endpoint)");
-    if (declared == ServerTransport::Stdio && url && !command) r.fail("type", "is \"stdio\" but the server has a `url`");
+    if (declared == ServerTransport::Stdio && url && !command)
+        r.fail("type", "is \"stdio\" but the server has a `url`");
     if (declared && *declared != ServerTransport::Stdio && command && !url)
         r.fail("type", "is \"" + *type + "\" but the server has a `command` and no `url`");
 
@@ -160,7 +168,8 @@ std::optional<ServerConfig> readServer(const std::string & topKey, const std::st
     } else if (url) {
         s.transport = declared == ServerTransport::Sse ? ServerTransport::Sse : ServerTransport::Http;
         if (!httpUrl(*url) || hasControl(*url) || url->find(' ') != std::string::npos)
-            r.fail(entry.contains("url") ? "url" : "baseUrl", "'" + url->substr(0, 200) + "' is not an http:// or https:// URL");
+            r.fail(entry.contains("url") ? "url" : "baseUrl",
+                   "'" + url->substr(0, 200) + "' is not an http:// or https:// URL");
         s.url = *url;
         s.headers = r.stringMap(entry, "headers", true);
     }
@@ -182,15 +191,19 @@ std::optional<ServerConfig> readServer(const std::string & topKey, const std::st
 }  // namespace
 
 const ServerConfig * McpConfig::find(const std::string & name) const {
-    const auto it = std::find_if(servers.begin(), servers.end(), [&](const ServerConfig & s) { return s.name == name; });
+    const auto it =
+        std::find_if(servers.begin(), servers.end(), [&](const ServerConfig & s) { return s.name == name; });
     return it == servers.end() ? nullptr : &*it;
 }
 
 const char * serverTransportName(ServerTransport transport) {
     switch (transport) {
-    case ServerTransport::Stdio: return "stdio";
-    case ServerTransport::Http: return "http";
-    case ServerTransport::Sse: return "sse";
+        case ServerTransport::Stdio:
+            return "stdio";
+        case ServerTransport::Http:
+            return "http";
+        case ServerTransport::Sse:
+            return "sse";
     }
     return "?";
 }

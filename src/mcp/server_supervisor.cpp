@@ -11,11 +11,16 @@ constexpr std::chrono::seconds kStableRun{60};
 
 const char * serverStateName(ServerState state) {
     switch (state) {
-    case ServerState::Stopped: return "stopped";
-    case ServerState::Starting: return "starting";
-    case ServerState::Running: return "running";
-    case ServerState::Restarting: return "restarting";
-    case ServerState::Failed: return "failed";
+        case ServerState::Stopped:
+            return "stopped";
+        case ServerState::Starting:
+            return "starting";
+        case ServerState::Running:
+            return "running";
+        case ServerState::Restarting:
+            return "restarting";
+        case ServerState::Failed:
+            return "failed";
     }
     return "?";
 }

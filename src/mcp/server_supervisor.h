@@ -36,10 +36,10 @@ const char * serverStateName(ServerState state);
 
 struct ServerStatus {
     ServerState state = ServerState::Stopped;
-    std::string error;     // why it last stopped or failed
-    int restarts = 0;      // restarts after crashes since start()
+    std::string error;  // why it last stopped or failed
+    int restarts = 0;   // restarts after crashes since start()
     size_t toolCount = 0;
-    std::string logPath;   // the stderr log of a stdio server
+    std::string logPath;  // the stderr log of a stdio server
 };
 
 struct SupervisorOptions {
@@ -90,9 +90,9 @@ private:
     std::vector<ToolInfo> m_tools;
     bool m_toolsStale = false;
     ServerStatus m_status;
-    int m_failures = 0;          // failed connects and early crashes in a row
-    bool m_wanted = false;       // keep it running: restart after a crash
-    bool m_connectDue = false;   // the supervisor's thread should connect at m_retryAt
+    int m_failures = 0;         // failed connects and early crashes in a row
+    bool m_wanted = false;      // keep it running: restart after a crash
+    bool m_connectDue = false;  // the supervisor's thread should connect at m_retryAt
     bool m_quit = false;
     std::chrono::steady_clock::time_point m_retryAt{};
     std::chrono::steady_clock::time_point m_runningSince{};

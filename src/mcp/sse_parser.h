@@ -15,7 +15,7 @@ namespace Hearth::Mcp {
 struct SseEvent {
     std::string event;  // "message" when the stream gave no event name
     std::string data;
-    std::string id;     // the last event id seen on the stream so far
+    std::string id;  // the last event id seen on the stream so far
 };
 
 class SseParser {

@@ -51,7 +51,9 @@ StdioTransport::~StdioTransport() {
         if (fd >= 0) ::close(fd);
 }
 
-std::string StdioTransport::describe() const { return "stdio: " + quoteCommand(m_options.spawn); }
+std::string StdioTransport::describe() const {
+    return "stdio: " + quoteCommand(m_options.spawn);
+}
 
 void StdioTransport::start(Handlers handlers) {
     m_handlers = std::move(handlers);
@@ -74,8 +76,8 @@ void StdioTransport::send(const nlohmann::json & message) {
         if (!m_connected)
             throw McpError(McpErrorKind::Closed, m_closedWhy.empty() ? "the server is not running" : m_closedWhy);
         if (m_queuedBytes + line.size() > m_options.maxQueuedBytes)
-            throw McpError(McpErrorKind::Protocol, "the server is not reading its input (" +
-                                                       std::to_string(m_queuedBytes) + " bytes waiting)");
+            throw McpError(McpErrorKind::Protocol,
+                           "the server is not reading its input (" + std::to_string(m_queuedBytes) + " bytes waiting)");
         m_queuedBytes += line.size();
         m_queue.push_back(std::move(line));
     }

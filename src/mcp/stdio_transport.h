@@ -28,10 +28,10 @@ namespace Hearth::Mcp {
 
 struct StdioOptions {
     SpawnSpec spawn;
-    std::string logPath;                         // stderr log; "" keeps only an in-memory tail
+    std::string logPath;  // stderr log; "" keeps only an in-memory tail
     size_t logMaxBytes = 1u << 20;
-    JsonLimits limits;                           // maxBytes is also the longest line accepted
-    size_t maxQueuedBytes = 64u << 20;           // unsent input to the server
+    JsonLimits limits;                              // maxBytes is also the longest line accepted
+    size_t maxQueuedBytes = 64u << 20;              // unsent input to the server
     std::chrono::milliseconds shutdownGrace{2000};  // after closing stdin, and again after SIGTERM
 };
 

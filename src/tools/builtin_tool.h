@@ -17,8 +17,8 @@ namespace Hearth::Tools {
 
 // How the app should treat the tool; the app enforces it, the tool only says it.
 struct ToolPolicy {
-    bool enabledByDefault = false;   // every built-in tool is off until the user turns it on
-    bool confirmEveryTime = false;   // ask before each call, even after "Always allow"
+    bool enabledByDefault = false;  // every built-in tool is off until the user turns it on
+    bool confirmEveryTime = false;  // ask before each call, even after "Always allow"
 };
 
 struct ToolCallContext {

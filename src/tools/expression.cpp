@@ -45,8 +45,8 @@ private:
     };
 
     void skipSpace() {
-        while (m_pos < m_text.size() && (m_text[m_pos] == ' ' || m_text[m_pos] == '\t' || m_text[m_pos] == '\n' ||
-                                         m_text[m_pos] == '\r'))
+        while (m_pos < m_text.size() &&
+               (m_text[m_pos] == ' ' || m_text[m_pos] == '\t' || m_text[m_pos] == '\n' || m_text[m_pos] == '\r'))
             ++m_pos;
     }
 
@@ -72,9 +72,12 @@ private:
     double expr() {
         double v = term();
         for (;;) {
-            if (accept("+")) v = checked(v + term(), "an addition");
-            else if (accept("-", "\xE2\x88\x92")) v = checked(v - term(), "a subtraction");
-            else return v;
+            if (accept("+"))
+                v = checked(v + term(), "an addition");
+            else if (accept("-", "\xE2\x88\x92"))
+                v = checked(v - term(), "a subtraction");
+            else
+                return v;
         }
     }
 
@@ -160,13 +163,15 @@ private:
 
     double identifier() {
         const size_t start = m_pos;
-        while (m_pos < m_text.size() && (std::isalnum(static_cast<unsigned char>(m_text[m_pos])) || m_text[m_pos] == '_'))
+        while (m_pos < m_text.size() &&
+               (std::isalnum(static_cast<unsigned char>(m_text[m_pos])) || m_text[m_pos] == '_'))
             ++m_pos;
         const std::string name(m_text.substr(start, m_pos - start));
         if (name == "pi") return std::numbers::pi;
         if (name == "e") return std::numbers::e;
         if (name == "tau") return 2 * std::numbers::pi;
-        if (!accept("(")) throw EvalError("unknown name '" + name.substr(0, 32) + "' at position " + std::to_string(start + 1));
+        if (!accept("("))
+            throw EvalError("unknown name '" + name.substr(0, 32) + "' at position " + std::to_string(start + 1));
         if (!isFunction(name))
             throw EvalError("unknown function '" + name.substr(0, 32) + "' at position " + std::to_string(start + 1));
         std::vector<double> args;
@@ -195,17 +200,27 @@ struct UnaryFunction {
     const char * name;
     Fn1 fn;
 };
-const UnaryFunction kUnary[] = {{"sqrt", [](double x) { return std::sqrt(x); }},   {"cbrt", [](double x) { return std::cbrt(x); }},
-                  {"abs", [](double x) { return std::fabs(x); }},    {"round", [](double x) { return std::round(x); }},
-                  {"floor", [](double x) { return std::floor(x); }}, {"ceil", [](double x) { return std::ceil(x); }},
-                  {"trunc", [](double x) { return std::trunc(x); }}, {"exp", [](double x) { return std::exp(x); }},
-                  {"ln", [](double x) { return std::log(x); }},      {"log10", [](double x) { return std::log10(x); }},
-                  {"log2", [](double x) { return std::log2(x); }},   {"sin", [](double x) { return std::sin(x); }},
-                  {"cos", [](double x) { return std::cos(x); }},     {"tan", [](double x) { return std::tan(x); }},
-                  {"asin", [](double x) { return std::asin(x); }},   {"acos", [](double x) { return std::acos(x); }},
-                  {"atan", [](double x) { return std::atan(x); }},   {"sinh", [](double x) { return std::sinh(x); }},
-                  {"cosh", [](double x) { return std::cosh(x); }},   {"tanh", [](double x) { return std::tanh(x); }},
-                  {"sign", [](double x) { return double((x > 0) - (x < 0)); }}};
+const UnaryFunction kUnary[] = {{"sqrt", [](double x) { return std::sqrt(x); }},
+                                {"cbrt", [](double x) { return std::cbrt(x); }},
+                                {"abs", [](double x) { return std::fabs(x); }},
+                                {"round", [](double x) { return std::round(x); }},
+                                {"floor", [](double x) { return std::floor(x); }},
+                                {"ceil", [](double x) { return std::ceil(x); }},
+                                {"trunc", [](double x) { return std::trunc(x); }},
+                                {"exp", [](double x) { return std::exp(x); }},
+                                {"ln", [](double x) { return std::log(x); }},
+                                {"log10", [](double x) { return std::log10(x); }},
+                                {"log2", [](double x) { return std::log2(x); }},
+                                {"sin", [](double x) { return std::sin(x); }},
+                                {"cos", [](double x) { return std::cos(x); }},
+                                {"tan", [](double x) { return std::tan(x); }},
+                                {"asin", [](double x) { return std::asin(x); }},
+                                {"acos", [](double x) { return std::acos(x); }},
+                                {"atan", [](double x) { return std::atan(x); }},
+                                {"sinh", [](double x) { return std::sinh(x); }},
+                                {"cosh", [](double x) { return std::cosh(x); }},
+                                {"tanh", [](double x) { return std::tanh(x); }},
+                                {"sign", [](double x) { return double((x > 0) - (x < 0)); }}};
 const char * const kOtherFunctions[] = {"log", "pow", "atan2", "hypot", "min", "max"};
 
 bool Parser::isFunction(const std::string & name) {
@@ -236,8 +251,9 @@ double Parser::call(const std::string & name, const std::vector<double> & a, siz
     }
     if (name == "pow" || name == "atan2" || name == "hypot") {
         arity(2, 2);
-        const double v = name == "pow" ? std::pow(a[0], a[1]) : name == "atan2" ? std::atan2(a[0], a[1])
-                                                                                : std::hypot(a[0], a[1]);
+        const double v = name == "pow"     ? std::pow(a[0], a[1])
+                         : name == "atan2" ? std::atan2(a[0], a[1])
+                                           : std::hypot(a[0], a[1]);
         return checked(v, what.c_str());
     }
     if (name == "min" || name == "max") {

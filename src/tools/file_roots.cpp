@@ -59,8 +59,8 @@ bool FileRoots::contains(const std::string & real) const {
     for (const std::string & root : m_roots) {
         if (real == root) return true;
         // "/" as a root contains everything; otherwise the next character must start a component.
-        if (root == "/" || (real.size() > root.size() && real.compare(0, root.size(), root) == 0 &&
-                            real[root.size()] == '/'))
+        if (root == "/" ||
+            (real.size() > root.size() && real.compare(0, root.size(), root) == 0 && real[root.size()] == '/'))
             return true;
     }
     return false;
@@ -99,8 +99,8 @@ FileRoots::Resolved FileRoots::resolve(const std::string & path) const {
     // Nothing found: say "outside" for a path that would be outside anyway, so nothing is learned about it.
     bool inside = false;
     for (const std::string & candidate : candidates) inside = inside || contains(lexicalNormal(candidate));
-    r.error = inside ? "'" + path + "' does not exist"
-                     : "'" + path + "' is outside the folders shared with the file tools";
+    r.error =
+        inside ? "'" + path + "' does not exist" : "'" + path + "' is outside the folders shared with the file tools";
     return r;
 }
 

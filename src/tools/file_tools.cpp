@@ -17,12 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string rootsText(const FileRoots & roots) {
-    std::string text;
-    for (const std::string & r : roots.roots()) text += (text.empty() ? "" : ", ") + r;
-    return text.empty() ? "(none)" : text;
-}
-
 struct FdCloser {
     int fd;
     ~FdCloser() {
@@ -32,11 +26,14 @@ struct FdCloser {
 
 }  // namespace
 
-ReadFileTool::ReadFileTool(std::shared_ptr<const FileRoots> roots, FileToolOptions options)
-    : m_roots(std::move(roots)), m_options(options) {}
+std::string ConfinedFileTool::rootsText() const {
+    std::string text;
+    for (const std::string & r : m_roots->roots()) text += (text.empty() ? "" : ", ") + r;
+    return text.empty() ? "(none)" : text;
+}
 
 std::string ReadFileTool::description() const {
-    return "Reads a UTF-8 text file from the folders the user shared (" + rootsText(*m_roots) +
+    return "Reads a UTF-8 text file from the folders the user shared (" + rootsText() +
            ") and returns its content. The path is absolute, or relative to a shared folder. Files larger than " +
            std::to_string(m_options.maxBytes / 1024) + " KiB and binary files are refused.";
 }
@@ -73,11 +70,8 @@ json ReadFileTool::call(const json & arguments, const ToolCallContext &) const {
     return textResult(content);
 }
 
-ListDirectoryTool::ListDirectoryTool(std::shared_ptr<const FileRoots> roots, FileToolOptions options)
-    : m_roots(std::move(roots)), m_options(options) {}
-
 std::string ListDirectoryTool::description() const {
-    return "Lists a folder inside the folders the user shared (" + rootsText(*m_roots) +
+    return "Lists a folder inside the folders the user shared (" + rootsText() +
            "): one entry per line, folders ending in '/', files with their size in bytes. Without a path, lists "
            "the shared folders themselves.";
 }
@@ -118,9 +112,12 @@ json ListDirectoryTool::call(const json & arguments, const ToolCallContext &) co
         struct stat st {};
         // Not following symlinks: a link is shown as a link, and where it points is checked when it is read.
         if (::fstatat(::dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-        if (S_ISDIR(st.st_mode)) lines.push_back(name + "/");
-        else if (S_ISLNK(st.st_mode)) lines.push_back(name + " (symlink)");
-        else if (S_ISREG(st.st_mode)) lines.push_back(name + " (" + std::to_string(st.st_size) + " bytes)");
+        if (S_ISDIR(st.st_mode))
+            lines.push_back(name + "/");
+        else if (S_ISLNK(st.st_mode))
+            lines.push_back(name + " (symlink)");
+        else if (S_ISREG(st.st_mode))
+            lines.push_back(name + " (" + std::to_string(st.st_size) + " bytes)");
     }
     ::closedir(dir);
     std::sort(lines.begin(), lines.end());

@@ -17,30 +17,37 @@ struct FileToolOptions {
     size_t maxEntries = 1000;      // list_directory shows at most this many
 };
 
-class ReadFileTool : public BuiltinTool {
+// What both file tools share: the roots they are confined to, and their limits.
+class ConfinedFileTool : public BuiltinTool {
 public:
-    ReadFileTool(std::shared_ptr<const FileRoots> roots, FileToolOptions options = {});
-    std::string name() const override { return "read_file"; }
-    std::string description() const override;
-    nlohmann::json inputSchema() const override;
-    nlohmann::json call(const nlohmann::json & arguments, const ToolCallContext & context) const override;
+    ConfinedFileTool(std::shared_ptr<const FileRoots> roots, FileToolOptions options)
+        : m_roots(std::move(roots)), m_options(options) {}
 
-private:
+protected:
+    std::string rootsText() const;
+
     std::shared_ptr<const FileRoots> m_roots;
     FileToolOptions m_options;
 };
 
-class ListDirectoryTool : public BuiltinTool {
+class ReadFileTool : public ConfinedFileTool {
 public:
-    ListDirectoryTool(std::shared_ptr<const FileRoots> roots, FileToolOptions options = {});
+    explicit ReadFileTool(std::shared_ptr<const FileRoots> roots, FileToolOptions options = {})
+        : ConfinedFileTool(std::move(roots), options) {}
+    std::string name() const override { return "read_file"; }
+    std::string description() const override;
+    nlohmann::json inputSchema() const override;
+    nlohmann::json call(const nlohmann::json & arguments, const ToolCallContext & context) const override;
+};
+
+class ListDirectoryTool : public ConfinedFileTool {
+public:
+    explicit ListDirectoryTool(std::shared_ptr<const FileRoots> roots, FileToolOptions options = {})
+        : ConfinedFileTool(std::move(roots), options) {}
     std::string name() const override { return "list_directory"; }
     std::string description() const override;
     nlohmann::json inputSchema() const override;
     nlohmann::json call(const nlohmann::json & arguments, const ToolCallContext & context) const override;
-
-private:
-    std::shared_ptr<const FileRoots> m_roots;
-    FileToolOptions m_options;
 };
 
 }  // namespace Hearth::Tools

@@ -18,11 +18,10 @@ std::string lowerName(std::string_view s) {
 }
 
 bool isBlock(const std::string & tag) {
-    static const char * const kBlocks[] = {"p",     "div",     "br",      "h1",     "h2",         "h3",    "h4",
-                                           "h5",    "h6",      "tr",      "table",  "section",    "article",
-                                           "header", "footer", "ul",      "ol",     "pre",        "blockquote",
-                                           "hr",    "main",    "nav",     "aside",  "figure",     "dl",    "dt",
-                                           "dd",    "title",   "form",    "fieldset", "details", "summary"};
+    static const char * const kBlocks[] = {
+        "p",       "div",     "br",     "h1",     "h2", "h3",    "h4",   "h5",         "h6",      "tr",     "table",
+        "section", "article", "header", "footer", "ul", "ol",    "pre",  "blockquote", "hr",      "main",   "nav",
+        "aside",   "figure",  "dl",     "dt",     "dd", "title", "form", "fieldset",   "details", "summary"};
     return std::any_of(std::begin(kBlocks), std::end(kBlocks), [&](const char * b) { return tag == b; });
 }
 
@@ -53,8 +52,15 @@ size_t entity(std::string_view html, size_t i, std::string & out) {
     static const struct {
         const char * name;
         const char * text;
-    } kNamed[] = {{"amp", "&"}, {"lt", "<"},  {"gt", ">"},  {"quot", "\""}, {"apos", "'"},
-                  {"nbsp", " "}, {"mdash", "\xE2\x80\x94"}, {"ndash", "\xE2\x80\x93"}, {"hellip", "\xE2\x80\xA6"},
+    } kNamed[] = {{"amp", "&"},
+                  {"lt", "<"},
+                  {"gt", ">"},
+                  {"quot", "\""},
+                  {"apos", "'"},
+                  {"nbsp", " "},
+                  {"mdash", "\xE2\x80\x94"},
+                  {"ndash", "\xE2\x80\x93"},
+                  {"hellip", "\xE2\x80\xA6"},
                   {"copy", "\xC2\xA9"}};
     for (const auto & e : kNamed) {
         if (name == e.name) {
@@ -107,8 +113,8 @@ std::string htmlToText(std::string_view html) {
             if (end == std::string_view::npos) break;
             const bool closing = i + 1 < html.size() && html[i + 1] == '/';
             const std::string tag = lowerName(html.substr(i + (closing ? 2 : 1)));
-            if (!closing && (tag == "script" || tag == "style" || tag == "noscript" || tag == "template" ||
-                             tag == "svg"))
+            if (!closing &&
+                (tag == "script" || tag == "style" || tag == "noscript" || tag == "template" || tag == "svg"))
                 skipUntil = tag;
             else if (tag == "li" && !closing)
                 out += "\n- ";
@@ -141,8 +147,10 @@ std::string htmlToText(std::string_view html) {
         } else if (c == ' ') {
             space = !text.empty() && newlines == 0;
         } else {
-            if (newlines && !text.empty()) text.append(std::min(newlines, 2), '\n');
-            else if (space) text.push_back(' ');
+            if (newlines && !text.empty())
+                text.append(std::min(newlines, 2), '\n');
+            else if (space)
+                text.push_back(' ');
             newlines = 0;
             space = false;
             text.push_back(c);

@@ -53,10 +53,10 @@ std::string lower(std::string s) {
 
 bool textualType(const std::string & type) {
     if (type.rfind("text/", 0) == 0) return true;
-    static const char * const kText[] = {"application/json", "application/xml", "application/xhtml+xml",
-                                         "application/javascript", "application/x-javascript",
-                                         "application/ecmascript", "application/rss+xml", "application/atom+xml",
-                                         "application/x-yaml", "application/yaml", "application/toml"};
+    static const char * const kText[] = {"application/json",       "application/xml",          "application/xhtml+xml",
+                                         "application/javascript", "application/x-javascript", "application/ecmascript",
+                                         "application/rss+xml",    "application/atom+xml",     "application/x-yaml",
+                                         "application/yaml",       "application/toml"};
     if (std::any_of(std::begin(kText), std::end(kText), [&](const char * t) { return type == t; })) return true;
     const auto ends = [&](const char * suffix) {
         const std::string s(suffix);
@@ -76,8 +76,8 @@ struct SlistDeleter {
 
 std::string UrlFetchTool::description() const {
     return "Fetches a web page or file over http or https and returns its text (HTML reduced to readable text). "
-           "The user confirms every fetch. At most " + std::to_string(m_options.maxBytes / 1024) +
-           " KiB are read; binary files are refused.";
+           "The user confirms every fetch. At most " +
+           std::to_string(m_options.maxBytes / 1024) + " KiB are read; binary files are refused.";
 }
 
 json UrlFetchTool::inputSchema() const {
@@ -138,8 +138,7 @@ json UrlFetchTool::call(const json & arguments, const ToolCallContext & context)
     if (!type.empty() && !textualType(type))
         return errorResult(*url + " is not text (its content type is " + type + ")");
     // Whatever the type says, NUL bytes mean binary (a cut at the cap may split a character, so no stricter check).
-    if (f.body.find('\0') != std::string::npos)
-        return errorResult(*url + " is not text (it contains NUL bytes)");
+    if (f.body.find('\0') != std::string::npos) return errorResult(*url + " is not text (it contains NUL bytes)");
     std::string text = sanitizeUtf8(f.body);
     if (m_options.convertHtml && (type == "text/html" || type == "application/xhtml+xml")) text = htmlToText(text);
     if (f.truncated) text += "\n\n[cut: only the first " + std::to_string(m_options.maxBytes) + " bytes were read]";
@@ -147,8 +146,8 @@ json UrlFetchTool::call(const json & arguments, const ToolCallContext & context)
         if (text.size() > 2000) text = text.substr(0, 2000) + "...";
         return errorResult("HTTP " + std::to_string(status) + " from " + *url + (text.empty() ? "" : ":\n" + text));
     }
-    json meta = {{"url", finalUrl ? finalUrl : *url}, {"status", status}, {"contentType", type},
-                 {"truncated", f.truncated}};
+    json meta = {
+        {"url", finalUrl ? finalUrl : *url}, {"status", status}, {"contentType", type}, {"truncated", f.truncated}};
     return textResult(text, meta);
 }
 

@@ -8,20 +8,30 @@ namespace mcp_test {
 
 namespace {
 
-std::string event(const json & m) { return "event: message\ndata: " + m.dump() + "\n\n"; }
+std::string event(const json & m) {
+    return "event: message\ndata: " + m.dump() + "\n\n";
+}
 
-json response(const json & id, const json & result) { return {{"jsonrpc", "2.0"}, {"id", id}, {"result", result}}; }
+json response(const json & id, const json & result) {
+    return {{"jsonrpc", "2.0"}, {"id", id}, {"result", result}};
+}
 
-json textResult(const std::string & t) { return {{"content", json::array({{{"type", "text"}, {"text", t}}})}}; }
+json textResult(const std::string & t) {
+    return {{"content", json::array({{{"type", "text"}, {"text", t}}})}};
+}
 
 }  // namespace
 
 FakeHttpServer::FakeHttpServer() : m_server(std::make_unique<httplib::Server>()) {
     httplib::Server & s = *m_server;
     s.Post("/mcp", [this](const httplib::Request & req, httplib::Response & res) {
-        RecordedRequest r{"POST", req.path, req.get_header_value("Mcp-Session-Id"),
-                          req.get_header_value("MCP-Protocol-Version"), req.get_header_value("Authorization"),
-                          req.get_header_value("Accept"), json::parse(req.body, nullptr, false)};
+        RecordedRequest r{"POST",
+                          req.path,
+                          req.get_header_value("Mcp-Session-Id"),
+                          req.get_header_value("MCP-Protocol-Version"),
+                          req.get_header_value("Authorization"),
+                          req.get_header_value("Accept"),
+                          json::parse(req.body, nullptr, false)};
         const json m = r.body;
         record(r);
         if (r.authorization != kToken) {
@@ -55,38 +65,41 @@ FakeHttpServer::FakeHttpServer() : m_server(std::make_unique<httplib::Server>())
         const std::string tool = method == "tools/call" ? m["params"].value("name", "") : "";
         const json id = m["id"];
         if (isInit) res.set_header("Mcp-Session-Id", kSession);
-        if (method == "tools/list" || tool == "slow" || tool == "ping_then_answer" || tool == "drop" || tool == "hang") {
-            const json token = m.value("params", json::object()).value("_meta", json::object()).value("progressToken", json());
-            res.set_chunked_content_provider("text/event-stream", [this, m, id, tool, token](size_t, httplib::DataSink & sink) {
-                const auto write = [&](const std::string & text) { return sink.write(text.data(), text.size()); };
-                write(": opened\n\nid: e1\ndata:\n\n");  // a comment, then a priming event without data
-                if (tool == "slow") {
-                    for (int i = 1; i <= 3; ++i) {
-                        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-                        write(event({{"jsonrpc", "2.0"},
-                                     {"method", "notifications/progress"},
-                                     {"params", {{"progressToken", token}, {"progress", i}, {"total", 3}}}}));
+        if (method == "tools/list" || tool == "slow" || tool == "ping_then_answer" || tool == "drop" ||
+            tool == "hang") {
+            const json token =
+                m.value("params", json::object()).value("_meta", json::object()).value("progressToken", json());
+            res.set_chunked_content_provider(
+                "text/event-stream", [this, m, id, tool, token](size_t, httplib::DataSink & sink) {
+                    const auto write = [&](const std::string & text) { return sink.write(text.data(), text.size()); };
+                    write(": opened\n\nid: e1\ndata:\n\n");  // a comment, then a priming event without data
+                    if (tool == "slow") {
+                        for (int i = 1; i <= 3; ++i) {
+                            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                            write(event({{"jsonrpc", "2.0"},
+                                         {"method", "notifications/progress"},
+                                         {"params", {{"progressToken", token}, {"progress", i}, {"total", 3}}}}));
+                        }
+                    } else if (tool == "ping_then_answer") {
+                        write(event({{"jsonrpc", "2.0"}, {"id", "srv-ping"}, {"method", "ping"}}));
+                        std::unique_lock lock(m_mutex);
+                        m_changed.wait_for(lock, std::chrono::seconds(5), [this] { return m_gotPong; });
+                        lock.unlock();  // answer() takes it again
+                    } else if (tool == "drop") {
+                        sink.done();
+                        return true;
+                    } else if (tool == "hang") {
+                        for (int i = 0; i < 200 && !m_stopping && sink.is_writable(); ++i) {
+                            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                            if (!write(": waiting\n\n")) break;
+                        }
+                        sink.done();
+                        return true;
                     }
-                } else if (tool == "ping_then_answer") {
-                    write(event({{"jsonrpc", "2.0"}, {"id", "srv-ping"}, {"method", "ping"}}));
-                    std::unique_lock lock(m_mutex);
-                    m_changed.wait_for(lock, std::chrono::seconds(5), [this] { return m_gotPong; });
-                    lock.unlock();  // answer() takes it again
-                } else if (tool == "drop") {
+                    write(event(response(id, answer(m))));
                     sink.done();
                     return true;
-                } else if (tool == "hang") {
-                    for (int i = 0; i < 200 && !m_stopping && sink.is_writable(); ++i) {
-                        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-                        if (!write(": waiting\n\n")) break;
-                    }
-                    sink.done();
-                    return true;
-                }
-                write(event(response(id, answer(m))));
-                sink.done();
-                return true;
-            });
+                });
             return;
         }
         res.set_content(response(id, answer(m)).dump(), "application/json");
@@ -104,18 +117,7 @@ FakeHttpServer::FakeHttpServer() : m_server(std::make_unique<httplib::Server>())
             return;
         }
         res.set_chunked_content_provider("text/event-stream", [this](size_t, httplib::DataSink & sink) {
-            ++m_listeners;
-            while (!m_stopping && sink.is_writable()) {
-                std::unique_lock lock(m_mutex);
-                m_changed.wait_for(lock, std::chrono::milliseconds(50), [this] { return !m_toListener.empty(); });
-                while (!m_toListener.empty()) {
-                    const std::string e = m_toListener.front();
-                    m_toListener.pop_front();
-                    sink.write(e.data(), e.size());
-                }
-            }
-            --m_listeners;
-            sink.done();
+            streamPushed(sink);
             return true;
         });
     });
@@ -129,29 +131,19 @@ FakeHttpServer::FakeHttpServer() : m_server(std::make_unique<httplib::Server>())
 
     // The 2024-11-05 transport: an event stream that names where to POST, and carries every answer.
     s.Get("/sse", [this](const httplib::Request & req, httplib::Response & res) {
-        record({"GET", req.path, "", "", req.get_header_value("Authorization"), req.get_header_value("Accept"), json()});
+        record(
+            {"GET", req.path, "", "", req.get_header_value("Authorization"), req.get_header_value("Accept"), json()});
         res.set_chunked_content_provider("text/event-stream", [this](size_t, httplib::DataSink & sink) {
             const std::string hello = "event: endpoint\ndata: /messages?sessionId=legacy\n\n";
             sink.write(hello.data(), hello.size());
-            ++m_listeners;
-            while (!m_stopping && sink.is_writable()) {
-                std::unique_lock lock(m_mutex);
-                m_changed.wait_for(lock, std::chrono::milliseconds(50), [this] { return !m_toListener.empty(); });
-                while (!m_toListener.empty()) {
-                    const std::string e = m_toListener.front();
-                    m_toListener.pop_front();
-                    sink.write(e.data(), e.size());
-                }
-            }
-            --m_listeners;
-            sink.done();
+            streamPushed(sink);
             return true;
         });
     });
     s.Post("/messages", [this](const httplib::Request & req, httplib::Response & res) {
         const json m = json::parse(req.body, nullptr, false);
-        record({"POST", req.path + "?" + req.get_param_value("sessionId"), "", "", req.get_header_value("Authorization"),
-                req.get_header_value("Accept"), m});
+        record({"POST", req.path + "?" + req.get_param_value("sessionId"), "", "",
+                req.get_header_value("Authorization"), req.get_header_value("Accept"), m});
         if (m.contains("method") && m.contains("id")) push(response(m["id"], answer(m)));
         res.status = 202;
         res.set_content("Accepted", "text/plain");
@@ -169,8 +161,12 @@ FakeHttpServer::~FakeHttpServer() {
     m_thread.join();
 }
 
-std::string FakeHttpServer::url() const { return "http://127.0.0.1:" + std::to_string(m_port) + "/mcp"; }
-std::string FakeHttpServer::sseUrl() const { return "http://127.0.0.1:" + std::to_string(m_port) + "/sse"; }
+std::string FakeHttpServer::url() const {
+    return "http://127.0.0.1:" + std::to_string(m_port) + "/mcp";
+}
+std::string FakeHttpServer::sseUrl() const {
+    return "http://127.0.0.1:" + std::to_string(m_port) + "/sse";
+}
 
 void FakeHttpServer::record(RecordedRequest r) {
     std::lock_guard lock(m_mutex);
@@ -186,9 +182,25 @@ int FakeHttpServer::count(const std::string & httpMethod, const std::string & rp
     std::lock_guard lock(m_mutex);
     int n = 0;
     for (const RecordedRequest & r : m_requests)
-        if (r.method == httpMethod && (rpcMethod.empty() || (r.body.is_object() && r.body.value("method", "") == rpcMethod)))
+        if (r.method == httpMethod &&
+            (rpcMethod.empty() || (r.body.is_object() && r.body.value("method", "") == rpcMethod)))
             ++n;
     return n;
+}
+
+void FakeHttpServer::streamPushed(httplib::DataSink & sink) {
+    ++m_listeners;
+    while (!m_stopping && sink.is_writable()) {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait_for(lock, std::chrono::milliseconds(50), [this] { return !m_toListener.empty(); });
+        while (!m_toListener.empty()) {
+            const std::string e = m_toListener.front();
+            m_toListener.pop_front();
+            sink.write(e.data(), e.size());
+        }
+    }
+    --m_listeners;
+    sink.done();
 }
 
 void FakeHttpServer::push(const json & message) {

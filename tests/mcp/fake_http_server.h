@@ -17,6 +17,7 @@
 
 namespace httplib {
 class Server;
+class DataSink;
 }
 
 namespace mcp_test {
@@ -54,6 +55,8 @@ public:
 private:
     nlohmann::json answer(const nlohmann::json & request);  // the result/error for a request, or null
     void record(RecordedRequest r);
+    // Writes what push() queues to an open event stream until the client leaves or the server stops.
+    void streamPushed(httplib::DataSink & sink);
 
     std::unique_ptr<httplib::Server> m_server;
     std::thread m_thread;

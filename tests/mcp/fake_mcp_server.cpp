@@ -44,19 +44,25 @@ void writeRaw(const std::string & text) {
     std::fflush(stdout);
 }
 
-void send(const json & m) { writeRaw(m.dump() + "\n"); }
+void send(const json & m) {
+    writeRaw(m.dump() + "\n");
+}
 
-void result(const json & id, const json & r) { send({{"jsonrpc", "2.0"}, {"id", id}, {"result", r}}); }
+void result(const json & id, const json & r) {
+    send({{"jsonrpc", "2.0"}, {"id", id}, {"result", r}});
+}
 
 void error(const json & id, int code, const std::string & message) {
     send({{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}});
 }
 
-json text(const std::string & t) { return {{"content", json::array({{{"type", "text"}, {"text", t}}})}}; }
+json text(const std::string & t) {
+    return {{"content", json::array({{{"type", "text"}, {"text", t}}})}};
+}
 
 json toolList() {
-    static const char * const names[] = {"echo", "add", "image", "fail", "slow", "ping_client", "change", "seen",
-                                         "exit", "deep", "flood", "stderr_flood", "env", "argv"};
+    static const char * const names[] = {"echo", "add",  "image", "fail",  "slow",         "ping_client", "change",
+                                         "seen", "exit", "deep",  "flood", "stderr_flood", "env",         "argv"};
     json tools = json::array();
     for (const char * n : names)
         tools.push_back({{"name", n},
@@ -100,17 +106,20 @@ void callTool(const json & id, const json & params) {
     if (name == "echo") return result(id, text("Echo: " + args.value("message", "")));
     if (name == "add") return result(id, text(std::to_string(args.value("a", 0) + args.value("b", 0))));
     if (name == "image") {
-        return result(id, {{"content", json::array({{{"type", "image"}, {"data", "iVBORw0KGgo="}, {"mimeType", "image/png"}},
-                                                    {{"type", "audio"}, {"data", "UklGRg=="}, {"mimeType", "audio/wav"}},
-                                                    {{"type", "resource"},
-                                                     {"resource", {{"uri", "file:///a.txt"}, {"mimeType", "text/plain"},
-                                                                   {"text", "hello"}}}},
-                                                    {{"type", "resource_link"}, {"uri", "file:///b.txt"}, {"name", "b"}}})},
-                           {"structuredContent", {{"value", 42}}},
-                           {"isError", false},
-                           {"_meta", {{"x", 1}}}});
+        return result(
+            id,
+            {{"content",
+              json::array({{{"type", "image"}, {"data", "iVBORw0KGgo="}, {"mimeType", "image/png"}},
+                           {{"type", "audio"}, {"data", "UklGRg=="}, {"mimeType", "audio/wav"}},
+                           {{"type", "resource"},
+                            {"resource", {{"uri", "file:///a.txt"}, {"mimeType", "text/plain"}, {"text", "hello"}}}},
+                           {{"type", "resource_link"}, {"uri", "file:///b.txt"}, {"name", "b"}}})},
+             {"structuredContent", {{"value", 42}}},
+             {"isError", false},
+             {"_meta", {{"x", 1}}}});
     }
-    if (name == "fail") return result(id, {{"content", json::array({{{"type", "text"}, {"text", "it failed"}}})}, {"isError", true}});
+    if (name == "fail")
+        return result(id, {{"content", json::array({{{"type", "text"}, {"text", "it failed"}}})}, {"isError", true}});
     if (name == "slow") return std::thread(slow, id, args, token).detach();
     if (name == "ping_client") return std::thread(pingClient, id).detach();
     if (name == "change") {
@@ -119,7 +128,8 @@ void callTool(const json & id, const json & params) {
     }
     if (name == "seen") {
         std::lock_guard lock(g_state);
-        return result(id, {{"content", json::array()}, {"structuredContent", {{"seen", g_seen}, {"cancelled", g_cancelled}}}});
+        return result(
+            id, {{"content", json::array()}, {"structuredContent", {{"seen", g_seen}, {"cancelled", g_cancelled}}}});
     }
     if (name == "exit") {
         std::fprintf(stderr, "fatal: exiting on request\n");
@@ -154,7 +164,8 @@ void callTool(const json & id, const json & params) {
         const char * v = std::getenv(args.value("name", "").c_str());
         char cwd[4096];
         return result(id, {{"content", json::array()},
-                           {"structuredContent", {{"value", v ? json(v) : json()}, {"cwd", getcwd(cwd, sizeof cwd) ? cwd : ""}}}});
+                           {"structuredContent",
+                            {{"value", v ? json(v) : json()}, {"cwd", getcwd(cwd, sizeof cwd) ? cwd : ""}}}});
     }
     if (name == "argv") return result(id, {{"content", json::array()}, {"structuredContent", {{"argv", g_argv}}}});
     if (name.rfind("extra_", 0) == 0) return result(id, text(name));
@@ -179,12 +190,14 @@ void handle(const json & m) {
     }
     const json id = m["id"];
     if (g_mode == "malformed") {
-        writeRaw("this is not json\n{\"jsonrpc\":\"2.0\",\"id\":\n[1,2,3]\n{\"jsonrpc\":\"1.0\",\"id\":1,\"result\":{}}\n");
+        writeRaw(
+            "this is not json\n{\"jsonrpc\":\"2.0\",\"id\":\n[1,2,3]\n{\"jsonrpc\":\"1.0\",\"id\":1,\"result\":{}}\n");
         writeRaw("{\"jsonrpc\":\"2.0\",\"id\":999999,\"result\":{}}\n\n   \n");
     }
     if (method == "initialize") {
         const std::string asked = m["params"].value("protocolVersion", "");
-        std::string version = asked == "2025-06-18" || asked == "2025-03-26" || asked == "2024-11-05" ? asked : "2025-06-18";
+        std::string version =
+            asked == "2025-06-18" || asked == "2025-03-26" || asked == "2024-11-05" ? asked : "2025-06-18";
         if (g_mode == "bad-version") version = "1999-01-01";
         result(id, {{"protocolVersion", version},
                     {"capabilities", {{"tools", {{"listChanged", true}}}}},
@@ -201,7 +214,8 @@ void handle(const json & m) {
     if (method == "tools/list") {
         const json all = toolList();
         size_t start = 0;
-        if (m.contains("params") && m["params"].contains("cursor")) start = std::stoul(m["params"]["cursor"].get<std::string>().substr(5));
+        if (m.contains("params") && m["params"].contains("cursor"))
+            start = std::stoul(m["params"]["cursor"].get<std::string>().substr(5));
         json page = json::array();
         for (size_t i = start; i < all.size() && i < start + 3; ++i) page.push_back(all[i]);
         json r = {{"tools", page}};

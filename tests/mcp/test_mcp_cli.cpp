@@ -23,10 +23,11 @@ class TestMcpCli : public QObject {
     }
 
     QString fakeConfig() {
-        return writeConfig("fake.json", {{"mcpServers",
-                                          {{"fake", {{"command", FAKE_MCP_SERVER}, {"args", json::array()}}},
-                                           {"crash", {{"command", FAKE_MCP_SERVER}, {"args", {"--mode", "exit-at-start"}}}},
-                                           {"off", {{"command", "hearth-no-such-server"}, {"disabled", true}}}}}});
+        return writeConfig("fake.json",
+                           {{"mcpServers",
+                             {{"fake", {{"command", FAKE_MCP_SERVER}, {"args", json::array()}}},
+                              {"crash", {{"command", FAKE_MCP_SERVER}, {"args", {"--mode", "exit-at-start"}}}},
+                              {"off", {{"command", "hearth-no-such-server"}, {"disabled", true}}}}}});
     }
 
     static hearth_test::ProcessRun cli(const QStringList & args) {
@@ -92,8 +93,8 @@ private slots:
                                       << "has no tool 'nope' (it has: echo, add";
         QTest::newRow("server exits") << QStringList{"call", "--config", "@fake", "crash", "echo"} << 1
                                       << "cannot connect to the server 'crash'";
-        QTest::newRow("server exits mid-call") << QStringList{"call", "--config", "@fake", "fake", "exit"} << 1
-                                               << "exited with code 3";
+        QTest::newRow("server exits mid-call")
+            << QStringList{"call", "--config", "@fake", "fake", "exit"} << 1 << "exited with code 3";
         QTest::newRow("disabled") << QStringList{"call", "--config", "@fake", "off", "x"} << 1 << "is disabled";
         QTest::newRow("invalid config") << QStringList{"tools", "--config", "@bad"} << 1 << "mcpServers.a.args[0]";
         QTest::newRow("bad args") << QStringList{"call", "--config", "@fake", "fake", "echo", "--args", "[1]"} << 2
@@ -106,7 +107,8 @@ private slots:
         QFETCH(QStringList, args);
         QFETCH(int, code);
         QFETCH(QString, message);
-        const QString bad = writeConfig("bad.json", json::parse(R"({"mcpServers": {"a": {"command": "x", "args": [1]}}})"));
+        const QString bad =
+            writeConfig("bad.json", json::parse(R"({"mcpServers": {"a": {"command": "x", "args": [1]}}})"));
         for (QString & a : args) {
             if (a == "@fake") a = fakeConfig();
             if (a == "@bad") a = bad;

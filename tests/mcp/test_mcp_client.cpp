@@ -16,7 +16,9 @@ using mcp_test::msSince;
 
 namespace {
 
-json seen(McpClient & c) { return c.callTool("seen", json::object())["structuredContent"]; }
+json seen(McpClient & c) {
+    return c.callTool("seen", json::object())["structuredContent"];
+}
 
 bool contains(const json & list, const json & value) {
     for (const json & v : list)

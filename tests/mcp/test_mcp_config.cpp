@@ -3,7 +3,6 @@
 // the server and the field it is in.
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <nlohmann/json.hpp>
 
 #include "mcp/mcp_error.h"
@@ -79,7 +78,8 @@ private slots:
     }
 
     void readsVsCodeServersKey() {
-        const McpConfigParse p = parseMcpConfig(R"({"servers": {"a": {"type": "stdio", "command": "x"}}, "inputs": []})");
+        const McpConfigParse p =
+            parseMcpConfig(R"({"servers": {"a": {"type": "stdio", "command": "x"}}, "inputs": []})");
         QVERIFY2(p.ok(), allErrors(p).c_str());
         QCOMPARE(p.config.servers.size(), size_t(1));
     }
@@ -87,16 +87,23 @@ private slots:
     void namesServerAndField_data() {
         QTest::addColumn<QString>("config");
         QTest::addColumn<QString>("error");
-        QTest::newRow("not json") << R"({"mcpServers": )" << "not valid JSON";
-        QTest::newRow("not object") << R"([1])" << "must be a JSON object";
-        QTest::newRow("no servers") << R"({"other": {}})" << "no \"mcpServers\"";
-        QTest::newRow("servers array") << R"({"mcpServers": []})" << "mcpServers: expected an object";
-        QTest::newRow("entry not object") << R"({"mcpServers": {"a": "npx"}})" << "mcpServers.a: expected an object";
-        QTest::newRow("nothing to run") << R"({"mcpServers": {"a": {}}})" << "mcpServers.a: needs `command`";
+        QTest::newRow("not json") << R"({"mcpServers": )"
+                                  << "not valid JSON";
+        QTest::newRow("not object") << R"([1])"
+                                    << "must be a JSON object";
+        QTest::newRow("no servers") << R"({"other": {}})"
+                                    << "no \"mcpServers\"";
+        QTest::newRow("servers array") << R"({"mcpServers": []})"
+                                       << "mcpServers: expected an object";
+        QTest::newRow("entry not object") << R"({"mcpServers": {"a": "npx"}})"
+                                          << "mcpServers.a: expected an object";
+        QTest::newRow("nothing to run") << R"({"mcpServers": {"a": {}}})"
+                                        << "mcpServers.a: needs `command`";
         QTest::newRow("both") << server({{"command", "x"}, {"url", "http://h/"}}) << "has both";
         QTest::newRow("command type") << R"({"mcpServers": {"a": {"command": 5}}})"
                                       << "mcpServers.a.command: expected a string, got a number";
-        QTest::newRow("empty command") << R"({"mcpServers": {"a": {"command": ""}}})" << "mcpServers.a.command: must not be empty";
+        QTest::newRow("empty command") << R"({"mcpServers": {"a": {"command": ""}}})"
+                                       << "mcpServers.a.command: must not be empty";
         QTest::newRow("args type") << R"({"mcpServers": {"a": {"command": "x", "args": "-y"}}})"
                                    << "mcpServers.a.args: expected an array of strings, got a string";
         QTest::newRow("arg type") << R"({"mcpServers": {"a": {"command": "x", "args": ["-y", 3]}}})"
@@ -119,7 +126,8 @@ private slots:
                                        << "mcpServers.a.disabled: expected true or false";
         QTest::newRow("timeout") << R"({"mcpServers": {"a": {"command": "x", "timeout": -1}}})"
                                  << "mcpServers.a.timeout: must be between";
-        QTest::newRow("name") << R"({"mcpServers": {"": {"command": "x"}}})" << "a server's name must be";
+        QTest::newRow("name") << R"({"mcpServers": {"": {"command": "x"}}})"
+                              << "a server's name must be";
         QTest::newRow("deep") << (QString(R"({"mcpServers": {"a": {"command": "x", "extra": )") + QString(100, '[') +
                                   QString(100, ']') + "}}}")
                               << "nested deeper";
@@ -134,10 +142,9 @@ private slots:
     }
 
     void collectsEveryMistakeAndKeepsTheGoodServers() {
-        const McpConfigParse p = parseMcpConfig(
-            nlohmann::json{{"mcpServers",
-                            {{"good", {{"command", "x"}}}, {"bad1", {{"command", 1}}}, {"bad2", {{"url", "ftp://x"}}}}}}
-                .dump());
+        const McpConfigParse p = parseMcpConfig(nlohmann::json{
+            {"mcpServers", {{"good", {{"command", "x"}}}, {"bad1", {{"command", 1}}}, {"bad2", {{"url", "ftp://x"}}}}}}
+                                                    .dump());
         QCOMPARE(p.errors.size(), size_t(2));
         QCOMPARE(p.config.servers.size(), size_t(1));
         QCOMPARE(p.config.servers[0].name, std::string("good"));

@@ -46,7 +46,7 @@ private slots:
         auto c = httpClient(server.url());
         c->connect();
         QCOMPARE(c->server().serverInfo["name"], json("fake-http"));
-        QCOMPARE(c->listTools().size(), size_t(2));  // an SSE answer
+        QCOMPARE(c->listTools().size(), size_t(2));                                                  // an SSE answer
         QCOMPARE(c->callTool("echo", {{"message", "hi"}})["content"][0]["text"], json("Echo: hi"));  // a JSON answer
         QCOMPARE(static_cast<HttpTransport &>(c->transport()).sessionId(), std::string(FakeHttpServer::kSession));
 

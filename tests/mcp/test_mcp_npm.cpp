@@ -77,8 +77,9 @@ class TestMcpNpm : public QObject {
     }
 
     json sdk(const json & spec) {
-        const auto run = hearth_test::run_process(m_node, {m_dir + "/mcp_sdk_client.mjs", QString::fromStdString(spec.dump())},
-                                                  {}, 180000, nodeEnvironment());
+        const auto run =
+            hearth_test::run_process(m_node, {m_dir + "/mcp_sdk_client.mjs", QString::fromStdString(spec.dump())}, {},
+                                     180000, nodeEnvironment());
         if (run.code != 0) qWarning("SDK client: %s", run.err.constData());
         return json::parse(run.out.toStdString(), nullptr, false);
     }
@@ -143,11 +144,11 @@ private slots:
 
     void everythingOverStdio() {
         const QString script = package("server-everything") + "/dist/index.js";
-        const QString config =
-            writeConfig({{"everything", {{"command", m_node.toStdString()}, {"args", {script.toStdString(), "stdio"}}}}});
-        compareEverything(config, {{"transport", "stdio"},
-                                   {"command", m_node.toStdString()},
-                                   {"args", {script.toStdString(), "stdio"}}});
+        const QString config = writeConfig(
+            {{"everything", {{"command", m_node.toStdString()}, {"args", {script.toStdString(), "stdio"}}}}});
+        compareEverything(
+            config,
+            {{"transport", "stdio"}, {"command", m_node.toStdString()}, {"args", {script.toStdString(), "stdio"}}});
     }
 
     void everythingOverStreamableHttp() {
@@ -191,7 +192,8 @@ private slots:
         const QString config = writeConfig({{"fs", {{"command", m_node.toStdString()}, {"args", args}}}});
         const json inside = {{"path", (canonicalRoot + "/hello.txt").toStdString()}};
         const json outsideArgs = {{"path", QFileInfo(secret).canonicalFilePath().toStdString()}};
-        const json escape = {{"path", (canonicalRoot + "/../" + QFileInfo(outside.path()).fileName() + "/secret.txt").toStdString()}};
+        const json escape = {
+            {"path", (canonicalRoot + "/../" + QFileInfo(outside.path()).fileName() + "/secret.txt").toStdString()}};
         const json reference = sdk({{"transport", "stdio"},
                                     {"command", m_node.toStdString()},
                                     {"args", args},
@@ -204,15 +206,17 @@ private slots:
         QCOMPARE(names(listed["servers"]["fs"]["tools"]), reference["tools"].get<std::vector<std::string>>());
 
         int code = -1;
-        const json read = hearth({"call", "--config", config, "fs", "read_text_file", "--args",
-                                  QString::fromStdString(inside.dump())}, &code);
+        const json read = hearth(
+            {"call", "--config", config, "fs", "read_text_file", "--args", QString::fromStdString(inside.dump())},
+            &code);
         QCOMPARE(code, 0);
         QCOMPARE(read["content"], reference["calls"][0]["content"]);
         QCOMPARE(read["content"][0]["text"], json("Hello, Hearth!\nSecond line: ünïcødé\n"));
 
         for (const json & a : {outsideArgs, escape}) {
-            const json refused = hearth({"call", "--config", config, "fs", "read_text_file", "--args",
-                                         QString::fromStdString(a.dump())}, &code);
+            const json refused =
+                hearth({"call", "--config", config, "fs", "read_text_file", "--args", QString::fromStdString(a.dump())},
+                       &code);
             QCOMPARE(code, 3);
             QCOMPARE(refused["isError"], json(true));
             QVERIFY(refused["content"][0]["text"].get<std::string>().find("not for the model") == std::string::npos);

@@ -62,11 +62,15 @@ private slots:
     void classifiesJsonRpc() {
         using K = JsonRpc::MessageKind;
         QCOMPARE(JsonRpc::classify(json::parse(R"({"jsonrpc":"2.0","id":1,"method":"ping"})")), K::Request);
-        QCOMPARE(JsonRpc::classify(json::parse(R"({"jsonrpc":"2.0","id":"a","method":"ping","params":{}})")), K::Request);
-        QCOMPARE(JsonRpc::classify(json::parse(R"({"jsonrpc":"2.0","method":"notifications/progress"})")), K::Notification);
+        QCOMPARE(JsonRpc::classify(json::parse(R"({"jsonrpc":"2.0","id":"a","method":"ping","params":{}})")),
+                 K::Request);
+        QCOMPARE(JsonRpc::classify(json::parse(R"({"jsonrpc":"2.0","method":"notifications/progress"})")),
+                 K::Notification);
         QCOMPARE(JsonRpc::classify(json::parse(R"({"jsonrpc":"2.0","id":1,"result":{}})")), K::Response);
-        QCOMPARE(JsonRpc::classify(json::parse(R"({"jsonrpc":"2.0","id":1,"error":{"code":1,"message":"x"}})")), K::Response);
-        QCOMPARE(JsonRpc::classify(json::parse(R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"x"}})")), K::Response);
+        QCOMPARE(JsonRpc::classify(json::parse(R"({"jsonrpc":"2.0","id":1,"error":{"code":1,"message":"x"}})")),
+                 K::Response);
+        QCOMPARE(JsonRpc::classify(json::parse(R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"x"}})")),
+                 K::Response);
         // Broken shapes.
         QCOMPARE(JsonRpc::classify(json::parse(R"({"jsonrpc":"1.0","id":1,"result":{}})")), K::Invalid);
         QCOMPARE(JsonRpc::classify(json::parse(R"({"jsonrpc":"2.0","id":1,"result":{},"error":{}})")), K::Invalid);
@@ -75,7 +79,8 @@ private slots:
         QCOMPARE(JsonRpc::classify(json::parse(R"({"jsonrpc":"2.0","method":7})")), K::Invalid);
         QCOMPARE(JsonRpc::classify(json::parse(R"({"jsonrpc":"2.0","method":"x","params":3})")), K::Invalid);
         QCOMPARE(JsonRpc::classify(json::parse(R"([{"jsonrpc":"2.0","method":"x"}])")), K::Invalid);
-        QCOMPARE(JsonRpc::describeError(json::parse(R"({"code":-32601,"message":"nope"})")), std::string("-32601: nope"));
+        QCOMPARE(JsonRpc::describeError(json::parse(R"({"code":-32601,"message":"nope"})")),
+                 std::string("-32601: nope"));
     }
 
     void lineReaderFramesAndBounds() {
@@ -105,7 +110,8 @@ private slots:
     void sseParsesEventsAcrossChunks() {
         std::vector<SseEvent> events;
         size_t oversize = 0;
-        SseParser p(1000, [&](const SseEvent & e) { events.push_back(e); }, [&](size_t) { ++oversize; });
+        SseParser p(
+            1000, [&](const SseEvent & e) { events.push_back(e); }, [&](size_t) { ++oversize; });
         const std::string stream =
             ": keep-alive\r\nevent: message\r\nid: 7\r\ndata: {\"a\":\r\ndata: 1}\r\n\r\n"
             "data:no-space\n\nretry: 1500\nevent: endpoint\ndata: /messages?s=1\r\r"
@@ -128,7 +134,8 @@ private slots:
     void sseDropsOversizeEvents() {
         std::vector<SseEvent> events;
         std::vector<size_t> oversize;
-        SseParser p(64, [&](const SseEvent & e) { events.push_back(e); }, [&](size_t n) { oversize.push_back(n); });
+        SseParser p(
+            64, [&](const SseEvent & e) { events.push_back(e); }, [&](size_t n) { oversize.push_back(n); });
         p.feed("data: " + std::string(1 << 20, 'y') + "\n\n");
         p.feed("data: " + std::string(40, 'a') + "\ndata: " + std::string(40, 'b') + "\n\n");
         p.feed("data: small\n\n");

@@ -22,7 +22,9 @@ using mcp_test::msSince;
 
 namespace {
 
-bool processGone(pid_t pid) { return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH; }
+bool processGone(pid_t pid) {
+    return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;
+}
 
 ClientOptions shortTimeouts(int ms) {
     ClientOptions o;

@@ -56,23 +56,40 @@ private slots:
     void refuses_data() {
         QTest::addColumn<QString>("expr");
         QTest::addColumn<QString>("error");
-        QTest::newRow("empty") << "   " << "empty";
-        QTest::newRow("division by zero") << "1 / (2 - 2)" << "division by zero";
-        QTest::newRow("remainder by zero") << "5 % 0" << "by zero";
-        QTest::newRow("sqrt negative") << "sqrt(-1)" << "not a finite number";
-        QTest::newRow("log zero") << "ln(0)" << "not a finite number";
-        QTest::newRow("overflow") << "10 ^ 400" << "not a finite number";
-        QTest::newRow("huge literal") << "1e999" << "too large";
-        QTest::newRow("unknown name") << "x + 1" << "unknown name 'x'";
-        QTest::newRow("unknown function") << "system(1)" << "unknown function 'system'";
-        QTest::newRow("arity") << "sqrt(1, 2)" << "sqrt() takes 1 argument, got 2";
-        QTest::newRow("no args") << "max()" << "at least one";
-        QTest::newRow("unclosed") << "(1 + 2" << "ends too early";
-        QTest::newRow("stray paren") << "1 + 2)" << "unexpected ')' at position 6";
-        QTest::newRow("two numbers") << "1 2" << "unexpected '2'";
-        QTest::newRow("operator run") << "1 + * 2" << "unexpected '*'";
-        QTest::newRow("code") << "__import__('os').system('id')" << "unknown function '__import__'";
-        QTest::newRow("shell") << "$(id)" << "unexpected '$'";
+        QTest::newRow("empty") << "   "
+                               << "empty";
+        QTest::newRow("division by zero") << "1 / (2 - 2)"
+                                          << "division by zero";
+        QTest::newRow("remainder by zero") << "5 % 0"
+                                           << "by zero";
+        QTest::newRow("sqrt negative") << "sqrt(-1)"
+                                       << "not a finite number";
+        QTest::newRow("log zero") << "ln(0)"
+                                  << "not a finite number";
+        QTest::newRow("overflow") << "10 ^ 400"
+                                  << "not a finite number";
+        QTest::newRow("huge literal") << "1e999"
+                                      << "too large";
+        QTest::newRow("unknown name") << "x + 1"
+                                      << "unknown name 'x'";
+        QTest::newRow("unknown function") << "system(1)"
+                                          << "unknown function 'system'";
+        QTest::newRow("arity") << "sqrt(1, 2)"
+                               << "sqrt() takes 1 argument, got 2";
+        QTest::newRow("no args") << "max()"
+                                 << "at least one";
+        QTest::newRow("unclosed") << "(1 + 2"
+                                  << "ends too early";
+        QTest::newRow("stray paren") << "1 + 2)"
+                                     << "unexpected ')' at position 6";
+        QTest::newRow("two numbers") << "1 2"
+                                     << "unexpected '2'";
+        QTest::newRow("operator run") << "1 + * 2"
+                                      << "unexpected '*'";
+        QTest::newRow("code") << "__import__('os').system('id')"
+                              << "unknown function '__import__'";
+        QTest::newRow("shell") << "$(id)"
+                               << "unexpected '$'";
         QTest::newRow("control byte") << QString("1 +") + QChar(1) << "unexpected 'byte 1'";
     }
 
@@ -93,7 +110,8 @@ private slots:
         QVERIFY(evaluateExpression(std::string(900, '-') + "1").error.find("nested deeper") != std::string::npos);
         std::string funcs;
         for (int i = 0; i < 100; ++i) funcs += "abs(";
-        QVERIFY(evaluateExpression(funcs + "1" + std::string(100, ')')).error.find("nested deeper") != std::string::npos);
+        QVERIFY(evaluateExpression(funcs + "1" + std::string(100, ')')).error.find("nested deeper") !=
+                std::string::npos);
         std::string powers = "2";
         for (int i = 0; i < 300; ++i) powers += "^1";
         QVERIFY(evaluateExpression(powers).error.find("nested deeper") != std::string::npos);

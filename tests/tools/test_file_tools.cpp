@@ -23,7 +23,9 @@ void writeFile(const QString & path, const QByteArray & data) {
     f.write(data);
 }
 
-std::string text(const json & result) { return result["content"][0]["text"]; }
+std::string text(const json & result) {
+    return result["content"][0]["text"];
+}
 
 }  // namespace
 
@@ -70,12 +72,18 @@ private slots:
     void readsInside_data() {
         QTest::addColumn<QString>("path");
         QTest::addColumn<QString>("content");
-        QTest::newRow("absolute") << "@root/hello.txt" << "Hello, Hearth!\nünïcødé ✓\n";
-        QTest::newRow("relative") << "sub/nested.md" << "# nested\n";
-        QTest::newRow("relative second root") << "other.txt" << "second root\n";
-        QTest::newRow("dot dot inside") << "@root/sub/../hello.txt" << "Hello, Hearth!\nünïcødé ✓\n";
-        QTest::newRow("symlink inside") << "link-inside" << "Hello, Hearth!\nünïcødé ✓\n";
-        QTest::newRow("dot segments") << "./sub/./nested.md" << "# nested\n";
+        QTest::newRow("absolute") << "@root/hello.txt"
+                                  << "Hello, Hearth!\nünïcødé ✓\n";
+        QTest::newRow("relative") << "sub/nested.md"
+                                  << "# nested\n";
+        QTest::newRow("relative second root") << "other.txt"
+                                              << "second root\n";
+        QTest::newRow("dot dot inside") << "@root/sub/../hello.txt"
+                                        << "Hello, Hearth!\nünïcødé ✓\n";
+        QTest::newRow("symlink inside") << "link-inside"
+                                        << "Hello, Hearth!\nünïcødé ✓\n";
+        QTest::newRow("dot segments") << "./sub/./nested.md"
+                                      << "# nested\n";
     }
 
     void readsInside() {
@@ -91,23 +99,40 @@ private slots:
     void refusesOutside_data() {
         QTest::addColumn<QString>("path");
         QTest::addColumn<QString>("error");
-        QTest::newRow("absolute outside") << "@out/secret.txt" << "outside the folders";
-        QTest::newRow("dot dot relative") << "../outside/secret.txt" << "outside the folders";
-        QTest::newRow("dot dot absolute") << "@root/../outside/secret.txt" << "outside the folders";
-        QTest::newRow("deep dot dot") << "sub/../../../../../../etc/passwd" << "outside the folders";
-        QTest::newRow("etc passwd") << "/etc/passwd" << "outside the folders";
-        QTest::newRow("symlink to a file") << "link-to-secret" << "outside the folders";
-        QTest::newRow("symlink to a folder") << "link-to-outside/secret.txt" << "outside the folders";
-        QTest::newRow("relative symlink") << "relative-escape" << "outside the folders";
-        QTest::newRow("missing outside") << "/nonexistent/hearth/file" << "outside the folders";
-        QTest::newRow("missing via dot dot") << "../outside/missing.txt" << "outside the folders";
-        QTest::newRow("missing inside") << "nope.txt" << "does not exist";
-        QTest::newRow("binary") << "binary.bin" << "not a UTF-8 text file";
-        QTest::newRow("not utf8") << "latin1.txt" << "not a UTF-8 text file";
-        QTest::newRow("too big") << "big.txt" << "larger than the limit";
-        QTest::newRow("folder") << "sub" << "not a regular file";
-        QTest::newRow("fifo") << "fifo" << "not a regular file";
-        QTest::newRow("empty") << "" << "empty or invalid";
+        QTest::newRow("absolute outside") << "@out/secret.txt"
+                                          << "outside the folders";
+        QTest::newRow("dot dot relative") << "../outside/secret.txt"
+                                          << "outside the folders";
+        QTest::newRow("dot dot absolute") << "@root/../outside/secret.txt"
+                                          << "outside the folders";
+        QTest::newRow("deep dot dot") << "sub/../../../../../../etc/passwd"
+                                      << "outside the folders";
+        QTest::newRow("etc passwd") << "/etc/passwd"
+                                    << "outside the folders";
+        QTest::newRow("symlink to a file") << "link-to-secret"
+                                           << "outside the folders";
+        QTest::newRow("symlink to a folder") << "link-to-outside/secret.txt"
+                                             << "outside the folders";
+        QTest::newRow("relative symlink") << "relative-escape"
+                                          << "outside the folders";
+        QTest::newRow("missing outside") << "/nonexistent/hearth/file"
+                                         << "outside the folders";
+        QTest::newRow("missing via dot dot") << "../outside/missing.txt"
+                                             << "outside the folders";
+        QTest::newRow("missing inside") << "nope.txt"
+                                        << "does not exist";
+        QTest::newRow("binary") << "binary.bin"
+                                << "not a UTF-8 text file";
+        QTest::newRow("not utf8") << "latin1.txt"
+                                  << "not a UTF-8 text file";
+        QTest::newRow("too big") << "big.txt"
+                                 << "larger than the limit";
+        QTest::newRow("folder") << "sub"
+                                << "not a regular file";
+        QTest::newRow("fifo") << "fifo"
+                              << "not a regular file";
+        QTest::newRow("empty") << ""
+                               << "empty or invalid";
     }
 
     void refusesOutside() {

@@ -16,7 +16,9 @@ using namespace Hearth::Tools;
 
 namespace {
 
-std::string text(const json & r) { return r["content"][0]["text"]; }
+std::string text(const json & r) {
+    return r["content"][0]["text"];
+}
 
 }  // namespace
 
@@ -40,10 +42,11 @@ private slots:
             r.set_content("plain text ✓", "text/plain; charset=utf-8");
         });
         m_server.Get("/html", [](const httplib::Request &, httplib::Response & r) {
-            r.set_content("<html><head><title>T</title><style>p{color:red}</style><script>alert('x')</script></head>"
-                          "<body><h1>Title</h1><p>One &amp; two&nbsp;&lt;3 &#x263A;</p><ul><li>a</li><li>b</li></ul>"
-                          "<!-- hidden --></body></html>",
-                          "text/html");
+            r.set_content(
+                "<html><head><title>T</title><style>p{color:red}</style><script>alert('x')</script></head>"
+                "<body><h1>Title</h1><p>One &amp; two&nbsp;&lt;3 &#x263A;</p><ul><li>a</li><li>b</li></ul>"
+                "<!-- hidden --></body></html>",
+                "text/html");
         });
         m_server.Get("/json", [](const httplib::Request &, httplib::Response & r) {
             r.set_content(R"({"a":1})", "application/json");
@@ -51,9 +54,8 @@ private slots:
         m_server.Get("/image", [](const httplib::Request &, httplib::Response & r) {
             r.set_content(std::string("\x89PNG\r\n\x1a\n\0\0", 10), "image/png");
         });
-        m_server.Get("/untyped", [](const httplib::Request &, httplib::Response & r) {
-            r.body = std::string("bin\0ary", 7);
-        });
+        m_server.Get("/untyped",
+                     [](const httplib::Request &, httplib::Response & r) { r.body = std::string("bin\0ary", 7); });
         m_server.Get("/big", [](const httplib::Request &, httplib::Response & r) {
             r.set_content(std::string(3 << 20, 'z'), "text/plain");
         });
@@ -100,7 +102,8 @@ private slots:
 
     void reducesHtmlToText() {
         const json r = fetch("/html");
-        QCOMPARE(QString::fromStdString(text(r)), QString::fromUtf8("T\n\nTitle\n\nOne & two <3 \xE2\x98\xBA\n\n- a\n- b"));
+        QCOMPARE(QString::fromStdString(text(r)),
+                 QString::fromUtf8("T\n\nTitle\n\nOne & two <3 \xE2\x98\xBA\n\n- a\n- b"));
         FetchOptions raw;
         raw.convertHtml = false;
         QVERIFY(text(fetch("/html", raw)).find("<script>") != std::string::npos);
@@ -130,14 +133,22 @@ private slots:
     void refusals_data() {
         QTest::addColumn<QString>("target");
         QTest::addColumn<QString>("error");
-        QTest::newRow("file scheme") << "file:///etc/passwd" << "only http:// and https://";
-        QTest::newRow("ftp") << "ftp://127.0.0.1/x" << "only http:// and https://";
-        QTest::newRow("javascript") << "javascript:alert(1)" << "only http:// and https://";
-        QTest::newRow("no scheme") << "example.com" << "only http:// and https://";
-        QTest::newRow("image") << "/image" << "is not text (its content type is image/png)";
-        QTest::newRow("untyped binary") << "/untyped" << "contains NUL bytes";
-        QTest::newRow("404") << "/missing" << "HTTP 404";
-        QTest::newRow("refused") << "http://127.0.0.1:1/" << "cannot fetch";
+        QTest::newRow("file scheme") << "file:///etc/passwd"
+                                     << "only http:// and https://";
+        QTest::newRow("ftp") << "ftp://127.0.0.1/x"
+                             << "only http:// and https://";
+        QTest::newRow("javascript") << "javascript:alert(1)"
+                                    << "only http:// and https://";
+        QTest::newRow("no scheme") << "example.com"
+                                   << "only http:// and https://";
+        QTest::newRow("image") << "/image"
+                               << "is not text (its content type is image/png)";
+        QTest::newRow("untyped binary") << "/untyped"
+                                        << "contains NUL bytes";
+        QTest::newRow("404") << "/missing"
+                             << "HTTP 404";
+        QTest::newRow("refused") << "http://127.0.0.1:1/"
+                                 << "cannot fetch";
     }
 
     void refusals() {
