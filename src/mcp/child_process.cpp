@@ -178,7 +178,10 @@ bool ChildProcess::poll() {
     // reserved as the group id, so signalling -pid cannot hit an unrelated
     // process that was given the same number.
     siginfo_t info{};
-    if (::waitid(P_PID, id_t(m_pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == 0) return false;
+    const int seen = ::waitid(P_PID, id_t(m_pid), &info, WEXITED | WNOHANG | WNOWAIT);
+    if (seen == 0 && info.si_pid == 0) return false;
+    // A host that ignores SIGCHLD has its children reaped for it: then only kill(0) tells if it still runs.
+    if (seen < 0 && errno == ECHILD && ::kill(m_pid, 0) == 0) return false;
     signalGroup(SIGTERM);  // what the server started (npx -> node) goes with it
     int status = 0;
     pid_t r = -1;

@@ -33,6 +33,11 @@ ServerSupervisor::ServerSupervisor(ServerConfig config, SupervisorOptions option
 }
 
 ServerSupervisor::~ServerSupervisor() {
+    {
+        // What the callback captured may already be gone (declared after the supervisor): no reports from here on.
+        std::lock_guard lock(m_mutex);
+        m_onStatus = nullptr;
+    }
     stop();
     {
         std::lock_guard lock(m_mutex);

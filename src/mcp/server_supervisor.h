@@ -53,7 +53,7 @@ struct SupervisorOptions {
 class ServerSupervisor {
 public:
     ServerSupervisor(ServerConfig config, SupervisorOptions options = {});
-    ~ServerSupervisor();  // stops
+    ~ServerSupervisor();  // stops, without calling the status callback
     ServerSupervisor(const ServerSupervisor &) = delete;
     ServerSupervisor & operator=(const ServerSupervisor &) = delete;
 

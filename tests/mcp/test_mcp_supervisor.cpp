@@ -48,9 +48,9 @@ private slots:
     }
 
     void restartsAfterACrash() {
-        ServerSupervisor sup(fake(), fastOptions());
         std::mutex m;
         std::vector<ServerState> states;
+        ServerSupervisor sup(fake(), fastOptions());
         sup.setOnStatus([&](const ServerStatus & s) {
             std::lock_guard lock(m);
             states.push_back(s.state);
@@ -67,8 +67,8 @@ private slots:
     }
 
     void refreshesToolsWhenTheyChange() {
-        ServerSupervisor sup(fake(), fastOptions());
         std::atomic<int> reports{0};
+        ServerSupervisor sup(fake(), fastOptions());
         auto client = sup.client();
         sup.setOnStatus([&](const ServerStatus &) { ++reports; });
         client->callTool("change", json::object());
