@@ -82,6 +82,9 @@ int runBench(int argc, char ** argv) {
     for (int32_t & id : tg) id = pick(rng);
     for (int32_t & id : prefix) id = pick(rng);
     if (depth > 0) ev.eval(prefix.data(), depth);
+    // Every test restarts from the depth: models whose state cannot be rolled
+    // back (sliding-window rings, recurrent layers) restore this checkpoint.
+    ev.checkpoint();
 
     std::vector<double> pp_s, tg_s;
     if (!pp.empty()) timePrompt(ev, pp, depth);

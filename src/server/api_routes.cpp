@@ -243,7 +243,8 @@ void ApiRoutes::completion(const httplib::Request & req, httplib::Response & res
     try {
         const nlohmann::json body = parseJsonBody(req.body);
         const ServedModel & model = m_engine.model();
-        CompletionRequest request = chat ? parseChatCompletion(body, model) : parseTextCompletion(body, model);
+        CompletionRequest request =
+            chat ? parseChatCompletion(body, model, req.body) : parseTextCompletion(body, model, req.body);
         if (m_config.nPredict > 0)  // the server's cap (--n-predict), under the request's own
             request.generate.n_predict = request.generate.n_predict > 0
                                              ? std::min(request.generate.n_predict, m_config.nPredict)

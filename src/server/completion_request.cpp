@@ -8,6 +8,7 @@
 #include "server/api_error.h"
 #include "server/chat_messages.h"
 #include "server/json_fields.h"
+#include "server/structured_output.h"
 
 namespace Hearth::Server {
 
@@ -157,7 +158,8 @@ nlohmann::json parseJsonBody(const std::string & body) {
     return j;
 }
 
-CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedModel & model) {
+CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedModel & model,
+                                      std::string_view rawBody) {
     CompletionRequest req;
     req.kind = CompletionKind_chat;
     checkModel(body, model);
@@ -175,12 +177,7 @@ CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedM
         if (m["role"] != "assistant") contentBytes += m["content"].get_ref<const std::string &>().size();
     checkPromptBytes(contentBytes, model, "messages");
     const nlohmann::json schema = readResponseFormat(body, req.jsonMode);
-    if (req.jsonMode) {
-        addJsonInstruction(input.messages, schema);
-        req.constraint = {OutputConstraint::Kind_json, schema, nullptr};
-    } else if (input.toolRequired) {
-        req.constraint = {OutputConstraint::Kind_toolCall, nullptr, input.tools};
-    }
+    if (req.jsonMode) addJsonInstruction(input.messages, schema);
 
     try {
         req.prompt = model.chatTemplate->apply_json(
@@ -195,13 +192,19 @@ CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedM
     req.parser.tool_call_format = input.toolCalls ? model.toolFormat : hearth::ToolCallFormat_none;
     if (input.toolCalls)  // calls to anything else stay text
         for (const nlohmann::json & t : input.tools) req.parser.tool_names.push_back(t["function"]["name"]);
+    // gpt-oss writes harmony channels whether or not tools are offered.
+    req.parser.harmony = model.toolFormat == hearth::ToolCallFormat_harmony;
+    if (input.toolCalls && !input.tools.is_null()) req.parser.tools_json = input.tools.dump();  // types XML arguments
     req.parser.reasoning_open = hearth::prompt_opens_reasoning(req.prompt);
+    req.generate.grammar =
+        structuredOutputGrammar(body, input.tools, model.toolFormat, req.parser.reasoning_open, rawBody);
     req.generate.prompt = req.prompt;
     fitContext(req, model, "messages");
     return req;
 }
 
-CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedModel & model) {
+CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedModel & model,
+                                      std::string_view rawBody) {
     CompletionRequest req;
     req.kind = CompletionKind_text;
     checkModel(body, model);
@@ -237,10 +240,10 @@ CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedM
     if (req.prompt.empty() && req.generate.prompt_ids.empty())
         throw ApiError::invalid("prompt", "'prompt' must not be empty.");
     bool jsonMode = false;
-    const nlohmann::json schema = readResponseFormat(body, jsonMode);
-    if (jsonMode) req.constraint = {OutputConstraint::Kind_json, schema, nullptr};
+    readResponseFormat(body, jsonMode);
     req.parser.tool_call_format = hearth::ToolCallFormat_none;
     req.parser.reasoning_enabled = false;
+    req.generate.grammar = structuredOutputGrammar(body, nullptr, hearth::ToolCallFormat_none, false, rawBody);
     req.generate.prompt = req.prompt;
     fitContext(req, model, "prompt");
     return req;

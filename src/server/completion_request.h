@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "hearth/output_parser.h"
 #include "hearth/session.h"
@@ -24,22 +25,6 @@ enum CompletionKind {
     CompletionKind_text,  // /v1/completions
 };
 
-// What the reply must be, when the request says so: the hook for
-// constrained sampling (a grammar compiled from it masks the tokens that
-// cannot continue a valid reply; built in the engine separately). Until
-// the engine takes it, json mode asks the model in words (chat_messages.h)
-// and extractJson() recovers the value.
-struct OutputConstraint {
-    enum Kind {
-        Kind_none,
-        Kind_json,      // response_format json_object (schema null) or json_schema
-        Kind_toolCall,  // tool_choice "required", or a named function: a call to one of `tools`
-    };
-    Kind kind = Kind_none;
-    nlohmann::json schema;  // Kind_json: the JSON schema; null for any JSON object
-    nlohmann::json tools;   // Kind_toolCall: the tools offered (only the named one for a named choice)
-};
-
 struct CompletionRequest {
     CompletionKind kind = CompletionKind_chat;
     bool stream = false;
@@ -48,7 +33,6 @@ struct CompletionRequest {
     hearth::GenerateRequest generate;
     hearth::OutputParserConfig parser;  // chat: reasoning and tool-call parsing
     bool jsonMode = false;              // response_format json_object / json_schema
-    OutputConstraint constraint;
     int32_t promptTokens = -1;  // counted here when the model has a tokenizer
 };
 
@@ -60,8 +44,12 @@ inline constexpr int kMaxRequestDepth = 64;
 // or nests deeper than kMaxRequestDepth.
 nlohmann::json parseJsonBody(const std::string & body);
 
-CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedModel & model);
-CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedModel & model);
+// `rawBody`: the body's text, which keeps the order of schema properties
+// (structured_output.h).
+CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedModel & model,
+                                      std::string_view rawBody = {});
+CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedModel & model,
+                                      std::string_view rawBody = {});
 
 // The JSON value in a reply of json mode: the whole content when it parses,
 // else the first {...} or [...] in it that does (models like to wrap it in a

@@ -3,13 +3,10 @@
 // (layers + output) and split at every layer boundary, for llama, qwen2 and
 // qwen3 fixtures in several quant types, over an f16 and a q8_0 KV cache.
 //
-// Each run evaluates the golden prompt's first tokens as
-//   a prefill batch of kPrefill tokens (> kGemvMaxTokens: dequantize + GEMM,
-//   except for f32 weights, which stay on the f32 GEMV),
-//   a short batch of kShort tokens at positions > 0 (quantized GEMV),
-//   kDecode single tokens (the CUDA Graph path),
-// so every position has a golden row. The logits must match the CPU backend's
-// and llama.cpp's within the fixture's tolerance (fixtures/README.md).
+// Each run (sim_run.h) evaluates the golden prompt's first tokens as a
+// prefill batch, a short batch and single decode tokens. The logits must match
+// the CPU backend's and llama.cpp's within the fixture's tolerance
+// (fixtures/README.md).
 #include <QtTest>
 #include <cstring>
 #include <memory>
@@ -17,6 +14,7 @@
 #include <vector>
 
 #include "golden.h"
+#include "sim_run.h"
 #include "hearth/error.h"
 #include "hearth/evaluator.h"
 #include "hearth/model.h"
@@ -28,60 +26,7 @@
 using namespace hearth;
 using runtime_test::Golden;
 
-namespace {
-
-constexpr int32_t kPrefill = 9;
-constexpr int32_t kShort = 2;
-constexpr int32_t kDecode = 2;
-constexpr int32_t kPositions = kPrefill + kShort + kDecode;
-constexpr uint64_t kVram = 1ull << 30;  // the emulated device's free VRAM
-
-struct Run {
-    std::vector<float> logits;  // [kPositions][n_vocab]
-    std::string backend;
-    std::string note;
-};
-
-Run run_model(const Golden & g, int32_t n_gpu_layers, KvType kv_type, bool emulated_gpu) {
-    LoadOptions lo;
-    lo.n_ctx = 32;
-    lo.n_batch = 16;
-    lo.n_threads = 2;
-    lo.n_gpu_layers = n_gpu_layers;
-    lo.kv_type = kv_type;
-    auto model = Model::load(g.model_path, lo);
-    EvaluatorOptions eo;
-    if (emulated_gpu) {
-        eo.gpu_factory = &make_cuda_backend;
-        eo.gpu_vram_free = kVram;
-    }
-    Evaluator ev(model, eo);
-    Run r;
-    r.backend = ev.backend_name();
-    r.note = ev.placement_note();
-    const size_t nv = size_t(g.n_vocab);
-    r.logits.resize(size_t(kPositions) * nv);
-    const int32_t * ids = g.prompt_ids.data();
-    ev.eval(ids, kPrefill, r.logits.data());
-    ev.eval(ids + kPrefill, kShort, r.logits.data() + size_t(kPrefill) * nv);
-    for (int32_t p = kPrefill + kShort; p < kPositions; ++p) {
-        ev.eval(ids + p, 1);
-        std::memcpy(r.logits.data() + size_t(p) * nv, ev.last_logits(), nv * sizeof(float));
-    }
-    return r;
-}
-
-std::vector<float> golden_rows(const Golden & g) {
-    return std::vector<float>(g.logits.begin(), g.logits.begin() + ptrdiff_t(kPositions) * g.n_vocab);
-}
-
-std::string expected_label(int32_t n_gpu_layers, int32_t n_layer) {
-    const int32_t layers = std::min(n_gpu_layers, n_layer);
-    return "cuda (" + std::to_string(layers) + "/" + std::to_string(n_layer) + " layers" +
-           (n_gpu_layers > n_layer ? " + output)" : ")");
-}
-
-}  // namespace
+using namespace sim_run;
 
 class TestCudaBackendSim : public QObject {
     Q_OBJECT
