@@ -164,6 +164,17 @@ std::string supported_architectures() {
     return out;
 }
 
+const Architecture & require_architecture(const GgufFile & file) {
+    const std::string arch(file.architecture());
+    if (arch.empty()) throw Error(ErrorCode_model, file.path() + ": missing metadata key 'general.architecture'");
+    const Architecture * a = find_architecture(arch);
+    if (!a) throw Error(ErrorCode_unsupported, file.path() + ": Unsupported architecture '" + arch +
+                                                "' (Hearth runs " + supported_architectures() + ")");
+    return *a;
+}
+
+void require_supported_architecture(const GgufFile & file) { require_architecture(file); }
+
 int32_t hparam_int(const GgufFile & file, const ModelHparams & hp, const char * suffix) {
     return required_int(file, key(hp, suffix));
 }

@@ -47,6 +47,8 @@ const Architecture & architecture_phi3();
 
 // nullptr when the architecture is not supported.
 const Architecture * find_architecture(std::string_view name);
+// The file's architecture, or hearth::Error naming the ones Hearth runs.
+const Architecture & require_architecture(const GgufFile & file);
 
 // The llama-shaped layer: attention (+ the optional biases and q/k norms the
 // flags ask for) and a dense SwiGLU FFN.

@@ -26,12 +26,8 @@ int32_t choose_ctx(const ModelHparams & hp, int32_t requested) {
 }  // namespace
 
 Model::Model(GgufFile file, const LoadOptions & options) : m_file(std::move(file)), m_options(options) {
-    std::string arch(m_file.architecture());
-    if (arch.empty()) throw Error(ErrorCode_model, m_file.path() + ": missing metadata key 'general.architecture'");
-    const Architecture * a = find_architecture(arch);
-    if (!a) throw Error(ErrorCode_unsupported, m_file.path() + ": Unsupported architecture '" + arch +
-                                                "' (Hearth runs " + supported_architectures() + ")");
-    m_hparams.arch = arch;
+    const Architecture * a = &require_architecture(m_file);
+    m_hparams.arch = std::string(m_file.architecture());
     a->read_hparams(m_file, m_hparams);
     validate_hparams(m_file, m_hparams);
     if (m_options.n_batch <= 0) m_options.n_batch = 512;

@@ -2,6 +2,7 @@
 
 #include "hearth/error.h"
 #include "hearth/gguf.h"
+#include "hearth/model.h"
 #include "hearth/vocab.h"
 
 namespace hearth {
@@ -22,6 +23,7 @@ std::string ChatSetup::render(const ChatRequest & request, const JinjaRenderOpti
 }
 
 ChatSetup read_chat_setup(const GgufFile & file, int32_t requested_ctx, const std::string & template_file) {
+    require_supported_architecture(file);  // before the tokenizer: the clearer error first
     ChatSetup s;
     if (!template_file.empty()) {
         s.chat_template = std::make_shared<const ChatTemplate>(ChatTemplate::from_file(template_file));

@@ -104,11 +104,8 @@ std::string gib(uint64_t bytes) {
 
 ModelFootprint footprint_from_gguf(const GgufFile & file) {
     ModelFootprint fp;
+    const Architecture * a = &require_architecture(file);
     const std::string arch(file.architecture());
-    if (arch.empty()) throw Error(ErrorCode_model, file.path() + ": missing metadata key 'general.architecture'");
-    const Architecture * a = find_architecture(arch);
-    if (!a) throw Error(ErrorCode_unsupported, file.path() + ": Unsupported architecture '" + arch +
-                                                "' (Hearth runs " + supported_architectures() + ")");
     fp.hp.arch = arch;
     a->read_hparams(file, fp.hp);
     validate_hparams(file, fp.hp);

@@ -160,6 +160,11 @@ struct ModelWeights;  // engine/model/weights.h
 // The GGUF architectures Hearth runs, for messages: "llama, qwen2, ...".
 std::string supported_architectures();
 
+// Throws ErrorCode_unsupported ("Unsupported architecture 'x' (Hearth runs ...)")
+// or ErrorCode_model (no architecture key) unless Hearth runs this file's
+// architecture: the first check of every load, before the tokenizer is read.
+void require_supported_architecture(const GgufFile & file);
+
 class Model {
 public:
     static std::shared_ptr<Model> load(const std::string & path, const LoadOptions & options = {});
