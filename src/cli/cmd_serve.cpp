@@ -69,6 +69,7 @@ int runServe(int argc, char ** argv) {
     auto engine = Server::WorkerEngine::load(o.modelPath, o.load, o.engine, [](float) { return !g_stop.load(); });
     const Server::ServedModel & model = engine->model();
     for (const std::string & w : engine->warnings()) warn(w);
+    if (!model.templateNote.empty()) warn(model.templateNote);
     if (model.nCtx > model.nCtxTrain)  // llama-server's "possible training context overflow"
         warn("the context of " + std::to_string(model.nCtx) + " tokens is larger than the " +
              std::to_string(model.nCtxTrain) + " the model was trained with; replies past " +

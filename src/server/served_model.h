@@ -25,6 +25,7 @@ struct ServedModel {
     int64_t created = 0;    // the file's modification time, Unix seconds
     std::shared_ptr<const hearth::ChatTemplate> chatTemplate;
     bool templateFromModel = false;  // false: a --chat-template-file, or ChatML because the model has none
+    std::string templateNote;        // why ChatML stands in (the model's template does not parse), or ""
     hearth::ChatSpecialTokens special;
     bool stripBos = false;  // the engine adds BOS itself; drop the template's copy
     hearth::ToolCallFormat toolFormat = hearth::ToolCallFormat_auto;
@@ -40,9 +41,11 @@ struct ServedModel {
     bool matches(const std::string & name) const;
 };
 
-// Reads everything but the weights from the GGUF header. `requestedCtx` as in
-// LoadOptions::n_ctx (0: min(trained, 4096); larger than trained is allowed); `templateFile` overrides the
-// model's template when not empty. Throws hearth::Error (file, template).
+// Reads everything but the weights from the GGUF header, through
+// hearth::read_chat_setup: `requestedCtx` 0 is choose_context_size's default,
+// larger than trained is allowed (cmd_serve warns); `templateFile` overrides
+// the model's template when not empty. Throws hearth::Error (file, template
+// file, unsupported architecture, tokenizer).
 ServedModel readServedModel(const std::string & path, int32_t requestedCtx, const std::string & templateFile);
 
 }  // namespace Hearth::Server

@@ -107,39 +107,32 @@ private slots:
         QCOMPARE(h.post("/v1/chat/completions", body)->status, 400);
     }
 
-    // The hook for constrained sampling: what the reply must be is recorded
-    // with the request (response_format, tool_choice required or named).
-    void outputConstraintIsRecorded() {
-        using Hearth::Server::OutputConstraint;
+    // What the reply must be reaches the engine as a grammar: response_format
+    // (json_object, json_schema), tool_choice "required" or a named function;
+    // nothing else constrains the reply.
+    void outputConstraintBecomesAGrammar() {
         const Hearth::Server::ServedModel model = qwen3();
         const json tools = json::array({{{"type", "function"}, {"function", {{"name", "f"}}}},
                                         {{"type", "function"}, {"function", {{"name", "g"}}}}});
+        auto grammar = [&](const json & body) { return Hearth::Server::parseChatCompletion(body, model).generate.grammar; };
         json body = chatBody("hi");
-        QCOMPARE(Hearth::Server::parseChatCompletion(body, model).constraint.kind, OutputConstraint::Kind_none);
+        QVERIFY(grammar(body) == nullptr);
         body["response_format"] = {{"type", "json_object"}};
-        auto c = Hearth::Server::parseChatCompletion(body, model).constraint;
-        QCOMPARE(c.kind, OutputConstraint::Kind_json);
-        QVERIFY(c.schema.is_null());
+        QVERIFY(grammar(body) != nullptr);
         const json schema = {{"type", "object"}, {"properties", {{"a", {{"type", "integer"}}}}}, {"required", {"a"}}};
         body["response_format"] = {{"type", "json_schema"}, {"json_schema", {{"name", "s"}, {"schema", schema}}}};
-        c = Hearth::Server::parseChatCompletion(body, model).constraint;
-        QCOMPARE(c.kind, OutputConstraint::Kind_json);
-        QCOMPARE(c.schema, schema);
+        QVERIFY(grammar(body) != nullptr);
         body = chatBody("hi");
         body["tools"] = tools;
         body["tool_choice"] = "auto";
-        QCOMPARE(Hearth::Server::parseChatCompletion(body, model).constraint.kind, OutputConstraint::Kind_none);
+        QVERIFY(grammar(body) == nullptr);
         body["tool_choice"] = "required";
-        c = Hearth::Server::parseChatCompletion(body, model).constraint;
-        QCOMPARE(c.kind, OutputConstraint::Kind_toolCall);
-        QCOMPARE(c.tools.size(), size_t(2));
+        QVERIFY(grammar(body) != nullptr);
         body["tool_choice"] = {{"type", "function"}, {"function", {{"name", "g"}}}};
-        c = Hearth::Server::parseChatCompletion(body, model).constraint;
-        QCOMPARE(c.kind, OutputConstraint::Kind_toolCall);
-        QCOMPARE(c.tools.size(), size_t(1));
-        QCOMPARE(c.tools[0]["function"]["name"], "g");
+        QVERIFY(grammar(body) != nullptr);
         const json completion = {{"prompt", "x"}, {"response_format", {{"type", "json_object"}}}};
-        QCOMPARE(Hearth::Server::parseTextCompletion(completion, model).constraint.kind, OutputConstraint::Kind_json);
+        QVERIFY(Hearth::Server::parseTextCompletion(completion, model).generate.grammar != nullptr);
+        QVERIFY(Hearth::Server::parseTextCompletion({{"prompt", "x"}}, model).generate.grammar == nullptr);
     }
 };
 
