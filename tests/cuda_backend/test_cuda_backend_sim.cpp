@@ -1,139 +1,26 @@
-// The whole forward pass through the CUDA backend, compiled for the SIMT
-// emulator (hearth_cuda_sim) and injected into the evaluator: fully offloaded
-// (layers + output) and split at every layer boundary, for llama, qwen2 and
-// qwen3 fixtures in several quant types, over an f16 and a q8_0 KV cache.
-//
-// Each run evaluates the golden prompt's first tokens as
-//   a prefill batch of kPrefill tokens (> kGemvMaxTokens: dequantize + GEMM,
-//   except for f32 weights, which stay on the f32 GEMV),
-//   a short batch of kShort tokens at positions > 0 (quantized GEMV),
-//   kDecode single tokens (the CUDA Graph path),
-// so every position has a golden row. The logits must match the CPU backend's
-// and llama.cpp's within the fixture's tolerance (fixtures/README.md).
+// The CUDA backend compiled for the SIMT emulator (hearth_cuda_sim), around
+// the kernels: checked calls, placement against VRAM, and (sim_forward.h)
+// whole-model steps where the host code matters. The model-by-model forward
+// comparison at every split is test_cuda_forward_sim.cpp.
 #include <QtTest>
 #include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "golden.h"
 #include "hearth/error.h"
-#include "hearth/evaluator.h"
-#include "hearth/model.h"
-#include "runtime/gpu_backend_factory.h"
+#include "sim_forward.h"
 // After the Qt headers: the emulator's runtime shims (graph counters).
 #include "cuda/cuda_check.h"
 #include "cuda_sim_runtime.h"
 
 using namespace hearth;
+using namespace sim_forward;
 using runtime_test::Golden;
-
-namespace {
-
-constexpr int32_t kPrefill = 9;
-constexpr int32_t kShort = 2;
-constexpr int32_t kDecode = 2;
-constexpr int32_t kPositions = kPrefill + kShort + kDecode;
-constexpr uint64_t kVram = 1ull << 30;  // the emulated device's free VRAM
-
-struct Run {
-    std::vector<float> logits;  // [kPositions][n_vocab]
-    std::string backend;
-    std::string note;
-};
-
-Run run_model(const Golden & g, int32_t n_gpu_layers, KvType kv_type, bool emulated_gpu) {
-    LoadOptions lo;
-    lo.n_ctx = 32;
-    lo.n_batch = 16;
-    lo.n_threads = 2;
-    lo.n_gpu_layers = n_gpu_layers;
-    lo.kv_type = kv_type;
-    auto model = Model::load(g.model_path, lo);
-    EvaluatorOptions eo;
-    if (emulated_gpu) {
-        eo.gpu_factory = &make_cuda_backend;
-        eo.gpu_vram_free = kVram;
-    }
-    Evaluator ev(model, eo);
-    Run r;
-    r.backend = ev.backend_name();
-    r.note = ev.placement_note();
-    const size_t nv = size_t(g.n_vocab);
-    r.logits.resize(size_t(kPositions) * nv);
-    const int32_t * ids = g.prompt_ids.data();
-    ev.eval(ids, kPrefill, r.logits.data());
-    ev.eval(ids + kPrefill, kShort, r.logits.data() + size_t(kPrefill) * nv);
-    for (int32_t p = kPrefill + kShort; p < kPositions; ++p) {
-        ev.eval(ids + p, 1);
-        std::memcpy(r.logits.data() + size_t(p) * nv, ev.last_logits(), nv * sizeof(float));
-    }
-    return r;
-}
-
-std::vector<float> golden_rows(const Golden & g) {
-    return std::vector<float>(g.logits.begin(), g.logits.begin() + ptrdiff_t(kPositions) * g.n_vocab);
-}
-
-std::string expected_label(int32_t n_gpu_layers, int32_t n_layer) {
-    const int32_t layers = std::min(n_gpu_layers, n_layer);
-    return "cuda (" + std::to_string(layers) + "/" + std::to_string(n_layer) + " layers" +
-           (n_gpu_layers > n_layer ? " + output)" : ")");
-}
-
-}  // namespace
 
 class TestCudaBackendSim : public QObject {
     Q_OBJECT
 private slots:
-    void forwardMatchesCpu_data() {
-        QTest::addColumn<QString>("model");
-        QTest::addColumn<int>("kv");
-        QTest::newRow("llama-IQ4_XS f16") << "models/synthetic/llama-IQ4_XS.gguf" << int(KvType_f16);
-        QTest::newRow("qwen2-Q4_K_M q8_0") << "models/synthetic/qwen2-Q4_K_M.gguf" << int(KvType_q8_0);
-        QTest::newRow("qwen3-Q8_0 q8_0") << "models/synthetic/qwen3-Q8_0.gguf" << int(KvType_q8_0);
-        QTest::newRow("llama-F16 f16") << "models/synthetic/llama-F16.gguf" << int(KvType_f16);
-        QTest::newRow("stories260K f16") << "models/stories260K.gguf" << int(KvType_f16);
-    }
-
-    // Every split: -ngl 1 .. n_layer (the output on the CPU) and n_layer + 1 (all of it).
-    void forwardMatchesCpu() {
-        QFETCH(QString, model);
-        QFETCH(int, kv);
-        const Golden g = runtime_test::load_golden(model.toStdString());
-        QVERIFY(int32_t(g.prompt_ids.size()) >= kPositions);
-        const KvType kv_type = KvType(kv);
-        const std::vector<float> golden = golden_rows(g);
-
-        const Run cpu = run_model(g, 0, kv_type, false);
-        QCOMPARE(cpu.backend, std::string("cpu"));
-        const runtime_test::Agreement cpu_vs_golden = runtime_test::compare_logits(golden, cpu.logits, g.n_vocab);
-        QVERIFY2(cpu_vs_golden.max_nrmse <= g.max_nrmse, qPrintable(QString::number(cpu_vs_golden.max_nrmse)));
-
-        const int32_t n_layer = Model::load(g.model_path)->hparams().n_layer;
-        for (int32_t ngl = 1; ngl <= n_layer + 1; ++ngl) {
-            const int graph_launches = cuda_sim::graph_counters().launches;
-            const Run gpu = run_model(g, ngl, kv_type, true);
-            const QString what = QStringLiteral("-ngl %1: ").arg(ngl);
-            QVERIFY2(gpu.backend == expected_label(ngl, n_layer),
-                     qPrintable(what + QString::fromStdString(gpu.backend)));
-            QVERIFY2(gpu.note.empty(), qPrintable(what + QString::fromStdString(gpu.note)));
-            QCOMPARE(cuda_sim::graph_counters().launches, graph_launches + kDecode);
-
-            const runtime_test::Agreement vs_cpu = runtime_test::compare_logits(cpu.logits, gpu.logits, g.n_vocab);
-            const runtime_test::Agreement vs_golden = runtime_test::compare_logits(golden, gpu.logits, g.n_vocab);
-            qInfo("%s -ngl %d: nrmse vs CPU %.2e, vs llama.cpp %.2e (tolerance %.2e); top-1 %.2f / %.2f",
-                  qPrintable(model), ngl, vs_cpu.max_nrmse, vs_golden.max_nrmse, g.max_nrmse, vs_cpu.top1,
-                  vs_golden.top1);
-            QVERIFY2(vs_cpu.max_nrmse <= g.max_nrmse, qPrintable(what + "vs CPU " + QString::number(vs_cpu.max_nrmse)));
-            QVERIFY2(vs_golden.max_nrmse <= g.max_nrmse,
-                     qPrintable(what + "vs golden " + QString::number(vs_golden.max_nrmse)));
-            QVERIFY2(vs_cpu.top1 >= g.min_top1, qPrintable(what + "top-1 vs CPU " + QString::number(vs_cpu.top1)));
-            QVERIFY2(vs_golden.top1 >= g.min_top1,
-                     qPrintable(what + "top-1 vs golden " + QString::number(vs_golden.top1)));
-        }
-    }
-
     // A failed call names itself, its file and line: thrown at load, recorded
     // (first failure only) on the decode path.
     void checkedCallsNameTheCall() {

@@ -2,7 +2,7 @@
 // every kernel can be checked on a machine without a GPU.
 //
 // Model: a launch runs the grid block by block on the calling thread. Each
-// block's threads are cooperative fibers (ucontext), scheduled round-robin in
+// block's threads are cooperative fibers (simt_fiber.h), scheduled round-robin in
 // lockstep: every synchronisation point (__syncthreads, __syncwarp, a shuffle,
 // a vote) ends the fiber's turn, and a round ends when every live fiber has
 // reached its next one. So all threads of a block must pass the same sequence
@@ -21,14 +21,14 @@
 // Atomics are plain read-modify-writes: only one fiber runs at a time.
 #pragma once
 
-#include <ucontext.h>
-
 #include <cstdint>
 #include <cstring>
 #include <functional>
 #include <memory>
 #include <stdexcept>
 #include <vector>
+
+#include "simt_fiber.h"
 
 #define __global__
 #define __device__
@@ -55,13 +55,13 @@ constexpr size_t kFiberStack = 256 * 1024;
 
 struct Block {
     int n_threads = 0;
-    std::vector<ucontext_t> contexts;
+    std::vector<fiber::Context> contexts;
     char ** stacks = nullptr;  // borrowed from the thread's stack pool
     std::vector<bool> done;
     std::vector<uint32_t> n_exchanges;  // per thread
     std::vector<uint64_t> xchg[2];      // [parity][thread]
     std::vector<unsigned char> dynamic_shared;
-    ucontext_t scheduler;
+    fiber::Context scheduler;
     const std::function<void()> * body = nullptr;
     int current = 0;
 };
@@ -94,7 +94,7 @@ inline void * dynamic_shared() {
 // Ends the current fiber's turn: back to the scheduler until the next round.
 inline void yield() {
     Block & b = *g_block;
-    swapcontext(&b.contexts[size_t(b.current)], &b.scheduler);
+    fiber::swap(b.contexts[size_t(b.current)], b.scheduler);
 }
 
 inline int thread_rank() {
@@ -104,11 +104,12 @@ inline int lane_id() {
     return g_block->current % warpSize;
 }
 
-inline void fiber_entry() {
+// A fiber runs the kernel body once, then hands control back for good.
+inline void fiber_entry(void *) {
     Block & b = *g_block;
     (*b.body)();
     b.done[size_t(b.current)] = true;
-    // Returning resumes uc_link, the scheduler.
+    fiber::swap(b.contexts[size_t(b.current)], b.scheduler);
 }
 
 inline void set_thread_index(int t) {
@@ -120,12 +121,7 @@ inline void set_thread_index(int t) {
 inline void run_block(Block & b) {
     const int n = b.n_threads;
     for (int t = 0; t < n; ++t) {
-        ucontext_t & c = b.contexts[size_t(t)];
-        getcontext(&c);
-        c.uc_stack.ss_sp = b.stacks[t];
-        c.uc_stack.ss_size = kFiberStack;
-        c.uc_link = &b.scheduler;
-        makecontext(&c, fiber_entry, 0);
+        fiber::start(b.contexts[size_t(t)], b.stacks[t], kFiberStack, &fiber_entry, nullptr);
         b.done[size_t(t)] = false;
         b.n_exchanges[size_t(t)] = 0;
     }
@@ -135,7 +131,7 @@ inline void run_block(Block & b) {
             if (b.done[size_t(t)]) continue;
             b.current = t;
             set_thread_index(t);
-            swapcontext(&b.scheduler, &b.contexts[size_t(t)]);
+            fiber::swap(b.scheduler, b.contexts[size_t(t)]);
             any = any || !b.done[size_t(t)];
         }
     }
