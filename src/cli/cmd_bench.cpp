@@ -51,7 +51,7 @@ int runBench(int argc, char ** argv) {
     Args args(
         argc, argv,
         {{"-m", "--model"}, {"-p"}, {"-n"}, {"-d", "--depth"}, {"-t", "--threads"}, {"-r", "--reps"}, kGpuLayersOption,
-         kKvTypeOption},
+         kKvTypeOption, kGpuDeviceOption},
         {{"--json"}});
     const int32_t n_pp = int32_t(args.integer("-p", 512));
     const int32_t n_tg = int32_t(args.integer("-n", 128));
@@ -128,7 +128,7 @@ int runBench(int argc, char ** argv) {
 
 const CommandRegistration reg({"bench",
                                "bench -m MODEL [-p 512] [-n 128] [-d DEPTH] [-t THREADS] [-r REPS] [--n-gpu-layers N|auto] "
-                               "[--kv-type f16|q8_0] [--json]",
+                               "[--kv-type f16|q8_0] [--device INDEX|NAME] [--json]",
                                &runBench});
 
 }  // namespace

@@ -57,7 +57,8 @@ int runRun(int argc, char ** argv) {
                {"--threads", "-t"},
                {"--stop"},
                kGpuLayersOption,
-               kKvTypeOption},
+               kKvTypeOption,
+               kGpuDeviceOption},
               {{"--raw"}});
     hearth::LoadOptions opts;
     opts.n_ctx = int32_t(args.integer("--ctx", 0));
@@ -115,7 +116,7 @@ int runRun(int argc, char ** argv) {
 const CommandRegistration reg({"run",
                                "run -m MODEL -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P] "
                                "[--repeat-penalty R] [--seed S] [--ctx N] [--threads N] [--stop STR] [--raw] "
-                               "[--n-gpu-layers N|auto] [--kv-type f16|q8_0]",
+                               "[--n-gpu-layers N|auto] [--kv-type f16|q8_0] [--device INDEX|NAME]",
                                &runRun});
 
 }  // namespace

@@ -63,7 +63,7 @@ private slots:
 
         EvaluatorOptions eo;
         eo.gpu_factory = &make_cuda_backend;
-        eo.gpu_vram_free = one.vram.total();
+        eo.gpu_vram_free = one.vram.total() + kVramHeadroomMin;  // usable_vram() leaves the headroom
         Evaluator ev(model, eo);
         QCOMPARE(std::string(ev.backend_name()), std::string("cuda (1/2 layers)"));
         QCOMPARE(ev.placement().plan.n_gpu_layers, 1);

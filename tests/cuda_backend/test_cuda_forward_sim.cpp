@@ -47,13 +47,16 @@ private slots:
 
         const int32_t n_layer = Model::load(g.model_path)->hparams().n_layer;
         for (int32_t ngl = 1; ngl <= n_layer + 1; ++ngl) {
-            const int graph_launches = cuda_sim::graph_counters().launches;
+            const cuda_sim::GraphCounters before = cuda_sim::graph_counters();
             const Run gpu = run_model(g, ngl, kv_type, true);
             const QString what = QStringLiteral("-ngl %1: ").arg(ngl);
             QVERIFY2(gpu.backend == expected_label(ngl, n_layer),
                      qPrintable(what + QString::fromStdString(gpu.backend)));
             QVERIFY2(gpu.note.empty(), qPrintable(what + QString::fromStdString(gpu.note)));
-            QCOMPARE(cuda_sim::graph_counters().launches, graph_launches + kDecode);
+            // The decode graph: captured once, at the load's warm-up, which
+            // also launches it once; then one launch per decode token.
+            QCOMPARE(cuda_sim::graph_counters().captures, before.captures + 1);
+            QCOMPARE(cuda_sim::graph_counters().launches, before.launches + 1 + kDecode);
 
             const runtime_test::Agreement vs_cpu = runtime_test::compare_logits(cpu.logits, gpu.logits, g.n_vocab);
             const runtime_test::Agreement vs_golden = runtime_test::compare_logits(golden, gpu.logits, g.n_vocab);

@@ -29,4 +29,10 @@ struct GpuProbe {
 
 GpuProbe probe_gpus();
 
+// The device `which` names among probe.devices: "" the first one; a decimal
+// number, the device of that CUDA index; anything else, the first device
+// whose name contains it, case-insensitively ("4090", "rtx a6000"). nullptr
+// when none does, with `why` saying so and listing the devices.
+const GpuDevice * select_gpu(const GpuProbe & probe, const std::string & which, std::string & why);
+
 }  // namespace hearth
