@@ -36,10 +36,11 @@ std::mutex g_error_mutex;
 std::string g_first_error;  // since the last gemm_take_error()
 bool g_first_error_oom = false;
 
+// Printed once: the rest of a failing step's GEMMs fail the same way.
 void record(const std::string & text, bool out_of_memory = false) {
-    std::fprintf(stderr, "hearth: cuBLAS: %s\n", text.c_str());
     const std::lock_guard<std::mutex> lock(g_error_mutex);
     if (!g_first_error.empty()) return;
+    std::fprintf(stderr, "hearth: cuBLAS: %s\n", text.c_str());
     g_first_error = text;
     g_first_error_oom = out_of_memory;
 }

@@ -17,6 +17,7 @@
 
 #include "golden.h"
 #include "hearth/evaluator.h"
+#include "hearth/gpu.h"
 #include "hearth/model.h"
 #include "runtime/gpu_backend_factory.h"
 
@@ -42,6 +43,11 @@ struct RunShape {
     bool emulated_gpu = false;
     int32_t n_decode = kDecode;  // single-token steps after the two batches
     int32_t n_ctx = 32;
+    // EvaluatorOptions for the emulated GPU.
+    bool warm_up = true;
+    uint64_t vram_free = kVram;
+    const GpuProbe * probe = nullptr;
+    std::string device;  // LoadOptions::gpu_device
 };
 
 // prompt: at least kPrefill + kShort + n_decode ids.
@@ -53,11 +59,14 @@ inline Run run_model(const std::string & model_path, const std::vector<int32_t> 
     lo.n_threads = 2;
     lo.n_gpu_layers = shape.n_gpu_layers;
     lo.kv_type = shape.kv_type;
+    lo.gpu_device = shape.device;
     auto model = Model::load(model_path, lo);
     EvaluatorOptions eo;
     if (shape.emulated_gpu) {
         eo.gpu_factory = &make_cuda_backend;
-        eo.gpu_vram_free = kVram;
+        eo.gpu_vram_free = shape.vram_free;
+        eo.gpu_probe = shape.probe;
+        eo.gpu_warm_up = shape.warm_up;
     }
     Evaluator ev(model, eo);
     Run r;

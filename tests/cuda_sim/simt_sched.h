@@ -269,31 +269,31 @@ inline bool resolve_warps(Block & b) {
         const ThreadState & s = b.st[size_t(t)];
         if (s.wait != Wait::warp) continue;
         const int base = t - t % warpSize;
-        const std::string here = std::string(op_name(s.op)) + " at " + site(s.file, s.line);
+        const auto here = [&s] { return std::string(op_name(s.op)) + " at " + site(s.file, s.line); };
         if (!(s.mask >> (t - base) & 1u))
-            block_failure("thread " + std::to_string(t) + " is not in the mask of its " + here);
+            block_failure("thread " + std::to_string(t) + " is not in the mask of its " + here());
         bool ready = true;
         for (int l = 0; l < warpSize; ++l) {
             if (!(s.mask >> l & 1u)) continue;
             const int u = base + l;
             if (u >= n)
-                block_failure("the " + here + " names lane " + std::to_string(l) + " of a warp that ends at lane " +
+                block_failure("the " + here() + " names lane " + std::to_string(l) + " of a warp that ends at lane " +
                               std::to_string(n - 1 - base) + " (a block of " + std::to_string(n) +
                               " threads, not a multiple of 32)");
             const ThreadState & o = b.st[size_t(u)];
             if (o.wait == Wait::done)
-                block_failure("the " + here + " names lane " + std::to_string(l) + " (thread " + std::to_string(u) +
+                block_failure("the " + here() + " names lane " + std::to_string(l) + " (thread " + std::to_string(u) +
                               "), which has exited");
             if (o.wait == Wait::barrier)
                 block_failure("thread " + std::to_string(u) + " waits at __syncthreads at " + site(o.file, o.line) +
-                              " while thread " + std::to_string(t) + " waits for it at the " + here);
+                              " while thread " + std::to_string(t) + " waits for it at the " + here());
             if (o.wait != Wait::warp) {
                 ready = false;  // released earlier in this pass: it runs first
                 continue;
             }
             if (o.op != s.op || o.file != s.file || o.line != s.line || o.mask != s.mask)
                 block_failure("lanes of one warp at different collectives: thread " + std::to_string(t) + " at the " +
-                              here + " (mask " + std::to_string(s.mask) + "), thread " + std::to_string(u) + " at " +
+                              here() + " (mask " + std::to_string(s.mask) + "), thread " + std::to_string(u) + " at " +
                               op_name(o.op) + " at " + site(o.file, o.line) + " (mask " + std::to_string(o.mask) + ")");
         }
         if (!ready) continue;
@@ -307,7 +307,7 @@ inline bool resolve_warps(Block & b) {
             if (o.op == WarpOp::shuffle) {
                 if (!(s.mask >> o.src_lane & 1u))
                     block_failure("thread " + std::to_string(base + l) + " reads lane " + std::to_string(o.src_lane) +
-                                  ", outside the mask of the " + here);
+                                  ", outside the mask of the " + here());
                 o.result = b.st[size_t(base + o.src_lane)].value;
             } else {
                 o.result = votes;
@@ -368,7 +368,8 @@ inline void run_block(Block & b) {
         for (int t = 0; t < n; ++t)
             if (b.st[size_t(t)].wait == Wait::run) b.order.push_back(t);
         if (shuffled)
-            for (size_t i = b.order.size(); i > 1; --i) std::swap(b.order[i - 1], b.order[next_random() % i]);
+            for (size_t i = b.order.size(); i > 1; --i)
+                std::swap(b.order[i - 1], b.order[size_t(((next_random() >> 32) * i) >> 32)]);
         for (const int t : b.order) {
             b.current = t;
             set_thread_index(t);
