@@ -46,6 +46,11 @@ GpuProbe probe_devices() {
         dev.compute_major = prop.major;
         dev.compute_minor = prop.minor;
         dev.vram_total = prop.totalGlobalMem;
+        dev.multiprocessors = prop.multiProcessorCount;
+        int clock_khz = 0, bus_bits = 0;  // attributes: CUDA 13 dropped cudaDeviceProp::memoryClockRate
+        if (cudaDeviceGetAttribute(&clock_khz, cudaDevAttrMemoryClockRate, i) == cudaSuccess &&
+            cudaDeviceGetAttribute(&bus_bits, cudaDevAttrGlobalMemoryBusWidth, i) == cudaSuccess)
+            dev.memory_bandwidth = 2.0 * double(clock_khz) * 1e3 * double(bus_bits) / 8.0;
         size_t free_bytes = 0, total_bytes = 0;
         if (cudaSetDevice(i) == cudaSuccess && cudaMemGetInfo(&free_bytes, &total_bytes) == cudaSuccess)
             dev.vram_free = free_bytes;

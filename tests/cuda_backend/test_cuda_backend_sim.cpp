@@ -4,6 +4,7 @@
 // graph is test_cuda_backend_graph.cpp; the model-by-model forward comparison
 // at every split is test_cuda_forward_sim.cpp.
 #include <QtTest>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -216,6 +217,7 @@ private slots:
         const GpuProbe probe = cuda::probe_devices();
         QCOMPARE(int(probe.devices.size()), 3);
         QCOMPARE(probe.devices[2].vram_free, size_t(3u) << 30);
+        QVERIFY(std::fabs(probe.devices[0].memory_bandwidth - 936.096e9) < 1e6);  // the emulated RTX 3090's
         int current = -1;
         cudaGetDevice(&current);
         QCOMPARE(current, 1);

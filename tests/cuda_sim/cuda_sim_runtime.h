@@ -224,6 +224,15 @@ inline cudaError_t cudaGetDeviceProperties(cudaDeviceProp * p, int d) {
     p->sharedMemPerBlockOptin = simt::kMaxSharedOptIn;
     return cudaSuccess;
 }
+enum cudaDeviceAttr { cudaDevAttrMemoryClockRate = 36, cudaDevAttrGlobalMemoryBusWidth = 37 };
+inline cudaError_t cudaDeviceGetAttribute(int * value, cudaDeviceAttr attr, int d) {
+    if (d < 0 || size_t(d) >= cuda_sim::state().devices.size()) return cudaErrorInvalidDevice;
+    const cuda_sim::Device & dev = cuda_sim::state().devices[size_t(d)];
+    if (attr == cudaDevAttrMemoryClockRate) *value = dev.memory_clock_khz;
+    else if (attr == cudaDevAttrGlobalMemoryBusWidth) *value = dev.bus_bits;
+    else return cudaErrorInvalidValue;
+    return cudaSuccess;
+}
 inline cudaError_t cudaMemGetInfo(size_t * free_bytes, size_t * total) {
     const cuda_sim::Device & d = cuda_sim::state().devices[size_t(cuda_sim::g_device)];
     *free_bytes = d.total - d.used;

@@ -17,6 +17,10 @@ struct GpuDevice {
     size_t vram_free = 0;   // bytes, at probe time
     int compute_major = 0;
     int compute_minor = 0;
+    // Peak memory bandwidth in bytes/s (memory clock x bus width x 2, as the
+    // data sheets count it), 0 when unknown: the roofline of decoding.
+    double memory_bandwidth = 0.0;
+    int multiprocessors = 0;
 };
 
 struct GpuProbe {
