@@ -10,6 +10,7 @@
 
 #include "cpu/ops.h"
 #include "cuda/kernels.h"
+#include "op_tolerance.h"
 #include "quant/quant.h"
 #include "runtime/kv_cache.h"
 
@@ -133,7 +134,7 @@ private slots:
             const double scale = 1.0 / std::sqrt(ss / n + eps);
             for (int i = 0; i < n; ++i) naive[size_t(r) * n + i] = x[size_t(r) * n + i] * scale * w[size_t(i)];
         }
-        QVERIFY2(max_rel_diff(gpu, cpu) < 2e-6, qPrintable(QString::number(max_rel_diff(gpu, cpu))));
+        QVERIFY2(max_rel_diff(gpu, cpu) <= op_tolerance::rmsnorm(), qPrintable(QString::number(max_rel_diff(gpu, cpu))));
         QVERIFY2(max_rel_diff(gpu, naive) < 2e-6, qPrintable(QString::number(max_rel_diff(gpu, naive))));
     }
 
@@ -205,7 +206,8 @@ private slots:
         cuda::rope(rp, gpu.data(), n_tokens, n_heads, head_dim, pos0, nullptr);
         cudaDeviceSynchronize();  // launches run at a sync point
         const std::vector<double> naive = naive_rope(rp, x, n_tokens, n_heads, head_dim, pos0);
-        QVERIFY2(max_rel_diff(gpu, cpu) < 1e-6, qPrintable(QString::number(max_rel_diff(gpu, cpu))));
+        QVERIFY2(max_rel_diff(gpu, cpu) <= op_tolerance::rope(pos0 + n_tokens),  // bit-identical in the emulator
+                 qPrintable(QString::number(max_rel_diff(gpu, cpu))));
         // float angles at position ~40 are good to a few ulp of 40 rad.
         QVERIFY2(max_rel_diff(gpu, naive) < 2e-5, qPrintable(QString::number(max_rel_diff(gpu, naive))));
         for (int64_t r = 0; r < n_tokens * n_heads; ++r)  // dims past n_rot are untouched
