@@ -34,6 +34,17 @@ Run without_graphs(const Golden & g, const std::vector<int32_t> & ids, RunShape 
     return r;
 }
 
+// The emulated GPU with every layer (and the output unless told otherwise).
+RunShape decode_shape(const Golden & g, int32_t n_decode, bool warm_up, bool output_on_gpu = true) {
+    const int32_t n_layer = Model::load(g.model_path)->hparams().n_layer;
+    RunShape shape;
+    shape.emulated_gpu = true;
+    shape.n_gpu_layers = output_on_gpu ? n_layer + 1 : n_layer;
+    shape.n_decode = n_decode;
+    shape.warm_up = warm_up;
+    return shape;
+}
+
 cuda_sim::GraphCounters since(const cuda_sim::GraphCounters & before) {
     const cuda_sim::GraphCounters & now = cuda_sim::graph_counters();
     return {now.captures - before.captures, now.instantiations - before.instantiations, now.updates - before.updates,
@@ -62,12 +73,8 @@ private slots:
         QFETCH(bool, output_on_gpu);
         QFETCH(int, kv);
         const Golden g = runtime_test::load_golden(kModel);
-        const int32_t n_layer = Model::load(g.model_path)->hparams().n_layer;
-        RunShape shape;
-        shape.emulated_gpu = true;
-        shape.n_gpu_layers = output_on_gpu ? n_layer + 1 : n_layer;
+        RunShape shape = decode_shape(g, 50, true, output_on_gpu);
         shape.kv_type = KvType(kv);
-        shape.n_decode = 50;
         shape.n_ctx = 64;
         const std::vector<int32_t> ids = long_prompt(g, shape.n_decode);
 
@@ -115,11 +122,7 @@ private slots:
         QFETCH(int, error);
         QFETCH(bool, warm_up);
         const Golden g = runtime_test::load_golden(kModel);
-        RunShape shape;
-        shape.emulated_gpu = true;
-        shape.n_gpu_layers = Model::load(g.model_path)->hparams().n_layer + 1;
-        shape.n_decode = 4;
-        shape.warm_up = warm_up;
+        const RunShape shape = decode_shape(g, 4, warm_up);
         const std::vector<int32_t> ids = long_prompt(g, shape.n_decode);
         const Run plain = without_graphs(g, ids, shape);
 
@@ -158,11 +161,7 @@ private slots:
         cuda_sim::reset();  // every kernel unloaded again
         cuda_sim::options().lazy_loading_breaks_capture = true;
         const Golden g = runtime_test::load_golden(kModel);
-        RunShape shape;
-        shape.emulated_gpu = true;
-        shape.n_gpu_layers = Model::load(g.model_path)->hparams().n_layer + 1;
-        shape.n_decode = 4;
-        shape.warm_up = warm_up;
+        const RunShape shape = decode_shape(g, 4, warm_up);
         const std::vector<int32_t> ids = long_prompt(g, shape.n_decode);
         const cuda_sim::GraphCounters before = cuda_sim::graph_counters();
         const Run r = run_model(g.model_path, ids, g.n_vocab, shape);

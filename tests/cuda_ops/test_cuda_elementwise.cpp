@@ -10,6 +10,7 @@
 
 #include "cpu/ops.h"
 #include "cuda/kernels.h"
+#include "op_test_util.h"
 #include "op_tolerance.h"
 #include "quant/quant.h"
 #include "runtime/kv_cache.h"
@@ -18,28 +19,8 @@ using namespace hearth;
 
 namespace {
 
-std::vector<float> random_vector(size_t n, uint32_t seed, float lo = -2.0f, float hi = 2.0f) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> dist(lo, hi);
-    std::vector<float> v(n);
-    for (float & x : v) x = dist(rng);
-    return v;
-}
-
-// Largest |a - b| relative to max(1, |b|).
-double max_rel_diff(const std::vector<float> & a, const std::vector<float> & b) {
-    double worst = 0.0;
-    for (size_t i = 0; i < a.size(); ++i)
-        worst = std::max(worst, std::fabs(double(a[i]) - double(b[i])) / std::max(1.0, std::fabs(double(b[i]))));
-    return worst;
-}
-
-double max_rel_diff(const std::vector<float> & a, const std::vector<double> & b) {
-    double worst = 0.0;
-    for (size_t i = 0; i < a.size(); ++i)
-        worst = std::max(worst, std::fabs(double(a[i]) - b[i]) / std::max(1.0, std::fabs(b[i])));
-    return worst;
-}
+using op_test::max_rel_diff;
+using op_test::random_vector;
 
 // The RoPE angle in float64, straight from the YaRN formulas.
 double rope_theta(const RopeParams & rp, int64_t pos, int64_t pair, double & mscale) {

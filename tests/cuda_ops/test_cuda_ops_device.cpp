@@ -3,35 +3,18 @@
 // label gpu; skips without one) and for the emulator (test_cuda_ops_sim,
 // label cuda-sim), where the bounds are tight.
 #include <QTest>
-#include <cmath>
-#include <random>
 #include <vector>
 
 #include "cpu/ops.h"
 #include "gpu_ops_runner.h"
 #include "hearth/gpu.h"
+#include "op_test_util.h"
 #include "op_tolerance.h"
 
 using namespace hearth;
 
-namespace {
-
-std::vector<float> random_vector(size_t n, uint32_t seed, float lo, float hi) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> dist(lo, hi);
-    std::vector<float> v(n);
-    for (float & x : v) x = dist(rng);
-    return v;
-}
-
-double max_rel_diff(const std::vector<float> & a, const std::vector<float> & b) {
-    double worst = 0.0;
-    for (size_t i = 0; i < a.size(); ++i)
-        worst = std::max(worst, std::fabs(double(a[i]) - double(b[i])) / std::max(1.0, std::fabs(double(b[i]))));
-    return worst;
-}
-
-}  // namespace
+using op_test::max_rel_diff;
+using op_test::random_vector;
 
 class TestCudaOpsDevice : public QObject {
     Q_OBJECT
