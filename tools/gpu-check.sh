@@ -32,6 +32,9 @@
 #   HEARTH_GPU_CHECK_BUDGET       seconds after which the remaining commands are skipped (default 540)
 #   HEARTH_GPU_CHECK_FORCE_CPU    1: behave as if there were no GPU
 #   HEARTH_FIXTURES_DIR           the fixtures (default: ../shared/fixtures beside the repository)
+#   For dry runs of the GPU path on a machine without one (fake nvidia-smi and
+#   compute-sanitizer on PATH): HEARTH_GPU_CHECK_SHAPES=small (the big models
+#   shrunk to 2 layers) and HEARTH_GPU_CHECK_DEPTHS (default 0,8192,32768).
 set -uo pipefail
 
 if [ $# -ne 1 ]; then
@@ -47,6 +50,8 @@ MODELS=$WORK/models
 BUDGET=${HEARTH_GPU_CHECK_BUDGET:-540}
 LABELS=${HEARTH_GPU_CHECK_CTEST_LABELS:-gpu cuda-sim}
 JOBS=$(nproc 2>/dev/null || echo 4)
+DEPTHS=${HEARTH_GPU_CHECK_DEPTHS:-0,8192,32768}
+SHAPES=${HEARTH_GPU_CHECK_SHAPES:-full}
 mkdir -p "$MODELS"
 START=$SECONDS
 CLI="$BUILD/src/cli/hearth-cli"
@@ -234,15 +239,16 @@ step_models() {
   fi
   local free_gb
   free_gb=$(df -Pk "$MODELS" | awk 'NR == 2 {print int($4 / 1048576)}')
-  local made=()
-  make_model llama8b-Q4_K --n-vocab 128256 --type Q4_K --n-embd 4096 --n-layer 32 --n-ff 14336 --n-head 32 \
-    --n-head-kv 8 --n-ctx 40960 && made+=("8B llama Q4_K")
-  if [ "$free_gb" -lt 24 ] && [ ! -f "$MODELS/qwq32b-IQ4_XS.gguf" ]; then
+  local made=() l8=32 qwq=64
+  [ "$SHAPES" = small ] && l8=2 && qwq=2
+  make_model llama8b-Q4_K --n-vocab 128256 --type Q4_K --n-embd 4096 --n-layer $l8 --n-ff 14336 --n-head 32 \
+    --n-head-kv 8 --n-ctx 40960 && made+=("8B llama Q4_K ($l8 layers)")
+  if [ "$SHAPES" != small ] && [ "$free_gb" -lt 24 ] && [ ! -f "$MODELS/qwq32b-IQ4_XS.gguf" ]; then
     step_end fail "only $free_gb GB free on $MODELS: QwQ-32B's 17.7 GB shape not made; made: ${made[*]:-none}"
     return
   fi
-  make_model qwq32b-IQ4_XS --n-vocab 152064 --type IQ4_XS --n-embd 5120 --n-layer 64 --n-ff 27648 --n-head 40 \
-    --n-head-kv 8 --n-ctx 40960 && made+=("QwQ-32B shape IQ4_XS")
+  make_model qwq32b-IQ4_XS --n-vocab 152064 --type IQ4_XS --n-embd 5120 --n-layer $qwq --n-ff 27648 --n-head 40 \
+    --n-head-kv 8 --n-ctx 40960 && made+=("QwQ-32B shape IQ4_XS ($qwq layers)")
   if [ "${#made[@]}" -eq 2 ]; then step_end pass "${made[*]}"; else step_end fail "made: ${made[*]:-none}"; fi
 }
 
@@ -279,8 +285,8 @@ step_bench() {
   fi
   local qwq="$MODELS/qwq32b-IQ4_XS.gguf" l8="$MODELS/llama8b-Q4_K.gguf"
   if [ -f "$qwq" ]; then
-    bench qwq32b f16 1 full -m "$qwq" -ngl all -p 512 -n 128 -d 0,8192,32768 -r 1
-    bench qwq32b q8_0 1 full -m "$qwq" -ngl all -p 512 -n 128 -d 0,8192,32768 -r 1
+    bench qwq32b f16 1 full -m "$qwq" -ngl all -p 512 -n 128 -d "$DEPTHS" -r 1
+    bench qwq32b q8_0 1 full -m "$qwq" -ngl all -p 512 -n 128 -d "$DEPTHS" -r 1
     bench qwq32b-nographs f16 0 full -m "$qwq" -ngl all -p 0 -n 128 -r 1
     bench qwq32b-partial f16 1 "48/65 layers" -m "$qwq" -ngl 48 -p 512 -n 32 -r 1
   fi

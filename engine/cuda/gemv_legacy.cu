@@ -18,6 +18,12 @@ namespace hearth::cuda {
 
 namespace {
 
+// A whole block, one lane each: for blocks whose words are read a byte at a
+// time anyway (MXFP4's 17 bytes, on the main branch).
+struct UnitD {
+    int v[8];
+    float d;
+};
 // A quarter block: words v[0], v[1] meet activation words a0, a1.
 struct Quarter {
     int v[2];
@@ -28,6 +34,10 @@ struct UnitDM {
     int v[8];
     float d, m;
 };
+
+__device__ __forceinline__ float scaled(const UnitD & u, const block_q8_0 & a) {
+    return u.d * fp16_to_f32(a.d) * float(dot_words<false>(u.v, a.qs, 0, 8));
+}
 
 __device__ __forceinline__ float scaled(const Quarter & u, const block_q8_0 & a) {
     const int s = __dp4a(u.v[1], load_i32_a2(a.qs + 4 * u.a1), __dp4a(u.v[0], load_i32_a2(a.qs + 4 * u.a0), 0));
