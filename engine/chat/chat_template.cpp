@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "chat/json_depth.h"
 #include "hearth/error.h"
 #include "hearth/gguf.h"
 
@@ -25,6 +26,10 @@ constexpr std::string_view kChatml =
     "{%- if add_generation_prompt -%}{{- '<|im_start|>assistant\\n' -}}{%- endif -%}\n";
 
 Json parse_json(std::string_view text, const char * what) {
+    // Nesting is bounded first: converting and dumping recurse.
+    if (!json_depth_within(text))
+        throw Error(ErrorCode_format, std::string("chat template: JSON in ") + what + " nested deeper than " +
+                                          std::to_string(k_max_json_depth) + " levels");
     try {
         return Json::parse(text.begin(), text.end());
     } catch (const nlohmann::json::exception & e) {
@@ -36,6 +41,7 @@ Json parse_json(std::string_view text, const char * what) {
 Json decode_arguments(const Json & arguments) {
     if (!arguments.is_string()) return arguments;
     const std::string & s = arguments.get_ref<const std::string &>();
+    if (!json_depth_within(s)) return arguments;
     try {
         Json parsed = Json::parse(s);
         if (parsed.is_object()) return parsed;
@@ -64,6 +70,22 @@ Json message_json(const ChatMessage & m) {
     if (!m.name.empty()) j["name"] = m.name;
     return j;
 }
+
+// gpt-oss's template reads an assistant's reasoning from `thinking` and
+// refuses content next to it on a tool-call turn; llama.cpp adapts the
+// messages so (common_chat_params_init_gpt_oss), and so does Hearth.
+void adapt_for_harmony(Json & messages) {
+    for (Json & m : messages) {
+        if (!m.is_object()) continue;
+        auto reasoning = m.find("reasoning_content");
+        if (reasoning == m.end() || !reasoning->is_string()) continue;
+        m["thinking"] = *reasoning;
+        auto calls = m.find("tool_calls");
+        if (calls != m.end() && calls->is_array() && !calls->empty()) m.erase("content");
+    }
+}
+
+bool is_harmony_template(std::string_view source) { return source.find("<|channel|>") != std::string_view::npos; }
 
 Json base_context(Json messages, std::string_view tools_json, bool add_generation_prompt, const ChatSpecialTokens & tokens) {
     Json ctx = Json::object();
@@ -111,6 +133,7 @@ std::string ChatTemplate::apply(const ChatRequest & request, const ChatSpecialTo
                                 const JinjaRenderOptions & options) const {
     Json messages = Json::array();
     for (const ChatMessage & m : request.messages) messages.push_back(message_json(m));
+    if (is_harmony_template(m_source)) adapt_for_harmony(messages);
     Json ctx = base_context(std::move(messages), request.tools_json, request.add_generation_prompt, tokens);
     if (!request.extra_context_json.empty()) {
         Json extra = parse_json(request.extra_context_json, "extra context");
@@ -136,6 +159,7 @@ std::string ChatTemplate::apply_json(std::string_view messages_json, std::string
             if (args != fn->end()) *args = decode_arguments(*args);
         }
     }
+    if (is_harmony_template(m_source)) adapt_for_harmony(messages);
     Json ctx = base_context(std::move(messages), tools_json, add_generation_prompt, tokens);
     return m_template.render(ctx.dump(-1, ' ', false, Json::error_handler_t::replace), options);
 }

@@ -16,26 +16,9 @@ std::string missing_attribute(const Value & obj, const std::string & name) {
 
 }  // namespace
 
-namespace {
-
-constexpr int kMaxEvalDepth = 3000;
-
-struct EvalDepth {
-    explicit EvalDepth(int & d) : depth(d) {
-        if (++depth > kMaxEvalDepth) {
-            --depth;
-            fail("LimitError", "expressions and macro calls nested too deeply");
-        }
-    }
-    ~EvalDepth() { --depth; }
-    int & depth;
-};
-
-}  // namespace
-
 Value Interp::eval(const Expr & e) {
     step();
-    EvalDepth guard(m_eval_depth);
+    EvalDepth guard(*this);
     size_t saved_offset = m_offset;
     m_offset = e.offset;
     Value result;
@@ -78,6 +61,8 @@ Value Interp::eval(const Expr & e) {
             CallArgs args;
             eval_args(e, args);
             m_offset = e.offset;
+            // Only a test in an if or inline-if can be unknown here (see check_names).
+            if (!find_test(e.name)) fail("TemplateRuntimeError", "No test named " + repr_string(e.name) + " found.");
             result = Value::from(test(e.name, operand, args) != e.negated);
             break;
         }
@@ -263,6 +248,7 @@ Value Interp::eval_call(const Expr & e) {
 
 Value Interp::call(const Value & callee, CallArgs & args) {
     if (callee.is_undefined()) undefined_error(callee);
+    if (callee.is_dict() && callee.dict->callable) return callee.dict->callable->call(*this, args);
     if (callee.kind != Kind_function) type_error("'" + type_name(callee) + "' object is not callable");
     return callee.function->call(*this, args);
 }
@@ -273,6 +259,9 @@ Value Interp::eval_filter(const Expr & e, const Value * operand) {
     eval_args(e, args);
     size_t saved = m_offset;
     m_offset = e.offset;
+    // jinja2 binds an unknown filter of an if or inline-if to a stub that
+    // raises when called, after its arguments were evaluated.
+    if (!find_filter(e.name)) fail("TemplateRuntimeError", "No filter named " + repr_string(e.name) + " found.");
     Value out = filter(e.name, input, args);
     m_offset = saved;
     return out;
@@ -280,14 +269,15 @@ Value Interp::eval_filter(const Expr & e, const Value * operand) {
 
 Value Interp::filter(const std::string & name, const Value & operand, CallArgs & args) {
     FilterFn f = find_filter(name);
-    if (!f) fail("TemplateAssertionError", "No filter named " + repr_string(name) + ".");
+    // Environment.call_filter, as map('name') reaches it.
+    if (!f) fail("TemplateRuntimeError", "No filter named " + repr_string(name) + ".");
     step();
     return f(*this, operand, args);
 }
 
 bool Interp::test(const std::string & name, const Value & operand, CallArgs & args) {
     TestFn t = find_test(name);
-    if (!t) fail("TemplateAssertionError", "No test named " + repr_string(name) + ".");
+    if (!t) fail("TemplateRuntimeError", "No test named " + repr_string(name) + ".");
     step();
     return t(*this, operand, args);
 }

@@ -1,10 +1,12 @@
-// Numeric and sequence filters: round, abs, sum, min, max, reverse, batch...
+// Numeric and sequence filters: round, abs, sum, min, max, reverse, batch...,
+// and from_json.
 #include <algorithm>
 #include <cmath>
 #include <map>
 
 #include "chat/jinja_error.h"
 #include "chat/jinja_interp.h"
+#include "chat/jinja_json.h"
 #include "chat/jinja_strings.h"
 
 namespace hearth::jinja {
@@ -168,6 +170,18 @@ Value f_truncate(Interp &, const Value & v, CallArgs & a) {
     return Value::from(head + ending);
 }
 
+// Python's json.loads(value). Not a jinja2 filter: llama.cpp's crafted
+// DeepSeek V3.2/V4 templates call it on tool-call arguments that arrive as a
+// string (llama.cpp itself turns such strings into objects before rendering,
+// so its engine never needs one). Strict JSON, nesting bounded.
+Value f_from_json(Interp &, const Value & v, CallArgs &) {
+    if (!v.is_string()) type_error("the JSON object must be str, bytes or bytearray, not " + type_name(v));
+    std::string error;
+    std::optional<Value> parsed = try_parse_json(v.text, error);
+    if (!parsed) fail("JSONDecodeError", error);
+    return std::move(*parsed);
+}
+
 }  // namespace
 
 void register_filters_more(std::map<std::string, FilterFn> & m) {
@@ -184,6 +198,7 @@ void register_filters_more(std::map<std::string, FilterFn> & m) {
     m["format"] = f_format;
     m["pprint"] = f_pprint;
     m["truncate"] = f_truncate;
+    m["from_json"] = f_from_json;
 }
 
 }  // namespace hearth::jinja

@@ -28,8 +28,9 @@ Interp::Interp(const JinjaRenderOptions & options, std::string_view source, std:
 Interp::~Interp() {
     for (auto & weak : m_closure_scopes)
         if (auto scope = weak.lock()) scope->vars.clear();
-    for (auto & weak : m_namespaces)
-        if (auto ns = weak.lock()) ns->entries.clear();
+    // Every namespace is still held here, so emptying one only drops
+    // references to the others: no destructor recurses through a chain.
+    for (auto & ns : m_namespaces) ns->entries.clear();
 }
 
 namespace {
@@ -39,15 +40,70 @@ void drop_expired(std::vector<std::weak_ptr<T>> & v) {
     v.erase(std::remove_if(v.begin(), v.end(), [](const std::weak_ptr<T> & w) { return w.expired(); }), v.end());
 }
 
+// A namespace nobody else holds is freed; its entries are plain values of
+// bounded depth and references to namespaces that are still held here.
+void drop_unreferenced(std::vector<DictPtr> & v) {
+    v.erase(std::remove_if(v.begin(), v.end(), [](const DictPtr & d) { return d.use_count() == 1; }), v.end());
+}
+
+// Where this frame sits on the machine stack. The frame address, not a
+// local's: ASan may move locals to a heap "fake stack".
+uintptr_t stack_position() {
+#if defined(__GNUC__) || defined(__clang__)
+    return reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+#else
+    volatile char here = 0;
+    return reinterpret_cast<uintptr_t>(&here);
+#endif
+}
+
+thread_local Interp * t_rendering = nullptr;  // the render whose budget value walks charge
+
 }  // namespace
+
+void walk_step() {
+    if (t_rendering) {
+        t_rendering->step();
+        t_rendering->check_stack();  // the walks recurse: their frames count too
+    }
+}
+
+void walk_size(size_t bytes) {
+    if (t_rendering) t_rendering->check_size(bytes);
+}
 
 void Interp::track(const DictPtr & ns) {
     if (ns) m_namespaces.push_back(ns);
     if (m_namespaces.size() + m_closure_scopes.size() >= m_compact_at) {
-        drop_expired(m_namespaces);
+        drop_unreferenced(m_namespaces);
         drop_expired(m_closure_scopes);
         m_compact_at = std::max<size_t>(64, 2 * (m_namespaces.size() + m_closure_scopes.size()));
     }
+}
+
+Interp::CallDepth::CallDepth(Interp & in) : in(in) {
+    if (++in.m_depth > in.m_options.limits.max_call_depth) {
+        --in.m_depth;
+        fail("LimitError", "macro calls nested deeper than " + std::to_string(in.m_options.limits.max_call_depth));
+    }
+}
+
+void Interp::enter_eval() {
+    check_stack();  // first: a failure leaves no count to undo
+    if (++m_eval_depth > kMaxEvalDepth) {
+        --m_eval_depth;
+        fail("LimitError", "expressions and macro calls nested too deeply");
+    }
+}
+
+// Frames differ in size between builds (sanitizers, debug), so the stack
+// itself is measured as well as the nesting: from the frame of render().
+void Interp::check_stack() const {
+    const uintptr_t at = stack_position();
+    const size_t used = at < m_stack_base ? m_stack_base - at : at - m_stack_base;
+    if (used > m_options.limits.max_stack_bytes)
+        fail("LimitError", "the template recursed through more than " + std::to_string(m_options.limits.max_stack_bytes) +
+                               " bytes of stack");
 }
 
 void Interp::step() {
@@ -75,13 +131,21 @@ std::string Interp::render(const Body & body, const Value & context) {
             if (e.first.is_string()) m_scope->vars[e.first.text] = e.second;
     std::string out;
     m_out = &out;
+    m_stack_base = stack_position();
+    Interp * outer = t_rendering;
+    t_rendering = this;
     try {
         exec(body);
     } catch (const RenderError & e) {
+        t_rendering = outer;
         int line = 0, column = 0;
         line_column(m_source, m_offset, line, column);
         throw JinjaError(e.kind, e.message, m_name, line, column);
+    } catch (...) {
+        t_rendering = outer;
+        throw;
     }
+    t_rendering = outer;
     return out;
 }
 
@@ -157,9 +221,11 @@ void Interp::exec_set(const Stmt & s) {
     assign(*s.target, v);
 }
 
-Value Interp::make_loop(const std::vector<Value> & items, size_t i, const Value & cycle) {
+Value Interp::make_loop(const std::vector<Value> & items, size_t i, const Value & cycle, int64_t depth0,
+                        const FunctionPtr & recurse) {
     Value loop = Value::new_dict(DictTag_object);
     loop.dict->type_name = "LoopContext";
+    loop.dict->callable = recurse;
     auto & d = *loop.dict;
     const auto n = static_cast<int64_t>(items.size());
     const auto idx = static_cast<int64_t>(i);
@@ -170,22 +236,61 @@ Value Interp::make_loop(const std::vector<Value> & items, size_t i, const Value 
     d.set(Value::from("first"), Value::from(i == 0));
     d.set(Value::from("last"), Value::from(idx == n - 1));
     d.set(Value::from("length"), Value::from(n));
-    d.set(Value::from("depth"), Value::from(1));
-    d.set(Value::from("depth0"), Value::from(0));
+    d.set(Value::from("depth"), Value::from(depth0 + 1));
+    d.set(Value::from("depth0"), Value::from(depth0));
     d.set(Value::from("previtem"), i > 0 ? items[i - 1] : Value::undefined("there is no previous item"));
     d.set(Value::from("nextitem"), idx + 1 < n ? items[i + 1] : Value::undefined("there is no next item"));
     d.set(Value::from("cycle"), cycle);
     return loop;
 }
 
+// What calling `loop` does: for a `recursive` loop, render the loop's body
+// over another iterable one level deeper (in the scope the for statement ran
+// in, as jinja2's loop function closes over it) and return the text.
+FunctionPtr Interp::loop_recursion(const Stmt & s, const ScopePtr & outer, int64_t depth0) {
+    auto f = std::make_shared<Function>();
+    f->name = "loop";
+    if (!s.recursive) {
+        f->call = [](Interp &, CallArgs &) -> Value {
+            type_error("The loop must have the 'recursive' marker to be called recursively.");
+        };
+        return f;
+    }
+    const Stmt * stmt = &s;
+    f->call = [stmt, outer, depth0](Interp & in, CallArgs & args) -> Value {
+        if (args.positional.size() != 1 || !args.keywords.empty())
+            type_error("LoopContext.__call__() takes 2 positional arguments but " +
+                       std::to_string(args.positional.size() + args.keywords.size() + 1) + " were given");
+        CallDepth guard(in);
+        std::string buffer;
+        std::string * saved_out = in.m_out;
+        Control saved_control = in.m_control;
+        in.m_out = &buffer;
+        in.m_control = Control_none;
+        in.run_loop(*stmt, args.positional[0], outer, depth0 + 1);
+        in.m_out = saved_out;
+        in.m_control = saved_control;
+        return Value::from(std::move(buffer));
+    };
+    return f;
+}
+
 void Interp::exec_for(const Stmt & s) {
     Value iterable = eval(*s.expr);
+    run_loop(s, iterable, m_scope, 0);
+}
+
+void Interp::run_loop(const Stmt & s, const Value & iterable, const ScopePtr & outer, int64_t depth0) {
     std::vector<Value> all = iterate(iterable);
     ScopePtr saved = m_scope;
+    auto child = [&outer] {
+        auto scope = std::make_shared<Scope>();
+        scope->parent = outer;
+        return scope;
+    };
     std::vector<Value> items;
     if (s.cond) {
-        m_scope = std::make_shared<Scope>();
-        m_scope->parent = saved;
+        m_scope = child();
         for (auto & v : all) {
             step();
             assign(*s.target, v);
@@ -203,14 +308,14 @@ void Interp::exec_for(const Stmt & s) {
         return args.positional[*index % args.positional.size()];
     };
     Value cycle_value = Value::from(cycle);
+    FunctionPtr recurse = loop_recursion(s, outer, depth0);
     for (size_t i = 0; i < items.size(); ++i) {
         step();  // an empty body still costs an iteration
         // jinja2 gives every iteration fresh locals: `set` in one iteration is
         // not seen by the next (hence namespace()).
-        m_scope = std::make_shared<Scope>();
-        m_scope->parent = saved;
+        m_scope = child();
         *index = i;
-        m_scope->vars["loop"] = make_loop(items, i, cycle_value);
+        m_scope->vars["loop"] = make_loop(items, i, cycle_value, depth0, recurse);
         assign(*s.target, items[i]);
         exec(s.body);
         m_scope = saved;
@@ -220,7 +325,11 @@ void Interp::exec_for(const Stmt & s) {
         }
         m_control = Control_none;
     }
-    if (items.empty()) exec(s.orelse);
+    if (items.empty()) {
+        m_scope = child();  // the else block's `set` does not leak either
+        exec(s.orelse);
+        m_scope = saved;
+    }
 }
 
 void Interp::assign(const Expr & target, const Value & value) {
@@ -257,10 +366,7 @@ Value Interp::make_macro(const Stmt & s, ScopePtr scope, bool is_caller) {
     f->name = is_caller ? "caller" : s.name;
     const Stmt * stmt = &s;
     f->call = [stmt, scope](Interp & in, CallArgs & args) -> Value {
-        if (++in.m_depth > in.m_options.limits.max_call_depth) {
-            --in.m_depth;
-            fail("LimitError", "macro calls nested deeper than " + std::to_string(in.m_options.limits.max_call_depth));
-        }
+        CallDepth guard(in);
         auto local = std::make_shared<Scope>();
         local->parent = scope;
         ScopePtr saved_scope = in.m_scope;
@@ -292,7 +398,6 @@ Value Interp::make_macro(const Stmt & s, ScopePtr scope, bool is_caller) {
         in.m_out = saved_out;
         in.m_control = saved_control;
         in.m_scope = saved_scope;
-        --in.m_depth;
         return Value::from(std::move(buffer));
     };
     return Value::from(f);

@@ -6,6 +6,7 @@
 // step budget, output cap and call depth bound a render.
 #pragma once
 
+#include <cstdint>
 #include <ctime>
 #include <memory>
 #include <string>
@@ -24,6 +25,9 @@ struct Scope {
     const Value * lookup(const std::string & name) const;
 };
 using ScopePtr = std::shared_ptr<Scope>;
+
+// Nested eval() frames allowed, across macro calls and recursive loops.
+constexpr int kMaxEvalDepth = 3000;
 
 class Interp {
 public:
@@ -48,6 +52,19 @@ public:
     bool test(const std::string & name, const Value & operand, CallArgs & args);
 
     void step();
+    // Every eval() frame: bounds the nesting of expressions across macro
+    // calls and recursive loops, by count and by bytes of stack.
+    void enter_eval();
+    // Fails with LimitError once the render uses more than limits.max_stack_bytes.
+    void check_stack() const;
+    void leave_eval() { --m_eval_depth; }
+    struct EvalDepth {
+        explicit EvalDepth(Interp & in) : in(in) { in.enter_eval(); }
+        ~EvalDepth() { in.leave_eval(); }
+        EvalDepth(const EvalDepth &) = delete;
+        EvalDepth & operator=(const EvalDepth &) = delete;
+        Interp & in;
+    };
     // Fails when a string or list of `size` would pass the output cap.
     void check_size(size_t size) const;
     const std::tm & now() const { return m_now; }
@@ -73,11 +90,22 @@ private:
     Value eval_filter(const Expr & e, const Value * operand);
     void eval_args(const Expr & e, CallArgs & args);
     Value make_macro(const Stmt & s, ScopePtr scope, bool is_caller);
-    Value make_loop(const std::vector<Value> & items, size_t index, const Value & cycle);
+    void run_loop(const Stmt & s, const Value & iterable, const ScopePtr & outer, int64_t depth0);
+    FunctionPtr loop_recursion(const Stmt & s, const ScopePtr & outer, int64_t depth0);
+    Value make_loop(const std::vector<Value> & items, size_t index, const Value & cycle, int64_t depth0,
+                    const FunctionPtr & recurse);
+    // Macro calls and recursive loop() calls: at most limits.max_call_depth deep.
+    struct CallDepth {
+        explicit CallDepth(Interp & in);
+        ~CallDepth() { --in.m_depth; }
+        CallDepth(const CallDepth &) = delete;
+        CallDepth & operator=(const CallDepth &) = delete;
+        Interp & in;
+    };
     void install_globals(Scope & globals);
 
     std::vector<std::weak_ptr<Scope>> m_closure_scopes;
-    std::vector<std::weak_ptr<DictData>> m_namespaces;
+    std::vector<DictPtr> m_namespaces;  // held until the render ends (see ~Interp)
     size_t m_compact_at = 64;  // drop expired entries when the lists reach this size
     JinjaRenderOptions m_options;
     std::string_view m_source;
@@ -88,6 +116,7 @@ private:
     uint64_t m_steps = 0;
     int m_depth = 0;       // macro calls
     int m_eval_depth = 0;  // nested eval() frames, across macro calls: bounds the C++ stack
+    uintptr_t m_stack_base = 0;  // address of a local of render()
     size_t m_offset = 0;  // of the node being evaluated, for error positions
     enum Control { Control_none, Control_break, Control_continue } m_control = Control_none;
 };

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/jinja_error.h"
+#include "chat/json_depth.h"
 #include "hearth/error.h"
 
 namespace hearth::jinja {
@@ -33,7 +34,7 @@ Value from_json(const nlohmann::ordered_json & j) {
         }
         case nlohmann::ordered_json::value_t::object: {
             Value d = Value::new_dict();
-            for (auto it = j.begin(); it != j.end(); ++it) d.dict->entries.emplace_back(Value::from(it.key()), from_json(it.value()));
+            for (auto it = j.begin(); it != j.end(); ++it) d.dict->append(Value::from(it.key()), from_json(it.value()));
             return d;
         }
         default: return Value::none();
@@ -81,6 +82,7 @@ public:
 
     void write(const Value & v, int level) {
         if (level > 500) fail("ValueError", "Circular reference detected");
+        walk_size(m_out.size());
         switch (v.kind) {
             case Kind_none: m_out += "null"; return;
             case Kind_boolean: m_out += v.boolean ? "true" : "false"; return;
@@ -91,9 +93,13 @@ public:
                 else m_out += format_float(v.number);
                 return;
             case Kind_string: escape_json_string(m_out, v.text); return;
-            case Kind_list: write_list(v, level); return;
+            case Kind_list:
+                walk_step();
+                write_list(v, level);
+                return;
             case Kind_dict:
                 if (v.dict->tag == DictTag_plain) {
+                    walk_step();
                     write_dict(v, level);
                     return;
                 }
@@ -155,14 +161,24 @@ private:
 
 }  // namespace
 
-Value parse_json(std::string_view text) {
-    nlohmann::ordered_json j;
-    try {
-        j = nlohmann::ordered_json::parse(text.begin(), text.end());
-    } catch (const nlohmann::ordered_json::exception & e) {
-        throw Error(ErrorCode_format, std::string("template context: invalid JSON: ") + e.what());
+std::optional<Value> try_parse_json(std::string_view text, std::string & error) {
+    if (!json_depth_within(text)) {
+        error = "JSON nested deeper than " + std::to_string(k_max_json_depth) + " levels";
+        return std::nullopt;
     }
-    return from_json(j);
+    try {
+        return from_json(nlohmann::ordered_json::parse(text.begin(), text.end()));
+    } catch (const nlohmann::ordered_json::exception & e) {
+        error = e.what();
+        return std::nullopt;
+    }
+}
+
+Value parse_json(std::string_view text) {
+    std::string error;
+    std::optional<Value> v = try_parse_json(text, error);
+    if (!v) throw Error(ErrorCode_format, "template context: invalid JSON: " + error);
+    return std::move(*v);
 }
 
 std::string to_json(const Value & v, const JsonStyle & style) {

@@ -11,8 +11,14 @@
 
 namespace hearth::jinja {
 
-// Throws hearth::Error(ErrorCode_format) on malformed JSON.
+// The render context. Throws hearth::Error(ErrorCode_format) on malformed
+// JSON or nesting deeper than k_max_json_depth (json_depth.h).
 Value parse_json(std::string_view text);
+
+// The same without throwing: nullopt, with `error` set, on malformed or too
+// deeply nested text. Strict JSON (RFC 8259): Python's json.loads would also
+// take NaN and Infinity.
+std::optional<Value> try_parse_json(std::string_view text, std::string & error);
 
 struct JsonStyle {
     std::optional<std::string> indent;  // json.dumps(indent=...): None, or the string per level

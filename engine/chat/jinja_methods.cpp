@@ -188,6 +188,7 @@ Value d_get(Interp &, const Value & d, CallArgs & a) {
 Value d_copy(Interp &, const Value & d, CallArgs &) {
     Value c = Value::new_dict();
     c.dict->entries = d.dict->entries;
+    c.dict->depth = d.dict->depth;
     return c;
 }
 

@@ -37,29 +37,57 @@ struct JinjaTemplate::Program {
 
 namespace {
 
-// jinja2 resolves filter and test names when it compiles the template, so an
-// unknown one fails even in a branch that never runs.
-void check_names(const jinja::Expr * e) {
+// jinja2 3.x resolves filter and test names when it compiles the template,
+// except in a "soft frame" (compiler.py, Frame.soft()): the test and branches
+// of an `if`, and all three parts of an inline `a if c else b`. There the
+// check moves to the moment the filter runs, so an unknown filter in a branch
+// that never runs is no error (DeepSeek V3.2/V4 call `from_json` so). A
+// statement that opens a frame of its own (a for body or loop condition, a
+// macro, call, filter, set or with block) is hard again, even inside an if;
+// the expressions it evaluates in the enclosing frame (a for's iterable, a
+// call block's call, a with's values) keep that frame's softness.
+void check_names(const jinja::Body & body, bool soft);
+
+void check_names(const jinja::Expr * e, bool soft) {
     if (!e) return;
-    if (e->kind == jinja::ExprKind_filter && !jinja::find_filter(e->name))
+    if (e->kind == jinja::ExprKind_condition) soft = true;
+    if (!soft && e->kind == jinja::ExprKind_filter && !jinja::find_filter(e->name))
         jinja::syntax_error("No filter named " + jinja::repr_string(e->name) + ".", e->offset);
-    if (e->kind == jinja::ExprKind_test && !jinja::find_test(e->name))
+    if (!soft && e->kind == jinja::ExprKind_test && !jinja::find_test(e->name))
         jinja::syntax_error("No test named " + jinja::repr_string(e->name) + ".", e->offset);
-    check_names(e->a.get());
-    for (const auto & a : e->args) check_names(a.get());
-    for (const auto & kw : e->kwargs) check_names(kw.second.get());
+    check_names(e->a.get(), soft);
+    for (const auto & a : e->args) check_names(a.get(), soft);
+    for (const auto & kw : e->kwargs) check_names(kw.second.get(), soft);
 }
 
-void check_names(const jinja::Body & body) {
-    for (const auto & s : body) {
-        check_names(s->expr.get());
-        check_names(s->target.get());
-        check_names(s->cond.get());
-        for (const auto & d : s->defaults) check_names(d.get());
-        for (const auto & a : s->assignments) check_names(a.second.get());
-        check_names(s->body);
-        check_names(s->orelse);
+void check_names(const jinja::Stmt & s, bool soft) {
+    switch (s.kind) {
+        case jinja::StmtKind_if:
+            check_names(s.expr.get(), true);
+            check_names(s.body, true);
+            check_names(s.orelse, true);
+            return;
+        case jinja::StmtKind_for:
+            check_names(s.expr.get(), soft);
+            check_names(s.cond.get(), false);
+            check_names(s.body, false);
+            check_names(s.orelse, false);
+            return;
+        case jinja::StmtKind_call_block: check_names(s.expr.get(), soft); break;
+        case jinja::StmtKind_scope:
+            for (const auto & a : s.assignments) check_names(a.second.get(), soft);
+            break;
+        case jinja::StmtKind_set_block:
+        case jinja::StmtKind_filter: check_names(s.expr.get(), false); break;
+        default: check_names(s.expr.get(), soft); break;
     }
+    for (const auto & d : s.defaults) check_names(d.get(), false);
+    check_names(s.body, false);
+    check_names(s.orelse, false);
+}
+
+void check_names(const jinja::Body & body, bool soft) {
+    for (const auto & s : body) check_names(*s, soft);
 }
 
 }  // namespace
@@ -70,7 +98,7 @@ JinjaTemplate::JinjaTemplate(std::string_view source, std::string name) {
     program->source = std::string(source);
     try {
         program->body = jinja::parse(program->source, jinja::LexOptions{});
-        check_names(program->body);
+        check_names(program->body, false);
     } catch (const jinja::SyntaxError & e) {
         int line = 0, column = 0;
         jinja::line_column(program->source, e.offset, line, column);

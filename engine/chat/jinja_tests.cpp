@@ -28,7 +28,7 @@ bool t_float(Interp &, const Value & v, CallArgs &) { return v.kind == Kind_floa
 bool t_boolean(Interp &, const Value & v, CallArgs &) { return v.kind == Kind_boolean; }
 bool t_true(Interp &, const Value & v, CallArgs &) { return v.kind == Kind_boolean && v.boolean; }
 bool t_false(Interp &, const Value & v, CallArgs &) { return v.kind == Kind_boolean && !v.boolean; }
-bool t_callable(Interp &, const Value & v, CallArgs &) { return v.kind == Kind_function; }
+bool t_callable(Interp &, const Value & v, CallArgs &) { return v.kind == Kind_function || (v.is_dict() && v.dict->callable); }
 
 int64_t int_operand(const Value & v, const char * test) {
     if (v.is_undefined()) fail("UndefinedError", v.text);

@@ -1,5 +1,6 @@
 #include "chat/jinja_value.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -51,10 +52,29 @@ Value Value::from(std::string s) {
     return v;
 }
 
+namespace {
+
+uint32_t checked_depth(uint32_t depth) {
+    if (depth > kMaxValueDepth)
+        fail("LimitError", "lists and dicts nested deeper than " + std::to_string(kMaxValueDepth) + " levels");
+    return depth;
+}
+
+}  // namespace
+
+uint32_t nesting(const Value & v) {
+    if (v.kind == Kind_list) return v.list->depth;
+    if (v.kind == Kind_dict) return v.dict->tag == DictTag_plain ? v.dict->depth : 1;
+    return 0;
+}
+
 Value Value::from(std::vector<Value> items, bool tuple) {
+    uint32_t deepest = 0;
+    for (const Value & item : items) deepest = std::max(deepest, nesting(item));
     Value v;
     v.kind = Kind_list;
     v.list = std::make_shared<ListData>();
+    v.list->depth = checked_depth(deepest + 1);
     v.list->items = std::move(items);
     v.list->tuple = tuple;
     return v;
@@ -99,11 +119,17 @@ const Value * DictData::find(std::string_view key) const {
 void DictData::set(const Value & key, Value value) {
     for (auto & e : entries) {
         if (equals(e.first, key)) {
+            if (tag == DictTag_plain) depth = std::max(depth, checked_depth(nesting(value) + 1));
             e.second = std::move(value);
             return;
         }
     }
-    entries.emplace_back(key, std::move(value));
+    append(key, std::move(value));
+}
+
+void DictData::append(Value key, Value value) {
+    if (tag == DictTag_plain) depth = std::max(depth, checked_depth(std::max(nesting(key), nesting(value)) + 1));
+    entries.emplace_back(std::move(key), std::move(value));
 }
 
 const Value * CallArgs::keyword(std::string_view name) const {
@@ -144,6 +170,7 @@ bool equals(const Value & a, const Value & b) {
         case Kind_string: return a.text == b.text;
         case Kind_list: {
             if (a.list == b.list) return true;
+            walk_step();
             if (a.list->tuple != b.list->tuple || a.list->items.size() != b.list->items.size()) return false;
             for (size_t i = 0; i < a.list->items.size(); ++i)
                 if (!equals(a.list->items[i], b.list->items[i])) return false;
@@ -152,6 +179,7 @@ bool equals(const Value & a, const Value & b) {
         case Kind_dict: {
             if (a.dict == b.dict) return true;
             if (a.dict->tag != DictTag_plain || b.dict->tag != DictTag_plain) return false;
+            walk_step();
             if (a.dict->entries.size() != b.dict->entries.size()) return false;
             for (const auto & e : a.dict->entries) {
                 const Value * other = b.dict->find(e.first);
@@ -175,6 +203,7 @@ int compare(const Value & a, const Value & b) {
         return c < 0 ? -1 : c > 0 ? 1 : 0;
     }
     if (a.kind == Kind_list && b.kind == Kind_list && a.list->tuple == b.list->tuple) {
+        walk_step();
         const auto & x = a.list->items;
         const auto & y = b.list->items;
         for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
@@ -291,34 +320,87 @@ Value markup(std::string s) {
     return v;
 }
 
-std::string repr(const Value & v) {
-    switch (v.kind) {
-        case Kind_string: return repr_string(v.text);
-        case Kind_list: {
-            const bool tuple = v.list->tuple;
-            std::string out = tuple ? "(" : "[";
-            for (size_t i = 0; i < v.list->items.size(); ++i) {
-                if (i) out += ", ";
-                out += repr(v.list->items[i]);
-            }
-            if (tuple && v.list->items.size() == 1) out += ",";
-            return out + (tuple ? ")" : "]");
+namespace {
+
+// Python's reprlib guard: a namespace met again inside its own repr prints as
+// `{...}`. Depth is bounded too, since namespaces may chain without limit.
+struct ReprState {
+    std::vector<const DictData *> open;  // namespaces being printed
+    uint32_t depth = 0;
+};
+
+void repr_in(const Value & v, ReprState & st, std::string & out);
+
+void repr_dict(const Value & v, ReprState & st, std::string & out) {
+    const DictData * d = v.dict.get();
+    if (d->tag == DictTag_object && d->type_name == "LoopContext") {
+        const Value * index = d->find(std::string_view("index"));
+        const Value * length = d->find(std::string_view("length"));
+        if (index && length) {
+            out += "<LoopContext " + to_str(*index) + "/" + to_str(*length) + ">";
+            return;
         }
-        case Kind_dict: {
-            std::string out = "{";
-            bool first = true;
-            for (const auto & e : v.dict->entries) {
-                if (!first) out += ", ";
-                first = false;
-                out += repr(e.first) + ": " + repr(e.second);
-            }
-            out += "}";
-            if (v.dict->tag == DictTag_namespace) return "<Namespace " + out + ">";
-            if (v.dict->tag == DictTag_object) return "<" + v.dict->type_name + ">";
-            return out;
-        }
-        default: return to_str(v);
     }
+    if (d->tag == DictTag_object) {
+        out += "<" + d->type_name + ">";
+        return;
+    }
+    const bool ns = d->tag == DictTag_namespace;
+    if (ns && std::find(st.open.begin(), st.open.end(), d) != st.open.end()) {
+        out += "<Namespace {...}>";
+        return;
+    }
+    if (ns) {
+        st.open.push_back(d);
+        out += "<Namespace ";
+    }
+    out += "{";
+    bool first = true;
+    for (const auto & e : d->entries) {
+        if (!first) out += ", ";
+        first = false;
+        repr_in(e.first, st, out);
+        out += ": ";
+        repr_in(e.second, st, out);
+        walk_size(out.size());
+    }
+    out += "}";
+    if (ns) {
+        st.open.pop_back();
+        out += ">";
+    }
+}
+
+void repr_in(const Value & v, ReprState & st, std::string & out) {
+    if (v.kind != Kind_list && v.kind != Kind_dict) {
+        out += v.kind == Kind_string ? repr_string(v.text) : to_str(v);
+        return;
+    }
+    if (++st.depth > kMaxValueDepth) fail("RecursionError", "maximum recursion depth exceeded while getting the repr of an object");
+    walk_step();
+    if (v.kind == Kind_dict) {
+        repr_dict(v, st, out);
+    } else {
+        const bool tuple = v.list->tuple;
+        out += tuple ? "(" : "[";
+        for (size_t i = 0; i < v.list->items.size(); ++i) {
+            if (i) out += ", ";
+            repr_in(v.list->items[i], st, out);
+            walk_size(out.size());
+        }
+        if (tuple && v.list->items.size() == 1) out += ",";
+        out += tuple ? ")" : "]";
+    }
+    --st.depth;
+}
+
+}  // namespace
+
+std::string repr(const Value & v) {
+    ReprState st;
+    std::string out;
+    repr_in(v, st, out);
+    return out;
 }
 
 std::string to_str(const Value & v) {

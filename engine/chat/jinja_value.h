@@ -80,20 +80,37 @@ struct Value {
     int64_t as_int() const { return kind == Kind_boolean ? (boolean ? 1 : 0) : integer; }
 };
 
+// How deeply plain lists and dicts may nest. Every walk over a value (repr,
+// ==, <, tojson, the destructor's) recurses, so a template that wraps a list
+// in a list a million times must be stopped while it builds it, not when
+// printing it. Namespaces and other objects count as one level: they can be
+// mutated after they are stored, so their depth is bounded where they are
+// walked (repr) and they are never destroyed mid-render (Interp keeps them).
+constexpr uint32_t kMaxValueDepth = 1000;
+
 struct ListData {
     std::vector<Value> items;
     bool tuple = false;
+    uint32_t depth = 1;  // 1 + the deepest item's nesting
 };
 
 struct DictData {
     DictTag tag = DictTag_plain;
     std::string type_name;  // for DictTag_object: "LoopContext", "Cycler"...
     std::vector<std::pair<Value, Value>> entries;  // insertion order, as Python dicts
+    uint32_t depth = 1;  // plain dicts: 1 + the deepest key's or value's nesting (never lowered)
+    FunctionPtr callable;  // DictTag_object: what calling the object does (loop(...))
 
     const Value * find(const Value & key) const;
     const Value * find(std::string_view key) const;
+    // Both fail with LimitError past kMaxValueDepth.
     void set(const Value & key, Value value);
+    void append(Value key, Value value);  // a key known to be new
 };
+
+// The nesting a value adds to a container holding it: 0 for scalars, the
+// depth of a plain list or dict, 1 for namespaces and other objects.
+uint32_t nesting(const Value & v);
 
 // Positional and keyword arguments of a call.
 struct CallArgs {
@@ -109,6 +126,13 @@ struct Function {
     std::string name;
     std::function<Value(Interp &, CallArgs &)> call;
 };
+
+// The walks over values below (==, <, repr, tojson) can be made exponential
+// by lists that share sub-lists, so while a render runs they charge its step
+// budget per container visited and its output cap per string they build
+// (both fail with LimitError). Outside a render they cost nothing.
+void walk_step();
+void walk_size(size_t bytes);
 
 bool truthy(const Value & v);
 bool equals(const Value & a, const Value & b);

@@ -12,6 +12,7 @@
 
 #include "chat/output_parser_markers.h"
 #include "chat/output_parser_scan.h"
+#include "chat/output_parser_tool_schema.h"
 
 namespace hearth {
 
@@ -23,7 +24,14 @@ constexpr std::string_view k_reasoning_separator = "\n\n";
 constexpr std::string_view k_replacement_char = "\xEF\xBF\xBD";  // U+FFFD
 
 constexpr std::string_view k_markers[] = {k_tool_open, k_mistral_calls};
-constexpr std::string_view k_think_close_list[] = {k_think_close};
+constexpr std::string_view k_think_close_list[] = {k_think_close, k_tool_open};
+
+// What ends a reasoning block: </think>, and with Hermes-style calls also a
+// <tool_call> (Qwen3.5 and Qwen3-Coder may call straight from the reasoning
+// their prompt opened; llama.cpp's thinking_end_tags for them).
+std::span<const std::string_view> reasoning_ends(ToolCallFormat format) {
+    return std::span<const std::string_view>(k_think_close_list, format == ToolCallFormat_hermes ? 2 : 1);
+}
 
 std::span<const std::string_view> content_markers(ToolCallFormat format) {
     switch (format) {
@@ -35,6 +43,7 @@ std::span<const std::string_view> content_markers(ToolCallFormat format) {
             return std::span<const std::string_view>(k_markers + 1, 1);
         case ToolCallFormat_none:
         case ToolCallFormat_llama3:
+        case ToolCallFormat_harmony:
             break;
     }
     return {};
@@ -58,11 +67,18 @@ const char * tool_call_format_name(ToolCallFormat format) {
             return "llama3";
         case ToolCallFormat_mistral:
             return "mistral";
+        case ToolCallFormat_harmony:
+            return "harmony";
     }
     return "unknown";
 }
 
 OutputParser::OutputParser(OutputParserConfig config) : m_config(std::move(config)) {
+    m_param_types = param_types_from_tools(m_config.tools_json);
+    if (m_config.harmony || m_config.tool_call_format == ToolCallFormat_harmony) {
+        m_state = State_harmony_next;  // the prompt ended with <|start|>assistant
+        return;
+    }
     const bool forced = m_config.reasoning_enabled && m_config.reasoning_open;
     enter_start(m_config.reasoning_enabled, !forced);
     m_start_forced = forced;
@@ -125,6 +141,12 @@ bool OutputParser::step(OutputDelta & delta) {
             return step_json_call(delta);
         case State_mistral_header:
             return step_mistral_header(delta);
+        case State_harmony_next:
+            return step_harmony_next(delta);
+        case State_harmony_header:
+            return step_harmony_header(delta);
+        case State_harmony_body:
+            return step_harmony_body(delta);
     }
     return false;
 }
@@ -216,7 +238,9 @@ bool OutputParser::step_start(OutputDelta & delta) {
 // follows it.
 bool OutputParser::step_reasoning(OutputDelta & delta) {
     std::string_view view = m_buf;
-    std::size_t close = view.find(k_think_close);
+    std::span<const std::string_view> ends = reasoning_ends(m_config.tool_call_format);
+    LiteralHit hit = find_first_literal(view, ends);
+    std::size_t close = hit.pos;
     if (close != std::string_view::npos || m_finishing) {
         std::string_view text = close != std::string_view::npos ? view.substr(0, close) : view;
         std::size_t lead = m_block_started ? 0 : skip_spaces(text);
@@ -230,11 +254,18 @@ bool OutputParser::step_reasoning(OutputDelta & delta) {
             m_state = State_content;
             return false;
         }
+        if (ends[hit.which] == k_tool_open) {
+            consume(close + k_tool_open.size());
+            m_call_prefix = std::string(k_tool_open);
+            m_extent = JsonExtent{};
+            m_state = State_hermes_call;
+            return true;
+        }
         consume(close + k_think_close.size());
         enter_start(true, true);
         return true;
     }
-    std::size_t end = partial_tag_start(view, k_think_close_list);
+    std::size_t end = partial_tag_start(view, ends);
     std::string_view text = view.substr(0, utf8_complete_length(view.substr(0, end)));
     std::size_t lead = m_block_started ? 0 : skip_spaces(text);
     std::size_t stop = rstrip_length(text);
@@ -314,6 +345,10 @@ bool prompt_opens_reasoning(std::string_view prompt) {
 }
 
 ToolCallFormat tool_call_format_for_template(std::string_view template_source) {
+    // As llama.cpp recognises gpt-oss (common/chat.cpp).
+    if (template_source.find(k_harmony_channel) != std::string_view::npos) {
+        return ToolCallFormat_harmony;
+    }
     if (template_source.find(k_tool_open) != std::string_view::npos) {
         return ToolCallFormat_hermes;
     }

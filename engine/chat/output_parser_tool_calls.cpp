@@ -43,7 +43,7 @@ bool OutputParser::step_hermes_call(OutputDelta & delta) {
     std::size_t consumed = close == std::string_view::npos ? view.size() : close + k_tool_close.size();
     std::string_view body = view.substr(0, close == std::string_view::npos ? view.size() : close);
     ToolCall call;
-    if (parse_named_call(body, call) == CallParse_ok || parse_xml_call(body, call) == CallParse_ok) {
+    if (parse_named_call(body, call) == CallParse_ok || parse_xml_call(body, m_param_types, call) == CallParse_ok) {
         add_tool_call(delta, std::move(call));
         consume(consumed);
         enter_start(false, false);

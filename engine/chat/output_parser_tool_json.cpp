@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "chat/json_depth.h"
+#include "chat/output_parser_markers.h"
+
 namespace hearth::output_parser_detail {
 
 namespace {
@@ -9,6 +12,10 @@ namespace {
 using json = nlohmann::ordered_json;  // keeps the model's key order in arguments
 
 json parse_json(std::string_view text) {
+    // Nesting is bounded first: converting and dumping recurse.
+    if (!json_depth_within(text, k_max_output_json_depth)) {
+        return json(json::value_t::discarded);
+    }
     // The non-throwing overload: a syntax error gives a discarded value.
     return json::parse(text.begin(), text.end(), nullptr, false);
 }

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "chat/json_depth.h"
+#include "chat/output_parser_markers.h"
 #include "chat/output_parser_scan.h"
 
 namespace hearth::output_parser_detail {
@@ -29,9 +31,19 @@ bool starts_with(std::string_view s, std::size_t pos, std::string_view prefix) {
 }
 
 // Templates write each value on its own line: one newline on each side is layout.
-json typed_value(std::string_view raw) {
+json typed_value(std::string_view raw, ParamTypes::Kind kind) {
     if (!raw.empty() && raw.front() == '\n') raw.remove_prefix(1);
     if (!raw.empty() && raw.back() == '\n') raw.remove_suffix(1);
+    if (kind == ParamTypes::string || !json_depth_within(raw, k_max_output_json_depth)) {
+        return json(std::string(raw));
+    }
+    // Qwen3.5's and Qwen3-Coder's templates print booleans and null with
+    // Python's str(): read those back where the schema rules out a string.
+    if (kind == ParamTypes::other) {
+        if (raw == "True") return json(true);
+        if (raw == "False") return json(false);
+        if (raw == "None") return json(nullptr);
+    }
     json v = json::parse(raw.begin(), raw.end(), nullptr, false);
     return v.is_discarded() ? json(std::string(raw)) : v;
 }
@@ -62,7 +74,7 @@ CallParse finish_call(std::string_view name, const json & args, ToolCall & call)
     return CallParse_ok;
 }
 
-CallParse parse_qwen_xml(std::string_view s, ToolCall & call) {
+CallParse parse_qwen_xml(std::string_view s, const ParamTypes & types, ToolCall & call) {
     std::size_t name_end = s.find('>');
     std::string_view name = trim(s.substr(k_function_open.size(), name_end - k_function_open.size()));
     if (name_end == std::string_view::npos || name.empty()) {
@@ -84,7 +96,7 @@ CallParse parse_qwen_xml(std::string_view s, ToolCall & call) {
         if (key.empty() || value_end == std::string_view::npos) {
             return CallParse_invalid_json;
         }
-        args[key] = typed_value(s.substr(key_end + 1, value_end - key_end - 1));
+        args[key] = typed_value(s.substr(key_end + 1, value_end - key_end - 1), types.kind(name, key));
         pos = value_end + k_parameter_close.size();
     }
     if (pos < s.size() && skip_spaces(s, pos + k_function_close.size()) != s.size()) {
@@ -107,7 +119,7 @@ bool is_name(std::string_view name) {
     return true;
 }
 
-CallParse parse_glm_xml(std::string_view s, ToolCall & call) {
+CallParse parse_glm_xml(std::string_view s, const ParamTypes & types, ToolCall & call) {
     std::size_t first_key = s.find(k_arg_key_open);
     std::string_view name = trim(s.substr(0, first_key));
     if (!is_name(name)) {
@@ -125,21 +137,21 @@ CallParse parse_glm_xml(std::string_view s, ToolCall & call) {
         if (!take_between(s, pos, k_arg_value_open, k_arg_value_close, value) || trim(key).empty()) {
             return CallParse_invalid_json;
         }
-        args[std::string(trim(key))] = typed_value(value);
+        args[std::string(trim(key))] = typed_value(value, types.kind(name, trim(key)));
     }
     return finish_call(name, args, call);
 }
 
 }  // namespace
 
-CallParse parse_xml_call(std::string_view body, ToolCall & call) {
+CallParse parse_xml_call(std::string_view body, const ParamTypes & types, ToolCall & call) {
     try {
         std::string_view s = trim(body);
         if (starts_with(s, 0, k_function_open)) {
-            return parse_qwen_xml(s, call);
+            return parse_qwen_xml(s, types, call);
         }
         if (!s.empty() && s.front() != '{' && s.front() != '[') {
-            return parse_glm_xml(s, call);
+            return parse_glm_xml(s, types, call);
         }
         return CallParse_not_a_call;
     } catch (...) {

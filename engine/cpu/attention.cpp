@@ -67,8 +67,22 @@ struct Item {
     int32_t t0, t1;  // tokens [t0, t1)
 };
 
-void attend_item(const KvCache & kv, int il, const AttentionShape & s, const float * q, int32_t pos0, const Item & it,
-                 AttendTileFn tile_fn, float * out, float * scratch) {
+// The row's softmax denominator and output once every key is in: an optional
+// sink logit joins the denominator only, o = acc / (l + e^(sink - m)) (in a
+// numerically safe form when the sink exceeds the running max).
+void finish_row(const float * acc, float run_max, float run_sum, const float * sink, int32_t DV, float * o) {
+    float scale_acc = 1.0f;
+    if (sink) {
+        const float m = std::max(run_max, *sink);
+        scale_acc = std::exp(run_max - m);  // 0 when no key was seen
+        run_sum = run_sum * scale_acc + std::exp(*sink - m);
+    }
+    const float inv = scale_acc / run_sum;
+    for (int32_t i = 0; i < DV; ++i) o[i] = acc[i] * inv;
+}
+
+void attend_item(const KvCache & kv, int il, const AttentionShape & s, const AttentionParams & ap, const float * q,
+                 int32_t pos0, const Item & it, AttendTileFn tile_fn, float * out, float * scratch) {
     const int32_t G = group_size(s), D = s.head_dim, DV = s.head_dim_v;
     float * ktile = scratch;
     float * vtile = ktile + size_t(kAttentionTile) * D;
@@ -80,38 +94,44 @@ void attend_item(const KvCache & kv, int il, const AttentionShape & s, const flo
     std::fill(run_max, run_max + rows, -INFINITY);
     std::fill(run_sum, run_sum + rows, 0.0f);
     std::fill(acc, acc + size_t(rows) * DV, 0.0f);
-    const float scale = 1.0f / std::sqrt(float(D));
+    const float scale = ap.scale != 0.0f ? ap.scale : 1.0f / std::sqrt(float(D));
 
+    // Token t (at pos0 + t) sees keys [lo(t), pos0 + t]. Tiles start on
+    // multiples of kAttentionTile whatever the batch, so a row meets its keys
+    // in the same groups in decode and in prefill (identical results).
+    auto lo = [&](int32_t t) { return ap.window > 0 ? std::max(0, pos0 + t - ap.window + 1) : 0; };
     const int32_t n_keys = pos0 + it.t1;
-    for (int32_t ks = 0; ks < n_keys; ks += kAttentionTile) {
+    for (int32_t ks = lo(it.t0) / kAttentionTile * kAttentionTile; ks < n_keys; ks += kAttentionTile) {
         const int32_t ke = std::min(n_keys, ks + kAttentionTile);
-        kv.read_k(il, it.kv_head, ks, ke, ktile);
-        kv.read_v(il, it.kv_head, ks, ke, vtile);
+        const int32_t kread = std::max(ks, lo(it.t0));  // a ring no longer holds older keys
+        kv.read_k(il, it.kv_head, kread, ke, ktile + size_t(kread - ks) * D);
+        kv.read_v(il, it.kv_head, kread, ke, vtile + size_t(kread - ks) * DV);
         for (int32_t t = it.t0; t < it.t1; ++t) {
+            const int32_t kbeg = std::max(ks, lo(t));
             const int32_t kend = std::min(ke, pos0 + t + 1);  // causal mask
-            if (kend <= ks) continue;
+            if (kend <= kbeg) continue;
             for (int32_t g = 0; g < G; ++g) {
                 const int32_t h = it.kv_head * G + g;
                 const int32_t r = (t - it.t0) * G + g;
-                tile_fn(q + (size_t(t) * s.n_head + h) * D, ktile, vtile, kend - ks, D, DV, scale, scores, run_max[r],
-                        run_sum[r], acc + size_t(r) * DV);
+                tile_fn(q + (size_t(t) * s.n_head + h) * D, ktile + size_t(kbeg - ks) * D,
+                        vtile + size_t(kbeg - ks) * DV, kend - kbeg, D, DV, scale, scores, run_max[r], run_sum[r],
+                        acc + size_t(r) * DV);
             }
         }
     }
     for (int32_t t = it.t0; t < it.t1; ++t)
         for (int32_t g = 0; g < G; ++g) {
+            const int32_t h = it.kv_head * G + g;
             const int32_t r = (t - it.t0) * G + g;
-            const float inv = 1.0f / run_sum[r];
-            float * o = out + (size_t(t) * s.n_head + it.kv_head * G + g) * DV;
-            const float * a = acc + size_t(r) * DV;
-            for (int32_t i = 0; i < DV; ++i) o[i] = a[i] * inv;
+            finish_row(acc + size_t(r) * DV, run_max[r], run_sum[r], ap.sinks ? ap.sinks + h : nullptr, DV,
+                       out + (size_t(t) * s.n_head + h) * DV);
         }
 }
 
 }  // namespace
 
 void attention(const KvCache & kv, int il, const AttentionShape & s, const float * q, int32_t n_tokens, int32_t pos0,
-               float * out, float * scratch, ThreadPool & pool) {
+               float * out, float * scratch, ThreadPool & pool, const AttentionParams & params) {
     // Enough items to keep every thread busy, few enough to share each K/V tile widely.
     const int64_t want = int64_t(pool.size()) * 4;
     int32_t chunk = int32_t((int64_t(n_tokens) * s.n_head_kv + want - 1) / want);
@@ -125,7 +145,7 @@ void attention(const KvCache & kv, int il, const AttentionShape & s, const float
             // Later chunks attend to more keys: hand them out first.
             const int32_t c = n_chunks - 1 - int32_t(i / s.n_head_kv);
             const Item it{int32_t(i % s.n_head_kv), c * chunk, std::min(n_tokens, (c + 1) * chunk)};
-            attend_item(kv, il, s, q, pos0, it, tile_fn, out, mine);
+            attend_item(kv, il, s, params, q, pos0, it, tile_fn, out, mine);
         }
     });
 }

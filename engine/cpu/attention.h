@@ -3,7 +3,9 @@
 // q: [n_tokens, n_head * head_dim] (RoPE applied); token t sits at position
 // pos0 + t and attends to cache positions [0, pos0 + t]. Query head h reads
 // KV head h / (n_head / n_head_kv). out: [n_tokens, n_head * head_dim_v].
-// Scores are scaled by 1/sqrt(head_dim).
+// Scores are scaled by 1/sqrt(head_dim) unless AttentionParams says otherwise.
+// A sliding window W masks keys at distance >= W (query position q sees keys
+// (q - W, q]); sinks add e^{sink[h]} to head h's softmax denominator only.
 //
 // Work items are (KV head, chunk of tokens): the keys and values of one KV head
 // are dequantized a tile of kAttentionTile positions at a time and shared by
@@ -33,10 +35,17 @@ struct AttentionShape {
     int32_t head_dim_v = 0;
 };
 
+// Per-layer variations of the softmax.
+struct AttentionParams {
+    int32_t window = 0;            // 0: full causal attention
+    float scale = 0.0f;            // 0: 1/sqrt(head_dim)
+    const float * sinks = nullptr;  // [n_head] or nullptr
+};
+
 // Floats of scratch one thread needs.
 size_t attention_scratch_floats(const AttentionShape & s);
 
 void attention(const KvCache & kv, int il, const AttentionShape & s, const float * q, int32_t n_tokens, int32_t pos0,
-               float * out, float * scratch, ThreadPool & pool);
+               float * out, float * scratch, ThreadPool & pool, const AttentionParams & params = {});
 
 }  // namespace hearth

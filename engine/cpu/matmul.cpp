@@ -9,7 +9,7 @@
 //    token. Groups of four tokens go through the ISA's dot4 kernel where it
 //    has one, which unpacks each weight block once for the four.
 // 3. Where the ISA has a gemm8 kernel for the type (AVX-512 VNNI: Q4_K,
-//    IQ4_XS, Q8_0), prefill instead goes 8 rows at a time through it: each
+//    IQ4_XS, Q8_0, MXFP4), prefill instead goes 8 rows at a time through it: each
 //    weight super-block is unpacked once per 64 tokens into a row-interleaved
 //    tile. Smaller batches (decode) take the ISA's gemv8 kernel where it has
 //    one (Q4_K): 8 rows at a time as well, with the same arithmetic.

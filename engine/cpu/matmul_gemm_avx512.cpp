@@ -1,5 +1,5 @@
-// Prefill GEMM for Q4_K, IQ4_XS and Q8_0 with AVX-512 VNNI: eight weight rows
-// against a block of tokens at a time (Q8_0 at the end of the file).
+// Prefill GEMM for Q4_K, IQ4_XS, Q8_0 and MXFP4 with AVX-512 VNNI: eight weight
+// rows against a block of tokens at a time (Q8_0 and MXFP4 at the end of the file).
 //
 // The dot4 kernels of vec_dot_tiles.h unpack a weight block once per four
 // tokens and then still spend ~3 vector ops per 32 multiply-adds per token on
@@ -38,6 +38,8 @@ namespace {
 using avx512vnni::fp16;
 using avx512vnni::iq4nl_table_u8;
 using avx512vnni::loadu;
+using avx512vnni::Mxfp4Codes;
+using avx512vnni::Q8_0Codes;
 using avx512vnni::transpose8x8;
 
 constexpr int kRows = 8;
@@ -189,12 +191,13 @@ void gemm8(int64_t n_in, const void * w, size_t w_row_bytes, const void * act, s
     }
 }
 
-// ---- Q8_0 ---------------------------------------------------------------------
-// Groups of up to 8 blocks (32 elements, one f16 scale each) per tile. The
+// ---- Q8_0 and MXFP4 -----------------------------------------------------------
+// Groups of up to 8 blocks (32 elements of signed codes, one scale each:
+// simd_avx2.h's Q8_0Codes, Mxfp4Codes) per tile. The
 // weights are signed, so the roles flip: VPDPBUSD takes the activations biased
 // to unsigned (a + 128, a XOR 0x80) against the signed weights, and the bias
 // comes out through the row's block sums: sum a w = S - 128 sum w. Per block:
-// acc = (float)(S - 128 W) * (dw * da) + acc, which dot_q8_0 in
+// acc = (float)(S - 128 W) * (dw * da) + acc, which dot_signed32 in
 // vec_dot_avx512.cpp repeats exactly for decode.
 struct alignas(32) Tile0 {
     __m256i q[8][8];  // [block j][group g], lane r: 4 signed quants
@@ -202,14 +205,15 @@ struct alignas(32) Tile0 {
     __m256 dw[8];     // [j] lane r: the block's scale
 };
 
-void unpack_q8_0(const uint8_t * w, size_t row_bytes, int64_t b0, int nb, Tile0 & t) {
+template <class F>
+void unpack_signed32(const uint8_t * w, size_t row_bytes, int64_t b0, int nb, Tile0 & t) {
     alignas(32) __m256i q[8][kRows];
     alignas(32) float dw[8][kRows];
     for (int r = 0; r < kRows; ++r) {
-        const block_q8_0 * b = reinterpret_cast<const block_q8_0 *>(w + size_t(r) * row_bytes) + b0;
+        const auto * b = reinterpret_cast<const typename F::Block *>(w + size_t(r) * row_bytes) + b0;
         for (int j = 0; j < nb; ++j) {
-            q[j][r] = loadu(b[j].qs);
-            dw[j][r] = fp16(b[j].d);
+            q[j][r] = F::codes(b[j]);
+            dw[j][r] = F::scale(b[j]);
         }
     }
     const __m256i ones = _mm256_set1_epi8(1);
@@ -256,8 +260,9 @@ inline void tile0_tokens(const Tile0 & t, int nb, const uint8_t * act, size_t st
     for (int tt = 0; tt < NT; ++tt) _mm256_store_ps(acc + 8 * tt, sum[tt]);
 }
 
-void gemm8_q8_0(int64_t n_in, const void * w, size_t w_row_bytes, const void * act, size_t act_stride, int64_t n_tokens,
-                float * y, size_t y_stride) {
+template <class F>
+void gemm8_signed32(int64_t n_in, const void * w, size_t w_row_bytes, const void * act, size_t act_stride,
+                    int64_t n_tokens, float * y, size_t y_stride) {
     const auto * wb = static_cast<const uint8_t *>(w);
     const auto * ab = static_cast<const uint8_t *>(act);
     const int64_t n_blocks = n_in / QK32;
@@ -269,7 +274,7 @@ void gemm8_q8_0(int64_t n_in, const void * w, size_t w_row_bytes, const void * a
         const uint8_t * at = ab + size_t(t0) * act_stride;
         for (int64_t b0 = 0; b0 < n_blocks; b0 += 8) {
             const int nb = int(std::min<int64_t>(8, n_blocks - b0));
-            unpack_q8_0(wb, w_row_bytes, b0, nb, tile);
+            unpack_signed32<F>(wb, w_row_bytes, b0, nb, tile);
             int64_t tt = 0;
             for (; tt + 4 <= nt; tt += 4) tile0_tokens<4>(tile, nb, at + size_t(tt) * act_stride, act_stride, b0, acc + 8 * tt);
             switch (nt - tt) {
@@ -288,7 +293,8 @@ void gemm8_q8_0(int64_t n_in, const void * w, size_t w_row_bytes, const void * a
 void fill_gemm_avx512(VecDotKernels & k) {
     k.gemm8[TensorType_Q4_K] = gemm8<unpack_q4_K>;
     k.gemm8[TensorType_IQ4_XS] = gemm8<unpack_iq4_xs>;
-    k.gemm8[TensorType_Q8_0] = gemm8_q8_0;
+    k.gemm8[TensorType_Q8_0] = gemm8_signed32<Q8_0Codes>;
+    k.gemm8[TensorType_MXFP4] = gemm8_signed32<Mxfp4Codes>;
 }
 
 }  // namespace hearth

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "cpu/rope_math.h"
+#include "quant/fp16.h"
 
 namespace hearth {
 
@@ -46,6 +47,46 @@ void softmax_in_place(float * x, int64_t n) {
     for (int64_t i = 0; i < n; ++i) x[i] *= inv;
 }
 
+void geglu_in_place(float * gate, const float * up, int64_t n) {
+    static const float * const table = [] {
+        // gelu(h) rounded to f16 for every f16 value h, as ggml's table.
+        static float t[65536];
+        for (uint32_t h = 0; h < 65536; ++h) {
+            const float x = fp16_to_f32(uint16_t(h));
+            const float g = 0.5f * x * (1.0f + std::tanh(0.7978845608028654f * x * (1.0f + 0.044715f * x * x)));
+            t[h] = fp16_to_f32(f32_to_fp16(g));
+        }
+        return t;
+    }();
+    for (int64_t i = 0; i < n; ++i) {
+        const float x = gate[i];
+        float g;
+        if (x <= -10.0f)
+            g = 0.0f;
+        else if (x >= 10.0f)
+            g = x;
+        else
+            g = table[f32_to_fp16(x)];
+        gate[i] = g * up[i];
+    }
+}
+
+void swiglu_oai_in_place(float * gate, const float * up, int64_t n, float alpha, float limit) {
+    for (int64_t i = 0; i < n; ++i) {
+        const float g = std::min(gate[i], limit);
+        const float u = std::clamp(up[i], -limit, limit);
+        gate[i] = g / (1.0f + std::exp(-alpha * g)) * (u + 1.0f);
+    }
+}
+
+void scale_in_place(float * x, int64_t n, float s) {
+    for (int64_t i = 0; i < n; ++i) x[i] *= s;
+}
+
+void softcap_in_place(float * x, int64_t n, float c) {
+    for (int64_t i = 0; i < n; ++i) x[i] = c * std::tanh(x[i] / c);
+}
+
 namespace {
 
 // YaRN: the dimension index at which a rotation completes `n_rotations`
@@ -56,18 +97,19 @@ float yarn_corr_dim(int n_rot, int n_ctx_orig, float n_rotations, float base) {
 
 }  // namespace
 
-RopeParams RopeParams::from_hparams(const ModelHparams & hp) {
+RopeParams RopeParams::from_hparams(const ModelHparams & hp, bool swa) {
     RopeParams rp;
     rp.type = hp.rope_type;
     rp.n_rot = hp.n_rot;
-    rp.freq_base = hp.rope_freq_base;
-    rp.freq_scale = hp.rope_freq_scale;
+    rp.freq_base = swa && hp.rope_freq_base_swa > 0.0f ? hp.rope_freq_base_swa : hp.rope_freq_base;
+    rp.freq_scale = swa ? hp.rope_freq_scale_swa : hp.rope_freq_scale;
+    for (int i = 0; i < 4; ++i) rp.sections[i] = hp.rope_sections[i];
     rp.ext_factor = hp.yarn_ext_factor;
     rp.attn_factor = hp.yarn_attn_factor;
     if (hp.rope_scaling == RopeScaling_yarn) {
         const int n_orig = hp.n_ctx_orig > 0 ? hp.n_ctx_orig : hp.n_ctx_train;
-        const float lo = std::floor(yarn_corr_dim(hp.n_rot, n_orig, hp.yarn_beta_fast, hp.rope_freq_base));
-        const float hi = std::ceil(yarn_corr_dim(hp.n_rot, n_orig, hp.yarn_beta_slow, hp.rope_freq_base));
+        const float lo = std::floor(yarn_corr_dim(hp.n_rot, n_orig, hp.yarn_beta_fast, rp.freq_base));
+        const float hi = std::ceil(yarn_corr_dim(hp.n_rot, n_orig, hp.yarn_beta_slow, rp.freq_base));
         rp.corr_low = std::max(0.0f, lo);
         rp.corr_high = std::min(float(hp.n_rot - 1), hi);
     }
@@ -81,7 +123,8 @@ void rope_rows(const RopeParams & rp, float * x, int64_t n_tokens, int64_t n_hea
         // Angles depend only on (pos, pair): compute them once per token.
         for (int64_t i = 0; i < half; i += 256) {
             const int64_t n = std::min<int64_t>(256, half - i);
-            for (int64_t k = 0; k < n; ++k) rope_cos_sin(rp, pos0 + t, i + k, cs[k][0], cs[k][1]);
+            for (int64_t k = 0; k < n; ++k)
+                rope_cos_sin(rp, rope_pair_position(rp, i + k, pos0 + t), i + k, cs[k][0], cs[k][1]);
             for (int64_t h = 0; h < n_heads; ++h) {
                 float * v = x + (t * n_heads + h) * head_dim;
                 for (int64_t k = 0; k < n; ++k) {

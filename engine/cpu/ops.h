@@ -23,6 +23,22 @@ void swiglu_in_place(float * gate, const float * up, int64_t n);
 // In-place softmax over n values; returns nothing, the row sums to 1.
 void softmax_in_place(float * x, int64_t n);
 
+// gate[i] = gelu_tanh(gate[i]) * up[i], with GELU rounded as llama.cpp's CPU
+// backend computes it: through an f16 table, gelu(fp16(x)) stored as fp16,
+// for |x| < 10 (x itself above, 0 below).
+void geglu_in_place(float * gate, const float * up, int64_t n);
+
+// gpt-oss's clamped SwiGLU: g = min(gate, limit), u = clamp(up, -limit, limit),
+// gate[i] = g * sigmoid(alpha * g) * (u + 1).
+void swiglu_oai_in_place(float * gate, const float * up, int64_t n, float alpha, float limit);
+
+// x[i] *= s
+void scale_in_place(float * x, int64_t n, float s);
+
+
+// x = c * tanh(x / c) (logit softcapping).
+void softcap_in_place(float * x, int64_t n, float c);
+
 // Precomputed RoPE parameters for one model (frequencies, YaRN correction).
 struct RopeParams {
     RopeType type = RopeType_normal;
@@ -33,8 +49,13 @@ struct RopeParams {
     float attn_factor = 1.0f;
     float corr_low = 0.0f;  // YaRN ramp, in rotated-pair indices
     float corr_high = 0.0f;
+    int32_t sections[4] = {0, 0, 0, 0};  // RopeType_imrope: rotary pairs per section
+    // [n_rot / 2] divisors of each pair's frequency (Llama 3.1+, phi3), or
+    // nullptr; host memory on the CPU, device memory on the GPU.
+    const float * freq_factors = nullptr;
 
-    static RopeParams from_hparams(const ModelHparams & hp);
+    // `swa`: for a sliding-window layer, which may have its own base and scale.
+    static RopeParams from_hparams(const ModelHparams & hp, bool swa = false);
 };
 
 // Rotates each head of x ([n_tokens, n_heads * head_dim]) for token t at

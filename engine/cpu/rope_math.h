@@ -19,7 +19,8 @@ namespace hearth {
 // blends the interpolated and extrapolated angles by a ramp over the pair
 // index between corr_low and corr_high.
 HEARTH_HD inline void rope_cos_sin(const RopeParams & rp, int64_t pos, int64_t pair, float & c, float & s) {
-    const float theta_extrap = float(pos) * powf(rp.freq_base, -2.0f * float(pair) / float(rp.n_rot));
+    const float ff = rp.freq_factors ? rp.freq_factors[pair] : 1.0f;
+    const float theta_extrap = float(pos) * powf(rp.freq_base, -2.0f * float(pair) / float(rp.n_rot)) / ff;
     const float theta_interp = rp.freq_scale * theta_extrap;
     float theta = theta_interp;
     float mscale = rp.attn_factor;
@@ -33,10 +34,20 @@ HEARTH_HD inline void rope_cos_sin(const RopeParams & rp, int64_t pos, int64_t p
     s = sinf(theta) * mscale;
 }
 
+// The position pair `pair` rotates by. Interleaved M-RoPE (imrope) gives the
+// pairs of the t, h and w sections (pair mod 3 = 0, 1, 2, while pair < 3 x
+// that section's size) the token's position, as text does for all three, and
+// the rest (the fourth section) position 0.
+HEARTH_HD inline int64_t rope_pair_position(const RopeParams & rp, int64_t pair, int64_t pos) {
+    if (rp.type != RopeType_imrope) return pos;
+    const int64_t sec = pair % 3;
+    return pair < 3 * int64_t(rp.sections[sec]) ? pos : 0;
+}
+
 // Element indices (within a head) of pair `pair`: interleaved (2i, 2i + 1)
 // for the normal layout, split halves (i, i + n_rot/2) for NeoX.
 HEARTH_HD inline void rope_pair_index(const RopeParams & rp, int64_t pair, int64_t & a, int64_t & b) {
-    if (rp.type == RopeType_neox) {
+    if (rp.type == RopeType_neox || rp.type == RopeType_imrope) {
         a = pair;
         b = pair + rp.n_rot / 2;
     } else {

@@ -16,7 +16,7 @@
 #include <cstring>
 
 #include "cpu/vec_dot.h"
-#include "quant/blocks_k.h"
+#include "quant/blocks_iq.h"
 
 namespace hearth::HEARTH_SIMD_NS {
 
@@ -153,5 +153,25 @@ inline __m256i iq4nl_table() {
 inline __m256i iq4nl_table_u8() {
     return _mm256_xor_si256(iq4nl_table(), _mm256_set1_epi8(static_cast<char>(0x80)));
 }
+
+// 32-element blocks of signed 8-bit codes with one float scale, against Q8_0
+// activations: Q8_0 itself and MXFP4 (its E2M1 code book by a byte shuffle).
+// The AVX-512 dot, gemv8 and gemm8 kernels take either.
+struct Q8_0Codes {
+    using Block = block_q8_0;
+    static __m256i codes(const Block & b) { return loadu(b.qs); }
+    static float scale(const Block & b) { return fp16(b.d); }
+};
+struct Mxfp4Codes {
+    using Block = block_mxfp4;
+    // The code book in both 128-bit halves; `bias` is added to every entry
+    // (0x80: +128, the unsigned codes VPDPBUSD takes).
+    static __m256i table(char bias = 0) {
+        const __m128i t = _mm_loadu_si128(reinterpret_cast<const __m128i *>(kvalues_mxfp4));
+        return _mm256_xor_si256(_mm256_set_m128i(t, t), _mm256_set1_epi8(bias));
+    }
+    static __m256i codes(const Block & b) { return _mm256_shuffle_epi8(table(), nibbles_32(b.qs)); }
+    static float scale(const Block & b) { return e8m0_half(b.e); }
+};
 
 }  // namespace hearth::HEARTH_SIMD_NS

@@ -17,6 +17,7 @@
 #define HEARTH_SIMD_NS avx2
 #include "cpu/simd_avx2.h"
 #include "cpu/vec_dot_tiles.h"
+#include "cpu/vec_dot_tiles_iq.h"
 
 namespace hearth {
 
@@ -146,6 +147,7 @@ void fill_vec_dot_avx2(VecDotKernels & k) {
     k.quantize_q8_0 = quantize_q8_0;
     k.quantize_q8_K = quantize_q8_K;
     avx2::fill_vec_dot_tiles(k);  // every quantized type, with 4-token variants
+    avx2::fill_vec_dot_tiles_iq(k);
 }
 
 }  // namespace hearth

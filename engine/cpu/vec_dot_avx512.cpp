@@ -10,6 +10,7 @@
 #define HEARTH_SIMD_VNNI 1
 #include "cpu/simd_avx2.h"
 #include "cpu/vec_dot_tiles.h"
+#include "cpu/vec_dot_tiles_iq.h"
 
 #include <cstring>
 
@@ -78,27 +79,29 @@ float dot_iq4_xs(int64_t n, const void * vw, const void * va) {
     return _mm_cvtss_f32(acc);
 }
 
-// Q8_0: per block, acc = (float)S * (dw * da) + acc with S the exact block
-// sum, as gemm8_q8_0 does per row; eight blocks' sums come from one reduction.
-float dot_q8_0(int64_t n, const void * vw, const void * va) {
-    const auto * w = static_cast<const block_q8_0 *>(vw);
+// Q8_0 and MXFP4: per block, acc = (float)S * (dw * da) + acc with S the
+// exact block sum, as gemm8_signed32 does per row; eight blocks' sums come from
+// one reduction.
+template <class F>
+float dot_signed32(int64_t n, const void * vw, const void * va) {
+    const auto * w = static_cast<const typename F::Block *>(vw);
     const auto * a = static_cast<const block_q8_0 *>(va);
     const int64_t nb = n / QK32;
     __m128 acc = _mm_setzero_ps();
     int64_t b = 0;
     for (; b + 8 <= nb; b += 8) {
         __m256i s[8];
-        for (int j = 0; j < 8; ++j) s[j] = dot_ss8(loadu(w[b + j].qs), loadu(a[b + j].qs));
+        for (int j = 0; j < 8; ++j) s[j] = dot_ss8(F::codes(w[b + j]), loadu(a[b + j].qs));
         alignas(32) int32_t sums[8];
         _mm256_store_si256(reinterpret_cast<__m256i *>(sums), lane_sums8(s));
         for (int j = 0; j < 8; ++j)
             acc = _mm_fmadd_ss(_mm_set_ss(static_cast<float>(sums[j])),
-                               _mm_mul_ss(_mm_set_ss(fp16(w[b + j].d)), _mm_set_ss(fp16(a[b + j].d))), acc);
+                               _mm_mul_ss(_mm_set_ss(F::scale(w[b + j])), _mm_set_ss(fp16(a[b + j].d))), acc);
     }
     for (; b < nb; ++b) {
-        const int32_t sum = hsum_i32(dot_ss8(loadu(w[b].qs), loadu(a[b].qs)));
-        acc = _mm_fmadd_ss(_mm_set_ss(static_cast<float>(sum)), _mm_mul_ss(_mm_set_ss(fp16(w[b].d)), _mm_set_ss(fp16(a[b].d))),
-                           acc);
+        const int32_t sum = hsum_i32(dot_ss8(F::codes(w[b]), loadu(a[b].qs)));
+        acc = _mm_fmadd_ss(_mm_set_ss(static_cast<float>(sum)),
+                           _mm_mul_ss(_mm_set_ss(F::scale(w[b])), _mm_set_ss(fp16(a[b].d))), acc);
     }
     return _mm_cvtss_f32(acc);
 }
@@ -109,14 +112,17 @@ float dot_q8_0(int64_t n, const void * vw, const void * va) {
 
 void fill_vec_dot_avx512(VecDotKernels & k) {
     avx512vnni::fill_vec_dot_tiles(k);
-    // Q4_K, IQ4_XS and Q8_0: GEMV and gemm8 share their arithmetic (see above); the
+    avx512vnni::fill_vec_dot_tiles_iq(k);
+    // Q4_K, IQ4_XS, Q8_0 and MXFP4: GEMV and gemm8 share their arithmetic (see above); the
     // dot4 kernels would not, so matmul sends small batches to the GEMV.
     k.dot[TensorType_Q4_K] = avx512vnni::dot_q4_K;
     k.dot[TensorType_IQ4_XS] = avx512vnni::dot_iq4_xs;
     k.dot4[TensorType_Q4_K] = nullptr;
     k.dot4[TensorType_IQ4_XS] = nullptr;
-    k.dot[TensorType_Q8_0] = avx512vnni::dot_q8_0;
+    k.dot[TensorType_Q8_0] = avx512vnni::dot_signed32<avx512vnni::Q8_0Codes>;
     k.dot4[TensorType_Q8_0] = nullptr;
+    k.dot[TensorType_MXFP4] = avx512vnni::dot_signed32<avx512vnni::Mxfp4Codes>;
+    k.dot4[TensorType_MXFP4] = nullptr;
     fill_gemm_avx512(k);
     fill_gemv_avx512(k);
 }

@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "cpu/vec_dot.h"
-#include "quant/blocks_k.h"
+#include "quant/blocks_iq.h"
 
 namespace hearth {
 
@@ -19,6 +19,11 @@ float dot_row(int64_t n, const void * w, const void * act) {
     float sum = 0.0f;
     for (int64_t i = 0; i < n / QK; ++i) sum += Dot(wb[i], ab[i]);
     return sum;
+}
+
+template <typename B>
+float iq_dot_row(int64_t n, const void * w, const void * act) {
+    return dot_row<B, block_q8_K, dot_block_iq_q8_K<B>, QK_K>(n, w, act);
 }
 
 // Float rows: four partial sums in double keep F16/F32 models within their
@@ -92,6 +97,14 @@ void fill_vec_dot_scalar(VecDotKernels & k) {
     k.dot[TensorType_Q5_K] = dot_row<block_q5_K, block_q8_K, dot_block_q5_K_q8_K, QK_K>;
     k.dot[TensorType_Q6_K] = dot_row<block_q6_K, block_q8_K, dot_block_q6_K_q8_K, QK_K>;
     k.dot[TensorType_IQ4_XS] = dot_row<block_iq4_xs, block_q8_K, dot_block_iq4_xs_q8_K, QK_K>;
+    k.dot[TensorType_MXFP4] = dot_row<block_mxfp4, block_q8_0, dot_block_mxfp4_q8_0, QK32>;
+    k.dot[TensorType_IQ2_XXS] = iq_dot_row<block_iq2_xxs>;
+    k.dot[TensorType_IQ2_XS] = iq_dot_row<block_iq2_xs>;
+    k.dot[TensorType_IQ2_S] = iq_dot_row<block_iq2_s>;
+    k.dot[TensorType_IQ3_XXS] = iq_dot_row<block_iq3_xxs>;
+    k.dot[TensorType_IQ3_S] = iq_dot_row<block_iq3_s>;
+    k.dot[TensorType_IQ1_S] = iq_dot_row<block_iq1_s>;
+    k.dot[TensorType_IQ1_M] = iq_dot_row<block_iq1_m>;
     k.quantize_q8_0 = quantize_row_q8_0_scalar;
     k.quantize_q8_K = quantize_row_q8_K_scalar;
 }

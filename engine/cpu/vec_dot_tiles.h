@@ -12,10 +12,16 @@
 #include <type_traits>
 
 #include "cpu/simd_avx2.h"
+#include "quant/blocks_iq.h"
 
 namespace hearth::HEARTH_SIMD_NS {
 
 namespace {
+
+// The float scale of a 32-element block: f16 d, or MXFP4's E8M0 exponent.
+template <typename B>
+inline float block_scale(const B & b) { return fp16(b.d); }
+inline float block_scale(const block_mxfp4 & b) { return e8m0_half(b.e); }
 
 template <typename B>
 inline const B & act_block(const void * act, size_t stride, int t, int64_t i) {
@@ -40,8 +46,8 @@ void q4_0_rows(int64_t n, const void * vw, const void * act, size_t stride, floa
     for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(acc[t]);
 }
 
-// Q8_0 and IQ4_NL: 32 signed 8-bit weights per block (IQ4_NL's after its
-// table lookup) and one f16 scale, against Q8_0 activations. `Codes` gives a
+// Q8_0, IQ4_NL and MXFP4: 32 signed 8-bit weights per block (IQ4_NL's and
+// MXFP4's after their table lookup) and one scale, against Q8_0 activations. `Codes` gives a
 // block's 32 weights as int8.
 template <int NT, typename Block, typename Codes>
 void signed32_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride,
@@ -52,7 +58,7 @@ void signed32_rows(int64_t n, const void * vw, const void * act, size_t stride, 
     for (int64_t i = 0; i < n / QK32; ++i) {
         const __m256i q = codes(w[i]);
         const __m256i aq = _mm256_sign_epi8(q, q);
-        const float dw = fp16(w[i].d);
+        const float dw = block_scale(w[i]);
         for (int t = 0; t < NT; ++t) {
             const block_q8_0 & a = act_block<block_q8_0>(act, stride, t, i);
             const __m256i p = dot_us8(aq, _mm256_sign_epi8(loadu(a.qs), q));

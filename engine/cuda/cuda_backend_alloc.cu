@@ -43,18 +43,18 @@ std::vector<CudaBackend::PendingUpload> CudaBackend::allocate_weights() {
         DeviceLayer & dl = m_layers[size_t(il - m_first)];
         vector(dl.attn_norm, lw.attn_norm, hp.n_embd);
         vector(dl.ffn_norm, lw.ffn_norm, hp.n_embd);
-        vector(dl.bq, lw.bq, hp.n_embd_q());
-        vector(dl.bk, lw.bk, hp.n_embd_k());
-        vector(dl.bv, lw.bv, hp.n_embd_v());
-        vector(dl.q_norm, lw.q_norm, hp.head_dim);
-        vector(dl.k_norm, lw.k_norm, hp.head_dim);
-        matrix(dl.wq, lw.wq);
-        matrix(dl.wk, lw.wk);
-        matrix(dl.wv, lw.wv);
-        matrix(dl.wo, lw.wo);
-        matrix(dl.gate, lw.ffn_gate);
-        matrix(dl.up, lw.ffn_up);
-        matrix(dl.down, lw.ffn_down);
+        vector(dl.bq, lw.attn.bq, hp.n_embd_q());
+        vector(dl.bk, lw.attn.bk, hp.n_embd_k());
+        vector(dl.bv, lw.attn.bv, hp.n_embd_v());
+        vector(dl.q_norm, lw.attn.q_norm, hp.head_dim);
+        vector(dl.k_norm, lw.attn.k_norm, hp.head_dim);
+        matrix(dl.wq, lw.attn.wq);
+        matrix(dl.wk, lw.attn.wk);
+        matrix(dl.wv, lw.attn.wv);
+        matrix(dl.wo, lw.attn.wo);
+        matrix(dl.gate, lw.ffn.gate);
+        matrix(dl.up, lw.ffn.up);
+        matrix(dl.down, lw.ffn.down);
     }
     if (m_output_on_gpu) {
         vector(m_out_norm, m_w.output_norm, hp.n_embd);

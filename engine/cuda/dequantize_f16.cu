@@ -5,9 +5,9 @@
 // to f16, so the result is bit-identical to f32_to_fp16(dequantize_row(...)).
 // Products go through mul_rn so nvcc cannot fuse a multiply and a following
 // add into an FMA, which would round differently from the CPU.
-#include "cuda/gemv_kernel.h"  // iq4_lookup4
+#include "cuda/gemv_kernel.h"  // iq4_lookup4, mxfp4_lookup4
 #include "cuda/kernels.h"
-#include "quant/blocks_k.h"
+#include "quant/blocks_iq.h"
 
 namespace hearth::cuda {
 
@@ -135,6 +135,50 @@ struct DeqIQ4_XS {
     }
 };
 
+struct DeqMXFP4 {
+    static constexpr int kQK = QK32;
+    __device__ static float at(const uint8_t * blk, int k) {
+        const auto & b = *reinterpret_cast<const block_mxfp4 *>(blk);
+        const int v = int(int8_t(uint32_t(mxfp4_lookup4(uint32_t(nibble(b.qs, k)))) & 0xffu));
+        return mul_rn(float(v), e8m0_half(b.e));
+    }
+};
+
+// The code-book formats: x = (dq ls) w per 8-element group (quant/blocks_iq.h),
+// a whole group at a time where the vector kernel asks for 8 elements.
+template <class B>
+struct DeqIQ {
+    static constexpr int kQK = QK_K;
+    __device__ static void group(const uint8_t * blk, int g, float * y) {
+        const auto & b = *reinterpret_cast<const B *>(blk);
+        int8_t w[8];
+        const float dl = mul_rn(iq_dq(b), float(iq_group(b, g, w)));
+        for (int j = 0; j < 8; ++j) y[j] = mul_rn(dl, float(w[j]));
+    }
+    __device__ static float at(const uint8_t * blk, int k) {
+        float y[8];
+        group(blk, k / 8, y);
+        return y[k % 8];
+    }
+};
+
+// Eight consecutive elements i .. i + 7 of a row (i a multiple of 8): one
+// element at a time, or one group for the IQ formats.
+template <class D>
+struct Deq8 {
+    __device__ static void run(const uint8_t * row, int64_t i, size_t block_bytes, uint16_t * h) {
+        for (int j = 0; j < 8; ++j) h[j] = f32_to_fp16(D::at(row + size_t((i + j) / D::kQK) * block_bytes, int((i + j) % D::kQK)));
+    }
+};
+template <class B>
+struct Deq8<DeqIQ<B>> {
+    __device__ static void run(const uint8_t * row, int64_t i, size_t block_bytes, uint16_t * h) {
+        float y[8];
+        DeqIQ<B>::group(row + size_t(i / QK_K) * block_bytes, int(i % QK_K) / 8, y);
+        for (int j = 0; j < 8; ++j) h[j] = f32_to_fp16(y[j]);
+    }
+};
+
 template <class D>
 __global__ void dequantize_f16_kernel(const uint8_t * w, size_t row_bytes, size_t block_bytes, int64_t n_in,
                                       int64_t n_out, uint16_t * dst) {
@@ -160,10 +204,8 @@ __global__ void dequantize_f16_vec_kernel(const uint8_t * w, size_t row_bytes, s
     const int64_t n = n_in * n_out / kVec;
     for (int64_t g = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; g < n; g += int64_t(gridDim.x) * blockDim.x) {
         const int64_t e = g * kVec, i = e % n_in;
-        const uint8_t * row = w + size_t(e / n_in) * row_bytes;
         Half8 v;
-        for (int j = 0; j < kVec; ++j)
-            v.h[j] = f32_to_fp16(D::at(row + size_t((i + j) / D::kQK) * block_bytes, int((i + j) % D::kQK)));
+        Deq8<D>::run(w + size_t(e / n_in) * row_bytes, i, block_bytes, v.h);
         dst[g] = v;
     }
 }
@@ -215,6 +257,14 @@ void dequantize_to_f16(const DeviceMatrix & w, uint16_t * dst, cudaStream_t stre
     case TensorType_Q5_K: return launch_deq<DeqQ5_K>(w, sizeof(block_q5_K), dst, stream);
     case TensorType_Q6_K: return launch_deq<DeqQ6_K>(w, sizeof(block_q6_K), dst, stream);
     case TensorType_IQ4_XS: return launch_deq<DeqIQ4_XS>(w, sizeof(block_iq4_xs), dst, stream);
+    case TensorType_MXFP4: return launch_deq<DeqMXFP4>(w, sizeof(block_mxfp4), dst, stream);
+    case TensorType_IQ2_XXS: return launch_deq<DeqIQ<block_iq2_xxs>>(w, sizeof(block_iq2_xxs), dst, stream);
+    case TensorType_IQ2_XS: return launch_deq<DeqIQ<block_iq2_xs>>(w, sizeof(block_iq2_xs), dst, stream);
+    case TensorType_IQ2_S: return launch_deq<DeqIQ<block_iq2_s>>(w, sizeof(block_iq2_s), dst, stream);
+    case TensorType_IQ3_XXS: return launch_deq<DeqIQ<block_iq3_xxs>>(w, sizeof(block_iq3_xxs), dst, stream);
+    case TensorType_IQ3_S: return launch_deq<DeqIQ<block_iq3_s>>(w, sizeof(block_iq3_s), dst, stream);
+    case TensorType_IQ1_S: return launch_deq<DeqIQ<block_iq1_s>>(w, sizeof(block_iq1_s), dst, stream);
+    case TensorType_IQ1_M: return launch_deq<DeqIQ<block_iq1_m>>(w, sizeof(block_iq1_m), dst, stream);
     default:
         // Not computable (the loader keeps such tensors off the GPU): zeros, as the CPU's dequantize_row.
         cudaMemsetAsync(dst, 0, size_t(w.n_in) * size_t(w.n_out) * sizeof(uint16_t), stream);

@@ -1,5 +1,5 @@
 // gemv(): dispatch on the weight type to the family launchers (gemv_legacy.cu,
-// gemv_k.cu, gemv_float.cu). A type no family computes (the loader never
+// gemv_k.cu, gemv_iq.cu, gemv_float.cu). A type no family computes (the loader never
 // places one on the GPU) writes zeros, as the CPU's vec_dot returns 0.
 #include "cuda/gemv_internal.h"
 
@@ -10,6 +10,7 @@ void gemv(const DeviceMatrix & w, const float * x, const void * xq, float * y, i
     if (gemv_float(w, x, y, n_tokens, stream)) return;
     if (gemv_legacy(w, xq, y, n_tokens, stream)) return;
     if (gemv_kquant(w, xq, y, n_tokens, stream)) return;
+    if (gemv_iq(w, xq, y, n_tokens, stream)) return;
     cudaMemsetAsync(y, 0, size_t(n_tokens) * size_t(w.n_out) * sizeof(float), stream);
 }
 

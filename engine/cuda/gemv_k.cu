@@ -11,23 +11,12 @@ namespace hearth::cuda {
 
 namespace {
 
-// Q2_K, Q3_K, Q6_K: two integer scales per unit (and for Q2_K two mins).
-struct Unit2 {
-    int v[8];
-    int sc0, sc1, m0, m1;
-    float d, dmin;
-};
-// Q4_K, Q5_K, IQ4_XS: one scale (and min) per unit, folded into floats.
+// Q2_K, Q3_K, Q6_K: two integer scales per unit (and for Q2_K two mins): Unit2
+// of gemv_kernel.h. Q4_K, Q5_K, IQ4_XS: one scale (and min) per unit, folded into floats.
 struct Unit1 {
     int v[8];
     float dsc, dm;
 };
-
-__device__ __forceinline__ float dot_unit2(const Unit2 & u, const block_q8_K & a, int p) {
-    const int8_t * q = a.qs + 32 * p;
-    const int s = u.sc0 * dot_words<true>(u.v, q, 0, 4) + u.sc1 * dot_words<true>(u.v, q, 4, 8);
-    return a.d * u.d * float(s);
-}
 
 // a.d (d sc sum(q a) - dmin m sum(a)), sum(a) from the bsums of the unit.
 __device__ __forceinline__ float dot_unit1(const Unit1 & u, const block_q8_K & a, int p) {
@@ -161,11 +150,7 @@ struct IQ4_XS {
     // Unit p: 16 bytes of qs laid out as an IQ4_NL block.
     __device__ static Unit load(const WBlock & b, int p) {
         Unit u;
-        for (int i = 0; i < 4; ++i) {
-            const uint32_t q = uint32_t(load_i32_a4(b.qs + 16 * p + 4 * i));
-            u.v[i] = iq4_lookup4(q & 0x0f0f0f0fu);
-            u.v[4 + i] = iq4_lookup4((q >> 4) & 0x0f0f0f0fu);
-        }
+        for (int i = 0; i < 4; ++i) nibble_code_words<false>(uint32_t(load_i32_a4(b.qs + 16 * p + 4 * i)), i, u.v);
         u.dsc = fp16_to_f32(b.d) * float(iq4xs_scale(p, b));
         u.dm = 0.0f;
         return u;

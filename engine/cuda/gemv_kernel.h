@@ -16,7 +16,7 @@
 #pragma once
 
 #include "cuda/kernels.h"
-#include "quant/blocks_k.h"
+#include "quant/blocks_iq.h"
 
 namespace hearth::cuda {
 
@@ -75,21 +75,50 @@ __device__ __forceinline__ uint32_t byte_perm(uint32_t x, uint32_t y, uint32_t s
 #endif
 }
 
-// kvalues_iq4nl[4 w .. 4 w + 3] as one little-endian word.
-constexpr uint32_t iq4nl_word(int w) {
-    return uint32_t(uint8_t(kvalues_iq4nl[4 * w])) | (uint32_t(uint8_t(kvalues_iq4nl[4 * w + 1])) << 8) |
-           (uint32_t(uint8_t(kvalues_iq4nl[4 * w + 2])) << 16) | (uint32_t(uint8_t(kvalues_iq4nl[4 * w + 3])) << 24);
+// table[4 w .. 4 w + 3] of a 16-entry code book as one little-endian word
+// (evaluated at compile time: device code cannot read the host table).
+constexpr uint32_t table_word(const int8_t * table, int w) {
+    return uint32_t(uint8_t(table[4 * w])) | (uint32_t(uint8_t(table[4 * w + 1])) << 8) |
+           (uint32_t(uint8_t(table[4 * w + 2])) << 16) | (uint32_t(uint8_t(table[4 * w + 3])) << 24);
 }
 
-// Four IQ4 code-book lookups at once: idx holds four indices 0..15, one per
-// byte. Byte permutes pick from the table's low and high 8 bytes by the low
-// 3 bits; bit 3 of each index then selects between the two.
-__device__ __forceinline__ int iq4_lookup4(uint32_t idx) {
-    constexpr uint32_t t0 = iq4nl_word(0), t1 = iq4nl_word(1), t2 = iq4nl_word(2), t3 = iq4nl_word(3);
+// Four lookups at once in the 16-byte code book t0..t3: idx holds four
+// indices 0..15, one per byte. Byte permutes pick from the table's low and
+// high 8 bytes by the low 3 bits; bit 3 of each index then selects between the two.
+__device__ __forceinline__ int lookup16x4(uint32_t t0, uint32_t t1, uint32_t t2, uint32_t t3, uint32_t idx) {
     const uint32_t sel = (idx & 0x7u) | ((idx >> 4) & 0x70u) | ((idx >> 8) & 0x700u) | ((idx >> 12) & 0x7000u);
     const uint32_t lo = byte_perm(t0, t1, sel), hi = byte_perm(t2, t3, sel);
     const uint32_t m = ((idx >> 3) & 0x01010101u) * 0xffu;
     return int((hi & m) | (lo & ~m));
+}
+
+__device__ __forceinline__ int iq4_lookup4(uint32_t idx) {
+    constexpr uint32_t t0 = table_word(kvalues_iq4nl, 0), t1 = table_word(kvalues_iq4nl, 1);
+    constexpr uint32_t t2 = table_word(kvalues_iq4nl, 2), t3 = table_word(kvalues_iq4nl, 3);
+    return lookup16x4(t0, t1, t2, t3, idx);
+}
+
+__device__ __forceinline__ int mxfp4_lookup4(uint32_t idx) {
+    constexpr uint32_t t0 = table_word(kvalues_mxfp4, 0), t1 = table_word(kvalues_mxfp4, 1);
+    constexpr uint32_t t2 = table_word(kvalues_mxfp4, 2), t3 = table_word(kvalues_mxfp4, 3);
+    return lookup16x4(t0, t1, t2, t3, idx);
+}
+
+// Words i and 4 + i of a 16-byte nibble block (element j in the low nibble of
+// byte j, j + 16 in the high one; `quad` = bytes 4 i .. 4 i + 3) through a
+// 16-entry code book: IQ4's, or MXFP4's.
+template <bool Mxfp4>
+__device__ __forceinline__ void nibble_code_words(uint32_t quad, int i, int * v) {
+    const uint32_t lo = quad & 0x0f0f0f0fu, hi = (quad >> 4) & 0x0f0f0f0fu;
+    v[i] = Mxfp4 ? mxfp4_lookup4(lo) : iq4_lookup4(lo);
+    v[4 + i] = Mxfp4 ? mxfp4_lookup4(hi) : iq4_lookup4(hi);
+}
+
+// Four unsigned bytes g (1 <= g <= 127) with byte j negated where bit j of the
+// nibble s is set: (g ^ 0xff) + 1 never carries out of a byte for g >= 1.
+__device__ __forceinline__ int signed_word(uint32_t g, uint32_t s) {
+    const uint32_t neg = ((s * 0x00204081u) & 0x01010101u);  // bit j to bit 8 j
+    return int((g ^ (neg * 0xffu)) + neg);
 }
 
 __device__ __forceinline__ float warp_sum(float v) {
@@ -104,6 +133,22 @@ __device__ __forceinline__ int dot_words(const int * v, const int8_t * a, int i0
     int s = 0;
     for (int i = i0; i < i1; ++i) s = __dp4a(v[i], A4 ? load_i32_a4(a + 4 * i) : load_i32_a2(a + 4 * i), s);
     return s;
+}
+
+// A unit of 32 elements of a 256-element format with two integer scales (and
+// for Q2_K two mins), elements 0-15 and 16-31, times float d (and dmin).
+struct Unit2 {
+    int v[8];
+    int sc0, sc1, m0, m1;
+    float d, dmin;
+};
+
+// Unit p of a super-block against the Q8_K codes qs[32 p ..]:
+// a.d d (sc0 sum(q a) over the first 16 + sc1 over the last 16).
+__device__ __forceinline__ float dot_unit2(const Unit2 & u, const block_q8_K & a, int p) {
+    const int8_t * q = a.qs + 32 * p;
+    const int s = u.sc0 * dot_words<true>(u.v, q, 0, 4) + u.sc1 * dot_words<true>(u.v, q, 4, 8);
+    return a.d * u.d * float(s);
 }
 
 // ---- the kernel ----------------------------------------------------------------

@@ -1,5 +1,5 @@
-// GEMV units of the 32-element formats (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, IQ4_NL)
-// against Q8_0 activations. Layouts: quant/blocks.h.
+// GEMV units of the 32-element formats (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, IQ4_NL,
+// MXFP4) against Q8_0 activations. Layouts: quant/blocks.h.
 // Nibble formats hold element j in the low nibble of qs[j] and j + 16 in the
 // high one, so word i of qs gives v[i] (elements 4i..4i+3) and v[4 + i]
 // (elements 16 + 4i..). Offset formats (Q4_0, Q5_0) are re-centred to signed
@@ -19,7 +19,7 @@ namespace hearth::cuda {
 namespace {
 
 // A whole block, one lane each: for blocks whose words are read a byte at a
-// time anyway (MXFP4's 17 bytes, on the main branch).
+// time anyway (MXFP4's 17 bytes).
 struct UnitD {
     int v[8];
     float d;
@@ -148,6 +148,22 @@ struct IQ4_NL {
     __device__ static float dot(const Unit & u, const ABlock & a, int) { return scaled(u, a); }
 };
 
+// MXFP4: IQ4_NL's nibbles with the doubled E2M1 code book and a power-of-two
+// scale. Blocks are 17 bytes, so the quants are read a byte at a time.
+struct MXFP4 {
+    using WBlock = block_mxfp4;
+    using ABlock = block_q8_0;
+    using Unit = UnitD;
+    static constexpr int kQK = QK32, kParts = 1;
+    __device__ static Unit load(const WBlock & b, int) {
+        Unit u;
+        for (int i = 0; i < 4; ++i) nibble_code_words<true>(load_u32_le(b.qs + 4 * i), i, u.v);
+        u.d = e8m0_half(b.e);
+        return u;
+    }
+    __device__ static float dot(const Unit & u, const ABlock & a, int) { return scaled(u, a); }
+};
+
 }  // namespace
 
 bool gemv_legacy(const DeviceMatrix & w, const void * xq, float * y, int64_t n_tokens, cudaStream_t stream) {
@@ -158,6 +174,7 @@ bool gemv_legacy(const DeviceMatrix & w, const void * xq, float * y, int64_t n_t
     case TensorType_Q5_1: launch_gemv_q<Q5_1>(w, xq, y, n_tokens, stream); return true;
     case TensorType_Q8_0: launch_gemv_q<Q8_0>(w, xq, y, n_tokens, stream); return true;
     case TensorType_IQ4_NL: launch_gemv_q<IQ4_NL>(w, xq, y, n_tokens, stream); return true;
+    case TensorType_MXFP4: launch_gemv_q<MXFP4>(w, xq, y, n_tokens, stream); return true;
     default: return false;
     }
 }

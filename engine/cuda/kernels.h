@@ -50,8 +50,8 @@ struct DeviceMatrix {
 };
 
 // Bytes of quantized activations for n_tokens rows of n_in, in the format the
-// GEMV of `wtype` reads (the CPU's vec_dot_type: Q8_0 for 32-element formats,
-// Q8_K for the K-quants and IQ4_XS; F32/F16/BF16 weights read f32 activations
+// GEMV of `wtype` reads (the CPU's vec_dot_type: Q8_0 for the 32-element formats,
+// Q8_K for the K-quants and the IQ formats; F32/F16/BF16 weights read f32 activations
 // and need none). Host function.
 size_t act_quant_bytes(TensorType wtype, int64_t n_in, int64_t n_tokens);
 

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <limits>
 
+#include <unistd.h>
+
 #include "hearth/error.h"
 
 namespace hearth {
@@ -181,9 +183,7 @@ void GgufWriter::remove(std::string_view key) {
     }
 }
 
-void GgufWriter::add_tensor(std::string_view name, TensorType type, const std::vector<int64_t> & ne, const void * data,
-                            size_t n_bytes) {
-    std::string n(name);
+size_t GgufWriter::checked_bytes(const std::string & n, TensorType type, const std::vector<int64_t> & ne) const {
     for (const Tensor & t : m_tensors)
         if (t.name == n) bad("duplicate tensor '" + n + "'");
     if (!tensor_type_known(type)) bad("tensor '" + n + "' has unknown type " + std::to_string(type));
@@ -201,10 +201,23 @@ void GgufWriter::add_tensor(std::string_view name, TensorType type, const std::v
         bad("tensor '" + n + "' row of " + std::to_string(ne0) + " is not a whole number of " +
             tensor_type_info(type).name + " blocks");
     if (row != 0 && rows > SIZE_MAX / row) bad("tensor '" + n + "' is too large");
-    if (row * rows != n_bytes)
-        bad("tensor '" + n + "' needs " + std::to_string(row * rows) + " bytes, got " + std::to_string(n_bytes));
+    return row * rows;
+}
+
+void GgufWriter::add_tensor(std::string_view name, TensorType type, const std::vector<int64_t> & ne, const void * data,
+                            size_t n_bytes) {
+    std::string n(name);
+    const size_t want = checked_bytes(n, type, ne);
+    if (want != n_bytes)
+        bad("tensor '" + n + "' needs " + std::to_string(want) + " bytes, got " + std::to_string(n_bytes));
     const uint8_t * p = static_cast<const uint8_t *>(data);
-    m_tensors.push_back({std::move(n), type, ne, std::vector<uint8_t>(p, p + n_bytes)});
+    m_tensors.push_back({std::move(n), type, ne, std::vector<uint8_t>(p, p + n_bytes), n_bytes, false});
+}
+
+void GgufWriter::add_tensor_info(std::string_view name, TensorType type, const std::vector<int64_t> & ne) {
+    std::string n(name);
+    const size_t bytes = checked_bytes(n, type, ne);
+    m_tensors.push_back({std::move(n), type, ne, {}, bytes, true});
 }
 
 void GgufWriter::add_tensor_f32(std::string_view name, const std::vector<int64_t> & ne,
@@ -212,7 +225,7 @@ void GgufWriter::add_tensor_f32(std::string_view name, const std::vector<int64_t
     add_tensor(name, TensorType_F32, ne, values.data(), values.size() * sizeof(float));
 }
 
-void GgufWriter::write(const std::function<void(const uint8_t *, size_t)> & sink) const {
+std::vector<uint8_t> GgufWriter::header() const {
     std::vector<uint8_t> head;
     put<uint32_t>(head, kMagic);
     put<uint32_t>(head, m_version);
@@ -230,9 +243,16 @@ void GgufWriter::write(const std::function<void(const uint8_t *, size_t)> & sink
         for (int64_t d : t.ne) put<uint64_t>(head, static_cast<uint64_t>(d));
         put<uint32_t>(head, t.type);
         put<uint64_t>(head, offset);
-        offset += align_up(t.bytes.size(), m_alignment);
+        offset += align_up(t.n_bytes, m_alignment);
     }
     head.resize(align_up(head.size(), m_alignment), 0);
+    return head;
+}
+
+void GgufWriter::write(const std::function<void(const uint8_t *, size_t)> & sink) const {
+    for (const Tensor & t : m_tensors)
+        if (t.header_only) bad("tensor '" + t.name + "' has no data; only write_sparse_file writes it");
+    const std::vector<uint8_t> head = header();
     sink(head.data(), head.size());
     const std::vector<uint8_t> zeros(m_alignment, 0);
     for (const Tensor & t : m_tensors) {
@@ -240,6 +260,18 @@ void GgufWriter::write(const std::function<void(const uint8_t *, size_t)> & sink
         size_t pad = align_up(t.bytes.size(), m_alignment) - t.bytes.size();
         if (pad > 0) sink(zeros.data(), pad);
     }
+}
+
+void GgufWriter::write_sparse_file(const std::string & path) const {
+    const std::vector<uint8_t> head = header();
+    uint64_t total = head.size();
+    for (const Tensor & t : m_tensors) total += align_up(t.n_bytes, m_alignment);
+    FILE * f = std::fopen(path.c_str(), "wb");
+    if (f == nullptr) throw Error(ErrorCode_io, "cannot create '" + path + "': " + std::strerror(errno));
+    bool ok = std::fwrite(head.data(), 1, head.size(), f) == head.size();
+    ok = ok && std::fflush(f) == 0 && ftruncate(fileno(f), off_t(total)) == 0;
+    const int saved = errno;
+    if (std::fclose(f) != 0 || !ok) throw Error(ErrorCode_io, "cannot write '" + path + "': " + std::strerror(saved));
 }
 
 std::vector<uint8_t> GgufWriter::to_bytes() const {

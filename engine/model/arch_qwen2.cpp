@@ -13,7 +13,7 @@ void read_qwen2(const GgufFile & file, ModelHparams & hp) {
 }  // namespace
 
 const Architecture & architecture_qwen2() {
-    static const Architecture arch{"qwen2", &read_qwen2};
+    static const Architecture arch{"qwen2", &read_qwen2, &bind_llama_layer};
     return arch;
 }
 

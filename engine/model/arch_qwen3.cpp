@@ -14,7 +14,7 @@ void read_qwen3(const GgufFile & file, ModelHparams & hp) {
 }  // namespace
 
 const Architecture & architecture_qwen3() {
-    static const Architecture arch{"qwen3", &read_qwen3};
+    static const Architecture arch{"qwen3", &read_qwen3, &bind_llama_layer};
     return arch;
 }
 

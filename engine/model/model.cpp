@@ -29,11 +29,8 @@ int32_t choose_ctx(const GgufFile & file, const ModelHparams & hp, int32_t reque
 }  // namespace
 
 Model::Model(GgufFile file, const LoadOptions & options) : m_file(std::move(file)), m_options(options) {
-    std::string arch(m_file.architecture());
-    if (arch.empty()) throw Error(ErrorCode_model, m_file.path() + ": missing metadata key 'general.architecture'");
-    const Architecture * a = find_architecture(arch);
-    if (!a) throw Error(ErrorCode_unsupported, m_file.path() + ": Unsupported architecture '" + arch + "'");
-    m_hparams.arch = arch;
+    const Architecture * a = &require_architecture(m_file);
+    m_hparams.arch = std::string(m_file.architecture());
     a->read_hparams(m_file, m_hparams);
     validate_hparams(m_file, m_hparams);
     if (m_options.n_batch <= 0) m_options.n_batch = 512;
@@ -66,9 +63,13 @@ std::shared_ptr<Model> Model::from_gguf(GgufFile file, const LoadOptions & optio
 std::string Model::description() const {
     // The most common matrix type names the quantization, as llama.cpp's file types do.
     std::map<std::string, int> counts;
-    for (const LayerWeights & l : m_weights->layers)
-        for (const WeightView * v : {&l.wq, &l.wk, &l.wv, &l.wo, &l.ffn_gate, &l.ffn_up, &l.ffn_down})
-            ++counts[tensor_type_info(v->type).name];
+    for (const LayerWeights & l : m_weights->layers) {
+        for (const WeightView * v : l.matrices())
+            if (v != &l.moe.router) ++counts[tensor_type_info(v->type).name];
+        // Experts are most of a MoE model's bytes: count them once per expert.
+        for (const ExpertWeights * e : {&l.moe.gate, &l.moe.up, &l.moe.down})
+            if (*e) counts[tensor_type_info(e->type).name] += int(e->n_expert);
+    }
     std::string quant = "?";
     int best = 0;
     for (const auto & [name, n] : counts)

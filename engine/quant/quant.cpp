@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "cpu/vec_dot.h"
-#include "quant/blocks_k.h"
+#include "quant/blocks_iq.h"
 
 namespace hearth {
 
@@ -15,6 +15,11 @@ template <typename B, void (*Deq)(const B &, float *), int QK>
 void dequant_rows(const void * src, float * dst, int64_t n) {
     const auto * b = static_cast<const B *>(src);
     for (int64_t i = 0; i < n / QK; ++i) Deq(b[i], dst + i * QK);
+}
+
+template <typename B>
+void dequant_iq_rows(const void * src, float * dst, int64_t n) {
+    dequant_rows<B, dequant_block_iq<B>, QK_K>(src, dst, n);
 }
 
 }  // namespace
@@ -44,6 +49,14 @@ void dequantize_row(TensorType type, const void * src, float * dst, int64_t n) {
     case TensorType_Q5_K: return dequant_rows<block_q5_K, dequant_block_q5_K, QK_K>(src, dst, n);
     case TensorType_Q6_K: return dequant_rows<block_q6_K, dequant_block_q6_K, QK_K>(src, dst, n);
     case TensorType_IQ4_XS: return dequant_rows<block_iq4_xs, dequant_block_iq4_xs, QK_K>(src, dst, n);
+    case TensorType_MXFP4: return dequant_rows<block_mxfp4, dequant_block_mxfp4, QK32>(src, dst, n);
+    case TensorType_IQ2_XXS: return dequant_iq_rows<block_iq2_xxs>(src, dst, n);
+    case TensorType_IQ2_XS: return dequant_iq_rows<block_iq2_xs>(src, dst, n);
+    case TensorType_IQ2_S: return dequant_iq_rows<block_iq2_s>(src, dst, n);
+    case TensorType_IQ3_XXS: return dequant_iq_rows<block_iq3_xxs>(src, dst, n);
+    case TensorType_IQ3_S: return dequant_iq_rows<block_iq3_s>(src, dst, n);
+    case TensorType_IQ1_S: return dequant_iq_rows<block_iq1_s>(src, dst, n);
+    case TensorType_IQ1_M: return dequant_iq_rows<block_iq1_m>(src, dst, n);
     case TensorType_Q8_K: {
         const auto * b = static_cast<const block_q8_K *>(src);
         for (int64_t i = 0; i < n; ++i) dst[i] = b[i / QK_K].d * static_cast<float>(b[i / QK_K].qs[i % QK_K]);
@@ -63,13 +76,21 @@ TensorType vec_dot_type(TensorType weight_type) {
     case TensorType_Q5_0:
     case TensorType_Q5_1:
     case TensorType_Q8_0:
-    case TensorType_IQ4_NL: return TensorType_Q8_0;
+    case TensorType_IQ4_NL:
+    case TensorType_MXFP4: return TensorType_Q8_0;
     case TensorType_Q2_K:
     case TensorType_Q3_K:
     case TensorType_Q4_K:
     case TensorType_Q5_K:
     case TensorType_Q6_K:
-    case TensorType_IQ4_XS: return TensorType_Q8_K;
+    case TensorType_IQ4_XS:
+    case TensorType_IQ1_S:
+    case TensorType_IQ1_M:
+    case TensorType_IQ2_XXS:
+    case TensorType_IQ2_XS:
+    case TensorType_IQ2_S:
+    case TensorType_IQ3_XXS:
+    case TensorType_IQ3_S: return TensorType_Q8_K;
     default: return TensorType_F32;
     }
 }

@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "hearth/error.h"
-#include "quant/blocks_k.h"
+#include "quant/blocks_iq.h"
 #include "quant/quantize_q8_0.h"
 
 namespace hearth {
@@ -134,6 +134,24 @@ void quantize_iq4_xs(const float * x, block_iq4_xs & b) {
     }
 }
 
+// MXFP4 as ggml's quantize_row_mxfp4_ref: the power-of-two scale puts the
+// block's largest |x| in [8, 16) steps (the code book reaches 12), and each
+// element takes the nearest code, the first of equals.
+void quantize_mxfp4(const float * x, block_mxfp4 & b) {
+    float amax = 0.0f;
+    for (int j = 0; j < QK32; ++j) amax = std::max(amax, std::fabs(x[j]));
+    const int e = amax > 0.0f ? static_cast<int>(std::floor(std::log2(amax))) - 2 + 127 : 0;
+    b.e = static_cast<uint8_t>(std::clamp(e, 0, 254));
+    const float d = e8m0_half(b.e);
+    const auto nearest = [d](float v) {
+        int best = 0;
+        for (int k = 1; k < 16; ++k)
+            if (std::fabs(kvalues_mxfp4[k] * d - v) < std::fabs(kvalues_mxfp4[best] * d - v)) best = k;
+        return best;
+    };
+    for (int j = 0; j < 16; ++j) b.qs[j] = static_cast<uint8_t>(nearest(x[j]) | (nearest(x[j + 16]) << 4));
+}
+
 template <typename B, int QK, void (*Quantize)(const float *, B &)>
 void quantize_blocks(const float * src, void * dst, int64_t n) {
     auto * out = static_cast<B *>(dst);
@@ -151,7 +169,8 @@ bool can_quantize_weights(TensorType type) {
     case TensorType_Q8_0:
     case TensorType_Q4_K:
     case TensorType_Q6_K:
-    case TensorType_IQ4_XS: return true;
+    case TensorType_IQ4_XS:
+    case TensorType_MXFP4: return true;
     default: return false;
     }
 }
@@ -174,6 +193,7 @@ void quantize_weight_row(TensorType type, const float * src, void * dst, int64_t
     case TensorType_Q4_K: return quantize_blocks<block_q4_K, QK_K, quantize_q4_K>(src, dst, n);
     case TensorType_Q6_K: return quantize_blocks<block_q6_K, QK_K, quantize_q6_K>(src, dst, n);
     case TensorType_IQ4_XS: return quantize_blocks<block_iq4_xs, QK_K, quantize_iq4_xs>(src, dst, n);
+    case TensorType_MXFP4: return quantize_blocks<block_mxfp4, QK32, quantize_mxfp4>(src, dst, n);
     default: HEARTH_ASSERT(!"quantize_weight_row: type without a quantizer");
     }
 }

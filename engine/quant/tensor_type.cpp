@@ -25,24 +25,24 @@ struct TypeTable {
         info[TensorType_Q5_K] = {"Q5_K", 256, 176, true};
         info[TensorType_Q6_K] = {"Q6_K", 256, 210, true};
         info[TensorType_Q8_K] = {"Q8_K", 256, 292, false};
-        info[TensorType_IQ2_XXS] = {"IQ2_XXS", 256, 66, false};
-        info[TensorType_IQ2_XS] = {"IQ2_XS", 256, 74, false};
-        info[TensorType_IQ3_XXS] = {"IQ3_XXS", 256, 98, false};
-        info[TensorType_IQ1_S] = {"IQ1_S", 256, 50, false};
+        info[TensorType_IQ2_XXS] = {"IQ2_XXS", 256, 66, true};
+        info[TensorType_IQ2_XS] = {"IQ2_XS", 256, 74, true};
+        info[TensorType_IQ3_XXS] = {"IQ3_XXS", 256, 98, true};
+        info[TensorType_IQ1_S] = {"IQ1_S", 256, 50, true};
         info[TensorType_IQ4_NL] = {"IQ4_NL", 32, 18, true};
-        info[TensorType_IQ3_S] = {"IQ3_S", 256, 110, false};
-        info[TensorType_IQ2_S] = {"IQ2_S", 256, 82, false};
+        info[TensorType_IQ3_S] = {"IQ3_S", 256, 110, true};
+        info[TensorType_IQ2_S] = {"IQ2_S", 256, 82, true};
         info[TensorType_IQ4_XS] = {"IQ4_XS", 256, 136, true};
         info[TensorType_I8] = {"I8", 1, 1, false};
         info[TensorType_I16] = {"I16", 1, 2, false};
         info[TensorType_I32] = {"I32", 1, 4, false};
         info[TensorType_I64] = {"I64", 1, 8, false};
         info[TensorType_F64] = {"F64", 1, 8, false};
-        info[TensorType_IQ1_M] = {"IQ1_M", 256, 56, false};
+        info[TensorType_IQ1_M] = {"IQ1_M", 256, 56, true};
         info[TensorType_BF16] = {"BF16", 1, 2, true};
         info[TensorType_TQ1_0] = {"TQ1_0", 256, 54, false};
         info[TensorType_TQ2_0] = {"TQ2_0", 256, 66, false};
-        info[TensorType_MXFP4] = {"MXFP4", 32, 17, false};
+        info[TensorType_MXFP4] = {"MXFP4", 32, 17, true};
     }
 };
 

@@ -18,6 +18,7 @@
 #include "runtime/cpu_backend.h"
 #include "runtime/gpu_backend_factory.h"
 #include "runtime/kv_cache.h"
+#include "runtime/recurrent_state.h"
 
 namespace hearth {
 
@@ -64,6 +65,22 @@ GpuProbe gpu_devices(const EvaluatorOptions & o) {
     return one;
 }
 
+// What the CUDA backend cannot run yet, as the placement note's reason, or ""
+// when it can run the model.
+std::string gpu_unsupported(const ModelHparams & hp, const ModelWeights & w) {
+    const std::string tail = " is not supported yet";
+    if (hp.family != ModelFamily_llama) return "GPU offload of " + hp.arch + " models" + tail;
+    if (w.rope_freqs || w.rope_factors_long || w.rope_factors_short)
+        return "GPU offload of models with RoPE frequency factors (" + hp.arch + ")" + tail;
+    if (hp.qk_norm_after_rope || !hp.rope_enabled || hp.n_no_rope_layer_step > 0 || hp.attn_q_prescale ||
+        hp.residual_scale != 0.0f || hp.logit_multiplier != 0.0f || hp.attn_temp_scale != 0.0f ||
+        hp.embd_scale != 0.0f || hp.attn_q_scale != 0.0f || hp.final_logit_softcap != 0.0f)
+        return "GPU offload of " + hp.arch + "'s attention and scaling variations" + tail;
+    for (const LayerWeights & l : w.layers)
+        if (l.attn.wqkv.data || l.ffn.fused()) return "GPU offload of fused q/k/v or gate/up projections" + tail;
+    return "";
+}
+
 // Plans the split and starts the GPU backend for it, or explains why every
 // layer stays on the CPU. Never throws for a missing or too small GPU.
 Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOptions & o,
@@ -72,6 +89,8 @@ Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOpti
     const int32_t requested = model.options().n_gpu_layers;
     if (requested == 0) return cpu_placement(hp, "");
     const char * const cpu_tail = "; every layer runs on the CPU";
+    if (const std::string why = gpu_unsupported(hp, model.weights()); !why.empty())
+        return cpu_placement(hp, why + cpu_tail);
     const GpuBackendFactory factory = o.gpu_factory ? o.gpu_factory : default_gpu_backend_factory();
     const GpuProbe probe = gpu_devices(o);
     std::string why;
@@ -153,7 +172,8 @@ struct Evaluator::Impl {
     std::unique_ptr<GpuBackend> gpu;  // layers [first_gpu, n_layer), or none
     Placement placement;
     int32_t first_gpu;
-    KvCache kv;  // the CPU's layers [0, first_gpu) only
+    KvCache kv;           // the CPU's layers [0, first_gpu) only
+    RecurrentState rec;   // their DeltaNet states, if any
     CpuBackend cpu;
     std::vector<float> hidden;  // [n_batch, n_embd]
     std::vector<float> normed;  // [n_batch, n_embd]
@@ -170,8 +190,9 @@ struct Evaluator::Impl {
           pool(n_threads),
           placement(place_layers(*model, n_batch, o, gpu)),
           first_gpu(checked_cpu_layers(*model, gpu.get(), n_threads)),
-          kv(hp, model->n_ctx(), model->options().kv_type, first_gpu),
-          cpu(hp, w, kv, pool, n_batch) {
+          kv(hp, model->n_ctx(), model->options().kv_type, first_gpu, n_batch),
+          rec(hp, first_gpu),
+          cpu(hp, w, kv, rec, pool, n_batch) {
         hidden.resize(size_t(n_batch) * size_t(hp.n_embd));
         normed.resize(size_t(n_batch) * size_t(hp.n_embd));
         logits.resize(size_t(n_batch) * size_t(hp.n_vocab));
@@ -186,6 +207,8 @@ struct Evaluator::Impl {
         for (int32_t t = 0; t < n; ++t)
             dequantize_row(w.token_embd.type, base + size_t(ids[t]) * row_bytes, hidden.data() + size_t(t) * hp.n_embd,
                            hp.n_embd);
+        if (hp.embd_scale != 0.0f)
+            for (size_t i = 0; i < size_t(n) * size_t(hp.n_embd); ++i) hidden[i] *= hp.embd_scale;
     }
 
     void check_gpu() const {
@@ -210,6 +233,9 @@ struct Evaluator::Impl {
         } else {
             cpu_output(first, rows, out);
         }
+        if (hp.logit_multiplier != 0.0f) scale_in_place(out, int64_t(rows) * hp.n_vocab, hp.logit_multiplier);
+        if (hp.final_logit_softcap != 0.0f)
+            softcap_in_place(out, int64_t(rows) * hp.n_vocab, hp.final_logit_softcap);
         std::memcpy(last.data(), out + size_t(rows - 1) * hp.n_vocab, sizeof(float) * size_t(hp.n_vocab));
         n_past += n;
     }
@@ -218,6 +244,42 @@ struct Evaluator::Impl {
         rmsnorm_rows(hidden.data() + size_t(first) * hp.n_embd, w.output_norm, normed.data(), rows, hp.n_embd,
                      hp.rms_eps);
         matmul(w.output, normed.data(), rows, out, mm_scratch.data(), pool);
+    }
+
+    // State a KV cache alone cannot roll back (sliding-window rings,
+    // recurrent states), saved at one position so that a later prompt sharing
+    // that prefix need not be evaluated from the start.
+    struct Checkpoint {
+        int32_t pos = -1;
+        std::vector<uint8_t> rings;
+        std::vector<float> rec;
+    } ckpt;
+
+    bool rewindable() const { return !kv.has_rings() && rec.empty(); }
+
+    void save_checkpoint() {
+        if (rewindable()) return;
+        ckpt.pos = n_past;
+        ckpt.rings.resize(kv.ring_bytes());
+        kv.save_rings(ckpt.rings.data());
+        ckpt.rec.resize(rec.bytes() / sizeof(float));
+        rec.save(ckpt.rec.data());
+    }
+
+    int32_t rewind(int32_t n) {
+        if (n == n_past || rewindable() || (rec.empty() && kv.can_rewind(n_past, n, hp.n_swa))) {
+            n_past = n;
+        } else if (ckpt.pos >= 0 && ckpt.pos <= n) {
+            kv.load_rings(ckpt.rings.data());
+            rec.load(ckpt.rec.data());
+            n_past = ckpt.pos;
+        } else {
+            rec.reset();
+            n_past = 0;
+        }
+        // Positions below the checkpoint will be overwritten: it no longer describes them.
+        if (n_past < ckpt.pos) ckpt.pos = -1;
+        return n_past;
     }
 };
 
@@ -258,9 +320,13 @@ const float * Evaluator::last_logits() const {
     return m_impl->last.data();
 }
 
-void Evaluator::truncate(int32_t n) {
+int32_t Evaluator::truncate(int32_t n) {
     HEARTH_ASSERT(n >= 0 && n <= m_impl->n_past);
-    m_impl->n_past = n;
+    return m_impl->rewind(n);
+}
+
+void Evaluator::checkpoint() {
+    m_impl->save_checkpoint();
 }
 
 bool Evaluator::eval(const int32_t * ids, int32_t n, float * all_logits, const std::atomic<bool> * cancel) {
@@ -290,10 +356,13 @@ size_t evaluator_memory_bytes(const ModelHparams & hp, const LoadOptions & optio
     size_t floats = CpuBackend::scratch_floats(hp, n_batch, nt);
     floats += size_t(n_batch) * (2 * size_t(hp.n_embd) + size_t(hp.n_vocab)) + size_t(hp.n_vocab);
     // Quantized activations for the largest matmul: at most ~1.2 bytes per float plus block headers.
-    const size_t mm = size_t(n_batch) * size_t(std::max(hp.n_ff, std::max(hp.n_embd, hp.n_embd_q()))) * 2;
-    const int32_t kv_layers = n_cpu_layers < 0 ? hp.n_layer : std::min(n_cpu_layers, hp.n_layer);
-    const size_t kv = hp.n_layer > 0 ? KvCache::bytes_needed(hp, n_ctx, options.kv_type) / size_t(hp.n_layer) : 0;
-    return kv * size_t(kv_layers) + floats * sizeof(float) + mm;
+    const int32_t widest = std::max({hp.n_ff, hp.n_embd, hp.n_embd_q(), hp.ssm_d_inner});
+    const size_t mm = size_t(n_batch) * size_t(widest) * 2;
+    const int32_t cpu_layers = n_cpu_layers < 0 ? hp.n_layer : std::min(n_cpu_layers, hp.n_layer);
+    // A checkpoint may copy the recurrent state and the rings once more.
+    const size_t rec = RecurrentState::bytes_needed(hp, cpu_layers);
+    return KvCache::bytes_needed(hp, n_ctx, options.kv_type, cpu_layers, n_batch) + 2 * rec + floats * sizeof(float) +
+           mm;
 }
 
 void require_ram(const std::string & path, const ModelHparams & hp, const LoadOptions & options, int32_t n_ctx,

@@ -23,11 +23,25 @@ size_t KvCache::row_bytes(KvType type, int64_t n) {
     return type == KvType_f16 ? size_t(n) * 2 : size_t(n / 32) * 34;
 }
 
-size_t KvCache::bytes_needed(const ModelHparams & hp, int32_t n_ctx, KvType type) {
-    return size_t(hp.n_layer) * size_t(n_ctx) * (row_bytes(type, hp.n_embd_k()) + row_bytes(type, hp.n_embd_v()));
+int32_t kv_layer_capacity(const ModelHparams & hp, int il, int32_t n_ctx, int32_t n_batch) {
+    if (hp.is_recurrent(il)) return 0;
+    if (hp.is_swa(il)) return int32_t(std::min<int64_t>(n_ctx, int64_t(hp.n_swa) + std::max(n_batch, 1)));
+    return n_ctx;
 }
 
-KvCache::KvCache(const ModelHparams & hp, int32_t n_ctx, KvType type, int32_t n_layers)
+size_t KvCache::layer_bytes(const ModelHparams & hp, int il, int32_t n_ctx, KvType type, int32_t n_batch) {
+    return size_t(kv_layer_capacity(hp, il, n_ctx, n_batch)) *
+           (row_bytes(type, hp.n_embd_k()) + row_bytes(type, hp.n_embd_v()));
+}
+
+size_t KvCache::bytes_needed(const ModelHparams & hp, int32_t n_ctx, KvType type, int32_t n_layers, int32_t n_batch) {
+    const int32_t n = n_layers < 0 ? hp.n_layer : std::min(n_layers, hp.n_layer);
+    size_t bytes = 0;
+    for (int il = 0; il < n; ++il) bytes += layer_bytes(hp, il, n_ctx, type, n_batch);
+    return bytes;
+}
+
+KvCache::KvCache(const ModelHparams & hp, int32_t n_ctx, KvType type, int32_t n_layers, int32_t n_batch)
     : m_type(type),
       m_n_ctx(n_ctx),
       m_head_dim(hp.head_dim),
@@ -40,21 +54,68 @@ KvCache::KvCache(const ModelHparams & hp, int32_t n_ctx, KvType type, int32_t n_
                         std::to_string(hp.head_dim) + "); use f16");
     m_k_row_bytes = row_bytes(type, m_n_embd_k);
     m_v_row_bytes = row_bytes(type, m_n_embd_v);
-    m_layer_bytes = size_t(n_ctx) * (m_k_row_bytes + m_v_row_bytes);
-    m_bytes = m_layer_bytes * size_t(n_layers < 0 ? hp.n_layer : std::min(n_layers, hp.n_layer));
-    m_data.reset(new uint8_t[m_bytes]);
+    const int32_t n = n_layers < 0 ? hp.n_layer : std::min(n_layers, hp.n_layer);
+    m_layers.resize(size_t(hp.n_layer));
+    m_bytes = 0;
+    for (int il = 0; il < n; ++il) {
+        Layer & l = m_layers[size_t(il)];
+        l.offset = m_bytes;
+        l.cap = kv_layer_capacity(hp, il, n_ctx, n_batch);
+        l.ring = l.cap > 0 && l.cap < n_ctx;
+        m_bytes += size_t(l.cap) * (m_k_row_bytes + m_v_row_bytes);
+    }
+    m_data.reset(new uint8_t[std::max<size_t>(m_bytes, 1)]);
+}
+
+bool KvCache::has_rings() const {
+    for (const Layer & l : m_layers)
+        if (l.ring) return true;
+    return false;
+}
+
+bool KvCache::can_rewind(int32_t n_past, int32_t n, int32_t window) const {
+    for (const Layer & l : m_layers)
+        if (l.ring && int64_t(n) < int64_t(n_past) - l.cap + window - 1) return false;
+    return true;
 }
 
 const uint8_t * KvCache::k_row(int il, int32_t pos) const {
-    return m_data.get() + size_t(il) * m_layer_bytes + size_t(pos) * m_k_row_bytes;
+    const Layer & l = m_layers[size_t(il)];
+    return m_data.get() + l.offset + size_t(pos % l.cap) * m_k_row_bytes;
 }
 
 const uint8_t * KvCache::v_row(int il, int32_t pos) const {
-    return m_data.get() + size_t(il) * m_layer_bytes + size_t(m_n_ctx) * m_k_row_bytes + size_t(pos) * m_v_row_bytes;
+    const Layer & l = m_layers[size_t(il)];
+    return m_data.get() + l.offset + size_t(l.cap) * m_k_row_bytes + size_t(pos % l.cap) * m_v_row_bytes;
+}
+
+size_t KvCache::ring_bytes() const {
+    size_t n = 0;
+    for (const Layer & l : m_layers)
+        if (l.ring) n += size_t(l.cap) * (m_k_row_bytes + m_v_row_bytes);
+    return n;
+}
+
+void KvCache::save_rings(uint8_t * dst) const {
+    for (const Layer & l : m_layers) {
+        if (!l.ring) continue;
+        const size_t n = size_t(l.cap) * (m_k_row_bytes + m_v_row_bytes);
+        std::memcpy(dst, m_data.get() + l.offset, n);
+        dst += n;
+    }
+}
+
+void KvCache::load_rings(const uint8_t * src) {
+    for (const Layer & l : m_layers) {
+        if (!l.ring) continue;
+        const size_t n = size_t(l.cap) * (m_k_row_bytes + m_v_row_bytes);
+        std::memcpy(m_data.get() + l.offset, src, n);
+        src += n;
+    }
 }
 
 void KvCache::store(int il, int32_t pos0, int32_t n_tokens, const float * k, const float * v) {
-    HEARTH_ASSERT(pos0 >= 0 && pos0 + n_tokens <= m_n_ctx);
+    HEARTH_ASSERT(pos0 >= 0 && pos0 + n_tokens <= m_n_ctx && m_layers[size_t(il)].cap >= n_tokens);
     for (int32_t t = 0; t < n_tokens; ++t) {
         uint8_t * kd = const_cast<uint8_t *>(k_row(il, pos0 + t));
         uint8_t * vd = const_cast<uint8_t *>(v_row(il, pos0 + t));

@@ -11,6 +11,7 @@
 #include "hearth/error.h"
 #include "model/architecture.h"
 #include "runtime/kv_cache.h"
+#include "runtime/recurrent_state.h"
 
 namespace hearth {
 
@@ -37,34 +38,60 @@ bool kv_type_usable(const ModelHparams & hp, KvType type) {
     return type != KvType_q8_0 || (hp.head_dim % 32 == 0 && hp.head_dim_v % 32 == 0);
 }
 
-uint64_t kv_bytes_per_layer(const ModelHparams & hp, int32_t n_ctx, KvType type) {
-    ModelHparams one = hp;
-    one.n_layer = 1;
-    return KvCache::bytes_needed(one, n_ctx, type);
+// Per layer: the KV cache (a ring for a windowed layer) or the recurrent state.
+std::vector<uint64_t> layer_state_bytes(const ModelHparams & hp, int32_t n_ctx, KvType type, int32_t n_batch) {
+    std::vector<uint64_t> out(size_t(hp.n_layer));
+    const uint64_t rec = RecurrentState::conv_floats(hp) * 4 + RecurrentState::ssm_floats(hp) * 4;
+    for (int32_t il = 0; il < hp.n_layer; ++il)
+        out[size_t(il)] = hp.is_recurrent(il) ? rec : KvCache::layer_bytes(hp, il, n_ctx, type, n_batch);
+    return out;
 }
 
-// VRAM with the last `gpu_layers` layers (and the output when asked) on the GPU.
-MemoryBytes vram_for(const ModelFootprint & fp, int32_t n_gpu_layers, uint64_t kv_layer, uint64_t scratch) {
+uint64_t expert_bytes(const ModelFootprint & fp, int32_t il) {
+    return fp.layer_expert_bytes.empty() ? 0 : fp.layer_expert_bytes[size_t(il)];
+}
+
+// Where things go: the last min(n_gpu_layers, n_layer) layers (and the output
+// when n_gpu_layers > n_layer) on the GPU, except the experts of layers below
+// n_cpu_moe, which stay in RAM.
+struct Split {
+    int32_t n_gpu_layers = 0;
+    int32_t n_cpu_moe = 0;
+};
+
+MemoryBytes vram_for(const ModelFootprint & fp, Split sp, const std::vector<uint64_t> & state, uint64_t scratch) {
     MemoryBytes m;
     const int32_t n_layer = fp.hp.n_layer;
-    const int32_t gpu_layers = std::min(n_gpu_layers, n_layer);
-    for (int32_t il = n_layer - gpu_layers; il < n_layer; ++il) m.weights += fp.layer_bytes[size_t(il)];
-    if (n_gpu_layers > n_layer) m.weights += fp.output_bytes;
-    m.kv = kv_layer * uint64_t(gpu_layers);
-    m.scratch = n_gpu_layers > 0 ? scratch : 0;
+    const int32_t gpu_layers = std::min(sp.n_gpu_layers, n_layer);
+    for (int32_t il = n_layer - gpu_layers; il < n_layer; ++il) {
+        m.weights += fp.layer_bytes[size_t(il)] - (il < sp.n_cpu_moe ? expert_bytes(fp, il) : 0);
+        m.kv += state[size_t(il)];
+    }
+    if (sp.n_gpu_layers > n_layer) m.weights += fp.output_bytes;
+    m.scratch = sp.n_gpu_layers > 0 ? scratch : 0;
     return m;
 }
 
-MemoryBytes ram_for(const ModelFootprint & fp, int32_t n_gpu_layers, uint64_t kv_layer) {
+MemoryBytes ram_for(const ModelFootprint & fp, Split sp, const std::vector<uint64_t> & state) {
     MemoryBytes m;
     const int32_t n_layer = fp.hp.n_layer;
-    const int32_t cpu_layers = n_layer - std::min(n_gpu_layers, n_layer);
-    for (int32_t il = 0; il < cpu_layers; ++il) m.weights += fp.layer_bytes[size_t(il)];
+    const int32_t cpu_layers = n_layer - std::min(sp.n_gpu_layers, n_layer);
+    for (int32_t il = 0; il < n_layer; ++il) {
+        if (il < cpu_layers) {
+            m.weights += fp.layer_bytes[size_t(il)];
+            m.kv += state[size_t(il)];
+        } else if (il < sp.n_cpu_moe) {
+            m.weights += expert_bytes(fp, il);
+        }
+    }
     m.weights += fp.embd_bytes;
     // A tied output on the CPU reads the embedding already counted above.
-    if (n_gpu_layers <= n_layer) m.weights += fp.output_tied ? fp.output_bytes - fp.embd_bytes : fp.output_bytes;
-    m.kv = kv_layer * uint64_t(cpu_layers);
+    if (sp.n_gpu_layers <= n_layer) m.weights += fp.output_tied ? fp.output_bytes - fp.embd_bytes : fp.output_bytes;
     return m;
+}
+
+bool is_expert_tensor(std::string_view name) {
+    return name.find("_exps.") != std::string_view::npos;
 }
 
 std::string gib(uint64_t bytes) {
@@ -77,10 +104,8 @@ std::string gib(uint64_t bytes) {
 
 ModelFootprint footprint_from_gguf(const GgufFile & file) {
     ModelFootprint fp;
+    const Architecture * a = &require_architecture(file);
     const std::string arch(file.architecture());
-    if (arch.empty()) throw Error(ErrorCode_model, file.path() + ": missing metadata key 'general.architecture'");
-    const Architecture * a = find_architecture(arch);
-    if (!a) throw Error(ErrorCode_unsupported, file.path() + ": Unsupported architecture '" + arch + "'");
     fp.hp.arch = arch;
     a->read_hparams(file, fp.hp);
     validate_hparams(file, fp.hp);
@@ -89,11 +114,22 @@ ModelFootprint footprint_from_gguf(const GgufFile & file) {
     bool has_output = false;
     for (const GgufTensor & t : file.tensors()) {
         const int64_t il = layer_index(t.name);
+        // Multi-token-prediction layers follow the others; they are never read.
+        if (il >= fp.hp.n_layer && il < int64_t(fp.hp.n_layer) + fp.hp.n_layer_nextn) continue;
         if (il >= fp.hp.n_layer || il == -2)
             throw Error(ErrorCode_model, file.path() + ": tensor '" + std::string(t.name) +
                                              "' names a layer outside [0, " + std::to_string(fp.hp.n_layer) + ")");
+        // A type the engine cannot compute makes the file unusable: say so before any download or load.
+        const TensorTypeInfo & info = tensor_type_info(t.type);
+        if (!info.can_compute)
+            throw Error(ErrorCode_unsupported, file.path() + ": tensor '" + std::string(t.name) + "' has type " +
+                                                   (info.name ? info.name : "?") + ", which Hearth cannot run yet");
         if (il >= 0) {
             fp.layer_bytes[size_t(il)] += t.n_bytes;
+            if (is_expert_tensor(t.name)) {
+                if (fp.layer_expert_bytes.empty()) fp.layer_expert_bytes.assign(size_t(fp.hp.n_layer), 0);
+                fp.layer_expert_bytes[size_t(il)] += t.n_bytes;
+            }
         } else if (t.name == "token_embd.weight") {
             fp.embd_bytes += t.n_bytes;
             fp.hp.n_vocab = int32_t(t.ne[1]);  // as the weight binding does: the rows are the vocabulary
@@ -169,27 +205,40 @@ MemoryPlan plan_memory(const ModelFootprint & fp, const PlanRequest & req_in) {
     }
     plan.requested = automatic ? -1 : want;
 
-    const uint64_t kv_layer = kv_bytes_per_layer(fp.hp, std::max(req.n_ctx, 1), req.kv_type);
+    const std::vector<uint64_t> state = layer_state_bytes(fp.hp, std::max(req.n_ctx, 1), req.kv_type, req.n_batch);
     const uint64_t scratch = gpu_scratch_bytes(fp, req);
-    int32_t n = want;
+    const bool moe = !fp.layer_expert_bytes.empty();
+    const bool auto_moe = req.n_cpu_moe < 0;
+    Split sp{want, moe && !auto_moe ? std::min(req.n_cpu_moe, n_layer) : 0};
     if (req.vram_budget == 0) {
         if (want > 0) note += "no VRAM is available, so every layer runs on the CPU. ";
-        n = 0;
+        sp.n_gpu_layers = 0;
     }
-    while (n > 0 && vram_for(fp, n, kv_layer, scratch).total() > req.vram_budget) --n;
-    if (n < want && req.vram_budget > 0) {
-        const uint64_t need = vram_for(fp, want, kv_layer, scratch).total();
-        note += (automatic ? std::string("the whole model") : std::to_string(want) + " layers") + " would need " +
-                gib(need) + " of VRAM but " + gib(req.vram_budget) + " is usable, so " + std::to_string(n) + " of " +
-                std::to_string(n_max) + " layers are offloaded. ";
+    auto fits = [&](Split x) { return vram_for(fp, x, state, scratch).total() <= req.vram_budget; };
+    if (sp.n_gpu_layers > 0 && moe && auto_moe && !fits(sp)) {
+        // Experts out first, from the first GPU layer on, before any whole layer leaves.
+        const int32_t first = n_layer - std::min(sp.n_gpu_layers, n_layer);
+        for (sp.n_cpu_moe = first + 1; sp.n_cpu_moe < n_layer && !fits(sp); ++sp.n_cpu_moe) {
+        }
     }
-
+    while (sp.n_gpu_layers > 0 && !fits(sp)) --sp.n_gpu_layers;
+    const int32_t n = sp.n_gpu_layers;
     plan.n_gpu_layers = n;
     plan.gpu_layers = std::min(n, n_layer);
     plan.output_on_gpu = n > n_layer;
     plan.full_offload = n == n_max;
-    plan.vram = vram_for(fp, n, kv_layer, scratch);
-    plan.ram = ram_for(fp, n, kv_layer);
+    plan.n_cpu_moe = sp.n_cpu_moe;
+    plan.cpu_moe_layers = std::clamp(sp.n_cpu_moe - plan.first_gpu_layer(), 0, plan.gpu_layers);
+    const bool moved = plan.cpu_moe_layers > 0 && auto_moe;
+    if ((n < want || moved) && req.vram_budget > 0) {
+        const uint64_t need = vram_for(fp, Split{want, 0}, state, scratch).total();
+        note += (automatic ? std::string("the whole model") : std::to_string(want) + " layers") + " would need " +
+                gib(need) + " of VRAM but " + gib(req.vram_budget) + " is usable, so ";
+        if (moved) note += "the experts of " + std::to_string(plan.cpu_moe_layers) + " layers stay in RAM and ";
+        note += std::to_string(n) + " of " + std::to_string(n_max) + " layers are offloaded. ";
+    }
+    plan.vram = vram_for(fp, sp, state, scratch);
+    plan.ram = ram_for(fp, sp, state);
     if (!note.empty()) note.pop_back();
     plan.note = note;
     return plan;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "hearth/grammar_filter.h"
+
 namespace hearth {
 
 Sampler::Sampler(const SamplerParams & params, int32_t n_vocab)
@@ -12,13 +14,27 @@ Sampler::Sampler(const SamplerParams & params, int32_t n_vocab)
     m_counts.assign(size_t(n_vocab), 0);
 }
 
+Sampler::~Sampler() = default;
+Sampler::Sampler(Sampler &&) noexcept = default;
+Sampler & Sampler::operator=(Sampler &&) noexcept = default;
+
 void Sampler::accept(int32_t token) {
     if (token >= 0 && token < m_n_vocab) m_history.push_back(token);
+    if (m_grammar) m_grammar->accept(token);
 }
 
 void Sampler::reset() {
     m_history.clear();
     m_rng.seed(m_params.seed);
+    if (m_grammar) m_grammar->reset();
+}
+
+void Sampler::set_grammar(std::unique_ptr<GrammarTokenFilter> grammar) {
+    m_grammar = std::move(grammar);
+}
+
+bool Sampler::grammar_done() const {
+    return m_grammar && m_grammar->terminal();
 }
 
 void Sampler::apply_penalties() {
@@ -95,7 +111,7 @@ int32_t Sampler::draw() {
     return m_cand.back().id;
 }
 
-int32_t Sampler::sample(const float * logits) {
+void Sampler::build_candidates(const float * logits) {
     m_cand.clear();
     for (int32_t i = 0; i < m_n_vocab; ++i) m_cand.push_back({i, logits[i]});
     for (const auto & [id, bias] : m_params.logit_bias)
@@ -105,7 +121,10 @@ int32_t Sampler::sample(const float * logits) {
     m_cand.erase(std::remove_if(m_cand.begin(), m_cand.end(),
                                 [](const Candidate & c) { return std::isinf(c.logit) && c.logit < 0; }),
                  m_cand.end());
-    if (m_cand.empty()) return 0;
+}
+
+// The chain after bias and penalties, on a non-empty m_cand.
+int32_t Sampler::pick() {
     if (m_params.temperature <= 0.0f) {
         const auto best = std::max_element(m_cand.begin(), m_cand.end(),
                                            [](const Candidate & a, const Candidate & b) { return a.logit < b.logit; });
@@ -116,6 +135,38 @@ int32_t Sampler::sample(const float * logits) {
     min_p(m_params.min_p);
     for (Candidate & c : m_cand) c.logit /= m_params.temperature;
     return draw();
+}
+
+int32_t Sampler::sample(const float * logits) {
+    build_candidates(logits);
+    if (!m_grammar) return m_cand.empty() ? 0 : pick();
+    if (!m_cand.empty()) {
+        const int32_t tok = pick();
+        if (m_grammar->allows(tok, m_budget)) return tok;
+    }
+    return sample_masked(logits);
+}
+
+// The grammar refused the chain's pick: run the chain again on the tokens it
+// allows. A budget too small for any document is dropped rather than leaving
+// nothing; tokens the request banned give way to the grammar last of all.
+int32_t Sampler::sample_masked(const float * logits) {
+    for (const int32_t budget : {m_budget, 0}) {
+        if (m_grammar->fill_mask(m_allowed, budget) == 0) continue;
+        build_candidates(logits);
+        m_cand.erase(std::remove_if(m_cand.begin(), m_cand.end(),
+                                    [this](const Candidate & c) { return !m_allowed[size_t(c.id)]; }),
+                     m_cand.end());
+        if (!m_cand.empty()) return pick();
+        int32_t best = -1;
+        for (int32_t id = 0; id < m_n_vocab; ++id)
+            if (m_allowed[size_t(id)] && (best < 0 || logits[id] > logits[best])) best = id;
+        return best;
+    }
+    // Nothing continues the document (a vocabulary without the bytes it
+    // needs): end the generation.
+    const std::vector<int32_t> & eog = m_grammar->trie().eog_ids();
+    return eog.empty() ? 0 : eog.front();
 }
 
 }  // namespace hearth

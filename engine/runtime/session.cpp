@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "hearth/grammar_filter.h"
 #include "runtime/stop_filter.h"
 
 namespace hearth {
@@ -80,6 +81,11 @@ Session::Session(std::shared_ptr<const Model> model, int32_t n_threads, std::sha
 
 Session::~Session() = default;
 
+const std::shared_ptr<const TokenTrie> & Session::token_trie() {
+    if (!m_token_trie) m_token_trie = TokenTrie::build(*m_tokenizer);
+    return m_token_trie;
+}
+
 void Session::clear() {
     m_tokens.clear();
     m_eval->truncate(0);
@@ -91,8 +97,9 @@ bool Session::prepare_prompt(Run & run, const std::vector<int32_t> & prompt) {
     size_t common = 0;
     while (common < m_tokens.size() && common < prompt.size() && m_tokens[common] == prompt[common]) ++common;
     common = std::min(common, prompt.size() - 1);
+    // A model whose state cannot roll back to `common` keeps less (see Evaluator::truncate).
+    common = size_t(m_eval->truncate(int32_t(common)));
     m_tokens.resize(common);
-    m_eval->truncate(int32_t(common));
     run.stats.n_prompt = int32_t(prompt.size());
     run.stats.n_reused = int32_t(common);
     run.stats.n_evaluated = int32_t(prompt.size() - common);
@@ -100,6 +107,7 @@ bool Session::prepare_prompt(Run & run, const std::vector<int32_t> & prompt) {
     const auto t0 = Clock::now();
     const bool done = m_eval->eval(prompt.data() + common, int32_t(prompt.size() - common), nullptr, run.cancel);
     m_tokens.assign(prompt.begin(), prompt.begin() + m_eval->n_past());
+    if (done) m_eval->checkpoint();
     const double dt = seconds_since(t0);
     run.stats.prompt_tok_s = dt > 0 ? run.stats.n_evaluated / dt : 0.0;
     return done;
@@ -114,6 +122,10 @@ void Session::run_generation(Run & run) {
             return run.finish(StopReason_length);
         }
         if (run.cancelled()) return run.finish(StopReason_cancelled);
+        // Tokens this reply may still take: the budget a grammar closes its document in.
+        int32_t budget = m_eval->n_ctx() - m_eval->n_past() + 1;
+        if (n_predict >= 0) budget = std::min(budget, n_predict - run.stats.n_generated);
+        run.sampler.set_budget(budget);
         const int32_t tok = run.sampler.sample(m_eval->last_logits());
         if (run.stats.n_generated == 0) run.stats.ttft_ms = seconds_since(run.start) * 1000.0;
         run.sampler.accept(tok);
@@ -128,6 +140,10 @@ void Session::run_generation(Run & run) {
         std::string text = run.stops.push(run.utf8.push(m_tokenizer->token_to_piece(tok)), stopped);
         if (!run.emit_text(std::move(text), tok)) return run.finish(StopReason_cancelled);
         if (stopped) return run.finish(StopReason_stop_string);
+        if (run.sampler.grammar_done()) {  // the document is complete: nothing may follow
+            run.emit_text(run.stops.flush() + run.utf8.flush(), -1);
+            return run.finish(StopReason_eog);
+        }
         if (n_predict >= 0 && run.stats.n_generated >= n_predict) continue;  // no need to evaluate it
         if (m_eval->n_past() >= m_eval->n_ctx()) {
             run.emit_text(run.stops.flush() + run.utf8.flush(), -1);
@@ -158,6 +174,8 @@ void Session::generate(const GenerateRequest & request, const EventCallback & on
                                                                 std::to_string(m_eval->n_vocab()) + ")");
         if (!prepare_prompt(run, prompt)) return run.finish(StopReason_cancelled);
         for (int32_t id : prompt) run.sampler.accept(id);
+        if (request.grammar)
+            run.sampler.set_grammar(std::make_unique<GrammarTokenFilter>(request.grammar, token_trie()));
         run_generation(run);
     } catch (const Error & e) {
         run.fail(e.code(), e.what());

@@ -96,8 +96,9 @@ void build_eog(Vocab::Impl & v) {
         return id != token_null && eog.count(id) > 0;
     };
     // o200k_harmony / solar-open: <|end|> ends a message, not the generation.
-    if ((has("<|return|>") && has("<|call|>")) || (has("<|calls|>") && has("<|flush|>")))
-        drop_eog(v, eog, "<|end|>", TokenAttr_user_defined);
+    // llama.cpp's test: a call marker (<|call|> or <|calls|>) with <|return|> or <|flush|>.
+    const bool has_call = has("<|call|>") || has("<|calls|>");
+    if (has_call && (has("<|return|>") || has("<|flush|>"))) drop_eog(v, eog, "<|end|>", TokenAttr_user_defined);
     // gemma4 / paddleocr: </s> is ordinary text there.
     if (has("<|tool_response>")) drop_eog(v, eog, "</s>", TokenAttr_normal);
 

@@ -18,7 +18,9 @@ QVariant HubFileModel::data(const QModelIndex & index, int role) const {
     const HubModelFile & f = m_files[index.row()];
     const PlanState * state = planFor(f);
     const bool planned = state && state->ready;
+    const bool unsupported = state && !state->unsupported.isEmpty();
     const auto badge = [&] {
+        if (unsupported) return FitBadge::Unsupported;
         return planned ? fitBadgeFromPlan(plan(*state), m_budget.freeRamBytes) : estimateBadge(f);
     };
     switch (role) {
@@ -49,10 +51,11 @@ QVariant HubFileModel::data(const QModelIndex & index, int role) const {
         case DownloadedRole:
             return isDownloaded(f);
         case PlannedRole:
-            return planned;
+            return planned || unsupported;
         case PlanPendingRole:
             return state && state->pending;
         case FitDetailRole:
+            if (unsupported) return state->unsupported;
             if (planned) return planSummary(plan(*state));
             if (state && state->pending) return QStringLiteral("Reading the file's header to plan the placement…");
             if (state && !state->error.isEmpty())
@@ -129,6 +132,13 @@ void HubFileModel::setPlanError(const QString & firstPath, const QString & error
     PlanState & s = m_plans[firstPath];
     s = PlanState{};
     s.error = error;
+    planChanged(firstPath);
+}
+
+void HubFileModel::setUnsupported(const QString & firstPath, const QString & reason) {
+    PlanState & s = m_plans[firstPath];
+    s = PlanState{};
+    s.unsupported = reason;
     planChanged(firstPath);
 }
 

@@ -74,6 +74,9 @@ public:
     void setPlanPending(const QString & firstPath);
     void setFootprint(const QString & firstPath, const hearth::ModelFootprint & footprint);
     void setPlanError(const QString & firstPath, const QString & error);
+    // The engine cannot run the file (its architecture or a tensor type): the
+    // row says so before anyone downloads it.
+    void setUnsupported(const QString & firstPath, const QString & reason);
     void clearPlans();
 
 signals:
@@ -85,6 +88,7 @@ private:
         bool ready = false;
         hearth::ModelFootprint footprint;
         QString error;
+        QString unsupported;
     };
     bool isDownloaded(const HubModelFile & f) const;
     FitBadge estimateBadge(const HubModelFile & f) const;

@@ -14,6 +14,8 @@ QString fitKey(FitBadge badge) {
             return QStringLiteral("cpu");
         case FitBadge::TooBig:
             return QStringLiteral("toobig");
+        case FitBadge::Unsupported:
+            return QStringLiteral("unsupported");
     }
     return {};
 }

@@ -7,6 +7,7 @@
 #include "core/app_paths.h"
 #include "core/model_footprint.h"
 #include "core/plan_summary.h"
+#include "hearth/error.h"
 #include "hearth/gpu.h"
 
 namespace Hearth {
@@ -314,15 +315,24 @@ void ModelsController::startRemotePlans(const QList<HubModelFile> & groups) {
             if (!keepGoing()) return;
             hearth::ModelFootprint fp;
             QString error;
+            bool unsupported = false;
             try {
                 fp = remoteFootprint(urls, http, fetchBytes, keepGoing);
+            } catch (const hearth::Error & e) {
+                error = shortPlanError(QString::fromUtf8(e.what()), urls);
+                unsupported = e.code() == hearth::ErrorCode_unsupported;
+                // "<file>: Unsupported architecture 'x' ..." : the row already names the file.
+                const QString file = QUrl(urls.first()).fileName() + QStringLiteral(": ");
+                if (unsupported && error.startsWith(file)) error.remove(0, file.size());
             } catch (const std::exception & e) {
                 error = shortPlanError(QString::fromUtf8(e.what()), urls);
             }
             QMetaObject::invokeMethod(
                 this,
-                [this, serial, key, cacheKey, fp, error] {
+                [this, serial, key, cacheKey, fp, error, unsupported] {
                     if (serial != m_repoSerial) return;
+                    if (unsupported)
+                        return m_files.setUnsupported(key, QStringLiteral("Hearth cannot run this file yet: ") + error);
                     if (!error.isEmpty()) return m_files.setPlanError(key, error);
                     m_remoteFootprints.insert(cacheKey, fp);
                     m_files.setFootprint(key, fp);

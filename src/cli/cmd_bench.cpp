@@ -148,6 +148,9 @@ int runBench(int argc, char ** argv) {
         ev.truncate(have);
         if (depth > have) ev.eval(prefix.data() + have, depth - have);
         have = depth;
+        // Every test restarts from the depth: models whose state cannot be
+        // rolled back (sliding-window rings, recurrent layers) restore this.
+        ev.checkpoint();
         std::vector<double> pp_s, tg_s;
         if (!pp.empty()) timePrompt(ev, pp, depth);
         if (!tg.empty()) timeGeneration(ev, tg, depth);

@@ -97,6 +97,8 @@ void printJson(const hearth::MemoryPlan & p, const hearth::PlanRequest & req) {
         {"n_layer", p.n_layer},
         {"n_gpu_layers", p.n_gpu_layers},
         {"output_on_gpu", p.output_on_gpu},
+        {"n_cpu_moe", p.n_cpu_moe},
+        {"cpu_moe_layers", p.cpu_moe_layers},
         {"vram_bytes",
          {{"weights", p.vram.weights}, {"kv", p.vram.kv}, {"scratch", p.vram.scratch}, {"total", p.vram.total()}}},
         {"ram_bytes", p.ram.total()},
@@ -121,6 +123,7 @@ void printText(const hearth::ModelFootprint & fp, const hearth::MemoryPlan & p, 
         std::printf("placement: --n-gpu-layers %d of %d: layers %d-%d%s on the GPU%s\n", p.n_gpu_layers, p.n_layer + 1,
                     p.first_gpu_layer(), p.n_layer - 1, p.output_on_gpu ? " + output" : "",
                     p.full_offload ? " (full offload)" : "");
+    if (p.cpu_moe_layers > 0) std::printf("experts:   experts of %d layers on the CPU\n", p.cpu_moe_layers);
     std::printf("GPU:       weights %s + KV %s + scratch %s = %s\n", gib(p.vram.weights).c_str(),
                 gib(p.vram.kv).c_str(), gib(p.vram.scratch).c_str(), gib(p.vram.total()).c_str());
     std::printf("CPU RAM:   weights %s + KV %s = %s\n", gib(p.ram.weights).c_str(), gib(p.ram.kv).c_str(),

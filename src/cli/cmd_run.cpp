@@ -3,7 +3,8 @@
 // chat template (tokenizer.chat_template) as one user message; a model without
 // a template (a base model such as stories260K) gets the prompt as it is,
 // rather than a ChatML wrapping it was never trained on. Ctrl-C stops
-// generation within a token.
+// generation within a token. --json-schema SCHEMA (or @FILE) and
+// --grammar-file FILE (GBNF) constrain the output, as llama-cli's do.
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -11,9 +12,13 @@
 
 #include "args.h"
 #include "command.h"
+#include "file_text.h"
 #include "gpu_options.h"
+#include "hearth/chat_setup.h"
 #include "hearth/chat_template.h"
 #include "hearth/error.h"
+#include "hearth/grammar.h"
+#include "hearth/json_schema_grammar.h"
 #include "hearth/model.h"
 #include "hearth/session.h"
 
@@ -27,19 +32,22 @@ void onSigint(int) {
     g_interrupted.store(true);
 }
 
-std::string tokenText(const hearth::Tokenizer & tok, int32_t id) {
-    return id >= 0 && id < tok.vocab().n_tokens() ? tok.vocab().text(id) : std::string();
+// --json-schema (inline, or @FILE) or --grammar-file; null without either.
+std::shared_ptr<const hearth::Grammar> outputGrammar(const Args & args) {
+    if (auto schema = args.value("--json-schema"))
+        return hearth::json_schema_grammar(schema->rfind('@', 0) == 0 ? readTextFile(schema->substr(1)) : *schema);
+    if (auto file = args.value("--grammar-file")) return hearth::Grammar::parse(readTextFile(*file));
+    return nullptr;
 }
 
-// The prompt as one user turn of the model's chat template, or "" when it has none.
-std::string applyChatTemplate(const hearth::Model & model, const hearth::Tokenizer & tok, const std::string & prompt) {
-    const hearth::ChatTemplate tmpl = hearth::ChatTemplate::from_gguf(model.gguf());
-    if (tmpl.is_fallback()) return {};
+// The prompt as one user turn of the model's chat template (BOS left to the
+// session), or "" when the model has none.
+std::string applyChatTemplate(const hearth::Model & model, const std::string & prompt) {
+    const hearth::ChatSetup setup = hearth::read_chat_setup(model.gguf(), model.n_ctx());
+    if (!setup.template_from_model) return {};
     hearth::ChatRequest req;
     req.messages.push_back({"user", prompt, {}, {}, {}, {}});
-    const hearth::ChatSpecialTokens special{tokenText(tok, tok.vocab().token_bos()),
-                                            tokenText(tok, tok.vocab().token_eos())};
-    return tmpl.apply(req, special);
+    return setup.render(req);
 }
 
 int runRun(int argc, char ** argv) {
@@ -56,6 +64,8 @@ int runRun(int argc, char ** argv) {
                {"--ctx", "-c"},
                {"--threads", "-t"},
                {"--stop"},
+               {"--json-schema"},
+               {"--grammar-file"},
                kGpuLayersOption,
                kKvTypeOption,
                kGpuDeviceOption},
@@ -70,7 +80,7 @@ int runRun(int argc, char ** argv) {
 
     hearth::GenerateRequest req;
     const std::string prompt = args.required("-p");
-    req.prompt = args.flag("--raw") ? prompt : applyChatTemplate(*model, session.tokenizer(), prompt);
+    req.prompt = args.flag("--raw") ? prompt : applyChatTemplate(*model, prompt);
     if (req.prompt.empty()) req.prompt = prompt;
     req.n_predict = int32_t(args.integer("-n", -1));
     req.sampling.temperature = float(args.number("--temp", 0.8));
@@ -80,6 +90,7 @@ int runRun(int argc, char ** argv) {
     req.sampling.repeat_penalty = float(args.number("--repeat-penalty", 1.0));
     req.sampling.seed = uint64_t(args.integer("--seed", 0));
     if (auto stop = args.value("--stop")) req.stop.push_back(*stop);
+    req.grammar = outputGrammar(args);
 
     std::signal(SIGINT, onSigint);
     int rc = 0;
@@ -116,7 +127,8 @@ int runRun(int argc, char ** argv) {
 const CommandRegistration reg({"run",
                                "run -m MODEL -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P] "
                                "[--repeat-penalty R] [--seed S] [--ctx N] [--threads N] [--stop STR] [--raw] "
-                               "[--n-gpu-layers N|auto] [--kv-type f16|q8_0] [--device INDEX|NAME]",
+                               "[--json-schema SCHEMA|@FILE] [--grammar-file FILE] [--n-gpu-layers N|auto] "
+                               "[--kv-type f16|q8_0] [--device INDEX|NAME]",
                                &runRun});
 
 }  // namespace

@@ -8,25 +8,16 @@
 // error exits 1 with "NAME:LINE:COLUMN: KIND: MESSAGE" on stderr.
 #include <cstdio>
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
 #include "args.h"
 #include "command.h"
+#include "file_text.h"
 #include "hearth/error.h"
 #include "hearth/jinja.h"
 
 namespace Hearth::Cli {
 
 namespace {
-
-std::string readFile(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw hearth::Error(hearth::ErrorCode_io, "cannot open " + path);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::tm parseNow(const std::string &text) {
     std::tm tm{};
@@ -47,8 +38,8 @@ int runTemplate(int argc, char **argv) {
     if (args.positional().size() != 1 || args.positional()[0] != "render")
         throw UsageError("expected the subcommand 'render'");
     const std::string templatePath = args.required("--template");
-    const std::string source = readFile(templatePath);
-    const std::string context = readFile(args.required("--context"));
+    const std::string source = readTextFile(templatePath);
+    const std::string context = readTextFile(args.required("--context"));
     hearth::JinjaRenderOptions options;
     if (auto now = args.value("--now")) options.now = parseNow(*now);
     std::string name = templatePath.substr(templatePath.find_last_of('/') + 1);

@@ -12,13 +12,10 @@
 #include "core/token_batcher.h"
 #include "hearth/gguf.h"
 #include "hearth/gpu.h"
-#include "hearth/vocab.h"
 
 namespace Hearth {
 
 namespace {
-
-constexpr int kDefaultMaxCtx = 4096;  // the engine's default cap (LoadOptions::n_ctx = 0)
 
 QString stopReasonWord(hearth::StopReason reason) {
     switch (reason) {
@@ -87,7 +84,7 @@ void EngineBridgeCore::unloadModel() {
     m_worker.reset();
     ++m_loadSerial;
     for (qint64 id : ids) finishRequest(id, QString());
-    m_template.reset();
+    m_setup.reset();
     m_path.clear();
 }
 
@@ -106,29 +103,11 @@ void EngineBridgeCore::loadModel(const QString &path, int contextSize) {
     // The model's saved load settings (KV type, GPU layers, its context when
     // the chat has none) from the Models page.
     applyModelLoadSettings(path, options);
-    int nCtx = options.n_ctx;
     try {
-        hearth::GgufFile file = hearth::GgufFile::open(path.toStdString());
-        try {
-            m_template = hearth::ChatTemplate::from_gguf(file);
-        } catch (const hearth::Error &e) {
-            qWarning("Hearth: the model's chat template does not parse (%s); using ChatML", e.what());
-            m_template = hearth::ChatTemplate::chatml();
-        }
-        m_toolFormat = hearth::tool_call_format_for_template(m_template->source());
-        try {
-            const hearth::Vocab vocab = hearth::Vocab::from_gguf(file);
-            auto text = [&](int32_t id) { return vocab.is_valid(id) ? vocab.text(id) : std::string(); };
-            m_special = {text(vocab.token_bos()), text(vocab.token_eos())};
-            m_stripBos = vocab.add_bos() && !m_special.bos.empty();
-        } catch (const hearth::Error &) {
-            // The worker's load reports this file's problem, in the order the engine checks.
-            m_special = {};
-            m_stripBos = false;
-        }
-        const std::string arch(file.architecture());
-        const int trained = int(file.get_int(arch + ".context_length", 2048));
-        nCtx = nCtx <= 0 ? std::min(trained, kDefaultMaxCtx) : std::min(nCtx, trained);
+        // The template (or ChatML with a note), special tokens and context: hearth/chat_setup.h.
+        m_setup = hearth::read_chat_setup(hearth::GgufFile::open(path.toStdString()), options.n_ctx);
+        if (!m_setup->template_note.empty()) qWarning("Hearth: %s", m_setup->template_note.c_str());
+        options.n_ctx = m_setup->n_ctx;
     } catch (const hearth::Error &e) {
         emit loadFailed(path, loadErrorText(e.code(), QString::fromUtf8(e.what()), path));
         return;
@@ -136,6 +115,7 @@ void EngineBridgeCore::loadModel(const QString &path, int contextSize) {
         emit loadFailed(path, QString::fromUtf8(e.what()));
         return;
     }
+    const int nCtx = m_setup->n_ctx;
 
     const quint64 serial = ++m_loadSerial;
     m_worker = std::make_unique<hearth::GenerationWorker>(
@@ -174,9 +154,7 @@ std::string EngineBridgeCore::renderPrompt(const QList<Message> &history, const 
         if (m.role == MessageRole::System && !settings.systemPrompt.trimmed().isEmpty()) continue;
         request.messages.push_back(toChatMessage(m));
     }
-    std::string prompt = m_template->apply(request, m_special);
-    if (m_stripBos && prompt.rfind(m_special.bos, 0) == 0) prompt.erase(0, m_special.bos.size());
-    return prompt;
+    return m_setup->render(request);
 }
 
 void EngineBridgeCore::generate(qint64 requestId, const QList<Message> &history, const QString &partial,
@@ -189,7 +167,7 @@ void EngineBridgeCore::generate(qint64 requestId, const QList<Message> &history,
             });
     r->clock.start();
     m_requests.insert(requestId, r);
-    if (!m_worker || !m_template) {
+    if (!m_worker || !m_setup) {
         finishRequest(requestId, QStringLiteral("No model is loaded. Open a GGUF file or download a model first."));
         return;
     }
@@ -202,7 +180,7 @@ void EngineBridgeCore::generate(qint64 requestId, const QList<Message> &history,
         return;
     }
     hearth::OutputParserConfig config;
-    config.tool_call_format = m_toolFormat;
+    config.tool_call_format = m_setup->tool_format;
     config.reasoning_open = hearth::prompt_opens_reasoning(prompt);
     r->parser = hearth::OutputParser(config);
     if (!partial.isEmpty()) {

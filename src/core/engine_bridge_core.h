@@ -12,7 +12,7 @@
 #include <optional>
 
 #include "core/generation_types.h"
-#include "hearth/chat_template.h"
+#include "hearth/chat_setup.h"
 #include "hearth/output_parser.h"
 #include "hearth/worker.h"
 
@@ -55,10 +55,7 @@ private:
     quint64 m_loadSerial = 0;  // drops statuses of a worker that was replaced
     QString m_path;
     int m_lastPercent = -1;
-    std::optional<hearth::ChatTemplate> m_template;
-    hearth::ChatSpecialTokens m_special;
-    bool m_stripBos = false;  // the session adds BOS itself; drop the template's copy
-    hearth::ToolCallFormat m_toolFormat = hearth::ToolCallFormat_auto;
+    std::optional<hearth::ChatSetup> m_setup;  // the loaded model's template, tokens and context
     QHash<qint64, std::shared_ptr<Request>> m_requests;
 };
 

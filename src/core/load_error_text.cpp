@@ -48,7 +48,7 @@ QString loadErrorText(hearth::ErrorCode code, const QString &message, const QStr
     switch (code) {
     case hearth::ErrorCode_resources: return memoryText(detail);
     case hearth::ErrorCode_unsupported:
-        return sentence(detail) + QStringLiteral(" Hearth runs Llama, Qwen 2 and Qwen 3 family models.");
+        return sentence(detail);
     case hearth::ErrorCode_format:
         return QStringLiteral("This file is not a usable GGUF model (it may be damaged or incomplete): ") +
                sentence(detail);

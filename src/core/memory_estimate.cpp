@@ -52,6 +52,8 @@ QString fitBadgeName(FitBadge badge) {
             return QStringLiteral("CPU only");
         case FitBadge::TooBig:
             return QStringLiteral("too big");
+        case FitBadge::Unsupported:
+            return QStringLiteral("not supported");
     }
     return QString();
 }

@@ -30,7 +30,7 @@ struct MemoryEstimate {
     qint64 total() const { return weights + kvCache + scratch; }
 };
 
-enum class FitBadge { FitsGpu, PartialOffload, CpuOnly, TooBig };
+enum class FitBadge { FitsGpu, PartialOffload, CpuOnly, TooBig, Unsupported };
 
 // Bytes per KV element: f16 is 2; q8_0 stores 32 int8 plus an f16 scale per block (34/32).
 double kvBytesPerElement(KvCacheType type);

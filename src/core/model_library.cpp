@@ -11,6 +11,7 @@
 #include "core/app_paths.h"
 #include "core/quant_name.h"
 #include "hearth/error.h"
+#include "hearth/memory_planner.h"
 #include "hearth/gguf.h"
 
 namespace Hearth {
@@ -43,6 +44,21 @@ QString dominantTensorType(const std::map<uint32_t, qint64> & bytesByType) {
     return name ? QString::fromLatin1(name) : QString();
 }
 
+// Why the engine cannot run the file (an architecture or tensor type it does
+// not know), said at scan time rather than after a load; empty when it can.
+QString unsupportedReason(const hearth::GgufFile & f) {
+    try {
+        hearth::footprint_from_gguf(f);
+    } catch (const hearth::Error & e) {
+        if (e.code() != hearth::ErrorCode_unsupported) return {};
+        QString why = QString::fromStdString(e.what());
+        const QString prefix = QString::fromStdString(f.path()) + QStringLiteral(": ");
+        if (why.startsWith(prefix)) why.remove(0, prefix.size());
+        return QStringLiteral("Hearth cannot run this model yet: ") + why;
+    }
+    return {};
+}
+
 void readMetadata(LocalModel & m) {
     std::map<uint32_t, qint64> bytesByType;
     for (int i = 0; i < m.files.size(); ++i) {
@@ -67,6 +83,7 @@ void readMetadata(LocalModel & m) {
         m.shape.nVocab = tokens ? int(tokens->items.size()) : metaInt(f, arch + ".vocab_size", 0);
         const int fileType = metaInt(f, "general.file_type", -1);
         m.quant = fileType >= 0 ? quantFromFileType(fileType) : QString();
+        m.error = unsupportedReason(f);
     }
     if (m.quant.isEmpty()) m.quant = dominantTensorType(bytesByType);
     if (m.quant.isEmpty()) m.quant = quantFromFileName(m.path);

@@ -14,7 +14,7 @@ hearth::PlanRequest makePlanRequest(int contextLength, KvCacheType kvType, int n
 }
 
 FitBadge fitBadgeFromPlan(const hearth::MemoryPlan & plan, qint64 freeRamBytes) {
-    if (plan.full_offload) return FitBadge::FitsGpu;
+    if (plan.full_offload && plan.cpu_moe_layers == 0) return FitBadge::FitsGpu;
     if (plan.ram.total() > uint64_t(qMax<qint64>(0, freeRamBytes))) return FitBadge::TooBig;
     return plan.n_gpu_layers > 0 ? FitBadge::PartialOffload : FitBadge::CpuOnly;
 }
@@ -22,13 +22,20 @@ FitBadge fitBadgeFromPlan(const hearth::MemoryPlan & plan, qint64 freeRamBytes) 
 QString planSummary(const hearth::MemoryPlan & plan) {
     const QString vram = formatBytes(qint64(plan.vram.total()));
     const QString ram = formatBytes(qint64(plan.ram.total()));
-    if (plan.full_offload)
+    // MoE: experts of the first GPU layers may stay in RAM (--n-cpu-moe).
+    const QString experts =
+        plan.cpu_moe_layers > 0 ? QStringLiteral(", experts of %1 layers on the CPU").arg(plan.cpu_moe_layers) : QString();
+    if (plan.full_offload && experts.isEmpty())
         return QStringLiteral("All %1 layers + output on the GPU · %2 VRAM").arg(plan.n_layer).arg(vram);
+    if (plan.full_offload)
+        return QStringLiteral("All %1 layers + output on the GPU%2 · %3 VRAM, %4 RAM")
+            .arg(plan.n_layer)
+            .arg(experts, vram, ram);
     if (plan.n_gpu_layers == 0) return QStringLiteral("CPU only · %1 RAM").arg(ram);
-    return QStringLiteral("%1 of %2 layers on the GPU · %3 VRAM, %4 RAM")
+    return QStringLiteral("%1 of %2 layers on the GPU%3 · %4 VRAM, %5 RAM")
         .arg(plan.gpu_layers)
         .arg(plan.n_layer)
-        .arg(vram, ram);
+        .arg(experts, vram, ram);
 }
 
 QString kvTypeName(KvCacheType type) {

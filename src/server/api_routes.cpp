@@ -185,7 +185,8 @@ void ApiRoutes::completion(const httplib::Request & req, httplib::Response & res
     try {
         const nlohmann::json body = parseJsonBody(req.body);
         const ServedModel & model = m_engine.model();
-        const CompletionRequest request = chat ? parseChatCompletion(body, model) : parseTextCompletion(body, model);
+        const CompletionRequest request =
+            chat ? parseChatCompletion(body, model, req.body) : parseTextCompletion(body, model, req.body);
         if (m_pending->fetch_add(1) >= m_config.maxPending) {
             m_pending->fetch_sub(1);
             throw ApiError(503,

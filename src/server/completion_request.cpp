@@ -7,6 +7,7 @@
 #include "server/api_error.h"
 #include "server/chat_messages.h"
 #include "server/json_fields.h"
+#include "server/structured_output.h"
 
 namespace Hearth::Server {
 
@@ -117,7 +118,8 @@ nlohmann::json parseJsonBody(const std::string & body) {
     return j;
 }
 
-CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedModel & model) {
+CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedModel & model,
+                                      std::string_view rawBody) {
     CompletionRequest req;
     req.kind = CompletionKind_chat;
     checkModel(body, model);
@@ -136,13 +138,19 @@ CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedM
     if (model.stripBos && req.prompt.rfind(model.special.bos, 0) == 0) req.prompt.erase(0, model.special.bos.size());
 
     req.parser.tool_call_format = input.toolCalls ? model.toolFormat : hearth::ToolCallFormat_none;
+    // gpt-oss writes harmony channels whether or not tools are offered.
+    req.parser.harmony = model.toolFormat == hearth::ToolCallFormat_harmony;
+    if (input.toolCalls && !input.tools.is_null()) req.parser.tools_json = input.tools.dump();  // types XML arguments
     req.parser.reasoning_open = hearth::prompt_opens_reasoning(req.prompt);
+    req.generate.grammar =
+        structuredOutputGrammar(body, input.tools, model.toolFormat, req.parser.reasoning_open, rawBody);
     req.generate.prompt = req.prompt;
     fitContext(req, model, "messages");
     return req;
 }
 
-CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedModel & model) {
+CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedModel & model,
+                                      std::string_view rawBody) {
     CompletionRequest req;
     req.kind = CompletionKind_text;
     checkModel(body, model);
@@ -176,6 +184,7 @@ CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedM
     readResponseFormat(body, jsonMode);
     req.parser.tool_call_format = hearth::ToolCallFormat_none;
     req.parser.reasoning_enabled = false;
+    req.generate.grammar = structuredOutputGrammar(body, nullptr, hearth::ToolCallFormat_none, false, rawBody);
     req.generate.prompt = req.prompt;
     fitContext(req, model, "prompt");
     return req;

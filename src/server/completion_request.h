@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "hearth/output_parser.h"
 #include "hearth/session.h"
@@ -38,8 +39,12 @@ struct CompletionRequest {
 // Throws ApiError(400) when `body` is not a JSON object.
 nlohmann::json parseJsonBody(const std::string & body);
 
-CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedModel & model);
-CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedModel & model);
+// `rawBody`: the body's text, which keeps the order of schema properties
+// (structured_output.h).
+CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedModel & model,
+                                      std::string_view rawBody = {});
+CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedModel & model,
+                                      std::string_view rawBody = {});
 
 // The JSON value in a reply of json mode: the whole content when it parses,
 // else the first {...} or [...] in it that does (models like to wrap it in a

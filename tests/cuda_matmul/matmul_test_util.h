@@ -4,12 +4,13 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 #include <random>
 #include <vector>
 
 #include "hearth/tensor_type.h"
-#include "quant/blocks_k.h"
+#include "quant/blocks_iq.h"
 #include "quant/fp16.h"
 #include "quant/quant.h"
 
@@ -21,7 +22,9 @@ inline const std::vector<TensorType> & computable_types() {
     static const std::vector<TensorType> types = {
         TensorType_F32,  TensorType_F16,  TensorType_BF16, TensorType_Q4_0, TensorType_Q4_1,
         TensorType_Q5_0, TensorType_Q5_1, TensorType_Q8_0, TensorType_Q2_K, TensorType_Q3_K,
-        TensorType_Q4_K, TensorType_Q5_K, TensorType_Q6_K, TensorType_IQ4_NL, TensorType_IQ4_XS};
+        TensorType_Q4_K, TensorType_Q5_K, TensorType_Q6_K, TensorType_IQ4_NL, TensorType_IQ4_XS,
+        TensorType_MXFP4, TensorType_IQ1_S, TensorType_IQ1_M, TensorType_IQ2_XXS, TensorType_IQ2_XS,
+        TensorType_IQ2_S, TensorType_IQ3_XXS, TensorType_IQ3_S};
     return types;
 }
 
@@ -39,6 +42,15 @@ void set_scales(std::vector<uint8_t> & bytes, std::mt19937 & rng, void (*fix)(B 
 
 inline uint16_t rand_scale(std::mt19937 & rng, float lo = 0.002f, float hi = 0.03f) {
     return f32_to_fp16(std::uniform_real_distribution<float>(lo, hi)(rng));
+}
+
+// The f16 d of every block of an IQ format with a plain d field.
+template <class B>
+void set_iq_d(std::vector<uint8_t> & bytes, std::mt19937 & rng, float lo, float hi) {
+    for (size_t off = 0; off + sizeof(B) <= bytes.size(); off += sizeof(B)) {
+        const uint16_t d = rand_scale(rng, lo, hi);
+        std::memcpy(bytes.data() + off + offsetof(B, d), &d, sizeof d);
+    }
 }
 
 // n_out rows of n_in weights of type t, rows contiguous (row_bytes each).
@@ -99,6 +111,21 @@ inline std::vector<uint8_t> random_weights(TensorType t, int64_t n_out, int64_t 
     case TensorType_Q6_K: set_scales<block_q6_K>(w, rng, [](block_q6_K & b, std::mt19937 & r) { b.d = rand_scale(r, 0.0001f, 0.001f); }); break;
     case TensorType_IQ4_XS:
         set_scales<block_iq4_xs>(w, rng, [](block_iq4_xs & b, std::mt19937 & r) { b.d = rand_scale(r, 0.0001f, 0.001f); });
+        break;
+    case TensorType_MXFP4:  // 2^(e - 128) times doubled E2M1 values up to 12
+        set_scales<block_mxfp4>(w, rng, [](block_mxfp4 & b, std::mt19937 & r) { b.e = uint8_t(118 + r() % 5); });
+        break;
+    case TensorType_IQ2_XXS: set_iq_d<block_iq2_xxs>(w, rng, 0.0002f, 0.002f); break;
+    case TensorType_IQ2_XS: set_iq_d<block_iq2_xs>(w, rng, 0.0002f, 0.002f); break;
+    case TensorType_IQ2_S: set_iq_d<block_iq2_s>(w, rng, 0.0002f, 0.002f); break;
+    case TensorType_IQ3_XXS: set_iq_d<block_iq3_xxs>(w, rng, 0.0001f, 0.001f); break;
+    case TensorType_IQ3_S: set_iq_d<block_iq3_s>(w, rng, 0.0001f, 0.001f); break;
+    case TensorType_IQ1_S: set_iq_d<block_iq1_s>(w, rng, 0.002f, 0.02f); break;
+    case TensorType_IQ1_M:  // d's f16 bits sit in the top nibbles of the 4 scale words
+        set_scales<block_iq1_m>(w, rng, [](block_iq1_m & b, std::mt19937 & r) {
+            const uint16_t d = rand_scale(r, 0.002f, 0.02f);
+            for (int k = 0; k < 4; ++k) b.scales[2 * k + 1] = uint8_t((b.scales[2 * k + 1] & 0x0f) | (((d >> (4 * k)) & 0x0f) << 4));
+        });
         break;
     default: break;
     }

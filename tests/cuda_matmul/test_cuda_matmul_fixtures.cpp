@@ -28,9 +28,14 @@ private slots:
         QTest::addColumn<QString>("tensor");
         for (const char * m : {"llama-f32", "llama-F16", "llama-BF16", "llama-Q4_0", "llama-Q4_1", "llama-Q5_0",
                                "llama-Q5_1", "llama-Q8_0", "llama-Q2_K", "llama-Q3_K_S", "llama-Q4_K_S",
-                               "llama-Q5_K_S", "llama-Q6_K", "llama-IQ4_NL", "llama-IQ4_XS", "qwen2-Q4_K_M"})
+                               "llama-Q5_K_S", "llama-Q6_K", "llama-IQ4_NL", "llama-IQ4_XS", "qwen2-Q4_K_M",
+                               "llama-IQ1_S", "llama-IQ1_M", "llama-IQ2_XXS", "llama-IQ2_XS", "llama-IQ2_S",
+                               "llama-IQ3_XXS", "llama-IQ3_S"})
             for (const char * t : {"blk.0.attn_q.weight", "blk.1.ffn_down.weight"})
                 QTest::newRow((QByteArray(m) + " " + t).constData()) << QString(m) << QString(t);
+        // gpt-oss's MXFP4 experts, [n_in, n_out, n_expert]: the rows of the first experts.
+        for (const char * t : {"blk.0.ffn_up_exps.weight", "blk.1.ffn_down_exps.weight"})
+            QTest::newRow((QByteArray("gpt-oss-MXFP4_MOE ") + t).constData()) << QString("gpt-oss-MXFP4_MOE") << QString(t);
     }
 
     void realWeightsMatchCpu() {
@@ -42,9 +47,10 @@ private slots:
         const GgufTensor * gt = f.find_tensor(tensor.toStdString());
         QVERIFY2(gt != nullptr, qPrintable(tensor));
         // The first 37 rows (a partial CUDA block of rows): emulation is slow.
-        const int64_t n_in = gt->ne[0], n_out = std::min<int64_t>(gt->ne[1], 37);
+        // A 3-D tensor's experts follow each other: rows ne[1] * ne[2].
+        const int64_t n_in = gt->ne[0], n_rows = gt->n_elements() / n_in, n_out = std::min<int64_t>(n_rows, 37);
         const cuda::DeviceMatrix w{gt->type, gt->data, n_in, n_out, tensor_row_bytes(gt->type, n_in)};
-        QVERIFY(w.row_bytes * size_t(gt->ne[1]) == gt->n_bytes);
+        QVERIFY(w.row_bytes * size_t(n_rows) == gt->n_bytes);
 
         std::mt19937 rng(uint32_t(n_in + n_out));
         const int64_t n_tok = 5;

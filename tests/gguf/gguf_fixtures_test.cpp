@@ -28,17 +28,22 @@ std::string key(const GgufFile & f, const char * suffix) {
 // q [n_embd, n_head*head_dim], k/v [n_embd, n_kv*head_dim], o [n_head*head_dim, n_embd],
 // gate/up [n_embd, n_ff], down [n_ff, n_embd]; qwen2 adds q/k/v biases, qwen3
 // adds q/k norms [head_dim]; output [n_embd, n_vocab] unless tied.
+// qwen3moe swaps the FFN for a router [n_embd, n_expert] and n_expert experts
+// of gate/up/down [n_embd, n_ff_exp].
 uint64_t expected_parameters(const GgufFile & f, uint64_t n_vocab) {
     const uint64_t n_embd = f.get_uint(key(f, "embedding_length"), 0);
     const uint64_t n_ff = f.get_uint(key(f, "feed_forward_length"), 0);
+    const uint64_t n_expert = f.get_uint(key(f, "expert_count"), 0);
+    const uint64_t n_ff_exp = f.get_uint(key(f, "expert_feed_forward_length"), 0);
     const uint64_t n_layer = f.get_uint(key(f, "block_count"), 0);
     const uint64_t n_head = f.get_uint(key(f, "attention.head_count"), 0);
     const uint64_t n_kv = f.get_uint(key(f, "attention.head_count_kv"), n_head);
     const uint64_t head_dim = f.get_uint(key(f, "attention.key_length"), n_embd / n_head);
     const uint64_t q_dim = n_head * head_dim, kv_dim = n_kv * head_dim;
-    uint64_t layer = 2 * n_embd + n_embd * q_dim + 2 * n_embd * kv_dim + q_dim * n_embd + 3 * n_embd * n_ff;
+    const uint64_t ffn = n_expert > 0 ? n_embd * n_expert + n_expert * 3 * n_embd * n_ff_exp : 3 * n_embd * n_ff;
+    uint64_t layer = 2 * n_embd + n_embd * q_dim + 2 * n_embd * kv_dim + q_dim * n_embd + ffn;
     if (f.architecture() == "qwen2") layer += q_dim + 2 * kv_dim;
-    if (f.architecture() == "qwen3") layer += 2 * head_dim;
+    if (f.architecture() == "qwen3" || f.architecture() == "qwen3moe") layer += 2 * head_dim;
     uint64_t total = n_vocab * n_embd + n_layer * layer + n_embd;
     if (f.find_tensor("output.weight")) total += n_embd * n_vocab;
     return total;
@@ -133,21 +138,53 @@ void GgufFixturesTest::synthetic() {
     QFETCH(QString, file);
     GgufFile f = GgufFile::open(file.toStdString());
     const std::string stem = std::filesystem::path(file.toStdString()).stem().string();  // "qwen3-Q4_K_M"
-    const std::string arch = stem.substr(0, stem.find('-'));
-    const std::string quant = stem.substr(stem.find('-') + 1);
+    const std::string arch = stem.substr(0, stem.rfind('-'));
+    const std::string quant = stem.substr(stem.rfind('-') + 1);
     QCOMPARE(std::string(f.architecture()), arch);
     QCOMPARE(f.get_uint(key(f, "embedding_length"), 0), uint64_t(256));
-    QCOMPARE(f.get_uint(key(f, "feed_forward_length"), 0), uint64_t(768));
-    QCOMPARE(f.get_uint(key(f, "attention.head_count"), 0), uint64_t(4));
-    QCOMPARE(f.get_uint(key(f, "attention.head_count_kv"), 0), uint64_t(2));
-    QCOMPARE(f.get_uint(key(f, "block_count"), 0), uint64_t(2));
     QCOMPARE(f.get_array("tokenizer.ggml.tokens")->items.size(), size_t(512));
-    QCOMPARE(parameters(f), expected_parameters(f, 512));
+    const bool dense = arch == "llama" || arch == "qwen2" || arch == "qwen3";
+    if (dense) {  // the README's dense shapes: n_ff 768, 4 heads, 2 KV heads, 2 layers
+        QCOMPARE(f.get_uint(key(f, "feed_forward_length"), 0), uint64_t(768));
+        QCOMPARE(f.get_uint(key(f, "attention.head_count"), 0), uint64_t(4));
+        QCOMPARE(f.get_uint(key(f, "attention.head_count_kv"), 0), uint64_t(2));
+        QCOMPARE(f.get_uint(key(f, "block_count"), 0), uint64_t(2));
+    }
+    if (dense || arch == "qwen3moe") QCOMPARE(parameters(f), expected_parameters(f, 512));
+    if (arch == "qwen3moe" || arch == "gpt-oss") {
+        // ffn_{gate,up}_exps are (n_embd, n_ff_exp, n_expert); ffn_down_exps (n_ff_exp, n_embd, n_expert).
+        const uint64_t n_expert = f.get_uint(key(f, "expert_count"), 0);
+        const uint64_t n_ff_exp = f.get_uint(key(f, "expert_feed_forward_length"), 0);
+        QVERIFY(f.get_uint(key(f, "expert_used_count"), 0) < n_expert);
+        const GgufTensor & down = tensor(f, "blk.0.ffn_down_exps.weight");
+        QCOMPARE(uint64_t(down.ne[0]), n_ff_exp);
+        QCOMPARE(uint64_t(down.ne[2]), n_expert);
+        QCOMPARE(tensor(f, "blk.0.ffn_gate_inp.weight").type, TensorType_F32);  // the router stays F32
+    }
+    if (arch == "gemma3") {
+        QVERIFY(f.find_tensor("output.weight") == nullptr);  // tied
+        QVERIFY(f.find_tensor("blk.0.post_ffw_norm.weight") != nullptr);
+        QVERIFY(f.get_uint(key(f, "attention.sliding_window"), 0) > 0);
+    }
+    if (arch == "qwen35") {
+        const uint64_t interval = f.get_uint(key(f, "full_attention_interval"), 0);
+        QVERIFY(interval > 0);
+        // Layer l is full attention iff (l + 1) % interval == 0; the others are DeltaNet.
+        for (uint64_t l = 0; l < f.get_uint(key(f, "block_count"), 0); ++l) {
+            const std::string blk = "blk." + std::to_string(l) + ".";
+            const bool full = (l + 1) % interval == 0;
+            QCOMPARE(f.find_tensor(blk + "ssm_a") != nullptr, !full);
+            QCOMPARE(f.find_tensor(blk + "attn_k.weight") != nullptr, full);
+        }
+    }
 
     // The file type names the quant in the file name (f32 is ALL_F32).
     const char * ftype = gguf_file_type_name(static_cast<uint32_t>(f.get_uint("general.file_type", 9999)));
     QVERIFY(ftype != nullptr);
-    QCOMPARE(std::string(ftype), quant == "f32" ? std::string("ALL_F32") : "MOSTLY_" + quant);
+    // llama-quantize's "IQ2_S" file type writes IQ2_XS tensors: the IQ2_S
+    // fixture was made with the IQ2_M file type (the README).
+    const std::string file_quant = quant == "IQ2_S" ? "IQ2_M" : quant;
+    QCOMPARE(std::string(ftype), quant == "f32" ? std::string("ALL_F32") : "MOSTLY_" + file_quant);
 
     if (arch == "qwen3") {
         QCOMPARE(f.get_uint("qwen3.attention.key_length", 0), uint64_t(128));  // != 256 / 4

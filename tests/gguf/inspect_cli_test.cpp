@@ -95,6 +95,14 @@ void InspectCliTest::jsonAgreesWithTheReader_data() {
     QTest::newRow("llama Q8_0") << "models/synthetic/llama-Q8_0.gguf"
                                 << "MOSTLY_Q8_0"
                                 << "Q8_0";
+    // The code-book types: real IQ2_S tensors come in llama-quantize's IQ2_M
+    // file type; gpt-oss's 3-D MXFP4 experts sit beside Q8_0 matrices.
+    QTest::newRow("llama IQ2_S") << "models/synthetic/llama-IQ2_S.gguf"
+                                 << "MOSTLY_IQ2_M"
+                                 << "IQ2_S";
+    QTest::newRow("gpt-oss MXFP4") << "models/synthetic/gpt-oss-MXFP4_MOE.gguf"
+                                   << "MOSTLY_MXFP4_MOE"
+                                   << "Q8_0";
     QTest::newRow("qwen2 vocab") << "vocab/ggml-vocab-qwen2.gguf"
                                  << ""
                                  << "";

@@ -2,6 +2,7 @@
 // unreadable files, import and delete.
 #include <QtTest>
 
+#include "model_edit.h"
 #include "common/fixtures.h"
 #include "core/model_library.h"
 
@@ -97,6 +98,38 @@ private slots:
         const LocalModel * broken = findModel(models, QStringLiteral("junk"));
         QVERIFY(broken);
         QVERIFY(!broken->error.isEmpty());
+    }
+
+    // A file the engine cannot run says why at scan time, before any load.
+    void unsupportedModelsSayWhy() {
+        QTemporaryDir dir;
+        const std::string q8 = (m_models + QStringLiteral("/synthetic/llama-Q8_0.gguf")).toStdString();
+        runtime_test::ModelEdit arch;
+        arch.architecture = "mamba";
+        runtime_test::ModelEdit type;
+        type.retype_tensor = "blk.0.ffn_down.weight";
+        type.retype = hearth::TensorType_TQ1_0;
+        for (const auto & [name, edit] : {std::pair{"mamba.gguf", arch}, std::pair{"ternary.gguf", type}}) {
+            const std::vector<uint8_t> bytes = runtime_test::edit_model(q8, edit);
+            QFile f(dir.filePath(QString::fromLatin1(name)));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(reinterpret_cast<const char *>(bytes.data()), qint64(bytes.size()));
+        }
+        QVERIFY(QFile::link(QString::fromStdString(q8), dir.filePath(QStringLiteral("fine.gguf"))));
+        const QList<LocalModel> models = ModelLibrary({dir.path()}).scan();
+        QCOMPARE(models.size(), 3);
+        const LocalModel * mamba = findModel(models, QStringLiteral("mamba"));
+        QVERIFY(mamba);
+        QVERIFY2(mamba->error.startsWith(QStringLiteral("Hearth cannot run this model yet: Unsupported architecture 'mamba'")),
+                 qPrintable(mamba->error));
+        QVERIFY2(mamba->error.contains(QStringLiteral("qwen3moe")), qPrintable(mamba->error));  // what it does run
+        QVERIFY(!mamba->error.contains(dir.path()));
+        const LocalModel * ternary = findModel(models, QStringLiteral("ternary"));
+        QVERIFY(ternary);
+        QVERIFY2(ternary->error.contains(QStringLiteral("TQ1_0")), qPrintable(ternary->error));
+        const LocalModel * fine = findModel(models, QStringLiteral("fine"));
+        QVERIFY(fine);
+        QVERIFY2(fine->error.isEmpty(), qPrintable(fine->error));
     }
 
     void severalFolders() {

@@ -5,7 +5,10 @@
 
 #include <QFile>
 
+#include <vector>
+
 #include "common/fixtures.h"
+#include "hearth/gguf_writer.h"
 #include "mock_hub.h"
 #include "model_library_model.h"
 
@@ -37,6 +40,19 @@ inline void populate(mockhub::MockHub & hub) {
     hub.addFile(big.id, "big-70B-IQ4_XS-00001-of-00002.gguf", 4000);
     hub.addFile(big.id, "big-70B-IQ4_XS-00002-of-00002.gguf", 4000);
     hub.addRepo("someone-else/unrelated", std::string(40, 'c'), 5);
+}
+
+// A repo whose GGUF has an architecture Hearth does not run.
+inline const std::string kMambaRepo = "hearth-test/mamba-GGUF";
+inline void addUnsupportedRepo(mockhub::MockHub & hub) {
+    hearth::GgufWriter w;
+    w.add_string("general.architecture", "mamba");
+    w.add_u32("mamba.context_length", 2048);
+    w.add_tensor_f32("token_embd.weight", {8, 4}, std::vector<float>(32, 0.5f));
+    const std::vector<uint8_t> bytes = w.to_bytes();
+    const std::string gguf(bytes.begin(), bytes.end());
+    mockhub::Repo & r = hub.addRepo(kMambaRepo, std::string(40, 'd'), 10);
+    r.files.push_back({"mamba-Q8_0.gguf", gguf, mockhub::MockHub::sha256Hex(gguf), true});
 }
 
 // 70 MiB of VRAM, 100 MiB of RAM: the small file fits the GPU, the 12 MB one

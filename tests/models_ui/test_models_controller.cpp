@@ -269,6 +269,22 @@ private slots:
         QVERIFY(roleAt(f, rowWhere(f, "quant", QStringLiteral("Q8_0")), "planned").toBool());
     }
 
+    // A file whose architecture the engine does not run is marked before download.
+    void unsupportedFileMarkedBeforeDownload() {
+        models_test::addUnsupportedRepo(*m_hub);
+        m_c->setRemotePlanFetchBytes(4096);
+        m_c->openRepo(QString::fromStdString(models_test::kMambaRepo));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_c->loadingFiles(), kTimeoutMs);
+        const HubFileModel & f = *m_c->repoFiles();
+        QCOMPARE(f.rowCount(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(roleAt(f, 0, "fit").toString() == QStringLiteral("unsupported"), kTimeoutMs);
+        QCOMPARE(roleAt(f, 0, "fitText").toString(), QStringLiteral("Not supported"));
+        const QString detail = roleAt(f, 0, "fitDetail").toString();
+        QVERIFY2(detail.startsWith(QStringLiteral("Hearth cannot run this file yet: Unsupported architecture 'mamba'")),
+                 qPrintable(detail));
+        QVERIFY2(!detail.contains(QStringLiteral("mamba-Q8_0.gguf:")), qPrintable(detail));
+    }
+
     // The sort option reaches the Hub and orders the results.
     void searchSortOptions() {
         QCOMPARE(m_c->searchSort(), QStringLiteral("downloads"));

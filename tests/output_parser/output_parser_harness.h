@@ -30,3 +30,10 @@ std::string check_all_splits(const std::string & text, const hearth::OutputParse
 bool utf8_valid(const std::string & s);
 
 }  // namespace output_parser_test
+
+// In a Qt Test function: check_all_splits, failing with its description.
+#define CHECK_SPLITS(text, cfg, expected)                                                   \
+    do {                                                                                    \
+        std::string err_ = output_parser_test::check_all_splits((text), (cfg), (expected)); \
+        QVERIFY2(err_.empty(), err_.c_str());                                               \
+    } while (0)

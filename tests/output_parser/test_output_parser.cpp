@@ -42,12 +42,6 @@ const ToolCall k_weather_call = {"call_0", "get_weather", "{\"city\":\"Paris\",\
 
 }  // namespace
 
-#define CHECK_SPLITS(text, cfg, expected)                                                   \
-    do {                                                                                    \
-        std::string err_ = output_parser_test::check_all_splits((text), (cfg), (expected)); \
-        QVERIFY2(err_.empty(), err_.c_str());                                               \
-    } while (0)
-
 class TestOutputParser : public QObject {
     Q_OBJECT
 
@@ -137,6 +131,19 @@ private slots:
         CHECK_SPLITS(bad, config(hearth::ToolCallFormat_hermes), expect("", bad, {}, false, true));
         std::string prose = "<tool_call>not a call</tool_call>";
         CHECK_SPLITS(prose, config(hearth::ToolCallFormat_hermes), expect("", prose, {}, false, true));
+    }
+
+    void hermes_call_ends_open_reasoning() {
+        // Qwen3.5's prompt opens <think>; it may call a tool before closing it.
+        const std::string xml =
+            "<tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n</function>\n</tool_call>";
+        const ToolCall weather = call("call_0", "get_weather", "{\"city\":\"Paris\"}");
+        CHECK_SPLITS("Need the weather.\n" + xml, config(hearth::ToolCallFormat_hermes, true),
+                     expect("Need the weather.", "", {weather}));
+        CHECK_SPLITS(xml + "\nDone.", config(hearth::ToolCallFormat_hermes, true), expect("", "Done.", {weather}));
+        CHECK_SPLITS("<think>x " + xml, config(hearth::ToolCallFormat_hermes), expect("x", "", {weather}));
+        // Other formats leave the tag inside reasoning alone.
+        CHECK_SPLITS("<think>x " + xml + "</think>y", config(hearth::ToolCallFormat_auto), expect("x " + xml, "y"));
     }
 
     void hermes_multiple_with_content_around() {

@@ -4,6 +4,7 @@
 // source must be the one its turns use, and the generation prompts that leave
 // <think> open must be detected.
 #include <QTest>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "common/fixtures.h"
@@ -39,6 +40,38 @@ const Turn k_mistral = {nullptr, "[/INST]", "<|eos|>"};
 
 Turn with(const Turn & t, const char * tmpl) {
     return Turn{tmpl, t.header, t.end};
+}
+
+// jinja2 renders of the extra conversations (tests/templates/data).
+std::string dataRender(const std::string & tmpl, const std::string & name) {
+    return hearth_test::read_text(std::string(HEARTH_TEMPLATES_TEST_DATA) + "/expected/" + tmpl + "/" + name + ".txt");
+}
+
+std::string extraCaseTools(const std::string & name) {
+    using Json = nlohmann::ordered_json;
+    for (const Json & c : Json::parse(hearth_test::read_text(std::string(HEARTH_TEMPLATES_TEST_DATA) + "/cases_extra.json")))
+        if (c["name"] == name) return c["tools"].dump();
+    return {};
+}
+
+// gpt-oss: what follows the `<|start|>assistant` after `anchor`, up to the
+// marker that ends generation (<|call|>, <|return|>) or the next non-assistant
+// message; `ender` gets that marker when it is one of the two.
+std::string harmonyTurn(const std::string & rendered, const std::string & anchor, std::string & ender) {
+    std::size_t a = rendered.find(anchor);
+    std::size_t start = a == std::string::npos ? a : rendered.find("<|start|>assistant", a);
+    if (start == std::string::npos) return "<turn not found>";
+    start += std::string("<|start|>assistant").size();
+    std::size_t end = std::string::npos;
+    ender.clear();
+    for (const char * marker : {"<|call|>", "<|return|>", "<|start|>user", "<|start|>functions"}) {
+        std::size_t pos = rendered.find(marker, start);
+        if (pos < end) {
+            end = pos;
+            ender = marker[2] == 'c' || marker[2] == 'r' ? marker : "";
+        }
+    }
+    return rendered.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
 }  // namespace
@@ -85,6 +118,70 @@ private slots:
         }
     }
 
+    // gpt-oss's template renders the harmony a model writes; each assistant
+    // turn parses back, with or without the marker that ended generation.
+    void harmony_turns_parse_back() {
+        struct Case {
+            std::string rendered;
+            const char * anchor;
+            hearth::ParsedOutput want;
+        };
+        auto out = [](const char * reasoning, const char * content, std::vector<hearth::ToolCall> calls) {
+            hearth::ParsedOutput o;
+            o.reasoning = reasoning;
+            o.content = content;
+            o.tool_calls = std::move(calls);
+            return o;
+        };
+        const std::string fx = "templates/expected/openai-gpt-oss-120b/";
+        const Case cases[] = {
+            {hearth_test::read_text(HEARTH_FIXTURE(fx + "tool_round_trip.txt")), "What's the weather in Paris?",
+             out("", "", {{"call_0", "get_weather", "{\"city\":\"Paris\"}"}})},
+            {hearth_test::read_text(HEARTH_FIXTURE(fx + "full_no_prompt.txt")), "Say hi.", out("", "Hi!", {})},
+            {dataRender("openai-gpt-oss-120b", "thinking_tool_round_trip"), "What's the weather in Paris?",
+             out("I should look it up.", "", {{"call_0", "get_weather", "{\"city\":\"Paris\"}"}})},
+            {dataRender("openai-gpt-oss-120b", "multi_tool_calls"), "\"14:05\"<|end|>", out("", "It is 18 C and 14:05.", {})},
+            {dataRender("openai-gpt-oss-120b", "nested_arguments"), "Find cats.",
+             out("", "",
+                 {{"call_0", "search",
+                   "{\"query\":\"cats \\\"big\\\" & <small>\",\"limit\":5,\"ratio\":0.5,\"filters\":{\"safe\":true,"
+                   "\"tags\":[\"a\",\"b\"]},\"exact\":false,\"tags\":[],\"note\":null}"}})},
+        };
+        const std::string source =
+            hearth_test::read_text(HEARTH_FIXTURE("templates/source/openai-gpt-oss-120b.jinja"));
+        hearth::OutputParserConfig config;
+        config.tool_call_format = hearth::tool_call_format_for_template(source);
+        QCOMPARE(config.tool_call_format, hearth::ToolCallFormat_harmony);
+        for (const Case & c : cases) {
+            std::string ender;
+            const std::string turn = harmonyTurn(c.rendered, c.anchor, ender);
+            for (const std::string & text : {turn, turn + ender}) {
+                std::string err = output_parser_test::check_all_splits(text, config, c.want);
+                QVERIFY2(err.empty(), ("turn \"" + text + "\": " + err).c_str());
+            }
+        }
+    }
+
+    // Qwen3.5 / Qwen3-Coder print each argument as text; with the request's
+    // tools the parser restores the JSON types (True/False/None included)
+    // and keeps string parameters verbatim.
+    void qwen_xml_arguments_typed_by_schema() {
+        hearth::OutputParserConfig config;
+        config.tool_call_format = hearth::ToolCallFormat_hermes;
+        config.tools_json = extraCaseTools("nested_arguments");
+        QVERIFY(!config.tools_json.empty());
+        // `note` is not in the schema: its None stays text.
+        hearth::ParsedOutput want;
+        want.tool_calls.push_back({"call_0", "search",
+                                   "{\"query\":\"cats \\\"big\\\" & <small>\",\"limit\":5,\"ratio\":0.5,\"filters\":{\"safe\":true,"
+                                   "\"tags\":[\"a\",\"b\"]},\"exact\":false,\"tags\":[],\"note\":\"None\"}"});
+        for (const char * tmpl : {"Qwen3.5-4B", "Qwen3-Coder"}) {
+            std::string turn = assistant_turn(dataRender(tmpl, "nested_arguments"), "Find cats.", with(k_chatml, tmpl));
+            std::string err = output_parser_test::check_all_splits(turn, config, want);
+            QVERIFY2(err.empty(), (std::string(tmpl) + " turn \"" + turn + "\": " + err).c_str());
+        }
+    }
+
     void reasoning_history_turns_parse_back() {
         // Templates that keep the <think> block of an earlier turn verbatim.
         const Turn turns[] = {
@@ -121,6 +218,7 @@ private slots:
             {"mistralai-Mistral-Nemo-Instruct-2407", hearth::ToolCallFormat_mistral},
             {"unsloth-mistral-Devstral-Small-2507", hearth::ToolCallFormat_mistral},
             {"google-gemma-2-2b-it", hearth::ToolCallFormat_auto},
+            {"openai-gpt-oss-120b", hearth::ToolCallFormat_harmony},
             {"microsoft-Phi-3.5-mini-instruct", hearth::ToolCallFormat_auto},
         };
         for (const auto & [tmpl, format] : cases) {

@@ -189,7 +189,7 @@ std::vector<double> dequantize(TensorType type, const uint8_t * src, int64_t n) 
         case hearth::TensorType_Q6_K: deq_q6_K(p, o); break;
         case hearth::TensorType_IQ4_XS: deq_iq4_xs(p, o); break;
         case hearth::TensorType_Q8_K: deq_q8_K(p, o); break;
-        default: break;
+        default: dequantize_iq(type, p, o); break;
         }
     }
     return y;
@@ -199,7 +199,9 @@ std::vector<TensorType> weight_types() {
     return {hearth::TensorType_F32,  hearth::TensorType_F16,  hearth::TensorType_BF16,   hearth::TensorType_Q4_0,
             hearth::TensorType_Q4_1, hearth::TensorType_Q5_0, hearth::TensorType_Q5_1,   hearth::TensorType_Q8_0,
             hearth::TensorType_Q2_K, hearth::TensorType_Q3_K, hearth::TensorType_Q4_K,   hearth::TensorType_Q5_K,
-            hearth::TensorType_Q6_K, hearth::TensorType_IQ4_NL, hearth::TensorType_IQ4_XS};
+            hearth::TensorType_Q6_K, hearth::TensorType_IQ4_NL, hearth::TensorType_IQ4_XS,
+            hearth::TensorType_MXFP4, hearth::TensorType_IQ1_S, hearth::TensorType_IQ1_M, hearth::TensorType_IQ2_XXS,
+            hearth::TensorType_IQ2_XS, hearth::TensorType_IQ2_S, hearth::TensorType_IQ3_XXS, hearth::TensorType_IQ3_S};
 }
 
 std::vector<uint8_t> random_row(TensorType type, int64_t n, std::mt19937 & rng, float scale) {
@@ -244,6 +246,18 @@ std::vector<uint8_t> random_row(TensorType type, int64_t n, std::mt19937 & rng, 
     const float s = info.block_elems == 256 ? scale / 32.0f : scale;
     for (int64_t b = 0; b < nb; ++b) {
         const size_t base = static_cast<size_t>(b) * info.block_bytes;
+        if (type == hearth::TensorType_MXFP4) {  // E8M0 exponent: 2^(e - 128) with |code| <= 12
+            out[base] = static_cast<uint8_t>(120 + byte(rng) % 5);
+            continue;
+        }
+        if (type == hearth::TensorType_IQ1_M) {  // the f16 d sits in the top nibbles of the 4 scale words
+            const uint16_t h = half_bits(s * mag(rng) * (byte(rng) & 1 ? 1.0f : -1.0f));
+            for (int k = 0; k < 4; ++k) {
+                uint8_t & hi = out[base + 48 + 2 * k + 1];
+                hi = static_cast<uint8_t>((hi & 0x0f) | (((h >> (4 * k)) & 0x0f) << 4));
+            }
+            continue;
+        }
         put_half(base + d_off, s * mag(rng) * (byte(rng) & 1 ? 1.0f : -1.0f));
         if (m_off >= 0) put_half(base + m_off, s * mag(rng) * (byte(rng) & 1 ? 1.0f : -1.0f));
     }

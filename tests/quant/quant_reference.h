@@ -18,6 +18,10 @@ double half_to_double(const uint8_t * p);  // little-endian IEEE binary16
 // Supports the computable weight types plus Q8_0 and Q8_K.
 std::vector<double> dequantize(hearth::TensorType type, const uint8_t * src, int64_t n);
 
+// The code-book formats (quant_reference_iq.cpp): dequantizes one block of
+// `type` into y, or returns false for another type.
+bool dequantize_iq(hearth::TensorType type, const uint8_t * block, double * y);
+
 // The weight types the CPU backend computes (every can_compute type).
 std::vector<hearth::TensorType> weight_types();
 

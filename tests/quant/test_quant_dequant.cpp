@@ -20,6 +20,9 @@ struct Case {
     const char * file;
     TensorType type;
     double max_rel_rmse;  // vs the F32 weights: about 1.5x what llama.cpp's quantizer reached
+    const char * f32_file = "llama-f32.gguf";
+    int n_dims = 2;       // gpt-oss's MXFP4 experts are 3-D: [n_in, n_out, n_expert]
+    int min_checked = 7;  // tensors of the type the file must hold
 };
 
 const Case kCases[] = {
@@ -30,6 +33,11 @@ const Case kCases[] = {
     {"llama-IQ4_XS.gguf", TensorType_IQ4_XS, 0.12}, {"llama-Q6_K.gguf", TensorType_Q6_K, 0.03},
     {"llama-Q5_K_S.gguf", TensorType_Q5_K, 0.055}, {"llama-Q4_K_S.gguf", TensorType_Q4_K, 0.11},
     {"llama-Q3_K_S.gguf", TensorType_Q3_K, 0.23},  {"llama-Q2_K.gguf", TensorType_Q2_K, 0.45},
+    {"llama-IQ3_S.gguf", TensorType_IQ3_S, 0.2},    {"llama-IQ3_XXS.gguf", TensorType_IQ3_XXS, 0.27},
+    {"llama-IQ2_S.gguf", TensorType_IQ2_S, 0.37},    {"llama-IQ2_XS.gguf", TensorType_IQ2_XS, 0.45},
+    {"llama-IQ2_XXS.gguf", TensorType_IQ2_XXS, 0.52}, {"llama-IQ1_M.gguf", TensorType_IQ1_M, 0.68},
+    {"llama-IQ1_S.gguf", TensorType_IQ1_S, 0.73},
+    {"gpt-oss-MXFP4_MOE.gguf", TensorType_MXFP4, 0.17, "gpt-oss-f32.gguf", 3, 6},
 };
 
 }  // namespace
@@ -47,21 +55,22 @@ private slots:
         QFETCH(int, index);
         const Case & c = kCases[index];
         const std::string path = HEARTH_FIXTURE(std::string("models/synthetic/") + c.file);
-        const std::string f32_path = HEARTH_FIXTURE("models/synthetic/llama-f32.gguf");
+        const std::string f32_path = HEARTH_FIXTURE(std::string("models/synthetic/") + c.f32_file);
         if (path.empty() || f32_path.empty()) return;
         const GgufFile q = GgufFile::open(path);
         const GgufFile ref = GgufFile::open(f32_path);
 
         int n_checked = 0;
         for (const GgufTensor & t : q.tensors()) {
-            if (t.n_dims != 2 || t.type != c.type) continue;
+            if (t.n_dims != uint32_t(c.n_dims) || t.type != c.type) continue;
             ++n_checked;
             const int64_t n = t.n_elements();
+            const int64_t n_rows = n / t.ne[0];
             std::vector<float> ours(static_cast<size_t>(n));
             // Row by row, as the engine uses it.
             const size_t row_bytes = tensor_row_bytes(t.type, t.ne[0]);
-            QCOMPARE(row_bytes * static_cast<size_t>(t.ne[1]), t.n_bytes);
-            for (int64_t r = 0; r < t.ne[1]; ++r)
+            QCOMPARE(row_bytes * static_cast<size_t>(n_rows), t.n_bytes);
+            for (int64_t r = 0; r < n_rows; ++r)
                 dequantize_row(t.type, t.data + r * row_bytes, ours.data() + r * t.ne[0], t.ne[0]);
             const std::vector<double> exact = quant_ref::dequantize(t.type, t.data, n);
             for (int64_t i = 0; i < n; ++i) {
@@ -91,7 +100,7 @@ private slots:
                                                           .arg(QString::fromUtf8(t.name.data(), int(t.name.size())))
                                                           .arg(rel).arg(c.max_rel_rmse)));
         }
-        QVERIFY2(n_checked >= 7, "expected every 2-D weight of the --pure file to be of its type");
+        QVERIFY2(n_checked >= c.min_checked, "expected every 2-D weight of the --pure file to be of its type");
     }
 };
 

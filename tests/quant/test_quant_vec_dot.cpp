@@ -275,11 +275,11 @@ private slots:
         }
         // Types the engine does not compute never reach a kernel (the loader
         // rejects them); if one did, the entry points stay defined: zeros, no crash.
-        std::vector<uint8_t> junk(tensor_row_bytes(TensorType_IQ2_XXS, n), 0xab);
+        std::vector<uint8_t> junk(tensor_row_bytes(TensorType_TQ2_0, n), 0xab);
         std::vector<float> deq(n, 1.0f);
-        dequantize_row(TensorType_IQ2_XXS, junk.data(), deq.data(), n);
+        dequantize_row(TensorType_TQ2_0, junk.data(), deq.data(), n);
         for (float v : deq) QCOMPARE(v, 0.0f);
-        QCOMPARE(vec_dot(TensorType_IQ2_XXS, n, junk.data(), junk.data()), 0.0f);
+        QCOMPARE(vec_dot(TensorType_TQ2_0, n, junk.data(), junk.data()), 0.0f);
     }
 
     void fp16Conversions() {

@@ -60,10 +60,10 @@ private slots:
     void unsupportedType() {
         ModelEdit e;
         e.retype_tensor = "blk.0.attn_q.weight";
-        e.retype = hearth::TensorType_IQ2_XXS;
+        e.retype = hearth::TensorType_TQ1_0;  // ternary: no kernel in Hearth
         const hearth::Error err = load_error("models/synthetic/llama-f32.gguf", e);
         QCOMPARE(err.code(), hearth::ErrorCode_unsupported);
-        QVERIFY2(QString(err.what()).contains("'blk.0.attn_q.weight' has type IQ2_XXS"), err.what());
+        QVERIFY2(QString(err.what()).contains("'blk.0.attn_q.weight' has type TQ1_0"), err.what());
     }
 
     void unsupportedArchitecture() {

@@ -5,10 +5,16 @@
 #include <fstream>
 
 #include "common/fixtures.h"
+#include "fixed_clock.h"
 #include "hearth/chat_template.h"
 #include "hearth/gguf.h"
 
 namespace {
+
+// jinja2's renders of tests/templates/data.
+std::string dataRender(const std::string & tmpl, const std::string & name) {
+    return hearth_test::read_text(std::string(HEARTH_TEMPLATES_TEST_DATA) + "/expected/" + tmpl + "/" + name + ".txt");
+}
 
 hearth::ChatRequest conversation() {
     hearth::ChatRequest r;
@@ -107,6 +113,38 @@ private slots:
                  QStringLiteral("user;assistant Oslo none;1"));
         QVERIFY_THROWS_EXCEPTION(hearth::Error, chat.apply_json("{}", "", true, {}));
         QVERIFY_THROWS_EXCEPTION(hearth::Error, chat.apply_json("[1]", "", true, {}));
+    }
+
+    // Gemma 3 (its own template, not Gemma 2's): the system text opens the
+    // first user turn, the assistant is `model`, <end_of_turn> closes turns.
+    void gemma3Turns() {
+        auto chat = hearth::ChatTemplate::from_file(std::string(HEARTH_TEMPLATES_TEST_DATA) + "/source/google-gemma-3-it.jinja");
+        hearth::ChatRequest r;
+        r.messages.push_back({"system", "You are a concise assistant.", "", {}, "", ""});
+        r.messages.push_back({"user", "What is 2+2?", "", {}, "", ""});
+        r.messages.push_back({"assistant", "4.", "", {}, "", ""});
+        r.messages.push_back({"user", "And 3+3?", "", {}, "", ""});
+        const std::string out = chat.apply(r, {"<|bos|>", "<|eos|>"});
+        QCOMPARE(QString::fromStdString(out), QString::fromStdString(dataRender("google-gemma-3-it", "system_multi_turn")));
+        QVERIFY(out.starts_with("<|bos|><start_of_turn>user\nYou are a concise assistant.\n\nWhat is 2+2?<end_of_turn>\n"));
+        QVERIFY(out.find("<start_of_turn>model\n4.<end_of_turn>\n") != std::string::npos);
+        QVERIFY(out.ends_with("<start_of_turn>model\n"));
+    }
+
+    // gpt-oss: reasoning_content reaches the template as `thinking`, and a
+    // tool-call turn's content is left out (the template refuses both).
+    void gptOssThinkingOnToolCallTurns() {
+        auto chat = hearth::ChatTemplate::from_file(HEARTH_FIXTURE("templates/source/openai-gpt-oss-120b.jinja"));
+        hearth::ChatRequest r;
+        r.tools_json = R"([{"type": "function", "function": {"name": "get_weather", "description": "Get the current weather in a city",)"
+                       R"( "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}])";
+        r.messages.push_back({"user", "What's the weather in Paris?", "", {}, "", ""});
+        r.messages.push_back({"assistant", "Let me check.", "I should look it up.", {{"call_1", "get_weather", R"({"city": "Paris"})"}}, "", ""});
+        r.messages.push_back({"tool", "{\"temperature\": 18}", "", {}, "call_1", "get_weather"});
+        const std::string out = chat.apply(r, {"<|bos|>", "<|eos|>"}, hearth_test::fixed_clock());
+        QCOMPARE(QString::fromStdString(out), QString::fromStdString(dataRender("openai-gpt-oss-120b", "thinking_tool_round_trip")));
+        QVERIFY(out.find("<|start|>assistant<|channel|>analysis<|message|>I should look it up.<|end|>") != std::string::npos);
+        QVERIFY(out.ends_with("<|start|>assistant"));
     }
 
     void templateFailuresSurface() {

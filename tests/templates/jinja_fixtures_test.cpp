@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/fixtures.h"
+#include "fixed_clock.h"
 #include "hearth/chat_template.h"
 #include "hearth/jinja.h"
 
@@ -15,20 +16,6 @@ using Json = nlohmann::ordered_json;
 namespace {
 
 bool exists(const std::string & path) { return std::ifstream(path).good(); }
-
-hearth::JinjaRenderOptions fixedClock() {
-    hearth::JinjaRenderOptions o;
-    std::tm tm{};
-    tm.tm_year = 2026 - 1900;
-    tm.tm_mon = 0;
-    tm.tm_mday = 15;
-    tm.tm_hour = 9;
-    tm.tm_min = 30;
-    tm.tm_wday = 4;  // a Thursday
-    tm.tm_yday = 14;
-    o.now = tm;
-    return o;
-}
 
 hearth::ChatRequest toRequest(const Json & c) {
     hearth::ChatRequest r;
@@ -111,7 +98,7 @@ void JinjaFixturesTest::render() {
         const std::string expected = hearth_test::read_text(base + ".txt");
         std::string got;
         try {
-            got = tmpl.render(ctx.dump(), fixedClock());
+            got = tmpl.render(ctx.dump(), hearth_test::fixed_clock());
         } catch (const hearth::Error & e) {
             QFAIL(e.what());
         }
@@ -123,7 +110,7 @@ void JinjaFixturesTest::render() {
         const auto colon = expected.find(": ");
         QVERIFY(colon != std::string::npos);
         try {
-            tmpl.render(ctx.dump(), fixedClock());
+            tmpl.render(ctx.dump(), hearth_test::fixed_clock());
             QFAIL(("rendered, but jinja2 raised " + expected).c_str());
         } catch (const hearth::JinjaError & e) {
             QCOMPARE(QString::fromStdString(e.kind()), QString::fromStdString(expected.substr(0, colon)));
@@ -146,10 +133,10 @@ void JinjaFixturesTest::chatApi() {
     QVERIFY(!chat.is_fallback());
     const hearth::ChatSpecialTokens tokens{"<|bos|>", "<|eos|>"};
     if (exists(base + ".txt")) {
-        QCOMPARE(QString::fromStdString(chat.apply(toRequest(c), tokens, fixedClock())),
+        QCOMPARE(QString::fromStdString(chat.apply(toRequest(c), tokens, hearth_test::fixed_clock())),
                  QString::fromStdString(hearth_test::read_text(base + ".txt")));
     } else {
-        QVERIFY_THROWS_EXCEPTION(hearth::JinjaError, chat.apply(toRequest(c), tokens, fixedClock()));
+        QVERIFY_THROWS_EXCEPTION(hearth::JinjaError, chat.apply(toRequest(c), tokens, hearth_test::fixed_clock()));
     }
 }
 

@@ -3,6 +3,7 @@
 // expected strings are what jinja2 rendered for the same template and context.
 #include <QTest>
 
+#include "fixed_clock.h"
 #include "hearth/jinja.h"
 
 namespace {
@@ -189,16 +190,7 @@ private slots:
     void matchesJinja2() {
         QFETCH(QString, source);
         QFETCH(QString, expected);
-        hearth::JinjaRenderOptions options;
-        std::tm tm{};
-        tm.tm_year = 126;
-        tm.tm_mon = 0;
-        tm.tm_mday = 15;
-        tm.tm_hour = 9;
-        tm.tm_min = 30;
-        tm.tm_wday = 4;
-        tm.tm_yday = 14;
-        options.now = tm;
+        const hearth::JinjaRenderOptions options = hearth_test::fixed_clock();
         const char * context =
             R"({"messages": [{"role": "user", "content": "hi there"}, {"role": "assistant", "content": "yo"}]})";
         try {

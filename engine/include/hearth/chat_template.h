@@ -5,6 +5,9 @@
 // the model has none. It is rendered with hearth::JinjaTemplate in the
 // context transformers' apply_chat_template builds: messages, tools (only
 // when there are any), add_generation_prompt, bos_token, eos_token.
+// For harmony templates (gpt-oss: the source renders `<|channel|>`) an
+// assistant's reasoning_content is also given as `thinking`, and its content
+// left out on a tool-call turn, as llama.cpp does.
 #pragma once
 
 #include <string>

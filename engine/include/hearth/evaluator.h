@@ -81,7 +81,15 @@ public:
     const float * last_logits() const;  // [n_vocab]
 
     // Keeps the first n positions of the cache (prefix reuse); n <= n_past.
-    void truncate(int32_t n);
+    // Returns the positions actually kept, n_past afterwards: n for a plain
+    // KV cache; for a model with sliding-window rings or recurrent layers,
+    // whose state cannot always be rolled back, n when it can, else the
+    // checkpoint's position when that is <= n, else 0.
+    int32_t truncate(int32_t n);
+
+    // Remembers the state at n_past for truncate() (a no-op for models whose
+    // cache rolls back by itself). The session takes one after each prompt.
+    void checkpoint();
 
 private:
     struct Impl;

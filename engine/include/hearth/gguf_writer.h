@@ -65,6 +65,9 @@ public:
                     const std::vector<uint8_t> & bytes) {
         add_tensor(name, type, ne, bytes.data(), bytes.size());
     }
+    // A tensor described by its header entry alone (planner tests: real model
+    // shapes without their gigabytes). Only write_sparse_file writes these.
+    void add_tensor_info(std::string_view name, TensorType type, const std::vector<int64_t> & ne);
     // Convenience: an F32 tensor from floats.
     void add_tensor_f32(std::string_view name, const std::vector<int64_t> & ne, const std::vector<float> & values);
 
@@ -74,6 +77,9 @@ public:
     // Serialisation. write_file throws ErrorCode_io when the file cannot be written.
     std::vector<uint8_t> to_bytes() const;
     void write_file(const std::string & path) const;
+    // The header, then a hole up to the file's full size: a sparse file whose
+    // tensors read as zeros and take no disk space.
+    void write_sparse_file(const std::string & path) const;
     void write(const std::function<void(const uint8_t *, size_t)> & sink) const;
 
 private:
@@ -86,7 +92,11 @@ private:
         TensorType type;
         std::vector<int64_t> ne;
         std::vector<uint8_t> bytes;
+        size_t n_bytes = 0;  // bytes.size(), or the size of a header-only tensor
+        bool header_only = false;
     };
+    size_t checked_bytes(const std::string & name, TensorType type, const std::vector<int64_t> & ne) const;
+    std::vector<uint8_t> header() const;
 
     uint32_t m_version = 3;
     uint32_t m_alignment = 32;

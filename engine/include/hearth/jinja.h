@@ -4,11 +4,15 @@
 // ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True) with
 // loop controls, `{% generation %}` blocks, and the globals
 // raise_exception(msg) and strftime_now(fmt). Output is byte-identical to
-// Python jinja2 3.1 for the templates shipped with models.
+// Python jinja2 3.1 for the templates shipped with models. One addition: a
+// `from_json` filter (Python's json.loads), which llama.cpp's crafted
+// DeepSeek V3.2/V4 templates call; as in jinja2, an unknown filter or test
+// inside an `if` or inline `if` fails only when it runs.
 //
-// Rendering is bounded: a step budget, an output-size cap and a call-depth
-// cap stop hostile templates (endless recursion, `'a' * 10**9`) with an error
-// instead of hanging or exhausting memory.
+// Rendering is bounded: a step budget, an output-size cap, a call-depth cap,
+// a stack budget and a nesting cap on values stop hostile templates (endless
+// recursion, `'a' * 10**9`, lists wrapped a million times) with an error
+// instead of hanging, exhausting memory or overflowing the stack.
 #pragma once
 
 #include <cstddef>
@@ -29,9 +33,12 @@ class JinjaError : public Error {
 public:
     JinjaError(std::string kind, std::string reason, const std::string & template_name, int line, int column);
 
-    // jinja2's exception class: "TemplateSyntaxError", "TemplateError" (from
-    // raise_exception), "UndefinedError", "TypeError", "SecurityError",
-    // "LimitError" (a render bound was hit).
+    // jinja2's (or Python's) exception class: "TemplateSyntaxError",
+    // "TemplateAssertionError" (an unknown filter or test outside an if),
+    // "TemplateRuntimeError" (one inside an if that ran), "TemplateError"
+    // (from raise_exception), "UndefinedError", "TypeError", "SecurityError",
+    // "JSONDecodeError" (from_json), "RecursionError" (repr of a value nested
+    // too deeply), "LimitError" (a render bound was hit).
     const std::string & kind() const noexcept { return m_kind; }
     const std::string & reason() const noexcept { return m_reason; }  // the message alone
     int line() const noexcept { return m_line; }      // 1-based; 0 when unknown
@@ -47,7 +54,10 @@ private:
 struct JinjaLimits {
     uint64_t max_steps = 50'000'000;         // expression and statement evaluations
     size_t max_output_bytes = 64u << 20;     // the output, and any single string or list built
-    int max_call_depth = 200;                // nested macro calls
+    int max_call_depth = 200;                // nested macro calls and recursive loop() calls
+    // Stack the render's recursion may use; the thread rendering must have
+    // more than this (plus what its caller uses) left.
+    size_t max_stack_bytes = 512u << 10;
 };
 
 struct JinjaRenderOptions {

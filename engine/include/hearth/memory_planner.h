@@ -8,6 +8,12 @@
 // embedding on the GPU (the embedding lookup always runs on the CPU, as in
 // llama.cpp). The KV cache of a layer lives where the layer runs.
 //
+// MoE models can also keep the expert tensors of some GPU layers in RAM
+// (llama.cpp's --n-cpu-moe N: the experts of layers [0, N)), with attention,
+// norms, routers and shared experts still on the GPU. When the whole model
+// does not fit, the automatic plan moves experts out layer by layer first,
+// and only then takes whole layers off the GPU.
+//
 // plan_memory() is a pure function: same facts in, same plan out.
 #pragma once
 
@@ -24,6 +30,7 @@ namespace hearth {
 struct ModelFootprint {
     ModelHparams hp;                    // n_layer, n_embd, n_head(_kv), head_dim(_v), n_ff, n_vocab
     std::vector<uint64_t> layer_bytes;  // [n_layer]: the bytes of the tensors `blk.<i>.*`
+    std::vector<uint64_t> layer_expert_bytes;  // [n_layer]: of those, `blk.<i>.ffn_*_exps.*` (empty: none)
     uint64_t embd_bytes = 0;            // token_embd.weight (always in RAM)
     // output_norm + output.weight + any other non-layer tensor. When the output
     // is tied to the embedding (no output.weight), token_embd's size is counted
@@ -66,6 +73,7 @@ struct PlanRequest {
     int32_t n_outputs = 1;      // rows of logits computed per step (the last token)
     uint64_t vram_budget = 0;   // usable VRAM in bytes (0: no GPU)
     int32_t n_gpu_layers = -1;  // -1: auto (the most that fit), else llama.cpp's -ngl N
+    int32_t n_cpu_moe = -1;     // -1: auto; else the experts of layers [0, N) stay in RAM
 };
 
 struct MemoryBytes {
@@ -82,6 +90,8 @@ struct MemoryPlan {
     bool output_on_gpu = false;  // n_gpu_layers == n_layer + 1
     bool full_offload = false;   // every layer and the output on the GPU
     int32_t requested = -1;      // what was asked for (-1: auto), after clamping
+    int32_t n_cpu_moe = 0;       // experts of layers [0, n_cpu_moe) stay in RAM
+    int32_t cpu_moe_layers = 0;  // how many GPU layers that leaves without their experts
     MemoryBytes vram;
     MemoryBytes ram;  // what stays on the CPU (its scratch is not counted)
     uint64_t vram_budget = 0;

@@ -18,7 +18,10 @@
 //    newlines models put after the block;
 //  - `reasoning_open` (QwQ, DeepSeek-R1: the prompt ends with `<think>`) starts
 //    the output inside the block, so only `</think>` appears in it;
-//  - a block that never closes stays reasoning; reasoning_unterminated is set.
+//  - a block that never closes stays reasoning; reasoning_unterminated is set;
+//  - with ToolCallFormat_hermes a `<tool_call>` also ends the block and starts
+//    a call (Qwen3.5 and Qwen3-Coder call straight from the reasoning their
+//    prompt opened, as llama.cpp's parser for them allows).
 // Differences from llama.cpp, by choice: whitespace before an opening `<think>`
 // is dropped instead of becoming content, and consecutive blocks are joined
 // with a blank line.
@@ -37,6 +40,33 @@
 // Whitespace after a completed tool call is dropped. A candidate tool call
 // that is not valid (bad JSON, no name, never closed) stays in the content
 // verbatim and sets tool_call_parse_error. Nothing here throws.
+//
+// XML parameter values (Qwen3-Coder, Qwen3.5, GLM) are typed by the tool's
+// JSON schema when OutputParserConfig::tools_json gives it, as llama.cpp does:
+// a parameter whose schema is a string keeps its text verbatim (even "42" or
+// "true"); any other parameter is taken as JSON when its text parses as JSON
+// (and True, False and None, as Qwen's templates print them, as true, false
+// and null), else as a string. Without a schema for the parameter, text that
+// parses as JSON is that value and anything else is a string. One newline
+// after the opening tag and one before the closing tag are layout, not value.
+//
+// Harmony (gpt-oss; ToolCallFormat_harmony or OutputParserConfig::harmony):
+// the output continues the generation prompt `<|start|>assistant` and is a
+// sequence of messages `HEADER<|message|>BODY` ended by `<|end|>`, `<|call|>`
+// or `<|return|>` (the last two end the generation, so they may be absent),
+// the next one opened by `<|start|>ROLE` (or straight by `<|channel|>`).
+//  - the header holds `<|channel|>NAME`, a recipient ` to=RECIPIENT` (in the
+//    role part or after the channel), and a content type (` json` or
+//    ` <|constrain|>json`); when several channels are named the last counts
+//    (gpt-oss sometimes writes a stray `<|channel|>commentary` first);
+//  - a message to a recipient other than `assistant` is a tool call: the name
+//    is the recipient less a `functions.` prefix, the body its JSON arguments
+//    (tool calls off: its body is content);
+//  - otherwise channel `analysis` is reasoning (verbatim; messages joined by a
+//    blank line), and `final`, `commentary` (preambles) and any other channel
+//    are content;
+//  - text that starts no message is content, and a header that never reaches
+//    `<|message|>` (or exceeds 512 bytes) is released as content.
 #pragma once
 
 #include <cstddef>
@@ -52,6 +82,7 @@ enum ToolCallFormat {
     ToolCallFormat_hermes,   // Hermes 2 Pro, Qwen 2.5/3/3.5, GLM: <tool_call>...</tool_call>
     ToolCallFormat_llama3,   // Llama 3.1+: bare JSON object, optional <|python_tag|>
     ToolCallFormat_mistral,  // Mistral: [TOOL_CALLS]
+    ToolCallFormat_harmony,  // gpt-oss: the output is harmony messages; calls are messages to functions.NAME
 };
 
 const char * tool_call_format_name(ToolCallFormat format);
@@ -64,6 +95,19 @@ struct JsonExtent {
     int depth = 0;
     bool in_string = false;
     bool escape = false;
+};
+
+// What the tools' JSON schemas say of each XML parameter (see tools_json).
+struct ParamTypes {
+    enum Kind { unknown, string, other };
+    struct Entry {
+        std::string function;
+        std::string parameter;
+        Kind kind;
+    };
+    std::vector<Entry> entries;
+
+    Kind kind(std::string_view function, std::string_view parameter) const;
 };
 }  // namespace output_parser_detail
 
@@ -78,6 +122,13 @@ struct OutputParserConfig {
     bool reasoning_enabled = true;  // false: `<think>` is ordinary content
     bool reasoning_open = false;    // the prompt ended inside <think> (see prompt_opens_reasoning)
     std::string tool_call_id_prefix = "call_";
+    // The output is harmony (see above) whatever tool_call_format says; with
+    // ToolCallFormat_none its tool-call messages are content.
+    bool harmony = false;
+    // The request's tools, OpenAI-style (`[{"type": "function", "function":
+    // {"name", "parameters": JSON schema}}]`): types XML parameter values.
+    // Malformed or too deeply nested text is ignored.
+    std::string tools_json;
 };
 
 // What one feed() or finish() released. Concatenating every delta's reasoning
@@ -110,7 +161,10 @@ public:
     // Everything released so far, and the flags.
     const ParsedOutput & result() const { return m_result; }
     // Inside a reasoning block (from the start when reasoning_open is set).
-    bool in_reasoning() const { return m_state == State_reasoning || (m_state == State_start && m_start_forced); }
+    bool in_reasoning() const {
+        return m_state == State_reasoning || (m_state == State_start && m_start_forced) ||
+               (m_state == State_harmony_body && m_harmony_body == HarmonyBody_reasoning);
+    }
     bool finished() const { return m_finished; }
 
 private:
@@ -121,6 +175,14 @@ private:
         State_hermes_call,     // after <tool_call>, collecting until </tool_call>
         State_json_call,       // a JSON value of a tool call, collected until it closes
         State_mistral_header,  // after [TOOL_CALLS]: an array, or name[ARGS]
+        State_harmony_next,    // harmony: between messages (and at the start)
+        State_harmony_header,  // harmony: a message header, until <|message|>
+        State_harmony_body,    // harmony: a message body, until its end marker
+    };
+    enum HarmonyBody {
+        HarmonyBody_content,
+        HarmonyBody_reasoning,
+        HarmonyBody_tool_call,  // collected, then parsed as JSON arguments
     };
     enum JsonCall {
         JsonCall_llama3,         // {"name":..., "parameters":...}
@@ -136,6 +198,11 @@ private:
     bool step_hermes_call(OutputDelta & delta);
     bool step_json_call(OutputDelta & delta);
     bool step_mistral_header(OutputDelta & delta);
+    bool step_harmony_next(OutputDelta & delta);
+    bool step_harmony_header(OutputDelta & delta);
+    bool step_harmony_body(OutputDelta & delta);
+    void start_harmony_body(std::string_view header);
+    void finish_harmony_tool_call(OutputDelta & delta, std::string_view body);
 
     void enter_start(bool think_allowed, bool json_allowed);
     void enter_reasoning();
@@ -172,6 +239,13 @@ private:
     std::string m_mistral_name;
     std::string m_mistral_id;
     output_parser_detail::JsonExtent m_extent;  // over m_buf; in hermes calls, pos = bytes searched
+
+    output_parser_detail::ParamTypes m_param_types;  // from tools_json
+
+    // State_harmony_*
+    bool m_harmony_role = false;  // the header starts with a role (after <|start|>)
+    HarmonyBody m_harmony_body = HarmonyBody_content;
+    std::string m_harmony_recipient;
 };
 
 // parse the whole output at once; identical to feeding it in any pieces.

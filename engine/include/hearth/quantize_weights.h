@@ -1,6 +1,7 @@
-// Float -> GGUF block quantizers for weights (Q8_0, Q4_0, Q4_K, Q6_K, IQ4_XS).
+// Float -> GGUF block quantizers for weights (Q8_0, Q4_0, Q4_K, Q6_K, IQ4_XS,
+// MXFP4; the IQ1-IQ3 formats need an importance matrix and are not written).
 //
-// These write the on-disk block formats of quant/blocks.h and blocks_k.h, so
+// These write the on-disk block formats of quant/blocks*.h, so
 // that Hearth can build model files itself (synthetic benchmark models, test
 // models). They are straightforward round-to-nearest quantizers: every output
 // decodes through dequantize_row() with the per-element error of one quant

@@ -4,14 +4,23 @@
 // frequency penalties over the last `penalty_last_n` accepted tokens, then
 // top-k, top-p, min-p, temperature, and a draw from the seeded generator.
 // temperature <= 0 is greedy: the argmax after bias and penalties.
+//
+// With a grammar (set_grammar), the chain runs first and the grammar checks
+// only the token it picked, as llama.cpp's common sampler does: with a
+// model that follows the format that one check is all it costs. When the
+// grammar refuses the token, the whole vocabulary is masked (one pass over the
+// vocabulary's token trie) and the chain runs again on what is left.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <utility>
 #include <vector>
 
 namespace hearth {
+
+class GrammarTokenFilter;
 
 struct SamplerParams {
     uint64_t seed = 0;
@@ -29,20 +38,37 @@ struct SamplerParams {
 class Sampler {
 public:
     Sampler(const SamplerParams & params, int32_t n_vocab);
+    ~Sampler();
+    Sampler(Sampler &&) noexcept;
+    Sampler & operator=(Sampler &&) noexcept;
 
     const SamplerParams & params() const { return m_params; }
     // Picks a token from logits [n_vocab]; does not record it (see accept).
     int32_t sample(const float * logits);
-    // Records a token that is now part of the context (prompt or generated).
+    // Records a token that is now part of the context (prompt or generated),
+    // and advances the grammar, if any, past it.
     void accept(int32_t token);
-    // Forgets accepted tokens and reseeds.
+    // Forgets accepted tokens, reseeds, and restarts the grammar.
     void reset();
+
+    // Constrains the tokens accepted from now on (so: set it after accepting
+    // the prompt) to a grammar's document; end of generation comes only where
+    // the document is complete.
+    void set_grammar(std::unique_ptr<GrammarTokenFilter> grammar);
+    // Tokens that may still be generated, the next one included; the grammar
+    // keeps its document closable within them. <= 0: no limit.
+    void set_budget(int32_t n_tokens) { m_budget = n_tokens; }
+    // The grammar's document is complete and nothing may follow it.
+    bool grammar_done() const;
 
 private:
     struct Candidate {
         int32_t id;
         float logit;
     };
+    void build_candidates(const float * logits);
+    int32_t pick();
+    int32_t sample_masked(const float * logits);
     void apply_penalties();
     void top_k(int32_t k);
     void top_p(float p);
@@ -56,6 +82,9 @@ private:
     std::vector<Candidate> m_cand;  // reused: no allocation per token after the first
     std::vector<float> m_probs;
     std::vector<int32_t> m_counts;
+    std::unique_ptr<GrammarTokenFilter> m_grammar;
+    int32_t m_budget = 0;
+    std::vector<uint8_t> m_allowed;  // [n_vocab], the grammar's mask
 };
 
 }  // namespace hearth

@@ -22,12 +22,18 @@
 
 namespace hearth {
 
+class Grammar;
+class TokenTrie;
+
 struct GenerateRequest {
     std::string prompt;               // tokenized with BOS and special tokens parsed...
     std::vector<int32_t> prompt_ids;  // ...unless ids are given
     int32_t n_predict = -1;           // -1: until end of generation or a full context
     SamplerParams sampling;
     std::vector<std::string> stop;  // stop strings; never part of the output
+    // Structured output: the reply is a document of this grammar, closed
+    // within n_predict and the context; generation ends when it is complete.
+    std::shared_ptr<const Grammar> grammar;
 };
 
 enum StopReason {
@@ -82,6 +88,8 @@ public:
     Evaluator & evaluator() { return *m_eval; }
     const std::vector<int32_t> & cached_tokens() const { return m_tokens; }
     void clear();  // forget the cache contents
+    // The vocabulary's token trie for grammars, built on first use.
+    const std::shared_ptr<const TokenTrie> & token_trie();
 
 private:
     struct Run;
@@ -92,6 +100,7 @@ private:
     std::shared_ptr<const Tokenizer> m_tokenizer;
     std::unique_ptr<Evaluator> m_eval;
     std::vector<int32_t> m_tokens;  // what the KV cache holds, position by position
+    std::shared_ptr<const TokenTrie> m_token_trie;
 };
 
 }  // namespace hearth

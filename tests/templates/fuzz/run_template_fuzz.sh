@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the chat-template libFuzzer target for a bounded time, seeded with the
-# fixture templates (copied into the build tree, never the repository).
+# fixture templates and tests/templates/data/source (copied into the build
+# tree, never the repository).
 # Fails (non-zero) on any crash, sanitizer report, timeout or memory blow-up.
 # usage: run_template_fuzz.sh FUZZER FIXTURES_DIR WORK_DIR DICT RUNS MAX_SECONDS
 set -eu
@@ -17,6 +18,7 @@ seconds=$6
 rm -rf "$work/seeds" "$work/corpus" "$work/artifacts"
 mkdir -p "$work/seeds" "$work/corpus" "$work/artifacts"
 cp "$fixtures"/templates/source/*.jinja "$work/seeds/"
+cp "$(dirname "$0")"/../data/source/*.jinja "$work/seeds/"
 
 exec "$fuzzer" -runs="$runs" -max_total_time="$seconds" -max_len=20000 -seed=1 -dict="$dict" \
     -malloc_limit_mb=512 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \

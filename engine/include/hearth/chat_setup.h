@@ -1,0 +1,48 @@
+// What a chat needs from a model file besides its weights, read once from the
+// GGUF header: the chat template (the model's, an override file, or ChatML),
+// the tool-call format its output uses, the special tokens, whether the
+// rendered prompt's BOS must go (the session adds its own), and the context.
+// The app, the local server and hearth-cli all read it here.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "hearth/chat_template.h"
+#include "hearth/output_parser.h"
+
+namespace hearth {
+
+class GgufFile;
+
+// The context a chat gets when none is asked for: min(trained, this).
+inline constexpr int32_t kDefaultContextSize = 4096;
+
+// The context for a model trained at `n_ctx_train`: `requested`, or
+// min(trained, kDefaultContextSize) for 0. A request past the trained context
+// is kept (RoPE scaling or not, the user asked) and `warning` says so.
+int32_t choose_context_size(int32_t n_ctx_train, int32_t requested, std::string * warning = nullptr);
+
+struct ChatSetup {
+    std::shared_ptr<const ChatTemplate> chat_template;
+    bool template_from_model = false;  // false: an override file or the ChatML fallback
+    std::string template_note;         // why the model's own template is not used, or ""
+    ToolCallFormat tool_format = ToolCallFormat_auto;
+    ChatSpecialTokens special;
+    bool strip_bos = false;  // the session adds BOS itself: drop the template's copy
+    int32_t n_ctx_train = 0;
+    int32_t n_ctx = 0;        // choose_context_size(n_ctx_train, requested)
+    std::string ctx_warning;  // set when the context exceeds the trained one
+
+    // The prompt for `request`: the template applied, the BOS text removed when
+    // the session adds it. Throws what ChatTemplate::apply throws.
+    std::string render(const ChatRequest & request, const JinjaRenderOptions & options = {}) const;
+};
+
+// Throws hearth::Error for a template file that cannot be read or parsed, and
+// for a vocabulary that cannot be read; a model template that does not parse
+// falls back to ChatML with a note.
+ChatSetup read_chat_setup(const GgufFile & file, int32_t requested_ctx, const std::string & template_file = {});
+
+}  // namespace hearth
