@@ -151,6 +151,9 @@ struct LoadOptions {
     int32_t n_gpu_layers = 0;     // layers for a GPU backend, -1 for all; without one every layer runs on the CPU
     KvType kv_type = KvType_f16;  // K and V both: the cache and its kernels hold one type
     bool mlock = false;           // lock the mapped weights in RAM (never paged out); see Model::lock_note
+    // Which GPU runs the offloaded layers: "" the first, a CUDA index ("1"),
+    // or part of the device's name ("4090"); see select_gpu (hearth/gpu.h).
+    std::string gpu_device;
     // Called with the fraction done; returning false cancels (ErrorCode_cancelled).
     std::function<bool(float)> progress;
 };
