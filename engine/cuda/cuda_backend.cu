@@ -189,10 +189,37 @@ void CudaBackend::enqueue_layer(const DeviceLayer & l, int32_t T, StepPos pos) {
     add(b.x, b.tmp, int64_t(T) * hp.n_embd, s);
 
     rmsnorm(b.x, l.ffn_norm, b.xn, T, hp.n_embd, hp.rms_eps, s);
+    if (l.router.data) return enqueue_moe(l, T);
     matmul(l.gate, b.xn, T, b.gate, false);
     matmul(l.up, b.xn, T, b.up, same_act_format(l.gate, l.up));
     swiglu(b.gate, b.up, int64_t(T) * hp.n_ff, s);
     matmul(l.down, b.gate, T, b.tmp, false);
+    add(b.x, b.tmp, int64_t(T) * hp.n_embd, s);
+}
+
+// cpu_moe_block on b.xn: route, run each token's k experts as "slots" (row
+// t * k + j of gate/up/down is token t's j-th choice), combine, add to x.
+void CudaBackend::enqueue_moe(const DeviceLayer & l, int32_t T) {
+    const ModelHparams & hp = m_hp;
+    const Scratch & b = m_s;
+    cudaStream_t s = m_stream;
+    const int32_t k = hp.n_expert_used;
+    const int64_t slots = int64_t(T) * k;
+    matmul(l.router, b.xn, T, b.router, false);
+    moe_route(b.router, T, hp.n_expert, k, hp.expert_gating, hp.expert_norm_topk, b.expert_ids, b.expert_w,
+              b.router_p, s);
+    const DeviceMatrix & g = l.gate_exps.m;
+    const DeviceMatrix & u = l.up_exps.m;
+    const DeviceMatrix & d = l.down_exps.m;
+    if (act_quant_bytes(g.type, g.n_in, T) > 0) quantize_activations(g.type, b.xn, b.xq, g.n_in, T, s);
+    gemv_experts(g, {b.expert_ids, l.gate_exps.stride, k}, b.xn, b.xq, b.gate, slots, s);
+    if (!same_act_format(g, u) && act_quant_bytes(u.type, u.n_in, T) > 0)
+        quantize_activations(u.type, b.xn, b.xq, u.n_in, T, s);
+    gemv_experts(u, {b.expert_ids, l.up_exps.stride, k}, b.xn, b.xq, b.up, slots, s);
+    swiglu(b.gate, b.up, slots * hp.n_ff_exp, s);
+    if (act_quant_bytes(d.type, d.n_in, slots) > 0) quantize_activations(d.type, b.gate, b.xq, d.n_in, slots, s);
+    gemv_experts(d, {b.expert_ids, l.down_exps.stride, 1}, b.gate, b.xq, b.moe_y, slots, s);
+    moe_combine(b.moe_y, b.expert_ids, b.expert_w, T, k, hp.n_embd, b.tmp, s);
     add(b.x, b.tmp, int64_t(T) * hp.n_embd, s);
 }
 

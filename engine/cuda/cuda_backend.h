@@ -39,6 +39,12 @@ namespace hearth::cuda {
 
 inline constexpr int32_t kGemvMaxTokens = 8;
 
+// A stacked expert tensor: expert 0 as a matrix, the others `stride` bytes apart.
+struct DeviceExperts {
+    DeviceMatrix m;
+    size_t stride = 0;
+};
+
 struct DeviceLayer {
     const float * attn_norm = nullptr;  // [n_embd]
     const float * ffn_norm = nullptr;   // [n_embd]
@@ -47,7 +53,12 @@ struct DeviceLayer {
     const float * bv = nullptr;         // [n_embd_v]  qwen2
     const float * q_norm = nullptr;     // [head_dim]  qwen3
     const float * k_norm = nullptr;     // [head_dim]  qwen3
-    DeviceMatrix wq, wk, wv, wo, gate, up, down;
+    DeviceMatrix wq, wk, wv, wo, gate, up, down;  // gate/up/down: dense FFN layers
+    // Mixture of experts (qwen3moe), in place of the dense FFN: the router
+    // [n_embd, n_expert] (F32) and gate/up [n_embd, n_ff_exp], down
+    // [n_ff_exp, n_embd] per expert.
+    DeviceMatrix router;
+    DeviceExperts gate_exps, up_exps, down_exps;
     DeviceKvLayer kv;
 };
 
@@ -69,6 +80,11 @@ public:
 private:
     struct Scratch {
         float *x, *xn, *q, *k, *v, *attn, *gate, *up, *tmp, *logits;
+        // MoE layers: router logits and probabilities [n_batch][n_expert],
+        // the chosen experts and weights [n_batch][k], the experts' outputs
+        // [n_batch * k][n_embd] (gate/up then hold [n_batch * k][n_ff_exp]).
+        float *router, *router_p, *expert_w, *moe_y;
+        int32_t * expert_ids;
         void * xq;
         void * att;
         uint16_t *w_f16, *x_f16;
@@ -93,6 +109,7 @@ private:
     void run_step(int32_t n_tokens, int32_t pos0, int32_t first_out, bool logits, float * host_logits);
     void enqueue_step(int32_t n_tokens, int32_t first_out, bool logits, float * host_logits);
     void enqueue_layer(const DeviceLayer & l, int32_t n_tokens, StepPos pos);
+    void enqueue_moe(const DeviceLayer & l, int32_t n_tokens);
     void enqueue_output(int32_t first_out, int32_t n_tokens, float * host_logits);
     void matmul(const DeviceMatrix & w, const float * x, int32_t n_tokens, float * y, bool xq_ready);
     bool run_graph(bool logits);

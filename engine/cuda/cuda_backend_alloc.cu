@@ -29,6 +29,18 @@ std::vector<CudaBackend::PendingUpload> CudaBackend::allocate_weights() {
         DeviceMatrix * slot = &dm;
         pending.push_back({m_weights.reserve(bytes), v.data, bytes, [slot](void * d) { slot->data = d; }});
     };
+    // The whole stacked tensor [n_expert][n_out][n_in] in one piece.
+    auto experts = [&](DeviceExperts & de, const ExpertWeights & ew) {
+        if (!ew) return;
+        de.m.type = ew.type;
+        de.m.n_in = ew.n_in;
+        de.m.n_out = ew.n_out;
+        de.m.row_bytes = tensor_row_bytes(ew.type, ew.n_in);
+        de.stride = ew.stride;
+        const size_t bytes = ew.stride * size_t(ew.n_expert - 1) + ew.expert_bytes;
+        DeviceMatrix * slot = &de.m;
+        pending.push_back({m_weights.reserve(bytes), ew.data, bytes, [slot](void * d) { slot->data = d; }});
+    };
     auto vector = [&](const float *& dst, const float * src, int64_t n) {
         if (!src) return;
         const float ** slot = &dst;
@@ -55,6 +67,12 @@ std::vector<CudaBackend::PendingUpload> CudaBackend::allocate_weights() {
         matrix(dl.gate, lw.ffn.gate);
         matrix(dl.up, lw.ffn.up);
         matrix(dl.down, lw.ffn.down);
+        if (lw.moe.router.data) {
+            matrix(dl.router, lw.moe.router);
+            experts(dl.gate_exps, lw.moe.gate);
+            experts(dl.up_exps, lw.moe.up);
+            experts(dl.down_exps, lw.moe.down);
+        }
     }
     if (m_output_on_gpu) {
         vector(m_out_norm, m_w.output_norm, hp.n_embd);
@@ -110,8 +128,16 @@ void CudaBackend::allocate_scratch() {
     const size_t k = m_scratch.reserve(B * size_t(hp.n_embd_k()) * f);
     const size_t v = m_scratch.reserve(B * size_t(hp.n_embd_v()) * f);
     const size_t attn = m_scratch.reserve(B * size_t(hp.n_head) * size_t(hp.head_dim_v) * f);
-    const size_t gate = m_scratch.reserve(B * size_t(hp.n_ff) * f);
-    const size_t up = m_scratch.reserve(B * size_t(hp.n_ff) * f);
+    const size_t k_used = hp.is_moe() ? size_t(hp.n_expert_used) : 0;
+    const size_t ff = std::max(size_t(hp.n_ff), k_used * size_t(hp.n_ff_exp));
+    const size_t gate = m_scratch.reserve(B * ff * f);
+    const size_t up = m_scratch.reserve(B * ff * f);
+    const size_t n_exp = hp.is_moe() ? size_t(hp.n_expert) : 0;
+    const size_t router = m_scratch.reserve(B * n_exp * f);
+    const size_t router_p = m_scratch.reserve(B * n_exp * f);
+    const size_t expert_w = m_scratch.reserve(B * k_used * f);
+    const size_t expert_ids = m_scratch.reserve(B * k_used * sizeof(int32_t));
+    const size_t moe_y = m_scratch.reserve(B * k_used * size_t(hp.n_embd) * f);
     const size_t tmp = m_scratch.reserve(B * size_t(hp.n_embd) * f);
     const size_t logits = m_scratch.reserve(m_output_on_gpu ? size_t(kGpuLogitRows) * size_t(hp.n_vocab) * f : 0);
 
@@ -123,6 +149,14 @@ void CudaBackend::allocate_scratch() {
             if (m->type == TensorType_F32) continue;  // never through the f16 GEMM
             w_f16_elems = std::max(w_f16_elems, size_t(m->n_in) * size_t(m->n_out));
             max_n_in = std::max(max_n_in, m->n_in);
+        }
+    // Expert GEMVs take every token of a batch (no GEMM): gate/up read n_batch
+    // rows of n_embd, down n_batch * k rows of n_ff_exp.
+    for (const DeviceLayer & l : m_layers)
+        if (l.router.data) {
+            xq_bytes = std::max(xq_bytes, act_quant_bytes(l.gate_exps.m.type, hp.n_embd, int64_t(B)));
+            xq_bytes = std::max(xq_bytes, act_quant_bytes(l.up_exps.m.type, hp.n_embd, int64_t(B)));
+            xq_bytes = std::max(xq_bytes, act_quant_bytes(l.down_exps.m.type, hp.n_ff_exp, int64_t(B * k_used)));
         }
     if (m_output_on_gpu) xq_bytes = std::max(xq_bytes, act_quant_bytes(m_out.type, m_out.n_in, kGpuLogitRows));
     const bool prefill_gemm = m_n_batch > kGemvMaxTokens && w_f16_elems > 0;
@@ -142,6 +176,11 @@ void CudaBackend::allocate_scratch() {
     m_s.gate = m_scratch.at<float>(gate);
     m_s.up = m_scratch.at<float>(up);
     m_s.tmp = m_scratch.at<float>(tmp);
+    m_s.router = m_scratch.at<float>(router);
+    m_s.router_p = m_scratch.at<float>(router_p);
+    m_s.expert_w = m_scratch.at<float>(expert_w);
+    m_s.expert_ids = m_scratch.at<int32_t>(expert_ids);
+    m_s.moe_y = m_scratch.at<float>(moe_y);
     m_s.logits = m_scratch.at<float>(logits);
     m_s.xq = m_scratch.at(xq);
     m_s.w_f16 = m_scratch.at<uint16_t>(w_f16);

@@ -14,4 +14,14 @@ void gemv(const DeviceMatrix & w, const float * x, const void * xq, float * y, i
     cudaMemsetAsync(y, 0, size_t(n_tokens) * size_t(w.n_out) * sizeof(float), stream);
 }
 
+void gemv_experts(const DeviceMatrix & w, const ExpertSel & sel, const float * x, const void * xq, float * y,
+                  int64_t n_slots, cudaStream_t stream) {
+    if (n_slots <= 0 || w.n_out <= 0) return;
+    if (gemv_float(w, x, y, n_slots, stream, &sel)) return;
+    if (gemv_legacy(w, xq, y, n_slots, stream, &sel)) return;
+    if (gemv_kquant(w, xq, y, n_slots, stream, &sel)) return;
+    if (gemv_iq(w, xq, y, n_slots, stream, &sel)) return;
+    cudaMemsetAsync(y, 0, size_t(n_slots) * size_t(w.n_out) * sizeof(float), stream);
+}
+
 }  // namespace hearth::cuda

@@ -56,14 +56,16 @@ struct FloatCfg {
 template <class Cfg>
 __global__ void __launch_bounds__(kWarp * kGemvWarps)
     gemv_float_kernel(const uint8_t * w, size_t row_bytes, int64_t n_in, int64_t n_out, const float * x, float * y,
-                      int64_t n_tokens) {
+                      int64_t n_tokens, ExpertSel sel) {
     using L = typename Cfg::Load;
     constexpr int NT = Cfg::kTokens;
     const int64_t row = int64_t(blockIdx.x) * kGemvWarps + threadIdx.x / kWarp;
     const int lane = int(threadIdx.x % kWarp);
     const int64_t t0 = int64_t(blockIdx.y) * NT;
     const int nt = n_tokens - t0 < NT ? int(n_tokens - t0) : NT;
-    const float * x0 = x + size_t(t0) * size_t(n_in);
+    // Experts (NT == 1): slot t0 reads expert ids[t0] and activation row t0 / act_div.
+    if (sel.ids) w += size_t(sel.ids[t0]) * sel.stride;
+    const float * x0 = x + size_t(sel.ids ? t0 / sel.act_div : t0) * size_t(n_in);
 
     float sum[NT];
     for (int t = 0; t < NT; ++t) sum[t] = 0.0f;
@@ -94,37 +96,54 @@ __global__ void __launch_bounds__(kWarp * kGemvWarps)
 }
 
 template <class L, int NT, bool Pairs>
-void launch_float_cfg(const DeviceMatrix & w, const float * x, float * y, int64_t n_tokens, cudaStream_t stream) {
+void launch_float_cfg(const DeviceMatrix & w, const float * x, float * y, int64_t n_tokens, cudaStream_t stream,
+                      const ExpertSel & sel) {
     using Cfg = FloatCfg<L, NT, Pairs>;
     const dim3 grid(blocks_for(w.n_out, kGemvWarps), blocks_for(n_tokens, NT));
     HEARTH_LAUNCH(gemv_float_kernel<Cfg>, grid, dim3(kWarp * kGemvWarps), 0, stream,
-                  static_cast<const uint8_t *>(w.data), w.row_bytes, w.n_in, w.n_out, x, y, n_tokens);
+                  static_cast<const uint8_t *>(w.data), w.row_bytes, w.n_in, w.n_out, x, y, n_tokens, sel);
 }
 
 template <class L>
-void launch_float(const DeviceMatrix & w, const float * x, float * y, int64_t n_tokens, cudaStream_t stream) {
+void launch_float(const DeviceMatrix & w, const float * x, float * y, int64_t n_tokens, cudaStream_t stream,
+                  const ExpertSel * sel) {
     if (w.n_out <= 0 || n_tokens <= 0) return;
-    // Pairs need every weight row and activation row aligned for the wide loads.
+    // Pairs need every weight row and activation row aligned for the wide loads
+    // (every expert too: its stride keeps the alignment).
     const bool pairs = w.n_in % 2 == 0 && w.row_bytes % L::kPairAlign == 0 &&
                        reinterpret_cast<uintptr_t>(w.data) % L::kPairAlign == 0 &&
-                       reinterpret_cast<uintptr_t>(x) % 8 == 0;
-    if (n_tokens == 1) {
-        if (pairs) launch_float_cfg<L, 1, true>(w, x, y, n_tokens, stream);
-        else launch_float_cfg<L, 1, false>(w, x, y, n_tokens, stream);
+                       reinterpret_cast<uintptr_t>(x) % 8 == 0 && (!sel || sel->stride % L::kPairAlign == 0);
+    const ExpertSel none{};
+    if (n_tokens == 1 || sel) {  // experts: one slot per grid row, each its own matrix
+        const ExpertSel & s = sel ? *sel : none;
+        if (pairs)
+            launch_float_cfg<L, 1, true>(w, x, y, n_tokens, stream, s);
+        else
+            launch_float_cfg<L, 1, false>(w, x, y, n_tokens, stream, s);
     } else {
-        if (pairs) launch_float_cfg<L, kGemvTokens, true>(w, x, y, n_tokens, stream);
-        else launch_float_cfg<L, kGemvTokens, false>(w, x, y, n_tokens, stream);
+        if (pairs)
+            launch_float_cfg<L, kGemvTokens, true>(w, x, y, n_tokens, stream, none);
+        else
+            launch_float_cfg<L, kGemvTokens, false>(w, x, y, n_tokens, stream, none);
     }
 }
 
 }  // namespace
 
-bool gemv_float(const DeviceMatrix & w, const float * x, float * y, int64_t n_tokens, cudaStream_t stream) {
+bool gemv_float(const DeviceMatrix & w, const float * x, float * y, int64_t n_tokens, cudaStream_t stream,
+                const ExpertSel * sel) {
     switch (w.type) {
-    case TensorType_F32: launch_float<F32>(w, x, y, n_tokens, stream); return true;
-    case TensorType_F16: launch_float<F16>(w, x, y, n_tokens, stream); return true;
-    case TensorType_BF16: launch_float<BF16>(w, x, y, n_tokens, stream); return true;
-    default: return false;
+        case TensorType_F32:
+            launch_float<F32>(w, x, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_F16:
+            launch_float<F16>(w, x, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_BF16:
+            launch_float<BF16>(w, x, y, n_tokens, stream, sel);
+            return true;
+        default:
+            return false;
     }
 }
 

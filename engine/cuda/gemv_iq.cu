@@ -32,7 +32,9 @@ __device__ __forceinline__ void iq1_group(uint64_t entry, bool neg, int * v) {
     v[1] = iq1_word(uint32_t(entry >> 32), neg);
 }
 
-__device__ __forceinline__ int half_scale(uint32_t nibble) { return int(2 * nibble + 1); }
+__device__ __forceinline__ int half_scale(uint32_t nibble) {
+    return int(2 * nibble + 1);
+}
 
 __device__ void load_words(const block_iq2_xxs & b, int p, Unit2 & u) {
     const uint32_t idx = uint32_t(load_i32_a2(b.qs + 4 * p)), aux = uint32_t(load_i32_a2(b.qs + 4 * p + 2));
@@ -111,16 +113,32 @@ struct IqUnits {
 
 }  // namespace
 
-bool gemv_iq(const DeviceMatrix & w, const void * xq, float * y, int64_t n_tokens, cudaStream_t stream) {
+bool gemv_iq(const DeviceMatrix & w, const void * xq, float * y, int64_t n_tokens, cudaStream_t stream,
+             const ExpertSel * sel) {
     switch (w.type) {
-    case TensorType_IQ2_XXS: launch_gemv_q<IqUnits<block_iq2_xxs>>(w, xq, y, n_tokens, stream); return true;
-    case TensorType_IQ2_XS: launch_gemv_q<IqUnits<block_iq2_xs>>(w, xq, y, n_tokens, stream); return true;
-    case TensorType_IQ2_S: launch_gemv_q<IqUnits<block_iq2_s>>(w, xq, y, n_tokens, stream); return true;
-    case TensorType_IQ3_XXS: launch_gemv_q<IqUnits<block_iq3_xxs>>(w, xq, y, n_tokens, stream); return true;
-    case TensorType_IQ3_S: launch_gemv_q<IqUnits<block_iq3_s>>(w, xq, y, n_tokens, stream); return true;
-    case TensorType_IQ1_S: launch_gemv_q<IqUnits<block_iq1_s>>(w, xq, y, n_tokens, stream); return true;
-    case TensorType_IQ1_M: launch_gemv_q<IqUnits<block_iq1_m>>(w, xq, y, n_tokens, stream); return true;
-    default: return false;
+        case TensorType_IQ2_XXS:
+            launch_gemv_q<IqUnits<block_iq2_xxs>>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_IQ2_XS:
+            launch_gemv_q<IqUnits<block_iq2_xs>>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_IQ2_S:
+            launch_gemv_q<IqUnits<block_iq2_s>>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_IQ3_XXS:
+            launch_gemv_q<IqUnits<block_iq3_xxs>>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_IQ3_S:
+            launch_gemv_q<IqUnits<block_iq3_s>>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_IQ1_S:
+            launch_gemv_q<IqUnits<block_iq1_s>>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_IQ1_M:
+            launch_gemv_q<IqUnits<block_iq1_m>>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        default:
+            return false;
     }
 }
 

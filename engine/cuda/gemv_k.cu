@@ -33,7 +33,8 @@ struct Q2_K {
     __device__ static Unit load(const WBlock & b, int p) {
         Unit u;
         const int h = p / 4, s = p % 4;
-        for (int i = 0; i < 8; ++i) u.v[i] = int((uint32_t(load_i32_a4(b.qs + 32 * h + 4 * i)) >> (2 * s)) & 0x03030303u);
+        for (int i = 0; i < 8; ++i)
+            u.v[i] = int((uint32_t(load_i32_a4(b.qs + 32 * h + 4 * i)) >> (2 * s)) & 0x03030303u);
         u.sc0 = b.scales[2 * p] & 0x0f;
         u.sc1 = b.scales[2 * p + 1] & 0x0f;
         u.m0 = b.scales[2 * p] >> 4;
@@ -162,15 +163,29 @@ struct IQ4_XS {
 
 }  // namespace
 
-bool gemv_kquant(const DeviceMatrix & w, const void * xq, float * y, int64_t n_tokens, cudaStream_t stream) {
+bool gemv_kquant(const DeviceMatrix & w, const void * xq, float * y, int64_t n_tokens, cudaStream_t stream,
+                 const ExpertSel * sel) {
     switch (w.type) {
-    case TensorType_Q2_K: launch_gemv_q<Q2_K>(w, xq, y, n_tokens, stream); return true;
-    case TensorType_Q3_K: launch_gemv_q<Q3_K>(w, xq, y, n_tokens, stream); return true;
-    case TensorType_Q4_K: launch_gemv_q<Q4_K>(w, xq, y, n_tokens, stream); return true;
-    case TensorType_Q5_K: launch_gemv_q<Q5_K>(w, xq, y, n_tokens, stream); return true;
-    case TensorType_Q6_K: launch_gemv_q<Q6_K>(w, xq, y, n_tokens, stream); return true;
-    case TensorType_IQ4_XS: launch_gemv_q<IQ4_XS>(w, xq, y, n_tokens, stream); return true;
-    default: return false;
+        case TensorType_Q2_K:
+            launch_gemv_q<Q2_K>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_Q3_K:
+            launch_gemv_q<Q3_K>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_Q4_K:
+            launch_gemv_q<Q4_K>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_Q5_K:
+            launch_gemv_q<Q5_K>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_Q6_K:
+            launch_gemv_q<Q6_K>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_IQ4_XS:
+            launch_gemv_q<IQ4_XS>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        default:
+            return false;
     }
 }
 

@@ -162,7 +162,7 @@ struct GemvCfg {
 template <class Cfg>
 __global__ void __launch_bounds__(kWarp * kGemvWarps)
     gemv_q_kernel(const uint8_t * w, size_t row_bytes, int64_t n_out, int n_blocks, const uint8_t * xq,
-                  size_t act_stride, float * y, int64_t n_tokens) {
+                  size_t act_stride, float * y, int64_t n_tokens, ExpertSel sel) {
     using T = typename Cfg::Type;
     using WBlock = typename T::WBlock;
     using ABlock = typename T::ABlock;
@@ -171,12 +171,15 @@ __global__ void __launch_bounds__(kWarp * kGemvWarps)
     const int lane = int(threadIdx.x % kWarp);
     const int64_t t0 = int64_t(blockIdx.y) * NT;
     const int nt = n_tokens - t0 < NT ? int(n_tokens - t0) : NT;
+    // Experts (NT == 1): slot t0 reads expert ids[t0] and activation row t0 / act_div.
+    if (sel.ids) w += size_t(sel.ids[t0]) * sel.stride;
+    const int64_t x_row = sel.ids ? t0 / sel.act_div : t0;
 
     float sum[NT];
     for (int t = 0; t < NT; ++t) sum[t] = 0.0f;
     if (row < n_out) {
         const WBlock * wr = reinterpret_cast<const WBlock *>(w + size_t(row) * row_bytes);
-        const uint8_t * x0 = xq + size_t(t0) * act_stride;
+        const uint8_t * x0 = xq + size_t(x_row) * act_stride;
         const int n_units = n_blocks * T::kParts;
         for (int u = lane; u < n_units; u += kWarp) {
             const int b = u / T::kParts, p = u % T::kParts;
@@ -194,22 +197,24 @@ __global__ void __launch_bounds__(kWarp * kGemvWarps)
 // Launches gemv_q_kernel for the unit type T: one grid slice per kGemvTokens
 // tokens, or a single-token kernel for decode.
 template <class T>
-void launch_gemv_q(const DeviceMatrix & w, const void * xq, float * y, int64_t n_tokens, cudaStream_t stream) {
+void launch_gemv_q(const DeviceMatrix & w, const void * xq, float * y, int64_t n_tokens, cudaStream_t stream,
+                   const ExpertSel * sel) {
     if (w.n_out <= 0 || n_tokens <= 0) return;
     const int n_blocks = int(w.n_in / T::kQK);
     const size_t act_stride = size_t(n_blocks) * sizeof(typename T::ABlock);
     const auto * wd = static_cast<const uint8_t *>(w.data);
     const auto * xd = static_cast<const uint8_t *>(xq);
     const dim3 block(kWarp * kGemvWarps);
-    if (n_tokens == 1) {
+    if (n_tokens == 1 || sel) {  // experts: one slot per grid row, each its own matrix
         using Cfg = GemvCfg<T, 1>;
-        HEARTH_LAUNCH(gemv_q_kernel<Cfg>, dim3(blocks_for(w.n_out, kGemvWarps)), block, 0, stream, wd, w.row_bytes,
-                      w.n_out, n_blocks, xd, act_stride, y, n_tokens);
+        const dim3 grid(blocks_for(w.n_out, kGemvWarps), unsigned(n_tokens));
+        HEARTH_LAUNCH(gemv_q_kernel<Cfg>, grid, block, 0, stream, wd, w.row_bytes, w.n_out, n_blocks, xd, act_stride, y,
+                      n_tokens, sel ? *sel : ExpertSel{});
     } else {
         using Cfg = GemvCfg<T, kGemvTokens>;
         const dim3 grid(blocks_for(w.n_out, kGemvWarps), blocks_for(n_tokens, kGemvTokens));
-        HEARTH_LAUNCH(gemv_q_kernel<Cfg>, grid, block, 0, stream, wd, w.row_bytes, w.n_out, n_blocks, xd, act_stride,
-                      y, n_tokens);
+        HEARTH_LAUNCH(gemv_q_kernel<Cfg>, grid, block, 0, stream, wd, w.row_bytes, w.n_out, n_blocks, xd, act_stride, y,
+                      n_tokens, ExpertSel{});
     }
 }
 

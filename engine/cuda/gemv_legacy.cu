@@ -166,16 +166,32 @@ struct MXFP4 {
 
 }  // namespace
 
-bool gemv_legacy(const DeviceMatrix & w, const void * xq, float * y, int64_t n_tokens, cudaStream_t stream) {
+bool gemv_legacy(const DeviceMatrix & w, const void * xq, float * y, int64_t n_tokens, cudaStream_t stream,
+                 const ExpertSel * sel) {
     switch (w.type) {
-    case TensorType_Q4_0: launch_gemv_q<Q4_0>(w, xq, y, n_tokens, stream); return true;
-    case TensorType_Q4_1: launch_gemv_q<Q4_1>(w, xq, y, n_tokens, stream); return true;
-    case TensorType_Q5_0: launch_gemv_q<Q5_0>(w, xq, y, n_tokens, stream); return true;
-    case TensorType_Q5_1: launch_gemv_q<Q5_1>(w, xq, y, n_tokens, stream); return true;
-    case TensorType_Q8_0: launch_gemv_q<Q8_0>(w, xq, y, n_tokens, stream); return true;
-    case TensorType_IQ4_NL: launch_gemv_q<IQ4_NL>(w, xq, y, n_tokens, stream); return true;
-    case TensorType_MXFP4: launch_gemv_q<MXFP4>(w, xq, y, n_tokens, stream); return true;
-    default: return false;
+        case TensorType_Q4_0:
+            launch_gemv_q<Q4_0>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_Q4_1:
+            launch_gemv_q<Q4_1>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_Q5_0:
+            launch_gemv_q<Q5_0>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_Q5_1:
+            launch_gemv_q<Q5_1>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_Q8_0:
+            launch_gemv_q<Q8_0>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_IQ4_NL:
+            launch_gemv_q<IQ4_NL>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        case TensorType_MXFP4:
+            launch_gemv_q<MXFP4>(w, xq, y, n_tokens, stream, sel);
+            return true;
+        default:
+            return false;
     }
 }
 

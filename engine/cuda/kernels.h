@@ -65,6 +65,22 @@ void quantize_activations(TensorType wtype, const float * x, void * xq, int64_t 
 // integer quants, f32 math against x for F32/F16/BF16. y: [n_tokens][n_out].
 void gemv(const DeviceMatrix & w, const float * x, const void * xq, float * y, int64_t n_tokens, cudaStream_t stream);
 
+// Mixture of experts: `w` describes expert 0 of a stacked tensor
+// [n_expert][n_out][n_in] whose experts lie `stride` bytes apart. Row s of the
+// output (a "slot": token s / act_div's choice s % act_div) multiplies expert
+// ids[s] by activation row s / act_div: act_div = k for gate/up (the k slots
+// of a token share its activations), 1 for down (each slot its own).
+struct ExpertSel {
+    const int32_t * ids = nullptr;  // device, [n_slots]
+    size_t stride = 0;
+    int32_t act_div = 1;
+};
+
+// y[s] = W_{ids[s]} . x[s / act_div] for s < n_slots, the same per-row math
+// as gemv() (xq holds the quantized activation rows, as for gemv).
+void gemv_experts(const DeviceMatrix & w, const ExpertSel & sel, const float * x, const void * xq, float * y,
+                  int64_t n_slots, cudaStream_t stream);
+
 // Prefill: W dequantized to f16 in `w_f16` ([n_out][n_in], caller-sized
 // scratch), x converted to f16 in `x_f16` ([n_tokens][n_in]), then
 // cublasGemmEx with f32 accumulation into y [n_tokens][n_out].
@@ -93,6 +109,19 @@ void swiglu(float * gate, const float * up, int64_t n, cudaStream_t stream);
 // token t at position pos0 + t, as cpu/ops.h rope_rows.
 void rope(const RopeParams & rp, float * x, int64_t n_tokens, int64_t n_heads, int64_t head_dim, StepPos pos0,
           cudaStream_t stream);
+
+// ---- mixture of experts (moe.cu) -------------------------------------------
+
+// Router logits [n_tokens][n_expert] to each token's k experts, best first,
+// as cpu/moe_routing.h: ids and weights [n_tokens][k] (k <= 32). scratch:
+// [n_tokens][n_expert] floats for the probabilities.
+void moe_route(const float * logits, int32_t n_tokens, int32_t n_expert, int32_t k, ExpertGating gating, bool normalize,
+               int32_t * ids, float * weights, float * scratch, cudaStream_t stream);
+
+// out[t] = sum over token t's k slots, in ascending expert id (the CPU's
+// order), of weights[t][j] * y[t * k + j]; y [n_tokens * k][n], out [n_tokens][n].
+void moe_combine(const float * y, const int32_t * ids, const float * weights, int32_t n_tokens, int32_t k, int64_t n,
+                 float * out, cudaStream_t stream);
 
 // ---- KV cache and attention (kv_store.cu, attention.cu) --------------------
 //

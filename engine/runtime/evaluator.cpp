@@ -69,7 +69,13 @@ GpuProbe gpu_devices(const EvaluatorOptions & o) {
 // when it can run the model.
 std::string gpu_unsupported(const ModelHparams & hp, const ModelWeights & w) {
     const std::string tail = " is not supported yet";
-    if (hp.family != ModelFamily_llama) return "GPU offload of " + hp.arch + " models" + tail;
+    // qwen3moe: qwen3's attention and a softmax-routed MoE of SwiGLU experts
+    // without biases or a shared expert (cuda_backend.cu enqueue_moe).
+    const bool plain_moe = hp.family == ModelFamily_qwen3moe && hp.expert_gating == ExpertGating_softmax;
+    if (hp.family != ModelFamily_llama && !plain_moe) return "GPU offload of " + hp.arch + " models" + tail;
+    for (const LayerWeights & l : w.layers)
+        if (l.moe.router_b || l.moe.gate_b || l.moe.shared.gate.data)
+            return "GPU offload of biased or shared-expert MoE layers" + tail;
     if (w.rope_freqs || w.rope_factors_long || w.rope_factors_short)
         return "GPU offload of models with RoPE frequency factors (" + hp.arch + ")" + tail;
     if (hp.qk_norm_after_rope || !hp.rope_enabled || hp.n_no_rope_layer_step > 0 || hp.attn_q_prescale ||
@@ -106,6 +112,7 @@ Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOpti
     req.n_outputs = kGpuLogitRows;
     req.vram_budget = usable_vram(device->vram_free, device->vram_total);
     req.n_gpu_layers = requested;
+    req.n_cpu_moe = 0;  // the CUDA backend holds every expert of its layers (no experts-in-RAM split yet)
     Placement p;
     ModelFootprint fp;
     try {

@@ -1,7 +1,8 @@
 // The whole forward pass through the CUDA backend, compiled for the SIMT
 // emulator (hearth_cuda_sim) and injected into the evaluator: fully offloaded
-// (layers + output) and split at every layer boundary, for llama, qwen2 and
-// qwen3 fixtures in several quant types, over an f16 and a q8_0 KV cache.
+// (layers + output) and split at every layer boundary, for llama, qwen2,
+// qwen3 and qwen3moe (routing and expert GEMVs on the device) fixtures in
+// several quant types, over an f16 and a q8_0 KV cache.
 // The steps are sim_forward.h's (prefill batch, short batch, decode tokens);
 // the logits must match the CPU backend's and llama.cpp's within the
 // fixture's tolerance (fixtures/README.md).
@@ -29,6 +30,9 @@ private slots:
         QTest::newRow("qwen3-Q8_0 q8_0") << "models/synthetic/qwen3-Q8_0.gguf" << int(KvType_q8_0);
         QTest::newRow("llama-F16 f16") << "models/synthetic/llama-F16.gguf" << int(KvType_f16);
         QTest::newRow("stories260K f16") << "models/stories260K.gguf" << int(KvType_f16);
+        QTest::newRow("qwen3moe-Q4_K_M f16") << "models/synthetic/qwen3moe-Q4_K_M.gguf" << int(KvType_f16);
+        QTest::newRow("qwen3moe-f32 f16") << "models/synthetic/qwen3moe-f32.gguf" << int(KvType_f16);
+        QTest::newRow("qwen3moe-IQ4_XS q8_0") << "models/synthetic/qwen3moe-IQ4_XS.gguf" << int(KvType_q8_0);
     }
 
     // Every split: -ngl 1 .. n_layer (the output on the CPU) and n_layer + 1 (all of it).
