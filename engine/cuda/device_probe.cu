@@ -1,5 +1,5 @@
 // CUDA device discovery through the runtime API (device_probe.h). In the
-// CUDA build it is probe_gpus(); the CPU-only build uses
+// CUDA build probe_gpus() (gpu_probe.cu) returns it; the CPU-only build uses
 // runtime/gpu_probe_cpu_only.cpp instead, and the emulator build runs
 // probe_devices() on emulated devices.
 #include "cuda/cuda_compat.h"
@@ -65,11 +65,5 @@ GpuProbe probe_devices() {
 }
 
 }  // namespace cuda
-
-#if defined(__CUDACC__)
-GpuProbe probe_gpus() {
-    return cuda::probe_devices();
-}
-#endif
 
 }  // namespace hearth

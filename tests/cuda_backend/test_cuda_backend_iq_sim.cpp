@@ -13,6 +13,7 @@
 
 using namespace hearth;
 using namespace sim_forward;
+using runtime_test::Golden;
 
 class TestCudaBackendIqSim : public QObject {
     Q_OBJECT
