@@ -31,6 +31,9 @@ void geglu_in_place(float * gate, const float * up, int64_t n);
 // gpt-oss's clamped SwiGLU: g = min(gate, limit), u = clamp(up, -limit, limit),
 // gate[i] = g * sigmoid(alpha * g) * (u + 1).
 void swiglu_oai_in_place(float * gate, const float * up, int64_t n, float alpha, float limit);
+// gpt-oss's constants for it (llama.cpp's swiglu_oai); the CUDA backend's too.
+inline constexpr float kSwigluOaiAlpha = 1.702f;
+inline constexpr float kSwigluOaiLimit = 7.0f;
 
 // x[i] *= s
 void scale_in_place(float * x, int64_t n, float s);

@@ -56,7 +56,7 @@ struct AttnParams {
     const uint8_t * k;  // layer's K rows
     const uint8_t * v;
     size_t k_row_bytes, v_row_bytes;
-    int kv_type;  // KvType
+    int kv_type;       // KvType
     const float * q;   // [n_tokens][n_head * D]
     float * out;       // [n_tokens][n_head * DV]
     float * part_acc;  // [n_splits][n_tokens * n_head][DV], when n_splits > 1
@@ -65,8 +65,10 @@ struct AttnParams {
     int n_tokens;
     StepPos pos;  // position of token 0, read in the kernel
     float scale;
-    int gc, n_gsub;  // query heads per block, sub-groups per KV head
-    int tc;        // tokens per block
+    int window;           // 0: full causal attention
+    const float * sinks;  // [n_head] or nullptr
+    int gc, n_gsub;       // query heads per block, sub-groups per KV head
+    int tc;               // tokens per block
     int split_len, n_splits;
 };
 
@@ -134,6 +136,19 @@ Plan make_plan(const AttentionShape & s, int32_t n_tokens, int32_t n_ctx, bool c
     return p;
 }
 
+// The output element once every key is in, as the CPU's finish_row: an
+// optional sink logit joins the denominator only, o = acc / (l + e^(sink - m)),
+// in a form safe when the sink exceeds the running max.
+__device__ __forceinline__ float finish(float acc, float run_max, float run_sum, const float * sink) {
+    float scale_acc = 1.0f;
+    if (sink) {
+        const float m = fmaxf(run_max, *sink);
+        scale_acc = expf(run_max - m);  // 0 when no key was seen
+        run_sum = run_sum * scale_acc + expf(*sink - m);
+    }
+    return acc * (scale_acc / run_sum);
+}
+
 __device__ __forceinline__ float warp_sum(float v) {
     for (int m = kWarp / 2; m > 0; m >>= 1) v += __shfl_xor_sync(0xffffffffu, v, m);
     return v;
@@ -195,7 +210,8 @@ __device__ void load_tile(const uint8_t * base, size_t row_bytes, int type, int 
         const uint8_t * row = base + size_t(ks + j) * row_bytes;
         float * out = dst + j * stride;
         if (dim % 2 == 0) {
-            for (int i2 = lane; i2 < dim / 2; i2 += kWarp) kv_pair(row, type, head, dim, i2, out[2 * i2], out[2 * i2 + 1]);
+            for (int i2 = lane; i2 < dim / 2; i2 += kWarp)
+                kv_pair(row, type, head, dim, i2, out[2 * i2], out[2 * i2 + 1]);
         } else {
             for (int i = lane; i < dim; i += kWarp) out[i] = kv_element(row, type, head, dim, i);
         }
@@ -216,28 +232,29 @@ struct BlockRows {
 // counts are uniform over the block (R is), as the emulator requires.
 template <int TILE>
 __device__ void tile_scores(const float * q_s, const float * k_s, int ks_stride, float * p_s, int R, int D, int n,
-                            int ks, int pos0, const BlockRows & br, float scale) {
+                            int ks, int pos0, const BlockRows & br, float scale, int window) {
     constexpr int S = key_split(TILE);
     for (int idx = int(threadIdx.x); idx < TILE * S; idx += kThreads) {
         const int j = idx / S, sub = idx % S;
         float dot[kMaxRows];
-HEARTH_ATTN_UNROLL
+        HEARTH_ATTN_UNROLL
         for (int r = 0; r < kMaxRows; ++r) dot[r] = 0.0f;
         if (j < n) {
             const float * kr = k_s + j * ks_stride;
             for (int d = sub; d < D; d += S) {
                 const float kd = kr[d];
-HEARTH_ATTN_UNROLL
+                HEARTH_ATTN_UNROLL
                 for (int r = 0; r < kMaxRows; ++r)
                     if (r < R) dot[r] += q_s[r * D + d] * kd;
             }
         }
-HEARTH_ATTN_UNROLL
+        HEARTH_ATTN_UNROLL
         for (int r = 0; r < kMaxRows; ++r) {
             if (r >= R) break;
             for (int m = S / 2; m > 0; m >>= 1) dot[r] += __shfl_xor_sync(0xffffffffu, dot[r], m);
             if (r % S == sub) {
-                const bool visible = j < n && ks + j <= pos0 + br.token(r);
+                const int qpos = pos0 + br.token(r);
+                const bool visible = j < n && ks + j <= qpos && (window <= 0 || ks + j > qpos - window);
                 p_s[r * TILE + j] = visible ? dot[r] * scale : -INFINITY;
             }
         }
@@ -250,20 +267,20 @@ HEARTH_ATTN_UNROLL
 template <int TILE>
 __device__ void accumulate_pv(float (&acc)[kAccPerThread], const int (&acc_ri)[kAccPerThread], const float * p_s,
                               const float * v_s, const float * a_s, int DV, int n) {
-HEARTH_ATTN_UNROLL
+    HEARTH_ATTN_UNROLL
     for (int a = 0; a < kAccPerThread; ++a)
         if (acc_ri[a] >= 0) acc[a] *= a_s[acc_ri[a] >> 16];
     if (kThreads % DV == 0) {
         const float * vc = v_s + int(threadIdx.x) % DV;
         for (int j = 0; j < n; ++j) {
             const float v = vc[j * DV];
-HEARTH_ATTN_UNROLL
+            HEARTH_ATTN_UNROLL
             for (int a = 0; a < kAccPerThread; ++a)
                 if (acc_ri[a] >= 0) acc[a] += p_s[(acc_ri[a] >> 16) * TILE + j] * v;
         }
         return;
     }
-HEARTH_ATTN_UNROLL
+    HEARTH_ATTN_UNROLL
     for (int a = 0; a < kAccPerThread; ++a) {
         if (acc_ri[a] < 0) continue;
         const float * pr = p_s + (acc_ri[a] >> 16) * TILE;
@@ -310,7 +327,7 @@ __global__ void __launch_bounds__(kThreads) attention_kernel(AttnParams p) {
     // decoded once and packed as row << 16 | dim (-1: unused).
     float acc[kAccPerThread];
     int acc_ri[kAccPerThread];
-HEARTH_ATTN_UNROLL
+    HEARTH_ATTN_UNROLL
     for (int a = 0; a < kAccPerThread; ++a) {
         const int e = tid + a * kThreads;
         acc[a] = 0.0f;
@@ -323,13 +340,20 @@ HEARTH_ATTN_UNROLL
     const int pos0 = p.pos.get();
     const int chunk_keys = pos0 + br.t0 + br.tc;
     const int ke0 = ks0 + p.split_len < chunk_keys ? ks0 + p.split_len : chunk_keys;
-    for (int ks = ks0; ks < ke0; ks += tile) {
+    // A sliding window: keys before the first token's window are skipped
+    // whole tiles at a time (the tile grid stays aligned to the split).
+    int kb = ks0;
+    if (p.window > 0) {
+        const int lo = pos0 + br.t0 - p.window + 1;
+        while (kb + tile <= lo) kb += tile;
+    }
+    for (int ks = kb; ks < ke0; ks += tile) {
         const int n = tile < ke0 - ks ? tile : ke0 - ks;
         load_tile(p.k, p.k_row_bytes, p.kv_type, br.kv_head, D, ks, n, k_s, KS);
         load_tile(p.v, p.v_row_bytes, p.kv_type, br.kv_head, DV, ks, n, v_s, DV);
         __syncthreads();
 
-        tile_scores<TILE>(q_s, k_s, KS, p_s, R, D, n, ks, pos0, br, p.scale);
+        tile_scores<TILE>(q_s, k_s, KS, p_s, R, D, n, ks, pos0, br, p.scale, p.window);
         __syncthreads();
 
         // One warp per row; every warp runs the same number of iterations so
@@ -364,13 +388,13 @@ HEARTH_ATTN_UNROLL
     }
 
     const size_t n_rows_all = size_t(p.n_tokens) * p.n_head;
-HEARTH_ATTN_UNROLL
+    HEARTH_ATTN_UNROLL
     for (int a = 0; a < kAccPerThread; ++a) {
         if (acc_ri[a] >= 0) {
             const int r = acc_ri[a] >> 16, i = acc_ri[a] & 0xffff;
             const size_t row = size_t(br.token(r)) * p.n_head + br.head(r, p.group);
             if (p.n_splits == 1)
-                p.out[row * DV + i] = acc[a] / l_s[r];
+                p.out[row * DV + i] = finish(acc[a], m_s[r], l_s[r], p.sinks ? p.sinks + br.head(r, p.group) : nullptr);
             else
                 p.part_acc[(size_t(blockIdx.z) * n_rows_all + row) * DV + i] = acc[a];
         }
@@ -388,7 +412,7 @@ HEARTH_ATTN_UNROLL
 // accumulator are rescaled to the global max. A split that saw no key (max
 // -inf) contributes nothing; split 0 always sees position 0.
 __global__ void attention_combine_kernel(const float * part_acc, const float * part_ml, float * out, int n_rows_all,
-                                         int dv, int n_splits) {
+                                         int dv, int n_splits, const float * sinks, int n_head) {
     const size_t row = blockIdx.x;
     float mx = -INFINITY;
     for (int s = 0; s < n_splits; ++s) mx = fmaxf(mx, part_ml[(size_t(s) * n_rows_all + row) * 2]);
@@ -397,7 +421,15 @@ __global__ void attention_combine_kernel(const float * part_acc, const float * p
         const float * ml = part_ml + (size_t(s) * n_rows_all + row) * 2;
         if (ml[0] != -INFINITY) sum += expf(ml[0] - mx) * ml[1];
     }
-    const float inv = 1.0f / sum;
+    // The sink joins the denominator at the global max, as finish() does.
+    float scale_acc = 1.0f;
+    if (sinks) {
+        const float sink = sinks[row % size_t(n_head)];
+        const float m = fmaxf(mx, sink);
+        scale_acc = expf(mx - m);
+        sum = sum * scale_acc + expf(sink - m);
+    }
+    const float inv = scale_acc / sum;
     for (int i = int(threadIdx.x); i < dv; i += int(blockDim.x)) {
         float o = 0.0f;
         for (int s = 0; s < n_splits; ++s) {
@@ -419,7 +451,7 @@ size_t attention_scratch_bytes(const AttentionShape & s, int32_t n_tokens, int32
 }
 
 void attention(const DeviceKvLayer & kv, const AttentionShape & s, const float * q, int32_t n_tokens, StepPos pos0,
-               float * out, void * scratch, cudaStream_t stream) {
+               float * out, void * scratch, cudaStream_t stream, const AttnVariant & variant) {
     if (n_tokens <= 0 || s.n_head <= 0 || s.n_head_kv <= 0) return;
     const Plan plan = make_plan(s, n_tokens, kv.n_ctx, scratch != nullptr);
     AttnParams p{};
@@ -432,14 +464,17 @@ void attention(const DeviceKvLayer & kv, const AttentionShape & s, const float *
     p.out = out;
     const size_t n_rows_all = size_t(n_tokens) * size_t(s.n_head);
     p.part_acc = static_cast<float *>(scratch);
-    p.part_ml = p.part_acc != nullptr ? p.part_acc + size_t(plan.n_splits) * n_rows_all * size_t(s.head_dim_v) : nullptr;
+    p.part_ml =
+        p.part_acc != nullptr ? p.part_acc + size_t(plan.n_splits) * n_rows_all * size_t(s.head_dim_v) : nullptr;
     p.n_head = s.n_head;
     p.group = s.n_head / s.n_head_kv;
     p.d = s.head_dim;
     p.dv = s.head_dim_v;
     p.n_tokens = n_tokens;
     p.pos = pos0;
-    p.scale = 1.0f / sqrtf(float(s.head_dim));
+    p.scale = variant.scale != 0.0f ? variant.scale : 1.0f / sqrtf(float(s.head_dim));
+    p.window = variant.window;
+    p.sinks = variant.sinks;
     p.gc = plan.gc;
     p.n_gsub = plan.n_gsub;
     p.tc = plan.tc;
@@ -457,7 +492,8 @@ void attention(const DeviceKvLayer & kv, const AttentionShape & s, const float *
     if (plan.n_splits > 1) {
         const int threads = s.head_dim_v >= kThreads ? kThreads : (s.head_dim_v + kWarp - 1) / kWarp * kWarp;
         HEARTH_LAUNCH(attention_combine_kernel, dim3(unsigned(n_rows_all)), dim3(unsigned(threads)), 0, stream,
-                      p.part_acc, p.part_ml, out, int(n_rows_all), s.head_dim_v, plan.n_splits);
+                      p.part_acc, p.part_ml, out, int(n_rows_all), s.head_dim_v, plan.n_splits, variant.sinks,
+                      s.n_head);
     }
 }
 

@@ -46,6 +46,7 @@ CudaBackend::CudaBackend(const GpuBackendConfig & c)
       m_device(c.device),
       m_use_graphs(c.use_graphs && !graphs_disabled_by_env()),
       m_rope(RopeParams::from_hparams(*c.hp)),
+      m_rope_swa(RopeParams::from_hparams(*c.hp, true)),
       m_shape{c.hp->n_head, c.hp->n_head_kv, c.hp->head_dim, c.hp->head_dim_v} {
     HEARTH_ASSERT(m_first >= 0 && m_first <= m_hp.n_layer && m_n_ctx > 0);
     try {
@@ -164,14 +165,41 @@ void CudaBackend::matmul(const DeviceMatrix & w, const float * x, int32_t n_toke
     gemv(w, x, m_s.xq, y, n_tokens, m_stream);
 }
 
-// CpuBackend::run_layer, op for op, on x [n_tokens][n_embd] in m_s.x, for the
-// tokens at positions [pos, pos + T).
+// The family's layer (runtime/cpu_forward_<family>.cpp), op for op, on x
+// [n_tokens][n_embd] in m_s.x, for the tokens at positions [pos, pos + T):
+//   llama, qwen3moe  x += attn(norm(x));  x += ffn(norm(x) * ffn_norm)
+//   gemma3           x += norm(attn(norm(x))) * post_attn_norm;
+//                    x += norm(ffn(norm(x) * ffn_norm)) * post_ffw_norm
+//   gpt-oss          x += attn(norm(x));  x += moe(norm(x) * post_attn_norm)
 void CudaBackend::enqueue_layer(const DeviceLayer & l, int32_t T, StepPos pos) {
     const ModelHparams & hp = m_hp;
     const Scratch & b = m_s;
     cudaStream_t s = m_stream;
+    const int64_t n = int64_t(T) * hp.n_embd;
+    const bool gemma = hp.family == ModelFamily_gemma3;
 
     rmsnorm(b.x, l.attn_norm, b.xn, T, hp.n_embd, hp.rms_eps, s);
+    enqueue_attention(l, T, pos, b.tmp);
+    if (gemma) rmsnorm(b.tmp, l.post_attn_norm, b.tmp, T, hp.n_embd, hp.rms_eps, s);
+    add(b.x, b.tmp, n, s);
+
+    const float * ffn_norm = hp.family == ModelFamily_gpt_oss ? l.post_attn_norm : l.ffn_norm;
+    rmsnorm(b.x, ffn_norm, b.xn, T, hp.n_embd, hp.rms_eps, s);
+    if (l.router.data)
+        enqueue_moe(l, T, b.tmp);
+    else
+        enqueue_dense_ffn(l, T, b.tmp);
+    if (gemma) rmsnorm(b.tmp, l.post_ffw_norm, b.tmp, T, hp.n_embd, hp.rms_eps, s);
+    add(b.x, b.tmp, n, s);
+}
+
+// cpu_attention_block on b.xn into out [T][n_embd]: projections and biases,
+// q/k norms, RoPE (the local base on sliding-window layers), the KV store,
+// attention with the layer's window and sinks, the output projection and bias.
+void CudaBackend::enqueue_attention(const DeviceLayer & l, int32_t T, StepPos pos, float * out) {
+    const ModelHparams & hp = m_hp;
+    const Scratch & b = m_s;
+    cudaStream_t s = m_stream;
     matmul(l.wq, b.xn, T, b.q, false);
     matmul(l.wk, b.xn, T, b.k, same_act_format(l.wq, l.wk));
     matmul(l.wv, b.xn, T, b.v, same_act_format(l.wk, l.wv));
@@ -180,34 +208,57 @@ void CudaBackend::enqueue_layer(const DeviceLayer & l, int32_t T, StepPos pos) {
     if (l.bv) add_bias(b.v, l.bv, T, hp.n_embd_v(), s);
     if (l.q_norm) rmsnorm(b.q, l.q_norm, b.q, int64_t(T) * hp.n_head, hp.head_dim, hp.rms_eps, s);
     if (l.k_norm) rmsnorm(b.k, l.k_norm, b.k, int64_t(T) * hp.n_head_kv, hp.head_dim, hp.rms_eps, s);
-    rope(m_rope, b.q, T, hp.n_head, hp.head_dim, pos, s);
-    rope(m_rope, b.k, T, hp.n_head_kv, hp.head_dim, pos, s);
+    const RopeParams & rp = l.swa ? m_rope_swa : m_rope;
+    rope(rp, b.q, T, hp.n_head, hp.head_dim, pos, s);
+    rope(rp, b.k, T, hp.n_head_kv, hp.head_dim, pos, s);
     kv_store(l.kv, m_shape, pos, T, b.k, b.v, s);
 
-    attention(l.kv, m_shape, b.q, T, pos, b.attn, b.att, s);
-    matmul(l.wo, b.attn, T, b.tmp, false);
-    add(b.x, b.tmp, int64_t(T) * hp.n_embd, s);
-
-    rmsnorm(b.x, l.ffn_norm, b.xn, T, hp.n_embd, hp.rms_eps, s);
-    if (l.router.data) return enqueue_moe(l, T);
-    matmul(l.gate, b.xn, T, b.gate, false);
-    matmul(l.up, b.xn, T, b.up, same_act_format(l.gate, l.up));
-    swiglu(b.gate, b.up, int64_t(T) * hp.n_ff, s);
-    matmul(l.down, b.gate, T, b.tmp, false);
-    add(b.x, b.tmp, int64_t(T) * hp.n_embd, s);
+    AttnVariant variant;
+    variant.window = l.swa ? hp.n_swa : 0;
+    variant.scale = hp.attn_q_scale;
+    variant.sinks = l.sinks;
+    attention(l.kv, m_shape, b.q, T, pos, b.attn, b.att, s, variant);
+    matmul(l.wo, b.attn, T, out, false);
+    if (l.bo) add_bias(out, l.bo, T, hp.n_embd, s);
 }
 
-// cpu_moe_block on b.xn: route, run each token's k experts as "slots" (row
-// t * k + j of gate/up/down is token t's j-th choice), combine, add to x.
-void CudaBackend::enqueue_moe(const DeviceLayer & l, int32_t T) {
+// The gated FFN on b.xn into out [T][n_embd].
+void CudaBackend::enqueue_dense_ffn(const DeviceLayer & l, int32_t T, float * out) {
+    const Scratch & b = m_s;
+    matmul(l.gate, b.xn, T, b.gate, false);
+    matmul(l.up, b.xn, T, b.up, same_act_format(l.gate, l.up));
+    activate(b.gate, b.up, int64_t(T) * m_hp.n_ff);
+    matmul(l.down, b.gate, T, out, false);
+}
+
+// The family's gate activation (cpu_blocks.cpp activate()).
+void CudaBackend::activate(float * gate, const float * up, int64_t n) {
+    switch (m_hp.family) {
+        case ModelFamily_gemma3:
+            geglu(gate, up, n, m_stream);
+            break;
+        case ModelFamily_gpt_oss:
+            swiglu_oai(gate, up, n, kSwigluOaiAlpha, kSwigluOaiLimit, m_stream);
+            break;
+        default:
+            swiglu(gate, up, n, m_stream);
+            break;
+    }
+}
+
+// cpu_moe_block on b.xn into out [T][n_embd]: route, run each token's k
+// experts as "slots" (row t * k + j of gate/up/down is token t's j-th
+// choice), with gpt-oss's router and expert biases, and combine.
+void CudaBackend::enqueue_moe(const DeviceLayer & l, int32_t T, float * out) {
     const ModelHparams & hp = m_hp;
     const Scratch & b = m_s;
     cudaStream_t s = m_stream;
     const int32_t k = hp.n_expert_used;
     const int64_t slots = int64_t(T) * k;
     matmul(l.router, b.xn, T, b.router, false);
-    moe_route(b.router, T, hp.n_expert, k, hp.expert_gating, hp.expert_norm_topk, b.expert_ids, b.expert_w,
-              b.router_p, s);
+    if (l.router_b) add_bias(b.router, l.router_b, T, hp.n_expert, s);
+    moe_route(b.router, T, hp.n_expert, k, hp.expert_gating, hp.expert_norm_topk, b.expert_ids, b.expert_w, b.router_p,
+              s);
     const DeviceMatrix & g = l.gate_exps.m;
     const DeviceMatrix & u = l.up_exps.m;
     const DeviceMatrix & d = l.down_exps.m;
@@ -216,11 +267,13 @@ void CudaBackend::enqueue_moe(const DeviceLayer & l, int32_t T) {
     if (!same_act_format(g, u) && act_quant_bytes(u.type, u.n_in, T) > 0)
         quantize_activations(u.type, b.xn, b.xq, u.n_in, T, s);
     gemv_experts(u, {b.expert_ids, l.up_exps.stride, k}, b.xn, b.xq, b.up, slots, s);
-    swiglu(b.gate, b.up, slots * hp.n_ff_exp, s);
+    if (l.gate_b) add_expert_bias(b.gate, l.gate_b, b.expert_ids, slots, hp.n_ff_exp, s);
+    if (l.up_b) add_expert_bias(b.up, l.up_b, b.expert_ids, slots, hp.n_ff_exp, s);
+    activate(b.gate, b.up, slots * hp.n_ff_exp);
     if (act_quant_bytes(d.type, d.n_in, slots) > 0) quantize_activations(d.type, b.gate, b.xq, d.n_in, slots, s);
     gemv_experts(d, {b.expert_ids, l.down_exps.stride, 1}, b.gate, b.xq, b.moe_y, slots, s);
-    moe_combine(b.moe_y, b.expert_ids, b.expert_w, T, k, hp.n_embd, b.tmp, s);
-    add(b.x, b.tmp, int64_t(T) * hp.n_embd, s);
+    if (l.down_b) add_expert_bias(b.moe_y, l.down_b, b.expert_ids, slots, hp.n_embd, s);
+    moe_combine(b.moe_y, b.expert_ids, b.expert_w, T, k, hp.n_embd, out, s);
 }
 
 // Logits of rows [first_out, n_tokens), kGpuLogitRows at a time (GEMV), each

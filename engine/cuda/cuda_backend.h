@@ -46,19 +46,28 @@ struct DeviceExperts {
 };
 
 struct DeviceLayer {
-    const float * attn_norm = nullptr;  // [n_embd]
-    const float * ffn_norm = nullptr;   // [n_embd]
-    const float * bq = nullptr;         // [n_embd_q]  qwen2
-    const float * bk = nullptr;         // [n_embd_k]  qwen2
-    const float * bv = nullptr;         // [n_embd_v]  qwen2
-    const float * q_norm = nullptr;     // [head_dim]  qwen3
-    const float * k_norm = nullptr;     // [head_dim]  qwen3
+    const float * attn_norm = nullptr;            // [n_embd]
+    const float * ffn_norm = nullptr;             // [n_embd]
+    const float * bq = nullptr;                   // [n_embd_q]  qwen2
+    const float * bk = nullptr;                   // [n_embd_k]  qwen2
+    const float * bv = nullptr;                   // [n_embd_v]  qwen2
+    const float * q_norm = nullptr;               // [head_dim]  qwen3
+    const float * k_norm = nullptr;               // [head_dim]  qwen3
+    const float * bo = nullptr;                   // [n_embd]    gpt-oss
+    const float * sinks = nullptr;                // [n_head]    gpt-oss
+    const float * post_attn_norm = nullptr;       // [n_embd] gemma3 (attention output), gpt-oss (FFN pre-norm)
+    const float * post_ffw_norm = nullptr;        // [n_embd] gemma3
+    bool swa = false;                             // a sliding-window layer (gemma3 local, gpt-oss even layers)
     DeviceMatrix wq, wk, wv, wo, gate, up, down;  // gate/up/down: dense FFN layers
     // Mixture of experts (qwen3moe), in place of the dense FFN: the router
     // [n_embd, n_expert] (F32) and gate/up [n_embd, n_ff_exp], down
     // [n_ff_exp, n_embd] per expert.
     DeviceMatrix router;
     DeviceExperts gate_exps, up_exps, down_exps;
+    const float * router_b = nullptr;  // [n_expert]            gpt-oss
+    const float * gate_b = nullptr;    // [n_expert][n_ff_exp]  gpt-oss
+    const float * up_b = nullptr;      // [n_expert][n_ff_exp]
+    const float * down_b = nullptr;    // [n_expert][n_embd]
     DeviceKvLayer kv;
 };
 
@@ -109,7 +118,10 @@ private:
     void run_step(int32_t n_tokens, int32_t pos0, int32_t first_out, bool logits, float * host_logits);
     void enqueue_step(int32_t n_tokens, int32_t first_out, bool logits, float * host_logits);
     void enqueue_layer(const DeviceLayer & l, int32_t n_tokens, StepPos pos);
-    void enqueue_moe(const DeviceLayer & l, int32_t n_tokens);
+    void enqueue_attention(const DeviceLayer & l, int32_t n_tokens, StepPos pos, float * out);
+    void enqueue_moe(const DeviceLayer & l, int32_t n_tokens, float * out);
+    void enqueue_dense_ffn(const DeviceLayer & l, int32_t n_tokens, float * out);
+    void activate(float * gate, const float * up, int64_t n);
     void enqueue_output(int32_t first_out, int32_t n_tokens, float * host_logits);
     void matmul(const DeviceMatrix & w, const float * x, int32_t n_tokens, float * y, bool xq_ready);
     bool run_graph(bool logits);
@@ -126,6 +138,7 @@ private:
     int m_device;
     bool m_use_graphs;
     RopeParams m_rope;
+    RopeParams m_rope_swa;  // sliding-window layers (gemma3's local base)
     AttentionShape m_shape;
 
     cudaStream_t m_stream = nullptr;

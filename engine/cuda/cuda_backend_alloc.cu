@@ -60,6 +60,11 @@ std::vector<CudaBackend::PendingUpload> CudaBackend::allocate_weights() {
         vector(dl.bv, lw.attn.bv, hp.n_embd_v());
         vector(dl.q_norm, lw.attn.q_norm, hp.head_dim);
         vector(dl.k_norm, lw.attn.k_norm, hp.head_dim);
+        vector(dl.bo, lw.attn.bo, hp.n_embd);
+        vector(dl.sinks, lw.attn.sinks, hp.n_head);
+        vector(dl.post_attn_norm, lw.post_attn_norm, hp.n_embd);
+        vector(dl.post_ffw_norm, lw.post_ffw_norm, hp.n_embd);
+        dl.swa = hp.is_swa(il);
         matrix(dl.wq, lw.attn.wq);
         matrix(dl.wk, lw.attn.wk);
         matrix(dl.wv, lw.attn.wv);
@@ -72,6 +77,10 @@ std::vector<CudaBackend::PendingUpload> CudaBackend::allocate_weights() {
             experts(dl.gate_exps, lw.moe.gate);
             experts(dl.up_exps, lw.moe.up);
             experts(dl.down_exps, lw.moe.down);
+            vector(dl.router_b, lw.moe.router_b, hp.n_expert);
+            vector(dl.gate_b, lw.moe.gate_b, int64_t(hp.n_expert) * hp.n_ff_exp);
+            vector(dl.up_b, lw.moe.up_b, int64_t(hp.n_expert) * hp.n_ff_exp);
+            vector(dl.down_b, lw.moe.down_b, int64_t(hp.n_expert) * hp.n_embd);
         }
     }
     if (m_output_on_gpu) {

@@ -105,6 +105,14 @@ void add(float * y, const float * x, int64_t n, cudaStream_t stream);
 // gate[i] = silu(gate[i]) * up[i]
 void swiglu(float * gate, const float * up, int64_t n, cudaStream_t stream);
 
+// gate[i] = gelu_tanh(gate[i]) * up[i], gelu rounded through f16 as the CPU's
+// table (gemma3).
+void geglu(float * gate, const float * up, int64_t n, cudaStream_t stream);
+
+// gpt-oss: g = min(gate, limit), u = clamp(up, -limit, limit),
+// gate[i] = g * sigmoid(alpha g) * (u + 1).
+void swiglu_oai(float * gate, const float * up, int64_t n, float alpha, float limit, cudaStream_t stream);
+
 // RoPE (normal or NeoX layout, with YaRN) on x [n_tokens][n_heads * head_dim],
 // token t at position pos0 + t, as cpu/ops.h rope_rows.
 void rope(const RopeParams & rp, float * x, int64_t n_tokens, int64_t n_heads, int64_t head_dim, StepPos pos0,
@@ -117,6 +125,11 @@ void rope(const RopeParams & rp, float * x, int64_t n_tokens, int64_t n_heads, i
 // [n_tokens][n_expert] floats for the probabilities.
 void moe_route(const float * logits, int32_t n_tokens, int32_t n_expert, int32_t k, ExpertGating gating, bool normalize,
                int32_t * ids, float * weights, float * scratch, cudaStream_t stream);
+
+// y[s][i] += bias[ids[s]][i]: each slot's own expert's bias, bias
+// [n_expert][n] (gpt-oss's per-expert biases), ids [n_slots].
+void add_expert_bias(float * y, const float * bias, const int32_t * ids, int64_t n_slots, int64_t n,
+                     cudaStream_t stream);
 
 // out[t] = sum over token t's k slots, in ascending expert id (the CPU's
 // order), of weights[t][j] * y[t * k + j]; y [n_tokens * k][n], out [n_tokens][n].
@@ -146,12 +159,22 @@ void kv_store(const DeviceKvLayer & kv, const AttentionShape & s, StepPos pos0, 
 // positions (split-KV partial results). Host function.
 size_t attention_scratch_bytes(const AttentionShape & s, int32_t n_tokens, int32_t n_ctx);
 
+// Per-layer variations of the softmax, as cpu/attention.h AttentionParams:
+// a sliding window (token at p sees [p - window + 1, p]), the score scale
+// (0: 1/sqrt(head_dim)) and per-head sink logits (device [n_head]) that join
+// the denominator only (gpt-oss).
+struct AttnVariant {
+    int32_t window = 0;
+    float scale = 0.0f;
+    const float * sinks = nullptr;
+};
+
 // Causal GQA attention as cpu/attention.h: q [n_tokens][n_head * head_dim],
 // token t attends to positions [0, pos0 + t]; out [n_tokens][n_head * head_dim_v].
 // Flash-attention style: online softmax over KV tiles. With scratch, short
 // batches split the KV length into a count fixed by kv.n_ctx (not by pos0),
 // so the launches of a decode step are the same at every position.
 void attention(const DeviceKvLayer & kv, const AttentionShape & s, const float * q, int32_t n_tokens, StepPos pos0,
-               float * out, void * scratch, cudaStream_t stream);
+               float * out, void * scratch, cudaStream_t stream, const AttnVariant & variant = {});
 
 }  // namespace hearth::cuda

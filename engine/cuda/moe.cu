@@ -88,7 +88,20 @@ __global__ void moe_combine_kernel(const float * y, const int32_t * ids, const f
     out[i] = acc;
 }
 
+__global__ void add_expert_bias_kernel(float * y, const float * bias, const int32_t * ids, int64_t n_slots, int64_t n) {
+    const int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (i >= n_slots * n) return;
+    y[i] += bias[int64_t(ids[i / n]) * n + i % n];
+}
+
 }  // namespace
+
+void add_expert_bias(float * y, const float * bias, const int32_t * ids, int64_t n_slots, int64_t n,
+                     cudaStream_t stream) {
+    if (n_slots * n <= 0) return;
+    HEARTH_LAUNCH(add_expert_bias_kernel, dim3(blocks_for(n_slots * n, kThreads)), dim3(kThreads), 0, stream, y, bias,
+                  ids, n_slots, n);
+}
 
 void moe_route(const float * logits, int32_t n_tokens, int32_t n_expert, int32_t k, ExpertGating gating, bool normalize,
                int32_t * ids, float * weights, float * scratch, cudaStream_t stream) {

@@ -15,10 +15,6 @@ namespace hearth {
 
 namespace {
 
-// gpt-oss's SwiGLU constants (llama.cpp's swiglu_oai).
-constexpr float kOaiAlpha = 1.702f;
-constexpr float kOaiLimit = 7.0f;
-
 int64_t ffn_width(const ModelHparams & hp) {
     return std::max({int64_t(hp.n_ff), int64_t(hp.n_ff_exp), int64_t(hp.n_ff_shexp), int64_t(1)});
 }
@@ -40,7 +36,7 @@ void activate(FfnActivation act, float * gate, const float * up, int64_t n) {
             geglu_in_place(gate, up, n);
             break;
         case FfnActivation_swiglu_oai:
-            swiglu_oai_in_place(gate, up, n, kOaiAlpha, kOaiLimit);
+            swiglu_oai_in_place(gate, up, n, kSwigluOaiAlpha, kSwigluOaiLimit);
             break;
     }
 }

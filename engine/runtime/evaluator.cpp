@@ -69,18 +69,17 @@ GpuProbe gpu_devices(const EvaluatorOptions & o) {
 // when it can run the model.
 std::string gpu_unsupported(const ModelHparams & hp, const ModelWeights & w) {
     const std::string tail = " is not supported yet";
-    // qwen3moe: qwen3's attention and a softmax-routed MoE of SwiGLU experts
-    // without biases or a shared expert (cuda_backend.cu enqueue_moe).
-    const bool plain_moe = hp.family == ModelFamily_qwen3moe && hp.expert_gating == ExpertGating_softmax;
-    if (hp.family != ModelFamily_llama && !plain_moe) return "GPU offload of " + hp.arch + " models" + tail;
+    // The CUDA backend's layers (cuda_backend.cu enqueue_layer): llama-shaped,
+    // qwen3moe, gemma3 and gpt-oss; not qwen35's DeltaNet and gated attention.
+    if (hp.family == ModelFamily_qwen35) return "GPU offload of " + hp.arch + " models" + tail;
     for (const LayerWeights & l : w.layers)
-        if (l.moe.router_b || l.moe.gate_b || l.moe.shared.gate.data)
-            return "GPU offload of biased or shared-expert MoE layers" + tail;
+        if (l.moe.shared.gate.data) return "GPU offload of shared-expert MoE layers" + tail;
     if (w.rope_freqs || w.rope_factors_long || w.rope_factors_short)
         return "GPU offload of models with RoPE frequency factors (" + hp.arch + ")" + tail;
+    // (The embedding scale, the logit multiplier and the final softcap are the
+    // evaluator's, and the score scale is the attention's: all GPU-safe.)
     if (hp.qk_norm_after_rope || !hp.rope_enabled || hp.n_no_rope_layer_step > 0 || hp.attn_q_prescale ||
-        hp.residual_scale != 0.0f || hp.logit_multiplier != 0.0f || hp.attn_temp_scale != 0.0f ||
-        hp.embd_scale != 0.0f || hp.attn_q_scale != 0.0f || hp.final_logit_softcap != 0.0f)
+        hp.residual_scale != 0.0f || hp.attn_temp_scale != 0.0f)
         return "GPU offload of " + hp.arch + "'s attention and scaling variations" + tail;
     for (const LayerWeights & l : w.layers)
         if (l.attn.wqkv.data || l.ffn.fused()) return "GPU offload of fused q/k/v or gate/up projections" + tail;
@@ -102,8 +101,8 @@ Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOpti
     std::string why;
     const GpuDevice * device = select_gpu(probe, model.options().gpu_device, why);
     if (!factory)
-        return cpu_placement(hp, probe.reason.empty() ? "this build has no GPU backend; Hearth will use the CPU"
-                                                      : probe.reason);
+        return cpu_placement(
+            hp, probe.reason.empty() ? "this build has no GPU backend; Hearth will use the CPU" : probe.reason);
     if (!device) return cpu_placement(hp, probe.available() ? why + cpu_tail : why);
     PlanRequest req;
     req.n_ctx = model.n_ctx();
@@ -147,8 +146,8 @@ Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOpti
             gpu.reset();
             const int32_t tried = p.plan.n_gpu_layers;
             if (e.code() != ErrorCode_resources || attempt >= kMaxGpuRetries)
-                return cpu_placement(hp, "the GPU could not take " + std::to_string(tried) + " layers (" + e.what() +
-                                             ")" + cpu_tail);
+                return cpu_placement(
+                    hp, "the GPU could not take " + std::to_string(tried) + " layers (" + e.what() + ")" + cpu_tail);
             req.n_gpu_layers = tried - 1;
             p.plan = plan_memory(fp, req);
             p.note = "the GPU ran out of memory with " + std::to_string(tried) + " layers (" + e.what() + "), so " +
@@ -179,8 +178,8 @@ struct Evaluator::Impl {
     std::unique_ptr<GpuBackend> gpu;  // layers [first_gpu, n_layer), or none
     Placement placement;
     int32_t first_gpu;
-    KvCache kv;           // the CPU's layers [0, first_gpu) only
-    RecurrentState rec;   // their DeltaNet states, if any
+    KvCache kv;          // the CPU's layers [0, first_gpu) only
+    RecurrentState rec;  // their DeltaNet states, if any
     CpuBackend cpu;
     std::vector<float> hidden;  // [n_batch, n_embd]
     std::vector<float> normed;  // [n_batch, n_embd]
@@ -241,8 +240,7 @@ struct Evaluator::Impl {
             cpu_output(first, rows, out);
         }
         if (hp.logit_multiplier != 0.0f) scale_in_place(out, int64_t(rows) * hp.n_vocab, hp.logit_multiplier);
-        if (hp.final_logit_softcap != 0.0f)
-            softcap_in_place(out, int64_t(rows) * hp.n_vocab, hp.final_logit_softcap);
+        if (hp.final_logit_softcap != 0.0f) softcap_in_place(out, int64_t(rows) * hp.n_vocab, hp.final_logit_softcap);
         std::memcpy(last.data(), out + size_t(rows - 1) * hp.n_vocab, sizeof(float) * size_t(hp.n_vocab));
         n_past += n;
     }
@@ -378,9 +376,8 @@ void require_ram(const std::string & path, const ModelHparams & hp, const LoadOp
     const uint64_t avail = available_ram_bytes();
     if (avail != 0 && need > avail)
         throw Error(ErrorCode_resources, path + ": not enough memory: a context of " + std::to_string(n_ctx) +
-                                             " tokens needs " + mib(need) +
-                                             " (KV cache and scratch) but only " + mib(avail) +
-                                             " is available; use a smaller context");
+                                             " tokens needs " + mib(need) + " (KV cache and scratch) but only " +
+                                             mib(avail) + " is available; use a smaller context");
 }
 
 uint64_t available_ram_bytes() {

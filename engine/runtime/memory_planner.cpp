@@ -38,12 +38,16 @@ bool kv_type_usable(const ModelHparams & hp, KvType type) {
     return type != KvType_q8_0 || (hp.head_dim % 32 == 0 && hp.head_dim_v % 32 == 0);
 }
 
-// Per layer: the KV cache (a ring for a windowed layer) or the recurrent state.
-std::vector<uint64_t> layer_state_bytes(const ModelHparams & hp, int32_t n_ctx, KvType type, int32_t n_batch) {
+// Per layer: the KV cache (on the CPU a ring for a windowed layer; the CUDA
+// backend keeps every position and masks by the window) or the recurrent state.
+std::vector<uint64_t> layer_state_bytes(const ModelHparams & hp, int32_t n_ctx, KvType type, int32_t n_batch,
+                                        bool gpu) {
     std::vector<uint64_t> out(size_t(hp.n_layer));
     const uint64_t rec = RecurrentState::conv_floats(hp) * 4 + RecurrentState::ssm_floats(hp) * 4;
+    const uint64_t full =
+        uint64_t(n_ctx) * (KvCache::row_bytes(type, hp.n_embd_k()) + KvCache::row_bytes(type, hp.n_embd_v()));
     for (int32_t il = 0; il < hp.n_layer; ++il)
-        out[size_t(il)] = hp.is_recurrent(il) ? rec : KvCache::layer_bytes(hp, il, n_ctx, type, n_batch);
+        out[size_t(il)] = hp.is_recurrent(il) ? rec : gpu ? full : KvCache::layer_bytes(hp, il, n_ctx, type, n_batch);
     return out;
 }
 
@@ -205,7 +209,10 @@ MemoryPlan plan_memory(const ModelFootprint & fp, const PlanRequest & req_in) {
     }
     plan.requested = automatic ? -1 : want;
 
-    const std::vector<uint64_t> state = layer_state_bytes(fp.hp, std::max(req.n_ctx, 1), req.kv_type, req.n_batch);
+    const std::vector<uint64_t> state =
+        layer_state_bytes(fp.hp, std::max(req.n_ctx, 1), req.kv_type, req.n_batch, false);
+    const std::vector<uint64_t> gpu_state =
+        layer_state_bytes(fp.hp, std::max(req.n_ctx, 1), req.kv_type, req.n_batch, true);
     const uint64_t scratch = gpu_scratch_bytes(fp, req);
     const bool moe = !fp.layer_expert_bytes.empty();
     const bool auto_moe = req.n_cpu_moe < 0;
@@ -214,7 +221,7 @@ MemoryPlan plan_memory(const ModelFootprint & fp, const PlanRequest & req_in) {
         if (want > 0) note += "no VRAM is available, so every layer runs on the CPU. ";
         sp.n_gpu_layers = 0;
     }
-    auto fits = [&](Split x) { return vram_for(fp, x, state, scratch).total() <= req.vram_budget; };
+    auto fits = [&](Split x) { return vram_for(fp, x, gpu_state, scratch).total() <= req.vram_budget; };
     if (sp.n_gpu_layers > 0 && moe && auto_moe && !fits(sp)) {
         // Experts out first, from the first GPU layer on, before any whole layer leaves.
         const int32_t first = n_layer - std::min(sp.n_gpu_layers, n_layer);
@@ -231,13 +238,13 @@ MemoryPlan plan_memory(const ModelFootprint & fp, const PlanRequest & req_in) {
     plan.cpu_moe_layers = std::clamp(sp.n_cpu_moe - plan.first_gpu_layer(), 0, plan.gpu_layers);
     const bool moved = plan.cpu_moe_layers > 0 && auto_moe;
     if ((n < want || moved) && req.vram_budget > 0) {
-        const uint64_t need = vram_for(fp, Split{want, 0}, state, scratch).total();
+        const uint64_t need = vram_for(fp, Split{want, 0}, gpu_state, scratch).total();
         note += (automatic ? std::string("the whole model") : std::to_string(want) + " layers") + " would need " +
                 gib(need) + " of VRAM but " + gib(req.vram_budget) + " is usable, so ";
         if (moved) note += "the experts of " + std::to_string(plan.cpu_moe_layers) + " layers stay in RAM and ";
         note += std::to_string(n) + " of " + std::to_string(n_max) + " layers are offloaded. ";
     }
-    plan.vram = vram_for(fp, sp, state, scratch);
+    plan.vram = vram_for(fp, sp, gpu_state, scratch);
     plan.ram = ram_for(fp, sp, state);
     if (!note.empty()) note.pop_back();
     plan.note = note;

@@ -1,8 +1,10 @@
 // The whole forward pass through the CUDA backend, compiled for the SIMT
 // emulator (hearth_cuda_sim) and injected into the evaluator: fully offloaded
 // (layers + output) and split at every layer boundary, for llama, qwen2,
-// qwen3 and qwen3moe (routing and expert GEMVs on the device) fixtures in
-// several quant types, over an f16 and a q8_0 KV cache.
+// qwen3, qwen3moe (routing and expert GEMVs on the device), gemma3 (local
+// windows, sandwich norms, GELU) and gpt-oss (sinks, alternating windows,
+// biased experts, SwiGLU-OAI, MXFP4) fixtures in several quant types, over an
+// f16 and a q8_0 KV cache.
 // The steps are sim_forward.h's (prefill batch, short batch, decode tokens);
 // the logits must match the CPU backend's and llama.cpp's within the
 // fixture's tolerance (fixtures/README.md).
@@ -33,6 +35,10 @@ private slots:
         QTest::newRow("qwen3moe-Q4_K_M f16") << "models/synthetic/qwen3moe-Q4_K_M.gguf" << int(KvType_f16);
         QTest::newRow("qwen3moe-f32 f16") << "models/synthetic/qwen3moe-f32.gguf" << int(KvType_f16);
         QTest::newRow("qwen3moe-IQ4_XS q8_0") << "models/synthetic/qwen3moe-IQ4_XS.gguf" << int(KvType_q8_0);
+        QTest::newRow("gemma3-f32 f16") << "models/synthetic/gemma3-f32.gguf" << int(KvType_f16);
+        QTest::newRow("gemma3-Q4_K_M f16") << "models/synthetic/gemma3-Q4_K_M.gguf" << int(KvType_f16);
+        QTest::newRow("gpt-oss-f32 f16") << "models/synthetic/gpt-oss-f32.gguf" << int(KvType_f16);
+        QTest::newRow("gpt-oss-Q8_0 f16") << "models/synthetic/gpt-oss-Q8_0.gguf" << int(KvType_f16);
     }
 
     // Every split: -ngl 1 .. n_layer (the output on the CPU) and n_layer + 1 (all of it).

@@ -37,6 +37,7 @@ struct Case {
     int32_t n_tokens, pos0;
     int32_t n_ctx = 0;        // the cache's size; 0: a little more than the keys
     bool device_pos = false;  // the position through device memory (StepPos), as the backend passes it
+    AttentionParams ap{};     // window, scale, sinks (host memory is device memory in the emulator)
 };
 
 void check_case(const Case & c, bool with_scratch) {
@@ -66,7 +67,7 @@ void check_case(const Case & c, bool with_scratch) {
     ThreadPool pool(2);
     std::vector<float> cpu_out(size_t(c.n_tokens) * s.n_head * s.head_dim_v);
     std::vector<float> cpu_scratch(attention_scratch_floats(s) * size_t(pool.size()));
-    attention(cpu_kv, 0, s, q.data(), c.n_tokens, c.pos0, cpu_out.data(), cpu_scratch.data(), pool);
+    attention(cpu_kv, 0, s, q.data(), c.n_tokens, c.pos0, cpu_out.data(), cpu_scratch.data(), pool, c.ap);
 
     std::vector<float> gpu_out(cpu_out.size(), NAN);
     std::vector<float> scratch(cuda::attention_scratch_bytes(s, c.n_tokens, n_ctx) / sizeof(float) + 1, NAN);
@@ -75,17 +76,24 @@ void check_case(const Case & c, bool with_scratch) {
     *d_pos = c.pos0;
     // With device_pos the value in the argument is wrong on purpose: the kernel must read d_pos.
     const cuda::StepPos pos = c.device_pos ? cuda::StepPos(-1000, d_pos) : cuda::StepPos(c.pos0);
+    cuda::AttnVariant variant;
+    variant.window = c.ap.window;
+    variant.scale = c.ap.scale;
+    variant.sinks = c.ap.sinks;
     cuda::attention(layer, s, q.data(), c.n_tokens, pos, gpu_out.data(), with_scratch ? scratch.data() : nullptr,
-                    nullptr);
+                    nullptr, variant);
     cudaDeviceSynchronize();  // launches run at a sync point
     cudaFree(d_pos);
 
-    const std::vector<double> naive = hearth_test::attention_reference(cpu_kv, c.s, c.n_tokens, c.pos0, q);
+    // The naive reference knows plain causal attention only.
+    const bool plain = c.ap.window == 0 && c.ap.scale == 0.0f && c.ap.sinks == nullptr;
+    const std::vector<double> naive =
+        plain ? hearth_test::attention_reference(cpu_kv, c.s, c.n_tokens, c.pos0, q) : std::vector<double>(gpu_out.size());
     double worst_cpu = 0.0, worst_naive = 0.0;
     for (size_t i = 0; i < gpu_out.size(); ++i) {
         QVERIFY2(std::isfinite(gpu_out[i]), qPrintable(QString("output %1 is not finite").arg(i)));
         worst_cpu = std::max(worst_cpu, std::fabs(double(gpu_out[i]) - cpu_out[i]));
-        worst_naive = std::max(worst_naive, std::fabs(double(gpu_out[i]) - naive[i]));
+        if (plain) worst_naive = std::max(worst_naive, std::fabs(double(gpu_out[i]) - naive[i]));
     }
     // Outputs are O(1) averages of unit-variance values; float accumulation
     // over a few hundred keys stays near 1e-6.
@@ -151,6 +159,42 @@ private slots:
         in_long_cache.n_ctx = 1500;
         in_long_cache.device_pos = true;
         check_case(in_long_cache, true);
+    }
+
+    // gemma3's and gpt-oss's variations against the CPU's attention: sliding
+    // windows (shorter than the context, in prefill, short batches and decode,
+    // with and without splits), a score scale, and sink logits large enough to
+    // exceed the running max.
+    void variantsMatchCpu_data() {
+        QTest::addColumn<int>("window");
+        QTest::addColumn<bool>("sinks");
+        QTest::addColumn<int>("n_tokens");
+        QTest::addColumn<int>("pos0");
+        QTest::newRow("window 16, decode at 300 (splits)") << 16 << false << 1 << 300;
+        QTest::newRow("window 16, prefill 40 at 0") << 16 << false << 40 << 0;
+        QTest::newRow("window 8, batch of 5 at 200") << 8 << false << 5 << 200;
+        QTest::newRow("sinks, decode at 150") << 0 << true << 1 << 150;
+        QTest::newRow("sinks and window 16, prefill 24 at 30") << 16 << true << 24 << 30;
+        QTest::newRow("sinks and window 128, decode at 700") << 128 << true << 1 << 700;
+    }
+
+    void variantsMatchCpu() {
+        QFETCH(int, window);
+        QFETCH(bool, sinks);
+        QFETCH(int, n_tokens);
+        QFETCH(int, pos0);
+        const AttentionShape s{4, 2, 64, 64};
+        std::vector<float> sink = random_vector(size_t(s.n_head), 7, 3.0f);
+        sink[0] = 40.0f;  // above any score: the safe form of the denominator
+        Case c{s, KvType_f16, n_tokens, pos0};
+        c.ap.window = window;
+        c.ap.scale = 0.1f;
+        c.ap.sinks = sinks ? sink.data() : nullptr;
+        check_case(c, true);
+        if (QTest::currentTestFailed()) return;
+        c.n_ctx = 1500;  // most splits find no key
+        c.device_pos = true;
+        check_case(c, true);
     }
 
     void scratchCoversShortBatchesOnly() {

@@ -119,6 +119,33 @@ private slots:
         QVERIFY2(max_rel_diff(gpu, naive) < 2e-6, qPrintable(QString::number(max_rel_diff(gpu, naive))));
     }
 
+    // gemma3's GELU (through f16, as the CPU's table) and gpt-oss's clamped
+    // SwiGLU, over inputs that cross their thresholds (|g| >= 10, the limit 7).
+    void geluAndOaiMatchCpu() {
+        const int n = 3001;
+        std::vector<float> gate = random_vector(size_t(n), 31, -12.0f, 12.0f);
+        const std::vector<float> up = random_vector(size_t(n), 32, -9.0f, 9.0f);
+        std::vector<float> cpu = gate, gpu = gate;
+        geglu_in_place(cpu.data(), up.data(), n);
+        cuda::geglu(gpu.data(), up.data(), n, nullptr);
+        cudaDeviceSynchronize();  // launches run at a sync point
+        // Device tanhf may differ from glibc's by an ulp, which the f16 rounding
+        // of the result hides or turns into one f16 step (2^-11 relative).
+        QVERIFY2(max_rel_diff(gpu, cpu) < 1e-3, qPrintable(QString::number(max_rel_diff(gpu, cpu))));
+        cpu = gate;
+        gpu = gate;
+        swiglu_oai_in_place(cpu.data(), up.data(), n, kSwigluOaiAlpha, kSwigluOaiLimit);
+        cuda::swiglu_oai(gpu.data(), up.data(), n, kSwigluOaiAlpha, kSwigluOaiLimit, nullptr);
+        cudaDeviceSynchronize();  // launches run at a sync point
+        QVERIFY(max_rel_diff(gpu, cpu) < 1e-6);
+        // Above the limit the gate is clamped: g = 7, u = clamp(up).
+        const float g = 7.0f, u = std::clamp(up[0], -7.0f, 7.0f);
+        gate[0] = 11.0f;
+        cuda::swiglu_oai(gate.data(), up.data(), 1, kSwigluOaiAlpha, kSwigluOaiLimit, nullptr);
+        cudaDeviceSynchronize();  // launches run at a sync point
+        QVERIFY(std::fabs(gate[0] - g / (1.0f + std::exp(-kSwigluOaiAlpha * g)) * (u + 1.0f)) < 1e-5f);
+    }
+
     void swigluAndAddsMatchCpu() {
         for (int n : {1, 255, 257, 1000}) {
             const std::vector<float> gate = random_vector(size_t(n), 21, -8.0f, 8.0f);

@@ -65,6 +65,8 @@ private slots:
         QTest::newRow("Q8_0, shared rows") << int(TensorType_Q8_0) << 2;
         QTest::newRow("Q4_K, own rows") << int(TensorType_Q4_K) << 1;
         QTest::newRow("F32, shared rows") << int(TensorType_F32) << 2;
+        QTest::newRow("MXFP4 (gpt-oss experts), own rows") << int(TensorType_MXFP4) << 1;
+        QTest::newRow("IQ4_XS, shared rows") << int(TensorType_IQ4_XS) << 2;
     }
 
     void expertGemvMatchesPerExpertGemv() {
@@ -98,6 +100,19 @@ private slots:
     }
 
     // out[t] = sum of the slots' weighted rows in ascending expert id, from 0.
+    // gpt-oss's per-expert biases: each slot gets its own expert's row.
+    void expertBiasFollowsTheSlotsExpert() {
+        const int64_t n = 6, n_slots = 4;
+        const std::vector<float> bias = random_vector(size_t(3 * n), 4);
+        const std::vector<int32_t> ids = {2, 0, 2, 1};
+        std::vector<float> y = random_vector(size_t(n_slots * n), 8), want = y;
+        cuda::add_expert_bias(y.data(), bias.data(), ids.data(), n_slots, n, nullptr);
+        cudaDeviceSynchronize();  // launches run at a sync point
+        for (int64_t s = 0; s < n_slots; ++s)
+            for (int64_t i = 0; i < n; ++i) want[size_t(s * n + i)] += bias[size_t(ids[size_t(s)] * n + i)];
+        QCOMPARE(max_rel_diff(y, want), 0.0);
+    }
+
     void combineSumsInExpertOrder() {
         const int32_t T = 3, k = 3;
         const int64_t n = 40;

@@ -116,14 +116,21 @@ private slots:
         QVERIFY(tiny.vram.total() <= 2 * kGiB);
     }
 
-    // gpt-oss: half the layers keep only a window of 128 + n_batch positions.
+    // gpt-oss: on the CPU half the layers keep only a window of 128 + n_batch
+    // positions (a ring); the CUDA backend keeps every position of every
+    // layer and masks by the window, so the GPU's share counts them all.
     void gptOssCountsItsSlidingWindow() {
+        const uint64_t row = uint64_t(2) * 512 * 2;  // K and V rows of 8 heads x 64, f16
         const MemoryPlan p = plan_memory(m_oss, request(16 * kGiB - kVramReservedBytes));
         QVERIFY(p.full_offload);
         QCOMPARE(p.cpu_moe_layers, 0);
-        const uint64_t row = uint64_t(2) * 512 * 2;  // K and V rows of 8 heads x 64, f16
-        QCOMPARE(p.vram.kv, 12 * 32768 * row + 12 * uint64_t(128 + 512) * row);
-        QVERIFY(p.vram.kv < 800 * kMiB);
+        QCOMPARE(p.vram.kv, 24 * 32768 * row);
+        QCOMPARE(p.ram.kv, uint64_t(0));
+        PlanRequest cpu = request(16 * kGiB);
+        cpu.n_gpu_layers = 0;
+        const MemoryPlan c = plan_memory(m_oss, cpu);
+        QCOMPARE(c.ram.kv, 12 * 32768 * row + 12 * uint64_t(128 + 512) * row);
+        QVERIFY(c.ram.kv < 800 * kMiB);
     }
 
     void gptOssOn8GiBMovesExperts() {
