@@ -283,7 +283,7 @@ Item {
         // limit, can be continued or regenerated.
         Rectangle {
             objectName: "continueBar"
-            visible: root.model.continuable && !root.streaming
+            visible: root.model.continuable === true && !root.streaming
                      && (root.interrupted || root.index === root.chat.messages.count - 1)
             Layout.fillWidth: true
             Layout.leftMargin: 38

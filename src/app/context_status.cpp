@@ -13,9 +13,9 @@ QString contextNoticeText(const ContextUsage &usage) {
         return QStringLiteral("%1 from the middle of this chat %2 left out to fit the context (truncate middle)."
                               " The first and the latest turns are kept.")
             .arg(messages, n == 1 ? QStringLiteral("was") : QStringLiteral("were"));
-    return QStringLiteral("The oldest %1 of this chat %2 left out to fit the context (rolling window)."
-                          " The system prompt is kept.")
-        .arg(messages, n == 1 ? QStringLiteral("was") : QStringLiteral("were"));
+    return QStringLiteral("The oldest %1 of this chat %2 left out to fit the context (rolling window).%3")
+        .arg(messages, n == 1 ? QStringLiteral("was") : QStringLiteral("were"),
+             usage.systemPrompt ? QStringLiteral(" The system prompt is kept.") : QString());
 }
 
 double ContextStatus::fraction() const {
@@ -62,7 +62,9 @@ void ContextStatus::measured(const ContextUsage &usage) {
 }
 
 void ContextStatus::finished(const ReplyStats &stats) {
+    // A reply cut by a full context sampled one token more than the context holds.
     m_used = stats.promptTokens + stats.generatedTokens;
+    if (m_size > 0) m_used = std::min(m_used, m_size);
     emit changed();
 }
 

@@ -105,6 +105,7 @@ ContextPlan ContextPlanner::plan(const QList<Message> &history, const Generation
     p.usage.droppedMessages = window.dropped_messages;
     p.usage.droppedTurns = window.dropped_turns;
     p.usage.policy = QString::fromLatin1(hearth::context_overflow_name(policy));
+    p.usage.systemPrompt = !window.messages.empty() && window.messages.front().role == "system";
     if (p.usage.promptTokens >= nCtx || (policy == hearth::ContextOverflow_stop && !window.fits))
         p.refusal = refusalText(policy, !partial.isEmpty(), p.usage.promptTokens, nCtx);
     else if (commit)

@@ -51,6 +51,7 @@ struct ContextUsage {
     int droppedMessages = 0;  // left out of the prompt by the policy
     int droppedTurns = 0;
     QString policy;           // the one applied: "rolling_window", "truncate_middle", "stop"
+    bool systemPrompt = false;  // the prompt opens with a system message (always kept)
     bool operator==(const ContextUsage &) const = default;
 };
 

@@ -96,6 +96,7 @@ private slots:
         QVERIFY(plan.usage.promptTokens <= 512 - ContextPlanner::replyReserve(512, s.maxTokens));
         const QString prompt = QString::fromStdString(plan.prompt);
         QVERIFY(prompt.contains(s.systemPrompt));
+        QVERIFY(plan.usage.systemPrompt);
         QVERIFY(!prompt.contains(story(0, 4)));   // the oldest turn went
         QVERIFY(prompt.contains(story(11, 4)));   // the latest stays
         QVERIFY(prompt.indexOf(s.systemPrompt) < prompt.indexOf(QStringLiteral("Tom")));

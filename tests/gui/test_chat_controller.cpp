@@ -400,7 +400,8 @@ private slots:
         // The prompt and the reply fill the context; the last sampled token was never evaluated.
         QCOMPARE(full.stats.promptTokens + full.stats.generatedTokens, 256 + 1);
         QVERIFY(msg(chat, 3, MessageListModel::ContinuableRole).toBool());
-        QCOMPARE(chat.context()->used(), 257);
+        QCOMPARE(chat.context()->used(), 256);
+        QCOMPARE(chat.context()->text(), QStringLiteral("256 / 256 tokens"));
         QVERIFY(chat.context()->nearlyFull());
         QVERIFY(!chat.context()->warning().isEmpty());
 
