@@ -24,7 +24,8 @@ double ContextStatus::fraction() const {
 
 QString ContextStatus::text() const {
     if (m_size <= 0) return QString();
-    const QLocale c = QLocale::c();
+    QLocale c = QLocale::c();
+    c.setNumberOptions(QLocale::DefaultNumberOptions);  // "2,048": the C locale omits the separator
     return QStringLiteral("%1 / %2 tokens").arg(c.toString(m_used), c.toString(m_size));
 }
 
