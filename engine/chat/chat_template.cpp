@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "chat/json_depth.h"
+#include "hearth/json_depth.h"
 #include "hearth/error.h"
 #include "hearth/gguf.h"
 
@@ -29,7 +29,7 @@ Json parse_json(std::string_view text, const char * what) {
     // Nesting is bounded first: converting and dumping recurse.
     if (!json_depth_within(text))
         throw Error(ErrorCode_format, std::string("chat template: JSON in ") + what + " nested deeper than " +
-                                          std::to_string(k_max_json_depth) + " levels");
+                                          std::to_string(k_json_max_depth) + " levels");
     try {
         return Json::parse(text.begin(), text.end());
     } catch (const nlohmann::json::exception & e) {
@@ -101,6 +101,13 @@ Json base_context(Json messages, std::string_view tools_json, bool add_generatio
     return ctx;
 }
 
+void merge_extra_context(Json & ctx, std::string_view extra_json) {
+    if (extra_json.empty()) return;
+    Json extra = parse_json(extra_json, "extra context");
+    if (!extra.is_object()) throw Error(ErrorCode_format, "chat template: extra context must be a JSON object");
+    for (auto it = extra.begin(); it != extra.end(); ++it) ctx[it.key()] = it.value();
+}
+
 }  // namespace
 
 ChatTemplate::ChatTemplate(std::string source, std::string name, bool fallback)
@@ -135,16 +142,13 @@ std::string ChatTemplate::apply(const ChatRequest & request, const ChatSpecialTo
     for (const ChatMessage & m : request.messages) messages.push_back(message_json(m));
     if (is_harmony_template(m_source)) adapt_for_harmony(messages);
     Json ctx = base_context(std::move(messages), request.tools_json, request.add_generation_prompt, tokens);
-    if (!request.extra_context_json.empty()) {
-        Json extra = parse_json(request.extra_context_json, "extra context");
-        if (!extra.is_object()) throw Error(ErrorCode_format, "chat template: extra context must be a JSON object");
-        for (auto it = extra.begin(); it != extra.end(); ++it) ctx[it.key()] = it.value();
-    }
+    merge_extra_context(ctx, request.extra_context_json);
     return m_template.render(ctx.dump(-1, ' ', false, Json::error_handler_t::replace), options);
 }
 
 std::string ChatTemplate::apply_json(std::string_view messages_json, std::string_view tools_json, bool add_generation_prompt,
-                                     const ChatSpecialTokens & tokens, const JinjaRenderOptions & options) const {
+                                     const ChatSpecialTokens & tokens, const JinjaRenderOptions & options,
+                                     std::string_view extra_context_json) const {
     Json messages = parse_json(messages_json, "messages");
     if (!messages.is_array()) throw Error(ErrorCode_format, "chat template: messages must be a JSON array");
     for (Json & m : messages) {
@@ -161,6 +165,7 @@ std::string ChatTemplate::apply_json(std::string_view messages_json, std::string
     }
     if (is_harmony_template(m_source)) adapt_for_harmony(messages);
     Json ctx = base_context(std::move(messages), tools_json, add_generation_prompt, tokens);
+    merge_extra_context(ctx, extra_context_json);
     return m_template.render(ctx.dump(-1, ' ', false, Json::error_handler_t::replace), options);
 }
 

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/jinja_error.h"
-#include "chat/json_depth.h"
+#include "hearth/json_depth.h"
 #include "hearth/error.h"
 
 namespace hearth::jinja {
@@ -163,7 +163,7 @@ private:
 
 std::optional<Value> try_parse_json(std::string_view text, std::string & error) {
     if (!json_depth_within(text)) {
-        error = "JSON nested deeper than " + std::to_string(k_max_json_depth) + " levels";
+        error = "JSON nested deeper than " + std::to_string(k_json_max_depth) + " levels";
         return std::nullopt;
     }
     try {

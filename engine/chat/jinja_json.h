@@ -12,7 +12,7 @@
 namespace hearth::jinja {
 
 // The render context. Throws hearth::Error(ErrorCode_format) on malformed
-// JSON or nesting deeper than k_max_json_depth (json_depth.h).
+// JSON or nesting deeper than k_json_max_depth (hearth/json_depth.h).
 Value parse_json(std::string_view text);
 
 // The same without throwing: nullopt, with `error` set, on malformed or too

@@ -2,6 +2,7 @@
 // values (Llama 3 objects, Mistral arrays and [ARGS] objects), and the Mistral
 // [TOOL_CALLS] header. A candidate that does not turn into a valid call is
 // released as content, verbatim, and flagged.
+#include <algorithm>
 #include <string>
 
 #include "chat/output_parser_markers.h"
@@ -43,7 +44,8 @@ bool OutputParser::step_hermes_call(OutputDelta & delta) {
     std::size_t consumed = close == std::string_view::npos ? view.size() : close + k_tool_close.size();
     std::string_view body = view.substr(0, close == std::string_view::npos ? view.size() : close);
     ToolCall call;
-    if (parse_named_call(body, call) == CallParse_ok || parse_xml_call(body, m_param_types, call) == CallParse_ok) {
+    if ((parse_named_call(body, call) == CallParse_ok || parse_xml_call(body, m_param_types, call) == CallParse_ok) &&
+        tool_allowed(call.name)) {
         add_tool_call(delta, std::move(call));
         consume(consumed);
         enter_start(false, false);
@@ -104,6 +106,12 @@ void OutputParser::accept_json_call(OutputDelta & delta, std::string_view text) 
                       (result == CallParse_invalid_json && text.find("\"name\"") != std::string_view::npos);
         reject_tool_call(delta, text, failed);
         return;
+    }
+    for (const ToolCall & call : calls) {
+        if (!tool_allowed(call.name)) {
+            reject_tool_call(delta, text, true);
+            return;
+        }
     }
     for (ToolCall & call : calls) {
         add_tool_call(delta, std::move(call));
@@ -170,6 +178,11 @@ void OutputParser::reject_tool_call(OutputDelta & delta, std::string_view raw, b
     }
     consume(n);
     m_state = State_content;
+}
+
+bool OutputParser::tool_allowed(const std::string & name) const {
+    const std::vector<std::string> & names = m_config.tool_names;
+    return names.empty() || std::find(names.begin(), names.end(), name) != names.end();
 }
 
 void OutputParser::add_tool_call(OutputDelta & delta, ToolCall call) {

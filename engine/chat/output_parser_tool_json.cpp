@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "chat/json_depth.h"
+#include "hearth/json_depth.h"
 #include "chat/output_parser_markers.h"
 
 namespace hearth::output_parser_detail {

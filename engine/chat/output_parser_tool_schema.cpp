@@ -4,7 +4,7 @@
 #include <set>
 #include <string>
 
-#include "chat/json_depth.h"
+#include "hearth/json_depth.h"
 
 namespace hearth::output_parser_detail {
 

@@ -2,9 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "chat/json_depth.h"
+#include "hearth/json_depth.h"
 #include "chat/output_parser_markers.h"
 #include "chat/output_parser_scan.h"
+#include "hearth/json_depth.h"
 
 namespace hearth::output_parser_detail {
 

@@ -12,6 +12,11 @@
 //     partial (max, sum, unnormalised accumulator) to scratch, and a combine
 //     kernel merges them per row. Longer prefills have parallelism enough in
 //     their token chunks and write the output directly.
+//   - the split count comes from the cache's n_ctx, never from the position
+//     (read in the kernel, StepPos), so a decode step's launches are the same
+//     at every position and its CUDA Graph is captured once: a split past the
+//     step's last key finds none and writes a max of -inf, which the combine
+//     kernel (always launched when there are splits) skips.
 // Per tile (4 barriers): load K [tile][D] and V [tile][DV] (dequantized from
 // f16 or Q8_0) into shared memory; scores = q.k * 1/sqrt(D) for all rows at
 // once per key, causal positions masked to -inf; one warp per row updates its
@@ -57,7 +62,8 @@ struct AttnParams {
     float * part_acc;  // [n_splits][n_tokens * n_head][DV], when n_splits > 1
     float * part_ml;   // [n_splits][n_tokens * n_head][2]: running max, sum
     int n_head, group, d, dv;
-    int n_tokens, pos0;
+    int n_tokens;
+    StepPos pos;  // position of token 0, read in the kernel
     float scale;
     int gc, n_gsub;  // query heads per block, sub-groups per KV head
     int tc;        // tokens per block
@@ -89,7 +95,9 @@ struct Plan {
     size_t shared_bytes = 0;
 };
 
-Plan make_plan(const AttentionShape & s, int32_t n_tokens, int32_t pos0, bool can_split) {
+// n_ctx bounds the keys any step sees; the split count follows from it, not
+// from the position, so the launches of a decode step never change.
+Plan make_plan(const AttentionShape & s, int32_t n_tokens, int32_t n_ctx, bool can_split) {
     Plan p;
     const int group = s.n_head / s.n_head_kv;
     int rows_cap = kMaxRowDims / (s.head_dim_v > 0 ? s.head_dim_v : 1);
@@ -113,7 +121,7 @@ Plan make_plan(const AttentionShape & s, int32_t n_tokens, int32_t pos0, bool ca
     p.n_tchunks = (n_tokens + p.tc - 1) / p.tc;
     p.shared_bytes = shared_floats(p.tc * p.gc, p.tile, s.head_dim, s.head_dim_v) * sizeof(float);
 
-    const int64_t n_keys = int64_t(pos0) + n_tokens;
+    const int64_t n_keys = n_ctx > n_tokens ? n_ctx : n_tokens;
     int64_t n_splits = 1;
     if (can_split && n_tokens <= kSplitMaxTokens) {
         n_splits = (n_keys + kMinSplitKeys - 1) / kMinSplitKeys;
@@ -150,7 +158,9 @@ __device__ __forceinline__ T load_aligned(const void * p) {
 #if defined(__CUDA_ARCH__)
     return *static_cast<const T *>(p);
 #else
-    T v;  // host (emulator): no type punning through the pointer
+    // host (emulator): no type punning through the pointer; hardware would fault
+    HEARTH_DEVICE_CHECK(reinterpret_cast<uintptr_t>(p) % sizeof(T) == 0, "misaligned load_aligned");
+    T v;
     memcpy(&v, p, sizeof v);
     return v;
 #endif
@@ -310,7 +320,8 @@ HEARTH_ATTN_UNROLL
 
     // Keys this block's split holds that its last token can see.
     const int ks0 = int(blockIdx.z) * p.split_len;
-    const int chunk_keys = p.pos0 + br.t0 + br.tc;
+    const int pos0 = p.pos.get();
+    const int chunk_keys = pos0 + br.t0 + br.tc;
     const int ke0 = ks0 + p.split_len < chunk_keys ? ks0 + p.split_len : chunk_keys;
     for (int ks = ks0; ks < ke0; ks += tile) {
         const int n = tile < ke0 - ks ? tile : ke0 - ks;
@@ -318,7 +329,7 @@ HEARTH_ATTN_UNROLL
         load_tile(p.v, p.v_row_bytes, p.kv_type, br.kv_head, DV, ks, n, v_s, DV);
         __syncthreads();
 
-        tile_scores<TILE>(q_s, k_s, KS, p_s, R, D, n, ks, p.pos0, br, p.scale);
+        tile_scores<TILE>(q_s, k_s, KS, p_s, R, D, n, ks, pos0, br, p.scale);
         __syncthreads();
 
         // One warp per row; every warp runs the same number of iterations so
@@ -407,10 +418,10 @@ size_t attention_scratch_bytes(const AttentionShape & s, int32_t n_tokens, int32
     return size_t(nt) * size_t(s.n_head) * size_t(splits) * (size_t(s.head_dim_v) + 2) * sizeof(float);
 }
 
-void attention(const DeviceKvLayer & kv, const AttentionShape & s, const float * q, int32_t n_tokens, int32_t pos0,
+void attention(const DeviceKvLayer & kv, const AttentionShape & s, const float * q, int32_t n_tokens, StepPos pos0,
                float * out, void * scratch, cudaStream_t stream) {
     if (n_tokens <= 0 || s.n_head <= 0 || s.n_head_kv <= 0) return;
-    const Plan plan = make_plan(s, n_tokens, pos0, scratch != nullptr);
+    const Plan plan = make_plan(s, n_tokens, kv.n_ctx, scratch != nullptr);
     AttnParams p{};
     p.k = static_cast<const uint8_t *>(kv.k);
     p.v = static_cast<const uint8_t *>(kv.v);
@@ -427,7 +438,7 @@ void attention(const DeviceKvLayer & kv, const AttentionShape & s, const float *
     p.d = s.head_dim;
     p.dv = s.head_dim_v;
     p.n_tokens = n_tokens;
-    p.pos0 = pos0;
+    p.pos = pos0;
     p.scale = 1.0f / sqrtf(float(s.head_dim));
     p.gc = plan.gc;
     p.n_gsub = plan.n_gsub;

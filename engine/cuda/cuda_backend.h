@@ -9,13 +9,22 @@
 //            f16 or Q8_0 rows exactly as runtime/kv_cache.h
 //   scratch  activations for n_batch tokens, quantized activations, the f16
 //            tiles of the prefill GEMM, attention partials, kGpuLogitRows of logits
-// Pinned host memory: the hidden state [n_batch][n_embd] and kGpuLogitRows
-// rows of logits, the only data that crosses the bus per step.
+// Pinned host memory: the hidden state [n_batch][n_embd], kGpuLogitRows rows
+// of logits and the step's position, the only data that crosses the bus per
+// step.
 //
 // Matmuls: gemv (quantized activations, __dp4a) up to kGemvMaxTokens tokens,
-// else gemm_prefill (dequantize to f16, cublasGemmEx). A decode step (one
-// token) is captured into a CUDA Graph and replayed through cudaGraphExecUpdate.
-// Header included by .cu files only: C++17.
+// else gemm_prefill (dequantize to f16, cublasGemmEx).
+//
+// The decode step (one token) is a CUDA Graph, captured once per variant
+// (logits or hidden state out) and then only launched: the position reaches
+// the kernels through device memory (StepPos, written by the step's first,
+// captured copy), and the attention's split count depends on n_ctx alone.
+// Graphs turn off for the model when capture fails (cuda_backend_graph.cu).
+//
+// Files: cuda_backend.cu (construction, forward, the layer wiring),
+// cuda_backend_alloc.cu (arenas and upload), cuda_backend_graph.cu (warm-up
+// and the decode graph). Header included by .cu files only: C++17.
 #pragma once
 
 #include <string>
@@ -63,10 +72,12 @@ private:
         void * xq;
         void * att;
         uint16_t *w_f16, *x_f16;
+        int32_t * pos;  // the step's first position (StepPos::device)
     };
 
     void start();
     void release() noexcept;
+    void warm_up();
     // A tensor bound to its place in the weights arena, still to be copied.
     struct PendingUpload {
         void * dst;
@@ -79,11 +90,14 @@ private:
     void allocate_scratch();
     void upload(const std::vector<PendingUpload> & uploads);
 
-    void enqueue_step(int32_t n_tokens, int32_t pos0, int32_t first_out, bool logits, float * host_logits);
-    void enqueue_layer(const DeviceLayer & l, int32_t n_tokens, int32_t pos0);
+    void run_step(int32_t n_tokens, int32_t pos0, int32_t first_out, bool logits, float * host_logits);
+    void enqueue_step(int32_t n_tokens, int32_t first_out, bool logits, float * host_logits);
+    void enqueue_layer(const DeviceLayer & l, int32_t n_tokens, StepPos pos);
     void enqueue_output(int32_t first_out, int32_t n_tokens, float * host_logits);
     void matmul(const DeviceMatrix & w, const float * x, int32_t n_tokens, float * y, bool xq_ready);
-    void run_graph(int32_t pos0, bool logits);
+    bool run_graph(bool logits);
+    bool capture_graph(bool logits);
+    void graphs_off(const std::string & why);
 
     const ModelHparams & m_hp;
     const ModelWeights & m_w;
@@ -99,10 +113,14 @@ private:
 
     cudaStream_t m_stream = nullptr;
     cublasHandle_t m_blas = nullptr;
-    cudaGraphExec_t m_graph_exec = nullptr;
-    bool m_graph_logits = false;        // the instantiated graph ends with the output
+    // The decode graphs, [0] hidden state out, [1] logits out, and whether
+    // that variant's kernels have run once uncaptured (so none loads during
+    // capture, which older drivers refuse).
+    cudaGraphExec_t m_graph[2] = {nullptr, nullptr};
+    bool m_decode_warm[2] = {false, false};
     float * m_pinned_hidden = nullptr;  // [n_batch][n_embd]
     float * m_pinned_logits = nullptr;  // [kGpuLogitRows][n_vocab] when the output is here
+    int32_t * m_pinned_pos = nullptr;   // [1]: the step's first position
 
     DeviceArena m_weights, m_kv, m_scratch;
     std::vector<DeviceLayer> m_layers;   // [n_layer - first_layer]

@@ -24,16 +24,26 @@ std::string cublas_failure_text(const char * call, const char * file, int line, 
 [[noreturn]] void throw_cublas_failure(const char * call, const char * file, int line, cublasStatus_t status);
 
 // The first failure of the decode path; later ones are consequences of it.
+// out_of_memory(): that failure was the device running out of memory (the
+// load's warm-up turns it into ErrorCode_resources, so fewer layers are tried).
 class CudaErrorLog {
 public:
     bool ok() const { return m_first.empty(); }
     const std::string & first() const { return m_first; }
-    void record(std::string text) {
-        if (m_first.empty()) m_first = std::move(text);
+    bool out_of_memory() const { return m_oom; }
+    void record(std::string text, bool out_of_memory = false) {
+        if (!m_first.empty()) return;
+        m_first = std::move(text);
+        m_oom = out_of_memory;
+    }
+    void clear() {
+        m_first.clear();
+        m_oom = false;
     }
 
 private:
     std::string m_first;
+    bool m_oom = false;
 };
 
 }  // namespace hearth::cuda
@@ -51,16 +61,18 @@ private:
             ::hearth::cuda::throw_cublas_failure(#call, __FILE__, __LINE__, hearth_st_); \
     } while (0)
 
-#define CUDA_TRY(log, call)                                                                          \
-    do {                                                                                             \
-        const cudaError_t hearth_err_ = (call);                                                      \
-        if (hearth_err_ != cudaSuccess)                                                              \
-            (log).record(::hearth::cuda::cuda_failure_text(#call, __FILE__, __LINE__, hearth_err_)); \
+#define CUDA_TRY(log, call)                                                                         \
+    do {                                                                                            \
+        const cudaError_t hearth_err_ = (call);                                                     \
+        if (hearth_err_ != cudaSuccess)                                                             \
+            (log).record(::hearth::cuda::cuda_failure_text(#call, __FILE__, __LINE__, hearth_err_), \
+                         hearth_err_ == cudaErrorMemoryAllocation);                                 \
     } while (0)
 
-#define CUBLAS_TRY(log, call)                                                                         \
-    do {                                                                                              \
-        const cublasStatus_t hearth_st_ = (call);                                                     \
-        if (hearth_st_ != CUBLAS_STATUS_SUCCESS)                                                      \
-            (log).record(::hearth::cuda::cublas_failure_text(#call, __FILE__, __LINE__, hearth_st_)); \
+#define CUBLAS_TRY(log, call)                                                                        \
+    do {                                                                                             \
+        const cublasStatus_t hearth_st_ = (call);                                                    \
+        if (hearth_st_ != CUBLAS_STATUS_SUCCESS)                                                     \
+            (log).record(::hearth::cuda::cublas_failure_text(#call, __FILE__, __LINE__, hearth_st_), \
+                         hearth_st_ == CUBLAS_STATUS_ALLOC_FAILED);                                  \
     } while (0)

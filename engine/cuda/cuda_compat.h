@@ -5,6 +5,9 @@
 //     emulator (simt.h) plus a host shim of the runtime and cuBLAS calls the
 //     backend uses (cuda_sim_runtime.h), so every kernel runs and is checked on
 //     a machine without a GPU.
+// Shared memory is declared through HEARTH_SHARED(type, name, count) (a
+// static array; `name` is a pointer in the emulator) and
+// HEARTH_DYNAMIC_SHARED(type, name), so the emulator can poison it per block.
 // Kernels use HEARTH_HD helpers from engine/quant for block math and keep f16
 // data as raw uint16_t bits (quant/fp16.h), so nothing depends on cuda_fp16.h.
 #pragma once
@@ -18,11 +21,16 @@
 #define HEARTH_LAUNCH(kernel, grid, block, shmem, stream, ...) kernel<<<(grid), (block), (shmem), (stream)>>>(__VA_ARGS__)
 #define HEARTH_DYNAMIC_SHARED(type, name) extern __shared__ unsigned char hearth_dyn_smem_[]; \
     type * name = reinterpret_cast<type *>(hearth_dyn_smem_)
+#define HEARTH_SHARED(type, name, count) __shared__ type name[count]
+#define HEARTH_DEVICE_CHECK(cond, what) ((void)0)
 #elif defined(HEARTH_CUDA_SIM)
 #include "cuda_sim_runtime.h"  // tests/cuda_sim: simt.h + runtime and cuBLAS shims
 #define HEARTH_LAUNCH(kernel, grid, block, shmem, stream, ...) \
-    ((void)(stream), ::simt::launch((grid), (block), (shmem), kernel, __VA_ARGS__))
+    ::cuda_sim::launch_kernel((stream), (grid), (block), (shmem), kernel, __VA_ARGS__)
 #define HEARTH_DYNAMIC_SHARED(type, name) SIMT_EXTERN_SHARED(type, name)
+#define HEARTH_SHARED(type, name, count) SIMT_SHARED(type, name, count)
+// A rule hardware enforces by faulting (alignment): checked in the emulator.
+#define HEARTH_DEVICE_CHECK(cond, what) ::simt::check((cond), (what))
 #else
 #error "engine/cuda sources compile under nvcc, or as host C++ for the SIMT emulator with HEARTH_CUDA_SIM"
 #endif

@@ -41,6 +41,17 @@ std::string mib_text(uint64_t bytes) {
     return buf;
 }
 
+void * alloc_pinned(size_t bytes, const char * what) {
+    void * p = nullptr;
+    const cudaError_t err = cudaMallocHost(&p, bytes);
+    if (err == cudaSuccess) return p;
+    cudaGetLastError();  // not sticky
+    throw Error(ErrorCode_device, std::string("CUDA: could not allocate ") + mib_text(bytes) +
+                                      " of pinned (page-locked) host memory for " + what +
+                                      ": the system is short of RAM or of locked memory (" +
+                                      cuda_failure_text("cudaMallocHost(&p, bytes)", __FILE__, __LINE__, err) + ")");
+}
+
 DeviceArena::~DeviceArena() {
     if (m_base) cudaFree(m_base);
 }
@@ -66,9 +77,7 @@ void DeviceArena::allocate(const char * what) {
 
 StagingUploader::StagingUploader(cudaStream_t stream, size_t chunk_bytes) : m_stream(stream), m_chunk(chunk_bytes) {
     for (int i = 0; i < 2; ++i) {
-        void * p = nullptr;
-        CUDA_CHECK(cudaMallocHost(&p, m_chunk));
-        m_pinned[i] = static_cast<unsigned char *>(p);
+        m_pinned[i] = static_cast<unsigned char *>(alloc_pinned(m_chunk, "the weight upload's staging buffers"));
         CUDA_CHECK(cudaEventCreateWithFlags(&m_done[i], cudaEventDisableTiming));
     }
 }

@@ -62,4 +62,10 @@ private:
 
 std::string mib_text(uint64_t bytes);
 
+// Page-locked host memory for what crosses the bus. Its failure is the host's
+// (RAM, or the locked-memory limit), not the GPU's: it throws ErrorCode_device
+// saying so, where ErrorCode_resources would make the evaluator retry with
+// fewer layers to no avail.
+void * alloc_pinned(size_t bytes, const char * what);
+
 }  // namespace hearth::cuda

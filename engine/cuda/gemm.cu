@@ -34,11 +34,15 @@ __global__ void f32_to_f16_kernel(const float * x, uint16_t * dst, int64_t n) {
 
 std::mutex g_error_mutex;
 std::string g_first_error;  // since the last gemm_take_error()
+bool g_first_error_oom = false;
 
-void record(const std::string & text) {
-    std::fprintf(stderr, "hearth: cuBLAS: %s\n", text.c_str());
+// Printed once: the rest of a failing step's GEMMs fail the same way.
+void record(const std::string & text, bool out_of_memory = false) {
     const std::lock_guard<std::mutex> lock(g_error_mutex);
-    if (g_first_error.empty()) g_first_error = text;
+    if (!g_first_error.empty()) return;
+    std::fprintf(stderr, "hearth: cuBLAS: %s\n", text.c_str());
+    g_first_error = text;
+    g_first_error_oom = out_of_memory;
 }
 
 const char * base_name(const char * path) {
@@ -58,17 +62,19 @@ std::string failure_text(const char * call, const char * file, int line, cublasS
     do { \
         const cublasStatus_t hearth_st_ = (call); \
         if (hearth_st_ != CUBLAS_STATUS_SUCCESS) { \
-            record(failure_text(#call, __FILE__, __LINE__, hearth_st_)); \
+            record(failure_text(#call, __FILE__, __LINE__, hearth_st_), hearth_st_ == CUBLAS_STATUS_ALLOC_FAILED); \
             return; \
         } \
     } while (0)
 
 }  // namespace
 
-std::string gemm_take_error() {
+std::string gemm_take_error(bool * out_of_memory) {
     const std::lock_guard<std::mutex> lock(g_error_mutex);
     std::string text;
     text.swap(g_first_error);
+    if (out_of_memory) *out_of_memory = g_first_error_oom;
+    g_first_error_oom = false;
     return text;
 }
 

@@ -8,7 +8,8 @@
 
 namespace hearth::cuda {
 
-// The first failure since the previous call (empty when none), cleared.
-std::string gemm_take_error();
+// The first failure since the previous call (empty when none), cleared;
+// *out_of_memory, when given, says whether it was CUBLAS_STATUS_ALLOC_FAILED.
+std::string gemm_take_error(bool * out_of_memory = nullptr);
 
 }  // namespace hearth::cuda

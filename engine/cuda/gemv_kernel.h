@@ -27,11 +27,14 @@ constexpr int kGemvTokens = 8;  // tokens per grid.y slice when n_tokens > 1 (th
 
 // Little-endian 32-bit word at p. The *_a2 form needs only 2-byte alignment:
 // blocks of 18, 22, 34, 110 and 210 bytes leave their quants 2-byte aligned.
+// The emulator checks the alignment each form needs (the host load itself
+// would not fault).
 __device__ __forceinline__ int load_i32_a2(const void * p) {
 #if defined(__CUDA_ARCH__)
     const uint16_t * h = static_cast<const uint16_t *>(p);
     return int(uint32_t(h[0]) | (uint32_t(h[1]) << 16));
 #else
+    HEARTH_DEVICE_CHECK(reinterpret_cast<uintptr_t>(p) % 2 == 0, "misaligned load_i32_a2: not 2-byte aligned");
     int v;
     memcpy(&v, p, 4);
     return v;
@@ -42,6 +45,7 @@ __device__ __forceinline__ int load_i32_a4(const void * p) {
 #if defined(__CUDA_ARCH__)
     return *static_cast<const int *>(p);
 #else
+    HEARTH_DEVICE_CHECK(reinterpret_cast<uintptr_t>(p) % 4 == 0, "misaligned load_i32_a4: not 4-byte aligned");
     int v;
     memcpy(&v, p, 4);
     return v;

@@ -23,6 +23,20 @@
 
 namespace hearth::cuda {
 
+// The position of a step's first token. A captured CUDA Graph replays its
+// kernels' arguments as they were at capture, so the backend passes the
+// position through device memory (`device`, written by a captured copy from
+// pinned memory at each step) and captures the decode step once; tests and
+// uncaptured callers pass the value.
+struct StepPos {
+    int32_t value = 0;
+    const int32_t * device = nullptr;  // when set, the kernels read *device instead
+    StepPos() = default;
+    StepPos(int32_t v) : value(v) {}  // NOLINT: implicit, a plain position
+    StepPos(int32_t v, const int32_t * d) : value(v), device(d) {}
+    __device__ __forceinline__ int32_t get() const { return device ? *device : value; }
+};
+
 // ---- matmul (gemv_*.cu, quantize_act.cu, gemm.cu) -------------------------
 //
 // A weight matrix as the CPU sees it (cpu/matmul.h WeightView): n_out rows of
@@ -77,7 +91,7 @@ void swiglu(float * gate, const float * up, int64_t n, cudaStream_t stream);
 
 // RoPE (normal or NeoX layout, with YaRN) on x [n_tokens][n_heads * head_dim],
 // token t at position pos0 + t, as cpu/ops.h rope_rows.
-void rope(const RopeParams & rp, float * x, int64_t n_tokens, int64_t n_heads, int64_t head_dim, int64_t pos0,
+void rope(const RopeParams & rp, float * x, int64_t n_tokens, int64_t n_heads, int64_t head_dim, StepPos pos0,
           cudaStream_t stream);
 
 // ---- KV cache and attention (kv_store.cu, attention.cu) --------------------
@@ -96,7 +110,7 @@ struct DeviceKvLayer {
 
 // Rows [pos0, pos0 + n_tokens) of the layer's K and V from k [n_tokens][n_embd_k]
 // and v [n_tokens][n_embd_v], converted as KvCache::store does.
-void kv_store(const DeviceKvLayer & kv, const AttentionShape & s, int32_t pos0, int32_t n_tokens, const float * k,
+void kv_store(const DeviceKvLayer & kv, const AttentionShape & s, StepPos pos0, int32_t n_tokens, const float * k,
               const float * v, cudaStream_t stream);
 
 // Bytes of scratch attention() needs for n_tokens queries over up to n_ctx
@@ -105,8 +119,10 @@ size_t attention_scratch_bytes(const AttentionShape & s, int32_t n_tokens, int32
 
 // Causal GQA attention as cpu/attention.h: q [n_tokens][n_head * head_dim],
 // token t attends to positions [0, pos0 + t]; out [n_tokens][n_head * head_dim_v].
-// Flash-attention style: online softmax over KV tiles, split over the KV length.
-void attention(const DeviceKvLayer & kv, const AttentionShape & s, const float * q, int32_t n_tokens, int32_t pos0,
+// Flash-attention style: online softmax over KV tiles. With scratch, short
+// batches split the KV length into a count fixed by kv.n_ctx (not by pos0),
+// so the launches of a decode step are the same at every position.
+void attention(const DeviceKvLayer & kv, const AttentionShape & s, const float * q, int32_t n_tokens, StepPos pos0,
                float * out, void * scratch, cudaStream_t stream);
 
 }  // namespace hearth::cuda

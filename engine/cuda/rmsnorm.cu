@@ -41,7 +41,7 @@ __global__ void rmsnorm_warp_kernel(const float * x, const float * w, float * y,
 
 // One block of kBlockThreads per row.
 __global__ void rmsnorm_block_kernel(const float * x, const float * w, float * y, int64_t n, float eps) {
-    __shared__ float partial[kBlockThreads / kWarp];
+    HEARTH_SHARED(float, partial, kBlockThreads / kWarp);
     const float * xr = x + int64_t(blockIdx.x) * n;
     float * yr = y + int64_t(blockIdx.x) * n;
     const int lane = int(threadIdx.x % kWarp), warp = int(threadIdx.x / kWarp);

@@ -1,5 +1,6 @@
 // RoPE on q or k, [n_tokens][n_heads * head_dim], in place: the angle math is
-// cpu/rope_math.h, shared with the CPU's rope_rows. Grid: (token, group of
+// cpu/rope_math.h, shared with the CPU's rope_rows. The position is read in
+// the kernel (StepPos), so a captured decode graph stays valid. Grid: (token, group of
 // kHeadsPerBlock heads); each thread computes the cos/sin of its pairs once
 // and rotates them in every head of the group. Dims past n_rot are untouched.
 #include "cpu/rope_math.h"
@@ -12,8 +13,9 @@ namespace {
 constexpr int kHeadsPerBlock = 4;
 constexpr int kMaxThreads = 128;
 
-__global__ void rope_kernel(RopeParams rp, float * x, int64_t n_heads, int64_t head_dim, int64_t pos0) {
+__global__ void rope_kernel(RopeParams rp, float * x, int64_t n_heads, int64_t head_dim, StepPos pos) {
     const int64_t t = blockIdx.x;
+    const int64_t pos0 = pos.get();
     const int64_t h0 = int64_t(blockIdx.y) * kHeadsPerBlock;
     const int64_t h1 = h0 + kHeadsPerBlock < n_heads ? h0 + kHeadsPerBlock : n_heads;
     const int64_t half = rp.n_rot / 2;
@@ -31,7 +33,7 @@ __global__ void rope_kernel(RopeParams rp, float * x, int64_t n_heads, int64_t h
 
 }  // namespace
 
-void rope(const RopeParams & rp, float * x, int64_t n_tokens, int64_t n_heads, int64_t head_dim, int64_t pos0,
+void rope(const RopeParams & rp, float * x, int64_t n_tokens, int64_t n_heads, int64_t head_dim, StepPos pos0,
           cudaStream_t stream) {
     const int64_t half = rp.n_rot / 2;
     if (n_tokens <= 0 || n_heads <= 0 || half <= 0) return;

@@ -8,6 +8,7 @@
 #include "hearth/evaluator.h"
 #include "model/architecture.h"
 #include "model/weights.h"
+#include "util/memory_lock.h"
 
 namespace hearth {
 
@@ -15,15 +16,11 @@ namespace {
 
 constexpr int32_t kDefaultMaxCtx = 4096;
 
-int32_t choose_ctx(const GgufFile & file, const ModelHparams & hp, int32_t requested) {
+int32_t choose_ctx(const ModelHparams & hp, int32_t requested) {
     if (requested < 0)
         throw Error(ErrorCode_invalid_argument, "context size " + std::to_string(requested) + " is negative");
     if (requested == 0) return std::min(hp.n_ctx_train, kDefaultMaxCtx);
-    if (requested > hp.n_ctx_train)
-        throw Error(ErrorCode_invalid_argument, file.path() + ": context " + std::to_string(requested) +
-                                                    " exceeds the model's trained context of " +
-                                                    std::to_string(hp.n_ctx_train));
-    return requested;
+    return requested;  // past n_ctx_train RoPE runs on; the caller warns, as llama.cpp does
 }
 
 }  // namespace
@@ -34,7 +31,7 @@ Model::Model(GgufFile file, const LoadOptions & options) : m_file(std::move(file
     a->read_hparams(m_file, m_hparams);
     validate_hparams(m_file, m_hparams);
     if (m_options.n_batch <= 0) m_options.n_batch = 512;
-    m_n_ctx = choose_ctx(m_file, m_hparams, options.n_ctx);
+    m_n_ctx = choose_ctx(m_hparams, options.n_ctx);
     if (m_options.kv_type == KvType_q8_0 && (m_hparams.head_dim % 32 != 0 || m_hparams.head_dim_v % 32 != 0))
         throw Error(ErrorCode_invalid_argument, m_file.path() +
                                                     ": a q8_0 KV cache needs a head size that is a "
@@ -43,6 +40,7 @@ Model::Model(GgufFile file, const LoadOptions & options) : m_file(std::move(file
 
     m_weights = std::make_unique<ModelWeights>();
     bind_weights(m_file, m_hparams, *m_weights, m_options.progress);
+    if (m_options.mlock) m_lock_note = lock_in_memory(m_file.path(), m_file.base(), m_file.file_size());
 
     // Weights stay in the mmap; what gets allocated is the KV cache and scratch.
     // n_vocab is known only now, so the check runs after binding (which allocates nothing sizeable).

@@ -9,6 +9,13 @@
 
 #include "quant/blocks.h"
 
+// --use_fast_math turns amax / 127 and 1 / d into approximate divisions, and
+// the codes would no longer match the CPU's bit for bit (tests/cuda_* compare
+// them exactly).
+#if defined(__CUDACC__) && defined(__USE_FAST_MATH__)
+#error "quant/quantize_q8_0.h needs IEEE division: build the CUDA backend without --use_fast_math"
+#endif
+
 namespace hearth {
 
 // Round to nearest, ties to even (the FPU default; lrintf on the host).

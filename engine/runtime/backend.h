@@ -42,8 +42,12 @@ struct GpuBackendConfig {
     int32_t n_ctx = 0;
     KvType kv_type = KvType_f16;
     int32_t n_batch = 1;
-    int32_t device = 0;
+    int32_t device = 0;      // the CUDA device index
     bool use_graphs = true;  // capture the decode step in a CUDA Graph
+    // Run one decode step and one prefill batch at load, so that what the
+    // first steps allocate (kernel modules, cuBLAS's workspace, the graph)
+    // fails inside the evaluator's retry with fewer layers, not later.
+    bool warm_up = true;
 };
 
 class GpuBackend : public Backend {

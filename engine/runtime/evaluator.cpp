@@ -52,6 +52,19 @@ std::string gpu_backend_label(const MemoryPlan & plan) {
            (plan.output_on_gpu ? " + output)" : ")");
 }
 
+// The devices placement chooses from: the test's, else the probe's.
+GpuProbe gpu_devices(const EvaluatorOptions & o) {
+    if (o.gpu_probe) return *o.gpu_probe;
+    if (!o.gpu_factory) return probe_gpus();
+    GpuProbe one;
+    one.built_with_cuda = true;
+    GpuDevice d;
+    d.name = "test GPU";
+    d.vram_free = d.vram_total = size_t(o.gpu_vram_free);
+    one.devices.push_back(d);
+    return one;
+}
+
 // What the CUDA backend cannot run yet, as the placement note's reason, or ""
 // when it can run the model.
 std::string gpu_unsupported(const ModelHparams & hp, const ModelWeights & w) {
@@ -78,24 +91,20 @@ Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOpti
     const char * const cpu_tail = "; every layer runs on the CPU";
     if (const std::string why = gpu_unsupported(hp, model.weights()); !why.empty())
         return cpu_placement(hp, why + cpu_tail);
-    GpuBackendFactory factory = o.gpu_factory;
-    uint64_t vram_free = o.gpu_vram_free;
-    if (!factory) {
-        const GpuProbe probe = probe_gpus();
-        factory = default_gpu_backend_factory();
-        if (!factory || !probe.available()) {
-            std::string why =
-                probe.reason.empty() ? "this build has no GPU backend; Hearth will use the CPU" : probe.reason;
-            return cpu_placement(hp, why);
-        }
-        vram_free = probe.devices.front().vram_free;
-    }
+    const GpuBackendFactory factory = o.gpu_factory ? o.gpu_factory : default_gpu_backend_factory();
+    const GpuProbe probe = gpu_devices(o);
+    std::string why;
+    const GpuDevice * device = select_gpu(probe, model.options().gpu_device, why);
+    if (!factory)
+        return cpu_placement(hp, probe.reason.empty() ? "this build has no GPU backend; Hearth will use the CPU"
+                                                      : probe.reason);
+    if (!device) return cpu_placement(hp, probe.available() ? why + cpu_tail : why);
     PlanRequest req;
     req.n_ctx = model.n_ctx();
     req.kv_type = model.options().kv_type;
     req.n_batch = n_batch;
     req.n_outputs = kGpuLogitRows;
-    req.vram_budget = vram_free;
+    req.vram_budget = usable_vram(device->vram_free, device->vram_total);
     req.n_gpu_layers = requested;
     Placement p;
     ModelFootprint fp;
@@ -121,6 +130,8 @@ Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOpti
         config.n_ctx = model.n_ctx();
         config.kv_type = req.kv_type;
         config.n_batch = n_batch;
+        config.device = device->index;
+        config.warm_up = o.gpu_warm_up;
         try {
             gpu = factory(config);
             p.backend = gpu_backend_label(p.plan);

@@ -155,6 +155,19 @@ ModelFootprint footprint_from_gguf(const GgufFile & file) {
 //   f16 weights   max layer matrix * 2   (a weight dequantized to f16 for cublasGemmEx)
 //   logits        n_outputs * n_vocab * 4   (counted even with the output on the CPU: small)
 //   cuBLAS        kCublasWorkspace
+uint64_t vram_headroom(uint64_t card_bytes) {
+    return std::max(kVramHeadroomMin, card_bytes / 20);
+}
+
+uint64_t usable_vram(uint64_t free_bytes, uint64_t card_bytes) {
+    const uint64_t headroom = vram_headroom(card_bytes > 0 ? card_bytes : free_bytes);
+    return free_bytes > headroom ? free_bytes - headroom : 0;
+}
+
+uint64_t usable_vram_of_card(uint64_t card_bytes) {
+    return usable_vram(card_bytes > kVramReservedBytes ? card_bytes - kVramReservedBytes : 0, card_bytes);
+}
+
 uint64_t gpu_scratch_bytes(const ModelFootprint & fp, const PlanRequest & req) {
     const ModelHparams & hp = fp.hp;
     const uint64_t b = uint64_t(std::max(1, std::min(req.n_batch, std::max(req.n_ctx, 1))));

@@ -111,6 +111,24 @@ int32_t Sampler::draw() {
     return m_cand.back().id;
 }
 
+void Sampler::record_probs(int32_t chosen) {
+    // log p_i = l_i - max - log(sum_j e^(l_j - max)), over the candidates as they stand.
+    float mx = -INFINITY;
+    for (const Candidate & c : m_cand) mx = std::max(mx, c.logit);
+    double sum = 0.0;
+    for (const Candidate & c : m_cand) sum += std::exp(double(c.logit - mx));
+    const float log_sum = float(std::log(sum));
+    auto logprob = [&](const Candidate & c) { return c.logit - mx - log_sum; };
+    m_last.chosen = {chosen, -INFINITY};
+    for (const Candidate & c : m_cand)
+        if (c.id == chosen) m_last.chosen.logprob = logprob(c);
+    const size_t n = std::min(m_cand.size(), size_t(std::max(0, m_params.n_probs)));
+    std::partial_sort(m_cand.begin(), m_cand.begin() + long(n), m_cand.end(),
+                      [](const Candidate & a, const Candidate & b) { return a.logit > b.logit; });
+    m_last.top.clear();
+    for (size_t i = 0; i < n; ++i) m_last.top.push_back({m_cand[i].id, logprob(m_cand[i])});
+}
+
 void Sampler::build_candidates(const float * logits) {
     m_cand.clear();
     for (int32_t i = 0; i < m_n_vocab; ++i) m_cand.push_back({i, logits[i]});
@@ -128,18 +146,26 @@ int32_t Sampler::pick() {
     if (m_params.temperature <= 0.0f) {
         const auto best = std::max_element(m_cand.begin(), m_cand.end(),
                                            [](const Candidate & a, const Candidate & b) { return a.logit < b.logit; });
-        return best->id;
+        const int32_t id = best->id;
+        if (m_params.n_probs >= 0) record_probs(id);
+        return id;
     }
     top_k(m_params.top_k);
     top_p(m_params.top_p);
     min_p(m_params.min_p);
     for (Candidate & c : m_cand) c.logit /= m_params.temperature;
-    return draw();
+    const int32_t id = draw();
+    if (m_params.n_probs >= 0) record_probs(id);
+    return id;
 }
 
 int32_t Sampler::sample(const float * logits) {
     build_candidates(logits);
-    if (!m_grammar) return m_cand.empty() ? 0 : pick();
+    if (!m_grammar) {
+        if (!m_cand.empty()) return pick();
+        m_last = {{0, -INFINITY}, {}};
+        return 0;
+    }
     if (!m_cand.empty()) {
         const int32_t tok = pick();
         if (m_grammar->allows(tok, m_budget)) return tok;

@@ -41,6 +41,7 @@ struct Session::Run {
     Utf8StreamDecoder utf8;
     GenerationStats stats;
     Clock::time_point start = Clock::now();
+    std::vector<TokenLogprob> logprobs;  // not yet handed to an event
 
     bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
 
@@ -50,6 +51,8 @@ struct Session::Run {
         e.type = EventType_piece;
         e.text = std::move(text);
         e.token = token;
+        e.logprobs = std::move(logprobs);
+        logprobs.clear();
         return on_event(e);
     }
 
@@ -62,6 +65,7 @@ struct Session::Run {
         d.type = EventType_done;
         d.stop_reason = reason;
         d.stats = stats;
+        d.logprobs = std::move(logprobs);
         on_event(d);
     }
 
@@ -132,6 +136,7 @@ void Session::run_generation(Run & run) {
         if (run.stats.n_generated == 0) run.stats.ttft_ms = seconds_since(run.start) * 1000.0;
         run.sampler.accept(tok);
         ++run.stats.n_generated;
+        if (run.req.sampling.n_probs >= 0 && !m_tokenizer->vocab().is_eog(tok)) record_logprob(run, tok);
         const double dt = seconds_since(t0);
         run.stats.gen_tok_s = dt > 0 ? run.stats.n_generated / dt : 0.0;
         if (m_tokenizer->vocab().is_eog(tok)) {
@@ -154,6 +159,16 @@ void Session::run_generation(Run & run) {
         m_eval->eval(&tok, 1);
         m_tokens.push_back(tok);
     }
+}
+
+void Session::record_logprob(Run & run, int32_t token) const {
+    const SampledProbs & p = run.sampler.last_probs();
+    TokenLogprob t;
+    t.token = token;
+    t.piece = m_tokenizer->token_to_piece(token);
+    t.logprob = p.chosen.logprob;
+    for (const TokenProb & alt : p.top) t.top.push_back({alt.id, m_tokenizer->token_to_piece(alt.id), alt.logprob});
+    run.logprobs.push_back(std::move(t));
 }
 
 void Session::generate(const GenerateRequest & request, const EventCallback & on_event,

@@ -39,6 +39,7 @@ void GenerationWorker::load() {
         m_session = std::make_unique<Session>(model, m_options.n_threads);
         s.kind = WorkerStatus::Kind_loaded;
         s.description = model->description();
+        s.warning = model->lock_note();
     } catch (const Error & e) {
         s.kind = WorkerStatus::Kind_failed;
         s.error_code = e.code();
@@ -90,9 +91,10 @@ void GenerationWorker::thread_main() {
     }
 }
 
-RequestHandle GenerationWorker::submit(GenerateRequest request, EventCallback on_event) {
+RequestHandle GenerationWorker::submit(GenerateRequest request, EventCallback on_event,
+                                       std::shared_ptr<std::atomic<bool>> cancel) {
     RequestHandle h;
-    h.cancel = std::make_shared<std::atomic<bool>>(false);
+    h.cancel = cancel ? std::move(cancel) : std::make_shared<std::atomic<bool>>(false);
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         h.id = m_next_id++;

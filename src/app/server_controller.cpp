@@ -7,6 +7,7 @@
 #include "core/app_settings.h"
 #include "hearth/error.h"
 #include "server/api_server.h"
+#include "server/request_checks.h"
 #include "server/worker_engine.h"
 
 namespace Hearth {
@@ -73,8 +74,7 @@ void ServerController::setModelPath(const QString & pathOrUrl) {
 }
 
 bool ServerController::exposed() const {
-    return m_host != QLatin1String("127.0.0.1") && m_host != QLatin1String("localhost") &&
-           m_host != QLatin1String("::1");
+    return !Server::isLoopbackAddress(m_host.toStdString());
 }
 
 void ServerController::setState(const QString & state, const QString & error) {

@@ -7,10 +7,16 @@
 // say otherwise; norms are F32 ones, biases and routers small F32 values. The
 // tokenizer metadata (tokenizer.*) is copied from --vocab, a GGUF holding a
 // vocabulary such as llama.cpp's models/ggml-vocab-llama-spm.gguf; n_vocab is
-// its token count. Weights are uniform in +-sqrt(3 / n_in), generated from
-// --seed, so the activations stay in a sane range.
+// its token count; without --vocab, --n-vocab N makes a plain
+// SentencePiece-style vocabulary. Weights are uniform in +-sqrt(3 / n_in),
+// generated from --seed, so the activations stay in a sane range. --fast draws
+// rows from a pool quantized once per row length: a 17.7 GB QwQ-32B in IQ4_XS
+// takes seconds (tools/gpu-check.sh makes its models this way).
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <map>
+#include <memory>
 #include <string>
 
 #include "args.h"
@@ -40,21 +46,32 @@ hearth::TensorType parseType(const Args & args, const char * option, hearth::Ten
     throw UsageError(std::string(option) + " " + *name + ": use one of " + known);
 }
 
+// The vocabulary's token count: --vocab's, else --n-vocab for a generated one.
+int64_t vocabSize(const Args & args, const hearth::GgufFile * vocab) {
+    if (vocab == nullptr) {
+        const long long n = args.integer("--n-vocab", 0);
+        if (n < 259 || n > (1 << 22)) throw UsageError("give --vocab VOCAB.gguf, or --n-vocab N (259 to 4194304)");
+        return n;
+    }
+    const hearth::GgufArray * tokens = vocab->get_array("tokenizer.ggml.tokens");
+    if (tokens == nullptr) throw UsageError("--vocab " + vocab->path() + " has no tokenizer.ggml.tokens");
+    return static_cast<int64_t>(tokens->items.size());
+}
+
 int runMakeSynthetic(int argc, char ** argv) {
     Args args(argc, argv,
               {{"-o", "--output"}, {"--arch"}, {"--type"}, {"--output-type"}, {"--embd-type"}, {"--expert-type"},
-               {"--vocab"}, {"--n-embd"}, {"--n-layer"}, {"--n-ff"}, {"--n-head"}, {"--n-head-kv"}, {"--head-dim"},
+               {"--vocab"}, {"--n-vocab"}, {"--n-embd"}, {"--n-layer"}, {"--n-ff"}, {"--n-head"}, {"--n-head-kv"}, {"--head-dim"},
                {"--n-expert"}, {"--n-expert-used"}, {"--n-ff-exp"}, {"--n-swa"}, {"--n-ctx"}, {"--seed"}},
-              {{"--tied"}});
+              {{"--tied"}, {"--fast"}});
     const std::string out = args.required("-o");
     SyntheticTypes types;
     types.weights = parseType(args, "--type", hearth::TensorType_Q4_K);
     types.output = parseType(args, "--output-type", hearth::TensorType_COUNT);
     types.embedding = parseType(args, "--embd-type", hearth::TensorType_COUNT);
     types.experts = parseType(args, "--expert-type", hearth::TensorType_COUNT);
-    const hearth::GgufFile vocab = hearth::GgufFile::open(args.required("--vocab"));
-    const hearth::GgufArray * tokens = vocab.get_array("tokenizer.ggml.tokens");
-    if (tokens == nullptr) throw UsageError("--vocab " + vocab.path() + " has no tokenizer.ggml.tokens");
+    std::unique_ptr<hearth::GgufFile> vocab;
+    if (const auto path = args.value("--vocab")) vocab = std::make_unique<hearth::GgufFile>(hearth::GgufFile::open(*path));
     SyntheticShape s;
     s.arch = args.value("--arch", "llama");
     s.nEmbd = args.integer("--n-embd", 2048);
@@ -68,12 +85,13 @@ int runMakeSynthetic(int argc, char ** argv) {
     s.nFfExp = args.integer("--n-ff-exp", 0);
     s.nSwa = args.integer("--n-swa", 128);
     s.nCtx = args.integer("--n-ctx", 4096);
-    s.nVocab = static_cast<int64_t>(tokens->items.size());
+    s.nVocab = vocabSize(args, vocab.get());
     s.tied = args.flag("--tied");
     checkSyntheticShape(s, types);
 
     hearth::GgufWriter w;
-    buildSyntheticModel(w, s, types, vocab, static_cast<uint64_t>(args.integer("--seed", 1)), [&](int64_t l) {
+    const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 1));
+    buildSyntheticModel(w, s, types, vocab.get(), seed, args.flag("--fast"), [&](int64_t l) {
         std::fprintf(stderr, "\rlayer %lld/%lld", static_cast<long long>(l + 1), static_cast<long long>(s.nLayer));
     });
     std::fprintf(stderr, "\n");
@@ -86,11 +104,11 @@ int runMakeSynthetic(int argc, char ** argv) {
 }
 
 const CommandRegistration reg({"make-synthetic",
-                               "make-synthetic -o OUT.gguf --vocab VOCAB.gguf [--arch llama|qwen2|qwen3|qwen3moe|"
+                               "make-synthetic -o OUT.gguf (--vocab VOCAB.gguf | --n-vocab N) [--arch llama|qwen2|qwen3|qwen3moe|"
                                "gpt-oss|gemma3] [--type Q4_K] [--output-type T] [--embd-type T] [--expert-type T] "
                                "[--n-embd 2048] [--n-layer 8] [--n-ff 5632] [--n-head 32] [--n-head-kv 4] "
                                "[--head-dim N] [--n-expert N --n-expert-used K --n-ff-exp F] [--n-swa 128] [--tied] "
-                               "[--n-ctx 4096] [--seed 1]  (developer: random-weight benchmark model)",
+                               "[--n-ctx 4096] [--seed 1] [--fast]  (developer: random-weight benchmark model)",
                                &runMakeSynthetic});
 
 }  // namespace

@@ -21,9 +21,6 @@ namespace Hearth::Cli {
 
 namespace {
 
-// Probed free VRAM also loses a little to fragmentation and the CUDA graph.
-constexpr uint64_t kProbedHeadroom = 128ull << 20;
-
 std::string gib(uint64_t bytes) {
     char buf[32];
     if (bytes >= (1ull << 30))
@@ -46,24 +43,29 @@ struct Budget {
     std::string source;  // a sentence for the text output
 };
 
+// The planner's one headroom rule (usable_vram) on a card size the user gave,
+// or on the free VRAM of the probed GPU --device names (the first by default).
 Budget vramBudget(const Args & args) {
     Budget b;
     if (const auto v = args.value("--vram")) {
         uint64_t card = 0;
         if (!hearth::parse_byte_size(*v, card))
             throw UsageError("--vram expects a size such as 24GiB, 24GB, 24000MiB or a byte count, not '" + *v + "'");
-        b.usable = card > hearth::kVramReservedBytes ? card - hearth::kVramReservedBytes : 0;
-        b.source = gib(card) + " card less " + gib(hearth::kVramReservedBytes) + " for the driver and desktop";
+        b.usable = hearth::usable_vram_of_card(card);
+        b.source = gib(card) + " card less " + gib(hearth::kVramReservedBytes) + " for the driver and desktop and " +
+                   gib(hearth::vram_headroom(card)) + " of headroom";
         return b;
     }
     const hearth::GpuProbe probe = hearth::probe_gpus();
-    if (!probe.available()) {
-        b.source = "no GPU: " + probe.reason;
+    std::string why;
+    const hearth::GpuDevice * d = hearth::select_gpu(probe, args.value("--device", ""), why);
+    if (d == nullptr) {
+        b.source = "no GPU: " + why;
         return b;
     }
-    const hearth::GpuDevice & d = probe.devices.front();
-    b.usable = d.vram_free > kProbedHeadroom ? d.vram_free - kProbedHeadroom : 0;
-    b.source = "free on GPU " + std::to_string(d.index) + " (" + d.name + ") less " + gib(kProbedHeadroom);
+    b.usable = hearth::usable_vram(d->vram_free, d->vram_total);
+    b.source = "free on GPU " + std::to_string(d->index) + " (" + d->name + ") less " +
+               gib(hearth::vram_headroom(d->vram_total)) + " of headroom";
     return b;
 }
 
@@ -138,6 +140,7 @@ int runPlan(int argc, char ** argv) {
                {"--kv-type"},
                {"--n-gpu-layers", "-ngl"},
                {"--n-batch", "-b"},
+               {"--device", "--main-gpu", "-mg"},
                {"--fetch-bytes"}},
               {{"--json"}});
     if (!args.positional().empty()) throw UsageError("unexpected argument " + args.positional().front());
@@ -171,7 +174,7 @@ int runPlan(int argc, char ** argv) {
 
 const CommandRegistration kRegistration(
     {"plan",
-     "plan (-m MODEL.gguf | --url URL) [--vram 24GiB] [--ctx N] [--kv-type f16|q8_0] "
+     "plan (-m MODEL.gguf | --url URL) [--vram 24GiB | --device INDEX|NAME] [--ctx N] [--kv-type f16|q8_0] "
      "[--n-gpu-layers N|auto] [--n-batch N] [--json]",
      runPlan});
 

@@ -67,7 +67,8 @@ int runRun(int argc, char ** argv) {
                {"--json-schema"},
                {"--grammar-file"},
                kGpuLayersOption,
-               kKvTypeOption},
+               kKvTypeOption,
+               kGpuDeviceOption},
               {{"--raw"}});
     hearth::LoadOptions opts;
     opts.n_ctx = int32_t(args.integer("--ctx", 0));
@@ -127,7 +128,7 @@ const CommandRegistration reg({"run",
                                "run -m MODEL -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P] "
                                "[--repeat-penalty R] [--seed S] [--ctx N] [--threads N] [--stop STR] [--raw] "
                                "[--json-schema SCHEMA|@FILE] [--grammar-file FILE] [--n-gpu-layers N|auto] "
-                               "[--kv-type f16|q8_0]",
+                               "[--kv-type f16|q8_0] [--device INDEX|NAME]",
                                &runRun});
 
 }  // namespace

@@ -1,27 +1,24 @@
 // hearth-cli serve: the local OpenAI-compatible server (see src/server/).
-// Flags mirror llama-server's, so a script written for it maps one to one.
-// The URL is printed once the model is loaded and the port bound ("--port 0"
-// picks a free port, which tests parse from that line). Ctrl-C or SIGTERM
-// stops it; each request is logged on stderr.
+// Flags mirror llama-server's (serve_options.h), so a script written for it
+// maps one to one. The URL is printed once the model is loaded and the port
+// bound ("--port 0" picks a free port, which tests parse from that line).
+// Ctrl-C or SIGTERM stops it; each request is logged on stderr.
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFileInfo>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <sstream>
 #include <string>
 #include <thread>
 
-#include <QCoreApplication>
-#include <QDateTime>
-#include <QFileInfo>
-
-#include "args.h"
 #include "command.h"
 #include "core/app_settings.h"
 #include "core/model_library.h"
-#include "gpu_options.h"
-#include "hearth/model.h"
+#include "serve_options.h"
 #include "server/api_server.h"
+#include "server/request_checks.h"
 #include "server/worker_engine.h"
 
 namespace Hearth::Cli {
@@ -34,14 +31,6 @@ void onSignal(int) {
     g_stop.store(true);
 }
 
-std::vector<std::string> splitList(const std::string & v) {
-    std::vector<std::string> out;
-    std::stringstream ss(v);
-    for (std::string item; std::getline(ss, item, ',');)
-        if (!item.empty()) out.push_back(item);
-    return out;
-}
-
 // The user's library for /v1/models, but the served file: --models-dir
 // (several joined by ':'), else the app's model folders.
 std::vector<Server::LibraryModel> libraryModels(const std::string & dirsArg, const std::string & served) {
@@ -52,75 +41,53 @@ std::vector<Server::LibraryModel> libraryModels(const std::string & dirsArg, con
         if (!m.error.isEmpty() || m.isProjector || !m.complete) continue;
         const QString path = QFileInfo(m.path).canonicalFilePath();
         if (path == QFileInfo(QString::fromStdString(served)).canonicalFilePath()) continue;  // listed as loaded
-        out.push_back({m.name.toStdString(), path.toStdString(),
-                       QFileInfo(m.path).lastModified().toSecsSinceEpoch(), m.sizeBytes});
+        out.push_back({m.name.toStdString(), path.toStdString(), QFileInfo(m.path).lastModified().toSecsSinceEpoch(),
+                       m.sizeBytes});
     }
     return out;
 }
 
+void warn(const std::string & text) {
+    std::fprintf(stderr, "hearth-cli serve: warning: %s\n", text.c_str());
+}
+
 int runServe(int argc, char ** argv) {
-    Args args(argc, argv,
-              {{"-m", "--model"},
-               {"--host"},
-               {"--port"},
-               {"--ctx", "-c", "--ctx-size"},
-               {"--n-gpu-layers", "-ngl", "--gpu-layers"},
-               {"--kv-type", "--cache-type-k"},
-               {"--api-key"},
-               {"--chat-template-file"},
-               {"--cors"},
-               {"--threads", "-t"},
-               {"--max-body"},
-               {"--max-pending"},
-               {"--models-dir"}},
-              {});
-    const std::string path = args.required("-m");
-    Server::ServerConfig config;
-    config.host = args.value("--host", "127.0.0.1");
-    const long long port = args.integer("--port", 8000);
-    if (port < 0 || port > 65535) throw UsageError("--port must be from 0 to 65535");
-    config.port = int(port);
-    config.apiKey = args.value("--api-key", "");
-    if (config.apiKey.empty())
-        if (const char * env = std::getenv("HEARTH_API_KEY")) config.apiKey = env;
-    config.corsOrigins = splitList(args.value("--cors", ""));
-    const long long maxBody = args.integer("--max-body", (long long)config.maxBodyBytes);
-    if (maxBody < 1024) throw UsageError("--max-body must be at least 1024 bytes");
-    config.maxBodyBytes = size_t(maxBody);
-    const long long maxPending = args.integer("--max-pending", config.maxPending);
-    if (maxPending < 1 || maxPending > 4096) throw UsageError("--max-pending must be from 1 to 4096");
-    config.maxPending = int(maxPending);
-    config.threads = config.maxPending + 8;
+    ServeOptions o = parseServeOptions(argc, argv);
+    if (o.help) {
+        std::fputs(serveHelp(), stdout);
+        return 0;
+    }
+    for (const std::string & note : o.notes) warn(note);
 
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("Hearth"));
-    config.library = libraryModels(args.value("--models-dir", ""), path);
-
-    hearth::LoadOptions options;
-    options.n_ctx = int32_t(args.integer("--ctx", 0));
-    options.n_threads = int32_t(args.integer("--threads", 0));
-    applyGpuOptions(args, options);  // --n-gpu-layers (default auto) and --kv-type, as run and bench
+    o.config.library = libraryModels(o.modelsDir, o.modelPath);
 
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
-    std::fprintf(stderr, "hearth-cli serve: loading %s\n", path.c_str());
-    auto engine = Server::WorkerEngine::load(path, options, args.value("--chat-template-file", ""),
-                                             [](float) { return !g_stop.load(); });
+    std::fprintf(stderr, "hearth-cli serve: loading %s\n", o.modelPath.c_str());
+    auto engine = Server::WorkerEngine::load(o.modelPath, o.load, o.engine, [](float) { return !g_stop.load(); });
     const Server::ServedModel & model = engine->model();
+    for (const std::string & w : engine->warnings()) warn(w);
+    if (!model.templateNote.empty()) warn(model.templateNote);
+    if (model.nCtx > model.nCtxTrain)  // llama-server's "possible training context overflow"
+        warn("the context of " + std::to_string(model.nCtx) + " tokens is larger than the " +
+             std::to_string(model.nCtxTrain) + " the model was trained with; replies past " +
+             std::to_string(model.nCtxTrain) + " tokens may lose coherence");
     std::fprintf(
-        stderr, "hearth-cli serve: %s (%s), context %d tokens, chat template: %s\n", model.id.c_str(),
-        model.description.c_str(), model.nCtx,
+        stderr, "hearth-cli serve: %s (%s), context %d tokens, %d sequence%s, chat template: %s\n", model.id.c_str(),
+        model.description.c_str(), model.nCtx, model.parallel, model.parallel == 1 ? "" : "s",
         model.templateFromModel ? "the model's" : (model.chatTemplate->is_fallback() ? "ChatML" : "from file"));
 
-    Server::ApiServer server(*engine, config);
+    Server::ApiServer server(*engine, o.config);
     server.setRequestLogger([](const Server::RequestLogEntry & e) {
         std::fprintf(stderr, "%s %s %s -> %d (%.0f ms)\n", e.remote.c_str(), e.method.c_str(), e.path.c_str(), e.status,
                      e.durationMs);
     });
     server.start();
-    if (config.host != "127.0.0.1" && config.host != "localhost" && config.host != "::1")
+    if (!Server::isLoopbackAddress(o.config.host))
         std::fprintf(stderr, "hearth-cli serve: listening on %s: other machines can reach this server%s\n",
-                     config.host.c_str(), config.apiKey.empty() ? ", and no --api-key is set" : "");
+                     o.config.host.c_str(), o.config.apiKey.empty() ? ", and no --api-key is set" : "");
     std::printf("hearth-cli serve: listening on %s (OpenAI API at %s/v1)\n", server.url().c_str(),
                 server.url().c_str());
     std::fflush(stdout);
@@ -132,10 +99,11 @@ int runServe(int argc, char ** argv) {
 }
 
 const CommandRegistration reg({"serve",
-                               "serve -m MODEL [--host 127.0.0.1] [--port 8000 (0: any free)] [--ctx N] "
-                               "[--n-gpu-layers N|auto] [--kv-type f16|q8_0] [--api-key K] "
-                               "[--chat-template-file F] [--cors ORIGIN[,ORIGIN...]|*] [--threads N] "
-                               "[--max-body BYTES] [--max-pending N] [--models-dir DIR[:DIR...]]",
+                               "serve -m MODEL [--host 127.0.0.1] [--port 8000 (0: any free)] [-c N] "
+                               "[-ngl N|auto] [-ctk f16|q8_0] [-ctv f16|q8_0] [-fa [on|off|auto]] [--mlock] "
+                               "[-a ALIAS] [-n N|-1] [-np N] [--jinja] [--api-key K] [--chat-template-file F] "
+                               "[--cors ORIGIN[,ORIGIN...]|*] [--threads N] [--max-body BYTES] [--max-pending N] "
+                               "[--models-dir DIR[:DIR...]] (serve --help for all)",
                                &runServe});
 
 }  // namespace

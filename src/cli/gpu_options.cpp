@@ -27,6 +27,8 @@ void applyGpuOptions(const Args & args, hearth::LoadOptions & opts) {
         opts.kv_type = hearth::KvType_q8_0;
     else
         throw UsageError("--kv-type takes f16 or q8_0, not '" + kv + "'");
+    opts.gpu_device = args.value("--device", "");
+    if (opts.gpu_device.size() > 256) throw UsageError("--device takes a GPU index or part of its name");
 }
 
 void reportPlacement(const char * command, const Args & args, const hearth::Evaluator & ev) {

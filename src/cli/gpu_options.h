@@ -1,5 +1,6 @@
-// The GPU options `run` and `bench` share: --n-gpu-layers N|auto and
-// --kv-type f16|q8_0, and the sentence saying where the layers ended up.
+// The GPU options `run` and `bench` share: --n-gpu-layers N|auto,
+// --kv-type f16|q8_0 and --device INDEX|NAME, and the sentence saying where
+// the layers ended up.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -13,9 +14,12 @@ namespace Hearth::Cli {
 // Option spellings to add to a command's Args.
 inline const std::vector<std::string> kGpuLayersOption = {"--n-gpu-layers", "-ngl"};
 inline const std::vector<std::string> kKvTypeOption = {"--kv-type"};
+// Which GPU on a machine with several: its CUDA index or part of its name
+// (llama.cpp spells the index --main-gpu / -mg).
+inline const std::vector<std::string> kGpuDeviceOption = {"--device", "--main-gpu", "-mg"};
 
-// Sets opts.n_gpu_layers (default auto: -1) and opts.kv_type from the args;
-// a malformed value is a UsageError.
+// Sets opts.n_gpu_layers (default auto: -1), opts.kv_type and opts.gpu_device
+// from the args; a malformed value is a UsageError.
 void applyGpuOptions(const Args & args, hearth::LoadOptions & opts);
 
 // On stderr: the backend when a GPU runs layers, and the placement note when

@@ -1,6 +1,10 @@
 #include "synthetic_model.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <tuple>
 #include <vector>
 
 #include "args.h"
@@ -43,7 +47,8 @@ TensorType pick(TensorType t, TensorType fallback) {
 
 class Writer {
 public:
-    Writer(hearth::GgufWriter & w, const SyntheticTypes & t, uint64_t seed) : m_w(w), m_t(t), m_rng(seed) {}
+    Writer(hearth::GgufWriter & w, const SyntheticTypes & t, uint64_t seed, bool fast)
+        : m_w(w), m_t(t), m_rng(seed), m_fast(fast) {}
 
     // A [nIn, nOut] weight (nIn contiguous) with unit-variance outputs for unit
     // inputs: uniform in +-sqrt(3 / nIn), quantized row by row.
@@ -57,11 +62,7 @@ public:
         const float a = amplitude > 0.0f ? amplitude : std::sqrt(3.0f / static_cast<float>(nIn));
         const size_t rowBytes = hearth::tensor_row_bytes(type, nIn);
         std::vector<uint8_t> bytes(rowBytes * static_cast<size_t>(nOut * nExpert));
-        std::vector<float> row(static_cast<size_t>(nIn));
-        for (int64_t r = 0; r < nOut * nExpert; ++r) {
-            for (float & v : row) v = m_rng.uniform(a);
-            hearth::quantize_weight_row(type, row.data(), bytes.data() + static_cast<size_t>(r) * rowBytes, nIn);
-        }
+        for (int64_t r = 0; r < nOut * nExpert; ++r) row(type, nIn, a, bytes.data() + static_cast<size_t>(r) * rowBytes);
         if (threeD)
             m_w.add_tensor(name, type, {nIn, nOut, nExpert}, bytes);
         else
@@ -80,12 +81,65 @@ public:
     }
 
 private:
+    static constexpr size_t kPoolRows = 64;
+
+    // One quantized row: made afresh, or (fast) drawn from a pool quantized
+    // once per (type, length, amplitude), so a 17.7 GB model takes seconds.
+    void row(TensorType type, int64_t nIn, float a, uint8_t * dst) {
+        const size_t rowBytes = hearth::tensor_row_bytes(type, nIn);
+        if (!m_fast) return quantize(type, nIn, a, dst);
+        std::vector<uint8_t> & pool = m_pools[{type, nIn, a}];
+        if (pool.empty()) {
+            pool.resize(rowBytes * kPoolRows);
+            for (size_t r = 0; r < kPoolRows; ++r) quantize(type, nIn, a, pool.data() + r * rowBytes);
+        }
+        const size_t pick = size_t((m_rng.uniform(1.0f) + 1.0f) * 0.5f * float(kPoolRows)) % kPoolRows;
+        std::memcpy(dst, pool.data() + pick * rowBytes, rowBytes);
+    }
+    void quantize(TensorType type, int64_t nIn, float a, uint8_t * dst) {
+        m_row.resize(static_cast<size_t>(nIn));
+        for (float & v : m_row) v = m_rng.uniform(a);
+        hearth::quantize_weight_row(type, m_row.data(), dst, nIn);
+    }
+
     hearth::GgufWriter & m_w;
     const SyntheticTypes & m_t;
     Random m_rng;
+    bool m_fast;
+    std::vector<float> m_row;
+    std::map<std::tuple<TensorType, int64_t, float>, std::vector<uint8_t>> m_pools;
 };
 
-void addMetadata(hearth::GgufWriter & w, const SyntheticShape & s, const hearth::GgufFile & vocab) {
+// A SentencePiece-style vocabulary of n tokens: <unk>, <s>, </s>, the byte
+// tokens <0x00>..<0xFF>, then made-up words (enough to load and benchmark a
+// shape such as QwQ-32B's 152064 tokens without its tokenizer file).
+void addGeneratedVocab(hearth::GgufWriter & w, int64_t n) {
+    std::vector<std::string> tokens = {"<unk>", "<s>", "</s>"};
+    std::vector<int32_t> types = {2, 3, 3};  // llama.cpp's token types: unknown, control
+    char buf[16];
+    for (int b = 0; b < 256; ++b) {
+        std::snprintf(buf, sizeof buf, "<0x%02X>", b);
+        tokens.emplace_back(buf);
+        types.push_back(6);  // byte
+    }
+    while (int64_t(tokens.size()) < n) {
+        tokens.push_back("\xe2\x96\x81w" + std::to_string(tokens.size()));  // U+2581, SentencePiece's space
+        types.push_back(1);                                                 // normal
+    }
+    tokens.resize(size_t(n));
+    types.resize(size_t(n));
+    std::vector<float> scores(static_cast<size_t>(n));
+    for (size_t i = 0; i < scores.size(); ++i) scores[i] = -float(i);
+    w.add_string("tokenizer.ggml.model", "llama");
+    w.add_string_array("tokenizer.ggml.tokens", tokens);
+    w.add_f32_array("tokenizer.ggml.scores", scores);
+    w.add_i32_array("tokenizer.ggml.token_type", types);
+    w.add_u32("tokenizer.ggml.unknown_token_id", 0);
+    w.add_u32("tokenizer.ggml.bos_token_id", 1);
+    w.add_u32("tokenizer.ggml.eos_token_id", 2);
+}
+
+void addMetadata(hearth::GgufWriter & w, const SyntheticShape & s, const hearth::GgufFile * vocab) {
     const std::string a = s.arch + ".";
     const int64_t hd = headDim(s);
     w.add_string("general.architecture", s.arch);
@@ -113,7 +167,8 @@ void addMetadata(hearth::GgufWriter & w, const SyntheticShape & s, const hearth:
         w.add_f32(a + "rope.scaling.factor", 32.0f);
         w.add_u32(a + "rope.scaling.original_context_length", 4096);
     }
-    for (const hearth::GgufKv & kv : vocab.metadata())
+    if (vocab == nullptr) return addGeneratedVocab(w, s.nVocab);
+    for (const hearth::GgufKv & kv : vocab->metadata())
         if (kv.key.rfind("tokenizer.", 0) == 0) w.add(kv.key, kv.value);
 }
 
@@ -187,9 +242,10 @@ void checkSyntheticShape(const SyntheticShape & s, const SyntheticTypes & t) {
 }
 
 void buildSyntheticModel(hearth::GgufWriter & w, const SyntheticShape & s, const SyntheticTypes & types,
-                         const hearth::GgufFile & vocab, uint64_t seed, const std::function<void(int64_t)> & progress) {
+                         const hearth::GgufFile * vocab, uint64_t seed, bool fast,
+                         const std::function<void(int64_t)> & progress) {
     addMetadata(w, s, vocab);
-    Writer t(w, types, seed);
+    Writer t(w, types, seed, fast);
     t.weight("token_embd.weight", s.nEmbd, s.nVocab, pick(types.embedding, types.weights), 1.0f);
     for (int64_t l = 0; l < s.nLayer; ++l) {
         const std::string p = "blk." + std::to_string(l) + ".";

@@ -36,9 +36,12 @@ const char * syntheticArchitectures();
 // Throws UsageError for a shape the architecture or the types cannot hold.
 void checkSyntheticShape(const SyntheticShape & s, const SyntheticTypes & t);
 
-// Metadata (the tokenizer copied from `vocab`) and random tensors from `seed`.
-// `progress(layer)` is called after each layer.
+// Metadata (the tokenizer copied from `vocab`, or without one a generated
+// SentencePiece-style vocabulary of s.nVocab tokens) and random tensors from
+// `seed`. `fast` draws rows from a small pool quantized once per row length
+// instead of quantizing every row. `progress(layer)` is called after each layer.
 void buildSyntheticModel(hearth::GgufWriter & w, const SyntheticShape & s, const SyntheticTypes & t,
-                         const hearth::GgufFile & vocab, uint64_t seed, const std::function<void(int64_t)> & progress);
+                         const hearth::GgufFile * vocab, uint64_t seed, bool fast,
+                         const std::function<void(int64_t)> & progress);
 
 }  // namespace Hearth::Cli

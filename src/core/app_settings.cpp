@@ -121,7 +121,9 @@ void applyModelLoadSettings(const QString & modelPath, hearth::LoadOptions & opt
 }
 
 qint64 usableVram(const hearth::GpuProbe & probe) {
-    return probe.available() ? qint64(probe.devices.front().vram_free) : 0;
+    if (!probe.available()) return 0;
+    const hearth::GpuDevice & d = probe.devices.front();
+    return qint64(hearth::usable_vram(d.vram_free, d.vram_total));  // the planner's one headroom rule
 }
 
 }  // namespace Hearth

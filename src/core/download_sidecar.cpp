@@ -3,6 +3,9 @@
 #include <QFile>
 #include <QSaveFile>
 #include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "hearth/json_depth.h"
 
 namespace Hearth {
 
@@ -17,6 +20,7 @@ std::optional<DownloadSidecar> DownloadSidecar::read(const QString & sidecarPath
     QFile f(sidecarPath);
     if (!f.open(QIODevice::ReadOnly)) return std::nullopt;
     const QByteArray bytes = f.read(1 << 20);
+    if (!hearth::json_depth_within(std::string_view(bytes.constData(), size_t(bytes.size())))) return std::nullopt;
     const json j = json::parse(bytes.constBegin(), bytes.constEnd(), nullptr, false);
     if (j.is_discarded() || !j.is_object()) return std::nullopt;
     auto str = [&](const char * k) {

@@ -4,14 +4,24 @@
 #include <QUrl>
 #include <QUrlQuery>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "core/quant_name.h"
+#include "hearth/json_depth.h"
 
 namespace Hearth {
 
 namespace {
 
 using json = nlohmann::json;
+
+// Hub replies are outside input: nested past the engine's bound they are
+// refused (a discarded value) before any walk of them can recurse that deep.
+json parseReply(const QByteArray & body) {
+    if (!hearth::json_depth_within(std::string_view(body.constData(), size_t(body.size()))))
+        return json(json::value_t::discarded);
+    return json::parse(body.constBegin(), body.constEnd(), nullptr, false);
+}
 
 QString jsonString(const json & j, const char * key) {
     auto it = j.find(key);
@@ -121,7 +131,7 @@ HubError HubClient::errorFrom(const HttpResponse & reply, const QString & what) 
 
 HubResult<QList<HubModelSummary>> HubClient::parseSearch(const QByteArray & body) {
     HubResult<QList<HubModelSummary>> out;
-    const json j = json::parse(body.constBegin(), body.constEnd(), nullptr, false);
+    const json j = parseReply(body);
     if (j.is_discarded() || !j.is_array()) {
         out.error = {0, QStringLiteral("The Hub's search reply is not a JSON array.")};
         return out;
@@ -149,7 +159,7 @@ HubResult<QList<HubModelSummary>> HubClient::parseSearch(const QByteArray & body
 
 HubResult<QList<HubFile>> HubClient::parseTree(const QByteArray & body) {
     HubResult<QList<HubFile>> out;
-    const json j = json::parse(body.constBegin(), body.constEnd(), nullptr, false);
+    const json j = parseReply(body);
     if (j.is_discarded() || !j.is_array()) {
         out.error = {0, QStringLiteral("The Hub's file list is not a JSON array.")};
         return out;
@@ -193,7 +203,7 @@ HubResult<QString> HubClient::resolveRevision(const QString & repo, const QStrin
     const HttpResponse reply = httpGet(url, httpOptions());
     out.error = errorFrom(reply, what);
     if (!out.ok()) return out;
-    const json j = json::parse(reply.body.constBegin(), reply.body.constEnd(), nullptr, false);
+    const json j = parseReply(reply.body);
     if (!j.is_discarded() && j.is_object()) out.value = jsonString(j, "sha");
     if (out.value.isEmpty()) out.value = QString::fromUtf8(reply.header("x-repo-commit"));
     if (out.value.isEmpty())

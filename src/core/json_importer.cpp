@@ -10,6 +10,7 @@
 #include "core/json_exporter.h"
 #include "core/store_sql.h"
 #include "hearth/error.h"
+#include "hearth/json_depth.h"
 
 namespace Hearth {
 
@@ -177,6 +178,12 @@ ConversationTree readConversation(const ObjectReader &r) {
 }  // namespace
 
 QList<ConversationTree> JsonImporter::parse(const QByteArray &json, const QString &sourceName) {
+    // Qt parses up to 1024 levels; the records below walk what it returns.
+    if (!hearth::json_depth_within(std::string_view(json.constData(), size_t(json.size()))))
+        throw hearth::Error(hearth::ErrorCode_format, QStringLiteral("%1: JSON nested deeper than %2 levels")
+                                                          .arg(sourceName)
+                                                          .arg(hearth::k_json_max_depth)
+                                                          .toStdString());
     QJsonParseError error{};
     QJsonDocument doc = QJsonDocument::fromJson(json, &error);
     if (doc.isNull())

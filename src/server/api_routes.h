@@ -1,11 +1,14 @@
 // ApiRoutes: the OpenAI-compatible endpoints on an httplib::Server.
 //
-//   GET  /v1/models, /health, /props
+//   GET  /v1/models, /v1/models/{id}, /health, /props
 //   POST /v1/chat/completions, /v1/completions  (also without the /v1 prefix)
 //
 // Before any route: CORS headers for allowed origins (preflight OPTIONS
-// answered with 204) and the Bearer API key check (/health stays open, for
-// probes). Every refusal is an OpenAI error object.
+// answered with 204), the Host check of a loopback server (403 unless the
+// Host names loopback: a web page cannot reach it by DNS rebinding) and the
+// Bearer API key check (/health stays open, for probes). JSON endpoints take
+// only `Content-Type: application/json` (415 otherwise: a page's text/plain
+// POST needs no CORS preflight). Every refusal is an OpenAI error object.
 //
 // Completions go to the engine in arrival order. A stream is written as its
 // events arrive; when nothing arrives for a second a comment line is sent, so
@@ -38,17 +41,20 @@ public:
 private:
     struct Pending;
 
+    nlohmann::json servedModelJson() const;
     void models(const httplib::Request & req, httplib::Response & res) const;
+    void model(const httplib::Request & req, httplib::Response & res) const;
     void health(const httplib::Request & req, httplib::Response & res) const;
     void props(const httplib::Request & req, httplib::Response & res) const;
     void completion(const httplib::Request & req, httplib::Response & res, bool chat);
-    void respondWhole(httplib::Response & res, const std::shared_ptr<Pending> & p);
-    void respondStream(httplib::Response & res, const std::shared_ptr<Pending> & p);
+    void respondWhole(const httplib::Request & req, httplib::Response & res, const std::shared_ptr<Pending> & p);
+    void respondStream(const httplib::Request & req, httplib::Response & res, const std::shared_ptr<Pending> & p);
 
     EngineAdapter & m_engine;
     const ServerConfig & m_config;
     const std::atomic<bool> & m_stopping;
     std::shared_ptr<std::atomic<int>> m_pending;
+    bool m_loopbackOnly;  // bound to loopback: only loopback Host headers (DNS rebinding)
 };
 
 // Sends `body` as JSON (invalid UTF-8 replaced, never thrown on).

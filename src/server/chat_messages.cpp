@@ -1,6 +1,8 @@
 #include "server/chat_messages.h"
 
+#include "hearth/json_depth.h"
 #include "server/api_error.h"
+#include "server/completion_request.h"
 #include "server/json_fields.h"
 
 namespace Hearth::Server {
@@ -43,9 +45,17 @@ void checkToolCalls(const nlohmann::json & calls, const std::string & where) {
         if (f.contains("arguments") && !f["arguments"].is_string() && !f["arguments"].is_object())
             throw ApiError::invalid(at + ".function.arguments",
                                     "'" + at + ".function.arguments' must be a JSON string or an object.");
-        if (f.contains("arguments") && f["arguments"].is_string() &&
-            !nlohmann::json::accept(f["arguments"].get<std::string>()))
-            throw ApiError::invalid(at + ".function.arguments", "'" + at + ".function.arguments' is not valid JSON.");
+        if (f.contains("arguments") && f["arguments"].is_string()) {
+            // JSON inside a string: the template decodes it, so it is bounded like the body.
+            const std::string & args = f["arguments"].get_ref<const std::string &>();
+            if (!hearth::json_depth_within(args, kMaxRequestDepth))
+                throw ApiError::invalid(at + ".function.arguments", "'" + at +
+                                                                        ".function.arguments' nests deeper than " +
+                                                                        std::to_string(kMaxRequestDepth) + " levels.");
+            if (!nlohmann::json::accept(args))
+                throw ApiError::invalid(at + ".function.arguments",
+                                        "'" + at + ".function.arguments' is not valid JSON.");
+        }
     }
 }
 
@@ -100,11 +110,14 @@ nlohmann::json readTools(const nlohmann::json & tools) {
 }
 
 // "none", "auto", "required", or {"type": "function", "function": {"name": ...}}.
-nlohmann::json applyToolChoice(const nlohmann::json & tools, const nlohmann::json & choice, bool & toolCalls) {
+nlohmann::json applyToolChoice(const nlohmann::json & tools, const nlohmann::json & choice, bool & toolCalls,
+                               bool & required) {
     toolCalls = true;
+    required = false;
     if (choice.is_null()) return tools;
     if (choice.is_string()) {
         const std::string c = choice.get<std::string>();
+        required = c == "required";
         if (c == "auto" || c == "required") return tools;
         if (c == "none") {
             toolCalls = false;
@@ -121,9 +134,29 @@ nlohmann::json applyToolChoice(const nlohmann::json & tools, const nlohmann::jso
                                 "'tool_choice' must name a function: "
                                 "{\"type\": \"function\", \"function\": {\"name\": ...}}.");
     const std::string name = choice["function"]["name"].get<std::string>();
+    required = true;
     for (const nlohmann::json & t : tools)
         if (t["function"]["name"] == name) return nlohmann::json::array({t});
     throw ApiError::invalid("tool_choice", "'tool_choice' names \"" + name + "\", which is not in 'tools'.");
+}
+
+nlohmann::json readTemplateKwargs(const nlohmann::json & body) {
+    nlohmann::json kwargs = nlohmann::json::object();
+    if (auto it = body.find("chat_template_kwargs"); it != body.end() && !it->is_null()) {
+        if (!it->is_object())
+            throw ApiError::invalid("chat_template_kwargs",
+                                    "'chat_template_kwargs' must be an object, not " + jsonTypeName(*it) + ".");
+        for (const char * reserved : {"messages", "tools"})
+            if (it->contains(reserved))
+                throw ApiError::invalid("chat_template_kwargs", std::string("'chat_template_kwargs' may not set '") +
+                                                                    reserved +
+                                                                    "'; send it as the request's own field.");
+        kwargs = *it;
+    }
+    if (const std::optional<bool> thinking = optBool(body, "enable_thinking");
+        thinking && !kwargs.contains("enable_thinking"))
+        kwargs["enable_thinking"] = *thinking;
+    return kwargs.empty() ? nlohmann::json() : kwargs;
 }
 
 }  // namespace
@@ -140,10 +173,13 @@ ChatInput readChatInput(const nlohmann::json & body) {
     if (!tools.is_null() && !tools.is_array())
         throw ApiError::invalid("tools", "'tools' must be an array, not " + jsonTypeName(tools) + ".");
     if (!tools.is_null() && !tools.empty()) {
-        in.tools = applyToolChoice(readTools(tools), choice, in.toolCalls);
-    } else if (!choice.is_null() && !choice.is_string()) {
-        throw ApiError::invalid("tool_choice", "'tool_choice' names a function, but there are no 'tools'.");
+        in.tools = applyToolChoice(readTools(tools), choice, in.toolCalls, in.toolRequired);
+    } else if (!choice.is_null() && choice != "none") {
+        // "auto" with nothing to call is harmless, but "required" or a named
+        // function cannot be honoured: OpenAI refuses all but "none".
+        throw ApiError::invalid("tool_choice", "'tool_choice' is only allowed when 'tools' are given.");
     }
+    in.templateKwargs = readTemplateKwargs(body);
     return in;
 }
 

@@ -11,8 +11,12 @@ namespace Hearth::Server {
 
 struct ChatInput {
     nlohmann::json messages = nlohmann::json::array();
-    nlohmann::json tools;    // null when none (or tool_choice "none")
-    bool toolCalls = false;  // parse tool calls from the output
+    nlohmann::json tools;       // null when none (or tool_choice "none"); only the named one for a named tool_choice
+    bool toolCalls = false;     // parse tool calls from the output
+    bool toolRequired = false;  // tool_choice "required" or a named function: the reply must call one of `tools`
+    // chat_template_kwargs, plus a top-level enable_thinking (as Qwen's own
+    // API and Cherry Studio send it): variables for the template. Null: none.
+    nlohmann::json templateKwargs;
 };
 
 // Throws ApiError(400) naming the offending field ("messages[2].role").

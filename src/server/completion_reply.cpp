@@ -3,6 +3,8 @@
 #include <chrono>
 #include <random>
 
+#include "server/logprobs_json.h"
+
 namespace Hearth::Server {
 
 namespace {
@@ -25,6 +27,13 @@ nlohmann::json toolCallJson(const hearth::ToolCall & call) {
     return {{"id", call.id}, {"type", "function"}, {"function", {{"name", call.name}, {"arguments", call.arguments}}}};
 }
 
+// Tool-call ids unique across requests, as clients key tool results by them:
+// "call_<random>_0", "call_<random>_1"... (a model's own ids are kept).
+hearth::OutputParserConfig withCallIds(hearth::OutputParserConfig config) {
+    config.tool_call_id_prefix = randomId("call_") + "_";
+    return config;
+}
+
 ApiError engineError(const hearth::GenerateEvent & event) {
     if (event.error_code == hearth::ErrorCode_context)
         return ApiError(400, event.error, "invalid_request_error", "messages", "context_length_exceeded");
@@ -42,12 +51,12 @@ CompletionReply::CompletionReply(const CompletionRequest & request, std::string 
       m_model(std::move(modelId)),
       m_created(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
                     .count()),
-      m_parser(request.parser) {}
+      m_parser(withCallIds(request.parser)),
+      m_logprobs(request.generate.sampling.n_probs >= 0) {}
 
 nlohmann::json CompletionReply::chunk(nlohmann::json choiceFields) const {
     const bool chat = m_kind == CompletionKind_chat;
-    nlohmann::json choice = {{"index", 0}};
-    if (!chat) choice["logprobs"] = nullptr;
+    nlohmann::json choice = {{"index", 0}, {"logprobs", nullptr}};
     if (choiceFields.is_object()) {
         if (!choiceFields.contains("finish_reason")) choice["finish_reason"] = nullptr;
         choice.update(choiceFields);
@@ -67,27 +76,46 @@ std::string CompletionReply::streamStart() const {
     return sse(chunk({{"delta", {{"role", "assistant"}, {"content", ""}}}}));
 }
 
+nlohmann::json CompletionReply::takePendingLogprobs() {
+    if (!m_logprobs || m_pendingLogprobs.empty()) return nullptr;
+    nlohmann::json j = m_kind == CompletionKind_chat ? nlohmann::json{{"content", chatLogprobs(m_pendingLogprobs)}}
+                                                     : completionLogprobs(m_pendingLogprobs, m_streamTextOffset);
+    m_pendingLogprobs.clear();
+    return j;
+}
+
 std::string CompletionReply::deltaEvents(const hearth::OutputDelta & delta) {
     if (!m_stream) return {};
-    std::string out;
+    std::vector<nlohmann::json> fields;  // one chunk each
     if (m_kind == CompletionKind_text) {
-        if (!delta.content.empty()) out += sse(chunk({{"text", delta.content}}));
-        return out;
+        if (!delta.content.empty()) fields.push_back({{"text", delta.content}});
+    } else {
+        if (!delta.reasoning.empty()) fields.push_back({{"delta", {{"reasoning_content", delta.reasoning}}}});
+        if (!delta.content.empty()) fields.push_back({{"delta", {{"content", delta.content}}}});
+        for (const hearth::ToolCall & call : delta.tool_calls) {
+            nlohmann::json c = toolCallJson(call);
+            c["index"] = m_toolCallsSent++;
+            fields.push_back({{"delta", {{"tool_calls", nlohmann::json::array({c})}}}});
+        }
     }
-    if (!delta.reasoning.empty()) out += sse(chunk({{"delta", {{"reasoning_content", delta.reasoning}}}}));
-    if (!delta.content.empty()) out += sse(chunk({{"delta", {{"content", delta.content}}}}));
-    for (const hearth::ToolCall & call : delta.tool_calls) {
-        nlohmann::json c = toolCallJson(call);
-        c["index"] = m_toolCallsSent++;
-        out += sse(chunk({{"delta", {{"tool_calls", nlohmann::json::array({c})}}}}));
-    }
+    // The tokens behind this text go with its first chunk (or wait for the next).
+    if (!fields.empty()) fields.front()["logprobs"] = takePendingLogprobs();
+    std::string out;
+    for (nlohmann::json & f : fields) out += sse(chunk(std::move(f)));
     return out;
+}
+
+void CompletionReply::keepLogprobs(const hearth::GenerateEvent & event) {
+    if (!m_logprobs) return;
+    m_allLogprobs.insert(m_allLogprobs.end(), event.logprobs.begin(), event.logprobs.end());
+    m_pendingLogprobs.insert(m_pendingLogprobs.end(), event.logprobs.begin(), event.logprobs.end());
 }
 
 std::string CompletionReply::consume(const hearth::GenerateEvent & event) {
     if (m_finished) return {};
     switch (event.type) {
         case hearth::EventType_piece:
+            keepLogprobs(event);
             if (m_kind == CompletionKind_text) {
                 m_text += event.text;
                 hearth::OutputDelta d;
@@ -99,6 +127,7 @@ std::string CompletionReply::consume(const hearth::GenerateEvent & event) {
             m_stats = event.stats;
             return {};
         case hearth::EventType_done: {
+            keepLogprobs(event);
             m_stopReason = event.stop_reason;
             std::string out = m_kind == CompletionKind_chat ? deltaEvents(m_parser.finish()) : std::string();
             m_finished = true;
@@ -118,6 +147,7 @@ std::string CompletionReply::finishEvents() {
     nlohmann::json last = m_kind == CompletionKind_chat
                               ? nlohmann::json{{"delta", nlohmann::json::object()}, {"finish_reason", finishReason()}}
                               : nlohmann::json{{"text", ""}, {"finish_reason", finishReason()}};
+    last["logprobs"] = takePendingLogprobs();
     nlohmann::json c = chunk(std::move(last));
     c["timings"] = timings();
     out += sse(c);
@@ -168,9 +198,12 @@ nlohmann::json CompletionReply::body() const {
             for (const hearth::ToolCall & call : out.tool_calls) message["tool_calls"].push_back(toolCallJson(call));
         }
         choice["message"] = std::move(message);
+        choice["logprobs"] = m_logprobs ? nlohmann::json{{"content", chatLogprobs(m_allLogprobs)}, {"refusal", nullptr}}
+                                        : nlohmann::json();
     } else {
         choice["text"] = m_text;
-        choice["logprobs"] = nullptr;
+        size_t offset = 0;
+        choice["logprobs"] = m_logprobs ? completionLogprobs(m_allLogprobs, offset) : nlohmann::json();
     }
     return {{"id", m_id},
             {"object", chat ? "chat.completion" : "text_completion"},

@@ -6,7 +6,9 @@
 // arrives as `reasoning_content`, apart from `content`, and tool calls as
 // parsed `tool_calls` with finish_reason "tool_calls". Usage counts come from
 // the engine's stats; `usage.prompt_tokens_details.cached_tokens` is the
-// prompt prefix the engine reused from the previous request.
+// prompt prefix the engine reused from the previous request. When asked
+// for, token logprobs ride on each chunk (those of the tokens behind it) and
+// on the whole reply (logprobs_json.h).
 #pragma once
 
 #include <cstdint>
@@ -46,6 +48,9 @@ private:
     std::string deltaEvents(const hearth::OutputDelta & delta);
     std::string finishEvents();
     std::string finishReason() const;
+    // The logprobs of tokens not yet sent in a chunk (null when not asked for, or none).
+    nlohmann::json takePendingLogprobs();
+    void keepLogprobs(const hearth::GenerateEvent & event);
     nlohmann::json usage() const;
     nlohmann::json timings() const;
 
@@ -59,6 +64,10 @@ private:
     hearth::OutputParser m_parser;
     std::string m_text;  // text completions: everything generated
     size_t m_toolCallsSent = 0;
+    bool m_logprobs;                                  // asked for (sampling.n_probs >= 0)
+    std::vector<hearth::TokenLogprob> m_allLogprobs;  // the whole reply's
+    std::vector<hearth::TokenLogprob> m_pendingLogprobs;
+    size_t m_streamTextOffset = 0;
     hearth::GenerationStats m_stats;
     hearth::StopReason m_stopReason = hearth::StopReason_eog;
     bool m_finished = false;

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "hearth/error.h"
+#include "hearth/json_depth.h"
 #include "server/api_error.h"
 #include "server/chat_messages.h"
 #include "server/json_fields.h"
@@ -13,17 +14,32 @@ namespace Hearth::Server {
 
 namespace {
 
-constexpr size_t kMaxStops = 16;  // OpenAI allows 4; llama.cpp clients send more
+constexpr size_t kMaxStops = 16;           // OpenAI allows 4; llama.cpp clients send more
+constexpr long long kMaxTopLogprobs = 20;  // OpenAI's bound for top_logprobs
 
 void checkModel(const nlohmann::json & body, const ServedModel & model) {
     // A request without "model" gets the one model served, as llama-server does.
     const std::optional<std::string> name = optString(body, "model");
+    if (name && name->find('\0') != std::string::npos)
+        throw ApiError::invalid("model", "'model' holds a NUL character.");
     if (name && !name->empty() && !model.matches(*name))
         throw ApiError(404, "The model '" + *name + "' does not exist; this server serves '" + model.id + "'.",
                        "invalid_request_error", "model", "model_not_found");
 }
 
-void readCommon(const nlohmann::json & body, CompletionRequest & req) {
+// A token id written as a JSON key: decimal digits only; -1 otherwise (or too long to be one).
+long long tokenIdKey(const std::string & key) {
+    if (key.empty() || key.size() > 10 ||
+        !std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return -1;
+    return std::stoll(key);
+}
+
+int32_t vocabSize(const ServedModel & model) {
+    return model.tokenizer ? model.tokenizer->vocab().n_tokens() : INT32_MAX;
+}
+
+void readCommon(const nlohmann::json & body, CompletionRequest & req, int32_t nVocab) {
     if (const auto n = optInteger(body, "n", 1, 128); n && *n != 1)
         throw ApiError::invalid("n", "'n' must be 1: this server generates one choice per request.");
     if (const auto b = optInteger(body, "best_of", 1, 128); b && *b != 1)
@@ -55,10 +71,12 @@ void readCommon(const nlohmann::json & body, CompletionRequest & req) {
     if (auto it = body.find("logit_bias"); it != body.end() && !it->is_null()) {
         if (!it->is_object()) throw ApiError::invalid("logit_bias", "'logit_bias' must be an object.");
         for (const auto & [key, value] : it->items()) {
-            char * end = nullptr;
-            const long id = std::strtol(key.c_str(), &end, 10);
-            if (key.empty() || *end || id < 0 || !value.is_number() || value.get<double>() < -100 ||
-                value.get<double>() > 100)
+            const long long id = tokenIdKey(key);
+            if (id < 0 || id >= nVocab)
+                throw ApiError::invalid("logit_bias", "'logit_bias' names the token \"" + key +
+                                                          "\", which is not in the vocabulary of " +
+                                                          std::to_string(nVocab) + " tokens.");
+            if (!value.is_number() || !(value.get<double>() >= -100) || !(value.get<double>() <= 100))
                 throw ApiError::invalid("logit_bias", "'logit_bias' maps token ids to numbers from -100 to 100.");
             s.logit_bias.emplace_back(int32_t(id), float(value.get<double>()));
         }
@@ -90,8 +108,24 @@ nlohmann::json readResponseFormat(const nlohmann::json & body, bool & jsonMode) 
 }
 
 // Counts the prompt and fits the token budget into what the context has left.
+// Tokenizing megabytes costs seconds: a prompt of B bytes is at least
+// B / maxTokenBytes tokens, so one far too long is refused without it.
+void checkPromptBytes(size_t bytes, const ServedModel & model, const char * param) {
+    if (!model.tokenizer || model.maxTokenBytes == 0) return;
+    const size_t atLeast = bytes / model.maxTokenBytes;
+    if (atLeast < size_t(model.nCtx)) return;
+    throw ApiError(400,
+                   "This model's maximum context length is " + std::to_string(model.nCtx) +
+                       " tokens. However, your prompt of " + std::to_string(bytes) + " bytes is at least " +
+                       std::to_string(atLeast) +
+                       " tokens. Shorten the prompt, or restart the server with a larger --ctx.",
+                   "invalid_request_error", param, "context_length_exceeded");
+}
+
+// Counts the prompt and fits the token budget into what the context has left.
 void fitContext(CompletionRequest & req, const ServedModel & model, const char * param) {
     if (!model.tokenizer) return;
+    if (req.generate.prompt_ids.empty()) checkPromptBytes(req.prompt.size(), model, param);
     if (req.generate.prompt_ids.empty()) req.generate.prompt_ids = model.tokenizer->tokenize(req.prompt, true, true);
     const auto n = int32_t(req.generate.prompt_ids.size());
     req.promptTokens = n;
@@ -109,6 +143,12 @@ void fitContext(CompletionRequest & req, const ServedModel & model, const char *
 }  // namespace
 
 nlohmann::json parseJsonBody(const std::string & body) {
+    if (body.find('\0') != std::string::npos)
+        throw ApiError(400, "The request body holds a NUL byte.", "invalid_request_error", {}, "invalid_json");
+    // Before parsing: every later copy, dump or walk of the value recurses per level.
+    if (!hearth::json_depth_within(body, kMaxRequestDepth))
+        throw ApiError(400, "The request body nests JSON deeper than " + std::to_string(kMaxRequestDepth) + " levels.",
+                       "invalid_request_error", {}, "invalid_json");
     nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
     if (j.is_discarded())
         throw ApiError(400, "The request body is not valid JSON.", "invalid_request_error", {}, "invalid_json");
@@ -123,14 +163,26 @@ CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedM
     CompletionRequest req;
     req.kind = CompletionKind_chat;
     checkModel(body, model);
-    readCommon(body, req);
+    readCommon(body, req, vocabSize(model));
+    const bool logprobs = optBool(body, "logprobs").value_or(false);
+    const std::optional<long long> top = optInteger(body, "top_logprobs", 0, kMaxTopLogprobs);
+    if (top && !logprobs) throw ApiError::invalid("top_logprobs", "'top_logprobs' needs 'logprobs': true.");
+    req.generate.sampling.n_probs = logprobs ? int32_t(top.value_or(0)) : -1;
     ChatInput input = readChatInput(body);
+    // Before rendering too (copies of a huge prompt cost seconds): what the
+    // user, system and tool messages say reaches the prompt whole in every
+    // template (assistant turns may be trimmed, so they are not counted).
+    size_t contentBytes = 0;
+    for (const nlohmann::json & m : input.messages)
+        if (m["role"] != "assistant") contentBytes += m["content"].get_ref<const std::string &>().size();
+    checkPromptBytes(contentBytes, model, "messages");
     const nlohmann::json schema = readResponseFormat(body, req.jsonMode);
     if (req.jsonMode) addJsonInstruction(input.messages, schema);
 
     try {
         req.prompt = model.chatTemplate->apply_json(
-            input.messages.dump(), input.tools.is_null() ? "" : input.tools.dump(), true, model.special);
+            input.messages.dump(), input.tools.is_null() ? "" : input.tools.dump(), true, model.special, {},
+            input.templateKwargs.is_null() ? "" : input.templateKwargs.dump());
     } catch (const hearth::Error & e) {
         throw ApiError(400, std::string("The chat template cannot format these messages: ") + e.what(),
                        "invalid_request_error", "messages");
@@ -138,6 +190,8 @@ CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedM
     if (model.stripBos && req.prompt.rfind(model.special.bos, 0) == 0) req.prompt.erase(0, model.special.bos.size());
 
     req.parser.tool_call_format = input.toolCalls ? model.toolFormat : hearth::ToolCallFormat_none;
+    if (input.toolCalls)  // calls to anything else stay text
+        for (const nlohmann::json & t : input.tools) req.parser.tool_names.push_back(t["function"]["name"]);
     // gpt-oss writes harmony channels whether or not tools are offered.
     req.parser.harmony = model.toolFormat == hearth::ToolCallFormat_harmony;
     if (input.toolCalls && !input.tools.is_null()) req.parser.tools_json = input.tools.dump();  // types XML arguments
@@ -154,20 +208,25 @@ CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedM
     CompletionRequest req;
     req.kind = CompletionKind_text;
     checkModel(body, model);
-    readCommon(body, req);
+    readCommon(body, req, vocabSize(model));
     if (optBool(body, "echo").value_or(false)) throw ApiError::invalid("echo", "'echo' is not supported.");
     if (optString(body, "suffix")) throw ApiError::invalid("suffix", "'suffix' is not supported.");
+    // The legacy form: how many alternatives to list (0: the chosen token's alone).
+    if (const auto n = optInteger(body, "logprobs", 0, kMaxTopLogprobs)) req.generate.sampling.n_probs = int32_t(*n);
 
     auto it = body.find("prompt");
     if (it == body.end() || it->is_null()) throw ApiError::invalid("prompt", "'prompt' is required.");
-    nlohmann::json prompt = *it;
-    if (prompt.is_array() && prompt.size() == 1 && (prompt[0].is_string() || prompt[0].is_array())) prompt = prompt[0];
+    const nlohmann::json * promptField = &*it;  // not a copy: it may be megabytes
+    if (promptField->is_array() && promptField->size() == 1 &&
+        ((*promptField)[0].is_string() || (*promptField)[0].is_array()))
+        promptField = &(*promptField)[0];
+    const nlohmann::json & prompt = *promptField;
     if (prompt.is_string()) {
         req.prompt = prompt.get<std::string>();
     } else if (prompt.is_array() && !prompt.empty() &&
                std::all_of(prompt.begin(), prompt.end(),
                            [](const nlohmann::json & t) { return t.is_number_integer(); })) {
-        const int32_t nVocab = model.tokenizer ? model.tokenizer->vocab().n_tokens() : INT32_MAX;
+        const int32_t nVocab = vocabSize(model);
         for (const nlohmann::json & t : prompt) {
             const long long id = t.get<long long>();
             if (id < 0 || id >= nVocab)

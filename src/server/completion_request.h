@@ -33,10 +33,15 @@ struct CompletionRequest {
     hearth::GenerateRequest generate;
     hearth::OutputParserConfig parser;  // chat: reasoning and tool-call parsing
     bool jsonMode = false;              // response_format json_object / json_schema
-    int32_t promptTokens = -1;          // counted here when the model has a tokenizer
+    int32_t promptTokens = -1;  // counted here when the model has a tokenizer
 };
 
-// Throws ApiError(400) when `body` is not a JSON object.
+// How deep a request's JSON may nest (the schema of a tool's parameters or
+// of response_format is the deepest real part, a handful of levels).
+inline constexpr int kMaxRequestDepth = 64;
+
+// Throws ApiError(400) when `body` is not a JSON object, holds a NUL byte,
+// or nests deeper than kMaxRequestDepth.
 nlohmann::json parseJsonBody(const std::string & body);
 
 // `rawBody`: the body's text, which keeps the order of schema properties

@@ -19,22 +19,33 @@ struct ServedModel {
     std::string id;    // "stories260K": the file name without .gguf
     std::string path;  // the GGUF file
     std::string description;
-    int32_t nCtx = 0;     // the context a request gets
-    int64_t created = 0;  // the file's modification time, Unix seconds
+    int32_t nCtx = 0;       // the context a request gets
+    int32_t nCtxTrain = 0;  // the context the model was trained at (nCtx may exceed it)
+    int parallel = 1;       // sequences served at once (--parallel)
+    int64_t created = 0;    // the file's modification time, Unix seconds
     std::shared_ptr<const hearth::ChatTemplate> chatTemplate;
     bool templateFromModel = false;  // false: a --chat-template-file, or ChatML because the model has none
+    std::string templateNote;        // why ChatML stands in (the model's template does not parse), or ""
     hearth::ChatSpecialTokens special;
     bool stripBos = false;  // the engine adds BOS itself; drop the template's copy
     hearth::ToolCallFormat toolFormat = hearth::ToolCallFormat_auto;
     std::shared_ptr<const hearth::Tokenizer> tokenizer;  // null: prompts are not counted ahead (test engines)
+    // The longest token's text in bytes (0: unknown). A prompt of B bytes is
+    // at least B / maxTokenBytes tokens (byte-level and SentencePiece texts
+    // are never shorter than the bytes they stand for), so a prompt far too
+    // long for the context is refused before it is tokenized.
+    size_t maxTokenBytes = 0;
 
-    // True when a request's "model" names this one: its id, or its file name.
+    // True when a request's "model" names this one: its id (the alias, when
+    // one is given), or its file name.
     bool matches(const std::string & name) const;
 };
 
-// Reads everything but the weights from the GGUF header. `requestedCtx` as in
-// LoadOptions::n_ctx (0: min(trained, 4096)); `templateFile` overrides the
-// model's template when not empty. Throws hearth::Error (file, template).
+// Reads everything but the weights from the GGUF header, through
+// hearth::read_chat_setup: `requestedCtx` 0 is choose_context_size's default,
+// larger than trained is allowed (cmd_serve warns); `templateFile` overrides
+// the model's template when not empty. Throws hearth::Error (file, template
+// file, unsupported architecture, tokenizer).
 ServedModel readServedModel(const std::string & path, int32_t requestedCtx, const std::string & templateFile);
 
 }  // namespace Hearth::Server

@@ -25,8 +25,20 @@ struct ServerConfig {
     std::vector<std::string> corsOrigins;  // origins browsers may call from; "*" for any; empty: no CORS headers
     size_t maxBodyBytes = 16u << 20;       // larger bodies get 413
     int maxPending = 64;                   // completions queued or running at once; more get 503
+    int32_t nPredict = -1;                 // most tokens per reply (--n-predict); -1: until the context is full
     int threads = 72;                      // HTTP threads: each open stream holds one, so more than maxPending
-    std::vector<LibraryModel> library;     // the other models the user has (listed, not loaded)
+
+    // Connections (see ConnectionGate). Slow or idle clients hold no HTTP
+    // thread while they wait; these bound how long and how many.
+    int idleTimeoutMs = 5000;             // between requests on a keep-alive connection, and before the first
+    int headerTimeoutMs = 5000;           // from a request's first byte to the end of its head
+    int bodyTimeoutMs = 30000;            // from the end of the head to the end of the body
+    int readStallMs = 3000;               // silence allowed inside a request (a false Content-Length)
+    int writeTimeoutMs = 15000;           // a response write blocked by a client that does not read
+    int maxConnectionsPerAddress = 64;    // open at once from one client address
+    int maxConnections = 512;             // open at once in all
+    int maxRequestsPerConnection = 1000;  // then the connection is closed (clients reconnect)
+    std::vector<LibraryModel> library;    // the other models the user has (listed, not loaded)
 };
 
 struct RequestLogEntry {

@@ -1,32 +1,92 @@
 #include "server/worker_engine.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "hearth/error.h"
 
 namespace Hearth::Server {
 
 WorkerEngine::WorkerEngine(ServedModel model) : m_model(std::move(model)) {}
 
-WorkerEngine::~WorkerEngine() = default;  // the worker cancels its requests and joins
+WorkerEngine::~WorkerEngine() {
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_stopping = true;  // a worker that finishes now takes nothing more from the queue
+        for (Queued & q : m_queue) q.cancel->store(true);
+    }
+    // Each worker cancels its request and joins; queued requests still get
+    // their final event from the worker that ran the last one.
+    m_workers.clear();
+    for (Queued & q : m_queue) {
+        hearth::GenerateEvent e;
+        e.type = hearth::EventType_done;
+        e.stop_reason = hearth::StopReason_cancelled;
+        q.onEvent(e);
+    }
+}
 
 std::unique_ptr<WorkerEngine> WorkerEngine::load(const std::string & path, hearth::LoadOptions options,
-                                                 const std::string & templateFile,
+                                                 const WorkerEngineOptions & serve,
                                                  std::function<bool(float)> progress) {
-    std::unique_ptr<WorkerEngine> engine(new WorkerEngine(readServedModel(path, options.n_ctx, templateFile)));
-    options.progress = std::move(progress);
+    const int n = std::max(1, serve.parallel);
+    std::unique_ptr<WorkerEngine> engine(new WorkerEngine(readServedModel(path, options.n_ctx, serve.templateFile)));
+    if (!serve.alias.empty()) engine->m_model.id = serve.alias;
+    engine->m_model.parallel = n;
+    if (n > 1 && options.n_threads <= 0)  // the sequences share the cores rather than each taking all
+        options.n_threads = int32_t(std::max(1u, std::thread::hardware_concurrency() / unsigned(2 * n)));
+    std::mutex statusMutex;
     hearth::WorkerStatus failure;
-    engine->m_worker = std::make_unique<hearth::GenerationWorker>(
-        path, options, [&failure, engine = engine.get()](const hearth::WorkerStatus & status) {
-            // Runs on the worker thread; wait_loaded() returns only after the final status.
-            if (status.kind == hearth::WorkerStatus::Kind_failed) failure = status;
-            if (status.kind == hearth::WorkerStatus::Kind_loaded) engine->m_model.description = status.description;
-        });
-    if (!engine->m_worker->wait_loaded()) throw hearth::Error(failure.error_code, failure.error);
+    for (int i = 0; i < n; ++i) {
+        hearth::LoadOptions o = options;
+        if (i == 0) o.progress = progress;  // one bar; the others load alongside
+        engine->m_workers.push_back(std::make_unique<hearth::GenerationWorker>(
+            path, o, [&statusMutex, &failure, engine = engine.get()](const hearth::WorkerStatus & status) {
+                // Runs on a worker thread; wait_loaded() returns only after the final status.
+                std::lock_guard<std::mutex> lock(statusMutex);
+                if (status.kind == hearth::WorkerStatus::Kind_failed && failure.error.empty()) failure = status;
+                if (status.kind != hearth::WorkerStatus::Kind_loaded) return;
+                engine->m_model.description = status.description;
+                auto & w = engine->m_warnings;
+                if (!status.warning.empty() && std::find(w.begin(), w.end(), status.warning) == w.end())
+                    w.push_back(status.warning);
+            }));
+    }
+    bool ok = true;
+    for (auto & w : engine->m_workers) ok = w->wait_loaded() && ok;
+    if (!ok) throw hearth::Error(failure.error_code, failure.error);
+    engine->m_busy.assign(size_t(n), false);
     return engine;
 }
 
 std::shared_ptr<std::atomic<bool>> WorkerEngine::submit(hearth::GenerateRequest request,
                                                         hearth::EventCallback onEvent) {
-    return m_worker->submit(std::move(request), std::move(onEvent)).cancel;
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_queue.push_back({std::move(request), std::move(onEvent), cancel});
+    dispatchLocked();
+    return cancel;
+}
+
+void WorkerEngine::dispatchLocked() {
+    if (m_stopping) return;
+    for (size_t i = 0; i < m_workers.size() && !m_queue.empty(); ++i) {
+        if (m_busy[i]) continue;
+        Queued q = std::move(m_queue.front());
+        m_queue.pop_front();
+        m_busy[i] = true;
+        // The last event frees the worker for the next request in the queue.
+        auto forward = [this, i, onEvent = std::move(q.onEvent)](const hearth::GenerateEvent & e) {
+            const bool more = onEvent(e);
+            if (e.type == hearth::EventType_done || e.type == hearth::EventType_error) {
+                std::lock_guard<std::mutex> lock(m_mutex);
+                m_busy[i] = false;
+                dispatchLocked();
+            }
+            return more;
+        };
+        m_workers[i]->submit(std::move(q.request), std::move(forward), q.cancel);
+    }
 }
 
 }  // namespace Hearth::Server

@@ -9,10 +9,11 @@
 #include <QtTest>
 
 #include "golden.h"
-#include "sim_run.h"
+#include "sim_forward.h"
 
 using namespace hearth;
-using namespace sim_run;
+using namespace sim_forward;
+using runtime_test::Golden;
 
 class TestCudaBackendIqSim : public QObject {
     Q_OBJECT

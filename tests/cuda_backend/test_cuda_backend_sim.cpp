@@ -1,83 +1,52 @@
-// The whole forward pass through the CUDA backend, compiled for the SIMT
-// emulator (hearth_cuda_sim) and injected into the evaluator: fully offloaded
-// (layers + output) and split at every layer boundary, for llama, qwen2 and
-// qwen3 fixtures in several quant types, over an f16 and a q8_0 KV cache.
-//
-// Each run (sim_run.h) evaluates the golden prompt's first tokens as a
-// prefill batch, a short batch and single decode tokens. The logits must match
-// the CPU backend's and llama.cpp's within the fixture's tolerance
-// (fixtures/README.md).
+// The CUDA backend compiled for the SIMT emulator (hearth_cuda_sim), around
+// the kernels: checked calls, placement against VRAM and its retry, the
+// load's warm-up, pinned memory failures, the choice of device. The decode
+// graph is test_cuda_backend_graph.cpp; the model-by-model forward comparison
+// at every split is test_cuda_forward_sim.cpp.
 #include <QtTest>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "golden.h"
-#include "sim_run.h"
 #include "hearth/error.h"
-#include "hearth/evaluator.h"
-#include "hearth/model.h"
-#include "runtime/gpu_backend_factory.h"
+#include "sim_forward.h"
 // After the Qt headers: the emulator's runtime shims (graph counters).
 #include "cuda/cuda_check.h"
+#include "cuda/device_probe.h"
 #include "cuda_sim_runtime.h"
+#include "model/weights.h"
+#include "runtime/backend.h"
 
 using namespace hearth;
+using namespace sim_forward;
 using runtime_test::Golden;
 
-using namespace sim_run;
+namespace {
+
+constexpr const char * kQuantModel = "models/synthetic/llama-Q4_0.gguf";  // 2 layers; prefill through the GEMM
+
+// Device memory a backend holds with the last n_gpu_layers layers (llama.cpp's -ngl).
+size_t backend_bytes(const Model & model, int32_t n_gpu_layers) {
+    const ModelHparams & hp = model.hparams();
+    GpuBackendConfig c;
+    c.hp = &hp;
+    c.weights = &model.weights();
+    c.first_layer = hp.n_layer - std::min(n_gpu_layers, hp.n_layer);
+    c.output_on_gpu = n_gpu_layers > hp.n_layer;
+    c.n_ctx = model.n_ctx();
+    c.n_batch = model.options().n_batch;
+    c.warm_up = false;
+    return make_cuda_backend(c)->vram_bytes();
+}
+
+}  // namespace
 
 class TestCudaBackendSim : public QObject {
     Q_OBJECT
 private slots:
-    void forwardMatchesCpu_data() {
-        QTest::addColumn<QString>("model");
-        QTest::addColumn<int>("kv");
-        QTest::newRow("llama-IQ4_XS f16") << "models/synthetic/llama-IQ4_XS.gguf" << int(KvType_f16);
-        QTest::newRow("qwen2-Q4_K_M q8_0") << "models/synthetic/qwen2-Q4_K_M.gguf" << int(KvType_q8_0);
-        QTest::newRow("qwen3-Q8_0 q8_0") << "models/synthetic/qwen3-Q8_0.gguf" << int(KvType_q8_0);
-        QTest::newRow("llama-F16 f16") << "models/synthetic/llama-F16.gguf" << int(KvType_f16);
-        QTest::newRow("stories260K f16") << "models/stories260K.gguf" << int(KvType_f16);
-    }
-
-    // Every split: -ngl 1 .. n_layer (the output on the CPU) and n_layer + 1 (all of it).
-    void forwardMatchesCpu() {
-        QFETCH(QString, model);
-        QFETCH(int, kv);
-        const Golden g = runtime_test::load_golden(model.toStdString());
-        QVERIFY(int32_t(g.prompt_ids.size()) >= kPositions);
-        const KvType kv_type = KvType(kv);
-        const std::vector<float> golden = golden_rows(g);
-
-        const Run cpu = run_model(g, 0, kv_type, false);
-        QCOMPARE(cpu.backend, std::string("cpu"));
-        const runtime_test::Agreement cpu_vs_golden = runtime_test::compare_logits(golden, cpu.logits, g.n_vocab);
-        QVERIFY2(cpu_vs_golden.max_nrmse <= g.max_nrmse, qPrintable(QString::number(cpu_vs_golden.max_nrmse)));
-
-        const int32_t n_layer = Model::load(g.model_path)->hparams().n_layer;
-        for (int32_t ngl = 1; ngl <= n_layer + 1; ++ngl) {
-            const int graph_launches = cuda_sim::graph_counters().launches;
-            const Run gpu = run_model(g, ngl, kv_type, true);
-            const QString what = QStringLiteral("-ngl %1: ").arg(ngl);
-            QVERIFY2(gpu.backend == expected_label(ngl, n_layer),
-                     qPrintable(what + QString::fromStdString(gpu.backend)));
-            QVERIFY2(gpu.note.empty(), qPrintable(what + QString::fromStdString(gpu.note)));
-            QCOMPARE(cuda_sim::graph_counters().launches, graph_launches + kDecode);
-
-            const runtime_test::Agreement vs_cpu = runtime_test::compare_logits(cpu.logits, gpu.logits, g.n_vocab);
-            const runtime_test::Agreement vs_golden = runtime_test::compare_logits(golden, gpu.logits, g.n_vocab);
-            qInfo("%s -ngl %d: nrmse vs CPU %.2e, vs llama.cpp %.2e (tolerance %.2e); top-1 %.2f / %.2f",
-                  qPrintable(model), ngl, vs_cpu.max_nrmse, vs_golden.max_nrmse, g.max_nrmse, vs_cpu.top1,
-                  vs_golden.top1);
-            QVERIFY2(vs_cpu.max_nrmse <= g.max_nrmse, qPrintable(what + "vs CPU " + QString::number(vs_cpu.max_nrmse)));
-            QVERIFY2(vs_golden.max_nrmse <= g.max_nrmse,
-                     qPrintable(what + "vs golden " + QString::number(vs_golden.max_nrmse)));
-            QVERIFY2(vs_cpu.top1 >= g.min_top1, qPrintable(what + "top-1 vs CPU " + QString::number(vs_cpu.top1)));
-            QVERIFY2(vs_golden.top1 >= g.min_top1,
-                     qPrintable(what + "top-1 vs golden " + QString::number(vs_golden.top1)));
-        }
-    }
+    void cleanup() { cuda_sim::reset(); }
 
     // A failed call names itself, its file and line: thrown at load, recorded
     // (first failure only) on the decode path.
@@ -121,7 +90,7 @@ private slots:
 
         EvaluatorOptions eo;
         eo.gpu_factory = &make_cuda_backend;
-        eo.gpu_vram_free = one.vram.total();
+        eo.gpu_vram_free = one.vram.total() + kVramHeadroomMin;  // usable_vram() leaves the headroom
         Evaluator ev(model, eo);
         QCOMPARE(std::string(ev.backend_name()), std::string("cuda (1/2 layers)"));
         QCOMPARE(ev.placement().plan.n_gpu_layers, 1);
@@ -131,6 +100,131 @@ private slots:
         ev.eval(g.prompt_ids.data(), kPrefill, logits.data());
         const std::vector<float> golden(g.logits.begin(), g.logits.begin() + ptrdiff_t(kPrefill) * g.n_vocab);
         QVERIFY(runtime_test::compare_logits(golden, logits, g.n_vocab).max_nrmse <= g.max_nrmse);
+    }
+
+    // A device that holds every arena of the full offload but not, on top,
+    // the cuBLAS workspace the first prefill takes: the warm-up finds that at
+    // load and the evaluator offloads a layer fewer. Without the warm-up the
+    // same plan loads, then fails the first request.
+    void warmUpOutOfMemoryOffloadsFewerLayers() {
+        LoadOptions lo;
+        lo.n_ctx = 32;
+        lo.n_batch = 16;
+        lo.n_gpu_layers = -1;
+        auto model = Model::load(runtime_test::load_golden(kQuantModel).model_path, lo);
+        const int32_t n_layer = model->hparams().n_layer;
+        const size_t all = backend_bytes(*model, n_layer + 1), fewer = backend_bytes(*model, n_layer);
+        QVERIFY(all > fewer);
+        const size_t workspace = all - fewer;
+        for (const bool warm_up : {true, false}) {
+            cuda_sim::set_devices({{"Emulated", 8, 6, all + workspace / 2, 0}});
+            cuda_sim::options().cublas_workspace = workspace;
+            EvaluatorOptions eo;
+            eo.gpu_factory = &make_cuda_backend;
+            eo.gpu_vram_free = 1ull << 40;  // the plan believes everything fits
+            eo.gpu_warm_up = warm_up;
+            Evaluator ev(model, eo);
+            const QString note = QString::fromStdString(ev.placement_note());
+            std::vector<int32_t> ids(kPrefill, 1);
+            if (warm_up) {
+                QCOMPARE(ev.placement().plan.n_gpu_layers, n_layer);
+                QVERIFY2(note.contains("ran out of memory with " + QString::number(n_layer + 1) + " layers") &&
+                             note.contains("CUBLAS_STATUS_ALLOC_FAILED"),
+                         qPrintable(note));
+                ev.eval(ids.data(), kPrefill);
+            } else {
+                QCOMPARE(ev.placement().plan.n_gpu_layers, n_layer + 1);
+                try {
+                    ev.eval(ids.data(), kPrefill);
+                    QFAIL("the first prefill must fail without the warm-up");
+                } catch (const Error & e) {
+                    QVERIFY2(QString(e.what()).contains("GPU failed during evaluation"), e.what());
+                }
+            }
+            cuda_sim::reset();
+        }
+    }
+
+    // Page-locked host memory is the host's: the failure says so, and the
+    // evaluator does not retry with fewer layers (that frees no host memory).
+    void pinnedHostFailureIsReportedAsSuch() {
+        const Golden g = runtime_test::load_golden(kQuantModel);
+        cuda_sim::inject_failure(cuda_sim::Api_malloc_host, cudaErrorMemoryAllocation);
+        RunShape shape;
+        shape.emulated_gpu = true;
+        shape.n_gpu_layers = -1;
+        const Run r = run_model(g.model_path, g.prompt_ids, g.n_vocab, shape);
+        QCOMPARE(r.backend, std::string("cpu"));
+        const QString note = QString::fromStdString(r.note);
+        QVERIFY2(note.contains("pinned (page-locked) host memory for the hidden state") &&
+                     !note.contains("ran out of memory") && !note.contains("VRAM"),
+                 qPrintable(note));
+    }
+
+    // Two emulated GPUs: the one LoadOptions::gpu_device names (by name or
+    // index) holds the layers, and forward() selects it again, whatever the
+    // calling thread's current device is by then.
+    void chosenDeviceRunsTheLayers() {
+        const Golden g = runtime_test::load_golden(kQuantModel);
+        const size_t gib = size_t(1) << 30;
+        RunShape cpu_shape;
+        const Run cpu = run_model(g, 0, KvType_f16, false);
+        for (const std::string which : {"Emulated B", "1"}) {
+            cuda_sim::set_devices({{"Emulated A", 8, 6, 4 * gib, 0}, {"Emulated B", 9, 0, 4 * gib, 0}});
+            const GpuProbe probe = cuda::probe_devices();
+            QCOMPARE(int(probe.devices.size()), 2);
+            LoadOptions lo;
+            lo.n_ctx = 32;
+            lo.n_batch = 16;
+            lo.n_gpu_layers = -1;
+            lo.gpu_device = which;
+            auto model = Model::load(g.model_path, lo);
+            EvaluatorOptions eo;
+            eo.gpu_factory = &make_cuda_backend;
+            eo.gpu_probe = &probe;
+            Evaluator ev(model, eo);
+            QVERIFY2(ev.placement().plan.full_offload, ev.placement_note().c_str());
+            QCOMPARE(cuda_sim::state().devices[0].used, size_t(0));
+            QVERIFY(cuda_sim::state().devices[1].used > 0);
+            QCOMPARE(cudaSetDevice(0), cudaSuccess);  // as a probe of another thread's making would leave it
+            std::vector<float> logits(size_t(kPositions) * size_t(g.n_vocab));
+            ev.eval(g.prompt_ids.data(), kPositions, logits.data());
+            const runtime_test::Agreement a = runtime_test::compare_logits(
+                std::vector<float>(cpu.logits.begin(), cpu.logits.begin() + ptrdiff_t(logits.size())), logits,
+                g.n_vocab);
+            QVERIFY2(a.max_nrmse <= g.max_nrmse, qPrintable(QString::number(a.max_nrmse)));
+            cuda_sim::reset();
+        }
+        // A name no device has: the CPU, saying which GPUs there are.
+        cuda_sim::set_devices({{"Emulated A", 8, 6, 4 * gib, 0}});
+        const GpuProbe probe = cuda::probe_devices();
+        RunShape shape;
+        shape.emulated_gpu = true;
+        shape.n_gpu_layers = -1;
+        shape.probe = &probe;
+        shape.device = "4090";
+        const Run r = run_model(g.model_path, g.prompt_ids, g.n_vocab, shape);
+        QCOMPARE(r.backend, std::string("cpu"));
+        QVERIFY2(QString::fromStdString(r.note).contains("no GPU matches '4090' (GPUs: 0: Emulated A)"),
+                 r.note.c_str());
+    }
+
+    // The probe visits every device to read its free memory, then puts the
+    // calling thread back on the device it was on.
+    void probeRestoresTheCurrentDevice() {
+        cuda_sim::set_devices({{"A", 8, 6, 1u << 30, 0}, {"B", 8, 6, 2u << 30, 0}, {"C", 8, 6, 3u << 30, 0}});
+        QCOMPARE(cudaSetDevice(1), cudaSuccess);
+        const GpuProbe probe = cuda::probe_devices();
+        QCOMPARE(int(probe.devices.size()), 3);
+        QCOMPARE(probe.devices[2].vram_free, size_t(3u) << 30);
+        QVERIFY(std::fabs(probe.devices[0].memory_bandwidth - 936.096e9) < 1e6);  // the emulated RTX 3090's
+        int current = -1;
+        cudaGetDevice(&current);
+        QCOMPARE(current, 1);
+        cuda_sim::set_devices({});
+        const GpuProbe none = cuda::probe_devices();
+        QVERIFY(!none.available());
+        QVERIFY(QString::fromStdString(none.reason).contains("no NVIDIA GPU"));
     }
 };
 

@@ -28,6 +28,8 @@ GpuRun run_gemm(hearth::TensorType type, const std::vector<uint8_t> & w, int64_t
 
 // Decode GEMV speed on random weights of `type`: microseconds per gemv call
 // (averaged over `reps` launches after a warm-up) and the weight bytes it read.
+// The launches rotate over copies of the weights four times the L2 cache in
+// all, so the bytes come from device memory.
 struct GemvTiming {
     double us = 0.0;
     double weight_bytes = 0.0;

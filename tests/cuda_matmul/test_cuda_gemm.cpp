@@ -41,6 +41,7 @@ private slots:
         const size_t row_bytes = tensor_row_bytes(t, n_in);
         std::vector<uint16_t> got(size_t(n_out * n_in) + 1, 0xABCD);
         cuda::dequantize_to_f16(cuda::DeviceMatrix{t, w.data(), n_in, n_out, row_bytes}, got.data(), nullptr);
+        cudaDeviceSynchronize();  // launches run at a sync point
         for (int r = 0; r < n_out; ++r) {
             const std::vector<float> f = dequantize(t, w.data() + size_t(r) * row_bytes, n_in);
             for (int64_t i = 0; i < n_in; ++i) {
@@ -83,6 +84,7 @@ private slots:
         std::vector<float> y(size_t(n_out * n_tokens), NAN);
         cuda::gemm_prefill(blas, cuda::DeviceMatrix{t, w.data(), n_in, n_out, row_bytes}, x.data(), n_tokens, y.data(),
                            w_f16.data(), x_f16.data(), nullptr);
+        cudaDeviceSynchronize();  // launches run at a sync point
         cublasDestroy(blas);
         QCOMPARE(QString::fromStdString(cuda::gemm_take_error()), QString());
 
@@ -122,6 +124,7 @@ private slots:
                                  ta ? a_t : a_n, CUDA_R_32F, ta ? 4 : 3, tb ? b_t : b_n, CUDA_R_32F, 3, &beta,
                                  c, CUDA_R_32F, 3, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
                 QCOMPARE(st, CUBLAS_STATUS_SUCCESS);
+                cudaDeviceSynchronize();  // the GEMM runs on the handle's stream
                 const float want[] = {8.5f, 20.5f, 7, 10.5f, 22.5f, 7};
                 for (int i = 0; i < 6; ++i) QCOMPARE(c[i], want[i]);
             }
@@ -139,6 +142,7 @@ private slots:
         std::vector<uint16_t> w_f16(64), x_f16(32);
         cuda::gemm_prefill(nullptr, cuda::DeviceMatrix{TensorType_Q8_0, w.data(), 32, 2, 34}, x.data(), 1, y.data(),
                            w_f16.data(), x_f16.data(), nullptr);
+        cudaDeviceSynchronize();  // launches run at a sync point
         const QString err = QString::fromStdString(cuda::gemm_take_error());
         QVERIFY2(err.startsWith("cublasSetStream(") && err.contains("gemm.cu:") &&
                      err.contains("CUBLAS_STATUS_NOT_INITIALIZED"),

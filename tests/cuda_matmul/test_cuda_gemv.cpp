@@ -8,6 +8,7 @@
 
 #include "cpu/matmul.h"
 #include "cpu/thread_pool.h"
+#include "cuda/gemv_kernel.h"  // load_i32_a2 / load_i32_a4
 #include "cuda/kernels.h"
 #include "matmul_test_util.h"
 
@@ -36,6 +37,21 @@ double act_quant_bound(const std::vector<float> & w, const float * x, int64_t n_
         bound += wsum * amax / 127.0 * 0.57;
     }
     return bound;
+}
+
+// Loads a word with the 2- or 4-byte-aligned helper from base + offset.
+__global__ void aligned_load(const uint8_t * p, bool a4, int * out) {
+    out[threadIdx.x] = a4 ? cuda::load_i32_a4(p) : cuda::load_i32_a2(p);
+}
+
+QString violation_of(const uint8_t * p, bool a4) {
+    int out[32];
+    try {
+        simt::launch(dim3(1), dim3(32), 0, aligned_load, p, a4, out);
+    } catch (const simt::Violation & v) {
+        return QString::fromUtf8(v.what());
+    }
+    return QString();
 }
 
 }  // namespace
@@ -83,9 +99,11 @@ private slots:
         std::vector<uint8_t> xq(cuda::act_quant_bytes(t, n_in, n_tokens) + 1);
         QCOMPARE(xq.size() - 1, at == TensorType_F32 ? size_t(0) : tensor_row_bytes(at, n_in) * size_t(n_tokens));
         cuda::quantize_activations(t, x.data(), xq.data(), n_in, n_tokens, nullptr);
+        cudaDeviceSynchronize();  // launches run at a sync point
         const cuda::DeviceMatrix dm{t, w.data(), n_in, n_out, row_bytes};
         std::vector<float> y(size_t(n_out) * size_t(n_tokens), NAN);
         cuda::gemv(dm, x.data(), xq.data(), y.data(), n_tokens, nullptr);
+        cudaDeviceSynchronize();  // launches run at a sync point
 
         // The CPU backend on the same weights.
         ThreadPool pool(2);
@@ -122,11 +140,22 @@ private slots:
         }
     }
 
+    // The emulator checks the alignment each load helper promises: a 34-byte
+    // Q8_0 block read with the 4-byte form would fault on a GPU.
+    void alignedLoadsAreChecked() {
+        alignas(16) uint8_t bytes[16] = {};
+        QCOMPARE(violation_of(bytes + 4, true), QString());
+        QCOMPARE(violation_of(bytes + 2, false), QString());
+        QVERIFY(violation_of(bytes + 2, true).startsWith("misaligned load_i32_a4"));
+        QVERIFY(violation_of(bytes + 1, false).startsWith("misaligned load_i32_a2"));
+    }
+
     void unknownTypeWritesZeros() {
         std::vector<uint8_t> w(64, 0x55);
         std::vector<float> x(32, 1.0f), y(3, NAN);
         const cuda::DeviceMatrix dm{TensorType_Q8_K, w.data(), 256, 3, 0};
         cuda::gemv(dm, x.data(), w.data(), y.data(), 1, nullptr);
+        cudaDeviceSynchronize();  // launches run at a sync point
         for (float v : y) QCOMPARE(v, 0.0f);
     }
 };

@@ -75,8 +75,10 @@ private slots:
         for (int64_t n_tokens : {int64_t(1), int64_t(3)}) {
             std::vector<uint8_t> xq(cuda::act_quant_bytes(gt->type, n_in, n_tokens) + 1);
             cuda::quantize_activations(gt->type, x.data(), xq.data(), n_in, n_tokens, nullptr);
+            cudaDeviceSynchronize();  // launches run at a sync point
             std::vector<float> y(size_t(n_out * n_tokens), NAN);
             cuda::gemv(w, x.data(), xq.data(), y.data(), n_tokens, nullptr);
+            cudaDeviceSynchronize();  // launches run at a sync point
             for (size_t i = 0; i < y.size(); ++i)
                 QVERIFY2(std::fabs(double(y[i]) - y_cpu[i]) <= 2e-5 * mag[i] + 1e-6,
                          qPrintable(QString("gemv tokens %1, output %2: %3 vs cpu %4")
@@ -88,6 +90,7 @@ private slots:
         std::vector<uint16_t> w_f16(size_t(n_in * n_out)), x_f16(size_t(n_in * n_tok));
         std::vector<float> y(y_cpu.size(), NAN);
         cuda::gemm_prefill(blas, w, x.data(), n_tok, y.data(), w_f16.data(), x_f16.data(), nullptr);
+        cudaDeviceSynchronize();  // launches run at a sync point
         cublasDestroy(blas);
         QCOMPARE(QString::fromStdString(cuda::gemm_take_error()), QString());
         for (size_t i = 0; i < y.size(); ++i)

@@ -62,6 +62,7 @@ private slots:
 
         std::vector<uint8_t> gpu(bytes + 16, 0xEE), cpu(bytes, 0x11);
         cuda::quantize_activations(wt, x.data(), gpu.data(), n_in, n_tokens, nullptr);
+        cudaDeviceSynchronize();  // launches run at a sync point
         for (int t = 0; t < n_tokens; ++t)
             quantize_activations(at, x.data() + size_t(t) * size_t(n_in), cpu.data() + size_t(t) * row, n_in);
         for (size_t i = 0; i < bytes; ++i)
@@ -77,6 +78,7 @@ private slots:
             std::vector<float> x(64, 1.0f);
             uint8_t sentinel = 0x5A;
             cuda::quantize_activations(t, x.data(), &sentinel, 64, 1, nullptr);
+            cudaDeviceSynchronize();  // launches run at a sync point
             QCOMPARE(sentinel, uint8_t(0x5A));
         }
     }

@@ -35,11 +35,13 @@ struct Case {
     AttentionShape s;
     KvType type;
     int32_t n_tokens, pos0;
+    int32_t n_ctx = 0;        // the cache's size; 0: a little more than the keys
+    bool device_pos = false;  // the position through device memory (StepPos), as the backend passes it
 };
 
 void check_case(const Case & c, bool with_scratch) {
     const AttentionShape & s = c.s;
-    const int32_t n_keys = c.pos0 + c.n_tokens, n_ctx = n_keys + 5;
+    const int32_t n_keys = c.pos0 + c.n_tokens, n_ctx = c.n_ctx > 0 ? c.n_ctx : n_keys + 5;
     ModelHparams hp;
     hp.n_layer = 1;
     hp.n_head = s.n_head;
@@ -59,6 +61,7 @@ void check_case(const Case & c, bool with_scratch) {
     std::vector<uint8_t> dk(krb * n_ctx), dv(vrb * n_ctx);
     const cuda::DeviceKvLayer layer{c.type, dk.data(), dv.data(), krb, vrb, n_ctx};
     cuda::kv_store(layer, s, 0, n_keys, k.data(), v.data(), nullptr);
+    cudaDeviceSynchronize();  // launches run at a sync point
 
     ThreadPool pool(2);
     std::vector<float> cpu_out(size_t(c.n_tokens) * s.n_head * s.head_dim_v);
@@ -67,8 +70,15 @@ void check_case(const Case & c, bool with_scratch) {
 
     std::vector<float> gpu_out(cpu_out.size(), NAN);
     std::vector<float> scratch(cuda::attention_scratch_bytes(s, c.n_tokens, n_ctx) / sizeof(float) + 1, NAN);
-    cuda::attention(layer, s, q.data(), c.n_tokens, c.pos0, gpu_out.data(), with_scratch ? scratch.data() : nullptr,
+    int32_t * d_pos = nullptr;
+    QCOMPARE(cudaMalloc(&d_pos, sizeof(int32_t)), cudaSuccess);
+    *d_pos = c.pos0;
+    // With device_pos the value in the argument is wrong on purpose: the kernel must read d_pos.
+    const cuda::StepPos pos = c.device_pos ? cuda::StepPos(-1000, d_pos) : cuda::StepPos(c.pos0);
+    cuda::attention(layer, s, q.data(), c.n_tokens, pos, gpu_out.data(), with_scratch ? scratch.data() : nullptr,
                     nullptr);
+    cudaDeviceSynchronize();  // launches run at a sync point
+    cudaFree(d_pos);
 
     const std::vector<double> naive = hearth_test::attention_reference(cpu_kv, c.s, c.n_tokens, c.pos0, q);
     double worst_cpu = 0.0, worst_naive = 0.0;
@@ -133,6 +143,14 @@ private slots:
         check_case(c, true);
         if (QTest::currentTestFailed()) return;
         if (n_tokens <= 8 && pos0 + n_tokens > 128) check_case(c, false);  // no scratch: one split
+        if (QTest::currentTestFailed()) return;
+        // As the backend runs it: the position from device memory, in a cache
+        // far longer than the keys, so most of the splits (their count fixed
+        // by n_ctx) find no key and the combine must skip them.
+        Case in_long_cache = c;
+        in_long_cache.n_ctx = 1500;
+        in_long_cache.device_pos = true;
+        check_case(in_long_cache, true);
     }
 
     void scratchCoversShortBatchesOnly() {

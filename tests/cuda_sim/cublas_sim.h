@@ -2,18 +2,24 @@
 // makes, routed to a reference GEMM on the host. Semantics follow cuBLAS:
 // column-major matrices, op(A) is m x k, op(B) is k x n, C is m x n with
 // leading dimensions lda/ldb/ldc; C = alpha op(A) op(B) + beta C, and C is
-// not read when beta == 0. Bad arguments give cuBLAS's status codes.
+// not read when beta == 0. Bad arguments give cuBLAS's status codes. The GEMM
+// queues on the handle's stream (or its capture) like a kernel, with alpha and
+// beta read at the call (host pointer mode); a handle's first GEMM takes its
+// workspace from the device (cuda_sim::Options::cublas_workspace) and fails
+// with CUBLAS_STATUS_ALLOC_FAILED when the device is full.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
 #include <vector>
 
-#include "simt.h"  // __half2float, __float2half, bfloat16
+#include "cuda_sim_runtime.h"  // streams, device memory, __half2float, bfloat16
 
 struct cublasContext {
     cudaStream_t stream = nullptr;
     int math_mode = 0;
+    int device = 0;
+    size_t workspace = 0;  // device bytes taken at the first GEMM
 };
 using cublasHandle_t = cublasContext *;
 
@@ -50,10 +56,13 @@ inline const char * cublasGetStatusString(cublasStatus_t s) {
 inline cublasStatus_t cublasCreate(cublasHandle_t * handle) {
     if (handle == nullptr) return CUBLAS_STATUS_INVALID_VALUE;
     *handle = new cublasContext;
+    (*handle)->device = cuda_sim::g_device;
     return CUBLAS_STATUS_SUCCESS;
 }
 inline cublasStatus_t cublasDestroy(cublasHandle_t handle) {
     if (handle == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
+    cuda_sim::drain_all();
+    cuda_sim::release_device_bytes(handle->device, handle->workspace);
     delete handle;
     return CUBLAS_STATUS_SUCCESS;
 }
@@ -93,24 +102,12 @@ inline double scalar(const void * p, cublasComputeType_t c) {
 
 }  // namespace cublas_sim
 
+namespace cublas_sim {
+
 // Reference: every C element is a double-precision dot product of the inputs
 // (f32, or f16/bf16 widened exactly), rounded once to Ctype.
-inline cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb, int m,
-                                   int n, int k, const void * alpha, const void * A, cudaDataType_t Atype, int lda,
-                                   const void * B, cudaDataType_t Btype, int ldb, const void * beta, void * C,
-                                   cudaDataType_t Ctype, int ldc, cublasComputeType_t computeType,
-                                   cublasGemmAlgo_t algo) {
-    using namespace cublas_sim;
-    (void)algo;
-    if (handle == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
-    const bool ta = transa != CUBLAS_OP_N, tb = transb != CUBLAS_OP_N;
-    const int a_rows = ta ? k : m, b_rows = tb ? n : k;
-    if (m < 0 || n < 0 || k < 0 || lda < (a_rows > 1 ? a_rows : 1) || ldb < (b_rows > 1 ? b_rows : 1) ||
-        ldc < (m > 1 ? m : 1) || alpha == nullptr || beta == nullptr)
-        return CUBLAS_STATUS_INVALID_VALUE;
-    if (!known_type(Atype) || !known_type(Btype) || !known_type(Ctype)) return CUBLAS_STATUS_NOT_SUPPORTED;
-    if (m == 0 || n == 0) return CUBLAS_STATUS_SUCCESS;
-    const double a = scalar(alpha, computeType), b = scalar(beta, computeType);
+inline void gemm(bool ta, bool tb, int m, int n, int k, double a, const void * A, cudaDataType_t Atype, int lda,
+                 const void * B, cudaDataType_t Btype, int ldb, double b, void * C, cudaDataType_t Ctype, int ldc) {
     // op(B) column by column and op(A) a panel of rows at a time, as floats
     // (exact for f16/bf16), so the inner loop is contiguous: the backend's
     // emulated forward passes send vocabulary-sized GEMMs through here.
@@ -137,5 +134,40 @@ inline cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t tran
                 store(C, Ctype, ci, b == 0.0 ? a * s : a * s + b * load(C, Ctype, ci));
             }
     }
+}
+
+inline const void * gemm_kernel_key() {
+    static const char key = 0;
+    return &key;
+}
+
+}  // namespace cublas_sim
+
+inline cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb, int m,
+                                   int n, int k, const void * alpha, const void * A, cudaDataType_t Atype, int lda,
+                                   const void * B, cudaDataType_t Btype, int ldb, const void * beta, void * C,
+                                   cudaDataType_t Ctype, int ldc, cublasComputeType_t computeType,
+                                   cublasGemmAlgo_t algo) {
+    using namespace cublas_sim;
+    (void)algo;
+    if (handle == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
+    const bool ta = transa != CUBLAS_OP_N, tb = transb != CUBLAS_OP_N;
+    const int a_rows = ta ? k : m, b_rows = tb ? n : k;
+    if (m < 0 || n < 0 || k < 0 || lda < (a_rows > 1 ? a_rows : 1) || ldb < (b_rows > 1 ? b_rows : 1) ||
+        ldc < (m > 1 ? m : 1) || alpha == nullptr || beta == nullptr)
+        return CUBLAS_STATUS_INVALID_VALUE;
+    if (!known_type(Atype) || !known_type(Btype) || !known_type(Ctype)) return CUBLAS_STATUS_NOT_SUPPORTED;
+    if (m == 0 || n == 0) return CUBLAS_STATUS_SUCCESS;
+    if (cuda_sim::state().sticky != cudaSuccess) return CUBLAS_STATUS_EXECUTION_FAILED;
+    if (handle->workspace == 0 && cuda_sim::options().cublas_workspace > 0) {
+        if (!cuda_sim::reserve_device_bytes(cuda_sim::options().cublas_workspace)) return CUBLAS_STATUS_ALLOC_FAILED;
+        handle->workspace = cuda_sim::options().cublas_workspace;
+    }
+    CUstream_st * q = cuda_sim::stream_of(handle->stream);
+    if (!cuda_sim::load_kernel(q, gemm_kernel_key())) return CUBLAS_STATUS_EXECUTION_FAILED;
+    const double a = scalar(alpha, computeType), b = scalar(beta, computeType);
+    cuda_sim::submit(q, cuda_sim::Op{gemm_kernel_key(), [=] {
+                                         gemm(ta, tb, m, n, k, a, A, Atype, lda, B, Btype, ldb, b, C, Ctype, ldc);
+                                     }});
     return CUBLAS_STATUS_SUCCESS;
 }

@@ -1,262 +1,128 @@
 // SIMT emulation: runs CUDA-style kernel source as plain host C++ (g++), so
-// every kernel can be checked on a machine without a GPU.
+// every kernel can be checked on a machine without a GPU, and checked more
+// strictly than hardware checks it.
 //
 // Model: a launch runs the grid block by block on the calling thread. Each
-// block's threads are cooperative fibers (ucontext), scheduled round-robin in
-// lockstep: every synchronisation point (__syncthreads, __syncwarp, a shuffle,
-// a vote) ends the fiber's turn, and a round ends when every live fiber has
-// reached its next one. So all threads of a block must pass the same sequence
-// of sync points, as CUDA requires for __syncthreads and full-mask shuffles;
-// a thread that has returned simply drops out of later rounds.
+// block's threads are cooperative fibers (simt_fiber.h). A fiber runs until
+// it reaches a synchronisation point (simt_sched.h):
+//   - __syncthreads: released when every live thread of the block waits at a
+//     barrier, and all at the same one (call site); threads that have returned
+//     drop out, as on hardware;
+//   - a warp collective (__shfl*_sync, __ballot/any/all_sync, __syncwarp):
+//     released when every lane its mask names waits at the same collective
+//     with the same mask; a named lane that has returned, or lies past the end
+//     of the block (a block size that is not a multiple of 32), is an error.
+// Between sync points the runnable fibers run one after another in a
+// shuffled order (seeded: SIMT_SEED, default 1; 0 keeps thread order), so a
+// read of another thread's write without a barrier in between sees the old
+// value in some runs, as on hardware.
 //
-// Shuffles and votes exchange values through two per-block slot arrays used
-// alternately: a fiber writes slot[k % 2][tid] at its k-th exchange, yields,
-// and reads its source lane's slot on resumption. Lockstep keeps any fiber from
-// reaching exchange k + 2 (which would overwrite slot[k % 2]) before all have
-// read exchange k.
+// Shared memory is one arena per block, poisoned (0xCD) at each block start,
+// as CUDA leaves it uninitialised: dynamic shared memory
+// (SIMT_EXTERN_SHARED(type, name)) at its start, then every static array
+// (SIMT_SHARED(type, name, count), CUDA's `__shared__ type name[count]`).
+// Static plus dynamic must fit the 48 KiB default, or the kernel's opt-in
+// (set_max_dynamic_shared, cudaFuncSetAttribute in the runtime shim).
 //
-// `__shared__` becomes `static thread_local`: one copy per OS thread, reused by
-// the blocks in turn (CUDA leaves shared memory uninitialised, so kernels
-// cannot tell). Dynamic shared memory is SIMT_EXTERN_SHARED(type, name).
+// Launches that hardware rejects (grid y/z over 65535, more than 1024 threads,
+// dynamic shared memory over 48 KiB without the opt-in) throw LaunchError.
+// A broken rule inside a kernel (check(), a barrier or shuffle mismatch, a
+// deadlock) throws Violation from launch(), naming the block and thread.
 // Atomics are plain read-modify-writes: only one fiber runs at a time.
 #pragma once
 
-#include <ucontext.h>
-
 #include <cstdint>
 #include <cstring>
-#include <functional>
-#include <memory>
 #include <stdexcept>
-#include <vector>
+
+#include "simt_sched.h"
 
 #define __global__
 #define __device__
 #define __host__
 #define __forceinline__ inline
 #define __launch_bounds__(...)
-#define __shared__ static thread_local
 #define __restrict__ __restrict
-// CUDA spelling: extern __shared__ T name[]; here: the launch's dynamic buffer.
+// No __shared__: a static thread_local would outlive the block unpoisoned.
+// CUDA's `__shared__ T name[n];` is SIMT_SHARED(T, name, n) (a T *), and
+// `extern __shared__ T name[];` is SIMT_EXTERN_SHARED(T, name).
+#define SIMT_SHARED(type, name, count)                                                     \
+    type * name = ::simt::static_shared<type>(size_t(count), [] {                          \
+        static const char simt_site_key_ = 0;                                              \
+        return static_cast<const void *>(&simt_site_key_);                                 \
+    }())
 #define SIMT_EXTERN_SHARED(type, name) type * name = reinterpret_cast<type *>(::simt::dynamic_shared())
-
-struct dim3 {
-    unsigned x, y, z;
-    constexpr dim3(unsigned x_ = 1, unsigned y_ = 1, unsigned z_ = 1) : x(x_), y(y_), z(z_) {}
-};
-
-// Set by the scheduler before each fiber resumes.
-inline thread_local dim3 threadIdx, blockIdx, blockDim, gridDim;
-constexpr int warpSize = 32;
 
 namespace simt {
 
-constexpr size_t kFiberStack = 256 * 1024;
-
-struct Block {
-    int n_threads = 0;
-    std::vector<ucontext_t> contexts;
-    char ** stacks = nullptr;  // borrowed from the thread's stack pool
-    std::vector<bool> done;
-    std::vector<uint32_t> n_exchanges;  // per thread
-    std::vector<uint64_t> xchg[2];      // [parity][thread]
-    std::vector<unsigned char> dynamic_shared;
-    ucontext_t scheduler;
-    const std::function<void()> * body = nullptr;
-    int current = 0;
-};
-
-inline thread_local Block * g_block = nullptr;
-
-// Fiber stacks are reused across launches: allocating (and faulting in) 256 KiB
-// per thread on every launch made emulated forward passes spend most of their
-// time in the kernel. A launch borrows [g_stacks_used, +n) and gives them back
-// on return, so a launch from inside a kernel (host code under test) still
-// gets stacks of its own.
-inline thread_local std::vector<std::unique_ptr<char[]>> g_stack_pool;
-inline thread_local std::vector<char *> g_stack_ptrs;
-inline thread_local size_t g_stacks_used = 0;
-
-inline char ** borrow_stacks(size_t n) {
-    while (g_stack_pool.size() < g_stacks_used + n) {
-        g_stack_pool.emplace_back(new char[kFiberStack]);
-        g_stack_ptrs.push_back(g_stack_pool.back().get());
-    }
-    char ** out = g_stack_ptrs.data() + g_stacks_used;
-    g_stacks_used += n;
-    return out;
-}
-
-inline void * dynamic_shared() {
-    return g_block->dynamic_shared.data();
-}
-
-// Ends the current fiber's turn: back to the scheduler until the next round.
-inline void yield() {
-    Block & b = *g_block;
-    swapcontext(&b.contexts[size_t(b.current)], &b.scheduler);
-}
-
-inline int thread_rank() {
-    return g_block->current;
-}
-inline int lane_id() {
-    return g_block->current % warpSize;
-}
-
-inline void fiber_entry() {
-    Block & b = *g_block;
-    (*b.body)();
-    b.done[size_t(b.current)] = true;
-    // Returning resumes uc_link, the scheduler.
-}
-
-inline void set_thread_index(int t) {
-    threadIdx.x = unsigned(t) % blockDim.x;
-    threadIdx.y = unsigned(t) / blockDim.x % blockDim.y;
-    threadIdx.z = unsigned(t) / (blockDim.x * blockDim.y);
-}
-
-inline void run_block(Block & b) {
-    const int n = b.n_threads;
-    for (int t = 0; t < n; ++t) {
-        ucontext_t & c = b.contexts[size_t(t)];
-        getcontext(&c);
-        c.uc_stack.ss_sp = b.stacks[t];
-        c.uc_stack.ss_size = kFiberStack;
-        c.uc_link = &b.scheduler;
-        makecontext(&c, fiber_entry, 0);
-        b.done[size_t(t)] = false;
-        b.n_exchanges[size_t(t)] = 0;
-    }
-    for (bool any = true; any;) {
-        any = false;
-        for (int t = 0; t < n; ++t) {
-            if (b.done[size_t(t)]) continue;
-            b.current = t;
-            set_thread_index(t);
-            swapcontext(&b.scheduler, &b.contexts[size_t(t)]);
-            any = any || !b.done[size_t(t)];
-        }
-    }
-}
-
-// Runs kernel(args...) over the grid. Bad launch shapes throw (host side).
+// Runs kernel(args...) over the grid. Throws LaunchError for a shape hardware
+// rejects and Violation for a kernel that breaks a rule.
 template <class Kernel, class... Args>
 void launch(dim3 grid, dim3 block, size_t shared_bytes, Kernel kernel, Args... args) {
-    const uint64_t n = uint64_t(block.x) * block.y * block.z;
-    if (n == 0 || n > 1024 || grid.x == 0 || grid.y == 0 || grid.z == 0)
-        throw std::invalid_argument("simt::launch: bad grid or block shape");
-    Block b;
-    b.n_threads = int(n);
-    b.contexts.resize(n);
-    b.done.resize(n);
-    b.n_exchanges.resize(n);
-    b.xchg[0].resize(n);
-    b.xchg[1].resize(n);
-    b.stacks = borrow_stacks(n);
-    struct GiveBack {
-        size_t n;
-        ~GiveBack() { g_stacks_used -= n; }
-    } give_back{n};
-    b.dynamic_shared.resize(shared_bytes);
+    validate_launch(grid, block, shared_bytes, kernel_key(kernel));
     const std::function<void()> body = [&] { kernel(args...); };
-    b.body = &body;
-    Block * const outer = g_block;
-    g_block = &b;
-    gridDim = grid;
-    blockDim = block;
-    for (unsigned z = 0; z < grid.z; ++z)
-        for (unsigned y = 0; y < grid.y; ++y)
-            for (unsigned x = 0; x < grid.x; ++x) {
-                blockIdx = dim3(x, y, z);
-                std::memset(b.dynamic_shared.data(), 0xCD, shared_bytes);  // uninitialised in CUDA
-                run_block(b);
-            }
-    g_block = outer;
-}
-
-// Publishes `bits` for this thread's warp and yields; returns the slot array
-// of this exchange, to be read after the round.
-inline const uint64_t * exchange(uint64_t bits) {
-    Block & b = *g_block;
-    const int t = b.current;
-    std::vector<uint64_t> & xchg = b.xchg[b.n_exchanges[size_t(t)]++ & 1];
-    xchg[size_t(t)] = bits;
-    yield();
-    return xchg.data();
+    run_grid(grid, block, shared_bytes, kernel_key(kernel), body);
 }
 
 template <class T>
-T shuffle_from(T v, int src_lane) {
+T shuffle_from(T v, int src_lane, unsigned mask, const char * file, int line) {
     static_assert(sizeof(T) <= 8, "shuffles move at most 8 bytes");
     uint64_t bits = 0;
     std::memcpy(&bits, &v, sizeof(T));
-    const uint64_t * xchg = exchange(bits);
-    const int t = g_block->current;
-    const int src = t - lane_id() + src_lane;
-    if (src_lane >= 0 && src_lane < warpSize && src < g_block->n_threads)
-        std::memcpy(&v, &xchg[size_t(src)], sizeof(T));
+    bits = warp_collective(WarpOp::shuffle, mask, bits, src_lane, file, line);
+    std::memcpy(&v, &bits, sizeof(T));
     return v;
-}
-
-// Ballot over the warp of `pred`, restricted to `mask`.
-inline unsigned ballot(unsigned mask, bool pred) {
-    const uint64_t * xchg = exchange(pred ? 1 : 0);
-    const int base = g_block->current - lane_id();
-    unsigned bits = 0;
-    for (int l = 0; l < warpSize && base + l < g_block->n_threads; ++l)
-        if (xchg[size_t(base + l)]) bits |= 1u << l;
-    return bits & mask;
 }
 
 }  // namespace simt
 
-inline void __syncthreads() {
-    simt::yield();
+inline void __syncthreads(const char * file = __builtin_FILE(), int line = __builtin_LINE()) {
+    simt::barrier(file, line);
 }
-inline void __syncwarp(unsigned = 0xffffffffu) {
-    simt::yield();
+inline void __syncwarp(unsigned mask = 0xffffffffu, const char * file = __builtin_FILE(), int line = __builtin_LINE()) {
+    simt::warp_collective(simt::WarpOp::sync, mask, 0, simt::lane_id(), file, line);
 }
 
 template <class T>
-T __shfl_sync(unsigned, T v, int src_lane, int width = warpSize) {
+T __shfl_sync(unsigned mask, T v, int src_lane, int width = warpSize, const char * file = __builtin_FILE(),
+              int line = __builtin_LINE()) {
     const int lane = simt::lane_id();
-    return simt::shuffle_from(v, lane - lane % width + src_lane % width);
+    return simt::shuffle_from(v, lane - lane % width + src_lane % width, mask, file, line);
 }
 
 template <class T>
-T __shfl_xor_sync(unsigned, T v, int lane_mask, int width = warpSize) {
+T __shfl_xor_sync(unsigned mask, T v, int lane_mask, int width = warpSize, const char * file = __builtin_FILE(),
+                  int line = __builtin_LINE()) {
     const int lane = simt::lane_id();
     const int src = lane ^ lane_mask;
-    return simt::shuffle_from(v, src / width == lane / width ? src : lane);
+    return simt::shuffle_from(v, src / width == lane / width ? src : lane, mask, file, line);
 }
 
 template <class T>
-T __shfl_down_sync(unsigned, T v, unsigned delta, int width = warpSize) {
+T __shfl_down_sync(unsigned mask, T v, unsigned delta, int width = warpSize, const char * file = __builtin_FILE(),
+                   int line = __builtin_LINE()) {
     const int lane = simt::lane_id();
     const int src = lane + int(delta);
-    return simt::shuffle_from(v, src / width == lane / width ? src : lane);
+    return simt::shuffle_from(v, src / width == lane / width ? src : lane, mask, file, line);
 }
 
 template <class T>
-T __shfl_up_sync(unsigned, T v, unsigned delta, int width = warpSize) {
+T __shfl_up_sync(unsigned mask, T v, unsigned delta, int width = warpSize, const char * file = __builtin_FILE(),
+                 int line = __builtin_LINE()) {
     const int lane = simt::lane_id();
     const int src = lane - int(delta);
-    return simt::shuffle_from(v, src >= 0 && src / width == lane / width ? src : lane);
+    return simt::shuffle_from(v, src >= 0 && src / width == lane / width ? src : lane, mask, file, line);
 }
 
-inline unsigned __ballot_sync(unsigned mask, int pred) {
-    return simt::ballot(mask, pred != 0);
+inline unsigned __ballot_sync(unsigned mask, int pred, const char * file = __builtin_FILE(),
+                              int line = __builtin_LINE()) {
+    return unsigned(simt::warp_collective(simt::WarpOp::ballot, mask, pred != 0, simt::lane_id(), file, line));
 }
-inline int __any_sync(unsigned mask, int pred) {
-    return simt::ballot(mask, pred != 0) != 0;
+inline int __any_sync(unsigned mask, int pred, const char * file = __builtin_FILE(), int line = __builtin_LINE()) {
+    return __ballot_sync(mask, pred, file, line) != 0;
 }
-inline int __all_sync(unsigned mask, int pred) {
-    return simt::ballot(mask, pred != 0) == mask;
-}
-inline unsigned __activemask() {
-    return 0xffffffffu;
+inline int __all_sync(unsigned mask, int pred, const char * file = __builtin_FILE(), int line = __builtin_LINE()) {
+    return __ballot_sync(mask, pred, file, line) == mask;
 }
 
 // Atomics return the old value, as CUDA's do.

@@ -1,5 +1,7 @@
-// The SIMT emulator on small CUDA-style kernels, checked against plain loops.
+// The SIMT emulator on small CUDA-style kernels, checked against plain loops,
+// and its checks, each shown to catch a kernel that breaks its rule.
 #include <QTest>
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -19,7 +21,7 @@ __global__ void warp_sum(const float * x, float * out) {
 
 // Per-warp partial sums with __shfl_down_sync, then shared memory and a barrier.
 __global__ void block_sum(const float * x, int n, float * out) {
-    __shared__ float partial[32];
+    SIMT_SHARED(float, partial, 32);
     const int tid = int(threadIdx.x);
     float v = 0.0f;
     for (int i = int(blockIdx.x) * int(blockDim.x) + tid; i < n; i += int(blockDim.x * gridDim.x)) v += x[i];
@@ -73,6 +75,102 @@ __global__ void shuffle_variants(int * out, int width) {
     const int t = int(threadIdx.x);
     out[t] = __shfl_sync(0xffffffffu, t * 10, 3, width);
     out[64 + t] = __shfl_up_sync(0xffffffffu, t, 1u, width);
+}
+
+
+// ---- deliberately broken kernels: each breaks one rule the emulator checks ----
+
+// Counts the block's threads in a shared counter it never initialises.
+__global__ void uninitialised_shared_count(int * out) {
+    SIMT_SHARED(int, count, 1);
+    atomicAdd(count, 1);
+    __syncthreads();
+    if (threadIdx.x == 0) out[blockIdx.x] = *count;
+}
+
+// Block 0 writes shared memory; every other block reads it without writing.
+__global__ void shared_leaks_between_blocks(int * out) {
+    SIMT_SHARED(int, v, 1);
+    if (blockIdx.x == 0 && threadIdx.x == 0) *v = 42;
+    __syncthreads();
+    if (threadIdx.x == 0) out[blockIdx.x] = *v;
+}
+
+// Warps take different __syncthreads.
+__global__ void divergent_barrier(int * out) {
+    if (threadIdx.x < 32) {
+        __syncthreads();
+    } else {
+        __syncthreads();
+    }
+    out[threadIdx.x] = 1;
+}
+
+// Thread 0 returns early; the others still meet one barrier: allowed.
+__global__ void barrier_after_exit(int * out) {
+    if (threadIdx.x == 0) return;
+    out[threadIdx.x] = int(threadIdx.x);
+    __syncthreads();
+    out[threadIdx.x] += 1;
+}
+
+// Lane 5 exits before a full-mask shuffle: it reads an exited lane's value.
+__global__ void shuffle_after_exit(float * out) {
+    const int lane = int(threadIdx.x % 32);
+    if (lane == 5) return;
+    float v = float(lane);
+    v += __shfl_xor_sync(0xffffffffu, v, 1);
+    out[threadIdx.x] = v;
+}
+
+// Lanes of one warp at two different shuffles.
+__global__ void split_shuffle(float * out) {
+    float v = float(threadIdx.x);
+    if (threadIdx.x % 32 < 16)
+        v += __shfl_xor_sync(0xffffffffu, v, 1);
+    else
+        v += __shfl_xor_sync(0xffffffffu, v, 2);
+    out[threadIdx.x] = v;
+}
+
+// Warp 0 shuffles with lanes that wait at a barrier: deadlock on hardware.
+__global__ void shuffle_across_barrier(float * out) {
+    float v = float(threadIdx.x);
+    if (threadIdx.x < 16) v += __shfl_xor_sync(0xffffffffu, v, 1);
+    __syncthreads();
+    out[threadIdx.x] = v;
+}
+
+// A producer and a consumer in different warps with no barrier between them:
+// correct only when thread 0 happens to run first.
+__global__ void racy_handoff(int * out) {
+    SIMT_SHARED(int, flag, 1);
+    if (threadIdx.x == 0) *flag = 7;
+    if (threadIdx.x == 32) out[blockIdx.x] = *flag;
+}
+
+// Static shared memory beyond the 48 KiB a block may have.
+__global__ void too_much_static_shared(int * out) {
+    SIMT_SHARED(int, big, 13 * 1024);
+    big[threadIdx.x] = 1;
+    out[0] = big[0];
+}
+
+__global__ void checked_alignment(const unsigned char * p, int * out) {
+    simt::check(reinterpret_cast<uintptr_t>(p) % 4 == 0, "misaligned 4-byte load");
+    int v;
+    std::memcpy(&v, p, 4);
+    out[threadIdx.x] = v;
+}
+
+template <class F>
+QString violation_of(F && launch) {
+    try {
+        launch();
+    } catch (const simt::Violation & v) {
+        return QString::fromUtf8(v.what());
+    }
+    return QString();
 }
 
 }  // namespace
@@ -187,6 +285,82 @@ private slots:
         QCOMPARE(__float2bfloat16(1.0f).x, uint16_t(0x3f80));
         QCOMPARE(__bfloat162float(__float2bfloat16(3.140625f)), 3.140625f);
         QVERIFY(std::isnan(__bfloat162float(__float2bfloat16(NAN))));
+    }
+
+
+    // ---- the emulator's checks, each on a kernel that breaks its rule ----
+
+    void staticSharedIsPoisonedEachBlock() {
+        std::vector<int> out(3, 0);
+        simt::launch(dim3(3), dim3(64), 0, uninitialised_shared_count, out.data());
+        for (int c : out) QCOMPARE(c, int(0xCDCDCDCD) + 64);  // not 64: the counter was never zeroed
+        simt::launch(dim3(3), dim3(32), 0, shared_leaks_between_blocks, out.data());
+        QCOMPARE(out[0], 42);
+        QCOMPARE(out[1], int(0xCDCDCDCD));  // block 0's value does not survive into block 1
+        QCOMPARE(out[2], int(0xCDCDCDCD));
+    }
+
+    void barriersMustMatch() {
+        std::vector<int> out(64, 0);
+        const QString v = violation_of([&] { simt::launch(dim3(1), dim3(64), 0, divergent_barrier, out.data()); });
+        QVERIFY2(v.contains("different __syncthreads") && v.contains("test_simt.cpp:"), qPrintable(v));
+        simt::launch(dim3(1), dim3(64), 0, barrier_after_exit, out.data());
+        QCOMPARE(out[0], 0);
+        QCOMPARE(out[63], 64);
+    }
+
+    void shuffleLanesMustBeLive() {
+        std::vector<float> out(64, 0);
+        QString v = violation_of([&] { simt::launch(dim3(1), dim3(64), 0, shuffle_after_exit, out.data()); });
+        QVERIFY2(v.contains("names lane 5") && v.contains("exited"), qPrintable(v));
+        // 48 threads: warp 1 has 16 lanes, and a full mask names 16 more.
+        v = violation_of([&] { simt::launch(dim3(1), dim3(48), 0, warp_sum, out.data(), out.data()); });
+        QVERIFY2(v.contains("not a multiple of 32"), qPrintable(v));
+        v = violation_of([&] { simt::launch(dim3(1), dim3(32), 0, split_shuffle, out.data()); });
+        QVERIFY2(v.contains("different collectives"), qPrintable(v));
+        v = violation_of([&] { simt::launch(dim3(1), dim3(64), 0, shuffle_across_barrier, out.data()); });
+        QVERIFY2(v.contains("__syncthreads"), qPrintable(v));
+    }
+
+    // Index order hides the race; shuffled orders expose it, reproducibly per seed.
+    void shuffledOrderExposesRaces() {
+        std::vector<int> out(16, 0);
+        simt::set_seed(0);
+        simt::launch(dim3(16), dim3(64), 0, racy_handoff, out.data());
+        QVERIFY(std::all_of(out.begin(), out.end(), [](int v) { return v == 7; }));
+        simt::set_seed(12345);
+        simt::launch(dim3(16), dim3(64), 0, racy_handoff, out.data());
+        const std::vector<int> first = out;
+        QVERIFY(std::any_of(out.begin(), out.end(), [](int v) { return v != 7; }));
+        simt::set_seed(12345);
+        simt::launch(dim3(16), dim3(64), 0, racy_handoff, out.data());
+        QCOMPARE(out, first);
+        simt::set_seed(1);
+    }
+
+    void checksAndSharedLimits() {
+        std::vector<unsigned char> bytes(16, 1);
+        std::vector<int> out(32, 0);
+        simt::launch(dim3(1), dim3(32), 0, checked_alignment, bytes.data() + 4, out.data());
+        const QString v =
+            violation_of([&] { simt::launch(dim3(1), dim3(32), 0, checked_alignment, bytes.data() + 2, out.data()); });
+        QVERIFY2(v.startsWith("misaligned 4-byte load") && v.contains("thread"), qPrintable(v));
+        QVERIFY(violation_of([&] { simt::launch(dim3(1), dim3(32), 0, too_much_static_shared, out.data()); })
+                    .contains("exceed the block's 49152-byte limit"));
+    }
+
+    // Shapes hardware refuses: grid y/z over 65535, dynamic shared memory
+    // over 48 KiB without the kernel's opt-in.
+    void launchLimits() {
+        std::vector<int> in(64), out(64);
+        QVERIFY_THROWS_EXCEPTION(simt::LaunchError, simt::launch(dim3(1, 65536), dim3(32), 0, indices, out.data()));
+        QVERIFY_THROWS_EXCEPTION(simt::LaunchError, simt::launch(dim3(1, 1, 65536), dim3(32), 0, indices, out.data()));
+        QVERIFY_THROWS_EXCEPTION(simt::LaunchError, simt::launch(dim3(1), dim3(32, 1, 65), 0, indices, out.data()));
+        QVERIFY_THROWS_EXCEPTION(simt::LaunchError,
+                                 simt::launch(dim3(1), dim3(64), 49 * 1024, reverse_block, in.data(), out.data()));
+        QVERIFY(simt::set_max_dynamic_shared(simt::kernel_key(reverse_block), 64 * 1024));
+        simt::launch(dim3(1), dim3(64), 49 * 1024, reverse_block, in.data(), out.data());
+        QVERIFY(!simt::set_max_dynamic_shared(simt::kernel_key(reverse_block), 300 * 1024));
     }
 
     void badLaunchThrows() {

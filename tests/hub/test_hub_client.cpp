@@ -127,6 +127,14 @@ private slots:
     }
 
     void malformedSearchReply() {
+        // JSON nested past the bound is refused before it is walked.
+        const QByteArray deep = QByteArray(20000, '[') + QByteArray(20000, ']');
+        QVERIFY(!HubClient::parseSearch(deep).ok());
+        QVERIFY(!HubClient::parseTree(deep).ok());
+        QVERIFY(!HubClient::parseSearch("[{\"id\":\"a/b\",\"tags\":" + deep + "}]").ok());
+        QVERIFY(
+            HubClient::parseSearch("[{\"id\":\"a/b\",\"tags\":" + QByteArray(100, '[') + QByteArray(100, ']') + "}]")
+                .ok());
         QVERIFY(!HubClient::parseSearch("{\"error\":1}").ok());
         QVERIFY(!HubClient::parseSearch("not json").ok());
         const auto r = HubClient::parseSearch(R"([{"id":"a/b","downloads":"many"},{"nope":1},3])");

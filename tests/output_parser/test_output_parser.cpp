@@ -249,6 +249,28 @@ private slots:
                      expect("", "[TOOL_CALLS]f[ARG", {}, false, true));
     }
 
+    void only_offered_functions_are_calls() {
+        OutputParserConfig c = config(hearth::ToolCallFormat_auto);
+        c.tool_names = {"get_weather", "b"};
+        CHECK_SPLITS(k_weather_hermes, c, expect("", "", {k_weather_call}));
+        // A malformed block that reads as a GLM call to "Paris", and a real
+        // call to a function nobody offered: both stay text.
+        CHECK_SPLITS("<tool_call>Paris</tool_call>", c, expect("", "<tool_call>Paris</tool_call>", {}, false, true));
+        const std::string rm = "<tool_call>{\"name\": \"rm\", \"arguments\": {\"path\": \"/\"}}</tool_call>";
+        CHECK_SPLITS(rm + k_weather_hermes, c, expect("", rm, {k_weather_call}, false, true));
+        CHECK_SPLITS("{\"name\": \"rm\", \"parameters\": {}}", c,
+                     expect("", "{\"name\": \"rm\", \"parameters\": {}}", {}, false, true));
+        // One unoffered call in a Mistral array keeps the whole array text.
+        const std::string array =
+            "[TOOL_CALLS][{\"name\": \"b\", \"arguments\": {}}, {\"name\": \"rm\", \"arguments\": {}}]";
+        CHECK_SPLITS(array, c, expect("", array, {}, false, true));
+        CHECK_SPLITS("[TOOL_CALLS]rm[ARGS]{}", c, expect("", "[TOOL_CALLS]rm[ARGS]{}", {}, false, true));
+        CHECK_SPLITS("[TOOL_CALLS]b[ARGS]{}", c, expect("", "", {call("call_0", "b", "{}")}));
+        // Without a list every name is accepted, as before.
+        CHECK_SPLITS("<tool_call>Paris</tool_call>", config(hearth::ToolCallFormat_hermes),
+                     expect("", "", {call("call_0", "Paris", "{}")}));
+    }
+
     void angle_brackets_pass_through() {
         std::string text = "if a < b and b > c: <thinking>x</thinking> <tool> <tool_calls> <|python|> [TOOL] [x]";
         for (ToolCallFormat f :

@@ -4,11 +4,13 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <cmath>
 #include <cstring>
 
 #include "common/fixtures.h"
 #include "common/process_runner.h"
 #include "golden.h"
+#include "hearth/gguf.h"
 
 using namespace runtime_test;
 
@@ -93,6 +95,33 @@ private slots:
         const Run over = cli({"bench", "-m", model, "-d", "2000", "-r", "1"});
         QVERIFY(over.code != 0);
         QVERIFY2(over.err.contains("exceeds the model's context"), over.err.constData());
+    }
+
+    // Several depths over one load: one JSON line each, ascending, and what a
+    // decoded token reads grows with the cache it attends to.
+    void benchAtSeveralDepths() {
+        const QString model = QString::fromStdString(HEARTH_FIXTURE("models/stories260K.gguf"));
+        const Run r = cli({"bench", "-m", model, "-p", "8", "-n", "4", "-d", "64,0", "-r", "1", "-t", "1", "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QList<QByteArray> lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        const QJsonObject d0 = QJsonDocument::fromJson(lines[0]).object(), d64 = QJsonDocument::fromJson(lines[1]).object();
+        QCOMPARE(d0["depth"].toInt(), 0);
+        QCOMPARE(d64["depth"].toInt(), 64);
+        const QJsonObject tg0 = d0["tg"].toObject(), tg64 = d64["tg"].toObject();
+        const hearth::GgufFile f = hearth::GgufFile::open(model.toStdString());
+        // Every tensor but the embedding, whose rows are looked up (unless the output reuses it).
+        double weights = 0;
+        for (const hearth::GgufTensor & t : f.tensors())
+            if (t.name != "token_embd.weight" || f.find_tensor("output.weight") == nullptr) weights += double(t.n_bytes);
+        // Plus the KV cache the tg tokens attend to, on average 2 positions
+        // at depth 0, 66 at depth 64: 5 layers x 2 (K, V) x (4 heads x 8 dims) x 2 bytes each.
+        const double kv_position = 5.0 * 2 * 32 * 2;
+        QCOMPARE(tg0["bytes_per_token"].toDouble(), weights + 2 * kv_position);
+        QCOMPARE(tg64["bytes_per_token"].toDouble(), weights + 66 * kv_position);
+        QVERIFY(std::fabs(tg0["gb_s"].toDouble() - tg0["bytes_per_token"].toDouble() * tg0["tok_s"].toDouble() / 1e9) <
+                1e-9 * tg0["gb_s"].toDouble() + 1e-12);
+        QVERIFY(cli({"bench", "-m", model, "-d", "1,x"}).code != 0);
     }
 };
 

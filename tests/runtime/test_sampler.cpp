@@ -159,6 +159,53 @@ private slots:
         QVERIFY(!histogram(banned, logits, 500).count(0));
         QCOMPARE(hearth::Sampler(p, 3).sample(logits.data()), 1);
     }
+
+    // n_probs: the chosen token's log-probability and the likeliest ones,
+    // from the distribution it was drawn from (after the whole chain).
+    void probabilitiesAfterTheChain() {
+        const std::vector<float> logits = {1.0f, 3.0f, 2.0f, 0.0f, -1.0f};
+        auto softmax = [](const std::vector<float> & l, float t, const std::vector<int> & keep) {
+            double sum = 0;
+            for (int i : keep) sum += std::exp(double(l[size_t(i)]) / t);
+            std::map<int, double> p;
+            for (int i : keep) p[i] = std::log(std::exp(double(l[size_t(i)]) / t) / sum);
+            return p;
+        };
+        // Greedy: all tokens at temperature 1.
+        hearth::SamplerParams g = plain(0.0f);
+        g.n_probs = 3;
+        hearth::Sampler greedy(g, 5);
+        QCOMPARE(greedy.sample(logits.data()), 1);
+        auto want = softmax(logits, 1.0f, {0, 1, 2, 3, 4});
+        const hearth::SampledProbs & gp = greedy.last_probs();
+        QCOMPARE(gp.chosen.id, 1);
+        QVERIFY(std::fabs(gp.chosen.logprob - want[1]) < 1e-5);
+        QCOMPARE(gp.top.size(), size_t(3));
+        QCOMPARE(gp.top[0].id, 1);
+        QCOMPARE(gp.top[1].id, 2);
+        QCOMPARE(gp.top[2].id, 0);
+        QVERIFY(std::fabs(gp.top[2].logprob - want[0]) < 1e-5);
+
+        // Sampled: top-k 2 at temperature 0.5 leaves tokens 1 and 2, renormalised.
+        hearth::SamplerParams p = plain(0.5f);
+        p.top_k = 2;
+        p.n_probs = 5;
+        p.seed = 3;
+        hearth::Sampler s(p, 5);
+        want = softmax(logits, 0.5f, {1, 2});
+        for (int i = 0; i < 20; ++i) {
+            const int32_t tok = s.sample(logits.data());
+            const hearth::SampledProbs & sp = s.last_probs();
+            QCOMPARE(sp.chosen.id, tok);
+            QVERIFY(std::fabs(sp.chosen.logprob - want[tok]) < 1e-5);
+            QCOMPARE(sp.top.size(), size_t(2));  // only what survived the chain
+            QVERIFY(std::fabs(std::exp(sp.top[0].logprob) + std::exp(sp.top[1].logprob) - 1.0) < 1e-5);
+        }
+        // Off by default: nothing recorded.
+        hearth::Sampler off(plain(0.0f), 5);
+        off.sample(logits.data());
+        QCOMPARE(off.last_probs().chosen.id, -1);
+    }
 };
 
 QTEST_APPLESS_MAIN(TestSampler)

@@ -88,6 +88,14 @@ void ScriptedEngine::run(Job & job) {
         }
         e.type = hearth::EventType_piece;
         e.text = piece;
+        e.logprobs.clear();
+        if (job.request.sampling.n_probs >= 0) {
+            // One token per piece: logprob -(n+1)/10, alternatives "alt0", "alt1"...
+            hearth::TokenLogprob t{stats.n_generated, piece, -0.1f * float(stats.n_generated + 1), {}};
+            for (int k = 0; k < job.request.sampling.n_probs; ++k)
+                t.top.push_back({1000 + k, "alt" + std::to_string(k), -1.0f - float(k)});
+            e.logprobs.push_back(std::move(t));
+        }
         ++stats.n_generated;
         if (!job.onEvent(e)) {
             reason = hearth::StopReason_cancelled;
@@ -98,6 +106,7 @@ void ScriptedEngine::run(Job & job) {
     ++m_finished;
     e.type = hearth::EventType_stats;
     e.text.clear();
+    e.logprobs.clear();
     e.stats = stats;
     job.onEvent(e);
     e.type = hearth::EventType_done;

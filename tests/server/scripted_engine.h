@@ -1,6 +1,7 @@
 // ScriptedEngine: an EngineAdapter for tests that "generates" fixed pieces of
 // text on a thread of its own, through the same event protocol as the real
-// worker (pieces, stats, done). It records every request it receives and
+// worker (pieces, stats, done; with sampling.n_probs >= 0, each piece carries
+// one token's made-up logprob: -(n+1)/10, and alternatives "alt0"...). It records every request it receives and
 // whether each was cancelled, so tests can check what the HTTP layer sent
 // to the engine and that a client's disconnect reached it.
 #pragma once

@@ -5,12 +5,20 @@
 
 namespace server_test {
 
-ServerProcess::ServerProcess(const QString & cli, const QStringList & args) {
+ServerProcess::ServerProcess(const QString & cli, const QStringList & args, const QString & shellPrefix) {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("HEARTH_DATA_DIR"), m_dataDir.path());
     m_process.setProcessEnvironment(env);
-    m_process.setProgram(cli);
-    m_process.setArguments(QStringList{"serve", "--host", "127.0.0.1", "--port", "0"} + args);
+    const QStringList serveArgs = QStringList{"serve", "--host", "127.0.0.1", "--port", "0"} + args;
+    if (shellPrefix.isEmpty()) {
+        m_process.setProgram(cli);
+        m_process.setArguments(serveArgs);
+    } else {
+        // sh -c 'PREFIX; exec "$0" "$@"' CLI ARGS...: the arguments pass unquoted and unchanged.
+        m_process.setProgram(QStringLiteral("/bin/sh"));
+        m_process.setArguments(QStringList{"-c", shellPrefix + QStringLiteral("; exec \"$0\" \"$@\""), cli} +
+                               serveArgs);
+    }
     m_process.start();
 }
 

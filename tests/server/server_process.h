@@ -16,7 +16,9 @@ namespace server_test {
 class ServerProcess {
 public:
     // Starts hearth-cli with `serve --host 127.0.0.1 --port 0` plus `args`.
-    ServerProcess(const QString & cli, const QStringList & args);
+    // `shellPrefix`, when given, runs first in a shell that then execs the
+    // server (e.g. "ulimit -l 0" to start it with a lower limit).
+    ServerProcess(const QString & cli, const QStringList & args, const QString & shellPrefix = {});
     ~ServerProcess();
 
     // False when the server exited or did not print its URL in time; error() says why.
@@ -24,6 +26,7 @@ public:
     int port() const { return m_port; }
     std::string baseUrl() const { return "http://127.0.0.1:" + std::to_string(m_port); }
     bool running() const { return m_process.state() == QProcess::Running; }
+    qint64 pid() const { return m_process.processId(); }
     QString error() const { return m_error; }
     // Everything the server wrote on stderr so far (its request log).
     QByteArray stderrText();

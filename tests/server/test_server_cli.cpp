@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <QtTest>
+#include <cmath>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -82,22 +83,31 @@ private slots:
         r = c.Get("/v1/models");
         QCOMPARE(r->status, 200);
         const json models = json::parse(r->body);
-        // The served model first, then the rest of the library (--models-dir), not loaded.
-        QVERIFY(models["data"].size() > size_t(10));
+        // Only the served model is selectable; the rest of the library (--models-dir) is listed apart.
+        QCOMPARE(models["data"].size(), size_t(1));
         QCOMPARE(models["data"][0]["id"], "stories260K");
         QCOMPARE(models["data"][0]["owned_by"], "hearth");
         QCOMPARE(models["data"][0]["meta"]["loaded"], true);
+        QVERIFY(models["library"].size() > size_t(10));
         bool sawQwen3 = false;
-        for (size_t i = 1; i < models["data"].size(); ++i) {
-            const json & m = models["data"][i];
-            QCOMPARE(m["meta"]["loaded"], false);
+        for (const json & m : models["library"]) {
+            QCOMPARE(m["loaded"], false);
             QVERIFY(m["id"] != "stories260K");
             sawQwen3 = sawQwen3 || m["id"] == "qwen3-Q8_0";
         }
         QVERIFY(sawQwen3);
+        // GET /v1/models/{id}: the served one by its id or file name; others are 404.
+        r = c.Get("/v1/models/stories260K");
+        QCOMPARE(r->status, 200);
+        QCOMPARE(json::parse(r->body)["id"], "stories260K");
+        QCOMPARE(c.Get("/v1/models/stories260K.gguf")->status, 200);
+        r = c.Get("/v1/models/qwen3-Q8_0");
+        QCOMPARE(r->status, 404);
+        QCOMPARE(errorOf(r)["code"], "model_not_found");
         // The qwen server has no --models-dir: its (empty, temporary) default folder adds nothing.
         const json qm = json::parse(client(*m_qwen, "k-123").Get("/v1/models")->body);
         QCOMPARE(qm["data"].size(), size_t(1));
+        QCOMPARE(qm["library"].size(), size_t(0));
         r = c.Get("/props");
         const json props = json::parse(r->body);
         QCOMPARE(props["n_ctx"], 2048);
@@ -231,6 +241,71 @@ private slots:
         QCOMPARE(c.Get("/health")->status, 200);
     }
 
+    // 15 MB of prompt: refused by a bytes-per-token bound in milliseconds,
+    // before tokenizing it (which took seconds and 180 MB).
+    void oversizedPromptIsRefusedBeforeTokenizing() {
+        std::string big;
+        big.reserve(15u << 20);
+        while (big.size() < (15u << 20)) big += "once upon a time there was a little dog. ";
+        for (const char * path : {"/v1/completions", "/v1/chat/completions"}) {
+            const json body =
+                std::string(path) == "/v1/completions" ? json{{"prompt", big}, {"max_tokens", 1}} : chat(big, 1);
+            QElapsedTimer clock;
+            clock.start();
+            auto r = post(*m_qwen, path, body, "k-123");
+            QVERIFY(r);
+            QCOMPARE(r->status, 400);
+            const json e = errorOf(r);
+            QCOMPARE(e["code"], "context_length_exceeded");
+            QVERIFY2(e["message"].get<std::string>().find("is at least") != std::string::npos,
+                     e["message"].get<std::string>().c_str());
+            // For the record only: what is left is parsing 15 MB of JSON, and this machine may be busy.
+            qInfo("%s: refused in %lld ms", path, clock.elapsed());
+        }
+        // logit_bias against the real vocabulary (512 tokens).
+        json body = chat("hi", 2);
+        body["logit_bias"] = {{"512", 1}};
+        QCOMPARE(post(*m_qwen, "/v1/chat/completions", body, "k-123")->status, 400);
+        body["logit_bias"] = {{"511", 1}};
+        QCOMPARE(post(*m_qwen, "/v1/chat/completions", body, "k-123")->status, 200);
+    }
+
+    // Logprobs from the real sampler: greedy picks the likeliest, so each
+    // token is its own first alternative; the tokens spell the text.
+    void logprobsFromTheRealSampler() {
+        json body = {{"prompt", "Once upon a time"}, {"max_tokens", 8}, {"temperature", 0}, {"logprobs", 3}};
+        json choice = json::parse(post(*m_stories, "/v1/completions", body)->body)["choices"][0];
+        const json & lp = choice["logprobs"];
+        QVERIFY(lp["tokens"].size() >= 1 && lp["tokens"].size() <= 8);  // an end of text is not listed
+        std::string text;
+        for (size_t i = 0; i < lp["tokens"].size(); ++i) {
+            text += lp["tokens"][i].get<std::string>();
+            const double chosen = lp["token_logprobs"][i];
+            QVERIFY(chosen <= 0.0);
+            const json & top = lp["top_logprobs"][i];
+            QVERIFY(top.size() >= 1 && top.size() <= 3);
+            double best = -1e9;
+            for (const auto & [token, value] : top.items()) best = std::max(best, value.get<double>());
+            QVERIFY(std::fabs(best - chosen) < 1e-4);
+        }
+        QCOMPARE(text, choice["text"].get<std::string>());
+        // Chat, sampled: probabilities of the distribution drawn from, which sum to at most 1.
+        json c = chat("Hello", 6);
+        c["temperature"] = 0.8;
+        c["seed"] = 5;
+        c["logprobs"] = true;
+        c["top_logprobs"] = 5;
+        const json content =
+            json::parse(post(*m_stories, "/v1/chat/completions", c)->body)["choices"][0]["logprobs"]["content"];
+        QVERIFY(content.size() >= 1 && content.size() <= 6);
+        for (const json & t : content) {
+            double sum = 0;
+            for (const json & a : t["top_logprobs"]) sum += std::exp(a["logprob"].get<double>());
+            QVERIFY(sum <= 1.0 + 1e-4);
+            QVERIFY(t["logprob"].get<double>() <= 0.0);
+        }
+    }
+
     void maxTokensFitTheContext() {
         // No max_tokens: the reply may fill the context but never overflows it.
         json body = chat("Hello", 4);
@@ -302,7 +377,7 @@ private slots:
         addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         QCOMPARE(::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0);
         const std::string request =
-            "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: "
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
             "application/json\r\nContent-Length: " +
             std::to_string(body.size()) + "\r\n\r\n" + body;
         QCOMPARE(::send(fd, request.data(), request.size(), 0), ssize_t(request.size()));

@@ -4,9 +4,7 @@
 // and that a client's disconnect cancels its generation. (Random-weight
 // fixture models never write a <tool_call>; the process tests cover the
 // real engine.)
-#include <arpa/inet.h>
 #include <httplib.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,6 +14,7 @@
 #include <thread>
 
 #include "common/fixtures.h"
+#include "hostile_requests.h"
 #include "scripted_engine.h"
 #include "server/api_server.h"
 #include "sse.h"
@@ -67,19 +66,6 @@ json chatBody(const std::string & text, bool stream = false) {
 json errorOf(const httplib::Result & r) {
     json j = json::parse(r->body, nullptr, false);
     return j.is_object() && j.contains("error") ? j["error"] : json();
-}
-
-int connectTo(int port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(uint16_t(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
 }
 
 }  // namespace
@@ -407,7 +393,7 @@ private slots:
         h.engine->setScript(std::vector<std::string>(2000, "tok "), 5);  // 10 s if never cancelled
         QElapsedTimer clock;
         // A client that reads the first bytes and hangs up.
-        const int fd = connectTo(h.server->port());
+        const int fd = server_test::connectLoopback(h.server->port());
         QVERIFY(fd >= 0);
         const std::string body = chatBody("go", true).dump();
         const std::string request =
@@ -427,7 +413,7 @@ private slots:
     void wholeReplyDisconnectCancels() {
         Harness h;
         h.engine->setScript(std::vector<std::string>(2000, "tok "), 5);
-        const int fd = connectTo(h.server->port());
+        const int fd = server_test::connectLoopback(h.server->port());
         QVERIFY(fd >= 0);
         const std::string body = chatBody("go").dump();
         const std::string request =

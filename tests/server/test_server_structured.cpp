@@ -225,7 +225,10 @@ private slots:
             QVERIFY(r);
             QCOMPARE(r->status, 400);
             const json e = json::parse(r->body)["error"];
-            QCOMPARE(e["param"].get<std::string>(), param);
+            if (param.empty())
+                QVERIFY(e["param"].is_null());
+            else
+                QCOMPARE(e["param"].get<std::string>(), param);
             QVERIFY2(e["message"].get<std::string>().find(words) != std::string::npos, r->body.c_str());
         };
         const auto rf = [](const json & schema) {
@@ -237,7 +240,9 @@ private slots:
                   "response_format.json_schema.schema", "does not resolve");
         json deep = json::object();
         for (int i = 0; i < 100; ++i) deep = {{"type", "array"}, {"items", deep}};
-        expect400(rf(deep), "response_format.json_schema.schema", "deeper than");
+        // The request's own depth bound (64 levels) refuses it before the
+        // schema compiler sees it.
+        expect400(rf(deep), "", "deeper than");
         json tools = weatherTools();
         tools[1]["function"]["parameters"]["properties"]["offset"]["type"] = "int";
         expect400({{"tools", tools}, {"tool_choice", "required"}}, "tools[1].function.parameters",

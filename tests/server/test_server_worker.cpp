@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <QtTest>
+#include <chrono>
+#include <cmath>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
@@ -65,7 +67,7 @@ int sendAndKeepOpen(int port, const json & body) {
     if (::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0) return -1;
     const std::string text = body.dump();
     const std::string request =
-        "POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         "Content-Length: " +
         std::to_string(text.size()) + "\r\n\r\n" + text;
     if (::send(fd, request.data(), request.size(), 0) != ssize_t(request.size())) return -1;
@@ -112,6 +114,49 @@ private slots:
         QVERIFY(r);
         QCOMPARE(r->status, 200);
         QCOMPARE(json::parse(r->body)["usage"]["completion_tokens"], 5);
+    }
+
+    // --parallel: two requests run together on two sessions; with one, the
+    // second waits for the first (the check that this test can fail).
+    void parallelSequencesOverlap_data() {
+        QTest::addColumn<int>("parallel");
+        QTest::newRow("1") << 1;
+        QTest::newRow("2") << 2;
+    }
+    void parallelSequencesOverlap() {
+        QFETCH(int, parallel);
+        hearth::LoadOptions options;
+        options.n_threads = 1;
+        Hearth::Server::WorkerEngineOptions serve;
+        serve.parallel = parallel;
+        auto engine = Hearth::Server::WorkerEngine::load(HEARTH_FIXTURE("models/stories260K.gguf"), options, serve);
+        QCOMPARE(engine->model().parallel, parallel);
+        using Clock = std::chrono::steady_clock;
+        struct Times {
+            std::mutex m;
+            Clock::time_point first{}, done{};
+        } times[2];
+        std::atomic<int> finished{0};
+        for (int i = 0; i < 2; ++i) {
+            hearth::GenerateRequest req;
+            req.prompt = i == 0 ? "Once upon a time" : "The little dog";
+            req.n_predict = 1500;
+            req.sampling.seed = uint64_t(i);
+            req.sampling.logit_bias = {{2, -INFINITY}};  // no end of story: all 1500 tokens
+            engine->submit(req, [&, i](const hearth::GenerateEvent & e) {
+                std::lock_guard<std::mutex> lock(times[i].m);
+                if (e.type == hearth::EventType_piece && times[i].first == Clock::time_point{})
+                    times[i].first = Clock::now();
+                if (e.type == hearth::EventType_done || e.type == hearth::EventType_error) {
+                    times[i].done = Clock::now();
+                    ++finished;
+                }
+                return true;
+            });
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(finished.load(), 2, 60000);
+        const bool overlapped = times[1].first < times[0].done;
+        QCOMPARE(overlapped, parallel > 1);
     }
 };
 

@@ -131,6 +131,9 @@ private slots:
     void malformedFilesAreRefused() {
         expectError("{not json", "not valid JSON");
         expectError("[]", "expected a JSON object");
+        // Qt would take 1024 levels; the importer takes the engine's bound.
+        expectError("{\"format\":" + QByteArray(200, '[') + QByteArray(200, ']') + "}", "nested deeper than 128 levels");
+        expectError(QByteArray(20000, '{'), "nested deeper than 128 levels");
         expectError(R"({"format":"other","version":1,"conversations":[]})", "format: 'other'");
         expectError(R"({"format":"hearth.conversations","version":2,"conversations":[]})", "version 2");
         expectError(R"({"format":"hearth.conversations","version":1})", "conversations: missing");

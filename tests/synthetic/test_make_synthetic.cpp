@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
+#include <cstring>
 
 #include "common/fixtures.h"
 #include "common/process_runner.h"
@@ -71,6 +72,35 @@ private slots:
         QVERIFY2(a.top1 >= 0.7, qPrintable(QString("top1 %1").arg(a.top1)));
     }
 
+    // --n-vocab without --vocab, and --fast (rows drawn from a pool): the
+    // file loads, tokenizes with the generated vocabulary, and evaluates to
+    // finite logits of the requested width; its matrices repeat pool rows.
+    void fastWithGeneratedVocab() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("fast.gguf");
+        const Run r = cli({"make-synthetic", "-o", out, "--n-vocab", "1000", "--type", "Q4_K", "--n-embd", "256",
+                           "--n-layer", "2", "--n-ff", "512", "--n-head", "2", "--n-head-kv", "1", "--fast"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const hearth::GgufFile f = hearth::GgufFile::open(out.toStdString());
+        QCOMPARE(f.get_array("tokenizer.ggml.tokens")->items.size(), size_t(1000));
+        const hearth::GgufTensor * down = f.find_tensor("blk.0.ffn_down.weight");
+        QVERIFY(down != nullptr);
+        const size_t row = hearth::tensor_row_bytes(down->type, 512);
+        const uint8_t * bytes = down->data;
+        int repeats = 0;  // 256 rows from a pool of 64: rows must recur
+        for (int a = 0; a < 256; ++a)
+            for (int b = a + 1; b < 256; ++b) repeats += std::memcmp(bytes + a * row, bytes + b * row, row) == 0;
+        QVERIFY(repeats > 0);
+
+        auto model = hearth::Model::load(out.toStdString(), {});
+        QCOMPARE(model->hparams().n_vocab, 1000);
+        QCOMPARE(model->hparams().head_dim, 128);
+        hearth::Evaluator ev(model, 2);
+        std::vector<int32_t> ids = {1, 300, 999, 5};
+        std::vector<float> logits(ids.size() * 1000);
+        QVERIFY(ev.eval(ids.data(), int32_t(ids.size()), logits.data()));
+        for (float v : logits) QVERIFY(std::isfinite(v));
+        QCOMPARE(cli({"make-synthetic", "-o", out, "--n-vocab", "10"}).code, 2);  // too few for the byte tokens
     // Every architecture make-synthetic writes loads, and its decode agrees
     // with the batch (the bench files for the model families).
     void familiesLoadAndRun_data() {

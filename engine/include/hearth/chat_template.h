@@ -65,9 +65,12 @@ public:
 
     // For an OpenAI-compatible server: `messages_json` is the request's
     // messages array as sent. Tool-call arguments given as JSON strings are
-    // decoded to objects, as templates expect.
+    // decoded to objects, as templates expect. `extra_context_json`, when not
+    // empty, is a JSON object merged into the context (a request's
+    // chat_template_kwargs, such as {"enable_thinking": false}).
     std::string apply_json(std::string_view messages_json, std::string_view tools_json, bool add_generation_prompt,
-                           const ChatSpecialTokens & tokens, const JinjaRenderOptions & options = {}) const;
+                           const ChatSpecialTokens & tokens, const JinjaRenderOptions & options = {},
+                           std::string_view extra_context_json = {}) const;
 
     const std::string & source() const noexcept { return m_source; }
     bool is_fallback() const noexcept { return m_fallback; }  // ChatML, because the model had no template

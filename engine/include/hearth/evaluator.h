@@ -20,18 +20,26 @@ class GpuBackend;         // engine/runtime/backend.h
 struct GpuBackendConfig;  // engine/runtime/backend.h
 using GpuBackendFactory = std::unique_ptr<GpuBackend> (*)(const GpuBackendConfig &);
 
+struct GpuProbe;  // hearth/gpu.h
+
 struct EvaluatorOptions {
     int32_t n_threads = 0;  // <= 0: the model's LoadOptions value
     // For tests: the GPU backend to build instead of this build's own (the CUDA
-    // backend, or none in a CPU-only build), and the free VRAM its plan
-    // assumes instead of the probed figure. The cuda-sim tests pass the CUDA
-    // backend compiled for the SIMT emulator here.
+    // backend, or none in a CPU-only build), and the devices it chooses from
+    // instead of probe_gpus()'s: `gpu_probe` when set, else one device with
+    // `gpu_vram_free` bytes free (before the planner's headroom,
+    // usable_vram()). The cuda-sim tests pass the CUDA backend compiled for the
+    // SIMT emulator here.
     GpuBackendFactory gpu_factory = nullptr;
     uint64_t gpu_vram_free = 0;
+    const GpuProbe * gpu_probe = nullptr;
+    // The GPU backend runs a warm-up step at load (GpuBackendConfig::warm_up).
+    bool gpu_warm_up = true;
 };
 
 // Where the layers run. With LoadOptions.n_gpu_layers != 0 (-1: auto) the
-// evaluator plans with plan_memory() against the free VRAM of GPU 0 and runs
+// evaluator plans with plan_memory() against the usable VRAM (usable_vram())
+// of the GPU LoadOptions.gpu_device names (the first by default) and runs
 // layers [0, first_gpu_layer) on the CPU, the rest (and the output when
 // n_gpu_layers == n_layer + 1) on the GPU. When it cannot (no CUDA in this
 // build, no driver or device, too little VRAM, the GPU failed to start) it

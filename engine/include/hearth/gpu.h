@@ -17,6 +17,10 @@ struct GpuDevice {
     size_t vram_free = 0;   // bytes, at probe time
     int compute_major = 0;
     int compute_minor = 0;
+    // Peak memory bandwidth in bytes/s (memory clock x bus width x 2, as the
+    // data sheets count it), 0 when unknown: the roofline of decoding.
+    double memory_bandwidth = 0.0;
+    int multiprocessors = 0;
 };
 
 struct GpuProbe {
@@ -28,5 +32,11 @@ struct GpuProbe {
 };
 
 GpuProbe probe_gpus();
+
+// The device `which` names among probe.devices: "" the first one; a decimal
+// number, the device of that CUDA index; anything else, the first device
+// whose name contains it, case-insensitively ("4090", "rtx a6000"). nullptr
+// when none does, with `why` saying so and listing the devices.
+const GpuDevice * select_gpu(const GpuProbe & probe, const std::string & which, std::string & why);
 
 }  // namespace hearth

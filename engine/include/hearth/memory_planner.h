@@ -50,6 +50,22 @@ ModelFootprint footprint_from_gguf(const GgufFile & file);
 // which already excludes them (llama.cpp plans against that figure too).
 constexpr uint64_t kVramReservedBytes = 512ull << 20;
 
+// VRAM a plan leaves free on top of what it counts: lazily loaded kernels,
+// cuBLAS's workspace, the decode step's CUDA graph, the local memory of the
+// kernels, fragmentation. At least kVramHeadroomMin, and 5% of the card.
+// One rule for every caller: the evaluator, `hearth-cli plan` and the app's
+// fit badges all plan against usable_vram().
+constexpr uint64_t kVramHeadroomMin = 512ull << 20;
+uint64_t vram_headroom(uint64_t card_bytes);
+
+// The budget to plan against: free VRAM less the headroom of a card of
+// card_bytes (0: unknown, the free figure stands in for it).
+uint64_t usable_vram(uint64_t free_bytes, uint64_t card_bytes);
+
+// The same for a card whose size the user gave (`--vram 24GiB`): the driver
+// and desktop's kVramReservedBytes are not free either.
+uint64_t usable_vram_of_card(uint64_t card_bytes);
+
 struct PlanRequest {
     int32_t n_ctx = 4096;
     KvType kv_type = KvType_f16;

@@ -144,11 +144,16 @@ struct ModelHparams {
 };
 
 struct LoadOptions {
-    int32_t n_ctx = 0;         // 0: min(trained context, 4096); at most the trained context
-    int32_t n_batch = 512;     // tokens per prefill batch (scratch is sized for it)
-    int32_t n_threads = 0;     // 0: one per physical core
-    int32_t n_gpu_layers = 0;  // layers for a GPU backend, -1 for all; without one every layer runs on the CPU
-    KvType kv_type = KvType_f16;
+    int32_t n_ctx = 0;            // 0: min(trained context, 4096); larger than the trained context is allowed
+                                  // (as llama.cpp does; quality may fall past it: callers warn)
+    int32_t n_batch = 512;        // tokens per prefill batch (scratch is sized for it)
+    int32_t n_threads = 0;        // 0: one per physical core
+    int32_t n_gpu_layers = 0;     // layers for a GPU backend, -1 for all; without one every layer runs on the CPU
+    KvType kv_type = KvType_f16;  // K and V both: the cache and its kernels hold one type
+    bool mlock = false;           // lock the mapped weights in RAM (never paged out); see Model::lock_note
+    // Which GPU runs the offloaded layers: "" the first, a CUDA index ("1"),
+    // or part of the device's name ("4090"); see select_gpu (hearth/gpu.h).
+    std::string gpu_device;
     // Called with the fraction done; returning false cancels (ErrorCode_cancelled).
     std::function<bool(float)> progress;
 };
@@ -175,7 +180,10 @@ public:
     const GgufFile & gguf() const { return m_file; }
     const ModelWeights & weights() const { return *m_weights; }
     int32_t n_ctx() const { return m_n_ctx; }  // the context a session gets
-    std::string description() const;           // "llama 5L 64d Q8_0"
+    // With LoadOptions::mlock: "" when the weights are locked, else why not
+    // (the RLIMIT_MEMLOCK figures); the model works either way.
+    const std::string & lock_note() const { return m_lock_note; }
+    std::string description() const;  // "llama 5L 64d Q8_0"
 
 private:
     Model(GgufFile file, const LoadOptions & options);
@@ -185,6 +193,7 @@ private:
     ModelHparams m_hparams;
     std::unique_ptr<ModelWeights> m_weights;
     int32_t m_n_ctx = 0;
+    std::string m_lock_note;
 };
 
 }  // namespace hearth

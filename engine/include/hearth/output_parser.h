@@ -39,7 +39,8 @@
 //  - auto:    all three.
 // Whitespace after a completed tool call is dropped. A candidate tool call
 // that is not valid (bad JSON, no name, never closed) stays in the content
-// verbatim and sets tool_call_parse_error. Nothing here throws.
+// verbatim and sets tool_call_parse_error; so does a call to a function not in
+// OutputParserConfig::tool_names, when that list is given. Nothing here throws.
 //
 // XML parameter values (Qwen3-Coder, Qwen3.5, GLM) are typed by the tool's
 // JSON schema when OutputParserConfig::tools_json gives it, as llama.cpp does:
@@ -122,6 +123,10 @@ struct OutputParserConfig {
     bool reasoning_enabled = true;  // false: `<think>` is ordinary content
     bool reasoning_open = false;    // the prompt ended inside <think> (see prompt_opens_reasoning)
     std::string tool_call_id_prefix = "call_";
+    // The functions the request offered. When not empty, a call to any other
+    // name (or a malformed block that parses as one, such as a GLM-style
+    // `<tool_call>Paris</tool_call>`) stays in the content as text.
+    std::vector<std::string> tool_names;
     // The output is harmony (see above) whatever tool_call_format says; with
     // ToolCallFormat_none its tool-call messages are content.
     bool harmony = false;
@@ -212,6 +217,7 @@ private:
     // raw: a prefix of m_buf, released as content after m_call_prefix.
     void reject_tool_call(OutputDelta & delta, std::string_view raw, bool failed);
     void add_tool_call(OutputDelta & delta, ToolCall call);
+    bool tool_allowed(const std::string & name) const;
     void emit_content(OutputDelta & delta, std::string_view text);
     void emit_reasoning(OutputDelta & delta, std::string_view text);
     void consume(std::size_t n);

@@ -33,6 +33,23 @@ struct SamplerParams {
     float frequency_penalty = 0.0f;  // subtracted per occurrence in the window
     int32_t penalty_last_n = 64;     // window of accepted tokens; 0: off, -1: all
     std::vector<std::pair<int32_t, float>> logit_bias;  // added to the logit; -INFINITY bans
+    // >= 0: after each sample, record the chosen token's log-probability and
+    // the n_probs likeliest tokens' (see Sampler::last_probs); -1: off.
+    int32_t n_probs = -1;
+};
+
+struct TokenProb {
+    int32_t id = -1;
+    float logprob = 0.0f;  // natural log
+};
+
+// The distribution the last token was drawn from, after the whole chain:
+// with temperature > 0, the candidates left by top-k, top-p and min-p at
+// that temperature; greedy (temperature <= 0), all tokens after bias and
+// penalties at temperature 1, so the alternatives mean something.
+struct SampledProbs {
+    TokenProb chosen;
+    std::vector<TokenProb> top;  // the likeliest first, at most n_probs
 };
 
 class Sampler {
@@ -50,6 +67,8 @@ public:
     void accept(int32_t token);
     // Forgets accepted tokens, reseeds, and restarts the grammar.
     void reset();
+    // With SamplerParams::n_probs >= 0: the last sample's probabilities.
+    const SampledProbs & last_probs() const { return m_last; }
 
     // Constrains the tokens accepted from now on (so: set it after accepting
     // the prompt) to a grammar's document; end of generation comes only where
@@ -74,6 +93,7 @@ private:
     void top_p(float p);
     void min_p(float p);
     int32_t draw();
+    void record_probs(int32_t chosen);
 
     SamplerParams m_params;
     int32_t m_n_vocab;
@@ -82,6 +102,7 @@ private:
     std::vector<Candidate> m_cand;  // reused: no allocation per token after the first
     std::vector<float> m_probs;
     std::vector<int32_t> m_counts;
+    SampledProbs m_last;
     std::unique_ptr<GrammarTokenFilter> m_grammar;
     int32_t m_budget = 0;
     std::vector<uint8_t> m_allowed;  // [n_vocab], the grammar's mask

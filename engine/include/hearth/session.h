@@ -58,6 +58,20 @@ struct GenerationStats {
     double ttft_ms = 0.0;  // request start to first sampled token
 };
 
+// One generated token's probability (GenerateRequest::sampling.n_probs >= 0),
+// as the sampler drew it (see SampledProbs).
+struct TokenLogprob {
+    struct Alternative {
+        int32_t token = -1;
+        std::string piece;
+        float logprob = 0.0f;
+    };
+    int32_t token = -1;
+    std::string piece;  // the token's text: bytes, possibly part of a UTF-8 character
+    float logprob = 0.0f;
+    std::vector<Alternative> top;  // the likeliest first
+};
+
 enum EventType {
     EventType_piece,  // text
     EventType_stats,  // stats, sent once just before done
@@ -69,6 +83,12 @@ struct GenerateEvent {
     EventType type = EventType_piece;
     std::string text;
     int32_t token = -1;  // the token that completed this piece
+    // With sampling.n_probs >= 0: the tokens sampled since the previous event
+    // that carried any, in order (a piece held back by a stop string or an
+    // unfinished UTF-8 character passes its tokens on to the next event; the
+    // done event carries what is left). The end-of-generation token is not
+    // among them.
+    std::vector<TokenLogprob> logprobs;
     StopReason stop_reason = StopReason_eog;
     GenerationStats stats;
     ErrorCode error_code = ErrorCode_invalid_argument;
@@ -98,6 +118,7 @@ private:
     struct Run;
     bool prepare_prompt(Run & run, const std::vector<int32_t> & prompt);
     void run_generation(Run & run);
+    void record_logprob(Run & run, int32_t token) const;
 
     std::shared_ptr<const Model> m_model;
     std::shared_ptr<const Tokenizer> m_tokenizer;

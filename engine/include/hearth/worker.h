@@ -24,6 +24,7 @@ struct WorkerStatus {
     enum Kind { Kind_progress, Kind_loaded, Kind_failed } kind = Kind_progress;
     float progress = 0.0f;    // Kind_progress: fraction done
     std::string description;  // Kind_loaded: Model::description()
+    std::string warning;      // Kind_loaded: what the user should know (Model::lock_note)
     ErrorCode error_code = ErrorCode_io;
     std::string error;  // Kind_failed
 };
@@ -45,7 +46,10 @@ public:
 
     // Queues a request; its events run on the worker thread. A request queued
     // on a worker whose load failed or was cancelled gets one error event.
-    RequestHandle submit(GenerateRequest request, EventCallback on_event);
+    // `cancel`: a flag of the caller's to use as the request's (one that
+    // outlives a queue in front of this worker); null: a new one.
+    RequestHandle submit(GenerateRequest request, EventCallback on_event,
+                         std::shared_ptr<std::atomic<bool>> cancel = nullptr);
 
     void cancel_load() { m_cancel_load.store(true); }
     // Blocks until loading ends; true when the model is ready.

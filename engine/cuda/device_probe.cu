@@ -1,8 +1,9 @@
-// CUDA device discovery through the runtime API. Compiled only into the CUDA
-// build; the CPU-only build uses runtime/gpu_probe_cpu_only.cpp instead.
-#include <cuda_runtime.h>
-
-#include "hearth/gpu.h"
+// CUDA device discovery through the runtime API (device_probe.h). In the
+// CUDA build probe_gpus() (gpu_probe.cu) returns it; the CPU-only build uses
+// runtime/gpu_probe_cpu_only.cpp instead, and the emulator build runs
+// probe_devices() on emulated devices.
+#include "cuda/cuda_compat.h"
+#include "cuda/device_probe.h"
 
 namespace hearth {
 
@@ -22,7 +23,9 @@ std::string explain(cudaError_t err) {
 
 }  // namespace
 
-GpuProbe probe_gpus() {
+namespace cuda {
+
+GpuProbe probe_devices() {
     GpuProbe probe;
     probe.built_with_cuda = true;
     int count = 0;
@@ -32,6 +35,8 @@ GpuProbe probe_gpus() {
         cudaGetLastError();  // clear the sticky error so later probes start clean
         return probe;
     }
+    int previous = 0;
+    const bool restore = cudaGetDevice(&previous) == cudaSuccess;
     for (int i = 0; i < count; ++i) {
         cudaDeviceProp prop{};
         if (cudaGetDeviceProperties(&prop, i) != cudaSuccess) continue;
@@ -41,13 +46,24 @@ GpuProbe probe_gpus() {
         dev.compute_major = prop.major;
         dev.compute_minor = prop.minor;
         dev.vram_total = prop.totalGlobalMem;
+        dev.multiprocessors = prop.multiProcessorCount;
+        int clock_khz = 0, bus_bits = 0;  // attributes: CUDA 13 dropped cudaDeviceProp::memoryClockRate
+        if (cudaDeviceGetAttribute(&clock_khz, cudaDevAttrMemoryClockRate, i) == cudaSuccess &&
+            cudaDeviceGetAttribute(&bus_bits, cudaDevAttrGlobalMemoryBusWidth, i) == cudaSuccess)
+            dev.memory_bandwidth = 2.0 * double(clock_khz) * 1e3 * double(bus_bits) / 8.0;
         size_t free_bytes = 0, total_bytes = 0;
         if (cudaSetDevice(i) == cudaSuccess && cudaMemGetInfo(&free_bytes, &total_bytes) == cudaSuccess)
             dev.vram_free = free_bytes;
         probe.devices.push_back(dev);
     }
+    // The caller's thread stays on its device: a backend running there must
+    // not find its launches aimed at the last GPU probed.
+    if (restore) cudaSetDevice(previous);
+    cudaGetLastError();
     if (probe.devices.empty()) probe.reason = "no NVIDIA GPU could be queried; Hearth will use the CPU";
     return probe;
 }
+
+}  // namespace cuda
 
 }  // namespace hearth
