@@ -113,14 +113,55 @@ Item {
         }
     }
 
+    // Centred in the room the context meter leaves; a nearly full context's warning replaces it.
     Text {
         id: hint
+        objectName: "composerHint"
         anchors.top: card.bottom
         anchors.topMargin: 7
-        anchors.horizontalCenter: parent.horizontalCenter
-        text: composer.chat.generating ? "Generating…  Esc stops" : "Enter to send  ·  Shift+Enter for a new line"
-        color: Theme.faintText
+        x: card.x + Math.max(0, ((meter.visible ? meter.x - 12 : card.x + card.width) - card.x - width) / 2)
+        width: Math.min(implicitWidth, (meter.visible ? meter.x - 12 : card.x + card.width) - card.x)
+        elide: Text.ElideRight
+        text: composer.chat.generating ? "Generating…  Esc stops"
+            : composer.chat.context.warning !== "" ? composer.chat.context.warning
+            : "Enter to send  ·  Shift+Enter for a new line"
+        color: !composer.chat.generating && composer.chat.context.warning !== "" ? Theme.danger : Theme.faintText
         font.pixelSize: 11
         font.family: Theme.fontFamily
+    }
+
+    // The context meter: tokens used / context size, warning when nearly full.
+    Row {
+        id: meter
+        objectName: "contextMeter"
+        readonly property var ctx: composer.chat.context
+        visible: ctx.text !== ""
+        anchors.verticalCenter: hint.verticalCenter
+        anchors.right: card.right
+        anchors.rightMargin: 6
+        spacing: 6
+        ToolTip.visible: meterHover.hovered && ctx.warning !== ""
+        ToolTip.text: ctx.warning
+        HoverHandler { id: meterHover }
+        Rectangle {
+            anchors.verticalCenter: parent.verticalCenter
+            width: 54; height: 5; radius: 2.5
+            color: Theme.surfaceAlt
+            border.color: Theme.border
+            Rectangle {
+                width: Math.max(parent.height, parent.width * meter.ctx.fraction)
+                height: parent.height
+                radius: parent.radius
+                color: meter.ctx.nearlyFull ? Theme.danger : Theme.accent
+                opacity: meter.ctx.used > 0 ? 1 : 0
+            }
+        }
+        Text {
+            objectName: "contextMeterText"
+            text: meter.ctx.text
+            color: meter.ctx.nearlyFull ? Theme.danger : Theme.faintText
+            font.pixelSize: 11
+            font.family: Theme.fontFamily
+        }
     }
 }

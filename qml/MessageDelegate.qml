@@ -93,6 +93,29 @@ Item {
             }
         }
 
+        // What the context policy left out of this reply's prompt.
+        Rectangle {
+            objectName: "contextNotice"
+            visible: root.model.messageId === root.chat.context.noticeMessageId && root.chat.context.notice !== ""
+            Layout.fillWidth: true
+            implicitHeight: noticeText.implicitHeight + 16
+            radius: Theme.radiusSmall
+            color: "transparent"
+            border.color: Theme.border
+            Text {
+                id: noticeText
+                anchors.fill: parent
+                anchors.leftMargin: 12
+                anchors.rightMargin: 12
+                verticalAlignment: Text.AlignVCenter
+                text: "✂  " + root.chat.context.notice
+                color: Theme.mutedText
+                wrapMode: Text.Wrap
+                font.pixelSize: Theme.smallFontSize
+                font.family: Theme.fontFamily
+            }
+        }
+
         // ---- assistant / tool message -------------------------------------
         RowLayout {
             visible: !root.isUser
@@ -256,21 +279,30 @@ Item {
             }
         }
 
-        // An interrupted reply can be continued or regenerated.
+        // An interrupted reply, or one cut off by a full context or its length
+        // limit, can be continued or regenerated.
         Rectangle {
-            visible: root.interrupted
+            objectName: "continueBar"
+            visible: root.model.continuable === true && !root.streaming
+                     && (root.interrupted || root.index === root.chat.messages.count - 1)
             Layout.fillWidth: true
             Layout.leftMargin: 38
-            implicitHeight: 44
+            implicitHeight: Math.max(44, continueRow.implicitHeight + 12)
             radius: Theme.radiusSmall
             color: Theme.accentSoft
             RowLayout {
+                id: continueRow
                 anchors.fill: parent
                 anchors.leftMargin: 12
                 anchors.rightMargin: 6
                 Text {
+                    objectName: "continueReason"
                     Layout.fillWidth: true
-                    text: "This reply was interrupted."
+                    text: root.interrupted ? "This reply was interrupted."
+                        : root.model.stopReason === "context_full"
+                          ? "The context is full, so this reply stopped here. Continue leaves older messages out."
+                          : "This reply reached its length limit."
+                    wrapMode: Text.Wrap
                     color: Theme.text
                     font.pixelSize: Theme.smallFontSize + 1
                     font.family: Theme.fontFamily
@@ -313,7 +345,7 @@ Item {
             }
             FlatButton {
                 objectName: "regenerateButton"
-                visible: root.model.role === "assistant" && !root.interrupted
+                visible: root.model.role === "assistant" && !root.model.continuable
                 enabled: root.chat.modelState === "ready" && !root.chat.generating
                 text: "Regenerate"
                 onClicked: root.chat.regenerate(root.model.messageId)
@@ -351,6 +383,7 @@ Item {
                       + Math.round(root.model.timeToFirstTokenMs) + " ms to first token  ·  "
                       + root.model.generatedTokens + " tokens"
                       + (root.model.stopReason === "length" ? "  ·  length limit"
+                         : root.model.stopReason === "context_full" ? "  ·  context full"
                          : root.model.stopReason === "user" ? "  ·  stopped" : "")
                 color: Theme.faintText
                 font.pixelSize: 11

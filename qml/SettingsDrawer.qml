@@ -3,11 +3,27 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Hearth
 
-// Per-conversation settings: system prompt and sampling.
+// Per-conversation settings: system prompt, sampling and the context policy
+// (with the app-wide default the chat may follow).
 Drawer {
     id: drawer
     property var chat
     readonly property var s: chat.settings
+    readonly property var policies: [
+        { text: "Rolling window", value: "rolling_window" },
+        { text: "Truncate middle", value: "truncate_middle" },
+        { text: "Stop at limit", value: "stop" }
+    ]
+    function policyText(value) {
+        for (const p of policies) if (p.value === value) return p.text
+        return value
+    }
+    function syncPolicies() {
+        chatPolicy.currentIndex = chatPolicy.indexOfValue(s.contextOverflow)
+        defaultPolicy.currentIndex = defaultPolicy.indexOfValue(s.defaultContextOverflow)
+    }
+    Connections { target: drawer.chat; function onSettingsChanged() { drawer.syncPolicies() } }
+    Component.onCompleted: syncPolicies()
 
     edge: Qt.RightEdge
     width: 360
@@ -115,6 +131,53 @@ Drawer {
                     from: 0; to: 131072; decimals: 0
                     value: drawer.s.contextSize
                     onEdited: (v) => drawer.chat.setSetting("contextSize", v)
+                }
+                ColumnLayout {
+                    Layout.fillWidth: true
+                    spacing: 4
+                    Text {
+                        text: "When the context is full"
+                        color: Theme.text
+                        font.pixelSize: Theme.fontSize - 1
+                        font.family: Theme.fontFamily
+                    }
+                    ModelsComboBox {
+                        id: chatPolicy
+                        objectName: "contextPolicyBox"
+                        Layout.fillWidth: true
+                        model: [{ text: "App default (" + drawer.policyText(drawer.s.defaultContextOverflow) + ")",
+                                  value: "" }].concat(drawer.policies)
+                        onModelChanged: drawer.syncPolicies()
+                        onActivated: drawer.chat.setSetting("contextOverflow", currentValue)
+                    }
+                    Text {
+                        Layout.fillWidth: true
+                        text: "Rolling window leaves the oldest turns out and keeps the system prompt. Truncate middle"
+                              + " keeps the first turn and the latest ones. Stop at limit refuses a message that no"
+                              + " longer fits."
+                        color: Theme.faintText
+                        wrapMode: Text.Wrap
+                        font.pixelSize: 11
+                        font.family: Theme.fontFamily
+                    }
+                    RowLayout {
+                        Layout.fillWidth: true
+                        Layout.topMargin: 4
+                        Text {
+                            Layout.fillWidth: true
+                            text: "Default for all chats"
+                            color: Theme.mutedText
+                            font.pixelSize: Theme.smallFontSize
+                            font.family: Theme.fontFamily
+                        }
+                        ModelsComboBox {
+                            id: defaultPolicy
+                            objectName: "defaultContextPolicyBox"
+                            implicitWidth: 170
+                            model: drawer.policies
+                            onActivated: drawer.chat.setSetting("defaultContextOverflow", currentValue)
+                        }
+                    }
                 }
                 SettingField {
                     Layout.fillWidth: true

@@ -26,6 +26,8 @@ const char * stop_reason_name(StopReason reason) {
             return "length";
         case StopReason_cancelled:
             return "cancelled";
+        case StopReason_context_full:
+            return "context_full";
     }
     return "?";
 }
@@ -150,11 +152,9 @@ void Session::run_generation(Run & run) {
             return run.finish(StopReason_eog);
         }
         if (n_predict >= 0 && run.stats.n_generated >= n_predict) continue;  // no need to evaluate it
-        if (m_eval->n_past() >= m_eval->n_ctx()) {
+        if (m_eval->n_past() >= m_eval->n_ctx()) {  // no room to evaluate `tok`: the reply ends here
             run.emit_text(run.stops.flush() + run.utf8.flush(), -1);
-            return run.fail(ErrorCode_context, "context full: the context of " + std::to_string(m_eval->n_ctx()) +
-                                                   " tokens is used up after " + std::to_string(run.stats.n_generated) +
-                                                   " generated tokens");
+            return run.finish(StopReason_context_full);
         }
         m_eval->eval(&tok, 1);
         m_tokens.push_back(tok);

@@ -9,10 +9,12 @@
 #include <QUrl>
 #include <exception>
 
+#include "core/app_settings.h"
 #include "core/conversation_store.h"
 #include "core/engine_bridge.h"
 #include "core/model_hasher.h"
 #include "core/stream_saver.h"
+#include "hearth/context_window.h"
 
 namespace Hearth {
 
@@ -35,6 +37,12 @@ QString startupModel() {
         if (args[i].endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive)) return args[i];
     }
     return qEnvironmentVariable("HEARTH_MODEL");
+}
+
+// A context overflow policy's name (hearth/context_window.h), or "" (the app's default) for anything else.
+QString knownPolicy(const QString &name) {
+    hearth::ContextOverflow policy;
+    return hearth::context_overflow_from_name(name.toStdString(), policy) ? name : QString();
 }
 
 // The raw model output an interrupted reply stood for, so the parser and the
@@ -91,6 +99,8 @@ void ChatController::init(const QString &databasePath) {
     connect(m_hasher, &ModelHasher::failed, this, [](const QString &, const QString &reason) {
         qWarning("model sha256 unknown: %s", qPrintable(reason));  // replies keep an empty hash
     });
+    m_defaultOverflow = AppSettings().contextOverflow();
+    m_context.setPolicy(m_defaultOverflow);
     m_bridge = new EngineBridge;
     connectBridge();
     const QString model = startupModel();
@@ -119,8 +129,10 @@ void ChatController::connectBridge() {
         m_modelContext = ctx;
         m_modelState = QStringLiteral("ready");
         m_loadProgress = 1;
+        m_context.setContextSize(ctx);
         emit loadProgressChanged();
         emit modelChanged();
+        measureContext();
     });
     connect(m_bridge, &EngineBridge::loadFailed, this, [this](const QString &, const QString &message) {
         m_modelState = QStringLiteral("error");
@@ -131,6 +143,7 @@ void ChatController::connectBridge() {
         m_gpuNotice = message;
         emit modelChanged();
     });
+    connect(m_bridge, &EngineBridge::contextPlanned, this, &ChatController::onContextPlanned);
     connect(m_bridge, &EngineBridge::textReceived, this, &ChatController::onText);
     connect(m_bridge, &EngineBridge::generationFinished, this, &ChatController::onFinished);
 }
@@ -202,7 +215,32 @@ void ChatController::setCurrentConversationId(qint64 id) {
         });
         emit settingsChanged();
     }
+    m_context.clear();
+    m_context.setPolicy(effectiveSettings().contextOverflow);
+    measureContext();
     emit currentConversationChanged();
+}
+
+GenerationSettings ChatController::effectiveSettings() const {
+    GenerationSettings s = m_settings;
+    if (s.contextOverflow.isEmpty()) s.contextOverflow = m_defaultOverflow;
+    return s;
+}
+
+// The meter's figure for the open chat, measured on the bridge thread; the
+// request id is the conversation's negated so a late answer for another chat is ignored.
+void ChatController::measureContext() {
+    if (m_currentId == 0 || !m_store || m_modelState != QLatin1String("ready") || generating()) return;
+    QList<Message> history;
+    if (guarded([&] { history = m_store->activePath(m_currentId); }) && !history.isEmpty())
+        m_bridge->measureContext(-m_currentId, history, effectiveSettings());
+}
+
+void ChatController::onContextPlanned(qint64 requestId, const ContextUsage &usage) {
+    if (requestId == -m_currentId && !generating())
+        m_context.measured(usage);
+    else if (requestId == m_streamingId && requestId != 0)
+        m_context.planned(requestId, usage);
 }
 
 void ChatController::newChat() {
@@ -259,10 +297,15 @@ bool ChatController::send(const QString &text) {
 bool ChatController::startReply(qint64 replyId, const QString &partialRaw, const QString &content,
                                 const QString &reasoning) {
     QList<Message> history;
-    GenerationSettings settings = m_settings;
+    GenerationSettings settings = effectiveSettings();
     if (!guarded([&] {
             history = m_store->activePath(m_currentId);
-            if (!history.isEmpty() && history.last().id == replyId) history.removeLast();
+            // The prompt ends before the reply (a continued one may have later messages).
+            for (qsizetype i = 0; i < history.size(); ++i)
+                if (history[i].id == replyId) {
+                    history.resize(i);
+                    break;
+                }
             const std::optional<Message> reply = m_store->message(replyId);
             if (reply && reply->generation.seed >= 0) settings.seed = reply->generation.seed;
             if (reply) recordModelHash(replyId, *reply);
@@ -287,9 +330,22 @@ void ChatController::onText(qint64 requestId, const QString &content, const QStr
 
 void ChatController::onFinished(qint64 requestId, const GenerationResult &result) {
     if (requestId != m_streamingId || !m_saver) return;
-    m_saver->finish(result.stats, result.toolCalls);
-    m_saver->deleteLater();
-    m_saver = nullptr;
+    const bool empty = m_saver->content().isEmpty() && m_saver->reasoning().isEmpty() && result.toolCalls.isEmpty();
+    if (!result.error.isEmpty() && empty && !m_resumedStats) {
+        // A refused or failed prompt leaves no empty reply behind.
+        delete m_saver;
+        m_saver = nullptr;
+        guarded([&] { m_store->discardReply(requestId); });
+    } else {
+        ReplyStats stats = result.stats;
+        if (m_resumedStats && result.refused) stats = *m_resumedStats;  // nothing was added: as it was
+        else if (m_resumedStats) stats.generatedTokens += m_resumedStats->generatedTokens;
+        m_saver->finish(stats, result.toolCalls);
+        m_saver->deleteLater();
+        m_saver = nullptr;
+        if (!result.refused) m_context.finished(result.stats);
+    }
+    m_resumedStats.reset();
     m_streamingId = 0;
     if (!result.error.isEmpty()) setError(result.error);
     m_messages.reload();
@@ -321,7 +377,10 @@ bool ChatController::continueReply(qint64 messageId) {
         }) ||
         !m)
         return false;
-    return startReply(messageId, rawOutput(*m), m->content, m->reasoning);
+    m_resumedStats = m->stats;
+    if (startReply(messageId, rawOutput(*m), m->content, m->reasoning)) return true;
+    m_resumedStats.reset();
+    return false;
 }
 
 bool ChatController::editMessage(qint64 messageId, const QString &text) {
@@ -427,7 +486,8 @@ QVariantMap ChatController::settings() const {
     return {{"systemPrompt", m_settings.systemPrompt}, {"temperature", m_settings.temperature},
             {"topP", m_settings.topP},                 {"topK", m_settings.topK},
             {"minP", m_settings.minP},                 {"maxTokens", m_settings.maxTokens},
-            {"contextSize", m_settings.contextSize},   {"seed", m_settings.seed}};
+            {"contextSize", m_settings.contextSize},   {"seed", m_settings.seed},
+            {"contextOverflow", m_settings.contextOverflow}, {"defaultContextOverflow", m_defaultOverflow}};
 }
 
 void ChatController::setSetting(const QString &key, const QVariant &value) {
@@ -440,16 +500,26 @@ void ChatController::setSetting(const QString &key, const QVariant &value) {
     else if (key == QLatin1String("maxTokens")) s.maxTokens = value.toInt();
     else if (key == QLatin1String("contextSize")) s.contextSize = qMax(0, value.toInt());
     else if (key == QLatin1String("seed")) s.seed = value.toLongLong();
+    else if (key == QLatin1String("contextOverflow")) s.contextOverflow = knownPolicy(value.toString());
+    else if (key == QLatin1String("defaultContextOverflow")) return setDefaultOverflow(value.toString());
     else return;
     if (s == m_settings) return;
     const bool contextChanged = s.contextSize != m_settings.contextSize;
     m_settings = s;
     saveSettings();
+    m_context.setPolicy(effectiveSettings().contextOverflow);
     emit settingsChanged();
     // The context is fixed when a model loads: reload it with the new size.
     if (contextChanged && m_modelState == QLatin1String("ready") && !generating() &&
         m_settings.contextSize != m_modelContext)
         loadModel(m_modelPath);
+}
+
+void ChatController::setDefaultOverflow(const QString &policy) {
+    AppSettings().setContextOverflow(policy);
+    m_defaultOverflow = AppSettings().contextOverflow();
+    m_context.setPolicy(effectiveSettings().contextOverflow);
+    emit settingsChanged();
 }
 
 void ChatController::resetSettings() {

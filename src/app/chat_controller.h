@@ -7,6 +7,12 @@
 // 500 ms) and the message model, and closed with the stats when the bridge
 // reports generationFinished(). Only one reply streams at a time.
 //
+// The bridge fits each prompt into the context by the chat's overflow policy
+// (its own, or the app's default) and says what it left out; `context` shows
+// that and the meter. A reply whose prompt was refused is removed again, so
+// no empty reply is ever kept. A reply cut off by a full context keeps its
+// text and can be continued like an interrupted one.
+//
 // A new chat is a draft (currentConversationId 0) until its first message is
 // sent, so empty conversations never pile up in the sidebar. Per-conversation
 // settings live in the conversation row (system prompt + sampling JSON); the
@@ -30,7 +36,9 @@
 #include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
 #include <memory>
+#include <optional>
 
+#include "context_status.h"
 #include "conversation_list_model.h"
 #include "core/generation_types.h"
 #include "message_list_model.h"
@@ -64,8 +72,12 @@ class ChatController : public QObject {
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
     Q_PROPERTY(qint64 streamingMessageId READ streamingMessageId NOTIFY generatingChanged)
     Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY errorMessageChanged)
-    // systemPrompt, temperature, topP, topK, minP, maxTokens, contextSize, seed
+    // systemPrompt, temperature, topP, topK, minP, maxTokens, contextSize, seed,
+    // contextOverflow ("" = the app's default, "rolling_window", "truncate_middle", "stop"),
+    // defaultContextOverflow (the app-wide default; never "")
     Q_PROPERTY(QVariantMap settings READ settings NOTIFY settingsChanged)
+    // The context meter and the notice of what the overflow policy left out.
+    Q_PROPERTY(Hearth::ContextStatus *context READ context CONSTANT)
     // [{conversationId, messageId, title, snippet, role}]
     Q_PROPERTY(QVariantList searchResults READ searchResults NOTIFY searchResultsChanged)
     Q_PROPERTY(QString pendingDeleteTitle READ pendingDeleteTitle NOTIFY pendingDeleteChanged)
@@ -98,6 +110,7 @@ public:
     QString pendingDeleteTitle() const { return m_pendingDeleteTitle; }
     int completedReplies() const { return m_completedReplies; }
     GenerationSettings generationSettings() const { return m_settings; }
+    ContextStatus *context() { return &m_context; }
 
     Q_INVOKABLE void newChat();
     // False (and nothing happens) when the text is blank, no model is ready or a reply streams.
@@ -145,6 +158,9 @@ private:
     bool startReply(qint64 replyId, const QString &partialRaw = {}, const QString &content = {},
                     const QString &reasoning = {});
     GenerationInfo generationInfo(GenerationSettings &settings) const;
+    GenerationSettings effectiveSettings() const;  // the chat's, its context policy resolved
+    void measureContext();
+    void onContextPlanned(qint64 requestId, const Hearth::ContextUsage &usage);
     void onText(qint64 requestId, const QString &content, const QString &reasoning);
     void onFinished(qint64 requestId, const Hearth::GenerationResult &result);
     void setModelPath(const QString &path);
@@ -152,6 +168,7 @@ private:
     void recordModelHash(qint64 replyId, const Message &reply);
     void setError(const QString &message);
     void saveSettings();
+    void setDefaultOverflow(const QString &policy);
     template <typename Fn>
     bool guarded(Fn &&fn);
 
@@ -174,6 +191,9 @@ private:
     QString m_gpuNotice;
     QString m_errorMessage;
     GenerationSettings m_settings;
+    QString m_defaultOverflow;  // AppSettings::contextOverflow(), for chats without their own
+    ContextStatus m_context;
+    std::optional<ReplyStats> m_resumedStats;  // the stats of a reply being continued
     QVariantList m_searchResults;
     qint64 m_pendingDeleteId = 0;
     QString m_pendingDeleteTitle;

@@ -55,6 +55,11 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const {
     case ModelSha256Role: return m.generation.modelSha256;
     case ThinkingMsRole: return m.stats.thinkingMs;
     case ThinkingTextRole: return durationText(m.stats.thinkingMs);
+    case ContinuableRole:
+        return m.role == MessageRole::Assistant &&
+               (m.state == MessageState::Interrupted ||
+                (m.state == MessageState::Complete && (m.stats.stopReason == QLatin1String("length") ||
+                                                       m.stats.stopReason == QLatin1String("context_full"))));
     default: return {};
     }
 }
@@ -77,7 +82,8 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
             {SiblingCountRole, "siblingCount"},
             {ModelSha256Role, "modelSha256"},
             {ThinkingMsRole, "thinkingMs"},
-            {ThinkingTextRole, "thinkingText"}};
+            {ThinkingTextRole, "thinkingText"},
+            {ContinuableRole, "continuable"}};
 }
 
 void MessageListModel::reload() {

@@ -20,6 +20,8 @@
 //   thinkingText         QString   the same as people read it, "12 s" ("" when unknown)
 //   siblingIndex         int       0-based position among its siblings ("2/3" shows index+1)
 //   siblingCount         int       1 when there is no other branch here
+//   continuable          bool      an interrupted reply, or one cut off by its length limit or a
+//                                  full context: "Continue" picks it up (ConversationStore::resumeReply)
 //
 // While a reply streams, the controller feeds its text with
 // setStreamingText(), batched at about 60 Hz; only that row's text roles
@@ -62,6 +64,7 @@ public:
         ModelSha256Role,
         ThinkingMsRole,
         ThinkingTextRole,
+        ContinuableRole,
     };
     Q_ENUM(Role)
 

@@ -8,6 +8,7 @@
 
 #include "core/app_paths.h"
 #include "core/plan_summary.h"
+#include "hearth/context_window.h"
 #include "hearth/gpu.h"
 
 namespace Hearth {
@@ -53,6 +54,21 @@ QString AppSettings::hfToken() const {
 void AppSettings::setHfToken(const QString & token) {
     const QString t = token.trimmed();
     write(QStringLiteral("hub/token"), t.isEmpty() ? QVariant() : QVariant(t));
+}
+
+QString AppSettings::contextOverflow() const {
+    const QString name = QSettings(m_path, QSettings::IniFormat).value(QStringLiteral("chat/contextOverflow")).toString();
+    hearth::ContextOverflow policy = hearth::ContextOverflow_rolling_window;
+    hearth::context_overflow_from_name(name.toStdString(), policy);
+    return QString::fromLatin1(hearth::context_overflow_name(policy));
+}
+
+void AppSettings::setContextOverflow(const QString & policy) {
+    hearth::ContextOverflow p = hearth::ContextOverflow_rolling_window;
+    const bool known = hearth::context_overflow_from_name(policy.toStdString(), p);
+    write(QStringLiteral("chat/contextOverflow"), known && p != hearth::ContextOverflow_rolling_window
+                                                      ? QVariant(policy)
+                                                      : QVariant());
 }
 
 QStringList AppSettings::modelDirs() const {

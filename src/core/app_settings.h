@@ -1,5 +1,6 @@
 // The app's persistent settings: the Hugging Face token, the model folders,
-// and each model's load settings (context, KV type, GPU layers).
+// the chats' default context policy, and each model's load settings
+// (context, KV type, GPU layers).
 //
 // A QSettings INI file in the app's config location
 // (~/.config/Hearth/Hearth.ini), or <HEARTH_DATA_DIR>/settings.ini when that
@@ -39,6 +40,11 @@ public:
     // The library folders; defaultModelsDir() alone when none were set.
     QStringList modelDirs() const;
     void setModelDirs(const QStringList & dirs);
+
+    // The context overflow policy of chats that do not choose their own:
+    // "rolling_window" (the default), "truncate_middle" or "stop".
+    QString contextOverflow() const;
+    void setContextOverflow(const QString & policy);  // an unknown name restores the default
 
     ModelLoadSettings modelSettings(const QString & modelPath) const;
     void setModelSettings(const QString & modelPath, const ModelLoadSettings & settings);

@@ -95,8 +95,13 @@ public:
     // hash was known (it is computed in the background); a reply that already
     // has one keeps it. Returns how many rows changed.
     int setModelSha256(const QList<qint64> &messageIds, const QString &sha256);
-    // Continue an interrupted reply: back to `streaming`, text kept.
+    // Continue an interrupted reply, or one that stopped at its length limit
+    // or a full context ("length", "context_full"): back to `streaming`, text kept.
     void resumeReply(qint64 messageId);
+    // Removes a streaming reply that never got any text (its prompt was
+    // refused); the active branch goes back to its newest sibling, or ends at
+    // its parent. Throws for any other message.
+    void discardReply(qint64 messageId);
 
     // --- search ----------------------------------------------------------
     // Words of `text` must all appear (the last one as a prefix); FTS syntax

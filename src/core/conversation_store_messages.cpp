@@ -263,11 +263,38 @@ int ConversationStore::setModelSha256(const QList<qint64> &messageIds, const QSt
 
 void ConversationStore::resumeReply(qint64 messageId) {
     QSqlQuery q = StoreSql::run(
-        m_db, QStringLiteral("UPDATE messages SET state = 'streaming' WHERE id = ? AND state = 'interrupted'"),
+        m_db,
+        QStringLiteral("UPDATE messages SET state = 'streaming' WHERE id = ? AND role = 'assistant' AND (state ="
+                       " 'interrupted' OR (state = 'complete' AND stop_reason IN ('length', 'context_full')))"),
         {messageId});
     if (q.numRowsAffected() != 1)
         throw hearth::Error(hearth::ErrorCode_invalid_argument,
-                            QStringLiteral("database %1: message %2 is not interrupted").arg(m_path).arg(messageId).toStdString());
+                            QStringLiteral("database %1: message %2 is not an interrupted or cut-off reply")
+                                .arg(m_path)
+                                .arg(messageId)
+                                .toStdString());
+}
+
+void ConversationStore::discardReply(qint64 messageId) {
+    const Message m = requireMessage(messageId);
+    if (m.role != MessageRole::Assistant || m.state != MessageState::Streaming || !m.content.isEmpty() ||
+        !m.reasoning.isEmpty() || !children(messageId).isEmpty())
+        throw hearth::Error(hearth::ErrorCode_invalid_argument,
+                            QStringLiteral("database %1: message %2 is not an empty streaming reply")
+                                .arg(m_path)
+                                .arg(messageId)
+                                .toStdString());
+    StoreSql::Transaction tx(m_db);
+    StoreSql::run(m_db, QStringLiteral("DELETE FROM messages WHERE id = ?"), {messageId});
+    // A refused regenerate shows the reply it would have replaced again.
+    const QList<Message> rest = m.parentId ? children(m.parentId) : QList<Message>();
+    if (!rest.isEmpty())
+        switchBranch(rest.last().id);
+    else
+        StoreSql::run(m_db,
+                      QStringLiteral("UPDATE conversations SET active_leaf_id = ? WHERE id = ? AND active_leaf_id = ?"),
+                      {m.parentId ? QVariant(m.parentId) : QVariant(), m.conversationId, messageId});
+    tx.commit();
 }
 
 }  // namespace Hearth

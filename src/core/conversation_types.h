@@ -42,7 +42,7 @@ struct ReplyStats {
     double promptTokensPerSecond = 0;
     double generationTokensPerSecond = 0;
     double timeToFirstTokenMs = 0;
-    QString stopReason;  // "eos", "length", "stop", "user", "error", ...
+    QString stopReason;  // "eos", "length", "context_full", "stop", "user", "error", ...
     // From the first reasoning text to the first answer text (or the end);
     // 0: the reply had no reasoning block, or it was not measured.
     double thinkingMs = 0;

@@ -7,6 +7,7 @@ namespace Hearth {
 EngineBridge::EngineBridge(QObject *parent) : QObject(parent) {
     qRegisterMetaType<Hearth::GenerationResult>();
     qRegisterMetaType<Hearth::GenerationSettings>();
+    qRegisterMetaType<Hearth::ContextUsage>();
     qRegisterMetaType<QList<Hearth::Message>>();
 
     m_core = new EngineBridgeCore;
@@ -18,6 +19,7 @@ EngineBridge::EngineBridge(QObject *parent) : QObject(parent) {
     connect(m_core, &EngineBridgeCore::modelLoaded, this, &EngineBridge::modelLoaded);
     connect(m_core, &EngineBridgeCore::loadFailed, this, &EngineBridge::loadFailed);
     connect(m_core, &EngineBridgeCore::gpuNotice, this, &EngineBridge::gpuNotice);
+    connect(m_core, &EngineBridgeCore::contextPlanned, this, &EngineBridge::contextPlanned);
     connect(m_core, &EngineBridgeCore::textReceived, this, &EngineBridge::textReceived);
     connect(m_core, &EngineBridgeCore::generationFinished, this, &EngineBridge::generationFinished);
     m_thread.setObjectName(QStringLiteral("hearth-bridge"));
@@ -50,6 +52,14 @@ void EngineBridge::continueReply(qint64 requestId, const QList<Message> &history
     EngineBridgeCore *core = m_core;
     QMetaObject::invokeMethod(
         core, [core, requestId, history, partial, settings] { core->generate(requestId, history, partial, settings); },
+        Qt::QueuedConnection);
+}
+
+void EngineBridge::measureContext(qint64 requestId, const QList<Message> &history,
+                                  const GenerationSettings &settings) {
+    EngineBridgeCore *core = m_core;
+    QMetaObject::invokeMethod(
+        core, [core, requestId, history, settings] { core->measureContext(requestId, history, settings); },
         Qt::QueuedConnection);
 }
 

@@ -13,6 +13,10 @@
 // the last textReceived() of a request and carries the whole result, the
 // tool calls and the stats.
 //
+// The prompt is fitted into the context by the chat's overflow policy on the
+// bridge thread (ContextPlanner): contextPlanned() says what was left out; a
+// prompt that cannot fit is refused (generationFinished with `refused`).
+//
 // Load errors arrive as sentences a person understands (loadFailed), and
 // when the engine cannot use a GPU the probe's reason arrives as gpuNotice().
 #pragma once
@@ -44,6 +48,9 @@ public:
     // Continues `partial` (an interrupted reply's text) after `history`.
     void continueReply(qint64 requestId, const QList<Hearth::Message> &history, const QString &partial,
                        const Hearth::GenerationSettings &settings);
+    // The context meter's figure for a chat without generating: contextPlanned(requestId, ...).
+    void measureContext(qint64 requestId, const QList<Hearth::Message> &history,
+                        const Hearth::GenerationSettings &settings);
     void cancel(qint64 requestId);
 
 signals:
@@ -52,6 +59,8 @@ signals:
     void modelLoaded(const QString &path, const QString &description, int contextSize);
     void loadFailed(const QString &path, const QString &message);
     void gpuNotice(const QString &message);
+    // Before a request's text: how its prompt fits the context (what the policy left out).
+    void contextPlanned(qint64 requestId, const Hearth::ContextUsage &usage);
     void textReceived(qint64 requestId, const QString &content, const QString &reasoning);
     void generationFinished(qint64 requestId, const Hearth::GenerationResult &result);
 

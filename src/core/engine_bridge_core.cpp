@@ -12,6 +12,7 @@
 #include "core/token_batcher.h"
 #include "hearth/gguf.h"
 #include "hearth/gpu.h"
+#include "hearth/tokenizer.h"
 
 namespace Hearth {
 
@@ -23,31 +24,9 @@ QString stopReasonWord(hearth::StopReason reason) {
     case hearth::StopReason_stop_string: return QStringLiteral("stop");
     case hearth::StopReason_length: return QStringLiteral("length");
     case hearth::StopReason_cancelled: return QStringLiteral("user");
+    case hearth::StopReason_context_full: return QStringLiteral("context_full");
     }
     return QStringLiteral("eos");
-}
-
-hearth::ChatMessage toChatMessage(const Message &m) {
-    hearth::ChatMessage c;
-    c.role = roleName(m.role).toStdString();
-    c.content = m.content.toStdString();
-    // Earlier replies' reasoning is left out of the context, as chat templates do.
-    for (const QJsonValue &v : m.toolCalls) {
-        const QJsonObject o = v.toObject();
-        hearth::ChatToolCall call;
-        call.id = o.value("id").toString().toStdString();
-        call.name = o.value("name").toString().toStdString();
-        const QJsonValue args = o.value("arguments");
-        call.arguments_json = args.isObject() ? QJsonDocument(args.toObject()).toJson(QJsonDocument::Compact).toStdString()
-                                              : std::string("{}");
-        c.tool_calls.push_back(std::move(call));
-    }
-    if (m.role == MessageRole::Tool && !m.toolResults.isEmpty()) {
-        const QJsonObject r = m.toolResults.first().toObject();
-        c.tool_call_id = r.value("call_id").toString().toStdString();
-        c.name = r.value("name").toString().toStdString();
-    }
-    return c;
 }
 
 QJsonObject toolCallJson(const hearth::ToolCall &call) {
@@ -84,6 +63,7 @@ void EngineBridgeCore::unloadModel() {
     m_worker.reset();
     ++m_loadSerial;
     for (qint64 id : ids) finishRequest(id, QString());
+    m_planner.setModel(nullptr, nullptr);
     m_setup.reset();
     m_path.clear();
 }
@@ -105,9 +85,12 @@ void EngineBridgeCore::loadModel(const QString &path, int contextSize) {
     applyModelLoadSettings(path, options);
     try {
         // The template (or ChatML with a note), special tokens and context: hearth/chat_setup.h.
-        m_setup = hearth::read_chat_setup(hearth::GgufFile::open(path.toStdString()), options.n_ctx);
+        const hearth::GgufFile file = hearth::GgufFile::open(path.toStdString());
+        m_setup = hearth::read_chat_setup(file, options.n_ctx);
         if (!m_setup->template_note.empty()) qWarning("Hearth: %s", m_setup->template_note.c_str());
         options.n_ctx = m_setup->n_ctx;
+        // A tokenizer of the bridge's own counts prompts here, off the GUI thread and the engine's.
+        m_planner.setModel(&*m_setup, std::make_shared<const hearth::Tokenizer>(hearth::Tokenizer::from_gguf(file)));
     } catch (const hearth::Error &e) {
         emit loadFailed(path, loadErrorText(e.code(), QString::fromUtf8(e.what()), path));
         return;
@@ -146,17 +129,6 @@ void EngineBridgeCore::onStatus(quint64 serial, const hearth::WorkerStatus &stat
     }
 }
 
-std::string EngineBridgeCore::renderPrompt(const QList<Message> &history, const GenerationSettings &settings) const {
-    hearth::ChatRequest request;
-    if (!settings.systemPrompt.trimmed().isEmpty())
-        request.messages.push_back({"system", settings.systemPrompt.toStdString(), {}, {}, {}, {}});
-    for (const Message &m : history) {
-        if (m.role == MessageRole::System && !settings.systemPrompt.trimmed().isEmpty()) continue;
-        request.messages.push_back(toChatMessage(m));
-    }
-    return m_setup->render(request);
-}
-
 void EngineBridgeCore::generate(qint64 requestId, const QList<Message> &history, const QString &partial,
                                 const GenerationSettings &settings) {
     auto r = std::make_shared<Request>();
@@ -172,26 +144,29 @@ void EngineBridgeCore::generate(qint64 requestId, const QList<Message> &history,
         return;
     }
 
-    std::string prompt;
+    ContextPlan plan;
     try {
-        prompt = renderPrompt(history, settings);
+        plan = m_planner.plan(history, settings, partial);
     } catch (const hearth::Error &e) {
         finishRequest(requestId, generationErrorText(hearth::ErrorCode_template, QString::fromUtf8(e.what())));
         return;
     }
+    emit contextPlanned(requestId, plan.usage);
+    if (!plan.refusal.isEmpty()) {
+        finishRequest(requestId, plan.refusal, true);
+        return;
+    }
+    const std::string raw = partial.toStdString();
     hearth::OutputParserConfig config;
     config.tool_call_format = m_setup->tool_format;
-    config.reasoning_open = hearth::prompt_opens_reasoning(prompt);
+    // Whether the template opened a reasoning block: the prompt before a continued reply's text.
+    config.reasoning_open = hearth::prompt_opens_reasoning(plan.prompt.substr(0, plan.prompt.size() - raw.size()));
     r->parser = hearth::OutputParser(config);
-    if (!partial.isEmpty()) {
-        // Continuing: the parser must see the text already shown, which the UI keeps.
-        const std::string raw = partial.toStdString();
-        r->parser.feed(raw);
-        prompt += raw;
-    }
+    // Continuing: the parser must see the text already shown, which the UI keeps.
+    if (!raw.empty()) r->parser.feed(raw);
 
     hearth::GenerateRequest request;
-    request.prompt = std::move(prompt);
+    request.prompt_ids = std::move(plan.promptIds);
     request.n_predict = settings.maxTokens > 0 ? settings.maxTokens : -1;
     r->seed = settings.seed >= 0 ? settings.seed : qint64(QRandomGenerator::global()->bounded(1u << 30));
     request.sampling.seed = uint64_t(r->seed);
@@ -203,6 +178,16 @@ void EngineBridgeCore::generate(qint64 requestId, const QList<Message> &history,
         QMetaObject::invokeMethod(this, [this, requestId, event] { onEvent(requestId, event); }, Qt::QueuedConnection);
         return true;
     });
+}
+
+void EngineBridgeCore::measureContext(qint64 requestId, const QList<Message> &history,
+                                      const GenerationSettings &settings) {
+    if (!m_setup) return;
+    try {
+        emit contextPlanned(requestId, m_planner.plan(history, settings, QString(), false).usage);
+    } catch (const std::exception &e) {
+        qWarning("Hearth: the context could not be measured: %s", e.what());  // the meter stays as it was
+    }
 }
 
 void EngineBridgeCore::cancel(qint64 requestId) {
@@ -237,7 +222,7 @@ void EngineBridgeCore::onEvent(qint64 requestId, const hearth::GenerateEvent &ev
     }
 }
 
-void EngineBridgeCore::finishRequest(qint64 requestId, const QString &error) {
+void EngineBridgeCore::finishRequest(qint64 requestId, const QString &error, bool refused) {
     std::shared_ptr<Request> r = m_requests.take(requestId);
     if (!r) return;
     r->batcher->flush();
@@ -249,6 +234,7 @@ void EngineBridgeCore::finishRequest(qint64 requestId, const QString &error) {
     result.toolCalls = r->toolCalls;
     result.seed = r->seed;
     result.error = error;
+    result.refused = refused;
     result.stats.promptTokens = r->stats.n_prompt;
     result.stats.generatedTokens = r->stats.n_generated;
     result.stats.promptTokensPerSecond = r->stats.prompt_tok_s;

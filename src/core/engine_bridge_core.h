@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/context_planner.h"
 #include "core/generation_types.h"
 #include "hearth/chat_setup.h"
 #include "hearth/output_parser.h"
@@ -31,6 +32,10 @@ public slots:
     void unloadModel();
     void generate(qint64 requestId, const QList<Hearth::Message> &history, const QString &partial,
                   const Hearth::GenerationSettings &settings);
+    // Fits `history` into the context as a reply to it would, and reports the
+    // result as contextPlanned(requestId, ...) without generating.
+    void measureContext(qint64 requestId, const QList<Hearth::Message> &history,
+                        const Hearth::GenerationSettings &settings);
     void cancel(qint64 requestId);
 
 signals:
@@ -39,6 +44,8 @@ signals:
     void modelLoaded(const QString &path, const QString &description, int contextSize);
     void loadFailed(const QString &path, const QString &message);
     void gpuNotice(const QString &message);
+    // Before a request's first text: how its prompt was fitted into the context.
+    void contextPlanned(qint64 requestId, const Hearth::ContextUsage &usage);
     void textReceived(qint64 requestId, const QString &content, const QString &reasoning);
     void generationFinished(qint64 requestId, const Hearth::GenerationResult &result);
 
@@ -48,14 +55,14 @@ private:
     void onStatus(quint64 loadSerial, const hearth::WorkerStatus &status);
     void onEvent(qint64 requestId, const hearth::GenerateEvent &event);
     void applyDelta(Request &r, const hearth::OutputDelta &delta);
-    void finishRequest(qint64 requestId, const QString &error);
-    std::string renderPrompt(const QList<Message> &history, const GenerationSettings &settings) const;
+    void finishRequest(qint64 requestId, const QString &error, bool refused = false);
 
     std::unique_ptr<hearth::GenerationWorker> m_worker;
     quint64 m_loadSerial = 0;  // drops statuses of a worker that was replaced
     QString m_path;
     int m_lastPercent = -1;
     std::optional<hearth::ChatSetup> m_setup;  // the loaded model's template, tokens and context
+    ContextPlanner m_planner;                  // the prompt under the context policy, over m_setup
     QHash<qint64, std::shared_ptr<Request>> m_requests;
 };
 

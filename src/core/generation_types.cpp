@@ -3,9 +3,11 @@
 namespace Hearth {
 
 QJsonObject GenerationSettings::samplingJson() const {
-    return QJsonObject{{"temperature", temperature}, {"top_p", topP},       {"top_k", topK},
-                       {"min_p", minP},              {"max_tokens", maxTokens}, {"context_size", contextSize},
-                       {"seed", seed}};
+    QJsonObject o{{"temperature", temperature}, {"top_p", topP},       {"top_k", topK},
+                  {"min_p", minP},              {"max_tokens", maxTokens}, {"context_size", contextSize},
+                  {"seed", seed}};
+    if (!contextOverflow.isEmpty()) o.insert(QStringLiteral("context_overflow"), contextOverflow);
+    return o;
 }
 
 GenerationSettings GenerationSettings::fromJson(const QJsonObject &s, const QString &systemPrompt) {
@@ -18,6 +20,7 @@ GenerationSettings GenerationSettings::fromJson(const QJsonObject &s, const QStr
     g.maxTokens = s.value("max_tokens").toInt(g.maxTokens);
     g.contextSize = s.value("context_size").toInt(g.contextSize);
     g.seed = s.value("seed").toInteger(g.seed);
+    g.contextOverflow = s.value("context_overflow").toString();
     return g;
 }
 

@@ -162,7 +162,9 @@ std::string CompletionReply::finishEvents() {
 
 std::string CompletionReply::finishReason() const {
     if (m_kind == CompletionKind_chat && !m_parser.result().tool_calls.empty()) return "tool_calls";
-    return m_stopReason == hearth::StopReason_length ? "length" : "stop";
+    // OpenAI says "length" for a reply cut by max_tokens or by the context.
+    return m_stopReason == hearth::StopReason_length || m_stopReason == hearth::StopReason_context_full ? "length"
+                                                                                                        : "stop";
 }
 
 nlohmann::json CompletionReply::usage() const {

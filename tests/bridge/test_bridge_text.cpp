@@ -78,6 +78,10 @@ private slots:
         s.seed = 42;
         s.systemPrompt = QStringLiteral("Be brief.");
         QCOMPARE(GenerationSettings::fromJson(s.samplingJson(), s.systemPrompt), s);
+        QVERIFY(!s.samplingJson().contains(QStringLiteral("context_overflow")));  // the app's default
+        s.contextOverflow = QStringLiteral("truncate_middle");
+        QCOMPARE(s.samplingJson().value(QStringLiteral("context_overflow")).toString(), s.contextOverflow);
+        QCOMPARE(GenerationSettings::fromJson(s.samplingJson(), s.systemPrompt), s);
         // Missing keys keep the defaults.
         QCOMPARE(GenerationSettings::fromJson({}, QString()), GenerationSettings{});
     }

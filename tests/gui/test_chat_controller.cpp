@@ -1,8 +1,8 @@
 // The chat controller's actions against the real engine (stories260K) and a
 // temporary store: send, stream, stats, regenerate and edit branches, stop,
-// delete with undo, search, per-conversation settings, and continuing a
-// reply left interrupted. Both list models run under QAbstractItemModelTester
-// the whole time.
+// delete with undo, search, per-conversation settings, continuing a reply
+// left interrupted, and chats past the context under each overflow policy.
+// Both list models run under QAbstractItemModelTester the whole time.
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -12,6 +12,8 @@
 #include "common/fixtures.h"
 #include "core/conversation_store.h"
 #include "core/model_hash_cache.h"
+#include "hearth/gguf.h"
+#include "hearth/tokenizer.h"
 
 using namespace Hearth;
 
@@ -63,9 +65,31 @@ private:
         return chat.completedReplies() == n && !chat.generating();
     }
 
+    // A story text of at least `n` tokens of the fixture's vocabulary.
+    QString textOfTokens(int n) {
+        const hearth::Tokenizer tok = hearth::Tokenizer::from_gguf(hearth::GgufFile::open(m_model.toStdString()));
+        QString text;
+        for (int i = 0; int(tok.tokenize(text.toStdString(), false).size()) < n; ++i)
+            text += QStringLiteral("Lily saw %1 red birds in the tall tree. ").arg(i);
+        return text.trimmed();
+    }
+
+    // Reloads the model with a small context (the chat's setting).
+    bool useContext(ChatController &chat, int size) {
+        chat.setSetting(QStringLiteral("contextSize"), size);
+        [&] { QTRY_COMPARE_WITH_TIMEOUT(chat.context()->size(), size, kTimeoutMs); }();
+        [&] { QTRY_COMPARE_WITH_TIMEOUT(chat.modelState(), QStringLiteral("ready"), kTimeoutMs); }();
+        return chat.context()->size() == size;
+    }
+
+    qint64 lastId(ChatController &chat) {
+        return msg(chat, chat.messages()->count() - 1, MessageListModel::IdRole).toLongLong();
+    }
+
 private slots:
     void initTestCase() {
         qunsetenv("HEARTH_MODEL");
+        qputenv("HEARTH_DATA_DIR", m_dir.path().toUtf8());  // the app-wide default policy goes here
         QVERIFY(m_dir.isValid());
         m_model = QString::fromStdString(HEARTH_FIXTURE("models/stories260K.gguf"));
     }
@@ -307,6 +331,126 @@ private slots:
         QCOMPARE(msg(chat, 1, MessageListModel::StateRole).toString(), QStringLiteral("complete"));
         const QString text = msg(chat, 1, MessageListModel::ContentRole).toString();
         QVERIFY2(text.startsWith(QStringLiteral("Once upon a time")) && text.size() > 16, qPrintable(text));
+    }
+
+    // stories260K's 2048 tokens, far exceeded: every reply still comes, the
+    // oldest turns are left out and the chat says so.
+    void rollingWindowChatsPastTheContext() {
+        const QString db = freshDb();
+        Fixture f = open(db);
+        ChatController &chat = *f.chat;
+        chat.setSetting(QStringLiteral("systemPrompt"), QStringLiteral("You are a storyteller."));
+        QCOMPARE(chat.settings().value("defaultContextOverflow").toString(), QStringLiteral("rolling_window"));
+        QCOMPARE(chat.context()->size(), 2048);
+        const QString text = textOfTokens(400);
+        const int turns = 8;  // about 3300 tokens of user text alone
+        for (int t = 0; t < turns; ++t) {
+            QVERIFY(chat.send(QStringLiteral("Part %1. ").arg(t) + text));
+            QVERIFY(waitReplies(chat, t + 1));
+            QVERIFY2(chat.errorMessage().isEmpty(), qPrintable(chat.errorMessage()));
+            const QString stop = msg(chat, 2 * t + 1, MessageListModel::StopReasonRole).toString();
+            QVERIFY2(stop == QLatin1String("eos") || stop == QLatin1String("length"), qPrintable(stop));
+            QVERIFY(chat.context()->used() > 0 && chat.context()->used() <= 2048);
+        }
+        QCOMPARE(chat.messages()->count(), 2 * turns);  // every turn kept in the chat itself
+        QCOMPARE(chat.context()->noticeMessageId(), lastId(chat));
+        QVERIFY2(chat.context()->notice().contains(QStringLiteral("The system prompt is kept")),
+                 qPrintable(chat.context()->notice()));
+        const Message reply = *ConversationStore(db).message(lastId(chat));
+        QVERIFY(reply.stats.promptTokens <= 2048 - 24 && reply.stats.promptTokens > 400);
+        QVERIFY(reply.stats.generatedTokens > 0);
+        // Opening the chat again measures it for the meter, off the GUI thread.
+        const qint64 conv = chat.currentConversationId();
+        chat.newChat();
+        QCOMPARE(chat.context()->used(), 0);
+        chat.setCurrentConversationId(conv);
+        QTRY_VERIFY_WITH_TIMEOUT(chat.context()->used() > 400, kTimeoutMs);
+    }
+
+    // A reply that reaches the end of the context keeps its text and its real
+    // token count, stops with "context_full", and Continue makes room for more.
+    void contextFullReplyIsKeptAndContinues() {
+        const QString db = freshDb();
+        Fixture f = open(db);
+        ChatController &chat = *f.chat;
+        QVERIFY(useContext(chat, 256));
+        // Two turns within the window (256 less a quarter kept for the reply);
+        // the first is what Continue can leave out to make room.
+        chat.setSetting(QStringLiteral("maxTokens"), 12);
+        QVERIFY(chat.send(textOfTokens(30)));
+        QVERIFY(waitReplies(chat, 1));
+        chat.setSetting(QStringLiteral("maxTokens"), 0);  // until the model stops or the context is full
+        chat.setSetting(QStringLiteral("temperature"), 1.0);
+        chat.setSetting(QStringLiteral("seed"), -1);
+        QVERIFY(chat.send(textOfTokens(40)));
+        int done = 2;
+        QVERIFY(waitReplies(chat, done));
+        QVERIFY2(chat.context()->notice().isEmpty(), "the first turn still fits beside the second");
+        // The model may end its story first: ask again until one runs into the limit.
+        while (msg(chat, 3, MessageListModel::StopReasonRole).toString() != QLatin1String("context_full") && done < 8) {
+            QVERIFY(chat.regenerate(lastId(chat)));
+            QVERIFY(waitReplies(chat, ++done));
+        }
+        QCOMPARE(msg(chat, 3, MessageListModel::StopReasonRole).toString(), QStringLiteral("context_full"));
+        QVERIFY2(chat.errorMessage().isEmpty(), qPrintable(chat.errorMessage()));
+        const qint64 id = lastId(chat);
+        const Message full = *ConversationStore(db).message(id);
+        QCOMPARE(full.state, MessageState::Complete);
+        QVERIFY(!full.content.isEmpty());
+        // The prompt and the reply fill the context; the last sampled token was never evaluated.
+        QCOMPARE(full.stats.promptTokens + full.stats.generatedTokens, 256 + 1);
+        QVERIFY(msg(chat, 3, MessageListModel::ContinuableRole).toBool());
+        QCOMPARE(chat.context()->used(), 256);
+        QCOMPARE(chat.context()->text(), QStringLiteral("256 / 256 tokens"));
+        QVERIFY(chat.context()->nearlyFull());
+        QVERIFY(!chat.context()->warning().isEmpty());
+
+        QVERIFY(chat.continueReply(id));
+        QVERIFY(waitReplies(chat, ++done));
+        QVERIFY2(chat.errorMessage().isEmpty(), qPrintable(chat.errorMessage()));
+        const Message more = *ConversationStore(db).message(id);
+        QVERIFY2(more.content.startsWith(full.content) && more.content.size() > full.content.size(),
+                 qPrintable(more.content));
+        QVERIFY(more.stats.generatedTokens > full.stats.generatedTokens);  // both parts counted
+        QVERIFY(more.stats.stopReason == QLatin1String("eos") || more.stats.stopReason == QLatin1String("context_full"));
+        QCOMPARE(chat.messages()->count(), 4);
+        // The first turn made room for it, and the chat says so.
+        QCOMPARE(chat.context()->noticeMessageId(), id);
+        QVERIFY(!chat.context()->notice().isEmpty());
+    }
+
+    // "Stop at limit": a prompt past the context is refused with a sentence,
+    // and no empty reply is left in the chat or the store.
+    void stopPolicyRefusesWithoutAnEmptyReply() {
+        const QString db = freshDb();
+        Fixture f = open(db);
+        ChatController &chat = *f.chat;
+        QVERIFY(useContext(chat, 256));
+        chat.setSetting(QStringLiteral("contextOverflow"), QStringLiteral("stop"));
+        QVERIFY(chat.send(QStringLiteral("Hi")));
+        QVERIFY(waitReplies(chat, 1));
+        const QString longText = textOfTokens(300);
+        for (int attempt = 0; attempt < 2; ++attempt) {  // every later send is refused the same way
+            QVERIFY(chat.send(longText));
+            QVERIFY(waitReplies(chat, 2 + attempt));
+            QVERIFY2(chat.errorMessage().contains(QStringLiteral("Stop at limit")), qPrintable(chat.errorMessage()));
+            chat.clearError();
+        }
+        QCOMPARE(chat.messages()->count(), 4);  // Hi, its reply, the two refused messages
+        QCOMPARE(msg(chat, 3, MessageListModel::RoleRole).toString(), QStringLiteral("user"));
+        const QList<Message> all = ConversationStore(db).messages(chat.currentConversationId());
+        QCOMPARE(all.size(), 4);
+        for (const Message &m : all)
+            if (m.role == MessageRole::Assistant) QVERIFY(!m.content.isEmpty());
+
+        // The policy is the chat's own, kept with it; the app-wide default is a setting of its own.
+        QCOMPARE(chat.settings().value("contextOverflow").toString(), QStringLiteral("stop"));
+        chat.setSetting(QStringLiteral("contextOverflow"), QStringLiteral("no such policy"));
+        QCOMPARE(chat.settings().value("contextOverflow").toString(), QString());  // the app's default
+        chat.setSetting(QStringLiteral("defaultContextOverflow"), QStringLiteral("truncate_middle"));
+        Fixture g = open(freshDb(), false);
+        QCOMPARE(g.chat->settings().value("defaultContextOverflow").toString(), QStringLiteral("truncate_middle"));
+        g.chat->setSetting(QStringLiteral("defaultContextOverflow"), QStringLiteral("rolling_window"));
     }
 };
 

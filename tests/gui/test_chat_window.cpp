@@ -21,6 +21,9 @@
 //   17_imported           a JSON export imported back: the copy open, its toast
 //   18_search             Ctrl+F and a query: hits with the matched words marked
 //   19_thinking_open      the rich reply's reasoning block expanded ("Thought for 12 s")
+//   20_context_full       a reply stopped by a full context (256 tokens): Continue, the meter full and its warning
+//   21_context_notice     the continued reply with the notice of the turns the rolling window left out
+//   22_context_policy     the settings drawer's context policy (this chat's and the app's default)
 #include <QDir>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
@@ -35,6 +38,8 @@
 #include "chat_controller.h"
 #include "common/fixtures.h"
 #include "core/conversation_store.h"
+#include "hearth/gguf.h"
+#include "hearth/tokenizer.h"
 
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
 
@@ -159,6 +164,15 @@ private:
         QQuickItem *i = item(name);
         if (!i) qWarning("no item named %s", name);
         return i && i->isVisible();
+    }
+
+    // A story text of at least `n` tokens of the fixture's vocabulary.
+    QString textOfTokens(int n, const QString &who) {
+        const hearth::Tokenizer tok = hearth::Tokenizer::from_gguf(hearth::GgufFile::open(m_model.toStdString()));
+        QString text;
+        for (int i = 0; int(tok.tokenize(text.toStdString(), false).size()) < n; ++i)
+            text += QStringLiteral("%1 found %2 shiny stones by the river. ").arg(who).arg(i + 1);
+        return text.trimmed();
     }
 
     void typeAndSend(const QString &text) {
@@ -423,6 +437,88 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), done + 1, kTimeoutMs);
         QVERIFY(m_chat->messages()->index(1).data(MessageListModel::ContentRole).toString().startsWith(
             QStringLiteral("Once upon a time, there was a little fox named Sam. Sam")));
+    }
+
+    // Chatting into a 256-token context: the reply that hits the limit stays,
+    // says why it stopped, and continues after the oldest turn makes room;
+    // the GUI thread never stalls meanwhile.
+    void contextFullAndTheMeter() {
+        m_chat->newChat();
+        m_chat->setSetting(QStringLiteral("contextSize"), 256);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->context()->size(), 256, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), QStringLiteral("ready"), kTimeoutMs);
+        m_chat->setSetting(QStringLiteral("maxTokens"), 12);
+        int done = m_chat->completedReplies();
+        QVERIFY(m_chat->send(textOfTokens(30, QStringLiteral("Tom"))));
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), done + 1, kTimeoutMs);
+        ++done;
+        m_chat->setSetting(QStringLiteral("maxTokens"), 0);
+        m_chat->setSetting(QStringLiteral("temperature"), 1.0);
+        m_chat->setSetting(QStringLiteral("seed"), -1);
+
+        // The GUI thread's longest pause while replies run into the limit.
+        QElapsedTimer clock;
+        qint64 last = 0, worst = 0;
+        QTimer tick;
+        connect(&tick, &QTimer::timeout, [&] {
+            worst = qMax(worst, clock.elapsed() - last);
+            last = clock.elapsed();
+        });
+        clock.start();
+        tick.start(5);
+        QVERIFY(m_chat->send(textOfTokens(40, QStringLiteral("Mia"))));
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), done + 1, kTimeoutMs);
+        ++done;
+        auto stop = [&] { return m_chat->messages()->index(3).data(MessageListModel::StopReasonRole).toString(); };
+        for (int i = 0; i < 6 && stop() != QLatin1String("context_full"); ++i) {
+            QVERIFY(m_chat->regenerate(m_chat->messages()->index(3).data(MessageListModel::IdRole).toLongLong()));
+            QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), done + 1, kTimeoutMs);
+            ++done;
+        }
+        QCOMPARE(stop(), QStringLiteral("context_full"));
+        QCOMPARE(m_chat->errorMessage(), QString());  // no red error
+        QTRY_VERIFY(shown("continueBar"));
+        QVERIFY(item("continueReason")->property("text").toString().contains(QStringLiteral("context is full")));
+        QCOMPARE(item("contextMeterText")->property("text").toString(), QStringLiteral("256 / 256 tokens"));
+        QCOMPARE(item("composerHint")->property("text").toString(), m_chat->context()->warning());
+        QQuickItem *view = item("messageView");
+        QQuickItem *row = nullptr;
+        QMetaObject::invokeMethod(view, "itemAtIndex", Q_RETURN_ARG(QQuickItem *, row), Q_ARG(int, 3));
+        QVERIFY(row);
+        QQuickItem *stats = findItem(row, QStringLiteral("replyStats"), true);
+        QVERIFY(stats);
+        QVERIFY2(stats->property("text").toString().endsWith(QStringLiteral("context full")),
+                 qPrintable(stats->property("text").toString()));
+        shoot(QStringLiteral("20_context_full"));
+
+        QQuickItem *button = item("continueButton");
+        QVERIFY(button && button->isVisible());
+        QTest::mouseClick(m_window, Qt::LeftButton, {}, button->mapToScene(button->boundingRect().center()).toPoint());
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), done + 1, kTimeoutMs);
+        ++done;
+        tick.stop();
+        QCOMPARE(m_chat->errorMessage(), QString());
+        QTRY_VERIFY(shown("contextNotice"));
+        QVERIFY(m_chat->context()->notice().contains(QStringLiteral("left out")));
+        shoot(QStringLiteral("21_context_notice"));
+        qInfo("longest GUI-thread pause while replies reached the context limit: %lld ms", worst);
+        QVERIFY2(worst < 500, qPrintable(QString::number(worst)));
+
+        QObject *drawer = m_window->findChild<QObject *>(QStringLiteral("settingsDrawer"));
+        QMetaObject::invokeMethod(drawer, "open");
+        QTRY_COMPARE(drawer->property("position").toDouble(), 1.0);
+        QQuickItem *policy = item("contextPolicyBox");
+        QVERIFY(policy && policy->isVisible());
+        QCOMPARE(policy->property("currentValue").toString(), QString());  // the app's default
+        m_chat->setSetting(QStringLiteral("contextOverflow"), QStringLiteral("truncate_middle"));
+        QTRY_COMPARE(policy->property("currentText").toString(), QStringLiteral("Truncate middle"));
+        shoot(QStringLiteral("22_context_policy"));
+        QMetaObject::invokeMethod(drawer, "close");
+        QTRY_COMPARE(drawer->property("position").toDouble(), 0.0);
+
+        m_chat->setSetting(QStringLiteral("contextSize"), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->context()->size(), 2048, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), QStringLiteral("ready"), kTimeoutMs);
     }
 
     void modelsPageOpensFromTheApp() {

@@ -123,6 +123,40 @@ private slots:
         QCOMPARE(store.message(again)->parentId, store.message(r.id)->parentId);
     }
 
+    // A reply cut by a full context (or its length limit) can be continued; one
+    // that ended on its own cannot.
+    void cutOffReplyResumesEmptyRefusedReplyIsDiscarded() {
+        ConversationStore store(m_dir.filePath("cutoff.sqlite"));
+        Reply r = startReply(store);
+        ReplyStats full;
+        full.generatedTokens = 40;
+        full.stopReason = QStringLiteral("context_full");
+        store.finishReply(r.id, QStringLiteral("Once upon"), QString(), {}, full);
+        store.resumeReply(r.id);
+        QCOMPARE(store.message(r.id)->state, MessageState::Streaming);
+        ReplyStats eos;
+        eos.stopReason = QStringLiteral("eos");
+        store.finishReply(r.id, QStringLiteral("Once upon a time."), QString(), {}, eos);
+        QVERIFY_THROWS_EXCEPTION(hearth::Error, store.resumeReply(r.id));
+
+        // A refused regenerate: the empty reply goes, the one it would replace shows again.
+        const qint64 user = store.message(r.id)->parentId;
+        const qint64 empty = store.regenerate(r.id, GenerationInfo{});
+        QCOMPARE(store.conversation(r.conversation)->activeLeafId, empty);
+        QVERIFY_THROWS_EXCEPTION(hearth::Error, store.discardReply(r.id));  // has text
+        store.discardReply(empty);
+        QVERIFY(!store.message(empty));
+        QCOMPARE(store.conversation(r.conversation)->activeLeafId, r.id);
+        QCOMPARE(store.siblings(r.id).size(), 1);
+        // A refused first reply: the branch ends at the user message.
+        Message next = StoreTest::message(MessageRole::User, "more", 5);
+        const qint64 u2 = store.appendMessage(r.conversation, r.id, next);
+        const qint64 refused = store.beginReply(r.conversation, u2, GenerationInfo{});
+        store.discardReply(refused);
+        QCOMPARE(store.conversation(r.conversation)->activeLeafId, u2);
+        QVERIFY(store.activePath(r.conversation).last().id == u2 && user != u2);
+    }
+
     void killedWriterLosesAtMostAboutOneSecond() {
         QString path = m_dir.filePath("crash.sqlite");
         QProcess child;

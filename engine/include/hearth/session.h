@@ -28,7 +28,7 @@ class TokenTrie;
 struct GenerateRequest {
     std::string prompt;               // tokenized with BOS and special tokens parsed...
     std::vector<int32_t> prompt_ids;  // ...unless ids are given
-    int32_t n_predict = -1;           // -1: until end of generation or a full context
+    int32_t n_predict = -1;           // -1: until end of generation or a full context (StopReason_context_full)
     SamplerParams sampling;
     std::vector<std::string> stop;  // stop strings; never part of the output
     // Structured output: the reply is a document of this grammar, closed
@@ -41,6 +41,9 @@ enum StopReason {
     StopReason_stop_string,
     StopReason_length,  // n_predict tokens
     StopReason_cancelled,
+    // The context filled up mid-reply: the text so far is kept, and a caller
+    // can continue it in a prompt with room (its context policy drops turns).
+    StopReason_context_full,
 };
 
 const char * stop_reason_name(StopReason reason);
