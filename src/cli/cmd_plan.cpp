@@ -12,6 +12,7 @@
 #include "command.h"
 #include "core/hub_client.h"
 #include "core/model_footprint.h"
+#include "hearth/chat_setup.h"
 #include "hearth/error.h"
 #include "hearth/gguf.h"
 #include "hearth/gpu.h"
@@ -71,8 +72,8 @@ hearth::PlanRequest parseRequest(const Args & args, const hearth::ModelFootprint
     hearth::PlanRequest req;
     const long long ctx = args.integer("--ctx", 0);
     if (ctx < 0 || ctx > (1 << 24)) throw UsageError("--ctx must be between 1 and 16777216");
-    // 0: what `run` picks by default, min(trained context, 4096).
-    req.n_ctx = ctx > 0 ? int32_t(ctx) : (fp.hp.n_ctx_train > 0 ? std::min(fp.hp.n_ctx_train, 4096) : 4096);
+    // 0: what `run` picks by default (choose_context_size).
+    req.n_ctx = hearth::choose_context_size(fp.hp.n_ctx_train, int32_t(ctx));
     const std::string kv = args.value("--kv-type", "f16");
     if (kv != "f16" && kv != "q8_0") throw UsageError("--kv-type must be f16 or q8_0");
     req.kv_type = kv == "q8_0" ? hearth::KvType_q8_0 : hearth::KvType_f16;
