@@ -196,7 +196,7 @@ private slots:
     }
 
     void welcomeWithoutModel() {
-        QCOMPARE(m_chat->modelState(), QStringLiteral("none"));
+        QCOMPARE(m_chat->modelState(), ChatController::NoModel);
         QCOMPARE(m_chat->conversations()->count(), 2);  // the seeded ones
         QVERIFY(shown("emptyState"));
         QVERIFY(shown("downloadModelButton"));
@@ -209,7 +209,7 @@ private slots:
 
     void loadModelShowsReadyState() {
         m_chat->loadModel(m_model);
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), QStringLiteral("ready"), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
         QCOMPARE(m_chat->modelName(), QStringLiteral("stories260K"));
         QVERIFY(!shown("downloadModelButton"));
         shoot(QStringLiteral("02_ready_empty"));
@@ -414,8 +414,8 @@ private slots:
 
     void interruptedReply() {
         m_chat->setCurrentConversationId(m_interruptedId);
-        QCOMPARE(m_chat->messages()->index(1).data(MessageListModel::StateRole).toString(),
-                 QStringLiteral("interrupted"));
+        QCOMPARE(m_chat->messages()->index(1).data(MessageListModel::StateRole).value<MessageState>(),
+                 MessageState::Interrupted);
         QTRY_VERIFY(shown("continueButton"));
         shoot(QStringLiteral("10_interrupted"));
         const int done = m_chat->completedReplies();
@@ -449,7 +449,7 @@ private slots:
         f.close();
         m_chat->newChat();
         m_chat->loadModel(bad);
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), QStringLiteral("error"), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Error, kTimeoutMs);
         QTRY_VERIFY(shown("loadErrorCard"));
         shoot(QStringLiteral("11_load_error"));
     }

@@ -206,6 +206,9 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(roleAt(d, 0, "bytesDone").toLongLong() > 0, kTimeoutMs);
         d.pause(0);
         QTRY_COMPARE_WITH_TIMEOUT(roleAt(d, 0, "status").toString(), QStringLiteral("paused"), kTimeoutMs);
+        // The typed state the QML compares (Download.Paused) and its one text.
+        QCOMPARE(roleAt(d, 0, "downloadState").toInt(), int(DownloadState::Paused));
+        QCOMPARE(downloadStateName(DownloadState::Running), QStringLiteral("running"));
         QVERIFY(roleAt(d, 0, "canResume").toBool());
         QCOMPARE(roleAt(d, 0, "speedText").toString(), QString());
         QCOMPARE(d.activeCount(), 0);
