@@ -2,17 +2,18 @@
 
 #include "core/download_task.h"
 #include "hearth/chat_setup.h"
+#include "hearth/load_plan.h"
 
 namespace Hearth {
 
 hearth::PlanRequest makePlanRequest(const hearth::ModelFootprint & fp, int contextSetting, hearth::KvType kvType,
                                     int nGpuLayers, qint64 vramBytes) {
-    hearth::PlanRequest req;
-    req.n_ctx = hearth::choose_context_size(fp.hp.n_ctx_train, qMax(0, contextSetting));
-    req.kv_type = kvType;
-    req.n_gpu_layers = nGpuLayers < 0 ? -1 : nGpuLayers;
-    req.vram_budget = uint64_t(qMax<qint64>(0, vramBytes));
-    return req;
+    // The app loads with the engine's LoadOptions but for these settings.
+    hearth::LoadOptions load;
+    load.kv_type = kvType;
+    load.n_gpu_layers = nGpuLayers < 0 ? -1 : nGpuLayers;
+    const int32_t nCtx = hearth::choose_context_size(fp.hp.n_ctx_train, qMax(0, contextSetting));
+    return hearth::load_plan_request(load, nCtx, uint64_t(qMax<qint64>(0, vramBytes)));
 }
 
 FitBadge fitBadgeFromPlan(const hearth::MemoryPlan & plan, qint64 freeRamBytes) {

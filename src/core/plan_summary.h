@@ -14,8 +14,9 @@ namespace Hearth {
 
 enum class FitBadge { FitsGpu, PartialOffload, CpuOnly, TooBig, Unsupported };
 
-// What a load asks the planner for: the context the engine picks
-// (hearth::choose_context_size: `contextSetting`, or min(trained,
+// What a load with these settings asks the planner for
+// (hearth::load_plan_request, as the evaluator plans it): the context the
+// engine picks (choose_context_size: `contextSetting`, or min(trained,
 // kDefaultContextSize) for 0), the KV type, the layers asked for (-1: auto)
 // and the usable VRAM (0: no GPU).
 hearth::PlanRequest makePlanRequest(const hearth::ModelFootprint & fp, int contextSetting, hearth::KvType kvType,

@@ -7,6 +7,7 @@
 #include "core/model_footprint.h"
 #include "core/plan_summary.h"
 #include "hearth/chat_setup.h"
+#include "hearth/load_plan.h"
 
 using namespace Hearth;
 
@@ -66,6 +67,18 @@ private slots:
         QCOMPARE(r.n_gpu_layers, -1);  // anything negative is auto
         QCOMPARE(r.vram_budget, uint64_t(0));
         QCOMPARE(makePlanRequest(fp, 512, hearth::KvType_f16, 3, 5 * qint64(MiB)).n_gpu_layers, 3);
+        // The batch and the GPU's logit rows a load plans its scratch with.
+        hearth::LoadOptions load;
+        load.kv_type = hearth::KvType_q8_0;
+        load.n_gpu_layers = 3;
+        const hearth::PlanRequest loadReq = hearth::load_plan_request(load, 512, 5 * MiB);
+        const hearth::PlanRequest badgeReq = makePlanRequest(fp, 512, hearth::KvType_q8_0, 3, 5 * qint64(MiB));
+        QCOMPARE(badgeReq.n_batch, loadReq.n_batch);
+        QCOMPARE(badgeReq.n_outputs, loadReq.n_outputs);
+        QVERIFY(loadReq.n_outputs > 1);  // a GPU backend computes several logit rows per step
+        QCOMPARE(badgeReq.vram_budget, loadReq.vram_budget);
+        QCOMPARE(badgeReq.kv_type, loadReq.kv_type);
+        QCOMPARE(badgeReq.n_gpu_layers, loadReq.n_gpu_layers);
     }
 
     void fitsGpuWhenThePlanOffloadsEverything() {
