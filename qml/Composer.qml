@@ -7,7 +7,7 @@ import Hearth
 Item {
     id: composer
     property var chat
-    readonly property bool canSend: chat.modelState === "ready" && !chat.generating && input.text.trim() !== ""
+    readonly property bool canSend: chat.modelState === ChatController.Ready && !chat.generating && input.text.trim() !== ""
 
     function focusInput() { input.forceActiveFocus() }
     function setText(t) { input.text = t; input.cursorPosition = t.length; input.forceActiveFocus() }
@@ -44,7 +44,7 @@ Item {
             TextArea {
                 id: input
                 objectName: "composerInput"
-                placeholderText: composer.chat.modelState === "ready" ? "Message " + composer.chat.modelName + "…"
+                placeholderText: composer.chat.modelState === ChatController.Ready ? "Message " + composer.chat.modelName + "…"
                                                                        : "Load a model to start chatting"
                 placeholderTextColor: Theme.faintText
                 color: Theme.text

@@ -12,7 +12,7 @@ Item {
     signal browseModels()
     signal suggestion(string text)
 
-    readonly property bool ready: chat.modelState === "ready"
+    readonly property bool ready: chat.modelState === ChatController.Ready
 
     ColumnLayout {
         anchors.centerIn: parent
@@ -40,7 +40,7 @@ Item {
             Layout.alignment: Qt.AlignHCenter
             Layout.topMargin: 6
             text: root.ready ? "What shall we talk about?"
-                : root.chat.modelState === "loading" ? "Loading " + root.chat.modelName + "…"
+                : root.chat.modelState === ChatController.Loading ? "Loading " + root.chat.modelName + "…"
                 : "Welcome to Hearth"
             color: Theme.text
             font.pixelSize: 26
@@ -52,7 +52,7 @@ Item {
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.Wrap
             text: root.ready ? "Chatting with " + root.chat.modelName + ". Everything stays on this computer."
-                : root.chat.modelState === "loading" ? "This takes a moment for large models."
+                : root.chat.modelState === ChatController.Loading ? "This takes a moment for large models."
                 : "Chat with language models privately, on your own machine. To begin, get a model."
             color: Theme.mutedText
             font.pixelSize: Theme.fontSize + 1
@@ -63,7 +63,7 @@ Item {
         ProgressBar {
             Layout.alignment: Qt.AlignHCenter
             Layout.preferredWidth: 280
-            visible: root.chat.modelState === "loading"
+            visible: root.chat.modelState === ChatController.Loading
             value: root.chat.loadProgress
             background: Rectangle { implicitHeight: 6; radius: 3; color: Theme.surfaceAlt }
             contentItem: Item {
@@ -80,7 +80,7 @@ Item {
             objectName: "loadErrorCard"
             Layout.fillWidth: true
             Layout.topMargin: 6
-            visible: root.chat.modelState === "error"
+            visible: root.chat.modelState === ChatController.Error
             implicitHeight: errorText.implicitHeight + 28
             radius: Theme.radius
             color: Theme.dangerSoft
@@ -101,7 +101,7 @@ Item {
             Layout.alignment: Qt.AlignHCenter
             Layout.topMargin: 10
             spacing: 12
-            visible: !root.ready && root.chat.modelState !== "loading"
+            visible: !root.ready && root.chat.modelState !== ChatController.Loading
             FlatButton {
                 objectName: "downloadModelButton"
                 accent: true

@@ -11,10 +11,10 @@ Item {
     required property int index
     property var chat
 
-    readonly property bool isUser: model.role === "user"
-    readonly property bool isTool: model.role === "tool"
-    readonly property bool streaming: model.state === "streaming"
-    readonly property bool interrupted: model.state === "interrupted"
+    readonly property bool isUser: model.role === Message.User
+    readonly property bool isTool: model.role === Message.Tool
+    readonly property bool streaming: model.state === Message.Streaming
+    readonly property bool interrupted: model.state === Message.Interrupted
     readonly property var toolCalls: model.toolCalls ? JSON.parse(model.toolCalls) : []
     readonly property var toolResults: model.toolResults ? JSON.parse(model.toolResults) : []
     property bool editing: false
@@ -87,7 +87,7 @@ Item {
                 FlatButton {
                     accent: true
                     text: "Save & send"
-                    enabled: root.chat.modelState === "ready" && !root.chat.generating
+                    enabled: root.chat.modelState === ChatController.Ready && !root.chat.generating
                     onClicked: { root.editing = false; root.chat.editMessage(root.model.messageId, editArea.text) }
                 }
             }
@@ -311,12 +311,12 @@ Item {
                     objectName: "continueButton"
                     text: "Continue"
                     textColor: Theme.accent
-                    enabled: root.chat.modelState === "ready" && !root.chat.generating
+                    enabled: root.chat.modelState === ChatController.Ready && !root.chat.generating
                     onClicked: root.chat.continueReply(root.model.messageId)
                 }
                 FlatButton {
                     text: "Regenerate"
-                    enabled: root.chat.modelState === "ready" && !root.chat.generating
+                    enabled: root.chat.modelState === ChatController.Ready && !root.chat.generating
                     onClicked: root.chat.regenerate(root.model.messageId)
                 }
             }
@@ -345,8 +345,8 @@ Item {
             }
             FlatButton {
                 objectName: "regenerateButton"
-                visible: root.model.role === "assistant" && !root.model.continuable
-                enabled: root.chat.modelState === "ready" && !root.chat.generating
+                visible: root.model.role === Message.Assistant && !root.model.continuable
+                enabled: root.chat.modelState === ChatController.Ready && !root.chat.generating
                 text: "Regenerate"
                 onClicked: root.chat.regenerate(root.model.messageId)
             }
@@ -378,7 +378,7 @@ Item {
             Item { Layout.fillWidth: true }
             Text {
                 objectName: "replyStats"
-                visible: root.model.role === "assistant" && root.model.generatedTokens > 0
+                visible: root.model.role === Message.Assistant && root.model.generatedTokens > 0
                 text: root.model.tokensPerSecond.toFixed(1) + " tok/s  ·  "
                       + Math.round(root.model.timeToFirstTokenMs) + " ms to first token  ·  "
                       + root.model.generatedTokens + " tokens"

@@ -54,18 +54,18 @@ Rectangle {
                 Rectangle {
                     anchors.verticalCenter: parent.verticalCenter
                     width: 8; height: 8; radius: 4
-                    color: bar.chat.modelState === "ready" ? Theme.success
-                         : bar.chat.modelState === "loading" ? Theme.accent
-                         : bar.chat.modelState === "error" ? Theme.danger : Theme.faintText
+                    color: bar.chat.modelState === ChatController.Ready ? Theme.success
+                         : bar.chat.modelState === ChatController.Loading ? Theme.accent
+                         : bar.chat.modelState === ChatController.Error ? Theme.danger : Theme.faintText
                 }
                 Text {
                     anchors.verticalCenter: parent.verticalCenter
                     width: Math.min(implicitWidth, 280)
                     elide: Text.ElideMiddle
-                    text: bar.chat.modelState === "none" ? "Choose a model"
-                        : bar.chat.modelState === "loading" ? "Loading " + bar.chat.modelName + "…  "
+                    text: bar.chat.modelState === ChatController.NoModel ? "Choose a model"
+                        : bar.chat.modelState === ChatController.Loading ? "Loading " + bar.chat.modelName + "…  "
                               + Math.round(bar.chat.loadProgress * 100) + "%"
-                        : bar.chat.modelState === "error" ? "Could not load " + bar.chat.modelName
+                        : bar.chat.modelState === ChatController.Error ? "Could not load " + bar.chat.modelName
                         : bar.chat.modelName
                     color: Theme.text
                     font.pixelSize: Theme.fontSize - 1
@@ -73,7 +73,7 @@ Rectangle {
                 }
                 Text {
                     anchors.verticalCenter: parent.verticalCenter
-                    visible: bar.chat.modelState === "ready" && bar.chat.modelDescription !== ""
+                    visible: bar.chat.modelState === ChatController.Ready && bar.chat.modelDescription !== ""
                     text: bar.chat.modelDescription.split(" ").slice(-1)[0]
                     color: Theme.mutedText
                     font.pixelSize: 11
@@ -163,7 +163,7 @@ Rectangle {
         anchors.right: parent.right
         anchors.bottom: parent.bottom
         height: 3
-        visible: bar.chat.modelState === "loading"
+        visible: bar.chat.modelState === ChatController.Loading
         value: bar.chat.loadProgress
         background: Rectangle { color: "transparent" }
         contentItem: Item {

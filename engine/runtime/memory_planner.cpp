@@ -9,7 +9,9 @@
 #include <string_view>
 
 #include "hearth/error.h"
+#include "hearth/load_plan.h"
 #include "model/architecture.h"
+#include "runtime/backend.h"
 #include "runtime/kv_cache.h"
 #include "runtime/recurrent_state.h"
 
@@ -287,6 +289,17 @@ bool parse_byte_size(const std::string & text, uint64_t & bytes) {
     if (b >= 1.8e19) return false;
     bytes = uint64_t(b);
     return true;
+}
+
+PlanRequest load_plan_request(const LoadOptions & options, int32_t n_ctx, uint64_t vram_budget) {
+    PlanRequest req;
+    req.n_ctx = n_ctx;
+    req.kv_type = options.kv_type;
+    req.n_batch = std::max(1, options.n_batch);
+    req.n_outputs = kGpuLogitRows;
+    req.vram_budget = vram_budget;
+    req.n_gpu_layers = options.n_gpu_layers < 0 ? -1 : options.n_gpu_layers;
+    return req;
 }
 
 }  // namespace hearth

@@ -62,8 +62,8 @@ Rectangle {
             Switch {
                 id: toggle
                 objectName: "serverToggle"
-                checked: server.running || server.state === "starting"
-                enabled: !server.busy || server.state === "starting"
+                checked: server.running || server.state === ServerController.Starting
+                enabled: !server.busy || server.state === ServerController.Starting
                 onToggled: server.setEnabled(checked)
             }
         }
@@ -142,7 +142,7 @@ Rectangle {
 
         ProgressBar {
             Layout.fillWidth: true
-            visible: server.state === "starting"
+            visible: server.state === ServerController.Starting
             value: server.loadProgress
         }
 
@@ -181,7 +181,7 @@ Rectangle {
 
         Text {
             Layout.fillWidth: true
-            visible: server.state === "error"
+            visible: server.state === ServerController.Error
             wrapMode: Text.WordWrap
             text: server.error
             color: Theme.danger

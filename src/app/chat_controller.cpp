@@ -110,7 +110,7 @@ void ChatController::init(const QString &databasePath) {
 void ChatController::connectBridge() {
     connect(m_bridge, &EngineBridge::loadStarted, this, [this](const QString &path) {
         setModelPath(path);
-        m_modelState = QStringLiteral("loading");
+        m_modelState = Loading;
         m_loadError.clear();
         m_loadProgress = 0;
         emit loadProgressChanged();
@@ -127,7 +127,7 @@ void ChatController::connectBridge() {
         m_hasher->request(path);
         m_modelDescription = desc;
         m_modelContext = ctx;
-        m_modelState = QStringLiteral("ready");
+        m_modelState = Ready;
         m_loadProgress = 1;
         m_context.setContextSize(ctx);
         emit loadProgressChanged();
@@ -135,7 +135,7 @@ void ChatController::connectBridge() {
         measureContext();
     });
     connect(m_bridge, &EngineBridge::loadFailed, this, [this](const QString &, const QString &message) {
-        m_modelState = QStringLiteral("error");
+        m_modelState = Error;
         m_loadError = message;
         emit modelChanged();
     });
@@ -248,7 +248,7 @@ void ChatController::newChat() {
     m_messages.setConversationId(0);
 }
 
-bool ChatController::canGenerate() const { return m_store && m_modelState == QLatin1String("ready") && !generating(); }
+bool ChatController::canGenerate() const { return m_store && m_modelState == Ready && !generating(); }
 
 qint64 ChatController::ensureConversation(const QString &firstMessage) {
     if (m_currentId != 0) return m_currentId;
@@ -475,7 +475,7 @@ void ChatController::loadModel(const QString &pathOrUrl) {
     const QUrl url(pathOrUrl);
     const QString path = url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
     setModelPath(path);
-    m_modelState = QStringLiteral("loading");
+    m_modelState = Loading;
     m_loadProgress = 0;
     m_loadError.clear();
     emit modelChanged();
@@ -510,7 +510,7 @@ void ChatController::setSetting(const QString &key, const QVariant &value) {
     m_context.setPolicy(effectiveSettings().contextOverflow);
     emit settingsChanged();
     // The context is fixed when a model loads: reload it with the new size.
-    if (contextChanged && m_modelState == QLatin1String("ready") && !generating() &&
+    if (contextChanged && m_modelState == Ready && !generating() &&
         m_settings.contextSize != m_modelContext)
         loadModel(m_modelPath);
 }

@@ -58,8 +58,8 @@ class ChatController : public QObject {
     Q_PROPERTY(qint64 currentConversationId READ currentConversationId WRITE setCurrentConversationId NOTIFY
                    currentConversationChanged)
     Q_PROPERTY(QString currentTitle READ currentTitle NOTIFY currentConversationChanged)
-    // "none", "loading", "ready", "error"
-    Q_PROPERTY(QString modelState READ modelState NOTIFY modelChanged)
+    // ChatController.NoModel, .Loading, .Ready, .Error in QML
+    Q_PROPERTY(ModelState modelState READ modelState NOTIFY modelChanged)
     Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
     Q_PROPERTY(QString modelDescription READ modelDescription NOTIFY modelChanged)
     // Lower-case hex; "" until the background hash of the loaded file is known.
@@ -84,6 +84,9 @@ class ChatController : public QObject {
     Q_PROPERTY(int completedReplies READ completedReplies NOTIFY completedRepliesChanged)
 
 public:
+    enum ModelState { NoModel, Loading, Ready, Error };
+    Q_ENUM(ModelState)
+
     explicit ChatController(QObject *parent = nullptr);
     // For tests: a store at `databasePath` ("" = Hearth::databasePath()).
     ChatController(const QString &databasePath, QObject *parent);
@@ -94,7 +97,7 @@ public:
     qint64 currentConversationId() const { return m_currentId; }
     void setCurrentConversationId(qint64 id);
     QString currentTitle() const;
-    QString modelState() const { return m_modelState; }
+    ModelState modelState() const { return m_modelState; }
     QString modelName() const;
     QString modelDescription() const { return m_modelDescription; }
     QString modelSha256() const { return m_modelSha256; }
@@ -181,7 +184,7 @@ private:
     qint64 m_currentId = 0;
     qint64 m_streamingId = 0;
     QString m_modelPath;
-    QString m_modelState = QStringLiteral("none");
+    ModelState m_modelState = NoModel;
     QString m_modelDescription;
     QString m_modelSha256;
     QHash<QString, QList<qint64>> m_awaitingHash;  // model path -> replies started before its hash was known

@@ -11,24 +11,6 @@ QString formatDuration(qint64 s) {
 
 namespace {
 
-QString stateKey(DownloadState s) {
-    switch (s) {
-        case DownloadState::Queued:
-            return QStringLiteral("queued");
-        case DownloadState::Running:
-            return QStringLiteral("running");
-        case DownloadState::Paused:
-            return QStringLiteral("paused");
-        case DownloadState::Completed:
-            return QStringLiteral("completed");
-        case DownloadState::Failed:
-            return QStringLiteral("failed");
-        case DownloadState::Cancelled:
-            return QStringLiteral("cancelled");
-    }
-    return {};
-}
-
 bool isActive(DownloadState s) {
     return s == DownloadState::Queued || s == DownloadState::Running;
 }
@@ -70,7 +52,9 @@ QVariant DownloadListModel::data(const QModelIndex & index, int role) const {
         case EtaTextRole:
             return running ? formatDuration(r.eta) : QString();
         case StateRole:
-            return stateKey(r.state);
+            return int(r.state);
+        case StatusRole:
+            return downloadStateName(r.state);
         case ErrorRole:
             return r.error;
         case CanPauseRole:
@@ -88,7 +72,8 @@ QHash<int, QByteArray> DownloadListModel::roleNames() const {
     return {{JobIdRole, "jobId"},           {NameRole, "name"},           {BytesDoneRole, "bytesDone"},
             {BytesTotalRole, "bytesTotal"}, {BytesTextRole, "bytesText"}, {ProgressRole, "progress"},
             {SpeedRole, "speed"},           {SpeedTextRole, "speedText"}, {EtaRole, "eta"},
-            {EtaTextRole, "etaText"},       {StateRole, "status"},        {ErrorRole, "error"},
+            {EtaTextRole, "etaText"},       {StateRole, "downloadState"}, {StatusRole, "status"},
+            {ErrorRole, "error"},
             {CanPauseRole, "canPause"},     {CanResumeRole, "canResume"}, {CanCancelRole, "canCancel"}};
 }
 

@@ -13,7 +13,8 @@
 //   speedText    QString  "12.3 MiB/s"; "" when not running
 //   eta          qint64   seconds; -1 when unknown
 //   etaText      QString  "3 min 20 s"; "" when unknown
-//   status       QString  "queued", "running", "paused", "completed", "failed", "cancelled"
+//   downloadState int     the DownloadState (QML: Download.Running, Download.Paused, ...)
+//   status       QString  its text, downloadStateName(): "queued", "running", "paused", ...
 //   error        QString  why it failed; "" otherwise
 //   canPause     bool     queued or running
 //   canResume    bool     paused or failed (resumes from the .part)
@@ -50,6 +51,7 @@ public:
         EtaRole,
         EtaTextRole,
         StateRole,
+        StatusRole,
         ErrorRole,
         CanPauseRole,
         CanResumeRole,

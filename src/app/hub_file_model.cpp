@@ -20,8 +20,7 @@ QVariant HubFileModel::data(const QModelIndex & index, int role) const {
     const bool planned = state && state->ready;
     const bool unsupported = state && !state->unsupported.isEmpty();
     const auto badge = [&] {
-        if (unsupported) return FitBadge::Unsupported;
-        return planned ? fitBadgeFromPlan(plan(*state), m_budget.freeRamBytes) : estimateBadge(f);
+        return unsupported ? FitBadge::Unsupported : fitBadgeFromPlan(plan(*state), m_budget.freeRamBytes);
     };
     switch (role) {
         case Qt::DisplayRole:
@@ -45,9 +44,9 @@ QVariant HubFileModel::data(const QModelIndex & index, int role) const {
         case IsProjectorRole:
             return f.isProjector;
         case FitRole:
-            return fitKey(badge());
+            return planned || unsupported ? fitKey(badge()) : QString();
         case FitTextRole:
-            return fitText(badge());
+            return planned || unsupported ? fitText(badge()) : QString();
         case DownloadedRole:
             return isDownloaded(f);
         case PlannedRole:
@@ -58,9 +57,8 @@ QVariant HubFileModel::data(const QModelIndex & index, int role) const {
             if (unsupported) return state->unsupported;
             if (planned) return planSummary(plan(*state));
             if (state && state->pending) return QStringLiteral("Reading the file's header to plan the placement…");
-            if (state && !state->error.isEmpty())
-                return QStringLiteral("Estimated from the file size (%1)").arg(state->error);
-            return QStringLiteral("Estimated from the file size");
+            if (state && !state->error.isEmpty()) return QStringLiteral("No plan: %1").arg(state->error);
+            return f.complete ? QStringLiteral("No plan for this file") : QStringLiteral("Shards are missing from the repository");
         default:
             return {};
     }
@@ -96,13 +94,6 @@ void HubFileModel::setBudget(const MemoryBudget & budget) {
     refreshRoles({FitRole, FitTextRole, FitDetailRole});
 }
 
-FitBadge HubFileModel::estimateBadge(const HubModelFile & f) const {
-    ModelShape shape;
-    shape.weightBytes = f.totalSize();
-    return fitBadge(estimateMemory(shape, m_budget.contextLength, m_budget.kvType), m_budget.freeRamBytes,
-                    m_budget.freeVramBytes);
-}
-
 const HubFileModel::PlanState * HubFileModel::planFor(const HubModelFile & f) const {
     if (f.files.isEmpty()) return nullptr;
     const auto it = m_plans.constFind(f.files.first().path);
@@ -110,8 +101,8 @@ const HubFileModel::PlanState * HubFileModel::planFor(const HubModelFile & f) co
 }
 
 hearth::MemoryPlan HubFileModel::plan(const PlanState & state) const {
-    return hearth::plan_memory(state.footprint,
-                               makePlanRequest(m_budget.contextLength, m_budget.kvType, -1, m_budget.freeVramBytes));
+    return hearth::plan_memory(state.footprint, makePlanRequest(state.footprint, m_budget.contextLength, m_budget.kvType,
+                                                                -1, m_budget.freeVramBytes));
 }
 
 void HubFileModel::setPlanPending(const QString & firstPath) {

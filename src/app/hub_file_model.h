@@ -2,8 +2,9 @@
 // single file or all shards of a split one per row, with its quant, size and a
 // fit badge. The badge comes from the memory planner (plan_memory) on the
 // remote file's header, which the controller fetches with Range requests
-// (setFootprint); until that lands, or when the header cannot be read, it
-// estimates from the file size (weights plus scratch, no KV cache).
+// (setFootprint), planned as a load with default settings would be; until
+// that lands, or when the header cannot be read, the row has no badge and
+// fitDetail says why.
 //
 // Roles (QML names):
 //   name          QString      display name (path without shard suffix / ".gguf")
@@ -14,13 +15,13 @@
 //   files         QStringList  repository paths, shards in order
 //   complete      bool         every shard of a split is present in the repo
 //   isProjector   bool         an "mmproj" file
-//   fit           QString      "gpu", "partial", "cpu", "toobig"
-//   fitText       QString      "Fits GPU", "Partial offload", "CPU only", "Too big"
+//   fit           QString      "gpu", "partial", "cpu", "toobig", "unsupported"; "" without a plan
+//   fitText       QString      "Fits GPU", "Partial offload", "CPU only", "Too big", "Not supported"
 //   downloaded    bool         the first file is already in a library folder
 //   planned       bool         the badge comes from the planner on the remote header
 //   planPending   bool         that header is being fetched
 //   fitDetail     QString      the placement ("All 6 layers + output on the GPU · 1.3 MiB VRAM"),
-//                              or why the badge is only an estimate
+//                              or why there is no plan
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -91,7 +92,6 @@ private:
         QString unsupported;
     };
     bool isDownloaded(const HubModelFile & f) const;
-    FitBadge estimateBadge(const HubModelFile & f) const;
     const PlanState * planFor(const HubModelFile & f) const;
     hearth::MemoryPlan plan(const PlanState & state) const;
     void planChanged(const QString & firstPath);

@@ -39,11 +39,11 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const {
     case Qt::DisplayRole:
     case ContentRole: return m.content;
     case IdRole: return m.id;
-    case RoleRole: return roleName(m.role);
+    case RoleRole: return int(m.role);
     case ReasoningRole: return m.reasoning;
     case ToolCallsRole: return jsonText(m.toolCalls);
     case ToolResultsRole: return jsonText(m.toolResults);
-    case StateRole: return stateName(m.state);
+    case StateRole: return int(m.state);
     case CreatedAtRole: return m.createdAt;
     case ModelFileRole: return m.generation.modelFile;
     case GeneratedTokensRole: return m.stats.generatedTokens;

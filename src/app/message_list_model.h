@@ -3,12 +3,12 @@
 //
 // Roles (QML names):
 //   messageId            qint64
-//   role                 QString   "system", "user", "assistant", "tool"
+//   role                 int       MessageRole (QML: Message.System, .User, .Assistant, .Tool)
 //   content              QString   Markdown
 //   reasoning            QString   shown in the collapsible Thinking block
 //   toolCalls            QString   JSON array text ("" when none)
 //   toolResults          QString   JSON array text ("" when none)
-//   state                QString   "complete", "streaming", "interrupted"
+//   state                int       MessageState (QML: Message.Complete, .Streaming, .Interrupted)
 //   createdAt            QDateTime UTC
 //   modelFile            QString   assistant replies: the model's file name
 //   modelSha256          QString   its sha256 (lower-case hex; "" = not known)

@@ -51,13 +51,9 @@ int ModelLibraryModel::rowCount(const QModelIndex & parent) const {
 QVariant ModelLibraryModel::data(const QModelIndex & index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
     const LocalModel & m = m_models[index.row()];
-    const bool readable = m.error.isEmpty();
-    const auto estimate = [&] { return estimateMemory(m.shape, m_budget.contextLength, m_budget.kvType); };
-    const auto badge = [&] {
-        const auto planned = m_planBadges.constFind(m.path);
-        return planned != m_planBadges.constEnd() ? *planned
-                                                   : fitBadge(estimate(), m_budget.freeRamBytes, m_budget.freeVramBytes);
-    };
+    const auto plan = m_plans.constFind(m.path);
+    const bool planned = m.error.isEmpty() && plan != m_plans.constEnd();
+    const auto badge = [&] { return fitBadgeFromPlan(*plan, m_budget.freeRamBytes); };
     switch (role) {
         case Qt::DisplayRole:
         case NameRole:
@@ -83,11 +79,11 @@ QVariant ModelLibraryModel::data(const QModelIndex & index, int role) const {
         case HasTemplateRole:
             return m.hasChatTemplate;
         case MemoryTextRole:
-            return readable ? formatBytes(estimate().total()) : QString();
+            return planned ? formatBytes(planTotalBytes(*plan)) : QString();
         case FitRole:
-            return readable ? fitKey(badge()) : QString();
+            return planned ? fitKey(badge()) : QString();
         case FitTextRole:
-            return readable ? fitText(badge()) : QString();
+            return planned ? fitText(badge()) : QString();
         case ErrorRole:
             return m.error;
         case CompleteRole:
@@ -130,13 +126,13 @@ void ModelLibraryModel::setModels(const QList<LocalModel> & models) {
 void ModelLibraryModel::setBudget(const MemoryBudget & budget) {
     m_budget = budget;
     if (!m_models.isEmpty())
-        emit dataChanged(index(0), index(int(m_models.size()) - 1), {MemoryTextRole, FitRole, FitTextRole});
+        emit dataChanged(index(0), index(int(m_models.size()) - 1), {FitRole, FitTextRole});
 }
 
-void ModelLibraryModel::setPlanBadges(const QHash<QString, FitBadge> & badges) {
-    if (badges == m_planBadges) return;
-    m_planBadges = badges;
-    if (!m_models.isEmpty()) emit dataChanged(index(0), index(int(m_models.size()) - 1), {FitRole, FitTextRole});
+void ModelLibraryModel::setPlans(const QHash<QString, hearth::MemoryPlan> & plans) {
+    m_plans = plans;
+    if (!m_models.isEmpty())
+        emit dataChanged(index(0), index(int(m_models.size()) - 1), {MemoryTextRole, FitRole, FitTextRole});
 }
 
 int ModelLibraryModel::rowOfPath(const QString & path) const {

@@ -1,5 +1,6 @@
 // ModelLibraryModel: the models on this machine (ModelLibrary::scan()), with
-// the memory each needs and a fit badge against the machine's free RAM/VRAM.
+// the memory each needs and a fit badge against the machine's free RAM/VRAM,
+// both from the placement plan under the model's load settings (setPlans).
 // The chat UI's model picker uses it too (name + path).
 //
 // Roles (QML names):
@@ -14,8 +15,8 @@
 //   sizeBytes       qint64    all shards together
 //   sizeText        QString   "4.1 GiB"
 //   hasTemplate     bool      a chat template is embedded
-//   memoryText      QString   estimated need at the budget's context ("5.2 GiB")
-//   fit             QString   "gpu", "partial", "cpu", "toobig" (the plan's when set); "" when unreadable
+//   memoryText      QString   the plan's VRAM + RAM ("5.2 GiB"); "" without a plan
+//   fit             QString   "gpu", "partial", "cpu", "toobig" from the plan; "" without one
 //   fitText         QString   "Fits GPU", "Partial offload", "CPU only", "Too big"
 //   error           QString   why the metadata could not be read; "" when fine
 //   complete        bool      every shard is present
@@ -26,18 +27,18 @@
 
 #include <QAbstractListModel>
 
-#include "core/memory_estimate.h"
 #include "core/model_library.h"
+#include "core/plan_summary.h"
 
 namespace Hearth {
 
-// What the fit badge compares against: free memory now and the context the
-// user runs models at.
+// What the fit badges plan against: free memory now, and the load settings a
+// file without its own (a Hub file) is planned with.
 struct MemoryBudget {
     qint64 freeRamBytes = 0;
     qint64 freeVramBytes = 0;  // 0 without a usable GPU
-    int contextLength = 4096;
-    KvCacheType kvType = KvCacheType::F16;
+    int contextLength = 0;     // 0: the engine's default (hearth::choose_context_size)
+    hearth::KvType kvType = hearth::KvType_f16;
 };
 
 QString fitKey(FitBadge badge);   // "gpu", "partial", "cpu", "toobig"
@@ -78,10 +79,9 @@ public:
 
     void setModels(const QList<LocalModel> & models);
     void setBudget(const MemoryBudget & budget);
-    // Badges from each model's placement plan under its load settings (by
-    // path), as its plan panel shows them; models without one keep the
-    // size estimate's badge.
-    void setPlanBadges(const QHash<QString, FitBadge> & badges);
+    // Each model's placement plan under its load settings (by path), as its
+    // plan panel shows it; a model without one has no badge.
+    void setPlans(const QHash<QString, hearth::MemoryPlan> & plans);
     const QList<LocalModel> & models() const { return m_models; }
     LocalModel modelAt(int row) const { return row >= 0 && row < m_models.size() ? m_models[row] : LocalModel{}; }
 
@@ -95,7 +95,7 @@ signals:
 private:
     QList<LocalModel> m_models;
     MemoryBudget m_budget;
-    QHash<QString, FitBadge> m_planBadges;
+    QHash<QString, hearth::MemoryPlan> m_plans;
 };
 
 }  // namespace Hearth

@@ -5,23 +5,23 @@
 #include <QUrl>
 
 #include "core/app_paths.h"
+#include "core/free_memory.h"
 #include "core/model_footprint.h"
 #include "core/plan_summary.h"
 #include "hearth/error.h"
-#include "hearth/gpu.h"
 
 namespace Hearth {
 
 namespace {
 
-// Free memory now: RAM from /proc/meminfo, the VRAM the evaluator will plan
-// against (usableVram), and why there is no GPU if none.
+// Free memory now (probeFreeMemory: the figures the loader uses), and why
+// there is no GPU if none.
 MemoryBudget probeBudget(QString * gpuReason) {
+    const FreeMemory free = probeFreeMemory();
     MemoryBudget b;
-    b.freeRamBytes = qMax<qint64>(0, availableRamBytes());
-    const hearth::GpuProbe gpus = hearth::probe_gpus();
-    b.freeVramBytes = usableVram(gpus);
-    *gpuReason = gpus.available() ? QString() : QString::fromStdString(gpus.reason);
+    b.freeRamBytes = free.ramBytes;
+    b.freeVramBytes = free.vramBytes;
+    *gpuReason = free.gpuReason;
     return b;
 }
 
@@ -112,13 +112,13 @@ void ModelsController::setSearchSort(const QString & key) {
 
 void ModelsController::bumpPlans() {
     // Every trigger of a new plan (scan, budget, load settings) also moves the library cards' badges.
-    QHash<QString, FitBadge> badges;
+    QHash<QString, hearth::MemoryPlan> plans;
     for (auto it = m_localFootprints.constBegin(); it != m_localFootprints.constEnd(); ++it) {
         hearth::MemoryPlan plan;
         int context = 0;
-        if (localPlan(it.key(), plan, context)) badges.insert(it.key(), fitBadgeFromPlan(plan, m_budget.freeRamBytes));
+        if (localPlan(it.key(), plan, context)) plans.insert(it.key(), plan);
     }
-    m_library.setPlanBadges(badges);
+    m_library.setPlans(plans);
     ++m_planRevision;
     emit planRevisionChanged();
 }
@@ -155,7 +155,7 @@ QString ModelsController::memorySummary() const {
     QString s = QStringLiteral("%1 RAM free").arg(formatBytes(m_budget.freeRamBytes));
     s += m_budget.freeVramBytes > 0 ? QStringLiteral(" · %1 VRAM free").arg(formatBytes(m_budget.freeVramBytes))
                                     : QStringLiteral(" · no GPU");
-    return s + QStringLiteral(" · estimates at %1 tokens of context").arg(m_budget.contextLength);
+    return s + QStringLiteral(" · plans at each model's load settings");
 }
 
 void ModelsController::rescan() {
@@ -171,14 +171,13 @@ void ModelsController::rescan() {
         ScanResult scan;
         scan.models = library.scan();
         if (probe) scan.budget = probeBudget(&scan.gpuReason);
-        // Headers only (mmapped): milliseconds per model, so the plan is ready when asked for.
+        // The scan read each footprint (headers only), so the plan is ready when asked for.
         for (const LocalModel & m : scan.models) {
-            if (!m.error.isEmpty() || m.isProjector || !m.complete) continue;
-            try {
-                scan.footprints.insert(m.path, localFootprint(m.files));
-            } catch (const std::exception & e) {
-                scan.footprintErrors.insert(m.path, QString::fromUtf8(e.what()));
-            }
+            if (!m.error.isEmpty() || m.isProjector) continue;
+            if (m.hasFootprint)
+                scan.footprints.insert(m.path, m.footprint);
+            else if (!m.footprintError.isEmpty())
+                scan.footprintErrors.insert(m.path, m.footprintError);
         }
         QMetaObject::invokeMethod(
             this, [this, scan, probe] { applyScan(scan, probe); }, Qt::QueuedConnection);

@@ -10,11 +10,6 @@ namespace Hearth {
 
 namespace {
 
-// What the engine picks for n_ctx 0 (engine_bridge_core.cpp, LoadOptions).
-int defaultContext(const hearth::ModelFootprint & fp) {
-    return fp.hp.n_ctx_train > 0 ? qMin(fp.hp.n_ctx_train, 4096) : 4096;
-}
-
 QString bytesText(uint64_t bytes) {
     return formatBytes(qint64(bytes));
 }
@@ -72,8 +67,10 @@ bool ModelsController::localPlan(const QString & path, hearth::MemoryPlan & plan
     const auto fp = m_localFootprints.constFind(path);
     if (fp == m_localFootprints.constEnd()) return false;
     const ModelLoadSettings ls = m_settings.modelSettings(path);
-    context = ls.contextLength > 0 ? ls.contextLength : defaultContext(*fp);
-    plan = hearth::plan_memory(*fp, makePlanRequest(context, ls.kvType, ls.nGpuLayers, m_budget.freeVramBytes));
+    // The context the engine picks for these settings (choose_context_size).
+    const hearth::PlanRequest req = makePlanRequest(*fp, ls.contextLength, ls.kvType, ls.nGpuLayers, m_budget.freeVramBytes);
+    context = req.n_ctx;
+    plan = hearth::plan_memory(*fp, req);
     return true;
 }
 
@@ -95,7 +92,7 @@ void ModelsController::setModelContext(const QString & path, int contextLength) 
 
 void ModelsController::setModelKvType(const QString & path, const QString & kvType) {
     bool ok = false;
-    const KvCacheType type = kvTypeFromName(kvType, &ok);
+    const hearth::KvType type = kvTypeFromName(kvType, &ok);
     if (!ok) return;
     updateModelSettings(path, [type](ModelLoadSettings & s) { s.kvType = type; });
 }

@@ -77,26 +77,26 @@ bool ServerController::exposed() const {
     return !Server::isLoopbackAddress(m_host.toStdString());
 }
 
-void ServerController::setState(const QString & state, const QString & error) {
+void ServerController::setState(ServerState state, const QString & error) {
     m_state = state;
     m_error = error;
     emit stateChanged();
 }
 
 void ServerController::start() {
-    if (m_state != QLatin1String("stopped") && m_state != QLatin1String("error")) return;
+    if (m_state != Stopped && m_state != Error) return;
     if (m_modelPath.isEmpty()) {
-        setState(QStringLiteral("error"), tr("Choose a model for the server first."));
+        setState(Error, tr("Choose a model for the server first."));
         return;
     }
     if (m_host.isEmpty()) {
-        setState(QStringLiteral("error"), tr("Enter the address to listen on, such as 127.0.0.1."));
+        setState(Error, tr("Enter the address to listen on, such as 127.0.0.1."));
         return;
     }
     joinTask();
     m_loadProgress = 0.0;
     emit loadProgressChanged();
-    setState(QStringLiteral("starting"));
+    setState(Starting);
 
     Server::ServerConfig config;
     config.host = m_host.toStdString();
@@ -158,7 +158,7 @@ void ServerController::start() {
 void ServerController::onStarted(std::shared_ptr<Instance> instance, int port) {
     if (m_cancel && m_cancel->load()) {  // stop() was asked for while it started
         m_instance = std::move(instance);
-        m_state = QStringLiteral("running");
+        m_state = Running;
         stop();
         return;
     }
@@ -166,25 +166,25 @@ void ServerController::onStarted(std::shared_ptr<Instance> instance, int port) {
     m_url = QString::fromStdString(m_instance->server->url()) + QStringLiteral("/v1");
     m_servedModel = QString::fromStdString(m_instance->engine->model().id);
     Q_UNUSED(port);
-    setState(QStringLiteral("running"));
+    setState(Running);
 }
 
 void ServerController::onFailed(const QString & message) {
     if (m_cancel && m_cancel->load()) {
-        setState(QStringLiteral("stopped"));
+        setState(Stopped);
         return;
     }
-    setState(QStringLiteral("error"), tr("The server could not start: %1").arg(message));
+    setState(Error, tr("The server could not start: %1").arg(message));
 }
 
 void ServerController::stop() {
-    if (m_state == QLatin1String("starting")) {
+    if (m_state == Starting) {
         if (m_cancel) m_cancel->store(true);  // the load ends early; onStarted/onFailed finish the stop
         return;
     }
-    if (m_state != QLatin1String("running")) return;
+    if (m_state != Running) return;
     joinTask();
-    setState(QStringLiteral("stopping"));
+    setState(Stopping);
     std::shared_ptr<Instance> instance = std::move(m_instance);
     m_task = std::thread([this, instance]() mutable {
         instance.reset();  // stops accepting, ends open streams, joins the HTTP threads, unloads
@@ -196,7 +196,7 @@ void ServerController::stop() {
 void ServerController::onStopped() {
     m_url.clear();
     m_servedModel.clear();
-    setState(QStringLiteral("stopped"));
+    setState(Stopped);
 }
 
 }  // namespace Hearth

@@ -12,8 +12,8 @@
 //
 // The GUI thread never waits: loading, binding and stopping run on a
 // background thread, whose outcome comes back as queued calls that move
-// `state` through "stopped" -> "starting" -> "running" -> "stopping" ->
-// "stopped" (or "error", with `error` saying why). Each request the server
+// `state` through Stopped -> Starting -> Running -> Stopping -> Stopped (or
+// Error, with `error` saying why). Each request the server
 // answers is appended to `log`.
 #pragma once
 
@@ -39,8 +39,8 @@ class ServerController : public QObject {
     Q_PROPERTY(QString corsOrigins READ corsOrigins WRITE setCorsOrigins NOTIFY configChanged)
     Q_PROPERTY(int contextSize READ contextSize WRITE setContextSize NOTIFY configChanged)
     Q_PROPERTY(QString modelPath READ modelPath WRITE setModelPath NOTIFY configChanged)
-    // "stopped", "starting", "running", "stopping", "error"
-    Q_PROPERTY(QString state READ state NOTIFY stateChanged)
+    // ServerController.Stopped, .Starting, .Running, .Stopping, .Error in QML
+    Q_PROPERTY(ServerState state READ state NOTIFY stateChanged)
     Q_PROPERTY(bool running READ running NOTIFY stateChanged)
     Q_PROPERTY(bool busy READ busy NOTIFY stateChanged)
     Q_PROPERTY(double loadProgress READ loadProgress NOTIFY loadProgressChanged)
@@ -53,6 +53,9 @@ class ServerController : public QObject {
     Q_PROPERTY(Hearth::ServerLogModel * log READ log CONSTANT)
 
 public:
+    enum ServerState { Stopped, Starting, Running, Stopping, Error };
+    Q_ENUM(ServerState)
+
     explicit ServerController(QObject * parent = nullptr);
     ~ServerController() override;
 
@@ -69,9 +72,9 @@ public:
     QString modelPath() const { return m_modelPath; }
     void setModelPath(const QString & pathOrUrl);
 
-    QString state() const { return m_state; }
-    bool running() const { return m_state == QLatin1String("running"); }
-    bool busy() const { return m_state == QLatin1String("starting") || m_state == QLatin1String("stopping"); }
+    ServerState state() const { return m_state; }
+    bool running() const { return m_state == Running; }
+    bool busy() const { return m_state == Starting || m_state == Stopping; }
     double loadProgress() const { return m_loadProgress; }
     QString url() const { return m_url; }
     QString servedModel() const { return m_servedModel; }
@@ -92,7 +95,7 @@ signals:
 private:
     struct Instance;
 
-    void setState(const QString & state, const QString & error = QString());
+    void setState(ServerState state, const QString & error = QString());
     void joinTask();
     void onStarted(std::shared_ptr<Instance> instance, int port);
     void onFailed(const QString & message);
@@ -105,7 +108,7 @@ private:
     int m_contextSize = 0;
     QString m_modelPath;
 
-    QString m_state = QStringLiteral("stopped");
+    ServerState m_state = Stopped;
     double m_loadProgress = 0.0;
     QString m_url;
     QString m_servedModel;

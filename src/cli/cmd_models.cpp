@@ -1,4 +1,5 @@
-// hearth-cli models: the local model library, with a memory estimate and fit badge.
+// hearth-cli models: the local model library, with each model's memory plan
+// (plan_memory, as a load with these options would place it) and fit badge.
 #include <QCoreApplication>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -7,7 +8,9 @@
 #include "command.h"
 #include "core/app_paths.h"
 #include "core/download_task.h"
+#include "core/free_memory.h"
 #include "core/model_library.h"
+#include "core/plan_summary.h"
 
 namespace Hearth::Cli {
 
@@ -23,10 +26,13 @@ QString formatParams(qint64 n) {
 int runModels(int argc, char ** argv) {
     Args args(argc, argv, {{"--dir", "-d"}, {"--ctx", "-c"}, {"--kv-type"}, {"--vram-mib"}}, {{"--json"}});
     if (!args.positional().empty()) throw UsageError("unexpected argument " + args.positional().front());
-    const int ctx = int(args.integer("--ctx", 4096));
+    // 0: the engine's default context for each model (choose_context_size).
+    const long long ctx = args.integer("--ctx", 0);
+    if (ctx < 0 || ctx > (1 << 24)) throw UsageError("--ctx must be between 0 and 16777216");
     const std::string kv = args.value("--kv-type", "f16");
     if (kv != "f16" && kv != "q8_0") throw UsageError("--kv-type must be f16 or q8_0");
-    const qint64 vram = args.integer("--vram-mib", 0) * 1024 * 1024;
+    const long long vramMib = args.integer("--vram-mib", -1);
+    if (vramMib < -1 || vramMib > (1ll << 30)) throw UsageError("--vram-mib must be a count of MiB >= 0");
 
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("Hearth"));
@@ -34,13 +40,23 @@ int runModels(int argc, char ** argv) {
     QStringList dirs = QString::fromStdString(args.value("--dir", "")).split(QLatin1Char(':'), Qt::SkipEmptyParts);
     const ModelLibrary library(dirs);
     const QList<LocalModel> models = library.scan();
-    const qint64 ram = availableRamBytes();
-    const KvCacheType kvType = kv == "q8_0" ? KvCacheType::Q8_0 : KvCacheType::F16;
+    // The free memory the loader sees; --vram-mib replaces the probed VRAM (0: plan for the CPU).
+    const FreeMemory free = probeFreeMemory();
+    const qint64 vram = vramMib >= 0 ? vramMib * 1024 * 1024 : free.vramBytes;
+    const hearth::KvType kvType = kvTypeFromName(QString::fromStdString(kv));
+    const auto planOf = [&](const LocalModel & m) {
+        if (!m.hasFootprint) return hearth::MemoryPlan{};
+        return hearth::plan_memory(m.footprint, makePlanRequest(m.footprint, int(ctx), kvType, -1, vram));
+    };
+    const auto fitOf = [&](const LocalModel & m, const hearth::MemoryPlan & p) {
+        return m.error.isEmpty() && m.hasFootprint ? fitBadgeName(fitBadgeFromPlan(p, free.ramBytes)).toStdString()
+                                                   : std::string();
+    };
 
     if (args.flag("--json")) {
         nlohmann::json out = nlohmann::json::array();
         for (const LocalModel & m : models) {
-            const MemoryEstimate e = estimateMemory(m.shape, ctx, kvType);
+            const hearth::MemoryPlan p = planOf(m);
             nlohmann::json files = nlohmann::json::array();
             for (const QString & f : m.files) files.push_back(f.toStdString());
             out.push_back({{"name", m.name.toStdString()},
@@ -52,9 +68,10 @@ int runModels(int argc, char ** argv) {
                            {"quant", m.quant.toStdString()},
                            {"context_length", m.contextLength},
                            {"chat_template", m.hasChatTemplate},
-                           {"memory_bytes", e.total()},
-                           {"kv_cache_bytes", e.kvCache},
-                           {"fit", m.error.isEmpty() ? fitBadgeName(fitBadge(e, ram, vram)).toStdString() : ""},
+                           {"memory_bytes", m.hasFootprint ? planTotalBytes(p) : 0},
+                           {"kv_cache_bytes", m.hasFootprint ? p.vram.kv + p.ram.kv : 0},
+                           {"n_gpu_layers", m.hasFootprint ? p.n_gpu_layers : 0},
+                           {"fit", fitOf(m, p)},
                            {"error", m.error.toStdString()}});
         }
         std::printf("%s\n", out.dump(2).c_str());
@@ -71,11 +88,11 @@ int runModels(int argc, char ** argv) {
             std::printf("%-40s unreadable: %s\n", qPrintable(m.name), qPrintable(m.error));
             continue;
         }
-        const MemoryEstimate e = estimateMemory(m.shape, ctx, kvType);
+        const hearth::MemoryPlan p = planOf(m);
         std::printf("%-40s %-8s %7s %-8s %7d %9s %-4s %9s  %s\n", qPrintable(m.name), qPrintable(m.architecture),
                     qPrintable(formatParams(m.parameterCount)), qPrintable(m.quant), m.contextLength,
                     qPrintable(formatBytes(m.sizeBytes)), m.hasChatTemplate ? "yes" : "no",
-                    qPrintable(formatBytes(e.total())), qPrintable(fitBadgeName(fitBadge(e, ram, vram))));
+                    m.hasFootprint ? qPrintable(formatBytes(planTotalBytes(p))) : "-", fitOf(m, p).c_str());
     }
     return 0;
 }

@@ -12,9 +12,11 @@
 #include "command.h"
 #include "core/hub_client.h"
 #include "core/model_footprint.h"
+#include "hearth/chat_setup.h"
 #include "hearth/error.h"
 #include "hearth/gguf.h"
 #include "hearth/gpu.h"
+#include "hearth/load_plan.h"
 #include "hearth/memory_planner.h"
 
 namespace Hearth::Cli {
@@ -69,27 +71,27 @@ Budget vramBudget(const Args & args) {
     return b;
 }
 
+// The request `run` would plan its load with (load_plan_request), from the options.
 hearth::PlanRequest parseRequest(const Args & args, const hearth::ModelFootprint & fp) {
-    hearth::PlanRequest req;
+    hearth::LoadOptions load;
     const long long ctx = args.integer("--ctx", 0);
     if (ctx < 0 || ctx > (1 << 24)) throw UsageError("--ctx must be between 1 and 16777216");
-    // 0: what `run` picks by default, min(trained context, 4096).
-    req.n_ctx = ctx > 0 ? int32_t(ctx) : (fp.hp.n_ctx_train > 0 ? std::min(fp.hp.n_ctx_train, 4096) : 4096);
     const std::string kv = args.value("--kv-type", "f16");
     if (kv != "f16" && kv != "q8_0") throw UsageError("--kv-type must be f16 or q8_0");
-    req.kv_type = kv == "q8_0" ? hearth::KvType_q8_0 : hearth::KvType_f16;
+    load.kv_type = kv == "q8_0" ? hearth::KvType_q8_0 : hearth::KvType_f16;
     const long long batch = args.integer("--n-batch", 512);
     if (batch < 1 || batch > 65536) throw UsageError("--n-batch must be between 1 and 65536");
-    req.n_batch = int32_t(batch);
+    load.n_batch = int32_t(batch);
     const std::string ngl = args.value("--n-gpu-layers", "auto");
     if (ngl == "auto") {
-        req.n_gpu_layers = -1;
+        load.n_gpu_layers = -1;
     } else {
         const long long n = args.integer("--n-gpu-layers", -1);
         if (n < 0 || n > 1000000) throw UsageError("--n-gpu-layers must be auto or a count >= 0");
-        req.n_gpu_layers = int32_t(n);
+        load.n_gpu_layers = int32_t(n);
     }
-    return req;
+    // 0: what `run` picks by default (choose_context_size). The budget is set by the caller.
+    return hearth::load_plan_request(load, hearth::choose_context_size(fp.hp.n_ctx_train, int32_t(ctx)), 0);
 }
 
 void printJson(const hearth::MemoryPlan & p, const hearth::PlanRequest & req) {

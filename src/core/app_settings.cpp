@@ -9,7 +9,6 @@
 #include "core/app_paths.h"
 #include "core/plan_summary.h"
 #include "hearth/context_window.h"
-#include "hearth/gpu.h"
 
 namespace Hearth {
 
@@ -100,7 +99,7 @@ ModelLoadSettings AppSettings::modelSettings(const QString & modelPath) const {
 
 void AppSettings::setModelSettings(const QString & modelPath, const ModelLoadSettings & m) {
     write(modelKey(modelPath, "context"), m.contextLength > 0 ? QVariant(m.contextLength) : QVariant());
-    write(modelKey(modelPath, "kvType"), m.kvType == KvCacheType::F16 ? QVariant() : QVariant(kvTypeName(m.kvType)));
+    write(modelKey(modelPath, "kvType"), m.kvType == hearth::KvType_f16 ? QVariant() : QVariant(kvTypeName(m.kvType)));
     write(modelKey(modelPath, "gpuLayers"), m.nGpuLayers < 0 ? QVariant() : QVariant(m.nGpuLayers));
 }
 
@@ -114,16 +113,10 @@ QString maskToken(const QString & token) {
 void applyModelLoadSettings(const QString & modelPath, hearth::LoadOptions & options) {
     const ModelLoadSettings m = AppSettings().modelSettings(modelPath);
     if (options.n_ctx <= 0 && m.contextLength > 0) options.n_ctx = m.contextLength;
-    options.kv_type = m.kvType == KvCacheType::Q8_0 ? hearth::KvType_q8_0 : hearth::KvType_f16;
+    options.kv_type = m.kvType;
     // -1 is "auto": the evaluator plans the split for the probed card itself
     // (plan_memory), falling back to fewer layers or the CPU and saying why.
     options.n_gpu_layers = m.nGpuLayers;
-}
-
-qint64 usableVram(const hearth::GpuProbe & probe) {
-    if (!probe.available()) return 0;
-    const hearth::GpuDevice & d = probe.devices.front();
-    return qint64(hearth::usable_vram(d.vram_free, d.vram_total));  // the planner's one headroom rule
 }
 
 }  // namespace Hearth

@@ -11,8 +11,6 @@
 #include <QString>
 #include <QStringList>
 
-#include "core/memory_estimate.h"
-#include "hearth/gpu.h"
 #include "hearth/model.h"
 
 namespace Hearth {
@@ -20,8 +18,8 @@ namespace Hearth {
 // How a model is loaded. Stored per model file name, so a model moved to
 // another folder keeps its settings.
 struct ModelLoadSettings {
-    int contextLength = 0;  // 0: min(trained context, 4096), as the engine picks
-    KvCacheType kvType = KvCacheType::F16;
+    int contextLength = 0;  // 0: hearth::choose_context_size picks min(trained, kDefaultContextSize)
+    hearth::KvType kvType = hearth::KvType_f16;
     int nGpuLayers = -1;  // -1: auto (the most that fit), else llama.cpp's -ngl N
     bool operator==(const ModelLoadSettings &) const = default;
 };
@@ -62,9 +60,5 @@ QString maskToken(const QString & token);
 // and n_ctx when the caller left it at 0): the engine bridge's hook. "auto"
 // GPU layers stay -1, which the evaluator plans for the card it finds.
 void applyModelLoadSettings(const QString & modelPath, hearth::LoadOptions & options);
-
-// The VRAM the evaluator plans against when it loads a model: the first
-// device's free memory at probe time; 0 without a GPU.
-qint64 usableVram(const hearth::GpuProbe & probe);
 
 }  // namespace Hearth

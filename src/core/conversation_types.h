@@ -3,23 +3,35 @@
 //
 // Role and state are stored on disk as the lower-case words returned by
 // roleName()/stateName(); those words must never change (old databases and
-// JSON exports hold them).
+// JSON exports hold them). Both enums carry meta-data (Q_ENUM_NS) so the QML
+// compares them as values (`Message.User`, src/app/qml_enums.h), not words.
 #pragma once
 
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
+#include <QObject>
 #include <QString>
 #include <optional>
 
 namespace Hearth {
 
+namespace MessageEnums {
+Q_NAMESPACE
+
 enum class MessageRole { System, User, Assistant, Tool };
+Q_ENUM_NS(MessageRole)
 
 // Streaming: the reply is being generated (saved every ~0.5 s).
 // Interrupted: the app stopped while it streamed; it can be continued or regenerated.
 enum class MessageState { Complete, Streaming, Interrupted };
+Q_ENUM_NS(MessageState)
+
+}  // namespace MessageEnums
+
+using MessageEnums::MessageRole;
+using MessageEnums::MessageState;
 
 QString roleName(MessageRole role);               // "system", "user", "assistant", "tool"
 std::optional<MessageRole> roleFromName(const QString &name);

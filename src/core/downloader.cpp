@@ -26,7 +26,7 @@ QString downloadStateName(DownloadState state) {
         case DownloadState::Queued:
             return QStringLiteral("queued");
         case DownloadState::Running:
-            return QStringLiteral("downloading");
+            return QStringLiteral("running");
         case DownloadState::Paused:
             return QStringLiteral("paused");
         case DownloadState::Completed:

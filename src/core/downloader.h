@@ -24,7 +24,13 @@ struct DownloadJob {
     HttpOptions http;               // carries the token for every attempt, resumes included
 };
 
+// Q_ENUM_NS: the QML compares states as values (`Download.Paused`, src/app/qml_enums.h).
+namespace DownloadEnums {
+Q_NAMESPACE
 enum class DownloadState { Queued, Running, Paused, Completed, Failed, Cancelled };
+Q_ENUM_NS(DownloadState)
+}  // namespace DownloadEnums
+using DownloadEnums::DownloadState;
 
 class Downloader : public QObject {
     Q_OBJECT
@@ -67,8 +73,8 @@ private:
     int m_nextId = 1;
 };
 
+// The one text of each state: "queued", "running", "paused", "completed",
+// "failed", "cancelled" (the download list's `status`, the CLI).
 QString downloadStateName(DownloadState state);
 
 }  // namespace Hearth
-
-Q_DECLARE_METATYPE(Hearth::DownloadState)

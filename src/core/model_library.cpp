@@ -9,6 +9,7 @@
 #include <map>
 
 #include "core/app_paths.h"
+#include "core/model_footprint.h"
 #include "core/quant_name.h"
 #include "hearth/error.h"
 #include "hearth/memory_planner.h"
@@ -44,19 +45,25 @@ QString dominantTensorType(const std::map<uint32_t, qint64> & bytesByType) {
     return name ? QString::fromLatin1(name) : QString();
 }
 
-// Why the engine cannot run the file (an architecture or tensor type it does
-// not know), said at scan time rather than after a load; empty when it can.
-QString unsupportedReason(const hearth::GgufFile & f) {
+// The planner's footprint over every shard. An architecture or tensor type the
+// engine does not know is said at scan time (m.error) rather than after a
+// load; any other reason leaves the model listed, without a plan.
+void readFootprint(LocalModel & m) {
     try {
-        hearth::footprint_from_gguf(f);
+        m.footprint = localFootprint(m.files);
+        m.hasFootprint = true;
     } catch (const hearth::Error & e) {
-        if (e.code() != hearth::ErrorCode_unsupported) return {};
         QString why = QString::fromStdString(e.what());
-        const QString prefix = QString::fromStdString(f.path()) + QStringLiteral(": ");
-        if (why.startsWith(prefix)) why.remove(0, prefix.size());
-        return QStringLiteral("Hearth cannot run this model yet: ") + why;
+        if (e.code() != hearth::ErrorCode_unsupported) {
+            m.footprintError = why;
+            return;
+        }
+        for (const QString & f : m.files) {
+            const QString prefix = f + QStringLiteral(": ");
+            if (why.startsWith(prefix)) why.remove(0, prefix.size());
+        }
+        m.error = QStringLiteral("Hearth cannot run this model yet: ") + why;
     }
-    return {};
 }
 
 void readMetadata(LocalModel & m) {
@@ -65,7 +72,6 @@ void readMetadata(LocalModel & m) {
         const hearth::GgufFile f = hearth::GgufFile::open(QFile::encodeName(m.files[i]).toStdString());
         for (const hearth::GgufTensor & t : f.tensors()) {
             m.parameterCount += t.n_elements();
-            m.shape.weightBytes += qint64(t.n_bytes);
             if (t.n_dims >= 2) bytesByType[t.type] += qint64(t.n_bytes);
         }
         if (i != 0) continue;  // the metadata lives in the first shard
@@ -73,18 +79,10 @@ void readMetadata(LocalModel & m) {
         m.architecture = QString::fromStdString(arch);
         m.hasChatTemplate = f.has("tokenizer.chat_template");
         m.contextLength = metaInt(f, arch + ".context_length", 0);
-        m.shape.nLayer = metaInt(f, arch + ".block_count", 0);
-        m.shape.nEmbd = metaInt(f, arch + ".embedding_length", 0);
-        const int nHead = metaInt(f, arch + ".attention.head_count", 0);
-        m.shape.nHeadKv = metaInt(f, arch + ".attention.head_count_kv", nHead);
-        m.shape.headDimK = metaInt(f, arch + ".attention.key_length", nHead > 0 ? m.shape.nEmbd / nHead : 0);
-        m.shape.headDimV = metaInt(f, arch + ".attention.value_length", m.shape.headDimK);
-        const hearth::GgufArray * tokens = f.get_array("tokenizer.ggml.tokens");
-        m.shape.nVocab = tokens ? int(tokens->items.size()) : metaInt(f, arch + ".vocab_size", 0);
         const int fileType = metaInt(f, "general.file_type", -1);
         m.quant = fileType >= 0 ? quantFromFileType(fileType) : QString();
-        m.error = unsupportedReason(f);
     }
+    readFootprint(m);
     if (m.quant.isEmpty()) m.quant = dominantTensorType(bytesByType);
     if (m.quant.isEmpty()) m.quant = quantFromFileName(m.path);
 }

@@ -2,7 +2,8 @@
 //
 // A scan reads each file's metadata (hearth::GgufFile, memory-mapped, so only
 // the header pages are touched): architecture, parameter count, quant,
-// context length, chat template, and the shape the memory estimate needs.
+// context length, chat template, and the memory planner's footprint (shapes
+// and tensor sizes, hearth::footprint_from_gguf over every shard).
 // Shards "-0000N-of-0000M.gguf" are one model. A file that cannot be read is
 // listed with its error rather than hidden, so the user can delete it.
 #pragma once
@@ -10,7 +11,7 @@
 #include <QString>
 #include <QStringList>
 
-#include "core/memory_estimate.h"
+#include "hearth/memory_planner.h"
 
 namespace Hearth {
 
@@ -26,7 +27,12 @@ struct LocalModel {
     bool hasChatTemplate = false;
     bool isProjector = false;
     bool complete = true;  // every shard is present
-    ModelShape shape;
+    // What plan_memory needs; valid when hasFootprint. A model the engine
+    // cannot run has `error` set instead; a malformed footprint (a tensor of a
+    // layer past block_count) has footprintError.
+    hearth::ModelFootprint footprint;
+    bool hasFootprint = false;
+    QString footprintError;
     QString error;  // why the metadata could not be read; empty when fine
 };
 

@@ -1,22 +1,45 @@
 #include "core/plan_summary.h"
 
 #include "core/download_task.h"
+#include "hearth/chat_setup.h"
+#include "hearth/load_plan.h"
 
 namespace Hearth {
 
-hearth::PlanRequest makePlanRequest(int contextLength, KvCacheType kvType, int nGpuLayers, qint64 vramBytes) {
-    hearth::PlanRequest req;
-    req.n_ctx = qMax(1, contextLength);
-    req.kv_type = kvType == KvCacheType::Q8_0 ? hearth::KvType_q8_0 : hearth::KvType_f16;
-    req.n_gpu_layers = nGpuLayers < 0 ? -1 : nGpuLayers;
-    req.vram_budget = uint64_t(qMax<qint64>(0, vramBytes));
-    return req;
+hearth::PlanRequest makePlanRequest(const hearth::ModelFootprint & fp, int contextSetting, hearth::KvType kvType,
+                                    int nGpuLayers, qint64 vramBytes) {
+    // The app loads with the engine's LoadOptions but for these settings.
+    hearth::LoadOptions load;
+    load.kv_type = kvType;
+    load.n_gpu_layers = nGpuLayers < 0 ? -1 : nGpuLayers;
+    const int32_t nCtx = hearth::choose_context_size(fp.hp.n_ctx_train, qMax(0, contextSetting));
+    return hearth::load_plan_request(load, nCtx, uint64_t(qMax<qint64>(0, vramBytes)));
 }
 
 FitBadge fitBadgeFromPlan(const hearth::MemoryPlan & plan, qint64 freeRamBytes) {
     if (plan.full_offload && plan.cpu_moe_layers == 0) return FitBadge::FitsGpu;
     if (plan.ram.total() > uint64_t(qMax<qint64>(0, freeRamBytes))) return FitBadge::TooBig;
     return plan.n_gpu_layers > 0 ? FitBadge::PartialOffload : FitBadge::CpuOnly;
+}
+
+QString fitBadgeName(FitBadge badge) {
+    switch (badge) {
+        case FitBadge::FitsGpu:
+            return QStringLiteral("fits GPU");
+        case FitBadge::PartialOffload:
+            return QStringLiteral("partial offload");
+        case FitBadge::CpuOnly:
+            return QStringLiteral("CPU only");
+        case FitBadge::TooBig:
+            return QStringLiteral("too big");
+        case FitBadge::Unsupported:
+            return QStringLiteral("not supported");
+    }
+    return QString();
+}
+
+qint64 planTotalBytes(const hearth::MemoryPlan & plan) {
+    return qint64(plan.vram.total() + plan.ram.total());
 }
 
 QString planSummary(const hearth::MemoryPlan & plan) {
@@ -38,14 +61,14 @@ QString planSummary(const hearth::MemoryPlan & plan) {
         .arg(experts, vram, ram);
 }
 
-QString kvTypeName(KvCacheType type) {
-    return type == KvCacheType::Q8_0 ? QStringLiteral("q8_0") : QStringLiteral("f16");
+QString kvTypeName(hearth::KvType type) {
+    return type == hearth::KvType_q8_0 ? QStringLiteral("q8_0") : QStringLiteral("f16");
 }
 
-KvCacheType kvTypeFromName(const QString & name, bool * ok) {
+hearth::KvType kvTypeFromName(const QString & name, bool * ok) {
     const QString n = name.trimmed().toLower();
     if (ok) *ok = n == QLatin1String("f16") || n == QLatin1String("q8_0");
-    return n == QLatin1String("q8_0") ? KvCacheType::Q8_0 : KvCacheType::F16;
+    return n == QLatin1String("q8_0") ? hearth::KvType_q8_0 : hearth::KvType_f16;
 }
 
 }  // namespace Hearth

@@ -49,7 +49,7 @@ private:
             f.chat->messages(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         if (loadModel) {
             f.chat->loadModel(m_model);
-            [&] { QTRY_COMPARE_WITH_TIMEOUT(f.chat->modelState(), QStringLiteral("ready"), kTimeoutMs); }();
+            [&] { QTRY_COMPARE_WITH_TIMEOUT(f.chat->modelState(), ChatController::Ready, kTimeoutMs); }();
             f.chat->setSetting(QStringLiteral("maxTokens"), 24);
             f.chat->setSetting(QStringLiteral("seed"), 3);
         }
@@ -105,16 +105,16 @@ private slots:
         QVERIFY(chat.send(QStringLiteral("Once upon a time there was a cat")));
         QVERIFY(chat.generating());  // returned at once; the reply streams
         QCOMPARE(chat.messages()->count(), 2);
-        QCOMPARE(msg(chat, 1, MessageListModel::StateRole).toString(), QStringLiteral("streaming"));
+        QCOMPARE(msg(chat, 1, MessageListModel::StateRole).value<MessageState>(), MessageState::Streaming);
         QVERIFY(!chat.send(QStringLiteral("again")));  // one reply at a time
         QVERIFY(waitReplies(chat, 1));
         QVERIFY(changed.count() >= 1);  // streamed text updated the row
 
         QCOMPARE(chat.conversations()->count(), 1);
         QCOMPARE(chat.currentTitle(), QStringLiteral("Once upon a time there was a cat"));
-        QCOMPARE(msg(chat, 0, MessageListModel::RoleRole).toString(), QStringLiteral("user"));
-        QCOMPARE(msg(chat, 1, MessageListModel::RoleRole).toString(), QStringLiteral("assistant"));
-        QCOMPARE(msg(chat, 1, MessageListModel::StateRole).toString(), QStringLiteral("complete"));
+        QCOMPARE(msg(chat, 0, MessageListModel::RoleRole).value<MessageRole>(), MessageRole::User);
+        QCOMPARE(msg(chat, 1, MessageListModel::RoleRole).value<MessageRole>(), MessageRole::Assistant);
+        QCOMPARE(msg(chat, 1, MessageListModel::StateRole).value<MessageState>(), MessageState::Complete);
         QVERIFY(!msg(chat, 1, MessageListModel::ContentRole).toString().isEmpty());
         QVERIFY(msg(chat, 1, MessageListModel::GeneratedTokensRole).toInt() > 0);
         QVERIFY(msg(chat, 1, MessageListModel::TokensPerSecondRole).toDouble() > 0);
@@ -151,7 +151,7 @@ private slots:
         Fixture f = open(db, false);
         ChatController &chat = *f.chat;
         chat.loadModel(big);
-        QTRY_COMPARE_WITH_TIMEOUT(chat.modelState(), QStringLiteral("ready"), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(chat.modelState(), ChatController::Ready, kTimeoutMs);
         chat.setSetting(QStringLiteral("maxTokens"), 8);
         QVERIFY(chat.modelSha256().isEmpty());  // still hashing 1 GiB
         QVERIFY(chat.send(QStringLiteral("Once upon a time")));
@@ -210,12 +210,12 @@ private slots:
         chat.stop();
         QVERIFY(waitReplies(chat, 1));
         QCOMPARE(msg(chat, 1, MessageListModel::StopReasonRole).toString(), QStringLiteral("user"));
-        QCOMPARE(msg(chat, 1, MessageListModel::StateRole).toString(), QStringLiteral("complete"));
+        QCOMPARE(msg(chat, 1, MessageListModel::StateRole).value<MessageState>(), MessageState::Complete);
     }
 
     void withoutModelNothingIsSent() {
         Fixture f = open(freshDb(), false);
-        QCOMPARE(f.chat->modelState(), QStringLiteral("none"));
+        QCOMPARE(f.chat->modelState(), ChatController::NoModel);
         QVERIFY(!f.chat->send(QStringLiteral("hello")));
         QCOMPARE(f.chat->conversations()->count(), 0);
     }
@@ -228,7 +228,7 @@ private slots:
         file.close();
         Fixture f = open(freshDb(), false);
         f.chat->loadModel(QUrl::fromLocalFile(bad).toString());  // the file dialog gives URLs
-        QTRY_COMPARE_WITH_TIMEOUT(f.chat->modelState(), QStringLiteral("error"), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(f.chat->modelState(), ChatController::Error, kTimeoutMs);
         QVERIFY2(f.chat->loadError().startsWith(QStringLiteral("This file is not a usable GGUF model")),
                  qPrintable(f.chat->loadError()));
         QCOMPARE(f.chat->modelName(), QStringLiteral("bad"));
@@ -324,11 +324,11 @@ private slots:
         Fixture f = open(db);
         ChatController &chat = *f.chat;
         chat.setCurrentConversationId(conv);
-        QCOMPARE(msg(chat, 1, MessageListModel::StateRole).toString(), QStringLiteral("interrupted"));
+        QCOMPARE(msg(chat, 1, MessageListModel::StateRole).value<MessageState>(), MessageState::Interrupted);
         QVERIFY(chat.continueReply(reply));
         QVERIFY(waitReplies(chat, 1));
         QCOMPARE(msg(chat, 1, MessageListModel::IdRole).toLongLong(), reply);
-        QCOMPARE(msg(chat, 1, MessageListModel::StateRole).toString(), QStringLiteral("complete"));
+        QCOMPARE(msg(chat, 1, MessageListModel::StateRole).value<MessageState>(), MessageState::Complete);
         const QString text = msg(chat, 1, MessageListModel::ContentRole).toString();
         QVERIFY2(text.startsWith(QStringLiteral("Once upon a time")) && text.size() > 16, qPrintable(text));
     }

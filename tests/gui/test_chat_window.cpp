@@ -210,7 +210,7 @@ private slots:
     }
 
     void welcomeWithoutModel() {
-        QCOMPARE(m_chat->modelState(), QStringLiteral("none"));
+        QCOMPARE(m_chat->modelState(), ChatController::NoModel);
         QCOMPARE(m_chat->conversations()->count(), 2);  // the seeded ones
         QVERIFY(shown("emptyState"));
         QVERIFY(shown("downloadModelButton"));
@@ -223,7 +223,7 @@ private slots:
 
     void loadModelShowsReadyState() {
         m_chat->loadModel(m_model);
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), QStringLiteral("ready"), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
         QCOMPARE(m_chat->modelName(), QStringLiteral("stories260K"));
         QVERIFY(!shown("downloadModelButton"));
         shoot(QStringLiteral("02_ready_empty"));
@@ -428,8 +428,8 @@ private slots:
 
     void interruptedReply() {
         m_chat->setCurrentConversationId(m_interruptedId);
-        QCOMPARE(m_chat->messages()->index(1).data(MessageListModel::StateRole).toString(),
-                 QStringLiteral("interrupted"));
+        QCOMPARE(m_chat->messages()->index(1).data(MessageListModel::StateRole).value<MessageState>(),
+                 MessageState::Interrupted);
         QTRY_VERIFY(shown("continueButton"));
         shoot(QStringLiteral("10_interrupted"));
         const int done = m_chat->completedReplies();
@@ -545,7 +545,7 @@ private slots:
         f.close();
         m_chat->newChat();
         m_chat->loadModel(bad);
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), QStringLiteral("error"), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Error, kTimeoutMs);
         QTRY_VERIFY(shown("loadErrorCard"));
         shoot(QStringLiteral("11_load_error"));
     }

@@ -32,23 +32,33 @@ private slots:
         QVERIFY(stories);
         QVERIFY2(stories->error.isEmpty(), qPrintable(stories->error));
         QCOMPARE(stories->architecture, QStringLiteral("llama"));
-        QCOMPARE(stories->shape.nLayer, 5);
-        QCOMPARE(stories->shape.nEmbd, 64);
-        QCOMPARE(stories->shape.nHeadKv, 4);
-        QCOMPARE(stories->shape.headDimK, 8);  // 64 / 8 heads
-        QCOMPARE(stories->shape.nVocab, 512);
+        QVERIFY2(stories->hasFootprint, qPrintable(stories->footprintError));
+        const hearth::ModelHparams & hp = stories->footprint.hp;
+        QCOMPARE(hp.n_layer, 5);
+        QCOMPARE(hp.n_embd, 64);
+        QCOMPARE(hp.n_head_kv, 4);
+        QCOMPARE(hp.head_dim, 8);  // 64 / 8 heads
+        QCOMPARE(hp.n_vocab, 512);
         QVERIFY2(stories->parameterCount > 250'000 && stories->parameterCount < 300'000,
                  qPrintable(QString::number(stories->parameterCount)));
         QCOMPARE(stories->sizeBytes, QFileInfo(m_models + QStringLiteral("/stories260K.gguf")).size());
-        QVERIFY(stories->shape.weightBytes > 0 && stories->shape.weightBytes < stories->sizeBytes);
+        // Every layer's tensors are counted, and the weights are less than the file.
+        QCOMPARE(stories->footprint.layer_bytes.size(), size_t(5));
+        uint64_t weights = stories->footprint.embd_bytes;
+        for (const uint64_t b : stories->footprint.layer_bytes) {
+            QVERIFY(b > 0);
+            weights += b;
+        }
+        QVERIFY(weights > 0 && weights < uint64_t(stories->sizeBytes));
 
         const LocalModel * q4ks = findModel(models, QStringLiteral("llama-Q4_K_S"));
         QVERIFY(q4ks);
         QCOMPARE(q4ks->quant, QStringLiteral("Q4_K_S"));
-        QCOMPARE(q4ks->shape.nLayer, 2);
-        QCOMPARE(q4ks->shape.nEmbd, 256);
-        QCOMPARE(q4ks->shape.nHeadKv, 2);
-        QCOMPARE(q4ks->shape.headDimK, 64);
+        QVERIFY(q4ks->hasFootprint);
+        QCOMPARE(q4ks->footprint.hp.n_layer, 2);
+        QCOMPARE(q4ks->footprint.hp.n_embd, 256);
+        QCOMPARE(q4ks->footprint.hp.n_head_kv, 2);
+        QCOMPARE(q4ks->footprint.hp.head_dim, 64);
 
         const LocalModel * q8 = findModel(models, QStringLiteral("llama-Q8_0"));
         QVERIFY(q8);
@@ -62,7 +72,7 @@ private slots:
 
         // qwen3's head_dim (128) is not n_embd / n_head (64).
         for (const LocalModel & m : models)
-            if (m.architecture == QLatin1String("qwen3")) QCOMPARE(m.shape.headDimK, 128);
+            if (m.architecture == QLatin1String("qwen3")) QCOMPARE(m.footprint.hp.head_dim, 128);
     }
 
     void shardsAndBrokenFiles() {

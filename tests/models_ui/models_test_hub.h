@@ -16,7 +16,7 @@ namespace models_test {
 
 inline const std::string kStoriesRepo = "hearth-test/stories-260K-GGUF";
 inline const std::string kStoriesFile = "stories260K-Q8_0.gguf";
-inline const std::string kPartialFile = "stories260K-F32.gguf";  // 12 MB: more than the VRAM below
+inline const std::string kPartialFile = "stories260K-F32.gguf";  // 12 MB of random bytes, not a GGUF
 
 inline std::string readFixture(const std::string & rel) {
     QFile f(QString::fromStdString(hearth_test::fixture(rel)));
@@ -55,8 +55,8 @@ inline void addUnsupportedRepo(mockhub::MockHub & hub) {
     r.files.push_back({"mamba-Q8_0.gguf", gguf, mockhub::MockHub::sha256Hex(gguf), true});
 }
 
-// 70 MiB of VRAM, 100 MiB of RAM: the small file fits the GPU, the 12 MB one
-// needs a partial offload (each needs 64 MiB of scratch besides its weights).
+// 70 MiB of VRAM, 100 MiB of RAM: the stories model's plan puts it all on the
+// GPU; the 12 MB file is random bytes, so it has no plan and no badge.
 inline Hearth::MemoryBudget budget() {
     Hearth::MemoryBudget b;
     b.freeVramBytes = 70ll << 20;

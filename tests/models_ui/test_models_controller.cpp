@@ -117,10 +117,14 @@ private slots:
         QVERIFY(q8 >= 0 && f32 >= 0);
         QCOMPARE(roleAt(f, q8, "sizeBytes").toLongLong(),
                  QFileInfo(QString::fromStdString(hearth_test::fixture("models/stories260K.gguf"))).size());
-        QCOMPARE(roleAt(f, q8, "fit").toString(), QStringLiteral("gpu"));
+        // The badges come from the plan of each file's header, once it is read.
+        QTRY_COMPARE_WITH_TIMEOUT(roleAt(f, q8, "fit").toString(), QStringLiteral("gpu"), kTimeoutMs);
         QCOMPARE(roleAt(f, q8, "fitText").toString(), QStringLiteral("Fits GPU"));
-        QCOMPARE(roleAt(f, f32, "fit").toString(), QStringLiteral("partial"));
-        QCOMPARE(roleAt(f, f32, "fitText").toString(), QStringLiteral("Partial offload"));
+        // The F32 file is not a GGUF at all: no plan, so no badge, and the row says why.
+        QTRY_VERIFY_WITH_TIMEOUT(!roleAt(f, f32, "planPending").toBool(), kTimeoutMs);
+        QCOMPARE(roleAt(f, f32, "fit").toString(), QString());
+        QCOMPARE(roleAt(f, f32, "fitText").toString(), QString());
+        QVERIFY(roleAt(f, f32, "fitDetail").toString().startsWith(QStringLiteral("No plan: ")));
         QCOMPARE(roleAt(f, q8, "downloaded").toBool(), false);
 
         // A sharded model is one row listing its shards in order.
@@ -202,6 +206,9 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(roleAt(d, 0, "bytesDone").toLongLong() > 0, kTimeoutMs);
         d.pause(0);
         QTRY_COMPARE_WITH_TIMEOUT(roleAt(d, 0, "status").toString(), QStringLiteral("paused"), kTimeoutMs);
+        // The typed state the QML compares (Download.Paused) and its one text.
+        QCOMPARE(roleAt(d, 0, "downloadState").toInt(), int(DownloadState::Paused));
+        QCOMPARE(downloadStateName(DownloadState::Running), QStringLiteral("running"));
         QVERIFY(roleAt(d, 0, "canResume").toBool());
         QCOMPARE(roleAt(d, 0, "speedText").toString(), QString());
         QCOMPARE(d.activeCount(), 0);
@@ -214,7 +221,7 @@ private slots:
 
     // The repo view's badge comes from plan_memory on the header read over
     // HTTP (Range requests, growing from 4 KiB), and matches the plan of the
-    // same file read from disk; a file that is not GGUF keeps the estimate.
+    // same file read from disk; a file that is not GGUF gets no badge.
     void remoteFitBadgeFromPlanner() {
         m_c->setRemotePlanFetchBytes(4096);
         m_c->openRepo(QString::fromStdString(models_test::kStoriesRepo));
@@ -229,15 +236,15 @@ private slots:
         const hearth::ModelFootprint local = localFootprint({fixture});
         const MemoryBudget b = models_test::budget();
         const hearth::MemoryPlan plan =
-            hearth::plan_memory(local, makePlanRequest(b.contextLength, b.kvType, -1, b.freeVramBytes));
+            hearth::plan_memory(local, makePlanRequest(local, b.contextLength, b.kvType, -1, b.freeVramBytes));
         QVERIFY(plan.full_offload);
         QCOMPARE(roleAt(f, q8, "fitDetail").toString(), planSummary(plan));
         QVERIFY(roleAt(f, q8, "fitDetail").toString().startsWith(QStringLiteral("All %1 layers").arg(plan.n_layer)));
         QCOMPARE(roleAt(f, q8, "fit").toString(), fitKey(fitBadgeFromPlan(plan, b.freeRamBytes)));
 
-        // The random-bytes file: no plan, the size estimate, and why.
+        // The random-bytes file: no plan, no badge (nothing could load it), and why.
         QVERIFY(!roleAt(f, f32, "planned").toBool());
-        QCOMPARE(roleAt(f, f32, "fit").toString(), QStringLiteral("partial"));
+        QCOMPARE(roleAt(f, f32, "fit").toString(), QString());
         QVERIFY2(roleAt(f, f32, "fitDetail").toString().contains(QStringLiteral("not a GGUF file")),
                  qPrintable(roleAt(f, f32, "fitDetail").toString()));
 
@@ -257,7 +264,7 @@ private slots:
         small.freeVramBytes = qint64(plan.vram.total()) - 1;
         m_c->setBudget(small);
         const hearth::MemoryPlan partial =
-            hearth::plan_memory(local, makePlanRequest(b.contextLength, b.kvType, -1, small.freeVramBytes));
+            hearth::plan_memory(local, makePlanRequest(local, b.contextLength, b.kvType, -1, small.freeVramBytes));
         QVERIFY(!partial.full_offload);
         QCOMPARE(roleAt(f, q8, "fitDetail").toString(), planSummary(partial));
         QCOMPARE(roleAt(f, q8, "fit").toString(), fitKey(fitBadgeFromPlan(partial, b.freeRamBytes)));
@@ -398,7 +405,7 @@ private slots:
         QCOMPARE(p.value(QStringLiteral("nGpuLayers")).toInt(), fp.hp.n_layer + 1);
         QVERIFY(!p.value(QStringLiteral("cpuOnly")).toBool());
         const hearth::MemoryPlan autoPlan =
-            hearth::plan_memory(fp, makePlanRequest(qMin(fp.hp.n_ctx_train, 4096), KvCacheType::F16, -1, 70ll << 20));
+            hearth::plan_memory(fp, makePlanRequest(fp, 0, hearth::KvType_f16, -1, 70ll << 20));
         QCOMPARE(p.value(QStringLiteral("vramText")).toString(), formatBytes(qint64(autoPlan.vram.total())));
 
         QSignalSpy revision(m_c.get(), &ModelsController::planRevisionChanged);

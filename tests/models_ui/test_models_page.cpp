@@ -22,8 +22,10 @@
 #include <QtTest>
 #include <memory>
 
+#include "chat_controller.h"
 #include "models_controller.h"
 #include "models_test_hub.h"
+#include "server_controller.h"
 
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
 
@@ -135,6 +137,22 @@ private slots:
         m_c->setBudget(models_test::budget());
         m_c->setRemotePlanFetchBytes(16 * 1024);  // the CDN is throttled below: read headers in small steps
         QTRY_VERIFY_WITH_TIMEOUT(m_c->library()->rowCount() == 4 && !m_c->scanning(), kTimeoutMs);
+    }
+
+    // The QML compares typed states, not words: each enum resolves in the module.
+    void stateEnumsInQml() {
+        const auto eval = [this](const char * expr) {
+            QQmlExpression e(qmlContext(m_page), m_page, QString::fromLatin1(expr));
+            const QVariant v = e.evaluate();
+            if (e.hasError()) qWarning() << e.error().toString();
+            return v;
+        };
+        QCOMPARE(eval("Download.Paused").toInt(), int(DownloadState::Paused));
+        QCOMPARE(eval("Download.Running").toInt(), int(DownloadState::Running));
+        QCOMPARE(eval("Message.Assistant").toInt(), int(MessageRole::Assistant));
+        QCOMPARE(eval("Message.Interrupted").toInt(), int(MessageState::Interrupted));
+        QCOMPARE(eval("ChatController.Ready").toInt(), int(ChatController::Ready));
+        QCOMPARE(eval("ServerController.Error").toInt(), int(ServerController::Error));
     }
 
     void libraryTab() {

@@ -29,9 +29,9 @@ private slots:
         c.setModelPath(QString::fromStdString(HEARTH_FIXTURE("models/stories260K.gguf")));
         c.setPort(0);
         c.start();
-        QCOMPARE(c.state(), "starting");  // returned at once; the load runs elsewhere
+        QCOMPARE(c.state(), Hearth::ServerController::Starting);  // returned at once; the load runs elsewhere
         QVERIFY(c.busy());
-        QTRY_COMPARE_WITH_TIMEOUT(c.state(), QStringLiteral("running"), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(c.state(), Hearth::ServerController::Running, 30000);
         QVERIFY(c.running());
         QCOMPARE(c.servedModel(), "stories260K");
         QVERIFY(c.url().startsWith("http://127.0.0.1:"));
@@ -57,14 +57,14 @@ private slots:
         QCOMPARE(c.log()->index(1).data(Hearth::ServerLogModel::OkRole).toBool(), false);
 
         c.stop();
-        QCOMPARE(c.state(), "stopping");
-        QTRY_COMPARE_WITH_TIMEOUT(c.state(), QStringLiteral("stopped"), 10000);
+        QCOMPARE(c.state(), Hearth::ServerController::Stopping);
+        QTRY_COMPARE_WITH_TIMEOUT(c.state(), Hearth::ServerController::Stopped, 10000);
         QVERIFY(c.url().isEmpty());
         QVERIFY(!client.Get("/health"));  // nothing listens any more
 
         // It starts again on the same controller.
         c.start();
-        QTRY_COMPARE_WITH_TIMEOUT(c.state(), QStringLiteral("running"), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(c.state(), Hearth::ServerController::Running, 30000);
         c.log()->clear();
         QCOMPARE(c.log()->rowCount(), 0);
     }
@@ -72,13 +72,13 @@ private slots:
     void errorsAreStates() {
         Hearth::ServerController c;
         c.start();
-        QCOMPARE(c.state(), "error");
+        QCOMPARE(c.state(), Hearth::ServerController::Error);
         QVERIFY(c.error().contains("model"));
 
         c.setModelPath("/nonexistent/model.gguf");
         c.setPort(0);
         c.start();
-        QTRY_COMPARE_WITH_TIMEOUT(c.state(), QStringLiteral("error"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(c.state(), Hearth::ServerController::Error, 10000);
         QVERIFY2(c.error().contains("/nonexistent/model.gguf"), qPrintable(c.error()));
 
         // A port another server holds.
@@ -86,11 +86,11 @@ private slots:
         holder.setModelPath(QString::fromStdString(HEARTH_FIXTURE("models/stories260K.gguf")));
         holder.setPort(0);
         holder.start();
-        QTRY_COMPARE_WITH_TIMEOUT(holder.state(), QStringLiteral("running"), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(holder.state(), Hearth::ServerController::Running, 30000);
         c.setModelPath(holder.modelPath());
         c.setPort(QUrl(holder.url()).port());
         c.start();
-        QTRY_COMPARE_WITH_TIMEOUT(c.state(), QStringLiteral("error"), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(c.state(), Hearth::ServerController::Error, 30000);
         QVERIFY2(c.error().contains("cannot listen"), qPrintable(c.error()));
     }
 

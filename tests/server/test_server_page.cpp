@@ -58,7 +58,7 @@ private slots:
         auto * toggle = window->findChild<QQuickItem *>("serverToggle");
         QVERIFY(toggle);
         click(window, toggle);
-        QTRY_COMPARE_WITH_TIMEOUT(controller->state(), QStringLiteral("running"), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(controller->state(), Hearth::ServerController::Running, 30000);
         auto * url = window->findChild<QQuickItem *>("serverUrl");
         QVERIFY(url);
         QTRY_VERIFY(url->isVisible());
@@ -78,7 +78,7 @@ private slots:
         shot.save(QString::fromStdString(hearth_test::output_dir()) + "/server_01_running.png");
 
         click(window, toggle);
-        QTRY_COMPARE_WITH_TIMEOUT(controller->state(), QStringLiteral("stopped"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(controller->state(), Hearth::ServerController::Stopped, 10000);
         QVERIFY(!url->isVisible());
     }
 };

@@ -71,17 +71,17 @@ private slots:
         model.setConversationId(s.conversation);
         QCOMPARE(model.rowCount(), 6);
         auto value = [&](int row, MessageListModel::Role role) { return model.data(model.index(row), role); };
-        QCOMPARE(value(0, MessageListModel::RoleRole).toString(), QString("user"));
+        QCOMPARE(value(0, MessageListModel::RoleRole).value<MessageRole>(), MessageRole::User);
         QCOMPARE(value(1, MessageListModel::ToolCallsRole).toString(),
                  QString(R"([{"arguments":{"city":"Lisbon"},"id":"call_1","name":"get_weather"}])"));
-        QCOMPARE(value(2, MessageListModel::RoleRole).toString(), QString("tool"));
+        QCOMPARE(value(2, MessageListModel::RoleRole).value<MessageRole>(), MessageRole::Tool);
         QCOMPARE(value(3, MessageListModel::IdRole).toLongLong(), s.answerB);
         QCOMPARE(value(3, MessageListModel::SiblingIndexRole).toInt(), 1);
         QCOMPARE(value(3, MessageListModel::SiblingCountRole).toInt(), 2);
         QCOMPARE(value(0, MessageListModel::SiblingCountRole).toInt(), 1);
         QCOMPARE(value(5, MessageListModel::ReasoningRole).toString(), QString("No forecast tool is available."));
         QCOMPARE(value(5, MessageListModel::TokensPerSecondRole).toDouble(), 31.25);
-        QCOMPARE(value(5, MessageListModel::StateRole).toString(), QString("complete"));
+        QCOMPARE(value(5, MessageListModel::StateRole).value<MessageState>(), MessageState::Complete);
 
         // "<" on the second answer: the first answer, which ends the path.
         QVERIFY(model.selectSibling(3, -1));
@@ -96,7 +96,7 @@ private slots:
         // A streaming reply: its row's text changes in place.
         qint64 reply = store.regenerate(s.porto, GenerationInfo{});
         model.reload();
-        QCOMPARE(value(5, MessageListModel::StateRole).toString(), QString("streaming"));
+        QCOMPARE(value(5, MessageListModel::StateRole).value<MessageState>(), MessageState::Streaming);
         QCOMPARE(value(5, MessageListModel::SiblingCountRole).toInt(), 2);
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         model.setStreamingText(reply, QStringLiteral("Porto will"), QStringLiteral("think"));

@@ -10,6 +10,7 @@ Rectangle {
     required property string bytesText
     required property string speedText
     required property string etaText
+    required property int downloadState
     required property string status
     required property string error
     required property bool canPause
@@ -53,9 +54,9 @@ Rectangle {
                 width: parent.width * Math.max(0, Math.min(1, row.progress))
                 height: parent.height
                 radius: 3
-                color: row.status === "failed" ? Theme.danger
-                     : row.status === "completed" ? Theme.success
-                     : row.status === "paused" ? Theme.faintText : Theme.accent
+                color: row.downloadState === Download.Failed ? Theme.danger
+                     : row.downloadState === Download.Completed ? Theme.success
+                     : row.downloadState === Download.Paused ? Theme.faintText : Theme.accent
             }
         }
         Text {

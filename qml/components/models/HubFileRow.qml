@@ -57,10 +57,7 @@ Rectangle {
             Text {
                 Layout.fillWidth: true
                 text: row.sizeText + (row.shardCount > 1 ? qsTr(" · %1 shards").arg(row.shardCount) : "")
-                      + (row.isProjector ? qsTr(" · vision projector")
-                         : row.planned ? " · " + row.fitDetail
-                         : row.planPending ? qsTr(" · reading the header…")
-                         : qsTr(" · estimated from the file size"))
+                      + (row.isProjector ? qsTr(" · vision projector") : " · " + row.fitDetail)
                 elide: Text.ElideRight
                 color: Theme.mutedText
                 font.pixelSize: Theme.smallFontSize
@@ -70,9 +67,7 @@ Rectangle {
         FitBadge {
             objectName: "hubFitBadge"
             fit: row.fit
-            // "~" marks a guess from the file size, before or without the header.
-            label: (row.planned || row.isProjector ? "" : "~ ") + row.fitText
-            opacity: row.planPending ? 0.55 : 1
+            label: row.fitText
             ToolTip.visible: badgeHover.hovered
             ToolTip.text: row.fitDetail
             HoverHandler { id: badgeHover }
