@@ -1,4 +1,5 @@
 #include "hearth/evaluator.h"
+#include "hearth/load_plan.h"
 
 #include <algorithm>
 #include <cstring>
@@ -104,14 +105,11 @@ Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOpti
         return cpu_placement(
             hp, probe.reason.empty() ? "this build has no GPU backend; Hearth will use the CPU" : probe.reason);
     if (!device) return cpu_placement(hp, probe.available() ? why + cpu_tail : why);
-    PlanRequest req;
-    req.n_ctx = model.n_ctx();
-    req.kv_type = model.options().kv_type;
-    req.n_batch = n_batch;
-    req.n_outputs = kGpuLogitRows;
-    req.vram_budget = usable_vram(device->vram_free, device->vram_total);
-    req.n_gpu_layers = requested;
-    req.n_cpu_moe = 0;  // the CUDA backend holds every expert of its layers (no experts-in-RAM split yet)
+    // The request every front door's plan of this load makes (hearth/load_plan.h).
+    LoadOptions load = model.options();
+    load.n_batch = n_batch;
+    load.n_gpu_layers = requested;
+    PlanRequest req = load_plan_request(load, model.n_ctx(), usable_vram(device->vram_free, device->vram_total));
     Placement p;
     ModelFootprint fp;
     try {
