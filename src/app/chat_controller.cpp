@@ -230,7 +230,7 @@ GenerationSettings ChatController::effectiveSettings() const {
 // The meter's figure for the open chat, measured on the bridge thread; the
 // request id is the conversation's negated so a late answer for another chat is ignored.
 void ChatController::measureContext() {
-    if (m_currentId == 0 || !m_store || m_modelState != QLatin1String("ready") || generating()) return;
+    if (m_currentId == 0 || !m_store || m_modelState != Ready || generating()) return;
     QList<Message> history;
     if (guarded([&] { history = m_store->activePath(m_currentId); }) && !history.isEmpty())
         m_bridge->measureContext(-m_currentId, history, effectiveSettings());

@@ -78,7 +78,7 @@ private:
     bool useContext(ChatController &chat, int size) {
         chat.setSetting(QStringLiteral("contextSize"), size);
         [&] { QTRY_COMPARE_WITH_TIMEOUT(chat.context()->size(), size, kTimeoutMs); }();
-        [&] { QTRY_COMPARE_WITH_TIMEOUT(chat.modelState(), QStringLiteral("ready"), kTimeoutMs); }();
+        [&] { QTRY_COMPARE_WITH_TIMEOUT(chat.modelState(), ChatController::Ready, kTimeoutMs); }();
         return chat.context()->size() == size;
     }
 
@@ -437,7 +437,7 @@ private slots:
             chat.clearError();
         }
         QCOMPARE(chat.messages()->count(), 4);  // Hi, its reply, the two refused messages
-        QCOMPARE(msg(chat, 3, MessageListModel::RoleRole).toString(), QStringLiteral("user"));
+        QCOMPARE(msg(chat, 3, MessageListModel::RoleRole).value<MessageRole>(), MessageRole::User);
         const QList<Message> all = ConversationStore(db).messages(chat.currentConversationId());
         QCOMPARE(all.size(), 4);
         for (const Message &m : all)

@@ -446,7 +446,7 @@ private slots:
         m_chat->newChat();
         m_chat->setSetting(QStringLiteral("contextSize"), 256);
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->context()->size(), 256, kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), QStringLiteral("ready"), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
         m_chat->setSetting(QStringLiteral("maxTokens"), 12);
         int done = m_chat->completedReplies();
         QVERIFY(m_chat->send(textOfTokens(30, QStringLiteral("Tom"))));
@@ -518,7 +518,7 @@ private slots:
 
         m_chat->setSetting(QStringLiteral("contextSize"), 0);
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->context()->size(), 2048, kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), QStringLiteral("ready"), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
     }
 
     void modelsPageOpensFromTheApp() {

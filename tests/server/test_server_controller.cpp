@@ -114,7 +114,7 @@ private slots:
         c.setModelPath(QString::fromStdString(HEARTH_FIXTURE("models/stories260K.gguf")));
         c.setPort(0);
         c.start();
-        QTRY_COMPARE_WITH_TIMEOUT(c.state(), QStringLiteral("running"), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(c.state(), Hearth::ServerController::Running, 30000);
         const int port = QUrl(c.url()).port();
         httplib::Client client("127.0.0.1", port);
         client.set_read_timeout(30, 0);
@@ -165,13 +165,13 @@ private slots:
         QVERIFY(fast);
 
         // Still the same running server, and it still chats.
-        QCOMPARE(c.state(), "running");
+        QCOMPARE(c.state(), Hearth::ServerController::Running);
         const json body = {{"messages", json::array({{{"role", "user"}, {"content", "Hello"}}})}, {"max_tokens", 4}};
         auto r = client.Post("/v1/chat/completions", body.dump(), "application/json");
         QVERIFY(r);
         QCOMPARE(r->status, 200);
         c.stop();
-        QTRY_COMPARE_WITH_TIMEOUT(c.state(), QStringLiteral("stopped"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(c.state(), Hearth::ServerController::Stopped, 10000);
     }
 
     void destroyedWhileStarting() {

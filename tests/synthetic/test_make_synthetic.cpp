@@ -101,6 +101,8 @@ private slots:
         QVERIFY(ev.eval(ids.data(), int32_t(ids.size()), logits.data()));
         for (float v : logits) QVERIFY(std::isfinite(v));
         QCOMPARE(cli({"make-synthetic", "-o", out, "--n-vocab", "10"}).code, 2);  // too few for the byte tokens
+    }
+
     // Every architecture make-synthetic writes loads, and its decode agrees
     // with the batch (the bench files for the model families).
     void familiesLoadAndRun_data() {
