@@ -4,27 +4,10 @@
 #include <cmath>
 #include <vector>
 
+#include "cpu/moe_top_k.h"
 #include "cpu/ops.h"
 
 namespace hearth {
-
-namespace {
-
-// The k largest of score[0, n), best first, into ids (partial selection sort:
-// k is small, 2 to 8).
-void top_k(const float * score, int32_t n, int32_t k, int32_t * ids) {
-    for (int32_t j = 0; j < k; ++j) {
-        int32_t best = -1;
-        for (int32_t e = 0; e < n; ++e) {
-            bool taken = false;
-            for (int32_t i = 0; i < j; ++i) taken = taken || ids[i] == e;
-            if (!taken && (best < 0 || score[e] > score[best])) best = e;
-        }
-        ids[j] = best;
-    }
-}
-
-}  // namespace
 
 void moe_route(const float * logits, int32_t n_tokens, int32_t n_expert, int32_t k, ExpertGating gating,
                bool normalize, int32_t * ids, float * weights) {
@@ -36,14 +19,14 @@ void moe_route(const float * logits, int32_t n_tokens, int32_t n_expert, int32_t
         if (gating == ExpertGating_softmax) {
             std::copy(l, l + n_expert, p.begin());
             softmax_in_place(p.data(), n_expert);
-            top_k(p.data(), n_expert, k, id);
+            moe_top_k(p.data(), n_expert, k, id);
             float sum = 0.0f;
             for (int32_t j = 0; j < k; ++j) sum += (w[j] = p[size_t(id[j])]);
             // llama.cpp's floor keeps an all-but-zero sum from blowing the weights up.
             if (normalize)
                 for (int32_t j = 0; j < k; ++j) w[j] /= std::max(sum, 6.103515625e-5f);
         } else {
-            top_k(l, n_expert, k, id);
+            moe_top_k(l, n_expert, k, id);
             for (int32_t j = 0; j < k; ++j) w[j] = l[id[j]];
             softmax_in_place(w, k);
         }

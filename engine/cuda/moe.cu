@@ -5,6 +5,7 @@
 // every sum is the CPU's.
 #include <math.h>
 
+#include "cpu/moe_top_k.h"
 #include "cuda/kernels.h"
 
 namespace hearth::cuda {
@@ -13,20 +14,6 @@ namespace {
 
 constexpr int kThreads = 128;
 constexpr int kMaxUsed = 32;  // k beyond any released model (8 is the most today)
-
-// The k largest of score[0, n), best first; ties keep the lower id (the CPU's
-// partial selection sort).
-__device__ void top_k(const float * score, int32_t n, int32_t k, int32_t * ids) {
-    for (int32_t j = 0; j < k; ++j) {
-        int32_t best = -1;
-        for (int32_t e = 0; e < n; ++e) {
-            bool taken = false;
-            for (int32_t i = 0; i < j; ++i) taken = taken || ids[i] == e;
-            if (!taken && (best < 0 || score[e] > score[best])) best = e;
-        }
-        ids[j] = best;
-    }
-}
 
 // x[0, n) = softmax(x) as cpu/ops.cpp softmax_in_place: float exponentials,
 // a double sum, one float reciprocal.
@@ -55,13 +42,13 @@ __global__ void moe_route_kernel(const float * logits, float * p_all, int32_t n_
         float * p = p_all + size_t(t) * size_t(n_expert);
         for (int32_t e = 0; e < n_expert; ++e) p[e] = l[e];
         softmax(p, n_expert);
-        top_k(p, n_expert, k, id);
+        moe_top_k(p, n_expert, k, id);
         float sum = 0.0f;
         for (int32_t j = 0; j < k; ++j) sum += (w[j] = p[id[j]]);
         if (normalize)
             for (int32_t j = 0; j < k; ++j) w[j] /= fmaxf(sum, 6.103515625e-5f);
     } else {
-        top_k(l, n_expert, k, id);
+        moe_top_k(l, n_expert, k, id);
         for (int32_t j = 0; j < k; ++j) w[j] = l[id[j]];
         softmax(w, k);
     }

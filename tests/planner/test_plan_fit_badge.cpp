@@ -121,15 +121,24 @@ private slots:
         QCOMPARE(fitBadgeFromPlan(longCtx, qint64(cpu.ram.total())), FitBadge::TooBig);
     }
 
-    // MoE: experts that stay in RAM make the plan partial even with every layer on the GPU.
+    // MoE: the load keeps every expert of a GPU layer in VRAM (the CUDA
+    // backend has no experts-in-RAM split), so a model a byte too big for the
+    // GPU offloads fewer layers, experts and all, and the badge is partial;
+    // an explicit experts-in-RAM plan is partial too.
     void expertsInRamArePartial() {
         const hearth::ModelFootprint fp = moeModel();
         const hearth::MemoryPlan all = planAt(fp, qint64(1ull << 40));
         QCOMPARE(fitBadgeFromPlan(all, 1ll << 40), FitBadge::FitsGpu);
         const hearth::MemoryPlan squeezed = planAt(fp, qint64(all.vram.total()) - 1);
-        QVERIFY(squeezed.full_offload);
-        QVERIFY(squeezed.cpu_moe_layers > 0);
+        QVERIFY(!squeezed.full_offload);
+        QCOMPARE(squeezed.cpu_moe_layers, 0);
+        QVERIFY(squeezed.n_gpu_layers > 0);
         QCOMPARE(fitBadgeFromPlan(squeezed, 1ll << 40), FitBadge::PartialOffload);
+        hearth::PlanRequest experts = makePlanRequest(fp, 0, hearth::KvType_f16, -1, qint64(all.vram.total()) - 1);
+        experts.n_cpu_moe = -1;  // auto: experts move to RAM before layers do
+        const hearth::MemoryPlan moved = hearth::plan_memory(fp, experts);
+        QVERIFY(moved.cpu_moe_layers > 0);
+        QCOMPARE(fitBadgeFromPlan(moved, 1ll << 40), FitBadge::PartialOffload);
     }
 
     // A real file's footprint: the badge moves with the plan as the VRAM shrinks.
