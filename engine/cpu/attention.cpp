@@ -5,7 +5,7 @@
 
 #include "cpu/attention_tile.h"
 #include "cpu/thread_pool.h"
-#include "runtime/kv_cache.h"
+#include "cpu/kv_source.h"
 
 namespace hearth {
 
@@ -81,7 +81,7 @@ void finish_row(const float * acc, float run_max, float run_sum, const float * s
     for (int32_t i = 0; i < DV; ++i) o[i] = acc[i] * inv;
 }
 
-void attend_item(const KvCache & kv, int il, const AttentionShape & s, const AttentionParams & ap, const float * q,
+void attend_item(const KvSource & kv, int il, const AttentionShape & s, const AttentionParams & ap, const float * q,
                  int32_t pos0, const Item & it, AttendTileFn tile_fn, float * out, float * scratch) {
     const int32_t G = group_size(s), D = s.head_dim, DV = s.head_dim_v;
     float * ktile = scratch;
@@ -130,7 +130,7 @@ void attend_item(const KvCache & kv, int il, const AttentionShape & s, const Att
 
 }  // namespace
 
-void attention(const KvCache & kv, int il, const AttentionShape & s, const float * q, int32_t n_tokens, int32_t pos0,
+void attention(const KvSource & kv, int il, const AttentionShape & s, const float * q, int32_t n_tokens, int32_t pos0,
                float * out, float * scratch, ThreadPool & pool, const AttentionParams & params) {
     // Enough items to keep every thread busy, few enough to share each K/V tile widely.
     const int64_t want = int64_t(pool.size()) * 4;

@@ -22,7 +22,7 @@
 
 namespace hearth {
 
-class KvCache;
+class KvSource;  // cpu/kv_source.h
 class ThreadPool;
 
 inline constexpr int32_t kAttentionTile = 256;
@@ -45,7 +45,7 @@ struct AttentionParams {
 // Floats of scratch one thread needs.
 size_t attention_scratch_floats(const AttentionShape & s);
 
-void attention(const KvCache & kv, int il, const AttentionShape & s, const float * q, int32_t n_tokens, int32_t pos0,
+void attention(const KvSource & kv, int il, const AttentionShape & s, const float * q, int32_t n_tokens, int32_t pos0,
                float * out, float * scratch, ThreadPool & pool, const AttentionParams & params = {});
 
 }  // namespace hearth

@@ -14,6 +14,7 @@
 #include <memory>
 #include <vector>
 
+#include "cpu/kv_source.h"
 #include "hearth/model.h"
 
 namespace hearth {
@@ -21,7 +22,7 @@ namespace hearth {
 // Slots layer il needs for a context of n_ctx evaluated n_batch tokens at a time.
 int32_t kv_layer_capacity(const ModelHparams & hp, int il, int32_t n_ctx, int32_t n_batch);
 
-class KvCache {
+class KvCache final : public KvSource {
 public:
     // Holds layers [0, n_layers) (n_layers < 0: all of them); a GPU backend
     // keeps the cache of the layers after those in device memory.
@@ -51,8 +52,8 @@ public:
     // Dequantizes head `head` of the rows at positions [pos0, pos1) into dst,
     // [pos1 - pos0][head_dim] (or head_dim_v for V). A ring layer must still
     // hold those positions.
-    void read_k(int il, int32_t head, int32_t pos0, int32_t pos1, float * dst) const;
-    void read_v(int il, int32_t head, int32_t pos0, int32_t pos1, float * dst) const;
+    void read_k(int il, int32_t head, int32_t pos0, int32_t pos1, float * dst) const override;
+    void read_v(int il, int32_t head, int32_t pos0, int32_t pos1, float * dst) const override;
 
     // The ring layers' bytes, for checkpoints (see Evaluator): copy out / in.
     size_t ring_bytes() const;
