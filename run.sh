@@ -40,6 +40,8 @@ configure_and_build() {
   local args=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEARTH_CUDA="${HEARTH_CUDA:-AUTO}")
   [ -n "${CUDA_ARCHS:-}" ] && args+=(-DCMAKE_CUDA_ARCHITECTURES="$CUDA_ARCHS")
   [ "$mode" = test ] && args+=(-DHEARTH_BUILD_TESTS=ON -DHEARTH_WERROR=ON)
+  # ccache (installed with the dependencies) makes rebuilds and CI reruns fast.
+  command -v ccache >/dev/null && args+=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   cmake -S . -B "$BUILD_DIR" "${args[@]}"
   cmake --build "$BUILD_DIR" --parallel "$(nproc)"
 }

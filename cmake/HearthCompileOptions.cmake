@@ -5,6 +5,9 @@
 # per-file flags instead.
 
 add_library(hearth_options INTERFACE)
+# The language level is a property of the targets (each links hearth_options),
+# not a global setting imposed on whatever includes this project.
+target_compile_features(hearth_options INTERFACE cxx_std_20)
 target_compile_options(hearth_options INTERFACE
   $<$<COMPILE_LANGUAGE:CXX,C>:-Wall -Wextra -Wno-missing-field-initializers>)
 if(HEARTH_WERROR)
@@ -16,8 +19,5 @@ if(HEARTH_SANITIZE)
   target_link_options(hearth_options INTERFACE -fsanitize=address,undefined)
 endif()
 
-find_program(HEARTH_CCACHE ccache)
-if(HEARTH_CCACHE)
-  set(CMAKE_CXX_COMPILER_LAUNCHER "${HEARTH_CCACHE}")
-  set(CMAKE_C_COMPILER_LAUNCHER "${HEARTH_CCACHE}")
-endif()
+# No compiler launcher is forced here: run.sh passes ccache as
+# CMAKE_<LANG>_COMPILER_LAUNCHER when it is installed, and other builds choose.

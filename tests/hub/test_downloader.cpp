@@ -97,7 +97,8 @@ private slots:
         const int ib = d.start(job({b}));
         QTRY_COMPARE_WITH_TIMEOUT(d.state(ia), DownloadState::Running, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(d.state(ib), DownloadState::Running, 5000);  // both at once
-        QTest::qWait(300);
+        // Pause once some bytes are on disk, so the resume has a part to continue.
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(m_dir->filePath(QStringLiteral("a.gguf.part"))).size() > 0, 5000);
         d.pause(ia);
         QTRY_COMPARE_WITH_TIMEOUT(d.state(ia), DownloadState::Paused, 5000);
         QVERIFY(QFileInfo::exists(m_dir->filePath(QStringLiteral("a.gguf.part"))));
@@ -120,7 +121,8 @@ private slots:
         d.setPolicy(policy());
         const int id = d.start(job({a}));
         QTRY_COMPARE_WITH_TIMEOUT(d.state(id), DownloadState::Running, 5000);
-        QTest::qWait(200);
+        // Cancel once a part file exists: cancelling must remove it.
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(m_dir->filePath(QStringLiteral("c.gguf.part"))).size() > 0, 5000);
         d.cancel(id);
         QTRY_COMPARE_WITH_TIMEOUT(d.state(id), DownloadState::Cancelled, 5000);
         QVERIFY(!QFileInfo::exists(m_dir->filePath(QStringLiteral("c.gguf.part"))));

@@ -18,6 +18,7 @@
 #include <QtTest>
 #include <nlohmann/json.hpp>
 
+#include "common/npm_packages.h"
 #include "common/process_runner.h"
 
 using nlohmann::json;
@@ -120,22 +121,13 @@ class TestMcpNpm : public QObject {
 
 private slots:
     void initTestCase() {
-        m_node = QStandardPaths::findExecutable("node");
-        const QString npm = QStandardPaths::findExecutable("npm");
-        if (m_node.isEmpty() || npm.isEmpty())
-            QSKIP("node and npm are needed to run the real MCP servers (Debian: apt-get install nodejs npm)");
-        bool installed = true;
+        QStringList packages, markers;
+        for (const char * p : kPackages) packages << p;
         for (const char * p : {"server-everything", "server-filesystem", "sdk"})
-            installed = installed && QFile::exists(package(p) + "/package.json");
-        if (!installed) {
-            QDir().mkpath(m_dir);
-            QStringList args{"install", "--no-audit", "--no-fund", "--no-save", "--prefix", m_dir};
-            for (const char * p : kPackages) args << p;
-            const auto res = hearth_test::run_process(npm, args, {}, 600000);
-            if (res.code != 0)
-                QSKIP(qPrintable("npm could not install the MCP servers (is the npm registry reachable?): " +
-                                 QString::fromUtf8(res.err.right(600))));
-        }
+            markers << "node_modules/@modelcontextprotocol/" + QString(p) + "/package.json";
+        const auto npm = hearth_test::npm_install(m_dir, packages, markers);
+        if (!npm.skip_reason.isEmpty()) QSKIP(qPrintable(npm.skip_reason));
+        m_node = npm.node;
         // ES modules resolve packages from the script's folder, so the script runs from the npm folder.
         QFile::remove(m_dir + "/mcp_sdk_client.mjs");
         QVERIFY(QFile::copy(QStringLiteral(HEARTH_MCP_TEST_DIR "/mcp_sdk_client.mjs"), m_dir + "/mcp_sdk_client.mjs"));

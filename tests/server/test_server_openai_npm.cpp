@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/fixtures.h"
+#include "common/npm_packages.h"
 #include "common/process_runner.h"
 #include "server_process.h"
 
@@ -19,22 +20,10 @@ class TestServerOpenaiNpm : public QObject {
     Q_OBJECT
 private slots:
     void streamingChatWithTheOfficialClient() {
-        const QString node = QStandardPaths::findExecutable("node");
-        const QString npm = QStandardPaths::findExecutable("npm");
-        if (node.isEmpty() || npm.isEmpty())
-            QFAIL(
-                "node and npm are required for this test: install them (Debian: apt-get install nodejs npm; "
-                "add `nodejs npm` to run.sh's apt list)");
-
         const QString dir = QStringLiteral(HEARTH_NPM_DIR);
-        const QString package = dir + "/node_modules/openai/package.json";
-        if (!QFile::exists(package)) {
-            QDir().mkpath(dir);
-            const auto res = hearth_test::run_process(
-                npm, {"install", "--no-audit", "--no-fund", "--no-save", "--prefix", dir, "openai@7"}, {}, 300000);
-            QVERIFY2(res.code == 0 && QFile::exists(package),
-                     qPrintable("npm install openai failed: " + QString::fromUtf8(res.err + res.out)));
-        }
+        const auto npm = hearth_test::npm_install(dir, {"openai@7"}, {"node_modules/openai/package.json"}, 300000);
+        if (!npm.skip_reason.isEmpty()) QSKIP(qPrintable(npm.skip_reason));
+        const QString node = npm.node;
 
         const std::string model = HEARTH_FIXTURE("models/stories260K.gguf");
         server_test::ServerProcess server(

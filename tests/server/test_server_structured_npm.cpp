@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/fixtures.h"
+#include "common/npm_packages.h"
 #include "common/process_runner.h"
 #include "schema_validator.h"
 #include "server_process.h"
@@ -23,12 +24,10 @@ namespace {
 const QStringList kPackages = {
     "openai@7", "zod@4", "ai@6", "@ai-sdk/openai-compatible@2", "@langchain/openai@1", "@langchain/core@1"};
 
-bool installed(const QString & dir) {
-    for (const QString & p : kPackages) {
-        const QString name = p.left(p.lastIndexOf('@'));
-        if (!QFile::exists(dir + "/node_modules/" + name + "/package.json")) return false;
-    }
-    return true;
+QStringList markers() {
+    QStringList files;
+    for (const QString & p : kPackages) files << "node_modules/" + p.left(p.lastIndexOf('@')) + "/package.json";
+    return files;
 }
 
 }  // namespace
@@ -37,20 +36,10 @@ class TestServerStructuredNpm : public QObject {
     Q_OBJECT
 private slots:
     void structuredOutputWithRealClients() {
-        const QString node = QStandardPaths::findExecutable("node");
-        const QString npm = QStandardPaths::findExecutable("npm");
-        if (node.isEmpty() || npm.isEmpty())
-            QSKIP("node and npm are needed for this test (Debian: apt-get install nodejs npm)");
+        const auto npm = hearth_test::npm_install(QStringLiteral(HEARTH_NPM_DIR), kPackages, markers(), 400000);
+        if (!npm.skip_reason.isEmpty()) QSKIP(qPrintable(npm.skip_reason));
+        const QString node = npm.node;
         const QString dir = QStringLiteral(HEARTH_NPM_DIR);
-        if (!installed(dir)) {
-            QDir().mkpath(dir);
-            QStringList args = {"install", "--no-audit", "--no-fund", "--no-save", "--prefix", dir};
-            args += kPackages;
-            const auto res = hearth_test::run_process(npm, args, {}, 400000);
-            if (res.code != 0 || !installed(dir))
-                QSKIP(qPrintable("npm could not install the client packages (is the registry reachable?): " +
-                                 QString::fromUtf8(res.err + res.out).right(600)));
-        }
 
         server_test::ServerProcess server(
             HEARTH_CLI,
