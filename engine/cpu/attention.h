@@ -20,6 +20,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "model/attention_shape.h"
+
 namespace hearth {
 
 class KvSource;  // cpu/kv_source.h
@@ -27,20 +29,6 @@ class ThreadPool;
 
 inline constexpr int32_t kAttentionTile = 256;
 inline constexpr int32_t kAttentionMaxChunk = 32;
-
-struct AttentionShape {
-    int32_t n_head = 0;
-    int32_t n_head_kv = 0;
-    int32_t head_dim = 0;
-    int32_t head_dim_v = 0;
-};
-
-// Per-layer variations of the softmax.
-struct AttentionParams {
-    int32_t window = 0;            // 0: full causal attention
-    float scale = 0.0f;            // 0: 1/sqrt(head_dim)
-    const float * sinks = nullptr;  // [n_head] or nullptr
-};
 
 // Floats of scratch one thread needs.
 size_t attention_scratch_floats(const AttentionShape & s);

@@ -11,17 +11,11 @@
 #include <cstdint>
 
 #include "hearth/tensor_type.h"
+#include "model/weight_view.h"
 
 namespace hearth {
 
 class ThreadPool;
-
-struct WeightView {
-    TensorType type = TensorType_F32;
-    const void * data = nullptr;
-    int64_t n_in = 0;   // ne[0], elements per row
-    int64_t n_out = 0;  // ne[1], rows
-};
 
 // Bytes `scratch` must hold for matmul with these shapes (0 for F32/F16/BF16
 // weights, which read x directly; scratch may then be nullptr). Reuse one

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <vector>
 
-#include "cpu/moe_top_k.h"
+#include "model/moe_top_k.h"
 #include "cpu/ops.h"
 
 namespace hearth {

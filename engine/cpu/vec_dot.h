@@ -50,6 +50,16 @@ void fill_vec_dot_avx512(VecDotKernels & k);  // no-op when not built for x86-64
 void fill_gemm_avx512(VecDotKernels & k);     // matmul_gemm_avx512.cpp; called by fill_vec_dot_avx512
 void fill_gemv_avx512(VecDotKernels & k);     // matmul_gemv_avx512.cpp; called by fill_vec_dot_avx512
 
+// Row entry points over the active ISA's table, for callers outside matmul
+// (the KV cache's Q8_0 rows, tests).
+// Quantize n floats into `type` (Q8_0, Q8_K, or F32 as a plain copy). `dst`
+// holds tensor_row_bytes(type, n) bytes.
+void quantize_activations(TensorType type, const float * src, void * dst, int64_t n);
+
+// dot(weight_row, activation_row) over n elements. `act` is in
+// vec_dot_type(weight_type). Uses the best ISA found at run time.
+float vec_dot(TensorType weight_type, int64_t n, const void * weight_row, const void * act);
+
 // Scalar activation quantizers (also the reference for the SIMD ones).
 void quantize_row_q8_0_scalar(const float * x, void * dst, int64_t n);
 void quantize_row_q8_K_scalar(const float * x, void * dst, int64_t n);

@@ -9,6 +9,7 @@
 
 #include "cuda/cuda_backend.h"
 #include "cuda/gemm.h"
+#include "model/ffn_constants.h"
 #include "quant/quant.h"
 #include "runtime/gpu_backend_factory.h"
 

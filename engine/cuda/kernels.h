@@ -15,8 +15,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "cpu/attention.h"  // AttentionShape
-#include "cpu/ops.h"        // RopeParams
+#include "model/attention_shape.h"
+#include "model/rope_params.h"
 #include "cuda/cuda_compat.h"
 #include "hearth/model.h"        // KvType
 #include "hearth/tensor_type.h"  // TensorType
@@ -39,7 +39,7 @@ struct StepPos {
 
 // ---- matmul (gemv_*.cu, quantize_act.cu, gemm.cu) -------------------------
 //
-// A weight matrix as the CPU sees it (cpu/matmul.h WeightView): n_out rows of
+// A weight matrix as the CPU sees it (model/weight_view.h WeightView): n_out rows of
 // n_in elements, each row `row_bytes` of GGUF blocks of `type`.
 struct DeviceMatrix {
     TensorType type = TensorType_F32;
@@ -159,7 +159,7 @@ void kv_store(const DeviceKvLayer & kv, const AttentionShape & s, StepPos pos0, 
 // positions (split-KV partial results). Host function.
 size_t attention_scratch_bytes(const AttentionShape & s, int32_t n_tokens, int32_t n_ctx);
 
-// Per-layer variations of the softmax, as cpu/attention.h AttentionParams:
+// Per-layer variations of the softmax, as model/attention_shape.h AttentionParams:
 // a sliding window (token at p sees [p - window + 1, p]), the score scale
 // (0: 1/sqrt(head_dim)) and per-head sink logits (device [n_head]) that join
 // the denominator only (gpt-oss).

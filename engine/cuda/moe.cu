@@ -5,7 +5,7 @@
 // every sum is the CPU's.
 #include <math.h>
 
-#include "cpu/moe_top_k.h"
+#include "model/moe_top_k.h"
 #include "cuda/kernels.h"
 
 namespace hearth::cuda {

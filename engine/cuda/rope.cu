@@ -3,7 +3,7 @@
 // the kernel (StepPos), so a captured decode graph stays valid. Grid: (token, group of
 // kHeadsPerBlock heads); each thread computes the cos/sin of its pairs once
 // and rotates them in every head of the group. Dims past n_rot are untouched.
-#include "cpu/rope_math.h"
+#include "model/rope_math.h"
 #include "cuda/kernels.h"
 
 namespace hearth::cuda {

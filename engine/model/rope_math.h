@@ -9,8 +9,8 @@
 
 #include <cstdint>
 
-#include "cpu/ops.h"       // RopeParams
-#include "quant/fp16.h"    // HEARTH_HD
+#include "model/rope_params.h"
+#include "quant/fp16.h"  // HEARTH_HD
 
 namespace hearth {
 

@@ -168,16 +168,6 @@ std::vector<const WeightView *> LayerWeights::matrices() const {
     return out;
 }
 
-size_t ModelWeights::max_matmul_scratch(int64_t n_tokens) const {
-    size_t m = matmul_scratch_bytes(output.type, output.n_in, n_tokens);
-    for (const LayerWeights & l : layers) {
-        for (const WeightView * v : l.matrices()) m = std::max(m, matmul_scratch_bytes(v->type, v->n_in, n_tokens));
-        for (const ExpertWeights * e : {&l.moe.gate, &l.moe.up, &l.moe.down})
-            if (*e) m = std::max(m, matmul_scratch_bytes(e->type, e->n_in, n_tokens));
-    }
-    return m;
-}
-
 const float * ModelWeights::rope_factors(const ModelHparams & hp, int32_t n_ctx) const {
     if (rope_freqs) return rope_freqs;
     const int64_t padded = (int64_t(n_ctx) + 255) / 256 * 256;

@@ -13,7 +13,7 @@
 #include <functional>
 #include <vector>
 
-#include "cpu/matmul.h"
+#include "model/weight_view.h"
 #include "hearth/gguf.h"
 #include "hearth/model.h"
 
@@ -111,7 +111,6 @@ struct ModelWeights {
     std::vector<LayerWeights> layers;
     std::deque<std::vector<float>> owned;  // converted 1-D tensors (stable addresses)
 
-    size_t max_matmul_scratch(int64_t n_tokens) const;
     // The frequency divisors for a context of n_ctx, or nullptr (as llama.cpp's
     // get_rope_factors: rope_freqs, else the long table when the context padded
     // to 256 exceeds the original context, else the short one).

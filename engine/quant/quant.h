@@ -19,15 +19,8 @@ namespace hearth {
 // Dequantize n elements (a whole number of blocks) from `src` to float.
 void dequantize_row(TensorType type, const void * src, float * dst, int64_t n);
 
-// The activation format a weight type's dot product consumes.
+// The activation format a weight type's dot product consumes. The CPU's row
+// entry points (quantize_activations, vec_dot) are in cpu/vec_dot.h.
 TensorType vec_dot_type(TensorType weight_type);
-
-// Quantize n floats into `type` (Q8_0, Q8_K, or F32 as a plain copy). `dst`
-// holds tensor_row_bytes(type, n) bytes.
-void quantize_activations(TensorType type, const float * src, void * dst, int64_t n);
-
-// dot(weight_row, activation_row) over n elements. `act` is in
-// vec_dot_type(weight_type). Uses the best ISA found at run time.
-float vec_dot(TensorType weight_type, int64_t n, const void * weight_row, const void * act);
 
 }  // namespace hearth

@@ -23,6 +23,17 @@ int64_t q_rows(const ModelHparams & hp) {
     return int64_t(hp.n_embd_q()) * (hp.family == ModelFamily_qwen35 ? 2 : 1);
 }
 
+// The largest matmul scratch any weight of the model needs for n_tokens rows.
+size_t max_matmul_scratch(const ModelWeights & w, int64_t n_tokens) {
+    size_t m = matmul_scratch_bytes(w.output.type, w.output.n_in, n_tokens);
+    for (const LayerWeights & l : w.layers) {
+        for (const WeightView * v : l.matrices()) m = std::max(m, matmul_scratch_bytes(v->type, v->n_in, n_tokens));
+        for (const ExpertWeights * e : {&l.moe.gate, &l.moe.up, &l.moe.down})
+            if (*e) m = std::max(m, matmul_scratch_bytes(e->type, e->n_in, n_tokens));
+    }
+    return m;
+}
+
 float sigmoid(float x) {
     return 1.0f / (1.0f + std::exp(-x));
 }
@@ -104,7 +115,7 @@ void CpuScratch::allocate(const ModelHparams & hp, const ModelWeights & w, int32
     }
     AttentionShape s{hp.n_head, hp.n_head_kv, hp.head_dim, hp.head_dim_v};
     att.resize(size_t(std::max(n_threads, 1)) * attention_scratch_floats(s));
-    mm.resize(w.max_matmul_scratch(n_batch));
+    mm.resize(max_matmul_scratch(w, n_batch));
 }
 
 namespace {

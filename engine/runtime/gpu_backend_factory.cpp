@@ -2,12 +2,31 @@
 
 namespace hearth {
 
+namespace {
+
+// A function-local static: registration runs during static initialisation of
+// other translation units, in an order C++ does not define.
+GpuBackendProvider & registered() {
+    static GpuBackendProvider provider;
+    return provider;
+}
+
+}  // namespace
+
+bool register_gpu_backend(const GpuBackendProvider & provider) {
+    registered() = provider;
+    return true;
+}
+
 GpuBackendFactory default_gpu_backend_factory() {
-#ifdef HEARTH_HAVE_CUDA
-    return &make_cuda_backend;
-#else
-    return nullptr;
-#endif
+    return registered().make;
+}
+
+GpuProbe probe_gpus() {
+    if (registered().probe) return registered().probe();
+    GpuProbe probe;
+    probe.reason = "this build of Hearth has no CUDA support (built with HEARTH_CUDA=OFF); Hearth will use the CPU";
+    return probe;
 }
 
 }  // namespace hearth

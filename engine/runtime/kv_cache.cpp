@@ -5,6 +5,7 @@
 #include <string>
 
 #include "hearth/error.h"
+#include "cpu/vec_dot.h"
 #include "quant/quant.h"
 #include "runtime/half.h"
 

@@ -8,6 +8,7 @@
 
 #include "cpu/matmul.h"
 #include "cpu/thread_pool.h"
+#include "cpu/vec_dot.h"
 #include "cuda/gemv_kernel.h"  // load_i32_a2 / load_i32_a4
 #include "cuda/kernels.h"
 #include "matmul_test_util.h"

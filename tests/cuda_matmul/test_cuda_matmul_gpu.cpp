@@ -9,6 +9,7 @@
 
 #include "cpu/matmul.h"
 #include "cpu/thread_pool.h"
+#include "cpu/vec_dot.h"
 #include "gpu_matmul_runner.h"
 #include "hearth/gpu.h"
 #include "matmul_test_util.h"

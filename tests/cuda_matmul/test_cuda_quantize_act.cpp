@@ -10,6 +10,7 @@
 
 #include "cuda/kernels.h"
 #include "quant/blocks_k.h"
+#include "cpu/vec_dot.h"
 #include "quant/quant.h"
 
 using namespace hearth;
