@@ -167,6 +167,9 @@ private slots:
             const MemoryPlan p = plan_memory(*c.fp, req);
             const QString what =
                 QStringLiteral("%1 GiB, %2 tokens: ").arg(c.card / kGiB).arg(c.n_ctx) + QString::fromStdString(p.note);
+            qInfo("%s, %d GiB, %d tokens: %d/%d layers on the GPU, experts of %d layers on the CPU, VRAM %.2f GiB",
+                  c.fp == &m_qwen ? "Qwen3-30B-A3B Q4_K_M" : "gpt-oss-20b MXFP4", int(c.card / kGiB), c.n_ctx,
+                  p.gpu_layers, c.fp->hp.n_layer, p.cpu_moe_layers, double(p.vram.total()) / double(kGiB));
             QVERIFY2(p.full_offload, qPrintable(what));
             QVERIFY2(p.vram.total() <= req.vram_budget, qPrintable(what));
             QVERIFY2((p.cpu_moe_layers > 0) == c.experts_move, qPrintable(what));
