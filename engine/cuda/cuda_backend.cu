@@ -48,12 +48,15 @@ CudaBackend::CudaBackend(const GpuBackendConfig & c)
       m_use_graphs(c.use_graphs && !graphs_disabled_by_env()),
       m_rope(RopeParams::from_hparams(*c.hp)),
       m_rope_swa(RopeParams::from_hparams(*c.hp, true)),
-      m_shape{c.hp->n_head, c.hp->n_head_kv, c.hp->head_dim, c.hp->head_dim_v} {
+      m_shape{c.hp->n_head, c.hp->n_head_kv, c.hp->head_dim, c.hp->head_dim_v},
+      m_n_cpu_moe(c.n_cpu_moe),
+      m_host(c.host_experts) {
     HEARTH_ASSERT(m_first >= 0 && m_first <= m_hp.n_layer && m_n_ctx > 0);
     try {
         // Every allocation before any copy: too little VRAM fails fast.
         start();
         const std::vector<PendingUpload> uploads = allocate_weights();
+        m_rope.freq_factors = m_rope_swa.freq_factors = m_freq_factors;  // device memory, copied below
         allocate_kv();
         allocate_scratch();
         upload(uploads);
@@ -82,6 +85,7 @@ void CudaBackend::start() {
     if (m_output_on_gpu)
         m_pinned_logits = static_cast<float *>(
             alloc_pinned(size_t(kGpuLogitRows) * size_t(m_hp.n_vocab) * sizeof(float), "the logits"));
+    alloc_host_moe();
 }
 
 void CudaBackend::release() noexcept {
@@ -98,6 +102,7 @@ void CudaBackend::release() noexcept {
         if (p) cudaFreeHost(p);
     m_pinned_hidden = m_pinned_logits = nullptr;
     m_pinned_pos = nullptr;
+    free_host_moe();
     if (m_stream) cudaStreamDestroy(m_stream);
     m_stream = nullptr;
 }
@@ -260,6 +265,7 @@ void CudaBackend::enqueue_moe(const DeviceLayer & l, int32_t T, float * out) {
     if (l.router_b) add_bias(b.router, l.router_b, T, hp.n_expert, s);
     moe_route(b.router, T, hp.n_expert, k, hp.expert_gating, hp.expert_norm_topk, b.expert_ids, b.expert_w, b.router_p,
               s);
+    if (l.host_experts) return enqueue_host_experts(l, T, out);
     const DeviceMatrix & g = l.gate_exps.m;
     const DeviceMatrix & u = l.up_exps.m;
     const DeviceMatrix & d = l.down_exps.m;

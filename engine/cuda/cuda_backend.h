@@ -4,7 +4,9 @@
 // Device memory, three arenas allocated once at load:
 //   weights  every matrix of layers [first_layer, n_layer) in its GGUF block
 //            format (DeviceMatrix rows as cpu/matmul.h), norms and biases f32,
-//            output_norm + output (token_embd again when tied) when offloaded
+//            output_norm + output (token_embd again when tied) when offloaded,
+//            RoPE frequency factors [n_rot / 2] when the model has them;
+//            fused q|k|v and gate|up projections are split into their parts
 //   kv       per GPU layer K [n_ctx][n_head_kv*head_dim], V [n_ctx][n_head_kv*head_dim_v],
 //            f16 or Q8_0 rows exactly as runtime/kv_cache.h
 //   scratch  activations for n_batch tokens, quantized activations, the f16
@@ -12,6 +14,12 @@
 // Pinned host memory: the hidden state [n_batch][n_embd], kGpuLogitRows rows
 // of logits and the step's position, the only data that crosses the bus per
 // step.
+//
+// Experts in RAM (GpuBackendConfig::n_cpu_moe): a MoE layer below n_cpu_moe
+// has no expert tensors here; after routing, its normed input and routing go
+// down to pinned buffers, a host callback on the stream runs the chosen
+// experts on the CPU (HostExperts), and the sum comes back up, all stream
+// ordered and so inside the decode graph too (cuda_backend_host_moe.cu).
 //
 // Matmuls: gemv (quantized activations, __dp4a) up to kGemvMaxTokens tokens,
 // else gemm_prefill (dequantize to f16, cublasGemmEx).
@@ -58,6 +66,8 @@ struct DeviceLayer {
     const float * post_attn_norm = nullptr;       // [n_embd] gemma3 (attention output), gpt-oss (FFN pre-norm)
     const float * post_ffw_norm = nullptr;        // [n_embd] gemma3
     bool swa = false;                             // a sliding-window layer (gemma3 local, gpt-oss even layers)
+    bool host_experts = false;                    // its experts stay in RAM (HostExperts): no *_exps here
+    int il = 0;                                   // the model's layer index
     DeviceMatrix wq, wk, wv, wo, gate, up, down;  // gate/up/down: dense FFN layers
     // Mixture of experts (qwen3moe), in place of the dense FFN: the router
     // [n_embd, n_expert] (F32) and gate/up [n_embd, n_ff_exp], down
@@ -121,6 +131,10 @@ private:
     void enqueue_attention(const DeviceLayer & l, int32_t n_tokens, StepPos pos, float * out);
     void enqueue_moe(const DeviceLayer & l, int32_t n_tokens, float * out);
     void enqueue_dense_ffn(const DeviceLayer & l, int32_t n_tokens, float * out);
+    void enqueue_host_experts(const DeviceLayer & l, int32_t n_tokens, float * out);
+    static void host_experts_callback(void * call);  // a HostCall
+    void alloc_host_moe();
+    void free_host_moe() noexcept;
     void activate(float * gate, const float * up, int64_t n);
     void enqueue_output(int32_t first_out, int32_t n_tokens, float * host_logits);
     void matmul(const DeviceMatrix & w, const float * x, int32_t n_tokens, float * y, bool xq_ready);
@@ -152,9 +166,26 @@ private:
     float * m_pinned_logits = nullptr;  // [kGpuLogitRows][n_vocab] when the output is here
     int32_t * m_pinned_pos = nullptr;   // [1]: the step's first position
 
+    // Experts in RAM: layers [m_first, m_n_cpu_moe) route here and run their
+    // experts through m_host. The pinned exchange buffers: the normed input
+    // and the experts' sum [n_batch][n_embd], the routing [n_batch][k].
+    struct HostCall {
+        CudaBackend * self;
+        int il;
+    };
+    int32_t m_n_cpu_moe = 0;
+    HostExperts * m_host = nullptr;
+    std::vector<HostCall> m_host_calls;  // one per GPU layer: stable addresses the graph keeps
+    int32_t m_step_tokens = 0;           // the tokens of the step on the stream (run_step)
+    float * m_pinned_moe_x = nullptr;
+    float * m_pinned_moe_out = nullptr;
+    float * m_pinned_moe_w = nullptr;
+    int32_t * m_pinned_moe_ids = nullptr;
+
     DeviceArena m_weights, m_kv, m_scratch;
     std::vector<DeviceLayer> m_layers;   // [n_layer - first_layer]
     const float * m_out_norm = nullptr;  // [n_embd]
+    const float * m_freq_factors = nullptr;  // [n_rot / 2] RoPE frequency factors, or none
     DeviceMatrix m_out;                  // [n_embd, n_vocab]
     Scratch m_s{};
     CudaErrorLog m_err;

@@ -10,6 +10,19 @@
 
 namespace hearth::cuda {
 
+namespace {
+
+// Rows [first, first + n) of a matrix as a matrix of its own: fused q | k | v
+// and gate | up projections are uploaded as separate matrices (each row is
+// its own dot product, so the split changes no result), every one aligned in
+// the arena as the kernels expect.
+WeightView row_block(const WeightView & v, int64_t first, int64_t n) {
+    const size_t row = tensor_row_bytes(v.type, v.n_in);
+    return WeightView{v.type, static_cast<const uint8_t *>(v.data) + size_t(first) * row, v.n_in, n};
+}
+
+}  // namespace
+
 // Two passes over the tensors: reserve every one in the arena, then allocate
 // once and bind the device pointers; upload() copies them later.
 std::vector<CudaBackend::PendingUpload> CudaBackend::allocate_weights() {
@@ -65,24 +78,48 @@ std::vector<CudaBackend::PendingUpload> CudaBackend::allocate_weights() {
         vector(dl.post_attn_norm, lw.post_attn_norm, hp.n_embd);
         vector(dl.post_ffw_norm, lw.post_ffw_norm, hp.n_embd);
         dl.swa = hp.is_swa(il);
-        matrix(dl.wq, lw.attn.wq);
-        matrix(dl.wk, lw.attn.wk);
-        matrix(dl.wv, lw.attn.wv);
+        dl.il = il;
+        if (const WeightView & qkv = lw.attn.wqkv; qkv.data) {
+            const int64_t nq = hp.n_embd_q(), nk = hp.n_embd_k(), nv = hp.n_embd_v();
+            matrix(dl.wq, row_block(qkv, 0, nq));
+            matrix(dl.wk, row_block(qkv, nq, nk));
+            matrix(dl.wv, row_block(qkv, nq + nk, nv));
+            if (const float * b = lw.attn.bqkv) {
+                vector(dl.bq, b, nq);
+                vector(dl.bk, b + nq, nk);
+                vector(dl.bv, b + nq + nk, nv);
+            }
+        } else {
+            matrix(dl.wq, lw.attn.wq);
+            matrix(dl.wk, lw.attn.wk);
+            matrix(dl.wv, lw.attn.wv);
+        }
         matrix(dl.wo, lw.attn.wo);
-        matrix(dl.gate, lw.ffn.gate);
-        matrix(dl.up, lw.ffn.up);
+        if (lw.ffn.fused()) {  // up: [n_embd, 2 * n_ff], rows gate | up
+            const int64_t F = lw.ffn.down.n_in;
+            matrix(dl.gate, row_block(lw.ffn.up, 0, F));
+            matrix(dl.up, row_block(lw.ffn.up, F, F));
+        } else {
+            matrix(dl.gate, lw.ffn.gate);
+            matrix(dl.up, lw.ffn.up);
+        }
         matrix(dl.down, lw.ffn.down);
         if (lw.moe.router.data) {
             matrix(dl.router, lw.moe.router);
+            vector(dl.router_b, lw.moe.router_b, hp.n_expert);
+            // Experts in RAM: HostExperts reads them (and their biases) from the mapped file.
+            dl.host_experts = il < m_n_cpu_moe;
+            if (dl.host_experts) continue;
             experts(dl.gate_exps, lw.moe.gate);
             experts(dl.up_exps, lw.moe.up);
             experts(dl.down_exps, lw.moe.down);
-            vector(dl.router_b, lw.moe.router_b, hp.n_expert);
             vector(dl.gate_b, lw.moe.gate_b, int64_t(hp.n_expert) * hp.n_ff_exp);
             vector(dl.up_b, lw.moe.up_b, int64_t(hp.n_expert) * hp.n_ff_exp);
             vector(dl.down_b, lw.moe.down_b, int64_t(hp.n_expert) * hp.n_embd);
         }
     }
+    // llama3-style rope_freqs (or longrope's factors for this context), [n_rot / 2]: both RoPEs divide by them.
+    vector(m_freq_factors, m_w.rope_factors(hp, m_n_ctx), hp.n_rot / 2);
     if (m_output_on_gpu) {
         vector(m_out_norm, m_w.output_norm, hp.n_embd);
         matrix(m_out, m_w.output);
@@ -162,7 +199,7 @@ void CudaBackend::allocate_scratch() {
     // Expert GEMVs take every token of a batch (no GEMM): gate/up read n_batch
     // rows of n_embd, down n_batch * k rows of n_ff_exp.
     for (const DeviceLayer & l : m_layers)
-        if (l.router.data) {
+        if (l.router.data && !l.host_experts) {
             xq_bytes = std::max(xq_bytes, act_quant_bytes(l.gate_exps.m.type, hp.n_embd, int64_t(B)));
             xq_bytes = std::max(xq_bytes, act_quant_bytes(l.up_exps.m.type, hp.n_embd, int64_t(B)));
             xq_bytes = std::max(xq_bytes, act_quant_bytes(l.down_exps.m.type, hp.n_ff_exp, int64_t(B * k_used)));

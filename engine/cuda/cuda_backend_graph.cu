@@ -16,6 +16,7 @@ namespace hearth::cuda {
 // at a kernel's first launch, and older drivers refuse that during capture).
 void CudaBackend::run_step(int32_t n_tokens, int32_t pos0, int32_t first_out, bool logits, float * host_logits) {
     *m_pinned_pos = pos0;  // the previous step has finished with it (forward synchronises)
+    m_step_tokens = n_tokens;
     const int variant = logits ? 1 : 0;
     if (n_tokens == 1 && m_use_graphs && m_decode_warm[variant] && run_graph(logits)) return;
     enqueue_step(n_tokens, first_out, logits, host_logits);

@@ -31,6 +31,20 @@ public:
     virtual void run_layers(int first, int last, float * hidden, int32_t n_tokens, int32_t pos0) = 0;
 };
 
+// The experts of a MoE layer whose expert tensors stay in system RAM while the
+// rest of the layer runs on the GPU (llama.cpp's --n-cpu-moe): the GPU routes,
+// then hands down the FFN's normalized input xn [T][n_embd] and its routing,
+// ids and weights [T][n_expert_used]; run() writes the weighted sum of the
+// chosen experts (biases included) to out [T][n_embd], which goes back up.
+// Called from the GPU stream's host callback while the evaluator waits on the
+// step (so the CPU's thread pool is free): never throws, never calls CUDA.
+class HostExperts {
+public:
+    virtual ~HostExperts() = default;
+    virtual void run(int il, int32_t n_tokens, const float * xn, const int32_t * ids, const float * weights,
+                     float * out) = 0;
+};
+
 // What a GPU backend is built for: the layers [first_layer, n_layer) of the
 // model (the last ones, as llama.cpp's -ngl), optionally the output, a KV cache
 // of n_ctx positions for those layers, and scratch for n_batch tokens.
@@ -38,6 +52,10 @@ struct GpuBackendConfig {
     const ModelHparams * hp = nullptr;
     const ModelWeights * weights = nullptr;
     int32_t first_layer = 0;
+    // GPU layers below n_cpu_moe keep their expert tensors in RAM and run them
+    // through host_experts (required when that range is not empty).
+    int32_t n_cpu_moe = 0;
+    HostExperts * host_experts = nullptr;
     bool output_on_gpu = false;
     int32_t n_ctx = 0;
     KvType kv_type = KvType_f16;

@@ -228,16 +228,16 @@ namespace {
 
 // One expert over the n tokens whose rows are in s.gathered: the result,
 // [n, n_embd] with the down bias, goes to s.acc.
-void run_expert(CpuLayerContext & c, const MoeWeights & m, int64_t e, int32_t n, FfnActivation act) {
-    CpuScratch & s = c.s;
+void run_expert(const ModelHparams & hp, const MoeWeights & m, ThreadPool & pool, CpuScratch & s, int64_t e, int32_t n,
+                FfnActivation act) {
     void * mm = s.mm.data();
-    const int64_t F = m.gate.n_out, E = c.hp.n_embd;
-    matmul(m.gate.expert(e), s.gathered.data(), n, s.gate.data(), mm, c.pool);
-    matmul(m.up.expert(e), s.gathered.data(), n, s.up.data(), mm, c.pool);
+    const int64_t F = m.gate.n_out, E = hp.n_embd;
+    matmul(m.gate.expert(e), s.gathered.data(), n, s.gate.data(), mm, pool);
+    matmul(m.up.expert(e), s.gathered.data(), n, s.up.data(), mm, pool);
     if (m.gate_b) add_bias_rows(s.gate.data(), m.gate_b + e * F, n, F);
     if (m.up_b) add_bias_rows(s.up.data(), m.up_b + e * F, n, F);
     activate(act, s.gate.data(), s.up.data(), int64_t(n) * F);
-    matmul(m.down.expert(e), s.gate.data(), n, s.acc.data(), mm, c.pool);
+    matmul(m.down.expert(e), s.gate.data(), n, s.acc.data(), mm, pool);
     if (m.down_b) add_bias_rows(s.acc.data(), m.down_b + e * E, n, E);
 }
 
@@ -258,15 +258,9 @@ void shared_expert(CpuLayerContext & c, const MoeWeights & m, int32_t T, FfnActi
 
 }  // namespace
 
-void cpu_moe_block(CpuLayerContext & c, const MoeWeights & m, int32_t T, FfnActivation act, float * out) {
-    const ModelHparams & hp = c.hp;
-    CpuScratch & s = c.s;
+void cpu_moe_experts(const ModelHparams & hp, const MoeWeights & m, ThreadPool & pool, CpuScratch & s, int32_t T,
+                     FfnActivation act, float * out) {
     const int32_t k = hp.n_expert_used, E = hp.n_embd;
-    matmul(m.router, s.xn.data(), T, s.router.data(), s.mm.data(), c.pool);
-    if (m.router_b) add_bias_rows(s.router.data(), m.router_b, T, hp.n_expert);
-    moe_route(s.router.data(), T, hp.n_expert, k, hp.expert_gating, hp.expert_norm_topk, s.expert_ids.data(),
-              s.expert_w.data());
-
     std::fill(out, out + size_t(T) * size_t(E), 0.0f);
     for (int32_t e = 0; e < hp.n_expert; ++e) {
         // The tokens routed to e (each picks an expert at most once).
@@ -281,13 +275,23 @@ void cpu_moe_block(CpuLayerContext & c, const MoeWeights & m, int32_t T, FfnActi
                     ++n;
                 }
         if (n == 0) continue;
-        run_expert(c, m, e, n, act);
+        run_expert(hp, m, pool, s, e, n, act);
         for (int32_t i = 0; i < n; ++i) {
             float * o = out + size_t(s.rows[size_t(i)]) * size_t(E);
             const float * y = s.acc.data() + size_t(i) * size_t(E);
             for (int32_t j = 0; j < E; ++j) o[j] += s.row_w[size_t(i)] * y[j];
         }
     }
+}
+
+void cpu_moe_block(CpuLayerContext & c, const MoeWeights & m, int32_t T, FfnActivation act, float * out) {
+    const ModelHparams & hp = c.hp;
+    CpuScratch & s = c.s;
+    matmul(m.router, s.xn.data(), T, s.router.data(), s.mm.data(), c.pool);
+    if (m.router_b) add_bias_rows(s.router.data(), m.router_b, T, hp.n_expert);
+    moe_route(s.router.data(), T, hp.n_expert, hp.n_expert_used, hp.expert_gating, hp.expert_norm_topk,
+              s.expert_ids.data(), s.expert_w.data());
+    cpu_moe_experts(hp, m, c.pool, s, T, act, out);
     if (m.shared.gate.data) shared_expert(c, m, T, act, out);
 }
 

@@ -74,6 +74,15 @@ void cpu_dense_ffn_block(CpuLayerContext & c, const DenseFfnWeights & f, int32_t
 // read once per batch for all the tokens routed to it.
 void cpu_moe_block(CpuLayerContext & c, const MoeWeights & m, int32_t T, FfnActivation act, float * out);
 
+// The routed part of cpu_moe_block, given the routing: the tokens' chosen
+// experts s.expert_ids and weights s.expert_w [T, n_expert_used] applied to
+// s.xn [T, n_embd], summed into out [T, n_embd] (overwritten). Each expert's
+// weights are read once for all the tokens routed to it. Uses s.gathered,
+// s.rows, s.row_w, s.gate, s.up, s.acc and s.mm; runs on the GPU backend's
+// host-experts path too (runtime/host_experts.h).
+void cpu_moe_experts(const ModelHparams & hp, const MoeWeights & m, ThreadPool & pool, CpuScratch & s, int32_t T,
+                     FfnActivation act, float * out);
+
 // out = ssm_out . (RMSNorm_d(DeltaNet(s.xn)) * ssm_norm * silu(z)), advancing
 // the layer's recurrent state by T tokens.
 void cpu_delta_net_block(CpuLayerContext & c, int il, const DeltaNetWeights & d, int32_t T, float * out);

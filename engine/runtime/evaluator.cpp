@@ -18,6 +18,7 @@
 #include "quant/quant.h"
 #include "runtime/cpu_backend.h"
 #include "runtime/gpu_backend_factory.h"
+#include "runtime/host_experts.h"
 #include "runtime/kv_cache.h"
 #include "runtime/recurrent_state.h"
 
@@ -49,8 +50,10 @@ std::string mib(uint64_t bytes) {
 constexpr int kMaxGpuRetries = 4;
 
 std::string gpu_backend_label(const MemoryPlan & plan) {
-    return "cuda (" + std::to_string(plan.gpu_layers) + "/" + std::to_string(plan.n_layer) + " layers" +
-           (plan.output_on_gpu ? " + output)" : ")");
+    std::string label = "cuda (" + std::to_string(plan.gpu_layers) + "/" + std::to_string(plan.n_layer) + " layers";
+    if (plan.output_on_gpu) label += " + output";
+    if (plan.cpu_moe_layers > 0) label += ", experts of " + std::to_string(plan.cpu_moe_layers) + " on the CPU";
+    return label + ")";
 }
 
 // The devices placement chooses from: the test's, else the probe's.
@@ -75,22 +78,27 @@ std::string gpu_unsupported(const ModelHparams & hp, const ModelWeights & w) {
     if (hp.family == ModelFamily_qwen35) return "GPU offload of " + hp.arch + " models" + tail;
     for (const LayerWeights & l : w.layers)
         if (l.moe.shared.gate.data) return "GPU offload of shared-expert MoE layers" + tail;
-    if (w.rope_freqs || w.rope_factors_long || w.rope_factors_short)
-        return "GPU offload of models with RoPE frequency factors (" + hp.arch + ")" + tail;
     // (The embedding scale, the logit multiplier and the final softcap are the
     // evaluator's, and the score scale is the attention's: all GPU-safe.)
     if (hp.qk_norm_after_rope || !hp.rope_enabled || hp.n_no_rope_layer_step > 0 || hp.attn_q_prescale ||
         hp.residual_scale != 0.0f || hp.attn_temp_scale != 0.0f)
         return "GPU offload of " + hp.arch + "'s attention and scaling variations" + tail;
-    for (const LayerWeights & l : w.layers)
-        if (l.attn.wqkv.data || l.ffn.fused()) return "GPU offload of fused q/k/v or gate/up projections" + tail;
     return "";
+}
+
+// The CPU side of GPU layers whose experts stay in RAM, made once when a
+// plan first has such layers (the backend calls it from its first step).
+HostExperts * host_experts_for(const MemoryPlan & plan, const Model & model, ThreadPool & pool, int32_t n_batch,
+                               std::unique_ptr<CpuHostExperts> & host) {
+    if (plan.cpu_moe_layers == 0) return nullptr;
+    if (!host) host = std::make_unique<CpuHostExperts>(model.hparams(), model.weights(), pool, n_batch);
+    return host.get();
 }
 
 // Plans the split and starts the GPU backend for it, or explains why every
 // layer stays on the CPU. Never throws for a missing or too small GPU.
-Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOptions & o,
-                       std::unique_ptr<GpuBackend> & gpu) {
+Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOptions & o, ThreadPool & pool,
+                       std::unique_ptr<CpuHostExperts> & host, std::unique_ptr<GpuBackend> & gpu) {
     const ModelHparams & hp = model.hparams();
     const int32_t requested = model.options().n_gpu_layers;
     if (requested == 0) return cpu_placement(hp, "");
@@ -130,6 +138,8 @@ Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOpti
         config.hp = &hp;
         config.weights = &model.weights();
         config.first_layer = p.plan.first_gpu_layer();
+        config.n_cpu_moe = p.plan.n_cpu_moe;
+        config.host_experts = host_experts_for(p.plan, model, pool, n_batch, host);
         config.output_on_gpu = p.plan.output_on_gpu;
         config.n_ctx = model.n_ctx();
         config.kv_type = req.kv_type;
@@ -173,7 +183,8 @@ struct Evaluator::Impl {
     const ModelWeights & w;
     int32_t n_batch;
     ThreadPool pool;
-    std::unique_ptr<GpuBackend> gpu;  // layers [first_gpu, n_layer), or none
+    std::unique_ptr<CpuHostExperts> host_experts;  // the experts the GPU's layers keep in RAM, if any
+    std::unique_ptr<GpuBackend> gpu;               // layers [first_gpu, n_layer), or none
     Placement placement;
     int32_t first_gpu;
     KvCache kv;          // the CPU's layers [0, first_gpu) only
@@ -192,7 +203,7 @@ struct Evaluator::Impl {
           w(model->weights()),
           n_batch(std::max(1, model->options().n_batch)),
           pool(n_threads),
-          placement(place_layers(*model, n_batch, o, gpu)),
+          placement(place_layers(*model, n_batch, o, pool, host_experts, gpu)),
           first_gpu(checked_cpu_layers(*model, gpu.get(), n_threads)),
           kv(hp, model->n_ctx(), model->options().kv_type, first_gpu, n_batch),
           rec(hp, first_gpu),

@@ -299,7 +299,7 @@ PlanRequest load_plan_request(const LoadOptions & options, int32_t n_ctx, uint64
     req.n_outputs = kGpuLogitRows;
     req.vram_budget = vram_budget;
     req.n_gpu_layers = options.n_gpu_layers < 0 ? -1 : options.n_gpu_layers;
-    req.n_cpu_moe = 0;  // the CUDA backend holds every expert of its layers (no experts-in-RAM split yet)
+    req.n_cpu_moe = options.n_cpu_moe < 0 ? -1 : options.n_cpu_moe;
     return req;
 }
 

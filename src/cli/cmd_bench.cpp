@@ -106,11 +106,18 @@ struct DepthResult {
 };
 
 int runBench(int argc, char ** argv) {
-    Args args(
-        argc, argv,
-        {{"-m", "--model"}, {"-p"}, {"-n"}, {"-d", "--depth"}, {"-t", "--threads"}, {"-r", "--reps"}, kGpuLayersOption,
-         kKvTypeOption, kGpuDeviceOption},
-        {{"--json"}});
+    Args args(argc, argv,
+              {{"-m", "--model"},
+               {"-p"},
+               {"-n"},
+               {"-d", "--depth"},
+               {"-t", "--threads"},
+               {"-r", "--reps"},
+               kGpuLayersOption,
+               kCpuMoeOption,
+               kKvTypeOption,
+               kGpuDeviceOption},
+              {{"--json"}});
     const int32_t n_pp = int32_t(args.integer("-p", 512));
     const int32_t n_tg = int32_t(args.integer("-n", 128));
     const std::vector<int32_t> depths = parseDepths(args.value("-d", "0"));
@@ -204,7 +211,8 @@ int runBench(int argc, char ** argv) {
 }
 
 const CommandRegistration reg({"bench",
-                               "bench -m MODEL [-p 512] [-n 128] [-d DEPTH[,DEPTH...]] [-t THREADS] [-r REPS] [--n-gpu-layers N|auto] "
+                               "bench -m MODEL [-p 512] [-n 128] [-d DEPTH[,DEPTH...]] [-t THREADS] [-r REPS] "
+                               "[--n-gpu-layers N|auto] [--n-cpu-moe N|auto] "
                                "[--kv-type f16|q8_0] [--device INDEX|NAME] [--json]",
                                &runBench});
 

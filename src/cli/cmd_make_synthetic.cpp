@@ -63,7 +63,7 @@ int runMakeSynthetic(int argc, char ** argv) {
               {{"-o", "--output"}, {"--arch"}, {"--type"}, {"--output-type"}, {"--embd-type"}, {"--expert-type"},
                {"--vocab"}, {"--n-vocab"}, {"--n-embd"}, {"--n-layer"}, {"--n-ff"}, {"--n-head"}, {"--n-head-kv"}, {"--head-dim"},
                {"--n-expert"}, {"--n-expert-used"}, {"--n-ff-exp"}, {"--n-swa"}, {"--n-ctx"}, {"--seed"}},
-              {{"--tied"}, {"--fast"}});
+              {{"--tied"}, {"--fast"}, {"--rope-freqs"}, {"--fused-qkv"}, {"--fused-gate-up"}});
     const std::string out = args.required("-o");
     SyntheticTypes types;
     types.weights = parseType(args, "--type", hearth::TensorType_Q4_K);
@@ -87,6 +87,9 @@ int runMakeSynthetic(int argc, char ** argv) {
     s.nCtx = args.integer("--n-ctx", 4096);
     s.nVocab = vocabSize(args, vocab.get());
     s.tied = args.flag("--tied");
+    s.ropeFreqs = args.flag("--rope-freqs");
+    s.fusedQkv = args.flag("--fused-qkv");
+    s.fusedGateUp = args.flag("--fused-gate-up");
     checkSyntheticShape(s, types);
 
     hearth::GgufWriter w;
@@ -108,6 +111,7 @@ const CommandRegistration reg({"make-synthetic",
                                "gpt-oss|gemma3] [--type Q4_K] [--output-type T] [--embd-type T] [--expert-type T] "
                                "[--n-embd 2048] [--n-layer 8] [--n-ff 5632] [--n-head 32] [--n-head-kv 4] "
                                "[--head-dim N] [--n-expert N --n-expert-used K --n-ff-exp F] [--n-swa 128] [--tied] "
+                               "[--rope-freqs] [--fused-qkv] [--fused-gate-up] "
                                "[--n-ctx 4096] [--seed 1] [--fast]  (developer: random-weight benchmark model)",
                                &runMakeSynthetic});
 

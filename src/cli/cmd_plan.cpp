@@ -90,6 +90,12 @@ hearth::PlanRequest parseRequest(const Args & args, const hearth::ModelFootprint
         if (n < 0 || n > 1000000) throw UsageError("--n-gpu-layers must be auto or a count >= 0");
         load.n_gpu_layers = int32_t(n);
     }
+    const std::string cmoe = args.value("--n-cpu-moe", "auto");
+    if (cmoe != "auto") {
+        const long long n = args.integer("--n-cpu-moe", -1);
+        if (n < 0 || n > 1000000) throw UsageError("--n-cpu-moe must be auto or a count >= 0");
+        load.n_cpu_moe = int32_t(n);
+    }
     // 0: what `run` picks by default (choose_context_size). The budget is set by the caller.
     return hearth::load_plan_request(load, hearth::choose_context_size(fp.hp.n_ctx_train, int32_t(ctx)), 0);
 }
@@ -141,6 +147,7 @@ int runPlan(int argc, char ** argv) {
                {"--ctx", "-c"},
                {"--kv-type"},
                {"--n-gpu-layers", "-ngl"},
+               {"--n-cpu-moe", "-ncmoe"},
                {"--n-batch", "-b"},
                {"--device", "--main-gpu", "-mg"},
                {"--fetch-bytes"}},
@@ -177,7 +184,7 @@ int runPlan(int argc, char ** argv) {
 const CommandRegistration kRegistration(
     {"plan",
      "plan (-m MODEL.gguf | --url URL) [--vram 24GiB | --device INDEX|NAME] [--ctx N] [--kv-type f16|q8_0] "
-     "[--n-gpu-layers N|auto] [--n-batch N] [--json]",
+     "[--n-gpu-layers N|auto] [--n-cpu-moe N|auto] [--n-batch N] [--json]",
      runPlan});
 
 }  // namespace

@@ -67,6 +67,7 @@ int runRun(int argc, char ** argv) {
                {"--json-schema"},
                {"--grammar-file"},
                kGpuLayersOption,
+               kCpuMoeOption,
                kKvTypeOption,
                kGpuDeviceOption},
               {{"--raw"}});
@@ -128,6 +129,7 @@ const CommandRegistration reg({"run",
                                "run -m MODEL -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P] "
                                "[--repeat-penalty R] [--seed S] [--ctx N] [--threads N] [--stop STR] [--raw] "
                                "[--json-schema SCHEMA|@FILE] [--grammar-file FILE] [--n-gpu-layers N|auto] "
+                               "[--n-cpu-moe N|auto] "
                                "[--kv-type f16|q8_0] [--device INDEX|NAME]",
                                &runRun});
 

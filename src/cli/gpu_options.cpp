@@ -4,22 +4,29 @@
 
 namespace Hearth::Cli {
 
-void applyGpuOptions(const Args & args, hearth::LoadOptions & opts) {
-    const std::string ngl = args.value("--n-gpu-layers", "auto");
-    if (ngl == "auto" || ngl == "all") {
-        opts.n_gpu_layers = -1;
-    } else {
-        size_t used = 0;
-        long long n = -1;
-        try {
-            n = std::stoll(ngl, &used);
-        } catch (const std::exception &) {
-            used = 0;
-        }
-        if (used != ngl.size() || n < 0 || n > 100000)
-            throw UsageError("--n-gpu-layers takes a layer count or 'auto', not '" + ngl + "'");
-        opts.n_gpu_layers = int32_t(n);
+namespace {
+
+// "auto" (-1) or a count in [0, 100000] for `option`.
+int32_t countOrAuto(const Args & args, const std::string & option, const std::string & fallback) {
+    const std::string text = args.value(option, fallback);
+    if (text == "auto" || text == "all") return -1;
+    size_t used = 0;
+    long long n = -1;
+    try {
+        n = std::stoll(text, &used);
+    } catch (const std::exception &) {
+        used = 0;
     }
+    if (used != text.size() || n < 0 || n > 100000)
+        throw UsageError(option + " takes a layer count or 'auto', not '" + text + "'");
+    return int32_t(n);
+}
+
+}  // namespace
+
+void applyGpuOptions(const Args & args, hearth::LoadOptions & opts) {
+    opts.n_gpu_layers = countOrAuto(args, "--n-gpu-layers", "auto");
+    opts.n_cpu_moe = countOrAuto(args, "--n-cpu-moe", "auto");
     const std::string kv = args.value("--kv-type", "f16");
     if (kv == "f16")
         opts.kv_type = hearth::KvType_f16;
@@ -45,6 +52,7 @@ nlohmann::ordered_json placementJson(const hearth::Evaluator & ev) {
     j["n_layer"] = p.plan.n_layer;
     j["n_gpu_layers"] = p.plan.n_gpu_layers;
     j["output_on_gpu"] = p.plan.output_on_gpu;
+    j["cpu_moe_layers"] = p.plan.cpu_moe_layers;
     j["kv_type"] = ev.model().options().kv_type == hearth::KvType_q8_0 ? "q8_0" : "f16";
     j["vram_bytes"] = p.plan.vram.total();
     j["note"] = p.note;

@@ -14,11 +14,13 @@ namespace Hearth::Cli {
 // Option spellings to add to a command's Args.
 inline const std::vector<std::string> kGpuLayersOption = {"--n-gpu-layers", "-ngl"};
 inline const std::vector<std::string> kKvTypeOption = {"--kv-type"};
+// MoE: the experts of layers [0, N) stay in RAM and run on the CPU (llama.cpp's spelling).
+inline const std::vector<std::string> kCpuMoeOption = {"--n-cpu-moe", "-ncmoe"};
 // Which GPU on a machine with several: its CUDA index or part of its name
 // (llama.cpp spells the index --main-gpu / -mg).
 inline const std::vector<std::string> kGpuDeviceOption = {"--device", "--main-gpu", "-mg"};
 
-// Sets opts.n_gpu_layers (default auto: -1), opts.kv_type and opts.gpu_device
+// Sets opts.n_gpu_layers (default auto: -1), opts.n_cpu_moe (default auto: -1), opts.kv_type and opts.gpu_device
 // from the args; a malformed value is a UsageError.
 void applyGpuOptions(const Args & args, hearth::LoadOptions & opts);
 

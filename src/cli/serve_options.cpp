@@ -59,6 +59,7 @@ ServeOptions parseServeOptions(int argc, char ** argv) {
                      {"--port"},
                      {"--ctx", "-c", "--ctx-size"},
                      kGpuLayersOption,
+                     kCpuMoeOption,
                      {"--kv-type", "--cache-type-k", "-ctk"},
                      {"--cache-type-v", "-ctv"},
                      {"--flash-attn"},
@@ -142,6 +143,8 @@ const char * serveHelp() {
            "  -c, --ctx, --ctx-size N      context in tokens (default: the model's, at most 4096;\n"
            "                               larger than the model's training context warns)\n"
            "  -ngl, --n-gpu-layers N|auto  layers on the GPU (default auto: as many as fit)\n"
+           "  -ncmoe, --n-cpu-moe N|auto   MoE: the experts of the first N layers stay in RAM\n"
+           "                               (default auto: only when the model does not fit)\n"
            "  -ctk, --cache-type-k, --kv-type f16|q8_0\n"
            "                               KV cache type (default f16)\n"
            "  -ctv, --cache-type-v f16|q8_0\n"

@@ -68,6 +68,17 @@ public:
         else
             m_w.add_tensor(name, type, {nIn, nOut}, bytes);
     }
+    // llama3's frequency divisors [n_pairs]: 1 for the fast pairs, rising
+    // smoothly to 8 for the slow ones (llama.cpp's converter computes them
+    // from rope_scaling: factor 8, low/high frequency factors 1 and 4).
+    void ropeFreqs(const std::string & name, int64_t nPairs) {
+        std::vector<float> v(static_cast<size_t>(nPairs));
+        for (int64_t i = 0; i < nPairs; ++i) {
+            const float x = nPairs > 1 ? float(i) / float(nPairs - 1) : 0.0f;
+            v[size_t(i)] = x < 0.25f ? 1.0f : x > 0.75f ? 8.0f : 1.0f + 7.0f * (x - 0.25f) / 0.5f;
+        }
+        m_w.add_tensor_f32(name, {nPairs}, v);
+    }
     void ones(const std::string & name, int64_t n) {
         m_w.add_tensor_f32(name, {n}, std::vector<float>(static_cast<size_t>(n), 1.0f));
     }
@@ -174,11 +185,20 @@ void addMetadata(hearth::GgufWriter & w, const SyntheticShape & s, const hearth:
 
 void addAttention(Writer & t, const SyntheticShape & s, const std::string & p) {
     const int64_t q = headDim(s) * s.nHead, kv = headDim(s) * s.nHeadKv;
-    t.weight(p + "attn_q.weight", s.nEmbd, q);
-    t.weight(p + "attn_k.weight", s.nEmbd, kv);
-    t.weight(p + "attn_v.weight", s.nEmbd, kv);
+    const bool biased = s.arch == "qwen2" || s.arch == "gpt-oss";
+    // Fused or not, the same random values land in the same rows (the same
+    // seed writes the same model in either layout).
+    if (s.fusedQkv) {
+        t.weight(p + "attn_qkv.weight", s.nEmbd, q + 2 * kv);
+    } else {
+        t.weight(p + "attn_q.weight", s.nEmbd, q);
+        t.weight(p + "attn_k.weight", s.nEmbd, kv);
+        t.weight(p + "attn_v.weight", s.nEmbd, kv);
+    }
     t.weight(p + "attn_output.weight", q, s.nEmbd);
-    if (s.arch == "qwen2" || s.arch == "gpt-oss") {
+    if (biased && s.fusedQkv) {
+        t.small(p + "attn_qkv.bias", {q + 2 * kv}, 0.1f);
+    } else if (biased) {
         t.small(p + "attn_q.bias", {q}, 0.1f);
         t.small(p + "attn_k.bias", {kv}, 0.1f);
         t.small(p + "attn_v.bias", {kv}, 0.1f);
@@ -195,8 +215,12 @@ void addAttention(Writer & t, const SyntheticShape & s, const std::string & p) {
 
 void addFfn(Writer & t, const SyntheticShape & s, const SyntheticTypes & types, const std::string & p) {
     if (!isMoe(s)) {
-        t.weight(p + "ffn_gate.weight", s.nEmbd, s.nFf);
-        t.weight(p + "ffn_up.weight", s.nEmbd, s.nFf);
+        if (s.fusedGateUp) {
+            t.weight(p + "ffn_up.weight", s.nEmbd, 2 * s.nFf);
+        } else {
+            t.weight(p + "ffn_gate.weight", s.nEmbd, s.nFf);
+            t.weight(p + "ffn_up.weight", s.nEmbd, s.nFf);
+        }
         t.weight(p + "ffn_down.weight", s.nFf, s.nEmbd);
         return;
     }
@@ -247,6 +271,7 @@ void buildSyntheticModel(hearth::GgufWriter & w, const SyntheticShape & s, const
     addMetadata(w, s, vocab);
     Writer t(w, types, seed, fast);
     t.weight("token_embd.weight", s.nEmbd, s.nVocab, pick(types.embedding, types.weights), 1.0f);
+    if (s.ropeFreqs) t.ropeFreqs("rope_freqs.weight", headDim(s) / 2);
     for (int64_t l = 0; l < s.nLayer; ++l) {
         const std::string p = "blk." + std::to_string(l) + ".";
         t.ones(p + "attn_norm.weight", s.nEmbd);

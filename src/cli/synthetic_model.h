@@ -21,6 +21,12 @@ struct SyntheticShape {
     int64_t nExpert = 0, nExpertUsed = 0, nFfExp = 0;
     int64_t nSwa = 128;   // gpt-oss, gemma3
     bool tied = false;    // no output.weight: the output reads token_embd
+    // Layout variants other converters write: llama3's rope_freqs tensor
+    // (per-pair frequency divisors), one attn_qkv (rows q | k | v, biases
+    // likewise) and one ffn_up of 2 * n_ff rows (gate | up, no ffn_gate).
+    bool ropeFreqs = false;
+    bool fusedQkv = false;
+    bool fusedGateUp = false;  // dense FFNs only
 };
 
 struct SyntheticTypes {

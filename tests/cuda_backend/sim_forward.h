@@ -35,10 +35,12 @@ struct Run {
     std::vector<float> logits;  // [n_positions][n_vocab]
     std::string backend;
     std::string note;
+    MemoryPlan plan;  // the placement's
 };
 
 struct RunShape {
     int32_t n_gpu_layers = 0;
+    int32_t n_cpu_moe = -1;  // LoadOptions::n_cpu_moe (-1: the planner's choice)
     KvType kv_type = KvType_f16;
     bool emulated_gpu = false;
     int32_t n_decode = kDecode;  // single-token steps after the two batches
@@ -58,6 +60,7 @@ inline Run run_model(const std::string & model_path, const std::vector<int32_t> 
     lo.n_batch = 16;
     lo.n_threads = 2;
     lo.n_gpu_layers = shape.n_gpu_layers;
+    lo.n_cpu_moe = shape.n_cpu_moe;
     lo.kv_type = shape.kv_type;
     lo.gpu_device = shape.device;
     auto model = Model::load(model_path, lo);
@@ -72,6 +75,7 @@ inline Run run_model(const std::string & model_path, const std::vector<int32_t> 
     Run r;
     r.backend = ev.backend_name();
     r.note = ev.placement_note();
+    r.plan = ev.placement().plan;
     const size_t nv = size_t(n_vocab);
     const int32_t n_positions = kPrefill + kShort + shape.n_decode;
     r.logits.resize(size_t(n_positions) * nv);

@@ -26,10 +26,11 @@ struct Run {
     std::string backend;
 };
 
-Run run_model(const Golden & g, int32_t n_gpu_layers, KvType kv) {
+Run run_model(const Golden & g, int32_t n_gpu_layers, KvType kv, int32_t n_cpu_moe = -1) {
     LoadOptions lo;
     lo.n_ctx = 128;
     lo.n_gpu_layers = n_gpu_layers;
+    lo.n_cpu_moe = n_cpu_moe;
     lo.kv_type = kv;
     Evaluator ev(Model::load(g.model_path, lo));
     Run r;
@@ -81,6 +82,29 @@ private slots:
             QVERIFY(vs_cpu.max_nrmse <= g.max_nrmse);
             QVERIFY(vs_golden.max_nrmse <= g.max_nrmse);
             QVERIFY(vs_golden.top1 >= g.min_top1);
+        }
+    }
+
+    // Experts in RAM (--n-cpu-moe): the host callbacks inside the real decode
+    // graph, and the CPU's experts between GPU attention layers.
+    void expertsInRamMatchCpu_data() {
+        QTest::addColumn<QString>("model");
+        QTest::newRow("qwen3moe-Q4_K_M") << "models/synthetic/qwen3moe-Q4_K_M.gguf";
+        QTest::newRow("gpt-oss-Q8_0") << "models/synthetic/gpt-oss-Q8_0.gguf";
+    }
+
+    void expertsInRamMatchCpu() {
+        QFETCH(QString, model);
+        const Golden g = runtime_test::load_golden(model.toStdString());
+        const Run cpu = run_model(g, 0, KvType_f16);
+        for (int32_t n_cpu_moe : {1, 99}) {
+            const Run gpu = run_model(g, -1, KvType_f16, n_cpu_moe);
+            QVERIFY2(gpu.backend.find(" on the CPU)") != std::string::npos, gpu.backend.c_str());
+            const auto vs_cpu = runtime_test::compare_logits(cpu.logits, gpu.logits, g.n_vocab);
+            qInfo("%s %s: nrmse vs CPU %.2e (tolerance %.2e)", qPrintable(model), gpu.backend.c_str(),
+                  vs_cpu.max_nrmse, g.max_nrmse);
+            QVERIFY(vs_cpu.max_nrmse <= g.max_nrmse);
+            QVERIFY(vs_cpu.top1 >= g.min_top1);
         }
     }
 };

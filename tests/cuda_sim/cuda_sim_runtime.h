@@ -281,6 +281,15 @@ inline cudaError_t cudaMemsetAsync(void * p, int v, size_t n, cudaStream_t s = n
     return cudaSuccess;
 }
 
+// A host function in stream order (and recorded by a capture, as a host node).
+using cudaHostFn_t = void (*)(void *);
+inline cudaError_t cudaLaunchHostFunc(cudaStream_t s, cudaHostFn_t fn, void * data) {
+    if (cuda_sim::state().sticky != cudaSuccess) return cuda_sim::state().sticky;
+    if (fn == nullptr) return cudaErrorInvalidValue;
+    cuda_sim::submit(cuda_sim::stream_of(s), cuda_sim::Op{nullptr, [=] { fn(data); }});
+    return cudaSuccess;
+}
+
 template <class Kernel>
 cudaError_t cudaFuncSetAttribute(Kernel kernel, cudaFuncAttribute, int value) {
     return value >= 0 && simt::set_max_dynamic_shared(simt::kernel_key(kernel), size_t(value)) ? cudaSuccess

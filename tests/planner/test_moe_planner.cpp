@@ -6,6 +6,7 @@
 #include <QTest>
 
 #include "hearth/gguf.h"
+#include "hearth/load_plan.h"
 #include "hearth/memory_planner.h"
 #include "moe_shapes.h"
 
@@ -22,6 +23,15 @@ PlanRequest request(uint64_t budget, KvType kv = KvType_f16, int32_t n_ctx = 327
     r.kv_type = kv;
     r.vram_budget = budget;
     return r;
+}
+
+// The request a load (and `hearth-cli plan`, and the app's fit badges) makes
+// on a card of `card` bytes: every option at its default (auto layers, auto
+// experts in RAM) but the context.
+PlanRequest load_request(uint64_t card, int32_t n_ctx) {
+    LoadOptions load;
+    load.n_gpu_layers = -1;
+    return load_plan_request(load, n_ctx, usable_vram_of_card(card));
 }
 
 uint64_t sum(const std::vector<uint64_t> & v, size_t from = 0, size_t to = SIZE_MAX) {
@@ -131,6 +141,57 @@ private slots:
         const MemoryPlan c = plan_memory(m_oss, cpu);
         QCOMPARE(c.ram.kv, 12 * 32768 * row + 12 * uint64_t(128 + 512) * row);
         QVERIFY(c.ram.kv < 800 * kMiB);
+    }
+
+    // What a load plans on the real cards: the GPU keeps every layer and only
+    // the fewest layers' experts go to RAM; a card too small even for that
+    // offloads whole layers, none of them with their experts.
+    void loadRequestMovesExpertsBeforeLayers() {
+        QCOMPARE(load_request(16 * kGiB, 4096).n_cpu_moe, -1);  // auto unless the options name a count
+        struct Case {
+            const ModelFootprint * fp;
+            uint64_t card;
+            int32_t n_ctx;
+            bool experts_move;
+        };
+        const Case cases[] = {
+            {&m_qwen, 24 * kGiB, 32768, false},  // 17.3 GiB of weights + 3 GiB of KV
+            {&m_qwen, 16 * kGiB, 4096, true},
+            {&m_qwen, 16 * kGiB, 32768, true},
+            {&m_oss, 16 * kGiB, 32768, false},  // 12.1 GB
+            {&m_oss, 24 * kGiB, 131072, false},
+            {&m_oss, 16 * kGiB, 131072, true},  // 6 GiB of f16 KV on top of the weights
+        };
+        for (const Case & c : cases) {
+            const PlanRequest req = load_request(c.card, c.n_ctx);
+            const MemoryPlan p = plan_memory(*c.fp, req);
+            const QString what =
+                QStringLiteral("%1 GiB, %2 tokens: ").arg(c.card / kGiB).arg(c.n_ctx) + QString::fromStdString(p.note);
+            qInfo("%s, %d GiB, %d tokens: %d/%d layers on the GPU, experts of %d layers on the CPU, VRAM %.2f GiB",
+                  c.fp == &m_qwen ? "Qwen3-30B-A3B Q4_K_M" : "gpt-oss-20b MXFP4", int(c.card / kGiB), c.n_ctx,
+                  p.gpu_layers, c.fp->hp.n_layer, p.cpu_moe_layers, double(p.vram.total()) / double(kGiB));
+            QVERIFY2(p.full_offload, qPrintable(what));
+            QVERIFY2(p.vram.total() <= req.vram_budget, qPrintable(what));
+            QVERIFY2((p.cpu_moe_layers > 0) == c.experts_move, qPrintable(what));
+            QCOMPARE(p.n_cpu_moe, p.cpu_moe_layers);  // from layer 0 on
+            QVERIFY2(p.cpu_moe_layers < c.fp->hp.n_layer, qPrintable(what));
+            if (!c.experts_move) continue;
+            // The fewest: one layer's experts fewer does not fit.
+            PlanRequest fewer = req;
+            fewer.n_cpu_moe = p.n_cpu_moe - 1;
+            fewer.vram_budget = 1000 * kGiB;
+            QVERIFY2(plan_memory(*c.fp, fewer).vram.total() > req.vram_budget, qPrintable(what));
+            // RAM holds the embedding and those experts; the rest of every layer is in VRAM.
+            QCOMPARE(p.ram.weights, c.fp->embd_bytes + sum(c.fp->layer_expert_bytes, 0, size_t(p.n_cpu_moe)));
+        }
+        // Qwen3-30B-A3B on 16 GiB with 32K of context: most experts stay on the
+        // GPU (Q4_K_M experts are ~0.36 GiB a layer).
+        const MemoryPlan q16 = plan_memory(m_qwen, load_request(16 * kGiB, 32768));
+        QVERIFY2(q16.cpu_moe_layers >= 8 && q16.cpu_moe_layers <= 24, qPrintable(QString::number(q16.cpu_moe_layers)));
+        // An 8 GiB card with 128K of context: experts cannot make room, layers leave.
+        const MemoryPlan small = plan_memory(m_oss, load_request(8 * kGiB, 131072));
+        QVERIFY(!small.full_offload && small.gpu_layers > 0);
+        QCOMPARE(small.cpu_moe_layers, small.gpu_layers);
     }
 
     void gptOssOn8GiBMovesExperts() {

@@ -2,11 +2,13 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "common/fixtures.h"
 #include "hearth/gguf.h"
 #include "hearth/memory_planner.h"
+#include "moe_shapes.h"
 
 namespace {
 
@@ -108,6 +110,27 @@ private slots:
         QVERIFY2(r.code == 0, r.err.constData());
         QVERIFY2(r.out.contains("--n-gpu-layers 1 of 3: layers 1-1 on the GPU"), r.out.constData());
         QVERIFY(r.out.contains("KV cache f16"));
+    }
+
+    // Qwen3-30B-A3B Q4_K_M (its real shape, header only) on a 16 GiB card:
+    // every layer stays on the GPU and the experts of the first ones go to
+    // RAM, as the load would do; --n-cpu-moe N asks for N layers' experts.
+    void moeExpertsInRam() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("Qwen3-30B-A3B-Q4_K_M.gguf"));
+        planner_test::write_qwen3_30b_a3b_q4_k_m(path.toStdString());
+        const Run text = cli({"-m", path, "--vram", "16GiB", "--ctx", "32768"});
+        QVERIFY2(text.code == 0, text.err.constData());
+        QVERIFY2(text.out.contains("experts of ") && text.out.contains(" layers on the CPU"), text.out.constData());
+        const QJsonObject o = json(cli({"-m", path, "--vram", "16GiB", "--ctx", "32768", "--json"}));
+        QCOMPARE(o["n_gpu_layers"].toInt(), 49);
+        QVERIFY2(o["cpu_moe_layers"].toInt() > 0 && o["cpu_moe_layers"].toInt() < 48, qPrintable(path));
+        const QJsonObject all =
+            json(cli({"-m", path, "--vram", "24GiB", "--ctx", "4096", "--n-cpu-moe", "48", "--json"}));
+        QCOMPARE(all["n_gpu_layers"].toInt(), 49);
+        QCOMPARE(all["cpu_moe_layers"].toInt(), 48);
+        QCOMPARE(cli({"-m", path, "--n-cpu-moe", "some"}).code, 2);
     }
 
     void badInputIsOneLineError() {

@@ -121,24 +121,27 @@ private slots:
         QCOMPARE(fitBadgeFromPlan(longCtx, qint64(cpu.ram.total())), FitBadge::TooBig);
     }
 
-    // MoE: the load keeps every expert of a GPU layer in VRAM (the CUDA
-    // backend has no experts-in-RAM split), so a model a byte too big for the
-    // GPU offloads fewer layers, experts and all, and the badge is partial;
-    // an explicit experts-in-RAM plan is partial too.
+    // MoE: a model a byte too big for the GPU keeps every layer there and
+    // moves the experts of its first layer to RAM (the load does the same:
+    // the CUDA backend runs them on the CPU), and the badge is partial.
     void expertsInRamArePartial() {
         const hearth::ModelFootprint fp = moeModel();
         const hearth::MemoryPlan all = planAt(fp, qint64(1ull << 40));
         QCOMPARE(fitBadgeFromPlan(all, 1ll << 40), FitBadge::FitsGpu);
-        const hearth::MemoryPlan squeezed = planAt(fp, qint64(all.vram.total()) - 1);
-        QVERIFY(!squeezed.full_offload);
-        QCOMPARE(squeezed.cpu_moe_layers, 0);
-        QVERIFY(squeezed.n_gpu_layers > 0);
-        QCOMPARE(fitBadgeFromPlan(squeezed, 1ll << 40), FitBadge::PartialOffload);
-        hearth::PlanRequest experts = makePlanRequest(fp, 0, hearth::KvType_f16, -1, qint64(all.vram.total()) - 1);
-        experts.n_cpu_moe = -1;  // auto: experts move to RAM before layers do
-        const hearth::MemoryPlan moved = hearth::plan_memory(fp, experts);
-        QVERIFY(moved.cpu_moe_layers > 0);
+        QCOMPARE(all.cpu_moe_layers, 0);
+        const hearth::MemoryPlan moved = planAt(fp, qint64(all.vram.total()) - 1);
+        QVERIFY(moved.full_offload);
+        QCOMPARE(moved.cpu_moe_layers, 1);
+        QCOMPARE(moved.n_cpu_moe, 1);
         QCOMPARE(fitBadgeFromPlan(moved, 1ll << 40), FitBadge::PartialOffload);
+        QVERIFY2(planSummary(moved).contains(QStringLiteral("experts of 1 layers on the CPU")),
+                 qPrintable(planSummary(moved)));
+        // Too little even with every expert in RAM: then whole layers leave.
+        const uint64_t experts = 8 * 30 * MiB;
+        const hearth::MemoryPlan fewer = planAt(fp, qint64(all.vram.total() - experts) - 1);
+        QVERIFY(!fewer.full_offload && fewer.n_gpu_layers > 0);
+        QCOMPARE(fewer.cpu_moe_layers, fewer.gpu_layers);
+        QCOMPARE(fitBadgeFromPlan(fewer, 1ll << 40), FitBadge::PartialOffload);
     }
 
     // A real file's footprint: the badge moves with the plan as the VRAM shrinks.

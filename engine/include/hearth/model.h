@@ -149,6 +149,10 @@ struct LoadOptions {
     int32_t n_batch = 512;        // tokens per prefill batch (scratch is sized for it)
     int32_t n_threads = 0;        // 0: one per physical core
     int32_t n_gpu_layers = 0;     // layers for a GPU backend, -1 for all; without one every layer runs on the CPU
+    // MoE models: the experts of layers [0, n_cpu_moe) stay in RAM and run on
+    // the CPU even when their layer is on the GPU (llama.cpp's --n-cpu-moe);
+    // -1: the memory planner chooses, moving experts before whole layers.
+    int32_t n_cpu_moe = -1;
     KvType kv_type = KvType_f16;  // K and V both: the cache and its kernels hold one type
     bool mlock = false;           // lock the mapped weights in RAM (never paged out); see Model::lock_note
     // Which GPU runs the offloaded layers: "" the first, a CUDA index ("1"),
