@@ -1,5 +1,5 @@
 // RoPE on q or k, [n_tokens][n_heads * head_dim], in place: the angle math is
-// cpu/rope_math.h, shared with the CPU's rope_rows. The position is read in
+// model/rope_math.h, shared with the CPU's rope_rows. The position is read in
 // the kernel (StepPos), so a captured decode graph stays valid. Grid: (token, group of
 // kHeadsPerBlock heads); each thread computes the cos/sin of its pairs once
 // and rotates them in every head of the group. Dims past n_rot are untouched.

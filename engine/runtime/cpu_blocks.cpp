@@ -23,17 +23,6 @@ int64_t q_rows(const ModelHparams & hp) {
     return int64_t(hp.n_embd_q()) * (hp.family == ModelFamily_qwen35 ? 2 : 1);
 }
 
-// The largest matmul scratch any weight of the model needs for n_tokens rows.
-size_t max_matmul_scratch(const ModelWeights & w, int64_t n_tokens) {
-    size_t m = matmul_scratch_bytes(w.output.type, w.output.n_in, n_tokens);
-    for (const LayerWeights & l : w.layers) {
-        for (const WeightView * v : l.matrices()) m = std::max(m, matmul_scratch_bytes(v->type, v->n_in, n_tokens));
-        for (const ExpertWeights * e : {&l.moe.gate, &l.moe.up, &l.moe.down})
-            if (*e) m = std::max(m, matmul_scratch_bytes(e->type, e->n_in, n_tokens));
-    }
-    return m;
-}
-
 float sigmoid(float x) {
     return 1.0f / (1.0f + std::exp(-x));
 }
@@ -77,6 +66,16 @@ size_t CpuScratch::floats(const ModelHparams & hp, int32_t n_batch, int n_thread
         per_token += 2 * size_t(hp.ssm_conv_channels()) + 2 * size_t(hp.ssm_d_inner) + 2 * size_t(hp.ssm_n_v_heads);
     AttentionShape s{hp.n_head, hp.n_head_kv, hp.head_dim, hp.head_dim_v};
     return T * per_token + size_t(std::max(n_threads, 1)) * attention_scratch_floats(s);
+}
+
+size_t max_matmul_scratch(const ModelWeights & w, int64_t n_tokens) {
+    size_t m = matmul_scratch_bytes(w.output.type, w.output.n_in, n_tokens);
+    for (const LayerWeights & l : w.layers) {
+        for (const WeightView * v : l.matrices()) m = std::max(m, matmul_scratch_bytes(v->type, v->n_in, n_tokens));
+        for (const ExpertWeights * e : {&l.moe.gate, &l.moe.up, &l.moe.down})
+            if (*e) m = std::max(m, matmul_scratch_bytes(e->type, e->n_in, n_tokens));
+    }
+    return m;
 }
 
 void CpuScratch::allocate(const ModelHparams & hp, const ModelWeights & w, int32_t n_batch, int n_threads) {

@@ -42,6 +42,9 @@ struct CpuScratch {
     void allocate(const ModelHparams & hp, const ModelWeights & w, int32_t n_batch, int n_threads);
 };
 
+// The largest matmul scratch any weight of the model needs for n_tokens rows.
+size_t max_matmul_scratch(const ModelWeights & w, int64_t n_tokens);
+
 struct CpuLayerContext {
     const ModelHparams & hp;
     const ModelWeights & w;

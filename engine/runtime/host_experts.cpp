@@ -35,7 +35,7 @@ CpuHostExperts::CpuHostExperts(const ModelHparams & hp, const ModelWeights & w, 
     m_s.expert_w.resize(T * k);
     m_s.rows.resize(T);
     m_s.row_w.resize(T);
-    m_s.mm.resize(w.max_matmul_scratch(m_n_batch));
+    m_s.mm.resize(max_matmul_scratch(w, m_n_batch));
 }
 
 void CpuHostExperts::run(int il, int32_t T, const float * xn, const int32_t * ids, const float * weights, float * out) {
