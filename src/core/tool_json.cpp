@@ -8,7 +8,8 @@ namespace Hearth {
 
 QJsonValue toQJson(const nlohmann::json &value) {
     // Through text: wrapped in an array so scalars parse too.
-    const std::string text = nlohmann::json::array({value}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const std::string text =
+        nlohmann::json::array({value}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return QJsonDocument::fromJson(QByteArray::fromStdString(text)).array().at(0);
 }
 
@@ -41,7 +42,8 @@ QString toolResultText(const QJsonObject &result) {
     for (const QJsonValue &v : result.value("content").toArray()) parts << partText(v.toObject());
     QString text = parts.join(QLatin1Char('\n'));
     if (text.trimmed().isEmpty() && result.contains("structuredContent"))
-        text = QString::fromUtf8(QJsonDocument(result.value("structuredContent").toObject()).toJson(QJsonDocument::Compact));
+        text = QString::fromUtf8(
+            QJsonDocument(result.value("structuredContent").toObject()).toJson(QJsonDocument::Compact));
     if (result.value("isError").toBool()) text = QStringLiteral("Error: ") + text;
     return text;
 }
