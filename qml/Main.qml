@@ -129,6 +129,35 @@ ApplicationWindow {
             }
         }
     }
+    // The Tools settings page (built-in tools, MCP servers); its controller is the chat's.
+    Shortcut { sequence: "Ctrl+Shift+T"; onActivated: toolsPopup.open() }
+    Popup {
+        id: toolsPopup
+        objectName: "toolsPopup"
+        parent: Overlay.overlay
+        x: 24
+        y: 24
+        width: window.width - 48
+        height: window.height - 48
+        modal: true
+        padding: 0
+        background: Rectangle { radius: Theme.radius; color: Theme.background; border.color: Theme.border }
+        contentItem: Item {
+            ToolsPage {
+                anchors.fill: parent
+                anchors.margins: 1
+                radius: Theme.radius
+                controller: chat.tools
+            }
+            FlatButton {
+                anchors.bottom: parent.bottom
+                anchors.right: parent.right
+                anchors.margins: 20
+                text: "Close"
+                onClicked: toolsPopup.close()
+            }
+        }
+    }
     // While the local server runs: its URL, and the way back to its panel.
     FlatButton {
         objectName: "serverChip"
@@ -167,6 +196,7 @@ ApplicationWindow {
                 onOpenModel: modelDialog.open()
                 onBrowseModels: browsePopup.open()
                 onOpenServer: serverPopup.open()
+                onOpenTools: toolsPopup.open()
                 onOpenSettings: settingsDrawer.open()
                 onExportCurrent: (format, allBranches) =>
                     exportDialogs.exportConversation(chat.currentConversationId, chat.currentTitle, format, allBranches)
@@ -193,6 +223,10 @@ ApplicationWindow {
                 }
             }
 
+            ToolCallsPanel {
+                Layout.fillWidth: true
+                chat: chat
+            }
             Composer {
                 id: composer
                 Layout.fillWidth: true

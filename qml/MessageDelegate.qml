@@ -265,15 +265,32 @@ Item {
                         font.weight: Font.DemiBold
                         font.family: Theme.monoFamily
                     }
+                    // An MCP CallToolResult (the app's tool loop) shows its text parts and
+                    // images; anything else (imported chats) as JSON.
+                    readonly property var parts: modelData.result && Array.isArray(modelData.result.content)
+                                                 ? modelData.result.content : null
                     Text {
                         width: parent.width
-                        text: modelData.result !== undefined
-                              ? (typeof modelData.result === "string" ? modelData.result : JSON.stringify(modelData.result, null, 2))
-                              : JSON.stringify(modelData.arguments, null, 2)
-                        color: Theme.text
+                        text: modelData.result === undefined ? JSON.stringify(modelData.arguments, null, 2)
+                              : typeof modelData.result === "string" ? modelData.result
+                              : toolColumn.parts ? toolColumn.parts.filter(p => p.type === "text").map(p => p.text).join("\n")
+                              : JSON.stringify(modelData.result, null, 2)
+                        color: modelData.result && modelData.result.isError ? Theme.danger : Theme.text
                         wrapMode: Text.WrapAnywhere
                         font.pixelSize: 12
                         font.family: Theme.monoFamily
+                    }
+                    Repeater {
+                        model: toolColumn.parts ? toolColumn.parts.filter(p => p.type === "image") : []
+                        delegate: Image {
+                            required property var modelData
+                            objectName: "toolResultImage"
+                            source: "data:" + modelData.mimeType + ";base64," + modelData.data
+                            width: Math.min(sourceSize.width * 4, toolColumn.width)
+                            height: width * (sourceSize.height / Math.max(1, sourceSize.width))
+                            fillMode: Image.PreserveAspectFit
+                            smooth: false
+                        }
                     }
                 }
             }

@@ -11,6 +11,7 @@ Rectangle {
     signal openSettings()
     signal browseModels()
     signal openServer()
+    signal openTools()
     // format "md" or "json"; allBranches for Markdown
     signal exportCurrent(string format, bool allBranches)
     signal exportAll(string format)
@@ -140,6 +141,7 @@ Rectangle {
         AppMenuItem { text: "Open a GGUF file…"; onTriggered: bar.openModel() }
         AppMenuItem { text: "Download a model…"; onTriggered: bar.browseModels() }
         AppMenuItem { text: "Local server…  (Ctrl+Shift+S)"; onTriggered: bar.openServer() }
+        AppMenuItem { text: "Tools…  (Ctrl+Shift+T)"; onTriggered: bar.openTools() }
         AppMenuSeparator { visible: bar.chat.gpuNotice !== "" }
         AppMenuItem {
             visible: bar.chat.gpuNotice !== ""

@@ -9,6 +9,7 @@
 #include <QUrl>
 #include <exception>
 
+#include "core/agent_loop.h"
 #include "core/app_settings.h"
 #include "core/conversation_store.h"
 #include "core/engine_bridge.h"
@@ -66,6 +67,9 @@ ChatController::~ChatController() {
     if (m_saver) m_saver->flush();  // the reply stays `streaming`, shown as interrupted next time
     delete m_saver;
     delete m_hasher;  // stops a running hash within one read
+    delete m_agent;   // cancels running tool calls
+    delete m_tools;
+    delete m_toolRegistry;  // stops the MCP servers
     delete m_bridge;  // stops the engine thread before the store goes
 }
 
@@ -103,6 +107,7 @@ void ChatController::init(const QString &databasePath) {
     m_context.setPolicy(m_defaultOverflow);
     m_bridge = new EngineBridge;
     connectBridge();
+    initTools();
     const QString model = startupModel();
     if (!model.isEmpty()) loadModel(model);
 }
@@ -224,6 +229,7 @@ void ChatController::setCurrentConversationId(qint64 id) {
 GenerationSettings ChatController::effectiveSettings() const {
     GenerationSettings s = m_settings;
     if (s.contextOverflow.isEmpty()) s.contextOverflow = m_defaultOverflow;
+    if (m_agent) s.tools = m_agent->templateToolsFor(m_currentId);
     return s;
 }
 
@@ -354,9 +360,11 @@ void ChatController::onFinished(qint64 requestId, const GenerationResult &result
     emit completedRepliesChanged();
     emit generatingChanged();
     emit replyFinished(requestId);
+    onReplyForTools(requestId, result);
 }
 
 void ChatController::stop() {
+    if (m_agent && m_agent->active()) m_agent->stop();
     if (m_streamingId) m_bridge->cancel(m_streamingId);
 }
 

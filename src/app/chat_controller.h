@@ -42,6 +42,7 @@
 #include "conversation_list_model.h"
 #include "core/generation_types.h"
 #include "message_list_model.h"
+#include "tools_controller.h"
 
 namespace Hearth {
 
@@ -49,6 +50,8 @@ class ConversationStore;
 class EngineBridge;
 class ModelHasher;
 class StreamSaver;
+class AgentLoop;
+class ToolRegistry;
 
 class ChatController : public QObject {
     Q_OBJECT
@@ -82,6 +85,9 @@ class ChatController : public QObject {
     Q_PROPERTY(QVariantList searchResults READ searchResults NOTIFY searchResultsChanged)
     Q_PROPERTY(QString pendingDeleteTitle READ pendingDeleteTitle NOTIFY pendingDeleteChanged)
     Q_PROPERTY(int completedReplies READ completedReplies NOTIFY completedRepliesChanged)
+    // Tools: the agent loop's cards and actions (Hearth::AgentLoop), and the Tools settings page.
+    Q_PROPERTY(QObject *agent READ agent CONSTANT)
+    Q_PROPERTY(Hearth::ToolsController *tools READ tools CONSTANT)
 
 public:
     enum ModelState { NoModel, Loading, Ready, Error };
@@ -105,7 +111,8 @@ public:
     double loadProgress() const { return m_loadProgress; }
     QString loadError() const { return m_loadError; }
     QString gpuNotice() const { return m_gpuNotice; }
-    bool generating() const { return m_streamingId != 0; }
+    // A reply streams, or the tool loop holds the chat (approval, running calls).
+    bool generating() const { return m_streamingId != 0 || toolsBusy(); }
     qint64 streamingMessageId() const { return m_streamingId; }
     QString errorMessage() const { return m_errorMessage; }
     QVariantMap settings() const;
@@ -114,6 +121,9 @@ public:
     int completedReplies() const { return m_completedReplies; }
     GenerationSettings generationSettings() const { return m_settings; }
     ContextStatus *context() { return &m_context; }
+    QObject *agent() const;
+    AgentLoop *agentLoop() const { return m_agent; }
+    ToolsController *tools() const { return m_tools; }
 
     Q_INVOKABLE void newChat();
     // False (and nothing happens) when the text is blank, no model is ready or a reply streams.
@@ -174,6 +184,11 @@ private:
     void setDefaultOverflow(const QString &policy);
     template <typename Fn>
     bool guarded(Fn &&fn);
+    // Tools (chat_controller_tools.cpp): the registry, the loop and the settings page.
+    void initTools();
+    bool toolsBusy() const;
+    void onReplyForTools(qint64 replyId, const Hearth::GenerationResult &result);
+    void continueAfterTools(qint64 conversationId, qint64 parentId);
 
     std::unique_ptr<ConversationStore> m_store;
     ConversationListModel m_conversations;
@@ -201,6 +216,9 @@ private:
     qint64 m_pendingDeleteId = 0;
     QString m_pendingDeleteTitle;
     int m_completedReplies = 0;
+    ToolRegistry *m_toolRegistry = nullptr;
+    AgentLoop *m_agent = nullptr;
+    ToolsController *m_tools = nullptr;
 };
 
 }  // namespace Hearth

@@ -12,11 +12,14 @@ namespace Hearth {
 
 namespace {
 
-hearth::ChatMessage toChatMessage(const Message &m) {
+hearth::ChatMessage toChatMessage(const Message &m, bool keepReasoning) {
     hearth::ChatMessage c;
     c.role = roleName(m.role).toStdString();
     c.content = m.content.toStdString();
-    // Earlier replies' reasoning is left out of the context, as chat templates do.
+    // Earlier replies' reasoning is left out of the context, as chat templates
+    // do; within the current tool loop (after the last user message) it stays,
+    // so reasoning, call, result and more reasoning interleave as templates expect.
+    if (keepReasoning && m.role == MessageRole::Assistant) c.reasoning_content = m.reasoning.toStdString();
     for (const QJsonValue &v : m.toolCalls) {
         const QJsonObject o = v.toObject();
         hearth::ChatToolCall call;
@@ -40,9 +43,13 @@ std::vector<hearth::ChatMessage> chatMessages(const QList<Message> &history, con
     std::vector<hearth::ChatMessage> out;
     const bool ownPrompt = !settings.systemPrompt.trimmed().isEmpty();
     if (ownPrompt) out.push_back({"system", settings.systemPrompt.toStdString(), {}, {}, {}, {}});
-    for (const Message &m : history) {
+    qsizetype lastUser = -1;
+    for (qsizetype i = 0; i < history.size(); ++i)
+        if (history[i].role == MessageRole::User) lastUser = i;
+    for (qsizetype i = 0; i < history.size(); ++i) {
+        const Message &m = history[i];
         if (m.role == MessageRole::System && ownPrompt) continue;
-        out.push_back(toChatMessage(m));
+        out.push_back(toChatMessage(m, i > lastUser));
     }
     return out;
 }
@@ -86,6 +93,8 @@ ContextPlan ContextPlanner::plan(const QList<Message> &history, const Generation
     auto render = [&](const std::vector<hearth::ChatMessage> &messages) {
         hearth::ChatRequest request;
         request.messages = messages;
+        if (!settings.tools.isEmpty())
+            request.tools_json = QJsonDocument(settings.tools).toJson(QJsonDocument::Compact).toStdString();
         return m_setup->render(request) + tail;
     };
     auto count = [&](const std::vector<hearth::ChatMessage> &messages) {

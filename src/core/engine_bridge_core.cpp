@@ -159,6 +159,9 @@ void EngineBridgeCore::generate(qint64 requestId, const QList<Message> &history,
     const std::string raw = partial.toStdString();
     hearth::OutputParserConfig config;
     config.tool_call_format = m_setup->tool_format;
+    // The chat's tools type the XML parameters of Qwen3-Coder/Qwen3.5/GLM calls.
+    if (!settings.tools.isEmpty())
+        config.tools_json = QJsonDocument(settings.tools).toJson(QJsonDocument::Compact).toStdString();
     // Whether the template opened a reasoning block: the prompt before a continued reply's text.
     config.reasoning_open = hearth::prompt_opens_reasoning(plan.prompt.substr(0, plan.prompt.size() - raw.size()));
     r->parser = hearth::OutputParser(config);

@@ -25,6 +25,8 @@ struct GenerationSettings {
     // What goes when the chat outgrows the context: "rolling_window",
     // "truncate_middle", "stop" (hearth/context_window.h); "": the app's default.
     QString contextOverflow;
+    // The template's `tools` ([{"type":"function","function":{..}}], AgentLoop); set per request, never stored.
+    QJsonArray tools;
 
     // {"temperature":..,"top_p":..,"top_k":..,"min_p":..,"max_tokens":..,"context_size":..,"seed":..,
     //  "context_overflow":.. (only when the chat chose one)}

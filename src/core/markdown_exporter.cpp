@@ -48,6 +48,18 @@ QString fencedJson(const QJsonValue &v) {
     return QStringLiteral("```json\n") + QString::fromUtf8(body).trimmed() + QStringLiteral("\n```\n");
 }
 
+// A tool message folded: the summary names the call; inside, the text the
+// model read and the result as stored.
+QString foldedToolResult(const Message &m) {
+    const QJsonObject first = m.toolResults.first().toObject();
+    QString summary = QStringLiteral("Result of <code>%1</code>").arg(first.value("name").toString().toHtmlEscaped());
+    const QString status = first.value("status").toString();
+    if (!status.isEmpty() && status != QLatin1String("done")) summary += QStringLiteral(" (%1)").arg(status);
+    QString body = QStringLiteral("<details><summary>%1</summary>\n\n").arg(summary);
+    if (!m.content.isEmpty()) body += QStringLiteral("```text\n") + m.content.trimmed() + QStringLiteral("\n```\n\n");
+    return body + fencedJson(m.toolResults) + QStringLiteral("\n</details>\n");
+}
+
 QString frontMatter(const Conversation &c) {
     QString out = QStringLiteral("---\n");
     out += QStringLiteral("title: %1\n").arg(yamlString(c.title));
@@ -87,9 +99,11 @@ QString messageBody(const Message &m) {
         blocks << QStringLiteral("<details><summary>%1</summary>\n\n").arg(summary) + m.reasoning.trimmed() +
                       QStringLiteral("\n\n</details>\n");
     }
-    if (!m.content.isEmpty()) blocks << m.content.trimmed() + QLatin1Char('\n');
+    const bool toolResult = m.role == MessageRole::Tool && !m.toolResults.isEmpty();
+    if (!m.content.isEmpty() && !toolResult) blocks << m.content.trimmed() + QLatin1Char('\n');
     for (const QJsonValue &call : m.toolCalls) blocks << fencedJson(call);
-    if (!m.toolResults.isEmpty()) blocks << fencedJson(m.toolResults);
+    if (toolResult) blocks << foldedToolResult(m);
+    else if (!m.toolResults.isEmpty()) blocks << fencedJson(m.toolResults);
     if (m.role == MessageRole::Assistant) {
         QString footer = replyFooter(m);
         if (!footer.isEmpty()) blocks << footer;

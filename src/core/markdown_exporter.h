@@ -5,7 +5,8 @@
 // message. Reasoning goes in a collapsed
 // `<details><summary>Thinking</summary>` block before the answer (its summary
 // reads "Thought for 12 s" when the thinking time was measured), tool calls
-// and tool results as fenced JSON, and a reply's model and speed in an
+// as fenced JSON, a tool message folded in `<details>` (the text the model
+// read, then the stored result as JSON), and a reply's model and speed in an
 // italic line under it.
 //
 // By default only the active branch (root -> active leaf) is written. With
