@@ -71,8 +71,8 @@ GpuProbe gpu_devices(const EvaluatorOptions & o) {
 std::string gpu_unsupported(const ModelHparams & hp, const ModelWeights & w) {
     const std::string tail = " is not supported yet";
     // The CUDA backend's layers (cuda_backend.cu enqueue_layer): llama-shaped,
-    // qwen3moe, gemma3 and gpt-oss; not qwen35's DeltaNet and gated attention.
-    if (hp.family == ModelFamily_qwen35) return "GPU offload of " + hp.arch + " models" + tail;
+    // qwen3moe, gemma3, gpt-oss and qwen35 (DeltaNet, gated attention); not
+    // qwen35moe's shared expert (below).
     for (const LayerWeights & l : w.layers)
         if (l.moe.shared.gate.data) return "GPU offload of shared-expert MoE layers" + tail;
     if (w.rope_freqs || w.rope_factors_long || w.rope_factors_short)
@@ -256,9 +256,14 @@ struct Evaluator::Impl {
         int32_t pos = -1;
         std::vector<uint8_t> rings;
         std::vector<float> rec;
+        std::vector<uint8_t> gpu_rec;
     } ckpt;
 
-    bool rewindable() const { return !kv.has_rings() && rec.empty(); }
+    // The GPU's DeltaNet layers keep their state on the device: a checkpoint
+    // copies it too (gpu_rec), in RecurrentState's layout for those layers.
+    size_t gpu_rec_bytes() const { return gpu ? gpu->recurrent_bytes() : 0; }
+    bool recurrent() const { return !rec.empty() || gpu_rec_bytes() > 0; }
+    bool rewindable() const { return !kv.has_rings() && !recurrent(); }
 
     void save_checkpoint() {
         if (rewindable()) return;
@@ -267,17 +272,21 @@ struct Evaluator::Impl {
         kv.save_rings(ckpt.rings.data());
         ckpt.rec.resize(rec.bytes() / sizeof(float));
         rec.save(ckpt.rec.data());
+        ckpt.gpu_rec.resize(gpu_rec_bytes());
+        if (gpu) gpu->save_recurrent(ckpt.gpu_rec.data());
     }
 
     int32_t rewind(int32_t n) {
-        if (n == n_past || rewindable() || (rec.empty() && kv.can_rewind(n_past, n, hp.n_swa))) {
+        if (n == n_past || rewindable() || (!recurrent() && kv.can_rewind(n_past, n, hp.n_swa))) {
             n_past = n;
         } else if (ckpt.pos >= 0 && ckpt.pos <= n) {
             kv.load_rings(ckpt.rings.data());
             rec.load(ckpt.rec.data());
+            if (gpu) gpu->load_recurrent(ckpt.gpu_rec.data());
             n_past = ckpt.pos;
         } else {
             rec.reset();
+            if (gpu) gpu->reset_recurrent();
             n_past = 0;
         }
         // Positions below the checkpoint will be overwritten: it no longer describes them.
