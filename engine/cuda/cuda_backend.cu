@@ -278,6 +278,7 @@ void CudaBackend::enqueue_moe(const DeviceLayer & l, int32_t T, float * out) {
     gemv_experts(d, {b.expert_ids, l.down_exps.stride, 1}, b.gate, b.xq, b.moe_y, slots, s);
     if (l.down_b) add_expert_bias(b.moe_y, l.down_b, b.expert_ids, slots, hp.n_embd, s);
     moe_combine(b.moe_y, b.expert_ids, b.expert_w, T, k, hp.n_embd, out, s);
+    if (l.sh_gate.data) enqueue_shared_expert(l, T, out);
 }
 
 // Logits of rows [first_out, n_tokens), kGpuLogitRows at a time (GEMV), each

@@ -87,6 +87,9 @@ struct DeviceLayer {
     const float * gate_b = nullptr;    // [n_expert][n_ff_exp]  gpt-oss
     const float * up_b = nullptr;      // [n_expert][n_ff_exp]
     const float * down_b = nullptr;    // [n_expert][n_embd]
+    // qwen35moe's shared expert: gate/up [n_embd, n_ff_shexp], down, and
+    // its gate's router [n_embd, 1] (optional).
+    DeviceMatrix sh_gate, sh_up, sh_down, sh_router;
     DeviceDeltaNet ssm;  // qwen35's recurrent layers (ssm.qkv.data set), in place of attention
     DeviceKvLayer kv;
 };
@@ -150,6 +153,7 @@ private:
     void enqueue_attention(const DeviceLayer & l, int32_t n_tokens, StepPos pos, float * out);
     void enqueue_moe(const DeviceLayer & l, int32_t n_tokens, float * out);
     void enqueue_delta_net(const DeviceDeltaNet & d, int32_t n_tokens, float * out);
+    void enqueue_shared_expert(const DeviceLayer & l, int32_t n_tokens, float * out);
     void enqueue_dense_ffn(const DeviceLayer & l, int32_t n_tokens, float * out);
     void activate(float * gate, const float * up, int64_t n);
     void enqueue_output(int32_t first_out, int32_t n_tokens, float * host_logits);

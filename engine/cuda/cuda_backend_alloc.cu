@@ -94,6 +94,12 @@ std::vector<CudaBackend::PendingUpload> CudaBackend::allocate_weights() {
             vector(dl.gate_b, lw.moe.gate_b, int64_t(hp.n_expert) * hp.n_ff_exp);
             vector(dl.up_b, lw.moe.up_b, int64_t(hp.n_expert) * hp.n_ff_exp);
             vector(dl.down_b, lw.moe.down_b, int64_t(hp.n_expert) * hp.n_embd);
+            if (lw.moe.shared.gate.data) {
+                matrix(dl.sh_gate, lw.moe.shared.gate);
+                matrix(dl.sh_up, lw.moe.shared.up);
+                matrix(dl.sh_down, lw.moe.shared.down);
+                if (lw.moe.shared_router.data) matrix(dl.sh_router, lw.moe.shared_router);
+            }
         }
     }
     if (m_output_on_gpu) {
@@ -178,7 +184,7 @@ void CudaBackend::allocate_scratch() {
     const size_t v = m_scratch.reserve(B * size_t(hp.n_embd_v()) * f);
     const size_t attn = m_scratch.reserve(B * size_t(hp.n_head) * size_t(hp.head_dim_v) * f);
     const size_t k_used = hp.is_moe() ? size_t(hp.n_expert_used) : 0;
-    const size_t ff = std::max(size_t(hp.n_ff), k_used * size_t(hp.n_ff_exp));
+    const size_t ff = std::max({size_t(hp.n_ff), k_used * size_t(hp.n_ff_exp), size_t(hp.n_ff_shexp)});
     const size_t gate = m_scratch.reserve(B * ff * f);
     const size_t up = m_scratch.reserve(B * ff * f);
     const size_t n_exp = hp.is_moe() ? size_t(hp.n_expert) : 0;
@@ -194,7 +200,8 @@ void CudaBackend::allocate_scratch() {
     int64_t max_n_in = 0;
     for (const DeviceLayer & l : m_layers)
         for (const DeviceMatrix * m : {&l.wq, &l.wk, &l.wv, &l.wo, &l.gate, &l.up, &l.down, &l.ssm.qkv, &l.ssm.z,
-                                       &l.ssm.beta, &l.ssm.alpha, &l.ssm.out}) {
+                                       &l.ssm.beta, &l.ssm.alpha, &l.ssm.out, &l.sh_gate, &l.sh_up, &l.sh_down,
+                                       &l.sh_router}) {
             xq_bytes = std::max(xq_bytes, act_quant_bytes(m->type, m->n_in, b_gemv));
             if (m->type == TensorType_F32) continue;  // never through the f16 GEMM
             w_f16_elems = std::max(w_f16_elems, size_t(m->n_in) * size_t(m->n_out));

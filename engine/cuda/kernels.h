@@ -137,7 +137,7 @@ void add_expert_bias(float * y, const float * bias, const int32_t * ids, int64_t
 void moe_combine(const float * y, const int32_t * ids, const float * weights, int32_t n_tokens, int32_t k, int64_t n,
                  float * out, cudaStream_t stream);
 
-// ---- qwen35: gated DeltaNet (deltanet.cu) and gated attention (attn_gate.cu) --
+// ---- qwen35: gated DeltaNet (deltanet.cu), sigmoid gates (sigmoid_gates.cu) --
 //
 // The ops of cpu_delta_net_block, each as its CPU function (cpu/delta_net.h).
 
@@ -167,6 +167,11 @@ void split_q_gate(const float * qg, float * q, float * gate, int64_t n_rows, int
 
 // x[i] *= sigmoid(gate[i])
 void sigmoid_mul(float * x, const float * gate, int64_t n, cudaStream_t stream);
+
+// out[r][i] += y[r][i] * sigmoid(logit[r]), out and y [n_rows][n] (qwen35moe's
+// shared expert, one gate logit per token).
+void add_sigmoid_gated(float * out, const float * y, const float * logit, int64_t n_rows, int64_t n,
+                       cudaStream_t stream);
 
 // ---- KV cache and attention (kv_store.cu, attention.cu) --------------------
 //

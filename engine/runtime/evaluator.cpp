@@ -71,10 +71,8 @@ GpuProbe gpu_devices(const EvaluatorOptions & o) {
 std::string gpu_unsupported(const ModelHparams & hp, const ModelWeights & w) {
     const std::string tail = " is not supported yet";
     // The CUDA backend's layers (cuda_backend.cu enqueue_layer): llama-shaped,
-    // qwen3moe, gemma3, gpt-oss and qwen35 (DeltaNet, gated attention); not
-    // qwen35moe's shared expert (below).
-    for (const LayerWeights & l : w.layers)
-        if (l.moe.shared.gate.data) return "GPU offload of shared-expert MoE layers" + tail;
+    // qwen3moe, gemma3, gpt-oss, qwen35 and qwen35moe (DeltaNet, gated
+    // attention, the shared expert).
     if (w.rope_freqs || w.rope_factors_long || w.rope_factors_short)
         return "GPU offload of models with RoPE frequency factors (" + hp.arch + ")" + tail;
     // (The embedding scale, the logit multiplier and the final softcap are the

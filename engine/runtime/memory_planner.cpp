@@ -177,7 +177,7 @@ uint64_t usable_vram_of_card(uint64_t card_bytes) {
 uint64_t gpu_scratch_bytes(const ModelFootprint & fp, const PlanRequest & req) {
     const ModelHparams & hp = fp.hp;
     const uint64_t b = uint64_t(std::max(1, std::min(req.n_batch, std::max(req.n_ctx, 1))));
-    const uint64_t e = uint64_t(hp.n_embd), f = uint64_t(hp.n_ff), q = uint64_t(hp.n_embd_q());
+    const uint64_t e = uint64_t(hp.n_embd), f = uint64_t(std::max(hp.n_ff, hp.n_ff_shexp)), q = uint64_t(hp.n_embd_q());
     // qwen35 (cuda_backend_alloc.cu): the gated q projection and its gate
     // (3 q), the DeltaNet's projections, conv output, z, o, beta and g.
     const uint64_t c = uint64_t(hp.ssm_conv_channels()), vd = uint64_t(hp.ssm_d_inner);

@@ -1,4 +1,4 @@
-// qwen35's CUDA launchers (deltanet.cu, attn_gate.cu) on the SIMT emulator
+// qwen35's CUDA launchers (deltanet.cu, sigmoid_gates.cu) on the SIMT emulator
 // against the CPU's ops (cpu/delta_net.h and the block's element-wise
 // expressions): the causal conv and its state, the per-head L2 norm, the
 // gates, and the gated delta rule across calls (the state carried on the

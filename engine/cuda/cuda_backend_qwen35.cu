@@ -1,7 +1,8 @@
-// CudaBackend (cuda_backend.h): qwen35's gated DeltaNet layers, and their
-// recurrent state, which stays on the device (allocated with the KV cache,
+// CudaBackend (cuda_backend.h): what qwen35 and qwen35moe add to the other
+// families' layers: the gated DeltaNet layers and their recurrent state,
+// which stays on the device (allocated with the KV cache,
 // cuda_backend_alloc.cu) and crosses the bus only for the evaluator's
-// checkpoints.
+// checkpoints; and qwen35moe's sigmoid-gated shared expert.
 #include "cuda/cuda_backend.h"
 
 namespace hearth::cuda {
@@ -29,6 +30,27 @@ void CudaBackend::enqueue_delta_net(const DeviceDeltaNet & d, int32_t T, float *
     // z = silu(z) * o: the gated norm's product, left in z for ssm_out.
     swiglu(b.ssm_z, b.ssm_o, int64_t(T) * hp.ssm_d_inner, s);
     matmul(d.out, b.ssm_z, T, out, false);
+}
+
+// The shared expert (cpu_blocks.cpp shared_expert) on b.xn, added to the
+// routed experts' sum in out [T][n_embd]:
+//   out += sigmoid(shared_router . xn) * down(silu(gate . xn) * up . xn)
+// (without a shared router, ungated). Runs after moe_combine, so the routed
+// experts' buffers are free: gate/up hold [T][n_ff_shexp], moe_y the result.
+void CudaBackend::enqueue_shared_expert(const DeviceLayer & l, int32_t T, float * out) {
+    const Scratch & b = m_s;
+    cudaStream_t s = m_stream;
+    const int64_t F = l.sh_gate.n_out, E = m_hp.n_embd;
+    matmul(l.sh_gate, b.xn, T, b.gate, false);
+    matmul(l.sh_up, b.xn, T, b.up, same_act_format(l.sh_gate, l.sh_up));
+    activate(b.gate, b.up, int64_t(T) * F);
+    matmul(l.sh_down, b.gate, T, b.moe_y, false);
+    if (l.sh_router.data) {
+        matmul(l.sh_router, b.xn, T, b.router, false);  // [T][1]
+        add_sigmoid_gated(out, b.moe_y, b.router, T, E, s);
+    } else {
+        add(out, b.moe_y, int64_t(T) * E, s);
+    }
 }
 
 // The copies wait for the step before them (same stream) and finish before
