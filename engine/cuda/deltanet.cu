@@ -54,9 +54,7 @@ __global__ void conv1d_silu_kernel(const float * x, int32_t T, int32_t C, const 
     const int64_t c = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
     if (c >= C) return;
     const int32_t n_state = d_conv - 1;
-    auto input = [&](int32_t i) {
-        return i < n_state ? state[int64_t(i) * C + c] : x[int64_t(i - n_state) * C + c];
-    };
+    auto input = [&](int32_t i) { return i < n_state ? state[int64_t(i) * C + c] : x[int64_t(i - n_state) * C + c]; };
     const float * wc = w + c * d_conv;
     for (int32_t t = 0; t < T; ++t) {
         float sum = 0.0f;
@@ -68,8 +66,7 @@ __global__ void conv1d_silu_kernel(const float * x, int32_t T, int32_t C, const 
 }
 
 // Row r = token r / n_heads, head r % n_heads, at x + token * stride + head * d.
-__global__ void l2norm_heads_kernel(float * x, int64_t n_rows, int32_t n_heads, int64_t stride, int32_t d,
-                                    float eps) {
+__global__ void l2norm_heads_kernel(float * x, int64_t n_rows, int32_t n_heads, int64_t stride, int32_t d, float eps) {
     const int64_t row = int64_t(blockIdx.x) * kWarpsPerBlock + threadIdx.x / kWarp;
     const int lane = int(threadIdx.x % kWarp);
     if (row >= n_rows) return;  // the whole warp leaves together
@@ -136,8 +133,8 @@ void delta_net_gates(float * beta, float * g, const float * dt_b, const float * 
                      cudaStream_t stream) {
     const int64_t n = int64_t(n_tokens) * V;
     if (n <= 0) return;
-    HEARTH_LAUNCH(delta_net_gates_kernel, dim3(blocks_for(n, kThreads)), dim3(kThreads), 0, stream, beta, g, dt_b, a,
-                  n, V);
+    HEARTH_LAUNCH(delta_net_gates_kernel, dim3(blocks_for(n, kThreads)), dim3(kThreads), 0, stream, beta, g, dt_b, a, n,
+                  V);
 }
 
 void causal_conv1d_silu(const float * x, int32_t n_tokens, int32_t C, const float * w, int32_t d_conv, float * state,
@@ -159,8 +156,8 @@ void gated_delta_rule(const DeltaRuleShape & s, const float * qkv, const float *
                       int32_t n_tokens, float * state, float * o, cudaStream_t stream) {
     if (n_tokens <= 0 || s.n_v_heads <= 0 || s.d <= 0) return;
     HEARTH_LAUNCH(gated_delta_rule_kernel, dim3(unsigned(s.n_v_heads), blocks_for(s.d, kWarpsPerBlock)),
-                  dim3(kWarp * kWarpsPerBlock), 0, stream, qkv, g, beta, n_tokens, s.n_k_heads, s.n_v_heads, s.d,
-                  state, o);
+                  dim3(kWarp * kWarpsPerBlock), 0, stream, qkv, g, beta, n_tokens, s.n_k_heads, s.n_v_heads, s.d, state,
+                  o);
 }
 
 }  // namespace hearth::cuda

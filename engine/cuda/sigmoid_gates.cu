@@ -55,8 +55,8 @@ void add_sigmoid_gated(float * out, const float * y, const float * logit, int64_
                        cudaStream_t stream) {
     const int64_t total = n_rows * n;
     if (total <= 0) return;
-    HEARTH_LAUNCH(add_sigmoid_gated_kernel, dim3(blocks_for(total, kThreads)), dim3(kThreads), 0, stream, out, y,
-                  logit, total, n);
+    HEARTH_LAUNCH(add_sigmoid_gated_kernel, dim3(blocks_for(total, kThreads)), dim3(kThreads), 0, stream, out, y, logit,
+                  total, n);
 }
 
 }  // namespace hearth::cuda

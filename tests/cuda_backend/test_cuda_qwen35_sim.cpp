@@ -86,7 +86,8 @@ void write_qwen35moe(const std::string & fixture, const std::string & path) {
                 const std::string p = name.substr(0, name.size() - leaf.size()) + ".";
                 name = p + ffn + "_shexp.weight";
                 if (std::string(ffn) == "ffn_gate") {
-                    w.add_tensor_f32(p + "ffn_gate_inp.weight", {E, kExperts}, random_f32(size_t(E) * kExperts, ++seed, 0.5f));
+                    w.add_tensor_f32(p + "ffn_gate_inp.weight", {E, kExperts},
+                                     random_f32(size_t(E) * kExperts, ++seed, 0.5f));
                     w.add_tensor_f32(p + "ffn_gate_inp_shexp.weight", {E}, random_f32(size_t(E), ++seed, 0.2f));
                     const size_t n = size_t(E) * kFfExp * kExperts;
                     w.add_tensor_f32(p + "ffn_gate_exps.weight", {E, kFfExp, kExperts}, random_f32(n, ++seed, 0.1f));

@@ -3,7 +3,8 @@
 // expressions): the causal conv and its state, the per-head L2 norm, the
 // gates, and the gated delta rule across calls (the state carried on the
 // "device"), for head sizes below, at and past a warp and not a multiple of it;
-// one prefill call equals the same tokens decoded one by one.
+// one prefill call equals the same tokens decoded one by one. Also the
+// sigmoid gates of the attention output and of qwen35moe's shared expert.
 #include <QTest>
 #include <algorithm>
 #include <cmath>
@@ -44,8 +45,7 @@ private slots:
         for (const auto & [t0, n] : {std::pair{0, 6}, std::pair{6, 1}}) {
             const float * xt = x.data() + size_t(t0) * C;
             causal_conv1d_silu(xt, n, C, w.data(), d_conv, st_cpu.data(), y_cpu.data() + size_t(t0) * C);
-            cuda::causal_conv1d_silu(xt, n, C, w.data(), d_conv, st_gpu.data(), y_gpu.data() + size_t(t0) * C,
-                                     nullptr);
+            cuda::causal_conv1d_silu(xt, n, C, w.data(), d_conv, st_gpu.data(), y_gpu.data() + size_t(t0) * C, nullptr);
             cudaDeviceSynchronize();  // launches run at a sync point
         }
         QCOMPARE(max_rel_diff(y_gpu, y_cpu), 0.0);
@@ -150,6 +150,19 @@ private slots:
         cuda::sigmoid_mul(x.data(), gate.data(), int64_t(x.size()), nullptr);
         cudaDeviceSynchronize();
         QVERIFY(max_rel_diff(x, ref) <= 1e-6);
+    }
+
+    // qwen35moe's shared expert: out[r] += y[r] * sigmoid(logit[r]).
+    void sharedExpertGate() {
+        const int64_t rows = 5, n = 40;
+        const std::vector<float> y = random_vector(size_t(rows * n), 15),
+                                 logit = random_vector(size_t(rows), 16, -6, 6);
+        std::vector<float> out = random_vector(y.size(), 17), ref(out.size());
+        for (size_t i = 0; i < out.size(); ++i)
+            ref[i] = float(double(out[i]) + double(y[i]) / (1.0 + std::exp(-double(logit[i / size_t(n)]))));
+        cuda::add_sigmoid_gated(out.data(), y.data(), logit.data(), rows, n, nullptr);
+        cudaDeviceSynchronize();
+        QVERIFY(max_rel_diff(out, ref) <= 1e-6);
     }
 };
 
