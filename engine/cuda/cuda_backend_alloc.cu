@@ -199,9 +199,9 @@ void CudaBackend::allocate_scratch() {
     size_t xq_bytes = 0, w_f16_elems = 0;
     int64_t max_n_in = 0;
     for (const DeviceLayer & l : m_layers)
-        for (const DeviceMatrix * m : {&l.wq, &l.wk, &l.wv, &l.wo, &l.gate, &l.up, &l.down, &l.ssm.qkv, &l.ssm.z,
-                                       &l.ssm.beta, &l.ssm.alpha, &l.ssm.out, &l.sh_gate, &l.sh_up, &l.sh_down,
-                                       &l.sh_router}) {
+        for (const DeviceMatrix * m :
+             {&l.wq, &l.wk, &l.wv, &l.wo, &l.gate, &l.up, &l.down, &l.ssm.qkv, &l.ssm.z, &l.ssm.beta, &l.ssm.alpha,
+              &l.ssm.out, &l.sh_gate, &l.sh_up, &l.sh_down, &l.sh_router}) {
             xq_bytes = std::max(xq_bytes, act_quant_bytes(m->type, m->n_in, b_gemv));
             if (m->type == TensorType_F32) continue;  // never through the f16 GEMM
             w_f16_elems = std::max(w_f16_elems, size_t(m->n_in) * size_t(m->n_out));
