@@ -7,24 +7,17 @@
 
 #include <cstdint>
 
+#include "model/delta_net_shape.h"
+
 namespace hearth {
 
 class ThreadPool;
-
-// The largest head size the kernels take (Qwen3.5 uses 128); loading checks it.
-inline constexpr int32_t kDeltaNetMaxHead = 512;
 
 // y[t][c] = silu(sum_j w[c * d_conv + j] * in[t - (d_conv - 1) + j][c]) over
 // x [T][C], where in[] before t = 0 comes from `state` ([d_conv - 1][C], the
 // oldest input first). Afterwards the state holds the last d_conv - 1 inputs.
 void causal_conv1d_silu(const float * x, int32_t T, int32_t C, const float * w, int32_t d_conv, float * state,
                         float * y);
-
-struct DeltaRuleShape {
-    int32_t n_k_heads = 0;  // K
-    int32_t n_v_heads = 0;  // V
-    int32_t d = 0;          // head size of q, k and v
-};
 
 // For each token t and value head h (key head kh = h mod K), with the head's
 // state S [d][d] (row i: output dim, column j: key dim):

@@ -23,12 +23,6 @@ namespace cuda {
 
 namespace {
 
-// Whether two matrices read the same quantized activations, so that one
-// quantize_activations() of x serves both.
-bool same_act_format(const DeviceMatrix & a, const DeviceMatrix & b) {
-    return vec_dot_type(a.type) == vec_dot_type(b.type);
-}
-
 bool graphs_disabled_by_env() {
     const char * v = std::getenv("HEARTH_CUDA_GRAPHS");
     return v && std::strcmp(v, "0") == 0;
@@ -61,6 +55,7 @@ CudaBackend::CudaBackend(const GpuBackendConfig & c)
         allocate_scratch();
         upload(uploads);
         if (c.warm_up) warm_up();
+        reset_recurrent();  // a fresh sequence's state (the warm-up advanced it)
     } catch (...) {
         release();
         throw;
@@ -177,6 +172,7 @@ void CudaBackend::matmul(const DeviceMatrix & w, const float * x, int32_t n_toke
 //   gemma3           x += norm(attn(norm(x))) * post_attn_norm;
 //                    x += norm(ffn(norm(x) * ffn_norm)) * post_ffw_norm
 //   gpt-oss          x += attn(norm(x));  x += moe(norm(x) * post_attn_norm)
+//   qwen35           x += deltanet or gated attn(norm(x));  x += ffn(norm(x) * post_attn_norm)
 void CudaBackend::enqueue_layer(const DeviceLayer & l, int32_t T, StepPos pos) {
     const ModelHparams & hp = m_hp;
     const Scratch & b = m_s;
@@ -185,11 +181,15 @@ void CudaBackend::enqueue_layer(const DeviceLayer & l, int32_t T, StepPos pos) {
     const bool gemma = hp.family == ModelFamily_gemma3;
 
     rmsnorm(b.x, l.attn_norm, b.xn, T, hp.n_embd, hp.rms_eps, s);
-    enqueue_attention(l, T, pos, b.tmp);
+    if (l.ssm.qkv.data)
+        enqueue_delta_net(l.ssm, T, b.tmp);
+    else
+        enqueue_attention(l, T, pos, b.tmp);
     if (gemma) rmsnorm(b.tmp, l.post_attn_norm, b.tmp, T, hp.n_embd, hp.rms_eps, s);
     add(b.x, b.tmp, n, s);
 
-    const float * ffn_norm = hp.family == ModelFamily_gpt_oss ? l.post_attn_norm : l.ffn_norm;
+    const bool post_is_ffn_norm = hp.family == ModelFamily_gpt_oss || hp.family == ModelFamily_qwen35;
+    const float * ffn_norm = post_is_ffn_norm ? l.post_attn_norm : l.ffn_norm;
     rmsnorm(b.x, ffn_norm, b.xn, T, hp.n_embd, hp.rms_eps, s);
     if (l.router.data)
         enqueue_moe(l, T, b.tmp);
@@ -201,12 +201,15 @@ void CudaBackend::enqueue_layer(const DeviceLayer & l, int32_t T, StepPos pos) {
 
 // cpu_attention_block on b.xn into out [T][n_embd]: projections and biases,
 // q/k norms, RoPE (the local base on sliding-window layers), the KV store,
-// attention with the layer's window and sinks, the output projection and bias.
+// attention with the layer's window and sinks, qwen35's sigmoid output gate
+// (when wq also projects it), the output projection and bias.
 void CudaBackend::enqueue_attention(const DeviceLayer & l, int32_t T, StepPos pos, float * out) {
     const ModelHparams & hp = m_hp;
     const Scratch & b = m_s;
     cudaStream_t s = m_stream;
-    matmul(l.wq, b.xn, T, b.q, false);
+    const bool gated = l.wq.n_out == 2 * int64_t(hp.n_embd_q());
+    matmul(l.wq, b.xn, T, gated ? b.qg : b.q, false);
+    if (gated) split_q_gate(b.qg, b.q, b.attn_gate, int64_t(T) * hp.n_head, hp.head_dim, s);
     matmul(l.wk, b.xn, T, b.k, same_act_format(l.wq, l.wk));
     matmul(l.wv, b.xn, T, b.v, same_act_format(l.wk, l.wv));
     if (l.bq) add_bias(b.q, l.bq, T, hp.n_embd_q(), s);
@@ -224,6 +227,7 @@ void CudaBackend::enqueue_attention(const DeviceLayer & l, int32_t T, StepPos po
     variant.scale = hp.attn_q_scale;
     variant.sinks = l.sinks;
     attention(l.kv, m_shape, b.q, T, pos, b.attn, b.att, s, variant);
+    if (gated) sigmoid_mul(b.attn, b.attn_gate, int64_t(T) * hp.n_embd_q(), s);
     matmul(l.wo, b.attn, T, out, false);
     if (l.bo) add_bias(out, l.bo, T, hp.n_embd, s);
 }
@@ -281,6 +285,7 @@ void CudaBackend::enqueue_moe(const DeviceLayer & l, int32_t T, float * out) {
     gemv_experts(d, {b.expert_ids, l.down_exps.stride, 1}, b.gate, b.xq, b.moe_y, slots, s);
     if (l.down_b) add_expert_bias(b.moe_y, l.down_b, b.expert_ids, slots, hp.n_embd, s);
     moe_combine(b.moe_y, b.expert_ids, b.expert_w, T, k, hp.n_embd, out, s);
+    if (l.sh_gate.data) enqueue_shared_expert(l, T, out);
 }
 
 // Logits of rows [first_out, n_tokens), kGpuLogitRows at a time (GEMV), each

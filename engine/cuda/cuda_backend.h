@@ -41,16 +41,35 @@
 #include "cuda/cuda_check.h"
 #include "cuda/device_memory.h"
 #include "cuda/kernels.h"
+#include "quant/quant.h"  // vec_dot_type
 #include "runtime/backend.h"
 
 namespace hearth::cuda {
 
 inline constexpr int32_t kGemvMaxTokens = 8;
 
+// Whether two matrices read the same quantized activations, so that one
+// quantize_activations() of x serves both.
+inline bool same_act_format(const DeviceMatrix & a, const DeviceMatrix & b) {
+    return vec_dot_type(a.type) == vec_dot_type(b.type);
+}
+
 // A stacked expert tensor: expert 0 as a matrix, the others `stride` bytes apart.
 struct DeviceExperts {
     DeviceMatrix m;
     size_t stride = 0;
+};
+
+// A gated DeltaNet layer (qwen35): its projections (DeltaNetWeights) and
+// its slice of the recurrent state, which stays on the device.
+struct DeviceDeltaNet {
+    DeviceMatrix qkv, z, beta, alpha, out;  // attn_qkv, attn_gate, ssm_beta, ssm_alpha, ssm_out
+    const float * conv = nullptr;           // [C][d_conv]
+    const float * dt_b = nullptr;           // [V]
+    const float * a = nullptr;              // [V]
+    const float * norm = nullptr;           // [d]
+    float * conv_state = nullptr;           // [d_conv - 1][C]
+    float * ssm_state = nullptr;            // [V][d][d]
 };
 
 struct DeviceLayer {
@@ -78,6 +97,10 @@ struct DeviceLayer {
     const float * gate_b = nullptr;    // [n_expert][n_ff_exp]  gpt-oss
     const float * up_b = nullptr;      // [n_expert][n_ff_exp]
     const float * down_b = nullptr;    // [n_expert][n_embd]
+    // qwen35moe's shared expert: gate/up [n_embd, n_ff_shexp], down, and
+    // its gate's router [n_embd, 1] (optional).
+    DeviceMatrix sh_gate, sh_up, sh_down, sh_router;
+    DeviceDeltaNet ssm;  // qwen35's recurrent layers (ssm.qkv.data set), in place of attention
     DeviceKvLayer kv;
 };
 
@@ -95,6 +118,10 @@ public:
     int32_t first_layer() const override { return m_first; }
     const std::string & error() const override { return m_err.first(); }
     size_t vram_bytes() const override { return m_weights.bytes() + m_kv.bytes() + m_scratch.bytes(); }
+    size_t recurrent_bytes() const override { return m_rec_bytes; }
+    void save_recurrent(void * dst) override;
+    void load_recurrent(const void * src) override;
+    void reset_recurrent() override;
 
 private:
     struct Scratch {
@@ -108,6 +135,11 @@ private:
         void * att;
         uint16_t *w_f16, *x_f16;
         int32_t * pos;  // the step's first position (StepPos::device)
+        // qwen35: the gated attention's wq output [n_batch][n_head][2 head_dim]
+        // and its gate [n_batch][n_embd_q]; the DeltaNet's projections and
+        // conv output [n_batch][C], z and o [n_batch][V d], beta and g [n_batch][V].
+        float *qg, *attn_gate;
+        float *ssm_qkv, *ssm_conv, *ssm_z, *ssm_o, *ssm_beta, *ssm_g;
     };
 
     void start();
@@ -130,6 +162,8 @@ private:
     void enqueue_layer(const DeviceLayer & l, int32_t n_tokens, StepPos pos);
     void enqueue_attention(const DeviceLayer & l, int32_t n_tokens, StepPos pos, float * out);
     void enqueue_moe(const DeviceLayer & l, int32_t n_tokens, float * out);
+    void enqueue_delta_net(const DeviceDeltaNet & d, int32_t n_tokens, float * out);
+    void enqueue_shared_expert(const DeviceLayer & l, int32_t n_tokens, float * out);
     void enqueue_dense_ffn(const DeviceLayer & l, int32_t n_tokens, float * out);
     void enqueue_host_experts(const DeviceLayer & l, int32_t n_tokens, float * out);
     static void host_experts_callback(void * call);  // a HostCall
@@ -188,6 +222,8 @@ private:
     const float * m_freq_factors = nullptr;  // [n_rot / 2] RoPE frequency factors, or none
     DeviceMatrix m_out;                  // [n_embd, n_vocab]
     Scratch m_s{};
+    float * m_rec = nullptr;  // the recurrent state of every GPU DeltaNet layer, in m_kv
+    size_t m_rec_bytes = 0;
     CudaErrorLog m_err;
 };
 

@@ -7,6 +7,7 @@
 #include "model/weights.h"
 #include "quant/quant.h"
 #include "runtime/kv_cache.h"
+#include "runtime/recurrent_state.h"
 
 namespace hearth::cuda {
 
@@ -104,6 +105,18 @@ std::vector<CudaBackend::PendingUpload> CudaBackend::allocate_weights() {
             matrix(dl.up, lw.ffn.up);
         }
         matrix(dl.down, lw.ffn.down);
+        if (lw.ssm.qkv.data) {
+            const DeltaNetWeights & sw = lw.ssm;
+            matrix(dl.ssm.qkv, sw.qkv);
+            matrix(dl.ssm.z, sw.gate);
+            matrix(dl.ssm.beta, sw.beta);
+            matrix(dl.ssm.alpha, sw.alpha);
+            matrix(dl.ssm.out, sw.out);
+            vector(dl.ssm.conv, sw.conv, int64_t(hp.ssm_d_conv) * hp.ssm_conv_channels());
+            vector(dl.ssm.dt_b, sw.dt_b, hp.ssm_n_v_heads);
+            vector(dl.ssm.a, sw.a, hp.ssm_n_v_heads);
+            vector(dl.ssm.norm, sw.norm, hp.ssm_d_state);
+        }
         if (lw.moe.router.data) {
             matrix(dl.router, lw.moe.router);
             vector(dl.router_b, lw.moe.router_b, hp.n_expert);
@@ -116,6 +129,12 @@ std::vector<CudaBackend::PendingUpload> CudaBackend::allocate_weights() {
             vector(dl.gate_b, lw.moe.gate_b, int64_t(hp.n_expert) * hp.n_ff_exp);
             vector(dl.up_b, lw.moe.up_b, int64_t(hp.n_expert) * hp.n_ff_exp);
             vector(dl.down_b, lw.moe.down_b, int64_t(hp.n_expert) * hp.n_embd);
+            if (lw.moe.shared.gate.data) {
+                matrix(dl.sh_gate, lw.moe.shared.gate);
+                matrix(dl.sh_up, lw.moe.shared.up);
+                matrix(dl.sh_down, lw.moe.shared.down);
+                if (lw.moe.shared_router.data) matrix(dl.sh_router, lw.moe.shared_router);
+            }
         }
     }
     // llama3-style rope_freqs (or longrope's factors for this context), [n_rot / 2]: both RoPEs divide by them.
@@ -141,18 +160,34 @@ void CudaBackend::upload(const std::vector<PendingUpload> & uploads) {
     up.finish();
 }
 
+// A DeltaNet layer has no KV rows: its recurrent state (conv then ssm, as
+// RecurrentState lays out one layer) takes their place, all of the GPU's
+// layers in one block so that a checkpoint is one copy.
 void CudaBackend::allocate_kv() {
     const size_t k_row = KvCache::row_bytes(m_kv_type, m_hp.n_embd_k());
     const size_t v_row = KvCache::row_bytes(m_kv_type, m_hp.n_embd_v());
+    const size_t rec_layer = (RecurrentState::conv_floats(m_hp) + RecurrentState::ssm_floats(m_hp)) * sizeof(float);
     std::vector<size_t> offsets;
+    m_rec_bytes = 0;
     for (size_t i = 0; i < m_layers.size(); ++i) {
-        offsets.push_back(m_kv.reserve(size_t(m_n_ctx) * k_row));
-        offsets.push_back(m_kv.reserve(size_t(m_n_ctx) * v_row));
+        const bool rec = m_hp.is_recurrent(m_first + int(i));
+        m_rec_bytes += rec ? rec_layer : 0;
+        offsets.push_back(m_kv.reserve(rec ? 0 : size_t(m_n_ctx) * k_row));
+        offsets.push_back(m_kv.reserve(rec ? 0 : size_t(m_n_ctx) * v_row));
     }
+    const size_t rec_offset = m_kv.reserve(m_rec_bytes);
     const std::string what = "KV cache (" + std::to_string(m_layers.size()) + " layers of " + std::to_string(m_n_ctx) +
                              " positions, " + (m_kv_type == KvType_q8_0 ? "q8_0" : "f16") + ")";
     m_kv.allocate(what.c_str());
+    m_rec = m_rec_bytes ? m_kv.at<float>(rec_offset) : nullptr;
+    float * rec = m_rec;
     for (size_t i = 0; i < m_layers.size(); ++i) {
+        if (m_hp.is_recurrent(m_first + int(i))) {
+            m_layers[i].ssm.conv_state = rec;
+            m_layers[i].ssm.ssm_state = rec + RecurrentState::conv_floats(m_hp);
+            rec += rec_layer / sizeof(float);
+            continue;
+        }
         DeviceKvLayer & kv = m_layers[i].kv;
         kv.type = m_kv_type;
         kv.k = m_kv.at(offsets[2 * i]);
@@ -171,11 +206,22 @@ void CudaBackend::allocate_scratch() {
     const size_t x = m_scratch.reserve(B * size_t(hp.n_embd) * f);
     const size_t xn = m_scratch.reserve(B * size_t(hp.n_embd) * f);
     const size_t q = m_scratch.reserve(B * size_t(hp.n_embd_q()) * f);
+    // qwen35 only (0 bytes otherwise): the gated q projection and the DeltaNet's buffers.
+    const bool qwen35 = hp.family == ModelFamily_qwen35;
+    const size_t C = size_t(hp.ssm_conv_channels()), VD = size_t(hp.ssm_d_inner), NV = size_t(hp.ssm_n_v_heads);
+    const size_t qg = m_scratch.reserve(qwen35 ? B * 2 * size_t(hp.n_embd_q()) * f : 0);
+    const size_t attn_gate = m_scratch.reserve(qwen35 ? B * size_t(hp.n_embd_q()) * f : 0);
+    const size_t ssm_qkv = m_scratch.reserve(B * C * f);
+    const size_t ssm_conv = m_scratch.reserve(B * C * f);
+    const size_t ssm_z = m_scratch.reserve(B * VD * f);
+    const size_t ssm_o = m_scratch.reserve(B * VD * f);
+    const size_t ssm_beta = m_scratch.reserve(B * NV * f);
+    const size_t ssm_g = m_scratch.reserve(B * NV * f);
     const size_t k = m_scratch.reserve(B * size_t(hp.n_embd_k()) * f);
     const size_t v = m_scratch.reserve(B * size_t(hp.n_embd_v()) * f);
     const size_t attn = m_scratch.reserve(B * size_t(hp.n_head) * size_t(hp.head_dim_v) * f);
     const size_t k_used = hp.is_moe() ? size_t(hp.n_expert_used) : 0;
-    const size_t ff = std::max(size_t(hp.n_ff), k_used * size_t(hp.n_ff_exp));
+    const size_t ff = std::max({size_t(hp.n_ff), k_used * size_t(hp.n_ff_exp), size_t(hp.n_ff_shexp)});
     const size_t gate = m_scratch.reserve(B * ff * f);
     const size_t up = m_scratch.reserve(B * ff * f);
     const size_t n_exp = hp.is_moe() ? size_t(hp.n_expert) : 0;
@@ -190,7 +236,9 @@ void CudaBackend::allocate_scratch() {
     size_t xq_bytes = 0, w_f16_elems = 0;
     int64_t max_n_in = 0;
     for (const DeviceLayer & l : m_layers)
-        for (const DeviceMatrix * m : {&l.wq, &l.wk, &l.wv, &l.wo, &l.gate, &l.up, &l.down}) {
+        for (const DeviceMatrix * m :
+             {&l.wq, &l.wk, &l.wv, &l.wo, &l.gate, &l.up, &l.down, &l.ssm.qkv, &l.ssm.z, &l.ssm.beta, &l.ssm.alpha,
+              &l.ssm.out, &l.sh_gate, &l.sh_up, &l.sh_down, &l.sh_router}) {
             xq_bytes = std::max(xq_bytes, act_quant_bytes(m->type, m->n_in, b_gemv));
             if (m->type == TensorType_F32) continue;  // never through the f16 GEMM
             w_f16_elems = std::max(w_f16_elems, size_t(m->n_in) * size_t(m->n_out));
@@ -233,6 +281,14 @@ void CudaBackend::allocate_scratch() {
     m_s.x_f16 = m_scratch.at<uint16_t>(x_f16);
     m_s.att = m_scratch.at(att);
     m_s.pos = m_scratch.at<int32_t>(pos);
+    m_s.qg = m_scratch.at<float>(qg);
+    m_s.attn_gate = m_scratch.at<float>(attn_gate);
+    m_s.ssm_qkv = m_scratch.at<float>(ssm_qkv);
+    m_s.ssm_conv = m_scratch.at<float>(ssm_conv);
+    m_s.ssm_z = m_scratch.at<float>(ssm_z);
+    m_s.ssm_o = m_scratch.at<float>(ssm_o);
+    m_s.ssm_beta = m_scratch.at<float>(ssm_beta);
+    m_s.ssm_g = m_scratch.at<float>(ssm_g);
 }
 
 }  // namespace hearth::cuda

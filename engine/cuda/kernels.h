@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "model/attention_shape.h"
+#include "model/delta_net_shape.h"
 #include "model/rope_params.h"
 #include "cuda/cuda_compat.h"
 #include "hearth/model.h"        // KvType
@@ -135,6 +136,42 @@ void add_expert_bias(float * y, const float * bias, const int32_t * ids, int64_t
 // order), of weights[t][j] * y[t * k + j]; y [n_tokens * k][n], out [n_tokens][n].
 void moe_combine(const float * y, const int32_t * ids, const float * weights, int32_t n_tokens, int32_t k, int64_t n,
                  float * out, cudaStream_t stream);
+
+// ---- qwen35: gated DeltaNet (deltanet.cu), sigmoid gates (sigmoid_gates.cu) --
+//
+// The ops of cpu_delta_net_block, each as its CPU function (cpu/delta_net.h).
+
+// beta[t][h] = sigmoid(beta[t][h]); g[t][h] = softplus(g[t][h] + dt_b[h]) * a[h]
+// (softplus(x) = x above 20), both [n_tokens][V].
+void delta_net_gates(float * beta, float * g, const float * dt_b, const float * a, int32_t n_tokens, int32_t V,
+                     cudaStream_t stream);
+
+// cpu/delta_net.h causal_conv1d_silu: y [n_tokens][C] = silu(conv of x
+// [n_tokens][C] with w [C][d_conv]), reading and updating state [d_conv - 1][C].
+void causal_conv1d_silu(const float * x, int32_t n_tokens, int32_t C, const float * w, int32_t d_conv, float * state,
+                        float * y, cudaStream_t stream);
+
+// cpu/delta_net.h l2norm_rows on the first n_heads heads of d floats of each
+// token's row (rows `stride` floats apart), in place.
+void l2norm_heads(float * x, int32_t n_tokens, int32_t n_heads, int64_t stride, int32_t d, float eps,
+                  cudaStream_t stream);
+
+// cpu/delta_net.h gated_delta_rule: qkv [n_tokens][C] (q, k L2-normalized),
+// g and beta [n_tokens][V], state [V][d][d] updated, o [n_tokens][V][d].
+// d <= kDeltaNetMaxHead.
+void gated_delta_rule(const DeltaRuleShape & s, const float * qkv, const float * g, const float * beta,
+                      int32_t n_tokens, float * state, float * o, cudaStream_t stream);
+
+// qg [n_rows][2 head_dim] (per head q | gate) -> q and gate [n_rows][head_dim].
+void split_q_gate(const float * qg, float * q, float * gate, int64_t n_rows, int64_t head_dim, cudaStream_t stream);
+
+// x[i] *= sigmoid(gate[i])
+void sigmoid_mul(float * x, const float * gate, int64_t n, cudaStream_t stream);
+
+// out[r][i] += y[r][i] * sigmoid(logit[r]), out and y [n_rows][n] (qwen35moe's
+// shared expert, one gate logit per token).
+void add_sigmoid_gated(float * out, const float * y, const float * logit, int64_t n_rows, int64_t n,
+                       cudaStream_t stream);
 
 // ---- KV cache and attention (kv_store.cu, attention.cu) --------------------
 //

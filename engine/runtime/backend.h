@@ -83,6 +83,15 @@ public:
     virtual const std::string & error() const = 0;
     // Device memory held: weights, KV cache, scratch.
     virtual size_t vram_bytes() const = 0;
+    // The recurrent (DeltaNet) state of the backend's layers, laid out as
+    // runtime/recurrent_state.h's for those layers: its size in bytes (0: no
+    // recurrent layer here), a copy out or in (the evaluator's checkpoints),
+    // and the zero state of a fresh sequence. Never throw; a failure is kept
+    // in error().
+    virtual size_t recurrent_bytes() const { return 0; }
+    virtual void save_recurrent(void * /*dst*/) {}
+    virtual void load_recurrent(const void * /*src*/) {}
+    virtual void reset_recurrent() {}
 };
 
 }  // namespace hearth

@@ -71,13 +71,12 @@ GpuProbe gpu_devices(const EvaluatorOptions & o) {
 
 // What the CUDA backend cannot run yet, as the placement note's reason, or ""
 // when it can run the model.
-std::string gpu_unsupported(const ModelHparams & hp, const ModelWeights & w) {
+std::string gpu_unsupported(const ModelHparams & hp) {
     const std::string tail = " is not supported yet";
     // The CUDA backend's layers (cuda_backend.cu enqueue_layer): llama-shaped,
-    // qwen3moe, gemma3 and gpt-oss; not qwen35's DeltaNet and gated attention.
-    if (hp.family == ModelFamily_qwen35) return "GPU offload of " + hp.arch + " models" + tail;
-    for (const LayerWeights & l : w.layers)
-        if (l.moe.shared.gate.data) return "GPU offload of shared-expert MoE layers" + tail;
+    // qwen3moe, gemma3, gpt-oss, qwen35 and qwen35moe (DeltaNet, gated
+    // attention, the shared expert), with RoPE frequency factors and fused
+    // projections (split at upload).
     // (The embedding scale, the logit multiplier and the final softcap are the
     // evaluator's, and the score scale is the attention's: all GPU-safe.)
     if (hp.qk_norm_after_rope || !hp.rope_enabled || hp.n_no_rope_layer_step > 0 || hp.attn_q_prescale ||
@@ -103,7 +102,7 @@ Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOpti
     const int32_t requested = model.options().n_gpu_layers;
     if (requested == 0) return cpu_placement(hp, "");
     const char * const cpu_tail = "; every layer runs on the CPU";
-    if (const std::string why = gpu_unsupported(hp, model.weights()); !why.empty())
+    if (const std::string why = gpu_unsupported(hp); !why.empty())
         return cpu_placement(hp, why + cpu_tail);
     const GpuBackendFactory factory = o.gpu_factory ? o.gpu_factory : default_gpu_backend_factory();
     const GpuProbe probe = gpu_devices(o);
@@ -267,9 +266,14 @@ struct Evaluator::Impl {
         int32_t pos = -1;
         std::vector<uint8_t> rings;
         std::vector<float> rec;
+        std::vector<uint8_t> gpu_rec;
     } ckpt;
 
-    bool rewindable() const { return !kv.has_rings() && rec.empty(); }
+    // The GPU's DeltaNet layers keep their state on the device: a checkpoint
+    // copies it too (gpu_rec), in RecurrentState's layout for those layers.
+    size_t gpu_rec_bytes() const { return gpu ? gpu->recurrent_bytes() : 0; }
+    bool recurrent() const { return !rec.empty() || gpu_rec_bytes() > 0; }
+    bool rewindable() const { return !kv.has_rings() && !recurrent(); }
 
     void save_checkpoint() {
         if (rewindable()) return;
@@ -278,17 +282,21 @@ struct Evaluator::Impl {
         kv.save_rings(ckpt.rings.data());
         ckpt.rec.resize(rec.bytes() / sizeof(float));
         rec.save(ckpt.rec.data());
+        ckpt.gpu_rec.resize(gpu_rec_bytes());
+        if (gpu) gpu->save_recurrent(ckpt.gpu_rec.data());
     }
 
     int32_t rewind(int32_t n) {
-        if (n == n_past || rewindable() || (rec.empty() && kv.can_rewind(n_past, n, hp.n_swa))) {
+        if (n == n_past || rewindable() || (!recurrent() && kv.can_rewind(n_past, n, hp.n_swa))) {
             n_past = n;
         } else if (ckpt.pos >= 0 && ckpt.pos <= n) {
             kv.load_rings(ckpt.rings.data());
             rec.load(ckpt.rec.data());
+            if (gpu) gpu->load_recurrent(ckpt.gpu_rec.data());
             n_past = ckpt.pos;
         } else {
             rec.reset();
+            if (gpu) gpu->reset_recurrent();
             n_past = 0;
         }
         // Positions below the checkpoint will be overwritten: it no longer describes them.

@@ -177,13 +177,18 @@ uint64_t usable_vram_of_card(uint64_t card_bytes) {
 uint64_t gpu_scratch_bytes(const ModelFootprint & fp, const PlanRequest & req) {
     const ModelHparams & hp = fp.hp;
     const uint64_t b = uint64_t(std::max(1, std::min(req.n_batch, std::max(req.n_ctx, 1))));
-    const uint64_t e = uint64_t(hp.n_embd), f = uint64_t(hp.n_ff), q = uint64_t(hp.n_embd_q());
+    const uint64_t e = uint64_t(hp.n_embd), f = uint64_t(std::max(hp.n_ff, hp.n_ff_shexp)), q = uint64_t(hp.n_embd_q());
+    // qwen35 (cuda_backend_alloc.cu): the gated q projection and its gate
+    // (3 q), the DeltaNet's projections, conv output, z, o, beta and g.
+    const uint64_t c = uint64_t(hp.ssm_conv_channels()), vd = uint64_t(hp.ssm_d_inner);
+    const uint64_t qwen35 = hp.family == ModelFamily_qwen35 ? 3 * q : 0;
     const uint64_t per_token = 2 * e + q + uint64_t(hp.n_embd_k()) + uint64_t(hp.n_embd_v()) +
-                               uint64_t(hp.n_head) * uint64_t(hp.head_dim_v) + 2 * f;
+                               uint64_t(hp.n_head) * uint64_t(hp.head_dim_v) + 2 * f + qwen35 + 2 * c + 2 * vd +
+                               2 * uint64_t(hp.ssm_n_v_heads);
     uint64_t bytes = b * per_token * 4;
-    bytes += b * std::max({e, f, q}) * 36 / 32;
+    bytes += b * std::max({e, f, q, vd}) * 36 / 32;
     bytes += uint64_t(hp.n_head) * b * kAttnTile * 4;
-    bytes += std::max({e * f, e * q, e * uint64_t(hp.n_embd_k())}) * 2;
+    bytes += std::max({e * f, e * q * (qwen35 ? 2 : 1), e * uint64_t(hp.n_embd_k()), e * c}) * 2;
     bytes += uint64_t(std::max(req.n_outputs, 1)) * uint64_t(hp.n_vocab) * 4;
     bytes += kCublasWorkspace;
     return bytes;

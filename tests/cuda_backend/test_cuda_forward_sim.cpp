@@ -3,8 +3,9 @@
 // (layers + output) and split at every layer boundary, for llama, qwen2,
 // qwen3, qwen3moe (routing and expert GEMVs on the device), gemma3 (local
 // windows, sandwich norms, GELU) and gpt-oss (sinks, alternating windows,
-// biased experts, SwiGLU-OAI, MXFP4) fixtures in several quant types, over an
-// f16 and a q8_0 KV cache.
+// biased experts, SwiGLU-OAI, MXFP4) and qwen35 (DeltaNet layers with their
+// recurrent state on the device, gated attention, IMROPE) fixtures in several
+// quant types, over an f16 and a q8_0 KV cache.
 // The steps are sim_forward.h's (prefill batch, short batch, decode tokens);
 // the logits must match the CPU backend's and llama.cpp's within the
 // fixture's tolerance (fixtures/README.md).
@@ -39,6 +40,9 @@ private slots:
         QTest::newRow("gemma3-Q4_K_M f16") << "models/synthetic/gemma3-Q4_K_M.gguf" << int(KvType_f16);
         QTest::newRow("gpt-oss-f32 f16") << "models/synthetic/gpt-oss-f32.gguf" << int(KvType_f16);
         QTest::newRow("gpt-oss-Q8_0 f16") << "models/synthetic/gpt-oss-Q8_0.gguf" << int(KvType_f16);
+        QTest::newRow("qwen35-f32 f16") << "models/synthetic/qwen35-f32.gguf" << int(KvType_f16);
+        QTest::newRow("qwen35-Q4_K_M q8_0") << "models/synthetic/qwen35-Q4_K_M.gguf" << int(KvType_q8_0);
+        QTest::newRow("qwen35-IQ4_XS f16") << "models/synthetic/qwen35-IQ4_XS.gguf" << int(KvType_f16);
     }
 
     // Every split: -ngl 1 .. n_layer (the output on the CPU) and n_layer + 1 (all of it).
