@@ -8,7 +8,8 @@ Rectangle {
     id: notice
     objectName: "loadNotice"
     property var chat
-    visible: chat.loadNotice !== ""
+    // With no model at all, the empty state's error card says it already.
+    visible: chat.loadNotice !== "" && !(chat.modelState === ChatController.Error && chat.messages.count === 0)
     implicitHeight: visible ? row.implicitHeight + 20 : 0
     color: Theme.dangerSoft
     border.color: Qt.rgba(Theme.danger.r, Theme.danger.g, Theme.danger.b, 0.35)

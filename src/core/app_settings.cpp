@@ -115,10 +115,7 @@ void AppSettings::setLastModel(const QString & path) {
 GenerationSettings AppSettings::chatDefaults() const {
     const QSettings s(m_path, QSettings::IniFormat);
     const QByteArray json = s.value(QStringLiteral("chat/defaults")).toByteArray();
-    QJsonObject o = json.size() <= (1 << 20) ? QJsonDocument::fromJson(json).object() : QJsonObject();
-    // Until the user saves defaults, replies are not capped at 1024 tokens:
-    // they run until the model stops, and the context policy handles the rest.
-    if (!o.contains(QStringLiteral("max_tokens"))) o.insert(QStringLiteral("max_tokens"), 0);
+    const QJsonObject o = json.size() <= (1 << 20) ? QJsonDocument::fromJson(json).object() : QJsonObject();
     GenerationSettings g = GenerationSettings::fromJson(o, o.value(QStringLiteral("system_prompt")).toString());
     g.contextOverflow.clear();
     g.seed = -1;

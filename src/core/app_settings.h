@@ -58,7 +58,7 @@ public:
     // What a new chat starts with. Its contextOverflow is always "" (the chat
     // follows contextOverflow() above) and its seed -1 (a fresh one per reply);
     // setChatDefaults() moves a chosen policy into contextOverflow(). Before
-    // any were saved: GenerationSettings' own, but no max-token cap (0).
+    // any were saved: GenerationSettings' own.
     GenerationSettings chatDefaults() const;
     void setChatDefaults(const GenerationSettings & settings);
 

@@ -17,7 +17,6 @@ ChatPreset builtIn(const char *name, double temperature, double topP, int topK, 
     p.settings.topP = topP;
     p.settings.topK = topK;
     p.settings.minP = minP;
-    p.settings.maxTokens = 0;  // as the app's defaults: until the model stops
     return p;
 }
 

@@ -74,7 +74,7 @@ private slots:
         const QString ini = freshIni();
         AppSettings s(ini);
         const GenerationSettings plain = s.chatDefaults();
-        QCOMPARE(plain.maxTokens, 0);  // not capped at 1024 until the user says so
+        QCOMPARE(plain.maxTokens, GenerationSettings{}.maxTokens);
         QCOMPARE(plain.temperature, GenerationSettings{}.temperature);
         QVERIFY(plain.thinking);
 
@@ -148,7 +148,7 @@ private slots:
         QCOMPARE(all.last().name, QStringLiteral("Good"));
         QCOMPARE(all.last().settings.temperature, 0.5);
         QCOMPARE(s.preset(QStringLiteral("Balanced"))->temperature, GenerationSettings{}.temperature);
-        QCOMPARE(s.chatDefaults().maxTokens, 0);  // broken defaults: the plain ones
+        QCOMPARE(s.chatDefaults().maxTokens, GenerationSettings{}.maxTokens);  // broken defaults: the plain ones
     }
 
     void chatTakesDefaultsAndPresets() {

@@ -1,6 +1,7 @@
 // The real app's QML under Xvfb for the everyday model and settings flows,
 // with a library folder of fixture models (symlinked, never copied) and a
 // temporary data directory. Screenshots in test-output/:
+//   (no shot)              a failed load before any model worked: the error state, nothing remembered
 //   e01_picker             the top bar's picker: the library's models with quant, size and fit badge
 //   e02_picker_current     after one click on a model: it loaded and is marked in the picker
 //   e03_failed_load_kept   a broken file's load failed: the old model still answers, the chat says why
@@ -133,8 +134,19 @@ private slots:
         startApp();
     }
 
-    void pickerListsModelsAndSwitchesInOneClick() {
+    // Before any model worked, a failed load has nothing to fall back to: the error state.
+    void failedLoadWithoutAWorkingModel() {
         QCOMPARE(m_chat->modelState(), ChatController::NoModel);  // a first start: nothing to restore
+        m_chat->loadModel(m_broken);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Error, kTimeoutMs);
+        QVERIFY(m_chat->loadNotice().startsWith(QStringLiteral("Could not load broken.gguf.")));
+        QVERIFY(!m_chat->loadNotice().contains(QStringLiteral("Still chatting")));
+        QTRY_VERIFY(shown(QStringLiteral("loadErrorCard")));
+        QVERIFY(!shown(QStringLiteral("loadNotice")));  // the card says it; not twice
+        QCOMPARE(AppSettings().lastModel(), QString());
+    }
+
+    void pickerListsModelsAndSwitchesInOneClick() {
         QObject *lib = library();
         QVERIFY(lib);
         QTRY_COMPARE_WITH_TIMEOUT(lib->property("count").toInt(), 3, kTimeoutMs);
@@ -188,7 +200,8 @@ private slots:
 
     void presetsAndDefaults() {
         m_chat->newChat();
-        QCOMPARE(m_chat->settings().value("maxTokens").toInt(), 0);  // the app's defaults, not 1024
+        // The app's defaults (none saved yet: the plain ones), not the last chat's 40.
+        QCOMPARE(m_chat->settings().value("maxTokens").toInt(), GenerationSettings{}.maxTokens);
         QCOMPARE(m_chat->activePreset(), QStringLiteral("Balanced"));
         QObject *drawer = m_window->findChild<QObject *>(QStringLiteral("settingsDrawer"));
         QVERIFY(drawer);
