@@ -8,6 +8,7 @@
 //   e04_presets            the settings drawer with a preset chosen and one saved
 //   e05_thinking_off       the thinking switch turned off in the drawer
 //   e06_theme_dark         the in-app theme switch set to Dark
+//   e08_browse_suggestions "Download a model…": Browse with picks that fit this machine (dark)
 //   e07_restart_restored   a restart: the last model loads again, no welcome screen, the theme kept
 #include <QDir>
 #include <QFile>
@@ -192,6 +193,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), 1, kTimeoutMs);
         QTRY_VERIFY(shown(QStringLiteral("loadNotice")));
         QCOMPARE(item(QStringLiteral("loadNoticeText"))->property("text").toString(), m_chat->loadNotice());
+        QTest::mouseMove(m_window, QPoint(600, 500));  // no picker tooltip over the shot
         shoot(QStringLiteral("e03_failed_load_kept"));
         click(QStringLiteral("dismissLoadNotice"));
         QTRY_VERIFY(m_chat->loadNotice().isEmpty());
@@ -266,6 +268,30 @@ private slots:
         QObject *drawer = m_window->findChild<QObject *>(QStringLiteral("settingsDrawer"));
         QMetaObject::invokeMethod(drawer, "close");
         QTRY_COMPARE(drawer->property("position").toDouble(), 0.0);
+    }
+
+    // "Download a model…" opens Browse, with curated picks that fit this machine.
+    void downloadOpensBrowseWithSuggestions() {
+        QObject *drawer = m_window->findChild<QObject *>(QStringLiteral("settingsDrawer"));
+        QTRY_VERIFY(!drawer->property("visible").toBool());  // its modal shade would take the click
+        click(QStringLiteral("modelPicker"));
+        QObject *picker = m_window->findChild<QObject *>(QStringLiteral("modelPickerPopup"));
+        QTRY_VERIFY(picker->property("opened").toBool());
+        click(QStringLiteral("pickerAction_download"));
+        QObject *popup = m_window->findChild<QObject *>(QStringLiteral("modelsPopup"));
+        QVERIFY(popup);
+        QTRY_VERIFY(popup->property("opened").toBool());
+        QCOMPARE(m_window->findChild<QObject *>(QStringLiteral("modelsPage"))->property("currentTab").toInt(), 1);
+        QTRY_VERIFY(shown(QStringLiteral("suggestionList")));
+        QObject *page = m_window->findChild<QObject *>(QStringLiteral("modelsPage"));
+        QObject *suggestions =
+            page->property("controller").value<QObject *>()->property("suggestions").value<QObject *>();
+        QVERIFY(suggestions);
+        QTRY_VERIFY_WITH_TIMEOUT(suggestions->property("count").toInt() > 0, kTimeoutMs);  // 1 GB free is enough
+        QTRY_VERIFY(shown(QStringLiteral("suggestion_Qwen/Qwen3-0.6B-GGUF")));
+        shoot(QStringLiteral("e08_browse_suggestions"));
+        QMetaObject::invokeMethod(popup, "close");
+        QTRY_VERIFY(!popup->property("visible").toBool());
     }
 
     void restartRestoresTheModel() {
