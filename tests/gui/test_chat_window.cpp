@@ -40,6 +40,7 @@
 #include "core/conversation_store.h"
 #include "hearth/gguf.h"
 #include "hearth/tokenizer.h"
+#include "window_test_util.h"
 
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
 
@@ -48,14 +49,8 @@ using namespace Hearth;
 namespace {
 
 constexpr int kTimeoutMs = 60000;
-
-// Average lightness of a sample of pixels, 0..255.
-int meanLightness(const QImage &img) {
-    qint64 sum = 0, n = 0;
-    for (int y = 0; y < img.height(); y += 9)
-        for (int x = 0; x < img.width(); x += 9, ++n) sum += QColor(img.pixel(x, y)).lightness();
-    return n ? int(sum / n) : 0;
-}
+using gui_test::findItem;
+using gui_test::meanLightness;
 
 // Pixels close to the accent colour #e8743b.
 int accentPixels(const QImage &img) {
@@ -139,22 +134,7 @@ private:
 
     QImage shoot(const QString &name, bool settle = true) {
         if (settle) QTest::qWait(150);  // let animations and layout settle
-        QImage shot = m_window->grabWindow();
-        const QString path = QString::fromStdString(hearth_test::output_dir()) + QLatin1Char('/') + name +
-                             QStringLiteral(".png");
-        if (!shot.save(path)) qWarning("could not save %s", qPrintable(path));
-        qInfo("screenshot: %s", qPrintable(path));
-        return shot;
-    }
-
-    // Searches the visual tree (QML objects' QObject parents do not always
-    // follow it); a visible item wins over hidden ones of the same name
-    // (every message delegate has its own buttons).
-    static QQuickItem *findItem(QQuickItem *root, const QString &name, bool visibleOnly) {
-        if (root->objectName() == name && (!visibleOnly || root->isVisible())) return root;
-        for (QQuickItem *child : root->childItems())
-            if (QQuickItem *found = findItem(child, name, visibleOnly)) return found;
-        return nullptr;
+        return gui_test::saveShot(m_window, name);
     }
     QQuickItem *item(const char *name) {
         QQuickItem *i = findItem(m_window->contentItem(), QLatin1String(name), true);

@@ -24,6 +24,7 @@
 #include "chat_controller.h"
 #include "common/fixtures.h"
 #include "core/app_settings.h"
+#include "window_test_util.h"
 
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
 
@@ -32,13 +33,8 @@ using namespace Hearth;
 namespace {
 
 constexpr int kTimeoutMs = 60000;
-
-int meanLightness(const QImage &img) {
-    qint64 sum = 0, n = 0;
-    for (int y = 0; y < img.height(); y += 9)
-        for (int x = 0; x < img.width(); x += 9, ++n) sum += QColor(img.pixel(x, y)).lightness();
-    return n ? int(sum / n) : 0;
-}
+using gui_test::findItem;
+using gui_test::meanLightness;
 
 }  // namespace
 
@@ -68,20 +64,9 @@ class TestEverydayWindow : public QObject {
 
     QImage shoot(const QString &name) {
         QTest::qWait(200);  // animations and layout settle
-        QImage shot = m_window->grabWindow();
-        const QString path = QString::fromStdString(hearth_test::output_dir()) + QLatin1Char('/') + name +
-                             QStringLiteral(".png");
-        if (!shot.save(path)) qWarning("could not save %s", qPrintable(path));
-        qInfo("screenshot: %s", qPrintable(path));
-        return shot;
+        return gui_test::saveShot(m_window, name);
     }
 
-    static QQuickItem *findItem(QQuickItem *root, const QString &name, bool visibleOnly) {
-        if (root->objectName() == name && (!visibleOnly || root->isVisible())) return root;
-        for (QQuickItem *child : root->childItems())
-            if (QQuickItem *found = findItem(child, name, visibleOnly)) return found;
-        return nullptr;
-    }
     // Popups live under the window's overlay, which is part of the content item's tree.
     QQuickItem *item(const QString &name) {
         QQuickItem *i = findItem(m_window->contentItem(), name, true);
