@@ -49,17 +49,10 @@ class TestEverydayWindow : public QObject {
     ChatController *m_chat = nullptr;
 
     void startApp() {
-        m_engine = std::make_unique<QQmlApplicationEngine>();
-        m_engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
-        m_engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Hearth/Main.qml")));
-        QCOMPARE(m_engine->rootObjects().size(), 1);
-        m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
+        m_window = gui_test::loadMainWindow(m_engine);
         QVERIFY(m_window);
-        m_window->resize(1280, 840);
-        QVERIFY(QTest::qWaitForWindowExposed(m_window));
         m_chat = m_window->property("chat").value<ChatController *>();
         QVERIFY(m_chat);
-        m_window->requestActivate();
     }
 
     QImage shoot(const QString &name) {

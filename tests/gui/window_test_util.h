@@ -5,9 +5,12 @@
 
 #include <QColor>
 #include <QImage>
+#include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QString>
+#include <QTest>
+#include <memory>
 
 #include "common/fixtures.h"
 
@@ -39,6 +42,21 @@ inline QQuickItem *findItem(QQuickItem *root, const QString &name, bool visibleO
     for (QQuickItem *child : root->childItems())
         if (QQuickItem *found = findItem(child, name, visibleOnly)) return found;
     return nullptr;
+}
+
+// The app's Main.qml loaded as main.cpp loads it, in a 1280x840 window that
+// is shown and active; nullptr when it did not load.
+inline QQuickWindow *loadMainWindow(std::unique_ptr<QQmlApplicationEngine> &engine) {
+    engine = std::make_unique<QQmlApplicationEngine>();
+    engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
+    engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Hearth/Main.qml")));
+    if (engine->rootObjects().size() != 1) return nullptr;
+    auto *window = qobject_cast<QQuickWindow *>(engine->rootObjects().first());
+    if (!window) return nullptr;
+    window->resize(1280, 840);
+    if (!QTest::qWaitForWindowExposed(window)) return nullptr;
+    window->requestActivate();
+    return window;
 }
 
 }  // namespace gui_test
