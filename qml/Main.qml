@@ -16,9 +16,18 @@ ApplicationWindow {
     color: Theme.background
     font.family: Theme.fontFamily
 
-    // "", "light" or "dark": overrides the system preference (tests force "dark").
-    property string themeMode: ""
+    // "", "light" or "dark": overrides the system preference. The saved choice
+    // (Settings > Theme); --theme and tests set it directly for one run.
+    property string themeMode: preferences.themeMode
     property alias chat: chat
+    property alias preferences: preferences
+
+    Preferences {
+        id: preferences
+        onThemeChanged: window.themeMode = preferences.themeMode
+    }
+    // The Models popup on a tab: 0 the library, 1 Browse (with its suggestions).
+    function openModels(tab) { modelsPage.currentTab = tab; browsePopup.open() }
 
     Binding { target: Theme; property: "forced"; value: window.themeMode }
 
@@ -86,6 +95,7 @@ ApplicationWindow {
                 anchors.margins: 1
                 radius: Theme.radius
                 onModelChosen: (path) => { browsePopup.close(); chat.loadModel(path) }
+                onModelLoadRequested: (path) => chat.loadModel(path)
             }
             FlatButton {
                 anchors.bottom: parent.bottom
@@ -194,7 +204,9 @@ ApplicationWindow {
                 Layout.fillWidth: true
                 chat: chat
                 onOpenModel: modelDialog.open()
-                onBrowseModels: browsePopup.open()
+                library: modelsPage.controller.library
+                onBrowseModels: window.openModels(1)
+                onManageModels: window.openModels(0)
                 onOpenServer: serverPopup.open()
                 onOpenTools: toolsPopup.open()
                 onOpenSettings: settingsDrawer.open()
@@ -213,7 +225,7 @@ ApplicationWindow {
                     visible: chat.messages.count === 0
                     chat: chat
                     onOpenModel: modelDialog.open()
-                    onBrowseModels: browsePopup.open()
+                    onBrowseModels: window.openModels(1)
                     onSuggestion: (text) => composer.setText(text)
                 }
                 MessageView {
@@ -227,6 +239,15 @@ ApplicationWindow {
                 Layout.fillWidth: true
                 chat: chat
             }
+
+            LoadNotice {
+                // As wide as the composer below it.
+                Layout.preferredWidth: Math.min(parent.width - 48, Theme.contentWidth)
+                Layout.alignment: Qt.AlignHCenter
+                Layout.topMargin: visible ? 8 : 0
+                chat: chat
+            }
+
             Composer {
                 id: composer
                 Layout.fillWidth: true
@@ -239,6 +260,7 @@ ApplicationWindow {
         id: settingsDrawer
         objectName: "settingsDrawer"
         chat: chat
+        preferences: preferences
         height: window.height
     }
 

@@ -3,11 +3,13 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Hearth
 
-// Per-conversation settings: system prompt, sampling and the context policy
-// (with the app-wide default the chat may follow).
+// Per-conversation settings: preset, system prompt, sampling, thinking and
+// the context policy (with the app-wide default the chat may follow); then
+// the app's theme.
 Drawer {
     id: drawer
     property var chat
+    property var preferences
     readonly property var s: chat.settings
     readonly property var policies: [
         { text: "Rolling window", value: "rolling_window" },
@@ -57,6 +59,8 @@ Drawer {
                     FlatButton { text: "Close"; onClicked: drawer.close() }
                 }
 
+                PresetSection { Layout.fillWidth: true; chat: drawer.chat }
+
                 ColumnLayout {
                     Layout.fillWidth: true
                     spacing: 6
@@ -86,6 +90,35 @@ Drawer {
                     }
                 }
 
+                ColumnLayout {
+                    Layout.fillWidth: true
+                    spacing: 2
+                    RowLayout {
+                        Layout.fillWidth: true
+                        Text {
+                            Layout.fillWidth: true
+                            text: "Thinking"
+                            color: Theme.text
+                            font.pixelSize: Theme.fontSize - 1
+                            font.family: Theme.fontFamily
+                        }
+                        Switch {
+                            id: thinkingSwitch
+                            objectName: "thinkingSwitch"
+                            checked: drawer.s.thinking
+                            onToggled: drawer.chat.setSetting("thinking", checked)
+                        }
+                    }
+                    Text {
+                        Layout.fillWidth: true
+                        text: "For models whose template reads enable_thinking (Qwen3, QwQ and the like):"
+                              + " off asks for the answer without the reasoning first."
+                        color: Theme.faintText
+                        wrapMode: Text.Wrap
+                        font.pixelSize: 11
+                        font.family: Theme.fontFamily
+                    }
+                }
                 SettingField {
                     Layout.fillWidth: true
                     label: "Temperature"
@@ -192,6 +225,8 @@ Drawer {
                     text: "Reset to defaults"
                     onClicked: drawer.chat.resetSettings()
                 }
+                Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
+                ThemeSwitch { Layout.fillWidth: true; preferences: drawer.preferences }
             }
         }
     }

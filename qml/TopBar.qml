@@ -7,7 +7,9 @@ import Hearth
 Rectangle {
     id: bar
     property var chat
+    property var library  // ModelLibraryModel: the picker's list
     signal openModel()
+    signal manageModels()
     signal openSettings()
     signal browseModels()
     signal openServer()
@@ -42,7 +44,7 @@ Rectangle {
             implicitHeight: 36
             implicitWidth: Math.min(pickerRow.implicitWidth + 26, 380)
             hoverEnabled: true
-            onClicked: modelMenu.popup(0, height + 4)
+            onClicked: modelPicker.open()
             background: Rectangle {
                 radius: 18
                 color: picker.hovered ? Theme.surfaceAlt : Theme.surface
@@ -135,20 +137,18 @@ Rectangle {
         AppMenuItem { text: "Import chats from JSON…"; onTriggered: bar.importConversations() }
     }
 
-    AppMenu {
-        id: modelMenu
-        width: 300
-        AppMenuItem { text: "Open a GGUF file…"; onTriggered: bar.openModel() }
-        AppMenuItem { text: "Download a model…"; onTriggered: bar.browseModels() }
-        AppMenuItem { text: "Local server…  (Ctrl+Shift+S)"; onTriggered: bar.openServer() }
-        AppMenuItem { text: "Tools…  (Ctrl+Shift+T)"; onTriggered: bar.openTools() }
-        AppMenuSeparator { visible: bar.chat.gpuNotice !== "" }
-        AppMenuItem {
-            visible: bar.chat.gpuNotice !== ""
-            height: visible ? implicitHeight : 0
-            enabled: false
-            text: bar.chat.gpuNotice
-        }
+    ModelPicker {
+        id: modelPicker
+        parent: picker
+        x: Math.min(0, picker.width - width)
+        y: picker.height + 4
+        chat: bar.chat
+        library: bar.library
+        onOpenModel: bar.openModel()
+        onBrowseModels: bar.browseModels()
+        onManageModels: bar.manageModels()
+        onOpenServer: bar.openServer()
+        onOpenTools: bar.openTools()
     }
 
     // Load progress: a thin accent line along the bottom edge.

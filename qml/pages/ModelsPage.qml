@@ -16,6 +16,8 @@ Rectangle {
     property int currentTab: 0  // 0 library, 1 browse
     // The user picked a local model to chat with.
     signal modelChosen(string path)
+    // Load it, but stay on the page (a finished download's "Load").
+    signal modelLoadRequested(string path)
     color: Theme.background
 
     ModelsController {
@@ -125,7 +127,11 @@ Rectangle {
                 onDeleteRequested: function (row, name) { confirmDelete.ask(row, name) }
                 onUseRequested: function (path) { page.modelChosen(path) }
             }
-            BrowseTab { controller: models }
+            BrowseTab {
+                controller: models
+                onLoadRequested: (path) => page.modelLoadRequested(path)
+                onUseRequested: (path) => page.modelChosen(path)
+            }
         }
     }
 

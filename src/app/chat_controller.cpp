@@ -104,12 +104,15 @@ void ChatController::init(const QString &databasePath) {
         qWarning("model sha256 unknown: %s", qPrintable(reason));  // replies keep an empty hash
     });
     m_defaultOverflow = AppSettings().contextOverflow();
+    m_settings = AppSettings().chatDefaults();
+    m_presets = AppSettings().presets();
     m_context.setPolicy(m_defaultOverflow);
     m_bridge = new EngineBridge;
     connectBridge();
     initTools();
     const QString model = startupModel();
     if (!model.isEmpty()) loadModel(model);
+    else if (databasePath.isEmpty()) restoreLastModel();
 }
 
 void ChatController::connectBridge() {
@@ -137,13 +140,10 @@ void ChatController::connectBridge() {
         m_context.setContextSize(ctx);
         emit loadProgressChanged();
         emit modelChanged();
+        onModelLoaded(path);
         measureContext();
     });
-    connect(m_bridge, &EngineBridge::loadFailed, this, [this](const QString &, const QString &message) {
-        m_modelState = Error;
-        m_loadError = message;
-        emit modelChanged();
-    });
+    connect(m_bridge, &EngineBridge::loadFailed, this, &ChatController::onLoadFailed);
     connect(m_bridge, &EngineBridge::gpuNotice, this, [this](const QString &message) {
         m_gpuNotice = message;
         emit modelChanged();
@@ -252,6 +252,11 @@ void ChatController::onContextPlanned(qint64 requestId, const ContextUsage &usag
 void ChatController::newChat() {
     setCurrentConversationId(0);
     m_messages.setConversationId(0);
+    // A draft starts from the app-wide defaults; as when opening a chat, the
+    // model is not reloaded for its context size until a setting changes.
+    m_settings = AppSettings().chatDefaults();
+    m_context.setPolicy(effectiveSettings().contextOverflow);
+    emit settingsChanged();
 }
 
 bool ChatController::canGenerate() const { return m_store && m_modelState == Ready && !generating(); }
@@ -495,7 +500,8 @@ QVariantMap ChatController::settings() const {
             {"topP", m_settings.topP},                 {"topK", m_settings.topK},
             {"minP", m_settings.minP},                 {"maxTokens", m_settings.maxTokens},
             {"contextSize", m_settings.contextSize},   {"seed", m_settings.seed},
-            {"contextOverflow", m_settings.contextOverflow}, {"defaultContextOverflow", m_defaultOverflow}};
+            {"contextOverflow", m_settings.contextOverflow}, {"defaultContextOverflow", m_defaultOverflow},
+            {"thinking", m_settings.thinking}};
 }
 
 void ChatController::setSetting(const QString &key, const QVariant &value) {
@@ -509,8 +515,13 @@ void ChatController::setSetting(const QString &key, const QVariant &value) {
     else if (key == QLatin1String("contextSize")) s.contextSize = qMax(0, value.toInt());
     else if (key == QLatin1String("seed")) s.seed = value.toLongLong();
     else if (key == QLatin1String("contextOverflow")) s.contextOverflow = knownPolicy(value.toString());
+    else if (key == QLatin1String("thinking")) s.thinking = value.toBool();
     else if (key == QLatin1String("defaultContextOverflow")) return setDefaultOverflow(value.toString());
     else return;
+    applySettings(s);
+}
+
+void ChatController::applySettings(const GenerationSettings &s) {
     if (s == m_settings) return;
     const bool contextChanged = s.contextSize != m_settings.contextSize;
     m_settings = s;
@@ -531,11 +542,9 @@ void ChatController::setDefaultOverflow(const QString &policy) {
 }
 
 void ChatController::resetSettings() {
-    const QString prompt = m_settings.systemPrompt;
-    m_settings = GenerationSettings{};
-    m_settings.systemPrompt = prompt;
-    saveSettings();
-    emit settingsChanged();
+    GenerationSettings s = AppSettings().chatDefaults();
+    s.systemPrompt = m_settings.systemPrompt;
+    applySettings(s);
 }
 
 void ChatController::saveSettings() {

@@ -25,7 +25,12 @@
 // not be read) keeps an empty model_sha256, which means "unknown".
 //
 // The model to load at start comes from `--model PATH` / a trailing `*.gguf`
-// argument, or the HEARTH_MODEL environment variable. Store errors never
+// argument, or the HEARTH_MODEL environment variable, or else (the app's own
+// controller, not one built on a test's database) the model that last loaded
+// (AppSettings::lastModel). A load that fails while another model was working
+// loads that one again and says why in `loadNotice`, shown in the chat
+// (chat_controller_load.cpp). A new chat takes the app-wide defaults; a chat
+// can pick a named preset (chat_controller_presets.cpp). Store errors never
 // escape: they become errorMessage.
 #pragma once
 
@@ -40,6 +45,7 @@
 
 #include "context_status.h"
 #include "conversation_list_model.h"
+#include "core/chat_presets.h"
 #include "core/generation_types.h"
 #include "message_list_model.h"
 #include "tools_controller.h"
@@ -64,6 +70,7 @@ class ChatController : public QObject {
     // ChatController.NoModel, .Loading, .Ready, .Error in QML
     Q_PROPERTY(ModelState modelState READ modelState NOTIFY modelChanged)
     Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
+    Q_PROPERTY(QString modelPath READ modelPath NOTIFY modelChanged)
     Q_PROPERTY(QString modelDescription READ modelDescription NOTIFY modelChanged)
     // Lower-case hex; "" until the background hash of the loaded file is known.
     Q_PROPERTY(QString modelSha256 READ modelSha256 NOTIFY modelChanged)
@@ -72,10 +79,16 @@ class ChatController : public QObject {
     Q_PROPERTY(double loadProgress READ loadProgress NOTIFY loadProgressChanged)
     Q_PROPERTY(QString loadError READ loadError NOTIFY modelChanged)
     Q_PROPERTY(QString gpuNotice READ gpuNotice NOTIFY modelChanged)
+    // Why the last load failed and which model stayed, for the chat; "" when none.
+    Q_PROPERTY(QString loadNotice READ loadNotice NOTIFY modelChanged)
+    // The presets' names (built-in first) and the one the chat's settings match ("" for none).
+    Q_PROPERTY(QStringList presetNames READ presetNames NOTIFY presetsChanged)
+    Q_PROPERTY(QString activePreset READ activePreset NOTIFY settingsChanged)
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
     Q_PROPERTY(qint64 streamingMessageId READ streamingMessageId NOTIFY generatingChanged)
     Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY errorMessageChanged)
     // systemPrompt, temperature, topP, topK, minP, maxTokens, contextSize, seed,
+    // thinking (the template's enable_thinking),
     // contextOverflow ("" = the app's default, "rolling_window", "truncate_middle", "stop"),
     // defaultContextOverflow (the app-wide default; never "")
     Q_PROPERTY(QVariantMap settings READ settings NOTIFY settingsChanged)
@@ -105,12 +118,16 @@ public:
     QString currentTitle() const;
     ModelState modelState() const { return m_modelState; }
     QString modelName() const;
+    QString modelPath() const { return m_modelPath; }
     QString modelDescription() const { return m_modelDescription; }
     QString modelSha256() const { return m_modelSha256; }
     QString databasePath() const;
     double loadProgress() const { return m_loadProgress; }
     QString loadError() const { return m_loadError; }
     QString gpuNotice() const { return m_gpuNotice; }
+    QString loadNotice() const { return m_loadNotice; }
+    QStringList presetNames() const;
+    QString activePreset() const;
     // A reply streams, or the tool loop holds the chat (approval, running calls).
     bool generating() const { return m_streamingId != 0 || toolsBusy(); }
     qint64 streamingMessageId() const { return m_streamingId; }
@@ -145,7 +162,14 @@ public:
     // A path or a file:// URL.
     Q_INVOKABLE void loadModel(const QString &pathOrUrl);
     Q_INVOKABLE void setSetting(const QString &key, const QVariant &value);
-    Q_INVOKABLE void resetSettings();
+    Q_INVOKABLE void resetSettings();  // the app-wide defaults; the chat's system prompt stays
+    // The preset's settings for this chat (a preset without a system prompt keeps the chat's).
+    Q_INVOKABLE bool applyPreset(const QString &name);
+    // This chat's settings as a named preset / as what new chats start with.
+    Q_INVOKABLE bool savePreset(const QString &name);
+    Q_INVOKABLE bool removePreset(const QString &name);
+    Q_INVOKABLE void saveAsDefaults();
+    Q_INVOKABLE void dismissLoadNotice();
     Q_INVOKABLE void clearError();
     // After conversations were added behind the controller's back (an import).
     Q_INVOKABLE void reloadConversations();
@@ -162,6 +186,7 @@ signals:
     void replyFinished(qint64 messageId);
     void completedRepliesChanged();
     void scrollToMessage(int row);
+    void presetsChanged();
 
 private:
     void init(const QString &databasePath);
@@ -177,6 +202,10 @@ private:
     void onText(qint64 requestId, const QString &content, const QString &reasoning);
     void onFinished(qint64 requestId, const Hearth::GenerationResult &result);
     void setModelPath(const QString &path);
+    void onModelLoaded(const QString &path);
+    void onLoadFailed(const QString &path, const QString &message);
+    void restoreLastModel();
+    void applySettings(const GenerationSettings &settings);
     void onModelHashed(const QString &path, const QString &sha256);
     void recordModelHash(qint64 replyId, const Message &reply);
     void setError(const QString &message);
@@ -207,6 +236,9 @@ private:
     double m_loadProgress = 0;
     QString m_loadError;
     QString m_gpuNotice;
+    QString m_loadNotice;
+    QString m_workingModel;  // the last model that loaded; reloaded when another fails
+    QList<ChatPreset> m_presets;  // AppSettings::presets(), read at start and after each change
     QString m_errorMessage;
     GenerationSettings m_settings;
     QString m_defaultOverflow;  // AppSettings::contextOverflow(), for chats without their own

@@ -31,9 +31,13 @@ QString ContextStatus::text() const {
 
 QString ContextStatus::warning() const {
     if (!nearlyFull()) return QString();
+    // At 100% nothing more fits: "full", not "nearly full".
+    const bool full = m_used >= m_size;
     if (m_policy == QLatin1String("stop"))
-        return QStringLiteral("Context nearly full: replies will stop, then new messages are refused.");
-    return QStringLiteral("Context nearly full: older messages will be left out.");
+        return full ? QStringLiteral("Context full: new messages are refused.")
+                    : QStringLiteral("Context nearly full: replies will stop, then new messages are refused.");
+    return full ? QStringLiteral("Context full: older messages will be left out.")
+                : QStringLiteral("Context nearly full: older messages will be left out.");
 }
 
 void ContextStatus::setContextSize(int size) {

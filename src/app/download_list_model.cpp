@@ -63,6 +63,8 @@ QVariant DownloadListModel::data(const QModelIndex & index, int role) const {
             return r.state == DownloadState::Paused || r.state == DownloadState::Failed;
         case CanCancelRole:
             return r.state != DownloadState::Completed && r.state != DownloadState::Cancelled;
+        case ModelPathRole:
+            return r.state == DownloadState::Completed ? r.modelPath : QString();
         default:
             return {};
     }
@@ -74,7 +76,8 @@ QHash<int, QByteArray> DownloadListModel::roleNames() const {
             {SpeedRole, "speed"},           {SpeedTextRole, "speedText"}, {EtaRole, "eta"},
             {EtaTextRole, "etaText"},       {StateRole, "downloadState"}, {StatusRole, "status"},
             {ErrorRole, "error"},
-            {CanPauseRole, "canPause"},     {CanResumeRole, "canResume"}, {CanCancelRole, "canCancel"}};
+            {CanPauseRole, "canPause"},     {CanResumeRole, "canResume"}, {CanCancelRole, "canCancel"},
+            {ModelPathRole, "modelPath"}};
 }
 
 void DownloadListModel::setDownloader(Downloader * downloader) {
@@ -166,6 +169,13 @@ void DownloadListModel::onFailed(int id, const QString & message) {
 
 void DownloadListModel::changed(int row) {
     emit dataChanged(index(row), index(row));
+}
+
+void DownloadListModel::setModelPath(int jobId, const QString & path) {
+    const int row = rowOfJob(jobId);
+    if (row < 0) return;
+    m_rows[row].modelPath = path;
+    changed(row);
 }
 
 }  // namespace Hearth

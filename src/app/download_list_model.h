@@ -19,6 +19,7 @@
 //   canPause     bool     queued or running
 //   canResume    bool     paused or failed (resumes from the .part)
 //   canCancel    bool     not yet completed or cancelled
+//   modelPath    QString  the downloaded model (first shard) once completed, to load; else ""
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -56,6 +57,7 @@ public:
         CanPauseRole,
         CanResumeRole,
         CanCancelRole,
+        ModelPathRole,
     };
 
     explicit DownloadListModel(QObject * parent = nullptr);
@@ -74,6 +76,8 @@ public:
     Q_INVOKABLE void resume(int row);
     Q_INVOKABLE void cancel(int row);
     Q_INVOKABLE void clearFinished();
+    // The finished job's model file, for the row's "Load" / "Chat with it".
+    void setModelPath(int jobId, const QString & path);
 
 signals:
     void countChanged();
@@ -89,6 +93,7 @@ private:
         qint64 eta = -1;
         DownloadState state = DownloadState::Queued;
         QString error;
+        QString modelPath;
     };
     void onProgress(int id, qint64 done, qint64 total, double speed, qint64 eta);
     void onStateChanged(int id, DownloadState state);

@@ -39,6 +39,7 @@ ModelsController::ModelsController(QObject * parent) : QObject(parent) {
     m_tokenFromEnvironment = !qEnvironmentVariable("HF_TOKEN").trimmed().isEmpty();
     m_downloads.setDownloader(&m_downloader);
     connect(&m_downloader, &Downloader::finished, this, &ModelsController::onDownloadFinished);
+    connect(&m_watcher, &LibraryWatcher::changed, this, &ModelsController::rescan);
     connect(&m_downloader, &Downloader::failed, this, [this](int id, const QString & msg) {
         emit errorOccurred(m_downloader.jobName(id) + QStringLiteral(": ") + msg);
     });
@@ -141,6 +142,7 @@ void ModelsController::setBudget(const MemoryBudget & budget) {
     m_budget = budget;
     m_library.setBudget(budget);
     m_files.setBudget(budget);
+    m_suggestions.setBudget(budget);
     emit budgetChanged();
     bumpPlans();
 }
@@ -170,6 +172,7 @@ void ModelsController::rescan() {
     m_pool.start([this, library, probe] {
         ScanResult scan;
         scan.models = library.scan();
+        scan.watchDirs = LibraryWatcher::watchableDirs(library.dirs());
         if (probe) scan.budget = probeBudget(&scan.gpuReason);
         // The scan read each footprint (headers only), so the plan is ready when asked for.
         for (const LocalModel & m : scan.models) {
@@ -192,12 +195,14 @@ void ModelsController::applyScan(const ScanResult & scan, bool probed) {
         m_budget = b;
         m_gpuReason = scan.gpuReason;
         m_files.setBudget(b);
+        m_suggestions.setBudget(b);
         emit budgetChanged();
     }
     m_localFootprints = scan.footprints;
     m_localFootprintErrors = scan.footprintErrors;
     m_library.setBudget(m_budget);
     m_library.setModels(scan.models);
+    m_watcher.setDirs(scan.watchDirs);
     refreshLocalNames();
     m_scanning = false;
     emit scanningChanged();
@@ -371,6 +376,7 @@ int ModelsController::download(int row) {
 }
 
 void ModelsController::onDownloadFinished(int id, const QStringList & paths) {
+    m_downloads.setModelPath(id, paths.value(0));
     emit downloadFinished(m_downloader.jobName(id), paths.value(0));
     rescan();
 }

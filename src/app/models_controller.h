@@ -13,6 +13,9 @@
 // (model_footprint.h); local models get theirs during the scan, which also
 // feeds modelPlan(), the placement shown in a model's load settings.
 //
+// The library folders are watched (LibraryWatcher): a model copied in,
+// deleted or renamed outside the app rescans the library by itself.
+//
 // Settings (AppSettings): the Hugging Face token, the library folders and each
 // model's load settings persist in the app's settings file. The token from
 // the settings is used only when HF_TOKEN is unset, and QML only ever sees it
@@ -39,6 +42,8 @@
 #include "download_list_model.h"
 #include "hub_file_model.h"
 #include "hub_search_model.h"
+#include "library_watcher.h"
+#include "suggestion_list_model.h"
 #include "model_library_model.h"
 
 namespace Hearth {
@@ -50,6 +55,8 @@ class ModelsController : public QObject {
     Q_PROPERTY(Hearth::HubSearchModel * searchResults READ searchResults CONSTANT)
     Q_PROPERTY(Hearth::HubFileModel * repoFiles READ repoFiles CONSTANT)
     Q_PROPERTY(Hearth::DownloadListModel * downloads READ downloads CONSTANT)
+    // Curated picks that fit this machine, for the Browse tab before a search.
+    Q_PROPERTY(Hearth::SuggestionListModel * suggestions READ suggestions CONSTANT)
     Q_PROPERTY(QStringList modelDirs READ modelDirs WRITE setModelDirs NOTIFY modelDirsChanged)
     Q_PROPERTY(QString endpoint READ endpoint WRITE setEndpoint NOTIFY endpointChanged)
     Q_PROPERTY(bool scanning READ scanning NOTIFY scanningChanged)
@@ -78,9 +85,11 @@ public:
     ~ModelsController() override;
 
     ModelLibraryModel * library() { return &m_library; }
+    QStringList watchedDirs() const { return m_watcher.dirs(); }  // tests
     HubSearchModel * searchResults() { return &m_search; }
     HubFileModel * repoFiles() { return &m_files; }
     DownloadListModel * downloads() { return &m_downloads; }
+    SuggestionListModel * suggestions() { return &m_suggestions; }
     Downloader * downloader() { return &m_downloader; }
 
     QStringList modelDirs() const { return m_libraryDirs.dirs(); }
@@ -164,6 +173,7 @@ private:
         QString gpuReason;
         QHash<QString, hearth::ModelFootprint> footprints;  // by path
         QHash<QString, QString> footprintErrors;
+        QStringList watchDirs;  // LibraryWatcher::watchableDirs of the scanned folders
     };
     void applyScan(const ScanResult & scan, bool probed);
     void startRemotePlans(const QList<HubModelFile> & groups);
@@ -182,11 +192,13 @@ private:
     HubSearchModel m_search;
     HubFileModel m_files;
     DownloadListModel m_downloads;
+    SuggestionListModel m_suggestions;
     MemoryBudget m_budget;
     bool m_fixedBudget = false;
     AppSettings m_settings;
     bool m_tokenFromEnvironment = false;
     HubSort m_sort = HubSort::Downloads;
+    LibraryWatcher m_watcher;
     QString m_gpuReason;
     QHash<QString, hearth::ModelFootprint> m_localFootprints;
     QHash<QString, QString> m_localFootprintErrors;

@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QSettings>
 #include <QStandardPaths>
 
@@ -101,6 +102,74 @@ void AppSettings::setModelSettings(const QString & modelPath, const ModelLoadSet
     write(modelKey(modelPath, "context"), m.contextLength > 0 ? QVariant(m.contextLength) : QVariant());
     write(modelKey(modelPath, "kvType"), m.kvType == hearth::KvType_f16 ? QVariant() : QVariant(kvTypeName(m.kvType)));
     write(modelKey(modelPath, "gpuLayers"), m.nGpuLayers < 0 ? QVariant() : QVariant(m.nGpuLayers));
+}
+
+QString AppSettings::lastModel() const {
+    return QSettings(m_path, QSettings::IniFormat).value(QStringLiteral("models/last")).toString();
+}
+
+void AppSettings::setLastModel(const QString & path) {
+    write(QStringLiteral("models/last"), path.isEmpty() ? QVariant() : QVariant(QDir::cleanPath(path)));
+}
+
+GenerationSettings AppSettings::chatDefaults() const {
+    const QSettings s(m_path, QSettings::IniFormat);
+    const QByteArray json = s.value(QStringLiteral("chat/defaults")).toByteArray();
+    const QJsonObject o = json.size() <= (1 << 20) ? QJsonDocument::fromJson(json).object() : QJsonObject();
+    GenerationSettings g = GenerationSettings::fromJson(o, o.value(QStringLiteral("system_prompt")).toString());
+    g.contextOverflow.clear();
+    g.seed = -1;
+    return g;
+}
+
+void AppSettings::setChatDefaults(const GenerationSettings & settings) {
+    if (!settings.contextOverflow.isEmpty()) setContextOverflow(settings.contextOverflow);
+    GenerationSettings g = settings;
+    g.contextOverflow.clear();
+    const QJsonObject o = presetToJson(g);
+    write(QStringLiteral("chat/defaults"), QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)));
+}
+
+QJsonObject AppSettings::userPresets() const {
+    const QByteArray json = QSettings(m_path, QSettings::IniFormat).value(QStringLiteral("chat/presets")).toByteArray();
+    return json.size() <= (4 << 20) ? QJsonDocument::fromJson(json).object() : QJsonObject();
+}
+
+QList<ChatPreset> AppSettings::presets() const { return builtInPresets() + presetsFromJson(userPresets()); }
+
+std::optional<GenerationSettings> AppSettings::preset(const QString & name) const {
+    for (const ChatPreset & p : presets())
+        if (p.name.compare(name.trimmed(), Qt::CaseInsensitive) == 0) return p.settings;
+    return std::nullopt;
+}
+
+bool AppSettings::savePreset(const QString & name, const GenerationSettings & settings) {
+    const QString clean = cleanPresetName(name);
+    if (clean.isEmpty() || isBuiltInPreset(clean)) return false;
+    QJsonObject stored = userPresets();
+    if (!stored.contains(clean) && presetsFromJson(stored).size() >= kMaxPresets) return false;
+    stored.insert(clean, presetToJson(settings));
+    write(QStringLiteral("chat/presets"), QString::fromUtf8(QJsonDocument(stored).toJson(QJsonDocument::Compact)));
+    return true;
+}
+
+bool AppSettings::removePreset(const QString & name) {
+    QJsonObject stored = userPresets();
+    if (!stored.contains(name)) return false;
+    stored.remove(name);
+    write(QStringLiteral("chat/presets"), stored.isEmpty() ? QVariant()
+                                                           : QVariant(QString::fromUtf8(QJsonDocument(stored).toJson(QJsonDocument::Compact))));
+    return true;
+}
+
+QString AppSettings::theme() const {
+    const QString t = QSettings(m_path, QSettings::IniFormat).value(QStringLiteral("appearance/theme")).toString();
+    return t == QLatin1String("light") || t == QLatin1String("dark") ? t : QStringLiteral("system");
+}
+
+void AppSettings::setTheme(const QString & theme) {
+    const bool known = theme == QLatin1String("light") || theme == QLatin1String("dark");
+    write(QStringLiteral("appearance/theme"), known ? QVariant(theme) : QVariant());
 }
 
 QString maskToken(const QString & token) {

@@ -1,6 +1,7 @@
 // The app's persistent settings: the Hugging Face token, the model folders,
-// the chats' default context policy, and each model's load settings
-// (context, KV type, GPU layers).
+// the chats' default context policy, each model's load settings (context, KV
+// type, GPU layers), the last model loaded, the defaults a new chat takes,
+// the user's chat presets and the colour theme.
 //
 // A QSettings INI file in the app's config location
 // (~/.config/Hearth/Hearth.ini), or <HEARTH_DATA_DIR>/settings.ini when that
@@ -10,7 +11,10 @@
 
 #include <QString>
 #include <QStringList>
+#include <optional>
 
+#include "core/chat_presets.h"
+#include "core/generation_types.h"
 #include "hearth/model.h"
 
 namespace Hearth {
@@ -47,8 +51,32 @@ public:
     ModelLoadSettings modelSettings(const QString & modelPath) const;
     void setModelSettings(const QString & modelPath, const ModelLoadSettings & settings);
 
+    // The model that last loaded, reloaded at start; "" for none.
+    QString lastModel() const;
+    void setLastModel(const QString & path);
+
+    // What a new chat starts with. Its contextOverflow is always "" (the chat
+    // follows contextOverflow() above) and its seed -1 (a fresh one per reply);
+    // setChatDefaults() moves a chosen policy into contextOverflow(). Before
+    // any were saved: GenerationSettings' own.
+    GenerationSettings chatDefaults() const;
+    void setChatDefaults(const GenerationSettings & settings);
+
+    // The built-in presets, then the user's in name order.
+    QList<ChatPreset> presets() const;
+    std::optional<GenerationSettings> preset(const QString & name) const;
+    // False for a blank or built-in name, or when kMaxPresets are kept already
+    // (an existing name is overwritten).
+    bool savePreset(const QString & name, const GenerationSettings & settings);
+    bool removePreset(const QString & name);  // false for built-in or unknown names
+
+    // "system" (the default: follow the desktop), "light" or "dark".
+    QString theme() const;
+    void setTheme(const QString & theme);  // an unknown name restores "system"
+
 private:
     void write(const QString & key, const QVariant & value);
+    QJsonObject userPresets() const;
 
     QString m_path;
 };

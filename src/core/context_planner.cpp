@@ -95,6 +95,8 @@ ContextPlan ContextPlanner::plan(const QList<Message> &history, const Generation
         request.messages = messages;
         if (!settings.tools.isEmpty())
             request.tools_json = QJsonDocument(settings.tools).toJson(QJsonDocument::Compact).toStdString();
+        // As the server's chat_template_kwargs: templates that read it (Qwen3, QwQ-style) follow the switch.
+        request.extra_context_json = settings.thinking ? R"({"enable_thinking":true})" : R"({"enable_thinking":false})";
         return m_setup->render(request) + tail;
     };
     auto count = [&](const std::vector<hearth::ChatMessage> &messages) {

@@ -7,6 +7,7 @@ QJsonObject GenerationSettings::samplingJson() const {
                   {"min_p", minP},              {"max_tokens", maxTokens}, {"context_size", contextSize},
                   {"seed", seed}};
     if (!contextOverflow.isEmpty()) o.insert(QStringLiteral("context_overflow"), contextOverflow);
+    if (!thinking) o.insert(QStringLiteral("enable_thinking"), false);
     return o;
 }
 
@@ -21,6 +22,7 @@ GenerationSettings GenerationSettings::fromJson(const QJsonObject &s, const QStr
     g.contextSize = s.value("context_size").toInt(g.contextSize);
     g.seed = s.value("seed").toInteger(g.seed);
     g.contextOverflow = s.value("context_overflow").toString();
+    g.thinking = s.value("enable_thinking").toBool(g.thinking);
     return g;
 }
 

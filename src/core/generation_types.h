@@ -27,9 +27,12 @@ struct GenerationSettings {
     QString contextOverflow;
     // The template's `tools` ([{"type":"function","function":{..}}], AgentLoop); set per request, never stored.
     QJsonArray tools;
+    // The template's `enable_thinking` (passed as a chat-template kwarg, as the
+    // server's chat_template_kwargs is); templates that do not read it ignore it.
+    bool thinking = true;
 
     // {"temperature":..,"top_p":..,"top_k":..,"min_p":..,"max_tokens":..,"context_size":..,"seed":..,
-    //  "context_overflow":.. (only when the chat chose one)}
+    //  "context_overflow":.. (only when the chat chose one), "enable_thinking":.. (only when off)}
     QJsonObject samplingJson() const;
     // Missing keys keep their defaults.
     static GenerationSettings fromJson(const QJsonObject &sampling, const QString &systemPrompt);

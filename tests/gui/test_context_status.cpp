@@ -41,9 +41,16 @@ private slots:
         s.finished(stats);
         QCOMPARE(s.used(), 2048);
         QVERIFY(s.nearlyFull());
+        // At 100% the context is full, not "nearly" full.
+        QVERIFY(s.warning().startsWith(QStringLiteral("Context full:")));
         QVERIFY(s.warning().contains(QStringLiteral("older messages will be left out")));
         s.setPolicy(QStringLiteral("stop"));
+        QVERIFY(s.warning().startsWith(QStringLiteral("Context full:")));
         QVERIFY(s.warning().contains(QStringLiteral("refused")));
+        s.measured(usage(1980, 0, QStringLiteral("stop")));  // 97%: nearly full
+        QVERIFY(s.nearlyFull());
+        QVERIFY(s.warning().startsWith(QStringLiteral("Context nearly full:")));
+        s.setPolicy(QStringLiteral("rolling_window"));
         QVERIFY(changed.count() >= 5);
         s.clear();
         QCOMPARE(s.used(), 0);

@@ -12,6 +12,7 @@
 #include "core/app_paths.h"
 #include "core/app_settings.h"
 #include "core/model_footprint.h"
+#include "core/model_suggestions.h"
 #include "core/plan_summary.h"
 #include "models_controller.h"
 #include "models_test_hub.h"
@@ -169,6 +170,9 @@ private slots:
         QCOMPARE(roleAt(d, 0, "status").toString(), QStringLiteral("completed"));
         QCOMPARE(roleAt(d, 0, "progress").toDouble(), 1.0);
         QVERIFY(!roleAt(d, 0, "canCancel").toBool());
+        // The finished row offers "Load" / "Chat with it" on the file it wrote.
+        QCOMPARE(roleAt(d, 0, "modelPath").toString(), finished.first().at(1).toString());
+        QVERIFY(QFileInfo(roleAt(d, 0, "modelPath").toString()).isFile());
         QTRY_VERIFY_WITH_TIMEOUT(libraryChanged.count() > 0 && !m_c->scanning(), kTimeoutMs);
 
         const ModelLibraryModel & lib = *m_c->library();
@@ -388,6 +392,65 @@ private slots:
     }
 
     // The load settings' plan for a local model, and what the engine bridge gets.
+    // The Browse tab's curated picks: planned by the fit rule against the
+    // machine, too-big ones left out, a small Qwen3 and a Llama 3.x for a
+    // common laptop.
+    void suggestionsFitTheMachine() {
+        const SuggestionListModel & s = *m_c->suggestions();
+        auto repos = [&] {
+            QStringList out;
+            for (int i = 0; i < s.rowCount(); ++i) out << roleAt(s, i, "repo").toString();
+            return out;
+        };
+        MemoryBudget big;
+        big.freeRamBytes = 64ll << 30;
+        big.freeVramBytes = 24ll << 30;
+        m_c->setBudget(big);
+        QCOMPARE(s.rowCount(), curatedSuggestions().size());
+        for (int i = 0; i < s.rowCount(); ++i) QCOMPARE(roleAt(s, i, "fit").toString(), QStringLiteral("gpu"));
+
+        MemoryBudget laptop;  // 8 GiB free, no GPU
+        laptop.freeRamBytes = 8ll << 30;
+        m_c->setBudget(laptop);
+        QVERIFY(repos().contains(QStringLiteral("Qwen/Qwen3-0.6B-GGUF")));
+        QVERIFY(repos().contains(QStringLiteral("bartowski/Llama-3.2-1B-Instruct-GGUF")));
+        for (int i = 0; i < s.rowCount(); ++i) QCOMPARE(roleAt(s, i, "fit").toString(), QStringLiteral("cpu"));
+
+        MemoryBudget small;  // 1.5 GiB: only the smallest
+        small.freeRamBytes = 1536ll << 20;
+        m_c->setBudget(small);
+        QVERIFY(s.rowCount() >= 1);
+        QVERIFY(s.rowCount() < curatedSuggestions().size());
+        QVERIFY(!repos().contains(QStringLiteral("Qwen/Qwen3-8B-GGUF")));
+        for (int i = 0; i < s.rowCount(); ++i) QVERIFY(!roleAt(s, i, "memoryText").toString().isEmpty());
+        // The same badge the planner gives the pick's footprint.
+        const ModelSuggestion first = curatedSuggestions().first();
+        const hearth::ModelFootprint fp = suggestionFootprint(first);
+        const hearth::MemoryPlan plan = hearth::plan_memory(fp, makePlanRequest(fp, 0, hearth::KvType_f16, -1, 0));
+        QCOMPARE(roleAt(s, 0, "fit").toString(), fitKey(fitBadgeFromPlan(plan, small.freeRamBytes)));
+        QCOMPARE(roleAt(s, 0, "memoryText").toString(), formatBytes(planTotalBytes(plan)));
+
+        m_c->setBudget(MemoryBudget{});  // nothing free: nothing to suggest
+        QCOMPARE(s.rowCount(), 0);
+    }
+
+    // A model copied into a library folder (or a subfolder of it), then
+    // deleted, shows up and goes again without a Rescan.
+    void folderIsWatched() {
+        QTRY_VERIFY_WITH_TIMEOUT(m_c->watchedDirs().contains(m_dir->path()), kTimeoutMs);
+        const QString fixture = QString::fromStdString(hearth_test::fixture("models/stories260K.gguf"));
+        const QString path = m_dir->filePath(QStringLiteral("stories260K.gguf"));
+        QVERIFY(QFile::copy(fixture, path));
+        QTRY_VERIFY_WITH_TIMEOUT(m_c->library()->rowCount() == 1 && !m_c->scanning(), kTimeoutMs);
+        QVERIFY(QDir(m_dir->path()).mkpath(QStringLiteral("org/repo")));
+        QTRY_VERIFY_WITH_TIMEOUT(m_c->watchedDirs().contains(m_dir->filePath(QStringLiteral("org/repo"))), kTimeoutMs);
+        QVERIFY(QFile::copy(fixture, m_dir->filePath(QStringLiteral("org/repo/second.gguf"))));
+        QTRY_VERIFY_WITH_TIMEOUT(m_c->library()->rowCount() == 2 && !m_c->scanning(), kTimeoutMs);
+        QVERIFY(QFile::remove(path));
+        QTRY_VERIFY_WITH_TIMEOUT(m_c->library()->rowCount() == 1 && !m_c->scanning(), kTimeoutMs);
+        QCOMPARE(roleAt(*m_c->library(), 0, "name").toString(), QStringLiteral("second"));
+    }
+
     void modelPlanFollowsLoadSettings() {
         const QString path = m_dir->filePath(QStringLiteral("stories260K.gguf"));
         QVERIFY(QFile::copy(QString::fromStdString(hearth_test::fixture("models/stories260K.gguf")), path));

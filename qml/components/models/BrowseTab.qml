@@ -8,6 +8,8 @@ import Hearth
 Item {
     id: tab
     property ModelsController controller
+    signal loadRequested(string path)  // a finished download's "Load"
+    signal useRequested(string path)   // its "Chat with it"
 
     ColumnLayout {
         anchors.fill: parent
@@ -95,12 +97,20 @@ Item {
                         onClicked: tab.controller.openRepo(repoId)
                     }
                 }
+                SuggestionList {
+                    anchors.fill: parent
+                    anchors.margins: 6
+                    controller: tab.controller
+                    visible: results.count === 0 && !tab.controller.searching && tab.controller.lastQuery === ""
+                             && tab.controller.searchError === ""
+                }
                 Text {
                     anchors.centerIn: parent
                     width: parent.width - 40
                     horizontalAlignment: Text.AlignHCenter
                     wrapMode: Text.Wrap
-                    visible: results.count === 0
+                    visible: results.count === 0 && (tab.controller.searching || tab.controller.lastQuery !== ""
+                                                     || tab.controller.searchError !== "")
                     text: tab.controller.searching ? qsTr("Searching…")
                         : tab.controller.searchError !== "" ? tab.controller.searchError
                         : tab.controller.lastQuery !== "" ? qsTr("No GGUF models match “%1”.").arg(tab.controller.lastQuery)
@@ -193,6 +203,8 @@ Item {
                     onPauseClicked: tab.controller.downloads.pause(index)
                     onResumeClicked: tab.controller.downloads.resume(index)
                     onCancelClicked: tab.controller.downloads.cancel(index)
+                    onLoadClicked: (path) => tab.loadRequested(path)
+                    onChatClicked: (path) => tab.useRequested(path)
                 }
             }
         }

@@ -2,7 +2,8 @@ import QtQuick
 import QtQuick.Layouts
 import Hearth
 
-// One download: name, progress bar, bytes, speed, ETA, pause/resume/cancel.
+// One download: name, progress bar, bytes, speed, ETA, pause/resume/cancel;
+// once done, "Load" (and stay here) or "Chat with it".
 Rectangle {
     id: row
     required property string name
@@ -16,7 +17,10 @@ Rectangle {
     required property bool canPause
     required property bool canResume
     required property bool canCancel
+    required property string modelPath
     signal pauseClicked()
+    signal loadClicked(string path)
+    signal chatClicked(string path)
     signal resumeClicked()
     signal cancelClicked()
 
@@ -44,6 +48,19 @@ Rectangle {
             ModelsButton { visible: row.canPause; text: qsTr("Pause"); onClicked: row.pauseClicked() }
             ModelsButton { visible: row.canResume; text: qsTr("Resume"); onClicked: row.resumeClicked() }
             ModelsButton { visible: row.canCancel; text: qsTr("Cancel"); danger: true; onClicked: row.cancelClicked() }
+            ModelsButton {
+                objectName: "downloadLoadButton"
+                visible: row.modelPath !== ""
+                text: qsTr("Load")
+                onClicked: row.loadClicked(row.modelPath)
+            }
+            ModelsButton {
+                objectName: "downloadChatButton"
+                visible: row.modelPath !== ""
+                primary: true
+                text: qsTr("Chat with it")
+                onClicked: row.chatClicked(row.modelPath)
+            }
         }
         Rectangle {
             Layout.fillWidth: true
