@@ -15,8 +15,8 @@ int32_t PromptPlanner::reply_reserve(int32_t n_ctx, int32_t max_tokens) {
     return max_tokens > 0 ? std::min(max_tokens, quarter) : quarter;
 }
 
-PromptPlan PromptPlanner::plan(int64_t conversation, const std::vector<ChatMessage> & messages,
-                               ContextOverflow policy, int32_t max_tokens, const std::string & partial, bool commit) {
+PromptPlan PromptPlanner::plan(int64_t conversation, const std::vector<ChatMessage> & messages, ContextOverflow policy,
+                               int32_t max_tokens, const std::string & partial, bool commit) {
     PromptPlan p;
     if (!ready()) return p;
     auto render = [&](const std::vector<ChatMessage> & m) {
@@ -32,8 +32,8 @@ PromptPlan PromptPlanner::plan(int64_t conversation, const std::vector<ChatMessa
     // The last position must stay free for at least one generated token.
     const int32_t budget = policy == ContextOverflow_stop ? n_ctx - 1 : n_ctx - reply_reserve(n_ctx, max_tokens);
     const auto previous = m_dropped.find(conversation);
-    const ContextWindow window = choose_context_window(messages, policy, budget,
-                                                       previous == m_dropped.end() ? 0 : previous->second, count);
+    const ContextWindow window =
+        choose_context_window(messages, policy, budget, previous == m_dropped.end() ? 0 : previous->second, count);
     p.prompt = render(window.messages);
     p.ids = m_tokenizer->tokenize(p.prompt, true, true);
     p.n_ctx = n_ctx;
@@ -45,7 +45,8 @@ PromptPlan PromptPlanner::plan(int64_t conversation, const std::vector<ChatMessa
     if (!p.refused && commit) m_dropped[conversation] = window.dropped_turns;
     p.parser.tool_call_format = m_setup->tool_format;
     // Whether the template opened a reasoning block: the prompt before a continued reply's text.
-    p.parser.reasoning_open = prompt_opens_reasoning(std::string_view(p.prompt).substr(0, p.prompt.size() - partial.size()));
+    p.parser.reasoning_open =
+        prompt_opens_reasoning(std::string_view(p.prompt).substr(0, p.prompt.size() - partial.size()));
     return p;
 }
 

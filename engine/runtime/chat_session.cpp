@@ -6,17 +6,23 @@
 
 namespace hearth {
 
+ChatHeader read_chat_header(const std::string & path, int32_t requested_ctx, const std::string & template_file) {
+    const GgufFile file = GgufFile::open(path);
+    require_supported_architecture(file);  // before the tokenizer: the clearer error first
+    ChatHeader h;
+    h.tokenizer = std::make_shared<const Tokenizer>(Tokenizer::from_gguf(file));
+    h.setup = read_chat_setup(file, h.tokenizer->vocab(), requested_ctx, template_file);
+    return h;
+}
+
 std::shared_ptr<ChatSession> ChatSession::open(const std::string & path, LoadOptions options,
                                                GenerationWorker::StatusCallback on_status,
                                                const std::string & template_file) {
     std::shared_ptr<ChatSession> s(new ChatSession());
     s->m_path = path;
-    {
-        const GgufFile file = GgufFile::open(path);
-        require_supported_architecture(file);  // before the tokenizer: the clearer error first
-        s->m_tokenizer = std::make_shared<const Tokenizer>(Tokenizer::from_gguf(file));
-        s->m_setup = read_chat_setup(file, s->m_tokenizer->vocab(), options.n_ctx, template_file);
-    }
+    ChatHeader header = read_chat_header(path, options.n_ctx, template_file);
+    s->m_setup = std::move(header.setup);
+    s->m_tokenizer = std::move(header.tokenizer);
     s->m_planner = PromptPlanner(&s->m_setup, s->m_tokenizer);
     // A negative request stays, so the load refuses it with its own error.
     if (options.n_ctx >= 0) options.n_ctx = s->m_setup.n_ctx;

@@ -107,6 +107,10 @@ void ChatController::init(const QString &databasePath) {
     if (!model.isEmpty()) loadModel(model);
 }
 
+QObject *ChatController::engine() const {
+    return m_bridge;
+}
+
 void ChatController::connectBridge() {
     connect(m_bridge, &EngineBridge::loadStarted, this, [this](const QString &path) {
         setModelPath(path);

@@ -82,6 +82,8 @@ class ChatController : public QObject {
     Q_PROPERTY(QVariantList searchResults READ searchResults NOTIFY searchResultsChanged)
     Q_PROPERTY(QString pendingDeleteTitle READ pendingDeleteTitle NOTIFY pendingDeleteChanged)
     Q_PROPERTY(int completedReplies READ completedReplies NOTIFY completedRepliesChanged)
+    // The EngineBridge, for the local server to serve the chat's loaded model.
+    Q_PROPERTY(QObject *engine READ engine CONSTANT)
 
 public:
     enum ModelState { NoModel, Loading, Ready, Error };
@@ -112,6 +114,7 @@ public:
     QVariantList searchResults() const { return m_searchResults; }
     QString pendingDeleteTitle() const { return m_pendingDeleteTitle; }
     int completedReplies() const { return m_completedReplies; }
+    QObject *engine() const;
     GenerationSettings generationSettings() const { return m_settings; }
     ContextStatus *context() { return &m_context; }
 

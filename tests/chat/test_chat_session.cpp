@@ -116,8 +116,7 @@ private slots:
         QVERIFY(!session->description().empty());
 
         // The plan's ids are the tokenizer's for the plan's text: what the session evaluates.
-        const PromptPlan plan =
-            session->planner().plan(1, chat(1), ContextOverflow_rolling_window, 16, std::string());
+        const PromptPlan plan = session->planner().plan(1, chat(1), ContextOverflow_rolling_window, 16, std::string());
         QVERIFY(!plan.refused);
         QCOMPARE(plan.ids, session->tokenizer()->tokenize(plan.prompt, true, true));
         QCOMPARE(plan.n_ctx, 2048);
@@ -175,8 +174,8 @@ private slots:
         }
         // Another conversation starts afresh: as a new planner would plan it.
         const PromptPlan other = planner.plan(8, chat(13), ContextOverflow_rolling_window, 32, {});
-        const PromptPlan fresh = PromptPlanner(&setup, session->tokenizer())
-                                     .plan(8, chat(13), ContextOverflow_rolling_window, 32, {});
+        const PromptPlan fresh =
+            PromptPlanner(&setup, session->tokenizer()).plan(8, chat(13), ContextOverflow_rolling_window, 32, {});
         QCOMPARE(other.dropped_turns, fresh.dropped_turns);
         QCOMPARE(other.ids, fresh.ids);
 

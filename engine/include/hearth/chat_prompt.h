@@ -28,17 +28,17 @@ struct ChatSetup;
 class Tokenizer;
 
 struct PromptPlan {
-    std::string prompt;             // the rendered prompt, a continued reply's text at its end
-    std::vector<int32_t> ids;       // its tokens, BOS included
-    int32_t n_ctx = 0;              // the context it was fitted into
-    int32_t dropped_messages = 0;   // left out by the policy
+    std::string prompt;            // the rendered prompt, a continued reply's text at its end
+    std::vector<int32_t> ids;      // its tokens, BOS included
+    int32_t n_ctx = 0;             // the context it was fitted into
+    int32_t dropped_messages = 0;  // left out by the policy
     int32_t dropped_turns = 0;
     ContextOverflow policy = ContextOverflow_rolling_window;
-    bool system_prompt = false;     // the prompt starts with a system message
+    bool system_prompt = false;  // the prompt starts with a system message
     // The prompt cannot fit (or, under ContextOverflow_stop, would need
     // messages left out): nothing may be generated for it.
     bool refused = false;
-    OutputParserConfig parser;      // the reply's parser: the tool format, whether reasoning is open
+    OutputParserConfig parser;  // the reply's parser: the tool format, whether reasoning is open
 };
 
 class PromptPlanner {

@@ -34,6 +34,15 @@ namespace hearth {
 
 class Tokenizer;
 
+// What a chat reads from a model file's header: the setup and the tokenizer,
+// the vocabulary parsed once for both. Throws hearth::Error (file, template
+// file, unsupported architecture, vocabulary).
+struct ChatHeader {
+    ChatSetup setup;
+    std::shared_ptr<const Tokenizer> tokenizer;
+};
+ChatHeader read_chat_header(const std::string & path, int32_t requested_ctx, const std::string & template_file = {});
+
 class ChatSession {
 public:
     // Reads the header (template, special tokens, context) and the tokenizer
@@ -79,8 +88,8 @@ private:
     std::shared_ptr<const Tokenizer> m_tokenizer;
     PromptPlanner m_planner;
     mutable std::mutex m_mutex;
-    std::string m_description;  // guarded by m_mutex
-    WorkerStatus m_failure;     // guarded by m_mutex: the load's failure, if any
+    std::string m_description;                   // guarded by m_mutex
+    WorkerStatus m_failure;                      // guarded by m_mutex: the load's failure, if any
     std::unique_ptr<GenerationWorker> m_worker;  // last: joins before the rest goes
 };
 
