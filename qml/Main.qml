@@ -128,6 +128,7 @@ ApplicationWindow {
                 radius: Theme.radius
                 library: modelsPage.controller.library
                 loadedModelName: chat.modelName
+                chatEngine: chat.engine
                 onCopyRequested: (text) => chat.copyText(text)
             }
             FlatButton {

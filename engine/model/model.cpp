@@ -14,12 +14,10 @@ namespace hearth {
 
 namespace {
 
-constexpr int32_t kDefaultMaxCtx = 4096;
-
 int32_t choose_ctx(const ModelHparams & hp, int32_t requested) {
     if (requested < 0)
         throw Error(ErrorCode_invalid_argument, "context size " + std::to_string(requested) + " is negative");
-    if (requested == 0) return std::min(hp.n_ctx_train, kDefaultMaxCtx);
+    if (requested == 0) return std::min(hp.n_ctx_train, kDefaultContextSize);
     return requested;  // past n_ctx_train RoPE runs on; the caller warns, as llama.cpp does
 }
 

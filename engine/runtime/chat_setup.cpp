@@ -24,6 +24,12 @@ std::string ChatSetup::render(const ChatRequest & request, const JinjaRenderOpti
 
 ChatSetup read_chat_setup(const GgufFile & file, int32_t requested_ctx, const std::string & template_file) {
     require_supported_architecture(file);  // before the tokenizer: the clearer error first
+    return read_chat_setup(file, Vocab::from_gguf(file), requested_ctx, template_file);
+}
+
+ChatSetup read_chat_setup(const GgufFile & file, const Vocab & vocab, int32_t requested_ctx,
+                          const std::string & template_file) {
+    require_supported_architecture(file);
     ChatSetup s;
     if (!template_file.empty()) {
         s.chat_template = std::make_shared<const ChatTemplate>(ChatTemplate::from_file(template_file));
@@ -38,7 +44,6 @@ ChatSetup read_chat_setup(const GgufFile & file, int32_t requested_ctx, const st
         }
     }
     s.tool_format = tool_call_format_for_template(s.chat_template->source());
-    const Vocab vocab = Vocab::from_gguf(file);
     auto text = [&](int32_t id) { return vocab.is_valid(id) ? vocab.text(id) : std::string(); };
     s.special = {text(vocab.token_bos()), text(vocab.token_eos())};
     s.strip_bos = vocab.add_bos() && !s.special.bos.empty();

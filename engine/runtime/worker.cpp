@@ -2,8 +2,12 @@
 
 namespace hearth {
 
-GenerationWorker::GenerationWorker(std::string path, LoadOptions options, StatusCallback on_status)
-    : m_path(std::move(path)), m_options(std::move(options)), m_on_status(std::move(on_status)) {
+GenerationWorker::GenerationWorker(std::string path, LoadOptions options, StatusCallback on_status,
+                                   std::shared_ptr<const Tokenizer> tokenizer)
+    : m_path(std::move(path)),
+      m_options(std::move(options)),
+      m_on_status(std::move(on_status)),
+      m_tokenizer(std::move(tokenizer)) {
     m_thread = std::thread([this] { thread_main(); });
 }
 
@@ -36,7 +40,7 @@ void GenerationWorker::load() {
     try {
         if (m_cancel_load.load()) throw Error(ErrorCode_cancelled, m_path + ": loading cancelled");
         auto model = Model::load(m_path, opts);
-        m_session = std::make_unique<Session>(model, m_options.n_threads);
+        m_session = std::make_unique<Session>(model, m_options.n_threads, m_tokenizer);
         s.kind = WorkerStatus::Kind_loaded;
         s.description = model->description();
         s.warning = model->lock_note();
@@ -114,6 +118,11 @@ bool GenerationWorker::wait_loaded() {
 void GenerationWorker::wait_idle() {
     std::unique_lock<std::mutex> lock(m_mutex);
     m_cv.wait(lock, [this] { return m_load_done && m_queue.empty() && !m_busy; });
+}
+
+const Evaluator * GenerationWorker::evaluator() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_load_done && m_session ? &m_session->evaluator() : nullptr;
 }
 
 }  // namespace hearth

@@ -15,6 +15,7 @@ Rectangle {
     property alias controller: server
     property var library: null          // ModelLibraryModel: the models to choose from
     property string loadedModelName: "" // the chat's model, preselected when in the library
+    property alias chatEngine: server.chatEngine // the chat's engine: its loaded model can be shared
     signal copyRequested(string text)
     color: Theme.background
 
@@ -89,6 +90,7 @@ Rectangle {
             ComboBox {
                 id: modelBox
                 objectName: "serverModelBox"
+                enabled: !server.useChatModel
                 Layout.columnSpan: 3
                 Layout.fillWidth: true
                 model: page.library
@@ -98,6 +100,14 @@ Rectangle {
                            : server.modelPath !== "" ? server.modelPath.split("/").pop() : "Choose a model"
                 onActivated: server.modelPath = currentValue
                 onCountChanged: page.preselect()
+            }
+
+            CheckBox {
+                objectName: "serverUseChatModel"
+                Layout.columnSpan: 4
+                text: "Serve the chat's loaded model (one copy: chat and API requests take turns)"
+                checked: server.useChatModel
+                onToggled: server.useChatModel = checked
             }
 
             Text { text: "Host"; color: Theme.text; font.pixelSize: Theme.fontSize - 1; font.family: Theme.fontFamily }
@@ -166,7 +176,9 @@ Rectangle {
                     elide: Text.ElideMiddle
                 }
                 Text {
+                    objectName: "serverServedModel"
                     text: "model: " + server.servedModel
+                          + (server.sharesChatModel ? " (the chat's copy, shared)" : " (its own copy)")
                     color: Theme.mutedText
                     font.pixelSize: Theme.smallFontSize
                     font.family: Theme.fontFamily

@@ -115,6 +115,10 @@ void ChatController::init(const QString &databasePath) {
     else if (databasePath.isEmpty()) restoreLastModel();
 }
 
+QObject *ChatController::engine() const {
+    return m_bridge;
+}
+
 void ChatController::connectBridge() {
     connect(m_bridge, &EngineBridge::loadStarted, this, [this](const QString &path) {
         setModelPath(path);

@@ -101,6 +101,8 @@ class ChatController : public QObject {
     // Tools: the agent loop's cards and actions (Hearth::AgentLoop), and the Tools settings page.
     Q_PROPERTY(QObject *agent READ agent CONSTANT)
     Q_PROPERTY(Hearth::ToolsController *tools READ tools CONSTANT)
+    // The EngineBridge, for the local server to serve the chat's loaded model.
+    Q_PROPERTY(QObject *engine READ engine CONSTANT)
 
 public:
     enum ModelState { NoModel, Loading, Ready, Error };
@@ -136,6 +138,7 @@ public:
     QVariantList searchResults() const { return m_searchResults; }
     QString pendingDeleteTitle() const { return m_pendingDeleteTitle; }
     int completedReplies() const { return m_completedReplies; }
+    QObject *engine() const;
     GenerationSettings generationSettings() const { return m_settings; }
     ContextStatus *context() { return &m_context; }
     QObject *agent() const;

@@ -5,16 +5,18 @@
 #include <QUrl>
 
 #include "core/app_settings.h"
+#include "hearth/chat_session.h"
 #include "hearth/error.h"
 #include "server/api_server.h"
 #include "server/request_checks.h"
+#include "server/session_engine.h"
 #include "server/worker_engine.h"
 
 namespace Hearth {
 
 struct ServerController::Instance {
-    std::unique_ptr<Server::WorkerEngine> engine;
-    std::unique_ptr<Server::ApiServer> server;  // declared last: stops before the engine goes
+    std::unique_ptr<Server::EngineAdapter> engine;  // a WorkerEngine, or a SessionEngine on the chat's model
+    std::unique_ptr<Server::ApiServer> server;      // declared last: stops before the engine goes
     ~Instance() {
         if (server) server->stop();
     }
@@ -73,6 +75,50 @@ void ServerController::setModelPath(const QString & pathOrUrl) {
     emit configChanged();
 }
 
+QObject * ServerController::chatEngine() const {
+    return m_chatEngine.data();
+}
+
+void ServerController::setChatEngine(QObject * engine) {
+    auto * bridge = qobject_cast<EngineBridge *>(engine);
+    if (bridge == m_chatEngine) return;
+    if (m_chatEngine) disconnect(m_chatEngine, nullptr, this, nullptr);
+    m_chatEngine = bridge;
+    if (bridge) connect(bridge, &EngineBridge::chatSessionChanged, this, &ServerController::onChatSessionChanged);
+    emit configChanged();
+}
+
+void ServerController::setUseChatModel(bool on) {
+    if (on == m_useChatModel) return;
+    m_useChatModel = on;
+    emit configChanged();
+}
+
+std::shared_ptr<hearth::ChatSession> ServerController::sessionToShare() const {
+    if (!m_chatEngine) return nullptr;
+    std::shared_ptr<hearth::ChatSession> session = m_chatEngine->chatSession();
+    if (!session) return nullptr;
+    if (m_useChatModel) return session;
+    // The chosen file is the chat's: serve that copy rather than load a second.
+    const QString chosen = QFileInfo(m_modelPath).canonicalFilePath();
+    const bool same =
+        !chosen.isEmpty() && chosen == QFileInfo(QString::fromStdString(session->path())).canonicalFilePath();
+    return same ? session : nullptr;
+}
+
+std::shared_ptr<hearth::ChatSession> ServerController::servedSession() const {
+    if (!m_sharesChatModel || !m_instance) return nullptr;
+    return static_cast<const Server::SessionEngine *>(m_instance->engine.get())->session();
+}
+
+void ServerController::onChatSessionChanged() {
+    const std::shared_ptr<hearth::ChatSession> served = servedSession();
+    if (!served || (m_chatEngine && served == m_chatEngine->chatSession())) return;
+    // The chat let go of the model the server shares: start again on what is right now.
+    m_restartAfterStop = true;
+    stop();
+}
+
 bool ServerController::exposed() const {
     return !Server::isLoopbackAddress(m_host.toStdString());
 }
@@ -85,7 +131,12 @@ void ServerController::setState(ServerState state, const QString & error) {
 
 void ServerController::start() {
     if (m_state != Stopped && m_state != Error) return;
-    if (m_modelPath.isEmpty()) {
+    std::shared_ptr<hearth::ChatSession> shared = sessionToShare();
+    if (m_useChatModel && !shared) {
+        setState(Error, tr("Load a model in the chat first, or choose one for the server."));
+        return;
+    }
+    if (!shared && m_modelPath.isEmpty()) {
         setState(Error, tr("Choose a model for the server first."));
         return;
     }
@@ -104,33 +155,45 @@ void ServerController::start() {
     config.apiKey = m_apiKey.toStdString();
     for (const QString & o : m_cors.split(QLatin1Char(','), Qt::SkipEmptyParts))
         config.corsOrigins.push_back(o.trimmed().toStdString());
+    m_sharesChatModel = bool(shared);
+    startTask(config, std::move(shared));
+}
+
+std::unique_ptr<Server::EngineAdapter> ServerController::loadOwnCopy(const std::string & path,
+                                                                     hearth::LoadOptions options,
+                                                                     std::shared_ptr<std::atomic<bool>> cancel) {
+    // The model's saved load settings (context, KV type, GPU layers), as the
+    // chat loads it; here, on the task thread, since "auto" layers probe the GPU.
+    applyModelLoadSettings(QString::fromStdString(path), options);
+    int lastPercent = -1;
+    return Server::WorkerEngine::load(path, options, {}, [this, cancel, &lastPercent](float f) {
+        const int percent = int(f * 100.0f);
+        if (percent != lastPercent) {
+            lastPercent = percent;
+            QMetaObject::invokeMethod(
+                this,
+                [this, f] {
+                    m_loadProgress = double(f);
+                    emit loadProgressChanged();
+                },
+                Qt::QueuedConnection);
+        }
+        return !cancel->load();
+    });
+}
+
+void ServerController::startTask(const Server::ServerConfig & config, std::shared_ptr<hearth::ChatSession> shared) {
     hearth::LoadOptions options;
     options.n_ctx = m_contextSize;
     const std::string path = m_modelPath.toStdString();
     auto cancel = m_cancel = std::make_shared<std::atomic<bool>>(false);
 
-    m_task = std::thread([this, config, options, path, cancel] {
+    m_task = std::thread([this, config, options, path, cancel, shared = std::move(shared)]() mutable {
         auto instance = std::make_shared<Instance>();
         try {
-            // The model's saved load settings (context, KV type, GPU layers), as
-            // the chat loads it; here, since "auto" layers probe the GPU.
-            hearth::LoadOptions loadOptions = options;
-            applyModelLoadSettings(QString::fromStdString(path), loadOptions);
-            int lastPercent = -1;
-            instance->engine = Server::WorkerEngine::load(path, loadOptions, {}, [this, cancel, &lastPercent](float f) {
-                const int percent = int(f * 100.0f);
-                if (percent != lastPercent) {
-                    lastPercent = percent;
-                    QMetaObject::invokeMethod(
-                        this,
-                        [this, f] {
-                            m_loadProgress = double(f);
-                            emit loadProgressChanged();
-                        },
-                        Qt::QueuedConnection);
-                }
-                return !cancel->load();
-            });
+            // The chat's copy (waits for its load, then queues with the chat), or one of its own.
+            instance->engine =
+                shared ? Server::SessionEngine::attach(std::move(shared)) : loadOwnCopy(path, options, cancel);
             instance->server = std::make_unique<Server::ApiServer>(*instance->engine, config);
             // Runs on HTTP threads; the controller stops the server before it goes.
             instance->server->setRequestLogger([this](const Server::RequestLogEntry & e) {
@@ -167,9 +230,11 @@ void ServerController::onStarted(std::shared_ptr<Instance> instance, int port) {
     m_servedModel = QString::fromStdString(m_instance->engine->model().id);
     Q_UNUSED(port);
     setState(Running);
+    onChatSessionChanged();  // the chat may have moved on while this one started
 }
 
 void ServerController::onFailed(const QString & message) {
+    m_sharesChatModel = false;
     if (m_cancel && m_cancel->load()) {
         setState(Stopped);
         return;
@@ -196,7 +261,9 @@ void ServerController::stop() {
 void ServerController::onStopped() {
     m_url.clear();
     m_servedModel.clear();
+    m_sharesChatModel = false;
     setState(Stopped);
+    if (std::exchange(m_restartAfterStop, false)) start();
 }
 
 }  // namespace Hearth

@@ -3,12 +3,17 @@
 // model from the library to other programs on this machine (Cherry Studio,
 // Open WebUI, scripts using the openai package...).
 //
-// The server loads its own copy of the chosen model through a WorkerEngine
-// (with the model's saved load settings), rather than sharing the chat's
-// worker, so the chat and the server never queue behind each other. On the
-// CPU the weights are one shared memory map and the copy costs only its KV
-// cache; layers offloaded to a GPU are uploaded once per copy, so with the
-// same model loaded in the chat the server gets the VRAM that is left.
+// It serves either the chat's own model or one of its own:
+//   - the chat's (useChatModel, or the chosen file is the one the chat has
+//     loaded): the server shares the chat's hearth::ChatSession through a
+//     SessionEngine: one copy in memory, one queue, chat replies and API
+//     requests taking turns in arrival order. When the chat's model changes
+//     the server restarts on the new one (or, for a chosen file, on a copy of
+//     its own);
+//   - any other file: its own copy through a WorkerEngine (with the model's
+//     saved load settings), so the chat and the server never queue behind
+//     each other.
+// `sharesChatModel` says which, for the panel.
 //
 // The GUI thread never waits: loading, binding and stopping run on a
 // background thread, whose outcome comes back as queued calls that move
@@ -20,14 +25,26 @@
 #include <QtQml/qqmlregistration.h>
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <atomic>
 #include <memory>
 #include <thread>
 
+#include "core/engine_bridge.h"
+#include "hearth/model.h"
 #include "server_log_model.h"
 
+namespace hearth {
+class ChatSession;
+}
+
 namespace Hearth {
+
+namespace Server {
+class EngineAdapter;
+struct ServerConfig;
+}  // namespace Server
 
 class ServerController : public QObject {
     Q_OBJECT
@@ -39,6 +56,12 @@ class ServerController : public QObject {
     Q_PROPERTY(QString corsOrigins READ corsOrigins WRITE setCorsOrigins NOTIFY configChanged)
     Q_PROPERTY(int contextSize READ contextSize WRITE setContextSize NOTIFY configChanged)
     Q_PROPERTY(QString modelPath READ modelPath WRITE setModelPath NOTIFY configChanged)
+    // The chat's EngineBridge, whose model the server can share; null for none.
+    Q_PROPERTY(QObject * chatEngine READ chatEngine WRITE setChatEngine NOTIFY configChanged)
+    // Serve whatever model the chat has loaded, following it when it changes.
+    Q_PROPERTY(bool useChatModel READ useChatModel WRITE setUseChatModel NOTIFY configChanged)
+    // While running: true when the server serves the chat's loaded copy.
+    Q_PROPERTY(bool sharesChatModel READ sharesChatModel NOTIFY stateChanged)
     // ServerController.Stopped, .Starting, .Running, .Stopping, .Error in QML
     Q_PROPERTY(ServerState state READ state NOTIFY stateChanged)
     Q_PROPERTY(bool running READ running NOTIFY stateChanged)
@@ -71,6 +94,13 @@ public:
     void setContextSize(int n);
     QString modelPath() const { return m_modelPath; }
     void setModelPath(const QString & pathOrUrl);
+    QObject * chatEngine() const;
+    void setChatEngine(QObject * engine);
+    bool useChatModel() const { return m_useChatModel; }
+    void setUseChatModel(bool on);
+    bool sharesChatModel() const { return m_sharesChatModel; }
+    // While running on the chat's model: the session served (the chat's); else null.
+    std::shared_ptr<hearth::ChatSession> servedSession() const;
 
     ServerState state() const { return m_state; }
     bool running() const { return m_state == Running; }
@@ -100,6 +130,13 @@ private:
     void onStarted(std::shared_ptr<Instance> instance, int port);
     void onFailed(const QString & message);
     void onStopped();
+    void onChatSessionChanged();
+    // The chat's session when this start should share it, else null.
+    std::shared_ptr<hearth::ChatSession> sessionToShare() const;
+    void startTask(const Server::ServerConfig & config, std::shared_ptr<hearth::ChatSession> shared);
+    // Runs on the task thread: a WorkerEngine of the server's own on `path`.
+    std::unique_ptr<Server::EngineAdapter> loadOwnCopy(const std::string & path, hearth::LoadOptions options,
+                                                       std::shared_ptr<std::atomic<bool>> cancel);
 
     QString m_host = QStringLiteral("127.0.0.1");
     int m_port = 8000;
@@ -107,6 +144,10 @@ private:
     QString m_cors;
     int m_contextSize = 0;
     QString m_modelPath;
+    QPointer<EngineBridge> m_chatEngine;
+    bool m_useChatModel = false;
+    bool m_sharesChatModel = false;
+    bool m_restartAfterStop = false;  // the chat's model changed under a shared server
 
     ServerState m_state = Stopped;
     double m_loadProgress = 0.0;

@@ -5,6 +5,10 @@
 // rather than a ChatML wrapping it was never trained on. Ctrl-C stops
 // generation within a token. --json-schema SCHEMA (or @FILE) and
 // --grammar-file FILE (GBNF) constrain the output, as llama-cli's do.
+//
+// A thin front door over hearth::ChatSession, as the app and the server are:
+// the session reads the template and special tokens, loads the model on its
+// worker and runs the request there; this prints the events.
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -14,13 +18,12 @@
 #include "command.h"
 #include "file_text.h"
 #include "gpu_options.h"
-#include "hearth/chat_setup.h"
+#include "hearth/chat_session.h"
 #include "hearth/chat_template.h"
 #include "hearth/error.h"
 #include "hearth/grammar.h"
 #include "hearth/json_schema_grammar.h"
 #include "hearth/model.h"
-#include "hearth/session.h"
 
 namespace Hearth::Cli {
 
@@ -42,12 +45,36 @@ std::shared_ptr<const hearth::Grammar> outputGrammar(const Args & args) {
 
 // The prompt as one user turn of the model's chat template (BOS left to the
 // session), or "" when the model has none.
-std::string applyChatTemplate(const hearth::Model & model, const std::string & prompt) {
-    const hearth::ChatSetup setup = hearth::read_chat_setup(model.gguf(), model.n_ctx());
+std::string applyChatTemplate(const hearth::ChatSetup & setup, const std::string & prompt) {
     if (!setup.template_from_model) return {};
     hearth::ChatRequest req;
     req.messages.push_back({"user", prompt, {}, {}, {}, {}});
     return setup.render(req);
+}
+
+// Prints one event; sets rc on an error. Runs on the session's worker thread.
+bool printEvent(const hearth::GenerateEvent & e, std::atomic<int> & rc) {
+    switch (e.type) {
+        case hearth::EventType_piece:
+            std::fwrite(e.text.data(), 1, e.text.size(), stdout);
+            std::fflush(stdout);
+            break;
+        case hearth::EventType_stats:
+            std::fprintf(stderr,
+                         "\n[prompt: %d tokens (%d reused), %.1f tok/s | generated: %d tokens, %.1f tok/s | "
+                         "first token: %.0f ms]\n",
+                         e.stats.n_prompt, e.stats.n_reused, e.stats.prompt_tok_s, e.stats.n_generated,
+                         e.stats.gen_tok_s, e.stats.ttft_ms);
+            break;
+        case hearth::EventType_done:
+            std::fprintf(stderr, "[stop: %s]\n", hearth::stop_reason_name(e.stop_reason));
+            break;
+        case hearth::EventType_error:
+            std::fprintf(stderr, "\nhearth-cli run: error: %s\n", e.error.c_str());
+            rc.store(1);
+            break;
+    }
+    return true;
 }
 
 int runRun(int argc, char ** argv) {
@@ -75,13 +102,13 @@ int runRun(int argc, char ** argv) {
     opts.n_ctx = int32_t(args.integer("--ctx", 0));
     opts.n_threads = int32_t(args.integer("--threads", 0));
     applyGpuOptions(args, opts);
-    auto model = hearth::Model::load(args.required("-m"), opts);
-    hearth::Session session(model);
-    reportPlacement("run", args, session.evaluator());
+    auto chat = hearth::ChatSession::open(args.required("-m"), opts, nullptr);
+    chat->wait_loaded_or_throw();  // throws the load's error, as a direct load would
+    reportPlacement("run", args, *chat->evaluator());
 
     hearth::GenerateRequest req;
     const std::string prompt = args.required("-p");
-    req.prompt = args.flag("--raw") ? prompt : applyChatTemplate(*model, prompt);
+    req.prompt = args.flag("--raw") ? prompt : applyChatTemplate(chat->setup(), prompt);
     if (req.prompt.empty()) req.prompt = prompt;
     req.n_predict = int32_t(args.integer("-n", -1));
     req.sampling.temperature = float(args.number("--temp", 0.8));
@@ -93,36 +120,16 @@ int runRun(int argc, char ** argv) {
     if (auto stop = args.value("--stop")) req.stop.push_back(*stop);
     req.grammar = outputGrammar(args);
 
+    g_interrupted.store(false);
     std::signal(SIGINT, onSigint);
-    int rc = 0;
-    session.generate(
-        req,
-        [&](const hearth::GenerateEvent & e) {
-            switch (e.type) {
-                case hearth::EventType_piece:
-                    std::fwrite(e.text.data(), 1, e.text.size(), stdout);
-                    std::fflush(stdout);
-                    break;
-                case hearth::EventType_stats:
-                    std::fprintf(stderr,
-                                 "\n[prompt: %d tokens (%d reused), %.1f tok/s | generated: %d tokens, %.1f tok/s | "
-                                 "first token: %.0f ms]\n",
-                                 e.stats.n_prompt, e.stats.n_reused, e.stats.prompt_tok_s, e.stats.n_generated,
-                                 e.stats.gen_tok_s, e.stats.ttft_ms);
-                    break;
-                case hearth::EventType_done:
-                    std::fprintf(stderr, "[stop: %s]\n", hearth::stop_reason_name(e.stop_reason));
-                    break;
-                case hearth::EventType_error:
-                    std::fprintf(stderr, "\nhearth-cli run: error: %s\n", e.error.c_str());
-                    rc = 1;
-                    break;
-            }
-            return true;
-        },
-        &g_interrupted);
+    std::atomic<int> rc{0};
+    // The request's cancel flag is the one the signal handler sets (not owned: a global).
+    std::shared_ptr<std::atomic<bool>> cancel(std::shared_ptr<void>(), &g_interrupted);
+    chat->submit(
+        std::move(req), [&rc](const hearth::GenerateEvent & e) { return printEvent(e, rc); }, cancel);
+    chat->wait_idle();
     std::signal(SIGINT, SIG_DFL);
-    return rc;
+    return rc.load();
 }
 
 const CommandRegistration reg({"run",

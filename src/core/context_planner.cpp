@@ -2,11 +2,9 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <algorithm>
 
-#include "hearth/chat_setup.h"
-#include "hearth/context_window.h"
-#include "hearth/tokenizer.h"
+#include "hearth/chat_prompt.h"
+#include "hearth/chat_session.h"
 
 namespace Hearth {
 
@@ -73,54 +71,42 @@ QString refusalText(hearth::ContextOverflow policy, bool continuing, int tokens,
 }  // namespace
 
 void ContextPlanner::setModel(const hearth::ChatSetup *setup, std::shared_ptr<const hearth::Tokenizer> tokenizer) {
-    m_setup = setup;
-    m_tokenizer = std::move(tokenizer);
+    m_planner = setup && tokenizer ? std::make_shared<hearth::PromptPlanner>(setup, std::move(tokenizer)) : nullptr;
+}
+
+void ContextPlanner::setSession(const std::shared_ptr<hearth::ChatSession> &session) {
+    // Aliasing: the planner lives inside the session, which this keeps alive.
+    m_planner = session ? std::shared_ptr<hearth::PromptPlanner>(session, &session->planner()) : nullptr;
 }
 
 int ContextPlanner::replyReserve(int contextSize, int maxTokens) {
-    // A quarter of the context, or less when replies are capped shorter.
-    const int quarter = std::max(1, contextSize / 4);
-    return maxTokens > 0 ? std::min(maxTokens, quarter) : quarter;
+    return hearth::PromptPlanner::reply_reserve(contextSize, maxTokens);
 }
 
 ContextPlan ContextPlanner::plan(const QList<Message> &history, const GenerationSettings &settings,
                                  const QString &partial, bool commit) {
     ContextPlan p;
-    if (!m_setup || !m_tokenizer) return p;
+    if (!m_planner || !m_planner->ready()) return p;
     hearth::ContextOverflow policy = hearth::ContextOverflow_rolling_window;
     hearth::context_overflow_from_name(settings.contextOverflow.toStdString(), policy);
-    const std::string tail = partial.toStdString();
-    auto render = [&](const std::vector<hearth::ChatMessage> &messages) {
-        hearth::ChatRequest request;
-        request.messages = messages;
-        if (!settings.tools.isEmpty())
-            request.tools_json = QJsonDocument(settings.tools).toJson(QJsonDocument::Compact).toStdString();
-        // As the server's chat_template_kwargs: templates that read it (Qwen3, QwQ-style) follow the switch.
-        request.extra_context_json = settings.thinking ? R"({"enable_thinking":true})" : R"({"enable_thinking":false})";
-        return m_setup->render(request) + tail;
-    };
-    auto count = [&](const std::vector<hearth::ChatMessage> &messages) {
-        return int32_t(m_tokenizer->tokenize(render(messages), true, true).size());
-    };
-
-    const int nCtx = m_setup->n_ctx;
-    // The last position must stay free for at least one generated token.
-    const int budget = policy == hearth::ContextOverflow_stop ? nCtx - 1 : nCtx - replyReserve(nCtx, settings.maxTokens);
     const qint64 chat = history.isEmpty() ? 0 : history.first().conversationId;
-    const hearth::ContextWindow window = hearth::choose_context_window(chatMessages(history, settings), policy, budget,
-                                                                       m_dropped.value(chat, 0), count);
-    p.prompt = render(window.messages);
-    p.promptIds = m_tokenizer->tokenize(p.prompt, true, true);
-    p.usage.promptTokens = int(p.promptIds.size());
-    p.usage.contextSize = nCtx;
-    p.usage.droppedMessages = window.dropped_messages;
-    p.usage.droppedTurns = window.dropped_turns;
+    hearth::PromptExtras extras;
+    if (!settings.tools.isEmpty())
+        extras.tools_json = QJsonDocument(settings.tools).toJson(QJsonDocument::Compact).toStdString();
+    // As the server's chat_template_kwargs: templates that read it (Qwen3, QwQ-style) follow the switch.
+    extras.extra_context_json = settings.thinking ? R"({"enable_thinking":true})" : R"({"enable_thinking":false})";
+    hearth::PromptPlan plan = m_planner->plan(chat, chatMessages(history, settings), policy, settings.maxTokens,
+                                              partial.toStdString(), commit, extras);
+    p.usage.promptTokens = int(plan.ids.size());
+    p.usage.contextSize = plan.n_ctx;
+    p.usage.droppedMessages = plan.dropped_messages;
+    p.usage.droppedTurns = plan.dropped_turns;
     p.usage.policy = QString::fromLatin1(hearth::context_overflow_name(policy));
-    p.usage.systemPrompt = !window.messages.empty() && window.messages.front().role == "system";
-    if (p.usage.promptTokens >= nCtx || (policy == hearth::ContextOverflow_stop && !window.fits))
-        p.refusal = refusalText(policy, !partial.isEmpty(), p.usage.promptTokens, nCtx);
-    else if (commit)
-        m_dropped.insert(chat, window.dropped_turns);
+    p.usage.systemPrompt = plan.system_prompt;
+    if (plan.refused) p.refusal = refusalText(policy, !partial.isEmpty(), p.usage.promptTokens, plan.n_ctx);
+    p.prompt = std::move(plan.prompt);
+    p.promptIds = std::move(plan.ids);
+    p.parser = plan.parser;
     return p;
 }
 

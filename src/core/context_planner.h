@@ -1,19 +1,11 @@
-// ContextPlanner: turns a chat's history into the prompt the engine gets,
-// fitted into the model's context by the chat's overflow policy
-// (hearth::choose_context_window): rolling window, truncate middle, or stop.
-//
-// Tokens are counted the way the session will see them: the messages
-// rendered with the model's chat template (hearth::ChatSetup), then tokenized
-// with BOS and special tokens. The prompt's ids go to the engine as they are,
-// so nothing is tokenized twice.
+// ContextPlanner: the Qt face of the engine's context policy
+// (hearth::PromptPlanner in hearth/chat_prompt.h, which the chat session
+// owns): it turns the app's messages and settings into the engine's, and the
+// engine's plan into the app's ContextUsage and a refusal sentence.
 //
 // Part of the engine bridge: it runs on the bridge thread, never the GUI's.
-// It remembers per conversation how many turns the last prompt left out
-// (`previous_dropped`), so the next prompt keeps the same prefix and the
-// session reuses its cache until the context is full again.
 #pragma once
 
-#include <QHash>
 #include <QList>
 #include <QString>
 #include <memory>
@@ -21,9 +13,12 @@
 #include <vector>
 
 #include "core/generation_types.h"
+#include "hearth/output_parser.h"
 
 namespace hearth {
 struct ChatSetup;
+class ChatSession;
+class PromptPlanner;
 class Tokenizer;
 }  // namespace hearth
 
@@ -34,12 +29,15 @@ struct ContextPlan {
     std::vector<int32_t> promptIds;   // its tokens, BOS included
     ContextUsage usage;
     QString refusal;                  // non-empty: the prompt cannot fit; nothing may be generated
+    hearth::OutputParserConfig parser;  // the reply's parser (tool format, reasoning open)
 };
 
 class ContextPlanner {
 public:
     // The loaded model's template and tokenizer; nullptr for none.
     void setModel(const hearth::ChatSetup *setup, std::shared_ptr<const hearth::Tokenizer> tokenizer);
+    // The session's own planner (its policy memory stays with the session); null for none.
+    void setSession(const std::shared_ptr<hearth::ChatSession> &session);
 
     // The prompt for a reply after `history` (root -> the message before the
     // reply), continuing `partial` when it is not empty. `commit` records the
@@ -52,9 +50,7 @@ public:
     static int replyReserve(int contextSize, int maxTokens);
 
 private:
-    const hearth::ChatSetup *m_setup = nullptr;
-    std::shared_ptr<const hearth::Tokenizer> m_tokenizer;
-    QHash<qint64, int> m_dropped;  // conversation id -> turns its last prompt left out
+    std::shared_ptr<hearth::PromptPlanner> m_planner;  // null: no model
 };
 
 }  // namespace Hearth

@@ -22,6 +22,17 @@ EngineBridge::EngineBridge(QObject *parent) : QObject(parent) {
     connect(m_core, &EngineBridgeCore::contextPlanned, this, &EngineBridge::contextPlanned);
     connect(m_core, &EngineBridgeCore::textReceived, this, &EngineBridge::textReceived);
     connect(m_core, &EngineBridgeCore::generationFinished, this, &EngineBridge::generationFinished);
+    // Direct: runs on the bridge thread, so chatSession() is current before any later signal.
+    connect(
+        m_core, &EngineBridgeCore::sessionChanged, this,
+        [this](std::shared_ptr<hearth::ChatSession> session) {
+            {
+                std::lock_guard<std::mutex> lock(m_sessionMutex);
+                m_session = std::move(session);
+            }
+            emit chatSessionChanged();
+        },
+        Qt::DirectConnection);
     m_thread.setObjectName(QStringLiteral("hearth-bridge"));
     m_thread.start();
 }
@@ -30,6 +41,11 @@ EngineBridge::~EngineBridge() {
     // Shutdown only: the worker cancels the running request within one token.
     m_thread.quit();
     m_thread.wait();
+}
+
+std::shared_ptr<hearth::ChatSession> EngineBridge::chatSession() const {
+    std::lock_guard<std::mutex> lock(m_sessionMutex);
+    return m_session;
 }
 
 void EngineBridge::loadModel(const QString &path, int contextSize) {

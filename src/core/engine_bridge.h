@@ -17,6 +17,9 @@
 // bridge thread (ContextPlanner): contextPlanned() says what was left out; a
 // prompt that cannot fit is refused (generationFinished with `refused`).
 //
+// The loaded model is a hearth::ChatSession, which chatSession() shares with
+// the app's local server when it serves the chat's model.
+//
 // Load errors arrive as sentences a person understands (loadFailed), and
 // when the engine cannot use a GPU the probe's reason arrives as gpuNotice().
 #pragma once
@@ -25,8 +28,14 @@
 #include <QObject>
 #include <QString>
 #include <QThread>
+#include <memory>
+#include <mutex>
 
 #include "core/generation_types.h"
+
+namespace hearth {
+class ChatSession;
+}
 
 namespace Hearth {
 
@@ -53,7 +62,14 @@ public:
                         const Hearth::GenerationSettings &settings);
     void cancel(qint64 requestId);
 
+    // The chat's model session (null when none is loaded or loading), for the
+    // local server to serve the same copy: its requests queue with the chat's.
+    // Any thread; wait for its load with hearth::ChatSession::wait_loaded().
+    std::shared_ptr<hearth::ChatSession> chatSession() const;
+
 signals:
+    // chatSession() changed: a load began, or the model was unloaded.
+    void chatSessionChanged();
     void loadStarted(const QString &path);
     void loadProgress(double fraction);
     void modelLoaded(const QString &path, const QString &description, int contextSize);
@@ -67,6 +83,8 @@ signals:
 private:
     QThread m_thread;
     EngineBridgeCore *m_core = nullptr;  // lives on m_thread
+    mutable std::mutex m_sessionMutex;
+    std::shared_ptr<hearth::ChatSession> m_session;  // the core's, mirrored for other threads
 };
 
 }  // namespace Hearth

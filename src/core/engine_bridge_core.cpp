@@ -1,18 +1,16 @@
 #include "core/engine_bridge_core.h"
 
 #include <QElapsedTimer>
-#include <QFileInfo>
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QtGlobal>
 #include <algorithm>
+#include <mutex>
 
 #include "core/app_settings.h"
 #include "core/load_error_text.h"
 #include "core/token_batcher.h"
-#include "hearth/gguf.h"
 #include "hearth/gpu.h"
-#include "hearth/tokenizer.h"
 
 namespace Hearth {
 
@@ -51,20 +49,51 @@ struct EngineBridgeCore::Request {
     QString stopReason = QStringLiteral("user");  // until the engine says otherwise
 };
 
-EngineBridgeCore::EngineBridgeCore(QObject *parent) : QObject(parent) {}
+// The session may outlive this object (the local server shares it), so the
+// worker's callbacks reach the core through a route that the core closes
+// when it goes, instead of through a raw `this`.
+struct EngineBridgeCore::EventRoute {
+    std::mutex mutex;
+    EngineBridgeCore *core = nullptr;
+
+    // Queues f(core) on the core's thread; nothing once the core has gone.
+    template <typename F>
+    void post(F f) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (core) QMetaObject::invokeMethod(core, [c = core, f = std::move(f)] { f(c); }, Qt::QueuedConnection);
+    }
+};
+
+EngineBridgeCore::EngineBridgeCore(QObject *parent) : QObject(parent), m_route(std::make_shared<EventRoute>()) {
+    m_route->core = this;
+}
 
 EngineBridgeCore::~EngineBridgeCore() {
-    m_worker.reset();  // cancels and joins before the requests' batchers go
+    {
+        std::lock_guard<std::mutex> lock(m_route->mutex);
+        m_route->core = nullptr;
+    }
+    for (const auto &r : std::as_const(m_requests))
+        if (r->handle.cancel) r->handle.cancel->store(true);
+    m_session.reset();  // the last owner cancels and joins before the requests' batchers go
+}
+
+void EngineBridgeCore::setSession(std::shared_ptr<hearth::ChatSession> session) {
+    m_session = std::move(session);
+    m_planner.setSession(m_session);
+    emit sessionChanged(m_session);
 }
 
 void EngineBridgeCore::unloadModel() {
     const QList<qint64> ids = m_requests.keys();
-    for (qint64 id : ids) m_requests.value(id)->handle.cancel->store(true);
-    m_worker.reset();
+    for (qint64 id : ids)
+        if (auto cancel = m_requests.value(id)->handle.cancel) cancel->store(true);
+    const bool had = bool(m_session);
+    m_session.reset();  // joins the worker unless the local server still serves it
+    m_planner.setSession(nullptr);
     ++m_loadSerial;
     for (qint64 id : ids) finishRequest(id, QString());
-    m_planner.setModel(nullptr, nullptr);
-    m_setup.reset();
+    if (had) emit sessionChanged(nullptr);
     m_path.clear();
 }
 
@@ -83,42 +112,28 @@ void EngineBridgeCore::loadModel(const QString &path, int contextSize) {
     // The model's saved load settings (KV type, GPU layers, its context when
     // the chat has none) from the Models page.
     applyModelLoadSettings(path, options);
+    const quint64 serial = ++m_loadSerial;
+    auto route = m_route;
+    auto onStatus = [route, serial](const hearth::WorkerStatus &status) {
+        route->post([serial, status](EngineBridgeCore *core) { core->onStatus(serial, status); });
+    };
     try {
-        // The template (or ChatML with a note), special tokens and context: hearth/chat_setup.h.
-        const hearth::GgufFile file = hearth::GgufFile::open(path.toStdString());
-        m_setup = hearth::read_chat_setup(file, options.n_ctx);
-        if (!m_setup->template_note.empty()) qWarning("Hearth: %s", m_setup->template_note.c_str());
-        options.n_ctx = m_setup->n_ctx;
-        // A tokenizer of the bridge's own counts prompts here, off the GUI thread and the engine's.
-        m_planner.setModel(&*m_setup, std::make_shared<const hearth::Tokenizer>(hearth::Tokenizer::from_gguf(file)));
+        // The template (or ChatML with a note), special tokens, context and worker: hearth/chat_session.h.
+        auto session = hearth::ChatSession::open(path.toStdString(), options, onStatus);
+        if (!session->setup().template_note.empty()) qWarning("Hearth: %s", session->setup().template_note.c_str());
+        setSession(std::move(session));
     } catch (const hearth::Error &e) {
         emit loadFailed(path, loadErrorText(e.code(), QString::fromUtf8(e.what()), path));
-        return;
     } catch (const std::exception &e) {
         emit loadFailed(path, QString::fromUtf8(e.what()));
-        return;
     }
-    const int nCtx = m_setup->n_ctx;
-
-    const quint64 serial = ++m_loadSerial;
-    m_worker = std::make_unique<hearth::GenerationWorker>(
-        path.toStdString(), options, [this, serial, nCtx](const hearth::WorkerStatus &status) {
-            QMetaObject::invokeMethod(
-                this,
-                [this, serial, status, nCtx] {
-                    if (serial != m_loadSerial) return;
-                    if (status.kind == hearth::WorkerStatus::Kind_loaded)
-                        emit modelLoaded(m_path, QString::fromStdString(status.description), nCtx);
-                    else
-                        onStatus(serial, status);
-                },
-                Qt::QueuedConnection);
-        });
 }
 
 void EngineBridgeCore::onStatus(quint64 serial, const hearth::WorkerStatus &status) {
     if (serial != m_loadSerial) return;
-    if (status.kind == hearth::WorkerStatus::Kind_progress) {
+    if (status.kind == hearth::WorkerStatus::Kind_loaded) {
+        emit modelLoaded(m_path, QString::fromStdString(status.description), m_session->setup().n_ctx);
+    } else if (status.kind == hearth::WorkerStatus::Kind_progress) {
         const int percent = int(status.progress * 100.0f);
         if (percent == m_lastPercent) return;  // ~100 updates per load at most
         m_lastPercent = percent;
@@ -139,7 +154,7 @@ void EngineBridgeCore::generate(qint64 requestId, const QList<Message> &history,
             });
     r->clock.start();
     m_requests.insert(requestId, r);
-    if (!m_worker || !m_setup) {
+    if (!m_session) {
         finishRequest(requestId, QStringLiteral("No model is loaded. Open a GGUF file or download a model first."));
         return;
     }
@@ -156,17 +171,8 @@ void EngineBridgeCore::generate(qint64 requestId, const QList<Message> &history,
         finishRequest(requestId, plan.refusal, true);
         return;
     }
-    const std::string raw = partial.toStdString();
-    hearth::OutputParserConfig config;
-    config.tool_call_format = m_setup->tool_format;
-    // The chat's tools type the XML parameters of Qwen3-Coder/Qwen3.5/GLM calls.
-    if (!settings.tools.isEmpty())
-        config.tools_json = QJsonDocument(settings.tools).toJson(QJsonDocument::Compact).toStdString();
-    // Whether the template opened a reasoning block: the prompt before a continued reply's text.
-    config.reasoning_open = hearth::prompt_opens_reasoning(plan.prompt.substr(0, plan.prompt.size() - raw.size()));
-    r->parser = hearth::OutputParser(config);
     // Continuing: the parser must see the text already shown, which the UI keeps.
-    if (!raw.empty()) r->parser.feed(raw);
+    r->parser = hearth::ChatSession::reply_parser(plan.parser, partial.toStdString());
 
     hearth::GenerateRequest request;
     request.prompt_ids = std::move(plan.promptIds);
@@ -177,15 +183,16 @@ void EngineBridgeCore::generate(qint64 requestId, const QList<Message> &history,
     request.sampling.top_p = float(settings.topP);
     request.sampling.top_k = settings.topK;
     request.sampling.min_p = float(settings.minP);
-    r->handle = m_worker->submit(std::move(request), [this, requestId](const hearth::GenerateEvent &event) {
-        QMetaObject::invokeMethod(this, [this, requestId, event] { onEvent(requestId, event); }, Qt::QueuedConnection);
+    auto route = m_route;
+    r->handle = m_session->submit(std::move(request), [route, requestId](const hearth::GenerateEvent &event) {
+        route->post([requestId, event](EngineBridgeCore *core) { core->onEvent(requestId, event); });
         return true;
     });
 }
 
 void EngineBridgeCore::measureContext(qint64 requestId, const QList<Message> &history,
                                       const GenerationSettings &settings) {
-    if (!m_setup) return;
+    if (!m_session) return;
     try {
         emit contextPlanned(requestId, m_planner.plan(history, settings, QString(), false).usage);
     } catch (const std::exception &e) {

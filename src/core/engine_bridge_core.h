@@ -1,21 +1,20 @@
 // EngineBridgeCore: the half of the engine bridge that lives on the bridge
-// thread (see engine_bridge.h). It owns the GenerationWorker, the model's
-// chat template and, per request, an output parser and a token batcher.
-// Callbacks from the worker's thread are re-posted to this object's thread,
-// so all of its state is touched by one thread only.
+// thread (see engine_bridge.h): a Qt adapter over hearth::ChatSession (the
+// worker, the template, the context policy, the parser setup), adding per
+// request an output parser and a token batcher. Callbacks from the worker's
+// thread are re-posted to this object's thread, so all of its state is
+// touched by one thread only.
 #pragma once
 
 #include <QHash>
 #include <QObject>
 #include <atomic>
 #include <memory>
-#include <optional>
 
 #include "core/context_planner.h"
 #include "core/generation_types.h"
-#include "hearth/chat_setup.h"
+#include "hearth/chat_session.h"
 #include "hearth/output_parser.h"
-#include "hearth/worker.h"
 
 namespace Hearth {
 
@@ -38,7 +37,13 @@ public slots:
                         const Hearth::GenerationSettings &settings);
     void cancel(qint64 requestId);
 
+    // The loaded (or loading) model's session; null for none. Other users
+    // (the local server) may submit to it: they queue behind the chat.
+    std::shared_ptr<hearth::ChatSession> session() const { return m_session; }
+
 signals:
+    // The session changed (a load started, or the model was unloaded).
+    void sessionChanged(std::shared_ptr<hearth::ChatSession> session);
     void loadStarted(const QString &path);
     void loadProgress(double fraction);
     void modelLoaded(const QString &path, const QString &description, int contextSize);
@@ -51,18 +56,21 @@ signals:
 
 private:
     struct Request;
+    struct EventRoute;
 
     void onStatus(quint64 loadSerial, const hearth::WorkerStatus &status);
     void onEvent(qint64 requestId, const hearth::GenerateEvent &event);
     void applyDelta(Request &r, const hearth::OutputDelta &delta);
     void finishRequest(qint64 requestId, const QString &error, bool refused = false);
 
-    std::unique_ptr<hearth::GenerationWorker> m_worker;
-    quint64 m_loadSerial = 0;  // drops statuses of a worker that was replaced
+    void setSession(std::shared_ptr<hearth::ChatSession> session);
+
+    std::shared_ptr<hearth::ChatSession> m_session;  // may be shared with the local server
+    std::shared_ptr<EventRoute> m_route;  // how worker threads reach this object while it lives
+    quint64 m_loadSerial = 0;  // drops statuses of a session that was replaced
     QString m_path;
     int m_lastPercent = -1;
-    std::optional<hearth::ChatSetup> m_setup;  // the loaded model's template, tokens and context
-    ContextPlanner m_planner;                  // the prompt under the context policy, over m_setup
+    ContextPlanner m_planner;  // the session's context policy in the app's types
     QHash<qint64, std::shared_ptr<Request>> m_requests;
 };
 

@@ -5,9 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "hearth/chat_setup.h"
+#include "hearth/chat_session.h"
 #include "hearth/error.h"
-#include "hearth/gguf.h"
 #include "hearth/vocab.h"
 
 namespace Hearth::Server {
@@ -33,11 +32,8 @@ bool ServedModel::matches(const std::string & name) const {
            (file.size() > 5 && name == file.substr(0, file.size() - 5));
 }
 
-ServedModel readServedModel(const std::string & path, int32_t requestedCtx, const std::string & templateFile) {
-    const hearth::GgufFile file = hearth::GgufFile::open(path);
-    // The template (or ChatML with a note), special tokens, BOS rule and
-    // context, as the app and hearth-cli run read them (hearth/chat_setup.h).
-    const hearth::ChatSetup setup = hearth::read_chat_setup(file, requestedCtx, templateFile);
+ServedModel servedModelOf(const std::string & path, const hearth::ChatSetup & setup,
+                          std::shared_ptr<const hearth::Tokenizer> tokenizer) {
     ServedModel m;
     m.id = stem(path);
     m.path = path;
@@ -50,13 +46,18 @@ ServedModel readServedModel(const std::string & path, int32_t requestedCtx, cons
     m.stripBos = setup.strip_bos;
     m.nCtxTrain = setup.n_ctx_train;
     m.nCtx = setup.n_ctx;
-
-    auto tokenizer = std::make_shared<const hearth::Tokenizer>(hearth::Tokenizer::from_gguf(file));
     const hearth::Vocab & vocab = tokenizer->vocab();
     for (int32_t id = 0; id < vocab.n_tokens(); ++id)
         m.maxTokenBytes = std::max(m.maxTokenBytes, vocab.text(id).size());
     m.tokenizer = std::move(tokenizer);
     return m;
+}
+
+ServedModel readServedModel(const std::string & path, int32_t requestedCtx, const std::string & templateFile) {
+    // The template (or ChatML with a note), special tokens, BOS rule, context
+    // and tokenizer, as the app and hearth-cli read them (hearth/chat_session.h).
+    hearth::ChatHeader header = hearth::read_chat_header(path, requestedCtx, templateFile);
+    return servedModelOf(path, header.setup, std::move(header.tokenizer));
 }
 
 }  // namespace Hearth::Server

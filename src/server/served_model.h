@@ -13,6 +13,10 @@
 #include "hearth/output_parser.h"
 #include "hearth/tokenizer.h"
 
+namespace hearth {
+struct ChatSetup;
+}
+
 namespace Hearth::Server {
 
 struct ServedModel {
@@ -47,5 +51,9 @@ struct ServedModel {
 // the model's template when not empty. Throws hearth::Error (file, template
 // file, unsupported architecture, tokenizer).
 ServedModel readServedModel(const std::string & path, int32_t requestedCtx, const std::string & templateFile);
+
+// The same from a setup and tokenizer read already (a hearth::ChatSession's).
+ServedModel servedModelOf(const std::string & path, const hearth::ChatSetup & setup,
+                          std::shared_ptr<const hearth::Tokenizer> tokenizer);
 
 }  // namespace Hearth::Server

@@ -10,14 +10,14 @@
 #include <string>
 
 #include "hearth/chat_template.h"
+#include "hearth/model.h"  // kDefaultContextSize
 #include "hearth/output_parser.h"
 
 namespace hearth {
 
 class GgufFile;
+class Vocab;
 
-// The context a chat gets when none is asked for: min(trained, this).
-inline constexpr int32_t kDefaultContextSize = 4096;
 
 // The context for a model trained at `n_ctx_train`: `requested`, or
 // min(trained, kDefaultContextSize) for 0. A request past the trained context
@@ -44,5 +44,9 @@ struct ChatSetup {
 // for a vocabulary that cannot be read; a model template that does not parse
 // falls back to ChatML with a note.
 ChatSetup read_chat_setup(const GgufFile & file, int32_t requested_ctx, const std::string & template_file = {});
+// The same with the file's vocabulary already read (a caller that keeps a
+// tokenizer passes its vocab(), so the vocabulary is parsed once).
+ChatSetup read_chat_setup(const GgufFile & file, const Vocab & vocab, int32_t requested_ctx,
+                          const std::string & template_file = {});
 
 }  // namespace hearth

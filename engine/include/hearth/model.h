@@ -143,6 +143,10 @@ struct ModelHparams {
     int32_t ssm_conv_channels() const { return 2 * ssm_n_k_heads * ssm_d_state + ssm_d_inner; }
 };
 
+// The context a model gets when none is asked for: min(trained, this). The
+// chat setup, the loader and the memory planner all take it from here.
+inline constexpr int32_t kDefaultContextSize = 4096;
+
 struct LoadOptions {
     int32_t n_ctx = 0;            // 0: min(trained context, 4096); larger than the trained context is allowed
                                   // (as llama.cpp does; quality may fall past it: callers warn)

@@ -39,7 +39,10 @@ public:
     using StatusCallback = std::function<void(const WorkerStatus &)>;
 
     // Starts the thread, which loads `path`. on_status runs on the worker thread.
-    GenerationWorker(std::string path, LoadOptions options, StatusCallback on_status);
+    // `tokenizer`: the file's, when the caller has read it already (the
+    // session then uses that one copy); null: the model's own.
+    GenerationWorker(std::string path, LoadOptions options, StatusCallback on_status,
+                     std::shared_ptr<const Tokenizer> tokenizer = nullptr);
     ~GenerationWorker();
     GenerationWorker(const GenerationWorker &) = delete;
     GenerationWorker & operator=(const GenerationWorker &) = delete;
@@ -56,6 +59,10 @@ public:
     bool wait_loaded();
     // Blocks until every queued request has finished.
     void wait_idle();
+    // The loaded model's evaluator, for what is fixed at load (placement);
+    // null until wait_loaded() has returned true. Generation runs on the
+    // worker thread: callers only read.
+    const Evaluator * evaluator() const;
 
 private:
     struct Job {
@@ -70,9 +77,10 @@ private:
     std::string m_path;
     LoadOptions m_options;
     StatusCallback m_on_status;
+    std::shared_ptr<const Tokenizer> m_tokenizer;
     std::atomic<bool> m_cancel_load{false};
 
-    std::mutex m_mutex;
+    mutable std::mutex m_mutex;
     std::condition_variable m_cv;
     std::deque<Job> m_queue;
     bool m_stopping = false;
