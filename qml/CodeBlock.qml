@@ -60,5 +60,6 @@ Rectangle {
         selectionColor: Theme.accent
         font.family: Theme.monoFamily
         font.pixelSize: 13
+        CodeHighlighter { document: codeText.textDocument; language: block.language; dark: Theme.dark }
     }
 }
