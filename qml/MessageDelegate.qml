@@ -51,7 +51,8 @@ Item {
                 anchors.rightMargin: 16
                 anchors.topMargin: 11
                 anchors.bottomMargin: 11
-                text: root.highlight === "" ? root.model.content
+                // Replies leave it empty: their text must not be laid out here at every streamed token.
+                text: !root.isUser ? "" : root.highlight === "" ? root.model.content
                       : MarkdownBlocks.highlightedPlain(root.model.content, root.highlight, root.highlightColor,
                                                         Theme.fontFamily, Theme.fontSize + 1)
                 textFormat: root.highlight === "" ? TextEdit.PlainText : TextEdit.RichText
