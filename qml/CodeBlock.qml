@@ -48,6 +48,7 @@ Rectangle {
     }
     TextEdit {
         id: codeText
+        objectName: "codeText"
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.top: header.bottom

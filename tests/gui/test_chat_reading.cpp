@@ -13,6 +13,9 @@
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickStyle>
+#include <QQuickTextDocument>
+#include <QTextBlock>
+#include <QTextLayout>
 #include <QQuickWindow>
 #include <QTemporaryDir>
 #include <QtQml/QQmlExtensionPlugin>
@@ -152,6 +155,20 @@ private slots:
         QQuickItem *quote = item("quoteBlock");
         QVERIFY(quote);
         QVERIFY(item("copyCodeButton"));
+        // The code card is highlighted: "def" in the keyword colour, the comment in italics.
+        QQuickItem *code = item("codeText");
+        QVERIFY(code);
+        auto *doc = code->property("textDocument").value<QQuickTextDocument *>();
+        QVERIFY(doc && doc->textDocument());
+        bool keyword = false, comment = false;
+        for (QTextBlock b = doc->textDocument()->begin(); b.isValid(); b = b.next())
+            for (const QTextLayout::FormatRange &r : b.layout()->formats()) {
+                const QString word = b.text().mid(r.start, r.length);
+                keyword |= word == QStringLiteral("def") && r.format.foreground().color() == QColor("#8a3fb8");
+                comment |= word.startsWith(QLatin1Char('#')) && r.format.fontItalic();
+            }
+        QVERIFY(keyword);
+        QVERIFY(comment);
         const QImage light = shoot(QStringLiteral("reading_01_markdown_light"));
         QVERIFY(meanLightness(light) > 180);
         m_window->setProperty("themeMode", QStringLiteral("dark"));
