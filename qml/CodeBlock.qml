@@ -48,6 +48,7 @@ Rectangle {
     }
     TextEdit {
         id: codeText
+        objectName: "codeText"
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.top: header.bottom
@@ -60,5 +61,6 @@ Rectangle {
         selectionColor: Theme.accent
         font.family: Theme.monoFamily
         font.pixelSize: 13
+        CodeHighlighter { document: codeText.textDocument; language: block.language; dark: Theme.dark }
     }
 }

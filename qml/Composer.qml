@@ -7,6 +7,8 @@ import Hearth
 Item {
     id: composer
     property var chat
+    // PageUp/PageDown, and Ctrl+Home/Ctrl+End while the input is empty, scroll the conversation.
+    signal scrollKey(int key)
     readonly property bool canSend: chat.modelState === ChatController.Ready && !chat.generating && input.text.trim() !== ""
 
     function focusInput() { input.forceActiveFocus() }
@@ -60,8 +62,16 @@ Item {
                             && !(event.modifiers & Qt.ShiftModifier)) {
                         composer.send()
                         event.accepted = true
+                    } else if (event.key === Qt.Key_PageUp || event.key === Qt.Key_PageDown
+                               || ((event.key === Qt.Key_Home || event.key === Qt.Key_End)
+                                   && (event.modifiers & Qt.ControlModifier) && input.text === "")) {
+                        composer.scrollKey(event.key)
+                        event.accepted = true
                     }
                 }
+                // Tab moves the focus on (Ctrl+Tab still types nothing: a chat needs no tab characters).
+                Keys.onTabPressed: (event) => { input.nextItemInFocusChain(true).forceActiveFocus(Qt.TabFocusReason); event.accepted = true }
+                Keys.onBacktabPressed: (event) => { input.nextItemInFocusChain(false).forceActiveFocus(Qt.BacktabFocusReason); event.accepted = true }
             }
         }
 
@@ -82,6 +92,7 @@ Item {
                      : sendButton.enabled ? (sendButton.hovered ? Theme.accentHover : Theme.accent)
                      : Theme.surfaceAlt
                 border.color: composer.chat.generating ? Theme.border : "transparent"
+                FocusRing { target: sendButton; radius: 21 }
             }
             contentItem: Item {
                 Row {

@@ -11,19 +11,12 @@ Rectangle {
     required property string title
     required property bool pinned
     required property var updatedAt
+    required property string ageText
     signal exportRequested(var conversationId, string title, string format, bool allBranches)
 
     readonly property bool selected: chat.currentConversationId === conversationId
     property bool renaming: false
 
-    function age(t) {
-        const secs = (Date.now() - t.getTime()) / 1000
-        if (secs < 60) return "now"
-        if (secs < 3600) return Math.floor(secs / 60) + " min"
-        if (secs < 86400) return Math.floor(secs / 3600) + " h"
-        if (secs < 7 * 86400) return Math.floor(secs / 86400) + " d"
-        return Qt.formatDate(t, "d MMM")
-    }
 
     height: 40
     radius: Theme.radiusSmall
@@ -77,7 +70,7 @@ Rectangle {
         }
         Text {
             visible: !item.renaming && !mouse.containsMouse && !menuButton.hovered && !menu.visible
-            text: item.age(item.updatedAt)
+            text: item.ageText
             color: Theme.faintText
             font.pixelSize: 11
             font.family: Theme.fontFamily

@@ -13,7 +13,10 @@ AbstractButton {
     implicitHeight: 30
     implicitWidth: label.implicitWidth + 22
     hoverEnabled: true
-    focusPolicy: Qt.NoFocus
+    // Tab reaches it (Space or Enter presses it); clicks do not take focus.
+    focusPolicy: Qt.TabFocus
+    Keys.onReturnPressed: clicked()
+    Keys.onEnterPressed: clicked()
 
     contentItem: Text {
         id: label
@@ -35,5 +38,6 @@ AbstractButton {
         border.width: control.outlined ? 1 : 0
         border.color: Theme.border
         Behavior on color { ColorAnimation { duration: 120 } }
+        FocusRing { target: control }
     }
 }

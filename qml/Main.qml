@@ -189,7 +189,7 @@ ApplicationWindow {
         Sidebar {
             id: sidebar
             Layout.fillHeight: true
-            Layout.preferredWidth: 272
+            Layout.preferredWidth: collapsed ? collapsedWidth : expandedWidth
             chat: chat
             onExportRequested: (id, title, format, allBranches) =>
                 exportDialogs.exportConversation(id, title, format, allBranches)
@@ -230,6 +230,7 @@ ApplicationWindow {
                     onSuggestion: (text) => composer.setText(text)
                 }
                 MessageView {
+                    id: messageView
                     anchors.fill: parent
                     visible: chat.messages.count > 0
                     chat: chat
@@ -253,6 +254,7 @@ ApplicationWindow {
                 id: composer
                 Layout.fillWidth: true
                 chat: chat
+                onScrollKey: (key) => messageView.scrollKey(key)
             }
         }
     }

@@ -19,6 +19,9 @@ Item {
     readonly property var toolResults: model.toolResults ? JSON.parse(model.toolResults) : []
     property bool editing: false
     property bool reasoningOpen: streaming && model.content === ""
+    // A search hit opened from the sidebar marks the query's words.
+    readonly property string highlight: chat && model.messageId === chat.messages.highlightId ? chat.messages.highlightText : ""
+    readonly property color highlightColor: Theme.dark ? "#7a4326" : "#f7c6a5"
 
     implicitHeight: column.implicitHeight + (isUser ? 4 : 14)
 
@@ -42,12 +45,17 @@ Item {
             color: Theme.userBubble
             TextEdit {
                 id: userText
+                objectName: "userText"
                 anchors.fill: parent
                 anchors.leftMargin: 16
                 anchors.rightMargin: 16
                 anchors.topMargin: 11
                 anchors.bottomMargin: 11
-                text: root.model.content
+                // Replies leave it empty: their text must not be laid out here at every streamed token.
+                text: !root.isUser ? "" : root.highlight === "" ? root.model.content
+                      : MarkdownBlocks.highlightedPlain(root.model.content, root.highlight, root.highlightColor,
+                                                        Theme.fontFamily, Theme.fontSize + 1)
+                textFormat: root.highlight === "" ? TextEdit.PlainText : TextEdit.RichText
                 readOnly: true
                 selectByMouse: true
                 wrapMode: TextEdit.Wrap
@@ -77,6 +85,15 @@ Item {
                 font.pixelSize: Theme.fontSize + 1
                 font.family: Theme.fontFamily
                 background: null
+                // As in the main input: Enter sends, Shift+Enter adds a line, Esc cancels.
+                Keys.onPressed: (event) => {
+                    if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter)
+                            && !(event.modifiers & Qt.ShiftModifier)) {
+                        saveButton.clicked()
+                        event.accepted = true
+                    }
+                }
+                Keys.onEscapePressed: root.editing = false
             }
             Row {
                 anchors.right: parent.right
@@ -85,10 +102,12 @@ Item {
                 spacing: 6
                 FlatButton { text: "Cancel"; onClicked: root.editing = false }
                 FlatButton {
+                    id: saveButton
+                    objectName: "saveEditButton"
                     accent: true
                     text: "Save & send"
                     enabled: root.chat.modelState === ChatController.Ready && !root.chat.generating
-                    onClicked: { root.editing = false; root.chat.editMessage(root.model.messageId, editArea.text) }
+                    onClicked: if (enabled) { root.editing = false; root.chat.editMessage(root.model.messageId, editArea.text) }
                 }
             }
         }
@@ -182,46 +201,57 @@ Item {
                         onClicked: root.reasoningOpen = !root.reasoningOpen
                     }
                 }
-                Text {
+                TextEdit {
+                    objectName: "thinkingText"
                     visible: root.reasoningOpen
                     width: parent.width
+                    readOnly: true
+                    selectByMouse: true
+                    selectionColor: Theme.accent
                     text: root.model.reasoning
                     color: Theme.mutedText
-                    wrapMode: Text.Wrap
+                    wrapMode: TextEdit.Wrap
                     font.pixelSize: Theme.fontSize - 1
                     font.italic: true
-                    lineHeight: 1.2
                     font.family: Theme.fontFamily
                 }
             }
         }
 
         // The reply: prose as Markdown, code blocks as cards with a Copy button.
+        // The block model changes only the blocks that changed (while it
+        // streams, the last one), so earlier blocks are not rebuilt.
         Repeater {
-            model: root.isUser ? [] : MarkdownBlocks.split(root.model.content)
+            model: MarkdownBlockModel {
+                markdown: root.isUser ? "" : root.model.content
+                linkColor: Theme.accent
+                codeBackground: Theme.dark ? Theme.userBubble : Theme.codeHeader
+                borderColor: Theme.border
+                fontFamily: Theme.fontFamily
+                pixelSize: Theme.fontSize + 1
+                highlight: root.highlight
+                highlightColor: root.highlightColor
+            }
             delegate: Loader {
-                required property var modelData
+                id: block
+                required property string kind
+                required property string text
+                required property string language
+                required property string html
                 Layout.fillWidth: true
                 Layout.leftMargin: 38
-                sourceComponent: modelData.kind === "code" ? codeComponent : proseComponent
+                sourceComponent: kind === "code" ? codeComponent : kind === "quote" ? quoteComponent : proseComponent
                 Component {
                     id: proseComponent
-                    TextEdit {
-                        text: modelData.text
-                        textFormat: TextEdit.MarkdownText
-                        readOnly: true
-                        selectByMouse: true
-                        wrapMode: TextEdit.Wrap
-                        color: Theme.text
-                        selectionColor: Theme.accent
-                        font.pixelSize: Theme.fontSize + 1
-                        font.family: Theme.fontFamily
-                        onLinkActivated: (link) => Qt.openUrlExternally(link)
-                    }
+                    MarkdownText { html: block.html }
+                }
+                Component {
+                    id: quoteComponent
+                    QuoteBlock { html: block.html }
                 }
                 Component {
                     id: codeComponent
-                    CodeBlock { code: modelData.text; language: modelData.language; chat: root.chat }
+                    CodeBlock { code: block.text; language: block.language; chat: root.chat }
                 }
             }
         }

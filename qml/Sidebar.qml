@@ -9,11 +9,36 @@ Rectangle {
     property var chat
     signal exportRequested(var conversationId, string title, string format, bool allBranches)
 
-    function focusSearch() { searchField.forceActiveFocus(); searchField.selectAll() }
+    // Collapsed: a narrow strip with the button that opens it again (Ctrl+B toggles).
+    property bool collapsed: false
+    readonly property int expandedWidth: 272
+    readonly property int collapsedWidth: 48
+
+    function focusSearch() { collapsed = false; searchField.forceActiveFocus(); searchField.selectAll() }
 
     color: Theme.sidebar
 
+    Shortcut { sequence: "Ctrl+B"; onActivated: sidebar.collapsed = !sidebar.collapsed }
+
+    FlatButton {
+        id: collapseButton
+        objectName: "sidebarToggle"
+        anchors.top: parent.top
+        anchors.right: parent.right
+        anchors.topMargin: 16
+        anchors.rightMargin: sidebar.collapsed ? 9 : 10
+        implicitWidth: 30
+        text: sidebar.collapsed ? "»" : "«"
+        fontSize: 16
+        z: 1
+        onClicked: sidebar.collapsed = !sidebar.collapsed
+        ToolTip.visible: hovered
+        ToolTip.delay: 600
+        ToolTip.text: (sidebar.collapsed ? "Show" : "Hide") + " the sidebar (Ctrl+B)"
+    }
+
     ColumnLayout {
+        visible: !sidebar.collapsed
         anchors.fill: parent
         anchors.margins: 14
         spacing: 10
@@ -45,6 +70,7 @@ Rectangle {
                 font.weight: Font.DemiBold
                 font.family: Theme.fontFamily
                 Layout.fillWidth: true
+                Layout.rightMargin: collapseButton.width
             }
         }
 

@@ -19,7 +19,8 @@ Rectangle {
 
     visible: false
     implicitWidth: Math.min(row.implicitWidth + 32, 560)
-    implicitHeight: 46
+    // The whole message shows (what to do next included): it wraps and the toast grows.
+    implicitHeight: Math.max(46, row.implicitHeight + 24)
     radius: Theme.radius
     color: error ? Theme.dangerSoft : (Theme.dark ? "#2c2d35" : "#2b2926")
     border.color: error ? Theme.danger : "transparent"
@@ -52,8 +53,6 @@ Rectangle {
             font.pixelSize: Theme.fontSize - 1
             font.family: Theme.fontFamily
             wrapMode: Text.Wrap
-            maximumLineCount: 2
-            elide: Text.ElideRight
         }
         FlatButton {
             visible: toast.actionText !== ""

@@ -79,8 +79,12 @@ Rectangle {
                     }
                 }
             }
-            Item { Layout.fillWidth: true }
+            // Takes the room left and elides, so the buttons stay in at 760 px.
             Text {
+                Layout.fillWidth: true
+                Layout.minimumWidth: 0
+                horizontalAlignment: Text.AlignRight
+                elide: Text.ElideRight
                 text: models.memorySummary
                 color: Theme.faintText
                 font.pixelSize: Theme.smallFontSize

@@ -465,6 +465,7 @@ void ChatController::commitDelete() {
 
 void ChatController::search(const QString &text) {
     m_searchResults.clear();
+    m_searchText = text;
     if (m_store && !text.trimmed().isEmpty()) {
         guarded([&] {
             for (const SearchHit &hit : m_store->search(text, 30))
@@ -482,8 +483,10 @@ void ChatController::openSearchResult(qint64 conversationId, qint64 messageId) {
     if (generating()) return;
     setCurrentConversationId(conversationId);
     // A hit on another branch: make that branch active so the message shows.
-    if (m_messages.rowOf(messageId) < 0 && guarded([&] { m_store->switchBranch(messageId); })) m_messages.reload();
-    const int row = m_messages.rowOf(messageId);
+    // Long chats show their newest page: reveal() loads older pages up to the hit.
+    if (m_messages.reveal(messageId) < 0 && guarded([&] { m_store->switchBranch(messageId); })) m_messages.reload();
+    const int row = m_messages.reveal(messageId);
+    m_messages.setHighlight(messageId, m_searchText);
     if (row >= 0) emit scrollToMessage(row);
 }
 

@@ -248,6 +248,7 @@ private:
     ContextStatus m_context;
     std::optional<ReplyStats> m_resumedStats;  // the stats of a reply being continued
     QVariantList m_searchResults;
+    QString m_searchText;  // the query of m_searchResults: an opened hit marks its words
     qint64 m_pendingDeleteId = 0;
     QString m_pendingDeleteTitle;
     int m_completedReplies = 0;

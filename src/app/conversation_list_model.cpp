@@ -1,12 +1,22 @@
 #include "conversation_list_model.h"
 
+#include "age_text.h"
+
 #include <exception>
 
 #include "core/conversation_store.h"
 
 namespace Hearth {
 
-ConversationListModel::ConversationListModel(QObject *parent) : QAbstractListModel(parent) {}
+ConversationListModel::ConversationListModel(QObject *parent) : QAbstractListModel(parent) {
+    m_ageTimer.setInterval(60 * 1000);
+    connect(&m_ageTimer, &QTimer::timeout, this, &ConversationListModel::refreshAges);
+    m_ageTimer.start();
+}
+
+void ConversationListModel::refreshAges() {
+    if (!m_rows.isEmpty()) emit dataChanged(index(0), index(int(m_rows.size() - 1)), {AgeTextRole});
+}
 
 template <typename Fn>
 bool ConversationListModel::guarded(Fn &&fn) {
@@ -42,6 +52,7 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const {
     case ModelRole: return c.model;
     case CreatedAtRole: return c.createdAt;
     case UpdatedAtRole: return c.updatedAt;
+    case AgeTextRole: return ageText(c.updatedAt, QDateTime::currentDateTimeUtc());
     case PinnedRole: return c.pinned;
     default: return {};
     }
@@ -49,7 +60,7 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const {
 
 QHash<int, QByteArray> ConversationListModel::roleNames() const {
     return {{IdRole, "conversationId"}, {TitleRole, "title"},         {ModelRole, "model"},
-            {CreatedAtRole, "createdAt"}, {UpdatedAtRole, "updatedAt"}, {PinnedRole, "pinned"}};
+            {CreatedAtRole, "createdAt"}, {UpdatedAtRole, "updatedAt"}, {PinnedRole, "pinned"}, {AgeTextRole, "ageText"}};
 }
 
 void ConversationListModel::reload() {

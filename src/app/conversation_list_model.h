@@ -8,6 +8,8 @@
 //   createdAt       QDateTime UTC
 //   updatedAt       QDateTime UTC
 //   pinned          bool
+//   ageText         QString   "now", "5 min", "3 h", "2 d", "4 Dec" (age_text.h); the model
+//                             re-announces it every minute, so the sidebar's ages stay current
 //
 // Deleting is soft: remove() hides the row at once and restore() brings it
 // back (the UI's "Undo"); purgeDeleted() makes it final. Every call catches
@@ -15,6 +17,7 @@
 #pragma once
 
 #include <QAbstractListModel>
+#include <QTimer>
 #include <QtQml/qqmlregistration.h>
 
 #include "core/conversation_types.h"
@@ -29,7 +32,7 @@ class ConversationListModel : public QAbstractListModel {
     Q_PROPERTY(int count READ count NOTIFY countChanged)
 
 public:
-    enum Role { IdRole = Qt::UserRole + 1, TitleRole, ModelRole, CreatedAtRole, UpdatedAtRole, PinnedRole };
+    enum Role { IdRole = Qt::UserRole + 1, TitleRole, ModelRole, CreatedAtRole, UpdatedAtRole, PinnedRole, AgeTextRole };
     Q_ENUM(Role)
 
     explicit ConversationListModel(QObject *parent = nullptr);
@@ -43,6 +46,8 @@ public:
     int count() const { return int(m_rows.size()); }
 
     Q_INVOKABLE void reload();
+    // Every row's ageText changed (the minute timer calls it).
+    void refreshAges();
     Q_INVOKABLE int rowOf(qint64 conversationId) const;  // -1 when not listed
     Q_INVOKABLE qint64 create(const QString &title);    // 0 on failure
     Q_INVOKABLE bool rename(qint64 conversationId, const QString &title);
@@ -56,6 +61,7 @@ signals:
     void errorOccurred(const QString &message);
 
 private:
+    QTimer m_ageTimer;
     template <typename Fn>
     bool guarded(Fn &&fn);
 

@@ -2,8 +2,8 @@
 
 #include <QJsonDocument>
 #include <exception>
+#include <utility>
 
-#include "core/conversation_store.h"
 
 namespace Hearth {
 
@@ -11,12 +11,21 @@ namespace {
 QString jsonText(const QJsonArray &a) {
     return a.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact));
 }
+bool sameRow(const BranchMessage &a, const BranchMessage &b) {
+    const Message &x = a.message, &y = b.message;
+    return a.siblingIndex == b.siblingIndex && a.siblingCount == b.siblingCount && x.role == y.role &&
+           x.state == y.state && x.content == y.content && x.reasoning == y.reasoning && x.stats == y.stats &&
+           x.generation == y.generation && x.toolCalls == y.toolCalls && x.toolResults == y.toolResults &&
+           x.createdAt == y.createdAt;
+}
+
 }  // namespace
 
 MessageListModel::MessageListModel(QObject *parent) : QAbstractListModel(parent) {}
 
 void MessageListModel::setStore(ConversationStore *store) {
     m_store = store;
+    resetRows({});
     reload();
 }
 
@@ -24,6 +33,9 @@ void MessageListModel::setConversationId(qint64 id) {
     if (id == m_conversationId) return;
     m_conversationId = id;
     emit conversationIdChanged();
+    setHighlight(0, QString());
+    // Another chat: its newest page, without diffing against the old one.
+    resetRows({});
     reload();
 }
 
@@ -90,31 +102,101 @@ void MessageListModel::reload() {
     QList<Row> rows;
     if (m_store && m_conversationId != 0) {
         try {
-            for (const Message &m : m_store->activePath(m_conversationId)) {
-                Row r{m};
-                // One indexed query per row; a path is one conversation's turns.
-                QList<Message> siblings = m_store->siblings(m.id);
-                r.siblingCount = int(siblings.size());
-                for (int i = 0; i < siblings.size(); ++i)
-                    if (siblings[i].id == m.id) r.siblingIndex = i;
-                rows.append(r);
-            }
+            // Down from the oldest message shown: the rows above it stay as they are.
+            const qint64 oldest = m_rows.isEmpty() ? 0 : m_rows.first().message.id;
+            rows = m_store->activeBranch(m_conversationId, int(m_rows.size()) + kPageSize, oldest);
         } catch (const std::exception &e) {
             emit errorOccurred(QString::fromUtf8(e.what()));
             return;
         }
     }
-    int before = count();
+    replaceRows(std::move(rows));
+}
+
+// The new rows against the shown ones: when both start at the same message,
+// the common part is updated in place and only the tail is removed and
+// inserted; otherwise (another branch above the window) a reset.
+void MessageListModel::replaceRows(QList<Row> rows) {
+    if (rows.isEmpty() || m_rows.isEmpty() || rows.first().message.id != m_rows.first().message.id) {
+        resetRows(std::move(rows));
+        return;
+    }
+    const int before = count();
+    const bool olderBefore = hasOlder();
+    qsizetype common = 0;
+    while (common < qMin(rows.size(), m_rows.size()) && rows[common].message.id == m_rows[common].message.id) ++common;
+    for (qsizetype i = 0; i < common; ++i) {
+        if (sameRow(m_rows[i], rows[i])) continue;
+        m_rows[i] = rows[i];
+        emit dataChanged(index(int(i)), index(int(i)));
+    }
+    if (common < m_rows.size()) {
+        beginRemoveRows({}, int(common), int(m_rows.size() - 1));
+        m_rows.resize(common);
+        endRemoveRows();
+    }
+    if (common < rows.size()) {
+        beginInsertRows({}, int(common), int(rows.size() - 1));
+        m_rows.append(rows.mid(common));
+        endInsertRows();
+    }
+    countsChanged(before, olderBefore);
+}
+
+void MessageListModel::resetRows(QList<Row> rows) {
+    const int before = count();
+    const bool olderBefore = hasOlder();
     beginResetModel();
-    m_rows = rows;
+    m_rows = std::move(rows);
     endResetModel();
+    countsChanged(before, olderBefore);
+}
+
+void MessageListModel::countsChanged(int before, bool olderBefore) {
     if (before != count()) emit countChanged();
+    if (olderBefore != hasOlder()) emit hasOlderChanged();
+}
+
+bool MessageListModel::fetchOlder() { return prependOlder(kPageSize); }
+
+bool MessageListModel::fetchAllOlder() { return prependOlder(0); }
+
+bool MessageListModel::prependOlder(int limit) {
+    if (!m_store || !hasOlder()) return false;
+    QList<Row> older;
+    try {
+        older = m_store->branchAbove(m_rows.first().message.id, limit);
+    } catch (const std::exception &e) {
+        emit errorOccurred(QString::fromUtf8(e.what()));
+        return false;
+    }
+    if (older.isEmpty()) return false;
+    const int before = count();
+    const bool olderBefore = hasOlder();
+    beginInsertRows({}, 0, int(older.size() - 1));
+    m_rows = older + m_rows;
+    endInsertRows();
+    countsChanged(before, olderBefore);
+    return true;
+}
+
+void MessageListModel::setHighlight(qint64 messageId, const QString &text) {
+    if (messageId == m_highlightId && text == m_highlightText) return;
+    m_highlightId = messageId;
+    m_highlightText = text;
+    emit highlightChanged();
 }
 
 int MessageListModel::rowOf(qint64 messageId) const {
     for (int i = 0; i < m_rows.size(); ++i)
         if (m_rows[i].message.id == messageId) return i;
     return -1;
+}
+
+int MessageListModel::reveal(qint64 messageId) {
+    int row = rowOf(messageId);
+    while (row < 0 && fetchOlder()) row = rowOf(messageId);
+    return row;
 }
 
 bool MessageListModel::selectSibling(int row, int delta) {

@@ -23,26 +23,37 @@
 //   continuable          bool      an interrupted reply, or one cut off by its length limit or a
 //                                  full context: "Continue" picks it up (ConversationStore::resumeReply)
 //
+// Long chats: a load is one query (ConversationStore::activeBranch, sibling
+// figures included) for the newest kPageSize messages; fetchOlder() prepends
+// the page above when the view reaches the top, and reveal() pages back to a
+// message (a search hit). reload() after a structural change (a new message,
+// a finished reply, a branch switch) re-reads the path only down from the
+// oldest message shown and reports the difference (changed rows, rows
+// removed and inserted at the end), not a model reset, so the view keeps its
+// delegates. Switching conversations resets.
+//
 // While a reply streams, the controller feeds its text with
 // setStreamingText(), batched at about 60 Hz; only that row's text roles
-// change. Structural changes (a new message, a branch switch) reload the path.
-// Errors from the store are reported through errorOccurred(); nothing throws.
+// change. Errors from the store are reported through errorOccurred(); nothing throws.
 #pragma once
 
 #include <QAbstractListModel>
 #include <QtQml/qqmlregistration.h>
 
-#include "core/conversation_types.h"
+#include "core/conversation_store.h"
 
 namespace Hearth {
-
-class ConversationStore;
 
 class MessageListModel : public QAbstractListModel {
     Q_OBJECT
     QML_ELEMENT
     Q_PROPERTY(qint64 conversationId READ conversationId WRITE setConversationId NOTIFY conversationIdChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
+    // Older messages of the branch are not loaded yet (fetchOlder() adds them).
+    Q_PROPERTY(bool hasOlder READ hasOlder NOTIFY hasOlderChanged)
+    // The search hit being shown, and the query whose words its text marks.
+    Q_PROPERTY(qint64 highlightId READ highlightId NOTIFY highlightChanged)
+    Q_PROPERTY(QString highlightText READ highlightText NOTIFY highlightChanged)
 
 public:
     enum Role {
@@ -68,19 +79,32 @@ public:
     };
     Q_ENUM(Role)
 
+    static constexpr int kPageSize = 100;
+
     explicit MessageListModel(QObject *parent = nullptr);
 
     void setStore(ConversationStore *store);  // not owned; same thread
     qint64 conversationId() const { return m_conversationId; }
     void setConversationId(qint64 id);
     int count() const { return int(m_rows.size()); }
+    qint64 highlightId() const { return m_highlightId; }
+    QString highlightText() const { return m_highlightText; }
+    // Marks `messageId`'s words of `text` (0 / "": none).
+    void setHighlight(qint64 messageId, const QString &text);
+    bool hasOlder() const { return !m_rows.isEmpty() && m_rows.first().message.parentId != 0; }
 
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
     Q_INVOKABLE void reload();
+    // Prepends the page of messages above the oldest loaded one; false when none.
+    Q_INVOKABLE bool fetchOlder();
+    // Loads every older message of the branch (one query): Ctrl+Home goes to the start.
+    Q_INVOKABLE bool fetchAllOlder();
     Q_INVOKABLE int rowOf(qint64 messageId) const;
+    // The row of `messageId`, loading older pages until it shows (-1: not on this branch).
+    Q_INVOKABLE int reveal(qint64 messageId);
     // Shows the sibling `delta` steps from the message at `row` (-1: previous
     // branch, +1: next) and the newest leaf under it.
     Q_INVOKABLE bool selectSibling(int row, int delta);
@@ -90,18 +114,23 @@ public:
 signals:
     void conversationIdChanged();
     void countChanged();
+    void hasOlderChanged();
+    void highlightChanged();
     void errorOccurred(const QString &message);
 
 private:
-    struct Row {
-        Message message;
-        int siblingIndex = 0;
-        int siblingCount = 1;
-    };
+    using Row = BranchMessage;
+
+    void replaceRows(QList<Row> rows);
+    void resetRows(QList<Row> rows);
+    void countsChanged(int before, bool olderBefore);
+    bool prependOlder(int limit);
 
     ConversationStore *m_store = nullptr;
     qint64 m_conversationId = 0;
     QList<Row> m_rows;
+    qint64 m_highlightId = 0;
+    QString m_highlightText;
 };
 
 }  // namespace Hearth

@@ -32,6 +32,14 @@
 
 namespace Hearth {
 
+// A message of a branch with its place among its siblings (same parent), for
+// the branch switcher's "2 / 3".
+struct BranchMessage {
+    Message message;
+    int siblingIndex = 0;  // 0-based, creation order
+    int siblingCount = 1;
+};
+
 class ConversationStore {
 public:
     // Opens (creating if needed) and migrates the database at `path`.
@@ -74,6 +82,14 @@ public:
     QList<Message> messages(qint64 conversationId) const;  // every branch, creation order
     QList<Message> activePath(qint64 conversationId) const;  // root -> active leaf
     QList<Message> siblings(qint64 messageId) const;  // same parent, itself included, creation order
+    // The chat view's loads, each one query (conversation_store_branch.cpp):
+    // the active path's newest `limit` messages (limit <= 0: all), root ->
+    // leaf, with their sibling figures, going no further up than `stopAt`
+    // when it is on the path (the oldest message a view already shows); and
+    // the `limit` messages above `messageId` on its path (its ancestors,
+    // nearest last), for fetching older messages as the view scrolls up.
+    QList<BranchMessage> activeBranch(qint64 conversationId, int limit = 0, qint64 stopAt = 0) const;
+    QList<BranchMessage> branchAbove(qint64 messageId, int limit = 0) const;
     QList<Message> children(qint64 messageId) const;
     ConversationTree tree(qint64 conversationId) const;
     // A new sibling of `messageId` holding `content` (a copy of its role and
@@ -116,6 +132,7 @@ private:
     qint64 insertMessage(const Message &m);
     Message requireMessage(qint64 id) const;
     void requireConversation(qint64 id) const;
+    QList<BranchMessage> selectBranch(const QString &start, qint64 startId, int limit, qint64 stopAt) const;
     QList<Message> selectMessages(const QString &where, std::initializer_list<QVariant> values) const;
 
     QString m_path;

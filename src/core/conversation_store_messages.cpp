@@ -5,6 +5,7 @@
 #include <QSqlQuery>
 
 #include "core/conversation_store.h"
+#include "core/message_row.h"
 #include "core/store_sql.h"
 #include "hearth/error.h"
 
@@ -12,43 +13,12 @@ namespace Hearth {
 
 namespace {
 
-const QString kMessageColumns = QStringLiteral(
-    "m.id, m.conversation_id, m.parent_id, m.role, m.content, m.reasoning, m.tool_calls, m.tool_results,"
-    " m.created_at, m.state, m.model_file, m.model_sha256, m.sampling, m.seed, m.prompt_tokens,"
-    " m.generated_tokens, m.prompt_tps, m.generation_tps, m.ttft_ms, m.stop_reason, m.thinking_ms");
-
 QString compact(const QJsonObject &o) { return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)); }
 QString compact(const QJsonArray &a) { return QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact)); }
 
-Message messageFromRow(const QSqlQuery &q) {
-    Message m;
-    m.id = q.value(0).toLongLong();
-    m.conversationId = q.value(1).toLongLong();
-    m.parentId = q.value(2).isNull() ? 0 : q.value(2).toLongLong();
-    m.role = roleFromName(q.value(3).toString()).value_or(MessageRole::User);
-    m.content = q.value(4).toString();
-    m.reasoning = q.value(5).toString();
-    m.toolCalls = QJsonDocument::fromJson(q.value(6).toString().toUtf8()).array();
-    m.toolResults = QJsonDocument::fromJson(q.value(7).toString().toUtf8()).array();
-    m.createdAt = fromStoredTime(q.value(8).toLongLong());
-    m.state = stateFromName(q.value(9).toString()).value_or(MessageState::Complete);
-    m.generation.modelFile = q.value(10).toString();
-    m.generation.modelSha256 = q.value(11).toString();
-    m.generation.sampling = QJsonDocument::fromJson(q.value(12).toString().toUtf8()).object();
-    m.generation.seed = q.value(13).toLongLong();
-    m.stats.promptTokens = q.value(14).toInt();
-    m.stats.generatedTokens = q.value(15).toInt();
-    m.stats.promptTokensPerSecond = q.value(16).toDouble();
-    m.stats.generationTokensPerSecond = q.value(17).toDouble();
-    m.stats.timeToFirstTokenMs = q.value(18).toDouble();
-    m.stats.stopReason = q.value(19).toString();
-    m.stats.thinkingMs = q.value(20).toDouble();
-    return m;
-}
-
 QList<Message> readAll(QSqlQuery &q) {
     QList<Message> list;
-    while (q.next()) list.append(messageFromRow(q));
+    while (q.next()) list.append(MessageRow::fromQuery(q));
     return list;
 }
 
@@ -56,7 +26,7 @@ QList<Message> readAll(QSqlQuery &q) {
 
 QList<Message> ConversationStore::selectMessages(const QString &where, std::initializer_list<QVariant> values) const {
     QSqlQuery q = StoreSql::run(
-        m_db, QStringLiteral("SELECT %1 FROM messages m WHERE %2 ORDER BY m.created_at, m.id").arg(kMessageColumns, where),
+        m_db, QStringLiteral("SELECT %1 FROM messages m WHERE %2 ORDER BY m.created_at, m.id").arg(MessageRow::columns(), where),
         values);
     return readAll(q);
 }
@@ -131,7 +101,7 @@ QList<Message> ConversationStore::activePath(qint64 conversationId) const {
                        "  SELECT p.parent_id, path.depth + 1 FROM messages p JOIN path ON p.id = path.id"
                        "  WHERE p.parent_id IS NOT NULL)"
                        " SELECT %1 FROM messages m JOIN path ON m.id = path.id ORDER BY path.depth DESC")
-            .arg(kMessageColumns),
+            .arg(MessageRow::columns()),
         {conversationId});
     return readAll(q);
 }

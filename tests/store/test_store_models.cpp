@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "age_text.h"
 #include "conversation_list_model.h"
 #include "core/conversation_store.h"
 #include "message_list_model.h"
@@ -59,6 +60,24 @@ private slots:
         QSignalSpy errors(&model, &ConversationListModel::errorOccurred);
         QVERIFY(!model.rename(987654, "x"));
         QCOMPARE(errors.count(), 1);
+    }
+
+    void sidebarAgesAndTheirRefresh() {
+        const QDateTime now = QDateTime::fromString(QStringLiteral("2026-12-07T12:00:00Z"), Qt::ISODate);
+        QCOMPARE(ageText(now.addSecs(-30), now), QStringLiteral("now"));
+        QCOMPARE(ageText(now.addSecs(-5 * 60), now), QStringLiteral("5 min"));
+        QCOMPARE(ageText(now.addSecs(-3 * 3600 - 10), now), QStringLiteral("3 h"));
+        QCOMPARE(ageText(now.addDays(-2), now), QStringLiteral("2 d"));
+        QVERIFY(ageText(now.addDays(-30), now).contains(QStringLiteral("Nov")));
+        ConversationStore store(m_dir.filePath(QStringLiteral("ages.sqlite")));
+        StoreTest::buildSample(store);
+        ConversationListModel model;
+        model.setStore(&store);
+        QVERIFY(!model.data(model.index(0), ConversationListModel::AgeTextRole).toString().isEmpty());
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.refreshAges();
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.first().at(2).value<QList<int>>(), QList<int>{ConversationListModel::AgeTextRole});
     }
 
     void messageListFollowsBranches() {

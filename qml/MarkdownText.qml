@@ -1,0 +1,22 @@
+import QtQuick
+import Hearth
+
+// One prose block of a reply: the themed rich text MarkdownBlockModel made
+// from its Markdown; links open in the browser.
+TextEdit {
+    property string html: ""
+
+    objectName: "markdownText"
+    text: html
+    bottomPadding: 6  // the gap between paragraphs
+    textFormat: TextEdit.RichText
+    readOnly: true
+    selectByMouse: true
+    wrapMode: TextEdit.Wrap
+    color: Theme.text
+    selectionColor: Theme.accent
+    selectedTextColor: Theme.accentText
+    font.pixelSize: Theme.fontSize + 1
+    font.family: Theme.fontFamily
+    onLinkActivated: (link) => Qt.openUrlExternally(link)
+}

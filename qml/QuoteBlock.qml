@@ -1,0 +1,24 @@
+import QtQuick
+import Hearth
+
+// A quoted paragraph of a reply: a bar on the left, the text muted beside it.
+Item {
+    property string html: ""
+
+    objectName: "quoteBlock"
+    implicitHeight: quoteText.implicitHeight
+    Rectangle {
+        width: 3
+        height: parent.height
+        radius: 1.5
+        color: Theme.faintText
+    }
+    MarkdownText {
+        id: quoteText
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.leftMargin: 14
+        html: parent.html
+        color: Theme.mutedText
+    }
+}
