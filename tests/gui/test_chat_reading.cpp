@@ -24,6 +24,7 @@
 #include "chat_controller.h"
 #include "common/fixtures.h"
 #include "core/conversation_store.h"
+#include "window_test_util.h"
 
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
 
@@ -74,13 +75,6 @@ qint64 seedLongChat(ConversationStore &store, qint64 *hitId) {
     return id;
 }
 
-int meanLightness(const QImage &img) {
-    qint64 sum = 0, n = 0;
-    for (int y = 0; y < img.height(); y += 9)
-        for (int x = 0; x < img.width(); x += 9, ++n) sum += QColor(img.pixel(x, y)).lightness();
-    return n ? int(sum / n) : 0;
-}
-
 }  // namespace
 
 class TestChatReading : public QObject {
@@ -93,17 +87,10 @@ class TestChatReading : public QObject {
 
     QImage shoot(const QString &name) {
         QTest::qWait(200);
-        QImage shot = m_window->grabWindow();
-        const QString path = QString::fromStdString(hearth_test::output_dir()) + QLatin1Char('/') + name + ".png";
-        if (!shot.save(path)) qWarning("could not save %s", qPrintable(path));
-        qInfo("screenshot: %s", qPrintable(path));
-        return shot;
+        return gui_test::saveShot(m_window, name);
     }
     static QQuickItem *findItem(QQuickItem *root, const QString &name, bool visibleOnly) {
-        if (root->objectName() == name && (!visibleOnly || root->isVisible())) return root;
-        for (QQuickItem *child : root->childItems())
-            if (QQuickItem *found = findItem(child, name, visibleOnly)) return found;
-        return nullptr;
+        return gui_test::findItem(root, name, visibleOnly);
     }
     QQuickItem *item(const char *name) { return findItem(m_window->contentItem(), QLatin1String(name), true); }
     QQuickItem *view() { return item("messageView"); }
@@ -137,14 +124,9 @@ private slots:
             m_longId = seedLongChat(store, &m_hitId);
         }
         QQuickStyle::setStyle(QStringLiteral("Basic"));
-        m_engine = std::make_unique<QQmlApplicationEngine>();
-        m_engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
-        m_engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Hearth/Main.qml")));
-        QCOMPARE(m_engine->rootObjects().size(), 1);
-        m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
+        m_window = gui_test::loadMainWindow(m_engine);
         QVERIFY(m_window);
         m_window->resize(1200, 800);
-        QVERIFY(QTest::qWaitForWindowExposed(m_window));
         m_chat = m_window->property("chat").value<ChatController *>();
         QVERIFY(m_chat);
         m_window->requestActivate();
@@ -170,10 +152,10 @@ private slots:
         QVERIFY(keyword);
         QVERIFY(comment);
         const QImage light = shoot(QStringLiteral("reading_01_markdown_light"));
-        QVERIFY(meanLightness(light) > 180);
+        QVERIFY(gui_test::meanLightness(light) > 180);
         m_window->setProperty("themeMode", QStringLiteral("dark"));
         const QImage dark = shoot(QStringLiteral("reading_02_markdown_dark"));
-        QVERIFY(meanLightness(dark) < 90);
+        QVERIFY(gui_test::meanLightness(dark) < 90);
         m_window->setProperty("themeMode", QStringLiteral("light"));
     }
 

@@ -24,6 +24,7 @@
 #include "core/conversation_store.h"
 #include "core/tool_registry.h"
 #include "tools_controller.h"
+#include "window_test_util.h"
 
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
 
@@ -54,19 +55,11 @@ class TestToolsWindow : public QObject {
 
     QImage shoot(const QString &name) {
         QTest::qWait(200);
-        QImage shot = m_window->grabWindow();
-        const QString path = QString::fromStdString(hearth_test::output_dir()) + QLatin1Char('/') + name + ".png";
-        if (!shot.save(path)) qWarning("could not save %s", qPrintable(path));
-        qInfo("screenshot: %s", qPrintable(path));
-        return shot;
+        return gui_test::saveShot(m_window, name);
     }
-    static QQuickItem *findItem(QQuickItem *root, const QString &name) {
-        if (root->objectName() == name && root->isVisible()) return root;
-        for (QQuickItem *child : root->childItems())
-            if (QQuickItem *found = findItem(child, name)) return found;
-        return nullptr;
+    QQuickItem *item(const char *name) {
+        return gui_test::findItem(m_window->contentItem(), QLatin1String(name), true);
     }
-    QQuickItem *item(const char *name) { return findItem(m_window->contentItem(), QLatin1String(name)); }
     int countItems(QQuickItem *root, const QString &name) {
         int n = root->objectName() == name && root->isVisible() ? 1 : 0;
         for (QQuickItem *child : root->childItems()) n += countItems(child, name);
@@ -108,14 +101,8 @@ private slots:
                   QJsonDocument(QJsonObject{{"mcpServers", QJsonObject{{"fake", fake}}}}).toJson());
         writeFile(m_data.filePath("tools.json"), R"({"enabled": ["calculator"]})");
         QQuickStyle::setStyle(QStringLiteral("Basic"));
-        m_engine = std::make_unique<QQmlApplicationEngine>();
-        m_engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
-        m_engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Hearth/Main.qml")));
-        QCOMPARE(m_engine->rootObjects().size(), 1);
-        m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
+        m_window = gui_test::loadMainWindow(m_engine);
         QVERIFY(m_window);
-        m_window->resize(1280, 840);
-        QVERIFY(QTest::qWaitForWindowExposed(m_window));
         m_chat = m_window->property("chat").value<ChatController *>();
         QVERIFY(m_chat);
         m_agent = m_chat->agentLoop();

@@ -1,6 +1,6 @@
 // Helpers shared by the tests that drive the real app's window under Xvfb
-// (test_chat_window, test_everyday_window): screenshots, item lookup and a
-// lightness measure for theme checks.
+// (test_chat_window, test_everyday_window, test_chat_reading, test_tools_window):
+// screenshots, item lookup, loading Main.qml and a lightness measure for theme checks.
 #pragma once
 
 #include <QColor>
