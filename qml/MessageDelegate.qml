@@ -223,7 +223,8 @@ Item {
         // streams, the last one), so earlier blocks are not rebuilt.
         Repeater {
             model: MarkdownBlockModel {
-                markdown: root.isUser ? "" : root.model.content
+                // A tool message's text is shown once, in its result card.
+                markdown: root.isUser || (root.isTool && root.toolResults.length > 0) ? "" : root.model.content
                 linkColor: Theme.accent
                 codeBackground: Theme.dark ? Theme.userBubble : Theme.codeHeader
                 borderColor: Theme.border
