@@ -16,11 +16,6 @@ FfnActivation expert_activation(ModelFamily family) {
 
 }  // namespace
 
-size_t CpuHostExperts::floats(const ModelHparams & hp, int32_t n_batch) {
-    const size_t T = size_t(std::max(n_batch, 1));
-    return T * (3 * size_t(hp.n_embd) + 2 * size_t(hp.n_ff_exp) + 2 * size_t(hp.n_expert_used) + 2);
-}
-
 CpuHostExperts::CpuHostExperts(const ModelHparams & hp, const ModelWeights & w, ThreadPool & pool, int32_t n_batch)
     : m_hp(hp), m_w(w), m_pool(pool), m_n_batch(std::max(n_batch, 1)), m_act(expert_activation(hp.family)) {
     HEARTH_ASSERT(hp.is_moe());

@@ -19,9 +19,6 @@ class CpuHostExperts final : public HostExperts {
 public:
     CpuHostExperts(const ModelHparams & hp, const ModelWeights & w, ThreadPool & pool, int32_t n_batch);
 
-    // Floats allocated for n_batch tokens (for the memory check).
-    static size_t floats(const ModelHparams & hp, int32_t n_batch);
-
     void run(int il, int32_t n_tokens, const float * xn, const int32_t * ids, const float * weights,
              float * out) override;
 
