@@ -27,4 +27,16 @@ size_t matmul_scratch_bytes(TensorType weight_type, int64_t n_in, int64_t n_toke
 // cpu_isa_active().
 void matmul(const WeightView & w, const float * x, int64_t n_tokens, float * y, void * scratch, ThreadPool & pool);
 
+// Several one-token products in one hand-off to the pool: y[j] = W[j] x[j]
+// for j < n (x[j] is [n_in], y[j] is [W[j].n_out]). Every W[j] has W[0]'s
+// type and n_in; x pointers that repeat are quantized once. This is MoE
+// decode's shape (llama.cpp's mul_mat_id with one token): the chosen experts'
+// gate and up projections read one input, and k experts cost one pass over
+// the pool, not 2k. Each y[j] equals matmul(W[j], x[j], 1, ...) bit for bit.
+// Returns false, computing nothing, when n exceeds kMatmulManyMax or scratch
+// holds fewer than matmul_scratch_bytes(type, n_in, n) bytes.
+constexpr int kMatmulManyMax = 64;
+bool matmul_many(const WeightView * w, const float * const * x, float * const * y, int n, void * scratch,
+                 size_t scratch_bytes, ThreadPool & pool);
+
 }  // namespace hearth

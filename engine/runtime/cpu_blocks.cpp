@@ -1,5 +1,6 @@
 // The CPU blocks the model families share (see cpu_layer.h).
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 
@@ -255,11 +256,67 @@ void shared_expert(CpuLayerContext & c, const MoeWeights & m, int32_t T, FfnActi
     add_in_place(out, s.acc.data(), int64_t(T) * E);
 }
 
+// One token's k experts with three hand-offs to the pool (gate and up of all
+// k together, then all k downs) instead of 3k: decode's MoE cost is mostly
+// those hand-offs at 2+ threads. The experts are visited in ascending id,
+// as the batched loop below visits them, so the sum has the same rounding.
+// False (nothing done) when the scratch is too small for k rows.
+bool moe_experts_one_token(const ModelHparams & hp, const MoeWeights & m, ThreadPool & pool, CpuScratch & s,
+                           FfnActivation act, float * out) {
+    const int32_t k = hp.n_expert_used;
+    const int64_t F = m.gate.n_out, E = hp.n_embd;
+    if (2 * k > kMatmulManyMax || s.gate.size() < size_t(k) * size_t(F) || s.up.size() < size_t(k) * size_t(F) ||
+        s.acc.size() < size_t(k) * size_t(E) || m.up.type != m.gate.type)
+        return false;
+    std::array<int32_t, kMatmulManyMax> order{};
+    for (int32_t j = 0; j < k; ++j) order[size_t(j)] = j;
+    std::sort(order.begin(), order.begin() + k,
+              [&](int32_t a, int32_t b) { return s.expert_ids[size_t(a)] < s.expert_ids[size_t(b)]; });
+
+    std::array<WeightView, kMatmulManyMax> w{};
+    std::array<const float *, kMatmulManyMax> x{};
+    std::array<float *, kMatmulManyMax> y{};
+    for (int32_t j = 0; j < k; ++j) {
+        const int64_t e = s.expert_ids[size_t(order[size_t(j)])];
+        w[size_t(j)] = m.gate.expert(e);
+        w[size_t(k + j)] = m.up.expert(e);
+        x[size_t(j)] = x[size_t(k + j)] = s.xn.data();
+        y[size_t(j)] = s.gate.data() + j * F;
+        y[size_t(k + j)] = s.up.data() + j * F;
+    }
+    if (!matmul_many(w.data(), x.data(), y.data(), 2 * k, s.mm.data(), s.mm.size(), pool)) return false;
+    for (int32_t j = 0; j < k; ++j) {
+        const int64_t e = s.expert_ids[size_t(order[size_t(j)])];
+        if (m.gate_b) add_bias_rows(s.gate.data() + j * F, m.gate_b + e * F, 1, F);
+        if (m.up_b) add_bias_rows(s.up.data() + j * F, m.up_b + e * F, 1, F);
+    }
+    activate(act, s.gate.data(), s.up.data(), int64_t(k) * F);
+    for (int32_t j = 0; j < k; ++j) {
+        w[size_t(j)] = m.down.expert(s.expert_ids[size_t(order[size_t(j)])]);
+        x[size_t(j)] = s.gate.data() + j * F;
+        y[size_t(j)] = s.acc.data() + j * E;
+    }
+    // The downs' inputs differ per expert: k quantized rows. The gate/up pass
+    // succeeded with 2k rows of n_embd; the downs may be wider (n_ff), so this
+    // can still refuse, and then the loop below redoes the layer's experts.
+    if (!matmul_many(w.data(), x.data(), y.data(), k, s.mm.data(), s.mm.size(), pool)) return false;
+    std::fill(out, out + E, 0.0f);
+    for (int32_t j = 0; j < k; ++j) {
+        const int64_t e = s.expert_ids[size_t(order[size_t(j)])];
+        float * a = s.acc.data() + j * E;
+        if (m.down_b) add_bias_rows(a, m.down_b + e * E, 1, E);
+        const float wj = s.expert_w[size_t(order[size_t(j)])];
+        for (int64_t i = 0; i < E; ++i) out[i] += wj * a[i];
+    }
+    return true;
+}
+
 }  // namespace
 
 void cpu_moe_experts(const ModelHparams & hp, const MoeWeights & m, ThreadPool & pool, CpuScratch & s, int32_t T,
                      FfnActivation act, float * out) {
     const int32_t k = hp.n_expert_used, E = hp.n_embd;
+    if (T == 1 && moe_experts_one_token(hp, m, pool, s, act, out)) return;
     std::fill(out, out + size_t(T) * size_t(E), 0.0f);
     for (int32_t e = 0; e < hp.n_expert; ++e) {
         // The tokens routed to e (each picks an expert at most once).

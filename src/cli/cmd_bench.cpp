@@ -78,8 +78,9 @@ std::vector<int32_t> parseDepths(const std::string & text) {
 
 // What one decoded token reads from memory: every layer's weights and the
 // output matrix (the embedding is a row lookup), plus the KV cache of the
-// `context` positions before it. The roofline of decoding divides bandwidth
-// by this.
+// `context` positions before it. Of a MoE layer's expert tensors a token
+// reads only its n_expert_used chosen experts. The roofline of decoding
+// divides bandwidth by this.
 struct DecodeBytes {
     double weights = 0.0;
     double kv_per_position = 0.0;
@@ -89,7 +90,12 @@ struct DecodeBytes {
 DecodeBytes decodeBytes(const hearth::Model & model) {
     const hearth::ModelFootprint fp = hearth::footprint_from_gguf(model.gguf());
     DecodeBytes b;
-    for (uint64_t l : fp.layer_bytes) b.weights += double(l);
+    const hearth::ModelHparams & hp = model.hparams();
+    const double expert_share = hp.n_expert > 0 ? double(hp.n_expert_used) / double(hp.n_expert) : 1.0;
+    for (size_t i = 0; i < fp.layer_bytes.size(); ++i) {
+        const double experts = i < fp.layer_expert_bytes.size() ? double(fp.layer_expert_bytes[i]) : 0.0;
+        b.weights += double(fp.layer_bytes[i]) - experts + experts * expert_share;
+    }
     b.weights += double(fp.output_bytes);
     hearth::PlanRequest req;
     req.n_ctx = model.n_ctx();

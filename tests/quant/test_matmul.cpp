@@ -5,6 +5,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 
 #include "cpu/cpu_features.h"
@@ -79,6 +80,62 @@ private slots:
                                                  .arg(threads).arg(n_tokens).arg(tok).arg(r).arg(got).arg(ref)));
                     }
                 }
+            }
+        }
+    }
+
+    // matmul_many (MoE decode: several one-token products in one pool pass)
+    // equals matmul with one token, bit for bit, for every type and ISA:
+    // products with a shared input (gate and up), with inputs of their own
+    // (down), different row counts, and a scratch too small refused untouched.
+    void matmulManyEqualsMatmul_data() { matchesReference_data(); }
+
+    void matmulManyEqualsMatmul() {
+        QFETCH(int, type);
+        QFETCH(int, isa);
+        const auto t = static_cast<TensorType>(type);
+        QVERIFY(set_cpu_isa(static_cast<CpuIsa>(isa)));
+        const int64_t n_in = 512;
+        const int n = 6;
+        const int64_t n_out[n] = {37, 16, 8, 3, 64, 21};
+        std::mt19937 rng(1234 + type);
+        std::vector<std::vector<uint8_t>> w(n);
+        std::vector<WeightView> views;
+        for (int j = 0; j < n; ++j) {
+            for (int64_t r = 0; r < n_out[j]; ++r) {
+                const std::vector<uint8_t> row = quant_ref::random_row(t, n_in, rng);
+                w[size_t(j)].insert(w[size_t(j)].end(), row.begin(), row.end());
+            }
+            views.push_back(WeightView{t, w[size_t(j)].data(), n_in, n_out[j]});
+        }
+        std::normal_distribution<float> normal(0.0f, 1.0f);
+        std::vector<float> x0(static_cast<size_t>(n_in)), x1 = x0, x2 = x0;
+        for (auto * v : {&x0, &x1, &x2})
+            for (float & f : *v) f = normal(rng);
+        // Products 0, 2, 4 share x0; 1 and 5 share x1; 3 has x2.
+        const float * xs[n] = {x0.data(), x1.data(), x0.data(), x2.data(), x0.data(), x1.data()};
+        for (int threads : {1, 2, 3}) {
+            ThreadPool pool(threads);
+            std::vector<std::vector<float>> got(n), want(n);
+            float * ys[n];
+            for (int j = 0; j < n; ++j) {
+                got[size_t(j)].assign(size_t(n_out[j]), NAN);
+                ys[j] = got[size_t(j)].data();
+                want[size_t(j)].assign(size_t(n_out[j]), NAN);
+                std::vector<uint8_t> scratch(matmul_scratch_bytes(t, n_in, 1));
+                matmul(views[size_t(j)], xs[j], 1, want[size_t(j)].data(), scratch.empty() ? nullptr : scratch.data(),
+                       pool);
+            }
+            const size_t need = matmul_scratch_bytes(t, n_in, n);
+            std::vector<uint8_t> scratch(need);
+            QVERIFY(matmul_many(views.data(), xs, ys, n, scratch.empty() ? nullptr : scratch.data(), need, pool));
+            for (int j = 0; j < n; ++j)
+                QVERIFY2(std::memcmp(got[size_t(j)].data(), want[size_t(j)].data(), sizeof(float) * size_t(n_out[j])) == 0,
+                         qPrintable(QString("threads=%1 product %2 differs from matmul").arg(threads).arg(j)));
+            if (need > 0) {
+                for (auto & g : got) g.assign(g.size(), NAN);
+                QVERIFY(!matmul_many(views.data(), xs, ys, n, scratch.data(), need - 1, pool));
+                QVERIFY(std::isnan(got[0][0]));
             }
         }
     }

@@ -123,6 +123,30 @@ private slots:
                 1e-9 * tg0["gb_s"].toDouble() + 1e-12);
         QVERIFY(cli({"bench", "-m", model, "-d", "1,x"}).code != 0);
     }
+
+    // A MoE token reads only its chosen experts: of each `*_exps` tensor,
+    // n_expert_used / n_expert of the bytes.
+    void benchCountsChosenExperts() {
+        const QString model = QString::fromStdString(HEARTH_FIXTURE("models/synthetic/qwen3moe-Q4_K_M.gguf"));
+        const Run r = cli({"bench", "-m", model, "-p", "4", "-n", "2", "-r", "1", "-t", "1", "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject tg = QJsonDocument::fromJson(r.out.trimmed().split('\n').first()).object()["tg"].toObject();
+        const hearth::GgufFile f = hearth::GgufFile::open(model.toStdString());
+        const double n_expert = double(f.get_int("qwen3moe.expert_count", 0));
+        const double n_used = double(f.get_int("qwen3moe.expert_used_count", 0));
+        QVERIFY(n_expert > n_used && n_used > 0);
+        double weights = 0, experts = 0;
+        for (const hearth::GgufTensor & t : f.tensors()) {
+            if (t.name == "token_embd.weight" && f.find_tensor("output.weight") != nullptr) continue;
+            if (t.name.find("_exps.") != std::string::npos) experts += double(t.n_bytes);
+            else weights += double(t.n_bytes);
+        }
+        QVERIFY(experts > 0);
+        const double read = tg["bytes_per_token"].toDouble();
+        // The KV cache of ~2 positions is small beside the weights.
+        QVERIFY2(read >= weights + experts * n_used / n_expert && read < weights + experts * n_used / n_expert + 65536,
+                 qPrintable(QString("bytes_per_token %1, weights %2, experts %3").arg(read).arg(weights).arg(experts)));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestRuntimeCli)
