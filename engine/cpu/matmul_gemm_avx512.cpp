@@ -38,7 +38,10 @@ namespace {
 using avx512vnni::fp16;
 using avx512vnni::iq4nl_table_u8;
 using avx512vnni::loadu;
+using avx512vnni::IQ4NLCodes;
 using avx512vnni::Mxfp4Codes;
+using avx512vnni::Q4_0Codes;
+using avx512vnni::Q5_0Codes;
 using avx512vnni::Q8_0Codes;
 using avx512vnni::transpose8x8;
 
@@ -294,6 +297,9 @@ void fill_gemm_avx512(VecDotKernels & k) {
     k.gemm8[TensorType_Q4_K] = gemm8<unpack_q4_K>;
     k.gemm8[TensorType_IQ4_XS] = gemm8<unpack_iq4_xs>;
     k.gemm8[TensorType_Q8_0] = gemm8_signed32<Q8_0Codes>;
+    k.gemm8[TensorType_Q4_0] = gemm8_signed32<Q4_0Codes>;
+    k.gemm8[TensorType_Q5_0] = gemm8_signed32<Q5_0Codes>;
+    k.gemm8[TensorType_IQ4_NL] = gemm8_signed32<IQ4NLCodes>;
     k.gemm8[TensorType_MXFP4] = gemm8_signed32<Mxfp4Codes>;
 }
 

@@ -155,11 +155,31 @@ inline __m256i iq4nl_table_u8() {
 }
 
 // 32-element blocks of signed 8-bit codes with one float scale, against Q8_0
-// activations: Q8_0 itself and MXFP4 (its E2M1 code book by a byte shuffle).
-// The AVX-512 dot, gemv8 and gemm8 kernels take either.
+// activations: Q8_0 itself, Q4_0 and Q5_0 (nibbles, a 5th bit, an offset),
+// IQ4_NL and MXFP4 (code books by a byte shuffle). The AVX-512 dot, gemv8 and
+// gemm8 kernels take any of them.
 struct Q8_0Codes {
     using Block = block_q8_0;
     static __m256i codes(const Block & b) { return loadu(b.qs); }
+    static float scale(const Block & b) { return fp16(b.d); }
+};
+struct Q4_0Codes {
+    using Block = block_q4_0;
+    static __m256i codes(const Block & b) { return _mm256_sub_epi8(nibbles_32(b.qs), _mm256_set1_epi8(8)); }
+    static float scale(const Block & b) { return fp16(b.d); }
+};
+struct Q5_0Codes {
+    using Block = block_q5_0;
+    // (nibble | bit << 4) - 16 == nibble | 0xf0 (as int8) where the bit is clear.
+    static __m256i codes(const Block & b) {
+        const __m256i bits = bits_to_bytes(load_u32_le(b.qh));
+        return _mm256_or_si256(nibbles_32(b.qs), _mm256_andnot_si256(bits, _mm256_set1_epi8(static_cast<char>(0xf0))));
+    }
+    static float scale(const Block & b) { return fp16(b.d); }
+};
+struct IQ4NLCodes {
+    using Block = block_iq4_nl;
+    static __m256i codes(const Block & b) { return _mm256_shuffle_epi8(iq4nl_table(), nibbles_32(b.qs)); }
     static float scale(const Block & b) { return fp16(b.d); }
 };
 struct Mxfp4Codes {

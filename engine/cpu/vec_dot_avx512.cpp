@@ -13,6 +13,7 @@
 #include "cpu/vec_dot_tiles_iq.h"
 
 #include <cstring>
+#include <initializer_list>
 
 namespace hearth {
 
@@ -79,9 +80,9 @@ float dot_iq4_xs(int64_t n, const void * vw, const void * va) {
     return _mm_cvtss_f32(acc);
 }
 
-// Q8_0 and MXFP4: per block, acc = (float)S * (dw * da) + acc with S the
-// exact block sum, as gemm8_signed32 does per row; eight blocks' sums come from
-// one reduction.
+// The 32-element formats (Q8_0, Q4_0, Q5_0, IQ4_NL, MXFP4: simd_avx2.h's
+// *Codes): per block, acc = (float)S * (dw * da) + acc with S the exact block
+// sum, as gemm8_signed32 does per row; eight blocks' sums come from one reduction.
 template <class F>
 float dot_signed32(int64_t n, const void * vw, const void * va) {
     const auto * w = static_cast<const typename F::Block *>(vw);
@@ -113,18 +114,22 @@ float dot_signed32(int64_t n, const void * vw, const void * va) {
 void fill_vec_dot_avx512(VecDotKernels & k) {
     avx512vnni::fill_vec_dot_tiles(k);
     avx512vnni::fill_vec_dot_tiles_iq(k);
-    // Q4_K, IQ4_XS, Q8_0 and MXFP4: GEMV and gemm8 share their arithmetic (see above); the
-    // dot4 kernels would not, so matmul sends small batches to the GEMV.
+    // Q4_K, IQ4_XS and the 32-element formats: GEMV and gemm8 share their arithmetic
+    // (see above); the dot4 kernels would not, so matmul sends small batches to the GEMV.
     k.dot[TensorType_Q4_K] = avx512vnni::dot_q4_K;
     k.dot[TensorType_IQ4_XS] = avx512vnni::dot_iq4_xs;
     k.dot4[TensorType_Q4_K] = nullptr;
     k.dot4[TensorType_IQ4_XS] = nullptr;
     k.dot[TensorType_Q8_0] = avx512vnni::dot_signed32<avx512vnni::Q8_0Codes>;
-    k.dot4[TensorType_Q8_0] = nullptr;
+    k.dot[TensorType_Q4_0] = avx512vnni::dot_signed32<avx512vnni::Q4_0Codes>;
+    k.dot[TensorType_Q5_0] = avx512vnni::dot_signed32<avx512vnni::Q5_0Codes>;
+    k.dot[TensorType_IQ4_NL] = avx512vnni::dot_signed32<avx512vnni::IQ4NLCodes>;
     k.dot[TensorType_MXFP4] = avx512vnni::dot_signed32<avx512vnni::Mxfp4Codes>;
-    k.dot4[TensorType_MXFP4] = nullptr;
+    for (TensorType t : {TensorType_Q8_0, TensorType_Q4_0, TensorType_Q5_0, TensorType_IQ4_NL, TensorType_MXFP4})
+        k.dot4[t] = nullptr;
     fill_gemm_avx512(k);
     fill_gemv_avx512(k);
+    fill_gemv32_avx512(k);
 }
 
 }  // namespace hearth

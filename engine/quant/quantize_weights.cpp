@@ -34,14 +34,47 @@ void quantize_q4_0(const float * x, block_q4_0 & b) {
     }
 }
 
-// Q4_K: per 32-element sub-block j, x = d sc_j q - dmin m_j with q in 0..15 and
-// 6-bit sc_j, m_j. The sub-block's range [min(x, 0), max(x)] sets sc and m.
-void quantize_q4_K(const float * x, block_q4_K & b) {
+// 32 five-bit codes: low nibbles as Q4_0 (elements 0-15 low, 16-31 high),
+// the 5th bit of element j at bit j of the little-endian qh.
+void pack_q5(const int * q, uint8_t * qs, uint8_t * qh) {
+    uint32_t h = 0;
+    for (int j = 0; j < 16; ++j) qs[j] = static_cast<uint8_t>((q[j] & 0x0f) | ((q[j + 16] & 0x0f) << 4));
+    for (int j = 0; j < 32; ++j) h |= static_cast<uint32_t>(q[j] >> 4) << j;
+    for (int k = 0; k < 4; ++k) qh[k] = static_cast<uint8_t>(h >> (8 * k));
+}
+
+void quantize_q5_0(const float * x, block_q5_0 & b) {
+    // x = d (q - 16), q in 0..31: the extreme maps to code 0 (-16 d).
+    const float d = signed_amax(x, QK32) / -16.0f;
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    b.d = f32_to_fp16(d);
+    int q[32];
+    for (int j = 0; j < 32; ++j) q[j] = clamp_round(x[j] * id + 16.0f, 0, 31);
+    pack_q5(q, b.qs, b.qh);
+}
+
+void quantize_q5_1(const float * x, block_q5_1 & b) {
+    // x = d q + m, q in 0..31, m the block's minimum.
+    const float lo = *std::min_element(x, x + QK32), hi = *std::max_element(x, x + QK32);
+    const float d = (hi - lo) / 31.0f;
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    b.d = f32_to_fp16(d);
+    b.m = f32_to_fp16(lo);
+    int q[32];
+    for (int j = 0; j < 32; ++j) q[j] = clamp_round((x[j] - lo) * id, 0, 31);
+    pack_q5(q, b.qs, b.qh);
+}
+
+// Q4_K and Q5_K: per 32-element sub-block j, x = d sc_j q - dmin m_j with q in
+// 0..15 (0..31) and 6-bit sc_j, m_j. The sub-block's range [min(x, 0), max(x)]
+// sets sc and m. Fills q (one code per element) and the shared header.
+template <typename B>
+void quantize_k_codes(const float * x, int levels, B & b, uint8_t * q) {
     float scale[8], min[8];
     for (int j = 0; j < 8; ++j) {
         const float * s = x + 32 * j;
         const float lo = std::min(0.0f, *std::min_element(s, s + 32)), hi = *std::max_element(s, s + 32);
-        scale[j] = (hi - lo) / 15.0f;
+        scale[j] = (hi - lo) / static_cast<float>(levels);
         min[j] = -lo;
     }
     const float d = *std::max_element(scale, scale + 8) / 63.0f, dmin = *std::max_element(min, min + 8) / 63.0f;
@@ -60,15 +93,33 @@ void quantize_q4_K(const float * x, block_q4_K & b) {
         b.scales[j + 4] = static_cast<uint8_t>(m[j] | ((m[j + 4] >> 4) << 6));
         b.scales[j + 8] = static_cast<uint8_t>((sc[j + 4] & 0x0f) | ((m[j + 4] & 0x0f) << 4));
     }
-    uint8_t q[256];
     for (int j = 0; j < 8; ++j) {
         const float ds = dq * sc[j], dm = dmq * m[j];
         const float id = ds > 0.0f ? 1.0f / ds : 0.0f;
-        for (int l = 0; l < 32; ++l) q[32 * j + l] = static_cast<uint8_t>(clamp_round((x[32 * j + l] + dm) * id, 0, 15));
+        for (int l = 0; l < 32; ++l)
+            q[32 * j + l] = static_cast<uint8_t>(clamp_round((x[32 * j + l] + dm) * id, 0, levels));
     }
-    // Element 64 g + l: low nibble of qs[32 g + l]; 64 g + 32 + l: its high nibble.
+}
+
+// Element 64 g + l: low nibble of qs[32 g + l]; 64 g + 32 + l: its high nibble.
+void pack_k_nibbles(const uint8_t * q, uint8_t * qs) {
     for (int g = 0; g < 4; ++g)
-        for (int l = 0; l < 32; ++l) b.qs[32 * g + l] = static_cast<uint8_t>(q[64 * g + l] | (q[64 * g + 32 + l] << 4));
+        for (int l = 0; l < 32; ++l) qs[32 * g + l] = static_cast<uint8_t>((q[64 * g + l] & 0x0f) | ((q[64 * g + 32 + l] & 0x0f) << 4));
+}
+
+void quantize_q4_K(const float * x, block_q4_K & b) {
+    uint8_t q[256];
+    quantize_k_codes(x, 15, b, q);
+    pack_k_nibbles(q, b.qs);
+}
+
+// Q5_K: Q4_K's layout plus the 5th bit of element 32 s + l in bit s of qh[l].
+void quantize_q5_K(const float * x, block_q5_K & b) {
+    uint8_t q[256];
+    quantize_k_codes(x, 31, b, q);
+    pack_k_nibbles(q, b.qs);
+    std::fill(std::begin(b.qh), std::end(b.qh), uint8_t{0});
+    for (int k = 0; k < 256; ++k) b.qh[k % 32] |= static_cast<uint8_t>((q[k] >> 4) << (k / 32));
 }
 
 // Q6_K: per 16 elements, x = d sc_i (q - 32) with q in 0..63 and int8 sc_i.
@@ -134,6 +185,16 @@ void quantize_iq4_xs(const float * x, block_iq4_xs & b) {
     }
 }
 
+// IQ4_NL: x = d kvalues_iq4nl[q]; the block's extreme maps onto -127.
+void quantize_iq4_nl(const float * x, block_iq4_nl & b) {
+    const float d = signed_amax(x, QK32) / static_cast<float>(kvalues_iq4nl[0]);
+    b.d = f32_to_fp16(d);
+    const float dq = fp16_to_f32(b.d);
+    const float id = dq != 0.0f ? 1.0f / dq : 0.0f;
+    for (int l = 0; l < 16; ++l)
+        b.qs[l] = static_cast<uint8_t>(nearest_iq4nl(x[l] * id) | (nearest_iq4nl(x[l + 16] * id) << 4));
+}
+
 // MXFP4 as ggml's quantize_row_mxfp4_ref: the power-of-two scale puts the
 // block's largest |x| in [8, 16) steps (the code book reaches 12), and each
 // element takes the nearest code, the first of equals.
@@ -166,8 +227,12 @@ bool can_quantize_weights(TensorType type) {
     case TensorType_F16:
     case TensorType_BF16:
     case TensorType_Q4_0:
+    case TensorType_Q5_0:
+    case TensorType_Q5_1:
     case TensorType_Q8_0:
+    case TensorType_IQ4_NL:
     case TensorType_Q4_K:
+    case TensorType_Q5_K:
     case TensorType_Q6_K:
     case TensorType_IQ4_XS:
     case TensorType_MXFP4: return true;
@@ -189,8 +254,12 @@ void quantize_weight_row(TensorType type, const float * src, void * dst, int64_t
         return;
     }
     case TensorType_Q4_0: return quantize_blocks<block_q4_0, QK32, quantize_q4_0>(src, dst, n);
+    case TensorType_Q5_0: return quantize_blocks<block_q5_0, QK32, quantize_q5_0>(src, dst, n);
+    case TensorType_Q5_1: return quantize_blocks<block_q5_1, QK32, quantize_q5_1>(src, dst, n);
     case TensorType_Q8_0: return quantize_blocks<block_q8_0, QK32, quantize_block_q8_0>(src, dst, n);
+    case TensorType_IQ4_NL: return quantize_blocks<block_iq4_nl, QK32, quantize_iq4_nl>(src, dst, n);
     case TensorType_Q4_K: return quantize_blocks<block_q4_K, QK_K, quantize_q4_K>(src, dst, n);
+    case TensorType_Q5_K: return quantize_blocks<block_q5_K, QK_K, quantize_q5_K>(src, dst, n);
     case TensorType_Q6_K: return quantize_blocks<block_q6_K, QK_K, quantize_q6_K>(src, dst, n);
     case TensorType_IQ4_XS: return quantize_blocks<block_iq4_xs, QK_K, quantize_iq4_xs>(src, dst, n);
     case TensorType_MXFP4: return quantize_blocks<block_mxfp4, QK32, quantize_mxfp4>(src, dst, n);

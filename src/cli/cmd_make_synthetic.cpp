@@ -4,7 +4,8 @@
 //
 // Every 2-D weight is quantized to --type with Hearth's own quantizers (like
 // llama-quantize --pure) unless --output-type, --embd-type or --expert-type
-// say otherwise; norms are F32 ones, biases and routers small F32 values. The
+// say otherwise, or --mix q4_k_m|iq4_xs|q8_0 picks each weight's type as
+// llama-quantize's mixtures do (synthetic_mix.h); norms are F32 ones, biases and routers small F32 values. The
 // tokenizer metadata (tokenizer.*) is copied from --vocab, a GGUF holding a
 // vocabulary such as llama.cpp's models/ggml-vocab-llama-spm.gguf; n_vocab is
 // its token count; without --vocab, --n-vocab N makes a plain
@@ -60,7 +61,7 @@ int64_t vocabSize(const Args & args, const hearth::GgufFile * vocab) {
 
 int runMakeSynthetic(int argc, char ** argv) {
     Args args(argc, argv,
-              {{"-o", "--output"}, {"--arch"}, {"--type"}, {"--output-type"}, {"--embd-type"}, {"--expert-type"},
+              {{"-o", "--output"}, {"--arch"}, {"--type"}, {"--mix"}, {"--output-type"}, {"--embd-type"}, {"--expert-type"},
                {"--vocab"}, {"--n-vocab"}, {"--n-embd"}, {"--n-layer"}, {"--n-ff"}, {"--n-head"}, {"--n-head-kv"}, {"--head-dim"},
                {"--n-expert"}, {"--n-expert-used"}, {"--n-ff-exp"}, {"--n-swa"}, {"--n-ctx"}, {"--seed"}},
               {{"--tied"}, {"--fast"}, {"--rope-freqs"}, {"--fused-qkv"}, {"--fused-gate-up"}});
@@ -70,6 +71,11 @@ int runMakeSynthetic(int argc, char ** argv) {
     types.output = parseType(args, "--output-type", hearth::TensorType_COUNT);
     types.embedding = parseType(args, "--embd-type", hearth::TensorType_COUNT);
     types.experts = parseType(args, "--expert-type", hearth::TensorType_COUNT);
+    if (const auto mix = args.value("--mix")) {
+        if (args.value("--type")) throw UsageError("give --type or --mix, not both");
+        types.mix = parseSyntheticMix(*mix);
+        types.weights = mixBaseType(types.mix);
+    }
     std::unique_ptr<hearth::GgufFile> vocab;
     if (const auto path = args.value("--vocab")) vocab = std::make_unique<hearth::GgufFile>(hearth::GgufFile::open(*path));
     SyntheticShape s;
@@ -102,13 +108,14 @@ int runMakeSynthetic(int argc, char ** argv) {
     std::printf("%s: %s, n_embd %lld, n_layer %lld, n_ff %lld, n_head %lld/%lld, n_vocab %lld, %s\n", out.c_str(),
                 s.arch.c_str(), static_cast<long long>(s.nEmbd), static_cast<long long>(s.nLayer),
                 static_cast<long long>(s.nFf), static_cast<long long>(s.nHead), static_cast<long long>(s.nHeadKv),
-                static_cast<long long>(s.nVocab), hearth::tensor_type_info(types.weights).name);
+                static_cast<long long>(s.nVocab),
+                types.mix != SyntheticMix::none ? args.value("--mix")->c_str() : hearth::tensor_type_info(types.weights).name);
     return 0;
 }
 
 const CommandRegistration reg({"make-synthetic",
                                "make-synthetic -o OUT.gguf (--vocab VOCAB.gguf | --n-vocab N) [--arch llama|qwen2|qwen3|qwen3moe|"
-                               "gpt-oss|gemma3] [--type Q4_K] [--output-type T] [--embd-type T] [--expert-type T] "
+                               "gpt-oss|gemma3] [--type Q4_K | --mix q4_k_m|iq4_xs|q8_0] [--output-type T] [--embd-type T] [--expert-type T] "
                                "[--n-embd 2048] [--n-layer 8] [--n-ff 5632] [--n-head 32] [--n-head-kv 4] "
                                "[--head-dim N] [--n-expert N --n-expert-used K --n-ff-exp F] [--n-swa 128] [--tied] "
                                "[--rope-freqs] [--fused-qkv] [--fused-gate-up] "

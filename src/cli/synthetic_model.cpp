@@ -47,8 +47,16 @@ TensorType pick(TensorType t, TensorType fallback) {
 
 class Writer {
 public:
-    Writer(hearth::GgufWriter & w, const SyntheticTypes & t, uint64_t seed, bool fast)
-        : m_w(w), m_t(t), m_rng(seed), m_fast(fast) {}
+    Writer(hearth::GgufWriter & w, const SyntheticShape & s, const SyntheticTypes & t, uint64_t seed, bool fast)
+        : m_w(w), m_t(t), m_rng(seed), m_fast(fast), m_mix{s.nLayer, s.nHead / s.nHeadKv, s.tied} {}
+
+    // The type of a dense weight: the mixture's choice, or --type.
+    TensorType typeFor(WeightRole role, int64_t layer, int64_t nIn) const {
+        return m_t.mix == SyntheticMix::none ? m_t.weights : mixType(m_t.mix, m_mix, role, layer, nIn);
+    }
+    void weight(const std::string & name, WeightRole role, int64_t layer, int64_t nIn, int64_t nOut) {
+        weight(name, nIn, nOut, typeFor(role, layer, nIn));
+    }
 
     // A [nIn, nOut] weight (nIn contiguous) with unit-variance outputs for unit
     // inputs: uniform in +-sqrt(3 / nIn), quantized row by row.
@@ -119,6 +127,7 @@ private:
     bool m_fast;
     std::vector<float> m_row;
     std::map<std::tuple<TensorType, int64_t, float>, std::vector<uint8_t>> m_pools;
+    MixContext m_mix;
 };
 
 // A SentencePiece-style vocabulary of n tokens: <unk>, <s>, </s>, the byte
@@ -183,19 +192,20 @@ void addMetadata(hearth::GgufWriter & w, const SyntheticShape & s, const hearth:
         if (kv.key.rfind("tokenizer.", 0) == 0) w.add(kv.key, kv.value);
 }
 
-void addAttention(Writer & t, const SyntheticShape & s, const std::string & p) {
+void addAttention(Writer & t, const SyntheticShape & s, int64_t l, const std::string & p) {
     const int64_t q = headDim(s) * s.nHead, kv = headDim(s) * s.nHeadKv;
     const bool biased = s.arch == "qwen2" || s.arch == "gpt-oss";
     // Fused or not, the same random values land in the same rows (the same
-    // seed writes the same model in either layout).
+    // seed writes the same model in either layout). A fused q|k|v takes the
+    // mixture's choice for attn_v, as llama-quantize treats attn_qkv.
     if (s.fusedQkv) {
-        t.weight(p + "attn_qkv.weight", s.nEmbd, q + 2 * kv);
+        t.weight(p + "attn_qkv.weight", WeightRole::attnV, l, s.nEmbd, q + 2 * kv);
     } else {
-        t.weight(p + "attn_q.weight", s.nEmbd, q);
-        t.weight(p + "attn_k.weight", s.nEmbd, kv);
-        t.weight(p + "attn_v.weight", s.nEmbd, kv);
+        t.weight(p + "attn_q.weight", WeightRole::attnQ, l, s.nEmbd, q);
+        t.weight(p + "attn_k.weight", WeightRole::attnK, l, s.nEmbd, kv);
+        t.weight(p + "attn_v.weight", WeightRole::attnV, l, s.nEmbd, kv);
     }
-    t.weight(p + "attn_output.weight", q, s.nEmbd);
+    t.weight(p + "attn_output.weight", WeightRole::attnOutput, l, q, s.nEmbd);
     if (biased && s.fusedQkv) {
         t.small(p + "attn_qkv.bias", {q + 2 * kv}, 0.1f);
     } else if (biased) {
@@ -213,15 +223,15 @@ void addAttention(Writer & t, const SyntheticShape & s, const std::string & p) {
     }
 }
 
-void addFfn(Writer & t, const SyntheticShape & s, const SyntheticTypes & types, const std::string & p) {
+void addFfn(Writer & t, const SyntheticShape & s, const SyntheticTypes & types, int64_t l, const std::string & p) {
     if (!isMoe(s)) {
         if (s.fusedGateUp) {
-            t.weight(p + "ffn_up.weight", s.nEmbd, 2 * s.nFf);
+            t.weight(p + "ffn_up.weight", WeightRole::ffnUp, l, s.nEmbd, 2 * s.nFf);
         } else {
-            t.weight(p + "ffn_gate.weight", s.nEmbd, s.nFf);
-            t.weight(p + "ffn_up.weight", s.nEmbd, s.nFf);
+            t.weight(p + "ffn_gate.weight", WeightRole::ffnGate, l, s.nEmbd, s.nFf);
+            t.weight(p + "ffn_up.weight", WeightRole::ffnUp, l, s.nEmbd, s.nFf);
         }
-        t.weight(p + "ffn_down.weight", s.nFf, s.nEmbd);
+        t.weight(p + "ffn_down.weight", WeightRole::ffnDown, l, s.nFf, s.nEmbd);
         return;
     }
     const TensorType e = pick(types.experts, types.weights);
@@ -255,7 +265,10 @@ void checkSyntheticShape(const SyntheticShape & s, const SyntheticTypes & t) {
     if (headDim(s) % 2 != 0) throw UsageError("the head size must be even for RoPE");
     if (isMoe(s) && (s.nExpert <= 0 || s.nExpertUsed <= 0 || s.nExpertUsed > s.nExpert || s.nFfExp <= 0))
         throw UsageError("a MoE needs --n-expert, --n-expert-used (<= n-expert) and --n-ff-exp");
-    for (TensorType type : {t.weights, pick(t.output, t.weights), pick(t.embedding, t.weights), pick(t.experts, t.weights)}) {
+    if (t.mix != SyntheticMix::none && isMoe(s)) throw UsageError("--mix is for the dense architectures");
+    // A mixture falls back to 32-element types where a row is not a multiple of 256.
+    const TensorType base = t.mix == SyntheticMix::none ? t.weights : hearth::TensorType_Q8_0;
+    for (TensorType type : {base, pick(t.output, base), pick(t.embedding, base), pick(t.experts, base)}) {
         const int64_t block = hearth::tensor_type_info(type).block_elems;
         for (int64_t n : {s.nEmbd, isMoe(s) ? s.nFfExp : s.nFf, headDim(s) * s.nHead})
             if (n % block != 0)
@@ -269,21 +282,24 @@ void buildSyntheticModel(hearth::GgufWriter & w, const SyntheticShape & s, const
                          const hearth::GgufFile * vocab, uint64_t seed, bool fast,
                          const std::function<void(int64_t)> & progress) {
     addMetadata(w, s, vocab);
-    Writer t(w, types, seed, fast);
-    t.weight("token_embd.weight", s.nEmbd, s.nVocab, pick(types.embedding, types.weights), 1.0f);
+    if (types.mix != SyntheticMix::none) w.add_u32("general.file_type", mixFileType(types.mix));
+    Writer t(w, s, types, seed, fast);
+    t.weight("token_embd.weight", s.nEmbd, s.nVocab, pick(types.embedding, t.typeFor(WeightRole::tokenEmbd, 0, s.nEmbd)),
+             1.0f);
     if (s.ropeFreqs) t.ropeFreqs("rope_freqs.weight", headDim(s) / 2);
     for (int64_t l = 0; l < s.nLayer; ++l) {
         const std::string p = "blk." + std::to_string(l) + ".";
         t.ones(p + "attn_norm.weight", s.nEmbd);
-        addAttention(t, s, p);
+        addAttention(t, s, l, p);
         if (s.arch == "gemma3") t.ones(p + "post_attention_norm.weight", s.nEmbd);
         t.ones(p + (s.arch == "gpt-oss" ? "post_attention_norm.weight" : "ffn_norm.weight"), s.nEmbd);
-        addFfn(t, s, types, p);
+        addFfn(t, s, types, l, p);
         if (s.arch == "gemma3") t.ones(p + "post_ffw_norm.weight", s.nEmbd);
         if (progress) progress(l);
     }
     t.ones("output_norm.weight", s.nEmbd);
-    if (!s.tied) t.weight("output.weight", s.nEmbd, s.nVocab, pick(types.output, types.weights));
+    if (!s.tied)
+        t.weight("output.weight", s.nEmbd, s.nVocab, pick(types.output, t.typeFor(WeightRole::output, 0, s.nEmbd)));
 }
 
 }  // namespace Hearth::Cli

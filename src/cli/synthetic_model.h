@@ -11,6 +11,7 @@
 #include "hearth/gguf.h"
 #include "hearth/gguf_writer.h"
 #include "hearth/tensor_type.h"
+#include "synthetic_mix.h"
 
 namespace Hearth::Cli {
 
@@ -34,6 +35,9 @@ struct SyntheticTypes {
     hearth::TensorType output = hearth::TensorType_COUNT;  // ...except these when set (COUNT: as weights)
     hearth::TensorType embedding = hearth::TensorType_COUNT;
     hearth::TensorType experts = hearth::TensorType_COUNT;
+    // A llama.cpp mixture (dense architectures): per-weight types in place of
+    // `weights`; `output` and `embedding` still override it when set.
+    SyntheticMix mix = SyntheticMix::none;
 };
 
 // The architectures make-synthetic writes ("llama, qwen2, ...").

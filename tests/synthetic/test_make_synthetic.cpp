@@ -103,6 +103,69 @@ private slots:
         QCOMPARE(cli({"make-synthetic", "-o", out, "--n-vocab", "10"}).code, 2);  // too few for the byte tokens
     }
 
+    // --mix writes llama.cpp's per-tensor types (restated here by hand for 8
+    // layers: use_more_bits picks layers 0, 3, 6 and 7), including the 32-element
+    // fallbacks of rows that are not a multiple of 256 (n_embd 320), and the
+    // file computes as the reference does.
+    void mixMatchesLlamaQuant_data() {
+        QTest::addColumn<QString>("mix");
+        QTest::addColumn<QStringList>("shape");
+        QTest::addColumn<QStringList>("expected");  // "tensor=TYPE"; blk.N.name, N = * for every layer
+        const QStringList qwen = {"--arch", "qwen2", "--tied", "--n-embd", "320", "--n-head", "5", "--n-head-kv", "1"};
+        QTest::newRow("q4_k_m qwen2 tied") << "q4_k_m" << qwen
+            << QStringList{"token_embd=Q8_0", "blk.*.attn_q=Q5_0", "blk.*.attn_k=Q5_0", "blk.*.attn_output=Q5_0",
+                           "blk.*.ffn_gate=Q5_0", "blk.*.ffn_up=Q5_0", "blk.0.attn_v=Q8_0", "blk.1.attn_v=Q5_0",
+                           "blk.3.attn_v=Q8_0", "blk.5.attn_v=Q5_0", "blk.7.attn_v=Q8_0", "blk.0.ffn_down=Q6_K",
+                           "blk.2.ffn_down=Q4_K", "blk.3.ffn_down=Q6_K", "blk.4.ffn_down=Q4_K", "blk.6.ffn_down=Q6_K",
+                           "blk.7.ffn_down=Q6_K"};
+        QTest::newRow("iq4_xs qwen2 tied") << "iq4_xs" << qwen
+            << QStringList{"token_embd=Q8_0", "blk.*.attn_q=IQ4_NL", "blk.*.ffn_up=IQ4_NL", "blk.*.attn_v=Q5_1",
+                           "blk.0.ffn_down=Q5_K", "blk.1.ffn_down=IQ4_XS", "blk.7.ffn_down=IQ4_XS"};
+        QTest::newRow("q8_0 qwen2 tied") << "q8_0" << qwen
+            << QStringList{"token_embd=Q8_0", "blk.*.attn_v=Q8_0", "blk.*.ffn_down=Q8_0"};
+        const QStringList llama = {"--n-embd", "256", "--n-head", "4", "--n-head-kv", "2"};
+        QTest::newRow("q4_k_m llama") << "q4_k_m" << llama
+            << QStringList{"token_embd=Q4_K", "output=Q6_K", "blk.*.attn_q=Q4_K", "blk.2.attn_v=Q4_K",
+                           "blk.3.attn_v=Q6_K", "blk.2.ffn_down=Q4_K", "blk.6.ffn_down=Q6_K"};
+        QTest::newRow("iq4_xs llama (n_gqa 2)") << "iq4_xs" << llama
+            << QStringList{"token_embd=IQ4_XS", "output=Q6_K", "blk.*.attn_v=IQ4_XS", "blk.0.ffn_down=Q5_K"};
+    }
+
+    void mixMatchesLlamaQuant() {
+        QFETCH(QString, mix);
+        QFETCH(QStringList, shape);
+        QFETCH(QStringList, expected);
+        QTemporaryDir dir;
+        const QString out = dir.filePath("mix.gguf");
+        const Run r = cli(QStringList{"make-synthetic", "-o", out, "--vocab", vocabPath(), "--mix", mix, "--n-layer", "8",
+                                      "--n-ff", "512", "--n-ctx", "128"} + shape);
+        QVERIFY2(r.code == 0, r.err.constData());
+        const hearth::GgufFile f = hearth::GgufFile::open(out.toStdString());
+        const auto typeOf = [&](const QString & name) -> QString {
+            for (const hearth::GgufTensor & t : f.tensors())
+                if (QString::fromUtf8(t.name.data(), qsizetype(t.name.size())) == name + ".weight") return hearth::tensor_type_info(t.type).name;
+            return "missing";
+        };
+        for (const QString & e : expected) {
+            const QString name = e.section('=', 0, 0), type = e.section('=', 1);
+            const QStringList layers = name.startsWith("blk.*.") ? QStringList{"0", "1", "2", "3", "4", "5", "6", "7"}
+                                                                 : QStringList{""};
+            for (const QString & l : layers) {
+                const QString n = l.isEmpty() ? name : QString(name).replace("*", l);
+                QVERIFY2(typeOf(n) == type, qPrintable(n + ": " + typeOf(n) + ", expected " + type));
+            }
+        }
+        auto model = hearth::Model::load(out.toStdString(), {});
+        hearth::Evaluator ev(model, 2);
+        std::vector<int32_t> ids = {1};
+        for (int32_t i = 1; i < 24; ++i) ids.push_back((i * 7919 + 13) % 32000);
+        std::vector<float> ours(ids.size() * 32000);
+        QVERIFY(ev.eval(ids.data(), int32_t(ids.size()), ours.data()));
+        const runtime_test::Agreement a =
+            runtime_test::compare_logits(runtime_test::reference_logits(*model, ids), ours, 32000);
+        QVERIFY2(a.max_nrmse < 0.05, qPrintable(QString("max nrmse %1").arg(a.max_nrmse)));
+    }
+
     // Every architecture make-synthetic writes loads, and its decode agrees
     // with the batch (the bench files for the model families).
     void familiesLoadAndRun_data() {
@@ -158,6 +221,10 @@ private slots:
         QVERIFY2(r.err.contains("qwen3moe"), r.err.constData());
         r = cli({"make-synthetic", "-o", out, "--vocab", vocabPath(), "--arch", "qwen3moe"});
         QCOMPARE(r.code, 2);  // a MoE needs its expert counts
+        r = cli({"make-synthetic", "-o", out, "--vocab", vocabPath(), "--mix", "q3_k_s"});
+        QCOMPARE(r.code, 2);
+        r = cli({"make-synthetic", "-o", out, "--vocab", vocabPath(), "--mix", "q8_0", "--type", "Q4_K"});
+        QCOMPARE(r.code, 2);
         r = cli({"make-synthetic", "-o", out, "--vocab", QString::fromStdString(HEARTH_FIXTURE("models/stories260K.golden.json"))});
         QCOMPARE(r.code, 1);
         QVERIFY(!QFile::exists(out));

@@ -43,12 +43,16 @@ private slots:
         QTest::addColumn<int>("type");
         QTest::addColumn<double>("maxNrmse");
         // Round-to-nearest on N(0, 0.02) with outliers: the bound is about 1.5x
-        // what each format's step size gives (Q8_0 ~0.4%, Q6_K ~1.5%, 4-bit ~8-11%, MXFP4 ~15%).
+        // what each format's step size gives (Q8_0 ~0.4%, Q6_K ~1.5%, 5-bit ~4-5%, 4-bit ~8-11%, MXFP4 ~15%).
         QTest::newRow("F16") << int(TensorType_F16) << 0.001;
         QTest::newRow("BF16") << int(TensorType_BF16) << 0.005;
         QTest::newRow("Q8_0") << int(TensorType_Q8_0) << 0.01;
         QTest::newRow("Q6_K") << int(TensorType_Q6_K) << 0.035;
         QTest::newRow("Q4_0") << int(TensorType_Q4_0) << 0.15;
+        QTest::newRow("Q5_0") << int(TensorType_Q5_0) << 0.08;
+        QTest::newRow("Q5_1") << int(TensorType_Q5_1) << 0.08;
+        QTest::newRow("IQ4_NL") << int(TensorType_IQ4_NL) << 0.15;
+        QTest::newRow("Q5_K") << int(TensorType_Q5_K) << 0.08;
         QTest::newRow("Q4_K") << int(TensorType_Q4_K) << 0.15;
         QTest::newRow("IQ4_XS") << int(TensorType_IQ4_XS) << 0.15;
         QTest::newRow("MXFP4") << int(TensorType_MXFP4) << 0.22;

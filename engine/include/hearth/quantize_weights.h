@@ -1,5 +1,6 @@
-// Float -> GGUF block quantizers for weights (Q8_0, Q4_0, Q4_K, Q6_K, IQ4_XS,
-// MXFP4; the IQ1-IQ3 formats need an importance matrix and are not written).
+// Float -> GGUF block quantizers for weights (Q8_0, Q4_0, Q5_0, Q5_1, IQ4_NL,
+// Q4_K, Q5_K, Q6_K, IQ4_XS, MXFP4: every type of llama.cpp's Q4_K_M, IQ4_XS and
+// Q8_0 mixtures; the IQ1-IQ3 formats need an importance matrix and are not written).
 //
 // These write the on-disk block formats of quant/blocks*.h, so
 // that Hearth can build model files itself (synthetic benchmark models, test
