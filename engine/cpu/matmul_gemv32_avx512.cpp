@@ -1,5 +1,7 @@
-// Decode GEMV for the 32-element block formats with AVX-512 VNNI: Q8_0, Q4_0,
-// Q5_0, IQ4_NL and MXFP4, eight weight rows against 1-3 tokens.
+// Decode GEMV for the 32-element block formats with AVX-512 VNNI: Q4_0, Q5_0
+// and IQ4_NL (the fallbacks llama-quantize writes for rows that are not a
+// multiple of 256, e.g. Qwen2.5-0.5B's 896), eight weight rows against 1-3
+// tokens. Q8_0 and MXFP4 have their own kernels in matmul_gemv_avx512.cpp.
 //
 // These formats carry one scale per 32 weights, so each row's float chain is
 // per block: acc_r = (float)S_rj * (dw_rj * da_j) + acc_r over blocks j in
@@ -8,7 +10,7 @@
 // The work is getting S_rj for 8 rows into the 8 lanes of one vector cheaply:
 //   - the 8 rows are read a block at a time, row r and row r + 4 side by side
 //     in one 512-bit vector: [row r's 32 codes | row r + 4's 32 codes], as
-//     unsigned bytes (code + bias: Q8_0 and the code books +128, Q4_0's
+//     unsigned bytes (code + bias: the IQ4_NL code book +128, Q4_0's
 //     nibbles as stored (+8), Q5_0's 5-bit values (+16));
 //   - one VPDPBUSD per pair against the token's 32 activations in both
 //     halves, its accumulator preset to -bias x the activations' partial
@@ -16,9 +18,9 @@
 //   - one 12-instruction reduction turns the 4 pair vectors into 8 row sums
 //     (lane r = row r) with no horizontal add;
 //   - the 8 scales of block j come from one gather.
-// For Q8_0 at n_in 896 (Qwen2.5-0.5B) this is ~3x the one-row-at-a-time
-// kernel from L2 (bench_matmul -p 1). Reading 8 rows a block at a time is 8
-// sequential streams; each is prefetched kPrefetchBytes ahead.
+// At n_in 896 (Qwen2.5-0.5B) this was ~3x the one-row-at-a-time kernel from
+// L2 (bench_matmul -p 1). Reading 8 rows a block at a time is 8 sequential
+// streams; the next call's 8 rows (contiguous) are prefetched meanwhile.
 #include "cpu/vec_dot.h"
 
 #if defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX512BW__) && defined(__AVX2__) && defined(__FMA__) && \
@@ -27,9 +29,9 @@
 #define HEARTH_SIMD_NS avx512vnni
 #define HEARTH_SIMD_VNNI 1
 #include "cpu/simd_avx2.h"
+#include "cpu/gemv8_tokens.h"
 
 #include <algorithm>
-#include <cstdlib>
 
 // GCC 12's 512-bit intrinsics pass _mm512_undefined_epi32() (a self-initialised
 // variable) as the masked-off source, which -Wmaybe-uninitialized reports in
@@ -45,10 +47,7 @@ namespace avx512vnni {
 namespace {
 
 constexpr int kRows = 8;
-#ifndef HEARTH_PF_HINT
-#define HEARTH_PF_HINT _MM_HINT_T0
-#endif
-constexpr _mm_hint kPrefetchHint = HEARTH_PF_HINT;
+constexpr _mm_hint kPrefetchHint = _MM_HINT_T0;
 
 // The pair vectors and sums must stay in registers: fully unrolled loops.
 #define HEARTH_UNROLL _Pragma("GCC unroll 8")
@@ -73,15 +72,6 @@ inline __m256 f16_scales8(const uint8_t * blk, __m256i row_offsets) {
 
 // A format: Block; kBiasShift (the unsigned codes are code + 2^kBiasShift);
 // pair(b0, b1) = [b0's codes | b1's codes] as unsigned bytes; scales8.
-struct Q8_0Pair {
-    using Block = block_q8_0;
-    static constexpr int kBiasShift = 7;
-    static __m512i pair(const Block & b0, const Block & b1) {
-        return _mm512_xor_si512(pair512(loadu(b0.qs), loadu(b1.qs)), _mm512_set1_epi8(static_cast<char>(0x80)));
-    }
-    static __m256 scales8(const uint8_t * blk, __m256i offsets) { return f16_scales8(blk, offsets); }
-};
-
 struct Q4_0Pair {
     using Block = block_q4_0;
     static constexpr int kBiasShift = 3;
@@ -114,25 +104,6 @@ struct IQ4NLPair {
         return _mm512_shuffle_epi8(table_u8(kvalues_iq4nl), nibbles_pair(b0.qs, b1.qs));
     }
     static __m256 scales8(const uint8_t * blk, __m256i offsets) { return f16_scales8(blk, offsets); }
-};
-
-// 2^(e - 128) per i32 lane (e8m0_half), e in 0..255.
-inline __m256 e8m0_half8(__m256i e) {
-    const __m256i big = _mm256_slli_epi32(_mm256_sub_epi32(e, _mm256_set1_epi32(1)), 23);
-    const __m256i small = _mm256_sllv_epi32(_mm256_set1_epi32(0x00200000), e);
-    return _mm256_castsi256_ps(_mm256_blendv_epi8(small, big, _mm256_cmpgt_epi32(e, _mm256_set1_epi32(1))));
-}
-
-struct Mxfp4Pair {
-    using Block = block_mxfp4;
-    static constexpr int kBiasShift = 7;
-    static __m512i pair(const Block & b0, const Block & b1) {
-        return _mm512_shuffle_epi8(table_u8(kvalues_mxfp4), nibbles_pair(b0.qs, b1.qs));
-    }
-    static __m256 scales8(const uint8_t * blk, __m256i offsets) {
-        const __m256i g = _mm256_i32gather_epi32(reinterpret_cast<const int *>(blk), offsets, 1);
-        return e8m0_half8(_mm256_and_si256(g, _mm256_set1_epi32(0xff)));
-    }
 };
 
 // s[p] = [row p's 8 partial sums | row p + 4's] -> lane r = row r's total.
@@ -188,34 +159,15 @@ void gemv8_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uint8_t *
     for (int t = 0; t < NT; ++t) _mm256_storeu_ps(y + size_t(t) * y_stride, acc[t]);
 }
 
-// Batches of up to 3 tokens share each weight read; larger ones go to gemm8.
-template <class F>
-void gemv8(int64_t n_in, const void * w, size_t w_row_bytes, const void * act, size_t act_stride, int64_t n_tokens,
-           float * y, size_t y_stride) {
-    const auto * wb = static_cast<const uint8_t *>(w);
-    const auto * ab = static_cast<const uint8_t *>(act);
-    for (int64_t t = 0; t < n_tokens; t += 3) {
-        const uint8_t * at = ab + size_t(t) * act_stride;
-        float * yt = y + size_t(t) * y_stride;
-        switch (std::min<int64_t>(3, n_tokens - t)) {
-        case 3: gemv8_nt<F, 3>(n_in, wb, w_row_bytes, at, act_stride, yt, y_stride); break;
-        case 2: gemv8_nt<F, 2>(n_in, wb, w_row_bytes, at, act_stride, yt, y_stride); break;
-        default: gemv8_nt<F, 1>(n_in, wb, w_row_bytes, at, act_stride, yt, y_stride); break;
-        }
-    }
-}
-
 }  // namespace
 
 }  // namespace avx512vnni
 
 void fill_gemv32_avx512(VecDotKernels & k) {
     using namespace avx512vnni;
-    if (!getenv("OLDQ8")) k.gemv8[TensorType_Q8_0] = gemv8<Q8_0Pair>;
-    k.gemv8[TensorType_Q4_0] = gemv8<Q4_0Pair>;
-    k.gemv8[TensorType_Q5_0] = gemv8<Q5_0Pair>;
-    k.gemv8[TensorType_IQ4_NL] = gemv8<IQ4NLPair>;
-    k.gemv8[TensorType_MXFP4] = gemv8<Mxfp4Pair>;
+    k.gemv8[TensorType_Q4_0] = gemv8_tokens<gemv8_nt<Q4_0Pair, 1>, gemv8_nt<Q4_0Pair, 2>, gemv8_nt<Q4_0Pair, 3>>;
+    k.gemv8[TensorType_Q5_0] = gemv8_tokens<gemv8_nt<Q5_0Pair, 1>, gemv8_nt<Q5_0Pair, 2>, gemv8_nt<Q5_0Pair, 3>>;
+    k.gemv8[TensorType_IQ4_NL] = gemv8_tokens<gemv8_nt<IQ4NLPair, 1>, gemv8_nt<IQ4NLPair, 2>, gemv8_nt<IQ4NLPair, 3>>;
 }
 
 }  // namespace hearth

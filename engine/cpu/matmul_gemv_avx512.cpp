@@ -17,6 +17,7 @@
 #define HEARTH_SIMD_NS avx512vnni
 #define HEARTH_SIMD_VNNI 1
 #include "cpu/simd_avx2.h"
+#include "cpu/gemv8_tokens.h"
 
 #include <algorithm>
 #include <cstring>
@@ -359,25 +360,6 @@ void gemv8_mxfp4_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uin
         }
     }
     for (int t = 0; t < NT; ++t) _mm256_storeu_ps(y + size_t(t) * y_stride, acc[t]);
-}
-
-// Batches of up to 3 tokens share each weight read; larger ones go to gemm8.
-template <void (*Kernel1)(int64_t, const uint8_t *, size_t, const uint8_t *, size_t, float *, size_t),
-          void (*Kernel2)(int64_t, const uint8_t *, size_t, const uint8_t *, size_t, float *, size_t),
-          void (*Kernel3)(int64_t, const uint8_t *, size_t, const uint8_t *, size_t, float *, size_t)>
-void gemv8_tokens(int64_t n_in, const void * w, size_t w_row_bytes, const void * act, size_t act_stride, int64_t n_tokens,
-                  float * y, size_t y_stride) {
-    const auto * wb = static_cast<const uint8_t *>(w);
-    const auto * ab = static_cast<const uint8_t *>(act);
-    for (int64_t t = 0; t < n_tokens; t += 3) {
-        const uint8_t * at = ab + size_t(t) * act_stride;
-        float * yt = y + size_t(t) * y_stride;
-        switch (std::min<int64_t>(3, n_tokens - t)) {
-        case 3: Kernel3(n_in, wb, w_row_bytes, at, act_stride, yt, y_stride); break;
-        case 2: Kernel2(n_in, wb, w_row_bytes, at, act_stride, yt, y_stride); break;
-        default: Kernel1(n_in, wb, w_row_bytes, at, act_stride, yt, y_stride); break;
-        }
-    }
 }
 
 }  // namespace
