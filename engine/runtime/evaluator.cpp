@@ -347,6 +347,10 @@ int32_t Evaluator::truncate(int32_t n) {
     return m_impl->rewind(n);
 }
 
+bool Evaluator::rewinds_exactly() const {
+    return m_impl->rewindable();
+}
+
 void Evaluator::checkpoint() {
     m_impl->save_checkpoint();
 }

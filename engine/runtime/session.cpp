@@ -4,12 +4,13 @@
 #include <chrono>
 
 #include "hearth/grammar_filter.h"
+#include "runtime/prompt_lookup.h"
 #include "runtime/stop_filter.h"
 
 namespace hearth {
 
 namespace {
-using Clock = std::chrono::steady_clock;
+using Clock = Session::Clock;
 
 double seconds_since(Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
@@ -119,9 +120,82 @@ bool Session::prepare_prompt(Run & run, const std::vector<int32_t> & prompt) {
     return done;
 }
 
+// What taking a sampled token decided.
+enum class Session::Taken {
+    evaluate,  // the token continues the reply: its logits are needed
+    skip,      // n_predict is reached: the loop finishes without evaluating it
+    ended,     // finish() was called
+};
+
+// Accepts, records and emits `tok`; ends the reply at an end-of-generation
+// token, a stop string, a complete grammar document, or a cancelled event.
+Session::Taken Session::take_token(Run & run, int32_t tok, Clock::time_point t0) {
+    if (run.stats.n_generated == 0) run.stats.ttft_ms = seconds_since(run.start) * 1000.0;
+    run.sampler.accept(tok);
+    ++run.stats.n_generated;
+    if (run.req.sampling.n_probs >= 0 && !m_tokenizer->vocab().is_eog(tok)) record_logprob(run, tok);
+    const double dt = seconds_since(t0);
+    run.stats.gen_tok_s = dt > 0 ? run.stats.n_generated / dt : 0.0;
+    if (m_tokenizer->vocab().is_eog(tok)) {
+        run.emit_text(run.stops.flush() + run.utf8.flush(), tok);
+        run.finish(StopReason_eog);
+        return Taken::ended;
+    }
+    bool stopped = false;
+    std::string text = run.stops.push(run.utf8.push(m_tokenizer->token_to_piece(tok)), stopped);
+    if (!run.emit_text(std::move(text), tok)) {
+        run.finish(StopReason_cancelled);
+        return Taken::ended;
+    }
+    if (stopped) {
+        run.finish(StopReason_stop_string);
+        return Taken::ended;
+    }
+    if (run.sampler.grammar_done()) {  // the document is complete: nothing may follow
+        run.emit_text(run.stops.flush() + run.utf8.flush(), -1);
+        run.finish(StopReason_eog);
+        return Taken::ended;
+    }
+    const int32_t n_predict = run.req.n_predict;
+    return n_predict >= 0 && run.stats.n_generated >= n_predict ? Taken::skip : Taken::evaluate;
+}
+
+int32_t Session::draft_limit(const Run & run) const {
+    if (run.req.n_draft <= 0 || !m_eval->rewinds_exactly()) return 0;
+    return std::min(run.req.n_draft, 32);
+}
+
+// Sample, take, evaluate, one token at a time; with drafting, the token just
+// sampled goes to the evaluator with the tokens prompt lookup expects next,
+// as one batch whose every row of logits is kept. Causal attention makes the
+// logits after a drafted token exactly those plain decoding would compute
+// once the same tokens were chosen, so the sampler keeps sampling from those
+// rows for as long as it picks the drafted tokens; at the first other pick,
+// the cache drops the drafts left over and that pick is evaluated.
 void Session::run_generation(Run & run) {
     const auto t0 = Clock::now();
     const int32_t n_predict = run.req.n_predict;
+    const size_t n_vocab = size_t(m_eval->n_vocab());
+    const int32_t max_draft = draft_limit(run);
+    std::vector<float> rows;     // [1 + draft][n_vocab]: logits after the batch's tokens
+    std::vector<int32_t> draft;  // evaluated ahead; draft[next] is the one awaited
+    size_t next = 0;
+    int32_t base = 0;  // the cache position of draft[0]
+    // However the reply ends, the cache keeps what plain decoding's would:
+    // the drafts not yet chosen go (and so does the last token taken, which
+    // ended the reply and which plain decoding never evaluates).
+    struct DropLeftovers {
+        Session & s;
+        const std::vector<int32_t> & draft;
+        const size_t & next;
+        const int32_t & base;
+        ~DropLeftovers() {
+            if (next >= draft.size()) return;
+            s.m_eval->truncate(base + int32_t(next));
+            s.m_tokens.resize(size_t(base) + next);
+        }
+    } drop_leftovers{*this, draft, next, base};
+    const float * logits = m_eval->last_logits();
     for (;;) {
         if (n_predict >= 0 && run.stats.n_generated >= n_predict) {
             run.emit_text(run.stops.flush() + run.utf8.flush(), -1);
@@ -129,35 +203,54 @@ void Session::run_generation(Run & run) {
         }
         if (run.cancelled()) return run.finish(StopReason_cancelled);
         // Tokens this reply may still take: the budget a grammar closes its document in.
-        int32_t budget = m_eval->n_ctx() - m_eval->n_past() + 1;
+        const int32_t accepted_past = next < draft.size() ? base + int32_t(next) : m_eval->n_past();
+        int32_t budget = m_eval->n_ctx() - accepted_past + 1;
         if (n_predict >= 0) budget = std::min(budget, n_predict - run.stats.n_generated);
         run.sampler.set_budget(budget);
-        const int32_t tok = run.sampler.sample(m_eval->last_logits());
-        if (run.stats.n_generated == 0) run.stats.ttft_ms = seconds_since(run.start) * 1000.0;
-        run.sampler.accept(tok);
-        ++run.stats.n_generated;
-        if (run.req.sampling.n_probs >= 0 && !m_tokenizer->vocab().is_eog(tok)) record_logprob(run, tok);
-        const double dt = seconds_since(t0);
-        run.stats.gen_tok_s = dt > 0 ? run.stats.n_generated / dt : 0.0;
-        if (m_tokenizer->vocab().is_eog(tok)) {
-            run.emit_text(run.stops.flush() + run.utf8.flush(), tok);
-            return run.finish(StopReason_eog);
+        const int32_t tok = run.sampler.sample(logits);
+        const Taken taken = take_token(run, tok, t0);
+        if (taken == Taken::ended) return;
+        if (next < draft.size()) {
+            // Evaluated already (its logits are the next row), unless the reply
+            // ends with it at n_predict, where plain decoding never evaluates it.
+            if (tok == draft[next] && taken == Taken::evaluate) {
+                ++next;
+                ++run.stats.n_draft_accepted;
+                logits = rows.data() + next * n_vocab;
+                continue;
+            }
+            m_eval->truncate(base + int32_t(next));  // exact: drafting needs rewinds_exactly()
+            m_tokens.resize(size_t(base) + next);
+            draft.clear();
+            next = 0;
         }
-        bool stopped = false;
-        std::string text = run.stops.push(run.utf8.push(m_tokenizer->token_to_piece(tok)), stopped);
-        if (!run.emit_text(std::move(text), tok)) return run.finish(StopReason_cancelled);
-        if (stopped) return run.finish(StopReason_stop_string);
-        if (run.sampler.grammar_done()) {  // the document is complete: nothing may follow
-            run.emit_text(run.stops.flush() + run.utf8.flush(), -1);
-            return run.finish(StopReason_eog);
-        }
-        if (n_predict >= 0 && run.stats.n_generated >= n_predict) continue;  // no need to evaluate it
+        if (taken == Taken::skip) continue;  // no need to evaluate it
         if (m_eval->n_past() >= m_eval->n_ctx()) {  // no room to evaluate `tok`: the reply ends here
             run.emit_text(run.stops.flush() + run.utf8.flush(), -1);
             return run.finish(StopReason_context_full);
         }
-        m_eval->eval(&tok, 1);
-        m_tokens.push_back(tok);
+        int32_t room = std::min(max_draft, m_eval->n_ctx() - m_eval->n_past() - 1);
+        if (n_predict >= 0) room = std::min(room, n_predict - run.stats.n_generated);
+        if (room > 0) {
+            m_tokens.push_back(tok);
+            draft = prompt_lookup_draft(m_tokens, room);
+            m_tokens.pop_back();
+        }
+        if (draft.empty()) {
+            m_eval->eval(&tok, 1);
+            m_tokens.push_back(tok);
+            logits = m_eval->last_logits();
+            continue;
+        }
+        std::vector<int32_t> batch = {tok};
+        batch.insert(batch.end(), draft.begin(), draft.end());
+        rows.resize(batch.size() * n_vocab);
+        base = m_eval->n_past() + 1;
+        m_eval->eval(batch.data(), int32_t(batch.size()), rows.data());
+        m_tokens.insert(m_tokens.end(), batch.begin(), batch.end());
+        run.stats.n_drafted += int32_t(draft.size());
+        next = 0;
+        logits = rows.data();
     }
 }
 

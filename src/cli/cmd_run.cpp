@@ -5,6 +5,7 @@
 // rather than a ChatML wrapping it was never trained on. Ctrl-C stops
 // generation within a token. --json-schema SCHEMA (or @FILE) and
 // --grammar-file FILE (GBNF) constrain the output, as llama-cli's do.
+// --draft N drafts up to N tokens by prompt lookup (default 0: off).
 //
 // A thin front door over hearth::ChatSession, as the app and the server are:
 // the session reads the template and special tokens, loads the model on its
@@ -62,9 +63,9 @@ bool printEvent(const hearth::GenerateEvent & e, std::atomic<int> & rc) {
         case hearth::EventType_stats:
             std::fprintf(stderr,
                          "\n[prompt: %d tokens (%d reused), %.1f tok/s | generated: %d tokens, %.1f tok/s | "
-                         "first token: %.0f ms]\n",
+                         "first token: %.0f ms | drafted: %d, accepted %d]\n",
                          e.stats.n_prompt, e.stats.n_reused, e.stats.prompt_tok_s, e.stats.n_generated,
-                         e.stats.gen_tok_s, e.stats.ttft_ms);
+                         e.stats.gen_tok_s, e.stats.ttft_ms, e.stats.n_drafted, e.stats.n_draft_accepted);
             break;
         case hearth::EventType_done:
             std::fprintf(stderr, "[stop: %s]\n", hearth::stop_reason_name(e.stop_reason));
@@ -91,6 +92,7 @@ int runRun(int argc, char ** argv) {
                {"--ctx", "-c"},
                {"--threads", "-t"},
                {"--stop"},
+               {"--draft"},
                {"--json-schema"},
                {"--grammar-file"},
                kGpuLayersOption,
@@ -118,6 +120,7 @@ int runRun(int argc, char ** argv) {
     req.sampling.repeat_penalty = float(args.number("--repeat-penalty", 1.0));
     req.sampling.seed = uint64_t(args.integer("--seed", 0));
     if (auto stop = args.value("--stop")) req.stop.push_back(*stop);
+    req.n_draft = int32_t(args.integer("--draft", 0));
     req.grammar = outputGrammar(args);
 
     g_interrupted.store(false);
@@ -134,7 +137,7 @@ int runRun(int argc, char ** argv) {
 
 const CommandRegistration reg({"run",
                                "run -m MODEL -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P] "
-                               "[--repeat-penalty R] [--seed S] [--ctx N] [--threads N] [--stop STR] [--raw] "
+                               "[--repeat-penalty R] [--seed S] [--ctx N] [--threads N] [--stop STR] [--draft N] [--raw] "
                                "[--json-schema SCHEMA|@FILE] [--grammar-file FILE] [--n-gpu-layers N|auto] "
                                "[--n-cpu-moe N|auto] "
                                "[--kv-type f16|q8_0] [--device INDEX|NAME]",

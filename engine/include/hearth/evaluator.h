@@ -86,6 +86,9 @@ public:
     // whose state cannot always be rolled back, n when it can, else the
     // checkpoint's position when that is <= n, else 0.
     int32_t truncate(int32_t n);
+    // Whether truncate(n) always keeps exactly n (a plain KV cache: no
+    // sliding-window rings, no recurrent layers).
+    bool rewinds_exactly() const;
 
     // Remembers the state at n_past for truncate() (a no-op for models whose
     // cache rolls back by itself). The session takes one after each prompt.

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -34,6 +35,15 @@ struct GenerateRequest {
     // Structured output: the reply is a document of this grammar, closed
     // within n_predict and the context; generation ends when it is complete.
     std::shared_ptr<const Grammar> grammar;
+    // Prompt-lookup drafting (runtime/prompt_lookup.h): the most tokens
+    // evaluated ahead of the sampler when the conversation repeats itself;
+    // 0: off. Off by default: on this project's 2-core CPU, decode is close
+    // to compute-bound, so a batch of 3 costs nearly 3 tokens and drafting
+    // gained little (docs/benchmarks.md); a GPU, bandwidth-bound, is where it
+    // should pay, once measured there. Models whose cache cannot roll back
+    // (sliding windows, recurrent layers) never draft. The output does not
+    // change: every token is still the sampler's own.
+    int32_t n_draft = 0;
 };
 
 enum StopReason {
@@ -56,6 +66,8 @@ struct GenerationStats {
     int32_t n_generated = 0;
     double gen_tok_s = 0.0;
     double ttft_ms = 0.0;  // request start to first sampled token
+    int32_t n_drafted = 0;         // tokens evaluated ahead by prompt lookup
+    int32_t n_draft_accepted = 0;  // of those, the ones the sampler then chose
 };
 
 // One generated token's probability (GenerateRequest::sampling.n_probs >= 0),
@@ -114,10 +126,15 @@ public:
     // The vocabulary's token trie for grammars, built on first use.
     const std::shared_ptr<const TokenTrie> & token_trie();
 
+    using Clock = std::chrono::steady_clock;
+
 private:
     struct Run;
+    enum class Taken;
     bool prepare_prompt(Run & run, const std::vector<int32_t> & prompt);
     void run_generation(Run & run);
+    Taken take_token(Run & run, int32_t tok, Clock::time_point t0);
+    int32_t draft_limit(const Run & run) const;
     void record_logprob(Run & run, int32_t token) const;
 
     std::shared_ptr<const Model> m_model;
