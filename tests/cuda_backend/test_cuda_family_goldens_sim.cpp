@@ -46,7 +46,8 @@ private slots:
         shape.n_cpu_moe = 0;
         const Run cpu = run_model(g.model_path, g.prompt_ids, g.n_vocab, shape);
         QCOMPARE(cpu.backend, std::string("cpu"));
-        const runtime_test::Agreement cpu_vs_golden = runtime_test::compare_logits(golden_rows(g), cpu.logits, g.n_vocab);
+        const runtime_test::Agreement cpu_vs_golden =
+            runtime_test::compare_logits(golden_rows(g), cpu.logits, g.n_vocab);
         QVERIFY2(cpu_vs_golden.max_nrmse <= g.max_nrmse, qPrintable(QString::number(cpu_vs_golden.max_nrmse)));
         QVERIFY2(cpu_vs_golden.top1 >= g.min_top1, qPrintable(QString::number(cpu_vs_golden.top1)));
 

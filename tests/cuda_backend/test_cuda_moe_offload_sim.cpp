@@ -10,8 +10,8 @@
 // newRow lines below: keep each row on one line.
 #include <QtTest>
 
-#include "hearth/gguf.h"
 #include "cpu/thread_pool.h"
+#include "hearth/gguf.h"
 #include "hearth/load_plan.h"
 #include "runtime/host_experts.h"
 #include "sim_agreement.h"
