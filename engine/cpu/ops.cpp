@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "model/rope_math.h"
+#include "model/softmax_row.h"
 #include "quant/fp16.h"
 
 namespace hearth {
@@ -36,15 +37,7 @@ void swiglu_in_place(float * gate, const float * up, int64_t n) {
 }
 
 void softmax_in_place(float * x, int64_t n) {
-    float mx = x[0];
-    for (int64_t i = 1; i < n; ++i) mx = std::max(mx, x[i]);
-    double sum = 0.0;
-    for (int64_t i = 0; i < n; ++i) {
-        x[i] = std::exp(x[i] - mx);
-        sum += x[i];
-    }
-    const float inv = float(1.0 / sum);
-    for (int64_t i = 0; i < n; ++i) x[i] *= inv;
+    softmax_row(x, n);
 }
 
 void geglu_in_place(float * gate, const float * up, int64_t n) {

@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "hearth/model.h"
-#include "model/ffn_constants.h"
+#include "model/ffn_activation.h"
 #include "model/rope_params.h"
 
 namespace hearth {
@@ -33,7 +33,7 @@ void geglu_in_place(float * gate, const float * up, int64_t n);
 // gpt-oss's clamped SwiGLU: g = min(gate, limit), u = clamp(up, -limit, limit),
 // gate[i] = g * sigmoid(alpha * g) * (u + 1).
 void swiglu_oai_in_place(float * gate, const float * up, int64_t n, float alpha, float limit);
-// gpt-oss's alpha and limit: model/ffn_constants.h.
+// gpt-oss's alpha and limit: model/ffn_activation.h.
 
 // x[i] *= s
 void scale_in_place(float * x, int64_t n, float s);

@@ -9,7 +9,7 @@
 
 #include "cuda/cuda_backend.h"
 #include "cuda/gemm.h"
-#include "model/ffn_constants.h"
+#include "model/ffn_activation.h"
 #include "quant/quant.h"
 #include "runtime/gpu_backend_factory.h"
 
@@ -154,10 +154,9 @@ void CudaBackend::enqueue_step(int32_t n_tokens, int32_t first_out, bool logits,
     }
 }
 
-// f32 weights stay on the f32 GEMV at any batch: the f16 GEMM would round
-// them (and x) to half precision, which the CPU backend does not.
+// The GEMM or the GEMV as uses_gemm() chooses (cuda_backend.h).
 void CudaBackend::matmul(const DeviceMatrix & w, const float * x, int32_t n_tokens, float * y, bool xq_ready) {
-    if (n_tokens > kGemvMaxTokens && w.type != TensorType_F32) {
+    if (uses_gemm(w.type, n_tokens)) {
         gemm_prefill(m_blas, w, x, n_tokens, y, m_s.w_f16, m_s.x_f16, m_stream);
         return;
     }
@@ -237,20 +236,20 @@ void CudaBackend::enqueue_dense_ffn(const DeviceLayer & l, int32_t T, float * ou
     const Scratch & b = m_s;
     matmul(l.gate, b.xn, T, b.gate, false);
     matmul(l.up, b.xn, T, b.up, same_act_format(l.gate, l.up));
-    activate(b.gate, b.up, int64_t(T) * m_hp.n_ff);
+    activate(dense_ffn_activation(m_hp.family), b.gate, b.up, int64_t(T) * m_hp.n_ff);
     matmul(l.down, b.gate, T, out, false);
 }
 
-// The family's gate activation (cpu_blocks.cpp activate()).
-void CudaBackend::activate(float * gate, const float * up, int64_t n) {
-    switch (m_hp.family) {
-        case ModelFamily_gemma3:
+// gate = act(gate) * up, as cpu_blocks.cpp activate().
+void CudaBackend::activate(FfnActivation act, float * gate, const float * up, int64_t n) {
+    switch (act) {
+        case FfnActivation_gelu:
             geglu(gate, up, n, m_stream);
             break;
-        case ModelFamily_gpt_oss:
+        case FfnActivation_swiglu_oai:
             swiglu_oai(gate, up, n, kSwigluOaiAlpha, kSwigluOaiLimit, m_stream);
             break;
-        default:
+        case FfnActivation_silu:
             swiglu(gate, up, n, m_stream);
             break;
     }
@@ -280,7 +279,7 @@ void CudaBackend::enqueue_moe(const DeviceLayer & l, int32_t T, float * out) {
     gemv_experts(u, {b.expert_ids, l.up_exps.stride, k}, b.xn, b.xq, b.up, slots, s);
     if (l.gate_b) add_expert_bias(b.gate, l.gate_b, b.expert_ids, slots, hp.n_ff_exp, s);
     if (l.up_b) add_expert_bias(b.up, l.up_b, b.expert_ids, slots, hp.n_ff_exp, s);
-    activate(b.gate, b.up, slots * hp.n_ff_exp);
+    activate(moe_activation(hp.family), b.gate, b.up, slots * hp.n_ff_exp);
     if (act_quant_bytes(d.type, d.n_in, slots) > 0) quantize_activations(d.type, b.gate, b.xq, d.n_in, slots, s);
     gemv_experts(d, {b.expert_ids, l.down_exps.stride, 1}, b.gate, b.xq, b.moe_y, slots, s);
     if (l.down_b) add_expert_bias(b.moe_y, l.down_b, b.expert_ids, slots, hp.n_embd, s);

@@ -21,8 +21,10 @@
 // experts on the CPU (HostExperts), and the sum comes back up, all stream
 // ordered and so inside the decode graph too (cuda_backend_host_moe.cu).
 //
-// Matmuls: gemv (quantized activations, __dp4a) up to kGemvMaxTokens tokens,
-// else gemm_prefill (dequantize to f16, cublasGemmEx).
+// Matmuls (uses_gemm): quantized weights through gemv (quantized
+// activations, __dp4a) at every batch size; F16/BF16 weights through gemv up
+// to kGemvMaxTokens tokens, else gemm_prefill (f16, cublasGemmEx); F32
+// weights through the f32 GEMV.
 //
 // The decode step (one token) is a CUDA Graph, captured once per variant
 // (logits or hidden state out) and then only launched: the position reaches
@@ -41,12 +43,25 @@
 #include "cuda/cuda_check.h"
 #include "cuda/device_memory.h"
 #include "cuda/kernels.h"
+#include "model/ffn_activation.h"
 #include "quant/quant.h"  // vec_dot_type
 #include "runtime/backend.h"
 
 namespace hearth::cuda {
 
 inline constexpr int32_t kGemvMaxTokens = 8;
+
+// Whether a matmul of n_tokens rows against weights of `type` goes through
+// gemm_prefill. Only F16 and BF16 weights do, at prefill batches, as
+// llama.cpp's cuBLAS path. Quantized weights take the quantized-activation
+// GEMV at every batch size, as llama.cpp takes MMQ for every quantized type
+// on GPUs with int8 MMA or __dp4a (ggml_cuda_should_use_mmq, MUL_MAT and
+// MUL_MAT_ID alike): the activations keep the CPU's 8-bit codes (Q8_0 / Q8_K)
+// instead of being rounded to f16, which flipped near-tied logits against
+// the CPU and the goldens. F32 weights stay on the exact f32 GEMV.
+inline bool uses_gemm(TensorType type, int64_t n_tokens) {
+    return n_tokens > kGemvMaxTokens && (type == TensorType_F16 || type == TensorType_BF16);
+}
 
 // Whether two matrices read the same quantized activations, so that one
 // quantize_activations() of x serves both.
@@ -169,7 +184,7 @@ private:
     static void host_experts_callback(void * call);  // a HostCall
     void alloc_host_moe();
     void free_host_moe() noexcept;
-    void activate(float * gate, const float * up, int64_t n);
+    void activate(FfnActivation act, float * gate, const float * up, int64_t n);
     void enqueue_output(int32_t first_out, int32_t n_tokens, float * host_logits);
     void matmul(const DeviceMatrix & w, const float * x, int32_t n_tokens, float * y, bool xq_ready);
     bool run_graph(bool logits);

@@ -201,7 +201,6 @@ void CudaBackend::allocate_kv() {
 void CudaBackend::allocate_scratch() {
     const ModelHparams & hp = m_hp;
     const size_t B = size_t(m_n_batch);
-    const int64_t b_gemv = std::min<int64_t>(m_n_batch, kGemvMaxTokens);
     const size_t f = sizeof(float);
     const size_t x = m_scratch.reserve(B * size_t(hp.n_embd) * f);
     const size_t xn = m_scratch.reserve(B * size_t(hp.n_embd) * f);
@@ -233,14 +232,17 @@ void CudaBackend::allocate_scratch() {
     const size_t tmp = m_scratch.reserve(B * size_t(hp.n_embd) * f);
     const size_t logits = m_scratch.reserve(m_output_on_gpu ? size_t(kGpuLogitRows) * size_t(hp.n_vocab) * f : 0);
 
+    // Quantized activations for every token of a batch (quantized weights
+    // take the GEMV at any batch); f16 tiles for the matrices uses_gemm() sends
+    // to cuBLAS at a prefill batch.
     size_t xq_bytes = 0, w_f16_elems = 0;
     int64_t max_n_in = 0;
     for (const DeviceLayer & l : m_layers)
         for (const DeviceMatrix * m :
              {&l.wq, &l.wk, &l.wv, &l.wo, &l.gate, &l.up, &l.down, &l.ssm.qkv, &l.ssm.z, &l.ssm.beta, &l.ssm.alpha,
               &l.ssm.out, &l.sh_gate, &l.sh_up, &l.sh_down, &l.sh_router}) {
-            xq_bytes = std::max(xq_bytes, act_quant_bytes(m->type, m->n_in, b_gemv));
-            if (m->type == TensorType_F32) continue;  // never through the f16 GEMM
+            xq_bytes = std::max(xq_bytes, act_quant_bytes(m->type, m->n_in, int64_t(B)));
+            if (!m->data || !uses_gemm(m->type, m_n_batch)) continue;
             w_f16_elems = std::max(w_f16_elems, size_t(m->n_in) * size_t(m->n_out));
             max_n_in = std::max(max_n_in, m->n_in);
         }
@@ -253,7 +255,7 @@ void CudaBackend::allocate_scratch() {
             xq_bytes = std::max(xq_bytes, act_quant_bytes(l.down_exps.m.type, hp.n_ff_exp, int64_t(B * k_used)));
         }
     if (m_output_on_gpu) xq_bytes = std::max(xq_bytes, act_quant_bytes(m_out.type, m_out.n_in, kGpuLogitRows));
-    const bool prefill_gemm = m_n_batch > kGemvMaxTokens && w_f16_elems > 0;
+    const bool prefill_gemm = w_f16_elems > 0;
     const size_t xq = m_scratch.reserve(xq_bytes);
     const size_t w_f16 = m_scratch.reserve(prefill_gemm ? w_f16_elems * 2 : 0);
     const size_t x_f16 = m_scratch.reserve(prefill_gemm ? B * size_t(max_n_in) * 2 : 0);

@@ -43,7 +43,7 @@ void CudaBackend::enqueue_shared_expert(const DeviceLayer & l, int32_t T, float 
     const int64_t F = l.sh_gate.n_out, E = m_hp.n_embd;
     matmul(l.sh_gate, b.xn, T, b.gate, false);
     matmul(l.sh_up, b.xn, T, b.up, same_act_format(l.sh_gate, l.sh_up));
-    activate(b.gate, b.up, int64_t(T) * F);
+    activate(moe_activation(m_hp.family), b.gate, b.up, int64_t(T) * F);
     matmul(l.sh_down, b.gate, T, b.moe_y, false);
     if (l.sh_router.data) {
         matmul(l.sh_router, b.xn, T, b.router, false);  // [T][1]

@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "model/moe_top_k.h"
+#include "model/softmax_row.h"
 #include "cuda/kernels.h"
 
 namespace hearth::cuda {
@@ -14,20 +15,6 @@ namespace {
 
 constexpr int kThreads = 128;
 constexpr int kMaxUsed = 32;  // k beyond any released model (8 is the most today)
-
-// x[0, n) = softmax(x) as cpu/ops.cpp softmax_in_place: float exponentials,
-// a double sum, one float reciprocal.
-__device__ void softmax(float * x, int32_t n) {
-    float mx = x[0];
-    for (int32_t i = 1; i < n; ++i) mx = fmaxf(mx, x[i]);
-    double sum = 0.0;
-    for (int32_t i = 0; i < n; ++i) {
-        x[i] = expf(x[i] - mx);
-        sum += x[i];
-    }
-    const float inv = float(1.0 / sum);
-    for (int32_t i = 0; i < n; ++i) x[i] *= inv;
-}
 
 // One thread per token. `p` is the token's row of scratch [n_tokens][n_expert]
 // (the probabilities overwrite a copy of the logits).
@@ -41,7 +28,7 @@ __global__ void moe_route_kernel(const float * logits, float * p_all, int32_t n_
     if (gating == ExpertGating_softmax) {
         float * p = p_all + size_t(t) * size_t(n_expert);
         for (int32_t e = 0; e < n_expert; ++e) p[e] = l[e];
-        softmax(p, n_expert);
+        softmax_row(p, n_expert);
         moe_top_k(p, n_expert, k, id);
         float sum = 0.0f;
         for (int32_t j = 0; j < k; ++j) sum += (w[j] = p[id[j]]);
@@ -50,7 +37,7 @@ __global__ void moe_route_kernel(const float * logits, float * p_all, int32_t n_
     } else {
         moe_top_k(l, n_expert, k, id);
         for (int32_t j = 0; j < k; ++j) w[j] = l[id[j]];
-        softmax(w, k);
+        softmax_row(w, k);
     }
 }
 

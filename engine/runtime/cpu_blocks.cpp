@@ -79,6 +79,11 @@ size_t max_matmul_scratch(const ModelWeights & w, int64_t n_tokens) {
     return m;
 }
 
+size_t matmul_scratch_bound(const ModelHparams & hp, int64_t n_tokens) {
+    const int32_t widest = std::max({hp.n_ff, hp.n_embd, hp.n_embd_q(), hp.ssm_d_inner, hp.n_ff_exp, hp.n_ff_shexp});
+    return size_t(std::max<int64_t>(n_tokens, 0)) * size_t(widest) * 2;
+}
+
 void CpuScratch::allocate(const ModelHparams & hp, const ModelWeights & w, int32_t n_batch, int n_threads) {
     const size_t T = size_t(std::max(n_batch, 1));
     const size_t E = size_t(hp.n_embd);

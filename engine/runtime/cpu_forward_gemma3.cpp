@@ -16,7 +16,7 @@ void cpu_layer_gemma3(CpuLayerContext & c, int il, float * x, int32_t T, int32_t
     rmsnorm_rows(tmp, l.post_attn_norm, tmp, T, hp.n_embd, hp.rms_eps);
     add_in_place(x, tmp, int64_t(T) * hp.n_embd);
     rmsnorm_rows(x, l.ffn_norm, c.s.xn.data(), T, hp.n_embd, hp.rms_eps);
-    cpu_dense_ffn_block(c, l.ffn, T, FfnActivation_gelu, tmp);
+    cpu_dense_ffn_block(c, l.ffn, T, dense_ffn_activation(hp.family), tmp);
     rmsnorm_rows(tmp, l.post_ffw_norm, tmp, T, hp.n_embd, hp.rms_eps);
     add_in_place(x, tmp, int64_t(T) * hp.n_embd);
 }

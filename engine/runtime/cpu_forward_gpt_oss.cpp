@@ -16,7 +16,7 @@ void cpu_layer_gpt_oss(CpuLayerContext & c, int il, float * x, int32_t T, int32_
     cpu_attention_block(c, il, l.attn, T, pos0, tmp);
     add_in_place(x, tmp, int64_t(T) * hp.n_embd);
     rmsnorm_rows(x, l.post_attn_norm, c.s.xn.data(), T, hp.n_embd, hp.rms_eps);
-    cpu_moe_block(c, l.moe, T, FfnActivation_swiglu_oai, tmp);
+    cpu_moe_block(c, l.moe, T, moe_activation(hp.family), tmp);
     add_in_place(x, tmp, int64_t(T) * hp.n_embd);
 }
 

@@ -17,7 +17,7 @@ void cpu_layer_llama(CpuLayerContext & c, int il, float * x, int32_t T, int32_t 
     if (hp.residual_scale != 0.0f) scale_in_place(tmp, n, hp.residual_scale);  // granite
     add_in_place(x, tmp, n);
     rmsnorm_rows(x, l.ffn_norm, c.s.xn.data(), T, hp.n_embd, hp.rms_eps);
-    cpu_dense_ffn_block(c, l.ffn, T, FfnActivation_silu, tmp);
+    cpu_dense_ffn_block(c, l.ffn, T, dense_ffn_activation(hp.family), tmp);
     if (hp.residual_scale != 0.0f) scale_in_place(tmp, n, hp.residual_scale);
     add_in_place(x, tmp, n);
 }

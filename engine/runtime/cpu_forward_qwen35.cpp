@@ -19,9 +19,9 @@ void cpu_layer_qwen35(CpuLayerContext & c, int il, float * x, int32_t T, int32_t
     add_in_place(x, tmp, int64_t(T) * hp.n_embd);
     rmsnorm_rows(x, l.post_attn_norm, c.s.xn.data(), T, hp.n_embd, hp.rms_eps);
     if (hp.is_moe())
-        cpu_moe_block(c, l.moe, T, FfnActivation_silu, tmp);
+        cpu_moe_block(c, l.moe, T, moe_activation(hp.family), tmp);
     else
-        cpu_dense_ffn_block(c, l.ffn, T, FfnActivation_silu, tmp);
+        cpu_dense_ffn_block(c, l.ffn, T, dense_ffn_activation(hp.family), tmp);
     add_in_place(x, tmp, int64_t(T) * hp.n_embd);
 }
 

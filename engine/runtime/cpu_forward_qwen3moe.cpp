@@ -14,7 +14,7 @@ void cpu_layer_qwen3moe(CpuLayerContext & c, int il, float * x, int32_t T, int32
     cpu_attention_block(c, il, l.attn, T, pos0, tmp);
     add_in_place(x, tmp, int64_t(T) * hp.n_embd);
     rmsnorm_rows(x, l.ffn_norm, c.s.xn.data(), T, hp.n_embd, hp.rms_eps);
-    cpu_moe_block(c, l.moe, T, FfnActivation_silu, tmp);
+    cpu_moe_block(c, l.moe, T, moe_activation(hp.family), tmp);
     add_in_place(x, tmp, int64_t(T) * hp.n_embd);
 }
 

@@ -12,6 +12,7 @@
 
 #include "cpu/attention.h"
 #include "cpu/ops.h"
+#include "model/ffn_activation.h"
 #include "model/weights.h"
 
 namespace hearth {
@@ -45,6 +46,12 @@ struct CpuScratch {
 // The largest matmul scratch any weight of the model needs for n_tokens rows.
 size_t max_matmul_scratch(const ModelWeights & w, int64_t n_tokens);
 
+// An upper bound of max_matmul_scratch from the hyperparameters alone (the
+// memory check runs before the weights are bound): quantized activations
+// take at most ~1.2 bytes per input element plus block headers, so 2 bytes
+// per element of the widest input row.
+size_t matmul_scratch_bound(const ModelHparams & hp, int64_t n_tokens);
+
 struct CpuLayerContext {
     const ModelHparams & hp;
     const ModelWeights & w;
@@ -55,12 +62,6 @@ struct CpuLayerContext {
     RopeParams rope;      // full-attention layers
     RopeParams rope_swa;  // sliding-window layers
     AttentionShape shape;
-};
-
-enum FfnActivation {
-    FfnActivation_silu,        // SwiGLU: silu(gate) * up
-    FfnActivation_gelu,        // GeGLU: gelu_tanh(gate) * up (gemma)
-    FfnActivation_swiglu_oai,  // gpt-oss: clamped, with alpha 1.702 and limit 7
 };
 
 // out = wo . attention(q, k, v of s.xn) (+ bo). Covers biases, per-head q/k

@@ -87,10 +87,16 @@ std::string gpu_unsupported(const ModelHparams & hp) {
 
 // The CPU side of GPU layers whose experts stay in RAM, made once when a
 // plan first has such layers (the backend calls it from its first step).
+// Its buffers are checked against free RAM first, with what the CPU's layers
+// of the plan will allocate after it (throws ErrorCode_resources).
 HostExperts * host_experts_for(const MemoryPlan & plan, const Model & model, ThreadPool & pool, int32_t n_batch,
                                std::unique_ptr<CpuHostExperts> & host) {
     if (plan.cpu_moe_layers == 0) return nullptr;
-    if (!host) host = std::make_unique<CpuHostExperts>(model.hparams(), model.weights(), pool, n_batch);
+    if (!host) {
+        require_ram(model.gguf().path(), model.hparams(), model.options(), model.n_ctx(), pool.size(),
+                    plan.first_gpu_layer(), true);
+        host = std::make_unique<CpuHostExperts>(model.hparams(), model.weights(), pool, n_batch);
+    }
     return host.get();
 }
 
@@ -376,24 +382,23 @@ bool Evaluator::eval(const int32_t * ids, int32_t n, float * all_logits, const s
 }
 
 size_t evaluator_memory_bytes(const ModelHparams & hp, const LoadOptions & options, int32_t n_ctx, int32_t n_threads,
-                              int32_t n_cpu_layers) {
+                              int32_t n_cpu_layers, bool host_experts) {
     const int32_t n_batch = std::max(1, options.n_batch);
     const int32_t nt = max_threads(n_threads);
     size_t floats = CpuBackend::scratch_floats(hp, n_batch, nt);
     floats += size_t(n_batch) * (2 * size_t(hp.n_embd) + size_t(hp.n_vocab)) + size_t(hp.n_vocab);
-    // Quantized activations for the largest matmul: at most ~1.2 bytes per float plus block headers.
-    const int32_t widest = std::max({hp.n_ff, hp.n_embd, hp.n_embd_q(), hp.ssm_d_inner});
-    const size_t mm = size_t(n_batch) * size_t(widest) * 2;
+    const size_t mm = matmul_scratch_bound(hp, n_batch);
     const int32_t cpu_layers = n_cpu_layers < 0 ? hp.n_layer : std::min(n_cpu_layers, hp.n_layer);
     // A checkpoint may copy the recurrent state and the rings once more.
     const size_t rec = RecurrentState::bytes_needed(hp, cpu_layers);
+    const size_t experts = host_experts && hp.is_moe() ? host_experts_bytes(hp, n_batch) : 0;
     return KvCache::bytes_needed(hp, n_ctx, options.kv_type, cpu_layers, n_batch) + 2 * rec + floats * sizeof(float) +
-           mm;
+           mm + experts;
 }
 
 void require_ram(const std::string & path, const ModelHparams & hp, const LoadOptions & options, int32_t n_ctx,
-                 int32_t n_threads, int32_t n_cpu_layers) {
-    const uint64_t need = evaluator_memory_bytes(hp, options, n_ctx, n_threads, n_cpu_layers);
+                 int32_t n_threads, int32_t n_cpu_layers, bool host_experts) {
+    const uint64_t need = evaluator_memory_bytes(hp, options, n_ctx, n_threads, n_cpu_layers, host_experts);
     const uint64_t avail = available_ram_bytes();
     if (avail != 0 && need > avail)
         throw Error(ErrorCode_resources, path + ": not enough memory: a context of " + std::to_string(n_ctx) +

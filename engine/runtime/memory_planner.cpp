@@ -12,6 +12,7 @@
 #include "hearth/load_plan.h"
 #include "model/architecture.h"
 #include "runtime/backend.h"
+#include "runtime/host_experts.h"
 #include "runtime/kv_cache.h"
 #include "runtime/recurrent_state.h"
 
@@ -156,9 +157,11 @@ ModelFootprint footprint_from_gguf(const GgufFile & file) {
 //                      + n_embd_q + n_embd_k + n_embd_v   q, k, v
 //                      + n_head*head_dim_v  attention output
 //                      + 2*n_ff) * 4        ffn gate and up (SwiGLU in place)
-//   q8_1 inputs   B * max(n_embd, n_ff, n_embd_q) * 36/32  (activations quantized for __dp4a)
+//   8-bit inputs  B * max(n_embd, n_ff, n_embd_q) * 292/256  (activations quantized for __dp4a at
+//                 every batch size: Q8_0 or Q8_K, the larger)
 //   attention     n_head * B * kAttnTile * 4  (one flash-attention tile of scores)
-//   f16 weights   max layer matrix * 2   (a weight dequantized to f16 for cublasGemmEx)
+//   f16 weights   max layer matrix * 2   (an F16/BF16 weight as f16 for cublasGemmEx; the
+//                 backend allocates none for quantized models, counted anyway)
 //   logits        n_outputs * n_vocab * 4   (counted even with the output on the CPU: small)
 //   cuBLAS        kCublasWorkspace
 uint64_t vram_headroom(uint64_t card_bytes) {
@@ -186,7 +189,7 @@ uint64_t gpu_scratch_bytes(const ModelFootprint & fp, const PlanRequest & req) {
                                uint64_t(hp.n_head) * uint64_t(hp.head_dim_v) + 2 * f + qwen35 + 2 * c + 2 * vd +
                                2 * uint64_t(hp.ssm_n_v_heads);
     uint64_t bytes = b * per_token * 4;
-    bytes += b * std::max({e, f, q, vd}) * 36 / 32;
+    bytes += b * std::max({e, f, q, vd}) * 292 / 256;
     bytes += uint64_t(hp.n_head) * b * kAttnTile * 4;
     bytes += std::max({e * f, e * q * (qwen35 ? 2 : 1), e * uint64_t(hp.n_embd_k()), e * c}) * 2;
     bytes += uint64_t(std::max(req.n_outputs, 1)) * uint64_t(hp.n_vocab) * 4;
@@ -253,6 +256,7 @@ MemoryPlan plan_memory(const ModelFootprint & fp, const PlanRequest & req_in) {
     }
     plan.vram = vram_for(fp, sp, gpu_state, scratch);
     plan.ram = ram_for(fp, sp, state);
+    if (plan.cpu_moe_layers > 0) plan.ram.scratch = host_experts_bytes(fp.hp, req.n_batch);
     if (!note.empty()) note.pop_back();
     plan.note = note;
     return plan;

@@ -134,7 +134,8 @@ void printText(const hearth::ModelFootprint & fp, const hearth::MemoryPlan & p, 
     if (p.cpu_moe_layers > 0) std::printf("experts:   experts of %d layers on the CPU\n", p.cpu_moe_layers);
     std::printf("GPU:       weights %s + KV %s + scratch %s = %s\n", gib(p.vram.weights).c_str(),
                 gib(p.vram.kv).c_str(), gib(p.vram.scratch).c_str(), gib(p.vram.total()).c_str());
-    std::printf("CPU RAM:   weights %s + KV %s = %s\n", gib(p.ram.weights).c_str(), gib(p.ram.kv).c_str(),
+    std::printf("CPU RAM:   weights %s + KV %s%s = %s\n", gib(p.ram.weights).c_str(), gib(p.ram.kv).c_str(),
+                p.ram.scratch > 0 ? (" + host experts' buffers " + gib(p.ram.scratch)).c_str() : "",
                 gib(p.ram.total()).c_str());
     if (!p.note.empty()) std::printf("note:      %s\n", p.note.c_str());
 }

@@ -2,8 +2,8 @@
 // evaluated through the Evaluator with the CUDA backend compiled for the SIMT
 // emulator (hearth_cuda_sim), or on the CPU, in the step shapes the backend
 // distinguishes:
-//   a prefill batch of kPrefill tokens (> kGemvMaxTokens: dequantize + GEMM,
-//   except for f32 weights, which stay on the f32 GEMV),
+//   a prefill batch of kPrefill tokens (> kGemvMaxTokens: the f16 GEMM for
+//   F16/BF16 weights; quantized and f32 weights stay on their GEMVs),
 //   a short batch of kShort tokens at positions > 0 (quantized GEMV),
 //   kDecode single tokens (the CUDA Graph path),
 // so every position has a golden row.
@@ -101,10 +101,13 @@ inline std::vector<float> golden_rows(const runtime_test::Golden & g, int32_t n_
     return std::vector<float>(g.logits.begin(), g.logits.begin() + ptrdiff_t(n_positions) * g.n_vocab);
 }
 
-inline std::string expected_label(int32_t n_gpu_layers, int32_t n_layer) {
+// "cuda (2/2 layers + output)", or with the experts of `experts_in_ram` GPU
+// layers in RAM "cuda (2/2 layers + output, experts of 1 on the CPU)".
+inline std::string expected_label(int32_t n_gpu_layers, int32_t n_layer, int32_t experts_in_ram = 0) {
     const int32_t layers = std::min(n_gpu_layers, n_layer);
     return "cuda (" + std::to_string(layers) + "/" + std::to_string(n_layer) + " layers" +
-           (n_gpu_layers > n_layer ? " + output)" : ")");
+           (n_gpu_layers > n_layer ? " + output" : "") +
+           (experts_in_ram > 0 ? ", experts of " + std::to_string(experts_in_ram) + " on the CPU" : "") + ")";
 }
 
 }  // namespace sim_forward

@@ -25,7 +25,9 @@ using runtime_test::Golden;
 
 namespace {
 
-constexpr const char * kQuantModel = "models/synthetic/llama-Q4_0.gguf";  // 2 layers; prefill through the GEMM
+constexpr const char * kQuantModel = "models/synthetic/llama-Q4_0.gguf";  // 2 layers
+// F16 layer matrices: its prefill goes through cuBLAS (quantized ones take the GEMV at any batch).
+constexpr const char * kGemmModel = "models/synthetic/llama-F16.gguf";
 
 // Device memory a backend holds with the last n_gpu_layers layers (llama.cpp's -ngl).
 size_t backend_bytes(const Model & model, int32_t n_gpu_layers) {
@@ -111,7 +113,7 @@ private slots:
         lo.n_ctx = 32;
         lo.n_batch = 16;
         lo.n_gpu_layers = -1;
-        auto model = Model::load(runtime_test::load_golden(kQuantModel).model_path, lo);
+        auto model = Model::load(runtime_test::load_golden(kGemmModel).model_path, lo);
         const int32_t n_layer = model->hparams().n_layer;
         const size_t all = backend_bytes(*model, n_layer + 1), fewer = backend_bytes(*model, n_layer);
         QVERIFY(all > fewer);

@@ -10,38 +10,17 @@
 // newRow lines below: keep each row on one line.
 #include <QtTest>
 
+#include "cpu/thread_pool.h"
 #include "hearth/gguf.h"
 #include "hearth/load_plan.h"
-#include "sim_forward.h"
+#include "runtime/host_experts.h"
+#include "sim_agreement.h"
 // After the Qt headers: the emulator's runtime shims (graph counters).
 #include "cuda_sim_runtime.h"
 
 using namespace hearth;
 using namespace sim_forward;
 using runtime_test::Golden;
-
-namespace {
-
-void check_agreement(const Golden & g, const std::vector<float> & cpu, const Run & gpu, const QString & what) {
-    const std::vector<float> golden = golden_rows(g);
-    const runtime_test::Agreement vs_cpu = runtime_test::compare_logits(cpu, gpu.logits, g.n_vocab);
-    const runtime_test::Agreement vs_golden = runtime_test::compare_logits(golden, gpu.logits, g.n_vocab);
-    qInfo("%s: nrmse vs CPU %.2e, vs llama.cpp %.2e (tolerance %.2e)", qPrintable(what), vs_cpu.max_nrmse,
-          vs_golden.max_nrmse, g.max_nrmse);
-    QVERIFY2(vs_cpu.max_nrmse <= g.max_nrmse, qPrintable(what + " vs CPU " + QString::number(vs_cpu.max_nrmse)));
-    QVERIFY2(vs_golden.max_nrmse <= g.max_nrmse,
-             qPrintable(what + " vs golden " + QString::number(vs_golden.max_nrmse)));
-    QVERIFY2(vs_cpu.top1 >= g.min_top1, qPrintable(what + " top-1 vs CPU " + QString::number(vs_cpu.top1)));
-    QVERIFY2(vs_golden.top1 >= g.min_top1, qPrintable(what + " top-1 vs golden " + QString::number(vs_golden.top1)));
-}
-
-// "cuda (2/2 layers + output, experts of 1 on the CPU)".
-std::string label_with_experts(int32_t n_gpu_layers, int32_t n_layer, int32_t moved) {
-    const std::string label = expected_label(n_gpu_layers, n_layer);
-    return label.substr(0, label.size() - 1) + ", experts of " + std::to_string(moved) + " on the CPU)";
-}
-
-}  // namespace
 
 class TestCudaMoeOffloadSim : public QObject {
     Q_OBJECT
@@ -84,7 +63,7 @@ private slots:
                 const QString what = QStringLiteral("%1 -ngl %2 --n-cpu-moe %3").arg(model).arg(ngl).arg(n_cpu_moe);
                 const int32_t moved = n_cpu_moe - first_gpu;
                 QCOMPARE(gpu.plan.cpu_moe_layers, moved);
-                QVERIFY2(gpu.backend == label_with_experts(ngl, n_layer, moved),
+                QVERIFY2(gpu.backend == expected_label(ngl, n_layer, moved),
                          qPrintable(what + ": " + QString::fromStdString(gpu.backend)));
                 QVERIFY2(gpu.note.empty(), qPrintable(what + ": " + QString::fromStdString(gpu.note)));
                 // The host callbacks are stream operations: the decode graph
@@ -93,6 +72,25 @@ private slots:
                 QCOMPARE(cuda_sim::graph_counters().launches, before.launches + 1 + kDecode);
                 check_agreement(g, cpu.logits, gpu, what);
             }
+        }
+    }
+
+    // What the host experts allocate stays within what the memory check
+    // counted for them (host_experts_bytes), for each MoE family.
+    void hostExpertBuffersWithinTheCheckedBytes() {
+        for (const char * rel : {"models/synthetic/qwen3moe-Q4_K_M.gguf", "models/synthetic/gpt-oss-MXFP4_MOE.gguf"}) {
+            LoadOptions lo;
+            lo.n_batch = 16;
+            auto model = Model::load(runtime_test::load_golden(rel).model_path, lo);
+            const ModelHparams & hp = model->hparams();
+            ThreadPool pool(1);
+            const CpuHostExperts host(hp, model->weights(), pool, lo.n_batch);
+            const size_t floats = size_t(lo.n_batch) * (3 * size_t(hp.n_embd) + 2 * size_t(hp.n_ff_exp)) * 4;
+            QVERIFY2(host.bytes() > floats && host.bytes() <= host_experts_bytes(hp, lo.n_batch),
+                     qPrintable(QStringLiteral("%1: %2 bytes, %3 counted")
+                                    .arg(rel)
+                                    .arg(host.bytes())
+                                    .arg(host_experts_bytes(hp, lo.n_batch))));
         }
     }
 
@@ -119,7 +117,7 @@ private slots:
         const Run gpu = run_model(g.model_path, g.prompt_ids, g.n_vocab, shape);
         QCOMPARE(gpu.plan.n_gpu_layers, n_layer + 1);
         QCOMPARE(gpu.plan.cpu_moe_layers, 1);
-        QCOMPARE(gpu.backend, label_with_experts(n_layer + 1, n_layer, 1));
+        QCOMPARE(gpu.backend, expected_label(n_layer + 1, n_layer, 1));
         QVERIFY2(gpu.note.find("the experts of 1 layers stay in RAM") != std::string::npos, gpu.note.c_str());
         shape.emulated_gpu = false;
         shape.n_gpu_layers = 0;

@@ -5,10 +5,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "hearth/evaluator.h"
 #include "hearth/gguf.h"
 #include "hearth/load_plan.h"
 #include "hearth/memory_planner.h"
 #include "moe_shapes.h"
+#include "runtime/host_experts.h"
 
 using namespace hearth;
 
@@ -108,6 +110,32 @@ private slots:
         PlanRequest fewer = request(1000 * kGiB);
         fewer.n_cpu_moe = p.n_cpu_moe - 1;
         QVERIFY(plan_memory(m_qwen, fewer).vram.total() > budget);
+    }
+
+    // Experts in RAM run from CPU buffers of their own (runtime/host_experts.h):
+    // the plan counts them as RAM scratch, and the load's memory check
+    // (evaluator_memory_bytes) adds them when the plan keeps experts in RAM.
+    void hostExpertBuffersAreCounted() {
+        const MemoryPlan moved = plan_memory(m_qwen, request(16 * kGiB - kVramReservedBytes));
+        QVERIFY(moved.cpu_moe_layers > 0);
+        const uint64_t buffers = host_experts_bytes(m_qwen.hp, 512);
+        // Floats [512][2048] x 3, [512][768] x 2 and the routing (~15 MiB),
+        // plus the matmul scratch's bound (2 bytes x 512 x n_ff 6144).
+        const uint64_t floats = (3ull * 512 * 2048 + 2ull * 512 * 768 + 2ull * 512 * 8 + 2ull * 512) * 4;
+        QCOMPARE(buffers, floats + 512ull * 6144 * 2);
+        QVERIFY(floats > 15 * kMiB && floats < 16 * kMiB);
+        QCOMPARE(moved.ram.scratch, buffers);
+        QCOMPARE(moved.ram.total(), moved.ram.weights + moved.ram.kv + buffers);
+        QCOMPARE(plan_memory(m_qwen, request(24 * kGiB - kVramReservedBytes)).ram.scratch, uint64_t(0));
+
+        LoadOptions lo;
+        lo.n_batch = 512;
+        const size_t without = evaluator_memory_bytes(m_qwen.hp, lo, 32768, 1, 0, false);
+        QCOMPARE(uint64_t(evaluator_memory_bytes(m_qwen.hp, lo, 32768, 1, 0, true) - without), buffers);
+        // A dense model has no experts to keep in RAM.
+        ModelHparams dense = m_qwen.hp;
+        dense.n_expert = dense.n_expert_used = 0;
+        QCOMPARE(evaluator_memory_bytes(dense, lo, 32768, 1, 0, true), evaluator_memory_bytes(dense, lo, 32768, 1, 0));
     }
 
     // An explicit --n-cpu-moe is kept, and whole layers leave only after all experts have.

@@ -100,16 +100,18 @@ private:
 };
 
 // Bytes a context of n_ctx tokens needs beyond the mmapped weights: the KV
-// cache of the first n_cpu_layers layers (-1: all) plus scratch.
+// cache of the first n_cpu_layers layers (-1: all) plus scratch, plus the
+// host experts' buffers when GPU layers keep their experts in RAM.
 size_t evaluator_memory_bytes(const ModelHparams & hp, const LoadOptions & options, int32_t n_ctx, int32_t n_threads,
-                              int32_t n_cpu_layers = -1);
+                              int32_t n_cpu_layers = -1, bool host_experts = false);
 
 // Throws ErrorCode_resources ("<path>: not enough memory: ...") when that
 // exceeds the available RAM. Model::load checks every layer's cache when no
 // GPU layers are asked for, else only the scratch; the Evaluator then checks
-// the CPU layers' cache once the split is known.
+// the CPU layers' cache once the split is known, with the host experts'
+// buffers before it allocates them when the plan keeps experts in RAM.
 void require_ram(const std::string & path, const ModelHparams & hp, const LoadOptions & options, int32_t n_ctx,
-                 int32_t n_threads, int32_t n_cpu_layers);
+                 int32_t n_threads, int32_t n_cpu_layers, bool host_experts = false);
 
 // MemAvailable from /proc/meminfo, or 0 when unknown.
 uint64_t available_ram_bytes();

@@ -93,7 +93,9 @@ struct MemoryPlan {
     int32_t n_cpu_moe = 0;       // experts of layers [0, n_cpu_moe) stay in RAM
     int32_t cpu_moe_layers = 0;  // how many GPU layers that leaves without their experts
     MemoryBytes vram;
-    MemoryBytes ram;  // what stays on the CPU (its scratch is not counted)
+    // What stays on the CPU: its scratch is not counted, except the host
+    // experts' buffers (ram.scratch) when GPU layers keep experts in RAM.
+    MemoryBytes ram;
     uint64_t vram_budget = 0;
     // Empty, or a sentence saying why the plan differs from the request
     // (clamped, too little VRAM, no GPU).
