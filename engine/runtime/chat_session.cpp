@@ -1,6 +1,7 @@
 #include "hearth/chat_session.h"
 
 #include "hearth/error.h"
+#include "hearth/evaluator.h"
 #include "hearth/gguf.h"
 #include "hearth/tokenizer.h"
 
@@ -15,19 +16,18 @@ ChatHeader read_chat_header(const std::string & path, int32_t requested_ctx, con
     return h;
 }
 
-std::shared_ptr<ChatSession> ChatSession::open(const std::string & path, LoadOptions options,
-                                               GenerationWorker::StatusCallback on_status,
-                                               const std::string & template_file) {
-    std::shared_ptr<ChatSession> s(new ChatSession());
-    s->m_path = path;
-    ChatHeader header = read_chat_header(path, options.n_ctx, template_file);
-    s->m_setup = std::move(header.setup);
-    s->m_tokenizer = std::move(header.tokenizer);
-    s->m_planner = PromptPlanner(&s->m_setup, s->m_tokenizer);
+void ChatSession::take_header(ChatHeader header, LoadOptions & options) {
+    m_setup = std::move(header.setup);
+    m_tokenizer = std::move(header.tokenizer);
+    m_planner = PromptPlanner(&m_setup, m_tokenizer);
     // A negative request stays, so the load refuses it with its own error.
-    if (options.n_ctx >= 0) options.n_ctx = s->m_setup.n_ctx;
+    if (options.n_ctx >= 0) options.n_ctx = m_setup.n_ctx;
+}
+
+GenerationWorker::StatusCallback ChatSession::recorder(ChatSession * session,
+                                                       GenerationWorker::StatusCallback on_status) {
     // The worker (and with it this callback) ends before the session does.
-    auto record = [session = s.get(), on_status = std::move(on_status)](const WorkerStatus & status) {
+    return [session, on_status = std::move(on_status)](const WorkerStatus & status) {
         if (status.kind != WorkerStatus::Kind_progress) {
             std::lock_guard<std::mutex> lock(session->m_mutex);
             if (status.kind == WorkerStatus::Kind_loaded) session->m_description = status.description;
@@ -35,7 +35,37 @@ std::shared_ptr<ChatSession> ChatSession::open(const std::string & path, LoadOpt
         }
         if (on_status) on_status(status);
     };
-    s->m_worker = std::make_unique<GenerationWorker>(path, std::move(options), std::move(record), s->m_tokenizer);
+}
+
+std::shared_ptr<ChatSession> ChatSession::open(const std::string & path, LoadOptions options,
+                                               GenerationWorker::StatusCallback on_status,
+                                               const std::string & template_file) {
+    ChatHeader header = read_chat_header(path, options.n_ctx, template_file);
+    return open(path, std::move(header), std::move(options), std::move(on_status));
+}
+
+std::shared_ptr<ChatSession> ChatSession::open(const std::string & path, ChatHeader header, LoadOptions options,
+                                               GenerationWorker::StatusCallback on_status) {
+    std::shared_ptr<ChatSession> s(new ChatSession());
+    s->m_path = path;
+    s->take_header(std::move(header), options);
+    s->m_worker = std::make_unique<GenerationWorker>(path, std::move(options), recorder(s.get(), std::move(on_status)),
+                                                     s->m_tokenizer);
+    return s;
+}
+
+std::shared_ptr<ChatSession> ChatSession::start(const std::string & path, LoadOptions options,
+                                                GenerationWorker::StatusCallback on_status,
+                                                const std::string & template_file) {
+    std::shared_ptr<ChatSession> s(new ChatSession());
+    s->m_path = path;
+    // On the worker thread, before the weights: what open() reads on the caller's.
+    auto prelude = [session = s.get(), template_file](LoadOptions & o, std::shared_ptr<const Tokenizer> & tokenizer) {
+        session->take_header(read_chat_header(session->m_path, o.n_ctx, template_file), o);
+        tokenizer = session->m_tokenizer;
+    };
+    s->m_worker = std::make_unique<GenerationWorker>(path, std::move(options), recorder(s.get(), std::move(on_status)),
+                                                     nullptr, std::move(prelude));
     return s;
 }
 
@@ -47,6 +77,11 @@ OutputParser ChatSession::reply_parser(const OutputParserConfig & config, const 
     OutputParser parser(config);
     if (!partial.empty()) parser.feed(partial);
     return parser;
+}
+
+const Placement * ChatSession::placement() const {
+    const Evaluator * ev = evaluator();
+    return ev ? &ev->placement() : nullptr;
 }
 
 std::string ChatSession::description() const {
@@ -63,6 +98,16 @@ void ChatSession::wait_loaded_or_throw() {
 RequestHandle ChatSession::submit(GenerateRequest request, EventCallback on_event,
                                   std::shared_ptr<std::atomic<bool>> cancel) {
     return m_worker->submit(std::move(request), std::move(on_event), std::move(cancel));
+}
+
+RequestHandle ChatSession::submit_planned(GenerateRequest request, PlanStep plan, EventCallback on_event,
+                                          std::shared_ptr<std::atomic<bool>> cancel) {
+    auto prepare = [this, plan = std::move(plan)](GenerateRequest & r) { return plan(m_planner, r); };
+    return m_worker->submit(std::move(request), std::move(on_event), std::move(cancel), std::move(prepare));
+}
+
+void ChatSession::post(std::function<void(PromptPlanner &)> task) {
+    m_worker->post([this, task = std::move(task)] { task(m_planner); });
 }
 
 }  // namespace hearth

@@ -16,9 +16,13 @@ int32_t choose_context_size(int32_t n_ctx_train, int32_t requested, std::string 
     return requested;
 }
 
+void strip_template_bos(std::string & prompt, const ChatSpecialTokens & special, bool strip) {
+    if (strip && !special.bos.empty() && prompt.rfind(special.bos, 0) == 0) prompt.erase(0, special.bos.size());
+}
+
 std::string ChatSetup::render(const ChatRequest & request, const JinjaRenderOptions & options) const {
     std::string prompt = chat_template->apply(request, special, options);
-    if (strip_bos && prompt.rfind(special.bos, 0) == 0) prompt.erase(0, special.bos.size());
+    strip_template_bos(prompt, special, strip_bos);
     return prompt;
 }
 

@@ -143,7 +143,7 @@ int runBench(int argc, char ** argv) {
     probe.reset();
     auto model = hearth::Model::load(path, opts);
     hearth::Evaluator ev(model);
-    reportPlacement("bench", args, ev);
+    reportPlacement("bench", args, ev.placement());
 
     std::mt19937 rng(42);
     std::uniform_int_distribution<int32_t> pick(0, ev.n_vocab() - 1);

@@ -106,7 +106,7 @@ int runRun(int argc, char ** argv) {
     applyGpuOptions(args, opts);
     auto chat = hearth::ChatSession::open(args.required("-m"), opts, nullptr);
     chat->wait_loaded_or_throw();  // throws the load's error, as a direct load would
-    reportPlacement("run", args, *chat->evaluator());
+    reportPlacement("run", args, *chat->placement());  // the session's memory plan
 
     hearth::GenerateRequest req;
     const std::string prompt = args.required("-p");

@@ -38,8 +38,7 @@ void applyGpuOptions(const Args & args, hearth::LoadOptions & opts) {
     if (opts.gpu_device.size() > 256) throw UsageError("--device takes a GPU index or part of its name");
 }
 
-void reportPlacement(const char * command, const Args & args, const hearth::Evaluator & ev) {
-    const hearth::Placement & p = ev.placement();
+void reportPlacement(const char * command, const Args & args, const hearth::Placement & p) {
     if (p.plan.n_gpu_layers > 0) std::fprintf(stderr, "hearth-cli %s: backend %s\n", command, p.backend.c_str());
     const bool asked = args.value("--n-gpu-layers").has_value();
     if (!p.note.empty() && (asked || p.plan.n_gpu_layers > 0))

@@ -26,7 +26,7 @@ void applyGpuOptions(const Args & args, hearth::LoadOptions & opts);
 
 // On stderr: the backend when a GPU runs layers, and the placement note when
 // there is one and the user asked for GPU layers (or the plan differs).
-void reportPlacement(const char * command, const Args & args, const hearth::Evaluator & ev);
+void reportPlacement(const char * command, const Args & args, const hearth::Placement & placement);
 
 // {"n_layer", "n_gpu_layers", "output_on_gpu", "kv_type", "vram_bytes", "note"}
 nlohmann::ordered_json placementJson(const hearth::Evaluator & ev);

@@ -4,7 +4,6 @@
 #include <QJsonObject>
 
 #include "hearth/chat_prompt.h"
-#include "hearth/chat_session.h"
 
 namespace Hearth {
 
@@ -74,9 +73,9 @@ void ContextPlanner::setModel(const hearth::ChatSetup *setup, std::shared_ptr<co
     m_planner = setup && tokenizer ? std::make_shared<hearth::PromptPlanner>(setup, std::move(tokenizer)) : nullptr;
 }
 
-void ContextPlanner::setSession(const std::shared_ptr<hearth::ChatSession> &session) {
-    // Aliasing: the planner lives inside the session, which this keeps alive.
-    m_planner = session ? std::shared_ptr<hearth::PromptPlanner>(session, &session->planner()) : nullptr;
+void ContextPlanner::setPlanner(hearth::PromptPlanner *planner) {
+    // Aliasing an empty owner: the session that holds the planner outlives this use.
+    m_planner = std::shared_ptr<hearth::PromptPlanner>(std::shared_ptr<void>(), planner);
 }
 
 int ContextPlanner::replyReserve(int contextSize, int maxTokens) {

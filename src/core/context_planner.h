@@ -3,7 +3,8 @@
 // owns): it turns the app's messages and settings into the engine's, and the
 // engine's plan into the app's ContextUsage and a refusal sentence.
 //
-// Part of the engine bridge: it runs on the bridge thread, never the GUI's.
+// Part of the engine bridge: it runs on the chat session's worker thread
+// (ChatSession::submit_planned / post), never the GUI's.
 #pragma once
 
 #include <QList>
@@ -17,7 +18,6 @@
 
 namespace hearth {
 struct ChatSetup;
-class ChatSession;
 class PromptPlanner;
 class Tokenizer;
 }  // namespace hearth
@@ -36,8 +36,9 @@ class ContextPlanner {
 public:
     // The loaded model's template and tokenizer; nullptr for none.
     void setModel(const hearth::ChatSetup *setup, std::shared_ptr<const hearth::Tokenizer> tokenizer);
-    // The session's own planner (its policy memory stays with the session); null for none.
-    void setSession(const std::shared_ptr<hearth::ChatSession> &session);
+    // A chat session's own planner (its policy memory stays with the session),
+    // not owned; null for none. The bridge plans with it on the session's worker.
+    void setPlanner(hearth::PromptPlanner *planner);
 
     // The prompt for a reply after `history` (root -> the message before the
     // reply), continuing `partial` when it is not empty. `commit` records the

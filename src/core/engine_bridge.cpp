@@ -10,10 +10,7 @@ EngineBridge::EngineBridge(QObject *parent) : QObject(parent) {
     qRegisterMetaType<Hearth::ContextUsage>();
     qRegisterMetaType<QList<Hearth::Message>>();
 
-    m_core = new EngineBridgeCore;
-    m_core->moveToThread(&m_thread);
-    // The core (and with it the worker) is destroyed on its own thread.
-    connect(&m_thread, &QThread::finished, m_core, &QObject::deleteLater);
+    m_core = new EngineBridgeCore(this);
     connect(m_core, &EngineBridgeCore::loadStarted, this, &EngineBridge::loadStarted);
     connect(m_core, &EngineBridgeCore::loadProgress, this, &EngineBridge::loadProgress);
     connect(m_core, &EngineBridgeCore::modelLoaded, this, &EngineBridge::modelLoaded);
@@ -22,25 +19,27 @@ EngineBridge::EngineBridge(QObject *parent) : QObject(parent) {
     connect(m_core, &EngineBridgeCore::contextPlanned, this, &EngineBridge::contextPlanned);
     connect(m_core, &EngineBridgeCore::textReceived, this, &EngineBridge::textReceived);
     connect(m_core, &EngineBridgeCore::generationFinished, this, &EngineBridge::generationFinished);
-    // Direct: runs on the bridge thread, so chatSession() is current before any later signal.
-    connect(
-        m_core, &EngineBridgeCore::sessionChanged, this,
-        [this](std::shared_ptr<hearth::ChatSession> session) {
-            {
-                std::lock_guard<std::mutex> lock(m_sessionMutex);
-                m_session = std::move(session);
-            }
-            emit chatSessionChanged();
-        },
-        Qt::DirectConnection);
-    m_thread.setObjectName(QStringLiteral("hearth-bridge"));
-    m_thread.start();
+    // The mirror is read from other threads (the local server's), hence the mutex.
+    connect(m_core, &EngineBridgeCore::sessionChanged, this, [this](std::shared_ptr<hearth::ChatSession> session) {
+        {
+            std::lock_guard<std::mutex> lock(m_sessionMutex);
+            m_session = std::move(session);
+        }
+        emit chatSessionChanged();
+    });
 }
 
 EngineBridge::~EngineBridge() {
-    // Shutdown only: the worker cancels the running request within one token.
-    m_thread.quit();
-    m_thread.wait();
+    // Shutdown: the core cancels its requests and closes its route; the
+    // worker stops within one token and is joined here, unless the local
+    // server still holds the session.
+    delete m_core;
+    m_core = nullptr;
+    std::shared_ptr<hearth::ChatSession> last;
+    {
+        std::lock_guard<std::mutex> lock(m_sessionMutex);
+        last = std::move(m_session);
+    }
 }
 
 std::shared_ptr<hearth::ChatSession> EngineBridge::chatSession() const {

@@ -1,11 +1,14 @@
 // EngineBridge: the GUI's handle on the inference engine.
 //
-// The bridge owns a QThread on which an EngineBridgeCore lives; the core owns
-// the hearth::GenerationWorker (which loads and generates on a thread of its
-// own). Every call on the bridge is a queued invocation of the core and
-// returns at once; every result comes back as a queued signal. Nothing on the
-// calling (GUI) thread ever waits for the engine, except the destructor,
-// which stops the thread (the worker cancels within one token).
+// The bridge adds no thread of its own: the loaded model's hearth::ChatSession
+// runs one worker thread, which reads the model's header, loads the weights,
+// plans every prompt (the context policy) and generates. The bridge's state
+// (an EngineBridgeCore) lives on the bridge's thread; every call on the bridge
+// is a queued invocation of the core and returns at once, and every result
+// comes back as a signal on the bridge's thread, posted there by the worker.
+// Nothing on the calling (GUI) thread ever waits for the engine, except
+// unloading or replacing a model and the destructor, which join the worker
+// (it cancels within one token, or one step of a load).
 //
 // Text streams through a TokenBatcher: textReceived() arrives at most about
 // every 16 ms with everything generated since the last one, already split by
@@ -14,7 +17,7 @@
 // tool calls and the stats.
 //
 // The prompt is fitted into the context by the chat's overflow policy on the
-// bridge thread (ContextPlanner): contextPlanned() says what was left out; a
+// session's worker (ContextPlanner): contextPlanned() says what was left out; a
 // prompt that cannot fit is refused (generationFinished with `refused`).
 //
 // The loaded model is a hearth::ChatSession, which chatSession() shares with
@@ -27,7 +30,6 @@
 #include <QList>
 #include <QObject>
 #include <QString>
-#include <QThread>
 #include <memory>
 #include <mutex>
 
@@ -81,8 +83,7 @@ signals:
     void generationFinished(qint64 requestId, const Hearth::GenerationResult &result);
 
 private:
-    QThread m_thread;
-    EngineBridgeCore *m_core = nullptr;  // lives on m_thread
+    EngineBridgeCore *m_core = nullptr;  // a child, on this object's thread
     mutable std::mutex m_sessionMutex;
     std::shared_ptr<hearth::ChatSession> m_session;  // the core's, mirrored for other threads
 };

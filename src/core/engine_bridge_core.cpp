@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "core/app_settings.h"
+#include "core/context_planner.h"
 #include "core/load_error_text.h"
 #include "core/token_batcher.h"
 #include "hearth/gpu.h"
@@ -32,6 +33,17 @@ QJsonObject toolCallJson(const hearth::ToolCall &call) {
     return QJsonObject{{"id", QString::fromStdString(call.id)},
                        {"name", QString::fromStdString(call.name)},
                        {"arguments", args}};
+}
+
+hearth::GenerateRequest samplingRequest(const GenerationSettings &settings, qint64 seed) {
+    hearth::GenerateRequest request;
+    request.n_predict = settings.maxTokens > 0 ? settings.maxTokens : -1;
+    request.sampling.seed = uint64_t(seed);
+    request.sampling.temperature = float(settings.temperature);
+    request.sampling.top_p = float(settings.topP);
+    request.sampling.top_k = settings.topK;
+    request.sampling.min_p = float(settings.minP);
+    return request;
 }
 
 }  // namespace
@@ -80,7 +92,6 @@ EngineBridgeCore::~EngineBridgeCore() {
 
 void EngineBridgeCore::setSession(std::shared_ptr<hearth::ChatSession> session) {
     m_session = std::move(session);
-    m_planner.setSession(m_session);
     emit sessionChanged(m_session);
 }
 
@@ -89,8 +100,9 @@ void EngineBridgeCore::unloadModel() {
     for (qint64 id : ids)
         if (auto cancel = m_requests.value(id)->handle.cancel) cancel->store(true);
     const bool had = bool(m_session);
-    m_session.reset();  // joins the worker unless the local server still serves it
-    m_planner.setSession(nullptr);
+    // Joins the worker (within one token, or one step of a load) unless the
+    // local server still serves the session.
+    m_session.reset();
     ++m_loadSerial;
     for (qint64 id : ids) finishRequest(id, QString());
     if (had) emit sessionChanged(nullptr);
@@ -103,10 +115,6 @@ void EngineBridgeCore::loadModel(const QString &path, int contextSize) {
     m_lastPercent = -1;
     emit loadStarted(path);
 
-    const hearth::GpuProbe probe = hearth::probe_gpus();
-    if (!probe.available())
-        emit gpuNotice(QStringLiteral("Running on the CPU: ") + QString::fromStdString(probe.reason));
-
     hearth::LoadOptions options;
     options.n_ctx = contextSize;
     // The model's saved load settings (KV type, GPU layers, its context when
@@ -114,17 +122,23 @@ void EngineBridgeCore::loadModel(const QString &path, int contextSize) {
     applyModelLoadSettings(path, options);
     const quint64 serial = ++m_loadSerial;
     auto route = m_route;
-    auto onStatus = [route, serial](const hearth::WorkerStatus &status) {
+    auto probed = std::make_shared<std::atomic<bool>>(false);
+    auto onStatus = [route, serial, probed](const hearth::WorkerStatus &status) {
+        // The GPU probe may wake a driver: it runs on the worker too, before the load's first status.
+        if (!probed->exchange(true)) {
+            const hearth::GpuProbe probe = hearth::probe_gpus();
+            if (!probe.available())
+                route->post([reason = QString::fromStdString(probe.reason)](EngineBridgeCore *core) {
+                    emit core->gpuNotice(QStringLiteral("Running on the CPU: ") + reason);
+                });
+        }
         route->post([serial, status](EngineBridgeCore *core) { core->onStatus(serial, status); });
     };
     try {
-        // The template (or ChatML with a note), special tokens, context and worker: hearth/chat_session.h.
-        auto session = hearth::ChatSession::open(path.toStdString(), options, onStatus);
-        if (!session->setup().template_note.empty()) qWarning("Hearth: %s", session->setup().template_note.c_str());
-        setSession(std::move(session));
-    } catch (const hearth::Error &e) {
-        emit loadFailed(path, loadErrorText(e.code(), QString::fromUtf8(e.what()), path));
-    } catch (const std::exception &e) {
+        // The template (or ChatML with a note), special tokens, context and
+        // worker (hearth/chat_session.h); the header is read on the worker.
+        setSession(hearth::ChatSession::start(path.toStdString(), options, onStatus));
+    } catch (const std::exception &e) {  // the worker thread could not start
         emit loadFailed(path, QString::fromUtf8(e.what()));
     }
 }
@@ -132,7 +146,9 @@ void EngineBridgeCore::loadModel(const QString &path, int contextSize) {
 void EngineBridgeCore::onStatus(quint64 serial, const hearth::WorkerStatus &status) {
     if (serial != m_loadSerial) return;
     if (status.kind == hearth::WorkerStatus::Kind_loaded) {
-        emit modelLoaded(m_path, QString::fromStdString(status.description), m_session->setup().n_ctx);
+        const hearth::ChatSetup &setup = m_session->setup();
+        if (!setup.template_note.empty()) qWarning("Hearth: %s", setup.template_note.c_str());
+        emit modelLoaded(m_path, QString::fromStdString(status.description), setup.n_ctx);
     } else if (status.kind == hearth::WorkerStatus::Kind_progress) {
         const int percent = int(status.progress * 100.0f);
         if (percent == m_lastPercent) return;  // ~100 updates per load at most
@@ -158,46 +174,68 @@ void EngineBridgeCore::generate(qint64 requestId, const QList<Message> &history,
         finishRequest(requestId, QStringLiteral("No model is loaded. Open a GGUF file or download a model first."));
         return;
     }
+    r->seed = settings.seed >= 0 ? settings.seed : qint64(QRandomGenerator::global()->bounded(1u << 30));
 
-    ContextPlan plan;
-    try {
-        plan = m_planner.plan(history, settings, partial);
-    } catch (const hearth::Error &e) {
-        finishRequest(requestId, generationErrorText(hearth::ErrorCode_template, QString::fromUtf8(e.what())));
-        return;
-    }
-    emit contextPlanned(requestId, plan.usage);
-    if (!plan.refusal.isEmpty()) {
-        finishRequest(requestId, plan.refusal, true);
+    // Planned on the worker, just before the request runs: the prompt fitted
+    // by the chat's policy (ContextPlanner), reported before any text.
+    auto route = m_route;
+    auto plan = [route, requestId, history, partial, settings](hearth::PromptPlanner &planner,
+                                                               hearth::GenerateRequest &request) {
+        ContextPlanner contextPlanner;
+        contextPlanner.setPlanner(&planner);
+        ContextPlan plan;
+        try {
+            plan = contextPlanner.plan(history, settings, partial);
+        } catch (const hearth::Error &e) {
+            const QString error = generationErrorText(hearth::ErrorCode_template, QString::fromUtf8(e.what()));
+            route->post([requestId, error](EngineBridgeCore *core) { core->finishRequest(requestId, error); });
+            return false;
+        }
+        route->post([requestId, usage = plan.usage, parser = plan.parser, text = partial.toStdString(),
+                     refusal = plan.refusal](EngineBridgeCore *core) {
+            core->onPlanned(requestId, usage, parser, text, refusal);
+        });
+        if (!plan.refusal.isEmpty()) return false;
+        request.prompt_ids = std::move(plan.promptIds);
+        return true;
+    };
+    auto onEvent = [route, requestId](const hearth::GenerateEvent &event) {
+        route->post([requestId, event](EngineBridgeCore *core) { core->onEvent(requestId, event); });
+        return true;
+    };
+    r->handle = m_session->submit_planned(samplingRequest(settings, r->seed), std::move(plan), std::move(onEvent));
+}
+
+void EngineBridgeCore::onPlanned(qint64 requestId, const ContextUsage &usage, const hearth::OutputParserConfig &parser,
+                                 const std::string &partial, const QString &refusal) {
+    auto it = m_requests.find(requestId);
+    if (it == m_requests.end()) return;  // finished already (model replaced)
+    emit contextPlanned(requestId, usage);
+    if (!refusal.isEmpty()) {
+        finishRequest(requestId, refusal, true);
         return;
     }
     // Continuing: the parser must see the text already shown, which the UI keeps.
-    r->parser = hearth::ChatSession::reply_parser(plan.parser, partial.toStdString());
-
-    hearth::GenerateRequest request;
-    request.prompt_ids = std::move(plan.promptIds);
-    request.n_predict = settings.maxTokens > 0 ? settings.maxTokens : -1;
-    r->seed = settings.seed >= 0 ? settings.seed : qint64(QRandomGenerator::global()->bounded(1u << 30));
-    request.sampling.seed = uint64_t(r->seed);
-    request.sampling.temperature = float(settings.temperature);
-    request.sampling.top_p = float(settings.topP);
-    request.sampling.top_k = settings.topK;
-    request.sampling.min_p = float(settings.minP);
-    auto route = m_route;
-    r->handle = m_session->submit(std::move(request), [route, requestId](const hearth::GenerateEvent &event) {
-        route->post([requestId, event](EngineBridgeCore *core) { core->onEvent(requestId, event); });
-        return true;
-    });
+    (*it)->parser = hearth::ChatSession::reply_parser(parser, partial);
 }
 
 void EngineBridgeCore::measureContext(qint64 requestId, const QList<Message> &history,
                                       const GenerationSettings &settings) {
     if (!m_session) return;
-    try {
-        emit contextPlanned(requestId, m_planner.plan(history, settings, QString(), false).usage);
-    } catch (const std::exception &e) {
-        qWarning("Hearth: the context could not be measured: %s", e.what());  // the meter stays as it was
-    }
+    auto route = m_route;
+    const quint64 serial = m_loadSerial;
+    m_session->post([route, serial, requestId, history, settings](hearth::PromptPlanner &planner) {
+        ContextPlanner contextPlanner;
+        contextPlanner.setPlanner(&planner);
+        try {
+            const ContextUsage usage = contextPlanner.plan(history, settings, QString(), false).usage;
+            route->post([serial, requestId, usage](EngineBridgeCore *core) {
+                if (serial == core->m_loadSerial) emit core->contextPlanned(requestId, usage);
+            });
+        } catch (const std::exception &e) {
+            qWarning("Hearth: the context could not be measured: %s", e.what());  // the meter stays as it was
+        }
+    });
 }
 
 void EngineBridgeCore::cancel(qint64 requestId) {

@@ -1,17 +1,21 @@
-// EngineBridgeCore: the half of the engine bridge that lives on the bridge
-// thread (see engine_bridge.h): a Qt adapter over hearth::ChatSession (the
+// EngineBridgeCore: the engine bridge's state (see engine_bridge.h), living
+// on the bridge's (GUI) thread: a Qt adapter over hearth::ChatSession (the
 // worker, the template, the context policy, the parser setup), adding per
-// request an output parser and a token batcher. Callbacks from the worker's
-// thread are re-posted to this object's thread, so all of its state is
-// touched by one thread only.
+// request an output parser and a token batcher.
+//
+// No thread of its own: the session's worker is the one engine thread. The
+// header is read, and every prompt planned and measured, on that worker
+// (ChatSession::start / submit_planned / post); what it has to say is posted
+// back to this object's thread as queued calls, so all of the core's state
+// is touched by one thread only.
 #pragma once
 
 #include <QHash>
 #include <QObject>
 #include <atomic>
 #include <memory>
+#include <string>
 
-#include "core/context_planner.h"
 #include "core/generation_types.h"
 #include "hearth/chat_session.h"
 #include "hearth/output_parser.h"
@@ -26,7 +30,6 @@ public:
     explicit EngineBridgeCore(QObject *parent = nullptr);
     ~EngineBridgeCore() override;
 
-public slots:
     void loadModel(const QString &path, int contextSize);
     void unloadModel();
     void generate(qint64 requestId, const QList<Hearth::Message> &history, const QString &partial,
@@ -59,6 +62,8 @@ private:
     struct EventRoute;
 
     void onStatus(quint64 loadSerial, const hearth::WorkerStatus &status);
+    void onPlanned(qint64 requestId, const Hearth::ContextUsage &usage, const hearth::OutputParserConfig &parser,
+                   const std::string &partial, const QString &refusal);
     void onEvent(qint64 requestId, const hearth::GenerateEvent &event);
     void applyDelta(Request &r, const hearth::OutputDelta &delta);
     void finishRequest(qint64 requestId, const QString &error, bool refused = false);
@@ -67,10 +72,9 @@ private:
 
     std::shared_ptr<hearth::ChatSession> m_session;  // may be shared with the local server
     std::shared_ptr<EventRoute> m_route;  // how worker threads reach this object while it lives
-    quint64 m_loadSerial = 0;  // drops statuses of a session that was replaced
+    quint64 m_loadSerial = 0;  // drops statuses and measurements of a session that was replaced
     QString m_path;
     int m_lastPercent = -1;
-    ContextPlanner m_planner;  // the session's context policy in the app's types
     QHash<qint64, std::shared_ptr<Request>> m_requests;
 };
 

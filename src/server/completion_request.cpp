@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 
+#include "hearth/chat_setup.h"
 #include "hearth/error.h"
 #include "hearth/json_depth.h"
 #include "server/api_error.h"
@@ -187,7 +188,7 @@ CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedM
         throw ApiError(400, std::string("The chat template cannot format these messages: ") + e.what(),
                        "invalid_request_error", "messages");
     }
-    if (model.stripBos && req.prompt.rfind(model.special.bos, 0) == 0) req.prompt.erase(0, model.special.bos.size());
+    hearth::strip_template_bos(req.prompt, model.special, model.stripBos);  // as the chat session renders
 
     req.parser.tool_call_format = input.toolCalls ? model.toolFormat : hearth::ToolCallFormat_none;
     if (input.toolCalls)  // calls to anything else stay text

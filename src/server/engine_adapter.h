@@ -1,8 +1,9 @@
 // EngineAdapter: the one thing the HTTP layer needs from an engine: the model
 // it serves and a queue of generation requests.
 //
-// Implementations: WorkerEngine (a GenerationWorker of its own, for
-// `hearth-cli serve` and the app's server) and, in tests, scripted engines
+// Implementations: WorkerEngine (hearth::ChatSessions of its own, for
+// `hearth-cli serve` and the app's server), SessionEngine (the chat's
+// session, shared) and, in tests, scripted engines
 // that emit fixed text through the real protocol layer. Requests run one at a
 // time in submission order (the worker's FIFO), so clients are served in the
 // order their requests arrived and none is skipped.

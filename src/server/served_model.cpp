@@ -5,8 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "hearth/chat_session.h"
-#include "hearth/error.h"
+#include "hearth/chat_setup.h"
 #include "hearth/vocab.h"
 
 namespace Hearth::Server {
@@ -51,13 +50,6 @@ ServedModel servedModelOf(const std::string & path, const hearth::ChatSetup & se
         m.maxTokenBytes = std::max(m.maxTokenBytes, vocab.text(id).size());
     m.tokenizer = std::move(tokenizer);
     return m;
-}
-
-ServedModel readServedModel(const std::string & path, int32_t requestedCtx, const std::string & templateFile) {
-    // The template (or ChatML with a note), special tokens, BOS rule, context
-    // and tokenizer, as the app and hearth-cli read them (hearth/chat_session.h).
-    hearth::ChatHeader header = hearth::read_chat_header(path, requestedCtx, templateFile);
-    return servedModelOf(path, header.setup, std::move(header.tokenizer));
 }
 
 }  // namespace Hearth::Server

@@ -45,14 +45,9 @@ struct ServedModel {
     bool matches(const std::string & name) const;
 };
 
-// Reads everything but the weights from the GGUF header, through
-// hearth::read_chat_setup: `requestedCtx` 0 is choose_context_size's default,
-// larger than trained is allowed (cmd_serve warns); `templateFile` overrides
-// the model's template when not empty. Throws hearth::Error (file, template
-// file, unsupported architecture, tokenizer).
-ServedModel readServedModel(const std::string & path, int32_t requestedCtx, const std::string & templateFile);
-
-// The same from a setup and tokenizer read already (a hearth::ChatSession's).
+// What a chat session read from the GGUF header (hearth::read_chat_header:
+// the template with its ChatML fallback or a --chat-template-file, special
+// tokens, BOS rule, tool format, context) in the protocol layer's terms.
 ServedModel servedModelOf(const std::string & path, const hearth::ChatSetup & setup,
                           std::shared_ptr<const hearth::Tokenizer> tokenizer);
 

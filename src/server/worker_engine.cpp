@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "hearth/chat_session.h"
 #include "hearth/error.h"
 
 namespace Hearth::Server {
@@ -12,12 +13,12 @@ WorkerEngine::WorkerEngine(ServedModel model) : m_model(std::move(model)) {}
 WorkerEngine::~WorkerEngine() {
     {
         std::lock_guard<std::mutex> lock(m_mutex);
-        m_stopping = true;  // a worker that finishes now takes nothing more from the queue
+        m_stopping = true;  // a session that finishes now takes nothing more from the queue
         for (Queued & q : m_queue) q.cancel->store(true);
     }
-    // Each worker cancels its request and joins; queued requests still get
-    // their final event from the worker that ran the last one.
-    m_workers.clear();
+    // Each session cancels its request and joins its worker; queued requests
+    // still get their final event below.
+    m_sessions.clear();
     for (Queued & q : m_queue) {
         hearth::GenerateEvent e;
         e.type = hearth::EventType_done;
@@ -30,31 +31,31 @@ std::unique_ptr<WorkerEngine> WorkerEngine::load(const std::string & path, heart
                                                  const WorkerEngineOptions & serve,
                                                  std::function<bool(float)> progress) {
     const int n = std::max(1, serve.parallel);
-    std::unique_ptr<WorkerEngine> engine(new WorkerEngine(readServedModel(path, options.n_ctx, serve.templateFile)));
+    // The template (or ChatML with a note), special tokens, tool format and
+    // context, read once for every session (hearth/chat_session.h).
+    hearth::ChatHeader header = hearth::read_chat_header(path, options.n_ctx, serve.templateFile);
+    std::unique_ptr<WorkerEngine> engine(new WorkerEngine(servedModelOf(path, header.setup, header.tokenizer)));
     if (!serve.alias.empty()) engine->m_model.id = serve.alias;
     engine->m_model.parallel = n;
     if (n > 1 && options.n_threads <= 0)  // the sequences share the cores rather than each taking all
         options.n_threads = int32_t(std::max(1u, std::thread::hardware_concurrency() / unsigned(2 * n)));
     std::mutex statusMutex;
-    hearth::WorkerStatus failure;
+    auto onStatus = [&statusMutex, engine = engine.get()](const hearth::WorkerStatus & status) {
+        // Runs on a session's worker thread, before wait_loaded() returns.
+        if (status.kind != hearth::WorkerStatus::Kind_loaded) return;
+        std::lock_guard<std::mutex> lock(statusMutex);
+        engine->m_model.description = status.description;
+        auto & w = engine->m_warnings;
+        if (!status.warning.empty() && std::find(w.begin(), w.end(), status.warning) == w.end())
+            w.push_back(status.warning);
+    };
     for (int i = 0; i < n; ++i) {
         hearth::LoadOptions o = options;
         if (i == 0) o.progress = progress;  // one bar; the others load alongside
-        engine->m_workers.push_back(std::make_unique<hearth::GenerationWorker>(
-            path, o, [&statusMutex, &failure, engine = engine.get()](const hearth::WorkerStatus & status) {
-                // Runs on a worker thread; wait_loaded() returns only after the final status.
-                std::lock_guard<std::mutex> lock(statusMutex);
-                if (status.kind == hearth::WorkerStatus::Kind_failed && failure.error.empty()) failure = status;
-                if (status.kind != hearth::WorkerStatus::Kind_loaded) return;
-                engine->m_model.description = status.description;
-                auto & w = engine->m_warnings;
-                if (!status.warning.empty() && std::find(w.begin(), w.end(), status.warning) == w.end())
-                    w.push_back(status.warning);
-            }));
+        engine->m_sessions.push_back(hearth::ChatSession::open(path, header, o, onStatus));
     }
-    bool ok = true;
-    for (auto & w : engine->m_workers) ok = w->wait_loaded() && ok;
-    if (!ok) throw hearth::Error(failure.error_code, failure.error);
+    // A failure throws its error; the other sessions cancel their loads as the engine goes.
+    for (auto & s : engine->m_sessions) s->wait_loaded_or_throw();
     engine->m_busy.assign(size_t(n), false);
     return engine;
 }
@@ -70,12 +71,12 @@ std::shared_ptr<std::atomic<bool>> WorkerEngine::submit(hearth::GenerateRequest 
 
 void WorkerEngine::dispatchLocked() {
     if (m_stopping) return;
-    for (size_t i = 0; i < m_workers.size() && !m_queue.empty(); ++i) {
+    for (size_t i = 0; i < m_sessions.size() && !m_queue.empty(); ++i) {
         if (m_busy[i]) continue;
         Queued q = std::move(m_queue.front());
         m_queue.pop_front();
         m_busy[i] = true;
-        // The last event frees the worker for the next request in the queue.
+        // The last event frees the session for the next request in the queue.
         auto forward = [this, i, onEvent = std::move(q.onEvent)](const hearth::GenerateEvent & e) {
             const bool more = onEvent(e);
             if (e.type == hearth::EventType_done || e.type == hearth::EventType_error) {
@@ -85,7 +86,7 @@ void WorkerEngine::dispatchLocked() {
             }
             return more;
         };
-        m_workers[i]->submit(std::move(q.request), std::move(forward), q.cancel);
+        m_sessions[i]->submit(std::move(q.request), std::move(forward), q.cancel);
     }
 }
 

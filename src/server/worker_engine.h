@@ -1,11 +1,12 @@
-// WorkerEngine: an EngineAdapter over GenerationWorkers of its own: one per
-// sequence served at once (llama-server's --parallel), each loading the
+// WorkerEngine: an EngineAdapter over hearth::ChatSessions of its own: one
+// per sequence served at once (llama-server's --parallel), each loading the
 // model and keeping its Session (and so its prompt-prefix cache) between
-// requests.
+// requests. The header (template with its fallback, special tokens, tool
+// format, context) is read once and shared by the sessions, as a chat reads it.
 //
 // Requests wait in one queue, in arrival order, and each goes to the first
-// worker that is free: with one sequence, they run one at a time as before;
-// with N, up to N run together. Every worker maps the same file (the CPU
+// session that is free: with one sequence, they run one at a time as before;
+// with N, up to N run together. Every session maps the same file (the CPU
 // weights are one page cache) but has its own KV cache and scratch, and its
 // own copy of any layers offloaded to a GPU.
 #pragma once
@@ -18,8 +19,11 @@
 #include <vector>
 
 #include "hearth/model.h"
-#include "hearth/worker.h"
 #include "server/engine_adapter.h"
+
+namespace hearth {
+class ChatSession;
+}
 
 namespace Hearth::Server {
 
@@ -31,7 +35,7 @@ struct WorkerEngineOptions {
 
 class WorkerEngine : public EngineAdapter {
 public:
-    // Reads the header, then loads the weights on the worker threads and
+    // Reads the header, then loads the weights on the sessions' threads and
     // waits for them. `progress` (fraction done; false cancels) runs on a
     // worker thread. Throws hearth::Error when the file, template or load fails.
     static std::unique_ptr<WorkerEngine> load(const std::string & path, hearth::LoadOptions options,
@@ -56,12 +60,12 @@ private:
     void dispatchLocked();
 
     ServedModel m_model;
-    std::vector<std::unique_ptr<hearth::GenerationWorker>> m_workers;
+    std::vector<std::shared_ptr<hearth::ChatSession>> m_sessions;
     std::vector<std::string> m_warnings;
 
     std::mutex m_mutex;
     std::deque<Queued> m_queue;
-    std::vector<bool> m_busy;  // per worker
+    std::vector<bool> m_busy;  // per session
     bool m_stopping = false;
 };
 

@@ -1,13 +1,16 @@
 // The engine bridge against the real engine and the stories260K fixture:
 // loading with progress, a streamed reply in batches, stats, cancellation,
 // load errors as sentences, and calls that never block the calling thread
-// (every call returns before any of its signals can arrive).
+// (every call returns before any of its signals can arrive), and no thread
+// besides the chat session's own.
+#include <QDir>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "common/fixtures.h"
 #include "core/engine_bridge.h"
+#include "hearth/chat_session.h"
 #include "hearth/gguf_writer.h"
 #include "hearth/gpu.h"
 
@@ -30,6 +33,11 @@ GenerationSettings greedy(int maxTokens) {
     s.seed = 7;
     s.maxTokens = maxTokens;
     return s;
+}
+
+// The threads of this process now (Linux: one entry per thread).
+int threadCount() {
+    return int(QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
 }
 
 }  // namespace
@@ -111,6 +119,55 @@ private slots:
         bridge.generate(12, userTurn(QStringLiteral("Once upon a time")), greedy(48));
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, kTimeoutMs);
         QCOMPARE(finished.at(1).at(1).value<GenerationResult>().content, result.content);
+    }
+
+    // The session's worker is the one engine thread: the bridge starts none
+    // (no relay thread), and its signals arrive on the bridge's thread, the
+    // plan first, then the text, then the end.
+    void addsNoThreadBesidesTheSessionWorker() {
+        const int before = threadCount();
+        int sessionThreads = 0;
+        {
+            auto session = hearth::ChatSession::start(m_model.toStdString(), hearth::LoadOptions{}, nullptr);
+            QVERIFY(session->wait_loaded());
+            sessionThreads = threadCount() - before;
+        }
+        QVERIFY(sessionThreads >= 1);
+        QTRY_COMPARE_WITH_TIMEOUT(threadCount(), before, kTimeoutMs);
+
+        EngineBridge bridge;
+        QCOMPARE(threadCount(), before);
+        QVERIFY(load(bridge));
+        QCOMPARE(threadCount() - before, sessionThreads);
+
+        QThread *const self = QThread::currentThread();
+        QStringList order;
+        bool offThread = false;
+        auto note = [&](const QString &what) {
+            offThread = offThread || QThread::currentThread() != self;
+            if (order.isEmpty() || order.last() != what) order << what;
+        };
+        connect(&bridge, &EngineBridge::contextPlanned, this, [&] { note(QStringLiteral("planned")); },
+                Qt::DirectConnection);
+        connect(&bridge, &EngineBridge::textReceived, this, [&] { note(QStringLiteral("text")); },
+                Qt::DirectConnection);
+        connect(&bridge, &EngineBridge::generationFinished, this, [&] { note(QStringLiteral("finished")); },
+                Qt::DirectConnection);
+        bridge.generate(21, userTurn(QStringLiteral("Once upon a time")), greedy(16));
+        QTRY_VERIFY_WITH_TIMEOUT(order.contains(QStringLiteral("finished")), kTimeoutMs);
+        QVERIFY(!offThread);
+        QCOMPARE(order.first(), QStringLiteral("planned"));
+        QCOMPARE(order.last(), QStringLiteral("finished"));
+        QCOMPARE(order.count(QStringLiteral("planned")), 1);
+
+        // A measurement is planned on the worker too and arrives here.
+        QSignalSpy planned(&bridge, &EngineBridge::contextPlanned);
+        bridge.measureContext(-4, userTurn(QStringLiteral("Once upon a time")), greedy(16));
+        QCOMPARE(planned.count(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(planned.count(), 1, kTimeoutMs);
+        QCOMPARE(planned.at(0).at(0).toLongLong(), -4);
+        QVERIFY(planned.at(0).at(1).value<ContextUsage>().promptTokens > 0);
+        QVERIFY(!offThread);
     }
 
     void lengthLimitStops() {

@@ -185,6 +185,96 @@ private slots:
         QCOMPARE(stop.dropped_turns, 0);
     }
 
+    // start() returns at once: the header is read on the worker, whose
+    // prompts are then planned there too, in queue order with the requests.
+    void startsAndPlansOnTheWorker() {
+        LoadOptions options;
+        options.n_threads = 1;
+        std::atomic<int> loaded{0};
+        auto session = ChatSession::start(model_path(), options, [&](const WorkerStatus & s) {
+            if (s.kind == WorkerStatus::Kind_loaded) ++loaded;
+        });
+        session->wait_loaded_or_throw();
+        QCOMPARE(loaded.load(), 1);
+        QCOMPARE(session->setup().n_ctx, 2048);  // as open() chooses it
+        QVERIFY(session->tokenizer());
+        QVERIFY(session->placement() != nullptr);
+        QCOMPARE(session->placement()->plan.n_gpu_layers, session->evaluator()->placement().plan.n_gpu_layers);
+
+        const std::thread::id caller = std::this_thread::get_id();
+        std::thread::id planner_thread;
+        PromptPlan planned;
+        std::mutex mutex;
+        std::condition_variable cv;
+        bool done = false;
+        std::string text;
+        auto plan = [&](PromptPlanner & p, GenerateRequest & r) {
+            planner_thread = std::this_thread::get_id();
+            planned = p.plan(3, chat(1), ContextOverflow_rolling_window, 8, std::string());
+            r.prompt_ids = planned.ids;
+            return true;
+        };
+        session->submit_planned(greedy({}, 8), plan, [&](const GenerateEvent & e) {
+            std::lock_guard<std::mutex> lock(mutex);
+            if (e.type == EventType_piece) text += e.text;
+            if (e.type == EventType_done || e.type == EventType_error) done = true;
+            cv.notify_all();
+            return true;
+        });
+        {
+            std::unique_lock<std::mutex> lock(mutex);
+            QVERIFY(cv.wait_for(lock, std::chrono::seconds(60), [&] { return done; }));
+        }
+        QVERIFY(planner_thread != caller);
+        QVERIFY(!planned.ids.empty());
+        // The same prompt submitted as ids generates the same text.
+        QCOMPARE(run(*session, greedy(planned.ids, 8)).text, text);
+
+        // A plan that drops its request: no event, and the queue goes on.
+        std::atomic<int> events{0};
+        session->submit_planned(greedy({}, 8), [](PromptPlanner &, GenerateRequest &) { return false; },
+                                [&](const GenerateEvent &) { return bool(++events); });
+        std::atomic<bool> posted{false};
+        session->post([&](PromptPlanner & p) { posted = p.ready(); });
+        session->wait_idle();
+        QCOMPARE(events.load(), 0);
+        QVERIFY(posted.load());
+    }
+
+    // start()'s header errors arrive as the load's failure, not as a throw.
+    void startReportsAnUnreadableFileAsAFailedLoad() {
+        WorkerStatus failure;
+        auto session = ChatSession::start("/nonexistent/model.gguf", LoadOptions{}, [&](const WorkerStatus & s) {
+            if (s.kind == WorkerStatus::Kind_failed) failure = s;
+        });
+        QVERIFY(!session->wait_loaded());
+        QCOMPARE(failure.error_code, ErrorCode_io);
+        QVERIFY_THROWS_EXCEPTION(Error, session->wait_loaded_or_throw());
+        QVERIFY(session->placement() == nullptr);
+        // A planned request on it gets the load's error, without planning.
+        bool planned = false;
+        const Outcome out = [&] {
+            Outcome o;
+            std::mutex m;
+            std::condition_variable cv;
+            bool done = false;
+            session->submit_planned(
+                greedy({}, 4), [&](PromptPlanner &, GenerateRequest &) { return planned = true; },
+                [&](const GenerateEvent & e) {
+                    std::lock_guard<std::mutex> lock(m);
+                    o.error = e.type == EventType_error;
+                    done = true;
+                    cv.notify_all();
+                    return true;
+                });
+            std::unique_lock<std::mutex> lock(m);
+            cv.wait_for(lock, std::chrono::seconds(60), [&] { return done; });
+            return o;
+        }();
+        QVERIFY(out.error);
+        QVERIFY(!planned);
+    }
+
     void unreadableFileThrows() {
         QVERIFY_THROWS_EXCEPTION(Error, ChatSession::open("/nonexistent/model.gguf", LoadOptions{}, nullptr));
     }

@@ -24,6 +24,11 @@ class Vocab;
 // is kept (RoPE scaling or not, the user asked) and `warning` says so.
 int32_t choose_context_size(int32_t n_ctx_train, int32_t requested, std::string * warning = nullptr);
 
+// Drops the BOS text a template rendered at the start of `prompt` when
+// `strip` (ChatSetup::strip_bos: the session adds BOS itself), so a prompt
+// never starts with two. Every front door that renders a template calls it.
+void strip_template_bos(std::string & prompt, const ChatSpecialTokens & special, bool strip);
+
 struct ChatSetup {
     std::shared_ptr<const ChatTemplate> chat_template;
     bool template_from_model = false;  // false: an override file or the ChatML fallback

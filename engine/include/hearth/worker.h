@@ -37,12 +37,20 @@ struct RequestHandle {
 class GenerationWorker {
 public:
     using StatusCallback = std::function<void(const WorkerStatus &)>;
+    // Runs on the worker thread before the weights load: may adjust the load
+    // options and give the tokenizer (a chat session reads the header here,
+    // off its caller's thread). Throwing fails the load with that error.
+    using Prelude = std::function<void(LoadOptions & options, std::shared_ptr<const Tokenizer> & tokenizer)>;
+    // Runs on the worker thread just before its request: fills in the request
+    // (its prompt) and returns true to run it, or false to drop it (having
+    // told its caller why). Throwing ends the request with an error event.
+    using Prepare = std::function<bool(GenerateRequest & request)>;
 
     // Starts the thread, which loads `path`. on_status runs on the worker thread.
     // `tokenizer`: the file's, when the caller has read it already (the
-    // session then uses that one copy); null: the model's own.
+    // session then uses that one copy); null: the model's own (or the prelude's).
     GenerationWorker(std::string path, LoadOptions options, StatusCallback on_status,
-                     std::shared_ptr<const Tokenizer> tokenizer = nullptr);
+                     std::shared_ptr<const Tokenizer> tokenizer = nullptr, Prelude prelude = nullptr);
     ~GenerationWorker();
     GenerationWorker(const GenerationWorker &) = delete;
     GenerationWorker & operator=(const GenerationWorker &) = delete;
@@ -51,8 +59,14 @@ public:
     // on a worker whose load failed or was cancelled gets one error event.
     // `cancel`: a flag of the caller's to use as the request's (one that
     // outlives a queue in front of this worker); null: a new one.
+    // `prepare`: runs first, on the worker thread (see Prepare); a request
+    // still queued when the worker is destroyed is not prepared but gets a
+    // cancelled done event.
     RequestHandle submit(GenerateRequest request, EventCallback on_event,
-                         std::shared_ptr<std::atomic<bool>> cancel = nullptr);
+                         std::shared_ptr<std::atomic<bool>> cancel = nullptr, Prepare prepare = nullptr);
+    // Runs `task` on the worker thread in queue order, once the model has
+    // loaded; never when the load failed or the worker is being destroyed.
+    void post(std::function<void()> task);
 
     void cancel_load() { m_cancel_load.store(true); }
     // Blocks until loading ends; true when the model is ready.
@@ -68,16 +82,22 @@ private:
     struct Job {
         uint64_t id;
         GenerateRequest request;
-        EventCallback on_event;
+        EventCallback on_event;  // null for a posted task
         std::shared_ptr<std::atomic<bool>> cancel;
+        Prepare prepare;
     };
     void thread_main();
     void load();
+    void run(Job & job, bool stopping);
+    // The job's prepare step: true when its request is to run; otherwise its
+    // caller was told why (an error, or cancelled while stopping) or it dropped itself.
+    bool prepared(Job & job, bool stopping);
 
     std::string m_path;
     LoadOptions m_options;
     StatusCallback m_on_status;
     std::shared_ptr<const Tokenizer> m_tokenizer;
+    Prelude m_prelude;
     std::atomic<bool> m_cancel_load{false};
 
     mutable std::mutex m_mutex;
