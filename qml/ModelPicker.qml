@@ -65,7 +65,8 @@ Popup {
                 required property string error
                 required property bool isProjector
                 required property bool complete
-                readonly property bool current: picker.chat.modelPath === path && picker.chat.modelState !== ChatController.Error
+                readonly property bool current: !picker.chat.usingRemote && picker.chat.modelPath === path
+                                                && picker.chat.modelState !== ChatController.Error
                 readonly property bool usable: error === "" && complete && !isProjector
                 objectName: "pickerRow_" + name
                 width: ListView.view.width
@@ -111,6 +112,15 @@ Popup {
                     }
                 }
             }
+        }
+
+        Rectangle { Layout.fillWidth: true; Layout.topMargin: 4; Layout.bottomMargin: 4; height: 1; color: Theme.border }
+
+        // Models on remote OpenAI-compatible endpoints, and adding one.
+        RemoteSection {
+            Layout.fillWidth: true
+            chat: picker.chat
+            onChosen: picker.close()
         }
 
         Rectangle { Layout.fillWidth: true; Layout.topMargin: 4; Layout.bottomMargin: 4; height: 1; color: Theme.border }

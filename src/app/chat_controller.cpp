@@ -13,6 +13,7 @@
 #include "core/app_settings.h"
 #include "core/conversation_store.h"
 #include "core/engine_bridge.h"
+#include "core/remote_engine.h"
 #include "core/model_hasher.h"
 #include "core/stream_saver.h"
 #include "hearth/context_window.h"
@@ -70,6 +71,8 @@ ChatController::~ChatController() {
     delete m_agent;   // cancels running tool calls
     delete m_tools;
     delete m_toolRegistry;  // stops the MCP servers
+    delete m_remote;
+    delete m_remoteEngine;  // cancels its transfers before the store goes
     delete m_bridge;  // stops the engine thread before the store goes
 }
 
@@ -109,6 +112,7 @@ void ChatController::init(const QString &databasePath) {
     m_context.setPolicy(m_defaultOverflow);
     m_bridge = new EngineBridge;
     connectBridge();
+    initRemote();
     initTools();
     const QString model = startupModel();
     if (!model.isEmpty()) loadModel(model);
@@ -121,6 +125,7 @@ QObject *ChatController::engine() const {
 
 void ChatController::connectBridge() {
     connect(m_bridge, &EngineBridge::loadStarted, this, [this](const QString &path) {
+        m_usingRemote = false;  // a local model takes over the chat
         setModelPath(path);
         m_modelState = Loading;
         m_loadError.clear();
@@ -164,7 +169,9 @@ void ChatController::setError(const QString &message) {
 
 void ChatController::clearError() { setError(QString()); }
 
-QString ChatController::modelName() const { return QFileInfo(m_modelPath).completeBaseName(); }
+QString ChatController::modelName() const {
+    return m_usingRemote ? m_remoteLabel : QFileInfo(m_modelPath).completeBaseName();
+}
 
 void ChatController::setModelPath(const QString &path) {
     if (path == m_modelPath) return;
@@ -243,7 +250,7 @@ void ChatController::measureContext() {
     if (m_currentId == 0 || !m_store || m_modelState != Ready || generating()) return;
     QList<Message> history;
     if (guarded([&] { history = m_store->activePath(m_currentId); }) && !history.isEmpty())
-        m_bridge->measureContext(-m_currentId, history, effectiveSettings());
+        activeEngine()->measureContext(-m_currentId, history, effectiveSettings());
 }
 
 void ChatController::onContextPlanned(qint64 requestId, const ContextUsage &usage) {
@@ -269,7 +276,7 @@ qint64 ChatController::ensureConversation(const QString &firstMessage) {
     if (m_currentId != 0) return m_currentId;
     Conversation c;
     c.title = titleFrom(firstMessage);
-    c.model = QFileInfo(m_modelPath).fileName();
+    c.model = answeringModel();
     c.systemPrompt = m_settings.systemPrompt;
     c.sampling = m_settings.samplingJson();
     const qint64 id = m_store->createConversation(c);
@@ -283,8 +290,8 @@ GenerationInfo ChatController::generationInfo(GenerationSettings &settings) cons
     // The seed is fixed here so the stored reply can be reproduced.
     if (settings.seed < 0) settings.seed = qint64(QRandomGenerator::global()->bounded(1u << 30));
     GenerationInfo info;
-    info.modelFile = QFileInfo(m_modelPath).fileName();
-    info.modelSha256 = m_modelSha256;
+    info.modelFile = answeringModel();
+    info.modelSha256 = m_usingRemote ? QString() : m_modelSha256;
     info.sampling = settings.samplingJson();
     info.sampling.remove(QStringLiteral("seed"));
     info.seed = settings.seed;
@@ -323,7 +330,7 @@ bool ChatController::startReply(qint64 replyId, const QString &partialRaw, const
                 }
             const std::optional<Message> reply = m_store->message(replyId);
             if (reply && reply->generation.seed >= 0) settings.seed = reply->generation.seed;
-            if (reply) recordModelHash(replyId, *reply);
+            if (reply && !m_usingRemote) recordModelHash(replyId, *reply);
         }))
         return false;
     m_messages.reload();
@@ -332,7 +339,7 @@ bool ChatController::startReply(qint64 replyId, const QString &partialRaw, const
     connect(m_saver, &StreamSaver::saveFailed, this, &ChatController::setError);
     m_streamingId = replyId;
     emit generatingChanged();
-    m_bridge->continueReply(replyId, history, partialRaw, settings);
+    activeEngine()->continueReply(replyId, history, partialRaw, settings);
     return true;
 }
 
@@ -374,7 +381,7 @@ void ChatController::onFinished(qint64 requestId, const GenerationResult &result
 
 void ChatController::stop() {
     if (m_agent && m_agent->active()) m_agent->stop();
-    if (m_streamingId) m_bridge->cancel(m_streamingId);
+    if (m_streamingId) activeEngine()->cancel(m_streamingId);
 }
 
 bool ChatController::regenerate(qint64 messageId) {
@@ -494,6 +501,7 @@ void ChatController::loadModel(const QString &pathOrUrl) {
     if (generating() || pathOrUrl.isEmpty()) return;
     const QUrl url(pathOrUrl);
     const QString path = url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
+    m_usingRemote = false;
     setModelPath(path);
     m_modelState = Loading;
     m_loadProgress = 0;

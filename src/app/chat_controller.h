@@ -48,12 +48,16 @@
 #include "core/chat_presets.h"
 #include "core/generation_types.h"
 #include "message_list_model.h"
+#include "remote_controller.h"
 #include "tools_controller.h"
 
 namespace Hearth {
 
 class ConversationStore;
+class ChatEngine;
 class EngineBridge;
+class RemoteController;
+class RemoteEngine;
 class ModelHasher;
 class StreamSaver;
 class AgentLoop;
@@ -103,6 +107,10 @@ class ChatController : public QObject {
     Q_PROPERTY(Hearth::ToolsController *tools READ tools CONSTANT)
     // The EngineBridge, for the local server to serve the chat's loaded model.
     Q_PROPERTY(QObject *engine READ engine CONSTANT)
+    // The remote endpoints and their models (chat_controller_remote.cpp).
+    Q_PROPERTY(Hearth::RemoteController *remote READ remote CONSTANT)
+    // A remote endpoint's model answers the chat (useRemoteModel), not a local file.
+    Q_PROPERTY(bool usingRemote READ usingRemote NOTIFY modelChanged)
 
 public:
     enum ModelState { NoModel, Loading, Ready, Error };
@@ -144,6 +152,8 @@ public:
     QObject *agent() const;
     AgentLoop *agentLoop() const { return m_agent; }
     ToolsController *tools() const { return m_tools; }
+    RemoteController *remote() const { return m_remote; }
+    bool usingRemote() const { return m_usingRemote; }
 
     Q_INVOKABLE void newChat();
     // False (and nothing happens) when the text is blank, no model is ready or a reply streams.
@@ -164,6 +174,8 @@ public:
     Q_INVOKABLE void openSearchResult(qint64 conversationId, qint64 messageId);
     // A path or a file:// URL.
     Q_INVOKABLE void loadModel(const QString &pathOrUrl);
+    // The chat answers with model `index` of remote.models from now on; false while a reply streams.
+    Q_INVOKABLE bool useRemoteModel(int index);
     Q_INVOKABLE void setSetting(const QString &key, const QVariant &value);
     Q_INVOKABLE void resetSettings();  // the app-wide defaults; the chat's system prompt stays
     // The preset's settings for this chat (a preset without a system prompt keeps the chat's).
@@ -221,11 +233,19 @@ private:
     bool toolsBusy() const;
     void onReplyForTools(qint64 replyId, const Hearth::GenerationResult &result);
     void continueAfterTools(qint64 conversationId, qint64 parentId);
+    // Remote endpoints (chat_controller_remote.cpp).
+    void initRemote();
+    ChatEngine *activeEngine() const;
+    QString answeringModel() const;  // what a reply records: the file name, or "endpoint · model"
 
     std::unique_ptr<ConversationStore> m_store;
     ConversationListModel m_conversations;
     MessageListModel m_messages;
     EngineBridge *m_bridge = nullptr;
+    RemoteEngine *m_remoteEngine = nullptr;
+    RemoteController *m_remote = nullptr;
+    bool m_usingRemote = false;
+    QString m_remoteLabel;
     StreamSaver *m_saver = nullptr;
     ModelHasher *m_hasher = nullptr;
     qint64 m_currentId = 0;

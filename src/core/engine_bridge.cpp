@@ -4,7 +4,7 @@
 
 namespace Hearth {
 
-EngineBridge::EngineBridge(QObject *parent) : QObject(parent) {
+EngineBridge::EngineBridge(QObject *parent) : ChatEngine(parent) {
     qRegisterMetaType<Hearth::GenerationResult>();
     qRegisterMetaType<Hearth::GenerationSettings>();
     qRegisterMetaType<Hearth::ContextUsage>();

@@ -33,6 +33,7 @@
 #include <memory>
 #include <mutex>
 
+#include "core/chat_engine.h"
 #include "core/generation_types.h"
 
 namespace hearth {
@@ -43,7 +44,8 @@ namespace Hearth {
 
 class EngineBridgeCore;
 
-class EngineBridge : public QObject {
+// The local model's ChatEngine (chat_engine.h); RemoteEngine is the other.
+class EngineBridge : public ChatEngine {
     Q_OBJECT
 public:
     explicit EngineBridge(QObject *parent = nullptr);
@@ -55,14 +57,15 @@ public:
     // Formats `history` (root -> the last message before the reply) with the
     // model's chat template and generates. `requestId` names the request in
     // the signals (the app uses the reply's message id).
-    void generate(qint64 requestId, const QList<Hearth::Message> &history, const Hearth::GenerationSettings &settings);
+    void generate(qint64 requestId, const QList<Hearth::Message> &history,
+                  const Hearth::GenerationSettings &settings) override;
     // Continues `partial` (an interrupted reply's text) after `history`.
     void continueReply(qint64 requestId, const QList<Hearth::Message> &history, const QString &partial,
-                       const Hearth::GenerationSettings &settings);
+                       const Hearth::GenerationSettings &settings) override;
     // The context meter's figure for a chat without generating: contextPlanned(requestId, ...).
     void measureContext(qint64 requestId, const QList<Hearth::Message> &history,
-                        const Hearth::GenerationSettings &settings);
-    void cancel(qint64 requestId);
+                        const Hearth::GenerationSettings &settings) override;
+    void cancel(qint64 requestId) override;
 
     // The chat's model session (null when none is loaded or loading), for the
     // local server to serve the same copy: its requests queue with the chat's.
@@ -77,10 +80,8 @@ signals:
     void modelLoaded(const QString &path, const QString &description, int contextSize);
     void loadFailed(const QString &path, const QString &message);
     void gpuNotice(const QString &message);
-    // Before a request's text: how its prompt fits the context (what the policy left out).
-    void contextPlanned(qint64 requestId, const Hearth::ContextUsage &usage);
-    void textReceived(qint64 requestId, const QString &content, const QString &reasoning);
-    void generationFinished(qint64 requestId, const Hearth::GenerationResult &result);
+    // contextPlanned (ChatEngine's) comes before a request's text: how its
+    // prompt fits the context (what the policy left out).
 
 private:
     EngineBridgeCore *m_core = nullptr;  // a child, on this object's thread

@@ -112,6 +112,10 @@ void performOnce(const QString & url, const HttpOptions & options, const HttpBod
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, long(options.connectTimeoutSec));
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (!options.postBody.isNull()) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(options.postBody.size()));
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, options.postBody.constData());
+    }
     if (options.stallSeconds > 0) {
         curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
         curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, long(options.stallSeconds));
@@ -173,6 +177,17 @@ HttpResponse httpGet(const QString & url, const HttpOptions & options, const Htt
         }
         current = next;
     }
+}
+
+HttpResponse httpPost(const QString & url, const QByteArray & body, const HttpOptions & options,
+                      const HttpBodySink & sink, const HttpContinueCheck & keepGoing) {
+    ensureCurlInit();
+    HttpOptions post = options;
+    post.postBody = body.isNull() ? QByteArray("") : body;
+    HttpResponse reply;
+    performOnce(url, post, sink, keepGoing, reply);
+    reply.headers.remove("x-hearth-redirect");
+    return reply;
 }
 
 }  // namespace Hearth

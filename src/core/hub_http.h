@@ -23,6 +23,7 @@ struct HttpOptions {
     int connectTimeoutSec = 30;
     int stallSeconds = 0;  // > 0: abort a transfer that moves no bytes for this long
     int maxRedirects = 10;
+    QByteArray postBody;  // non-null: the request is a POST of this body (httpPost)
 };
 
 struct HttpResponse {
@@ -45,6 +46,11 @@ using HttpContinueCheck = std::function<bool()>;
 
 HttpResponse httpGet(const QString & url, const HttpOptions & options, const HttpBodySink & sink = {},
                      const HttpContinueCheck & keepGoing = {});
+
+// A POST of `body` (Content-Type in options.extraHeaders). Redirects are not
+// followed: a 3xx comes back as the reply.
+HttpResponse httpPost(const QString & url, const QByteArray & body, const HttpOptions & options,
+                      const HttpBodySink & sink = {}, const HttpContinueCheck & keepGoing = {});
 
 // "scheme://host:port" with the scheme's default port filled in.
 QString urlOrigin(const QString & url);
