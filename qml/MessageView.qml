@@ -34,9 +34,11 @@ ListView {
         contentY = Math.max(originY - topMargin, target)
     }
     // The whole branch first; then the top again once the new delegates have their heights.
+    // The older messages come from the store thread: the top again when they are in.
+    property bool startPending: false
     function scrollToStart() {
         stickToEnd = false
-        model.fetchAllOlder()
+        startPending = model.fetchAllOlder()
         positionViewAtBeginning()
         Qt.callLater(positionViewAtBeginning)
     }
@@ -67,6 +69,11 @@ ListView {
         // above keeps the message that was at the top in place.
         function onRowsInserted(parent, first, last) {
             if (first > 0) { view.stickToEnd = true; Qt.callLater(view.positionViewAtEnd) }
+            else if (view.startPending) {
+                view.startPending = false
+                view.positionViewAtBeginning()
+                Qt.callLater(view.positionViewAtBeginning)
+            }
             else if (last + 1 < view.count) view.positionViewAtIndex(last + 1, ListView.Beginning)
         }
         function onModelReset() { view.stickToEnd = true; Qt.callLater(view.positionViewAtEnd) }

@@ -15,7 +15,9 @@
 #include "core/engine_bridge.h"
 #include "core/remote_engine.h"
 #include "core/model_hasher.h"
+#include "core/store_worker.h"
 #include "core/stream_saver.h"
+#include "prepared_reply.h"
 #include "hearth/context_window.h"
 
 namespace Hearth {
@@ -47,15 +49,6 @@ QString knownPolicy(const QString &name) {
     return hearth::context_overflow_from_name(name.toStdString(), policy) ? name : QString();
 }
 
-// The raw model output an interrupted reply stood for, so the parser and the
-// prompt pick up where it stopped.
-QString rawOutput(const Message &m) {
-    if (m.reasoning.isEmpty()) return m.content;
-    QString raw = QStringLiteral("<think>\n") + m.reasoning;
-    if (!m.content.isEmpty()) raw += QStringLiteral("\n</think>\n\n") + m.content;
-    return raw;
-}
-
 }  // namespace
 
 ChatController::ChatController(QObject *parent) : ChatController(QString(), parent) {}
@@ -74,6 +67,8 @@ ChatController::~ChatController() {
     delete m_remote;
     delete m_remoteEngine;  // cancels its transfers before the store goes
     delete m_bridge;  // stops the engine thread before the store goes
+    // Runs every queued write (the reply's last save) before the models its answers go to.
+    m_worker.reset();
 }
 
 template <typename Fn>
@@ -88,19 +83,23 @@ bool ChatController::guarded(Fn &&fn) {
 }
 
 void ChatController::init(const QString &databasePath) {
-    guarded([&] {
-        m_store = databasePath.isEmpty() ? std::make_unique<ConversationStore>()
-                                         : std::make_unique<ConversationStore>(databasePath);
-    });
-    if (m_store) {
-        m_conversations.setStore(m_store.get());
+    // Opening waits for the store thread to open and migrate the database:
+    // this runs before the window shows. Everything after is queued.
+    m_worker = std::make_unique<StoreWorker>(databasePath);
+    if (!m_worker->isOpen()) {
+        setError(m_worker->openError());
+        m_worker.reset();
+    }
+    if (m_worker) {
+        guarded([&] { m_store = std::make_unique<ConversationStore>(m_worker->path()); });
+        m_conversations.setWorker(m_worker.get());
         m_conversations.purgeDeleted();  // a delete whose undo window passed when the app quit
-        m_messages.setStore(m_store.get());
+        m_messages.setWorker(m_worker.get());
     }
     connect(&m_conversations, &ConversationListModel::errorOccurred, this, &ChatController::setError);
     connect(&m_messages, &MessageListModel::errorOccurred, this, &ChatController::setError);
     // The hash cache sits beside the database: the app's data directory, or a test's.
-    const QString dir = m_store ? QFileInfo(m_store->path()).absolutePath() : QString();
+    const QString dir = m_worker ? QFileInfo(m_worker->path()).absolutePath() : QString();
     m_hasher = new ModelHasher(dir.isEmpty() ? QString() : dir + QStringLiteral("/model-hashes.json"));
     connect(m_hasher, &ModelHasher::hashed, this, &ChatController::onModelHashed);
     connect(m_hasher, &ModelHasher::failed, this, [](const QString &, const QString &reason) {
@@ -181,7 +180,7 @@ void ChatController::setModelPath(const QString &path) {
     m_modelSha256.clear();
 }
 
-QString ChatController::databasePath() const { return m_store ? m_store->path() : QString(); }
+QString ChatController::databasePath() const { return m_worker ? m_worker->path() : QString(); }
 
 void ChatController::reloadConversations() { m_conversations.reload(); }
 
@@ -191,8 +190,8 @@ void ChatController::onModelHashed(const QString &path, const QString &sha256) {
         emit modelChanged();
     }
     const QList<qint64> waiting = m_awaitingHash.take(path);
-    if (waiting.isEmpty() || !m_store) return;
-    guarded([&] { m_store->setModelSha256(waiting, sha256); });
+    if (waiting.isEmpty() || !m_worker) return;
+    postWrite([waiting, sha256](ConversationStore &store) { store.setModelSha256(waiting, sha256); });
     // A streaming reply is reloaded when it finishes; reloading now would reset the view mid-stream.
     if (!generating()) m_messages.reload();
 }
@@ -203,7 +202,7 @@ void ChatController::recordModelHash(qint64 replyId, const Message &reply) {
         reply.generation.modelFile != QFileInfo(m_modelPath).fileName())
         return;
     if (!m_modelSha256.isEmpty()) {
-        guarded([&] { m_store->setModelSha256({replyId}, m_modelSha256); });
+        postWrite([replyId, sha = m_modelSha256](ConversationStore &store) { store.setModelSha256({replyId}, sha); });
         return;
     }
     QList<qint64> &waiting = m_awaitingHash[m_modelPath];
@@ -212,28 +211,24 @@ void ChatController::recordModelHash(qint64 replyId, const Message &reply) {
 }
 
 QString ChatController::currentTitle() const {
-    if (!m_store || m_currentId == 0) return QStringLiteral("New chat");
-    std::optional<Conversation> c;
-    try {
-        c = m_store->conversation(m_currentId);
-    } catch (const std::exception &) {
-    }
-    return c ? c->title : QStringLiteral("New chat");
+    if (m_currentId == 0) return QStringLiteral("New chat");
+    if (!m_currentTitle.isEmpty()) return m_currentTitle;
+    // Until the chat's row is read: its title in the sidebar.
+    const int row = m_conversations.rowOf(m_currentId);
+    return row >= 0 ? m_conversations.data(m_conversations.index(row), ConversationListModel::TitleRole).toString()
+                    : QStringLiteral("New chat");
 }
 
 void ChatController::setCurrentConversationId(qint64 id) {
     if (id == m_currentId) return;
     m_currentId = id;
-    m_messages.setConversationId(id);
-    if (id != 0 && m_store) {
-        guarded([&] {
-            if (auto c = m_store->conversation(id)) m_settings = GenerationSettings::fromJson(c->sampling, c->systemPrompt);
-        });
-        emit settingsChanged();
-    }
+    m_currentTitle.clear();
+    m_opening = 0;
     m_context.clear();
+    // Its settings first, then its messages: both come back in that order.
+    if (id != 0 && m_worker) loadConversationSettings(id);
+    m_messages.setConversationId(id);
     m_context.setPolicy(effectiveSettings().contextOverflow);
-    measureContext();
     emit currentConversationChanged();
 }
 
@@ -242,15 +237,6 @@ GenerationSettings ChatController::effectiveSettings() const {
     if (s.contextOverflow.isEmpty()) s.contextOverflow = m_defaultOverflow;
     if (m_agent) s.tools = m_agent->templateToolsFor(m_currentId);
     return s;
-}
-
-// The meter's figure for the open chat, measured on the bridge thread; the
-// request id is the conversation's negated so a late answer for another chat is ignored.
-void ChatController::measureContext() {
-    if (m_currentId == 0 || !m_store || m_modelState != Ready || generating()) return;
-    QList<Message> history;
-    if (guarded([&] { history = m_store->activePath(m_currentId); }) && !history.isEmpty())
-        activeEngine()->measureContext(-m_currentId, history, effectiveSettings());
 }
 
 void ChatController::onContextPlanned(qint64 requestId, const ContextUsage &usage) {
@@ -270,20 +256,8 @@ void ChatController::newChat() {
     emit settingsChanged();
 }
 
-bool ChatController::canGenerate() const { return m_store && m_modelState == Ready && !generating(); }
-
-qint64 ChatController::ensureConversation(const QString &firstMessage) {
-    if (m_currentId != 0) return m_currentId;
-    Conversation c;
-    c.title = titleFrom(firstMessage);
-    c.model = answeringModel();
-    c.systemPrompt = m_settings.systemPrompt;
-    c.sampling = m_settings.samplingJson();
-    const qint64 id = m_store->createConversation(c);
-    m_currentId = id;
-    m_messages.setConversationId(id);
-    emit currentConversationChanged();
-    return id;
+bool ChatController::canGenerate() const {
+    return m_worker && m_modelState == Ready && !generating() && m_opening == 0;
 }
 
 GenerationInfo ChatController::generationInfo(GenerationSettings &settings) const {
@@ -300,47 +274,23 @@ GenerationInfo ChatController::generationInfo(GenerationSettings &settings) cons
 
 bool ChatController::send(const QString &text) {
     if (text.trimmed().isEmpty() || !canGenerate()) return false;
-    qint64 replyId = 0;
     GenerationSettings settings = m_settings;
-    const bool ok = guarded([&] {
-        const qint64 conv = ensureConversation(text);
-        const qint64 parent = m_store->conversation(conv)->activeLeafId;
+    const GenerationInfo info = generationInfo(settings);
+    // A draft becomes a conversation with its first message.
+    Conversation draft;
+    draft.title = titleFrom(text);
+    draft.model = answeringModel();
+    draft.systemPrompt = m_settings.systemPrompt;
+    draft.sampling = m_settings.samplingJson();
+    return queueReply([conv = m_currentId, draft, content = text.trimmed(), info](ConversationStore &store) {
+        const qint64 id = conv != 0 ? conv : store.createConversation(draft);
+        const std::optional<Conversation> c = store.conversation(id);
         Message user;
         user.role = MessageRole::User;
-        user.content = text.trimmed();
-        const qint64 userId = m_store->appendMessage(conv, parent, user);
-        replyId = m_store->beginReply(conv, userId, generationInfo(settings));
+        user.content = content;
+        const qint64 userId = store.appendMessage(id, c ? c->activeLeafId : 0, user);
+        return PreparedReply::read(store, store.beginReply(id, userId, info));
     });
-    if (!ok) return false;
-    m_conversations.reload();
-    return startReply(replyId);
-}
-
-bool ChatController::startReply(qint64 replyId, const QString &partialRaw, const QString &content,
-                                const QString &reasoning) {
-    QList<Message> history;
-    GenerationSettings settings = effectiveSettings();
-    if (!guarded([&] {
-            history = m_store->activePath(m_currentId);
-            // The prompt ends before the reply (a continued one may have later messages).
-            for (qsizetype i = 0; i < history.size(); ++i)
-                if (history[i].id == replyId) {
-                    history.resize(i);
-                    break;
-                }
-            const std::optional<Message> reply = m_store->message(replyId);
-            if (reply && reply->generation.seed >= 0) settings.seed = reply->generation.seed;
-            if (reply && !m_usingRemote) recordModelHash(replyId, *reply);
-        }))
-        return false;
-    m_messages.reload();
-    m_saver = new StreamSaver(m_store.get(), replyId, StreamSaver::kDefaultIntervalMs, this);
-    if (!content.isEmpty() || !reasoning.isEmpty()) m_saver->setInitialText(content, reasoning);
-    connect(m_saver, &StreamSaver::saveFailed, this, &ChatController::setError);
-    m_streamingId = replyId;
-    emit generatingChanged();
-    activeEngine()->continueReply(replyId, history, partialRaw, settings);
-    return true;
 }
 
 void ChatController::onText(qint64 requestId, const QString &content, const QString &reasoning) {
@@ -350,74 +300,40 @@ void ChatController::onText(qint64 requestId, const QString &content, const QStr
     m_messages.setStreamingText(requestId, m_saver->content(), m_saver->reasoning());
 }
 
-void ChatController::onFinished(qint64 requestId, const GenerationResult &result) {
-    if (requestId != m_streamingId || !m_saver) return;
-    const bool empty = m_saver->content().isEmpty() && m_saver->reasoning().isEmpty() && result.toolCalls.isEmpty();
-    if (!result.error.isEmpty() && empty && !m_resumedStats) {
-        // A refused or failed prompt leaves no empty reply behind.
-        delete m_saver;
-        m_saver = nullptr;
-        guarded([&] { m_store->discardReply(requestId); });
-    } else {
-        ReplyStats stats = result.stats;
-        if (m_resumedStats && result.refused) stats = *m_resumedStats;  // nothing was added: as it was
-        else if (m_resumedStats) stats.generatedTokens += m_resumedStats->generatedTokens;
-        m_saver->finish(stats, result.toolCalls);
-        m_saver->deleteLater();
-        m_saver = nullptr;
-        if (!result.refused) m_context.finished(result.stats);
-    }
-    m_resumedStats.reset();
-    m_streamingId = 0;
-    if (!result.error.isEmpty()) setError(result.error);
-    m_messages.reload();
-    m_conversations.reload();
-    ++m_completedReplies;
-    emit completedRepliesChanged();
-    emit generatingChanged();
-    emit replyFinished(requestId);
-    onReplyForTools(requestId, result);
-}
-
 void ChatController::stop() {
     if (m_agent && m_agent->active()) m_agent->stop();
     if (m_streamingId) activeEngine()->cancel(m_streamingId);
+    else if (m_starting) m_stopPending = true;
 }
 
 bool ChatController::regenerate(qint64 messageId) {
     if (!canGenerate()) return false;
-    qint64 replyId = 0;
     GenerationSettings settings = m_settings;
-    if (!guarded([&] { replyId = m_store->regenerate(messageId, generationInfo(settings)); })) return false;
-    return startReply(replyId);
+    return queueReply([messageId, info = generationInfo(settings)](ConversationStore &store) {
+        return PreparedReply::read(store, store.regenerate(messageId, info));
+    });
 }
 
 bool ChatController::continueReply(qint64 messageId) {
     if (!canGenerate()) return false;
-    std::optional<Message> m;
-    if (!guarded([&] {
-            m = m_store->message(messageId);
-            if (m) m_store->resumeReply(messageId);
-        }) ||
-        !m)
-        return false;
-    m_resumedStats = m->stats;
-    if (startReply(messageId, rawOutput(*m), m->content, m->reasoning)) return true;
-    m_resumedStats.reset();
-    return false;
+    return queueReply(
+        [messageId](ConversationStore &store) {
+            // Its text and stats as they were, then back to streaming.
+            const std::optional<Message> m = store.message(messageId);
+            if (m) store.resumeReply(messageId);
+            return PreparedReply::read(store, messageId, m);
+        },
+        true);
 }
 
 bool ChatController::editMessage(qint64 messageId, const QString &text) {
     if (text.trimmed().isEmpty() || !canGenerate()) return false;
-    qint64 replyId = 0;
     GenerationSettings settings = m_settings;
-    if (!guarded([&] {
-            const qint64 edited = m_store->editMessage(messageId, text.trimmed());
-            replyId = m_store->beginReply(m_currentId, edited, generationInfo(settings));
-        }))
-        return false;
-    m_conversations.reload();
-    return startReply(replyId);
+    return queueReply([messageId, conv = m_currentId, content = text.trimmed(),
+                       info = generationInfo(settings)](ConversationStore &store) {
+        const qint64 edited = store.editMessage(messageId, content);
+        return PreparedReply::read(store, store.beginReply(conv, edited, info));
+    });
 }
 
 void ChatController::selectSibling(int row, int delta) {
@@ -430,8 +346,10 @@ void ChatController::copyText(const QString &text) {
 
 void ChatController::rename(qint64 conversationId, const QString &title) {
     if (!title.trimmed().isEmpty() && m_conversations.rename(conversationId, title.trimmed()) &&
-        conversationId == m_currentId)
+        conversationId == m_currentId) {
+        m_currentTitle = title.trimmed();
         emit currentConversationChanged();
+    }
 }
 
 void ChatController::togglePinned(qint64 conversationId) {
@@ -460,41 +378,6 @@ void ChatController::undoDelete() {
     m_pendingDeleteId = 0;
     m_pendingDeleteTitle.clear();
     emit pendingDeleteChanged();
-}
-
-void ChatController::commitDelete() {
-    if (!m_pendingDeleteId) return;
-    guarded([&] { m_store->deleteConversation(m_pendingDeleteId); });
-    m_pendingDeleteId = 0;
-    m_pendingDeleteTitle.clear();
-    emit pendingDeleteChanged();
-}
-
-void ChatController::search(const QString &text) {
-    m_searchResults.clear();
-    m_searchText = text;
-    if (m_store && !text.trimmed().isEmpty()) {
-        guarded([&] {
-            for (const SearchHit &hit : m_store->search(text, 30))
-                m_searchResults.append(QVariantMap{{"conversationId", hit.conversationId},
-                                                   {"messageId", hit.messageId},
-                                                   {"title", hit.conversationTitle},
-                                                   {"role", roleName(hit.role)},
-                                                   {"snippet", hit.snippet}});
-        });
-    }
-    emit searchResultsChanged();
-}
-
-void ChatController::openSearchResult(qint64 conversationId, qint64 messageId) {
-    if (generating()) return;
-    setCurrentConversationId(conversationId);
-    // A hit on another branch: make that branch active so the message shows.
-    // Long chats show their newest page: reveal() loads older pages up to the hit.
-    if (m_messages.reveal(messageId) < 0 && guarded([&] { m_store->switchBranch(messageId); })) m_messages.reload();
-    const int row = m_messages.reveal(messageId);
-    m_messages.setHighlight(messageId, m_searchText);
-    if (row >= 0) emit scrollToMessage(row);
 }
 
 void ChatController::loadModel(const QString &pathOrUrl) {
@@ -560,15 +443,6 @@ void ChatController::resetSettings() {
     GenerationSettings s = AppSettings().chatDefaults();
     s.systemPrompt = m_settings.systemPrompt;
     applySettings(s);
-}
-
-void ChatController::saveSettings() {
-    if (!m_store || m_currentId == 0) return;
-    guarded([&] {
-        const std::optional<Conversation> c = m_store->conversation(m_currentId);
-        m_store->setConversationSettings(m_currentId, c ? c->model : QString(), m_settings.systemPrompt,
-                                         m_settings.samplingJson());
-    });
 }
 
 }  // namespace Hearth

@@ -1,5 +1,17 @@
 // ChatController: what the QML chat actions do. Glue between the UI, the
-// conversation store (GUI thread) and the engine bridge (its own thread).
+// conversation store (its own thread) and the engine bridge (its own thread).
+//
+// The GUI thread never waits on SQLite: every read and write goes through a
+// StoreWorker (one thread, one connection, jobs run in the order posted) and
+// its answer comes back as a queued callback (chat_controller_store.cpp).
+// Opening a chat, older pages, the sidebar and search, a reply's start, its
+// saves while it streams and its end, edits, branch switches, deletes and the
+// chat's settings all do. While a reply's rows are being written (`starting`)
+// or its end recorded (`finishing`) the chat counts as generating. Quitting
+// runs every queued write first, so a streaming reply's text is kept.
+// Not moved: opening the database at start (before the window shows) and the
+// tool loop (AgentLoop), which keeps its own connection on the GUI thread;
+// it reads a reply only after the worker has recorded its end.
 //
 // It owns the store, the two list models the views show, and the bridge.
 // A reply is a message created in state `streaming` (beginReply), fed from
@@ -39,6 +51,7 @@
 #include <QPointer>
 #include <QVariantList>
 #include <QVariantMap>
+#include <functional>
 #include <QtQml/qqmlregistration.h>
 #include <memory>
 #include <optional>
@@ -60,6 +73,8 @@ class RemoteController;
 class RemoteEngine;
 class ModelHasher;
 class StreamSaver;
+class StoreWorker;
+struct PreparedReply;
 class AgentLoop;
 class ToolRegistry;
 
@@ -139,7 +154,7 @@ public:
     QStringList presetNames() const;
     QString activePreset() const;
     // A reply streams, or the tool loop holds the chat (approval, running calls).
-    bool generating() const { return m_streamingId != 0 || toolsBusy(); }
+    bool generating() const { return m_streamingId != 0 || m_starting || m_finishing || toolsBusy(); }
     qint64 streamingMessageId() const { return m_streamingId; }
     QString errorMessage() const { return m_errorMessage; }
     QVariantMap settings() const;
@@ -207,9 +222,15 @@ private:
     void init(const QString &databasePath);
     void connectBridge();
     bool canGenerate() const;
-    qint64 ensureConversation(const QString &firstMessage);
-    bool startReply(qint64 replyId, const QString &partialRaw = {}, const QString &content = {},
-                    const QString &reasoning = {});
+    // Store-worker glue (chat_controller_store.cpp): `job` writes a reply's
+    // rows and reads its prompt on the store thread; then the reply starts
+    // here (`resume`: a continued reply, its text kept).
+    bool queueReply(std::function<PreparedReply(ConversationStore &)> job, bool resume = false);
+    void launchReply(const PreparedReply &prepared, bool resume);
+    void afterStore(std::function<void()> fn);  // after every job posted so far
+    void postWrite(std::function<void(ConversationStore &)> job);
+    void loadConversationSettings(qint64 id);
+    void finishReplyBookkeeping(qint64 requestId, const Hearth::GenerationResult &result);
     GenerationInfo generationInfo(GenerationSettings &settings) const;
     GenerationSettings effectiveSettings() const;  // the chat's, its context policy resolved
     void measureContext();
@@ -238,7 +259,8 @@ private:
     ChatEngine *activeEngine() const;
     QString answeringModel() const;  // what a reply records: the file name, or "endpoint · model"
 
-    std::unique_ptr<ConversationStore> m_store;
+    std::unique_ptr<StoreWorker> m_worker;
+    std::unique_ptr<ConversationStore> m_store;  // the tool loop's connection (GUI thread)
     ConversationListModel m_conversations;
     MessageListModel m_messages;
     EngineBridge *m_bridge = nullptr;
@@ -250,6 +272,11 @@ private:
     ModelHasher *m_hasher = nullptr;
     qint64 m_currentId = 0;
     qint64 m_streamingId = 0;
+    bool m_starting = false;   // a reply's rows are being written
+    bool m_stopPending = false;  // Stop pressed while starting: cancel it as it starts
+    bool m_finishing = false;  // a finished reply is being recorded
+    qint64 m_opening = 0;      // the chat whose settings are being read (sending waits for them)
+    QString m_currentTitle;
     QString m_modelPath;
     ModelState m_modelState = NoModel;
     QString m_modelDescription;

@@ -8,7 +8,9 @@
 #include "chat_controller.h"
 #include "core/agent_loop.h"
 #include "core/conversation_store.h"
+#include "core/store_worker.h"
 #include "core/tool_registry.h"
+#include "prepared_reply.h"
 #include "tools_controller.h"
 
 namespace Hearth {
@@ -20,7 +22,7 @@ bool ChatController::toolsBusy() const { return m_agent && m_agent->active(); }
 void ChatController::initTools() {
     m_toolRegistry = new ToolRegistry;
     // The tool settings sit beside the database: the app's data folder, or a test's.
-    const QString dir = m_store ? QFileInfo(m_store->path()).absolutePath() : QString();
+    const QString dir = m_worker ? QFileInfo(m_worker->path()).absolutePath() : QString();
     m_tools = new ToolsController(m_toolRegistry, dir);
     if (!m_store) return;
     m_agent = new AgentLoop(m_store.get(), m_toolRegistry);
@@ -40,16 +42,12 @@ void ChatController::onReplyForTools(qint64 replyId, const GenerationResult &res
 }
 
 void ChatController::continueAfterTools(qint64 conversationId, qint64 parentId) {
-    if (conversationId != m_currentId || !m_store || m_modelState != Ready || generating()) return;
+    if (conversationId != m_currentId || !m_worker || m_modelState != Ready || generating()) return;
     GenerationSettings settings = m_settings;
-    qint64 replyId = 0;
-    try {
-        replyId = m_store->beginReply(conversationId, parentId, generationInfo(settings));
-    } catch (const std::exception &e) {
-        setError(QString::fromUtf8(e.what()));
-        return;
-    }
-    startReply(replyId);
+    // The loop wrote its results on its own connection, committed before this is queued.
+    queueReply([conversationId, parentId, info = generationInfo(settings)](ConversationStore &store) {
+        return PreparedReply::read(store, store.beginReply(conversationId, parentId, info));
+    });
 }
 
 }  // namespace Hearth

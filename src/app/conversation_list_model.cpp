@@ -3,8 +3,10 @@
 #include "age_text.h"
 
 #include <exception>
+#include <type_traits>
 
 #include "core/conversation_store.h"
+#include "core/store_worker.h"
 
 namespace Hearth {
 
@@ -18,14 +20,25 @@ void ConversationListModel::refreshAges() {
     if (!m_rows.isEmpty()) emit dataChanged(index(0), index(int(m_rows.size() - 1)), {AgeTextRole});
 }
 
-template <typename Fn>
-bool ConversationListModel::guarded(Fn &&fn) {
+template <typename Fn, typename Apply>
+bool ConversationListModel::query(Fn job, Apply apply) {
+    using R = std::invoke_result_t<Fn, ConversationStore &>;
+    if (m_worker) {
+        m_worker->request(this, std::move(job), std::move(apply),
+                          [this](const QString &message) { emit errorOccurred(message); });
+        return true;
+    }
     if (!m_store) {
         emit errorOccurred(tr("No conversation store"));
         return false;
     }
     try {
-        fn();
+        if constexpr (std::is_void_v<R>) {
+            job(*m_store);
+            apply();
+        } else {
+            apply(job(*m_store));
+        }
         return true;
     } catch (const std::exception &e) {
         emit errorOccurred(QString::fromUtf8(e.what()));
@@ -35,6 +48,11 @@ bool ConversationListModel::guarded(Fn &&fn) {
 
 void ConversationListModel::setStore(ConversationStore *store) {
     m_store = store;
+    reload();
+}
+
+void ConversationListModel::setWorker(StoreWorker *worker) {
+    m_worker = worker;
     reload();
 }
 
@@ -64,11 +82,15 @@ QHash<int, QByteArray> ConversationListModel::roleNames() const {
 }
 
 void ConversationListModel::reload() {
-    QList<Conversation> rows;
-    if (m_store && !guarded([&] { rows = m_store->listConversations(); })) return;
-    int before = count();
+    if (!m_store && !m_worker) return;
+    query([](ConversationStore &store) { return store.listConversations(); },
+          [this](QList<Conversation> rows) { replaceRows(std::move(rows)); });
+}
+
+void ConversationListModel::replaceRows(QList<Conversation> rows) {
+    const int before = count();
     beginResetModel();
-    m_rows = rows;
+    m_rows = std::move(rows);
     endResetModel();
     if (before != count()) emit countChanged();
 }
@@ -80,51 +102,63 @@ int ConversationListModel::rowOf(qint64 conversationId) const {
 }
 
 qint64 ConversationListModel::create(const QString &title) {
-    qint64 id = 0;
     Conversation c;
     c.title = title;
-    if (!guarded([&] { id = m_store->createConversation(c); })) return 0;
-    reload();
+    qint64 id = 0;
+    try {
+        id = m_worker ? m_worker->call([c](ConversationStore &store) { return store.createConversation(c); })
+             : m_store ? m_store->createConversation(c)
+                       : 0;
+    } catch (const std::exception &e) {
+        emit errorOccurred(QString::fromUtf8(e.what()));
+        return 0;
+    }
+    if (id == 0) emit errorOccurred(tr("No conversation store"));
+    else reload();
     return id;
 }
 
 bool ConversationListModel::rename(qint64 conversationId, const QString &title) {
-    if (!guarded([&] { m_store->renameConversation(conversationId, title); })) return false;
-    int row = rowOf(conversationId);
-    if (row >= 0) {
-        m_rows[row].title = title;
-        emit dataChanged(index(row), index(row), {TitleRole, Qt::DisplayRole});
-    }
-    return true;
+    return query([=](ConversationStore &store) { store.renameConversation(conversationId, title); },
+                 [this, conversationId, title] {
+                     const int row = rowOf(conversationId);
+                     if (row < 0) return;
+                     m_rows[row].title = title;
+                     emit dataChanged(index(row), index(row), {TitleRole, Qt::DisplayRole});
+                 });
 }
 
 bool ConversationListModel::setPinned(qint64 conversationId, bool pinned) {
-    if (!guarded([&] { m_store->setPinned(conversationId, pinned); })) return false;
-    reload();  // the row moves
+    // The row moves: the list is read again behind the write.
+    if (!query([=](ConversationStore &store) { store.setPinned(conversationId, pinned); }, [] {})) return false;
+    reload();
     return true;
 }
 
 bool ConversationListModel::remove(qint64 conversationId) {
-    if (!guarded([&] { m_store->softDeleteConversation(conversationId); })) return false;
-    int row = rowOf(conversationId);
-    if (row >= 0) {
-        beginRemoveRows(QModelIndex(), row, row);
-        m_rows.removeAt(row);
-        endRemoveRows();
-        emit countChanged();
-    }
-    return true;
+    return query([=](ConversationStore &store) { store.softDeleteConversation(conversationId); },
+                 [this, conversationId] {
+                     const int row = rowOf(conversationId);
+                     if (row < 0) return;
+                     beginRemoveRows(QModelIndex(), row, row);
+                     m_rows.removeAt(row);
+                     endRemoveRows();
+                     emit countChanged();
+                 });
 }
 
 bool ConversationListModel::restore(qint64 conversationId) {
-    if (!guarded([&] { m_store->restoreConversation(conversationId); })) return false;
+    if (!query([=](ConversationStore &store) { store.restoreConversation(conversationId); }, [] {})) return false;
     reload();
     return true;
 }
 
 int ConversationListModel::purgeDeleted() {
-    int purged = 0;
-    guarded([&] { purged = m_store->purgeDeleted(QDateTime::currentDateTimeUtc().addSecs(1)); });
+    int purged = m_worker ? -1 : 0;
+    query([](ConversationStore &store) { return store.purgeDeleted(QDateTime::currentDateTimeUtc().addSecs(1)); },
+          [&purged, sync = !m_worker](int n) {
+              if (sync) purged = n;
+          });
     return purged;
 }
 

@@ -14,6 +14,11 @@
 // Deleting is soft: remove() hides the row at once and restore() brings it
 // back (the UI's "Undo"); purgeDeleted() makes it final. Every call catches
 // store errors and reports them through errorOccurred(); none throws.
+//
+// Threads: with a StoreWorker (the app) the list is read and every change is
+// written on the store's thread; the rows change when the answer comes back
+// (in order), and the calls return true for "queued". With a
+// ConversationStore on this thread (tests, tools) they run at once.
 #pragma once
 
 #include <QAbstractListModel>
@@ -25,6 +30,7 @@
 namespace Hearth {
 
 class ConversationStore;
+class StoreWorker;
 
 class ConversationListModel : public QAbstractListModel {
     Q_OBJECT
@@ -39,6 +45,8 @@ public:
 
     // Not owned; must live on this model's thread. Reloads.
     void setStore(ConversationStore *store);
+    // Not owned; must be destroyed before this model. Reloads.
+    void setWorker(StoreWorker *worker);
 
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     QVariant data(const QModelIndex &index, int role) const override;
@@ -49,11 +57,13 @@ public:
     // Every row's ageText changed (the minute timer calls it).
     void refreshAges();
     Q_INVOKABLE int rowOf(qint64 conversationId) const;  // -1 when not listed
-    Q_INVOKABLE qint64 create(const QString &title);    // 0 on failure
+    // 0 on failure. With a worker it waits for the insert: not for the GUI's paths.
+    Q_INVOKABLE qint64 create(const QString &title);
     Q_INVOKABLE bool rename(qint64 conversationId, const QString &title);
     Q_INVOKABLE bool setPinned(qint64 conversationId, bool pinned);
     Q_INVOKABLE bool remove(qint64 conversationId);
     Q_INVOKABLE bool restore(qint64 conversationId);
+    // How many were purged; with a worker -1: queued, the count is not waited for.
     Q_INVOKABLE int purgeDeleted();
 
 signals:
@@ -62,10 +72,14 @@ signals:
 
 private:
     QTimer m_ageTimer;
-    template <typename Fn>
-    bool guarded(Fn &&fn);
+    // Runs `job(store)` now or on the worker, then `apply(result)` (or
+    // `apply()` for a job returning nothing) here; false when it failed at once.
+    template <typename Fn, typename Apply>
+    bool query(Fn job, Apply apply);
+    void replaceRows(QList<Conversation> rows);
 
     ConversationStore *m_store = nullptr;
+    StoreWorker *m_worker = nullptr;
     QList<Conversation> m_rows;
 };
 

@@ -32,6 +32,13 @@
 // removed and inserted at the end), not a model reset, so the view keeps its
 // delegates. Switching conversations resets.
 //
+// Threads: with a StoreWorker (the app) every load is queued on the store's
+// thread and applied here when its result comes back, so the GUI thread never
+// waits on SQLite; results for a chat the view has left are dropped. Then
+// fetchOlder(), fetchAllOlder() and selectSibling() return true for "asked"
+// and the rows change later. With a ConversationStore on this thread (tests,
+// tools) the same calls run at once.
+//
 // While a reply streams, the controller feeds its text with
 // setStreamingText(), batched at about 60 Hz; only that row's text roles
 // change. Errors from the store are reported through errorOccurred(); nothing throws.
@@ -39,10 +46,13 @@
 
 #include <QAbstractListModel>
 #include <QtQml/qqmlregistration.h>
+#include <functional>
 
 #include "core/conversation_store.h"
 
 namespace Hearth {
+
+class StoreWorker;
 
 class MessageListModel : public QAbstractListModel {
     Q_OBJECT
@@ -84,6 +94,7 @@ public:
     explicit MessageListModel(QObject *parent = nullptr);
 
     void setStore(ConversationStore *store);  // not owned; same thread
+    void setWorker(StoreWorker *worker);  // not owned; must be destroyed before this model
     qint64 conversationId() const { return m_conversationId; }
     void setConversationId(qint64 id);
     int count() const { return int(m_rows.size()); }
@@ -103,8 +114,13 @@ public:
     // Loads every older message of the branch (one query): Ctrl+Home goes to the start.
     Q_INVOKABLE bool fetchAllOlder();
     Q_INVOKABLE int rowOf(qint64 messageId) const;
-    // The row of `messageId`, loading older pages until it shows (-1: not on this branch).
+    // The row of `messageId`, loading older pages until it shows (-1: not on
+    // this branch). With a worker only what is loaded counts: use showMessage().
     Q_INVOKABLE int reveal(qint64 messageId);
+    // Loads the branch down from `messageId` (first making its branch the
+    // active one when `switchBranch` and it is not on it), then calls
+    // `done(row)` (-1: not found).
+    void showMessage(qint64 messageId, bool switchBranch, std::function<void(int)> done);
     // Shows the sibling `delta` steps from the message at `row` (-1: previous
     // branch, +1: next) and the newest leaf under it.
     Q_INVOKABLE bool selectSibling(int row, int delta);
@@ -122,11 +138,23 @@ private:
     using Row = BranchMessage;
 
     void replaceRows(QList<Row> rows);
+    // A load read while the reply streamed holds older text than shown: keep the shown text.
+    void keepStreamingText(QList<Row> &rows);
     void resetRows(QList<Row> rows);
     void countsChanged(int before, bool olderBefore);
     bool prependOlder(int limit);
+    // Runs `job(store)` now or on the worker, then `apply(result)` here unless
+    // the view left the chat meanwhile; errors go to errorOccurred().
+    template <typename Fn, typename Apply>
+    void query(Fn job, Apply apply);
+    void loadFailed(const QString &message);
 
     ConversationStore *m_store = nullptr;
+    StoreWorker *m_worker = nullptr;
+    quint64 m_serial = 0;  // bumped when the chat changes: older results are dropped
+    bool m_fetchingOlder = false;  // one older page at a time
+    qint64 m_streamingId = 0;      // the row setStreamingText() feeds, while it is `streaming`
+    QString m_streamingContent, m_streamingReasoning;
     qint64 m_conversationId = 0;
     QList<Row> m_rows;
     qint64 m_highlightId = 0;

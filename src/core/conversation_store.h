@@ -12,11 +12,11 @@
 // died) into `interrupted`.
 //
 // Threads: a QSqlDatabase connection belongs to the thread that opened it, so
-// a store must be used only on the thread that constructed it. Every query the
-// GUI needs is small and indexed (the list of 10,000 conversations takes a few
-// milliseconds, see bench_store; a path or a branch is one conversation; search
-// has a LIMIT), so the app keeps one store on the GUI thread. Bulk work
-// (export all, import) opens its own store on a worker thread or in
+// a store must be used only on the thread that constructed it. The app's
+// store lives on its own thread (StoreWorker, store_worker.h): the GUI thread
+// posts jobs there and never waits on SQLite, not even when another
+// connection holds the write lock and a write would wait up to busy_timeout.
+// Bulk work (export all, import) opens its own store on a worker thread or in
 // hearth-cli: WAL lets readers run beside the one writer, and busy_timeout
 // makes a writer wait for the other rather than fail.
 //

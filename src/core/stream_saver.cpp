@@ -1,8 +1,10 @@
 #include "core/stream_saver.h"
 
+#include <QPointer>
 #include <exception>
 
 #include "core/conversation_store.h"
+#include "core/store_worker.h"
 
 namespace Hearth {
 
@@ -11,6 +13,30 @@ StreamSaver::StreamSaver(ConversationStore *store, qint64 messageId, int interva
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &StreamSaver::flush);
     m_sinceWrite.start();
+}
+
+StreamSaver::StreamSaver(StoreWorker *worker, qint64 messageId, int intervalMs, QObject *parent)
+    : StreamSaver(static_cast<ConversationStore *>(nullptr), messageId, intervalMs, parent) {
+    m_worker = worker;
+}
+
+template <typename Fn>
+bool StreamSaver::write(Fn &&job) {
+    if (m_worker) {
+        // The worker is the callbacks' context: a saver may be deleted while its write runs.
+        QPointer<StreamSaver> self(this);
+        m_worker->request(m_worker, std::forward<Fn>(job), [] {}, [self](const QString &message) {
+            if (self) emit self->saveFailed(message);
+        });
+        return true;
+    }
+    try {
+        job(*m_store);
+        return true;
+    } catch (const std::exception &e) {
+        emit saveFailed(QString::fromUtf8(e.what()));
+        return false;
+    }
 }
 
 StreamSaver::~StreamSaver() {
@@ -45,12 +71,12 @@ void StreamSaver::pieceAdded() {
 void StreamSaver::flush() {
     m_timer.stop();
     if (!m_dirty || m_finished) return;
-    try {
-        m_store->saveStreamingText(m_messageId, m_content, m_reasoning);
+    // Copies: the worker writes them later while more text arrives here.
+    if (write([id = m_messageId, content = m_content, reasoning = m_reasoning](ConversationStore &store) {
+            store.saveStreamingText(id, content, reasoning);
+        })) {
         m_dirty = false;
         ++m_writes;
-    } catch (const std::exception &e) {
-        emit saveFailed(QString::fromUtf8(e.what()));
     }
     // Restart the interval after a failure too, so a locked database is not
     // hammered on every token.
@@ -59,12 +85,9 @@ void StreamSaver::flush() {
 
 bool StreamSaver::finish(const ReplyStats &stats, const QJsonArray &toolCalls) {
     m_timer.stop();
-    try {
-        m_store->finishReply(m_messageId, m_content, m_reasoning, toolCalls, stats);
-    } catch (const std::exception &e) {
-        emit saveFailed(QString::fromUtf8(e.what()));
+    if (!write([id = m_messageId, content = m_content, reasoning = m_reasoning, toolCalls,
+                stats](ConversationStore &store) { store.finishReply(id, content, reasoning, toolCalls, stats); }))
         return false;
-    }
     m_finished = true;
     m_dirty = false;
     ++m_writes;

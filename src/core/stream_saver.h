@@ -7,8 +7,12 @@
 // write is one committed UPDATE, which in WAL mode survives the process being
 // killed, so a crash loses at most one interval of text.
 //
-// Lives on the store's thread. Never throws: a failed write is reported
-// through saveFailed() and retried at the next interval.
+// Two ways to write: straight into a ConversationStore on this thread (the
+// CLI, tests), or posted to a StoreWorker (the app), so the GUI thread never
+// waits on the disk; the worker runs the saves in order and its destructor
+// runs the last one, so a reply is never lost on quit. Never throws: a failed
+// write is reported through saveFailed() (queued, with a worker) and retried
+// at the next interval.
 #pragma once
 
 #include <QElapsedTimer>
@@ -21,6 +25,7 @@
 namespace Hearth {
 
 class ConversationStore;
+class StoreWorker;
 
 class StreamSaver : public QObject {
     Q_OBJECT
@@ -31,6 +36,8 @@ public:
     // `content`/`reasoning` are its current text (non-empty when continuing an
     // interrupted reply).
     StreamSaver(ConversationStore *store, qint64 messageId, int intervalMs = kDefaultIntervalMs,
+                QObject *parent = nullptr);
+    StreamSaver(StoreWorker *worker, qint64 messageId, int intervalMs = kDefaultIntervalMs,
                 QObject *parent = nullptr);
     ~StreamSaver() override;  // saves what is pending
 
@@ -47,7 +54,8 @@ public slots:
     void appendReasoning(const QString &piece);
     void flush();  // write now if anything is pending
     // Final write: the text, tool calls and stats, state complete. Returns
-    // false (and emits saveFailed) if the database refused it.
+    // false (and emits saveFailed) if the database refused it; with a worker
+    // the write is queued (true), and a refusal comes later as saveFailed.
     bool finish(const Hearth::ReplyStats &stats, const QJsonArray &toolCalls = {});
 
 signals:
@@ -55,8 +63,12 @@ signals:
 
 private:
     void pieceAdded();
+    // Runs `write` on the store now, or queues it on the worker; false when it threw.
+    template <typename Fn>
+    bool write(Fn &&job);
 
-    ConversationStore *m_store;
+    ConversationStore *m_store = nullptr;
+    StoreWorker *m_worker = nullptr;
     qint64 m_messageId;
     int m_intervalMs;
     QString m_content;

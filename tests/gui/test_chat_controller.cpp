@@ -7,6 +7,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <optional>
 
 #include "chat_controller.h"
 #include "common/fixtures.h"
@@ -102,11 +103,18 @@ private slots:
         QCOMPARE(chat.conversations()->count(), 0);
 
         QSignalSpy changed(chat.messages(), &QAbstractItemModel::dataChanged);
+        // The rows come from the store thread: the reply's state when it first shows.
+        std::optional<MessageState> shownAs;
+        connect(chat.messages(), &MessageListModel::countChanged, this, [&] {
+            if (!shownAs && chat.messages()->count() == 2)
+                shownAs = msg(chat, 1, MessageListModel::StateRole).value<MessageState>();
+        });
         QVERIFY(chat.send(QStringLiteral("Once upon a time there was a cat")));
         QVERIFY(chat.generating());  // returned at once; the reply streams
-        QCOMPARE(chat.messages()->count(), 2);
-        QCOMPARE(msg(chat, 1, MessageListModel::StateRole).value<MessageState>(), MessageState::Streaming);
         QVERIFY(!chat.send(QStringLiteral("again")));  // one reply at a time
+        QTRY_VERIFY(shownAs.has_value());
+        QCOMPARE(*shownAs, MessageState::Streaming);
+        QVERIFY(!chat.send(QStringLiteral("again")));
         QVERIFY(waitReplies(chat, 1));
         QVERIFY(changed.count() >= 1);  // streamed text updated the row
 
@@ -155,6 +163,7 @@ private slots:
         chat.setSetting(QStringLiteral("maxTokens"), 8);
         QVERIFY(chat.modelSha256().isEmpty());  // still hashing 1 GiB
         QVERIFY(chat.send(QStringLiteral("Once upon a time")));
+        QTRY_COMPARE(chat.messages()->count(), 2);
         const qint64 replyId = msg(chat, 1, MessageListModel::IdRole).toLongLong();
         ConversationStore store(db);
         QCOMPARE(store.message(replyId)->generation.modelSha256, QString());
@@ -188,7 +197,7 @@ private slots:
         QVERIFY(msg(chat, 1, MessageListModel::IdRole).toLongLong() != firstId);
 
         chat.selectSibling(1, -1);
-        QCOMPARE(msg(chat, 1, MessageListModel::IdRole).toLongLong(), firstId);
+        QTRY_COMPARE(msg(chat, 1, MessageListModel::IdRole).toLongLong(), firstId);
         QCOMPARE(msg(chat, 1, MessageListModel::ContentRole).toString(), first);
 
         const qint64 userId = msg(chat, 0, MessageListModel::IdRole).toLongLong();
@@ -198,7 +207,7 @@ private slots:
         QCOMPARE(msg(chat, 0, MessageListModel::SiblingCountRole).toInt(), 2);
         QCOMPARE(msg(chat, 1, MessageListModel::SiblingCountRole).toInt(), 1);  // the edit's own reply
         chat.selectSibling(0, -1);
-        QCOMPARE(msg(chat, 0, MessageListModel::ContentRole).toString(), QStringLiteral("Lily went to the park"));
+        QTRY_COMPARE(msg(chat, 0, MessageListModel::ContentRole).toString(), QStringLiteral("Lily went to the park"));
     }
 
     void stopCancelsTheReply() {
@@ -211,6 +220,29 @@ private slots:
         QVERIFY(waitReplies(chat, 1));
         QCOMPARE(msg(chat, 1, MessageListModel::StopReasonRole).toString(), QStringLiteral("user"));
         QCOMPARE(msg(chat, 1, MessageListModel::StateRole).value<MessageState>(), MessageState::Complete);
+    }
+
+    // Quitting while a reply streams: every save queued on the store thread
+    // runs first, so the reply keeps all the text the chat showed.
+    void quittingWhileStreamingKeepsTheReply() {
+        const QString db = freshDb();
+        Fixture f = open(db);
+        ChatController &chat = *f.chat;
+        chat.setSetting(QStringLiteral("maxTokens"), 0);  // until stopped
+        chat.setSetting(QStringLiteral("temperature"), 1.0);
+        QVERIFY(chat.send(QStringLiteral("Once upon a time")));
+        QTRY_VERIFY_WITH_TIMEOUT(msg(chat, 1, MessageListModel::ContentRole).toString().size() > 40, kTimeoutMs);
+        QVERIFY(chat.generating());
+        const qint64 replyId = msg(chat, 1, MessageListModel::IdRole).toLongLong();
+        const QString shown = msg(chat, 1, MessageListModel::ContentRole).toString();
+        f.msgTester.reset();
+        f.convTester.reset();
+        f.chat.reset();  // the app quits mid-stream
+        ConversationStore store(db);
+        QCOMPARE(store.interruptedOnOpen(), 1);
+        const Message reply = *store.message(replyId);
+        QCOMPARE(reply.state, MessageState::Interrupted);
+        QCOMPARE(reply.content, shown);
     }
 
     void withoutModelNothingIsSent() {
@@ -250,33 +282,34 @@ private slots:
 
         const qint64 zebra = chat.currentConversationId();
         chat.search(QStringLiteral("zebr"));
-        QVERIFY(!chat.searchResults().isEmpty());
+        QTRY_VERIFY(!chat.searchResults().isEmpty());
         const QVariantMap hit = chat.searchResults().first().toMap();
         QCOMPARE(hit.value("conversationId").toLongLong(), zebra);  // the user's words rank first
         chat.setCurrentConversationId(first);
         QSignalSpy scrolled(&chat, &ChatController::scrollToMessage);
         chat.openSearchResult(zebra, hit.value("messageId").toLongLong());
         QCOMPARE(chat.currentConversationId(), zebra);
-        QCOMPARE(scrolled.count(), 1);
+        QTRY_COMPARE(scrolled.count(), 1);
         QCOMPARE(chat.messages()->rowOf(hit.value("messageId").toLongLong()), scrolled.at(0).at(0).toInt());
 
         chat.togglePinned(first);
-        QCOMPARE(chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::IdRole).toLongLong(),
-                 first);
+        QTRY_COMPARE(
+            chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::IdRole).toLongLong(), first);
 
         chat.deleteConversation(first);
-        QCOMPARE(chat.conversations()->count(), 1);
+        QTRY_COMPARE(chat.conversations()->count(), 1);
         QCOMPARE(chat.pendingDeleteTitle(), QStringLiteral("The dragon slept"));
         chat.undoDelete();
-        QCOMPARE(chat.conversations()->count(), 2);
+        QTRY_COMPARE(chat.conversations()->count(), 2);
         chat.deleteConversation(first);
         chat.commitDelete();
-        QCOMPARE(chat.conversations()->count(), 1);
-        QCOMPARE(ConversationStore(db).conversationCount(), 1);
+        QTRY_COMPARE(chat.conversations()->count(), 1);
+        QTRY_COMPARE(ConversationStore(db).conversationCount(), 1);
         chat.rename(chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::IdRole).toLongLong(),
                     QStringLiteral("Zebras"));
-        QCOMPARE(chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::TitleRole).toString(),
-                 QStringLiteral("Zebras"));
+        QTRY_COMPARE(
+            chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::TitleRole).toString(),
+            QStringLiteral("Zebras"));
     }
 
     void settingsArePerConversation() {
@@ -295,6 +328,7 @@ private slots:
         Fixture g = open(db, false);
         QCOMPARE(g.chat->settings().value("temperature").toDouble(), 0.8);  // a new chat has defaults
         g.chat->setCurrentConversationId(id);
+        QTRY_COMPARE(g.chat->generationSettings().systemPrompt, QStringLiteral("Speak like a pirate."));  // read on the store thread
         const GenerationSettings s = g.chat->generationSettings();
         QCOMPARE(s.systemPrompt, QStringLiteral("Speak like a pirate."));
         QCOMPARE(s.temperature, 0.3);
@@ -324,6 +358,7 @@ private slots:
         Fixture f = open(db);
         ChatController &chat = *f.chat;
         chat.setCurrentConversationId(conv);
+        QTRY_COMPARE(chat.messages()->count(), 2);
         QCOMPARE(msg(chat, 1, MessageListModel::StateRole).value<MessageState>(), MessageState::Interrupted);
         QVERIFY(chat.continueReply(reply));
         QVERIFY(waitReplies(chat, 1));

@@ -206,12 +206,12 @@ private slots:
         m_chat->setCurrentConversationId(m_markdownId);  // a fresh open of the long chat: its newest page
         QTest::qWait(200);
         m_chat->search(QStringLiteral("zanzibar"));
-        QCOMPARE(m_chat->searchResults().size(), 1);
+        QTRY_COMPARE(m_chat->searchResults().size(), 1);  // answered from the store thread
         QElapsedTimer timer;
         timer.start();
         m_chat->openSearchResult(m_longId, m_hitId);
+        QTRY_VERIFY(m_chat->messages()->rowOf(m_hitId) >= 0);  // the pages down from it, loaded off the GUI thread
         const int row = m_chat->messages()->rowOf(m_hitId);
-        QVERIFY(row >= 0);
         QQuickItem *v = view();
         QQuickItem *composer = item("composerInput");
         auto inView = [&] {

@@ -238,13 +238,13 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), 2, kTimeoutMs);
         QCOMPARE(m_chat->conversations()->count(), 4);
         m_chat->togglePinned(m_richId);
-        QCOMPARE(m_chat->conversations()->index(0).data(ConversationListModel::IdRole).toLongLong(), m_richId);
+        QTRY_COMPARE(m_chat->conversations()->index(0).data(ConversationListModel::IdRole).toLongLong(), m_richId);
         shoot(QStringLiteral("05_sidebar"));
     }
 
     void richReplyRendering() {
         m_chat->setCurrentConversationId(m_richId);
-        QCOMPARE(m_chat->messages()->count(), 2);
+        QTRY_COMPARE(m_chat->messages()->count(), 2);  // read on the store thread
         QTRY_VERIFY(shown("copyCodeButton"));
         QTRY_VERIFY(shown("thinkingHeader"));
         QCOMPARE(item("thinkingHeader")->property("text").toString(), QStringLiteral("▸ Thought for 12 s"));
@@ -277,11 +277,11 @@ private slots:
     void deleteShowsUndo() {
         const int before = m_chat->conversations()->count();
         m_chat->deleteConversation(m_chat->conversations()->index(1).data(ConversationListModel::IdRole).toLongLong());
-        QCOMPARE(m_chat->conversations()->count(), before - 1);
+        QTRY_COMPARE(m_chat->conversations()->count(), before - 1);
         QTRY_VERIFY(shown("undoToast"));
         shoot(QStringLiteral("09_undo_toast"));
         m_chat->undoDelete();
-        QCOMPARE(m_chat->conversations()->count(), before);
+        QTRY_COMPARE(m_chat->conversations()->count(), before);
         QVERIFY(!shown("undoToast"));
     }
 
@@ -369,9 +369,9 @@ private slots:
         QVERIFY(ok.toBool());
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 10000);
         QVERIFY2(finished[1][0].toBool(), qPrintable(finished[1][1].toString()));
-        QCOMPARE(m_chat->conversations()->count(), before + 1);
-        QVERIFY(m_chat->currentConversationId() != m_richId);  // the imported copy is open
-        QCOMPARE(m_chat->currentTitle(), QStringLiteral("Reverse a list in Python"));
+        QTRY_COMPARE(m_chat->conversations()->count(), before + 1);
+        QTRY_VERIFY(m_chat->currentConversationId() != m_richId);  // the imported copy is open
+        QTRY_COMPARE(m_chat->currentTitle(), QStringLiteral("Reverse a list in Python"));
         QTRY_VERIFY(shown("thinkingHeader"));
         QCOMPARE(item("thinkingHeader")->property("text").toString(), QStringLiteral("▸ Thought for 12 s"));
         QTRY_VERIFY(shown("infoToast"));
@@ -394,15 +394,15 @@ private slots:
         const QVariantMap hit = m_chat->searchResults().first().toMap();
         m_chat->openSearchResult(hit.value("conversationId").toLongLong(), hit.value("messageId").toLongLong());
         QCOMPARE(m_chat->currentConversationId(), hit.value("conversationId").toLongLong());
-        QVERIFY(m_chat->messages()->rowOf(hit.value("messageId").toLongLong()) >= 0);
+        QTRY_VERIFY(m_chat->messages()->rowOf(hit.value("messageId").toLongLong()) >= 0);
         QTest::keyClick(m_window, Qt::Key_Escape);  // clears the search
         QTRY_COMPARE(field->property("text").toString(), QString());
     }
 
     void interruptedReply() {
         m_chat->setCurrentConversationId(m_interruptedId);
-        QCOMPARE(m_chat->messages()->index(1).data(MessageListModel::StateRole).value<MessageState>(),
-                 MessageState::Interrupted);
+        QTRY_COMPARE(m_chat->messages()->index(1).data(MessageListModel::StateRole).value<MessageState>(),
+                     MessageState::Interrupted);
         QTRY_VERIFY(shown("continueButton"));
         shoot(QStringLiteral("10_interrupted"));
         const int done = m_chat->completedReplies();

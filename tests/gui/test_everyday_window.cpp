@@ -227,7 +227,7 @@ private slots:
         m_chat->newChat();
         QVERIFY(m_chat->settings().value("thinking").toBool());  // the defaults have it on
         m_chat->setCurrentConversationId(id);
-        QVERIFY(!m_chat->settings().value("thinking").toBool());
+        QTRY_VERIFY(!m_chat->settings().value("thinking").toBool());  // the chat's row, read on the store thread
         QTRY_VERIFY(!sw->property("checked").toBool());
     }
 

@@ -1,0 +1,231 @@
+// ChatController's side of the store worker: a reply's start and end, the
+// open chat's settings and context, search, and writes, each queued on the
+// store thread with its answer applied here (see chat_controller.h).
+#include <QFileInfo>
+#include <exception>
+#include <utility>
+
+#include "chat_controller.h"
+#include "core/conversation_store.h"
+#include "core/engine_bridge.h"
+#include "core/store_worker.h"
+#include "core/stream_saver.h"
+#include "hearth/error.h"
+#include "prepared_reply.h"
+
+namespace Hearth {
+
+namespace {
+
+// The raw model output an interrupted reply stood for, so the parser and the
+// prompt pick up where it stopped.
+QString rawOutput(const Message &m) {
+    if (m.reasoning.isEmpty()) return m.content;
+    QString raw = QStringLiteral("<think>\n") + m.reasoning;
+    if (!m.content.isEmpty()) raw += QStringLiteral("\n</think>\n\n") + m.content;
+    return raw;
+}
+
+}  // namespace
+
+PreparedReply PreparedReply::read(ConversationStore &store, qint64 replyId, std::optional<Message> reply) {
+    if (!reply) reply = store.message(replyId);
+    if (!reply)
+        throw hearth::Error(hearth::ErrorCode_invalid_argument,
+                            QStringLiteral("no message %1").arg(replyId).toStdString());
+    PreparedReply p;
+    p.conversationId = reply->conversationId;
+    p.replyId = replyId;
+    p.reply = reply;
+    p.history = store.activePath(p.conversationId);
+    // The prompt ends before the reply (a continued one may have later messages).
+    for (qsizetype i = 0; i < p.history.size(); ++i)
+        if (p.history[i].id == replyId) {
+            p.history.resize(i);
+            break;
+        }
+    return p;
+}
+
+bool ChatController::queueReply(std::function<PreparedReply(ConversationStore &)> job, bool resume) {
+    // Sending again, opening a tool turn or stopping wait until the rows exist.
+    m_starting = true;
+    m_stopPending = false;
+    emit generatingChanged();
+    m_worker->request(
+        this, std::move(job),
+        [this, resume](const PreparedReply &prepared) {
+            m_starting = false;
+            launchReply(prepared, resume);
+        },
+        [this](const QString &message) {
+            m_starting = false;
+            setError(message);
+            emit generatingChanged();
+        });
+    return true;
+}
+
+void ChatController::launchReply(const PreparedReply &p, bool resume) {
+    if (m_currentId == 0) {  // the draft's first message created its conversation
+        m_currentId = p.conversationId;
+        m_currentTitle.clear();
+        m_messages.setConversationId(p.conversationId);
+        emit currentConversationChanged();
+    }
+    GenerationSettings settings = effectiveSettings();
+    if (p.reply && p.reply->generation.seed >= 0) settings.seed = p.reply->generation.seed;
+    if (p.reply && !m_usingRemote) recordModelHash(p.replyId, *p.reply);
+    m_conversations.reload();
+    m_messages.reload();
+    m_saver = new StreamSaver(m_worker.get(), p.replyId, StreamSaver::kDefaultIntervalMs, this);
+    QString partialRaw;
+    if (resume && p.reply) {
+        m_resumedStats = p.reply->stats;
+        partialRaw = rawOutput(*p.reply);
+        m_saver->setInitialText(p.reply->content, p.reply->reasoning);
+    }
+    connect(m_saver, &StreamSaver::saveFailed, this, &ChatController::setError);
+    m_streamingId = p.replyId;
+    emit generatingChanged();
+    activeEngine()->continueReply(p.replyId, p.history, partialRaw, settings);
+    if (std::exchange(m_stopPending, false)) activeEngine()->cancel(p.replyId);
+}
+
+void ChatController::onFinished(qint64 requestId, const GenerationResult &result) {
+    if (requestId != m_streamingId || !m_saver) return;
+    const bool empty = m_saver->content().isEmpty() && m_saver->reasoning().isEmpty() && result.toolCalls.isEmpty();
+    if (!result.error.isEmpty() && empty && !m_resumedStats) {
+        // A refused or failed prompt leaves no empty reply behind.
+        delete m_saver;
+        m_saver = nullptr;
+        postWrite([requestId](ConversationStore &store) { store.discardReply(requestId); });
+    } else {
+        ReplyStats stats = result.stats;
+        if (m_resumedStats && result.refused) stats = *m_resumedStats;  // nothing was added: as it was
+        else if (m_resumedStats) stats.generatedTokens += m_resumedStats->generatedTokens;
+        m_saver->finish(stats, result.toolCalls);  // queued
+        m_saver->deleteLater();
+        m_saver = nullptr;
+        if (!result.refused) m_context.finished(result.stats);
+    }
+    m_resumedStats.reset();
+    m_streamingId = 0;
+    m_finishing = true;
+    if (!result.error.isEmpty()) setError(result.error);
+    // Read back behind the final write; the reply counts as done once they are shown.
+    m_messages.reload();
+    m_conversations.reload();
+    afterStore([this, requestId, result] { finishReplyBookkeeping(requestId, result); });
+}
+
+void ChatController::finishReplyBookkeeping(qint64 requestId, const GenerationResult &result) {
+    m_finishing = false;
+    ++m_completedReplies;
+    emit completedRepliesChanged();
+    emit generatingChanged();
+    emit replyFinished(requestId);
+    onReplyForTools(requestId, result);  // the tool loop's connection now sees the reply's end
+}
+
+void ChatController::afterStore(std::function<void()> fn) {
+    if (!m_worker) return fn();
+    m_worker->request(this, [](ConversationStore &) {}, std::move(fn), [](const QString &) {});
+}
+
+void ChatController::postWrite(std::function<void(ConversationStore &)> job) {
+    if (!m_worker) return;
+    m_worker->request(this, std::move(job), [] {}, [this](const QString &message) { setError(message); });
+}
+
+// The chat's settings and title come from its row; sending waits for them.
+void ChatController::loadConversationSettings(qint64 id) {
+    m_opening = id;
+    m_worker->request(
+        this, [id](ConversationStore &store) { return store.conversation(id); },
+        [this, id](const std::optional<Conversation> &c) {
+            if (id != m_currentId) return;
+            m_opening = 0;
+            if (c) {
+                m_settings = GenerationSettings::fromJson(c->sampling, c->systemPrompt);
+                m_currentTitle = c->title;
+            }
+            m_context.setPolicy(effectiveSettings().contextOverflow);
+            emit settingsChanged();
+            emit currentConversationChanged();
+            measureContext();
+        },
+        [this, id](const QString &message) {
+            if (id == m_currentId) m_opening = 0;
+            setError(message);
+        });
+}
+
+// The meter's figure for the open chat, measured on the bridge thread; the
+// request id is the conversation's negated so a late answer for another chat is ignored.
+void ChatController::measureContext() {
+    if (m_currentId == 0 || !m_worker || m_modelState != Ready || generating()) return;
+    const qint64 id = m_currentId;
+    m_worker->request(
+        this, [id](ConversationStore &store) { return store.activePath(id); },
+        [this, id](const QList<Message> &history) {
+            if (id == m_currentId && !history.isEmpty() && m_modelState == Ready && !generating())
+                activeEngine()->measureContext(-id, history, effectiveSettings());
+        },
+        [this](const QString &message) { setError(message); });
+}
+
+void ChatController::search(const QString &text) {
+    m_searchText = text;
+    if (!m_worker || text.trimmed().isEmpty()) {
+        m_searchResults.clear();
+        emit searchResultsChanged();
+        return;
+    }
+    // Typing sends a query per key: only the answer to the latest text is shown.
+    m_worker->request(
+        this, [text](ConversationStore &store) { return store.search(text, 30); },
+        [this, text](const QList<SearchHit> &hits) {
+            if (text != m_searchText) return;
+            m_searchResults.clear();
+            for (const SearchHit &hit : hits)
+                m_searchResults.append(QVariantMap{{"conversationId", hit.conversationId},
+                                                   {"messageId", hit.messageId},
+                                                   {"title", hit.conversationTitle},
+                                                   {"role", roleName(hit.role)},
+                                                   {"snippet", hit.snippet}});
+            emit searchResultsChanged();
+        },
+        [this](const QString &message) { setError(message); });
+}
+
+void ChatController::openSearchResult(qint64 conversationId, qint64 messageId) {
+    if (generating()) return;
+    setCurrentConversationId(conversationId);
+    // Long chats show their newest page: the store thread reads the pages
+    // down from the hit, making its branch active first when it is on another.
+    const QString text = m_searchText;
+    m_messages.showMessage(messageId, true, [this, conversationId, messageId, text](int row) {
+        if (conversationId != m_currentId) return;
+        m_messages.setHighlight(messageId, text);
+        if (row >= 0) emit scrollToMessage(row);
+    });
+}
+
+void ChatController::saveSettings() {
+    if (!m_worker || m_currentId == 0) return;
+    postWrite([id = m_currentId, s = m_settings](ConversationStore &store) {
+        const std::optional<Conversation> c = store.conversation(id);
+        store.setConversationSettings(id, c ? c->model : QString(), s.systemPrompt, s.samplingJson());
+    });
+}
+
+void ChatController::commitDelete() {
+    if (!m_pendingDeleteId) return;
+    postWrite([id = m_pendingDeleteId](ConversationStore &store) { store.deleteConversation(id); });
+    m_pendingDeleteId = 0;
+    m_pendingDeleteTitle.clear();
+    emit pendingDeleteChanged();
+}
+
+}  // namespace Hearth
