@@ -259,6 +259,7 @@ void ChatController::newChat() {
     // A draft starts from the app-wide defaults; as when opening a chat, the
     // model is not reloaded for its context size until a setting changes.
     m_settings = AppSettings().chatDefaults();
+    if (m_agent) m_agent->resetDraftChoices();  // and the app-wide default tool choice
     m_context.setPolicy(effectiveSettings().contextOverflow);
     emit settingsChanged();
 }
@@ -273,6 +274,7 @@ qint64 ChatController::ensureConversation(const QString &firstMessage) {
     c.systemPrompt = m_settings.systemPrompt;
     c.sampling = m_settings.samplingJson();
     const qint64 id = m_store->createConversation(c);
+    if (m_agent) m_agent->adoptDraftChoices(id);  // the tools picked in the draft
     m_currentId = id;
     m_messages.setConversationId(id);
     emit currentConversationChanged();

@@ -43,6 +43,7 @@
 #include <memory>
 #include <optional>
 
+#include "chat_tools_model.h"
 #include "context_status.h"
 #include "conversation_list_model.h"
 #include "core/chat_presets.h"
@@ -101,6 +102,11 @@ class ChatController : public QObject {
     // Tools: the agent loop's cards and actions (Hearth::AgentLoop), and the Tools settings page.
     Q_PROPERTY(QObject *agent READ agent CONSTANT)
     Q_PROPERTY(Hearth::ToolsController *tools READ tools CONSTANT)
+    // The open chat's tool picker: which tools the model sees (chat_tools_model.h).
+    Q_PROPERTY(Hearth::ChatToolsModel *chatTools READ chatTools CONSTANT)
+    // The open chat's tool results came in while it was not open (or the engine
+    // was busy): continueToolTurn() (the "Continue" button) generates the answer.
+    Q_PROPERTY(bool toolTurnWaiting READ toolTurnWaiting NOTIFY toolTurnWaitingChanged)
     // The EngineBridge, for the local server to serve the chat's loaded model.
     Q_PROPERTY(QObject *engine READ engine CONSTANT)
 
@@ -144,6 +150,8 @@ public:
     QObject *agent() const;
     AgentLoop *agentLoop() const { return m_agent; }
     ToolsController *tools() const { return m_tools; }
+    ChatToolsModel *chatTools() const { return m_chatTools; }
+    bool toolTurnWaiting() const;
 
     Q_INVOKABLE void newChat();
     // False (and nothing happens) when the text is blank, no model is ready or a reply streams.
@@ -176,6 +184,8 @@ public:
     Q_INVOKABLE void clearError();
     // After conversations were added behind the controller's back (an import).
     Q_INVOKABLE void reloadConversations();
+    // Generates the answer of the open chat's tool turn whose results wait (toolTurnWaiting).
+    Q_INVOKABLE bool continueToolTurn();
 
 signals:
     void currentConversationChanged();
@@ -190,6 +200,7 @@ signals:
     void completedRepliesChanged();
     void scrollToMessage(int row);
     void presetsChanged();
+    void toolTurnWaitingChanged();
 
 private:
     void init(const QString &databasePath);
@@ -221,6 +232,7 @@ private:
     bool toolsBusy() const;
     void onReplyForTools(qint64 replyId, const Hearth::GenerationResult &result);
     void continueAfterTools(qint64 conversationId, qint64 parentId);
+    void onToolsConversationChanged();
 
     std::unique_ptr<ConversationStore> m_store;
     ConversationListModel m_conversations;
@@ -255,6 +267,8 @@ private:
     ToolRegistry *m_toolRegistry = nullptr;
     AgentLoop *m_agent = nullptr;
     ToolsController *m_tools = nullptr;
+    ChatToolsModel *m_chatTools = nullptr;
+    QHash<qint64, qint64> m_toolTurns;  // conversation -> its last tool message, whose answer waits
 };
 
 }  // namespace Hearth
