@@ -81,7 +81,8 @@ Rectangle {
                 FlatButton {
                     objectName: "continueToolsButton"
                     text: "Continue"
-                    accent: true
+                    accent: enabled  // a disabled accent button would still look pressable
+                    outlined: !enabled
                     enabled: !panel.chat.generating && panel.chat.modelState === ChatController.Ready
                     onClicked: panel.chat.continueToolTurn()
                 }

@@ -19,8 +19,11 @@ ChatToolsModel::ChatToolsModel(ToolRegistry *registry, AgentLoop *agent, ToolsCo
     : QAbstractListModel(parent), m_registry(registry), m_agent(agent), m_settings(settings) {
     connect(m_registry, &ToolRegistry::serversChanged, this, &ChatToolsModel::refresh);
     connect(m_settings, &ToolsController::builtinsChanged, this, &ChatToolsModel::refresh);
+    // A choice changes the checkboxes only: the rows (and an open list's scroll) stay.
     connect(m_agent, &AgentLoop::toolChoicesChanged, this, [this](qint64 conversationId) {
-        if (conversationId == 0 || conversationId == m_conversationId) refresh();
+        if (conversationId != 0 && conversationId != m_conversationId) return;
+        if (!m_tools.isEmpty()) emit dataChanged(index(0), index(count() - 1), {EnabledRole, AlwaysAllowedRole});
+        emit countsChanged();
     });
     refresh();
 }

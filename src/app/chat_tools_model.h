@@ -7,8 +7,8 @@
 // carries over when it becomes a conversation. useForNewChats() makes this
 // chat's choice the app-wide default (ToolSettings' offInNewChats).
 //
-// Rebuilt whole when the registry, the choices or the open chat change: a
-// handful of rows. QML shows the rows and calls the invokables; no logic.
+// Rebuilt whole when the registry or the open chat change (a handful of
+// rows); a choice changes only the checkboxes. QML shows the rows and calls the invokables; no logic.
 #pragma once
 
 #include <QAbstractListModel>

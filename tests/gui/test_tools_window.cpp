@@ -190,6 +190,7 @@ private slots:
         QCOMPARE(button->property("text").toString(),
                  QStringLiteral("Tools · %1 of %2").arg(offered - 1).arg(offered));
         shoot(QStringLiteral("tools_05_picker"));
+        QCOMPARE(item("toolCheck_calculator"), check);  // the same row: only its checkbox changed
         click(check);
         QTRY_VERIFY(m_agent->toolEnabled(m_conversation, QStringLiteral("calculator")));
         QTest::keyClick(m_window, Qt::Key_Escape);
