@@ -9,6 +9,7 @@ Item {
     property var chat
     // PageUp/PageDown, and Ctrl+Home/Ctrl+End while the input is empty, scroll the conversation.
     signal scrollKey(int key)
+    signal openToolsPage()
     readonly property bool canSend: chat.modelState === ChatController.Ready && !chat.generating && input.text.trim() !== ""
 
     function focusInput() { input.forceActiveFocus() }
@@ -124,14 +125,37 @@ Item {
         }
     }
 
-    // Centred in the room the context meter leaves; a nearly full context's warning replaces it.
+    // The chat's tools: how many the model sees, and the picker.
+    FlatButton {
+        id: toolsButton
+        objectName: "toolsButton"
+        readonly property var tools: composer.chat.chatTools
+        visible: tools !== null
+        anchors.left: card.left
+        anchors.leftMargin: 6
+        anchors.verticalCenter: hint.verticalCenter
+        implicitHeight: 24
+        fontSize: 11
+        text: !tools || tools.count === 0 ? "Tools" : "Tools · " + tools.enabledCount + " of " + tools.count
+        onClicked: toolPicker.open()
+    }
+    ToolPicker {
+        id: toolPicker
+        tools: composer.chat.chatTools
+        x: card.x
+        y: card.y + card.height - height
+        onOpenToolsPage: composer.openToolsPage()
+    }
+
+    // Centred in the room the tools button and the context meter leave; a nearly full context's warning replaces it.
     Text {
         id: hint
         objectName: "composerHint"
+        readonly property real leftEdge: toolsButton.visible ? toolsButton.x + toolsButton.width + 12 : card.x
         anchors.top: card.bottom
         anchors.topMargin: 7
-        x: card.x + Math.max(0, ((meter.visible ? meter.x - 12 : card.x + card.width) - card.x - width) / 2)
-        width: Math.min(implicitWidth, (meter.visible ? meter.x - 12 : card.x + card.width) - card.x)
+        x: leftEdge + Math.max(0, ((meter.visible ? meter.x - 12 : card.x + card.width) - leftEdge - width) / 2)
+        width: Math.min(implicitWidth, (meter.visible ? meter.x - 12 : card.x + card.width) - leftEdge)
         elide: Text.ElideRight
         text: composer.chat.generating ? "Generating…  Esc stops"
             : composer.chat.context.warning !== "" ? composer.chat.context.warning

@@ -255,6 +255,7 @@ ApplicationWindow {
                 Layout.fillWidth: true
                 chat: chat
                 onScrollKey: (key) => messageView.scrollKey(key)
+                onOpenToolsPage: toolsPopup.open()
             }
         }
     }

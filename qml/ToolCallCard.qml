@@ -5,7 +5,7 @@ import Hearth
 
 // One tool call (a map from AgentLoop::calls): its name, source and
 // pretty-printed arguments; the approval buttons while it waits; a spinner,
-// progress and Cancel while it runs; the result text when it is done.
+// progress and Cancel while it runs; the result text and images when it is done.
 Rectangle {
     id: card
     objectName: "toolCallCard"
@@ -115,6 +115,20 @@ Rectangle {
             elide: Text.ElideRight
             font.pixelSize: 12
             font.family: Theme.monoFamily
+        }
+
+        // Image content, inline (AgentLoop gives them as data: URLs).
+        Repeater {
+            model: card.finished ? (card.call.images || []) : []
+            delegate: Image {
+                required property string modelData
+                objectName: "callResultImage"
+                source: modelData
+                Layout.preferredWidth: Math.min(sourceSize.width * 4, content.width)
+                Layout.preferredHeight: Layout.preferredWidth * sourceSize.height / Math.max(1, sourceSize.width)
+                fillMode: Image.PreserveAspectFit
+                smooth: false
+            }
         }
 
         Text {

@@ -252,6 +252,7 @@ void ChatController::newChat() {
     // A draft starts from the app-wide defaults; as when opening a chat, the
     // model is not reloaded for its context size until a setting changes.
     m_settings = AppSettings().chatDefaults();
+    if (m_agent) m_agent->resetDraftChoices();  // and the app-wide default tool choice
     m_context.setPolicy(effectiveSettings().contextOverflow);
     emit settingsChanged();
 }

@@ -56,6 +56,7 @@
 #include <memory>
 #include <optional>
 
+#include "chat_tools_model.h"
 #include "context_status.h"
 #include "conversation_list_model.h"
 #include "core/chat_presets.h"
@@ -120,6 +121,11 @@ class ChatController : public QObject {
     // Tools: the agent loop's cards and actions (Hearth::AgentLoop), and the Tools settings page.
     Q_PROPERTY(QObject *agent READ agent CONSTANT)
     Q_PROPERTY(Hearth::ToolsController *tools READ tools CONSTANT)
+    // The open chat's tool picker: which tools the model sees (chat_tools_model.h).
+    Q_PROPERTY(Hearth::ChatToolsModel *chatTools READ chatTools CONSTANT)
+    // The open chat's tool results came in while it was not open (or the engine
+    // was busy): continueToolTurn() (the "Continue" button) generates the answer.
+    Q_PROPERTY(bool toolTurnWaiting READ toolTurnWaiting NOTIFY toolTurnWaitingChanged)
     // The EngineBridge, for the local server to serve the chat's loaded model.
     Q_PROPERTY(QObject *engine READ engine CONSTANT)
     // The remote endpoints and their models (chat_controller_remote.cpp).
@@ -169,6 +175,8 @@ public:
     ToolsController *tools() const { return m_tools; }
     RemoteController *remote() const { return m_remote; }
     bool usingRemote() const { return m_usingRemote; }
+    ChatToolsModel *chatTools() const { return m_chatTools; }
+    bool toolTurnWaiting() const;
 
     Q_INVOKABLE void newChat();
     // False (and nothing happens) when the text is blank, no model is ready or a reply streams.
@@ -203,6 +211,8 @@ public:
     Q_INVOKABLE void clearError();
     // After conversations were added behind the controller's back (an import).
     Q_INVOKABLE void reloadConversations();
+    // Generates the answer of the open chat's tool turn whose results wait (toolTurnWaiting).
+    Q_INVOKABLE bool continueToolTurn();
 
 signals:
     void currentConversationChanged();
@@ -217,6 +227,7 @@ signals:
     void completedRepliesChanged();
     void scrollToMessage(int row);
     void presetsChanged();
+    void toolTurnWaitingChanged();
 
 private:
     void init(const QString &databasePath);
@@ -258,6 +269,7 @@ private:
     void initRemote();
     ChatEngine *activeEngine() const;
     QString answeringModel() const;  // what a reply records: the file name, or "endpoint · model"
+    void onToolsConversationChanged();
 
     std::unique_ptr<StoreWorker> m_worker;
     std::unique_ptr<ConversationStore> m_store;  // the tool loop's connection (GUI thread)
@@ -302,6 +314,8 @@ private:
     ToolRegistry *m_toolRegistry = nullptr;
     AgentLoop *m_agent = nullptr;
     ToolsController *m_tools = nullptr;
+    ChatToolsModel *m_chatTools = nullptr;
+    QHash<qint64, qint64> m_toolTurns;  // conversation -> its last tool message, whose answer waits
 };
 
 }  // namespace Hearth

@@ -68,6 +68,7 @@ bool ChatController::queueReply(std::function<PreparedReply(ConversationStore &)
 
 void ChatController::launchReply(const PreparedReply &p, bool resume) {
     if (m_currentId == 0) {  // the draft's first message created its conversation
+        if (m_agent) m_agent->adoptDraftChoices(p.conversationId);  // the tools picked in the draft
         m_currentId = p.conversationId;
         m_currentTitle.clear();
         m_messages.setConversationId(p.conversationId);

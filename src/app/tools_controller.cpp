@@ -161,6 +161,10 @@ QString ToolsController::serverLog(const QString &name) const {
     return QString::fromUtf8(f.readAll());
 }
 
+QSet<QString> ToolsController::offInNewChats() const { return m_settings->offInNewChats(); }
+
+void ToolsController::setOffInNewChats(const QSet<QString> &names) { m_settings->setOffInNewChats(names); }
+
 void ToolsController::restartServer(const QString &name) {
     if (const auto server = m_registry->server(name)) {
         server->stop();

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <QObject>
+#include <QSet>
 #include <QStringList>
 #include <QVariantList>
 #include <QtQml/qqmlregistration.h>
@@ -59,6 +60,9 @@ public:
     // The last lines of a stdio server's stderr log ("" when none).
     Q_INVOKABLE QString serverLog(const QString &name) const;
     Q_INVOKABLE void restartServer(const QString &name);
+    // The app-wide default of the per-chat tool choice: tools new chats do not offer.
+    QSet<QString> offInNewChats() const;
+    void setOffInNewChats(const QSet<QString> &names);
 
 signals:
     void configChanged();

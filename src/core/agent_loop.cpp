@@ -31,7 +31,7 @@ AgentLoop::AgentLoop(ConversationStore *store, ToolRegistry *registry, QObject *
 
 QList<ToolEntry> AgentLoop::toolsFor(qint64 conversationId) const {
     QList<ToolEntry> out;
-    const QSet<QString> off = m_disabled.value(conversationId);
+    const QSet<QString> off = toolsOff(conversationId);
     for (const ToolEntry &t : m_registry->tools())
         if (!off.contains(t.name)) out << t;
     return out;
@@ -41,17 +41,77 @@ QJsonArray AgentLoop::templateToolsFor(qint64 conversationId) const {
     return ToolRegistry::templateTools(toolsFor(conversationId));
 }
 
+const ToolChoices &AgentLoop::choices(qint64 conversationId) const {
+    auto it = m_choices.find(conversationId);
+    if (it != m_choices.end()) return *it;
+    ToolChoices loaded;
+    if (conversationId != 0) {
+        try {
+            loaded = ToolChoiceStore::load(m_store->database(), conversationId);
+        } catch (const std::exception &e) {
+            qWarning("Hearth: the chat's tool choices could not be read: %s", e.what());  // the defaults apply
+        }
+    }
+    return *m_choices.insert(conversationId, loaded);
+}
+
+void AgentLoop::saveChoices(qint64 conversationId) {
+    emit toolChoicesChanged(conversationId);
+    if (conversationId == 0) return;
+    try {
+        ToolChoiceStore::save(m_store->database(), conversationId, m_choices.value(conversationId));
+    } catch (const std::exception &e) {
+        setNotice(QStringLiteral("The chat's tool choices could not be saved: ") + QString::fromUtf8(e.what()));
+    }
+}
+
+QSet<QString> AgentLoop::toolsOff(qint64 conversationId) const {
+    const ToolChoices &c = choices(conversationId);
+    QSet<QString> off = m_defaultOff;
+    for (auto it = c.offered.begin(); it != c.offered.end(); ++it) {
+        if (it.value()) off.remove(it.key());
+        else off.insert(it.key());
+    }
+    return off;
+}
+
 void AgentLoop::setToolEnabled(qint64 conversationId, const QString &name, bool enabled) {
-    if (enabled) m_disabled[conversationId].remove(name);
-    else m_disabled[conversationId].insert(name);
+    choices(conversationId);  // loaded before it changes
+    m_choices[conversationId].offered.insert(name, enabled);
+    saveChoices(conversationId);
 }
 
 bool AgentLoop::toolEnabled(qint64 conversationId, const QString &name) const {
-    return !m_disabled.value(conversationId).contains(name);
+    return !toolsOff(conversationId).contains(name);
 }
 
 bool AgentLoop::alwaysAllowed(qint64 conversationId, const QString &name) const {
-    return m_always.value(conversationId).contains(name);
+    return choices(conversationId).always.contains(name);
+}
+
+void AgentLoop::setAlwaysAllowed(qint64 conversationId, const QString &name, bool always) {
+    choices(conversationId);
+    if (always) m_choices[conversationId].always.insert(name);
+    else m_choices[conversationId].always.remove(name);
+    saveChoices(conversationId);
+}
+
+void AgentLoop::adoptDraftChoices(qint64 conversationId) {
+    const ToolChoices draft = m_choices.take(0);
+    if (conversationId == 0 || draft == ToolChoices{}) return;
+    m_choices.insert(conversationId, draft);
+    saveChoices(conversationId);
+    emit toolChoicesChanged(0);
+}
+
+void AgentLoop::resetDraftChoices() {
+    if (m_choices.remove(0)) emit toolChoicesChanged(0);
+}
+
+void AgentLoop::setDefaultOff(const QSet<QString> &names) {
+    if (names == m_defaultOff) return;
+    m_defaultOff = names;
+    emit toolChoicesChanged(0);
 }
 
 void AgentLoop::setStepLimit(int steps) {
@@ -151,7 +211,7 @@ void AgentLoop::allowOnce(const QString &key) {
 void AgentLoop::alwaysAllow(const QString &key) {
     Call *c = find(key);
     if (!c || c->state != CallState::AwaitingApproval) return;
-    if (!c->confirmEveryTime) m_always[m_conversationId].insert(c->name);
+    if (!c->confirmEveryTime) setAlwaysAllowed(m_conversationId, c->name, true);
     // Other waiting calls of the same tool in this turn are allowed with it.
     for (Call &other : m_calls)
         if (other.state == CallState::AwaitingApproval && other.name == c->name) start(other);
@@ -266,6 +326,28 @@ void AgentLoop::setNotice(const QString &notice) {
     emit noticeChanged();
 }
 
+namespace {
+
+constexpr int kMaxCardImages = 4;
+constexpr qsizetype kMaxCardImageBase64 = 4 << 20;  // a bigger picture is named in the text, not shown
+
+// The result's images as data: URLs, for the card to show inline.
+QStringList imageSources(const QJsonObject &result) {
+    QStringList out;
+    for (const QJsonValue &v : result.value("content").toArray()) {
+        const QString mime = v["mimeType"].toString();
+        const QString data = v["data"].toString();
+        if (v["type"].toString() != QLatin1String("image") || !mime.startsWith(QLatin1String("image/")) ||
+            data.isEmpty() || data.size() > kMaxCardImageBase64)
+            continue;
+        out << QStringLiteral("data:%1;base64,%2").arg(mime, data);
+        if (out.size() == kMaxCardImages) break;
+    }
+    return out;
+}
+
+}  // namespace
+
 QVariantMap AgentLoop::callMap(const Call &c) const {
     return QVariantMap{
         {"key", c.key},
@@ -280,6 +362,7 @@ QVariantMap AgentLoop::callMap(const Call &c) const {
         {"progressMessage", c.progressMessage},
         {"resultText", c.result.isEmpty() ? QString() : toolResultText(c.result)},
         {"isError", c.result.value("isError").toBool()},
+        {"images", imageSources(c.result)},
     };
 }
 

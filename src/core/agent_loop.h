@@ -18,8 +18,14 @@
 // reply are shown together, approved one by one or all at once, and the
 // turn continues when the last of them has its result.
 //
+// Each chat's choices (which tools the model sees, which run without asking)
+// are stored with the conversation (core/tool_choices.h), so they hold after
+// reopening the chat or restarting the app.
+//
 // Lives on the GUI thread; tools run on the runner's pool. QML reads
-// `calls` (a list of maps, see callMap()) and calls the invokables.
+// `calls` (a list of maps, see callMap(): a running call's progress, a
+// finished one's result text and its images as data: URLs) and calls the
+// invokables.
 #pragma once
 
 #include <QHash>
@@ -31,6 +37,7 @@
 #include <QString>
 #include <QVariantList>
 
+#include "core/tool_choices.h"
 #include "core/tool_registry.h"
 #include "core/tool_runner.h"
 
@@ -55,12 +62,24 @@ public:
 
     AgentLoop(ConversationStore *store, ToolRegistry *registry, QObject *parent = nullptr);
 
-    // The tools a chat offers the model: the registry's, less those the chat turned off.
+    // The tools a chat offers the model: the registry's, less those the chat
+    // turned off (or, where the chat did not choose, the app-wide default left off).
     QList<ToolEntry> toolsFor(qint64 conversationId) const;
     QJsonArray templateToolsFor(qint64 conversationId) const;
+    // A chat's choices are kept in its conversation's rows (core/tool_choices.h);
+    // those of the draft (id 0) until it becomes a conversation (adoptDraftChoices).
     Q_INVOKABLE void setToolEnabled(qint64 conversationId, const QString &name, bool enabled);
     Q_INVOKABLE bool toolEnabled(qint64 conversationId, const QString &name) const;
     bool alwaysAllowed(qint64 conversationId, const QString &name) const;
+    Q_INVOKABLE void setAlwaysAllowed(qint64 conversationId, const QString &name, bool always);
+    // The draft's choices become the new conversation's; the draft starts from the default again.
+    void adoptDraftChoices(qint64 conversationId);
+    void resetDraftChoices();
+    // The tools new chats do not offer (the app-wide default; ToolSettings keeps it).
+    void setDefaultOff(const QSet<QString> &names);
+    QSet<QString> defaultOff() const { return m_defaultOff; }
+    // The tools `conversationId` turned off, its own choices and the default together.
+    QSet<QString> toolsOff(qint64 conversationId) const;
 
     // After a reply was stored complete. True when it had tool calls the loop now handles.
     bool onReplyFinished(qint64 replyId);
@@ -94,6 +113,8 @@ signals:
     // Generate the next reply in `conversationId` under `parentId` (the last tool message).
     void continueRequested(qint64 conversationId, qint64 parentId);
     void stopped(const QString &why);
+    // A chat's tool choices (offered, always allowed) changed; 0: the draft's, or the default (any chat).
+    void toolChoicesChanged(qint64 conversationId);
 
 private:
     struct Call {
@@ -120,6 +141,8 @@ private:
     qint64 storeResults();
     void setNotice(const QString &notice);
     QVariantMap callMap(const Call &call) const;
+    const ToolChoices &choices(qint64 conversationId) const;
+    void saveChoices(qint64 conversationId);
 
     ConversationStore *m_store;
     ToolRegistry *m_registry;
@@ -131,8 +154,8 @@ private:
     QString m_notice;
     int m_stepLimit = 10;
     int m_timeoutMs = 60000;
-    QHash<qint64, QSet<QString>> m_always;    // conversation -> tools allowed without asking
-    QHash<qint64, QSet<QString>> m_disabled;  // conversation -> tools the chat turned off
+    mutable QHash<qint64, ToolChoices> m_choices;  // conversation -> its choices, read once from the store
+    QSet<QString> m_defaultOff;
 };
 
 QString callStateName(AgentLoop::CallState state);

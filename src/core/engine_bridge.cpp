@@ -64,6 +64,7 @@ void EngineBridge::generate(qint64 requestId, const QList<Message> &history, con
 
 void EngineBridge::continueReply(qint64 requestId, const QList<Message> &history, const QString &partial,
                                  const GenerationSettings &settings) {
+    if (m_standIn) return m_standIn(requestId, history, partial, settings);
     EngineBridgeCore *core = m_core;
     QMetaObject::invokeMethod(
         core, [core, requestId, history, partial, settings] { core->generate(requestId, history, partial, settings); },

@@ -30,6 +30,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -72,6 +73,14 @@ public:
     // Any thread; wait for its load with hearth::ChatSession::wait_loaded().
     std::shared_ptr<hearth::ChatSession> chatSession() const;
 
+    // Tests only (the app's agent loop end to end with a scripted model): a
+    // stand-in that gets every generate/continue request on the calling
+    // thread instead of the engine, and answers through this bridge's own
+    // signals (textReceived, generationFinished). Empty: the engine.
+    using StandIn = std::function<void(qint64 requestId, const QList<Hearth::Message> &history,
+                                       const QString &partial, const Hearth::GenerationSettings &settings)>;
+    void setStandIn(StandIn standIn) { m_standIn = std::move(standIn); }
+
 signals:
     // chatSession() changed: a load began, or the model was unloaded.
     void chatSessionChanged();
@@ -87,6 +96,7 @@ private:
     EngineBridgeCore *m_core = nullptr;  // a child, on this object's thread
     mutable std::mutex m_sessionMutex;
     std::shared_ptr<hearth::ChatSession> m_session;  // the core's, mirrored for other threads
+    StandIn m_standIn;
 };
 
 }  // namespace Hearth

@@ -101,8 +101,22 @@ void toVersion4(QSqlDatabase &db) {
     });
 }
 
+// A chat's own tool choices (core/tool_choices.h): one row per tool the
+// chat decided about; a tool without a row follows the app's default. Rows
+// go with their conversation.
+void toVersion5(QSqlDatabase &db) {
+    runAll(db, {
+        QStringLiteral("CREATE TABLE conversation_tools ("
+                       " conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,"
+                       " tool TEXT NOT NULL,"
+                       " offered INTEGER,"  // NULL: the app's default; 0/1: the chat's choice
+                       " always_allow INTEGER NOT NULL DEFAULT 0,"
+                       " PRIMARY KEY (conversation_id, tool)) WITHOUT ROWID"),
+    });
+}
+
 using Step = void (*)(QSqlDatabase &);
-constexpr Step kSteps[kLatestVersion] = {toVersion1, toVersion2, toVersion3, toVersion4};
+constexpr Step kSteps[kLatestVersion] = {toVersion1, toVersion2, toVersion3, toVersion4, toVersion5};
 
 }  // namespace
 

@@ -57,19 +57,34 @@ void ToolSettings::setFileRoots(const QStringList &roots) {
     save();
 }
 
+void ToolSettings::setOffInNewChats(const QSet<QString> &names) {
+    m_offInNewChats = names;
+    save();
+}
+
+namespace {
+
+QStringList sorted(const QSet<QString> &names) {
+    QStringList out(names.begin(), names.end());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
 void ToolSettings::load() {
     const QByteArray bytes = readSmall(QDir(m_dir).filePath(QStringLiteral("tools.json")));
     const QJsonObject o = QJsonDocument::fromJson(bytes).object();
     for (const QJsonValue &v : o.value("enabled").toArray()) m_enabled.insert(v.toString());
     for (const QJsonValue &v : o.value("fileRoots").toArray())
         if (!v.toString().isEmpty()) m_roots << v.toString();
+    for (const QJsonValue &v : o.value("offInNewChats").toArray()) m_offInNewChats.insert(v.toString());
 }
 
 void ToolSettings::save() const {
-    QStringList enabled(m_enabled.begin(), m_enabled.end());
-    std::sort(enabled.begin(), enabled.end());
-    const QJsonObject o{{"enabled", QJsonArray::fromStringList(enabled)},
-                        {"fileRoots", QJsonArray::fromStringList(m_roots)}};
+    const QJsonObject o{{"enabled", QJsonArray::fromStringList(sorted(m_enabled))},
+                        {"fileRoots", QJsonArray::fromStringList(m_roots)},
+                        {"offInNewChats", QJsonArray::fromStringList(sorted(m_offInNewChats))}};
     writeAtomically(QDir(m_dir).filePath(QStringLiteral("tools.json")), QJsonDocument(o).toJson());
 }
 

@@ -3,7 +3,11 @@
 //   <data>/mcp.json    the `mcpServers` config, as the user wrote or imported it
 //                      (the format Claude Desktop, Cursor, LM Studio and
 //                      Cherry Studio share; mcp/server_config.h reads it)
-//   <data>/tools.json  {"enabled": ["calculator", ...], "fileRoots": ["/home/me/notes"]}
+//   <data>/tools.json  {"enabled": ["calculator", ...], "fileRoots": ["/home/me/notes"],
+//                       "offInNewChats": ["fetch_url", ...]}
+//
+// offInNewChats is the app-wide default of the per-chat tool choice: the
+// tools a new chat does not offer the model until the chat turns them on.
 //
 // Every built-in tool is off until enabled here. Reading never throws: a
 // missing or broken file reads as "nothing chosen".
@@ -28,6 +32,8 @@ public:
     void setBuiltinEnabled(const QString &name, bool enabled);
     QStringList fileRoots() const { return m_roots; }
     void setFileRoots(const QStringList &roots);
+    QSet<QString> offInNewChats() const { return m_offInNewChats; }
+    void setOffInNewChats(const QSet<QString> &names);
 
 private:
     void load();
@@ -36,6 +42,7 @@ private:
     QString m_dir;
     QSet<QString> m_enabled;
     QStringList m_roots;
+    QSet<QString> m_offInNewChats;
 };
 
 }  // namespace Hearth

@@ -1,11 +1,9 @@
 // ScriptedEngine: stands in for the model in the agent-loop tests.
 //
-// For each reply the loop asks for, it renders the prompt the real way
-// (ContextPlanner over a Qwen3 chat template and the Qwen2 vocabulary, with
-// the chat's tools in the template's `tools`), records it, then "generates"
-// the next scripted raw output: the text is run through hearth::OutputParser
-// with the Hermes/Qwen tool-call format, so a `<tool_call>` block becomes a
-// call exactly as a model's would. The reply is stored and handed to the loop.
+// For each reply the loop asks for, it renders the prompt the real way (a
+// ScriptedModel: the Qwen3 chat template with the chat's tools), records it,
+// then "generates" the next scripted raw output, parsed as a model's would
+// be. The reply is stored and handed to the loop.
 #pragma once
 
 #include <QObject>
@@ -15,9 +13,8 @@
 #include <vector>
 
 #include "core/agent_loop.h"
-#include "core/context_planner.h"
 #include "core/conversation_store.h"
-#include "hearth/chat_setup.h"
+#include "scripted_model.h"
 
 class ScriptedEngine : public QObject {
     Q_OBJECT
@@ -40,6 +37,5 @@ public:
 private:
     Hearth::ConversationStore *m_store;
     Hearth::AgentLoop *m_loop;
-    hearth::ChatSetup m_setup;
-    Hearth::ContextPlanner m_planner;
+    ScriptedModel m_model;
 };

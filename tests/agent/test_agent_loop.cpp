@@ -16,6 +16,7 @@
 #include "core/conversation_store.h"
 #include "core/json_exporter.h"
 #include "core/markdown_exporter.h"
+#include "core/tool_choices.h"
 #include "core/tool_registry.h"
 #include "mcp/server_config.h"
 #include "scripted_engine.h"
@@ -176,6 +177,51 @@ private slots:
         m_engine->say(chat2, QStringLiteral("go"));
         QVERIFY(m_loop->awaitingApproval());
         m_loop->stop();
+    }
+
+    void choicesAreKeptWithTheChat() {
+        m_loop->setToolEnabled(m_chat, QStringLiteral("calculator"), false);
+        m_engine->outputs = {ScriptedEngine::call("sleep", R"({"ms": 1})"), QStringLiteral("ok")};
+        m_engine->say(m_chat, QStringLiteral("go"));
+        m_loop->alwaysAllow(key(0));
+        waitIdle(2);
+        // Reopened on another connection (an app restart): the same choices.
+        m_engine.reset();
+        m_loop.reset();
+        m_store.reset();
+        m_store = std::make_unique<ConversationStore>(dbPath());
+        m_loop = std::make_unique<AgentLoop>(m_store.get(), m_registry.get());
+        m_engine = std::make_unique<ScriptedEngine>(m_store.get(), m_loop.get());
+        QVERIFY(!m_loop->toolEnabled(m_chat, QStringLiteral("calculator")));
+        QVERIFY(m_loop->alwaysAllowed(m_chat, QStringLiteral("sleep")));
+        QVERIFY(!QJsonDocument(m_loop->templateToolsFor(m_chat)).toJson().contains("\"calculator\""));
+        m_engine->outputs = {ScriptedEngine::call("sleep", R"({"ms": 1})"), QStringLiteral("again")};
+        m_engine->say(m_chat, QStringLiteral("go on"));
+        waitIdle(2);  // ran without asking
+
+        // Another chat has its own choices, from the app-wide default; its own choice wins over the default.
+        Conversation other;
+        other.title = QStringLiteral("other");
+        const qint64 chat2 = m_store->createConversation(other);
+        QVERIFY(m_loop->toolEnabled(chat2, QStringLiteral("calculator")));
+        QVERIFY(!m_loop->alwaysAllowed(chat2, QStringLiteral("sleep")));
+        m_loop->setDefaultOff({QStringLiteral("calculator"), QStringLiteral("sleep")});
+        QVERIFY(!m_loop->toolEnabled(chat2, QStringLiteral("calculator")));
+        m_loop->setToolEnabled(chat2, QStringLiteral("sleep"), true);
+        QVERIFY(m_loop->toolEnabled(chat2, QStringLiteral("sleep")));
+        QCOMPARE(m_loop->toolsOff(chat2), QSet<QString>{QStringLiteral("calculator")});
+
+        // The draft's choices go to the conversation it becomes; the next draft starts afresh.
+        m_loop->setToolEnabled(0, QStringLiteral("calculator"), true);
+        const qint64 chat3 = m_store->createConversation(other);
+        m_loop->adoptDraftChoices(chat3);
+        QVERIFY(m_loop->toolEnabled(chat3, QStringLiteral("calculator")));
+        QVERIFY(!m_loop->toolEnabled(0, QStringLiteral("calculator")));
+        QCOMPARE(ToolChoiceStore::load(m_store->database(), chat3).offered.value(QStringLiteral("calculator")), true);
+
+        // Deleting the conversation deletes its choices.
+        m_store->deleteConversation(m_chat);
+        QCOMPARE(ToolChoiceStore::load(m_store->database(), m_chat), ToolChoices{});
     }
 
     void failuresAreResults() {

@@ -3,8 +3,12 @@
 // a finished reply would be, with the fake stdio MCP server (tests/mcp)
 // configured in the data folder's mcp.json. Screenshots in test-output/:
 //   tools_01_approval   two parallel calls awaiting approval (MCP `add`, built-in calculator)
-//   tools_02_running    an MCP call running with its progress bar, spinner and Cancel
-//   tools_03_results    the stored tool messages: text and image result cards
+//   tools_02_running    an MCP call running with its progress bar, spinner and Cancel, beside
+//                       a finished call whose image shows inline in its card
+//   tools_03_results    the stored tool messages: text and image result cards, and (no model
+//                       is loaded here) the chat's "Continue" notice
+//   tools_05_picker     the per-chat tool picker by the composer, one tool turned off
+//   tools_06_many_calls eight parallel calls: the panel scrolls instead of covering the chat
 //   tools_04_page       the Tools settings page: the server running with its tools
 #include <QDir>
 #include <QFile>
@@ -148,12 +152,19 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(m_agent->calls().at(0).toMap().value("progress").toDouble() >= 2, 10000);
         QVERIFY(item("toolSpinner"));
         QVERIFY(item("cancelCallButton"));
+        QTRY_COMPARE(m_agent->calls().at(1).toMap().value("state").toString(), QStringLiteral("done"));
+        QTRY_VERIFY(item("callResultImage"));
+        QCOMPARE(item("callResultImage")->property("status").toInt(), 1);  // Image.Ready
         shoot(QStringLiteral("tools_02_running"));
         QTRY_VERIFY_WITH_TIMEOUT(!m_agent->active(), 10000);
     }
 
     void resultCards() {
-        QTRY_VERIFY(!item("toolCallsPanel"));
+        QTRY_COMPARE(countItems(m_window->contentItem(), "toolCallCard"), 0);
+        // No model here: the answer waits, and the panel says so with Continue (disabled).
+        QVERIFY(m_chat->toolTurnWaiting());
+        QVERIFY(item("toolTurnWaiting"));
+        QCOMPARE(item("continueToolsButton")->isEnabled(), false);
         const QList<Message> path = storeOf()->activePath(m_conversation);
         QVERIFY(path.last().content.contains(QStringLiteral("[image: image/png]")));
         shoot(QStringLiteral("tools_03_results"));
@@ -161,6 +172,45 @@ private slots:
         QVERIFY(image);
         QCOMPARE(image->property("status").toInt(), 1);  // Image.Ready: the PNG decoded
         QVERIFY(image->width() >= 64);
+    }
+
+    void toolPicker() {
+        QQuickItem *button = item("toolsButton");
+        QVERIFY(button);
+        const int offered = m_chat->chatTools()->count();
+        QVERIFY(offered > 10);  // the calculator and the fake server's tools
+        QCOMPARE(button->property("text").toString(), QStringLiteral("Tools · %1 of %1").arg(offered));
+        click(button);
+        QTRY_VERIFY(item("toolPickerList"));
+        QQuickItem *check = item("toolCheck_calculator");
+        QVERIFY(check);
+        click(check);
+        QTRY_VERIFY(!m_agent->toolEnabled(m_conversation, QStringLiteral("calculator")));
+        QVERIFY(!QJsonDocument(m_agent->templateToolsFor(m_conversation)).toJson().contains("\"calculator\""));
+        QCOMPARE(button->property("text").toString(),
+                 QStringLiteral("Tools · %1 of %2").arg(offered - 1).arg(offered));
+        shoot(QStringLiteral("tools_05_picker"));
+        QCOMPARE(item("toolCheck_calculator"), check);  // the same row: only its checkbox changed
+        click(check);
+        QTRY_VERIFY(m_agent->toolEnabled(m_conversation, QStringLiteral("calculator")));
+        QTest::keyClick(m_window, Qt::Key_Escape);
+        QTRY_VERIFY(!item("toolPickerList"));
+    }
+
+    void manyCallsScroll() {
+        QJsonArray calls;
+        for (int i = 0; i < 8; ++i)
+            calls.append(call(QStringLiteral("call_m%1").arg(i), QStringLiteral("add"), {{"a", i}, {"b", 1}}));
+        replyWithCalls(QStringLiteral("Add these eight pairs."), calls);
+        QTRY_VERIFY(item("toolCardsView"));
+        QQuickItem *view = item("toolCardsView");
+        QTRY_VERIFY(view->height() > 100);
+        QVERIFY2(view->height() < view->property("contentHeight").toDouble(), "eight cards should scroll");
+        QQuickItem *panel = item("toolCallsPanel");
+        QVERIFY2(panel->height() < m_window->height() * 0.6, qPrintable(QString::number(panel->height())));
+        shoot(QStringLiteral("tools_06_many_calls"));
+        m_agent->denyAll(QString());
+        QTRY_VERIFY_WITH_TIMEOUT(!m_agent->active(), 10000);
     }
 
     void toolsPage() {

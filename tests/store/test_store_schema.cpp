@@ -1,4 +1,4 @@
-// Schema migrations: a database written at each earlier version (v1..v3) is
+// Schema migrations: a database written at each earlier version (v1..v4) is
 // brought to the latest, with its data intact and searchable; a fresh one
 // uses WAL and foreign keys; newer or corrupt files are refused clearly.
 #include <QFile>
@@ -10,6 +10,8 @@
 
 #include "core/conversation_store.h"
 #include "core/store_schema.h"
+#include "core/store_sql.h"
+#include "core/tool_choices.h"
 #include "hearth/error.h"
 
 using namespace Hearth;
@@ -93,6 +95,18 @@ void checkMigratedData(ConversationStore &store) {
     QCOMPARE(store.message(reply)->stats.thinkingMs, 4250.0);
     QCOMPARE(store.setModelSha256({reply, 2}, QStringLiteral("ABCDEF")), 2);
     QCOMPARE(store.message(reply)->generation.modelSha256, QString("abcdef"));
+    // v5: a chat's tool choices, kept per conversation and gone with it.
+    QCOMPARE(ToolChoiceStore::load(db, 1), ToolChoices{});
+    ToolChoices choices;
+    choices.offered.insert(QStringLiteral("calculator"), false);
+    choices.offered.insert(QStringLiteral("get-sum"), true);
+    choices.always.insert(QStringLiteral("get-sum"));
+    choices.always.insert(QStringLiteral("echo"));
+    ToolChoiceStore::save(db, 1, choices);
+    QCOMPARE(ToolChoiceStore::load(db, 1), choices);
+    QCOMPARE(ToolChoiceStore::load(db, 2), ToolChoices{});
+    store.deleteConversation(1);
+    QCOMPARE(StoreSql::scalar(db, QStringLiteral("SELECT count(*) FROM conversation_tools")).toInt(), 0);
 }
 
 }  // namespace
@@ -130,10 +144,11 @@ private slots:
     void migratesFromVersion1() { migrateFrom(1); }
     void migratesFromVersion2() { migrateFrom(2); }
     void migratesFromVersion3() { migrateFrom(3); }
+    void migratesFromVersion4() { migrateFrom(4); }
 
     void everyEarlierVersionIsTested() {
         // A new schema step needs its own migratesFromVersionN above.
-        QCOMPARE(StoreSchema::kLatestVersion, 4);
+        QCOMPARE(StoreSchema::kLatestVersion, 5);
     }
 
     void eachStepSetsItsVersion() {
