@@ -9,13 +9,14 @@
 //   v2  messages_fts: FTS5 over content and reasoning, kept in sync by triggers
 //   v3  conversations.deleted_at: soft delete, so the UI can undo a delete
 //   v4  messages.thinking_ms: how long the model spent in its reasoning block
+//   v5  conversations.imported_at: when an import brought it in (NULL otherwise)
 #pragma once
 
 #include <QSqlDatabase>
 
 namespace Hearth::StoreSchema {
 
-inline constexpr int kLatestVersion = 4;
+inline constexpr int kLatestVersion = 5;
 
 int version(QSqlDatabase &db);
 

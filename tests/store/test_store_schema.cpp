@@ -1,4 +1,4 @@
-// Schema migrations: a database written at each earlier version (v1..v3) is
+// Schema migrations: a database written at each earlier version (v1..v4) is
 // brought to the latest, with its data intact and searchable; a fresh one
 // uses WAL and foreign keys; newer or corrupt files are refused clearly.
 #include <QFile>
@@ -93,6 +93,17 @@ void checkMigratedData(ConversationStore &store) {
     QCOMPARE(store.message(reply)->stats.thinkingMs, 4250.0);
     QCOMPARE(store.setModelSha256({reply, 2}, QStringLiteral("ABCDEF")), 2);
     QCOMPARE(store.message(reply)->generation.modelSha256, QString("abcdef"));
+    // v5: chats written before it are not imported ones; an imported one says when it came.
+    QVERIFY(!list[0].importedAt.isValid());
+    Conversation imported;
+    imported.title = QStringLiteral("From a file");
+    imported.importedAt = QDateTime::fromMSecsSinceEpoch(7000, Qt::UTC);
+    const qint64 importedId = store.createConversation(imported);
+    QCOMPARE(store.conversation(importedId)->importedAt, imported.importedAt);
+    bool listed = false;
+    for (const Conversation &c : store.listConversations())
+        if (c.id == importedId) listed = c.importedAt == imported.importedAt;
+    QVERIFY(listed);
 }
 
 }  // namespace
@@ -130,10 +141,11 @@ private slots:
     void migratesFromVersion1() { migrateFrom(1); }
     void migratesFromVersion2() { migrateFrom(2); }
     void migratesFromVersion3() { migrateFrom(3); }
+    void migratesFromVersion4() { migrateFrom(4); }
 
     void everyEarlierVersionIsTested() {
         // A new schema step needs its own migratesFromVersionN above.
-        QCOMPARE(StoreSchema::kLatestVersion, 4);
+        QCOMPARE(StoreSchema::kLatestVersion, 5);
     }
 
     void eachStepSetsItsVersion() {
