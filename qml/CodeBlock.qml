@@ -7,6 +7,7 @@ Rectangle {
     id: block
     property string code: ""
     property string language: ""
+    property string markdownSource: ""  // the fenced block as written
     property var chat
     property bool copied: false
 
@@ -53,9 +54,12 @@ Rectangle {
         anchors.right: parent.right
         anchors.top: header.bottom
         anchors.margins: 12
+        readonly property string markdownSource: block.markdownSource
         text: block.code
+        textFormat: TextEdit.PlainText
         readOnly: true
-        selectByMouse: true
+        selectByMouse: true  // the I-beam; in the chat view ChatSelection takes the presses
+        selectedTextColor: Theme.accentText
         wrapMode: TextEdit.WrapAnywhere
         color: Theme.text
         selectionColor: Theme.accent

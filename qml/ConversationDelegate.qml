@@ -12,6 +12,7 @@ Rectangle {
     required property bool pinned
     required property var updatedAt
     required property string ageText
+    required property bool imported
     signal exportRequested(var conversationId, string title, string format, bool allBranches)
 
     readonly property bool selected: chat.currentConversationId === conversationId
@@ -67,6 +68,28 @@ Rectangle {
             onAccepted: { item.chat.rename(item.conversationId, text); item.renaming = false }
             onActiveFocusChanged: if (!activeFocus) item.renaming = false
             Keys.onEscapePressed: item.renaming = false
+        }
+        // A chat that came from an import.
+        Rectangle {
+            objectName: "importedMarker"
+            visible: item.imported && !item.renaming
+            implicitWidth: importedLabel.implicitWidth + 10
+            implicitHeight: importedLabel.implicitHeight + 4
+            radius: 4
+            color: "transparent"
+            border.color: Theme.border
+            Text {
+                id: importedLabel
+                anchors.centerIn: parent
+                text: "imported"
+                color: Theme.mutedText
+                font.pixelSize: 10
+                font.family: Theme.fontFamily
+            }
+            HoverHandler { id: importedHover }
+            ToolTip.visible: importedHover.hovered
+            ToolTip.delay: 500
+            ToolTip.text: "Imported from a Hearth JSON export"
         }
         Text {
             visible: !item.renaming && !mouse.containsMouse && !menuButton.hovered && !menu.visible

@@ -15,6 +15,9 @@ Item {
 
     signal finished(bool ok, string message, string location)
 
+    // Also for the window's other file dialogs (Open a model).
+    function themeDialogs() { dialogTheme.apply() }
+
     // One conversation: format "md" or "json"; allBranches for Markdown.
     function exportConversation(conversationId, title, format, allBranches) {
         pending = { all: false, conversationId: conversationId, title: title, format: format, allBranches: allBranches }
@@ -63,6 +66,13 @@ Item {
         return exporter.importJson(fileUrl)
     }
 
+    // Qt's own dialogs leave their folder bar white: the theme's colour instead.
+    DialogTheme {
+        id: dialogTheme
+        window: root.Window.window
+        background: Theme.surface
+    }
+
     ExportController {
         id: exporter
         databasePath: root.chat.databasePath
@@ -75,6 +85,7 @@ Item {
 
     FileDialog {
         id: saveDialog
+        onVisibleChanged: if (visible) Qt.callLater(dialogTheme.apply)
         objectName: "exportSaveDialog"
         fileMode: FileDialog.SaveFile
         acceptLabel: "Export"
@@ -82,6 +93,7 @@ Item {
     }
     FolderDialog {
         id: folderDialog
+        onVisibleChanged: if (visible) Qt.callLater(dialogTheme.apply)
         objectName: "exportFolderDialog"
         title: "Export all conversations as Markdown into a folder"
         acceptLabel: "Export here"
@@ -89,6 +101,7 @@ Item {
     }
     FileDialog {
         id: importDialog
+        onVisibleChanged: if (visible) Qt.callLater(dialogTheme.apply)
         objectName: "importDialog"
         title: "Import conversations from a Hearth JSON export"
         fileMode: FileDialog.OpenFile

@@ -67,6 +67,7 @@ ApplicationWindow {
         title: "Open a GGUF model"
         nameFilters: ["GGUF models (*.gguf)", "All files (*)"]
         onAccepted: chat.loadModel(selectedFile)
+        onVisibleChanged: if (visible) Qt.callLater(exportDialogs.themeDialogs)
     }
     // Export/import: dialogs, and the file work on a worker thread.
     ExportDialogs {

@@ -56,11 +56,14 @@ Item {
                       : MarkdownBlocks.highlightedPlain(root.model.content, root.highlight, root.highlightColor,
                                                         Theme.fontFamily, Theme.fontSize + 1)
                 textFormat: root.highlight === "" ? TextEdit.PlainText : TextEdit.RichText
+                // Copied whole (ChatSelection): the message as written.
+                readonly property string markdownSource: root.isUser ? root.model.content : ""
                 readOnly: true
                 selectByMouse: true
                 wrapMode: TextEdit.Wrap
                 color: Theme.text
                 selectionColor: Theme.accent
+                selectedTextColor: Theme.accentText
                 font.pixelSize: Theme.fontSize + 1
                 font.family: Theme.fontFamily
             }
@@ -208,6 +211,8 @@ Item {
                     readOnly: true
                     selectByMouse: true
                     selectionColor: Theme.accent
+                    selectedTextColor: Theme.accentText
+                    textFormat: TextEdit.PlainText
                     text: root.model.reasoning
                     color: Theme.mutedText
                     wrapMode: TextEdit.Wrap
@@ -239,20 +244,21 @@ Item {
                 required property string text
                 required property string language
                 required property string html
+                required property string source
                 Layout.fillWidth: true
                 Layout.leftMargin: 38
                 sourceComponent: kind === "code" ? codeComponent : kind === "quote" ? quoteComponent : proseComponent
                 Component {
                     id: proseComponent
-                    MarkdownText { html: block.html }
+                    MarkdownText { html: block.html; markdownSource: block.source }
                 }
                 Component {
                     id: quoteComponent
-                    QuoteBlock { html: block.html }
+                    QuoteBlock { html: block.html; markdownSource: block.source }
                 }
                 Component {
                     id: codeComponent
-                    CodeBlock { code: block.text; language: block.language; chat: root.chat }
+                    CodeBlock { code: block.text; language: block.language; markdownSource: block.source; chat: root.chat }
                 }
             }
         }

@@ -23,6 +23,70 @@ ListView {
         chat: view.chat
     }
 
+    // One selection across the messages (ChatSelection): a press on message
+    // text anchors it, a drag extends it over the blocks and messages below
+    // or above, Ctrl+C copies it. Presses elsewhere go through to the
+    // buttons and the list; a click on a link opens it.
+    ChatSelection {
+        id: selection
+        objectName: "chatSelection"
+        container: view.contentItem
+    }
+    MouseArea {
+        id: selectArea
+        objectName: "selectionArea"
+        parent: view
+        anchors.fill: parent
+        anchors.rightMargin: 14  // the scroll bar's
+        z: 1
+        preventStealing: true  // a drag selects; it does not flick the list
+        property bool dragged: false
+        readonly property int edge: 28  // a drag this near the top or bottom scrolls
+
+        function contentPoint(x, y) { return mapToItem(view.contentItem, x, y) }
+        onPressed: (mouse) => {
+            const p = contentPoint(mouse.x, mouse.y)
+            mouse.accepted = selection.press(p.x, p.y)
+            dragged = false
+            if (mouse.accepted) forceActiveFocus()
+        }
+        onPositionChanged: (mouse) => {
+            const p = contentPoint(mouse.x, mouse.y)
+            dragged = true
+            selection.extend(p.x, p.y)
+        }
+        onReleased: (mouse) => {
+            const p = contentPoint(mouse.x, mouse.y)
+            const link = dragged || selection.hasSelection ? "" : selection.linkAt(p.x, p.y)
+            if (link !== "") Qt.openUrlExternally(link)
+        }
+        onDoubleClicked: (mouse) => {
+            const p = contentPoint(mouse.x, mouse.y)
+            selection.selectWord(p.x, p.y)
+        }
+        Keys.onPressed: (event) => {
+            if (event.matches(StandardKey.Copy)) { selection.copy(); event.accepted = true }
+            else if (event.matches(StandardKey.SelectAll)) { selection.selectAll(); event.accepted = true }
+        }
+        Keys.onEscapePressed: selection.clear()
+
+        Timer {
+            interval: 30
+            repeat: true
+            running: selectArea.pressed && (selectArea.mouseY < selectArea.edge
+                                             || selectArea.mouseY > selectArea.height - selectArea.edge)
+            onTriggered: {
+                view.stickToEnd = false
+                const step = selectArea.mouseY < selectArea.edge ? -40 : 40
+                view.contentY = Math.max(view.originY - view.topMargin,
+                                         Math.min(view.contentY + step,
+                                                  view.contentHeight + view.originY - view.height + view.bottomMargin))
+                const p = selectArea.contentPoint(selectArea.mouseX, selectArea.mouseY)
+                selection.extend(p.x, p.y)
+            }
+        }
+    }
+
     // Keyboard scrolling (PageUp/PageDown, Ctrl+Home/Ctrl+End): from anywhere
     // in the window; the composer forwards the keys it would otherwise take.
     function scrollPages(pages) {

@@ -4,6 +4,7 @@ import Hearth
 // A quoted paragraph of a reply: a bar on the left, the text muted beside it.
 Item {
     property string html: ""
+    property string markdownSource: ""
 
     objectName: "quoteBlock"
     implicitHeight: quoteText.implicitHeight
@@ -19,6 +20,7 @@ Item {
         anchors.right: parent.right
         anchors.leftMargin: 14
         html: parent.html
+        markdownSource: parent.markdownSource
         color: Theme.mutedText
     }
 }

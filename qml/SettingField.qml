@@ -12,6 +12,8 @@ ColumnLayout {
     property real from: 0
     property real to: 1
     property int decimals: 2
+    // What a spin box shows for 0 ("No limit"); "" shows the number.
+    property string zeroText: ""
     signal edited(real value)
 
     spacing: 4
@@ -69,6 +71,19 @@ ColumnLayout {
         value: field.value
         editable: true
         onValueModified: field.edited(value)
+        textFromValue: (v, locale) => v === 0 && field.zeroText !== "" ? field.zeroText
+                                                                      : Number(v).toLocaleString(locale, "f", 0)
+        valueFromText: (text, locale) => text.trim().toLowerCase() === field.zeroText.toLowerCase() ? 0
+                                         : Number.fromLocaleString(locale, text)
+        // The drawer is a popup, which in Qt 6.4 does not take the window's
+        // palette: the Basic style's spin box would stay white in the dark theme.
+        palette.base: Theme.surface
+        palette.text: Theme.text
+        palette.button: Theme.surfaceAlt
+        palette.buttonText: Theme.text
+        palette.mid: Theme.border
+        palette.highlight: Theme.accent
+        palette.highlightedText: Theme.accentText
     }
     Text {
         visible: field.hint !== ""

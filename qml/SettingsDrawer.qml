@@ -152,7 +152,8 @@ Drawer {
                 SettingField {
                     Layout.fillWidth: true
                     label: "Max tokens per reply"
-                    hint: "0: until the model stops."
+                    hint: "0, no limit: until the model stops or the context is full (then Continue goes on)."
+                    zeroText: "No limit"
                     from: 0; to: 32768; decimals: 0
                     value: drawer.s.maxTokens
                     onEdited: (v) => drawer.chat.setSetting("maxTokens", v)

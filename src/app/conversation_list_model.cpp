@@ -72,13 +72,15 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const {
     case UpdatedAtRole: return c.updatedAt;
     case AgeTextRole: return ageText(c.updatedAt, QDateTime::currentDateTimeUtc());
     case PinnedRole: return c.pinned;
+    case ImportedRole: return c.importedAt.isValid();
     default: return {};
     }
 }
 
 QHash<int, QByteArray> ConversationListModel::roleNames() const {
     return {{IdRole, "conversationId"}, {TitleRole, "title"},         {ModelRole, "model"},
-            {CreatedAtRole, "createdAt"}, {UpdatedAtRole, "updatedAt"}, {PinnedRole, "pinned"}, {AgeTextRole, "ageText"}};
+            {CreatedAtRole, "createdAt"}, {UpdatedAtRole, "updatedAt"}, {PinnedRole, "pinned"}, {AgeTextRole, "ageText"},
+            {ImportedRole, "imported"}};
 }
 
 void ConversationListModel::reload() {

@@ -10,6 +10,7 @@
 //   pinned          bool
 //   ageText         QString   "now", "5 min", "3 h", "2 d", "4 Dec" (age_text.h); the model
 //                             re-announces it every minute, so the sidebar's ages stay current
+//   imported        bool      it came from a JSON import (the sidebar marks it)
 //
 // Deleting is soft: remove() hides the row at once and restore() brings it
 // back (the UI's "Undo"); purgeDeleted() makes it final. Every call catches
@@ -38,7 +39,8 @@ class ConversationListModel : public QAbstractListModel {
     Q_PROPERTY(int count READ count NOTIFY countChanged)
 
 public:
-    enum Role { IdRole = Qt::UserRole + 1, TitleRole, ModelRole, CreatedAtRole, UpdatedAtRole, PinnedRole, AgeTextRole };
+    enum Role { IdRole = Qt::UserRole + 1, TitleRole, ModelRole, CreatedAtRole, UpdatedAtRole, PinnedRole, AgeTextRole,
+                ImportedRole };
     Q_ENUM(Role)
 
     explicit ConversationListModel(QObject *parent = nullptr);

@@ -69,12 +69,22 @@ QVariant MarkdownBlockModel::data(const QModelIndex &index, int role) const {
     case TextRole: return b.text;
     case LanguageRole: return b.language;
     case HtmlRole: return m_html.at(index.row());
+    case SourceRole: return source(index.row());
     default: return {};
     }
 }
 
+// From the block's start to the next one's, without the blank lines between.
+QString MarkdownBlockModel::source(qsizetype row) const {
+    const qsizetype start = m_blocks.at(row).start;
+    const qsizetype end = row + 1 < m_blocks.size() ? m_blocks.at(row + 1).start : m_markdown.size();
+    QStringView text = QStringView(m_markdown).mid(start, end - start);
+    while (!text.isEmpty() && text.back().isSpace()) text.chop(1);
+    return text.toString();
+}
+
 QHash<int, QByteArray> MarkdownBlockModel::roleNames() const {
-    return {{KindRole, "kind"}, {TextRole, "text"}, {LanguageRole, "language"}, {HtmlRole, "html"}};
+    return {{KindRole, "kind"}, {TextRole, "text"}, {LanguageRole, "language"}, {HtmlRole, "html"}, {SourceRole, "source"}};
 }
 
 }  // namespace Hearth

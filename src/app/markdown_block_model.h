@@ -14,7 +14,8 @@
 // rendered when a block changes or the style does, never per data() call.
 //
 // Roles (QML names): kind ("text" | "code" | "quote"), text, language, html
-// ("" for code).
+// ("" for code), source (the block's Markdown as written, fences and "> "
+// included: what copying the whole block gives).
 #pragma once
 
 #include <QAbstractListModel>
@@ -41,7 +42,7 @@ class MarkdownBlockModel : public QAbstractListModel {
     Q_PROPERTY(QColor highlightColor READ highlightColor WRITE setHighlightColor NOTIFY styleChanged)
 
 public:
-    enum Role { KindRole = Qt::UserRole + 1, TextRole, LanguageRole, HtmlRole };
+    enum Role { KindRole = Qt::UserRole + 1, TextRole, LanguageRole, HtmlRole, SourceRole };
     Q_ENUM(Role)
 
     explicit MarkdownBlockModel(QObject *parent = nullptr);
@@ -78,6 +79,7 @@ signals:
 private:
     void apply(QList<MarkdownBlock> blocks);
     QString render(const MarkdownBlock &b) const;
+    QString source(qsizetype row) const;
     template <typename T>
     void setStyle(T MarkdownStyle::*field, const T &value) {
         if (m_style.*field == value) return;

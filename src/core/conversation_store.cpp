@@ -19,7 +19,8 @@ namespace Hearth {
 namespace {
 
 const QString kConversationColumns = QStringLiteral(
-    "id, title, created_at, updated_at, model, system_prompt, sampling, pinned, active_leaf_id, deleted_at");
+    "id, title, created_at, updated_at, model, system_prompt, sampling, pinned, active_leaf_id, deleted_at,"
+    " imported_at");
 
 QJsonObject parseObject(const QString &json) {
     return json == QLatin1String("{}") ? QJsonObject() : QJsonDocument::fromJson(json.toUtf8()).object();
@@ -39,6 +40,7 @@ Conversation conversationFromRow(const QSqlQuery &q) {
     c.pinned = q.value(7).toBool();
     c.activeLeafId = q.value(8).isNull() ? 0 : q.value(8).toLongLong();
     if (!q.value(9).isNull()) c.deletedAt = fromStoredTime(q.value(9).toLongLong());
+    if (!q.value(10).isNull()) c.importedAt = fromStoredTime(q.value(10).toLongLong());
     return c;
 }
 
@@ -119,10 +121,11 @@ qint64 ConversationStore::createConversation(const Conversation &info) {
     QSqlQuery q = StoreSql::run(
         m_db,
         QStringLiteral("INSERT INTO conversations (title, created_at, updated_at, model, system_prompt, sampling,"
-                       " pinned, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                       " pinned, deleted_at, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {StoreSql::text(info.title), created, updated, StoreSql::text(info.model), StoreSql::text(info.systemPrompt),
          compact(info.sampling), info.pinned ? 1 : 0,
-         info.deletedAt.isValid() ? QVariant(info.deletedAt.toMSecsSinceEpoch()) : QVariant()});
+         info.deletedAt.isValid() ? QVariant(info.deletedAt.toMSecsSinceEpoch()) : QVariant(),
+         info.importedAt.isValid() ? QVariant(info.importedAt.toMSecsSinceEpoch()) : QVariant()});
     return q.lastInsertId().toLongLong();
 }
 
@@ -137,7 +140,7 @@ QList<Conversation> ConversationStore::listConversations() const {
     // The list leaves out the system prompt and sampling settings (empty
     // strings here): parsing 10,000 JSON objects was a third of the time.
     QSqlQuery q = StoreSql::run(m_db, QStringLiteral("SELECT id, title, created_at, updated_at, model, '', '{}', pinned,"
-                                                     " active_leaf_id, deleted_at FROM conversations"
+                                                     " active_leaf_id, deleted_at, imported_at FROM conversations"
                                                      " WHERE deleted_at IS NULL"
                                                      " ORDER BY pinned DESC, updated_at DESC, id DESC"));
     QList<Conversation> list;

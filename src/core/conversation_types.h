@@ -88,6 +88,7 @@ struct Conversation {
     bool pinned = false;
     qint64 activeLeafId = 0;  // 0: no messages yet
     QDateTime deletedAt;      // null unless soft-deleted (waiting for undo or purge)
+    QDateTime importedAt;     // null unless it came from an import (JsonImporter sets it)
 };
 
 // A whole conversation with every branch; messages in creation order, so a

@@ -19,7 +19,9 @@ struct GenerationSettings {
     double topP = 0.95;
     int topK = 40;
     double minP = 0.05;
-    int maxTokens = 1024;  // <= 0: until the model stops or the context is full
+    // <= 0 (the default): until the model stops or the context is full; a
+    // reply cut by a full context stops as "context_full" and can be continued.
+    int maxTokens = 0;
     int contextSize = 0;   // 0: the model's default (min(trained, 4096)); applies when the model loads
     qint64 seed = -1;      // -1: a fresh random seed per reply (the one used is recorded)
     // What goes when the chat outgrows the context: "rolling_window",

@@ -162,6 +162,7 @@ ConversationTree readConversation(const ObjectReader &r) {
     c.pinned = r.boolean(QStringLiteral("pinned"));
     c.createdAt = r.time(QStringLiteral("created_at"));
     c.updatedAt = r.time(QStringLiteral("updated_at"));
+    c.importedAt = QDateTime::currentDateTimeUtc();  // the sidebar marks imported chats
     QJsonArray messages = r.array(QStringLiteral("messages"), true);
     QSet<qint64> ids;
     for (qsizetype i = 0; i < messages.size(); ++i) {

@@ -115,8 +115,16 @@ void toVersion5(QSqlDatabase &db) {
     });
 }
 
+// When a conversation came in through an import, so the sidebar can mark it.
+// NULL: written here.
+void toVersion6(QSqlDatabase &db) {
+    runAll(db, {
+        QStringLiteral("ALTER TABLE conversations ADD COLUMN imported_at INTEGER"),
+    });
+}
+
 using Step = void (*)(QSqlDatabase &);
-constexpr Step kSteps[kLatestVersion] = {toVersion1, toVersion2, toVersion3, toVersion4, toVersion5};
+constexpr Step kSteps[kLatestVersion] = {toVersion1, toVersion2, toVersion3, toVersion4, toVersion5, toVersion6};
 
 }  // namespace
 

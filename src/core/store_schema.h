@@ -10,13 +10,14 @@
 //   v3  conversations.deleted_at: soft delete, so the UI can undo a delete
 //   v4  messages.thinking_ms: how long the model spent in its reasoning block
 //   v5  conversation_tools: a chat's tool choices (offered to the model, always allowed)
+//   v6  conversations.imported_at: when an import brought it in (NULL otherwise)
 #pragma once
 
 #include <QSqlDatabase>
 
 namespace Hearth::StoreSchema {
 
-inline constexpr int kLatestVersion = 5;
+inline constexpr int kLatestVersion = 6;
 
 int version(QSqlDatabase &db);
 

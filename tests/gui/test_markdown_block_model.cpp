@@ -49,6 +49,23 @@ private slots:
         QCOMPARE(b[1].text, QStringLiteral("Next."));
     }
 
+    void sourceIsTheBlockAsWritten() {
+        MarkdownBlockModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setMarkdown(kReply);
+        auto source = [&](int row) { return m.data(m.index(row), MarkdownBlockModel::SourceRole).toString(); };
+        QCOMPARE(m.count(), 7);
+        QCOMPARE(source(1), QStringLiteral("1. Open the file.\n2. Read it."));  // no added hard breaks
+        QCOMPARE(source(2), QStringLiteral("```python\nwith open('a.txt') as f:\n    data = f.read()\n```"));
+        QCOMPARE(source(4), QStringLiteral("> A quote"));
+        QCOMPARE(source(6), QStringLiteral("The end."));
+        // The blocks' sources, a blank line apart, give the reply back.
+        QStringList all;
+        for (int i = 0; i < m.count(); ++i) all.append(source(i));
+        QCOMPARE(all.join(QStringLiteral("\n\n")), kReply);
+        QVERIFY(m.roleNames().value(MarkdownBlockModel::SourceRole) == "source");
+    }
+
     void quotesAreTheirOwnBlocks() {
         const QList<MarkdownBlock> b = scanMarkdownBlocks(QStringLiteral("Said:\n\n> first line\n> second\n\nAfter."));
         QCOMPARE(b.size(), 3);

@@ -100,6 +100,12 @@ private slots:
         QByteArray second = JsonExporter::serialize(imported);
         QCOMPARE(second, first);
         for (qsizetype i = 0; i < original.size(); ++i) compareTrees(original[i], imported[i]);
+        // The copies are marked as imported (the sidebar shows it); the originals are not.
+        for (qsizetype i = 0; i < original.size(); ++i) {
+            QVERIFY(!original[i].conversation.importedAt.isValid());
+            QVERIFY(imported[i].conversation.importedAt.isValid());
+            QVERIFY(imported[i].conversation.importedAt.secsTo(QDateTime::currentDateTimeUtc()) < 60);
+        }
         // The big seed went through as a string, exactly.
         QVERIFY(first.contains("\"seed\": \"9007199254740993\""));
         // The thinking time travels in the stats and comes back exactly.

@@ -1,4 +1,4 @@
-// Schema migrations: a database written at each earlier version (v1..v4) is
+// Schema migrations: a database written at each earlier version (v1..v5) is
 // brought to the latest, with its data intact and searchable; a fresh one
 // uses WAL and foreign keys; newer or corrupt files are refused clearly.
 #include <QFile>
@@ -107,6 +107,17 @@ void checkMigratedData(ConversationStore &store) {
     QCOMPARE(ToolChoiceStore::load(db, 2), ToolChoices{});
     store.deleteConversation(1);
     QCOMPARE(StoreSql::scalar(db, QStringLiteral("SELECT count(*) FROM conversation_tools")).toInt(), 0);
+    // v6: chats written before it are not imported ones; an imported one says when it came.
+    QVERIFY(!list[0].importedAt.isValid());
+    Conversation imported;
+    imported.title = QStringLiteral("From a file");
+    imported.importedAt = QDateTime::fromMSecsSinceEpoch(7000, Qt::UTC);
+    const qint64 importedId = store.createConversation(imported);
+    QCOMPARE(store.conversation(importedId)->importedAt, imported.importedAt);
+    bool listed = false;
+    for (const Conversation &c : store.listConversations())
+        if (c.id == importedId) listed = c.importedAt == imported.importedAt;
+    QVERIFY(listed);
 }
 
 }  // namespace
@@ -145,10 +156,11 @@ private slots:
     void migratesFromVersion2() { migrateFrom(2); }
     void migratesFromVersion3() { migrateFrom(3); }
     void migratesFromVersion4() { migrateFrom(4); }
+    void migratesFromVersion5() { migrateFrom(5); }
 
     void everyEarlierVersionIsTested() {
         // A new schema step needs its own migratesFromVersionN above.
-        QCOMPARE(StoreSchema::kLatestVersion, 5);
+        QCOMPARE(StoreSchema::kLatestVersion, 6);
     }
 
     void eachStepSetsItsVersion() {
