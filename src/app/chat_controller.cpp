@@ -240,6 +240,7 @@ GenerationSettings ChatController::effectiveSettings() const {
 }
 
 void ChatController::onContextPlanned(qint64 requestId, const ContextUsage &usage) {
+    if (sender() && sender() != activeEngine()) return;  // a late answer of the engine the chat left
     if (requestId == -m_currentId && !generating())
         m_context.measured(usage);
     else if (requestId == m_streamingId && requestId != 0)
@@ -428,7 +429,8 @@ void ChatController::applySettings(const GenerationSettings &s) {
     m_context.setPolicy(effectiveSettings().contextOverflow);
     emit settingsChanged();
     // The context is fixed when a model loads: reload it with the new size.
-    if (contextChanged && m_modelState == Ready && !generating() &&
+    // (A remote model's context is the endpoint's.)
+    if (contextChanged && !m_usingRemote && m_modelState == Ready && !generating() &&
         m_settings.contextSize != m_modelContext)
         loadModel(m_modelPath);
 }

@@ -237,7 +237,7 @@ private:
     // rows and reads its prompt on the store thread; then the reply starts
     // here (`resume`: a continued reply, its text kept).
     bool queueReply(std::function<PreparedReply(ConversationStore &)> job, bool resume = false);
-    void launchReply(const PreparedReply &prepared, bool resume);
+    void launchReply(const PreparedReply &prepared, bool resume, bool fromDraft, GenerationSettings settings);
     void afterStore(std::function<void()> fn);  // after every job posted so far
     void postWrite(std::function<void(ConversationStore &)> job);
     void loadConversationSettings(qint64 id);

@@ -31,7 +31,8 @@ QString ChatController::answeringModel() const {
 }
 
 bool ChatController::useRemoteModel(int index) {
-    if (generating()) return false;
+    // A local load still running would take the chat back when it ends.
+    if (generating() || m_modelState == Loading) return false;
     const RemoteModel model = m_remote->modelAt(index);
     if (model.id.isEmpty()) return false;
     m_remoteEngine->setModel(model);

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "chat_controller.h"
+#include "core/agent_loop.h"
 #include "core/conversation_store.h"
 #include "core/engine_bridge.h"
 #include "core/store_worker.h"
@@ -51,12 +52,16 @@ bool ChatController::queueReply(std::function<PreparedReply(ConversationStore &)
     // Sending again, opening a tool turn or stopping wait until the rows exist.
     m_starting = true;
     m_stopPending = false;
+    // The chat and its settings (tools included) as they are now: the user may
+    // open another chat before the rows are written.
+    const bool fromDraft = m_currentId == 0;
+    GenerationSettings settings = effectiveSettings();
     emit generatingChanged();
     m_worker->request(
         this, std::move(job),
-        [this, resume](const PreparedReply &prepared) {
+        [this, resume, fromDraft, settings](const PreparedReply &prepared) {
             m_starting = false;
-            launchReply(prepared, resume);
+            launchReply(prepared, resume, fromDraft, settings);
         },
         [this](const QString &message) {
             m_starting = false;
@@ -66,15 +71,16 @@ bool ChatController::queueReply(std::function<PreparedReply(ConversationStore &)
     return true;
 }
 
-void ChatController::launchReply(const PreparedReply &p, bool resume) {
-    if (m_currentId == 0) {  // the draft's first message created its conversation
-        if (m_agent) m_agent->adoptDraftChoices(p.conversationId);  // the tools picked in the draft
+void ChatController::launchReply(const PreparedReply &p, bool resume, bool fromDraft, GenerationSettings settings) {
+    // The draft's first message created its conversation: it keeps the tools
+    // picked in the draft, and becomes the open chat unless another was opened meanwhile.
+    if (fromDraft && m_agent) m_agent->adoptDraftChoices(p.conversationId);
+    if (fromDraft && m_currentId == 0) {
         m_currentId = p.conversationId;
         m_currentTitle.clear();
         m_messages.setConversationId(p.conversationId);
         emit currentConversationChanged();
     }
-    GenerationSettings settings = effectiveSettings();
     if (p.reply && p.reply->generation.seed >= 0) settings.seed = p.reply->generation.seed;
     if (p.reply && !m_usingRemote) recordModelHash(p.replyId, *p.reply);
     m_conversations.reload();

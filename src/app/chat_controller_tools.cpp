@@ -78,7 +78,8 @@ bool ChatController::toolTurnWaiting() const {
 
 bool ChatController::continueToolTurn() {
     const auto it = m_toolTurns.constFind(m_currentId);
-    if (it == m_toolTurns.cend() || !m_worker || m_modelState != Ready || generating()) return false;
+    // m_opening: the chat's own settings are still on their way (they call this again).
+    if (it == m_toolTurns.cend() || !m_worker || m_modelState != Ready || generating() || m_opening != 0) return false;
     const bool moved = !toolTurnWaiting();
     const qint64 conversationId = it.key(), parentId = it.value();
     m_toolTurns.remove(conversationId);

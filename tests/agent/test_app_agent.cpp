@@ -238,7 +238,8 @@ private slots:
         QVERIFY(pickerSays(QStringLiteral("current_datetime"), ChatToolsModel::AlwaysAllowedRole));
         m_engine->outputs = {ScriptedModel::call(QStringLiteral("current_datetime"), QStringLiteral("{}")),
                              QStringLiteral("Still now.")};
-        QVERIFY(m_chat->send(QStringLiteral("And now?")));
+        // send() waits for the reopened chat's settings (read on the store thread).
+        QTRY_VERIFY_WITH_TIMEOUT(m_chat->send(QStringLiteral("And now?")), 5000);
         waitIdle(2);  // no approval asked
         QVERIFY(m_engine->prompts[0].find("\"calculator\"") == std::string::npos);
         QCOMPARE(m_engine->requests[0].tools.size(), 1);
@@ -265,7 +266,8 @@ private slots:
             QVERIFY(!(ToolChoiceStore::load(store.database(), chat) == ToolChoices{}));
         }
         m_chat->deleteConversation(chat);
-        m_chat->commitDelete();
+        m_chat->commitDelete();  // queued on the store thread, which runs it before closing
+        closeApp();
         ConversationStore store(dbPath());
         QCOMPARE(ToolChoiceStore::load(store.database(), chat), ToolChoices{});
     }
@@ -308,7 +310,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!loop()->active(), 10000);
         m_engine->hold = true;
         QVERIFY(m_chat->send(QStringLiteral("Something for B")));
-        QCOMPARE(m_engine->replies.size(), 4);
+        QTRY_COMPARE(m_engine->replies.size(), 4);  // once its rows are written
         m_chat->setCurrentConversationId(a);  // B's reply still streams
         QVERIFY(m_chat->toolTurnWaiting());   // the Continue affordance
         QVERIFY(!m_chat->continueToolTurn());  // not while the engine is busy
