@@ -43,6 +43,7 @@ private slots:
         QTest::newRow("qwen35-f32 f16") << "models/synthetic/qwen35-f32.gguf" << int(KvType_f16);
         QTest::newRow("qwen35-Q4_K_M q8_0") << "models/synthetic/qwen35-Q4_K_M.gguf" << int(KvType_q8_0);
         QTest::newRow("qwen35-IQ4_XS f16") << "models/synthetic/qwen35-IQ4_XS.gguf" << int(KvType_f16);
+        QTest::newRow("qwen35-Q8_0 f16") << "models/synthetic/qwen35-Q8_0.gguf" << int(KvType_f16);
     }
 
     // Every split: -ngl 1 .. n_layer (the output on the CPU) and n_layer + 1 (all of it).
