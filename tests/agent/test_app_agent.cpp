@@ -232,6 +232,7 @@ private slots:
         closeApp();
         openApp();
         QCOMPARE(m_chat->chatTools()->enabledCount(), 2);  // the draft: the default
+        QSignalSpy opened(m_chat.get(), &ChatController::settingsChanged);
         m_chat->setCurrentConversationId(chat);
         QCOMPARE(m_chat->chatTools()->enabledCount(), 1);
         QVERIFY(!pickerSays(QStringLiteral("calculator"), ChatToolsModel::EnabledRole));
@@ -239,7 +240,8 @@ private slots:
         m_engine->outputs = {ScriptedModel::call(QStringLiteral("current_datetime"), QStringLiteral("{}")),
                              QStringLiteral("Still now.")};
         // send() waits for the reopened chat's settings (read on the store thread).
-        QTRY_VERIFY_WITH_TIMEOUT(m_chat->send(QStringLiteral("And now?")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(opened.count() > 0, 5000);
+        QVERIFY(m_chat->send(QStringLiteral("And now?")));
         waitIdle(2);  // no approval asked
         QVERIFY(m_engine->prompts[0].find("\"calculator\"") == std::string::npos);
         QCOMPARE(m_engine->requests[0].tools.size(), 1);
