@@ -1,4 +1,4 @@
-// Decode GEMV for Q4_K, Q5_K, Q6_K, IQ4_XS, Q8_0 and MXFP4 with AVX-512 VNNI: eight weight rows against
+// Decode GEMV for Q4_K, Q6_K, IQ4_XS, Q8_0 and MXFP4 with AVX-512 VNNI: eight weight rows against
 // 1-3 tokens.
 //
 // The one-row kernels (dot_q4_K, dot_iq4_xs in vec_dot_avx512.cpp) pay, per
@@ -22,7 +22,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
-#include <type_traits>
 
 namespace hearth {
 
@@ -39,15 +38,12 @@ constexpr int kRows = 8;
 // lanes that add up to I (itot) and M (imin); and d/dmin from the u32 at
 // kDmOffset in the block.
 
-// Q4_K and Q5_K: maddubs of the codes (nibbles; Q5_K adds qh's bit as bit 4)
-// and activations, then VPDPWSSD with the sub-block's scale shuffled into
-// every i16 lane, so the scale is applied before any reduction.
-// M = sum_j m_j A_j with A_j = bsums[2 j] + bsums[2 j + 1]. The i16 pair of
-// maddubs is at most 2 * 31 * 128 = 7936; |I| < 2^31 as in gemm8.
-template <class B>
-struct Q45K {
-    using Block = B;
-    static constexpr bool kFifthBit = std::is_same_v<B, block_q5_K>;
+// Q4_K: maddubs of nibbles and activations, then VPDPWSSD with the sub-block's
+// scale shuffled into every i16 lane, so the scale is applied before any
+// reduction. M = sum_j m_j A_j with A_j = bsums[2 j] + bsums[2 j + 1]. The i16
+// pair of maddubs is at most 2 * 15 * 128 = 3840; |I| < 2^31 as in gemm8.
+struct Q4K {
+    using Block = block_q4_K;
     static constexpr size_t kDmOffset = 0;  // d and dmin start the block
     struct Act {
         const int8_t * qs;
@@ -60,9 +56,7 @@ struct Q45K {
     }
     template <int NT>
     static void row_sums(const Block & b, const Act * const * a, __m256i * itot, __m256i * imin) {
-        const __m256i m4 = _mm256_set1_epi8(0x0f), bit4 = _mm256_set1_epi8(0x10);
-        __m256i qh = _mm256_setzero_si256();
-        if constexpr (kFifthBit) qh = loadu(b.qh);  // bit s of byte l: element 32 s + l's fifth bit
+        const __m256i m4 = _mm256_set1_epi8(0x0f);
         const __m128i scm = q4k_scales_mins(b.scales);
         const __m256i sc = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(scm));
         const __m256i mn = _mm256_zextsi128_si256(_mm_cvtepu8_epi16(_mm_srli_si128(scm, 8)));
@@ -72,11 +66,7 @@ struct Q45K {
         HEARTH_UNROLL
         for (int g = 0; g < 4; ++g) {  // elements 64 g .. + 31: low nibbles; 64 g + 32 .. + 63: high
             const __m256i bytes = loadu(b.qs + 32 * g);
-            __m256i lo = _mm256_and_si256(bytes, m4), hi = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), m4);
-            if constexpr (kFifthBit) {
-                lo = _mm256_or_si256(lo, _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(qh, 2 * g), 4), bit4));
-                hi = _mm256_or_si256(hi, _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(qh, 2 * g + 1), 4), bit4));
-            }
+            const __m256i lo = _mm256_and_si256(bytes, m4), hi = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), m4);
             const __m256i sc_lo = _mm256_shuffle_epi8(sc, pick_i16(2 * g));
             const __m256i sc_hi = _mm256_shuffle_epi8(sc, pick_i16(2 * g + 1));
             for (int t = 0; t < NT; ++t) {
@@ -92,8 +82,6 @@ struct Q45K {
     static __m256 d(__m256i dm) { return _mm256_cvtph_ps(_mm256_cvtepi32_epi16(dm)); }
     static __m256 dmin(__m256i dm) { return _mm256_cvtph_ps(_mm256_cvtepi32_epi16(_mm256_srli_epi32(dm, 16))); }
 };
-using Q4K = Q45K<block_q4_K>;
-using Q5K = Q45K<block_q5_K>;
 
 // IQ4_XS: codes biased by +128 to unsigned bytes (as gemm8 does), so one
 // VPDPBUSD per 32 multiply-adds; M = sum_j 128 ls_j A_j takes the bias out,
@@ -447,7 +435,6 @@ void fill_gemv_avx512(VecDotKernels & k) {
     using namespace avx512vnni;
     k.gemv8[TensorType_Q4_K] = gemv8_tokens<gemv8_nt<Q4K, 1>, gemv8_nt<Q4K, 2>, gemv8_nt<Q4K, 3>>;
     k.gemv8[TensorType_IQ4_XS] = gemv8_tokens<gemv8_nt<IQ4XS, 1>, gemv8_nt<IQ4XS, 2>, gemv8_nt<IQ4XS, 3>>;
-    k.gemv8[TensorType_Q5_K] = gemv8_tokens<gemv8_nt<Q5K, 1>, gemv8_nt<Q5K, 2>, gemv8_nt<Q5K, 3>>;
     k.gemv8[TensorType_Q6_K] = gemv8_tokens<gemv8_nt<Q6K, 1>, gemv8_nt<Q6K, 2>, gemv8_nt<Q6K, 3>>;
     k.gemv8[TensorType_Q8_0] = gemv8_tokens<gemv8_q8_0_nt<1>, gemv8_q8_0_nt<2>, gemv8_q8_0_nt<3>>;
     k.gemv8[TensorType_MXFP4] = gemv8_tokens<gemv8_mxfp4_nt<1>, gemv8_mxfp4_nt<2>, gemv8_mxfp4_nt<3>>;
