@@ -1,4 +1,4 @@
-// Decode GEMV for Q4_K, Q6_K, IQ4_XS, Q8_0 and MXFP4 with AVX-512 VNNI: eight weight rows against
+// Decode GEMV for Q4_K, IQ4_XS, Q8_0 and MXFP4 with AVX-512 VNNI: eight weight rows against
 // 1-3 tokens.
 //
 // The one-row kernels (dot_q4_K, dot_iq4_xs in vec_dot_avx512.cpp) pay, per
@@ -20,7 +20,6 @@
 #include "cpu/gemv8_tokens.h"
 
 #include <algorithm>
-#include <cstddef>
 #include <cstring>
 
 namespace hearth {
@@ -35,8 +34,8 @@ constexpr int kRows = 8;
 
 // A format supplies, per super-block: Act, what one token's Q8_K block is
 // turned into once for all 8 rows; row_sums, a row's integer sums as 8 i32
-// lanes that add up to I (itot) and M (imin); and d/dmin from the u32 at
-// kDmOffset in the block.
+// lanes that add up to I (itot) and M (imin); and d/dmin from the u32 at the
+// start of the block.
 
 // Q4_K: maddubs of nibbles and activations, then VPDPWSSD with the sub-block's
 // scale shuffled into every i16 lane, so the scale is applied before any
@@ -44,7 +43,6 @@ constexpr int kRows = 8;
 // pair of maddubs is at most 2 * 15 * 128 = 3840; |I| < 2^31 as in gemm8.
 struct Q4K {
     using Block = block_q4_K;
-    static constexpr size_t kDmOffset = 0;  // d and dmin start the block
     struct Act {
         const int8_t * qs;
         __m256i bsum;  // i16 lane j (j < 8): A_j
@@ -92,7 +90,6 @@ struct Q4K {
 // 2 p + 1; two hadd rounds give S_j in lane order 0 2 4 6 1 3 5 7.
 struct IQ4XS {
     using Block = block_iq4_xs;
-    static constexpr size_t kDmOffset = 0;
     struct Act {
         __m256i lo[4], hi[4];  // pair p: elements 0-15 / 16-31 of sub-blocks 2 p | 2 p + 1
         __m256i a;             // i32 lane k: A_j, j in the order above
@@ -130,67 +127,6 @@ struct IQ4XS {
         }
     }
     static __m256 d(__m256i dm) { return _mm256_cvtph_ps(_mm256_cvtepi32_epi16(dm)); }
-    static __m256 dmin(__m256i dm) { return d(dm); }
-};
-
-// Q6_K: 6-bit codes q in 0..63 (value q - 32) with a signed int8 scale per 16
-// elements and the f16 d at the block's end. Per half h (128 elements), group
-// g (32 elements) takes the low (g < 2) or high nibbles of ql[64 h + 32 (g & 1)
-// ..] and bits 2 g, 2 g + 1 of qh[32 h ..]. maddubs of q and the activations
-// (i16 pairs at most 2 * 63 * 128 = 16128), then VPDPWSSD with the group's two
-// scales (elements 0-15 in the low 128-bit lane, 16-31 in the high one), so
-// I = sum_j sc_j sum q a; M = 32 sum_j sc_j bsums_j takes the -32 out, with
-// dmin = d. Q8_K's bsums are per 16 elements, one per Q6_K sub-block.
-struct Q6K {
-    using Block = block_q6_K;
-    // The u32 gathered for d: scales[14], scales[15], d (d in its high half;
-    // a u32 at d itself would read past the tensor's last block).
-    static constexpr size_t kDmOffset = offsetof(block_q6_K, d) - 2;
-    struct Act {
-        const int8_t * qs;
-        __m256i bsums;  // i16 lane j: the sum of elements 16 j .. 16 j + 15
-    };
-    static Act act(const block_q8_K & a) { return {a.qs, loadu(a.bsums)}; }
-    // i16 lane 2 g of the half's 8 scales in the low 128-bit lane, 2 g + 1 in the high one.
-    static __m256i group_scales(__m256i sc8, int g) {
-        const int16_t lo = static_cast<int16_t>(((4 * g + 1) << 8) | (4 * g));
-        const int16_t hi = static_cast<int16_t>(((4 * g + 3) << 8) | (4 * g + 2));
-        return _mm256_shuffle_epi8(sc8, _mm256_setr_epi16(lo, lo, lo, lo, lo, lo, lo, lo, hi, hi, hi, hi, hi, hi, hi, hi));
-    }
-    template <int NT>
-    static void row_sums(const Block & b, const Act * const * a, __m256i * itot, __m256i * imin) {
-        const __m256i m4 = _mm256_set1_epi8(0x0f), m2 = _mm256_set1_epi8(0x30);
-        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i *>(b.scales)));
-        __m256i s0[NT], s1[NT];
-        for (int t = 0; t < NT; ++t) s0[t] = s1[t] = _mm256_setzero_si256();
-        HEARTH_UNROLL
-        for (int h = 0; h < 2; ++h) {
-            const __m256i ql0 = loadu(b.ql + 64 * h), ql1 = loadu(b.ql + 64 * h + 32), qh = loadu(b.qh + 32 * h);
-            // The half's 8 scales (i16) in both 128-bit lanes.
-            const __m256i sc8 = h == 0 ? _mm256_permute2x128_si256(sc16, sc16, 0x00)
-                                       : _mm256_permute2x128_si256(sc16, sc16, 0x11);
-            const __m256i q[4] = {
-                _mm256_or_si256(_mm256_and_si256(ql0, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 4), m2)),
-                _mm256_or_si256(_mm256_and_si256(ql1, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 2), m2)),
-                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4), _mm256_and_si256(qh, m2)),
-                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4),
-                                _mm256_and_si256(_mm256_srli_epi16(qh, 2), m2))};
-            HEARTH_UNROLL
-            for (int g = 0; g < 4; ++g) {
-                const __m256i sc = group_scales(sc8, g);
-                // Two chains per token (even and odd groups) hide VPDPWSSD's latency.
-                for (int t = 0; t < NT; ++t) {
-                    __m256i & s = (g & 1) ? s1[t] : s0[t];
-                    s = _mm256_dpwssd_epi32(s, _mm256_maddubs_epi16(q[g], loadu(a[t]->qs + 128 * h + 32 * g)), sc);
-                }
-            }
-        }
-        for (int t = 0; t < NT; ++t) {
-            itot[t] = _mm256_add_epi32(s0[t], s1[t]);
-            imin[t] = _mm256_slli_epi32(_mm256_madd_epi16(sc16, a[t]->bsums), 5);
-        }
-    }
-    static __m256 d(__m256i dm) { return _mm256_cvtph_ps(_mm256_cvtepi32_epi16(_mm256_srli_epi32(dm, 16))); }
     static __m256 dmin(__m256i dm) { return d(dm); }
 };
 
@@ -242,8 +178,7 @@ void gemv8_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uint8_t *
             // The u32 at the start of each row's block (gathered: narrow stores
             // read back by one wide load would stall store forwarding).
             const __m256i dm =
-                _mm256_i32gather_epi32(
-                reinterpret_cast<const int *>(w + size_t(i0 + c) * sizeof(Block) + F::kDmOffset), row_offsets, 1);
+                _mm256_i32gather_epi32(reinterpret_cast<const int *>(w + size_t(i0 + c) * sizeof(Block)), row_offsets, 1);
             const __m256 d = F::d(dm), dmin = F::dmin(dm);
             for (int t = 0; t < NT; ++t) {
                 const float ad = reinterpret_cast<const block_q8_K *>(act + size_t(t) * act_stride)[i0 + c].d;
@@ -435,7 +370,6 @@ void fill_gemv_avx512(VecDotKernels & k) {
     using namespace avx512vnni;
     k.gemv8[TensorType_Q4_K] = gemv8_tokens<gemv8_nt<Q4K, 1>, gemv8_nt<Q4K, 2>, gemv8_nt<Q4K, 3>>;
     k.gemv8[TensorType_IQ4_XS] = gemv8_tokens<gemv8_nt<IQ4XS, 1>, gemv8_nt<IQ4XS, 2>, gemv8_nt<IQ4XS, 3>>;
-    k.gemv8[TensorType_Q6_K] = gemv8_tokens<gemv8_nt<Q6K, 1>, gemv8_nt<Q6K, 2>, gemv8_nt<Q6K, 3>>;
     k.gemv8[TensorType_Q8_0] = gemv8_tokens<gemv8_q8_0_nt<1>, gemv8_q8_0_nt<2>, gemv8_q8_0_nt<3>>;
     k.gemv8[TensorType_MXFP4] = gemv8_tokens<gemv8_mxfp4_nt<1>, gemv8_mxfp4_nt<2>, gemv8_mxfp4_nt<3>>;
 }
