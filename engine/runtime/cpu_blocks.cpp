@@ -270,8 +270,11 @@ bool moe_experts_one_token(const ModelHparams & hp, const MoeWeights & m, Thread
                            FfnActivation act, float * out) {
     const int32_t k = hp.n_expert_used;
     const int64_t F = m.gate.n_out, E = hp.n_embd;
+    // Both passes' room is checked here, so a refusal never comes after the
+    // gate/up pass (the batched loop would then redo the layer's experts).
     if (2 * k > kMatmulManyMax || s.gate.size() < size_t(k) * size_t(F) || s.up.size() < size_t(k) * size_t(F) ||
-        s.acc.size() < size_t(k) * size_t(E) || m.up.type != m.gate.type)
+        s.acc.size() < size_t(k) * size_t(E) || m.up.type != m.gate.type ||
+        s.mm.size() < matmul_scratch_bytes(m.gate.type, E, 2 * k) || s.mm.size() < matmul_scratch_bytes(m.down.type, F, k))
         return false;
     std::array<int32_t, kMatmulManyMax> order{};
     for (int32_t j = 0; j < k; ++j) order[size_t(j)] = j;
@@ -301,9 +304,7 @@ bool moe_experts_one_token(const ModelHparams & hp, const MoeWeights & m, Thread
         x[size_t(j)] = s.gate.data() + j * F;
         y[size_t(j)] = s.acc.data() + j * E;
     }
-    // The downs' inputs differ per expert: k quantized rows. The gate/up pass
-    // succeeded with 2k rows of n_embd; the downs may be wider (n_ff), so this
-    // can still refuse, and then the loop below redoes the layer's experts.
+    // The downs' inputs differ per expert: k quantized rows of n_ff.
     if (!matmul_many(w.data(), x.data(), y.data(), k, s.mm.data(), s.mm.size(), pool)) return false;
     std::fill(out, out + E, 0.0f);
     for (int32_t j = 0; j < k; ++j) {
