@@ -60,6 +60,7 @@ ServeOptions parseServeOptions(int argc, char ** argv) {
                      {"--ctx", "-c", "--ctx-size"},
                      kGpuLayersOption,
                      kCpuMoeOption,
+                     kGpuDeviceOption,
                      {"--kv-type", "--cache-type-k", "-ctk"},
                      {"--cache-type-v", "-ctv"},
                      {"--flash-attn"},
@@ -109,7 +110,7 @@ ServeOptions parseServeOptions(int argc, char ** argv) {
     o.load.n_ctx = int32_t(ctx);
     o.load.n_threads = int32_t(args.integer("--threads", 0));
     o.load.mlock = args.flag("--mlock");
-    applyGpuOptions(args, o.load);  // --n-gpu-layers (default auto) and --kv-type / --cache-type-k
+    applyGpuOptions(args, o.load);  // --n-gpu-layers (default auto), --device, --kv-type / --cache-type-k
     o.load.kv_type = kvType("--cache-type-k", args.value("--kv-type", "f16"));
     if (const auto v = args.value("--cache-type-v"); v && kvType("--cache-type-v", *v) != o.load.kv_type)
         throw UsageError("--cache-type-v " + *v + " differs from --cache-type-k " + args.value("--kv-type", "f16") +
@@ -145,6 +146,9 @@ const char * serveHelp() {
            "  -ngl, --n-gpu-layers N|auto  layers on the GPU (default auto: as many as fit)\n"
            "  -ncmoe, --n-cpu-moe N|auto   MoE: the experts of the first N layers stay in RAM\n"
            "                               (default auto: only when the model does not fit)\n"
+           "  -mg, --main-gpu, --device INDEX|NAME\n"
+           "                               the GPU to use: its index or part of its name\n"
+           "                               (default: the first; hearth-cli devices lists them)\n"
            "  -ctk, --cache-type-k, --kv-type f16|q8_0\n"
            "                               KV cache type (default f16)\n"
            "  -ctv, --cache-type-v f16|q8_0\n"

@@ -162,6 +162,16 @@ bool AppSettings::removePreset(const QString & name) {
     return true;
 }
 
+QString AppSettings::gpuDevice() const {
+    return QSettings(m_path, QSettings::IniFormat).value(QStringLiteral("gpu/device")).toString().trimmed();
+}
+
+void AppSettings::setGpuDevice(const QString & device) {
+    // As hearth-cli's --device: an index or part of a name, never a long text.
+    const QString d = device.trimmed().left(256);
+    write(QStringLiteral("gpu/device"), d.isEmpty() ? QVariant() : QVariant(d));
+}
+
 QString AppSettings::theme() const {
     const QString t = QSettings(m_path, QSettings::IniFormat).value(QStringLiteral("appearance/theme")).toString();
     return t == QLatin1String("light") || t == QLatin1String("dark") ? t : QStringLiteral("system");
@@ -180,12 +190,14 @@ QString maskToken(const QString & token) {
 }
 
 void applyModelLoadSettings(const QString & modelPath, hearth::LoadOptions & options) {
-    const ModelLoadSettings m = AppSettings().modelSettings(modelPath);
+    const AppSettings settings;
+    const ModelLoadSettings m = settings.modelSettings(modelPath);
     if (options.n_ctx <= 0 && m.contextLength > 0) options.n_ctx = m.contextLength;
     options.kv_type = m.kvType;
     // -1 is "auto": the evaluator plans the split for the probed card itself
     // (plan_memory), falling back to fewer layers or the CPU and saying why.
     options.n_gpu_layers = m.nGpuLayers;
+    options.gpu_device = settings.gpuDevice().toStdString();
 }
 
 }  // namespace Hearth

@@ -70,6 +70,13 @@ public:
     bool savePreset(const QString & name, const GenerationSettings & settings);
     bool removePreset(const QString & name);  // false for built-in or unknown names
 
+    // Which GPU runs the layers on a machine with several: its CUDA index or
+    // part of its name (hearth-cli's --device), "" for the first. One choice
+    // for the machine, not per model: the evaluator picks the device with
+    // hearth::select_gpu and says so in its placement note when none matches.
+    QString gpuDevice() const;
+    void setGpuDevice(const QString & device);  // trimmed; "" clears it
+
     // "system" (the default: follow the desktop), "light" or "dark".
     QString theme() const;
     void setTheme(const QString & theme);  // an unknown name restores "system"
@@ -85,7 +92,8 @@ private:
 QString maskToken(const QString & token);
 
 // The model's stored settings applied to LoadOptions (kv_type, n_gpu_layers,
-// and n_ctx when the caller left it at 0): the engine bridge's hook. "auto"
+// and n_ctx when the caller left it at 0), and the machine's GPU choice
+// (gpu_device, gpuDevice() above): the engine bridge's hook. "auto"
 // GPU layers stay -1, which the evaluator plans for the card it finds.
 void applyModelLoadSettings(const QString & modelPath, hearth::LoadOptions & options);
 

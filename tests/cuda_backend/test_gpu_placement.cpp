@@ -1,7 +1,9 @@
 // The evaluator's layer placement and its fallbacks, with stand-in GPU
 // backends: no GPU backend in the build or no device (the probe's reason),
 // too little VRAM, a backend that fails to start, and one that fails during a
-// step (the evaluator reports the failed call as ErrorCode_device).
+// step (the evaluator reports the failed call as ErrorCode_device); the
+// planner's VRAM headroom, and the app's GPU choice reaching the backend.
+#include <QTemporaryDir>
 #include <QtTest>
 #include <cstring>
 #include <memory>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "common/fixtures.h"
+#include "core/app_settings.h"
 #include "golden.h"
 #include "hearth/error.h"
 #include "hearth/evaluator.h"
@@ -168,6 +171,95 @@ private slots:
             QCOMPARE(ev.placement().plan.n_gpu_layers, 3);
             QVERIFY(QString::fromStdString(ev.placement_note()).contains("99"));
         }
+    }
+
+    // One headroom rule, the planner's (usable_vram, as hearth-cli plan and the
+    // fit badges use): at least 5% of the card or 512 MiB, whichever is more.
+    // The evaluator offloads everything only when the whole plan fits in the
+    // free VRAM less that headroom, on a card where 512 MiB is more than 5%
+    // (8 GiB) and on one where 5% is more (24 GiB).
+    void evaluatorKeepsThePlannersHeadroom() {
+        const uint64_t gib = 1ull << 30;
+        QCOMPARE(vram_headroom(8 * gib), kVramHeadroomMin);
+        QCOMPARE(vram_headroom(24 * gib), 24 * gib / 20);
+        QCOMPARE(usable_vram(6 * gib, 24 * gib), 6 * gib - 24 * gib / 20);
+        QCOMPARE(usable_vram(kVramHeadroomMin, 8 * gib), uint64_t(0));
+
+        EvaluatorOptions eo;
+        eo.gpu_factory = &failing_factory;
+        auto model = load(-1);
+        auto placement_on = [&](uint64_t card, uint64_t free_bytes) {
+            GpuProbe probe;
+            probe.built_with_cuda = true;
+            GpuDevice d;
+            d.name = "test GPU";
+            d.vram_total = size_t(card);
+            d.vram_free = size_t(free_bytes);
+            probe.devices.push_back(d);
+            eo.gpu_probe = &probe;
+            Evaluator ev(model, eo);
+            return ev.placement().plan;
+        };
+        const MemoryPlan all = placement_on(64 * gib, 60 * gib);
+        QVERIFY(all.full_offload);
+        const uint64_t need = all.vram.total();
+        for (const uint64_t card : {8 * gib, 24 * gib}) {
+            const uint64_t headroom = vram_headroom(card);
+            const MemoryPlan fits = placement_on(card, need + headroom);
+            QVERIFY(fits.full_offload);
+            QCOMPARE(fits.vram.total(), need);
+            const MemoryPlan short_by_one = placement_on(card, need + headroom - 1);
+            QVERIFY(!short_by_one.full_offload);
+            QVERIFY(short_by_one.n_gpu_layers < all.n_gpu_layers);
+        }
+    }
+
+    // The app's GPU choice (Settings, one for the machine) goes through the
+    // engine bridge's hook into LoadOptions, and the evaluator hands the
+    // device it names, by index or by part of its name, to the backend.
+    void appGpuChoiceReachesTheBackend() {
+        QTemporaryDir data;
+        qputenv("HEARTH_DATA_DIR", data.path().toUtf8());
+        const QString model_path = QString::fromStdString(hearth_test::fixture("models/synthetic/qwen2-Q4_K_M.gguf"));
+        GpuProbe probe;
+        probe.built_with_cuda = true;
+        for (const char * name : {"NVIDIA GeForce RTX 3090", "NVIDIA RTX A6000"}) {
+            GpuDevice d;
+            d.index = int(probe.devices.size());
+            d.name = name;
+            d.vram_free = d.vram_total = size_t(8) << 30;
+            probe.devices.push_back(d);
+        }
+        EvaluatorOptions eo;
+        eo.gpu_factory = &failing_factory;
+        eo.gpu_probe = &probe;
+        struct Case {
+            QString setting;
+            int device;  // -1: no GPU matches, the CPU
+        };
+        for (const Case & c : {Case{"", 0}, Case{"a6000", 1}, Case{" 1 ", 1}, Case{"0", 0}, Case{"4090", -1}}) {
+            Hearth::AppSettings().setGpuDevice(c.setting);
+            LoadOptions lo;
+            lo.n_ctx = 32;
+            lo.n_threads = 1;
+            Hearth::applyModelLoadSettings(model_path, lo);
+            QCOMPARE(QString::fromStdString(lo.gpu_device), c.setting.trimmed());
+            QCOMPARE(lo.n_gpu_layers, -1);  // no per-model choice saved: auto
+            g_last_config = GpuBackendConfig{};
+            g_last_config.device = -1;
+            Evaluator ev(Model::load(model_path.toStdString(), lo), eo);
+            if (c.device >= 0) {
+                QVERIFY2(ev.placement().plan.n_gpu_layers > 0, ev.placement_note().c_str());
+                QCOMPARE(g_last_config.device, c.device);
+            } else {
+                QCOMPARE(std::string(ev.backend_name()), std::string("cpu"));
+                QCOMPARE(g_last_config.device, -1);  // no backend was made
+                QVERIFY2(QString::fromStdString(ev.placement_note())
+                             .contains("no GPU matches '4090' (GPUs: 0: NVIDIA GeForce RTX 3090, 1: NVIDIA RTX A6000)"),
+                         ev.placement_note().c_str());
+            }
+        }
+        qunsetenv("HEARTH_DATA_DIR");
     }
 
     void failedStepThrowsDeviceError() {
