@@ -71,6 +71,42 @@ private slots:
         QVERIFY2(kv.err.contains("--kv-type"), kv.err.constData());
     }
 
+    // --device (index or part of a name) reaches the evaluator from run, bench
+    // and serve: a value no GPU has keeps the layers on the CPU and the note
+    // says why (without a GPU: the probe's reason), and an over-long one is a
+    // usage error in every command that takes it.
+    void deviceChoiceReachesEveryCommand() {
+        const hearth::GpuProbe probe = hearth::probe_gpus();
+        const Run cpu = cli(greedyRun(stories()) << "-ngl"
+                                                 << "0");
+        QVERIFY2(cpu.code == 0, cpu.err.constData());
+        const QByteArray why = probe.available() ? QByteArray("no GPU matches 'no-such-gpu' (GPUs: 0: ")
+                                                 : QByteArray::fromStdString(probe.reason);
+        for (const QString & spelling : {QStringLiteral("--device"), QStringLiteral("-mg")}) {
+            const Run r = cli(greedyRun(stories()) << "-ngl"
+                                                   << "auto" << spelling << "no-such-gpu");
+            QVERIFY2(r.code == 0, r.err.constData());
+            QCOMPARE(r.out, cpu.out);
+            QVERIFY2(r.err.contains(why), r.err.constData());
+        }
+        const Run bench = cli({"bench", "-m", stories(), "-p", "8", "-n", "2", "-r", "1", "-t", "1", "--json", "-ngl",
+                               "auto", "--device", "no-such-gpu"});
+        QVERIFY2(bench.code == 0, bench.err.constData());
+        const QJsonObject placement = QJsonDocument::fromJson(bench.out).object()["placement"].toObject();
+        QCOMPARE(placement["n_gpu_layers"].toInt(), 0);
+        QVERIFY2(placement["note"].toString().toUtf8().contains(why), bench.out.constData());
+
+        const QString tooLong(300, QLatin1Char('x'));
+        const QList<QStringList> commands = {greedyRun(stories()),
+                                             {"bench", "-m", stories(), "-p", "8", "-n", "2", "-r", "1"},
+                                             {"serve", "-m", stories(), "--port", "0"}};
+        for (const QStringList & command : commands) {
+            const Run r = cli(QStringList(command) << "--device" << tooLong);
+            QCOMPARE(r.code, 2);
+            QVERIFY2(r.err.contains("--device takes a GPU index or part of its name"), r.err.constData());
+        }
+    }
+
     void benchReportsPlacement() {
         const hearth::GpuProbe probe = hearth::probe_gpus();
         const Run r = cli({"bench", "-m", stories(), "-p", "16", "-n", "4", "-r", "1", "-t", "1", "--json",
