@@ -184,17 +184,22 @@ private slots:
             EvaluatorOptions eo;
             eo.gpu_factory = &make_cuda_backend;
             eo.gpu_probe = &probe;
-            Evaluator ev(model, eo);
-            QVERIFY2(ev.placement().plan.full_offload, ev.placement_note().c_str());
+            auto ev = std::make_unique<Evaluator>(model, eo);
+            QVERIFY2(ev->placement().plan.full_offload, ev->placement_note().c_str());
             QCOMPARE(cuda_sim::state().devices[0].used, size_t(0));
             QVERIFY(cuda_sim::state().devices[1].used > 0);
             QCOMPARE(cudaSetDevice(0), cudaSuccess);  // as a probe of another thread's making would leave it
             std::vector<float> logits(size_t(kPositions) * size_t(g.n_vocab));
-            ev.eval(g.prompt_ids.data(), kPositions, logits.data());
+            ev->eval(g.prompt_ids.data(), kPositions, logits.data());
             const runtime_test::Agreement a = runtime_test::compare_logits(
                 std::vector<float>(cpu.logits.begin(), cpu.logits.begin() + ptrdiff_t(logits.size())), logits,
                 g.n_vocab);
             QVERIFY2(a.max_nrmse <= g.max_nrmse, qPrintable(QString::number(a.max_nrmse)));
+            // release() selects the device again before it waits for and destroys the stream.
+            QCOMPARE(cudaSetDevice(0), cudaSuccess);
+            ev.reset();
+            QCOMPARE(cuda_sim::state().off_device_stream_calls, 0);
+            QCOMPARE(cuda_sim::state().devices[1].used, size_t(0));
             cuda_sim::reset();
         }
         // A name no device has: the CPU, saying which GPUs there are.

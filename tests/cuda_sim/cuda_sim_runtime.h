@@ -124,6 +124,10 @@ inline bool refused_during_capture() {
     return refused;
 }
 
+inline void note_stream_device(const CUstream_st * q) {
+    if (q->device != g_device) ++state().off_device_stream_calls;
+}
+
 inline void submit(CUstream_st * q, Op op) {
     if (q->capturing)
         q->captured.push_back(std::move(op));
@@ -179,6 +183,7 @@ inline void reset() {
     for (auto & i : s.inject) i = State::Injection{};
     s.options = Options{};
     s.loaded_kernels.clear();
+    s.off_device_stream_calls = 0;
     g_last_error = cudaSuccess;
     g_device = 0;
 }
@@ -306,6 +311,7 @@ inline cudaError_t cudaStreamCreateWithFlags(cudaStream_t * s, unsigned) {
 }
 inline cudaError_t cudaStreamDestroy(cudaStream_t s) {
     if (s == nullptr) return cudaErrorInvalidResourceHandle;
+    cuda_sim::note_stream_device(s);
     cuda_sim::drain(s);
     auto & all = cuda_sim::streams().all;
     all.erase(std::remove(all.begin(), all.end(), s), all.end());
@@ -318,6 +324,7 @@ inline cudaError_t cudaStreamSynchronize(cudaStream_t s) {
         q->capture_invalid = true;
         return cudaErrorStreamCaptureUnsupported;
     }
+    if (s) cuda_sim::note_stream_device(q);
     cuda_sim::drain(q);
     return cuda_sim::state().sticky;
 }

@@ -130,6 +130,10 @@ struct State {
     std::string fault;                 // what the fault was
     Options options;
     GraphCounters counters;
+    // Stream synchronisations and destructions made while another device was
+    // current: the backend selects its device first (forward(), release()),
+    // so a thread the probe or another model left elsewhere stays harmless.
+    int off_device_stream_calls = 0;
 };
 
 inline State & state() {
