@@ -168,19 +168,6 @@ __device__ __forceinline__ float kv_element(const uint8_t * row, int type, int h
     return fp16_to_f32(b.d) * static_cast<float>(b.qs[e % QK32]);
 }
 
-template <class T>
-__device__ __forceinline__ T load_aligned(const void * p) {
-#if defined(__CUDA_ARCH__)
-    return *static_cast<const T *>(p);
-#else
-    // host (emulator): no type punning through the pointer; hardware would fault
-    HEARTH_DEVICE_CHECK(reinterpret_cast<uintptr_t>(p) % sizeof(T) == 0, "misaligned load_aligned");
-    T v;
-    memcpy(&v, p, sizeof v);
-    return v;
-#endif
-}
-
 // Elements 2 * i2 and 2 * i2 + 1 of a head with an even size, from one 32-bit
 // load (two f16) or one 16-bit load (two Q8_0 codes of the same block). Rows
 // of an even number of f16 values, and 34-byte blocks, keep them aligned.

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #if defined(__CUDACC__)
 #include <cublas_v2.h>
@@ -43,6 +44,22 @@ inline constexpr int kWarp = 32;
 
 inline unsigned blocks_for(int64_t n, int per_block) {
     return unsigned((n + per_block - 1) / per_block);
+}
+
+// A T-sized load from p, which hardware needs naturally aligned (p a multiple
+// of sizeof(T)): it faults with a misaligned address otherwise. The emulator
+// checks that (a host load would not fault) and reads through memcpy, so no
+// type punning happens on the host.
+template <class T>
+__device__ __forceinline__ T load_aligned(const void * p) {
+#if defined(__CUDA_ARCH__)
+    return *static_cast<const T *>(p);
+#else
+    HEARTH_DEVICE_CHECK(reinterpret_cast<uintptr_t>(p) % sizeof(T) == 0, "misaligned load_aligned: unaligned address");
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+#endif
 }
 
 }  // namespace hearth::cuda

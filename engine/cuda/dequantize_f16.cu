@@ -34,11 +34,11 @@ __device__ __forceinline__ int iq4_value(int idx) {
 // Element k of a block, per type.
 struct DeqF32 {
     static constexpr int kQK = 1;
-    __device__ static float at(const uint8_t * blk, int) { return *reinterpret_cast<const float *>(blk); }
+    __device__ static float at(const uint8_t * blk, int) { return load_aligned<float>(blk); }
 };
 struct DeqBF16 {
     static constexpr int kQK = 1;
-    __device__ static float at(const uint8_t * blk, int) { return bf16_to_f32(*reinterpret_cast<const uint16_t *>(blk)); }
+    __device__ static float at(const uint8_t * blk, int) { return bf16_to_f32(load_aligned<uint16_t>(blk)); }
 };
 struct DeqQ4_0 {
     static constexpr int kQK = QK32;

@@ -15,9 +15,9 @@ struct alignas(8) FloatPair {
 };
 
 struct F32 {
-    __device__ static float at(const uint8_t * row, int64_t i) { return reinterpret_cast<const float *>(row)[i]; }
+    __device__ static float at(const uint8_t * row, int64_t i) { return load_aligned<float>(row + i * 4); }
     __device__ static void pair(const uint8_t * row, int64_t i, float & a, float & b) {
-        const FloatPair v = reinterpret_cast<const FloatPair *>(row)[i / 2];
+        const FloatPair v = load_aligned<FloatPair>(row + (i / 2) * 8);
         a = v.x;
         b = v.y;
     }
@@ -25,10 +25,10 @@ struct F32 {
 };
 struct F16 {
     __device__ static float at(const uint8_t * row, int64_t i) {
-        return fp16_to_f32(reinterpret_cast<const uint16_t *>(row)[i]);
+        return fp16_to_f32(load_aligned<uint16_t>(row + i * 2));
     }
     __device__ static void pair(const uint8_t * row, int64_t i, float & a, float & b) {
-        const uint32_t v = reinterpret_cast<const uint32_t *>(row)[i / 2];
+        const uint32_t v = load_aligned<uint32_t>(row + (i / 2) * 4);
         a = fp16_to_f32(uint16_t(v & 0xffffu));
         b = fp16_to_f32(uint16_t(v >> 16));
     }
@@ -36,10 +36,10 @@ struct F16 {
 };
 struct BF16 {
     __device__ static float at(const uint8_t * row, int64_t i) {
-        return bf16_to_f32(reinterpret_cast<const uint16_t *>(row)[i]);
+        return bf16_to_f32(load_aligned<uint16_t>(row + i * 2));
     }
     __device__ static void pair(const uint8_t * row, int64_t i, float & a, float & b) {
-        const uint32_t v = reinterpret_cast<const uint32_t *>(row)[i / 2];
+        const uint32_t v = load_aligned<uint32_t>(row + (i / 2) * 4);
         a = bf16_to_f32(uint16_t(v & 0xffffu));
         b = bf16_to_f32(uint16_t(v >> 16));
     }

@@ -40,15 +40,27 @@ double act_quant_bound(const std::vector<float> & w, const float * x, int64_t n_
     return bound;
 }
 
-// Loads a word with the 2- or 4-byte-aligned helper from base + offset.
-__global__ void aligned_load(const uint8_t * p, bool a4, int * out) {
-    out[threadIdx.x] = a4 ? cuda::load_i32_a4(p) : cuda::load_i32_a2(p);
+// The load helpers: a word read 2- or 4-byte aligned, and natural loads of
+// 2, 4 and 8 bytes (load_aligned: f16/bf16 elements and pairs, f32 and f32
+// pairs in the float GEMV, dequantize_f16 and attention).
+enum Load { A2, A4, Natural16, Natural32, Natural64 };
+
+__global__ void aligned_load(const uint8_t * p, int load, int * out) {
+    int v = 0;
+    switch (load) {
+    case A2: v = cuda::load_i32_a2(p); break;
+    case A4: v = cuda::load_i32_a4(p); break;
+    case Natural16: v = cuda::load_aligned<uint16_t>(p); break;
+    case Natural32: v = int(cuda::load_aligned<uint32_t>(p)); break;
+    default: v = int(cuda::load_aligned<uint64_t>(p)); break;
+    }
+    out[threadIdx.x] = v;
 }
 
-QString violation_of(const uint8_t * p, bool a4) {
+QString violation_of(const uint8_t * p, Load load) {
     int out[32];
     try {
-        simt::launch(dim3(1), dim3(32), 0, aligned_load, p, a4, out);
+        simt::launch(dim3(1), dim3(32), 0, aligned_load, p, int(load), out);
     } catch (const simt::Violation & v) {
         return QString::fromUtf8(v.what());
     }
@@ -142,13 +154,20 @@ private slots:
     }
 
     // The emulator checks the alignment each load helper promises: a 34-byte
-    // Q8_0 block read with the 4-byte form would fault on a GPU.
+    // Q8_0 block read with the 4-byte form would fault on a GPU, and so would
+    // an f16 pair or an f32 pair off its natural alignment.
     void alignedLoadsAreChecked() {
         alignas(16) uint8_t bytes[16] = {};
-        QCOMPARE(violation_of(bytes + 4, true), QString());
-        QCOMPARE(violation_of(bytes + 2, false), QString());
-        QVERIFY(violation_of(bytes + 2, true).startsWith("misaligned load_i32_a4"));
-        QVERIFY(violation_of(bytes + 1, false).startsWith("misaligned load_i32_a2"));
+        QCOMPARE(violation_of(bytes + 4, A4), QString());
+        QCOMPARE(violation_of(bytes + 2, A2), QString());
+        QVERIFY(violation_of(bytes + 2, A4).startsWith("misaligned load_i32_a4"));
+        QVERIFY(violation_of(bytes + 1, A2).startsWith("misaligned load_i32_a2"));
+        QCOMPARE(violation_of(bytes + 2, Natural16), QString());
+        QCOMPARE(violation_of(bytes + 4, Natural32), QString());
+        QCOMPARE(violation_of(bytes + 8, Natural64), QString());
+        QVERIFY(violation_of(bytes + 1, Natural16).startsWith("misaligned load_aligned"));
+        QVERIFY(violation_of(bytes + 2, Natural32).startsWith("misaligned load_aligned"));
+        QVERIFY(violation_of(bytes + 4, Natural64).startsWith("misaligned load_aligned"));
     }
 
     void unknownTypeWritesZeros() {
