@@ -1,12 +1,14 @@
 // tools/gpu-check.sh in CPU mode (HEARTH_GPU_CHECK_FORCE_CPU=1), reusing this
 // build folder: every step reports, the GPU steps are skipped with a reason,
 // the bench plumbing runs on a tiny model on the CPU, and both reports are
-// written and agree.
+// written and agree. A ctest run made to fail (a stand-in ctest on PATH for
+// one label) shows that a failed step is reported and the script goes on.
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -23,14 +25,30 @@ private slots:
     }
 
     void cpuModeWritesTheReport() {
-        QTemporaryDir work, out;
+        QTemporaryDir work, out, bin;
+        // ctest -L broken fails as a broken test would; every other ctest call is the real one.
+        const QString real_ctest = QStandardPaths::findExecutable("ctest");
+        QVERIFY(!real_ctest.isEmpty());
+        QFile fake(bin.filePath("ctest"));
+        QVERIFY(fake.open(QIODevice::WriteOnly));
+        fake.write("#!/usr/bin/env bash\n"
+                   "for a in \"$@\"; do\n"
+                   "  if [ \"$a\" = broken ]; then\n"
+                   "    echo '0% tests passed, 1 tests failed out of 1'; echo '  1 - test_made_to_fail (Failed)'; exit 8\n"
+                   "  fi\n"
+                   "done\n"
+                   "exec '" + real_ctest.toUtf8() + "' \"$@\"\n");
+        fake.close();
+        QVERIFY(fake.setPermissions(fake.permissions() | QFile::ExeOwner));
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("PATH", bin.path() + ":" + env.value("PATH"));
         env.insert("HEARTH_GPU_CHECK_FORCE_CPU", "1");
         env.insert("HEARTH_GPU_CHECK_REUSE_BUILD", "1");
         env.insert("HEARTH_GPU_CHECK_BUILD", HEARTH_BUILD_DIR);
         env.insert("HEARTH_GPU_CHECK_WORK", work.path());
-        env.insert("HEARTH_GPU_CHECK_CTEST_LABELS", "gpu");  // the cuda-sim label runs in this ctest already
+        // The cuda-sim label runs in this ctest already; "broken" is the stand-in's failure.
+        env.insert("HEARTH_GPU_CHECK_CTEST_LABELS", "gpu broken");
         p.setProcessEnvironment(env);
         p.start("bash", {QStringLiteral(HEARTH_GPU_CHECK_SCRIPT), out.path()});
         QVERIFY(p.waitForFinished(540000));
@@ -47,7 +65,8 @@ private slots:
         const QJsonArray steps = report["steps"].toArray();
         QStringList names;
         for (const QJsonValue & s : steps) names << s.toObject()["name"].toString();
-        QCOMPARE(names, QStringList({"gpu", "build", "ctest-gpu", "sanitizer", "models", "bench", "bandwidth", "logits"}));
+        QCOMPARE(names, QStringList({"gpu", "build", "ctest-gpu", "ctest-broken", "sanitizer", "models", "bench",
+                                     "bandwidth", "logits"}));
         auto step = [&](const QString & name) {
             for (const QJsonValue & s : steps)
                 if (s.toObject()["name"].toString() == name) return s.toObject();
@@ -57,6 +76,10 @@ private slots:
         QVERIFY(step("gpu")["details"].toString().contains("HEARTH_GPU_CHECK_FORCE_CPU"));
         QCOMPARE(step("build")["status"].toString(), QString("pass"));
         QCOMPARE(step("ctest-gpu")["status"].toString(), QString("pass"));
+        // The failed step says what failed, and every later step still ran.
+        QCOMPARE(step("ctest-broken")["status"].toString(), QString("fail"));
+        QVERIFY2(step("ctest-broken")["details"].toString().contains("test_made_to_fail"),
+                 qPrintable(step("ctest-broken")["details"].toString()));
         for (const char * gpu_only : {"sanitizer", "logits"}) {
             QCOMPARE(step(gpu_only)["status"].toString(), QString("skip"));
             QVERIFY(step(gpu_only)["details"].toString().startsWith("no GPU"));
@@ -77,7 +100,8 @@ private slots:
         QVERIFY(mf.open(QIODevice::ReadOnly));
         const QString md = QString::fromUtf8(mf.readAll());
         QVERIFY(md.contains("# Hearth GPU check"));
-        QVERIFY(md.contains("| 4 | sanitizer: compute-sanitizer on the matmul test and 2-layer forwards | skip |"));
+        QVERIFY(md.contains("| 4 | ctest-broken: ctest -L broken | fail |"));
+        QVERIFY(md.contains("| 5 | sanitizer: compute-sanitizer on the matmul test and 2-layer forwards | skip |"));
         QVERIFY(md.contains("| tiny-cpu | f16 | on | cpu | 128 | pp64: "));
         QVERIFY(QFile::exists(out.filePath("logs/bench-tiny-cpu.log")));
     }
