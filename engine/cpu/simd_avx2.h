@@ -61,13 +61,13 @@ inline __m256i dot_us8(__m256i u, __m256i s) {
     return _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1));
 #endif
 }
-// acc + the i16 pair products of p and s, summed per i32 lane (exact: VPDPWSSD
+// sum + the i32 pair sums of p (i16) times the i16 scales sc (exact: VPDPWSSD
 // does not saturate, and madd + add wraps the same way).
-inline __m256i madd_i16_acc(__m256i acc, __m256i p, __m256i s) {
+inline __m256i madd_acc(__m256i sum, __m256i p, __m256i sc) {
 #if defined(HEARTH_SIMD_VNNI)
-    return _mm256_dpwssd_epi32(acc, p, s);
+    return _mm256_dpwssd_epi32(sum, p, sc);
 #else
-    return _mm256_add_epi32(acc, _mm256_madd_epi16(p, s));
+    return _mm256_add_epi32(sum, _mm256_madd_epi16(p, sc));
 #endif
 }
 

@@ -131,8 +131,8 @@ void q45_K_rows(int64_t n, const void * vw, const void * act, size_t stride, flo
             const block_q8_K & a = act_block<block_q8_K>(act, stride, t, i);
             __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
             for (int j = 0; j < 8; j += 2) {
-                s0 = madd_i16_acc(s0, _mm256_maddubs_epi16(q[j], loadu(a.qs + 32 * j)), scv[j]);
-                s1 = madd_i16_acc(s1, _mm256_maddubs_epi16(q[j + 1], loadu(a.qs + 32 * j + 32)), scv[j + 1]);
+                s0 = madd_acc(s0, _mm256_maddubs_epi16(q[j], loadu(a.qs + 32 * j)), scv[j]);
+                s1 = madd_acc(s1, _mm256_maddubs_epi16(q[j + 1], loadu(a.qs + 32 * j + 32)), scv[j + 1]);
             }
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dw), _mm256_cvtepi32_ps(_mm256_add_epi32(s0, s1)), acc[t]);
             const __m256i m = _mm256_madd_epi16(loadu(a.bsums), mins);
@@ -182,8 +182,8 @@ void q6_K_rows(int64_t n, const void * vw, const void * act, size_t stride, floa
             // Two chains hide the multiply-add latency; the i32 sums are exact in any order.
             __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
             for (int j = 0; j < 8; j += 2) {
-                s0 = madd_i16_acc(s0, _mm256_maddubs_epi16(q[j], loadu(a.qs + 32 * j)), scv[j]);
-                s1 = madd_i16_acc(s1, _mm256_maddubs_epi16(q[j + 1], loadu(a.qs + 32 * j + 32)), scv[j + 1]);
+                s0 = madd_acc(s0, _mm256_maddubs_epi16(q[j], loadu(a.qs + 32 * j)), scv[j]);
+                s1 = madd_acc(s1, _mm256_maddubs_epi16(q[j + 1], loadu(a.qs + 32 * j + 32)), scv[j + 1]);
             }
             // The +32 bias of the stored quants comes out through the bsums, lane-wise (exact in i32).
             const __m256i sumi =
