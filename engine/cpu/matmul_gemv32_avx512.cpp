@@ -53,6 +53,14 @@ namespace {
 constexpr int kRows = 8;
 constexpr _mm_hint kPrefetchHint = _MM_HINT_T0;
 
+// How many 8-row groups ahead to prefetch: two while they span at most 16 KB
+// (rows up to ~1 KB, as Qwen2.5-0.5B's 896-wide ones), else one. On the tied
+// 151936 x 896 output from DRAM (bench_matmul -t 1 -p 1, CPU time, loaded
+// machine, 3 alternating rounds) one group ahead gave Q8_0 ~34 and Q5_0 ~55
+// GFLOP/s, two ~45 and ~65, four ~43 and ~55; on 4096-wide rows (35 KB
+// groups) two were no better than one.
+inline int64_t prefetch_groups_ahead(int64_t group_bytes) { return 2 * group_bytes <= 16384 ? 2 : 1; }
+
 // The pair vectors and sums must stay in registers: fully unrolled loops.
 #define HEARTH_UNROLL _Pragma("GCC unroll 8")
 
@@ -143,7 +151,7 @@ void gemv8_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uint8_t *
     const Block * rows[kRows];
     for (int r = 0; r < kRows; ++r) rows[r] = reinterpret_cast<const Block *>(w + size_t(r) * row_bytes);
     const int64_t group = int64_t(kRows * row_bytes);
-    const char * next = reinterpret_cast<const char *>(w) + group;
+    const char * next = reinterpret_cast<const char *>(w) + prefetch_groups_ahead(group) * group;
     const char * pf = next;
     const block_q8_0 * a[NT];
     __m256 acc[NT];
