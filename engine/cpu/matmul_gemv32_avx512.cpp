@@ -21,7 +21,8 @@
 //   - the 8 scales of block j come from one gather.
 // At n_in 896 (Qwen2.5-0.5B) this was ~3x the one-row-at-a-time kernel from
 // L2 (bench_matmul -p 1). Reading 8 rows a block at a time is 8 sequential
-// streams; the next call's 8 rows (contiguous) are prefetched meanwhile.
+// streams; the 8 rows one or two calls ahead (contiguous) are prefetched
+// meanwhile (prefetch_groups_ahead).
 // For Q8_0 it replaced a kernel that read each row whole and transposed
 // blocks of row sums: ~2x from L2 and L3 (n_in 896 and 4096), no slower from
 // DRAM (bench_matmul -t 1 -p 1, CPU time, loaded machine).
