@@ -12,7 +12,7 @@
 //    IQ4_XS, Q8_0, MXFP4), prefill instead goes 8 rows at a time through it: each
 //    weight super-block is unpacked once per 64 tokens into a row-interleaved
 //    tile. Smaller batches (decode) take the ISA's gemv8 kernel where it has
-//    one (Q4_K): 8 rows at a time as well, with the same arithmetic.
+//    one: 8 rows at a time as well, with the same arithmetic.
 #include "cpu/matmul.h"
 
 #include <algorithm>

@@ -1,7 +1,8 @@
-// Decode GEMV for the 32-element block formats with AVX-512 VNNI: Q4_0, Q5_0
-// and IQ4_NL (the fallbacks llama-quantize writes for rows that are not a
-// multiple of 256, e.g. Qwen2.5-0.5B's 896), eight weight rows against 1-3
-// tokens. Q8_0 and MXFP4 have their own kernels in matmul_gemv_avx512.cpp.
+// Decode GEMV for the 32-element block formats with AVX-512 VNNI: Q4_0, Q5_0,
+// IQ4_NL (the fallbacks llama-quantize writes for rows that are not a
+// multiple of 256, e.g. Qwen2.5-0.5B's 896) and Q8_0 (those files' tied output
+// matrix, a third of their bytes), eight weight rows against 1-3 tokens.
+// MXFP4 has its own kernel in matmul_gemv_avx512.cpp.
 //
 // These formats carry one scale per 32 weights, so each row's float chain is
 // per block: acc_r = (float)S_rj * (dw_rj * da_j) + acc_r over blocks j in
@@ -11,7 +12,7 @@
 //   - the 8 rows are read a block at a time, row r and row r + 4 side by side
 //     in one 512-bit vector: [row r's 32 codes | row r + 4's 32 codes], as
 //     unsigned bytes (code + bias: the IQ4_NL code book +128, Q4_0's
-//     nibbles as stored (+8), Q5_0's 5-bit values (+16));
+//     nibbles as stored (+8), Q5_0's 5-bit values (+16), Q8_0's codes +128);
 //   - one VPDPBUSD per pair against the token's 32 activations in both
 //     halves, its accumulator preset to -bias x the activations' partial
 //     sums, so the bias is gone once the lanes are added;
@@ -20,7 +21,11 @@
 //   - the 8 scales of block j come from one gather.
 // At n_in 896 (Qwen2.5-0.5B) this was ~3x the one-row-at-a-time kernel from
 // L2 (bench_matmul -p 1). Reading 8 rows a block at a time is 8 sequential
-// streams; the next call's 8 rows (contiguous) are prefetched meanwhile.
+// streams; the 8 rows one or two calls ahead (contiguous) are prefetched
+// meanwhile (prefetch_groups_ahead).
+// For Q8_0 it replaced a kernel that read each row whole and transposed
+// blocks of row sums: ~2x from L2 and L3 (n_in 896 and 4096), no slower from
+// DRAM (bench_matmul -t 1 -p 1, CPU time, loaded machine).
 #include "cpu/vec_dot.h"
 
 #if defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX512BW__) && defined(__AVX2__) && defined(__FMA__) && \
@@ -48,6 +53,14 @@ namespace {
 
 constexpr int kRows = 8;
 constexpr _mm_hint kPrefetchHint = _MM_HINT_T0;
+
+// How many 8-row groups ahead to prefetch: two while they span at most 16 KB
+// (rows up to ~1 KB, as Qwen2.5-0.5B's 896-wide ones), else one. On the tied
+// 151936 x 896 output from DRAM (bench_matmul -t 1 -p 1, CPU time, loaded
+// machine, 3 alternating rounds) one group ahead gave Q8_0 ~34 and Q5_0 ~55
+// GFLOP/s, two ~45 and ~65, four ~43 and ~55; on 4096-wide rows (35 KB
+// groups) two were no better than one.
+inline int64_t prefetch_groups_ahead(int64_t group_bytes) { return 2 * group_bytes <= 16384 ? 2 : 1; }
 
 // The pair vectors and sums must stay in registers: fully unrolled loops.
 #define HEARTH_UNROLL _Pragma("GCC unroll 8")
@@ -90,6 +103,17 @@ struct Q5_0Pair {
     static __m256 scales8(const uint8_t * blk, __m256i offsets) { return f16_scales8(blk, offsets); }
 };
 
+// Q8_0: the int8 codes +128 (a sign-bit flip) are unsigned; exact for every
+// byte, so S_rj is the same integer dot_ss8 gives (activations are never -128).
+struct Q8_0Pair {
+    using Block = block_q8_0;
+    static constexpr int kBiasShift = 7;
+    static __m512i pair(const Block & b0, const Block & b1) {
+        return _mm512_xor_si512(pair512(loadu(b0.qs), loadu(b1.qs)), _mm512_set1_epi8(static_cast<char>(0x80)));
+    }
+    static __m256 scales8(const uint8_t * blk, __m256i offsets) { return f16_scales8(blk, offsets); }
+};
+
 // A 16-entry int8 code book in every 128-bit lane, +128 (unsigned).
 inline __m512i table_u8(const int8_t * values) {
     const __m128i t = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i *>(values)),
@@ -128,7 +152,7 @@ void gemv8_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uint8_t *
     const Block * rows[kRows];
     for (int r = 0; r < kRows; ++r) rows[r] = reinterpret_cast<const Block *>(w + size_t(r) * row_bytes);
     const int64_t group = int64_t(kRows * row_bytes);
-    const char * next = reinterpret_cast<const char *>(w) + group;
+    const char * next = reinterpret_cast<const char *>(w) + prefetch_groups_ahead(group) * group;
     const char * pf = next;
     const block_q8_0 * a[NT];
     __m256 acc[NT];
@@ -168,6 +192,7 @@ void fill_gemv32_avx512(VecDotKernels & k) {
     k.gemv8[TensorType_Q4_0] = gemv8_tokens<gemv8_nt<Q4_0Pair, 1>, gemv8_nt<Q4_0Pair, 2>, gemv8_nt<Q4_0Pair, 3>>;
     k.gemv8[TensorType_Q5_0] = gemv8_tokens<gemv8_nt<Q5_0Pair, 1>, gemv8_nt<Q5_0Pair, 2>, gemv8_nt<Q5_0Pair, 3>>;
     k.gemv8[TensorType_IQ4_NL] = gemv8_tokens<gemv8_nt<IQ4NLPair, 1>, gemv8_nt<IQ4NLPair, 2>, gemv8_nt<IQ4NLPair, 3>>;
+    k.gemv8[TensorType_Q8_0] = gemv8_tokens<gemv8_nt<Q8_0Pair, 1>, gemv8_nt<Q8_0Pair, 2>, gemv8_nt<Q8_0Pair, 3>>;
 }
 
 }  // namespace hearth

@@ -1,5 +1,5 @@
-// Decode GEMV for Q4_K, IQ4_XS, Q8_0 and MXFP4 with AVX-512 VNNI: eight weight rows against
-// 1-3 tokens.
+// Decode GEMV for Q4_K, IQ4_XS and MXFP4 with AVX-512 VNNI: eight weight rows against
+// 1-3 tokens (Q8_0's is in matmul_gemv32_avx512.cpp).
 //
 // The one-row kernels (dot_q4_K, dot_iq4_xs in vec_dot_avx512.cpp) pay, per
 // row and super-block, a scalar unpacking of the scales and three horizontal
@@ -192,69 +192,8 @@ void gemv8_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uint8_t *
     for (int t = 0; t < NT; ++t) _mm256_storeu_ps(y + size_t(t) * y_stride, acc[t]);
 }
 
-// ---- Q8_0 ---------------------------------------------------------------------
-// 32-element blocks with one f16 scale, so the float step is per block: row r
-// accumulates acc = (float)S_j * (dw_j * da_j) + acc over blocks j in order,
-// as gemm8_signed32 and dot_signed32 do. Rows are read whole as above; each row's
-// exact block sums S_j (eight blocks per lane reduction) and f16 scales wait
-// row-major, and are transposed 8 x 8 to lane r = row r for the float steps.
-constexpr int64_t kChunk0 = 1024;  // blocks: rows up to 32768 wide are read whole
-
-template <int NT>
-void gemv8_q8_0_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uint8_t * act, size_t act_stride, float * y,
-                   size_t y_stride) {
-    const int64_t nb = n_in / QK32;
-    __m256 acc[NT];
-    for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
-    alignas(32) int32_t sums[kRows][NT][kChunk0];  // 96 KB at 3 tokens
-    alignas(32) uint16_t dws[kRows][kChunk0];
-    const auto act_row = [&](int t) { return reinterpret_cast<const block_q8_0 *>(act + size_t(t) * act_stride); };
-    for (int64_t i0 = 0; i0 < nb; i0 += kChunk0) {
-        const int64_t nc = std::min(kChunk0, nb - i0);
-        for (int r = 0; r < kRows; ++r) {
-            const block_q8_0 * b = reinterpret_cast<const block_q8_0 *>(w + size_t(r) * row_bytes) + i0;
-            for (int64_t c = 0; c < nc; c += 8) {
-                const char * next = reinterpret_cast<const char *>(b + c) + kPrefetchBytes;
-                for (int l = 0; l < int(8 * sizeof(block_q8_0)); l += 64) _mm_prefetch(next + l, kPrefetchHint);
-                const int m = int(std::min<int64_t>(8, nc - c));
-                for (int t = 0; t < NT; ++t) {
-                    const block_q8_0 * a = act_row(t) + i0 + c;
-                    __m256i s[8];
-                    if (m == 8) {
-                        HEARTH_UNROLL
-                        for (int k = 0; k < 8; ++k) s[k] = dot_ss8(loadu(b[c + k].qs), loadu(a[k].qs));
-                    } else {
-                        for (int k = 0; k < 8; ++k)
-                            s[k] = k < m ? dot_ss8(loadu(b[c + k].qs), loadu(a[k].qs)) : _mm256_setzero_si256();
-                    }
-                    _mm256_store_si256(reinterpret_cast<__m256i *>(sums[r][t] + c), lane_sums8(s));
-                }
-                HEARTH_UNROLL
-                for (int k = 0; k < 8; ++k) dws[r][c + k] = k < m ? b[c + k].d : 0;
-            }
-        }
-        for (int64_t c = 0; c < nc; c += 8) {
-            const int m = int(std::min<int64_t>(8, nc - c));
-            __m256i rows[kRows], dw[8];
-            for (int r = 0; r < kRows; ++r)
-                rows[r] = _mm256_castps_si256(_mm256_cvtph_ps(_mm_load_si128(reinterpret_cast<const __m128i *>(dws[r] + c))));
-            transpose8x8(rows, dw);  // dw[k] lane r: row r's scale of block c + k
-            for (int t = 0; t < NT; ++t) {
-                __m256i sv[8];
-                for (int r = 0; r < kRows; ++r) rows[r] = _mm256_load_si256(reinterpret_cast<const __m256i *>(sums[r][t] + c));
-                transpose8x8(rows, sv);
-                const block_q8_0 * a = act_row(t) + i0 + c;
-                for (int k = 0; k < m; ++k)
-                    acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sv[k]),
-                                             _mm256_mul_ps(_mm256_castsi256_ps(dw[k]), _mm256_set1_ps(fp16(a[k].d))), acc[t]);
-            }
-        }
-    }
-    for (int t = 0; t < NT; ++t) _mm256_storeu_ps(y + size_t(t) * y_stride, acc[t]);
-}
-
 // ---- MXFP4 --------------------------------------------------------------------
-// The arithmetic of Q8_0's (and of gemm8_signed32 / dot_signed32 for MXFP4):
+// The arithmetic of the 32-element formats (and of gemm8_signed32 / dot_signed32 for MXFP4):
 // per block, acc = (float)S_j * (dw_j * da_j) + acc, with dw_j = 2^(e_j - 128).
 // The 17-byte blocks are unpacked two at a time: one 256-bit vector holds
 // both blocks' 16 nibble bytes, so its low nibbles are elements 0-15 of
@@ -370,7 +309,6 @@ void fill_gemv_avx512(VecDotKernels & k) {
     using namespace avx512vnni;
     k.gemv8[TensorType_Q4_K] = gemv8_tokens<gemv8_nt<Q4K, 1>, gemv8_nt<Q4K, 2>, gemv8_nt<Q4K, 3>>;
     k.gemv8[TensorType_IQ4_XS] = gemv8_tokens<gemv8_nt<IQ4XS, 1>, gemv8_nt<IQ4XS, 2>, gemv8_nt<IQ4XS, 3>>;
-    k.gemv8[TensorType_Q8_0] = gemv8_tokens<gemv8_q8_0_nt<1>, gemv8_q8_0_nt<2>, gemv8_q8_0_nt<3>>;
     k.gemv8[TensorType_MXFP4] = gemv8_tokens<gemv8_mxfp4_nt<1>, gemv8_mxfp4_nt<2>, gemv8_mxfp4_nt<3>>;
 }
 

@@ -61,6 +61,34 @@ inline __m256i dot_us8(__m256i u, __m256i s) {
     return _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1));
 #endif
 }
+// sum + the i32 pair sums of p (i16) times the i16 scales sc (exact: VPDPWSSD
+// does not saturate, and madd + add wraps the same way).
+inline __m256i madd_acc(__m256i sum, __m256i p, __m256i sc) {
+#if defined(HEARTH_SIMD_VNNI)
+    return _mm256_dpwssd_epi32(sum, p, sc);
+#else
+    return _mm256_add_epi32(sum, _mm256_madd_epi16(p, sc));
+#endif
+}
+
+// (lo & 0x0f) | hi per byte, for hi with only bits 4-7 set (one VPTERNLOGD with AVX-512).
+inline __m256i merge_nibble(__m256i lo, __m256i hi) {
+#if defined(HEARTH_SIMD_VNNI)
+    return _mm256_ternarylogic_epi32(_mm256_set1_epi8(0x0f), lo, hi, 0xea);  // (A & B) | C
+#else
+    return _mm256_or_si256(_mm256_and_si256(lo, _mm256_set1_epi8(0x0f)), hi);
+#endif
+}
+
+// Software prefetch of the weights 8 KB ahead into L2, for the one-row decode
+// kernels: the rows of a GEMV are adjacent, so this runs on into the next rows
+// (as in the gemv8 kernels, where it lifted DRAM reads by a quarter).
+template <typename Block>
+inline void prefetch_ahead(const Block * b) {
+    const char * next = reinterpret_cast<const char *>(b) + 8192;
+    for (int l = 0; l < int(sizeof(Block)); l += 64) _mm_prefetch(next + l, _MM_HINT_T1);
+}
+
 // s8 x s8 (x != -128 in a, any in w) -> 8 x i32
 inline __m256i dot_ss8(__m256i w, __m256i a) {
     return dot_us8(_mm256_sign_epi8(w, w), _mm256_sign_epi8(a, w));

@@ -74,16 +74,43 @@ void q8_0_rows(int64_t n, const void * vw, const void * act, size_t stride, floa
                                   [](const block_q8_0 & b) { return loadu(b.qs); });
 }
 
-// Q4_K and Q5_K share everything but the 5th bit.
+// Bit J of each qh byte moved to bit 4: the mask leaves only bit J, so the
+// i16 shifts carry nothing across bytes.
+template <int J>
+inline __m256i qh_bit_to_4(__m256i qh) {
+    const __m256i b = _mm256_and_si256(qh, _mm256_set1_epi8(static_cast<char>(1 << J)));
+    if constexpr (J < 4) return _mm256_slli_epi16(b, 4 - J);
+    else if constexpr (J == 4) return b;
+    else return _mm256_srli_epi16(b, J - 4);
+}
+
+// Sub-blocks 2 G and 2 G + 1 of a Q4_K/Q5_K block (low / high nibbles of bytes
+// 32 G .. + 31), unsigned, with the 5th bit from qh for Q5_K.
+template <int G, bool Five>
+inline void q45_K_pair(const uint8_t * qs, __m256i qh, __m256i * q) {
+    const __m256i b = loadu(qs + 32 * G), b_hi = _mm256_srli_epi16(b, 4);
+    if constexpr (Five) {
+        q[2 * G] = merge_nibble(b, qh_bit_to_4<2 * G>(qh));
+        q[2 * G + 1] = merge_nibble(b_hi, qh_bit_to_4<2 * G + 1>(qh));
+    } else {
+        const __m256i m4 = _mm256_set1_epi8(0x0f);
+        q[2 * G] = _mm256_and_si256(b, m4);
+        q[2 * G + 1] = _mm256_and_si256(b_hi, m4);
+    }
+}
+
+// Q4_K and Q5_K share everything but the 5th bit. As for Q6_K below, i32 lane
+// L of a block's sum collects elements 32 j + 4 L .. + 3 of every sub-block j
+// times its scale; only the order of the exact integer work may change.
 template <int NT, bool Five>
 void q45_K_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride) {
     using Block = std::conditional_t<Five, block_q5_K, block_q4_K>;
     const auto * w = static_cast<const Block *>(vw);
-    const __m256i m4 = _mm256_set1_epi8(0x0f), m1 = _mm256_set1_epi8(1);
     // Mins are accumulated as vectors too: one horizontal sum per row, not per block.
     __m256 acc[NT], acc_m[NT];
     for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps(), acc_m[t] = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / QK_K; ++i) {
+        if constexpr (NT == 1) prefetch_ahead(w + i);
         // Scales and mins by vector ops: narrow stores read back by a wide load
         // stalled store forwarding (a third of the decode time).
         const __m128i scm = q4k_scales_mins(w[i].scales);
@@ -91,25 +118,23 @@ void q45_K_rows(int64_t n, const void * vw, const void * act, size_t stride, flo
         const __m256i mins = _mm256_cvtepu8_epi16(  // m_j twice: pairs with bsums 2 j, 2 j + 1
             _mm_shuffle_epi8(scm, _mm_setr_epi8(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15)));
         __m256i q[8];  // sub-block j's 32 quants, unsigned
-        for (int g = 0; g < 4; ++g) {
-            const __m256i b = loadu(w[i].qs + 32 * g);
-            q[2 * g] = _mm256_and_si256(b, m4);
-            q[2 * g + 1] = _mm256_and_si256(_mm256_srli_epi16(b, 4), m4);
-        }
-        if constexpr (Five) {
-            const __m256i qh = loadu(w[i].qh);
-            for (int j = 0; j < 8; ++j)
-                q[j] = _mm256_or_si256(q[j], _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, j), m1), 4));
-        }
+        __m256i qh = _mm256_setzero_si256();
+        if constexpr (Five) qh = loadu(w[i].qh);
+        q45_K_pair<0, Five>(w[i].qs, qh, q);
+        q45_K_pair<1, Five>(w[i].qs, qh, q);
+        q45_K_pair<2, Five>(w[i].qs, qh, q);
+        q45_K_pair<3, Five>(w[i].qs, qh, q);
+        __m256i scv[8];
+        for (int j = 0; j < 8; ++j) scv[j] = _mm256_shuffle_epi8(sc16, pick_i16(j));
         const float dw = fp16(w[i].d), dmin = fp16(w[i].dmin);
         for (int t = 0; t < NT; ++t) {
             const block_q8_K & a = act_block<block_q8_K>(act, stride, t, i);
-            __m256i sumi = _mm256_setzero_si256();
-            for (int j = 0; j < 8; ++j) {
-                const __m256i p = _mm256_maddubs_epi16(q[j], loadu(a.qs + 32 * j));
-                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, _mm256_shuffle_epi8(sc16, pick_i16(j))));
+            __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+            for (int j = 0; j < 8; j += 2) {
+                s0 = madd_acc(s0, _mm256_maddubs_epi16(q[j], loadu(a.qs + 32 * j)), scv[j]);
+                s1 = madd_acc(s1, _mm256_maddubs_epi16(q[j + 1], loadu(a.qs + 32 * j + 32)), scv[j + 1]);
             }
-            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dw), _mm256_cvtepi32_ps(sumi), acc[t]);
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dw), _mm256_cvtepi32_ps(_mm256_add_epi32(s0, s1)), acc[t]);
             const __m256i m = _mm256_madd_epi16(loadu(a.bsums), mins);
             acc_m[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dmin), _mm256_cvtepi32_ps(m), acc_m[t]);
         }
@@ -117,36 +142,52 @@ void q45_K_rows(int64_t n, const void * vw, const void * act, size_t stride, flo
     for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(_mm256_sub_ps(acc[t], acc_m[t]));
 }
 
+// Q6_K: element e = ql nibble | 2 qh bits << 4, unsigned (value + 32); 16 signed
+// 8-bit scales, one per 16 elements. Per block and token, i32 lane L of the sum
+// collects elements 32 j + 4 L .. + 3 of every quarter j, times their scale,
+// minus the bias through the bsums; the lanes, their float conversion and the
+// one fma per block are what dot, dot4 and prefill share, so any order of the
+// integer work within a lane keeps the three bit-identical.
 template <int NT>
 void q6_K_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride) {
     const auto * w = static_cast<const block_q6_K *>(vw);
-    const __m256i m4 = _mm256_set1_epi8(0x0f), m3 = _mm256_set1_epi8(3);
+    // The 2-bit pairs of qh moved to bits 4-5 by masks that keep the i16 shifts
+    // from carrying bits across bytes, so the nibble merge is one select.
+    const __m256i m03 = _mm256_set1_epi8(0x03), m0c = _mm256_set1_epi8(0x0c);
+    const __m256i m30 = _mm256_set1_epi8(0x30), mc0 = _mm256_set1_epi8(static_cast<char>(0xc0));
+    // Scale bytes reordered even | odd: as i16, the low half's lane k is scale
+    // 2 k, the high half's 2 k + 1, so pick_i16(j) gives quarter j's pair.
+    const __m128i even_odd = _mm_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
     __m256 acc[NT];
     for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / QK_K; ++i) {
-        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i *>(w[i].scales)));
+        if constexpr (NT == 1) prefetch_ahead(w + i);
+        const __m128i s8 = _mm_loadu_si128(reinterpret_cast<const __m128i *>(w[i].scales));
+        const __m256i sc16 = _mm256_cvtepi8_epi16(s8);
+        const __m256i sc_eo = _mm256_cvtepi8_epi16(_mm_shuffle_epi8(s8, even_odd));
         __m256i q[8];  // quarter s of half h at q[4 h + s]: elements 128 h + 32 s .. + 31, unsigned (value + 32)
-        __m256i scv[8];
         for (int h = 0; h < 2; ++h) {
             const __m256i ql0 = loadu(w[i].ql + 64 * h), ql1 = loadu(w[i].ql + 64 * h + 32);
             const __m256i qh = loadu(w[i].qh + 32 * h);
-            const auto hi = [&](int shift) {
-                return _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, shift), m3), 4);
-            };
-            q[4 * h + 0] = _mm256_or_si256(_mm256_and_si256(ql0, m4), hi(0));
-            q[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(ql1, m4), hi(2));
-            q[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4), hi(4));
-            q[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4), hi(6));
+            q[4 * h + 0] = merge_nibble(ql0, _mm256_slli_epi16(_mm256_and_si256(qh, m03), 4));
+            q[4 * h + 1] = merge_nibble(ql1, _mm256_slli_epi16(_mm256_and_si256(qh, m0c), 2));
+            q[4 * h + 2] = merge_nibble(_mm256_srli_epi16(ql0, 4), _mm256_and_si256(qh, m30));
+            q[4 * h + 3] = merge_nibble(_mm256_srli_epi16(ql1, 4), _mm256_srli_epi16(_mm256_and_si256(qh, mc0), 2));
         }
-        for (int j = 0; j < 8; ++j) scv[j] = scales_pair(w[i].scales[2 * j], w[i].scales[2 * j + 1]);
+        __m256i scv[8];
+        for (int j = 0; j < 8; ++j) scv[j] = _mm256_shuffle_epi8(sc_eo, pick_i16(j));
         const float dw = fp16(w[i].d);
         for (int t = 0; t < NT; ++t) {
             const block_q8_K & a = act_block<block_q8_K>(act, stride, t, i);
-            __m256i sumi = _mm256_setzero_si256();
-            for (int j = 0; j < 8; ++j)
-                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(_mm256_maddubs_epi16(q[j], loadu(a.qs + 32 * j)), scv[j]));
+            // Two chains hide the multiply-add latency; the i32 sums are exact in any order.
+            __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+            for (int j = 0; j < 8; j += 2) {
+                s0 = madd_acc(s0, _mm256_maddubs_epi16(q[j], loadu(a.qs + 32 * j)), scv[j]);
+                s1 = madd_acc(s1, _mm256_maddubs_epi16(q[j + 1], loadu(a.qs + 32 * j + 32)), scv[j + 1]);
+            }
             // The +32 bias of the stored quants comes out through the bsums, lane-wise (exact in i32).
-            sumi = _mm256_sub_epi32(sumi, _mm256_slli_epi32(_mm256_madd_epi16(loadu(a.bsums), sc16), 5));
+            const __m256i sumi =
+                _mm256_sub_epi32(_mm256_add_epi32(s0, s1), _mm256_slli_epi32(_mm256_madd_epi16(loadu(a.bsums), sc16), 5));
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dw), _mm256_cvtepi32_ps(sumi), acc[t]);
         }
     }

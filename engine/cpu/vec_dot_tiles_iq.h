@@ -200,15 +200,6 @@ inline void iq_unpack(const block_iq1_m & b, IqBlockV & v) {
     }
 }
 
-// sum + the i32 pair sums of p (i16) times the i16 scales sc.
-inline __m256i madd_acc(__m256i sum, __m256i p, __m256i sc) {
-#if defined(HEARTH_SIMD_VNNI)
-    return _mm256_dpwssd_epi32(sum, p, sc);
-#else
-    return _mm256_add_epi32(sum, _mm256_madd_epi16(p, sc));
-#endif
-}
-
 template <int NT, typename Block>
 void iq_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride) {
     const auto * w = static_cast<const Block *>(vw);

@@ -83,6 +83,13 @@ int main(int argc, char ** argv) {
         else types.push_back(type_by_name(a));
     }
     if (types.empty()) types = {TensorType_Q4_0, TensorType_Q4_K, TensorType_IQ4_XS, TensorType_Q8_0, TensorType_Q6_K, TensorType_F16};
+    // A row must be whole blocks (a K type at n_in 896 wrote past its buffers).
+    for (TensorType t : types)
+        if (n_in <= 0 || n_in % tensor_type_info(t).block_elems != 0) {
+            std::fprintf(stderr, "bench_matmul: n_in %lld is not a multiple of %s's %u-element block\n",
+                         static_cast<long long>(n_in), tensor_type_info(t).name, tensor_type_info(t).block_elems);
+            return 2;
+        }
 
     ThreadPool pool(threads);
     std::printf("bench_matmul: %lld x %lld, %d threads, detected ISA %s\n", static_cast<long long>(n_out),
