@@ -118,7 +118,7 @@ private slots:
         Ticker ticker;
         // The call runs and its result is stored; A's choices change; chat B opens.
         loop->allowOnce(call);
-        QTRY_COMPARE_WITH_TIMEOUT(stateOf(loop), QStringLiteral("done"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(loop) + loop->notice() + chat.errorMessage(), QStringLiteral("done"), 10000);
         QElapsedTimer clock;
         clock.start();
         chat.chatTools()->setEnabled(row(chat, QStringLiteral("calculator")), false);
