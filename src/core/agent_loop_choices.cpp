@@ -5,8 +5,6 @@
 // same change and writes them back, so a change made before the chat's rows
 // were read keeps the stored choices it did not touch; the job's answer (the
 // rows as written) then replaces the cached entry.
-#include <exception>
-
 #include "core/agent_loop.h"
 #include "core/conversation_store.h"
 #include "core/store_worker.h"
@@ -44,8 +42,8 @@ void AgentLoop::loadChoices(qint64 conversationId) {
             cacheChoices(conversationId, loaded);
         },
         [this, conversationId](const QString &message) {
-            m_loadingChoices.remove(conversationId);
-            qWarning("Hearth: the chat's tool choices could not be read: %s", qPrintable(message));  // the defaults apply
+            m_loadingChoices.remove(conversationId);  // the defaults apply
+            qWarning("Hearth: the chat's tool choices could not be read: %s", qPrintable(message));
         });
 }
 

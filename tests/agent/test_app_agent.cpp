@@ -10,8 +10,10 @@
 //
 // Also in the app: a chat's tool choices (the picker's checkboxes, "Always
 // allow") survive reopening the chat and restarting the app, new chats get
-// the app-wide default, and the choices go with the conversation; and a turn
-// whose results come in while another chat is open goes on in its own chat.
+// the app-wide default, and the choices go with the conversation; a turn
+// whose results come in while another chat is open goes on in its own chat;
+// and while one chat waits for an approval another chat can be opened and
+// generate, the waiting chat's cards coming back when it is opened again.
 //
 // Two servers: the repo's fake stdio server (always), and
 // @modelcontextprotocol/server-everything over stdio, installed with npm
@@ -318,7 +320,7 @@ private slots:
         QVERIFY(m_chat->send(QStringLiteral("Something for B")));
         QTRY_COMPARE(m_engine->replies.size(), 4);  // once its rows are written
         m_chat->setCurrentConversationId(a);  // B's reply still streams
-        QTRY_VERIFY(m_chat->toolTurnWaiting());  // the Continue affordance (the chat's leaf is read on the store thread)
+        QTRY_VERIFY(m_chat->toolTurnWaiting());  // the Continue affordance (the leaf is read on the store thread)
         QVERIFY(!m_chat->continueToolTurn());  // not while the engine is busy
         m_engine->release();                   // B's reply ends: A's answer goes on
         waitIdle(5);
