@@ -91,7 +91,6 @@ void ChatController::init(const QString &databasePath) {
         m_worker.reset();
     }
     if (m_worker) {
-        guarded([&] { m_store = std::make_unique<ConversationStore>(m_worker->path()); });
         m_conversations.setWorker(m_worker.get());
         m_conversations.purgeDeleted();  // a delete whose undo window passed when the app quit
         m_messages.setWorker(m_worker.get());
@@ -303,7 +302,8 @@ void ChatController::onText(qint64 requestId, const QString &content, const QStr
 }
 
 void ChatController::stop() {
-    if (m_agent && m_agent->active()) m_agent->stop();
+    // The open chat's tool turn; a reply streaming in another chat goes on.
+    if (m_agent && m_agent->active()) return m_agent->stop();
     if (m_streamingId) activeEngine()->cancel(m_streamingId);
     else if (m_starting) m_stopPending = true;
 }

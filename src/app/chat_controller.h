@@ -9,9 +9,17 @@
 // chat's settings all do. While a reply's rows are being written (`starting`)
 // or its end recorded (`finishing`) the chat counts as generating. Quitting
 // runs every queued write first, so a streaming reply's text is kept.
-// Not moved: opening the database at start (before the window shows) and the
-// tool loop (AgentLoop), which keeps its own connection on the GUI thread;
-// it reads a reply only after the worker has recorded its end.
+// The tool loop (AgentLoop) uses the same worker: it reads a finished reply,
+// writes its tool messages and keeps each chat's tool choices there, so
+// after start-up the GUI thread runs no SQLite statement at all. Not moved:
+// opening (and migrating) the database, which StoreWorker's constructor
+// waits for before the window shows, so that a database that cannot be
+// opened is reported at once and the models are never bound to a dead store.
+//
+// A tool turn holds its own chat only (`generating` is per chat for it):
+// while chat A waits for an approval, another chat can be opened and
+// generate; A's cards come back when it is opened again, and its answer is
+// generated then, or after the engine's current reply (toolTurnWaiting).
 //
 // It owns the store, the two list models the views show, and the bridge.
 // A reply is a message created in state `streaming` (beginReply), fed from
@@ -159,7 +167,8 @@ public:
     QString loadNotice() const { return m_loadNotice; }
     QStringList presetNames() const;
     QString activePreset() const;
-    // A reply streams, or the tool loop holds the chat (approval, running calls).
+    // A reply streams (the engine runs one at a time), or the tool loop holds
+    // the open chat (approval, running calls); another chat's turn does not count.
     bool generating() const { return m_streamingId != 0 || m_starting || m_finishing || toolsBusy(); }
     qint64 streamingMessageId() const { return m_streamingId; }
     QString errorMessage() const { return m_errorMessage; }
@@ -176,7 +185,7 @@ public:
     RemoteController *remote() const { return m_remote; }
     bool usingRemote() const { return m_usingRemote; }
     ChatToolsModel *chatTools() const { return m_chatTools; }
-    bool toolTurnWaiting() const;
+    bool toolTurnWaiting() const { return m_toolTurnWaiting; }
 
     Q_INVOKABLE void newChat();
     // False (and nothing happens) when the text is blank, no model is ready or a reply streams.
@@ -241,7 +250,7 @@ private:
     void afterStore(std::function<void()> fn);  // after every job posted so far
     void postWrite(std::function<void(ConversationStore &)> job);
     void loadConversationSettings(qint64 id);
-    void finishReplyBookkeeping(qint64 requestId, const Hearth::GenerationResult &result);
+    void finishReplyBookkeeping(qint64 conversationId, qint64 requestId, const Hearth::GenerationResult &result);
     GenerationInfo generationInfo(GenerationSettings &settings) const;
     GenerationSettings effectiveSettings() const;  // the chat's, its context policy resolved
     void measureContext();
@@ -263,16 +272,18 @@ private:
     // Tools (chat_controller_tools.cpp): the registry, the loop and the settings page.
     void initTools();
     bool toolsBusy() const;
-    void onReplyForTools(qint64 replyId, const Hearth::GenerationResult &result);
+    void onReplyForTools(qint64 conversationId, qint64 replyId, const Hearth::GenerationResult &result);
     void continueAfterTools(qint64 conversationId, qint64 parentId);
     // Remote endpoints (chat_controller_remote.cpp).
     void initRemote();
     ChatEngine *activeEngine() const;
     QString answeringModel() const;  // what a reply records: the file name, or "endpoint · model"
     void onToolsConversationChanged();
+    // Whether the open chat still ends with its waiting turn's results, read on the store thread.
+    void refreshToolTurnWaiting();
+    void setToolTurnWaiting(bool waiting);
 
     std::unique_ptr<StoreWorker> m_worker;
-    std::unique_ptr<ConversationStore> m_store;  // the tool loop's connection (GUI thread)
     ConversationListModel m_conversations;
     MessageListModel m_messages;
     EngineBridge *m_bridge = nullptr;
@@ -284,6 +295,7 @@ private:
     ModelHasher *m_hasher = nullptr;
     qint64 m_currentId = 0;
     qint64 m_streamingId = 0;
+    qint64 m_streamingConversation = 0;  // the chat m_streamingId belongs to
     bool m_starting = false;   // a reply's rows are being written
     bool m_stopPending = false;  // Stop pressed while starting: cancel it as it starts
     bool m_finishing = false;  // a finished reply is being recorded
@@ -316,6 +328,7 @@ private:
     ToolsController *m_tools = nullptr;
     ChatToolsModel *m_chatTools = nullptr;
     QHash<qint64, qint64> m_toolTurns;  // conversation -> its last tool message, whose answer waits
+    bool m_toolTurnWaiting = false;      // the open chat's entry in m_toolTurns is still its active leaf
 };
 
 }  // namespace Hearth

@@ -61,6 +61,11 @@ bool ChatController::queueReply(std::function<PreparedReply(ConversationStore &)
         this, std::move(job),
         [this, resume, fromDraft, settings](const PreparedReply &prepared) {
             m_starting = false;
+            if (prepared.replyId == 0) {  // nothing to start (a tool turn whose chat moved on)
+                m_stopPending = false;
+                emit generatingChanged();
+                return;
+            }
             launchReply(prepared, resume, fromDraft, settings);
         },
         [this](const QString &message) {
@@ -94,6 +99,7 @@ void ChatController::launchReply(const PreparedReply &p, bool resume, bool fromD
     }
     connect(m_saver, &StreamSaver::saveFailed, this, &ChatController::setError);
     m_streamingId = p.replyId;
+    m_streamingConversation = p.conversationId;
     emit generatingChanged();
     activeEngine()->continueReply(p.replyId, p.history, partialRaw, settings);
     if (std::exchange(m_stopPending, false)) activeEngine()->cancel(p.replyId);
@@ -123,16 +129,18 @@ void ChatController::onFinished(qint64 requestId, const GenerationResult &result
     // Read back behind the final write; the reply counts as done once they are shown.
     m_messages.reload();
     m_conversations.reload();
-    afterStore([this, requestId, result] { finishReplyBookkeeping(requestId, result); });
+    afterStore([this, conversationId = m_streamingConversation, requestId, result] {
+        finishReplyBookkeeping(conversationId, requestId, result);
+    });
 }
 
-void ChatController::finishReplyBookkeeping(qint64 requestId, const GenerationResult &result) {
+void ChatController::finishReplyBookkeeping(qint64 conversationId, qint64 requestId, const GenerationResult &result) {
     m_finishing = false;
     ++m_completedReplies;
     emit completedRepliesChanged();
     emit generatingChanged();
     emit replyFinished(requestId);
-    onReplyForTools(requestId, result);  // the tool loop's connection now sees the reply's end
+    onReplyForTools(conversationId, requestId, result);  // the loop's read is queued behind the reply's end
 }
 
 void ChatController::afterStore(std::function<void()> fn) {
@@ -148,6 +156,9 @@ void ChatController::postWrite(std::function<void(ConversationStore &)> job) {
 // The chat's settings and title come from its row; sending waits for them.
 void ChatController::loadConversationSettings(qint64 id) {
     m_opening = id;
+    // Its tool choices too, read before the settings: a send (which waits for
+    // the settings) offers the chat's own tools.
+    if (m_agent) m_agent->loadChoices(id);
     m_worker->request(
         this, [id](ConversationStore &store) { return store.conversation(id); },
         [this, id](const std::optional<Conversation> &c) {

@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "core/conversation_store.h"
+#include "core/store_worker.h"
 #include "core/tool_json.h"
 
 namespace Hearth {
@@ -23,95 +24,10 @@ QString callStateName(AgentLoop::CallState state) {
     return QString();
 }
 
-AgentLoop::AgentLoop(ConversationStore *store, ToolRegistry *registry, QObject *parent)
+AgentLoop::AgentLoop(StoreWorker *store, ToolRegistry *registry, QObject *parent)
     : QObject(parent), m_store(store), m_registry(registry) {
     connect(&m_runner, &ToolRunner::finished, this, &AgentLoop::onRunnerFinished);
     connect(&m_runner, &ToolRunner::progress, this, &AgentLoop::onRunnerProgress);
-}
-
-QList<ToolEntry> AgentLoop::toolsFor(qint64 conversationId) const {
-    QList<ToolEntry> out;
-    const QSet<QString> off = toolsOff(conversationId);
-    for (const ToolEntry &t : m_registry->tools())
-        if (!off.contains(t.name)) out << t;
-    return out;
-}
-
-QJsonArray AgentLoop::templateToolsFor(qint64 conversationId) const {
-    return ToolRegistry::templateTools(toolsFor(conversationId));
-}
-
-const ToolChoices &AgentLoop::choices(qint64 conversationId) const {
-    auto it = m_choices.find(conversationId);
-    if (it != m_choices.end()) return *it;
-    ToolChoices loaded;
-    if (conversationId != 0) {
-        try {
-            loaded = ToolChoiceStore::load(m_store->database(), conversationId);
-        } catch (const std::exception &e) {
-            qWarning("Hearth: the chat's tool choices could not be read: %s", e.what());  // the defaults apply
-        }
-    }
-    return *m_choices.insert(conversationId, loaded);
-}
-
-void AgentLoop::saveChoices(qint64 conversationId) {
-    emit toolChoicesChanged(conversationId);
-    if (conversationId == 0) return;
-    try {
-        ToolChoiceStore::save(m_store->database(), conversationId, m_choices.value(conversationId));
-    } catch (const std::exception &e) {
-        setNotice(QStringLiteral("The chat's tool choices could not be saved: ") + QString::fromUtf8(e.what()));
-    }
-}
-
-QSet<QString> AgentLoop::toolsOff(qint64 conversationId) const {
-    const ToolChoices &c = choices(conversationId);
-    QSet<QString> off = m_defaultOff;
-    for (auto it = c.offered.begin(); it != c.offered.end(); ++it) {
-        if (it.value()) off.remove(it.key());
-        else off.insert(it.key());
-    }
-    return off;
-}
-
-void AgentLoop::setToolEnabled(qint64 conversationId, const QString &name, bool enabled) {
-    choices(conversationId);  // loaded before it changes
-    m_choices[conversationId].offered.insert(name, enabled);
-    saveChoices(conversationId);
-}
-
-bool AgentLoop::toolEnabled(qint64 conversationId, const QString &name) const {
-    return !toolsOff(conversationId).contains(name);
-}
-
-bool AgentLoop::alwaysAllowed(qint64 conversationId, const QString &name) const {
-    return choices(conversationId).always.contains(name);
-}
-
-void AgentLoop::setAlwaysAllowed(qint64 conversationId, const QString &name, bool always) {
-    choices(conversationId);
-    if (always) m_choices[conversationId].always.insert(name);
-    else m_choices[conversationId].always.remove(name);
-    saveChoices(conversationId);
-}
-
-void AgentLoop::adoptDraftChoices(qint64 conversationId) {
-    const ToolChoices draft = m_choices.take(0);
-    if (conversationId == 0 || draft == ToolChoices{}) return;
-    m_choices.insert(conversationId, draft);
-    saveChoices(conversationId);
-    emit toolChoicesChanged(0);
-}
-
-void AgentLoop::resetDraftChoices() {
-    if (m_choices.remove(0)) emit toolChoicesChanged(0);
-}
-
-void AgentLoop::setDefaultOff(const QSet<QString> &names) {
-    if (names == m_defaultOff) return;
-    m_defaultOff = names;
-    emit toolChoicesChanged(0);
 }
 
 void AgentLoop::setStepLimit(int steps) {
@@ -124,35 +40,70 @@ void AgentLoop::setTimeoutMs(int ms) {
     emit settingsChanged();
 }
 
-int AgentLoop::stepsSinceUser(qint64 replyId) const {
-    int steps = 0;
-    for (qint64 id = replyId; id != 0;) {
-        const std::optional<Message> m = m_store->message(id);
-        if (!m || m->role == MessageRole::User) break;
-        if (m->role == MessageRole::Assistant && !m->toolCalls.isEmpty()) ++steps;
-        id = m->parentId;
-    }
-    return steps;
+void AgentLoop::showConversation(qint64 conversationId) {
+    if (conversationId == m_shown) return;
+    m_shown = conversationId;
+    emit callsChanged();
 }
 
-bool AgentLoop::onReplyFinished(qint64 replyId) {
-    if (active()) return false;  // one turn at a time
-    std::optional<Message> reply;
-    int steps = 0;
-    try {
-        reply = m_store->message(replyId);
-        if (!reply || reply->toolCalls.isEmpty()) return false;
-        steps = stepsSinceUser(replyId);
-    } catch (const std::exception &e) {
-        setNotice(QStringLiteral("The tool calls could not be read: ") + QString::fromUtf8(e.what()));
-        return false;
+bool AgentLoop::reading(qint64 conversationId) const {
+    const auto it = m_turns.constFind(conversationId);
+    return it != m_turns.cend() && it->reading;
+}
+
+// Runs on the store thread.
+AgentLoop::ReadTurn AgentLoop::readTurn(ConversationStore &store, qint64 conversationId, qint64 replyId,
+                                        bool withChoices) {
+    ReadTurn out;
+    out.reply = store.message(replyId);
+    for (qint64 id = replyId; id != 0;) {
+        const std::optional<Message> m = id == replyId ? out.reply : store.message(id);
+        if (!m || m->role == MessageRole::User) break;
+        if (m->role == MessageRole::Assistant && !m->toolCalls.isEmpty()) ++out.steps;
+        id = m->parentId;
     }
-    m_conversationId = reply->conversationId;
-    m_replyId = replyId;
-    m_stopping = false;
-    const QList<ToolEntry> offered = toolsFor(m_conversationId);
-    for (int i = 0; i < reply->toolCalls.size(); ++i) {
-        const QJsonObject o = reply->toolCalls.at(i).toObject();
+    if (withChoices) out.choices = ToolChoiceStore::load(store.database(), conversationId);
+    return out;
+}
+
+bool AgentLoop::onReplyFinished(qint64 conversationId, qint64 replyId) {
+    if (busy(conversationId) || !m_store) return false;  // one turn per chat at a time
+    Turn turn;
+    turn.conversationId = conversationId;
+    turn.replyId = replyId;
+    m_turns.insert(conversationId, turn);
+    emit callsChanged();
+    const bool withChoices = conversationId != 0 && !m_choices.contains(conversationId);
+    m_store->request(
+        this,
+        [conversationId, replyId, withChoices](ConversationStore &store) {
+            return readTurn(store, conversationId, replyId, withChoices);
+        },
+        [this, conversationId, replyId](const ReadTurn &read) { beginTurn(conversationId, replyId, read); },
+        [this, conversationId, replyId](const QString &message) {
+            const auto it = m_turns.constFind(conversationId);
+            if (it == m_turns.cend() || it->replyId != replyId || !it->reading) return;
+            m_turns.remove(conversationId);
+            setNotice(QStringLiteral("The tool calls could not be read: ") + message);
+            emit callsChanged();
+        });
+    return true;
+}
+
+void AgentLoop::beginTurn(qint64 conversationId, qint64 replyId, const ReadTurn &read) {
+    if (read.choices) cacheChoices(conversationId, *read.choices);
+    const auto it = m_turns.find(conversationId);
+    if (it == m_turns.end() || it->replyId != replyId || !it->reading) return;  // stopped while it was read
+    if (!read.reply || read.reply->toolCalls.isEmpty()) {
+        m_turns.erase(it);
+        emit callsChanged();
+        return;
+    }
+    Turn &turn = *it;
+    turn.reading = false;
+    const QList<ToolEntry> offered = toolsFor(conversationId);
+    for (int i = 0; i < read.reply->toolCalls.size(); ++i) {
+        const QJsonObject o = read.reply->toolCalls.at(i).toObject();
         Call c;
         c.key = QStringLiteral("%1:%2").arg(replyId).arg(i);
         c.id = o.value("id").toString();
@@ -163,34 +114,42 @@ bool AgentLoop::onReplyFinished(qint64 replyId) {
                 c.source = t.source;
                 c.confirmEveryTime = t.confirmEveryTime;
             }
-        m_calls << c;
+        turn.calls << c;
     }
-    if (steps > m_stepLimit) {
-        m_stopping = true;
+    if (read.steps > m_stepLimit) {
+        turn.stopping = true;
         const QString why = QStringLiteral("Stopped: the model asked for tools %1 times in a row, the limit is %2.")
-                                .arg(steps)
+                                .arg(read.steps)
                                 .arg(m_stepLimit);
-        for (Call &c : m_calls)
+        for (Call &c : turn.calls)
             resolve(c, CallState::NotRun, toolErrorResult(QStringLiteral("Not run: the step limit of %1 was reached.")
                                                               .arg(m_stepLimit)));
         setNotice(why);
-        finishTurnIfDone();
-        return true;
+        finishTurnIfDone(conversationId);
+        return;
     }
     emit callsChanged();
-    for (Call &c : m_calls) {
+    for (Call &c : turn.calls) {
         if (c.source.isEmpty())  // a tool this chat does not offer: the model hears so, nothing runs
             resolve(c, CallState::Failed,
                     toolErrorResult(QStringLiteral("There is no tool named \"%1\" in this chat.").arg(c.name)));
-        else if (!c.confirmEveryTime && alwaysAllowed(m_conversationId, c.name))
+        else if (!c.confirmEveryTime && alwaysAllowed(conversationId, c.name))
             start(c);
     }
-    finishTurnIfDone();
-    return true;
+    finishTurnIfDone(conversationId);
+}
+
+AgentLoop::Turn *AgentLoop::turnOf(const QString &key) {
+    for (Turn &t : m_turns)
+        for (const Call &c : t.calls)
+            if (c.key == key) return &t;
+    return nullptr;
 }
 
 AgentLoop::Call *AgentLoop::find(const QString &key) {
-    for (Call &c : m_calls)
+    Turn *t = turnOf(key);
+    if (!t) return nullptr;
+    for (Call &c : t->calls)
         if (c.key == key) return &c;
     return nullptr;
 }
@@ -209,31 +168,38 @@ void AgentLoop::allowOnce(const QString &key) {
 }
 
 void AgentLoop::alwaysAllow(const QString &key) {
+    Turn *t = turnOf(key);
     Call *c = find(key);
-    if (!c || c->state != CallState::AwaitingApproval) return;
-    if (!c->confirmEveryTime) setAlwaysAllowed(m_conversationId, c->name, true);
+    if (!t || !c || c->state != CallState::AwaitingApproval) return;
+    if (!c->confirmEveryTime) setAlwaysAllowed(t->conversationId, c->name, true);
     // Other waiting calls of the same tool in this turn are allowed with it.
-    for (Call &other : m_calls)
-        if (other.state == CallState::AwaitingApproval && other.name == c->name) start(other);
+    const QString name = c->name;
+    for (Call &other : t->calls)
+        if (other.state == CallState::AwaitingApproval && other.name == name) start(other);
 }
 
 void AgentLoop::deny(const QString &key, const QString &reason) {
+    Turn *t = turnOf(key);
     Call *c = find(key);
-    if (!c || c->state != CallState::AwaitingApproval) return;
+    if (!t || !c || c->state != CallState::AwaitingApproval) return;
     QString text = QStringLiteral("The user denied this call.");
     if (!reason.trimmed().isEmpty()) text += QStringLiteral(" Reason: ") + reason.trimmed();
     resolve(*c, CallState::Denied, toolErrorResult(text));
-    finishTurnIfDone();
+    finishTurnIfDone(t->conversationId);
 }
 
 void AgentLoop::allowAll() {
-    for (Call &c : m_calls)
+    const auto it = m_turns.find(m_shown);
+    if (it == m_turns.end()) return;
+    for (Call &c : it->calls)
         if (c.state == CallState::AwaitingApproval) start(c);
 }
 
 void AgentLoop::denyAll(const QString &reason) {
+    const auto it = m_turns.constFind(m_shown);
+    if (it == m_turns.cend()) return;
     QStringList keys;
-    for (const Call &c : m_calls)
+    for (const Call &c : it->calls)
         if (c.state == CallState::AwaitingApproval) keys << c.key;
     for (const QString &key : keys) deny(key, reason);
 }
@@ -241,14 +207,30 @@ void AgentLoop::denyAll(const QString &reason) {
 void AgentLoop::cancel(const QString &key) { m_runner.cancel(key); }
 
 void AgentLoop::stop() {
-    if (!active()) return;
-    m_stopping = true;
-    for (Call &c : m_calls)
+    const auto it = m_turns.find(m_shown);
+    if (it != m_turns.end()) stopTurn(*it);
+}
+
+void AgentLoop::stopTurn(Turn &turn) {
+    const qint64 conversationId = turn.conversationId;
+    if (turn.storing) return;  // its results are on their way; the chat goes on after them
+    turn.stopping = true;
+    setNotice(QStringLiteral("Stopped."));
+    if (turn.reading) {  // nothing shown or run yet: the reply stays as it is
+        m_turns.remove(conversationId);
+        emit callsChanged();
+        emit stopped(m_notice);
+        return;
+    }
+    QStringList running;
+    for (Call &c : turn.calls) {
         if (c.state == CallState::AwaitingApproval)
             resolve(c, CallState::Cancelled, toolErrorResult(QStringLiteral("Not run: the user stopped the chat.")));
-    m_runner.cancelAll();  // each running call finishes as cancelled, the last one ends the turn
-    setNotice(QStringLiteral("Stopped."));
-    finishTurnIfDone();
+        if (c.state == CallState::Running) running << c.key;
+    }
+    // Each running call finishes as cancelled (at once), the last one ends the turn.
+    for (const QString &key : running) m_runner.cancel(key);
+    finishTurnIfDone(conversationId);
 }
 
 void AgentLoop::clearNotice() { setNotice(QString()); }
@@ -260,14 +242,15 @@ void AgentLoop::resolve(Call &call, CallState state, const QJsonObject &result) 
 }
 
 void AgentLoop::onRunnerFinished(const QString &key, const QJsonObject &result, ToolRunner::Outcome outcome) {
+    Turn *t = turnOf(key);
     Call *c = find(key);
-    if (!c) return;
+    if (!t || !c) return;
     CallState state = CallState::Done;
     if (outcome == ToolRunner::Outcome::Failed) state = CallState::Failed;
     if (outcome == ToolRunner::Outcome::TimedOut) state = CallState::TimedOut;
     if (outcome == ToolRunner::Outcome::Cancelled) state = CallState::Cancelled;
     resolve(*c, state, result);
-    finishTurnIfDone();
+    finishTurnIfDone(t->conversationId);
 }
 
 void AgentLoop::onRunnerProgress(const QString &key, double progress, double total, const QString &message) {
@@ -280,44 +263,71 @@ void AgentLoop::onRunnerProgress(const QString &key, double progress, double tot
 }
 
 bool AgentLoop::awaitingApproval() const {
-    for (const Call &c : m_calls)
+    const auto it = m_turns.constFind(m_shown);
+    if (it == m_turns.cend()) return false;
+    for (const Call &c : it->calls)
         if (c.state == CallState::AwaitingApproval) return true;
     return false;
 }
 
-void AgentLoop::finishTurnIfDone() {
-    for (const Call &c : m_calls)
+void AgentLoop::finishTurnIfDone(qint64 conversationId) {
+    const auto it = m_turns.find(conversationId);
+    if (it == m_turns.end() || it->reading || it->storing || it->calls.isEmpty()) return;
+    for (const Call &c : it->calls)
         if (c.state == CallState::AwaitingApproval || c.state == CallState::Running) return;
-    if (m_calls.isEmpty()) return;
-    const qint64 conversation = m_conversationId;
-    const qint64 last = storeResults();
-    const bool goOn = !m_stopping && last != 0;
-    m_calls.clear();
-    m_replyId = 0;
-    emit callsChanged();
-    emit messagesAppended(conversation);
-    if (goOn) emit continueRequested(conversation, last);
-    else emit stopped(m_notice);
+    storeResults(*it);
 }
 
-qint64 AgentLoop::storeResults() {
-    qint64 parent = m_replyId;
-    try {
-        for (const Call &c : m_calls) {
-            Message m;
-            m.role = MessageRole::Tool;
-            m.content = toolResultText(c.result);
-            m.toolResults = QJsonArray{QJsonObject{{"call_id", c.id},
-                                                   {"name", c.name},
-                                                   {"status", callStateName(c.state)},
-                                                   {"result", c.result}}};
-            parent = m_store->appendMessage(m_conversationId, parent, m);
-        }
-    } catch (const std::exception &e) {
-        setNotice(QStringLiteral("The tool results could not be saved: ") + QString::fromUtf8(e.what()));
-        return 0;
+// One tool message per call, chained under the reply in the model's order,
+// written in one store job: it is posted after the reply's end was written
+// and before anything generated from it can be (the continuation is posted
+// when this job has answered), so the order in the tree is call, results, answer.
+void AgentLoop::storeResults(Turn &turn) {
+    QList<Message> results;
+    for (const Call &c : turn.calls) {
+        Message m;
+        m.role = MessageRole::Tool;
+        m.content = toolResultText(c.result);
+        m.toolResults = QJsonArray{QJsonObject{
+            {"call_id", c.id}, {"name", c.name}, {"status", callStateName(c.state)}, {"result", c.result}}};
+        results << m;
     }
-    return parent;
+    const qint64 conversationId = turn.conversationId;
+    auto write = [conversationId, parent = turn.replyId, results](ConversationStore &store) {
+        qint64 last = parent;
+        for (const Message &m : results) last = store.appendMessage(conversationId, last, m);
+        return last;
+    };
+    auto failed = [this](const QString &message) {
+        setNotice(QStringLiteral("The tool results could not be saved: ") + message);
+    };
+    if (turn.stopping) {
+        // Nothing follows: the chat is free at once. What the user does next
+        // there is posted after this write, so it lands under the results.
+        m_store->request(this, std::move(write), [](qint64) {}, failed);
+        m_turns.remove(conversationId);
+        emit callsChanged();
+        emit messagesAppended(conversationId);  // its reload is read behind the write
+        emit stopped(m_notice);
+        return;
+    }
+    turn.storing = true;
+    m_store->request(
+        this, std::move(write), [this, conversationId](qint64 last) { endTurn(conversationId, last); },
+        [this, conversationId, failed](const QString &message) {
+            failed(message);
+            endTurn(conversationId, 0);
+        });
+}
+
+void AgentLoop::endTurn(qint64 conversationId, qint64 lastToolMessage) {
+    const auto it = m_turns.find(conversationId);
+    if (it == m_turns.end() || !it->storing) return;  // a stopped turn's late failure: only its notice
+    m_turns.erase(it);
+    emit callsChanged();
+    emit messagesAppended(conversationId);
+    if (lastToolMessage != 0) emit continueRequested(conversationId, lastToolMessage);
+    else emit stopped(m_notice);
 }
 
 void AgentLoop::setNotice(const QString &notice) {
@@ -368,7 +378,9 @@ QVariantMap AgentLoop::callMap(const Call &c) const {
 
 QVariantList AgentLoop::calls() const {
     QVariantList out;
-    for (const Call &c : m_calls) out << callMap(c);
+    const auto it = m_turns.constFind(m_shown);
+    if (it != m_turns.cend())
+        for (const Call &c : it->calls) out << callMap(c);
     return out;
 }
 

@@ -22,6 +22,20 @@
 // are stored with the conversation (core/tool_choices.h), so they hold after
 // reopening the chat or restarting the app.
 //
+// Turns are per chat: chat A can wait for an approval while chat B
+// generates, and B's reply can start its own turn. `calls`, `active`,
+// `awaitingApproval` and stop() are those of the shown chat (showConversation:
+// the open one), so A's cards come back when A is opened again.
+//
+// The store is reached only through the StoreWorker (its thread, its
+// connection, jobs in the order posted): a finished reply is read there (a
+// turn is `reading` until it is back), the results are written there in one
+// job posted after the reply's own end and before the continuation's start,
+// and a chat's choices are read there (loadChoices, on opening the chat) and
+// changed there (read, change, write in one job; the cache here changes at
+// once, so the picker's checkbox follows the click). The GUI thread never
+// waits on SQLite.
+//
 // Lives on the GUI thread; tools run on the runner's pool. QML reads
 // `calls` (a list of maps, see callMap(): a running call's progress, a
 // finished one's result text and its images as data: URLs) and calls the
@@ -36,7 +50,10 @@
 #include <QSet>
 #include <QString>
 #include <QVariantList>
+#include <functional>
+#include <optional>
 
+#include "core/conversation_types.h"
 #include "core/tool_choices.h"
 #include "core/tool_registry.h"
 #include "core/tool_runner.h"
@@ -44,7 +61,7 @@
 namespace Hearth {
 
 class ConversationStore;
-struct Message;
+class StoreWorker;
 
 class AgentLoop : public QObject {
     Q_OBJECT
@@ -60,7 +77,7 @@ public:
     enum class CallState { AwaitingApproval, Running, Done, Failed, Denied, TimedOut, Cancelled, NotRun };
     Q_ENUM(CallState)
 
-    AgentLoop(ConversationStore *store, ToolRegistry *registry, QObject *parent = nullptr);
+    AgentLoop(StoreWorker *store, ToolRegistry *registry, QObject *parent = nullptr);
 
     // The tools a chat offers the model: the registry's, less those the chat
     // turned off (or, where the chat did not choose, the app-wide default left off).
@@ -68,6 +85,8 @@ public:
     QJsonArray templateToolsFor(qint64 conversationId) const;
     // A chat's choices are kept in its conversation's rows (core/tool_choices.h);
     // those of the draft (id 0) until it becomes a conversation (adoptDraftChoices).
+    // Until a chat's choices are read (loadChoices), the defaults answer.
+    void loadChoices(qint64 conversationId);
     Q_INVOKABLE void setToolEnabled(qint64 conversationId, const QString &name, bool enabled);
     Q_INVOKABLE bool toolEnabled(qint64 conversationId, const QString &name) const;
     bool alwaysAllowed(qint64 conversationId, const QString &name) const;
@@ -81,8 +100,15 @@ public:
     // The tools `conversationId` turned off, its own choices and the default together.
     QSet<QString> toolsOff(qint64 conversationId) const;
 
-    // After a reply was stored complete. True when it had tool calls the loop now handles.
-    bool onReplyFinished(qint64 replyId);
+    // After a reply of `conversationId` was stored complete (its end is posted
+    // to the store before this). The reply is read on the store thread; until
+    // then the chat's turn is `reading` (busy). False when the chat has a turn already.
+    bool onReplyFinished(qint64 conversationId, qint64 replyId);
+    // The chat whose turn `calls`, `active`, `awaitingApproval` and stop() are about.
+    void showConversation(qint64 conversationId);
+    // A turn holds `conversationId`: its reply is read, calls wait or run, or its results are being stored.
+    bool busy(qint64 conversationId) const { return m_turns.contains(conversationId); }
+    bool reading(qint64 conversationId) const;
 
     Q_INVOKABLE void allowOnce(const QString &key);
     Q_INVOKABLE void alwaysAllow(const QString &key);
@@ -90,14 +116,14 @@ public:
     Q_INVOKABLE void allowAll();
     Q_INVOKABLE void denyAll(const QString &reason = {});
     Q_INVOKABLE void cancel(const QString &key);
-    // Cancels running calls, answers waiting ones, and does not continue.
+    // Cancels the shown chat's running calls, answers its waiting ones, and does not continue.
     Q_INVOKABLE void stop();
     Q_INVOKABLE void clearNotice();
 
     QVariantList calls() const;
-    bool active() const { return !m_calls.isEmpty(); }
+    bool active() const { return busy(m_shown); }
     bool awaitingApproval() const;
-    qint64 conversationId() const { return m_conversationId; }
+    qint64 conversationId() const { return m_shown; }
     QString notice() const { return m_notice; }
     int stepLimit() const { return m_stepLimit; }
     void setStepLimit(int steps);
@@ -131,30 +157,51 @@ private:
         QString progressMessage;
     };
 
-    int stepsSinceUser(qint64 replyId) const;
+    // One chat's turn: the reply being read, then its calls, then its results being stored.
+    struct Turn {
+        qint64 conversationId = 0;
+        qint64 replyId = 0;
+        QList<Call> calls;  // in the model's order
+        bool reading = true;  // the reply is being read on the store thread
+        bool storing = false;  // the results are being written (the turn goes on after)
+        bool stopping = false;
+    };
+    // What the store thread reads for a finished reply.
+    struct ReadTurn {
+        std::optional<Message> reply;
+        int steps = 0;  // rounds of calls since the last user message, this one included
+        std::optional<ToolChoices> choices;  // when not cached here yet
+    };
+    static ReadTurn readTurn(ConversationStore &store, qint64 conversationId, qint64 replyId, bool withChoices);
+
+    void beginTurn(qint64 conversationId, qint64 replyId, const ReadTurn &read);
+    Turn *turnOf(const QString &key);
     Call *find(const QString &key);
     void start(Call &call);
     void resolve(Call &call, CallState state, const QJsonObject &result);
     void onRunnerFinished(const QString &key, const QJsonObject &result, ToolRunner::Outcome outcome);
     void onRunnerProgress(const QString &key, double progress, double total, const QString &message);
-    void finishTurnIfDone();
-    qint64 storeResults();
+    void stopTurn(Turn &turn);
+    void finishTurnIfDone(qint64 conversationId);
+    void storeResults(Turn &turn);
+    void endTurn(qint64 conversationId, qint64 lastToolMessage);
     void setNotice(const QString &notice);
     QVariantMap callMap(const Call &call) const;
     const ToolChoices &choices(qint64 conversationId) const;
-    void saveChoices(qint64 conversationId);
+    // Changes a chat's choices here at once, and in the store (read, change, write) on its thread.
+    void changeChoices(qint64 conversationId, std::function<void(ToolChoices &)> change);
+    void cacheChoices(qint64 conversationId, const ToolChoices &choices);
 
-    ConversationStore *m_store;
+    StoreWorker *m_store;
     ToolRegistry *m_registry;
     ToolRunner m_runner;
-    QList<Call> m_calls;  // the current turn's calls, in the model's order
-    qint64 m_conversationId = 0;
-    qint64 m_replyId = 0;
-    bool m_stopping = false;
+    QHash<qint64, Turn> m_turns;  // conversation -> its turn
+    qint64 m_shown = 0;
     QString m_notice;
     int m_stepLimit = 10;
     int m_timeoutMs = 60000;
-    mutable QHash<qint64, ToolChoices> m_choices;  // conversation -> its choices, read once from the store
+    QHash<qint64, ToolChoices> m_choices;  // conversation -> its choices, as read from the store and changed since
+    QSet<qint64> m_loadingChoices;  // read requests in flight
     QSet<QString> m_defaultOff;
 };
 

@@ -24,8 +24,10 @@ QVariant scalar(const QSqlDatabase &db, const QString &sql, std::initializer_lis
                 const QVariant &fallback = {});
 
 // Commits on commit(); rolls back when destroyed without it (an exception).
-// Built on SAVEPOINT, so transactions nest: an operation that needs one can
-// run alone or inside a caller's bulk transaction (import, benchmark).
+// The outermost one is BEGIN IMMEDIATE (it waits for another connection's
+// write lock up to busy_timeout); inner ones are SAVEPOINTs, so transactions
+// nest: an operation that needs one can run alone or inside a caller's bulk
+// transaction (import, benchmark). Same thread as the connection.
 class Transaction {
 public:
     explicit Transaction(QSqlDatabase &db);
@@ -35,8 +37,11 @@ public:
     Transaction &operator=(const Transaction &) = delete;
 
 private:
+    void end();  // this transaction no longer counts as open on its connection
+
     QSqlDatabase &m_db;
     QString m_name;
+    bool m_outer = false;  // BEGIN IMMEDIATE, not a savepoint
     bool m_done = false;
 };
 

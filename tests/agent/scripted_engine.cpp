@@ -1,5 +1,7 @@
 #include "scripted_engine.h"
 
+#include <QTest>
+
 using namespace Hearth;
 
 ScriptedEngine::ScriptedEngine(ConversationStore *store, AgentLoop *loop) : m_store(store), m_loop(loop) {
@@ -33,6 +35,9 @@ qint64 ScriptedEngine::reply(qint64 conversationId, qint64 parentId) {
     stats.stopReason = QStringLiteral("eos");
     m_store->finishReply(id, out.content, out.reasoning, out.toolCalls, stats);
     replies << id;
-    if (handOver) m_loop->onReplyFinished(id);
+    if (handOver && m_loop->onReplyFinished(conversationId, id))
+        // The loop reads the reply on its store thread: wait until its cards (or its end) are there.
+        if (!QTest::qWaitFor([&] { return !m_loop->reading(conversationId); }, 5000))
+            qWarning("ScriptedEngine: the loop did not read reply %lld within 5 s", id);
     return id;
 }

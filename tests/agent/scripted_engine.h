@@ -3,7 +3,9 @@
 // For each reply the loop asks for, it renders the prompt the real way (a
 // ScriptedModel: the Qwen3 chat template with the chat's tools), records it,
 // then "generates" the next scripted raw output, parsed as a model's would
-// be. The reply is stored and handed to the loop.
+// be. The reply is stored (on this connection, as the chat's store thread
+// would) and handed to the loop, which reads it on its own StoreWorker;
+// reply() returns once the loop has read it.
 #pragma once
 
 #include <QObject>

@@ -16,6 +16,7 @@
 #include "core/conversation_store.h"
 #include "core/json_exporter.h"
 #include "core/markdown_exporter.h"
+#include "core/store_worker.h"
 #include "core/tool_choices.h"
 #include "core/tool_registry.h"
 #include "mcp/server_config.h"
@@ -36,7 +37,8 @@ class TestAgentLoop : public QObject {
     Q_OBJECT
 
     std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<ConversationStore> m_store;
+    std::unique_ptr<ConversationStore> m_store;  // the test's (and the scripted engine's) connection
+    std::unique_ptr<StoreWorker> m_worker;       // the loop's
     std::unique_ptr<ToolRegistry> m_registry;
     std::unique_ptr<AgentLoop> m_loop;
     std::unique_ptr<ScriptedEngine> m_engine;
@@ -46,8 +48,9 @@ class TestAgentLoop : public QObject {
 
     QString dbPath() const { return m_dir->filePath(QStringLiteral("chats.sqlite")); }
 
-    // Tool messages of the active path, in order.
+    // Tool messages of the active path, in order (after the loop's queued writes).
     QList<Message> toolMessages() const {
+        m_worker->drain();
         QList<Message> out;
         for (const Message &m : m_store->activePath(m_chat))
             if (m.role == MessageRole::Tool) out << m;
@@ -60,6 +63,15 @@ class TestAgentLoop : public QObject {
         QTRY_VERIFY_WITH_TIMEOUT(!m_loop->active() && m_engine->replies.size() == replies, 10000);
         QTest::qWait(20);  // a queued continuation would arrive now
         QCOMPARE(m_engine->replies.size(), replies);
+        m_worker->drain();  // the loop's writes (a stopped turn's results) are in
+    }
+    // The loop on a fresh StoreWorker (as after a restart), showing m_chat.
+    void makeLoop() {
+        m_worker = std::make_unique<StoreWorker>(dbPath());
+        QVERIFY(m_worker->isOpen());
+        m_loop = std::make_unique<AgentLoop>(m_worker.get(), m_registry.get());
+        m_engine = std::make_unique<ScriptedEngine>(m_store.get(), m_loop.get());
+        m_loop->showConversation(m_chat);
     }
     QString key(int i) const { return m_loop->calls().at(i).toMap().value("key").toString(); }
 
@@ -75,15 +87,15 @@ private slots:
                                  std::make_shared<FailingTool>(), std::make_shared<ThrowingTool>(), m_sleep,
                                  m_stubborn});
         m_registry->setEnabledBuiltins({"calculator", "broken", "throws", "sleep", "stubborn_sleep"});
-        m_loop = std::make_unique<AgentLoop>(m_store.get(), m_registry.get());
-        m_engine = std::make_unique<ScriptedEngine>(m_store.get(), m_loop.get());
         Conversation c;
         c.title = QStringLiteral("tools");
         m_chat = m_store->createConversation(c);
+        makeLoop();
     }
     void cleanup() {
         m_engine.reset();
         m_loop.reset();
+        m_worker.reset();
         m_registry.reset();
         m_store.reset();
         m_dir.reset();
@@ -175,6 +187,9 @@ private slots:
         QVERIFY(!m_loop->alwaysAllowed(chat2, QStringLiteral("calculator")));
         m_engine->outputs = {ScriptedEngine::call("calculator", R"({"expression": "3"})")};
         m_engine->say(chat2, QStringLiteral("go"));
+        QVERIFY(!m_loop->active());  // the shown chat has no turn; chat 2 has
+        QVERIFY(m_loop->busy(chat2));
+        m_loop->showConversation(chat2);
         QVERIFY(m_loop->awaitingApproval());
         m_loop->stop();
     }
@@ -188,10 +203,15 @@ private slots:
         // Reopened on another connection (an app restart): the same choices.
         m_engine.reset();
         m_loop.reset();
+        m_worker.reset();
         m_store.reset();
         m_store = std::make_unique<ConversationStore>(dbPath());
-        m_loop = std::make_unique<AgentLoop>(m_store.get(), m_registry.get());
-        m_engine = std::make_unique<ScriptedEngine>(m_store.get(), m_loop.get());
+        makeLoop();
+        QVERIFY(m_loop->toolEnabled(m_chat, QStringLiteral("calculator")));  // the default until read
+        QSignalSpy read(m_loop.get(), &AgentLoop::toolChoicesChanged);
+        m_loop->loadChoices(m_chat);  // opening the chat reads them on the store thread
+        QTRY_COMPARE(read.size(), 1);
+        QCOMPARE(read.at(0).at(0).toLongLong(), m_chat);
         QVERIFY(!m_loop->toolEnabled(m_chat, QStringLiteral("calculator")));
         QVERIFY(m_loop->alwaysAllowed(m_chat, QStringLiteral("sleep")));
         QVERIFY(!QJsonDocument(m_loop->templateToolsFor(m_chat)).toJson().contains("\"calculator\""));
@@ -217,11 +237,72 @@ private slots:
         m_loop->adoptDraftChoices(chat3);
         QVERIFY(m_loop->toolEnabled(chat3, QStringLiteral("calculator")));
         QVERIFY(!m_loop->toolEnabled(0, QStringLiteral("calculator")));
+        m_worker->drain();
         QCOMPARE(ToolChoiceStore::load(m_store->database(), chat3).offered.value(QStringLiteral("calculator")), true);
 
         // Deleting the conversation deletes its choices.
         m_store->deleteConversation(m_chat);
         QCOMPARE(ToolChoiceStore::load(m_store->database(), m_chat), ToolChoices{});
+    }
+
+    void aChangeBeforeTheReadKeepsTheStoredChoices() {
+        ToolChoices stored;
+        stored.offered.insert(QStringLiteral("calculator"), false);
+        stored.always.insert(QStringLiteral("sleep"));
+        ToolChoiceStore::save(m_store->database(), m_chat, stored);
+        // Checked in the picker before the chat's rows were read: the change is
+        // made to the stored rows on the store thread, the rest stays.
+        m_loop->setAlwaysAllowed(m_chat, QStringLiteral("broken"), true);
+        QVERIFY(m_loop->alwaysAllowed(m_chat, QStringLiteral("broken")));  // at once
+        m_loop->loadChoices(m_chat);  // the cache has it: the change's answer brings the rows
+        QTRY_VERIFY(!m_loop->toolEnabled(m_chat, QStringLiteral("calculator")));
+        QVERIFY(m_loop->alwaysAllowed(m_chat, QStringLiteral("sleep")));
+        QVERIFY(m_loop->alwaysAllowed(m_chat, QStringLiteral("broken")));
+        m_worker->drain();
+        stored.always.insert(QStringLiteral("broken"));
+        QCOMPARE(ToolChoiceStore::load(m_store->database(), m_chat), stored);
+    }
+
+    void turnsArePerChat() {
+        // Chat A's call waits for approval while chat B asks for its own.
+        Conversation other;
+        other.title = QStringLiteral("B");
+        const qint64 chatB = m_store->createConversation(other);
+        m_engine->outputs = {ScriptedEngine::call("calculator", R"({"expression": "6*7"})"),
+                             ScriptedEngine::call("calculator", R"({"expression": "1+2"})"), QStringLiteral("B: 3."),
+                             QStringLiteral("A: 42.")};
+        m_engine->say(m_chat, QStringLiteral("A"));
+        const QString keyA = key(0);
+        m_engine->say(chatB, QStringLiteral("B"));
+        QVERIFY(m_loop->busy(m_chat) && m_loop->busy(chatB));
+        QCOMPARE(m_loop->calls().size(), 1);  // A's card: A is shown
+        QCOMPARE(key(0), keyA);
+        m_loop->showConversation(chatB);
+        QCOMPARE(m_loop->calls().size(), 1);
+        QVERIFY(key(0) != keyA);
+        QCOMPARE(m_loop->conversationId(), chatB);
+        // B's goes on; A still waits.
+        m_loop->allowOnce(key(0));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_loop->busy(chatB) && m_engine->replies.size() == 3, 10000);
+        QVERIFY(m_loop->busy(m_chat));
+        QVERIFY(!m_loop->active());
+        m_loop->showConversation(m_chat);
+        QVERIFY(m_loop->awaitingApproval());
+        QCOMPARE(key(0), keyA);
+        // Stop acts on the shown chat only; Allow on A's card wherever it is.
+        m_loop->showConversation(chatB);
+        m_loop->stop();
+        QVERIFY(m_loop->busy(m_chat));
+        m_loop->allowOnce(keyA);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_loop->busy(m_chat) && m_engine->replies.size() == 4, 10000);
+        QList<Message> a = m_store->activePath(m_chat), b = m_store->activePath(chatB);
+        QCOMPARE(a.size(), 4);
+        QCOMPARE(a[2].content, QStringLiteral("42"));
+        QCOMPARE(a[2].parentId, a[1].id);
+        QCOMPARE(a[3].content, QStringLiteral("A: 42."));
+        QCOMPARE(b.size(), 4);
+        QCOMPARE(b[2].content, QStringLiteral("3"));
+        QCOMPARE(b[3].content, QStringLiteral("B: 3."));
     }
 
     void failuresAreResults() {

@@ -10,8 +10,10 @@
 //
 // Also in the app: a chat's tool choices (the picker's checkboxes, "Always
 // allow") survive reopening the chat and restarting the app, new chats get
-// the app-wide default, and the choices go with the conversation; and a turn
-// whose results come in while another chat is open goes on in its own chat.
+// the app-wide default, and the choices go with the conversation; a turn
+// whose results come in while another chat is open goes on in its own chat;
+// and while one chat waits for an approval another chat can be opened and
+// generate, the waiting chat's cards coming back when it is opened again.
 //
 // Two servers: the repo's fake stdio server (always), and
 // @modelcontextprotocol/server-everything over stdio, installed with npm
@@ -234,7 +236,7 @@ private slots:
         QCOMPARE(m_chat->chatTools()->enabledCount(), 2);  // the draft: the default
         QSignalSpy opened(m_chat.get(), &ChatController::settingsChanged);
         m_chat->setCurrentConversationId(chat);
-        QCOMPARE(m_chat->chatTools()->enabledCount(), 1);
+        QTRY_COMPARE(m_chat->chatTools()->enabledCount(), 1);  // read on the store thread
         QVERIFY(!pickerSays(QStringLiteral("calculator"), ChatToolsModel::EnabledRole));
         QVERIFY(pickerSays(QStringLiteral("current_datetime"), ChatToolsModel::AlwaysAllowedRole));
         m_engine->outputs = {ScriptedModel::call(QStringLiteral("current_datetime"), QStringLiteral("{}")),
@@ -254,6 +256,7 @@ private slots:
         m_chat->newChat();
         QCOMPARE(m_chat->chatTools()->enabledCount(), 2);
         m_chat->setCurrentConversationId(chat);
+        QCOMPARE(m_chat->chatTools()->enabledCount(), 1);  // read once, kept since
         m_chat->chatTools()->useForNewChats();
         m_chat->newChat();
         QCOMPARE(m_chat->chatTools()->enabledCount(), 1);
@@ -282,10 +285,12 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(loop()->awaitingApproval(), 10000);
         const qint64 a = m_chat->currentConversationId();
         const qint64 b = otherChat(QStringLiteral("B"));
+        const QString callA = key(0);
         m_chat->setCurrentConversationId(b);
+        QVERIFY(loop()->calls().isEmpty());  // A's cards are A's
         // The call runs (approved from the sidebar's notice, or always allowed) while B is open.
-        loop()->allowOnce(key(0));
-        QTRY_VERIFY_WITH_TIMEOUT(!loop()->active(), 10000);
+        loop()->allowOnce(callA);
+        QTRY_VERIFY_WITH_TIMEOUT(!loop()->busy(a), 10000);
         QTest::qWait(100);
         QCOMPARE(m_engine->replies.size(), 1);  // nothing generated into B
         QVERIFY(!m_chat->toolTurnWaiting());   // B has no turn waiting
@@ -307,14 +312,15 @@ private slots:
                              QStringLiteral("B's answer."), QStringLiteral("32*32 = 1024.")};
         QVERIFY(m_chat->send(QStringLiteral("32*32?")));
         QTRY_VERIFY_WITH_TIMEOUT(loop()->awaitingApproval(), 10000);
+        const QString call32 = key(0);
         m_chat->setCurrentConversationId(b);
-        loop()->allowOnce(key(0));
-        QTRY_VERIFY_WITH_TIMEOUT(!loop()->active(), 10000);
+        loop()->allowOnce(call32);
+        QTRY_VERIFY_WITH_TIMEOUT(!loop()->busy(a), 10000);
         m_engine->hold = true;
         QVERIFY(m_chat->send(QStringLiteral("Something for B")));
         QTRY_COMPARE(m_engine->replies.size(), 4);  // once its rows are written
         m_chat->setCurrentConversationId(a);  // B's reply still streams
-        QVERIFY(m_chat->toolTurnWaiting());   // the Continue affordance
+        QTRY_VERIFY(m_chat->toolTurnWaiting());  // the Continue affordance (the leaf is read on the store thread)
         QVERIFY(!m_chat->continueToolTurn());  // not while the engine is busy
         m_engine->release();                   // B's reply ends: A's answer goes on
         waitIdle(5);
@@ -323,6 +329,55 @@ private slots:
         ConversationStore store(dbPath());
         QCOMPARE(store.activePath(a).last().content, QStringLiteral("32*32 = 1024."));
         QCOMPARE(store.activePath(b).last().content, QStringLiteral("B's answer."));
+    }
+
+    void anotherChatGeneratesWhileOneWaits() {
+        // Chat A's call waits for approval.
+        m_engine->outputs = {ScriptedModel::call(QStringLiteral("calculator"), R"({"expression": "6*7"})"),
+                             QStringLiteral("B's answer."), QStringLiteral("6 * 7 = 42.")};
+        QVERIFY(m_chat->send(QStringLiteral("6*7?")));
+        QTRY_VERIFY_WITH_TIMEOUT(loop()->awaitingApproval(), 10000);
+        const qint64 a = m_chat->currentConversationId();
+        const QString callA = key(0);
+        QVERIFY(m_chat->generating());
+        QSignalSpy stops(loop(), &AgentLoop::stopped);
+
+        // Chat B opens and generates while A waits: the turn holds A only.
+        const qint64 b = otherChat(QStringLiteral("B"));
+        m_chat->setCurrentConversationId(b);
+        QVERIFY(!m_chat->generating());
+        QVERIFY(!loop()->active() && loop()->calls().isEmpty());
+        m_engine->hold = true;
+        QSignalSpy bOpened(m_chat.get(), &ChatController::settingsChanged);
+        QTRY_VERIFY(bOpened.size() > 0);  // sending waits for B's settings
+        QVERIFY(m_chat->send(QStringLiteral("Something for B")));
+        QTRY_COMPARE(m_engine->replies.size(), 2);
+        QVERIFY(m_chat->generating());  // B's reply streams
+        QVERIFY(loop()->busy(a));
+        QCOMPARE(stops.size(), 0);
+        m_engine->release();
+        QTRY_VERIFY_WITH_TIMEOUT(!m_chat->generating(), 10000);
+
+        // Back in A: its card is there again, still waiting; approving it answers in A.
+        m_chat->setCurrentConversationId(a);
+        QVERIFY(m_chat->generating());
+        QCOMPARE(loop()->calls().size(), 1);
+        QCOMPARE(key(0), callA);
+        QVERIFY(loop()->awaitingApproval());
+        QCOMPARE(m_engine->replies.size(), 2);
+        loop()->allowOnce(callA);
+        waitIdle(3);
+        ConversationStore store(dbPath());
+        const QList<Message> pathA = store.activePath(a), pathB = store.activePath(b);
+        QCOMPARE(pathA.size(), 4);  // user, call, tool, answer
+        QCOMPARE(pathA[2].role, MessageRole::Tool);
+        QCOMPARE(pathA[2].parentId, pathA[1].id);
+        QCOMPARE(pathA[2].content, QStringLiteral("42"));
+        QCOMPARE(pathA[3].parentId, pathA[2].id);
+        QCOMPARE(pathA[3].content, QStringLiteral("6 * 7 = 42."));
+        QCOMPARE(pathB.size(), 2);
+        QCOMPARE(pathB[1].role, MessageRole::Assistant);
+        QVERIFY(pathB[1].toolCalls.isEmpty());
     }
 
     void everythingSum() {

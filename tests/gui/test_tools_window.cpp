@@ -87,7 +87,8 @@ class TestToolsWindow : public QObject {
         stats.stopReason = QStringLiteral("eos");
         store.finishReply(reply, QString(), QString(), calls, stats);
         m_chat->messages()->reload();
-        QVERIFY(m_agent->onReplyFinished(reply));
+        QVERIFY(m_agent->onReplyFinished(m_conversation, reply));
+        QTRY_VERIFY(!m_agent->reading(m_conversation));  // read on the store thread
     }
     ConversationStore *storeOf() {
         static std::unique_ptr<ConversationStore> store;
@@ -162,8 +163,8 @@ private slots:
     void resultCards() {
         QTRY_COMPARE(countItems(m_window->contentItem(), "toolCallCard"), 0);
         // No model here: the answer waits, and the panel says so with Continue (disabled).
-        QVERIFY(m_chat->toolTurnWaiting());
-        QVERIFY(item("toolTurnWaiting"));
+        QTRY_VERIFY(m_chat->toolTurnWaiting());  // the chat's leaf is read on the store thread
+        QTRY_VERIFY(item("toolTurnWaiting"));
         QCOMPARE(item("continueToolsButton")->isEnabled(), false);
         const QList<Message> path = storeOf()->activePath(m_conversation);
         QVERIFY(path.last().content.contains(QStringLiteral("[image: image/png]")));
