@@ -8,7 +8,7 @@ import Hearth
 Item {
     id: root
     property var chat
-    readonly property alias exporter: exporter
+    required property ExportController exporter  // made and wired in C++ (AppContext)
     property string lastFolder: exporter.documentsFolder()
     // What the open save dialog is for.
     property var pending: ({})
@@ -73,14 +73,9 @@ Item {
         background: Theme.surface
     }
 
-    ExportController {
-        id: exporter
-        databasePath: root.chat.databasePath
-        onFinished: (ok, message, location) => root.finished(ok, message, location)
-        onImported: (ids) => {
-            root.chat.reloadConversations()
-            if (ids.length > 0 && !root.chat.generating) root.chat.currentConversationId = ids[0]
-        }
+    Connections {
+        target: root.exporter
+        function onFinished(ok, message, location) { root.finished(ok, message, location) }
     }
 
     FileDialog {

@@ -16,15 +16,16 @@ ApplicationWindow {
     color: Theme.background
     font.family: Theme.fontFamily
 
+    // The controllers are made and wired in C++ (AppContext): QML only shows them.
+    readonly property ChatController chat: App.chat
+    readonly property Preferences preferences: App.preferences
     // "", "light" or "dark": overrides the system preference. The saved choice
     // (Settings > Theme); --theme and tests set it directly for one run.
     property string themeMode: preferences.themeMode
-    property alias chat: chat
-    property alias preferences: preferences
 
-    Preferences {
-        id: preferences
-        onThemeChanged: window.themeMode = preferences.themeMode
+    Connections {
+        target: window.preferences
+        function onThemeChanged() { window.themeMode = window.preferences.themeMode }
     }
     // The Models popup on a tab: 0 the library, 1 Browse (with its suggestions).
     function openModels(tab) { modelsPage.currentTab = tab; browsePopup.open() }
@@ -49,11 +50,13 @@ ApplicationWindow {
     palette.toolTipText: Theme.text
     palette.placeholderText: Theme.faintText
 
-    ChatController {
-        id: chat
-        onPendingDeleteChanged: pendingDeleteTitle !== "" ? undoToast.show("Deleted “" + pendingDeleteTitle + "”")
-                                                         : undoToast.hide()
-        onErrorMessageChanged: if (errorMessage !== "") errorToast.show(errorMessage)
+    Connections {
+        target: window.chat
+        function onPendingDeleteChanged() {
+            window.chat.pendingDeleteTitle !== "" ? undoToast.show("Deleted “" + window.chat.pendingDeleteTitle + "”")
+                                                  : undoToast.hide()
+        }
+        function onErrorMessageChanged() { if (window.chat.errorMessage !== "") errorToast.show(window.chat.errorMessage) }
     }
 
     Shortcut { sequence: "Ctrl+N"; onActivated: { chat.newChat(); composer.focusInput() } }
@@ -73,7 +76,8 @@ ApplicationWindow {
     ExportDialogs {
         id: exportDialogs
         objectName: "exportDialogs"
-        chat: chat
+        chat: window.chat
+        exporter: App.exporter
         onFinished: (ok, message, location) => ok ? infoToast.showResult(message, location) : errorToast.show(message)
     }
 
@@ -92,6 +96,7 @@ ApplicationWindow {
         contentItem: Item {
             ModelsPage {
                 id: modelsPage
+                controller: App.models
                 anchors.fill: parent
                 anchors.margins: 1
                 radius: Theme.radius
@@ -127,9 +132,8 @@ ApplicationWindow {
                 anchors.fill: parent
                 anchors.margins: 1
                 radius: Theme.radius
-                library: modelsPage.controller.library
-                loadedModelName: chat.modelName
-                chatEngine: chat.engine
+                controller: App.server
+                library: App.models.library
                 onCopyRequested: (text) => chat.copyText(text)
             }
             FlatButton {
@@ -191,7 +195,7 @@ ApplicationWindow {
             id: sidebar
             Layout.fillHeight: true
             Layout.preferredWidth: collapsed ? collapsedWidth : expandedWidth
-            chat: chat
+            chat: window.chat
             onExportRequested: (id, title, format, allBranches) =>
                 exportDialogs.exportConversation(id, title, format, allBranches)
         }
@@ -204,9 +208,9 @@ ApplicationWindow {
 
             TopBar {
                 Layout.fillWidth: true
-                chat: chat
+                chat: window.chat
                 onOpenModel: modelDialog.open()
-                library: modelsPage.controller.library
+                library: App.models.library
                 onBrowseModels: window.openModels(1)
                 onManageModels: window.openModels(0)
                 onOpenServer: serverPopup.open()
@@ -225,7 +229,7 @@ ApplicationWindow {
                     objectName: "emptyState"
                     anchors.fill: parent
                     visible: chat.messages.count === 0
-                    chat: chat
+                    chat: window.chat
                     onOpenModel: modelDialog.open()
                     onBrowseModels: window.openModels(1)
                     onSuggestion: (text) => composer.setText(text)
@@ -234,13 +238,13 @@ ApplicationWindow {
                     id: messageView
                     anchors.fill: parent
                     visible: chat.messages.count > 0
-                    chat: chat
+                    chat: window.chat
                 }
             }
 
             ToolCallsPanel {
                 Layout.fillWidth: true
-                chat: chat
+                chat: window.chat
             }
 
             LoadNotice {
@@ -248,13 +252,13 @@ ApplicationWindow {
                 Layout.preferredWidth: Math.min(parent.width - 48, Theme.contentWidth)
                 Layout.alignment: Qt.AlignHCenter
                 Layout.topMargin: visible ? 8 : 0
-                chat: chat
+                chat: window.chat
             }
 
             Composer {
                 id: composer
                 Layout.fillWidth: true
-                chat: chat
+                chat: window.chat
                 onScrollKey: (key) => messageView.scrollKey(key)
                 onOpenToolsPage: toolsPopup.open()
             }
@@ -264,8 +268,8 @@ ApplicationWindow {
     SettingsDrawer {
         id: settingsDrawer
         objectName: "settingsDrawer"
-        chat: chat
-        preferences: preferences
+        chat: window.chat
+        preferences: window.preferences
         height: window.height
     }
 

@@ -185,7 +185,11 @@ Rectangle {
             visible: searchField.text !== ""
             model: sidebar.chat.searchResults
             delegate: Rectangle {
-                required property var modelData
+                id: hit
+                required property var conversationId
+                required property var messageId
+                required property string title
+                required property string snippet
                 width: resultList.width
                 height: resultColumn.implicitHeight + 16
                 radius: Theme.radiusSmall
@@ -199,7 +203,7 @@ Rectangle {
                     spacing: 3
                     Text {
                         width: parent.width
-                        text: modelData.title
+                        text: hit.title
                         color: Theme.text
                         elide: Text.ElideRight
                         font.pixelSize: Theme.fontSize - 1
@@ -209,7 +213,7 @@ Rectangle {
                         width: parent.width
                         // The store marks matches with [ and ]; show them in the accent colour.
                         // Markdown fences and bold marks read as noise in a one-line excerpt.
-                        text: modelData.snippet.replace(/```\w*/g, " ").replace(/\*\*/g, "")
+                        text: hit.snippet.replace(/```\w*/g, " ").replace(/\*\*/g, "")
                               .replace(/&/g, "&amp;").replace(/</g, "&lt;")
                               .replace(/\[/g, "<b><font color='" + Theme.accent + "'>").replace(/\]/g, "</font></b>")
                         textFormat: Text.StyledText
@@ -226,7 +230,7 @@ Rectangle {
                     anchors.fill: parent
                     hoverEnabled: true
                     cursorShape: Qt.PointingHandCursor
-                    onClicked: sidebar.chat.openSearchResult(modelData.conversationId, modelData.messageId)
+                    onClicked: sidebar.chat.openSearchResult(hit.conversationId, hit.messageId)
                 }
             }
             Text {

@@ -6,13 +6,13 @@ import Hearth
 // The Models page: Library (local models, fit badges, load settings with the
 // placement plan, delete) and Browse (Hub search with sort options, a repo's
 // GGUF files with planner fit badges, downloads panel); Settings holds the
-// Hugging Face token and the model folders. Self-contained: it owns
-// its ModelsController; the chat UI may read `controller.library` for its
-// model picker and listen to `controller.libraryChanged`.
+// Hugging Face token and the model folders. Its ModelsController comes
+// from C++ (AppContext, or a test), which also reads its saved settings.
 Rectangle {
     id: page
     objectName: "modelsPage"
-    property alias controller: models
+    required property ModelsController controller
+    readonly property ModelsController models: controller
     property int currentTab: 0  // 0 library, 1 browse
     // The user picked a local model to chat with.
     signal modelChosen(string path)
@@ -20,12 +20,10 @@ Rectangle {
     signal modelLoadRequested(string path)
     color: Theme.background
 
-    ModelsController {
-        id: models
-        objectName: "modelsController"
-        onErrorOccurred: function (message) { errorBanner.text = message }
+    Connections {
+        target: page.controller
+        function onErrorOccurred(message) { errorBanner.text = message }
     }
-    Component.onCompleted: models.loadSettings()
 
     ColumnLayout {
         anchors.fill: parent

@@ -7,36 +7,16 @@ import Hearth
 // (Cherry Studio, Open WebUI, scripts) on the chosen model. A toggle starts
 // and stops it; host, port and an optional API key apply at the next start;
 // the base URL to paste into clients shows while it runs, with the request log.
-// Self-contained: it owns its ServerController, which keeps running while
-// the panel is closed.
+// Its ServerController comes from C++ (AppContext, or a test), so the server
+// keeps running while the panel is closed.
 Rectangle {
     id: page
     objectName: "serverPage"
-    property alias controller: server
+    required property ServerController controller
+    readonly property ServerController server: controller
     property var library: null          // ModelLibraryModel: the models to choose from
-    property string loadedModelName: "" // the chat's model, preselected when in the library
-    property alias chatEngine: server.chatEngine // the chat's engine: its loaded model can be shared
     signal copyRequested(string text)
     color: Theme.background
-
-    ServerController {
-        id: server
-        objectName: "serverController"
-    }
-
-    function preselect() {
-        if (server.modelPath !== "" || !library) return
-        for (let i = 0; i < modelBox.count; ++i) {
-            const path = modelBox.valueAt(i)
-            if (path && loadedModelName !== "" && path.split("/").pop().startsWith(loadedModelName)) {
-                modelBox.currentIndex = i
-                server.modelPath = path
-                return
-            }
-        }
-    }
-    onLoadedModelNameChanged: preselect()
-    Component.onCompleted: preselect()
 
     ColumnLayout {
         anchors.fill: parent
@@ -98,8 +78,9 @@ Rectangle {
                 valueRole: "path"
                 displayText: currentIndex >= 0 ? currentText
                            : server.modelPath !== "" ? server.modelPath.split("/").pop() : "Choose a model"
+                // The chosen file's row (AppContext preselects the chat's model).
+                currentIndex: count >= 0 ? indexOfValue(server.modelPath) : -1
                 onActivated: server.modelPath = currentValue
-                onCountChanged: page.preselect()
             }
 
             CheckBox {

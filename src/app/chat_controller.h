@@ -71,6 +71,7 @@
 #include "core/generation_types.h"
 #include "message_list_model.h"
 #include "remote_controller.h"
+#include "search_result_model.h"
 #include "tools_controller.h"
 
 namespace Hearth {
@@ -123,7 +124,7 @@ class ChatController : public QObject {
     // The context meter and the notice of what the overflow policy left out.
     Q_PROPERTY(Hearth::ContextStatus *context READ context CONSTANT)
     // [{conversationId, messageId, title, snippet, role}]
-    Q_PROPERTY(QVariantList searchResults READ searchResults NOTIFY searchResultsChanged)
+    Q_PROPERTY(Hearth::SearchResultModel *searchResults READ searchResultModel CONSTANT)
     Q_PROPERTY(QString pendingDeleteTitle READ pendingDeleteTitle NOTIFY pendingDeleteChanged)
     Q_PROPERTY(int completedReplies READ completedReplies NOTIFY completedRepliesChanged)
     // Tools: the agent loop's cards and actions (Hearth::AgentLoop), and the Tools settings page.
@@ -173,7 +174,8 @@ public:
     qint64 streamingMessageId() const { return m_streamingId; }
     QString errorMessage() const { return m_errorMessage; }
     QVariantMap settings() const;
-    QVariantList searchResults() const { return m_searchResults; }
+    SearchResultModel *searchResultModel() { return &m_searchResults; }
+    QVariantList searchResults() const { return m_searchResults.toVariantList(); }  // a copy of the rows
     QString pendingDeleteTitle() const { return m_pendingDeleteTitle; }
     int completedReplies() const { return m_completedReplies; }
     QObject *engine() const;
@@ -230,7 +232,6 @@ signals:
     void generatingChanged();
     void errorMessageChanged();
     void settingsChanged();
-    void searchResultsChanged();
     void pendingDeleteChanged();
     void replyFinished(qint64 messageId);
     void completedRepliesChanged();
@@ -318,7 +319,7 @@ private:
     QString m_defaultOverflow;  // AppSettings::contextOverflow(), for chats without their own
     ContextStatus m_context;
     std::optional<ReplyStats> m_resumedStats;  // the stats of a reply being continued
-    QVariantList m_searchResults;
+    SearchResultModel m_searchResults;
     QString m_searchText;  // the query of m_searchResults: an opened hit marks its words
     qint64 m_pendingDeleteId = 0;
     QString m_pendingDeleteTitle;

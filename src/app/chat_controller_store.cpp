@@ -196,8 +196,7 @@ void ChatController::measureContext() {
 void ChatController::search(const QString &text) {
     m_searchText = text;
     if (!m_worker || text.trimmed().isEmpty()) {
-        m_searchResults.clear();
-        emit searchResultsChanged();
+        m_searchResults.setHits({});
         return;
     }
     // Typing sends a query per key: only the answer to the latest text is shown.
@@ -205,14 +204,7 @@ void ChatController::search(const QString &text) {
         this, [text](ConversationStore &store) { return store.search(text, 30); },
         [this, text](const QList<SearchHit> &hits) {
             if (text != m_searchText) return;
-            m_searchResults.clear();
-            for (const SearchHit &hit : hits)
-                m_searchResults.append(QVariantMap{{"conversationId", hit.conversationId},
-                                                   {"messageId", hit.messageId},
-                                                   {"title", hit.conversationTitle},
-                                                   {"role", roleName(hit.role)},
-                                                   {"snippet", hit.snippet}});
-            emit searchResultsChanged();
+            m_searchResults.setHits(hits);
         },
         [this](const QString &message) { setError(message); });
 }

@@ -1,4 +1,5 @@
-// Hearth's desktop executable: sets up Qt and loads the QML module's Main.qml.
+// Hearth's desktop executable: sets up Qt, makes the controllers (AppContext)
+// and loads the QML module's Main.qml.
 //
 //   hearth [--model PATH | PATH.gguf] [--theme light|dark] [--version]
 // The model may also come from $HEARTH_MODEL, the data directory from
@@ -10,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "app_context.h"
 #include "core/version.h"
 
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
@@ -34,6 +36,9 @@ int main(int argc, char *argv[]) {
     QGuiApplication::setDesktopFileName(QStringLiteral("hearth"));
     QQuickStyle::setStyle(QStringLiteral("Basic"));
 
+    // The controllers, made and wired before the QML that shows them (and
+    // destroyed after it: declared before the engine).
+    Hearth::AppContext context(nullptr);
     QQmlApplicationEngine engine;
     QObject::connect(
         &engine, &QQmlApplicationEngine::objectCreationFailed, &app, [] { QCoreApplication::exit(1); },

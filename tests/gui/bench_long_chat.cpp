@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "app_context.h"
 #include "chat_controller.h"
 #include "core/conversation_store.h"
 #include "core/store_sql.h"
@@ -130,6 +131,7 @@ int main(int argc, char **argv) {
     const qint64 shortId = seedLongChat(store, 2);
 
     QQuickStyle::setStyle(QStringLiteral("Basic"));
+    AppContext context(nullptr);  // the app's controllers, as main.cpp makes them
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Hearth/Main.qml")));

@@ -12,7 +12,6 @@
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
-#include <QQuickStyle>
 #include <QQuickTextDocument>
 #include <QTextBlock>
 #include <QTextLayout>
@@ -41,18 +40,8 @@ const QString kMarkdown = QStringLiteral(
     "That is all.");
 
 qint64 seedMarkdownChat(ConversationStore &store) {
-    Conversation c;
-    c.title = QStringLiteral("Markdown sample");
-    const qint64 id = store.createConversation(c);
-    Message user;
-    user.role = MessageRole::User;
-    user.content = QStringLiteral("Show me some Markdown.");
-    const qint64 u = store.appendMessage(id, 0, user);
-    Message reply;
-    reply.role = MessageRole::Assistant;
-    reply.content = kMarkdown;
-    store.appendMessage(id, u, reply);
-    return id;
+    return gui_test::seedExchange(store, QStringLiteral("Markdown sample"), QStringLiteral("Show me some Markdown."),
+                                  kMarkdown);
 }
 
 // 300 messages; message 41 (a user turn) holds the word the search finds.
@@ -116,18 +105,16 @@ class TestChatReading : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(m_data.isValid());
-        qputenv("HEARTH_DATA_DIR", m_data.path().toUtf8());
-        qunsetenv("HEARTH_MODEL");
+        gui_test::useDataDir(m_data);
         {
             ConversationStore store;
             m_markdownId = seedMarkdownChat(store);
             m_longId = seedLongChat(store, &m_hitId);
         }
-        QQuickStyle::setStyle(QStringLiteral("Basic"));
         m_window = gui_test::loadMainWindow(m_engine);
         QVERIFY(m_window);
         m_window->resize(1200, 800);
-        m_chat = m_window->property("chat").value<ChatController *>();
+        m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
         m_window->requestActivate();
     }

@@ -10,7 +10,6 @@
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
-#include <QQuickStyle>
 #include <QQuickWindow>
 #include <QTemporaryDir>
 #include <QtQml/QQmlExtensionPlugin>
@@ -33,19 +32,7 @@ const QString kReply = QStringLiteral("Pears like *cool* winters.\n\nThey grow w
                                       "where the summers are mild.\n\n```text\npear tree\n```");
 
 qint64 seedChat(ConversationStore &store) {
-    Conversation c;
-    c.title = QStringLiteral("Pears");
-    const qint64 id = store.createConversation(c);
-    Message user;
-    user.role = MessageRole::User;
-    user.content = kQuestion;
-    const qint64 u = store.appendMessage(id, 0, user);
-    Message reply;
-    reply.role = MessageRole::Assistant;
-    reply.content = kReply;
-    reply.reasoning = kThinking;
-    store.appendMessage(id, u, reply);
-    return id;
+    return gui_test::seedExchange(store, QStringLiteral("Pears"), kQuestion, kReply, kThinking);
 }
 
 QString plain(QString s) {
@@ -121,16 +108,14 @@ class TestChatSelection : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(m_data.isValid());
-        qputenv("HEARTH_DATA_DIR", m_data.path().toUtf8());
-        qunsetenv("HEARTH_MODEL");
+        gui_test::useDataDir(m_data);
         {
             ConversationStore store;
             m_chatId = seedChat(store);
         }
-        QQuickStyle::setStyle(QStringLiteral("Basic"));
         m_window = gui_test::loadMainWindow(m_engine);
         QVERIFY(m_window);
-        m_chat = m_window->property("chat").value<ChatController *>();
+        m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
         m_chat->setCurrentConversationId(m_chatId);
         QTRY_VERIFY(view() && view()->property("count").toInt() == 2);

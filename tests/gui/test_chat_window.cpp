@@ -28,7 +28,6 @@
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
-#include <QQuickStyle>
 #include <QQuickWindow>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -167,18 +166,16 @@ private slots:
     void initTestCase() {
         QVERIFY(m_data.isValid());
         m_model = QString::fromStdString(HEARTH_FIXTURE("models/stories260K.gguf"));
-        qputenv("HEARTH_DATA_DIR", m_data.path().toUtf8());
-        qunsetenv("HEARTH_MODEL");
+        gui_test::useDataDir(m_data);
         {
             ConversationStore store;  // the app's own database, in the temp data dir
             QCOMPARE(QFileInfo(store.path()).absolutePath(), QDir(m_data.path()).absolutePath());
             m_richId = seedRichConversation(store);
             m_interruptedId = seedInterrupted(store);
         }
-        QQuickStyle::setStyle(QStringLiteral("Basic"));
         m_window = gui_test::loadMainWindow(m_engine);
         QVERIFY(m_window);
-        m_chat = m_window->property("chat").value<ChatController *>();
+        m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
     }
 
@@ -264,9 +261,8 @@ private slots:
         m_window->setProperty("themeMode", QStringLiteral("dark"));
         const QImage dark = shoot(QStringLiteral("07_dark_reply"));
         QVERIFY2(meanLightness(dark) < light - 100, "the dark theme is dark");
-        QObject *drawer = m_window->findChild<QObject *>(QStringLiteral("settingsDrawer"));
+        QObject *drawer = gui_test::openPopup(m_window, QStringLiteral("settingsDrawer"));
         QVERIFY(drawer);
-        QMetaObject::invokeMethod(drawer, "open");
         QTRY_COMPARE(drawer->property("position").toDouble(), 1.0);
         shoot(QStringLiteral("08_dark_settings"));
         QMetaObject::invokeMethod(drawer, "close");
@@ -477,8 +473,7 @@ private slots:
         qInfo("longest GUI-thread pause while replies reached the context limit: %lld ms", worst);
         QVERIFY2(worst < 500, qPrintable(QString::number(worst)));
 
-        QObject *drawer = m_window->findChild<QObject *>(QStringLiteral("settingsDrawer"));
-        QMetaObject::invokeMethod(drawer, "open");
+        QObject *drawer = gui_test::openPopup(m_window, QStringLiteral("settingsDrawer"));
         QTRY_COMPARE(drawer->property("position").toDouble(), 1.0);
         QQuickItem *policy = item("contextPolicyBox");
         QVERIFY(policy && policy->isVisible());

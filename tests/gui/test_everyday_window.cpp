@@ -15,7 +15,6 @@
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
-#include <QQuickStyle>
 #include <QQuickWindow>
 #include <QTemporaryDir>
 #include <QtQml/QQmlExtensionPlugin>
@@ -51,7 +50,7 @@ class TestEverydayWindow : public QObject {
     void startApp() {
         m_window = gui_test::loadMainWindow(m_engine);
         QVERIFY(m_window);
-        m_chat = m_window->property("chat").value<ChatController *>();
+        m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
     }
 
@@ -93,8 +92,7 @@ class TestEverydayWindow : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(m_data.isValid());
-        qputenv("HEARTH_DATA_DIR", m_data.path().toUtf8());
-        qunsetenv("HEARTH_MODEL");
+        gui_test::useDataDir(m_data);
         m_models = m_data.filePath(QStringLiteral("models"));
         QVERIFY(QDir().mkpath(m_models));
         m_stories = QDir(m_models).filePath(QStringLiteral("stories260K.gguf"));
@@ -109,7 +107,6 @@ private slots:
         f.write("this is not a GGUF file, just some text that ends too soon");
         f.close();
         AppSettings().setModelDirs({m_models});
-        QQuickStyle::setStyle(QStringLiteral("Basic"));
         startApp();
     }
 
@@ -183,9 +180,8 @@ private slots:
         // The app's defaults (none saved yet: the plain ones), not the last chat's 40.
         QCOMPARE(m_chat->settings().value("maxTokens").toInt(), GenerationSettings{}.maxTokens);
         QCOMPARE(m_chat->activePreset(), QStringLiteral("Balanced"));
-        QObject *drawer = m_window->findChild<QObject *>(QStringLiteral("settingsDrawer"));
+        QObject *drawer = gui_test::openPopup(m_window, QStringLiteral("settingsDrawer"));
         QVERIFY(drawer);
-        QMetaObject::invokeMethod(drawer, "open");
         QTRY_COMPARE(drawer->property("position").toDouble(), 1.0);
         QVERIFY(m_chat->applyPreset(QStringLiteral("Creative")));
         QQuickItem *box = item(QStringLiteral("presetBox"));

@@ -7,7 +7,6 @@
 // error under the endpoint. Screenshots in test-output/:
 //   remote_01_picker   the picker listing the endpoint's model
 //   remote_02_chat     the reply from the remote model, its name in the header
-#include <QQuickStyle>
 #include <QTemporaryDir>
 #include <QtQml/QQmlExtensionPlugin>
 #include <QtTest>
@@ -74,12 +73,10 @@ private slots:
         m_server = std::make_unique<server_test::ServerProcess>(
             HEARTH_CLI, QStringList{"-m", QString::fromStdString(stories), "--api-key", kKey, "--threads", "1"});
         QVERIFY2(m_server->waitReady(), qPrintable(m_server->error()));
-        qputenv("HEARTH_DATA_DIR", m_data.path().toUtf8());
-        qunsetenv("HEARTH_MODEL");
-        QQuickStyle::setStyle(QStringLiteral("Basic"));
+        gui_test::useDataDir(m_data);
         m_window = gui_test::loadMainWindow(m_engine);
         QVERIFY(m_window);
-        m_chat = m_window->property("chat").value<ChatController *>();
+        m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
     }
 

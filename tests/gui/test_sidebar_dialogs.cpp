@@ -9,7 +9,6 @@
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
-#include <QQuickStyle>
 #include <QQuickWindow>
 #include <QTemporaryDir>
 #include <QtQml/QQmlExtensionPlugin>
@@ -110,8 +109,7 @@ class TestSidebarDialogs : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(m_data.isValid());
-        qputenv("HEARTH_DATA_DIR", m_data.path().toUtf8());
-        qunsetenv("HEARTH_MODEL");
+        gui_test::useDataDir(m_data);
         {
             ConversationStore store;
             Conversation here;
@@ -123,10 +121,9 @@ private slots:
             QCOMPARE(ids.size(), 1);
             m_importedId = ids.first();
         }
-        QQuickStyle::setStyle(QStringLiteral("Basic"));
         m_window = gui_test::loadMainWindow(m_engine);
         QVERIFY(m_window);
-        m_chat = m_window->property("chat").value<ChatController *>();
+        m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
     }
 
@@ -179,9 +176,8 @@ private slots:
     }
 
     void settingsDrawerSpinBoxesAreReadableInTheDarkTheme() {
-        QObject *drawer = m_window->findChild<QObject *>(QStringLiteral("settingsDrawer"));
+        QObject *drawer = gui_test::openPopup(m_window, QStringLiteral("settingsDrawer"));
         QVERIFY(drawer);
-        QMetaObject::invokeMethod(drawer, "open");
         QTRY_COMPARE(drawer->property("position").toDouble(), 1.0);
         auto *content = drawer->property("contentItem").value<QQuickItem *>();
         QVERIFY(content);

@@ -16,7 +16,6 @@
 #include <QJsonDocument>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
-#include <QQuickStyle>
 #include <QQuickWindow>
 #include <QTemporaryDir>
 #include <QtQml/QQmlExtensionPlugin>
@@ -99,16 +98,14 @@ class TestToolsWindow : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(m_data.isValid());
-        qputenv("HEARTH_DATA_DIR", m_data.path().toUtf8());
-        qunsetenv("HEARTH_MODEL");
+        gui_test::useDataDir(m_data);
         const QJsonObject fake{{"command", FAKE_MCP_SERVER}};
         writeFile(m_data.filePath("mcp.json"),
                   QJsonDocument(QJsonObject{{"mcpServers", QJsonObject{{"fake", fake}}}}).toJson());
         writeFile(m_data.filePath("tools.json"), R"({"enabled": ["calculator"]})");
-        QQuickStyle::setStyle(QStringLiteral("Basic"));
         m_window = gui_test::loadMainWindow(m_engine);
         QVERIFY(m_window);
-        m_chat = m_window->property("chat").value<ChatController *>();
+        m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
         m_agent = m_chat->agentLoop();
         QVERIFY(m_agent);

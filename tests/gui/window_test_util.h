@@ -1,20 +1,52 @@
 // Helpers shared by the tests that drive the real app's window under Xvfb
-// (test_chat_window, test_everyday_window, test_chat_reading, test_tools_window):
-// screenshots, item lookup, loading Main.qml and a lightness measure for theme checks.
+// (test_chat_window, test_everyday_window, test_chat_reading, test_tools_window, ...):
+// the data folder, seeded chats, loading Main.qml as main.cpp does, item lookup,
+// opening drawers and popups, screenshots and a lightness measure for theme checks.
 #pragma once
 
 #include <QColor>
 #include <QImage>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
+#include <QQuickStyle>
 #include <QQuickWindow>
 #include <QString>
+#include <QTemporaryDir>
 #include <QTest>
 #include <memory>
 
+#include "app_context.h"
+#include "chat_controller.h"
 #include "common/fixtures.h"
+#include "core/conversation_store.h"
 
 namespace gui_test {
+
+// The app keeps its settings, database and tools config in `dir` for this
+// test, and takes no model from the environment.
+inline void useDataDir(const QTemporaryDir &dir) {
+    qputenv("HEARTH_DATA_DIR", dir.path().toUtf8());
+    qunsetenv("HEARTH_MODEL");
+}
+
+// A conversation titled `title` holding one exchange: the user's `question`
+// and the assistant's `reply` (with its `thinking`, if any). Its id.
+inline qint64 seedExchange(Hearth::ConversationStore &store, const QString &title, const QString &question,
+                           const QString &reply, const QString &thinking = QString()) {
+    Hearth::Conversation c;
+    c.title = title;
+    const qint64 id = store.createConversation(c);
+    Hearth::Message user;
+    user.role = Hearth::MessageRole::User;
+    user.content = question;
+    const qint64 u = store.appendMessage(id, 0, user);
+    Hearth::Message answer;
+    answer.role = Hearth::MessageRole::Assistant;
+    answer.content = reply;
+    answer.reasoning = thinking;
+    store.appendMessage(id, u, answer);
+    return id;
+}
 
 // Average lightness of a sample of pixels, 0..255.
 inline int meanLightness(const QImage &img) {
@@ -44,10 +76,13 @@ inline QQuickItem *findItem(QQuickItem *root, const QString &name, bool visibleO
     return nullptr;
 }
 
-// The app's Main.qml loaded as main.cpp loads it, in a 1280x840 window that
-// is shown and active; nullptr when it did not load.
+// The app's Main.qml loaded as main.cpp loads it (the controllers made first,
+// by an AppContext the engine owns), in a 1280x840 window that is shown and
+// active; nullptr when it did not load.
 inline QQuickWindow *loadMainWindow(std::unique_ptr<QQmlApplicationEngine> &engine) {
+    QQuickStyle::setStyle(QStringLiteral("Basic"));
     engine = std::make_unique<QQmlApplicationEngine>();
+    new Hearth::AppContext(engine.get());
     engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
     engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Hearth/Main.qml")));
     if (engine->rootObjects().size() != 1) return nullptr;
@@ -57,6 +92,18 @@ inline QQuickWindow *loadMainWindow(std::unique_ptr<QQmlApplicationEngine> &engi
     if (!QTest::qWaitForWindowExposed(window)) return nullptr;
     window->requestActivate();
     return window;
+}
+
+// The chat the window shows: AppContext's ChatController, as Main.qml's `chat`.
+inline Hearth::ChatController *chatOf(QQuickWindow *window) {
+    return window ? window->property("chat").value<Hearth::ChatController *>() : nullptr;
+}
+
+// The drawer or popup named `name`, asked to open; nullptr when there is none.
+inline QObject *openPopup(QQuickWindow *window, const QString &name) {
+    QObject *popup = window->findChild<QObject *>(name);
+    if (popup) QMetaObject::invokeMethod(popup, "open");
+    return popup;
 }
 
 }  // namespace gui_test

@@ -45,7 +45,12 @@ ApplicationWindow {
     visible: true
     color: Theme.background
     font.family: Theme.fontFamily
-    ModelsPage { objectName: "page"; anchors.fill: parent }
+    // The app makes the controller in C++ (AppContext); the page alone gets its own.
+    ModelsPage {
+        objectName: "page"
+        anchors.fill: parent
+        controller: ModelsController { Component.onCompleted: loadSettings() }
+    }
 }
 )QML";
 

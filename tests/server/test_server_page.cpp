@@ -27,7 +27,10 @@ const char * kWindowQml =
     "ApplicationWindow {\n"
     "    width: 900; height: 640; visible: true\n"
     "    color: Theme.background\n"
-    "    ServerPage { objectName: \"page\"; anchors.fill: parent }\n"
+    "    ServerPage {\n"
+    "        objectName: \"page\"; anchors.fill: parent\n"
+    "        controller: ServerController { objectName: \"serverController\" }\n"
+    "    }\n"
     "}\n";
 
 void click(QQuickWindow * window, QQuickItem * item) {

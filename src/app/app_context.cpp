@@ -1,0 +1,77 @@
+#include "app_context.h"
+
+#include <QFileInfo>
+#include <QQmlEngine>
+#include <QtQml/qqml.h>
+
+#include "chat_controller.h"
+#include "export_controller.h"
+#include "model_library_model.h"
+#include "models_controller.h"
+#include "preferences.h"
+#include "server_controller.h"
+
+namespace Hearth {
+
+namespace {
+// The AppContext QML's `App` resolves to (see create()).
+AppContext *g_current = nullptr;
+}  // namespace
+
+AppContext::AppContext(QObject *parent)
+    : QObject(parent),
+      m_preferences(new Preferences(this)),
+      m_chat(new ChatController(this)),
+      m_models(new ModelsController(this)),
+      m_server(new ServerController(this)),
+      m_exporter(new ExportController(this)) {
+    // Tests look controllers up by name, as they did when QML made them.
+    m_chat->setObjectName(QStringLiteral("chatController"));
+    m_models->setObjectName(QStringLiteral("modelsController"));
+    m_server->setObjectName(QStringLiteral("serverController"));
+    wire();
+    m_models->loadSettings();
+    g_current = this;
+}
+
+AppContext::~AppContext() {
+    if (g_current == this) g_current = nullptr;
+}
+
+AppContext *AppContext::create(QQmlEngine *, QJSEngine *) {
+    // The engine must not delete what C++ owns.
+    if (g_current) QJSEngine::setObjectOwnership(g_current, QJSEngine::CppOwnership);
+    return g_current;
+}
+
+void AppContext::wire() {
+    // The server can serve the chat's loaded model instead of a second copy.
+    m_server->setChatEngine(m_chat->engine());
+    m_exporter->setDatabasePath(m_chat->databasePath());
+    connect(m_exporter, &ExportController::imported, this, [this](const QList<qint64> &ids) {
+        m_chat->reloadConversations();
+        if (!ids.isEmpty() && !m_chat->generating()) m_chat->setCurrentConversationId(ids.first());
+    });
+    // The server panel offers the chat's model first, once it is in the library.
+    connect(m_chat, &ChatController::modelChanged, this, &AppContext::preselectServerModel);
+    ModelLibraryModel *library = m_models->library();
+    connect(library, &QAbstractItemModel::modelReset, this, &AppContext::preselectServerModel);
+    connect(library, &QAbstractItemModel::rowsInserted, this, &AppContext::preselectServerModel);
+}
+
+// The library file whose name starts with the chat model's name becomes the
+// server's model, unless the user already chose one.
+void AppContext::preselectServerModel() {
+    const QString name = m_chat->modelName();
+    if (!m_server->modelPath().isEmpty() || name.isEmpty()) return;
+    const ModelLibraryModel *library = m_models->library();
+    for (int row = 0; row < library->rowCount(); ++row) {
+        const QString path = library->pathAt(row);
+        if (QFileInfo(path).fileName().startsWith(name)) {
+            m_server->setModelPath(path);
+            return;
+        }
+    }
+}
+
+}  // namespace Hearth
