@@ -150,8 +150,8 @@ constexpr _mm_hint kPrefetchHint = _MM_HINT_T1;
 // order as below, but each row's I and M lanes wait unreduced (at most
 // 8 x 3 x 8 vectors each), so after the 8 rows one lane_sums8 (9 ops) reduces
 // all 8 rows of a super-block, against 8 hsum_i32 of 7 ops and a scalar store
-// each, a fifth of the kernel's work at these widths. Same integers, same
-// float steps, same bits.
+// each (bench_matmul Q4_K 512 x 1024, L2-resident, 1 thread: 78 -> 82 GFLOP/s
+// of CPU time). Same integers, same float steps, same bits.
 constexpr int64_t kShortBlocks = 8;
 
 // The float step of one super-block for one token, shared by both orders so
