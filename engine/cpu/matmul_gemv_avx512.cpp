@@ -161,6 +161,17 @@ inline __m256 block_step(__m256 d, __m256 dmin, __m256i vi, __m256i vm, float ad
     return _mm256_fmadd_ps(_mm256_set1_ps(ad), v, acc);
 }
 
+// One row's super-block b against the NT tokens' Acts (8 i32 lanes each for
+// I and M), prefetching along the run kPrefetchBytes ahead.
+template <typename F, int NT>
+inline void row_block(const typename F::Block * b, const typename F::Act * acts, __m256i * vi, __m256i * vm) {
+    const char * next = reinterpret_cast<const char *>(b) + kPrefetchBytes;
+    for (int l = 0; l < int(sizeof(*b)); l += 64) _mm_prefetch(next + l, kPrefetchHint);
+    const typename F::Act * at[NT];
+    for (int t = 0; t < NT; ++t) at[t] = &acts[t];
+    F::template row_sums<NT>(*b, at, vi, vm);
+}
+
 template <typename F, int NT>
 void gemv8_short_nt(int64_t nb, const uint8_t * w, size_t row_bytes, const uint8_t * act, size_t act_stride, float * y,
                     size_t y_stride) {
@@ -181,12 +192,8 @@ void gemv8_short_nt(int64_t nb, const uint8_t * w, size_t row_bytes, const uint8
     for (int r = 0; r < kRows; ++r) {
         const Block * b = reinterpret_cast<const Block *>(w + size_t(r) * row_bytes);
         for (int64_t c = 0; c < nb; ++c) {
-            const char * next = reinterpret_cast<const char *>(b + c) + kPrefetchBytes;
-            for (int l = 0; l < int(sizeof(Block)); l += 64) _mm_prefetch(next + l, kPrefetchHint);
-            const Act * at[NT];
-            for (int t = 0; t < NT; ++t) at[t] = &acts[c][t];
             __m256i vi[NT], vm[NT];
-            F::template row_sums<NT>(b[c], at, vi, vm);
+            row_block<F, NT>(b + c, acts[c], vi, vm);
             for (int t = 0; t < NT; ++t) it[c][t][r] = vi[t], im[c][t][r] = vm[t];
         }
     }
@@ -221,12 +228,8 @@ void gemv8_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uint8_t *
         for (int r = 0; r < kRows; ++r) {
             const Block * b = reinterpret_cast<const Block *>(w + size_t(r) * row_bytes) + i0;
             for (int64_t c = 0; c < nc; ++c) {
-                const char * next = reinterpret_cast<const char *>(b + c) + kPrefetchBytes;
-                for (int l = 0; l < int(sizeof(Block)); l += 64) _mm_prefetch(next + l, kPrefetchHint);
-                const Act * at[NT];
-                for (int t = 0; t < NT; ++t) at[t] = &acts[c][t];
                 __m256i it[NT], im[NT];
-                F::template row_sums<NT>(b[c], at, it, im);
+                row_block<F, NT>(b + c, acts[c], it, im);
                 for (int t = 0; t < NT; ++t) itot[c][t][r] = hsum_i32(it[t]), imin[c][t][r] = hsum_i32(im[t]);
             }
         }
