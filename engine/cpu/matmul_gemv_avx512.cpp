@@ -41,6 +41,21 @@ constexpr int kRows = 8;
 // scale shuffled into every i16 lane, so the scale is applied before any
 // reduction. M = sum_j m_j A_j with A_j = bsums[2 j] + bsums[2 j + 1]. The i16
 // pair of maddubs is at most 2 * 15 * 128 = 3840; |I| < 2^31 as in gemm8.
+// q4k_scales_mins (simd_avx2.h) without its scalar work and four-lane insert,
+// once per row and super-block here: the same 16 bytes (scales, then mins).
+// u32 lanes of the 12 scale bytes u0 u1 u2 (the 16-byte load's 4th lane is
+// the block's first quants, unused): sc_lo = u0 & k6, m_lo = u1 & k6,
+// sc_hi = (u2 & k4) | high 2 bits of u0's bytes, m_hi = (u2 >> 4 & k4) | u1's.
+inline __m128i q4k_scales_mins_vec(const uint8_t * s) {
+    const __m128i u = _mm_loadu_si128(reinterpret_cast<const __m128i *>(s));
+    const __m128i p = _mm_shuffle_epi32(u, _MM_SHUFFLE(2, 1, 2, 0));  // u0 u2 u1 u2
+    const __m128i q = _mm_shuffle_epi32(u, _MM_SHUFFLE(1, 1, 0, 0));  // u0 u0 u1 u1
+    const int k6 = 0x3f3f3f3f, k4 = 0x0f0f0f0f, k2hi = 0x30303030;  // k2hi: ((x >> 6) & k2) << 4 == (x >> 2) & k2hi
+    const __m128i lo = _mm_and_si128(_mm_srlv_epi32(p, _mm_setr_epi32(0, 0, 0, 4)), _mm_setr_epi32(k6, k4, k6, k4));
+    const __m128i hi = _mm_and_si128(_mm_srli_epi32(q, 2), _mm_setr_epi32(0, k2hi, 0, k2hi));
+    return _mm_or_si128(lo, hi);
+}
+
 struct Q4K {
     using Block = block_q4_K;
     struct Act {
@@ -55,7 +70,7 @@ struct Q4K {
     template <int NT>
     static void row_sums(const Block & b, const Act * const * a, __m256i * itot, __m256i * imin) {
         const __m256i m4 = _mm256_set1_epi8(0x0f);
-        const __m128i scm = q4k_scales_mins(b.scales);
+        const __m128i scm = q4k_scales_mins_vec(b.scales);
         const __m256i sc = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(scm));
         const __m256i mn = _mm256_zextsi128_si256(_mm_cvtepu8_epi16(_mm_srli_si128(scm, 8)));
         // Two chains per token (low and high nibbles) hide VPDPWSSD's latency.
