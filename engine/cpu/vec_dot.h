@@ -27,6 +27,8 @@ using Gemm8Fn = void (*)(int64_t n, const void * w, size_t w_row_bytes, const vo
                          int64_t n_tokens, float * y, size_t y_stride);
 // Quantizes one activation row of n floats (n a whole number of blocks).
 using QuantizeRowFn = void (*)(const float * x, void * dst, int64_t n);
+// n f16 values -> floats (exact: every f16 is a float).
+using HalfRowFn = void (*)(const uint16_t * src, float * dst, int64_t n);
 
 struct VecDotKernels {
     VecDotFn dot[TensorType_COUNT] = {};
@@ -37,6 +39,7 @@ struct VecDotKernels {
     Gemm8Fn gemv8[TensorType_COUNT] = {};   // nullptr: callers use dot
     QuantizeRowFn quantize_q8_0 = nullptr;
     QuantizeRowFn quantize_q8_K = nullptr;
+    HalfRowFn f16_to_f32 = nullptr;  // the f16 KV cache's reads (attention, every decode step)
 };
 
 // The table for `isa`; an ISA the machine lacks gives the best one it has.

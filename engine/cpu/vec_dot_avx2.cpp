@@ -39,6 +39,15 @@ inline float load1_f32(const void * w, int64_t i) { return static_cast<const flo
 inline float load1_f16(const void * w, int64_t i) { return fp16(static_cast<const uint16_t *>(w)[i]); }
 inline float load1_bf16(const void * w, int64_t i) { return bf16_to_f32(static_cast<const uint16_t *>(w)[i]); }
 
+// F16C, 8 at a time: the KV cache's per-position reads went through a 256 KB
+// lookup table, which cost more than the attention itself at decode and
+// pushed the weights' prefetches out of L2.
+void f16_to_f32_row(const uint16_t * src, float * dst, int64_t n) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(dst + i, load8_f16(src, i));
+    for (; i < n; ++i) dst[i] = load1_f16(src, i);
+}
+
 // Four independent accumulators hide the FMA latency.
 template <__m256 (*Load8)(const void *, int64_t), float (*Load1)(const void *, int64_t)>
 float dot_float(int64_t n, const void * w, const void * va) {
@@ -146,6 +155,7 @@ void fill_vec_dot_avx2(VecDotKernels & k) {
     k.dot4[TensorType_BF16] = dot_float4<load8_bf16, load1_bf16>;
     k.quantize_q8_0 = quantize_q8_0;
     k.quantize_q8_K = quantize_q8_K;
+    k.f16_to_f32 = f16_to_f32_row;
     avx2::fill_vec_dot_tiles(k);  // every quantized type, with 4-token variants
     avx2::fill_vec_dot_tiles_iq(k);
 }

@@ -81,7 +81,12 @@ void quantize_row_q8_K_scalar(const float * x, void * dst, int64_t n) {
     }
 }
 
+static void f16_to_f32_row_scalar(const uint16_t * src, float * dst, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) dst[i] = fp16_to_f32(src[i]);
+}
+
 void fill_vec_dot_scalar(VecDotKernels & k) {
+    k.f16_to_f32 = f16_to_f32_row_scalar;
     k.dot[TensorType_F32] = dot_float_row<load_f32>;
     k.dot[TensorType_F16] = dot_float_row<load_f16>;
     k.dot[TensorType_BF16] = dot_float_row<load_bf16>;

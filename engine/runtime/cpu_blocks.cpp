@@ -132,6 +132,15 @@ void project_qkv(CpuLayerContext & c, const AttentionWeights & a, int32_t T) {
     CpuScratch & s = c.s;
     void * mm = s.mm.data();
     if (!a.wqkv.data) {
+        // Decode: the three in one pool pass over one quantized row (the same
+        // bits as three matmuls), with matmul_many's prefetch of the next
+        // product's start; false (scratch, mixed types) falls back.
+        if (T == 1 && a.wk.type == a.wq.type && a.wv.type == a.wq.type) {
+            const WeightView w[3] = {a.wq, a.wk, a.wv};
+            const float * x[3] = {s.xn.data(), s.xn.data(), s.xn.data()};
+            float * y[3] = {s.q.data(), s.k.data(), s.v.data()};
+            if (matmul_many(w, x, y, 3, mm, s.mm.size(), c.pool)) return;
+        }
         matmul(a.wq, s.xn.data(), T, s.q.data(), mm, c.pool);
         matmul(a.wk, s.xn.data(), T, s.k.data(), mm, c.pool);
         matmul(a.wv, s.xn.data(), T, s.v.data(), mm, c.pool);

@@ -6,19 +6,10 @@
 
 #include "hearth/error.h"
 #include "cpu/vec_dot.h"
+#include "quant/fp16.h"
 #include "quant/quant.h"
-#include "runtime/half.h"
 
 namespace hearth {
-
-const float * half_table() {
-    static const float * table = [] {
-        static float t[65536];
-        for (uint32_t h = 0; h < 65536; ++h) t[h] = fp16_to_f32(static_cast<uint16_t>(h));
-        return t;
-    }();
-    return table;
-}
 
 size_t KvCache::row_bytes(KvType type, int64_t n) {
     return type == KvType_f16 ? size_t(n) * 2 : size_t(n / 32) * 34;
@@ -137,8 +128,7 @@ void KvCache::store(int il, int32_t pos0, int32_t n_tokens, const float * k, con
 void KvCache::read_head(const uint8_t * row, int32_t head, int32_t head_dim, float * dst) const {
     if (m_type == KvType_f16) {
         const uint16_t * h = reinterpret_cast<const uint16_t *>(row) + size_t(head) * size_t(head_dim);
-        const float * table = half_table();
-        for (int32_t i = 0; i < head_dim; ++i) dst[i] = table[h[i]];
+        vec_dot_kernels_active().f16_to_f32(h, dst, head_dim);
     } else {
         dequantize_row(TensorType_Q8_0, row + size_t(head) * size_t(head_dim / 32) * 34, dst, head_dim);
     }

@@ -176,6 +176,10 @@ private slots:
         // 416 = 13 blocks of 32: Q8_0's kernels take blocks 8 at a time, so a tail.
         std::vector<int64_t> widths = {256, 1280};
         if (tensor_type_info(t).block_elems == 32) widths.push_back(416);
+        // 2304 = 9 super-blocks: past the AVX-512 gemv8's short-row order
+        // (<= 8 super-blocks, block by block over the 8 rows) into its
+        // row-by-row order, so both orders are held to the dot's bits.
+        if (tensor_type_info(t).block_elems == 256) widths.push_back(2304);
         for (int64_t n : widths) {
             std::vector<uint8_t> w;
             for (int r = 0; r < kRows; ++r) {
@@ -208,6 +212,34 @@ private slots:
             if (k.gemv8[t] != nullptr)
                 for (int n_tokens : {1, 2, 3, 5}) check(k.gemv8[t], n_tokens, "gemv8");
         }
+    }
+
+    // The f16 KV cache's reads: every non-NaN f16 gives fp16_to_f32's exact
+    // float, at every offset of an 8-wide kernel (the odd count leaves a tail).
+    void halfRows_data() {
+        QTest::addColumn<int>("isa");
+        for (CpuIsa isa : available_isas()) QTest::newRow(cpu_isa_name(isa)) << int(isa);
+    }
+
+    void halfRows() {
+        QFETCH(int, isa);
+        const HalfRowFn fn = vec_dot_kernels(static_cast<CpuIsa>(isa)).f16_to_f32;
+        QVERIFY(fn != nullptr);
+        std::vector<uint16_t> h(65536);
+        for (uint32_t i = 0; i < 65536; ++i) h[i] = uint16_t(i);
+        const int64_t n = 65535;
+        std::vector<float> got(size_t(n) + 1, 12345.0f);
+        fn(h.data() + 1, got.data(), n);
+        for (int64_t i = 0; i < n; ++i) {
+            const float want = fp16_to_f32(h[size_t(i) + 1]);
+            if (std::isnan(want)) {
+                QVERIFY2(std::isnan(got[size_t(i)]), qPrintable(QString("f16 0x%1").arg(i + 1, 0, 16)));
+                continue;
+            }
+            QVERIFY2(std::memcmp(&got[size_t(i)], &want, sizeof want) == 0,
+                     qPrintable(QString("f16 0x%1: %2 vs %3").arg(i + 1, 0, 16).arg(got[size_t(i)]).arg(want)));
+        }
+        QCOMPARE(got[size_t(n)], 12345.0f);  // nothing written past n
     }
 
     void quantizers_data() {
