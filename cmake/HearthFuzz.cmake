@@ -24,7 +24,7 @@ endfunction()
 #                   [INCLUDES <dirs...>] SCRIPT <run script> [SCRIPT_ARGS <args...>])
 # Builds the libFuzzer target <name>_fuzzer from SOURCES with clang
 # (ASan/UBSan; DEPENDS are extra files, e.g. headers, that rebuild it) and
-# registers the CTest entry <name>_fuzz (label fuzz): `sh SCRIPT <fuzzer>
+# registers the CTest entry test_<name>_fuzz (label fuzz): `sh SCRIPT <fuzzer>
 # SCRIPT_ARGS...`. Without a clang++ able to link -fsanitize=fuzzer, the
 # entry is registered as skipped, saying why.
 function(hearth_add_fuzzer)
@@ -43,8 +43,8 @@ function(hearth_add_fuzzer)
   get_property(_ok GLOBAL PROPERTY HEARTH_FUZZ_OK)
   get_property(_why GLOBAL PROPERTY HEARTH_FUZZ_WHY)
   if(NOT _ok)
-    add_test(NAME ${F_NAME}_fuzz COMMAND sh -c "echo '${F_NAME}_fuzz skipped: no clang++ with libFuzzer at configure time'; exit 77")
-    set_tests_properties(${F_NAME}_fuzz PROPERTIES LABELS fuzz SKIP_RETURN_CODE 77)
+    add_test(NAME test_${F_NAME}_fuzz COMMAND sh -c "echo 'test_${F_NAME}_fuzz skipped: no clang++ with libFuzzer at configure time'; exit 77")
+    set_tests_properties(test_${F_NAME}_fuzz PROPERTIES LABELS fuzz SKIP_RETURN_CODE 77)
     return()
   endif()
   set(_fuzzer ${CMAKE_CURRENT_BINARY_DIR}/fuzz/${F_NAME}_fuzzer)
@@ -61,7 +61,7 @@ function(hearth_add_fuzzer)
     COMMENT "Building the ${F_NAME} libFuzzer target with ${HEARTH_CLANGXX}"
     VERBATIM)
   add_custom_target(${F_NAME}_fuzzer ALL DEPENDS ${_fuzzer})
-  add_test(NAME ${F_NAME}_fuzz COMMAND sh ${F_SCRIPT} ${_fuzzer} ${F_SCRIPT_ARGS})
-  set_tests_properties(${F_NAME}_fuzz PROPERTIES LABELS fuzz TIMEOUT 300
+  add_test(NAME test_${F_NAME}_fuzz COMMAND sh ${F_SCRIPT} ${_fuzzer} ${F_SCRIPT_ARGS})
+  set_tests_properties(test_${F_NAME}_fuzz PROPERTIES LABELS fuzz TIMEOUT 300
     ENVIRONMENT "ASAN_OPTIONS=abort_on_error=1:detect_leaks=1;UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
 endfunction()

@@ -101,7 +101,8 @@ class TestChatSelection : public QObject {
     QString copied() {
         QGuiApplication::clipboard()->clear();
         QTest::keyClick(m_window, Qt::Key_C, Qt::ControlModifier);
-        QTest::qWait(50);
+        // Nothing copied within the wait: the caller's compare with "" says so.
+        static_cast<void>(QTest::qWaitFor([] { return !QGuiApplication::clipboard()->text().isEmpty(); }, 1000));
         return QGuiApplication::clipboard()->text();
     }
 
@@ -120,8 +121,8 @@ private slots:
         m_chat->setCurrentConversationId(m_chatId);
         QTRY_VERIFY(view() && view()->property("count").toInt() == 2);
         QTRY_VERIFY(rowItem(1) && !all(rowItem(1), QStringLiteral("markdownText")).isEmpty());
-        QTest::qWait(300);
-        QVERIFY(selection());
+        QTRY_VERIFY(selection());
+        gui_test::restingCentre(rowItem(1));  // the rows have laid out
     }
 
     void dragSelectsAcrossTwoMessages() {
@@ -167,9 +168,9 @@ private slots:
         QVERIFY(header);
         QTest::mouseClick(m_window, Qt::LeftButton, {}, scenePoint(header, QPointF(header->width() / 2, header->height() / 2)));
         QTRY_VERIFY(gui_test::findItem(rowItem(1), QStringLiteral("thinkingText"), true));
-        QTest::qWait(200);
         QQuickItem *thinking = gui_test::findItem(rowItem(1), QStringLiteral("thinkingText"), true);
-        QCOMPARE(thinking->property("text").toString(), kThinking);
+        QTRY_COMPARE(thinking->property("text").toString(), kThinking);
+        gui_test::restingCentre(thinking);  // the section has opened
         const QPointF from(thinking->width() * 0.1, 6), to(thinking->width() * 0.5, 6);
         const int a = positionAt(thinking, from), b = positionAt(thinking, to);
         QVERIFY(b > a);
@@ -189,8 +190,7 @@ private slots:
         QVERIFY(first);
         // "Pears" is the paragraph's first word.
         QTest::mouseDClick(m_window, Qt::LeftButton, {}, scenePoint(first, QPointF(6, 8)));
-        QTest::qWait(50);
-        QCOMPARE(first->property("selectedText").toString(), QStringLiteral("Pears"));
+        QTRY_COMPARE(first->property("selectedText").toString(), QStringLiteral("Pears"));
         QCOMPARE(copied(), QStringLiteral("Pears"));
         gui_test::saveShot(m_window, QStringLiteral("selection_03_word"));
         QTest::keyClick(m_window, Qt::Key_Escape);

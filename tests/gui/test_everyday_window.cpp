@@ -232,7 +232,7 @@ private slots:
         QCOMPARE(m_window->property("themeMode").toString(), QString());  // follows the system
         QVERIFY(shown(QStringLiteral("themeOption_dark")));
         scrollIntoView(item(QStringLiteral("themeOption_dark")));  // the drawer's last section
-        QTest::qWait(100);
+        gui_test::restingCentre(item(QStringLiteral("themeOption_dark")));  // the scroll has ended
         click(QStringLiteral("themeOption_dark"));
         QTRY_COMPARE(m_window->property("themeMode").toString(), QStringLiteral("dark"));
         QCOMPARE(AppSettings().theme(), QStringLiteral("dark"));

@@ -50,14 +50,7 @@ class TestRemoteWindow : public QObject {
         QVERIFY2(i, qPrintable(QStringLiteral("no item named ") + name));
         // The picker grows and moves while its form lays out: click where the
         // item has come to rest (a click outside the popup would close it).
-        QPointF last(-1, -1);
-        for (int n = 0; n < 50; ++n) {
-            const QPointF p = i->mapToScene(i->boundingRect().center());
-            if (p == last) break;
-            last = p;
-            QTest::qWait(40);
-        }
-        QTest::mouseClick(m_window, Qt::LeftButton, {}, last.toPoint());
+        QTest::mouseClick(m_window, Qt::LeftButton, {}, gui_test::restingCentre(i).toPoint());
     }
     void typeInto(const QString & name, const QString & text) {
         QQuickItem * i = item(name);

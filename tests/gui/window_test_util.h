@@ -5,6 +5,7 @@
 #pragma once
 
 #include <QColor>
+#include <QElapsedTimer>
 #include <QImage>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
@@ -74,6 +75,25 @@ inline QQuickItem *findItem(QQuickItem *root, const QString &name, bool visibleO
     for (QQuickItem *child : root->childItems())
         if (QQuickItem *found = findItem(child, name, visibleOnly)) return found;
     return nullptr;
+}
+
+// Where the item's centre comes to rest: waits (polling, at most timeoutMs)
+// until it has not moved for 60 ms, i.e. animations and layout are done, and
+// returns that point in scene coordinates (the last one seen on a timeout).
+inline QPointF restingCentre(QQuickItem *item, int timeoutMs = 3000) {
+    QPointF last = item->mapToScene(item->boundingRect().center());
+    QElapsedTimer still;
+    still.start();
+    const bool rests = QTest::qWaitFor([&] {
+        const QPointF p = item->mapToScene(item->boundingRect().center());
+        if (p != last) {
+            last = p;
+            still.restart();
+        }
+        return still.elapsed() >= 60;
+    }, timeoutMs);
+    if (!rests) qWarning("%s still moves after %d ms", qPrintable(item->objectName()), timeoutMs);
+    return last;
 }
 
 // The app's Main.qml loaded as main.cpp loads it (the controllers made first,

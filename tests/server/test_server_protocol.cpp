@@ -421,7 +421,7 @@ private slots:
             "application/json\r\nContent-Length: " +
             std::to_string(body.size()) + "\r\n\r\n" + body;
         QCOMPARE(::send(fd, request.data(), request.size(), 0), ssize_t(request.size()));
-        QTest::qWait(300);
+        QTRY_COMPARE(h.engine->requests().size(), size_t(1));  // the engine is generating it
         ::close(fd);
         QTRY_COMPARE_WITH_TIMEOUT(h.engine->cancelledCount(), 1, 6000);
     }

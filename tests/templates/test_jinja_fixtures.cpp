@@ -146,4 +146,4 @@ void JinjaFixturesTest::cleanupTestCase() {
 }
 
 QTEST_APPLESS_MAIN(JinjaFixturesTest)
-#include "jinja_fixtures_test.moc"
+#include "test_jinja_fixtures.moc"

@@ -160,4 +160,4 @@ private slots:
 };
 
 QTEST_APPLESS_MAIN(ChatTemplateTest)
-#include "chat_template_test.moc"
+#include "test_chat_template.moc"

@@ -468,4 +468,4 @@ void GgufErrorsTest::fileErrors() {
 }
 
 QTEST_APPLESS_MAIN(GgufErrorsTest)
-#include "gguf_errors_test.moc"
+#include "test_gguf_errors.moc"

@@ -221,4 +221,4 @@ void GgufRobustnessTest::parseTimeOfTheBiggestVocabulary() {
 }
 
 QTEST_APPLESS_MAIN(GgufRobustnessTest)
-#include "gguf_robustness_test.moc"
+#include "test_gguf_robustness.moc"

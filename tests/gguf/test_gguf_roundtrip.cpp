@@ -405,4 +405,4 @@ void GgufRoundtripTest::copiesMetadataFromAnotherFile() {
 }
 
 QTEST_APPLESS_MAIN(GgufRoundtripTest)
-#include "gguf_roundtrip_test.moc"
+#include "test_gguf_roundtrip.moc"

@@ -251,4 +251,4 @@ void GgufFixturesTest::vocabularies() {
 }
 
 QTEST_APPLESS_MAIN(GgufFixturesTest)
-#include "gguf_fixtures_test.moc"
+#include "test_gguf_fixtures.moc"

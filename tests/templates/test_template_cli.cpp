@@ -67,4 +67,4 @@ private slots:
 };
 
 QTEST_APPLESS_MAIN(TemplateCliTest)
-#include "template_cli_test.moc"
+#include "test_template_cli.moc"

@@ -164,4 +164,4 @@ private slots:
 };
 
 QTEST_APPLESS_MAIN(JinjaErrorsTest)
-#include "jinja_errors_test.moc"
+#include "test_jinja_errors.moc"

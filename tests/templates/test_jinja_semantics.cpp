@@ -217,4 +217,4 @@ private slots:
 };
 
 QTEST_APPLESS_MAIN(JinjaSemanticsTest)
-#include "jinja_semantics_test.moc"
+#include "test_jinja_semantics.moc"

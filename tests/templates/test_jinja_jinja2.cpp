@@ -150,4 +150,4 @@ private slots:
 };
 
 QTEST_APPLESS_MAIN(JinjaJinja2Test)
-#include "jinja_jinja2_test.moc"
+#include "test_jinja_jinja2.moc"

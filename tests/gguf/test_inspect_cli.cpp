@@ -216,4 +216,4 @@ void InspectCliTest::corruptFilesGiveOneLine() {
 }
 
 QTEST_APPLESS_MAIN(InspectCliTest)
-#include "inspect_cli_test.moc"
+#include "test_inspect_cli.moc"

@@ -235,4 +235,4 @@ private slots:
 };
 
 QTEST_APPLESS_MAIN(JinjaHostileTest)
-#include "jinja_hostile_test.moc"
+#include "test_jinja_hostile.moc"
