@@ -31,10 +31,11 @@ if(NOT HEARTH_CUDA STREQUAL "OFF")
     if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
       hearth_cuda_default_architectures("${_hearth_cuda_release}" CMAKE_CUDA_ARCHITECTURES)
     endif()
-    # CMake 3.25 cannot ask nvcc for C++20; headers the .cu files include stay C++17.
-    set(CMAKE_CUDA_STANDARD 17)
-    set(CMAKE_CUDA_STANDARD_REQUIRED ON)
     enable_language(CUDA)
+    # CMake 3.25 cannot ask nvcc for C++20; headers the .cu files include stay
+    # C++17. A property of the targets that link hearth_options (hearth_cuda,
+    # the GPU tests), not a global standard.
+    target_compile_features(hearth_options INTERFACE cuda_std_17)
     find_package(CUDAToolkit REQUIRED)
     set(HEARTH_HAVE_CUDA ON)
     message(STATUS "Hearth: CUDA backend ON (CUDA ${_hearth_cuda_release}, architectures ${CMAKE_CUDA_ARCHITECTURES})")
