@@ -197,8 +197,8 @@ CompletionRequest parseChatCompletion(const nlohmann::json & body, const ServedM
     req.parser.harmony = model.toolFormat == hearth::ToolCallFormat_harmony;
     if (input.toolCalls && !input.tools.is_null()) req.parser.tools_json = input.tools.dump();  // types XML arguments
     req.parser.reasoning_open = hearth::prompt_opens_reasoning(req.prompt);
-    req.generate.grammar =
-        structuredOutputGrammar(body, input.tools, model.toolFormat, req.parser.reasoning_open, rawBody);
+    req.generate.grammar = structuredOutputGrammar(body, input.tools, input.toolRequired, model.toolFormat,
+                                                   req.parser.reasoning_open, rawBody);
     req.generate.prompt = req.prompt;
     fitContext(req, model, "messages");
     return req;
@@ -244,7 +244,7 @@ CompletionRequest parseTextCompletion(const nlohmann::json & body, const ServedM
     readResponseFormat(body, jsonMode);
     req.parser.tool_call_format = hearth::ToolCallFormat_none;
     req.parser.reasoning_enabled = false;
-    req.generate.grammar = structuredOutputGrammar(body, nullptr, hearth::ToolCallFormat_none, false, rawBody);
+    req.generate.grammar = structuredOutputGrammar(body, nullptr, false, hearth::ToolCallFormat_none, false, rawBody);
     req.generate.prompt = req.prompt;
     fitContext(req, model, "prompt");
     return req;

@@ -126,13 +126,6 @@ std::string toolCallBody(hearth::JsonGrammarBuilder & b, const Source & src, con
     }
 }
 
-bool forcesToolCall(const nlohmann::json & body, const nlohmann::json & tools) {
-    if (!tools.is_array() || tools.empty()) return false;
-    const auto choice = body.find("tool_choice");
-    if (choice == body.end()) return false;
-    return (choice->is_string() && choice->get<std::string>() == "required") || choice->is_object();
-}
-
 std::shared_ptr<const hearth::Grammar> build(const hearth::JsonGrammarBuilder & b, std::string body, bool reasoningOpen,
                                              const std::string & param) {
     // A prompt that opens <think> (QwQ, DeepSeek-R1) expects the reply to close it first.
@@ -147,11 +140,12 @@ std::shared_ptr<const hearth::Grammar> build(const hearth::JsonGrammarBuilder & 
 }  // namespace
 
 std::shared_ptr<const hearth::Grammar> structuredOutputGrammar(const nlohmann::json & body,
-                                                               const nlohmann::json & tools,
+                                                               const nlohmann::json & tools, bool toolRequired,
                                                                hearth::ToolCallFormat format, bool reasoningOpen,
                                                                std::string_view rawBody) {
     hearth::JsonGrammarBuilder b;
-    const bool forced = forcesToolCall(body, tools);
+    // readChatInput has checked tool_choice against the tools it narrowed.
+    const bool forced = toolRequired && tools.is_array() && !tools.empty();
     const bool constrained = forced || body.contains("response_format") || body.contains("json_schema");
     const Source src(body, constrained ? rawBody : std::string_view());
     if (forced) return build(b, toolCallBody(b, src, tools, format), reasoningOpen, "tools");

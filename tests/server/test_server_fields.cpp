@@ -8,6 +8,7 @@
 
 #include "common/fixtures.h"
 #include "in_process_server.h"
+#include "server/chat_messages.h"
 #include "server/completion_request.h"
 #include "sse.h"
 
@@ -130,6 +131,18 @@ private slots:
         QVERIFY(grammar(body) != nullptr);
         body["tool_choice"] = {{"type", "function"}, {"function", {{"name", "g"}}}};
         QVERIFY(grammar(body) != nullptr);
+        // A grammar that forces a call follows ChatInput::toolRequired.
+        auto required = [&](const json & choice) {
+            json b = chatBody("hi");
+            b["tools"] = tools;
+            if (!choice.is_null()) b["tool_choice"] = choice;
+            return Hearth::Server::readChatInput(b).toolRequired;
+        };
+        QVERIFY(!required(nullptr));
+        QVERIFY(!required("auto"));
+        QVERIFY(!required("none"));
+        QVERIFY(required("required"));
+        QVERIFY(required(json{{"type", "function"}, {"function", {{"name", "f"}}}}));
         const json completion = {{"prompt", "x"}, {"response_format", {{"type", "json_object"}}}};
         QVERIFY(Hearth::Server::parseTextCompletion(completion, model).generate.grammar != nullptr);
         QVERIFY(Hearth::Server::parseTextCompletion({{"prompt", "x"}}, model).generate.grammar == nullptr);
