@@ -196,7 +196,7 @@ step_sanitizer() {
     command -v compute-sanitizer > /dev/null || { step_end skip "compute-sanitizer is not installed"; return; }
   fi
   make_small_models || { step_end fail "the 2-layer models could not be made"; return; }
-  local mm="$BUILD/tests/cuda_matmul/test_cuda_matmul_gpu"
+  local mm="$BUILD/tests/engine/cuda/matmul/test_cuda_matmul_gpu"
   local a=(-m "$MODELS/tiny-hd64-Q4_K.gguf" -ngl all --kv-type f16 -p 9 -n 4 -d 126 -r 1)
   local b=(-m "$MODELS/tiny-hd64-Q4_K.gguf" -ngl all --kv-type q8_0 -p 40 -n 4 -d 126 -r 1)
   local c=(-m "$MODELS/tiny-hd256-Q8_0.gguf" -ngl all --kv-type f16 -p 40 -n 4 -d 8190 -r 1)
@@ -332,7 +332,7 @@ step_bandwidth() {
 
 step_logits() {
   step_begin logits "GPU logits against the CPU path on the fixture models"
-  local t="$BUILD/tests/cuda_backend/test_gpu_forward"
+  local t="$BUILD/tests/engine/cuda/test_gpu_forward"
   if [ "$HAVE_GPU" != 1 ]; then step_end skip "no GPU"; return; fi
   if [ ! -x "$t" ]; then step_end fail "test_gpu_forward was not built"; return; fi
   if [ -z "${FIXTURES:-}" ]; then step_end skip "the fixtures were not found (set HEARTH_FIXTURES_DIR)"; return; fi

@@ -1,7 +1,7 @@
 // The one header every engine/cuda source includes first. It lets the same
 // kernel and launcher code compile two ways:
 //   - under nvcc (__CUDACC__): the real CUDA runtime, cuBLAS and `<<<>>>`;
-//   - as host C++ with HEARTH_CUDA_SIM defined (tests/cuda_sim only): the SIMT
+//   - as host C++ with HEARTH_CUDA_SIM defined (tests/engine/cuda/sim only): the SIMT
 //     emulator (simt.h) plus a host shim of the runtime and cuBLAS calls the
 //     backend uses (cuda_sim_runtime.h), so every kernel runs and is checked on
 //     a machine without a GPU.
@@ -25,7 +25,7 @@
 #define HEARTH_SHARED(type, name, count) __shared__ type name[count]
 #define HEARTH_DEVICE_CHECK(cond, what) ((void)0)
 #elif defined(HEARTH_CUDA_SIM)
-#include "cuda_sim_runtime.h"  // tests/cuda_sim: simt.h + runtime and cuBLAS shims
+#include "cuda_sim_runtime.h"  // tests/engine/cuda/sim: simt.h + runtime and cuBLAS shims
 #define HEARTH_LAUNCH(kernel, grid, block, shmem, stream, ...) \
     ::cuda_sim::launch_kernel((stream), (grid), (block), (shmem), kernel, __VA_ARGS__)
 #define HEARTH_DYNAMIC_SHARED(type, name) SIMT_EXTERN_SHARED(type, name)

@@ -1,5 +1,5 @@
 // CUDA device discovery (device_probe.cu): what probe_gpus() returns in a
-// CUDA build. Its own function so the emulator build (tests/cuda_sim) runs it
+// CUDA build. Its own function so the emulator build (tests/engine/cuda/sim) runs it
 // against emulated devices. Header included by .cu files and tests: C++17.
 #pragma once
 

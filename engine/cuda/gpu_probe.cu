@@ -6,7 +6,7 @@
 // hearth_cuda_backend_link (engine/CMakeLists.txt: --undefined) to pull this
 // object, and its registration, out of the static library.
 //
-// nvcc only: the emulator's build of the backend (tests/cuda_sim) compiles
+// nvcc only: the emulator's build of the backend (tests/engine/cuda/sim) compiles
 // every .cu too, and its tests pass make_cuda_backend explicitly instead.
 #include "cuda/cuda_compat.h"
 #include "cuda/device_probe.h"

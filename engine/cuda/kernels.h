@@ -8,7 +8,7 @@
 //   - it enqueues work on `stream` and returns: no synchronisation, no
 //     allocation, no exceptions (the decode step is captured in a CUDA Graph);
 //   - its result matches the CPU backend's op on the same input (see
-//     engine/cpu/ops.h, cpu/attention.h, cpu/matmul.h); tests/cuda_sim checks
+//     engine/cpu/ops.h, cpu/attention.h, cpu/matmul.h); tests/engine/cuda/sim checks
 //     each one in the SIMT emulator.
 #pragma once
 

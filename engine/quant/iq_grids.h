@@ -10,7 +10,7 @@
 //   IQ3_XXS:         3 bits,           levels 4, 12, 20, 28, 36, 44, 52, 62
 //   IQ3_S:           3 bits,           levels 1, 3, 5, ..., 15
 //   IQ1_S / IQ1_M:   2 bits,           levels -1, 0, 1
-// tests/quant/test_iq_grids.cpp checks the expanded tables against hashes of
+// tests/engine/quant/test_iq_grids.cpp checks the expanded tables against hashes of
 // ggml's tables, so a wrong code here cannot pass unnoticed.
 //
 // Device code cannot index a host constexpr array, so CUDA translation units
