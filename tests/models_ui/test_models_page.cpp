@@ -272,15 +272,22 @@ private slots:
         QVERIFY(pixelsNear(img, QColor("#e8743b")) > 50);  // the chosen entry, Save token / Done
         QVERIFY(QMetaObject::invokeMethod(popup, "close"));
 
-        // The A6000 is gone on the next probe: the picker says so and stays visible.
-        probe.devices.pop_back();
+        // A choice made elsewhere (another page's controller, a restart) moves the box too.
+        m_c->setGpuDevice(QStringLiteral("NVIDIA GeForce RTX 3090"));
+        QCOMPARE(box->property("currentIndex").toInt(), 1);
+        QCOMPARE(box->property("displayText").toString(), QStringLiteral("0 · NVIDIA GeForce RTX 3090 · 24.0 GiB"));
+
+        // The 3090 is gone on the next probe: the picker says so and stays visible.
+        probe.devices.erase(probe.devices.begin());
         m_c->setGpuProbe(probe);
         QVERIFY(box->isVisible());
         QCOMPARE(box->property("count").toInt(), 3);
-        QCOMPARE(box->property("displayText").toString(), QStringLiteral("NVIDIA RTX A6000 (not found)"));
+        QCOMPARE(box->property("currentIndex").toInt(), 2);
+        QCOMPARE(box->property("displayText").toString(), QStringLiteral("NVIDIA GeForce RTX 3090 (not found)"));
         shot(QStringLiteral("models_08_gpu_absent"));
 
         // Automatic on one GPU: nothing to pick, the section hides.
+        QCOMPARE(AppSettings().gpuDevice(), QStringLiteral("NVIDIA GeForce RTX 3090"));  // kept until changed
         m_c->setGpuDevice(QString());
         QVERIFY(!box->isVisible());
         QVERIFY(AppSettings().gpuDevice().isEmpty());
