@@ -10,6 +10,7 @@ FreeMemory probeFreeMemory() {
     const hearth::GpuProbe gpus = hearth::probe_gpus();
     m.vramBytes = usableVram(gpus);
     if (!gpus.available()) m.gpuReason = QString::fromStdString(gpus.reason);
+    m.gpus = gpus;
     return m;
 }
 

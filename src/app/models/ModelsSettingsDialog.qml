@@ -7,7 +7,8 @@ import Hearth.Models
 
 // Settings of the model manager: the Hugging Face token (masked; saved in the
 // app's settings, used when HF_TOKEN is unset) and the folders the library
-// scans. Everything applies at once and persists.
+// scans, and on a machine with several GPUs the one models load on. Everything
+// persists at once; the GPU applies at the next model load.
 Dialog {
     id: dialog
     property ModelsController controller
@@ -185,6 +186,24 @@ Dialog {
                         }
                     }
                 }
+            }
+        }
+        ColumnLayout {  // the GPU picker: the controller decides when it is shown
+            Layout.fillWidth: true
+            spacing: 8
+            visible: dialog.controller.gpuPickerShown
+            Rectangle { Layout.fillWidth: true; Layout.topMargin: 6; implicitHeight: 1; color: Theme.border }
+            SectionTitle { text: qsTr("GPU") }
+            Hint {
+                text: qsTr("The GPU models load on. Automatic uses the first one. "
+                           + "Applies at the next model load; a loaded model stays where it is.")
+            }
+            ModelsComboBox {
+                objectName: "gpuDeviceBox"
+                Layout.fillWidth: true
+                model: dialog.controller.gpuChoices
+                currentIndex: dialog.controller.gpuChoiceIndex
+                onActivated: dialog.controller.setGpuDevice(currentValue)
             }
         }
         Text {

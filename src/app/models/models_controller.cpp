@@ -16,12 +16,13 @@ namespace {
 
 // Free memory now (probeFreeMemory: the figures the loader uses), and why
 // there is no GPU if none.
-MemoryBudget probeBudget(QString * gpuReason) {
+MemoryBudget probeBudget(QString * gpuReason, hearth::GpuProbe * gpus) {
     const FreeMemory free = probeFreeMemory();
     MemoryBudget b;
     b.freeRamBytes = free.ramBytes;
     b.freeVramBytes = free.vramBytes;
     *gpuReason = free.gpuReason;
+    *gpus = free.gpus;
     return b;
 }
 
@@ -37,6 +38,7 @@ ModelsController::ModelsController(QObject * parent) : QObject(parent) {
     m_pool.setMaxThreadCount(2);
     m_planPool.setMaxThreadCount(1);
     m_tokenFromEnvironment = !qEnvironmentVariable("HF_TOKEN").trimmed().isEmpty();
+    refreshGpuChoices();  // "Automatic" only, hidden, until the first scan's probe lands
     m_downloads.setDownloader(&m_downloader);
     connect(&m_downloader, &Downloader::finished, this, &ModelsController::onDownloadFinished);
     connect(&m_watcher, &LibraryWatcher::changed, this, &ModelsController::rescan);
@@ -147,6 +149,22 @@ void ModelsController::setBudget(const MemoryBudget & budget) {
     bumpPlans();
 }
 
+void ModelsController::setGpuProbe(const hearth::GpuProbe & probe) {
+    m_gpus = probe;
+    m_gpusProbed = true;
+    refreshGpuChoices();
+}
+
+void ModelsController::setGpuDevice(const QString & device) {
+    m_settings.setGpuDevice(device);
+    refreshGpuChoices();
+}
+
+void ModelsController::refreshGpuChoices() {
+    m_gpuChoices = gpuChoices(m_gpus, m_gpusProbed, m_settings.gpuDevice());
+    emit gpuChoicesChanged();
+}
+
 QString ModelsController::gpuStatus() const {
     if (m_budget.freeVramBytes > 0) return QStringLiteral("GPU: %1 VRAM free").arg(formatBytes(m_budget.freeVramBytes));
     return QStringLiteral("CPU only: %1")
@@ -173,7 +191,7 @@ void ModelsController::rescan() {
         ScanResult scan;
         scan.models = library.scan();
         scan.watchDirs = LibraryWatcher::watchableDirs(library.dirs());
-        if (probe) scan.budget = probeBudget(&scan.gpuReason);
+        if (probe) scan.budget = probeBudget(&scan.gpuReason, &scan.gpus);
         // The scan read each footprint (headers only), so the plan is ready when asked for.
         for (const LocalModel & m : scan.models) {
             if (!m.error.isEmpty() || m.isProjector) continue;
@@ -194,6 +212,9 @@ void ModelsController::applyScan(const ScanResult & scan, bool probed) {
         b.kvType = m_budget.kvType;
         m_budget = b;
         m_gpuReason = scan.gpuReason;
+        m_gpus = scan.gpus;
+        m_gpusProbed = true;
+        refreshGpuChoices();
         m_files.setBudget(b);
         m_suggestions.setBudget(b);
         emit budgetChanged();

@@ -37,6 +37,7 @@
 
 #include "core/app_settings.h"
 #include "core/downloader.h"
+#include "core/gpu_choices.h"
 #include "core/hub_client.h"
 #include "core/model_library.h"
 #include "download_list_model.h"
@@ -80,6 +81,12 @@ class ModelsController : public QObject {
     // Bumped whenever a model's load settings or the plans' inputs change;
     // QML bindings on modelPlan() read it so they re-evaluate.
     Q_PROPERTY(int planRevision READ planRevision NOTIFY planRevisionChanged)
+    // The GPU picker (gpu_choices.h): {text, value} entries, "Automatic" first,
+    // from the library scan's probe (on the pool, never the GUI thread); the
+    // row the saved gpu/device resolves to; whether to show the picker at all.
+    Q_PROPERTY(QVariantList gpuChoices READ gpuChoiceItems NOTIFY gpuChoicesChanged)
+    Q_PROPERTY(int gpuChoiceIndex READ gpuChoiceIndex NOTIFY gpuChoicesChanged)
+    Q_PROPERTY(bool gpuPickerShown READ gpuPickerShown NOTIFY gpuChoicesChanged)
 public:
     explicit ModelsController(QObject * parent = nullptr);
     ~ModelsController() override;
@@ -116,6 +123,14 @@ public:
     bool tokenFromEnvironment() const { return m_tokenFromEnvironment; }
     QString settingsPath() const { return m_settings.filePath(); }
     int planRevision() const { return m_planRevision; }
+    QVariantList gpuChoiceItems() const { return m_gpuChoices.items; }
+    int gpuChoiceIndex() const { return m_gpuChoices.current; }
+    bool gpuPickerShown() const { return m_gpuChoices.shown; }
+    QString gpuDevice() const { return m_settings.gpuDevice(); }
+    // The GPU the next model load uses (AppSettings gpu/device): "" is
+    // automatic, else an entry's value from gpuChoices. A loaded model keeps its device.
+    Q_INVOKABLE void setGpuDevice(const QString & device);
+    void setGpuProbe(const hearth::GpuProbe & probe);  // tests: a fixed machine's GPUs
     // Tests: the first Range request's size when reading remote headers.
     void setRemotePlanFetchBytes(qint64 bytes) { m_planFetchBytes = size_t(qMax<qint64>(64, bytes)); }
 
@@ -164,6 +179,7 @@ signals:
     void searchSortChanged();
     void tokenChanged();
     void planRevisionChanged();
+    void gpuChoicesChanged();
     void downloadFinished(const QString & name, const QString & path);
 
 private:
@@ -171,6 +187,7 @@ private:
         QList<LocalModel> models;
         MemoryBudget budget;
         QString gpuReason;
+        hearth::GpuProbe gpus;
         QHash<QString, hearth::ModelFootprint> footprints;  // by path
         QHash<QString, QString> footprintErrors;
         QStringList watchDirs;  // LibraryWatcher::watchableDirs of the scanned folders
@@ -184,6 +201,7 @@ private:
     bool localPlan(const QString & path, hearth::MemoryPlan & plan, int & context) const;
     void onDownloadFinished(int id, const QStringList & paths);
     void refreshLocalNames();
+    void refreshGpuChoices();
 
     ModelLibrary m_libraryDirs;
     HubClient m_hub;
@@ -200,6 +218,9 @@ private:
     HubSort m_sort = HubSort::Downloads;
     LibraryWatcher m_watcher;
     QString m_gpuReason;
+    hearth::GpuProbe m_gpus;
+    bool m_gpusProbed = false;
+    GpuChoices m_gpuChoices;
     QHash<QString, hearth::ModelFootprint> m_localFootprints;
     QHash<QString, QString> m_localFootprintErrors;
     QHash<QString, hearth::ModelFootprint> m_remoteFootprints;  // by "revision/path"

@@ -2,7 +2,8 @@
 // backends: no GPU backend in the build or no device (the probe's reason),
 // too little VRAM, a backend that fails to start, and one that fails during a
 // step (the evaluator reports the failed call as ErrorCode_device); the
-// planner's VRAM headroom, and the app's GPU choice reaching the backend.
+// planner's VRAM headroom, and the app's GPU choice (and its picker's
+// entries) reaching the backend.
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cstring>
@@ -12,6 +13,7 @@
 
 #include "common/fixtures.h"
 #include "core/app_settings.h"
+#include "core/gpu_choices.h"
 #include "golden.h"
 #include "hearth/error.h"
 #include "hearth/evaluator.h"
@@ -237,8 +239,17 @@ private slots:
             QString setting;
             int device;  // -1: no GPU matches, the CPU
         };
-        for (const Case & c : {Case{"", 0}, Case{"a6000", 1}, Case{" 1 ", 1}, Case{"0", 0}, Case{"4090", -1}}) {
+        // The Models settings' picker stores its entries' values: each reaches its own device.
+        const QVariantList picker = Hearth::gpuChoices(probe, true, QString()).items;
+        QCOMPARE(picker.size(), 3);  // Automatic, RTX 3090, RTX A6000
+        const auto pickerValue = [&](int row) { return picker[row].toMap().value(QStringLiteral("value")).toString(); };
+        for (const Case & c : {Case{"", 0}, Case{"a6000", 1}, Case{" 1 ", 1}, Case{"0", 0}, Case{"4090", -1},
+                               Case{pickerValue(1), 0}, Case{pickerValue(2), 1}}) {
             Hearth::AppSettings().setGpuDevice(c.setting);
+            // The row the picker marks for this setting is the device the load uses
+            // (Automatic for "", "<setting> (not found)" after the devices when none matches).
+            const int row = c.setting.trimmed().isEmpty() ? 0 : c.device >= 0 ? c.device + 1 : 3;
+            QCOMPARE(Hearth::gpuChoices(probe, true, Hearth::AppSettings().gpuDevice()).current, row);
             LoadOptions lo;
             lo.n_ctx = 32;
             lo.n_threads = 1;

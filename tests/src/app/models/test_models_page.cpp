@@ -7,6 +7,8 @@
 //   models_04_library_dark     the library in the dark theme (a plan panel open)
 //   models_05_settings         the settings dialog: masked token, two folders
 //   models_06_plan             a model's load settings and its placement plan
+//   models_07_gpu_picker       the settings' GPU picker open on two stand-in GPUs
+//   models_08_gpu_absent       the picker with a saved GPU that is gone
 #include <QDir>
 #include <QFile>
 #include <QGuiApplication>
@@ -23,6 +25,7 @@
 #include <memory>
 
 #include "chat_controller.h"
+#include "core/app_settings.h"
 #include "models_controller.h"
 #include "models_test_hub.h"
 #include "server_controller.h"
@@ -235,6 +238,65 @@ private slots:
         QVERIFY(m_c->removeModelDir(extra.path()));
         m_c->clearHfToken();
         QTRY_VERIFY_WITH_TIMEOUT(m_c->library()->rowCount() == 4 && !m_c->scanning(), kTimeoutMs);
+    }
+
+    // The settings' GPU picker on a stand-in probe of two GPUs: its entries,
+    // choosing one through the combo box stores gpu/device, and a saved GPU
+    // that is gone shows as "(not found)".
+    void gpuPickerInSettings() {
+        hearth::GpuProbe probe;
+        probe.built_with_cuda = true;
+        for (const char * name : {"NVIDIA GeForce RTX 3090", "NVIDIA RTX A6000"}) {
+            hearth::GpuDevice d;
+            d.index = int(probe.devices.size());
+            d.name = name;
+            d.vram_total = d.vram_free = size_t(24) << 30;
+            probe.devices.push_back(d);
+        }
+        m_c->setGpuProbe(probe);
+        QObject * dialog = m_page->findChild<QObject *>(QStringLiteral("modelsSettingsDialog"));
+        QVERIFY(dialog);
+        QVERIFY(QMetaObject::invokeMethod(dialog, "open"));
+        QTRY_VERIFY(dialog->property("opened").toBool());
+        QQuickItem * box = m_window->findChild<QQuickItem *>(QStringLiteral("gpuDeviceBox"));
+        QVERIFY(box);
+        QVERIFY(box->isVisible());
+        QCOMPARE(box->property("count").toInt(), 3);
+        QCOMPARE(box->property("displayText").toString(), QStringLiteral("Automatic"));
+        // The user picks the A6000: the combo box's own activation path.
+        box->setProperty("currentIndex", 2);
+        QVERIFY(QMetaObject::invokeMethod(box, "activated", Q_ARG(int, 2)));
+        QCOMPARE(AppSettings().gpuDevice(), QStringLiteral("NVIDIA RTX A6000"));
+        QCOMPARE(m_c->gpuChoiceIndex(), 2);
+        QCOMPARE(box->property("displayText").toString(), QStringLiteral("1 · NVIDIA RTX A6000 · 24.0 GiB"));
+        QObject * popup = box->property("popup").value<QObject *>();
+        QVERIFY(popup && QMetaObject::invokeMethod(popup, "open"));
+        QTRY_VERIFY(popup->property("opened").toBool());
+        const QImage img = shot(QStringLiteral("models_07_gpu_picker"));
+        QVERIFY(pixelsNear(img, QColor("#e8743b")) > 50);  // the chosen entry, Save token / Done
+        QVERIFY(QMetaObject::invokeMethod(popup, "close"));
+
+        // A choice made elsewhere (another page's controller, a restart) moves the box too.
+        m_c->setGpuDevice(QStringLiteral("NVIDIA GeForce RTX 3090"));
+        QCOMPARE(box->property("currentIndex").toInt(), 1);
+        QCOMPARE(box->property("displayText").toString(), QStringLiteral("0 · NVIDIA GeForce RTX 3090 · 24.0 GiB"));
+
+        // The 3090 is gone on the next probe: the picker says so and stays visible.
+        probe.devices.erase(probe.devices.begin());
+        m_c->setGpuProbe(probe);
+        QVERIFY(box->isVisible());
+        QCOMPARE(box->property("count").toInt(), 3);
+        QCOMPARE(box->property("currentIndex").toInt(), 2);
+        QCOMPARE(box->property("displayText").toString(), QStringLiteral("NVIDIA GeForce RTX 3090 (not found)"));
+        shot(QStringLiteral("models_08_gpu_absent"));
+
+        // Automatic on one GPU: nothing to pick, the section hides.
+        QCOMPARE(AppSettings().gpuDevice(), QStringLiteral("NVIDIA GeForce RTX 3090"));  // kept until changed
+        m_c->setGpuDevice(QString());
+        QVERIFY(!box->isVisible());
+        QVERIFY(AppSettings().gpuDevice().isEmpty());
+        QVERIFY(QMetaObject::invokeMethod(dialog, "close"));
+        m_c->setGpuProbe(hearth::GpuProbe{});
     }
 
     void loadSettingsPlan() {
