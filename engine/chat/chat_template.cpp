@@ -1,13 +1,12 @@
 #include "hearth/chat_template.h"
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
-#include "hearth/json_depth.h"
 #include "hearth/error.h"
 #include "hearth/gguf.h"
+#include "hearth/json_depth.h"
 
 namespace hearth {
 
@@ -85,9 +84,12 @@ void adapt_for_harmony(Json & messages) {
     }
 }
 
-bool is_harmony_template(std::string_view source) { return source.find("<|channel|>") != std::string_view::npos; }
+bool is_harmony_template(std::string_view source) {
+    return source.find("<|channel|>") != std::string_view::npos;
+}
 
-Json base_context(Json messages, std::string_view tools_json, bool add_generation_prompt, const ChatSpecialTokens & tokens) {
+Json base_context(Json messages, std::string_view tools_json, bool add_generation_prompt,
+                  const ChatSpecialTokens & tokens) {
     Json ctx = Json::object();
     ctx["messages"] = std::move(messages);
     if (!tools_json.empty()) {
@@ -132,9 +134,13 @@ ChatTemplate ChatTemplate::from_gguf(const GgufFile & gguf) {
     return ChatTemplate(std::string(source), "tokenizer.chat_template", false);
 }
 
-ChatTemplate ChatTemplate::chatml() { return ChatTemplate(std::string(kChatml), "chatml", true); }
+ChatTemplate ChatTemplate::chatml() {
+    return ChatTemplate(std::string(kChatml), "chatml", true);
+}
 
-std::string_view ChatTemplate::chatml_source() { return kChatml; }
+std::string_view ChatTemplate::chatml_source() {
+    return kChatml;
+}
 
 std::string ChatTemplate::apply(const ChatRequest & request, const ChatSpecialTokens & tokens,
                                 const JinjaRenderOptions & options) const {
@@ -146,9 +152,9 @@ std::string ChatTemplate::apply(const ChatRequest & request, const ChatSpecialTo
     return m_template.render(ctx.dump(-1, ' ', false, Json::error_handler_t::replace), options);
 }
 
-std::string ChatTemplate::apply_json(std::string_view messages_json, std::string_view tools_json, bool add_generation_prompt,
-                                     const ChatSpecialTokens & tokens, const JinjaRenderOptions & options,
-                                     std::string_view extra_context_json) const {
+std::string ChatTemplate::apply_json(std::string_view messages_json, std::string_view tools_json,
+                                     bool add_generation_prompt, const ChatSpecialTokens & tokens,
+                                     const JinjaRenderOptions & options, std::string_view extra_context_json) const {
     Json messages = parse_json(messages_json, "messages");
     if (!messages.is_array()) throw Error(ErrorCode_format, "chat template: messages must be a JSON array");
     for (Json & m : messages) {

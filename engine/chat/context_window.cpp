@@ -60,9 +60,8 @@ bool context_overflow_from_name(const std::string & name, ContextOverflow & poli
     return false;
 }
 
-ContextWindow choose_context_window(const std::vector<ChatMessage> & messages, ContextOverflow policy,
-                                    int32_t budget, int32_t previous_dropped, const PromptTokenCounter & count,
-                                    float refill) {
+ContextWindow choose_context_window(const std::vector<ChatMessage> & messages, ContextOverflow policy, int32_t budget,
+                                    int32_t previous_dropped, const PromptTokenCounter & count, float refill) {
     const Layout l = layout_of(messages);
     // Turns that may go: all but the last; truncate-middle also keeps the first.
     const size_t turns = l.turn_start.size();

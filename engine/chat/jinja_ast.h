@@ -57,7 +57,7 @@ enum StmtKind {
     StmtKind_filter,      // filter expr: body
     StmtKind_break,
     StmtKind_continue,
-    StmtKind_scope,       // generation, with: body in its own scope (with: targets = values)
+    StmtKind_scope,  // generation, with: body in its own scope (with: targets = values)
 };
 
 struct Stmt;
@@ -76,7 +76,7 @@ struct Stmt {
     bool recursive = false;
     std::string name;
     std::vector<std::string> params;
-    std::vector<ExprPtr> defaults;  // one per param; null when none
+    std::vector<ExprPtr> defaults;                         // one per param; null when none
     std::vector<std::pair<ExprPtr, ExprPtr>> assignments;  // with
 };
 

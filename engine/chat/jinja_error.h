@@ -9,12 +9,14 @@
 namespace hearth::jinja {
 
 struct RenderError {
-    std::string kind;     // the jinja2 exception class: "TemplateError", "UndefinedError"...
+    std::string kind;  // the jinja2 exception class: "TemplateError", "UndefinedError"...
     std::string message;
 };
 
 [[noreturn]] void fail(std::string kind, std::string message);
-[[noreturn]] inline void type_error(std::string message) { fail("TypeError", std::move(message)); }
+[[noreturn]] inline void type_error(std::string message) {
+    fail("TypeError", std::move(message));
+}
 
 }  // namespace hearth::jinja
 
@@ -26,6 +28,8 @@ struct SyntaxError {
     size_t offset = 0;
 };
 
-[[noreturn]] inline void syntax_error(std::string message, size_t offset) { throw SyntaxError{std::move(message), offset}; }
+[[noreturn]] inline void syntax_error(std::string message, size_t offset) {
+    throw SyntaxError{std::move(message), offset};
+}
 
 }  // namespace hearth::jinja

@@ -12,7 +12,9 @@ std::string missing_attribute(const Value & obj, const std::string & name) {
     return repr_string(object_type_repr(obj)) + " has no attribute " + repr_string(name);
 }
 
-[[noreturn]] void undefined_error(const Value & u) { fail("UndefinedError", u.text); }
+[[noreturn]] void undefined_error(const Value & u) {
+    fail("UndefinedError", u.text);
+}
 
 }  // namespace
 
@@ -23,7 +25,9 @@ Value Interp::eval(const Expr & e) {
     m_offset = e.offset;
     Value result;
     switch (e.kind) {
-        case ExprKind_constant: result = e.value; break;
+        case ExprKind_constant:
+            result = e.value;
+            break;
         case ExprKind_name: {
             const Value * v = m_scope->lookup(e.name);
             result = v ? *v : Value::undefined(repr_string(e.name) + " is undefined");
@@ -47,15 +51,23 @@ Value Interp::eval(const Expr & e) {
             }
             break;
         }
-        case ExprKind_getattr: result = getattr(eval(*e.a), e.name); break;
+        case ExprKind_getattr:
+            result = getattr(eval(*e.a), e.name);
+            break;
         case ExprKind_getitem: {
             Value obj = eval(*e.a);
             result = getitem(obj, eval(*e.args[0]));
             break;
         }
-        case ExprKind_slice: result = eval_slice(e); break;
-        case ExprKind_call: result = eval_call(e); break;
-        case ExprKind_filter: result = eval_filter(e, nullptr); break;
+        case ExprKind_slice:
+            result = eval_slice(e);
+            break;
+        case ExprKind_call:
+            result = eval_call(e);
+            break;
+        case ExprKind_filter:
+            result = eval_filter(e, nullptr);
+            break;
         case ExprKind_test: {
             Value operand = eval(*e.a);
             CallArgs args;
@@ -73,18 +85,29 @@ Value Interp::eval(const Expr & e) {
             } else {
                 if (v.is_undefined()) undefined_error(v);
                 if (!v.is_number()) type_error("bad operand type for unary " + e.name + ": '" + type_name(v) + "'");
-                if (e.name == "+") result = v.kind == Kind_boolean ? Value::from(v.as_int()) : v;
-                else if (v.kind == Kind_float) result = Value::from(-v.number);
-                else result = Value::from(-v.as_int());
+                if (e.name == "+")
+                    result = v.kind == Kind_boolean ? Value::from(v.as_int()) : v;
+                else if (v.kind == Kind_float)
+                    result = Value::from(-v.number);
+                else
+                    result = Value::from(-v.as_int());
             }
             break;
         }
-        case ExprKind_binary: result = eval_binary(e); break;
-        case ExprKind_compare: result = eval_compare(e); break;
+        case ExprKind_binary:
+            result = eval_binary(e);
+            break;
+        case ExprKind_compare:
+            result = eval_compare(e);
+            break;
         case ExprKind_condition:
-            if (truthy(eval(*e.a))) result = eval(*e.args[0]);
-            else if (e.args[1]) result = eval(*e.args[1]);
-            else result = Value::undefined("the inline if-expression on line " + line_of(e.offset) + " evaluated to false and no else section was defined.");
+            if (truthy(eval(*e.a)))
+                result = eval(*e.args[0]);
+            else if (e.args[1])
+                result = eval(*e.args[1]);
+            else
+                result = Value::undefined("the inline if-expression on line " + line_of(e.offset) +
+                                          " evaluated to false and no else section was defined.");
             break;
     }
     m_offset = saved_offset;
@@ -93,7 +116,8 @@ Value Interp::eval(const Expr & e) {
 
 Value Interp::getattr(const Value & obj, const std::string & name) {
     switch (obj.kind) {
-        case Kind_undefined: undefined_error(obj);
+        case Kind_undefined:
+            undefined_error(obj);
         case Kind_dict: {
             if (obj.dict->tag == DictTag_plain) {
                 Value m = find_method(obj, name);
@@ -108,14 +132,16 @@ Value Interp::getattr(const Value & obj, const std::string & name) {
             if (!m.is_undefined()) return m;
             break;
         }
-        default: break;
+        default:
+            break;
     }
     return Value::undefined(missing_attribute(obj, name));
 }
 
 Value Interp::getitem(const Value & obj, const Value & key) {
     switch (obj.kind) {
-        case Kind_undefined: undefined_error(obj);
+        case Kind_undefined:
+            undefined_error(obj);
         case Kind_dict:
             if (obj.dict->tag == DictTag_plain) {
                 if (const Value * v = obj.dict->find(key)) return *v;
@@ -143,7 +169,8 @@ Value Interp::getitem(const Value & obj, const Value & key) {
                 }
             }
             break;
-        default: break;
+        default:
+            break;
     }
     if (key.is_string()) {
         Value attr = getattr(obj, key.text);
@@ -155,7 +182,8 @@ Value Interp::getitem(const Value & obj, const Value & key) {
 namespace {
 
 // Python's slice.indices(): clamps start/stop for a sequence of length n.
-void slice_indices(int64_t n, const Value & start, const Value & stop, const Value & step, int64_t & b, int64_t & e, int64_t & st) {
+void slice_indices(int64_t n, const Value & start, const Value & stop, const Value & step, int64_t & b, int64_t & e,
+                   int64_t & st) {
     st = step.is_integral() ? step.as_int() : 1;
     if (st == 0) fail("ValueError", "slice step cannot be zero");
     auto clamp = [&](const Value & v, int64_t dflt) {
@@ -186,16 +214,21 @@ Value Interp::eval_slice(const Expr & e) {
     if (obj.is_undefined()) undefined_error(obj);
     std::vector<uint32_t> cps;
     int64_t n = 0;
-    if (obj.is_list()) n = static_cast<int64_t>(obj.list->items.size());
-    else if (obj.is_string()) n = static_cast<int64_t>((cps = decode_utf8(obj.text)).size());
-    else type_error("'" + type_name(obj) + "' object is not subscriptable");
+    if (obj.is_list())
+        n = static_cast<int64_t>(obj.list->items.size());
+    else if (obj.is_string())
+        n = static_cast<int64_t>((cps = decode_utf8(obj.text)).size());
+    else
+        type_error("'" + type_name(obj) + "' object is not subscriptable");
     int64_t b = 0, end = 0, st = 1;
     slice_indices(n, parts[0], parts[1], parts[2], b, end, st);
     std::vector<Value> items;
     std::string text;
     for (int64_t i = b; st > 0 ? i < end : i > end; i += st) {
-        if (obj.is_list()) items.push_back(obj.list->items[static_cast<size_t>(i)]);
-        else append_utf8(text, cps[static_cast<size_t>(i)]);
+        if (obj.is_list())
+            items.push_back(obj.list->items[static_cast<size_t>(i)]);
+        else
+            append_utf8(text, cps[static_cast<size_t>(i)]);
     }
     if (obj.is_list()) return Value::from(std::move(items), obj.list->tuple);
     return Value::from(std::move(text));
@@ -216,10 +249,14 @@ Value Interp::eval_compare(const Expr & e) {
         Value right = eval(*e.args[i]);
         const std::string & op = e.ops[i];
         bool ok;
-        if (op == "==") ok = equals(left, right);
-        else if (op == "!=") ok = !equals(left, right);
-        else if (op == "in") ok = contains(right, left);
-        else if (op == "not in") ok = !contains(right, left);
+        if (op == "==")
+            ok = equals(left, right);
+        else if (op == "!=")
+            ok = !equals(left, right);
+        else if (op == "in")
+            ok = contains(right, left);
+        else if (op == "not in")
+            ok = !contains(right, left);
         else {
             if (left.is_undefined()) undefined_error(left);
             if (right.is_undefined()) undefined_error(right);

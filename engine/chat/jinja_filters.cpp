@@ -12,16 +12,22 @@ namespace hearth::jinja {
 
 namespace {
 
-const Value * arg(CallArgs & a, size_t i, std::string_view name) { return a.get(i, name); }
+const Value * arg(CallArgs & a, size_t i, std::string_view name) {
+    return a.get(i, name);
+}
 
 bool arg_bool(CallArgs & a, size_t i, std::string_view name, bool dflt) {
     const Value * v = arg(a, i, name);
     return v ? truthy(*v) : dflt;
 }
 
-std::vector<Value> sequence_of(const Value & v) { return iterate(v); }
+std::vector<Value> sequence_of(const Value & v) {
+    return iterate(v);
+}
 
-Value ignore_case(const Value & v) { return v.is_string() ? Value::from(py_lower(v.text)) : v; }
+Value ignore_case(const Value & v) {
+    return v.is_string() ? Value::from(py_lower(v.text)) : v;
+}
 
 // jinja2's make_attrgetter: "a.b.0" looks up item by item (subscript rules).
 Value attr_path(Interp & in, const Value & item, const Value & attribute) {
@@ -32,7 +38,8 @@ Value attr_path(Interp & in, const Value & item, const Value & attribute) {
     for (;;) {
         size_t dot = path.find('.', start);
         std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-        bool digits = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+        bool digits =
+            !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
         cur = in.getitem(cur, digits ? Value::from(static_cast<int64_t>(std::stoll(part))) : Value::from(part));
         if (dot == std::string::npos) return cur;
         start = dot + 1;
@@ -63,8 +70,10 @@ Value f_trim(Interp &, const Value & v, CallArgs & a) {
 Value f_tojson(Interp & in, const Value & v, CallArgs & a) {
     JsonStyle style;
     const Value * indent = arg(a, 1, "indent");
-    if (indent && indent->is_integral()) style.indent = std::string(static_cast<size_t>(std::max<int64_t>(0, indent->as_int())), ' ');
-    else if (indent && indent->is_string()) style.indent = indent->text;
+    if (indent && indent->is_integral())
+        style.indent = std::string(static_cast<size_t>(std::max<int64_t>(0, indent->as_int())), ' ');
+    else if (indent && indent->is_string())
+        style.indent = indent->text;
     if (style.indent) style.item_separator.assign(1, ',');
     const Value * seps = arg(a, 2, "separators");
     if (seps && seps->is_list() && seps->list->items.size() == 2) {
@@ -77,7 +86,9 @@ Value f_tojson(Interp & in, const Value & v, CallArgs & a) {
     return Value::from(std::move(out));
 }
 
-Value f_length(Interp &, const Value & v, CallArgs &) { return Value::from(length(v)); }
+Value f_length(Interp &, const Value & v, CallArgs &) {
+    return Value::from(length(v));
+}
 
 Value f_first(Interp &, const Value & v, CallArgs &) {
     std::vector<Value> items = sequence_of(v);
@@ -138,7 +149,8 @@ Value select_impl(Interp & in, const Value & v, CallArgs & a, bool by_attr, bool
     std::string test_name;
     if (next < a.positional.size()) test_name = to_str(a.positional[next++]);
     CallArgs test_args;
-    test_args.positional.assign(a.positional.begin() + static_cast<std::ptrdiff_t>(std::min(next, a.positional.size())), a.positional.end());
+    test_args.positional.assign(a.positional.begin() + static_cast<std::ptrdiff_t>(std::min(next, a.positional.size())),
+                                a.positional.end());
     test_args.keywords = a.keywords;
     std::vector<Value> out;
     if (!truthy(v)) return Value::from(std::move(out));  // jinja2 guards with `if value:`
@@ -156,10 +168,18 @@ Value select_impl(Interp & in, const Value & v, CallArgs & a, bool by_attr, bool
     return Value::from(std::move(out));
 }
 
-Value f_select(Interp & in, const Value & v, CallArgs & a) { return select_impl(in, v, a, false, true); }
-Value f_reject(Interp & in, const Value & v, CallArgs & a) { return select_impl(in, v, a, false, false); }
-Value f_selectattr(Interp & in, const Value & v, CallArgs & a) { return select_impl(in, v, a, true, true); }
-Value f_rejectattr(Interp & in, const Value & v, CallArgs & a) { return select_impl(in, v, a, true, false); }
+Value f_select(Interp & in, const Value & v, CallArgs & a) {
+    return select_impl(in, v, a, false, true);
+}
+Value f_reject(Interp & in, const Value & v, CallArgs & a) {
+    return select_impl(in, v, a, false, false);
+}
+Value f_selectattr(Interp & in, const Value & v, CallArgs & a) {
+    return select_impl(in, v, a, true, true);
+}
+Value f_rejectattr(Interp & in, const Value & v, CallArgs & a) {
+    return select_impl(in, v, a, true, false);
+}
 
 Value f_default(Interp &, const Value & v, CallArgs & a) {
     const Value * dflt = arg(a, 0, "default_value");
@@ -168,9 +188,15 @@ Value f_default(Interp &, const Value & v, CallArgs & a) {
     return v;
 }
 
-Value f_upper(Interp &, const Value & v, CallArgs &) { return Value::from(py_upper(to_str(v))); }
-Value f_lower(Interp &, const Value & v, CallArgs &) { return Value::from(py_lower(to_str(v))); }
-Value f_capitalize(Interp &, const Value & v, CallArgs &) { return Value::from(py_capitalize(to_str(v))); }
+Value f_upper(Interp &, const Value & v, CallArgs &) {
+    return Value::from(py_upper(to_str(v)));
+}
+Value f_lower(Interp &, const Value & v, CallArgs &) {
+    return Value::from(py_lower(to_str(v)));
+}
+Value f_capitalize(Interp &, const Value & v, CallArgs &) {
+    return Value::from(py_capitalize(to_str(v)));
+}
 
 // jinja2's title filter capitalizes after runs of whitespace and -({[<, unlike str.title.
 Value f_title(Interp &, const Value & v, CallArgs &) {
@@ -178,9 +204,12 @@ Value f_title(Interp &, const Value & v, CallArgs &) {
     bool word_start = true;
     for (char c : s) {
         unsigned char u = static_cast<unsigned char>(c);
-        bool boundary = u == ' ' || (u >= 0x09 && u <= 0x0d) || c == '-' || c == '(' || c == '{' || c == '[' || c == '<';
-        if (boundary) out += c;
-        else out += static_cast<char>(word_start ? std::toupper(u) : std::tolower(u));
+        bool boundary =
+            u == ' ' || (u >= 0x09 && u <= 0x0d) || c == '-' || c == '(' || c == '{' || c == '[' || c == '<';
+        if (boundary)
+            out += c;
+        else
+            out += static_cast<char>(word_start ? std::toupper(u) : std::tolower(u));
         word_start = boundary;
     }
     return Value::from(std::move(out));
@@ -191,12 +220,14 @@ Value f_replace(Interp & in, const Value & v, CallArgs & a) {
     const Value * repl = arg(a, 1, "new");
     const Value * count = arg(a, 2, "count");
     if (!old || !repl) type_error("replace() missing required arguments");
-    return Value::from(py_replace(to_str(v), to_str(*old), to_str(*repl), count && count->is_integral() ? count->as_int() : -1,
-                                  in.limits_output()));
+    return Value::from(py_replace(to_str(v), to_str(*old), to_str(*repl),
+                                  count && count->is_integral() ? count->as_int() : -1, in.limits_output()));
 }
 
 // soft_str keeps a Markup string safe.
-Value f_string(Interp &, const Value & v, CallArgs &) { return v.is_string() ? v : Value::from(to_str(v)); }
+Value f_string(Interp &, const Value & v, CallArgs &) {
+    return v.is_string() ? v : Value::from(to_str(v));
+}
 
 bool parse_int(const std::string & text, int base, int64_t & out) {
     std::string s = py_strip(text, nullptr, true, true);
@@ -229,7 +260,8 @@ Value f_int(Interp &, const Value & v, CallArgs & a) {
     if (v.kind == Kind_float) return std::isfinite(v.number) ? Value::from(static_cast<int64_t>(v.number)) : fallback;
     if (v.is_string()) {
         int64_t i;
-        if (parse_int(v.text, base && base->is_integral() ? static_cast<int>(base->as_int()) : 10, i)) return Value::from(i);
+        if (parse_int(v.text, base && base->is_integral() ? static_cast<int>(base->as_int()) : 10, i))
+            return Value::from(i);
         double d;
         if (parse_float(v.text, d) && std::isfinite(d)) return Value::from(static_cast<int64_t>(d));
     }
@@ -244,7 +276,9 @@ Value f_float(Interp &, const Value & v, CallArgs & a) {
     return dflt ? *dflt : Value::from(0.0);
 }
 
-Value f_list(Interp &, const Value & v, CallArgs &) { return Value::from(sequence_of(v)); }
+Value f_list(Interp &, const Value & v, CallArgs &) {
+    return Value::from(sequence_of(v));
+}
 
 Value f_items(Interp &, const Value & v, CallArgs &) {
     std::vector<Value> out;
@@ -303,7 +337,11 @@ Value f_indent(Interp & in, const Value & v, CallArgs & a) {
     const Value * width = arg(a, 0, "width");
     bool first = arg_bool(a, 1, "first", false);
     bool blank = arg_bool(a, 2, "blank", false);
-    std::string pad = width && width->is_string() ? width->text : std::string(width && width->is_integral() ? static_cast<size_t>(std::max<int64_t>(0, width->as_int())) : 4, ' ');
+    std::string pad =
+        width && width->is_string()
+            ? width->text
+            : std::string(
+                  width && width->is_integral() ? static_cast<size_t>(std::max<int64_t>(0, width->as_int())) : 4, ' ');
     std::vector<std::string> lines = py_splitlines(to_str(v) + "\n");
     std::string out;
     for (size_t i = 0; i < lines.size(); ++i) {
@@ -316,11 +354,17 @@ Value f_indent(Interp & in, const Value & v, CallArgs & a) {
     return Value::from(std::move(out));
 }
 
-Value f_safe(Interp &, const Value & v, CallArgs &) { return markup(to_str(v)); }
+Value f_safe(Interp &, const Value & v, CallArgs &) {
+    return markup(to_str(v));
+}
 
-Value f_escape(Interp &, const Value & v, CallArgs &) { return v.safe ? v : markup(html_escape(to_str(v))); }
+Value f_escape(Interp &, const Value & v, CallArgs &) {
+    return v.safe ? v : markup(html_escape(to_str(v)));
+}
 
-Value f_forceescape(Interp &, const Value & v, CallArgs &) { return markup(html_escape(to_str(v))); }
+Value f_forceescape(Interp &, const Value & v, CallArgs &) {
+    return markup(html_escape(to_str(v)));
+}
 
 }  // namespace
 
@@ -329,14 +373,38 @@ void register_filters_more(std::map<std::string, FilterFn> & m);
 FilterFn find_filter(const std::string & name) {
     static const std::map<std::string, FilterFn> table = [] {
         std::map<std::string, FilterFn> m = {
-            {"trim", f_trim}, {"tojson", f_tojson}, {"length", f_length}, {"count", f_length},
-            {"first", f_first}, {"last", f_last}, {"join", f_join}, {"map", f_map},
-            {"select", f_select}, {"reject", f_reject}, {"selectattr", f_selectattr}, {"rejectattr", f_rejectattr},
-            {"default", f_default}, {"d", f_default}, {"upper", f_upper}, {"lower", f_lower},
-            {"title", f_title}, {"capitalize", f_capitalize}, {"replace", f_replace}, {"string", f_string},
-            {"int", f_int}, {"float", f_float}, {"list", f_list}, {"items", f_items},
-            {"dictsort", f_dictsort}, {"sort", f_sort}, {"unique", f_unique}, {"indent", f_indent},
-            {"safe", f_safe}, {"escape", f_escape}, {"e", f_escape}, {"forceescape", f_forceescape},
+            {"trim", f_trim},
+            {"tojson", f_tojson},
+            {"length", f_length},
+            {"count", f_length},
+            {"first", f_first},
+            {"last", f_last},
+            {"join", f_join},
+            {"map", f_map},
+            {"select", f_select},
+            {"reject", f_reject},
+            {"selectattr", f_selectattr},
+            {"rejectattr", f_rejectattr},
+            {"default", f_default},
+            {"d", f_default},
+            {"upper", f_upper},
+            {"lower", f_lower},
+            {"title", f_title},
+            {"capitalize", f_capitalize},
+            {"replace", f_replace},
+            {"string", f_string},
+            {"int", f_int},
+            {"float", f_float},
+            {"list", f_list},
+            {"items", f_items},
+            {"dictsort", f_dictsort},
+            {"sort", f_sort},
+            {"unique", f_unique},
+            {"indent", f_indent},
+            {"safe", f_safe},
+            {"escape", f_escape},
+            {"e", f_escape},
+            {"forceescape", f_forceescape},
         };
         register_filters_more(m);
         return m;

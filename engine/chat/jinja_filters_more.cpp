@@ -18,7 +18,8 @@ Value f_round(Interp &, const Value & v, CallArgs & a) {
     const Value * method = a.get(1, "method");
     int64_t p = precision && precision->is_integral() ? precision->as_int() : 0;
     std::string how = method ? to_str(*method) : "common";
-    if (how != "common" && how != "ceil" && how != "floor") fail("FilterArgumentError", "method must be common, ceil or floor");
+    if (how != "common" && how != "ceil" && how != "floor")
+        fail("FilterArgumentError", "method must be common, ceil or floor");
     if (!v.is_number()) type_error("type " + type_name(v) + " doesn't define __round__ method");
     if (how == "common" && v.is_integral()) return Value::from(v.as_int());
     double scale = std::pow(10.0, static_cast<double>(p));
@@ -68,8 +69,12 @@ Value min_max(Interp & in, const Value & v, CallArgs & a, bool want_max) {
     return items[best];
 }
 
-Value f_min(Interp & in, const Value & v, CallArgs & a) { return min_max(in, v, a, false); }
-Value f_max(Interp & in, const Value & v, CallArgs & a) { return min_max(in, v, a, true); }
+Value f_min(Interp & in, const Value & v, CallArgs & a) {
+    return min_max(in, v, a, false);
+}
+Value f_max(Interp & in, const Value & v, CallArgs & a) {
+    return min_max(in, v, a, true);
+}
 
 Value f_reverse(Interp &, const Value & v, CallArgs &) {
     if (v.is_string()) {
@@ -86,7 +91,8 @@ Value f_reverse(Interp &, const Value & v, CallArgs &) {
 Value f_batch(Interp & in, const Value & v, CallArgs & a) {
     const Value * count = a.get(0, "linecount");
     const Value * fill = a.get(1, "fill_with");
-    if (!count || !count->is_integral() || count->as_int() <= 0) fail("FilterArgumentError", "batch size must be positive");
+    if (!count || !count->is_integral() || count->as_int() <= 0)
+        fail("FilterArgumentError", "batch size must be positive");
     auto n = static_cast<size_t>(count->as_int());
     std::vector<Value> out, cur;
     for (const Value & item : iterate(v)) {
@@ -128,7 +134,8 @@ Value f_center(Interp & in, const Value & v, CallArgs & a) {
     // CPython's centering puts the odd space on the right unless both are odd.
     int64_t marg = w - len;
     int64_t left = marg / 2 + (marg & w & 1);
-    return Value::from(std::string(static_cast<size_t>(left), ' ') + s + std::string(static_cast<size_t>(marg - left), ' '));
+    return Value::from(std::string(static_cast<size_t>(left), ' ') + s +
+                       std::string(static_cast<size_t>(marg - left), ' '));
 }
 
 Value f_attr(Interp & in, const Value & v, CallArgs & a) {
@@ -146,7 +153,9 @@ Value f_format(Interp & in, const Value & v, CallArgs & a) {
     return binary_op(in, "%", Value::from(to_str(v)), Value::from(a.positional, true));
 }
 
-Value f_pprint(Interp &, const Value & v, CallArgs &) { return Value::from(repr(v)); }
+Value f_pprint(Interp &, const Value & v, CallArgs &) {
+    return Value::from(repr(v));
+}
 
 Value f_truncate(Interp &, const Value & v, CallArgs & a) {
     const Value * length = a.get(0, "length");

@@ -102,18 +102,20 @@ void Interp::check_stack() const {
     const uintptr_t at = stack_position();
     const size_t used = at < m_stack_base ? m_stack_base - at : at - m_stack_base;
     if (used > m_options.limits.max_stack_bytes)
-        fail("LimitError", "the template recursed through more than " + std::to_string(m_options.limits.max_stack_bytes) +
-                               " bytes of stack");
+        fail("LimitError", "the template recursed through more than " +
+                               std::to_string(m_options.limits.max_stack_bytes) + " bytes of stack");
 }
 
 void Interp::step() {
     if (++m_steps > m_options.limits.max_steps)
-        fail("LimitError", "the template exceeded its budget of " + std::to_string(m_options.limits.max_steps) + " evaluation steps");
+        fail("LimitError",
+             "the template exceeded its budget of " + std::to_string(m_options.limits.max_steps) + " evaluation steps");
 }
 
 void Interp::check_size(size_t size) const {
     if (size > m_options.limits.max_output_bytes)
-        fail("LimitError", "the template built a value or output larger than " + std::to_string(m_options.limits.max_output_bytes) + " bytes");
+        fail("LimitError", "the template built a value or output larger than " +
+                               std::to_string(m_options.limits.max_output_bytes) + " bytes");
 }
 
 void Interp::write(std::string_view text) {
@@ -160,28 +162,46 @@ void Interp::exec(const Stmt & s) {
     step();
     m_offset = s.offset;
     switch (s.kind) {
-        case StmtKind_text: write(s.text); break;
+        case StmtKind_text:
+            write(s.text);
+            break;
         case StmtKind_print: {
             Value v = eval(*s.expr);
             write(to_str(v));
             break;
         }
         case StmtKind_if:
-            if (truthy(eval(*s.expr))) exec(s.body);
-            else exec(s.orelse);
+            if (truthy(eval(*s.expr)))
+                exec(s.body);
+            else
+                exec(s.orelse);
             break;
-        case StmtKind_for: exec_for(s); break;
-        case StmtKind_set: assign(*s.target, eval(*s.expr)); break;
-        case StmtKind_set_block: exec_set(s); break;
-        case StmtKind_macro: exec_macro(s); break;
-        case StmtKind_call_block: exec_call_block(s); break;
+        case StmtKind_for:
+            exec_for(s);
+            break;
+        case StmtKind_set:
+            assign(*s.target, eval(*s.expr));
+            break;
+        case StmtKind_set_block:
+            exec_set(s);
+            break;
+        case StmtKind_macro:
+            exec_macro(s);
+            break;
+        case StmtKind_call_block:
+            exec_call_block(s);
+            break;
         case StmtKind_filter: {
             Value text = Value::from(capture(s.body, std::make_shared<Scope>(Scope{{}, m_scope})));
             write(to_str(eval_filter(*s.expr, &text)));
             break;
         }
-        case StmtKind_break: m_control = Control_break; break;
-        case StmtKind_continue: m_control = Control_continue; break;
+        case StmtKind_break:
+            m_control = Control_break;
+            break;
+        case StmtKind_continue:
+            m_control = Control_continue;
+            break;
         case StmtKind_scope: {
             auto scope = std::make_shared<Scope>();
             scope->parent = m_scope;
@@ -348,8 +368,8 @@ void Interp::assign(const Expr & target, const Value & value) {
     if (items.size() != target.args.size())
         fail("ValueError", items.size() > target.args.size()
                                ? "too many values to unpack (expected " + std::to_string(target.args.size()) + ")"
-                               : "not enough values to unpack (expected " + std::to_string(target.args.size()) + ", got " +
-                                     std::to_string(items.size()) + ")");
+                               : "not enough values to unpack (expected " + std::to_string(target.args.size()) +
+                                     ", got " + std::to_string(items.size()) + ")");
     for (size_t i = 0; i < items.size(); ++i) assign(*target.args[i], items[i]);
 }
 
@@ -378,14 +398,19 @@ Value Interp::make_macro(const Stmt & s, ScopePtr scope, bool is_caller) {
         for (const auto & kw : args.keywords) {
             bool is_param = false;
             for (const auto & p : params) is_param = is_param || p == kw.first;
-            if (kw.first == "caller") local->vars["caller"] = kw.second;
-            else if (!is_param) kwargs.dict->set(Value::from(kw.first), kw.second);
+            if (kw.first == "caller")
+                local->vars["caller"] = kw.second;
+            else if (!is_param)
+                kwargs.dict->set(Value::from(kw.first), kw.second);
         }
         for (size_t i = 0; i < params.size(); ++i) {
             const Value * given = args.get(i, params[i]);
-            if (given) local->vars[params[i]] = *given;
-            else if (stmt->defaults[i]) local->vars[params[i]] = in.eval(*stmt->defaults[i]);
-            else local->vars[params[i]] = Value::undefined("parameter '" + params[i] + "' was not provided");
+            if (given)
+                local->vars[params[i]] = *given;
+            else if (stmt->defaults[i])
+                local->vars[params[i]] = in.eval(*stmt->defaults[i]);
+            else
+                local->vars[params[i]] = Value::undefined("parameter '" + params[i] + "' was not provided");
         }
         local->vars["varargs"] = Value::from(std::move(varargs), true);
         local->vars["kwargs"] = kwargs;

@@ -106,7 +106,7 @@ private:
 
     std::vector<std::weak_ptr<Scope>> m_closure_scopes;
     std::vector<DictPtr> m_namespaces;  // held until the render ends (see ~Interp)
-    size_t m_compact_at = 64;  // drop expired entries when the lists reach this size
+    size_t m_compact_at = 64;           // drop expired entries when the lists reach this size
     JinjaRenderOptions m_options;
     std::string_view m_source;
     std::string m_name;
@@ -114,10 +114,10 @@ private:
     ScopePtr m_scope;
     std::string * m_out = nullptr;
     uint64_t m_steps = 0;
-    int m_depth = 0;       // macro calls
-    int m_eval_depth = 0;  // nested eval() frames, across macro calls: bounds the C++ stack
+    int m_depth = 0;             // macro calls
+    int m_eval_depth = 0;        // nested eval() frames, across macro calls: bounds the C++ stack
     uintptr_t m_stack_base = 0;  // address of a local of render()
-    size_t m_offset = 0;  // of the node being evaluated, for error positions
+    size_t m_offset = 0;         // of the node being evaluated, for error positions
     enum Control { Control_none, Control_break, Control_continue } m_control = Control_none;
 };
 

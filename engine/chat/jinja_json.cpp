@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "chat/jinja_error.h"
-#include "hearth/json_depth.h"
 #include "hearth/error.h"
+#include "hearth/json_depth.h"
 
 namespace hearth::jinja {
 
@@ -16,16 +15,21 @@ namespace {
 
 Value from_json(const nlohmann::ordered_json & j) {
     switch (j.type()) {
-        case nlohmann::ordered_json::value_t::null: return Value::none();
-        case nlohmann::ordered_json::value_t::boolean: return Value::from(j.get<bool>());
-        case nlohmann::ordered_json::value_t::number_integer: return Value::from(j.get<int64_t>());
+        case nlohmann::ordered_json::value_t::null:
+            return Value::none();
+        case nlohmann::ordered_json::value_t::boolean:
+            return Value::from(j.get<bool>());
+        case nlohmann::ordered_json::value_t::number_integer:
+            return Value::from(j.get<int64_t>());
         case nlohmann::ordered_json::value_t::number_unsigned: {
             auto u = j.get<uint64_t>();
             if (u > static_cast<uint64_t>(INT64_MAX)) return Value::from(static_cast<double>(u));
             return Value::from(static_cast<int64_t>(u));
         }
-        case nlohmann::ordered_json::value_t::number_float: return Value::from(j.get<double>());
-        case nlohmann::ordered_json::value_t::string: return Value::from(j.get<std::string>());
+        case nlohmann::ordered_json::value_t::number_float:
+            return Value::from(j.get<double>());
+        case nlohmann::ordered_json::value_t::string:
+            return Value::from(j.get<std::string>());
         case nlohmann::ordered_json::value_t::array: {
             std::vector<Value> items;
             items.reserve(j.size());
@@ -37,7 +41,8 @@ Value from_json(const nlohmann::ordered_json & j) {
             for (auto it = j.begin(); it != j.end(); ++it) d.dict->append(Value::from(it.key()), from_json(it.value()));
             return d;
         }
-        default: return Value::none();
+        default:
+            return Value::none();
     }
 }
 
@@ -45,13 +50,27 @@ void escape_json_string(std::string & out, std::string_view s) {
     out += '"';
     for (unsigned char c : s) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
             default:
                 if (c < 0x20) {
                     char buf[8];
@@ -67,12 +86,18 @@ void escape_json_string(std::string & out, std::string_view s) {
 
 std::string key_string(const Value & k) {
     switch (k.kind) {
-        case Kind_string: return k.text;
-        case Kind_boolean: return k.boolean ? "true" : "false";
-        case Kind_none: return "null";
-        case Kind_integer: return std::to_string(k.integer);
-        case Kind_float: return format_float(k.number);
-        default: type_error("keys must be str, int, float, bool or None, not " + type_name(k));
+        case Kind_string:
+            return k.text;
+        case Kind_boolean:
+            return k.boolean ? "true" : "false";
+        case Kind_none:
+            return "null";
+        case Kind_integer:
+            return std::to_string(k.integer);
+        case Kind_float:
+            return format_float(k.number);
+        default:
+            type_error("keys must be str, int, float, bool or None, not " + type_name(k));
     }
 }
 
@@ -84,15 +109,26 @@ public:
         if (level > 500) fail("ValueError", "Circular reference detected");
         walk_size(m_out.size());
         switch (v.kind) {
-            case Kind_none: m_out += "null"; return;
-            case Kind_boolean: m_out += v.boolean ? "true" : "false"; return;
-            case Kind_integer: m_out += std::to_string(v.integer); return;
-            case Kind_float:
-                if (std::isnan(v.number)) m_out += "NaN";
-                else if (std::isinf(v.number)) m_out += v.number < 0 ? "-Infinity" : "Infinity";
-                else m_out += format_float(v.number);
+            case Kind_none:
+                m_out += "null";
                 return;
-            case Kind_string: escape_json_string(m_out, v.text); return;
+            case Kind_boolean:
+                m_out += v.boolean ? "true" : "false";
+                return;
+            case Kind_integer:
+                m_out += std::to_string(v.integer);
+                return;
+            case Kind_float:
+                if (std::isnan(v.number))
+                    m_out += "NaN";
+                else if (std::isinf(v.number))
+                    m_out += v.number < 0 ? "-Infinity" : "Infinity";
+                else
+                    m_out += format_float(v.number);
+                return;
+            case Kind_string:
+                escape_json_string(m_out, v.text);
+                return;
             case Kind_list:
                 walk_step();
                 write_list(v, level);
@@ -104,7 +140,8 @@ public:
                     return;
                 }
                 break;
-            default: break;
+            default:
+                break;
         }
         type_error("Object of type " + type_name(v) + " is not JSON serializable");
     }
@@ -138,7 +175,8 @@ private:
         std::vector<std::pair<std::string, const Value *>> entries;
         for (const auto & e : v.dict->entries) entries.emplace_back(key_string(e.first), &e.second);
         if (m_style.sort_keys)
-            std::stable_sort(entries.begin(), entries.end(), [](const auto & a, const auto & b) { return a.first < b.first; });
+            std::stable_sort(entries.begin(), entries.end(),
+                             [](const auto & a, const auto & b) { return a.first < b.first; });
         if (entries.empty()) {
             m_out += "{}";
             return;

@@ -10,7 +10,9 @@ namespace hearth::jinja {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 
 std::string_view rstrip_ws(std::string_view s) {
     while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
@@ -107,7 +109,8 @@ private:
     bool word_at(size_t i, const char * word) const {
         size_t n = std::strlen(word);
         if (m_src.substr(i, n) != word) return false;
-        return i + n >= m_src.size() || !(std::isalnum(static_cast<unsigned char>(m_src[i + n])) || m_src[i + n] == '_');
+        return i + n >= m_src.size() ||
+               !(std::isalnum(static_cast<unsigned char>(m_src[i + n])) || m_src[i + n] == '_');
     }
 
     bool is_raw(size_t inner) const {
@@ -146,7 +149,10 @@ private:
         int depth = 0;
         for (;;) {
             i = skip_space(i);
-            if (i >= m_src.size()) syntax_error(closer == '}' ? "unexpected end of template, expected '}}'" : "unexpected end of template, expected '%}'", tag);
+            if (i >= m_src.size())
+                syntax_error(closer == '}' ? "unexpected end of template, expected '}}'"
+                                           : "unexpected end of template, expected '%}'",
+                             tag);
             char c = m_src[i];
             if (depth == 0) {
                 size_t at = i;
@@ -182,7 +188,8 @@ private:
         bool is_float = false;
         auto take_digits = [&]() {
             while (i < m_src.size() && (std::isdigit(static_cast<unsigned char>(m_src[i])) ||
-                                        (m_src[i] == '_' && i + 1 < m_src.size() && std::isdigit(static_cast<unsigned char>(m_src[i + 1]))))) {
+                                        (m_src[i] == '_' && i + 1 < m_src.size() &&
+                                         std::isdigit(static_cast<unsigned char>(m_src[i + 1]))))) {
                 if (m_src[i] != '_') digits += m_src[i];
                 ++i;
             }
@@ -215,7 +222,8 @@ private:
             t.type = TokenType_integer;
             errno = 0;
             unsigned long long v = std::strtoull(digits.c_str(), nullptr, 10);
-            if (errno != 0 || v > static_cast<unsigned long long>(INT64_MAX)) syntax_error("integer literal too large", start);
+            if (errno != 0 || v > static_cast<unsigned long long>(INT64_MAX))
+                syntax_error("integer literal too large", start);
             t.integer = static_cast<int64_t>(v);
         }
         m_tokens.push_back(std::move(t));
@@ -246,23 +254,47 @@ private:
             char e = m_src[i + 1];
             i += 2;
             switch (e) {
-                case 'n': out += '\n'; break;
-                case 't': out += '\t'; break;
-                case 'r': out += '\r'; break;
-                case '\\': out += '\\'; break;
-                case '\'': out += '\''; break;
-                case '"': out += '"'; break;
-                case 'a': out += '\a'; break;
-                case 'b': out += '\b'; break;
-                case 'f': out += '\f'; break;
-                case 'v': out += '\v'; break;
-                case '\n': break;
-                case 'x': case 'u': case 'U': {
+                case 'n':
+                    out += '\n';
+                    break;
+                case 't':
+                    out += '\t';
+                    break;
+                case 'r':
+                    out += '\r';
+                    break;
+                case '\\':
+                    out += '\\';
+                    break;
+                case '\'':
+                    out += '\'';
+                    break;
+                case '"':
+                    out += '"';
+                    break;
+                case 'a':
+                    out += '\a';
+                    break;
+                case 'b':
+                    out += '\b';
+                    break;
+                case 'f':
+                    out += '\f';
+                    break;
+                case 'v':
+                    out += '\v';
+                    break;
+                case '\n':
+                    break;
+                case 'x':
+                case 'u':
+                case 'U': {
                     size_t n = e == 'x' ? 2 : e == 'u' ? 4 : 8;
                     uint32_t cp = 0;
                     for (size_t k = 0; k < n; ++k) {
                         int h = i + k < m_src.size() ? hex_value(m_src[i + k]) : -1;
-                        if (h < 0) syntax_error("truncated \\" + std::string(1, e) + " escape in string literal", start);
+                        if (h < 0)
+                            syntax_error("truncated \\" + std::string(1, e) + " escape in string literal", start);
                         cp = cp * 16 + static_cast<uint32_t>(h);
                     }
                     if (cp > 0x10ffff) syntax_error("illegal Unicode character in string literal", start);

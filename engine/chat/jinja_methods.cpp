@@ -27,7 +27,8 @@ int64_t opt_int(CallArgs & a, size_t i, const char * name, int64_t dflt) {
 }
 
 const Value & need(CallArgs & a, size_t i, const char * what) {
-    if (i >= a.positional.size()) type_error(std::string(what) + "() takes at least " + std::to_string(i + 1) + " argument");
+    if (i >= a.positional.size())
+        type_error(std::string(what) + "() takes at least " + std::to_string(i + 1) + " argument");
     return a.positional[i];
 }
 
@@ -38,16 +39,24 @@ Value list_of_strings(std::vector<std::string> parts) {
     return Value::from(std::move(out));
 }
 
-Value s_strip(Interp &, const Value & s, CallArgs & a) { return Value::from(py_strip(s.text, opt_string(a, 0, "chars"), true, true)); }
-Value s_lstrip(Interp &, const Value & s, CallArgs & a) { return Value::from(py_strip(s.text, opt_string(a, 0, "chars"), true, false)); }
-Value s_rstrip(Interp &, const Value & s, CallArgs & a) { return Value::from(py_strip(s.text, opt_string(a, 0, "chars"), false, true)); }
+Value s_strip(Interp &, const Value & s, CallArgs & a) {
+    return Value::from(py_strip(s.text, opt_string(a, 0, "chars"), true, true));
+}
+Value s_lstrip(Interp &, const Value & s, CallArgs & a) {
+    return Value::from(py_strip(s.text, opt_string(a, 0, "chars"), true, false));
+}
+Value s_rstrip(Interp &, const Value & s, CallArgs & a) {
+    return Value::from(py_strip(s.text, opt_string(a, 0, "chars"), false, true));
+}
 Value s_split(Interp &, const Value & s, CallArgs & a) {
     return list_of_strings(py_split(s.text, opt_string(a, 0, "sep"), opt_int(a, 1, "maxsplit", -1)));
 }
 Value s_rsplit(Interp &, const Value & s, CallArgs & a) {
     return list_of_strings(py_rsplit(s.text, opt_string(a, 0, "sep"), opt_int(a, 1, "maxsplit", -1)));
 }
-Value s_splitlines(Interp &, const Value & s, CallArgs &) { return list_of_strings(py_splitlines(s.text)); }
+Value s_splitlines(Interp &, const Value & s, CallArgs &) {
+    return list_of_strings(py_splitlines(s.text));
+}
 
 bool affix_match(const Value & s, const Value & affix, bool prefix) {
     if (affix.is_list() && affix.list->tuple) {
@@ -55,14 +64,20 @@ bool affix_match(const Value & s, const Value & affix, bool prefix) {
             if (affix_match(s, a, prefix)) return true;
         return false;
     }
-    if (!affix.is_string()) type_error(std::string(prefix ? "startswith" : "endswith") + " first arg must be str or a tuple of str, not " + type_name(affix));
+    if (!affix.is_string())
+        type_error(std::string(prefix ? "startswith" : "endswith") + " first arg must be str or a tuple of str, not " +
+                   type_name(affix));
     const std::string & t = affix.text;
     if (t.size() > s.text.size()) return false;
     return prefix ? s.text.compare(0, t.size(), t) == 0 : s.text.compare(s.text.size() - t.size(), t.size(), t) == 0;
 }
 
-Value s_startswith(Interp &, const Value & s, CallArgs & a) { return Value::from(affix_match(s, need(a, 0, "startswith"), true)); }
-Value s_endswith(Interp &, const Value & s, CallArgs & a) { return Value::from(affix_match(s, need(a, 0, "endswith"), false)); }
+Value s_startswith(Interp &, const Value & s, CallArgs & a) {
+    return Value::from(affix_match(s, need(a, 0, "startswith"), true));
+}
+Value s_endswith(Interp &, const Value & s, CallArgs & a) {
+    return Value::from(affix_match(s, need(a, 0, "endswith"), false));
+}
 
 Value s_replace(Interp & in, const Value & s, CallArgs & a) {
     const Value & old = need(a, 0, "replace");
@@ -71,10 +86,18 @@ Value s_replace(Interp & in, const Value & s, CallArgs & a) {
     return Value::from(py_replace(s.text, old.text, repl.text, opt_int(a, 2, "count", -1), in.limits_output()));
 }
 
-Value s_upper(Interp &, const Value & s, CallArgs &) { return Value::from(py_upper(s.text)); }
-Value s_lower(Interp &, const Value & s, CallArgs &) { return Value::from(py_lower(s.text)); }
-Value s_title(Interp &, const Value & s, CallArgs &) { return Value::from(py_title(s.text)); }
-Value s_capitalize(Interp &, const Value & s, CallArgs &) { return Value::from(py_capitalize(s.text)); }
+Value s_upper(Interp &, const Value & s, CallArgs &) {
+    return Value::from(py_upper(s.text));
+}
+Value s_lower(Interp &, const Value & s, CallArgs &) {
+    return Value::from(py_lower(s.text));
+}
+Value s_title(Interp &, const Value & s, CallArgs &) {
+    return Value::from(py_title(s.text));
+}
+Value s_capitalize(Interp &, const Value & s, CallArgs &) {
+    return Value::from(py_capitalize(s.text));
+}
 
 // Byte offsets to code point indices, as Python reports them.
 int64_t cp_index(const std::string & s, size_t byte) {
@@ -138,7 +161,8 @@ Value s_format(Interp & in, const Value & s, CallArgs & a) {
         std::string field = f.substr(i + 1, close - i - 1);
         field = field.substr(0, field.find_first_of(":!"));
         const Value * v = nullptr;
-        if (field.empty()) v = auto_index < a.positional.size() ? &a.positional[auto_index++] : nullptr;
+        if (field.empty())
+            v = auto_index < a.positional.size() ? &a.positional[auto_index++] : nullptr;
         else if (field.find_first_not_of("0123456789") == std::string::npos) {
             size_t idx = std::stoul(field);
             v = idx < a.positional.size() ? &a.positional[idx] : nullptr;
@@ -159,10 +183,18 @@ bool all_of(const std::string & s, int (*pred)(int)) {
         if (!pred(c)) return false;
     return true;
 }
-Value s_isdigit(Interp &, const Value & s, CallArgs &) { return Value::from(all_of(s.text, ::isdigit)); }
-Value s_isalpha(Interp &, const Value & s, CallArgs &) { return Value::from(all_of(s.text, ::isalpha)); }
-Value s_isalnum(Interp &, const Value & s, CallArgs &) { return Value::from(all_of(s.text, ::isalnum)); }
-Value s_isspace(Interp &, const Value & s, CallArgs &) { return Value::from(all_of(s.text, ::isspace)); }
+Value s_isdigit(Interp &, const Value & s, CallArgs &) {
+    return Value::from(all_of(s.text, ::isdigit));
+}
+Value s_isalpha(Interp &, const Value & s, CallArgs &) {
+    return Value::from(all_of(s.text, ::isalpha));
+}
+Value s_isalnum(Interp &, const Value & s, CallArgs &) {
+    return Value::from(all_of(s.text, ::isalnum));
+}
+Value s_isspace(Interp &, const Value & s, CallArgs &) {
+    return Value::from(all_of(s.text, ::isspace));
+}
 
 Value d_items(Interp &, const Value & d, CallArgs &) {
     std::vector<Value> out;
@@ -204,7 +236,9 @@ Value l_count(Interp &, const Value & l, CallArgs & a) {
     for (const Value & v : l.list->items) n += equals(v, x) ? 1 : 0;
     return Value::from(n);
 }
-Value l_copy(Interp &, const Value & l, CallArgs &) { return Value::from(l.list->items, l.list->tuple); }
+Value l_copy(Interp &, const Value & l, CallArgs &) {
+    return Value::from(l.list->items, l.list->tuple);
+}
 
 Value bind(const Value & self, const std::string & name, Method m) {
     auto f = std::make_shared<Function>();
@@ -216,7 +250,8 @@ Value bind(const Value & self, const std::string & name, Method m) {
 Value unsafe(const Value & self, const std::string & name) {
     auto f = std::make_shared<Function>();
     f->name = name;
-    std::string message = "access to attribute " + repr_string(name) + " of " + repr_string(type_name(self)) + " object is unsafe.";
+    std::string message =
+        "access to attribute " + repr_string(name) + " of " + repr_string(type_name(self)) + " object is unsafe.";
     f->call = [message](Interp &, CallArgs &) -> Value { fail("SecurityError", message); };
     return Value::from(f);
 }
@@ -225,28 +260,34 @@ Value unsafe(const Value & self, const std::string & name) {
 
 Value find_method(const Value & self, const std::string & name) {
     static const std::map<std::string, Method> str_methods = {
-        {"strip", s_strip}, {"lstrip", s_lstrip}, {"rstrip", s_rstrip}, {"split", s_split}, {"rsplit", s_rsplit},
-        {"splitlines", s_splitlines}, {"startswith", s_startswith}, {"endswith", s_endswith}, {"replace", s_replace},
-        {"upper", s_upper}, {"lower", s_lower}, {"title", s_title}, {"capitalize", s_capitalize}, {"find", s_find},
-        {"rfind", s_rfind}, {"index", s_index}, {"count", s_count}, {"join", s_join}, {"format", s_format},
-        {"isdigit", s_isdigit}, {"isalpha", s_isalpha}, {"isalnum", s_isalnum}, {"isspace", s_isspace},
+        {"strip", s_strip},           {"lstrip", s_lstrip},     {"rstrip", s_rstrip},
+        {"split", s_split},           {"rsplit", s_rsplit},     {"splitlines", s_splitlines},
+        {"startswith", s_startswith}, {"endswith", s_endswith}, {"replace", s_replace},
+        {"upper", s_upper},           {"lower", s_lower},       {"title", s_title},
+        {"capitalize", s_capitalize}, {"find", s_find},         {"rfind", s_rfind},
+        {"index", s_index},           {"count", s_count},       {"join", s_join},
+        {"format", s_format},         {"isdigit", s_isdigit},   {"isalpha", s_isalpha},
+        {"isalnum", s_isalnum},       {"isspace", s_isspace},
     };
     static const std::map<std::string, Method> dict_methods = {
         {"items", d_items}, {"keys", d_keys}, {"values", d_values}, {"get", d_get}, {"copy", d_copy},
     };
     static const std::map<std::string, Method> list_methods = {
-        {"index", l_index}, {"count", l_count}, {"copy", l_copy},
+        {"index", l_index},
+        {"count", l_count},
+        {"copy", l_copy},
     };
     const std::map<std::string, Method> * table = nullptr;
     if (self.is_string()) {
         table = &str_methods;
     } else if (self.is_dict()) {
         table = &dict_methods;
-        if (name == "update" || name == "pop" || name == "popitem" || name == "setdefault" || name == "clear") return unsafe(self, name);
+        if (name == "update" || name == "pop" || name == "popitem" || name == "setdefault" || name == "clear")
+            return unsafe(self, name);
     } else if (self.is_list()) {
         table = &list_methods;
-        if (!self.list->tuple && (name == "append" || name == "extend" || name == "insert" || name == "pop" || name == "remove" ||
-                                  name == "clear" || name == "sort" || name == "reverse"))
+        if (!self.list->tuple && (name == "append" || name == "extend" || name == "insert" || name == "pop" ||
+                                  name == "remove" || name == "clear" || name == "sort" || name == "reverse"))
             return unsafe(self, name);
     }
     if (!table) return Value::undefined("");

@@ -14,12 +14,15 @@ namespace {
     type_error("unsupported operand type(s) for " + op + ": '" + type_name(a) + "' and '" + type_name(b) + "'");
 }
 
-[[noreturn]] void overflow() { fail("OverflowError", "integer result too large for the template interpreter"); }
+[[noreturn]] void overflow() {
+    fail("OverflowError", "integer result too large for the template interpreter");
+}
 
 Value repeat(Interp & in, const Value & seq, int64_t times) {
     if (times < 0) times = 0;
     if (seq.is_string()) {
-        if (!seq.text.empty() && static_cast<uint64_t>(times) > std::numeric_limits<size_t>::max() / seq.text.size()) overflow();
+        if (!seq.text.empty() && static_cast<uint64_t>(times) > std::numeric_limits<size_t>::max() / seq.text.size())
+            overflow();
         in.check_size(seq.text.size() * static_cast<size_t>(times));
         std::string out;
         for (int64_t i = 0; i < times; ++i) out += seq.text;
@@ -73,28 +76,43 @@ Value percent_format(Interp & in, const std::string & fmt, const Value & args) {
         const Value & v = values[next++];
         char buf[512];
         switch (conv) {
-            case 's': out += to_str(v); break;
-            case 'r': out += repr(v); break;
+            case 's':
+                out += to_str(v);
+                break;
+            case 'r':
+                out += repr(v);
+                break;
             case 'd':
             case 'i':
                 if (!v.is_number()) type_error("%d format: a real number is required, not " + type_name(v));
-                std::snprintf(buf, sizeof buf, (spec + "lld").c_str(), static_cast<long long>(v.kind == Kind_float ? static_cast<int64_t>(v.number) : v.as_int()));
+                std::snprintf(
+                    buf, sizeof buf, (spec + "lld").c_str(),
+                    static_cast<long long>(v.kind == Kind_float ? static_cast<int64_t>(v.number) : v.as_int()));
                 out += buf;
                 break;
-            case 'f': case 'e': case 'g': case 'F': case 'E': case 'G':
+            case 'f':
+            case 'e':
+            case 'g':
+            case 'F':
+            case 'E':
+            case 'G':
                 if (!v.is_number()) type_error("must be real number, not " + type_name(v));
                 std::snprintf(buf, sizeof buf, (spec + conv).c_str(), v.as_double());
                 out += buf;
                 break;
-            case 'x': case 'X': case 'o':
+            case 'x':
+            case 'X':
+            case 'o':
                 std::snprintf(buf, sizeof buf, (spec + "ll" + conv).c_str(), static_cast<long long>(v.as_int()));
                 out += buf;
                 break;
-            default: fail("ValueError", std::string("unsupported format character '") + conv + "'");
+            default:
+                fail("ValueError", std::string("unsupported format character '") + conv + "'");
         }
         in.check_size(out.size());
     }
-    if (next < values.size() && (args.is_list() && args.list->tuple)) type_error("not all arguments converted during string formatting");
+    if (next < values.size() && (args.is_list() && args.list->tuple))
+        type_error("not all arguments converted during string formatting");
     return Value::from(std::move(out));
 }
 
@@ -201,16 +219,21 @@ bool contains(const Value & container, const Value & item) {
             for (const auto & v : container.list->items)
                 if (equals(v, item)) return true;
             return false;
-        case Kind_dict: return container.dict->find(item) != nullptr;
-        case Kind_undefined: return false;
-        default: type_error("argument of type '" + type_name(container) + "' is not iterable");
+        case Kind_dict:
+            return container.dict->find(item) != nullptr;
+        case Kind_undefined:
+            return false;
+        default:
+            type_error("argument of type '" + type_name(container) + "' is not iterable");
     }
 }
 
 std::vector<Value> iterate(const Value & v) {
     switch (v.kind) {
-        case Kind_undefined: return {};
-        case Kind_list: return v.list->items;
+        case Kind_undefined:
+            return {};
+        case Kind_list:
+            return v.list->items;
         case Kind_dict: {
             std::vector<Value> keys;
             for (const auto & e : v.dict->entries) keys.push_back(e.first);
@@ -225,17 +248,23 @@ std::vector<Value> iterate(const Value & v) {
             }
             return chars;
         }
-        default: type_error("'" + type_name(v) + "' object is not iterable");
+        default:
+            type_error("'" + type_name(v) + "' object is not iterable");
     }
 }
 
 int64_t length(const Value & v) {
     switch (v.kind) {
-        case Kind_undefined: return 0;
-        case Kind_string: return static_cast<int64_t>(utf8_length(v.text));
-        case Kind_list: return static_cast<int64_t>(v.list->items.size());
-        case Kind_dict: return static_cast<int64_t>(v.dict->entries.size());
-        default: type_error("object of type '" + type_name(v) + "' has no len()");
+        case Kind_undefined:
+            return 0;
+        case Kind_string:
+            return static_cast<int64_t>(utf8_length(v.text));
+        case Kind_list:
+            return static_cast<int64_t>(v.list->items.size());
+        case Kind_dict:
+            return static_cast<int64_t>(v.dict->entries.size());
+        default:
+            type_error("object of type '" + type_name(v) + "' has no len()");
     }
 }
 

@@ -11,7 +11,8 @@ std::string Parser::parse_body(Body & body, std::initializer_list<const char *> 
     for (;;) {
         const Token & t = cur();
         if (t.type == TokenType_eof) {
-            if (ends.size() != 0) syntax_error("unexpected end of template, expected '" + std::string(*ends.begin()) + "'", t.offset);
+            if (ends.size() != 0)
+                syntax_error("unexpected end of template, expected '" + std::string(*ends.begin()) + "'", t.offset);
             return {};
         }
         if (t.type == TokenType_text) {
@@ -52,12 +53,18 @@ StmtPtr Parser::parse_statement() {
     std::string tag = expect_name();
     auto s = std::make_unique<Stmt>();
     s->offset = offset;
-    if (tag == "if") parse_if(*s);
-    else if (tag == "for") parse_for(*s);
-    else if (tag == "set") parse_set(*s);
-    else if (tag == "macro") parse_macro(*s);
-    else if (tag == "call") parse_call_block(*s);
-    else if (tag == "filter") parse_filter_block(*s);
+    if (tag == "if")
+        parse_if(*s);
+    else if (tag == "for")
+        parse_for(*s);
+    else if (tag == "set")
+        parse_set(*s);
+    else if (tag == "macro")
+        parse_macro(*s);
+    else if (tag == "call")
+        parse_call_block(*s);
+    else if (tag == "filter")
+        parse_filter_block(*s);
     else if (tag == "break" || tag == "continue") {
         s->kind = tag == "break" ? StmtKind_break : StmtKind_continue;
         expect_block_end();
@@ -66,7 +73,8 @@ StmtPtr Parser::parse_statement() {
         expect_block_end();
         parse_body(s->body, {"endgeneration"});
         expect_block_end();
-    } else if (tag == "with") parse_with(*s);
+    } else if (tag == "with")
+        parse_with(*s);
     else if (tag == "print") {
         s->kind = StmtKind_print;
         s->expr = parse_tuple(true, {});

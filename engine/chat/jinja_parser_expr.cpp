@@ -41,8 +41,10 @@ ExprPtr Parser::parse_tuple(bool with_condexpr, std::initializer_list<const char
         if (!items.empty()) expect_op(",");
         if (is_tuple_end(extra)) break;
         items.push_back(parse_expression(with_condexpr));
-        if (is_op(",")) tuple = true;
-        else break;
+        if (is_op(","))
+            tuple = true;
+        else
+            break;
     }
     if (!tuple) {
         if (!items.empty()) return std::move(items.front());
@@ -116,7 +118,8 @@ ExprPtr Parser::parse_compare() {
     for (;;) {
         std::string op;
         const Token & t = cur();
-        if (t.type == TokenType_operator && (t.text == "==" || t.text == "!=" || t.text == "<" || t.text == "<=" || t.text == ">" || t.text == ">=")) {
+        if (t.type == TokenType_operator &&
+            (t.text == "==" || t.text == "!=" || t.text == "<" || t.text == "<=" || t.text == ">" || t.text == ">=")) {
             op = t.text;
             next();
         } else if (is_name("in")) {
@@ -204,9 +207,12 @@ ExprPtr Parser::parse_primary() {
     auto e = make(ExprKind_constant, t.offset);
     switch (t.type) {
         case TokenType_name:
-            if (t.text == "true" || t.text == "True") e->value = Value::from(true);
-            else if (t.text == "false" || t.text == "False") e->value = Value::from(false);
-            else if (t.text == "none" || t.text == "None") e->value = Value::none();
+            if (t.text == "true" || t.text == "True")
+                e->value = Value::from(true);
+            else if (t.text == "false" || t.text == "False")
+                e->value = Value::from(false);
+            else if (t.text == "none" || t.text == "None")
+                e->value = Value::none();
             else {
                 e->kind = ExprKind_name;
                 e->name = t.text;
@@ -222,9 +228,16 @@ ExprPtr Parser::parse_primary() {
             e->value = Value::from(std::move(s));
             return e;
         }
-        case TokenType_integer: e->value = Value::from(t.integer); next(); return e;
-        case TokenType_float: e->value = Value::from(t.number); next(); return e;
-        default: break;
+        case TokenType_integer:
+            e->value = Value::from(t.integer);
+            next();
+            return e;
+        case TokenType_float:
+            e->value = Value::from(t.number);
+            next();
+            return e;
+        default:
+            break;
     }
     if (skip_op("(")) {
         ExprPtr inner = parse_tuple(true, {}, true);

@@ -53,14 +53,30 @@ private:
     [[noreturn]] void unexpected(const std::string & expected) const {
         std::string got;
         switch (cur().type) {
-            case TokenType_eof: got = "end of template"; break;
-            case TokenType_block_end: got = "end of statement block"; break;
-            case TokenType_variable_end: got = "end of print statement"; break;
-            case TokenType_name: got = "'" + cur().text + "'"; break;
-            case TokenType_string: got = "string"; break;
-            case TokenType_integer: got = "integer"; break;
-            case TokenType_float: got = "float"; break;
-            default: got = "'" + cur().text + "'"; break;
+            case TokenType_eof:
+                got = "end of template";
+                break;
+            case TokenType_block_end:
+                got = "end of statement block";
+                break;
+            case TokenType_variable_end:
+                got = "end of print statement";
+                break;
+            case TokenType_name:
+                got = "'" + cur().text + "'";
+                break;
+            case TokenType_string:
+                got = "string";
+                break;
+            case TokenType_integer:
+                got = "integer";
+                break;
+            case TokenType_float:
+                got = "float";
+                break;
+            default:
+                got = "'" + cur().text + "'";
+                break;
         }
         syntax_error("expected " + expected + ", got " + got, cur().offset);
     }

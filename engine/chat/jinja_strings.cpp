@@ -109,10 +109,12 @@ std::vector<std::string> py_rsplit(std::string_view s, const std::string * sep, 
     return out;
 }
 
-std::string py_replace(std::string_view s, std::string_view old, std::string_view repl, int64_t count, size_t max_size) {
+std::string py_replace(std::string_view s, std::string_view old, std::string_view repl, int64_t count,
+                       size_t max_size) {
     std::string out;
     auto check = [&]() {
-        if (out.size() > max_size) fail("LimitError", "the template built a string larger than " + std::to_string(max_size) + " bytes");
+        if (out.size() > max_size)
+            fail("LimitError", "the template built a string larger than " + std::to_string(max_size) + " bytes");
     };
     if (old.empty()) {
         // Python inserts the replacement between every code point.

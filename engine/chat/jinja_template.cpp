@@ -73,13 +73,19 @@ void check_names(const jinja::Stmt & s, bool soft) {
             check_names(s.body, false);
             check_names(s.orelse, false);
             return;
-        case jinja::StmtKind_call_block: check_names(s.expr.get(), soft); break;
+        case jinja::StmtKind_call_block:
+            check_names(s.expr.get(), soft);
+            break;
         case jinja::StmtKind_scope:
             for (const auto & a : s.assignments) check_names(a.second.get(), soft);
             break;
         case jinja::StmtKind_set_block:
-        case jinja::StmtKind_filter: check_names(s.expr.get(), false); break;
-        default: check_names(s.expr.get(), soft); break;
+        case jinja::StmtKind_filter:
+            check_names(s.expr.get(), false);
+            break;
+        default:
+            check_names(s.expr.get(), soft);
+            break;
     }
     for (const auto & d : s.defaults) check_names(d.get(), false);
     check_names(s.body, false);
@@ -110,7 +116,9 @@ JinjaTemplate::JinjaTemplate(std::string_view source, std::string name) {
 
 JinjaTemplate::~JinjaTemplate() = default;
 
-const std::string & JinjaTemplate::name() const noexcept { return m_program->name; }
+const std::string & JinjaTemplate::name() const noexcept {
+    return m_program->name;
+}
 
 std::string JinjaTemplate::render(std::string_view context_json, const JinjaRenderOptions & options) const {
     jinja::Value context = jinja::parse_json(context_json);
@@ -139,7 +147,8 @@ Value g_range(Interp & in, CallArgs & a) {
     if (n.empty() || n.size() > 3) type_error("range expected 1 to 3 arguments");
     int64_t start = n.size() > 1 ? n[0] : 0, stop = n.size() > 1 ? n[1] : n[0], step = n.size() > 2 ? n[2] : 1;
     if (step == 0) fail("ValueError", "range() arg 3 must not be zero");
-    double count = std::max(0.0, std::ceil((static_cast<double>(stop) - static_cast<double>(start)) / static_cast<double>(step)));
+    double count =
+        std::max(0.0, std::ceil((static_cast<double>(stop) - static_cast<double>(start)) / static_cast<double>(step)));
     in.check_size(static_cast<size_t>(std::min(count, 1e18)));
     std::vector<Value> out;
     for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
@@ -180,7 +189,8 @@ Value g_strftime_now(Interp & in, CallArgs & a) {
 
 void Interp::install_globals(Scope & globals) {
     globals.vars["range"] = Value::from(make_function("range", g_range));
-    globals.vars["dict"] = Value::from(make_function("dict", [](Interp &, CallArgs & a) { return g_dict_like(a, DictTag_plain); }));
+    globals.vars["dict"] =
+        Value::from(make_function("dict", [](Interp &, CallArgs & a) { return g_dict_like(a, DictTag_plain); }));
     globals.vars["namespace"] = Value::from(make_function("namespace", [](Interp & in, CallArgs & a) {
         Value ns = g_dict_like(a, DictTag_namespace);
         in.track(ns.dict);

@@ -10,7 +10,9 @@
 
 namespace hearth::jinja {
 
-void fail(std::string kind, std::string message) { throw RenderError{std::move(kind), std::move(message)}; }
+void fail(std::string kind, std::string message) {
+    throw RenderError{std::move(kind), std::move(message)};
+}
 
 Value Value::undefined(std::string hint) {
     Value v;
@@ -97,10 +99,14 @@ Value Value::from(FunctionPtr f) {
 
 double Value::as_double() const {
     switch (kind) {
-        case Kind_boolean: return boolean ? 1.0 : 0.0;
-        case Kind_integer: return static_cast<double>(integer);
-        case Kind_float: return number;
-        default: return 0.0;
+        case Kind_boolean:
+            return boolean ? 1.0 : 0.0;
+        case Kind_integer:
+            return static_cast<double>(integer);
+        case Kind_float:
+            return number;
+        default:
+            return 0.0;
     }
 }
 
@@ -146,14 +152,22 @@ const Value * CallArgs::get(size_t index, std::string_view name) const {
 bool truthy(const Value & v) {
     switch (v.kind) {
         case Kind_undefined:
-        case Kind_none: return false;
-        case Kind_boolean: return v.boolean;
-        case Kind_integer: return v.integer != 0;
-        case Kind_float: return v.number != 0.0;
-        case Kind_string: return !v.text.empty();
-        case Kind_list: return !v.list->items.empty();
-        case Kind_dict: return v.dict->tag != DictTag_plain || !v.dict->entries.empty();
-        case Kind_function: return true;
+        case Kind_none:
+            return false;
+        case Kind_boolean:
+            return v.boolean;
+        case Kind_integer:
+            return v.integer != 0;
+        case Kind_float:
+            return v.number != 0.0;
+        case Kind_string:
+            return !v.text.empty();
+        case Kind_list:
+            return !v.list->items.empty();
+        case Kind_dict:
+            return v.dict->tag != DictTag_plain || !v.dict->entries.empty();
+        case Kind_function:
+            return true;
     }
     return false;
 }
@@ -166,8 +180,10 @@ bool equals(const Value & a, const Value & b) {
     if (a.kind != b.kind) return false;
     switch (a.kind) {
         case Kind_undefined:
-        case Kind_none: return true;
-        case Kind_string: return a.text == b.text;
+        case Kind_none:
+            return true;
+        case Kind_string:
+            return a.text == b.text;
         case Kind_list: {
             if (a.list == b.list) return true;
             walk_step();
@@ -187,8 +203,10 @@ bool equals(const Value & a, const Value & b) {
             }
             return true;
         }
-        case Kind_function: return a.function == b.function;
-        default: return false;
+        case Kind_function:
+            return a.function == b.function;
+        default:
+            return false;
     }
 }
 
@@ -217,18 +235,26 @@ int compare(const Value & a, const Value & b) {
 
 std::string type_name(const Value & v) {
     switch (v.kind) {
-        case Kind_undefined: return "Undefined";
-        case Kind_none: return "NoneType";
-        case Kind_boolean: return "bool";
-        case Kind_integer: return "int";
-        case Kind_float: return "float";
-        case Kind_string: return "str";
-        case Kind_list: return v.list->tuple ? "tuple" : "list";
+        case Kind_undefined:
+            return "Undefined";
+        case Kind_none:
+            return "NoneType";
+        case Kind_boolean:
+            return "bool";
+        case Kind_integer:
+            return "int";
+        case Kind_float:
+            return "float";
+        case Kind_string:
+            return "str";
+        case Kind_list:
+            return v.list->tuple ? "tuple" : "list";
         case Kind_dict:
             if (v.dict->tag == DictTag_namespace) return "Namespace";
             if (v.dict->tag == DictTag_object) return v.dict->type_name;
             return "dict";
-        case Kind_function: return "function";
+        case Kind_function:
+            return "function";
     }
     return "object";
 }
@@ -265,7 +291,8 @@ std::string format_float(double d) {
         } else if (exponent + 1 >= n) {
             out += digits + std::string(static_cast<size_t>(exponent + 1 - n), '0') + ".0";
         } else {
-            out += digits.substr(0, static_cast<size_t>(exponent + 1)) + "." + digits.substr(static_cast<size_t>(exponent + 1));
+            out += digits.substr(0, static_cast<size_t>(exponent + 1)) + "." +
+                   digits.substr(static_cast<size_t>(exponent + 1));
         }
         return out;
     }
@@ -281,11 +308,16 @@ std::string repr_string(std::string_view s) {
     if (s.find('\'') != std::string_view::npos && s.find('"') == std::string_view::npos) quote = '"';
     std::string out(1, quote);
     for (unsigned char c : s) {
-        if (c == '\\') out += "\\\\";
-        else if (c == static_cast<unsigned char>(quote)) out += std::string("\\") + quote;
-        else if (c == '\n') out += "\\n";
-        else if (c == '\r') out += "\\r";
-        else if (c == '\t') out += "\\t";
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == static_cast<unsigned char>(quote))
+            out += std::string("\\") + quote;
+        else if (c == '\n')
+            out += "\\n";
+        else if (c == '\r')
+            out += "\\r";
+        else if (c == '\t')
+            out += "\\t";
         else if (c < 0x20 || c == 0x7f) {
             char buf[8];
             std::snprintf(buf, sizeof buf, "\\x%02x", c);
@@ -303,12 +335,23 @@ std::string html_escape(std::string_view s) {
     out.reserve(s.size());
     for (char c : s) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&#34;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&#34;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -376,7 +419,8 @@ void repr_in(const Value & v, ReprState & st, std::string & out) {
         out += v.kind == Kind_string ? repr_string(v.text) : to_str(v);
         return;
     }
-    if (++st.depth > kMaxValueDepth) fail("RecursionError", "maximum recursion depth exceeded while getting the repr of an object");
+    if (++st.depth > kMaxValueDepth)
+        fail("RecursionError", "maximum recursion depth exceeded while getting the repr of an object");
     walk_step();
     if (v.kind == Kind_dict) {
         repr_dict(v, st, out);
@@ -405,14 +449,22 @@ std::string repr(const Value & v) {
 
 std::string to_str(const Value & v) {
     switch (v.kind) {
-        case Kind_undefined: return "";
-        case Kind_none: return "None";
-        case Kind_boolean: return v.boolean ? "True" : "False";
-        case Kind_integer: return std::to_string(v.integer);
-        case Kind_float: return format_float(v.number);
-        case Kind_string: return v.text;
-        case Kind_function: return "<function " + v.function->name + ">";
-        default: return repr(v);
+        case Kind_undefined:
+            return "";
+        case Kind_none:
+            return "None";
+        case Kind_boolean:
+            return v.boolean ? "True" : "False";
+        case Kind_integer:
+            return std::to_string(v.integer);
+        case Kind_float:
+            return format_float(v.number);
+        case Kind_string:
+            return v.text;
+        case Kind_function:
+            return "<function " + v.function->name + ">";
+        default:
+            return repr(v);
     }
 }
 
@@ -424,7 +476,8 @@ std::vector<uint32_t> decode_utf8(std::string_view s) {
         int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
         if (i + static_cast<size_t>(len) > s.size()) len = 1;
         uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1fu) : len == 3 ? (c & 0x0fu) : (c & 0x07u);
-        for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<size_t>(k)]) & 0x3fu);
+        for (int k = 1; k < len; ++k)
+            cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<size_t>(k)]) & 0x3fu);
         out.push_back(cp);
         i += static_cast<size_t>(len);
     }

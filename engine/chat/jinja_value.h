@@ -50,7 +50,7 @@ struct Value {
     bool boolean = false;
     int64_t integer = 0;
     double number = 0;
-    std::string text;  // the string, or for Undefined the message an access would raise
+    std::string text;   // the string, or for Undefined the message an access would raise
     bool safe = false;  // a markupsafe.Markup string: `+` HTML-escapes a plain str joined to it
     ListPtr list;
     DictPtr dict;
@@ -96,9 +96,9 @@ struct ListData {
 
 struct DictData {
     DictTag tag = DictTag_plain;
-    std::string type_name;  // for DictTag_object: "LoopContext", "Cycler"...
+    std::string type_name;                         // for DictTag_object: "LoopContext", "Cycler"...
     std::vector<std::pair<Value, Value>> entries;  // insertion order, as Python dicts
-    uint32_t depth = 1;  // plain dicts: 1 + the deepest key's or value's nesting (never lowered)
+    uint32_t depth = 1;    // plain dicts: 1 + the deepest key's or value's nesting (never lowered)
     FunctionPtr callable;  // DictTag_object: what calling the object does (loop(...))
 
     const Value * find(const Value & key) const;
@@ -139,14 +139,14 @@ bool equals(const Value & a, const Value & b);
 // Python's ordering; throws RenderError for unorderable types.
 int compare(const Value & a, const Value & b);
 
-std::string type_name(const Value & v);        // "str", "dict", "int", "NoneType"...
+std::string type_name(const Value & v);         // "str", "dict", "int", "NoneType"...
 std::string object_type_repr(const Value & v);  // jinja2's "dict object", "None"
 std::string to_str(const Value & v);            // Python str()
 std::string repr(const Value & v);              // Python repr()
 std::string repr_string(std::string_view s);
 std::string html_escape(std::string_view s);  // markupsafe.escape: & < > " '
-Value markup(std::string s);                   // a safe string
-std::string format_float(double d);             // Python float repr: 0.5, 1e+16, 1.0
+Value markup(std::string s);                  // a safe string
+std::string format_float(double d);           // Python float repr: 0.5, 1e+16, 1.0
 
 // Python strings index code points; ours are UTF-8.
 std::vector<uint32_t> decode_utf8(std::string_view s);

@@ -182,7 +182,8 @@ bool OutputParser::step_harmony_body(OutputDelta & delta) {
     } else {
         std::size_t end = hit.pos;
         if (end == std::string_view::npos) {
-            end = m_finishing ? view.size() : utf8_complete_length(view.substr(0, partial_tag_start(view, k_body_ends)));
+            end =
+                m_finishing ? view.size() : utf8_complete_length(view.substr(0, partial_tag_start(view, k_body_ends)));
         }
         if (end > 0) {
             if (m_harmony_body == HarmonyBody_reasoning) {

@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hearth/json_depth.h"
 #include "chat/output_parser_markers.h"
+#include "hearth/json_depth.h"
 
 namespace hearth::output_parser_detail {
 

@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hearth/json_depth.h"
 #include "chat/output_parser_markers.h"
 #include "chat/output_parser_scan.h"
 #include "hearth/json_depth.h"

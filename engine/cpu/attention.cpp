@@ -4,8 +4,8 @@
 #include <cmath>
 
 #include "cpu/attention_tile.h"
-#include "cpu/thread_pool.h"
 #include "cpu/kv_source.h"
+#include "cpu/thread_pool.h"
 
 namespace hearth {
 

@@ -74,8 +74,10 @@ float scores8(const float * q, const float * k, int32_t n, int32_t D, float scal
             __m256 a = _mm256_setzero_ps();
             if (u < m) {
                 const float * kr = k + size_t(j + u) * D;
-                for (int32_t d = 0; d < full; d += 8) a = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), _mm256_loadu_ps(kr + d), a);
-                if (full < D) a = _mm256_fmadd_ps(_mm256_maskload_ps(q + full, tail), _mm256_maskload_ps(kr + full, tail), a);
+                for (int32_t d = 0; d < full; d += 8)
+                    a = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), _mm256_loadu_ps(kr + d), a);
+                if (full < D)
+                    a = _mm256_fmadd_ps(_mm256_maskload_ps(q + full, tail), _mm256_maskload_ps(kr + full, tail), a);
             }
             acc[u] = a;
         }

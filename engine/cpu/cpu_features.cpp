@@ -48,8 +48,8 @@ CpuIsa detect() {
     const bool fma = (r[2] >> 12) & 1, f16c = (r[2] >> 29) & 1;
     if (!osxsave || !avx) return CpuIsa_scalar;
     const unsigned long long xcr0 = xgetbv0();
-    const bool os_ymm = (xcr0 & 0x6) == 0x6;           // SSE + AVX state
-    const bool os_zmm = (xcr0 & 0xe6) == 0xe6;         // + opmask, ZMM_Hi256, Hi16_ZMM
+    const bool os_ymm = (xcr0 & 0x6) == 0x6;    // SSE + AVX state
+    const bool os_zmm = (xcr0 & 0xe6) == 0xe6;  // + opmask, ZMM_Hi256, Hi16_ZMM
     cpuid(7, 0, r);
     const bool avx2 = (r[1] >> 5) & 1;
     const bool avx512f = (r[1] >> 16) & 1, avx512dq = (r[1] >> 17) & 1;
@@ -60,16 +60,21 @@ CpuIsa detect() {
     return CpuIsa_avx2;
 }
 #else
-CpuIsa detect() { return CpuIsa_scalar; }
+CpuIsa detect() {
+    return CpuIsa_scalar;
+}
 #endif
 
 CpuIsa from_env(CpuIsa detected) {
     const char * v = std::getenv("HEARTH_CPU_ISA");
     if (v == nullptr || *v == '\0') return detected;
     CpuIsa want = detected;
-    if (std::strcmp(v, "scalar") == 0) want = CpuIsa_scalar;
-    else if (std::strcmp(v, "avx2") == 0) want = CpuIsa_avx2;
-    else if (std::strcmp(v, "avx512") == 0) want = CpuIsa_avx512;
+    if (std::strcmp(v, "scalar") == 0)
+        want = CpuIsa_scalar;
+    else if (std::strcmp(v, "avx2") == 0)
+        want = CpuIsa_avx2;
+    else if (std::strcmp(v, "avx512") == 0)
+        want = CpuIsa_avx512;
     return want < detected ? want : detected;
 }
 
@@ -79,9 +84,12 @@ std::atomic<int> g_forced{-1};
 
 const char * cpu_isa_name(CpuIsa isa) {
     switch (isa) {
-    case CpuIsa_scalar: return "scalar";
-    case CpuIsa_avx2: return "avx2";
-    case CpuIsa_avx512: return "avx512";
+        case CpuIsa_scalar:
+            return "scalar";
+        case CpuIsa_avx2:
+            return "avx2";
+        case CpuIsa_avx512:
+            return "avx512";
     }
     return "unknown";
 }

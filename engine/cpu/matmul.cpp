@@ -31,9 +31,13 @@ constexpr size_t kAlign = 64;
 // Below this many tokens, unpacking a gemm8 tile costs more than it saves.
 constexpr int64_t kGemmMinTokens = 4;
 
-size_t align_up(size_t v) { return (v + kAlign - 1) / kAlign * kAlign; }
+size_t align_up(size_t v) {
+    return (v + kAlign - 1) / kAlign * kAlign;
+}
 
-bool is_float_type(TensorType t) { return vec_dot_type(t) == TensorType_F32; }
+bool is_float_type(TensorType t) {
+    return vec_dot_type(t) == TensorType_F32;
+}
 
 }  // namespace
 
@@ -64,8 +68,10 @@ void matmul(const WeightView & w, const float * x, int64_t n_tokens, float * y, 
         const auto quantize_rows = [&](int64_t t0, int64_t t1, int) {
             for (int64_t t = t0; t < t1; ++t) quantize(x + t * n_in, base + t * act_stride, n_in);
         };
-        if (n_tokens == 1) quantize_rows(0, 1, 0);
-        else pool.parallel_for(n_tokens, quantize_rows);
+        if (n_tokens == 1)
+            quantize_rows(0, 1, 0);
+        else
+            pool.parallel_for(n_tokens, quantize_rows);
         act = base;
     }
 
@@ -101,7 +107,8 @@ void matmul(const WeightView & w, const float * x, int64_t n_tokens, float * y, 
         const int64_t n8 = n_out / 8;
         pool.parallel_for(n8 + (n_out % 8 != 0 ? 1 : 0), [&](int64_t i0, int64_t i1, int) {
             for (int64_t i = i0; i < i1; ++i) {
-                if (i == n8) rows(8 * n8, n_out);
+                if (i == n8)
+                    rows(8 * n8, n_out);
                 else
                     gemm8(n_in, w_data + size_t(8 * i) * w_row_bytes, w_row_bytes, act, act_stride, n_tokens, y + 8 * i,
                           static_cast<size_t>(n_out));
@@ -110,9 +117,8 @@ void matmul(const WeightView & w, const float * x, int64_t n_tokens, float * y, 
         return;
     }
     const int64_t n_tiles = (n_out + kRowTile - 1) / kRowTile;
-    pool.parallel_for(n_tiles, [&](int64_t tile0, int64_t tile1, int) {
-        rows(tile0 * kRowTile, std::min(n_out, tile1 * kRowTile));
-    });
+    pool.parallel_for(
+        n_tiles, [&](int64_t tile0, int64_t tile1, int) { rows(tile0 * kRowTile, std::min(n_out, tile1 * kRowTile)); });
 }
 
 }  // namespace hearth

@@ -37,8 +37,8 @@ namespace {
 
 using avx512vnni::fp16;
 using avx512vnni::iq4nl_table_u8;
-using avx512vnni::loadu;
 using avx512vnni::IQ4NLCodes;
+using avx512vnni::loadu;
 using avx512vnni::Mxfp4Codes;
 using avx512vnni::Q4_0Codes;
 using avx512vnni::Q5_0Codes;
@@ -162,7 +162,8 @@ inline void tile_tokens(const Tile & t, const uint8_t * act, size_t stride, int6
     }
     HEARTH_UNROLL
     for (int tt = 0; tt < NT; ++tt) {
-        const __m256 v = _mm256_fmsub_ps(t.d, _mm256_cvtepi32_ps(itot[tt]), _mm256_mul_ps(t.dmin, _mm256_cvtepi32_ps(imin[tt])));
+        const __m256 v =
+            _mm256_fmsub_ps(t.d, _mm256_cvtepi32_ps(itot[tt]), _mm256_mul_ps(t.dmin, _mm256_cvtepi32_ps(imin[tt])));
         float * out = acc + 8 * tt;
         _mm256_store_ps(out, _mm256_fmadd_ps(_mm256_set1_ps(a[tt]->d), v, _mm256_load_ps(out)));
     }
@@ -182,15 +183,24 @@ void gemm8(int64_t n_in, const void * w, size_t w_row_bytes, const void * act, s
         for (int64_t i = 0; i < n_in / QK_K; ++i) {
             Unpack(wb, w_row_bytes, i, tile);
             int64_t tt = 0;
-            for (; tt + 4 <= nt; tt += 4) tile_tokens<4>(tile, at + size_t(tt) * act_stride, act_stride, i, acc + 8 * tt);
+            for (; tt + 4 <= nt; tt += 4)
+                tile_tokens<4>(tile, at + size_t(tt) * act_stride, act_stride, i, acc + 8 * tt);
             switch (nt - tt) {
-            case 3: tile_tokens<3>(tile, at + size_t(tt) * act_stride, act_stride, i, acc + 8 * tt); break;
-            case 2: tile_tokens<2>(tile, at + size_t(tt) * act_stride, act_stride, i, acc + 8 * tt); break;
-            case 1: tile_tokens<1>(tile, at + size_t(tt) * act_stride, act_stride, i, acc + 8 * tt); break;
-            default: break;
+                case 3:
+                    tile_tokens<3>(tile, at + size_t(tt) * act_stride, act_stride, i, acc + 8 * tt);
+                    break;
+                case 2:
+                    tile_tokens<2>(tile, at + size_t(tt) * act_stride, act_stride, i, acc + 8 * tt);
+                    break;
+                case 1:
+                    tile_tokens<1>(tile, at + size_t(tt) * act_stride, act_stride, i, acc + 8 * tt);
+                    break;
+                default:
+                    break;
             }
         }
-        for (int64_t tt = 0; tt < nt; ++tt) _mm256_storeu_ps(y + size_t(t0 + tt) * y_stride, _mm256_load_ps(acc + 8 * tt));
+        for (int64_t tt = 0; tt < nt; ++tt)
+            _mm256_storeu_ps(y + size_t(t0 + tt) * y_stride, _mm256_load_ps(acc + 8 * tt));
     }
 }
 
@@ -279,15 +289,24 @@ void gemm8_signed32(int64_t n_in, const void * w, size_t w_row_bytes, const void
             const int nb = int(std::min<int64_t>(8, n_blocks - b0));
             unpack_signed32<F>(wb, w_row_bytes, b0, nb, tile);
             int64_t tt = 0;
-            for (; tt + 4 <= nt; tt += 4) tile0_tokens<4>(tile, nb, at + size_t(tt) * act_stride, act_stride, b0, acc + 8 * tt);
+            for (; tt + 4 <= nt; tt += 4)
+                tile0_tokens<4>(tile, nb, at + size_t(tt) * act_stride, act_stride, b0, acc + 8 * tt);
             switch (nt - tt) {
-            case 3: tile0_tokens<3>(tile, nb, at + size_t(tt) * act_stride, act_stride, b0, acc + 8 * tt); break;
-            case 2: tile0_tokens<2>(tile, nb, at + size_t(tt) * act_stride, act_stride, b0, acc + 8 * tt); break;
-            case 1: tile0_tokens<1>(tile, nb, at + size_t(tt) * act_stride, act_stride, b0, acc + 8 * tt); break;
-            default: break;
+                case 3:
+                    tile0_tokens<3>(tile, nb, at + size_t(tt) * act_stride, act_stride, b0, acc + 8 * tt);
+                    break;
+                case 2:
+                    tile0_tokens<2>(tile, nb, at + size_t(tt) * act_stride, act_stride, b0, acc + 8 * tt);
+                    break;
+                case 1:
+                    tile0_tokens<1>(tile, nb, at + size_t(tt) * act_stride, act_stride, b0, acc + 8 * tt);
+                    break;
+                default:
+                    break;
             }
         }
-        for (int64_t tt = 0; tt < nt; ++tt) _mm256_storeu_ps(y + size_t(t0 + tt) * y_stride, _mm256_load_ps(acc + 8 * tt));
+        for (int64_t tt = 0; tt < nt; ++tt)
+            _mm256_storeu_ps(y + size_t(t0 + tt) * y_stride, _mm256_load_ps(acc + 8 * tt));
     }
 }
 

@@ -28,15 +28,15 @@
 // DRAM (bench_matmul -t 1 -p 1, CPU time, loaded machine).
 #include "cpu/vec_dot.h"
 
-#if defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX512BW__) && defined(__AVX2__) && defined(__FMA__) && \
-    defined(__F16C__)
+#if defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX512BW__) && defined(__AVX2__) && \
+    defined(__FMA__) && defined(__F16C__)
 
 #define HEARTH_SIMD_NS avx512vnni
 #define HEARTH_SIMD_VNNI 1
-#include "cpu/simd_avx2.h"
-#include "cpu/gemv8_tokens.h"
-
 #include <algorithm>
+
+#include "cpu/gemv8_tokens.h"
+#include "cpu/simd_avx2.h"
 
 // GCC 12's 512-bit intrinsics pass _mm512_undefined_epi32() (a self-initialised
 // variable) as the masked-off source, which -Wmaybe-uninitialized reports in
@@ -60,12 +60,16 @@ constexpr _mm_hint kPrefetchHint = _MM_HINT_T0;
 // machine, 3 alternating rounds) one group ahead gave Q8_0 ~34 and Q5_0 ~55
 // GFLOP/s, two ~45 and ~65, four ~43 and ~55; on 4096-wide rows (35 KB
 // groups) two were no better than one.
-inline int64_t prefetch_groups_ahead(int64_t group_bytes) { return 2 * group_bytes <= 16384 ? 2 : 1; }
+inline int64_t prefetch_groups_ahead(int64_t group_bytes) {
+    return 2 * group_bytes <= 16384 ? 2 : 1;
+}
 
 // The pair vectors and sums must stay in registers: fully unrolled loops.
 #define HEARTH_UNROLL _Pragma("GCC unroll 8")
 
-inline __m512i pair512(__m256i lo, __m256i hi) { return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1); }
+inline __m512i pair512(__m256i lo, __m256i hi) {
+    return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+}
 
 // The 16 nibble bytes of two blocks -> [q0 low | q0 high | q1 low | q1 high]
 // nibbles as bytes: elements 0-31 of each block in order.
@@ -146,8 +150,8 @@ void gemv8_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uint8_t *
               size_t y_stride) {
     using Block = typename F::Block;
     const int64_t nb = n_in / QK32;
-    const __m256i offsets = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
-                                               _mm256_set1_epi32(static_cast<int>(row_bytes)));
+    const __m256i offsets =
+        _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(static_cast<int>(row_bytes)));
     const __m512i ones = _mm512_set1_epi8(1);
     const Block * rows[kRows];
     for (int r = 0; r < kRows; ++r) rows[r] = reinterpret_cast<const Block *>(w + size_t(r) * row_bytes);
@@ -171,8 +175,9 @@ void gemv8_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uint8_t *
         for (int t = 0; t < NT; ++t) {
             const __m512i aa = _mm512_broadcast_i64x4(loadu(a[t][j].qs));
             // -bias x the activations' partial sums, in every lane the pairs use.
-            const __m512i corr = _mm512_sub_epi32(_mm512_setzero_si512(),
-                                                  _mm512_slli_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), ones, aa), F::kBiasShift));
+            const __m512i corr = _mm512_sub_epi32(
+                _mm512_setzero_si512(),
+                _mm512_slli_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), ones, aa), F::kBiasShift));
             __m512i s[4];
             HEARTH_UNROLL
             for (int p = 0; p < 4; ++p) s[p] = _mm512_dpbusd_epi32(corr, q[p], aa);

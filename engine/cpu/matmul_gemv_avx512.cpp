@@ -16,11 +16,11 @@
 
 #define HEARTH_SIMD_NS avx512vnni
 #define HEARTH_SIMD_VNNI 1
-#include "cpu/simd_avx2.h"
-#include "cpu/gemv8_tokens.h"
-
 #include <algorithm>
 #include <cstring>
+
+#include "cpu/gemv8_tokens.h"
+#include "cpu/simd_avx2.h"
 
 namespace hearth {
 
@@ -50,7 +50,7 @@ inline __m128i q4k_scales_mins_vec(const uint8_t * s) {
     const __m128i u = _mm_loadu_si128(reinterpret_cast<const __m128i *>(s));
     const __m128i p = _mm_shuffle_epi32(u, _MM_SHUFFLE(2, 1, 2, 0));  // u0 u2 u1 u2
     const __m128i q = _mm_shuffle_epi32(u, _MM_SHUFFLE(1, 1, 0, 0));  // u0 u0 u1 u1
-    const int k6 = 0x3f3f3f3f, k4 = 0x0f0f0f0f, k2hi = 0x30303030;  // k2hi: ((x >> 6) & k2) << 4 == (x >> 2) & k2hi
+    const int k6 = 0x3f3f3f3f, k4 = 0x0f0f0f0f, k2hi = 0x30303030;    // k2hi: ((x >> 6) & k2) << 4 == (x >> 2) & k2hi
     const __m128i lo = _mm_and_si128(_mm_srlv_epi32(p, _mm_setr_epi32(0, 0, 0, 4)), _mm_setr_epi32(k6, k4, k6, k4));
     const __m128i hi = _mm_and_si128(_mm_srli_epi32(q, 2), _mm_setr_epi32(0, k2hi, 0, k2hi));
     return _mm_or_si128(lo, hi);
@@ -133,10 +133,12 @@ struct IQ4XS {
             const __m256i lo = _mm256_shuffle_epi8(table, _mm256_and_si256(bytes, m4));
             const __m256i hi = _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(bytes, 4), m4));
             for (int t = 0; t < NT; ++t)
-                s[t][p] = _mm256_dpbusd_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), lo, a[t]->lo[p]), hi, a[t]->hi[p]);
+                s[t][p] =
+                    _mm256_dpbusd_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), lo, a[t]->lo[p]), hi, a[t]->hi[p]);
         }
         for (int t = 0; t < NT; ++t) {
-            const __m256i sj = _mm256_hadd_epi32(_mm256_hadd_epi32(s[t][0], s[t][1]), _mm256_hadd_epi32(s[t][2], s[t][3]));
+            const __m256i sj =
+                _mm256_hadd_epi32(_mm256_hadd_epi32(s[t][0], s[t][1]), _mm256_hadd_epi32(s[t][2], s[t][3]));
             itot[t] = _mm256_mullo_epi32(sj, ls);
             imin[t] = _mm256_slli_epi32(_mm256_mullo_epi32(a[t]->a, ls), 7);
         }
@@ -194,8 +196,8 @@ void gemv8_short_nt(int64_t nb, const uint8_t * w, size_t row_bytes, const uint8
     using Act = typename F::Act;
     __m256 acc[NT];
     for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
-    const __m256i row_offsets = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
-                                                   _mm256_set1_epi32(static_cast<int>(row_bytes)));
+    const __m256i row_offsets =
+        _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(static_cast<int>(row_bytes)));
     const auto act_block = [&](int t, int64_t c) -> const block_q8_K & {
         return reinterpret_cast<const block_q8_K *>(act + size_t(t) * act_stride)[c];
     };
@@ -231,8 +233,8 @@ void gemv8_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uint8_t *
     if (nb <= kShortBlocks) return gemv8_short_nt<F, NT>(nb, w, row_bytes, act, act_stride, y, y_stride);
     __m256 acc[NT];
     for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
-    const __m256i row_offsets = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
-                                                   _mm256_set1_epi32(static_cast<int>(row_bytes)));
+    const __m256i row_offsets =
+        _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(static_cast<int>(row_bytes)));
     alignas(32) int32_t itot[kChunk][NT][kRows], imin[kChunk][NT][kRows];
     Act acts[kChunk][NT];  // at most 110 KB (IQ4_XS, 3 tokens): L2-resident, read in order
     for (int64_t i0 = 0; i0 < nb; i0 += kChunk) {
@@ -251,8 +253,8 @@ void gemv8_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uint8_t *
         for (int64_t c = 0; c < nc; ++c) {
             // The u32 at the start of each row's block (gathered: narrow stores
             // read back by one wide load would stall store forwarding).
-            const __m256i dm =
-                _mm256_i32gather_epi32(reinterpret_cast<const int *>(w + size_t(i0 + c) * sizeof(Block)), row_offsets, 1);
+            const __m256i dm = _mm256_i32gather_epi32(reinterpret_cast<const int *>(w + size_t(i0 + c) * sizeof(Block)),
+                                                      row_offsets, 1);
             const __m256 d = F::d(dm), dmin = F::dmin(dm);
             for (int t = 0; t < NT; ++t) {
                 const float ad = reinterpret_cast<const block_q8_K *>(act + size_t(t) * act_stride)[i0 + c].d;
@@ -302,7 +304,6 @@ void gemv8_mxfp4_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uin
     __m256i a128[NT][kChunkM / 8];  // lane k: 128 * the sum of block c + k's activations
     const __m256i table = Mxfp4Codes::table(char(0x80)), m4 = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
 
-
     const auto act_row = [&](int t) { return reinterpret_cast<const block_q8_0 *>(act + size_t(t) * act_stride); };
     for (int64_t i0 = 0; i0 < nb; i0 += kChunkM) {
         const int64_t nc = std::min(kChunkM, nb - i0);
@@ -329,7 +330,8 @@ void gemv8_mxfp4_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uin
                 HEARTH_UNROLL
                 for (int q = 0; q < 4; ++q) {
                     const auto half = [&](int k) {
-                        return k < m ? _mm_loadu_si128(reinterpret_cast<const __m128i *>(b[c + k].qs)) : _mm_setzero_si128();
+                        return k < m ? _mm_loadu_si128(reinterpret_cast<const __m128i *>(b[c + k].qs))
+                                     : _mm_setzero_si128();
                     };
                     const __m256i x = _mm256_set_m128i(half(2 * q + 1), half(2 * q));
                     lo[q] = _mm256_shuffle_epi8(table, _mm256_and_si256(x, m4));
@@ -340,17 +342,20 @@ void gemv8_mxfp4_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uin
                     HEARTH_UNROLL
                     for (int q = 0; q < 4; ++q) {
                         const PairAct & ap = pa[t][c / 2 + q];
-                        s[q] = 2 * q < m ? _mm256_dpbusd_epi32(_mm256_dpbusd_epi32(zero, lo[q], ap.lo), hi[q], ap.hi) : zero;
+                        s[q] = 2 * q < m ? _mm256_dpbusd_epi32(_mm256_dpbusd_epi32(zero, lo[q], ap.lo), hi[q], ap.hi)
+                                         : zero;
                     }
                     // Lanes 0-3 of s[q] sum block 2 q, lanes 4-7 block 2 q + 1: two hadd
                     // rounds leave blocks 0 2 4 6 | 1 3 5 7, put back in order.
                     const __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(s[0], s[1]), _mm256_hadd_epi32(s[2], s[3]));
                     const __m256i v = _mm256_permutevar8x32_epi32(h, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
-                    _mm256_store_si256(reinterpret_cast<__m256i *>(sums[r][t] + c), _mm256_sub_epi32(v, a128[t][c / 8]));
+                    _mm256_store_si256(reinterpret_cast<__m256i *>(sums[r][t] + c),
+                                       _mm256_sub_epi32(v, a128[t][c / 8]));
                 }
                 // Blocks past the row's end (k >= m) are never used: any scale will do.
                 const auto eb = [&](int k) { return k < m ? int(b[c + k].e) : 0; };
-                _mm256_store_ps(dws[r] + c, e8m0_half8(_mm256_setr_epi32(eb(0), eb(1), eb(2), eb(3), eb(4), eb(5), eb(6), eb(7))));
+                _mm256_store_ps(dws[r] + c,
+                                e8m0_half8(_mm256_setr_epi32(eb(0), eb(1), eb(2), eb(3), eb(4), eb(5), eb(6), eb(7))));
             }
         }
         for (int64_t c = 0; c < nc; c += 8) {
@@ -362,12 +367,13 @@ void gemv8_mxfp4_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uin
             for (int k = 0; k < 8; ++k) dw[k] = _mm256_castsi256_ps(dwi[k]);
             for (int t = 0; t < NT; ++t) {
                 __m256i sv[8];
-                for (int r = 0; r < kRows; ++r) rows[r] = _mm256_load_si256(reinterpret_cast<const __m256i *>(sums[r][t] + c));
+                for (int r = 0; r < kRows; ++r)
+                    rows[r] = _mm256_load_si256(reinterpret_cast<const __m256i *>(sums[r][t] + c));
                 transpose8x8(rows, sv);  // sv[k] lane r: row r's sum of block c + k
                 const block_q8_0 * a = act_row(t) + i0 + c;
                 for (int k = 0; k < m; ++k)
-                    acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sv[k]), _mm256_mul_ps(dw[k], _mm256_set1_ps(fp16(a[k].d))),
-                                             acc[t]);
+                    acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sv[k]),
+                                             _mm256_mul_ps(dw[k], _mm256_set1_ps(fp16(a[k].d))), acc[t]);
             }
         }
     }

@@ -28,7 +28,9 @@ constexpr size_t kAlign = 64;
 // asks for that successor's first 8 KB into L2 (locality 2: prefetcht1).
 constexpr size_t kNextPrefetchBytes = 8192;
 
-size_t align_up(size_t v) { return (v + kAlign - 1) / kAlign * kAlign; }
+size_t align_up(size_t v) {
+    return (v + kAlign - 1) / kAlign * kAlign;
+}
 
 void prefetch_start(const WeightView & w, size_t row_bytes) {
     const auto * p = static_cast<const char *>(w.data);
@@ -86,7 +88,8 @@ bool matmul_many(const WeightView * w, const float * const * x, float * const * 
         for (int64_t i = i0; i < i1; ++i) {
             while (i >= first[size_t(j) + 1]) ++j;
             const WeightView & wj = w[j];
-            if ((i == first[size_t(j)] || i == i0) && j + 1 < n && first[size_t(j) + 1] < i1) prefetch_start(w[j + 1], row_bytes);
+            if ((i == first[size_t(j)] || i == i0) && j + 1 < n && first[size_t(j) + 1] < i1)
+                prefetch_start(w[j + 1], row_bytes);
             const auto * data = static_cast<const uint8_t *>(wj.data);
             const int64_t r0 = (i - first[size_t(j)]) * tile, r1 = std::min(wj.n_out, r0 + tile);
             if (gemv8 != nullptr && r1 - r0 == 8)

@@ -4,13 +4,13 @@
 #include <cmath>
 #include <vector>
 
-#include "model/moe_top_k.h"
 #include "cpu/ops.h"
+#include "model/moe_top_k.h"
 
 namespace hearth {
 
-void moe_route(const float * logits, int32_t n_tokens, int32_t n_expert, int32_t k, ExpertGating gating,
-               bool normalize, int32_t * ids, float * weights) {
+void moe_route(const float * logits, int32_t n_tokens, int32_t n_expert, int32_t k, ExpertGating gating, bool normalize,
+               int32_t * ids, float * weights) {
     std::vector<float> p(static_cast<size_t>(n_expert));
     for (int32_t t = 0; t < n_tokens; ++t) {
         const float * l = logits + size_t(t) * size_t(n_expert);

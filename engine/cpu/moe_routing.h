@@ -16,7 +16,7 @@
 
 namespace hearth {
 
-void moe_route(const float * logits, int32_t n_tokens, int32_t n_expert, int32_t k, ExpertGating gating,
-               bool normalize, int32_t * ids, float * weights);
+void moe_route(const float * logits, int32_t n_tokens, int32_t n_expert, int32_t k, ExpertGating gating, bool normalize,
+               int32_t * ids, float * weights);
 
 }  // namespace hearth

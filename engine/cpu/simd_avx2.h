@@ -20,7 +20,9 @@
 
 namespace hearth::HEARTH_SIMD_NS {
 
-inline float fp16(uint16_t h) { return _cvtsh_ss(h); }
+inline float fp16(uint16_t h) {
+    return _cvtsh_ss(h);
+}
 
 inline float hsum(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -51,7 +53,9 @@ inline __m256i bits_to_bytes(uint32_t x) {
     return _mm256_cmpeq_epi8(b, _mm256_set1_epi64x(-1));
 }
 
-inline __m256i loadu(const void * p) { return _mm256_loadu_si256(static_cast<const __m256i *>(p)); }
+inline __m256i loadu(const void * p) {
+    return _mm256_loadu_si256(static_cast<const __m256i *>(p));
+}
 
 // sum over pairs of u8 x s8 -> 8 x i32
 inline __m256i dot_us8(__m256i u, __m256i s) {
@@ -113,12 +117,12 @@ inline __m256i lane_sums8(const __m256i * s) {
 inline __m256i iq4xs_scales8(const block_iq4_xs & b) {
     uint32_t sl;
     std::memcpy(&sl, b.scales_l, sizeof sl);
-    const __m256i lo = _mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32(static_cast<int>(sl)),
-                                                          _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28)),
-                                        _mm256_set1_epi32(15));
-    const __m256i hi = _mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32(b.scales_h),
-                                                          _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14)),
-                                        _mm256_set1_epi32(3));
+    const __m256i lo = _mm256_and_si256(
+        _mm256_srlv_epi32(_mm256_set1_epi32(static_cast<int>(sl)), _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28)),
+        _mm256_set1_epi32(15));
+    const __m256i hi =
+        _mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32(b.scales_h), _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14)),
+                         _mm256_set1_epi32(3));
     return _mm256_sub_epi32(_mm256_or_si256(lo, _mm256_slli_epi32(hi, 4)), _mm256_set1_epi32(32));
 }
 
@@ -169,7 +173,9 @@ inline __m256i q3k_scales16(const uint8_t * s) {
 }
 
 // Shuffle control that copies i16 lane j of each 128-bit half to all its lanes.
-inline __m256i pick_i16(int j) { return _mm256_set1_epi16(static_cast<int16_t>(((2 * j + 1) << 8) | (2 * j))); }
+inline __m256i pick_i16(int j) {
+    return _mm256_set1_epi16(static_cast<int16_t>(((2 * j + 1) << 8) | (2 * j)));
+}
 
 inline __m256i iq4nl_table() {
     const __m128i t = _mm_loadu_si128(reinterpret_cast<const __m128i *>(kvalues_iq4nl));

@@ -35,8 +35,10 @@ constexpr int kSpinIterations = 1 << 13;
 // Pause, but hand the core over now and then: when the machine is
 // oversubscribed, a spinning thread must not starve the one it waits for.
 inline void spin_pause(int i) {
-    if ((i & 63) == 63) std::this_thread::yield();
-    else HEARTH_CPU_RELAX();
+    if ((i & 63) == 63)
+        std::this_thread::yield();
+    else
+        HEARTH_CPU_RELAX();
 }
 
 // Physical cores: SMT siblings share the vector units, so matmul gains
@@ -120,7 +122,9 @@ ThreadPool::~ThreadPool() {
     delete m_impl;
 }
 
-int ThreadPool::size() const { return m_impl->n_threads; }
+int ThreadPool::size() const {
+    return m_impl->n_threads;
+}
 
 void ThreadPool::parallel_for(int64_t n, const std::function<void(int64_t, int64_t, int)> & fn) {
     if (n <= 0) return;
@@ -143,8 +147,10 @@ void ThreadPool::parallel_for(int64_t n, const std::function<void(int64_t, int64
     p.run_chunks(0);
     const int n_workers = p.n_threads - 1;
     for (int i = 0; p.n_done.load(std::memory_order_acquire) < n_workers; ++i) {
-        if (i < kSpinIterations) spin_pause(i);
-        else std::this_thread::yield();
+        if (i < kSpinIterations)
+            spin_pause(i);
+        else
+            std::this_thread::yield();
     }
     p.fn = nullptr;
 }

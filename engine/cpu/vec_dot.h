@@ -36,7 +36,7 @@ struct VecDotKernels {
     Gemm8Fn gemm8[TensorType_COUNT] = {};   // nullptr: callers use dot4 / dot
     // Same contract as gemm8, for batches too small to amortize gemm8's tile
     // (decode): 8 rows per call without unpacking, bit-identical to gemm8.
-    Gemm8Fn gemv8[TensorType_COUNT] = {};   // nullptr: callers use dot
+    Gemm8Fn gemv8[TensorType_COUNT] = {};  // nullptr: callers use dot
     QuantizeRowFn quantize_q8_0 = nullptr;
     QuantizeRowFn quantize_q8_K = nullptr;
     HalfRowFn f16_to_f32 = nullptr;  // the f16 KV cache's reads (attention, every decode step)
@@ -44,7 +44,9 @@ struct VecDotKernels {
 
 // The table for `isa`; an ISA the machine lacks gives the best one it has.
 const VecDotKernels & vec_dot_kernels(CpuIsa isa);
-inline const VecDotKernels & vec_dot_kernels_active() { return vec_dot_kernels(cpu_isa_active()); }
+inline const VecDotKernels & vec_dot_kernels_active() {
+    return vec_dot_kernels(cpu_isa_active());
+}
 
 // Fillers, one per ISA translation unit: each overrides what it implements.
 void fill_vec_dot_scalar(VecDotKernels & k);

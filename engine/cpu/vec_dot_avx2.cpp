@@ -27,7 +27,9 @@ using namespace avx2;
 
 // ---- float weights vs F32 activations ------------------------------------------
 
-inline __m256 load8_f32(const void * w, int64_t i) { return _mm256_loadu_ps(static_cast<const float *>(w) + i); }
+inline __m256 load8_f32(const void * w, int64_t i) {
+    return _mm256_loadu_ps(static_cast<const float *>(w) + i);
+}
 inline __m256 load8_f16(const void * w, int64_t i) {
     return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i *>(static_cast<const uint16_t *>(w) + i)));
 }
@@ -35,9 +37,15 @@ inline __m256 load8_bf16(const void * w, int64_t i) {
     const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i *>(static_cast<const uint16_t *>(w) + i));
     return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
 }
-inline float load1_f32(const void * w, int64_t i) { return static_cast<const float *>(w)[i]; }
-inline float load1_f16(const void * w, int64_t i) { return fp16(static_cast<const uint16_t *>(w)[i]); }
-inline float load1_bf16(const void * w, int64_t i) { return bf16_to_f32(static_cast<const uint16_t *>(w)[i]); }
+inline float load1_f32(const void * w, int64_t i) {
+    return static_cast<const float *>(w)[i];
+}
+inline float load1_f16(const void * w, int64_t i) {
+    return fp16(static_cast<const uint16_t *>(w)[i]);
+}
+inline float load1_bf16(const void * w, int64_t i) {
+    return bf16_to_f32(static_cast<const uint16_t *>(w)[i]);
+}
 
 // F16C, 8 at a time: the KV cache's per-position reads went through a 256 KB
 // lookup table, which cost more than the attention itself at decode and
@@ -55,7 +63,8 @@ float dot_float(int64_t n, const void * w, const void * va) {
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
     int64_t i = 0;
     for (; i + 32 <= n; i += 32)
-        for (int k = 0; k < 4; ++k) acc[k] = _mm256_fmadd_ps(Load8(w, i + 8 * k), _mm256_loadu_ps(x + i + 8 * k), acc[k]);
+        for (int k = 0; k < 4; ++k)
+            acc[k] = _mm256_fmadd_ps(Load8(w, i + 8 * k), _mm256_loadu_ps(x + i + 8 * k), acc[k]);
     for (; i + 8 <= n; i += 8) acc[0] = _mm256_fmadd_ps(Load8(w, i), _mm256_loadu_ps(x + i), acc[0]);
     float sum = hsum(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
     for (; i < n; ++i) sum += Load1(w, i) * x[i];
@@ -135,7 +144,7 @@ void quantize_q8_K(const float * x, void * dst, int64_t n) {
             _mm256_storeu_si256(reinterpret_cast<__m256i *>(out[b].qs + 32 * j), q);
             // Sums of each 16 codes: widen to i16, add pairs, then fold.
             const __m256i s16 = _mm256_maddubs_epi16(_mm256_set1_epi8(1), q);  // 16 x i16, pairs
-            const __m256i s32 = _mm256_madd_epi16(s16, _mm256_set1_epi16(1));   // 8 x i32, quads
+            const __m256i s32 = _mm256_madd_epi16(s16, _mm256_set1_epi16(1));  // 8 x i32, quads
             alignas(32) int32_t v[8];
             _mm256_store_si256(reinterpret_cast<__m256i *>(v), s32);
             out[b].bsums[2 * j] = static_cast<int16_t>(v[0] + v[1] + v[2] + v[3]);

@@ -8,12 +8,12 @@
 
 #define HEARTH_SIMD_NS avx512vnni
 #define HEARTH_SIMD_VNNI 1
+#include <cstring>
+#include <initializer_list>
+
 #include "cpu/simd_avx2.h"
 #include "cpu/vec_dot_tiles.h"
 #include "cpu/vec_dot_tiles_iq.h"
-
-#include <cstring>
-#include <initializer_list>
 
 namespace hearth {
 
@@ -50,8 +50,10 @@ float dot_q4_K(int64_t n, const void * vw, const void * va) {
                                                loadu(a[i].qs + 64 * g + 32));
         }
         const __m256i sums = _mm256_madd_epi16(loadu(a[i].bsums), _mm256_set1_epi16(1));  // lane j: A_j
-        const int32_t itot = hsum_i32(_mm256_mullo_epi32(lane_sums8(s), _mm256_load_si256(reinterpret_cast<const __m256i *>(sc))));
-        const int32_t imin = hsum_i32(_mm256_mullo_epi32(sums, _mm256_load_si256(reinterpret_cast<const __m256i *>(mn))));
+        const int32_t itot =
+            hsum_i32(_mm256_mullo_epi32(lane_sums8(s), _mm256_load_si256(reinterpret_cast<const __m256i *>(sc))));
+        const int32_t imin =
+            hsum_i32(_mm256_mullo_epi32(sums, _mm256_load_si256(reinterpret_cast<const __m256i *>(mn))));
         acc = superblock_step(acc, fp16(w[i].d), fp16(w[i].dmin), a[i].d, itot, imin);
     }
     return _mm_cvtss_f32(acc);

@@ -39,11 +39,19 @@ float dot_float_row(int64_t n, const void * w, const void * act) {
     return static_cast<float>((s[0] + s[1]) + (s[2] + s[3]));
 }
 
-float load_f32(const void * w, int64_t i) { return static_cast<const float *>(w)[i]; }
-float load_f16(const void * w, int64_t i) { return fp16_to_f32(static_cast<const uint16_t *>(w)[i]); }
-float load_bf16(const void * w, int64_t i) { return bf16_to_f32(static_cast<const uint16_t *>(w)[i]); }
+float load_f32(const void * w, int64_t i) {
+    return static_cast<const float *>(w)[i];
+}
+float load_f16(const void * w, int64_t i) {
+    return fp16_to_f32(static_cast<const uint16_t *>(w)[i]);
+}
+float load_bf16(const void * w, int64_t i) {
+    return bf16_to_f32(static_cast<const uint16_t *>(w)[i]);
+}
 
-int nearest_int(float v) { return static_cast<int>(std::lrintf(v)); }
+int nearest_int(float v) {
+    return static_cast<int>(std::lrintf(v));
+}
 
 }  // namespace
 

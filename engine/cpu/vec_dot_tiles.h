@@ -20,8 +20,12 @@ namespace {
 
 // The float scale of a 32-element block: f16 d, or MXFP4's E8M0 exponent.
 template <typename B>
-inline float block_scale(const B & b) { return fp16(b.d); }
-inline float block_scale(const block_mxfp4 & b) { return e8m0_half(b.e); }
+inline float block_scale(const B & b) {
+    return fp16(b.d);
+}
+inline float block_scale(const block_mxfp4 & b) {
+    return e8m0_half(b.e);
+}
 
 template <typename B>
 inline const B & act_block(const void * act, size_t stride, int t, int64_t i) {
@@ -79,9 +83,12 @@ void q8_0_rows(int64_t n, const void * vw, const void * act, size_t stride, floa
 template <int J>
 inline __m256i qh_bit_to_4(__m256i qh) {
     const __m256i b = _mm256_and_si256(qh, _mm256_set1_epi8(static_cast<char>(1 << J)));
-    if constexpr (J < 4) return _mm256_slli_epi16(b, 4 - J);
-    else if constexpr (J == 4) return b;
-    else return _mm256_srli_epi16(b, J - 4);
+    if constexpr (J < 4)
+        return _mm256_slli_epi16(b, 4 - J);
+    else if constexpr (J == 4)
+        return b;
+    else
+        return _mm256_srli_epi16(b, J - 4);
 }
 
 // Sub-blocks 2 G and 2 G + 1 of a Q4_K/Q5_K block (low / high nibbles of bytes
@@ -186,8 +193,8 @@ void q6_K_rows(int64_t n, const void * vw, const void * act, size_t stride, floa
                 s1 = madd_acc(s1, _mm256_maddubs_epi16(q[j + 1], loadu(a.qs + 32 * j + 32)), scv[j + 1]);
             }
             // The +32 bias of the stored quants comes out through the bsums, lane-wise (exact in i32).
-            const __m256i sumi =
-                _mm256_sub_epi32(_mm256_add_epi32(s0, s1), _mm256_slli_epi32(_mm256_madd_epi16(loadu(a.bsums), sc16), 5));
+            const __m256i sumi = _mm256_sub_epi32(_mm256_add_epi32(s0, s1),
+                                                  _mm256_slli_epi32(_mm256_madd_epi16(loadu(a.bsums), sc16), 5));
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dw), _mm256_cvtepi32_ps(sumi), acc[t]);
         }
     }
@@ -213,8 +220,8 @@ void iq4_xs_rows(int64_t n, const void * vw, const void * act, size_t stride, fl
         for (int j = 0; j < 8; ++j) aq[j] = _mm256_sign_epi8(q[j], q[j]);
         // i16 lane j of each half: sub-block j's scale, picked out per j by a shuffle.
         const __m256i ls = iq4xs_scales8(w[i]);
-        const __m256i sc = _mm256_broadcastsi128_si256(
-            _mm_packs_epi32(_mm256_castsi256_si128(ls), _mm256_extracti128_si256(ls, 1)));
+        const __m256i sc =
+            _mm256_broadcastsi128_si256(_mm_packs_epi32(_mm256_castsi256_si128(ls), _mm256_extracti128_si256(ls, 1)));
         const float dw = fp16(w[i].d);
         for (int t = 0; t < NT; ++t) {
             const block_q8_K & a = act_block<block_q8_K>(act, stride, t, i);
@@ -252,7 +259,8 @@ void q451_rows(int64_t n, const void * vw, const void * act, size_t stride, floa
             const __m256i bits = bits_to_bytes(load_u32_le(w[i].qh));
             if constexpr (kMin) q = _mm256_or_si256(q, _mm256_and_si256(bits, _mm256_set1_epi8(0x10)));
             // (nibble | bit << 4) - 16 == nibble | 0xf0 (as int8) where the bit is clear.
-            else q = _mm256_or_si256(q, _mm256_andnot_si256(bits, _mm256_set1_epi8(static_cast<char>(0xf0))));
+            else
+                q = _mm256_or_si256(q, _mm256_andnot_si256(bits, _mm256_set1_epi8(static_cast<char>(0xf0))));
         }
         const __m256i aq = kMin ? q : _mm256_sign_epi8(q, q);
         const float dw = fp16(w[i].d);
@@ -265,7 +273,8 @@ void q451_rows(int64_t n, const void * vw, const void * act, size_t stride, floa
             const __m256i p = dot_us8(aq, kMin ? y : _mm256_sign_epi8(y, q));
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dw * da), _mm256_cvtepi32_ps(p), acc[t]);
             if constexpr (kMin)
-                acc_m[t] = _mm256_fmadd_ps(_mm256_set1_ps(mw * da), _mm256_cvtepi32_ps(dot_us8(_mm256_set1_epi8(1), y)), acc_m[t]);
+                acc_m[t] = _mm256_fmadd_ps(_mm256_set1_ps(mw * da), _mm256_cvtepi32_ps(dot_us8(_mm256_set1_epi8(1), y)),
+                                           acc_m[t]);
         }
     }
     for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(_mm256_add_ps(acc[t], acc_m[t]));
@@ -290,7 +299,8 @@ void q23_K_rows(int64_t n, const void * vw, const void * act, size_t stride, flo
             mins = _mm256_slli_epi16(sc16, 2);
         } else {
             const __m128i s8 = _mm_loadu_si128(reinterpret_cast<const __m128i *>(w[i].scales));
-            _mm256_store_si256(reinterpret_cast<__m256i *>(sc), _mm256_cvtepu8_epi16(_mm_and_si128(s8, _mm_set1_epi8(0x0f))));
+            _mm256_store_si256(reinterpret_cast<__m256i *>(sc),
+                               _mm256_cvtepu8_epi16(_mm_and_si128(s8, _mm_set1_epi8(0x0f))));
             mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(s8, 4), _mm_set1_epi8(0x0f)));
         }
         __m256i q[8], scv[8];  // plane p of half h at [4 h + p]: elements 128 h + 32 p .. + 31
@@ -306,13 +316,16 @@ void q23_K_rows(int64_t n, const void * vw, const void * act, size_t stride, flo
             }
         }
         float dw, dm;
-        if constexpr (Three) dw = dm = fp16(w[i].d);
-        else dw = fp16(w[i].d), dm = fp16(w[i].dmin);
+        if constexpr (Three)
+            dw = dm = fp16(w[i].d);
+        else
+            dw = fp16(w[i].d), dm = fp16(w[i].dmin);
         for (int t = 0; t < NT; ++t) {
             const block_q8_K & a = act_block<block_q8_K>(act, stride, t, i);
             __m256i sumi = _mm256_setzero_si256();
             for (int j = 0; j < 8; ++j)
-                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(_mm256_maddubs_epi16(q[j], loadu(a.qs + 32 * j)), scv[j]));
+                sumi =
+                    _mm256_add_epi32(sumi, _mm256_madd_epi16(_mm256_maddubs_epi16(q[j], loadu(a.qs + 32 * j)), scv[j]));
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dw), _mm256_cvtepi32_ps(sumi), acc[t]);
             const __m256i m = _mm256_madd_epi16(loadu(a.bsums), mins);
             acc_m[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dm), _mm256_cvtepi32_ps(m), acc_m[t]);

@@ -67,8 +67,8 @@ inline __m256i apply_signs(__m256i u, uint32_t signs) {
 }
 
 inline __m256i grid4(const uint64_t * grid, uint32_t i0, uint32_t i1, uint32_t i2, uint32_t i3) {
-    return _mm256_set_epi64x(static_cast<int64_t>(grid[i3]), static_cast<int64_t>(grid[i2]), static_cast<int64_t>(grid[i1]),
-                             static_cast<int64_t>(grid[i0]));
+    return _mm256_set_epi64x(static_cast<int64_t>(grid[i3]), static_cast<int64_t>(grid[i2]),
+                             static_cast<int64_t>(grid[i1]), static_cast<int64_t>(grid[i0]));
 }
 
 // The u32 entries of 8 groups of 4: lane k = grid[idx[k] | bit k of hi << 8]
@@ -78,7 +78,9 @@ inline __m256i grid8(const uint32_t * grid, const uint8_t * idx, uint32_t hi) {
     return _mm256_setr_epi32(at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7));
 }
 
-inline __m256i scale_same(uint32_t ls) { return _mm256_set1_epi16(static_cast<int16_t>(ls)); }
+inline __m256i scale_same(uint32_t ls) {
+    return _mm256_set1_epi16(static_cast<int16_t>(ls));
+}
 
 // IQ2_XS / IQ2_S: the nibble scales of the 8 sub-blocks as 2 s + 1 in i16,
 // sub-block j's low nibble in lane j and its high nibble in lane 8 + j: lane
@@ -86,7 +88,8 @@ inline __m256i scale_same(uint32_t ls) { return _mm256_set1_epi16(static_cast<in
 inline __m256i nibble_scales16(const uint8_t * scales) {
     uint64_t s;
     std::memcpy(&s, scales, sizeof s);
-    const __m128i n = _mm_and_si128(_mm_set_epi64x(static_cast<int64_t>(s >> 4), static_cast<int64_t>(s)), _mm_set1_epi8(0x0f));
+    const __m128i n =
+        _mm_and_si128(_mm_set_epi64x(static_cast<int64_t>(s >> 4), static_cast<int64_t>(s)), _mm_set1_epi8(0x0f));
     return _mm256_cvtepu8_epi16(_mm_add_epi8(_mm_add_epi8(n, n), _mm_set1_epi8(1)));
 }
 
@@ -100,7 +103,6 @@ inline void iq_unpack(const block_iq2_xxs & b, IqBlockV & v) {
         v.sc[j] = scale_same(2 * (aux[1] >> 28) + 1);
     }
 }
-
 
 inline void iq_unpack(const block_iq2_xs & b, IqBlockV & v) {
     const uint64_t * grid = kIqGrids.iq2xs;
@@ -156,8 +158,8 @@ inline void iq_unpack(const block_iq1_s & b, IqBlockV & v) {
     for (int j = 0; j < 8; ++j) {
         const uint8_t * qs = b.qs + 4 * j;
         const uint32_t h = b.qh[j];
-        const __m256i g = grid4(grid, qs[0] | ((h << 8) & 0x700), qs[1] | ((h << 5) & 0x700), qs[2] | ((h << 2) & 0x700),
-                                qs[3] | ((h >> 1) & 0x700));
+        const __m256i g = grid4(grid, qs[0] | ((h << 8) & 0x700), qs[1] | ((h << 5) & 0x700),
+                                qs[2] | ((h << 2) & 0x700), qs[3] | ((h >> 1) & 0x700));
         iq1_words(g, _mm256_set1_epi8(h & 0x8000 ? -1 : 1), v.q[j], v.u[j]);
         v.sc[j] = scale_same(2 * ((h >> 12) & 7) + 1);
     }
@@ -171,7 +173,8 @@ inline __m256i iq1m_scales16(const block_iq1_m & b) {
     uint64_t words;
     std::memcpy(&words, b.scales, sizeof words);
     const __m256i w = _mm256_permutevar8x32_epi32(  // lane j: word j / 2
-        _mm256_cvtepu16_epi32(_mm_cvtsi64_si128(static_cast<int64_t>(words))), _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3));
+        _mm256_cvtepu16_epi32(_mm_cvtsi64_si128(static_cast<int64_t>(words))),
+        _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3));
     const __m256i seven = _mm256_set1_epi32(7);
     const __m256i lo = _mm256_and_si256(_mm256_srlv_epi32(w, _mm256_setr_epi32(0, 6, 0, 6, 0, 6, 0, 6)), seven);
     const __m256i hi = _mm256_and_si256(_mm256_srlv_epi32(w, _mm256_setr_epi32(3, 9, 3, 9, 3, 9, 3, 9)), seven);
@@ -213,7 +216,8 @@ void iq_rows(int64_t n, const void * vw, const void * act, size_t stride, float 
             const block_q8_K & a = act_block<block_q8_K>(act, stride, t, i);
             __m256i sumi = _mm256_setzero_si256();
             for (int j = 0; j < 8; ++j)
-                sumi = madd_acc(sumi, _mm256_maddubs_epi16(v.u[j], _mm256_sign_epi8(loadu(a.qs + 32 * j), v.q[j])), v.sc[j]);
+                sumi = madd_acc(sumi, _mm256_maddubs_epi16(v.u[j], _mm256_sign_epi8(loadu(a.qs + 32 * j), v.q[j])),
+                                v.sc[j]);
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dq), _mm256_cvtepi32_ps(sumi), acc[t]);
         }
     }
@@ -226,8 +230,9 @@ template <int NT>
 void mxfp4_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride) {
     const __m128i t = _mm_loadu_si128(reinterpret_cast<const __m128i *>(kvalues_mxfp4));
     const __m256i table = _mm256_set_m128i(t, t);
-    signed32_rows<NT, block_mxfp4>(n, vw, act, stride, out, out_stride,
-                                   [table](const block_mxfp4 & b) { return _mm256_shuffle_epi8(table, nibbles_32(b.qs)); });
+    signed32_rows<NT, block_mxfp4>(n, vw, act, stride, out, out_stride, [table](const block_mxfp4 & b) {
+        return _mm256_shuffle_epi8(table, nibbles_32(b.qs));
+    });
 }
 
 }  // namespace

@@ -27,8 +27,7 @@ void add(float * y, const float * x, int64_t n, cudaStream_t stream) {
 
 void add_bias(float * y, const float * b, int64_t n_rows, int64_t n, cudaStream_t stream) {
     if (n_rows <= 0 || n <= 0) return;
-    HEARTH_LAUNCH(add_bias_kernel, dim3(blocks_for(n_rows * n, kThreads)), dim3(kThreads), 0, stream, y, b, n_rows,
-                  n);
+    HEARTH_LAUNCH(add_bias_kernel, dim3(blocks_for(n_rows * n, kThreads)), dim3(kThreads), 0, stream, y, b, n_rows, n);
 }
 
 }  // namespace hearth::cuda

@@ -232,10 +232,10 @@ private:
     int32_t * m_pinned_moe_ids = nullptr;
 
     DeviceArena m_weights, m_kv, m_scratch;
-    std::vector<DeviceLayer> m_layers;   // [n_layer - first_layer]
-    const float * m_out_norm = nullptr;  // [n_embd]
+    std::vector<DeviceLayer> m_layers;       // [n_layer - first_layer]
+    const float * m_out_norm = nullptr;      // [n_embd]
     const float * m_freq_factors = nullptr;  // [n_rot / 2] RoPE frequency factors, or none
-    DeviceMatrix m_out;                  // [n_embd, n_vocab]
+    DeviceMatrix m_out;                      // [n_embd, n_vocab]
     Scratch m_s{};
     float * m_rec = nullptr;  // the recurrent state of every GPU DeltaNet layer, in m_kv
     size_t m_rec_bytes = 0;

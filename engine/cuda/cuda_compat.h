@@ -19,8 +19,10 @@
 #if defined(__CUDACC__)
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
-#define HEARTH_LAUNCH(kernel, grid, block, shmem, stream, ...) kernel<<<(grid), (block), (shmem), (stream)>>>(__VA_ARGS__)
-#define HEARTH_DYNAMIC_SHARED(type, name) extern __shared__ unsigned char hearth_dyn_smem_[]; \
+#define HEARTH_LAUNCH(kernel, grid, block, shmem, stream, ...) \
+    kernel<<<(grid), (block), (shmem), (stream)>>>(__VA_ARGS__)
+#define HEARTH_DYNAMIC_SHARED(type, name)               \
+    extern __shared__ unsigned char hearth_dyn_smem_[]; \
     type * name = reinterpret_cast<type *>(hearth_dyn_smem_)
 #define HEARTH_SHARED(type, name, count) __shared__ type name[count]
 #define HEARTH_DEVICE_CHECK(cond, what) ((void)0)

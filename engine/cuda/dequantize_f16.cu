@@ -1,10 +1,9 @@
 // dequantize_to_f16: W [n_out][n_in] in its GGUF blocks to f16 bits, eight
 // consecutive elements per thread (one 16-byte store; neighbouring threads
-// read the same block), or one per thread when rows are not multiples of 8. Each value is computed with the same float operations, in
-// the same order, as the CPU's dequant_block_* (quant/blocks*.h), then rounded
-// to f16, so the result is bit-identical to f32_to_fp16(dequantize_row(...)).
-// Products go through mul_rn so nvcc cannot fuse a multiply and a following
-// add into an FMA, which would round differently from the CPU.
+// read the same block), or one per thread when rows are not multiples of 8. Each value is computed with the same float
+// operations, in the same order, as the CPU's dequant_block_* (quant/blocks*.h), then rounded to f16, so the result is
+// bit-identical to f32_to_fp16(dequantize_row(...)). Products go through mul_rn so nvcc cannot fuse a multiply and a
+// following add into an FMA, which would round differently from the CPU.
 #include "cuda/gemv_kernel.h"  // iq4_lookup4, mxfp4_lookup4
 #include "cuda/kernels.h"
 #include "quant/blocks_iq.h"
@@ -167,7 +166,8 @@ struct DeqIQ {
 template <class D>
 struct Deq8 {
     __device__ static void run(const uint8_t * row, int64_t i, size_t block_bytes, uint16_t * h) {
-        for (int j = 0; j < 8; ++j) h[j] = f32_to_fp16(D::at(row + size_t((i + j) / D::kQK) * block_bytes, int((i + j) % D::kQK)));
+        for (int j = 0; j < 8; ++j)
+            h[j] = f32_to_fp16(D::at(row + size_t((i + j) / D::kQK) * block_bytes, int((i + j) % D::kQK)));
     }
 };
 template <class B>
@@ -239,36 +239,58 @@ void launch_deq(const DeviceMatrix & w, size_t block_bytes, uint16_t * dst, cuda
 void dequantize_to_f16(const DeviceMatrix & w, uint16_t * dst, cudaStream_t stream) {
     if (w.n_in <= 0 || w.n_out <= 0) return;
     switch (w.type) {
-    case TensorType_F32: return launch_deq<DeqF32>(w, 4, dst, stream);
-    case TensorType_F16:
-        HEARTH_LAUNCH(copy_f16_kernel, dim3(grid_for(w.n_in * w.n_out)), dim3(kThreads), 0, stream,
-                      static_cast<const uint8_t *>(w.data), w.row_bytes, w.n_in, w.n_out, dst);
-        return;
-    case TensorType_BF16: return launch_deq<DeqBF16>(w, 2, dst, stream);
-    case TensorType_Q4_0: return launch_deq<DeqQ4_0>(w, sizeof(block_q4_0), dst, stream);
-    case TensorType_Q4_1: return launch_deq<DeqQ4_1>(w, sizeof(block_q4_1), dst, stream);
-    case TensorType_Q5_0: return launch_deq<DeqQ5_0>(w, sizeof(block_q5_0), dst, stream);
-    case TensorType_Q5_1: return launch_deq<DeqQ5_1>(w, sizeof(block_q5_1), dst, stream);
-    case TensorType_Q8_0: return launch_deq<DeqQ8_0>(w, sizeof(block_q8_0), dst, stream);
-    case TensorType_IQ4_NL: return launch_deq<DeqIQ4_NL>(w, sizeof(block_iq4_nl), dst, stream);
-    case TensorType_Q2_K: return launch_deq<DeqQ2_K>(w, sizeof(block_q2_K), dst, stream);
-    case TensorType_Q3_K: return launch_deq<DeqQ3_K>(w, sizeof(block_q3_K), dst, stream);
-    case TensorType_Q4_K: return launch_deq<DeqQ4_K>(w, sizeof(block_q4_K), dst, stream);
-    case TensorType_Q5_K: return launch_deq<DeqQ5_K>(w, sizeof(block_q5_K), dst, stream);
-    case TensorType_Q6_K: return launch_deq<DeqQ6_K>(w, sizeof(block_q6_K), dst, stream);
-    case TensorType_IQ4_XS: return launch_deq<DeqIQ4_XS>(w, sizeof(block_iq4_xs), dst, stream);
-    case TensorType_MXFP4: return launch_deq<DeqMXFP4>(w, sizeof(block_mxfp4), dst, stream);
-    case TensorType_IQ2_XXS: return launch_deq<DeqIQ<block_iq2_xxs>>(w, sizeof(block_iq2_xxs), dst, stream);
-    case TensorType_IQ2_XS: return launch_deq<DeqIQ<block_iq2_xs>>(w, sizeof(block_iq2_xs), dst, stream);
-    case TensorType_IQ2_S: return launch_deq<DeqIQ<block_iq2_s>>(w, sizeof(block_iq2_s), dst, stream);
-    case TensorType_IQ3_XXS: return launch_deq<DeqIQ<block_iq3_xxs>>(w, sizeof(block_iq3_xxs), dst, stream);
-    case TensorType_IQ3_S: return launch_deq<DeqIQ<block_iq3_s>>(w, sizeof(block_iq3_s), dst, stream);
-    case TensorType_IQ1_S: return launch_deq<DeqIQ<block_iq1_s>>(w, sizeof(block_iq1_s), dst, stream);
-    case TensorType_IQ1_M: return launch_deq<DeqIQ<block_iq1_m>>(w, sizeof(block_iq1_m), dst, stream);
-    default:
-        // Not computable (the loader keeps such tensors off the GPU): zeros, as the CPU's dequantize_row.
-        cudaMemsetAsync(dst, 0, size_t(w.n_in) * size_t(w.n_out) * sizeof(uint16_t), stream);
-        return;
+        case TensorType_F32:
+            return launch_deq<DeqF32>(w, 4, dst, stream);
+        case TensorType_F16:
+            HEARTH_LAUNCH(copy_f16_kernel, dim3(grid_for(w.n_in * w.n_out)), dim3(kThreads), 0, stream,
+                          static_cast<const uint8_t *>(w.data), w.row_bytes, w.n_in, w.n_out, dst);
+            return;
+        case TensorType_BF16:
+            return launch_deq<DeqBF16>(w, 2, dst, stream);
+        case TensorType_Q4_0:
+            return launch_deq<DeqQ4_0>(w, sizeof(block_q4_0), dst, stream);
+        case TensorType_Q4_1:
+            return launch_deq<DeqQ4_1>(w, sizeof(block_q4_1), dst, stream);
+        case TensorType_Q5_0:
+            return launch_deq<DeqQ5_0>(w, sizeof(block_q5_0), dst, stream);
+        case TensorType_Q5_1:
+            return launch_deq<DeqQ5_1>(w, sizeof(block_q5_1), dst, stream);
+        case TensorType_Q8_0:
+            return launch_deq<DeqQ8_0>(w, sizeof(block_q8_0), dst, stream);
+        case TensorType_IQ4_NL:
+            return launch_deq<DeqIQ4_NL>(w, sizeof(block_iq4_nl), dst, stream);
+        case TensorType_Q2_K:
+            return launch_deq<DeqQ2_K>(w, sizeof(block_q2_K), dst, stream);
+        case TensorType_Q3_K:
+            return launch_deq<DeqQ3_K>(w, sizeof(block_q3_K), dst, stream);
+        case TensorType_Q4_K:
+            return launch_deq<DeqQ4_K>(w, sizeof(block_q4_K), dst, stream);
+        case TensorType_Q5_K:
+            return launch_deq<DeqQ5_K>(w, sizeof(block_q5_K), dst, stream);
+        case TensorType_Q6_K:
+            return launch_deq<DeqQ6_K>(w, sizeof(block_q6_K), dst, stream);
+        case TensorType_IQ4_XS:
+            return launch_deq<DeqIQ4_XS>(w, sizeof(block_iq4_xs), dst, stream);
+        case TensorType_MXFP4:
+            return launch_deq<DeqMXFP4>(w, sizeof(block_mxfp4), dst, stream);
+        case TensorType_IQ2_XXS:
+            return launch_deq<DeqIQ<block_iq2_xxs>>(w, sizeof(block_iq2_xxs), dst, stream);
+        case TensorType_IQ2_XS:
+            return launch_deq<DeqIQ<block_iq2_xs>>(w, sizeof(block_iq2_xs), dst, stream);
+        case TensorType_IQ2_S:
+            return launch_deq<DeqIQ<block_iq2_s>>(w, sizeof(block_iq2_s), dst, stream);
+        case TensorType_IQ3_XXS:
+            return launch_deq<DeqIQ<block_iq3_xxs>>(w, sizeof(block_iq3_xxs), dst, stream);
+        case TensorType_IQ3_S:
+            return launch_deq<DeqIQ<block_iq3_s>>(w, sizeof(block_iq3_s), dst, stream);
+        case TensorType_IQ1_S:
+            return launch_deq<DeqIQ<block_iq1_s>>(w, sizeof(block_iq1_s), dst, stream);
+        case TensorType_IQ1_M:
+            return launch_deq<DeqIQ<block_iq1_m>>(w, sizeof(block_iq1_m), dst, stream);
+        default:
+            // Not computable (the loader keeps such tensors off the GPU): zeros, as the CPU's dequantize_row.
+            cudaMemsetAsync(dst, 0, size_t(w.n_in) * size_t(w.n_out) * sizeof(uint16_t), stream);
+            return;
     }
 }
 

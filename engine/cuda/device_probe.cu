@@ -14,7 +14,8 @@ std::string explain(cudaError_t err) {
         case cudaErrorInsufficientDriver:
             return "no usable NVIDIA driver was found (the installed driver is missing or older than "
                    "this build's CUDA runtime); Hearth will use the CPU";
-        case cudaErrorNoDevice: return "no NVIDIA GPU was found; Hearth will use the CPU";
+        case cudaErrorNoDevice:
+            return "no NVIDIA GPU was found; Hearth will use the CPU";
         default:
             return std::string("the CUDA runtime could not start (") + cudaGetErrorName(err) + ": " +
                    cudaGetErrorString(err) + "); Hearth will use the CPU";

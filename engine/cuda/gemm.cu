@@ -58,13 +58,13 @@ std::string failure_text(const char * call, const char * file, int line, cublasS
 
 // Launchers never throw: a failing cuBLAS call is recorded, named, and the
 // launcher returns.
-#define GEMM_CUBLAS_TRY(call) \
-    do { \
-        const cublasStatus_t hearth_st_ = (call); \
-        if (hearth_st_ != CUBLAS_STATUS_SUCCESS) { \
+#define GEMM_CUBLAS_TRY(call)                                                                                      \
+    do {                                                                                                           \
+        const cublasStatus_t hearth_st_ = (call);                                                                  \
+        if (hearth_st_ != CUBLAS_STATUS_SUCCESS) {                                                                 \
             record(failure_text(#call, __FILE__, __LINE__, hearth_st_), hearth_st_ == CUBLAS_STATUS_ALLOC_FAILED); \
-            return; \
-        } \
+            return;                                                                                                \
+        }                                                                                                          \
     } while (0)
 
 }  // namespace
@@ -88,8 +88,10 @@ void gemm_prefill(cublasHandle_t blas, const DeviceMatrix & w, const float * x, 
     // F16 rows without padding are already cuBLAS's A; everything else is
     // dequantized into the scratch.
     const void * a = w_f16;
-    if (w.type == TensorType_F16 && w.row_bytes == size_t(w.n_in) * 2) a = w.data;
-    else dequantize_to_f16(w, w_f16, stream);
+    if (w.type == TensorType_F16 && w.row_bytes == size_t(w.n_in) * 2)
+        a = w.data;
+    else
+        dequantize_to_f16(w, w_f16, stream);
     const int64_t n_x = n_tokens * w.n_in;
     const int64_t blocks = (n_x / kVec + kThreads) / kThreads;
     HEARTH_LAUNCH(f32_to_f16_kernel, dim3(unsigned(blocks < 65535 * 16 ? blocks : 65535 * 16)), dim3(kThreads), 0,
@@ -98,8 +100,8 @@ void gemm_prefill(cublasHandle_t blas, const DeviceMatrix & w, const float * x, 
     const int m = int(w.n_out), n = int(n_tokens), k = int(w.n_in);
     const float alpha = 1.0f, beta = 0.0f;
     GEMM_CUBLAS_TRY(cublasSetStream(blas, stream));
-    GEMM_CUBLAS_TRY(cublasGemmEx(blas, CUBLAS_OP_T, CUBLAS_OP_N, m, n, k, &alpha, a, CUDA_R_16F, k, x_f16,
-                                 CUDA_R_16F, k, &beta, y, CUDA_R_32F, m, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+    GEMM_CUBLAS_TRY(cublasGemmEx(blas, CUBLAS_OP_T, CUBLAS_OP_N, m, n, k, &alpha, a, CUDA_R_16F, k, x_f16, CUDA_R_16F,
+                                 k, &beta, y, CUDA_R_32F, m, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
 }
 
 }  // namespace hearth::cuda

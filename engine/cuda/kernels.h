@@ -15,12 +15,12 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "model/attention_shape.h"
-#include "model/delta_net_shape.h"
-#include "model/rope_params.h"
 #include "cuda/cuda_compat.h"
 #include "hearth/model.h"        // KvType
 #include "hearth/tensor_type.h"  // TensorType
+#include "model/attention_shape.h"
+#include "model/delta_net_shape.h"
+#include "model/rope_params.h"
 
 namespace hearth::cuda {
 

@@ -49,11 +49,11 @@ void kv_store(const DeviceKvLayer & kv, const AttentionShape & s, StepPos pos0, 
     const StoreSide vs{v, static_cast<uint8_t *>(kv.v), kv.v_row_bytes, int64_t(s.n_head_kv) * s.head_dim_v};
     const int64_t widest = ks.n_embd > vs.n_embd ? ks.n_embd : vs.n_embd;
     if (kv.type == KvType_f16) {
-        HEARTH_LAUNCH(kv_store_f16_kernel, dim3(blocks_for(n_tokens * widest, kThreads), 2), dim3(kThreads), 0,
-                      stream, ks, vs, pos0, int64_t(n_tokens));
+        HEARTH_LAUNCH(kv_store_f16_kernel, dim3(blocks_for(n_tokens * widest, kThreads), 2), dim3(kThreads), 0, stream,
+                      ks, vs, pos0, int64_t(n_tokens));
     } else {
-        HEARTH_LAUNCH(kv_store_q8_0_kernel, dim3(blocks_for(n_tokens * (widest / QK32), kThreads), 2),
-                      dim3(kThreads), 0, stream, ks, vs, pos0, int64_t(n_tokens));
+        HEARTH_LAUNCH(kv_store_q8_0_kernel, dim3(blocks_for(n_tokens * (widest / QK32), kThreads), 2), dim3(kThreads),
+                      0, stream, ks, vs, pos0, int64_t(n_tokens));
     }
 }
 

@@ -5,9 +5,9 @@
 // every sum is the CPU's.
 #include <math.h>
 
+#include "cuda/kernels.h"
 #include "model/moe_top_k.h"
 #include "model/softmax_row.h"
-#include "cuda/kernels.h"
 
 namespace hearth::cuda {
 

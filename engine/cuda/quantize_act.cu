@@ -77,9 +77,12 @@ __global__ void quantize_q8_K_kernel(const float * x, block_q8_K * xq, int64_t n
 size_t act_quant_bytes(TensorType wtype, int64_t n_in, int64_t n_tokens) {
     const size_t rows = size_t(n_tokens > 0 ? n_tokens : 0);
     switch (vec_dot_type(wtype)) {
-    case TensorType_Q8_0: return rows * size_t(n_in / QK32) * sizeof(block_q8_0);
-    case TensorType_Q8_K: return rows * size_t(n_in / QK_K) * sizeof(block_q8_K);
-    default: return 0;
+        case TensorType_Q8_0:
+            return rows * size_t(n_in / QK32) * sizeof(block_q8_0);
+        case TensorType_Q8_K:
+            return rows * size_t(n_in / QK_K) * sizeof(block_q8_K);
+        default:
+            return 0;
     }
 }
 
@@ -87,21 +90,22 @@ void quantize_activations(TensorType wtype, const float * x, void * xq, int64_t 
                           cudaStream_t stream) {
     if (n_tokens <= 0 || n_in <= 0) return;
     switch (vec_dot_type(wtype)) {
-    case TensorType_Q8_0: {
-        const int64_t n_blocks = n_tokens * (n_in / QK32);
-        if (n_blocks == 0) return;
-        HEARTH_LAUNCH(quantize_q8_0_kernel, dim3(blocks_for(n_blocks * 8, kWarp * kWarpsPerBlock)),
-                      dim3(kWarp * kWarpsPerBlock), 0, stream, x, static_cast<block_q8_0 *>(xq), n_blocks);
-        return;
-    }
-    case TensorType_Q8_K: {
-        const int64_t n_blocks = n_tokens * (n_in / QK_K);
-        if (n_blocks == 0) return;
-        HEARTH_LAUNCH(quantize_q8_K_kernel, dim3(blocks_for(n_blocks, kWarpsPerBlock)), dim3(kWarp * kWarpsPerBlock),
-                      0, stream, x, static_cast<block_q8_K *>(xq), n_blocks);
-        return;
-    }
-    default: return;  // float weights read x directly
+        case TensorType_Q8_0: {
+            const int64_t n_blocks = n_tokens * (n_in / QK32);
+            if (n_blocks == 0) return;
+            HEARTH_LAUNCH(quantize_q8_0_kernel, dim3(blocks_for(n_blocks * 8, kWarp * kWarpsPerBlock)),
+                          dim3(kWarp * kWarpsPerBlock), 0, stream, x, static_cast<block_q8_0 *>(xq), n_blocks);
+            return;
+        }
+        case TensorType_Q8_K: {
+            const int64_t n_blocks = n_tokens * (n_in / QK_K);
+            if (n_blocks == 0) return;
+            HEARTH_LAUNCH(quantize_q8_K_kernel, dim3(blocks_for(n_blocks, kWarpsPerBlock)),
+                          dim3(kWarp * kWarpsPerBlock), 0, stream, x, static_cast<block_q8_K *>(xq), n_blocks);
+            return;
+        }
+        default:
+            return;  // float weights read x directly
     }
 }
 

@@ -25,8 +25,7 @@ __device__ __forceinline__ float rms_scale(float sum_sq, int64_t n, float eps) {
 }
 
 // One warp per row; blockDim.x = kWarp * kWarpsPerBlock. x, y: [n_rows][n].
-__global__ void rmsnorm_warp_kernel(const float * x, const float * w, float * y, int64_t n_rows, int64_t n,
-                                    float eps) {
+__global__ void rmsnorm_warp_kernel(const float * x, const float * w, float * y, int64_t n_rows, int64_t n, float eps) {
     const int64_t row = int64_t(blockIdx.x) * kWarpsPerBlock + threadIdx.x / kWarp;
     const int lane = int(threadIdx.x % kWarp);
     if (row >= n_rows) return;  // the whole warp leaves together

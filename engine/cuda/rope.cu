@@ -3,8 +3,8 @@
 // the kernel (StepPos), so a captured decode graph stays valid. Grid: (token, group of
 // kHeadsPerBlock heads); each thread computes the cos/sin of its pairs once
 // and rotates them in every head of the group. Dims past n_rot are untouched.
-#include "model/rope_math.h"
 #include "cuda/kernels.h"
+#include "model/rope_math.h"
 
 namespace hearth::cuda {
 
@@ -38,8 +38,8 @@ void rope(const RopeParams & rp, float * x, int64_t n_tokens, int64_t n_heads, i
     const int64_t half = rp.n_rot / 2;
     if (n_tokens <= 0 || n_heads <= 0 || half <= 0) return;
     const int threads = half >= kMaxThreads ? kMaxThreads : int((half + kWarp - 1) / kWarp * kWarp);
-    HEARTH_LAUNCH(rope_kernel, dim3(unsigned(n_tokens), blocks_for(n_heads, kHeadsPerBlock)), dim3(threads), 0,
-                  stream, rp, x, n_heads, head_dim, pos0);
+    HEARTH_LAUNCH(rope_kernel, dim3(unsigned(n_tokens), blocks_for(n_heads, kHeadsPerBlock)), dim3(threads), 0, stream,
+                  rp, x, n_heads, head_dim, pos0);
 }
 
 }  // namespace hearth::cuda

@@ -1,13 +1,13 @@
 // GGUF serialisation. See hearth/gguf_writer.h.
 #include "hearth/gguf_writer.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <limits>
-
-#include <unistd.h>
 
 #include "hearth/error.h"
 

@@ -14,8 +14,7 @@ void read_granite(const GgufFile & file, ModelHparams & hp) {
     read_common_hparams(file, hp, 1e-5f);
     hp.rope_type = RopeType_normal;
     const float logit_scale = hparam_float(file, hp, "logit_scale", 0.0f);
-    if (logit_scale == 0.0f)
-        throw Error(ErrorCode_model, file.path() + ": missing metadata key 'granite.logit_scale'");
+    if (logit_scale == 0.0f) throw Error(ErrorCode_model, file.path() + ": missing metadata key 'granite.logit_scale'");
     hp.logit_multiplier = 1.0f / logit_scale;  // llama.cpp multiplies by the reciprocal
     hp.residual_scale = hparam_float(file, hp, "residual_scale", 0.0f);
     hp.embd_scale = hparam_float(file, hp, "embedding_scale", 0.0f);

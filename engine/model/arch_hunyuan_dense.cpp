@@ -16,8 +16,7 @@ void read_hunyuan_dense(const GgufFile & file, ModelHparams & hp) {
     hp.has_qk_norm = true;
     hp.qk_norm_after_rope = true;
     const float alpha = hparam_float(file, hp, "rope.scaling.alpha", 0.0f);
-    if (alpha > 0.0f)
-        hp.rope_freq_base *= powf(alpha, float(hp.n_rot) / float(hp.n_rot - 2));
+    if (alpha > 0.0f) hp.rope_freq_base *= powf(alpha, float(hp.n_rot) / float(hp.n_rot - 2));
 }
 
 }  // namespace

@@ -40,8 +40,8 @@ void read_layer_kinds(const GgufFile & file, ModelHparams & hp) {
     if (const GgufValue * v = file.find(nextn_key)) {
         const int64_t n = v->as_int(nextn_key);
         if (n < 0 || n >= hp.n_layer)
-            throw Error(ErrorCode_model, file.path() + ": metadata key '" + nextn_key + "' has invalid value " +
-                                             std::to_string(n));
+            throw Error(ErrorCode_model,
+                        file.path() + ": metadata key '" + nextn_key + "' has invalid value " + std::to_string(n));
         hp.n_layer_nextn = int32_t(n);
         hp.n_layer -= hp.n_layer_nextn;
     }
@@ -84,7 +84,8 @@ void read_qwen35_common(const GgufFile & file, ModelHparams & hp) {
     // The DeltaNet kernels keep one head's row on the stack (cpu/delta_net.h).
     if (hp.ssm_d_state > 512)
         throw Error(ErrorCode_unsupported, file.path() + ": a DeltaNet state size of " +
-                                               std::to_string(hp.ssm_d_state) + " is larger than Hearth supports (512)");
+                                               std::to_string(hp.ssm_d_state) +
+                                               " is larger than Hearth supports (512)");
 }
 
 void read_qwen35(const GgufFile & file, ModelHparams & hp) {

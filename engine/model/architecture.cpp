@@ -40,11 +40,12 @@ int32_t scalar_or_uniform_array(const GgufFile & file, const std::string & k, in
         const int64_t x = a.items[i].as_int(k);
         if (i == 0) first = x;
         if (x != first)
-            throw Error(ErrorCode_unsupported, file.path() + ": metadata key '" + k +
-                                                   "' varies by layer, which Hearth does not support yet");
+            throw Error(ErrorCode_unsupported,
+                        file.path() + ": metadata key '" + k + "' varies by layer, which Hearth does not support yet");
     }
     if (first <= 0 || first > (1 << 30))
-        throw Error(ErrorCode_model, file.path() + ": metadata key '" + k + "' has invalid value " + std::to_string(first));
+        throw Error(ErrorCode_model,
+                    file.path() + ": metadata key '" + k + "' has invalid value " + std::to_string(first));
     return int32_t(first);
 }
 
@@ -144,10 +145,10 @@ void validate_hparams(const GgufFile & file, const ModelHparams & hp) {
 
 namespace {
 const Architecture * const kArchitectures[] = {
-    &architecture_llama(),     &architecture_qwen2(),    &architecture_qwen3(),         &architecture_qwen3moe(),
-    &architecture_gpt_oss(),   &architecture_gemma3(),   &architecture_qwen35(),        &architecture_qwen35moe(),
-    &architecture_mistral3(),  &architecture_granite(),  &architecture_smollm3(),       &architecture_phi3(),
-    &architecture_exaone(),    &architecture_ernie4_5(), &architecture_internlm2(),     &architecture_seed_oss(),
+    &architecture_llama(),         &architecture_qwen2(),    &architecture_qwen3(),     &architecture_qwen3moe(),
+    &architecture_gpt_oss(),       &architecture_gemma3(),   &architecture_qwen35(),    &architecture_qwen35moe(),
+    &architecture_mistral3(),      &architecture_granite(),  &architecture_smollm3(),   &architecture_phi3(),
+    &architecture_exaone(),        &architecture_ernie4_5(), &architecture_internlm2(), &architecture_seed_oss(),
     &architecture_hunyuan_dense(),
 };
 }  // namespace
@@ -168,12 +169,15 @@ const Architecture & require_architecture(const GgufFile & file) {
     const std::string arch(file.architecture());
     if (arch.empty()) throw Error(ErrorCode_model, file.path() + ": missing metadata key 'general.architecture'");
     const Architecture * a = find_architecture(arch);
-    if (!a) throw Error(ErrorCode_unsupported, file.path() + ": Unsupported architecture '" + arch +
-                                                "' (Hearth runs " + supported_architectures() + ")");
+    if (!a)
+        throw Error(ErrorCode_unsupported, file.path() + ": Unsupported architecture '" + arch + "' (Hearth runs " +
+                                               supported_architectures() + ")");
     return *a;
 }
 
-void require_supported_architecture(const GgufFile & file) { require_architecture(file); }
+void require_supported_architecture(const GgufFile & file) {
+    require_architecture(file);
+}
 
 int32_t hparam_int(const GgufFile & file, const ModelHparams & hp, const char * suffix) {
     return required_int(file, key(hp, suffix));
@@ -185,7 +189,8 @@ int32_t hparam_int(const GgufFile & file, const ModelHparams & hp, const char * 
 
 float hparam_float(const GgufFile & file, const ModelHparams & hp, const char * suffix, float fallback) {
     const float x = float(file.get_float(key(hp, suffix), fallback));
-    if (!std::isfinite(x)) throw Error(ErrorCode_model, file.path() + ": metadata key '" + key(hp, suffix) + "' is not finite");
+    if (!std::isfinite(x))
+        throw Error(ErrorCode_model, file.path() + ": metadata key '" + key(hp, suffix) + "' is not finite");
     return x;
 }
 

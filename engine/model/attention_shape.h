@@ -16,8 +16,8 @@ struct AttentionShape {
 
 // Per-layer variations of the softmax.
 struct AttentionParams {
-    int32_t window = 0;            // 0: full causal attention
-    float scale = 0.0f;            // 0: 1/sqrt(head_dim)
+    int32_t window = 0;             // 0: full causal attention
+    float scale = 0.0f;             // 0: 1/sqrt(head_dim)
     const float * sinks = nullptr;  // [n_head] or nullptr
 };
 

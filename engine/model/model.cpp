@@ -43,7 +43,8 @@ Model::Model(GgufFile file, const LoadOptions & options) : m_file(std::move(file
     // Weights stay in the mmap; what gets allocated is the KV cache and scratch.
     // n_vocab is known only now, so the check runs after binding (which allocates nothing sizeable).
     // With GPU layers asked for, the KV cache is checked once the split is known (Evaluator).
-    require_ram(m_file.path(), m_hparams, m_options, m_n_ctx, m_options.n_threads, m_options.n_gpu_layers == 0 ? -1 : 0);
+    require_ram(m_file.path(), m_hparams, m_options, m_n_ctx, m_options.n_threads,
+                m_options.n_gpu_layers == 0 ? -1 : 0);
 }
 
 Model::~Model() = default;

@@ -30,7 +30,8 @@ void WeightBinder::check_computable(const GgufTensor & t) const {
     const TensorTypeInfo & info = tensor_type_info(t.type);
     if (!info.can_compute || tensor_row_bytes(t.type, t.ne[0]) == 0)
         throw Error(ErrorCode_unsupported, m_file.path() + ": tensor '" + std::string(t.name) + "' has type " +
-                                               (info.name ? info.name : "?") + ", which the CPU backend cannot compute");
+                                               (info.name ? info.name : "?") +
+                                               ", which the CPU backend cannot compute");
 }
 
 WeightView WeightBinder::matrix(const std::string & name, int64_t n_in, int64_t n_out) const {
@@ -161,9 +162,9 @@ void bind_delta_net(WeightBinder & b, const ModelHparams & hp, const std::string
 
 std::vector<const WeightView *> LayerWeights::matrices() const {
     std::vector<const WeightView *> out;
-    for (const WeightView * v : {&attn.wqkv, &attn.wq, &attn.wk, &attn.wv, &attn.wo, &ffn.gate, &ffn.up, &ffn.down, &moe.router,
-                                 &moe.shared.gate, &moe.shared.up, &moe.shared.down, &moe.shared_router, &ssm.qkv,
-                                 &ssm.gate, &ssm.beta, &ssm.alpha, &ssm.out})
+    for (const WeightView * v : {&attn.wqkv, &attn.wq, &attn.wk, &attn.wv, &attn.wo, &ffn.gate, &ffn.up, &ffn.down,
+                                 &moe.router, &moe.shared.gate, &moe.shared.up, &moe.shared.down, &moe.shared_router,
+                                 &ssm.qkv, &ssm.gate, &ssm.beta, &ssm.alpha, &ssm.out})
         if (v->data) out.push_back(v);
     return out;
 }

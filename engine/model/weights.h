@@ -13,9 +13,9 @@
 #include <functional>
 #include <vector>
 
-#include "model/weight_view.h"
 #include "hearth/gguf.h"
 #include "hearth/model.h"
+#include "model/weight_view.h"
 
 namespace hearth {
 
@@ -86,10 +86,11 @@ struct DeltaNetWeights {
 };
 
 struct LayerWeights {
-    const float * attn_norm = nullptr;       // [n_embd]
-    const float * post_attn_norm = nullptr;  // [n_embd] gemma3: on the attention output; gpt-oss, qwen35: the FFN's pre-norm
-    const float * ffn_norm = nullptr;        // [n_embd]
-    const float * post_ffw_norm = nullptr;   // [n_embd] gemma3
+    const float * attn_norm = nullptr;  // [n_embd]
+    const float * post_attn_norm =
+        nullptr;                       // [n_embd] gemma3: on the attention output; gpt-oss, qwen35: the FFN's pre-norm
+    const float * ffn_norm = nullptr;  // [n_embd]
+    const float * post_ffw_norm = nullptr;  // [n_embd] gemma3
     AttentionWeights attn;
     DeltaNetWeights ssm;
     DenseFfnWeights ffn;

@@ -21,30 +21,30 @@ constexpr int QK32 = 32;   // elements per block of the legacy formats and IQ4_N
 constexpr int QK_K = 256;  // elements per super-block of the K formats and IQ4_XS
 
 struct block_q4_0 {
-    uint16_t d;       // f16 scale
-    uint8_t qs[16];   // x = d * (nibble - 8)
+    uint16_t d;      // f16 scale
+    uint8_t qs[16];  // x = d * (nibble - 8)
 };
 struct block_q4_1 {
-    uint16_t d, m;    // f16 scale and min
-    uint8_t qs[16];   // x = d * nibble + m
+    uint16_t d, m;   // f16 scale and min
+    uint8_t qs[16];  // x = d * nibble + m
 };
 struct block_q5_0 {
     uint16_t d;
-    uint8_t qh[4];    // bit j of the little-endian u32 = 5th bit of element j
-    uint8_t qs[16];   // x = d * (q5 - 16)
+    uint8_t qh[4];   // bit j of the little-endian u32 = 5th bit of element j
+    uint8_t qs[16];  // x = d * (q5 - 16)
 };
 struct block_q5_1 {
     uint16_t d, m;
     uint8_t qh[4];
-    uint8_t qs[16];   // x = d * q5 + m
+    uint8_t qs[16];  // x = d * q5 + m
 };
 struct block_q8_0 {
     uint16_t d;
-    int8_t qs[32];    // x = d * q
+    int8_t qs[32];  // x = d * q
 };
 struct block_iq4_nl {
     uint16_t d;
-    uint8_t qs[16];   // x = d * kvalues_iq4nl[nibble]
+    uint8_t qs[16];  // x = d * kvalues_iq4nl[nibble]
 };
 
 static_assert(sizeof(block_q4_0) == 18, "Q4_0 block layout");
@@ -57,12 +57,11 @@ static_assert(sizeof(block_iq4_nl) == 18, "IQ4_NL block layout");
 // The non-linear 4-bit code book shared by IQ4_NL and IQ4_XS (ggml's kvalues_iq4nl).
 // (Device code indexing it at run time needs --expt-relaxed-constexpr, which
 // hearth_cuda sets, or a __constant__ copy.)
-inline constexpr int8_t kvalues_iq4nl[16] = {-127, -104, -83, -65, -49, -35, -22, -10,
-                                             1,    13,   25,  38,  53,  69,  89,  113};
+inline constexpr int8_t kvalues_iq4nl[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
 
 HEARTH_HD inline uint32_t load_u32_le(const uint8_t * p) {
-    return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
-           (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
+    return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) | (static_cast<uint32_t>(p[2]) << 16) |
+           (static_cast<uint32_t>(p[3]) << 24);
 }
 
 // ---- dequantize one block (32 floats) --------------------------------------

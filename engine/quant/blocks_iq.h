@@ -27,12 +27,12 @@
 namespace hearth {
 
 struct block_mxfp4 {
-    uint8_t e;          // E8M0 scale: x = kvalues_mxfp4[nibble] * 2^(e - 128)
-    uint8_t qs[16];     // nibbles as Q4_0: element j low, j + 16 high
+    uint8_t e;       // E8M0 scale: x = kvalues_mxfp4[nibble] * 2^(e - 128)
+    uint8_t qs[16];  // nibbles as Q4_0: element j low, j + 16 high
 };
 struct block_iq2_xxs {
     uint16_t d;
-    uint16_t qs[32];    // per sub-block, two u32: 4 grid indices (bytes); 4 x 7 sign bits, scale in bits 28-31
+    uint16_t qs[32];  // per sub-block, two u32: 4 grid indices (bytes); 4 x 7 sign bits, scale in bits 28-31
 };
 struct block_iq2_xs {
     uint16_t d;
@@ -60,9 +60,9 @@ struct block_iq3_s {
 };
 struct block_iq1_s {
     uint16_t d;
-    uint8_t qs[32];     // per 8 elements: low 8 bits of an 11-bit grid index
-    uint16_t qh[8];     // per sub-block: bits 3l..3l+2 index bits 8-10 of group l;
-                        // bits 12-14 scale; bit 15 set: delta = -1
+    uint8_t qs[32];  // per 8 elements: low 8 bits of an 11-bit grid index
+    uint16_t qh[8];  // per sub-block: bits 3l..3l+2 index bits 8-10 of group l;
+                     // bits 12-14 scale; bit 15 set: delta = -1
 };
 struct block_iq1_m {
     uint8_t qs[32];     // per 8 elements: low 8 bits of an 11-bit grid index
@@ -101,7 +101,8 @@ HEARTH_HD constexpr uint32_t iq_add_parity(uint32_t b) {
 
 // Four 7-bit sign fields (bits 7 l .. 7 l + 6 of s28) to four even-parity sign bytes.
 HEARTH_HD constexpr uint32_t iq_even_signs4(uint32_t s28) {
-    return iq_add_parity((s28 & 0x7fu) | ((s28 << 1) & 0x7f00u) | ((s28 << 2) & 0x7f0000u) | ((s28 << 3) & 0x7f000000u));
+    return iq_add_parity((s28 & 0x7fu) | ((s28 << 1) & 0x7f00u) | ((s28 << 2) & 0x7f0000u) |
+                         ((s28 << 3) & 0x7f000000u));
 }
 
 // ---- 8-element groups in integer form --------------------------------------
@@ -203,15 +204,27 @@ HEARTH_HD inline void iq_sub(const B & b, int ib, IqSub & s) {
 
 // The f16 bits of d, and the unit (see the top of this file).
 template <typename B>
-HEARTH_HD inline uint16_t iq_d_bits(const B & b) { return b.d; }
-HEARTH_HD inline uint16_t iq_d_bits(const block_iq1_m & b) { return iq1m_d(b); }
-HEARTH_HD inline float iq_unit(const block_iq3_xxs &) { return 0.25f; }
-HEARTH_HD inline float iq_unit(const block_iq3_s &) { return 1.0f; }
+HEARTH_HD inline uint16_t iq_d_bits(const B & b) {
+    return b.d;
+}
+HEARTH_HD inline uint16_t iq_d_bits(const block_iq1_m & b) {
+    return iq1m_d(b);
+}
+HEARTH_HD inline float iq_unit(const block_iq3_xxs &) {
+    return 0.25f;
+}
+HEARTH_HD inline float iq_unit(const block_iq3_s &) {
+    return 1.0f;
+}
 template <typename B>
-HEARTH_HD inline float iq_unit(const B &) { return 0.125f; }
+HEARTH_HD inline float iq_unit(const B &) {
+    return 0.125f;
+}
 
 template <typename B>
-HEARTH_HD inline float iq_dq(const B & b) { return fp16_to_f32(iq_d_bits(b)) * iq_unit(b); }
+HEARTH_HD inline float iq_dq(const B & b) {
+    return fp16_to_f32(iq_d_bits(b)) * iq_unit(b);
+}
 
 // ---- dequantize one block ------------------------------------------------------
 

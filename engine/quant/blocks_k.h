@@ -15,36 +15,36 @@
 namespace hearth {
 
 struct block_q8_K {
-    float d;              // activation scale: x = d * q
+    float d;  // activation scale: x = d * q
     int8_t qs[256];
-    int16_t bsums[16];    // bsums[i] = sum of qs[16 i .. 16 i + 15]
+    int16_t bsums[16];  // bsums[i] = sum of qs[16 i .. 16 i + 15]
 };
 struct block_q2_K {
-    uint8_t scales[16];   // per 16 elements: low nibble scale, high nibble min
-    uint8_t qs[64];       // 2-bit quants: qs[32 h + l] bits 2s..2s+1 = element 128 h + 32 s + l
+    uint8_t scales[16];  // per 16 elements: low nibble scale, high nibble min
+    uint8_t qs[64];      // 2-bit quants: qs[32 h + l] bits 2s..2s+1 = element 128 h + 32 s + l
     uint16_t d, dmin;
 };
 struct block_q3_K {
-    uint8_t hmask[32];    // bit s of hmask[l] (s = 0..7) is the 3rd bit of element 32 s + l
-    uint8_t qs[64];       // low 2 bits, laid out as Q2_K
-    uint8_t scales[12];   // 16 6-bit scales, stored biased by 32
+    uint8_t hmask[32];   // bit s of hmask[l] (s = 0..7) is the 3rd bit of element 32 s + l
+    uint8_t qs[64];      // low 2 bits, laid out as Q2_K
+    uint8_t scales[12];  // 16 6-bit scales, stored biased by 32
     uint16_t d;
 };
 struct block_q4_K {
     uint16_t d, dmin;
-    uint8_t scales[12];   // 8 6-bit scales and 8 6-bit mins, one pair per 32 elements
-    uint8_t qs[128];      // element 64 g + l: low nibble of qs[32 g + l]; 64 g + 32 + l: high nibble
+    uint8_t scales[12];  // 8 6-bit scales and 8 6-bit mins, one pair per 32 elements
+    uint8_t qs[128];     // element 64 g + l: low nibble of qs[32 g + l]; 64 g + 32 + l: high nibble
 };
 struct block_q5_K {
     uint16_t d, dmin;
-    uint8_t scales[12];   // as Q4_K
-    uint8_t qh[32];       // bit s of qh[l] is the 5th bit of element 32 s + l
-    uint8_t qs[128];      // as Q4_K
+    uint8_t scales[12];  // as Q4_K
+    uint8_t qh[32];      // bit s of qh[l] is the 5th bit of element 32 s + l
+    uint8_t qs[128];     // as Q4_K
 };
 struct block_q6_K {
-    uint8_t ql[128];      // low 4 bits
-    uint8_t qh[64];       // high 2 bits
-    int8_t scales[16];    // per 16 elements
+    uint8_t ql[128];    // low 4 bits
+    uint8_t qh[64];     // high 2 bits
+    int8_t scales[16];  // per 16 elements
     uint16_t d;
 };
 struct block_iq4_xs {
@@ -176,7 +176,8 @@ HEARTH_HD inline float dot_block_q2_K_q8_K(const block_q2_K & b, const block_q8_
             for (int g = 0; g < 2; ++g) {
                 const int i = 8 * h + 2 * p + g;  // 16-element group: k = 128 h + 32 p + 16 g + l
                 int s = 0;
-                for (int l = 16 * g; l < 16 * g + 16; ++l) s += ((b.qs[32 * h + l] >> (2 * p)) & 3) * a.qs[128 * h + 32 * p + l];
+                for (int l = 16 * g; l < 16 * g + 16; ++l)
+                    s += ((b.qs[32 * h + l] >> (2 * p)) & 3) * a.qs[128 * h + 32 * p + l];
                 sum_q += (b.scales[i] & 0x0f) * s;
                 sum_m += (b.scales[i] >> 4) * a.bsums[i];
             }

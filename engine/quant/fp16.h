@@ -44,7 +44,7 @@ HEARTH_HD inline uint16_t f32_to_fp16(float f) {
     const uint32_t x = f32_bits(f);
     const uint32_t sign = (x >> 16) & 0x8000u;
     const uint32_t abs = x & 0x7fffffffu;
-    if (abs > 0x7f800000u) return static_cast<uint16_t>(sign | 0x7e00u);  // nan
+    if (abs > 0x7f800000u) return static_cast<uint16_t>(sign | 0x7e00u);   // nan
     if (abs >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u);  // overflow (rounds to inf)
     if (abs < 0x38800000u) {
         // Result is subnormal or zero: round abs / 2^-24 to nearest even.
@@ -65,7 +65,9 @@ HEARTH_HD inline uint16_t f32_to_fp16(float f) {
     return static_cast<uint16_t>(sign | r);
 }
 
-HEARTH_HD inline float bf16_to_f32(uint16_t h) { return f32_from_bits(static_cast<uint32_t>(h) << 16); }
+HEARTH_HD inline float bf16_to_f32(uint16_t h) {
+    return f32_from_bits(static_cast<uint32_t>(h) << 16);
+}
 
 HEARTH_HD inline uint16_t f32_to_bf16(float f) {
     const uint32_t x = f32_bits(f);

@@ -13,7 +13,9 @@ namespace hearth {
 
 namespace {
 
-int clamp_round(float v, int lo, int hi) { return std::clamp(static_cast<int>(std::lround(v)), lo, hi); }
+int clamp_round(float v, int lo, int hi) {
+    return std::clamp(static_cast<int>(std::lround(v)), lo, hi);
+}
 
 // The signed element of largest magnitude (so the extreme code maps onto it).
 float signed_amax(const float * x, int n) {
@@ -104,7 +106,8 @@ void quantize_k_codes(const float * x, int levels, B & b, uint8_t * q) {
 // Element 64 g + l: low nibble of qs[32 g + l]; 64 g + 32 + l: its high nibble.
 void pack_k_nibbles(const uint8_t * q, uint8_t * qs) {
     for (int g = 0; g < 4; ++g)
-        for (int l = 0; l < 32; ++l) qs[32 * g + l] = static_cast<uint8_t>((q[64 * g + l] & 0x0f) | ((q[64 * g + 32 + l] & 0x0f) << 4));
+        for (int l = 0; l < 32; ++l)
+            qs[32 * g + l] = static_cast<uint8_t>((q[64 * g + l] & 0x0f) | ((q[64 * g + 32 + l] & 0x0f) << 4));
 }
 
 void quantize_q4_K(const float * x, block_q4_K & b) {
@@ -138,7 +141,8 @@ void quantize_q6_K(const float * x, block_q6_K & b) {
         const int sc = dq > 0.0f ? clamp_round(scale[i] / dq, 0, 127) : 0;
         b.scales[i] = static_cast<int8_t>(sc);
         const float id = sc > 0 ? 1.0f / (dq * static_cast<float>(sc)) : 0.0f;
-        for (int l = 0; l < 16; ++l) q[16 * i + l] = static_cast<uint8_t>(clamp_round(x[16 * i + l] * id, -32, 31) + 32);
+        for (int l = 0; l < 16; ++l)
+            q[16 * i + l] = static_cast<uint8_t>(clamp_round(x[16 * i + l] * id, -32, 31) + 32);
     }
     // Half h, quarter s, l = 0..31 (element 128 h + 32 s + l): low nibble in
     // ql[64 h + l + 32 (s & 1)] (s >= 2: high nibble), high 2 bits in qh[32 h + l] bits 2s.
@@ -223,47 +227,62 @@ void quantize_blocks(const float * src, void * dst, int64_t n) {
 
 bool can_quantize_weights(TensorType type) {
     switch (type) {
-    case TensorType_F32:
-    case TensorType_F16:
-    case TensorType_BF16:
-    case TensorType_Q4_0:
-    case TensorType_Q5_0:
-    case TensorType_Q5_1:
-    case TensorType_Q8_0:
-    case TensorType_IQ4_NL:
-    case TensorType_Q4_K:
-    case TensorType_Q5_K:
-    case TensorType_Q6_K:
-    case TensorType_IQ4_XS:
-    case TensorType_MXFP4: return true;
-    default: return false;
+        case TensorType_F32:
+        case TensorType_F16:
+        case TensorType_BF16:
+        case TensorType_Q4_0:
+        case TensorType_Q5_0:
+        case TensorType_Q5_1:
+        case TensorType_Q8_0:
+        case TensorType_IQ4_NL:
+        case TensorType_Q4_K:
+        case TensorType_Q5_K:
+        case TensorType_Q6_K:
+        case TensorType_IQ4_XS:
+        case TensorType_MXFP4:
+            return true;
+        default:
+            return false;
     }
 }
 
 void quantize_weight_row(TensorType type, const float * src, void * dst, int64_t n) {
     switch (type) {
-    case TensorType_F32: std::copy(src, src + n, static_cast<float *>(dst)); return;
-    case TensorType_F16: {
-        auto * h = static_cast<uint16_t *>(dst);
-        for (int64_t i = 0; i < n; ++i) h[i] = f32_to_fp16(src[i]);
-        return;
-    }
-    case TensorType_BF16: {
-        auto * h = static_cast<uint16_t *>(dst);
-        for (int64_t i = 0; i < n; ++i) h[i] = f32_to_bf16(src[i]);
-        return;
-    }
-    case TensorType_Q4_0: return quantize_blocks<block_q4_0, QK32, quantize_q4_0>(src, dst, n);
-    case TensorType_Q5_0: return quantize_blocks<block_q5_0, QK32, quantize_q5_0>(src, dst, n);
-    case TensorType_Q5_1: return quantize_blocks<block_q5_1, QK32, quantize_q5_1>(src, dst, n);
-    case TensorType_Q8_0: return quantize_blocks<block_q8_0, QK32, quantize_block_q8_0>(src, dst, n);
-    case TensorType_IQ4_NL: return quantize_blocks<block_iq4_nl, QK32, quantize_iq4_nl>(src, dst, n);
-    case TensorType_Q4_K: return quantize_blocks<block_q4_K, QK_K, quantize_q4_K>(src, dst, n);
-    case TensorType_Q5_K: return quantize_blocks<block_q5_K, QK_K, quantize_q5_K>(src, dst, n);
-    case TensorType_Q6_K: return quantize_blocks<block_q6_K, QK_K, quantize_q6_K>(src, dst, n);
-    case TensorType_IQ4_XS: return quantize_blocks<block_iq4_xs, QK_K, quantize_iq4_xs>(src, dst, n);
-    case TensorType_MXFP4: return quantize_blocks<block_mxfp4, QK32, quantize_mxfp4>(src, dst, n);
-    default: HEARTH_ASSERT(!"quantize_weight_row: type without a quantizer");
+        case TensorType_F32:
+            std::copy(src, src + n, static_cast<float *>(dst));
+            return;
+        case TensorType_F16: {
+            auto * h = static_cast<uint16_t *>(dst);
+            for (int64_t i = 0; i < n; ++i) h[i] = f32_to_fp16(src[i]);
+            return;
+        }
+        case TensorType_BF16: {
+            auto * h = static_cast<uint16_t *>(dst);
+            for (int64_t i = 0; i < n; ++i) h[i] = f32_to_bf16(src[i]);
+            return;
+        }
+        case TensorType_Q4_0:
+            return quantize_blocks<block_q4_0, QK32, quantize_q4_0>(src, dst, n);
+        case TensorType_Q5_0:
+            return quantize_blocks<block_q5_0, QK32, quantize_q5_0>(src, dst, n);
+        case TensorType_Q5_1:
+            return quantize_blocks<block_q5_1, QK32, quantize_q5_1>(src, dst, n);
+        case TensorType_Q8_0:
+            return quantize_blocks<block_q8_0, QK32, quantize_block_q8_0>(src, dst, n);
+        case TensorType_IQ4_NL:
+            return quantize_blocks<block_iq4_nl, QK32, quantize_iq4_nl>(src, dst, n);
+        case TensorType_Q4_K:
+            return quantize_blocks<block_q4_K, QK_K, quantize_q4_K>(src, dst, n);
+        case TensorType_Q5_K:
+            return quantize_blocks<block_q5_K, QK_K, quantize_q5_K>(src, dst, n);
+        case TensorType_Q6_K:
+            return quantize_blocks<block_q6_K, QK_K, quantize_q6_K>(src, dst, n);
+        case TensorType_IQ4_XS:
+            return quantize_blocks<block_iq4_xs, QK_K, quantize_iq4_xs>(src, dst, n);
+        case TensorType_MXFP4:
+            return quantize_blocks<block_mxfp4, QK32, quantize_mxfp4>(src, dst, n);
+        default:
+            HEARTH_ASSERT(!"quantize_weight_row: type without a quantizer");
     }
 }
 

@@ -283,7 +283,8 @@ bool moe_experts_one_token(const ModelHparams & hp, const MoeWeights & m, Thread
     // gate/up pass (the batched loop would then redo the layer's experts).
     if (2 * k > kMatmulManyMax || s.gate.size() < size_t(k) * size_t(F) || s.up.size() < size_t(k) * size_t(F) ||
         s.acc.size() < size_t(k) * size_t(E) || m.up.type != m.gate.type ||
-        s.mm.size() < matmul_scratch_bytes(m.gate.type, E, 2 * k) || s.mm.size() < matmul_scratch_bytes(m.down.type, F, k))
+        s.mm.size() < matmul_scratch_bytes(m.gate.type, E, 2 * k) ||
+        s.mm.size() < matmul_scratch_bytes(m.down.type, F, k))
         return false;
     std::array<int32_t, kMatmulManyMax> order{};
     for (int32_t j = 0; j < k; ++j) order[size_t(j)] = j;
@@ -386,8 +387,8 @@ void cpu_delta_net_block(CpuLayerContext & c, int il, const DeltaNetWeights & d,
     causal_conv1d_silu(s.ssm_qkv.data(), T, C, d.conv, hp.ssm_d_conv, c.rec.conv(il), s.ssm_conv.data());
     // L2-normalize each q and k head (the first 2 K heads of every row).
     for (int32_t t = 0; t < T; ++t) l2norm_rows(s.ssm_conv.data() + size_t(t) * size_t(C), 2 * K, D, hp.rms_eps);
-    gated_delta_rule(DeltaRuleShape{K, V, D}, s.ssm_conv.data(), s.ssm_g.data(), s.ssm_beta.data(), T,
-                     c.rec.ssm(il), s.ssm_o.data(), c.pool);
+    gated_delta_rule(DeltaRuleShape{K, V, D}, s.ssm_conv.data(), s.ssm_g.data(), s.ssm_beta.data(), T, c.rec.ssm(il),
+                     s.ssm_o.data(), c.pool);
     // Gated RMSNorm per value head: RMSNorm_d(o) * ssm_norm * silu(z).
     rmsnorm_rows(s.ssm_o.data(), d.norm, s.ssm_o.data(), int64_t(T) * V, D, hp.rms_eps);
     const int64_t n = int64_t(T) * hp.ssm_d_inner;

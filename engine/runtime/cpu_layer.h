@@ -34,8 +34,8 @@ struct CpuScratch {
     std::vector<float> row_w;          // [T]: their weights for that expert
     std::vector<float> ssm_qkv, ssm_conv, ssm_z, ssm_o;  // [T, C], [T, C], [T, V d], [T, V d]
     std::vector<float> ssm_beta, ssm_g;                  // [T, V]
-    std::vector<float> att;            // per-thread attention scratch
-    std::vector<uint8_t> mm;           // quantized activations for matmul
+    std::vector<float> att;                              // per-thread attention scratch
+    std::vector<uint8_t> mm;                             // quantized activations for matmul
 
     // Sizes every buffer for n_batch tokens; returns the floats allocated
     // (the memory check counts them before allocating: `allocate` false).
@@ -67,8 +67,7 @@ struct CpuLayerContext {
 // out = wo . attention(q, k, v of s.xn) (+ bo). Covers biases, per-head q/k
 // norms, the layer's RoPE (its window's base), the sliding window, sinks, the
 // q scale, and qwen35's sigmoid output gate when wq also projects a gate.
-void cpu_attention_block(CpuLayerContext & c, int il, const AttentionWeights & a, int32_t T, int32_t pos0,
-                         float * out);
+void cpu_attention_block(CpuLayerContext & c, int il, const AttentionWeights & a, int32_t T, int32_t pos0, float * out);
 
 // out = down(act(gate . s.xn, up . s.xn)).
 void cpu_dense_ffn_block(CpuLayerContext & c, const DenseFfnWeights & f, int32_t T, FfnActivation act, float * out);

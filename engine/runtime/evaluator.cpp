@@ -1,5 +1,4 @@
 #include "hearth/evaluator.h"
-#include "hearth/load_plan.h"
 
 #include <algorithm>
 #include <cstring>
@@ -14,6 +13,7 @@
 #include "cpu/thread_pool.h"
 #include "hearth/error.h"
 #include "hearth/gpu.h"
+#include "hearth/load_plan.h"
 #include "model/weights.h"
 #include "quant/quant.h"
 #include "runtime/cpu_backend.h"
@@ -108,8 +108,7 @@ Placement place_layers(const Model & model, int32_t n_batch, const EvaluatorOpti
     const int32_t requested = model.options().n_gpu_layers;
     if (requested == 0) return cpu_placement(hp, "");
     const char * const cpu_tail = "; every layer runs on the CPU";
-    if (const std::string why = gpu_unsupported(hp); !why.empty())
-        return cpu_placement(hp, why + cpu_tail);
+    if (const std::string why = gpu_unsupported(hp); !why.empty()) return cpu_placement(hp, why + cpu_tail);
     const GpuBackendFactory factory = o.gpu_factory ? o.gpu_factory : default_gpu_backend_factory();
     const GpuProbe probe = gpu_devices(o);
     std::string why;

@@ -20,7 +20,8 @@ bool all_digits(const std::string & s) {
 
 std::string device_list(const GpuProbe & probe) {
     std::string list;
-    for (const GpuDevice & d : probe.devices) list += (list.empty() ? "" : ", ") + std::to_string(d.index) + ": " + d.name;
+    for (const GpuDevice & d : probe.devices)
+        list += (list.empty() ? "" : ", ") + std::to_string(d.index) + ": " + d.name;
     return list.empty() ? "none" : list;
 }
 

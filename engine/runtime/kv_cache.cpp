@@ -4,8 +4,8 @@
 #include <cstring>
 #include <string>
 
-#include "hearth/error.h"
 #include "cpu/vec_dot.h"
+#include "hearth/error.h"
 #include "quant/fp16.h"
 #include "quant/quant.h"
 

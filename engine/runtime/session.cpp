@@ -224,7 +224,7 @@ void Session::run_generation(Run & run) {
             draft.clear();
             next = 0;
         }
-        if (taken == Taken::skip) continue;  // no need to evaluate it
+        if (taken == Taken::skip) continue;         // no need to evaluate it
         if (m_eval->n_past() >= m_eval->n_ctx()) {  // no room to evaluate `tok`: the reply ends here
             run.emit_text(run.stops.flush() + run.utf8.flush(), -1);
             return run.finish(StopReason_context_full);

@@ -22,7 +22,7 @@ size_t pass_lone_apostrophe(std::string & t, size_t n) {
     for (size_t i = 1; i < n; ++i) {
         const char x = t[i];
         if (x == '\'' && i + 1 < n && t[i - 1] == ' ' && t[i + 1] == ' ') {
-            --total;       // the space before
+            --total;        // the space before
             t[++i] = '\0';  // and skip the one after
         }
         t[total++] = x;

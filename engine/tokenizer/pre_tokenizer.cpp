@@ -59,7 +59,8 @@ std::vector<std::string> make_regexes(PreTokenizer pre) {
         case PreTokenizer_gpt4o:
             return {gpt4o()};
         case PreTokenizer_tekken:
-            return {R"re([^\r\n\p{L}\p{N}]?((?=[\p{L}])([^a-z]))*((?=[\p{L}])([^A-Z]))+|[^\r\n\p{L}\p{N}]?((?=[\p{L}])([^a-z]))+((?=[\p{L}])([^A-Z]))*|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+)re"};
+            return {
+                R"re([^\r\n\p{L}\p{N}]?((?=[\p{L}])([^a-z]))*((?=[\p{L}])([^A-Z]))+|[^\r\n\p{L}\p{N}]?((?=[\p{L}])([^a-z]))+((?=[\p{L}])([^A-Z]))*|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+)re"};
         case PreTokenizer_deepseek_llm:
             // Canonical singletons (U+1F7D, U+1FBE, U+1FD3, U+1FDB, U+2126,
             // U+212A) are escaped: Unicode normalisation by an editor would
@@ -73,7 +74,8 @@ std::vector<std::string> make_regexes(PreTokenizer pre) {
                 R"re(\p{N}+)re",
             };
         case PreTokenizer_deepseek_coder:
-            return {R"re([\r\n])re", R"re(\s?\p{L}+)re", R"re(\s?\p{P}+)re", R"re([一-龥ࠀ-一가-퟿]+)re", R"re(\p{N})re"};
+            return {R"re([\r\n])re", R"re(\s?\p{L}+)re", R"re(\s?\p{P}+)re", R"re([一-龥ࠀ-一가-퟿]+)re",
+                    R"re(\p{N})re"};
         case PreTokenizer_deepseek3:
             return {
                 R"re(\p{N}{1,3})re",
@@ -115,7 +117,8 @@ const std::map<std::string, PreTokenizerSpec, std::less<>> & pre_table() {
              "modern-bert", "mpt", "olmo", "jais", "exaone4"},
             spec(PreTokenizer_gpt2, true));
         add({"trillion", "granite-docling"}, spec(PreTokenizer_gpt2, false));
-        add({"starcoder", "refact", "codeshell", "exaone", "minerva-7b", "mellum2"}, spec(PreTokenizer_starcoder, true));
+        add({"starcoder", "refact", "codeshell", "exaone", "minerva-7b", "mellum2"},
+            spec(PreTokenizer_starcoder, true));
         add({"command-r", "smollm"}, spec(PreTokenizer_starcoder, false));
         add({"qwen2", "deepseek-r1-qwen", "kormo", "f2llmv2", "hunyuan", "solar-open", "grok-2"},
             spec(PreTokenizer_qwen2, false));

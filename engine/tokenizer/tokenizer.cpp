@@ -23,8 +23,10 @@ std::string escape_spaces(std::string_view text, bool add_prefix) {
     out.reserve(text.size() + text.size() / 4 + 3);
     if (add_prefix) out += kEscapedSpace;
     for (char c : text) {
-        if (c == ' ') out += kEscapedSpace;
-        else out.push_back(c);
+        if (c == ' ')
+            out += kEscapedSpace;
+        else
+            out.push_back(c);
     }
     return out;
 }
@@ -86,7 +88,8 @@ std::string_view regex_subject(std::string_view text, std::string & storage) {
     for (size_t i = 0; i + 2 < storage.size(); ++i) {
         const auto b0 = static_cast<uint8_t>(storage[i]);
         const auto b1 = static_cast<uint8_t>(storage[i + 1]);
-        if (b0 == 0xED && b1 >= 0xA0) storage.replace(i, 3, "\xEE\x80\x80");
+        if (b0 == 0xED && b1 >= 0xA0)
+            storage.replace(i, 3, "\xEE\x80\x80");
         else if (b0 == 0xE1 && b1 == 0xA0 && static_cast<uint8_t>(storage[i + 2]) == 0x8E)
             storage.replace(i, 3, "\xE2\x80\x8B");
     }
@@ -167,19 +170,25 @@ struct Tokenizer::Impl {
 };
 
 Tokenizer::Tokenizer(Vocab vocab) : m(std::make_unique<Impl>(std::move(vocab))) {
-    if (m->vocab.type() == VocabType_bpe) m->splitter.emplace(pre_tokenizer_regexes(m->vocab.pre()));
-    else m->spm_split_words = spm_words_are_independent(m->vocab);
+    if (m->vocab.type() == VocabType_bpe)
+        m->splitter.emplace(pre_tokenizer_regexes(m->vocab.pre()));
+    else
+        m->spm_split_words = spm_words_are_independent(m->vocab);
     m->pieces.resize(m->vocab.n_tokens());
     for (int32_t id = 0; id < m->vocab.n_tokens(); ++id) m->pieces[id] = m->make_piece(id);
 }
 
-Tokenizer Tokenizer::from_gguf(const GgufFile & file) { return Tokenizer(Vocab::from_gguf(file)); }
+Tokenizer Tokenizer::from_gguf(const GgufFile & file) {
+    return Tokenizer(Vocab::from_gguf(file));
+}
 
 Tokenizer::Tokenizer(Tokenizer &&) noexcept = default;
 Tokenizer & Tokenizer::operator=(Tokenizer &&) noexcept = default;
 Tokenizer::~Tokenizer() = default;
 
-const Vocab & Tokenizer::vocab() const { return m->vocab; }
+const Vocab & Tokenizer::vocab() const {
+    return m->vocab;
+}
 
 std::vector<int32_t> Tokenizer::tokenize(std::string_view text, bool add_special, bool parse_special) const {
     const Vocab & v = m->vocab;
@@ -191,8 +200,10 @@ std::vector<int32_t> Tokenizer::tokenize(std::string_view text, bool add_special
         m->tokenize_spm(text, frags, out);
     } else {
         for (const Fragment & f : frags) {
-            if (f.token != token_null) out.push_back(f.token);
-            else m->tokenize_bpe_text(text.substr(f.offset, f.size), out);
+            if (f.token != token_null)
+                out.push_back(f.token);
+            else
+                m->tokenize_bpe_text(text.substr(f.offset, f.size), out);
         }
     }
     if (add_special && v.add_eos()) out.push_back(v.token_eos());
@@ -249,6 +260,8 @@ std::string DetokenizeStream::push(int32_t id) {
     return m_utf8.push(m_tokenizer->token_to_piece(id, m_special, lstrip));
 }
 
-std::string DetokenizeStream::flush() { return m_utf8.flush(); }
+std::string DetokenizeStream::flush() {
+    return m_utf8.flush();
+}
 
 }  // namespace hearth

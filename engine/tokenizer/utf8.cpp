@@ -34,9 +34,12 @@ bool decode(std::string_view text, size_t & pos, uint32_t & cpt) {
         return true;
     }
     size_t n = 0;
-    if ((b0 & 0xE0) == 0xC0) n = 2;
-    else if ((b0 & 0xF0) == 0xE0) n = 3;
-    else if ((b0 & 0xF8) == 0xF0) n = 4;
+    if ((b0 & 0xE0) == 0xC0)
+        n = 2;
+    else if ((b0 & 0xF0) == 0xE0)
+        n = 3;
+    else if ((b0 & 0xF8) == 0xF0)
+        n = 4;
     bool ok = n != 0;
     for (size_t i = 1; ok && i < n; ++i) ok = is_cont(text, pos + i);
     if (!ok) {
@@ -89,9 +92,12 @@ size_t complete_prefix(std::string_view bytes) {
         const uint8_t b = static_cast<uint8_t>(bytes[n - back]);
         if ((b & 0xC0) == 0x80) continue;  // continuation byte: keep looking
         size_t need = 0;
-        if ((b & 0xE0) == 0xC0) need = 2;
-        else if ((b & 0xF0) == 0xE0) need = 3;
-        else if ((b & 0xF8) == 0xF0) need = 4;
+        if ((b & 0xE0) == 0xC0)
+            need = 2;
+        else if ((b & 0xF0) == 0xE0)
+            need = 3;
+        else if ((b & 0xF8) == 0xF0)
+            need = 4;
         return need > back ? n - back : n;
     }
     return n;
@@ -107,8 +113,10 @@ std::array<int, 324> make_reverse() {
     r.fill(-1);
     int n = 0;
     for (int ch = 0; ch < 256; ++ch) {
-        if (is_printable_byte(ch)) r[ch] = ch;
-        else r[256 + n++] = ch;
+        if (is_printable_byte(ch))
+            r[ch] = ch;
+        else
+            r[256 + n++] = ch;
     }
     return r;
 }

@@ -1,9 +1,10 @@
+#include "hearth/vocab.h"
+
 #include <algorithm>
 #include <cstdlib>
 
 #include "hearth/error.h"
 #include "hearth/gguf.h"
-#include "hearth/vocab.h"
 #include "tokenizer/pre_tokenizer.h"
 #include "tokenizer/utf8.h"
 #include "tokenizer/vocab_impl.h"
@@ -15,13 +16,20 @@ namespace {
 // tokenizer.ggml.token_type values, stored on disk (llama.cpp's llama_token_type).
 uint32_t attr_from_token_type(int64_t type) {
     switch (type) {
-        case 1: return TokenAttr_normal;
-        case 2: return TokenAttr_unknown;
-        case 3: return TokenAttr_control;
-        case 4: return TokenAttr_user_defined;
-        case 5: return TokenAttr_unused;
-        case 6: return TokenAttr_byte;
-        default: return TokenAttr_undefined;
+        case 1:
+            return TokenAttr_normal;
+        case 2:
+            return TokenAttr_unknown;
+        case 3:
+            return TokenAttr_control;
+        case 4:
+            return TokenAttr_user_defined;
+        case 5:
+            return TokenAttr_unused;
+        case 6:
+            return TokenAttr_byte;
+        default:
+            return TokenAttr_undefined;
     }
 }
 
@@ -35,7 +43,8 @@ const GgufArray & require_array(const GgufFile & f, const Vocab::Impl & v, const
     if (!value->is_array()) fail(v, std::string(key) + " should be an array but is " + gguf_type_name(value->type()));
     const GgufArray & a = value->as_array(key);
     if (a.elem_type != elem)
-        fail(v, std::string(key) + " should hold " + gguf_type_name(elem) + " but holds " + gguf_type_name(a.elem_type));
+        fail(v,
+             std::string(key) + " should hold " + gguf_type_name(elem) + " but holds " + gguf_type_name(a.elem_type));
     return a;
 }
 
@@ -79,7 +88,8 @@ void read_tokens(const GgufFile & f, Vocab::Impl & v) {
 
     const GgufArray * scores = nullptr;
     if (const GgufValue * s = f.find("tokenizer.ggml.scores")) {
-        if (!s->is_array() || (s->as_array().elem_type != GgufType_float32 && s->as_array().elem_type != GgufType_int32))
+        if (!s->is_array() ||
+            (s->as_array().elem_type != GgufType_float32 && s->as_array().elem_type != GgufType_int32))
             fail(v, "tokenizer.ggml.scores should be an array of f32 or i32");
         scores = &s->as_array();
         if (scores->items.size() < n) fail(v, "tokenizer.ggml.scores has fewer entries than tokenizer.ggml.tokens");
@@ -87,8 +97,7 @@ void read_tokens(const GgufFile & f, Vocab::Impl & v) {
     const GgufArray * types = nullptr;
     if (f.has("tokenizer.ggml.token_type")) {
         types = &require_array(f, v, "tokenizer.ggml.token_type", GgufType_int32);
-        if (types->items.size() < n)
-            fail(v, "tokenizer.ggml.token_type has fewer entries than tokenizer.ggml.tokens");
+        if (types->items.size() < n) fail(v, "tokenizer.ggml.token_type has fewer entries than tokenizer.ggml.tokens");
     }
 
     v.tokens.resize(n);
@@ -150,8 +159,10 @@ void read_special_ids(const GgufFile & f, Vocab::Impl & v) {
     v.add_space_prefix = f.get_bool("tokenizer.ggml.add_space_prefix", v.add_space_prefix);
     v.add_bos = f.get_bool("tokenizer.ggml.add_bos_token", v.add_bos);
     v.add_eos = f.get_bool("tokenizer.ggml.add_eos_token", v.add_eos);
-    if (v.add_bos && v.bos == token_null) fail(v, "tokenizer.ggml.add_bos_token is true but the model has no BOS token");
-    if (v.add_eos && v.eos == token_null) fail(v, "tokenizer.ggml.add_eos_token is true but the model has no EOS token");
+    if (v.add_bos && v.bos == token_null)
+        fail(v, "tokenizer.ggml.add_bos_token is true but the model has no BOS token");
+    if (v.add_eos && v.eos == token_null)
+        fail(v, "tokenizer.ggml.add_eos_token is true but the model has no EOS token");
 }
 
 }  // namespace
@@ -172,11 +183,21 @@ Vocab::Vocab(Vocab &&) noexcept = default;
 Vocab & Vocab::operator=(Vocab &&) noexcept = default;
 Vocab::~Vocab() = default;
 
-VocabType Vocab::type() const { return m->type; }
-const std::string & Vocab::model_name() const { return m->model_name; }
-const std::string & Vocab::pre_name() const { return m->pre_name; }
-PreTokenizer Vocab::pre() const { return m->pre; }
-int32_t Vocab::n_tokens() const { return static_cast<int32_t>(m->tokens.size()); }
+VocabType Vocab::type() const {
+    return m->type;
+}
+const std::string & Vocab::model_name() const {
+    return m->model_name;
+}
+const std::string & Vocab::pre_name() const {
+    return m->pre_name;
+}
+PreTokenizer Vocab::pre() const {
+    return m->pre;
+}
+int32_t Vocab::n_tokens() const {
+    return static_cast<int32_t>(m->tokens.size());
+}
 
 const std::string & Vocab::text(int32_t id) const {
     HEARTH_ASSERT(is_valid(id));
@@ -193,25 +214,59 @@ uint32_t Vocab::attr(int32_t id) const {
     return m->tokens[id].attr;
 }
 
-bool Vocab::is_eog(int32_t id) const { return std::binary_search(m->eog_ids.begin(), m->eog_ids.end(), id); }
-const std::vector<int32_t> & Vocab::eog_ids() const { return m->eog_ids; }
+bool Vocab::is_eog(int32_t id) const {
+    return std::binary_search(m->eog_ids.begin(), m->eog_ids.end(), id);
+}
+const std::vector<int32_t> & Vocab::eog_ids() const {
+    return m->eog_ids;
+}
 
-int32_t Vocab::token_bos() const { return m->bos; }
-int32_t Vocab::token_eos() const { return m->eos; }
-int32_t Vocab::token_eot() const { return m->eot; }
-int32_t Vocab::token_eom() const { return m->eom; }
-int32_t Vocab::token_unk() const { return m->unk; }
-int32_t Vocab::token_pad() const { return m->pad; }
-int32_t Vocab::token_sep() const { return m->sep; }
-int32_t Vocab::token_fim_pre() const { return m->fim_pre; }
-int32_t Vocab::token_fim_suf() const { return m->fim_suf; }
-int32_t Vocab::token_fim_mid() const { return m->fim_mid; }
+int32_t Vocab::token_bos() const {
+    return m->bos;
+}
+int32_t Vocab::token_eos() const {
+    return m->eos;
+}
+int32_t Vocab::token_eot() const {
+    return m->eot;
+}
+int32_t Vocab::token_eom() const {
+    return m->eom;
+}
+int32_t Vocab::token_unk() const {
+    return m->unk;
+}
+int32_t Vocab::token_pad() const {
+    return m->pad;
+}
+int32_t Vocab::token_sep() const {
+    return m->sep;
+}
+int32_t Vocab::token_fim_pre() const {
+    return m->fim_pre;
+}
+int32_t Vocab::token_fim_suf() const {
+    return m->fim_suf;
+}
+int32_t Vocab::token_fim_mid() const {
+    return m->fim_mid;
+}
 
-bool Vocab::add_bos() const { return m->add_bos; }
-bool Vocab::add_eos() const { return m->add_eos; }
-bool Vocab::add_space_prefix() const { return m->add_space_prefix; }
-bool Vocab::clean_spaces() const { return m->clean_spaces; }
-bool Vocab::ignore_merges() const { return m->ignore_merges; }
+bool Vocab::add_bos() const {
+    return m->add_bos;
+}
+bool Vocab::add_eos() const {
+    return m->add_eos;
+}
+bool Vocab::add_space_prefix() const {
+    return m->add_space_prefix;
+}
+bool Vocab::clean_spaces() const {
+    return m->clean_spaces;
+}
+bool Vocab::ignore_merges() const {
+    return m->ignore_merges;
+}
 
 int32_t Vocab::find(std::string_view text) const {
     auto it = m->token_to_id.find(text);
@@ -245,6 +300,8 @@ uint8_t Vocab::token_to_byte(int32_t id) const {
     return static_cast<uint8_t>(std::strtol(t.substr(3, 2).c_str(), nullptr, 16));
 }
 
-const std::vector<int32_t> & Vocab::special_tokens() const { return m->special_tokens; }
+const std::vector<int32_t> & Vocab::special_tokens() const {
+    return m->special_tokens;
+}
 
 }  // namespace hearth

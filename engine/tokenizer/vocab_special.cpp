@@ -14,23 +14,41 @@ namespace {
 // Candidates in llama.cpp's order. llama.cpp walks an unordered_map, so when a
 // vocab holds several candidates its pick is arbitrary; we take the first in
 // this list (<|im_end|> over <|endoftext|> for Qwen, <|eot_id|> for Llama 3).
-const char * const kEotTexts[] = {"<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>",
-                                  "<|end_of_text|>", "<EOT>", "_<EOT>", "[EOT]", "<｜end▁of▁sentence｜>",
-                                  "<end_of_utterance>"};
+const char * const kEotTexts[] = {
+    "<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>",         "<|endoftext|>",     "<|end_of_text|>",
+    "<EOT>",      "_<EOT>",     "[EOT]",   "<｜end▁of▁sentence｜>", "<end_of_utterance>"};
 const char * const kEomTexts[] = {"<|eom_id|>"};
-const char * const kFimPreTexts[] = {"<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>", "<｜fim▁begin｜>",
-                                     "<PRE>", "▁<PRE>", "<|code_prefix|>", "<|prefix|>"};
-const char * const kFimSufTexts[] = {"<|fim_suffix|>", "<fim-suffix>", "<fim_suffix>", "<｜fim▁hole｜>",
-                                     "<SUF>", "▁<SUF>", "<|code_suffix|>", "<|suffix|>"};
-const char * const kFimMidTexts[] = {"<|fim_middle|>", "<fim-middle>", "<fim_middle>", "<｜fim▁end｜>",
-                                     "<MID>", "▁<MID>", "<|code_middle|>", "<|middle|>"};
+const char * const kFimPreTexts[] = {"<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>",    "<｜fim▁begin｜>",
+                                     "<PRE>",          "▁<PRE>",       "<|code_prefix|>", "<|prefix|>"};
+const char * const kFimSufTexts[] = {"<|fim_suffix|>", "<fim-suffix>", "<fim_suffix>",    "<｜fim▁hole｜>",
+                                     "<SUF>",          "▁<SUF>",       "<|code_suffix|>", "<|suffix|>"};
+const char * const kFimMidTexts[] = {"<|fim_middle|>", "<fim-middle>", "<fim_middle>",    "<｜fim▁end｜>",
+                                     "<MID>",          "▁<MID>",       "<|code_middle|>", "<|middle|>"};
 const char * const kFimPadTexts[] = {"<|fim_pad|>", "<fim-pad>", "<fim_pad>", "<PAD>", "[PAD]"};
 const char * const kFimRepTexts[] = {"<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>", "<reponame>"};
 const char * const kFimSepTexts[] = {"<|file_sep|>"};
-const char * const kEogTexts[] = {"<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>",
-                                  "<|calls|>", "<end_of_turn>", "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>",
-                                  "_<EOT>", "[EOT]", "[EOS]", "<|end_of_text|>", "<end_of_utterance>", "<eos>",
-                                  "<turn|>", "<|tool_response>", "<｜end▁of▁sentence｜>", "[e~["};
+const char * const kEogTexts[] = {"<|eot_id|>",
+                                  "<|im_end|>",
+                                  "<|end|>",
+                                  "<|return|>",
+                                  "<|call|>",
+                                  "<|flush|>",
+                                  "<|calls|>",
+                                  "<end_of_turn>",
+                                  "<|endoftext|>",
+                                  "</s>",
+                                  "<|eom_id|>",
+                                  "<EOT>",
+                                  "_<EOT>",
+                                  "[EOT]",
+                                  "[EOS]",
+                                  "<|end_of_text|>",
+                                  "<end_of_utterance>",
+                                  "<eos>",
+                                  "<turn|>",
+                                  "<|tool_response>",
+                                  "<｜end▁of▁sentence｜>",
+                                  "[e~["};
 
 int32_t find_id(const Vocab::Impl & v, std::string_view text) {
     auto it = v.token_to_id.find(text);
@@ -38,7 +56,9 @@ int32_t find_id(const Vocab::Impl & v, std::string_view text) {
 }
 
 // A token recognised by its text is a control token whatever its type says.
-void mark_control(Vocab::Impl & v, int32_t id) { v.tokens[id].attr |= TokenAttr_control; }
+void mark_control(Vocab::Impl & v, int32_t id) {
+    v.tokens[id].attr |= TokenAttr_control;
+}
 
 template <size_t N>
 void detect(Vocab::Impl & v, int32_t & id, const char * const (&texts)[N]) {
@@ -110,9 +130,8 @@ void build_special_list(Vocab::Impl & v) {
     const uint32_t mask = TokenAttr_control | TokenAttr_user_defined | TokenAttr_unknown;
     for (size_t id = 0; id < v.tokens.size(); ++id)
         if (v.tokens[id].attr & mask) v.special_tokens.push_back(static_cast<int32_t>(id));
-    std::stable_sort(v.special_tokens.begin(), v.special_tokens.end(), [&](int32_t a, int32_t b) {
-        return v.tokens[a].text.size() > v.tokens[b].text.size();
-    });
+    std::stable_sort(v.special_tokens.begin(), v.special_tokens.end(),
+                     [&](int32_t a, int32_t b) { return v.tokens[a].text.size() > v.tokens[b].text.size(); });
 }
 
 }  // namespace

@@ -4,17 +4,28 @@ namespace hearth {
 
 const char * error_code_name(ErrorCode code) {
     switch (code) {
-        case ErrorCode_io: return "io";
-        case ErrorCode_format: return "format";
-        case ErrorCode_unsupported: return "unsupported";
-        case ErrorCode_model: return "model";
-        case ErrorCode_tokenizer: return "tokenizer";
-        case ErrorCode_template: return "template";
-        case ErrorCode_resources: return "resources";
-        case ErrorCode_context: return "context";
-        case ErrorCode_cancelled: return "cancelled";
-        case ErrorCode_device: return "device";
-        case ErrorCode_invalid_argument: return "invalid_argument";
+        case ErrorCode_io:
+            return "io";
+        case ErrorCode_format:
+            return "format";
+        case ErrorCode_unsupported:
+            return "unsupported";
+        case ErrorCode_model:
+            return "model";
+        case ErrorCode_tokenizer:
+            return "tokenizer";
+        case ErrorCode_template:
+            return "template";
+        case ErrorCode_resources:
+            return "resources";
+        case ErrorCode_context:
+            return "context";
+        case ErrorCode_cancelled:
+            return "cancelled";
+        case ErrorCode_device:
+            return "device";
+        case ErrorCode_invalid_argument:
+            return "invalid_argument";
     }
     return "unknown";
 }

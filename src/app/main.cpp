@@ -16,8 +16,8 @@
 
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
 
-int main(int argc, char *argv[]) {
-    const char *theme = nullptr;
+int main(int argc, char * argv[]) {
+    const char * theme = nullptr;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--version")) {
             std::printf("hearth %s\n", Hearth::kVersion);

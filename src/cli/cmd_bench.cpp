@@ -67,7 +67,8 @@ std::vector<int32_t> parseDepths(const std::string & text) {
         } catch (const std::exception &) {
             used = 0;
         }
-        if (used != item.size() || d < 0 || d > (1 << 24)) throw UsageError("-d takes depths such as 8192 or 0,8192,32768");
+        if (used != item.size() || d < 0 || d > (1 << 24))
+            throw UsageError("-d takes depths such as 8192 or 0,8192,32768");
         depths.push_back(int32_t(d));
         start = comma + 1;
     }

@@ -23,14 +23,14 @@ int runDevices(int argc, char ** argv) {
         j["reason"] = probe.reason;
         j["devices"] = nlohmann::ordered_json::array();
         for (const hearth::GpuDevice & d : probe.devices)
-            j["devices"].push_back({{"index", d.index},
-                                    {"name", d.name},
-                                    {"compute_capability", std::to_string(d.compute_major) + "." +
-                                                               std::to_string(d.compute_minor)},
-                                    {"vram_total", d.vram_total},
-                                    {"vram_free", d.vram_free},
-                                    {"memory_bandwidth", d.memory_bandwidth},
-                                    {"multiprocessors", d.multiprocessors}});
+            j["devices"].push_back(
+                {{"index", d.index},
+                 {"name", d.name},
+                 {"compute_capability", std::to_string(d.compute_major) + "." + std::to_string(d.compute_minor)},
+                 {"vram_total", d.vram_total},
+                 {"vram_free", d.vram_free},
+                 {"memory_bandwidth", d.memory_bandwidth},
+                 {"multiprocessors", d.multiprocessors}});
         std::printf("%s\n", j.dump().c_str());
         return 0;
     }

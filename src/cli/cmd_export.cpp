@@ -22,18 +22,19 @@ namespace Hearth::Cli {
 namespace {
 
 // "-": the one conversation (or the JSON of them all) on stdout, for pipes.
-void printToStdout(ConversationStore &store, const QList<qint64> &ids, bool json, bool branches) {
+void printToStdout(ConversationStore & store, const QList<qint64> & ids, bool json, bool branches) {
     QList<ConversationTree> trees;
     if (ids.isEmpty())
-        for (const Conversation &c : store.listConversations()) trees.append(store.tree(c.id));
+        for (const Conversation & c : store.listConversations()) trees.append(store.tree(c.id));
     else
         trees.append(store.tree(ids.first()));
-    const QByteArray bytes = json ? JsonExporter::serialize(trees)
-                                  : MarkdownExporter::render(trees.first(), MarkdownExporter::Options{branches}).toUtf8();
+    const QByteArray bytes =
+        json ? JsonExporter::serialize(trees)
+             : MarkdownExporter::render(trees.first(), MarkdownExporter::Options{branches}).toUtf8();
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
 }
 
-int runExport(int argc, char **argv) {
+int runExport(int argc, char ** argv) {
     Args args(argc, argv, {{"--db"}, {"--conversation", "-c"}, {"--format", "-f"}, {"-o", "--output"}},
               {{"--all"}, {"--branches"}});
     if (!args.positional().empty()) throw UsageError("unexpected argument '" + args.positional().front() + "'");

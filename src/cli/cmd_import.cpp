@@ -14,7 +14,7 @@ namespace Hearth::Cli {
 
 namespace {
 
-int runImport(int argc, char **argv) {
+int runImport(int argc, char ** argv) {
     Args args(argc, argv, {{"--db"}}, {});
     if (args.positional().size() != 1) throw UsageError("give one FILE.json");
     QString file = QString::fromStdString(args.positional().front());

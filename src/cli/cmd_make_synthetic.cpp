@@ -60,10 +60,11 @@ int64_t vocabSize(const Args & args, const hearth::GgufFile * vocab) {
 }
 
 int runMakeSynthetic(int argc, char ** argv) {
-    Args args(argc, argv,
-              {{"-o", "--output"}, {"--arch"}, {"--type"}, {"--mix"}, {"--output-type"}, {"--embd-type"}, {"--expert-type"},
-               {"--vocab"}, {"--n-vocab"}, {"--n-embd"}, {"--n-layer"}, {"--n-ff"}, {"--n-head"}, {"--n-head-kv"}, {"--head-dim"},
-               {"--n-expert"}, {"--n-expert-used"}, {"--n-ff-exp"}, {"--n-swa"}, {"--n-ctx"}, {"--seed"}},
+    Args args(argc, argv, {{"-o", "--output"}, {"--arch"},          {"--type"},     {"--mix"},       {"--output-type"},
+                           {"--embd-type"},    {"--expert-type"},   {"--vocab"},    {"--n-vocab"},   {"--n-embd"},
+                           {"--n-layer"},      {"--n-ff"},          {"--n-head"},   {"--n-head-kv"}, {"--head-dim"},
+                           {"--n-expert"},     {"--n-expert-used"}, {"--n-ff-exp"}, {"--n-swa"},     {"--n-ctx"},
+                           {"--seed"}},
               {{"--tied"}, {"--fast"}, {"--rope-freqs"}, {"--fused-qkv"}, {"--fused-gate-up"}});
     const std::string out = args.required("-o");
     SyntheticTypes types;
@@ -77,7 +78,8 @@ int runMakeSynthetic(int argc, char ** argv) {
         types.weights = mixBaseType(types.mix);
     }
     std::unique_ptr<hearth::GgufFile> vocab;
-    if (const auto path = args.value("--vocab")) vocab = std::make_unique<hearth::GgufFile>(hearth::GgufFile::open(*path));
+    if (const auto path = args.value("--vocab"))
+        vocab = std::make_unique<hearth::GgufFile>(hearth::GgufFile::open(*path));
     SyntheticShape s;
     s.arch = args.value("--arch", "llama");
     s.nEmbd = args.integer("--n-embd", 2048);
@@ -105,22 +107,24 @@ int runMakeSynthetic(int argc, char ** argv) {
     });
     std::fprintf(stderr, "\n");
     w.write_file(out);
-    std::printf("%s: %s, n_embd %lld, n_layer %lld, n_ff %lld, n_head %lld/%lld, n_vocab %lld, %s\n", out.c_str(),
-                s.arch.c_str(), static_cast<long long>(s.nEmbd), static_cast<long long>(s.nLayer),
-                static_cast<long long>(s.nFf), static_cast<long long>(s.nHead), static_cast<long long>(s.nHeadKv),
-                static_cast<long long>(s.nVocab),
-                types.mix != SyntheticMix::none ? args.value("--mix")->c_str() : hearth::tensor_type_info(types.weights).name);
+    std::printf(
+        "%s: %s, n_embd %lld, n_layer %lld, n_ff %lld, n_head %lld/%lld, n_vocab %lld, %s\n", out.c_str(),
+        s.arch.c_str(), static_cast<long long>(s.nEmbd), static_cast<long long>(s.nLayer),
+        static_cast<long long>(s.nFf), static_cast<long long>(s.nHead), static_cast<long long>(s.nHeadKv),
+        static_cast<long long>(s.nVocab),
+        types.mix != SyntheticMix::none ? args.value("--mix")->c_str() : hearth::tensor_type_info(types.weights).name);
     return 0;
 }
 
-const CommandRegistration reg({"make-synthetic",
-                               "make-synthetic -o OUT.gguf (--vocab VOCAB.gguf | --n-vocab N) [--arch llama|qwen2|qwen3|qwen3moe|"
-                               "gpt-oss|gemma3] [--type Q4_K | --mix q4_k_m|iq4_xs|q8_0] [--output-type T] [--embd-type T] [--expert-type T] "
-                               "[--n-embd 2048] [--n-layer 8] [--n-ff 5632] [--n-head 32] [--n-head-kv 4] "
-                               "[--head-dim N] [--n-expert N --n-expert-used K --n-ff-exp F] [--n-swa 128] [--tied] "
-                               "[--rope-freqs] [--fused-qkv] [--fused-gate-up] "
-                               "[--n-ctx 4096] [--seed 1] [--fast]  (developer: random-weight benchmark model)",
-                               &runMakeSynthetic});
+const CommandRegistration reg(
+    {"make-synthetic",
+     "make-synthetic -o OUT.gguf (--vocab VOCAB.gguf | --n-vocab N) [--arch llama|qwen2|qwen3|qwen3moe|"
+     "gpt-oss|gemma3] [--type Q4_K | --mix q4_k_m|iq4_xs|q8_0] [--output-type T] [--embd-type T] [--expert-type T] "
+     "[--n-embd 2048] [--n-layer 8] [--n-ff 5632] [--n-head 32] [--n-head-kv 4] "
+     "[--head-dim N] [--n-expert N --n-expert-used K --n-ff-exp F] [--n-swa 128] [--tied] "
+     "[--rope-freqs] [--fused-qkv] [--fused-gate-up] "
+     "[--n-ctx 4096] [--seed 1] [--fast]  (developer: random-weight benchmark model)",
+     &runMakeSynthetic});
 
 }  // namespace
 

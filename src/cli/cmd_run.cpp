@@ -105,7 +105,7 @@ int runRun(int argc, char ** argv) {
     opts.n_threads = int32_t(args.integer("--threads", 0));
     applyGpuOptions(args, opts);
     auto chat = hearth::ChatSession::open(args.required("-m"), opts, nullptr);
-    chat->wait_loaded_or_throw();  // throws the load's error, as a direct load would
+    chat->wait_loaded_or_throw();                      // throws the load's error, as a direct load would
     reportPlacement("run", args, *chat->placement());  // the session's memory plan
 
     hearth::GenerateRequest req;
@@ -135,13 +135,14 @@ int runRun(int argc, char ** argv) {
     return rc.load();
 }
 
-const CommandRegistration reg({"run",
-                               "run -m MODEL -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P] "
-                               "[--repeat-penalty R] [--seed S] [--ctx N] [--threads N] [--stop STR] [--draft N] [--raw] "
-                               "[--json-schema SCHEMA|@FILE] [--grammar-file FILE] [--n-gpu-layers N|auto] "
-                               "[--n-cpu-moe N|auto] "
-                               "[--kv-type f16|q8_0] [--device INDEX|NAME]",
-                               &runRun});
+const CommandRegistration reg(
+    {"run",
+     "run -m MODEL -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P] "
+     "[--repeat-penalty R] [--seed S] [--ctx N] [--threads N] [--stop STR] [--draft N] [--raw] "
+     "[--json-schema SCHEMA|@FILE] [--grammar-file FILE] [--n-gpu-layers N|auto] "
+     "[--n-cpu-moe N|auto] "
+     "[--kv-type f16|q8_0] [--device INDEX|NAME]",
+     &runRun});
 
 }  // namespace
 

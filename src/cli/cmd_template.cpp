@@ -19,9 +19,9 @@ namespace Hearth::Cli {
 
 namespace {
 
-std::tm parseNow(const std::string &text) {
+std::tm parseNow(const std::string & text) {
     std::tm tm{};
-    const char *end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+    const char * end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
     if (!end || *end) {
         tm = {};
         end = strptime(text.c_str(), "%Y-%m-%d", &tm);
@@ -33,7 +33,7 @@ std::tm parseNow(const std::string &text) {
     return tm;
 }
 
-int runTemplate(int argc, char **argv) {
+int runTemplate(int argc, char ** argv) {
     Args args(argc, argv, {{"--template", "-t"}, {"--context", "-c"}, {"--now"}}, {});
     if (args.positional().size() != 1 || args.positional()[0] != "render")
         throw UsageError("expected the subcommand 'render'");
@@ -50,9 +50,9 @@ int runTemplate(int argc, char **argv) {
     return 0;
 }
 
-const CommandRegistration registration({"template",
-                                         "template render --template FILE.jinja --context CONTEXT.json [--now 2026-01-15T09:30:00]",
-                                         runTemplate});
+const CommandRegistration registration(
+    {"template", "template render --template FILE.jinja --context CONTEXT.json [--now 2026-01-15T09:30:00]",
+     runTemplate});
 
 }  // namespace
 

@@ -23,7 +23,7 @@ namespace Hearth::Cli {
 
 namespace {
 
-std::string readAll(std::FILE *in, const std::string &name) {
+std::string readAll(std::FILE * in, const std::string & name) {
     std::string text;
     char buf[65536];
     size_t n = 0;
@@ -32,10 +32,10 @@ std::string readAll(std::FILE *in, const std::string &name) {
     return text;
 }
 
-std::string readInput(const std::vector<std::string> &positional) {
+std::string readInput(const std::vector<std::string> & positional) {
     if (positional.size() > 1) throw UsageError("expected at most one FILE");
     if (positional.empty() || positional[0] == "-") return readAll(stdin, "stdin");
-    std::FILE *f = std::fopen(positional[0].c_str(), "rb");
+    std::FILE * f = std::fopen(positional[0].c_str(), "rb");
     if (!f) throw hearth::Error(hearth::ErrorCode_io, "cannot open " + positional[0]);
     std::string text = readAll(f, positional[0]);
     std::fclose(f);
@@ -47,11 +47,12 @@ std::string readInput(const std::vector<std::string> &positional) {
 // rare, so the figure is not flattered by repetition; every branch of the
 // pre-tokenizer regexes is exercised.
 std::string benchText() {
-    static const char *const kSyllables[] = {"ka", "to", "ri", "an", "the", "ing", "er", "on", "qu", "ph",
-                                             "Str", "O", "при", "вет", "мир", "你", "好", "世界", "é", "ü",
-                                             "ß", "2026", "3", "14", "🚀", "😶‍🌫️", "ក", "ាន់", "'s", "'T"};
-    static const char *const kGlue[] = {" ", " ", " ", " ", " ", ", ", ". ", "\n", "  ", "\t",
-                                        "! ", "? ", " (", ") ", "::", "->", "\n\n    ", " = ", "...", "``` "};
+    static const char * const kSyllables[] = {
+        "ka",  "to",  "ri", "an", "the",  "ing", "er", "on", "qu",   "ph", "Str", "O", "при",
+        "вет", "мир", "你", "好", "世界", "é",   "ü",  "ß",  "2026", "3",  "14",  "🚀", "😶‍🌫️",
+        "ក",   "ាន់",  "'s", "'T"};
+    static const char * const kGlue[] = {" ",  " ",  " ",  " ",  " ",  ", ", ". ",       "\n",  "  ",  "\t",
+                                         "! ", "? ", " (", ") ", "::", "->", "\n\n    ", " = ", "...", "``` "};
     const size_t nSyl = sizeof(kSyllables) / sizeof(kSyllables[0]);
     const size_t nGlue = sizeof(kGlue) / sizeof(kGlue[0]);
     std::string text;
@@ -67,7 +68,7 @@ std::string benchText() {
     return text;
 }
 
-int runBench(const hearth::Tokenizer &tok, std::string text, bool addSpecial, bool parseSpecial) {
+int runBench(const hearth::Tokenizer & tok, std::string text, bool addSpecial, bool parseSpecial) {
     if (text.empty()) text = benchText();
     const std::string unit = text;
     while (text.size() < (1u << 20)) text += unit;
@@ -86,7 +87,7 @@ int runBench(const hearth::Tokenizer &tok, std::string text, bool addSpecial, bo
     return 0;
 }
 
-int run(int argc, char **argv) {
+int run(int argc, char ** argv) {
     Args args(argc, argv, {{"-m", "--model"}}, {{"--no-add-special"}, {"--parse-special"}, {"--bench"}});
     const std::string model = args.required("-m");
     const bool addSpecial = !args.flag("--no-add-special");

@@ -11,15 +11,15 @@
 namespace Hearth::Cli {
 
 // argv[0] is the command name; returns the process exit code.
-using CommandFn = int (*)(int argc, char **argv);
+using CommandFn = int (*)(int argc, char ** argv);
 
 struct Command {
-    const char *name;
-    const char *usage;  // one line: "inspect MODEL.gguf [--json]"
+    const char * name;
+    const char * usage;  // one line: "inspect MODEL.gguf [--json]"
     CommandFn run;
 };
 
-const std::vector<Command> &commands();
+const std::vector<Command> & commands();
 
 struct CommandRegistration {
     explicit CommandRegistration(Command command);

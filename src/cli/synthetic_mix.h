@@ -38,8 +38,8 @@ uint32_t mixFileType(SyntheticMix mix);
 
 struct MixContext {
     int64_t nLayer = 1;
-    int64_t nGqa = 1;    // n_head / n_head_kv
-    bool tied = false;   // token_embd is also the output
+    int64_t nGqa = 1;   // n_head / n_head_kv
+    bool tied = false;  // token_embd is also the output
 };
 
 // The type of weight `role` of layer `layer` (ignored for token_embd and

@@ -70,7 +70,8 @@ public:
         const float a = amplitude > 0.0f ? amplitude : std::sqrt(3.0f / static_cast<float>(nIn));
         const size_t rowBytes = hearth::tensor_row_bytes(type, nIn);
         std::vector<uint8_t> bytes(rowBytes * static_cast<size_t>(nOut * nExpert));
-        for (int64_t r = 0; r < nOut * nExpert; ++r) row(type, nIn, a, bytes.data() + static_cast<size_t>(r) * rowBytes);
+        for (int64_t r = 0; r < nOut * nExpert; ++r)
+            row(type, nIn, a, bytes.data() + static_cast<size_t>(r) * rowBytes);
         if (threeD)
             m_w.add_tensor(name, type, {nIn, nOut, nExpert}, bytes);
         else
@@ -261,7 +262,8 @@ void checkSyntheticShape(const SyntheticShape & s, const SyntheticTypes & t) {
     if (s.nEmbd <= 0 || s.nLayer <= 0 || s.nFf <= 0 || s.nHead <= 0 || s.nHeadKv <= 0 || s.nCtx <= 0)
         throw UsageError("every dimension must be positive");
     if (s.nHead % s.nHeadKv != 0) throw UsageError("--n-head must divide by --n-head-kv");
-    if (s.headDim <= 0 && s.nEmbd % s.nHead != 0) throw UsageError("--n-embd must divide by --n-head (or give --head-dim)");
+    if (s.headDim <= 0 && s.nEmbd % s.nHead != 0)
+        throw UsageError("--n-embd must divide by --n-head (or give --head-dim)");
     if (headDim(s) % 2 != 0) throw UsageError("the head size must be even for RoPE");
     if (isMoe(s) && (s.nExpert <= 0 || s.nExpertUsed <= 0 || s.nExpertUsed > s.nExpert || s.nFfExp <= 0))
         throw UsageError("a MoE needs --n-expert, --n-expert-used (<= n-expert) and --n-ff-exp");
@@ -284,8 +286,8 @@ void buildSyntheticModel(hearth::GgufWriter & w, const SyntheticShape & s, const
     addMetadata(w, s, vocab);
     if (types.mix != SyntheticMix::none) w.add_u32("general.file_type", mixFileType(types.mix));
     Writer t(w, s, types, seed, fast);
-    t.weight("token_embd.weight", s.nEmbd, s.nVocab, pick(types.embedding, t.typeFor(WeightRole::tokenEmbd, 0, s.nEmbd)),
-             1.0f);
+    t.weight("token_embd.weight", s.nEmbd, s.nVocab,
+             pick(types.embedding, t.typeFor(WeightRole::tokenEmbd, 0, s.nEmbd)), 1.0f);
     if (s.ropeFreqs) t.ropeFreqs("rope_freqs.weight", headDim(s) / 2);
     for (int64_t l = 0; l < s.nLayer; ++l) {
         const std::string p = "blk." + std::to_string(l) + ".";

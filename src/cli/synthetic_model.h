@@ -20,8 +20,8 @@ struct SyntheticShape {
     int64_t nEmbd = 2048, nLayer = 8, nFf = 5632, nHead = 32, nHeadKv = 4, nCtx = 4096, nVocab = 0;
     int64_t headDim = 0;  // 0: n_embd / n_head
     int64_t nExpert = 0, nExpertUsed = 0, nFfExp = 0;
-    int64_t nSwa = 128;   // gpt-oss, gemma3
-    bool tied = false;    // no output.weight: the output reads token_embd
+    int64_t nSwa = 128;  // gpt-oss, gemma3
+    bool tied = false;   // no output.weight: the output reads token_embd
     // Layout variants other converters write: llama3's rope_freqs tensor
     // (per-pair frequency divisors), one attn_qkv (rows q | k | v, biases
     // likewise) and one ffn_up of 2 * n_ff rows (gate | up, no ffn_gate).

@@ -77,7 +77,7 @@ public:
     enum class CallState { AwaitingApproval, Running, Done, Failed, Denied, TimedOut, Cancelled, NotRun };
     Q_ENUM(CallState)
 
-    AgentLoop(StoreWorker *store, ToolRegistry *registry, QObject *parent = nullptr);
+    AgentLoop(StoreWorker * store, ToolRegistry * registry, QObject * parent = nullptr);
 
     // The tools a chat offers the model: the registry's, less those the chat
     // turned off (or, where the chat did not choose, the app-wide default left off).
@@ -87,15 +87,15 @@ public:
     // those of the draft (id 0) until it becomes a conversation (adoptDraftChoices).
     // Until a chat's choices are read (loadChoices), the defaults answer.
     void loadChoices(qint64 conversationId);
-    Q_INVOKABLE void setToolEnabled(qint64 conversationId, const QString &name, bool enabled);
-    Q_INVOKABLE bool toolEnabled(qint64 conversationId, const QString &name) const;
-    bool alwaysAllowed(qint64 conversationId, const QString &name) const;
-    Q_INVOKABLE void setAlwaysAllowed(qint64 conversationId, const QString &name, bool always);
+    Q_INVOKABLE void setToolEnabled(qint64 conversationId, const QString & name, bool enabled);
+    Q_INVOKABLE bool toolEnabled(qint64 conversationId, const QString & name) const;
+    bool alwaysAllowed(qint64 conversationId, const QString & name) const;
+    Q_INVOKABLE void setAlwaysAllowed(qint64 conversationId, const QString & name, bool always);
     // The draft's choices become the new conversation's; the draft starts from the default again.
     void adoptDraftChoices(qint64 conversationId);
     void resetDraftChoices();
     // The tools new chats do not offer (the app-wide default; ToolSettings keeps it).
-    void setDefaultOff(const QSet<QString> &names);
+    void setDefaultOff(const QSet<QString> & names);
     QSet<QString> defaultOff() const { return m_defaultOff; }
     // The tools `conversationId` turned off, its own choices and the default together.
     QSet<QString> toolsOff(qint64 conversationId) const;
@@ -110,12 +110,12 @@ public:
     bool busy(qint64 conversationId) const { return m_turns.contains(conversationId); }
     bool reading(qint64 conversationId) const;
 
-    Q_INVOKABLE void allowOnce(const QString &key);
-    Q_INVOKABLE void alwaysAllow(const QString &key);
-    Q_INVOKABLE void deny(const QString &key, const QString &reason = {});
+    Q_INVOKABLE void allowOnce(const QString & key);
+    Q_INVOKABLE void alwaysAllow(const QString & key);
+    Q_INVOKABLE void deny(const QString & key, const QString & reason = {});
     Q_INVOKABLE void allowAll();
-    Q_INVOKABLE void denyAll(const QString &reason = {});
-    Q_INVOKABLE void cancel(const QString &key);
+    Q_INVOKABLE void denyAll(const QString & reason = {});
+    Q_INVOKABLE void cancel(const QString & key);
     // Cancels the shown chat's running calls, answers its waiting ones, and does not continue.
     Q_INVOKABLE void stop();
     Q_INVOKABLE void clearNotice();
@@ -138,7 +138,7 @@ signals:
     void messagesAppended(qint64 conversationId);
     // Generate the next reply in `conversationId` under `parentId` (the last tool message).
     void continueRequested(qint64 conversationId, qint64 parentId);
-    void stopped(const QString &why);
+    void stopped(const QString & why);
     // A chat's tool choices (offered, always allowed) changed; 0: the draft's, or the default (any chat).
     void toolChoicesChanged(qint64 conversationId);
 
@@ -161,39 +161,39 @@ private:
     struct Turn {
         qint64 conversationId = 0;
         qint64 replyId = 0;
-        QList<Call> calls;  // in the model's order
-        bool reading = true;  // the reply is being read on the store thread
+        QList<Call> calls;     // in the model's order
+        bool reading = true;   // the reply is being read on the store thread
         bool storing = false;  // the results are being written (the turn goes on after)
         bool stopping = false;
     };
     // What the store thread reads for a finished reply.
     struct ReadTurn {
         std::optional<Message> reply;
-        int steps = 0;  // rounds of calls since the last user message, this one included
+        int steps = 0;                       // rounds of calls since the last user message, this one included
         std::optional<ToolChoices> choices;  // when not cached here yet
     };
-    static ReadTurn readTurn(ConversationStore &store, qint64 conversationId, qint64 replyId, bool withChoices);
+    static ReadTurn readTurn(ConversationStore & store, qint64 conversationId, qint64 replyId, bool withChoices);
 
-    void beginTurn(qint64 conversationId, qint64 replyId, const ReadTurn &read);
-    Turn *turnOf(const QString &key);
-    Call *find(const QString &key);
-    void start(Call &call);
-    void resolve(Call &call, CallState state, const QJsonObject &result);
-    void onRunnerFinished(const QString &key, const QJsonObject &result, ToolRunner::Outcome outcome);
-    void onRunnerProgress(const QString &key, double progress, double total, const QString &message);
-    void stopTurn(Turn &turn);
+    void beginTurn(qint64 conversationId, qint64 replyId, const ReadTurn & read);
+    Turn * turnOf(const QString & key);
+    Call * find(const QString & key);
+    void start(Call & call);
+    void resolve(Call & call, CallState state, const QJsonObject & result);
+    void onRunnerFinished(const QString & key, const QJsonObject & result, ToolRunner::Outcome outcome);
+    void onRunnerProgress(const QString & key, double progress, double total, const QString & message);
+    void stopTurn(Turn & turn);
     void finishTurnIfDone(qint64 conversationId);
-    void storeResults(Turn &turn);
+    void storeResults(Turn & turn);
     void endTurn(qint64 conversationId, qint64 lastToolMessage);
-    void setNotice(const QString &notice);
-    QVariantMap callMap(const Call &call) const;
-    const ToolChoices &choices(qint64 conversationId) const;
+    void setNotice(const QString & notice);
+    QVariantMap callMap(const Call & call) const;
+    const ToolChoices & choices(qint64 conversationId) const;
     // Changes a chat's choices here at once, and in the store (read, change, write) on its thread.
     void changeChoices(qint64 conversationId, std::function<void(ToolChoices &)> change);
-    void cacheChoices(qint64 conversationId, const ToolChoices &choices);
+    void cacheChoices(qint64 conversationId, const ToolChoices & choices);
 
-    StoreWorker *m_store;
-    ToolRegistry *m_registry;
+    StoreWorker * m_store;
+    ToolRegistry * m_registry;
     ToolRunner m_runner;
     QHash<qint64, Turn> m_turns;  // conversation -> its turn
     qint64 m_shown = 0;
@@ -201,7 +201,7 @@ private:
     int m_stepLimit = 10;
     int m_timeoutMs = 60000;
     QHash<qint64, ToolChoices> m_choices;  // conversation -> its choices, as read from the store and changed since
-    QSet<qint64> m_loadingChoices;  // read requests in flight
+    QSet<qint64> m_loadingChoices;         // read requests in flight
     QSet<QString> m_defaultOff;
 };
 

@@ -13,7 +13,9 @@ QString dataDir() {
     return dir;
 }
 
-QString databasePath() { return dataDir() + QStringLiteral("/hearth.sqlite"); }
+QString databasePath() {
+    return dataDir() + QStringLiteral("/hearth.sqlite");
+}
 
 QString defaultModelsDir() {
     QString dir = dataDir() + QStringLiteral("/models");

@@ -57,7 +57,8 @@ void AppSettings::setHfToken(const QString & token) {
 }
 
 QString AppSettings::contextOverflow() const {
-    const QString name = QSettings(m_path, QSettings::IniFormat).value(QStringLiteral("chat/contextOverflow")).toString();
+    const QString name =
+        QSettings(m_path, QSettings::IniFormat).value(QStringLiteral("chat/contextOverflow")).toString();
     hearth::ContextOverflow policy = hearth::ContextOverflow_rolling_window;
     hearth::context_overflow_from_name(name.toStdString(), policy);
     return QString::fromLatin1(hearth::context_overflow_name(policy));
@@ -66,9 +67,8 @@ QString AppSettings::contextOverflow() const {
 void AppSettings::setContextOverflow(const QString & policy) {
     hearth::ContextOverflow p = hearth::ContextOverflow_rolling_window;
     const bool known = hearth::context_overflow_from_name(policy.toStdString(), p);
-    write(QStringLiteral("chat/contextOverflow"), known && p != hearth::ContextOverflow_rolling_window
-                                                      ? QVariant(policy)
-                                                      : QVariant());
+    write(QStringLiteral("chat/contextOverflow"),
+          known && p != hearth::ContextOverflow_rolling_window ? QVariant(policy) : QVariant());
 }
 
 QStringList AppSettings::modelDirs() const {
@@ -135,7 +135,9 @@ QJsonObject AppSettings::userPresets() const {
     return json.size() <= (4 << 20) ? QJsonDocument::fromJson(json).object() : QJsonObject();
 }
 
-QList<ChatPreset> AppSettings::presets() const { return builtInPresets() + presetsFromJson(userPresets()); }
+QList<ChatPreset> AppSettings::presets() const {
+    return builtInPresets() + presetsFromJson(userPresets());
+}
 
 std::optional<GenerationSettings> AppSettings::preset(const QString & name) const {
     for (const ChatPreset & p : presets())
@@ -157,8 +159,9 @@ bool AppSettings::removePreset(const QString & name) {
     QJsonObject stored = userPresets();
     if (!stored.contains(name)) return false;
     stored.remove(name);
-    write(QStringLiteral("chat/presets"), stored.isEmpty() ? QVariant()
-                                                           : QVariant(QString::fromUtf8(QJsonDocument(stored).toJson(QJsonDocument::Compact))));
+    write(QStringLiteral("chat/presets"),
+          stored.isEmpty() ? QVariant()
+                           : QVariant(QString::fromUtf8(QJsonDocument(stored).toJson(QJsonDocument::Compact))));
     return true;
 }
 

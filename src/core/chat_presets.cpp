@@ -9,7 +9,7 @@ namespace {
 
 constexpr int kMaxSystemPromptLength = 100000;
 
-ChatPreset builtIn(const char *name, double temperature, double topP, int topK, double minP) {
+ChatPreset builtIn(const char * name, double temperature, double topP, int topK, double minP) {
     ChatPreset p;
     p.name = QString::fromLatin1(name);
     p.builtIn = true;
@@ -29,15 +29,17 @@ QList<ChatPreset> builtInPresets() {
             builtIn("Creative", 1.1, 0.98, 100, 0.02)};
 }
 
-bool isBuiltInPreset(const QString &name) {
+bool isBuiltInPreset(const QString & name) {
     const QList<ChatPreset> all = builtInPresets();
     return std::any_of(all.begin(), all.end(),
-                       [&](const ChatPreset &p) { return p.name.compare(name.trimmed(), Qt::CaseInsensitive) == 0; });
+                       [&](const ChatPreset & p) { return p.name.compare(name.trimmed(), Qt::CaseInsensitive) == 0; });
 }
 
-QString cleanPresetName(const QString &name) { return name.simplified().left(kMaxPresetNameLength).trimmed(); }
+QString cleanPresetName(const QString & name) {
+    return name.simplified().left(kMaxPresetNameLength).trimmed();
+}
 
-QList<ChatPreset> presetsFromJson(const QJsonObject &stored) {
+QList<ChatPreset> presetsFromJson(const QJsonObject & stored) {
     QList<ChatPreset> out;
     for (auto it = stored.begin(); it != stored.end() && out.size() < kMaxPresets; ++it) {
         const QString name = cleanPresetName(it.key());
@@ -45,13 +47,14 @@ QList<ChatPreset> presetsFromJson(const QJsonObject &stored) {
         const QJsonObject o = it.value().toObject();
         ChatPreset p;
         p.name = name;
-        p.settings = GenerationSettings::fromJson(o, o.value(QStringLiteral("system_prompt")).toString().left(kMaxSystemPromptLength));
+        p.settings = GenerationSettings::fromJson(
+            o, o.value(QStringLiteral("system_prompt")).toString().left(kMaxSystemPromptLength));
         out.append(p);
     }
     return out;  // QJsonObject iterates its keys sorted
 }
 
-QJsonObject presetToJson(const GenerationSettings &settings) {
+QJsonObject presetToJson(const GenerationSettings & settings) {
     QJsonObject o = settings.samplingJson();
     // A preset is a style: not one reproducible reply, nor the model's load.
     o.remove(QStringLiteral("seed"));

@@ -23,17 +23,17 @@ struct ChatPreset {
     bool builtIn = false;
 };
 
-constexpr int kMaxPresets = 64;          // user presets kept; more are ignored on read and refused on save
+constexpr int kMaxPresets = 64;  // user presets kept; more are ignored on read and refused on save
 constexpr int kMaxPresetNameLength = 60;
 
 QList<ChatPreset> builtInPresets();
-bool isBuiltInPreset(const QString &name);
+bool isBuiltInPreset(const QString & name);
 
 // A trimmed, bounded name; "" when nothing usable is left.
-QString cleanPresetName(const QString &name);
+QString cleanPresetName(const QString & name);
 
 // The stored object's presets, in name order; bad entries are skipped.
-QList<ChatPreset> presetsFromJson(const QJsonObject &stored);
-QJsonObject presetToJson(const GenerationSettings &settings);
+QList<ChatPreset> presetsFromJson(const QJsonObject & stored);
+QJsonObject presetToJson(const GenerationSettings & settings);
 
 }  // namespace Hearth

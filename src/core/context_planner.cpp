@@ -9,7 +9,7 @@ namespace Hearth {
 
 namespace {
 
-hearth::ChatMessage toChatMessage(const Message &m, bool keepReasoning) {
+hearth::ChatMessage toChatMessage(const Message & m, bool keepReasoning) {
     hearth::ChatMessage c;
     c.role = roleName(m.role).toStdString();
     c.content = m.content.toStdString();
@@ -17,14 +17,15 @@ hearth::ChatMessage toChatMessage(const Message &m, bool keepReasoning) {
     // do; within the current tool loop (after the last user message) it stays,
     // so reasoning, call, result and more reasoning interleave as templates expect.
     if (keepReasoning && m.role == MessageRole::Assistant) c.reasoning_content = m.reasoning.toStdString();
-    for (const QJsonValue &v : m.toolCalls) {
+    for (const QJsonValue & v : m.toolCalls) {
         const QJsonObject o = v.toObject();
         hearth::ChatToolCall call;
         call.id = o.value("id").toString().toStdString();
         call.name = o.value("name").toString().toStdString();
         const QJsonValue args = o.value("arguments");
-        call.arguments_json = args.isObject() ? QJsonDocument(args.toObject()).toJson(QJsonDocument::Compact).toStdString()
-                                              : std::string("{}");
+        call.arguments_json = args.isObject()
+                                  ? QJsonDocument(args.toObject()).toJson(QJsonDocument::Compact).toStdString()
+                                  : std::string("{}");
         c.tool_calls.push_back(std::move(call));
     }
     if (m.role == MessageRole::Tool && !m.toolResults.isEmpty()) {
@@ -36,7 +37,7 @@ hearth::ChatMessage toChatMessage(const Message &m, bool keepReasoning) {
 }
 
 // The chat's system prompt (its setting wins over a stored system message), then the history.
-std::vector<hearth::ChatMessage> chatMessages(const QList<Message> &history, const GenerationSettings &settings) {
+std::vector<hearth::ChatMessage> chatMessages(const QList<Message> & history, const GenerationSettings & settings) {
     std::vector<hearth::ChatMessage> out;
     const bool ownPrompt = !settings.systemPrompt.trimmed().isEmpty();
     if (ownPrompt) out.push_back({"system", settings.systemPrompt.toStdString(), {}, {}, {}, {}});
@@ -44,7 +45,7 @@ std::vector<hearth::ChatMessage> chatMessages(const QList<Message> &history, con
     for (qsizetype i = 0; i < history.size(); ++i)
         if (history[i].role == MessageRole::User) lastUser = i;
     for (qsizetype i = 0; i < history.size(); ++i) {
-        const Message &m = history[i];
+        const Message & m = history[i];
         if (m.role == MessageRole::System && ownPrompt) continue;
         out.push_back(toChatMessage(m, i > lastUser));
     }
@@ -54,26 +55,29 @@ std::vector<hearth::ChatMessage> chatMessages(const QList<Message> &history, con
 QString refusalText(hearth::ContextOverflow policy, bool continuing, int tokens, int contextSize) {
     const QString size = QStringLiteral("%1 of the model's %2 tokens").arg(tokens).arg(contextSize);
     if (policy == hearth::ContextOverflow_stop)
-        return QStringLiteral("This chat no longer fits the context: the prompt would take %1, and the chat's context"
-                              " policy is \u201cStop at limit\u201d. Start a new chat, raise the context size, or"
-                              " choose \u201cRolling window\u201d in the chat settings.")
+        return QStringLiteral(
+                   "This chat no longer fits the context: the prompt would take %1, and the chat's context"
+                   " policy is \u201cStop at limit\u201d. Start a new chat, raise the context size, or"
+                   " choose \u201cRolling window\u201d in the chat settings.")
             .arg(size);
     if (continuing)
-        return QStringLiteral("This reply cannot be continued: with its text the prompt would take %1, even with"
-                              " the earlier messages left out. Raise the context size, or regenerate the reply.")
+        return QStringLiteral(
+                   "This reply cannot be continued: with its text the prompt would take %1, even with"
+                   " the earlier messages left out. Raise the context size, or regenerate the reply.")
             .arg(size);
-    return QStringLiteral("Your message is too long for the context: the prompt would take %1, even with the"
-                          " earlier messages left out. Shorten it, or raise the context size.")
+    return QStringLiteral(
+               "Your message is too long for the context: the prompt would take %1, even with the"
+               " earlier messages left out. Shorten it, or raise the context size.")
         .arg(size);
 }
 
 }  // namespace
 
-void ContextPlanner::setModel(const hearth::ChatSetup *setup, std::shared_ptr<const hearth::Tokenizer> tokenizer) {
+void ContextPlanner::setModel(const hearth::ChatSetup * setup, std::shared_ptr<const hearth::Tokenizer> tokenizer) {
     m_planner = setup && tokenizer ? std::make_shared<hearth::PromptPlanner>(setup, std::move(tokenizer)) : nullptr;
 }
 
-void ContextPlanner::setPlanner(hearth::PromptPlanner *planner) {
+void ContextPlanner::setPlanner(hearth::PromptPlanner * planner) {
     // Aliasing an empty owner: the session that holds the planner outlives this use.
     m_planner = std::shared_ptr<hearth::PromptPlanner>(std::shared_ptr<void>(), planner);
 }
@@ -82,8 +86,8 @@ int ContextPlanner::replyReserve(int contextSize, int maxTokens) {
     return hearth::PromptPlanner::reply_reserve(contextSize, maxTokens);
 }
 
-ContextPlan ContextPlanner::plan(const QList<Message> &history, const GenerationSettings &settings,
-                                 const QString &partial, bool commit) {
+ContextPlan ContextPlanner::plan(const QList<Message> & history, const GenerationSettings & settings,
+                                 const QString & partial, bool commit) {
     ContextPlan p;
     if (!m_planner || !m_planner->ready()) return p;
     hearth::ContextOverflow policy = hearth::ContextOverflow_rolling_window;

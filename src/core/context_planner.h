@@ -25,26 +25,26 @@ class Tokenizer;
 namespace Hearth {
 
 struct ContextPlan {
-    std::string prompt;               // the rendered prompt (a continued reply's text at its end)
-    std::vector<int32_t> promptIds;   // its tokens, BOS included
+    std::string prompt;              // the rendered prompt (a continued reply's text at its end)
+    std::vector<int32_t> promptIds;  // its tokens, BOS included
     ContextUsage usage;
-    QString refusal;                  // non-empty: the prompt cannot fit; nothing may be generated
+    QString refusal;                    // non-empty: the prompt cannot fit; nothing may be generated
     hearth::OutputParserConfig parser;  // the reply's parser (tool format, reasoning open)
 };
 
 class ContextPlanner {
 public:
     // The loaded model's template and tokenizer; nullptr for none.
-    void setModel(const hearth::ChatSetup *setup, std::shared_ptr<const hearth::Tokenizer> tokenizer);
+    void setModel(const hearth::ChatSetup * setup, std::shared_ptr<const hearth::Tokenizer> tokenizer);
     // A chat session's own planner (its policy memory stays with the session),
     // not owned; null for none. The bridge plans with it on the session's worker.
-    void setPlanner(hearth::PromptPlanner *planner);
+    void setPlanner(hearth::PromptPlanner * planner);
 
     // The prompt for a reply after `history` (root -> the message before the
     // reply), continuing `partial` when it is not empty. `commit` records the
     // choice for the conversation's next prompt; a mere measurement does not.
     // Throws hearth::Error when the template cannot render the messages.
-    ContextPlan plan(const QList<Message> &history, const GenerationSettings &settings, const QString &partial,
+    ContextPlan plan(const QList<Message> & history, const GenerationSettings & settings, const QString & partial,
                      bool commit = true);
 
     // The tokens kept free for the reply when the policy drops messages.

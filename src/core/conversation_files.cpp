@@ -14,23 +14,23 @@ namespace Hearth::ConversationFiles {
 namespace {
 
 // Every conversation's tree when no ids are given.
-QList<qint64> resolveIds(ConversationStore &store, const QList<qint64> &ids) {
+QList<qint64> resolveIds(ConversationStore & store, const QList<qint64> & ids) {
     if (!ids.isEmpty()) return ids;
     QList<qint64> all;
-    for (const Conversation &c : store.listConversations()) all.append(c.id);
+    for (const Conversation & c : store.listConversations()) all.append(c.id);
     return all;
 }
 
 }  // namespace
 
-void writeFile(const QString &path, const QByteArray &bytes) {
+void writeFile(const QString & path, const QByteArray & bytes) {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
         throw hearth::Error(hearth::ErrorCode_io,
                             QStringLiteral("cannot write %1: %2").arg(path, file.errorString()).toStdString());
 }
 
-int exportConversations(ConversationStore &store, const ExportRequest &request, const Progress &progress) {
+int exportConversations(ConversationStore & store, const ExportRequest & request, const Progress & progress) {
     if (request.output.isEmpty())
         throw hearth::Error(hearth::ErrorCode_invalid_argument, "export: no output file given");
     const QList<qint64> ids = resolveIds(store, request.conversationIds);
@@ -57,7 +57,7 @@ int exportConversations(ConversationStore &store, const ExportRequest &request, 
     return total;
 }
 
-QList<qint64> importJson(ConversationStore &store, const QString &path) {
+QList<qint64> importJson(ConversationStore & store, const QString & path) {
     return JsonImporter::importFile(store, path);
 }
 

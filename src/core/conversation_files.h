@@ -27,7 +27,7 @@ enum class Format { Markdown, Json };
 struct ExportRequest {
     QList<qint64> conversationIds;  // empty: every conversation (not deleted), sidebar order
     Format format = Format::Json;
-    bool allBranches = false;       // Markdown only; JSON always has them all
+    bool allBranches = false;  // Markdown only; JSON always has them all
     // A file, or for Markdown with several conversations (or all of them) a
     // folder, created if needed.
     QString output;
@@ -37,13 +37,13 @@ struct ExportRequest {
 using Progress = std::function<void(int, int)>;
 
 // Returns how many conversations were written.
-int exportConversations(ConversationStore &store, const ExportRequest &request, const Progress &progress = {});
+int exportConversations(ConversationStore & store, const ExportRequest & request, const Progress & progress = {});
 
 // Imports a JSON export; returns the new conversations' ids, in file order.
-QList<qint64> importJson(ConversationStore &store, const QString &path);
+QList<qint64> importJson(ConversationStore & store, const QString & path);
 
 // Writes `bytes` to `path` atomically; throws on failure.
-void writeFile(const QString &path, const QByteArray &bytes);
+void writeFile(const QString & path, const QByteArray & bytes);
 
 }  // namespace ConversationFiles
 }  // namespace Hearth

@@ -22,13 +22,15 @@ const QString kConversationColumns = QStringLiteral(
     "id, title, created_at, updated_at, model, system_prompt, sampling, pinned, active_leaf_id, deleted_at,"
     " imported_at");
 
-QJsonObject parseObject(const QString &json) {
+QJsonObject parseObject(const QString & json) {
     return json == QLatin1String("{}") ? QJsonObject() : QJsonDocument::fromJson(json.toUtf8()).object();
 }
 
-QString compact(const QJsonObject &o) { return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)); }
+QString compact(const QJsonObject & o) {
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
 
-Conversation conversationFromRow(const QSqlQuery &q) {
+Conversation conversationFromRow(const QSqlQuery & q) {
     Conversation c;
     c.id = q.value(0).toLongLong();
     c.title = q.value(1).toString();
@@ -47,7 +49,7 @@ Conversation conversationFromRow(const QSqlQuery &q) {
 // Each word becomes a quoted FTS5 string, so user text such as `AND`, `-x`
 // or `"` is searched for rather than parsed; the last word matches as a
 // prefix so results appear while typing.
-QString ftsQuery(const QString &text) {
+QString ftsQuery(const QString & text) {
     QStringList words = text.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
     QStringList terms;
     for (QString w : words) {
@@ -64,7 +66,7 @@ QAtomicInteger<quint64> s_connectionCounter;
 
 ConversationStore::ConversationStore() : ConversationStore(databasePath()) {}
 
-ConversationStore::ConversationStore(const QString &path) : m_path(path) {
+ConversationStore::ConversationStore(const QString & path) : m_path(path) {
     m_connectionName = QStringLiteral("hearth-store-%1").arg(s_connectionCounter.fetchAndAddRelaxed(1));
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     m_db.setDatabaseName(path);
@@ -86,15 +88,16 @@ ConversationStore::~ConversationStore() {
 
 void ConversationStore::open() {
     if (!m_db.open())
-        throw hearth::Error(hearth::ErrorCode_io, QStringLiteral("cannot open database %1: %2")
-                                                      .arg(m_path, m_db.lastError().text())
-                                                      .toStdString());
+        throw hearth::Error(
+            hearth::ErrorCode_io,
+            QStringLiteral("cannot open database %1: %2").arg(m_path, m_db.lastError().text()).toStdString());
     // A file that is not SQLite opens fine and fails on the first read.
     StoreSql::exec(m_db, QStringLiteral("PRAGMA busy_timeout = 5000"));
     QString mode = StoreSql::scalar(m_db, QStringLiteral("PRAGMA journal_mode = WAL")).toString();
     if (mode.compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
-        throw hearth::Error(hearth::ErrorCode_io,
-                            QStringLiteral("database %1: cannot use WAL journaling (got '%2')").arg(m_path, mode).toStdString());
+        throw hearth::Error(
+            hearth::ErrorCode_io,
+            QStringLiteral("database %1: cannot use WAL journaling (got '%2')").arg(m_path, mode).toStdString());
     // NORMAL in WAL mode: each commit survives the process being killed; only
     // power loss may drop the last commits.
     StoreSql::exec(m_db, QStringLiteral("PRAGMA synchronous = NORMAL"));
@@ -104,7 +107,8 @@ void ConversationStore::open() {
 }
 
 int ConversationStore::recoverInterrupted() {
-    QSqlQuery q = StoreSql::run(m_db, QStringLiteral("UPDATE messages SET state = 'interrupted' WHERE state = 'streaming'"));
+    QSqlQuery q =
+        StoreSql::run(m_db, QStringLiteral("UPDATE messages SET state = 'interrupted' WHERE state = 'streaming'"));
     return q.numRowsAffected();
 }
 
@@ -114,7 +118,7 @@ void ConversationStore::requireConversation(qint64 id) const {
                             QStringLiteral("database %1: no conversation %2").arg(m_path).arg(id).toStdString());
 }
 
-qint64 ConversationStore::createConversation(const Conversation &info) {
+qint64 ConversationStore::createConversation(const Conversation & info) {
     qint64 now = QDateTime::currentMSecsSinceEpoch();
     qint64 created = info.createdAt.isValid() ? info.createdAt.toMSecsSinceEpoch() : now;
     qint64 updated = info.updatedAt.isValid() ? info.updatedAt.toMSecsSinceEpoch() : created;
@@ -139,10 +143,11 @@ std::optional<Conversation> ConversationStore::conversation(qint64 id) const {
 QList<Conversation> ConversationStore::listConversations() const {
     // The list leaves out the system prompt and sampling settings (empty
     // strings here): parsing 10,000 JSON objects was a third of the time.
-    QSqlQuery q = StoreSql::run(m_db, QStringLiteral("SELECT id, title, created_at, updated_at, model, '', '{}', pinned,"
-                                                     " active_leaf_id, deleted_at, imported_at FROM conversations"
-                                                     " WHERE deleted_at IS NULL"
-                                                     " ORDER BY pinned DESC, updated_at DESC, id DESC"));
+    QSqlQuery q =
+        StoreSql::run(m_db, QStringLiteral("SELECT id, title, created_at, updated_at, model, '', '{}', pinned,"
+                                           " active_leaf_id, deleted_at, imported_at FROM conversations"
+                                           " WHERE deleted_at IS NULL"
+                                           " ORDER BY pinned DESC, updated_at DESC, id DESC"));
     QList<Conversation> list;
     while (q.next()) list.append(conversationFromRow(q));
     return list;
@@ -158,10 +163,11 @@ QList<Conversation> ConversationStore::deletedConversations() const {
 }
 
 int ConversationStore::conversationCount() const {
-    return StoreSql::scalar(m_db, QStringLiteral("SELECT count(*) FROM conversations WHERE deleted_at IS NULL")).toInt();
+    return StoreSql::scalar(m_db, QStringLiteral("SELECT count(*) FROM conversations WHERE deleted_at IS NULL"))
+        .toInt();
 }
 
-void ConversationStore::renameConversation(qint64 id, const QString &title) {
+void ConversationStore::renameConversation(qint64 id, const QString & title) {
     requireConversation(id);
     StoreSql::run(m_db, QStringLiteral("UPDATE conversations SET title = ? WHERE id = ?"), {StoreSql::text(title), id});
 }
@@ -171,8 +177,8 @@ void ConversationStore::setPinned(qint64 id, bool pinned) {
     StoreSql::run(m_db, QStringLiteral("UPDATE conversations SET pinned = ? WHERE id = ?"), {pinned ? 1 : 0, id});
 }
 
-void ConversationStore::setConversationSettings(qint64 id, const QString &model, const QString &systemPrompt,
-                                                const QJsonObject &sampling) {
+void ConversationStore::setConversationSettings(qint64 id, const QString & model, const QString & systemPrompt,
+                                                const QJsonObject & sampling) {
     requireConversation(id);
     StoreSql::run(m_db,
                   QStringLiteral("UPDATE conversations SET model = ?, system_prompt = ?, sampling = ? WHERE id = ?"),
@@ -190,10 +196,10 @@ void ConversationStore::restoreConversation(qint64 id) {
     StoreSql::run(m_db, QStringLiteral("UPDATE conversations SET deleted_at = NULL WHERE id = ?"), {id});
 }
 
-int ConversationStore::purgeDeleted(const QDateTime &cutoff) {
-    QSqlQuery q = StoreSql::run(
-        m_db, QStringLiteral("DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at < ?"),
-        {cutoff.toMSecsSinceEpoch()});
+int ConversationStore::purgeDeleted(const QDateTime & cutoff) {
+    QSqlQuery q =
+        StoreSql::run(m_db, QStringLiteral("DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at < ?"),
+                      {cutoff.toMSecsSinceEpoch()});
     return q.numRowsAffected();
 }
 
@@ -212,18 +218,17 @@ void ConversationStore::setActiveLeaf(qint64 conversationId, qint64 leafId) {
                   {leafId ? QVariant(leafId) : QVariant(), conversationId});
 }
 
-QList<SearchHit> ConversationStore::search(const QString &text, int limit) const {
+QList<SearchHit> ConversationStore::search(const QString & text, int limit) const {
     QString match = ftsQuery(text);
     if (match.isEmpty() || limit <= 0) return {};
-    QSqlQuery q = StoreSql::run(
-        m_db,
-        QStringLiteral("SELECT m.conversation_id, m.id, c.title, m.role,"
-                       " snippet(messages_fts, -1, '[', ']', '…', 12)"
-                       " FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"
-                       " JOIN conversations c ON c.id = m.conversation_id"
-                       " WHERE messages_fts MATCH ? AND c.deleted_at IS NULL"
-                       " ORDER BY rank, m.id LIMIT ?"),
-        {match, limit});
+    QSqlQuery q = StoreSql::run(m_db,
+                                QStringLiteral("SELECT m.conversation_id, m.id, c.title, m.role,"
+                                               " snippet(messages_fts, -1, '[', ']', '…', 12)"
+                                               " FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"
+                                               " JOIN conversations c ON c.id = m.conversation_id"
+                                               " WHERE messages_fts MATCH ? AND c.deleted_at IS NULL"
+                                               " ORDER BY rank, m.id LIMIT ?"),
+                                {match, limit});
     QList<SearchHit> hits;
     while (q.next()) {
         SearchHit h;

@@ -43,11 +43,11 @@ struct BranchMessage {
 class ConversationStore {
 public:
     // Opens (creating if needed) and migrates the database at `path`.
-    explicit ConversationStore(const QString &path);
+    explicit ConversationStore(const QString & path);
     ConversationStore();  // Hearth::databasePath()
     ~ConversationStore();
     ConversationStore(const ConversationStore &) = delete;
-    ConversationStore &operator=(const ConversationStore &) = delete;
+    ConversationStore & operator=(const ConversationStore &) = delete;
 
     QString path() const { return m_path; }
     QSqlDatabase database() const { return m_db; }
@@ -57,31 +57,31 @@ public:
     // --- conversations ---------------------------------------------------
     // Uses title, model, systemPrompt, sampling, pinned and, when valid, the
     // times (import); returns the new id.
-    qint64 createConversation(const Conversation &info);
+    qint64 createConversation(const Conversation & info);
     std::optional<Conversation> conversation(qint64 id) const;
     // Not deleted; pinned first, then most recently updated first. For the
     // sidebar: systemPrompt and sampling are left empty (see conversation()).
     QList<Conversation> listConversations() const;
     QList<Conversation> deletedConversations() const;
     int conversationCount() const;  // not deleted
-    void renameConversation(qint64 id, const QString &title);
+    void renameConversation(qint64 id, const QString & title);
     void setPinned(qint64 id, bool pinned);
-    void setConversationSettings(qint64 id, const QString &model, const QString &systemPrompt,
-                                 const QJsonObject &sampling);
+    void setConversationSettings(qint64 id, const QString & model, const QString & systemPrompt,
+                                 const QJsonObject & sampling);
     // Soft delete: hidden from the list and search until restored or purged.
     void softDeleteConversation(qint64 id);
     void restoreConversation(qint64 id);
     // Removes soft-deleted conversations deleted before `cutoff`; returns how many.
-    int purgeDeleted(const QDateTime &cutoff);
+    int purgeDeleted(const QDateTime & cutoff);
     void deleteConversation(qint64 id);  // now, with every message (cascade)
 
     // --- the message tree ------------------------------------------------
     // Adds `m` under parentId (0: a root) and makes it the active leaf.
-    qint64 appendMessage(qint64 conversationId, qint64 parentId, const Message &m);
+    qint64 appendMessage(qint64 conversationId, qint64 parentId, const Message & m);
     std::optional<Message> message(qint64 id) const;
-    QList<Message> messages(qint64 conversationId) const;  // every branch, creation order
+    QList<Message> messages(qint64 conversationId) const;    // every branch, creation order
     QList<Message> activePath(qint64 conversationId) const;  // root -> active leaf
-    QList<Message> siblings(qint64 messageId) const;  // same parent, itself included, creation order
+    QList<Message> siblings(qint64 messageId) const;         // same parent, itself included, creation order
     // The chat view's loads, each one query (conversation_store_branch.cpp):
     // the active path's newest `limit` messages (limit <= 0: all), root ->
     // leaf, with their sibling figures, going no further up than `stopAt`
@@ -94,23 +94,23 @@ public:
     ConversationTree tree(qint64 conversationId) const;
     // A new sibling of `messageId` holding `content` (a copy of its role and
     // tool data); it becomes the active leaf. Returns its id.
-    qint64 editMessage(qint64 messageId, const QString &content);
+    qint64 editMessage(qint64 messageId, const QString & content);
     // Makes the newest leaf under `messageId` active; returns that leaf.
     qint64 switchBranch(qint64 messageId);
     // Imports a whole tree (ids are reassigned); returns the conversation id.
-    qint64 insertTree(const ConversationTree &tree);
+    qint64 insertTree(const ConversationTree & tree);
 
     // --- streaming replies -----------------------------------------------
-    qint64 beginReply(qint64 conversationId, qint64 parentId, const GenerationInfo &info);
+    qint64 beginReply(qint64 conversationId, qint64 parentId, const GenerationInfo & info);
     // A new streaming sibling of the reply `messageId` (regenerate).
-    qint64 regenerate(qint64 messageId, const GenerationInfo &info);
-    void saveStreamingText(qint64 messageId, const QString &content, const QString &reasoning);
-    void finishReply(qint64 messageId, const QString &content, const QString &reasoning, const QJsonArray &toolCalls,
-                     const ReplyStats &stats);
+    qint64 regenerate(qint64 messageId, const GenerationInfo & info);
+    void saveStreamingText(qint64 messageId, const QString & content, const QString & reasoning);
+    void finishReply(qint64 messageId, const QString & content, const QString & reasoning, const QJsonArray & toolCalls,
+                     const ReplyStats & stats);
     // Fills in the model's sha256 on replies that were generated before the
     // hash was known (it is computed in the background); a reply that already
     // has one keeps it. Returns how many rows changed.
-    int setModelSha256(const QList<qint64> &messageIds, const QString &sha256);
+    int setModelSha256(const QList<qint64> & messageIds, const QString & sha256);
     // Continue an interrupted reply, or one that stopped at its length limit
     // or a full context ("length", "context_full"): back to `streaming`, text kept.
     void resumeReply(qint64 messageId);
@@ -122,18 +122,18 @@ public:
     // --- search ----------------------------------------------------------
     // Words of `text` must all appear (the last one as a prefix); FTS syntax
     // in `text` is taken literally. Best matches first.
-    QList<SearchHit> search(const QString &text, int limit = 50) const;
+    QList<SearchHit> search(const QString & text, int limit = 50) const;
 
 private:
     void open();
     int recoverInterrupted();
     void touchConversation(qint64 conversationId, qint64 timeMs);
     void setActiveLeaf(qint64 conversationId, qint64 leafId);
-    qint64 insertMessage(const Message &m);
+    qint64 insertMessage(const Message & m);
     Message requireMessage(qint64 id) const;
     void requireConversation(qint64 id) const;
-    QList<BranchMessage> selectBranch(const QString &start, qint64 startId, int limit, qint64 stopAt) const;
-    QList<Message> selectMessages(const QString &where, std::initializer_list<QVariant> values) const;
+    QList<BranchMessage> selectBranch(const QString & start, qint64 startId, int limit, qint64 stopAt) const;
+    QList<Message> selectMessages(const QString & where, std::initializer_list<QVariant> values) const;
 
     QString m_path;
     QString m_connectionName;

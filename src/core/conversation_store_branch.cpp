@@ -11,7 +11,8 @@
 
 namespace Hearth {
 
-QList<BranchMessage> ConversationStore::selectBranch(const QString &start, qint64 startId, int limit, qint64 stopAt) const {
+QList<BranchMessage> ConversationStore::selectBranch(const QString & start, qint64 startId, int limit,
+                                                     qint64 stopAt) const {
     const int depthLimit = limit > 0 ? limit : std::numeric_limits<int>::max();
     // path(id, depth): depth 0 is the newest message; descending depth gives
     // oldest -> newest. The siblings of m share its parent (IS: NULL for the

@@ -13,10 +13,14 @@ namespace Hearth {
 
 namespace {
 
-QString compact(const QJsonObject &o) { return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)); }
-QString compact(const QJsonArray &a) { return QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact)); }
+QString compact(const QJsonObject & o) {
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+QString compact(const QJsonArray & a) {
+    return QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact));
+}
 
-QList<Message> readAll(QSqlQuery &q) {
+QList<Message> readAll(QSqlQuery & q) {
     QList<Message> list;
     while (q.next()) list.append(MessageRow::fromQuery(q));
     return list;
@@ -24,10 +28,11 @@ QList<Message> readAll(QSqlQuery &q) {
 
 }  // namespace
 
-QList<Message> ConversationStore::selectMessages(const QString &where, std::initializer_list<QVariant> values) const {
-    QSqlQuery q = StoreSql::run(
-        m_db, QStringLiteral("SELECT %1 FROM messages m WHERE %2 ORDER BY m.created_at, m.id").arg(MessageRow::columns(), where),
-        values);
+QList<Message> ConversationStore::selectMessages(const QString & where, std::initializer_list<QVariant> values) const {
+    QSqlQuery q = StoreSql::run(m_db,
+                                QStringLiteral("SELECT %1 FROM messages m WHERE %2 ORDER BY m.created_at, m.id")
+                                    .arg(MessageRow::columns(), where),
+                                values);
     return readAll(q);
 }
 
@@ -39,10 +44,10 @@ Message ConversationStore::requireMessage(qint64 id) const {
     return found.first();
 }
 
-qint64 ConversationStore::insertMessage(const Message &m) {
+qint64 ConversationStore::insertMessage(const Message & m) {
     if (m.parentId != 0) {
-        QVariant owner = StoreSql::scalar(m_db, QStringLiteral("SELECT conversation_id FROM messages WHERE id = ?"),
-                                          {m.parentId});
+        QVariant owner =
+            StoreSql::scalar(m_db, QStringLiteral("SELECT conversation_id FROM messages WHERE id = ?"), {m.parentId});
         if (!owner.isValid() || owner.toLongLong() != m.conversationId)
             throw hearth::Error(hearth::ErrorCode_invalid_argument,
                                 QStringLiteral("database %1: parent message %2 is not in conversation %3")
@@ -57,16 +62,30 @@ qint64 ConversationStore::insertMessage(const Message &m) {
                        " tool_results, created_at, state, model_file, model_sha256, sampling, seed, prompt_tokens,"
                        " generated_tokens, prompt_tps, generation_tps, ttft_ms, stop_reason, thinking_ms)"
                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        {m.conversationId, m.parentId ? QVariant(m.parentId) : QVariant(), roleName(m.role), StoreSql::text(m.content),
-         StoreSql::text(m.reasoning), compact(m.toolCalls), compact(m.toolResults), toStoredTime(m.createdAt),
-         stateName(m.state), StoreSql::text(m.generation.modelFile), StoreSql::text(m.generation.modelSha256),
-         compact(m.generation.sampling), m.generation.seed, m.stats.promptTokens, m.stats.generatedTokens,
-         m.stats.promptTokensPerSecond, m.stats.generationTokensPerSecond, m.stats.timeToFirstTokenMs,
-         StoreSql::text(m.stats.stopReason), m.stats.thinkingMs});
+        {m.conversationId,
+         m.parentId ? QVariant(m.parentId) : QVariant(),
+         roleName(m.role),
+         StoreSql::text(m.content),
+         StoreSql::text(m.reasoning),
+         compact(m.toolCalls),
+         compact(m.toolResults),
+         toStoredTime(m.createdAt),
+         stateName(m.state),
+         StoreSql::text(m.generation.modelFile),
+         StoreSql::text(m.generation.modelSha256),
+         compact(m.generation.sampling),
+         m.generation.seed,
+         m.stats.promptTokens,
+         m.stats.generatedTokens,
+         m.stats.promptTokensPerSecond,
+         m.stats.generationTokensPerSecond,
+         m.stats.timeToFirstTokenMs,
+         StoreSql::text(m.stats.stopReason),
+         m.stats.thinkingMs});
     return q.lastInsertId().toLongLong();
 }
 
-qint64 ConversationStore::appendMessage(qint64 conversationId, qint64 parentId, const Message &m) {
+qint64 ConversationStore::appendMessage(qint64 conversationId, qint64 parentId, const Message & m) {
     requireConversation(conversationId);
     Message row = m;
     row.conversationId = conversationId;
@@ -120,12 +139,13 @@ QList<Message> ConversationStore::children(qint64 messageId) const {
 ConversationTree ConversationStore::tree(qint64 conversationId) const {
     std::optional<Conversation> c = conversation(conversationId);
     if (!c)
-        throw hearth::Error(hearth::ErrorCode_invalid_argument,
-                            QStringLiteral("database %1: no conversation %2").arg(m_path).arg(conversationId).toStdString());
+        throw hearth::Error(
+            hearth::ErrorCode_invalid_argument,
+            QStringLiteral("database %1: no conversation %2").arg(m_path).arg(conversationId).toStdString());
     return ConversationTree{*c, messages(conversationId)};
 }
 
-qint64 ConversationStore::editMessage(qint64 messageId, const QString &content) {
+qint64 ConversationStore::editMessage(qint64 messageId, const QString & content) {
     Message old = requireMessage(messageId);
     Message edited;
     edited.role = old.role;
@@ -138,24 +158,25 @@ qint64 ConversationStore::editMessage(qint64 messageId, const QString &content) 
 qint64 ConversationStore::switchBranch(qint64 messageId) {
     Message m = requireMessage(messageId);
     // The newest leaf in the subtree under messageId (itself when it has no children).
-    qint64 leaf = StoreSql::scalar(m_db,
-                                   QStringLiteral("WITH RECURSIVE sub(id) AS ("
-                                                  "  SELECT ? UNION ALL"
-                                                  "  SELECT c.id FROM messages c JOIN sub ON c.parent_id = sub.id)"
-                                                  " SELECT m.id FROM messages m JOIN sub ON m.id = sub.id"
-                                                  " WHERE NOT EXISTS (SELECT 1 FROM messages k WHERE k.parent_id = m.id)"
-                                                  " ORDER BY m.created_at DESC, m.id DESC LIMIT 1"),
-                                   {messageId}, messageId)
-                      .toLongLong();
+    qint64 leaf =
+        StoreSql::scalar(m_db,
+                         QStringLiteral("WITH RECURSIVE sub(id) AS ("
+                                        "  SELECT ? UNION ALL"
+                                        "  SELECT c.id FROM messages c JOIN sub ON c.parent_id = sub.id)"
+                                        " SELECT m.id FROM messages m JOIN sub ON m.id = sub.id"
+                                        " WHERE NOT EXISTS (SELECT 1 FROM messages k WHERE k.parent_id = m.id)"
+                                        " ORDER BY m.created_at DESC, m.id DESC LIMIT 1"),
+                         {messageId}, messageId)
+            .toLongLong();
     setActiveLeaf(m.conversationId, leaf);
     return leaf;
 }
 
-qint64 ConversationStore::insertTree(const ConversationTree &tree) {
+qint64 ConversationStore::insertTree(const ConversationTree & tree) {
     StoreSql::Transaction tx(m_db);
     qint64 conversationId = createConversation(tree.conversation);
     QHash<qint64, qint64> newIds;
-    for (const Message &source : tree.messages) {
+    for (const Message & source : tree.messages) {
         Message m = source;
         m.conversationId = conversationId;
         if (source.parentId != 0) {
@@ -179,7 +200,7 @@ qint64 ConversationStore::insertTree(const ConversationTree &tree) {
     return conversationId;
 }
 
-qint64 ConversationStore::beginReply(qint64 conversationId, qint64 parentId, const GenerationInfo &info) {
+qint64 ConversationStore::beginReply(qint64 conversationId, qint64 parentId, const GenerationInfo & info) {
     Message m;
     m.role = MessageRole::Assistant;
     m.state = MessageState::Streaming;
@@ -187,22 +208,23 @@ qint64 ConversationStore::beginReply(qint64 conversationId, qint64 parentId, con
     return appendMessage(conversationId, parentId, m);
 }
 
-qint64 ConversationStore::regenerate(qint64 messageId, const GenerationInfo &info) {
+qint64 ConversationStore::regenerate(qint64 messageId, const GenerationInfo & info) {
     Message old = requireMessage(messageId);
     return beginReply(old.conversationId, old.parentId, info);
 }
 
-void ConversationStore::saveStreamingText(qint64 messageId, const QString &content, const QString &reasoning) {
+void ConversationStore::saveStreamingText(qint64 messageId, const QString & content, const QString & reasoning) {
     QSqlQuery q = StoreSql::run(
         m_db, QStringLiteral("UPDATE messages SET content = ?, reasoning = ? WHERE id = ? AND state = 'streaming'"),
         {StoreSql::text(content), StoreSql::text(reasoning), messageId});
     if (q.numRowsAffected() != 1)
-        throw hearth::Error(hearth::ErrorCode_invalid_argument,
-                            QStringLiteral("database %1: message %2 is not streaming").arg(m_path).arg(messageId).toStdString());
+        throw hearth::Error(
+            hearth::ErrorCode_invalid_argument,
+            QStringLiteral("database %1: message %2 is not streaming").arg(m_path).arg(messageId).toStdString());
 }
 
-void ConversationStore::finishReply(qint64 messageId, const QString &content, const QString &reasoning,
-                                   const QJsonArray &toolCalls, const ReplyStats &stats) {
+void ConversationStore::finishReply(qint64 messageId, const QString & content, const QString & reasoning,
+                                    const QJsonArray & toolCalls, const ReplyStats & stats) {
     Message m = requireMessage(messageId);
     qint64 now = QDateTime::currentMSecsSinceEpoch();
     StoreSql::Transaction tx(m_db);
@@ -217,7 +239,7 @@ void ConversationStore::finishReply(qint64 messageId, const QString &content, co
     tx.commit();
 }
 
-int ConversationStore::setModelSha256(const QList<qint64> &messageIds, const QString &sha256) {
+int ConversationStore::setModelSha256(const QList<qint64> & messageIds, const QString & sha256) {
     if (messageIds.isEmpty() || sha256.isEmpty()) return 0;
     int changed = 0;
     StoreSql::Transaction tx(m_db);

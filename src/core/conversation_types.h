@@ -33,10 +33,10 @@ Q_ENUM_NS(MessageState)
 using MessageEnums::MessageRole;
 using MessageEnums::MessageState;
 
-QString roleName(MessageRole role);               // "system", "user", "assistant", "tool"
-std::optional<MessageRole> roleFromName(const QString &name);
-QString stateName(MessageState state);            // "complete", "streaming", "interrupted"
-std::optional<MessageState> stateFromName(const QString &name);
+QString roleName(MessageRole role);  // "system", "user", "assistant", "tool"
+std::optional<MessageRole> roleFromName(const QString & name);
+QString stateName(MessageState state);  // "complete", "streaming", "interrupted"
+std::optional<MessageState> stateFromName(const QString & name);
 
 // What produced an assistant reply; empty for other roles.
 struct GenerationInfo {
@@ -110,7 +110,7 @@ struct SearchHit {
 QString durationText(double ms);
 
 // Milliseconds since the epoch <-> UTC date-times, the on-disk form.
-qint64 toStoredTime(const QDateTime &t);
+qint64 toStoredTime(const QDateTime & t);
 QDateTime fromStoredTime(qint64 ms);
 
 }  // namespace Hearth

@@ -4,7 +4,7 @@
 
 namespace Hearth {
 
-EngineBridge::EngineBridge(QObject *parent) : ChatEngine(parent) {
+EngineBridge::EngineBridge(QObject * parent) : ChatEngine(parent) {
     qRegisterMetaType<Hearth::GenerationResult>();
     qRegisterMetaType<Hearth::GenerationSettings>();
     qRegisterMetaType<Hearth::ContextUsage>();
@@ -47,41 +47,43 @@ std::shared_ptr<hearth::ChatSession> EngineBridge::chatSession() const {
     return m_session;
 }
 
-void EngineBridge::loadModel(const QString &path, int contextSize) {
-    EngineBridgeCore *core = m_core;
-    QMetaObject::invokeMethod(core, [core, path, contextSize] { core->loadModel(path, contextSize); },
-                              Qt::QueuedConnection);
+void EngineBridge::loadModel(const QString & path, int contextSize) {
+    EngineBridgeCore * core = m_core;
+    QMetaObject::invokeMethod(
+        core, [core, path, contextSize] { core->loadModel(path, contextSize); }, Qt::QueuedConnection);
 }
 
 void EngineBridge::unloadModel() {
-    EngineBridgeCore *core = m_core;
-    QMetaObject::invokeMethod(core, [core] { core->unloadModel(); }, Qt::QueuedConnection);
+    EngineBridgeCore * core = m_core;
+    QMetaObject::invokeMethod(
+        core, [core] { core->unloadModel(); }, Qt::QueuedConnection);
 }
 
-void EngineBridge::generate(qint64 requestId, const QList<Message> &history, const GenerationSettings &settings) {
+void EngineBridge::generate(qint64 requestId, const QList<Message> & history, const GenerationSettings & settings) {
     continueReply(requestId, history, QString(), settings);
 }
 
-void EngineBridge::continueReply(qint64 requestId, const QList<Message> &history, const QString &partial,
-                                 const GenerationSettings &settings) {
+void EngineBridge::continueReply(qint64 requestId, const QList<Message> & history, const QString & partial,
+                                 const GenerationSettings & settings) {
     if (m_standIn) return m_standIn(requestId, history, partial, settings);
-    EngineBridgeCore *core = m_core;
+    EngineBridgeCore * core = m_core;
     QMetaObject::invokeMethod(
         core, [core, requestId, history, partial, settings] { core->generate(requestId, history, partial, settings); },
         Qt::QueuedConnection);
 }
 
-void EngineBridge::measureContext(qint64 requestId, const QList<Message> &history,
-                                  const GenerationSettings &settings) {
-    EngineBridgeCore *core = m_core;
+void EngineBridge::measureContext(qint64 requestId, const QList<Message> & history,
+                                  const GenerationSettings & settings) {
+    EngineBridgeCore * core = m_core;
     QMetaObject::invokeMethod(
         core, [core, requestId, history, settings] { core->measureContext(requestId, history, settings); },
         Qt::QueuedConnection);
 }
 
 void EngineBridge::cancel(qint64 requestId) {
-    EngineBridgeCore *core = m_core;
-    QMetaObject::invokeMethod(core, [core, requestId] { core->cancel(requestId); }, Qt::QueuedConnection);
+    EngineBridgeCore * core = m_core;
+    QMetaObject::invokeMethod(
+        core, [core, requestId] { core->cancel(requestId); }, Qt::QueuedConnection);
 }
 
 }  // namespace Hearth

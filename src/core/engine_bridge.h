@@ -49,23 +49,23 @@ class EngineBridgeCore;
 class EngineBridge : public ChatEngine {
     Q_OBJECT
 public:
-    explicit EngineBridge(QObject *parent = nullptr);
+    explicit EngineBridge(QObject * parent = nullptr);
     ~EngineBridge() override;
 
     // Replaces any loaded model. contextSize 0: the model's default.
-    void loadModel(const QString &path, int contextSize = 0);
+    void loadModel(const QString & path, int contextSize = 0);
     void unloadModel();
     // Formats `history` (root -> the last message before the reply) with the
     // model's chat template and generates. `requestId` names the request in
     // the signals (the app uses the reply's message id).
-    void generate(qint64 requestId, const QList<Hearth::Message> &history,
-                  const Hearth::GenerationSettings &settings) override;
+    void generate(qint64 requestId, const QList<Hearth::Message> & history,
+                  const Hearth::GenerationSettings & settings) override;
     // Continues `partial` (an interrupted reply's text) after `history`.
-    void continueReply(qint64 requestId, const QList<Hearth::Message> &history, const QString &partial,
-                       const Hearth::GenerationSettings &settings) override;
+    void continueReply(qint64 requestId, const QList<Hearth::Message> & history, const QString & partial,
+                       const Hearth::GenerationSettings & settings) override;
     // The context meter's figure for a chat without generating: contextPlanned(requestId, ...).
-    void measureContext(qint64 requestId, const QList<Hearth::Message> &history,
-                        const Hearth::GenerationSettings &settings) override;
+    void measureContext(qint64 requestId, const QList<Hearth::Message> & history,
+                        const Hearth::GenerationSettings & settings) override;
     void cancel(qint64 requestId) override;
 
     // The chat's model session (null when none is loaded or loading), for the
@@ -77,23 +77,23 @@ public:
     // stand-in that gets every generate/continue request on the calling
     // thread instead of the engine, and answers through this bridge's own
     // signals (textReceived, generationFinished). Empty: the engine.
-    using StandIn = std::function<void(qint64 requestId, const QList<Hearth::Message> &history,
-                                       const QString &partial, const Hearth::GenerationSettings &settings)>;
+    using StandIn = std::function<void(qint64 requestId, const QList<Hearth::Message> & history,
+                                       const QString & partial, const Hearth::GenerationSettings & settings)>;
     void setStandIn(StandIn standIn) { m_standIn = std::move(standIn); }
 
 signals:
     // chatSession() changed: a load began, or the model was unloaded.
     void chatSessionChanged();
-    void loadStarted(const QString &path);
+    void loadStarted(const QString & path);
     void loadProgress(double fraction);
-    void modelLoaded(const QString &path, const QString &description, int contextSize);
-    void loadFailed(const QString &path, const QString &message);
-    void gpuNotice(const QString &message);
+    void modelLoaded(const QString & path, const QString & description, int contextSize);
+    void loadFailed(const QString & path, const QString & message);
+    void gpuNotice(const QString & message);
     // contextPlanned (ChatEngine's) comes before a request's text: how its
     // prompt fits the context (what the policy left out).
 
 private:
-    EngineBridgeCore *m_core = nullptr;  // a child, on this object's thread
+    EngineBridgeCore * m_core = nullptr;  // a child, on this object's thread
     mutable std::mutex m_sessionMutex;
     std::shared_ptr<hearth::ChatSession> m_session;  // the core's, mirrored for other threads
     StandIn m_standIn;

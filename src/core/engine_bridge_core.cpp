@@ -19,23 +19,27 @@ namespace {
 
 QString stopReasonWord(hearth::StopReason reason) {
     switch (reason) {
-    case hearth::StopReason_eog: return QStringLiteral("eos");
-    case hearth::StopReason_stop_string: return QStringLiteral("stop");
-    case hearth::StopReason_length: return QStringLiteral("length");
-    case hearth::StopReason_cancelled: return QStringLiteral("user");
-    case hearth::StopReason_context_full: return QStringLiteral("context_full");
+        case hearth::StopReason_eog:
+            return QStringLiteral("eos");
+        case hearth::StopReason_stop_string:
+            return QStringLiteral("stop");
+        case hearth::StopReason_length:
+            return QStringLiteral("length");
+        case hearth::StopReason_cancelled:
+            return QStringLiteral("user");
+        case hearth::StopReason_context_full:
+            return QStringLiteral("context_full");
     }
     return QStringLiteral("eos");
 }
 
-QJsonObject toolCallJson(const hearth::ToolCall &call) {
+QJsonObject toolCallJson(const hearth::ToolCall & call) {
     QJsonObject args = QJsonDocument::fromJson(QByteArray::fromStdString(call.arguments)).object();
-    return QJsonObject{{"id", QString::fromStdString(call.id)},
-                       {"name", QString::fromStdString(call.name)},
-                       {"arguments", args}};
+    return QJsonObject{
+        {"id", QString::fromStdString(call.id)}, {"name", QString::fromStdString(call.name)}, {"arguments", args}};
 }
 
-hearth::GenerateRequest samplingRequest(const GenerationSettings &settings, qint64 seed) {
+hearth::GenerateRequest samplingRequest(const GenerationSettings & settings, qint64 seed) {
     hearth::GenerateRequest request;
     request.n_predict = settings.maxTokens > 0 ? settings.maxTokens : -1;
     request.sampling.seed = uint64_t(seed);
@@ -51,7 +55,7 @@ hearth::GenerateRequest samplingRequest(const GenerationSettings &settings, qint
 struct EngineBridgeCore::Request {
     hearth::RequestHandle handle;
     hearth::OutputParser parser;
-    TokenBatcher *batcher = nullptr;
+    TokenBatcher * batcher = nullptr;
     QJsonArray toolCalls;
     hearth::GenerationStats stats;
     qint64 seed = -1;
@@ -66,17 +70,19 @@ struct EngineBridgeCore::Request {
 // when it goes, instead of through a raw `this`.
 struct EngineBridgeCore::EventRoute {
     std::mutex mutex;
-    EngineBridgeCore *core = nullptr;
+    EngineBridgeCore * core = nullptr;
 
     // Queues f(core) on the core's thread; nothing once the core has gone.
     template <typename F>
     void post(F f) {
         std::lock_guard<std::mutex> lock(mutex);
-        if (core) QMetaObject::invokeMethod(core, [c = core, f = std::move(f)] { f(c); }, Qt::QueuedConnection);
+        if (core)
+            QMetaObject::invokeMethod(
+                core, [c = core, f = std::move(f)] { f(c); }, Qt::QueuedConnection);
     }
 };
 
-EngineBridgeCore::EngineBridgeCore(QObject *parent) : QObject(parent), m_route(std::make_shared<EventRoute>()) {
+EngineBridgeCore::EngineBridgeCore(QObject * parent) : QObject(parent), m_route(std::make_shared<EventRoute>()) {
     m_route->core = this;
 }
 
@@ -85,7 +91,7 @@ EngineBridgeCore::~EngineBridgeCore() {
         std::lock_guard<std::mutex> lock(m_route->mutex);
         m_route->core = nullptr;
     }
-    for (const auto &r : std::as_const(m_requests))
+    for (const auto & r : std::as_const(m_requests))
         if (r->handle.cancel) r->handle.cancel->store(true);
     m_session.reset();  // the last owner cancels and joins before the requests' batchers go
 }
@@ -109,7 +115,7 @@ void EngineBridgeCore::unloadModel() {
     m_path.clear();
 }
 
-void EngineBridgeCore::loadModel(const QString &path, int contextSize) {
+void EngineBridgeCore::loadModel(const QString & path, int contextSize) {
     unloadModel();
     m_path = path;
     m_lastPercent = -1;
@@ -123,30 +129,30 @@ void EngineBridgeCore::loadModel(const QString &path, int contextSize) {
     const quint64 serial = ++m_loadSerial;
     auto route = m_route;
     auto probed = std::make_shared<std::atomic<bool>>(false);
-    auto onStatus = [route, serial, probed](const hearth::WorkerStatus &status) {
+    auto onStatus = [route, serial, probed](const hearth::WorkerStatus & status) {
         // The GPU probe may wake a driver: it runs on the worker too, before the load's first status.
         if (!probed->exchange(true)) {
             const hearth::GpuProbe probe = hearth::probe_gpus();
             if (!probe.available())
-                route->post([reason = QString::fromStdString(probe.reason)](EngineBridgeCore *core) {
+                route->post([reason = QString::fromStdString(probe.reason)](EngineBridgeCore * core) {
                     emit core->gpuNotice(QStringLiteral("Running on the CPU: ") + reason);
                 });
         }
-        route->post([serial, status](EngineBridgeCore *core) { core->onStatus(serial, status); });
+        route->post([serial, status](EngineBridgeCore * core) { core->onStatus(serial, status); });
     };
     try {
         // The template (or ChatML with a note), special tokens, context and
         // worker (hearth/chat_session.h); the header is read on the worker.
         setSession(hearth::ChatSession::start(path.toStdString(), options, onStatus));
-    } catch (const std::exception &e) {  // the worker thread could not start
+    } catch (const std::exception & e) {  // the worker thread could not start
         emit loadFailed(path, QString::fromUtf8(e.what()));
     }
 }
 
-void EngineBridgeCore::onStatus(quint64 serial, const hearth::WorkerStatus &status) {
+void EngineBridgeCore::onStatus(quint64 serial, const hearth::WorkerStatus & status) {
     if (serial != m_loadSerial) return;
     if (status.kind == hearth::WorkerStatus::Kind_loaded) {
-        const hearth::ChatSetup &setup = m_session->setup();
+        const hearth::ChatSetup & setup = m_session->setup();
         if (!setup.template_note.empty()) qWarning("Hearth: %s", setup.template_note.c_str());
         emit modelLoaded(m_path, QString::fromStdString(status.description), setup.n_ctx);
     } else if (status.kind == hearth::WorkerStatus::Kind_progress) {
@@ -160,12 +166,12 @@ void EngineBridgeCore::onStatus(quint64 serial, const hearth::WorkerStatus &stat
     }
 }
 
-void EngineBridgeCore::generate(qint64 requestId, const QList<Message> &history, const QString &partial,
-                                const GenerationSettings &settings) {
+void EngineBridgeCore::generate(qint64 requestId, const QList<Message> & history, const QString & partial,
+                                const GenerationSettings & settings) {
     auto r = std::make_shared<Request>();
     r->batcher = new TokenBatcher(this);
     connect(r->batcher, &TokenBatcher::flushed, this,
-            [this, requestId](const QString &content, const QString &reasoning) {
+            [this, requestId](const QString & content, const QString & reasoning) {
                 emit textReceived(requestId, content, reasoning);
             });
     r->clock.start();
@@ -179,35 +185,36 @@ void EngineBridgeCore::generate(qint64 requestId, const QList<Message> &history,
     // Planned on the worker, just before the request runs: the prompt fitted
     // by the chat's policy (ContextPlanner), reported before any text.
     auto route = m_route;
-    auto plan = [route, requestId, history, partial, settings](hearth::PromptPlanner &planner,
-                                                               hearth::GenerateRequest &request) {
+    auto plan = [route, requestId, history, partial, settings](hearth::PromptPlanner & planner,
+                                                               hearth::GenerateRequest & request) {
         ContextPlanner contextPlanner;
         contextPlanner.setPlanner(&planner);
         ContextPlan plan;
         try {
             plan = contextPlanner.plan(history, settings, partial);
-        } catch (const hearth::Error &e) {
+        } catch (const hearth::Error & e) {
             const QString error = generationErrorText(hearth::ErrorCode_template, QString::fromUtf8(e.what()));
-            route->post([requestId, error](EngineBridgeCore *core) { core->finishRequest(requestId, error); });
+            route->post([requestId, error](EngineBridgeCore * core) { core->finishRequest(requestId, error); });
             return false;
         }
         route->post([requestId, usage = plan.usage, parser = plan.parser, text = partial.toStdString(),
-                     refusal = plan.refusal](EngineBridgeCore *core) {
+                     refusal = plan.refusal](EngineBridgeCore * core) {
             core->onPlanned(requestId, usage, parser, text, refusal);
         });
         if (!plan.refusal.isEmpty()) return false;
         request.prompt_ids = std::move(plan.promptIds);
         return true;
     };
-    auto onEvent = [route, requestId](const hearth::GenerateEvent &event) {
-        route->post([requestId, event](EngineBridgeCore *core) { core->onEvent(requestId, event); });
+    auto onEvent = [route, requestId](const hearth::GenerateEvent & event) {
+        route->post([requestId, event](EngineBridgeCore * core) { core->onEvent(requestId, event); });
         return true;
     };
     r->handle = m_session->submit_planned(samplingRequest(settings, r->seed), std::move(plan), std::move(onEvent));
 }
 
-void EngineBridgeCore::onPlanned(qint64 requestId, const ContextUsage &usage, const hearth::OutputParserConfig &parser,
-                                 const std::string &partial, const QString &refusal) {
+void EngineBridgeCore::onPlanned(qint64 requestId, const ContextUsage & usage,
+                                 const hearth::OutputParserConfig & parser, const std::string & partial,
+                                 const QString & refusal) {
     auto it = m_requests.find(requestId);
     if (it == m_requests.end()) return;  // finished already (model replaced)
     emit contextPlanned(requestId, usage);
@@ -219,20 +226,20 @@ void EngineBridgeCore::onPlanned(qint64 requestId, const ContextUsage &usage, co
     (*it)->parser = hearth::ChatSession::reply_parser(parser, partial);
 }
 
-void EngineBridgeCore::measureContext(qint64 requestId, const QList<Message> &history,
-                                      const GenerationSettings &settings) {
+void EngineBridgeCore::measureContext(qint64 requestId, const QList<Message> & history,
+                                      const GenerationSettings & settings) {
     if (!m_session) return;
     auto route = m_route;
     const quint64 serial = m_loadSerial;
-    m_session->post([route, serial, requestId, history, settings](hearth::PromptPlanner &planner) {
+    m_session->post([route, serial, requestId, history, settings](hearth::PromptPlanner & planner) {
         ContextPlanner contextPlanner;
         contextPlanner.setPlanner(&planner);
         try {
             const ContextUsage usage = contextPlanner.plan(history, settings, QString(), false).usage;
-            route->post([serial, requestId, usage](EngineBridgeCore *core) {
+            route->post([serial, requestId, usage](EngineBridgeCore * core) {
                 if (serial == core->m_loadSerial) emit core->contextPlanned(requestId, usage);
             });
-        } catch (const std::exception &e) {
+        } catch (const std::exception & e) {
             qWarning("Hearth: the context could not be measured: %s", e.what());  // the meter stays as it was
         }
     });
@@ -243,39 +250,42 @@ void EngineBridgeCore::cancel(qint64 requestId) {
     if (it != m_requests.end() && (*it)->handle.cancel) (*it)->handle.cancel->store(true);
 }
 
-void EngineBridgeCore::applyDelta(Request &r, const hearth::OutputDelta &delta) {
+void EngineBridgeCore::applyDelta(Request & r, const hearth::OutputDelta & delta) {
     if (!delta.reasoning.empty() && r.firstReasoningMs < 0) r.firstReasoningMs = r.clock.elapsed();
     if (!delta.content.empty() && r.firstContentMs < 0) r.firstContentMs = r.clock.elapsed();
-    for (const hearth::ToolCall &call : delta.tool_calls) r.toolCalls.append(toolCallJson(call));
+    for (const hearth::ToolCall & call : delta.tool_calls) r.toolCalls.append(toolCallJson(call));
     r.batcher->append(QString::fromStdString(delta.content), QString::fromStdString(delta.reasoning));
 }
 
-void EngineBridgeCore::onEvent(qint64 requestId, const hearth::GenerateEvent &event) {
+void EngineBridgeCore::onEvent(qint64 requestId, const hearth::GenerateEvent & event) {
     auto it = m_requests.find(requestId);
     if (it == m_requests.end()) return;  // finished already (model replaced)
-    Request &r = **it;
+    Request & r = **it;
     switch (event.type) {
-    case hearth::EventType_piece: applyDelta(r, r.parser.feed(event.text)); break;
-    case hearth::EventType_stats: r.stats = event.stats; break;
-    case hearth::EventType_done: {
-        applyDelta(r, r.parser.finish());
-        r.stopReason = stopReasonWord(event.stop_reason);
-        finishRequest(requestId, QString());
-        break;
-    }
-    case hearth::EventType_error:
-        finishRequest(requestId,
-                      generationErrorText(event.error_code, QString::fromStdString(event.error)));
-        break;
+        case hearth::EventType_piece:
+            applyDelta(r, r.parser.feed(event.text));
+            break;
+        case hearth::EventType_stats:
+            r.stats = event.stats;
+            break;
+        case hearth::EventType_done: {
+            applyDelta(r, r.parser.finish());
+            r.stopReason = stopReasonWord(event.stop_reason);
+            finishRequest(requestId, QString());
+            break;
+        }
+        case hearth::EventType_error:
+            finishRequest(requestId, generationErrorText(event.error_code, QString::fromStdString(event.error)));
+            break;
     }
 }
 
-void EngineBridgeCore::finishRequest(qint64 requestId, const QString &error, bool refused) {
+void EngineBridgeCore::finishRequest(qint64 requestId, const QString & error, bool refused) {
     std::shared_ptr<Request> r = m_requests.take(requestId);
     if (!r) return;
     r->batcher->flush();
     if (!r->parser.finished()) r->parser.finish();
-    const hearth::ParsedOutput &out = r->parser.result();
+    const hearth::ParsedOutput & out = r->parser.result();
     GenerationResult result;
     result.content = QString::fromStdString(out.content);
     result.reasoning = QString::fromStdString(out.reasoning);
@@ -290,8 +300,8 @@ void EngineBridgeCore::finishRequest(qint64 requestId, const QString &error, boo
     result.stats.timeToFirstTokenMs = r->stats.ttft_ms;
     result.stats.stopReason = error.isEmpty() ? r->stopReason : QStringLiteral("error");
     if (r->firstReasoningMs >= 0)
-        result.stats.thinkingMs = double((r->firstContentMs >= 0 ? r->firstContentMs : r->clock.elapsed()) -
-                                   r->firstReasoningMs);
+        result.stats.thinkingMs =
+            double((r->firstContentMs >= 0 ? r->firstContentMs : r->clock.elapsed()) - r->firstReasoningMs);
     r->batcher->deleteLater();
     emit generationFinished(requestId, result);
 }

@@ -27,17 +27,17 @@ class TokenBatcher;
 class EngineBridgeCore : public QObject {
     Q_OBJECT
 public:
-    explicit EngineBridgeCore(QObject *parent = nullptr);
+    explicit EngineBridgeCore(QObject * parent = nullptr);
     ~EngineBridgeCore() override;
 
-    void loadModel(const QString &path, int contextSize);
+    void loadModel(const QString & path, int contextSize);
     void unloadModel();
-    void generate(qint64 requestId, const QList<Hearth::Message> &history, const QString &partial,
-                  const Hearth::GenerationSettings &settings);
+    void generate(qint64 requestId, const QList<Hearth::Message> & history, const QString & partial,
+                  const Hearth::GenerationSettings & settings);
     // Fits `history` into the context as a reply to it would, and reports the
     // result as contextPlanned(requestId, ...) without generating.
-    void measureContext(qint64 requestId, const QList<Hearth::Message> &history,
-                        const Hearth::GenerationSettings &settings);
+    void measureContext(qint64 requestId, const QList<Hearth::Message> & history,
+                        const Hearth::GenerationSettings & settings);
     void cancel(qint64 requestId);
 
     // The loaded (or loading) model's session; null for none. Other users
@@ -47,32 +47,32 @@ public:
 signals:
     // The session changed (a load started, or the model was unloaded).
     void sessionChanged(std::shared_ptr<hearth::ChatSession> session);
-    void loadStarted(const QString &path);
+    void loadStarted(const QString & path);
     void loadProgress(double fraction);
-    void modelLoaded(const QString &path, const QString &description, int contextSize);
-    void loadFailed(const QString &path, const QString &message);
-    void gpuNotice(const QString &message);
+    void modelLoaded(const QString & path, const QString & description, int contextSize);
+    void loadFailed(const QString & path, const QString & message);
+    void gpuNotice(const QString & message);
     // Before a request's first text: how its prompt was fitted into the context.
-    void contextPlanned(qint64 requestId, const Hearth::ContextUsage &usage);
-    void textReceived(qint64 requestId, const QString &content, const QString &reasoning);
-    void generationFinished(qint64 requestId, const Hearth::GenerationResult &result);
+    void contextPlanned(qint64 requestId, const Hearth::ContextUsage & usage);
+    void textReceived(qint64 requestId, const QString & content, const QString & reasoning);
+    void generationFinished(qint64 requestId, const Hearth::GenerationResult & result);
 
 private:
     struct Request;
     struct EventRoute;
 
-    void onStatus(quint64 loadSerial, const hearth::WorkerStatus &status);
-    void onPlanned(qint64 requestId, const Hearth::ContextUsage &usage, const hearth::OutputParserConfig &parser,
-                   const std::string &partial, const QString &refusal);
-    void onEvent(qint64 requestId, const hearth::GenerateEvent &event);
-    void applyDelta(Request &r, const hearth::OutputDelta &delta);
-    void finishRequest(qint64 requestId, const QString &error, bool refused = false);
+    void onStatus(quint64 loadSerial, const hearth::WorkerStatus & status);
+    void onPlanned(qint64 requestId, const Hearth::ContextUsage & usage, const hearth::OutputParserConfig & parser,
+                   const std::string & partial, const QString & refusal);
+    void onEvent(qint64 requestId, const hearth::GenerateEvent & event);
+    void applyDelta(Request & r, const hearth::OutputDelta & delta);
+    void finishRequest(qint64 requestId, const QString & error, bool refused = false);
 
     void setSession(std::shared_ptr<hearth::ChatSession> session);
 
     std::shared_ptr<hearth::ChatSession> m_session;  // may be shared with the local server
-    std::shared_ptr<EventRoute> m_route;  // how worker threads reach this object while it lives
-    quint64 m_loadSerial = 0;  // drops statuses and measurements of a session that was replaced
+    std::shared_ptr<EventRoute> m_route;             // how worker threads reach this object while it lives
+    quint64 m_loadSerial = 0;                        // drops statuses and measurements of a session that was replaced
     QString m_path;
     int m_lastPercent = -1;
     QHash<qint64, std::shared_ptr<Request>> m_requests;

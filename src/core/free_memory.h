@@ -12,9 +12,9 @@
 namespace Hearth {
 
 struct FreeMemory {
-    qint64 ramBytes = 0;   // 0 when unknown
-    qint64 vramBytes = 0;  // 0 without a usable GPU
-    QString gpuReason;     // why there is no GPU; empty when there is one
+    qint64 ramBytes = 0;    // 0 when unknown
+    qint64 vramBytes = 0;   // 0 without a usable GPU
+    QString gpuReason;      // why there is no GPU; empty when there is one
     hearth::GpuProbe gpus;  // the probe itself: the app's GPU picker lists its devices
 };
 

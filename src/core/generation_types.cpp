@@ -3,15 +3,15 @@
 namespace Hearth {
 
 QJsonObject GenerationSettings::samplingJson() const {
-    QJsonObject o{{"temperature", temperature}, {"top_p", topP},       {"top_k", topK},
-                  {"min_p", minP},              {"max_tokens", maxTokens}, {"context_size", contextSize},
-                  {"seed", seed}};
+    QJsonObject o{
+        {"temperature", temperature},  {"top_p", topP}, {"top_k", topK}, {"min_p", minP}, {"max_tokens", maxTokens},
+        {"context_size", contextSize}, {"seed", seed}};
     if (!contextOverflow.isEmpty()) o.insert(QStringLiteral("context_overflow"), contextOverflow);
     if (!thinking) o.insert(QStringLiteral("enable_thinking"), false);
     return o;
 }
 
-GenerationSettings GenerationSettings::fromJson(const QJsonObject &s, const QString &systemPrompt) {
+GenerationSettings GenerationSettings::fromJson(const QJsonObject & s, const QString & systemPrompt) {
     GenerationSettings g;
     g.systemPrompt = systemPrompt;
     g.temperature = s.value("temperature").toDouble(g.temperature);

@@ -22,8 +22,8 @@ struct GenerationSettings {
     // <= 0 (the default): until the model stops or the context is full; a
     // reply cut by a full context stops as "context_full" and can be continued.
     int maxTokens = 0;
-    int contextSize = 0;   // 0: the model's default (min(trained, 4096)); applies when the model loads
-    qint64 seed = -1;      // -1: a fresh random seed per reply (the one used is recorded)
+    int contextSize = 0;  // 0: the model's default (min(trained, 4096)); applies when the model loads
+    qint64 seed = -1;     // -1: a fresh random seed per reply (the one used is recorded)
     // What goes when the chat outgrows the context: "rolling_window",
     // "truncate_middle", "stop" (hearth/context_window.h); "": the app's default.
     QString contextOverflow;
@@ -37,7 +37,7 @@ struct GenerationSettings {
     //  "context_overflow":.. (only when the chat chose one), "enable_thinking":.. (only when off)}
     QJsonObject samplingJson() const;
     // Missing keys keep their defaults.
-    static GenerationSettings fromJson(const QJsonObject &sampling, const QString &systemPrompt);
+    static GenerationSettings fromJson(const QJsonObject & sampling, const QString & systemPrompt);
     bool operator==(const GenerationSettings &) const = default;
 };
 
@@ -45,9 +45,9 @@ struct GenerationResult {
     QString content;
     QString reasoning;
     QJsonArray toolCalls;  // [{"id":..,"name":..,"arguments":{..}}]
-    ReplyStats stats;      // stopReason: "eos", "stop", "length", "context_full", "user", "error"; thinkingMs measured here
-    qint64 seed = -1;      // the seed actually used
-    QString error;         // non-empty when the request failed, as a sentence
+    ReplyStats stats;  // stopReason: "eos", "stop", "length", "context_full", "user", "error"; thinkingMs measured here
+    qint64 seed = -1;  // the seed actually used
+    QString error;     // non-empty when the request failed, as a sentence
     bool refused = false;  // the prompt did not fit the context: nothing was generated
 };
 
@@ -57,7 +57,7 @@ struct ContextUsage {
     int contextSize = 0;      // the loaded model's context
     int droppedMessages = 0;  // left out of the prompt by the policy
     int droppedTurns = 0;
-    QString policy;           // the one applied: "rolling_window", "truncate_middle", "stop"
+    QString policy;             // the one applied: "rolling_window", "truncate_middle", "stop"
     bool systemPrompt = false;  // the prompt opens with a system message (always kept)
     bool operator==(const ContextUsage &) const = default;
 };

@@ -33,7 +33,8 @@ QString gpuChoiceValue(const hearth::GpuProbe & probe, const hearth::GpuDevice &
 GpuChoices gpuChoices(const hearth::GpuProbe & probe, bool probed, const QString & saved) {
     GpuChoices out;
     out.items.append(entry(QStringLiteral("Automatic"), QString()));
-    for (const hearth::GpuDevice & d : probe.devices) out.items.append(entry(gpuChoiceText(d), gpuChoiceValue(probe, d)));
+    for (const hearth::GpuDevice & d : probe.devices)
+        out.items.append(entry(gpuChoiceText(d), gpuChoiceValue(probe, d)));
     const QString choice = saved.trimmed();
     if (!choice.isEmpty() && probed) {
         std::string why;

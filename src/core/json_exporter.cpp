@@ -10,7 +10,7 @@ namespace {
 
 constexpr qint64 kMaxExactDouble = qint64(1) << 53;
 
-QJsonValue timeValue(const QDateTime &t) {
+QJsonValue timeValue(const QDateTime & t) {
     return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue();
 }
 
@@ -19,7 +19,7 @@ QJsonValue seedValue(qint64 seed) {
     return QJsonValue(QString::number(seed));
 }
 
-QJsonObject messageToJson(const Message &m, const QHash<qint64, int> &localId) {
+QJsonObject messageToJson(const Message & m, const QHash<qint64, int> & localId) {
     QJsonObject o;
     o.insert(QStringLiteral("id"), localId.value(m.id));
     o.insert(QStringLiteral("parent"), m.parentId ? QJsonValue(localId.value(m.parentId)) : QJsonValue());
@@ -32,11 +32,10 @@ QJsonObject messageToJson(const Message &m, const QHash<qint64, int> &localId) {
     o.insert(QStringLiteral("state"), stateName(m.state));
     bool assistant = m.role == MessageRole::Assistant;
     if (assistant || m.generation != GenerationInfo{}) {
-        o.insert(QStringLiteral("generation"),
-                 QJsonObject{{QStringLiteral("model_file"), m.generation.modelFile},
-                             {QStringLiteral("model_sha256"), m.generation.modelSha256},
-                             {QStringLiteral("settings"), m.generation.sampling},
-                             {QStringLiteral("seed"), seedValue(m.generation.seed)}});
+        o.insert(QStringLiteral("generation"), QJsonObject{{QStringLiteral("model_file"), m.generation.modelFile},
+                                                           {QStringLiteral("model_sha256"), m.generation.modelSha256},
+                                                           {QStringLiteral("settings"), m.generation.sampling},
+                                                           {QStringLiteral("seed"), seedValue(m.generation.seed)}});
     }
     if (assistant || m.stats != ReplyStats{}) {
         o.insert(QStringLiteral("stats"),
@@ -53,12 +52,12 @@ QJsonObject messageToJson(const Message &m, const QHash<qint64, int> &localId) {
 
 }  // namespace
 
-QJsonObject JsonExporter::conversationToJson(const ConversationTree &tree) {
-    const Conversation &c = tree.conversation;
+QJsonObject JsonExporter::conversationToJson(const ConversationTree & tree) {
+    const Conversation & c = tree.conversation;
     QHash<qint64, int> localId;
-    for (const Message &m : tree.messages) localId.insert(m.id, int(localId.size()) + 1);
+    for (const Message & m : tree.messages) localId.insert(m.id, int(localId.size()) + 1);
     QJsonArray messages;
-    for (const Message &m : tree.messages) messages.append(messageToJson(m, localId));
+    for (const Message & m : tree.messages) messages.append(messageToJson(m, localId));
 
     QJsonObject o;
     o.insert(QStringLiteral("title"), c.title);
@@ -74,15 +73,15 @@ QJsonObject JsonExporter::conversationToJson(const ConversationTree &tree) {
     return o;
 }
 
-QJsonObject JsonExporter::toJson(const QList<ConversationTree> &trees) {
+QJsonObject JsonExporter::toJson(const QList<ConversationTree> & trees) {
     QJsonArray conversations;
-    for (const ConversationTree &t : trees) conversations.append(conversationToJson(t));
+    for (const ConversationTree & t : trees) conversations.append(conversationToJson(t));
     return QJsonObject{{QStringLiteral("format"), QString::fromLatin1(formatName())},
                        {QStringLiteral("version"), kFormatVersion},
                        {QStringLiteral("conversations"), conversations}};
 }
 
-QByteArray JsonExporter::serialize(const QList<ConversationTree> &trees) {
+QByteArray JsonExporter::serialize(const QList<ConversationTree> & trees) {
     return QJsonDocument(toJson(trees)).toJson(QJsonDocument::Indented);
 }
 

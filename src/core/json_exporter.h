@@ -38,11 +38,11 @@ namespace Hearth {
 class JsonExporter {
 public:
     static constexpr int kFormatVersion = 1;
-    static const char *formatName() { return "hearth.conversations"; }
+    static const char * formatName() { return "hearth.conversations"; }
 
-    static QJsonObject conversationToJson(const ConversationTree &tree);
-    static QJsonObject toJson(const QList<ConversationTree> &trees);
-    static QByteArray serialize(const QList<ConversationTree> &trees);  // indented UTF-8
+    static QJsonObject conversationToJson(const ConversationTree & tree);
+    static QJsonObject toJson(const QList<ConversationTree> & trees);
+    static QByteArray serialize(const QList<ConversationTree> & trees);  // indented UTF-8
 };
 
 }  // namespace Hearth

@@ -19,36 +19,36 @@ namespace {
 // Reads one JSON object, naming the path of whatever is missing or mistyped.
 class ObjectReader {
 public:
-    ObjectReader(const QJsonObject &object, QString path, const QString &source)
+    ObjectReader(const QJsonObject & object, QString path, const QString & source)
         : m_object(object), m_path(std::move(path)), m_source(source) {}
 
-    [[noreturn]] void fail(const QString &key, const QString &what) const {
+    [[noreturn]] void fail(const QString & key, const QString & what) const {
         QString where = m_path.isEmpty() ? key : m_path + QLatin1Char('.') + key;
         throw hearth::Error(hearth::ErrorCode_format,
                             QStringLiteral("%1: %2: %3").arg(m_source, where, what).toStdString());
     }
 
-    QJsonValue value(const QString &key, bool required) const {
+    QJsonValue value(const QString & key, bool required) const {
         QJsonValue v = m_object.value(key);
         if (v.isUndefined() && required) fail(key, QStringLiteral("missing"));
         return v;
     }
 
-    QString string(const QString &key, bool required = true) const {
+    QString string(const QString & key, bool required = true) const {
         QJsonValue v = value(key, required);
         if (v.isUndefined()) return {};
         if (!v.isString()) fail(key, QStringLiteral("expected a string"));
         return v.toString();
     }
 
-    bool boolean(const QString &key) const {
+    bool boolean(const QString & key) const {
         QJsonValue v = value(key, false);
         if (v.isUndefined()) return false;
         if (!v.isBool()) fail(key, QStringLiteral("expected true or false"));
         return v.toBool();
     }
 
-    double number(const QString &key) const {
+    double number(const QString & key) const {
         QJsonValue v = value(key, false);
         if (v.isUndefined()) return 0;
         if (!v.isDouble()) fail(key, QStringLiteral("expected a number"));
@@ -56,35 +56,36 @@ public:
     }
 
     // A whole number, or null/absent (returned as 0).
-    qint64 integer(const QString &key, bool required) const {
+    qint64 integer(const QString & key, bool required) const {
         QJsonValue v = value(key, required);
         if (v.isUndefined() || v.isNull()) return 0;
-        if (!v.isDouble() || v.toDouble() != double(qint64(v.toDouble()))) fail(key, QStringLiteral("expected an integer"));
+        if (!v.isDouble() || v.toDouble() != double(qint64(v.toDouble())))
+            fail(key, QStringLiteral("expected an integer"));
         return qint64(v.toDouble());
     }
 
-    QJsonObject object(const QString &key) const {
+    QJsonObject object(const QString & key) const {
         QJsonValue v = value(key, false);
         if (v.isUndefined()) return {};
         if (!v.isObject()) fail(key, QStringLiteral("expected an object"));
         return v.toObject();
     }
 
-    QJsonArray array(const QString &key, bool required = false) const {
+    QJsonArray array(const QString & key, bool required = false) const {
         QJsonValue v = value(key, required);
         if (v.isUndefined()) return {};
         if (!v.isArray()) fail(key, QStringLiteral("expected an array"));
         return v.toArray();
     }
 
-    QDateTime time(const QString &key) const {
+    QDateTime time(const QString & key) const {
         QString s = string(key);
         QDateTime t = QDateTime::fromString(s, Qt::ISODateWithMs);
         if (!t.isValid()) fail(key, QStringLiteral("'%1' is not an ISO 8601 date-time").arg(s));
         return t.toUTC();
     }
 
-    qint64 seed(const QString &key) const {
+    qint64 seed(const QString & key) const {
         QJsonValue v = value(key, false);
         if (v.isString()) {
             bool ok = false;
@@ -95,7 +96,7 @@ public:
         return v.isUndefined() ? -1 : integer(key, false);
     }
 
-    ObjectReader child(const QString &key, const QJsonValue &v) const {
+    ObjectReader child(const QString & key, const QJsonValue & v) const {
         QString path = m_path.isEmpty() ? key : m_path + QLatin1Char('.') + key;
         if (!v.isObject())
             throw hearth::Error(hearth::ErrorCode_format,
@@ -106,13 +107,14 @@ public:
 private:
     QJsonObject m_object;
     QString m_path;
-    const QString &m_source;
+    const QString & m_source;
 };
 
-Message readMessage(const ObjectReader &r, const QSet<qint64> &earlierIds) {
+Message readMessage(const ObjectReader & r, const QSet<qint64> & earlierIds) {
     Message m;
     m.id = r.integer(QStringLiteral("id"), true);
-    if (m.id <= 0 || earlierIds.contains(m.id)) r.fail(QStringLiteral("id"), QStringLiteral("must be a new positive integer"));
+    if (m.id <= 0 || earlierIds.contains(m.id))
+        r.fail(QStringLiteral("id"), QStringLiteral("must be a new positive integer"));
     m.parentId = r.integer(QStringLiteral("parent"), false);
     if (m.parentId != 0 && !earlierIds.contains(m.parentId))
         r.fail(QStringLiteral("parent"), QStringLiteral("%1 is not an earlier message").arg(m.parentId));
@@ -152,9 +154,9 @@ Message readMessage(const ObjectReader &r, const QSet<qint64> &earlierIds) {
     return m;
 }
 
-ConversationTree readConversation(const ObjectReader &r) {
+ConversationTree readConversation(const ObjectReader & r) {
     ConversationTree t;
-    Conversation &c = t.conversation;
+    Conversation & c = t.conversation;
     c.title = r.string(QStringLiteral("title"));
     c.model = r.string(QStringLiteral("model"), false);
     c.systemPrompt = r.string(QStringLiteral("system_prompt"), false);
@@ -172,13 +174,14 @@ ConversationTree readConversation(const ObjectReader &r) {
     }
     c.activeLeafId = r.integer(QStringLiteral("active_leaf"), false);
     if (c.activeLeafId != 0 && !ids.contains(c.activeLeafId))
-        r.fail(QStringLiteral("active_leaf"), QStringLiteral("%1 is not a message of this conversation").arg(c.activeLeafId));
+        r.fail(QStringLiteral("active_leaf"),
+               QStringLiteral("%1 is not a message of this conversation").arg(c.activeLeafId));
     return t;
 }
 
 }  // namespace
 
-QList<ConversationTree> JsonImporter::parse(const QByteArray &json, const QString &sourceName) {
+QList<ConversationTree> JsonImporter::parse(const QByteArray & json, const QString & sourceName) {
     // Qt parses up to 1024 levels; the records below walk what it returns.
     if (!hearth::json_depth_within(std::string_view(json.constData(), size_t(json.size()))))
         throw hearth::Error(hearth::ErrorCode_format, QStringLiteral("%1: JSON nested deeper than %2 levels")
@@ -215,17 +218,17 @@ QList<ConversationTree> JsonImporter::parse(const QByteArray &json, const QStrin
     return trees;
 }
 
-QList<qint64> JsonImporter::importInto(ConversationStore &store, const QList<ConversationTree> &trees) {
+QList<qint64> JsonImporter::importInto(ConversationStore & store, const QList<ConversationTree> & trees) {
     // All or nothing: a failure half-way leaves no partial import behind.
     QSqlDatabase db = store.database();
     StoreSql::Transaction tx(db);
     QList<qint64> ids;
-    for (const ConversationTree &t : trees) ids.append(store.insertTree(t));
+    for (const ConversationTree & t : trees) ids.append(store.insertTree(t));
     tx.commit();
     return ids;
 }
 
-QList<qint64> JsonImporter::importFile(ConversationStore &store, const QString &path) {
+QList<qint64> JsonImporter::importFile(ConversationStore & store, const QString & path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw hearth::Error(hearth::ErrorCode_io,

@@ -20,10 +20,10 @@ class ConversationStore;
 class JsonImporter {
 public:
     // `sourceName` (a file name) prefixes error messages.
-    static QList<ConversationTree> parse(const QByteArray &json, const QString &sourceName);
+    static QList<ConversationTree> parse(const QByteArray & json, const QString & sourceName);
     // Returns the new conversation ids, in file order.
-    static QList<qint64> importInto(ConversationStore &store, const QList<ConversationTree> &trees);
-    static QList<qint64> importFile(ConversationStore &store, const QString &path);
+    static QList<qint64> importInto(ConversationStore & store, const QList<ConversationTree> & trees);
+    static QList<qint64> importFile(ConversationStore & store, const QString & path);
 };
 
 }  // namespace Hearth

@@ -10,9 +10,9 @@
 namespace Hearth {
 
 // `message` is hearth::Error::what(), which starts with "<path>: ".
-QString loadErrorText(hearth::ErrorCode code, const QString &message, const QString &path);
+QString loadErrorText(hearth::ErrorCode code, const QString & message, const QString & path);
 // Errors while generating (context full, template failure...).
-QString generationErrorText(hearth::ErrorCode code, const QString &message);
+QString generationErrorText(hearth::ErrorCode code, const QString & message);
 // "18.2 GB"
 QString formatGigabytes(double bytes);
 

@@ -12,37 +12,43 @@ namespace {
 
 // A YAML double-quoted scalar. JSON string escapes are a subset of YAML's, so
 // a JSON string literal is always valid here.
-QString yamlString(const QString &s) {
+QString yamlString(const QString & s) {
     QByteArray json = QJsonDocument(QJsonArray{s}).toJson(QJsonDocument::Compact);
     return QString::fromUtf8(json.mid(1, json.size() - 2));
 }
 
-QString yamlKey(const QString &key) {
+QString yamlKey(const QString & key) {
     static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_][A-Za-z0-9_.-]*$"));
     return plain.match(key).hasMatch() ? key : yamlString(key);
 }
 
 // JSON values are valid YAML flow values, so each setting is written as its
 // compact JSON, one key per line.
-QString yamlValue(const QJsonValue &v) {
+QString yamlValue(const QJsonValue & v) {
     if (v.isString()) return yamlString(v.toString());
     QByteArray json = QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact);
     return QString::fromUtf8(json.mid(1, json.size() - 2));
 }
 
-QString isoTime(const QDateTime &t) { return t.toUTC().toString(Qt::ISODate); }
+QString isoTime(const QDateTime & t) {
+    return t.toUTC().toString(Qt::ISODate);
+}
 
 QString roleHeading(MessageRole role) {
     switch (role) {
-    case MessageRole::System: return QStringLiteral("System");
-    case MessageRole::User: return QStringLiteral("User");
-    case MessageRole::Assistant: return QStringLiteral("Assistant");
-    case MessageRole::Tool: return QStringLiteral("Tool");
+        case MessageRole::System:
+            return QStringLiteral("System");
+        case MessageRole::User:
+            return QStringLiteral("User");
+        case MessageRole::Assistant:
+            return QStringLiteral("Assistant");
+        case MessageRole::Tool:
+            return QStringLiteral("Tool");
     }
     return QStringLiteral("User");
 }
 
-QString fencedJson(const QJsonValue &v) {
+QString fencedJson(const QJsonValue & v) {
     QByteArray body = v.isObject() ? QJsonDocument(v.toObject()).toJson(QJsonDocument::Indented)
                                    : QJsonDocument(v.toArray()).toJson(QJsonDocument::Indented);
     return QStringLiteral("```json\n") + QString::fromUtf8(body).trimmed() + QStringLiteral("\n```\n");
@@ -50,7 +56,7 @@ QString fencedJson(const QJsonValue &v) {
 
 // A tool message folded: the summary names the call; inside, the text the
 // model read and the result as stored.
-QString foldedToolResult(const Message &m) {
+QString foldedToolResult(const Message & m) {
     const QJsonObject first = m.toolResults.first().toObject();
     QString summary = QStringLiteral("Result of <code>%1</code>").arg(first.value("name").toString().toHtmlEscaped());
     const QString status = first.value("status").toString();
@@ -60,7 +66,7 @@ QString foldedToolResult(const Message &m) {
     return body + fencedJson(m.toolResults) + QStringLiteral("\n</details>\n");
 }
 
-QString frontMatter(const Conversation &c) {
+QString frontMatter(const Conversation & c) {
     QString out = QStringLiteral("---\n");
     out += QStringLiteral("title: %1\n").arg(yamlString(c.title));
     out += QStringLiteral("model: %1\n").arg(yamlString(c.model));
@@ -78,7 +84,7 @@ QString frontMatter(const Conversation &c) {
     return out + QStringLiteral("---\n");
 }
 
-QString replyFooter(const Message &m) {
+QString replyFooter(const Message & m) {
     QStringList parts;
     if (!m.generation.modelFile.isEmpty()) parts << m.generation.modelFile;
     if (m.stats.generatedTokens > 0) parts << QStringLiteral("%1 tokens").arg(m.stats.generatedTokens);
@@ -86,12 +92,13 @@ QString replyFooter(const Message &m) {
         parts << QStringLiteral("%1 tok/s").arg(m.stats.generationTokensPerSecond, 0, 'f', 1);
     if (!m.stats.stopReason.isEmpty()) parts << QStringLiteral("stop: %1").arg(m.stats.stopReason);
     if (m.state != MessageState::Complete) parts << stateName(m.state);
-    return parts.isEmpty() ? QString() : QStringLiteral("*") + parts.join(QStringLiteral(" · ")) + QStringLiteral("*\n");
+    return parts.isEmpty() ? QString()
+                           : QStringLiteral("*") + parts.join(QStringLiteral(" · ")) + QStringLiteral("*\n");
 }
 
 // One message's body (everything under its heading), blocks separated by a
 // blank line.
-QString messageBody(const Message &m) {
+QString messageBody(const Message & m) {
     QStringList blocks;
     if (!m.reasoning.isEmpty()) {
         const QString took = durationText(m.stats.thinkingMs);
@@ -101,9 +108,11 @@ QString messageBody(const Message &m) {
     }
     const bool toolResult = m.role == MessageRole::Tool && !m.toolResults.isEmpty();
     if (!m.content.isEmpty() && !toolResult) blocks << m.content.trimmed() + QLatin1Char('\n');
-    for (const QJsonValue &call : m.toolCalls) blocks << fencedJson(call);
-    if (toolResult) blocks << foldedToolResult(m);
-    else if (!m.toolResults.isEmpty()) blocks << fencedJson(m.toolResults);
+    for (const QJsonValue & call : m.toolCalls) blocks << fencedJson(call);
+    if (toolResult)
+        blocks << foldedToolResult(m);
+    else if (!m.toolResults.isEmpty())
+        blocks << fencedJson(m.toolResults);
     if (m.role == MessageRole::Assistant) {
         QString footer = replyFooter(m);
         if (!footer.isEmpty()) blocks << footer;
@@ -112,39 +121,39 @@ QString messageBody(const Message &m) {
     return blocks.join(QLatin1Char('\n'));
 }
 
-QString renderActive(const ConversationTree &tree) {
+QString renderActive(const ConversationTree & tree) {
     QString out;
-    for (const Message &m : activePathOf(tree))
+    for (const Message & m : activePathOf(tree))
         out += QStringLiteral("\n## %1\n\n").arg(roleHeading(m.role)) + messageBody(m);
     return out;
 }
 
-QString renderAllBranches(const ConversationTree &tree) {
+QString renderAllBranches(const ConversationTree & tree) {
     QHash<qint64, QList<const Message *>> children;  // parent id -> children in creation order
-    for (const Message &m : tree.messages) children[m.parentId].append(&m);
+    for (const Message & m : tree.messages) children[m.parentId].append(&m);
     QSet<qint64> active;
-    for (const Message &m : activePathOf(tree)) active.insert(m.id);
+    for (const Message & m : activePathOf(tree)) active.insert(m.id);
 
     QString out;
     QHash<qint64, int> number;
     qint64 previous = 0;
     // Depth first, iteratively: a long chat is a deep tree.
     QList<const Message *> stack;
-    const QList<const Message *> &roots = children.value(0);
+    const QList<const Message *> & roots = children.value(0);
     for (auto it = roots.crbegin(); it != roots.crend(); ++it) stack.append(*it);
     while (!stack.isEmpty()) {
-        const Message *m = stack.takeLast();
+        const Message * m = stack.takeLast();
         number.insert(m->id, number.size() + 1);
         QStringList heading{QStringLiteral("[%1] %2").arg(number.value(m->id)).arg(roleHeading(m->role))};
         if (m->parentId != 0 && m->parentId != previous)
             heading << QStringLiteral("reply to [%1]").arg(number.value(m->parentId));
-        const QList<const Message *> &siblings = children.value(m->parentId);
+        const QList<const Message *> & siblings = children.value(m->parentId);
         if (siblings.size() > 1)
             heading << QStringLiteral("branch %1 of %2").arg(siblings.indexOf(m) + 1).arg(siblings.size());
         if (active.contains(m->id) && active.size() != tree.messages.size()) heading << QStringLiteral("active");
         out += QStringLiteral("\n## %1\n\n").arg(heading.join(QStringLiteral(" · "))) + messageBody(*m);
         previous = m->id;
-        const QList<const Message *> &kids = children.value(m->id);
+        const QList<const Message *> & kids = children.value(m->id);
         for (auto it = kids.crbegin(); it != kids.crend(); ++it) stack.append(*it);
     }
     return out;
@@ -152,11 +161,11 @@ QString renderAllBranches(const ConversationTree &tree) {
 
 }  // namespace
 
-QList<Message> activePathOf(const ConversationTree &tree) {
+QList<Message> activePathOf(const ConversationTree & tree) {
     QHash<qint64, const Message *> byId;
-    for (const Message &m : tree.messages) byId.insert(m.id, &m);
+    for (const Message & m : tree.messages) byId.insert(m.id, &m);
     QList<Message> path;
-    const Message *m = byId.value(tree.conversation.activeLeafId);
+    const Message * m = byId.value(tree.conversation.activeLeafId);
     // The bound guards against a parent cycle in imported data.
     while (m && path.size() <= tree.messages.size()) {
         path.prepend(*m);
@@ -165,8 +174,8 @@ QList<Message> activePathOf(const ConversationTree &tree) {
     return path;
 }
 
-QString MarkdownExporter::render(const ConversationTree &tree, const Options &options) {
-    const Conversation &c = tree.conversation;
+QString MarkdownExporter::render(const ConversationTree & tree, const Options & options) {
+    const Conversation & c = tree.conversation;
     // A heading is one line; the exact title is in the front matter.
     QString title = c.title.simplified();
     if (title.isEmpty()) title = QStringLiteral("Untitled conversation");
@@ -175,7 +184,7 @@ QString MarkdownExporter::render(const ConversationTree &tree, const Options &op
     return out;
 }
 
-QString MarkdownExporter::fileName(const Conversation &conversation) {
+QString MarkdownExporter::fileName(const Conversation & conversation) {
     QString slug = conversation.title.toLower();
     slug.replace(QRegularExpression(QStringLiteral("[^\\w]+")), QStringLiteral("-"));
     slug = slug.left(60);

@@ -27,13 +27,13 @@ public:
         bool allBranches = false;
     };
 
-    static QString render(const ConversationTree &tree, const Options &options);
-    static QString render(const ConversationTree &tree) { return render(tree, Options{}); }
+    static QString render(const ConversationTree & tree, const Options & options);
+    static QString render(const ConversationTree & tree) { return render(tree, Options{}); }
     // "<id>-<title words>.md", safe on every file system.
-    static QString fileName(const Conversation &conversation);
+    static QString fileName(const Conversation & conversation);
 };
 
 // The messages root -> active leaf, from a tree held in memory.
-QList<Message> activePathOf(const ConversationTree &tree);
+QList<Message> activePathOf(const ConversationTree & tree);
 
 }  // namespace Hearth

@@ -4,7 +4,7 @@
 
 namespace Hearth::MessageRow {
 
-const QString &columns() {
+const QString & columns() {
     static const QString kColumns = QStringLiteral(
         "m.id, m.conversation_id, m.parent_id, m.role, m.content, m.reasoning, m.tool_calls, m.tool_results,"
         " m.created_at, m.state, m.model_file, m.model_sha256, m.sampling, m.seed, m.prompt_tokens,"
@@ -12,7 +12,7 @@ const QString &columns() {
     return kColumns;
 }
 
-Message fromQuery(const QSqlQuery &q) {
+Message fromQuery(const QSqlQuery & q) {
     Message m;
     m.id = q.value(0).toLongLong();
     m.conversationId = q.value(1).toLongLong();

@@ -12,10 +12,10 @@
 namespace Hearth::MessageRow {
 
 // "m.id, m.conversation_id, ..." in the order fromQuery() reads (21 columns).
-const QString &columns();
+const QString & columns();
 constexpr int kColumnCount = 21;
 
 // Reads columns 0..20 of the current row.
-Message fromQuery(const QSqlQuery &q);
+Message fromQuery(const QSqlQuery & q);
 
 }  // namespace Hearth::MessageRow

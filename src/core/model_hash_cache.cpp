@@ -20,7 +20,7 @@ namespace {
 constexpr qint64 kChunk = qint64(4) << 20;
 constexpr int kCacheVersion = 1;
 
-QMutex &cacheMutex() {
+QMutex & cacheMutex() {
     static QMutex m;
     return m;
 }
@@ -32,13 +32,13 @@ struct FileStamp {
     bool valid() const { return !key.isEmpty(); }
 };
 
-FileStamp stampOf(const QString &path) {
+FileStamp stampOf(const QString & path) {
     const QFileInfo info(path);
     if (!info.isFile()) return {};
     return {info.canonicalFilePath(), info.size(), info.lastModified().toMSecsSinceEpoch()};
 }
 
-QJsonObject readFiles(const QString &cachePath) {
+QJsonObject readFiles(const QString & cachePath) {
     QFile f(cachePath);
     if (!f.open(QIODevice::ReadOnly)) return {};
     const QJsonObject top = QJsonDocument::fromJson(f.readAll()).object();
@@ -46,7 +46,7 @@ QJsonObject readFiles(const QString &cachePath) {
     return top.value(QStringLiteral("files")).toObject();
 }
 
-bool isSha256(const QString &s) {
+bool isSha256(const QString & s) {
     static const QRegularExpression hex(QStringLiteral("^[0-9a-fA-F]{64}$"));
     return hex.match(s).hasMatch();
 }
@@ -57,7 +57,7 @@ ModelHashCache::ModelHashCache(QString cachePath) : m_cachePath(std::move(cacheP
     if (m_cachePath.isEmpty()) m_cachePath = dataDir() + QStringLiteral("/model-hashes.json");
 }
 
-QString ModelHashCache::lookup(const QString &path) const {
+QString ModelHashCache::lookup(const QString & path) const {
     const FileStamp stamp = stampOf(path);
     if (!stamp.valid()) return {};
     QMutexLocker lock(&cacheMutex());
@@ -69,7 +69,7 @@ QString ModelHashCache::lookup(const QString &path) const {
     return sha.toLower();
 }
 
-bool ModelHashCache::remember(const QString &path, const QString &sha256) const {
+bool ModelHashCache::remember(const QString & path, const QString & sha256) const {
     const FileStamp stamp = stampOf(path);
     if (!stamp.valid() || !isSha256(sha256)) return false;
     QMutexLocker lock(&cacheMutex());
@@ -87,7 +87,7 @@ bool ModelHashCache::remember(const QString &path, const QString &sha256) const 
     return out.open(QIODevice::WriteOnly) && out.write(bytes) == bytes.size() && out.commit();
 }
 
-QString ModelHashCache::sha256(const QString &path, const std::atomic<bool> *cancel, QString *error) const {
+QString ModelHashCache::sha256(const QString & path, const std::atomic<bool> * cancel, QString * error) const {
     QString sha = lookup(path);
     if (!sha.isEmpty()) return sha;
     const FileStamp before = stampOf(path);
@@ -98,7 +98,7 @@ QString ModelHashCache::sha256(const QString &path, const std::atomic<bool> *can
     return sha;
 }
 
-QString ModelHashCache::hashFile(const QString &path, const std::atomic<bool> *cancel, QString *error) {
+QString ModelHashCache::hashFile(const QString & path, const std::atomic<bool> * cancel, QString * error) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         if (error) *error = QStringLiteral("cannot read %1: %2").arg(path, f.errorString());

@@ -35,17 +35,18 @@ public:
 
     // The sha256 (lower-case hex) recorded for `path`, if the file still has
     // the size and modification time it had then; "" otherwise.
-    QString lookup(const QString &path) const;
+    QString lookup(const QString & path) const;
     // Records `sha256` for the file as it is now. False when the file is
     // missing, the hash is not 64 hex digits, or the cache cannot be written.
-    bool remember(const QString &path, const QString &sha256) const;
+    bool remember(const QString & path, const QString & sha256) const;
 
     // lookup(), else reads the whole file, hashes it and remember()s it.
     // "" when cancelled (`cancel` set) or on a read error (described in *error).
-    QString sha256(const QString &path, const std::atomic<bool> *cancel = nullptr, QString *error = nullptr) const;
+    QString sha256(const QString & path, const std::atomic<bool> * cancel = nullptr, QString * error = nullptr) const;
 
     // Reads and hashes `path`, checking `cancel` between 4 MiB chunks.
-    static QString hashFile(const QString &path, const std::atomic<bool> *cancel = nullptr, QString *error = nullptr);
+    static QString hashFile(const QString & path, const std::atomic<bool> * cancel = nullptr,
+                            QString * error = nullptr);
 
 private:
     QString m_cachePath;

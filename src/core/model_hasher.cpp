@@ -4,19 +4,19 @@
 
 namespace Hearth {
 
-ModelHasher::ModelHasher(const QString &cachePath, QObject *parent)
+ModelHasher::ModelHasher(const QString & cachePath, QObject * parent)
     : QObject(parent), m_cachePath(ModelHashCache(cachePath).cachePath()) {
     m_pool.setMaxThreadCount(1);
     m_pool.setThreadPriority(QThread::LowestPriority);
 }
 
 ModelHasher::~ModelHasher() {
-    for (const auto &flag : std::as_const(m_jobs)) flag->store(true);
+    for (const auto & flag : std::as_const(m_jobs)) flag->store(true);
     m_pool.clear();
     m_pool.waitForDone();
 }
 
-void ModelHasher::request(const QString &path) {
+void ModelHasher::request(const QString & path) {
     if (path.isEmpty() || m_jobs.contains(path)) return;
     auto flag = std::make_shared<std::atomic<bool>>(false);
     m_jobs.insert(path, flag);
@@ -33,11 +33,11 @@ void ModelHasher::request(const QString &path) {
     });
 }
 
-void ModelHasher::cancel(const QString &path) {
+void ModelHasher::cancel(const QString & path) {
     if (auto flag = m_jobs.take(path)) flag->store(true);
 }
 
-void ModelHasher::done(const QString &path, const QString &sha256, const QString &error) {
+void ModelHasher::done(const QString & path, const QString & sha256, const QString & error) {
     if (!m_jobs.remove(path)) return;  // cancelled meanwhile
     if (!sha256.isEmpty())
         emit hashed(path, sha256);

@@ -24,19 +24,19 @@ class ModelHasher : public QObject {
     Q_OBJECT
 public:
     // `cachePath` "" = the app's cache (dataDir()/model-hashes.json).
-    explicit ModelHasher(const QString &cachePath = {}, QObject *parent = nullptr);
+    explicit ModelHasher(const QString & cachePath = {}, QObject * parent = nullptr);
     ~ModelHasher() override;
 
-    void request(const QString &path);
-    void cancel(const QString &path);
-    bool isPending(const QString &path) const { return m_jobs.contains(path); }
+    void request(const QString & path);
+    void cancel(const QString & path);
+    bool isPending(const QString & path) const { return m_jobs.contains(path); }
 
 signals:
-    void hashed(const QString &path, const QString &sha256);
-    void failed(const QString &path, const QString &reason);
+    void hashed(const QString & path, const QString & sha256);
+    void failed(const QString & path, const QString & reason);
 
 private:
-    void done(const QString &path, const QString &sha256, const QString &error);
+    void done(const QString & path, const QString & sha256, const QString & error);
 
     QString m_cachePath;
     QThreadPool m_pool;

@@ -12,8 +12,8 @@
 #include "core/model_footprint.h"
 #include "core/quant_name.h"
 #include "hearth/error.h"
-#include "hearth/memory_planner.h"
 #include "hearth/gguf.h"
+#include "hearth/memory_planner.h"
 
 namespace Hearth {
 

@@ -29,8 +29,8 @@ QList<ModelSuggestion> curatedSuggestions() {
     // Shapes from each model's config.json; sizes of the files as published on the Hub.
     return {
         {QStringLiteral("Qwen3 0.6B"), QStringLiteral("Qwen/Qwen3-0.6B-GGUF"), QStringLiteral("Qwen3-0.6B-Q8_0.gguf"),
-         QStringLiteral("Q8_0"), QStringLiteral("Tiny and quick; thinks before it answers. Runs anywhere."),
-         600000000, 639 * kMB, shape("qwen3", 28, 1024, 16, 8, 128, 3072, 151936, 40960), true},
+         QStringLiteral("Q8_0"), QStringLiteral("Tiny and quick; thinks before it answers. Runs anywhere."), 600000000,
+         639 * kMB, shape("qwen3", 28, 1024, 16, 8, 128, 3072, 151936, 40960), true},
         {QStringLiteral("Llama 3.2 1B Instruct"), QStringLiteral("bartowski/Llama-3.2-1B-Instruct-GGUF"),
          QStringLiteral("Llama-3.2-1B-Instruct-Q4_K_M.gguf"), QStringLiteral("Q4_K_M"),
          QStringLiteral("Meta's smallest chat model: fast everyday answers."), 1240000000, 808 * kMB,

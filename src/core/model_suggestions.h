@@ -17,11 +17,11 @@
 namespace Hearth {
 
 struct ModelSuggestion {
-    QString title;       // "Qwen3 1.7B"
-    QString repo;        // "Qwen/Qwen3-1.7B-GGUF"
-    QString file;        // the recommended file in it
-    QString quant;       // "Q8_0"
-    QString blurb;       // one line: what it is good for
+    QString title;  // "Qwen3 1.7B"
+    QString repo;   // "Qwen/Qwen3-1.7B-GGUF"
+    QString file;   // the recommended file in it
+    QString quant;  // "Q8_0"
+    QString blurb;  // one line: what it is good for
     qint64 parameters = 0;
     qint64 sizeBytes = 0;  // the file's size, as published
     hearth::ModelHparams hp;

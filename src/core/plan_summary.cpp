@@ -46,8 +46,9 @@ QString planSummary(const hearth::MemoryPlan & plan) {
     const QString vram = formatBytes(qint64(plan.vram.total()));
     const QString ram = formatBytes(qint64(plan.ram.total()));
     // MoE: experts of the first GPU layers may stay in RAM (--n-cpu-moe).
-    const QString experts =
-        plan.cpu_moe_layers > 0 ? QStringLiteral(", experts of %1 layers on the CPU").arg(plan.cpu_moe_layers) : QString();
+    const QString experts = plan.cpu_moe_layers > 0
+                                ? QStringLiteral(", experts of %1 layers on the CPU").arg(plan.cpu_moe_layers)
+                                : QString();
     if (plan.full_offload && experts.isEmpty())
         return QStringLiteral("All %1 layers + output on the GPU · %2 VRAM").arg(plan.n_layer).arg(vram);
     if (plan.full_offload)

@@ -19,10 +19,10 @@ namespace Hearth::StoreSchema {
 
 inline constexpr int kLatestVersion = 6;
 
-int version(QSqlDatabase &db);
+int version(QSqlDatabase & db);
 
 // Runs the steps from the current version up to `target`. Throws hearth::Error
 // when a step fails or the file is newer than this build understands.
-void migrate(QSqlDatabase &db, int target = kLatestVersion);
+void migrate(QSqlDatabase & db, int target = kLatestVersion);
 
 }  // namespace Hearth::StoreSchema

@@ -10,7 +10,7 @@
 
 namespace Hearth {
 
-StoreWorker::StoreWorker(const QString &path, QObject *parent)
+StoreWorker::StoreWorker(const QString & path, QObject * parent)
     : QObject(parent), m_path(path.isEmpty() ? databasePath() : path) {
     // The thread opens the store, reports, then serves the queue until stopped.
     std::promise<void> opened;
@@ -20,7 +20,7 @@ StoreWorker::StoreWorker(const QString &path, QObject *parent)
         try {
             store.emplace(m_path);
             m_interruptedOnOpen = store->interruptedOnOpen();
-        } catch (const std::exception &e) {
+        } catch (const std::exception & e) {
             m_openError = QString::fromUtf8(e.what());
         }
         opened.set_value();  // `opened` is not touched after this
@@ -38,7 +38,7 @@ StoreWorker::StoreWorker(const QString &path, QObject *parent)
             if (store) {
                 try {
                     entry.job(*store);
-                } catch (const std::exception &e) {
+                } catch (const std::exception & e) {
                     error = QString::fromUtf8(e.what());
                 }
             }
@@ -74,7 +74,9 @@ int StoreWorker::pending() const {
     return int(m_queue.size()) + (m_running ? 1 : 0);
 }
 
-quint64 StoreWorker::post(Job job) { return enqueue(std::move(job), {}); }
+quint64 StoreWorker::post(Job job) {
+    return enqueue(std::move(job), {});
+}
 
 quint64 StoreWorker::enqueue(Job job, std::function<void(const QString &)> failed) {
     QMutexLocker lock(&m_mutex);

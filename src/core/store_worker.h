@@ -51,10 +51,10 @@ public:
     // Opens (creating if needed) the database at `path` ("" = Hearth::databasePath())
     // on the worker thread; on failure isOpen() is false, openError() says why
     // and every job posted later fails with that message.
-    explicit StoreWorker(const QString &path = QString(), QObject *parent = nullptr);
+    explicit StoreWorker(const QString & path = QString(), QObject * parent = nullptr);
     ~StoreWorker() override;  // runs what is queued, then stops
     StoreWorker(const StoreWorker &) = delete;
-    StoreWorker &operator=(const StoreWorker &) = delete;
+    StoreWorker & operator=(const StoreWorker &) = delete;
 
     bool isOpen() const { return m_openError.isEmpty(); }
     QString openError() const { return m_openError; }
@@ -70,7 +70,7 @@ public:
     // job returning void: `done()`); when it throws, `failed(message)` there
     // instead (and errorOccurred either way).
     template <typename Fn, typename Done>
-    quint64 request(QObject *context, Fn job, Done done, std::function<void(const QString &)> failed = {});
+    quint64 request(QObject * context, Fn job, Done done, std::function<void(const QString &)> failed = {});
 
     // Runs `job` there and waits for its result (rethrowing what it threw).
     // Blocks the caller: for start-up before the window shows, shutdown and tests.
@@ -81,7 +81,7 @@ public:
     void drain();
 
 signals:
-    void errorOccurred(quint64 requestId, const QString &message);
+    void errorOccurred(quint64 requestId, const QString & message);
 
 private:
     struct Entry {
@@ -99,29 +99,32 @@ private:
     QWaitCondition m_idle;  // a job finished
     std::deque<Entry> m_queue;
     quint64 m_nextId = 1;
-    quint64 m_done = 0;  // jobs finished (ids are consecutive, so this is the last finished id)
+    quint64 m_done = 0;      // jobs finished (ids are consecutive, so this is the last finished id)
     bool m_running = false;  // a job is running now
     bool m_stop = false;
-    QThread *m_thread = nullptr;
+    QThread * m_thread = nullptr;
 };
 
 template <typename Fn, typename Done>
-quint64 StoreWorker::request(QObject *context, Fn job, Done done, std::function<void(const QString &)> failed) {
+quint64 StoreWorker::request(QObject * context, Fn job, Done done, std::function<void(const QString &)> failed) {
     using R = std::invoke_result_t<Fn, ConversationStore &>;
     std::function<void(const QString &)> onFailed;
     if (failed)
-        onFailed = [context, failed](const QString &message) {
-            QMetaObject::invokeMethod(context, [failed, message] { failed(message); }, Qt::QueuedConnection);
+        onFailed = [context, failed](const QString & message) {
+            QMetaObject::invokeMethod(
+                context, [failed, message] { failed(message); }, Qt::QueuedConnection);
         };
     return enqueue(
-        [context, job = std::move(job), done = std::move(done)](ConversationStore &store) mutable {
+        [context, job = std::move(job), done = std::move(done)](ConversationStore & store) mutable {
             if constexpr (std::is_void_v<R>) {
                 job(store);
-                QMetaObject::invokeMethod(context, [done] { done(); }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    context, [done] { done(); }, Qt::QueuedConnection);
             } else {
                 // Shared: the queued functor is copied, the result (rows of a long chat) is not.
                 auto result = std::make_shared<R>(job(store));
-                QMetaObject::invokeMethod(context, [done, result] { done(std::move(*result)); }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    context, [done, result] { done(std::move(*result)); }, Qt::QueuedConnection);
             }
         },
         std::move(onFailed));
@@ -133,7 +136,7 @@ auto StoreWorker::call(Fn job) -> std::invoke_result_t<Fn, ConversationStore &> 
     auto promise = std::make_shared<std::promise<R>>();
     std::future<R> future = promise->get_future();
     enqueue(
-        [promise, job = std::move(job)](ConversationStore &store) mutable {
+        [promise, job = std::move(job)](ConversationStore & store) mutable {
             try {
                 if constexpr (std::is_void_v<R>) {
                     job(store);
@@ -145,7 +148,7 @@ auto StoreWorker::call(Fn job) -> std::invoke_result_t<Fn, ConversationStore &> 
                 promise->set_exception(std::current_exception());
             }
         },
-        [promise](const QString &message) {
+        [promise](const QString & message) {
             // The store never opened: the job did not run.
             promise->set_exception(std::make_exception_ptr(std::runtime_error(message.toStdString())));
         });

@@ -8,32 +8,34 @@
 
 namespace Hearth {
 
-StreamSaver::StreamSaver(ConversationStore *store, qint64 messageId, int intervalMs, QObject *parent)
+StreamSaver::StreamSaver(ConversationStore * store, qint64 messageId, int intervalMs, QObject * parent)
     : QObject(parent), m_store(store), m_messageId(messageId), m_intervalMs(qMax(1, intervalMs)) {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &StreamSaver::flush);
     m_sinceWrite.start();
 }
 
-StreamSaver::StreamSaver(StoreWorker *worker, qint64 messageId, int intervalMs, QObject *parent)
+StreamSaver::StreamSaver(StoreWorker * worker, qint64 messageId, int intervalMs, QObject * parent)
     : StreamSaver(static_cast<ConversationStore *>(nullptr), messageId, intervalMs, parent) {
     m_worker = worker;
 }
 
 template <typename Fn>
-bool StreamSaver::write(Fn &&job) {
+bool StreamSaver::write(Fn && job) {
     if (m_worker) {
         // The worker is the callbacks' context: a saver may be deleted while its write runs.
         QPointer<StreamSaver> self(this);
-        m_worker->request(m_worker, std::forward<Fn>(job), [] {}, [self](const QString &message) {
-            if (self) emit self->saveFailed(message);
-        });
+        m_worker->request(
+            m_worker, std::forward<Fn>(job), [] {},
+            [self](const QString & message) {
+                if (self) emit self->saveFailed(message);
+            });
         return true;
     }
     try {
         job(*m_store);
         return true;
-    } catch (const std::exception &e) {
+    } catch (const std::exception & e) {
         emit saveFailed(QString::fromUtf8(e.what()));
         return false;
     }
@@ -43,17 +45,17 @@ StreamSaver::~StreamSaver() {
     if (!m_finished) flush();
 }
 
-void StreamSaver::setInitialText(const QString &content, const QString &reasoning) {
+void StreamSaver::setInitialText(const QString & content, const QString & reasoning) {
     m_content = content;
     m_reasoning = reasoning;
 }
 
-void StreamSaver::appendContent(const QString &piece) {
+void StreamSaver::appendContent(const QString & piece) {
     m_content += piece;
     pieceAdded();
 }
 
-void StreamSaver::appendReasoning(const QString &piece) {
+void StreamSaver::appendReasoning(const QString & piece) {
     m_reasoning += piece;
     pieceAdded();
 }
@@ -72,7 +74,7 @@ void StreamSaver::flush() {
     m_timer.stop();
     if (!m_dirty || m_finished) return;
     // Copies: the worker writes them later while more text arrives here.
-    if (write([id = m_messageId, content = m_content, reasoning = m_reasoning](ConversationStore &store) {
+    if (write([id = m_messageId, content = m_content, reasoning = m_reasoning](ConversationStore & store) {
             store.saveStreamingText(id, content, reasoning);
         })) {
         m_dirty = false;
@@ -83,10 +85,10 @@ void StreamSaver::flush() {
     m_sinceWrite.restart();
 }
 
-bool StreamSaver::finish(const ReplyStats &stats, const QJsonArray &toolCalls) {
+bool StreamSaver::finish(const ReplyStats & stats, const QJsonArray & toolCalls) {
     m_timer.stop();
     if (!write([id = m_messageId, content = m_content, reasoning = m_reasoning, toolCalls,
-                stats](ConversationStore &store) { store.finishReply(id, content, reasoning, toolCalls, stats); }))
+                stats](ConversationStore & store) { store.finishReply(id, content, reasoning, toolCalls, stats); }))
         return false;
     m_finished = true;
     m_dirty = false;

@@ -35,10 +35,10 @@ public:
     // `messageId` must be a reply in state streaming (ConversationStore::beginReply).
     // `content`/`reasoning` are its current text (non-empty when continuing an
     // interrupted reply).
-    StreamSaver(ConversationStore *store, qint64 messageId, int intervalMs = kDefaultIntervalMs,
-                QObject *parent = nullptr);
-    StreamSaver(StoreWorker *worker, qint64 messageId, int intervalMs = kDefaultIntervalMs,
-                QObject *parent = nullptr);
+    StreamSaver(ConversationStore * store, qint64 messageId, int intervalMs = kDefaultIntervalMs,
+                QObject * parent = nullptr);
+    StreamSaver(StoreWorker * worker, qint64 messageId, int intervalMs = kDefaultIntervalMs,
+                QObject * parent = nullptr);
     ~StreamSaver() override;  // saves what is pending
 
     qint64 messageId() const { return m_messageId; }
@@ -47,28 +47,28 @@ public:
     int writeCount() const { return m_writes; }
     bool isFinished() const { return m_finished; }
 
-    void setInitialText(const QString &content, const QString &reasoning);
+    void setInitialText(const QString & content, const QString & reasoning);
 
 public slots:
-    void appendContent(const QString &piece);
-    void appendReasoning(const QString &piece);
+    void appendContent(const QString & piece);
+    void appendReasoning(const QString & piece);
     void flush();  // write now if anything is pending
     // Final write: the text, tool calls and stats, state complete. Returns
     // false (and emits saveFailed) if the database refused it; with a worker
     // the write is queued (true), and a refusal comes later as saveFailed.
-    bool finish(const Hearth::ReplyStats &stats, const QJsonArray &toolCalls = {});
+    bool finish(const Hearth::ReplyStats & stats, const QJsonArray & toolCalls = {});
 
 signals:
-    void saveFailed(const QString &message);
+    void saveFailed(const QString & message);
 
 private:
     void pieceAdded();
     // Runs `write` on the store now, or queues it on the worker; false when it threw.
     template <typename Fn>
-    bool write(Fn &&job);
+    bool write(Fn && job);
 
-    ConversationStore *m_store = nullptr;
-    StoreWorker *m_worker = nullptr;
+    ConversationStore * m_store = nullptr;
+    StoreWorker * m_worker = nullptr;
     qint64 m_messageId;
     int m_intervalMs;
     QString m_content;

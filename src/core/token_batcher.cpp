@@ -4,14 +4,14 @@
 
 namespace Hearth {
 
-TokenBatcher::TokenBatcher(QObject *parent) : QObject(parent) {
+TokenBatcher::TokenBatcher(QObject * parent) : QObject(parent) {
     m_timer.setSingleShot(true);
     m_timer.setInterval(kIntervalMs);
     m_timer.setTimerType(Qt::PreciseTimer);
     connect(&m_timer, &QTimer::timeout, this, &TokenBatcher::flush);
 }
 
-void TokenBatcher::append(const QString &content, const QString &reasoning) {
+void TokenBatcher::append(const QString & content, const QString & reasoning) {
     m_content += content;
     m_reasoning += reasoning;
     if (hasPending() && !m_timer.isActive()) m_timer.start();

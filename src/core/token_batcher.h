@@ -18,9 +18,9 @@ class TokenBatcher : public QObject {
 public:
     static constexpr int kIntervalMs = 16;
 
-    explicit TokenBatcher(QObject *parent = nullptr);
+    explicit TokenBatcher(QObject * parent = nullptr);
 
-    void append(const QString &content, const QString &reasoning);
+    void append(const QString & content, const QString & reasoning);
     bool hasPending() const { return !m_content.isEmpty() || !m_reasoning.isEmpty(); }
     int flushCount() const { return m_flushes; }
 
@@ -28,7 +28,7 @@ public slots:
     void flush();
 
 signals:
-    void flushed(const QString &content, const QString &reasoning);
+    void flushed(const QString & content, const QString & reasoning);
 
 private:
     QTimer m_timer;

@@ -6,7 +6,7 @@
 
 namespace Hearth::ToolChoiceStore {
 
-ToolChoices load(const QSqlDatabase &db, qint64 conversationId) {
+ToolChoices load(const QSqlDatabase & db, qint64 conversationId) {
     ToolChoices c;
     QSqlQuery q = StoreSql::run(
         db, QStringLiteral("SELECT tool, offered, always_allow FROM conversation_tools WHERE conversation_id = ?"),
@@ -19,12 +19,12 @@ ToolChoices load(const QSqlDatabase &db, qint64 conversationId) {
     return c;
 }
 
-void save(QSqlDatabase db, qint64 conversationId, const ToolChoices &choices) {
+void save(QSqlDatabase db, qint64 conversationId, const ToolChoices & choices) {
     StoreSql::Transaction tx(db);
     StoreSql::run(db, QStringLiteral("DELETE FROM conversation_tools WHERE conversation_id = ?"), {conversationId});
     QSet<QString> tools = choices.always;
     for (auto it = choices.offered.begin(); it != choices.offered.end(); ++it) tools.insert(it.key());
-    for (const QString &tool : tools) {
+    for (const QString & tool : tools) {
         const QVariant offered =
             choices.offered.contains(tool) ? QVariant(int(choices.offered.value(tool))) : QVariant();
         StoreSql::run(db,

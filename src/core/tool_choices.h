@@ -27,9 +27,9 @@ struct ToolChoices {
 
 namespace ToolChoiceStore {
 
-ToolChoices load(const QSqlDatabase &db, qint64 conversationId);
+ToolChoices load(const QSqlDatabase & db, qint64 conversationId);
 // Replaces the conversation's rows with `choices`, in one transaction.
-void save(QSqlDatabase db, qint64 conversationId, const ToolChoices &choices);
+void save(QSqlDatabase db, qint64 conversationId, const ToolChoices & choices);
 
 }  // namespace ToolChoiceStore
 

@@ -6,21 +6,21 @@
 
 namespace Hearth {
 
-QJsonValue toQJson(const nlohmann::json &value) {
+QJsonValue toQJson(const nlohmann::json & value) {
     // Through text: wrapped in an array so scalars parse too.
     const std::string text =
         nlohmann::json::array({value}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return QJsonDocument::fromJson(QByteArray::fromStdString(text)).array().at(0);
 }
 
-nlohmann::json toNlohmann(const QJsonObject &value) {
+nlohmann::json toNlohmann(const QJsonObject & value) {
     const QByteArray text = QJsonDocument(value).toJson(QJsonDocument::Compact);
     return nlohmann::json::parse(text.constData(), text.constData() + text.size(), nullptr, false);
 }
 
 namespace {
 
-QString partText(const QJsonObject &part) {
+QString partText(const QJsonObject & part) {
     const QString type = part.value("type").toString();
     if (type == QLatin1String("text")) return part.value("text").toString();
     if (type == QLatin1String("image") || type == QLatin1String("audio"))
@@ -37,9 +37,9 @@ QString partText(const QJsonObject &part) {
 
 }  // namespace
 
-QString toolResultText(const QJsonObject &result) {
+QString toolResultText(const QJsonObject & result) {
     QStringList parts;
-    for (const QJsonValue &v : result.value("content").toArray()) parts << partText(v.toObject());
+    for (const QJsonValue & v : result.value("content").toArray()) parts << partText(v.toObject());
     QString text = parts.join(QLatin1Char('\n'));
     if (text.trimmed().isEmpty() && result.contains("structuredContent"))
         text = QString::fromUtf8(
@@ -48,7 +48,7 @@ QString toolResultText(const QJsonObject &result) {
     return text;
 }
 
-QJsonObject toolErrorResult(const QString &message) {
+QJsonObject toolErrorResult(const QString & message) {
     const QJsonObject part{{"type", "text"}, {"text", message}};
     return QJsonObject{{"content", QJsonArray{part}}, {"isError", true}};
 }

@@ -10,15 +10,15 @@
 
 namespace Hearth {
 
-QJsonValue toQJson(const nlohmann::json &value);
-nlohmann::json toNlohmann(const QJsonObject &value);
+QJsonValue toQJson(const nlohmann::json & value);
+nlohmann::json toNlohmann(const QJsonObject & value);
 
 // CallToolResult -> the text the model reads: text parts joined; images,
 // resources and links named; structuredContent when there is no text; an
 // error result starts with "Error: ".
-QString toolResultText(const QJsonObject &callToolResult);
+QString toolResultText(const QJsonObject & callToolResult);
 
 // An error CallToolResult ({"content":[{"type":"text","text":message}],"isError":true}).
-QJsonObject toolErrorResult(const QString &message);
+QJsonObject toolErrorResult(const QString & message);
 
 }  // namespace Hearth

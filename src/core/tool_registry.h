@@ -39,44 +39,44 @@ class BuiltinTool;
 namespace Hearth {
 
 // A tool's progress as a server reports it: progress of total (total unknown: nullopt).
-using ToolProgressFn = std::function<void(double progress, std::optional<double> total, const std::string &message)>;
+using ToolProgressFn = std::function<void(double progress, std::optional<double> total, const std::string & message)>;
 // Runs one call on a worker thread and returns an MCP CallToolResult; never throws.
-using ToolJob = std::function<nlohmann::json(Mcp::CancelToken &cancel, std::chrono::milliseconds timeout,
-                                             const ToolProgressFn &progress)>;
+using ToolJob = std::function<nlohmann::json(Mcp::CancelToken & cancel, std::chrono::milliseconds timeout,
+                                             const ToolProgressFn & progress)>;
 
 struct ToolEntry {
-    QString name;         // as the model sees it
+    QString name;  // as the model sees it
     QString description;
-    QJsonObject schema;   // JSON Schema of the arguments
-    QString source;       // "builtin" or the MCP server's name
+    QJsonObject schema;             // JSON Schema of the arguments
+    QString source;                 // "builtin" or the MCP server's name
     bool confirmEveryTime = false;  // "Always allow" does not apply (fetch_url)
 };
 
 class ToolRegistry : public QObject {
     Q_OBJECT
 public:
-    explicit ToolRegistry(QObject *parent = nullptr);
+    explicit ToolRegistry(QObject * parent = nullptr);
     ~ToolRegistry() override;
 
     // The built-in tools there are, each offered only when its name is enabled.
     void setBuiltins(std::vector<std::shared_ptr<const Tools::BuiltinTool>> tools);
-    void setEnabledBuiltins(const QSet<QString> &names);
+    void setEnabledBuiltins(const QSet<QString> & names);
     QSet<QString> enabledBuiltins() const { return m_enabledBuiltins; }
     QStringList builtinNames() const;
 
     // Replaces the MCP servers: stops those that went, starts the enabled ones.
-    void setServers(const std::vector<Mcp::ServerConfig> &servers);
-    std::shared_ptr<Mcp::ServerSupervisor> server(const QString &name) const;
+    void setServers(const std::vector<Mcp::ServerConfig> & servers);
+    std::shared_ptr<Mcp::ServerSupervisor> server(const QString & name) const;
     QStringList serverNames() const;
 
     // Everything offered now, built-ins first, then servers by name.
     QList<ToolEntry> tools() const;
-    std::optional<ToolEntry> find(const QString &name) const;
+    std::optional<ToolEntry> find(const QString & name) const;
     // The template's `tools`: [{"type":"function","function":{"name","description","parameters"}}].
-    static QJsonArray templateTools(const QList<ToolEntry> &tools);
+    static QJsonArray templateTools(const QList<ToolEntry> & tools);
 
     // The job for one call; an unknown tool's job returns an error result.
-    ToolJob job(const QString &name, const QJsonObject &arguments) const;
+    ToolJob job(const QString & name, const QJsonObject & arguments) const;
 
 signals:
     // A server's state or tool list changed (queued onto the registry's thread).

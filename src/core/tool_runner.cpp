@@ -15,23 +15,23 @@ namespace Hearth {
 // the guard is cleared (under its lock) before the runner goes.
 struct ProgressSink {
     std::mutex mutex;
-    ToolRunner *runner = nullptr;
+    ToolRunner * runner = nullptr;
 };
 
 struct ToolRunner::Call {
     std::shared_ptr<Mcp::CancelToken> cancel = std::make_shared<Mcp::CancelToken>();
     std::shared_ptr<ProgressSink> sink = std::make_shared<ProgressSink>();
-    QFutureWatcher<QJsonObject> *watcher = nullptr;
-    QTimer *timer = nullptr;
+    QFutureWatcher<QJsonObject> * watcher = nullptr;
+    QTimer * timer = nullptr;
 };
 
-ToolRunner::ToolRunner(QObject *parent) : QObject(parent) {
+ToolRunner::ToolRunner(QObject * parent) : QObject(parent) {
     m_pool.setMaxThreadCount(8);
 }
 
 ToolRunner::~ToolRunner() {
     const QList<QString> keys = m_calls.keys();
-    for (const QString &key : keys) {
+    for (const QString & key : keys) {
         const auto call = m_calls.value(key);
         {
             std::lock_guard lock(call->sink->mutex);
@@ -43,7 +43,7 @@ ToolRunner::~ToolRunner() {
     m_pool.waitForDone(5000);
 }
 
-bool ToolRunner::run(const QString &key, ToolJob job, int timeoutMs) {
+bool ToolRunner::run(const QString & key, ToolJob job, int timeoutMs) {
     if (m_calls.contains(key) || !job) return false;
     auto call = std::make_shared<Call>();
     call->sink->runner = this;
@@ -51,7 +51,7 @@ bool ToolRunner::run(const QString &key, ToolJob job, int timeoutMs) {
     const auto sink = call->sink;
     const std::chrono::milliseconds timeout(timeoutMs);
     auto work = [job = std::move(job), cancel, sink, key, timeout]() -> QJsonObject {
-        const ToolProgressFn onProgress = [sink, key](double p, std::optional<double> total, const std::string &msg) {
+        const ToolProgressFn onProgress = [sink, key](double p, std::optional<double> total, const std::string & msg) {
             std::lock_guard lock(sink->mutex);
             if (!sink->runner) return;
             QMetaObject::invokeMethod(sink->runner, "progress", Qt::QueuedConnection, Q_ARG(QString, key),
@@ -63,7 +63,7 @@ bool ToolRunner::run(const QString &key, ToolJob job, int timeoutMs) {
             if (!v.isObject() || !v.toObject().value("content").isArray())
                 return toolErrorResult(QStringLiteral("The tool returned something that is not a tool result."));
             return v.toObject();
-        } catch (const std::exception &e) {
+        } catch (const std::exception & e) {
             return toolErrorResult(QStringLiteral("The tool failed: ") + QString::fromUtf8(e.what()));
         } catch (...) {
             return toolErrorResult(QStringLiteral("The tool failed."));
@@ -88,17 +88,17 @@ bool ToolRunner::run(const QString &key, ToolJob job, int timeoutMs) {
     return true;
 }
 
-void ToolRunner::cancel(const QString &key) {
+void ToolRunner::cancel(const QString & key) {
     if (!m_calls.contains(key)) return;
     complete(key, toolErrorResult(QStringLiteral("The call was cancelled by the user.")), Outcome::Cancelled);
 }
 
 void ToolRunner::cancelAll() {
     const QList<QString> keys = m_calls.keys();
-    for (const QString &key : keys) cancel(key);
+    for (const QString & key : keys) cancel(key);
 }
 
-void ToolRunner::complete(const QString &key, const QJsonObject &result, Outcome outcome) {
+void ToolRunner::complete(const QString & key, const QJsonObject & result, Outcome outcome) {
     const std::shared_ptr<Call> call = m_calls.take(key);
     if (!call) return;  // already finished (a late result after a timeout or cancel)
     {

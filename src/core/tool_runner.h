@@ -27,24 +27,24 @@ public:
     enum class Outcome { Ok, Failed, TimedOut, Cancelled };
     Q_ENUM(Outcome)
 
-    explicit ToolRunner(QObject *parent = nullptr);
+    explicit ToolRunner(QObject * parent = nullptr);
     ~ToolRunner() override;  // cancels every call and waits briefly for the pool
 
     // Starts `job` under `key` (the call's id); a key already running is refused (false).
-    bool run(const QString &key, ToolJob job, int timeoutMs = 60000);
-    void cancel(const QString &key);
+    bool run(const QString & key, ToolJob job, int timeoutMs = 60000);
+    void cancel(const QString & key);
     void cancelAll();
-    bool running(const QString &key) const { return m_calls.contains(key); }
+    bool running(const QString & key) const { return m_calls.contains(key); }
     int runningCount() const { return int(m_calls.size()); }
 
 signals:
     // progress of total (total <= 0: unknown), with the server's message.
-    void progress(const QString &key, double progress, double total, const QString &message);
-    void finished(const QString &key, const QJsonObject &result, Hearth::ToolRunner::Outcome outcome);
+    void progress(const QString & key, double progress, double total, const QString & message);
+    void finished(const QString & key, const QJsonObject & result, Hearth::ToolRunner::Outcome outcome);
 
 private:
     struct Call;
-    void complete(const QString &key, const QJsonObject &result, Outcome outcome);
+    void complete(const QString & key, const QJsonObject & result, Outcome outcome);
 
     QThreadPool m_pool;
     QHash<QString, std::shared_ptr<Call>> m_calls;

@@ -21,19 +21,19 @@ namespace Hearth {
 
 class ToolSettings {
 public:
-    explicit ToolSettings(const QString &dataDir);  // "" = Hearth::dataDir()
+    explicit ToolSettings(const QString & dataDir);  // "" = Hearth::dataDir()
 
     QString mcpConfigPath() const;
     QString mcpConfigText() const;  // the default {"mcpServers": {}} when there is none
     // Writes the text as given (after the caller validated it). False when the file cannot be written.
-    bool setMcpConfigText(const QString &text);
+    bool setMcpConfigText(const QString & text);
 
     QSet<QString> enabledBuiltins() const { return m_enabled; }
-    void setBuiltinEnabled(const QString &name, bool enabled);
+    void setBuiltinEnabled(const QString & name, bool enabled);
     QStringList fileRoots() const { return m_roots; }
-    void setFileRoots(const QStringList &roots);
+    void setFileRoots(const QStringList & roots);
     QSet<QString> offInNewChats() const { return m_offInNewChats; }
-    void setOffInNewChats(const QSet<QString> &names);
+    void setOffInNewChats(const QSet<QString> & names);
 
 private:
     void load();

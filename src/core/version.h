@@ -2,5 +2,5 @@
 #pragma once
 
 namespace Hearth {
-inline constexpr const char *kVersion = HEARTH_VERSION;
+inline constexpr const char * kVersion = HEARTH_VERSION;
 }

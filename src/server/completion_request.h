@@ -33,7 +33,7 @@ struct CompletionRequest {
     hearth::GenerateRequest generate;
     hearth::OutputParserConfig parser;  // chat: reasoning and tool-call parsing
     bool jsonMode = false;              // response_format json_object / json_schema
-    int32_t promptTokens = -1;  // counted here when the model has a tokenizer
+    int32_t promptTokens = -1;          // counted here when the model has a tokenizer
 };
 
 // How deep a request's JSON may nest (the schema of a tool's parameters or

@@ -27,9 +27,9 @@ namespace Hearth::Server {
 
 // `tools`: the tools the request offers after tool_choice narrowed them (null
 // when none); `toolRequired` (ChatInput::toolRequired: tool_choice "required"
-// or a named function) makes the reply one or more calls of them. `rawBody`, the request's text, gives the schemas' properties in
-// the order the client wrote them (the parsed body sorts keys); without it
-// they come in key order. Returns null when nothing constrains the reply.
+// or a named function) makes the reply one or more calls of them. `rawBody`, the request's text, gives the schemas'
+// properties in the order the client wrote them (the parsed body sorts keys); without it they come in key order.
+// Returns null when nothing constrains the reply.
 std::shared_ptr<const hearth::Grammar> structuredOutputGrammar(const nlohmann::json & body,
                                                                const nlohmann::json & tools, bool toolRequired,
                                                                hearth::ToolCallFormat format, bool reasoningOpen,

@@ -11,8 +11,8 @@
 namespace hearth_test {
 
 struct NpmSetup {
-    QString node;        // the node executable, when found
-    QString skip_reason; // empty when every package is installed
+    QString node;         // the node executable, when found
+    QString skip_reason;  // empty when every package is installed
 };
 
 // `packages` are npm specs ("openai@7"); `marker_files` are paths relative to

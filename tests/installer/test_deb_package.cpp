@@ -13,7 +13,7 @@ struct Run {
     QString out;
 };
 
-Run run(const QString &program, const QStringList &args, int timeoutMs = 300000) {
+Run run(const QString & program, const QStringList & args, int timeoutMs = 300000) {
     QProcess p;
     p.setProcessChannelMode(QProcess::MergedChannels);
     p.start(program, args);
@@ -41,12 +41,13 @@ private slots:
         r = run(QStringLiteral("dpkg"), {QStringLiteral("-x"), m_dir.path() + u'/' + debs.first(), m_root});
         QVERIFY2(r.code == 0, qPrintable(r.out));
 
-        r = run(QStringLiteral("dpkg-deb"), {QStringLiteral("-f"), m_dir.path() + u'/' + debs.first(), QStringLiteral("Depends")});
+        r = run(QStringLiteral("dpkg-deb"),
+                {QStringLiteral("-f"), m_dir.path() + u'/' + debs.first(), QStringLiteral("Depends")});
         QVERIFY2(r.out.contains(QStringLiteral("libqt6quick6")), qPrintable(r.out));
     }
 
     void binariesStart() {
-        for (const char *bin : {"hearth", "hearth-cli"}) {
+        for (const char * bin : {"hearth", "hearth-cli"}) {
             QString path = m_root + QStringLiteral("/usr/bin/") + QLatin1String(bin);
             QVERIFY2(QFileInfo(path).isExecutable(), qPrintable(path));
             Run r = run(path, {QStringLiteral("--version")}, 30000);

@@ -18,7 +18,6 @@ namespace hearth {
 class GgufFile;
 class Vocab;
 
-
 // The context for a model trained at `n_ctx_train`: `requested`, or
 // min(trained, kDefaultContextSize) for 0. A request past the trained context
 // is kept (RoPE scaling or not, the user asked) and `warning` says so.

@@ -27,19 +27,19 @@ struct ChatToolCall {
 };
 
 struct ChatMessage {
-    std::string role;     // "system", "user", "assistant", "tool"
+    std::string role;  // "system", "user", "assistant", "tool"
     std::string content;
-    std::string reasoning_content;       // assistant thinking; omitted from the context when empty
+    std::string reasoning_content;         // assistant thinking; omitted from the context when empty
     std::vector<ChatToolCall> tool_calls;  // assistant; omitted when empty
-    std::string tool_call_id;            // role "tool": the call it answers; omitted when empty
-    std::string name;                    // role "tool": the function's name; omitted when empty
+    std::string tool_call_id;              // role "tool": the call it answers; omitted when empty
+    std::string name;                      // role "tool": the function's name; omitted when empty
 };
 
 struct ChatRequest {
     std::vector<ChatMessage> messages;
-    std::string tools_json;              // OpenAI-style array of {"type":"function","function":{...}}; "" for none
+    std::string tools_json;  // OpenAI-style array of {"type":"function","function":{...}}; "" for none
     bool add_generation_prompt = true;
-    std::string extra_context_json;      // optional JSON object merged into the context (e.g. {"enable_thinking": false})
+    std::string extra_context_json;  // optional JSON object merged into the context (e.g. {"enable_thinking": false})
 };
 
 struct ChatSpecialTokens {

@@ -36,14 +36,13 @@ struct ContextWindow {
     int32_t n_tokens = 0;               // their prompt's size, from the counter
     int32_t dropped_turns = 0;          // turns left out (pass back as previous_dropped)
     int32_t dropped_messages = 0;
-    bool fits = false;                  // n_tokens <= budget
+    bool fits = false;  // n_tokens <= budget
 };
 
 // Tokens of the prompt these messages make (render + tokenize).
 using PromptTokenCounter = std::function<int32_t(const std::vector<ChatMessage> &)>;
 
-ContextWindow choose_context_window(const std::vector<ChatMessage> & messages, ContextOverflow policy,
-                                    int32_t budget, int32_t previous_dropped, const PromptTokenCounter & count,
-                                    float refill = 0.75f);
+ContextWindow choose_context_window(const std::vector<ChatMessage> & messages, ContextOverflow policy, int32_t budget,
+                                    int32_t previous_dropped, const PromptTokenCounter & count, float refill = 0.75f);
 
 }  // namespace hearth

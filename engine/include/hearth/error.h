@@ -13,16 +13,16 @@
 namespace hearth {
 
 enum ErrorCode {
-    ErrorCode_io,            // the file could not be opened, read or mapped
-    ErrorCode_format,        // malformed data: a corrupt or truncated GGUF, bad JSON
-    ErrorCode_unsupported,   // valid, but not something Hearth can run (architecture, tensor type)
-    ErrorCode_model,         // tensors that do not match the architecture
-    ErrorCode_tokenizer,     // vocab problems, unknown pre-tokenizer
-    ErrorCode_template,      // chat template syntax or render failure
-    ErrorCode_resources,     // not enough memory, VRAM or disk
-    ErrorCode_context,       // prompt longer than the context, context full
-    ErrorCode_cancelled,     // the caller cancelled (load)
-    ErrorCode_device,        // GPU driver or device failure
+    ErrorCode_io,           // the file could not be opened, read or mapped
+    ErrorCode_format,       // malformed data: a corrupt or truncated GGUF, bad JSON
+    ErrorCode_unsupported,  // valid, but not something Hearth can run (architecture, tensor type)
+    ErrorCode_model,        // tensors that do not match the architecture
+    ErrorCode_tokenizer,    // vocab problems, unknown pre-tokenizer
+    ErrorCode_template,     // chat template syntax or render failure
+    ErrorCode_resources,    // not enough memory, VRAM or disk
+    ErrorCode_context,      // prompt longer than the context, context full
+    ErrorCode_cancelled,    // the caller cancelled (load)
+    ErrorCode_device,       // GPU driver or device failure
     ErrorCode_invalid_argument,
 };
 
@@ -42,7 +42,7 @@ private:
 }  // namespace hearth
 
 // Broken invariants only; never user data. Stays on in release builds.
-#define HEARTH_ASSERT(cond) \
-    do { \
+#define HEARTH_ASSERT(cond)                                              \
+    do {                                                                 \
         if (!(cond)) ::hearth::assert_failed(#cond, __FILE__, __LINE__); \
     } while (0)

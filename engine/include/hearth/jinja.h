@@ -41,8 +41,8 @@ public:
     // too deeply), "LimitError" (a render bound was hit).
     const std::string & kind() const noexcept { return m_kind; }
     const std::string & reason() const noexcept { return m_reason; }  // the message alone
-    int line() const noexcept { return m_line; }      // 1-based; 0 when unknown
-    int column() const noexcept { return m_column; }  // 1-based; 0 when unknown
+    int line() const noexcept { return m_line; }                      // 1-based; 0 when unknown
+    int column() const noexcept { return m_column; }                  // 1-based; 0 when unknown
 
 private:
     std::string m_kind;
@@ -52,9 +52,9 @@ private:
 };
 
 struct JinjaLimits {
-    uint64_t max_steps = 50'000'000;         // expression and statement evaluations
-    size_t max_output_bytes = 64u << 20;     // the output, and any single string or list built
-    int max_call_depth = 200;                // nested macro calls and recursive loop() calls
+    uint64_t max_steps = 50'000'000;      // expression and statement evaluations
+    size_t max_output_bytes = 64u << 20;  // the output, and any single string or list built
+    int max_call_depth = 200;             // nested macro calls and recursive loop() calls
     // Stack the render's recursion may use; the thread rendering must have
     // more than this (plus what its caller uses) left.
     size_t max_stack_bytes = 512u << 10;

@@ -28,10 +28,10 @@ namespace hearth {
 
 // What the planner needs to know about a model: shapes and tensor sizes.
 struct ModelFootprint {
-    ModelHparams hp;                    // n_layer, n_embd, n_head(_kv), head_dim(_v), n_ff, n_vocab
-    std::vector<uint64_t> layer_bytes;  // [n_layer]: the bytes of the tensors `blk.<i>.*`
+    ModelHparams hp;                           // n_layer, n_embd, n_head(_kv), head_dim(_v), n_ff, n_vocab
+    std::vector<uint64_t> layer_bytes;         // [n_layer]: the bytes of the tensors `blk.<i>.*`
     std::vector<uint64_t> layer_expert_bytes;  // [n_layer]: of those, `blk.<i>.ffn_*_exps.*` (empty: none)
-    uint64_t embd_bytes = 0;            // token_embd.weight (always in RAM)
+    uint64_t embd_bytes = 0;                   // token_embd.weight (always in RAM)
     // output_norm + output.weight + any other non-layer tensor. When the output
     // is tied to the embedding (no output.weight), token_embd's size is counted
     // here too: offloading the output duplicates the embedding on the GPU.

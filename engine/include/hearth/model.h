@@ -83,15 +83,15 @@ struct ModelHparams {
     bool has_qk_norm = false;   // qwen3: per-head RMSNorm on q and k before RoPE
 
     // Variations of the llama family (see engine/model/arch_*.cpp).
-    bool qk_norm_after_rope = false;  // hunyuan-dense: the q/k norms follow RoPE
-    bool rope_enabled = true;         // granite: `rope.scaling.finetuned` false turns RoPE off
+    bool qk_norm_after_rope = false;   // hunyuan-dense: the q/k norms follow RoPE
+    bool rope_enabled = true;          // granite: `rope.scaling.finetuned` false turns RoPE off
     int32_t n_no_rope_layer_step = 0;  // smollm3: layers with (il + 1) % step == 0 skip RoPE
-    bool attn_q_prescale = false;     // phi3: q *= scale in f32 before attention, which then scales by 1
-    float residual_scale = 0.0f;      // granite: each block's output times this (0: none)
-    float logit_multiplier = 0.0f;    // granite: logits times this (1 / logit_scale; 0: none)
-    float attn_temp_scale = 0.0f;     // mistral3: q *= 1 + scale ln(1 + floor(pos / attn_temp_floor))
+    bool attn_q_prescale = false;      // phi3: q *= scale in f32 before attention, which then scales by 1
+    float residual_scale = 0.0f;       // granite: each block's output times this (0: none)
+    float logit_multiplier = 0.0f;     // granite: logits times this (1 / logit_scale; 0: none)
+    float attn_temp_scale = 0.0f;      // mistral3: q *= 1 + scale ln(1 + floor(pos / attn_temp_floor))
     int32_t attn_temp_floor = 0;
-    bool output_required = false;     // internlm2: no tied fallback
+    bool output_required = false;  // internlm2: no tied fallback
 
     ModelFamily family = ModelFamily_llama;
 
@@ -105,15 +105,15 @@ struct ModelHparams {
 
     // Sliding-window attention: a windowed layer masks keys at distance >= n_swa.
     int32_t n_swa = 0;
-    std::vector<uint8_t> swa_layers;    // [n_layer]: 1 for a windowed layer (empty: none)
-    float rope_freq_base_swa = 0.0f;    // the windowed layers' RoPE base (0: rope_freq_base)
-    float rope_freq_scale_swa = 1.0f;   // windowed layers never take the model's rope scaling
+    std::vector<uint8_t> swa_layers;   // [n_layer]: 1 for a windowed layer (empty: none)
+    float rope_freq_base_swa = 0.0f;   // the windowed layers' RoPE base (0: rope_freq_base)
+    float rope_freq_scale_swa = 1.0f;  // windowed layers never take the model's rope scaling
 
-    bool has_attn_sinks = false;     // gpt-oss: a per-head logit in every softmax denominator
-    bool has_attn_out_bias = false;  // gpt-oss
-    float embd_scale = 0.0f;         // gemma: token embeddings times this (0: none)
-    float attn_q_scale = 0.0f;       // q multiplier (0: 1/sqrt(head_dim))
-    float final_logit_softcap = 0.0f;  // logits = c * tanh(logits / c) (0: none)
+    bool has_attn_sinks = false;              // gpt-oss: a per-head logit in every softmax denominator
+    bool has_attn_out_bias = false;           // gpt-oss
+    float embd_scale = 0.0f;                  // gemma: token embeddings times this (0: none)
+    float attn_q_scale = 0.0f;                // q multiplier (0: 1/sqrt(head_dim))
+    float final_logit_softcap = 0.0f;         // logits = c * tanh(logits / c) (0: none)
     int32_t rope_sections[4] = {0, 0, 0, 0};  // RopeType_imrope: rotary pairs per section
 
     // Gated DeltaNet (qwen35): which layers are recurrent (from
@@ -121,11 +121,11 @@ struct ModelHparams {
     // full_attention_interval-th), and their sizes.
     std::vector<uint8_t> recurrent_layers;  // [n_layer]: 1 for a DeltaNet layer (empty: none)
     int32_t n_layer_nextn = 0;              // multi-token-prediction layers stored after n_layer (not run)
-    int32_t ssm_d_conv = 0;               // causal conv taps
-    int32_t ssm_d_state = 0;              // head size of k, v (d)
-    int32_t ssm_n_k_heads = 0;            // `ssm.group_count`
-    int32_t ssm_n_v_heads = 0;            // `ssm.time_step_rank`
-    int32_t ssm_d_inner = 0;              // d * V heads
+    int32_t ssm_d_conv = 0;                 // causal conv taps
+    int32_t ssm_d_state = 0;                // head size of k, v (d)
+    int32_t ssm_n_k_heads = 0;              // `ssm.group_count`
+    int32_t ssm_n_v_heads = 0;              // `ssm.time_step_rank`
+    int32_t ssm_d_inner = 0;                // d * V heads
 
     int32_t n_embd_q() const { return n_head * head_dim; }
     int32_t n_embd_k() const { return n_head_kv * head_dim; }
@@ -148,11 +148,11 @@ struct ModelHparams {
 inline constexpr int32_t kDefaultContextSize = 4096;
 
 struct LoadOptions {
-    int32_t n_ctx = 0;            // 0: min(trained context, 4096); larger than the trained context is allowed
-                                  // (as llama.cpp does; quality may fall past it: callers warn)
-    int32_t n_batch = 512;        // tokens per prefill batch (scratch is sized for it)
-    int32_t n_threads = 0;        // 0: one per physical core
-    int32_t n_gpu_layers = 0;     // layers for a GPU backend, -1 for all; without one every layer runs on the CPU
+    int32_t n_ctx = 0;         // 0: min(trained context, 4096); larger than the trained context is allowed
+                               // (as llama.cpp does; quality may fall past it: callers warn)
+    int32_t n_batch = 512;     // tokens per prefill batch (scratch is sized for it)
+    int32_t n_threads = 0;     // 0: one per physical core
+    int32_t n_gpu_layers = 0;  // layers for a GPU backend, -1 for all; without one every layer runs on the CPU
     // MoE models: the experts of layers [0, n_cpu_moe) stay in RAM and run on
     // the CPU even when their layer is on the GPU (llama.cpp's --n-cpu-moe);
     // -1: the memory planner chooses, moving experts before whole layers.

@@ -65,7 +65,7 @@ struct GenerationStats {
     double prompt_tok_s = 0.0;  // n_evaluated / prompt time
     int32_t n_generated = 0;
     double gen_tok_s = 0.0;
-    double ttft_ms = 0.0;  // request start to first sampled token
+    double ttft_ms = 0.0;          // request start to first sampled token
     int32_t n_drafted = 0;         // tokens evaluated ahead by prompt lookup
     int32_t n_draft_accepted = 0;  // of those, the ones the sampler then chose
 };

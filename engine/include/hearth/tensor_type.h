@@ -46,17 +46,19 @@ enum TensorType : uint32_t {
 };
 
 struct TensorTypeInfo {
-    const char * name;      // "Q4_K", as llama.cpp prints it; nullptr for ids ggml never assigned
-    uint32_t block_elems;   // elements per block (1 for plain types)
-    uint32_t block_bytes;   // bytes per block
-    bool can_compute;       // the engine's CPU backend can run matmuls on it
+    const char * name;     // "Q4_K", as llama.cpp prints it; nullptr for ids ggml never assigned
+    uint32_t block_elems;  // elements per block (1 for plain types)
+    uint32_t block_bytes;  // bytes per block
+    bool can_compute;      // the engine's CPU backend can run matmuls on it
 };
 
 // Layout facts for every id ggml defines. Unknown ids give a zeroed info with
 // name == nullptr; the GGUF reader rejects those.
 const TensorTypeInfo & tensor_type_info(uint32_t type);
 
-inline bool tensor_type_known(uint32_t type) { return tensor_type_info(type).name != nullptr; }
+inline bool tensor_type_known(uint32_t type) {
+    return tensor_type_info(type).name != nullptr;
+}
 
 // Bytes of one row of `n` elements, or 0 when n is not a whole number of blocks.
 size_t tensor_row_bytes(TensorType type, int64_t n);

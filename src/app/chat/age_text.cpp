@@ -4,7 +4,7 @@
 
 namespace Hearth {
 
-QString ageText(const QDateTime &then, const QDateTime &now) {
+QString ageText(const QDateTime & then, const QDateTime & now) {
     if (!then.isValid()) return {};
     const qint64 secs = then.secsTo(now);
     if (secs < 60) return QStringLiteral("now");

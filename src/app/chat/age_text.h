@@ -7,6 +7,6 @@
 
 namespace Hearth {
 
-QString ageText(const QDateTime &then, const QDateTime &now);
+QString ageText(const QDateTime & then, const QDateTime & now);
 
 }  // namespace Hearth

@@ -13,12 +13,12 @@
 #include "core/app_settings.h"
 #include "core/conversation_store.h"
 #include "core/engine_bridge.h"
-#include "core/remote_engine.h"
 #include "core/model_hasher.h"
+#include "core/remote_engine.h"
 #include "core/store_worker.h"
 #include "core/stream_saver.h"
-#include "prepared_reply.h"
 #include "hearth/context_window.h"
+#include "prepared_reply.h"
 
 namespace Hearth {
 
@@ -26,7 +26,7 @@ namespace {
 
 constexpr int kTitleLength = 48;
 
-QString titleFrom(const QString &text) {
+QString titleFrom(const QString & text) {
     QString t = text.simplified();
     if (t.size() > kTitleLength) t = t.left(kTitleLength - 1).trimmed() + QChar(0x2026);
     return t.isEmpty() ? QStringLiteral("New chat") : t;
@@ -44,16 +44,16 @@ QString startupModel() {
 }
 
 // A context overflow policy's name (hearth/context_window.h), or "" (the app's default) for anything else.
-QString knownPolicy(const QString &name) {
+QString knownPolicy(const QString & name) {
     hearth::ContextOverflow policy;
     return hearth::context_overflow_from_name(name.toStdString(), policy) ? name : QString();
 }
 
 }  // namespace
 
-ChatController::ChatController(QObject *parent) : ChatController(QString(), parent) {}
+ChatController::ChatController(QObject * parent) : ChatController(QString(), parent) {}
 
-ChatController::ChatController(const QString &databasePath, QObject *parent) : QObject(parent) {
+ChatController::ChatController(const QString & databasePath, QObject * parent) : QObject(parent) {
     init(databasePath);
 }
 
@@ -66,23 +66,23 @@ ChatController::~ChatController() {
     delete m_toolRegistry;  // stops the MCP servers
     delete m_remote;
     delete m_remoteEngine;  // cancels its transfers before the store goes
-    delete m_bridge;  // stops the engine thread before the store goes
+    delete m_bridge;        // stops the engine thread before the store goes
     // Runs every queued write (the reply's last save) before the models its answers go to.
     m_worker.reset();
 }
 
 template <typename Fn>
-bool ChatController::guarded(Fn &&fn) {
+bool ChatController::guarded(Fn && fn) {
     try {
         fn();
         return true;
-    } catch (const std::exception &e) {
+    } catch (const std::exception & e) {
         setError(QString::fromUtf8(e.what()));
         return false;
     }
 }
 
-void ChatController::init(const QString &databasePath) {
+void ChatController::init(const QString & databasePath) {
     // Opening waits for the store thread to open and migrate the database:
     // this runs before the window shows. Everything after is queued.
     m_worker = std::make_unique<StoreWorker>(databasePath);
@@ -101,7 +101,7 @@ void ChatController::init(const QString &databasePath) {
     const QString dir = m_worker ? QFileInfo(m_worker->path()).absolutePath() : QString();
     m_hasher = new ModelHasher(dir.isEmpty() ? QString() : dir + QStringLiteral("/model-hashes.json"));
     connect(m_hasher, &ModelHasher::hashed, this, &ChatController::onModelHashed);
-    connect(m_hasher, &ModelHasher::failed, this, [](const QString &, const QString &reason) {
+    connect(m_hasher, &ModelHasher::failed, this, [](const QString &, const QString & reason) {
         qWarning("model sha256 unknown: %s", qPrintable(reason));  // replies keep an empty hash
     });
     m_defaultOverflow = AppSettings().contextOverflow();
@@ -113,16 +113,18 @@ void ChatController::init(const QString &databasePath) {
     initRemote();
     initTools();
     const QString model = startupModel();
-    if (!model.isEmpty()) loadModel(model);
-    else if (databasePath.isEmpty()) restoreLastModel();
+    if (!model.isEmpty())
+        loadModel(model);
+    else if (databasePath.isEmpty())
+        restoreLastModel();
 }
 
-QObject *ChatController::engine() const {
+QObject * ChatController::engine() const {
     return m_bridge;
 }
 
 void ChatController::connectBridge() {
-    connect(m_bridge, &EngineBridge::loadStarted, this, [this](const QString &path) {
+    connect(m_bridge, &EngineBridge::loadStarted, this, [this](const QString & path) {
         m_usingRemote = false;  // a local model takes over the chat
         setModelPath(path);
         m_modelState = Loading;
@@ -135,7 +137,7 @@ void ChatController::connectBridge() {
         m_loadProgress = f;
         emit loadProgressChanged();
     });
-    connect(m_bridge, &EngineBridge::modelLoaded, this, [this](const QString &path, const QString &desc, int ctx) {
+    connect(m_bridge, &EngineBridge::modelLoaded, this, [this](const QString & path, const QString & desc, int ctx) {
         setModelPath(path);
         // Looked up again at every load: the cache notices a file replaced in place.
         m_modelSha256.clear();
@@ -151,7 +153,7 @@ void ChatController::connectBridge() {
         measureContext();
     });
     connect(m_bridge, &EngineBridge::loadFailed, this, &ChatController::onLoadFailed);
-    connect(m_bridge, &EngineBridge::gpuNotice, this, [this](const QString &message) {
+    connect(m_bridge, &EngineBridge::gpuNotice, this, [this](const QString & message) {
         m_gpuNotice = message;
         emit modelChanged();
     });
@@ -160,18 +162,20 @@ void ChatController::connectBridge() {
     connect(m_bridge, &EngineBridge::generationFinished, this, &ChatController::onFinished);
 }
 
-void ChatController::setError(const QString &message) {
+void ChatController::setError(const QString & message) {
     m_errorMessage = message;
     emit errorMessageChanged();
 }
 
-void ChatController::clearError() { setError(QString()); }
+void ChatController::clearError() {
+    setError(QString());
+}
 
 QString ChatController::modelName() const {
     return m_usingRemote ? m_remoteLabel : QFileInfo(m_modelPath).completeBaseName();
 }
 
-void ChatController::setModelPath(const QString &path) {
+void ChatController::setModelPath(const QString & path) {
     if (path == m_modelPath) return;
     // The previous model's hash is still wanted only for replies waiting on it.
     if (!m_awaitingHash.contains(m_modelPath)) m_hasher->cancel(m_modelPath);
@@ -179,32 +183,36 @@ void ChatController::setModelPath(const QString &path) {
     m_modelSha256.clear();
 }
 
-QString ChatController::databasePath() const { return m_worker ? m_worker->path() : QString(); }
+QString ChatController::databasePath() const {
+    return m_worker ? m_worker->path() : QString();
+}
 
-void ChatController::reloadConversations() { m_conversations.reload(); }
+void ChatController::reloadConversations() {
+    m_conversations.reload();
+}
 
-void ChatController::onModelHashed(const QString &path, const QString &sha256) {
+void ChatController::onModelHashed(const QString & path, const QString & sha256) {
     if (path == m_modelPath && sha256 != m_modelSha256) {
         m_modelSha256 = sha256;
         emit modelChanged();
     }
     const QList<qint64> waiting = m_awaitingHash.take(path);
     if (waiting.isEmpty() || !m_worker) return;
-    postWrite([waiting, sha256](ConversationStore &store) { store.setModelSha256(waiting, sha256); });
+    postWrite([waiting, sha256](ConversationStore & store) { store.setModelSha256(waiting, sha256); });
     // A streaming reply is reloaded when it finishes; reloading now would reset the view mid-stream.
     if (!generating()) m_messages.reload();
 }
 
-void ChatController::recordModelHash(qint64 replyId, const Message &reply) {
+void ChatController::recordModelHash(qint64 replyId, const Message & reply) {
     // A reply written by the loaded model: its hash now, or when it becomes known.
     if (!reply.generation.modelSha256.isEmpty() || m_modelPath.isEmpty() ||
         reply.generation.modelFile != QFileInfo(m_modelPath).fileName())
         return;
     if (!m_modelSha256.isEmpty()) {
-        postWrite([replyId, sha = m_modelSha256](ConversationStore &store) { store.setModelSha256({replyId}, sha); });
+        postWrite([replyId, sha = m_modelSha256](ConversationStore & store) { store.setModelSha256({replyId}, sha); });
         return;
     }
-    QList<qint64> &waiting = m_awaitingHash[m_modelPath];
+    QList<qint64> & waiting = m_awaitingHash[m_modelPath];
     if (!waiting.contains(replyId)) waiting.append(replyId);
     m_hasher->request(m_modelPath);
 }
@@ -238,7 +246,7 @@ GenerationSettings ChatController::effectiveSettings() const {
     return s;
 }
 
-void ChatController::onContextPlanned(qint64 requestId, const ContextUsage &usage) {
+void ChatController::onContextPlanned(qint64 requestId, const ContextUsage & usage) {
     if (sender() && sender() != activeEngine()) return;  // a late answer of the engine the chat left
     if (requestId == -m_currentId && !generating())
         m_context.measured(usage);
@@ -261,7 +269,7 @@ bool ChatController::canGenerate() const {
     return m_worker && m_modelState == Ready && !generating() && m_opening == 0;
 }
 
-GenerationInfo ChatController::generationInfo(GenerationSettings &settings) const {
+GenerationInfo ChatController::generationInfo(GenerationSettings & settings) const {
     // The seed is fixed here so the stored reply can be reproduced.
     if (settings.seed < 0) settings.seed = qint64(QRandomGenerator::global()->bounded(1u << 30));
     GenerationInfo info;
@@ -273,7 +281,7 @@ GenerationInfo ChatController::generationInfo(GenerationSettings &settings) cons
     return info;
 }
 
-bool ChatController::send(const QString &text) {
+bool ChatController::send(const QString & text) {
     if (text.trimmed().isEmpty() || !canGenerate()) return false;
     GenerationSettings settings = m_settings;
     const GenerationInfo info = generationInfo(settings);
@@ -283,7 +291,7 @@ bool ChatController::send(const QString &text) {
     draft.model = answeringModel();
     draft.systemPrompt = m_settings.systemPrompt;
     draft.sampling = m_settings.samplingJson();
-    return queueReply([conv = m_currentId, draft, content = text.trimmed(), info](ConversationStore &store) {
+    return queueReply([conv = m_currentId, draft, content = text.trimmed(), info](ConversationStore & store) {
         const qint64 id = conv != 0 ? conv : store.createConversation(draft);
         const std::optional<Conversation> c = store.conversation(id);
         Message user;
@@ -294,7 +302,7 @@ bool ChatController::send(const QString &text) {
     });
 }
 
-void ChatController::onText(qint64 requestId, const QString &content, const QString &reasoning) {
+void ChatController::onText(qint64 requestId, const QString & content, const QString & reasoning) {
     if (requestId != m_streamingId || !m_saver) return;
     if (!reasoning.isEmpty()) m_saver->appendReasoning(reasoning);
     if (!content.isEmpty()) m_saver->appendContent(content);
@@ -304,14 +312,16 @@ void ChatController::onText(qint64 requestId, const QString &content, const QStr
 void ChatController::stop() {
     // The open chat's tool turn; a reply streaming in another chat goes on.
     if (m_agent && m_agent->active()) return m_agent->stop();
-    if (m_streamingId) activeEngine()->cancel(m_streamingId);
-    else if (m_starting) m_stopPending = true;
+    if (m_streamingId)
+        activeEngine()->cancel(m_streamingId);
+    else if (m_starting)
+        m_stopPending = true;
 }
 
 bool ChatController::regenerate(qint64 messageId) {
     if (!canGenerate()) return false;
     GenerationSettings settings = m_settings;
-    return queueReply([messageId, info = generationInfo(settings)](ConversationStore &store) {
+    return queueReply([messageId, info = generationInfo(settings)](ConversationStore & store) {
         return PreparedReply::read(store, store.regenerate(messageId, info));
     });
 }
@@ -319,7 +329,7 @@ bool ChatController::regenerate(qint64 messageId) {
 bool ChatController::continueReply(qint64 messageId) {
     if (!canGenerate()) return false;
     return queueReply(
-        [messageId](ConversationStore &store) {
+        [messageId](ConversationStore & store) {
             // Its text and stats as they were, then back to streaming.
             const std::optional<Message> m = store.message(messageId);
             if (m) store.resumeReply(messageId);
@@ -328,11 +338,11 @@ bool ChatController::continueReply(qint64 messageId) {
         true);
 }
 
-bool ChatController::editMessage(qint64 messageId, const QString &text) {
+bool ChatController::editMessage(qint64 messageId, const QString & text) {
     if (text.trimmed().isEmpty() || !canGenerate()) return false;
     GenerationSettings settings = m_settings;
     return queueReply([messageId, conv = m_currentId, content = text.trimmed(),
-                       info = generationInfo(settings)](ConversationStore &store) {
+                       info = generationInfo(settings)](ConversationStore & store) {
         const qint64 edited = store.editMessage(messageId, content);
         return PreparedReply::read(store, store.beginReply(conv, edited, info));
     });
@@ -342,11 +352,11 @@ void ChatController::selectSibling(int row, int delta) {
     if (!generating()) m_messages.selectSibling(row, delta);
 }
 
-void ChatController::copyText(const QString &text) {
-    if (QClipboard *c = QGuiApplication::clipboard()) c->setText(text);
+void ChatController::copyText(const QString & text) {
+    if (QClipboard * c = QGuiApplication::clipboard()) c->setText(text);
 }
 
-void ChatController::rename(qint64 conversationId, const QString &title) {
+void ChatController::rename(qint64 conversationId, const QString & title) {
     if (!title.trimmed().isEmpty() && m_conversations.rename(conversationId, title.trimmed()) &&
         conversationId == m_currentId) {
         m_currentTitle = title.trimmed();
@@ -366,7 +376,8 @@ void ChatController::deleteConversation(qint64 conversationId) {
     commitDelete();
     const int row = m_conversations.rowOf(conversationId);
     const QString title =
-        row >= 0 ? m_conversations.data(m_conversations.index(row), ConversationListModel::TitleRole).toString() : QString();
+        row >= 0 ? m_conversations.data(m_conversations.index(row), ConversationListModel::TitleRole).toString()
+                 : QString();
     if (!m_conversations.remove(conversationId)) return;
     m_pendingDeleteId = conversationId;
     m_pendingDeleteTitle = title;
@@ -382,7 +393,7 @@ void ChatController::undoDelete() {
     emit pendingDeleteChanged();
 }
 
-void ChatController::loadModel(const QString &pathOrUrl) {
+void ChatController::loadModel(const QString & pathOrUrl) {
     if (generating() || pathOrUrl.isEmpty()) return;
     const QUrl url(pathOrUrl);
     const QString path = url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
@@ -396,32 +407,49 @@ void ChatController::loadModel(const QString &pathOrUrl) {
 }
 
 QVariantMap ChatController::settings() const {
-    return {{"systemPrompt", m_settings.systemPrompt}, {"temperature", m_settings.temperature},
-            {"topP", m_settings.topP},                 {"topK", m_settings.topK},
-            {"minP", m_settings.minP},                 {"maxTokens", m_settings.maxTokens},
-            {"contextSize", m_settings.contextSize},   {"seed", m_settings.seed},
-            {"contextOverflow", m_settings.contextOverflow}, {"defaultContextOverflow", m_defaultOverflow},
+    return {{"systemPrompt", m_settings.systemPrompt},
+            {"temperature", m_settings.temperature},
+            {"topP", m_settings.topP},
+            {"topK", m_settings.topK},
+            {"minP", m_settings.minP},
+            {"maxTokens", m_settings.maxTokens},
+            {"contextSize", m_settings.contextSize},
+            {"seed", m_settings.seed},
+            {"contextOverflow", m_settings.contextOverflow},
+            {"defaultContextOverflow", m_defaultOverflow},
             {"thinking", m_settings.thinking}};
 }
 
-void ChatController::setSetting(const QString &key, const QVariant &value) {
+void ChatController::setSetting(const QString & key, const QVariant & value) {
     GenerationSettings s = m_settings;
-    if (key == QLatin1String("systemPrompt")) s.systemPrompt = value.toString();
-    else if (key == QLatin1String("temperature")) s.temperature = qBound(0.0, value.toDouble(), 2.0);
-    else if (key == QLatin1String("topP")) s.topP = qBound(0.0, value.toDouble(), 1.0);
-    else if (key == QLatin1String("topK")) s.topK = qMax(0, value.toInt());
-    else if (key == QLatin1String("minP")) s.minP = qBound(0.0, value.toDouble(), 1.0);
-    else if (key == QLatin1String("maxTokens")) s.maxTokens = value.toInt();
-    else if (key == QLatin1String("contextSize")) s.contextSize = qMax(0, value.toInt());
-    else if (key == QLatin1String("seed")) s.seed = value.toLongLong();
-    else if (key == QLatin1String("contextOverflow")) s.contextOverflow = knownPolicy(value.toString());
-    else if (key == QLatin1String("thinking")) s.thinking = value.toBool();
-    else if (key == QLatin1String("defaultContextOverflow")) return setDefaultOverflow(value.toString());
-    else return;
+    if (key == QLatin1String("systemPrompt"))
+        s.systemPrompt = value.toString();
+    else if (key == QLatin1String("temperature"))
+        s.temperature = qBound(0.0, value.toDouble(), 2.0);
+    else if (key == QLatin1String("topP"))
+        s.topP = qBound(0.0, value.toDouble(), 1.0);
+    else if (key == QLatin1String("topK"))
+        s.topK = qMax(0, value.toInt());
+    else if (key == QLatin1String("minP"))
+        s.minP = qBound(0.0, value.toDouble(), 1.0);
+    else if (key == QLatin1String("maxTokens"))
+        s.maxTokens = value.toInt();
+    else if (key == QLatin1String("contextSize"))
+        s.contextSize = qMax(0, value.toInt());
+    else if (key == QLatin1String("seed"))
+        s.seed = value.toLongLong();
+    else if (key == QLatin1String("contextOverflow"))
+        s.contextOverflow = knownPolicy(value.toString());
+    else if (key == QLatin1String("thinking"))
+        s.thinking = value.toBool();
+    else if (key == QLatin1String("defaultContextOverflow"))
+        return setDefaultOverflow(value.toString());
+    else
+        return;
     applySettings(s);
 }
 
-void ChatController::applySettings(const GenerationSettings &s) {
+void ChatController::applySettings(const GenerationSettings & s) {
     if (s == m_settings) return;
     const bool contextChanged = s.contextSize != m_settings.contextSize;
     m_settings = s;
@@ -435,7 +463,7 @@ void ChatController::applySettings(const GenerationSettings &s) {
         loadModel(m_modelPath);
 }
 
-void ChatController::setDefaultOverflow(const QString &policy) {
+void ChatController::setDefaultOverflow(const QString & policy) {
     AppSettings().setContextOverflow(policy);
     m_defaultOverflow = AppSettings().contextOverflow();
     m_context.setPolicy(effectiveSettings().contextOverflow);

@@ -54,13 +54,14 @@
 // escape: they become errorMessage.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
+
 #include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QVariantList>
 #include <QVariantMap>
 #include <functional>
-#include <QtQml/qqmlregistration.h>
 #include <memory>
 #include <optional>
 
@@ -91,8 +92,8 @@ class ToolRegistry;
 class ChatController : public QObject {
     Q_OBJECT
     QML_ELEMENT
-    Q_PROPERTY(Hearth::ConversationListModel *conversations READ conversations CONSTANT)
-    Q_PROPERTY(Hearth::MessageListModel *messages READ messages CONSTANT)
+    Q_PROPERTY(Hearth::ConversationListModel * conversations READ conversations CONSTANT)
+    Q_PROPERTY(Hearth::MessageListModel * messages READ messages CONSTANT)
     Q_PROPERTY(qint64 currentConversationId READ currentConversationId WRITE setCurrentConversationId NOTIFY
                    currentConversationChanged)
     Q_PROPERTY(QString currentTitle READ currentTitle NOTIFY currentConversationChanged)
@@ -122,23 +123,23 @@ class ChatController : public QObject {
     // defaultContextOverflow (the app-wide default; never "")
     Q_PROPERTY(QVariantMap settings READ settings NOTIFY settingsChanged)
     // The context meter and the notice of what the overflow policy left out.
-    Q_PROPERTY(Hearth::ContextStatus *context READ context CONSTANT)
+    Q_PROPERTY(Hearth::ContextStatus * context READ context CONSTANT)
     // [{conversationId, messageId, title, snippet, role}]
-    Q_PROPERTY(Hearth::SearchResultModel *searchResults READ searchResultModel CONSTANT)
+    Q_PROPERTY(Hearth::SearchResultModel * searchResults READ searchResultModel CONSTANT)
     Q_PROPERTY(QString pendingDeleteTitle READ pendingDeleteTitle NOTIFY pendingDeleteChanged)
     Q_PROPERTY(int completedReplies READ completedReplies NOTIFY completedRepliesChanged)
     // Tools: the agent loop's cards and actions (Hearth::AgentLoop), and the Tools settings page.
-    Q_PROPERTY(QObject *agent READ agent CONSTANT)
-    Q_PROPERTY(Hearth::ToolsController *tools READ tools CONSTANT)
+    Q_PROPERTY(QObject * agent READ agent CONSTANT)
+    Q_PROPERTY(Hearth::ToolsController * tools READ tools CONSTANT)
     // The open chat's tool picker: which tools the model sees (chat_tools_model.h).
-    Q_PROPERTY(Hearth::ChatToolsModel *chatTools READ chatTools CONSTANT)
+    Q_PROPERTY(Hearth::ChatToolsModel * chatTools READ chatTools CONSTANT)
     // The open chat's tool results came in while it was not open (or the engine
     // was busy): continueToolTurn() (the "Continue" button) generates the answer.
     Q_PROPERTY(bool toolTurnWaiting READ toolTurnWaiting NOTIFY toolTurnWaitingChanged)
     // The EngineBridge, for the local server to serve the chat's loaded model.
-    Q_PROPERTY(QObject *engine READ engine CONSTANT)
+    Q_PROPERTY(QObject * engine READ engine CONSTANT)
     // The remote endpoints and their models (chat_controller_remote.cpp).
-    Q_PROPERTY(Hearth::RemoteController *remote READ remote CONSTANT)
+    Q_PROPERTY(Hearth::RemoteController * remote READ remote CONSTANT)
     // A remote endpoint's model answers the chat (useRemoteModel), not a local file.
     Q_PROPERTY(bool usingRemote READ usingRemote NOTIFY modelChanged)
 
@@ -146,13 +147,13 @@ public:
     enum ModelState { NoModel, Loading, Ready, Error };
     Q_ENUM(ModelState)
 
-    explicit ChatController(QObject *parent = nullptr);
+    explicit ChatController(QObject * parent = nullptr);
     // For tests: a store at `databasePath` ("" = Hearth::databasePath()).
-    ChatController(const QString &databasePath, QObject *parent);
+    ChatController(const QString & databasePath, QObject * parent);
     ~ChatController() override;
 
-    ConversationListModel *conversations() { return &m_conversations; }
-    MessageListModel *messages() { return &m_messages; }
+    ConversationListModel * conversations() { return &m_conversations; }
+    MessageListModel * messages() { return &m_messages; }
     qint64 currentConversationId() const { return m_currentId; }
     void setCurrentConversationId(qint64 id);
     QString currentTitle() const;
@@ -174,49 +175,49 @@ public:
     qint64 streamingMessageId() const { return m_streamingId; }
     QString errorMessage() const { return m_errorMessage; }
     QVariantMap settings() const;
-    SearchResultModel *searchResultModel() { return &m_searchResults; }
+    SearchResultModel * searchResultModel() { return &m_searchResults; }
     QVariantList searchResults() const { return m_searchResults.toVariantList(); }  // a copy of the rows
     QString pendingDeleteTitle() const { return m_pendingDeleteTitle; }
     int completedReplies() const { return m_completedReplies; }
-    QObject *engine() const;
+    QObject * engine() const;
     GenerationSettings generationSettings() const { return m_settings; }
-    ContextStatus *context() { return &m_context; }
-    QObject *agent() const;
-    AgentLoop *agentLoop() const { return m_agent; }
-    ToolsController *tools() const { return m_tools; }
-    RemoteController *remote() const { return m_remote; }
+    ContextStatus * context() { return &m_context; }
+    QObject * agent() const;
+    AgentLoop * agentLoop() const { return m_agent; }
+    ToolsController * tools() const { return m_tools; }
+    RemoteController * remote() const { return m_remote; }
     bool usingRemote() const { return m_usingRemote; }
-    ChatToolsModel *chatTools() const { return m_chatTools; }
+    ChatToolsModel * chatTools() const { return m_chatTools; }
     bool toolTurnWaiting() const { return m_toolTurnWaiting; }
 
     Q_INVOKABLE void newChat();
     // False (and nothing happens) when the text is blank, no model is ready or a reply streams.
-    Q_INVOKABLE bool send(const QString &text);
+    Q_INVOKABLE bool send(const QString & text);
     Q_INVOKABLE void stop();
     Q_INVOKABLE bool regenerate(qint64 messageId);
     Q_INVOKABLE bool continueReply(qint64 messageId);
     // A new branch: a sibling of the user message with `text`, and a reply to it.
-    Q_INVOKABLE bool editMessage(qint64 messageId, const QString &text);
+    Q_INVOKABLE bool editMessage(qint64 messageId, const QString & text);
     Q_INVOKABLE void selectSibling(int row, int delta);
-    Q_INVOKABLE void copyText(const QString &text);
-    Q_INVOKABLE void rename(qint64 conversationId, const QString &title);
+    Q_INVOKABLE void copyText(const QString & text);
+    Q_INVOKABLE void rename(qint64 conversationId, const QString & title);
     Q_INVOKABLE void togglePinned(qint64 conversationId);
     Q_INVOKABLE void deleteConversation(qint64 conversationId);
     Q_INVOKABLE void undoDelete();
     Q_INVOKABLE void commitDelete();  // the undo toast timed out
-    Q_INVOKABLE void search(const QString &text);
+    Q_INVOKABLE void search(const QString & text);
     Q_INVOKABLE void openSearchResult(qint64 conversationId, qint64 messageId);
     // A path or a file:// URL.
-    Q_INVOKABLE void loadModel(const QString &pathOrUrl);
+    Q_INVOKABLE void loadModel(const QString & pathOrUrl);
     // The chat answers with model `index` of remote.models from now on; false while a reply streams.
     Q_INVOKABLE bool useRemoteModel(int index);
-    Q_INVOKABLE void setSetting(const QString &key, const QVariant &value);
+    Q_INVOKABLE void setSetting(const QString & key, const QVariant & value);
     Q_INVOKABLE void resetSettings();  // the app-wide defaults; the chat's system prompt stays
     // The preset's settings for this chat (a preset without a system prompt keeps the chat's).
-    Q_INVOKABLE bool applyPreset(const QString &name);
+    Q_INVOKABLE bool applyPreset(const QString & name);
     // This chat's settings as a named preset / as what new chats start with.
-    Q_INVOKABLE bool savePreset(const QString &name);
-    Q_INVOKABLE bool removePreset(const QString &name);
+    Q_INVOKABLE bool savePreset(const QString & name);
+    Q_INVOKABLE bool removePreset(const QString & name);
     Q_INVOKABLE void saveAsDefaults();
     Q_INVOKABLE void dismissLoadNotice();
     Q_INVOKABLE void clearError();
@@ -240,44 +241,44 @@ signals:
     void toolTurnWaitingChanged();
 
 private:
-    void init(const QString &databasePath);
+    void init(const QString & databasePath);
     void connectBridge();
     bool canGenerate() const;
     // Store-worker glue (chat_controller_store.cpp): `job` writes a reply's
     // rows and reads its prompt on the store thread; then the reply starts
     // here (`resume`: a continued reply, its text kept).
     bool queueReply(std::function<PreparedReply(ConversationStore &)> job, bool resume = false);
-    void launchReply(const PreparedReply &prepared, bool resume, bool fromDraft, GenerationSettings settings);
+    void launchReply(const PreparedReply & prepared, bool resume, bool fromDraft, GenerationSettings settings);
     void afterStore(std::function<void()> fn);  // after every job posted so far
     void postWrite(std::function<void(ConversationStore &)> job);
     void loadConversationSettings(qint64 id);
-    void finishReplyBookkeeping(qint64 conversationId, qint64 requestId, const Hearth::GenerationResult &result);
-    GenerationInfo generationInfo(GenerationSettings &settings) const;
+    void finishReplyBookkeeping(qint64 conversationId, qint64 requestId, const Hearth::GenerationResult & result);
+    GenerationInfo generationInfo(GenerationSettings & settings) const;
     GenerationSettings effectiveSettings() const;  // the chat's, its context policy resolved
     void measureContext();
-    void onContextPlanned(qint64 requestId, const Hearth::ContextUsage &usage);
-    void onText(qint64 requestId, const QString &content, const QString &reasoning);
-    void onFinished(qint64 requestId, const Hearth::GenerationResult &result);
-    void setModelPath(const QString &path);
-    void onModelLoaded(const QString &path);
-    void onLoadFailed(const QString &path, const QString &message);
+    void onContextPlanned(qint64 requestId, const Hearth::ContextUsage & usage);
+    void onText(qint64 requestId, const QString & content, const QString & reasoning);
+    void onFinished(qint64 requestId, const Hearth::GenerationResult & result);
+    void setModelPath(const QString & path);
+    void onModelLoaded(const QString & path);
+    void onLoadFailed(const QString & path, const QString & message);
     void restoreLastModel();
-    void applySettings(const GenerationSettings &settings);
-    void onModelHashed(const QString &path, const QString &sha256);
-    void recordModelHash(qint64 replyId, const Message &reply);
-    void setError(const QString &message);
+    void applySettings(const GenerationSettings & settings);
+    void onModelHashed(const QString & path, const QString & sha256);
+    void recordModelHash(qint64 replyId, const Message & reply);
+    void setError(const QString & message);
     void saveSettings();
-    void setDefaultOverflow(const QString &policy);
+    void setDefaultOverflow(const QString & policy);
     template <typename Fn>
-    bool guarded(Fn &&fn);
+    bool guarded(Fn && fn);
     // Tools (chat_controller_tools.cpp): the registry, the loop and the settings page.
     void initTools();
     bool toolsBusy() const;
-    void onReplyForTools(qint64 conversationId, qint64 replyId, const Hearth::GenerationResult &result);
+    void onReplyForTools(qint64 conversationId, qint64 replyId, const Hearth::GenerationResult & result);
     void continueAfterTools(qint64 conversationId, qint64 parentId);
     // Remote endpoints (chat_controller_remote.cpp).
     void initRemote();
-    ChatEngine *activeEngine() const;
+    ChatEngine * activeEngine() const;
     QString answeringModel() const;  // what a reply records: the file name, or "endpoint · model"
     void onToolsConversationChanged();
     // Whether the open chat still ends with its waiting turn's results, read on the store thread.
@@ -287,20 +288,20 @@ private:
     std::unique_ptr<StoreWorker> m_worker;
     ConversationListModel m_conversations;
     MessageListModel m_messages;
-    EngineBridge *m_bridge = nullptr;
-    RemoteEngine *m_remoteEngine = nullptr;
-    RemoteController *m_remote = nullptr;
+    EngineBridge * m_bridge = nullptr;
+    RemoteEngine * m_remoteEngine = nullptr;
+    RemoteController * m_remote = nullptr;
     bool m_usingRemote = false;
     QString m_remoteLabel;
-    StreamSaver *m_saver = nullptr;
-    ModelHasher *m_hasher = nullptr;
+    StreamSaver * m_saver = nullptr;
+    ModelHasher * m_hasher = nullptr;
     qint64 m_currentId = 0;
     qint64 m_streamingId = 0;
     qint64 m_streamingConversation = 0;  // the chat m_streamingId belongs to
-    bool m_starting = false;   // a reply's rows are being written
-    bool m_stopPending = false;  // Stop pressed while starting: cancel it as it starts
-    bool m_finishing = false;  // a finished reply is being recorded
-    qint64 m_opening = 0;      // the chat whose settings are being read (sending waits for them)
+    bool m_starting = false;             // a reply's rows are being written
+    bool m_stopPending = false;          // Stop pressed while starting: cancel it as it starts
+    bool m_finishing = false;            // a finished reply is being recorded
+    qint64 m_opening = 0;                // the chat whose settings are being read (sending waits for them)
     QString m_currentTitle;
     QString m_modelPath;
     ModelState m_modelState = NoModel;
@@ -312,7 +313,7 @@ private:
     QString m_loadError;
     QString m_gpuNotice;
     QString m_loadNotice;
-    QString m_workingModel;  // the last model that loaded; reloaded when another fails
+    QString m_workingModel;       // the last model that loaded; reloaded when another fails
     QList<ChatPreset> m_presets;  // AppSettings::presets(), read at start and after each change
     QString m_errorMessage;
     GenerationSettings m_settings;
@@ -324,12 +325,12 @@ private:
     qint64 m_pendingDeleteId = 0;
     QString m_pendingDeleteTitle;
     int m_completedReplies = 0;
-    ToolRegistry *m_toolRegistry = nullptr;
-    AgentLoop *m_agent = nullptr;
-    ToolsController *m_tools = nullptr;
-    ChatToolsModel *m_chatTools = nullptr;
+    ToolRegistry * m_toolRegistry = nullptr;
+    AgentLoop * m_agent = nullptr;
+    ToolsController * m_tools = nullptr;
+    ChatToolsModel * m_chatTools = nullptr;
     QHash<qint64, qint64> m_toolTurns;  // conversation -> its last tool message, whose answer waits
-    bool m_toolTurnWaiting = false;      // the open chat's entry in m_toolTurns is still its active leaf
+    bool m_toolTurnWaiting = false;     // the open chat's entry in m_toolTurns is still its active leaf
 };
 
 }  // namespace Hearth

@@ -18,7 +18,7 @@ void ChatController::restoreLastModel() {
     if (!last.isEmpty() && QFileInfo(last).isFile()) loadModel(last);
 }
 
-void ChatController::onModelLoaded(const QString &path) {
+void ChatController::onModelLoaded(const QString & path) {
     if (path != m_workingModel) {
         m_loadNotice.clear();  // a different model is working now: the old failure is past
         emit modelChanged();
@@ -27,7 +27,7 @@ void ChatController::onModelLoaded(const QString &path) {
     AppSettings().setLastModel(path);
 }
 
-void ChatController::onLoadFailed(const QString &path, const QString &message) {
+void ChatController::onLoadFailed(const QString & path, const QString & message) {
     m_loadError = message;
     const QString failed = QFileInfo(path).fileName();
     const bool restore = !m_workingModel.isEmpty() && path != m_workingModel && QFileInfo(m_workingModel).isFile();

@@ -12,7 +12,7 @@ namespace Hearth {
 namespace {
 
 // Whether a chat's settings are those of a preset: what a preset sets.
-bool sameStyle(const GenerationSettings &chat, const GenerationSettings &preset) {
+bool sameStyle(const GenerationSettings & chat, const GenerationSettings & preset) {
     GenerationSettings a = chat;
     a.seed = preset.seed;
     a.contextSize = preset.contextSize;
@@ -25,18 +25,18 @@ bool sameStyle(const GenerationSettings &chat, const GenerationSettings &preset)
 
 QStringList ChatController::presetNames() const {
     QStringList names;
-    for (const ChatPreset &p : m_presets) names << p.name;
+    for (const ChatPreset & p : m_presets) names << p.name;
     return names;
 }
 
 QString ChatController::activePreset() const {
-    for (const ChatPreset &p : m_presets)
+    for (const ChatPreset & p : m_presets)
         if (sameStyle(m_settings, p.settings)) return p.name;
     return {};
 }
 
-bool ChatController::applyPreset(const QString &name) {
-    const auto it = std::find_if(m_presets.begin(), m_presets.end(), [&](const ChatPreset &p) {
+bool ChatController::applyPreset(const QString & name) {
+    const auto it = std::find_if(m_presets.begin(), m_presets.end(), [&](const ChatPreset & p) {
         return p.name.compare(name.trimmed(), Qt::CaseInsensitive) == 0;
     });
     if (it == m_presets.end()) return false;
@@ -48,7 +48,7 @@ bool ChatController::applyPreset(const QString &name) {
     return true;
 }
 
-bool ChatController::savePreset(const QString &name) {
+bool ChatController::savePreset(const QString & name) {
     AppSettings app;
     if (!app.savePreset(name, m_settings)) return false;
     m_presets = app.presets();
@@ -57,7 +57,7 @@ bool ChatController::savePreset(const QString &name) {
     return true;
 }
 
-bool ChatController::removePreset(const QString &name) {
+bool ChatController::removePreset(const QString & name) {
     AppSettings app;
     if (!app.removePreset(name)) return false;
     m_presets = app.presets();

@@ -20,7 +20,7 @@ namespace {
 
 // The raw model output an interrupted reply stood for, so the parser and the
 // prompt pick up where it stopped.
-QString rawOutput(const Message &m) {
+QString rawOutput(const Message & m) {
     if (m.reasoning.isEmpty()) return m.content;
     QString raw = QStringLiteral("<think>\n") + m.reasoning;
     if (!m.content.isEmpty()) raw += QStringLiteral("\n</think>\n\n") + m.content;
@@ -29,7 +29,7 @@ QString rawOutput(const Message &m) {
 
 }  // namespace
 
-PreparedReply PreparedReply::read(ConversationStore &store, qint64 replyId, std::optional<Message> reply) {
+PreparedReply PreparedReply::read(ConversationStore & store, qint64 replyId, std::optional<Message> reply) {
     if (!reply) reply = store.message(replyId);
     if (!reply)
         throw hearth::Error(hearth::ErrorCode_invalid_argument,
@@ -59,7 +59,7 @@ bool ChatController::queueReply(std::function<PreparedReply(ConversationStore &)
     emit generatingChanged();
     m_worker->request(
         this, std::move(job),
-        [this, resume, fromDraft, settings](const PreparedReply &prepared) {
+        [this, resume, fromDraft, settings](const PreparedReply & prepared) {
             m_starting = false;
             if (prepared.replyId == 0) {  // nothing to start (a tool turn whose chat moved on)
                 m_stopPending = false;
@@ -68,7 +68,7 @@ bool ChatController::queueReply(std::function<PreparedReply(ConversationStore &)
             }
             launchReply(prepared, resume, fromDraft, settings);
         },
-        [this](const QString &message) {
+        [this](const QString & message) {
             m_starting = false;
             setError(message);
             emit generatingChanged();
@@ -76,7 +76,7 @@ bool ChatController::queueReply(std::function<PreparedReply(ConversationStore &)
     return true;
 }
 
-void ChatController::launchReply(const PreparedReply &p, bool resume, bool fromDraft, GenerationSettings settings) {
+void ChatController::launchReply(const PreparedReply & p, bool resume, bool fromDraft, GenerationSettings settings) {
     // The draft's first message created its conversation: it keeps the tools
     // picked in the draft, and becomes the open chat unless another was opened meanwhile.
     if (fromDraft && m_agent) m_agent->adoptDraftChoices(p.conversationId);
@@ -105,18 +105,20 @@ void ChatController::launchReply(const PreparedReply &p, bool resume, bool fromD
     if (std::exchange(m_stopPending, false)) activeEngine()->cancel(p.replyId);
 }
 
-void ChatController::onFinished(qint64 requestId, const GenerationResult &result) {
+void ChatController::onFinished(qint64 requestId, const GenerationResult & result) {
     if (requestId != m_streamingId || !m_saver) return;
     const bool empty = m_saver->content().isEmpty() && m_saver->reasoning().isEmpty() && result.toolCalls.isEmpty();
     if (!result.error.isEmpty() && empty && !m_resumedStats) {
         // A refused or failed prompt leaves no empty reply behind.
         delete m_saver;
         m_saver = nullptr;
-        postWrite([requestId](ConversationStore &store) { store.discardReply(requestId); });
+        postWrite([requestId](ConversationStore & store) { store.discardReply(requestId); });
     } else {
         ReplyStats stats = result.stats;
-        if (m_resumedStats && result.refused) stats = *m_resumedStats;  // nothing was added: as it was
-        else if (m_resumedStats) stats.generatedTokens += m_resumedStats->generatedTokens;
+        if (m_resumedStats && result.refused)
+            stats = *m_resumedStats;  // nothing was added: as it was
+        else if (m_resumedStats)
+            stats.generatedTokens += m_resumedStats->generatedTokens;
         m_saver->finish(stats, result.toolCalls);  // queued
         m_saver->deleteLater();
         m_saver = nullptr;
@@ -134,7 +136,7 @@ void ChatController::onFinished(qint64 requestId, const GenerationResult &result
     });
 }
 
-void ChatController::finishReplyBookkeeping(qint64 conversationId, qint64 requestId, const GenerationResult &result) {
+void ChatController::finishReplyBookkeeping(qint64 conversationId, qint64 requestId, const GenerationResult & result) {
     m_finishing = false;
     ++m_completedReplies;
     emit completedRepliesChanged();
@@ -145,12 +147,14 @@ void ChatController::finishReplyBookkeeping(qint64 conversationId, qint64 reques
 
 void ChatController::afterStore(std::function<void()> fn) {
     if (!m_worker) return fn();
-    m_worker->request(this, [](ConversationStore &) {}, std::move(fn), [](const QString &) {});
+    m_worker->request(
+        this, [](ConversationStore &) {}, std::move(fn), [](const QString &) {});
 }
 
 void ChatController::postWrite(std::function<void(ConversationStore &)> job) {
     if (!m_worker) return;
-    m_worker->request(this, std::move(job), [] {}, [this](const QString &message) { setError(message); });
+    m_worker->request(
+        this, std::move(job), [] {}, [this](const QString & message) { setError(message); });
 }
 
 // The chat's settings and title come from its row; sending waits for them.
@@ -160,8 +164,8 @@ void ChatController::loadConversationSettings(qint64 id) {
     // the settings) offers the chat's own tools.
     if (m_agent) m_agent->loadChoices(id);
     m_worker->request(
-        this, [id](ConversationStore &store) { return store.conversation(id); },
-        [this, id](const std::optional<Conversation> &c) {
+        this, [id](ConversationStore & store) { return store.conversation(id); },
+        [this, id](const std::optional<Conversation> & c) {
             if (id != m_currentId) return;
             m_opening = 0;
             if (c) {
@@ -173,7 +177,7 @@ void ChatController::loadConversationSettings(qint64 id) {
             emit currentConversationChanged();
             measureContext();
         },
-        [this, id](const QString &message) {
+        [this, id](const QString & message) {
             if (id == m_currentId) m_opening = 0;
             setError(message);
         });
@@ -185,15 +189,15 @@ void ChatController::measureContext() {
     if (m_currentId == 0 || !m_worker || m_modelState != Ready || generating()) return;
     const qint64 id = m_currentId;
     m_worker->request(
-        this, [id](ConversationStore &store) { return store.activePath(id); },
-        [this, id](const QList<Message> &history) {
+        this, [id](ConversationStore & store) { return store.activePath(id); },
+        [this, id](const QList<Message> & history) {
             if (id == m_currentId && !history.isEmpty() && m_modelState == Ready && !generating())
                 activeEngine()->measureContext(-id, history, effectiveSettings());
         },
-        [this](const QString &message) { setError(message); });
+        [this](const QString & message) { setError(message); });
 }
 
-void ChatController::search(const QString &text) {
+void ChatController::search(const QString & text) {
     m_searchText = text;
     if (!m_worker || text.trimmed().isEmpty()) {
         m_searchResults.setHits({});
@@ -201,12 +205,12 @@ void ChatController::search(const QString &text) {
     }
     // Typing sends a query per key: only the answer to the latest text is shown.
     m_worker->request(
-        this, [text](ConversationStore &store) { return store.search(text, 30); },
-        [this, text](const QList<SearchHit> &hits) {
+        this, [text](ConversationStore & store) { return store.search(text, 30); },
+        [this, text](const QList<SearchHit> & hits) {
             if (text != m_searchText) return;
             m_searchResults.setHits(hits);
         },
-        [this](const QString &message) { setError(message); });
+        [this](const QString & message) { setError(message); });
 }
 
 void ChatController::openSearchResult(qint64 conversationId, qint64 messageId) {
@@ -224,7 +228,7 @@ void ChatController::openSearchResult(qint64 conversationId, qint64 messageId) {
 
 void ChatController::saveSettings() {
     if (!m_worker || m_currentId == 0) return;
-    postWrite([id = m_currentId, s = m_settings](ConversationStore &store) {
+    postWrite([id = m_currentId, s = m_settings](ConversationStore & store) {
         const std::optional<Conversation> c = store.conversation(id);
         store.setConversationSettings(id, c ? c->model : QString(), s.systemPrompt, s.samplingJson());
     });
@@ -232,7 +236,7 @@ void ChatController::saveSettings() {
 
 void ChatController::commitDelete() {
     if (!m_pendingDeleteId) return;
-    postWrite([id = m_pendingDeleteId](ConversationStore &store) { store.deleteConversation(id); });
+    postWrite([id = m_pendingDeleteId](ConversationStore & store) { store.deleteConversation(id); });
     m_pendingDeleteId = 0;
     m_pendingDeleteTitle.clear();
     emit pendingDeleteChanged();

@@ -25,9 +25,13 @@
 
 namespace Hearth {
 
-QObject *ChatController::agent() const { return m_agent; }
+QObject * ChatController::agent() const {
+    return m_agent;
+}
 
-bool ChatController::toolsBusy() const { return m_agent && m_agent->busy(m_currentId); }
+bool ChatController::toolsBusy() const {
+    return m_agent && m_agent->busy(m_currentId);
+}
 
 void ChatController::initTools() {
     m_toolRegistry = new ToolRegistry;
@@ -54,7 +58,7 @@ void ChatController::initTools() {
     });
 }
 
-void ChatController::onReplyForTools(qint64 conversationId, qint64 replyId, const GenerationResult &result) {
+void ChatController::onReplyForTools(qint64 conversationId, qint64 replyId, const GenerationResult & result) {
     // A reply the user stopped, or one that failed, runs nothing.
     if (!m_agent || result.toolCalls.isEmpty() || !result.error.isEmpty() || result.stats.stopReason == "user") return;
     m_agent->onReplyFinished(conversationId, replyId);
@@ -79,7 +83,7 @@ void ChatController::refreshToolTurnWaiting() {
     if (it == m_toolTurns.cend() || !m_worker) return setToolTurnWaiting(false);
     m_worker->request(
         this,
-        [id = m_currentId](ConversationStore &store) {
+        [id = m_currentId](ConversationStore & store) {
             const std::optional<Conversation> c = store.conversation(id);
             return c ? c->activeLeafId : qint64(-1);
         },
@@ -100,7 +104,7 @@ bool ChatController::continueToolTurn() {
     setToolTurnWaiting(false);
     GenerationSettings settings = m_settings;
     // The loop's results were posted to the worker before this (continueRequested follows their write).
-    return queueReply([conversationId, parentId, info = generationInfo(settings)](ConversationStore &store) {
+    return queueReply([conversationId, parentId, info = generationInfo(settings)](ConversationStore & store) {
         const std::optional<Conversation> c = store.conversation(conversationId);
         if (!c || c->activeLeafId != parentId) return PreparedReply{};  // the chat moved on: nothing to answer
         return PreparedReply::read(store, store.beginReply(conversationId, parentId, info));

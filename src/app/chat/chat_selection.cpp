@@ -19,17 +19,19 @@ QString plainText(QString text) {
     return text;
 }
 
-int intProperty(const QQuickItem *item, const char *name) { return item->property(name).toInt(); }
+int intProperty(const QQuickItem * item, const char * name) {
+    return item->property(name).toInt();
+}
 
-QRectF rectIn(const QQuickItem *item, const QQuickItem *container) {
+QRectF rectIn(const QQuickItem * item, const QQuickItem * container) {
     return item->mapRectToItem(container, QRectF(0, 0, item->width(), item->height()));
 }
 
 }  // namespace
 
-ChatSelection::ChatSelection(QObject *parent) : QObject(parent) {}
+ChatSelection::ChatSelection(QObject * parent) : QObject(parent) {}
 
-void ChatSelection::setContainer(QQuickItem *container) {
+void ChatSelection::setContainer(QQuickItem * container) {
     if (m_container == container) return;
     clear();
     m_container = container;
@@ -42,7 +44,7 @@ QList<QQuickItem *> ChatSelection::textItems() const {
     if (!m_container) return found;
     QList<QQuickItem *> stack = m_container->childItems();
     while (!stack.isEmpty()) {
-        QQuickItem *item = stack.takeLast();
+        QQuickItem * item = stack.takeLast();
         if (!item->isVisible()) continue;
         if (item->inherits("QQuickTextEdit")) {
             if (item->property("readOnly").toBool() && item->width() > 0 && item->height() > 0) found.append(item);
@@ -52,23 +54,23 @@ QList<QQuickItem *> ChatSelection::textItems() const {
     }
     QList<QPair<QPointF, QQuickItem *>> placed;
     placed.reserve(found.size());
-    for (QQuickItem *item : found) placed.append({item->mapToItem(m_container, QPointF(0, 0)), item});
-    std::sort(placed.begin(), placed.end(), [](const auto &a, const auto &b) {
+    for (QQuickItem * item : found) placed.append({item->mapToItem(m_container, QPointF(0, 0)), item});
+    std::sort(placed.begin(), placed.end(), [](const auto & a, const auto & b) {
         return a.first.y() != b.first.y() ? a.first.y() < b.first.y() : a.first.x() < b.first.x();
     });
     QList<QQuickItem *> ordered;
     ordered.reserve(placed.size());
-    for (const auto &p : placed) ordered.append(p.second);
+    for (const auto & p : placed) ordered.append(p.second);
     return ordered;
 }
 
-QQuickItem *ChatSelection::itemAt(const QList<QQuickItem *> &items, QPointF p) const {
-    for (QQuickItem *item : items)
+QQuickItem * ChatSelection::itemAt(const QList<QQuickItem *> & items, QPointF p) const {
+    for (QQuickItem * item : items)
         if (rectIn(item, m_container).contains(p)) return item;
     return nullptr;
 }
 
-int ChatSelection::positionIn(QQuickItem *item, QPointF p) const {
+int ChatSelection::positionIn(QQuickItem * item, QPointF p) const {
     const QPointF local = m_container->mapToItem(item, p);
     int position = 0;
     QMetaObject::invokeMethod(item, "positionAt", Q_RETURN_ARG(int, position), Q_ARG(qreal, local.x()),
@@ -79,9 +81,9 @@ int ChatSelection::positionIn(QQuickItem *item, QPointF p) const {
 // The text position nearest to p: in the item whose rows span p's height
 // (beside it counts: the line's start or end), else the end of the item
 // above, else the start of the first one.
-ChatSelection::Point ChatSelection::locate(const QList<QQuickItem *> &items, QPointF p) const {
+ChatSelection::Point ChatSelection::locate(const QList<QQuickItem *> & items, QPointF p) const {
     Point point;
-    for (QQuickItem *item : items) {
+    for (QQuickItem * item : items) {
         const QRectF r = rectIn(item, m_container);
         if (p.y() >= r.top() && p.y() <= r.bottom()) return {item, positionIn(item, p)};
         if (r.bottom() < p.y()) point = {item, intProperty(item, "length")};
@@ -92,7 +94,7 @@ ChatSelection::Point ChatSelection::locate(const QList<QQuickItem *> &items, QPo
 
 bool ChatSelection::press(qreal x, qreal y) {
     const QList<QQuickItem *> items = textItems();
-    QQuickItem *hit = itemAt(items, QPointF(x, y));
+    QQuickItem * hit = itemAt(items, QPointF(x, y));
     if (!hit) return false;
     clear();
     m_anchor = m_focus = {hit, positionIn(hit, QPointF(x, y))};
@@ -106,7 +108,7 @@ void ChatSelection::extend(qreal x, qreal y) {
 }
 
 bool ChatSelection::selectWord(qreal x, qreal y) {
-    QQuickItem *hit = itemAt(textItems(), QPointF(x, y));
+    QQuickItem * hit = itemAt(textItems(), QPointF(x, y));
     if (!hit) return false;
     clear();
     hit->setProperty("cursorPosition", positionIn(hit, QPointF(x, y)));
@@ -145,7 +147,7 @@ void ChatSelection::apply() {
     }
     QList<QPointer<QQuickItem>> selected;
     for (qsizetype i = a; i <= f; ++i) {
-        QQuickItem *item = items[i];
+        QQuickItem * item = items[i];
         const int start = i == a ? first.position : 0;
         const int end = i == f ? last.position : intProperty(item, "length");
         if (start >= end) continue;
@@ -157,7 +159,7 @@ void ChatSelection::apply() {
 
 // Deselects what left the selection; announces a change.
 void ChatSelection::setSelected(QList<QPointer<QQuickItem>> items) {
-    for (const QPointer<QQuickItem> &old : std::as_const(m_selected))
+    for (const QPointer<QQuickItem> & old : std::as_const(m_selected))
         if (old && !items.contains(old)) QMetaObject::invokeMethod(old.data(), "deselect");
     if (items == m_selected) return;
     const bool had = hasSelection();
@@ -166,7 +168,7 @@ void ChatSelection::setSelected(QList<QPointer<QQuickItem>> items) {
 }
 
 QString ChatSelection::linkAt(qreal x, qreal y) const {
-    QQuickItem *hit = itemAt(textItems(), QPointF(x, y));
+    QQuickItem * hit = itemAt(textItems(), QPointF(x, y));
     if (!hit) return {};
     const QPointF local = m_container->mapToItem(hit, QPointF(x, y));
     QString link;
@@ -177,7 +179,7 @@ QString ChatSelection::linkAt(qreal x, qreal y) const {
 
 QString ChatSelection::selectedText() const {
     QStringList pieces;
-    for (const QPointer<QQuickItem> &item : m_selected) {
+    for (const QPointer<QQuickItem> & item : m_selected) {
         if (!item) continue;
         const int start = intProperty(item, "selectionStart"), end = intProperty(item, "selectionEnd");
         if (start >= end) continue;  // its text changed under the selection

@@ -20,26 +20,27 @@
 // drops its own part.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
+
 #include <QList>
 #include <QObject>
 #include <QPointF>
 #include <QPointer>
 #include <QQuickItem>
-#include <QtQml/qqmlregistration.h>
 
 namespace Hearth {
 
 class ChatSelection : public QObject {
     Q_OBJECT
     QML_ELEMENT
-    Q_PROPERTY(QQuickItem *container READ container WRITE setContainer NOTIFY containerChanged)
+    Q_PROPERTY(QQuickItem * container READ container WRITE setContainer NOTIFY containerChanged)
     Q_PROPERTY(bool hasSelection READ hasSelection NOTIFY selectionChanged)
 
 public:
-    explicit ChatSelection(QObject *parent = nullptr);
+    explicit ChatSelection(QObject * parent = nullptr);
 
-    QQuickItem *container() const { return m_container; }
-    void setContainer(QQuickItem *container);
+    QQuickItem * container() const { return m_container; }
+    void setContainer(QQuickItem * container);
     bool hasSelection() const { return !m_selected.isEmpty(); }
 
     // Points are in the container's coordinates.
@@ -70,9 +71,9 @@ private:
         int position = 0;
     };
     QList<QQuickItem *> textItems() const;
-    QQuickItem *itemAt(const QList<QQuickItem *> &items, QPointF p) const;
-    Point locate(const QList<QQuickItem *> &items, QPointF p) const;
-    int positionIn(QQuickItem *item, QPointF p) const;
+    QQuickItem * itemAt(const QList<QQuickItem *> & items, QPointF p) const;
+    Point locate(const QList<QQuickItem *> & items, QPointF p) const;
+    int positionIn(QQuickItem * item, QPointF p) const;
     void apply();
     void setSelected(QList<QPointer<QQuickItem>> items);
 

@@ -8,14 +8,14 @@ namespace Hearth {
 namespace {
 
 // The description's first sentence: a row has room for one line.
-QString firstSentence(const QString &text) {
+QString firstSentence(const QString & text) {
     const int end = text.indexOf(QLatin1String(". "));
     return (end < 0 ? text : text.left(end + 1)).simplified();
 }
 
 }  // namespace
 
-ChatToolsModel::ChatToolsModel(ToolRegistry *registry, AgentLoop *agent, ToolsController *settings, QObject *parent)
+ChatToolsModel::ChatToolsModel(ToolRegistry * registry, AgentLoop * agent, ToolsController * settings, QObject * parent)
     : QAbstractListModel(parent), m_registry(registry), m_agent(agent), m_settings(settings) {
     connect(m_registry, &ToolRegistry::serversChanged, this, &ChatToolsModel::refresh);
     connect(m_settings, &ToolsController::builtinsChanged, this, &ChatToolsModel::refresh);
@@ -28,18 +28,26 @@ ChatToolsModel::ChatToolsModel(ToolRegistry *registry, AgentLoop *agent, ToolsCo
     refresh();
 }
 
-int ChatToolsModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : count(); }
+int ChatToolsModel::rowCount(const QModelIndex & parent) const {
+    return parent.isValid() ? 0 : count();
+}
 
-QVariant ChatToolsModel::data(const QModelIndex &index, int role) const {
+QVariant ChatToolsModel::data(const QModelIndex & index, int role) const {
     if (!index.isValid() || index.row() >= m_tools.size()) return {};
-    const ToolEntry &t = m_tools.at(index.row());
+    const ToolEntry & t = m_tools.at(index.row());
     switch (role) {
-    case NameRole: return t.name;
-    case DescriptionRole: return firstSentence(t.description);
-    case SourceRole: return t.source == QLatin1String("builtin") ? QStringLiteral("Built-in") : t.source;
-    case EnabledRole: return m_agent->toolEnabled(m_conversationId, t.name);
-    case AlwaysAllowedRole: return !t.confirmEveryTime && m_agent->alwaysAllowed(m_conversationId, t.name);
-    default: return {};
+        case NameRole:
+            return t.name;
+        case DescriptionRole:
+            return firstSentence(t.description);
+        case SourceRole:
+            return t.source == QLatin1String("builtin") ? QStringLiteral("Built-in") : t.source;
+        case EnabledRole:
+            return m_agent->toolEnabled(m_conversationId, t.name);
+        case AlwaysAllowedRole:
+            return !t.confirmEveryTime && m_agent->alwaysAllowed(m_conversationId, t.name);
+        default:
+            return {};
     }
 }
 
@@ -53,7 +61,7 @@ QHash<int, QByteArray> ChatToolsModel::roleNames() const {
 
 int ChatToolsModel::enabledCount() const {
     int n = 0;
-    for (const ToolEntry &t : m_tools) n += m_agent->toolEnabled(m_conversationId, t.name) ? 1 : 0;
+    for (const ToolEntry & t : m_tools) n += m_agent->toolEnabled(m_conversationId, t.name) ? 1 : 0;
     return n;
 }
 
@@ -74,9 +82,11 @@ void ChatToolsModel::askAgain(int row) {
 void ChatToolsModel::useForNewChats() {
     // Tools not listed now (a server that is down) keep their default.
     QSet<QString> off = m_settings->offInNewChats();
-    for (const ToolEntry &t : m_tools) {
-        if (m_agent->toolEnabled(m_conversationId, t.name)) off.remove(t.name);
-        else off.insert(t.name);
+    for (const ToolEntry & t : m_tools) {
+        if (m_agent->toolEnabled(m_conversationId, t.name))
+            off.remove(t.name);
+        else
+            off.insert(t.name);
     }
     m_settings->setOffInNewChats(off);
     m_agent->setDefaultOff(off);

@@ -11,9 +11,10 @@
 // rows); a choice changes only the checkboxes. QML shows the rows and calls the invokables; no logic.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
+
 #include <QAbstractListModel>
 #include <QList>
-#include <QtQml/qqmlregistration.h>
 
 #include "core/tool_registry.h"
 
@@ -33,10 +34,10 @@ public:
     enum Role { NameRole = Qt::UserRole + 1, DescriptionRole, SourceRole, EnabledRole, AlwaysAllowedRole };
     Q_ENUM(Role)
 
-    ChatToolsModel(ToolRegistry *registry, AgentLoop *agent, ToolsController *settings, QObject *parent = nullptr);
+    ChatToolsModel(ToolRegistry * registry, AgentLoop * agent, ToolsController * settings, QObject * parent = nullptr);
 
-    int rowCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role) const override;
+    int rowCount(const QModelIndex & parent = {}) const override;
+    QVariant data(const QModelIndex & index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
     int count() const { return int(m_tools.size()); }
@@ -55,9 +56,9 @@ signals:
 private:
     void refresh();
 
-    ToolRegistry *m_registry;
-    AgentLoop *m_agent;
-    ToolsController *m_settings;
+    ToolRegistry * m_registry;
+    AgentLoop * m_agent;
+    ToolsController * m_settings;
     qint64 m_conversationId = 0;
     QList<ToolEntry> m_tools;
 };

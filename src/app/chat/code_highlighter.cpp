@@ -15,13 +15,13 @@ struct LanguageRules {
     bool blockComments = false;
 };
 
-QSet<QString> words(const char *list) {
+QSet<QString> words(const char * list) {
     QSet<QString> out;
-    for (const QString &w : QString::fromLatin1(list).split(QLatin1Char(' '), Qt::SkipEmptyParts)) out.insert(w);
+    for (const QString & w : QString::fromLatin1(list).split(QLatin1Char(' '), Qt::SkipEmptyParts)) out.insert(w);
     return out;
 }
 
-LanguageRules rulesFor(const QString &language) {
+LanguageRules rulesFor(const QString & language) {
     const QString l = language.toLower();
     if (l == "python" || l == "py")
         return {words("def class return if elif else for while in not and or is import from as with try except "
@@ -61,7 +61,7 @@ LanguageRules rulesFor(const QString &language) {
 
 class CodeSyntaxHighlighter : public QSyntaxHighlighter {
 public:
-    CodeSyntaxHighlighter(QTextDocument *doc, const QString &language, bool dark)
+    CodeSyntaxHighlighter(QTextDocument * doc, const QString & language, bool dark)
         : QSyntaxHighlighter(doc), m_rules(rulesFor(language)) {
         m_keyword.setForeground(QColor(dark ? "#c792ea" : "#8a3fb8"));
         m_string.setForeground(QColor(dark ? "#c3e88d" : "#2f7d32"));
@@ -71,7 +71,7 @@ public:
     }
 
 protected:
-    void highlightBlock(const QString &text) override {
+    void highlightBlock(const QString & text) override {
         static const QRegularExpression token(
             QStringLiteral(R"(("(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|`[^`]*`?)|(\b\d+(?:\.\d+)?\b)|([A-Za-z_]\w*))"));
         setCurrentBlockState(0);
@@ -94,9 +94,12 @@ protected:
                 continue;
             }
             const int len = int(m.capturedLength());
-            if (m.capturedLength(1)) setFormat(tokenAt, len, m_string);
-            else if (m.capturedLength(2)) setFormat(tokenAt, len, m_number);
-            else if (m_rules.keywords.contains(m.captured(3))) setFormat(tokenAt, len, m_keyword);
+            if (m.capturedLength(1))
+                setFormat(tokenAt, len, m_string);
+            else if (m.capturedLength(2))
+                setFormat(tokenAt, len, m_number);
+            else if (m_rules.keywords.contains(m.captured(3)))
+                setFormat(tokenAt, len, m_keyword);
             start = tokenAt + len;
         }
     }
@@ -113,7 +116,7 @@ private:
 
     // Colours a block comment from `from`; returns where it ends, or -1 when
     // it goes on past this line (the next block starts inside it).
-    int closeComment(const QString &text, int from, bool continued) {
+    int closeComment(const QString & text, int from, bool continued) {
         const int end = int(text.indexOf(QStringLiteral("*/"), continued ? from : from + 2));
         if (end < 0) {
             setFormat(from, int(text.size()) - from, m_comment);
@@ -128,15 +131,15 @@ private:
     QTextCharFormat m_keyword, m_string, m_comment, m_number;
 };
 
-CodeHighlighter::CodeHighlighter(QObject *parent) : QObject(parent) {}
+CodeHighlighter::CodeHighlighter(QObject * parent) : QObject(parent) {}
 
-void CodeHighlighter::setDocument(QQuickTextDocument *document) {
+void CodeHighlighter::setDocument(QQuickTextDocument * document) {
     if (document == m_document) return;
     m_document = document;
     rebuild();
 }
 
-void CodeHighlighter::setLanguage(const QString &language) {
+void CodeHighlighter::setLanguage(const QString & language) {
     if (language == m_language) return;
     m_language = language;
     rebuild();

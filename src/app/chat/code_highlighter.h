@@ -9,11 +9,12 @@
 // cannot be mistaken (// and /* */), so prose in a plain block stays plain.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
+
 #include <QColor>
 #include <QObject>
 #include <QPointer>
 #include <QQuickTextDocument>
-#include <QtQml/qqmlregistration.h>
 
 namespace Hearth {
 
@@ -22,17 +23,17 @@ class CodeSyntaxHighlighter;
 class CodeHighlighter : public QObject {
     Q_OBJECT
     QML_ELEMENT
-    Q_PROPERTY(QQuickTextDocument *document READ document WRITE setDocument NOTIFY changed)
+    Q_PROPERTY(QQuickTextDocument * document READ document WRITE setDocument NOTIFY changed)
     Q_PROPERTY(QString language READ language WRITE setLanguage NOTIFY changed)
     Q_PROPERTY(bool dark READ dark WRITE setDark NOTIFY changed)
 
 public:
-    explicit CodeHighlighter(QObject *parent = nullptr);
+    explicit CodeHighlighter(QObject * parent = nullptr);
 
-    QQuickTextDocument *document() const { return m_document; }
-    void setDocument(QQuickTextDocument *document);
+    QQuickTextDocument * document() const { return m_document; }
+    void setDocument(QQuickTextDocument * document);
     QString language() const { return m_language; }
-    void setLanguage(const QString &language);
+    void setLanguage(const QString & language);
     bool dark() const { return m_dark; }
     void setDark(bool dark);
 

@@ -5,13 +5,14 @@
 
 namespace Hearth {
 
-QString contextNoticeText(const ContextUsage &usage) {
+QString contextNoticeText(const ContextUsage & usage) {
     const int n = usage.droppedMessages;
     if (n <= 0) return QString();
     const QString messages = n == 1 ? QStringLiteral("1 message") : QStringLiteral("%1 messages").arg(n);
     if (usage.policy == QLatin1String("truncate_middle"))
-        return QStringLiteral("%1 from the middle of this chat %2 left out to fit the context (truncate middle)."
-                              " The first and the latest turns are kept.")
+        return QStringLiteral(
+                   "%1 from the middle of this chat %2 left out to fit the context (truncate middle)."
+                   " The first and the latest turns are kept.")
             .arg(messages, n == 1 ? QStringLiteral("was") : QStringLiteral("were"));
     return QStringLiteral("The oldest %1 of this chat %2 left out to fit the context (rolling window).%3")
         .arg(messages, n == 1 ? QStringLiteral("was") : QStringLiteral("were"),
@@ -46,13 +47,13 @@ void ContextStatus::setContextSize(int size) {
     emit changed();
 }
 
-void ContextStatus::setPolicy(const QString &policy) {
+void ContextStatus::setPolicy(const QString & policy) {
     if (policy == m_policy) return;
     m_policy = policy;
     emit changed();
 }
 
-void ContextStatus::planned(qint64 replyId, const ContextUsage &usage) {
+void ContextStatus::planned(qint64 replyId, const ContextUsage & usage) {
     m_used = usage.promptTokens;
     if (usage.contextSize > 0) m_size = usage.contextSize;
     m_notice = contextNoticeText(usage);
@@ -60,13 +61,13 @@ void ContextStatus::planned(qint64 replyId, const ContextUsage &usage) {
     emit changed();
 }
 
-void ContextStatus::measured(const ContextUsage &usage) {
+void ContextStatus::measured(const ContextUsage & usage) {
     m_used = usage.promptTokens;
     if (usage.contextSize > 0) m_size = usage.contextSize;
     emit changed();
 }
 
-void ContextStatus::finished(const ReplyStats &stats) {
+void ContextStatus::finished(const ReplyStats & stats) {
     // A reply cut by a full context sampled one token more than the context holds.
     m_used = stats.promptTokens + stats.generatedTokens;
     if (m_size > 0) m_used = std::min(m_used, m_size);

@@ -7,9 +7,10 @@
 // the reply's stats after it); this object only keeps and words them.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
+
 #include <QObject>
 #include <QString>
-#include <QtQml/qqmlregistration.h>
 
 #include "core/generation_types.h"
 
@@ -23,7 +24,7 @@ class ContextStatus : public QObject {
     Q_PROPERTY(int size READ size NOTIFY changed)
     Q_PROPERTY(double fraction READ fraction NOTIFY changed)  // used / size, 0..1
     Q_PROPERTY(bool nearlyFull READ nearlyFull NOTIFY changed)
-    Q_PROPERTY(QString text READ text NOTIFY changed)     // "1,234 / 2,048 tokens"; "" when unknown
+    Q_PROPERTY(QString text READ text NOTIFY changed)        // "1,234 / 2,048 tokens"; "" when unknown
     Q_PROPERTY(QString warning READ warning NOTIFY changed)  // what happens next when nearly full; else ""
     Q_PROPERTY(QString notice READ notice NOTIFY changed)    // what the last prompt left out; "" for nothing
     Q_PROPERTY(qint64 noticeMessageId READ noticeMessageId NOTIFY changed)  // the reply it applies to
@@ -44,13 +45,13 @@ public:
 
     void setContextSize(int size);
     // The chat's policy, for the warning's wording: "rolling_window", "truncate_middle", "stop".
-    void setPolicy(const QString &policy);
+    void setPolicy(const QString & policy);
     // A reply's prompt was fitted: the meter shows it, the notice says what went.
-    void planned(qint64 replyId, const ContextUsage &usage);
+    void planned(qint64 replyId, const ContextUsage & usage);
     // A chat measured without a reply: only the meter.
-    void measured(const ContextUsage &usage);
+    void measured(const ContextUsage & usage);
     // A reply finished: its prompt and what it generated now fill the context.
-    void finished(const ReplyStats &stats);
+    void finished(const ReplyStats & stats);
     void clear();  // another chat: nothing known yet
 
 signals:
@@ -65,6 +66,6 @@ private:
 };
 
 // "3 earlier messages were left out …" for what the policy dropped; "" for nothing.
-QString contextNoticeText(const ContextUsage &usage);
+QString contextNoticeText(const ContextUsage & usage);
 
 }  // namespace Hearth

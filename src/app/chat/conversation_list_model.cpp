@@ -1,16 +1,15 @@
 #include "conversation_list_model.h"
 
-#include "age_text.h"
-
 #include <exception>
 #include <type_traits>
 
+#include "age_text.h"
 #include "core/conversation_store.h"
 #include "core/store_worker.h"
 
 namespace Hearth {
 
-ConversationListModel::ConversationListModel(QObject *parent) : QAbstractListModel(parent) {
+ConversationListModel::ConversationListModel(QObject * parent) : QAbstractListModel(parent) {
     m_ageTimer.setInterval(60 * 1000);
     connect(&m_ageTimer, &QTimer::timeout, this, &ConversationListModel::refreshAges);
     m_ageTimer.start();
@@ -25,7 +24,7 @@ bool ConversationListModel::query(Fn job, Apply apply) {
     using R = std::invoke_result_t<Fn, ConversationStore &>;
     if (m_worker) {
         m_worker->request(this, std::move(job), std::move(apply),
-                          [this](const QString &message) { emit errorOccurred(message); });
+                          [this](const QString & message) { emit errorOccurred(message); });
         return true;
     }
     if (!m_store) {
@@ -40,52 +39,61 @@ bool ConversationListModel::query(Fn job, Apply apply) {
             apply(job(*m_store));
         }
         return true;
-    } catch (const std::exception &e) {
+    } catch (const std::exception & e) {
         emit errorOccurred(QString::fromUtf8(e.what()));
         return false;
     }
 }
 
-void ConversationListModel::setStore(ConversationStore *store) {
+void ConversationListModel::setStore(ConversationStore * store) {
     m_store = store;
     reload();
 }
 
-void ConversationListModel::setWorker(StoreWorker *worker) {
+void ConversationListModel::setWorker(StoreWorker * worker) {
     m_worker = worker;
     reload();
 }
 
-int ConversationListModel::rowCount(const QModelIndex &parent) const {
+int ConversationListModel::rowCount(const QModelIndex & parent) const {
     return parent.isValid() ? 0 : int(m_rows.size());
 }
 
-QVariant ConversationListModel::data(const QModelIndex &index, int role) const {
+QVariant ConversationListModel::data(const QModelIndex & index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
-    const Conversation &c = m_rows.at(index.row());
+    const Conversation & c = m_rows.at(index.row());
     switch (role) {
-    case Qt::DisplayRole:
-    case TitleRole: return c.title;
-    case IdRole: return c.id;
-    case ModelRole: return c.model;
-    case CreatedAtRole: return c.createdAt;
-    case UpdatedAtRole: return c.updatedAt;
-    case AgeTextRole: return ageText(c.updatedAt, QDateTime::currentDateTimeUtc());
-    case PinnedRole: return c.pinned;
-    case ImportedRole: return c.importedAt.isValid();
-    default: return {};
+        case Qt::DisplayRole:
+        case TitleRole:
+            return c.title;
+        case IdRole:
+            return c.id;
+        case ModelRole:
+            return c.model;
+        case CreatedAtRole:
+            return c.createdAt;
+        case UpdatedAtRole:
+            return c.updatedAt;
+        case AgeTextRole:
+            return ageText(c.updatedAt, QDateTime::currentDateTimeUtc());
+        case PinnedRole:
+            return c.pinned;
+        case ImportedRole:
+            return c.importedAt.isValid();
+        default:
+            return {};
     }
 }
 
 QHash<int, QByteArray> ConversationListModel::roleNames() const {
-    return {{IdRole, "conversationId"}, {TitleRole, "title"},         {ModelRole, "model"},
-            {CreatedAtRole, "createdAt"}, {UpdatedAtRole, "updatedAt"}, {PinnedRole, "pinned"}, {AgeTextRole, "ageText"},
-            {ImportedRole, "imported"}};
+    return {{IdRole, "conversationId"},   {TitleRole, "title"},         {ModelRole, "model"},
+            {CreatedAtRole, "createdAt"}, {UpdatedAtRole, "updatedAt"}, {PinnedRole, "pinned"},
+            {AgeTextRole, "ageText"},     {ImportedRole, "imported"}};
 }
 
 void ConversationListModel::reload() {
     if (!m_store && !m_worker) return;
-    query([](ConversationStore &store) { return store.listConversations(); },
+    query([](ConversationStore & store) { return store.listConversations(); },
           [this](QList<Conversation> rows) { replaceRows(std::move(rows)); });
 }
 
@@ -103,25 +111,27 @@ int ConversationListModel::rowOf(qint64 conversationId) const {
     return -1;
 }
 
-qint64 ConversationListModel::create(const QString &title) {
+qint64 ConversationListModel::create(const QString & title) {
     Conversation c;
     c.title = title;
     qint64 id = 0;
     try {
-        id = m_worker ? m_worker->call([c](ConversationStore &store) { return store.createConversation(c); })
+        id = m_worker  ? m_worker->call([c](ConversationStore & store) { return store.createConversation(c); })
              : m_store ? m_store->createConversation(c)
                        : 0;
-    } catch (const std::exception &e) {
+    } catch (const std::exception & e) {
         emit errorOccurred(QString::fromUtf8(e.what()));
         return 0;
     }
-    if (id == 0) emit errorOccurred(tr("No conversation store"));
-    else reload();
+    if (id == 0)
+        emit errorOccurred(tr("No conversation store"));
+    else
+        reload();
     return id;
 }
 
-bool ConversationListModel::rename(qint64 conversationId, const QString &title) {
-    return query([=](ConversationStore &store) { store.renameConversation(conversationId, title); },
+bool ConversationListModel::rename(qint64 conversationId, const QString & title) {
+    return query([=](ConversationStore & store) { store.renameConversation(conversationId, title); },
                  [this, conversationId, title] {
                      const int row = rowOf(conversationId);
                      if (row < 0) return;
@@ -132,13 +142,13 @@ bool ConversationListModel::rename(qint64 conversationId, const QString &title) 
 
 bool ConversationListModel::setPinned(qint64 conversationId, bool pinned) {
     // The row moves: the list is read again behind the write.
-    if (!query([=](ConversationStore &store) { store.setPinned(conversationId, pinned); }, [] {})) return false;
+    if (!query([=](ConversationStore & store) { store.setPinned(conversationId, pinned); }, [] {})) return false;
     reload();
     return true;
 }
 
 bool ConversationListModel::remove(qint64 conversationId) {
-    return query([=](ConversationStore &store) { store.softDeleteConversation(conversationId); },
+    return query([=](ConversationStore & store) { store.softDeleteConversation(conversationId); },
                  [this, conversationId] {
                      const int row = rowOf(conversationId);
                      if (row < 0) return;
@@ -150,14 +160,14 @@ bool ConversationListModel::remove(qint64 conversationId) {
 }
 
 bool ConversationListModel::restore(qint64 conversationId) {
-    if (!query([=](ConversationStore &store) { store.restoreConversation(conversationId); }, [] {})) return false;
+    if (!query([=](ConversationStore & store) { store.restoreConversation(conversationId); }, [] {})) return false;
     reload();
     return true;
 }
 
 int ConversationListModel::purgeDeleted() {
     int purged = m_worker ? -1 : 0;
-    query([](ConversationStore &store) { return store.purgeDeleted(QDateTime::currentDateTimeUtc().addSecs(1)); },
+    query([](ConversationStore & store) { return store.purgeDeleted(QDateTime::currentDateTimeUtc().addSecs(1)); },
           [&purged, sync = !m_worker](int n) {
               if (sync) purged = n;
           });

@@ -22,9 +22,10 @@
 // ConversationStore on this thread (tests, tools) they run at once.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
+
 #include <QAbstractListModel>
 #include <QTimer>
-#include <QtQml/qqmlregistration.h>
 
 #include "core/conversation_types.h"
 
@@ -39,19 +40,27 @@ class ConversationListModel : public QAbstractListModel {
     Q_PROPERTY(int count READ count NOTIFY countChanged)
 
 public:
-    enum Role { IdRole = Qt::UserRole + 1, TitleRole, ModelRole, CreatedAtRole, UpdatedAtRole, PinnedRole, AgeTextRole,
-                ImportedRole };
+    enum Role {
+        IdRole = Qt::UserRole + 1,
+        TitleRole,
+        ModelRole,
+        CreatedAtRole,
+        UpdatedAtRole,
+        PinnedRole,
+        AgeTextRole,
+        ImportedRole
+    };
     Q_ENUM(Role)
 
-    explicit ConversationListModel(QObject *parent = nullptr);
+    explicit ConversationListModel(QObject * parent = nullptr);
 
     // Not owned; must live on this model's thread. Reloads.
-    void setStore(ConversationStore *store);
+    void setStore(ConversationStore * store);
     // Not owned; must be destroyed before this model. Reloads.
-    void setWorker(StoreWorker *worker);
+    void setWorker(StoreWorker * worker);
 
-    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
-    QVariant data(const QModelIndex &index, int role) const override;
+    int rowCount(const QModelIndex & parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex & index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
     int count() const { return int(m_rows.size()); }
 
@@ -60,8 +69,8 @@ public:
     void refreshAges();
     Q_INVOKABLE int rowOf(qint64 conversationId) const;  // -1 when not listed
     // 0 on failure. With a worker it waits for the insert: not for the GUI's paths.
-    Q_INVOKABLE qint64 create(const QString &title);
-    Q_INVOKABLE bool rename(qint64 conversationId, const QString &title);
+    Q_INVOKABLE qint64 create(const QString & title);
+    Q_INVOKABLE bool rename(qint64 conversationId, const QString & title);
     Q_INVOKABLE bool setPinned(qint64 conversationId, bool pinned);
     Q_INVOKABLE bool remove(qint64 conversationId);
     Q_INVOKABLE bool restore(qint64 conversationId);
@@ -70,7 +79,7 @@ public:
 
 signals:
     void countChanged();
-    void errorOccurred(const QString &message);
+    void errorOccurred(const QString & message);
 
 private:
     QTimer m_ageTimer;
@@ -80,8 +89,8 @@ private:
     bool query(Fn job, Apply apply);
     void replaceRows(QList<Conversation> rows);
 
-    ConversationStore *m_store = nullptr;
-    StoreWorker *m_worker = nullptr;
+    ConversationStore * m_store = nullptr;
+    StoreWorker * m_worker = nullptr;
     QList<Conversation> m_rows;
 };
 

@@ -13,26 +13,30 @@ namespace Hearth {
 
 namespace {
 
-QString localPath(const QString &pathOrUrl) {
+QString localPath(const QString & pathOrUrl) {
     const QUrl url(pathOrUrl);
     return url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
 }
 
-QString plural(int n, const char *one, const char *many) {
+QString plural(int n, const char * one, const char * many) {
     return QStringLiteral("%1 %2").arg(n).arg(QLatin1String(n == 1 ? one : many));
 }
 
-ConversationFiles::Format formatOf(const QString &format) {
+ConversationFiles::Format formatOf(const QString & format) {
     return format == QLatin1String("md") ? ConversationFiles::Format::Markdown : ConversationFiles::Format::Json;
 }
 
 }  // namespace
 
-ExportController::ExportController(QObject *parent) : QObject(parent) { m_pool.setMaxThreadCount(1); }
+ExportController::ExportController(QObject * parent) : QObject(parent) {
+    m_pool.setMaxThreadCount(1);
+}
 
-ExportController::~ExportController() { m_pool.waitForDone(); }
+ExportController::~ExportController() {
+    m_pool.waitForDone();
+}
 
-void ExportController::setDatabasePath(const QString &path) {
+void ExportController::setDatabasePath(const QString & path) {
     if (path == m_databasePath) return;
     m_databasePath = path;
     emit databasePathChanged();
@@ -44,7 +48,7 @@ void ExportController::setProgress(double progress) {
     emit progressChanged();
 }
 
-bool ExportController::start(const QString &busyText, Job job) {
+bool ExportController::start(const QString & busyText, Job job) {
     if (m_busy || m_databasePath.isEmpty()) return false;
     m_busy = true;
     m_busyText = busyText;
@@ -58,20 +62,22 @@ bool ExportController::start(const QString &busyText, Job job) {
             const int percent = total > 0 ? done * 100 / total : 100;
             if (percent < lastPercent + 2 && done != total) return;
             lastPercent = percent;
-            QMetaObject::invokeMethod(this, [this, percent] { setProgress(percent / 100.0); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, percent] { setProgress(percent / 100.0); }, Qt::QueuedConnection);
         };
         Outcome outcome;
         try {
             outcome = job(progress);
-        } catch (const std::exception &e) {
+        } catch (const std::exception & e) {
             outcome = Outcome{false, QString::fromUtf8(e.what()), {}, {}};
         }
-        QMetaObject::invokeMethod(this, [this, outcome] { complete(outcome); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, outcome] { complete(outcome); }, Qt::QueuedConnection);
     });
     return true;
 }
 
-void ExportController::complete(const Outcome &outcome) {
+void ExportController::complete(const Outcome & outcome) {
     m_busy = false;
     m_busyText.clear();
     emit busyChanged();
@@ -79,12 +85,12 @@ void ExportController::complete(const Outcome &outcome) {
     emit finished(outcome.ok, outcome.message, outcome.location);
 }
 
-bool ExportController::exportConversation(qint64 conversationId, const QString &title, const QString &fileUrl,
-                                          const QString &format, bool allBranches) {
+bool ExportController::exportConversation(qint64 conversationId, const QString & title, const QString & fileUrl,
+                                          const QString & format, bool allBranches) {
     const QString path = localPath(fileUrl);
     if (path.isEmpty() || conversationId <= 0) return false;
     const QString db = m_databasePath;
-    return start(QStringLiteral("Exporting “%1”…").arg(title), [=](const auto &progress) {
+    return start(QStringLiteral("Exporting “%1”…").arg(title), [=](const auto & progress) {
         ConversationStore store(db);
         ConversationFiles::ExportRequest request{{conversationId}, formatOf(format), allBranches, path};
         ConversationFiles::exportConversations(store, request, progress);
@@ -92,39 +98,40 @@ bool ExportController::exportConversation(qint64 conversationId, const QString &
     });
 }
 
-bool ExportController::exportAll(const QString &fileOrFolderUrl, const QString &format, bool allBranches) {
+bool ExportController::exportAll(const QString & fileOrFolderUrl, const QString & format, bool allBranches) {
     const QString path = localPath(fileOrFolderUrl);
     if (path.isEmpty()) return false;
     const QString db = m_databasePath;
-    return start(QStringLiteral("Exporting all conversations…"), [=](const auto &progress) {
+    return start(QStringLiteral("Exporting all conversations…"), [=](const auto & progress) {
         ConversationStore store(db);
         ConversationFiles::ExportRequest request{{}, formatOf(format), allBranches, path};
         const int n = ConversationFiles::exportConversations(store, request, progress);
         return Outcome{true,
-                       QStringLiteral("Exported %1 to %2").arg(plural(n, "conversation", "conversations"),
-                                                               QFileInfo(path).fileName()),
+                       QStringLiteral("Exported %1 to %2")
+                           .arg(plural(n, "conversation", "conversations"), QFileInfo(path).fileName()),
                        path,
                        {}};
     });
 }
 
-bool ExportController::importJson(const QString &fileUrl) {
+bool ExportController::importJson(const QString & fileUrl) {
     const QString path = localPath(fileUrl);
     if (path.isEmpty()) return false;
     const QString db = m_databasePath;
-    return start(QStringLiteral("Importing %1…").arg(QFileInfo(path).fileName()), [=](const auto &progress) {
+    return start(QStringLiteral("Importing %1…").arg(QFileInfo(path).fileName()), [=](const auto & progress) {
         ConversationStore store(db);
         const QList<qint64> ids = ConversationFiles::importJson(store, path);
         progress(1, 1);
         return Outcome{true,
-                       QStringLiteral("Imported %1 from %2").arg(plural(int(ids.size()), "conversation", "conversations"),
-                                                                 QFileInfo(path).fileName()),
+                       QStringLiteral("Imported %1 from %2")
+                           .arg(plural(int(ids.size()), "conversation", "conversations"), QFileInfo(path).fileName()),
                        QString(),  // nothing new on disk to show
                        ids};
     });
 }
 
-QString ExportController::suggestedFileName(qint64 conversationId, const QString &title, const QString &format) const {
+QString ExportController::suggestedFileName(qint64 conversationId, const QString & title,
+                                            const QString & format) const {
     Conversation c;
     c.id = conversationId;
     c.title = title;
@@ -133,13 +140,15 @@ QString ExportController::suggestedFileName(qint64 conversationId, const QString
     return name;
 }
 
-QString ExportController::urlOf(const QString &path) const { return QUrl::fromLocalFile(localPath(path)).toString(); }
+QString ExportController::urlOf(const QString & path) const {
+    return QUrl::fromLocalFile(localPath(path)).toString();
+}
 
-QString ExportController::folderOf(const QString &fileUrl) const {
+QString ExportController::folderOf(const QString & fileUrl) const {
     return QUrl::fromLocalFile(QFileInfo(localPath(fileUrl)).absolutePath()).toString();
 }
 
-QString ExportController::revealUrl(const QString &location) const {
+QString ExportController::revealUrl(const QString & location) const {
     const QString path = localPath(location);
     return QFileInfo(path).isDir() ? QUrl::fromLocalFile(path).toString() : folderOf(path);
 }

@@ -13,9 +13,10 @@
 // Formats are "md" and "json".
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
+
 #include <QObject>
 #include <QThreadPool>
-#include <QtQml/qqmlregistration.h>
 #include <functional>
 
 #include "core/conversation_files.h"
@@ -27,32 +28,32 @@ class ExportController : public QObject {
     QML_ELEMENT
     Q_PROPERTY(QString databasePath READ databasePath WRITE setDatabasePath NOTIFY databasePathChanged)
     Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
-    Q_PROPERTY(QString busyText READ busyText NOTIFY busyChanged)  // "Exporting 12 conversations…"
+    Q_PROPERTY(QString busyText READ busyText NOTIFY busyChanged)     // "Exporting 12 conversations…"
     Q_PROPERTY(double progress READ progress NOTIFY progressChanged)  // 0..1 of the running job
 
 public:
-    explicit ExportController(QObject *parent = nullptr);
+    explicit ExportController(QObject * parent = nullptr);
     ~ExportController() override;  // waits for a running job
 
     QString databasePath() const { return m_databasePath; }
-    void setDatabasePath(const QString &path);
+    void setDatabasePath(const QString & path);
     bool busy() const { return m_busy; }
     QString busyText() const { return m_busyText; }
     double progress() const { return m_progress; }
 
     // One conversation to a file.
-    Q_INVOKABLE bool exportConversation(qint64 conversationId, const QString &title, const QString &fileUrl,
-                                        const QString &format, bool allBranches = false);
+    Q_INVOKABLE bool exportConversation(qint64 conversationId, const QString & title, const QString & fileUrl,
+                                        const QString & format, bool allBranches = false);
     // Every conversation: "json" to one file, "md" into a folder.
-    Q_INVOKABLE bool exportAll(const QString &fileOrFolderUrl, const QString &format, bool allBranches = false);
-    Q_INVOKABLE bool importJson(const QString &fileUrl);
+    Q_INVOKABLE bool exportAll(const QString & fileOrFolderUrl, const QString & format, bool allBranches = false);
+    Q_INVOKABLE bool importJson(const QString & fileUrl);
     // "12-weather-in-lisbon.md" / ".json": what the save dialog proposes.
-    Q_INVOKABLE QString suggestedFileName(qint64 conversationId, const QString &title, const QString &format) const;
+    Q_INVOKABLE QString suggestedFileName(qint64 conversationId, const QString & title, const QString & format) const;
     // A local path as a file:// URL string, for Qt.openUrlExternally and dialogs.
-    Q_INVOKABLE QString urlOf(const QString &path) const;
-    Q_INVOKABLE QString folderOf(const QString &fileUrl) const;
+    Q_INVOKABLE QString urlOf(const QString & path) const;
+    Q_INVOKABLE QString folderOf(const QString & fileUrl) const;
     // The folder to open to show `location`: itself if a folder, else its parent.
-    Q_INVOKABLE QString revealUrl(const QString &location) const;
+    Q_INVOKABLE QString revealUrl(const QString & location) const;
     // Where the dialogs open first: the user's Documents folder (or home), as a URL.
     Q_INVOKABLE QString documentsFolder() const;
 
@@ -62,9 +63,9 @@ signals:
     void progressChanged();
     // ok: `message` says what was done and `location` is the file or folder
     // written ("" after an import); else `message` says what went wrong.
-    void finished(bool ok, const QString &message, const QString &location);
+    void finished(bool ok, const QString & message, const QString & location);
     // After a successful import, the new conversations' ids (file order).
-    void imported(const QList<qint64> &conversationIds);
+    void imported(const QList<qint64> & conversationIds);
 
 private:
     struct Outcome {
@@ -73,10 +74,10 @@ private:
         QString location;
         QList<qint64> importedIds;
     };
-    using Job = std::function<Outcome(const std::function<void(int, int)> &progress)>;
+    using Job = std::function<Outcome(const std::function<void(int, int)> & progress)>;
 
-    bool start(const QString &busyText, Job job);
-    void complete(const Outcome &outcome);
+    bool start(const QString & busyText, Job job);
+    void complete(const Outcome & outcome);
     void setProgress(double progress);
 
     QString m_databasePath;

@@ -2,9 +2,9 @@
 
 namespace Hearth {
 
-MarkdownBlockModel::MarkdownBlockModel(QObject *parent) : QAbstractListModel(parent) {}
+MarkdownBlockModel::MarkdownBlockModel(QObject * parent) : QAbstractListModel(parent) {}
 
-void MarkdownBlockModel::setMarkdown(const QString &markdown) {
+void MarkdownBlockModel::setMarkdown(const QString & markdown) {
     if (markdown == m_markdown) return;
     // An append (streaming): the blocks before the last one cannot change,
     // because the last block starts at a line outside any fence.
@@ -46,7 +46,7 @@ void MarkdownBlockModel::apply(QList<MarkdownBlock> blocks) {
     if (before != m_blocks.size()) emit countChanged();
 }
 
-QString MarkdownBlockModel::render(const MarkdownBlock &b) const {
+QString MarkdownBlockModel::render(const MarkdownBlock & b) const {
     return b.kind == MarkdownBlock::Kind::Code ? QString() : markdownToHtml(b.text, m_style);
 }
 
@@ -56,21 +56,27 @@ void MarkdownBlockModel::restyle() {
     emit styleChanged();
 }
 
-int MarkdownBlockModel::rowCount(const QModelIndex &parent) const {
+int MarkdownBlockModel::rowCount(const QModelIndex & parent) const {
     return parent.isValid() ? 0 : int(m_blocks.size());
 }
 
-QVariant MarkdownBlockModel::data(const QModelIndex &index, int role) const {
+QVariant MarkdownBlockModel::data(const QModelIndex & index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
-    const MarkdownBlock &b = m_blocks.at(index.row());
+    const MarkdownBlock & b = m_blocks.at(index.row());
     switch (role) {
-    case KindRole: return kindName(b.kind);
-    case Qt::DisplayRole:
-    case TextRole: return b.text;
-    case LanguageRole: return b.language;
-    case HtmlRole: return m_html.at(index.row());
-    case SourceRole: return source(index.row());
-    default: return {};
+        case KindRole:
+            return kindName(b.kind);
+        case Qt::DisplayRole:
+        case TextRole:
+            return b.text;
+        case LanguageRole:
+            return b.language;
+        case HtmlRole:
+            return m_html.at(index.row());
+        case SourceRole:
+            return source(index.row());
+        default:
+            return {};
     }
 }
 
@@ -84,7 +90,8 @@ QString MarkdownBlockModel::source(qsizetype row) const {
 }
 
 QHash<int, QByteArray> MarkdownBlockModel::roleNames() const {
-    return {{KindRole, "kind"}, {TextRole, "text"}, {LanguageRole, "language"}, {HtmlRole, "html"}, {SourceRole, "source"}};
+    return {
+        {KindRole, "kind"}, {TextRole, "text"}, {LanguageRole, "language"}, {HtmlRole, "html"}, {SourceRole, "source"}};
 }
 
 }  // namespace Hearth

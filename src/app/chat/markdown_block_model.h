@@ -18,8 +18,9 @@
 // included: what copying the whole block gives).
 #pragma once
 
-#include <QAbstractListModel>
 #include <QtQml/qqmlregistration.h>
+
+#include <QAbstractListModel>
 
 #include "markdown_blocks.h"
 #include "markdown_html.h"
@@ -45,30 +46,30 @@ public:
     enum Role { KindRole = Qt::UserRole + 1, TextRole, LanguageRole, HtmlRole, SourceRole };
     Q_ENUM(Role)
 
-    explicit MarkdownBlockModel(QObject *parent = nullptr);
+    explicit MarkdownBlockModel(QObject * parent = nullptr);
 
     QString markdown() const { return m_markdown; }
-    void setMarkdown(const QString &markdown);
+    void setMarkdown(const QString & markdown);
     int count() const { return int(m_blocks.size()); }
     QColor linkColor() const { return m_style.link; }
-    void setLinkColor(const QColor &c) { setStyle(&MarkdownStyle::link, c); }
+    void setLinkColor(const QColor & c) { setStyle(&MarkdownStyle::link, c); }
     QColor codeBackground() const { return m_style.codeBackground; }
-    void setCodeBackground(const QColor &c) { setStyle(&MarkdownStyle::codeBackground, c); }
+    void setCodeBackground(const QColor & c) { setStyle(&MarkdownStyle::codeBackground, c); }
     QColor borderColor() const { return m_style.border; }
-    void setBorderColor(const QColor &c) { setStyle(&MarkdownStyle::border, c); }
+    void setBorderColor(const QColor & c) { setStyle(&MarkdownStyle::border, c); }
     QString fontFamily() const { return m_style.fontFamily; }
-    void setFontFamily(const QString &f) { setStyle(&MarkdownStyle::fontFamily, f); }
+    void setFontFamily(const QString & f) { setStyle(&MarkdownStyle::fontFamily, f); }
     int pixelSize() const { return m_style.pixelSize; }
     void setPixelSize(int px) { setStyle(&MarkdownStyle::pixelSize, px); }
     QString highlight() const { return m_style.highlight; }
-    void setHighlight(const QString &h) { setStyle(&MarkdownStyle::highlight, h); }
+    void setHighlight(const QString & h) { setStyle(&MarkdownStyle::highlight, h); }
     QColor highlightColor() const { return m_style.highlightBackground; }
-    void setHighlightColor(const QColor &c) { setStyle(&MarkdownStyle::highlightBackground, c); }
+    void setHighlightColor(const QColor & c) { setStyle(&MarkdownStyle::highlightBackground, c); }
     // How many characters the last setMarkdown() scanned (tests: appends scan only the tail).
     qsizetype lastScanLength() const { return m_lastScan; }
 
-    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
-    QVariant data(const QModelIndex &index, int role) const override;
+    int rowCount(const QModelIndex & parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex & index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
 signals:
@@ -78,10 +79,10 @@ signals:
 
 private:
     void apply(QList<MarkdownBlock> blocks);
-    QString render(const MarkdownBlock &b) const;
+    QString render(const MarkdownBlock & b) const;
     QString source(qsizetype row) const;
     template <typename T>
-    void setStyle(T MarkdownStyle::*field, const T &value) {
+    void setStyle(T MarkdownStyle::*field, const T & value) {
         if (m_style.*field == value) return;
         m_style.*field = value;
         restyle();

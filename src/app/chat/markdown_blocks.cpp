@@ -1,25 +1,27 @@
 #include "markdown_blocks.h"
 
-#include "markdown_html.h"
-
 #include <QRegularExpression>
 #include <QStringList>
 #include <QVariantMap>
 #include <algorithm>
 
+#include "markdown_html.h"
+
 namespace Hearth {
 
 namespace {
 
-bool isTableRow(QStringView line) { return line.trimmed().startsWith(QLatin1Char('|')); }
+bool isTableRow(QStringView line) {
+    return line.trimmed().startsWith(QLatin1Char('|'));
+}
 
 // "> text" (up to three spaces before the marker, one optional space after).
-bool isQuoteLine(const QString &line) {
+bool isQuoteLine(const QString & line) {
     const QString t = line.trimmed();
     return t.startsWith(QLatin1Char('>')) && line.indexOf(QLatin1Char('>')) <= 3;
 }
 
-QString unquote(const QString &line) {
+QString unquote(const QString & line) {
     const qsizetype gt = line.indexOf(QLatin1Char('>'));
     if (gt < 0) return line;
     return line.mid(gt + 1 < line.size() && line.at(gt + 1) == QLatin1Char(' ') ? gt + 2 : gt + 1);
@@ -28,7 +30,7 @@ QString unquote(const QString &line) {
 // A paragraph's lines joined with Markdown hard breaks, so that single line
 // breaks show as written; table rows and the lines next to them keep plain
 // newlines (a table needs them).
-QString keepLineBreaks(const QStringList &lines) {
+QString keepLineBreaks(const QStringList & lines) {
     QString out;
     for (qsizetype i = 0; i < lines.size(); ++i) {
         out += lines[i];
@@ -41,7 +43,7 @@ QString keepLineBreaks(const QStringList &lines) {
 
 class Scanner {
 public:
-    explicit Scanner(const QString &markdown) : m_md(markdown) {}
+    explicit Scanner(const QString & markdown) : m_md(markdown) {}
 
     QList<MarkdownBlock> run(qsizetype from) {
         static const QRegularExpression open(QStringLiteral("^ {0,3}(`{3,}|~{3,})\\s*([^`\\s]*)"));
@@ -62,7 +64,7 @@ public:
     }
 
 private:
-    void prose(const QString &line, qsizetype pos, const QRegularExpressionMatch &fence) {
+    void prose(const QString & line, qsizetype pos, const QRegularExpressionMatch & fence) {
         if (fence.hasMatch()) {
             flushProse();
             m_fence = fence.captured(1);
@@ -80,7 +82,7 @@ private:
         m_prose.append(line);
     }
 
-    void code(const QString &line, qsizetype pos) {
+    void code(const QString & line, qsizetype pos) {
         Q_UNUSED(pos);
         const QString t = line.trimmed();
         if (t.startsWith(m_fence) && t.count(m_fence.at(0)) == t.size()) {
@@ -100,29 +102,33 @@ private:
     void flushProse() {
         while (!m_prose.isEmpty() && m_prose.last().trimmed().isEmpty()) m_prose.removeLast();
         // A paragraph of "> " lines is a quote: the view draws its bar.
-        const bool quote = !m_prose.isEmpty() && std::all_of(m_prose.cbegin(), m_prose.cend(), [](const QString &l) {
+        const bool quote = !m_prose.isEmpty() && std::all_of(m_prose.cbegin(), m_prose.cend(), [](const QString & l) {
             return l.trimmed().isEmpty() || isQuoteLine(l);
         });
         if (quote)
-            for (QString &l : m_prose) l = unquote(l);
+            for (QString & l : m_prose) l = unquote(l);
         if (!m_prose.isEmpty()) {
             // Paragraphs in one block (an indented continuation) keep their blank lines.
             QList<QStringList> parts{{}};
-            for (const QString &l : std::as_const(m_prose)) {
-                if (l.trimmed().isEmpty()) parts.append(QStringList());
-                else parts.last().append(l);
+            for (const QString & l : std::as_const(m_prose)) {
+                if (l.trimmed().isEmpty())
+                    parts.append(QStringList());
+                else
+                    parts.last().append(l);
             }
             QStringList joined;
-            for (const QStringList &p : std::as_const(parts))
+            for (const QStringList & p : std::as_const(parts))
                 if (!p.isEmpty()) joined.append(keepLineBreaks(p));
             m_out.append({quote ? MarkdownBlock::Kind::Quote : MarkdownBlock::Kind::Text,
-                          joined.join(QStringLiteral("\n\n")).trimmed(), {}, m_blockStart});
+                          joined.join(QStringLiteral("\n\n")).trimmed(),
+                          {},
+                          m_blockStart});
         }
         m_prose.clear();
         m_sawBlank = false;
     }
 
-    const QString &m_md;
+    const QString & m_md;
     QList<MarkdownBlock> m_out;
     QStringList m_prose, m_code;
     QString m_fence, m_language;
@@ -134,23 +140,24 @@ private:
 
 QString kindName(MarkdownBlock::Kind kind) {
     switch (kind) {
-    case MarkdownBlock::Kind::Code: return QStringLiteral("code");
-    case MarkdownBlock::Kind::Quote: return QStringLiteral("quote");
-    case MarkdownBlock::Kind::Text: break;
+        case MarkdownBlock::Kind::Code:
+            return QStringLiteral("code");
+        case MarkdownBlock::Kind::Quote:
+            return QStringLiteral("quote");
+        case MarkdownBlock::Kind::Text:
+            break;
     }
     return QStringLiteral("text");
 }
 
-QList<MarkdownBlock> scanMarkdownBlocks(const QString &markdown, qsizetype from) {
+QList<MarkdownBlock> scanMarkdownBlocks(const QString & markdown, qsizetype from) {
     return Scanner(markdown).run(from);
 }
 
-QVariantList MarkdownBlocks::split(const QString &markdown) {
+QVariantList MarkdownBlocks::split(const QString & markdown) {
     QVariantList out;
-    for (const MarkdownBlock &b : scanMarkdownBlocks(markdown)) {
-        out.append(QVariantMap{{"kind", kindName(b.kind)},
-                               {"text", b.text},
-                               {"language", b.language}});
+    for (const MarkdownBlock & b : scanMarkdownBlocks(markdown)) {
+        out.append(QVariantMap{{"kind", kindName(b.kind)}, {"text", b.text}, {"language", b.language}});
     }
     return out;
 }
@@ -159,8 +166,8 @@ QVariantList MarkdownBlocks::split(const QString &markdown) {
 
 namespace Hearth {
 
-QString MarkdownBlocks::highlightedPlain(const QString &text, const QString &highlight, const QColor &color,
-                                         const QString &fontFamily, int pixelSize) {
+QString MarkdownBlocks::highlightedPlain(const QString & text, const QString & highlight, const QColor & color,
+                                         const QString & fontFamily, int pixelSize) {
     MarkdownStyle style;
     style.highlight = highlight;
     style.highlightBackground = color;

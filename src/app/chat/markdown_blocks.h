@@ -15,12 +15,13 @@
 // A paragraph whose lines all start with ">" is a quote block.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
+
 #include <QColor>
 #include <QList>
 #include <QObject>
 #include <QString>
 #include <QVariantList>
-#include <QtQml/qqmlregistration.h>
 
 namespace Hearth {
 
@@ -31,13 +32,15 @@ struct MarkdownBlock {
     QString language;     // Code: the fence's language word ("" when none)
     qsizetype start = 0;  // where the block's source begins in the scanned string
 
-    bool sameContent(const MarkdownBlock &o) const { return kind == o.kind && text == o.text && language == o.language; }
+    bool sameContent(const MarkdownBlock & o) const {
+        return kind == o.kind && text == o.text && language == o.language;
+    }
 };
 
 // The blocks of markdown.mid(from); `from` must be a line start outside any
 // fence (the start of an earlier scan's block is one). Starts are offsets in
 // `markdown`. No empty text blocks.
-QList<MarkdownBlock> scanMarkdownBlocks(const QString &markdown, qsizetype from = 0);
+QList<MarkdownBlock> scanMarkdownBlocks(const QString & markdown, qsizetype from = 0);
 QString kindName(MarkdownBlock::Kind kind);  // "text", "code", "quote"
 
 class MarkdownBlocks : public QObject {
@@ -45,13 +48,13 @@ class MarkdownBlocks : public QObject {
     QML_ELEMENT
     QML_SINGLETON
 public:
-    explicit MarkdownBlocks(QObject *parent = nullptr) : QObject(parent) {}
+    explicit MarkdownBlocks(QObject * parent = nullptr) : QObject(parent) {}
 
     // [{"kind": "text"|"code"|"quote", "text": ..., "language": ...}]; no empty text blocks.
-    Q_INVOKABLE static QVariantList split(const QString &markdown);
+    Q_INVOKABLE static QVariantList split(const QString & markdown);
     // A user's plain message as rich text with the words of `highlight` marked in `color`.
-    Q_INVOKABLE static QString highlightedPlain(const QString &text, const QString &highlight, const QColor &color,
-                                                const QString &fontFamily, int pixelSize);
+    Q_INVOKABLE static QString highlightedPlain(const QString & text, const QString & highlight, const QColor & color,
+                                                const QString & fontFamily, int pixelSize);
 };
 
 }  // namespace Hearth

@@ -15,13 +15,13 @@ namespace {
 
 constexpr int kParagraphGapPx = 8;
 
-bool isCode(const QTextCharFormat &f) {
+bool isCode(const QTextCharFormat & f) {
     return f.fontFixedPitch() || f.fontFamilies().toStringList().contains(QStringLiteral("monospace"));
 }
 
 // Inline code and links: collected first, then re-formatted (formatting
 // while iterating would split the fragments being walked).
-void styleFragments(QTextDocument &doc, const MarkdownStyle &style) {
+void styleFragments(QTextDocument & doc, const MarkdownStyle & style) {
     std::vector<std::pair<QTextCursor, QTextCharFormat>> edits;
     for (QTextBlock b = doc.begin(); b.isValid(); b = b.next())
         for (auto it = b.begin(); !it.atEnd(); ++it) {
@@ -39,10 +39,10 @@ void styleFragments(QTextDocument &doc, const MarkdownStyle &style) {
             c.setPosition(frag.position() + frag.length(), QTextCursor::KeepAnchor);
             edits.emplace_back(c, f);
         }
-    for (auto &[cursor, format] : edits) cursor.setCharFormat(format);
+    for (auto & [cursor, format] : edits) cursor.setCharFormat(format);
 }
 
-void styleBlocks(QTextDocument &doc) {
+void styleBlocks(QTextDocument & doc) {
     for (QTextBlock b = doc.begin(); b.isValid(); b = b.next()) {
         QTextBlockFormat f = b.blockFormat();
         const bool inList = b.textList() != nullptr, inTable = QTextCursor(b).currentTable() != nullptr;
@@ -52,9 +52,9 @@ void styleBlocks(QTextDocument &doc) {
     }
 }
 
-void styleTables(QTextDocument &doc, const MarkdownStyle &style) {
-    for (QTextFrame *frame : doc.rootFrame()->childFrames()) {
-        auto *table = qobject_cast<QTextTable *>(frame);
+void styleTables(QTextDocument & doc, const MarkdownStyle & style) {
+    for (QTextFrame * frame : doc.rootFrame()->childFrames()) {
+        auto * table = qobject_cast<QTextTable *>(frame);
         if (!table) continue;
         QTextTableFormat f = table->format();
         f.setBorderCollapse(true);
@@ -75,14 +75,14 @@ void styleTables(QTextDocument &doc, const MarkdownStyle &style) {
     }
 }
 
-void markWords(QTextDocument &doc, const MarkdownStyle &style) {
+void markWords(QTextDocument & doc, const MarkdownStyle & style) {
     QTextCharFormat mark;
     mark.setBackground(style.highlightBackground);
-    for (const QString &word : style.highlight.split(QLatin1Char(' '), Qt::SkipEmptyParts))
+    for (const QString & word : style.highlight.split(QLatin1Char(' '), Qt::SkipEmptyParts))
         for (QTextCursor c = doc.find(word); !c.isNull(); c = doc.find(word, c)) c.mergeCharFormat(mark);
 }
 
-QTextDocument *prepare(QTextDocument &doc, const MarkdownStyle &style) {
+QTextDocument * prepare(QTextDocument & doc, const MarkdownStyle & style) {
     QFont font(style.fontFamily);
     font.setPixelSize(style.pixelSize);
     doc.setDefaultFont(font);
@@ -91,14 +91,14 @@ QTextDocument *prepare(QTextDocument &doc, const MarkdownStyle &style) {
 
 }  // namespace
 
-QString plainToHtml(const QString &text, const MarkdownStyle &style) {
+QString plainToHtml(const QString & text, const MarkdownStyle & style) {
     QTextDocument doc;
     prepare(doc, style)->setPlainText(text);
     markWords(doc, style);
     return doc.toHtml();
 }
 
-QString markdownToHtml(const QString &markdown, const MarkdownStyle &style) {
+QString markdownToHtml(const QString & markdown, const MarkdownStyle & style) {
     QTextDocument doc;
     prepare(doc, style)->setMarkdown(markdown, QTextDocument::MarkdownDialectGitHub);
     styleFragments(doc, style);

@@ -31,8 +31,8 @@ struct MarkdownStyle {
     bool operator==(const MarkdownStyle &) const = default;
 };
 
-QString markdownToHtml(const QString &markdown, const MarkdownStyle &style);
+QString markdownToHtml(const QString & markdown, const MarkdownStyle & style);
 // Plain text (a user's message) as rich text with the style's highlight marked.
-QString plainToHtml(const QString &text, const MarkdownStyle &style);
+QString plainToHtml(const QString & text, const MarkdownStyle & style);
 
 }  // namespace Hearth

@@ -10,18 +10,18 @@
 namespace Hearth {
 
 namespace {
-QString jsonText(const QJsonArray &a) {
+QString jsonText(const QJsonArray & a) {
     return a.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact));
 }
-bool contains(const QList<BranchMessage> &rows, qint64 messageId) {
-    for (const BranchMessage &r : rows)
+bool contains(const QList<BranchMessage> & rows, qint64 messageId) {
+    for (const BranchMessage & r : rows)
         if (r.message.id == messageId) return true;
     return false;
 }
 
 // The active branch from its newest page up to `messageId` (the pages above
 // are read until it shows or the root is reached): empty when it is not on it.
-QList<BranchMessage> branchDownFrom(ConversationStore &store, qint64 conversationId, qint64 messageId, int page) {
+QList<BranchMessage> branchDownFrom(ConversationStore & store, qint64 conversationId, qint64 messageId, int page) {
     QList<BranchMessage> rows = store.activeBranch(conversationId, page);
     while (!contains(rows, messageId) && !rows.isEmpty() && rows.first().message.parentId != 0) {
         const QList<BranchMessage> older = store.branchAbove(rows.first().message.id, page);
@@ -31,7 +31,7 @@ QList<BranchMessage> branchDownFrom(ConversationStore &store, qint64 conversatio
     return contains(rows, messageId) ? rows : QList<BranchMessage>();
 }
 
-bool sameRow(const BranchMessage &a, const BranchMessage &b) {
+bool sameRow(const BranchMessage & a, const BranchMessage & b) {
     const Message &x = a.message, &y = b.message;
     return a.siblingIndex == b.siblingIndex && a.siblingCount == b.siblingCount && x.role == y.role &&
            x.state == y.state && x.content == y.content && x.reasoning == y.reasoning && x.stats == y.stats &&
@@ -41,15 +41,15 @@ bool sameRow(const BranchMessage &a, const BranchMessage &b) {
 
 }  // namespace
 
-MessageListModel::MessageListModel(QObject *parent) : QAbstractListModel(parent) {}
+MessageListModel::MessageListModel(QObject * parent) : QAbstractListModel(parent) {}
 
-void MessageListModel::setStore(ConversationStore *store) {
+void MessageListModel::setStore(ConversationStore * store) {
     m_store = store;
     resetRows({});
     reload();
 }
 
-void MessageListModel::setWorker(StoreWorker *worker) {
+void MessageListModel::setWorker(StoreWorker * worker) {
     m_worker = worker;
     ++m_serial;
     resetRows({});
@@ -66,7 +66,7 @@ void MessageListModel::query(Fn job, Apply apply) {
             [this, serial, apply = std::move(apply)](R result) {
                 if (serial == m_serial) apply(std::move(result));
             },
-            [this, serial](const QString &message) {
+            [this, serial](const QString & message) {
                 if (serial == m_serial) loadFailed(message);
             });
         return;
@@ -75,14 +75,14 @@ void MessageListModel::query(Fn job, Apply apply) {
     R result;
     try {
         result = job(*m_store);
-    } catch (const std::exception &e) {
+    } catch (const std::exception & e) {
         loadFailed(QString::fromUtf8(e.what()));
         return;
     }
     apply(std::move(result));
 }
 
-void MessageListModel::loadFailed(const QString &message) {
+void MessageListModel::loadFailed(const QString & message) {
     m_fetchingOlder = false;
     emit errorOccurred(message);
 }
@@ -99,40 +99,59 @@ void MessageListModel::setConversationId(qint64 id) {
     reload();
 }
 
-int MessageListModel::rowCount(const QModelIndex &parent) const {
+int MessageListModel::rowCount(const QModelIndex & parent) const {
     return parent.isValid() ? 0 : int(m_rows.size());
 }
 
-QVariant MessageListModel::data(const QModelIndex &index, int role) const {
+QVariant MessageListModel::data(const QModelIndex & index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
-    const Row &row = m_rows.at(index.row());
-    const Message &m = row.message;
+    const Row & row = m_rows.at(index.row());
+    const Message & m = row.message;
     switch (role) {
-    case Qt::DisplayRole:
-    case ContentRole: return m.content;
-    case IdRole: return m.id;
-    case RoleRole: return int(m.role);
-    case ReasoningRole: return m.reasoning;
-    case ToolCallsRole: return jsonText(m.toolCalls);
-    case ToolResultsRole: return jsonText(m.toolResults);
-    case StateRole: return int(m.state);
-    case CreatedAtRole: return m.createdAt;
-    case ModelFileRole: return m.generation.modelFile;
-    case GeneratedTokensRole: return m.stats.generatedTokens;
-    case TokensPerSecondRole: return m.stats.generationTokensPerSecond;
-    case TimeToFirstTokenRole: return m.stats.timeToFirstTokenMs;
-    case StopReasonRole: return m.stats.stopReason;
-    case SiblingIndexRole: return row.siblingIndex;
-    case SiblingCountRole: return row.siblingCount;
-    case ModelSha256Role: return m.generation.modelSha256;
-    case ThinkingMsRole: return m.stats.thinkingMs;
-    case ThinkingTextRole: return durationText(m.stats.thinkingMs);
-    case ContinuableRole:
-        return m.role == MessageRole::Assistant &&
-               (m.state == MessageState::Interrupted ||
-                (m.state == MessageState::Complete && (m.stats.stopReason == QLatin1String("length") ||
-                                                       m.stats.stopReason == QLatin1String("context_full"))));
-    default: return {};
+        case Qt::DisplayRole:
+        case ContentRole:
+            return m.content;
+        case IdRole:
+            return m.id;
+        case RoleRole:
+            return int(m.role);
+        case ReasoningRole:
+            return m.reasoning;
+        case ToolCallsRole:
+            return jsonText(m.toolCalls);
+        case ToolResultsRole:
+            return jsonText(m.toolResults);
+        case StateRole:
+            return int(m.state);
+        case CreatedAtRole:
+            return m.createdAt;
+        case ModelFileRole:
+            return m.generation.modelFile;
+        case GeneratedTokensRole:
+            return m.stats.generatedTokens;
+        case TokensPerSecondRole:
+            return m.stats.generationTokensPerSecond;
+        case TimeToFirstTokenRole:
+            return m.stats.timeToFirstTokenMs;
+        case StopReasonRole:
+            return m.stats.stopReason;
+        case SiblingIndexRole:
+            return row.siblingIndex;
+        case SiblingCountRole:
+            return row.siblingCount;
+        case ModelSha256Role:
+            return m.generation.modelSha256;
+        case ThinkingMsRole:
+            return m.stats.thinkingMs;
+        case ThinkingTextRole:
+            return durationText(m.stats.thinkingMs);
+        case ContinuableRole:
+            return m.role == MessageRole::Assistant &&
+                   (m.state == MessageState::Interrupted ||
+                    (m.state == MessageState::Complete && (m.stats.stopReason == QLatin1String("length") ||
+                                                           m.stats.stopReason == QLatin1String("context_full"))));
+        default:
+            return {};
     }
 }
 
@@ -167,16 +186,16 @@ void MessageListModel::reload() {
     const qint64 conversationId = m_conversationId;
     const qint64 oldest = m_rows.isEmpty() ? 0 : m_rows.first().message.id;
     const int limit = int(m_rows.size()) + kPageSize;
-    query([=](ConversationStore &store) { return store.activeBranch(conversationId, limit, oldest); },
+    query([=](ConversationStore & store) { return store.activeBranch(conversationId, limit, oldest); },
           [this](QList<Row> rows) { replaceRows(std::move(rows)); });
 }
 
 // The new rows against the shown ones: when both start at the same message,
 // the common part is updated in place and only the tail is removed and
 // inserted; otherwise (another branch above the window) a reset.
-void MessageListModel::keepStreamingText(QList<Row> &rows) {
+void MessageListModel::keepStreamingText(QList<Row> & rows) {
     if (m_streamingId == 0) return;
-    for (Row &r : rows) {
+    for (Row & r : rows) {
         if (r.message.id != m_streamingId) continue;
         if (r.message.state != MessageState::Streaming) {
             m_streamingId = 0;  // finished: the stored text is the whole text
@@ -230,16 +249,20 @@ void MessageListModel::countsChanged(int before, bool olderBefore) {
     if (olderBefore != hasOlder()) emit hasOlderChanged();
 }
 
-bool MessageListModel::fetchOlder() { return prependOlder(kPageSize); }
+bool MessageListModel::fetchOlder() {
+    return prependOlder(kPageSize);
+}
 
-bool MessageListModel::fetchAllOlder() { return prependOlder(0); }
+bool MessageListModel::fetchAllOlder() {
+    return prependOlder(0);
+}
 
 bool MessageListModel::prependOlder(int limit) {
     if ((!m_store && !m_worker) || !hasOlder() || m_fetchingOlder) return false;
     const qint64 first = m_rows.first().message.id;
     bool added = false;
     m_fetchingOlder = true;
-    query([=](ConversationStore &store) { return store.branchAbove(first, limit); },
+    query([=](ConversationStore & store) { return store.branchAbove(first, limit); },
           [this, first, &added, sync = !m_worker](QList<Row> older) {
               m_fetchingOlder = false;
               // A reload onto another branch came first: these rows no longer fit.
@@ -255,7 +278,7 @@ bool MessageListModel::prependOlder(int limit) {
     return m_worker ? true : added;
 }
 
-void MessageListModel::setHighlight(qint64 messageId, const QString &text) {
+void MessageListModel::setHighlight(qint64 messageId, const QString & text) {
     if (messageId == m_highlightId && text == m_highlightText) return;
     m_highlightId = messageId;
     m_highlightText = text;
@@ -282,7 +305,7 @@ void MessageListModel::showMessage(qint64 messageId, bool switchBranch, std::fun
         return;
     }
     query(
-        [=](ConversationStore &store) {
+        [=](ConversationStore & store) {
             QList<Row> rows = branchDownFrom(store, conversationId, messageId, kPageSize);
             if (rows.isEmpty() && switchBranch) {
                 store.switchBranch(messageId);
@@ -307,7 +330,7 @@ bool MessageListModel::selectSibling(int row, int delta) {
     const int limit = int(m_rows.size()) + kPageSize;
     bool switched = false;
     query(
-        [=](ConversationStore &store) {
+        [=](ConversationStore & store) {
             const QList<Message> siblings = store.siblings(messageId);
             if (target >= siblings.size()) return QList<Row>();
             store.switchBranch(siblings[target].id);
@@ -321,13 +344,13 @@ bool MessageListModel::selectSibling(int row, int delta) {
     return m_worker ? true : switched;
 }
 
-void MessageListModel::setStreamingText(qint64 messageId, const QString &content, const QString &reasoning) {
+void MessageListModel::setStreamingText(qint64 messageId, const QString & content, const QString & reasoning) {
     m_streamingId = messageId;
     m_streamingContent = content;
     m_streamingReasoning = reasoning;
     int row = rowOf(messageId);
     if (row < 0) return;
-    Message &m = m_rows[row].message;
+    Message & m = m_rows[row].message;
     m.content = content;
     m.reasoning = reasoning;
     emit dataChanged(index(row), index(row), {ContentRole, ReasoningRole, Qt::DisplayRole});

@@ -44,8 +44,9 @@
 // change. Errors from the store are reported through errorOccurred(); nothing throws.
 #pragma once
 
-#include <QAbstractListModel>
 #include <QtQml/qqmlregistration.h>
+
+#include <QAbstractListModel>
 #include <functional>
 
 #include "core/conversation_store.h"
@@ -91,21 +92,21 @@ public:
 
     static constexpr int kPageSize = 100;
 
-    explicit MessageListModel(QObject *parent = nullptr);
+    explicit MessageListModel(QObject * parent = nullptr);
 
-    void setStore(ConversationStore *store);  // not owned; same thread
-    void setWorker(StoreWorker *worker);  // not owned; must be destroyed before this model
+    void setStore(ConversationStore * store);  // not owned; same thread
+    void setWorker(StoreWorker * worker);      // not owned; must be destroyed before this model
     qint64 conversationId() const { return m_conversationId; }
     void setConversationId(qint64 id);
     int count() const { return int(m_rows.size()); }
     qint64 highlightId() const { return m_highlightId; }
     QString highlightText() const { return m_highlightText; }
     // Marks `messageId`'s words of `text` (0 / "": none).
-    void setHighlight(qint64 messageId, const QString &text);
+    void setHighlight(qint64 messageId, const QString & text);
     bool hasOlder() const { return !m_rows.isEmpty() && m_rows.first().message.parentId != 0; }
 
-    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
-    QVariant data(const QModelIndex &index, int role) const override;
+    int rowCount(const QModelIndex & parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex & index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
     Q_INVOKABLE void reload();
@@ -125,21 +126,21 @@ public:
     // branch, +1: next) and the newest leaf under it.
     Q_INVOKABLE bool selectSibling(int row, int delta);
     // The streaming reply's whole text so far.
-    Q_INVOKABLE void setStreamingText(qint64 messageId, const QString &content, const QString &reasoning);
+    Q_INVOKABLE void setStreamingText(qint64 messageId, const QString & content, const QString & reasoning);
 
 signals:
     void conversationIdChanged();
     void countChanged();
     void hasOlderChanged();
     void highlightChanged();
-    void errorOccurred(const QString &message);
+    void errorOccurred(const QString & message);
 
 private:
     using Row = BranchMessage;
 
     void replaceRows(QList<Row> rows);
     // A load read while the reply streamed holds older text than shown: keep the shown text.
-    void keepStreamingText(QList<Row> &rows);
+    void keepStreamingText(QList<Row> & rows);
     void resetRows(QList<Row> rows);
     void countsChanged(int before, bool olderBefore);
     bool prependOlder(int limit);
@@ -147,11 +148,11 @@ private:
     // the view left the chat meanwhile; errors go to errorOccurred().
     template <typename Fn, typename Apply>
     void query(Fn job, Apply apply);
-    void loadFailed(const QString &message);
+    void loadFailed(const QString & message);
 
-    ConversationStore *m_store = nullptr;
-    StoreWorker *m_worker = nullptr;
-    quint64 m_serial = 0;  // bumped when the chat changes: older results are dropped
+    ConversationStore * m_store = nullptr;
+    StoreWorker * m_worker = nullptr;
+    quint64 m_serial = 0;          // bumped when the chat changes: older results are dropped
     bool m_fetchingOlder = false;  // one older page at a time
     qint64 m_streamingId = 0;      // the row setStreamingText() feeds, while it is `streaming`
     QString m_streamingContent, m_streamingReasoning;

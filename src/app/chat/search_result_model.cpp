@@ -4,15 +4,15 @@
 
 namespace Hearth {
 
-SearchResultModel::SearchResultModel(QObject *parent) : QAbstractListModel(parent) {}
+SearchResultModel::SearchResultModel(QObject * parent) : QAbstractListModel(parent) {}
 
-int SearchResultModel::rowCount(const QModelIndex &parent) const {
+int SearchResultModel::rowCount(const QModelIndex & parent) const {
     return parent.isValid() ? 0 : int(m_hits.size());
 }
 
-QVariant SearchResultModel::data(const QModelIndex &index, int role) const {
+QVariant SearchResultModel::data(const QModelIndex & index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
-    const SearchHit &hit = m_hits.at(index.row());
+    const SearchHit & hit = m_hits.at(index.row());
     switch (role) {
         case ConversationIdRole:
             return hit.conversationId;
@@ -38,7 +38,7 @@ QHash<int, QByteArray> SearchResultModel::roleNames() const {
             {SnippetRole, "snippet"}};
 }
 
-void SearchResultModel::setHits(const QList<SearchHit> &hits) {
+void SearchResultModel::setHits(const QList<SearchHit> & hits) {
     if (hits.isEmpty() && m_hits.isEmpty()) return;
     const bool countChanges = hits.size() != m_hits.size();
     beginResetModel();

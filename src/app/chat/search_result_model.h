@@ -30,14 +30,14 @@ public:
         SnippetRole,
     };
 
-    explicit SearchResultModel(QObject *parent = nullptr);
+    explicit SearchResultModel(QObject * parent = nullptr);
 
-    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
-    QVariant data(const QModelIndex &index, int role) const override;
+    int rowCount(const QModelIndex & parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex & index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
     // Replaces every row (a new answer to the query); an empty list clears it.
-    void setHits(const QList<SearchHit> &hits);
+    void setHits(const QList<SearchHit> & hits);
     // The rows as maps keyed by role name, for C++ callers that want a copy.
     QVariantList toVariantList() const;
 

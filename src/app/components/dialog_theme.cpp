@@ -9,10 +9,10 @@ int DialogTheme::apply() const {
     int coloured = 0;
     QList<QQuickItem *> stack{m_window->contentItem()};
     while (!stack.isEmpty()) {
-        QQuickItem *item = stack.takeLast();
+        QQuickItem * item = stack.takeLast();
         stack.append(item->childItems());
         if (!item->inherits("QQuickFolderBreadcrumbBar")) continue;
-        if (QObject *background = item->property("background").value<QQuickItem *>()) {
+        if (QObject * background = item->property("background").value<QQuickItem *>()) {
             background->setProperty("color", m_background);
             ++coloured;
         }

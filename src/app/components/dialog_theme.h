@@ -8,21 +8,22 @@
 // items (the dialogs live in its overlay) and sets their background colour.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
+
 #include <QColor>
 #include <QObject>
 #include <QQuickWindow>
-#include <QtQml/qqmlregistration.h>
 
 namespace Hearth {
 
 class DialogTheme : public QObject {
     Q_OBJECT
     QML_ELEMENT
-    Q_PROPERTY(QQuickWindow *window MEMBER m_window NOTIFY changed)
+    Q_PROPERTY(QQuickWindow * window MEMBER m_window NOTIFY changed)
     Q_PROPERTY(QColor background MEMBER m_background NOTIFY changed)
 
 public:
-    explicit DialogTheme(QObject *parent = nullptr) : QObject(parent) {}
+    explicit DialogTheme(QObject * parent = nullptr) : QObject(parent) {}
     // Returns how many bars it coloured.
     Q_INVOKABLE int apply() const;
 
@@ -30,7 +31,7 @@ signals:
     void changed();
 
 private:
-    QQuickWindow *m_window = nullptr;
+    QQuickWindow * m_window = nullptr;
     QColor m_background;
 };
 

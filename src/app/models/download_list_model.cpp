@@ -75,9 +75,8 @@ QHash<int, QByteArray> DownloadListModel::roleNames() const {
             {BytesTotalRole, "bytesTotal"}, {BytesTextRole, "bytesText"}, {ProgressRole, "progress"},
             {SpeedRole, "speed"},           {SpeedTextRole, "speedText"}, {EtaRole, "eta"},
             {EtaTextRole, "etaText"},       {StateRole, "downloadState"}, {StatusRole, "status"},
-            {ErrorRole, "error"},
-            {CanPauseRole, "canPause"},     {CanResumeRole, "canResume"}, {CanCancelRole, "canCancel"},
-            {ModelPathRole, "modelPath"}};
+            {ErrorRole, "error"},           {CanPauseRole, "canPause"},   {CanResumeRole, "canResume"},
+            {CanCancelRole, "canCancel"},   {ModelPathRole, "modelPath"}};
 }
 
 void DownloadListModel::setDownloader(Downloader * downloader) {

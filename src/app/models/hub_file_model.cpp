@@ -58,7 +58,8 @@ QVariant HubFileModel::data(const QModelIndex & index, int role) const {
             if (planned) return planSummary(plan(*state));
             if (state && state->pending) return QStringLiteral("Reading the file's header to plan the placement…");
             if (state && !state->error.isEmpty()) return QStringLiteral("No plan: %1").arg(state->error);
-            return f.complete ? QStringLiteral("No plan for this file") : QStringLiteral("Shards are missing from the repository");
+            return f.complete ? QStringLiteral("No plan for this file")
+                              : QStringLiteral("Shards are missing from the repository");
         default:
             return {};
     }
@@ -101,8 +102,8 @@ const HubFileModel::PlanState * HubFileModel::planFor(const HubModelFile & f) co
 }
 
 hearth::MemoryPlan HubFileModel::plan(const PlanState & state) const {
-    return hearth::plan_memory(state.footprint, makePlanRequest(state.footprint, m_budget.contextLength, m_budget.kvType,
-                                                                -1, m_budget.freeVramBytes));
+    return hearth::plan_memory(state.footprint, makePlanRequest(state.footprint, m_budget.contextLength,
+                                                                m_budget.kvType, -1, m_budget.freeVramBytes));
 }
 
 void HubFileModel::setPlanPending(const QString & firstPath) {

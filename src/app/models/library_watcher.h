@@ -23,13 +23,13 @@ public:
     static constexpr int kMaxDirs = 256;  // inotify watches are a shared, limited resource
     static constexpr int kMaxDepth = 4;
 
-    explicit LibraryWatcher(QObject *parent = nullptr);
+    explicit LibraryWatcher(QObject * parent = nullptr);
 
     // Existing folders under `roots` (the roots first), at most kMaxDirs and
     // kMaxDepth levels down. Reads the disk: call it off the GUI thread.
-    static QStringList watchableDirs(const QStringList &roots);
+    static QStringList watchableDirs(const QStringList & roots);
 
-    void setDirs(const QStringList &dirs);
+    void setDirs(const QStringList & dirs);
     QStringList dirs() const { return m_watcher.directories(); }
 
 signals:

@@ -125,8 +125,7 @@ void ModelLibraryModel::setModels(const QList<LocalModel> & models) {
 
 void ModelLibraryModel::setBudget(const MemoryBudget & budget) {
     m_budget = budget;
-    if (!m_models.isEmpty())
-        emit dataChanged(index(0), index(int(m_models.size()) - 1), {FitRole, FitTextRole});
+    if (!m_models.isEmpty()) emit dataChanged(index(0), index(int(m_models.size()) - 1), {FitRole, FitTextRole});
 }
 
 void ModelLibraryModel::setPlans(const QHash<QString, hearth::MemoryPlan> & plans) {

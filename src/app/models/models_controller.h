@@ -44,8 +44,8 @@
 #include "hub_file_model.h"
 #include "hub_search_model.h"
 #include "library_watcher.h"
-#include "suggestion_list_model.h"
 #include "model_library_model.h"
+#include "suggestion_list_model.h"
 
 namespace Hearth {
 

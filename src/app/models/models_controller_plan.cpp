@@ -68,7 +68,8 @@ bool ModelsController::localPlan(const QString & path, hearth::MemoryPlan & plan
     if (fp == m_localFootprints.constEnd()) return false;
     const ModelLoadSettings ls = m_settings.modelSettings(path);
     // The context the engine picks for these settings (choose_context_size).
-    const hearth::PlanRequest req = makePlanRequest(*fp, ls.contextLength, ls.kvType, ls.nGpuLayers, m_budget.freeVramBytes);
+    const hearth::PlanRequest req =
+        makePlanRequest(*fp, ls.contextLength, ls.kvType, ls.nGpuLayers, m_budget.freeVramBytes);
     context = req.n_ctx;
     plan = hearth::plan_memory(*fp, req);
     return true;

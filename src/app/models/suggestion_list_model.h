@@ -38,14 +38,14 @@ public:
         FitTextRole,
     };
 
-    explicit SuggestionListModel(QObject *parent = nullptr);
+    explicit SuggestionListModel(QObject * parent = nullptr);
 
-    int rowCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role) const override;
+    int rowCount(const QModelIndex & parent = {}) const override;
+    QVariant data(const QModelIndex & index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
     // Plans every pick against `budget` and keeps those that fit.
-    void setBudget(const MemoryBudget &budget);
+    void setBudget(const MemoryBudget & budget);
 
 signals:
     void countChanged();

@@ -4,9 +4,9 @@
 
 namespace Hearth {
 
-Preferences::Preferences(QObject *parent) : QObject(parent), m_theme(AppSettings().theme()) {}
+Preferences::Preferences(QObject * parent) : QObject(parent), m_theme(AppSettings().theme()) {}
 
-void Preferences::setTheme(const QString &theme) {
+void Preferences::setTheme(const QString & theme) {
     AppSettings settings;
     settings.setTheme(theme);
     const QString stored = settings.theme();

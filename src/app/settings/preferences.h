@@ -16,10 +16,10 @@ class Preferences : public QObject {
     Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY themeChanged)
     Q_PROPERTY(QString themeMode READ themeMode NOTIFY themeChanged)
 public:
-    explicit Preferences(QObject *parent = nullptr);
+    explicit Preferences(QObject * parent = nullptr);
 
     QString theme() const { return m_theme; }
-    void setTheme(const QString &theme);  // an unknown name means "system"
+    void setTheme(const QString & theme);  // an unknown name means "system"
     QString themeMode() const { return m_theme == QLatin1String("system") ? QString() : m_theme; }
 
 signals:

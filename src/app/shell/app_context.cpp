@@ -1,8 +1,9 @@
 #include "app_context.h"
 
+#include <QtQml/qqml.h>
+
 #include <QFileInfo>
 #include <QQmlEngine>
-#include <QtQml/qqml.h>
 
 #include "chat_controller.h"
 #include "export_controller.h"
@@ -15,10 +16,10 @@ namespace Hearth {
 
 namespace {
 // The AppContext QML's `App` resolves to (see create()).
-AppContext *g_current = nullptr;
+AppContext * g_current = nullptr;
 }  // namespace
 
-AppContext::AppContext(QObject *parent)
+AppContext::AppContext(QObject * parent)
     : QObject(parent),
       m_preferences(new Preferences(this)),
       m_chat(new ChatController(this)),
@@ -38,7 +39,7 @@ AppContext::~AppContext() {
     if (g_current == this) g_current = nullptr;
 }
 
-AppContext *AppContext::create(QQmlEngine *, QJSEngine *) {
+AppContext * AppContext::create(QQmlEngine *, QJSEngine *) {
     // The engine must not delete what C++ owns.
     if (g_current) QJSEngine::setObjectOwnership(g_current, QJSEngine::CppOwnership);
     return g_current;
@@ -48,13 +49,13 @@ void AppContext::wire() {
     // The server can serve the chat's loaded model instead of a second copy.
     m_server->setChatEngine(m_chat->engine());
     m_exporter->setDatabasePath(m_chat->databasePath());
-    connect(m_exporter, &ExportController::imported, this, [this](const QList<qint64> &ids) {
+    connect(m_exporter, &ExportController::imported, this, [this](const QList<qint64> & ids) {
         m_chat->reloadConversations();
         if (!ids.isEmpty() && !m_chat->generating()) m_chat->setCurrentConversationId(ids.first());
     });
     // The server panel offers the chat's model first, once it is in the library.
     connect(m_chat, &ChatController::modelChanged, this, &AppContext::preselectServerModel);
-    ModelLibraryModel *library = m_models->library();
+    ModelLibraryModel * library = m_models->library();
     connect(library, &QAbstractItemModel::modelReset, this, &AppContext::preselectServerModel);
     connect(library, &QAbstractItemModel::rowsInserted, this, &AppContext::preselectServerModel);
 }
@@ -64,7 +65,7 @@ void AppContext::wire() {
 void AppContext::preselectServerModel() {
     const QString name = m_chat->modelName();
     if (!m_server->modelPath().isEmpty() || name.isEmpty()) return;
-    const ModelLibraryModel *library = m_models->library();
+    const ModelLibraryModel * library = m_models->library();
     for (int row = 0; row < library->rowCount(); ++row) {
         const QString path = library->pathAt(row);
         if (QFileInfo(path).fileName().startsWith(name)) {

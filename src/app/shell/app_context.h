@@ -41,36 +41,36 @@ class AppContext : public QObject {
     Q_MOC_INCLUDE("server_controller.h")
     QML_NAMED_ELEMENT(App)
     QML_SINGLETON
-    Q_PROPERTY(Hearth::Preferences *preferences READ preferences CONSTANT)
-    Q_PROPERTY(Hearth::ChatController *chat READ chat CONSTANT)
-    Q_PROPERTY(Hearth::ModelsController *models READ models CONSTANT)
-    Q_PROPERTY(Hearth::ServerController *server READ server CONSTANT)
-    Q_PROPERTY(Hearth::ExportController *exporter READ exporter CONSTANT)
+    Q_PROPERTY(Hearth::Preferences * preferences READ preferences CONSTANT)
+    Q_PROPERTY(Hearth::ChatController * chat READ chat CONSTANT)
+    Q_PROPERTY(Hearth::ModelsController * models READ models CONSTANT)
+    Q_PROPERTY(Hearth::ServerController * server READ server CONSTANT)
+    Q_PROPERTY(Hearth::ExportController * exporter READ exporter CONSTANT)
 public:
     // No default argument: QML (Qt 6.4) would default-construct a second
     // AppContext of its own instead of calling create().
-    explicit AppContext(QObject *parent);
+    explicit AppContext(QObject * parent);
     ~AppContext() override;
 
-    Preferences *preferences() const { return m_preferences; }
-    ChatController *chat() const { return m_chat; }
-    ModelsController *models() const { return m_models; }
-    ServerController *server() const { return m_server; }
-    ExportController *exporter() const { return m_exporter; }
+    Preferences * preferences() const { return m_preferences; }
+    ChatController * chat() const { return m_chat; }
+    ModelsController * models() const { return m_models; }
+    ServerController * server() const { return m_server; }
+    ExportController * exporter() const { return m_exporter; }
 
     // QML's `App`: the AppContext made last (nullptr, and a QML error, when
     // none was made before the QML was loaded).
-    static AppContext *create(QQmlEngine *qmlEngine, QJSEngine *jsEngine);
+    static AppContext * create(QQmlEngine * qmlEngine, QJSEngine * jsEngine);
 
 private:
     void wire();
     void preselectServerModel();
 
-    Preferences *m_preferences;
-    ChatController *m_chat;
-    ModelsController *m_models;
-    ServerController *m_server;
-    ExportController *m_exporter;
+    Preferences * m_preferences;
+    ChatController * m_chat;
+    ModelsController * m_models;
+    ServerController * m_server;
+    ExportController * m_exporter;
 };
 
 }  // namespace Hearth

@@ -14,7 +14,7 @@ namespace Hearth {
 
 namespace {
 
-QString localPath(const QString &pathOrUrl) {
+QString localPath(const QString & pathOrUrl) {
     const QUrl url(pathOrUrl);
     return url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
 }
@@ -23,7 +23,7 @@ constexpr qint64 kLogTailBytes = 8 * 1024;
 
 }  // namespace
 
-ToolsController::ToolsController(ToolRegistry *registry, const QString &dataDir, QObject *parent)
+ToolsController::ToolsController(ToolRegistry * registry, const QString & dataDir, QObject * parent)
     : QObject(parent), m_registry(registry), m_settings(std::make_unique<ToolSettings>(dataDir)) {
     m_configText = m_settings->mcpConfigText();
     connect(m_registry, &ToolRegistry::serversChanged, this, &ToolsController::serversChanged);
@@ -34,18 +34,20 @@ ToolsController::ToolsController(ToolRegistry *registry, const QString &dataDir,
 
 ToolsController::~ToolsController() = default;
 
-QString ToolsController::configPath() const { return m_settings->mcpConfigPath(); }
+QString ToolsController::configPath() const {
+    return m_settings->mcpConfigPath();
+}
 
-bool ToolsController::validate(const QString &text) {
+bool ToolsController::validate(const QString & text) {
     const QByteArray bytes = text.toUtf8();
     const Mcp::McpConfigParse parsed = Mcp::parseMcpConfig(std::string_view(bytes.constData(), size_t(bytes.size())));
     QStringList errors;
-    for (const std::string &e : parsed.errors) errors << QString::fromStdString(e);
+    for (const std::string & e : parsed.errors) errors << QString::fromStdString(e);
     setErrors(errors);
     return errors.isEmpty();
 }
 
-bool ToolsController::save(const QString &text) {
+bool ToolsController::save(const QString & text) {
     if (!validate(text)) return false;
     if (!m_settings->setMcpConfigText(text)) {
         setErrors({QStringLiteral("%1 could not be written.").arg(configPath())});
@@ -57,7 +59,7 @@ bool ToolsController::save(const QString &text) {
     return true;
 }
 
-bool ToolsController::importFile(const QString &pathOrUrl) {
+bool ToolsController::importFile(const QString & pathOrUrl) {
     const QString path = localPath(pathOrUrl);
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly) || f.size() > 4 * 1024 * 1024) {
@@ -67,7 +69,7 @@ bool ToolsController::importFile(const QString &pathOrUrl) {
     return save(QString::fromUtf8(f.readAll()));
 }
 
-void ToolsController::setErrors(const QStringList &errors) {
+void ToolsController::setErrors(const QStringList & errors) {
     if (errors == m_configErrors) return;
     m_configErrors = errors;
     emit configErrorsChanged();
@@ -82,9 +84,9 @@ void ToolsController::applyServers() {
 
 void ToolsController::applyBuiltins() {
     Tools::BuiltinToolSettings s;
-    for (const QString &root : m_settings->fileRoots()) s.fileRoots.push_back(root.toStdString());
+    for (const QString & root : m_settings->fileRoots()) s.fileRoots.push_back(root.toStdString());
     std::vector<std::shared_ptr<const Tools::BuiltinTool>> tools;
-    for (auto &t : Tools::makeBuiltinTools(s)) tools.push_back(std::move(t));
+    for (auto & t : Tools::makeBuiltinTools(s)) tools.push_back(std::move(t));
     m_registry->setBuiltins(std::move(tools));
     m_registry->setEnabledBuiltins(m_settings->enabledBuiltins());
     emit builtinsChanged();
@@ -92,11 +94,11 @@ void ToolsController::applyBuiltins() {
 
 QVariantList ToolsController::servers() const {
     QVariantList out;
-    for (const QString &name : m_registry->serverNames()) {
+    for (const QString & name : m_registry->serverNames()) {
         const auto server = m_registry->server(name);
         const Mcp::ServerStatus st = server->status();
         QStringList tools;
-        for (const Mcp::ToolInfo &t : server->tools()) tools << QString::fromStdString(t.name);
+        for (const Mcp::ToolInfo & t : server->tools()) tools << QString::fromStdString(t.name);
         out << QVariantMap{{"name", name},
                            {"transport", QString::fromLatin1(Mcp::serverTransportName(server->config().transport))},
                            {"state", QString::fromLatin1(Mcp::serverStateName(st.state))},
@@ -111,12 +113,12 @@ QVariantList ToolsController::servers() const {
 QVariantList ToolsController::builtins() const {
     // Every built-in tool there can be, the file tools even before a folder is chosen.
     Tools::BuiltinToolSettings all;
-    for (const QString &root : m_settings->fileRoots()) all.fileRoots.push_back(root.toStdString());
+    for (const QString & root : m_settings->fileRoots()) all.fileRoots.push_back(root.toStdString());
     const bool noRoots = all.fileRoots.empty();
     if (noRoots) all.fileRoots = {"/"};  // only to list them; their text is replaced below
     QVariantList out;
     const QSet<QString> enabled = m_settings->enabledBuiltins();
-    for (const auto &t : Tools::makeBuiltinTools(all)) {
+    for (const auto & t : Tools::makeBuiltinTools(all)) {
         const QString name = QString::fromStdString(t->name());
         const bool needsRoots = name == QLatin1String("read_file") || name == QLatin1String("list_directory");
         const QString description = needsRoots && noRoots
@@ -131,28 +133,30 @@ QVariantList ToolsController::builtins() const {
     return out;
 }
 
-QStringList ToolsController::fileRoots() const { return m_settings->fileRoots(); }
+QStringList ToolsController::fileRoots() const {
+    return m_settings->fileRoots();
+}
 
-void ToolsController::setBuiltinEnabled(const QString &name, bool enabled) {
+void ToolsController::setBuiltinEnabled(const QString & name, bool enabled) {
     m_settings->setBuiltinEnabled(name, enabled);
     applyBuiltins();
 }
 
-void ToolsController::addFileRoot(const QString &pathOrUrl) {
+void ToolsController::addFileRoot(const QString & pathOrUrl) {
     const QString path = QFileInfo(localPath(pathOrUrl)).canonicalFilePath();
     if (path.isEmpty() || !QFileInfo(path).isDir()) return;
     m_settings->setFileRoots(m_settings->fileRoots() << path);
     applyBuiltins();
 }
 
-void ToolsController::removeFileRoot(const QString &path) {
+void ToolsController::removeFileRoot(const QString & path) {
     QStringList roots = m_settings->fileRoots();
     roots.removeAll(path);
     m_settings->setFileRoots(roots);
     applyBuiltins();
 }
 
-QString ToolsController::serverLog(const QString &name) const {
+QString ToolsController::serverLog(const QString & name) const {
     const auto server = m_registry->server(name);
     if (!server) return {};
     QFile f(QString::fromStdString(server->status().logPath));
@@ -161,11 +165,15 @@ QString ToolsController::serverLog(const QString &name) const {
     return QString::fromUtf8(f.readAll());
 }
 
-QSet<QString> ToolsController::offInNewChats() const { return m_settings->offInNewChats(); }
+QSet<QString> ToolsController::offInNewChats() const {
+    return m_settings->offInNewChats();
+}
 
-void ToolsController::setOffInNewChats(const QSet<QString> &names) { m_settings->setOffInNewChats(names); }
+void ToolsController::setOffInNewChats(const QSet<QString> & names) {
+    m_settings->setOffInNewChats(names);
+}
 
-void ToolsController::restartServer(const QString &name) {
+void ToolsController::restartServer(const QString & name) {
     if (const auto server = m_registry->server(name)) {
         server->stop();
         server->start();

@@ -12,11 +12,12 @@
 //   folder (file roots); fetch_url asks before every call.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
+
 #include <QObject>
 #include <QSet>
 #include <QStringList>
 #include <QVariantList>
-#include <QtQml/qqmlregistration.h>
 #include <memory>
 
 namespace Hearth {
@@ -38,7 +39,7 @@ class ToolsController : public QObject {
     Q_PROPERTY(QStringList fileRoots READ fileRoots NOTIFY builtinsChanged)
 
 public:
-    ToolsController(ToolRegistry *registry, const QString &dataDir, QObject *parent = nullptr);
+    ToolsController(ToolRegistry * registry, const QString & dataDir, QObject * parent = nullptr);
     ~ToolsController() override;
 
     QString configText() const { return m_configText; }
@@ -49,20 +50,20 @@ public:
     QStringList fileRoots() const;
 
     // Checks `text`; the errors become configErrors. True when valid.
-    Q_INVOKABLE bool validate(const QString &text);
+    Q_INVOKABLE bool validate(const QString & text);
     // Validates, writes <data>/mcp.json and restarts the servers. False (nothing saved) when invalid.
-    Q_INVOKABLE bool save(const QString &text);
+    Q_INVOKABLE bool save(const QString & text);
     // A path or file:// URL of another app's config: validated and saved as ours.
-    Q_INVOKABLE bool importFile(const QString &pathOrUrl);
-    Q_INVOKABLE void setBuiltinEnabled(const QString &name, bool enabled);
-    Q_INVOKABLE void addFileRoot(const QString &pathOrUrl);
-    Q_INVOKABLE void removeFileRoot(const QString &path);
+    Q_INVOKABLE bool importFile(const QString & pathOrUrl);
+    Q_INVOKABLE void setBuiltinEnabled(const QString & name, bool enabled);
+    Q_INVOKABLE void addFileRoot(const QString & pathOrUrl);
+    Q_INVOKABLE void removeFileRoot(const QString & path);
     // The last lines of a stdio server's stderr log ("" when none).
-    Q_INVOKABLE QString serverLog(const QString &name) const;
-    Q_INVOKABLE void restartServer(const QString &name);
+    Q_INVOKABLE QString serverLog(const QString & name) const;
+    Q_INVOKABLE void restartServer(const QString & name);
     // The app-wide default of the per-chat tool choice: tools new chats do not offer.
     QSet<QString> offInNewChats() const;
-    void setOffInNewChats(const QSet<QString> &names);
+    void setOffInNewChats(const QSet<QString> & names);
 
 signals:
     void configChanged();
@@ -73,9 +74,9 @@ signals:
 private:
     void applyBuiltins();
     void applyServers();
-    void setErrors(const QStringList &errors);
+    void setErrors(const QStringList & errors);
 
-    ToolRegistry *m_registry;
+    ToolRegistry * m_registry;
     std::unique_ptr<ToolSettings> m_settings;
     QString m_configText;
     QStringList m_configErrors;

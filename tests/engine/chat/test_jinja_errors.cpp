@@ -60,7 +60,8 @@ private slots:
 
     // ...while inside one it fails only if it runs, with jinja2's runtime error.
     void unknownFilterInIfFailsWhenItRuns() {
-        hearth::JinjaTemplate dead("ok{% if false %}{{ x | no_such_filter }}{% endif %}{{ 1 if true else (2 | nope) }}");
+        hearth::JinjaTemplate dead(
+            "ok{% if false %}{{ x | no_such_filter }}{% endif %}{{ 1 if true else (2 | nope) }}");
         QCOMPARE(QString::fromStdString(dead.render("{}")), QStringLiteral("ok1"));
         auto e = renderError("a\n{% if x %}\n  {{ x | no_such_filter }}{% endif %}", R"({"x": 1})");
         QCOMPARE(QString::fromStdString(e.kind()), QStringLiteral("TemplateRuntimeError"));
@@ -88,9 +89,11 @@ private slots:
                  QStringLiteral("'dict object' has no attribute 'x'"));
         QCOMPARE(QString::fromStdString(renderError("{{ l[3].y }}", R"({"l": [1]})").reason()),
                  QStringLiteral("list object has no element 3"));
-        QCOMPARE(QString::fromStdString(renderError("{{ 'a' + functions }}").reason()), QStringLiteral("'functions' is undefined"));
+        QCOMPARE(QString::fromStdString(renderError("{{ 'a' + functions }}").reason()),
+                 QStringLiteral("'functions' is undefined"));
         // Printing, iterating and testing an undefined value is fine, as in jinja2.
-        hearth::JinjaTemplate ok("[{{ nope }}{% for x in nope %}x{% endfor %}{{ nope is defined }}{{ nope | length }}]");
+        hearth::JinjaTemplate ok(
+            "[{{ nope }}{% for x in nope %}x{% endfor %}{{ nope is defined }}{{ nope | length }}]");
         QCOMPARE(QString::fromStdString(ok.render("{}")), QStringLiteral("[False0]"));
     }
 
@@ -112,11 +115,14 @@ private slots:
         const std::clock_t start = std::clock();  // CPU time: a loaded machine does not make it fail
         QCOMPARE(QString::fromStdString(renderError("{{ 'a' * 10**9 }}").kind()), QStringLiteral("LimitError"));
         QCOMPARE(QString::fromStdString(renderError("{{ ['a'] * 10**12 }}").kind()), QStringLiteral("LimitError"));
-        QCOMPARE(QString::fromStdString(
-                     renderError("{% set ns = namespace(s='ab') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}")
-                         .kind()),
+        QCOMPARE(
+            QString::fromStdString(
+                renderError(
+                    "{% set ns = namespace(s='ab') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}")
+                    .kind()),
+            QStringLiteral("LimitError"));
+        QCOMPARE(QString::fromStdString(renderError("{{ range(10**15) | length }}").kind()),
                  QStringLiteral("LimitError"));
-        QCOMPARE(QString::fromStdString(renderError("{{ range(10**15) | length }}").kind()), QStringLiteral("LimitError"));
         QCOMPARE(QString::fromStdString(renderError("{{ 2 ** 10000 }}").kind()), QStringLiteral("OverflowError"));
         // Bounded, not merely eventually failing: well under a second each.
         QVERIFY(double(std::clock() - start) / CLOCKS_PER_SEC < 20.0);
@@ -145,7 +151,11 @@ private slots:
         std::string blocks;
         for (int i = 0; i < 5000; ++i) blocks += "{% if true %}";
         QCOMPARE(QString::fromStdString(renderError(blocks).kind()), QStringLiteral("TemplateSyntaxError"));
-        std::string nots = "{{ " + [] { std::string s; for (int i = 0; i < 100000; ++i) s += "not "; return s; }() + "1 }}";
+        std::string nots = "{{ " + [] {
+            std::string s;
+            for (int i = 0; i < 100000; ++i) s += "not ";
+            return s;
+        }() + "1 }}";
         QCOMPARE(QString::fromStdString(renderError(nots).kind()), QStringLiteral("TemplateSyntaxError"));
     }
 

@@ -15,7 +15,9 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-bool exists(const std::string & path) { return std::ifstream(path).good(); }
+bool exists(const std::string & path) {
+    return std::ifstream(path).good();
+}
 
 hearth::ChatRequest toRequest(const Json & c) {
     hearth::ChatRequest r;
@@ -60,13 +62,15 @@ void JinjaFixturesTest::render_data() {
     QTest::addColumn<int>("caseIndex");
     const std::string dir = hearth_test::fixture("templates");
     const Json cases = Json::parse(hearth_test::read_text(dir + "/cases.json"));
-    QStringList templates = QDir(QString::fromStdString(dir + "/source")).entryList({"*.jinja"}, QDir::Files, QDir::Name);
+    QStringList templates =
+        QDir(QString::fromStdString(dir + "/source")).entryList({"*.jinja"}, QDir::Files, QDir::Name);
     QVERIFY(templates.size() >= 30);
     int rows = 0;
     for (const QString & t : templates) {
         const QString name = t.chopped(6);
         for (size_t i = 0; i < cases.size(); ++i) {
-            const std::string base = dir + "/expected/" + name.toStdString() + "/" + cases[i]["name"].get<std::string>();
+            const std::string base =
+                dir + "/expected/" + name.toStdString() + "/" + cases[i]["name"].get<std::string>();
             if (!exists(base + ".txt") && !exists(base + ".error")) continue;
             QTest::newRow(qPrintable(name + "/" + QString::fromStdString(cases[i]["name"].get<std::string>())))
                 << name << int(i);

@@ -73,38 +73,61 @@ private slots:
         QTest::addColumn<QString>("source");
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("reason");  // part of the message
-        const QString nested = QString::fromStdString(repeat("[", 30)) + "r(n + 1)" + QString::fromStdString(repeat("]", 30));
-        QTest::newRow("macro recursion") << "{% macro r(n) %}{{ r(n + 1) }}{% endmacro %}{{ r(0) }}" << "LimitError" << "";
+        const QString nested =
+            QString::fromStdString(repeat("[", 30)) + "r(n + 1)" + QString::fromStdString(repeat("]", 30));
+        QTest::newRow("macro recursion") << "{% macro r(n) %}{{ r(n + 1) }}{% endmacro %}{{ r(0) }}"
+                                         << "LimitError"
+                                         << "";
         QTest::newRow("macro recursion in deep expressions")
-            << "{% macro r(n) %}{{ " + nested + " }}{% endmacro %}{{ r(0) }}" << "LimitError" << "";
+            << "{% macro r(n) %}{{ " + nested + " }}{% endmacro %}{{ r(0) }}"
+            << "LimitError"
+            << "";
         QTest::newRow("caller recursion")
-            << "{% macro m() %}{% call m() %}{{ caller() }}{% endcall %}{% endmacro %}{{ m() }}" << "LimitError" << "";
-        QTest::newRow("recursive loop()") << "{% for x in [1] recursive %}{{ loop([x]) }}{% endfor %}" << "LimitError" << "";
-        QTest::newRow("macro through loop()")
-            << "{% macro r() %}{% for x in [1] recursive %}{{ loop([x]) if x > 3 else r() }}{% endfor %}{% endmacro %}{{ r() }}"
-            << "LimitError" << "";
-        QTest::newRow("deep list") << "{% set ns = namespace(x=[]) %}{% for i in range(100000) %}{% set ns.x = [ns.x] %}{% endfor %}"
-                                   << "LimitError" << "nested deeper";
-        QTest::newRow("deep dict") << "{% set ns = namespace(x={}) %}{% for i in range(5000) %}{% set ns.x = {'a': ns.x} %}{% endfor %}"
-                                   << "LimitError" << "nested deeper";
+            << "{% macro m() %}{% call m() %}{{ caller() }}{% endcall %}{% endmacro %}{{ m() }}"
+            << "LimitError"
+            << "";
+        QTest::newRow("recursive loop()") << "{% for x in [1] recursive %}{{ loop([x]) }}{% endfor %}"
+                                          << "LimitError"
+                                          << "";
+        QTest::newRow("macro through loop()") << "{% macro r() %}{% for x in [1] recursive %}{{ loop([x]) if x > 3 "
+                                                 "else r() }}{% endfor %}{% endmacro %}{{ r() }}"
+                                              << "LimitError"
+                                              << "";
+        QTest::newRow("deep list")
+            << "{% set ns = namespace(x=[]) %}{% for i in range(100000) %}{% set ns.x = [ns.x] %}{% endfor %}"
+            << "LimitError"
+            << "nested deeper";
+        QTest::newRow("deep dict")
+            << "{% set ns = namespace(x={}) %}{% for i in range(5000) %}{% set ns.x = {'a': ns.x} %}{% endfor %}"
+            << "LimitError"
+            << "nested deeper";
         // RecursionError at 1000 levels, unless the stack budget runs out first (sanitizer builds).
-        QTest::newRow("namespace chain repr")
-            << "{% set c = namespace(v=none) %}{% for i in range(5000) %}{% set n = namespace(p=c.v) %}{% set c.v = n %}{% endfor %}{{ c.v }}"
-            << "RecursionError|LimitError" << "";
-        QTest::newRow("exponential repr") << "{% set ns = namespace(x=[1]) %}{% for i in range(60) %}{% set ns.x = [ns.x, ns.x] %}{% endfor %}{{ ns.x }}"
-                                          << "LimitError" << "";
-        QTest::newRow("exponential tojson")
-            << "{% set ns = namespace(x=[1]) %}{% for i in range(60) %}{% set ns.x = [ns.x, ns.x] %}{% endfor %}{{ ns.x | tojson }}"
-            << "LimitError" << "";
-        QTest::newRow("exponential equality")
-            << "{% set ns = namespace(x=[1], y=[1]) %}{% for i in range(60) %}{% set ns.x = [ns.x, ns.x] %}{% set ns.y = [ns.y, ns.y] %}"
-               "{% endfor %}{{ ns.x == ns.y }}"
-            << "LimitError" << "steps";
+        QTest::newRow("namespace chain repr") << "{% set c = namespace(v=none) %}{% for i in range(5000) %}{% set n = "
+                                                 "namespace(p=c.v) %}{% set c.v = n %}{% endfor %}{{ c.v }}"
+                                              << "RecursionError|LimitError"
+                                              << "";
+        QTest::newRow("exponential repr") << "{% set ns = namespace(x=[1]) %}{% for i in range(60) %}{% set ns.x = "
+                                             "[ns.x, ns.x] %}{% endfor %}{{ ns.x }}"
+                                          << "LimitError"
+                                          << "";
+        QTest::newRow("exponential tojson") << "{% set ns = namespace(x=[1]) %}{% for i in range(60) %}{% set ns.x = "
+                                               "[ns.x, ns.x] %}{% endfor %}{{ ns.x | tojson }}"
+                                            << "LimitError"
+                                            << "";
+        QTest::newRow("exponential equality") << "{% set ns = namespace(x=[1], y=[1]) %}{% for i in range(60) %}{% set "
+                                                 "ns.x = [ns.x, ns.x] %}{% set ns.y = [ns.y, ns.y] %}"
+                                                 "{% endfor %}{{ ns.x == ns.y }}"
+                                              << "LimitError"
+                                              << "steps";
         QTest::newRow("exponential sort")
-            << "{% set ns = namespace(x=[1], y=[1]) %}{% for i in range(60) %}{% set ns.x = [ns.x, ns.x] %}{% set ns.y = [ns.y, ns.y] %}"
+            << "{% set ns = namespace(x=[1], y=[1]) %}{% for i in range(60) %}{% set ns.x = [ns.x, ns.x] %}{% set ns.y "
+               "= [ns.y, ns.y] %}"
                "{% endfor %}{% set ns.x = [ns.x, 1] %}{% set ns.y = [ns.y, 2] %}{{ [ns.y, ns.x] | sort | length }}"
-            << "LimitError" << "steps";
-        QTest::newRow("deep from_json") << "{{ ('[' * 100000) | from_json }}" << "JSONDecodeError" << "nested deeper";
+            << "LimitError"
+            << "steps";
+        QTest::newRow("deep from_json") << "{{ ('[' * 100000) | from_json }}"
+                                        << "JSONDecodeError"
+                                        << "nested deeper";
     }
 
     void boundedFailures() {
@@ -121,16 +144,20 @@ private slots:
 
     // Values that nest or refer to themselves, but print as jinja2 prints them.
     void cyclesAndChainsStillRender() {
-        Outcome self = renderOnSmallStack("{% set ns = namespace() %}{% set ns.me = ns %}{% set ns.l = [ns] %}{{ ns }}");
+        Outcome self =
+            renderOnSmallStack("{% set ns = namespace() %}{% set ns.me = ns %}{% set ns.l = [ns] %}{{ ns }}");
         QVERIFY2(self.rendered, self.text.c_str());
-        QCOMPARE(QString::fromStdString(self.text), QStringLiteral("<Namespace {'me': <Namespace {...}>, 'l': [<Namespace {...}>]}>"));
+        QCOMPARE(QString::fromStdString(self.text),
+                 QStringLiteral("<Namespace {'me': <Namespace {...}>, 'l': [<Namespace {...}>]}>"));
         // A long chain of namespaces is dropped (and destroyed) without recursing.
         Outcome chain = renderOnSmallStack(
-            "{% set c = namespace(v=none) %}{% for i in range(200000) %}{% set n = namespace(p=c.v) %}{% set c.v = n %}{% endfor %}"
+            "{% set c = namespace(v=none) %}{% for i in range(200000) %}{% set n = namespace(p=c.v) %}{% set c.v = n "
+            "%}{% endfor %}"
             "{% set c.v = none %}done");
         QVERIFY2(chain.rendered, chain.text.c_str());
-        Outcome deep = renderOnSmallStack("{% set ns = namespace(x=[]) %}{% for i in range(900) %}{% set ns.x = [ns.x] %}{% endfor %}"
-                                          "{{ (ns.x | string | length) }} {{ ns.x == ns.x }}");
+        Outcome deep = renderOnSmallStack(
+            "{% set ns = namespace(x=[]) %}{% for i in range(900) %}{% set ns.x = [ns.x] %}{% endfor %}"
+            "{{ (ns.x | string | length) }} {{ ns.x == ns.x }}");
         QVERIFY2(deep.rendered, deep.text.c_str());
         QCOMPARE(QString::fromStdString(deep.text), QStringLiteral("1802 True"));
     }
@@ -145,7 +172,8 @@ private slots:
         QVERIFY2(QString::fromStdString(o.text).contains("bytes of stack"), o.text.c_str());
         // Ordinary templates stay far below the default.
         hearth::JinjaRenderOptions normal;
-        Outcome ok = renderOnSmallStack("{% macro r(n) %}{{ r(n - 1) if n > 0 else 'x' }}{% endmacro %}{{ r(20) }}", "{}", normal);
+        Outcome ok = renderOnSmallStack("{% macro r(n) %}{{ r(n - 1) if n > 0 else 'x' }}{% endmacro %}{{ r(20) }}",
+                                        "{}", normal);
         QVERIFY2(ok.rendered, ok.text.c_str());
     }
 
@@ -164,28 +192,44 @@ private slots:
     // random: each renders or fails with a hearth::Error, never crashes.
     void randomTemplates() {
         const char * atoms[] = {"x", "1", "'s'", "[x, 2]", "{'k': x}", "ns", "loop", "caller", "none", "range(3)"};
-        const char * filters[] = {"length", "string", "tojson", "list", "first", "no_such", "from_json", "sort", "reverse", "trim"};
+        const char * filters[] = {"length",  "string",    "tojson", "list",    "first",
+                                  "no_such", "from_json", "sort",   "reverse", "trim"};
         std::mt19937 rng(1234);
         auto pick = [&](auto & arr) { return std::string(arr[rng() % (sizeof(arr) / sizeof(arr[0]))]); };
         std::function<std::string(int)> expr = [&](int d) -> std::string {
             switch (d <= 0 ? 0 : rng() % 7) {
-                case 0: return pick(atoms);
-                case 1: return "(" + expr(d - 1) + " | " + pick(filters) + ")";
-                case 2: return "[" + expr(d - 1) + ", " + expr(d - 1) + "]";
-                case 3: return "(" + expr(d - 1) + " if " + expr(d - 1) + " else " + expr(d - 1) + ")";
-                case 4: return "m(" + expr(d - 1) + ")";
-                case 5: return "(" + expr(d - 1) + " ~ " + expr(d - 1) + ")";
-                default: return "loop(" + expr(d - 1) + ")";
+                case 0:
+                    return pick(atoms);
+                case 1:
+                    return "(" + expr(d - 1) + " | " + pick(filters) + ")";
+                case 2:
+                    return "[" + expr(d - 1) + ", " + expr(d - 1) + "]";
+                case 3:
+                    return "(" + expr(d - 1) + " if " + expr(d - 1) + " else " + expr(d - 1) + ")";
+                case 4:
+                    return "m(" + expr(d - 1) + ")";
+                case 5:
+                    return "(" + expr(d - 1) + " ~ " + expr(d - 1) + ")";
+                default:
+                    return "loop(" + expr(d - 1) + ")";
             }
         };
         std::function<std::string(int)> stmt = [&](int d) -> std::string {
             switch (d <= 0 ? 0 : rng() % 6) {
-                case 0: return "{{ " + expr(3) + " }}";
-                case 1: return "{% if " + expr(2) + " %}" + stmt(d - 1) + "{% else %}" + stmt(d - 1) + "{% endif %}";
-                case 2: return "{% for x in " + expr(2) + (rng() % 2 ? " recursive" : "") + " %}" + stmt(d - 1) + "{% endfor %}";
-                case 3: return "{% set ns.v = " + expr(2) + " %}" + stmt(d - 1);
-                case 4: return "{% call m(" + expr(1) + ") %}" + stmt(d - 1) + "{% endcall %}";
-                default: return "{% macro m(x) %}" + stmt(d - 1) + "{{ caller() if caller is defined }}{% endmacro %}" + stmt(d - 1);
+                case 0:
+                    return "{{ " + expr(3) + " }}";
+                case 1:
+                    return "{% if " + expr(2) + " %}" + stmt(d - 1) + "{% else %}" + stmt(d - 1) + "{% endif %}";
+                case 2:
+                    return "{% for x in " + expr(2) + (rng() % 2 ? " recursive" : "") + " %}" + stmt(d - 1) +
+                           "{% endfor %}";
+                case 3:
+                    return "{% set ns.v = " + expr(2) + " %}" + stmt(d - 1);
+                case 4:
+                    return "{% call m(" + expr(1) + ") %}" + stmt(d - 1) + "{% endcall %}";
+                default:
+                    return "{% macro m(x) %}" + stmt(d - 1) + "{{ caller() if caller is defined }}{% endmacro %}" +
+                           stmt(d - 1);
             }
         };
         hearth::JinjaRenderOptions small;
@@ -194,7 +238,8 @@ private slots:
         int rendered = 0;
         const std::clock_t start = std::clock();  // CPU time: a loaded machine does not make it fail
         for (int i = 0; i < 1500; ++i) {
-            std::string source = "{% set ns = namespace(v=1) %}{% macro m(x) %}{{ m(x) if x is number else x }}{% endmacro %}" + stmt(4);
+            std::string source =
+                "{% set ns = namespace(v=1) %}{% macro m(x) %}{{ m(x) if x is number else x }}{% endmacro %}" + stmt(4);
             Outcome o = renderOnSmallStack(source, "{\"x\": 3, \"s\": \"{\\\"a\\\": [1]}\"}", small);
             rendered += o.rendered;
         }
@@ -207,8 +252,12 @@ private slots:
     // parse errors and render errors, never a crash.
     void mutatedFixtureTemplates() {
         const std::string dir = hearth_test::fixture("templates/source");
-        const char * names[] = {"openai-gpt-oss-120b", "Qwen3.5-4B", "google-gemma-2-2b-it", "deepseek-ai-DeepSeek-V3.1",
-                                "meta-llama-Llama-3.1-8B-Instruct", "moonshotai-Kimi-K2"};
+        const char * names[] = {"openai-gpt-oss-120b",
+                                "Qwen3.5-4B",
+                                "google-gemma-2-2b-it",
+                                "deepseek-ai-DeepSeek-V3.1",
+                                "meta-llama-Llama-3.1-8B-Instruct",
+                                "moonshotai-Kimi-K2"};
         const std::string context = hearth_test::read_text(hearth_test::fixture("templates/cases.json"));
         std::mt19937 rng(99);
         hearth::JinjaRenderOptions small;
@@ -220,14 +269,22 @@ private slots:
                 for (int k = 0; k < 4; ++k) {
                     size_t a = rng() % s.size(), b = rng() % s.size(), n = rng() % 40;
                     switch (rng() % 3) {
-                        case 0: s.erase(a, n); break;
-                        case 1: s.insert(a, s.substr(b, n)); break;
-                        default: std::swap(s[a], s[b]); break;
+                        case 0:
+                            s.erase(a, n);
+                            break;
+                        case 1:
+                            s.insert(a, s.substr(b, n));
+                            break;
+                        default:
+                            std::swap(s[a], s[b]);
+                            break;
                     }
                     if (s.empty()) s = "x";
                 }
                 // The fixture cases as a context: `messages` is then undefined, a path of its own.
-                Outcome o = renderOnSmallStack(s, "{\"cases\": " + context + ", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}", small);
+                Outcome o = renderOnSmallStack(
+                    s, "{\"cases\": " + context + ", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}",
+                    small);
                 (void)o;
             }
         }

@@ -24,7 +24,9 @@ namespace {
 
 const std::string k_data = HEARTH_TEMPLATES_TEST_DATA;
 
-bool exists(const std::string & path) { return std::ifstream(path).good(); }
+bool exists(const std::string & path) {
+    return std::ifstream(path).good();
+}
 
 // The fixture conversations and the extra ones, by name.
 Json allCases() {
@@ -62,12 +64,14 @@ void expectRender(const std::string & source, const std::string & name, const Js
         if (!expected.contains("error_kind")) QFAIL(e.what());
         QCOMPARE(QString::fromStdString(e.kind()), QString::fromStdString(expected["error_kind"].get<std::string>()));
         if (expected.contains("error_message"))
-            QCOMPARE(QString::fromStdString(e.reason()), QString::fromStdString(expected["error_message"].get<std::string>()));
+            QCOMPARE(QString::fromStdString(e.reason()),
+                     QString::fromStdString(expected["error_message"].get<std::string>()));
         QVERIFY(e.line() > 0);
         return;
     }
     if (expected.contains("error_kind"))
-        QFAIL(("rendered, but jinja2 raised " + expected["error_kind"].get<std::string>() + ": " + got.substr(0, 300)).c_str());
+        QFAIL(("rendered, but jinja2 raised " + expected["error_kind"].get<std::string>() + ": " + got.substr(0, 300))
+                  .c_str());
     QCOMPARE(QString::fromStdString(got), QString::fromStdString(expected["expected"].get<std::string>()));
     QVERIFY(got == expected["expected"].get<std::string>());
 }
@@ -83,7 +87,8 @@ private slots:
         QTest::addColumn<QString>("caseName");
         const Json cases = allCases();
         int rows = 0;
-        for (const QString & t : QDir(QString::fromStdString(k_data + "/expected")).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+        for (const QString & t : QDir(QString::fromStdString(k_data + "/expected"))
+                                     .entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
             for (const Json & c : cases) {
                 const std::string base = k_data + "/expected/" + t.toStdString() + "/" + c["name"].get<std::string>();
                 if (!exists(base + ".txt") && !exists(base + ".error")) continue;
@@ -136,15 +141,17 @@ private slots:
     // object arguments (the fixture convention) the branch never runs, and
     // jinja2 without any from_json renders them the same.
     void deepseekTemplatesCallFromJsonInABranch() {
-        for (const char * name : {"deepseek-ai-DeepSeek-V3.2", "deepseek-ai-DeepSeek-V4", "deepseek-ai-DeepSeek-V4-Flash-0731"}) {
+        for (const char * name :
+             {"deepseek-ai-DeepSeek-V3.2", "deepseek-ai-DeepSeek-V4", "deepseek-ai-DeepSeek-V4-Flash-0731"}) {
             const std::string source = templateSource(name);
             QVERIFY(source.find("from_json") != std::string::npos);
             hearth::JinjaTemplate t(source, name);
             Json c;
             for (const Json & x : allCases())
                 if (x["name"] == "tool_round_trip") c = x;
-            QCOMPARE(QString::fromStdString(t.render(caseContext(c).dump(), hearth_test::fixed_clock())),
-                     QString::fromStdString(hearth_test::read_text(k_data + "/expected/" + name + "/tool_round_trip.txt")));
+            QCOMPARE(
+                QString::fromStdString(t.render(caseContext(c).dump(), hearth_test::fixed_clock())),
+                QString::fromStdString(hearth_test::read_text(k_data + "/expected/" + name + "/tool_round_trip.txt")));
         }
     }
 };

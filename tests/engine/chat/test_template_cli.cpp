@@ -10,7 +10,9 @@ namespace {
 
 using Run = hearth_test::ProcessRun;
 
-Run cli(const QStringList & args) { return hearth_test::run_process(QStringLiteral(HEARTH_CLI_PATH), args); }
+Run cli(const QStringList & args) {
+    return hearth_test::run_process(QStringLiteral(HEARTH_CLI_PATH), args);
+}
 
 void writeFile(const QString & path, const QByteArray & bytes) {
     QFile f(path);
@@ -29,11 +31,12 @@ private slots:
         const QString ctx = dir.filePath("ctx.json");
         writeFile(ctx, R"({"messages":[{"role":"user","content":"Hello! Who are you?"}],
                            "add_generation_prompt":true,"bos_token":"<|bos|>","eos_token":"<|eos|>"})");
-        const QString tmpl = QString::fromStdString(HEARTH_FIXTURE("templates/source/meta-llama-Llama-3.1-8B-Instruct.jinja"));
+        const QString tmpl =
+            QString::fromStdString(HEARTH_FIXTURE("templates/source/meta-llama-Llama-3.1-8B-Instruct.jinja"));
         Run r = cli({"template", "render", "--template", tmpl, "--context", ctx, "--now", "2026-01-15T09:30:00"});
         QCOMPARE(r.code, 0);
-        const std::string expected =
-            hearth_test::read_text(HEARTH_FIXTURE("templates/expected/meta-llama-Llama-3.1-8B-Instruct/single_user.txt"));
+        const std::string expected = hearth_test::read_text(
+            HEARTH_FIXTURE("templates/expected/meta-llama-Llama-3.1-8B-Instruct/single_user.txt"));
         QCOMPARE(r.out, QByteArray::fromStdString(expected));  // no newline added
     }
 
@@ -41,8 +44,8 @@ private slots:
         QTemporaryDir dir;
         writeFile(dir.filePath("t.jinja"), "{{ strftime_now('%d %B %Y %A') }}");
         writeFile(dir.filePath("c.json"), "{}");
-        Run r = cli({"template", "render", "--template", dir.filePath("t.jinja"), "--context", dir.filePath("c.json"), "--now",
-                     "2026-01-15T09:30:00"});
+        Run r = cli({"template", "render", "--template", dir.filePath("t.jinja"), "--context", dir.filePath("c.json"),
+                     "--now", "2026-01-15T09:30:00"});
         QCOMPARE(r.code, 0);
         QCOMPARE(r.out, QByteArray("15 January 2026 Thursday"));
     }

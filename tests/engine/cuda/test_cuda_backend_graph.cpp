@@ -108,10 +108,10 @@ private slots:
                                         << true;
         QTest::newRow("end, at load") << int(cuda_sim::Api_end_capture) << cudaErrorStreamCaptureInvalidated << true;
         QTest::newRow("instantiate, out of memory, at load") << int(cuda_sim::Api_instantiate) << oom << true;
-        QTest::newRow("end, first captured decode step") << int(cuda_sim::Api_end_capture)
-                                                         << cudaErrorStreamCaptureInvalidated << false;
-        QTest::newRow("a launch during capture") << int(cuda_sim::Api_launch) << cudaErrorStreamCaptureUnsupported
-                                                 << false;
+        QTest::newRow("end, first captured decode step")
+            << int(cuda_sim::Api_end_capture) << cudaErrorStreamCaptureInvalidated << false;
+        QTest::newRow("a launch during capture")
+            << int(cuda_sim::Api_launch) << cudaErrorStreamCaptureUnsupported << false;
     }
 
     // The failed capture leaves no error behind, graphs turn off for the

@@ -101,8 +101,8 @@ private slots:
             const Run gpu = run_model(g, -1, KvType_f16, n_cpu_moe);
             QVERIFY2(gpu.backend.find(" on the CPU)") != std::string::npos, gpu.backend.c_str());
             const auto vs_cpu = runtime_test::compare_logits(cpu.logits, gpu.logits, g.n_vocab);
-            qInfo("%s %s: nrmse vs CPU %.2e (tolerance %.2e)", qPrintable(model), gpu.backend.c_str(),
-                  vs_cpu.max_nrmse, g.max_nrmse);
+            qInfo("%s %s: nrmse vs CPU %.2e (tolerance %.2e)", qPrintable(model), gpu.backend.c_str(), vs_cpu.max_nrmse,
+                  g.max_nrmse);
             QVERIFY(vs_cpu.max_nrmse <= g.max_nrmse);
             QVERIFY(vs_cpu.top1 >= g.min_top1);
         }

@@ -29,7 +29,8 @@ int g_factory_calls = 0;
 
 std::unique_ptr<GpuBackend> throwing_factory(const GpuBackendConfig &) {
     ++g_factory_calls;
-    throw Error(ErrorCode_device, "CUDA: cublasCreate(&m_blas) failed at cuda_backend.cu:70: CUBLAS_STATUS_NOT_INITIALIZED");
+    throw Error(ErrorCode_device,
+                "CUDA: cublasCreate(&m_blas) failed at cuda_backend.cu:70: CUBLAS_STATUS_NOT_INITIALIZED");
 }
 
 // Takes its layers and "fails" its first step the way CudaBackend records a

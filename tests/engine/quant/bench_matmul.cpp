@@ -12,10 +12,10 @@
 // test: figures depend on the machine and its load.
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -76,13 +76,19 @@ int main(int argc, char ** argv) {
     std::vector<TensorType> types;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "-t" && i + 1 < argc) threads = std::atoi(argv[++i]);
-        else if (a == "-n" && i + 1 < argc) n_in = std::atoll(argv[++i]);
-        else if (a == "-m" && i + 1 < argc) n_out = std::atoll(argv[++i]);
-        else if (a == "-p" && i + 1 < argc) n_prefill = std::atoll(argv[++i]);
-        else types.push_back(type_by_name(a));
+        if (a == "-t" && i + 1 < argc)
+            threads = std::atoi(argv[++i]);
+        else if (a == "-n" && i + 1 < argc)
+            n_in = std::atoll(argv[++i]);
+        else if (a == "-m" && i + 1 < argc)
+            n_out = std::atoll(argv[++i]);
+        else if (a == "-p" && i + 1 < argc)
+            n_prefill = std::atoll(argv[++i]);
+        else
+            types.push_back(type_by_name(a));
     }
-    if (types.empty()) types = {TensorType_Q4_0, TensorType_Q4_K, TensorType_IQ4_XS, TensorType_Q8_0, TensorType_Q6_K, TensorType_F16};
+    if (types.empty())
+        types = {TensorType_Q4_0, TensorType_Q4_K, TensorType_IQ4_XS, TensorType_Q8_0, TensorType_Q6_K, TensorType_F16};
     // A row must be whole blocks (a K type at n_in 896 wrote past its buffers).
     for (TensorType t : types)
         if (n_in <= 0 || n_in % tensor_type_info(t).block_elems != 0) {
@@ -119,10 +125,11 @@ int main(int argc, char ** argv) {
             const Timing s1 = time_calls(view, x, 1, y, scratch, pool);
             const Timing sp = time_calls(view, x, n_prefill, y, scratch, pool);
             const double fp = flop * double(n_prefill);
-            std::printf("%-7s %-7s | %8.3f %7.2f %8.2f %8.2f %9.2f | %9.3f %8.2f %8.2f %9.2f\n", tensor_type_info(t).name,
-                        cpu_isa_name(static_cast<CpuIsa>(isa)), s1.wall * 1e3, double(w.size()) / s1.wall / 1e9,
-                        flop / s1.wall / 1e9, flop / s1.cpu / 1e9, double(w.size()) / s1.best / 1e9, sp.wall * 1e3,
-                        fp / sp.wall / 1e9, fp / sp.cpu / 1e9, fp / sp.best / 1e9);
+            std::printf("%-7s %-7s | %8.3f %7.2f %8.2f %8.2f %9.2f | %9.3f %8.2f %8.2f %9.2f\n",
+                        tensor_type_info(t).name, cpu_isa_name(static_cast<CpuIsa>(isa)), s1.wall * 1e3,
+                        double(w.size()) / s1.wall / 1e9, flop / s1.wall / 1e9, flop / s1.cpu / 1e9,
+                        double(w.size()) / s1.best / 1e9, sp.wall * 1e3, fp / sp.wall / 1e9, fp / sp.cpu / 1e9,
+                        fp / sp.best / 1e9);
             std::fflush(stdout);
         }
     }

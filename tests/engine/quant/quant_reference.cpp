@@ -11,7 +11,9 @@ namespace {
 
 const int kIq4nl[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
 
-uint32_t u32(const uint8_t * p) { return p[0] | (p[1] << 8) | (p[2] << 16) | (uint32_t(p[3]) << 24); }
+uint32_t u32(const uint8_t * p) {
+    return p[0] | (p[1] << 8) | (p[2] << 16) | (uint32_t(p[3]) << 24);
+}
 
 uint16_t half_bits(float f) {
     // Nearest half of f (|f| < 65504), independent of the engine's converter.
@@ -27,7 +29,9 @@ uint16_t half_bits(float f) {
 }
 
 // 32-element legacy blocks: `lo4(j)` gives the 4-bit part of element j.
-int nib(const uint8_t * qs, int j) { return j < 16 ? (qs[j] & 15) : (qs[j - 16] >> 4); }
+int nib(const uint8_t * qs, int j) {
+    return j < 16 ? (qs[j] & 15) : (qs[j - 16] >> 4);
+}
 
 void deq_q4_0(const uint8_t * p, double * y) {
     for (int j = 0; j < 32; ++j) y[j] = half_to_double(p) * (nib(p + 2, j) - 8);
@@ -37,7 +41,8 @@ void deq_q4_1(const uint8_t * p, double * y) {
 }
 void deq_q5_0(const uint8_t * p, double * y) {
     const uint32_t qh = u32(p + 2);
-    for (int j = 0; j < 32; ++j) y[j] = half_to_double(p) * (static_cast<int>(nib(p + 6, j) | (((qh >> j) & 1) << 4)) - 16);
+    for (int j = 0; j < 32; ++j)
+        y[j] = half_to_double(p) * (static_cast<int>(nib(p + 6, j) | (((qh >> j) & 1) << 4)) - 16);
 }
 void deq_q5_1(const uint8_t * p, double * y) {
     const uint32_t qh = u32(p + 4);
@@ -173,35 +178,76 @@ std::vector<double> dequantize(TensorType type, const uint8_t * src, int64_t n) 
         const uint8_t * p = src + b * info.block_bytes;
         double * o = y.data() + b * info.block_elems;
         switch (type) {
-        case hearth::TensorType_F32: { float f; std::memcpy(&f, p, 4); *o = f; break; }
-        case hearth::TensorType_F16: *o = half_to_double(p); break;
-        case hearth::TensorType_BF16: { const uint32_t u = uint32_t(p[0] | (p[1] << 8)) << 16; float f; std::memcpy(&f, &u, 4); *o = f; break; }
-        case hearth::TensorType_Q4_0: deq_q4_0(p, o); break;
-        case hearth::TensorType_Q4_1: deq_q4_1(p, o); break;
-        case hearth::TensorType_Q5_0: deq_q5_0(p, o); break;
-        case hearth::TensorType_Q5_1: deq_q5_1(p, o); break;
-        case hearth::TensorType_Q8_0: deq_q8_0(p, o); break;
-        case hearth::TensorType_IQ4_NL: deq_iq4_nl(p, o); break;
-        case hearth::TensorType_Q2_K: deq_q2_K(p, o); break;
-        case hearth::TensorType_Q3_K: deq_q3_K(p, o); break;
-        case hearth::TensorType_Q4_K: deq_q45_K(p, o, false); break;
-        case hearth::TensorType_Q5_K: deq_q45_K(p, o, true); break;
-        case hearth::TensorType_Q6_K: deq_q6_K(p, o); break;
-        case hearth::TensorType_IQ4_XS: deq_iq4_xs(p, o); break;
-        case hearth::TensorType_Q8_K: deq_q8_K(p, o); break;
-        default: dequantize_iq(type, p, o); break;
+            case hearth::TensorType_F32: {
+                float f;
+                std::memcpy(&f, p, 4);
+                *o = f;
+                break;
+            }
+            case hearth::TensorType_F16:
+                *o = half_to_double(p);
+                break;
+            case hearth::TensorType_BF16: {
+                const uint32_t u = uint32_t(p[0] | (p[1] << 8)) << 16;
+                float f;
+                std::memcpy(&f, &u, 4);
+                *o = f;
+                break;
+            }
+            case hearth::TensorType_Q4_0:
+                deq_q4_0(p, o);
+                break;
+            case hearth::TensorType_Q4_1:
+                deq_q4_1(p, o);
+                break;
+            case hearth::TensorType_Q5_0:
+                deq_q5_0(p, o);
+                break;
+            case hearth::TensorType_Q5_1:
+                deq_q5_1(p, o);
+                break;
+            case hearth::TensorType_Q8_0:
+                deq_q8_0(p, o);
+                break;
+            case hearth::TensorType_IQ4_NL:
+                deq_iq4_nl(p, o);
+                break;
+            case hearth::TensorType_Q2_K:
+                deq_q2_K(p, o);
+                break;
+            case hearth::TensorType_Q3_K:
+                deq_q3_K(p, o);
+                break;
+            case hearth::TensorType_Q4_K:
+                deq_q45_K(p, o, false);
+                break;
+            case hearth::TensorType_Q5_K:
+                deq_q45_K(p, o, true);
+                break;
+            case hearth::TensorType_Q6_K:
+                deq_q6_K(p, o);
+                break;
+            case hearth::TensorType_IQ4_XS:
+                deq_iq4_xs(p, o);
+                break;
+            case hearth::TensorType_Q8_K:
+                deq_q8_K(p, o);
+                break;
+            default:
+                dequantize_iq(type, p, o);
+                break;
         }
     }
     return y;
 }
 
 std::vector<TensorType> weight_types() {
-    return {hearth::TensorType_F32,  hearth::TensorType_F16,  hearth::TensorType_BF16,   hearth::TensorType_Q4_0,
-            hearth::TensorType_Q4_1, hearth::TensorType_Q5_0, hearth::TensorType_Q5_1,   hearth::TensorType_Q8_0,
-            hearth::TensorType_Q2_K, hearth::TensorType_Q3_K, hearth::TensorType_Q4_K,   hearth::TensorType_Q5_K,
-            hearth::TensorType_Q6_K, hearth::TensorType_IQ4_NL, hearth::TensorType_IQ4_XS,
-            hearth::TensorType_MXFP4, hearth::TensorType_IQ1_S, hearth::TensorType_IQ1_M, hearth::TensorType_IQ2_XXS,
-            hearth::TensorType_IQ2_XS, hearth::TensorType_IQ2_S, hearth::TensorType_IQ3_XXS, hearth::TensorType_IQ3_S};
+    return {hearth::TensorType_F32,   hearth::TensorType_F16,     hearth::TensorType_BF16,    hearth::TensorType_Q4_0,
+            hearth::TensorType_Q4_1,  hearth::TensorType_Q5_0,    hearth::TensorType_Q5_1,    hearth::TensorType_Q8_0,
+            hearth::TensorType_Q2_K,  hearth::TensorType_Q3_K,    hearth::TensorType_Q4_K,    hearth::TensorType_Q5_K,
+            hearth::TensorType_Q6_K,  hearth::TensorType_IQ4_NL,  hearth::TensorType_IQ4_XS,  hearth::TensorType_MXFP4,
+            hearth::TensorType_IQ1_S, hearth::TensorType_IQ1_M,   hearth::TensorType_IQ2_XXS, hearth::TensorType_IQ2_XS,
+            hearth::TensorType_IQ2_S, hearth::TensorType_IQ3_XXS, hearth::TensorType_IQ3_S};
 }
 
 std::vector<uint8_t> random_row(TensorType type, int64_t n, std::mt19937 & rng, float scale) {
@@ -217,7 +263,10 @@ std::vector<uint8_t> random_row(TensorType type, int64_t n, std::mt19937 & rng, 
         out[off + 1] = static_cast<uint8_t>(h >> 8);
     };
     if (type == hearth::TensorType_F32) {
-        for (int64_t i = 0; i < n; ++i) { const float f = normal(rng); std::memcpy(&out[4 * i], &f, 4); }
+        for (int64_t i = 0; i < n; ++i) {
+            const float f = normal(rng);
+            std::memcpy(&out[4 * i], &f, 4);
+        }
         return out;
     }
     if (type == hearth::TensorType_F16 || type == hearth::TensorType_BF16) {
@@ -225,8 +274,12 @@ std::vector<uint8_t> random_row(TensorType type, int64_t n, std::mt19937 & rng, 
             const float f = normal(rng);
             uint32_t u;
             std::memcpy(&u, &f, 4);
-            if (type == hearth::TensorType_F16) put_half(2 * i, f);
-            else { out[2 * i] = static_cast<uint8_t>(u >> 16); out[2 * i + 1] = static_cast<uint8_t>(u >> 24); }
+            if (type == hearth::TensorType_F16)
+                put_half(2 * i, f);
+            else {
+                out[2 * i] = static_cast<uint8_t>(u >> 16);
+                out[2 * i + 1] = static_cast<uint8_t>(u >> 24);
+            }
         }
         return out;
     }
@@ -235,12 +288,26 @@ std::vector<uint8_t> random_row(TensorType type, int64_t n, std::mt19937 & rng, 
     // a minus sign (K) or a plus (Q4_1/Q5_1), so they get both signs too.
     int d_off = 0, m_off = -1;
     switch (type) {
-    case hearth::TensorType_Q4_1: case hearth::TensorType_Q5_1: m_off = 2; break;
-    case hearth::TensorType_Q2_K: d_off = 80; m_off = 82; break;
-    case hearth::TensorType_Q3_K: d_off = 108; break;
-    case hearth::TensorType_Q4_K: case hearth::TensorType_Q5_K: m_off = 2; break;
-    case hearth::TensorType_Q6_K: d_off = 208; break;
-    default: break;
+        case hearth::TensorType_Q4_1:
+        case hearth::TensorType_Q5_1:
+            m_off = 2;
+            break;
+        case hearth::TensorType_Q2_K:
+            d_off = 80;
+            m_off = 82;
+            break;
+        case hearth::TensorType_Q3_K:
+            d_off = 108;
+            break;
+        case hearth::TensorType_Q4_K:
+        case hearth::TensorType_Q5_K:
+            m_off = 2;
+            break;
+        case hearth::TensorType_Q6_K:
+            d_off = 208;
+            break;
+        default:
+            break;
     }
     // Keep products in range: the K formats multiply d by 6-bit scales.
     const float s = info.block_elems == 256 ? scale / 32.0f : scale;

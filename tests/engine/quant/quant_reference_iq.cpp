@@ -15,11 +15,17 @@ namespace {
 
 const int kMxfp4[16] = {0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12};
 
-uint32_t u32(const uint8_t * p) { return p[0] | (p[1] << 8) | (p[2] << 16) | (uint32_t(p[3]) << 24); }
-int u16(const uint8_t * p) { return p[0] | (p[1] << 8); }
+uint32_t u32(const uint8_t * p) {
+    return p[0] | (p[1] << 8) | (p[2] << 16) | (uint32_t(p[3]) << 24);
+}
+int u16(const uint8_t * p) {
+    return p[0] | (p[1] << 8);
+}
 
 // Byte j of a grid entry (the u64 or u32 read little-endian).
-int grid_byte(uint64_t entry, int j) { return int((entry >> (8 * j)) & 0xff); }
+int grid_byte(uint64_t entry, int j) {
+    return int((entry >> (8 * j)) & 0xff);
+}
 
 // ksigns_iq2xs: the 7 stored bits plus a parity bit that makes the count even.
 int even_signs(int seven) {
@@ -28,7 +34,9 @@ int even_signs(int seven) {
     return seven | ((bits & 1) << 7);
 }
 
-double sgn(int signs, int j) { return (signs >> j) & 1 ? -1.0 : 1.0; }
+double sgn(int signs, int j) {
+    return (signs >> j) & 1 ? -1.0 : 1.0;
+}
 
 void deq_mxfp4(const uint8_t * p, double * y) {
     const double d = std::ldexp(1.0, int(p[0]) - 128);
@@ -73,7 +81,8 @@ void deq_iq2_s(const uint8_t * p, double * y) {
         for (int l = 0; l < 4; ++l) {
             const double db = d * (0.5 + ((sc[ib] >> (4 * (l / 2))) & 15)) * 0.25;
             const int idx = qs[4 * ib + l] | (((qh[ib] >> (2 * l)) & 3) << 8);
-            for (int j = 0; j < 8; ++j) *y++ = db * grid_byte(hearth::kIqGrids.iq2s[idx], j) * sgn(signs[4 * ib + l], j);
+            for (int j = 0; j < 8; ++j)
+                *y++ = db * grid_byte(hearth::kIqGrids.iq2s[idx], j) * sgn(signs[4 * ib + l], j);
         }
 }
 
@@ -115,7 +124,9 @@ void deq_iq3_s(const uint8_t * p, double * y) {
     }
 }
 
-double iq1_value(uint64_t entry, int j) { return double(int8_t(grid_byte(entry, j))); }
+double iq1_value(uint64_t entry, int j) {
+    return double(int8_t(grid_byte(entry, j)));
+}
 
 void deq_iq1_s(const uint8_t * p, double * y) {
     const double d = half_to_double(p);
@@ -152,15 +163,32 @@ void deq_iq1_m(const uint8_t * p, double * y) {
 
 bool dequantize_iq(hearth::TensorType type, const uint8_t * p, double * y) {
     switch (type) {
-    case hearth::TensorType_MXFP4: deq_mxfp4(p, y); return true;
-    case hearth::TensorType_IQ2_XXS: deq_iq2_xxs(p, y); return true;
-    case hearth::TensorType_IQ2_XS: deq_iq2_xs(p, y); return true;
-    case hearth::TensorType_IQ2_S: deq_iq2_s(p, y); return true;
-    case hearth::TensorType_IQ3_XXS: deq_iq3_xxs(p, y); return true;
-    case hearth::TensorType_IQ3_S: deq_iq3_s(p, y); return true;
-    case hearth::TensorType_IQ1_S: deq_iq1_s(p, y); return true;
-    case hearth::TensorType_IQ1_M: deq_iq1_m(p, y); return true;
-    default: return false;
+        case hearth::TensorType_MXFP4:
+            deq_mxfp4(p, y);
+            return true;
+        case hearth::TensorType_IQ2_XXS:
+            deq_iq2_xxs(p, y);
+            return true;
+        case hearth::TensorType_IQ2_XS:
+            deq_iq2_xs(p, y);
+            return true;
+        case hearth::TensorType_IQ2_S:
+            deq_iq2_s(p, y);
+            return true;
+        case hearth::TensorType_IQ3_XXS:
+            deq_iq3_xxs(p, y);
+            return true;
+        case hearth::TensorType_IQ3_S:
+            deq_iq3_s(p, y);
+            return true;
+        case hearth::TensorType_IQ1_S:
+            deq_iq1_s(p, y);
+            return true;
+        case hearth::TensorType_IQ1_M:
+            deq_iq1_m(p, y);
+            return true;
+        default:
+            return false;
     }
 }
 

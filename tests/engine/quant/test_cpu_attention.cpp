@@ -4,7 +4,6 @@
 // 256-key tile, f16 and q8_0 caches. Also: attending token by token (decode)
 // gives the very bits of one batched call (prefill).
 #include <QtTest>
-
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -43,8 +42,13 @@ private slots:
                 const Case & c = cases()[shape];
                 QTest::newRow(qPrintable(QString("%1/h%2-kv%3-d%4-dv%5-t%6-pos%7-%8")
                                              .arg(cpu_isa_name(CpuIsa(isa)))
-                                             .arg(c.n_head).arg(c.n_head_kv).arg(c.head_dim).arg(c.head_dim_v)
-                                             .arg(c.n_tokens).arg(c.pos0).arg(c.kv == KvType_f16 ? "f16" : "q8_0")))
+                                             .arg(c.n_head)
+                                             .arg(c.n_head_kv)
+                                             .arg(c.head_dim)
+                                             .arg(c.head_dim_v)
+                                             .arg(c.n_tokens)
+                                             .arg(c.pos0)
+                                             .arg(c.kv == KvType_f16 ? "f16" : "q8_0")))
                     << isa << shape;
             }
     }
@@ -89,7 +93,8 @@ private slots:
             const double err = std::fabs(batch[i] - ref[i]);
             max_err = std::max(max_err, err);
             // Outputs are convex combinations of values of size ~1.
-            QVERIFY2(err <= 2e-6, qPrintable(QString("element %1: got %2, reference %3").arg(i).arg(batch[i]).arg(ref[i])));
+            QVERIFY2(err <= 2e-6,
+                     qPrintable(QString("element %1: got %2, reference %3").arg(i).arg(batch[i]).arg(ref[i])));
         }
         qDebug("max abs error %.2e", max_err);
 
@@ -106,14 +111,13 @@ private slots:
 private:
     static const std::vector<Case> & cases() {
         static const std::vector<Case> c = {
-            {8, 4, 8, 8, 5, 0, KvType_f16},         // stories260K's heads
-            {32, 4, 64, 64, 40, 0, KvType_f16},     // llama-style GQA 8
-            {32, 4, 64, 64, 1, 299, KvType_f16},    // decode past one 256-key tile
-            {16, 2, 128, 128, 17, 280, KvType_q8_0},
-            {8, 8, 80, 80, 9, 250, KvType_f16},     // no GQA; 80 = 64 + 16
-            {6, 2, 36, 36, 3, 14, KvType_f16},      // 36: not a multiple of 8
-            {4, 1, 7, 7, 33, 0, KvType_f16},        // 7: under one vector
-            {4, 2, 64, 96, 2, 520, KvType_q8_0},    // head_dim_v != head_dim, three tiles
+            {8, 4, 8, 8, 5, 0, KvType_f16},       // stories260K's heads
+            {32, 4, 64, 64, 40, 0, KvType_f16},   // llama-style GQA 8
+            {32, 4, 64, 64, 1, 299, KvType_f16},  // decode past one 256-key tile
+            {16, 2, 128, 128, 17, 280, KvType_q8_0}, {8, 8, 80, 80, 9, 250, KvType_f16},  // no GQA; 80 = 64 + 16
+            {6, 2, 36, 36, 3, 14, KvType_f16},                                            // 36: not a multiple of 8
+            {4, 1, 7, 7, 33, 0, KvType_f16},                                              // 7: under one vector
+            {4, 2, 64, 96, 2, 520, KvType_q8_0},  // head_dim_v != head_dim, three tiles
         };
         return c;
     }

@@ -4,7 +4,6 @@
 // The hashes are FNV-1a 64 of ggml's tables (ggml-common.h) as bytes, each
 // entry little-endian, so one wrong bit in any entry fails the test.
 #include <QtTest>
-
 #include <bit>
 #include <cmath>
 

@@ -3,18 +3,17 @@
 // type and ISA, decode and prefill token counts, several pool sizes, and an
 // output row count that is not a multiple of any tile or chunk size.
 #include <QtTest>
-
 #include <cmath>
 #include <cstring>
 #include <random>
 
+#include "common/fixtures.h"
 #include "cpu/cpu_features.h"
 #include "cpu/matmul.h"
 #include "cpu/thread_pool.h"
 #include "cpu/vec_dot.h"
-#include "quant/quant.h"
-#include "common/fixtures.h"
 #include "hearth/gguf.h"
+#include "quant/quant.h"
 #include "quant_reference.h"
 
 using namespace hearth;
@@ -77,7 +76,12 @@ private slots:
                         const double got = y[tok * n_out + r];
                         if (!(std::fabs(got - ref) <= 2e-6 * ref_abs + 1e-6))
                             QFAIL(qPrintable(QString("threads=%1 tokens=%2 token %3 row %4: got %5, reference %6")
-                                                 .arg(threads).arg(n_tokens).arg(tok).arg(r).arg(got).arg(ref)));
+                                                 .arg(threads)
+                                                 .arg(n_tokens)
+                                                 .arg(tok)
+                                                 .arg(r)
+                                                 .arg(got)
+                                                 .arg(ref)));
                     }
                 }
             }
@@ -130,8 +134,9 @@ private slots:
             std::vector<uint8_t> scratch(need);
             QVERIFY(matmul_many(views.data(), xs, ys, n, scratch.empty() ? nullptr : scratch.data(), need, pool));
             for (int j = 0; j < n; ++j)
-                QVERIFY2(std::memcmp(got[size_t(j)].data(), want[size_t(j)].data(), sizeof(float) * size_t(n_out[j])) == 0,
-                         qPrintable(QString("threads=%1 product %2 differs from matmul").arg(threads).arg(j)));
+                QVERIFY2(
+                    std::memcmp(got[size_t(j)].data(), want[size_t(j)].data(), sizeof(float) * size_t(n_out[j])) == 0,
+                    qPrintable(QString("threads=%1 product %2 differs from matmul").arg(threads).arg(j)));
             if (need > 0) {
                 for (auto & g : got) g.assign(g.size(), NAN);
                 QVERIFY(!matmul_many(views.data(), xs, ys, n, scratch.data(), need - 1, pool));

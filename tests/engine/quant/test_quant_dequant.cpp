@@ -4,12 +4,11 @@
 // models share their random weights, so the quantization error must be small
 // and shrink with the bit width.
 #include <QtTest>
-
 #include <cmath>
 
+#include "common/fixtures.h"
 #include "hearth/gguf.h"
 #include "quant/quant.h"
-#include "common/fixtures.h"
 #include "quant_reference.h"
 
 using namespace hearth;
@@ -26,16 +25,26 @@ struct Case {
 };
 
 const Case kCases[] = {
-    {"llama-F16.gguf", TensorType_F16, 5e-4},     {"llama-BF16.gguf", TensorType_BF16, 3e-3},
-    {"llama-Q8_0.gguf", TensorType_Q8_0, 0.01},   {"llama-Q5_0.gguf", TensorType_Q5_0, 0.065},
-    {"llama-Q5_1.gguf", TensorType_Q5_1, 0.06},   {"llama-Q4_0.gguf", TensorType_Q4_0, 0.13},
-    {"llama-Q4_1.gguf", TensorType_Q4_1, 0.12},   {"llama-IQ4_NL.gguf", TensorType_IQ4_NL, 0.12},
-    {"llama-IQ4_XS.gguf", TensorType_IQ4_XS, 0.12}, {"llama-Q6_K.gguf", TensorType_Q6_K, 0.03},
-    {"llama-Q5_K_S.gguf", TensorType_Q5_K, 0.055}, {"llama-Q4_K_S.gguf", TensorType_Q4_K, 0.11},
-    {"llama-Q3_K_S.gguf", TensorType_Q3_K, 0.23},  {"llama-Q2_K.gguf", TensorType_Q2_K, 0.45},
-    {"llama-IQ3_S.gguf", TensorType_IQ3_S, 0.2},    {"llama-IQ3_XXS.gguf", TensorType_IQ3_XXS, 0.27},
-    {"llama-IQ2_S.gguf", TensorType_IQ2_S, 0.37},    {"llama-IQ2_XS.gguf", TensorType_IQ2_XS, 0.45},
-    {"llama-IQ2_XXS.gguf", TensorType_IQ2_XXS, 0.52}, {"llama-IQ1_M.gguf", TensorType_IQ1_M, 0.68},
+    {"llama-F16.gguf", TensorType_F16, 5e-4},
+    {"llama-BF16.gguf", TensorType_BF16, 3e-3},
+    {"llama-Q8_0.gguf", TensorType_Q8_0, 0.01},
+    {"llama-Q5_0.gguf", TensorType_Q5_0, 0.065},
+    {"llama-Q5_1.gguf", TensorType_Q5_1, 0.06},
+    {"llama-Q4_0.gguf", TensorType_Q4_0, 0.13},
+    {"llama-Q4_1.gguf", TensorType_Q4_1, 0.12},
+    {"llama-IQ4_NL.gguf", TensorType_IQ4_NL, 0.12},
+    {"llama-IQ4_XS.gguf", TensorType_IQ4_XS, 0.12},
+    {"llama-Q6_K.gguf", TensorType_Q6_K, 0.03},
+    {"llama-Q5_K_S.gguf", TensorType_Q5_K, 0.055},
+    {"llama-Q4_K_S.gguf", TensorType_Q4_K, 0.11},
+    {"llama-Q3_K_S.gguf", TensorType_Q3_K, 0.23},
+    {"llama-Q2_K.gguf", TensorType_Q2_K, 0.45},
+    {"llama-IQ3_S.gguf", TensorType_IQ3_S, 0.2},
+    {"llama-IQ3_XXS.gguf", TensorType_IQ3_XXS, 0.27},
+    {"llama-IQ2_S.gguf", TensorType_IQ2_S, 0.37},
+    {"llama-IQ2_XS.gguf", TensorType_IQ2_XS, 0.45},
+    {"llama-IQ2_XXS.gguf", TensorType_IQ2_XXS, 0.52},
+    {"llama-IQ1_M.gguf", TensorType_IQ1_M, 0.68},
     {"llama-IQ1_S.gguf", TensorType_IQ1_S, 0.73},
     {"gpt-oss-MXFP4_MOE.gguf", TensorType_MXFP4, 0.17, "gpt-oss-f32.gguf", 3, 6},
 };
@@ -78,7 +87,9 @@ private slots:
                     std::fabs(ours[i] - exact[i]) > 1e-6 * std::fabs(exact[i]) + 1e-30) {
                     QFAIL(qPrintable(QString("%1 element %2: got %3, reference %4")
                                          .arg(QString::fromUtf8(t.name.data(), int(t.name.size())))
-                                         .arg(i).arg(ours[i]).arg(exact[i])));
+                                         .arg(i)
+                                         .arg(ours[i])
+                                         .arg(exact[i])));
                 }
             }
 
@@ -95,10 +106,12 @@ private slots:
             }
             QVERIFY(norm > 0);
             const double rel = std::sqrt(err / norm);
-            if (n_checked == 1) qInfo("%s %s: relative RMS error vs F32 %.5f", c.file, std::string(t.name).c_str(), rel);
+            if (n_checked == 1)
+                qInfo("%s %s: relative RMS error vs F32 %.5f", c.file, std::string(t.name).c_str(), rel);
             QVERIFY2(rel <= c.max_rel_rmse, qPrintable(QString("%1: relative RMS error %2 > %3")
-                                                          .arg(QString::fromUtf8(t.name.data(), int(t.name.size())))
-                                                          .arg(rel).arg(c.max_rel_rmse)));
+                                                           .arg(QString::fromUtf8(t.name.data(), int(t.name.size())))
+                                                           .arg(rel)
+                                                           .arg(c.max_rel_rmse)));
         }
         QVERIFY2(n_checked >= c.min_checked, "expected every 2-D weight of the --pure file to be of its type");
     }

@@ -6,7 +6,6 @@
 //  - loosely: dot(dequant(w), x), within the worst-case 8-bit activation error.
 // Also the activation quantizers (Q8_0, Q8_K) of each ISA against the scalar one.
 #include <QtTest>
-
 #include <cmath>
 #include <random>
 
@@ -38,9 +37,12 @@ std::vector<float> random_floats(int64_t n, std::mt19937 & rng) {
 std::vector<uint8_t> quantize(const VecDotKernels & k, TensorType act_type, const std::vector<float> & x) {
     const int64_t n = static_cast<int64_t>(x.size());
     std::vector<uint8_t> a(act_type == TensorType_F32 ? x.size() * 4 : tensor_row_bytes(act_type, n));
-    if (act_type == TensorType_Q8_0) k.quantize_q8_0(x.data(), a.data(), n);
-    else if (act_type == TensorType_Q8_K) k.quantize_q8_K(x.data(), a.data(), n);
-    else std::memcpy(a.data(), x.data(), a.size());
+    if (act_type == TensorType_Q8_0)
+        k.quantize_q8_0(x.data(), a.data(), n);
+    else if (act_type == TensorType_Q8_K)
+        k.quantize_q8_K(x.data(), a.data(), n);
+    else
+        std::memcpy(a.data(), x.data(), a.size());
     return a;
 }
 
@@ -68,9 +70,12 @@ private slots:
         const VecDotKernels & k = vec_dot_kernels(static_cast<CpuIsa>(isa));
         QVERIFY(k.dot[t] != nullptr);
         const TensorType act_type = vec_dot_type(t);
-        const int64_t qk = act_type == TensorType_F32 ? 1 : std::max<int64_t>(tensor_type_info(t).block_elems, act_type == TensorType_Q8_K ? 256 : 32);
+        const int64_t qk = act_type == TensorType_F32 ? 1
+                                                      : std::max<int64_t>(tensor_type_info(t).block_elems,
+                                                                          act_type == TensorType_Q8_K ? 256 : 32);
         // Float rows of any length (vector tails); quantized rows of 1 to 16 blocks.
-        const std::vector<int64_t> counts = qk == 1 ? std::vector<int64_t>{1, 5, 37, 100, 515} : std::vector<int64_t>{1, 2, 3, 7, 16};
+        const std::vector<int64_t> counts =
+            qk == 1 ? std::vector<int64_t>{1, 5, 37, 100, 515} : std::vector<int64_t>{1, 2, 3, 7, 16};
         std::mt19937 rng(1234 + type * 7 + isa);
         for (int64_t n_blocks : counts) {
             for (int rep = 0; rep < 20; ++rep) {
@@ -92,11 +97,17 @@ private slots:
                 const double got = k.dot[t](n, w.data(), a.data());
                 const double tol = 2e-6 * exact_abs + 1e-7 * std::sqrt(double(n)) + 1e-30;
                 if (std::fabs(got - exact) > tol)
-                    QFAIL(qPrintable(QString("n=%1 rep=%2: got %3, exact %4 (tol %5)").arg(n).arg(rep).arg(got, 0, 'g', 9)
-                                         .arg(exact, 0, 'g', 9).arg(tol)));
+                    QFAIL(qPrintable(QString("n=%1 rep=%2: got %3, exact %4 (tol %5)")
+                                         .arg(n)
+                                         .arg(rep)
+                                         .arg(got, 0, 'g', 9)
+                                         .arg(exact, 0, 'g', 9)
+                                         .arg(tol)));
                 // The quantized activations themselves must be within half a step of x.
-                QVERIFY2(std::fabs(got - vs_x) <= quant_bound + tol,
-                         qPrintable(QString("n=%1: got %2, float dot %3, bound %4").arg(n).arg(got).arg(vs_x).arg(quant_bound)));
+                QVERIFY2(
+                    std::fabs(got - vs_x) <= quant_bound + tol,
+                    qPrintable(
+                        QString("n=%1: got %2, float dot %3, bound %4").arg(n).arg(got).arg(vs_x).arg(quant_bound)));
             }
         }
     }
@@ -140,7 +151,8 @@ private slots:
                 double exact = 0, exact_abs = 0;
                 for (int64_t i = 0; i < n; ++i) exact += wd[i] * ad[i], exact_abs += std::fabs(wd[i] * ad[i]);
                 QVERIFY2(std::fabs(out[3 * tok] - exact) <= 2e-6 * exact_abs + 1e-7,
-                         qPrintable(QString("n=%1 token %2: got %3, exact %4").arg(n).arg(tok).arg(out[3 * tok]).arg(exact)));
+                         qPrintable(
+                             QString("n=%1 token %2: got %3, exact %4").arg(n).arg(tok).arg(out[3 * tok]).arg(exact)));
                 QCOMPARE(out[3 * tok], k.dot[t](n, w.data(), acts.data() + tok * stride));
             }
         }
@@ -203,7 +215,12 @@ private slots:
                         const float got = y[tok * y_stride + r];
                         QVERIFY2(std::memcmp(&got, &want, sizeof got) == 0,
                                  qPrintable(QString("%1 n=%2 tokens=%3 token %4 row %5: %6 vs dot %7")
-                                                .arg(name).arg(n).arg(n_tokens).arg(tok).arg(r).arg(got, 0, 'g', 9)
+                                                .arg(name)
+                                                .arg(n)
+                                                .arg(n_tokens)
+                                                .arg(tok)
+                                                .arg(r)
+                                                .arg(got, 0, 'g', 9)
                                                 .arg(want, 0, 'g', 9)));
                     }
             };
@@ -257,16 +274,21 @@ private slots:
             for (const TensorType act : {TensorType_Q8_0, TensorType_Q8_K}) {
                 const std::vector<uint8_t> got = quantize(k, act, x);
                 std::vector<uint8_t> want(got.size());
-                if (act == TensorType_Q8_0) quantize_row_q8_0_scalar(x.data(), want.data(), n);
-                else quantize_row_q8_K_scalar(x.data(), want.data(), n);
+                if (act == TensorType_Q8_0)
+                    quantize_row_q8_0_scalar(x.data(), want.data(), n);
+                else
+                    quantize_row_q8_K_scalar(x.data(), want.data(), n);
                 const std::vector<double> g = quant_ref::dequantize(act, got.data(), n);
                 const int qk = act == TensorType_Q8_0 ? 32 : 256;
                 for (int64_t i = 0; i < n; ++i) {
                     double amax = 0;
-                    for (int64_t j = i / qk * qk; j < (i / qk + 1) * qk; ++j) amax = std::max(amax, double(std::fabs(x[j])));
+                    for (int64_t j = i / qk * qk; j < (i / qk + 1) * qk; ++j)
+                        amax = std::max(amax, double(std::fabs(x[j])));
                     // Within half a quantization step (plus the f16 rounding of the Q8_0 scale).
-                    QVERIFY2(std::fabs(g[i] - x[i]) <= amax / 127.0 * 0.5 + std::fabs(x[i]) * 1e-3 + 1e-12,
-                             qPrintable(QString("%1 i=%2: %3 vs %4").arg(tensor_type_info(act).name).arg(i).arg(g[i]).arg(x[i])));
+                    QVERIFY2(
+                        std::fabs(g[i] - x[i]) <= amax / 127.0 * 0.5 + std::fabs(x[i]) * 1e-3 + 1e-12,
+                        qPrintable(
+                            QString("%1 i=%2: %3 vs %4").arg(tensor_type_info(act).name).arg(i).arg(g[i]).arg(x[i])));
                 }
                 // Same rounding rule everywhere, so every ISA writes the same bytes.
                 QVERIFY2(got == want, "SIMD quantizer differs from the scalar one");
@@ -322,10 +344,10 @@ private slots:
             QCOMPARE(f, float(quant_ref::half_to_double(reinterpret_cast<const uint8_t *>(&h))));
             QCOMPARE(uint32_t(f32_to_fp16(f)), h);
         }
-        QCOMPARE(uint32_t(f32_to_fp16(1.0f + 1.0f / 2048.0f)), 0x3c00u);      // tie, rounds to even
-        QCOMPARE(uint32_t(f32_to_fp16(1.0f + 3.0f / 2048.0f)), 0x3c02u);      // tie, rounds up to even
-        QCOMPARE(uint32_t(f32_to_fp16(70000.0f)), 0x7c00u);                   // overflow to inf
-        QCOMPARE(uint32_t(f32_to_bf16(1.0f + 1.0f / 256.0f)), 0x3f80u);       // tie to even
+        QCOMPARE(uint32_t(f32_to_fp16(1.0f + 1.0f / 2048.0f)), 0x3c00u);  // tie, rounds to even
+        QCOMPARE(uint32_t(f32_to_fp16(1.0f + 3.0f / 2048.0f)), 0x3c02u);  // tie, rounds up to even
+        QCOMPARE(uint32_t(f32_to_fp16(70000.0f)), 0x7c00u);               // overflow to inf
+        QCOMPARE(uint32_t(f32_to_bf16(1.0f + 1.0f / 256.0f)), 0x3f80u);   // tie to even
         QCOMPARE(bf16_to_f32(0x3f81), 1.0f + 1.0f / 128.0f);
     }
 };

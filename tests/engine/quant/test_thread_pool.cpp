@@ -1,7 +1,6 @@
 // ThreadPool: every index visited exactly once, by valid thread indices,
 // across many back-to-back calls (the decode pattern) and pool sizes.
 #include <QtTest>
-
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -25,7 +24,8 @@ private:
         QVERIFY(!bad_range);
         QVERIFY(!bad_thread);
         for (int64_t i = 0; i < n; ++i)
-            if (hits[i].load() != 1) QFAIL(qPrintable(QString("n=%1: index %2 visited %3 times").arg(n).arg(i).arg(hits[i].load())));
+            if (hits[i].load() != 1)
+                QFAIL(qPrintable(QString("n=%1: index %2 visited %3 times").arg(n).arg(i).arg(hits[i].load())));
     }
 
 private slots:

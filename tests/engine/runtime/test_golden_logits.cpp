@@ -2,7 +2,6 @@
 // stories260K and every synthetic model, and the greedy continuation of
 // stories260K and of the synthetic llama model in every weight type.
 #include <QtTest>
-
 #include <cmath>
 
 #include "golden.h"
@@ -83,7 +82,11 @@ private slots:
             const double gap = double(l[best]) - l[g.greedy_ids[i]];
             const double allowed = 2.0 * g.max_nrmse * std::sqrt(ss / ev.n_vocab());
             QVERIFY2(gap <= allowed, qPrintable(QString("step %1: token %2 is %3 below our top token %4 (allowed %5)")
-                                                    .arg(i).arg(g.greedy_ids[i]).arg(gap).arg(best).arg(allowed)));
+                                                    .arg(i)
+                                                    .arg(g.greedy_ids[i])
+                                                    .arg(gap)
+                                                    .arg(best)
+                                                    .arg(allowed)));
             int32_t next = g.greedy_ids[i];
             ev.eval(&next, 1);
         }

@@ -28,7 +28,8 @@ std::shared_ptr<Model> load(const Golden & g, int32_t n_batch) {
 }
 
 std::vector<float> rows(const Golden & g, int32_t from, int32_t to) {
-    return std::vector<float>(g.logits.begin() + ptrdiff_t(from) * g.n_vocab, g.logits.begin() + ptrdiff_t(to) * g.n_vocab);
+    return std::vector<float>(g.logits.begin() + ptrdiff_t(from) * g.n_vocab,
+                              g.logits.begin() + ptrdiff_t(to) * g.n_vocab);
 }
 
 void addModels() {
@@ -37,12 +38,12 @@ void addModels() {
         QTest::newRow(m) << QStringLiteral("models/synthetic/%1.gguf").arg(m);
 }
 
-#define CHECK_AGREES(golden, ours, g)                                                                             \
-    do {                                                                                                          \
-        const Agreement a_ = compare_logits(golden, ours, (g).n_vocab);                                           \
-        QVERIFY2(a_.max_nrmse <= (g).max_nrmse && a_.top1 >= (g).min_top1,                                        \
-                 qPrintable(QString("nrmse %1 (tolerance %2), top1 %3").arg(a_.max_nrmse).arg((g).max_nrmse).arg( \
-                     a_.top1)));                                                                                  \
+#define CHECK_AGREES(golden, ours, g)                                                                                 \
+    do {                                                                                                              \
+        const Agreement a_ = compare_logits(golden, ours, (g).n_vocab);                                               \
+        QVERIFY2(a_.max_nrmse <= (g).max_nrmse && a_.top1 >= (g).min_top1,                                            \
+                 qPrintable(                                                                                          \
+                     QString("nrmse %1 (tolerance %2), top1 %3").arg(a_.max_nrmse).arg((g).max_nrmse).arg(a_.top1))); \
     } while (0)
 
 }  // namespace

@@ -18,7 +18,9 @@ namespace {
 
 using Run = hearth_test::ProcessRun;
 
-Run cli(const QStringList & args) { return hearth_test::run_process(QStringLiteral(HEARTH_CLI_PATH), args); }
+Run cli(const QStringList & args) {
+    return hearth_test::run_process(QStringLiteral(HEARTH_CLI_PATH), args);
+}
 
 QString ids_text(const std::vector<int32_t> & ids) {
     QStringList parts;
@@ -105,7 +107,8 @@ private slots:
         QVERIFY2(r.code == 0, r.err.constData());
         const QList<QByteArray> lines = r.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 2);
-        const QJsonObject d0 = QJsonDocument::fromJson(lines[0]).object(), d64 = QJsonDocument::fromJson(lines[1]).object();
+        const QJsonObject d0 = QJsonDocument::fromJson(lines[0]).object(),
+                          d64 = QJsonDocument::fromJson(lines[1]).object();
         QCOMPARE(d0["depth"].toInt(), 0);
         QCOMPARE(d64["depth"].toInt(), 64);
         const QJsonObject tg0 = d0["tg"].toObject(), tg64 = d64["tg"].toObject();
@@ -113,7 +116,8 @@ private slots:
         // Every tensor but the embedding, whose rows are looked up (unless the output reuses it).
         double weights = 0;
         for (const hearth::GgufTensor & t : f.tensors())
-            if (t.name != "token_embd.weight" || f.find_tensor("output.weight") == nullptr) weights += double(t.n_bytes);
+            if (t.name != "token_embd.weight" || f.find_tensor("output.weight") == nullptr)
+                weights += double(t.n_bytes);
         // Plus the KV cache the tg tokens attend to, on average 2 positions
         // at depth 0, 66 at depth 64: 5 layers x 2 (K, V) x (4 heads x 8 dims) x 2 bytes each.
         const double kv_position = 5.0 * 2 * 32 * 2;
@@ -138,8 +142,10 @@ private slots:
         double weights = 0, experts = 0;
         for (const hearth::GgufTensor & t : f.tensors()) {
             if (t.name == "token_embd.weight" && f.find_tensor("output.weight") != nullptr) continue;
-            if (t.name.find("_exps.") != std::string::npos) experts += double(t.n_bytes);
-            else weights += double(t.n_bytes);
+            if (t.name.find("_exps.") != std::string::npos)
+                experts += double(t.n_bytes);
+            else
+                weights += double(t.n_bytes);
         }
         QVERIFY(experts > 0);
         const double read = tg["bytes_per_token"].toDouble();

@@ -63,9 +63,9 @@ std::vector<uint8_t> build_variant(const std::string & fixture_path, const Varia
         if (v.drop_output && name == "output.weight") continue;
         w.add_tensor(name, t.type, shape_of(t), bytes_of(t));
     }
-    const int64_t head_dim = int64_t(f.get_uint(from + "attention.key_length",
-                                                f.get_uint(from + "embedding_length", 0) /
-                                                    f.get_uint(from + "attention.head_count", 1)));
+    const int64_t head_dim =
+        int64_t(f.get_uint(from + "attention.key_length",
+                           f.get_uint(from + "embedding_length", 0) / f.get_uint(from + "attention.head_count", 1)));
     for (int32_t il = 0; il < n_layer; ++il) {
         const std::string src = "blk." + std::to_string(il % src_layers) + ".";
         const std::string dst = "blk." + std::to_string(il) + ".";

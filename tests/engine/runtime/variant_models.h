@@ -15,9 +15,9 @@
 namespace runtime_test {
 
 struct Variant {
-    std::string arch;       // general.architecture; "<fixture arch>." keys are renamed
-    int32_t n_layer = 0;    // more than the fixture's: its layers repeated in order
-    bool fuse_qkv = false;  // attn_q | attn_k | attn_v -> attn_qkv
+    std::string arch;           // general.architecture; "<fixture arch>." keys are renamed
+    int32_t n_layer = 0;        // more than the fixture's: its layers repeated in order
+    bool fuse_qkv = false;      // attn_q | attn_k | attn_v -> attn_qkv
     bool fuse_gate_up = false;  // ffn_gate | ffn_up -> ffn_up of 2 * n_ff rows
     bool add_qk_norms = false;  // attn_q_norm / attn_k_norm of head_dim (not all ones)
     std::string ffn_norm_name;  // the FFN pre-norm's new name, e.g. "post_attention_norm"

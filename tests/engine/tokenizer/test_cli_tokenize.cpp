@@ -2,9 +2,9 @@
 // llama.cpp's, the default adds the model's BOS, and bad input is an error.
 #include <QProcess>
 #include <QtTest>
-#include "common/process_runner.h"
 
 #include "common/fixtures.h"
+#include "common/process_runner.h"
 #include "tokenizer_fixtures.h"
 
 using namespace hearth_test;
@@ -42,9 +42,9 @@ private slots:
         const std::vector<VocabCase> cases = load_vocab_cases(vocab.toStdString());
         QVERIFY(index < static_cast<int>(cases.size()));
         const VocabCase & c = cases[index];
-        const Result r = run_cli({"tokenize", "-m", QString::fromStdString(vocab_path(vocab.toStdString())),
-                                  "--no-add-special"},
-                                 QByteArray::fromStdString(c.input));
+        const Result r =
+            run_cli({"tokenize", "-m", QString::fromStdString(vocab_path(vocab.toStdString())), "--no-add-special"},
+                    QByteArray::fromStdString(c.input));
         QCOMPARE(r.code, 0);
         QCOMPARE(r.out, expected_line(c.expected));
     }
@@ -59,8 +59,8 @@ private slots:
         const Result r = run_cli({"tokenize", "-m", QString::fromStdString(path), file}, {});
         QCOMPARE(r.code, 0);
         QCOMPARE(r.out, QByteArray("1 15043 3186\n"));
-        const Result special = run_cli({"tokenize", "-m", QString::fromStdString(path), "--parse-special"},
-                                       "Hello</s>");
+        const Result special =
+            run_cli({"tokenize", "-m", QString::fromStdString(path), "--parse-special"}, "Hello</s>");
         QCOMPARE(special.out, QByteArray("1 15043 2\n"));
     }
 

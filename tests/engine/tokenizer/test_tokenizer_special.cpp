@@ -1,7 +1,6 @@
 // Special tokens, BOS/EOS, byte fallback, the EOG set and special-token
 // rendering, on the real vocab fixtures.
 #include <QtTest>
-
 #include <algorithm>
 
 #include "common/fixtures.h"
@@ -13,7 +12,9 @@ using namespace hearth_test;
 
 namespace {
 
-bool contains(const std::vector<int32_t> & ids, int32_t id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); }
+bool contains(const std::vector<int32_t> & ids, int32_t id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
 
 // The fixture's metadata with one boolean key set, re-parsed from memory.
 hearth::Tokenizer with_flag(const std::string & vocab, const char * key, bool value) {

@@ -37,12 +37,15 @@ private slots:
 
     void decoderPassesInvalidBytes() {
         hearth::Utf8StreamDecoder d;
-        QCOMPARE(d.push("\xFF" "x"), std::string("\xFF" "x"));       // never a lead byte
+        QCOMPARE(d.push("\xFF"
+                        "x"),
+                 std::string("\xFF"
+                             "x"));                                             // never a lead byte
         QCOMPARE(d.push("\x80\x80\x80\x80"), std::string("\x80\x80\x80\x80"));  // stray continuations
-        QCOMPARE(d.push("\xE2\x82"), std::string());                  // held
-        QCOMPARE(d.push("z"), std::string("\xE2\x82z"));              // can no longer complete
+        QCOMPARE(d.push("\xE2\x82"), std::string());                            // held
+        QCOMPARE(d.push("z"), std::string("\xE2\x82z"));                        // can no longer complete
         QCOMPARE(d.push("\xC3"), std::string());
-        QCOMPARE(d.flush(), std::string("\xC3"));                     // the end of the stream
+        QCOMPARE(d.flush(), std::string("\xC3"));  // the end of the stream
         QCOMPARE(d.pending(), size_t(0));
     }
 

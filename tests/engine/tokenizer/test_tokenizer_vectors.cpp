@@ -82,8 +82,10 @@ private slots:
             std::string text;
             const int n = static_cast<int>(next() % 40);
             for (int i = 0; i < n; ++i) {
-                if (next() % 4 == 0) text += pieces[next() % 9];
-                else text.push_back(static_cast<char>(next() >> 24));
+                if (next() % 4 == 0)
+                    text += pieces[next() % 9];
+                else
+                    text.push_back(static_cast<char>(next() >> 24));
             }
             for (bool special : {false, true}) {
                 const std::vector<int32_t> ids = tok.tokenize(text, true, special);
@@ -94,8 +96,8 @@ private slots:
             const bool valid = QString::fromUtf8(text.data(), static_cast<int>(text.size())).toUtf8() ==
                                QByteArray::fromStdString(text);
             const bool spm = tok.vocab().type() == hearth::VocabType_spm;
-            const bool lossless = valid && (spm ? text.find("\xE2\x96\x81") == std::string::npos
-                                                : !tok.vocab().clean_spaces());
+            const bool lossless =
+                valid && (spm ? text.find("\xE2\x96\x81") == std::string::npos : !tok.vocab().clean_spaces());
             if (lossless)
                 QCOMPARE(QByteArray::fromStdString(tok.detokenize(tok.tokenize(text, false))),
                          QByteArray::fromStdString(text));

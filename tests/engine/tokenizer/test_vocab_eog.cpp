@@ -47,7 +47,7 @@ int32_t id(const hearth::Tokenizer & t, const char * text) {
 }
 
 const std::vector<Special> k_harmony = {
-    {"<|endoftext|>", 3}, {"<|startoftext|>", 3}, {"<|return|>", 3}, {"<|constrain|>", 3}, {"<|channel|>", 3},
+    {"<|endoftext|>", 3}, {"<|startoftext|>", 3}, {"<|return|>", 3},  {"<|constrain|>", 3}, {"<|channel|>", 3},
     {"<|start|>", 3},     {"<|end|>", 3},         {"<|message|>", 3}, {"<|call|>", 3},
 };
 
@@ -89,18 +89,18 @@ private slots:
             const hearth::Tokenizer t = bpeVocab(s, "");
             return t.vocab().is_eog(t.vocab().find("<|end|>"));
         };
-        QVERIFY(!endIsEog({{"<|calls|>", 3}, {"<|flush|>", 3}}));   // solar-open
+        QVERIFY(!endIsEog({{"<|calls|>", 3}, {"<|flush|>", 3}}));  // solar-open
         QVERIFY(!endIsEog({{"<|return|>", 3}, {"<|calls|>", 3}}));
         QVERIFY(!endIsEog({{"<|call|>", 3}, {"<|flush|>", 3}}));
-        QVERIFY(endIsEog({{"<|return|>", 3}}));                       // Phi-3 style: <|end|> ends the turn
+        QVERIFY(endIsEog({{"<|return|>", 3}}));  // Phi-3 style: <|end|> ends the turn
         QVERIFY(endIsEog({{"<|call|>", 3}}));
         QVERIFY(endIsEog({}));
     }
 
     void gemma3EndOfTurn() {
         // SentencePiece, Gemma's leading ids: <pad> <eos> <bos> <unk>, then the turn markers.
-        std::vector<std::string> tokens = {"<pad>", "<eos>", "<bos>", "<unk>", "<start_of_turn>", "<end_of_turn>",
-                                           "\xE2\x96\x81", "a", "model"};
+        std::vector<std::string> tokens = {"<pad>",         "<eos>",        "<bos>", "<unk>", "<start_of_turn>",
+                                           "<end_of_turn>", "\xE2\x96\x81", "a",     "model"};
         hearth::GgufWriter w;
         w.add_string("tokenizer.ggml.model", "llama");
         w.add_string_array("tokenizer.ggml.tokens", tokens);
@@ -120,8 +120,13 @@ private slots:
     }
 
     void qwen35ImEnd() {
-        const hearth::Tokenizer t = bpeVocab({{"<|endoftext|>", 3}, {"<|im_start|>", 3}, {"<|im_end|>", 3}, {"<think>", 4},
-                                              {"</think>", 4}, {"<tool_call>", 4}, {"</tool_call>", 4}},
+        const hearth::Tokenizer t = bpeVocab({{"<|endoftext|>", 3},
+                                              {"<|im_start|>", 3},
+                                              {"<|im_end|>", 3},
+                                              {"<think>", 4},
+                                              {"</think>", 4},
+                                              {"<tool_call>", 4},
+                                              {"</tool_call>", 4}},
                                              "<|im_end|>");
         QCOMPARE(t.vocab().eog_ids(), (std::vector<int32_t>{id(t, "<|endoftext|>"), id(t, "<|im_end|>")}));
         for (const char * text : {"<|im_start|>", "<think>", "</think>", "<tool_call>", "</tool_call>"})

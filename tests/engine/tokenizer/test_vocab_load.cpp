@@ -1,7 +1,6 @@
 // Vocab loading from small in-memory GGUF files: the merge rules of both
 // tokenizer kinds on hand-checked vocabularies, and every load error.
 #include <QtTest>
-
 #include <functional>
 
 #include "hearth/error.h"
@@ -13,7 +12,9 @@ namespace {
 
 const char * const kSp = "\xE2\x96\x81";  // U+2581, SentencePiece's space
 
-std::string sp(const std::string & s) { return kSp + s; }
+std::string sp(const std::string & s) {
+    return kSp + s;
+}
 
 hearth::GgufFile parse(const hearth::GgufWriter & w) {
     return hearth::GgufFile::parse(hearth::own_bytes(w.to_bytes()), "memory.gguf");
@@ -87,7 +88,8 @@ private slots:
     // A token with U+2581 inside ("a▁b") can join words, so the word-by-word
     // shortcut must not apply: the merges run over the whole text.
     void spmTokenAcrossWords() {
-        const hearth::GgufFile f = parse(spm_writer({kSp, "a", "b", "a" + sp(""), "a" + sp("b")}, {-5, -5, -5, -2, -1}));
+        const hearth::GgufFile f =
+            parse(spm_writer({kSp, "a", "b", "a" + sp(""), "a" + sp("b")}, {-5, -5, -5, -2, -1}));
         const hearth::Tokenizer tok = hearth::Tokenizer::from_gguf(f);
         QCOMPARE(tok.tokenize("a b", false), (std::vector<int32_t>{3, 7}));
         QCOMPARE(tok.detokenize(tok.tokenize("a b", false)), std::string("a b"));
@@ -129,9 +131,10 @@ private slots:
     // Every pre-tokenizer family compiles and splits words at spaces.
     void everyPreTokenizerCompiles_data() {
         QTest::addColumn<QString>("pre");
-        for (const char * p : {"default", "gpt-2", "llama-bpe", "llama3", "qwen2", "deepseek-r1-qwen", "deepseek-llm",
-                               "deepseek-coder", "deepseek-v3", "starcoder", "falcon", "chatglm-bpe", "gpt-4o",
-                               "tekken", "seed-coder", "qwen35", "dbrx", "stablelm2", "command-r", "mpt"})
+        for (const char * p : {"default",          "gpt-2",        "llama-bpe",      "llama3",      "qwen2",
+                               "deepseek-r1-qwen", "deepseek-llm", "deepseek-coder", "deepseek-v3", "starcoder",
+                               "falcon",           "chatglm-bpe",  "gpt-4o",         "tekken",      "seed-coder",
+                               "qwen35",           "dbrx",         "stablelm2",      "command-r",   "mpt"})
             QTest::newRow(p) << QString(p);
     }
 

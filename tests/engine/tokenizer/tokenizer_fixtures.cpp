@@ -10,7 +10,9 @@
 
 namespace hearth_test {
 
-std::string vocab_path(const std::string & name) { return fixture("vocab/ggml-vocab-" + name + ".gguf"); }
+std::string vocab_path(const std::string & name) {
+    return fixture("vocab/ggml-vocab-" + name + ".gguf");
+}
 
 std::vector<VocabCase> load_vocab_cases(const std::string & name) {
     const std::string base = vocab_path(name);

@@ -45,7 +45,7 @@ QString replyText(int i) {
         .arg(i);
 }
 
-qint64 seedLongChat(ConversationStore &store, int messages) {
+qint64 seedLongChat(ConversationStore & store, int messages) {
     Conversation c;
     c.title = QStringLiteral("A very long chat");
     const qint64 id = store.createConversation(c);
@@ -66,7 +66,7 @@ qint64 seedLongChat(ConversationStore &store, int messages) {
 // Frame times of the window, from frameSwapped.
 class FrameClock : public QObject {
 public:
-    explicit FrameClock(QQuickWindow *w) {
+    explicit FrameClock(QQuickWindow * w) {
         m_clock.start();
         connect(w, &QQuickWindow::frameSwapped, this, [this] { m_frames.append(m_clock.nsecsElapsed() / 1e6); });
     }
@@ -119,7 +119,7 @@ double median(QList<double> v) {
 
 }  // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char ** argv) {
     QGuiApplication app(argc, argv);
     const int messages = argc > 1 ? QString::fromLocal8Bit(argv[1]).toInt() : 2000;
     const int seconds = argc > 2 ? QString::fromLocal8Bit(argv[2]).toInt() : 8;
@@ -136,8 +136,8 @@ int main(int argc, char **argv) {
     engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Hearth/Main.qml")));
     if (engine.rootObjects().isEmpty()) return 1;
-    auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().first());
-    auto *chat = window->property("chat").value<ChatController *>();
+    auto * window = qobject_cast<QQuickWindow *>(engine.rootObjects().first());
+    auto * chat = window->property("chat").value<ChatController *>();
     window->resize(1280, 840);
     window->show();
     FrameClock clock(window);
@@ -157,10 +157,11 @@ int main(int argc, char **argv) {
         opens.append(frame - t0);
         wait(300);
     }
-    std::printf("open %d-message chat: median %.1f ms, max %.1f ms to the first frame (the call itself, the"
-                " query queued on the store thread: median %.1f ms; %d rows loaded)\n",
-                messages, median(opens), *std::max_element(opens.begin(), opens.end()), median(calls),
-                chat->messages()->count());
+    std::printf(
+        "open %d-message chat: median %.1f ms, max %.1f ms to the first frame (the call itself, the"
+        " query queued on the store thread: median %.1f ms; %d rows loaded)\n",
+        messages, median(opens), *std::max_element(opens.begin(), opens.end()), median(calls),
+        chat->messages()->count());
 
     // --- stream ----------------------------------------------------------
     const qint64 leaf = store.conversation(longId)->activeLeafId;
@@ -179,7 +180,7 @@ int main(int argc, char **argv) {
     streamClock.start();
     const double s0 = clock.now();
     qsizetype fed = 0;
-    double busy = 0, busiest = 0;  // GUI thread time in the updates (model, bindings, layout)
+    double busy = 0, busiest = 0;       // GUI thread time in the updates (model, bindings, layout)
     double saving = 0, savingMost = 0;  // of which StreamSaver (queueing its SQLite writes)
     QTimer feed;
     feed.setTimerType(Qt::PreciseTimer);
@@ -205,10 +206,11 @@ int main(int argc, char **argv) {
     double gap = 0;
     for (qsizetype i = 1; i < frames.size(); ++i) gap = std::max(gap, frames[i] - frames[i - 1]);
     gap = std::max(gap, frames.isEmpty() ? s1 - s0 : frames.first() - s0);
-    std::printf("stream %d s at 250 tok/s (%lld chars): %.1f fps, longest frame gap %.1f ms; updates took %.1f%% of"
-                " the GUI thread, the longest %.1f ms (saving the text: %.1f%%, the longest %.1f ms)\n",
-                seconds, static_cast<long long>(fed), frames.size() * 1000.0 / (s1 - s0), gap, 100 * busy / (s1 - s0),
-                busiest, 100 * saving / (s1 - s0), savingMost);
+    std::printf(
+        "stream %d s at 250 tok/s (%lld chars): %.1f fps, longest frame gap %.1f ms; updates took %.1f%% of"
+        " the GUI thread, the longest %.1f ms (saving the text: %.1f%%, the longest %.1f ms)\n",
+        seconds, static_cast<long long>(fed), frames.size() * 1000.0 / (s1 - s0), gap, 100 * busy / (s1 - s0), busiest,
+        100 * saving / (s1 - s0), savingMost);
 
     // --- finish at a full context ----------------------------------------
     ReplyStats stats;
@@ -217,7 +219,8 @@ int main(int argc, char **argv) {
     const double f0 = clock.now();
     saver.finish(stats, {});
     // The benchmark's worker is not the controller's: reload once its write is in.
-    worker.request(&app, [](ConversationStore &) {}, [chat] { chat->messages()->reload(); });
+    worker.request(
+        &app, [](ConversationStore &) {}, [chat] { chat->messages()->reload(); });
     const double f1 = clock.now();
     const double next = clock.nextFrameAfter(f1);
     const int row = chat->messages()->rowOf(replyId);
@@ -226,8 +229,9 @@ int main(int argc, char **argv) {
                QLatin1String("context_full");
     });
     const double shown = clock.now();
-    std::printf("finish at a full context: GUI thread busy %.1f ms, next frame after %.1f ms, the view has the"
-                " finished reply after %.1f ms\n",
-                f1 - f0, next - f0, shown - f0);
+    std::printf(
+        "finish at a full context: GUI thread busy %.1f ms, next frame after %.1f ms, the view has the"
+        " finished reply after %.1f ms\n",
+        f1 - f0, next - f0, shown - f0);
     return 0;
 }

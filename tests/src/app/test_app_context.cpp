@@ -45,8 +45,8 @@ private slots:
     // Every controller is the context's child, connected to the others.
     void controllersAreMadeAndWired() {
         AppContext app(nullptr);
-        for (QObject *c : std::initializer_list<QObject *>{app.preferences(), app.chat(), app.models(),
-                                                           app.server(), app.exporter()}) {
+        for (QObject * c : std::initializer_list<QObject *>{app.preferences(), app.chat(), app.models(), app.server(),
+                                                            app.exporter()}) {
             QVERIFY(c);
             QCOMPARE(c->parent(), &app);
         }
@@ -62,10 +62,11 @@ private slots:
             QQmlEngine engine;
             engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
             QQmlComponent component(&engine);
-            component.setData("import QtQml\nimport Hearth\nQtObject {\n"
-                              "    property var chat: App.chat\n    property var server: App.server\n"
-                              "    property var models: App.models\n}\n",
-                              QUrl());
+            component.setData(
+                "import QtQml\nimport Hearth\nQtObject {\n"
+                "    property var chat: App.chat\n    property var server: App.server\n"
+                "    property var models: App.models\n}\n",
+                QUrl());
             std::unique_ptr<QObject> object(component.create());
             QVERIFY2(object, qPrintable(component.errorString()));
             QCOMPARE(object->property("chat").value<QObject *>(), app.chat());

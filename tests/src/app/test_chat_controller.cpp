@@ -41,7 +41,7 @@ private:
         std::unique_ptr<QAbstractItemModelTester> msgTester;
     };
 
-    Fixture open(const QString &db, bool loadModel = true) {
+    Fixture open(const QString & db, bool loadModel = true) {
         Fixture f;
         f.chat = std::make_unique<ChatController>(db, nullptr);
         f.convTester = std::make_unique<QAbstractItemModelTester>(
@@ -57,11 +57,11 @@ private:
         return f;
     }
 
-    QVariant msg(ChatController &chat, int row, MessageListModel::Role role) {
+    QVariant msg(ChatController & chat, int row, MessageListModel::Role role) {
         return chat.messages()->data(chat.messages()->index(row), role);
     }
 
-    bool waitReplies(ChatController &chat, int n) {
+    bool waitReplies(ChatController & chat, int n) {
         [&] { QTRY_COMPARE_WITH_TIMEOUT(chat.completedReplies(), n, kTimeoutMs); }();
         return chat.completedReplies() == n && !chat.generating();
     }
@@ -76,14 +76,14 @@ private:
     }
 
     // Reloads the model with a small context (the chat's setting).
-    bool useContext(ChatController &chat, int size) {
+    bool useContext(ChatController & chat, int size) {
         chat.setSetting(QStringLiteral("contextSize"), size);
         [&] { QTRY_COMPARE_WITH_TIMEOUT(chat.context()->size(), size, kTimeoutMs); }();
         [&] { QTRY_COMPARE_WITH_TIMEOUT(chat.modelState(), ChatController::Ready, kTimeoutMs); }();
         return chat.context()->size() == size;
     }
 
-    qint64 lastId(ChatController &chat) {
+    qint64 lastId(ChatController & chat) {
         return msg(chat, chat.messages()->count() - 1, MessageListModel::IdRole).toLongLong();
     }
 
@@ -98,7 +98,7 @@ private slots:
     void sendStreamsAndSavesTheReply() {
         const QString db = freshDb();
         Fixture f = open(db);
-        ChatController &chat = *f.chat;
+        ChatController & chat = *f.chat;
         QVERIFY(!chat.send(QStringLiteral("   ")));  // blank: nothing happens
         QCOMPARE(chat.conversations()->count(), 0);
 
@@ -110,7 +110,7 @@ private slots:
                 shownAs = msg(chat, 1, MessageListModel::StateRole).value<MessageState>();
         });
         QVERIFY(chat.send(QStringLiteral("Once upon a time there was a cat")));
-        QVERIFY(chat.generating());  // returned at once; the reply streams
+        QVERIFY(chat.generating());                    // returned at once; the reply streams
         QVERIFY(!chat.send(QStringLiteral("again")));  // one reply at a time
         QTRY_VERIFY(shownAs.has_value());
         QCOMPARE(*shownAs, MessageState::Streaming);
@@ -156,7 +156,7 @@ private slots:
         }
         const QString db = freshDb();
         Fixture f = open(db, false);
-        ChatController &chat = *f.chat;
+        ChatController & chat = *f.chat;
         chat.loadModel(big);
         QTRY_COMPARE_WITH_TIMEOUT(chat.modelState(), ChatController::Ready, kTimeoutMs);
         chat.setSetting(QStringLiteral("maxTokens"), 8);
@@ -180,7 +180,7 @@ private slots:
 
     void regenerateAndEditMakeBranches() {
         Fixture f = open(freshDb());
-        ChatController &chat = *f.chat;
+        ChatController & chat = *f.chat;
         chat.setSetting(QStringLiteral("seed"), -1);  // a fresh seed per reply
         chat.setSetting(QStringLiteral("temperature"), 1.0);
         QVERIFY(chat.send(QStringLiteral("Lily went to the park")));
@@ -211,7 +211,7 @@ private slots:
 
     void stopCancelsTheReply() {
         Fixture f = open(freshDb());
-        ChatController &chat = *f.chat;
+        ChatController & chat = *f.chat;
         chat.setSetting(QStringLiteral("maxTokens"), 0);  // until stopped
         chat.setSetting(QStringLiteral("temperature"), 1.0);
         QVERIFY(chat.send(QStringLiteral("Once upon a time")));
@@ -226,7 +226,7 @@ private slots:
     void quittingWhileStreamingKeepsTheReply() {
         const QString db = freshDb();
         Fixture f = open(db);
-        ChatController &chat = *f.chat;
+        ChatController & chat = *f.chat;
         chat.setSetting(QStringLiteral("maxTokens"), 0);  // until stopped
         chat.setSetting(QStringLiteral("temperature"), 1.0);
         QVERIFY(chat.send(QStringLiteral("Once upon a time")));
@@ -268,7 +268,7 @@ private slots:
     void deleteWithUndoSearchAndPin() {
         const QString db = freshDb();
         Fixture f = open(db);
-        ChatController &chat = *f.chat;
+        ChatController & chat = *f.chat;
         QVERIFY(chat.send(QStringLiteral("The dragon slept")));
         QVERIFY(waitReplies(chat, 1));
         const qint64 first = chat.currentConversationId();
@@ -293,7 +293,8 @@ private slots:
 
         chat.togglePinned(first);
         QTRY_COMPARE(
-            chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::IdRole).toLongLong(), first);
+            chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::IdRole).toLongLong(),
+            first);
 
         chat.deleteConversation(first);
         QTRY_COMPARE(chat.conversations()->count(), 1);
@@ -304,8 +305,9 @@ private slots:
         chat.commitDelete();
         QTRY_COMPARE(chat.conversations()->count(), 1);
         QTRY_COMPARE(ConversationStore(db).conversationCount(), 1);
-        chat.rename(chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::IdRole).toLongLong(),
-                    QStringLiteral("Zebras"));
+        chat.rename(
+            chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::IdRole).toLongLong(),
+            QStringLiteral("Zebras"));
         QTRY_COMPARE(
             chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::TitleRole).toString(),
             QStringLiteral("Zebras"));
@@ -327,7 +329,8 @@ private slots:
         Fixture g = open(db, false);
         QCOMPARE(g.chat->settings().value("temperature").toDouble(), 0.8);  // a new chat has defaults
         g.chat->setCurrentConversationId(id);
-        QTRY_COMPARE(g.chat->generationSettings().systemPrompt, QStringLiteral("Speak like a pirate."));  // read on the store thread
+        QTRY_COMPARE(g.chat->generationSettings().systemPrompt,
+                     QStringLiteral("Speak like a pirate."));  // read on the store thread
         const GenerationSettings s = g.chat->generationSettings();
         QCOMPARE(s.systemPrompt, QStringLiteral("Speak like a pirate."));
         QCOMPARE(s.temperature, 0.3);
@@ -355,7 +358,7 @@ private slots:
             // The app "dies" here: the reply stays `streaming`.
         }
         Fixture f = open(db);
-        ChatController &chat = *f.chat;
+        ChatController & chat = *f.chat;
         chat.setCurrentConversationId(conv);
         QTRY_COMPARE(chat.messages()->count(), 2);
         QCOMPARE(msg(chat, 1, MessageListModel::StateRole).value<MessageState>(), MessageState::Interrupted);
@@ -372,7 +375,7 @@ private slots:
     void rollingWindowChatsPastTheContext() {
         const QString db = freshDb();
         Fixture f = open(db);
-        ChatController &chat = *f.chat;
+        ChatController & chat = *f.chat;
         chat.setSetting(QStringLiteral("systemPrompt"), QStringLiteral("You are a storyteller."));
         QCOMPARE(chat.settings().value("defaultContextOverflow").toString(), QStringLiteral("rolling_window"));
         QCOMPARE(chat.context()->size(), 2048);
@@ -406,7 +409,7 @@ private slots:
     void contextFullReplyIsKeptAndContinues() {
         const QString db = freshDb();
         Fixture f = open(db);
-        ChatController &chat = *f.chat;
+        ChatController & chat = *f.chat;
         QVERIFY(useContext(chat, 256));
         // Two turns within the window (256 less a quarter kept for the reply);
         // the first is what Continue can leave out to make room.
@@ -446,7 +449,8 @@ private slots:
         QVERIFY2(more.content.startsWith(full.content) && more.content.size() > full.content.size(),
                  qPrintable(more.content));
         QVERIFY(more.stats.generatedTokens > full.stats.generatedTokens);  // both parts counted
-        QVERIFY(more.stats.stopReason == QLatin1String("eos") || more.stats.stopReason == QLatin1String("context_full"));
+        QVERIFY(more.stats.stopReason == QLatin1String("eos") ||
+                more.stats.stopReason == QLatin1String("context_full"));
         QCOMPARE(chat.messages()->count(), 4);
         // The first turn made room for it, and the chat says so.
         QCOMPARE(chat.context()->noticeMessageId(), id);
@@ -458,7 +462,7 @@ private slots:
     void stopPolicyRefusesWithoutAnEmptyReply() {
         const QString db = freshDb();
         Fixture f = open(db);
-        ChatController &chat = *f.chat;
+        ChatController & chat = *f.chat;
         QVERIFY(useContext(chat, 256));
         chat.setSetting(QStringLiteral("contextOverflow"), QStringLiteral("stop"));
         QVERIFY(chat.send(QStringLiteral("Hi")));
@@ -474,7 +478,7 @@ private slots:
         QCOMPARE(msg(chat, 3, MessageListModel::RoleRole).value<MessageRole>(), MessageRole::User);
         const QList<Message> all = ConversationStore(db).messages(chat.currentConversationId());
         QCOMPARE(all.size(), 4);
-        for (const Message &m : all)
+        for (const Message & m : all)
             if (m.role == MessageRole::Assistant) QVERIFY(!m.content.isEmpty());
 
         // The policy is the chat's own, kept with it; the app-wide default is a setting of its own.

@@ -13,10 +13,10 @@
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickTextDocument>
-#include <QTextBlock>
-#include <QTextLayout>
 #include <QQuickWindow>
 #include <QTemporaryDir>
+#include <QTextBlock>
+#include <QTextLayout>
 #include <QtQml/QQmlExtensionPlugin>
 #include <QtTest>
 
@@ -39,13 +39,13 @@ const QString kMarkdown = QStringLiteral(
     "```python\n# read a file\ndef read(path):\n    return open(path).read()  # the text\n```\n\n"
     "That is all.");
 
-qint64 seedMarkdownChat(ConversationStore &store) {
+qint64 seedMarkdownChat(ConversationStore & store) {
     return gui_test::seedExchange(store, QStringLiteral("Markdown sample"), QStringLiteral("Show me some Markdown."),
                                   kMarkdown);
 }
 
 // 300 messages; message 41 (a user turn) holds the word the search finds.
-qint64 seedLongChat(ConversationStore &store, qint64 *hitId) {
+qint64 seedLongChat(ConversationStore & store, qint64 * hitId) {
     Conversation c;
     c.title = QStringLiteral("Long chat");
     const qint64 id = store.createConversation(c);
@@ -54,10 +54,11 @@ qint64 seedLongChat(ConversationStore &store, qint64 *hitId) {
         Message m;
         m.role = i % 2 ? MessageRole::Assistant : MessageRole::User;
         m.content = i == 40 ? QStringLiteral("Tell me about the zanzibar lighthouse and its keeper.")
-                   : i % 2 ? QStringLiteral("Reply %1.\n\nA paragraph of text that fills a few lines of the view, "
-                                            "so that the chat is long and the hit is far above the end.")
-                                 .arg(i)
-                           : QStringLiteral("Question %1?").arg(i);
+                    : i % 2 ? QStringLiteral(
+                                  "Reply %1.\n\nA paragraph of text that fills a few lines of the view, "
+                                  "so that the chat is long and the hit is far above the end.")
+                                  .arg(i)
+                            : QStringLiteral("Question %1?").arg(i);
         parent = store.appendMessage(id, parent, m);
         if (i == 40) *hitId = parent;
     }
@@ -71,29 +72,29 @@ class TestChatReading : public QObject {
     QTemporaryDir m_data;
     qint64 m_markdownId = 0, m_longId = 0, m_hitId = 0;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
-    QQuickWindow *m_window = nullptr;
-    ChatController *m_chat = nullptr;
+    QQuickWindow * m_window = nullptr;
+    ChatController * m_chat = nullptr;
 
-    QImage shoot(const QString &name) {
+    QImage shoot(const QString & name) {
         QTest::qWait(200);
         return gui_test::saveShot(m_window, name);
     }
-    static QQuickItem *findItem(QQuickItem *root, const QString &name, bool visibleOnly) {
+    static QQuickItem * findItem(QQuickItem * root, const QString & name, bool visibleOnly) {
         return gui_test::findItem(root, name, visibleOnly);
     }
-    QQuickItem *item(const char *name) { return findItem(m_window->contentItem(), QLatin1String(name), true); }
-    QQuickItem *view() { return item("messageView"); }
-    QQuickItem *rowItem(int row) {
-        QQuickItem *found = nullptr;
+    QQuickItem * item(const char * name) { return findItem(m_window->contentItem(), QLatin1String(name), true); }
+    QQuickItem * view() { return item("messageView"); }
+    QQuickItem * rowItem(int row) {
+        QQuickItem * found = nullptr;
         QMetaObject::invokeMethod(view(), "itemAtIndex", Q_RETURN_ARG(QQuickItem *, found), Q_ARG(int, row));
         return found;
     }
     // The last message's bottom shows (positionViewAtEnd leaves the bottom margin out).
-    static bool atEnd(QQuickItem *v) {
+    static bool atEnd(QQuickItem * v) {
         return v->property("contentY").toReal() + v->height() >=
                v->property("contentHeight").toReal() + v->property("originY").toReal() - 2;
     }
-    static bool atStart(QQuickItem *v) {
+    static bool atStart(QQuickItem * v) {
         return v->property("contentY").toReal() <= v->property("originY").toReal() + 2;
     }
     void open(qint64 id) {
@@ -121,17 +122,17 @@ private slots:
 
     void markdownInBothThemes() {
         open(m_markdownId);
-        QQuickItem *quote = item("quoteBlock");
+        QQuickItem * quote = item("quoteBlock");
         QVERIFY(quote);
         QVERIFY(item("copyCodeButton"));
         // The code card is highlighted: "def" in the keyword colour, the comment in italics.
-        QQuickItem *code = item("codeText");
+        QQuickItem * code = item("codeText");
         QVERIFY(code);
-        auto *doc = code->property("textDocument").value<QQuickTextDocument *>();
+        auto * doc = code->property("textDocument").value<QQuickTextDocument *>();
         QVERIFY(doc && doc->textDocument());
         bool keyword = false, comment = false;
         for (QTextBlock b = doc->textDocument()->begin(); b.isValid(); b = b.next())
-            for (const QTextLayout::FormatRange &r : b.layout()->formats()) {
+            for (const QTextLayout::FormatRange & r : b.layout()->formats()) {
                 const QString word = b.text().mid(r.start, r.length);
                 keyword |= word == QStringLiteral("def") && r.format.foreground().color() == QColor("#8a3fb8");
                 comment |= word.startsWith(QLatin1Char('#')) && r.format.fontItalic();
@@ -147,16 +148,16 @@ private slots:
     }
 
     void tabMovesFocusWithARing() {
-        QQuickItem *input = item("composerInput");
+        QQuickItem * input = item("composerInput");
         QVERIFY(input);
         input->forceActiveFocus();
         QTest::keyClick(m_window, Qt::Key_Tab);
         QCOMPARE(input->property("text").toString(), QString());  // no tab character typed
         QVERIFY(m_window->activeFocusItem() != input);
         // Tab on until a button with a ring has the focus.
-        QQuickItem *ring = nullptr;
+        QQuickItem * ring = nullptr;
         for (int i = 0; i < 30 && !ring; ++i) {
-            QQuickItem *focused = m_window->activeFocusItem();
+            QQuickItem * focused = m_window->activeFocusItem();
             if (focused && focused->property("visualFocus").toBool())
                 ring = findItem(focused, QStringLiteral("focusRing"), true);
             if (!ring) QTest::keyClick(m_window, Qt::Key_Tab);
@@ -168,7 +169,7 @@ private slots:
 
     void keyboardScrollsTheConversation() {
         open(m_longId);
-        QQuickItem *v = view();
+        QQuickItem * v = view();
         QCOMPARE(m_chat->messages()->count(), MessageListModel::kPageSize);  // the newest page only
         QVERIFY(m_chat->messages()->hasOlder());
         QTRY_VERIFY(atEnd(v));
@@ -200,10 +201,10 @@ private slots:
         m_chat->openSearchResult(m_longId, m_hitId);
         QTRY_VERIFY(m_chat->messages()->rowOf(m_hitId) >= 0);  // the pages down from it, loaded off the GUI thread
         const int row = m_chat->messages()->rowOf(m_hitId);
-        QQuickItem *v = view();
-        QQuickItem *composer = item("composerInput");
+        QQuickItem * v = view();
+        QQuickItem * composer = item("composerInput");
         auto inView = [&] {
-            QQuickItem *d = rowItem(row);
+            QQuickItem * d = rowItem(row);
             if (!d) return false;
             const QRectF r = d->mapRectToItem(v, QRectF(0, 0, d->width(), d->height()));
             const qreal composerTop = composer->mapToItem(v, QPointF(0, 0)).y();
@@ -215,9 +216,9 @@ private slots:
         QTest::qWait(300);
         QVERIFY2(inView(), "it stays in view once the layout settles");
         QCOMPARE(m_chat->messages()->highlightId(), m_hitId);
-        QQuickItem *d = rowItem(row);
+        QQuickItem * d = rowItem(row);
         QVERIFY(d);
-        QQuickItem *bubble = findItem(d, QStringLiteral("userText"), true);
+        QQuickItem * bubble = findItem(d, QStringLiteral("userText"), true);
         QVERIFY(bubble);
         // The matched word has the highlight's background.
         QVERIFY2(bubble->property("text").toString().contains(QStringLiteral("background-color:#f7c6a5")),
@@ -229,7 +230,7 @@ private slots:
     void minimumSizeWithCollapsedSidebar() {
         m_window->resize(760, 520);
         QTRY_COMPARE(m_window->width(), 760);
-        QQuickItem *toggle = item("sidebarToggle");
+        QQuickItem * toggle = item("sidebarToggle");
         QVERIFY(toggle);
         QTest::keyClick(m_window, Qt::Key_B, Qt::ControlModifier);
         QTRY_VERIFY(!item("newChatButton"));
@@ -240,20 +241,21 @@ private slots:
     }
 
     void modelsPopupFitsTheMinimumSize() {
-        QObject *popup = nullptr;
-        for (QObject *o : m_engine->rootObjects().first()->findChildren<QObject *>(QStringLiteral("modelsPopup"))) popup = o;
+        QObject * popup = nullptr;
+        for (QObject * o : m_engine->rootObjects().first()->findChildren<QObject *>(QStringLiteral("modelsPopup")))
+            popup = o;
         QVERIFY(popup);
         QMetaObject::invokeMethod(popup, "open");
         QTRY_VERIFY(popup->property("opened").toBool());
         QTest::qWait(300);
         // Every visible button of the popup lies inside the popup.
-        auto *content = popup->property("contentItem").value<QQuickItem *>();
+        auto * content = popup->property("contentItem").value<QQuickItem *>();
         QVERIFY(content);
         const QRectF box = content->mapRectToScene(QRectF(0, 0, content->width(), content->height()));
         QList<QQuickItem *> stack{content};
         int buttons = 0;
         while (!stack.isEmpty()) {
-            QQuickItem *i = stack.takeLast();
+            QQuickItem * i = stack.takeLast();
             if (!i->isVisible()) continue;
             stack.append(i->childItems());
             if (!i->inherits("QQuickAbstractButton") || i->width() <= 0) continue;
@@ -263,7 +265,10 @@ private slots:
             QVERIFY2(r.left() >= box.left() - 0.5 && r.right() <= box.right() + 0.5 && r.bottom() <= box.bottom() + 0.5,
                      qPrintable(QStringLiteral("%1 at %2,%3 %4x%5")
                                     .arg(i->property("text").toString())
-                                    .arg(r.x()).arg(r.y()).arg(r.width()).arg(r.height())));
+                                    .arg(r.x())
+                                    .arg(r.y())
+                                    .arg(r.width())
+                                    .arg(r.height())));
         }
         QVERIFY(buttons > 0);
         shoot(QStringLiteral("reading_06_models_minimum"));

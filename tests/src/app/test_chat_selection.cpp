@@ -28,10 +28,11 @@ namespace {
 
 const QString kQuestion = QStringLiteral("Where do pears grow best?");
 const QString kThinking = QStringLiteral("The user asks about pears. Climate comes first, then soil and rain.");
-const QString kReply = QStringLiteral("Pears like *cool* winters.\n\nThey grow well in **Oregon** and in Belgium, "
-                                      "where the summers are mild.\n\n```text\npear tree\n```");
+const QString kReply = QStringLiteral(
+    "Pears like *cool* winters.\n\nThey grow well in **Oregon** and in Belgium, "
+    "where the summers are mild.\n\n```text\npear tree\n```");
 
-qint64 seedChat(ConversationStore &store) {
+qint64 seedChat(ConversationStore & store) {
     return gui_test::seedExchange(store, QStringLiteral("Pears"), kQuestion, kReply, kThinking);
 }
 
@@ -49,41 +50,41 @@ class TestChatSelection : public QObject {
     QTemporaryDir m_data;
     qint64 m_chatId = 0;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
-    QQuickWindow *m_window = nullptr;
-    ChatController *m_chat = nullptr;
+    QQuickWindow * m_window = nullptr;
+    ChatController * m_chat = nullptr;
 
-    QQuickItem *view() { return gui_test::findItem(m_window->contentItem(), QStringLiteral("messageView"), true); }
-    QQuickItem *rowItem(int row) {
-        QQuickItem *found = nullptr;
+    QQuickItem * view() { return gui_test::findItem(m_window->contentItem(), QStringLiteral("messageView"), true); }
+    QQuickItem * rowItem(int row) {
+        QQuickItem * found = nullptr;
         QMetaObject::invokeMethod(view(), "itemAtIndex", Q_RETURN_ARG(QQuickItem *, found), Q_ARG(int, row));
         return found;
     }
     // The visible items of that name under `root`, top to bottom.
-    static QList<QQuickItem *> all(QQuickItem *root, const QString &name) {
+    static QList<QQuickItem *> all(QQuickItem * root, const QString & name) {
         QList<QQuickItem *> out;
         QList<QQuickItem *> stack{root};
         while (!stack.isEmpty()) {
-            QQuickItem *i = stack.takeFirst();
+            QQuickItem * i = stack.takeFirst();
             if (!i->isVisible()) continue;
             if (i->objectName() == name) out.append(i);
             stack.append(i->childItems());
         }
-        std::sort(out.begin(), out.end(), [](QQuickItem *a, QQuickItem *b) {
+        std::sort(out.begin(), out.end(), [](QQuickItem * a, QQuickItem * b) {
             return a->mapToScene(QPointF()).y() < b->mapToScene(QPointF()).y();
         });
         return out;
     }
-    ChatSelection *selection() { return m_window->findChild<ChatSelection *>(QStringLiteral("chatSelection")); }
-    static QPoint scenePoint(QQuickItem *item, QPointF local) { return item->mapToScene(local).toPoint(); }
+    ChatSelection * selection() { return m_window->findChild<ChatSelection *>(QStringLiteral("chatSelection")); }
+    static QPoint scenePoint(QQuickItem * item, QPointF local) { return item->mapToScene(local).toPoint(); }
     // The text position under the window pixel that the local point falls on.
-    static int positionAt(QQuickItem *text, QPointF local) {
+    static int positionAt(QQuickItem * text, QPointF local) {
         const QPointF snapped = text->mapFromScene(QPointF(scenePoint(text, local)));
         int pos = -1;
         QMetaObject::invokeMethod(text, "positionAt", Q_RETURN_ARG(int, pos), Q_ARG(qreal, snapped.x()),
                                   Q_ARG(qreal, snapped.y()));
         return pos;
     }
-    static QString textBetween(QQuickItem *text, int start, int end) {
+    static QString textBetween(QQuickItem * text, int start, int end) {
         QString s;
         QMetaObject::invokeMethod(text, "getText", Q_RETURN_ARG(QString, s), Q_ARG(int, start), Q_ARG(int, end));
         return plain(s);
@@ -126,11 +127,11 @@ private slots:
     }
 
     void dragSelectsAcrossTwoMessages() {
-        QQuickItem *question = gui_test::findItem(rowItem(0), QStringLiteral("userText"), true);
+        QQuickItem * question = gui_test::findItem(rowItem(0), QStringLiteral("userText"), true);
         QVERIFY(question);
         const QList<QQuickItem *> paragraphs = all(rowItem(1), QStringLiteral("markdownText"));
         QCOMPARE(paragraphs.size(), 2);
-        QQuickItem *second = paragraphs[1];
+        QQuickItem * second = paragraphs[1];
         // From the question's first letter to a word inside the reply's second paragraph.
         const QPointF end(second->width() * 0.3, 8);
         const int endPos = positionAt(second, end);
@@ -142,13 +143,13 @@ private slots:
         QVERIFY(!paragraphs[0]->property("selectedText").toString().isEmpty());
         QCOMPARE(second->property("selectionEnd").toInt(), endPos);
         // Whole blocks as Markdown, the cut one as plain text, in order, a blank line apart.
-        const QString expected = kQuestion + QStringLiteral("\n\nPears like *cool* winters.\n\n") +
-                                 textBetween(second, 0, endPos);
+        const QString expected =
+            kQuestion + QStringLiteral("\n\nPears like *cool* winters.\n\n") + textBetween(second, 0, endPos);
         QCOMPARE(copied(), expected);
         gui_test::saveShot(m_window, QStringLiteral("selection_01_two_messages"));
 
         // Upwards works the same: from inside the reply's code up into the question.
-        QQuickItem *code = gui_test::findItem(rowItem(1), QStringLiteral("codeText"), true);
+        QQuickItem * code = gui_test::findItem(rowItem(1), QStringLiteral("codeText"), true);
         QVERIFY(code);
         const QPointF inQuestion(question->width() * 0.5, 6);
         const int startPos = positionAt(question, inQuestion);
@@ -164,11 +165,12 @@ private slots:
     }
 
     void thinkingTextIsSelectable() {
-        QQuickItem *header = gui_test::findItem(rowItem(1), QStringLiteral("thinkingHeader"), true);
+        QQuickItem * header = gui_test::findItem(rowItem(1), QStringLiteral("thinkingHeader"), true);
         QVERIFY(header);
-        QTest::mouseClick(m_window, Qt::LeftButton, {}, scenePoint(header, QPointF(header->width() / 2, header->height() / 2)));
+        QTest::mouseClick(m_window, Qt::LeftButton, {},
+                          scenePoint(header, QPointF(header->width() / 2, header->height() / 2)));
         QTRY_VERIFY(gui_test::findItem(rowItem(1), QStringLiteral("thinkingText"), true));
-        QQuickItem *thinking = gui_test::findItem(rowItem(1), QStringLiteral("thinkingText"), true);
+        QQuickItem * thinking = gui_test::findItem(rowItem(1), QStringLiteral("thinkingText"), true);
         QTRY_COMPARE(thinking->property("text").toString(), kThinking);
         gui_test::restingCentre(thinking);  // the section has opened
         const QPointF from(thinking->width() * 0.1, 6), to(thinking->width() * 0.5, 6);
@@ -186,7 +188,7 @@ private slots:
     }
 
     void doubleClickSelectsAWord() {
-        QQuickItem *first = all(rowItem(1), QStringLiteral("markdownText")).value(0);
+        QQuickItem * first = all(rowItem(1), QStringLiteral("markdownText")).value(0);
         QVERIFY(first);
         // "Pears" is the paragraph's first word.
         QTest::mouseDClick(m_window, Qt::LeftButton, {}, scenePoint(first, QPointF(6, 8)));

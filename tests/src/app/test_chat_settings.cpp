@@ -27,7 +27,7 @@ class TestChatSettings : public QObject {
     QString freshIni() { return m_dir.filePath(QStringLiteral("s%1.ini").arg(++m_serial)); }
 
     // The planner's prompt for one user message under `templateFile` with the switch as given.
-    std::string promptWith(const char *templateFile, bool thinking) {
+    std::string promptWith(const char * templateFile, bool thinking) {
         const std::string model = HEARTH_FIXTURE("models/stories260K.gguf");
         hearth::ChatSetup setup;
         setup.chat_template = std::make_shared<const hearth::ChatTemplate>(
@@ -91,7 +91,7 @@ private slots:
         QCOMPARE(back.temperature, 0.3);
         QCOMPARE(back.maxTokens, 777);
         QVERIFY(!back.thinking);
-        QCOMPARE(back.seed, -1);                 // every reply still gets its own seed
+        QCOMPARE(back.seed, -1);                    // every reply still gets its own seed
         QCOMPARE(back.contextOverflow, QString());  // chats follow the app's policy...
         QCOMPARE(AppSettings(ini).contextOverflow(), QStringLiteral("truncate_middle"));  // ...which is now this
     }
@@ -102,7 +102,7 @@ private slots:
         const QList<ChatPreset> builtIn = s.presets();
         QCOMPARE(builtIn.size(), 3);
         QCOMPARE(builtIn.first().name, QStringLiteral("Balanced"));
-        QVERIFY(std::all_of(builtIn.begin(), builtIn.end(), [](const ChatPreset &p) { return p.builtIn; }));
+        QVERIFY(std::all_of(builtIn.begin(), builtIn.end(), [](const ChatPreset & p) { return p.builtIn; }));
 
         GenerationSettings mine;
         mine.temperature = 1.4;
@@ -127,7 +127,8 @@ private slots:
         QCOMPARE(AppSettings(ini).presets().size(), 3);
 
         // At most kMaxPresets of the user's own.
-        for (int i = 0; i < kMaxPresets; ++i) QVERIFY(s.savePreset(QStringLiteral("p%1").arg(i, 3, 10, QChar('0')), mine));
+        for (int i = 0; i < kMaxPresets; ++i)
+            QVERIFY(s.savePreset(QStringLiteral("p%1").arg(i, 3, 10, QChar('0')), mine));
         QVERIFY(!s.savePreset(QStringLiteral("one too many"), mine));
         QVERIFY(s.savePreset(QStringLiteral("p000"), mine));  // overwriting is fine
         QCOMPARE(s.presets().size(), 3 + kMaxPresets);

@@ -52,7 +52,7 @@ using gui_test::findItem;
 using gui_test::meanLightness;
 
 // Pixels close to the accent colour #e8743b.
-int accentPixels(const QImage &img) {
+int accentPixels(const QImage & img) {
     int n = 0;
     for (int y = 0; y < img.height(); y += 2)
         for (int x = 0; x < img.width(); x += 2) {
@@ -63,11 +63,11 @@ int accentPixels(const QImage &img) {
 }
 
 // QTest::keyClicks takes only widgets: one key click per character.
-void typeText(QWindow *window, const QString &text) {
+void typeText(QWindow * window, const QString & text) {
     for (QChar c : text) QTest::keyClick(window, c.toLatin1());
 }
 
-qint64 seedRichConversation(ConversationStore &store) {
+qint64 seedRichConversation(ConversationStore & store) {
     Conversation c;
     c.title = QStringLiteral("Reverse a list in Python");
     const qint64 id = store.createConversation(c);
@@ -86,9 +86,8 @@ qint64 seedRichConversation(ConversationStore &store) {
     stats.timeToFirstTokenMs = 184;
     stats.stopReason = QStringLiteral("eos");
     stats.thinkingMs = 12400;  // persisted: the block says "Thought for 12 s" in a fresh app
-    const QJsonArray calls{QJsonObject{{"id", "call_0"},
-                                       {"name", "get_weather"},
-                                       {"arguments", QJsonObject{{"city", "Paris"}, {"unit", "celsius"}}}}};
+    const QJsonArray calls{QJsonObject{
+        {"id", "call_0"}, {"name", "get_weather"}, {"arguments", QJsonObject{{"city", "Paris"}, {"unit", "celsius"}}}}};
     store.finishReply(r,
                       QStringLiteral("There are **two** common ways:\n\n"
                                      "1. `reversed()` returns an iterator and leaves the list alone.\n"
@@ -102,7 +101,7 @@ qint64 seedRichConversation(ConversationStore &store) {
     return id;
 }
 
-qint64 seedInterrupted(ConversationStore &store) {
+qint64 seedInterrupted(ConversationStore & store) {
     Conversation c;
     c.title = QStringLiteral("A story about a fox");
     const qint64 id = store.createConversation(c);
@@ -128,25 +127,25 @@ private:
     qint64 m_richId = 0;
     qint64 m_interruptedId = 0;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
-    QQuickWindow *m_window = nullptr;
-    ChatController *m_chat = nullptr;
+    QQuickWindow * m_window = nullptr;
+    ChatController * m_chat = nullptr;
 
-    QImage shoot(const QString &name, bool settle = true) {
+    QImage shoot(const QString & name, bool settle = true) {
         if (settle) QTest::qWait(150);  // let animations and layout settle
         return gui_test::saveShot(m_window, name);
     }
-    QQuickItem *item(const char *name) {
-        QQuickItem *i = findItem(m_window->contentItem(), QLatin1String(name), true);
+    QQuickItem * item(const char * name) {
+        QQuickItem * i = findItem(m_window->contentItem(), QLatin1String(name), true);
         return i ? i : findItem(m_window->contentItem(), QLatin1String(name), false);
     }
-    bool shown(const char *name) {
-        QQuickItem *i = item(name);
+    bool shown(const char * name) {
+        QQuickItem * i = item(name);
         if (!i) qWarning("no item named %s", name);
         return i && i->isVisible();
     }
 
     // A story text of at least `n` tokens of the fixture's vocabulary.
-    QString textOfTokens(int n, const QString &who) {
+    QString textOfTokens(int n, const QString & who) {
         const hearth::Tokenizer tok = hearth::Tokenizer::from_gguf(hearth::GgufFile::open(m_model.toStdString()));
         QString text;
         for (int i = 0; int(tok.tokenize(text.toStdString(), false).size()) < n; ++i)
@@ -154,8 +153,8 @@ private:
         return text.trimmed();
     }
 
-    void typeAndSend(const QString &text) {
-        QQuickItem *input = item("composerInput");
+    void typeAndSend(const QString & text) {
+        QQuickItem * input = item("composerInput");
         QVERIFY(input);
         input->forceActiveFocus();
         typeText(m_window, text);
@@ -202,7 +201,7 @@ private slots:
     void typeSendAndStream() {
         m_chat->setSetting(QStringLiteral("maxTokens"), 200);
         m_chat->setSetting(QStringLiteral("seed"), 11);
-        QQuickItem *input = item("composerInput");
+        QQuickItem * input = item("composerInput");
         QVERIFY(input);
         input->forceActiveFocus();
         typeText(m_window, QStringLiteral("Tell me a story"));
@@ -247,7 +246,7 @@ private slots:
         QCOMPARE(item("thinkingHeader")->property("text").toString(), QStringLiteral("▸ Thought for 12 s"));
         shoot(QStringLiteral("06_rich_reply"));
         // A click opens the block; another closes it again.
-        QQuickItem *header = item("thinkingHeader");
+        QQuickItem * header = item("thinkingHeader");
         const QPoint at = header->mapToScene(header->boundingRect().center()).toPoint();
         QTest::mouseClick(m_window, Qt::LeftButton, {}, at);
         QTRY_COMPARE(header->property("text").toString(), QStringLiteral("▾ Thought for 12 s"));
@@ -261,7 +260,7 @@ private slots:
         m_window->setProperty("themeMode", QStringLiteral("dark"));
         const QImage dark = shoot(QStringLiteral("07_dark_reply"));
         QVERIFY2(meanLightness(dark) < light - 100, "the dark theme is dark");
-        QObject *drawer = gui_test::openPopup(m_window, QStringLiteral("settingsDrawer"));
+        QObject * drawer = gui_test::openPopup(m_window, QStringLiteral("settingsDrawer"));
         QVERIFY(drawer);
         QTRY_COMPARE(drawer->property("position").toDouble(), 1.0);
         shoot(QStringLiteral("08_dark_settings"));
@@ -284,9 +283,9 @@ private slots:
     void exportFromTheMenu() {
         m_chat->setCurrentConversationId(m_richId);
         QTRY_VERIFY(shown("chatMenuButton"));
-        QQuickItem *button = item("chatMenuButton");
+        QQuickItem * button = item("chatMenuButton");
         QTest::mouseClick(m_window, Qt::LeftButton, {}, button->mapToScene(button->boundingRect().center()).toPoint());
-        QObject *menu = m_window->findChild<QObject *>(QStringLiteral("chatMenu"));
+        QObject * menu = m_window->findChild<QObject *>(QStringLiteral("chatMenu"));
         QVERIFY(menu);
         QTRY_VERIFY(menu->property("opened").toBool());
         shoot(QStringLiteral("13_export_menu"));
@@ -294,18 +293,20 @@ private slots:
         QTRY_VERIFY(!menu->property("visible").toBool());
 
         // "Export as Markdown…" opens the save dialog with a proposed name.
-        QObject *dialogs = m_window->findChild<QObject *>(QStringLiteral("exportDialogs"));
+        QObject * dialogs = m_window->findChild<QObject *>(QStringLiteral("exportDialogs"));
         QVERIFY(dialogs);
         // The dialogs open where the last export went; start in the temp dir, not the home folder.
         dialogs->setProperty("lastFolder", QUrl::fromLocalFile(m_data.path()).toString());
         QMetaObject::invokeMethod(dialogs, "exportConversation", Q_ARG(QVariant, m_richId),
                                   Q_ARG(QVariant, QStringLiteral("Reverse a list in Python")), Q_ARG(QVariant, "md"),
                                   Q_ARG(QVariant, false));
-        QObject *dialog = m_window->findChild<QObject *>(QStringLiteral("exportSaveDialog"));
+        QObject * dialog = m_window->findChild<QObject *>(QStringLiteral("exportSaveDialog"));
         QVERIFY(dialog);
         QTRY_VERIFY(dialog->property("visible").toBool());
-        QVERIFY(dialog->property("currentFile").toUrl().toString().endsWith(
-            QStringLiteral("%1-reverse-a-list-in-python.md").arg(m_richId)));
+        QVERIFY(dialog->property("currentFile")
+                    .toUrl()
+                    .toString()
+                    .endsWith(QStringLiteral("%1-reverse-a-list-in-python.md").arg(m_richId)));
         QTest::qWait(300);  // the dialog's folder listing fills in
         shoot(QStringLiteral("14_export_dialog"));
 
@@ -316,7 +317,8 @@ private slots:
         QTRY_VERIFY(!dialog->property("visible").toBool());
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(out), 10000);
         QTRY_VERIFY(shown("infoToast"));
-        QVERIFY(item("infoToast")->property("message").toString().contains(QStringLiteral("-reverse-a-list-in-python.md")));
+        QVERIFY(
+            item("infoToast")->property("message").toString().contains(QStringLiteral("-reverse-a-list-in-python.md")));
         QFile md(out);
         QVERIFY(md.open(QIODevice::ReadOnly));
         const QByteArray text = md.readAll();
@@ -328,13 +330,13 @@ private slots:
 
     void conversationMenuAndImport() {
         // Right-click a conversation in the sidebar.
-        QQuickItem *list = item("conversationList");
+        QQuickItem * list = item("conversationList");
         QVERIFY(list);
-        QQuickItem *row = nullptr;
+        QQuickItem * row = nullptr;
         QMetaObject::invokeMethod(list, "itemAtIndex", Q_RETURN_ARG(QQuickItem *, row), Q_ARG(int, 0));
         QVERIFY(row);
         QTest::mouseClick(m_window, Qt::RightButton, {}, row->mapToScene(QPointF(60, row->height() / 2)).toPoint());
-        QObject *menu = row->findChild<QObject *>(QStringLiteral("conversationMenu"));  // each row has its own
+        QObject * menu = row->findChild<QObject *>(QStringLiteral("conversationMenu"));  // each row has its own
         QVERIFY(menu);
         QTRY_VERIFY(menu->property("opened").toBool());
         // It opens where the row was clicked, not wherever the pointer last was.
@@ -345,8 +347,8 @@ private slots:
         QTRY_VERIFY(!menu->property("visible").toBool());
 
         // Export the rich conversation as JSON, then import that file.
-        QObject *dialogs = m_window->findChild<QObject *>(QStringLiteral("exportDialogs"));
-        auto *exporter = dialogs->property("exporter").value<QObject *>();
+        QObject * dialogs = m_window->findChild<QObject *>(QStringLiteral("exportDialogs"));
+        auto * exporter = dialogs->property("exporter").value<QObject *>();
         QVERIFY(exporter);
         const QString json = m_data.filePath(QStringLiteral("rich.json"));
         QSignalSpy finished(exporter, SIGNAL(finished(bool, QString, QString)));
@@ -381,7 +383,7 @@ private slots:
     void searchFromTheKeyboard() {
         m_chat->newChat();
         QTest::keyClick(m_window, Qt::Key_F, Qt::ControlModifier);
-        QQuickItem *field = item("searchField");
+        QQuickItem * field = item("searchField");
         QVERIFY(field);
         QTRY_VERIFY(field->hasActiveFocus());
         typeText(m_window, QStringLiteral("weather"));
@@ -404,8 +406,11 @@ private slots:
         const int done = m_chat->completedReplies();
         QVERIFY(m_chat->continueReply(m_chat->messages()->index(1).data(MessageListModel::IdRole).toLongLong()));
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), done + 1, kTimeoutMs);
-        QVERIFY(m_chat->messages()->index(1).data(MessageListModel::ContentRole).toString().startsWith(
-            QStringLiteral("Once upon a time, there was a little fox named Sam. Sam")));
+        QVERIFY(m_chat->messages()
+                    ->index(1)
+                    .data(MessageListModel::ContentRole)
+                    .toString()
+                    .startsWith(QStringLiteral("Once upon a time, there was a little fox named Sam. Sam")));
     }
 
     // Chatting into a 256-token context: the reply that hits the limit stays,
@@ -450,17 +455,17 @@ private slots:
         QVERIFY(item("continueReason")->property("text").toString().contains(QStringLiteral("context is full")));
         QCOMPARE(item("contextMeterText")->property("text").toString(), QStringLiteral("256 / 256 tokens"));
         QCOMPARE(item("composerHint")->property("text").toString(), m_chat->context()->warning());
-        QQuickItem *view = item("messageView");
-        QQuickItem *row = nullptr;
+        QQuickItem * view = item("messageView");
+        QQuickItem * row = nullptr;
         QMetaObject::invokeMethod(view, "itemAtIndex", Q_RETURN_ARG(QQuickItem *, row), Q_ARG(int, 3));
         QVERIFY(row);
-        QQuickItem *stats = findItem(row, QStringLiteral("replyStats"), true);
+        QQuickItem * stats = findItem(row, QStringLiteral("replyStats"), true);
         QVERIFY(stats);
         QVERIFY2(stats->property("text").toString().endsWith(QStringLiteral("context full")),
                  qPrintable(stats->property("text").toString()));
         shoot(QStringLiteral("20_context_full"));
 
-        QQuickItem *button = item("continueButton");
+        QQuickItem * button = item("continueButton");
         QVERIFY(button && button->isVisible());
         QTest::mouseClick(m_window, Qt::LeftButton, {}, button->mapToScene(button->boundingRect().center()).toPoint());
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), done + 1, kTimeoutMs);
@@ -473,9 +478,9 @@ private slots:
         qInfo("longest GUI-thread pause while replies reached the context limit: %lld ms", worst);
         QVERIFY2(worst < 500, qPrintable(QString::number(worst)));
 
-        QObject *drawer = gui_test::openPopup(m_window, QStringLiteral("settingsDrawer"));
+        QObject * drawer = gui_test::openPopup(m_window, QStringLiteral("settingsDrawer"));
         QTRY_COMPARE(drawer->property("position").toDouble(), 1.0);
-        QQuickItem *policy = item("contextPolicyBox");
+        QQuickItem * policy = item("contextPolicyBox");
         QVERIFY(policy && policy->isVisible());
         QCOMPARE(policy->property("currentValue").toString(), QString());  // the app's default
         m_chat->setSetting(QStringLiteral("contextOverflow"), QStringLiteral("truncate_middle"));
@@ -490,14 +495,14 @@ private slots:
     }
 
     void modelsPageOpensFromTheApp() {
-        QObject *popup = m_window->findChild<QObject *>(QStringLiteral("modelsPopup"));
+        QObject * popup = m_window->findChild<QObject *>(QStringLiteral("modelsPopup"));
         QVERIFY(popup);
         QMetaObject::invokeMethod(popup, "open");
         QTRY_VERIFY(popup->property("opened").toBool());
-        auto *content = popup->property("contentItem").value<QQuickItem *>();
+        auto * content = popup->property("contentItem").value<QQuickItem *>();
         QVERIFY(content);
         // The page's QML components (and the Theme singleton) resolve in the real app's engine.
-        QQuickItem *page = findItem(content, QStringLiteral("modelsPage"), true);
+        QQuickItem * page = findItem(content, QStringLiteral("modelsPage"), true);
         QVERIFY(page);
         QVERIFY(page->width() > 600 && page->height() > 400);
         shoot(QStringLiteral("12_models_page"));

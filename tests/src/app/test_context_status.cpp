@@ -9,7 +9,7 @@
 using namespace Hearth;
 
 namespace {
-ContextUsage usage(int prompt, int dropped, const QString &policy, bool system = true) {
+ContextUsage usage(int prompt, int dropped, const QString & policy, bool system = true) {
     ContextUsage u;
     u.promptTokens = prompt;
     u.contextSize = 2048;
@@ -67,7 +67,8 @@ private slots:
         QCOMPARE(s.notice(), QStringLiteral("The oldest 6 messages of this chat were left out to fit the context"
                                             " (rolling window). The system prompt is kept."));
         QVERIFY(!contextNoticeText(usage(900, 1, QStringLiteral("rolling_window"), false)).contains("system prompt"));
-        QVERIFY(contextNoticeText(usage(900, 1, QStringLiteral("rolling_window"))).contains("1 message of this chat was"));
+        QVERIFY(
+            contextNoticeText(usage(900, 1, QStringLiteral("rolling_window"))).contains("1 message of this chat was"));
         QVERIFY(contextNoticeText(usage(900, 4, QStringLiteral("truncate_middle"))).contains("from the middle"));
         s.clear();
         QCOMPARE(s.notice(), QString());

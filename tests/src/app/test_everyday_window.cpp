@@ -44,8 +44,8 @@ class TestEverydayWindow : public QObject {
     QString m_stories;
     QString m_broken;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
-    QQuickWindow *m_window = nullptr;
-    ChatController *m_chat = nullptr;
+    QQuickWindow * m_window = nullptr;
+    ChatController * m_chat = nullptr;
 
     void startApp() {
         m_window = gui_test::loadMainWindow(m_engine);
@@ -54,28 +54,28 @@ class TestEverydayWindow : public QObject {
         QVERIFY(m_chat);
     }
 
-    QImage shoot(const QString &name) {
+    QImage shoot(const QString & name) {
         QTest::qWait(200);  // animations and layout settle
         return gui_test::saveShot(m_window, name);
     }
 
     // Popups live under the window's overlay, which is part of the content item's tree.
-    QQuickItem *item(const QString &name) {
-        QQuickItem *i = findItem(m_window->contentItem(), name, true);
+    QQuickItem * item(const QString & name) {
+        QQuickItem * i = findItem(m_window->contentItem(), name, true);
         return i ? i : findItem(m_window->contentItem(), name, false);
     }
-    bool shown(const QString &name) {
-        QQuickItem *i = item(name);
+    bool shown(const QString & name) {
+        QQuickItem * i = item(name);
         return i && i->isVisible();
     }
-    void click(const QString &name) {
-        QQuickItem *i = item(name);
+    void click(const QString & name) {
+        QQuickItem * i = item(name);
         QVERIFY2(i, qPrintable(QStringLiteral("no item named ") + name));
         QTest::mouseClick(m_window, Qt::LeftButton, {}, i->mapToScene(i->boundingRect().center()).toPoint());
     }
     // Scrolls the Flickable (a ScrollView's) that holds `i` so that it is in view.
-    static void scrollIntoView(QQuickItem *i) {
-        for (QQuickItem *p = i->parentItem(); p; p = p->parentItem()) {
+    static void scrollIntoView(QQuickItem * i) {
+        for (QQuickItem * p = i->parentItem(); p; p = p->parentItem()) {
             if (!p->property("contentY").isValid() || !p->property("contentHeight").isValid()) continue;
             const qreal y = i->mapToItem(p->property("contentItem").value<QQuickItem *>(), QPointF(0, 0)).y();
             const qreal maxY = qMax<qreal>(0, p->property("contentHeight").toReal() - p->height());
@@ -83,9 +83,9 @@ class TestEverydayWindow : public QObject {
             return;
         }
     }
-    QObject *library() {
-        QObject *page = m_window->findChild<QObject *>(QStringLiteral("modelsPage"));
-        QObject *controller = page ? page->property("controller").value<QObject *>() : nullptr;
+    QObject * library() {
+        QObject * page = m_window->findChild<QObject *>(QStringLiteral("modelsPage"));
+        QObject * controller = page ? page->property("controller").value<QObject *>() : nullptr;
         return controller ? controller->property("library").value<QObject *>() : nullptr;
     }
 
@@ -97,7 +97,7 @@ private slots:
         QVERIFY(QDir().mkpath(m_models));
         m_stories = QDir(m_models).filePath(QStringLiteral("stories260K.gguf"));
         QVERIFY(QFile::link(QString::fromStdString(HEARTH_FIXTURE("models/stories260K.gguf")), m_stories));
-        for (const char *name : {"qwen3-Q4_K_M.gguf", "llama-Q8_0.gguf"})
+        for (const char * name : {"qwen3-Q4_K_M.gguf", "llama-Q8_0.gguf"})
             QVERIFY(QFile::link(QString::fromStdString(HEARTH_FIXTURE(std::string("models/synthetic/") + name)),
                                 QDir(m_models).filePath(QLatin1String(name))));
         // Not in the library: a file that is not a model at all.
@@ -123,11 +123,11 @@ private slots:
     }
 
     void pickerListsModelsAndSwitchesInOneClick() {
-        QObject *lib = library();
+        QObject * lib = library();
         QVERIFY(lib);
         QTRY_COMPARE_WITH_TIMEOUT(lib->property("count").toInt(), 3, kTimeoutMs);
         click(QStringLiteral("modelPicker"));
-        QObject *popup = m_window->findChild<QObject *>(QStringLiteral("modelPickerPopup"));
+        QObject * popup = m_window->findChild<QObject *>(QStringLiteral("modelPickerPopup"));
         QVERIFY(popup);
         QTRY_VERIFY(popup->property("opened").toBool());
         QTRY_VERIFY(shown(QStringLiteral("pickerRow_stories260K")));
@@ -144,7 +144,7 @@ private slots:
         QCOMPARE(AppSettings().lastModel(), QDir::cleanPath(m_stories));
         click(QStringLiteral("modelPicker"));
         QTRY_VERIFY(popup->property("opened").toBool());
-        QQuickItem *row = item(QStringLiteral("pickerRow_stories260K"));
+        QQuickItem * row = item(QStringLiteral("pickerRow_stories260K"));
         QVERIFY(row && row->property("current").toBool());
         QVERIFY(!item(QStringLiteral("pickerRow_llama-Q8_0"))->property("current").toBool());
         shoot(QStringLiteral("e02_picker_current"));
@@ -180,15 +180,15 @@ private slots:
         // The app's defaults (none saved yet: the plain ones), not the last chat's 40.
         QCOMPARE(m_chat->settings().value("maxTokens").toInt(), GenerationSettings{}.maxTokens);
         QCOMPARE(m_chat->activePreset(), QStringLiteral("Balanced"));
-        QObject *drawer = gui_test::openPopup(m_window, QStringLiteral("settingsDrawer"));
+        QObject * drawer = gui_test::openPopup(m_window, QStringLiteral("settingsDrawer"));
         QVERIFY(drawer);
         QTRY_COMPARE(drawer->property("position").toDouble(), 1.0);
         QVERIFY(m_chat->applyPreset(QStringLiteral("Creative")));
-        QQuickItem *box = item(QStringLiteral("presetBox"));
+        QQuickItem * box = item(QStringLiteral("presetBox"));
         QVERIFY(box);
         QTRY_COMPARE(box->property("currentText").toString(), QStringLiteral("Creative"));
         // Save it under a name typed into the field.
-        QQuickItem *name = item(QStringLiteral("presetNameField"));
+        QQuickItem * name = item(QStringLiteral("presetNameField"));
         QVERIFY(name);
         name->forceActiveFocus();
         for (QChar c : QStringLiteral("Stories")) QTest::keyClick(m_window, c.toLatin1());
@@ -209,7 +209,7 @@ private slots:
 
     void thinkingSwitch() {
         QVERIFY(m_chat->settings().value("thinking").toBool());
-        QQuickItem *sw = item(QStringLiteral("thinkingSwitch"));
+        QQuickItem * sw = item(QStringLiteral("thinkingSwitch"));
         QVERIFY(sw);
         QVERIFY(sw->property("checked").toBool());
         click(QStringLiteral("thinkingSwitch"));
@@ -231,7 +231,7 @@ private slots:
         const int light = meanLightness(m_window->grabWindow());
         QCOMPARE(m_window->property("themeMode").toString(), QString());  // follows the system
         QVERIFY(shown(QStringLiteral("themeOption_dark")));
-        scrollIntoView(item(QStringLiteral("themeOption_dark")));  // the drawer's last section
+        scrollIntoView(item(QStringLiteral("themeOption_dark")));           // the drawer's last section
         gui_test::restingCentre(item(QStringLiteral("themeOption_dark")));  // the scroll has ended
         click(QStringLiteral("themeOption_dark"));
         QTRY_COMPARE(m_window->property("themeMode").toString(), QStringLiteral("dark"));
@@ -239,26 +239,26 @@ private slots:
         QVERIFY(item(QStringLiteral("themeOption_dark"))->property("chosen").toBool());
         const QImage dark = shoot(QStringLiteral("e06_theme_dark"));
         QVERIFY2(meanLightness(dark) < light - 100, "the dark theme is dark");
-        QObject *drawer = m_window->findChild<QObject *>(QStringLiteral("settingsDrawer"));
+        QObject * drawer = m_window->findChild<QObject *>(QStringLiteral("settingsDrawer"));
         QMetaObject::invokeMethod(drawer, "close");
         QTRY_COMPARE(drawer->property("position").toDouble(), 0.0);
     }
 
     // "Download a model…" opens Browse, with curated picks that fit this machine.
     void downloadOpensBrowseWithSuggestions() {
-        QObject *drawer = m_window->findChild<QObject *>(QStringLiteral("settingsDrawer"));
+        QObject * drawer = m_window->findChild<QObject *>(QStringLiteral("settingsDrawer"));
         QTRY_VERIFY(!drawer->property("visible").toBool());  // its modal shade would take the click
         click(QStringLiteral("modelPicker"));
-        QObject *picker = m_window->findChild<QObject *>(QStringLiteral("modelPickerPopup"));
+        QObject * picker = m_window->findChild<QObject *>(QStringLiteral("modelPickerPopup"));
         QTRY_VERIFY(picker->property("opened").toBool());
         click(QStringLiteral("pickerAction_download"));
-        QObject *popup = m_window->findChild<QObject *>(QStringLiteral("modelsPopup"));
+        QObject * popup = m_window->findChild<QObject *>(QStringLiteral("modelsPopup"));
         QVERIFY(popup);
         QTRY_VERIFY(popup->property("opened").toBool());
         QCOMPARE(m_window->findChild<QObject *>(QStringLiteral("modelsPage"))->property("currentTab").toInt(), 1);
         QTRY_VERIFY(shown(QStringLiteral("suggestionList")));
-        QObject *page = m_window->findChild<QObject *>(QStringLiteral("modelsPage"));
-        QObject *suggestions =
+        QObject * page = m_window->findChild<QObject *>(QStringLiteral("modelsPage"));
+        QObject * suggestions =
             page->property("controller").value<QObject *>()->property("suggestions").value<QObject *>();
         QVERIFY(suggestions);
         QTRY_VERIFY_WITH_TIMEOUT(suggestions->property("count").toInt() > 0, kTimeoutMs);  // 1 GB free is enough
@@ -271,15 +271,15 @@ private slots:
     void restartRestoresTheModel() {
         m_chat = nullptr;
         m_window = nullptr;
-        m_engine.reset();  // quit
-        startApp();        // and start again
+        m_engine.reset();                                          // quit
+        startApp();                                                // and start again
         QVERIFY(m_chat->modelState() != ChatController::NoModel);  // loading at once: no welcome screen
         QCOMPARE(m_chat->modelPath(), m_stories);
         QVERIFY(!shown(QStringLiteral("downloadModelButton")));
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
         QVERIFY(!shown(QStringLiteral("downloadModelButton")));
         QCOMPARE(m_window->property("themeMode").toString(), QStringLiteral("dark"));  // the theme kept
-        QCOMPARE(m_chat->settings().value("maxTokens").toInt(), 321);  // and the defaults
+        QCOMPARE(m_chat->settings().value("maxTokens").toInt(), 321);                  // and the defaults
         QVERIFY(m_chat->presetNames().contains(QStringLiteral("Stories")));
         shoot(QStringLiteral("e07_restart_restored"));
     }

@@ -15,12 +15,12 @@ using namespace Hearth;
 
 namespace {
 
-QByteArray readAll(const QString &path) {
+QByteArray readAll(const QString & path) {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-qint64 addChat(ConversationStore &store, const QString &title) {
+qint64 addChat(ConversationStore & store, const QString & title) {
     Conversation c;
     c.title = title;
     const qint64 id = store.createConversation(c);
@@ -47,7 +47,7 @@ class TestExportController : public QObject {
     ExportController m_exporter;
 
     // Waits for the job's finished(); returns its arguments.
-    QList<QVariant> waitFinished(QSignalSpy &spy) {
+    QList<QVariant> waitFinished(QSignalSpy & spy) {
         [&] { QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, 20000); }();
         return spy.isEmpty() ? QList<QVariant>{} : spy.takeFirst();
     }

@@ -12,8 +12,12 @@ using namespace Hearth;
 
 namespace {
 
-QString textAt(const MarkdownBlockModel &m, int row) { return m.data(m.index(row), MarkdownBlockModel::TextRole).toString(); }
-QString kindAt(const MarkdownBlockModel &m, int row) { return m.data(m.index(row), MarkdownBlockModel::KindRole).toString(); }
+QString textAt(const MarkdownBlockModel & m, int row) {
+    return m.data(m.index(row), MarkdownBlockModel::TextRole).toString();
+}
+QString kindAt(const MarkdownBlockModel & m, int row) {
+    return m.data(m.index(row), MarkdownBlockModel::KindRole).toString();
+}
 
 const QString kReply = QStringLiteral(
     "Here are the steps:\n\n"
@@ -39,7 +43,7 @@ private slots:
         QCOMPARE(b[5].text, QStringLiteral("Line one  \nline two"));
         QCOMPARE(b[6].text, QStringLiteral("The end."));
         // Every block starts where its source does (a rescan can start there).
-        for (const MarkdownBlock &x : b) QCOMPARE(scanMarkdownBlocks(kReply, x.start).first().text, x.text);
+        for (const MarkdownBlock & x : b) QCOMPARE(scanMarkdownBlocks(kReply, x.start).first().text, x.text);
     }
 
     void indentedContinuationStaysWithItsItem() {
@@ -107,7 +111,7 @@ private slots:
             changed.clear();
             model.setMarkdown(kReply.left(n));
             // At most the last existing row changes; new rows come at the end.
-            for (const QList<QVariant> &args : std::as_const(changed)) {
+            for (const QList<QVariant> & args : std::as_const(changed)) {
                 const int row = args.at(0).toModelIndex().row();
                 QCOMPARE(row, rowsBefore - 1);
             }
@@ -149,7 +153,7 @@ private slots:
 };
 
 // QFont and QTextDocument need a QGuiApplication; no window is shown.
-int main(int argc, char **argv) {
+int main(int argc, char ** argv) {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     QGuiApplication app(argc, argv);
     TestMarkdownBlockModel test;

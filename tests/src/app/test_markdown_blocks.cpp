@@ -9,8 +9,7 @@ class TestMarkdownBlocks : public QObject {
     Q_OBJECT
 private slots:
     void proseAndCode() {
-        const QVariantList b =
-            MarkdownBlocks::split("Here:\n\n```python\nprint('hi')\nx = 1\n```\n\nDone **now**.");
+        const QVariantList b = MarkdownBlocks::split("Here:\n\n```python\nprint('hi')\nx = 1\n```\n\nDone **now**.");
         QCOMPARE(b.size(), 3);
         QCOMPARE(b[0].toMap()["kind"].toString(), QStringLiteral("text"));
         QCOMPARE(b[0].toMap()["text"].toString(), QStringLiteral("Here:"));

@@ -27,7 +27,7 @@ using namespace Hearth;
 
 namespace {
 
-ConversationTree oneExchange(const QString &title) {
+ConversationTree oneExchange(const QString & title) {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     ConversationTree t;
     t.conversation.title = title;
@@ -49,7 +49,7 @@ ConversationTree oneExchange(const QString &title) {
 }
 
 // The median lightness of the pixels along the rectangle's edge: what is behind a text.
-int backgroundLightness(const QImage &shot, QRect r) {
+int backgroundLightness(const QImage & shot, QRect r) {
     r = r.intersected(shot.rect().adjusted(0, 0, -1, -1));
     QList<int> l;
     for (int x = r.left(); x <= r.right(); ++x) {
@@ -68,12 +68,12 @@ int backgroundLightness(const QImage &shot, QRect r) {
 // Every visible, non-empty text item under `root` that lies in the window:
 // its colour's lightness at least `minDelta` away from what is behind it.
 // Returns the number checked; failures are described in `bad`.
-int checkTexts(const QImage &shot, QQuickItem *root, int minDelta, QStringList *bad) {
+int checkTexts(const QImage & shot, QQuickItem * root, int minDelta, QStringList * bad) {
     int checked = 0;
     QList<QQuickItem *> stack{root};
     const qreal dpr = shot.devicePixelRatio();
     while (!stack.isEmpty()) {
-        QQuickItem *i = stack.takeLast();
+        QQuickItem * i = stack.takeLast();
         if (!i->isVisible() || i->opacity() < 0.5) continue;
         stack.append(i->childItems());
         const bool text = i->inherits("QQuickText") || i->inherits("QQuickTextInput") || i->inherits("QQuickTextEdit");
@@ -86,7 +86,8 @@ int checkTexts(const QImage &shot, QQuickItem *root, int minDelta, QStringList *
         const int bg = backgroundLightness(shot, px);
         ++checked;
         if (std::abs(fg - bg) < minDelta)
-            bad->append(QStringLiteral("'%1' lightness %2 on %3").arg(i->property("text").toString().left(30)).arg(fg).arg(bg));
+            bad->append(
+                QStringLiteral("'%1' lightness %2 on %3").arg(i->property("text").toString().left(30)).arg(fg).arg(bg));
     }
     return checked;
 }
@@ -97,11 +98,11 @@ class TestSidebarDialogs : public QObject {
     Q_OBJECT
     QTemporaryDir m_data;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
-    QQuickWindow *m_window = nullptr;
-    ChatController *m_chat = nullptr;
+    QQuickWindow * m_window = nullptr;
+    ChatController * m_chat = nullptr;
     qint64 m_importedId = 0;
 
-    QImage shoot(const QString &name) {
+    QImage shoot(const QString & name) {
         QTest::qWait(250);
         return gui_test::saveShot(m_window, name);
     }
@@ -132,11 +133,11 @@ private slots:
         QList<QQuickItem *> stack{m_window->contentItem()};
         int delegates = 0;
         while (!stack.isEmpty()) {
-            QQuickItem *i = stack.takeLast();
+            QQuickItem * i = stack.takeLast();
             stack.append(i->childItems());
             if (i->property("conversationId").isValid() && i->property("imported").isValid()) {
                 ++delegates;
-                QQuickItem *marker = gui_test::findItem(i, QStringLiteral("importedMarker"), true);
+                QQuickItem * marker = gui_test::findItem(i, QStringLiteral("importedMarker"), true);
                 QCOMPARE(marker != nullptr, i->property("imported").toBool());
                 QCOMPARE(i->property("imported").toBool(), i->property("conversationId").toLongLong() == m_importedId);
                 if (marker) markers.append(marker);
@@ -149,20 +150,20 @@ private slots:
 
     void fileDialogIsReadableInTheDarkTheme() {
         m_window->setProperty("themeMode", QStringLiteral("dark"));
-        QObject *dialogs = m_window->findChild<QObject *>(QStringLiteral("exportDialogs"));
+        QObject * dialogs = m_window->findChild<QObject *>(QStringLiteral("exportDialogs"));
         QVERIFY(dialogs);
         QMetaObject::invokeMethod(dialogs, "importJson");
         // The non-native Quick dialog: a popup in the window's overlay.
-        QQuickItem *popupItem = nullptr;
+        QQuickItem * popupItem = nullptr;
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
-                for (QObject *o : m_window->findChildren<QObject *>())
+                for (QObject * o : m_window->findChildren<QObject *>())
                     if (o->inherits("QQuickFileDialogImpl") && o->property("visible").toBool())
                         popupItem = o->property("contentItem").value<QQuickItem *>();
                 return popupItem != nullptr;
             }(),
             3000);
-        QQuickItem *frame = popupItem->parentItem() ? popupItem->parentItem() : popupItem;
+        QQuickItem * frame = popupItem->parentItem() ? popupItem->parentItem() : popupItem;
         const QImage shot = shoot(QStringLiteral("dialogs_01_file_dark"));
         const QRectF box = frame->mapRectToScene(QRectF(0, 0, frame->width(), frame->height()));
         QVERIFY2(gui_test::meanLightness(shot.copy(box.toRect())) < 90, "the dialog is dark as the theme is");
@@ -170,20 +171,20 @@ private slots:
         const int checked = checkTexts(shot, frame, 75, &bad);
         QVERIFY2(checked >= 3, qPrintable(QString::number(checked)));
         QVERIFY2(bad.isEmpty(), qPrintable(bad.join(QStringLiteral("; "))));
-        for (QObject *o : m_window->findChildren<QObject *>())
+        for (QObject * o : m_window->findChildren<QObject *>())
             if (o->inherits("QQuickFileDialogImpl")) QMetaObject::invokeMethod(o, "close");
         QTest::qWait(200);
     }
 
     void settingsDrawerSpinBoxesAreReadableInTheDarkTheme() {
-        QObject *drawer = gui_test::openPopup(m_window, QStringLiteral("settingsDrawer"));
+        QObject * drawer = gui_test::openPopup(m_window, QStringLiteral("settingsDrawer"));
         QVERIFY(drawer);
         QTRY_COMPARE(drawer->property("position").toDouble(), 1.0);
-        auto *content = drawer->property("contentItem").value<QQuickItem *>();
+        auto * content = drawer->property("contentItem").value<QQuickItem *>();
         QVERIFY(content);
         QList<QQuickItem *> spins, stack{content};
         while (!stack.isEmpty()) {
-            QQuickItem *i = stack.takeLast();
+            QQuickItem * i = stack.takeLast();
             if (!i->isVisible()) continue;
             stack.append(i->childItems());
             if (i->inherits("QQuickSpinBox")) spins.append(i);
@@ -191,20 +192,23 @@ private slots:
         QVERIFY(spins.size() >= 3);
         // A new chat replies until the model stops or the context is full, and says so.
         bool noLimit = false;
-        for (QQuickItem *s : spins)
-            noLimit |= s->property("to").toInt() == 32768 && s->property("displayText").toString() == QLatin1String("No limit");
+        for (QQuickItem * s : spins)
+            noLimit |= s->property("to").toInt() == 32768 &&
+                       s->property("displayText").toString() == QLatin1String("No limit");
         QVERIFY(noLimit);
         // Scroll the max tokens field into view, then measure what shows.
         const QImage shot = shoot(QStringLiteral("dialogs_02_drawer_dark"));
         int shown = 0;
-        for (QQuickItem *s : spins) {
+        for (QQuickItem * s : spins) {
             const QRectF r = s->mapRectToScene(QRectF(0, 0, s->width(), s->height()));
             if (r.bottom() > m_window->height() || r.top() < 0) continue;
             ++shown;
             // The field's inside, beside the text: dark.
             const QPoint inside = r.topLeft().toPoint() + QPoint(int(r.width() / 2), 3);
-            QVERIFY2(QColor(shot.pixel(inside)).lightness() < 90,
-                     qPrintable(QStringLiteral("spin box background lightness %1").arg(QColor(shot.pixel(inside)).lightness())));
+            QVERIFY2(
+                QColor(shot.pixel(inside)).lightness() < 90,
+                qPrintable(
+                    QStringLiteral("spin box background lightness %1").arg(QColor(shot.pixel(inside)).lightness())));
             QStringList bad;
             QVERIFY(checkTexts(shot, s, 90, &bad) >= 1);
             QVERIFY2(bad.isEmpty(), qPrintable(bad.join(QStringLiteral("; "))));

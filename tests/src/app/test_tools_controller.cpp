@@ -16,12 +16,12 @@ using namespace Hearth;
 class TestToolsController : public QObject {
     Q_OBJECT
 
-    static QString fakeConfig(const QString &name) {
+    static QString fakeConfig(const QString & name) {
         return QStringLiteral(R"({"mcpServers": {"%1": {"command": "%2", "args": []}}})").arg(name, FAKE_MCP_SERVER);
     }
-    static QStringList names(const QList<ToolEntry> &tools) {
+    static QStringList names(const QList<ToolEntry> & tools) {
         QStringList out;
-        for (const ToolEntry &t : tools) out << t.name;
+        for (const ToolEntry & t : tools) out << t.name;
         return out;
     }
 
@@ -76,9 +76,9 @@ private slots:
         QVERIFY(c.importFile(QUrl::fromLocalFile(other).toString()));
         QVERIFY(QFile::exists(c.configPath()));
         QCOMPARE(c.configText(), fakeConfig(QStringLiteral("fake")));
-        QTRY_VERIFY_WITH_TIMEOUT(!c.servers().isEmpty() &&
-                                     c.servers().first().toMap().value("state").toString() == QLatin1String("running"),
-                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !c.servers().isEmpty() && c.servers().first().toMap().value("state").toString() == QLatin1String("running"),
+            20000);
         const QVariantMap s = c.servers().first().toMap();
         QCOMPARE(s.value("name").toString(), QStringLiteral("fake"));
         QVERIFY(s.value("toolCount").toInt() > 10);

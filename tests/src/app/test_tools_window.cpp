@@ -35,13 +35,13 @@ using namespace Hearth;
 
 namespace {
 
-void writeFile(const QString &path, const QByteArray &bytes) {
+void writeFile(const QString & path, const QByteArray & bytes) {
     QFile f(path);
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(bytes);
 }
 
-QJsonObject call(const QString &id, const QString &name, const QJsonObject &args) {
+QJsonObject call(const QString & id, const QString & name, const QJsonObject & args) {
     return QJsonObject{{"id", id}, {"name", name}, {"arguments", args}};
 }
 
@@ -51,31 +51,31 @@ class TestToolsWindow : public QObject {
     Q_OBJECT
     QTemporaryDir m_data;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
-    QQuickWindow *m_window = nullptr;
-    ChatController *m_chat = nullptr;
-    AgentLoop *m_agent = nullptr;
+    QQuickWindow * m_window = nullptr;
+    ChatController * m_chat = nullptr;
+    AgentLoop * m_agent = nullptr;
     qint64 m_conversation = 0;
 
-    QImage shoot(const QString &name) {
+    QImage shoot(const QString & name) {
         QTest::qWait(200);
         return gui_test::saveShot(m_window, name);
     }
-    QQuickItem *item(const char *name) {
+    QQuickItem * item(const char * name) {
         return gui_test::findItem(m_window->contentItem(), QLatin1String(name), true);
     }
-    int countItems(QQuickItem *root, const QString &name) {
+    int countItems(QQuickItem * root, const QString & name) {
         int n = root->objectName() == name && root->isVisible() ? 1 : 0;
-        for (QQuickItem *child : root->childItems()) n += countItems(child, name);
+        for (QQuickItem * child : root->childItems()) n += countItems(child, name);
         return n;
     }
-    void click(QQuickItem *button) {
+    void click(QQuickItem * button) {
         QVERIFY(button);
         const QPointF c = button->mapToScene(QPointF(button->width() / 2, button->height() / 2));
         QTest::mouseClick(m_window, Qt::LeftButton, Qt::NoModifier, c.toPoint());
     }
     // A stored reply with `calls`, handed to the loop as the chat would after generating it.
-    void replyWithCalls(const QString &question, const QJsonArray &calls) {
-        ConversationStore &store = *storeOf();
+    void replyWithCalls(const QString & question, const QJsonArray & calls) {
+        ConversationStore & store = *storeOf();
         const qint64 parent = store.conversation(m_conversation)->activeLeafId;
         Message user;
         user.role = MessageRole::User;
@@ -89,7 +89,7 @@ class TestToolsWindow : public QObject {
         QVERIFY(m_agent->onReplyFinished(m_conversation, reply));
         QTRY_VERIFY(!m_agent->reading(m_conversation));  // read on the store thread
     }
-    ConversationStore *storeOf() {
+    ConversationStore * storeOf() {
         static std::unique_ptr<ConversationStore> store;
         if (!store) store = std::make_unique<ConversationStore>(m_chat->databasePath());
         return store.get();
@@ -123,9 +123,9 @@ private slots:
         const QJsonArray tools = m_agent->templateToolsFor(m_conversation);
         QVERIFY(QJsonDocument(tools).toJson().contains("\"calculator\""));
         QVERIFY(QJsonDocument(tools).toJson().contains("\"add\""));
-        replyWithCalls(QStringLiteral("What is 2 + 3, and 7 * 6?"),
-                       {call("call_1", "add", {{"a", 2}, {"b", 3}}),
-                        call("call_2", "calculator", {{"expression", "7 * 6"}})});
+        replyWithCalls(
+            QStringLiteral("What is 2 + 3, and 7 * 6?"),
+            {call("call_1", "add", {{"a", 2}, {"b", 3}}), call("call_2", "calculator", {{"expression", "7 * 6"}})});
         QVERIFY(m_chat->generating());  // the loop holds the chat: Stop shows, sending waits
         QTRY_VERIFY(item("toolCallsPanel"));
         QCOMPARE(countItems(m_window->contentItem(), "toolCallCard"), 2);
@@ -142,9 +142,9 @@ private slots:
     }
 
     void runningCall() {
-        replyWithCalls(QStringLiteral("Run the slow job, then show an image."),
-                       {call("call_3", "slow", {{"ms", 3000}, {"steps", 6}}),
-                        call("call_4", "image", {{"png", true}})});
+        replyWithCalls(
+            QStringLiteral("Run the slow job, then show an image."),
+            {call("call_3", "slow", {{"ms", 3000}, {"steps", 6}}), call("call_4", "image", {{"png", true}})});
         m_agent->alwaysAllow(m_agent->calls().at(1).toMap().value("key").toString());
         m_agent->allowOnce(m_agent->calls().at(0).toMap().value("key").toString());
         QTRY_VERIFY_WITH_TIMEOUT(m_agent->calls().at(0).toMap().value("progress").toDouble() >= 2, 10000);
@@ -166,27 +166,26 @@ private slots:
         const QList<Message> path = storeOf()->activePath(m_conversation);
         QVERIFY(path.last().content.contains(QStringLiteral("[image: image/png]")));
         shoot(QStringLiteral("tools_03_results"));
-        QQuickItem *image = item("toolResultImage");
+        QQuickItem * image = item("toolResultImage");
         QVERIFY(image);
         QCOMPARE(image->property("status").toInt(), 1);  // Image.Ready: the PNG decoded
         QVERIFY(image->width() >= 64);
     }
 
     void toolPicker() {
-        QQuickItem *button = item("toolsButton");
+        QQuickItem * button = item("toolsButton");
         QVERIFY(button);
         const int offered = m_chat->chatTools()->count();
         QVERIFY(offered > 10);  // the calculator and the fake server's tools
         QCOMPARE(button->property("text").toString(), QStringLiteral("Tools · %1 of %1").arg(offered));
         click(button);
         QTRY_VERIFY(item("toolPickerList"));
-        QQuickItem *check = item("toolCheck_calculator");
+        QQuickItem * check = item("toolCheck_calculator");
         QVERIFY(check);
         click(check);
         QTRY_VERIFY(!m_agent->toolEnabled(m_conversation, QStringLiteral("calculator")));
         QVERIFY(!QJsonDocument(m_agent->templateToolsFor(m_conversation)).toJson().contains("\"calculator\""));
-        QCOMPARE(button->property("text").toString(),
-                 QStringLiteral("Tools · %1 of %2").arg(offered - 1).arg(offered));
+        QCOMPARE(button->property("text").toString(), QStringLiteral("Tools · %1 of %2").arg(offered - 1).arg(offered));
         shoot(QStringLiteral("tools_05_picker"));
         QCOMPARE(item("toolCheck_calculator"), check);  // the same row: only its checkbox changed
         click(check);
@@ -201,10 +200,10 @@ private slots:
             calls.append(call(QStringLiteral("call_m%1").arg(i), QStringLiteral("add"), {{"a", i}, {"b", 1}}));
         replyWithCalls(QStringLiteral("Add these eight pairs."), calls);
         QTRY_VERIFY(item("toolCardsView"));
-        QQuickItem *view = item("toolCardsView");
+        QQuickItem * view = item("toolCardsView");
         QTRY_VERIFY(view->height() > 100);
         QVERIFY2(view->height() < view->property("contentHeight").toDouble(), "eight cards should scroll");
-        QQuickItem *panel = item("toolCallsPanel");
+        QQuickItem * panel = item("toolCallsPanel");
         QVERIFY2(panel->height() < m_window->height() * 0.6, qPrintable(QString::number(panel->height())));
         shoot(QStringLiteral("tools_06_many_calls"));
         m_agent->denyAll(QString());
@@ -214,7 +213,7 @@ private slots:
     void toolsPage() {
         QMetaObject::invokeMethod(m_window->findChild<QObject *>("toolsPopup"), "open");
         QTRY_VERIFY(item("toolsPage"));
-        QQuickItem *status = item("serverStatus");
+        QQuickItem * status = item("serverStatus");
         QVERIFY(status);
         QVERIFY2(status->property("text").toString().contains(QStringLiteral("running")),
                  qPrintable(status->property("text").toString()));

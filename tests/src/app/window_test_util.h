@@ -25,15 +25,15 @@ namespace gui_test {
 
 // The app keeps its settings, database and tools config in `dir` for this
 // test, and takes no model from the environment.
-inline void useDataDir(const QTemporaryDir &dir) {
+inline void useDataDir(const QTemporaryDir & dir) {
     qputenv("HEARTH_DATA_DIR", dir.path().toUtf8());
     qunsetenv("HEARTH_MODEL");
 }
 
 // A conversation titled `title` holding one exchange: the user's `question`
 // and the assistant's `reply` (with its `thinking`, if any). Its id.
-inline qint64 seedExchange(Hearth::ConversationStore &store, const QString &title, const QString &question,
-                           const QString &reply, const QString &thinking = QString()) {
+inline qint64 seedExchange(Hearth::ConversationStore & store, const QString & title, const QString & question,
+                           const QString & reply, const QString & thinking = QString()) {
     Hearth::Conversation c;
     c.title = title;
     const qint64 id = store.createConversation(c);
@@ -50,7 +50,7 @@ inline qint64 seedExchange(Hearth::ConversationStore &store, const QString &titl
 }
 
 // Average lightness of a sample of pixels, 0..255.
-inline int meanLightness(const QImage &img) {
+inline int meanLightness(const QImage & img) {
     qint64 sum = 0, n = 0;
     for (int y = 0; y < img.height(); y += 9)
         for (int x = 0; x < img.width(); x += 9, ++n) sum += QColor(img.pixel(x, y)).lightness();
@@ -58,7 +58,7 @@ inline int meanLightness(const QImage &img) {
 }
 
 // The window as it is now, saved as test-output/<name>.png.
-inline QImage saveShot(QQuickWindow *window, const QString &name) {
+inline QImage saveShot(QQuickWindow * window, const QString & name) {
     QImage shot = window->grabWindow();
     const QString path =
         QString::fromStdString(hearth_test::output_dir()) + QLatin1Char('/') + name + QStringLiteral(".png");
@@ -70,28 +70,30 @@ inline QImage saveShot(QQuickWindow *window, const QString &name) {
 // Searches the visual tree (QML objects' QObject parents do not always
 // follow it); a visible item wins over hidden ones of the same name when
 // `visibleOnly` (every message delegate has its own buttons).
-inline QQuickItem *findItem(QQuickItem *root, const QString &name, bool visibleOnly) {
+inline QQuickItem * findItem(QQuickItem * root, const QString & name, bool visibleOnly) {
     if (root->objectName() == name && (!visibleOnly || root->isVisible())) return root;
-    for (QQuickItem *child : root->childItems())
-        if (QQuickItem *found = findItem(child, name, visibleOnly)) return found;
+    for (QQuickItem * child : root->childItems())
+        if (QQuickItem * found = findItem(child, name, visibleOnly)) return found;
     return nullptr;
 }
 
 // Where the item's centre comes to rest: waits (polling, at most timeoutMs)
 // until it has not moved for 60 ms, i.e. animations and layout are done, and
 // returns that point in scene coordinates (the last one seen on a timeout).
-inline QPointF restingCentre(QQuickItem *item, int timeoutMs = 3000) {
+inline QPointF restingCentre(QQuickItem * item, int timeoutMs = 3000) {
     QPointF last = item->mapToScene(item->boundingRect().center());
     QElapsedTimer still;
     still.start();
-    const bool rests = QTest::qWaitFor([&] {
-        const QPointF p = item->mapToScene(item->boundingRect().center());
-        if (p != last) {
-            last = p;
-            still.restart();
-        }
-        return still.elapsed() >= 60;
-    }, timeoutMs);
+    const bool rests = QTest::qWaitFor(
+        [&] {
+            const QPointF p = item->mapToScene(item->boundingRect().center());
+            if (p != last) {
+                last = p;
+                still.restart();
+            }
+            return still.elapsed() >= 60;
+        },
+        timeoutMs);
     if (!rests) qWarning("%s still moves after %d ms", qPrintable(item->objectName()), timeoutMs);
     return last;
 }
@@ -99,14 +101,14 @@ inline QPointF restingCentre(QQuickItem *item, int timeoutMs = 3000) {
 // The app's Main.qml loaded as main.cpp loads it (the controllers made first,
 // by an AppContext the engine owns), in a 1280x840 window that is shown and
 // active; nullptr when it did not load.
-inline QQuickWindow *loadMainWindow(std::unique_ptr<QQmlApplicationEngine> &engine) {
+inline QQuickWindow * loadMainWindow(std::unique_ptr<QQmlApplicationEngine> & engine) {
     QQuickStyle::setStyle(QStringLiteral("Basic"));
     engine = std::make_unique<QQmlApplicationEngine>();
     new Hearth::AppContext(engine.get());
     engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
     engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Hearth/Main.qml")));
     if (engine->rootObjects().size() != 1) return nullptr;
-    auto *window = qobject_cast<QQuickWindow *>(engine->rootObjects().first());
+    auto * window = qobject_cast<QQuickWindow *>(engine->rootObjects().first());
     if (!window) return nullptr;
     window->resize(1280, 840);
     if (!QTest::qWaitForWindowExposed(window)) return nullptr;
@@ -115,13 +117,13 @@ inline QQuickWindow *loadMainWindow(std::unique_ptr<QQmlApplicationEngine> &engi
 }
 
 // The chat the window shows: AppContext's ChatController, as Main.qml's `chat`.
-inline Hearth::ChatController *chatOf(QQuickWindow *window) {
+inline Hearth::ChatController * chatOf(QQuickWindow * window) {
     return window ? window->property("chat").value<Hearth::ChatController *>() : nullptr;
 }
 
 // The drawer or popup named `name`, asked to open; nullptr when there is none.
-inline QObject *openPopup(QQuickWindow *window, const QString &name) {
-    QObject *popup = window->findChild<QObject *>(name);
+inline QObject * openPopup(QQuickWindow * window, const QString & name) {
+    QObject * popup = window->findChild<QObject *>(name);
     if (popup) QMetaObject::invokeMethod(popup, "open");
     return popup;
 }

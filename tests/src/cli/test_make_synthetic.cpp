@@ -20,9 +20,13 @@ namespace {
 
 using Run = hearth_test::ProcessRun;
 
-Run cli(const QStringList & args) { return hearth_test::run_process(QStringLiteral(HEARTH_CLI_PATH), args); }
+Run cli(const QStringList & args) {
+    return hearth_test::run_process(QStringLiteral(HEARTH_CLI_PATH), args);
+}
 
-QString vocabPath() { return QString::fromStdString(HEARTH_FIXTURE("vocab/ggml-vocab-llama-spm.gguf")); }
+QString vocabPath() {
+    return QString::fromStdString(HEARTH_FIXTURE("vocab/ggml-vocab-llama-spm.gguf"));
+}
 
 }  // namespace
 
@@ -112,22 +116,26 @@ private slots:
         QTest::addColumn<QStringList>("shape");
         QTest::addColumn<QStringList>("expected");  // "tensor=TYPE"; blk.N.name, N = * for every layer
         const QStringList qwen = {"--arch", "qwen2", "--tied", "--n-embd", "320", "--n-head", "5", "--n-head-kv", "1"};
-        QTest::newRow("q4_k_m qwen2 tied") << "q4_k_m" << qwen
-            << QStringList{"token_embd=Q8_0", "blk.*.attn_q=Q5_0", "blk.*.attn_k=Q5_0", "blk.*.attn_output=Q5_0",
-                           "blk.*.ffn_gate=Q5_0", "blk.*.ffn_up=Q5_0", "blk.0.attn_v=Q8_0", "blk.1.attn_v=Q5_0",
-                           "blk.3.attn_v=Q8_0", "blk.5.attn_v=Q5_0", "blk.7.attn_v=Q8_0", "blk.0.ffn_down=Q6_K",
-                           "blk.2.ffn_down=Q4_K", "blk.3.ffn_down=Q6_K", "blk.4.ffn_down=Q4_K", "blk.6.ffn_down=Q6_K",
-                           "blk.7.ffn_down=Q6_K"};
-        QTest::newRow("iq4_xs qwen2 tied") << "iq4_xs" << qwen
-            << QStringList{"token_embd=Q8_0", "blk.*.attn_q=IQ4_NL", "blk.*.ffn_up=IQ4_NL", "blk.*.attn_v=Q5_1",
+        QTest::newRow("q4_k_m qwen2 tied")
+            << "q4_k_m" << qwen << QStringList{"token_embd=Q8_0",        "blk.*.attn_q=Q5_0",   "blk.*.attn_k=Q5_0",
+                                               "blk.*.attn_output=Q5_0", "blk.*.ffn_gate=Q5_0", "blk.*.ffn_up=Q5_0",
+                                               "blk.0.attn_v=Q8_0",      "blk.1.attn_v=Q5_0",   "blk.3.attn_v=Q8_0",
+                                               "blk.5.attn_v=Q5_0",      "blk.7.attn_v=Q8_0",   "blk.0.ffn_down=Q6_K",
+                                               "blk.2.ffn_down=Q4_K",    "blk.3.ffn_down=Q6_K", "blk.4.ffn_down=Q4_K",
+                                               "blk.6.ffn_down=Q6_K",    "blk.7.ffn_down=Q6_K"};
+        QTest::newRow("iq4_xs qwen2 tied")
+            << "iq4_xs" << qwen
+            << QStringList{"token_embd=Q8_0",     "blk.*.attn_q=IQ4_NL",   "blk.*.ffn_up=IQ4_NL",  "blk.*.attn_v=Q5_1",
                            "blk.0.ffn_down=Q5_K", "blk.1.ffn_down=IQ4_XS", "blk.7.ffn_down=IQ4_XS"};
         QTest::newRow("q8_0 qwen2 tied") << "q8_0" << qwen
-            << QStringList{"token_embd=Q8_0", "blk.*.attn_v=Q8_0", "blk.*.ffn_down=Q8_0"};
+                                         << QStringList{"token_embd=Q8_0", "blk.*.attn_v=Q8_0", "blk.*.ffn_down=Q8_0"};
         const QStringList llama = {"--n-embd", "256", "--n-head", "4", "--n-head-kv", "2"};
         QTest::newRow("q4_k_m llama") << "q4_k_m" << llama
-            << QStringList{"token_embd=Q4_K", "output=Q6_K", "blk.*.attn_q=Q4_K", "blk.2.attn_v=Q4_K",
-                           "blk.3.attn_v=Q6_K", "blk.2.ffn_down=Q4_K", "blk.6.ffn_down=Q6_K"};
-        QTest::newRow("iq4_xs llama (n_gqa 2)") << "iq4_xs" << llama
+                                      << QStringList{"token_embd=Q4_K",    "output=Q6_K",       "blk.*.attn_q=Q4_K",
+                                                     "blk.2.attn_v=Q4_K",  "blk.3.attn_v=Q6_K", "blk.2.ffn_down=Q4_K",
+                                                     "blk.6.ffn_down=Q6_K"};
+        QTest::newRow("iq4_xs llama (n_gqa 2)")
+            << "iq4_xs" << llama
             << QStringList{"token_embd=IQ4_XS", "output=Q6_K", "blk.*.attn_v=IQ4_XS", "blk.0.ffn_down=Q5_K"};
     }
 
@@ -137,19 +145,21 @@ private slots:
         QFETCH(QStringList, expected);
         QTemporaryDir dir;
         const QString out = dir.filePath("mix.gguf");
-        const Run r = cli(QStringList{"make-synthetic", "-o", out, "--vocab", vocabPath(), "--mix", mix, "--n-layer", "8",
-                                      "--n-ff", "512", "--n-ctx", "128"} + shape);
+        const Run r = cli(QStringList{"make-synthetic", "-o", out, "--vocab", vocabPath(), "--mix", mix, "--n-layer",
+                                      "8", "--n-ff", "512", "--n-ctx", "128"} +
+                          shape);
         QVERIFY2(r.code == 0, r.err.constData());
         const hearth::GgufFile f = hearth::GgufFile::open(out.toStdString());
         const auto typeOf = [&](const QString & name) -> QString {
             for (const hearth::GgufTensor & t : f.tensors())
-                if (QString::fromUtf8(t.name.data(), qsizetype(t.name.size())) == name + ".weight") return hearth::tensor_type_info(t.type).name;
+                if (QString::fromUtf8(t.name.data(), qsizetype(t.name.size())) == name + ".weight")
+                    return hearth::tensor_type_info(t.type).name;
             return "missing";
         };
         for (const QString & e : expected) {
             const QString name = e.section('=', 0, 0), type = e.section('=', 1);
-            const QStringList layers = name.startsWith("blk.*.") ? QStringList{"0", "1", "2", "3", "4", "5", "6", "7"}
-                                                                 : QStringList{""};
+            const QStringList layers =
+                name.startsWith("blk.*.") ? QStringList{"0", "1", "2", "3", "4", "5", "6", "7"} : QStringList{""};
             for (const QString & l : layers) {
                 const QString n = l.isEmpty() ? name : QString(name).replace("*", l);
                 QVERIFY2(typeOf(n) == type, qPrintable(n + ": " + typeOf(n) + ", expected " + type));
@@ -172,10 +182,10 @@ private slots:
         QTest::addColumn<QStringList>("extra");
         QTest::newRow("qwen2 tied") << QStringList{"--arch", "qwen2", "--tied"};
         QTest::newRow("qwen3") << QStringList{"--arch", "qwen3", "--head-dim", "128"};
-        QTest::newRow("qwen3moe") << QStringList{"--arch", "qwen3moe", "--n-expert", "8", "--n-expert-used", "2",
-                                                 "--n-ff-exp", "256"};
-        QTest::newRow("gpt-oss") << QStringList{"--arch", "gpt-oss", "--type", "Q8_0", "--n-expert", "4",
-                                                "--n-expert-used", "2", "--n-ff-exp", "256", "--n-swa", "8"};
+        QTest::newRow("qwen3moe") << QStringList{"--arch",          "qwen3moe", "--n-expert", "8",
+                                                 "--n-expert-used", "2",        "--n-ff-exp", "256"};
+        QTest::newRow("gpt-oss") << QStringList{"--arch",          "gpt-oss", "--type",     "Q8_0", "--n-expert", "4",
+                                                "--n-expert-used", "2",       "--n-ff-exp", "256",  "--n-swa",    "8"};
         QTest::newRow("gemma3") << QStringList{"--arch", "gemma3", "--n-swa", "8", "--tied"};
     }
 
@@ -183,10 +193,10 @@ private slots:
         QFETCH(QStringList, extra);
         QTemporaryDir dir;
         const QString out = dir.filePath("family.gguf");
-        const Run r = cli(QStringList{"make-synthetic", "-o", out, "--vocab", vocabPath(), "--n-embd", "256",
-                                      "--n-layer", "2", "--n-ff", "512", "--n-head", "4", "--n-head-kv", "2",
-                                      "--n-ctx", "128"} +
-                          extra);
+        const Run r =
+            cli(QStringList{"make-synthetic", "-o", out, "--vocab", vocabPath(), "--n-embd", "256", "--n-layer", "2",
+                            "--n-ff", "512", "--n-head", "4", "--n-head-kv", "2", "--n-ctx", "128"} +
+                extra);
         QVERIFY2(r.code == 0, r.err.constData());
         hearth::LoadOptions lo;
         lo.n_batch = 8;
@@ -225,7 +235,8 @@ private slots:
         QCOMPARE(r.code, 2);
         r = cli({"make-synthetic", "-o", out, "--vocab", vocabPath(), "--mix", "q8_0", "--type", "Q4_K"});
         QCOMPARE(r.code, 2);
-        r = cli({"make-synthetic", "-o", out, "--vocab", QString::fromStdString(HEARTH_FIXTURE("models/stories260K.golden.json"))});
+        r = cli({"make-synthetic", "-o", out, "--vocab",
+                 QString::fromStdString(HEARTH_FIXTURE("models/stories260K.golden.json"))});
         QCOMPARE(r.code, 1);
         QVERIFY(!QFile::exists(out));
     }

@@ -4,7 +4,6 @@
 // quantization step of the format allows, and the engine's own decoder must
 // agree with the reference one.
 #include <QtTest>
-
 #include <cmath>
 #include <random>
 

@@ -18,7 +18,7 @@
 namespace httplib {
 class Server;
 class DataSink;
-}
+}  // namespace httplib
 
 namespace mcp_test {
 

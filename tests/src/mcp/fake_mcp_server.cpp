@@ -107,9 +107,24 @@ void callTool(const json & id, const json & params) {
     if (name == "add") return result(id, text(std::to_string(args.value("a", 0) + args.value("b", 0))));
     if (name == "image" && args.value("png", false)) {
         // A real 32x32 PNG (an orange gradient), for the app's inline image cards.
-        static const char * const png = "iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAIAAAD8GO2jAAAD00lEQVR42u3WscpwUACA4e++DAaDwWAwGAwGg8Fg8NUpEnWKRJ2iE3VKKaWU+3ov43cJxn/4LuDpXd8ffi2ERWlRW7QW0qKzGCwmC2UxW2iLzcJY7BaHxWlxWdwWj/XF/vBrI2xKm9qmtZE2nc1gM9kom9lG22w2xma3OWxOm8vmtnnsL/YNOAiH0qF2aB2kQ+cwOEwOymF20A6bg3HYHQ6H0+FyuB0e54t9Ay7CpXSpXVoX6dK5DC6Ti3KZXbTL5mJcdpfD5XS5XG6Xx/1i34CH8Cg9ao/WQ3p0HoPH5KE8Zg/tsXkYj93j8Dg9Lo/b4/G+2DfgI3xKn9qn9ZE+nc/gM/kon9lH+2w+xmf3OXxOn8vn9nn8L/YNBIiAMqAOaANkQBcwBEwBKmAO0AFbgAnYA46AM+AKuAOe4It9AyEipAypQ9oQGdKFDCFTiAqZQ3TIFmJC9pAj5Ay5Qu6QJ/xi30CEiCgj6og2QkZ0EUPEFKEi5ggdsUWYiD3iiDgjrog74om+2DcQI2LKmDqmjZExXcwQM8WomDlGx2wxJmaPOWLOmCvmjnniL/YNJIiEMqFOaBNkQpcwJEwJKmFO0AlbgknYE46EM+FKuBOe5It9AykipUypU9oUmdKlDClTikqZU3TKlmJS9pQj5Uy5Uu6UJ/1i30CGyCgz6ow2Q2Z0GUPGlKEy5gydsWWYjD3jyDgzrow748m+2DeQI3LKnDqnzZE5Xc6QM+WonDlH52w5JmfPOXLOnCvnznnyL/YNFIiCsqAuaAtkQVcwFEwFqmAu0AVbgSnYC46Cs+AquAue4ot9AwIhKAW1oBVIQScYBJNACWaBFmwCI9gFh+AUXIJb8Igv9g1UiIqyoq5oK2RFVzFUTBWqYq7QFVuFqdgrjoqz4qq4K57qi30DDaKhbKgb2gbZ0DUMDVODapgbdMPWYBr2hqPhbLga7oan+WLfgERISkktaSVS0kkGySRRklmiJZvESHbJITkll+SWPPKLfQM9oqfsqXvaHtnT9Qw9U4/qmXt0z9Zjevaeo+fsuXrunqf/Yt/AiBgpR+qRdkSOdCPDyDSiRuYRPbKNmJF95Bg5R66Re+QZv9g3oBCKUlErWoVUdIpBMSmUYlZoxaYwil1xKE7FpbgVj/pi38CCWCgX6oV2QS50C8PCtKAW5gW9sC2YhX3hWDgXroV74Vm+2DewIlbKlXqlXZEr3cqwMq2olXlFr2wrZmVfOVbOlWvlXnnWL/YNGIShNNSG1iANnWEwTAZlmA3asBmMYTcchtNwGW7DY77Yn7/x+huv/3+8/gGn81zqqPCs6AAAAABJRU5ErkJggg==";
+        static const char * const png =
+            "iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAIAAAD8GO2jAAAD00lEQVR42u3WscpwUACA4e++"
+            "DAaDwWAwGAwGg8Fg8NUpEnWKRJ2iE3VKKaWU+3ov43cJxn/4LuDpXd8ffi2ERWlRW7QW0qKzGCwmC2UxW2iLzcJY7BaHxWlxWdwWj/XF/"
+            "vBrI2xKm9qmtZE2nc1gM9kom9lG22w2xma3OWxOm8vmtnnsL/"
+            "YNOAiH0qF2aB2kQ+cwOEwOymF20A6bg3HYHQ6H0+FyuB0e54t9Ay7CpXSpXVoX6dK5DC6Ti3KZXbTL5mJcdpfD5XS5XG6Xx/"
+            "1i34CH8Cg9ao/WQ3p0HoPH5KE8Zg/tsXkYj93j8Dg9Lo/b4/G+2DfgI3xKn9qn9ZE+nc/gM/kon9lH+2w+xmf3OXxOn8vn9nn8L/"
+            "YNBIiAMqAOaANkQBcwBEwBKmAO0AFbgAnYA46AM+AKuAOe4It9AyEipAypQ9oQGdKFDCFTiAqZQ3TIFmJC9pAj5Ay5Qu6QJ/"
+            "xi30CEiCgj6og2QkZ0EUPEFKEi5ggdsUWYiD3iiDgjrog74om+2DcQI2LKmDqmjZExXcwQM8WomDlGx2wxJmaPOWLOmCvmjnniL/"
+            "YNJIiEMqFOaBNkQpcwJEwJKmFO0AlbgknYE46EM+FKuBOe5It9AykipUypU9oUmdKlDClTikqZU3TKlmJS9pQj5Uy5Uu6UJ/"
+            "1i30CGyCgz6ow2Q2Z0GUPGlKEy5gydsWWYjD3jyDgzrow748m+2DeQI3LKnDqnzZE5Xc6QM+WonDlH52w5JmfPOXLOnCvnznnyL/"
+            "YNFIiCsqAuaAtkQVcwFEwFqmAu0AVbgSnYC46Cs+AquAue4ot9AwIhKAW1oBVIQScYBJNACWaBFmwCI9gFh+"
+            "AUXIJb8Igv9g1UiIqyoq5oK2RFVzFUTBWqYq7QFVuFqdgrjoqz4qq4K57qi30DDaKhbKgb2gbZ0DUMDVODapgbdMPWYBr2hqPhbLga7oan"
+            "+WLfgERISkktaSVS0kkGySRRklmiJZvESHbJITkll+SWPPKLfQM9oqfsqXvaHtnT9Qw9U4/qmXt0z9Zjevaeo+fsuXrunqf/Yt/"
+            "AiBgpR+qRdkSOdCPDyDSiRuYRPbKNmJF95Bg5R66Re+QZv9g3oBCKUlErWoVUdIpBMSmUYlZoxaYwil1xKE7FpbgVj/"
+            "pi38CCWCgX6oV2QS50C8PCtKAW5gW9sC2YhX3hWDgXroV74Vm+2DewIlbKlXqlXZEr3cqwMq2olXlFr2wrZmVfOVbOlWvlXnnWL/"
+            "YNGIShNNSG1iANnWEwTAZlmA3asBmMYTcchtNwGW7DY77Yn7/x+huv/3+8/gGn81zqqPCs6AAAAABJRU5ErkJggg==";
         return result(id, {{"content", json::array({{{"type", "text"}, {"text", "A gradient:"}},
-                                                     {{"type", "image"}, {"data", png}, {"mimeType", "image/png"}}})}});
+                                                    {{"type", "image"}, {"data", png}, {"mimeType", "image/png"}}})}});
     }
     if (name == "image") {
         return result(

@@ -115,7 +115,9 @@ private slots:
         const Hearth::Server::ServedModel model = qwen3();
         const json tools = json::array({{{"type", "function"}, {"function", {{"name", "f"}}}},
                                         {{"type", "function"}, {"function", {{"name", "g"}}}}});
-        auto grammar = [&](const json & body) { return Hearth::Server::parseChatCompletion(body, model).generate.grammar; };
+        auto grammar = [&](const json & body) {
+            return Hearth::Server::parseChatCompletion(body, model).generate.grammar;
+        };
         json body = chatBody("hi");
         QVERIFY(grammar(body) == nullptr);
         body["response_format"] = {{"type", "json_object"}};

@@ -31,13 +31,15 @@ private slots:
         QVERIFY(!real_ctest.isEmpty());
         QFile fake(bin.filePath("ctest"));
         QVERIFY(fake.open(QIODevice::WriteOnly));
-        fake.write("#!/usr/bin/env bash\n"
-                   "for a in \"$@\"; do\n"
-                   "  if [ \"$a\" = broken ]; then\n"
-                   "    echo '0% tests passed, 1 tests failed out of 1'; echo '  1 - test_made_to_fail (Failed)'; exit 8\n"
-                   "  fi\n"
-                   "done\n"
-                   "exec '" + real_ctest.toUtf8() + "' \"$@\"\n");
+        fake.write(
+            "#!/usr/bin/env bash\n"
+            "for a in \"$@\"; do\n"
+            "  if [ \"$a\" = broken ]; then\n"
+            "    echo '0% tests passed, 1 tests failed out of 1'; echo '  1 - test_made_to_fail (Failed)'; exit 8\n"
+            "  fi\n"
+            "done\n"
+            "exec '" +
+            real_ctest.toUtf8() + "' \"$@\"\n");
         fake.close();
         QVERIFY(fake.setPermissions(fake.permissions() | QFile::ExeOwner));
         QProcess p;

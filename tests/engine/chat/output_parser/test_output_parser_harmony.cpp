@@ -56,7 +56,8 @@ private slots:
 
     void tool_call_recipient_in_role_header() {
         const std::string text =
-            k_analysis + "<|start|>assistant to=functions.get_weather<|channel|>commentary json<|message|>{\"city\": \"Paris\"}";
+            k_analysis +
+            "<|start|>assistant to=functions.get_weather<|channel|>commentary json<|message|>{\"city\": \"Paris\"}";
         const ParsedOutput want = expect("User asks 2+2. Simple.", "", {call("get_weather", "{\"city\":\"Paris\"}")});
         CHECK_SPLITS(text, harmony(), want);
         CHECK_SPLITS(text + "<|call|>", harmony(), want);
@@ -66,8 +67,10 @@ private slots:
     }
 
     void tool_call_recipient_in_channel_header() {
-        CHECK_SPLITS("<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{\"city\":\"Paris\",\"days\":[1,2]}<|call|>",
-                     harmony(), expect("", "", {call("get_weather", "{\"city\":\"Paris\",\"days\":[1,2]}")}));
+        CHECK_SPLITS(
+            "<|channel|>commentary to=functions.get_weather "
+            "<|constrain|>json<|message|>{\"city\":\"Paris\",\"days\":[1,2]}<|call|>",
+            harmony(), expect("", "", {call("get_weather", "{\"city\":\"Paris\",\"days\":[1,2]}")}));
         // In the analysis channel too (llama.cpp accepts both).
         CHECK_SPLITS("<|channel|>analysis to=functions.f<|message|>{}", harmony(), expect("", "", {call("f", "{}")}));
     }
@@ -75,11 +78,13 @@ private slots:
     void preamble_and_several_calls() {
         const std::string text =
             "<|channel|>commentary<|message|>Let me check both.<|end|>"
-            "<|start|>assistant to=functions.get_weather<|channel|>commentary json<|message|>{\"city\": \"Paris\"}<|call|>"
+            "<|start|>assistant to=functions.get_weather<|channel|>commentary json<|message|>{\"city\": "
+            "\"Paris\"}<|call|>"
             "<|start|>assistant to=functions.get_time<|channel|>commentary json<|message|>{\"tz\": \"Europe/Paris\"}";
-        CHECK_SPLITS(text, harmony(),
-                     expect("", "Let me check both.",
-                            {call("get_weather", "{\"city\":\"Paris\"}", 0), call("get_time", "{\"tz\":\"Europe/Paris\"}", 1)}));
+        CHECK_SPLITS(
+            text, harmony(),
+            expect("", "Let me check both.",
+                   {call("get_weather", "{\"city\":\"Paris\"}", 0), call("get_time", "{\"tz\":\"Europe/Paris\"}", 1)}));
     }
 
     void several_analysis_messages_and_stray_commentary() {
@@ -98,12 +103,15 @@ private slots:
     void invalid_arguments_stay_content() {
         CHECK_SPLITS("<|channel|>commentary to=functions.f json<|message|>{\"a\": ", harmony(),
                      expect("", "{\"a\": ", {}, true));
-        CHECK_SPLITS("<|channel|>analysis<|message|>x<|end|><|start|>assistant to=python<|channel|>analysis<|message|>print(1)<|call|>",
-                     harmony(), expect("x", "print(1)", {}, true));
+        CHECK_SPLITS(
+            "<|channel|>analysis<|message|>x<|end|><|start|>assistant "
+            "to=python<|channel|>analysis<|message|>print(1)<|call|>",
+            harmony(), expect("x", "print(1)", {}, true));
     }
 
     void tool_calls_off_or_reasoning_off() {
-        const std::string text = k_analysis + "<|start|>assistant to=functions.f<|channel|>commentary json<|message|>{}";
+        const std::string text =
+            k_analysis + "<|start|>assistant to=functions.f<|channel|>commentary json<|message|>{}";
         CHECK_SPLITS(text, harmony(hearth::ToolCallFormat_none), expect("User asks 2+2. Simple.", "{}"));
         OutputParserConfig no_reasoning = harmony();
         no_reasoning.reasoning_enabled = false;
@@ -123,12 +131,13 @@ private slots:
         const std::string long_header = "<|channel|>" + std::string(600, 'x') + "<|message|>body";
         CHECK_SPLITS(long_header, harmony(), expect("", long_header));
         // Markers' look-alikes inside a body are text.
-        CHECK_SPLITS("<|channel|>final<|message|>a <| b <|en d <|return", harmony(), expect("", "a <| b <|en d <|return"));
+        CHECK_SPLITS("<|channel|>final<|message|>a <| b <|en d <|return", harmony(),
+                     expect("", "a <| b <|en d <|return"));
     }
 
     void utf8_is_never_split() {
-        CHECK_SPLITS("<|channel|>analysis<|message|>héllo ✓<|end|><|start|>assistant<|channel|>final<|message|>😀 ok", harmony(),
-                     expect("héllo ✓", "😀 ok"));
+        CHECK_SPLITS("<|channel|>analysis<|message|>héllo ✓<|end|><|start|>assistant<|channel|>final<|message|>😀 ok",
+                     harmony(), expect("héllo ✓", "😀 ok"));
         // A header given up on at 512 bytes, with a two-byte character across byte 512.
         CHECK_SPLITS("<|channel|>" + std::string(500, 'y') + "é" + std::string(20, 'z'), harmony(),
                      expect("", "<|channel|>" + std::string(500, 'y') + "é" + std::string(20, 'z')));
@@ -156,9 +165,35 @@ private slots:
     // Random harmony-ish text: whatever it holds, every split parses as the whole does.
     void random_fragments_split_invariant() {
         static const char * fragments[] = {
-            "<|start|>", "<|channel|>", "<|message|>", "<|end|>", "<|call|>", "<|return|>", "<|constrain|>",
-            "assistant", " to=", "functions.f", "analysis", "final", "commentary", " json", "{", "}", "\"a\"", ":",
-            "1", " ", "\n", "<|", "<|ch", "|>", "x", "é", "\xE2\x82\xAC", "<think>", "<tool_call>",
+            "<|start|>",
+            "<|channel|>",
+            "<|message|>",
+            "<|end|>",
+            "<|call|>",
+            "<|return|>",
+            "<|constrain|>",
+            "assistant",
+            " to=",
+            "functions.f",
+            "analysis",
+            "final",
+            "commentary",
+            " json",
+            "{",
+            "}",
+            "\"a\"",
+            ":",
+            "1",
+            " ",
+            "\n",
+            "<|",
+            "<|ch",
+            "|>",
+            "x",
+            "é",
+            "\xE2\x82\xAC",
+            "<think>",
+            "<tool_call>",
         };
         std::mt19937 rng(4321);
         std::uniform_int_distribution<std::size_t> pick(0, std::size(fragments) - 1);
@@ -166,7 +201,8 @@ private slots:
         for (int iter = 0; iter < 300; ++iter) {
             std::string text;
             for (int n = length(rng); n > 0; --n) text += fragments[pick(rng)];
-            OutputParserConfig cfg = harmony(iter % 3 == 0 ? hearth::ToolCallFormat_none : hearth::ToolCallFormat_harmony);
+            OutputParserConfig cfg =
+                harmony(iter % 3 == 0 ? hearth::ToolCallFormat_none : hearth::ToolCallFormat_harmony);
             cfg.reasoning_enabled = iter % 4 != 0;
             ParsedOutput whole = hearth::parse_output(text, cfg);
             QVERIFY2(output_parser_test::utf8_valid(whole.content) && output_parser_test::utf8_valid(whole.reasoning),

@@ -49,7 +49,8 @@ std::string dataRender(const std::string & tmpl, const std::string & name) {
 
 std::string extraCaseTools(const std::string & name) {
     using Json = nlohmann::ordered_json;
-    for (const Json & c : Json::parse(hearth_test::read_text(std::string(HEARTH_TEMPLATES_TEST_DATA) + "/cases_extra.json")))
+    for (const Json & c :
+         Json::parse(hearth_test::read_text(std::string(HEARTH_TEMPLATES_TEST_DATA) + "/cases_extra.json")))
         if (c["name"] == name) return c["tools"].dump();
     return {};
 }
@@ -140,15 +141,15 @@ private slots:
             {hearth_test::read_text(HEARTH_FIXTURE(fx + "full_no_prompt.txt")), "Say hi.", out("", "Hi!", {})},
             {dataRender("openai-gpt-oss-120b", "thinking_tool_round_trip"), "What's the weather in Paris?",
              out("I should look it up.", "", {{"call_0", "get_weather", "{\"city\":\"Paris\"}"}})},
-            {dataRender("openai-gpt-oss-120b", "multi_tool_calls"), "\"14:05\"<|end|>", out("", "It is 18 C and 14:05.", {})},
+            {dataRender("openai-gpt-oss-120b", "multi_tool_calls"), "\"14:05\"<|end|>",
+             out("", "It is 18 C and 14:05.", {})},
             {dataRender("openai-gpt-oss-120b", "nested_arguments"), "Find cats.",
              out("", "",
                  {{"call_0", "search",
                    "{\"query\":\"cats \\\"big\\\" & <small>\",\"limit\":5,\"ratio\":0.5,\"filters\":{\"safe\":true,"
                    "\"tags\":[\"a\",\"b\"]},\"exact\":false,\"tags\":[],\"note\":null}"}})},
         };
-        const std::string source =
-            hearth_test::read_text(HEARTH_FIXTURE("templates/source/openai-gpt-oss-120b.jinja"));
+        const std::string source = hearth_test::read_text(HEARTH_FIXTURE("templates/source/openai-gpt-oss-120b.jinja"));
         hearth::OutputParserConfig config;
         config.tool_call_format = hearth::tool_call_format_for_template(source);
         QCOMPARE(config.tool_call_format, hearth::ToolCallFormat_harmony);
@@ -172,9 +173,10 @@ private slots:
         QVERIFY(!config.tools_json.empty());
         // `note` is not in the schema: its None stays text.
         hearth::ParsedOutput want;
-        want.tool_calls.push_back({"call_0", "search",
-                                   "{\"query\":\"cats \\\"big\\\" & <small>\",\"limit\":5,\"ratio\":0.5,\"filters\":{\"safe\":true,"
-                                   "\"tags\":[\"a\",\"b\"]},\"exact\":false,\"tags\":[],\"note\":\"None\"}"});
+        want.tool_calls.push_back(
+            {"call_0", "search",
+             "{\"query\":\"cats \\\"big\\\" & <small>\",\"limit\":5,\"ratio\":0.5,\"filters\":{\"safe\":true,"
+             "\"tags\":[\"a\",\"b\"]},\"exact\":false,\"tags\":[],\"note\":\"None\"}"});
         for (const char * tmpl : {"Qwen3.5-4B", "Qwen3-Coder"}) {
             std::string turn = assistant_turn(dataRender(tmpl, "nested_arguments"), "Find cats.", with(k_chatml, tmpl));
             std::string err = output_parser_test::check_all_splits(turn, config, want);

@@ -85,9 +85,10 @@ private slots:
                                                      {"mixed", "7"},
                                                      {"loop", "3"},
                                                      {"missing_ref", "4"}});
-        CHECK_SPLITS(text, withTools(),
-                     calls("search", R"({"count":5,"flag":true,"filters":{"vram":[24,48]},"tags":["x","y"],"ids":[1,2],)"
-                                     R"("level":2,"mixed":7,"loop":3,"missing_ref":4})"));
+        CHECK_SPLITS(
+            text, withTools(),
+            calls("search", R"({"count":5,"flag":true,"filters":{"vram":[24,48]},"tags":["x","y"],"ids":[1,2],)"
+                            R"("level":2,"mixed":7,"loop":3,"missing_ref":4})"));
         // Python-style literals (Qwen's templates print them so) where a string is ruled out;
         // text that is no JSON stays a string.
         CHECK_SPLITS(qwenCall("search", {{"flag", "False"}, {"count", "None"}, {"level", "many"}}), withTools(),
@@ -106,20 +107,22 @@ private slots:
         CHECK_SPLITS(text, withTools(), guessed);
         CHECK_SPLITS(text, withTools(""), guessed);
         CHECK_SPLITS(text, withTools("[{\"type\": \"function\", \"function\": "), guessed);  // malformed: ignored
-        CHECK_SPLITS(text, withTools(std::string(100000, '[')), guessed);                   // too deep: ignored
+        CHECK_SPLITS(text, withTools(std::string(100000, '[')), guessed);                    // too deep: ignored
         CHECK_SPLITS(qwenCall("get_weather", {{"city", "7"}, {"extra", "7"}}), withTools(),
                      calls("get_weather", R"({"city":"7","extra":7})"));
     }
 
     void glm_form_is_typed_too() {
-        CHECK_SPLITS("<tool_call>get_weather\n<arg_key>city</arg_key>\n<arg_value>1984</arg_value>\n"
-                     "<arg_key>days</arg_key>\n<arg_value>2</arg_value>\n</tool_call>",
-                     withTools(), calls("get_weather", R"({"city":"1984","days":2})"));
+        CHECK_SPLITS(
+            "<tool_call>get_weather\n<arg_key>city</arg_key>\n<arg_value>1984</arg_value>\n"
+            "<arg_key>days</arg_key>\n<arg_value>2</arg_value>\n</tool_call>",
+            withTools(), calls("get_weather", R"({"city":"1984","days":2})"));
     }
 
     void deep_values_are_not_parsed() {
         const std::string deep = std::string(2000, '[') + std::string(2000, ']');
-        CHECK_SPLITS(qwenCall("search", {{"filters", deep}}), withTools(), calls("search", "{\"filters\":\"" + deep + "\"}"));
+        CHECK_SPLITS(qwenCall("search", {{"filters", deep}}), withTools(),
+                     calls("search", "{\"filters\":\"" + deep + "\"}"));
     }
 };
 

@@ -17,7 +17,7 @@ private slots:
         QVERIFY(QString::fromStdString(probe.reason).contains(QStringLiteral("no CUDA support")));
 #endif
         if (probe.available()) {
-            for (const auto &d : probe.devices) {
+            for (const auto & d : probe.devices) {
                 QVERIFY(!d.name.empty());
                 QVERIFY(d.vram_total > 0);
                 QVERIFY(d.vram_free <= d.vram_total);

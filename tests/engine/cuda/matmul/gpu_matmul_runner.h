@@ -12,10 +12,10 @@
 namespace hearth_test_gpu {
 
 struct GpuRun {
-    std::vector<float> y;          // [n_tokens][n_out]
-    std::vector<uint8_t> xq;       // the quantized activations (gemv)
-    std::vector<uint16_t> w_f16;   // the dequantized weights (gemm)
-    std::string error;             // the failing CUDA/cuBLAS call, or ""
+    std::vector<float> y;         // [n_tokens][n_out]
+    std::vector<uint8_t> xq;      // the quantized activations (gemv)
+    std::vector<uint16_t> w_f16;  // the dequantized weights (gemm)
+    std::string error;            // the failing CUDA/cuBLAS call, or ""
 };
 
 // quantize_activations + gemv over n_tokens rows of x.

@@ -4,7 +4,6 @@
 // reference, the emulated cublasGemmEx's column-major semantics, and a failing
 // cuBLAS call named in gemm_take_error.
 #include <QTest>
-
 #include <cmath>
 
 #include "cuda/gemm.h"
@@ -46,8 +45,10 @@ private slots:
             const std::vector<float> f = dequantize(t, w.data() + size_t(r) * row_bytes, n_in);
             for (int64_t i = 0; i < n_in; ++i) {
                 const uint16_t want = f32_to_fp16(f[size_t(i)]);
-                QVERIFY2(got[size_t(r * n_in + i)] == want,
-                         qPrintable(QString("row %1 element %2: %3 vs %4").arg(r).arg(i).arg(got[size_t(r * n_in + i)]).arg(want)));
+                QVERIFY2(
+                    got[size_t(r * n_in + i)] == want,
+                    qPrintable(
+                        QString("row %1 element %2: %3 vs %4").arg(r).arg(i).arg(got[size_t(r * n_in + i)]).arg(want)));
             }
         }
         QCOMPARE(got.back(), uint16_t(0xABCD));  // nothing past [n_out][n_in]
@@ -60,7 +61,8 @@ private slots:
         for (TensorType t : computable_types())
             for (int n_out : {1, 7, 33})
                 for (int n_tokens : {1, 5}) {
-                    const QByteArray name = QByteArray(tensor_type_info(t).name) + " n_out=" + QByteArray::number(n_out) +
+                    const QByteArray name = QByteArray(tensor_type_info(t).name) +
+                                            " n_out=" + QByteArray::number(n_out) +
                                             " tokens=" + QByteArray::number(n_tokens);
                     QTest::newRow(name.constData()) << int(t) << n_out << n_tokens;
                 }
@@ -98,8 +100,10 @@ private slots:
                     mag += std::fabs(p);
                 }
                 const float got = y[size_t(tk * n_out + r)];
-                QVERIFY2(std::fabs(got - ref) <= 1.1e-3 * mag + 1e-6,
-                         qPrintable(QString("token %1 row %2: %3 vs %4 (magnitude %5)").arg(tk).arg(r).arg(got).arg(ref).arg(mag)));
+                QVERIFY2(
+                    std::fabs(got - ref) <= 1.1e-3 * mag + 1e-6,
+                    qPrintable(
+                        QString("token %1 row %2: %3 vs %4 (magnitude %5)").arg(tk).arg(r).arg(got).arg(ref).arg(mag)));
             }
         }
     }
@@ -111,7 +115,7 @@ private slots:
         // A B = [[4, 5], [10, 11]].
         const float a_n[] = {1, 4, -9, 2, 5, -9, 3, 6, -9};  // column-major, lda 3 (one pad row)
         const float a_t[] = {1, 2, 3, -9, 4, 5, 6, -9};      // A^T stored column-major, lda 4
-        const float b_n[] = {1, 0, 1, 0, 1, 1};               // column-major, ldb 3
+        const float b_n[] = {1, 0, 1, 0, 1, 1};              // column-major, ldb 3
         const float b_t[] = {1, 0, -9, 0, 1, -9, 1, 1, -9};  // B^T stored, ldb 3
         cublasHandle_t h = nullptr;
         QCOMPARE(cublasCreate(&h), CUBLAS_STATUS_SUCCESS);
@@ -121,8 +125,8 @@ private slots:
                 float c[] = {1, 1, 7, 1, 1, 7};  // ldc 3; the pad entries must stay
                 const cublasStatus_t st =
                     cublasGemmEx(h, ta ? CUBLAS_OP_T : CUBLAS_OP_N, tb ? CUBLAS_OP_T : CUBLAS_OP_N, 2, 2, 3, &alpha,
-                                 ta ? a_t : a_n, CUDA_R_32F, ta ? 4 : 3, tb ? b_t : b_n, CUDA_R_32F, 3, &beta,
-                                 c, CUDA_R_32F, 3, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
+                                 ta ? a_t : a_n, CUDA_R_32F, ta ? 4 : 3, tb ? b_t : b_n, CUDA_R_32F, 3, &beta, c,
+                                 CUDA_R_32F, 3, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
                 QCOMPARE(st, CUBLAS_STATUS_SUCCESS);
                 cudaDeviceSynchronize();  // the GEMM runs on the handle's stream
                 const float want[] = {8.5f, 20.5f, 7, 10.5f, 22.5f, 7};

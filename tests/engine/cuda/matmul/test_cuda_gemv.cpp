@@ -3,7 +3,6 @@
 // row and token, and matmul) and with a naive double-precision reference of
 // the dequantized weights against the unquantized activations.
 #include <QTest>
-
 #include <cmath>
 
 #include "cpu/matmul.h"
@@ -48,11 +47,21 @@ enum Load { A2, A4, Natural16, Natural32, Natural64 };
 __global__ void aligned_load(const uint8_t * p, int load, int * out) {
     int v = 0;
     switch (load) {
-    case A2: v = cuda::load_i32_a2(p); break;
-    case A4: v = cuda::load_i32_a4(p); break;
-    case Natural16: v = cuda::load_aligned<uint16_t>(p); break;
-    case Natural32: v = int(cuda::load_aligned<uint32_t>(p)); break;
-    default: v = int(cuda::load_aligned<uint64_t>(p)); break;
+        case A2:
+            v = cuda::load_i32_a2(p);
+            break;
+        case A4:
+            v = cuda::load_i32_a4(p);
+            break;
+        case Natural16:
+            v = cuda::load_aligned<uint16_t>(p);
+            break;
+        case Natural32:
+            v = int(cuda::load_aligned<uint32_t>(p));
+            break;
+        default:
+            v = int(cuda::load_aligned<uint64_t>(p));
+            break;
     }
     out[threadIdx.x] = v;
 }
@@ -85,9 +94,9 @@ private slots:
             for (int nb : blocks)
                 for (int n_out : {1, 7, 33})
                     for (int n_tokens : {1, 3}) {
-                        const QByteArray name = QByteArray(tensor_type_info(t).name) + " n_out=" +
-                                                QByteArray::number(n_out) + " blocks=" + QByteArray::number(nb) +
-                                                " tokens=" + QByteArray::number(n_tokens);
+                        const QByteArray name =
+                            QByteArray(tensor_type_info(t).name) + " n_out=" + QByteArray::number(n_out) +
+                            " blocks=" + QByteArray::number(nb) + " tokens=" + QByteArray::number(n_tokens);
                         QTest::newRow(name.constData()) << int(t) << n_out << nb << n_tokens;
                     }
             // Two grid.y slices of tokens, the second partial.
@@ -147,8 +156,9 @@ private slots:
                 QVERIFY2(std::fabs(double(got) - cpu_mm) <= fp_tol,
                          qPrintable(where + QString(" vs matmul %1").arg(double(cpu_mm), 0, 'g', 9)));
                 const double q_tol = at == TensorType_F32 ? 0.0 : act_quant_bound(wf, xt, n_in, block_elems(at));
-                QVERIFY2(std::fabs(double(got) - ref) <= q_tol + fp_tol,
-                         qPrintable(where + QString(" vs reference %1 (bound %2)").arg(ref, 0, 'g', 9).arg(q_tol + fp_tol)));
+                QVERIFY2(
+                    std::fabs(double(got) - ref) <= q_tol + fp_tol,
+                    qPrintable(where + QString(" vs reference %1 (bound %2)").arg(ref, 0, 'g', 9).arg(q_tol + fp_tol)));
             }
         }
     }

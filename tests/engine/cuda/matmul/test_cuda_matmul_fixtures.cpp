@@ -4,7 +4,6 @@
 // must agree with the CPU backend's matmul, and gemm_prefill with a
 // double-precision product of the dequantized weights, within f16 rounding.
 #include <QTest>
-
 #include <algorithm>
 #include <cmath>
 
@@ -26,16 +25,17 @@ private slots:
     void realWeightsMatchCpu_data() {
         QTest::addColumn<QString>("model");
         QTest::addColumn<QString>("tensor");
-        for (const char * m : {"llama-f32", "llama-F16", "llama-BF16", "llama-Q4_0", "llama-Q4_1", "llama-Q5_0",
-                               "llama-Q5_1", "llama-Q8_0", "llama-Q2_K", "llama-Q3_K_S", "llama-Q4_K_S",
-                               "llama-Q5_K_S", "llama-Q6_K", "llama-IQ4_NL", "llama-IQ4_XS", "qwen2-Q4_K_M",
-                               "llama-IQ1_S", "llama-IQ1_M", "llama-IQ2_XXS", "llama-IQ2_XS", "llama-IQ2_S",
-                               "llama-IQ3_XXS", "llama-IQ3_S"})
+        for (const char * m :
+             {"llama-f32",     "llama-F16",    "llama-BF16",   "llama-Q4_0",    "llama-Q4_1",   "llama-Q5_0",
+              "llama-Q5_1",    "llama-Q8_0",   "llama-Q2_K",   "llama-Q3_K_S",  "llama-Q4_K_S", "llama-Q5_K_S",
+              "llama-Q6_K",    "llama-IQ4_NL", "llama-IQ4_XS", "qwen2-Q4_K_M",  "llama-IQ1_S",  "llama-IQ1_M",
+              "llama-IQ2_XXS", "llama-IQ2_XS", "llama-IQ2_S",  "llama-IQ3_XXS", "llama-IQ3_S"})
             for (const char * t : {"blk.0.attn_q.weight", "blk.1.ffn_down.weight"})
                 QTest::newRow((QByteArray(m) + " " + t).constData()) << QString(m) << QString(t);
         // gpt-oss's MXFP4 experts, [n_in, n_out, n_expert]: the rows of the first experts.
         for (const char * t : {"blk.0.ffn_up_exps.weight", "blk.1.ffn_down_exps.weight"})
-            QTest::newRow((QByteArray("gpt-oss-MXFP4_MOE ") + t).constData()) << QString("gpt-oss-MXFP4_MOE") << QString(t);
+            QTest::newRow((QByteArray("gpt-oss-MXFP4_MOE ") + t).constData())
+                << QString("gpt-oss-MXFP4_MOE") << QString(t);
     }
 
     void realWeightsMatchCpu() {
@@ -82,7 +82,10 @@ private slots:
             for (size_t i = 0; i < y.size(); ++i)
                 QVERIFY2(std::fabs(double(y[i]) - y_cpu[i]) <= 2e-5 * mag[i] + 1e-6,
                          qPrintable(QString("gemv tokens %1, output %2: %3 vs cpu %4")
-                                        .arg(n_tokens).arg(i).arg(double(y[i]), 0, 'g', 9).arg(double(y_cpu[i]), 0, 'g', 9)));
+                                        .arg(n_tokens)
+                                        .arg(i)
+                                        .arg(double(y[i]), 0, 'g', 9)
+                                        .arg(double(y_cpu[i]), 0, 'g', 9)));
         }
 
         cublasHandle_t blas = nullptr;

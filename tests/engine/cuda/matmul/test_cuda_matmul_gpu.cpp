@@ -4,7 +4,6 @@
 // dequantize_row, gemm_prefill against a double-precision reference. It then
 // prints decode GEMV figures (µs, GB/s of weights) for QwQ-32B's shapes.
 #include <QTest>
-
 #include <cmath>
 
 #include "cpu/matmul.h"
@@ -31,7 +30,8 @@ private slots:
         QTest::addColumn<int>("n_tokens");
         for (TensorType t : computable_types())
             for (int n_tokens : {1, 3, 8})
-                QTest::newRow((QByteArray(tensor_type_info(t).name) + " tokens=" + QByteArray::number(n_tokens)).constData())
+                QTest::newRow(
+                    (QByteArray(tensor_type_info(t).name) + " tokens=" + QByteArray::number(n_tokens)).constData())
                     << int(t) << n_tokens;
     }
 
@@ -110,10 +110,10 @@ private slots:
             const char * name;
             int64_t n_in, n_out;
         };
-        const Shape shapes[] = {{"attn_q 5120x5120", 5120, 5120}, {"ffn_up 5120x27648", 5120, 27648},
-                                {"ffn_down 27648x5120", 27648, 5120}};
-        for (TensorType t : {TensorType_IQ4_XS, TensorType_Q4_K, TensorType_Q6_K, TensorType_Q4_0, TensorType_Q8_0,
-                             TensorType_F16})
+        const Shape shapes[] = {
+            {"attn_q 5120x5120", 5120, 5120}, {"ffn_up 5120x27648", 5120, 27648}, {"ffn_down 27648x5120", 27648, 5120}};
+        for (TensorType t :
+             {TensorType_IQ4_XS, TensorType_Q4_K, TensorType_Q6_K, TensorType_Q4_0, TensorType_Q8_0, TensorType_F16})
             for (const Shape & s : shapes) {
                 const hearth_test_gpu::GemvTiming g = hearth_test_gpu::time_gemv(t, s.n_in, s.n_out, 50);
                 QVERIFY2(g.error.empty(), g.error.c_str());

@@ -2,15 +2,14 @@
 // exactly (Q8_0 for the 32-element weight formats, Q8_K for the K/IQ4_XS
 // formats): the GEMVs are checked against CPU dot products on the same codes.
 #include <QTest>
-
 #include <cmath>
 #include <cstring>
 #include <random>
 #include <vector>
 
+#include "cpu/vec_dot.h"
 #include "cuda/kernels.h"
 #include "quant/blocks_k.h"
-#include "cpu/vec_dot.h"
 #include "quant/quant.h"
 
 using namespace hearth;
@@ -44,7 +43,8 @@ private slots:
             for (int n_tokens : {1, 3})
                 for (int nb : {1, 5, 37}) {
                     const QByteArray name = QByteArray(tensor_type_info(uint32_t(t)).name) +
-                                            " blocks=" + QByteArray::number(nb) + " tokens=" + QByteArray::number(n_tokens);
+                                            " blocks=" + QByteArray::number(nb) +
+                                            " tokens=" + QByteArray::number(n_tokens);
                     QTest::newRow(name.constData()) << t << nb * qk << n_tokens;
                 }
         }
@@ -67,9 +67,12 @@ private slots:
         for (int t = 0; t < n_tokens; ++t)
             quantize_activations(at, x.data() + size_t(t) * size_t(n_in), cpu.data() + size_t(t) * row, n_in);
         for (size_t i = 0; i < bytes; ++i)
-            QVERIFY2(gpu[i] == cpu[i], qPrintable(QString("byte %1 (block %2): gpu %3 cpu %4")
-                                                      .arg(i).arg(i / (row / size_t(n_in / (at == TensorType_Q8_0 ? 32 : 256))))
-                                                      .arg(gpu[i]).arg(cpu[i])));
+            QVERIFY2(gpu[i] == cpu[i],
+                     qPrintable(QString("byte %1 (block %2): gpu %3 cpu %4")
+                                    .arg(i)
+                                    .arg(i / (row / size_t(n_in / (at == TensorType_Q8_0 ? 32 : 256))))
+                                    .arg(gpu[i])
+                                    .arg(cpu[i])));
         for (size_t i = bytes; i < gpu.size(); ++i) QCOMPARE(gpu[i], uint8_t(0xEE));  // nothing past the end
     }
 

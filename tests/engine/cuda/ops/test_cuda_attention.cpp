@@ -87,8 +87,8 @@ void check_case(const Case & c, bool with_scratch) {
 
     // The naive reference knows plain causal attention only.
     const bool plain = c.ap.window == 0 && c.ap.scale == 0.0f && c.ap.sinks == nullptr;
-    const std::vector<double> naive =
-        plain ? hearth_test::attention_reference(cpu_kv, c.s, c.n_tokens, c.pos0, q) : std::vector<double>(gpu_out.size());
+    const std::vector<double> naive = plain ? hearth_test::attention_reference(cpu_kv, c.s, c.n_tokens, c.pos0, q)
+                                            : std::vector<double>(gpu_out.size());
     double worst_cpu = 0.0, worst_naive = 0.0;
     for (size_t i = 0; i < gpu_out.size(); ++i) {
         QVERIFY2(std::isfinite(gpu_out[i]), qPrintable(QString("output %1 is not finite").arg(i)));

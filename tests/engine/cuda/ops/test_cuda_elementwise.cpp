@@ -115,7 +115,8 @@ private slots:
             const double scale = 1.0 / std::sqrt(ss / n + eps);
             for (int i = 0; i < n; ++i) naive[size_t(r) * n + i] = x[size_t(r) * n + i] * scale * w[size_t(i)];
         }
-        QVERIFY2(max_rel_diff(gpu, cpu) <= op_tolerance::rmsnorm(), qPrintable(QString::number(max_rel_diff(gpu, cpu))));
+        QVERIFY2(max_rel_diff(gpu, cpu) <= op_tolerance::rmsnorm(),
+                 qPrintable(QString::number(max_rel_diff(gpu, cpu))));
         QVERIFY2(max_rel_diff(gpu, naive) < 2e-6, qPrintable(QString::number(max_rel_diff(gpu, naive))));
     }
 
@@ -155,7 +156,8 @@ private slots:
             cuda::swiglu(gpu.data(), up.data(), n, nullptr);
             cudaDeviceSynchronize();  // launches run at a sync point
             std::vector<double> naive(static_cast<size_t>(n));
-            for (int i = 0; i < n; ++i) naive[size_t(i)] = gate[size_t(i)] / (1.0 + std::exp(-double(gate[size_t(i)]))) * up[size_t(i)];
+            for (int i = 0; i < n; ++i)
+                naive[size_t(i)] = gate[size_t(i)] / (1.0 + std::exp(-double(gate[size_t(i)]))) * up[size_t(i)];
             QVERIFY(max_rel_diff(gpu, cpu) < 1e-6);
             QVERIFY(max_rel_diff(gpu, naive) < 1e-6);
 
@@ -277,8 +279,8 @@ private slots:
         std::vector<float> k = random_vector(size_t(n_tokens * n_embd_k), 41, -3.0f, 3.0f);
         std::vector<float> v = random_vector(size_t(n_tokens * n_embd_v), 42, -3.0f, 3.0f);
         std::fill(k.begin(), k.begin() + 32, 0.0f);  // an all-zero block: scale 0
-        k[40] = 1e-6f;                              // f16 subnormal
-        v[7] = 70000.0f;                            // f16 overflow
+        k[40] = 1e-6f;                               // f16 subnormal
+        v[7] = 70000.0f;                             // f16 overflow
 
         KvCache cpu(kv_hparams(n_head_kv, head_dim, head_dim_v), n_ctx, kv_type);
         cpu.store(0, pos0, n_tokens, k.data(), v.data());
@@ -303,14 +305,16 @@ private slots:
                 for (int i = 0; i < head_dim; ++i) {
                     const float x = k[size_t(t * n_embd_k + h * head_dim + i)];
                     const float bound = kv_type == KvType_f16 ? std::fabs(x) / 2048.0f + 3e-8f
-                                                               : 3.0f / 127.0f * (0.5f + 127.0f / 2048.0f);  // |x| <= 3
-                    QVERIFY2(std::fabs(gk[size_t(i)] - x) <= bound, qPrintable(QString("%1 vs %2").arg(gk[size_t(i)]).arg(x)));
+                                                              : 3.0f / 127.0f * (0.5f + 127.0f / 2048.0f);  // |x| <= 3
+                    QVERIFY2(std::fabs(gk[size_t(i)] - x) <= bound,
+                             qPrintable(QString("%1 vs %2").arg(gk[size_t(i)]).arg(x)));
                 }
             }
         // Rows outside [pos0, pos0 + n_tokens) are not touched.
         QVERIFY(std::all_of(dk.begin(), dk.begin() + pos0 * krb, [](uint8_t b) { return b == 0xAB; }));
         QVERIFY(std::all_of(dv.begin() + (pos0 + n_tokens) * vrb, dv.end(), [](uint8_t b) { return b == 0xAB; }));
-        if (kv_type == KvType_f16) QCOMPARE(reinterpret_cast<const uint16_t *>(dv.data() + pos0 * vrb)[7], uint16_t(0x7c00));
+        if (kv_type == KvType_f16)
+            QCOMPARE(reinterpret_cast<const uint16_t *>(dv.data() + pos0 * vrb)[7], uint16_t(0x7c00));
     }
 };
 

@@ -44,7 +44,8 @@ private slots:
         const std::vector<float> gpu = hearth_test_ops::run_rmsnorm(x, w, n_rows, n, 1e-6f, error);
         QVERIFY2(error.empty(), error.c_str());
         const double diff = max_rel_diff(gpu, cpu);
-        QVERIFY2(diff <= op_tolerance::rmsnorm(), qPrintable(QString("%1 > %2").arg(diff).arg(op_tolerance::rmsnorm())));
+        QVERIFY2(diff <= op_tolerance::rmsnorm(),
+                 qPrintable(QString("%1 > %2").arg(diff).arg(op_tolerance::rmsnorm())));
     }
 
     void ropeMatchesCpu_data() {

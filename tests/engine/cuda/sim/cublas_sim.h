@@ -41,15 +41,24 @@ enum cublasMath_t { CUBLAS_DEFAULT_MATH = 0, CUBLAS_TENSOR_OP_MATH = 1 };
 
 inline const char * cublasGetStatusString(cublasStatus_t s) {
     switch (s) {
-    case CUBLAS_STATUS_SUCCESS: return "CUBLAS_STATUS_SUCCESS";
-    case CUBLAS_STATUS_NOT_INITIALIZED: return "CUBLAS_STATUS_NOT_INITIALIZED";
-    case CUBLAS_STATUS_ALLOC_FAILED: return "CUBLAS_STATUS_ALLOC_FAILED";
-    case CUBLAS_STATUS_INVALID_VALUE: return "CUBLAS_STATUS_INVALID_VALUE";
-    case CUBLAS_STATUS_ARCH_MISMATCH: return "CUBLAS_STATUS_ARCH_MISMATCH";
-    case CUBLAS_STATUS_EXECUTION_FAILED: return "CUBLAS_STATUS_EXECUTION_FAILED";
-    case CUBLAS_STATUS_INTERNAL_ERROR: return "CUBLAS_STATUS_INTERNAL_ERROR";
-    case CUBLAS_STATUS_NOT_SUPPORTED: return "CUBLAS_STATUS_NOT_SUPPORTED";
-    default: return "CUBLAS_STATUS_UNKNOWN";
+        case CUBLAS_STATUS_SUCCESS:
+            return "CUBLAS_STATUS_SUCCESS";
+        case CUBLAS_STATUS_NOT_INITIALIZED:
+            return "CUBLAS_STATUS_NOT_INITIALIZED";
+        case CUBLAS_STATUS_ALLOC_FAILED:
+            return "CUBLAS_STATUS_ALLOC_FAILED";
+        case CUBLAS_STATUS_INVALID_VALUE:
+            return "CUBLAS_STATUS_INVALID_VALUE";
+        case CUBLAS_STATUS_ARCH_MISMATCH:
+            return "CUBLAS_STATUS_ARCH_MISMATCH";
+        case CUBLAS_STATUS_EXECUTION_FAILED:
+            return "CUBLAS_STATUS_EXECUTION_FAILED";
+        case CUBLAS_STATUS_INTERNAL_ERROR:
+            return "CUBLAS_STATUS_INTERNAL_ERROR";
+        case CUBLAS_STATUS_NOT_SUPPORTED:
+            return "CUBLAS_STATUS_NOT_SUPPORTED";
+        default:
+            return "CUBLAS_STATUS_UNKNOWN";
     }
 }
 
@@ -90,9 +99,12 @@ inline double load(const void * p, cudaDataType_t t, int64_t i) {
 }
 
 inline void store(void * p, cudaDataType_t t, int64_t i, double v) {
-    if (t == CUDA_R_32F) static_cast<float *>(p)[i] = float(v);
-    else if (t == CUDA_R_16F) static_cast<uint16_t *>(p)[i] = __float2half(float(v)).x;
-    else static_cast<uint16_t *>(p)[i] = __float2bfloat16(float(v)).x;
+    if (t == CUDA_R_32F)
+        static_cast<float *>(p)[i] = float(v);
+    else if (t == CUDA_R_16F)
+        static_cast<uint16_t *>(p)[i] = __float2half(float(v)).x;
+    else
+        static_cast<uint16_t *>(p)[i] = __float2bfloat16(float(v)).x;
 }
 
 // alpha/beta are f32 for the 32-bit compute types and f16 for CUBLAS_COMPUTE_16F.
@@ -122,8 +134,8 @@ inline void gemm(bool ta, bool tb, int m, int n, int k, double a, const void * A
         const int rows = m - i0 < kPanel ? m - i0 : kPanel;
         for (int r = 0; r < rows; ++r)
             for (int l = 0; l < k; ++l)
-                at[size_t(r) * size_t(k) + size_t(l)] = float(
-                    load(A, Atype, ta ? int64_t(l) + int64_t(i0 + r) * lda : int64_t(i0 + r) + int64_t(l) * lda));
+                at[size_t(r) * size_t(k) + size_t(l)] =
+                    float(load(A, Atype, ta ? int64_t(l) + int64_t(i0 + r) * lda : int64_t(i0 + r) + int64_t(l) * lda));
         for (int j = 0; j < n; ++j)
             for (int r = 0; r < rows; ++r) {
                 const float * ar = at.data() + size_t(r) * size_t(k);

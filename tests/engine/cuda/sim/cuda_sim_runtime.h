@@ -233,9 +233,12 @@ enum cudaDeviceAttr { cudaDevAttrMemoryClockRate = 36, cudaDevAttrGlobalMemoryBu
 inline cudaError_t cudaDeviceGetAttribute(int * value, cudaDeviceAttr attr, int d) {
     if (d < 0 || size_t(d) >= cuda_sim::state().devices.size()) return cudaErrorInvalidDevice;
     const cuda_sim::Device & dev = cuda_sim::state().devices[size_t(d)];
-    if (attr == cudaDevAttrMemoryClockRate) *value = dev.memory_clock_khz;
-    else if (attr == cudaDevAttrGlobalMemoryBusWidth) *value = dev.bus_bits;
-    else return cudaErrorInvalidValue;
+    if (attr == cudaDevAttrMemoryClockRate)
+        *value = dev.memory_clock_khz;
+    else if (attr == cudaDevAttrGlobalMemoryBusWidth)
+        *value = dev.bus_bits;
+    else
+        return cudaErrorInvalidValue;
     return cudaSuccess;
 }
 inline cudaError_t cudaMemGetInfo(size_t * free_bytes, size_t * total) {

@@ -46,10 +46,10 @@
 // No __shared__: a static thread_local would outlive the block unpoisoned.
 // CUDA's `__shared__ T name[n];` is SIMT_SHARED(T, name, n) (a T *), and
 // `extern __shared__ T name[];` is SIMT_EXTERN_SHARED(T, name).
-#define SIMT_SHARED(type, name, count)                                                     \
-    type * name = ::simt::static_shared<type>(size_t(count), [] {                          \
-        static const char simt_site_key_ = 0;                                              \
-        return static_cast<const void *>(&simt_site_key_);                                 \
+#define SIMT_SHARED(type, name, count)                            \
+    type * name = ::simt::static_shared<type>(size_t(count), [] { \
+        static const char simt_site_key_ = 0;                     \
+        return static_cast<const void *>(&simt_site_key_);        \
     }())
 #define SIMT_EXTERN_SHARED(type, name) type * name = reinterpret_cast<type *>(::simt::dynamic_shared())
 

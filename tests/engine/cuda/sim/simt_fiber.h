@@ -103,12 +103,12 @@ inline void start(Context & ctx, char * stack, size_t size, Entry entry, void * 
     asm volatile("fnstcw %0" : "=m"(fpucw));
     frame[0] = fpucw;
     frame[1] = mxcsr;
-    frame[2] = 0;                                    // r15
-    frame[3] = 0;                                    // r14
-    frame[4] = reinterpret_cast<uint64_t>(entry);   // r13
-    frame[5] = reinterpret_cast<uint64_t>(arg);     // r12
-    frame[6] = 0;                                    // rbx
-    frame[7] = 0;                                    // rbp
+    frame[2] = 0;                                  // r15
+    frame[3] = 0;                                  // r14
+    frame[4] = reinterpret_cast<uint64_t>(entry);  // r13
+    frame[5] = reinterpret_cast<uint64_t>(arg);    // r12
+    frame[6] = 0;                                  // rbx
+    frame[7] = 0;                                  // rbp
     frame[8] = reinterpret_cast<uint64_t>(&simt_fiber_trampoline);
     ctx.sp = frame;
 }

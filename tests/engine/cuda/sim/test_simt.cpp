@@ -77,7 +77,6 @@ __global__ void shuffle_variants(int * out, int width) {
     out[64 + t] = __shfl_up_sync(0xffffffffu, t, 1u, width);
 }
 
-
 // ---- deliberately broken kernels: each breaks one rule the emulator checks ----
 
 // Counts the block's threads in a shared counter it never initialises.
@@ -287,7 +286,6 @@ private slots:
         QVERIFY(std::isnan(__bfloat162float(__float2bfloat16(NAN))));
     }
 
-
     // ---- the emulator's checks, each on a kernel that breaks its rule ----
 
     void staticSharedIsPoisonedEachBlock() {
@@ -345,8 +343,9 @@ private slots:
         const QString v =
             violation_of([&] { simt::launch(dim3(1), dim3(32), 0, checked_alignment, bytes.data() + 2, out.data()); });
         QVERIFY2(v.startsWith("misaligned 4-byte load") && v.contains("thread"), qPrintable(v));
-        QVERIFY(violation_of([&] { simt::launch(dim3(1), dim3(32), 0, too_much_static_shared, out.data()); })
-                    .contains("exceed the block's 49152-byte limit"));
+        QVERIFY(violation_of([&] {
+                    simt::launch(dim3(1), dim3(32), 0, too_much_static_shared, out.data());
+                }).contains("exceed the block's 49152-byte limit"));
     }
 
     // Shapes hardware refuses: grid y/z over 65535, dynamic shared memory

@@ -9,8 +9,8 @@
 
 #include "simt.h"
 // After simt.h: the engine's HEARTH_HD helpers compile as host code here.
-#include "quant/blocks.h"
 #include "cpu/vec_dot.h"
+#include "quant/blocks.h"
 #include "quant/quant.h"
 
 using namespace hearth;

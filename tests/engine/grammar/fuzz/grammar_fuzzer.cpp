@@ -31,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t * data, size_t size) {
             grammar = hearth::json_schema_grammar(text);
         } else {
             const nlohmann::json schema = {{"type", "string"}, {"pattern", std::string(text)}};
-            grammar = hearth::json_schema_grammar(schema.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+            grammar =
+                hearth::json_schema_grammar(schema.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         }
     } catch (const hearth::Error &) {
         return 0;

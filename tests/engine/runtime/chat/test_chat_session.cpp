@@ -232,8 +232,9 @@ private slots:
 
         // A plan that drops its request: no event, and the queue goes on.
         std::atomic<int> events{0};
-        session->submit_planned(greedy({}, 8), [](PromptPlanner &, GenerateRequest &) { return false; },
-                                [&](const GenerateEvent &) { return bool(++events); });
+        session->submit_planned(
+            greedy({}, 8), [](PromptPlanner &, GenerateRequest &) { return false; },
+            [&](const GenerateEvent &) { return bool(++events); });
         std::atomic<bool> posted{false};
         session->post([&](PromptPlanner & p) { posted = p.ready(); });
         session->wait_idle();

@@ -84,7 +84,8 @@ private slots:
         QVERIFY(!s.template_from_model);
         QVERIFY(s.render(one_turn("hi")).find("<|im_start|>") != std::string::npos);
         try {
-            read_chat_setup(GgufFile::open(hearth_test::fixture("vocab/ggml-vocab-qwen2.gguf")), 0, "/nonexistent.jinja");
+            read_chat_setup(GgufFile::open(hearth_test::fixture("vocab/ggml-vocab-qwen2.gguf")), 0,
+                            "/nonexistent.jinja");
             QFAIL("a missing template file must be an error");
         } catch (const Error & e) {
             QCOMPARE(e.code(), ErrorCode_io);

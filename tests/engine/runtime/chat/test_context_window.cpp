@@ -104,9 +104,9 @@ private slots:
 
     // Tool calls and results belong to their turn and leave with it.
     void toolMessagesStayWithTheirTurn() {
-        std::vector<ChatMessage> m{msg("system", "s"), msg("user", "u0"), msg("assistant", ""), msg("tool", "r0"),
-                                   msg("assistant", "a0"), msg("user", "u1"), msg("assistant", "a1"),
-                                   msg("user", "u2")};
+        std::vector<ChatMessage> m{msg("system", "s"),     msg("user", "u0"),      msg("assistant", ""),
+                                   msg("tool", "r0"),      msg("assistant", "a0"), msg("user", "u1"),
+                                   msg("assistant", "a1"), msg("user", "u2")};
         m[2].tool_calls.push_back({"call_1", "f", "{}"});
         const int32_t all = count(m);
         const ContextWindow w = choose_context_window(m, ContextOverflow_rolling_window, all - 1, 0, count, 1.0f);

@@ -152,7 +152,8 @@ private slots:
         QVERIFY(all.full_offload);
         QCOMPARE(fitBadgeFromPlan(all, 1ll << 30), FitBadge::FitsGpu);
         const hearth::MemoryPlan some = planAt(fp, qint64(all.vram.total()) - 1);
-        QCOMPARE(fitBadgeFromPlan(some, 1ll << 30), some.n_gpu_layers > 0 ? FitBadge::PartialOffload : FitBadge::CpuOnly);
+        QCOMPARE(fitBadgeFromPlan(some, 1ll << 30),
+                 some.n_gpu_layers > 0 ? FitBadge::PartialOffload : FitBadge::CpuOnly);
         QCOMPARE(fitBadgeFromPlan(planAt(fp, 0), 1ll << 30), FitBadge::CpuOnly);
         QCOMPARE(planTotalBytes(all), qint64(all.vram.total() + all.ram.total()));
     }

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <QFile>
-
 #include <vector>
 
 #include "common/fixtures.h"

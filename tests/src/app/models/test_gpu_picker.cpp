@@ -87,8 +87,9 @@ private slots:
         QCOMPARE(column(m_c->gpuChoiceItems(), "text"),
                  (QStringList{QStringLiteral("Automatic"), QStringLiteral("0 · NVIDIA GeForce RTX 3090 · 24.0 GiB"),
                               QStringLiteral("1 · NVIDIA RTX A6000 · 24.0 GiB")}));
-        QCOMPARE(column(m_c->gpuChoiceItems(), "value"),
-                 (QStringList{QString(), QStringLiteral("NVIDIA GeForce RTX 3090"), QStringLiteral("NVIDIA RTX A6000")}));
+        QCOMPARE(
+            column(m_c->gpuChoiceItems(), "value"),
+            (QStringList{QString(), QStringLiteral("NVIDIA GeForce RTX 3090"), QStringLiteral("NVIDIA RTX A6000")}));
         QVERIFY(m_c->gpuPickerShown());
         QCOMPARE(m_c->gpuChoiceIndex(), 0);
         QString stored;

@@ -126,8 +126,9 @@ private slots:
         // sees only the C++ types, not the QML files in the module's subfolders.
         m_engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
         {  // a broken page shows its real errors here, not just "not a type"
-            for (const char * file : {"Models/BrowseTab.qml", "Models/LibraryTab.qml", "Models/ModelsSettingsDialog.qml",
-                                      "Models/ModelPlanPanel.qml", "Models/ModelsPage.qml"}) {
+            for (const char * file :
+                 {"Models/BrowseTab.qml", "Models/LibraryTab.qml", "Models/ModelsSettingsDialog.qml",
+                  "Models/ModelPlanPanel.qml", "Models/ModelsPage.qml"}) {
                 QQmlComponent c(m_engine.get(), QUrl(QStringLiteral("qrc:/qt/qml/Hearth/") + QLatin1String(file)));
                 QVERIFY2(!c.isError(), qPrintable(c.errorString()));
             }

@@ -7,21 +7,22 @@
 
 using namespace Hearth;
 
-ScriptedBridge::ScriptedBridge(ChatController *chat)
+ScriptedBridge::ScriptedBridge(ChatController * chat)
     : QObject(chat), m_bridge(qobject_cast<EngineBridge *>(chat->engine())) {
-    m_bridge->setStandIn([this](qint64 requestId, const QList<Message> &history, const QString &,
-                                const GenerationSettings &settings) { onRequest(requestId, history, settings); });
+    m_bridge->setStandIn([this](qint64 requestId, const QList<Message> & history, const QString &,
+                                const GenerationSettings & settings) { onRequest(requestId, history, settings); });
     emit m_bridge->modelLoaded(QStringLiteral("/scripted/Qwen3-scripted.gguf"), QStringLiteral("scripted Qwen3"),
                                32768);
 }
 
-void ScriptedBridge::onRequest(qint64 requestId, const QList<Message> &history, const GenerationSettings &settings) {
+void ScriptedBridge::onRequest(qint64 requestId, const QList<Message> & history, const GenerationSettings & settings) {
     prompts.push_back(m_model.render(history, settings));
     requests << settings;
     replies << requestId;
     if (hold) m_held << requestId;
     // The engine answers on a later turn of the event loop, never inside the call.
-    else QTimer::singleShot(0, this, [this, requestId] { answer(requestId); });
+    else
+        QTimer::singleShot(0, this, [this, requestId] { answer(requestId); });
 }
 
 void ScriptedBridge::release() {

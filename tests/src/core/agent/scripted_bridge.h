@@ -29,7 +29,7 @@ class EngineBridge;
 class ScriptedBridge : public QObject {
     Q_OBJECT
 public:
-    explicit ScriptedBridge(Hearth::ChatController *chat);
+    explicit ScriptedBridge(Hearth::ChatController * chat);
 
     QStringList outputs;                         // raw outputs, used in order; then "Done."
     std::vector<std::string> prompts;            // every rendered prompt, in order
@@ -42,10 +42,11 @@ public:
     void release();
 
 private:
-    void onRequest(qint64 requestId, const QList<Hearth::Message> &history, const Hearth::GenerationSettings &settings);
+    void onRequest(qint64 requestId, const QList<Hearth::Message> & history,
+                   const Hearth::GenerationSettings & settings);
     void answer(qint64 requestId);
 
-    Hearth::EngineBridge *m_bridge;
+    Hearth::EngineBridge * m_bridge;
     ScriptedModel m_model;
     QList<qint64> m_held;
 };

@@ -4,16 +4,17 @@
 
 using namespace Hearth;
 
-ScriptedEngine::ScriptedEngine(ConversationStore *store, AgentLoop *loop) : m_store(store), m_loop(loop) {
-    connect(loop, &AgentLoop::continueRequested, this,
-            [this](qint64 conversation, qint64 parent) { reply(conversation, parent); }, Qt::QueuedConnection);
+ScriptedEngine::ScriptedEngine(ConversationStore * store, AgentLoop * loop) : m_store(store), m_loop(loop) {
+    connect(
+        loop, &AgentLoop::continueRequested, this,
+        [this](qint64 conversation, qint64 parent) { reply(conversation, parent); }, Qt::QueuedConnection);
 }
 
-QString ScriptedEngine::call(const QString &name, const QString &argumentsJson) {
+QString ScriptedEngine::call(const QString & name, const QString & argumentsJson) {
     return ScriptedModel::call(name, argumentsJson);
 }
 
-qint64 ScriptedEngine::say(qint64 conversationId, const QString &text) {
+qint64 ScriptedEngine::say(qint64 conversationId, const QString & text) {
     const qint64 parent = m_store->conversation(conversationId)->activeLeafId;
     Message user;
     user.role = MessageRole::User;

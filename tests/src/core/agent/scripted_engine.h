@@ -21,7 +21,7 @@
 class ScriptedEngine : public QObject {
     Q_OBJECT
 public:
-    ScriptedEngine(Hearth::ConversationStore *store, Hearth::AgentLoop *loop);
+    ScriptedEngine(Hearth::ConversationStore * store, Hearth::AgentLoop * loop);
 
     QStringList outputs;               // raw outputs, used in order; then "Done."
     std::vector<std::string> prompts;  // every rendered prompt, in order
@@ -29,15 +29,15 @@ public:
     bool handOver = true;              // give finished replies to the loop
 
     // Stores a user message under the active leaf and replies to it.
-    qint64 say(qint64 conversationId, const QString &text);
+    qint64 say(qint64 conversationId, const QString & text);
     // One reply under `parentId`.
     qint64 reply(qint64 conversationId, qint64 parentId);
 
     // A Qwen-style call: <tool_call>{"name":..,"arguments":..}</tool_call>.
-    static QString call(const QString &name, const QString &argumentsJson);
+    static QString call(const QString & name, const QString & argumentsJson);
 
 private:
-    Hearth::ConversationStore *m_store;
-    Hearth::AgentLoop *m_loop;
+    Hearth::ConversationStore * m_store;
+    Hearth::AgentLoop * m_loop;
     ScriptedModel m_model;
 };

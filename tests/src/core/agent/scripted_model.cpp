@@ -22,15 +22,15 @@ ScriptedModel::ScriptedModel() {
     m_planner.setModel(&m_setup, std::make_shared<const hearth::Tokenizer>(hearth::Tokenizer::from_gguf(vocab)));
 }
 
-QString ScriptedModel::call(const QString &name, const QString &argumentsJson) {
+QString ScriptedModel::call(const QString & name, const QString & argumentsJson) {
     return QStringLiteral("<tool_call>\n{\"name\": \"%1\", \"arguments\": %2}\n</tool_call>").arg(name, argumentsJson);
 }
 
-std::string ScriptedModel::render(const QList<Message> &history, const GenerationSettings &settings) {
+std::string ScriptedModel::render(const QList<Message> & history, const GenerationSettings & settings) {
     return m_planner.plan(history, settings, QString()).prompt;
 }
 
-ScriptedModel::Reply ScriptedModel::parse(const QString &raw, qint64 idSuffix) const {
+ScriptedModel::Reply ScriptedModel::parse(const QString & raw, qint64 idSuffix) const {
     // Only the format: a call to a tool the chat does not offer still parses
     // as a call, so the tests can check that the loop refuses it.
     hearth::OutputParserConfig config;
@@ -38,14 +38,14 @@ ScriptedModel::Reply ScriptedModel::parse(const QString &raw, qint64 idSuffix) c
     hearth::OutputParser parser(config);
     parser.feed(raw.toStdString());
     parser.finish();
-    const hearth::ParsedOutput &out = parser.result();
+    const hearth::ParsedOutput & out = parser.result();
     Reply reply;
     reply.content = QString::fromStdString(out.content);
     reply.reasoning = QString::fromStdString(out.reasoning);
-    for (const hearth::ToolCall &c : out.tool_calls)
-        reply.toolCalls.append(QJsonObject{
-            {"id", QString::fromStdString(c.id) + QStringLiteral("_%1").arg(idSuffix)},
-            {"name", QString::fromStdString(c.name)},
-            {"arguments", QJsonDocument::fromJson(QByteArray::fromStdString(c.arguments)).object()}});
+    for (const hearth::ToolCall & c : out.tool_calls)
+        reply.toolCalls.append(
+            QJsonObject{{"id", QString::fromStdString(c.id) + QStringLiteral("_%1").arg(idSuffix)},
+                        {"name", QString::fromStdString(c.name)},
+                        {"arguments", QJsonDocument::fromJson(QByteArray::fromStdString(c.arguments)).object()}});
     return reply;
 }

@@ -27,12 +27,12 @@ public:
     };
 
     // The prompt for a reply after `history` (root -> the message before the reply).
-    std::string render(const QList<Hearth::Message> &history, const Hearth::GenerationSettings &settings);
+    std::string render(const QList<Hearth::Message> & history, const Hearth::GenerationSettings & settings);
     // `raw` parsed as the model's output; call ids get "_<idSuffix>" so they are unique in a chat.
-    Reply parse(const QString &raw, qint64 idSuffix) const;
+    Reply parse(const QString & raw, qint64 idSuffix) const;
 
     // A Qwen-style call: <tool_call>{"name":..,"arguments":..}</tool_call>.
-    static QString call(const QString &name, const QString &argumentsJson);
+    static QString call(const QString & name, const QString & argumentsJson);
 
 private:
     hearth::ChatSetup m_setup;

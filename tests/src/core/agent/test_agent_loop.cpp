@@ -29,7 +29,9 @@ using namespace Hearth;
 
 namespace {
 
-QString stateOf(const QVariant &call) { return call.toMap().value("state").toString(); }
+QString stateOf(const QVariant & call) {
+    return call.toMap().value("state").toString();
+}
 
 }  // namespace
 
@@ -52,11 +54,11 @@ class TestAgentLoop : public QObject {
     QList<Message> toolMessages() const {
         m_worker->drain();
         QList<Message> out;
-        for (const Message &m : m_store->activePath(m_chat))
+        for (const Message & m : m_store->activePath(m_chat))
             if (m.role == MessageRole::Tool) out << m;
         return out;
     }
-    QString statusOf(const Message &tool) const {
+    QString statusOf(const Message & tool) const {
         return tool.toolResults.first().toObject().value("status").toString();
     }
     void waitIdle(int replies) {
@@ -103,7 +105,7 @@ private slots:
 
     void toolsGoIntoTheTemplate() {
         m_engine->say(m_chat, QStringLiteral("hi"));
-        const std::string &prompt = m_engine->prompts.at(0);
+        const std::string & prompt = m_engine->prompts.at(0);
         QVERIFY(prompt.find("<tools>") != std::string::npos);
         QVERIFY(prompt.find("\"calculator\"") != std::string::npos);
         QVERIFY(prompt.find("\"expression\"") != std::string::npos);
@@ -143,7 +145,7 @@ private slots:
         QCOMPARE(r.value("status").toString(), QStringLiteral("done"));
         QCOMPARE(path[3].content, QStringLiteral("The answer is 14."));
         // The next prompt has the call, its result and (same turn) the reasoning.
-        const std::string &next = m_engine->prompts.at(1);
+        const std::string & next = m_engine->prompts.at(1);
         QVERIFY(next.find("<tool_response>\n14\n</tool_response>") != std::string::npos);
         QVERIFY(next.find("\"expression\": \"2+3*4\"") != std::string::npos ||
                 next.find("\"expression\":\"2+3*4\"") != std::string::npos);
@@ -171,8 +173,7 @@ private slots:
 
     void alwaysAllowHoldsForTheChat() {
         m_engine->outputs = {ScriptedEngine::call("calculator", R"({"expression": "1+1"})"),
-                             ScriptedEngine::call("calculator", R"({"expression": "2+2"})"),
-                             QStringLiteral("4")};
+                             ScriptedEngine::call("calculator", R"({"expression": "2+2"})"), QStringLiteral("4")};
         m_engine->say(m_chat, QStringLiteral("go"));
         m_loop->alwaysAllow(key(0));
         waitIdle(3);  // the second call ran without asking
@@ -361,7 +362,7 @@ private slots:
         QCOMPARE(tools[0].content, QStringLiteral("2.5"));
         QCOMPARE(statusOf(tools[1]), QStringLiteral("denied"));
         QCOMPARE(tools[1].parentId, tools[0].id);  // chained in the model's order
-        const std::string &next = m_engine->prompts.at(1);
+        const std::string & next = m_engine->prompts.at(1);
         QVERIFY(next.find("2.5") != std::string::npos && next.find("denied") != std::string::npos);
 
         // All at once.
@@ -416,7 +417,7 @@ private slots:
         QVERIFY(clock.elapsed() < 1000);
         QCOMPARE(stopped.size(), 1);
         QTest::qWait(100);
-        QCOMPARE(m_engine->replies.size(), 1);  // no continuation
+        QCOMPARE(m_engine->replies.size(), 1);                          // no continuation
         QTRY_COMPARE_WITH_TIMEOUT(m_sleep->sawCancel.load(), 1, 2000);  // the tool was told
         const QList<Message> tools = toolMessages();
         QCOMPARE(tools.size(), 2);
@@ -445,7 +446,7 @@ private slots:
         ConversationStore reopened(dbPath());
         const ConversationTree tree = reopened.tree(m_chat);
         QCOMPARE(tree.messages.size(), 4);
-        const Message &tool = tree.messages[2];
+        const Message & tool = tree.messages[2];
         QCOMPARE(tool.role, MessageRole::Tool);
         QCOMPARE(tool.toolResults.first().toObject().value("result").toObject().value("isError").toBool(true), false);
         const QString md = MarkdownExporter::render(tree);

@@ -55,18 +55,18 @@ class TestAgentStoreThread : public QObject {
     QString dbPath() const { return m_dir.filePath(QStringLiteral("chats.sqlite")); }
 
     // The picker's row for `name` (-1: not listed).
-    static int row(ChatController &chat, const QString &name) {
-        ChatToolsModel *picker = chat.chatTools();
+    static int row(ChatController & chat, const QString & name) {
+        ChatToolsModel * picker = chat.chatTools();
         for (int i = 0; i < picker->rowCount(); ++i)
             if (picker->index(i).data(ChatToolsModel::NameRole).toString() == name) return i;
         return -1;
     }
     // The shown chat's first call's state ("" when it has none).
-    static QString stateOf(AgentLoop *loop) {
+    static QString stateOf(AgentLoop * loop) {
         const QVariantList calls = loop->calls();
         return calls.isEmpty() ? QString() : calls.first().toMap().value("state").toString();
     }
-    static bool says(ChatController &chat, const QString &name, ChatToolsModel::Role role) {
+    static bool says(ChatController & chat, const QString & name, ChatToolsModel::Role role) {
         return chat.chatTools()->index(row(chat, name)).data(role).toBool();
     }
 
@@ -95,9 +95,9 @@ private slots:
             ToolChoiceStore::save(store.database(), b, bChoices);
         }
         ChatController chat(dbPath(), nullptr);
-        AgentLoop *loop = chat.agentLoop();
+        AgentLoop * loop = chat.agentLoop();
         QVERIFY(loop);
-        auto *engine = new ScriptedBridge(&chat);
+        auto * engine = new ScriptedBridge(&chat);
         const QJsonObject fake{{"command", FAKE_MCP_SERVER}};
         QVERIFY(chat.tools()->save(
             QString::fromUtf8(QJsonDocument(QJsonObject{{"mcpServers", QJsonObject{{"fake", fake}}}}).toJson())));
@@ -119,14 +119,13 @@ private slots:
         // The call runs and its result is stored; A's choices change; chat B opens.
         loop->allowOnce(call);
         // Done, and no notice or error: the results wait on the lock, they are not refused.
-        QTRY_COMPARE_WITH_TIMEOUT(stateOf(loop) + loop->notice() + chat.errorMessage(), QStringLiteral("done"),
-                                  10000);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(loop) + loop->notice() + chat.errorMessage(), QStringLiteral("done"), 10000);
         QElapsedTimer clock;
         clock.start();
         chat.chatTools()->setEnabled(row(chat, QStringLiteral("calculator")), false);
         chat.setCurrentConversationId(b);
         QVERIFY2(clock.elapsed() < 100, qPrintable(QString::number(clock.elapsed())));  // none waited
-        QVERIFY(loop->busy(a));  // A's results wait on the lock, and A with them
+        QVERIFY(loop->busy(a));       // A's results wait on the lock, and A with them
         QVERIFY(!chat.generating());  // B is free
         QTest::qWait(700);
         QCOMPARE(continued.size(), 0);

@@ -41,11 +41,13 @@ namespace {
 
 const char kEverything[] = "@modelcontextprotocol/server-everything@2026.8.31";
 
-QString json(const QJsonObject &o) { return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)); }
+QString json(const QJsonObject & o) {
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
 
 // The tool a chat offers under `name`, from the template's `tools`.
-QJsonObject offered(AgentLoop *loop, qint64 conversationId, const QString &name) {
-    for (const QJsonValue &t : loop->templateToolsFor(conversationId))
+QJsonObject offered(AgentLoop * loop, qint64 conversationId, const QString & name) {
+    for (const QJsonValue & t : loop->templateToolsFor(conversationId))
         if (t["function"]["name"].toString() == name) return t["function"].toObject();
     return {};
 }
@@ -57,10 +59,10 @@ class TestAppAgent : public QObject {
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<ChatController> m_chat;
-    ScriptedBridge *m_engine = nullptr;
+    ScriptedBridge * m_engine = nullptr;
 
     QString dbPath() const { return m_dir->filePath(QStringLiteral("chats.sqlite")); }
-    AgentLoop *loop() const { return m_chat->agentLoop(); }
+    AgentLoop * loop() const { return m_chat->agentLoop(); }
     QString key(int i) const { return loop()->calls().at(i).toMap().value("key").toString(); }
 
     // The app as main.cpp starts it, on the test's data folder, with the scripted model "loaded".
@@ -81,7 +83,7 @@ class TestAppAgent : public QObject {
         QCOMPARE(m_engine->replies.size(), replies);
     }
     // The user saves `servers` on the Tools page; waits until `tool` is offered.
-    void enableServer(const QJsonObject &servers, const QString &tool) {
+    void enableServer(const QJsonObject & servers, const QString & tool) {
         QVERIFY(m_chat->tools()->save(json(QJsonObject{{"mcpServers", servers}})));
         QTRY_VERIFY_WITH_TIMEOUT(!offered(loop(), 0, tool).isEmpty(), 60000);
         const QVariantMap status = m_chat->tools()->servers().first().toMap();
@@ -89,14 +91,14 @@ class TestAppAgent : public QObject {
     }
 
     // Ask, approve the call, answer with its result; then reload and export.
-    void sumScenario(const QString &server, const QString &tool, const QJsonObject &args, const QString &expected) {
+    void sumScenario(const QString & server, const QString & tool, const QJsonObject & args, const QString & expected) {
         const QString question = QStringLiteral("What is %1 + %2? Use the tool.")
                                      .arg(args.value("a").toDouble())
                                      .arg(args.value("b").toDouble());
         const QString answer = QStringLiteral("The tool says: %1").arg(expected);
-        m_engine->outputs = {QStringLiteral("<think>I will add them with the tool.</think>\n") +
-                                 ScriptedModel::call(tool, json(args)),
-                             answer};
+        m_engine->outputs = {
+            QStringLiteral("<think>I will add them with the tool.</think>\n") + ScriptedModel::call(tool, json(args)),
+            answer};
         QVERIFY(m_chat->send(question));
         QTRY_VERIFY_WITH_TIMEOUT(loop()->awaitingApproval(), 10000);
         const qint64 chat = m_chat->currentConversationId();
@@ -106,13 +108,13 @@ class TestAppAgent : public QObject {
 
         // The chat's tools reached the template, schema and all.
         QCOMPARE(m_engine->prompts.size(), size_t(1));
-        const std::string &first = m_engine->prompts[0];
+        const std::string & first = m_engine->prompts[0];
         QVERIFY(first.find("<tools>") != std::string::npos);
         QVERIFY2(first.find("\"" + tool.toStdString() + "\"") != std::string::npos, first.c_str());
         const QJsonObject function = offered(loop(), chat, tool);
         QVERIFY(first.find(function["description"].toString().toStdString()) != std::string::npos);
         const QJsonObject schema = function["parameters"].toObject();
-        for (const QString &property : schema["properties"].toObject().keys())
+        for (const QString & property : schema["properties"].toObject().keys())
             QVERIFY(first.find("\"" + property.toStdString() + "\"") != std::string::npos);
         QCOMPARE(m_engine->requests[0].tools, loop()->templateToolsFor(chat));
 
@@ -131,7 +133,7 @@ class TestAppAgent : public QObject {
         waitIdle(2);
 
         // The result went back into the prompt, after the call, and the answer went on.
-        const std::string &next = m_engine->prompts[1];
+        const std::string & next = m_engine->prompts[1];
         const std::string response = "<tool_response>\n" + expected.toStdString() + "\n</tool_response>";
         QVERIFY2(next.find(response) != std::string::npos, next.c_str());
         QVERIFY(next.find("<tool_call>") < next.find(response));
@@ -171,16 +173,16 @@ class TestAppAgent : public QObject {
     }
 
     // The picker's row for `name` (-1: not listed).
-    int row(const QString &name) const {
-        ChatToolsModel *picker = m_chat->chatTools();
+    int row(const QString & name) const {
+        ChatToolsModel * picker = m_chat->chatTools();
         for (int i = 0; i < picker->rowCount(); ++i)
             if (picker->index(i).data(ChatToolsModel::NameRole).toString() == name) return i;
         return -1;
     }
-    bool pickerSays(const QString &name, ChatToolsModel::Role role) const {
+    bool pickerSays(const QString & name, ChatToolsModel::Role role) const {
         return m_chat->chatTools()->index(row(name)).data(role).toBool();
     }
-    qint64 otherChat(const QString &title) {
+    qint64 otherChat(const QString & title) {
         ConversationStore store(dbPath());
         Conversation c;
         c.title = title;
@@ -213,7 +215,7 @@ private slots:
     }
 
     void choicesSurviveARestart() {
-        ChatToolsModel *picker = m_chat->chatTools();
+        ChatToolsModel * picker = m_chat->chatTools();
         QCOMPARE(picker->count(), 2);
         QCOMPARE(picker->enabledCount(), 2);
         // The draft's choice (calculator off) becomes the chat's when it is created.
@@ -293,7 +295,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!loop()->busy(a), 10000);
         QTest::qWait(100);
         QCOMPARE(m_engine->replies.size(), 1);  // nothing generated into B
-        QVERIFY(!m_chat->toolTurnWaiting());   // B has no turn waiting
+        QVERIFY(!m_chat->toolTurnWaiting());    // B has no turn waiting
         {
             ConversationStore store(dbPath());
             QCOMPARE(store.activePath(a).last().role, MessageRole::Tool);  // stored in its own chat
@@ -319,10 +321,10 @@ private slots:
         m_engine->hold = true;
         QVERIFY(m_chat->send(QStringLiteral("Something for B")));
         QTRY_COMPARE(m_engine->replies.size(), 4);  // once its rows are written
-        m_chat->setCurrentConversationId(a);  // B's reply still streams
-        QTRY_VERIFY(m_chat->toolTurnWaiting());  // the Continue affordance (the leaf is read on the store thread)
-        QVERIFY(!m_chat->continueToolTurn());  // not while the engine is busy
-        m_engine->release();                   // B's reply ends: A's answer goes on
+        m_chat->setCurrentConversationId(a);        // B's reply still streams
+        QTRY_VERIFY(m_chat->toolTurnWaiting());     // the Continue affordance (the leaf is read on the store thread)
+        QVERIFY(!m_chat->continueToolTurn());       // not while the engine is busy
+        m_engine->release();                        // B's reply ends: A's answer goes on
         waitIdle(5);
         QVERIFY(!m_chat->toolTurnWaiting());
         QVERIFY(m_engine->prompts[4].find("<tool_response>\n1024\n</tool_response>") != std::string::npos);

@@ -39,7 +39,7 @@ public:
     nlohmann::json inputSchema() const override {
         return {{"type", "object"}, {"properties", {{"ms", {{"type", "integer"}}}}}};
     }
-    nlohmann::json call(const nlohmann::json &args, const Hearth::Tools::ToolCallContext &context) const override {
+    nlohmann::json call(const nlohmann::json & args, const Hearth::Tools::ToolCallContext & context) const override {
         const int ms = args.value("ms", 1000);
         ++started;
         const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);

@@ -41,9 +41,10 @@ private slots:
 
     void memoryErrorBecomesGigabytes() {
         const QString path = QStringLiteral("/models/big.gguf");
-        const QString engine = path + QStringLiteral(": not enough memory: a context of 32768 tokens needs 17357 MiB "
-                                                     "(KV cache and scratch) but only 14400 MiB is available; use a "
-                                                     "smaller context");
+        const QString engine = path + QStringLiteral(
+                                          ": not enough memory: a context of 32768 tokens needs 17357 MiB "
+                                          "(KV cache and scratch) but only 14400 MiB is available; use a "
+                                          "smaller context");
         const QString text = loadErrorText(hearth::ErrorCode_resources, engine, path);
         QVERIFY2(text.startsWith(QStringLiteral("This model needs 18.2 GB but 15.1 GB is free")), qPrintable(text));
         QVERIFY(text.contains(QStringLiteral("32768 tokens")));

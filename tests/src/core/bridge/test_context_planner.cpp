@@ -15,7 +15,7 @@ using namespace Hearth;
 
 namespace {
 
-Message message(MessageRole role, const QString &text, qint64 conversation = 1) {
+Message message(MessageRole role, const QString & text, qint64 conversation = 1) {
     Message m;
     m.role = role;
     m.content = text;
@@ -40,7 +40,7 @@ QList<Message> chat(int turns, int sentences, qint64 conversation = 1) {
     return h;
 }
 
-size_t commonPrefix(const std::vector<int32_t> &a, const std::vector<int32_t> &b) {
+size_t commonPrefix(const std::vector<int32_t> & a, const std::vector<int32_t> & b) {
     size_t n = 0;
     while (n < a.size() && n < b.size() && a[n] == b[n]) ++n;
     return n;
@@ -59,7 +59,7 @@ class TestContextPlanner : public QObject {
         p.setModel(&*m_setup, m_tokenizer);
         return p;
     }
-    static GenerationSettings settings(const QString &policy, int maxTokens = 32) {
+    static GenerationSettings settings(const QString & policy, int maxTokens = 32) {
         GenerationSettings s;
         s.systemPrompt = QStringLiteral("You are a storyteller.");
         s.contextOverflow = policy;
@@ -97,8 +97,8 @@ private slots:
         const QString prompt = QString::fromStdString(plan.prompt);
         QVERIFY(prompt.contains(s.systemPrompt));
         QVERIFY(plan.usage.systemPrompt);
-        QVERIFY(!prompt.contains(story(0, 4)));   // the oldest turn went
-        QVERIFY(prompt.contains(story(11, 4)));   // the latest stays
+        QVERIFY(!prompt.contains(story(0, 4)));  // the oldest turn went
+        QVERIFY(prompt.contains(story(11, 4)));  // the latest stays
         QVERIFY(prompt.indexOf(s.systemPrompt) < prompt.indexOf(QStringLiteral("Tom")));
     }
 
@@ -129,7 +129,8 @@ private slots:
         QCOMPARE(next.usage.droppedTurns, first.usage.droppedTurns);
         // All of the previous prompt but its last few tokens (the generation prompt) is shared.
         QVERIFY2(commonPrefix(first.promptIds, next.promptIds) + 8 >= first.promptIds.size(),
-                 qPrintable(QStringLiteral("%1 of %2").arg(commonPrefix(first.promptIds, next.promptIds))
+                 qPrintable(QStringLiteral("%1 of %2")
+                                .arg(commonPrefix(first.promptIds, next.promptIds))
                                 .arg(first.promptIds.size())));
         // Another chat does not inherit this one's choice.
         const ContextPlan other = p.plan(chat(3, 4, 2), s, QString());
@@ -144,12 +145,13 @@ private slots:
         QCOMPARE(plain.usage.droppedTurns, 0);
         // A reply that took most of what the prompt left.
         QString partial;
-        for (int n = 1; int(m_tokenizer->tokenize(partial.toStdString(), false).size()) < 512 - plain.usage.promptTokens - 40; ++n)
+        for (int n = 1;
+             int(m_tokenizer->tokenize(partial.toStdString(), false).size()) < 512 - plain.usage.promptTokens - 40; ++n)
             partial = story(99, n);
         const ContextPlan cont = p.plan(h, s, partial, false);
         QVERIFY(cont.refusal.isEmpty());
         QVERIFY(QString::fromStdString(cont.prompt).endsWith(partial));
-        QCOMPARE(cont.usage.droppedTurns, 1);  // room for the text: the older turn goes
+        QCOMPARE(cont.usage.droppedTurns, 1);                                // room for the text: the older turn goes
         QVERIFY(QString::fromStdString(cont.prompt).contains(story(1, 1)));  // the turn it answers stays
     }
 

@@ -20,7 +20,7 @@ namespace {
 
 constexpr int kTimeoutMs = 60000;
 
-QList<Message> userTurn(const QString &text) {
+QList<Message> userTurn(const QString & text) {
     Message m;
     m.role = MessageRole::User;
     m.content = text;
@@ -48,7 +48,7 @@ private:
     QString m_model;
 
     // Loads the fixture; returns false (after failing the test) if it did not load.
-    bool load(EngineBridge &bridge) {
+    bool load(EngineBridge & bridge) {
         QSignalSpy loaded(&bridge, &EngineBridge::modelLoaded);
         QSignalSpy failed(&bridge, &EngineBridge::loadFailed);
         bridge.loadModel(m_model);
@@ -80,7 +80,7 @@ private slots:
         QVERIFY(loaded.at(0).at(2).toInt() > 0);  // the context the session gets
         QVERIFY(progress.count() >= 1);
         double last = 0;
-        for (const QList<QVariant> &p : progress) {
+        for (const QList<QVariant> & p : progress) {
             QVERIFY(p.at(0).toDouble() >= last);
             last = p.at(0).toDouble();
         }
@@ -100,7 +100,7 @@ private slots:
         QVERIFY2(result.error.isEmpty(), qPrintable(result.error));
 
         QString streamed;
-        for (const QList<QVariant> &t : text) {
+        for (const QList<QVariant> & t : text) {
             QCOMPARE(t.at(0).toLongLong(), 11);
             streamed += t.at(1).toString();
         }
@@ -140,19 +140,21 @@ private slots:
         QVERIFY(load(bridge));
         QCOMPARE(threadCount() - before, sessionThreads);
 
-        QThread *const self = QThread::currentThread();
+        QThread * const self = QThread::currentThread();
         QStringList order;
         bool offThread = false;
-        auto note = [&](const QString &what) {
+        auto note = [&](const QString & what) {
             offThread = offThread || QThread::currentThread() != self;
             if (order.isEmpty() || order.last() != what) order << what;
         };
-        connect(&bridge, &EngineBridge::contextPlanned, this, [&] { note(QStringLiteral("planned")); },
-                Qt::DirectConnection);
-        connect(&bridge, &EngineBridge::textReceived, this, [&] { note(QStringLiteral("text")); },
-                Qt::DirectConnection);
-        connect(&bridge, &EngineBridge::generationFinished, this, [&] { note(QStringLiteral("finished")); },
-                Qt::DirectConnection);
+        connect(
+            &bridge, &EngineBridge::contextPlanned, this, [&] { note(QStringLiteral("planned")); },
+            Qt::DirectConnection);
+        connect(
+            &bridge, &EngineBridge::textReceived, this, [&] { note(QStringLiteral("text")); }, Qt::DirectConnection);
+        connect(
+            &bridge, &EngineBridge::generationFinished, this, [&] { note(QStringLiteral("finished")); },
+            Qt::DirectConnection);
         bridge.generate(21, userTurn(QStringLiteral("Once upon a time")), greedy(16));
         QTRY_VERIFY_WITH_TIMEOUT(order.contains(QStringLiteral("finished")), kTimeoutMs);
         QVERIFY(!offThread);
@@ -207,7 +209,7 @@ private slots:
         // The result holds the whole reply; the stream only what is new.
         QVERIFY2(result.content.startsWith(QStringLiteral("Once upon a time")), qPrintable(result.content));
         QString streamed;
-        for (const QList<QVariant> &t : text) streamed += t.at(1).toString();
+        for (const QList<QVariant> & t : text) streamed += t.at(1).toString();
         QVERIFY(!streamed.startsWith(QStringLiteral("Once upon a time")));
     }
 

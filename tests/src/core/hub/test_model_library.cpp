@@ -2,9 +2,9 @@
 // unreadable files, import and delete.
 #include <QtTest>
 
-#include "model_edit.h"
 #include "common/fixtures.h"
 #include "core/model_library.h"
+#include "model_edit.h"
 
 using namespace Hearth;
 
@@ -130,7 +130,8 @@ private slots:
         QCOMPARE(models.size(), 3);
         const LocalModel * mamba = findModel(models, QStringLiteral("mamba"));
         QVERIFY(mamba);
-        QVERIFY2(mamba->error.startsWith(QStringLiteral("Hearth cannot run this model yet: Unsupported architecture 'mamba'")),
+        QVERIFY2(mamba->error.startsWith(
+                     QStringLiteral("Hearth cannot run this model yet: Unsupported architecture 'mamba'")),
                  qPrintable(mamba->error));
         QVERIFY2(mamba->error.contains(QStringLiteral("qwen3moe")), qPrintable(mamba->error));  // what it does run
         QVERIFY(!mamba->error.contains(dir.path()));

@@ -15,7 +15,7 @@
 
 using namespace Hearth;
 
-int main(int argc, char **argv) {
+int main(int argc, char ** argv) {
     QCoreApplication app(argc, argv);
     QTemporaryDir dir;
     QString path = argc > 1 ? QString::fromLocal8Bit(argv[1]) : dir.filePath("bench.sqlite");

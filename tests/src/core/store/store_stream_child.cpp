@@ -13,7 +13,7 @@
 #include "core/conversation_store.h"
 #include "core/stream_saver.h"
 
-int main(int argc, char **argv) {
+int main(int argc, char ** argv) {
     QCoreApplication app(argc, argv);
     if (argc != 2) {
         std::fprintf(stderr, "usage: store_stream_child DB_PATH\n");

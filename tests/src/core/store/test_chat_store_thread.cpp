@@ -25,7 +25,7 @@ class TestChatStoreThread : public QObject {
     QString m_db;
     qint64 m_long = 0, m_short = 0, m_hit = 0, m_branchHit = 0;
 
-    QVariant msg(ChatController &chat, int row, MessageListModel::Role role) {
+    QVariant msg(ChatController & chat, int row, MessageListModel::Role role) {
         return chat.messages()->data(chat.messages()->index(row), role);
     }
 
@@ -56,7 +56,8 @@ private slots:
 
     void guiThreadRunsWhileTheDatabaseIsLocked() {
         ChatController chat(m_db, nullptr);
-        QAbstractItemModelTester messagesTester(chat.messages(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester messagesTester(chat.messages(),
+                                                QAbstractItemModelTester::FailureReportingMode::QtTest);
         QTRY_COMPARE(chat.conversations()->count(), 2);
         StoreTest::WriteLock lock(m_db);
         QVERIFY(lock.held());
@@ -131,11 +132,12 @@ private slots:
         chat.undoDelete();
         QTRY_COMPARE(chat.conversations()->count(), 2);
         chat.togglePinned(m_short);
-        QTRY_COMPARE(chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::IdRole)
-                         .toLongLong(),
-                     m_short);
+        QTRY_COMPARE(
+            chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::IdRole).toLongLong(),
+            m_short);
         chat.togglePinned(m_short);
-        QTRY_VERIFY(!chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::PinnedRole).toBool());
+        QTRY_VERIFY(
+            !chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::PinnedRole).toBool());
     }
 };
 

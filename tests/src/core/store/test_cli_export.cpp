@@ -8,7 +8,6 @@
 #include <QtTest>
 
 #include "common/process_runner.h"
-
 #include "core/conversation_store.h"
 #include "store_test_util.h"
 
@@ -20,12 +19,12 @@ struct Result {
     QString out, err;
 };
 
-Result cli(const QStringList &args) {
+Result cli(const QStringList & args) {
     hearth_test::ProcessRun r = hearth_test::run_process(QStringLiteral(HEARTH_CLI), args);
     return {r.code, QString::fromUtf8(r.out), QString::fromUtf8(r.err)};
 }
 
-QByteArray readFile(const QString &path) {
+QByteArray readFile(const QString & path) {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }

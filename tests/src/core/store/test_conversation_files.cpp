@@ -22,12 +22,12 @@ using ConversationFiles::Format;
 
 namespace {
 
-QByteArray readAll(const QString &path) {
+QByteArray readAll(const QString & path) {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-qint64 addSimple(ConversationStore &store, const QString &title, int at) {
+qint64 addSimple(ConversationStore & store, const QString & title, int at) {
     Conversation c;
     c.title = title;
     c.createdAt = StoreTest::at(at);
@@ -114,19 +114,19 @@ private slots:
             // A folder is needed, but a file is in the way.
             ConversationFiles::exportConversations(store, {{}, Format::Markdown, false, blocked + "/sub"});
             QFAIL("exported into a file");
-        } catch (const hearth::Error &e) {
+        } catch (const hearth::Error & e) {
             QVERIFY2(QString(e.what()).contains("a-file/sub"), e.what());
         }
         try {
             ConversationFiles::exportConversations(store, {{id}, Format::Json, false, blocked + "/x.json"});
             QFAIL("wrote below a file");
-        } catch (const hearth::Error &e) {
+        } catch (const hearth::Error & e) {
             QVERIFY2(QString(e.what()).contains("x.json"), e.what());
         }
         try {
             ConversationFiles::exportConversations(store, {{9999}, Format::Json, false, m_dir.filePath("n.json")});
             QFAIL("exported a conversation that does not exist");
-        } catch (const hearth::Error &e) {
+        } catch (const hearth::Error & e) {
             QVERIFY2(QString(e.what()).contains("9999"), e.what());
         }
         QVERIFY(!QFile::exists(m_dir.filePath("n.json")));
@@ -156,7 +156,7 @@ private slots:
         try {
             ConversationFiles::importJson(target, json);
             QFAIL("a broken file was imported");
-        } catch (const hearth::Error &e) {
+        } catch (const hearth::Error & e) {
             QVERIFY2(QString(e.what()).contains("conversations[1].messages[0].parent"), e.what());
         }
         QCOMPARE(target.conversationCount(), 0);  // not even the good first one

@@ -14,13 +14,13 @@ using namespace Hearth;
 
 namespace {
 
-QList<ConversationTree> allTrees(ConversationStore &store) {
+QList<ConversationTree> allTrees(ConversationStore & store) {
     QList<ConversationTree> trees;
-    for (const Conversation &c : store.listConversations()) trees.append(store.tree(c.id));
+    for (const Conversation & c : store.listConversations()) trees.append(store.tree(c.id));
     return trees;
 }
 
-void fillSource(ConversationStore &store) {
+void fillSource(ConversationStore & store) {
     StoreTest::buildSample(store);
     Conversation c;
     c.title = QStringLiteral("Ünïcödé ✓ and a pinned one");
@@ -39,7 +39,7 @@ void fillSource(ConversationStore &store) {
 }
 
 // Field-by-field equality, with parents compared by position in the list.
-void compareTrees(const ConversationTree &a, const ConversationTree &b) {
+void compareTrees(const ConversationTree & a, const ConversationTree & b) {
     QCOMPARE(b.conversation.title, a.conversation.title);
     QCOMPARE(b.conversation.model, a.conversation.model);
     QCOMPARE(b.conversation.systemPrompt, a.conversation.systemPrompt);
@@ -48,7 +48,7 @@ void compareTrees(const ConversationTree &a, const ConversationTree &b) {
     QCOMPARE(b.conversation.createdAt, a.conversation.createdAt);
     QCOMPARE(b.conversation.updatedAt, a.conversation.updatedAt);
     QCOMPARE(b.messages.size(), a.messages.size());
-    auto indexOf = [](const ConversationTree &t, qint64 id) {
+    auto indexOf = [](const ConversationTree & t, qint64 id) {
         for (qsizetype i = 0; i < t.messages.size(); ++i)
             if (t.messages[i].id == id) return i;
         return qsizetype(-1);
@@ -75,11 +75,11 @@ class TestJsonRoundTrip : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
 
-    void expectError(const QByteArray &json, const char *needle) {
+    void expectError(const QByteArray & json, const char * needle) {
         try {
             JsonImporter::parse(json, "bad.json");
             QFAIL(qPrintable(QStringLiteral("accepted: %1").arg(QString::fromUtf8(json))));
-        } catch (const hearth::Error &e) {
+        } catch (const hearth::Error & e) {
             QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String(needle)), e.what());
             QVERIFY2(QString::fromUtf8(e.what()).startsWith("bad.json: "), e.what());
         }
@@ -111,8 +111,8 @@ private slots:
         // The thinking time travels in the stats and comes back exactly.
         QVERIFY(first.contains("\"thinking_ms\": 12400"));
         bool sawThinking = false;
-        for (const ConversationTree &t : imported)
-            for (const Message &m : t.messages)
+        for (const ConversationTree & t : imported)
+            for (const Message & m : t.messages)
                 if (m.stats.thinkingMs == 12400) sawThinking = true;
         QVERIFY(sawThinking);
         // Branch operations work on the imported tree.
@@ -138,35 +138,45 @@ private slots:
         expectError("{not json", "not valid JSON");
         expectError("[]", "expected a JSON object");
         // Qt would take 1024 levels; the importer takes the engine's bound.
-        expectError("{\"format\":" + QByteArray(200, '[') + QByteArray(200, ']') + "}", "nested deeper than 128 levels");
+        expectError("{\"format\":" + QByteArray(200, '[') + QByteArray(200, ']') + "}",
+                    "nested deeper than 128 levels");
         expectError(QByteArray(20000, '{'), "nested deeper than 128 levels");
         expectError(R"({"format":"other","version":1,"conversations":[]})", "format: 'other'");
         expectError(R"({"format":"hearth.conversations","version":2,"conversations":[]})", "version 2");
         expectError(R"({"format":"hearth.conversations","version":1})", "conversations: missing");
-        const char *head = R"({"format":"hearth.conversations","version":1,"conversations":[{"title":"t",)"
-                           R"("created_at":"2026-01-01T00:00:00.000Z","updated_at":"2026-01-01T00:00:00.000Z",)";
-        auto withMessages = [&](const char *tail) { return QByteArray(head) + tail + "}]}"; };
-        expectError(withMessages(R"("messages":[{"id":1,"parent":null,"role":"bot","content":"x","created_at":"2026-01-01T00:00:00Z"}])"),
-                    "conversations[0].messages[0].role: unknown role 'bot'");
-        expectError(withMessages(R"("messages":[{"id":1,"parent":2,"role":"user","content":"x","created_at":"2026-01-01T00:00:00Z"}])"),
-                    "conversations[0].messages[0].parent: 2 is not an earlier message");
+        const char * head = R"({"format":"hearth.conversations","version":1,"conversations":[{"title":"t",)"
+                            R"("created_at":"2026-01-01T00:00:00.000Z","updated_at":"2026-01-01T00:00:00.000Z",)";
+        auto withMessages = [&](const char * tail) { return QByteArray(head) + tail + "}]}"; };
+        expectError(
+            withMessages(
+                R"("messages":[{"id":1,"parent":null,"role":"bot","content":"x","created_at":"2026-01-01T00:00:00Z"}])"),
+            "conversations[0].messages[0].role: unknown role 'bot'");
+        expectError(
+            withMessages(
+                R"("messages":[{"id":1,"parent":2,"role":"user","content":"x","created_at":"2026-01-01T00:00:00Z"}])"),
+            "conversations[0].messages[0].parent: 2 is not an earlier message");
         expectError(withMessages(R"("messages":[{"id":1,"role":"user","content":"x","created_at":"yesterday"}])"),
                     "messages[0].created_at: 'yesterday' is not an ISO 8601 date-time");
-        expectError(withMessages(R"("messages":[{"id":1,"role":"user","content":7,"created_at":"2026-01-01T00:00:00Z"}])"),
-                    "messages[0].content: expected a string");
+        expectError(
+            withMessages(R"("messages":[{"id":1,"role":"user","content":7,"created_at":"2026-01-01T00:00:00Z"}])"),
+            "messages[0].content: expected a string");
         expectError(withMessages(R"("active_leaf":5,"messages":[])"), "active_leaf: 5 is not a message");
-        expectError(withMessages(R"("messages":[{"id":1,"role":"user","content":"x","created_at":"2026-01-01T00:00:00Z"},)"
-                                 R"({"id":1,"role":"user","content":"y","created_at":"2026-01-01T00:00:00Z"}])"),
-                    "messages[1].id: must be a new positive integer");
-        expectError(withMessages(R"("messages":[{"id":1,"role":"assistant","content":"x","created_at":"2026-01-01T00:00:00Z",)"
-                                 R"("generation":{"seed":"abc"}}])"),
-                    "messages[0].generation.seed: 'abc' is not an integer");
-        expectError(withMessages(R"("messages":[{"id":1,"role":"assistant","content":"x","created_at":"2026-01-01T00:00:00Z",)"
-                                 R"("stats":{"thinking_ms":-5}}])"),
-                    "messages[0].stats.thinking_ms: must not be negative");
-        expectError(withMessages(R"("messages":[{"id":1,"role":"assistant","content":"x","created_at":"2026-01-01T00:00:00Z",)"
-                                 R"("stats":{"thinking_ms":"long"}}])"),
-                    "messages[0].stats.thinking_ms: expected a number");
+        expectError(
+            withMessages(R"("messages":[{"id":1,"role":"user","content":"x","created_at":"2026-01-01T00:00:00Z"},)"
+                         R"({"id":1,"role":"user","content":"y","created_at":"2026-01-01T00:00:00Z"}])"),
+            "messages[1].id: must be a new positive integer");
+        expectError(
+            withMessages(R"("messages":[{"id":1,"role":"assistant","content":"x","created_at":"2026-01-01T00:00:00Z",)"
+                         R"("generation":{"seed":"abc"}}])"),
+            "messages[0].generation.seed: 'abc' is not an integer");
+        expectError(
+            withMessages(R"("messages":[{"id":1,"role":"assistant","content":"x","created_at":"2026-01-01T00:00:00Z",)"
+                         R"("stats":{"thinking_ms":-5}}])"),
+            "messages[0].stats.thinking_ms: must not be negative");
+        expectError(
+            withMessages(R"("messages":[{"id":1,"role":"assistant","content":"x","created_at":"2026-01-01T00:00:00Z",)"
+                         R"("stats":{"thinking_ms":"long"}}])"),
+            "messages[0].stats.thinking_ms: expected a number");
     }
 
     void minimalHandWrittenFileImports() {
@@ -181,7 +191,8 @@ private slots:
         QCOMPARE(path[1].content, QString("hello"));
         QCOMPARE(path[1].generation.seed, -1);
         QCOMPARE(path[1].stats.thinkingMs, 0.0);  // files from before thinking_ms existed still import
-        QCOMPARE(store.conversation(ids.first())->updatedAt, QDateTime::fromString("2026-01-01T00:00:05Z", Qt::ISODate));
+        QCOMPARE(store.conversation(ids.first())->updatedAt,
+                 QDateTime::fromString("2026-01-01T00:00:05Z", Qt::ISODate));
     }
 };
 

@@ -12,9 +12,11 @@
 using namespace Hearth;
 
 namespace {
-QString goldenPath(const char *name) { return QStringLiteral(HEARTH_STORE_GOLDEN_DIR "/") + QLatin1String(name); }
+QString goldenPath(const char * name) {
+    return QStringLiteral(HEARTH_STORE_GOLDEN_DIR "/") + QLatin1String(name);
+}
 
-void compareWithGolden(const QString &actual, const char *name) {
+void compareWithGolden(const QString & actual, const char * name) {
     QString path = goldenPath(name);
     if (qEnvironmentVariableIntValue("HEARTH_UPDATE_GOLDEN")) {
         QFile out(path);

@@ -22,7 +22,7 @@ const QString kStoriesSha = QStringLiteral("270cba1bd5109f42d03350f6040602456046
 // FIPS 180-2 test vector: SHA-256("abc").
 const QString kAbcSha = QStringLiteral("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 
-bool writeFile(const QString &path, const QByteArray &bytes) {
+bool writeFile(const QString & path, const QByteArray & bytes) {
     QFile f(path);
     return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
 }

@@ -12,20 +12,20 @@ using StoreTest::ids;
 
 namespace {
 
-QList<qint64> branchIds(const QList<BranchMessage> &rows) {
+QList<qint64> branchIds(const QList<BranchMessage> & rows) {
     QList<qint64> out;
-    for (const BranchMessage &r : rows) out.append(r.message.id);
+    for (const BranchMessage & r : rows) out.append(r.message.id);
     return out;
 }
 
 // A linear chat of `n` messages (user and assistant alternating); returns their ids.
-QList<qint64> buildLongChat(ConversationStore &store, qint64 conversation, int n) {
+QList<qint64> buildLongChat(ConversationStore & store, qint64 conversation, int n) {
     QList<qint64> out;
     qint64 parent = 0;
     for (int i = 0; i < n; ++i) {
         const MessageRole role = i % 2 ? MessageRole::Assistant : MessageRole::User;
-        parent = store.appendMessage(conversation, parent,
-                                     StoreTest::message(role, QStringLiteral("turn %1").arg(i), i));
+        parent =
+            store.appendMessage(conversation, parent, StoreTest::message(role, QStringLiteral("turn %1").arg(i), i));
         out.append(parent);
     }
     return out;
@@ -36,7 +36,7 @@ QList<qint64> buildLongChat(ConversationStore &store, qint64 conversation, int n
 class TestStoreBranch : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
-    QString dbPath(const char *name) { return m_dir.filePath(QString::fromLatin1(name)); }
+    QString dbPath(const char * name) { return m_dir.filePath(QString::fromLatin1(name)); }
 
 private slots:
     void activeBranchIsThePathWithSiblingFigures() {
@@ -45,7 +45,7 @@ private slots:
         const QList<BranchMessage> rows = store.activeBranch(s.conversation);
         QCOMPARE(branchIds(rows), ids(store.activePath(s.conversation)));
         // Every row's figures agree with siblings(), the per-row query the view used before.
-        for (const BranchMessage &r : rows) {
+        for (const BranchMessage & r : rows) {
             const QList<qint64> sib = ids(store.siblings(r.message.id));
             QCOMPARE(r.siblingCount, int(sib.size()));
             QCOMPARE(r.siblingIndex, int(sib.indexOf(r.message.id)));

@@ -45,7 +45,8 @@ private slots:
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         QVERIFY(model.rename(fresh, QStringLiteral("Renamed")));
         QCOMPARE(changed.count(), 1);
-        QCOMPARE(model.data(model.index(model.rowOf(fresh)), ConversationListModel::TitleRole).toString(), QString("Renamed"));
+        QCOMPARE(model.data(model.index(model.rowOf(fresh)), ConversationListModel::TitleRole).toString(),
+                 QString("Renamed"));
 
         QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
         QVERIFY(model.remove(s.conversation));

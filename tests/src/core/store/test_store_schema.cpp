@@ -21,7 +21,7 @@ namespace {
 // A raw connection, outside ConversationStore, to write old-version files.
 class RawDb {
 public:
-    explicit RawDb(const QString &path) {
+    explicit RawDb(const QString & path) {
         m_db = QSqlDatabase::addDatabase("QSQLITE", "raw-" + path);
         m_db.setDatabaseName(path);
         if (!m_db.open()) qFatal("cannot open %s", qPrintable(path));
@@ -32,8 +32,8 @@ public:
         m_db = QSqlDatabase();
         QSqlDatabase::removeDatabase(name);
     }
-    QSqlDatabase &db() { return m_db; }
-    void exec(const QString &sql) {
+    QSqlDatabase & db() { return m_db; }
+    void exec(const QString & sql) {
         QSqlQuery q(m_db);
         if (!q.exec(sql)) qFatal("%s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
     }
@@ -43,21 +43,25 @@ private:
 };
 
 // Rows valid in every schema version (v1 columns only).
-void insertOldRows(RawDb &raw) {
-    raw.exec("INSERT INTO conversations (id, title, created_at, updated_at, model, sampling, pinned, active_leaf_id)"
-             " VALUES (1, 'Old chat', 1000, 5000, 'old.gguf', '{\"temperature\":0.5}', 1, 3)");
+void insertOldRows(RawDb & raw) {
+    raw.exec(
+        "INSERT INTO conversations (id, title, created_at, updated_at, model, sampling, pinned, active_leaf_id)"
+        " VALUES (1, 'Old chat', 1000, 5000, 'old.gguf', '{\"temperature\":0.5}', 1, 3)");
     raw.exec("INSERT INTO conversations (id, title, created_at, updated_at) VALUES (2, 'Second', 2000, 6000)");
-    raw.exec("INSERT INTO messages (id, conversation_id, parent_id, role, content, created_at)"
-             " VALUES (1, 1, NULL, 'user', 'Tell me about marmalade', 1000)");
-    raw.exec("INSERT INTO messages (id, conversation_id, parent_id, role, content, reasoning, created_at, state,"
-             " model_file, generated_tokens, generation_tps, stop_reason)"
-             " VALUES (2, 1, 1, 'assistant', 'Marmalade is a citrus preserve.', 'think about oranges', 2000,"
-             " 'complete', 'old.gguf', 9, 12.5, 'eos')");
-    raw.exec("INSERT INTO messages (id, conversation_id, parent_id, role, content, created_at, state)"
-             " VALUES (3, 1, 2, 'assistant', 'Half-written answer about quin', 3000, 'streaming')");
+    raw.exec(
+        "INSERT INTO messages (id, conversation_id, parent_id, role, content, created_at)"
+        " VALUES (1, 1, NULL, 'user', 'Tell me about marmalade', 1000)");
+    raw.exec(
+        "INSERT INTO messages (id, conversation_id, parent_id, role, content, reasoning, created_at, state,"
+        " model_file, generated_tokens, generation_tps, stop_reason)"
+        " VALUES (2, 1, 1, 'assistant', 'Marmalade is a citrus preserve.', 'think about oranges', 2000,"
+        " 'complete', 'old.gguf', 9, 12.5, 'eos')");
+    raw.exec(
+        "INSERT INTO messages (id, conversation_id, parent_id, role, content, created_at, state)"
+        " VALUES (3, 1, 2, 'assistant', 'Half-written answer about quin', 3000, 'streaming')");
 }
 
-void checkMigratedData(ConversationStore &store) {
+void checkMigratedData(ConversationStore & store) {
     QSqlDatabase db = store.database();
     QCOMPARE(StoreSchema::version(db), StoreSchema::kLatestVersion);
     QList<Conversation> list = store.listConversations();
@@ -115,7 +119,7 @@ void checkMigratedData(ConversationStore &store) {
     const qint64 importedId = store.createConversation(imported);
     QCOMPARE(store.conversation(importedId)->importedAt, imported.importedAt);
     bool listed = false;
-    for (const Conversation &c : store.listConversations())
+    for (const Conversation & c : store.listConversations())
         if (c.id == importedId) listed = c.importedAt == imported.importedAt;
     QVERIFY(listed);
 }
@@ -182,7 +186,7 @@ private slots:
         try {
             ConversationStore store(path);
             QFAIL("a newer database was opened");
-        } catch (const hearth::Error &e) {
+        } catch (const hearth::Error & e) {
             QCOMPARE(e.code(), hearth::ErrorCode_unsupported);
             QVERIFY2(QString(e.what()).contains("99"), e.what());
         }
@@ -197,7 +201,7 @@ private slots:
         try {
             ConversationStore store(path);
             QFAIL("garbage was opened as a database");
-        } catch (const hearth::Error &e) {
+        } catch (const hearth::Error & e) {
             QVERIFY2(QString(e.what()).contains("garbage.sqlite"), e.what());
         }
     }

@@ -21,7 +21,7 @@ private slots:
         QCOMPARE(hits.size(), 2);  // the question and the reply
         QSet<qint64> found{hits[0].messageId, hits[1].messageId};
         QCOMPARE(found, (QSet<qint64>{s.askPorto, s.porto}));
-        for (const SearchHit &h : hits) {
+        for (const SearchHit & h : hits) {
             QCOMPARE(h.conversationId, s.conversation);
             QCOMPARE(h.conversationTitle, QString("Weather in Lisbon"));
             QVERIFY2(h.snippet.contains("[Porto]"), qPrintable(h.snippet));
@@ -50,7 +50,7 @@ private slots:
         qint64 c = store.createConversation(Conversation{});
         store.appendMessage(c, 0, StoreTest::message(MessageRole::User, "say \"NOT\" AND OR near(x) -minus", 0));
         // None of these may throw or be parsed as FTS5 operators.
-        for (const char *q : {"\"", "NOT", "AND OR", "near(x)", "-minus", "*", "col:val", "a\"b", "(("})
+        for (const char * q : {"\"", "NOT", "AND OR", "near(x)", "-minus", "*", "col:val", "a\"b", "(("})
             (void)store.search(QString::fromLatin1(q));
         QCOMPARE(store.search("NOT").size(), 1);
         QCOMPARE(store.search("near(x)").size(), 1);
@@ -78,7 +78,8 @@ private slots:
         qint64 c = store.createConversation(Conversation{});
         qint64 parent = 0;
         for (int i = 0; i < 30; ++i)
-            parent = store.appendMessage(c, parent, StoreTest::message(MessageRole::User, QStringLiteral("lemon %1").arg(i), i));
+            parent = store.appendMessage(c, parent,
+                                         StoreTest::message(MessageRole::User, QStringLiteral("lemon %1").arg(i), i));
         QCOMPARE(store.search("lemon", 10).size(), 10);
         QCOMPARE(store.search("lemon").size(), 30);
     }

@@ -15,7 +15,7 @@ using StoreTest::ids;
 class TestStoreTree : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
-    QString dbPath(const char *name) { return m_dir.filePath(QString::fromLatin1(name)); }
+    QString dbPath(const char * name) { return m_dir.filePath(QString::fromLatin1(name)); }
 
 private slots:
     void activePathFollowsLastAppended() {
@@ -91,7 +91,8 @@ private slots:
         QCOMPARE(m.generation.modelFile, QString("other.gguf"));
         QCOMPARE(ids(store.siblings(again)), (QList<qint64>{s.porto, again}));
         QCOMPARE(store.activePath(s.conversation).last().id, again);
-        store.finishReply(again, QStringLiteral("Porto: no idea."), QString(), {}, ReplyStats{10, 5, 100, 20, 50, "eos"});
+        store.finishReply(again, QStringLiteral("Porto: no idea."), QString(), {},
+                          ReplyStats{10, 5, 100, 20, 50, "eos"});
         m = *store.message(again);
         QCOMPARE(m.state, MessageState::Complete);
         QCOMPARE(m.stats.generatedTokens, 5);
@@ -102,8 +103,10 @@ private slots:
         ConversationStore store(dbPath("errors.sqlite"));
         StoreTest::Sample s = StoreTest::buildSample(store);
         qint64 other = store.createConversation(Conversation{});
-        QVERIFY_THROWS_EXCEPTION(hearth::Error, store.appendMessage(other, s.user1, StoreTest::message(MessageRole::User, "x", 1)));
-        QVERIFY_THROWS_EXCEPTION(hearth::Error, store.appendMessage(99999, 0, StoreTest::message(MessageRole::User, "x", 1)));
+        QVERIFY_THROWS_EXCEPTION(hearth::Error,
+                                 store.appendMessage(other, s.user1, StoreTest::message(MessageRole::User, "x", 1)));
+        QVERIFY_THROWS_EXCEPTION(hearth::Error,
+                                 store.appendMessage(99999, 0, StoreTest::message(MessageRole::User, "x", 1)));
         QVERIFY_THROWS_EXCEPTION(hearth::Error, store.editMessage(99999, "x"));
         QVERIFY_THROWS_EXCEPTION(hearth::Error, store.renameConversation(99999, "x"));
         QVERIFY(!store.message(99999).has_value());
@@ -122,7 +125,7 @@ private slots:
         // Newest first.
         auto titles = [&] {
             QStringList t;
-            for (const Conversation &c : store.listConversations()) t << c.title;
+            for (const Conversation & c : store.listConversations()) t << c.title;
             return t;
         };
         QCOMPARE(titles(), (QStringList{"c3", "c2", "c1", "c0"}));
@@ -177,7 +180,7 @@ private slots:
         // The FTS index followed the cascade: only b's message is found.
         QList<SearchHit> hits = store.search("Porto");
         QVERIFY(!hits.isEmpty());
-        for (const SearchHit &h : hits) QCOMPARE(h.conversationId, b.conversation);
+        for (const SearchHit & h : hits) QCOMPARE(h.conversationId, b.conversation);
     }
 
     void dataSurvivesReopen() {

@@ -21,7 +21,7 @@ using namespace Hearth;
 
 namespace {
 
-qint64 seedChat(ConversationStore &store, int messages) {
+qint64 seedChat(ConversationStore & store, int messages) {
     const qint64 conv = store.createConversation(Conversation{});
     qint64 parent = 0;
     for (int i = 0; i < messages; ++i)
@@ -42,28 +42,29 @@ private slots:
         StoreWorker worker(m_dir.filePath("order.sqlite"));
         QVERIFY(worker.isOpen());
         QVERIFY(QFileInfo(worker.path()).isAbsolute());
-        const qint64 conv = worker.call([](ConversationStore &s) { return s.createConversation(Conversation{}); });
+        const qint64 conv = worker.call([](ConversationStore & s) { return s.createConversation(Conversation{}); });
         // Writes posted one after another, then a read: it sees all of them.
         QList<quint64> ids;
         qint64 parent = 0;
-        QThread *storeThread = nullptr;
+        QThread * storeThread = nullptr;
         for (int i = 0; i < 20; ++i)
-            ids << worker.post([conv, i, &parent, &storeThread](ConversationStore &s) {
+            ids << worker.post([conv, i, &parent, &storeThread](ConversationStore & s) {
                 storeThread = QThread::currentThread();
                 parent = s.appendMessage(conv, parent, StoreTest::message(MessageRole::User, QString::number(i), i));
             });
         for (int i = 1; i < ids.size(); ++i) QVERIFY(ids[i] > ids[i - 1]);
         QStringList seen;
-        QThread *answeredOn = nullptr;
+        QThread * answeredOn = nullptr;
         QList<int> order;
         worker.request(
-            this, [conv](ConversationStore &s) { return s.activePath(conv); },
-            [&](const QList<Message> &path) {
+            this, [conv](ConversationStore & s) { return s.activePath(conv); },
+            [&](const QList<Message> & path) {
                 answeredOn = QThread::currentThread();
-                for (const Message &m : path) seen << m.content;
+                for (const Message & m : path) seen << m.content;
                 order << 1;
             });
-        worker.request(this, [](ConversationStore &) {}, [&] { order << 2; });
+        worker.request(
+            this, [](ConversationStore &) {}, [&] { order << 2; });
         QTRY_COMPARE(order.size(), 2);
         QCOMPARE(order, (QList<int>{1, 2}));  // answers in the order the jobs ran
         QCOMPARE(answeredOn, QThread::currentThread());
@@ -79,17 +80,17 @@ private slots:
         QString failedWith;
         bool done = false;
         const quint64 id = worker.request(
-            this, [](ConversationStore &s) { s.renameConversation(424242, QStringLiteral("x")); }, [&] { done = true; },
-            [&](const QString &message) { failedWith = message; });
+            this, [](ConversationStore & s) { s.renameConversation(424242, QStringLiteral("x")); },
+            [&] { done = true; }, [&](const QString & message) { failedWith = message; });
         QTRY_VERIFY(!failedWith.isEmpty());
         QVERIFY(!done);
         QCOMPARE(errors.size(), 1);
         QCOMPARE(errors.at(0).at(0).value<quint64>(), id);
         QCOMPARE(errors.at(0).at(1).toString(), failedWith);
         // A blocking call rethrows.
-        QVERIFY_THROWS_EXCEPTION(std::exception, worker.call([](ConversationStore &s) { s.deleteConversation(7); }));
+        QVERIFY_THROWS_EXCEPTION(std::exception, worker.call([](ConversationStore & s) { s.deleteConversation(7); }));
         // The queue goes on after a failure.
-        QCOMPARE(worker.call([](ConversationStore &s) { return s.conversationCount(); }), 0);
+        QCOMPARE(worker.call([](ConversationStore & s) { return s.conversationCount(); }), 0);
     }
 
     void aDatabaseThatCannotOpenFailsEveryJob() {
@@ -97,8 +98,9 @@ private slots:
         QVERIFY(!worker.isOpen());
         QVERIFY(!worker.openError().isEmpty());
         QString failedWith;
-        worker.request(this, [](ConversationStore &s) { return s.conversationCount(); }, [](int) {},
-                       [&](const QString &message) { failedWith = message; });
+        worker.request(
+            this, [](ConversationStore & s) { return s.conversationCount(); }, [](int) {},
+            [&](const QString & message) { failedWith = message; });
         QTRY_COMPARE(failedWith, worker.openError());
     }
 
@@ -119,11 +121,11 @@ private slots:
         bool renamed = false;
         int rows = 0;
         worker.request(
-            this, [conv](ConversationStore &s) { s.renameConversation(conv, QStringLiteral("Renamed")); },
+            this, [conv](ConversationStore & s) { s.renameConversation(conv, QStringLiteral("Renamed")); },
             [&] { renamed = true; });
         worker.request(
-            this, [conv](ConversationStore &s) { return s.activeBranch(conv, 100); },
-            [&](const QList<BranchMessage> &page) { rows = int(page.size()); });
+            this, [conv](ConversationStore & s) { return s.activeBranch(conv, 100); },
+            [&](const QList<BranchMessage> & page) { rows = int(page.size()); });
         QVERIFY(clock.elapsed() < 50);  // posting does not wait
         int ticks = 0;
         qint64 last = clock.elapsed(), longestGap = 0;
@@ -144,7 +146,7 @@ private slots:
         lock.release();
         QTRY_VERIFY(renamed);
         QTRY_COMPARE(rows, 100);
-        QCOMPARE(worker.call([conv](ConversationStore &s) { return s.conversation(conv)->title; }),
+        QCOMPARE(worker.call([conv](ConversationStore & s) { return s.conversation(conv)->title; }),
                  QStringLiteral("Renamed"));
     }
 
@@ -156,7 +158,7 @@ private slots:
         QString text;
         {
             auto worker = std::make_unique<StoreWorker>(path);
-            reply = worker->call([](ConversationStore &s) {
+            reply = worker->call([](ConversationStore & s) {
                 const qint64 conv = s.createConversation(Conversation{});
                 const qint64 user = s.appendMessage(conv, 0, StoreTest::message(MessageRole::User, "hi", 0));
                 return s.beginReply(conv, user, GenerationInfo{});
@@ -180,7 +182,7 @@ private slots:
     void finishThroughTheWorker() {
         const QString path = m_dir.filePath("finish.sqlite");
         StoreWorker worker(path);
-        const qint64 reply = worker.call([](ConversationStore &s) {
+        const qint64 reply = worker.call([](ConversationStore & s) {
             const qint64 conv = s.createConversation(Conversation{});
             const qint64 user = s.appendMessage(conv, 0, StoreTest::message(MessageRole::User, "hi", 0));
             return s.beginReply(conv, user, GenerationInfo{});
@@ -191,7 +193,7 @@ private slots:
         stats.generatedTokens = 4;
         stats.stopReason = QStringLiteral("stop");
         QVERIFY(saver.finish(stats));
-        const Message m = worker.call([reply](ConversationStore &s) { return *s.message(reply); });
+        const Message m = worker.call([reply](ConversationStore & s) { return *s.message(reply); });
         QCOMPARE(m.content, QStringLiteral("Once upon a time"));
         QCOMPARE(m.state, MessageState::Complete);
         QCOMPARE(m.stats.generatedTokens, 4);

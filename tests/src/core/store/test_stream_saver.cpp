@@ -21,7 +21,7 @@ struct Reply {
     qint64 id = 0;
 };
 
-Reply startReply(ConversationStore &store) {
+Reply startReply(ConversationStore & store) {
     Reply r;
     r.conversation = store.createConversation(Conversation{});
     qint64 user = store.appendMessage(r.conversation, 0, StoreTest::message(MessageRole::User, "hello", 0));
@@ -188,7 +188,7 @@ private slots:
 
         // What had been produced at least one second before the kill.
         qint64 mustHave = 0;
-        for (const auto &[at, length] : produced)
+        for (const auto & [at, length] : produced)
             if (at <= killedAt - 1000) mustHave = length;
         qint64 maxProduced = produced.last().second;
         QVERIFY(mustHave > 0);

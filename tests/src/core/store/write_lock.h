@@ -11,13 +11,13 @@ namespace StoreTest {
 
 class WriteLock {
 public:
-    explicit WriteLock(const QString &path) {
+    explicit WriteLock(const QString & path) {
         m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("write-lock"));
         m_db.setDatabaseName(path);
         m_held = m_db.open() && QSqlQuery(m_db).exec(QStringLiteral("BEGIN IMMEDIATE"));
     }
     WriteLock(const WriteLock &) = delete;
-    WriteLock &operator=(const WriteLock &) = delete;
+    WriteLock & operator=(const WriteLock &) = delete;
     ~WriteLock() {
         release();
         m_db = QSqlDatabase();
