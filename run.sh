@@ -17,7 +17,7 @@ deps=(build-essential cmake ninja-build pkg-config ccache git
       qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel qml6-module-qtcore libqt6sql6-sqlite
       libcurl4-openssl-dev nlohmann-json3-dev libpcre2-dev libsqlite3-dev libcpp-httplib-dev
       librsvg2-bin)
-test_deps=(xvfb xauth clang libclang-rt-14-dev desktop-file-utils appstream dpkg-dev nodejs npm)
+test_deps=(xvfb xauth clang clang-format libclang-rt-14-dev desktop-file-utils appstream dpkg-dev nodejs npm)
 
 install_deps() {
   [ "${HEARTH_SKIP_DEPS:-0}" = 1 ] && return
