@@ -179,11 +179,12 @@ inline __m256 block_step(__m256 d, __m256 dmin, __m256i vi, __m256i vm, float ad
 }
 
 // One row's super-block b against the NT tokens' Acts (8 i32 lanes each for
-// I and M), prefetching along the run kPrefetchBytes ahead.
+// I and M), prefetching along the run kPrefetchBytes ahead (prefetch_ahead:
+// 8 KB into L2, the one-row kernels' helper).
 template <typename F, int NT>
 inline void row_block(const typename F::Block * b, const typename F::Act * acts, __m256i * vi, __m256i * vm) {
-    const char * next = reinterpret_cast<const char *>(b) + kPrefetchBytes;
-    for (int l = 0; l < int(sizeof(*b)); l += 64) _mm_prefetch(next + l, kPrefetchHint);
+    static_assert(kPrefetchBytes == 8192 && kPrefetchHint == _MM_HINT_T1, "prefetch_ahead's distance and level");
+    prefetch_ahead(b);
     const typename F::Act * at[NT];
     for (int t = 0; t < NT; ++t) at[t] = &acts[t];
     F::template row_sums<NT>(*b, at, vi, vm);
