@@ -114,10 +114,15 @@ private:
             {8, 4, 8, 8, 5, 0, KvType_f16},       // stories260K's heads
             {32, 4, 64, 64, 40, 0, KvType_f16},   // llama-style GQA 8
             {32, 4, 64, 64, 1, 299, KvType_f16},  // decode past one 256-key tile
-            {16, 2, 128, 128, 17, 280, KvType_q8_0}, {8, 8, 80, 80, 9, 250, KvType_f16},  // no GQA; 80 = 64 + 16
-            {6, 2, 36, 36, 3, 14, KvType_f16},                                            // 36: not a multiple of 8
-            {4, 1, 7, 7, 33, 0, KvType_f16},                                              // 7: under one vector
+            {16, 2, 128, 128, 17, 280, KvType_q8_0},
+            {8, 8, 80, 80, 9, 250, KvType_f16},   // no GQA; 80 = 64 + 16
+            {6, 2, 36, 36, 3, 14, KvType_f16},    // 36: not a multiple of 8
+            {4, 1, 7, 7, 33, 0, KvType_f16},      // 7: under one vector
             {4, 2, 64, 96, 2, 520, KvType_q8_0},  // head_dim_v != head_dim, three tiles
+            // Rows grouped across tokens (no GQA: four tokens that all see a whole tile) and a
+            // group of 6 heads split 4 + 2; 20 and 40 tokens cross the tile edge at 256.
+            {4, 4, 64, 64, 40, 300, KvType_f16},
+            {12, 2, 64, 64, 20, 250, KvType_q8_0},
         };
         return c;
     }
