@@ -2,7 +2,13 @@
 // matmul per weight type and ISA, on a random 4096 x 4096 matrix.
 //
 //   bench_matmul [-t threads] [-n n_in] [-m n_out] [-p tokens] [types...]
+//   bench_matmul --stream [-t threads]
 //   (HEARTH_CPU_ISA=scalar|avx2|avx512 limits the run to that ISA)
+//
+// --stream prints the read bandwidth of plain sequential loads over 1 GiB
+// (far past every cache), split over the pool's threads as matmul splits
+// rows: the ceiling a bandwidth-bound decode can approach with that many
+// threads, and the denominator of docs/benchmarks.md's "share" columns.
 //
 // Prints ms per call, weight-read bandwidth (GB/s) and GFLOP/s (2 n_in n_out
 // tokens / time), by wall clock and by process CPU time ("cpu" columns: on a
@@ -59,6 +65,46 @@ Timing time_calls(const WeightView & w, const std::vector<float> & x, int64_t n_
     return {elapsed / calls, (cpu_seconds() - c0) / calls, best};
 }
 
+// Sums 64-bit words so the loads cannot be dropped; four accumulators let the
+// compiler vectorise without a carried dependency per load.
+uint64_t sum_words(const uint64_t * p, int64_t n) {
+    uint64_t a = 0, b = 0, c = 0, d = 0;
+    for (int64_t i = 0; i + 4 <= n; i += 4) {
+        a += p[i];
+        b += p[i + 1];
+        c += p[i + 2];
+        d += p[i + 3];
+    }
+    return a + b + c + d;
+}
+
+// GB/s of reading a 1 GiB buffer once per pass, split into 4 KiB pages over the
+// pool; the best of several passes (the least disturbed on a shared machine).
+int stream_read(ThreadPool & pool) {
+    constexpr int64_t kWords = int64_t(1) << 27;  // 1 GiB
+    constexpr int64_t kPageWords = 512;
+    std::vector<uint64_t> buf(static_cast<size_t>(kWords), 1);  // written once: every page is backed
+    std::vector<uint64_t> sums(static_cast<size_t>(pool.size()) * 8, 0);
+    double best = 1e30, total = 0;
+    constexpr int kPasses = 6;
+    for (int pass = 0; pass < kPasses; ++pass) {
+        const auto t0 = std::chrono::steady_clock::now();
+        pool.parallel_for(kWords / kPageWords, [&](int64_t p0, int64_t p1, int tid) {
+            sums[size_t(tid) * 8] += sum_words(buf.data() + p0 * kPageWords, (p1 - p0) * kPageWords);
+        });
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        best = std::min(best, s);
+        total += s;
+    }
+    uint64_t check = 0;
+    for (uint64_t v : sums) check += v;
+    const double bytes = double(kWords) * 8.0;
+    std::printf("stream read: 1 GiB, %d threads: best %.2f GB/s, mean %.2f GB/s (%s)\n", pool.size(),
+                bytes / best / 1e9, bytes * kPasses / total / 1e9,
+                check == uint64_t(kWords) * kPasses ? "checked" : "WRONG SUM");
+    return check == uint64_t(kWords) * kPasses ? 0 : 1;
+}
+
 TensorType type_by_name(const std::string & s) {
     for (uint32_t t = 0; t < TensorType_COUNT; ++t) {
         const auto & info = tensor_type_info(t);
@@ -74,9 +120,12 @@ int main(int argc, char ** argv) {
     int threads = 0;
     int64_t n_in = 4096, n_out = 4096, n_prefill = 64;
     std::vector<TensorType> types;
+    bool stream = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "-t" && i + 1 < argc)
+        if (a == "--stream")
+            stream = true;
+        else if (a == "-t" && i + 1 < argc)
             threads = std::atoi(argv[++i]);
         else if (a == "-n" && i + 1 < argc)
             n_in = std::atoll(argv[++i]);
@@ -86,6 +135,10 @@ int main(int argc, char ** argv) {
             n_prefill = std::atoll(argv[++i]);
         else
             types.push_back(type_by_name(a));
+    }
+    if (stream) {
+        ThreadPool pool(threads);
+        return stream_read(pool);
     }
     if (types.empty())
         types = {TensorType_Q4_0, TensorType_Q4_K, TensorType_IQ4_XS, TensorType_Q8_0, TensorType_Q6_K, TensorType_F16};
