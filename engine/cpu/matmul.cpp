@@ -10,9 +10,11 @@
 //    has one, which unpacks each weight block once for the four.
 // 3. Where the ISA has a gemm8 kernel for the type (AVX-512 VNNI: Q4_K,
 //    IQ4_XS, Q8_0, MXFP4), prefill instead goes 8 rows at a time through it: each
-//    weight super-block is unpacked once per 64 tokens into a row-interleaved
+//    weight super-block is unpacked once per 128 tokens into a row-interleaved
 //    tile. Smaller batches (decode) take the ISA's gemv8 kernel where it has
-//    one: 8 rows at a time as well, with the same arithmetic.
+//    one: 8 rows at a time as well, with the same arithmetic. For the signed
+//    32-element types the activations' codes are flipped to unsigned while
+//    they are quantized (gemm8_biased), so no row group flips them again.
 #include "cpu/matmul.h"
 
 #include <algorithm>
@@ -55,6 +57,14 @@ void matmul(const WeightView & w, const float * x, int64_t n_tokens, float * y, 
     const size_t w_row_bytes = tensor_row_bytes(w.type, w.n_in);
     const auto * w_data = static_cast<const uint8_t *>(w.data);
 
+    // gemm8 (prefill) or gemv8 (decode) where the ISA has one. With every row
+    // in 8-row tiles (no leftover rows for dot / dot4), a biased gemm8 can take
+    // the activations flipped once here.
+    Gemm8Fn gemm8 = n_tokens >= kGemmMinTokens ? k.gemm8[w.type] : k.gemv8[w.type];
+    const bool biased = gemm8 != nullptr && n_tokens >= kGemmMinTokens && k.gemm8_biased[w.type] != nullptr &&
+                        w.n_out % 8 == 0 && act_type == TensorType_Q8_0;
+    if (biased) gemm8 = k.gemm8_biased[w.type];
+
     const uint8_t * act = nullptr;
     size_t act_stride = 0;
     if (is_float_type(w.type)) {
@@ -66,7 +76,10 @@ void matmul(const WeightView & w, const float * x, int64_t n_tokens, float * y, 
         const QuantizeRowFn quantize = act_type == TensorType_Q8_0 ? k.quantize_q8_0 : k.quantize_q8_K;
         const int64_t n_in = w.n_in;
         const auto quantize_rows = [&](int64_t t0, int64_t t1, int) {
-            for (int64_t t = t0; t < t1; ++t) quantize(x + t * n_in, base + t * act_stride, n_in);
+            for (int64_t t = t0; t < t1; ++t) {
+                quantize(x + t * n_in, base + t * act_stride, n_in);
+                if (biased) bias_q8_0_codes(base + t * act_stride, 1, act_stride, n_in);
+            }
         };
         if (n_tokens == 1)
             quantize_rows(0, 1, 0);
@@ -101,7 +114,6 @@ void matmul(const WeightView & w, const float * x, int64_t n_tokens, float * y, 
         }
     };
 
-    const Gemm8Fn gemm8 = n_tokens >= kGemmMinTokens ? k.gemm8[w.type] : k.gemv8[w.type];
     if (gemm8 != nullptr) {
         // Item i < n8 is the 8-row tile at 8 i; item n8 (if any) the leftover rows.
         const int64_t n8 = n_out / 8;

@@ -34,6 +34,11 @@ struct VecDotKernels {
     VecDotFn dot[TensorType_COUNT] = {};
     VecDot4Fn dot4[TensorType_COUNT] = {};  // nullptr: callers use dot once per token
     Gemm8Fn gemm8[TensorType_COUNT] = {};   // nullptr: callers use dot4 / dot
+    // gemm8 for activations whose Q8_0 codes were flipped by bias_q8_0_codes
+    // (a + 128 as unsigned bytes), the operand VPDPBUSD wants: matmul flips
+    // them once per call instead of gemm8 flipping each byte once per 8 rows.
+    // Same results as gemm8 on the unflipped activations.
+    Gemm8Fn gemm8_biased[TensorType_COUNT] = {};  // nullptr: gemm8
     // Same contract as gemm8, for batches too small to amortize gemm8's tile
     // (decode): 8 rows per call without unpacking, bit-identical to gemm8.
     Gemm8Fn gemv8[TensorType_COUNT] = {};  // nullptr: callers use dot
@@ -61,6 +66,10 @@ void fill_gemv32_avx512(VecDotKernels & k);   // matmul_gemv32_avx512.cpp; calle
 // Quantize n floats into `type` (Q8_0, Q8_K, or F32 as a plain copy). `dst`
 // holds tensor_row_bytes(type, n) bytes.
 void quantize_activations(TensorType type, const float * src, void * dst, int64_t n);
+
+// XOR 0x80 into the codes of n_tokens Q8_0 activation rows of n_in elements
+// (row t at act + t * stride): the input gemm8_biased wants.
+void bias_q8_0_codes(void * act, int64_t n_tokens, size_t stride, int64_t n_in);
 
 // dot(weight_row, activation_row) over n elements. `act` is in
 // vec_dot_type(weight_type). Uses the best ISA found at run time.

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "cpu/vec_dot.h"
+#include "quant/blocks.h"
 
 namespace hearth {
 
@@ -18,6 +19,14 @@ void quantize_activations(TensorType type, const float * src, void * dst, int64_
         default:
             std::memcpy(dst, src, static_cast<size_t>(n) * sizeof(float));
             return;
+    }
+}
+
+void bias_q8_0_codes(void * act, int64_t n_tokens, size_t stride, int64_t n_in) {
+    for (int64_t t = 0; t < n_tokens; ++t) {
+        auto * b = reinterpret_cast<block_q8_0 *>(static_cast<uint8_t *>(act) + size_t(t) * stride);
+        for (int64_t i = 0; i < n_in / 32; ++i)
+            for (int8_t & q : b[i].qs) q = static_cast<int8_t>(static_cast<uint8_t>(q) ^ 0x80u);
     }
 }
 

@@ -184,7 +184,7 @@ private slots:
         const VecDotKernels & k = vec_dot_kernels(static_cast<CpuIsa>(isa));
         const TensorType act_type = vec_dot_type(t);
         std::mt19937 rng(99 + type);
-        constexpr int kRows = 8, kTokens = 70;  // more than one 64-token block of gemm8
+        constexpr int kRows = 8, kTokens = 134;  // more than one 128-token block of gemm8
         // 416 = 13 blocks of 32: Q8_0's kernels take blocks 8 at a time, so a tail.
         std::vector<int64_t> widths = {256, 1280};
         if (tensor_type_info(t).block_elems == 32) widths.push_back(416);
@@ -206,9 +206,10 @@ private slots:
                 std::memcpy(acts.data() + tok * stride, a.data(), a.size());
             }
             const size_t y_stride = kRows + 3;
-            const auto check = [&](Gemm8Fn fn, int n_tokens, const char * name) {
+            // fn reads fn_acts (the activations as given, or flipped); dot reads acts.
+            const auto check = [&](Gemm8Fn fn, int n_tokens, const char * name, const uint8_t * fn_acts) {
                 std::vector<float> y(size_t(n_tokens) * y_stride, NAN);
-                fn(n, w.data(), row_bytes, acts.data(), stride, n_tokens, y.data(), y_stride);
+                fn(n, w.data(), row_bytes, fn_acts, stride, n_tokens, y.data(), y_stride);
                 for (int tok = 0; tok < n_tokens; ++tok)
                     for (int r = 0; r < kRows; ++r) {
                         const float want = k.dot[t](n, w.data() + r * row_bytes, acts.data() + tok * stride);
@@ -225,9 +226,18 @@ private slots:
                     }
             };
             if (k.gemm8[t] != nullptr)
-                for (int n_tokens : {4, 7, kTokens}) check(k.gemm8[t], n_tokens, "gemm8");
+                for (int n_tokens : {4, 7, kTokens}) check(k.gemm8[t], n_tokens, "gemm8", acts.data());
+            if (k.gemm8_biased[t] != nullptr) {
+                // The same bits as dot from the flipped codes; flipped back, they are as before.
+                std::vector<uint8_t> flipped = acts;
+                bias_q8_0_codes(flipped.data(), kTokens, stride, n);
+                QVERIFY(flipped != acts);
+                for (int n_tokens : {4, 7, kTokens}) check(k.gemm8_biased[t], n_tokens, "gemm8_biased", flipped.data());
+                bias_q8_0_codes(flipped.data(), kTokens, stride, n);
+                QVERIFY(flipped == acts);
+            }
             if (k.gemv8[t] != nullptr)
-                for (int n_tokens : {1, 2, 3, 5}) check(k.gemv8[t], n_tokens, "gemv8");
+                for (int n_tokens : {1, 2, 3, 5}) check(k.gemv8[t], n_tokens, "gemv8", acts.data());
         }
     }
 
