@@ -70,8 +70,10 @@ void scores_rows(const TileRows & rows, int r0, const float * kt, int32_t kt_str
     for (int32_t j = 0; j < n; j += 8 * NK) {
         __m256 a[R][NK];
         HEARTH_UNROLL
-        for (int r = 0; r < R; ++r) HEARTH_UNROLL
-        for (int c = 0; c < NK; ++c) a[r][c] = _mm256_setzero_ps();
+        for (int r = 0; r < R; ++r) {
+            HEARTH_UNROLL
+            for (int c = 0; c < NK; ++c) a[r][c] = _mm256_setzero_ps();
+        }
         for (int32_t d = 0; d < D; ++d) {
             const float * kr = kt + size_t(d) * kt_stride + j;
             __m256 k[NK];
@@ -85,12 +87,14 @@ void scores_rows(const TileRows & rows, int r0, const float * kt, int32_t kt_str
             }
         }
         HEARTH_UNROLL
-        for (int r = 0; r < R; ++r) HEARTH_UNROLL
-        for (int c = 0; c < NK; ++c) {
-            __m256 v = _mm256_mul_ps(a[r][c], _mm256_set1_ps(scale));
-            v = _mm256_blendv_ps(_mm256_set1_ps(-INFINITY), v, _mm256_castsi256_ps(first_lanes(n - j - 8 * c)));
-            _mm256_storeu_ps(s + size_t(r) * sn + j + 8 * c, v);
-            vmax[r] = _mm256_max_ps(vmax[r], v);
+        for (int r = 0; r < R; ++r) {
+            HEARTH_UNROLL
+            for (int c = 0; c < NK; ++c) {
+                __m256 v = _mm256_mul_ps(a[r][c], _mm256_set1_ps(scale));
+                v = _mm256_blendv_ps(_mm256_set1_ps(-INFINITY), v, _mm256_castsi256_ps(first_lanes(n - j - 8 * c)));
+                _mm256_storeu_ps(s + size_t(r) * sn + j + 8 * c, v);
+                vmax[r] = _mm256_max_ps(vmax[r], v);
+            }
         }
     }
     HEARTH_UNROLL
@@ -122,9 +126,11 @@ inline void pv_rows(const TileRows & rows, int r0, const float * p, int32_t sn, 
                     int32_t i0, const float * rescale) {
     __m256 a[R][NB];
     HEARTH_UNROLL
-    for (int r = 0; r < R; ++r) HEARTH_UNROLL
-    for (int b = 0; b < NB; ++b)
-        a[r][b] = _mm256_mul_ps(_mm256_loadu_ps(rows.acc[r0 + r] + i0 + 8 * b), _mm256_set1_ps(rescale[r]));
+    for (int r = 0; r < R; ++r) {
+        HEARTH_UNROLL
+        for (int b = 0; b < NB; ++b)
+            a[r][b] = _mm256_mul_ps(_mm256_loadu_ps(rows.acc[r0 + r] + i0 + 8 * b), _mm256_set1_ps(rescale[r]));
+    }
     for (int32_t j = 0; j < n; ++j) {
         const float * vr = v + size_t(j) * DV + i0;
         __m256 vv[NB];
@@ -138,8 +144,10 @@ inline void pv_rows(const TileRows & rows, int r0, const float * p, int32_t sn, 
         }
     }
     HEARTH_UNROLL
-    for (int r = 0; r < R; ++r) HEARTH_UNROLL
-    for (int b = 0; b < NB; ++b) _mm256_storeu_ps(rows.acc[r0 + r] + i0 + 8 * b, a[r][b]);
+    for (int r = 0; r < R; ++r) {
+        HEARTH_UNROLL
+        for (int b = 0; b < NB; ++b) _mm256_storeu_ps(rows.acc[r0 + r] + i0 + 8 * b, a[r][b]);
+    }
 }
 
 // R rows through scores, softmax and P V; R NK = 8 score chains and R NB <= 8
@@ -210,8 +218,8 @@ void transpose_tile_avx2(const float * src, int32_t n, int32_t D, float * dst, i
             HEARTH_UNROLL
             for (int u = 0; u < 8; ++u) _mm256_storeu_ps(dst + size_t(d + u) * stride + j, o[u]);
         }
-        for (; d < D; ++d) HEARTH_UNROLL
-        for (int u = 0; u < 8; ++u) dst[size_t(d) * stride + j + u] = src[size_t(j + u) * D + d];
+        for (; d < D; ++d)
+            for (int u = 0; u < 8; ++u) dst[size_t(d) * stride + j + u] = src[size_t(j + u) * D + d];
     }
     for (; j < n; ++j)
         for (int32_t d = 0; d < D; ++d) dst[size_t(d) * stride + j] = src[size_t(j) * D + d];
