@@ -1,7 +1,6 @@
 #include "chat_controller.h"
 
 #include <QClipboard>
-#include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QGuiApplication>
@@ -30,17 +29,6 @@ QString titleFrom(const QString & text) {
     QString t = text.simplified();
     if (t.size() > kTitleLength) t = t.left(kTitleLength - 1).trimmed() + QChar(0x2026);
     return t.isEmpty() ? QStringLiteral("New chat") : t;
-}
-
-// --model PATH, --model=PATH, or a trailing *.gguf; else $HEARTH_MODEL.
-QString startupModel() {
-    const QStringList args = QCoreApplication::arguments();
-    for (int i = 1; i < args.size(); ++i) {
-        if (args[i] == QLatin1String("--model") && i + 1 < args.size()) return args[i + 1];
-        if (args[i].startsWith(QLatin1String("--model="))) return args[i].mid(8);
-        if (args[i].endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive)) return args[i];
-    }
-    return qEnvironmentVariable("HEARTH_MODEL");
 }
 
 // A context overflow policy's name (hearth/context_window.h), or "" (the app's default) for anything else.
@@ -112,11 +100,6 @@ void ChatController::init(const QString & databasePath) {
     connectBridge();
     initRemote();
     initTools();
-    const QString model = startupModel();
-    if (!model.isEmpty())
-        loadModel(model);
-    else if (databasePath.isEmpty())
-        restoreLastModel();
 }
 
 QObject * ChatController::engine() const {

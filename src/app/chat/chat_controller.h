@@ -44,14 +44,13 @@
 // reply whose hash never became known (the app quit first, the file could
 // not be read) keeps an empty model_sha256, which means "unknown".
 //
-// The model to load at start comes from `--model PATH` / a trailing `*.gguf`
-// argument, or the HEARTH_MODEL environment variable, or else (the app's own
-// controller, not one built on a test's database) the model that last loaded
-// (AppSettings::lastModel). A load that fails while another model was working
-// loads that one again and says why in `loadNotice`, shown in the chat
-// (chat_controller_load.cpp). A new chat takes the app-wide defaults; a chat
-// can pick a named preset (chat_controller_presets.cpp). Store errors never
-// escape: they become errorMessage.
+// It never reads the command line or the environment: the app calls
+// loadAtStart() with the model of its StartupOptions (--model, a *.gguf
+// argument or $HEARTH_MODEL), which else loads the model that last loaded
+// (AppSettings::lastModel); a test's controller loads nothing by itself. A load that fails while another model was
+// working loads that one again and says why in `loadNotice`, shown in the chat (chat_controller_load.cpp). A new chat
+// takes the app-wide defaults; a chat can pick a named preset (chat_controller_presets.cpp). Store errors never escape:
+// they become errorMessage.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -225,6 +224,9 @@ public:
     Q_INVOKABLE void reloadConversations();
     // Generates the answer of the open chat's tool turn whose results wait (toolTurnWaiting).
     Q_INVOKABLE bool continueToolTurn();
+
+    // The app's start: `model` (a path or file:// URL), or "" for the model that last loaded.
+    void loadAtStart(const QString & model);
 
 signals:
     void currentConversationChanged();

@@ -13,6 +13,13 @@
 
 namespace Hearth {
 
+void ChatController::loadAtStart(const QString & model) {
+    if (!model.isEmpty())
+        loadModel(model);
+    else
+        restoreLastModel();
+}
+
 void ChatController::restoreLastModel() {
     const QString last = AppSettings().lastModel();
     if (!last.isEmpty() && QFileInfo(last).isFile()) loadModel(last);

@@ -20,6 +20,9 @@ AppContext * g_current = nullptr;
 }  // namespace
 
 AppContext::AppContext(QObject * parent)
+    : AppContext(StartupOptions{.model = qEnvironmentVariable("HEARTH_MODEL")}, parent) {}
+
+AppContext::AppContext(const StartupOptions & options, QObject * parent)
     : QObject(parent),
       m_preferences(new Preferences(this)),
       m_chat(new ChatController(this)),
@@ -31,6 +34,7 @@ AppContext::AppContext(QObject * parent)
     m_models->setObjectName(QStringLiteral("modelsController"));
     m_server->setObjectName(QStringLiteral("serverController"));
     wire();
+    m_chat->loadAtStart(options.model);
     m_models->loadSettings();
     g_current = this;
 }

@@ -15,11 +15,16 @@
 // (declare it before the engine, or parent it to the engine). QML reads
 // `App.chat`, `App.models`, ... ; `App`'s create() hands QML the instance
 // made last, keeping its ownership in C++.
+//
+// The model to load at start comes from StartupOptions (main.cpp parses the
+// command line once); without one, the model that last loaded is loaded again.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
 
 #include <QObject>
+
+#include "startup_options.h"
 
 class QJSEngine;
 class QQmlEngine;
@@ -49,6 +54,8 @@ class AppContext : public QObject {
 public:
     // No default argument: QML (Qt 6.4) would default-construct a second
     // AppContext of its own instead of calling create().
+    AppContext(const StartupOptions & options, QObject * parent);
+    // As the app with no arguments: the model from $HEARTH_MODEL, else the last one (the GUI tests).
     explicit AppContext(QObject * parent);
     ~AppContext() override;
 
