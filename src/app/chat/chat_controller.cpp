@@ -7,6 +7,7 @@
 #include <QRandomGenerator>
 #include <QUrl>
 #include <exception>
+#include <utility>
 
 #include "core/agent_loop.h"
 #include "core/app_settings.h"
@@ -39,24 +40,24 @@ QString knownPolicy(const QString & name) {
 
 }  // namespace
 
-ChatController::ChatController(QObject * parent) : ChatController(QString(), parent) {}
-
-ChatController::ChatController(const QString & databasePath, QObject * parent) : QObject(parent) {
-    init(databasePath);
+ChatController::ChatController(StoreWorker * worker, QObject * parent) : QObject(parent), m_worker(worker) {
+    init();
 }
 
 ChatController::~ChatController() {
+    shutdown();
+}
+
+void ChatController::shutdown() {
     if (m_saver) m_saver->flush();  // the reply stays `streaming`, shown as interrupted next time
-    delete m_saver;
-    delete m_hasher;  // stops a running hash within one read
-    delete m_agent;   // cancels running tool calls
-    delete m_tools;
-    delete m_toolRegistry;  // stops the MCP servers
-    delete m_remote;
-    delete m_remoteEngine;  // cancels its transfers before the store goes
-    delete m_bridge;        // stops the engine thread before the store goes
-    // Runs every queued write (the reply's last save) before the models its answers go to.
-    m_worker.reset();
+    delete std::exchange(m_saver, nullptr);
+    delete std::exchange(m_hasher, nullptr);  // stops a running hash within one read
+    delete std::exchange(m_agent, nullptr);   // cancels running tool calls
+    delete std::exchange(m_tools, nullptr);
+    delete std::exchange(m_toolRegistry, nullptr);  // stops the MCP servers
+    delete std::exchange(m_remote, nullptr);
+    delete std::exchange(m_remoteEngine, nullptr);  // cancels its transfers before the store goes
+    delete std::exchange(m_bridge, nullptr);        // stops the engine thread before the store goes
 }
 
 template <typename Fn>
@@ -70,18 +71,12 @@ bool ChatController::guarded(Fn && fn) {
     }
 }
 
-void ChatController::init(const QString & databasePath) {
-    // Opening waits for the store thread to open and migrate the database:
-    // this runs before the window shows. Everything after is queued.
-    m_worker = std::make_unique<StoreWorker>(databasePath);
-    if (!m_worker->isOpen()) {
-        setError(m_worker->openError());
-        m_worker.reset();
-    }
+void ChatController::init() {
+    // The store is open (ChatFeature waited for it): everything here is queued.
     if (m_worker) {
-        m_conversations.setWorker(m_worker.get());
+        m_conversations.setWorker(m_worker);
         m_conversations.purgeDeleted();  // a delete whose undo window passed when the app quit
-        m_messages.setWorker(m_worker.get());
+        m_messages.setWorker(m_worker);
     }
     connect(&m_conversations, &ConversationListModel::errorOccurred, this, &ChatController::setError);
     connect(&m_messages, &MessageListModel::errorOccurred, this, &ChatController::setError);

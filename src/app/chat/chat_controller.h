@@ -21,7 +21,8 @@
 // generate; A's cards come back when it is opened again, and its answer is
 // generated then, or after the engine's current reply (toolTurnWaiting).
 //
-// It owns the store, the two list models the views show, and the bridge.
+// It uses the store (ChatFeature owns the worker and makes the controller),
+// and owns the two list models the views show, and the bridge.
 // A reply is a message created in state `streaming` (beginReply), fed from
 // the bridge's batched textReceived() into a StreamSaver (written every
 // 500 ms) and the message model, and closed with the stats when the bridge
@@ -91,6 +92,7 @@ class ToolRegistry;
 class ChatController : public QObject {
     Q_OBJECT
     QML_ELEMENT
+    QML_UNCREATABLE("made by ChatFeature; App.chat")
     Q_PROPERTY(Hearth::ConversationListModel * conversations READ conversations CONSTANT)
     Q_PROPERTY(Hearth::MessageListModel * messages READ messages CONSTANT)
     Q_PROPERTY(qint64 currentConversationId READ currentConversationId WRITE setCurrentConversationId NOTIFY
@@ -146,10 +148,16 @@ public:
     enum ModelState { NoModel, Loading, Ready, Error };
     Q_ENUM(ModelState)
 
-    explicit ChatController(QObject * parent = nullptr);
-    // For tests: a store at `databasePath` ("" = Hearth::databasePath()).
-    ChatController(const QString & databasePath, QObject * parent);
+    // On `worker`'s store (null: the database could not be opened; nothing is
+    // saved or sent). The worker must outlive the controller (ChatFeature).
+    ChatController(StoreWorker * worker, QObject * parent);
     ~ChatController() override;
+    // Flushes a streaming reply's saver and stops the hasher, the tools and
+    // the engines: all that writes to the store, before the worker runs its
+    // queue and stops (ChatFeature's teardown). Idempotent.
+    void shutdown();
+    // Shows `message` on the chat's error line (errorMessage).
+    void reportError(const QString & message) { setError(message); }
 
     ConversationListModel * conversations() { return &m_conversations; }
     MessageListModel * messages() { return &m_messages; }
@@ -243,7 +251,7 @@ signals:
     void toolTurnWaitingChanged();
 
 private:
-    void init(const QString & databasePath);
+    void init();
     void connectBridge();
     bool canGenerate() const;
     // Store-worker glue (chat_controller_store.cpp): `job` writes a reply's
@@ -287,7 +295,7 @@ private:
     void refreshToolTurnWaiting();
     void setToolTurnWaiting(bool waiting);
 
-    std::unique_ptr<StoreWorker> m_worker;
+    StoreWorker * m_worker;  // ChatFeature's; null without a store
     ConversationListModel m_conversations;
     MessageListModel m_messages;
     EngineBridge * m_bridge = nullptr;

@@ -90,7 +90,7 @@ void ChatController::launchReply(const PreparedReply & p, bool resume, bool from
     if (p.reply && !m_usingRemote) recordModelHash(p.replyId, *p.reply);
     m_conversations.reload();
     m_messages.reload();
-    m_saver = new StreamSaver(m_worker.get(), p.replyId, StreamSaver::kDefaultIntervalMs, this);
+    m_saver = new StreamSaver(m_worker, p.replyId, StreamSaver::kDefaultIntervalMs, this);
     QString partialRaw;
     if (resume && p.reply) {
         m_resumedStats = p.reply->stats;

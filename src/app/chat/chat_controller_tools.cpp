@@ -39,7 +39,7 @@ void ChatController::initTools() {
     const QString dir = m_worker ? QFileInfo(m_worker->path()).absolutePath() : QString();
     m_tools = new ToolsController(m_toolRegistry, dir);
     if (!m_worker) return;
-    m_agent = new AgentLoop(m_worker.get(), m_toolRegistry);
+    m_agent = new AgentLoop(m_worker, m_toolRegistry);
     m_agent->setDefaultOff(m_tools->offInNewChats());
     m_chatTools = new ChatToolsModel(m_toolRegistry, m_agent, m_tools, this);
     connect(m_agent, &AgentLoop::messagesAppended, this, [this](qint64 conversationId) {

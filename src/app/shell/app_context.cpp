@@ -6,6 +6,7 @@
 #include <QQmlEngine>
 
 #include "chat_controller.h"
+#include "chat_feature.h"
 #include "export_controller.h"
 #include "model_library_model.h"
 #include "models_controller.h"
@@ -25,22 +26,26 @@ AppContext::AppContext(QObject * parent)
 AppContext::AppContext(const StartupOptions & options, QObject * parent)
     : QObject(parent),
       m_preferences(new Preferences(this)),
-      m_chat(new ChatController(this)),
+      m_chatFeature(std::make_unique<ChatFeature>(QString(), this)),
       m_models(new ModelsController(this)),
       m_server(new ServerController(this)),
       m_exporter(new ExportController(this)) {
     // Tests look controllers up by name, as they did when QML made them.
-    m_chat->setObjectName(QStringLiteral("chatController"));
+    chat()->setObjectName(QStringLiteral("chatController"));
     m_models->setObjectName(QStringLiteral("modelsController"));
     m_server->setObjectName(QStringLiteral("serverController"));
     wire();
-    m_chat->loadAtStart(options.model);
+    chat()->loadAtStart(options.model);
     m_models->loadSettings();
     g_current = this;
 }
 
 AppContext::~AppContext() {
     if (g_current == this) g_current = nullptr;
+}
+
+ChatController * AppContext::chat() const {
+    return m_chatFeature->chat();
 }
 
 AppContext * AppContext::create(QQmlEngine *, QJSEngine *) {
@@ -51,14 +56,14 @@ AppContext * AppContext::create(QQmlEngine *, QJSEngine *) {
 
 void AppContext::wire() {
     // The server can serve the chat's loaded model instead of a second copy.
-    m_server->setChatEngine(m_chat->engine());
-    m_exporter->setDatabasePath(m_chat->databasePath());
+    m_server->setChatEngine(chat()->engine());
+    m_exporter->setDatabasePath(chat()->databasePath());
     connect(m_exporter, &ExportController::imported, this, [this](const QList<qint64> & ids) {
-        m_chat->reloadConversations();
-        if (!ids.isEmpty() && !m_chat->generating()) m_chat->setCurrentConversationId(ids.first());
+        chat()->reloadConversations();
+        if (!ids.isEmpty() && !chat()->generating()) chat()->setCurrentConversationId(ids.first());
     });
     // The server panel offers the chat's model first, once it is in the library.
-    connect(m_chat, &ChatController::modelChanged, this, &AppContext::preselectServerModel);
+    connect(chat(), &ChatController::modelChanged, this, &AppContext::preselectServerModel);
     ModelLibraryModel * library = m_models->library();
     connect(library, &QAbstractItemModel::modelReset, this, &AppContext::preselectServerModel);
     connect(library, &QAbstractItemModel::rowsInserted, this, &AppContext::preselectServerModel);
@@ -67,7 +72,7 @@ void AppContext::wire() {
 // The library file whose name starts with the chat model's name becomes the
 // server's model, unless the user already chose one.
 void AppContext::preselectServerModel() {
-    const QString name = m_chat->modelName();
+    const QString name = chat()->modelName();
     if (!m_server->modelPath().isEmpty() || name.isEmpty()) return;
     const ModelLibraryModel * library = m_models->library();
     for (int row = 0; row < library->rowCount(); ++row) {

@@ -1,8 +1,9 @@
 // AppContext: the app's controllers, created and wired in C++ (not as QML
 // children), and handed to QML as the singleton `App`.
 //
-// It owns Preferences, the ChatController (which owns the chat's
-// ToolsController and RemoteController), the ModelsController, the
+// It owns Preferences, the chat feature (ChatFeature: the store and the
+// ChatController, which owns the chat's ToolsController and
+// RemoteController), the ModelsController, the
 // ServerController and the ExportController, and connects them:
 //   - the server may share the chat's engine (one model in memory);
 //   - the exporter reads the chat's database, and an import reloads the
@@ -23,6 +24,7 @@
 #include <QtQml/qqmlregistration.h>
 
 #include <QObject>
+#include <memory>
 
 #include "startup_options.h"
 
@@ -32,6 +34,7 @@ class QQmlEngine;
 namespace Hearth {
 
 class ChatController;
+class ChatFeature;
 class ExportController;
 class ModelsController;
 class Preferences;
@@ -60,7 +63,7 @@ public:
     ~AppContext() override;
 
     Preferences * preferences() const { return m_preferences; }
-    ChatController * chat() const { return m_chat; }
+    ChatController * chat() const;
     ModelsController * models() const { return m_models; }
     ServerController * server() const { return m_server; }
     ExportController * exporter() const { return m_exporter; }
@@ -74,7 +77,9 @@ private:
     void preselectServerModel();
 
     Preferences * m_preferences;
-    ChatController * m_chat;
+    // The store and the chat's controllers (children of this context, deleted
+    // by the feature in its order, before the other controllers).
+    std::unique_ptr<ChatFeature> m_chatFeature;
     ModelsController * m_models;
     ServerController * m_server;
     ExportController * m_exporter;

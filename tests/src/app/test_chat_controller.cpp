@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "chat_controller.h"
+#include "chat_feature.h"
 #include "common/fixtures.h"
 #include "core/conversation_store.h"
 #include "core/model_hash_cache.h"
@@ -36,14 +37,16 @@ private:
     QString freshDb() { return m_dir.filePath(QStringLiteral("chat%1.sqlite").arg(++m_dbSerial)); }
 
     struct Fixture {
-        std::unique_ptr<ChatController> chat;
+        std::unique_ptr<ChatFeature> app;  // the store and the controllers, as the app makes them
+        ChatController * chat = nullptr;
         std::unique_ptr<QAbstractItemModelTester> convTester;
         std::unique_ptr<QAbstractItemModelTester> msgTester;
     };
 
     Fixture open(const QString & db, bool loadModel = true) {
         Fixture f;
-        f.chat = std::make_unique<ChatController>(db, nullptr);
+        f.app = std::make_unique<ChatFeature>(db, nullptr);
+        f.chat = f.app->chat();
         f.convTester = std::make_unique<QAbstractItemModelTester>(
             f.chat->conversations(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         f.msgTester = std::make_unique<QAbstractItemModelTester>(
@@ -236,7 +239,7 @@ private slots:
         const QString shown = msg(chat, 1, MessageListModel::ContentRole).toString();
         f.msgTester.reset();
         f.convTester.reset();
-        f.chat.reset();  // the app quits mid-stream
+        f.app.reset();  // the app quits mid-stream
         ConversationStore store(db);
         QCOMPARE(store.interruptedOnOpen(), 1);
         const Message reply = *store.message(replyId);

@@ -9,6 +9,7 @@
 #include <QtTest>
 
 #include "chat_controller.h"
+#include "chat_feature.h"
 #include "common/fixtures.h"
 #include "core/app_settings.h"
 #include "core/context_planner.h"
@@ -158,7 +159,8 @@ private slots:
         d.maxTokens = 333;
         d.temperature = 0.6;
         app.setChatDefaults(d);
-        ChatController chat(m_dir.filePath(QStringLiteral("chat.db")), nullptr);
+        ChatFeature feature(m_dir.filePath(QStringLiteral("chat.db")), nullptr);
+        ChatController & chat = *feature.chat();
         QCOMPARE(chat.settings().value("maxTokens").toInt(), 333);
         QCOMPARE(chat.settings().value("thinking").toBool(), true);
         chat.setSetting(QStringLiteral("maxTokens"), 50);

@@ -18,6 +18,7 @@
 #include <memory>
 
 #include "chat_controller.h"
+#include "chat_feature.h"
 #include "core/agent_loop.h"
 #include "core/conversation_store.h"
 #include "core/tool_choices.h"
@@ -94,7 +95,8 @@ private slots:
             b = store.createConversation(c);
             ToolChoiceStore::save(store.database(), b, bChoices);
         }
-        ChatController chat(dbPath(), nullptr);
+        ChatFeature app(dbPath(), nullptr);
+        ChatController & chat = *app.chat();
         AgentLoop * loop = chat.agentLoop();
         QVERIFY(loop);
         auto * engine = new ScriptedBridge(&chat);

@@ -26,6 +26,7 @@
 #include <memory>
 
 #include "chat_controller.h"
+#include "chat_feature.h"
 #include "common/npm_packages.h"
 #include "core/agent_loop.h"
 #include "core/conversation_store.h"
@@ -58,7 +59,8 @@ class TestAppAgent : public QObject {
     Q_OBJECT
 
     std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<ChatController> m_chat;
+    std::unique_ptr<ChatFeature> m_app;  // the store and the chat, as the app makes them
+    ChatController * m_chat = nullptr;
     ScriptedBridge * m_engine = nullptr;
 
     QString dbPath() const { return m_dir->filePath(QStringLiteral("chats.sqlite")); }
@@ -67,14 +69,16 @@ class TestAppAgent : public QObject {
 
     // The app as main.cpp starts it, on the test's data folder, with the scripted model "loaded".
     void openApp() {
-        m_chat = std::make_unique<ChatController>(dbPath(), nullptr);
+        m_app = std::make_unique<ChatFeature>(dbPath(), nullptr);
+        m_chat = m_app->chat();
         QVERIFY(m_chat->agentLoop());
-        m_engine = new ScriptedBridge(m_chat.get());
+        m_engine = new ScriptedBridge(m_chat);
         QCOMPARE(m_chat->modelState(), ChatController::Ready);
     }
     void closeApp() {
         m_engine = nullptr;
-        m_chat.reset();
+        m_chat = nullptr;
+        m_app.reset();
     }
     // Waits until no reply streams and no tool runs, with `replies` requests made.
     void waitIdle(int replies) {
@@ -236,7 +240,7 @@ private slots:
         closeApp();
         openApp();
         QCOMPARE(m_chat->chatTools()->enabledCount(), 2);  // the draft: the default
-        QSignalSpy opened(m_chat.get(), &ChatController::settingsChanged);
+        QSignalSpy opened(m_chat, &ChatController::settingsChanged);
         m_chat->setCurrentConversationId(chat);
         QTRY_COMPARE(m_chat->chatTools()->enabledCount(), 1);  // read on the store thread
         QVERIFY(!pickerSays(QStringLiteral("calculator"), ChatToolsModel::EnabledRole));
@@ -350,7 +354,7 @@ private slots:
         QVERIFY(!m_chat->generating());
         QVERIFY(!loop()->active() && loop()->calls().isEmpty());
         m_engine->hold = true;
-        QSignalSpy bOpened(m_chat.get(), &ChatController::settingsChanged);
+        QSignalSpy bOpened(m_chat, &ChatController::settingsChanged);
         QTRY_VERIFY(bOpened.size() > 0);  // sending waits for B's settings
         QVERIFY(m_chat->send(QStringLiteral("Something for B")));
         QTRY_COMPARE(m_engine->replies.size(), 2);

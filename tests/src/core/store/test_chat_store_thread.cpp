@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "chat_controller.h"
+#include "chat_feature.h"
 #include "core/conversation_store.h"
 #include "store_test_util.h"
 #include "write_lock.h"
@@ -55,7 +56,8 @@ private slots:
     }
 
     void guiThreadRunsWhileTheDatabaseIsLocked() {
-        ChatController chat(m_db, nullptr);
+        ChatFeature app(m_db, nullptr);
+        ChatController & chat = *app.chat();
         QAbstractItemModelTester messagesTester(chat.messages(),
                                                 QAbstractItemModelTester::FailureReportingMode::QtTest);
         QTRY_COMPARE(chat.conversations()->count(), 2);
@@ -104,7 +106,8 @@ private slots:
     }
 
     void searchHitOnAnotherBranchIsShown() {
-        ChatController chat(m_db, nullptr);
+        ChatFeature app(m_db, nullptr);
+        ChatController & chat = *app.chat();
         QSignalSpy scrolled(&chat, &ChatController::scrollToMessage);
         chat.search(QStringLiteral("zanzibar"));
         QTRY_COMPARE(chat.searchResults().size(), 1);
@@ -124,7 +127,8 @@ private slots:
     }
 
     void deleteUndoAndPinThroughTheStoreThread() {
-        ChatController chat(m_db, nullptr);
+        ChatFeature app(m_db, nullptr);
+        ChatController & chat = *app.chat();
         QTRY_COMPARE(chat.conversations()->count(), 2);
         chat.deleteConversation(m_short);
         QTRY_COMPARE(chat.conversations()->count(), 1);
