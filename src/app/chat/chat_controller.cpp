@@ -9,15 +9,14 @@
 #include <exception>
 #include <utility>
 
+#include "chat_settings_controller.h"
 #include "core/agent_loop.h"
-#include "core/app_settings.h"
 #include "core/conversation_store.h"
 #include "core/engine_bridge.h"
 #include "core/model_hasher.h"
 #include "core/remote_engine.h"
 #include "core/store_worker.h"
 #include "core/stream_saver.h"
-#include "hearth/context_window.h"
 #include "prepared_reply.h"
 
 namespace Hearth {
@@ -32,15 +31,10 @@ QString titleFrom(const QString & text) {
     return t.isEmpty() ? QStringLiteral("New chat") : t;
 }
 
-// A context overflow policy's name (hearth/context_window.h), or "" (the app's default) for anything else.
-QString knownPolicy(const QString & name) {
-    hearth::ContextOverflow policy;
-    return hearth::context_overflow_from_name(name.toStdString(), policy) ? name : QString();
-}
-
 }  // namespace
 
-ChatController::ChatController(StoreWorker * worker, QObject * parent) : QObject(parent), m_worker(worker) {
+ChatController::ChatController(StoreWorker * worker, ChatSettingsController * settings, QObject * parent)
+    : QObject(parent), m_worker(worker), m_settings(settings) {
     init();
 }
 
@@ -87,10 +81,7 @@ void ChatController::init() {
     connect(m_hasher, &ModelHasher::failed, this, [](const QString &, const QString & reason) {
         qWarning("model sha256 unknown: %s", qPrintable(reason));  // replies keep an empty hash
     });
-    m_defaultOverflow = AppSettings().contextOverflow();
-    m_settings = AppSettings().chatDefaults();
-    m_presets = AppSettings().presets();
-    m_context.setPolicy(m_defaultOverflow);
+    m_context.setPolicy(m_settings->effective().contextOverflow);
     m_bridge = new EngineBridge;
     connectBridge();
     initRemote();
@@ -209,6 +200,7 @@ void ChatController::setCurrentConversationId(qint64 id) {
     m_currentId = id;
     m_currentTitle.clear();
     m_opening = 0;
+    m_settings->setConversation(id);  // a setting changed while the row is read is saved to it
     m_context.clear();
     // Its settings first, then its messages: both come back in that order.
     if (id != 0 && m_worker) loadConversationSettings(id);
@@ -218,8 +210,7 @@ void ChatController::setCurrentConversationId(qint64 id) {
 }
 
 GenerationSettings ChatController::effectiveSettings() const {
-    GenerationSettings s = m_settings;
-    if (s.contextOverflow.isEmpty()) s.contextOverflow = m_defaultOverflow;
+    GenerationSettings s = m_settings->effective();
     if (m_agent) s.tools = m_agent->templateToolsFor(m_currentId);
     return s;
 }
@@ -235,12 +226,18 @@ void ChatController::onContextPlanned(qint64 requestId, const ContextUsage & usa
 void ChatController::newChat() {
     setCurrentConversationId(0);
     m_messages.setConversationId(0);
-    // A draft starts from the app-wide defaults; as when opening a chat, the
-    // model is not reloaded for its context size until a setting changes.
-    m_settings = AppSettings().chatDefaults();
-    if (m_agent) m_agent->resetDraftChoices();  // and the app-wide default tool choice
+    if (m_agent) m_agent->resetDraftChoices();  // the app-wide default tool choice
+    m_settings->showDraft();                    // and the app-wide default settings
+}
+
+void ChatController::onSettingsChanged() {
     m_context.setPolicy(effectiveSettings().contextOverflow);
-    emit settingsChanged();
+}
+
+void ChatController::reloadForContext(int contextSize) {
+    // A remote model's context is the endpoint's.
+    if (!m_usingRemote && m_modelState == Ready && !generating() && contextSize != m_modelContext)
+        loadModel(m_modelPath);
 }
 
 bool ChatController::canGenerate() const {
@@ -261,14 +258,14 @@ GenerationInfo ChatController::generationInfo(GenerationSettings & settings) con
 
 bool ChatController::send(const QString & text) {
     if (text.trimmed().isEmpty() || !canGenerate()) return false;
-    GenerationSettings settings = m_settings;
+    GenerationSettings settings = m_settings->generationSettings();
     const GenerationInfo info = generationInfo(settings);
     // A draft becomes a conversation with its first message.
     Conversation draft;
     draft.title = titleFrom(text);
     draft.model = answeringModel();
-    draft.systemPrompt = m_settings.systemPrompt;
-    draft.sampling = m_settings.samplingJson();
+    draft.systemPrompt = settings.systemPrompt;
+    draft.sampling = m_settings->generationSettings().samplingJson();
     return queueReply([conv = m_currentId, draft, content = text.trimmed(), info](ConversationStore & store) {
         const qint64 id = conv != 0 ? conv : store.createConversation(draft);
         const std::optional<Conversation> c = store.conversation(id);
@@ -298,7 +295,7 @@ void ChatController::stop() {
 
 bool ChatController::regenerate(qint64 messageId) {
     if (!canGenerate()) return false;
-    GenerationSettings settings = m_settings;
+    GenerationSettings settings = m_settings->generationSettings();
     return queueReply([messageId, info = generationInfo(settings)](ConversationStore & store) {
         return PreparedReply::read(store, store.regenerate(messageId, info));
     });
@@ -318,7 +315,7 @@ bool ChatController::continueReply(qint64 messageId) {
 
 bool ChatController::editMessage(qint64 messageId, const QString & text) {
     if (text.trimmed().isEmpty() || !canGenerate()) return false;
-    GenerationSettings settings = m_settings;
+    GenerationSettings settings = m_settings->generationSettings();
     return queueReply([messageId, conv = m_currentId, content = text.trimmed(),
                        info = generationInfo(settings)](ConversationStore & store) {
         const qint64 edited = store.editMessage(messageId, content);
@@ -381,77 +378,7 @@ void ChatController::loadModel(const QString & pathOrUrl) {
     m_loadProgress = 0;
     m_loadError.clear();
     emit modelChanged();
-    m_bridge->loadModel(path, m_settings.contextSize);
-}
-
-QVariantMap ChatController::settings() const {
-    return {{"systemPrompt", m_settings.systemPrompt},
-            {"temperature", m_settings.temperature},
-            {"topP", m_settings.topP},
-            {"topK", m_settings.topK},
-            {"minP", m_settings.minP},
-            {"maxTokens", m_settings.maxTokens},
-            {"contextSize", m_settings.contextSize},
-            {"seed", m_settings.seed},
-            {"contextOverflow", m_settings.contextOverflow},
-            {"defaultContextOverflow", m_defaultOverflow},
-            {"thinking", m_settings.thinking}};
-}
-
-void ChatController::setSetting(const QString & key, const QVariant & value) {
-    GenerationSettings s = m_settings;
-    if (key == QLatin1String("systemPrompt"))
-        s.systemPrompt = value.toString();
-    else if (key == QLatin1String("temperature"))
-        s.temperature = qBound(0.0, value.toDouble(), 2.0);
-    else if (key == QLatin1String("topP"))
-        s.topP = qBound(0.0, value.toDouble(), 1.0);
-    else if (key == QLatin1String("topK"))
-        s.topK = qMax(0, value.toInt());
-    else if (key == QLatin1String("minP"))
-        s.minP = qBound(0.0, value.toDouble(), 1.0);
-    else if (key == QLatin1String("maxTokens"))
-        s.maxTokens = value.toInt();
-    else if (key == QLatin1String("contextSize"))
-        s.contextSize = qMax(0, value.toInt());
-    else if (key == QLatin1String("seed"))
-        s.seed = value.toLongLong();
-    else if (key == QLatin1String("contextOverflow"))
-        s.contextOverflow = knownPolicy(value.toString());
-    else if (key == QLatin1String("thinking"))
-        s.thinking = value.toBool();
-    else if (key == QLatin1String("defaultContextOverflow"))
-        return setDefaultOverflow(value.toString());
-    else
-        return;
-    applySettings(s);
-}
-
-void ChatController::applySettings(const GenerationSettings & s) {
-    if (s == m_settings) return;
-    const bool contextChanged = s.contextSize != m_settings.contextSize;
-    m_settings = s;
-    saveSettings();
-    m_context.setPolicy(effectiveSettings().contextOverflow);
-    emit settingsChanged();
-    // The context is fixed when a model loads: reload it with the new size.
-    // (A remote model's context is the endpoint's.)
-    if (contextChanged && !m_usingRemote && m_modelState == Ready && !generating() &&
-        m_settings.contextSize != m_modelContext)
-        loadModel(m_modelPath);
-}
-
-void ChatController::setDefaultOverflow(const QString & policy) {
-    AppSettings().setContextOverflow(policy);
-    m_defaultOverflow = AppSettings().contextOverflow();
-    m_context.setPolicy(effectiveSettings().contextOverflow);
-    emit settingsChanged();
-}
-
-void ChatController::resetSettings() {
-    GenerationSettings s = AppSettings().chatDefaults();
-    s.systemPrompt = m_settings.systemPrompt;
-    applySettings(s);
+    m_bridge->loadModel(path, m_settings->generationSettings().contextSize);
 }
 
 }  // namespace Hearth

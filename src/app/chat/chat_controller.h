@@ -48,10 +48,14 @@
 // It never reads the command line or the environment: the app calls
 // loadAtStart() with the model of its StartupOptions (--model, a *.gguf
 // argument or $HEARTH_MODEL), which else loads the model that last loaded
-// (AppSettings::lastModel); a test's controller loads nothing by itself. A load that fails while another model was
-// working loads that one again and says why in `loadNotice`, shown in the chat (chat_controller_load.cpp). A new chat
-// takes the app-wide defaults; a chat can pick a named preset (chat_controller_presets.cpp). Store errors never escape:
-// they become errorMessage.
+// (AppSettings::lastModel); a test's controller loads nothing by itself.
+// A load that fails while another model was working loads that one again
+// and says why in `loadNotice`, shown in the chat (chat_controller_load.cpp).
+//
+// The chat's settings and presets are ChatSettingsController's: this
+// controller tells it which row is open and hands it the row's settings once
+// read. Store errors never escape: they become errorMessage (the other
+// controllers' too, through ChatFeature).
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -68,7 +72,6 @@
 #include "chat_tools_model.h"
 #include "context_status.h"
 #include "conversation_list_model.h"
-#include "core/chat_presets.h"
 #include "core/generation_types.h"
 #include "message_list_model.h"
 #include "remote_controller.h"
@@ -87,6 +90,7 @@ class StreamSaver;
 class StoreWorker;
 struct PreparedReply;
 class AgentLoop;
+class ChatSettingsController;
 class ToolRegistry;
 
 class ChatController : public QObject {
@@ -112,17 +116,9 @@ class ChatController : public QObject {
     Q_PROPERTY(QString gpuNotice READ gpuNotice NOTIFY modelChanged)
     // Why the last load failed and which model stayed, for the chat; "" when none.
     Q_PROPERTY(QString loadNotice READ loadNotice NOTIFY modelChanged)
-    // The presets' names (built-in first) and the one the chat's settings match ("" for none).
-    Q_PROPERTY(QStringList presetNames READ presetNames NOTIFY presetsChanged)
-    Q_PROPERTY(QString activePreset READ activePreset NOTIFY settingsChanged)
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
     Q_PROPERTY(qint64 streamingMessageId READ streamingMessageId NOTIFY generatingChanged)
     Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY errorMessageChanged)
-    // systemPrompt, temperature, topP, topK, minP, maxTokens, contextSize, seed,
-    // thinking (the template's enable_thinking),
-    // contextOverflow ("" = the app's default, "rolling_window", "truncate_middle", "stop"),
-    // defaultContextOverflow (the app-wide default; never "")
-    Q_PROPERTY(QVariantMap settings READ settings NOTIFY settingsChanged)
     // The context meter and the notice of what the overflow policy left out.
     Q_PROPERTY(Hearth::ContextStatus * context READ context CONSTANT)
     // [{conversationId, messageId, title, snippet, role}]
@@ -150,7 +146,7 @@ public:
 
     // On `worker`'s store (null: the database could not be opened; nothing is
     // saved or sent). The worker must outlive the controller (ChatFeature).
-    ChatController(StoreWorker * worker, QObject * parent);
+    ChatController(StoreWorker * worker, ChatSettingsController * settings, QObject * parent);
     ~ChatController() override;
     // Flushes a streaming reply's saver and stops the hasher, the tools and
     // the engines: all that writes to the store, before the worker runs its
@@ -174,20 +170,16 @@ public:
     QString loadError() const { return m_loadError; }
     QString gpuNotice() const { return m_gpuNotice; }
     QString loadNotice() const { return m_loadNotice; }
-    QStringList presetNames() const;
-    QString activePreset() const;
     // A reply streams (the engine runs one at a time), or the tool loop holds
     // the open chat (approval, running calls); another chat's turn does not count.
     bool generating() const { return m_streamingId != 0 || m_starting || m_finishing || toolsBusy(); }
     qint64 streamingMessageId() const { return m_streamingId; }
     QString errorMessage() const { return m_errorMessage; }
-    QVariantMap settings() const;
     SearchResultModel * searchResultModel() { return &m_searchResults; }
     QVariantList searchResults() const { return m_searchResults.toVariantList(); }  // a copy of the rows
     QString pendingDeleteTitle() const { return m_pendingDeleteTitle; }
     int completedReplies() const { return m_completedReplies; }
     QObject * engine() const;
-    GenerationSettings generationSettings() const { return m_settings; }
     ContextStatus * context() { return &m_context; }
     QObject * agent() const;
     AgentLoop * agentLoop() const { return m_agent; }
@@ -218,14 +210,6 @@ public:
     Q_INVOKABLE void loadModel(const QString & pathOrUrl);
     // The chat answers with model `index` of remote.models from now on; false while a reply streams.
     Q_INVOKABLE bool useRemoteModel(int index);
-    Q_INVOKABLE void setSetting(const QString & key, const QVariant & value);
-    Q_INVOKABLE void resetSettings();  // the app-wide defaults; the chat's system prompt stays
-    // The preset's settings for this chat (a preset without a system prompt keeps the chat's).
-    Q_INVOKABLE bool applyPreset(const QString & name);
-    // This chat's settings as a named preset / as what new chats start with.
-    Q_INVOKABLE bool savePreset(const QString & name);
-    Q_INVOKABLE bool removePreset(const QString & name);
-    Q_INVOKABLE void saveAsDefaults();
     Q_INVOKABLE void dismissLoadNotice();
     Q_INVOKABLE void clearError();
     // After conversations were added behind the controller's back (an import).
@@ -235,6 +219,10 @@ public:
 
     // The app's start: `model` (a path or file:// URL), or "" for the model that last loaded.
     void loadAtStart(const QString & model);
+    // Wired by ChatFeature. The chat's settings changed: the meter's policy follows.
+    void onSettingsChanged();
+    // The chat's context size changed: a loaded local model is loaded again with it.
+    void reloadForContext(int contextSize);
 
 signals:
     void currentConversationChanged();
@@ -242,12 +230,10 @@ signals:
     void loadProgressChanged();
     void generatingChanged();
     void errorMessageChanged();
-    void settingsChanged();
     void pendingDeleteChanged();
     void replyFinished(qint64 messageId);
     void completedRepliesChanged();
     void scrollToMessage(int row);
-    void presetsChanged();
     void toolTurnWaitingChanged();
 
 private:
@@ -264,7 +250,7 @@ private:
     void loadConversationSettings(qint64 id);
     void finishReplyBookkeeping(qint64 conversationId, qint64 requestId, const Hearth::GenerationResult & result);
     GenerationInfo generationInfo(GenerationSettings & settings) const;
-    GenerationSettings effectiveSettings() const;  // the chat's, its context policy resolved
+    GenerationSettings effectiveSettings() const;  // the chat's, its context policy resolved, its tools
     void measureContext();
     void onContextPlanned(qint64 requestId, const Hearth::ContextUsage & usage);
     void onText(qint64 requestId, const QString & content, const QString & reasoning);
@@ -273,12 +259,9 @@ private:
     void onModelLoaded(const QString & path);
     void onLoadFailed(const QString & path, const QString & message);
     void restoreLastModel();
-    void applySettings(const GenerationSettings & settings);
     void onModelHashed(const QString & path, const QString & sha256);
     void recordModelHash(qint64 replyId, const Message & reply);
     void setError(const QString & message);
-    void saveSettings();
-    void setDefaultOverflow(const QString & policy);
     template <typename Fn>
     bool guarded(Fn && fn);
     // Tools (chat_controller_tools.cpp): the registry, the loop and the settings page.
@@ -295,7 +278,8 @@ private:
     void refreshToolTurnWaiting();
     void setToolTurnWaiting(bool waiting);
 
-    StoreWorker * m_worker;  // ChatFeature's; null without a store
+    StoreWorker * m_worker;               // ChatFeature's; null without a store
+    ChatSettingsController * m_settings;  // ChatFeature's: the open chat's settings
     ConversationListModel m_conversations;
     MessageListModel m_messages;
     EngineBridge * m_bridge = nullptr;
@@ -323,11 +307,8 @@ private:
     QString m_loadError;
     QString m_gpuNotice;
     QString m_loadNotice;
-    QString m_workingModel;       // the last model that loaded; reloaded when another fails
-    QList<ChatPreset> m_presets;  // AppSettings::presets(), read at start and after each change
+    QString m_workingModel;  // the last model that loaded; reloaded when another fails
     QString m_errorMessage;
-    GenerationSettings m_settings;
-    QString m_defaultOverflow;  // AppSettings::contextOverflow(), for chats without their own
     ContextStatus m_context;
     std::optional<ReplyStats> m_resumedStats;  // the stats of a reply being continued
     SearchResultModel m_searchResults;

@@ -8,6 +8,7 @@
 #include <QFileInfo>
 
 #include "chat_controller.h"
+#include "chat_settings_controller.h"
 #include "core/app_settings.h"
 #include "core/engine_bridge.h"
 
@@ -42,7 +43,7 @@ void ChatController::onLoadFailed(const QString & path, const QString & message)
         m_loadNotice = tr("Could not load %1. %2 Still chatting with %3.")
                            .arg(failed, message, QFileInfo(m_workingModel).completeBaseName());
         // Loading state and progress come from the bridge's loadStarted.
-        m_bridge->loadModel(m_workingModel, m_settings.contextSize);
+        m_bridge->loadModel(m_workingModel, m_settings->generationSettings().contextSize);
     } else {
         m_loadNotice = tr("Could not load %1. %2").arg(failed, message);
         m_modelState = Error;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "chat_controller.h"
+#include "chat_settings_controller.h"
 #include "core/agent_loop.h"
 #include "core/conversation_store.h"
 #include "core/engine_bridge.h"
@@ -82,6 +83,7 @@ void ChatController::launchReply(const PreparedReply & p, bool resume, bool from
     if (fromDraft && m_agent) m_agent->adoptDraftChoices(p.conversationId);
     if (fromDraft && m_currentId == 0) {
         m_currentId = p.conversationId;
+        m_settings->setConversation(p.conversationId);
         m_currentTitle.clear();
         m_messages.setConversationId(p.conversationId);
         emit currentConversationChanged();
@@ -167,13 +169,12 @@ void ChatController::loadConversationSettings(qint64 id) {
         this, [id](ConversationStore & store) { return store.conversation(id); },
         [this, id](const std::optional<Conversation> & c) {
             if (id != m_currentId) return;
+            if (c) m_currentTitle = c->title;
+            // Sending is possible again before settingsChanged goes out: a listener may send at once.
             m_opening = 0;
-            if (c) {
-                m_settings = GenerationSettings::fromJson(c->sampling, c->systemPrompt);
-                m_currentTitle = c->title;
-            }
-            m_context.setPolicy(effectiveSettings().contextOverflow);
-            emit settingsChanged();
+            // Shown, not saved again; settingsChanged sets the meter's policy (onSettingsChanged).
+            m_settings->adopt(c ? GenerationSettings::fromJson(c->sampling, c->systemPrompt)
+                                : m_settings->generationSettings());
             emit currentConversationChanged();
             measureContext();
         },
@@ -223,14 +224,6 @@ void ChatController::openSearchResult(qint64 conversationId, qint64 messageId) {
         if (conversationId != m_currentId) return;
         m_messages.setHighlight(messageId, text);
         if (row >= 0) emit scrollToMessage(row);
-    });
-}
-
-void ChatController::saveSettings() {
-    if (!m_worker || m_currentId == 0) return;
-    postWrite([id = m_currentId, s = m_settings](ConversationStore & store) {
-        const std::optional<Conversation> c = store.conversation(id);
-        store.setConversationSettings(id, c ? c->model : QString(), s.systemPrompt, s.samplingJson());
     });
 }
 

@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "chat_controller.h"
+#include "chat_settings_controller.h"
 #include "chat_tools_model.h"
 #include "core/agent_loop.h"
 #include "core/conversation_store.h"
@@ -102,7 +103,7 @@ bool ChatController::continueToolTurn() {
     const qint64 conversationId = it.key(), parentId = it.value();
     m_toolTurns.remove(conversationId);
     setToolTurnWaiting(false);
-    GenerationSettings settings = m_settings;
+    GenerationSettings settings = m_settings->generationSettings();
     // The loop's results were posted to the worker before this (continueRequested follows their write).
     return queueReply([conversationId, parentId, info = generationInfo(settings)](ConversationStore & store) {
         const std::optional<Conversation> c = store.conversation(conversationId);

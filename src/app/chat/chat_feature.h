@@ -23,6 +23,7 @@ class QObject;
 namespace Hearth {
 
 class ChatController;
+class ChatSettingsController;
 class StoreWorker;
 
 class ChatFeature {
@@ -35,12 +36,16 @@ public:
     ChatFeature & operator=(const ChatFeature &) = delete;
 
     ChatController * chat() const { return m_chat; }
+    ChatSettingsController * settings() const { return m_settings; }
     // The database file ("" when it could not be opened).
     QString databasePath() const;
 
 private:
     std::unique_ptr<StoreWorker> m_worker;  // null when the database could not be opened
+    ChatSettingsController * m_settings = nullptr;
     ChatController * m_chat = nullptr;
+
+    void wire();
 };
 
 }  // namespace Hearth

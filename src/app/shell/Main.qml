@@ -24,6 +24,7 @@ ApplicationWindow {
 
     // The controllers are made and wired in C++ (AppContext): QML only shows them.
     readonly property ChatController chat: App.chat
+    readonly property ChatSettingsController chatSettings: App.chatSettings
     readonly property Preferences preferences: App.preferences
     // "", "light" or "dark": overrides the system preference. The saved choice
     // (Settings > Theme); --theme and tests set it directly for one run.
@@ -274,7 +275,7 @@ ApplicationWindow {
     SettingsDrawer {
         id: settingsDrawer
         objectName: "settingsDrawer"
-        chat: window.chat
+        chatSettings: window.chatSettings
         preferences: window.preferences
         height: window.height
     }

@@ -48,6 +48,10 @@ ChatController * AppContext::chat() const {
     return m_chatFeature->chat();
 }
 
+ChatSettingsController * AppContext::chatSettings() const {
+    return m_chatFeature->settings();
+}
+
 AppContext * AppContext::create(QQmlEngine *, QJSEngine *) {
     // The engine must not delete what C++ owns.
     if (g_current) QJSEngine::setObjectOwnership(g_current, QJSEngine::CppOwnership);

@@ -14,7 +14,7 @@
 // main.cpp and the GUI tests build it the same way, before loading Main.qml:
 // one AppContext per engine, alive for as long as the engine's QML is
 // (declare it before the engine, or parent it to the engine). QML reads
-// `App.chat`, `App.models`, ... ; `App`'s create() hands QML the instance
+// `App.chat`, `App.chatSettings`, `App.models`, ... ; `App`'s create() hands QML the instance
 // made last, keeping its ownership in C++.
 //
 // The model to load at start comes from StartupOptions (main.cpp parses the
@@ -35,6 +35,7 @@ namespace Hearth {
 
 class ChatController;
 class ChatFeature;
+class ChatSettingsController;
 class ExportController;
 class ModelsController;
 class Preferences;
@@ -43,6 +44,7 @@ class ServerController;
 class AppContext : public QObject {
     Q_OBJECT
     Q_MOC_INCLUDE("chat_controller.h")
+    Q_MOC_INCLUDE("chat_settings_controller.h")
     Q_MOC_INCLUDE("export_controller.h")
     Q_MOC_INCLUDE("models_controller.h")
     Q_MOC_INCLUDE("preferences.h")
@@ -51,6 +53,7 @@ class AppContext : public QObject {
     QML_SINGLETON
     Q_PROPERTY(Hearth::Preferences * preferences READ preferences CONSTANT)
     Q_PROPERTY(Hearth::ChatController * chat READ chat CONSTANT)
+    Q_PROPERTY(Hearth::ChatSettingsController * chatSettings READ chatSettings CONSTANT)
     Q_PROPERTY(Hearth::ModelsController * models READ models CONSTANT)
     Q_PROPERTY(Hearth::ServerController * server READ server CONSTANT)
     Q_PROPERTY(Hearth::ExportController * exporter READ exporter CONSTANT)
@@ -64,6 +67,7 @@ public:
 
     Preferences * preferences() const { return m_preferences; }
     ChatController * chat() const;
+    ChatSettingsController * chatSettings() const;
     ModelsController * models() const { return m_models; }
     ServerController * server() const { return m_server; }
     ExportController * exporter() const { return m_exporter; }

@@ -11,6 +11,7 @@
 
 #include "app_context.h"
 #include "chat_controller.h"
+#include "chat_settings_controller.h"
 #include "common/fixtures.h"
 #include "core/app_settings.h"
 #include "core/conversation_store.h"
@@ -45,8 +46,8 @@ private slots:
     // Every controller is the context's child, connected to the others.
     void controllersAreMadeAndWired() {
         AppContext app(nullptr);
-        for (QObject * c : std::initializer_list<QObject *>{app.preferences(), app.chat(), app.models(), app.server(),
-                                                            app.exporter()}) {
+        for (QObject * c : std::initializer_list<QObject *>{app.preferences(), app.chat(), app.chatSettings(),
+                                                            app.models(), app.server(), app.exporter()}) {
             QVERIFY(c);
             QCOMPARE(c->parent(), &app);
         }

@@ -11,6 +11,7 @@
 
 #include "chat_controller.h"
 #include "chat_feature.h"
+#include "chat_settings_controller.h"
 #include "common/fixtures.h"
 #include "core/conversation_store.h"
 #include "core/model_hash_cache.h"
@@ -39,6 +40,7 @@ private:
     struct Fixture {
         std::unique_ptr<ChatFeature> app;  // the store and the controllers, as the app makes them
         ChatController * chat = nullptr;
+        ChatSettingsController * settings = nullptr;
         std::unique_ptr<QAbstractItemModelTester> convTester;
         std::unique_ptr<QAbstractItemModelTester> msgTester;
     };
@@ -47,6 +49,7 @@ private:
         Fixture f;
         f.app = std::make_unique<ChatFeature>(db, nullptr);
         f.chat = f.app->chat();
+        f.settings = f.app->settings();
         f.convTester = std::make_unique<QAbstractItemModelTester>(
             f.chat->conversations(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         f.msgTester = std::make_unique<QAbstractItemModelTester>(
@@ -54,8 +57,8 @@ private:
         if (loadModel) {
             f.chat->loadModel(m_model);
             [&] { QTRY_COMPARE_WITH_TIMEOUT(f.chat->modelState(), ChatController::Ready, kTimeoutMs); }();
-            f.chat->setSetting(QStringLiteral("maxTokens"), 24);
-            f.chat->setSetting(QStringLiteral("seed"), 3);
+            f.settings->setSetting(QStringLiteral("maxTokens"), 24);
+            f.settings->setSetting(QStringLiteral("seed"), 3);
         }
         return f;
     }
@@ -79,8 +82,9 @@ private:
     }
 
     // Reloads the model with a small context (the chat's setting).
-    bool useContext(ChatController & chat, int size) {
-        chat.setSetting(QStringLiteral("contextSize"), size);
+    bool useContext(Fixture & f, int size) {
+        ChatController & chat = *f.chat;
+        f.settings->setSetting(QStringLiteral("contextSize"), size);
         [&] { QTRY_COMPARE_WITH_TIMEOUT(chat.context()->size(), size, kTimeoutMs); }();
         [&] { QTRY_COMPARE_WITH_TIMEOUT(chat.modelState(), ChatController::Ready, kTimeoutMs); }();
         return chat.context()->size() == size;
@@ -160,9 +164,10 @@ private slots:
         const QString db = freshDb();
         Fixture f = open(db, false);
         ChatController & chat = *f.chat;
+        ChatSettingsController & settings = *f.settings;
         chat.loadModel(big);
         QTRY_COMPARE_WITH_TIMEOUT(chat.modelState(), ChatController::Ready, kTimeoutMs);
-        chat.setSetting(QStringLiteral("maxTokens"), 8);
+        settings.setSetting(QStringLiteral("maxTokens"), 8);
         QVERIFY(chat.modelSha256().isEmpty());  // still hashing 1 GiB
         QVERIFY(chat.send(QStringLiteral("Once upon a time")));
         QTRY_COMPARE(chat.messages()->count(), 2);
@@ -184,8 +189,9 @@ private slots:
     void regenerateAndEditMakeBranches() {
         Fixture f = open(freshDb());
         ChatController & chat = *f.chat;
-        chat.setSetting(QStringLiteral("seed"), -1);  // a fresh seed per reply
-        chat.setSetting(QStringLiteral("temperature"), 1.0);
+        ChatSettingsController & settings = *f.settings;
+        settings.setSetting(QStringLiteral("seed"), -1);  // a fresh seed per reply
+        settings.setSetting(QStringLiteral("temperature"), 1.0);
         QVERIFY(chat.send(QStringLiteral("Lily went to the park")));
         QVERIFY(waitReplies(chat, 1));
         const QString first = msg(chat, 1, MessageListModel::ContentRole).toString();
@@ -215,8 +221,9 @@ private slots:
     void stopCancelsTheReply() {
         Fixture f = open(freshDb());
         ChatController & chat = *f.chat;
-        chat.setSetting(QStringLiteral("maxTokens"), 0);  // until stopped
-        chat.setSetting(QStringLiteral("temperature"), 1.0);
+        ChatSettingsController & settings = *f.settings;
+        settings.setSetting(QStringLiteral("maxTokens"), 0);  // until stopped
+        settings.setSetting(QStringLiteral("temperature"), 1.0);
         QVERIFY(chat.send(QStringLiteral("Once upon a time")));
         chat.stop();
         QVERIFY(waitReplies(chat, 1));
@@ -230,8 +237,9 @@ private slots:
         const QString db = freshDb();
         Fixture f = open(db);
         ChatController & chat = *f.chat;
-        chat.setSetting(QStringLiteral("maxTokens"), 0);  // until stopped
-        chat.setSetting(QStringLiteral("temperature"), 1.0);
+        ChatSettingsController & settings = *f.settings;
+        settings.setSetting(QStringLiteral("maxTokens"), 0);  // until stopped
+        settings.setSetting(QStringLiteral("temperature"), 1.0);
         QVERIFY(chat.send(QStringLiteral("Once upon a time")));
         QTRY_VERIFY_WITH_TIMEOUT(msg(chat, 1, MessageListModel::ContentRole).toString().size() > 40, kTimeoutMs);
         QVERIFY(chat.generating());
@@ -321,20 +329,20 @@ private slots:
         qint64 id = 0;
         {
             Fixture f = open(db);
-            f.chat->setSetting(QStringLiteral("systemPrompt"), QStringLiteral("Speak like a pirate."));
-            f.chat->setSetting(QStringLiteral("temperature"), 0.3);
-            f.chat->setSetting(QStringLiteral("topK"), 12);
+            f.settings->setSetting(QStringLiteral("systemPrompt"), QStringLiteral("Speak like a pirate."));
+            f.settings->setSetting(QStringLiteral("temperature"), 0.3);
+            f.settings->setSetting(QStringLiteral("topK"), 12);
             QVERIFY(f.chat->send(QStringLiteral("Ahoy")));
             QVERIFY(waitReplies(*f.chat, 1));
             id = f.chat->currentConversationId();
-            f.chat->setSetting(QStringLiteral("minP"), 0.2);  // saved into the existing conversation
+            f.settings->setSetting(QStringLiteral("minP"), 0.2);  // saved into the existing conversation
         }
         Fixture g = open(db, false);
-        QCOMPARE(g.chat->settings().value("temperature").toDouble(), 0.8);  // a new chat has defaults
+        QCOMPARE(g.settings->settings().value("temperature").toDouble(), 0.8);  // a new chat has defaults
         g.chat->setCurrentConversationId(id);
-        QTRY_COMPARE(g.chat->generationSettings().systemPrompt,
+        QTRY_COMPARE(g.settings->generationSettings().systemPrompt,
                      QStringLiteral("Speak like a pirate."));  // read on the store thread
-        const GenerationSettings s = g.chat->generationSettings();
+        const GenerationSettings s = g.settings->generationSettings();
         QCOMPARE(s.systemPrompt, QStringLiteral("Speak like a pirate."));
         QCOMPARE(s.temperature, 0.3);
         QCOMPARE(s.topK, 12);
@@ -379,8 +387,9 @@ private slots:
         const QString db = freshDb();
         Fixture f = open(db);
         ChatController & chat = *f.chat;
-        chat.setSetting(QStringLiteral("systemPrompt"), QStringLiteral("You are a storyteller."));
-        QCOMPARE(chat.settings().value("defaultContextOverflow").toString(), QStringLiteral("rolling_window"));
+        ChatSettingsController & settings = *f.settings;
+        settings.setSetting(QStringLiteral("systemPrompt"), QStringLiteral("You are a storyteller."));
+        QCOMPARE(settings.settings().value("defaultContextOverflow").toString(), QStringLiteral("rolling_window"));
         QCOMPARE(chat.context()->size(), 2048);
         const QString text = textOfTokens(400);
         const int turns = 8;  // about 3300 tokens of user text alone
@@ -413,15 +422,16 @@ private slots:
         const QString db = freshDb();
         Fixture f = open(db);
         ChatController & chat = *f.chat;
-        QVERIFY(useContext(chat, 256));
+        ChatSettingsController & settings = *f.settings;
+        QVERIFY(useContext(f, 256));
         // Two turns within the window (256 less a quarter kept for the reply);
         // the first is what Continue can leave out to make room.
-        chat.setSetting(QStringLiteral("maxTokens"), 12);
+        settings.setSetting(QStringLiteral("maxTokens"), 12);
         QVERIFY(chat.send(textOfTokens(30)));
         QVERIFY(waitReplies(chat, 1));
-        chat.setSetting(QStringLiteral("maxTokens"), 0);  // until the model stops or the context is full
-        chat.setSetting(QStringLiteral("temperature"), 1.0);
-        chat.setSetting(QStringLiteral("seed"), -1);
+        settings.setSetting(QStringLiteral("maxTokens"), 0);  // until the model stops or the context is full
+        settings.setSetting(QStringLiteral("temperature"), 1.0);
+        settings.setSetting(QStringLiteral("seed"), -1);
         QVERIFY(chat.send(textOfTokens(40)));
         int done = 2;
         QVERIFY(waitReplies(chat, done));
@@ -466,8 +476,9 @@ private slots:
         const QString db = freshDb();
         Fixture f = open(db);
         ChatController & chat = *f.chat;
-        QVERIFY(useContext(chat, 256));
-        chat.setSetting(QStringLiteral("contextOverflow"), QStringLiteral("stop"));
+        ChatSettingsController & settings = *f.settings;
+        QVERIFY(useContext(f, 256));
+        settings.setSetting(QStringLiteral("contextOverflow"), QStringLiteral("stop"));
         QVERIFY(chat.send(QStringLiteral("Hi")));
         QVERIFY(waitReplies(chat, 1));
         const QString longText = textOfTokens(300);
@@ -485,13 +496,13 @@ private slots:
             if (m.role == MessageRole::Assistant) QVERIFY(!m.content.isEmpty());
 
         // The policy is the chat's own, kept with it; the app-wide default is a setting of its own.
-        QCOMPARE(chat.settings().value("contextOverflow").toString(), QStringLiteral("stop"));
-        chat.setSetting(QStringLiteral("contextOverflow"), QStringLiteral("no such policy"));
-        QCOMPARE(chat.settings().value("contextOverflow").toString(), QString());  // the app's default
-        chat.setSetting(QStringLiteral("defaultContextOverflow"), QStringLiteral("truncate_middle"));
+        QCOMPARE(settings.settings().value("contextOverflow").toString(), QStringLiteral("stop"));
+        settings.setSetting(QStringLiteral("contextOverflow"), QStringLiteral("no such policy"));
+        QCOMPARE(settings.settings().value("contextOverflow").toString(), QString());  // the app's default
+        settings.setSetting(QStringLiteral("defaultContextOverflow"), QStringLiteral("truncate_middle"));
         Fixture g = open(freshDb(), false);
-        QCOMPARE(g.chat->settings().value("defaultContextOverflow").toString(), QStringLiteral("truncate_middle"));
-        g.chat->setSetting(QStringLiteral("defaultContextOverflow"), QStringLiteral("rolling_window"));
+        QCOMPARE(g.settings->settings().value("defaultContextOverflow").toString(), QStringLiteral("truncate_middle"));
+        g.settings->setSetting(QStringLiteral("defaultContextOverflow"), QStringLiteral("rolling_window"));
     }
 };
 

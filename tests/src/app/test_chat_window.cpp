@@ -129,6 +129,7 @@ private:
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     QQuickWindow * m_window = nullptr;
     ChatController * m_chat = nullptr;
+    ChatSettingsController * m_settings = nullptr;  // the open chat's settings (App.chatSettings)
 
     QImage shoot(const QString & name, bool settle = true) {
         if (settle) QTest::qWait(150);  // let animations and layout settle
@@ -176,6 +177,8 @@ private slots:
         QVERIFY(m_window);
         m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
+        m_settings = gui_test::chatSettingsOf(m_window);
+        QVERIFY(m_settings);
     }
 
     void welcomeWithoutModel() {
@@ -199,8 +202,8 @@ private slots:
     }
 
     void typeSendAndStream() {
-        m_chat->setSetting(QStringLiteral("maxTokens"), 200);
-        m_chat->setSetting(QStringLiteral("seed"), 11);
+        m_settings->setSetting(QStringLiteral("maxTokens"), 200);
+        m_settings->setSetting(QStringLiteral("seed"), 11);
         QQuickItem * input = item("composerInput");
         QVERIFY(input);
         input->forceActiveFocus();
@@ -418,17 +421,17 @@ private slots:
     // the GUI thread never stalls meanwhile.
     void contextFullAndTheMeter() {
         m_chat->newChat();
-        m_chat->setSetting(QStringLiteral("contextSize"), 256);
+        m_settings->setSetting(QStringLiteral("contextSize"), 256);
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->context()->size(), 256, kTimeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
-        m_chat->setSetting(QStringLiteral("maxTokens"), 12);
+        m_settings->setSetting(QStringLiteral("maxTokens"), 12);
         int done = m_chat->completedReplies();
         QVERIFY(m_chat->send(textOfTokens(30, QStringLiteral("Tom"))));
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), done + 1, kTimeoutMs);
         ++done;
-        m_chat->setSetting(QStringLiteral("maxTokens"), 0);
-        m_chat->setSetting(QStringLiteral("temperature"), 1.0);
-        m_chat->setSetting(QStringLiteral("seed"), -1);
+        m_settings->setSetting(QStringLiteral("maxTokens"), 0);
+        m_settings->setSetting(QStringLiteral("temperature"), 1.0);
+        m_settings->setSetting(QStringLiteral("seed"), -1);
 
         // The GUI thread's longest pause while replies run into the limit.
         QElapsedTimer clock;
@@ -483,13 +486,13 @@ private slots:
         QQuickItem * policy = item("contextPolicyBox");
         QVERIFY(policy && policy->isVisible());
         QCOMPARE(policy->property("currentValue").toString(), QString());  // the app's default
-        m_chat->setSetting(QStringLiteral("contextOverflow"), QStringLiteral("truncate_middle"));
+        m_settings->setSetting(QStringLiteral("contextOverflow"), QStringLiteral("truncate_middle"));
         QTRY_COMPARE(policy->property("currentText").toString(), QStringLiteral("Truncate middle"));
         shoot(QStringLiteral("22_context_policy"));
         QMetaObject::invokeMethod(drawer, "close");
         QTRY_COMPARE(drawer->property("position").toDouble(), 0.0);
 
-        m_chat->setSetting(QStringLiteral("contextSize"), 0);
+        m_settings->setSetting(QStringLiteral("contextSize"), 0);
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->context()->size(), 2048, kTimeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
     }

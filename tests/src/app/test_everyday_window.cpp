@@ -46,12 +46,15 @@ class TestEverydayWindow : public QObject {
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     QQuickWindow * m_window = nullptr;
     ChatController * m_chat = nullptr;
+    ChatSettingsController * m_settings = nullptr;  // the open chat's settings (App.chatSettings)
 
     void startApp() {
         m_window = gui_test::loadMainWindow(m_engine);
         QVERIFY(m_window);
         m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
+        m_settings = gui_test::chatSettingsOf(m_window);
+        QVERIFY(m_settings);
     }
 
     QImage shoot(const QString & name) {
@@ -163,7 +166,7 @@ private slots:
         QVERIFY(m_chat->loadNotice().endsWith(QStringLiteral("Still chatting with stories260K.")));
         QCOMPARE(AppSettings().lastModel(), QDir::cleanPath(m_stories));  // a failure is never remembered
         // It still answers, and the chat shows why the other model is not there.
-        m_chat->setSetting(QStringLiteral("maxTokens"), 40);
+        m_settings->setSetting(QStringLiteral("maxTokens"), 40);
         QVERIFY(m_chat->send(QStringLiteral("Once upon a time")));
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), 1, kTimeoutMs);
         QTRY_VERIFY(shown(QStringLiteral("loadNotice")));
@@ -178,12 +181,12 @@ private slots:
     void presetsAndDefaults() {
         m_chat->newChat();
         // The app's defaults (none saved yet: the plain ones), not the last chat's 40.
-        QCOMPARE(m_chat->settings().value("maxTokens").toInt(), GenerationSettings{}.maxTokens);
-        QCOMPARE(m_chat->activePreset(), QStringLiteral("Balanced"));
+        QCOMPARE(m_settings->settings().value("maxTokens").toInt(), GenerationSettings{}.maxTokens);
+        QCOMPARE(m_settings->activePreset(), QStringLiteral("Balanced"));
         QObject * drawer = gui_test::openPopup(m_window, QStringLiteral("settingsDrawer"));
         QVERIFY(drawer);
         QTRY_COMPARE(drawer->property("position").toDouble(), 1.0);
-        QVERIFY(m_chat->applyPreset(QStringLiteral("Creative")));
+        QVERIFY(m_settings->applyPreset(QStringLiteral("Creative")));
         QQuickItem * box = item(QStringLiteral("presetBox"));
         QVERIFY(box);
         QTRY_COMPARE(box->property("currentText").toString(), QStringLiteral("Creative"));
@@ -193,27 +196,27 @@ private slots:
         name->forceActiveFocus();
         for (QChar c : QStringLiteral("Stories")) QTest::keyClick(m_window, c.toLatin1());
         click(QStringLiteral("savePresetButton"));
-        QTRY_VERIFY(m_chat->presetNames().contains(QStringLiteral("Stories")));
+        QTRY_VERIFY(m_settings->presetNames().contains(QStringLiteral("Stories")));
         QVERIFY(AppSettings().preset(QStringLiteral("Stories")));
         QTRY_COMPARE(name->property("text").toString(), QString());
         shoot(QStringLiteral("e04_presets"));
 
         // The defaults button: a new chat starts from these settings.
-        m_chat->setSetting(QStringLiteral("maxTokens"), 321);
+        m_settings->setSetting(QStringLiteral("maxTokens"), 321);
         click(QStringLiteral("saveDefaultsButton"));
         QCOMPARE(AppSettings().chatDefaults().maxTokens, 321);
         m_chat->newChat();
-        QCOMPARE(m_chat->settings().value("maxTokens").toInt(), 321);
-        QCOMPARE(m_chat->settings().value("temperature").toDouble(), 1.1);  // Creative's
+        QCOMPARE(m_settings->settings().value("maxTokens").toInt(), 321);
+        QCOMPARE(m_settings->settings().value("temperature").toDouble(), 1.1);  // Creative's
     }
 
     void thinkingSwitch() {
-        QVERIFY(m_chat->settings().value("thinking").toBool());
+        QVERIFY(m_settings->settings().value("thinking").toBool());
         QQuickItem * sw = item(QStringLiteral("thinkingSwitch"));
         QVERIFY(sw);
         QVERIFY(sw->property("checked").toBool());
         click(QStringLiteral("thinkingSwitch"));
-        QTRY_VERIFY(!m_chat->settings().value("thinking").toBool());
+        QTRY_VERIFY(!m_settings->settings().value("thinking").toBool());
         QVERIFY(!sw->property("checked").toBool());
         shoot(QStringLiteral("e05_thinking_off"));
         // A chat keeps its switch: sent with it off, reopened later with it off.
@@ -221,9 +224,9 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), 2, kTimeoutMs);
         const qint64 id = m_chat->currentConversationId();
         m_chat->newChat();
-        QVERIFY(m_chat->settings().value("thinking").toBool());  // the defaults have it on
+        QVERIFY(m_settings->settings().value("thinking").toBool());  // the defaults have it on
         m_chat->setCurrentConversationId(id);
-        QTRY_VERIFY(!m_chat->settings().value("thinking").toBool());  // the chat's row, read on the store thread
+        QTRY_VERIFY(!m_settings->settings().value("thinking").toBool());  // the chat's row, read on the store thread
         QTRY_VERIFY(!sw->property("checked").toBool());
     }
 
@@ -270,6 +273,7 @@ private slots:
 
     void restartRestoresTheModel() {
         m_chat = nullptr;
+        m_settings = nullptr;
         m_window = nullptr;
         m_engine.reset();                                          // quit
         startApp();                                                // and start again
@@ -279,8 +283,8 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
         QVERIFY(!shown(QStringLiteral("downloadModelButton")));
         QCOMPARE(m_window->property("themeMode").toString(), QStringLiteral("dark"));  // the theme kept
-        QCOMPARE(m_chat->settings().value("maxTokens").toInt(), 321);                  // and the defaults
-        QVERIFY(m_chat->presetNames().contains(QStringLiteral("Stories")));
+        QCOMPARE(m_settings->settings().value("maxTokens").toInt(), 321);              // and the defaults
+        QVERIFY(m_settings->presetNames().contains(QStringLiteral("Stories")));
         shoot(QStringLiteral("e07_restart_restored"));
     }
 

@@ -18,6 +18,7 @@
 
 #include "app_context.h"
 #include "chat_controller.h"
+#include "chat_settings_controller.h"
 #include "common/fixtures.h"
 #include "core/conversation_store.h"
 
@@ -119,6 +120,11 @@ inline QQuickWindow * loadMainWindow(std::unique_ptr<QQmlApplicationEngine> & en
 // The chat the window shows: AppContext's ChatController, as Main.qml's `chat`.
 inline Hearth::ChatController * chatOf(QQuickWindow * window) {
     return window ? window->property("chat").value<Hearth::ChatController *>() : nullptr;
+}
+
+// The open chat's settings and presets, as Main.qml's `chatSettings`.
+inline Hearth::ChatSettingsController * chatSettingsOf(QQuickWindow * window) {
+    return window ? window->property("chatSettings").value<Hearth::ChatSettingsController *>() : nullptr;
 }
 
 // The drawer or popup named `name`, asked to open; nullptr when there is none.

@@ -27,6 +27,7 @@
 
 #include "chat_controller.h"
 #include "chat_feature.h"
+#include "chat_settings_controller.h"
 #include "common/npm_packages.h"
 #include "core/agent_loop.h"
 #include "core/conversation_store.h"
@@ -240,7 +241,7 @@ private slots:
         closeApp();
         openApp();
         QCOMPARE(m_chat->chatTools()->enabledCount(), 2);  // the draft: the default
-        QSignalSpy opened(m_chat, &ChatController::settingsChanged);
+        QSignalSpy opened(m_app->settings(), &ChatSettingsController::settingsChanged);
         m_chat->setCurrentConversationId(chat);
         QTRY_COMPARE(m_chat->chatTools()->enabledCount(), 1);  // read on the store thread
         QVERIFY(!pickerSays(QStringLiteral("calculator"), ChatToolsModel::EnabledRole));
@@ -354,7 +355,7 @@ private slots:
         QVERIFY(!m_chat->generating());
         QVERIFY(!loop()->active() && loop()->calls().isEmpty());
         m_engine->hold = true;
-        QSignalSpy bOpened(m_chat, &ChatController::settingsChanged);
+        QSignalSpy bOpened(m_app->settings(), &ChatSettingsController::settingsChanged);
         QTRY_VERIFY(bOpened.size() > 0);  // sending waits for B's settings
         QVERIFY(m_chat->send(QStringLiteral("Something for B")));
         QTRY_COMPARE(m_engine->replies.size(), 2);

@@ -14,6 +14,7 @@
 
 #include "chat_controller.h"
 #include "chat_feature.h"
+#include "chat_settings_controller.h"
 #include "core/conversation_store.h"
 #include "store_test_util.h"
 #include "write_lock.h"
@@ -92,7 +93,7 @@ private slots:
         lock.release();
         QTRY_COMPARE(chat.messages()->count(), MessageListModel::kPageSize);
         QCOMPARE(chat.currentTitle(), QStringLiteral("Renamed"));
-        QCOMPARE(chat.generationSettings().temperature, 0.25);  // the chat's own settings
+        QCOMPARE(app.settings()->generationSettings().temperature, 0.25);  // the chat's own settings
         QTRY_COMPARE(chat.searchResults().size(), 1);
         QCOMPARE(chat.searchResults().first().toMap().value("messageId").toLongLong(), m_hit);
         QCOMPARE(msg(chat, 0, MessageListModel::ContentRole).toString(), QStringLiteral("message 200"));
