@@ -9,10 +9,11 @@ import Hearth.Chat
 Item {
     id: composer
     property var chat
+    property ChatModelController chatModel
     // PageUp/PageDown, and Ctrl+Home/Ctrl+End while the input is empty, scroll the conversation.
     signal scrollKey(int key)
     signal openToolsPage()
-    readonly property bool canSend: chat.modelState === ChatController.Ready && !chat.generating && input.text.trim() !== ""
+    readonly property bool canSend: chatModel.modelState === ChatModelController.Ready && !chat.generating && input.text.trim() !== ""
 
     function focusInput() { input.forceActiveFocus() }
     function setText(t) { input.text = t; input.cursorPosition = t.length; input.forceActiveFocus() }
@@ -49,7 +50,7 @@ Item {
             TextArea {
                 id: input
                 objectName: "composerInput"
-                placeholderText: composer.chat.modelState === ChatController.Ready ? "Message " + composer.chat.modelName + "…"
+                placeholderText: composer.chatModel.modelState === ChatModelController.Ready ? "Message " + composer.chatModel.modelName + "…"
                                                                        : "Load a model to start chatting"
                 placeholderTextColor: Theme.faintText
                 color: Theme.text

@@ -17,6 +17,7 @@ Rectangle {
     id: panel
     objectName: "toolCallsPanel"
     required property ChatController chat
+    required property ChatModelController chatModel
     readonly property var agent: chat.agent
     readonly property var calls: agent ? agent.calls : []
     visible: agent !== null && ((agent.active && agent.conversationId === chat.currentConversationId)
@@ -85,7 +86,7 @@ Rectangle {
                     text: "Continue"
                     accent: enabled  // a disabled accent button would still look pressable
                     outlined: !enabled
-                    enabled: !panel.chat.generating && panel.chat.modelState === ChatController.Ready
+                    enabled: !panel.chat.generating && panel.chatModel.modelState === ChatModelController.Ready
                     onClicked: panel.chat.continueToolTurn()
                 }
             }

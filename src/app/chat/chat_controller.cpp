@@ -5,16 +5,14 @@
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QRandomGenerator>
-#include <QUrl>
 #include <exception>
 #include <utility>
 
+#include "chat_model_controller.h"
 #include "chat_settings_controller.h"
 #include "core/agent_loop.h"
+#include "core/chat_engine.h"
 #include "core/conversation_store.h"
-#include "core/engine_bridge.h"
-#include "core/model_hasher.h"
-#include "core/remote_engine.h"
 #include "core/store_worker.h"
 #include "core/stream_saver.h"
 #include "prepared_reply.h"
@@ -33,8 +31,9 @@ QString titleFrom(const QString & text) {
 
 }  // namespace
 
-ChatController::ChatController(StoreWorker * worker, ChatSettingsController * settings, QObject * parent)
-    : QObject(parent), m_worker(worker), m_settings(settings) {
+ChatController::ChatController(StoreWorker * worker, ChatSettingsController * settings, ChatModelController * model,
+                               QObject * parent)
+    : QObject(parent), m_worker(worker), m_settings(settings), m_model(model) {
     init();
 }
 
@@ -45,13 +44,9 @@ ChatController::~ChatController() {
 void ChatController::shutdown() {
     if (m_saver) m_saver->flush();  // the reply stays `streaming`, shown as interrupted next time
     delete std::exchange(m_saver, nullptr);
-    delete std::exchange(m_hasher, nullptr);  // stops a running hash within one read
-    delete std::exchange(m_agent, nullptr);   // cancels running tool calls
+    delete std::exchange(m_agent, nullptr);  // cancels running tool calls
     delete std::exchange(m_tools, nullptr);
     delete std::exchange(m_toolRegistry, nullptr);  // stops the MCP servers
-    delete std::exchange(m_remote, nullptr);
-    delete std::exchange(m_remoteEngine, nullptr);  // cancels its transfers before the store goes
-    delete std::exchange(m_bridge, nullptr);        // stops the engine thread before the store goes
 }
 
 template <typename Fn>
@@ -74,61 +69,8 @@ void ChatController::init() {
     }
     connect(&m_conversations, &ConversationListModel::errorOccurred, this, &ChatController::setError);
     connect(&m_messages, &MessageListModel::errorOccurred, this, &ChatController::setError);
-    // The hash cache sits beside the database: the app's data directory, or a test's.
-    const QString dir = m_worker ? QFileInfo(m_worker->path()).absolutePath() : QString();
-    m_hasher = new ModelHasher(dir.isEmpty() ? QString() : dir + QStringLiteral("/model-hashes.json"));
-    connect(m_hasher, &ModelHasher::hashed, this, &ChatController::onModelHashed);
-    connect(m_hasher, &ModelHasher::failed, this, [](const QString &, const QString & reason) {
-        qWarning("model sha256 unknown: %s", qPrintable(reason));  // replies keep an empty hash
-    });
     m_context.setPolicy(m_settings->effective().contextOverflow);
-    m_bridge = new EngineBridge;
-    connectBridge();
-    initRemote();
     initTools();
-}
-
-QObject * ChatController::engine() const {
-    return m_bridge;
-}
-
-void ChatController::connectBridge() {
-    connect(m_bridge, &EngineBridge::loadStarted, this, [this](const QString & path) {
-        m_usingRemote = false;  // a local model takes over the chat
-        setModelPath(path);
-        m_modelState = Loading;
-        m_loadError.clear();
-        m_loadProgress = 0;
-        emit loadProgressChanged();
-        emit modelChanged();
-    });
-    connect(m_bridge, &EngineBridge::loadProgress, this, [this](double f) {
-        m_loadProgress = f;
-        emit loadProgressChanged();
-    });
-    connect(m_bridge, &EngineBridge::modelLoaded, this, [this](const QString & path, const QString & desc, int ctx) {
-        setModelPath(path);
-        // Looked up again at every load: the cache notices a file replaced in place.
-        m_modelSha256.clear();
-        m_hasher->request(path);
-        m_modelDescription = desc;
-        m_modelContext = ctx;
-        m_modelState = Ready;
-        m_loadProgress = 1;
-        m_context.setContextSize(ctx);
-        emit loadProgressChanged();
-        emit modelChanged();
-        onModelLoaded(path);
-        measureContext();
-    });
-    connect(m_bridge, &EngineBridge::loadFailed, this, &ChatController::onLoadFailed);
-    connect(m_bridge, &EngineBridge::gpuNotice, this, [this](const QString & message) {
-        m_gpuNotice = message;
-        emit modelChanged();
-    });
-    connect(m_bridge, &EngineBridge::contextPlanned, this, &ChatController::onContextPlanned);
-    connect(m_bridge, &EngineBridge::textReceived, this, &ChatController::onText);
-    connect(m_bridge, &EngineBridge::generationFinished, this, &ChatController::onFinished);
 }
 
 void ChatController::setError(const QString & message) {
@@ -140,16 +82,21 @@ void ChatController::clearError() {
     setError(QString());
 }
 
-QString ChatController::modelName() const {
-    return m_usingRemote ? m_remoteLabel : QFileInfo(m_modelPath).completeBaseName();
+void ChatController::listenTo(ChatEngine * engine) {
+    connect(engine, &ChatEngine::contextPlanned, this, &ChatController::onContextPlanned);
+    connect(engine, &ChatEngine::textReceived, this, &ChatController::onText);
+    connect(engine, &ChatEngine::generationFinished, this, &ChatController::onFinished);
 }
 
-void ChatController::setModelPath(const QString & path) {
-    if (path == m_modelPath) return;
-    // The previous model's hash is still wanted only for replies waiting on it.
-    if (!m_awaitingHash.contains(m_modelPath)) m_hasher->cancel(m_modelPath);
-    m_modelPath = path;
-    m_modelSha256.clear();
+void ChatController::onEngineReady(int contextSize, bool remote) {
+    if (remote) m_context.clear();  // an endpoint measures nothing before a reply
+    m_context.setContextSize(contextSize);
+    if (!remote) measureContext();
+}
+
+void ChatController::onRepliesHashed() {
+    // A streaming reply is reloaded when it finishes; reloading now would reset the view mid-stream.
+    if (!generating()) m_messages.reload();
 }
 
 QString ChatController::databasePath() const {
@@ -158,32 +105,6 @@ QString ChatController::databasePath() const {
 
 void ChatController::reloadConversations() {
     m_conversations.reload();
-}
-
-void ChatController::onModelHashed(const QString & path, const QString & sha256) {
-    if (path == m_modelPath && sha256 != m_modelSha256) {
-        m_modelSha256 = sha256;
-        emit modelChanged();
-    }
-    const QList<qint64> waiting = m_awaitingHash.take(path);
-    if (waiting.isEmpty() || !m_worker) return;
-    postWrite([waiting, sha256](ConversationStore & store) { store.setModelSha256(waiting, sha256); });
-    // A streaming reply is reloaded when it finishes; reloading now would reset the view mid-stream.
-    if (!generating()) m_messages.reload();
-}
-
-void ChatController::recordModelHash(qint64 replyId, const Message & reply) {
-    // A reply written by the loaded model: its hash now, or when it becomes known.
-    if (!reply.generation.modelSha256.isEmpty() || m_modelPath.isEmpty() ||
-        reply.generation.modelFile != QFileInfo(m_modelPath).fileName())
-        return;
-    if (!m_modelSha256.isEmpty()) {
-        postWrite([replyId, sha = m_modelSha256](ConversationStore & store) { store.setModelSha256({replyId}, sha); });
-        return;
-    }
-    QList<qint64> & waiting = m_awaitingHash[m_modelPath];
-    if (!waiting.contains(replyId)) waiting.append(replyId);
-    m_hasher->request(m_modelPath);
 }
 
 QString ChatController::currentTitle() const {
@@ -216,7 +137,7 @@ GenerationSettings ChatController::effectiveSettings() const {
 }
 
 void ChatController::onContextPlanned(qint64 requestId, const ContextUsage & usage) {
-    if (sender() && sender() != activeEngine()) return;  // a late answer of the engine the chat left
+    if (sender() && sender() != m_model->activeEngine()) return;  // a late answer of the engine the chat left
     if (requestId == -m_currentId && !generating())
         m_context.measured(usage);
     else if (requestId == m_streamingId && requestId != 0)
@@ -234,22 +155,16 @@ void ChatController::onSettingsChanged() {
     m_context.setPolicy(effectiveSettings().contextOverflow);
 }
 
-void ChatController::reloadForContext(int contextSize) {
-    // A remote model's context is the endpoint's.
-    if (!m_usingRemote && m_modelState == Ready && !generating() && contextSize != m_modelContext)
-        loadModel(m_modelPath);
-}
-
 bool ChatController::canGenerate() const {
-    return m_worker && m_modelState == Ready && !generating() && m_opening == 0;
+    return m_worker && m_model->isReady() && !generating() && m_opening == 0;
 }
 
 GenerationInfo ChatController::generationInfo(GenerationSettings & settings) const {
     // The seed is fixed here so the stored reply can be reproduced.
     if (settings.seed < 0) settings.seed = qint64(QRandomGenerator::global()->bounded(1u << 30));
     GenerationInfo info;
-    info.modelFile = answeringModel();
-    info.modelSha256 = m_usingRemote ? QString() : m_modelSha256;
+    info.modelFile = m_model->answeringModel();
+    info.modelSha256 = m_model->usingRemote() ? QString() : m_model->modelSha256();
     info.sampling = settings.samplingJson();
     info.sampling.remove(QStringLiteral("seed"));
     info.seed = settings.seed;
@@ -263,7 +178,7 @@ bool ChatController::send(const QString & text) {
     // A draft becomes a conversation with its first message.
     Conversation draft;
     draft.title = titleFrom(text);
-    draft.model = answeringModel();
+    draft.model = m_model->answeringModel();
     draft.systemPrompt = settings.systemPrompt;
     draft.sampling = m_settings->generationSettings().samplingJson();
     return queueReply([conv = m_currentId, draft, content = text.trimmed(), info](ConversationStore & store) {
@@ -288,7 +203,7 @@ void ChatController::stop() {
     // The open chat's tool turn; a reply streaming in another chat goes on.
     if (m_agent && m_agent->active()) return m_agent->stop();
     if (m_streamingId)
-        activeEngine()->cancel(m_streamingId);
+        m_model->activeEngine()->cancel(m_streamingId);
     else if (m_starting)
         m_stopPending = true;
 }
@@ -366,19 +281,6 @@ void ChatController::undoDelete() {
     m_pendingDeleteId = 0;
     m_pendingDeleteTitle.clear();
     emit pendingDeleteChanged();
-}
-
-void ChatController::loadModel(const QString & pathOrUrl) {
-    if (generating() || pathOrUrl.isEmpty()) return;
-    const QUrl url(pathOrUrl);
-    const QString path = url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
-    m_usingRemote = false;
-    setModelPath(path);
-    m_modelState = Loading;
-    m_loadProgress = 0;
-    m_loadError.clear();
-    emit modelChanged();
-    m_bridge->loadModel(path, m_settings->generationSettings().contextSize);
 }
 
 }  // namespace Hearth

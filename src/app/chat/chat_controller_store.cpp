@@ -6,10 +6,11 @@
 #include <utility>
 
 #include "chat_controller.h"
+#include "chat_model_controller.h"
 #include "chat_settings_controller.h"
 #include "core/agent_loop.h"
+#include "core/chat_engine.h"
 #include "core/conversation_store.h"
-#include "core/engine_bridge.h"
 #include "core/store_worker.h"
 #include "core/stream_saver.h"
 #include "hearth/error.h"
@@ -89,7 +90,7 @@ void ChatController::launchReply(const PreparedReply & p, bool resume, bool from
         emit currentConversationChanged();
     }
     if (p.reply && p.reply->generation.seed >= 0) settings.seed = p.reply->generation.seed;
-    if (p.reply && !m_usingRemote) recordModelHash(p.replyId, *p.reply);
+    if (p.reply) m_model->recordModelHash(p.replyId, *p.reply);
     m_conversations.reload();
     m_messages.reload();
     m_saver = new StreamSaver(m_worker, p.replyId, StreamSaver::kDefaultIntervalMs, this);
@@ -103,8 +104,8 @@ void ChatController::launchReply(const PreparedReply & p, bool resume, bool from
     m_streamingId = p.replyId;
     m_streamingConversation = p.conversationId;
     emit generatingChanged();
-    activeEngine()->continueReply(p.replyId, p.history, partialRaw, settings);
-    if (std::exchange(m_stopPending, false)) activeEngine()->cancel(p.replyId);
+    m_model->activeEngine()->continueReply(p.replyId, p.history, partialRaw, settings);
+    if (std::exchange(m_stopPending, false)) m_model->activeEngine()->cancel(p.replyId);
 }
 
 void ChatController::onFinished(qint64 requestId, const GenerationResult & result) {
@@ -187,13 +188,13 @@ void ChatController::loadConversationSettings(qint64 id) {
 // The meter's figure for the open chat, measured on the bridge thread; the
 // request id is the conversation's negated so a late answer for another chat is ignored.
 void ChatController::measureContext() {
-    if (m_currentId == 0 || !m_worker || m_modelState != Ready || generating()) return;
+    if (m_currentId == 0 || !m_worker || !m_model->isReady() || generating()) return;
     const qint64 id = m_currentId;
     m_worker->request(
         this, [id](ConversationStore & store) { return store.activePath(id); },
         [this, id](const QList<Message> & history) {
-            if (id == m_currentId && !history.isEmpty() && m_modelState == Ready && !generating())
-                activeEngine()->measureContext(-id, history, effectiveSettings());
+            if (id == m_currentId && !history.isEmpty() && m_model->isReady() && !generating())
+                m_model->activeEngine()->measureContext(-id, history, effectiveSettings());
         },
         [this](const QString & message) { setError(message); });
 }

@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "chat_controller.h"
+#include "chat_model_controller.h"
 #include "chat_settings_controller.h"
 #include "chat_tools_model.h"
 #include "core/agent_loop.h"
@@ -99,7 +100,7 @@ void ChatController::refreshToolTurnWaiting() {
 bool ChatController::continueToolTurn() {
     const auto it = m_toolTurns.constFind(m_currentId);
     // m_opening: the chat's own settings are still on their way (they call this again).
-    if (it == m_toolTurns.cend() || !m_worker || m_modelState != Ready || generating() || m_opening != 0) return false;
+    if (it == m_toolTurns.cend() || !m_worker || !m_model->isReady() || generating() || m_opening != 0) return false;
     const qint64 conversationId = it.key(), parentId = it.value();
     m_toolTurns.remove(conversationId);
     setToolTurnWaiting(false);

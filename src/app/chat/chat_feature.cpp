@@ -1,7 +1,12 @@
 #include "chat_feature.h"
 
+#include <QFileInfo>
+
 #include "chat_controller.h"
+#include "chat_model_controller.h"
 #include "chat_settings_controller.h"
+#include "core/engine_bridge.h"
+#include "core/remote_engine.h"
 #include "core/store_worker.h"
 
 namespace Hearth {
@@ -13,8 +18,11 @@ ChatFeature::ChatFeature(const QString & databasePath, QObject * parent)
         openError = m_worker->openError();
         m_worker.reset();
     }
+    // The model hashes' cache sits beside the database: the app's data directory, or a test's.
+    const QString dataDir = m_worker ? QFileInfo(m_worker->path()).absolutePath() : QString();
     m_settings = new ChatSettingsController(m_worker.get(), parent);
-    m_chat = new ChatController(m_worker.get(), m_settings, parent);
+    m_model = new ChatModelController(m_worker.get(), m_settings, dataDir, parent);
+    m_chat = new ChatController(m_worker.get(), m_settings, m_model, parent);
     wire();
     if (!openError.isEmpty()) m_chat->reportError(openError);
 }
@@ -23,16 +31,25 @@ ChatFeature::ChatFeature(const QString & databasePath, QObject * parent)
 // chat's own handlers are connected first, before QML's or a test's.
 void ChatFeature::wire() {
     QObject::connect(m_settings, &ChatSettingsController::settingsChanged, m_chat, &ChatController::onSettingsChanged);
-    QObject::connect(m_settings, &ChatSettingsController::contextSizeChanged, m_chat,
-                     &ChatController::reloadForContext);
+    QObject::connect(m_settings, &ChatSettingsController::contextSizeChanged, m_model,
+                     &ChatModelController::reloadForContext);
+    m_chat->listenTo(m_model->bridge());
+    m_chat->listenTo(m_model->remoteEngine());
+    QObject::connect(m_model, &ChatModelController::engineReady, m_chat, &ChatController::onEngineReady);
+    QObject::connect(m_model, &ChatModelController::repliesHashed, m_chat, &ChatController::onRepliesHashed);
+    // A model never changes under a streaming reply: exactly what `generating` reads, asked each time.
+    m_model->setBusyCheck([chat = m_chat] { return chat->generating(); });
     QObject::connect(m_settings, &ChatSettingsController::errorOccurred, m_chat, &ChatController::reportError);
+    QObject::connect(m_model, &ChatModelController::errorOccurred, m_chat, &ChatController::reportError);
 }
 
 ChatFeature::~ChatFeature() {
-    m_chat->shutdown();  // the reply's saver flushed, the engines stopped
+    m_chat->shutdown();   // the reply's saver flushed, the tools stopped
+    m_model->shutdown();  // the hasher, then the engines stopped
     // Runs every queued write (the reply's last save) before the models its answers go to.
     m_worker.reset();
     delete m_chat;
+    delete m_model;
     delete m_settings;
 }
 

@@ -23,6 +23,7 @@ class QObject;
 namespace Hearth {
 
 class ChatController;
+class ChatModelController;
 class ChatSettingsController;
 class StoreWorker;
 
@@ -37,12 +38,14 @@ public:
 
     ChatController * chat() const { return m_chat; }
     ChatSettingsController * settings() const { return m_settings; }
+    ChatModelController * model() const { return m_model; }
     // The database file ("" when it could not be opened).
     QString databasePath() const;
 
 private:
     std::unique_ptr<StoreWorker> m_worker;  // null when the database could not be opened
     ChatSettingsController * m_settings = nullptr;
+    ChatModelController * m_model = nullptr;
     ChatController * m_chat = nullptr;
 
     void wire();

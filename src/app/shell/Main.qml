@@ -25,6 +25,7 @@ ApplicationWindow {
     // The controllers are made and wired in C++ (AppContext): QML only shows them.
     readonly property ChatController chat: App.chat
     readonly property ChatSettingsController chatSettings: App.chatSettings
+    readonly property ChatModelController chatModel: App.chatModel
     readonly property Preferences preferences: App.preferences
     // "", "light" or "dark": overrides the system preference. The saved choice
     // (Settings > Theme); --theme and tests set it directly for one run.
@@ -76,7 +77,7 @@ ApplicationWindow {
         id: modelDialog
         title: "Open a GGUF model"
         nameFilters: ["GGUF models (*.gguf)", "All files (*)"]
-        onAccepted: chat.loadModel(selectedFile)
+        onAccepted: chatModel.loadModel(selectedFile)
         onVisibleChanged: if (visible) Qt.callLater(exportDialogs.themeDialogs)
     }
     // Export/import: dialogs, and the file work on a worker thread.
@@ -107,8 +108,8 @@ ApplicationWindow {
                 anchors.fill: parent
                 anchors.margins: 1
                 radius: Theme.radius
-                onModelChosen: (path) => { browsePopup.close(); chat.loadModel(path) }
-                onModelLoadRequested: (path) => chat.loadModel(path)
+                onModelChosen: (path) => { browsePopup.close(); chatModel.loadModel(path) }
+                onModelLoadRequested: (path) => chatModel.loadModel(path)
             }
             FlatButton {
                 anchors.bottom: parent.bottom
@@ -216,6 +217,7 @@ ApplicationWindow {
             TopBar {
                 Layout.fillWidth: true
                 chat: window.chat
+                chatModel: window.chatModel
                 onOpenModel: modelDialog.open()
                 library: App.models.library
                 onBrowseModels: window.openModels(1)
@@ -236,7 +238,7 @@ ApplicationWindow {
                     objectName: "emptyState"
                     anchors.fill: parent
                     visible: chat.messages.count === 0
-                    chat: window.chat
+                    chatModel: window.chatModel
                     onOpenModel: modelDialog.open()
                     onBrowseModels: window.openModels(1)
                     onSuggestion: (text) => composer.setText(text)
@@ -246,12 +248,14 @@ ApplicationWindow {
                     anchors.fill: parent
                     visible: chat.messages.count > 0
                     chat: window.chat
+                    chatModel: window.chatModel
                 }
             }
 
             ToolCallsPanel {
                 Layout.fillWidth: true
                 chat: window.chat
+                chatModel: window.chatModel
             }
 
             LoadNotice {
@@ -260,12 +264,14 @@ ApplicationWindow {
                 Layout.alignment: Qt.AlignHCenter
                 Layout.topMargin: visible ? 8 : 0
                 chat: window.chat
+                chatModel: window.chatModel
             }
 
             Composer {
                 id: composer
                 Layout.fillWidth: true
                 chat: window.chat
+                chatModel: window.chatModel
                 onScrollKey: (key) => messageView.scrollKey(key)
                 onOpenToolsPage: toolsPopup.open()
             }

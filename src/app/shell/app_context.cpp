@@ -7,6 +7,7 @@
 
 #include "chat_controller.h"
 #include "chat_feature.h"
+#include "chat_model_controller.h"
 #include "export_controller.h"
 #include "model_library_model.h"
 #include "models_controller.h"
@@ -35,7 +36,7 @@ AppContext::AppContext(const StartupOptions & options, QObject * parent)
     m_models->setObjectName(QStringLiteral("modelsController"));
     m_server->setObjectName(QStringLiteral("serverController"));
     wire();
-    chat()->loadAtStart(options.model);
+    chatModel()->loadAtStart(options.model);
     m_models->loadSettings();
     g_current = this;
 }
@@ -52,6 +53,10 @@ ChatSettingsController * AppContext::chatSettings() const {
     return m_chatFeature->settings();
 }
 
+ChatModelController * AppContext::chatModel() const {
+    return m_chatFeature->model();
+}
+
 AppContext * AppContext::create(QQmlEngine *, QJSEngine *) {
     // The engine must not delete what C++ owns.
     if (g_current) QJSEngine::setObjectOwnership(g_current, QJSEngine::CppOwnership);
@@ -60,14 +65,14 @@ AppContext * AppContext::create(QQmlEngine *, QJSEngine *) {
 
 void AppContext::wire() {
     // The server can serve the chat's loaded model instead of a second copy.
-    m_server->setChatEngine(chat()->engine());
+    m_server->setChatEngine(chatModel()->engine());
     m_exporter->setDatabasePath(chat()->databasePath());
     connect(m_exporter, &ExportController::imported, this, [this](const QList<qint64> & ids) {
         chat()->reloadConversations();
         if (!ids.isEmpty() && !chat()->generating()) chat()->setCurrentConversationId(ids.first());
     });
     // The server panel offers the chat's model first, once it is in the library.
-    connect(chat(), &ChatController::modelChanged, this, &AppContext::preselectServerModel);
+    connect(chatModel(), &ChatModelController::modelChanged, this, &AppContext::preselectServerModel);
     ModelLibraryModel * library = m_models->library();
     connect(library, &QAbstractItemModel::modelReset, this, &AppContext::preselectServerModel);
     connect(library, &QAbstractItemModel::rowsInserted, this, &AppContext::preselectServerModel);
@@ -76,7 +81,7 @@ void AppContext::wire() {
 // The library file whose name starts with the chat model's name becomes the
 // server's model, unless the user already chose one.
 void AppContext::preselectServerModel() {
-    const QString name = chat()->modelName();
+    const QString name = chatModel()->modelName();
     if (!m_server->modelPath().isEmpty() || name.isEmpty()) return;
     const ModelLibraryModel * library = m_models->library();
     for (int row = 0; row < library->rowCount(); ++row) {

@@ -2,9 +2,8 @@
 // children), and handed to QML as the singleton `App`.
 //
 // It owns Preferences, the chat feature (ChatFeature: the store and the
-// ChatController, which owns the chat's ToolsController and
-// RemoteController), the ModelsController, the
-// ServerController and the ExportController, and connects them:
+// chat's controllers, which it wires to one another), the ModelsController,
+// the ServerController and the ExportController, and connects the features:
 //   - the server may share the chat's engine (one model in memory);
 //   - the exporter reads the chat's database, and an import reloads the
 //     sidebar and opens the first imported conversation;
@@ -14,8 +13,9 @@
 // main.cpp and the GUI tests build it the same way, before loading Main.qml:
 // one AppContext per engine, alive for as long as the engine's QML is
 // (declare it before the engine, or parent it to the engine). QML reads
-// `App.chat`, `App.chatSettings`, `App.models`, ... ; `App`'s create() hands QML the instance
-// made last, keeping its ownership in C++.
+// `App.chat`, `App.chatSettings`, `App.chatModel`, `App.models`, ... ;
+// `App`'s create() hands QML the instance made last, keeping its ownership
+// in C++.
 //
 // The model to load at start comes from StartupOptions (main.cpp parses the
 // command line once); without one, the model that last loaded is loaded again.
@@ -35,6 +35,7 @@ namespace Hearth {
 
 class ChatController;
 class ChatFeature;
+class ChatModelController;
 class ChatSettingsController;
 class ExportController;
 class ModelsController;
@@ -44,6 +45,7 @@ class ServerController;
 class AppContext : public QObject {
     Q_OBJECT
     Q_MOC_INCLUDE("chat_controller.h")
+    Q_MOC_INCLUDE("chat_model_controller.h")
     Q_MOC_INCLUDE("chat_settings_controller.h")
     Q_MOC_INCLUDE("export_controller.h")
     Q_MOC_INCLUDE("models_controller.h")
@@ -54,6 +56,7 @@ class AppContext : public QObject {
     Q_PROPERTY(Hearth::Preferences * preferences READ preferences CONSTANT)
     Q_PROPERTY(Hearth::ChatController * chat READ chat CONSTANT)
     Q_PROPERTY(Hearth::ChatSettingsController * chatSettings READ chatSettings CONSTANT)
+    Q_PROPERTY(Hearth::ChatModelController * chatModel READ chatModel CONSTANT)
     Q_PROPERTY(Hearth::ModelsController * models READ models CONSTANT)
     Q_PROPERTY(Hearth::ServerController * server READ server CONSTANT)
     Q_PROPERTY(Hearth::ExportController * exporter READ exporter CONSTANT)
@@ -68,6 +71,7 @@ public:
     Preferences * preferences() const { return m_preferences; }
     ChatController * chat() const;
     ChatSettingsController * chatSettings() const;
+    ChatModelController * chatModel() const;
     ModelsController * models() const { return m_models; }
     ServerController * server() const { return m_server; }
     ExportController * exporter() const { return m_exporter; }

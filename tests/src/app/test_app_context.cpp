@@ -11,6 +11,7 @@
 
 #include "app_context.h"
 #include "chat_controller.h"
+#include "chat_model_controller.h"
 #include "chat_settings_controller.h"
 #include "common/fixtures.h"
 #include "core/app_settings.h"
@@ -46,12 +47,13 @@ private slots:
     // Every controller is the context's child, connected to the others.
     void controllersAreMadeAndWired() {
         AppContext app(nullptr);
-        for (QObject * c : std::initializer_list<QObject *>{app.preferences(), app.chat(), app.chatSettings(),
-                                                            app.models(), app.server(), app.exporter()}) {
+        for (QObject * c :
+             std::initializer_list<QObject *>{app.preferences(), app.chat(), app.chatSettings(), app.chatModel(),
+                                              app.models(), app.server(), app.exporter()}) {
             QVERIFY(c);
             QCOMPARE(c->parent(), &app);
         }
-        QCOMPARE(app.server()->chatEngine(), app.chat()->engine());
+        QCOMPARE(app.server()->chatEngine(), app.chatModel()->engine());
         QVERIFY(!app.exporter()->databasePath().isEmpty());
         QCOMPARE(app.exporter()->databasePath(), app.chat()->databasePath());
     }
@@ -100,11 +102,11 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(app.models()->library()->rowCount() == 1, 20000);
         QVERIFY(app.server()->modelPath().isEmpty());
         const QString listed = app.models()->library()->pathAt(0);
-        app.chat()->loadModel(m_model);
+        app.chatModel()->loadModel(m_model);
         QTRY_COMPARE_WITH_TIMEOUT(app.server()->modelPath(), listed, 20000);
         // A choice the user made stays.
         app.server()->setModelPath(QStringLiteral("/elsewhere/other.gguf"));
-        app.chat()->loadModel(m_model);
+        app.chatModel()->loadModel(m_model);
         QTest::qWait(100);
         QCOMPARE(app.server()->modelPath(), QStringLiteral("/elsewhere/other.gguf"));
     }

@@ -11,6 +11,7 @@
 
 #include "chat_controller.h"
 #include "chat_feature.h"
+#include "chat_model_controller.h"
 #include "chat_settings_controller.h"
 #include "common/fixtures.h"
 #include "core/conversation_store.h"
@@ -41,6 +42,7 @@ private:
         std::unique_ptr<ChatFeature> app;  // the store and the controllers, as the app makes them
         ChatController * chat = nullptr;
         ChatSettingsController * settings = nullptr;
+        ChatModelController * model = nullptr;
         std::unique_ptr<QAbstractItemModelTester> convTester;
         std::unique_ptr<QAbstractItemModelTester> msgTester;
     };
@@ -50,13 +52,14 @@ private:
         f.app = std::make_unique<ChatFeature>(db, nullptr);
         f.chat = f.app->chat();
         f.settings = f.app->settings();
+        f.model = f.app->model();
         f.convTester = std::make_unique<QAbstractItemModelTester>(
             f.chat->conversations(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         f.msgTester = std::make_unique<QAbstractItemModelTester>(
             f.chat->messages(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         if (loadModel) {
-            f.chat->loadModel(m_model);
-            [&] { QTRY_COMPARE_WITH_TIMEOUT(f.chat->modelState(), ChatController::Ready, kTimeoutMs); }();
+            f.model->loadModel(m_model);
+            [&] { QTRY_COMPARE_WITH_TIMEOUT(f.model->modelState(), ChatModelController::Ready, kTimeoutMs); }();
             f.settings->setSetting(QStringLiteral("maxTokens"), 24);
             f.settings->setSetting(QStringLiteral("seed"), 3);
         }
@@ -86,7 +89,7 @@ private:
         ChatController & chat = *f.chat;
         f.settings->setSetting(QStringLiteral("contextSize"), size);
         [&] { QTRY_COMPARE_WITH_TIMEOUT(chat.context()->size(), size, kTimeoutMs); }();
-        [&] { QTRY_COMPARE_WITH_TIMEOUT(chat.modelState(), ChatController::Ready, kTimeoutMs); }();
+        [&] { QTRY_COMPARE_WITH_TIMEOUT(f.model->modelState(), ChatModelController::Ready, kTimeoutMs); }();
         return chat.context()->size() == size;
     }
 
@@ -106,6 +109,7 @@ private slots:
         const QString db = freshDb();
         Fixture f = open(db);
         ChatController & chat = *f.chat;
+        ChatModelController & model = *f.model;
         QVERIFY(!chat.send(QStringLiteral("   ")));  // blank: nothing happens
         QCOMPARE(chat.conversations()->count(), 0);
 
@@ -145,7 +149,7 @@ private slots:
         QVERIFY(reply.stats.stopReason == QLatin1String("eos") || reply.stats.stopReason == QLatin1String("length"));
         QVERIFY(reply.stats.promptTokens > 0);
         // The model's sha256: hashed in the background, recorded on the reply.
-        QTRY_COMPARE(chat.modelSha256(), kStoriesSha);
+        QTRY_COMPARE(model.modelSha256(), kStoriesSha);
         QTRY_COMPARE(store.message(replyId)->generation.modelSha256, kStoriesSha);
         QTRY_COMPARE(msg(chat, 1, MessageListModel::ModelSha256Role).toString(), kStoriesSha);
         QVERIFY(QFile::exists(QFileInfo(db).dir().filePath(QStringLiteral("model-hashes.json"))));
@@ -164,25 +168,26 @@ private slots:
         const QString db = freshDb();
         Fixture f = open(db, false);
         ChatController & chat = *f.chat;
+        ChatModelController & model = *f.model;
         ChatSettingsController & settings = *f.settings;
-        chat.loadModel(big);
-        QTRY_COMPARE_WITH_TIMEOUT(chat.modelState(), ChatController::Ready, kTimeoutMs);
+        model.loadModel(big);
+        QTRY_COMPARE_WITH_TIMEOUT(model.modelState(), ChatModelController::Ready, kTimeoutMs);
         settings.setSetting(QStringLiteral("maxTokens"), 8);
-        QVERIFY(chat.modelSha256().isEmpty());  // still hashing 1 GiB
+        QVERIFY(model.modelSha256().isEmpty());  // still hashing 1 GiB
         QVERIFY(chat.send(QStringLiteral("Once upon a time")));
         QTRY_COMPARE(chat.messages()->count(), 2);
         const qint64 replyId = msg(chat, 1, MessageListModel::IdRole).toLongLong();
         ConversationStore store(db);
         QCOMPARE(store.message(replyId)->generation.modelSha256, QString());
         QVERIFY(waitReplies(chat, 1));
-        QTRY_VERIFY_WITH_TIMEOUT(!chat.modelSha256().isEmpty(), kTimeoutMs);
-        QVERIFY(chat.modelSha256() != kStoriesSha);
-        QCOMPARE(chat.modelSha256(), ModelHashCache::hashFile(big));
-        QTRY_COMPARE(store.message(replyId)->generation.modelSha256, chat.modelSha256());
+        QTRY_VERIFY_WITH_TIMEOUT(!model.modelSha256().isEmpty(), kTimeoutMs);
+        QVERIFY(model.modelSha256() != kStoriesSha);
+        QCOMPARE(model.modelSha256(), ModelHashCache::hashFile(big));
+        QTRY_COMPARE(store.message(replyId)->generation.modelSha256, model.modelSha256());
         // A later load of the same file takes the hash from the cache at once.
         Fixture again = open(freshDb(), false);
-        again.chat->loadModel(big);
-        QTRY_COMPARE_WITH_TIMEOUT(again.chat->modelSha256(), chat.modelSha256(), 5000);
+        again.model->loadModel(big);
+        QTRY_COMPARE_WITH_TIMEOUT(again.model->modelSha256(), model.modelSha256(), 5000);
         QFile::remove(big);
     }
 
@@ -257,7 +262,7 @@ private slots:
 
     void withoutModelNothingIsSent() {
         Fixture f = open(freshDb(), false);
-        QCOMPARE(f.chat->modelState(), ChatController::NoModel);
+        QCOMPARE(f.model->modelState(), ChatModelController::NoModel);
         QVERIFY(!f.chat->send(QStringLiteral("hello")));
         QCOMPARE(f.chat->conversations()->count(), 0);
     }
@@ -269,11 +274,11 @@ private slots:
         file.write("not a model at all");
         file.close();
         Fixture f = open(freshDb(), false);
-        f.chat->loadModel(QUrl::fromLocalFile(bad).toString());  // the file dialog gives URLs
-        QTRY_COMPARE_WITH_TIMEOUT(f.chat->modelState(), ChatController::Error, kTimeoutMs);
-        QVERIFY2(f.chat->loadError().startsWith(QStringLiteral("This file is not a usable GGUF model")),
-                 qPrintable(f.chat->loadError()));
-        QCOMPARE(f.chat->modelName(), QStringLiteral("bad"));
+        f.model->loadModel(QUrl::fromLocalFile(bad).toString());  // the file dialog gives URLs
+        QTRY_COMPARE_WITH_TIMEOUT(f.model->modelState(), ChatModelController::Error, kTimeoutMs);
+        QVERIFY2(f.model->loadError().startsWith(QStringLiteral("This file is not a usable GGUF model")),
+                 qPrintable(f.model->loadError()));
+        QCOMPARE(f.model->modelName(), QStringLiteral("bad"));
     }
 
     void deleteWithUndoSearchAndPin() {

@@ -129,6 +129,7 @@ private:
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     QQuickWindow * m_window = nullptr;
     ChatController * m_chat = nullptr;
+    ChatModelController * m_chatModel = nullptr;    // which model answers (App.chatModel)
     ChatSettingsController * m_settings = nullptr;  // the open chat's settings (App.chatSettings)
 
     QImage shoot(const QString & name, bool settle = true) {
@@ -177,12 +178,14 @@ private slots:
         QVERIFY(m_window);
         m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
+        m_chatModel = gui_test::chatModelOf(m_window);
+        QVERIFY(m_chatModel);
         m_settings = gui_test::chatSettingsOf(m_window);
         QVERIFY(m_settings);
     }
 
     void welcomeWithoutModel() {
-        QCOMPARE(m_chat->modelState(), ChatController::NoModel);
+        QCOMPARE(m_chatModel->modelState(), ChatModelController::NoModel);
         QCOMPARE(m_chat->conversations()->count(), 2);  // the seeded ones
         QVERIFY(shown("emptyState"));
         QVERIFY(shown("downloadModelButton"));
@@ -194,9 +197,9 @@ private slots:
     }
 
     void loadModelShowsReadyState() {
-        m_chat->loadModel(m_model);
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
-        QCOMPARE(m_chat->modelName(), QStringLiteral("stories260K"));
+        m_chatModel->loadModel(m_model);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chatModel->modelState(), ChatModelController::Ready, kTimeoutMs);
+        QCOMPARE(m_chatModel->modelName(), QStringLiteral("stories260K"));
         QVERIFY(!shown("downloadModelButton"));
         shoot(QStringLiteral("02_ready_empty"));
     }
@@ -423,7 +426,7 @@ private slots:
         m_chat->newChat();
         m_settings->setSetting(QStringLiteral("contextSize"), 256);
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->context()->size(), 256, kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chatModel->modelState(), ChatModelController::Ready, kTimeoutMs);
         m_settings->setSetting(QStringLiteral("maxTokens"), 12);
         int done = m_chat->completedReplies();
         QVERIFY(m_chat->send(textOfTokens(30, QStringLiteral("Tom"))));
@@ -494,7 +497,7 @@ private slots:
 
         m_settings->setSetting(QStringLiteral("contextSize"), 0);
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->context()->size(), 2048, kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chatModel->modelState(), ChatModelController::Ready, kTimeoutMs);
     }
 
     void modelsPageOpensFromTheApp() {
@@ -520,11 +523,11 @@ private slots:
         f.write(QByteArray("GGUF\x03\0\0\0", 8) + QByteArray(64, '\x7f'));
         f.close();
         m_chat->newChat();
-        m_chat->loadModel(bad);
+        m_chatModel->loadModel(bad);
         // The model that worked is loaded again, and the chat says why the other one did not load
         // (without a working model: the empty state's error card, test_everyday_window).
-        QTRY_VERIFY_WITH_TIMEOUT(!m_chat->loadNotice().isEmpty(), kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_chatModel->loadNotice().isEmpty(), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chatModel->modelState(), ChatModelController::Ready, kTimeoutMs);
         QTRY_VERIFY(shown("loadNotice"));
         shoot(QStringLiteral("11_load_error"));
     }

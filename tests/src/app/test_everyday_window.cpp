@@ -46,6 +46,7 @@ class TestEverydayWindow : public QObject {
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     QQuickWindow * m_window = nullptr;
     ChatController * m_chat = nullptr;
+    ChatModelController * m_chatModel = nullptr;    // which model answers (App.chatModel)
     ChatSettingsController * m_settings = nullptr;  // the open chat's settings (App.chatSettings)
 
     void startApp() {
@@ -53,6 +54,8 @@ class TestEverydayWindow : public QObject {
         QVERIFY(m_window);
         m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
+        m_chatModel = gui_test::chatModelOf(m_window);
+        QVERIFY(m_chatModel);
         m_settings = gui_test::chatSettingsOf(m_window);
         QVERIFY(m_settings);
     }
@@ -115,11 +118,11 @@ private slots:
 
     // Before any model worked, a failed load has nothing to fall back to: the error state.
     void failedLoadWithoutAWorkingModel() {
-        QCOMPARE(m_chat->modelState(), ChatController::NoModel);  // a first start: nothing to restore
-        m_chat->loadModel(m_broken);
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Error, kTimeoutMs);
-        QVERIFY(m_chat->loadNotice().startsWith(QStringLiteral("Could not load broken.gguf.")));
-        QVERIFY(!m_chat->loadNotice().contains(QStringLiteral("Still chatting")));
+        QCOMPARE(m_chatModel->modelState(), ChatModelController::NoModel);  // a first start: nothing to restore
+        m_chatModel->loadModel(m_broken);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chatModel->modelState(), ChatModelController::Error, kTimeoutMs);
+        QVERIFY(m_chatModel->loadNotice().startsWith(QStringLiteral("Could not load broken.gguf.")));
+        QVERIFY(!m_chatModel->loadNotice().contains(QStringLiteral("Still chatting")));
         QTRY_VERIFY(shown(QStringLiteral("loadErrorCard")));
         QVERIFY(!shown(QStringLiteral("loadNotice")));  // the card says it; not twice
         QCOMPARE(AppSettings().lastModel(), QString());
@@ -142,8 +145,8 @@ private slots:
 
         click(QStringLiteral("pickerRow_stories260K"));  // one click: the popup closes and the model loads
         QTRY_VERIFY(!popup->property("visible").toBool());
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
-        QCOMPARE(m_chat->modelPath(), m_stories);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chatModel->modelState(), ChatModelController::Ready, kTimeoutMs);
+        QCOMPARE(m_chatModel->modelPath(), m_stories);
         QCOMPARE(AppSettings().lastModel(), QDir::cleanPath(m_stories));
         click(QStringLiteral("modelPicker"));
         QTRY_VERIFY(popup->property("opened").toBool());
@@ -156,25 +159,25 @@ private slots:
     }
 
     void failedLoadKeepsTheWorkingModel() {
-        QVERIFY(m_chat->loadNotice().isEmpty());
+        QVERIFY(m_chatModel->loadNotice().isEmpty());
         QVERIFY(!shown(QStringLiteral("loadNotice")));
-        m_chat->loadModel(m_broken);
-        QTRY_VERIFY_WITH_TIMEOUT(!m_chat->loadNotice().isEmpty(), kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
-        QCOMPARE(m_chat->modelPath(), m_stories);  // the one that worked, loaded again
-        QVERIFY(m_chat->loadNotice().startsWith(QStringLiteral("Could not load broken.gguf.")));
-        QVERIFY(m_chat->loadNotice().endsWith(QStringLiteral("Still chatting with stories260K.")));
+        m_chatModel->loadModel(m_broken);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_chatModel->loadNotice().isEmpty(), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chatModel->modelState(), ChatModelController::Ready, kTimeoutMs);
+        QCOMPARE(m_chatModel->modelPath(), m_stories);  // the one that worked, loaded again
+        QVERIFY(m_chatModel->loadNotice().startsWith(QStringLiteral("Could not load broken.gguf.")));
+        QVERIFY(m_chatModel->loadNotice().endsWith(QStringLiteral("Still chatting with stories260K.")));
         QCOMPARE(AppSettings().lastModel(), QDir::cleanPath(m_stories));  // a failure is never remembered
         // It still answers, and the chat shows why the other model is not there.
         m_settings->setSetting(QStringLiteral("maxTokens"), 40);
         QVERIFY(m_chat->send(QStringLiteral("Once upon a time")));
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), 1, kTimeoutMs);
         QTRY_VERIFY(shown(QStringLiteral("loadNotice")));
-        QCOMPARE(item(QStringLiteral("loadNoticeText"))->property("text").toString(), m_chat->loadNotice());
+        QCOMPARE(item(QStringLiteral("loadNoticeText"))->property("text").toString(), m_chatModel->loadNotice());
         QTest::mouseMove(m_window, QPoint(600, 500));  // no picker tooltip over the shot
         shoot(QStringLiteral("e03_failed_load_kept"));
         click(QStringLiteral("dismissLoadNotice"));
-        QTRY_VERIFY(m_chat->loadNotice().isEmpty());
+        QTRY_VERIFY(m_chatModel->loadNotice().isEmpty());
         QTRY_VERIFY(!shown(QStringLiteral("loadNotice")));
     }
 
@@ -274,13 +277,14 @@ private slots:
     void restartRestoresTheModel() {
         m_chat = nullptr;
         m_settings = nullptr;
+        m_chatModel = nullptr;
         m_window = nullptr;
-        m_engine.reset();                                          // quit
-        startApp();                                                // and start again
-        QVERIFY(m_chat->modelState() != ChatController::NoModel);  // loading at once: no welcome screen
-        QCOMPARE(m_chat->modelPath(), m_stories);
+        m_engine.reset();                                                    // quit
+        startApp();                                                          // and start again
+        QVERIFY(m_chatModel->modelState() != ChatModelController::NoModel);  // loading at once: no welcome screen
+        QCOMPARE(m_chatModel->modelPath(), m_stories);
         QVERIFY(!shown(QStringLiteral("downloadModelButton")));
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chatModel->modelState(), ChatModelController::Ready, kTimeoutMs);
         QVERIFY(!shown(QStringLiteral("downloadModelButton")));
         QCOMPARE(m_window->property("themeMode").toString(), QStringLiteral("dark"));  // the theme kept
         QCOMPARE(m_settings->settings().value("maxTokens").toInt(), 321);              // and the defaults

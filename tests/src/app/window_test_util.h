@@ -18,6 +18,7 @@
 
 #include "app_context.h"
 #include "chat_controller.h"
+#include "chat_model_controller.h"
 #include "chat_settings_controller.h"
 #include "common/fixtures.h"
 #include "core/conversation_store.h"
@@ -120,6 +121,11 @@ inline QQuickWindow * loadMainWindow(std::unique_ptr<QQmlApplicationEngine> & en
 // The chat the window shows: AppContext's ChatController, as Main.qml's `chat`.
 inline Hearth::ChatController * chatOf(QQuickWindow * window) {
     return window ? window->property("chat").value<Hearth::ChatController *>() : nullptr;
+}
+
+// Which model answers the chat, as Main.qml's `chatModel`.
+inline Hearth::ChatModelController * chatModelOf(QQuickWindow * window) {
+    return window ? window->property("chatModel").value<Hearth::ChatModelController *>() : nullptr;
 }
 
 // The open chat's settings and presets, as Main.qml's `chatSettings`.

@@ -99,7 +99,7 @@ private slots:
         ChatController & chat = *app.chat();
         AgentLoop * loop = chat.agentLoop();
         QVERIFY(loop);
-        auto * engine = new ScriptedBridge(&chat);
+        auto * engine = new ScriptedBridge(app.model());
         const QJsonObject fake{{"command", FAKE_MCP_SERVER}};
         QVERIFY(chat.tools()->save(
             QString::fromUtf8(QJsonDocument(QJsonObject{{"mcpServers", QJsonObject{{"fake", fake}}}}).toJson())));

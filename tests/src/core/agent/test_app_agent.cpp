@@ -27,6 +27,7 @@
 
 #include "chat_controller.h"
 #include "chat_feature.h"
+#include "chat_model_controller.h"
 #include "chat_settings_controller.h"
 #include "common/npm_packages.h"
 #include "core/agent_loop.h"
@@ -73,8 +74,8 @@ class TestAppAgent : public QObject {
         m_app = std::make_unique<ChatFeature>(dbPath(), nullptr);
         m_chat = m_app->chat();
         QVERIFY(m_chat->agentLoop());
-        m_engine = new ScriptedBridge(m_chat);
-        QCOMPARE(m_chat->modelState(), ChatController::Ready);
+        m_engine = new ScriptedBridge(m_app->model());
+        QCOMPARE(m_app->model()->modelState(), ChatModelController::Ready);
     }
     void closeApp() {
         m_engine = nullptr;
