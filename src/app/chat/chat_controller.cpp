@@ -32,8 +32,8 @@ QString titleFrom(const QString & text) {
 }  // namespace
 
 ChatController::ChatController(StoreWorker * worker, ChatSettingsController * settings, ChatModelController * model,
-                               QObject * parent)
-    : QObject(parent), m_worker(worker), m_settings(settings), m_model(model) {
+                               ConversationListModel * conversations, QObject * parent)
+    : QObject(parent), m_worker(worker), m_settings(settings), m_model(model), m_conversations(conversations) {
     init();
 }
 
@@ -62,12 +62,7 @@ bool ChatController::guarded(Fn && fn) {
 
 void ChatController::init() {
     // The store is open (ChatFeature waited for it): everything here is queued.
-    if (m_worker) {
-        m_conversations.setWorker(m_worker);
-        m_conversations.purgeDeleted();  // a delete whose undo window passed when the app quit
-        m_messages.setWorker(m_worker);
-    }
-    connect(&m_conversations, &ConversationListModel::errorOccurred, this, &ChatController::setError);
+    if (m_worker) m_messages.setWorker(m_worker);
     connect(&m_messages, &MessageListModel::errorOccurred, this, &ChatController::setError);
     m_context.setPolicy(m_settings->effective().contextOverflow);
     initTools();
@@ -99,21 +94,18 @@ void ChatController::onRepliesHashed() {
     if (!generating()) m_messages.reload();
 }
 
-QString ChatController::databasePath() const {
-    return m_worker ? m_worker->path() : QString();
-}
-
-void ChatController::reloadConversations() {
-    m_conversations.reload();
-}
-
 QString ChatController::currentTitle() const {
     if (m_currentId == 0) return QStringLiteral("New chat");
     if (!m_currentTitle.isEmpty()) return m_currentTitle;
     // Until the chat's row is read: its title in the sidebar.
-    const int row = m_conversations.rowOf(m_currentId);
-    return row >= 0 ? m_conversations.data(m_conversations.index(row), ConversationListModel::TitleRole).toString()
+    const int row = m_conversations->rowOf(m_currentId);
+    return row >= 0 ? m_conversations->data(m_conversations->index(row), ConversationListModel::TitleRole).toString()
                     : QStringLiteral("New chat");
+}
+
+void ChatController::setCurrentTitle(const QString & title) {
+    m_currentTitle = title;
+    emit currentConversationChanged();
 }
 
 void ChatController::setCurrentConversationId(qint64 id) {
@@ -244,43 +236,6 @@ void ChatController::selectSibling(int row, int delta) {
 
 void ChatController::copyText(const QString & text) {
     if (QClipboard * c = QGuiApplication::clipboard()) c->setText(text);
-}
-
-void ChatController::rename(qint64 conversationId, const QString & title) {
-    if (!title.trimmed().isEmpty() && m_conversations.rename(conversationId, title.trimmed()) &&
-        conversationId == m_currentId) {
-        m_currentTitle = title.trimmed();
-        emit currentConversationChanged();
-    }
-}
-
-void ChatController::togglePinned(qint64 conversationId) {
-    const int row = m_conversations.rowOf(conversationId);
-    if (row < 0) return;
-    const bool pinned = m_conversations.data(m_conversations.index(row), ConversationListModel::PinnedRole).toBool();
-    m_conversations.setPinned(conversationId, !pinned);
-}
-
-void ChatController::deleteConversation(qint64 conversationId) {
-    if (generating() && conversationId == m_currentId) return;
-    commitDelete();
-    const int row = m_conversations.rowOf(conversationId);
-    const QString title =
-        row >= 0 ? m_conversations.data(m_conversations.index(row), ConversationListModel::TitleRole).toString()
-                 : QString();
-    if (!m_conversations.remove(conversationId)) return;
-    m_pendingDeleteId = conversationId;
-    m_pendingDeleteTitle = title;
-    if (conversationId == m_currentId) newChat();
-    emit pendingDeleteChanged();
-}
-
-void ChatController::undoDelete() {
-    if (!m_pendingDeleteId) return;
-    m_conversations.restore(m_pendingDeleteId);
-    m_pendingDeleteId = 0;
-    m_pendingDeleteTitle.clear();
-    emit pendingDeleteChanged();
 }
 
 }  // namespace Hearth

@@ -65,7 +65,6 @@
 #include "conversation_list_model.h"
 #include "core/generation_types.h"
 #include "message_list_model.h"
-#include "search_result_model.h"
 #include "tools_controller.h"
 
 namespace Hearth {
@@ -84,21 +83,15 @@ class ChatController : public QObject {
     Q_OBJECT
     QML_ELEMENT
     QML_UNCREATABLE("made by ChatFeature; App.chat")
-    Q_PROPERTY(Hearth::ConversationListModel * conversations READ conversations CONSTANT)
     Q_PROPERTY(Hearth::MessageListModel * messages READ messages CONSTANT)
     Q_PROPERTY(qint64 currentConversationId READ currentConversationId WRITE setCurrentConversationId NOTIFY
                    currentConversationChanged)
     Q_PROPERTY(QString currentTitle READ currentTitle NOTIFY currentConversationChanged)
-    // The database file, for work done on other threads (export, import).
-    Q_PROPERTY(QString databasePath READ databasePath CONSTANT)
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
     Q_PROPERTY(qint64 streamingMessageId READ streamingMessageId NOTIFY generatingChanged)
     Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY errorMessageChanged)
     // The context meter and the notice of what the overflow policy left out.
     Q_PROPERTY(Hearth::ContextStatus * context READ context CONSTANT)
-    // [{conversationId, messageId, title, snippet, role}]
-    Q_PROPERTY(Hearth::SearchResultModel * searchResults READ searchResultModel CONSTANT)
-    Q_PROPERTY(QString pendingDeleteTitle READ pendingDeleteTitle NOTIFY pendingDeleteChanged)
     Q_PROPERTY(int completedReplies READ completedReplies NOTIFY completedRepliesChanged)
     // Tools: the agent loop's cards and actions (Hearth::AgentLoop), and the Tools settings page.
     Q_PROPERTY(QObject * agent READ agent CONSTANT)
@@ -111,10 +104,10 @@ class ChatController : public QObject {
 
 public:
     // On `worker`'s store (null: the database could not be opened; nothing is
-    // saved or sent), with the chat's `settings` and `model`. All must outlive
-    // the controller (ChatFeature).
+    // saved or sent), with the chat's `settings` and `model`, and the
+    // sidebar's `conversations` list. All must outlive the controller (ChatFeature).
     ChatController(StoreWorker * worker, ChatSettingsController * settings, ChatModelController * model,
-                   QObject * parent);
+                   ConversationListModel * conversations, QObject * parent);
     ~ChatController() override;
     // Flushes a streaming reply's saver and stops the tools: what writes to
     // the store, before the worker runs its queue and stops (ChatFeature's
@@ -123,20 +116,19 @@ public:
     // Shows `message` on the chat's error line (errorMessage).
     void reportError(const QString & message) { setError(message); }
 
-    ConversationListModel * conversations() { return &m_conversations; }
     MessageListModel * messages() { return &m_messages; }
     qint64 currentConversationId() const { return m_currentId; }
     void setCurrentConversationId(qint64 id);
     QString currentTitle() const;
-    QString databasePath() const;
+    // The open chat was renamed (ConversationsController).
+    void setCurrentTitle(const QString & title);
+    // Opens `conversationId` and shows `messageId` in it, its words `highlight` marked (a search hit).
+    void openMessage(qint64 conversationId, qint64 messageId, const QString & highlight);
     // A reply streams (the engine runs one at a time), or the tool loop holds
     // the open chat (approval, running calls); another chat's turn does not count.
     bool generating() const { return m_streamingId != 0 || m_starting || m_finishing || toolsBusy(); }
     qint64 streamingMessageId() const { return m_streamingId; }
     QString errorMessage() const { return m_errorMessage; }
-    SearchResultModel * searchResultModel() { return &m_searchResults; }
-    QVariantList searchResults() const { return m_searchResults.toVariantList(); }  // a copy of the rows
-    QString pendingDeleteTitle() const { return m_pendingDeleteTitle; }
     int completedReplies() const { return m_completedReplies; }
     ContextStatus * context() { return &m_context; }
     QObject * agent() const;
@@ -155,16 +147,7 @@ public:
     Q_INVOKABLE bool editMessage(qint64 messageId, const QString & text);
     Q_INVOKABLE void selectSibling(int row, int delta);
     Q_INVOKABLE void copyText(const QString & text);
-    Q_INVOKABLE void rename(qint64 conversationId, const QString & title);
-    Q_INVOKABLE void togglePinned(qint64 conversationId);
-    Q_INVOKABLE void deleteConversation(qint64 conversationId);
-    Q_INVOKABLE void undoDelete();
-    Q_INVOKABLE void commitDelete();  // the undo toast timed out
-    Q_INVOKABLE void search(const QString & text);
-    Q_INVOKABLE void openSearchResult(qint64 conversationId, qint64 messageId);
     Q_INVOKABLE void clearError();
-    // After conversations were added behind the controller's back (an import).
-    Q_INVOKABLE void reloadConversations();
     // Generates the answer of the open chat's tool turn whose results wait (toolTurnWaiting).
     Q_INVOKABLE bool continueToolTurn();
 
@@ -181,7 +164,6 @@ signals:
     void currentConversationChanged();
     void generatingChanged();
     void errorMessageChanged();
-    void pendingDeleteChanged();
     void replyFinished(qint64 messageId);
     void completedRepliesChanged();
     void scrollToMessage(int row);
@@ -218,10 +200,10 @@ private:
     void refreshToolTurnWaiting();
     void setToolTurnWaiting(bool waiting);
 
-    StoreWorker * m_worker;               // ChatFeature's; null without a store
-    ChatSettingsController * m_settings;  // ChatFeature's: the open chat's settings
-    ChatModelController * m_model;        // ChatFeature's: which model answers
-    ConversationListModel m_conversations;
+    StoreWorker * m_worker;                   // ChatFeature's; null without a store
+    ChatSettingsController * m_settings;      // ChatFeature's: the open chat's settings
+    ChatModelController * m_model;            // ChatFeature's: which model answers
+    ConversationListModel * m_conversations;  // ConversationsController's: the sidebar's list
     MessageListModel m_messages;
     StreamSaver * m_saver = nullptr;
     qint64 m_currentId = 0;
@@ -235,10 +217,6 @@ private:
     QString m_errorMessage;
     ContextStatus m_context;
     std::optional<ReplyStats> m_resumedStats;  // the stats of a reply being continued
-    SearchResultModel m_searchResults;
-    QString m_searchText;  // the query of m_searchResults: an opened hit marks its words
-    qint64 m_pendingDeleteId = 0;
-    QString m_pendingDeleteTitle;
     int m_completedReplies = 0;
     ToolRegistry * m_toolRegistry = nullptr;
     AgentLoop * m_agent = nullptr;

@@ -91,7 +91,7 @@ void ChatController::launchReply(const PreparedReply & p, bool resume, bool from
     }
     if (p.reply && p.reply->generation.seed >= 0) settings.seed = p.reply->generation.seed;
     if (p.reply) m_model->recordModelHash(p.replyId, *p.reply);
-    m_conversations.reload();
+    m_conversations->reload();
     m_messages.reload();
     m_saver = new StreamSaver(m_worker, p.replyId, StreamSaver::kDefaultIntervalMs, this);
     QString partialRaw;
@@ -133,7 +133,7 @@ void ChatController::onFinished(qint64 requestId, const GenerationResult & resul
     if (!result.error.isEmpty()) setError(result.error);
     // Read back behind the final write; the reply counts as done once they are shown.
     m_messages.reload();
-    m_conversations.reload();
+    m_conversations->reload();
     afterStore([this, conversationId = m_streamingConversation, requestId, result] {
         finishReplyBookkeeping(conversationId, requestId, result);
     });
@@ -199,41 +199,15 @@ void ChatController::measureContext() {
         [this](const QString & message) { setError(message); });
 }
 
-void ChatController::search(const QString & text) {
-    m_searchText = text;
-    if (!m_worker || text.trimmed().isEmpty()) {
-        m_searchResults.setHits({});
-        return;
-    }
-    // Typing sends a query per key: only the answer to the latest text is shown.
-    m_worker->request(
-        this, [text](ConversationStore & store) { return store.search(text, 30); },
-        [this, text](const QList<SearchHit> & hits) {
-            if (text != m_searchText) return;
-            m_searchResults.setHits(hits);
-        },
-        [this](const QString & message) { setError(message); });
-}
-
-void ChatController::openSearchResult(qint64 conversationId, qint64 messageId) {
-    if (generating()) return;
+void ChatController::openMessage(qint64 conversationId, qint64 messageId, const QString & highlight) {
     setCurrentConversationId(conversationId);
     // Long chats show their newest page: the store thread reads the pages
-    // down from the hit, making its branch active first when it is on another.
-    const QString text = m_searchText;
-    m_messages.showMessage(messageId, true, [this, conversationId, messageId, text](int row) {
+    // down from the message, making its branch active first when it is on another.
+    m_messages.showMessage(messageId, true, [this, conversationId, messageId, highlight](int row) {
         if (conversationId != m_currentId) return;
-        m_messages.setHighlight(messageId, text);
+        m_messages.setHighlight(messageId, highlight);
         if (row >= 0) emit scrollToMessage(row);
     });
-}
-
-void ChatController::commitDelete() {
-    if (!m_pendingDeleteId) return;
-    postWrite([id = m_pendingDeleteId](ConversationStore & store) { store.deleteConversation(id); });
-    m_pendingDeleteId = 0;
-    m_pendingDeleteTitle.clear();
-    emit pendingDeleteChanged();
 }
 
 }  // namespace Hearth

@@ -46,7 +46,7 @@ void ChatController::initTools() {
     m_chatTools = new ChatToolsModel(m_toolRegistry, m_agent, m_tools, this);
     connect(m_agent, &AgentLoop::messagesAppended, this, [this](qint64 conversationId) {
         if (conversationId == m_currentId) m_messages.reload();
-        m_conversations.reload();
+        m_conversations->reload();
     });
     connect(m_agent, &AgentLoop::continueRequested, this, &ChatController::continueAfterTools);
     // `generating` covers the loop's turn: Stop stops it, sending waits for it.

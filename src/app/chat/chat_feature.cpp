@@ -5,6 +5,7 @@
 #include "chat_controller.h"
 #include "chat_model_controller.h"
 #include "chat_settings_controller.h"
+#include "conversations_controller.h"
 #include "core/engine_bridge.h"
 #include "core/remote_engine.h"
 #include "core/store_worker.h"
@@ -22,7 +23,9 @@ ChatFeature::ChatFeature(const QString & databasePath, QObject * parent)
     const QString dataDir = m_worker ? QFileInfo(m_worker->path()).absolutePath() : QString();
     m_settings = new ChatSettingsController(m_worker.get(), parent);
     m_model = new ChatModelController(m_worker.get(), m_settings, dataDir, parent);
-    m_chat = new ChatController(m_worker.get(), m_settings, m_model, parent);
+    m_conversations = new ConversationsController(m_worker.get(), parent);
+    m_chat = new ChatController(m_worker.get(), m_settings, m_model, m_conversations->list(), parent);
+    m_conversations->setChat(m_chat);
     wire();
     if (!openError.isEmpty()) m_chat->reportError(openError);
 }
@@ -41,6 +44,7 @@ void ChatFeature::wire() {
     m_model->setBusyCheck([chat = m_chat] { return chat->generating(); });
     QObject::connect(m_settings, &ChatSettingsController::errorOccurred, m_chat, &ChatController::reportError);
     QObject::connect(m_model, &ChatModelController::errorOccurred, m_chat, &ChatController::reportError);
+    QObject::connect(m_conversations, &ConversationsController::errorOccurred, m_chat, &ChatController::reportError);
 }
 
 ChatFeature::~ChatFeature() {
@@ -48,7 +52,8 @@ ChatFeature::~ChatFeature() {
     m_model->shutdown();  // the hasher, then the engines stopped
     // Runs every queued write (the reply's last save) before the models its answers go to.
     m_worker.reset();
-    delete m_chat;
+    delete m_chat;  // before the list it shows titles from
+    delete m_conversations;
     delete m_model;
     delete m_settings;
 }

@@ -25,6 +25,7 @@ namespace Hearth {
 class ChatController;
 class ChatModelController;
 class ChatSettingsController;
+class ConversationsController;
 class StoreWorker;
 
 class ChatFeature {
@@ -39,6 +40,7 @@ public:
     ChatController * chat() const { return m_chat; }
     ChatSettingsController * settings() const { return m_settings; }
     ChatModelController * model() const { return m_model; }
+    ConversationsController * conversations() const { return m_conversations; }
     // The database file ("" when it could not be opened).
     QString databasePath() const;
 
@@ -46,6 +48,7 @@ private:
     std::unique_ptr<StoreWorker> m_worker;  // null when the database could not be opened
     ChatSettingsController * m_settings = nullptr;
     ChatModelController * m_model = nullptr;
+    ConversationsController * m_conversations = nullptr;
     ChatController * m_chat = nullptr;
 
     void wire();

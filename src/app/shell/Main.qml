@@ -26,6 +26,7 @@ ApplicationWindow {
     readonly property ChatController chat: App.chat
     readonly property ChatSettingsController chatSettings: App.chatSettings
     readonly property ChatModelController chatModel: App.chatModel
+    readonly property ConversationsController conversations: App.conversations
     readonly property Preferences preferences: App.preferences
     // "", "light" or "dark": overrides the system preference. The saved choice
     // (Settings > Theme); --theme and tests set it directly for one run.
@@ -59,11 +60,14 @@ ApplicationWindow {
     palette.placeholderText: Theme.faintText
 
     Connections {
-        target: window.chat
+        target: window.conversations
         function onPendingDeleteChanged() {
-            window.chat.pendingDeleteTitle !== "" ? undoToast.show("Deleted “" + window.chat.pendingDeleteTitle + "”")
-                                                  : undoToast.hide()
+            window.conversations.pendingDeleteTitle !== ""
+                ? undoToast.show("Deleted “" + window.conversations.pendingDeleteTitle + "”") : undoToast.hide()
         }
+    }
+    Connections {
+        target: window.chat
         function onErrorMessageChanged() { if (window.chat.errorMessage !== "") errorToast.show(window.chat.errorMessage) }
     }
 
@@ -84,7 +88,6 @@ ApplicationWindow {
     ExportDialogs {
         id: exportDialogs
         objectName: "exportDialogs"
-        chat: window.chat
         exporter: App.exporter
         onFinished: (ok, message, location) => ok ? infoToast.showResult(message, location) : errorToast.show(message)
     }
@@ -204,6 +207,7 @@ ApplicationWindow {
             Layout.fillHeight: true
             Layout.preferredWidth: collapsed ? collapsedWidth : expandedWidth
             chat: window.chat
+            conversations: window.conversations
             onExportRequested: (id, title, format, allBranches) =>
                 exportDialogs.exportConversation(id, title, format, allBranches)
         }
@@ -293,9 +297,9 @@ ApplicationWindow {
         anchors.horizontalCenterOffset: sidebar.width / 2
         anchors.bottom: parent.bottom
         anchors.bottomMargin: 96
-        actionText: chat.pendingDeleteTitle !== "" ? "Undo" : ""
-        onActionTriggered: chat.undoDelete()
-        onExpired: chat.commitDelete()
+        actionText: conversations.pendingDeleteTitle !== "" ? "Undo" : ""
+        onActionTriggered: conversations.undoDelete()
+        onExpired: conversations.commitDelete()
     }
     // Export/import results, with a way to see the file.
     Toast {

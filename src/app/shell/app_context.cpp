@@ -8,6 +8,7 @@
 #include "chat_controller.h"
 #include "chat_feature.h"
 #include "chat_model_controller.h"
+#include "conversations_controller.h"
 #include "export_controller.h"
 #include "model_library_model.h"
 #include "models_controller.h"
@@ -57,6 +58,10 @@ ChatModelController * AppContext::chatModel() const {
     return m_chatFeature->model();
 }
 
+ConversationsController * AppContext::conversations() const {
+    return m_chatFeature->conversations();
+}
+
 AppContext * AppContext::create(QQmlEngine *, QJSEngine *) {
     // The engine must not delete what C++ owns.
     if (g_current) QJSEngine::setObjectOwnership(g_current, QJSEngine::CppOwnership);
@@ -66,9 +71,9 @@ AppContext * AppContext::create(QQmlEngine *, QJSEngine *) {
 void AppContext::wire() {
     // The server can serve the chat's loaded model instead of a second copy.
     m_server->setChatEngine(chatModel()->engine());
-    m_exporter->setDatabasePath(chat()->databasePath());
+    m_exporter->setDatabasePath(conversations()->databasePath());
     connect(m_exporter, &ExportController::imported, this, [this](const QList<qint64> & ids) {
-        chat()->reloadConversations();
+        conversations()->reloadConversations();
         if (!ids.isEmpty() && !chat()->generating()) chat()->setCurrentConversationId(ids.first());
     });
     // The server panel offers the chat's model first, once it is in the library.

@@ -13,7 +13,8 @@
 // main.cpp and the GUI tests build it the same way, before loading Main.qml:
 // one AppContext per engine, alive for as long as the engine's QML is
 // (declare it before the engine, or parent it to the engine). QML reads
-// `App.chat`, `App.chatSettings`, `App.chatModel`, `App.models`, ... ;
+// `App.chat`, `App.conversations`, `App.chatSettings`, `App.chatModel`,
+// `App.models`, ... ;
 // `App`'s create() hands QML the instance made last, keeping its ownership
 // in C++.
 //
@@ -37,6 +38,7 @@ class ChatController;
 class ChatFeature;
 class ChatModelController;
 class ChatSettingsController;
+class ConversationsController;
 class ExportController;
 class ModelsController;
 class Preferences;
@@ -47,6 +49,7 @@ class AppContext : public QObject {
     Q_MOC_INCLUDE("chat_controller.h")
     Q_MOC_INCLUDE("chat_model_controller.h")
     Q_MOC_INCLUDE("chat_settings_controller.h")
+    Q_MOC_INCLUDE("conversations_controller.h")
     Q_MOC_INCLUDE("export_controller.h")
     Q_MOC_INCLUDE("models_controller.h")
     Q_MOC_INCLUDE("preferences.h")
@@ -57,6 +60,7 @@ class AppContext : public QObject {
     Q_PROPERTY(Hearth::ChatController * chat READ chat CONSTANT)
     Q_PROPERTY(Hearth::ChatSettingsController * chatSettings READ chatSettings CONSTANT)
     Q_PROPERTY(Hearth::ChatModelController * chatModel READ chatModel CONSTANT)
+    Q_PROPERTY(Hearth::ConversationsController * conversations READ conversations CONSTANT)
     Q_PROPERTY(Hearth::ModelsController * models READ models CONSTANT)
     Q_PROPERTY(Hearth::ServerController * server READ server CONSTANT)
     Q_PROPERTY(Hearth::ExportController * exporter READ exporter CONSTANT)
@@ -72,6 +76,7 @@ public:
     ChatController * chat() const;
     ChatSettingsController * chatSettings() const;
     ChatModelController * chatModel() const;
+    ConversationsController * conversations() const;
     ModelsController * models() const { return m_models; }
     ServerController * server() const { return m_server; }
     ExportController * exporter() const { return m_exporter; }

@@ -14,6 +14,7 @@
 #include "chat_model_controller.h"
 #include "chat_settings_controller.h"
 #include "common/fixtures.h"
+#include "conversations_controller.h"
 #include "core/app_settings.h"
 #include "core/conversation_store.h"
 #include "export_controller.h"
@@ -48,14 +49,14 @@ private slots:
     void controllersAreMadeAndWired() {
         AppContext app(nullptr);
         for (QObject * c :
-             std::initializer_list<QObject *>{app.preferences(), app.chat(), app.chatSettings(), app.chatModel(),
-                                              app.models(), app.server(), app.exporter()}) {
+             std::initializer_list<QObject *>{app.preferences(), app.chat(), app.conversations(), app.chatSettings(),
+                                              app.chatModel(), app.models(), app.server(), app.exporter()}) {
             QVERIFY(c);
             QCOMPARE(c->parent(), &app);
         }
         QCOMPARE(app.server()->chatEngine(), app.chatModel()->engine());
         QVERIFY(!app.exporter()->databasePath().isEmpty());
-        QCOMPARE(app.exporter()->databasePath(), app.chat()->databasePath());
+        QCOMPARE(app.exporter()->databasePath(), app.conversations()->databasePath());
     }
 
     // QML's App is the C++ instance, and the engine does not take it over.
@@ -93,7 +94,7 @@ private slots:
         QCOMPARE(app.chat()->currentConversationId(), 0);
         emit app.exporter()->imported({id});
         QTRY_COMPARE(app.chat()->currentConversationId(), id);
-        QTRY_VERIFY(app.chat()->conversations()->rowCount() >= 1);
+        QTRY_VERIFY(app.conversations()->list()->rowCount() >= 1);
     }
 
     // The server panel offers the chat's model once the library lists it.

@@ -14,6 +14,7 @@
 #include "chat_model_controller.h"
 #include "chat_settings_controller.h"
 #include "common/fixtures.h"
+#include "conversations_controller.h"
 #include "core/conversation_store.h"
 #include "core/model_hash_cache.h"
 #include "hearth/gguf.h"
@@ -43,6 +44,7 @@ private:
         ChatController * chat = nullptr;
         ChatSettingsController * settings = nullptr;
         ChatModelController * model = nullptr;
+        ConversationsController * convs = nullptr;
         std::unique_ptr<QAbstractItemModelTester> convTester;
         std::unique_ptr<QAbstractItemModelTester> msgTester;
     };
@@ -53,8 +55,9 @@ private:
         f.chat = f.app->chat();
         f.settings = f.app->settings();
         f.model = f.app->model();
+        f.convs = f.app->conversations();
         f.convTester = std::make_unique<QAbstractItemModelTester>(
-            f.chat->conversations(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+            f.convs->list(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         f.msgTester = std::make_unique<QAbstractItemModelTester>(
             f.chat->messages(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         if (loadModel) {
@@ -109,9 +112,10 @@ private slots:
         const QString db = freshDb();
         Fixture f = open(db);
         ChatController & chat = *f.chat;
+        ConversationsController & convs = *f.convs;
         ChatModelController & model = *f.model;
         QVERIFY(!chat.send(QStringLiteral("   ")));  // blank: nothing happens
-        QCOMPARE(chat.conversations()->count(), 0);
+        QCOMPARE(convs.list()->count(), 0);
 
         QSignalSpy changed(chat.messages(), &QAbstractItemModel::dataChanged);
         // The rows come from the store thread: the reply's state when it first shows.
@@ -128,7 +132,7 @@ private slots:
         QVERIFY(waitReplies(chat, 1));
         QVERIFY(changed.count() >= 1);  // streamed text updated the row
 
-        QCOMPARE(chat.conversations()->count(), 1);
+        QCOMPARE(convs.list()->count(), 1);
         QCOMPARE(chat.currentTitle(), QStringLiteral("Once upon a time there was a cat"));
         QCOMPARE(msg(chat, 0, MessageListModel::RoleRole).value<MessageRole>(), MessageRole::User);
         QCOMPARE(msg(chat, 1, MessageListModel::RoleRole).value<MessageRole>(), MessageRole::Assistant);
@@ -264,7 +268,7 @@ private slots:
         Fixture f = open(freshDb(), false);
         QCOMPARE(f.model->modelState(), ChatModelController::NoModel);
         QVERIFY(!f.chat->send(QStringLiteral("hello")));
-        QCOMPARE(f.chat->conversations()->count(), 0);
+        QCOMPARE(f.convs->list()->count(), 0);
     }
 
     void loadErrorIsASentence() {
@@ -285,6 +289,7 @@ private slots:
         const QString db = freshDb();
         Fixture f = open(db);
         ChatController & chat = *f.chat;
+        ConversationsController & convs = *f.convs;
         QVERIFY(chat.send(QStringLiteral("The dragon slept")));
         QVERIFY(waitReplies(chat, 1));
         const qint64 first = chat.currentConversationId();
@@ -293,40 +298,36 @@ private slots:
         QCOMPARE(chat.messages()->count(), 0);
         QVERIFY(chat.send(QStringLiteral("A zebra ran fast")));
         QVERIFY(waitReplies(chat, 2));
-        QCOMPARE(chat.conversations()->count(), 2);
+        QCOMPARE(convs.list()->count(), 2);
 
         const qint64 zebra = chat.currentConversationId();
-        chat.search(QStringLiteral("zebr"));
-        QTRY_VERIFY(!chat.searchResults().isEmpty());
-        const QVariantMap hit = chat.searchResults().first().toMap();
+        convs.search(QStringLiteral("zebr"));
+        QTRY_VERIFY(!convs.searchResults().isEmpty());
+        const QVariantMap hit = convs.searchResults().first().toMap();
         QCOMPARE(hit.value("conversationId").toLongLong(), zebra);  // the user's words rank first
         chat.setCurrentConversationId(first);
         QSignalSpy scrolled(&chat, &ChatController::scrollToMessage);
-        chat.openSearchResult(zebra, hit.value("messageId").toLongLong());
+        convs.openSearchResult(zebra, hit.value("messageId").toLongLong());
         QCOMPARE(chat.currentConversationId(), zebra);
         QTRY_COMPARE(scrolled.count(), 1);
         QCOMPARE(chat.messages()->rowOf(hit.value("messageId").toLongLong()), scrolled.at(0).at(0).toInt());
 
-        chat.togglePinned(first);
-        QTRY_COMPARE(
-            chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::IdRole).toLongLong(),
-            first);
+        convs.togglePinned(first);
+        QTRY_COMPARE(convs.list()->data(convs.list()->index(0), ConversationListModel::IdRole).toLongLong(), first);
 
-        chat.deleteConversation(first);
-        QTRY_COMPARE(chat.conversations()->count(), 1);
-        QCOMPARE(chat.pendingDeleteTitle(), QStringLiteral("The dragon slept"));
-        chat.undoDelete();
-        QTRY_COMPARE(chat.conversations()->count(), 2);
-        chat.deleteConversation(first);
-        chat.commitDelete();
-        QTRY_COMPARE(chat.conversations()->count(), 1);
+        convs.deleteConversation(first);
+        QTRY_COMPARE(convs.list()->count(), 1);
+        QCOMPARE(convs.pendingDeleteTitle(), QStringLiteral("The dragon slept"));
+        convs.undoDelete();
+        QTRY_COMPARE(convs.list()->count(), 2);
+        convs.deleteConversation(first);
+        convs.commitDelete();
+        QTRY_COMPARE(convs.list()->count(), 1);
         QTRY_COMPARE(ConversationStore(db).conversationCount(), 1);
-        chat.rename(
-            chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::IdRole).toLongLong(),
-            QStringLiteral("Zebras"));
-        QTRY_COMPARE(
-            chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::TitleRole).toString(),
-            QStringLiteral("Zebras"));
+        convs.rename(convs.list()->data(convs.list()->index(0), ConversationListModel::IdRole).toLongLong(),
+                     QStringLiteral("Zebras"));
+        QTRY_COMPARE(convs.list()->data(convs.list()->index(0), ConversationListModel::TitleRole).toString(),
+                     QStringLiteral("Zebras"));
     }
 
     void settingsArePerConversation() {

@@ -129,6 +129,7 @@ private:
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     QQuickWindow * m_window = nullptr;
     ChatController * m_chat = nullptr;
+    ConversationsController * m_convs = nullptr;    // the sidebar (App.conversations)
     ChatModelController * m_chatModel = nullptr;    // which model answers (App.chatModel)
     ChatSettingsController * m_settings = nullptr;  // the open chat's settings (App.chatSettings)
 
@@ -178,6 +179,8 @@ private slots:
         QVERIFY(m_window);
         m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
+        m_convs = gui_test::conversationsOf(m_window);
+        QVERIFY(m_convs);
         m_chatModel = gui_test::chatModelOf(m_window);
         QVERIFY(m_chatModel);
         m_settings = gui_test::chatSettingsOf(m_window);
@@ -186,7 +189,7 @@ private slots:
 
     void welcomeWithoutModel() {
         QCOMPARE(m_chatModel->modelState(), ChatModelController::NoModel);
-        QCOMPARE(m_chat->conversations()->count(), 2);  // the seeded ones
+        QCOMPARE(m_convs->list()->count(), 2);  // the seeded ones
         QVERIFY(shown("emptyState"));
         QVERIFY(shown("downloadModelButton"));
         QVERIFY(shown("openModelButton"));
@@ -238,9 +241,9 @@ private slots:
         QCOMPARE(m_chat->currentConversationId(), 0);
         typeAndSend(QStringLiteral("Once upon a time there was a dragon"));
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), 2, kTimeoutMs);
-        QCOMPARE(m_chat->conversations()->count(), 4);
-        m_chat->togglePinned(m_richId);
-        QTRY_COMPARE(m_chat->conversations()->index(0).data(ConversationListModel::IdRole).toLongLong(), m_richId);
+        QCOMPARE(m_convs->list()->count(), 4);
+        m_convs->togglePinned(m_richId);
+        QTRY_COMPARE(m_convs->list()->index(0).data(ConversationListModel::IdRole).toLongLong(), m_richId);
         shoot(QStringLiteral("05_sidebar"));
     }
 
@@ -276,13 +279,13 @@ private slots:
     }
 
     void deleteShowsUndo() {
-        const int before = m_chat->conversations()->count();
-        m_chat->deleteConversation(m_chat->conversations()->index(1).data(ConversationListModel::IdRole).toLongLong());
-        QTRY_COMPARE(m_chat->conversations()->count(), before - 1);
+        const int before = m_convs->list()->count();
+        m_convs->deleteConversation(m_convs->list()->index(1).data(ConversationListModel::IdRole).toLongLong());
+        QTRY_COMPARE(m_convs->list()->count(), before - 1);
         QTRY_VERIFY(shown("undoToast"));
         shoot(QStringLiteral("09_undo_toast"));
-        m_chat->undoDelete();
-        QTRY_COMPARE(m_chat->conversations()->count(), before);
+        m_convs->undoDelete();
+        QTRY_COMPARE(m_convs->list()->count(), before);
         QVERIFY(!shown("undoToast"));
     }
 
@@ -366,14 +369,14 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
         QVERIFY(finished[0][0].toBool());
 
-        const int before = m_chat->conversations()->count();
+        const int before = m_convs->list()->count();
         QVariant ok;
         QMetaObject::invokeMethod(dialogs, "importFrom", Q_RETURN_ARG(QVariant, ok),
                                   Q_ARG(QVariant, QUrl::fromLocalFile(json).toString()));
         QVERIFY(ok.toBool());
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 10000);
         QVERIFY2(finished[1][0].toBool(), qPrintable(finished[1][1].toString()));
-        QTRY_COMPARE(m_chat->conversations()->count(), before + 1);
+        QTRY_COMPARE(m_convs->list()->count(), before + 1);
         QTRY_VERIFY(m_chat->currentConversationId() != m_richId);  // the imported copy is open
         QTRY_COMPARE(m_chat->currentTitle(), QStringLiteral("Reverse a list in Python"));
         QTRY_VERIFY(shown("thinkingHeader"));
@@ -393,10 +396,10 @@ private slots:
         QVERIFY(field);
         QTRY_VERIFY(field->hasActiveFocus());
         typeText(m_window, QStringLiteral("weather"));
-        QTRY_VERIFY(m_chat->searchResults().size() >= 2);  // the rich chat and its imported copy
+        QTRY_VERIFY(m_convs->searchResults().size() >= 2);  // the rich chat and its imported copy
         shoot(QStringLiteral("18_search"));
-        const QVariantMap hit = m_chat->searchResults().first().toMap();
-        m_chat->openSearchResult(hit.value("conversationId").toLongLong(), hit.value("messageId").toLongLong());
+        const QVariantMap hit = m_convs->searchResults().first().toMap();
+        m_convs->openSearchResult(hit.value("conversationId").toLongLong(), hit.value("messageId").toLongLong());
         QCOMPARE(m_chat->currentConversationId(), hit.value("conversationId").toLongLong());
         QTRY_VERIFY(m_chat->messages()->rowOf(hit.value("messageId").toLongLong()) >= 0);
         QTest::keyClick(m_window, Qt::Key_Escape);  // clears the search

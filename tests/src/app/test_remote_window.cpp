@@ -36,6 +36,7 @@ class TestRemoteWindow : public QObject {
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     QQuickWindow * m_window = nullptr;
     ChatController * m_chat = nullptr;
+    ConversationsController * m_convs = nullptr;  // the sidebar (App.conversations)
     ChatModelController * m_chatModel = nullptr;  // which model answers (App.chatModel)
 
     QQuickItem * item(const QString & name) {
@@ -72,6 +73,8 @@ private slots:
         QVERIFY(m_window);
         m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
+        m_convs = gui_test::conversationsOf(m_window);
+        QVERIFY(m_convs);
         m_chatModel = gui_test::chatModelOf(m_window);
         QVERIFY(m_chatModel);
     }
@@ -106,7 +109,7 @@ private slots:
         QTest::keyClick(m_window, Qt::Key_Return);
         QTRY_VERIFY_WITH_TIMEOUT(m_chat->completedReplies() == 1, kTimeoutMs);
         QCOMPARE(m_chat->errorMessage(), QString());
-        ConversationStore store(m_chat->databasePath());
+        ConversationStore store(m_convs->databasePath());
         const QList<Message> path = store.activePath(m_chat->currentConversationId());
         QCOMPARE(path.size(), 2);
         const Message & reply = path[1];

@@ -53,6 +53,7 @@ class TestToolsWindow : public QObject {
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     QQuickWindow * m_window = nullptr;
     ChatController * m_chat = nullptr;
+    ConversationsController * m_convs = nullptr;  // the sidebar (App.conversations)
     AgentLoop * m_agent = nullptr;
     qint64 m_conversation = 0;
 
@@ -91,7 +92,7 @@ class TestToolsWindow : public QObject {
     }
     ConversationStore * storeOf() {
         static std::unique_ptr<ConversationStore> store;
-        if (!store) store = std::make_unique<ConversationStore>(m_chat->databasePath());
+        if (!store) store = std::make_unique<ConversationStore>(m_convs->databasePath());
         return store.get();
     }
 
@@ -107,6 +108,8 @@ private slots:
         QVERIFY(m_window);
         m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
+        m_convs = gui_test::conversationsOf(m_window);
+        QVERIFY(m_convs);
         m_agent = m_chat->agentLoop();
         QVERIFY(m_agent);
         QTRY_VERIFY_WITH_TIMEOUT(m_chat->tools()->servers().size() == 1 &&
@@ -115,7 +118,7 @@ private slots:
         Conversation c;
         c.title = QStringLiteral("Sums with tools");
         m_conversation = storeOf()->createConversation(c);
-        m_chat->reloadConversations();
+        m_convs->reloadConversations();
         m_chat->setCurrentConversationId(m_conversation);
     }
 

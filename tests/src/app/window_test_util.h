@@ -21,6 +21,7 @@
 #include "chat_model_controller.h"
 #include "chat_settings_controller.h"
 #include "common/fixtures.h"
+#include "conversations_controller.h"
 #include "core/conversation_store.h"
 
 namespace gui_test {
@@ -126,6 +127,11 @@ inline Hearth::ChatController * chatOf(QQuickWindow * window) {
 // Which model answers the chat, as Main.qml's `chatModel`.
 inline Hearth::ChatModelController * chatModelOf(QQuickWindow * window) {
     return window ? window->property("chatModel").value<Hearth::ChatModelController *>() : nullptr;
+}
+
+// The sidebar: the conversation list, search, delete and undo, as Main.qml's `conversations`.
+inline Hearth::ConversationsController * conversationsOf(QQuickWindow * window) {
+    return window ? window->property("conversations").value<Hearth::ConversationsController *>() : nullptr;
 }
 
 // The open chat's settings and presets, as Main.qml's `chatSettings`.

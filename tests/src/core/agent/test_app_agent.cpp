@@ -30,6 +30,7 @@
 #include "chat_model_controller.h"
 #include "chat_settings_controller.h"
 #include "common/npm_packages.h"
+#include "conversations_controller.h"
 #include "core/agent_loop.h"
 #include "core/conversation_store.h"
 #include "core/markdown_exporter.h"
@@ -193,7 +194,7 @@ class TestAppAgent : public QObject {
         Conversation c;
         c.title = title;
         const qint64 id = store.createConversation(c);
-        m_chat->reloadConversations();
+        m_app->conversations()->reloadConversations();
         return id;
     }
 
@@ -278,8 +279,8 @@ private slots:
             ConversationStore store(dbPath());
             QVERIFY(!(ToolChoiceStore::load(store.database(), chat) == ToolChoices{}));
         }
-        m_chat->deleteConversation(chat);
-        m_chat->commitDelete();  // queued on the store thread, which runs it before closing
+        m_app->conversations()->deleteConversation(chat);
+        m_app->conversations()->commitDelete();  // queued on the store thread, which runs it before closing
         closeApp();
         ConversationStore store(dbPath());
         QCOMPARE(ToolChoiceStore::load(store.database(), chat), ToolChoices{});
