@@ -10,6 +10,7 @@ Item {
     id: composer
     property var chat
     property ChatModelController chatModel
+    property AgentController agentController
     // PageUp/PageDown, and Ctrl+Home/Ctrl+End while the input is empty, scroll the conversation.
     signal scrollKey(int key)
     signal openToolsPage()
@@ -132,7 +133,7 @@ Item {
     FlatButton {
         id: toolsButton
         objectName: "toolsButton"
-        readonly property var tools: composer.chat.chatTools
+        readonly property var tools: composer.agentController ? composer.agentController.chatTools : null
         visible: tools !== null
         anchors.left: card.left
         anchors.leftMargin: 6
@@ -144,7 +145,7 @@ Item {
     }
     ToolPicker {
         id: toolPicker
-        tools: composer.chat.chatTools
+        tools: composer.agentController ? composer.agentController.chatTools : null
         x: card.x
         y: card.y + card.height - height
         onOpenToolsPage: composer.openToolsPage()

@@ -44,9 +44,6 @@ ChatController::~ChatController() {
 void ChatController::shutdown() {
     if (m_saver) m_saver->flush();  // the reply stays `streaming`, shown as interrupted next time
     delete std::exchange(m_saver, nullptr);
-    delete std::exchange(m_agent, nullptr);  // cancels running tool calls
-    delete std::exchange(m_tools, nullptr);
-    delete std::exchange(m_toolRegistry, nullptr);  // stops the MCP servers
 }
 
 template <typename Fn>
@@ -65,7 +62,6 @@ void ChatController::init() {
     if (m_worker) m_messages.setWorker(m_worker);
     connect(&m_messages, &MessageListModel::errorOccurred, this, &ChatController::setError);
     m_context.setPolicy(m_settings->effective().contextOverflow);
-    initTools();
 }
 
 void ChatController::setError(const QString & message) {
@@ -87,6 +83,15 @@ void ChatController::onEngineReady(int contextSize, bool remote) {
     if (remote) m_context.clear();  // an endpoint measures nothing before a reply
     m_context.setContextSize(contextSize);
     if (!remote) measureContext();
+}
+
+bool ChatController::toolsBusy() const {
+    return m_agent && m_agent->busy(m_currentId);
+}
+
+void ChatController::onMessagesAppended(qint64 conversationId) {
+    if (conversationId == m_currentId) m_messages.reload();
+    m_conversations->reload();
 }
 
 void ChatController::onRepliesHashed() {

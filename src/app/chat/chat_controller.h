@@ -18,8 +18,8 @@
 //
 // A tool turn holds its own chat only (`generating` is per chat for it):
 // while chat A waits for an approval, another chat can be opened and
-// generate; A's cards come back when it is opened again, and its answer is
-// generated then, or after the engine's current reply (toolTurnWaiting).
+// generate. The tools, the loop and the waiting turns are AgentController's;
+// it has this controller generate a turn's answer (answerToolTurn).
 //
 // It uses the store (ChatFeature owns the worker and makes the controller),
 // and owns the two list models the views show.
@@ -60,12 +60,10 @@
 #include <memory>
 #include <optional>
 
-#include "chat_tools_model.h"
 #include "context_status.h"
 #include "conversation_list_model.h"
 #include "core/generation_types.h"
 #include "message_list_model.h"
-#include "tools_controller.h"
 
 namespace Hearth {
 
@@ -77,7 +75,6 @@ struct PreparedReply;
 class AgentLoop;
 class ChatModelController;
 class ChatSettingsController;
-class ToolRegistry;
 
 class ChatController : public QObject {
     Q_OBJECT
@@ -93,14 +90,6 @@ class ChatController : public QObject {
     // The context meter and the notice of what the overflow policy left out.
     Q_PROPERTY(Hearth::ContextStatus * context READ context CONSTANT)
     Q_PROPERTY(int completedReplies READ completedReplies NOTIFY completedRepliesChanged)
-    // Tools: the agent loop's cards and actions (Hearth::AgentLoop), and the Tools settings page.
-    Q_PROPERTY(QObject * agent READ agent CONSTANT)
-    Q_PROPERTY(Hearth::ToolsController * tools READ tools CONSTANT)
-    // The open chat's tool picker: which tools the model sees (chat_tools_model.h).
-    Q_PROPERTY(Hearth::ChatToolsModel * chatTools READ chatTools CONSTANT)
-    // The open chat's tool results came in while it was not open (or the engine
-    // was busy): continueToolTurn() (the "Continue" button) generates the answer.
-    Q_PROPERTY(bool toolTurnWaiting READ toolTurnWaiting NOTIFY toolTurnWaitingChanged)
 
 public:
     // On `worker`'s store (null: the database could not be opened; nothing is
@@ -131,11 +120,6 @@ public:
     QString errorMessage() const { return m_errorMessage; }
     int completedReplies() const { return m_completedReplies; }
     ContextStatus * context() { return &m_context; }
-    QObject * agent() const;
-    AgentLoop * agentLoop() const { return m_agent; }
-    ToolsController * tools() const { return m_tools; }
-    ChatToolsModel * chatTools() const { return m_chatTools; }
-    bool toolTurnWaiting() const { return m_toolTurnWaiting; }
 
     Q_INVOKABLE void newChat();
     // False (and nothing happens) when the text is blank, no model is ready or a reply streams.
@@ -148,8 +132,6 @@ public:
     Q_INVOKABLE void selectSibling(int row, int delta);
     Q_INVOKABLE void copyText(const QString & text);
     Q_INVOKABLE void clearError();
-    // Generates the answer of the open chat's tool turn whose results wait (toolTurnWaiting).
-    Q_INVOKABLE bool continueToolTurn();
 
     // Wired by ChatFeature. The chat's settings changed: the meter's policy follows.
     void onSettingsChanged();
@@ -159,19 +141,30 @@ public:
     void onEngineReady(int contextSize, bool remote);
     // Stored replies got their model's hash: the open chat is read again (unless a reply streams).
     void onRepliesHashed();
+    // The tool loop (AgentController's): the chat's tool choices and turns. Null: none.
+    void setAgentLoop(AgentLoop * loop) { m_agent = loop; }
+    // The loop wrote tool messages to `conversationId`: shown again if it is open.
+    void onMessagesAppended(qint64 conversationId);
+    // A model is ready, no reply streams or starts, and the open chat's settings are read.
+    bool canGenerate() const;
+    // Generates the answer to the tool results ending at `parentId` in
+    // `conversationId`, unless that chat moved on meanwhile (checked on the store thread).
+    bool answerToolTurn(qint64 conversationId, qint64 parentId);
+    // `generating` may have changed without this controller knowing (the loop's turn of the open chat).
+    void notifyGeneratingChanged() { emit generatingChanged(); }
 
 signals:
     void currentConversationChanged();
     void generatingChanged();
     void errorMessageChanged();
     void replyFinished(qint64 messageId);
+    // Right after replyFinished, for the tool loop: the reply's result.
+    void replyCompleted(qint64 conversationId, qint64 replyId, const Hearth::GenerationResult & result);
     void completedRepliesChanged();
     void scrollToMessage(int row);
-    void toolTurnWaitingChanged();
 
 private:
     void init();
-    bool canGenerate() const;
     // Store-worker glue (chat_controller_store.cpp): `job` writes a reply's
     // rows and reads its prompt on the store thread; then the reply starts
     // here (`resume`: a continued reply, its text kept).
@@ -190,15 +183,7 @@ private:
     void setError(const QString & message);
     template <typename Fn>
     bool guarded(Fn && fn);
-    // Tools (chat_controller_tools.cpp): the registry, the loop and the settings page.
-    void initTools();
     bool toolsBusy() const;
-    void onReplyForTools(qint64 conversationId, qint64 replyId, const Hearth::GenerationResult & result);
-    void continueAfterTools(qint64 conversationId, qint64 parentId);
-    void onToolsConversationChanged();
-    // Whether the open chat still ends with its waiting turn's results, read on the store thread.
-    void refreshToolTurnWaiting();
-    void setToolTurnWaiting(bool waiting);
 
     StoreWorker * m_worker;                   // ChatFeature's; null without a store
     ChatSettingsController * m_settings;      // ChatFeature's: the open chat's settings
@@ -218,12 +203,7 @@ private:
     ContextStatus m_context;
     std::optional<ReplyStats> m_resumedStats;  // the stats of a reply being continued
     int m_completedReplies = 0;
-    ToolRegistry * m_toolRegistry = nullptr;
-    AgentLoop * m_agent = nullptr;
-    ToolsController * m_tools = nullptr;
-    ChatToolsModel * m_chatTools = nullptr;
-    QHash<qint64, qint64> m_toolTurns;  // conversation -> its last tool message, whose answer waits
-    bool m_toolTurnWaiting = false;     // the open chat's entry in m_toolTurns is still its active leaf
+    AgentLoop * m_agent = nullptr;  // AgentController's; null without a store
 };
 
 }  // namespace Hearth

@@ -78,6 +78,16 @@ bool ChatController::queueReply(std::function<PreparedReply(ConversationStore &)
     return true;
 }
 
+bool ChatController::answerToolTurn(qint64 conversationId, qint64 parentId) {
+    GenerationSettings settings = m_settings->generationSettings();
+    // The loop's results were posted to the worker before this (continueRequested follows their write).
+    return queueReply([conversationId, parentId, info = generationInfo(settings)](ConversationStore & store) {
+        const std::optional<Conversation> c = store.conversation(conversationId);
+        if (!c || c->activeLeafId != parentId) return PreparedReply{};  // the chat moved on: nothing to answer
+        return PreparedReply::read(store, store.beginReply(conversationId, parentId, info));
+    });
+}
+
 void ChatController::launchReply(const PreparedReply & p, bool resume, bool fromDraft, GenerationSettings settings) {
     // The draft's first message created its conversation: it keeps the tools
     // picked in the draft, and becomes the open chat unless another was opened meanwhile.
@@ -145,7 +155,7 @@ void ChatController::finishReplyBookkeeping(qint64 conversationId, qint64 reques
     emit completedRepliesChanged();
     emit generatingChanged();
     emit replyFinished(requestId);
-    onReplyForTools(conversationId, requestId, result);  // the loop's read is queued behind the reply's end
+    emit replyCompleted(conversationId, requestId, result);  // the loop's read is queued behind the reply's end
 }
 
 void ChatController::afterStore(std::function<void()> fn) {

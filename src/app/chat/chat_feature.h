@@ -22,6 +22,7 @@ class QObject;
 
 namespace Hearth {
 
+class AgentController;
 class ChatController;
 class ChatModelController;
 class ChatSettingsController;
@@ -41,6 +42,7 @@ public:
     ChatSettingsController * settings() const { return m_settings; }
     ChatModelController * model() const { return m_model; }
     ConversationsController * conversations() const { return m_conversations; }
+    AgentController * agent() const { return m_agent; }
     // The database file ("" when it could not be opened).
     QString databasePath() const;
 
@@ -49,9 +51,11 @@ private:
     ChatSettingsController * m_settings = nullptr;
     ChatModelController * m_model = nullptr;
     ConversationsController * m_conversations = nullptr;
+    AgentController * m_agent = nullptr;
     ChatController * m_chat = nullptr;
 
     void wire();
+    void wireTools();
 };
 
 }  // namespace Hearth

@@ -27,6 +27,7 @@ ApplicationWindow {
     readonly property ChatSettingsController chatSettings: App.chatSettings
     readonly property ChatModelController chatModel: App.chatModel
     readonly property ConversationsController conversations: App.conversations
+    readonly property AgentController agentController: App.agentController
     readonly property Preferences preferences: App.preferences
     // "", "light" or "dark": overrides the system preference. The saved choice
     // (Settings > Theme); --theme and tests set it directly for one run.
@@ -156,7 +157,7 @@ ApplicationWindow {
             }
         }
     }
-    // The Tools settings page (built-in tools, MCP servers); its controller is the chat's.
+    // The Tools settings page (built-in tools, MCP servers); its controller is the chat's tools' (AgentController).
     Shortcut { sequence: "Ctrl+Shift+T"; onActivated: toolsPopup.open() }
     Popup {
         id: toolsPopup
@@ -174,7 +175,7 @@ ApplicationWindow {
                 anchors.fill: parent
                 anchors.margins: 1
                 radius: Theme.radius
-                controller: chat.tools
+                controller: agentController.tools
             }
             FlatButton {
                 anchors.bottom: parent.bottom
@@ -260,6 +261,7 @@ ApplicationWindow {
                 Layout.fillWidth: true
                 chat: window.chat
                 chatModel: window.chatModel
+                agentController: window.agentController
             }
 
             LoadNotice {
@@ -276,6 +278,7 @@ ApplicationWindow {
                 Layout.fillWidth: true
                 chat: window.chat
                 chatModel: window.chatModel
+                agentController: window.agentController
                 onScrollKey: (key) => messageView.scrollKey(key)
                 onOpenToolsPage: toolsPopup.open()
             }

@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QQmlEngine>
 
+#include "agent_controller.h"
 #include "chat_controller.h"
 #include "chat_feature.h"
 #include "chat_model_controller.h"
@@ -60,6 +61,10 @@ ChatModelController * AppContext::chatModel() const {
 
 ConversationsController * AppContext::conversations() const {
     return m_chatFeature->conversations();
+}
+
+AgentController * AppContext::agentController() const {
+    return m_chatFeature->agent();
 }
 
 AppContext * AppContext::create(QQmlEngine *, QJSEngine *) {

@@ -14,7 +14,7 @@
 // one AppContext per engine, alive for as long as the engine's QML is
 // (declare it before the engine, or parent it to the engine). QML reads
 // `App.chat`, `App.conversations`, `App.chatSettings`, `App.chatModel`,
-// `App.models`, ... ;
+// `App.agentController`, `App.models`, ... ;
 // `App`'s create() hands QML the instance made last, keeping its ownership
 // in C++.
 //
@@ -34,6 +34,7 @@ class QQmlEngine;
 
 namespace Hearth {
 
+class AgentController;
 class ChatController;
 class ChatFeature;
 class ChatModelController;
@@ -46,6 +47,7 @@ class ServerController;
 
 class AppContext : public QObject {
     Q_OBJECT
+    Q_MOC_INCLUDE("agent_controller.h")
     Q_MOC_INCLUDE("chat_controller.h")
     Q_MOC_INCLUDE("chat_model_controller.h")
     Q_MOC_INCLUDE("chat_settings_controller.h")
@@ -61,6 +63,7 @@ class AppContext : public QObject {
     Q_PROPERTY(Hearth::ChatSettingsController * chatSettings READ chatSettings CONSTANT)
     Q_PROPERTY(Hearth::ChatModelController * chatModel READ chatModel CONSTANT)
     Q_PROPERTY(Hearth::ConversationsController * conversations READ conversations CONSTANT)
+    Q_PROPERTY(Hearth::AgentController * agentController READ agentController CONSTANT)
     Q_PROPERTY(Hearth::ModelsController * models READ models CONSTANT)
     Q_PROPERTY(Hearth::ServerController * server READ server CONSTANT)
     Q_PROPERTY(Hearth::ExportController * exporter READ exporter CONSTANT)
@@ -77,6 +80,7 @@ public:
     ChatSettingsController * chatSettings() const;
     ChatModelController * chatModel() const;
     ConversationsController * conversations() const;
+    AgentController * agentController() const;
     ModelsController * models() const { return m_models; }
     ServerController * server() const { return m_server; }
     ExportController * exporter() const { return m_exporter; }

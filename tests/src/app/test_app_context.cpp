@@ -9,6 +9,7 @@
 #include <QtQml/QQmlExtensionPlugin>
 #include <QtTest>
 
+#include "agent_controller.h"
 #include "app_context.h"
 #include "chat_controller.h"
 #include "chat_model_controller.h"
@@ -48,9 +49,9 @@ private slots:
     // Every controller is the context's child, connected to the others.
     void controllersAreMadeAndWired() {
         AppContext app(nullptr);
-        for (QObject * c :
-             std::initializer_list<QObject *>{app.preferences(), app.chat(), app.conversations(), app.chatSettings(),
-                                              app.chatModel(), app.models(), app.server(), app.exporter()}) {
+        for (QObject * c : std::initializer_list<QObject *>{app.preferences(), app.chat(), app.conversations(),
+                                                            app.chatSettings(), app.chatModel(), app.agentController(),
+                                                            app.models(), app.server(), app.exporter()}) {
             QVERIFY(c);
             QCOMPARE(c->parent(), &app);
         }

@@ -16,6 +16,7 @@
 #include <QTest>
 #include <memory>
 
+#include "agent_controller.h"
 #include "app_context.h"
 #include "chat_controller.h"
 #include "chat_model_controller.h"
@@ -127,6 +128,11 @@ inline Hearth::ChatController * chatOf(QQuickWindow * window) {
 // Which model answers the chat, as Main.qml's `chatModel`.
 inline Hearth::ChatModelController * chatModelOf(QQuickWindow * window) {
     return window ? window->property("chatModel").value<Hearth::ChatModelController *>() : nullptr;
+}
+
+// The chat's tools (registry, loop, picker, waiting turns), as Main.qml's `agentController`.
+inline Hearth::AgentController * agentControllerOf(QQuickWindow * window) {
+    return window ? window->property("agentController").value<Hearth::AgentController *>() : nullptr;
 }
 
 // The sidebar: the conversation list, search, delete and undo, as Main.qml's `conversations`.
