@@ -46,17 +46,6 @@ void ChatController::shutdown() {
     delete std::exchange(m_saver, nullptr);
 }
 
-template <typename Fn>
-bool ChatController::guarded(Fn && fn) {
-    try {
-        fn();
-        return true;
-    } catch (const std::exception & e) {
-        setError(QString::fromUtf8(e.what()));
-        return false;
-    }
-}
-
 void ChatController::init() {
     // The store is open (ChatFeature waited for it): everything here is queued.
     if (m_worker) m_messages.setWorker(m_worker);

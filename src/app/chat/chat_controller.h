@@ -1,51 +1,49 @@
-// ChatController: what the QML chat actions do. Glue between the UI, the
-// conversation store (its own thread) and the engine bridge (its own thread).
+// ChatController: the open chat (App.chat). Its messages, sending,
+// streaming, stop, continue, edit and regenerate, branch switching, the
+// context meter and the chat feature's error line. Glue between the UI, the
+// conversation store (its own thread) and the answering engine (its own
+// thread or the network).
+//
+// The chat feature is five controllers that ChatFeature makes and wires:
+//   ChatController           the open chat (this one)
+//   ConversationsController  the sidebar: list, search, rename, pin, delete
+//   ChatSettingsController   the open chat's settings, presets, app defaults
+//   ChatModelController      which model answers: local load, remote, sha256
+//   AgentController          the tools: registry, loop, picker, tool turns
+// This controller borrows the others' parts it needs (the settings, the
+// answering engine, the sidebar's list, the tool loop); they act on the open
+// chat through its public C++ calls (setCurrentTitle, openMessage,
+// answerToolTurn, canGenerate).
 //
 // The GUI thread never waits on SQLite: every read and write goes through a
 // StoreWorker (one thread, one connection, jobs run in the order posted) and
 // its answer comes back as a queued callback (chat_controller_store.cpp).
-// Opening a chat, older pages, the sidebar and search, a reply's start, its
-// saves while it streams and its end, edits, branch switches, deletes and the
-// chat's settings all do. While a reply's rows are being written (`starting`)
-// or its end recorded (`finishing`) the chat counts as generating. Quitting
-// runs every queued write first, so a streaming reply's text is kept.
-// The tool loop (AgentLoop) uses the same worker: it reads a finished reply,
-// writes its tool messages and keeps each chat's tool choices there, so
-// after start-up the GUI thread runs no SQLite statement at all. Not moved:
-// opening (and migrating) the database, which StoreWorker's constructor
-// waits for before the window shows, so that a database that cannot be
-// opened is reported at once and the models are never bound to a dead store.
+// Opening a chat, older pages, a reply's start, its saves while it streams
+// and its end, edits and branch switches all do. While a reply's rows are
+// being written (`starting`) or its end recorded (`finishing`) the chat
+// counts as generating. Quitting runs every queued write first, so a
+// streaming reply's text is kept (ChatFeature's teardown).
 //
-// A tool turn holds its own chat only (`generating` is per chat for it):
-// while chat A waits for an approval, another chat can be opened and
-// generate. The tools, the loop and the waiting turns are AgentController's;
-// it has this controller generate a turn's answer (answerToolTurn).
-//
-// It uses the store (ChatFeature owns the worker and makes the controller),
-// and owns the two list models the views show.
 // A reply is a message created in state `streaming` (beginReply), fed from
-// the bridge's batched textReceived() into a StreamSaver (written every
-// 500 ms) and the message model, and closed with the stats when the bridge
+// the engine's batched textReceived() into a StreamSaver (written every
+// 500 ms) and the message model, and closed with the stats when the engine
 // reports generationFinished(). Only one reply streams at a time.
 //
-// The bridge fits each prompt into the context by the chat's overflow policy
+// The engine fits each prompt into the context by the chat's overflow policy
 // (its own, or the app's default) and says what it left out; `context` shows
 // that and the meter. A reply whose prompt was refused is removed again, so
 // no empty reply is ever kept. A reply cut off by a full context keeps its
 // text and can be continued like an interrupted one.
 //
 // A new chat is a draft (currentConversationId 0) until its first message is
-// sent, so empty conversations never pile up in the sidebar. Per-conversation
-// settings live in the conversation row (system prompt + sampling JSON); the
-// draft's settings are copied into it when it is created.
+// sent, so empty conversations never pile up in the sidebar. The chat's
+// settings live in its conversation row; this controller tells
+// ChatSettingsController which row is open and hands it the row's settings
+// once read (sending waits for them). A tool turn holds its own chat only
+// (`generating` is per chat for it): while chat A waits for an approval,
+// another chat can be opened and generate.
 //
-// Which model answers is ChatModelController's (a local file or a remote
-// endpoint, its load and its sha256): this controller streams the replies of
-// its active engine, and each reply records the model's name and hash.
-//
-// The chat's settings and presets are ChatSettingsController's: this
-// controller tells it which row is open and hands it the row's settings once
-// read. Store errors never escape: they become errorMessage (the other
+// Store errors never escape: they become errorMessage (the other
 // controllers' too, through ChatFeature).
 #pragma once
 
@@ -98,9 +96,9 @@ public:
     ChatController(StoreWorker * worker, ChatSettingsController * settings, ChatModelController * model,
                    ConversationListModel * conversations, QObject * parent);
     ~ChatController() override;
-    // Flushes a streaming reply's saver and stops the tools: what writes to
-    // the store, before the worker runs its queue and stops (ChatFeature's
-    // teardown). Idempotent.
+    // Flushes a streaming reply's saver (it stays `streaming`, shown as
+    // interrupted next time), before the worker runs its queue and stops
+    // (ChatFeature's teardown). Idempotent.
     void shutdown();
     // Shows `message` on the chat's error line (errorMessage).
     void reportError(const QString & message) { setError(message); }
@@ -181,8 +179,6 @@ private:
     void onText(qint64 requestId, const QString & content, const QString & reasoning);
     void onFinished(qint64 requestId, const Hearth::GenerationResult & result);
     void setError(const QString & message);
-    template <typename Fn>
-    bool guarded(Fn && fn);
     bool toolsBusy() const;
 
     StoreWorker * m_worker;                   // ChatFeature's; null without a store
