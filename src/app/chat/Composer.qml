@@ -9,10 +9,12 @@ import Hearth.Chat
 Item {
     id: composer
     property var chat
+    property ChatModelController chatModel
+    property AgentController agentController
     // PageUp/PageDown, and Ctrl+Home/Ctrl+End while the input is empty, scroll the conversation.
     signal scrollKey(int key)
     signal openToolsPage()
-    readonly property bool canSend: chat.modelState === ChatController.Ready && !chat.generating && input.text.trim() !== ""
+    readonly property bool canSend: chatModel.modelState === ChatModelController.Ready && !chat.generating && input.text.trim() !== ""
 
     function focusInput() { input.forceActiveFocus() }
     function setText(t) { input.text = t; input.cursorPosition = t.length; input.forceActiveFocus() }
@@ -49,7 +51,7 @@ Item {
             TextArea {
                 id: input
                 objectName: "composerInput"
-                placeholderText: composer.chat.modelState === ChatController.Ready ? "Message " + composer.chat.modelName + "…"
+                placeholderText: composer.chatModel.modelState === ChatModelController.Ready ? "Message " + composer.chatModel.modelName + "…"
                                                                        : "Load a model to start chatting"
                 placeholderTextColor: Theme.faintText
                 color: Theme.text
@@ -131,7 +133,7 @@ Item {
     FlatButton {
         id: toolsButton
         objectName: "toolsButton"
-        readonly property var tools: composer.chat.chatTools
+        readonly property var tools: composer.agentController ? composer.agentController.chatTools : null
         visible: tools !== null
         anchors.left: card.left
         anchors.leftMargin: 6
@@ -143,7 +145,7 @@ Item {
     }
     ToolPicker {
         id: toolPicker
-        tools: composer.chat.chatTools
+        tools: composer.agentController ? composer.agentController.chatTools : null
         x: card.x
         y: card.y + card.height - height
         onOpenToolsPage: composer.openToolsPage()

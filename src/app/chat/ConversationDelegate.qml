@@ -9,6 +9,7 @@ import Hearth.Chat
 Rectangle {
     id: item
     property var chat
+    property ConversationsController conversations
     required property var conversationId
     required property string title
     required property bool pinned
@@ -67,7 +68,7 @@ Rectangle {
             font.pixelSize: Theme.fontSize - 1
             background: Rectangle { radius: 6; color: Theme.surface; border.color: Theme.accent }
             onVisibleChanged: if (visible) { forceActiveFocus(); selectAll() }
-            onAccepted: { item.chat.rename(item.conversationId, text); item.renaming = false }
+            onAccepted: { item.conversations.rename(item.conversationId, text); item.renaming = false }
             onActiveFocusChanged: if (!activeFocus) item.renaming = false
             Keys.onEscapePressed: item.renaming = false
         }
@@ -116,7 +117,7 @@ Rectangle {
         objectName: "conversationMenu"
         width: 280
         AppMenuItem { text: "Rename"; onTriggered: item.renaming = true }
-        AppMenuItem { text: item.pinned ? "Unpin" : "Pin to top"; onTriggered: item.chat.togglePinned(item.conversationId) }
+        AppMenuItem { text: item.pinned ? "Unpin" : "Pin to top"; onTriggered: item.conversations.togglePinned(item.conversationId) }
         AppMenuSeparator {}
         AppMenuItem { text: "Export as Markdown…"; onTriggered: item.exportRequested(item.conversationId, item.title, "md", false) }
         AppMenuItem {
@@ -125,6 +126,6 @@ Rectangle {
         }
         AppMenuItem { text: "Export as JSON…"; onTriggered: item.exportRequested(item.conversationId, item.title, "json", false) }
         AppMenuSeparator {}
-        AppMenuItem { text: "Delete"; danger: true; onTriggered: item.chat.deleteConversation(item.conversationId) }
+        AppMenuItem { text: "Delete"; danger: true; onTriggered: item.conversations.deleteConversation(item.conversationId) }
     }
 }

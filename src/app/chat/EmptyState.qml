@@ -9,12 +9,12 @@ import Hearth.Chat
 // load in progress or its error, or (model ready) a greeting with prompts to try.
 Item {
     id: root
-    property var chat
+    property ChatModelController chatModel
     signal openModel()
     signal browseModels()
     signal suggestion(string text)
 
-    readonly property bool ready: chat.modelState === ChatController.Ready
+    readonly property bool ready: chatModel.modelState === ChatModelController.Ready
 
     ColumnLayout {
         anchors.centerIn: parent
@@ -42,7 +42,7 @@ Item {
             Layout.alignment: Qt.AlignHCenter
             Layout.topMargin: 6
             text: root.ready ? "What shall we talk about?"
-                : root.chat.modelState === ChatController.Loading ? "Loading " + root.chat.modelName + "…"
+                : root.chatModel.modelState === ChatModelController.Loading ? "Loading " + root.chatModel.modelName + "…"
                 : "Welcome to Hearth"
             color: Theme.text
             font.pixelSize: 26
@@ -53,8 +53,8 @@ Item {
             Layout.fillWidth: true
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.Wrap
-            text: root.ready ? "Chatting with " + root.chat.modelName + ". Everything stays on this computer."
-                : root.chat.modelState === ChatController.Loading ? "This takes a moment for large models."
+            text: root.ready ? "Chatting with " + root.chatModel.modelName + ". Everything stays on this computer."
+                : root.chatModel.modelState === ChatModelController.Loading ? "This takes a moment for large models."
                 : "Chat with language models privately, on your own machine. To begin, get a model."
             color: Theme.mutedText
             font.pixelSize: Theme.fontSize + 1
@@ -65,12 +65,12 @@ Item {
         ProgressBar {
             Layout.alignment: Qt.AlignHCenter
             Layout.preferredWidth: 280
-            visible: root.chat.modelState === ChatController.Loading
-            value: root.chat.loadProgress
+            visible: root.chatModel.modelState === ChatModelController.Loading
+            value: root.chatModel.loadProgress
             background: Rectangle { implicitHeight: 6; radius: 3; color: Theme.surfaceAlt }
             contentItem: Item {
                 Rectangle {
-                    width: parent.width * root.chat.loadProgress
+                    width: parent.width * root.chatModel.loadProgress
                     height: parent.height
                     radius: 3
                     color: Theme.accent
@@ -82,7 +82,7 @@ Item {
             objectName: "loadErrorCard"
             Layout.fillWidth: true
             Layout.topMargin: 6
-            visible: root.chat.modelState === ChatController.Error
+            visible: root.chatModel.modelState === ChatModelController.Error
             implicitHeight: errorText.implicitHeight + 28
             radius: Theme.radius
             color: Theme.dangerSoft
@@ -91,7 +91,7 @@ Item {
                 id: errorText
                 anchors.fill: parent
                 anchors.margins: 14
-                text: root.chat.loadError
+                text: root.chatModel.loadError
                 color: Theme.danger
                 wrapMode: Text.Wrap
                 font.pixelSize: Theme.fontSize
@@ -103,7 +103,7 @@ Item {
             Layout.alignment: Qt.AlignHCenter
             Layout.topMargin: 10
             spacing: 12
-            visible: !root.ready && root.chat.modelState !== ChatController.Loading
+            visible: !root.ready && root.chatModel.modelState !== ChatModelController.Loading
             FlatButton {
                 objectName: "downloadModelButton"
                 accent: true

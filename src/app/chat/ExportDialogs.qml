@@ -9,7 +9,6 @@ import Hearth.Chat
 // work runs on ExportController's worker thread; `finished` reports it.
 Item {
     id: root
-    property var chat
     required property ExportController exporter  // made and wired in C++ (AppContext)
     property string lastFolder: exporter.documentsFolder()
     // What the open save dialog is for.

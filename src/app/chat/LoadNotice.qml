@@ -10,8 +10,9 @@ Rectangle {
     id: notice
     objectName: "loadNotice"
     property var chat
+    property ChatModelController chatModel
     // With no model at all, the empty state's error card says it already.
-    visible: chat.loadNotice !== "" && !(chat.modelState === ChatController.Error && chat.messages.count === 0)
+    visible: chatModel.loadNotice !== "" && !(chatModel.modelState === ChatModelController.Error && chat.messages.count === 0)
     implicitHeight: visible ? row.implicitHeight + 20 : 0
     color: Theme.dangerSoft
     border.color: Qt.rgba(Theme.danger.r, Theme.danger.g, Theme.danger.b, 0.35)
@@ -26,7 +27,7 @@ Rectangle {
         Text {
             objectName: "loadNoticeText"
             Layout.fillWidth: true
-            text: notice.chat.loadNotice
+            text: notice.chatModel.loadNotice
             wrapMode: Text.Wrap
             color: Theme.text
             font.pixelSize: Theme.fontSize - 1
@@ -35,7 +36,7 @@ Rectangle {
         FlatButton {
             objectName: "dismissLoadNotice"
             text: "Dismiss"
-            onClicked: notice.chat.dismissLoadNotice()
+            onClicked: notice.chatModel.dismissLoadNotice()
         }
     }
 }

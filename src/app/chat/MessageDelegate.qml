@@ -12,6 +12,7 @@ Item {
     required property var model
     required property int index
     property var chat
+    property ChatModelController chatModel
 
     readonly property bool isUser: model.role === Message.User
     readonly property bool isTool: model.role === Message.Tool
@@ -111,7 +112,7 @@ Item {
                     objectName: "saveEditButton"
                     accent: true
                     text: "Save & send"
-                    enabled: root.chat.modelState === ChatController.Ready && !root.chat.generating
+                    enabled: root.chatModel.modelState === ChatModelController.Ready && !root.chat.generating
                     onClicked: if (enabled) { root.editing = false; root.chat.editMessage(root.model.messageId, editArea.text) }
                 }
             }
@@ -367,12 +368,12 @@ Item {
                     objectName: "continueButton"
                     text: "Continue"
                     textColor: Theme.accent
-                    enabled: root.chat.modelState === ChatController.Ready && !root.chat.generating
+                    enabled: root.chatModel.modelState === ChatModelController.Ready && !root.chat.generating
                     onClicked: root.chat.continueReply(root.model.messageId)
                 }
                 FlatButton {
                     text: "Regenerate"
-                    enabled: root.chat.modelState === ChatController.Ready && !root.chat.generating
+                    enabled: root.chatModel.modelState === ChatModelController.Ready && !root.chat.generating
                     onClicked: root.chat.regenerate(root.model.messageId)
                 }
             }
@@ -402,7 +403,7 @@ Item {
             FlatButton {
                 objectName: "regenerateButton"
                 visible: root.model.role === Message.Assistant && !root.model.continuable
-                enabled: root.chat.modelState === ChatController.Ready && !root.chat.generating
+                enabled: root.chatModel.modelState === ChatModelController.Ready && !root.chat.generating
                 text: "Regenerate"
                 onClicked: root.chat.regenerate(root.model.messageId)
             }

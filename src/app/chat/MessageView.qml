@@ -8,6 +8,7 @@ import Hearth.Chat
 ListView {
     id: view
     property var chat
+    property ChatModelController chatModel
     property bool stickToEnd: true
 
     objectName: "messageView"
@@ -23,6 +24,7 @@ ListView {
     delegate: MessageDelegate {
         width: view.width
         chat: view.chat
+        chatModel: view.chatModel
     }
 
     // One selection across the messages (ChatSelection): a press on message

@@ -11,6 +11,7 @@ Popup {
     id: picker
     objectName: "modelPickerPopup"
     property var chat
+    property ChatModelController chatModel
     property var library            // ModelLibraryModel
     signal openModel()
     signal browseModels()
@@ -67,8 +68,8 @@ Popup {
                 required property string error
                 required property bool isProjector
                 required property bool complete
-                readonly property bool current: !picker.chat.usingRemote && picker.chat.modelPath === path
-                                                && picker.chat.modelState !== ChatController.Error
+                readonly property bool current: !picker.chatModel.usingRemote && picker.chatModel.modelPath === path
+                                                && picker.chatModel.modelState !== ChatModelController.Error
                 readonly property bool usable: error === "" && complete && !isProjector
                 objectName: "pickerRow_" + name
                 width: ListView.view.width
@@ -76,7 +77,7 @@ Popup {
                 height: visible ? implicitHeight : 0
                 enabled: usable && !picker.chat.generating
                 hoverEnabled: true
-                onClicked: { picker.close(); if (!current) picker.chat.loadModel(path) }
+                onClicked: { picker.close(); if (!current) picker.chatModel.loadModel(path) }
                 background: Rectangle {
                     radius: Theme.radiusSmall
                     color: row.current ? Theme.accentSoft : row.hovered ? Theme.surfaceAlt : "transparent"
@@ -122,6 +123,7 @@ Popup {
         RemoteSection {
             Layout.fillWidth: true
             chat: picker.chat
+            chatModel: picker.chatModel
             onChosen: picker.close()
         }
 
@@ -164,8 +166,8 @@ Popup {
         Text {
             Layout.fillWidth: true
             Layout.margins: 8
-            visible: picker.chat.gpuNotice !== ""
-            text: picker.chat.gpuNotice
+            visible: picker.chatModel.gpuNotice !== ""
+            text: picker.chatModel.gpuNotice
             wrapMode: Text.Wrap
             color: Theme.faintText
             font.pixelSize: Theme.smallFontSize

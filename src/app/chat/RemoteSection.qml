@@ -8,11 +8,12 @@ import Hearth.Chat
 // The model picker's remote part: each endpoint's models (from its
 // /v1/models; an endpoint that failed shows why), one click to chat with one,
 // and a small form to add an endpoint (name, base URL, optional API key).
-// Behaviour lives in ChatController.remote (RemoteController).
+// Behaviour lives in ChatModelController.remote (RemoteController).
 ColumnLayout {
     id: section
     property var chat
-    readonly property var remote: chat ? chat.remote : null
+    property ChatModelController chatModel
+    readonly property var remote: chatModel ? chatModel.remote : null
     signal chosen()
     spacing: 2
 
@@ -60,13 +61,13 @@ ColumnLayout {
         delegate: ItemDelegate {
             id: modelRow
             required property var modelData
-            readonly property bool current: section.chat.usingRemote && section.chat.modelName === modelData.label
+            readonly property bool current: section.chatModel.usingRemote && section.chatModel.modelName === modelData.label
             objectName: "remoteModel_" + modelData.id
             Layout.fillWidth: true
             implicitHeight: 40
             enabled: !section.chat.generating
             hoverEnabled: true
-            onClicked: { section.chosen(); section.chat.useRemoteModel(modelData.index) }
+            onClicked: { section.chosen(); section.chatModel.useRemoteModel(modelData.index) }
             background: Rectangle {
                 radius: Theme.radiusSmall
                 color: modelRow.current ? Theme.accentSoft : modelRow.hovered ? Theme.surfaceAlt : "transparent"

@@ -9,6 +9,7 @@ import Hearth.Chat
 Rectangle {
     id: sidebar
     property var chat
+    property ConversationsController conversations
     signal exportRequested(var conversationId, string title, string format, bool allBranches)
 
     // Collapsed: a narrow strip with the button that opens it again (Ctrl+B toggles).
@@ -118,7 +119,7 @@ Rectangle {
                 color: Theme.dark ? "#1a1b20" : "#ffffff"
                 border.color: searchField.activeFocus ? Theme.accent : Theme.border
             }
-            onTextChanged: sidebar.chat.search(text)
+            onTextChanged: sidebar.conversations.search(text)
             Keys.onEscapePressed: { text = ""; focus = false }
         }
 
@@ -143,7 +144,7 @@ Rectangle {
             clip: true
             spacing: 2
             visible: searchField.text === ""
-            model: sidebar.chat.conversations
+            model: sidebar.conversations.list
             boundsBehavior: Flickable.StopAtBounds
             ScrollBar.vertical: ScrollBar { policy: ScrollBar.AsNeeded }
             section.property: "pinned"
@@ -163,6 +164,7 @@ Rectangle {
             delegate: ConversationDelegate {
                 width: conversationList.width
                 chat: sidebar.chat
+                conversations: sidebar.conversations
                 onExportRequested: (id, title, format, allBranches) => sidebar.exportRequested(id, title, format, allBranches)
             }
             Text {
@@ -185,7 +187,7 @@ Rectangle {
             clip: true
             spacing: 4
             visible: searchField.text !== ""
-            model: sidebar.chat.searchResults
+            model: sidebar.conversations.searchResults
             delegate: Rectangle {
                 id: hit
                 required property var conversationId
@@ -232,7 +234,7 @@ Rectangle {
                     anchors.fill: parent
                     hoverEnabled: true
                     cursorShape: Qt.PointingHandCursor
-                    onClicked: sidebar.chat.openSearchResult(hit.conversationId, hit.messageId)
+                    onClicked: sidebar.conversations.openSearchResult(hit.conversationId, hit.messageId)
                 }
             }
             Text {

@@ -5,7 +5,7 @@ import Hearth.Components
 import Hearth.Models
 import Hearth.Chat
 
-// The tool calls of the reply that just ended (chat.agent, an AgentLoop):
+// The tool calls of the reply that just ended (agentController.loop, an AgentLoop):
 // one card per call with its name and arguments, and while it waits, Allow
 // once / Always allow in this chat / Deny (with an optional reason). Running
 // calls show a spinner, their progress and Cancel; finished ones their result
@@ -17,10 +17,12 @@ Rectangle {
     id: panel
     objectName: "toolCallsPanel"
     required property ChatController chat
-    readonly property var agent: chat.agent
+    required property ChatModelController chatModel
+    required property AgentController agentController
+    readonly property var agent: agentController.loop
     readonly property var calls: agent ? agent.calls : []
     visible: agent !== null && ((agent.active && agent.conversationId === chat.currentConversationId)
-                                || agent.notice !== "" || chat.toolTurnWaiting)
+                                || agent.notice !== "" || agentController.toolTurnWaiting)
     // At most 40% of the chat column (the panel's parent), and never under two rows of buttons.
     readonly property real maxCardsHeight: Math.max(160, (parent ? parent.height : 800) * 0.4)
     implicitHeight: visible ? column.implicitHeight + 24 : 0
@@ -62,7 +64,7 @@ Rectangle {
         // This chat's tool results came in while it was not open (or the engine was busy).
         Rectangle {
             objectName: "toolTurnWaiting"
-            visible: panel.chat.toolTurnWaiting
+            visible: panel.agentController.toolTurnWaiting
             Layout.fillWidth: true
             implicitHeight: waitingRow.implicitHeight + 12
             radius: Theme.radiusSmall
@@ -85,8 +87,8 @@ Rectangle {
                     text: "Continue"
                     accent: enabled  // a disabled accent button would still look pressable
                     outlined: !enabled
-                    enabled: !panel.chat.generating && panel.chat.modelState === ChatController.Ready
-                    onClicked: panel.chat.continueToolTurn()
+                    enabled: !panel.chat.generating && panel.chatModel.modelState === ChatModelController.Ready
+                    onClicked: panel.agentController.continueToolTurn()
                 }
             }
         }

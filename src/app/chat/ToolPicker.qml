@@ -5,7 +5,7 @@ import Hearth.Components
 import Hearth.Models
 import Hearth.Chat
 
-// The open chat's tool picker (chat.chatTools, a ChatToolsModel): every tool
+// The open chat's tool picker (agentController.chatTools, a ChatToolsModel): every tool
 // the app offers now (enabled built-ins, running MCP servers' tools) with a
 // checkbox for whether the model sees it in this chat, and its source. A
 // tool that runs without asking here says so, with "Ask again". "Use for new

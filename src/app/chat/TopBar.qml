@@ -9,6 +9,7 @@ import Hearth.Chat
 Rectangle {
     id: bar
     property var chat
+    property ChatModelController chatModel
     property var library  // ModelLibraryModel: the picker's list
     signal openModel()
     signal manageModels()
@@ -59,27 +60,27 @@ Rectangle {
                 Rectangle {
                     anchors.verticalCenter: parent.verticalCenter
                     width: 8; height: 8; radius: 4
-                    color: bar.chat.modelState === ChatController.Ready ? Theme.success
-                         : bar.chat.modelState === ChatController.Loading ? Theme.accent
-                         : bar.chat.modelState === ChatController.Error ? Theme.danger : Theme.faintText
+                    color: bar.chatModel.modelState === ChatModelController.Ready ? Theme.success
+                         : bar.chatModel.modelState === ChatModelController.Loading ? Theme.accent
+                         : bar.chatModel.modelState === ChatModelController.Error ? Theme.danger : Theme.faintText
                 }
                 Text {
                     anchors.verticalCenter: parent.verticalCenter
                     width: Math.min(implicitWidth, 280)
                     elide: Text.ElideMiddle
-                    text: bar.chat.modelState === ChatController.NoModel ? "Choose a model"
-                        : bar.chat.modelState === ChatController.Loading ? "Loading " + bar.chat.modelName + "…  "
-                              + Math.round(bar.chat.loadProgress * 100) + "%"
-                        : bar.chat.modelState === ChatController.Error ? "Could not load " + bar.chat.modelName
-                        : bar.chat.modelName
+                    text: bar.chatModel.modelState === ChatModelController.NoModel ? "Choose a model"
+                        : bar.chatModel.modelState === ChatModelController.Loading ? "Loading " + bar.chatModel.modelName + "…  "
+                              + Math.round(bar.chatModel.loadProgress * 100) + "%"
+                        : bar.chatModel.modelState === ChatModelController.Error ? "Could not load " + bar.chatModel.modelName
+                        : bar.chatModel.modelName
                     color: Theme.text
                     font.pixelSize: Theme.fontSize - 1
                     font.family: Theme.fontFamily
                 }
                 Text {
                     anchors.verticalCenter: parent.verticalCenter
-                    visible: bar.chat.modelState === ChatController.Ready && bar.chat.modelDescription !== ""
-                    text: bar.chat.modelDescription.split(" ").slice(-1)[0]
+                    visible: bar.chatModel.modelState === ChatModelController.Ready && bar.chatModel.modelDescription !== ""
+                    text: bar.chatModel.modelDescription.split(" ").slice(-1)[0]
                     color: Theme.mutedText
                     font.pixelSize: 11
                     font.family: Theme.monoFamily
@@ -91,8 +92,8 @@ Rectangle {
                     font.pixelSize: 12
                 }
             }
-            ToolTip.visible: hovered && bar.chat.gpuNotice !== ""
-            ToolTip.text: bar.chat.modelDescription + (bar.chat.gpuNotice ? "\n" + bar.chat.gpuNotice : "")
+            ToolTip.visible: hovered && bar.chatModel.gpuNotice !== ""
+            ToolTip.text: bar.chatModel.modelDescription + (bar.chatModel.gpuNotice ? "\n" + bar.chatModel.gpuNotice : "")
             ToolTip.delay: 600
         }
 
@@ -145,6 +146,7 @@ Rectangle {
         x: Math.min(0, picker.width - width)
         y: picker.height + 4
         chat: bar.chat
+        chatModel: bar.chatModel
         library: bar.library
         onOpenModel: bar.openModel()
         onBrowseModels: bar.browseModels()
@@ -167,12 +169,12 @@ Rectangle {
         anchors.right: parent.right
         anchors.bottom: parent.bottom
         height: 3
-        visible: bar.chat.modelState === ChatController.Loading
-        value: bar.chat.loadProgress
+        visible: bar.chatModel.modelState === ChatModelController.Loading
+        value: bar.chatModel.loadProgress
         background: Rectangle { color: "transparent" }
         contentItem: Item {
             Rectangle {
-                width: parent.width * bar.chat.loadProgress
+                width: parent.width * bar.chatModel.loadProgress
                 height: parent.height
                 color: Theme.accent
                 Behavior on width { NumberAnimation { duration: 120 } }

@@ -1,23 +1,20 @@
 #include "chat_controller.h"
 
 #include <QClipboard>
-#include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QRandomGenerator>
-#include <QUrl>
 #include <exception>
+#include <utility>
 
+#include "chat_model_controller.h"
+#include "chat_settings_controller.h"
 #include "core/agent_loop.h"
-#include "core/app_settings.h"
+#include "core/chat_engine.h"
 #include "core/conversation_store.h"
-#include "core/engine_bridge.h"
-#include "core/model_hasher.h"
-#include "core/remote_engine.h"
 #include "core/store_worker.h"
 #include "core/stream_saver.h"
-#include "hearth/context_window.h"
 #include "prepared_reply.h"
 
 namespace Hearth {
@@ -32,134 +29,28 @@ QString titleFrom(const QString & text) {
     return t.isEmpty() ? QStringLiteral("New chat") : t;
 }
 
-// --model PATH, --model=PATH, or a trailing *.gguf; else $HEARTH_MODEL.
-QString startupModel() {
-    const QStringList args = QCoreApplication::arguments();
-    for (int i = 1; i < args.size(); ++i) {
-        if (args[i] == QLatin1String("--model") && i + 1 < args.size()) return args[i + 1];
-        if (args[i].startsWith(QLatin1String("--model="))) return args[i].mid(8);
-        if (args[i].endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive)) return args[i];
-    }
-    return qEnvironmentVariable("HEARTH_MODEL");
-}
-
-// A context overflow policy's name (hearth/context_window.h), or "" (the app's default) for anything else.
-QString knownPolicy(const QString & name) {
-    hearth::ContextOverflow policy;
-    return hearth::context_overflow_from_name(name.toStdString(), policy) ? name : QString();
-}
-
 }  // namespace
 
-ChatController::ChatController(QObject * parent) : ChatController(QString(), parent) {}
-
-ChatController::ChatController(const QString & databasePath, QObject * parent) : QObject(parent) {
-    init(databasePath);
+ChatController::ChatController(StoreWorker * worker, ChatSettingsController * settings, ChatModelController * model,
+                               ConversationListModel * conversations, QObject * parent)
+    : QObject(parent), m_worker(worker), m_settings(settings), m_model(model), m_conversations(conversations) {
+    init();
 }
 
 ChatController::~ChatController() {
+    shutdown();
+}
+
+void ChatController::shutdown() {
     if (m_saver) m_saver->flush();  // the reply stays `streaming`, shown as interrupted next time
-    delete m_saver;
-    delete m_hasher;  // stops a running hash within one read
-    delete m_agent;   // cancels running tool calls
-    delete m_tools;
-    delete m_toolRegistry;  // stops the MCP servers
-    delete m_remote;
-    delete m_remoteEngine;  // cancels its transfers before the store goes
-    delete m_bridge;        // stops the engine thread before the store goes
-    // Runs every queued write (the reply's last save) before the models its answers go to.
-    m_worker.reset();
+    delete std::exchange(m_saver, nullptr);
 }
 
-template <typename Fn>
-bool ChatController::guarded(Fn && fn) {
-    try {
-        fn();
-        return true;
-    } catch (const std::exception & e) {
-        setError(QString::fromUtf8(e.what()));
-        return false;
-    }
-}
-
-void ChatController::init(const QString & databasePath) {
-    // Opening waits for the store thread to open and migrate the database:
-    // this runs before the window shows. Everything after is queued.
-    m_worker = std::make_unique<StoreWorker>(databasePath);
-    if (!m_worker->isOpen()) {
-        setError(m_worker->openError());
-        m_worker.reset();
-    }
-    if (m_worker) {
-        m_conversations.setWorker(m_worker.get());
-        m_conversations.purgeDeleted();  // a delete whose undo window passed when the app quit
-        m_messages.setWorker(m_worker.get());
-    }
-    connect(&m_conversations, &ConversationListModel::errorOccurred, this, &ChatController::setError);
+void ChatController::init() {
+    // The store is open (ChatFeature waited for it): everything here is queued.
+    if (m_worker) m_messages.setWorker(m_worker);
     connect(&m_messages, &MessageListModel::errorOccurred, this, &ChatController::setError);
-    // The hash cache sits beside the database: the app's data directory, or a test's.
-    const QString dir = m_worker ? QFileInfo(m_worker->path()).absolutePath() : QString();
-    m_hasher = new ModelHasher(dir.isEmpty() ? QString() : dir + QStringLiteral("/model-hashes.json"));
-    connect(m_hasher, &ModelHasher::hashed, this, &ChatController::onModelHashed);
-    connect(m_hasher, &ModelHasher::failed, this, [](const QString &, const QString & reason) {
-        qWarning("model sha256 unknown: %s", qPrintable(reason));  // replies keep an empty hash
-    });
-    m_defaultOverflow = AppSettings().contextOverflow();
-    m_settings = AppSettings().chatDefaults();
-    m_presets = AppSettings().presets();
-    m_context.setPolicy(m_defaultOverflow);
-    m_bridge = new EngineBridge;
-    connectBridge();
-    initRemote();
-    initTools();
-    const QString model = startupModel();
-    if (!model.isEmpty())
-        loadModel(model);
-    else if (databasePath.isEmpty())
-        restoreLastModel();
-}
-
-QObject * ChatController::engine() const {
-    return m_bridge;
-}
-
-void ChatController::connectBridge() {
-    connect(m_bridge, &EngineBridge::loadStarted, this, [this](const QString & path) {
-        m_usingRemote = false;  // a local model takes over the chat
-        setModelPath(path);
-        m_modelState = Loading;
-        m_loadError.clear();
-        m_loadProgress = 0;
-        emit loadProgressChanged();
-        emit modelChanged();
-    });
-    connect(m_bridge, &EngineBridge::loadProgress, this, [this](double f) {
-        m_loadProgress = f;
-        emit loadProgressChanged();
-    });
-    connect(m_bridge, &EngineBridge::modelLoaded, this, [this](const QString & path, const QString & desc, int ctx) {
-        setModelPath(path);
-        // Looked up again at every load: the cache notices a file replaced in place.
-        m_modelSha256.clear();
-        m_hasher->request(path);
-        m_modelDescription = desc;
-        m_modelContext = ctx;
-        m_modelState = Ready;
-        m_loadProgress = 1;
-        m_context.setContextSize(ctx);
-        emit loadProgressChanged();
-        emit modelChanged();
-        onModelLoaded(path);
-        measureContext();
-    });
-    connect(m_bridge, &EngineBridge::loadFailed, this, &ChatController::onLoadFailed);
-    connect(m_bridge, &EngineBridge::gpuNotice, this, [this](const QString & message) {
-        m_gpuNotice = message;
-        emit modelChanged();
-    });
-    connect(m_bridge, &EngineBridge::contextPlanned, this, &ChatController::onContextPlanned);
-    connect(m_bridge, &EngineBridge::textReceived, this, &ChatController::onText);
-    connect(m_bridge, &EngineBridge::generationFinished, this, &ChatController::onFinished);
+    m_context.setPolicy(m_settings->effective().contextOverflow);
 }
 
 void ChatController::setError(const QString & message) {
@@ -171,59 +62,44 @@ void ChatController::clearError() {
     setError(QString());
 }
 
-QString ChatController::modelName() const {
-    return m_usingRemote ? m_remoteLabel : QFileInfo(m_modelPath).completeBaseName();
+void ChatController::listenTo(ChatEngine * engine) {
+    connect(engine, &ChatEngine::contextPlanned, this, &ChatController::onContextPlanned);
+    connect(engine, &ChatEngine::textReceived, this, &ChatController::onText);
+    connect(engine, &ChatEngine::generationFinished, this, &ChatController::onFinished);
 }
 
-void ChatController::setModelPath(const QString & path) {
-    if (path == m_modelPath) return;
-    // The previous model's hash is still wanted only for replies waiting on it.
-    if (!m_awaitingHash.contains(m_modelPath)) m_hasher->cancel(m_modelPath);
-    m_modelPath = path;
-    m_modelSha256.clear();
+void ChatController::onEngineReady(int contextSize, bool remote) {
+    if (remote) m_context.clear();  // an endpoint measures nothing before a reply
+    m_context.setContextSize(contextSize);
+    if (!remote) measureContext();
 }
 
-QString ChatController::databasePath() const {
-    return m_worker ? m_worker->path() : QString();
+bool ChatController::toolsBusy() const {
+    return m_agent && m_agent->busy(m_currentId);
 }
 
-void ChatController::reloadConversations() {
-    m_conversations.reload();
+void ChatController::onMessagesAppended(qint64 conversationId) {
+    if (conversationId == m_currentId) m_messages.reload();
+    m_conversations->reload();
 }
 
-void ChatController::onModelHashed(const QString & path, const QString & sha256) {
-    if (path == m_modelPath && sha256 != m_modelSha256) {
-        m_modelSha256 = sha256;
-        emit modelChanged();
-    }
-    const QList<qint64> waiting = m_awaitingHash.take(path);
-    if (waiting.isEmpty() || !m_worker) return;
-    postWrite([waiting, sha256](ConversationStore & store) { store.setModelSha256(waiting, sha256); });
+void ChatController::onRepliesHashed() {
     // A streaming reply is reloaded when it finishes; reloading now would reset the view mid-stream.
     if (!generating()) m_messages.reload();
-}
-
-void ChatController::recordModelHash(qint64 replyId, const Message & reply) {
-    // A reply written by the loaded model: its hash now, or when it becomes known.
-    if (!reply.generation.modelSha256.isEmpty() || m_modelPath.isEmpty() ||
-        reply.generation.modelFile != QFileInfo(m_modelPath).fileName())
-        return;
-    if (!m_modelSha256.isEmpty()) {
-        postWrite([replyId, sha = m_modelSha256](ConversationStore & store) { store.setModelSha256({replyId}, sha); });
-        return;
-    }
-    QList<qint64> & waiting = m_awaitingHash[m_modelPath];
-    if (!waiting.contains(replyId)) waiting.append(replyId);
-    m_hasher->request(m_modelPath);
 }
 
 QString ChatController::currentTitle() const {
     if (m_currentId == 0) return QStringLiteral("New chat");
     if (!m_currentTitle.isEmpty()) return m_currentTitle;
     // Until the chat's row is read: its title in the sidebar.
-    const int row = m_conversations.rowOf(m_currentId);
-    return row >= 0 ? m_conversations.data(m_conversations.index(row), ConversationListModel::TitleRole).toString()
+    const int row = m_conversations->rowOf(m_currentId);
+    return row >= 0 ? m_conversations->data(m_conversations->index(row), ConversationListModel::TitleRole).toString()
                     : QStringLiteral("New chat");
+}
+
+void ChatController::setCurrentTitle(const QString & title) {
+    m_currentTitle = title;
+    emit currentConversationChanged();
 }
 
 void ChatController::setCurrentConversationId(qint64 id) {
@@ -231,6 +107,7 @@ void ChatController::setCurrentConversationId(qint64 id) {
     m_currentId = id;
     m_currentTitle.clear();
     m_opening = 0;
+    m_settings->setConversation(id);  // a setting changed while the row is read is saved to it
     m_context.clear();
     // Its settings first, then its messages: both come back in that order.
     if (id != 0 && m_worker) loadConversationSettings(id);
@@ -240,14 +117,13 @@ void ChatController::setCurrentConversationId(qint64 id) {
 }
 
 GenerationSettings ChatController::effectiveSettings() const {
-    GenerationSettings s = m_settings;
-    if (s.contextOverflow.isEmpty()) s.contextOverflow = m_defaultOverflow;
+    GenerationSettings s = m_settings->effective();
     if (m_agent) s.tools = m_agent->templateToolsFor(m_currentId);
     return s;
 }
 
 void ChatController::onContextPlanned(qint64 requestId, const ContextUsage & usage) {
-    if (sender() && sender() != activeEngine()) return;  // a late answer of the engine the chat left
+    if (sender() && sender() != m_model->activeEngine()) return;  // a late answer of the engine the chat left
     if (requestId == -m_currentId && !generating())
         m_context.measured(usage);
     else if (requestId == m_streamingId && requestId != 0)
@@ -257,24 +133,24 @@ void ChatController::onContextPlanned(qint64 requestId, const ContextUsage & usa
 void ChatController::newChat() {
     setCurrentConversationId(0);
     m_messages.setConversationId(0);
-    // A draft starts from the app-wide defaults; as when opening a chat, the
-    // model is not reloaded for its context size until a setting changes.
-    m_settings = AppSettings().chatDefaults();
-    if (m_agent) m_agent->resetDraftChoices();  // and the app-wide default tool choice
+    if (m_agent) m_agent->resetDraftChoices();  // the app-wide default tool choice
+    m_settings->showDraft();                    // and the app-wide default settings
+}
+
+void ChatController::onSettingsChanged() {
     m_context.setPolicy(effectiveSettings().contextOverflow);
-    emit settingsChanged();
 }
 
 bool ChatController::canGenerate() const {
-    return m_worker && m_modelState == Ready && !generating() && m_opening == 0;
+    return m_worker && m_model->isReady() && !generating() && m_opening == 0;
 }
 
 GenerationInfo ChatController::generationInfo(GenerationSettings & settings) const {
     // The seed is fixed here so the stored reply can be reproduced.
     if (settings.seed < 0) settings.seed = qint64(QRandomGenerator::global()->bounded(1u << 30));
     GenerationInfo info;
-    info.modelFile = answeringModel();
-    info.modelSha256 = m_usingRemote ? QString() : m_modelSha256;
+    info.modelFile = m_model->answeringModel();
+    info.modelSha256 = m_model->usingRemote() ? QString() : m_model->modelSha256();
     info.sampling = settings.samplingJson();
     info.sampling.remove(QStringLiteral("seed"));
     info.seed = settings.seed;
@@ -283,14 +159,14 @@ GenerationInfo ChatController::generationInfo(GenerationSettings & settings) con
 
 bool ChatController::send(const QString & text) {
     if (text.trimmed().isEmpty() || !canGenerate()) return false;
-    GenerationSettings settings = m_settings;
+    GenerationSettings settings = m_settings->generationSettings();
     const GenerationInfo info = generationInfo(settings);
     // A draft becomes a conversation with its first message.
     Conversation draft;
     draft.title = titleFrom(text);
-    draft.model = answeringModel();
-    draft.systemPrompt = m_settings.systemPrompt;
-    draft.sampling = m_settings.samplingJson();
+    draft.model = m_model->answeringModel();
+    draft.systemPrompt = settings.systemPrompt;
+    draft.sampling = m_settings->generationSettings().samplingJson();
     return queueReply([conv = m_currentId, draft, content = text.trimmed(), info](ConversationStore & store) {
         const qint64 id = conv != 0 ? conv : store.createConversation(draft);
         const std::optional<Conversation> c = store.conversation(id);
@@ -313,14 +189,14 @@ void ChatController::stop() {
     // The open chat's tool turn; a reply streaming in another chat goes on.
     if (m_agent && m_agent->active()) return m_agent->stop();
     if (m_streamingId)
-        activeEngine()->cancel(m_streamingId);
+        m_model->activeEngine()->cancel(m_streamingId);
     else if (m_starting)
         m_stopPending = true;
 }
 
 bool ChatController::regenerate(qint64 messageId) {
     if (!canGenerate()) return false;
-    GenerationSettings settings = m_settings;
+    GenerationSettings settings = m_settings->generationSettings();
     return queueReply([messageId, info = generationInfo(settings)](ConversationStore & store) {
         return PreparedReply::read(store, store.regenerate(messageId, info));
     });
@@ -340,7 +216,7 @@ bool ChatController::continueReply(qint64 messageId) {
 
 bool ChatController::editMessage(qint64 messageId, const QString & text) {
     if (text.trimmed().isEmpty() || !canGenerate()) return false;
-    GenerationSettings settings = m_settings;
+    GenerationSettings settings = m_settings->generationSettings();
     return queueReply([messageId, conv = m_currentId, content = text.trimmed(),
                        info = generationInfo(settings)](ConversationStore & store) {
         const qint64 edited = store.editMessage(messageId, content);
@@ -354,126 +230,6 @@ void ChatController::selectSibling(int row, int delta) {
 
 void ChatController::copyText(const QString & text) {
     if (QClipboard * c = QGuiApplication::clipboard()) c->setText(text);
-}
-
-void ChatController::rename(qint64 conversationId, const QString & title) {
-    if (!title.trimmed().isEmpty() && m_conversations.rename(conversationId, title.trimmed()) &&
-        conversationId == m_currentId) {
-        m_currentTitle = title.trimmed();
-        emit currentConversationChanged();
-    }
-}
-
-void ChatController::togglePinned(qint64 conversationId) {
-    const int row = m_conversations.rowOf(conversationId);
-    if (row < 0) return;
-    const bool pinned = m_conversations.data(m_conversations.index(row), ConversationListModel::PinnedRole).toBool();
-    m_conversations.setPinned(conversationId, !pinned);
-}
-
-void ChatController::deleteConversation(qint64 conversationId) {
-    if (generating() && conversationId == m_currentId) return;
-    commitDelete();
-    const int row = m_conversations.rowOf(conversationId);
-    const QString title =
-        row >= 0 ? m_conversations.data(m_conversations.index(row), ConversationListModel::TitleRole).toString()
-                 : QString();
-    if (!m_conversations.remove(conversationId)) return;
-    m_pendingDeleteId = conversationId;
-    m_pendingDeleteTitle = title;
-    if (conversationId == m_currentId) newChat();
-    emit pendingDeleteChanged();
-}
-
-void ChatController::undoDelete() {
-    if (!m_pendingDeleteId) return;
-    m_conversations.restore(m_pendingDeleteId);
-    m_pendingDeleteId = 0;
-    m_pendingDeleteTitle.clear();
-    emit pendingDeleteChanged();
-}
-
-void ChatController::loadModel(const QString & pathOrUrl) {
-    if (generating() || pathOrUrl.isEmpty()) return;
-    const QUrl url(pathOrUrl);
-    const QString path = url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
-    m_usingRemote = false;
-    setModelPath(path);
-    m_modelState = Loading;
-    m_loadProgress = 0;
-    m_loadError.clear();
-    emit modelChanged();
-    m_bridge->loadModel(path, m_settings.contextSize);
-}
-
-QVariantMap ChatController::settings() const {
-    return {{"systemPrompt", m_settings.systemPrompt},
-            {"temperature", m_settings.temperature},
-            {"topP", m_settings.topP},
-            {"topK", m_settings.topK},
-            {"minP", m_settings.minP},
-            {"maxTokens", m_settings.maxTokens},
-            {"contextSize", m_settings.contextSize},
-            {"seed", m_settings.seed},
-            {"contextOverflow", m_settings.contextOverflow},
-            {"defaultContextOverflow", m_defaultOverflow},
-            {"thinking", m_settings.thinking}};
-}
-
-void ChatController::setSetting(const QString & key, const QVariant & value) {
-    GenerationSettings s = m_settings;
-    if (key == QLatin1String("systemPrompt"))
-        s.systemPrompt = value.toString();
-    else if (key == QLatin1String("temperature"))
-        s.temperature = qBound(0.0, value.toDouble(), 2.0);
-    else if (key == QLatin1String("topP"))
-        s.topP = qBound(0.0, value.toDouble(), 1.0);
-    else if (key == QLatin1String("topK"))
-        s.topK = qMax(0, value.toInt());
-    else if (key == QLatin1String("minP"))
-        s.minP = qBound(0.0, value.toDouble(), 1.0);
-    else if (key == QLatin1String("maxTokens"))
-        s.maxTokens = value.toInt();
-    else if (key == QLatin1String("contextSize"))
-        s.contextSize = qMax(0, value.toInt());
-    else if (key == QLatin1String("seed"))
-        s.seed = value.toLongLong();
-    else if (key == QLatin1String("contextOverflow"))
-        s.contextOverflow = knownPolicy(value.toString());
-    else if (key == QLatin1String("thinking"))
-        s.thinking = value.toBool();
-    else if (key == QLatin1String("defaultContextOverflow"))
-        return setDefaultOverflow(value.toString());
-    else
-        return;
-    applySettings(s);
-}
-
-void ChatController::applySettings(const GenerationSettings & s) {
-    if (s == m_settings) return;
-    const bool contextChanged = s.contextSize != m_settings.contextSize;
-    m_settings = s;
-    saveSettings();
-    m_context.setPolicy(effectiveSettings().contextOverflow);
-    emit settingsChanged();
-    // The context is fixed when a model loads: reload it with the new size.
-    // (A remote model's context is the endpoint's.)
-    if (contextChanged && !m_usingRemote && m_modelState == Ready && !generating() &&
-        m_settings.contextSize != m_modelContext)
-        loadModel(m_modelPath);
-}
-
-void ChatController::setDefaultOverflow(const QString & policy) {
-    AppSettings().setContextOverflow(policy);
-    m_defaultOverflow = AppSettings().contextOverflow();
-    m_context.setPolicy(effectiveSettings().contextOverflow);
-    emit settingsChanged();
-}
-
-void ChatController::resetSettings() {
-    GenerationSettings s = AppSettings().chatDefaults();
-    s.systemPrompt = m_settings.systemPrompt;
-    applySettings(s);
 }
 
 }  // namespace Hearth

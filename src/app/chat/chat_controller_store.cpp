@@ -6,9 +6,11 @@
 #include <utility>
 
 #include "chat_controller.h"
+#include "chat_model_controller.h"
+#include "chat_settings_controller.h"
 #include "core/agent_loop.h"
+#include "core/chat_engine.h"
 #include "core/conversation_store.h"
-#include "core/engine_bridge.h"
 #include "core/store_worker.h"
 #include "core/stream_saver.h"
 #include "hearth/error.h"
@@ -76,21 +78,32 @@ bool ChatController::queueReply(std::function<PreparedReply(ConversationStore &)
     return true;
 }
 
+bool ChatController::answerToolTurn(qint64 conversationId, qint64 parentId) {
+    GenerationSettings settings = m_settings->generationSettings();
+    // The loop's results were posted to the worker before this (continueRequested follows their write).
+    return queueReply([conversationId, parentId, info = generationInfo(settings)](ConversationStore & store) {
+        const std::optional<Conversation> c = store.conversation(conversationId);
+        if (!c || c->activeLeafId != parentId) return PreparedReply{};  // the chat moved on: nothing to answer
+        return PreparedReply::read(store, store.beginReply(conversationId, parentId, info));
+    });
+}
+
 void ChatController::launchReply(const PreparedReply & p, bool resume, bool fromDraft, GenerationSettings settings) {
     // The draft's first message created its conversation: it keeps the tools
     // picked in the draft, and becomes the open chat unless another was opened meanwhile.
     if (fromDraft && m_agent) m_agent->adoptDraftChoices(p.conversationId);
     if (fromDraft && m_currentId == 0) {
         m_currentId = p.conversationId;
+        m_settings->setConversation(p.conversationId);
         m_currentTitle.clear();
         m_messages.setConversationId(p.conversationId);
         emit currentConversationChanged();
     }
     if (p.reply && p.reply->generation.seed >= 0) settings.seed = p.reply->generation.seed;
-    if (p.reply && !m_usingRemote) recordModelHash(p.replyId, *p.reply);
-    m_conversations.reload();
+    if (p.reply) m_model->recordModelHash(p.replyId, *p.reply);
+    m_conversations->reload();
     m_messages.reload();
-    m_saver = new StreamSaver(m_worker.get(), p.replyId, StreamSaver::kDefaultIntervalMs, this);
+    m_saver = new StreamSaver(m_worker, p.replyId, StreamSaver::kDefaultIntervalMs, this);
     QString partialRaw;
     if (resume && p.reply) {
         m_resumedStats = p.reply->stats;
@@ -101,8 +114,8 @@ void ChatController::launchReply(const PreparedReply & p, bool resume, bool from
     m_streamingId = p.replyId;
     m_streamingConversation = p.conversationId;
     emit generatingChanged();
-    activeEngine()->continueReply(p.replyId, p.history, partialRaw, settings);
-    if (std::exchange(m_stopPending, false)) activeEngine()->cancel(p.replyId);
+    m_model->activeEngine()->continueReply(p.replyId, p.history, partialRaw, settings);
+    if (std::exchange(m_stopPending, false)) m_model->activeEngine()->cancel(p.replyId);
 }
 
 void ChatController::onFinished(qint64 requestId, const GenerationResult & result) {
@@ -130,7 +143,7 @@ void ChatController::onFinished(qint64 requestId, const GenerationResult & resul
     if (!result.error.isEmpty()) setError(result.error);
     // Read back behind the final write; the reply counts as done once they are shown.
     m_messages.reload();
-    m_conversations.reload();
+    m_conversations->reload();
     afterStore([this, conversationId = m_streamingConversation, requestId, result] {
         finishReplyBookkeeping(conversationId, requestId, result);
     });
@@ -142,7 +155,7 @@ void ChatController::finishReplyBookkeeping(qint64 conversationId, qint64 reques
     emit completedRepliesChanged();
     emit generatingChanged();
     emit replyFinished(requestId);
-    onReplyForTools(conversationId, requestId, result);  // the loop's read is queued behind the reply's end
+    emit replyCompleted(conversationId, requestId, result);  // the loop's read is queued behind the reply's end
 }
 
 void ChatController::afterStore(std::function<void()> fn) {
@@ -167,13 +180,12 @@ void ChatController::loadConversationSettings(qint64 id) {
         this, [id](ConversationStore & store) { return store.conversation(id); },
         [this, id](const std::optional<Conversation> & c) {
             if (id != m_currentId) return;
+            if (c) m_currentTitle = c->title;
+            // Sending is possible again before settingsChanged goes out: a listener may send at once.
             m_opening = 0;
-            if (c) {
-                m_settings = GenerationSettings::fromJson(c->sampling, c->systemPrompt);
-                m_currentTitle = c->title;
-            }
-            m_context.setPolicy(effectiveSettings().contextOverflow);
-            emit settingsChanged();
+            // Shown, not saved again; settingsChanged sets the meter's policy (onSettingsChanged).
+            m_settings->adopt(c ? GenerationSettings::fromJson(c->sampling, c->systemPrompt)
+                                : m_settings->generationSettings());
             emit currentConversationChanged();
             measureContext();
         },
@@ -186,60 +198,26 @@ void ChatController::loadConversationSettings(qint64 id) {
 // The meter's figure for the open chat, measured on the bridge thread; the
 // request id is the conversation's negated so a late answer for another chat is ignored.
 void ChatController::measureContext() {
-    if (m_currentId == 0 || !m_worker || m_modelState != Ready || generating()) return;
+    if (m_currentId == 0 || !m_worker || !m_model->isReady() || generating()) return;
     const qint64 id = m_currentId;
     m_worker->request(
         this, [id](ConversationStore & store) { return store.activePath(id); },
         [this, id](const QList<Message> & history) {
-            if (id == m_currentId && !history.isEmpty() && m_modelState == Ready && !generating())
-                activeEngine()->measureContext(-id, history, effectiveSettings());
+            if (id == m_currentId && !history.isEmpty() && m_model->isReady() && !generating())
+                m_model->activeEngine()->measureContext(-id, history, effectiveSettings());
         },
         [this](const QString & message) { setError(message); });
 }
 
-void ChatController::search(const QString & text) {
-    m_searchText = text;
-    if (!m_worker || text.trimmed().isEmpty()) {
-        m_searchResults.setHits({});
-        return;
-    }
-    // Typing sends a query per key: only the answer to the latest text is shown.
-    m_worker->request(
-        this, [text](ConversationStore & store) { return store.search(text, 30); },
-        [this, text](const QList<SearchHit> & hits) {
-            if (text != m_searchText) return;
-            m_searchResults.setHits(hits);
-        },
-        [this](const QString & message) { setError(message); });
-}
-
-void ChatController::openSearchResult(qint64 conversationId, qint64 messageId) {
-    if (generating()) return;
+void ChatController::openMessage(qint64 conversationId, qint64 messageId, const QString & highlight) {
     setCurrentConversationId(conversationId);
     // Long chats show their newest page: the store thread reads the pages
-    // down from the hit, making its branch active first when it is on another.
-    const QString text = m_searchText;
-    m_messages.showMessage(messageId, true, [this, conversationId, messageId, text](int row) {
+    // down from the message, making its branch active first when it is on another.
+    m_messages.showMessage(messageId, true, [this, conversationId, messageId, highlight](int row) {
         if (conversationId != m_currentId) return;
-        m_messages.setHighlight(messageId, text);
+        m_messages.setHighlight(messageId, highlight);
         if (row >= 0) emit scrollToMessage(row);
     });
-}
-
-void ChatController::saveSettings() {
-    if (!m_worker || m_currentId == 0) return;
-    postWrite([id = m_currentId, s = m_settings](ConversationStore & store) {
-        const std::optional<Conversation> c = store.conversation(id);
-        store.setConversationSettings(id, c ? c->model : QString(), s.systemPrompt, s.samplingJson());
-    });
-}
-
-void ChatController::commitDelete() {
-    if (!m_pendingDeleteId) return;
-    postWrite([id = m_pendingDeleteId](ConversationStore & store) { store.deleteConversation(id); });
-    m_pendingDeleteId = 0;
-    m_pendingDeleteTitle.clear();
-    emit pendingDeleteChanged();
 }
 
 }  // namespace Hearth

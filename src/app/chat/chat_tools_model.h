@@ -26,7 +26,7 @@ class ToolsController;
 class ChatToolsModel : public QAbstractListModel {
     Q_OBJECT
     QML_ELEMENT
-    QML_UNCREATABLE("made by ChatController")
+    QML_UNCREATABLE("made by AgentController")
     Q_PROPERTY(int count READ count NOTIFY countsChanged)
     Q_PROPERTY(int enabledCount READ enabledCount NOTIFY countsChanged)
 

@@ -19,7 +19,7 @@ namespace Hearth {
 class ContextStatus : public QObject {
     Q_OBJECT
     QML_ELEMENT
-    QML_UNCREATABLE("ChatController owns it")
+    QML_UNCREATABLE("ChatController.context")
     Q_PROPERTY(int used READ used NOTIFY changed)
     Q_PROPERTY(int size READ size NOTIFY changed)
     Q_PROPERTY(double fraction READ fraction NOTIFY changed)  // used / size, 0..1

@@ -23,7 +23,7 @@ class RemoteEngine;
 class RemoteController : public QObject {
     Q_OBJECT
     QML_ELEMENT
-    QML_UNCREATABLE("The chat's remote endpoints come from ChatController.remote")
+    QML_UNCREATABLE("The chat's remote endpoints come from ChatModelController.remote")
     // [{name, baseUrl, hasKey, error, listing}]
     Q_PROPERTY(QVariantList endpoints READ endpoints NOTIFY changed)
     // [{index, endpoint, id, label, contextSize}], endpoints in order

@@ -19,7 +19,7 @@ namespace Hearth {
 class SearchResultModel : public QAbstractListModel {
     Q_OBJECT
     QML_ELEMENT
-    QML_UNCREATABLE("ChatController.searchResults holds the chat search's hits")
+    QML_UNCREATABLE("ConversationsController.searchResults holds the chat search's hits")
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
 public:
     enum Role {

@@ -3,7 +3,7 @@
 //   Download.Running, Download.Paused, ...                   (downloader.h)
 // The enums live in core (Qt-Quick-free); these namespaces only name them for
 // the QML module (QML_FOREIGN_NAMESPACE). The app's own states are Q_ENUMs of
-// their controllers (ChatController.Ready, ServerController.Running).
+// their controllers (ChatModelController.Ready, ServerController.Running).
 #pragma once
 
 #include <QtQml/qqmlregistration.h>

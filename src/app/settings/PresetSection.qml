@@ -10,11 +10,11 @@ import Hearth.Settings
 // preset, and making them the defaults every new chat starts with.
 ColumnLayout {
     id: root
-    property var chat
+    property ChatSettingsController chatSettings
     spacing: 6
 
-    function sync() { presetBox.currentIndex = presetBox.indexOfValue(root.chat.activePreset) }
-    Connections { target: root.chat; function onSettingsChanged() { root.sync() } }
+    function sync() { presetBox.currentIndex = presetBox.indexOfValue(root.chatSettings.activePreset) }
+    Connections { target: root.chatSettings; function onSettingsChanged() { root.sync() } }
     Component.onCompleted: sync()
 
     Text {
@@ -27,9 +27,9 @@ ColumnLayout {
         id: presetBox
         objectName: "presetBox"
         Layout.fillWidth: true
-        model: [{ text: "Custom", value: "" }].concat(root.chat.presetNames.map(n => ({ text: n, value: n })))
+        model: [{ text: "Custom", value: "" }].concat(root.chatSettings.presetNames.map(n => ({ text: n, value: n })))
         onModelChanged: root.sync()
-        onActivated: if (currentValue !== "") root.chat.applyPreset(currentValue)
+        onActivated: if (currentValue !== "") root.chatSettings.applyPreset(currentValue)
     }
     RowLayout {
         Layout.fillWidth: true
@@ -56,13 +56,13 @@ ColumnLayout {
             outlined: true
             text: "Save"
             enabled: presetName.text.trim() !== ""
-            onClicked: if (root.chat.savePreset(presetName.text)) presetName.text = ""
+            onClicked: if (root.chatSettings.savePreset(presetName.text)) presetName.text = ""
         }
     }
     FlatButton {
         objectName: "saveDefaultsButton"
         outlined: true
         text: "Use these settings for new chats"
-        onClicked: root.chat.saveAsDefaults()
+        onClicked: root.chatSettings.saveAsDefaults()
     }
 }

@@ -11,9 +11,9 @@ import Hearth.Settings
 // the app's theme.
 Drawer {
     id: drawer
-    property var chat
+    property ChatSettingsController chatSettings
     property var preferences
-    readonly property var s: chat.settings
+    readonly property var s: chatSettings.settings
     readonly property var policies: [
         { text: "Rolling window", value: "rolling_window" },
         { text: "Truncate middle", value: "truncate_middle" },
@@ -27,7 +27,7 @@ Drawer {
         chatPolicy.currentIndex = chatPolicy.indexOfValue(s.contextOverflow)
         defaultPolicy.currentIndex = defaultPolicy.indexOfValue(s.defaultContextOverflow)
     }
-    Connections { target: drawer.chat; function onSettingsChanged() { drawer.syncPolicies() } }
+    Connections { target: drawer.chatSettings; function onSettingsChanged() { drawer.syncPolicies() } }
     Component.onCompleted: syncPolicies()
 
     edge: Qt.RightEdge
@@ -62,7 +62,7 @@ Drawer {
                     FlatButton { text: "Close"; onClicked: drawer.close() }
                 }
 
-                PresetSection { Layout.fillWidth: true; chat: drawer.chat }
+                PresetSection { Layout.fillWidth: true; chatSettings: drawer.chatSettings }
 
                 ColumnLayout {
                     Layout.fillWidth: true
@@ -89,7 +89,7 @@ Drawer {
                             color: Theme.background
                             border.color: systemPrompt.activeFocus ? Theme.accent : Theme.border
                         }
-                        onActiveFocusChanged: if (!activeFocus) drawer.chat.setSetting("systemPrompt", text)
+                        onActiveFocusChanged: if (!activeFocus) drawer.chatSettings.setSetting("systemPrompt", text)
                     }
                 }
 
@@ -109,7 +109,7 @@ Drawer {
                             id: thinkingSwitch
                             objectName: "thinkingSwitch"
                             checked: drawer.s.thinking
-                            onToggled: drawer.chat.setSetting("thinking", checked)
+                            onToggled: drawer.chatSettings.setSetting("thinking", checked)
                         }
                     }
                     Text {
@@ -128,21 +128,21 @@ Drawer {
                     hint: "Higher is more varied, lower more focused. 0 always picks the likeliest word."
                     from: 0; to: 2; decimals: 2
                     value: drawer.s.temperature
-                    onEdited: (v) => drawer.chat.setSetting("temperature", v)
+                    onEdited: (v) => drawer.chatSettings.setSetting("temperature", v)
                 }
                 SettingField {
                     Layout.fillWidth: true
                     label: "Top-p"
                     from: 0; to: 1; decimals: 2
                     value: drawer.s.topP
-                    onEdited: (v) => drawer.chat.setSetting("topP", v)
+                    onEdited: (v) => drawer.chatSettings.setSetting("topP", v)
                 }
                 SettingField {
                     Layout.fillWidth: true
                     label: "Min-p"
                     from: 0; to: 1; decimals: 2
                     value: drawer.s.minP
-                    onEdited: (v) => drawer.chat.setSetting("minP", v)
+                    onEdited: (v) => drawer.chatSettings.setSetting("minP", v)
                 }
                 SettingField {
                     Layout.fillWidth: true
@@ -150,7 +150,7 @@ Drawer {
                     hint: "0 turns it off."
                     from: 0; to: 500; decimals: 0
                     value: drawer.s.topK
-                    onEdited: (v) => drawer.chat.setSetting("topK", v)
+                    onEdited: (v) => drawer.chatSettings.setSetting("topK", v)
                 }
                 SettingField {
                     Layout.fillWidth: true
@@ -159,7 +159,7 @@ Drawer {
                     zeroText: "No limit"
                     from: 0; to: 32768; decimals: 0
                     value: drawer.s.maxTokens
-                    onEdited: (v) => drawer.chat.setSetting("maxTokens", v)
+                    onEdited: (v) => drawer.chatSettings.setSetting("maxTokens", v)
                 }
                 SettingField {
                     Layout.fillWidth: true
@@ -167,7 +167,7 @@ Drawer {
                     hint: "0: the model's default (at most 4096). Changing it reloads the model."
                     from: 0; to: 131072; decimals: 0
                     value: drawer.s.contextSize
-                    onEdited: (v) => drawer.chat.setSetting("contextSize", v)
+                    onEdited: (v) => drawer.chatSettings.setSetting("contextSize", v)
                 }
                 ColumnLayout {
                     Layout.fillWidth: true
@@ -185,7 +185,7 @@ Drawer {
                         model: [{ text: "App default (" + drawer.policyText(drawer.s.defaultContextOverflow) + ")",
                                   value: "" }].concat(drawer.policies)
                         onModelChanged: drawer.syncPolicies()
-                        onActivated: drawer.chat.setSetting("contextOverflow", currentValue)
+                        onActivated: drawer.chatSettings.setSetting("contextOverflow", currentValue)
                     }
                     Text {
                         Layout.fillWidth: true
@@ -212,7 +212,7 @@ Drawer {
                             objectName: "defaultContextPolicyBox"
                             implicitWidth: 170
                             model: drawer.policies
-                            onActivated: drawer.chat.setSetting("defaultContextOverflow", currentValue)
+                            onActivated: drawer.chatSettings.setSetting("defaultContextOverflow", currentValue)
                         }
                     }
                 }
@@ -222,12 +222,12 @@ Drawer {
                     hint: "-1: a new random seed for every reply (each reply records the one it used)."
                     from: -1; to: 2147483647; decimals: 0
                     value: drawer.s.seed
-                    onEdited: (v) => drawer.chat.setSetting("seed", v)
+                    onEdited: (v) => drawer.chatSettings.setSetting("seed", v)
                 }
                 FlatButton {
                     outlined: true
                     text: "Reset to defaults"
-                    onClicked: drawer.chat.resetSettings()
+                    onClicked: drawer.chatSettings.resetSettings()
                 }
                 Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
                 ThemeSwitch { Layout.fillWidth: true; preferences: drawer.preferences }

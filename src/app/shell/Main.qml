@@ -24,6 +24,10 @@ ApplicationWindow {
 
     // The controllers are made and wired in C++ (AppContext): QML only shows them.
     readonly property ChatController chat: App.chat
+    readonly property ChatSettingsController chatSettings: App.chatSettings
+    readonly property ChatModelController chatModel: App.chatModel
+    readonly property ConversationsController conversations: App.conversations
+    readonly property AgentController agentController: App.agentController
     readonly property Preferences preferences: App.preferences
     // "", "light" or "dark": overrides the system preference. The saved choice
     // (Settings > Theme); --theme and tests set it directly for one run.
@@ -57,11 +61,14 @@ ApplicationWindow {
     palette.placeholderText: Theme.faintText
 
     Connections {
-        target: window.chat
+        target: window.conversations
         function onPendingDeleteChanged() {
-            window.chat.pendingDeleteTitle !== "" ? undoToast.show("Deleted “" + window.chat.pendingDeleteTitle + "”")
-                                                  : undoToast.hide()
+            window.conversations.pendingDeleteTitle !== ""
+                ? undoToast.show("Deleted “" + window.conversations.pendingDeleteTitle + "”") : undoToast.hide()
         }
+    }
+    Connections {
+        target: window.chat
         function onErrorMessageChanged() { if (window.chat.errorMessage !== "") errorToast.show(window.chat.errorMessage) }
     }
 
@@ -75,14 +82,13 @@ ApplicationWindow {
         id: modelDialog
         title: "Open a GGUF model"
         nameFilters: ["GGUF models (*.gguf)", "All files (*)"]
-        onAccepted: chat.loadModel(selectedFile)
+        onAccepted: chatModel.loadModel(selectedFile)
         onVisibleChanged: if (visible) Qt.callLater(exportDialogs.themeDialogs)
     }
     // Export/import: dialogs, and the file work on a worker thread.
     ExportDialogs {
         id: exportDialogs
         objectName: "exportDialogs"
-        chat: window.chat
         exporter: App.exporter
         onFinished: (ok, message, location) => ok ? infoToast.showResult(message, location) : errorToast.show(message)
     }
@@ -106,8 +112,8 @@ ApplicationWindow {
                 anchors.fill: parent
                 anchors.margins: 1
                 radius: Theme.radius
-                onModelChosen: (path) => { browsePopup.close(); chat.loadModel(path) }
-                onModelLoadRequested: (path) => chat.loadModel(path)
+                onModelChosen: (path) => { browsePopup.close(); chatModel.loadModel(path) }
+                onModelLoadRequested: (path) => chatModel.loadModel(path)
             }
             FlatButton {
                 anchors.bottom: parent.bottom
@@ -151,7 +157,7 @@ ApplicationWindow {
             }
         }
     }
-    // The Tools settings page (built-in tools, MCP servers); its controller is the chat's.
+    // The Tools settings page (built-in tools, MCP servers); its controller is the chat's tools' (AgentController).
     Shortcut { sequence: "Ctrl+Shift+T"; onActivated: toolsPopup.open() }
     Popup {
         id: toolsPopup
@@ -169,7 +175,7 @@ ApplicationWindow {
                 anchors.fill: parent
                 anchors.margins: 1
                 radius: Theme.radius
-                controller: chat.tools
+                controller: agentController.tools
             }
             FlatButton {
                 anchors.bottom: parent.bottom
@@ -202,6 +208,7 @@ ApplicationWindow {
             Layout.fillHeight: true
             Layout.preferredWidth: collapsed ? collapsedWidth : expandedWidth
             chat: window.chat
+            conversations: window.conversations
             onExportRequested: (id, title, format, allBranches) =>
                 exportDialogs.exportConversation(id, title, format, allBranches)
         }
@@ -215,6 +222,7 @@ ApplicationWindow {
             TopBar {
                 Layout.fillWidth: true
                 chat: window.chat
+                chatModel: window.chatModel
                 onOpenModel: modelDialog.open()
                 library: App.models.library
                 onBrowseModels: window.openModels(1)
@@ -235,7 +243,7 @@ ApplicationWindow {
                     objectName: "emptyState"
                     anchors.fill: parent
                     visible: chat.messages.count === 0
-                    chat: window.chat
+                    chatModel: window.chatModel
                     onOpenModel: modelDialog.open()
                     onBrowseModels: window.openModels(1)
                     onSuggestion: (text) => composer.setText(text)
@@ -245,12 +253,15 @@ ApplicationWindow {
                     anchors.fill: parent
                     visible: chat.messages.count > 0
                     chat: window.chat
+                    chatModel: window.chatModel
                 }
             }
 
             ToolCallsPanel {
                 Layout.fillWidth: true
                 chat: window.chat
+                chatModel: window.chatModel
+                agentController: window.agentController
             }
 
             LoadNotice {
@@ -259,12 +270,15 @@ ApplicationWindow {
                 Layout.alignment: Qt.AlignHCenter
                 Layout.topMargin: visible ? 8 : 0
                 chat: window.chat
+                chatModel: window.chatModel
             }
 
             Composer {
                 id: composer
                 Layout.fillWidth: true
                 chat: window.chat
+                chatModel: window.chatModel
+                agentController: window.agentController
                 onScrollKey: (key) => messageView.scrollKey(key)
                 onOpenToolsPage: toolsPopup.open()
             }
@@ -274,7 +288,7 @@ ApplicationWindow {
     SettingsDrawer {
         id: settingsDrawer
         objectName: "settingsDrawer"
-        chat: window.chat
+        chatSettings: window.chatSettings
         preferences: window.preferences
         height: window.height
     }
@@ -286,9 +300,9 @@ ApplicationWindow {
         anchors.horizontalCenterOffset: sidebar.width / 2
         anchors.bottom: parent.bottom
         anchors.bottomMargin: 96
-        actionText: chat.pendingDeleteTitle !== "" ? "Undo" : ""
-        onActionTriggered: chat.undoDelete()
-        onExpired: chat.commitDelete()
+        actionText: conversations.pendingDeleteTitle !== "" ? "Undo" : ""
+        onActionTriggered: conversations.undoDelete()
+        onExpired: conversations.commitDelete()
     }
     // Export/import results, with a way to see the file.
     Toast {

@@ -5,7 +5,7 @@ import QtQuick.Dialogs
 import Hearth.Components
 import Hearth.Tools
 
-// The Tools settings page (a ToolsController made by the ChatController):
+// The Tools settings page (a ToolsController made by the AgentController):
 // the mcpServers JSON with live validation, Save and Import; each server's
 // status, tool count and log; the built-in tools' switches and the folders
 // the file tools may read.

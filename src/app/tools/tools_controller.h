@@ -1,5 +1,5 @@
 // ToolsController: the Tools settings page. Created and wired by the
-// ChatController (which owns the ToolRegistry the chats use); QML only shows
+// AgentController (which owns the ToolRegistry the chats use); QML only shows
 // its properties and calls its invokables.
 //
 // - The mcpServers JSON (ToolSettings: <data>/mcp.json): edited as text,
@@ -28,7 +28,7 @@ class ToolSettings;
 class ToolsController : public QObject {
     Q_OBJECT
     QML_ELEMENT
-    QML_UNCREATABLE("made by ChatController")
+    QML_UNCREATABLE("made by AgentController")
     Q_PROPERTY(QString configText READ configText NOTIFY configChanged)
     Q_PROPERTY(QString configPath READ configPath CONSTANT)
     Q_PROPERTY(QStringList configErrors READ configErrors NOTIFY configErrorsChanged)

@@ -9,9 +9,13 @@
 #include <QtQml/QQmlExtensionPlugin>
 #include <QtTest>
 
+#include "agent_controller.h"
 #include "app_context.h"
 #include "chat_controller.h"
+#include "chat_model_controller.h"
+#include "chat_settings_controller.h"
 #include "common/fixtures.h"
+#include "conversations_controller.h"
 #include "core/app_settings.h"
 #include "core/conversation_store.h"
 #include "export_controller.h"
@@ -45,14 +49,15 @@ private slots:
     // Every controller is the context's child, connected to the others.
     void controllersAreMadeAndWired() {
         AppContext app(nullptr);
-        for (QObject * c : std::initializer_list<QObject *>{app.preferences(), app.chat(), app.models(), app.server(),
-                                                            app.exporter()}) {
+        for (QObject * c : std::initializer_list<QObject *>{app.preferences(), app.chat(), app.conversations(),
+                                                            app.chatSettings(), app.chatModel(), app.agentController(),
+                                                            app.models(), app.server(), app.exporter()}) {
             QVERIFY(c);
             QCOMPARE(c->parent(), &app);
         }
-        QCOMPARE(app.server()->chatEngine(), app.chat()->engine());
+        QCOMPARE(app.server()->chatEngine(), app.chatModel()->engine());
         QVERIFY(!app.exporter()->databasePath().isEmpty());
-        QCOMPARE(app.exporter()->databasePath(), app.chat()->databasePath());
+        QCOMPARE(app.exporter()->databasePath(), app.conversations()->databasePath());
     }
 
     // QML's App is the C++ instance, and the engine does not take it over.
@@ -90,7 +95,7 @@ private slots:
         QCOMPARE(app.chat()->currentConversationId(), 0);
         emit app.exporter()->imported({id});
         QTRY_COMPARE(app.chat()->currentConversationId(), id);
-        QTRY_VERIFY(app.chat()->conversations()->rowCount() >= 1);
+        QTRY_VERIFY(app.conversations()->list()->rowCount() >= 1);
     }
 
     // The server panel offers the chat's model once the library lists it.
@@ -99,11 +104,11 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(app.models()->library()->rowCount() == 1, 20000);
         QVERIFY(app.server()->modelPath().isEmpty());
         const QString listed = app.models()->library()->pathAt(0);
-        app.chat()->loadModel(m_model);
+        app.chatModel()->loadModel(m_model);
         QTRY_COMPARE_WITH_TIMEOUT(app.server()->modelPath(), listed, 20000);
         // A choice the user made stays.
         app.server()->setModelPath(QStringLiteral("/elsewhere/other.gguf"));
-        app.chat()->loadModel(m_model);
+        app.chatModel()->loadModel(m_model);
         QTest::qWait(100);
         QCOMPARE(app.server()->modelPath(), QStringLiteral("/elsewhere/other.gguf"));
     }

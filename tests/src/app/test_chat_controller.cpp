@@ -10,7 +10,11 @@
 #include <optional>
 
 #include "chat_controller.h"
+#include "chat_feature.h"
+#include "chat_model_controller.h"
+#include "chat_settings_controller.h"
 #include "common/fixtures.h"
+#include "conversations_controller.h"
 #include "core/conversation_store.h"
 #include "core/model_hash_cache.h"
 #include "hearth/gguf.h"
@@ -36,23 +40,31 @@ private:
     QString freshDb() { return m_dir.filePath(QStringLiteral("chat%1.sqlite").arg(++m_dbSerial)); }
 
     struct Fixture {
-        std::unique_ptr<ChatController> chat;
+        std::unique_ptr<ChatFeature> app;  // the store and the controllers, as the app makes them
+        ChatController * chat = nullptr;
+        ChatSettingsController * settings = nullptr;
+        ChatModelController * model = nullptr;
+        ConversationsController * convs = nullptr;
         std::unique_ptr<QAbstractItemModelTester> convTester;
         std::unique_ptr<QAbstractItemModelTester> msgTester;
     };
 
     Fixture open(const QString & db, bool loadModel = true) {
         Fixture f;
-        f.chat = std::make_unique<ChatController>(db, nullptr);
+        f.app = std::make_unique<ChatFeature>(db, nullptr);
+        f.chat = f.app->chat();
+        f.settings = f.app->settings();
+        f.model = f.app->model();
+        f.convs = f.app->conversations();
         f.convTester = std::make_unique<QAbstractItemModelTester>(
-            f.chat->conversations(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+            f.convs->list(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         f.msgTester = std::make_unique<QAbstractItemModelTester>(
             f.chat->messages(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         if (loadModel) {
-            f.chat->loadModel(m_model);
-            [&] { QTRY_COMPARE_WITH_TIMEOUT(f.chat->modelState(), ChatController::Ready, kTimeoutMs); }();
-            f.chat->setSetting(QStringLiteral("maxTokens"), 24);
-            f.chat->setSetting(QStringLiteral("seed"), 3);
+            f.model->loadModel(m_model);
+            [&] { QTRY_COMPARE_WITH_TIMEOUT(f.model->modelState(), ChatModelController::Ready, kTimeoutMs); }();
+            f.settings->setSetting(QStringLiteral("maxTokens"), 24);
+            f.settings->setSetting(QStringLiteral("seed"), 3);
         }
         return f;
     }
@@ -76,10 +88,11 @@ private:
     }
 
     // Reloads the model with a small context (the chat's setting).
-    bool useContext(ChatController & chat, int size) {
-        chat.setSetting(QStringLiteral("contextSize"), size);
+    bool useContext(Fixture & f, int size) {
+        ChatController & chat = *f.chat;
+        f.settings->setSetting(QStringLiteral("contextSize"), size);
         [&] { QTRY_COMPARE_WITH_TIMEOUT(chat.context()->size(), size, kTimeoutMs); }();
-        [&] { QTRY_COMPARE_WITH_TIMEOUT(chat.modelState(), ChatController::Ready, kTimeoutMs); }();
+        [&] { QTRY_COMPARE_WITH_TIMEOUT(f.model->modelState(), ChatModelController::Ready, kTimeoutMs); }();
         return chat.context()->size() == size;
     }
 
@@ -99,8 +112,10 @@ private slots:
         const QString db = freshDb();
         Fixture f = open(db);
         ChatController & chat = *f.chat;
+        ConversationsController & convs = *f.convs;
+        ChatModelController & model = *f.model;
         QVERIFY(!chat.send(QStringLiteral("   ")));  // blank: nothing happens
-        QCOMPARE(chat.conversations()->count(), 0);
+        QCOMPARE(convs.list()->count(), 0);
 
         QSignalSpy changed(chat.messages(), &QAbstractItemModel::dataChanged);
         // The rows come from the store thread: the reply's state when it first shows.
@@ -117,7 +132,7 @@ private slots:
         QVERIFY(waitReplies(chat, 1));
         QVERIFY(changed.count() >= 1);  // streamed text updated the row
 
-        QCOMPARE(chat.conversations()->count(), 1);
+        QCOMPARE(convs.list()->count(), 1);
         QCOMPARE(chat.currentTitle(), QStringLiteral("Once upon a time there was a cat"));
         QCOMPARE(msg(chat, 0, MessageListModel::RoleRole).value<MessageRole>(), MessageRole::User);
         QCOMPARE(msg(chat, 1, MessageListModel::RoleRole).value<MessageRole>(), MessageRole::Assistant);
@@ -138,7 +153,7 @@ private slots:
         QVERIFY(reply.stats.stopReason == QLatin1String("eos") || reply.stats.stopReason == QLatin1String("length"));
         QVERIFY(reply.stats.promptTokens > 0);
         // The model's sha256: hashed in the background, recorded on the reply.
-        QTRY_COMPARE(chat.modelSha256(), kStoriesSha);
+        QTRY_COMPARE(model.modelSha256(), kStoriesSha);
         QTRY_COMPARE(store.message(replyId)->generation.modelSha256, kStoriesSha);
         QTRY_COMPARE(msg(chat, 1, MessageListModel::ModelSha256Role).toString(), kStoriesSha);
         QVERIFY(QFile::exists(QFileInfo(db).dir().filePath(QStringLiteral("model-hashes.json"))));
@@ -157,32 +172,35 @@ private slots:
         const QString db = freshDb();
         Fixture f = open(db, false);
         ChatController & chat = *f.chat;
-        chat.loadModel(big);
-        QTRY_COMPARE_WITH_TIMEOUT(chat.modelState(), ChatController::Ready, kTimeoutMs);
-        chat.setSetting(QStringLiteral("maxTokens"), 8);
-        QVERIFY(chat.modelSha256().isEmpty());  // still hashing 1 GiB
+        ChatModelController & model = *f.model;
+        ChatSettingsController & settings = *f.settings;
+        model.loadModel(big);
+        QTRY_COMPARE_WITH_TIMEOUT(model.modelState(), ChatModelController::Ready, kTimeoutMs);
+        settings.setSetting(QStringLiteral("maxTokens"), 8);
+        QVERIFY(model.modelSha256().isEmpty());  // still hashing 1 GiB
         QVERIFY(chat.send(QStringLiteral("Once upon a time")));
         QTRY_COMPARE(chat.messages()->count(), 2);
         const qint64 replyId = msg(chat, 1, MessageListModel::IdRole).toLongLong();
         ConversationStore store(db);
         QCOMPARE(store.message(replyId)->generation.modelSha256, QString());
         QVERIFY(waitReplies(chat, 1));
-        QTRY_VERIFY_WITH_TIMEOUT(!chat.modelSha256().isEmpty(), kTimeoutMs);
-        QVERIFY(chat.modelSha256() != kStoriesSha);
-        QCOMPARE(chat.modelSha256(), ModelHashCache::hashFile(big));
-        QTRY_COMPARE(store.message(replyId)->generation.modelSha256, chat.modelSha256());
+        QTRY_VERIFY_WITH_TIMEOUT(!model.modelSha256().isEmpty(), kTimeoutMs);
+        QVERIFY(model.modelSha256() != kStoriesSha);
+        QCOMPARE(model.modelSha256(), ModelHashCache::hashFile(big));
+        QTRY_COMPARE(store.message(replyId)->generation.modelSha256, model.modelSha256());
         // A later load of the same file takes the hash from the cache at once.
         Fixture again = open(freshDb(), false);
-        again.chat->loadModel(big);
-        QTRY_COMPARE_WITH_TIMEOUT(again.chat->modelSha256(), chat.modelSha256(), 5000);
+        again.model->loadModel(big);
+        QTRY_COMPARE_WITH_TIMEOUT(again.model->modelSha256(), model.modelSha256(), 5000);
         QFile::remove(big);
     }
 
     void regenerateAndEditMakeBranches() {
         Fixture f = open(freshDb());
         ChatController & chat = *f.chat;
-        chat.setSetting(QStringLiteral("seed"), -1);  // a fresh seed per reply
-        chat.setSetting(QStringLiteral("temperature"), 1.0);
+        ChatSettingsController & settings = *f.settings;
+        settings.setSetting(QStringLiteral("seed"), -1);  // a fresh seed per reply
+        settings.setSetting(QStringLiteral("temperature"), 1.0);
         QVERIFY(chat.send(QStringLiteral("Lily went to the park")));
         QVERIFY(waitReplies(chat, 1));
         const QString first = msg(chat, 1, MessageListModel::ContentRole).toString();
@@ -212,8 +230,9 @@ private slots:
     void stopCancelsTheReply() {
         Fixture f = open(freshDb());
         ChatController & chat = *f.chat;
-        chat.setSetting(QStringLiteral("maxTokens"), 0);  // until stopped
-        chat.setSetting(QStringLiteral("temperature"), 1.0);
+        ChatSettingsController & settings = *f.settings;
+        settings.setSetting(QStringLiteral("maxTokens"), 0);  // until stopped
+        settings.setSetting(QStringLiteral("temperature"), 1.0);
         QVERIFY(chat.send(QStringLiteral("Once upon a time")));
         chat.stop();
         QVERIFY(waitReplies(chat, 1));
@@ -227,8 +246,9 @@ private slots:
         const QString db = freshDb();
         Fixture f = open(db);
         ChatController & chat = *f.chat;
-        chat.setSetting(QStringLiteral("maxTokens"), 0);  // until stopped
-        chat.setSetting(QStringLiteral("temperature"), 1.0);
+        ChatSettingsController & settings = *f.settings;
+        settings.setSetting(QStringLiteral("maxTokens"), 0);  // until stopped
+        settings.setSetting(QStringLiteral("temperature"), 1.0);
         QVERIFY(chat.send(QStringLiteral("Once upon a time")));
         QTRY_VERIFY_WITH_TIMEOUT(msg(chat, 1, MessageListModel::ContentRole).toString().size() > 40, kTimeoutMs);
         QVERIFY(chat.generating());
@@ -236,7 +256,7 @@ private slots:
         const QString shown = msg(chat, 1, MessageListModel::ContentRole).toString();
         f.msgTester.reset();
         f.convTester.reset();
-        f.chat.reset();  // the app quits mid-stream
+        f.app.reset();  // the app quits mid-stream
         ConversationStore store(db);
         QCOMPARE(store.interruptedOnOpen(), 1);
         const Message reply = *store.message(replyId);
@@ -246,9 +266,9 @@ private slots:
 
     void withoutModelNothingIsSent() {
         Fixture f = open(freshDb(), false);
-        QCOMPARE(f.chat->modelState(), ChatController::NoModel);
+        QCOMPARE(f.model->modelState(), ChatModelController::NoModel);
         QVERIFY(!f.chat->send(QStringLiteral("hello")));
-        QCOMPARE(f.chat->conversations()->count(), 0);
+        QCOMPARE(f.convs->list()->count(), 0);
     }
 
     void loadErrorIsASentence() {
@@ -258,17 +278,18 @@ private slots:
         file.write("not a model at all");
         file.close();
         Fixture f = open(freshDb(), false);
-        f.chat->loadModel(QUrl::fromLocalFile(bad).toString());  // the file dialog gives URLs
-        QTRY_COMPARE_WITH_TIMEOUT(f.chat->modelState(), ChatController::Error, kTimeoutMs);
-        QVERIFY2(f.chat->loadError().startsWith(QStringLiteral("This file is not a usable GGUF model")),
-                 qPrintable(f.chat->loadError()));
-        QCOMPARE(f.chat->modelName(), QStringLiteral("bad"));
+        f.model->loadModel(QUrl::fromLocalFile(bad).toString());  // the file dialog gives URLs
+        QTRY_COMPARE_WITH_TIMEOUT(f.model->modelState(), ChatModelController::Error, kTimeoutMs);
+        QVERIFY2(f.model->loadError().startsWith(QStringLiteral("This file is not a usable GGUF model")),
+                 qPrintable(f.model->loadError()));
+        QCOMPARE(f.model->modelName(), QStringLiteral("bad"));
     }
 
     void deleteWithUndoSearchAndPin() {
         const QString db = freshDb();
         Fixture f = open(db);
         ChatController & chat = *f.chat;
+        ConversationsController & convs = *f.convs;
         QVERIFY(chat.send(QStringLiteral("The dragon slept")));
         QVERIFY(waitReplies(chat, 1));
         const qint64 first = chat.currentConversationId();
@@ -277,40 +298,36 @@ private slots:
         QCOMPARE(chat.messages()->count(), 0);
         QVERIFY(chat.send(QStringLiteral("A zebra ran fast")));
         QVERIFY(waitReplies(chat, 2));
-        QCOMPARE(chat.conversations()->count(), 2);
+        QCOMPARE(convs.list()->count(), 2);
 
         const qint64 zebra = chat.currentConversationId();
-        chat.search(QStringLiteral("zebr"));
-        QTRY_VERIFY(!chat.searchResults().isEmpty());
-        const QVariantMap hit = chat.searchResults().first().toMap();
+        convs.search(QStringLiteral("zebr"));
+        QTRY_VERIFY(!convs.searchResults().isEmpty());
+        const QVariantMap hit = convs.searchResults().first().toMap();
         QCOMPARE(hit.value("conversationId").toLongLong(), zebra);  // the user's words rank first
         chat.setCurrentConversationId(first);
         QSignalSpy scrolled(&chat, &ChatController::scrollToMessage);
-        chat.openSearchResult(zebra, hit.value("messageId").toLongLong());
+        convs.openSearchResult(zebra, hit.value("messageId").toLongLong());
         QCOMPARE(chat.currentConversationId(), zebra);
         QTRY_COMPARE(scrolled.count(), 1);
         QCOMPARE(chat.messages()->rowOf(hit.value("messageId").toLongLong()), scrolled.at(0).at(0).toInt());
 
-        chat.togglePinned(first);
-        QTRY_COMPARE(
-            chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::IdRole).toLongLong(),
-            first);
+        convs.togglePinned(first);
+        QTRY_COMPARE(convs.list()->data(convs.list()->index(0), ConversationListModel::IdRole).toLongLong(), first);
 
-        chat.deleteConversation(first);
-        QTRY_COMPARE(chat.conversations()->count(), 1);
-        QCOMPARE(chat.pendingDeleteTitle(), QStringLiteral("The dragon slept"));
-        chat.undoDelete();
-        QTRY_COMPARE(chat.conversations()->count(), 2);
-        chat.deleteConversation(first);
-        chat.commitDelete();
-        QTRY_COMPARE(chat.conversations()->count(), 1);
+        convs.deleteConversation(first);
+        QTRY_COMPARE(convs.list()->count(), 1);
+        QCOMPARE(convs.pendingDeleteTitle(), QStringLiteral("The dragon slept"));
+        convs.undoDelete();
+        QTRY_COMPARE(convs.list()->count(), 2);
+        convs.deleteConversation(first);
+        convs.commitDelete();
+        QTRY_COMPARE(convs.list()->count(), 1);
         QTRY_COMPARE(ConversationStore(db).conversationCount(), 1);
-        chat.rename(
-            chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::IdRole).toLongLong(),
-            QStringLiteral("Zebras"));
-        QTRY_COMPARE(
-            chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::TitleRole).toString(),
-            QStringLiteral("Zebras"));
+        convs.rename(convs.list()->data(convs.list()->index(0), ConversationListModel::IdRole).toLongLong(),
+                     QStringLiteral("Zebras"));
+        QTRY_COMPARE(convs.list()->data(convs.list()->index(0), ConversationListModel::TitleRole).toString(),
+                     QStringLiteral("Zebras"));
     }
 
     void settingsArePerConversation() {
@@ -318,20 +335,20 @@ private slots:
         qint64 id = 0;
         {
             Fixture f = open(db);
-            f.chat->setSetting(QStringLiteral("systemPrompt"), QStringLiteral("Speak like a pirate."));
-            f.chat->setSetting(QStringLiteral("temperature"), 0.3);
-            f.chat->setSetting(QStringLiteral("topK"), 12);
+            f.settings->setSetting(QStringLiteral("systemPrompt"), QStringLiteral("Speak like a pirate."));
+            f.settings->setSetting(QStringLiteral("temperature"), 0.3);
+            f.settings->setSetting(QStringLiteral("topK"), 12);
             QVERIFY(f.chat->send(QStringLiteral("Ahoy")));
             QVERIFY(waitReplies(*f.chat, 1));
             id = f.chat->currentConversationId();
-            f.chat->setSetting(QStringLiteral("minP"), 0.2);  // saved into the existing conversation
+            f.settings->setSetting(QStringLiteral("minP"), 0.2);  // saved into the existing conversation
         }
         Fixture g = open(db, false);
-        QCOMPARE(g.chat->settings().value("temperature").toDouble(), 0.8);  // a new chat has defaults
+        QCOMPARE(g.settings->settings().value("temperature").toDouble(), 0.8);  // a new chat has defaults
         g.chat->setCurrentConversationId(id);
-        QTRY_COMPARE(g.chat->generationSettings().systemPrompt,
+        QTRY_COMPARE(g.settings->generationSettings().systemPrompt,
                      QStringLiteral("Speak like a pirate."));  // read on the store thread
-        const GenerationSettings s = g.chat->generationSettings();
+        const GenerationSettings s = g.settings->generationSettings();
         QCOMPARE(s.systemPrompt, QStringLiteral("Speak like a pirate."));
         QCOMPARE(s.temperature, 0.3);
         QCOMPARE(s.topK, 12);
@@ -376,8 +393,9 @@ private slots:
         const QString db = freshDb();
         Fixture f = open(db);
         ChatController & chat = *f.chat;
-        chat.setSetting(QStringLiteral("systemPrompt"), QStringLiteral("You are a storyteller."));
-        QCOMPARE(chat.settings().value("defaultContextOverflow").toString(), QStringLiteral("rolling_window"));
+        ChatSettingsController & settings = *f.settings;
+        settings.setSetting(QStringLiteral("systemPrompt"), QStringLiteral("You are a storyteller."));
+        QCOMPARE(settings.settings().value("defaultContextOverflow").toString(), QStringLiteral("rolling_window"));
         QCOMPARE(chat.context()->size(), 2048);
         const QString text = textOfTokens(400);
         const int turns = 8;  // about 3300 tokens of user text alone
@@ -410,15 +428,16 @@ private slots:
         const QString db = freshDb();
         Fixture f = open(db);
         ChatController & chat = *f.chat;
-        QVERIFY(useContext(chat, 256));
+        ChatSettingsController & settings = *f.settings;
+        QVERIFY(useContext(f, 256));
         // Two turns within the window (256 less a quarter kept for the reply);
         // the first is what Continue can leave out to make room.
-        chat.setSetting(QStringLiteral("maxTokens"), 12);
+        settings.setSetting(QStringLiteral("maxTokens"), 12);
         QVERIFY(chat.send(textOfTokens(30)));
         QVERIFY(waitReplies(chat, 1));
-        chat.setSetting(QStringLiteral("maxTokens"), 0);  // until the model stops or the context is full
-        chat.setSetting(QStringLiteral("temperature"), 1.0);
-        chat.setSetting(QStringLiteral("seed"), -1);
+        settings.setSetting(QStringLiteral("maxTokens"), 0);  // until the model stops or the context is full
+        settings.setSetting(QStringLiteral("temperature"), 1.0);
+        settings.setSetting(QStringLiteral("seed"), -1);
         QVERIFY(chat.send(textOfTokens(40)));
         int done = 2;
         QVERIFY(waitReplies(chat, done));
@@ -463,8 +482,9 @@ private slots:
         const QString db = freshDb();
         Fixture f = open(db);
         ChatController & chat = *f.chat;
-        QVERIFY(useContext(chat, 256));
-        chat.setSetting(QStringLiteral("contextOverflow"), QStringLiteral("stop"));
+        ChatSettingsController & settings = *f.settings;
+        QVERIFY(useContext(f, 256));
+        settings.setSetting(QStringLiteral("contextOverflow"), QStringLiteral("stop"));
         QVERIFY(chat.send(QStringLiteral("Hi")));
         QVERIFY(waitReplies(chat, 1));
         const QString longText = textOfTokens(300);
@@ -482,13 +502,13 @@ private slots:
             if (m.role == MessageRole::Assistant) QVERIFY(!m.content.isEmpty());
 
         // The policy is the chat's own, kept with it; the app-wide default is a setting of its own.
-        QCOMPARE(chat.settings().value("contextOverflow").toString(), QStringLiteral("stop"));
-        chat.setSetting(QStringLiteral("contextOverflow"), QStringLiteral("no such policy"));
-        QCOMPARE(chat.settings().value("contextOverflow").toString(), QString());  // the app's default
-        chat.setSetting(QStringLiteral("defaultContextOverflow"), QStringLiteral("truncate_middle"));
+        QCOMPARE(settings.settings().value("contextOverflow").toString(), QStringLiteral("stop"));
+        settings.setSetting(QStringLiteral("contextOverflow"), QStringLiteral("no such policy"));
+        QCOMPARE(settings.settings().value("contextOverflow").toString(), QString());  // the app's default
+        settings.setSetting(QStringLiteral("defaultContextOverflow"), QStringLiteral("truncate_middle"));
         Fixture g = open(freshDb(), false);
-        QCOMPARE(g.chat->settings().value("defaultContextOverflow").toString(), QStringLiteral("truncate_middle"));
-        g.chat->setSetting(QStringLiteral("defaultContextOverflow"), QStringLiteral("rolling_window"));
+        QCOMPARE(g.settings->settings().value("defaultContextOverflow").toString(), QStringLiteral("truncate_middle"));
+        g.settings->setSetting(QStringLiteral("defaultContextOverflow"), QStringLiteral("rolling_window"));
     }
 };
 

@@ -74,6 +74,7 @@ class TestChatReading : public QObject {
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     QQuickWindow * m_window = nullptr;
     ChatController * m_chat = nullptr;
+    ConversationsController * m_convs = nullptr;  // the sidebar (App.conversations)
 
     QImage shoot(const QString & name) {
         QTest::qWait(200);
@@ -117,6 +118,8 @@ private slots:
         m_window->resize(1200, 800);
         m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
+        m_convs = gui_test::conversationsOf(m_window);
+        QVERIFY(m_convs);
         m_window->requestActivate();
     }
 
@@ -194,11 +197,11 @@ private slots:
     void searchHitScrollsIntoViewAndIsMarked() {
         m_chat->setCurrentConversationId(m_markdownId);  // a fresh open of the long chat: its newest page
         QTest::qWait(200);
-        m_chat->search(QStringLiteral("zanzibar"));
-        QTRY_COMPARE(m_chat->searchResults().size(), 1);  // answered from the store thread
+        m_convs->search(QStringLiteral("zanzibar"));
+        QTRY_COMPARE(m_convs->searchResults().size(), 1);  // answered from the store thread
         QElapsedTimer timer;
         timer.start();
-        m_chat->openSearchResult(m_longId, m_hitId);
+        m_convs->openSearchResult(m_longId, m_hitId);
         QTRY_VERIFY(m_chat->messages()->rowOf(m_hitId) >= 0);  // the pages down from it, loaded off the GUI thread
         const int row = m_chat->messages()->rowOf(m_hitId);
         QQuickItem * v = view();
@@ -224,7 +227,7 @@ private slots:
         QVERIFY2(bubble->property("text").toString().contains(QStringLiteral("background-color:#f7c6a5")),
                  qPrintable(bubble->property("text").toString().left(400)));
         shoot(QStringLiteral("reading_04_search_hit"));
-        m_chat->search(QString());
+        m_convs->search(QString());
     }
 
     void minimumSizeWithCollapsedSidebar() {

@@ -9,6 +9,8 @@
 #include <QtTest>
 
 #include "chat_controller.h"
+#include "chat_feature.h"
+#include "chat_settings_controller.h"
 #include "common/fixtures.h"
 #include "core/app_settings.h"
 #include "core/context_planner.h"
@@ -158,41 +160,43 @@ private slots:
         d.maxTokens = 333;
         d.temperature = 0.6;
         app.setChatDefaults(d);
-        ChatController chat(m_dir.filePath(QStringLiteral("chat.db")), nullptr);
-        QCOMPARE(chat.settings().value("maxTokens").toInt(), 333);
-        QCOMPARE(chat.settings().value("thinking").toBool(), true);
-        chat.setSetting(QStringLiteral("maxTokens"), 50);
-        chat.setSetting(QStringLiteral("thinking"), false);
-        QCOMPARE(chat.settings().value("thinking").toBool(), false);
+        ChatFeature feature(m_dir.filePath(QStringLiteral("chat.db")), nullptr);
+        ChatController & chat = *feature.chat();
+        ChatSettingsController & settings = *feature.settings();
+        QCOMPARE(settings.settings().value("maxTokens").toInt(), 333);
+        QCOMPARE(settings.settings().value("thinking").toBool(), true);
+        settings.setSetting(QStringLiteral("maxTokens"), 50);
+        settings.setSetting(QStringLiteral("thinking"), false);
+        QCOMPARE(settings.settings().value("thinking").toBool(), false);
         chat.newChat();  // a new chat: the defaults again, not the last chat's
-        QCOMPARE(chat.settings().value("maxTokens").toInt(), 333);
-        QCOMPARE(chat.settings().value("thinking").toBool(), true);
-        QCOMPARE(chat.activePreset(), QString());  // 0.6 is none of the presets
+        QCOMPARE(settings.settings().value("maxTokens").toInt(), 333);
+        QCOMPARE(settings.settings().value("thinking").toBool(), true);
+        QCOMPARE(settings.activePreset(), QString());  // 0.6 is none of the presets
 
-        QSignalSpy presets(&chat, &ChatController::presetsChanged);
-        chat.setSetting(QStringLiteral("systemPrompt"), QStringLiteral("You are terse."));
-        QVERIFY(chat.applyPreset(QStringLiteral("Precise")));
-        QCOMPARE(chat.settings().value("temperature").toDouble(), 0.2);
-        QCOMPARE(chat.settings().value("systemPrompt").toString(), QStringLiteral("You are terse."));  // kept
-        QCOMPARE(chat.activePreset(), QStringLiteral("Precise"));
-        QVERIFY(!chat.applyPreset(QStringLiteral("No such preset")));
+        QSignalSpy presets(&settings, &ChatSettingsController::presetsChanged);
+        settings.setSetting(QStringLiteral("systemPrompt"), QStringLiteral("You are terse."));
+        QVERIFY(settings.applyPreset(QStringLiteral("Precise")));
+        QCOMPARE(settings.settings().value("temperature").toDouble(), 0.2);
+        QCOMPARE(settings.settings().value("systemPrompt").toString(), QStringLiteral("You are terse."));  // kept
+        QCOMPARE(settings.activePreset(), QStringLiteral("Precise"));
+        QVERIFY(!settings.applyPreset(QStringLiteral("No such preset")));
 
-        chat.setSetting(QStringLiteral("temperature"), 0.9);
-        QCOMPARE(chat.activePreset(), QString());
-        QVERIFY(chat.savePreset(QStringLiteral("Warm")));
+        settings.setSetting(QStringLiteral("temperature"), 0.9);
+        QCOMPARE(settings.activePreset(), QString());
+        QVERIFY(settings.savePreset(QStringLiteral("Warm")));
         QCOMPARE(presets.count(), 1);
-        QVERIFY(chat.presetNames().contains(QStringLiteral("Warm")));
-        QCOMPARE(chat.activePreset(), QStringLiteral("Warm"));
+        QVERIFY(settings.presetNames().contains(QStringLiteral("Warm")));
+        QCOMPARE(settings.activePreset(), QStringLiteral("Warm"));
         QVERIFY(AppSettings().preset(QStringLiteral("Warm")));
 
-        chat.saveAsDefaults();
+        settings.saveAsDefaults();
         QCOMPARE(AppSettings().chatDefaults().temperature, 0.9);
-        chat.setSetting(QStringLiteral("temperature"), 1.5);
-        chat.resetSettings();  // back to the (new) defaults; the prompt stays
-        QCOMPARE(chat.settings().value("temperature").toDouble(), 0.9);
-        QCOMPARE(chat.settings().value("systemPrompt").toString(), QStringLiteral("You are terse."));
-        QVERIFY(chat.removePreset(QStringLiteral("Warm")));
-        QVERIFY(!chat.presetNames().contains(QStringLiteral("Warm")));
+        settings.setSetting(QStringLiteral("temperature"), 1.5);
+        settings.resetSettings();  // back to the (new) defaults; the prompt stays
+        QCOMPARE(settings.settings().value("temperature").toDouble(), 0.9);
+        QCOMPARE(settings.settings().value("systemPrompt").toString(), QStringLiteral("You are terse."));
+        QVERIFY(settings.removePreset(QStringLiteral("Warm")));
+        QVERIFY(!settings.presetNames().contains(QStringLiteral("Warm")));
         AppSettings().setChatDefaults(GenerationSettings{});
     }
 

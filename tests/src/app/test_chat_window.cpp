@@ -129,6 +129,9 @@ private:
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     QQuickWindow * m_window = nullptr;
     ChatController * m_chat = nullptr;
+    ConversationsController * m_convs = nullptr;    // the sidebar (App.conversations)
+    ChatModelController * m_chatModel = nullptr;    // which model answers (App.chatModel)
+    ChatSettingsController * m_settings = nullptr;  // the open chat's settings (App.chatSettings)
 
     QImage shoot(const QString & name, bool settle = true) {
         if (settle) QTest::qWait(150);  // let animations and layout settle
@@ -176,11 +179,17 @@ private slots:
         QVERIFY(m_window);
         m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
+        m_convs = gui_test::conversationsOf(m_window);
+        QVERIFY(m_convs);
+        m_chatModel = gui_test::chatModelOf(m_window);
+        QVERIFY(m_chatModel);
+        m_settings = gui_test::chatSettingsOf(m_window);
+        QVERIFY(m_settings);
     }
 
     void welcomeWithoutModel() {
-        QCOMPARE(m_chat->modelState(), ChatController::NoModel);
-        QCOMPARE(m_chat->conversations()->count(), 2);  // the seeded ones
+        QCOMPARE(m_chatModel->modelState(), ChatModelController::NoModel);
+        QCOMPARE(m_convs->list()->count(), 2);  // the seeded ones
         QVERIFY(shown("emptyState"));
         QVERIFY(shown("downloadModelButton"));
         QVERIFY(shown("openModelButton"));
@@ -191,16 +200,16 @@ private slots:
     }
 
     void loadModelShowsReadyState() {
-        m_chat->loadModel(m_model);
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
-        QCOMPARE(m_chat->modelName(), QStringLiteral("stories260K"));
+        m_chatModel->loadModel(m_model);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chatModel->modelState(), ChatModelController::Ready, kTimeoutMs);
+        QCOMPARE(m_chatModel->modelName(), QStringLiteral("stories260K"));
         QVERIFY(!shown("downloadModelButton"));
         shoot(QStringLiteral("02_ready_empty"));
     }
 
     void typeSendAndStream() {
-        m_chat->setSetting(QStringLiteral("maxTokens"), 200);
-        m_chat->setSetting(QStringLiteral("seed"), 11);
+        m_settings->setSetting(QStringLiteral("maxTokens"), 200);
+        m_settings->setSetting(QStringLiteral("seed"), 11);
         QQuickItem * input = item("composerInput");
         QVERIFY(input);
         input->forceActiveFocus();
@@ -232,9 +241,9 @@ private slots:
         QCOMPARE(m_chat->currentConversationId(), 0);
         typeAndSend(QStringLiteral("Once upon a time there was a dragon"));
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), 2, kTimeoutMs);
-        QCOMPARE(m_chat->conversations()->count(), 4);
-        m_chat->togglePinned(m_richId);
-        QTRY_COMPARE(m_chat->conversations()->index(0).data(ConversationListModel::IdRole).toLongLong(), m_richId);
+        QCOMPARE(m_convs->list()->count(), 4);
+        m_convs->togglePinned(m_richId);
+        QTRY_COMPARE(m_convs->list()->index(0).data(ConversationListModel::IdRole).toLongLong(), m_richId);
         shoot(QStringLiteral("05_sidebar"));
     }
 
@@ -270,13 +279,13 @@ private slots:
     }
 
     void deleteShowsUndo() {
-        const int before = m_chat->conversations()->count();
-        m_chat->deleteConversation(m_chat->conversations()->index(1).data(ConversationListModel::IdRole).toLongLong());
-        QTRY_COMPARE(m_chat->conversations()->count(), before - 1);
+        const int before = m_convs->list()->count();
+        m_convs->deleteConversation(m_convs->list()->index(1).data(ConversationListModel::IdRole).toLongLong());
+        QTRY_COMPARE(m_convs->list()->count(), before - 1);
         QTRY_VERIFY(shown("undoToast"));
         shoot(QStringLiteral("09_undo_toast"));
-        m_chat->undoDelete();
-        QTRY_COMPARE(m_chat->conversations()->count(), before);
+        m_convs->undoDelete();
+        QTRY_COMPARE(m_convs->list()->count(), before);
         QVERIFY(!shown("undoToast"));
     }
 
@@ -360,14 +369,14 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
         QVERIFY(finished[0][0].toBool());
 
-        const int before = m_chat->conversations()->count();
+        const int before = m_convs->list()->count();
         QVariant ok;
         QMetaObject::invokeMethod(dialogs, "importFrom", Q_RETURN_ARG(QVariant, ok),
                                   Q_ARG(QVariant, QUrl::fromLocalFile(json).toString()));
         QVERIFY(ok.toBool());
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 10000);
         QVERIFY2(finished[1][0].toBool(), qPrintable(finished[1][1].toString()));
-        QTRY_COMPARE(m_chat->conversations()->count(), before + 1);
+        QTRY_COMPARE(m_convs->list()->count(), before + 1);
         QTRY_VERIFY(m_chat->currentConversationId() != m_richId);  // the imported copy is open
         QTRY_COMPARE(m_chat->currentTitle(), QStringLiteral("Reverse a list in Python"));
         QTRY_VERIFY(shown("thinkingHeader"));
@@ -387,10 +396,10 @@ private slots:
         QVERIFY(field);
         QTRY_VERIFY(field->hasActiveFocus());
         typeText(m_window, QStringLiteral("weather"));
-        QTRY_VERIFY(m_chat->searchResults().size() >= 2);  // the rich chat and its imported copy
+        QTRY_VERIFY(m_convs->searchResults().size() >= 2);  // the rich chat and its imported copy
         shoot(QStringLiteral("18_search"));
-        const QVariantMap hit = m_chat->searchResults().first().toMap();
-        m_chat->openSearchResult(hit.value("conversationId").toLongLong(), hit.value("messageId").toLongLong());
+        const QVariantMap hit = m_convs->searchResults().first().toMap();
+        m_convs->openSearchResult(hit.value("conversationId").toLongLong(), hit.value("messageId").toLongLong());
         QCOMPARE(m_chat->currentConversationId(), hit.value("conversationId").toLongLong());
         QTRY_VERIFY(m_chat->messages()->rowOf(hit.value("messageId").toLongLong()) >= 0);
         QTest::keyClick(m_window, Qt::Key_Escape);  // clears the search
@@ -418,17 +427,17 @@ private slots:
     // the GUI thread never stalls meanwhile.
     void contextFullAndTheMeter() {
         m_chat->newChat();
-        m_chat->setSetting(QStringLiteral("contextSize"), 256);
+        m_settings->setSetting(QStringLiteral("contextSize"), 256);
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->context()->size(), 256, kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
-        m_chat->setSetting(QStringLiteral("maxTokens"), 12);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chatModel->modelState(), ChatModelController::Ready, kTimeoutMs);
+        m_settings->setSetting(QStringLiteral("maxTokens"), 12);
         int done = m_chat->completedReplies();
         QVERIFY(m_chat->send(textOfTokens(30, QStringLiteral("Tom"))));
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), done + 1, kTimeoutMs);
         ++done;
-        m_chat->setSetting(QStringLiteral("maxTokens"), 0);
-        m_chat->setSetting(QStringLiteral("temperature"), 1.0);
-        m_chat->setSetting(QStringLiteral("seed"), -1);
+        m_settings->setSetting(QStringLiteral("maxTokens"), 0);
+        m_settings->setSetting(QStringLiteral("temperature"), 1.0);
+        m_settings->setSetting(QStringLiteral("seed"), -1);
 
         // The GUI thread's longest pause while replies run into the limit.
         QElapsedTimer clock;
@@ -483,15 +492,15 @@ private slots:
         QQuickItem * policy = item("contextPolicyBox");
         QVERIFY(policy && policy->isVisible());
         QCOMPARE(policy->property("currentValue").toString(), QString());  // the app's default
-        m_chat->setSetting(QStringLiteral("contextOverflow"), QStringLiteral("truncate_middle"));
+        m_settings->setSetting(QStringLiteral("contextOverflow"), QStringLiteral("truncate_middle"));
         QTRY_COMPARE(policy->property("currentText").toString(), QStringLiteral("Truncate middle"));
         shoot(QStringLiteral("22_context_policy"));
         QMetaObject::invokeMethod(drawer, "close");
         QTRY_COMPARE(drawer->property("position").toDouble(), 0.0);
 
-        m_chat->setSetting(QStringLiteral("contextSize"), 0);
+        m_settings->setSetting(QStringLiteral("contextSize"), 0);
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->context()->size(), 2048, kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chatModel->modelState(), ChatModelController::Ready, kTimeoutMs);
     }
 
     void modelsPageOpensFromTheApp() {
@@ -517,11 +526,11 @@ private slots:
         f.write(QByteArray("GGUF\x03\0\0\0", 8) + QByteArray(64, '\x7f'));
         f.close();
         m_chat->newChat();
-        m_chat->loadModel(bad);
+        m_chatModel->loadModel(bad);
         // The model that worked is loaded again, and the chat says why the other one did not load
         // (without a working model: the empty state's error card, test_everyday_window).
-        QTRY_VERIFY_WITH_TIMEOUT(!m_chat->loadNotice().isEmpty(), kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_chatModel->loadNotice().isEmpty(), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chatModel->modelState(), ChatModelController::Ready, kTimeoutMs);
         QTRY_VERIFY(shown("loadNotice"));
         shoot(QStringLiteral("11_load_error"));
     }

@@ -46,12 +46,18 @@ class TestEverydayWindow : public QObject {
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     QQuickWindow * m_window = nullptr;
     ChatController * m_chat = nullptr;
+    ChatModelController * m_chatModel = nullptr;    // which model answers (App.chatModel)
+    ChatSettingsController * m_settings = nullptr;  // the open chat's settings (App.chatSettings)
 
     void startApp() {
         m_window = gui_test::loadMainWindow(m_engine);
         QVERIFY(m_window);
         m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
+        m_chatModel = gui_test::chatModelOf(m_window);
+        QVERIFY(m_chatModel);
+        m_settings = gui_test::chatSettingsOf(m_window);
+        QVERIFY(m_settings);
     }
 
     QImage shoot(const QString & name) {
@@ -112,11 +118,11 @@ private slots:
 
     // Before any model worked, a failed load has nothing to fall back to: the error state.
     void failedLoadWithoutAWorkingModel() {
-        QCOMPARE(m_chat->modelState(), ChatController::NoModel);  // a first start: nothing to restore
-        m_chat->loadModel(m_broken);
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Error, kTimeoutMs);
-        QVERIFY(m_chat->loadNotice().startsWith(QStringLiteral("Could not load broken.gguf.")));
-        QVERIFY(!m_chat->loadNotice().contains(QStringLiteral("Still chatting")));
+        QCOMPARE(m_chatModel->modelState(), ChatModelController::NoModel);  // a first start: nothing to restore
+        m_chatModel->loadModel(m_broken);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chatModel->modelState(), ChatModelController::Error, kTimeoutMs);
+        QVERIFY(m_chatModel->loadNotice().startsWith(QStringLiteral("Could not load broken.gguf.")));
+        QVERIFY(!m_chatModel->loadNotice().contains(QStringLiteral("Still chatting")));
         QTRY_VERIFY(shown(QStringLiteral("loadErrorCard")));
         QVERIFY(!shown(QStringLiteral("loadNotice")));  // the card says it; not twice
         QCOMPARE(AppSettings().lastModel(), QString());
@@ -139,8 +145,8 @@ private slots:
 
         click(QStringLiteral("pickerRow_stories260K"));  // one click: the popup closes and the model loads
         QTRY_VERIFY(!popup->property("visible").toBool());
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
-        QCOMPARE(m_chat->modelPath(), m_stories);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chatModel->modelState(), ChatModelController::Ready, kTimeoutMs);
+        QCOMPARE(m_chatModel->modelPath(), m_stories);
         QCOMPARE(AppSettings().lastModel(), QDir::cleanPath(m_stories));
         click(QStringLiteral("modelPicker"));
         QTRY_VERIFY(popup->property("opened").toBool());
@@ -153,37 +159,37 @@ private slots:
     }
 
     void failedLoadKeepsTheWorkingModel() {
-        QVERIFY(m_chat->loadNotice().isEmpty());
+        QVERIFY(m_chatModel->loadNotice().isEmpty());
         QVERIFY(!shown(QStringLiteral("loadNotice")));
-        m_chat->loadModel(m_broken);
-        QTRY_VERIFY_WITH_TIMEOUT(!m_chat->loadNotice().isEmpty(), kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
-        QCOMPARE(m_chat->modelPath(), m_stories);  // the one that worked, loaded again
-        QVERIFY(m_chat->loadNotice().startsWith(QStringLiteral("Could not load broken.gguf.")));
-        QVERIFY(m_chat->loadNotice().endsWith(QStringLiteral("Still chatting with stories260K.")));
+        m_chatModel->loadModel(m_broken);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_chatModel->loadNotice().isEmpty(), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chatModel->modelState(), ChatModelController::Ready, kTimeoutMs);
+        QCOMPARE(m_chatModel->modelPath(), m_stories);  // the one that worked, loaded again
+        QVERIFY(m_chatModel->loadNotice().startsWith(QStringLiteral("Could not load broken.gguf.")));
+        QVERIFY(m_chatModel->loadNotice().endsWith(QStringLiteral("Still chatting with stories260K.")));
         QCOMPARE(AppSettings().lastModel(), QDir::cleanPath(m_stories));  // a failure is never remembered
         // It still answers, and the chat shows why the other model is not there.
-        m_chat->setSetting(QStringLiteral("maxTokens"), 40);
+        m_settings->setSetting(QStringLiteral("maxTokens"), 40);
         QVERIFY(m_chat->send(QStringLiteral("Once upon a time")));
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), 1, kTimeoutMs);
         QTRY_VERIFY(shown(QStringLiteral("loadNotice")));
-        QCOMPARE(item(QStringLiteral("loadNoticeText"))->property("text").toString(), m_chat->loadNotice());
+        QCOMPARE(item(QStringLiteral("loadNoticeText"))->property("text").toString(), m_chatModel->loadNotice());
         QTest::mouseMove(m_window, QPoint(600, 500));  // no picker tooltip over the shot
         shoot(QStringLiteral("e03_failed_load_kept"));
         click(QStringLiteral("dismissLoadNotice"));
-        QTRY_VERIFY(m_chat->loadNotice().isEmpty());
+        QTRY_VERIFY(m_chatModel->loadNotice().isEmpty());
         QTRY_VERIFY(!shown(QStringLiteral("loadNotice")));
     }
 
     void presetsAndDefaults() {
         m_chat->newChat();
         // The app's defaults (none saved yet: the plain ones), not the last chat's 40.
-        QCOMPARE(m_chat->settings().value("maxTokens").toInt(), GenerationSettings{}.maxTokens);
-        QCOMPARE(m_chat->activePreset(), QStringLiteral("Balanced"));
+        QCOMPARE(m_settings->settings().value("maxTokens").toInt(), GenerationSettings{}.maxTokens);
+        QCOMPARE(m_settings->activePreset(), QStringLiteral("Balanced"));
         QObject * drawer = gui_test::openPopup(m_window, QStringLiteral("settingsDrawer"));
         QVERIFY(drawer);
         QTRY_COMPARE(drawer->property("position").toDouble(), 1.0);
-        QVERIFY(m_chat->applyPreset(QStringLiteral("Creative")));
+        QVERIFY(m_settings->applyPreset(QStringLiteral("Creative")));
         QQuickItem * box = item(QStringLiteral("presetBox"));
         QVERIFY(box);
         QTRY_COMPARE(box->property("currentText").toString(), QStringLiteral("Creative"));
@@ -193,27 +199,27 @@ private slots:
         name->forceActiveFocus();
         for (QChar c : QStringLiteral("Stories")) QTest::keyClick(m_window, c.toLatin1());
         click(QStringLiteral("savePresetButton"));
-        QTRY_VERIFY(m_chat->presetNames().contains(QStringLiteral("Stories")));
+        QTRY_VERIFY(m_settings->presetNames().contains(QStringLiteral("Stories")));
         QVERIFY(AppSettings().preset(QStringLiteral("Stories")));
         QTRY_COMPARE(name->property("text").toString(), QString());
         shoot(QStringLiteral("e04_presets"));
 
         // The defaults button: a new chat starts from these settings.
-        m_chat->setSetting(QStringLiteral("maxTokens"), 321);
+        m_settings->setSetting(QStringLiteral("maxTokens"), 321);
         click(QStringLiteral("saveDefaultsButton"));
         QCOMPARE(AppSettings().chatDefaults().maxTokens, 321);
         m_chat->newChat();
-        QCOMPARE(m_chat->settings().value("maxTokens").toInt(), 321);
-        QCOMPARE(m_chat->settings().value("temperature").toDouble(), 1.1);  // Creative's
+        QCOMPARE(m_settings->settings().value("maxTokens").toInt(), 321);
+        QCOMPARE(m_settings->settings().value("temperature").toDouble(), 1.1);  // Creative's
     }
 
     void thinkingSwitch() {
-        QVERIFY(m_chat->settings().value("thinking").toBool());
+        QVERIFY(m_settings->settings().value("thinking").toBool());
         QQuickItem * sw = item(QStringLiteral("thinkingSwitch"));
         QVERIFY(sw);
         QVERIFY(sw->property("checked").toBool());
         click(QStringLiteral("thinkingSwitch"));
-        QTRY_VERIFY(!m_chat->settings().value("thinking").toBool());
+        QTRY_VERIFY(!m_settings->settings().value("thinking").toBool());
         QVERIFY(!sw->property("checked").toBool());
         shoot(QStringLiteral("e05_thinking_off"));
         // A chat keeps its switch: sent with it off, reopened later with it off.
@@ -221,9 +227,9 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_chat->completedReplies(), 2, kTimeoutMs);
         const qint64 id = m_chat->currentConversationId();
         m_chat->newChat();
-        QVERIFY(m_chat->settings().value("thinking").toBool());  // the defaults have it on
+        QVERIFY(m_settings->settings().value("thinking").toBool());  // the defaults have it on
         m_chat->setCurrentConversationId(id);
-        QTRY_VERIFY(!m_chat->settings().value("thinking").toBool());  // the chat's row, read on the store thread
+        QTRY_VERIFY(!m_settings->settings().value("thinking").toBool());  // the chat's row, read on the store thread
         QTRY_VERIFY(!sw->property("checked").toBool());
     }
 
@@ -270,17 +276,19 @@ private slots:
 
     void restartRestoresTheModel() {
         m_chat = nullptr;
+        m_settings = nullptr;
+        m_chatModel = nullptr;
         m_window = nullptr;
-        m_engine.reset();                                          // quit
-        startApp();                                                // and start again
-        QVERIFY(m_chat->modelState() != ChatController::NoModel);  // loading at once: no welcome screen
-        QCOMPARE(m_chat->modelPath(), m_stories);
+        m_engine.reset();                                                    // quit
+        startApp();                                                          // and start again
+        QVERIFY(m_chatModel->modelState() != ChatModelController::NoModel);  // loading at once: no welcome screen
+        QCOMPARE(m_chatModel->modelPath(), m_stories);
         QVERIFY(!shown(QStringLiteral("downloadModelButton")));
-        QTRY_COMPARE_WITH_TIMEOUT(m_chat->modelState(), ChatController::Ready, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_chatModel->modelState(), ChatModelController::Ready, kTimeoutMs);
         QVERIFY(!shown(QStringLiteral("downloadModelButton")));
         QCOMPARE(m_window->property("themeMode").toString(), QStringLiteral("dark"));  // the theme kept
-        QCOMPARE(m_chat->settings().value("maxTokens").toInt(), 321);                  // and the defaults
-        QVERIFY(m_chat->presetNames().contains(QStringLiteral("Stories")));
+        QCOMPARE(m_settings->settings().value("maxTokens").toInt(), 321);              // and the defaults
+        QVERIFY(m_settings->presetNames().contains(QStringLiteral("Stories")));
         shoot(QStringLiteral("e07_restart_restored"));
     }
 

@@ -36,6 +36,8 @@ class TestRemoteWindow : public QObject {
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     QQuickWindow * m_window = nullptr;
     ChatController * m_chat = nullptr;
+    ConversationsController * m_convs = nullptr;  // the sidebar (App.conversations)
+    ChatModelController * m_chatModel = nullptr;  // which model answers (App.chatModel)
 
     QQuickItem * item(const QString & name) {
         QQuickItem * i = gui_test::findItem(m_window->contentItem(), name, true);
@@ -71,6 +73,10 @@ private slots:
         QVERIFY(m_window);
         m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
+        m_convs = gui_test::conversationsOf(m_window);
+        QVERIFY(m_convs);
+        m_chatModel = gui_test::chatModelOf(m_window);
+        QVERIFY(m_chatModel);
     }
 
     void addEndpointAndPickItsModel() {
@@ -89,21 +95,21 @@ private slots:
         const QList<RemoteEndpoint> saved = loadRemoteEndpoints(AppSettings::defaultPath());
         QCOMPARE(saved.size(), 1);
         QCOMPARE(saved[0].apiKey, kKey);
-        QCOMPARE(m_chat->remote()->models().size(), 1);
+        QCOMPARE(m_chatModel->remote()->models().size(), 1);
         gui_test::saveShot(m_window, QStringLiteral("remote_01_picker"));
         click(QStringLiteral("remoteModel_stories260K"));
-        QTRY_VERIFY(m_chat->usingRemote());
-        QCOMPARE(m_chat->modelState(), ChatController::Ready);
-        QCOMPARE(m_chat->modelName(), QString::fromUtf8("Test box \u00b7 stories260K"));
+        QTRY_VERIFY(m_chatModel->usingRemote());
+        QCOMPARE(m_chatModel->modelState(), ChatModelController::Ready);
+        QCOMPARE(m_chatModel->modelName(), QString::fromUtf8("Test box \u00b7 stories260K"));
     }
 
     void chatWithTheRemoteModel() {
-        QVERIFY(m_chat->usingRemote());
+        QVERIFY(m_chatModel->usingRemote());
         typeInto(QStringLiteral("composerInput"), QStringLiteral("Once upon a time"));
         QTest::keyClick(m_window, Qt::Key_Return);
         QTRY_VERIFY_WITH_TIMEOUT(m_chat->completedReplies() == 1, kTimeoutMs);
         QCOMPARE(m_chat->errorMessage(), QString());
-        ConversationStore store(m_chat->databasePath());
+        ConversationStore store(m_convs->databasePath());
         const QList<Message> path = store.activePath(m_chat->currentConversationId());
         QCOMPARE(path.size(), 2);
         const Message & reply = path[1];
@@ -119,17 +125,18 @@ private slots:
     }
 
     void wrongKeyShowsItsError() {
-        QVERIFY(m_chat->remote()
+        QVERIFY(m_chatModel->remote()
                     ->addEndpoint(QStringLiteral("Wrong key"), QString::fromStdString(m_server->baseUrl()),
                                   QStringLiteral("nope"))
                     .isEmpty());
-        QTRY_VERIFY_WITH_TIMEOUT(m_chat->remote()->endpoints().size() == 2 &&
-                                     !m_chat->remote()->endpoints()[1].toMap().value("listing").toBool(),
+        QTRY_VERIFY_WITH_TIMEOUT(m_chatModel->remote()->endpoints().size() == 2 &&
+                                     !m_chatModel->remote()->endpoints()[1].toMap().value("listing").toBool(),
                                  kTimeoutMs);
-        const QString error = m_chat->remote()->endpoints()[1].toMap().value("error").toString();
+        const QString error = m_chatModel->remote()->endpoints()[1].toMap().value("error").toString();
         QVERIFY2(error.contains(QLatin1String("HTTP 401")), qPrintable(error));
-        QCOMPARE(m_chat->remote()->models().size(), 1);  // the good endpoint's list stays
-        QVERIFY(m_chat->remote()->addEndpoint(QStringLiteral("x"), QStringLiteral("not a url"), {}).contains("http"));
+        QCOMPARE(m_chatModel->remote()->models().size(), 1);  // the good endpoint's list stays
+        QVERIFY(
+            m_chatModel->remote()->addEndpoint(QStringLiteral("x"), QStringLiteral("not a url"), {}).contains("http"));
     }
 };
 

@@ -53,6 +53,8 @@ class TestToolsWindow : public QObject {
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     QQuickWindow * m_window = nullptr;
     ChatController * m_chat = nullptr;
+    AgentController * m_agentCtl = nullptr;       // the tools (App.agentController)
+    ConversationsController * m_convs = nullptr;  // the sidebar (App.conversations)
     AgentLoop * m_agent = nullptr;
     qint64 m_conversation = 0;
 
@@ -91,7 +93,7 @@ class TestToolsWindow : public QObject {
     }
     ConversationStore * storeOf() {
         static std::unique_ptr<ConversationStore> store;
-        if (!store) store = std::make_unique<ConversationStore>(m_chat->databasePath());
+        if (!store) store = std::make_unique<ConversationStore>(m_convs->databasePath());
         return store.get();
     }
 
@@ -107,15 +109,19 @@ private slots:
         QVERIFY(m_window);
         m_chat = gui_test::chatOf(m_window);
         QVERIFY(m_chat);
-        m_agent = m_chat->agentLoop();
+        m_convs = gui_test::conversationsOf(m_window);
+        QVERIFY(m_convs);
+        m_agentCtl = gui_test::agentControllerOf(m_window);
+        QVERIFY(m_agentCtl);
+        m_agent = m_agentCtl->agentLoop();
         QVERIFY(m_agent);
-        QTRY_VERIFY_WITH_TIMEOUT(m_chat->tools()->servers().size() == 1 &&
-                                     m_chat->tools()->servers().first().toMap().value("state") == "running",
+        QTRY_VERIFY_WITH_TIMEOUT(m_agentCtl->tools()->servers().size() == 1 &&
+                                     m_agentCtl->tools()->servers().first().toMap().value("state") == "running",
                                  20000);
         Conversation c;
         c.title = QStringLiteral("Sums with tools");
         m_conversation = storeOf()->createConversation(c);
-        m_chat->reloadConversations();
+        m_convs->reloadConversations();
         m_chat->setCurrentConversationId(m_conversation);
     }
 
@@ -160,7 +166,7 @@ private slots:
     void resultCards() {
         QTRY_COMPARE(countItems(m_window->contentItem(), "toolCallCard"), 0);
         // No model here: the answer waits, and the panel says so with Continue (disabled).
-        QTRY_VERIFY(m_chat->toolTurnWaiting());  // the chat's leaf is read on the store thread
+        QTRY_VERIFY(m_agentCtl->toolTurnWaiting());  // the chat's leaf is read on the store thread
         QTRY_VERIFY(item("toolTurnWaiting"));
         QCOMPARE(item("continueToolsButton")->isEnabled(), false);
         const QList<Message> path = storeOf()->activePath(m_conversation);
@@ -175,7 +181,7 @@ private slots:
     void toolPicker() {
         QQuickItem * button = item("toolsButton");
         QVERIFY(button);
-        const int offered = m_chat->chatTools()->count();
+        const int offered = m_agentCtl->chatTools()->count();
         QVERIFY(offered > 10);  // the calculator and the fake server's tools
         QCOMPARE(button->property("text").toString(), QStringLiteral("Tools · %1 of %1").arg(offered));
         click(button);

@@ -16,9 +16,13 @@
 #include <QTest>
 #include <memory>
 
+#include "agent_controller.h"
 #include "app_context.h"
 #include "chat_controller.h"
+#include "chat_model_controller.h"
+#include "chat_settings_controller.h"
 #include "common/fixtures.h"
+#include "conversations_controller.h"
 #include "core/conversation_store.h"
 
 namespace gui_test {
@@ -119,6 +123,26 @@ inline QQuickWindow * loadMainWindow(std::unique_ptr<QQmlApplicationEngine> & en
 // The chat the window shows: AppContext's ChatController, as Main.qml's `chat`.
 inline Hearth::ChatController * chatOf(QQuickWindow * window) {
     return window ? window->property("chat").value<Hearth::ChatController *>() : nullptr;
+}
+
+// Which model answers the chat, as Main.qml's `chatModel`.
+inline Hearth::ChatModelController * chatModelOf(QQuickWindow * window) {
+    return window ? window->property("chatModel").value<Hearth::ChatModelController *>() : nullptr;
+}
+
+// The chat's tools (registry, loop, picker, waiting turns), as Main.qml's `agentController`.
+inline Hearth::AgentController * agentControllerOf(QQuickWindow * window) {
+    return window ? window->property("agentController").value<Hearth::AgentController *>() : nullptr;
+}
+
+// The sidebar: the conversation list, search, delete and undo, as Main.qml's `conversations`.
+inline Hearth::ConversationsController * conversationsOf(QQuickWindow * window) {
+    return window ? window->property("conversations").value<Hearth::ConversationsController *>() : nullptr;
+}
+
+// The open chat's settings and presets, as Main.qml's `chatSettings`.
+inline Hearth::ChatSettingsController * chatSettingsOf(QQuickWindow * window) {
+    return window ? window->property("chatSettings").value<Hearth::ChatSettingsController *>() : nullptr;
 }
 
 // The drawer or popup named `name`, asked to open; nullptr when there is none.

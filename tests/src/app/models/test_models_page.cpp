@@ -24,7 +24,7 @@
 #include <QtTest>
 #include <memory>
 
-#include "chat_controller.h"
+#include "chat_model_controller.h"
 #include "core/app_settings.h"
 #include "models_controller.h"
 #include "models_test_hub.h"
@@ -159,7 +159,7 @@ private slots:
         QCOMPARE(eval("Download.Running").toInt(), int(DownloadState::Running));
         QCOMPARE(eval("Message.Assistant").toInt(), int(MessageRole::Assistant));
         QCOMPARE(eval("Message.Interrupted").toInt(), int(MessageState::Interrupted));
-        QCOMPARE(eval("ChatController.Ready").toInt(), int(ChatController::Ready));
+        QCOMPARE(eval("ChatModelController.Ready").toInt(), int(ChatModelController::Ready));
         QCOMPARE(eval("ServerController.Error").toInt(), int(ServerController::Error));
     }
 

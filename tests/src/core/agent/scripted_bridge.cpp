@@ -2,13 +2,12 @@
 
 #include <QTimer>
 
-#include "chat_controller.h"
+#include "chat_model_controller.h"
 #include "core/engine_bridge.h"
 
 using namespace Hearth;
 
-ScriptedBridge::ScriptedBridge(ChatController * chat)
-    : QObject(chat), m_bridge(qobject_cast<EngineBridge *>(chat->engine())) {
+ScriptedBridge::ScriptedBridge(ChatModelController * model) : QObject(model), m_bridge(model->bridge()) {
     m_bridge->setStandIn([this](qint64 requestId, const QList<Message> & history, const QString &,
                                 const GenerationSettings & settings) { onRequest(requestId, history, settings); });
     emit m_bridge->modelLoaded(QStringLiteral("/scripted/Qwen3-scripted.gguf"), QStringLiteral("scripted Qwen3"),

@@ -1,4 +1,4 @@
-// ScriptedBridge: a scripted model behind a real ChatController, for the
+// ScriptedBridge: a scripted model behind a real ChatModelController, for the
 // app's agent loop end to end (the same wiring main.cpp's window uses: the
 // controller's store, its ToolRegistry from the data folder's mcp.json and
 // tools.json, its AgentLoop, its continueAfterTools).
@@ -22,14 +22,14 @@
 #include "scripted_model.h"
 
 namespace Hearth {
-class ChatController;
+class ChatModelController;
 class EngineBridge;
 }  // namespace Hearth
 
 class ScriptedBridge : public QObject {
     Q_OBJECT
 public:
-    explicit ScriptedBridge(Hearth::ChatController * chat);
+    explicit ScriptedBridge(Hearth::ChatModelController * model);
 
     QStringList outputs;                         // raw outputs, used in order; then "Done."
     std::vector<std::string> prompts;            // every rendered prompt, in order

@@ -17,7 +17,9 @@
 #include <QtTest>
 #include <memory>
 
+#include "agent_controller.h"
 #include "chat_controller.h"
+#include "chat_feature.h"
 #include "core/agent_loop.h"
 #include "core/conversation_store.h"
 #include "core/tool_choices.h"
@@ -55,8 +57,8 @@ class TestAgentStoreThread : public QObject {
     QString dbPath() const { return m_dir.filePath(QStringLiteral("chats.sqlite")); }
 
     // The picker's row for `name` (-1: not listed).
-    static int row(ChatController & chat, const QString & name) {
-        ChatToolsModel * picker = chat.chatTools();
+    static int row(AgentController & agent, const QString & name) {
+        ChatToolsModel * picker = agent.chatTools();
         for (int i = 0; i < picker->rowCount(); ++i)
             if (picker->index(i).data(ChatToolsModel::NameRole).toString() == name) return i;
         return -1;
@@ -66,8 +68,8 @@ class TestAgentStoreThread : public QObject {
         const QVariantList calls = loop->calls();
         return calls.isEmpty() ? QString() : calls.first().toMap().value("state").toString();
     }
-    static bool says(ChatController & chat, const QString & name, ChatToolsModel::Role role) {
-        return chat.chatTools()->index(row(chat, name)).data(role).toBool();
+    static bool says(AgentController & agent, const QString & name, ChatToolsModel::Role role) {
+        return agent.chatTools()->index(row(agent, name)).data(role).toBool();
     }
 
 private slots:
@@ -94,14 +96,16 @@ private slots:
             b = store.createConversation(c);
             ToolChoiceStore::save(store.database(), b, bChoices);
         }
-        ChatController chat(dbPath(), nullptr);
-        AgentLoop * loop = chat.agentLoop();
+        ChatFeature app(dbPath(), nullptr);
+        ChatController & chat = *app.chat();
+        AgentController & agent = *app.agent();
+        AgentLoop * loop = agent.agentLoop();
         QVERIFY(loop);
-        auto * engine = new ScriptedBridge(&chat);
+        auto * engine = new ScriptedBridge(app.model());
         const QJsonObject fake{{"command", FAKE_MCP_SERVER}};
-        QVERIFY(chat.tools()->save(
+        QVERIFY(agent.tools()->save(
             QString::fromUtf8(QJsonDocument(QJsonObject{{"mcpServers", QJsonObject{{"fake", fake}}}}).toJson())));
-        QTRY_VERIFY_WITH_TIMEOUT(row(chat, QStringLiteral("add")) >= 0, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(row(agent, QStringLiteral("add")) >= 0, 30000);
 
         // Chat A asks; the model calls `add`, which waits for approval.
         engine->outputs = {ScriptedModel::call(QStringLiteral("add"), R"({"a": 2, "b": 3})"),
@@ -110,7 +114,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(loop->awaitingApproval(), 10000);
         const qint64 a = chat.currentConversationId();
         const QString call = loop->calls().at(0).toMap().value("key").toString();
-        chat.chatTools()->setEnabled(row(chat, QStringLiteral("add")), true);  // A's own choice, stored
+        agent.chatTools()->setEnabled(row(agent, QStringLiteral("add")), true);  // A's own choice, stored
         QSignalSpy continued(loop, &AgentLoop::continueRequested);
 
         StoreTest::WriteLock lock(dbPath());
@@ -122,7 +126,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(loop) + loop->notice() + chat.errorMessage(), QStringLiteral("done"), 10000);
         QElapsedTimer clock;
         clock.start();
-        chat.chatTools()->setEnabled(row(chat, QStringLiteral("calculator")), false);
+        agent.chatTools()->setEnabled(row(agent, QStringLiteral("calculator")), false);
         chat.setCurrentConversationId(b);
         QVERIFY2(clock.elapsed() < 100, qPrintable(QString::number(clock.elapsed())));  // none waited
         QVERIFY(loop->busy(a));       // A's results wait on the lock, and A with them
@@ -130,14 +134,14 @@ private slots:
         QTest::qWait(700);
         QCOMPARE(continued.size(), 0);
         QCOMPARE(engine->replies.size(), 1);
-        QVERIFY(says(chat, QStringLiteral("calculator"), ChatToolsModel::EnabledRole));  // B's not read yet
+        QVERIFY(says(agent, QStringLiteral("calculator"), ChatToolsModel::EnabledRole));  // B's not read yet
         QVERIFY2(ticker.ticks >= 35, qPrintable(QString::number(ticker.ticks)));
         QVERIFY2(ticker.longestGap < 200, qPrintable(QString::number(ticker.longestGap)));
 
         lock.release();
         // B's choices come in; A's turn ended, its answer waits for A to be opened.
-        QTRY_VERIFY(!says(chat, QStringLiteral("calculator"), ChatToolsModel::EnabledRole));
-        QVERIFY(says(chat, QStringLiteral("add"), ChatToolsModel::AlwaysAllowedRole));
+        QTRY_VERIFY(!says(agent, QStringLiteral("calculator"), ChatToolsModel::EnabledRole));
+        QVERIFY(says(agent, QStringLiteral("add"), ChatToolsModel::AlwaysAllowedRole));
         QTRY_COMPARE(continued.size(), 1);
         QVERIFY(!loop->busy(a));
         QCOMPARE(engine->replies.size(), 1);

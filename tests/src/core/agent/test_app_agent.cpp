@@ -25,8 +25,13 @@
 #include <QTest>
 #include <memory>
 
+#include "agent_controller.h"
 #include "chat_controller.h"
+#include "chat_feature.h"
+#include "chat_model_controller.h"
+#include "chat_settings_controller.h"
 #include "common/npm_packages.h"
+#include "conversations_controller.h"
 #include "core/agent_loop.h"
 #include "core/conversation_store.h"
 #include "core/markdown_exporter.h"
@@ -58,23 +63,29 @@ class TestAppAgent : public QObject {
     Q_OBJECT
 
     std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<ChatController> m_chat;
+    std::unique_ptr<ChatFeature> m_app;  // the store and the chat, as the app makes them
+    ChatController * m_chat = nullptr;
+    AgentController * m_agentCtl = nullptr;  // the tools: registry, loop, picker, waiting turns
     ScriptedBridge * m_engine = nullptr;
 
     QString dbPath() const { return m_dir->filePath(QStringLiteral("chats.sqlite")); }
-    AgentLoop * loop() const { return m_chat->agentLoop(); }
+    AgentLoop * loop() const { return m_agentCtl->agentLoop(); }
     QString key(int i) const { return loop()->calls().at(i).toMap().value("key").toString(); }
 
     // The app as main.cpp starts it, on the test's data folder, with the scripted model "loaded".
     void openApp() {
-        m_chat = std::make_unique<ChatController>(dbPath(), nullptr);
-        QVERIFY(m_chat->agentLoop());
-        m_engine = new ScriptedBridge(m_chat.get());
-        QCOMPARE(m_chat->modelState(), ChatController::Ready);
+        m_app = std::make_unique<ChatFeature>(dbPath(), nullptr);
+        m_chat = m_app->chat();
+        m_agentCtl = m_app->agent();
+        QVERIFY(m_agentCtl->agentLoop());
+        m_engine = new ScriptedBridge(m_app->model());
+        QCOMPARE(m_app->model()->modelState(), ChatModelController::Ready);
     }
     void closeApp() {
         m_engine = nullptr;
-        m_chat.reset();
+        m_chat = nullptr;
+        m_agentCtl = nullptr;
+        m_app.reset();
     }
     // Waits until no reply streams and no tool runs, with `replies` requests made.
     void waitIdle(int replies) {
@@ -84,9 +95,9 @@ class TestAppAgent : public QObject {
     }
     // The user saves `servers` on the Tools page; waits until `tool` is offered.
     void enableServer(const QJsonObject & servers, const QString & tool) {
-        QVERIFY(m_chat->tools()->save(json(QJsonObject{{"mcpServers", servers}})));
+        QVERIFY(m_agentCtl->tools()->save(json(QJsonObject{{"mcpServers", servers}})));
         QTRY_VERIFY_WITH_TIMEOUT(!offered(loop(), 0, tool).isEmpty(), 60000);
-        const QVariantMap status = m_chat->tools()->servers().first().toMap();
+        const QVariantMap status = m_agentCtl->tools()->servers().first().toMap();
         QCOMPARE(status.value("state").toString(), QStringLiteral("running"));
     }
 
@@ -174,20 +185,20 @@ class TestAppAgent : public QObject {
 
     // The picker's row for `name` (-1: not listed).
     int row(const QString & name) const {
-        ChatToolsModel * picker = m_chat->chatTools();
+        ChatToolsModel * picker = m_agentCtl->chatTools();
         for (int i = 0; i < picker->rowCount(); ++i)
             if (picker->index(i).data(ChatToolsModel::NameRole).toString() == name) return i;
         return -1;
     }
     bool pickerSays(const QString & name, ChatToolsModel::Role role) const {
-        return m_chat->chatTools()->index(row(name)).data(role).toBool();
+        return m_agentCtl->chatTools()->index(row(name)).data(role).toBool();
     }
     qint64 otherChat(const QString & title) {
         ConversationStore store(dbPath());
         Conversation c;
         c.title = title;
         const qint64 id = store.createConversation(c);
-        m_chat->reloadConversations();
+        m_app->conversations()->reloadConversations();
         return id;
     }
 
@@ -215,7 +226,7 @@ private slots:
     }
 
     void choicesSurviveARestart() {
-        ChatToolsModel * picker = m_chat->chatTools();
+        ChatToolsModel * picker = m_agentCtl->chatTools();
         QCOMPARE(picker->count(), 2);
         QCOMPARE(picker->enabledCount(), 2);
         // The draft's choice (calculator off) becomes the chat's when it is created.
@@ -235,10 +246,10 @@ private slots:
         // Restart: the chat reopened offers the same tools and still runs the datetime without asking.
         closeApp();
         openApp();
-        QCOMPARE(m_chat->chatTools()->enabledCount(), 2);  // the draft: the default
-        QSignalSpy opened(m_chat.get(), &ChatController::settingsChanged);
+        QCOMPARE(m_agentCtl->chatTools()->enabledCount(), 2);  // the draft: the default
+        QSignalSpy opened(m_app->settings(), &ChatSettingsController::settingsChanged);
         m_chat->setCurrentConversationId(chat);
-        QTRY_COMPARE(m_chat->chatTools()->enabledCount(), 1);  // read on the store thread
+        QTRY_COMPARE(m_agentCtl->chatTools()->enabledCount(), 1);  // read on the store thread
         QVERIFY(!pickerSays(QStringLiteral("calculator"), ChatToolsModel::EnabledRole));
         QVERIFY(pickerSays(QStringLiteral("current_datetime"), ChatToolsModel::AlwaysAllowedRole));
         m_engine->outputs = {ScriptedModel::call(QStringLiteral("current_datetime"), QStringLiteral("{}")),
@@ -251,20 +262,20 @@ private slots:
         QCOMPARE(m_engine->requests[0].tools.size(), 1);
 
         // "Ask again" takes the always-allow back, and stays taken back.
-        m_chat->chatTools()->askAgain(row(QStringLiteral("current_datetime")));
+        m_agentCtl->chatTools()->askAgain(row(QStringLiteral("current_datetime")));
         QVERIFY(!loop()->alwaysAllowed(chat, QStringLiteral("current_datetime")));
 
         // New chats get the app-wide default; this chat's choice can become it.
         m_chat->newChat();
-        QCOMPARE(m_chat->chatTools()->enabledCount(), 2);
+        QCOMPARE(m_agentCtl->chatTools()->enabledCount(), 2);
         m_chat->setCurrentConversationId(chat);
-        QCOMPARE(m_chat->chatTools()->enabledCount(), 1);  // read once, kept since
-        m_chat->chatTools()->useForNewChats();
+        QCOMPARE(m_agentCtl->chatTools()->enabledCount(), 1);  // read once, kept since
+        m_agentCtl->chatTools()->useForNewChats();
         m_chat->newChat();
-        QCOMPARE(m_chat->chatTools()->enabledCount(), 1);
+        QCOMPARE(m_agentCtl->chatTools()->enabledCount(), 1);
         closeApp();
         openApp();
-        QCOMPARE(m_chat->chatTools()->enabledCount(), 1);  // the default is kept too
+        QCOMPARE(m_agentCtl->chatTools()->enabledCount(), 1);  // the default is kept too
         QVERIFY(!pickerSays(QStringLiteral("calculator"), ChatToolsModel::EnabledRole));
 
         // The choices go with the conversation.
@@ -272,8 +283,8 @@ private slots:
             ConversationStore store(dbPath());
             QVERIFY(!(ToolChoiceStore::load(store.database(), chat) == ToolChoices{}));
         }
-        m_chat->deleteConversation(chat);
-        m_chat->commitDelete();  // queued on the store thread, which runs it before closing
+        m_app->conversations()->deleteConversation(chat);
+        m_app->conversations()->commitDelete();  // queued on the store thread, which runs it before closing
         closeApp();
         ConversationStore store(dbPath());
         QCOMPARE(ToolChoiceStore::load(store.database(), chat), ToolChoices{});
@@ -294,8 +305,8 @@ private slots:
         loop()->allowOnce(callA);
         QTRY_VERIFY_WITH_TIMEOUT(!loop()->busy(a), 10000);
         QTest::qWait(100);
-        QCOMPARE(m_engine->replies.size(), 1);  // nothing generated into B
-        QVERIFY(!m_chat->toolTurnWaiting());    // B has no turn waiting
+        QCOMPARE(m_engine->replies.size(), 1);    // nothing generated into B
+        QVERIFY(!m_agentCtl->toolTurnWaiting());  // B has no turn waiting
         {
             ConversationStore store(dbPath());
             QCOMPARE(store.activePath(a).last().role, MessageRole::Tool);  // stored in its own chat
@@ -305,7 +316,7 @@ private slots:
         // Back in A: the turn goes on, the answer follows the result.
         m_chat->setCurrentConversationId(a);
         waitIdle(2);
-        QVERIFY(!m_chat->toolTurnWaiting());
+        QVERIFY(!m_agentCtl->toolTurnWaiting());
         QVERIFY(m_engine->prompts[1].find("<tool_response>\n42\n</tool_response>") != std::string::npos);
         QCOMPARE(ConversationStore(dbPath()).activePath(a).last().content, QStringLiteral("6 * 7 = 42."));
 
@@ -320,13 +331,13 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!loop()->busy(a), 10000);
         m_engine->hold = true;
         QVERIFY(m_chat->send(QStringLiteral("Something for B")));
-        QTRY_COMPARE(m_engine->replies.size(), 4);  // once its rows are written
-        m_chat->setCurrentConversationId(a);        // B's reply still streams
-        QTRY_VERIFY(m_chat->toolTurnWaiting());     // the Continue affordance (the leaf is read on the store thread)
-        QVERIFY(!m_chat->continueToolTurn());       // not while the engine is busy
-        m_engine->release();                        // B's reply ends: A's answer goes on
+        QTRY_COMPARE(m_engine->replies.size(), 4);   // once its rows are written
+        m_chat->setCurrentConversationId(a);         // B's reply still streams
+        QTRY_VERIFY(m_agentCtl->toolTurnWaiting());  // the Continue affordance (the leaf is read on the store thread)
+        QVERIFY(!m_agentCtl->continueToolTurn());    // not while the engine is busy
+        m_engine->release();                         // B's reply ends: A's answer goes on
         waitIdle(5);
-        QVERIFY(!m_chat->toolTurnWaiting());
+        QVERIFY(!m_agentCtl->toolTurnWaiting());
         QVERIFY(m_engine->prompts[4].find("<tool_response>\n1024\n</tool_response>") != std::string::npos);
         ConversationStore store(dbPath());
         QCOMPARE(store.activePath(a).last().content, QStringLiteral("32*32 = 1024."));
@@ -350,7 +361,7 @@ private slots:
         QVERIFY(!m_chat->generating());
         QVERIFY(!loop()->active() && loop()->calls().isEmpty());
         m_engine->hold = true;
-        QSignalSpy bOpened(m_chat.get(), &ChatController::settingsChanged);
+        QSignalSpy bOpened(m_app->settings(), &ChatSettingsController::settingsChanged);
         QTRY_VERIFY(bOpened.size() > 0);  // sending waits for B's settings
         QVERIFY(m_chat->send(QStringLiteral("Something for B")));
         QTRY_COMPARE(m_engine->replies.size(), 2);

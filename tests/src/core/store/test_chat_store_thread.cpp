@@ -13,6 +13,9 @@
 #include <memory>
 
 #include "chat_controller.h"
+#include "chat_feature.h"
+#include "chat_settings_controller.h"
+#include "conversations_controller.h"
 #include "core/conversation_store.h"
 #include "store_test_util.h"
 #include "write_lock.h"
@@ -55,18 +58,20 @@ private slots:
     }
 
     void guiThreadRunsWhileTheDatabaseIsLocked() {
-        ChatController chat(m_db, nullptr);
+        ChatFeature app(m_db, nullptr);
+        ChatController & chat = *app.chat();
+        ConversationsController & convs = *app.conversations();
         QAbstractItemModelTester messagesTester(chat.messages(),
                                                 QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QTRY_COMPARE(chat.conversations()->count(), 2);
+        QTRY_COMPARE(convs.list()->count(), 2);
         StoreTest::WriteLock lock(m_db);
         QVERIFY(lock.held());
 
         QElapsedTimer clock;
         clock.start();
-        chat.rename(m_long, QStringLiteral("Renamed"));
+        convs.rename(m_long, QStringLiteral("Renamed"));
         chat.setCurrentConversationId(m_long);
-        chat.search(QStringLiteral("zanzibar"));
+        convs.search(QStringLiteral("zanzibar"));
         QVERIFY2(clock.elapsed() < 100, qPrintable(QString::number(clock.elapsed())));  // none waited
 
         int ticks = 0;
@@ -82,7 +87,7 @@ private slots:
         // The rename waits on the lock and everything queued behind it waits too;
         // the GUI thread did not.
         QCOMPARE(chat.messages()->count(), 0);
-        QVERIFY(chat.searchResults().isEmpty());
+        QVERIFY(convs.searchResults().isEmpty());
         QVERIFY(!chat.send(QStringLiteral("hello")));  // no model, and the chat's settings are not read yet
         QVERIFY2(ticks >= 35, qPrintable(QString::number(ticks)));
         QVERIFY2(longestGap < 200, qPrintable(QString::number(longestGap)));
@@ -90,9 +95,9 @@ private slots:
         lock.release();
         QTRY_COMPARE(chat.messages()->count(), MessageListModel::kPageSize);
         QCOMPARE(chat.currentTitle(), QStringLiteral("Renamed"));
-        QCOMPARE(chat.generationSettings().temperature, 0.25);  // the chat's own settings
-        QTRY_COMPARE(chat.searchResults().size(), 1);
-        QCOMPARE(chat.searchResults().first().toMap().value("messageId").toLongLong(), m_hit);
+        QCOMPARE(app.settings()->generationSettings().temperature, 0.25);  // the chat's own settings
+        QTRY_COMPARE(convs.searchResults().size(), 1);
+        QCOMPARE(convs.searchResults().first().toMap().value("messageId").toLongLong(), m_hit);
         QCOMPARE(msg(chat, 0, MessageListModel::ContentRole).toString(), QStringLiteral("message 200"));
         QVERIFY(chat.messages()->hasOlder());
         QVERIFY(chat.messages()->fetchOlder());
@@ -104,11 +109,13 @@ private slots:
     }
 
     void searchHitOnAnotherBranchIsShown() {
-        ChatController chat(m_db, nullptr);
+        ChatFeature app(m_db, nullptr);
+        ChatController & chat = *app.chat();
+        ConversationsController & convs = *app.conversations();
         QSignalSpy scrolled(&chat, &ChatController::scrollToMessage);
-        chat.search(QStringLiteral("zanzibar"));
-        QTRY_COMPARE(chat.searchResults().size(), 1);
-        chat.openSearchResult(m_short, m_hit);
+        convs.search(QStringLiteral("zanzibar"));
+        QTRY_COMPARE(convs.searchResults().size(), 1);
+        convs.openSearchResult(m_short, m_hit);
         QTRY_COMPARE(scrolled.size(), 1);
         QCOMPARE(chat.currentConversationId(), m_short);
         const int row = scrolled.at(0).at(0).toInt();
@@ -124,20 +131,18 @@ private slots:
     }
 
     void deleteUndoAndPinThroughTheStoreThread() {
-        ChatController chat(m_db, nullptr);
-        QTRY_COMPARE(chat.conversations()->count(), 2);
-        chat.deleteConversation(m_short);
-        QTRY_COMPARE(chat.conversations()->count(), 1);
-        QCOMPARE(chat.pendingDeleteTitle(), QStringLiteral("Short"));
-        chat.undoDelete();
-        QTRY_COMPARE(chat.conversations()->count(), 2);
-        chat.togglePinned(m_short);
-        QTRY_COMPARE(
-            chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::IdRole).toLongLong(),
-            m_short);
-        chat.togglePinned(m_short);
-        QTRY_VERIFY(
-            !chat.conversations()->data(chat.conversations()->index(0), ConversationListModel::PinnedRole).toBool());
+        ChatFeature app(m_db, nullptr);
+        ConversationsController & convs = *app.conversations();
+        QTRY_COMPARE(convs.list()->count(), 2);
+        convs.deleteConversation(m_short);
+        QTRY_COMPARE(convs.list()->count(), 1);
+        QCOMPARE(convs.pendingDeleteTitle(), QStringLiteral("Short"));
+        convs.undoDelete();
+        QTRY_COMPARE(convs.list()->count(), 2);
+        convs.togglePinned(m_short);
+        QTRY_COMPARE(convs.list()->data(convs.list()->index(0), ConversationListModel::IdRole).toLongLong(), m_short);
+        convs.togglePinned(m_short);
+        QTRY_VERIFY(!convs.list()->data(convs.list()->index(0), ConversationListModel::PinnedRole).toBool());
     }
 };
 
