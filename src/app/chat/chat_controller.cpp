@@ -51,6 +51,16 @@ void ChatController::init() {
     if (m_worker) m_messages.setWorker(m_worker);
     connect(&m_messages, &MessageListModel::errorOccurred, this, &ChatController::setError);
     m_context.setPolicy(m_settings->effective().contextOverflow);
+    connect(this, &ChatController::currentConversationChanged, this, &ChatController::currentTitleChanged);
+    // currentTitle() falls back to the sidebar's row: when those rows come in
+    // or change, a title that reads them may have changed too.
+    if (m_conversations) {
+        const auto rowsChanged = [this] {
+            if (m_currentId != 0 && m_currentTitle.isEmpty()) emit currentTitleChanged();
+        };
+        connect(m_conversations, &QAbstractItemModel::modelReset, this, rowsChanged);
+        connect(m_conversations, &QAbstractItemModel::dataChanged, this, rowsChanged);
+    }
 }
 
 void ChatController::setError(const QString & message) {

@@ -81,7 +81,9 @@ class ChatController : public QObject {
     Q_PROPERTY(Hearth::MessageListModel * messages READ messages CONSTANT)
     Q_PROPERTY(qint64 currentConversationId READ currentConversationId WRITE setCurrentConversationId NOTIFY
                    currentConversationChanged)
-    Q_PROPERTY(QString currentTitle READ currentTitle NOTIFY currentConversationChanged)
+    // Changes with the open chat, and while the chat's own row is unread, with
+    // its sidebar row (a draft's first message adds the row after the switch).
+    Q_PROPERTY(QString currentTitle READ currentTitle NOTIFY currentTitleChanged)
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
     Q_PROPERTY(qint64 streamingMessageId READ streamingMessageId NOTIFY generatingChanged)
     Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY errorMessageChanged)
@@ -153,6 +155,7 @@ public:
 
 signals:
     void currentConversationChanged();
+    void currentTitleChanged();
     void generatingChanged();
     void errorMessageChanged();
     void replyFinished(qint64 messageId);

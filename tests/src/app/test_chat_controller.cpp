@@ -118,6 +118,9 @@ private slots:
         QCOMPARE(convs.list()->count(), 0);
 
         QSignalSpy changed(chat.messages(), &QAbstractItemModel::dataChanged);
+        // What a binding to currentTitle shows: the title at its last change notice.
+        QString shownTitle;
+        connect(&chat, &ChatController::currentTitleChanged, this, [&] { shownTitle = chat.currentTitle(); });
         // The rows come from the store thread: the reply's state when it first shows.
         std::optional<MessageState> shownAs;
         connect(chat.messages(), &MessageListModel::countChanged, this, [&] {
@@ -134,6 +137,7 @@ private slots:
 
         QCOMPARE(convs.list()->count(), 1);
         QCOMPARE(chat.currentTitle(), QStringLiteral("Once upon a time there was a cat"));
+        QCOMPARE(shownTitle, chat.currentTitle());  // the draft's new row was announced, not only read
         QCOMPARE(msg(chat, 0, MessageListModel::RoleRole).value<MessageRole>(), MessageRole::User);
         QCOMPARE(msg(chat, 1, MessageListModel::RoleRole).value<MessageRole>(), MessageRole::Assistant);
         QCOMPARE(msg(chat, 1, MessageListModel::StateRole).value<MessageState>(), MessageState::Complete);
