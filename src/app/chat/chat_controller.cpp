@@ -109,7 +109,7 @@ QString ChatController::currentTitle() const {
 
 void ChatController::setCurrentTitle(const QString & title) {
     m_currentTitle = title;
-    emit currentConversationChanged();
+    emit currentTitleChanged();  // the same chat: not currentConversationChanged
 }
 
 void ChatController::setCurrentConversationId(qint64 id) {

@@ -332,6 +332,17 @@ private slots:
                      QStringLiteral("Zebras"));
         QTRY_COMPARE(convs.list()->data(convs.list()->index(0), ConversationListModel::TitleRole).toString(),
                      QStringLiteral("Zebras"));
+
+        // Renaming the open chat changes its title, not which chat is open (the tool loop
+        // reacts to the latter).
+        QCOMPARE(chat.currentConversationId(), zebra);  // opened by the search result above
+        QCOMPARE(chat.currentTitle(), QStringLiteral("Zebras"));
+        QSignalSpy switched(&chat, &ChatController::currentConversationChanged);
+        QSignalSpy titled(&chat, &ChatController::currentTitleChanged);
+        convs.rename(zebra, QStringLiteral("Yaks"));
+        QTRY_COMPARE(chat.currentTitle(), QStringLiteral("Yaks"));
+        QVERIFY(titled.count() >= 1);
+        QCOMPARE(switched.count(), 0);
     }
 
     void settingsArePerConversation() {
