@@ -21,10 +21,6 @@ namespace {
 
 using avx2::hsum;
 
-// The register tiles below are arrays indexed by compile-time loop counters:
-// unrolled fully, they live in registers (GCC otherwise keeps them in memory).
-#define HEARTH_UNROLL _Pragma("GCC unroll 8")
-
 // e^x for x <= 0: x = n ln2 + r with |r| <= ln2 / 2 (ln2 split in two for
 // precision), e^r by Cephes expf's degree-6 polynomial, 2^n through the
 // exponent bits. About 2 ulp; inputs below -87.3 give 2^-126, not 0 (callers

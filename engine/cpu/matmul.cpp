@@ -60,10 +60,11 @@ void matmul(const WeightView & w, const float * x, int64_t n_tokens, float * y, 
     // gemm8 (prefill) or gemv8 (decode) where the ISA has one. With every row
     // in 8-row tiles (no leftover rows for dot / dot4), a biased gemm8 can take
     // the activations flipped once here.
-    Gemm8Fn gemm8 = n_tokens >= kGemmMinTokens ? k.gemm8[w.type] : k.gemv8[w.type];
-    const bool biased = gemm8 != nullptr && n_tokens >= kGemmMinTokens && k.gemm8_biased[w.type] != nullptr &&
-                        w.n_out % 8 == 0 && act_type == TensorType_Q8_0;
-    if (biased) gemm8 = k.gemm8_biased[w.type];
+    const bool biased = n_tokens >= kGemmMinTokens && k.gemm8_biased[w.type] != nullptr && w.n_out % 8 == 0 &&
+                        act_type == TensorType_Q8_0;
+    const Gemm8Fn gemm8 = biased                       ? k.gemm8_biased[w.type]
+                          : n_tokens >= kGemmMinTokens ? k.gemm8[w.type]
+                                                       : k.gemv8[w.type];
 
     const uint8_t * act = nullptr;
     size_t act_stride = 0;

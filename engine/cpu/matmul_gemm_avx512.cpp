@@ -47,9 +47,6 @@ using avx512vnni::transpose8x8;
 
 constexpr int kRows = 8;
 
-// The per-token accumulators must live in registers: fully unrolled loops
-// over the (compile-time) token, group and sub-block indices.
-#define HEARTH_UNROLL _Pragma("GCC unroll 16")
 // Tokens per unpacked tile: 128 (not 64) halves the unpacking for a prompt of
 // 128+ tokens; their activation rows (<= 128 x 5.2 KB at n_in 4864) still fit
 // a 1 MB L2 (bench_matmul -p 128, 4864 x 896: Q4_K/IQ4_XS ~ +6%).

@@ -64,9 +64,6 @@ inline int64_t prefetch_groups_ahead(int64_t group_bytes) {
     return 2 * group_bytes <= 16384 ? 2 : 1;
 }
 
-// The pair vectors and sums must stay in registers: fully unrolled loops.
-#define HEARTH_UNROLL _Pragma("GCC unroll 8")
-
 inline __m512i pair512(__m256i lo, __m256i hi) {
     return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
 }

@@ -30,8 +30,6 @@ namespace {
 
 constexpr int kRows = 8;
 
-#define HEARTH_UNROLL _Pragma("GCC unroll 8")
-
 // A format supplies, per super-block: Act, what one token's Q8_K block is
 // turned into once for all 8 rows; row_sums, a row's integer sums as 8 i32
 // lanes that add up to I (itot) and M (imin); and d/dmin from the u32 at the

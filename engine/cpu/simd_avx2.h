@@ -18,6 +18,11 @@
 #include "cpu/vec_dot.h"
 #include "quant/blocks_iq.h"
 
+// Before a loop over a compile-time register tile (tokens, rows, groups,
+// sub-blocks; at most 16): unrolled fully, the tile's arrays live in registers
+// (GCC otherwise may keep them in memory, as it did in the attention kernel).
+#define HEARTH_UNROLL _Pragma("GCC unroll 16")
+
 namespace hearth::HEARTH_SIMD_NS {
 
 inline float fp16(uint16_t h) {
