@@ -160,12 +160,33 @@ void bind_delta_net(WeightBinder & b, const ModelHparams & hp, const std::string
     d.norm = b.vector(p + "ssm_norm.weight", hp.ssm_d_state, true);
 }
 
-std::vector<const WeightView *> LayerWeights::matrices() const {
-    std::vector<const WeightView *> out;
-    for (const WeightView * v : {&attn.wqkv, &attn.wq, &attn.wk, &attn.wv, &attn.wo, &ffn.gate, &ffn.up, &ffn.down,
-                                 &moe.router, &moe.shared.gate, &moe.shared.up, &moe.shared.down, &moe.shared_router,
-                                 &ssm.qkv, &ssm.gate, &ssm.beta, &ssm.alpha, &ssm.out})
+namespace {
+
+// L: LayerWeights or const LayerWeights; V: WeightView with L's constness.
+template <typename V, typename L>
+std::vector<V *> matrices_of(L & l) {
+    std::vector<V *> out;
+    for (V * v : {&l.attn.wqkv, &l.attn.wq, &l.attn.wk, &l.attn.wv, &l.attn.wo, &l.ffn.gate, &l.ffn.up, &l.ffn.down,
+                  &l.moe.router, &l.moe.shared.gate, &l.moe.shared.up, &l.moe.shared.down, &l.moe.shared_router,
+                  &l.ssm.qkv, &l.ssm.gate, &l.ssm.beta, &l.ssm.alpha, &l.ssm.out})
         if (v->data) out.push_back(v);
+    return out;
+}
+
+}  // namespace
+
+std::vector<const WeightView *> LayerWeights::matrices() const {
+    return matrices_of<const WeightView>(*this);
+}
+
+std::vector<WeightView *> LayerWeights::matrices() {
+    return matrices_of<WeightView>(*this);
+}
+
+std::vector<ExpertWeights *> LayerWeights::experts() {
+    std::vector<ExpertWeights *> out;
+    for (ExpertWeights * e : {&moe.gate, &moe.up, &moe.down})
+        if (*e) out.push_back(e);
     return out;
 }
 

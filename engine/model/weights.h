@@ -96,8 +96,11 @@ struct LayerWeights {
     DenseFfnWeights ffn;
     MoeWeights moe;
 
-    // Every matrix the layer reads (for scratch sizing and descriptions).
+    // Every matrix the layer reads (for scratch sizing and descriptions), and
+    // its expert tensors (bound ones only).
     std::vector<const WeightView *> matrices() const;
+    std::vector<WeightView *> matrices();
+    std::vector<ExpertWeights *> experts();
 };
 
 struct ModelWeights {

@@ -21,6 +21,7 @@
 #include "runtime/host_experts.h"
 #include "runtime/kv_cache.h"
 #include "runtime/recurrent_state.h"
+#include "runtime/resident_weights.h"
 
 namespace hearth {
 
@@ -179,6 +180,19 @@ int32_t checked_cpu_layers(const Model & model, const GpuBackend * gpu, int32_t 
     return n;
 }
 
+// What the CPU's layers and output read, and the RAM the rest of the
+// evaluator takes, for the choice to copy them out of the mapping.
+ResidentWeights::Request resident_request(const Model & model, const GpuBackend * gpu, int32_t n_cpu_layers,
+                                          int32_t n_threads) {
+    ResidentWeights::Request r;
+    r.n_cpu_layers = n_cpu_layers;
+    r.output_on_cpu = !gpu || !gpu->output_on_gpu();
+    r.allowed = model.options().copy_weights && !model.options().mlock;
+    r.other_bytes = evaluator_memory_bytes(model.hparams(), model.options(), model.n_ctx(), n_threads, n_cpu_layers);
+    r.available_bytes = available_ram_bytes();
+    return r;
+}
+
 }  // namespace
 
 struct Evaluator::Impl {
@@ -193,6 +207,7 @@ struct Evaluator::Impl {
     int32_t first_gpu;
     KvCache kv;          // the CPU's layers [0, first_gpu) only
     RecurrentState rec;  // their DeltaNet states, if any
+    ResidentWeights resident;  // the weights the CPU reads: copied into RAM, or the mapping
     CpuBackend cpu;
     std::vector<float> hidden;  // [n_batch, n_embd]
     std::vector<float> normed;  // [n_batch, n_embd]
@@ -211,7 +226,10 @@ struct Evaluator::Impl {
           first_gpu(checked_cpu_layers(*model, gpu.get(), n_threads)),
           kv(hp, model->n_ctx(), model->options().kv_type, first_gpu, n_batch),
           rec(hp, first_gpu),
-          cpu(hp, w, kv, rec, pool, n_batch) {
+          resident(w, resident_request(*model, gpu.get(), first_gpu, n_threads), pool),
+          cpu(hp, resident.weights(), kv, rec, pool, n_batch) {
+        placement.weights_copied = resident.copied_bytes();
+        placement.weights_note = resident.note();
         hidden.resize(size_t(n_batch) * size_t(hp.n_embd));
         normed.resize(size_t(n_batch) * size_t(hp.n_embd));
         logits.resize(size_t(n_batch) * size_t(hp.n_vocab));
@@ -261,7 +279,7 @@ struct Evaluator::Impl {
     void cpu_output(int32_t first, int32_t rows, float * out) {
         rmsnorm_rows(hidden.data() + size_t(first) * hp.n_embd, w.output_norm, normed.data(), rows, hp.n_embd,
                      hp.rms_eps);
-        matmul(w.output, normed.data(), rows, out, mm_scratch.data(), pool);
+        matmul(resident.weights().output, normed.data(), rows, out, mm_scratch.data(), pool);
     }
 
     // State a KV cache alone cannot roll back (sliding-window rings,

@@ -124,7 +124,7 @@ int runBench(int argc, char ** argv) {
                kCpuMoeOption,
                kKvTypeOption,
                kGpuDeviceOption},
-              {{"--json"}});
+              {{"--json"}, {"--mmap"}});
     const int32_t n_pp = int32_t(args.integer("-p", 512));
     const int32_t n_tg = int32_t(args.integer("-n", 128));
     const std::vector<int32_t> depths = parseDepths(args.value("-d", "0"));
@@ -136,6 +136,7 @@ int runBench(int argc, char ** argv) {
     hearth::LoadOptions opts;
     opts.n_threads = int32_t(args.integer("-t", 0));
     applyGpuOptions(args, opts);
+    opts.copy_weights = !args.flag("--mmap");
     auto probe = hearth::Model::load(path, opts);
     if (int64_t(max_depth) + std::max(n_pp, n_tg) > probe->hparams().n_ctx_train)
         throw UsageError("-d " + std::to_string(max_depth) + " plus the longest test exceeds the model's context of " +
@@ -214,13 +215,18 @@ int runBench(int argc, char ** argv) {
     std::printf("placement: %d of %d layers on the GPU%s, KV cache %s%s%s\n", pl.plan.n_gpu_layers, pl.plan.n_layer + 1,
                 pl.plan.output_on_gpu ? " (output included)" : "", opts.kv_type == hearth::KvType_q8_0 ? "q8_0" : "f16",
                 pl.note.empty() ? "" : "; ", pl.note.c_str());
+    if (pl.weights_copied > 0)
+        std::printf("weights: the CPU's %.2f GiB copied into RAM (--mmap reads them in place)\n",
+                    double(pl.weights_copied) / double(1u << 30));
+    else
+        std::printf("weights: %s\n", pl.weights_note.c_str());
     return 0;
 }
 
 const CommandRegistration reg({"bench",
                                "bench -m MODEL [-p 512] [-n 128] [-d DEPTH[,DEPTH...]] [-t THREADS] [-r REPS] "
                                "[--n-gpu-layers N|auto] [--n-cpu-moe N|auto] "
-                               "[--kv-type f16|q8_0] [--device INDEX|NAME] [--json]",
+                               "[--kv-type f16|q8_0] [--device INDEX|NAME] [--mmap] [--json]",
                                &runBench});
 
 }  // namespace

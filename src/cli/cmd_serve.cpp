@@ -100,7 +100,7 @@ int runServe(int argc, char ** argv) {
 
 const CommandRegistration reg({"serve",
                                "serve -m MODEL [--host 127.0.0.1] [--port 8000 (0: any free)] [-c N] "
-                               "[-ngl N|auto] [-ctk f16|q8_0] [-ctv f16|q8_0] [-fa [on|off|auto]] [--mlock] "
+                               "[-ngl N|auto] [-ctk f16|q8_0] [-ctv f16|q8_0] [-fa [on|off|auto]] [--mlock] [--mmap] "
                                "[-a ALIAS] [-n N|-1] [-np N] [--jinja] [--api-key K] [--chat-template-file F] "
                                "[--cors ORIGIN[,ORIGIN...]|*] [--threads N] [--max-body BYTES] [--max-pending N] "
                                "[--models-dir DIR[:DIR...]] (serve --help for all)",

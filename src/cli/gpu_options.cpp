@@ -55,6 +55,8 @@ nlohmann::ordered_json placementJson(const hearth::Evaluator & ev) {
     j["kv_type"] = ev.model().options().kv_type == hearth::KvType_q8_0 ? "q8_0" : "f16";
     j["vram_bytes"] = p.plan.vram.total();
     j["note"] = p.note;
+    j["weights_copied"] = p.weights_copied;
+    if (!p.weights_note.empty()) j["weights_note"] = p.weights_note;
     return j;
 }
 

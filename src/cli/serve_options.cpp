@@ -74,7 +74,7 @@ ServeOptions parseServeOptions(int argc, char ** argv) {
                      {"--max-body"},
                      {"--max-pending"},
                      {"--models-dir"}},
-                    {{"--help", "-h"}, {"--mlock"}, {"--jinja"}});
+                    {{"--help", "-h"}, {"--mlock"}, {"--mmap"}, {"--jinja"}});
     ServeOptions o;
     if (!args.positional().empty()) throw UsageError("unexpected argument '" + args.positional().front() + "'");
     if (args.flag("--help")) {
@@ -110,6 +110,7 @@ ServeOptions parseServeOptions(int argc, char ** argv) {
     o.load.n_ctx = int32_t(ctx);
     o.load.n_threads = int32_t(args.integer("--threads", 0));
     o.load.mlock = args.flag("--mlock");
+    o.load.copy_weights = !args.flag("--mmap");
     applyGpuOptions(args, o.load);  // --n-gpu-layers (default auto), --device, --kv-type / --cache-type-k
     o.load.kv_type = kvType("--cache-type-k", args.value("--kv-type", "f16"));
     if (const auto v = args.value("--cache-type-v"); v && kvType("--cache-type-v", *v) != o.load.kv_type)
@@ -156,6 +157,8 @@ const char * serveHelp() {
            "  -fa, --flash-attn [on|off|auto]\n"
            "                               accepted; Hearth's attention is always fused\n"
            "      --mlock                  lock the weights in RAM (warns if RLIMIT_MEMLOCK is too low)\n"
+           "      --mmap                   read the weights in place from the file mapping (by default the\n"
+           "                               CPU's are copied into RAM when they fit: faster decode)\n"
            "  -n, --n-predict N            most tokens per reply (default -1: until the context is full)\n"
            "  -np, --parallel N            sequences served at once, each with its own KV cache (default 1)\n"
            "      --jinja                  accepted: chat templates are always Jinja\n"

@@ -48,6 +48,10 @@ struct Placement {
     MemoryPlan plan;
     std::string backend;  // "cpu", or "cuda (20/24 layers + output)"
     std::string note;     // empty, or a sentence for the user
+    // Bytes of the CPU's weights copied out of the file mapping into RAM
+    // (engine/runtime/resident_weights.h), or 0 with the reason in weights_note.
+    uint64_t weights_copied = 0;
+    std::string weights_note;
 };
 
 class Evaluator {

@@ -159,6 +159,11 @@ struct LoadOptions {
     int32_t n_cpu_moe = -1;
     KvType kv_type = KvType_f16;  // K and V both: the cache and its kernels hold one type
     bool mlock = false;           // lock the mapped weights in RAM (never paged out); see Model::lock_note
+    // The CPU's weight matrices are copied out of the file mapping into
+    // anonymous memory when they fit with room to spare (decode reads them
+    // faster there: engine/runtime/resident_weights.h); false, or mlock, reads
+    // them in place (zero copy, for models that barely fit in RAM).
+    bool copy_weights = true;
     // Which GPU runs the offloaded layers: "" the first, a CUDA index ("1"),
     // or part of the device's name ("4090"); see select_gpu (hearth/gpu.h).
     std::string gpu_device;
