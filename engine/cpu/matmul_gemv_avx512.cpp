@@ -145,12 +145,16 @@ struct IQ4XS {
     static __m256 dmin(__m256i dm) { return d(dm); }
 };
 
-// Each row is read whole (up to kChunk super-blocks) before the next: the 8
-// rows of a call are adjacent in memory, so the weights stream from DRAM as
-// one sequential run, which the hardware prefetchers follow best (reading the
-// 8 rows a super-block at a time halves the bandwidth on rows of 22 or more
-// super-blocks). A row's I and M per super-block wait in a small buffer, as
-// scalars: hsum per row, then one aligned load gives the 8 rows' lanes.
+// Each row is read whole (up to kChunk / NT super-blocks) before the next:
+// the 8 rows of a call are adjacent in memory, so the weights stream from DRAM
+// as one sequential run, which the hardware prefetchers follow best (reading
+// the 8 rows a super-block at a time halves the bandwidth on rows of 22 or
+// more super-blocks). A row's I and M lanes per super-block wait unreduced
+// (64 KB per chunk), so after the 8 rows one lane_sums8 (9 ops) reduces all 8
+// rows of a super-block, against 8 hsum_i32 of 7 ops and a scalar store each.
+// Same integers, same float steps, same bits. (bench_matmul -t 1, weights in
+// L2, best of 3 alternating runs, GB/s: Q4_K 3584 x 256 26.7 -> 28.3, IQ4_XS
+// 3584 x 256 20.4 -> 22.6, IQ4_XS 18944 x 64 18.3 -> 20.0.)
 constexpr int64_t kChunk = 128;
 // Software prefetch along that run: the hardware prefetchers alone leave the
 // kernel waiting on DRAM (it computes at ~24 GB/s from L3). Into L2, 8 KB
@@ -159,15 +163,6 @@ constexpr int64_t kChunk = 128;
 // with T1 at 8 KB; Q4_K 18.5 -> 19.6).
 constexpr int kPrefetchBytes = 8192;
 constexpr _mm_hint kPrefetchHint = _MM_HINT_T1;
-
-// Rows of at most kShortBlocks super-blocks (MoE experts: 1024 or 512 wide in
-// the 48-layer benchmark, 2048 / 768 in Qwen3-30B-A3B): the same row-by-row
-// order as below, but each row's I and M lanes wait unreduced (at most
-// 8 x 3 x 8 vectors each), so after the 8 rows one lane_sums8 (9 ops) reduces
-// all 8 rows of a super-block, against 8 hsum_i32 of 7 ops and a scalar store
-// each (bench_matmul Q4_K 512 x 1024, L2-resident, 1 thread: 78 -> 82 GFLOP/s
-// of CPU time). Same integers, same float steps, same bits.
-constexpr int64_t kShortBlocks = 8;
 
 // The float step of one super-block for one token, shared by both orders so
 // they stay the same bits: v = d I - dmin M (one fmsub), acc = a.d v + acc.
@@ -206,70 +201,37 @@ inline void row_block(const typename F::Block * b, const typename F::Act * acts,
 }
 
 template <typename F, int NT>
-void gemv8_short_nt(int64_t nb, const uint8_t * w, size_t row_bytes, const uint8_t * act, size_t act_stride, float * y,
-                    size_t y_stride) {
+void gemv8_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uint8_t * act, size_t act_stride, float * y,
+              size_t y_stride) {
     using Block = typename F::Block;
     using Act = typename F::Act;
+    constexpr int64_t kBlocks = kChunk / NT;
+    const int64_t nb = n_in / QK_K;
     __m256 acc[NT];
     for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
     const auto act_block = [&](int t, int64_t c) -> const block_q8_K & {
         return reinterpret_cast<const block_q8_K *>(act + size_t(t) * act_stride)[c];
     };
-    Act acts[kShortBlocks][NT];
-    for (int64_t c = 0; c < nb; ++c)
-        for (int t = 0; t < NT; ++t) acts[c][t] = F::act(act_block(t, c));
-    // [block][token][row]: 8 i32 lanes that sum to I / M; 12 KB at 3 tokens.
-    __m256i it[kShortBlocks][NT][kRows], im[kShortBlocks][NT][kRows];
-    for (int r = 0; r < kRows; ++r) {
-        const Block * b = reinterpret_cast<const Block *>(w + size_t(r) * row_bytes);
-        for (int64_t c = 0; c < nb; ++c) {
-            __m256i vi[NT], vm[NT];
-            row_block<F, NT>(b + c, acts[c], vi, vm);
-            for (int t = 0; t < NT; ++t) it[c][t][r] = vi[t], im[c][t][r] = vm[t];
-        }
-    }
-    for (int64_t c = 0; c < nb; ++c) {
-        const __m256i dm = block_heads8(w + size_t(c) * sizeof(Block), row_bytes);
-        const __m256 d = F::d(dm), dmin = F::dmin(dm);
-        for (int t = 0; t < NT; ++t)
-            acc[t] = block_step(d, dmin, lane_sums8(it[c][t]), lane_sums8(im[c][t]), act_block(t, c).d, acc[t]);
-    }
-    for (int t = 0; t < NT; ++t) _mm256_storeu_ps(y + size_t(t) * y_stride, acc[t]);
-}
-
-template <typename F, int NT>
-void gemv8_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uint8_t * act, size_t act_stride, float * y,
-              size_t y_stride) {
-    using Block = typename F::Block;
-    using Act = typename F::Act;
-    const int64_t nb = n_in / QK_K;
-    if (nb <= kShortBlocks) return gemv8_short_nt<F, NT>(nb, w, row_bytes, act, act_stride, y, y_stride);
-    __m256 acc[NT];
-    for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
-    alignas(32) int32_t itot[kChunk][NT][kRows], imin[kChunk][NT][kRows];
-    Act acts[kChunk][NT];  // at most 110 KB (IQ4_XS, 3 tokens): L2-resident, read in order
-    for (int64_t i0 = 0; i0 < nb; i0 += kChunk) {
-        const int64_t nc = std::min(kChunk, nb - i0);
+    Act acts[kBlocks][NT];  // at most 36 KB (IQ4_XS)
+    // [block][token][row]: 8 i32 lanes that sum to I / M.
+    __m256i it[kBlocks][NT][kRows], im[kBlocks][NT][kRows];
+    for (int64_t i0 = 0; i0 < nb; i0 += kBlocks) {
+        const int64_t nc = std::min(kBlocks, nb - i0);
         for (int64_t c = 0; c < nc; ++c)
-            for (int t = 0; t < NT; ++t)
-                acts[c][t] = F::act(reinterpret_cast<const block_q8_K *>(act + size_t(t) * act_stride)[i0 + c]);
+            for (int t = 0; t < NT; ++t) acts[c][t] = F::act(act_block(t, i0 + c));
         for (int r = 0; r < kRows; ++r) {
             const Block * b = reinterpret_cast<const Block *>(w + size_t(r) * row_bytes) + i0;
             for (int64_t c = 0; c < nc; ++c) {
-                __m256i it[NT], im[NT];
-                row_block<F, NT>(b + c, acts[c], it, im);
-                for (int t = 0; t < NT; ++t) itot[c][t][r] = hsum_i32(it[t]), imin[c][t][r] = hsum_i32(im[t]);
+                __m256i vi[NT], vm[NT];
+                row_block<F, NT>(b + c, acts[c], vi, vm);
+                for (int t = 0; t < NT; ++t) it[c][t][r] = vi[t], im[c][t][r] = vm[t];
             }
         }
         for (int64_t c = 0; c < nc; ++c) {
             const __m256i dm = block_heads8(w + size_t(i0 + c) * sizeof(Block), row_bytes);
             const __m256 d = F::d(dm), dmin = F::dmin(dm);
-            for (int t = 0; t < NT; ++t) {
-                const float ad = reinterpret_cast<const block_q8_K *>(act + size_t(t) * act_stride)[i0 + c].d;
-                const __m256i vi = _mm256_load_si256(reinterpret_cast<const __m256i *>(itot[c][t]));
-                const __m256i vm = _mm256_load_si256(reinterpret_cast<const __m256i *>(imin[c][t]));
-                acc[t] = block_step(d, dmin, vi, vm, ad, acc[t]);
-            }
+            for (int t = 0; t < NT; ++t)
+                acc[t] = block_step(d, dmin, lane_sums8(it[c][t]), lane_sums8(im[c][t]), act_block(t, i0 + c).d, acc[t]);
         }
     }
     for (int t = 0; t < NT; ++t) _mm256_storeu_ps(y + size_t(t) * y_stride, acc[t]);

@@ -188,10 +188,10 @@ private slots:
         // 416 = 13 blocks of 32: Q8_0's kernels take blocks 8 at a time, so a tail.
         std::vector<int64_t> widths = {256, 1280};
         if (tensor_type_info(t).block_elems == 32) widths.push_back(416);
-        // 2304 = 9 super-blocks: past the AVX-512 gemv8's short-row order
-        // (<= 8 super-blocks, block by block over the 8 rows) into its
-        // row-by-row order, so both orders are held to the dot's bits.
-        if (tensor_type_info(t).block_elems == 256) widths.push_back(2304);
+        // 33024 = 129 super-blocks: past one chunk of the AVX-512 gemv8 (128
+        // super-blocks per row at one token, 64 at two, 42 at three), so the
+        // chunked order is held to the dot's bits too.
+        if (tensor_type_info(t).block_elems == 256) widths.push_back(33024);
         for (int64_t n : widths) {
             std::vector<uint8_t> w;
             for (int r = 0; r < kRows; ++r) {
