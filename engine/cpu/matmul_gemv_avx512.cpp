@@ -1,4 +1,4 @@
-// Decode GEMV for Q4_K, IQ4_XS and MXFP4 with AVX-512 VNNI: eight weight rows against
+// Decode GEMV for Q4_K, IQ4_XS, Q6_K and MXFP4 with AVX-512 VNNI: eight weight rows against
 // 1-3 tokens (Q8_0's is in matmul_gemv32_avx512.cpp).
 //
 // The one-row kernels (dot_q4_K, dot_iq4_xs in vec_dot_avx512.cpp) pay, per
@@ -17,6 +17,7 @@
 #define HEARTH_SIMD_NS avx512vnni
 #define HEARTH_SIMD_VNNI 1
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 
 #include "cpu/gemv8_tokens.h"
@@ -56,6 +57,8 @@ inline __m128i q4k_scales_mins_vec(const uint8_t * s) {
 
 struct Q4K {
     using Block = block_q4_K;
+    static constexpr size_t kHead = 0;  // d and dmin: the block's first u32
+    static constexpr bool kMins = true;
     struct Act {
         const int8_t * qs;
         __m256i bsum;  // i16 lane j (j < 8): A_j
@@ -103,6 +106,8 @@ struct Q4K {
 // 2 p + 1; two hadd rounds give S_j in lane order 0 2 4 6 1 3 5 7.
 struct IQ4XS {
     using Block = block_iq4_xs;
+    static constexpr size_t kHead = 0;  // d and the scales' high bits
+    static constexpr bool kMins = true;
     struct Act {
         __m256i lo[4], hi[4];  // pair p: elements 0-15 / 16-31 of sub-blocks 2 p | 2 p + 1
         __m256i a;             // i32 lane k: A_j, j in the order above
@@ -143,6 +148,30 @@ struct IQ4XS {
     }
     static __m256 d(__m256i dm) { return _mm256_cvtph_ps(_mm256_cvtepi32_epi16(dm)); }
     static __m256 dmin(__m256i dm) { return d(dm); }
+};
+
+// Q6_K: the tile kernels' integer lanes (q6k_unpack, q6k_lanes: scales
+// applied in i16 before any reduction, the +32 bias out through the bsums),
+// 8 lanes per row that sum to I; no mins (M = 0, dmin = 0), so the float step
+// is dot_q6_K's (vec_dot_avx512.cpp: q6_K_rows<1, true>). d is the block's
+// last two bytes: the u32 read ends there (bytes 206-209: scales 14-15, d).
+struct Q6K {
+    using Block = block_q6_K;
+    static constexpr size_t kHead = offsetof(block_q6_K, d) - 2;
+    static constexpr bool kMins = false;
+    struct Act {
+        const int8_t * qs;
+        __m256i bsums;  // i16 lane k: the sum of elements 16 k .. + 15
+    };
+    static Act act(const block_q8_K & a) { return {a.qs, loadu(a.bsums)}; }
+    template <int NT>
+    static void row_sums(const Block & b, const Act * const * a, __m256i * itot, __m256i *) {
+        Q6KUnpacked u;
+        q6k_unpack(b, u);
+        for (int t = 0; t < NT; ++t) itot[t] = q6k_lanes(u, a[t]->qs, a[t]->bsums);
+    }
+    static __m256 d(__m256i dm) { return _mm256_cvtph_ps(_mm256_cvtepi32_epi16(_mm256_srli_epi32(dm, 16))); }
+    static __m256 dmin(__m256i) { return _mm256_setzero_ps(); }
 };
 
 // Each row is read whole (up to kChunk / NT super-blocks) before the next:
@@ -224,14 +253,19 @@ void gemv8_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uint8_t *
             for (int64_t c = 0; c < nc; ++c) {
                 __m256i vi[NT], vm[NT];
                 row_block<F, NT>(b + c, acts[c], vi, vm);
-                for (int t = 0; t < NT; ++t) it[c][t][r] = vi[t], im[c][t][r] = vm[t];
+                for (int t = 0; t < NT; ++t) {
+                    it[c][t][r] = vi[t];
+                    if constexpr (F::kMins) im[c][t][r] = vm[t];
+                }
             }
         }
         for (int64_t c = 0; c < nc; ++c) {
-            const __m256i dm = block_heads8(w + size_t(i0 + c) * sizeof(Block), row_bytes);
+            const __m256i dm = block_heads8(w + size_t(i0 + c) * sizeof(Block) + F::kHead, row_bytes);
             const __m256 d = F::d(dm), dmin = F::dmin(dm);
-            for (int t = 0; t < NT; ++t)
-                acc[t] = block_step(d, dmin, lane_sums8(it[c][t]), lane_sums8(im[c][t]), act_block(t, i0 + c).d, acc[t]);
+            for (int t = 0; t < NT; ++t) {
+                const __m256i vm = F::kMins ? lane_sums8(im[c][t]) : _mm256_setzero_si256();
+                acc[t] = block_step(d, dmin, lane_sums8(it[c][t]), vm, act_block(t, i0 + c).d, acc[t]);
+            }
         }
     }
     for (int t = 0; t < NT; ++t) _mm256_storeu_ps(y + size_t(t) * y_stride, acc[t]);
@@ -358,6 +392,7 @@ void fill_gemv_avx512(VecDotKernels & k) {
     using namespace avx512vnni;
     k.gemv8[TensorType_Q4_K] = gemv8_tokens<gemv8_nt<Q4K, 1>, gemv8_nt<Q4K, 2>, gemv8_nt<Q4K, 3>>;
     k.gemv8[TensorType_IQ4_XS] = gemv8_tokens<gemv8_nt<IQ4XS, 1>, gemv8_nt<IQ4XS, 2>, gemv8_nt<IQ4XS, 3>>;
+    k.gemv8[TensorType_Q6_K] = gemv8_tokens<gemv8_nt<Q6K, 1>, gemv8_nt<Q6K, 2>, gemv8_nt<Q6K, 3>>;
     k.gemv8[TensorType_MXFP4] = gemv8_tokens<gemv8_mxfp4_nt<1>, gemv8_mxfp4_nt<2>, gemv8_mxfp4_nt<3>>;
 }
 

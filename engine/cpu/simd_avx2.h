@@ -182,6 +182,63 @@ inline __m256i pick_i16(int j) {
     return _mm256_set1_epi16(static_cast<int16_t>(((2 * j + 1) << 8) | (2 * j)));
 }
 
+// A Q6_K block unpacked: element e = ql nibble | 2 qh bits << 4, unsigned
+// (value + 32); 16 signed 8-bit scales, one per 16 elements. q[4 h + s]:
+// elements 128 h + 32 s .. + 31 (quarter j = 4 h + s); scv[j]: quarter j's two
+// scales as i16 lanes (low 128-bit half scale 2 j, high half 2 j + 1); sc16:
+// the 16 scales as i16, against the activations' bsums for the +32 bias.
+struct Q6KUnpacked {
+    __m256i q[8], scv[8], sc16;
+};
+
+inline void q6k_unpack(const block_q6_K & b, Q6KUnpacked & u) {
+    // The 2-bit pairs of qh moved to bits 4-5 by masks that keep the i16 shifts
+    // from carrying bits across bytes, so the nibble merge is one select.
+    const __m256i m03 = _mm256_set1_epi8(0x03), m0c = _mm256_set1_epi8(0x0c);
+    const __m256i m30 = _mm256_set1_epi8(0x30), mc0 = _mm256_set1_epi8(static_cast<char>(0xc0));
+    // Scale bytes reordered even | odd: as i16, the low half's lane k is scale
+    // 2 k, the high half's 2 k + 1, so pick_i16(j) gives quarter j's pair.
+    const __m128i even_odd = _mm_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
+    const __m128i s8 = _mm_loadu_si128(reinterpret_cast<const __m128i *>(b.scales));
+    u.sc16 = _mm256_cvtepi8_epi16(s8);
+    const __m256i sc_eo = _mm256_cvtepi8_epi16(_mm_shuffle_epi8(s8, even_odd));
+    HEARTH_UNROLL
+    for (int h = 0; h < 2; ++h) {
+        const __m256i ql0 = loadu(b.ql + 64 * h), ql1 = loadu(b.ql + 64 * h + 32);
+        const __m256i qh = loadu(b.qh + 32 * h);
+        u.q[4 * h + 0] = merge_nibble(ql0, _mm256_slli_epi16(_mm256_and_si256(qh, m03), 4));
+        u.q[4 * h + 1] = merge_nibble(ql1, _mm256_slli_epi16(_mm256_and_si256(qh, m0c), 2));
+        u.q[4 * h + 2] = merge_nibble(_mm256_srli_epi16(ql0, 4), _mm256_and_si256(qh, m30));
+        u.q[4 * h + 3] = merge_nibble(_mm256_srli_epi16(ql1, 4), _mm256_srli_epi16(_mm256_and_si256(qh, mc0), 2));
+    }
+    HEARTH_UNROLL
+    for (int j = 0; j < 8; ++j) u.scv[j] = _mm256_shuffle_epi8(sc_eo, pick_i16(j));
+}
+
+// 8 i32 lanes that sum to the block's exact I = sum_e sc (q_e - 32) a_e for one
+// token (qs, bsums: its Q8_K block); lane L holds elements 32 j + 4 L .. + 3 of
+// every quarter j, the +32 bias taken out lane-wise through the bsums.
+inline __m256i q6k_lanes(const Q6KUnpacked & u, const int8_t * qs, __m256i bsums) {
+    // Two chains hide the multiply-add latency; the i32 sums are exact in any order.
+    __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+    HEARTH_UNROLL
+    for (int j = 0; j < 8; j += 2) {
+        s0 = madd_acc(s0, _mm256_maddubs_epi16(u.q[j], loadu(qs + 32 * j)), u.scv[j]);
+        s1 = madd_acc(s1, _mm256_maddubs_epi16(u.q[j + 1], loadu(qs + 32 * j + 32)), u.scv[j + 1]);
+    }
+    return _mm256_sub_epi32(_mm256_add_epi32(s0, s1), _mm256_slli_epi32(_mm256_madd_epi16(bsums, u.sc16), 5));
+}
+
+// The float step of the kernels that reduce a super-block to exact integers
+// (the AVX-512 dot, gemv8 and gemm8 of the K and IQ4_XS types): I = the
+// scaled sum, M = the min (or bias) sum; v = d I - (dmin M) (one fmsub),
+// acc = a.d v + acc (one fma). dmin = M = 0 for a type without mins.
+inline __m128 superblock_step(__m128 acc, float d, float dmin, float ad, int32_t itot, int32_t imin) {
+    const __m128 v = _mm_fmsub_ss(_mm_set_ss(d), _mm_set_ss(static_cast<float>(itot)),
+                                  _mm_mul_ss(_mm_set_ss(dmin), _mm_set_ss(static_cast<float>(imin))));
+    return _mm_fmadd_ss(_mm_set_ss(ad), v, acc);
+}
+
 inline __m256i iq4nl_table() {
     const __m128i t = _mm_loadu_si128(reinterpret_cast<const __m128i *>(kvalues_iq4nl));
     return _mm256_set_m128i(t, t);

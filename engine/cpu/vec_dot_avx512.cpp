@@ -22,16 +22,12 @@ namespace avx512vnni {
 namespace {
 
 // GEMV kernels for the types that have a gemm8 prefill kernel
-// (matmul_gemm_avx512.cpp), with the same float arithmetic per row, so decode
-// and batched prefill give bit-identical results (otherwise a last-bit
-// difference can flip an 8-bit activation code in the next layer). Per
-// super-block: the integers I = sum_j sc_j S_j and M = sum_j m_j A_j are exact
-// in any order; then v = d I - (dmin M) (one fmsub), acc = a.d v + acc (one fma).
-inline __m128 superblock_step(__m128 acc, float d, float dmin, float ad, int32_t itot, int32_t imin) {
-    const __m128 v = _mm_fmsub_ss(_mm_set_ss(d), _mm_set_ss(static_cast<float>(itot)),
-                                  _mm_mul_ss(_mm_set_ss(dmin), _mm_set_ss(static_cast<float>(imin))));
-    return _mm_fmadd_ss(_mm_set_ss(ad), v, acc);
-}
+// (matmul_gemm_avx512.cpp) or a gemv8 decode kernel (matmul_gemv_avx512.cpp),
+// with the same float arithmetic per row, so decode and batched prefill give
+// bit-identical results (otherwise a last-bit difference can flip an 8-bit
+// activation code in the next layer). Per super-block: the integers
+// I = sum_j sc_j S_j and M = sum_j m_j A_j are exact in any order; then
+// superblock_step (simd_avx2.h): v = d I - (dmin M), acc = a.d v + acc.
 
 // Q4_K: sub-block sums S_j of nibble * activation by VPDPBUSD.
 float dot_q4_K(int64_t n, const void * vw, const void * va) {
@@ -122,6 +118,10 @@ void fill_vec_dot_avx512(VecDotKernels & k) {
     k.dot[TensorType_IQ4_XS] = avx512vnni::dot_iq4_xs;
     k.dot4[TensorType_Q4_K] = nullptr;
     k.dot4[TensorType_IQ4_XS] = nullptr;
+    // Q6_K: the tile kernels with superblock_step per block (prefill, dot4)
+    // and its gemv8 (decode) share their bits.
+    k.dot[TensorType_Q6_K] = avx512vnni::as_dot<avx512vnni::q6_K_rows<1, true>>;
+    k.dot4[TensorType_Q6_K] = avx512vnni::q6_K_rows<4, true>;
     k.dot[TensorType_Q8_0] = avx512vnni::dot_signed32<avx512vnni::Q8_0Codes>;
     k.dot[TensorType_Q4_0] = avx512vnni::dot_signed32<avx512vnni::Q4_0Codes>;
     k.dot[TensorType_Q5_0] = avx512vnni::dot_signed32<avx512vnni::Q5_0Codes>;

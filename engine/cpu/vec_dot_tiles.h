@@ -149,56 +149,32 @@ void q45_K_rows(int64_t n, const void * vw, const void * act, size_t stride, flo
     for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(_mm256_sub_ps(acc[t], acc_m[t]));
 }
 
-// Q6_K: element e = ql nibble | 2 qh bits << 4, unsigned (value + 32); 16 signed
-// 8-bit scales, one per 16 elements. Per block and token, i32 lane L of the sum
-// collects elements 32 j + 4 L .. + 3 of every quarter j, times their scale,
-// minus the bias through the bsums; the lanes, their float conversion and the
-// one fma per block are what dot, dot4 and prefill share, so any order of the
-// integer work within a lane keeps the three bit-identical.
-template <int NT>
+// Q6_K (q6k_unpack, q6k_lanes in simd_avx2.h): per block and token, 8 i32
+// lanes of the exact scaled sum. Exact = false: the lanes, their float
+// conversion and one fma per block (8 float lanes per row, summed at the end),
+// what dot and dot4 share. Exact = true: the lanes summed to I and one
+// superblock_step per block, as the AVX-512 gemv8 does (no dmin, no M).
+template <int NT, bool Exact = false>
 void q6_K_rows(int64_t n, const void * vw, const void * act, size_t stride, float * out, size_t out_stride) {
     const auto * w = static_cast<const block_q6_K *>(vw);
-    // The 2-bit pairs of qh moved to bits 4-5 by masks that keep the i16 shifts
-    // from carrying bits across bytes, so the nibble merge is one select.
-    const __m256i m03 = _mm256_set1_epi8(0x03), m0c = _mm256_set1_epi8(0x0c);
-    const __m256i m30 = _mm256_set1_epi8(0x30), mc0 = _mm256_set1_epi8(static_cast<char>(0xc0));
-    // Scale bytes reordered even | odd: as i16, the low half's lane k is scale
-    // 2 k, the high half's 2 k + 1, so pick_i16(j) gives quarter j's pair.
-    const __m128i even_odd = _mm_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
     __m256 acc[NT];
-    for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
+    __m128 acc_s[NT];
+    for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps(), acc_s[t] = _mm_setzero_ps();
     for (int64_t i = 0; i < n / QK_K; ++i) {
         if constexpr (NT == 1) prefetch_ahead(w + i);
-        const __m128i s8 = _mm_loadu_si128(reinterpret_cast<const __m128i *>(w[i].scales));
-        const __m256i sc16 = _mm256_cvtepi8_epi16(s8);
-        const __m256i sc_eo = _mm256_cvtepi8_epi16(_mm_shuffle_epi8(s8, even_odd));
-        __m256i q[8];  // quarter s of half h at q[4 h + s]: elements 128 h + 32 s .. + 31, unsigned (value + 32)
-        for (int h = 0; h < 2; ++h) {
-            const __m256i ql0 = loadu(w[i].ql + 64 * h), ql1 = loadu(w[i].ql + 64 * h + 32);
-            const __m256i qh = loadu(w[i].qh + 32 * h);
-            q[4 * h + 0] = merge_nibble(ql0, _mm256_slli_epi16(_mm256_and_si256(qh, m03), 4));
-            q[4 * h + 1] = merge_nibble(ql1, _mm256_slli_epi16(_mm256_and_si256(qh, m0c), 2));
-            q[4 * h + 2] = merge_nibble(_mm256_srli_epi16(ql0, 4), _mm256_and_si256(qh, m30));
-            q[4 * h + 3] = merge_nibble(_mm256_srli_epi16(ql1, 4), _mm256_srli_epi16(_mm256_and_si256(qh, mc0), 2));
-        }
-        __m256i scv[8];
-        for (int j = 0; j < 8; ++j) scv[j] = _mm256_shuffle_epi8(sc_eo, pick_i16(j));
+        Q6KUnpacked u;
+        q6k_unpack(w[i], u);
         const float dw = fp16(w[i].d);
         for (int t = 0; t < NT; ++t) {
             const block_q8_K & a = act_block<block_q8_K>(act, stride, t, i);
-            // Two chains hide the multiply-add latency; the i32 sums are exact in any order.
-            __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
-            for (int j = 0; j < 8; j += 2) {
-                s0 = madd_acc(s0, _mm256_maddubs_epi16(q[j], loadu(a.qs + 32 * j)), scv[j]);
-                s1 = madd_acc(s1, _mm256_maddubs_epi16(q[j + 1], loadu(a.qs + 32 * j + 32)), scv[j + 1]);
-            }
-            // The +32 bias of the stored quants comes out through the bsums, lane-wise (exact in i32).
-            const __m256i sumi = _mm256_sub_epi32(_mm256_add_epi32(s0, s1),
-                                                  _mm256_slli_epi32(_mm256_madd_epi16(loadu(a.bsums), sc16), 5));
-            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dw), _mm256_cvtepi32_ps(sumi), acc[t]);
+            const __m256i sumi = q6k_lanes(u, a.qs, loadu(a.bsums));
+            if constexpr (Exact)
+                acc_s[t] = superblock_step(acc_s[t], dw, 0.0f, a.d, hsum_i32(sumi), 0);
+            else
+                acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a.d * dw), _mm256_cvtepi32_ps(sumi), acc[t]);
         }
     }
-    for (int t = 0; t < NT; ++t) out[t * out_stride] = hsum(acc[t]);
+    for (int t = 0; t < NT; ++t) out[t * out_stride] = Exact ? _mm_cvtss_f32(acc_s[t]) : hsum(acc[t]);
 }
 
 template <int NT>

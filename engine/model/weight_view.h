@@ -1,5 +1,6 @@
 // A weight matrix as the forward pass reads it: the GGUF block format in
-// place (the mmap on the CPU, device memory on the GPU). Row r of the
+// place (on the CPU the mmap, or its copy in RAM: runtime/resident_weights.h;
+// device memory on the GPU). Row r of the
 // [n_in, n_out] matrix starts at data + r * tensor_row_bytes(type, n_in).
 #pragma once
 

@@ -4,7 +4,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <unordered_map>
+#include <map>
+#include <tuple>
 #include <vector>
 
 #include "cpu/thread_pool.h"
@@ -34,8 +35,7 @@ struct Run {
     size_t offset;
 };
 
-// The runs to copy, each source once (a tensor bound twice shares its copy),
-// and for every view the run that holds it.
+// The runs to copy, and for every view the run that holds it.
 class CopyPlan {
 public:
     // A matrix: its rows, back to back.
@@ -76,7 +76,7 @@ public:
 
 private:
     void add_run(const void ** slot, Run r) {
-        auto [it, added] = m_by_src.try_emplace(r.src, m_runs.size());
+        auto [it, added] = m_by_src.try_emplace(std::tuple(r.src, r.bytes, r.count, r.src_stride), m_runs.size());
         if (added) {
             r.offset = m_end;
             m_runs.push_back(r);
@@ -86,7 +86,9 @@ private:
     }
 
     std::vector<Run> m_runs;
-    std::unordered_map<const uint8_t *, size_t> m_by_src;
+    // The same bytes bound twice share one copy (a view of the same start
+    // but another size gets its own).
+    std::map<std::tuple<const uint8_t *, size_t, int64_t, size_t>, size_t> m_by_src;
     std::vector<std::pair<const void **, size_t>> m_slots;
     std::vector<ExpertWeights *> m_experts;
     size_t m_end = 0;

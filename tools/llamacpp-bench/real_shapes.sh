@@ -5,7 +5,7 @@
 #
 #   real_shapes.sh HEARTH_CLI [shape: 05|7b] [threads "1 2"] [depths "0 4096"] [rounds 3]
 #
-# Env: LLAMA_BENCH (default /work/llamacpp-bench/bin/llama-bench, built as docs/benchmarks.md
+# Env: REPS (repetitions per run, default 3), LLAMA_BENCH (default /work/llamacpp-bench/bin/llama-bench, built as docs/benchmarks.md
 # says), MODELS (where the files are made once; default /work/bench18), VOCAB (the qwen2
 # vocabulary fixture). Needs a quiet machine: the load is printed before every run.
 # Results: one JSON per run in $MODELS/out-<shape>/.
@@ -33,7 +33,7 @@ make_files() {
 }
 make_files
 
-P=128; N=32; R=3
+P=128; N=32; R=${REPS:-3}
 for d in $DEPTHS; do
     [ "$d" -gt 0 ] && [ "$SHAPE" = 7b ] && R=1  # a 4096-token fill per repetition takes minutes
     for T in $THREADS; do
