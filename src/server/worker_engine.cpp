@@ -39,6 +39,9 @@ std::unique_ptr<WorkerEngine> WorkerEngine::load(const std::string & path, heart
     engine->m_model.parallel = n;
     if (n > 1 && options.n_threads <= 0)  // the sequences share the cores rather than each taking all
         options.n_threads = int32_t(std::max(1u, std::thread::hardware_concurrency() / unsigned(2 * n)));
+    // Each session loads the model: their CPU weights stay one shared page
+    // cache rather than N private copies (hearth/model.h, copy_weights).
+    if (n > 1) options.copy_weights = false;
     std::mutex statusMutex;
     auto onStatus = [&statusMutex, engine = engine.get()](const hearth::WorkerStatus & status) {
         // Runs on a session's worker thread, before wait_loaded() returns.

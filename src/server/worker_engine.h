@@ -6,9 +6,10 @@
 //
 // Requests wait in one queue, in arrival order, and each goes to the first
 // session that is free: with one sequence, they run one at a time as before;
-// with N, up to N run together. Every session maps the same file (the CPU
-// weights are one page cache) but has its own KV cache and scratch, and its
-// own copy of any layers offloaded to a GPU.
+// with N, up to N run together. Every session maps the same file (with N > 1
+// the CPU weights are read in place, one page cache, not copied per session)
+// but has its own KV cache and scratch, and its own copy of any layers
+// offloaded to a GPU.
 #pragma once
 
 #include <deque>
