@@ -158,6 +158,7 @@ struct IQ4XS {
 struct Q6K {
     using Block = block_q6_K;
     static constexpr size_t kHead = offsetof(block_q6_K, d) - 2;
+    static_assert(kHead + 4 == sizeof(block_q6_K), "the u32 at kHead ends with the block");
     static constexpr bool kMins = false;
     struct Act {
         const int8_t * qs;
@@ -263,7 +264,8 @@ void gemv8_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uint8_t *
             const __m256i dm = block_heads8(w + size_t(i0 + c) * sizeof(Block) + F::kHead, row_bytes);
             const __m256 d = F::d(dm), dmin = F::dmin(dm);
             for (int t = 0; t < NT; ++t) {
-                const __m256i vm = F::kMins ? lane_sums8(im[c][t]) : _mm256_setzero_si256();
+                __m256i vm = _mm256_setzero_si256();
+                if constexpr (F::kMins) vm = lane_sums8(im[c][t]);
                 acc[t] = block_step(d, dmin, lane_sums8(it[c][t]), vm, act_block(t, i0 + c).d, acc[t]);
             }
         }

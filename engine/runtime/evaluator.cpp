@@ -189,7 +189,7 @@ ResidentWeights::Request resident_request(const Model & model, const GpuBackend 
     r.output_on_cpu = !gpu || !gpu->output_on_gpu();
     r.allowed = model.options().copy_weights && !model.options().mlock;
     r.other_bytes = evaluator_memory_bytes(model.hparams(), model.options(), model.n_ctx(), n_threads, n_cpu_layers);
-    r.available_bytes = available_ram_bytes();
+    r.available_bytes = std::min(available_ram_bytes(), cgroup_memory_left());
     return r;
 }
 
@@ -205,8 +205,8 @@ struct Evaluator::Impl {
     std::unique_ptr<GpuBackend> gpu;               // layers [first_gpu, n_layer), or none
     Placement placement;
     int32_t first_gpu;
-    KvCache kv;          // the CPU's layers [0, first_gpu) only
-    RecurrentState rec;  // their DeltaNet states, if any
+    KvCache kv;                // the CPU's layers [0, first_gpu) only
+    RecurrentState rec;        // their DeltaNet states, if any
     ResidentWeights resident;  // the weights the CPU reads: copied into RAM, or the mapping
     CpuBackend cpu;
     std::vector<float> hidden;  // [n_batch, n_embd]

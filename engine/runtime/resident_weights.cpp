@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <map>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -18,7 +20,7 @@ namespace {
 // The copy and the evaluator's buffers may take at most 3/4 of the available
 // RAM: the rest is left to the system and to the file's page cache.
 constexpr uint64_t kShareNum = 3, kShareDen = 4;
-constexpr size_t kAlign = 64;                  // a cache line: every row keeps its mapped alignment (32)
+constexpr size_t kAlign = 64;                   // each tensor starts on a cache line (rows are unaligned anyway)
 constexpr size_t kCopyChunk = size_t(8) << 20;  // bytes per parallel_for item
 
 size_t align_up(size_t v) {
@@ -110,6 +112,38 @@ std::string gib(uint64_t bytes) {
 
 }  // namespace
 
+uint64_t cgroup_memory_left() {
+    constexpr uint64_t kNone = UINT64_MAX;
+    // /proc/self/cgroup: "0::/path" (v2), "N:memory:/path" (v1's memory controller).
+    std::ifstream self("/proc/self/cgroup");
+    std::string line, v2, v1;
+    while (std::getline(self, line)) {
+        if (line.rfind("0::", 0) == 0) v2 = line.substr(3);
+        if (const size_t at = line.find(":memory:"); at != std::string::npos) v1 = line.substr(at + 8);
+    }
+    // A number from a cgroup file, or kNone ("max", absent, unreadable).
+    const auto read_u64 = [](const std::string & file) -> uint64_t {
+        std::ifstream in(file);
+        std::string v;
+        if (!(in >> v) || v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 19)
+            return kNone;
+        return std::stoull(v);
+    };
+    const auto left = [](uint64_t max, uint64_t current) -> uint64_t {
+        // v1 reports "no limit" as a huge page-aligned number.
+        if (max == kNone || current == kNone || max >= (uint64_t(1) << 62)) return kNone;
+        return max > current ? max - current : 0;
+    };
+    uint64_t out = kNone;
+    if (!v2.empty() && v2.find("..") == std::string::npos)
+        out = std::min(out, left(read_u64("/sys/fs/cgroup" + v2 + "/memory.max"),
+                                 read_u64("/sys/fs/cgroup" + v2 + "/memory.current")));
+    if (!v1.empty() && v1.find("..") == std::string::npos)
+        out = std::min(out, left(read_u64("/sys/fs/cgroup/memory" + v1 + "/memory.limit_in_bytes"),
+                                 read_u64("/sys/fs/cgroup/memory" + v1 + "/memory.usage_in_bytes")));
+    return out;
+}
+
 bool weights_fit_in_ram(uint64_t bytes, uint64_t other, uint64_t available) {
     return available != 0 && (bytes + other) / kShareNum <= available / kShareDen;
 }
@@ -140,14 +174,20 @@ ResidentWeights::ResidentWeights(const ModelWeights & w, const Request & r, Thre
                  " of memory could not be mapped for a copy";
     } else {
         m_arena_bytes = m_bytes;
-        plan.copy(static_cast<uint8_t *>(m_arena), pool);
-
+        try {
+            plan.copy(static_cast<uint8_t *>(m_arena), pool);
+        } catch (...) {  // the copy's work list could not be allocated: no arena is left behind
+            munmap(m_arena, m_arena_bytes);
+            m_arena = nullptr;
+            throw;
+        }
+        // Read-only from here on: a stray write cannot corrupt the weights.
+        mprotect(m_arena, m_arena_bytes, PROT_READ);
     }
 }
 
 ResidentWeights::~ResidentWeights() {
     if (m_arena) munmap(m_arena, m_arena_bytes);
-
 }
 
 }  // namespace hearth

@@ -14,9 +14,11 @@
 // tensors stay in the mapping. The copy is skipped, and the CPU reads the
 // mapping in place (zero copy), when LoadOptions::copy_weights is false, with
 // mlock (the locked mapping is what the user asked to keep in RAM), or when
-// the bytes and the evaluator's own buffers would take more than
-// kShareOfAvailable of the available RAM: a model that barely fits keeps
-// the page cache, which the kernel can drop and read back.
+// the bytes and the evaluator's own buffers would take more than 3/4 of the
+// available RAM (MemAvailable, or what the process's cgroup limit leaves,
+// whichever is less: anonymous memory is charged to the cgroup, page cache is
+// reclaimable): a model that barely fits keeps the page cache, which the
+// kernel can drop and read back.
 #pragma once
 
 #include <cstddef>
@@ -32,6 +34,11 @@ class ThreadPool;
 // Whether `bytes` of weights may be copied when `other` bytes of buffers are
 // also needed and `available` bytes of RAM are available (0: unknown, no copy).
 bool weights_fit_in_ram(uint64_t bytes, uint64_t other, uint64_t available);
+
+// Bytes the process's cgroup memory limit still allows (v2: memory.max minus
+// memory.current; v1: limit_in_bytes minus usage_in_bytes; both count page
+// cache as used, so this errs towards no copy), or UINT64_MAX when no limit.
+uint64_t cgroup_memory_left();
 
 class ResidentWeights {
 public:

@@ -4,7 +4,6 @@
 // is packed, and the copy is skipped (weights read in place) when asked or
 // when it would not leave room in RAM.
 #include <QtTest>
-
 #include <cstring>
 
 #include "cpu/thread_pool.h"
