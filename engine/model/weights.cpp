@@ -173,6 +173,15 @@ std::vector<V *> matrices_of(L & l) {
     return out;
 }
 
+// E: ExpertWeights with L's constness.
+template <typename E, typename L>
+std::vector<E *> experts_of(L & l) {
+    std::vector<E *> out;
+    for (E * e : {&l.moe.gate, &l.moe.up, &l.moe.down})
+        if (*e) out.push_back(e);
+    return out;
+}
+
 }  // namespace
 
 std::vector<const WeightView *> LayerWeights::matrices() const {
@@ -183,11 +192,12 @@ std::vector<WeightView *> LayerWeights::matrices() {
     return matrices_of<WeightView>(*this);
 }
 
+std::vector<const ExpertWeights *> LayerWeights::experts() const {
+    return experts_of<const ExpertWeights>(*this);
+}
+
 std::vector<ExpertWeights *> LayerWeights::experts() {
-    std::vector<ExpertWeights *> out;
-    for (ExpertWeights * e : {&moe.gate, &moe.up, &moe.down})
-        if (*e) out.push_back(e);
-    return out;
+    return experts_of<ExpertWeights>(*this);
 }
 
 const float * ModelWeights::rope_factors(const ModelHparams & hp, int32_t n_ctx) const {

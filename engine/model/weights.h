@@ -100,6 +100,7 @@ struct LayerWeights {
     // its expert tensors (bound ones only).
     std::vector<const WeightView *> matrices() const;
     std::vector<WeightView *> matrices();
+    std::vector<const ExpertWeights *> experts() const;
     std::vector<ExpertWeights *> experts();
 };
 

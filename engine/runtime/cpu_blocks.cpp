@@ -73,8 +73,7 @@ size_t max_matmul_scratch(const ModelWeights & w, int64_t n_tokens) {
     size_t m = matmul_scratch_bytes(w.output.type, w.output.n_in, n_tokens);
     for (const LayerWeights & l : w.layers) {
         for (const WeightView * v : l.matrices()) m = std::max(m, matmul_scratch_bytes(v->type, v->n_in, n_tokens));
-        for (const ExpertWeights * e : {&l.moe.gate, &l.moe.up, &l.moe.down})
-            if (*e) m = std::max(m, matmul_scratch_bytes(e->type, e->n_in, n_tokens));
+        for (const ExpertWeights * e : l.experts()) m = std::max(m, matmul_scratch_bytes(e->type, e->n_in, n_tokens));
     }
     return m;
 }

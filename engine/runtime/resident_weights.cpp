@@ -173,21 +173,20 @@ ResidentWeights::ResidentWeights(const ModelWeights & w, const Request & r, Thre
         m_note = "the CPU's weights are read in place from the file mapping: " + gib(m_bytes) +
                  " of memory could not be mapped for a copy";
     } else {
-        m_arena_bytes = m_bytes;
         try {
             plan.copy(static_cast<uint8_t *>(m_arena), pool);
         } catch (...) {  // the copy's work list could not be allocated: no arena is left behind
-            munmap(m_arena, m_arena_bytes);
+            munmap(m_arena, m_bytes);
             m_arena = nullptr;
             throw;
         }
         // Read-only from here on: a stray write cannot corrupt the weights.
-        mprotect(m_arena, m_arena_bytes, PROT_READ);
+        mprotect(m_arena, m_bytes, PROT_READ);
     }
 }
 
 ResidentWeights::~ResidentWeights() {
-    if (m_arena) munmap(m_arena, m_arena_bytes);
+    if (m_arena) munmap(m_arena, m_bytes);
 }
 
 }  // namespace hearth

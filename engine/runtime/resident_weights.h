@@ -65,8 +65,7 @@ private:
     const ModelWeights & m_model;
     ModelWeights m_copy;
     void * m_arena = nullptr;
-    size_t m_bytes = 0;  // weight bytes of the CPU's matrices (copied or not)
-    size_t m_arena_bytes = 0;
+    size_t m_bytes = 0;  // weight bytes of the CPU's matrices (copied or not); the arena's size
     std::string m_note;
 };
 
