@@ -226,7 +226,7 @@ private slots:
                     }
             };
             if (k.gemm8[t] != nullptr)
-                for (int n_tokens : {4, 7, kTokens}) check(k.gemm8[t], n_tokens, "gemm8", acts.data());
+                for (int n_tokens : {4, 5, 7, kTokens}) check(k.gemm8[t], n_tokens, "gemm8", acts.data());
             if (k.gemm8_biased[t] != nullptr) {
                 // The same bits as dot from the flipped codes; flipped back, they are as before.
                 std::vector<uint8_t> flipped = acts;
