@@ -1,39 +1,35 @@
-// Prefill GEMM for Q4_K, IQ4_XS, Q8_0 and MXFP4 with AVX-512 VNNI: eight weight
-// rows against a block of tokens at a time (Q8_0 and MXFP4 at the end of the file).
+// Prefill GEMM for the 256-element super-block types Q4_K, IQ4_XS and Q6_K
+// with AVX-512 VNNI: eight weight rows against a block of tokens at a time
+// (the 32-element block types are in matmul_gemm32_avx512.cpp).
 //
 // The dot4 kernels of vec_dot_tiles.h unpack a weight block once per four
 // tokens and then still spend ~3 vector ops per 32 multiply-adds per token on
-// maddubs + madd + add. Here one super-block (256 elements) of 8 rows is
-// unpacked once per block of up to kTokBlock tokens into an interleaved tile:
-//   q[j][g] lane r = the 4 unsigned quants 32 j + 4 g .. + 3 of row r,
-// so one VPDPBUSD against 4 activation bytes broadcast to every lane does 32
-// multiply-adds for 8 rows at once, and the per-sub-block scale is one
-// VPMULLD per 256. Both formats are brought to the same form:
+// maddubs + madd + add. Here one super-block of 8 rows is unpacked once per
+// block of up to kTokBlock tokens into a tile in gemm_tile_avx512.h's
+// lane-pair layout (q[j][h] lane 2 r + p = the 4 unsigned quants
+// 32 j + 8 h + 4 p .. + 3 of row r), so one VPDPBUSD zmm against 8 activation
+// bytes broadcast to every qword does 64 multiply-adds for 8 rows, and the
+// per-sub-block scale is one VPMULLD. All three formats take the same form:
 //   dot(row r) = d_r sum_j sc_rj S_j - dmin_r sum_j m_rj A_j
 // with S_j = sum over sub-block j of q * a (q unsigned) and A_j = sum of a,
 // which Q8_K's bsums give (A_j = bsums[2 j] + bsums[2 j + 1]):
 //   Q4_K:   q = nibble, sc/m the 6-bit scale/min, d/dmin the f16 ones;
 //   IQ4_XS: q = kvalues_iq4nl[nibble] + 128 (so unsigned), sc = ls, and the
-//           +128 bias comes out as m = 128 ls with dmin = d.
+//           +128 bias comes out as m = 128 ls with dmin = d;
+//   Q6_K:   q = the 6-bit code (value + 32), two scales per sub-block (one
+//           per 16 elements), m = 32 sc subtracted from I in i32 (no dmin).
+// The two lanes of a row are summed once per super-block; the integers and
+// the float step are those of dot and gemv8, so prefill and decode agree to
+// the bit (test_quant_vec_dot tileKernels).
 // Integer ranges: |S_j| < 241 * 127 * 32, |sc| <= 63, so sum_j sc S_j < 2^31;
-// m fits i16 (|128 ls| <= 4096), as VPDPWSSD needs.
+// m fits i16 (|128 ls| <= 4096, |32 sc| <= 4096), as VPDPWSSD needs.
 #include "cpu/vec_dot.h"
 
 #if defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
 
-// GCC 12's 512-bit intrinsics pass _mm512_undefined_*() as the masked-off
-// source, which -Wuninitialized reports at their inlining (GCC bug 105593,
-// fixed in 13).
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
-#include <immintrin.h>
-
 #include <algorithm>
-#include <cstring>
 
+#include "cpu/gemm_tile_avx512.h"
 #include "quant/blocks_k.h"
 
 #define HEARTH_SIMD_NS avx512vnni
@@ -45,37 +41,14 @@ namespace {
 
 using avx512vnni::fp16;
 using avx512vnni::iq4nl_table_u8;
-using avx512vnni::IQ4NLCodes;
 using avx512vnni::loadu;
-using avx512vnni::Mxfp4Codes;
-using avx512vnni::Q4_0Codes;
 using avx512vnni::q4k_scales_mins;
-using avx512vnni::Q5_0Codes;
 using avx512vnni::q6k_unpack;
 using avx512vnni::Q6KUnpacked;
-using avx512vnni::Q8_0Codes;
-using avx512vnni::transpose8x8;
 
-constexpr int kRows = 8;
+using namespace gemm_avx512;
 
-// Tokens per unpacked tile: 128 (not 64) halves the unpacking for a prompt of
-// 128+ tokens; their activation rows (<= 128 x 5.2 KB at n_in 4864) still fit
-// a 1 MB L2 (bench_matmul -p 128, 4864 x 896: Q4_K/IQ4_XS ~ +6%).
-constexpr int64_t kTokBlock = 128;
-
-inline int32_t load_i32(const void * p) {
-    int32_t v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-
-// One super-block of kRows rows, unpacked (see the file comment), with two
-// groups per 512-bit lane pair so that one VPDPBUSD zmm (as fast here as a
-// ymm one) does 64 multiply-adds for 8 rows:
-//   q[j][h] dword lane 2 r + p = the 4 unsigned quants 32 j + 8 h + 4 p .. + 3
-//   of row r, so one 8-byte activation broadcast (a[32 j + 8 h .. + 7] in
-//   every qword) meets the right 4 bytes in both lanes of each pair.
-// The two lanes of a pair are summed (exactly, in i32) once per super-block.
+// One super-block of kRows rows, unpacked (see the file comment).
 // K = 1: one scale per sub-block j (Q4_K, IQ4_XS); K = 2: one per 16
 // elements (Q6_K), sc[j][0] for h = 0, 1 and sc[j][1] for h = 2, 3.
 template <int K>
@@ -88,31 +61,9 @@ struct alignas(64) TileK {
 using Tile = TileK<1>;
 using Tile6 = TileK<2>;
 
-// rows[r] = 32 bytes of row r (qwords 0-3) -> out[h] qword r = rows[r] qword h.
-inline void transpose_qwords_8x4(const __m256i (&rows)[kRows], __m512i (&out)[4]) {
-    const __m512i z01 = _mm512_inserti64x4(_mm512_zextsi256_si512(rows[0]), rows[1], 1);
-    const __m512i z23 = _mm512_inserti64x4(_mm512_zextsi256_si512(rows[2]), rows[3], 1);
-    const __m512i z45 = _mm512_inserti64x4(_mm512_zextsi256_si512(rows[4]), rows[5], 1);
-    const __m512i z67 = _mm512_inserti64x4(_mm512_zextsi256_si512(rows[6]), rows[7], 1);
-    // even: qwords 0 and 1 of rows 0-3 (4-7); odd: qwords 2 and 3.
-    const __m512i even = _mm512_setr_epi64(0, 4, 8, 12, 1, 5, 9, 13),
-                  odd = _mm512_setr_epi64(2, 6, 10, 14, 3, 7, 11, 15);
-    const __m512i x0 = _mm512_permutex2var_epi64(z01, even, z23), x1 = _mm512_permutex2var_epi64(z01, odd, z23);
-    const __m512i y0 = _mm512_permutex2var_epi64(z45, even, z67), y1 = _mm512_permutex2var_epi64(z45, odd, z67);
-    out[0] = _mm512_shuffle_i64x2(x0, y0, _MM_SHUFFLE(1, 0, 1, 0));
-    out[1] = _mm512_shuffle_i64x2(x0, y0, _MM_SHUFFLE(3, 2, 3, 2));
-    out[2] = _mm512_shuffle_i64x2(x1, y1, _MM_SHUFFLE(1, 0, 1, 0));
-    out[3] = _mm512_shuffle_i64x2(x1, y1, _MM_SHUFFLE(3, 2, 3, 2));
-}
-
 // Byte k of every qword, sign-extended to 64 bits.
 inline __m512i qword_byte(__m512i rows, int k) {
     return _mm512_srai_epi64(_mm512_slli_epi64(rows, 56 - 8 * k), 56);
-}
-
-// The low dword of each qword in both of its dwords (the lane pair of a row).
-inline __m512i dup_low_dwords(__m512i x) {
-    return _mm512_shuffle_epi32(x, static_cast<_MM_PERM_ENUM>(0xa0));
 }
 
 // Lane r = the low 16 bits of qword r of lo, then those of hi (VPDPWSSD's pair).
@@ -211,12 +162,6 @@ void unpack_q6_K(const uint8_t * w, size_t row_bytes, int64_t i, Tile6 & t) {
     t.dmin = _mm256_setzero_ps();
 }
 
-inline __m512i bcast8(const int8_t * p) {
-    int64_t v;
-    std::memcpy(&v, p, sizeof v);
-    return _mm512_set1_epi64(v);
-}
-
 // NT tokens (act rows at act + tt * stride, super-block i) against one tile;
 // acc[tt * 8 + r] += dot of row r with token tt over this super-block.
 // kIntMin: M is subtracted from I in i32 and the float step has no min.
@@ -257,7 +202,7 @@ inline void tile_tokens(const TileK<K> & t, const uint8_t * act, size_t stride, 
     HEARTH_UNROLL
     for (int tt = 0; tt < NT; ++tt) {
         // Lanes 2 r and 2 r + 1 -> lane r (the sum lands in the low dword of each qword).
-        const __m512i pairs = _mm512_add_epi32(itot[tt], _mm512_srli_epi64(itot[tt], 32));
+        const __m512i pairs = sum_lane_pairs(itot[tt]);
         __m256i vi = _mm512_cvtepi64_epi32(pairs), vm = imin[tt];
         if constexpr (kIntMin) vi = _mm256_sub_epi32(vi, vm), vm = _mm256_setzero_si256();
         const __m256 v = _mm256_fmsub_ps(t.d, _mm256_cvtepi32_ps(vi), _mm256_mul_ps(t.dmin, _mm256_cvtepi32_ps(vm)));
@@ -301,132 +246,12 @@ void gemm8(int64_t n_in, const void * w, size_t w_row_bytes, const void * act, s
     }
 }
 
-// ---- Q8_0 and MXFP4 -----------------------------------------------------------
-// Groups of up to 8 blocks (32 elements of signed codes, one scale each:
-// simd_avx2.h's Q8_0Codes, Mxfp4Codes) per tile. The
-// weights are signed, so the roles flip: VPDPBUSD takes the activations biased
-// to unsigned (a + 128, a XOR 0x80) against the signed weights, and the bias
-// comes out through the row's block sums: sum a w = S - 128 sum w. Per block:
-// acc = (float)(S - 128 W) * (dw * da) + acc, which dot_signed32 in
-// vec_dot_avx512.cpp repeats exactly for decode.
-struct alignas(32) Tile0 {
-    __m256i q[8][8];  // [block j][group g], lane r: 4 signed quants
-    __m256i w128[8];  // [j] lane r: 128 * sum of row r's quants in block j
-    __m256 dw[8];     // [j] lane r: the block's scale
-};
-
-template <class F>
-void unpack_signed32(const uint8_t * w, size_t row_bytes, int64_t b0, int nb, Tile0 & t) {
-    alignas(32) __m256i q[8][kRows];
-    alignas(32) float dw[8][kRows];
-    for (int r = 0; r < kRows; ++r) {
-        const auto * b = reinterpret_cast<const typename F::Block *>(w + size_t(r) * row_bytes) + b0;
-        for (int j = 0; j < nb; ++j) {
-            q[j][r] = F::codes(b[j]);
-            dw[j][r] = F::scale(b[j]);
-        }
-    }
-    const __m256i ones = _mm256_set1_epi8(1);
-    for (int j = 0; j < nb; ++j) {
-        transpose8x8(q[j], t.q[j]);
-        __m256i sum = _mm256_setzero_si256();
-        for (int g = 0; g < 8; ++g) sum = _mm256_dpbusd_epi32(sum, ones, t.q[j][g]);
-        t.w128[j] = _mm256_slli_epi32(sum, 7);
-        t.dw[j] = _mm256_load_ps(dw[j]);
-    }
-}
-
-template <int NT, bool kBiased>
-inline void tile0_tokens(const Tile0 & t, int nb, const uint8_t * act, size_t stride, int64_t b0, float * acc) {
-    const block_q8_0 * a[NT];
-    __m256 sum[NT];
-    HEARTH_UNROLL
-    for (int tt = 0; tt < NT; ++tt) {
-        a[tt] = reinterpret_cast<const block_q8_0 *>(act + size_t(tt) * stride) + b0;
-        sum[tt] = _mm256_load_ps(acc + 8 * tt);
-    }
-    const __m256i bias = _mm256_set1_epi8(static_cast<char>(0x80));
-    for (int j = 0; j < nb; ++j) {
-        __m256i s0[NT], s1[NT];
-        HEARTH_UNROLL
-        for (int tt = 0; tt < NT; ++tt) s0[tt] = s1[tt] = _mm256_setzero_si256();
-        HEARTH_UNROLL
-        for (int g = 0; g < 8; g += 2) {
-            const __m256i q0 = t.q[j][g], q1 = t.q[j][g + 1];
-            HEARTH_UNROLL
-            for (int tt = 0; tt < NT; ++tt) {
-                const int8_t * qs = a[tt][j].qs + 4 * g;
-                __m256i a0 = _mm256_set1_epi32(load_i32(qs)), a1 = _mm256_set1_epi32(load_i32(qs + 4));
-                if constexpr (!kBiased) a0 = _mm256_xor_si256(a0, bias), a1 = _mm256_xor_si256(a1, bias);
-                s0[tt] = _mm256_dpbusd_epi32(s0[tt], a0, q0);
-                s1[tt] = _mm256_dpbusd_epi32(s1[tt], a1, q1);
-            }
-        }
-        HEARTH_UNROLL
-        for (int tt = 0; tt < NT; ++tt) {
-            const __m256 v = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_add_epi32(s0[tt], s1[tt]), t.w128[j]));
-            sum[tt] = _mm256_fmadd_ps(v, _mm256_mul_ps(t.dw[j], _mm256_set1_ps(fp16(a[tt][j].d))), sum[tt]);
-        }
-    }
-    HEARTH_UNROLL
-    for (int tt = 0; tt < NT; ++tt) _mm256_store_ps(acc + 8 * tt, sum[tt]);
-}
-
-// kBiased: the activations' codes come flipped (bias_q8_0_codes), so the
-// inner loop loses one XOR per VPDPBUSD; the integer sums are the same.
-template <class F, bool kBiased>
-void gemm8_signed32(int64_t n_in, const void * w, size_t w_row_bytes, const void * act, size_t act_stride,
-                    int64_t n_tokens, float * y, size_t y_stride) {
-    const auto * wb = static_cast<const uint8_t *>(w);
-    const auto * ab = static_cast<const uint8_t *>(act);
-    const int64_t n_blocks = n_in / QK32;
-    alignas(32) float acc[kTokBlock * kRows];
-    Tile0 tile;
-    for (int64_t t0 = 0; t0 < n_tokens; t0 += kTokBlock) {
-        const int64_t nt = std::min<int64_t>(kTokBlock, n_tokens - t0);
-        std::memset(acc, 0, sizeof(float) * size_t(nt) * kRows);
-        const uint8_t * at = ab + size_t(t0) * act_stride;
-        for (int64_t b0 = 0; b0 < n_blocks; b0 += 8) {
-            const int nb = int(std::min<int64_t>(8, n_blocks - b0));
-            unpack_signed32<F>(wb, w_row_bytes, b0, nb, tile);
-            int64_t tt = 0;
-            for (; tt + 4 <= nt; tt += 4)
-                tile0_tokens<4, kBiased>(tile, nb, at + size_t(tt) * act_stride, act_stride, b0, acc + 8 * tt);
-            switch (nt - tt) {
-                case 3:
-                    tile0_tokens<3, kBiased>(tile, nb, at + size_t(tt) * act_stride, act_stride, b0, acc + 8 * tt);
-                    break;
-                case 2:
-                    tile0_tokens<2, kBiased>(tile, nb, at + size_t(tt) * act_stride, act_stride, b0, acc + 8 * tt);
-                    break;
-                case 1:
-                    tile0_tokens<1, kBiased>(tile, nb, at + size_t(tt) * act_stride, act_stride, b0, acc + 8 * tt);
-                    break;
-                default:
-                    break;
-            }
-        }
-        for (int64_t tt = 0; tt < nt; ++tt)
-            _mm256_storeu_ps(y + size_t(t0 + tt) * y_stride, _mm256_load_ps(acc + 8 * tt));
-    }
-}
-
 }  // namespace
 
 void fill_gemm_avx512(VecDotKernels & k) {
     k.gemm8[TensorType_Q4_K] = gemm8<1, unpack_q4_K>;
     k.gemm8[TensorType_IQ4_XS] = gemm8<1, unpack_iq4_xs>;
     k.gemm8[TensorType_Q6_K] = gemm8<2, unpack_q6_K, true>;
-    k.gemm8[TensorType_Q8_0] = gemm8_signed32<Q8_0Codes, false>;
-    k.gemm8[TensorType_Q4_0] = gemm8_signed32<Q4_0Codes, false>;
-    k.gemm8[TensorType_Q5_0] = gemm8_signed32<Q5_0Codes, false>;
-    k.gemm8[TensorType_IQ4_NL] = gemm8_signed32<IQ4NLCodes, false>;
-    k.gemm8[TensorType_MXFP4] = gemm8_signed32<Mxfp4Codes, false>;
-    k.gemm8_biased[TensorType_Q8_0] = gemm8_signed32<Q8_0Codes, true>;
-    k.gemm8_biased[TensorType_Q4_0] = gemm8_signed32<Q4_0Codes, true>;
-    k.gemm8_biased[TensorType_Q5_0] = gemm8_signed32<Q5_0Codes, true>;
-    k.gemm8_biased[TensorType_IQ4_NL] = gemm8_signed32<IQ4NLCodes, true>;
-    k.gemm8_biased[TensorType_MXFP4] = gemm8_signed32<Mxfp4Codes, true>;
 }
 
 }  // namespace hearth

@@ -14,6 +14,8 @@
 
 #if defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
 
+#include "cpu/gemm_tile_avx512.h"  // first: it silences GCC 12 about its 512-bit intrinsics
+
 #define HEARTH_SIMD_NS avx512vnni
 #define HEARTH_SIMD_VNNI 1
 #include <algorithm>
@@ -55,41 +57,60 @@ inline __m128i q4k_scales_mins_vec(const uint8_t * s) {
     return _mm_or_si128(lo, hi);
 }
 
+// Two 32-byte groups of quants per 512-bit vector: one load, one nibble split
+// and one maddubs + VPDPWSSD pair per 128 elements. On Zen 4 the zmm forms
+// issue about as fast as the ymm ones, so this halves the row's operations.
+// Act::lo[p] / hi[p]: the activations of the low / high nibbles of quant
+// groups 2 p (low 256 bits) and 2 p + 1 (high 256 bits), regrouped once per token.
 struct Q4K {
     using Block = block_q4_K;
     static constexpr size_t kHead = 0;  // d and dmin: the block's first u32
     static constexpr bool kMins = true;
     struct Act {
-        const int8_t * qs;
+        __m512i lo[2], hi[2];
         __m256i bsum;  // i16 lane j (j < 8): A_j
     };
+    static __m512i join(const int8_t * p0, const int8_t * p1) {
+        return _mm512_inserti64x4(_mm512_zextsi256_si512(loadu(p0)), loadu(p1), 1);
+    }
     static Act act(const block_q8_K & a) {
         const __m128i b = _mm_hadd_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i *>(a.bsums)),
                                          _mm_loadu_si128(reinterpret_cast<const __m128i *>(a.bsums + 8)));
-        return {a.qs, _mm256_zextsi128_si256(b)};
+        Act r;
+        for (int p = 0; p < 2; ++p) {  // group g: elements 64 g .. + 31 (low nibbles), 64 g + 32 .. + 63 (high)
+            r.lo[p] = join(a.qs + 128 * p, a.qs + 128 * p + 64);
+            r.hi[p] = join(a.qs + 128 * p + 32, a.qs + 128 * p + 96);
+        }
+        r.bsum = _mm256_zextsi128_si256(b);
+        return r;
+    }
+    // Shuffle control: i16 lane j0 of each 128-bit quarter in the low half, j1 in the high half.
+    static __m512i pick2(int j0, int j1) {
+        return _mm512_inserti64x4(_mm512_zextsi256_si512(pick_i16(j0)), pick_i16(j1), 1);
     }
     template <int NT>
     static void row_sums(const Block & b, const Act * const * a, __m256i * itot, __m256i * imin) {
-        const __m256i m4 = _mm256_set1_epi8(0x0f);
+        const __m512i m4 = _mm512_set1_epi8(0x0f);
         const __m128i scm = q4k_scales_mins_vec(b.scales);
-        const __m256i sc = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(scm));
+        const __m512i sc = _mm512_broadcast_i32x4(_mm_cvtepu8_epi16(scm));
         const __m256i mn = _mm256_zextsi128_si256(_mm_cvtepu8_epi16(_mm_srli_si128(scm, 8)));
         // Two chains per token (low and high nibbles) hide VPDPWSSD's latency.
-        __m256i s0[NT], s1[NT];
-        for (int t = 0; t < NT; ++t) s0[t] = s1[t] = _mm256_setzero_si256();
+        __m512i s0[NT], s1[NT];
+        for (int t = 0; t < NT; ++t) s0[t] = s1[t] = _mm512_setzero_si512();
         HEARTH_UNROLL
-        for (int g = 0; g < 4; ++g) {  // elements 64 g .. + 31: low nibbles; 64 g + 32 .. + 63: high
-            const __m256i bytes = loadu(b.qs + 32 * g);
-            const __m256i lo = _mm256_and_si256(bytes, m4), hi = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), m4);
-            const __m256i sc_lo = _mm256_shuffle_epi8(sc, pick_i16(2 * g));
-            const __m256i sc_hi = _mm256_shuffle_epi8(sc, pick_i16(2 * g + 1));
+        for (int p = 0; p < 2; ++p) {  // groups 2 p, 2 p + 1: sub-blocks 4 p, 4 p + 2 (low), 4 p + 1, 4 p + 3 (high)
+            const __m512i bytes = _mm512_loadu_si512(b.qs + 64 * p);
+            const __m512i lo = _mm512_and_si512(bytes, m4), hi = _mm512_and_si512(_mm512_srli_epi16(bytes, 4), m4);
+            const __m512i sc_lo = _mm512_shuffle_epi8(sc, pick2(4 * p, 4 * p + 2));
+            const __m512i sc_hi = _mm512_shuffle_epi8(sc, pick2(4 * p + 1, 4 * p + 3));
             for (int t = 0; t < NT; ++t) {
-                s0[t] = _mm256_dpwssd_epi32(s0[t], _mm256_maddubs_epi16(lo, loadu(a[t]->qs + 64 * g)), sc_lo);
-                s1[t] = _mm256_dpwssd_epi32(s1[t], _mm256_maddubs_epi16(hi, loadu(a[t]->qs + 64 * g + 32)), sc_hi);
+                s0[t] = _mm512_dpwssd_epi32(s0[t], _mm512_maddubs_epi16(lo, a[t]->lo[p]), sc_lo);
+                s1[t] = _mm512_dpwssd_epi32(s1[t], _mm512_maddubs_epi16(hi, a[t]->hi[p]), sc_hi);
             }
         }
         for (int t = 0; t < NT; ++t) {
-            itot[t] = _mm256_add_epi32(s0[t], s1[t]);
+            const __m512i s = _mm512_add_epi32(s0[t], s1[t]);
+            itot[t] = _mm256_add_epi32(_mm512_castsi512_si256(s), _mm512_extracti64x4_epi64(s, 1));
             imin[t] = _mm256_madd_epi16(mn, a[t]->bsum);
         }
     }
@@ -242,7 +263,7 @@ void gemv8_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uint8_t *
     const auto act_block = [&](int t, int64_t c) -> const block_q8_K & {
         return reinterpret_cast<const block_q8_K *>(act + size_t(t) * act_stride)[c];
     };
-    Act acts[kBlocks][NT];  // at most 36 KB (IQ4_XS)
+    Act acts[kBlocks][NT];  // at most 40 KB (Q4_K)
     // [block][token][row]: 8 i32 lanes that sum to I / M.
     __m256i it[kBlocks][NT][kRows], im[kBlocks][NT][kRows];
     for (int64_t i0 = 0; i0 < nb; i0 += kBlocks) {

@@ -58,6 +58,7 @@ void fill_vec_dot_scalar(VecDotKernels & k);
 void fill_vec_dot_avx2(VecDotKernels & k);    // no-op when not built for x86-64
 void fill_vec_dot_avx512(VecDotKernels & k);  // no-op when not built for x86-64
 void fill_gemm_avx512(VecDotKernels & k);     // matmul_gemm_avx512.cpp; called by fill_vec_dot_avx512
+void fill_gemm32_avx512(VecDotKernels & k);   // matmul_gemm32_avx512.cpp; called by fill_vec_dot_avx512
 void fill_gemv_avx512(VecDotKernels & k);     // matmul_gemv_avx512.cpp; called by fill_vec_dot_avx512
 void fill_gemv32_avx512(VecDotKernels & k);   // matmul_gemv32_avx512.cpp; called by fill_vec_dot_avx512
 

@@ -130,6 +130,7 @@ void fill_vec_dot_avx512(VecDotKernels & k) {
     for (TensorType t : {TensorType_Q8_0, TensorType_Q4_0, TensorType_Q5_0, TensorType_IQ4_NL, TensorType_MXFP4})
         k.dot4[t] = nullptr;
     fill_gemm_avx512(k);
+    fill_gemm32_avx512(k);
     fill_gemv_avx512(k);
     fill_gemv32_avx512(k);
 }
