@@ -21,8 +21,9 @@
 // The two lanes of a row are summed once per super-block; the integers and
 // the float step are those of dot and gemv8, so prefill and decode agree to
 // the bit (test_quant_vec_dot tileKernels).
-// Integer ranges: |S_j| < 241 * 127 * 32, |sc| <= 63, so sum_j sc S_j < 2^31;
-// m fits i16 (|128 ls| <= 4096, |32 sc| <= 4096), as VPDPWSSD needs.
+// Integer ranges: |S_j| < 241 * 127 * 32, |sc| <= 63, so sum_j sc S_j < 2^31
+// (Q6_K: 16 scales of |sc| <= 128 times sums of 16 elements <= 63 * 127,
+// < 2^28); m fits i16 (|128 ls| <= 4096, |32 sc| <= 4096), as VPDPWSSD needs.
 #include "cpu/vec_dot.h"
 
 #if defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
