@@ -11,14 +11,19 @@
 #pragma once
 
 // GCC 12's 512-bit intrinsics pass _mm512_undefined_*() as the masked-off
-// source, which -Wuninitialized reports at their inlining (GCC bug 105593,
-// fixed in 13). Include this header before anything that includes immintrin.h.
+// source, which -Wuninitialized reports inside them once inlined (GCC bug
+// 105593, fixed in 13). The warning is located in the intrinsics' header, so
+// silencing it around this include keeps it on for the kernels' own code; the
+// include must be the translation unit's first of immintrin.h.
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include <immintrin.h>
+#pragma GCC diagnostic pop
+#else
+#include <immintrin.h>
+#endif
 
 #include <cstdint>
 #include <cstring>

@@ -9,12 +9,12 @@
 //    token. Groups of four tokens go through the ISA's dot4 kernel where it
 //    has one, which unpacks each weight block once for the four.
 // 3. Where the ISA has a gemm8 kernel for the type (AVX-512 VNNI: Q4_K,
-//    IQ4_XS, Q8_0, MXFP4), prefill instead goes 8 rows at a time through it: each
-//    weight super-block is unpacked once per 128 tokens into a row-interleaved
-//    tile. Smaller batches (decode) take the ISA's gemv8 kernel where it has
-//    one: 8 rows at a time as well, with the same arithmetic. For the signed
-//    32-element types the activations' codes are flipped to unsigned while
-//    they are quantized (gemm8_biased), so no row group flips them again.
+//    IQ4_XS, Q6_K, Q8_0, Q4_0, Q5_0, IQ4_NL, MXFP4), prefill instead goes 8 rows
+//    at a time through it: each weight super-block (or group of 8 blocks) is
+//    unpacked once per 128 tokens into a row-interleaved tile. Smaller batches (decode) take the ISA's gemv8 kernel
+//    where it has one: 8 rows at a time as well, with the same arithmetic. For the signed 32-element types the
+//    activations' codes are flipped to unsigned while they are quantized (gemm8_biased), so no row group flips them
+//    again.
 #include "cpu/matmul.h"
 
 #include <algorithm>

@@ -17,7 +17,8 @@
 // order until the token block is stored.
 #include "cpu/vec_dot.h"
 
-#if defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
+#if defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX512BW__) && defined(__AVX512DQ__) && \
+    defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
 
 #include <algorithm>
 

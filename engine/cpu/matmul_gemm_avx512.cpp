@@ -8,8 +8,8 @@
 // block of up to kTokBlock tokens into a tile in gemm_tile_avx512.h's
 // lane-pair layout (q[j][h] lane 2 r + p = the 4 unsigned quants
 // 32 j + 8 h + 4 p .. + 3 of row r), so one VPDPBUSD zmm against 8 activation
-// bytes broadcast to every qword does 64 multiply-adds for 8 rows, and the
-// per-sub-block scale is one VPMULLD. All three formats take the same form:
+// bytes broadcast to every qword does 64 multiply-adds for 8 rows, and each
+// scale costs one VPMULLD per sub-block. All three formats take the same form:
 //   dot(row r) = d_r sum_j sc_rj S_j - dmin_r sum_j m_rj A_j
 // with S_j = sum over sub-block j of q * a (q unsigned) and A_j = sum of a,
 // which Q8_K's bsums give (A_j = bsums[2 j] + bsums[2 j + 1]):
@@ -26,7 +26,8 @@
 // < 2^28); m fits i16 (|128 ls| <= 4096, |32 sc| <= 4096), as VPDPWSSD needs.
 #include "cpu/vec_dot.h"
 
-#if defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
+#if defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX512BW__) && defined(__AVX512DQ__) && \
+    defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
 
 #include <algorithm>
 

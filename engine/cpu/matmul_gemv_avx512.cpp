@@ -12,9 +12,10 @@
 // bit-identical to batched prefill.
 #include "cpu/vec_dot.h"
 
-#if defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
+#if defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX512BW__) && defined(__AVX512DQ__) && \
+    defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
 
-#include "cpu/gemm_tile_avx512.h"  // first: it silences GCC 12 about its 512-bit intrinsics
+#include "cpu/gemm_tile_avx512.h"  // first: its immintrin.h include is the one GCC 12 must not warn in
 
 #define HEARTH_SIMD_NS avx512vnni
 #define HEARTH_SIMD_VNNI 1
@@ -272,7 +273,7 @@ void gemv8_nt(int64_t n_in, const uint8_t * w, size_t row_bytes, const uint8_t *
     const auto act_block = [&](int t, int64_t c) -> const block_q8_K & {
         return reinterpret_cast<const block_q8_K *>(act + size_t(t) * act_stride)[c];
     };
-    Act acts[kBlocks][NT];  // at most 40 KB (Q4_K)
+    Act acts[kBlocks][NT];  // at most 40 KB (Q4_K, IQ4_XS)
     // [block][token][row]: 8 i32 lanes that sum to I / M.
     __m256i it[kBlocks][NT][kRows], im[kBlocks][NT][kRows];
     for (int64_t i0 = 0; i0 < nb; i0 += kBlocks) {

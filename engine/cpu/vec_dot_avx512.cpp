@@ -22,7 +22,8 @@ namespace avx512vnni {
 namespace {
 
 // GEMV kernels for the types that have a gemm8 prefill kernel
-// (matmul_gemm_avx512.cpp) or a gemv8 decode kernel (matmul_gemv_avx512.cpp),
+// (matmul_gemm_avx512.cpp, matmul_gemm32_avx512.cpp) or a gemv8 decode kernel
+// (matmul_gemv_avx512.cpp, matmul_gemv32_avx512.cpp),
 // with the same float arithmetic per row, so decode and batched prefill give
 // bit-identical results (otherwise a last-bit difference can flip an 8-bit
 // activation code in the next layer). Per super-block: the integers
@@ -118,8 +119,9 @@ void fill_vec_dot_avx512(VecDotKernels & k) {
     k.dot[TensorType_IQ4_XS] = avx512vnni::dot_iq4_xs;
     k.dot4[TensorType_Q4_K] = nullptr;
     k.dot4[TensorType_IQ4_XS] = nullptr;
-    // Q6_K: the tile kernels with superblock_step per block (prefill, dot4)
-    // and its gemv8 (decode) share their bits.
+    // Q6_K: the tile kernels with superblock_step per block (dot, and dot4 for
+    // the rows past the last 8-row tile), its gemm8 (prefill) and gemv8
+    // (decode) share their bits.
     k.dot[TensorType_Q6_K] = avx512vnni::as_dot<avx512vnni::q6_K_rows<1, true>>;
     k.dot4[TensorType_Q6_K] = avx512vnni::q6_K_rows<4, true>;
     k.dot[TensorType_Q8_0] = avx512vnni::dot_signed32<avx512vnni::Q8_0Codes>;

@@ -232,7 +232,8 @@ private slots:
                 std::vector<uint8_t> flipped = acts;
                 bias_q8_0_codes(flipped.data(), kTokens, stride, n);
                 QVERIFY(flipped != acts);
-                for (int n_tokens : {4, 7, kTokens}) check(k.gemm8_biased[t], n_tokens, "gemm8_biased", flipped.data());
+                for (int n_tokens : {4, 5, 7, kTokens})
+                    check(k.gemm8_biased[t], n_tokens, "gemm8_biased", flipped.data());
                 bias_q8_0_codes(flipped.data(), kTokens, stride, n);
                 QVERIFY(flipped == acts);
             }
